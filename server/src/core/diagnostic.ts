@@ -1,0 +1,41 @@
+import type { Range } from './text';
+import type { RuleCode } from './rules/codes';
+import { RULES } from './rules/codes';
+
+export type Severity = 'error' | 'warning' | 'information' | 'hint';
+
+/** A text edit in one file. `file` is the same path string the finding uses. */
+export interface TextEdit { file: string; range: Range; newText: string }
+
+/** A quick fix: applied only when the user asks (code action, or `check --fix`). */
+export interface Fix { title: string; edits: TextEdit[]; preferred?: boolean }
+
+export interface Related { file: string; range: Range; message: string }
+
+/**
+ * One finding of one rule. Every layer above the core (CLI, LSP) only formats these:
+ * the message already says what is wrong and what to do.
+ */
+export interface Finding {
+  file: string;
+  range: Range;
+  severity: Severity;
+  code: RuleCode;
+  message: string;
+  related?: Related[];
+  fixes?: Fix[];
+  /** Where the finding comes from when not from our rules, e.g. 'exim' for `exim -bV`. */
+  source?: string;
+}
+
+/** Builds a finding with the rule's default severity unless one is given. */
+export function finding(code: RuleCode, file: string, range: Range, message: string,
+  extra: Partial<Omit<Finding, 'code' | 'file' | 'range' | 'message'>> = {}): Finding {
+  return { file, range, code, message, severity: extra.severity ?? RULES[code].severity, ...extra };
+}
+
+export function sortFindings(list: Finding[]): Finding[] {
+  return list.sort((a, b) => a.file < b.file ? -1 : a.file > b.file ? 1
+    : a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character
+    || (a.code < b.code ? -1 : a.code > b.code ? 1 : 0));
+}

@@ -1,0 +1,64 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+/**
+ * How the core reads files. The language server overlays open (unsaved) documents on top
+ * of the disk; the CLI and tests read the disk. Nothing in the core touches fs directly,
+ * so an editor's view of a file always wins over what is saved.
+ */
+export interface SourceHost {
+  /** The file's text, or undefined when it does not exist or cannot be read. */
+  readFile(file: string): string | undefined;
+  /** Entries of a directory (names only), or undefined when it is not a directory. */
+  readDir(dir: string): string[] | undefined;
+  isDirectory(file: string): boolean;
+}
+
+/** Files larger than this are refused rather than read: a config is never this big. */
+export const MAX_FILE_BYTES = 64 * 1024 * 1024;
+
+export const diskHost: SourceHost = {
+  readFile(file) {
+    try {
+      const st = fs.statSync(file);
+      if (!st.isFile() || st.size > MAX_FILE_BYTES) return undefined;
+      return decodeText(fs.readFileSync(file));
+    } catch {
+      return undefined;
+    }
+  },
+  readDir(dir) {
+    try { return fs.readdirSync(dir).sort(); } catch { return undefined; }
+  },
+  isDirectory(file) {
+    try { return fs.statSync(file).isDirectory(); } catch { return false; }
+  },
+};
+
+/**
+ * Config files are bytes, not always UTF-8 (Exim's own test suite has ISO-8859 files).
+ * Valid UTF-8 is decoded as such; anything else byte-for-byte as Latin-1, so no byte is
+ * lost and offsets still line up with what the user sees.
+ */
+export function decodeText(buf: Uint8Array): string {
+  try {
+    return new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(buf);
+  } catch {
+    return Buffer.from(buf).toString('latin1');
+  }
+}
+
+/** A host whose files are given in memory, falling back to another host. */
+export function overlayHost(files: Map<string, string>, fallback: SourceHost = diskHost): SourceHost {
+  return {
+    readFile: (f) => files.get(path.resolve(f)) ?? files.get(f) ?? fallback.readFile(f),
+    readDir: (d) => {
+      const base = fallback.readDir(d) ?? [];
+      const dir = path.resolve(d);
+      const extra = [...files.keys()].filter((f) => path.dirname(path.resolve(f)) === dir).map((f) => path.basename(f));
+      const all = [...new Set([...base, ...extra])].sort();
+      return all.length || fallback.isDirectory(d) ? all : undefined;
+    },
+    isDirectory: (d) => fallback.isDirectory(d),
+  };
+}

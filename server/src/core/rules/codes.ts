@@ -1,0 +1,58 @@
+import type { Severity } from '../diagnostic';
+
+/**
+ * Every rule code the tool can emit, with its default severity and a one-line summary.
+ * The codes are a public contract (CLI JSON/SARIF, editor filters, CI baselines):
+ * add new ones, never rename or reuse one.
+ */
+export const RULES = {
+  // Exim run-time configuration
+  'exim/syntax': { severity: 'error', summary: 'A line Exim cannot parse.' },
+  'exim/unknown-option': { severity: 'error', summary: 'An option that does not exist in this section or driver (for the target Exim version).' },
+  'exim/invalid-value': { severity: 'error', summary: 'A value of the wrong type or not among the allowed values.' },
+  'exim/unknown-driver': { severity: 'error', summary: 'A driver name Exim does not have.' },
+  'exim/missing-driver': { severity: 'error', summary: 'A router, transport or authenticator without `driver =`.' },
+  'exim/duplicate-name': { severity: 'error', summary: 'Two instances or named lists of one name, or an option set twice.' },
+  'exim/acl-syntax': { severity: 'error', summary: 'An unknown ACL verb, condition or modifier, or one not allowed in that ACL.' },
+  'exim/expansion-syntax': { severity: 'error', summary: 'A malformed string expansion: unbalanced braces, unknown item, operator or condition.' },
+  'exim/unknown-variable': { severity: 'warning', summary: 'An expansion variable Exim does not know.' },
+  'exim/undefined-transport': { severity: 'error', summary: 'A router names a transport that is not defined.' },
+  'exim/undefined-list': { severity: 'error', summary: 'A `+name` reference to a named list that is not defined.' },
+  'exim/list-kind-mismatch': { severity: 'error', summary: 'A named list of one kind used where another kind is needed.' },
+  'exim/undefined-acl': { severity: 'error', summary: 'An `acl_smtp_*` option or `acl =` condition naming no ACL.' },
+  'exim/undefined-macro': { severity: 'warning', summary: 'A macro-like name that is not defined.' },
+  'exim/conditional-syntax': { severity: 'error', summary: 'An unbalanced or malformed `.ifdef`/`.else`/`.endif`.' },
+  'exim/include-not-found': { severity: 'error', summary: 'An `.include` whose file does not exist.' },
+  'exim/unused-definition': { severity: 'hint', summary: 'A transport, named list, ACL or macro that nothing uses.' },
+  // cyrus.conf
+  'cyrus/syntax': { severity: 'error', summary: 'A line of cyrus.conf that Cyrus master cannot parse.' },
+  'cyrus/unknown-section': { severity: 'error', summary: 'A section other than START, SERVICES, EVENTS, DAEMON.' },
+  'cyrus/unknown-argument': { severity: 'error', summary: 'An argument that the section does not take.' },
+  'cyrus/missing-argument': { severity: 'error', summary: 'A required argument is missing (e.g. a service without `cmd`).' },
+  'cyrus/invalid-value': { severity: 'error', summary: 'An argument value of the wrong type.' },
+  'cyrus/duplicate-entry': { severity: 'error', summary: 'Two entries of one name in a section.' },
+  'cyrus/listen-conflict': { severity: 'error', summary: 'Two services listening on one address/port or socket.' },
+  'cyrus/unknown-program': { severity: 'warning', summary: 'A `cmd` program that Cyrus does not ship.' },
+  // imapd.conf
+  'imapd/syntax': { severity: 'error', summary: 'A line of imapd.conf that is not `option: value`.' },
+  'imapd/unknown-option': { severity: 'error', summary: 'An option Cyrus does not know (for the target version).' },
+  'imapd/invalid-value': { severity: 'error', summary: 'A value of the wrong type or not among the allowed values.' },
+  'imapd/deprecated-option': { severity: 'warning', summary: 'A deprecated option; names its replacement.' },
+  'imapd/duplicate-option': { severity: 'warning', summary: 'An option set twice; the last one wins.' },
+  // Exim <-> Cyrus
+  'link/lmtp-no-listener': { severity: 'error', summary: 'An LMTP transport delivers where no Cyrus lmtpd listens.' },
+  'link/lmtp-auth-required': { severity: 'error', summary: 'The matching lmtpd listens on TCP without `-a` and the transport does not authenticate.' },
+  'link/localhost-not-allowed': { severity: 'error', summary: 'An smtp transport to the local host without `allow_localhost`.' },
+  'link/localhost-dns': { severity: 'warning', summary: '`hosts = localhost` looked up in DNS only (no `gethostbyname`).' },
+  'link/router-shadowed': { severity: 'error', summary: 'A router before the Cyrus router takes the Cyrus domains.' },
+  'link/callout-needs-tcp': { severity: 'warning', summary: 'A recipient callout for domains delivered only over a UNIX socket.' },
+  'link/domain-mismatch': { severity: 'warning', summary: 'The RCPT ACL and the Cyrus router accept different domains.' },
+  'link/virtdomains': { severity: 'warning', summary: 'Exim passes the domain and Cyrus ignores it, or the reverse.' },
+  'link/unix-socket-mismatch': { severity: 'error', summary: "An lmtp transport's socket is not Cyrus's lmtpd socket." },
+  'link/ipv6-colon-list': { severity: 'warning', summary: 'An IPv6 address in a colon-separated list.' },
+  // Cross-cutting
+  'input/unreadable': { severity: 'error', summary: 'A file that cannot be read or is not text.' },
+  'exim/external': { severity: 'error', summary: "An error reported by the real Exim (`exim -bV`)." },
+} as const satisfies Record<string, { severity: Severity; summary: string }>;
+
+export type RuleCode = keyof typeof RULES;

@@ -1,0 +1,62 @@
+// Positions are 0-based line/character (UTF-16 code units), the same convention as LSP,
+// so the language server can pass them through untouched.
+export interface Position { line: number; character: number }
+export interface Range { start: Position; end: Position }
+
+export function pos(line: number, character: number): Position {
+  return { line, character };
+}
+
+export function range(sl: number, sc: number, el: number, ec: number): Range {
+  return { start: { line: sl, character: sc }, end: { line: el, character: ec } };
+}
+
+export function comparePos(a: Position, b: Position): number {
+  return a.line - b.line || a.character - b.character;
+}
+
+export function containsPos(r: Range, p: Position): boolean {
+  return comparePos(r.start, p) <= 0 && comparePos(p, r.end) <= 0;
+}
+
+/** Maps offsets to positions and back for one text. Line breaks: \n, \r\n, lone \r. */
+export class LineIndex {
+  readonly lineStarts: number[];
+  constructor(readonly text: string) {
+    const starts = [0];
+    for (let i = 0; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      if (c === 10) starts.push(i + 1);
+      else if (c === 13) {
+        if (text.charCodeAt(i + 1) === 10) i++;
+        starts.push(i + 1);
+      }
+    }
+    this.lineStarts = starts;
+  }
+  get lineCount(): number { return this.lineStarts.length; }
+  positionAt(offset: number): Position {
+    const o = Math.max(0, Math.min(offset, this.text.length));
+    let lo = 0, hi = this.lineStarts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (this.lineStarts[mid] <= o) lo = mid; else hi = mid - 1;
+    }
+    return { line: lo, character: o - this.lineStarts[lo] };
+  }
+  offsetAt(p: Position): number {
+    if (p.line < 0) return 0;
+    if (p.line >= this.lineStarts.length) return this.text.length;
+    const start = this.lineStarts[p.line];
+    const end = p.line + 1 < this.lineStarts.length ? this.lineStarts[p.line + 1] : this.text.length;
+    return Math.min(start + Math.max(0, p.character), end);
+  }
+  /** The line's text without its line break. */
+  lineText(line: number): string {
+    const start = this.lineStarts[line];
+    if (start === undefined) return '';
+    let end = line + 1 < this.lineStarts.length ? this.lineStarts[line + 1] : this.text.length;
+    while (end > start && (this.text.charCodeAt(end - 1) === 10 || this.text.charCodeAt(end - 1) === 13)) end--;
+    return this.text.slice(start, end);
+  }
+}
