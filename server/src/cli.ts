@@ -1,3 +1,36 @@
-// CLI entry point (dist/cli.js). Filled in by the CLI layer.
-process.stderr.write('exim-cyrus: not built yet\n');
-process.exit(2);
+// `exim-cyrus` command line: a thin shell over the core. Each subcommand lives in cli/.
+import { UsageError } from './cli/args';
+import { runCheck } from './cli/check';
+import { runCallout } from './cli/callout';
+
+const USAGE = `usage: exim-cyrus <command> [options]
+
+commands:
+  check     check exim.conf / conf.d, cyrus.conf and imapd.conf, and how they line up
+  callout   ask Cyrus's LMTP server (or smmapd) whether it would accept recipients
+
+Run "exim-cyrus <command> --help" for a command's options.`;
+
+async function main(argv: string[]): Promise<number> {
+  const [cmd, ...rest] = argv;
+  if (!cmd || cmd === '--help' || cmd === '-h' || cmd === 'help') {
+    process.stdout.write(USAGE + '\n');
+    return cmd ? 0 : 2;
+  }
+  if (cmd === 'check') return runCheck(rest);
+  if (cmd === 'callout') return runCallout(rest);
+  throw new UsageError(`unknown command "${cmd}"`);
+}
+
+main(process.argv.slice(2)).then(
+  (code) => { process.exitCode = code; },
+  (err) => {
+    if (err instanceof UsageError) {
+      process.stderr.write(`exim-cyrus: ${err.message}\n${USAGE}\n`);
+      process.exitCode = 2;
+    } else {
+      process.stderr.write(`exim-cyrus: internal error: ${err?.stack ?? err}\nPlease report this with the input that caused it.\n`);
+      process.exitCode = 2;
+    }
+  },
+);
