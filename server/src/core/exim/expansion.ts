@@ -1,0 +1,13 @@
+// String-expansion syntax tree (`${item{...}{...}}`, `${op:...}`, `${if cond {..}{..}}`,
+// `$var`, `${var}`, `\N...\N`, escapes). Filled in by the expansion parser.
+import type { Range } from '../text';
+
+export type ExpansionNode =
+  | { kind: 'text'; text: string; range: Range }
+  | { kind: 'escape'; text: string; range: Range }
+  | { kind: 'literal'; text: string; range: Range } /* \N...\N */
+  | { kind: 'variable'; name: string; braced: boolean; range: Range; nameRange: Range }
+  | { kind: 'item'; name: string; range: Range; nameRange: Range; args: ExpansionNode[][]; options?: string }
+  | { kind: 'operator'; name: string; range: Range; nameRange: Range; arg: ExpansionNode[] }
+  | { kind: 'condition'; name: string; negated: boolean; range: Range; nameRange: Range; args: ExpansionNode[][] }
+  | { kind: 'error'; message: string; range: Range };

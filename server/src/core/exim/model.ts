@@ -1,0 +1,142 @@
+// The Exim configuration model: what the parser produces and every rule and editor
+// feature reads. All names and values carry the place the user wrote them (`Loc`), so a
+// finding or a rename lands in the right file of a `.include` chain or a Debian `conf.d`.
+import type { Finding } from '../diagnostic';
+import type { LineIndex, Range } from '../text';
+import type { ExpansionNode } from './expansion';
+
+export interface Loc { file: string; range: Range }
+
+export type SectionName = 'main' | 'acl' | 'routers' | 'transports' | 'authenticators' | 'retry' | 'rewrite' | 'local_scan';
+export type ListKind = 'domainlist' | 'hostlist' | 'addresslist' | 'localpartlist';
+
+/** One physical file that contributed to the configuration. */
+export interface SourceFile {
+  path: string;
+  text: string;
+  lines: LineIndex;
+}
+
+/** `name = value`, `no_name`, `not_name`, `hide name = value`, or a bare boolean `name`. */
+export interface OptionSetting {
+  /** The option name without any `no_`/`not_` prefix. */
+  name: string;
+  negated: boolean;
+  hidden: boolean;
+  /** Value after `=` with macros expanded and quotes removed where Exim removes them; undefined when there is no `=`. */
+  value?: string;
+  /** Value as written (before macro expansion). */
+  rawValue?: string;
+  nameLoc: Loc;
+  valueLoc?: Loc;
+  /** The whole logical line (all its continuation lines). */
+  loc: Loc;
+  section: SectionName;
+  /** Parsed `${...}` / `$var` tree of the value, for options Exim expands. */
+  expansion?: ExpansionNode[];
+}
+
+export interface ListItem {
+  text: string;
+  negated: boolean;
+  /** `+name` reference to a named list (name without the `+`). */
+  ref?: string;
+  loc: Loc;
+}
+
+export interface NamedList {
+  kind: ListKind;
+  cached: boolean;
+  name: string;
+  nameLoc: Loc;
+  value: string;
+  valueLoc: Loc;
+  items: ListItem[];
+  /** The separator in force (`:` unless changed with `<X`). */
+  separator: string;
+  loc: Loc;
+}
+
+/** A router, transport or authenticator. `order` is its position within its section. */
+export interface DriverInstance {
+  section: 'routers' | 'transports' | 'authenticators';
+  name: string;
+  nameLoc: Loc;
+  driver?: string;
+  driverLoc?: Loc;
+  options: OptionSetting[];
+  order: number;
+  /** From the header line to the last option. */
+  loc: Loc;
+}
+
+/** A condition or modifier of an ACL statement: `[!]name = value`, or `endpass`. */
+export interface AclItem {
+  name: string;
+  negated: boolean;
+  nameLoc: Loc;
+  value?: string;
+  valueLoc?: Loc;
+  expansion?: ExpansionNode[];
+}
+
+export interface AclStatement {
+  verb: string;
+  verbLoc: Loc;
+  items: AclItem[];
+  loc: Loc;
+}
+
+export interface Acl {
+  name: string;
+  nameLoc: Loc;
+  statements: AclStatement[];
+  loc: Loc;
+}
+
+export interface Macro {
+  name: string;
+  value: string;
+  /** Where it is defined; undefined for built-in (`_HAVE_*` …) and `-D` macros. */
+  loc?: Loc;
+  origin: 'config' | 'define' | 'builtin';
+  /** `==` definitions may be redefined later. */
+  redefinable: boolean;
+}
+
+export interface MacroUse { name: string; loc: Loc }
+
+export interface Include {
+  /** As written, after macro expansion. */
+  path: string;
+  /** Absolute path it resolves to (relative paths against the including file's directory). */
+  resolved: string;
+  found: boolean;
+  optional: boolean;
+  loc: Loc;
+}
+
+export interface RetryRule { pattern: string; error: string; rules: string; loc: Loc }
+export interface RewriteRule { pattern: string; replacement: string; flags: string; loc: Loc }
+
+export interface EximConfig {
+  /** The path the user gave: a file or a `conf.d` directory. */
+  root: string;
+  files: Map<string, SourceFile>;
+  main: OptionSetting[];
+  lists: NamedList[];
+  routers: DriverInstance[];
+  transports: DriverInstance[];
+  authenticators: DriverInstance[];
+  acls: Acl[];
+  retry: RetryRule[];
+  rewrite: RewriteRule[];
+  local_scan: OptionSetting[];
+  macros: Map<string, Macro>;
+  macroUses: MacroUse[];
+  includes: Include[];
+  /** Sections seen, with the `begin` line's place. */
+  sections: { name: SectionName; loc: Loc }[];
+  /** Findings the parser itself produces (exim/syntax, exim/conditional-syntax, exim/include-not-found, …). */
+  parseFindings: Finding[];
+}
