@@ -1,0 +1,390 @@
+// Typed lookups over the generated Exim fact tables (generated/exim-data.ts). Everything a
+// rule, completion or hover needs to know about a name goes through here, so version and
+// build-guard policy lives in one place:
+//  - `latest` accepts everything present in Exim HEAD, including options behind build
+//    guards (Debian may lack a feature; a config is not wrong for using it).
+//  - `4.96` accepts what the 4.96 C tables hold; newer names are errors for that target.
+import type { EximVersion } from '../options';
+import type { ListKind } from '../exim/model';
+import { ACL_ROWS, ACL_WHERE_ROWS, DRIVER_ROWS, EXPANSION_ROWS, OPTION_ROWS } from './generated/exim-data';
+
+export type DriverKind = 'router' | 'transport' | 'authenticator';
+/** Where an option may be set: a section, or a driver's own options. */
+export type OptionScope = 'main' | 'routers' | 'transports' | 'authenticators' | string;
+
+/** How Exim reads an option's value when the config is loaded. */
+export type ValueType =
+  | 'bool' | 'expand_bool' | 'int' | 'octint' | 'Kint' | 'mkint' | 'fixed' | 'time' | 'timelist'
+  | 'uid' | 'gid' | 'expand_uid' | 'expand_gid' | 'uidlist' | 'gidlist' | 'rewrite' | 'string';
+
+export interface Availability {
+  inHead: boolean;
+  in496: boolean;
+  /** Build-time condition around the entry in Exim's C source (e.g. `!DISABLE_TLS`), if any. */
+  guard?: string;
+}
+
+export interface EximOptionInfo extends Availability {
+  name: string;
+  /** `main`, `routers`/`transports`/`authenticators` (generic), or a driver name. */
+  use: string;
+  /** The type as the Exim specification names it, e.g. `host list`, `time`. */
+  type: string;
+  valueType: ValueType;
+  default: string;
+  /** Default in 4.96 when it differs from the latest one. */
+  default496?: string;
+  /** Whether the value is string-expanded (at the latest version / at 4.96). */
+  expanded: boolean;
+  expanded496: boolean;
+  generic: boolean;
+  hidden: boolean;
+  precondition: boolean;
+  /** Present only in Exim's C option tables, not documented in the specification. */
+  undocumented: boolean;
+  /** The named-list kind the value is matched as, for list-typed options. */
+  listKind?: ListKind;
+  /** Values Exim accepts (case as Exim compares), for options with a fixed set. */
+  values?: readonly string[];
+}
+
+export function availableIn(a: Availability, version: EximVersion): boolean {
+  return version === 'latest' ? a.inHead : a.in496;
+}
+
+/** A short phrase saying which versions have a name, for messages. */
+export function versionNote(a: Availability): string {
+  if (a.inHead && !a.in496) return 'added after Exim 4.96';
+  if (!a.inHead && a.in496) return 'removed after Exim 4.96';
+  return '';
+}
+
+const cell = (r: readonly string[], i: number) => r[i] ?? '';
+
+const LIST_KINDS: Record<string, ListKind> = {
+  'host list': 'hostlist', 'domain list': 'domainlist', 'address list': 'addresslist', 'local part list': 'localpartlist',
+};
+
+// Fixed value sets, checked against the Exim source: smtp.c compares `protocol`
+// case-insensitively with lmtp/smtps (anything else silently means smtp, almost always a typo);
+// manualroute.c's host_find_failed/host_all_ignored table; iplookup.c's udp/tcp;
+// appendfile.c's create_file (or an absolute path).
+const ENUMS: Record<string, readonly string[]> = {
+  'smtp.protocol': ['smtp', 'lmtp', 'smtps'],
+  'manualroute.host_find_failed': ['ignore', 'decline', 'defer', 'fail', 'freeze', 'pass'],
+  'manualroute.host_all_ignored': ['decline', 'defer', 'fail', 'freeze', 'pass'],
+  'iplookup.protocol': ['udp', 'tcp'],
+  'appendfile.create_file': ['anywhere', 'belowhome', 'inhome'],
+};
+
+function valueTypeOf(cType: string, specType: string): ValueType {
+  switch (cType) {
+    case 'bool': case 'bool_verify': case 'bool_set': return 'bool';
+    case 'expand_bool': return 'expand_bool';
+    case 'int': return 'int';
+    case 'mkint': return 'mkint';
+    case 'Kint': return 'Kint';
+    case 'octint': return 'octint';
+    case 'fixed': return 'fixed';
+    case 'time': return 'time';
+    case 'timelist': return 'timelist';
+    case 'uid': case 'gid': case 'expand_uid': case 'expand_gid': case 'uidlist': case 'gidlist': case 'rewrite':
+      return cType;
+    case '':
+      // Options missing from the C tables at HEAD: fall back to the documented type.
+      if (specType === 'boolean') return 'bool';
+      return 'string';
+    default:
+      return 'string';
+  }
+}
+
+function toOption(r: readonly string[]): EximOptionInfo {
+  const flags = cell(r, 4);
+  const use = cell(r, 1);
+  const name = cell(r, 0);
+  const type = cell(r, 2);
+  const cType = cell(r, 5);
+  let valueType = valueTypeOf(cType, type);
+  // Some options are stored as strings but must read as numbers unless expanded.
+  if (valueType === 'string' && cType === '' && !flags.includes('e')) {
+    if (type === 'integer') valueType = 'int';
+    else if (type === 'time') valueType = 'time';
+  }
+  const info: EximOptionInfo = {
+    name, use, type, valueType,
+    default: cell(r, 3),
+    expanded: flags.includes('e'),
+    expanded496: flags.includes('E'),
+    generic: flags.includes('g'),
+    hidden: flags.includes('H'),
+    precondition: flags.includes('p'),
+    undocumented: flags.includes('c'),
+    inHead: flags.includes('h'),
+    in496: flags.includes('6'),
+  };
+  const guard = cell(r, 6);
+  if (guard) info.guard = guard;
+  if (r[7] !== undefined) info.default496 = r[7];
+  const lk = LIST_KINDS[type];
+  if (lk) info.listKind = lk;
+  const en = ENUMS[`${use}.${name}`];
+  if (en) info.values = en;
+  return info;
+}
+
+const OPTIONS = new Map<string, Map<string, EximOptionInfo>>();
+for (const r of OPTION_ROWS) {
+  const o = toOption(r);
+  let m = OPTIONS.get(o.use);
+  if (!m) OPTIONS.set(o.use, m = new Map());
+  m.set(o.name, o);
+}
+
+// ---- drivers and lookups -------------------------------------------------------------
+
+export interface EximDriverInfo extends Availability {
+  name: string;
+  kind: DriverKind | 'lookup';
+  /** For lookups: single-key / query-style, as Exim classifies it. */
+  lookupStyle?: string;
+}
+
+const DRIVERS = new Map<string, EximDriverInfo>();
+const LOOKUPS = new Map<string, EximDriverInfo>();
+for (const r of DRIVER_ROWS) {
+  const flags = cell(r, 2);
+  const info: EximDriverInfo = { name: cell(r, 0), kind: cell(r, 1) as EximDriverInfo['kind'], inHead: flags.includes('h'), in496: flags.includes('6') };
+  if (cell(r, 3)) info.guard = cell(r, 3);
+  if (cell(r, 4)) info.lookupStyle = cell(r, 4);
+  (info.kind === 'lookup' ? LOOKUPS : DRIVERS).set(info.name, info);
+}
+
+const SECTION_OF: Record<DriverKind, 'routers' | 'transports' | 'authenticators'> = {
+  router: 'routers', transport: 'transports', authenticator: 'authenticators',
+};
+const KIND_OF: Record<string, DriverKind> = { routers: 'router', transports: 'transport', authenticators: 'authenticator' };
+
+export function driverKindOfSection(section: string): DriverKind | undefined {
+  return KIND_OF[section];
+}
+
+/** A router/transport/authenticator driver by name (any version). */
+export function eximDriver(name: string, kind?: DriverKind): EximDriverInfo | undefined {
+  const d = DRIVERS.get(name);
+  return d && (!kind || d.kind === kind) ? d : undefined;
+}
+
+export function driversOf(kind: DriverKind, version: EximVersion = 'latest'): EximDriverInfo[] {
+  return [...DRIVERS.values()].filter((d) => d.kind === kind && availableIn(d, version));
+}
+
+/**
+ * A lookup type as written before `{` or `;` in a lookup: accepts Exim's decorations
+ * `partial-`, `partialN-`, `*`, `*@` and `,options` and returns the base type.
+ */
+export function eximLookupType(written: string): EximDriverInfo | undefined {
+  const s = written.trim().replace(/,.*$/, '').replace(/^partial\d*(\([^)]*\))?-?/, '').replace(/\*@?$/, '');
+  return LOOKUPS.get(s);
+}
+
+export function lookupTypes(version: EximVersion = 'latest'): EximDriverInfo[] {
+  return [...LOOKUPS.values()].filter((d) => availableIn(d, version));
+}
+
+// ---- options -------------------------------------------------------------------------
+
+/**
+ * An option as settable in `scope` — a section name, or a driver name for a driver's own
+ * options plus the generic options of its kind — regardless of version. Use
+ * `availableIn` to test it against the target, or `eximOption` to do both at once.
+ */
+export function lookupOption(scope: OptionScope, name: string): EximOptionInfo | undefined {
+  const own = OPTIONS.get(scope)?.get(name);
+  if (own) return own;
+  const d = DRIVERS.get(scope);
+  if (d && d.kind !== 'lookup') return OPTIONS.get(SECTION_OF[d.kind])?.get(name);
+  return undefined;
+}
+
+/** The option if it exists in `scope` for the target version; undefined otherwise. */
+export function eximOption(scope: OptionScope, name: string, version: EximVersion = 'latest'): EximOptionInfo | undefined {
+  const o = lookupOption(scope, name);
+  return o && availableIn(o, version) ? o : undefined;
+}
+
+/**
+ * Every option settable in `scope` for the version (generic ones included for a driver),
+ * hidden options last. For completion and did-you-mean.
+ */
+export function optionsFor(scope: OptionScope, version: EximVersion = 'latest'): EximOptionInfo[] {
+  const out: EximOptionInfo[] = [...(OPTIONS.get(scope)?.values() ?? [])];
+  const d = DRIVERS.get(scope);
+  if (d && d.kind !== 'lookup') {
+    const own = new Set(out.map((o) => o.name));
+    for (const o of OPTIONS.get(SECTION_OF[d.kind])?.values() ?? []) if (!own.has(o.name)) out.push(o);
+  }
+  return out.filter((o) => availableIn(o, version)).sort((a, b) => Number(a.hidden) - Number(b.hidden) || (a.name < b.name ? -1 : 1));
+}
+
+// ---- ACLs ----------------------------------------------------------------------------
+
+export type AclNameKind = 'verb' | 'condition' | 'modifier' | 'control' | 'verify-type' | 'callout-option';
+
+export interface AclNameInfo extends Availability {
+  name: string;
+  kind: AclNameKind;
+  /** ACL_WHERE tokens (e.g. `rcpt`, `data`) where it may be used; undefined = everywhere. */
+  allowedIn?: readonly string[];
+  expanded: boolean;
+  /** Takes `/option` suffixes. */
+  hasOptions: boolean;
+}
+
+const ACL_NAMES = new Map<AclNameKind, Map<string, AclNameInfo>>();
+for (const r of ACL_ROWS) {
+  const flags = cell(r, 3);
+  const info: AclNameInfo = {
+    name: cell(r, 0), kind: cell(r, 1) as AclNameKind,
+    inHead: flags.includes('h'), in496: flags.includes('6'),
+    expanded: flags.includes('e'), hasOptions: flags.includes('o'),
+  };
+  if (cell(r, 2)) info.allowedIn = cell(r, 2).split(',');
+  if (cell(r, 4)) info.guard = cell(r, 4);
+  let m = ACL_NAMES.get(info.kind);
+  if (!m) ACL_NAMES.set(info.kind, m = new Map());
+  m.set(info.name, info);
+}
+
+export function aclNames(kind: AclNameKind, version: EximVersion = 'latest'): AclNameInfo[] {
+  return [...(ACL_NAMES.get(kind)?.values() ?? [])].filter((a) => availableIn(a, version));
+}
+export function aclVerb(name: string): AclNameInfo | undefined { return ACL_NAMES.get('verb')?.get(name); }
+/** An ACL condition or modifier (the things after a verb), any version. */
+export function aclCondition(name: string): AclNameInfo | undefined {
+  return ACL_NAMES.get('condition')?.get(name) ?? ACL_NAMES.get('modifier')?.get(name);
+}
+export function aclControl(name: string): AclNameInfo | undefined { return ACL_NAMES.get('control')?.get(name); }
+export function verifyType(name: string): AclNameInfo | undefined { return ACL_NAMES.get('verify-type')?.get(name); }
+export function calloutOption(name: string): AclNameInfo | undefined { return ACL_NAMES.get('callout-option')?.get(name); }
+
+const WHERE_TO_OPTIONS = new Map<string, string[]>();
+const OPTION_TO_WHERE = new Map<string, string>();
+for (const r of ACL_WHERE_ROWS) {
+  const opts = cell(r, 1) ? cell(r, 1).split(',') : [];
+  WHERE_TO_OPTIONS.set(cell(r, 0), opts);
+  for (const o of opts) OPTION_TO_WHERE.set(o, cell(r, 0));
+}
+
+/** The main options (`acl_smtp_rcpt`, …) that select the ACL run at `where`. */
+export function aclOptionsForWhere(where: string): readonly string[] { return WHERE_TO_OPTIONS.get(where) ?? []; }
+/** The ACL_WHERE token an `acl_smtp_*`/`acl_not_smtp*` option selects, e.g. `acl_smtp_rcpt` → `rcpt`. */
+export function whereOfAclOption(option: string): string | undefined { return OPTION_TO_WHERE.get(option); }
+export function aclSelectingOptions(): string[] { return [...OPTION_TO_WHERE.keys()]; }
+
+// ---- expansions ----------------------------------------------------------------------
+
+export type ExpansionKind = 'item' | 'operator' | 'condition' | 'variable';
+
+export interface ExpansionNameInfo extends Availability {
+  name: string;
+  kind: ExpansionKind;
+  /** For variables: how Exim stores it (stringptr, int, misc_module, …). */
+  vtype?: string;
+}
+
+const EXPANSION = new Map<ExpansionKind, Map<string, ExpansionNameInfo>>();
+const FAMILIES: { pattern: string; info: Availability }[] = [];
+for (const r of EXPANSION_ROWS) {
+  const flags = cell(r, 2);
+  const avail: Availability = { inHead: flags.includes('h'), in496: flags.includes('6') };
+  if (cell(r, 3)) avail.guard = cell(r, 3);
+  const kind = cell(r, 1);
+  if (kind === 'variable-family') { FAMILIES.push({ pattern: cell(r, 0), info: avail }); continue; }
+  const info: ExpansionNameInfo = { name: cell(r, 0), kind: kind as ExpansionKind, ...avail };
+  if (cell(r, 4)) info.vtype = cell(r, 4);
+  let m = EXPANSION.get(info.kind);
+  if (!m) EXPANSION.set(info.kind, m = new Map());
+  m.set(info.name, info);
+}
+
+export function expansionNames(kind: ExpansionKind, version: EximVersion = 'latest'): ExpansionNameInfo[] {
+  return [...(EXPANSION.get(kind)?.values() ?? [])].filter((a) => availableIn(a, version));
+}
+export function expansionItem(name: string): ExpansionNameInfo | undefined { return EXPANSION.get('item')?.get(name); }
+export function expansionCondition(name: string): ExpansionNameInfo | undefined { return EXPANSION.get('condition')?.get(name); }
+
+/**
+ * An operator `${name:...}`. Exim also accepts `length_N`, `l_N`, `substr_M_N`, `s_M_N`,
+ * `hash_N_M`, `h_N_M`, `nhash_N[_M]`, `nh_N[_M]` with the numbers glued on.
+ */
+export function expansionOperator(name: string): ExpansionNameInfo | undefined {
+  const m = EXPANSION.get('operator');
+  const direct = m?.get(name);
+  if (direct) return direct;
+  const base = /^(length|l|substr|s|hash|h|nhash|nh)(_-?\d+)+$/.exec(name);
+  return base ? m?.get(base[1]) : undefined;
+}
+
+/** Variable families Exim recognises by pattern rather than by table entry. */
+const FAMILY_RES: [RegExp, string][] = [
+  [/^acl_c(\d|_)[A-Za-z0-9_]*$/, 'acl_c*'],
+  [/^acl_m(\d|_)[A-Za-z0-9_]*$/, 'acl_m*'],
+  [/^r_[A-Za-z0-9_]+$/, 'r_*'],
+  [/^auth[1-4]$/, 'auth1..auth4'],
+  [/^regex[1-9]$/, 'regex1..regex9'],
+  [/^(header|h)_\S*$/, 'header_* / h_*'],
+  [/^(rheader|rh)_\S*$/, 'rheader_* / rh_*'],
+  [/^(bheader|bh)_\S*$/, 'bheader_* / bh_*'],
+  [/^(lheader|lh)_\S*$/, 'lheader_* / lh_*'],
+  [/^\d+$/, '0..9'],
+];
+
+/** The variable as Exim knows it (table entry or family), or undefined. `acl_c0`, `h_subject:`… count. */
+export function expansionVariable(name: string): ExpansionNameInfo | undefined {
+  const v = EXPANSION.get('variable')?.get(name);
+  if (v) return v;
+  for (const [re, family] of FAMILY_RES) {
+    if (re.test(name)) {
+      const f = FAMILIES.find((x) => x.pattern === family);
+      return { name, kind: 'variable', ...(f?.info ?? { inHead: true, in496: true }) };
+    }
+  }
+  return undefined;
+}
+
+export function variableFamilies(): { pattern: string }[] { return FAMILIES.map((f) => ({ pattern: f.pattern })); }
+
+// ---- links into the specification ----------------------------------------------------
+
+const SPEC = 'https://www.exim.org/exim-html-current/doc/html/spec_html/';
+// Chapters of the current specification: main options, generic router/transport options,
+// each driver's chapter, ACLs and string expansions.
+const CHAPTER: Record<string, string> = {
+  main: 'ch-main_configuration.html',
+  routers: 'ch-generic_options_for_routers.html',
+  transports: 'ch-generic_options_for_transports.html',
+  authenticators: 'ch-smtp_authentication.html',
+  accept: 'ch-the_accept_router.html', dnslookup: 'ch-the_dnslookup_router.html', ipliteral: 'ch-the_ipliteral_router.html',
+  iplookup: 'ch-the_iplookup_router.html', manualroute: 'ch-the_manualroute_router.html', queryprogram: 'ch-the_queryprogram_router.html',
+  redirect: 'ch-the_redirect_router.html',
+  appendfile: 'ch-the_appendfile_transport.html', autoreply: 'ch-the_autoreply_transport.html', lmtp: 'ch-the_lmtp_transport.html',
+  pipe: 'ch-the_pipe_transport.html', smtp: 'ch-the_smtp_transport.html', queuefile: 'ch-queuefile_transport.html',
+  cram_md5: 'ch-the_cram_md5_authenticator.html', cyrus_sasl: 'ch-the_cyrus_sasl_authenticator.html',
+  dovecot: 'ch-the_dovecot_authenticator.html', external: 'ch-the_external_authenticator.html',
+  gsasl: 'ch-the_gsasl_authenticator.html', heimdal_gssapi: 'ch-the_heimdal_gssapi_authenticator.html',
+  plaintext: 'ch-the_plaintext_authenticator.html', spa: 'ch-the_spa_authenticator.html', tls: 'ch-the_tls_authenticator.html',
+  acl: 'ch-access_control_lists.html',
+  expansion: 'ch-string_expansions.html',
+  lookup: 'ch-file_and_database_lookups.html',
+};
+
+/**
+ * A link into the Exim specification: the chapter for a section, driver, `acl`,
+ * `expansion` or `lookup`, with an anchor for an option when one is given. The spec's
+ * option anchors are not stable across releases, so the chapter is the reliable part.
+ */
+export function specUrl(scope: string, option?: string): string {
+  const ch = CHAPTER[scope] ?? CHAPTER[lookupOption(scope, option ?? '')?.use ?? ''] ?? 'index.html';
+  return SPEC + ch + (option ? `#option_${encodeURIComponent(option)}` : '');
+}
