@@ -1,0 +1,153 @@
+// Exim's macro table and its substitution, which is textual and per physical line: each
+// defined macro, in definition order, replaces every occurrence of its name anywhere in
+// the line (a plain substring match, not a word match). A macro's replacement is not
+// rescanned for that same macro but is seen by the macros defined after it.
+import type { Loc, Macro } from './model';
+import { BUILTIN_MACROS } from './builtin-macros';
+
+/** Longest name Exim accepts (its name buffer is 64 bytes with the terminator). */
+export const MACRO_NAME_MAX = 63;
+
+export function isUpper(c: number): boolean { return c >= 65 && c <= 90; }
+export function isLower(c: number): boolean { return c >= 97 && c <= 122; }
+export function isDigit(c: number): boolean { return c >= 48 && c <= 57; }
+export function isAlpha(c: number): boolean { return isUpper(c) || isLower(c); }
+export function isNameChar(c: number): boolean { return isAlpha(c) || isDigit(c) || c === 95; }
+/** C's isspace in the C locale. */
+export function isSpace(c: number): boolean { return c === 32 || (c >= 9 && c <= 13); }
+
+/** True where a macro name could start: an upper-case letter, or `_` before one. */
+function canStartMacro(text: string, i: number): boolean {
+  const c = text.charCodeAt(i);
+  return isUpper(c) || (c === 95 && isUpper(text.charCodeAt(i + 1)));
+}
+
+export function firstMacroStart(text: string, from: number): number {
+  for (let i = from; i < text.length; i++) if (canStartMacro(text, i)) return i;
+  return -1;
+}
+
+/** The macros in force, in Exim's list order: built-ins, then `-D`, then the config's own. */
+export class MacroTable {
+  readonly list: Macro[] = [];
+  readonly byName = new Map<string, Macro>();
+  private firstUser = 0;
+
+  constructor(defines: Record<string, string>, builtins = true) {
+    if (builtins) for (const [name, value] of BUILTIN_MACROS) this.add({ name, value, origin: 'builtin', redefinable: false });
+    this.firstUser = this.list.length;
+    for (const [name, value] of Object.entries(defines)) this.add({ name, value, origin: 'define', redefinable: false });
+  }
+
+  add(m: Macro): void {
+    this.list.push(m);
+    this.byName.set(m.name, m);
+  }
+
+  get(name: string): Macro | undefined { return this.byName.get(name); }
+
+  /** Macros scanned for a line: only a line whose first candidate starts with `_` sees the built-ins. */
+  scanned(underscoreFirst: boolean): Macro[] {
+    return underscoreFirst ? this.list : this.list.slice(this.firstUser);
+  }
+
+  get userStart(): number { return this.firstUser; }
+}
+
+/** A run of expanded text and the columns of the physical line it came from. */
+export interface Segment {
+  /** Offset in the expanded text. */
+  at: number;
+  len: number;
+  /** Source columns [srcStart, srcEnd) in the physical line. */
+  srcStart: number;
+  srcEnd: number;
+  /** False for macro replacement text: every character maps to the whole macro name. */
+  exact: boolean;
+  macro?: string;
+}
+
+export interface ExpandedLine {
+  text: string;
+  segs: Segment[];
+  /** Some macro was substituted (what `.ifdef` tests). */
+  found: boolean;
+  uses: { name: string; srcStart: number; srcEnd: number }[];
+}
+
+function srcStartOf(segs: Segment[], p: number): number {
+  for (const s of segs) if (p < s.at + s.len || s.len === 0 && p === s.at) return s.exact ? s.srcStart + (p - s.at) : s.srcStart;
+  const last = segs[segs.length - 1];
+  return last ? last.srcEnd : 0;
+}
+
+function srcEndOf(segs: Segment[], q: number): number {
+  for (const s of segs) if (q < s.at + s.len) return s.exact ? s.srcStart + (q - s.at) + 1 : s.srcEnd;
+  const last = segs[segs.length - 1];
+  return last ? last.srcEnd : 0;
+}
+
+/**
+ * Substitutes macros in one physical line as Exim does. `isLogicalStart` says whether the
+ * line begins a logical line: then a leading `NAME =` (a definition) is not substituted.
+ */
+export function expandLine(line: string, table: MacroTable, isLogicalStart: boolean): ExpandedLine {
+  const identity: ExpandedLine = { text: line, segs: [{ at: 0, len: line.length, srcStart: 0, srcEnd: line.length, exact: true }], found: false, uses: [] };
+  let ws = 0;
+  while (ws < line.length && isSpace(line.charCodeAt(ws))) ws++;
+  let s = ws;
+  if (isLogicalStart && isUpper(line.charCodeAt(s))) {
+    let e = s;
+    while (e < line.length && isNameChar(line.charCodeAt(e))) e++;
+    while (e < line.length && isSpace(line.charCodeAt(e))) e++;
+    if (line.charCodeAt(e) === 61) s = e;
+  }
+  const first = firstMacroStart(line, s);
+  if (first < 0) return identity;
+  let text = line;
+  let segs = identity.segs;
+  const uses: ExpandedLine['uses'] = [];
+  for (const m of table.scanned(line.charCodeAt(first) === 95)) {
+    if (m.name.length === 0) continue;
+    let p = text.indexOf(m.name, first);
+    if (p < 0) continue;
+    const out: string[] = [];
+    const nsegs: Segment[] = [];
+    let prev = 0; // copied up to here (old text)
+    let shift = 0; // new offset minus old offset
+    let si = 0;
+    const copySegs = (from: number, to: number) => {
+      // old segments clipped to [from, to), moved by shift
+      while (si < segs.length && segs[si].at + segs[si].len <= from && !(segs[si].len === 0 && segs[si].at === from)) si++;
+      for (let k = si; k < segs.length && segs[k].at < to; k++) {
+        const sg = segs[k];
+        const a = Math.max(sg.at, from), b = Math.min(sg.at + sg.len, to);
+        if (b <= a) continue;
+        nsegs.push(sg.exact
+          ? { at: a + shift, len: b - a, srcStart: sg.srcStart + (a - sg.at), srcEnd: sg.srcStart + (b - sg.at), exact: true }
+          : { ...sg, at: a + shift, len: b - a });
+      }
+    };
+    while (p >= 0) {
+      copySegs(prev, p);
+      out.push(text.slice(prev, p));
+      const srcStart = srcStartOf(segs, p), srcEnd = srcEndOf(segs, p + m.name.length - 1);
+      nsegs.push({ at: p + shift, len: m.value.length, srcStart, srcEnd, exact: false, macro: m.name });
+      uses.push({ name: m.name, srcStart, srcEnd });
+      out.push(m.value);
+      shift += m.value.length - m.name.length;
+      prev = p + m.name.length;
+      p = text.indexOf(m.name, prev);
+    }
+    copySegs(prev, text.length);
+    out.push(text.slice(prev));
+    text = out.join('');
+    segs = nsegs;
+  }
+  if (!uses.length) return identity;
+  return { text, segs, found: true, uses };
+}
+
+export function macroLoc(file: string, line: number, srcStart: number, srcEnd: number): Loc {
+  return { file, range: { start: { line, character: srcStart }, end: { line, character: srcEnd } } };
+}

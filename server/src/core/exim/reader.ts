@@ -1,0 +1,377 @@
+// Turns Exim's physical lines into logical lines the way readconf.c's line reader does:
+// macro substitution per physical line, then comment lines, `.ifdef` family and `.include`
+// (all physical-line directives, even in the middle of a continuation), then joining of
+// lines ending in `\` with leading white space of the next removed. Every character of a
+// logical line keeps where it came from, and every physical line is recorded as a piece
+// so each file's text can be rebuilt exactly.
+import * as path from 'node:path';
+import type { Finding } from '../diagnostic';
+import { finding } from '../diagnostic';
+import type { SourceHost } from '../host';
+import { LineIndex, type Range } from '../text';
+import type { Include, Loc, MacroUse, SourceFile } from './model';
+import { expandLine, isNameChar, isSpace, type MacroTable } from './macros';
+
+export type PieceKind = 'blank' | 'comment' | 'directive' | 'include' | 'skipped' | 'content';
+
+/** One physical line of a file: [start, end) offsets in its text, line break included. */
+export interface Piece { line: number; start: number; end: number; kind: PieceKind }
+
+/** A run of a logical line's text and the physical place it came from. */
+export interface Span {
+  at: number;
+  len: number;
+  file: string;
+  line: number;
+  /** Source columns; for macro text (exact false) every character maps to [ch, chEnd). */
+  ch: number;
+  chEnd: number;
+  exact: boolean;
+}
+
+export interface LogicalLine {
+  /** Text with macros substituted, continuations joined, outer white space removed. */
+  text: string;
+  spans: Span[];
+  file: string;
+  line: number;
+  endLine: number;
+}
+
+/** Exim's limit on nested `.ifdef`. */
+const COND_STACK_MAX = 10;
+/** Exim has no limit (it runs out of file handles); we stop well before. */
+const INCLUDE_DEPTH_MAX = 32;
+
+interface Frame { file: SourceFile; line: number; record: boolean; dir: string }
+
+interface CondFrame { state: number; loc: Loc; directive: string }
+
+// Exim's transition table: state 0 reads lines, 1 skips until .else/.elif, 2 skips to .endif.
+// Columns: if-true, if-false, elif-true or else, elif-false.
+const NEXT_STATE = [[0, 1, 2, 2], [2, 2, 0, 1], [2, 2, 2, 2]];
+const DIRECTIVES: { name: string; onFound: number; onMissing: number; stack: number }[] = [
+  { name: 'ifdef', onFound: 0, onMissing: 1, stack: 1 },
+  { name: 'ifndef', onFound: 1, onMissing: 0, stack: 1 },
+  { name: 'elifdef', onFound: 2, onMissing: 3, stack: 0 },
+  { name: 'elifndef', onFound: 3, onMissing: 2, stack: 0 },
+  { name: 'else', onFound: 2, onMissing: 2, stack: 0 },
+  { name: 'endif', onFound: 0, onMissing: 0, stack: -1 },
+];
+
+export function hasBom(text: string): boolean {
+  return text.charCodeAt(0) === 0xfeff || text.startsWith('\u00ef\u00bb\u00bf');
+}
+
+function lineRange(line: number, a: number, b: number): Range {
+  return { start: { line, character: a }, end: { line, character: b } };
+}
+
+export class LineReader {
+  private readonly queue: string[];
+  private stack: Frame[] = [];
+  private cstate = 0;
+  private cstack: CondFrame[] = [];
+  private done = false;
+  readonly pieces = new Map<string, Piece[]>();
+  readonly includes: Include[] = [];
+  readonly macroUses: MacroUse[] = [];
+
+  constructor(
+    topFiles: string[],
+    private readonly host: SourceHost,
+    readonly macros: MacroTable,
+    readonly files: Map<string, SourceFile>,
+    private readonly report: (f: Finding) => void,
+  ) {
+    this.queue = [...topFiles];
+  }
+
+  /** Loads a file once; later reads share the same SourceFile. */
+  private load(file: string): SourceFile | undefined {
+    const have = this.files.get(file);
+    if (have) return have;
+    const text = this.host.readFile(file);
+    if (text === undefined) return undefined;
+    const sf: SourceFile = { path: file, text, lines: new LineIndex(text) };
+    this.files.set(file, sf);
+    return sf;
+  }
+
+  private openTop(): boolean {
+    while (this.queue.length) {
+      const file = this.queue.shift()!;
+      const sf = this.load(file);
+      if (!sf) {
+        this.report(finding('input/unreadable', file, lineRange(0, 0, 0), `Cannot read ${file}.`));
+        continue;
+      }
+      this.push(sf);
+      return true;
+    }
+    return false;
+  }
+
+  private push(sf: SourceFile): void {
+    const record = !this.pieces.has(sf.path);
+    if (record) {
+      this.pieces.set(sf.path, []);
+      this.checkBytes(sf);
+    }
+    this.stack.push({ file: sf, line: 0, record, dir: path.dirname(sf.path) });
+  }
+
+  /** Things Exim's reader chokes on that are invisible in an editor. */
+  private checkBytes(sf: SourceFile): void {
+    if (hasBom(sf.text)) {
+      this.report(finding('exim/syntax', sf.path, lineRange(0, 0, 1),
+        'The file starts with a byte order mark (BOM), which Exim rejects ("found unexpected BOM"). Save the file as UTF-8 without BOM.'));
+    }
+    const nul = sf.text.indexOf('\0');
+    if (nul >= 0) {
+      const p = sf.lines.positionAt(nul);
+      this.report(finding('exim/syntax', sf.path, lineRange(p.line, p.character, p.character + 1),
+        'The file contains a NUL byte; Exim ignores the rest of such a line. Is this a binary file? Remove the byte or point Exim at the right file.'));
+    }
+  }
+
+  private condLoc(fr: Frame, a: number, b: number): Loc {
+    return { file: fr.file.path, range: lineRange(fr.line, a, b) };
+  }
+
+  /** Reports what is left open at the very end of the input. */
+  private finish(): void {
+    for (const c of this.cstack) {
+      this.report(finding('exim/conditional-syntax', c.loc.file, c.loc.range,
+        `.${c.directive} has no matching .endif before the end of the configuration; add .endif.`));
+    }
+    this.cstack = [];
+  }
+
+  /** The next logical line, or undefined at the end of the whole input. */
+  next(): LogicalLine | undefined {
+    if (this.done) return undefined;
+    const chunks: string[] = [];
+    const spans: Span[] = [];
+    let len = 0;
+    let startFile = '', startLine = 0, endLine = 0;
+    for (;;) {
+      let fr = this.stack[this.stack.length - 1];
+      if (!fr || fr.line >= fr.file.lines.lineCount) {
+        if (fr) this.stack.pop();
+        if (this.stack.length) continue;
+        // Between top-level files (Debian's conf.d parts) a blank line ends any continuation.
+        if (len > 0) break;
+        if (!this.openTop()) {
+          this.finish();
+          this.done = true;
+          return undefined;
+        }
+        continue;
+      }
+      const sf = fr.file;
+      const lineNo = fr.line++;
+      const start = sf.lines.lineStarts[lineNo];
+      const endWithBreak = lineNo + 1 < sf.lines.lineCount ? sf.lines.lineStarts[lineNo + 1] : sf.text.length;
+      let raw = sf.lines.lineText(lineNo);
+      if (lineNo === 0 && hasBom(raw)) raw = ' '.repeat(raw.charCodeAt(0) === 0xfeff ? 1 : 3) + raw.slice(raw.charCodeAt(0) === 0xfeff ? 1 : 3);
+      const piece: Piece = { line: lineNo, start, end: endWithBreak, kind: 'content' };
+      if (fr.record && (lineNo + 1 < sf.lines.lineCount || start < sf.text.length)) this.pieces.get(sf.path)!.push(piece);
+
+      const ex = expandLine(raw, this.macros, len === 0);
+      const text = ex.text;
+      let ss = 0;
+      while (ss < text.length && isSpace(text.charCodeAt(ss))) ss++;
+      const c0 = text.charCodeAt(ss);
+
+      if (c0 === 35 /* # */) { piece.kind = 'comment'; continue; }
+
+      if (c0 === 46 /* . */ && this.directive(fr, raw, text, ss, ex.found, piece)) continue;
+
+      if (this.cstate !== 0) { piece.kind = 'skipped'; continue; }
+
+      for (const u of ex.uses) this.macroUses.push({ name: u.name, loc: { file: sf.path, range: lineRange(lineNo, u.srcStart, u.srcEnd) } });
+
+      if (c0 === 46 && text.startsWith('.include', ss)) {
+        const after = text.charCodeAt(ss + 8);
+        const ifExists = text.startsWith('_if_exists', ss + 8) && (isSpace(text.charCodeAt(ss + 18)) || ss + 18 === text.length);
+        if (isSpace(after) || ss + 8 === text.length || ifExists) {
+          piece.kind = 'include';
+          this.include(fr, text, ss, ifExists, ex.segs.length === 1 && ex.segs[0].exact);
+          continue;
+        }
+      }
+
+      // Content: append from the first non-blank, then drop trailing white space.
+      if (len === 0) { startFile = sf.path; startLine = lineNo; }
+      endLine = lineNo;
+      if (ss < text.length) {
+        const part = text.slice(ss);
+        chunks.push(part);
+        for (const sg of ex.segs) {
+          const a = Math.max(sg.at, ss), b = sg.at + sg.len;
+          if (b <= a) continue;
+          spans.push(sg.exact
+            ? { at: len + (a - ss), len: b - a, file: sf.path, line: lineNo, ch: sg.srcStart + (a - sg.at), chEnd: sg.srcStart + (b - sg.at), exact: true }
+            : { at: len + (a - ss), len: b - a, file: sf.path, line: lineNo, ch: sg.srcStart, chEnd: sg.srcEnd, exact: false });
+        }
+        len += part.length;
+      } else if (len === 0) {
+        piece.kind = 'blank';
+      }
+      len = trimEnd(chunks, spans, len);
+      if (len > 0) {
+        const last = chunks[chunks.length - 1];
+        if (last.charCodeAt(last.length - 1) !== 92 /* \ */) break;
+        len = dropLast(chunks, spans, len, 1);
+      }
+    }
+    return { text: chunks.length === 1 ? chunks[0] : chunks.join(''), spans, file: startFile, line: startLine, endLine };
+  }
+
+  /** Handles `.ifdef` and friends; false when the line is not one of them. */
+  private directive(fr: Frame, raw: string, text: string, ss: number, found: boolean, piece: Piece): boolean {
+    for (const d of DIRECTIVES) {
+      if (!text.startsWith(d.name, ss + 1)) continue;
+      const after = ss + 1 + d.name.length;
+      const n = text.charCodeAt(after);
+      if (after < text.length && n !== 32) {
+        if (isNameChar(n)) return false; // another word, e.g. `.ifdefx` or `.elifdef` seen as `.else`?
+        // Exim accepts only a space (or the end of the line) after the directive name.
+        const what = n === 9 ? 'a tab' : n === 13 ? 'a carriage return (CRLF line ending)' : `"${text[after]}"`;
+        this.report(finding('exim/conditional-syntax', fr.file.path, lineRange(fr.line - 1, 0, raw.length),
+          `Exim does not recognise .${d.name} followed by ${what}; it reads the line as a setting and fails. Use a single space${n === 13 ? ' and Unix (LF) line endings' : ''}.`));
+      }
+      piece.kind = 'directive';
+      const loc = this.condLoc(fr, ss, after);
+      if (d.stack > 0) {
+        if (this.cstack.length >= COND_STACK_MAX - 1) {
+          this.report(finding('exim/conditional-syntax', loc.file, loc.range,
+            `.${d.name} nested too deeply: Exim allows at most ${COND_STACK_MAX - 1} levels. Flatten the conditionals.`));
+        }
+        this.cstack.push({ state: this.cstate, loc, directive: d.name });
+        this.cstate = NEXT_STATE[this.cstate][found ? d.onFound : d.onMissing];
+      } else if (!this.cstack.length) {
+        this.report(finding('exim/conditional-syntax', loc.file, loc.range,
+          `.${d.name} without a matching .ifdef or .ifndef; remove it or add the opening directive.`));
+      } else if (d.stack < 0) {
+        this.cstate = this.cstack.pop()!.state;
+      } else {
+        this.cstate = NEXT_STATE[this.cstate][found ? d.onFound : d.onMissing];
+      }
+      return true;
+    }
+    return false;
+  }
+
+  private include(fr: Frame, text: string, ss: number, ifExists: boolean, exact: boolean): void {
+    const lineNo = fr.line - 1;
+    const file = fr.file.path;
+    let a = ss + (ifExists ? 18 : 8);
+    while (a < text.length && isSpace(text.charCodeAt(a))) a++;
+    let b = text.length;
+    while (b > a && isSpace(text.charCodeAt(b - 1))) b--;
+    let target = text.slice(a, b);
+    if (target.length >= 2 && target.startsWith('"') && target.endsWith('"')) target = target.slice(1, -1);
+    // Columns are only exact when no macro changed the line.
+    const loc: Loc = { file, range: exact ? lineRange(lineNo, a, b) : lineRange(lineNo, 0, fr.file.lines.lineText(lineNo).length) };
+    const directive = ifExists ? '.include_if_exists' : '.include';
+    if (!target) {
+      this.report(finding('exim/syntax', file, loc.range, `${directive} needs a file name.`));
+      return;
+    }
+    if (ifExists && !target.startsWith('/')) {
+      this.report(finding('exim/syntax', file, loc.range,
+        `.include_if_exists needs an absolute path (Exim refuses "${target}"); write the full path starting with /.`));
+      return;
+    }
+    const resolved = target.startsWith('/') ? path.normalize(target) : path.join(fr.dir, target);
+    const inc: Include = { path: target, resolved, found: false, optional: ifExists, loc };
+    this.includes.push(inc);
+    if (this.stack.some((f) => f.file.path === resolved)) {
+      inc.found = true;
+      this.report(finding('exim/syntax', file, loc.range,
+        `${directive} of ${resolved} makes an include loop (that file is already being read); Exim would recurse until it fails. Remove the circular ${directive}.`));
+      return;
+    }
+    if (this.stack.length >= INCLUDE_DEPTH_MAX) {
+      this.report(finding('exim/syntax', file, loc.range,
+        `${directive} nested more than ${INCLUDE_DEPTH_MAX} files deep; flatten the includes.`));
+      return;
+    }
+    if (this.host.isDirectory(resolved)) {
+      this.report(finding('exim/include-not-found', file, loc.range, `${directive} names ${resolved}, which is a directory, not a file.`));
+      return;
+    }
+    const sf = this.load(resolved);
+    if (!sf) {
+      if (!ifExists) {
+        this.report(finding('exim/include-not-found', file, loc.range,
+          `Included file ${resolved} does not exist or cannot be read; fix the path or use .include_if_exists for an optional file.`));
+      }
+      return;
+    }
+    inc.found = true;
+    this.push(sf);
+  }
+}
+
+/** Removes trailing white space of the logical line so far; returns the new length. */
+function trimEnd(chunks: string[], spans: Span[], len: number): number {
+  while (chunks.length) {
+    const last = chunks[chunks.length - 1];
+    let e = last.length;
+    while (e > 0 && isSpace(last.charCodeAt(e - 1))) e--;
+    if (e === last.length) break;
+    len = dropLast(chunks, spans, len, last.length - e);
+  }
+  return len;
+}
+
+function dropLast(chunks: string[], spans: Span[], len: number, n: number): number {
+  const last = chunks[chunks.length - 1];
+  if (n >= last.length) chunks.pop(); else chunks[chunks.length - 1] = last.slice(0, last.length - n);
+  len -= n;
+  while (spans.length) {
+    const sp = spans[spans.length - 1];
+    if (sp.at >= len) { spans.pop(); continue; }
+    if (sp.at + sp.len > len) {
+      const cut = sp.at + sp.len - len;
+      sp.len -= cut;
+      if (sp.exact) sp.chEnd -= cut;
+    }
+    break;
+  }
+  return len;
+}
+
+/** Where a range [a, b) of a logical line's text was written. */
+export function locOf(ll: LogicalLine, a: number, b: number): Loc {
+  const sps = ll.spans;
+  if (!sps.length) return { file: ll.file, range: lineRange(ll.line, 0, 0) };
+  const sa = findSpan(sps, a);
+  const s0 = sps[sa];
+  const startCh = s0.exact ? s0.ch + Math.min(Math.max(a - s0.at, 0), s0.len) : s0.ch;
+  if (b <= a) return { file: s0.file, range: lineRange(s0.line, startCh, startCh) };
+  let sb = findSpan(sps, b - 1);
+  while (sb > sa && sps[sb].file !== s0.file) sb--;
+  const s1 = sps[sb];
+  const endCh = s1.exact ? s1.ch + Math.min(Math.max(b - s1.at, 0), s1.len) : s1.chEnd;
+  return { file: s0.file, range: { start: { line: s0.line, character: startCh }, end: { line: s1.line, character: endCh } } };
+}
+
+function findSpan(sps: Span[], off: number): number {
+  let lo = 0, hi = sps.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (sps[mid].at <= off) lo = mid; else hi = mid - 1;
+  }
+  return lo;
+}
+
+/** Rebuilds a file's text from its recorded pieces (the losslessness check). */
+export function reconstruct(sf: SourceFile, pieces: Piece[]): string {
+  const parts: string[] = [];
+  for (const p of pieces) parts.push(sf.text.slice(p.start, p.end));
+  return parts.join('');
+}
