@@ -1,5 +1,202 @@
-// `exim-cyrus check`: owned by the Exim model / CLI work.
-import { UsageError } from './args';
-export async function runCheck(_argv: string[]): Promise<number> {
-  throw new UsageError('check is not implemented yet');
+// `exim-cyrus check`: reads configs, runs the core's checks, prints findings, optionally
+// applies quick fixes. Exit status: 0 no error finding, 1 at least one, 2 usage/unreadable.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { one, parseArgs, UsageError } from './args';
+import { formatJson, formatSarif, formatText, FORMATS, toWire, type Format } from './format';
+import { applyFixes } from './fix';
+import type { Finding } from '../core/diagnostic';
+import { diskHost } from '../core/host';
+import type { CheckOptions, CyrusVersion, EximVersion } from '../core/options';
+import { checkProject, classifyPath, type FileKind, type Input } from '../core/project';
+
+const TOOL_VERSION = '0.1.0';
+
+export const CHECK_USAGE = `usage: exim-cyrus check [options] [PATH...]
+
+Checks Exim and Cyrus IMAP configuration files and how they line up. PATHs are
+recognised by name or content (exim.conf, a Debian conf.d directory, cyrus.conf,
+imapd.conf); a directory holding several configs is checked as one setup, and each
+of its subdirectories as another.
+
+options:
+  --exim PATH              an Exim config file or conf.d directory
+  --cyrus PATH             a cyrus.conf
+  --imapd PATH             an imapd.conf
+  -D NAME=VALUE            define an Exim macro, as exim -D does (repeatable)
+  --exim-version V         latest (default) or 4.96
+  --cyrus-version V        latest (default) or 3.6
+  --format F               text (default), json or sarif
+  --fix                    apply the suggested fix of each finding to the files
+  -h, --help               show this help
+
+exit status: 0 no errors, 1 errors found, 2 usage error or unreadable input`;
+
+class InputError extends Error {}
+
+/** One setup: the configs that are checked together so the link checks can pair them. */
+type Group = Input[];
+
+const MACRO_NAME = /^[A-Z][A-Za-z0-9_]*$/;
+
+function parseDefines(values: string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const v of values) {
+    const eq = v.indexOf('=');
+    const name = eq < 0 ? v : v.slice(0, eq);
+    if (!MACRO_NAME.test(name)) {
+      throw new UsageError(`-D ${v}: a macro name must start with an upper-case letter and hold only letters, digits and "_"`);
+    }
+    out[name] = eq < 0 ? '' : v.slice(eq + 1);
+  }
+  return out;
+}
+
+function exists(p: string): boolean {
+  try { fs.statSync(p); return true; } catch { return false; }
+}
+
+function requireReadable(p: string, what: string): void {
+  if (!exists(p)) throw new InputError(`${p}: no such file or directory (given as ${what})`);
+  if (diskHost.isDirectory(p)) {
+    if (diskHost.readDir(p) === undefined) throw new InputError(`${p}: directory cannot be read (permission denied?)`);
+    return;
+  }
+  try {
+    fs.accessSync(p, fs.constants.R_OK);
+  } catch {
+    throw new InputError(`${p}: cannot be read (permission denied?)`);
+  }
+  if (diskHost.readFile(p) === undefined) throw new InputError(`${p}: not a regular file, or too large to be a config`);
+}
+
+/**
+ * Collects the configs under a directory that is not itself an Exim conf.d: its files form
+ * one setup, each subdirectory (recursively) another. Unrecognised files are skipped.
+ */
+function walkDir(dir: string, groups: Group[], depth = 0): void {
+  const kind = classifyPath(dir);
+  if (kind) { groups.push([{ path: dir, kind }]); return; }
+  if (depth > 8) return;
+  const here: Group = [];
+  for (const name of diskHost.readDir(dir) ?? []) {
+    if (name.startsWith('.') || name === 'node_modules') continue;
+    const p = path.join(dir, name);
+    if (diskHost.isDirectory(p)) { walkDir(p, groups, depth + 1); continue; }
+    const k = classifyPath(p);
+    if (k) here.push({ path: p, kind: k });
+  }
+  if (here.length) groups.push(here);
+}
+
+function collectInputs(args: ReturnType<typeof parseArgs>): Group[] {
+  const forced: Group = [];
+  const flagKinds: [string, FileKind][] = [['exim', 'exim'], ['cyrus', 'cyrus-conf'], ['imapd', 'imapd-conf']];
+  for (const [flag, kind] of flagKinds) {
+    for (const p of args.flags.get(flag) ?? []) {
+      requireReadable(p, `--${flag}`);
+      if (kind !== 'exim' && diskHost.isDirectory(p)) throw new InputError(`${p}: --${flag} needs a file, not a directory`);
+      forced.push({ path: p, kind });
+    }
+  }
+  const groups: Group[] = [];
+  for (const p of args.positional) {
+    requireReadable(p, 'a path');
+    const kind = classifyPath(p);
+    if (kind) { forced.push({ path: p, kind }); continue; }
+    if (diskHost.isDirectory(p)) {
+      const before = groups.length;
+      walkDir(p, groups);
+      if (groups.length === before) throw new InputError(`${p}: no Exim, cyrus.conf or imapd.conf configs found in this directory`);
+      continue;
+    }
+    throw new InputError(`${p}: cannot tell which kind of config this is from its name or content; name it with --exim, --cyrus or --imapd`);
+  }
+  if (forced.length) groups.unshift(forced);
+  return groups;
+}
+
+/** Shows a finding's file as the user wrote it: the given spelling for inputs, else relative to cwd. */
+function displayer(groups: Group[]): (file: string) => string {
+  const given = new Map<string, string>();
+  let anyAbsolute = false;
+  for (const g of groups) for (const i of g) {
+    given.set(path.resolve(i.path), i.path);
+    if (path.isAbsolute(i.path)) anyAbsolute = true;
+  }
+  const cwd = process.cwd();
+  return (file) => {
+    const abs = path.resolve(file);
+    const g = given.get(abs);
+    if (g !== undefined) return g;
+    if (!anyAbsolute && path.isAbsolute(file) && (abs === cwd || abs.startsWith(cwd + path.sep))) return path.relative(cwd, abs);
+    return file;
+  };
+}
+
+function runGroups(groups: Group[], opts: CheckOptions): Finding[] {
+  const out: Finding[] = [];
+  for (const g of groups) out.push(...checkProject(g, opts));
+  return out;
+}
+
+export async function runCheck(argv: string[]): Promise<number> {
+  const args = parseArgs(argv, {
+    values: ['exim', 'cyrus', 'imapd', 'define', 'exim-version', 'cyrus-version', 'format'],
+    switches: ['fix', 'help', 'no-color'],
+    short: { D: 'define', h: 'help' },
+  });
+  if (args.switches.has('help')) {
+    process.stdout.write(CHECK_USAGE + '\n');
+    return 0;
+  }
+  const format = (one(args, 'format', FORMATS) ?? 'text') as Format;
+  const opts: CheckOptions = {
+    eximVersion: (one(args, 'exim-version', ['latest', '4.96']) ?? 'latest') as EximVersion,
+    cyrusVersion: (one(args, 'cyrus-version', ['latest', '3.6']) ?? 'latest') as CyrusVersion,
+    defines: parseDefines(args.flags.get('define') ?? []),
+  };
+  if (!args.positional.length && !['exim', 'cyrus', 'imapd'].some((f) => args.flags.has(f))) {
+    throw new UsageError('check needs at least one PATH (or --exim/--cyrus/--imapd)');
+  }
+  let groups: Group[];
+  try {
+    groups = collectInputs(args);
+  } catch (e) {
+    if (e instanceof InputError) {
+      process.stderr.write(`exim-cyrus check: ${e.message}\n`);
+      return 2;
+    }
+    throw e;
+  }
+
+  let findings = runGroups(groups, opts);
+  const display = displayer(groups);
+  // Report to stderr when stdout must hold exactly one JSON document.
+  const note = (s: string) => (format === 'text' ? process.stdout : process.stderr).write(s + '\n');
+
+  if (args.switches.has('fix')) {
+    const result = applyFixes(findings, diskHost);
+    for (const f of result.changed) note(`fixed ${f.applied} problem${f.applied === 1 ? '' : 's'} in ${display(f.file)}: ${f.titles.join('; ')}`);
+    for (const f of result.failed) note(`could not write ${display(f.file)}: ${f.reason}`);
+    if (result.changed.length) findings = runGroups(groups, opts);
+    else note('nothing to fix.');
+  }
+
+  const unreadable = findings.filter((f) => f.code === 'input/unreadable'
+    && groups.some((g) => g.some((i) => path.resolve(i.path) === path.resolve(f.file))));
+  if (unreadable.length) {
+    for (const f of unreadable) process.stderr.write(`exim-cyrus check: ${display(f.file)}: ${f.message}\n`);
+    return 2;
+  }
+
+  const wire = findings.map((f) => toWire(f, display));
+  const files = groups.reduce((n, g) => n + g.length, 0);
+  if (format === 'json') process.stdout.write(formatJson(wire));
+  else if (format === 'sarif') process.stdout.write(formatSarif(wire, TOOL_VERSION));
+  else {
+    const colour = Boolean(process.stdout.isTTY) && !process.env.NO_COLOR && !args.switches.has('no-color');
+    process.stdout.write(formatText(wire, { colour, files }));
+  }
+  return findings.some((f) => f.severity === 'error') ? 1 : 0;
 }

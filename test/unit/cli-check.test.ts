@@ -1,0 +1,161 @@
+// Runs the real `exim-cyrus check` bundle as a user would. The CLI is bundled into a temp
+// directory (same esbuild settings as scripts/build.mjs) so this test never races another
+// suite rebuilding dist/.
+import { before, after, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { build } from 'esbuild';
+
+const ROOT = path.join(__dirname, '../..');
+let tmp = '';
+let cli = '';
+
+before(async () => {
+  tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'exim-cyrus-cli-'));
+  cli = path.join(tmp, 'cli.js');
+  await build({
+    entryPoints: [path.join(ROOT, 'server/src/cli.ts')], outfile: cli, bundle: true, platform: 'node',
+    target: 'node18', format: 'cjs', logLevel: 'error',
+  });
+});
+after(() => { if (tmp) fs.rmSync(tmp, { recursive: true, force: true }); });
+
+function run(args: string[], cwd = tmp) {
+  const r = spawnSync(process.execPath, [cli, 'check', ...args], { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+}
+
+function write(name: string, text: string): string {
+  const p = path.join(tmp, name);
+  fs.mkdirSync(path.dirname(p), { recursive: true });
+  fs.writeFileSync(p, text);
+  return p;
+}
+
+const CLEAN = `primary_hostname = mail.example.com
+begin routers
+r1:
+  driver = accept
+  transport = t1
+begin transports
+t1:
+  driver = appendfile
+  file = /var/mail/$local_part
+`;
+
+// Line 2 names an option Exim does not have: "qualify_domian" for qualify_domain.
+const BROKEN = `primary_hostname = mail.example.com
+qualify_domian = example.com
+`;
+
+test('clean config: exit 0, summary line', () => {
+  write('clean/exim.conf', CLEAN);
+  const r = run(['clean/exim.conf']);
+  assert.equal(r.code, 0, r.err);
+  assert.match(r.out, /1 config checked: no problems found\./);
+});
+
+test('json: one object, 1-based positions, file as given', () => {
+  write('broken/exim.conf', BROKEN);
+  const r = run(['--format', 'json', 'broken/exim.conf']);
+  assert.equal(r.code, 1, r.err);
+  const doc = JSON.parse(r.out);
+  assert.equal(doc.version, 1);
+  const d = doc.diagnostics.find((x: { code: string }) => x.code === 'exim/unknown-option');
+  assert.ok(d, r.out);
+  assert.deepEqual([d.file, d.line, d.column, d.endLine, d.endColumn, d.severity], ['broken/exim.conf', 2, 1, 2, 15, 'error']);
+  assert.match(d.message, /qualify_domain/);
+  assert.deepEqual(Object.keys(d).sort(), ['code', 'column', 'endColumn', 'endLine', 'file', 'line', 'message', 'severity']);
+});
+
+test('text: file:line:col: severity: message [code], no colour when not a TTY', () => {
+  write('broken/exim.conf', BROKEN);
+  const r = run(['broken/exim.conf']);
+  assert.equal(r.code, 1);
+  assert.match(r.out, /^broken\/exim\.conf:2:1: error: .*\[exim\/unknown-option\]$/m);
+  assert.match(r.out, /1 config checked: 1 error, 0 warnings\.\n$/);
+  assert.doesNotMatch(r.out, /\x1b\[/);
+});
+
+test('sarif: 2.1.0 with rules and regions', () => {
+  write('broken/exim.conf', BROKEN);
+  const r = run(['--format=sarif', 'broken/exim.conf']);
+  assert.equal(r.code, 1);
+  const log = JSON.parse(r.out);
+  assert.equal(log.version, '2.1.0');
+  const run0 = log.runs[0];
+  const ids = run0.tool.driver.rules.map((x: { id: string }) => x.id);
+  assert.ok(ids.includes('exim/unknown-option'));
+  const res = run0.results.find((x: { ruleId: string }) => x.ruleId === 'exim/unknown-option');
+  assert.equal(ids[res.ruleIndex], 'exim/unknown-option');
+  assert.equal(res.level, 'error');
+  assert.deepEqual(res.locations[0].physicalLocation.region, { startLine: 2, startColumn: 1, endLine: 2, endColumn: 15 });
+  assert.equal(res.locations[0].physicalLocation.artifactLocation.uri, 'broken/exim.conf');
+});
+
+test('-D defines a macro the config uses', () => {
+  write('macro/exim.conf', `.ifdef USE_BAD\nqualify_domian = x\n.endif\nprimary_hostname = a.example\n`);
+  assert.equal(run(['macro/exim.conf']).code, 0);
+  const r = run(['-D', 'USE_BAD=1', '--format', 'json', 'macro/exim.conf']);
+  assert.equal(r.code, 1, r.out);
+  assert.equal(run(['-DUSE_BAD', 'macro/exim.conf']).code, 1);
+});
+
+test('--exim-version 4.96 flags options added later', () => {
+  write('newer/exim.conf', 'panic_coredump = true\n');
+  assert.equal(run(['newer/exim.conf']).code, 0);
+  const r = run(['--exim-version', '4.96', '--format', 'json', 'newer/exim.conf']);
+  assert.equal(r.code, 1);
+  assert.match(JSON.parse(r.out).diagnostics[0].message, /4\.96/);
+});
+
+test('usage errors exit 2 with a message', () => {
+  for (const args of [['--format', 'xml', 'x'], ['--bogus'], [], ['-D', 'lower=1', 'x'], ['--exim-version', '5']]) {
+    const r = run(args);
+    assert.equal(r.code, 2, args.join(' '));
+    assert.match(r.err, /exim-cyrus: /);
+  }
+});
+
+test('unreadable or unknown input exits 2 naming the file', () => {
+  let r = run(['no/such/exim.conf']);
+  assert.equal(r.code, 2);
+  assert.match(r.err, /no\/such\/exim\.conf: no such file/);
+  write('mystery.txt', 'hello\n');
+  r = run(['mystery.txt']);
+  assert.equal(r.code, 2);
+  assert.match(r.err, /mystery\.txt: cannot tell which kind of config/);
+  r = run(['--exim', 'mystery.txt']);
+  assert.notEqual(r.code, 2, r.err);
+});
+
+test('--fix applies the suggested replacement, and only with --fix', () => {
+  const p = write('fix/exim.conf', BROKEN);
+  run(['fix/exim.conf']);
+  assert.equal(fs.readFileSync(p, 'utf8'), BROKEN);
+  const r = run(['--fix', 'fix/exim.conf']);
+  assert.match(r.out, /fixed 1 problem in fix\/exim\.conf/);
+  assert.equal(fs.readFileSync(p, 'utf8'), BROKEN.replace('qualify_domian', 'qualify_domain'));
+  assert.equal(r.code, 0, r.out);
+});
+
+test('many files in one call, and a directory of setups', () => {
+  write('multi/a/exim.conf', BROKEN);
+  write('multi/b/exim.conf', CLEAN);
+  write('multi/README', 'not a config\n');
+  const r = run(['--format', 'json', 'multi']);
+  assert.equal(r.code, 1, r.err);
+  const files = new Set(JSON.parse(r.out).diagnostics.map((d: { file: string }) => d.file));
+  assert.deepEqual([...files], [path.join('multi', 'a', 'exim.conf')]);
+  const t = run(['multi/a/exim.conf', 'multi/b/exim.conf']);
+  assert.match(t.out, /2 configs checked: 1 error/);
+});
+
+test('the examples: reference clean of errors, broken reported', () => {
+  const r = run(['--format', 'json', 'examples/reference'], ROOT);
+  const errs = JSON.parse(r.out).diagnostics.filter((d: { severity: string }) => d.severity === 'error');
+  assert.deepEqual(errs, []);
+});
