@@ -1,0 +1,310 @@
+// The recipient callout: LHLO (or EHLO), optional AUTH PLAIN, MAIL, one RCPT per recipient,
+// RSET, QUIT. It asks whether the server would accept the recipients and never hands over a
+// message: there is no code path that sends DATA, and the Channel refuses it anyway.
+import { randomBytes } from 'node:crypto';
+import * as os from 'node:os';
+import { CalloutFailure, Channel, type Extractor } from './channel';
+import { domainOf, normaliseSender, recipientError, senderError, stripBrackets } from './address';
+import { ReplyAssembler, replyClass, preview, type Reply } from './reply';
+import { formatTarget, parseTarget, type Target } from './target';
+import type { CalloutResult, Outcome, Phase, RandomProbe, RecipientResult, TranscriptLine } from './types';
+import { decodeText } from '../host';
+
+export interface Credentials { user: string; password: string; /** SASL authorisation id; empty by default. */ authzid?: string }
+
+export interface CalloutOptions {
+  /** A parsed target, or a string for parseTarget (`host:port`, `[v6]:port`, `/path`). */
+  target: Target | string;
+  recipients: string[];
+  /** Envelope sender; the null sender `<>` when absent (as Exim's callouts use). */
+  from?: string;
+  /** Name given in LHLO/EHLO; this machine's host name by default. */
+  lhloName?: string;
+  protocol?: 'lmtp' | 'smtp';
+  /** Exim's callout=random: try a random local part at each recipient domain first. */
+  random?: boolean;
+  credentials?: Credentials;
+  /** Per phase: connect, greeting and each reply. Default 5000. */
+  timeoutMs?: number;
+  connectTimeoutMs?: number;
+  greetingTimeoutMs?: number;
+  replyTimeoutMs?: number;
+  /** The whole session. Default: six times the per-phase bound. */
+  sessionTimeoutMs?: number;
+  /** Longest reply line accepted, in bytes. Default 4096. */
+  maxLineLength?: number;
+  /** Most lines in one reply. Default 100. */
+  maxReplyLines?: number;
+  signal?: AbortSignal;
+  /** For tests: the random local part generator. */
+  randomLocalPart?: () => string;
+}
+
+export const DEFAULT_TIMEOUT_MS = 5000;
+export const DEFAULT_MAX_LINE = 4096;
+export const DEFAULT_MAX_REPLY_LINES = 100;
+
+/** Runs a callout. Never throws and never hangs: every failure becomes the result's outcome. */
+export async function callout(opts: CalloutOptions): Promise<CalloutResult> {
+  const t0 = Date.now();
+  const transcript: TranscriptLine[] = [];
+  const protocol = opts.protocol ?? 'lmtp';
+  const result: CalloutResult = {
+    target: typeof opts.target === 'string' ? opts.target : formatTarget(opts.target),
+    protocol,
+    recipients: opts.recipients.map((address) => ({ address: stripBrackets(address), status: 'not-tried', accepted: false })),
+    transcript,
+    outcome: { kind: 'accepted', message: '' },
+    durationMs: 0,
+  };
+  const done = (outcome: Outcome) => { result.outcome = outcome; result.durationMs = Date.now() - t0; return result; };
+
+  const bad = validate(opts);
+  if (bad) return done({ kind: 'invalid-input', phase: 'input', message: bad });
+  let target: Target;
+  if (typeof opts.target === 'string') {
+    const p = parseTarget(opts.target);
+    if (!p.ok) return done({ kind: 'invalid-input', phase: 'input', message: p.error });
+    target = p.target;
+  } else {
+    target = opts.target;
+  }
+  result.target = formatTarget(target);
+
+  const per = positive(opts.timeoutMs) ?? DEFAULT_TIMEOUT_MS;
+  const limits = {
+    connect: positive(opts.connectTimeoutMs) ?? per,
+    greeting: positive(opts.greetingTimeoutMs) ?? per,
+    reply: positive(opts.replyTimeoutMs) ?? per,
+    session: positive(opts.sessionTimeoutMs) ?? per * 6,
+    line: positive(opts.maxLineLength) ?? DEFAULT_MAX_LINE,
+    lines: positive(opts.maxReplyLines) ?? DEFAULT_MAX_REPLY_LINES,
+  };
+
+  let ch: Channel | undefined;
+  try {
+    ch = await Channel.open(target, { connectTimeoutMs: Math.min(limits.connect, limits.session), sessionTimeoutMs: limits.session, signal: opts.signal, t0, transcript });
+    const conv = new Conversation(ch, limits.line, limits.lines);
+
+    const greeting = await conv.reply('greeting', limits.greeting, 'a greeting');
+    result.greeting = greeting.lines.map((l) => l.slice(4)).join('\n');
+    if (greeting.code !== 220) {
+      await conv.quitQuietly(limits.reply);
+      return done(replyOutcome(greeting, 'greeting', `the server greeted with ${greeting.code} instead of 220`, result.target));
+    }
+
+    const name = opts.lhloName ?? defaultHeloName();
+    const hello = protocol === 'lmtp' ? 'LHLO' : 'EHLO';
+    let ehlo = await conv.command(`${hello} ${name}`, hello.toLowerCase() as Phase, limits.reply);
+    if (protocol === 'smtp' && replyClass(ehlo.code) === 'permanent') {
+      // An SMTP server without ESMTP: fall back to HELO, as Exim does.
+      ehlo = await conv.command(`HELO ${name}`, 'helo', limits.reply);
+    }
+    if (ehlo.code !== 250) {
+      await conv.quitQuietly(limits.reply);
+      return done(replyOutcome(ehlo, hello.toLowerCase() as Phase, `${hello} was answered with ${ehlo.code}`, result.target));
+    }
+    // Keywords are case-insensitive; parameters are kept as written.
+    const extensions = ehlo.lines.slice(1).map((l) => l.slice(4).trim().replace(/^\S+/, (k) => k.toUpperCase())).filter(Boolean);
+    result.extensions = extensions;
+    const pipelining = extensions.some((e) => e === 'PIPELINING' || e.startsWith('PIPELINING '));
+    result.pipelining = pipelining;
+
+    if (opts.credentials) {
+      const auth = extensions.find((e) => e.startsWith('AUTH ') || e.startsWith('AUTH='));
+      const mechs = auth ? auth.slice(5).split(/\s+/) : [];
+      if (!mechs.includes('PLAIN')) {
+        await conv.quitQuietly(limits.reply);
+        return done({ kind: 'unsupported', phase: 'auth', message: auth
+          ? `the server offers AUTH ${mechs.join(' ')} but not PLAIN`
+          : 'the server does not offer AUTH here (lmtpd with -a offers only EXTERNAL; drop the credentials)' });
+      }
+      const c = opts.credentials;
+      const token = Buffer.from(`${c.authzid ?? ''}\0${c.user}\0${c.password}`, 'utf8').toString('base64');
+      const r = await conv.command(`AUTH PLAIN ${token}`, 'auth', limits.reply, 'AUTH PLAIN <credentials redacted>');
+      if (r.code !== 235) {
+        await conv.quitQuietly(limits.reply);
+        return done(replyOutcome(r, 'auth', `authentication as "${c.user}" failed`, result.target));
+      }
+      result.authenticated = true;
+    }
+
+    const sender = normaliseSender(opts.from);
+    const recipients = result.recipients.map((r) => r.address);
+
+    if (opts.random) {
+      const domains = [...new Set(recipients.map((a) => domainOf(a) ?? ''))];
+      const gen = opts.randomLocalPart ?? randomLocalPart;
+      const probeAddrs = domains.map((d) => d ? `${gen()}@${d}` : gen());
+      const mail = await conv.command(`MAIL FROM:<${sender}>`, 'mail', limits.reply);
+      if (replyClass(mail.code) !== 'positive') {
+        await conv.quitQuietly(limits.reply);
+        return done(replyOutcome(mail, 'mail', `MAIL FROM:<${sender}> was answered with ${mail.code}`, result.target));
+      }
+      const replies = await conv.recipients(probeAddrs, pipelining, limits.reply);
+      const probes: RandomProbe[] = probeAddrs.map((address, i) => ({ domain: domains[i], ...recipientResult(address, replies[i]) }));
+      result.random = { probes, acceptsEverything: probes.some((p) => p.accepted) };
+      const rset = await conv.command('RSET', 'rset', limits.reply);
+      if (replyClass(rset.code) !== 'positive') {
+        await conv.quitQuietly(limits.reply);
+        return done(replyOutcome(rset, 'rset', `RSET was answered with ${rset.code}`, result.target));
+      }
+    }
+
+    const mail = await conv.command(`MAIL FROM:<${sender}>`, 'mail', limits.reply);
+    if (replyClass(mail.code) !== 'positive') {
+      await conv.quitQuietly(limits.reply);
+      return done(replyOutcome(mail, 'mail', `MAIL FROM:<${sender}> was answered with ${mail.code}`, result.target));
+    }
+    const replies = await conv.recipients(recipients, pipelining, limits.reply);
+    result.recipients = recipients.map((a, i) => recipientResult(a, replies[i]));
+    // Leave the transaction empty before saying goodbye; a failing RSET or QUIT changes nothing we learnt.
+    await conv.command('RSET', 'rset', limits.reply).catch(() => undefined);
+    await conv.quitQuietly(limits.reply);
+    return done(recipientsOutcome(result));
+  } catch (e) {
+    if (e instanceof CalloutFailure) return done({ kind: e.kind, phase: e.phase, message: e.message, ...(e.hint ? { hint: e.hint } : {}), ...(e.errno ? { errno: e.errno } : {}) });
+    return done({ kind: 'protocol-error', phase: 'session', message: `unexpected error: ${(e as Error)?.message ?? e}` });
+  } finally {
+    ch?.close();
+  }
+}
+
+function positive(n: number | undefined): number | undefined {
+  return typeof n === 'number' && Number.isFinite(n) && n > 0 ? n : undefined;
+}
+
+function validate(o: CalloutOptions): string | undefined {
+  if (!Array.isArray(o.recipients) || o.recipients.length === 0) return 'no recipients given';
+  if (o.recipients.length > 1000) return 'more than 1000 recipients in one callout';
+  for (const r of o.recipients) {
+    const e = typeof r === 'string' ? recipientError(r) : 'a recipient that is not a string';
+    if (e) return `invalid recipient: ${e}`;
+  }
+  if (o.from !== undefined) {
+    const e = senderError(o.from);
+    if (e) return `invalid sender: ${e}`;
+  }
+  if (o.lhloName !== undefined && !/^[A-Za-z0-9.\-_[\]:]{1,255}$/.test(o.lhloName)) {
+    return `invalid LHLO name "${preview(o.lhloName, 60)}": use a host name or an address literal`;
+  }
+  if (o.credentials) {
+    const { user, password, authzid } = o.credentials;
+    if (!user) return 'credentials without a user name';
+    if ([user, password, authzid ?? ''].some((s) => s.includes('\0'))) return 'credentials must not contain NUL';
+  }
+  if (o.protocol !== undefined && o.protocol !== 'lmtp' && o.protocol !== 'smtp') return `unknown protocol "${o.protocol}"`;
+  return undefined;
+}
+
+function defaultHeloName(): string {
+  const h = os.hostname();
+  return /^[A-Za-z0-9.-]{1,255}$/.test(h) ? h : 'localhost';
+}
+
+/** Like Exim's: a local part nobody has, different each time. */
+export function randomLocalPart(): string {
+  return 'callout-random-' + randomBytes(8).toString('hex');
+}
+
+export function recipientResult(address: string, r: Reply): RecipientResult {
+  const cls = replyClass(r.code);
+  const status = cls === 'positive' ? 'accepted' : cls === 'temporary' ? 'temporary' : 'rejected';
+  return { address, status, accepted: status === 'accepted', code: r.code, ...(r.enhancedCode ? { enhancedCode: r.enhancedCode } : {}), reply: r.lines.join('\n') };
+}
+
+/** What an unexpected reply at `phase` means, with the fix when we know it. */
+function replyOutcome(r: Reply, phase: Phase, what: string, target: string): Outcome {
+  const cls = replyClass(r.code);
+  const shown = `${r.code}${r.enhancedCode ? ' ' + r.enhancedCode : ''}${r.text ? ' ' + r.text : ''}`;
+  if (r.code === 430 || /authentication required/i.test(r.text)) {
+    return {
+      kind: 'temporary', phase,
+      message: `${target} demands authentication before MAIL (${shown}): Cyrus lmtpd started without -a accepts mail over TCP only from authenticated clients`,
+      hint: 'add -a to lmtpd\'s cmd in cyrus.conf (cmd="lmtpd -a"), or authenticate (--user and --password-env)',
+    };
+  }
+  if (cls === 'temporary') return { kind: 'temporary', phase, message: `${what}: ${shown}` };
+  if (cls === 'permanent') return { kind: 'rejected', phase, message: `${what}: ${shown}` };
+  return { kind: 'protocol-error', phase, message: `${what}: ${shown}` };
+}
+
+export function recipientsOutcome(result: CalloutResult): Outcome {
+  const rs = result.recipients;
+  const rejected = rs.filter((r) => r.status === 'rejected');
+  const temporary = rs.filter((r) => r.status === 'temporary');
+  const list = (xs: RecipientResult[]) => xs.map((r) => `${r.address} (${r.code}${r.enhancedCode ? ' ' + r.enhancedCode : ''})`).join(', ');
+  const everything = result.random?.acceptsEverything
+    ? ' — but the server also accepted a random local part, so acceptance proves nothing' : '';
+  if (rejected.length) {
+    return { kind: 'rejected', phase: 'rcpt', message: `${rejected.length} of ${rs.length} recipient${rs.length > 1 ? 's' : ''} rejected: ${list(rejected)}` };
+  }
+  if (temporary.length) {
+    const auth = temporary.find((r) => r.code === 430);
+    return {
+      kind: 'temporary', phase: 'rcpt',
+      message: `${temporary.length} of ${rs.length} recipient${rs.length > 1 ? 's' : ''} temporarily refused: ${list(temporary)}`,
+      ...(auth ? { hint: 'add -a to lmtpd\'s cmd in cyrus.conf (cmd="lmtpd -a"), or authenticate (--user and --password-env)' } : {}),
+    };
+  }
+  return { kind: 'accepted', message: `${rs.length === 1 ? 'the recipient was' : `all ${rs.length} recipients were`} accepted${everything}` };
+}
+
+/** Commands and replies over a Channel, with the transcript kept as it goes. */
+class Conversation {
+  private readonly assembler: ReplyAssembler;
+  constructor(private readonly ch: Channel, private readonly maxLine: number, maxLines: number) {
+    this.assembler = new ReplyAssembler(maxLines);
+  }
+
+  async command(line: string, phase: Phase, timeoutMs: number, shown?: string): Promise<Reply> {
+    this.ch.write(line, shown);
+    return this.reply(phase, timeoutMs, `a reply to ${(shown ?? line).split(' ')[0]}`);
+  }
+
+  /** One reply; the bound covers all of its lines. */
+  async reply(phase: Phase, timeoutMs: number, what: string): Promise<Reply> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const line = await this.ch.read(this.lineExtractor, phase, Math.max(1, deadline - Date.now()), what);
+      this.ch.record('S', preview(line, 1000));
+      let r: Reply | undefined;
+      try {
+        r = this.assembler.push(line);
+      } catch (e) {
+        throw new CalloutFailure('protocol-error', phase, `${(e as Error).message} (while waiting for ${what})`);
+      }
+      if (r) return r;
+    }
+  }
+
+  /** One RCPT per address: all at once when the server pipelines, else one at a time. */
+  async recipients(addrs: string[], pipelining: boolean, timeoutMs: number): Promise<Reply[]> {
+    const out: Reply[] = [];
+    if (pipelining) {
+      for (const a of addrs) this.ch.write(`RCPT TO:<${a}>`);
+      for (let i = 0; i < addrs.length; i++) out.push(await this.reply('rcpt', timeoutMs, `a reply to RCPT TO:<${addrs[i]}>`));
+    } else {
+      for (const a of addrs) out.push(await this.command(`RCPT TO:<${a}>`, 'rcpt', timeoutMs));
+    }
+    return out;
+  }
+
+  async quitQuietly(timeoutMs: number): Promise<void> {
+    if (!this.ch.isOpen) return;
+    try {
+      await this.command('QUIT', 'quit', Math.min(timeoutMs, 2000));
+    } catch { /* the verdict is already known */ }
+  }
+
+  private readonly lineExtractor: Extractor<string> = (buf) => {
+    const lf = buf.indexOf(10);
+    if (lf < 0) {
+      if (buf.length > this.maxLine) throw new Error(`a reply line longer than ${this.maxLine} bytes: ${preview(buf.subarray(0, 80).toString('latin1'))}`);
+      return undefined;
+    }
+    const end = lf > 0 && buf[lf - 1] === 13 ? lf - 1 : lf;
+    if (end > this.maxLine) throw new Error(`a reply line longer than ${this.maxLine} bytes`);
+    return { value: decodeText(buf.subarray(0, end)), used: lf + 1 };
+  };
+}

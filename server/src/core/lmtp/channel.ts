@@ -1,0 +1,177 @@
+// One client connection with a time bound on everything: connecting, every read, and the
+// whole session. Nothing here knows SMTP; the session and socket-map code frame the bytes.
+import * as net from 'node:net';
+import type { Target } from './target';
+import { formatTarget } from './target';
+import type { OutcomeKind, Phase, TranscriptLine } from './types';
+
+/** A failure that ends the conversation; the session turns it into an Outcome. */
+export class CalloutFailure extends Error {
+  constructor(readonly kind: OutcomeKind, readonly phase: Phase, message: string,
+    readonly hint?: string, readonly errno?: string) {
+    super(message);
+  }
+}
+
+/** Returns a value and how many bytes it used, undefined when more bytes are needed; throws to give up. */
+export type Extractor<T> = (buf: Buffer) => { value: T; used: number } | undefined;
+
+export interface ChannelOptions {
+  connectTimeoutMs: number;
+  sessionTimeoutMs: number;
+  signal?: AbortSignal;
+  /** Time origin of transcript entries. */
+  t0: number;
+  transcript: TranscriptLine[];
+}
+
+/** Commands that would hand over a message. A callout never sends one: this is enforced here. */
+const FORBIDDEN = /^\s*(DATA|BDAT|BURL)(\s|$)/i;
+
+export class Channel {
+  private buf: Buffer = Buffer.alloc(0);
+  private fatal?: CalloutFailure;
+  private ended = false;
+  private wake?: () => void;
+  private sessionTimer?: NodeJS.Timeout;
+  private readonly onAbort = () => this.fail(new CalloutFailure('cancelled', 'session', 'the callout was cancelled'));
+
+  private constructor(private readonly sock: net.Socket, private readonly opts: ChannelOptions) {
+    sock.on('data', (d: Buffer) => { this.buf = this.buf.length ? Buffer.concat([this.buf, d]) : d; this.poke(); });
+    sock.on('end', () => { this.ended = true; this.poke(); });
+    sock.on('close', () => { this.ended = true; this.poke(); });
+    sock.on('error', (e: NodeJS.ErrnoException) => {
+      const reset = e.code === 'ECONNRESET' || e.code === 'EPIPE';
+      this.fail(new CalloutFailure('protocol-error', 'session',
+        reset ? 'the server reset the connection' : `connection error: ${e.message}`, undefined, e.code));
+    });
+  }
+
+  /** Connects within the connect bound; the session bound starts now. */
+  static open(target: Target, opts: ChannelOptions): Promise<Channel> {
+    if (opts.signal?.aborted) return Promise.reject(new CalloutFailure('cancelled', 'connect', 'the callout was cancelled'));
+    return new Promise((resolve, reject) => {
+      const sock = target.kind === 'unix' ? net.connect({ path: target.path }) : net.connect({ host: target.host, port: target.port });
+      sock.setNoDelay(true);
+      let settled = false;
+      const finish = (err?: CalloutFailure) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        opts.signal?.removeEventListener('abort', abort);
+        sock.removeListener('error', onError);
+        if (err) { sock.on('error', () => undefined); sock.destroy(); reject(err); return; }
+        const ch = new Channel(sock, opts);
+        ch.sessionTimer = setTimeout(() => ch.fail(new CalloutFailure('timeout', 'session',
+          `the whole session took longer than ${seconds(opts.sessionTimeoutMs)}`)), Math.max(0, opts.sessionTimeoutMs - (Date.now() - opts.t0)));
+        opts.signal?.addEventListener('abort', ch.onAbort, { once: true });
+        resolve(ch);
+      };
+      const abort = () => finish(new CalloutFailure('cancelled', 'connect', 'the callout was cancelled'));
+      const onError = (e: NodeJS.ErrnoException) => finish(connectFailure(target, e));
+      const timer = setTimeout(() => finish(new CalloutFailure('timeout', 'connect',
+        `no connection to ${formatTarget(target)} within ${seconds(opts.connectTimeoutMs)}`)), opts.connectTimeoutMs);
+      opts.signal?.addEventListener('abort', abort, { once: true });
+      sock.once('error', onError);
+      sock.once('connect', () => finish());
+    });
+  }
+
+  /** Writes one command line. Refuses DATA/BDAT/BURL and embedded line breaks, whatever the caller. */
+  write(command: string, shown: string = command): void {
+    if (FORBIDDEN.test(command)) throw new Error(`refusing to send "${command.trim().split(/\s/)[0]}": a callout never transfers a message`);
+    if (/[\r\n\0]/.test(command)) throw new Error('refusing to send a command with a line break or NUL in it');
+    this.writeRaw(command + '\r\n', shown);
+  }
+
+  /** Writes bytes that are not an SMTP command line (socket-map netstrings). */
+  writeRaw(data: string, shown: string): void {
+    if (this.fatal) throw this.fatal;
+    this.opts.transcript.push({ dir: 'C', line: shown, ms: Date.now() - this.opts.t0 });
+    this.sock.write(data);
+  }
+
+  record(dir: 'C' | 'S', line: string): void {
+    this.opts.transcript.push({ dir, line, ms: Date.now() - this.opts.t0 });
+  }
+
+  /**
+   * Reads one framed value within `timeoutMs`. Bytes already received are used first, so a
+   * reply sent just before the server closed is still read. `phase` names what we waited for.
+   */
+  async read<T>(extract: Extractor<T>, phase: Phase, timeoutMs: number, what: string): Promise<T> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      let got: { value: T; used: number } | undefined;
+      try {
+        got = extract(this.buf);
+      } catch (e) {
+        const f = e instanceof CalloutFailure ? e : new CalloutFailure('protocol-error', phase, (e as Error).message);
+        this.fail(f);
+        throw f;
+      }
+      if (got) { this.buf = this.buf.subarray(got.used); return got.value; }
+      if (this.fatal) throw this.fatal.phase === 'session' && this.fatal.kind === 'protocol-error'
+        ? new CalloutFailure(this.fatal.kind, phase, `${this.fatal.message} while waiting for ${what}${this.buf.length ? ' (in the middle of a reply)' : ''}`, undefined, this.fatal.errno)
+        : this.fatal;
+      if (this.ended) {
+        const f = new CalloutFailure('protocol-error', phase, this.buf.length
+          ? `the server closed the connection in the middle of ${what}`
+          : `the server closed the connection instead of sending ${what}`);
+        this.fail(f);
+        throw f;
+      }
+      const left = deadline - Date.now();
+      if (left <= 0) {
+        const f = new CalloutFailure('timeout', phase, `no complete ${what} within ${seconds(timeoutMs)}`);
+        this.fail(f);
+        throw f;
+      }
+      await new Promise<void>((r) => {
+        const t = setTimeout(r, left);
+        this.wake = () => { clearTimeout(t); r(); };
+      });
+      this.wake = undefined;
+    }
+  }
+
+  get isOpen(): boolean { return !this.fatal && !this.ended; }
+
+  /** Closes gracefully when possible, and always releases timers and listeners. */
+  close(): void {
+    clearTimeout(this.sessionTimer);
+    this.opts.signal?.removeEventListener('abort', this.onAbort);
+    this.sock.destroy();
+  }
+
+  private fail(f: CalloutFailure): void {
+    if (this.fatal) return;
+    this.fatal = f;
+    clearTimeout(this.sessionTimer);
+    this.sock.destroy();
+    this.poke();
+  }
+
+  private poke(): void { this.wake?.(); }
+}
+
+function connectFailure(target: Target, e: NodeJS.ErrnoException): CalloutFailure {
+  const where = formatTarget(target);
+  const code = e.code;
+  const msg =
+    code === 'ECONNREFUSED' ? (target.kind === 'unix'
+      ? `nothing accepts connections on the socket ${where} (a stale socket file: is the service running?)`
+      : `connection refused by ${where}: nothing listens there`)
+    : code === 'ENOENT' ? `the socket ${where} does not exist: is the service running, and is this the path in cyrus.conf?`
+    : code === 'EACCES' ? `permission denied on ${where}: the socket's directory or mode keeps this user out`
+    : code === 'ENOTSOCK' ? `${where} is not a socket`
+    : code === 'ENOTFOUND' || code === 'EAI_AGAIN' ? `the host name of ${where} cannot be resolved`
+    : code === 'EHOSTUNREACH' || code === 'ENETUNREACH' ? `${where} cannot be reached (no route)`
+    : code === 'EADDRNOTAVAIL' ? `the address of ${where} is not usable here`
+    : `cannot connect to ${where}: ${e.message}`;
+  return new CalloutFailure('refused', 'connect', msg, undefined, code);
+}
+
+export function seconds(ms: number): string {
+  return ms % 1000 === 0 ? `${ms / 1000} s` : `${(ms / 1000).toFixed(1)} s`;
+}
