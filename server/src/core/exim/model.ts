@@ -42,6 +42,8 @@ export interface ListItem {
   /** `+name` reference to a named list (name without the `+`). */
   ref?: string;
   loc: Loc;
+  /** Parsed expansion of the item, when it contains `$` (named lists are expanded when used). */
+  expansion?: ExpansionNode[];
 }
 
 export interface NamedList {
@@ -55,6 +57,8 @@ export interface NamedList {
   /** The separator in force (`:` unless changed with `<X`). */
   separator: string;
   loc: Loc;
+  /** Written with `hide` (value not shown by `exim -bP`). */
+  hidden?: boolean;
 }
 
 /** A router, transport or authenticator. `order` is its position within its section. */
@@ -78,6 +82,9 @@ export interface AclItem {
   value?: string;
   valueLoc?: Loc;
   expansion?: ExpansionNode[];
+  /** For `set acl_m_x = value`: the variable name (`acl_m_x`) and where it is. */
+  varName?: string;
+  varNameLoc?: Loc;
 }
 
 export interface AclStatement {
@@ -116,7 +123,13 @@ export interface Include {
   loc: Loc;
 }
 
-export interface RetryRule { pattern: string; error: string; rules: string; loc: Loc }
+export interface RetryRule {
+  pattern: string; error: string; rules: string; loc: Loc;
+  /** Optional `senders = list` between the error type and the rules. */
+  senders?: string;
+  /** Where the retry parameters (`F,2h,15m; ...`) are. */
+  rulesLoc?: Loc;
+}
 export interface RewriteRule { pattern: string; replacement: string; flags: string; loc: Loc }
 
 export interface EximConfig {

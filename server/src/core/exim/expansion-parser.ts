@@ -1,0 +1,385 @@
+// Parses Exim string expansions into ExpansionNode trees. It follows the shape of Exim's
+// expander: `}` ends an argument, `{` in plain text is literal, `\` escapes one character
+// and `\N...\N` protects a stretch verbatim. Names are not judged here (that is the rules'
+// job, against the catalog); structural problems become `error` nodes and parsing goes on.
+import type { Range } from '../text';
+import type { ExpansionNode } from './expansion';
+import { isNameChar, isSpace } from './macros';
+
+/** Maps [a, b) of the parsed string to a range in the file. */
+export type RangeOf = (a: number, b: number) => Range;
+
+/** Number of `{...}` arguments each condition takes (and/or/acl/saslauthd are special). */
+const COND_ARGS: Record<string, number> = {
+  def: 0, first_delivery: 0, queue_running: 0,
+  bool: 1, bool_lax: 1, exists: 1, isip: 1, isip4: 1, isip6: 1, ldapauth: 1, pam: 1, radius: 1, pwcheck: 1,
+  '<': 2, '<=': 2, '=': 2, '==': 2, '>': 2, '>=': 2,
+  eq: 2, eqi: 2, ge: 2, gei: 2, gt: 2, gti: 2, le: 2, lei: 2, lt: 2, lti: 2,
+  crypteq: 2, inlist: 2, inlisti: 2, match: 2, match_address: 2, match_domain: 2, match_ip: 2,
+  match_local_part: 2, inbound_srs: 2,
+};
+const COND_OVER_LIST = new Set(['forall', 'forany', 'forall_json', 'forany_json', 'forall_jsons', 'forany_jsons']);
+const HEADER_VAR = /^(?:b|r|l)?h(?:eader)?_|^(?:bheader|rheader|lheader)_/;
+
+/** Recursion bound: deeper nesting than this is reported, not followed. */
+const MAX_DEPTH = 200;
+
+class ExpansionParser {
+  private i = 0;
+  private depth = 0;
+  constructor(private readonly s: string, private readonly rangeOf: RangeOf) {}
+
+  parse(): ExpansionNode[] {
+    const out = this.seq(false);
+    return out;
+  }
+
+  private err(message: string, a: number, b: number): ExpansionNode {
+    return { kind: 'error', message, range: this.rangeOf(a, b) };
+  }
+
+  /** A sequence of text, escapes, variables and items; stops before `}` when inArg. */
+  private seq(inArg: boolean): ExpansionNode[] {
+    const s = this.s;
+    const out: ExpansionNode[] = [];
+    let textStart = this.i;
+    const flush = () => {
+      if (this.i > textStart) out.push({ kind: 'text', text: s.slice(textStart, this.i), range: this.rangeOf(textStart, this.i) });
+    };
+    while (this.i < s.length) {
+      const c = s.charCodeAt(this.i);
+      if (c === 125 /* } */ && inArg) break;
+      if (c === 92 /* \ */) {
+        flush();
+        out.push(this.escape());
+        textStart = this.i;
+      } else if (c === 36 /* $ */) {
+        flush();
+        out.push(this.dollar());
+        textStart = this.i;
+      } else {
+        this.i++;
+      }
+    }
+    flush();
+    return out;
+  }
+
+  private escape(): ExpansionNode {
+    const s = this.s;
+    const a = this.i;
+    if (s.charCodeAt(a + 1) === 78 /* N */) {
+      const end = s.indexOf('\\N', a + 2);
+      if (end < 0) {
+        this.i = s.length;
+        return this.err('\\N has no closing \\N; everything to the end is taken literally.', a, s.length);
+      }
+      this.i = end + 2;
+      return { kind: 'literal', text: s.slice(a + 2, end), range: this.rangeOf(a, this.i) };
+    }
+    let j = a + 1;
+    if (j >= s.length) {
+      this.i = j;
+      return { kind: 'escape', text: '\\', range: this.rangeOf(a, j) };
+    }
+    const c = s.charCodeAt(j);
+    if (c >= 48 && c <= 55) {
+      j++;
+      for (let k = 0; k < 2 && s.charCodeAt(j) >= 48 && s.charCodeAt(j) <= 55; k++) j++;
+    } else if (c === 120 /* x */) {
+      j++;
+      for (let k = 0; k < 2 && /[0-9a-fA-F]/.test(s[j] ?? ''); k++) j++;
+    } else j++;
+    this.i = j;
+    return { kind: 'escape', text: s.slice(a, j), range: this.rangeOf(a, j) };
+  }
+
+  private readName(): string {
+    const s = this.s;
+    const a = this.i;
+    while (this.i < s.length && isNameChar(s.charCodeAt(this.i))) this.i++;
+    return s.slice(a, this.i);
+  }
+
+  private dollar(): ExpansionNode {
+    const s = this.s;
+    const a = this.i;
+    this.i++;
+    if (s.charCodeAt(this.i) === 123 /* { */) return this.braced(a);
+    const nameStart = this.i;
+    const name = this.readName();
+    if (!name) {
+      return this.err(this.i >= s.length
+        ? '"$" at the end of the string; write \\$ for a literal dollar.'
+        : `"$" must be followed by a variable name or "{"; write \\$ for a literal dollar.`, a, this.i);
+    }
+    if (HEADER_VAR.test(name)) {
+      // `$h_Subject:` — the header name runs to a colon.
+      while (this.i < s.length && s[this.i] !== ':' && !isSpace(s.charCodeAt(this.i))) this.i++;
+      if (s[this.i] === ':') this.i++;
+      const full = s.slice(nameStart, this.i);
+      return { kind: 'variable', name: full, braced: false, range: this.rangeOf(a, this.i), nameRange: this.rangeOf(nameStart, this.i) };
+    }
+    return { kind: 'variable', name, braced: false, range: this.rangeOf(a, this.i), nameRange: this.rangeOf(nameStart, this.i) };
+  }
+
+  private unterminated(a: number, what: string): ExpansionNode {
+    this.i = this.s.length;
+    return this.err(`${what} is not closed: a "}" is missing.`, a, this.s.length);
+  }
+
+  /** After `${`: a variable, an operator, an item, or `if`. `a` is the `$`. */
+  private braced(a: number): ExpansionNode {
+    const s = this.s;
+    this.i++; // {
+    if (this.depth >= MAX_DEPTH) {
+      this.i = s.length;
+      return this.err('Expansion nested too deeply to check.', a, s.length);
+    }
+    this.depth++;
+    try {
+      const nameStart = this.i;
+      let name = this.readName();
+      if (HEADER_VAR.test(name)) {
+        while (this.i < s.length && s[this.i] !== ':' && s[this.i] !== '}') this.i++;
+        if (s[this.i] === ':') this.i++;
+        name = s.slice(nameStart, this.i);
+        if (s[this.i] !== '}') return this.unterminated(a, `"\${${name}"`);
+        this.i++;
+        return { kind: 'variable', name, braced: true, range: this.rangeOf(a, this.i), nameRange: this.rangeOf(nameStart, nameStart + name.length) };
+      }
+      const nameRange = this.rangeOf(nameStart, this.i);
+      if (!name) {
+        if (this.i >= s.length) return this.unterminated(a, '"${"');
+        // Skip to the matching brace so the rest of the string is still checked.
+        this.skipBalanced();
+        return this.err('"${" must be followed by a name (variable, item or operator).', a, this.i);
+      }
+      const c = s.charCodeAt(this.i);
+      if (c === 125 /* } */) {
+        this.i++;
+        return { kind: 'variable', name, braced: true, range: this.rangeOf(a, this.i), nameRange };
+      }
+      if (c === 58 /* : */) {
+        this.i++;
+        const arg = this.seq(true);
+        if (this.i >= s.length) return this.unterminated(a, `"\${${name}:"`);
+        this.i++;
+        return { kind: 'operator', name, range: this.rangeOf(a, this.i), nameRange, arg };
+      }
+      if (name === 'if') return this.ifItem(a, nameRange);
+      return this.item(a, name, nameRange);
+    } finally {
+      this.depth--;
+    }
+  }
+
+  /** Moves past the `}` that closes the current brace level (or to the end). */
+  private skipBalanced(): void {
+    const s = this.s;
+    let level = 1;
+    while (this.i < s.length) {
+      const ch = s[this.i++];
+      if (ch === '\\') this.i++;
+      else if (ch === '{') level++;
+      else if (ch === '}' && --level === 0) return;
+    }
+  }
+
+  private skipSpace(): void {
+    while (this.i < this.s.length && isSpace(this.s.charCodeAt(this.i))) this.i++;
+  }
+
+  /** `{...}` argument at the current position; undefined when there is none. */
+  private arg(): ExpansionNode[] | undefined {
+    if (this.s[this.i] !== '{') return undefined;
+    this.i++;
+    const nodes = this.seq(true);
+    if (this.i < this.s.length) this.i++;
+    return nodes;
+  }
+
+  private item(a: number, name: string, nameRange: Range): ExpansionNode {
+    const s = this.s;
+    const args: ExpansionNode[][] = [];
+    const options: string[] = [];
+    for (;;) {
+      this.skipSpace();
+      if (this.i >= s.length) return this.unterminated(a, `"\${${name}"`);
+      const ch = s[this.i];
+      if (ch === '}') { this.i++; break; }
+      if (ch === '{') {
+        this.i++;
+        const nodes = this.seq(true);
+        if (this.i >= s.length) {
+          args.push(nodes);
+          return this.unterminated(a, `An argument of "\${${name}"`);
+        }
+        this.i++;
+        args.push(nodes);
+        continue;
+      }
+      // Words between arguments: lookup types (`lsearch*@`), `fail`, `,options`.
+      const w = this.i;
+      while (this.i < s.length && !isSpace(s.charCodeAt(this.i)) && s[this.i] !== '{' && s[this.i] !== '}') {
+        if (s[this.i] === '$') break;
+        this.i++;
+      }
+      if (this.i === w) { // a `$` where a word or brace belongs
+        const bad = this.dollar();
+        options.push(s.slice(w, this.i));
+        if (bad.kind === 'error') return bad;
+        continue;
+      }
+      options.push(s.slice(w, this.i));
+    }
+    const node: ExpansionNode = { kind: 'item', name, range: this.rangeOf(a, this.i), nameRange, args };
+    if (options.length) node.options = options.join(' ');
+    return node;
+  }
+
+  private ifItem(a: number, nameRange: Range): ExpansionNode {
+    const s = this.s;
+    const cond = this.condition();
+    const args: ExpansionNode[][] = [[cond]];
+    if (cond.kind === 'error' && this.i >= s.length) return cond;
+    const options: string[] = [];
+    for (;;) {
+      this.skipSpace();
+      if (this.i >= s.length) return this.unterminated(a, '"${if"');
+      const ch = s[this.i];
+      if (ch === '}') { this.i++; break; }
+      if (ch === '{') {
+        const nodes = this.arg()!;
+        args.push(nodes);
+        if (this.i >= s.length && s[s.length - 1] !== '}') return this.unterminated(a, '"${if"');
+        continue;
+      }
+      const w = this.i;
+      while (this.i < s.length && !isSpace(s.charCodeAt(this.i)) && s[this.i] !== '{' && s[this.i] !== '}') this.i++;
+      options.push(s.slice(w, this.i));
+    }
+    const node: ExpansionNode = { kind: 'item', name: 'if', range: this.rangeOf(a, this.i), nameRange, args };
+    if (options.length) node.options = options.join(' ');
+    return node;
+  }
+
+  /** One condition of `${if`, `and`/`or` or `forany`. */
+  private condition(): ExpansionNode {
+    const s = this.s;
+    this.skipSpace();
+    const a = this.i;
+    let negated = false;
+    while (s[this.i] === '!') {
+      negated = !negated;
+      this.i++;
+      this.skipSpace();
+    }
+    const nameStart = this.i;
+    let name: string;
+    if (s[this.i] === '<' || s[this.i] === '>' || s[this.i] === '=') {
+      while (s[this.i] === '<' || s[this.i] === '>' || s[this.i] === '=') this.i++;
+      name = s.slice(nameStart, this.i);
+    } else {
+      name = this.readName();
+    }
+    const nameRange = this.rangeOf(nameStart, this.i);
+    if (!name) {
+      if (this.i >= s.length) return this.err('A condition is missing.', a, s.length);
+      return this.err('A condition name is expected here.', a, Math.min(this.i + 1, s.length));
+    }
+    if (this.depth >= MAX_DEPTH) {
+      this.i = s.length;
+      return this.err('Expansion nested too deeply to check.', a, s.length);
+    }
+    this.depth++;
+    try {
+      const args: ExpansionNode[][] = [];
+      if (name === 'def' && s[this.i] === ':') {
+        this.i++;
+        const v = this.i;
+        while (this.i < s.length && !isSpace(s.charCodeAt(this.i)) && s[this.i] !== '{' && s[this.i] !== '}') this.i++;
+        args.push([{ kind: 'variable', name: s.slice(v, this.i), braced: false, range: this.rangeOf(v, this.i), nameRange: this.rangeOf(v, this.i) }]);
+      } else if (name === 'and' || name === 'or') {
+        this.skipSpace();
+        if (s[this.i] !== '{') return this.err(`"${name}" must be followed by "{" and a list of {conditions}.`, a, this.i);
+        this.i++;
+        for (;;) {
+          this.skipSpace();
+          if (this.i >= s.length) return this.err(`The condition list of "${name}" is not closed: a "}" is missing.`, a, s.length);
+          if (s[this.i] === '}') { this.i++; break; }
+          if (s[this.i] !== '{') {
+            const b = this.i;
+            this.skipBalanced();
+            args.push([this.err(`Each condition inside "${name}" must be in braces.`, b, this.i)]);
+            break;
+          }
+          this.i++;
+          const sub = this.condition();
+          this.skipSpace();
+          if (s[this.i] === '}') this.i++;
+          else if (this.i < s.length && sub.kind !== 'error') {
+            const b = this.i;
+            this.skipBalanced();
+            args.push([sub, this.err('Unexpected text after a condition; a "}" is expected.', b, this.i)]);
+            continue;
+          }
+          args.push([sub]);
+          if (this.i >= s.length) return this.err(`The condition list of "${name}" is not closed: a "}" is missing.`, a, s.length);
+        }
+      } else if (name === 'acl' || name === 'saslauthd') {
+        this.skipSpace();
+        if (s[this.i] === '{') {
+          this.i++;
+          for (;;) {
+            this.skipSpace();
+            if (this.i >= s.length) return this.err(`The arguments of "${name}" are not closed: a "}" is missing.`, a, s.length);
+            if (s[this.i] === '}') { this.i++; break; }
+            const sub = this.arg();
+            if (!sub) { this.skipBalanced(); break; }
+            args.push(sub);
+          }
+        }
+      } else if (COND_OVER_LIST.has(name)) {
+        this.skipSpace();
+        const list = this.arg();
+        if (list) args.push(list);
+        this.skipSpace();
+        if (s[this.i] === '{') {
+          this.i++;
+          const sub = this.condition();
+          this.skipSpace();
+          if (s[this.i] === '}') this.i++;
+          args.push([sub]);
+        }
+      } else {
+        const n = COND_ARGS[name] ?? 1;
+        for (let k = 0; k < n; k++) {
+          this.skipSpace();
+          const x = this.arg();
+          if (!x) break;
+          args.push(x);
+        }
+      }
+      return { kind: 'condition', name, negated, range: this.rangeOf(a, this.i), nameRange, args };
+    } finally {
+      this.depth--;
+    }
+  }
+}
+
+export function parseExpansion(text: string, rangeOf: RangeOf): ExpansionNode[] {
+  return new ExpansionParser(text, rangeOf).parse();
+}
+
+/** Every node of a tree, depth first (for rules that look for errors, variables, …). */
+export function* walkExpansion(nodes: readonly ExpansionNode[]): Generator<ExpansionNode> {
+  const stack: ExpansionNode[] = [...nodes].reverse();
+  while (stack.length) {
+    const n = stack.pop()!;
+    yield n;
+    const kids: ExpansionNode[][] = n.kind === 'item' || n.kind === 'condition' ? n.args : n.kind === 'operator' ? [n.arg] : [];
+    for (let k = kids.length - 1; k >= 0; k--) for (let j = kids[k].length - 1; j >= 0; j--) stack.push(kids[k][j]);
+  }
+}
+

@@ -1,0 +1,70 @@
+// Splits an Exim list the way string_nextinlist does: `:` unless the list starts with
+// `<X` (X punctuation), a doubled separator stands for one literal separator, items are
+// trimmed. Separators inside `${...}` are not split on: Exim expands a list before it
+// splits it, so a static view must keep an expansion whole.
+
+export interface RawListItem {
+  /** Item text with doubled separators undone. */
+  text: string;
+  /** [start, end) of the item as written in the list string. */
+  start: number;
+  end: number;
+  negated: boolean;
+  /** Offset of the text after `!` and white space. */
+  bodyStart: number;
+}
+
+export interface SplitList { separator: string; items: RawListItem[] }
+
+function isSpace(c: number): boolean { return c === 32 || (c >= 9 && c <= 13); }
+function isPunct(c: number): boolean {
+  return (c >= 33 && c <= 47) || (c >= 58 && c <= 64) || (c >= 91 && c <= 96) || (c >= 123 && c <= 126);
+}
+
+export function splitList(s: string): SplitList {
+  let i = 0;
+  while (i < s.length && isSpace(s.charCodeAt(i))) i++;
+  let sep = ':';
+  if (s[i] === '<' && isPunct(s.charCodeAt(i + 1))) {
+    sep = s[i + 1];
+    i += 2;
+  }
+  const items: RawListItem[] = [];
+  while (i < s.length) {
+    while (i < s.length && isSpace(s.charCodeAt(i)) && s[i] !== sep) i++;
+    if (i >= s.length) break;
+    const start = i;
+    const parts: string[] = [];
+    let from = i;
+    let depth = 0;
+    for (; i < s.length; i++) {
+      const ch = s[i];
+      if (ch === '\\' && depth > 0) { i++; continue; }
+      if (ch === '$' && s[i + 1] === '{') { depth++; i++; continue; }
+      if (depth > 0) {
+        if (ch === '{') depth++;
+        else if (ch === '}') depth--;
+        continue;
+      }
+      if (ch === sep) {
+        if (s[i + 1] === sep) { parts.push(s.slice(from, i + 1)); i++; from = i + 1; continue; }
+        break;
+      }
+    }
+    parts.push(s.slice(from, Math.min(i, s.length)));
+    let end = Math.min(i, s.length);
+    while (end > start && isSpace(s.charCodeAt(end - 1))) end--;
+    let text = parts.join('');
+    text = text.slice(0, text.length - (Math.min(i, s.length) - end));
+    let bodyStart = start;
+    let negated = false;
+    if (text.startsWith('!')) {
+      negated = true;
+      bodyStart++;
+      while (bodyStart < end && isSpace(s.charCodeAt(bodyStart))) bodyStart++;
+    }
+    items.push({ text, start, end, negated, bodyStart });
+    i++; // past the separator
+  }
+  return { separator: sep, items };
+}

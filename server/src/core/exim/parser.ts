@@ -1,0 +1,572 @@
+// Builds the EximConfig model from logical lines, section by section, following what
+// readconf.c and acl.c accept. Exim stops at its first error; this parser reports it and
+// carries on, so one mistake never hides the rest of the file.
+import type { Finding } from '../diagnostic';
+import { finding } from '../diagnostic';
+import type { SourceHost } from '../host';
+import type { CheckOptions } from '../options';
+import type { Range } from '../text';
+import { lookupOption } from '../catalog/exim';
+import type {
+  Acl, AclItem, AclStatement, DriverInstance, EximConfig, ListKind, Loc, NamedList, OptionSetting, SectionName,
+} from './model';
+import { isAlpha, isNameChar, isSpace, isUpper, MACRO_NAME_MAX, MacroTable } from './macros';
+import { LineReader, locOf, type LogicalLine, type Piece } from './reader';
+import { dequote } from './strings';
+import { splitList } from './lists';
+import { parseExpansion } from './expansion-parser';
+
+const SECTIONS: Record<string, SectionName> = {
+  acls: 'acl', authenticators: 'authenticators', local_scans: 'local_scan', retrys: 'retry',
+  rewrites: 'rewrite', routers: 'routers', transports: 'transports',
+};
+const LIST_KINDS: ListKind[] = ['domainlist', 'hostlist', 'addresslist', 'localpartlist'];
+const VERBS = new Set(['accept', 'defer', 'deny', 'discard', 'drop', 'require', 'warn']);
+/** Option types whose value Exim reads as a (possibly quoted) string. */
+const STRING_TYPES = new Set(['string', 'uid', 'gid', 'expand_uid', 'expand_gid', 'uidlist', 'gidlist', 'rewrite']);
+const REWRITE_FLAGS = new Set('qwhsftcbrEFTQRS'.split(''));
+/** Exim's limit on instance, ACL and option names (64-byte buffer). */
+const NAME_MAX = 63;
+
+/** The model plus the reader's raw pieces (for losslessness checks and editor features). */
+export interface ParsedExim extends EximConfig { pieces: Map<string, Piece[]> }
+
+interface PendingOption { opt: OptionSetting; ll: LogicalLine; valueStart: number }
+
+export function parseExim(root: string, topFiles: string[], opts: CheckOptions, host: SourceHost): ParsedExim {
+  return new Parser(root, topFiles, opts, host).run();
+}
+
+class Parser {
+  private readonly cfg: ParsedExim;
+  private readonly table: MacroTable;
+  private readonly reader: LineReader;
+  private section: SectionName = 'main';
+  private readonly seen = new Set<SectionName>(['main']);
+  private driver?: DriverInstance;
+  private pending: PendingOption[] = [];
+  private acl?: Acl;
+  private stmt?: AclStatement;
+  private lastNameless?: string;
+
+  constructor(root: string, topFiles: string[], opts: CheckOptions, host: SourceHost) {
+    this.table = new MacroTable(opts.defines);
+    const files = new Map();
+    this.cfg = {
+      root, files, main: [], lists: [], routers: [], transports: [], authenticators: [], acls: [], retry: [], rewrite: [],
+      local_scan: [], macros: this.table.byName, macroUses: [], includes: [], sections: [], parseFindings: [],
+      pieces: new Map(),
+    };
+    this.reader = new LineReader(topFiles, host, this.table, files, (f) => this.cfg.parseFindings.push(f));
+  }
+
+  run(): ParsedExim {
+    for (let ll = this.reader.next(); ll; ll = this.reader.next()) {
+      try {
+        this.line(ll);
+      } catch (e) {
+        // Parsing must never throw; report the line rather than lose the file.
+        this.error('exim/syntax', locOf(ll, 0, ll.text.length), `Internal error while reading this line: ${(e as Error).message}`);
+      }
+    }
+    this.closeDriver();
+    this.closeAcl();
+    this.cfg.macroUses = this.reader.macroUses;
+    this.cfg.includes = this.reader.includes;
+    this.cfg.pieces = this.reader.pieces;
+    return this.cfg;
+  }
+
+  private error(code: Finding['code'], loc: Loc, message: string, severity?: Finding['severity']): void {
+    this.cfg.parseFindings.push(finding(code, loc.file, loc.range, message, severity ? { severity } : {}));
+  }
+
+  private line(ll: LogicalLine): void {
+    const t = ll.text;
+    if (t.length >= 6 && t.slice(0, 6).toLowerCase() === 'begin ') return this.begin(ll);
+    switch (this.section) {
+      case 'main': return this.mainLine(ll, 'main');
+      case 'local_scan': return this.mainLine(ll, 'local_scan');
+      case 'routers': case 'transports': case 'authenticators': return this.driverLine(ll);
+      case 'acl': return this.aclLine(ll);
+      case 'retry': return this.retryLine(ll);
+      case 'rewrite': return this.rewriteLine(ll);
+    }
+  }
+
+  private begin(ll: LogicalLine): void {
+    this.closeDriver();
+    this.closeAcl();
+    let i = 6;
+    while (i < ll.text.length && isSpace(ll.text.charCodeAt(i))) i++;
+    const word = ll.text.slice(i);
+    let key = word.toLowerCase();
+    if (!key.endsWith('s')) key += 's';
+    const name = SECTIONS[key];
+    const loc = locOf(ll, 0, ll.text.length);
+    if (!name) {
+      this.error('exim/syntax', locOf(ll, i, ll.text.length),
+        `"${word}" is not a known configuration section; use one of acl, routers, transports, authenticators, retry, rewrite, local_scan.`);
+      this.section = 'local_scan';
+      this.unknownSection = true;
+      return;
+    }
+    this.unknownSection = false;
+    if (this.seen.has(name)) {
+      this.error('exim/syntax', loc, `The "${name}" section appears twice; Exim refuses a repeated section. Merge the two.`);
+    }
+    this.seen.add(name);
+    this.cfg.sections.push({ name, loc });
+    this.section = name;
+    if (name === 'local_scan') {
+      this.error('exim/syntax', loc,
+        'Debian\'s Exim is built without local_scan options (LOCAL_SCAN_HAS_OPTIONS); it refuses a "begin local_scan" section. Remove the section.', 'warning');
+    }
+  }
+
+  private unknownSection = false;
+
+  // ---- macros -------------------------------------------------------------------------
+
+  private defineMacro(ll: LogicalLine): void {
+    const t = ll.text;
+    let i = 0;
+    while (i < t.length && isNameChar(t.charCodeAt(i))) i++;
+    const name = t.slice(0, i);
+    const nameLoc = locOf(ll, 0, i);
+    if (name.length > MACRO_NAME_MAX) {
+      this.error('exim/syntax', nameLoc, `Macro name is ${name.length} characters long; Exim allows at most ${MACRO_NAME_MAX}. Shorten it.`);
+      return;
+    }
+    while (i < t.length && isSpace(t.charCodeAt(i))) i++;
+    if (t[i] !== '=') {
+      this.error('exim/syntax', locOf(ll, 0, t.length),
+        `A line starting with an upper-case letter is a macro definition and needs "NAME = value"${this.section === 'main' ? '' : ' (option names are lower case)'}.`);
+      return;
+    }
+    i++;
+    let redef = false;
+    if (t[i] === '=') { redef = true; i++; }
+    while (i < t.length && isSpace(t.charCodeAt(i))) i++;
+    const value = t.slice(i);
+    const existing = this.table.get(name);
+    if (existing?.origin === 'define') return; // -D wins over the file, silently, as in Exim
+    if (existing && !redef) {
+      this.error('exim/syntax', nameLoc, `Macro ${name} is already defined${existing.loc ? ` (line ${existing.loc.range.start.line + 1})` : ' (built in)'}; use "==" to redefine it.`);
+      return;
+    }
+    if (!existing) {
+      // Exim refuses a name that contains an earlier macro's name: that macro would rewrite it.
+      for (const m of this.table.list) {
+        if (m.name.length < name.length && name.includes(m.name)) {
+          this.error('exim/syntax', nameLoc, `${name} cannot be a macro name: it contains the earlier macro ${m.name}, which Exim would substitute inside it. Rename one of them.`);
+          return;
+        }
+      }
+    }
+    if (redef) {
+      if (!existing) {
+        this.error('exim/syntax', nameLoc, `"==" redefines a macro, but ${name} is not defined yet; use "=".`);
+        return;
+      }
+      existing.value = value;
+      existing.redefinable = true;
+      return;
+    }
+    this.table.add({ name, value, loc: nameLoc, origin: 'config', redefinable: false });
+  }
+
+  /** readconf_readname: a name starting with a letter, then white space skipped. */
+  private readName(t: string, from: number): { name: string; start: number; end: number; next: number } {
+    let i = from;
+    while (i < t.length && isSpace(t.charCodeAt(i))) i++;
+    const start = i;
+    if (isAlpha(t.charCodeAt(i))) while (i < t.length && isNameChar(t.charCodeAt(i))) i++;
+    const end = i;
+    while (i < t.length && isSpace(t.charCodeAt(i))) i++;
+    return { name: t.slice(start, end), start, end, next: i };
+  }
+
+  private isMacroLine(t: string): boolean {
+    const r = this.readName(t, 0);
+    return isUpper(r.name.charCodeAt(0)) && t[r.next] === '=';
+  }
+
+  // ---- main section, options ----------------------------------------------------------
+
+  private mainLine(ll: LogicalLine, section: 'main' | 'local_scan'): void {
+    const t = ll.text;
+    if (isUpper(t.charCodeAt(0))) return this.defineMacro(ll);
+    if (this.unknownSection) return;
+    let k = 0;
+    let hidden = false;
+    if (t.startsWith('hide') && isSpace(t.charCodeAt(4))) { hidden = true; k = 5; }
+    if (section === 'main') {
+      for (const kind of LIST_KINDS) if (t.startsWith(kind, k)) return this.namedList(ll, kind, k, hidden);
+    }
+    const p = this.option(ll, section);
+    if (p) this.finishOption(p, section);
+  }
+
+  /** Reads `[hide] [no_|not_]name [= value]`; the value is finished later (it needs the scope). */
+  private option(ll: LogicalLine, section: SectionName): PendingOption | undefined {
+    const t = ll.text;
+    const loc = locOf(ll, 0, t.length);
+    if (!isAlpha(t.charCodeAt(0))) {
+      this.error('exim/syntax', loc, `An option setting ("name = value") is expected here, not "${short(t)}".`);
+      return undefined;
+    }
+    let i = 0, start = 0, end = 0, hidden = false;
+    for (let n = 0; n < 2; n++) {
+      start = i;
+      while (i < t.length && isNameChar(t.charCodeAt(i))) i++;
+      end = i;
+      while (i < t.length && isSpace(t.charCodeAt(i))) i++;
+      if (t.slice(start, end) !== 'hide') break;
+      hidden = true;
+    }
+    let name = t.slice(start, end);
+    let nameStart = start;
+    let negated = false;
+    if (name.startsWith('no_')) { negated = true; name = name.slice(3); nameStart += 3; }
+    else if (name.startsWith('not_')) { negated = true; name = name.slice(4); nameStart += 4; }
+    if (end - start > NAME_MAX) this.error('exim/syntax', locOf(ll, start, end), `Option name longer than ${NAME_MAX} characters.`);
+    const opt: OptionSetting = { name, negated, hidden, nameLoc: locOf(ll, nameStart, end), loc, section };
+    if (i < t.length && t[i] !== '=') {
+      const hint = t[i] === '#' ? ' (# starts a comment only at the beginning of a line)' : '';
+      this.error('exim/syntax', locOf(ll, i, t.length), `Unexpected text after option "${t.slice(start, end)}"; write "name = value"${hint}.`);
+      return { opt, ll, valueStart: -1 };
+    }
+    if (t[i] !== '=') return { opt, ll, valueStart: -1 };
+    i++;
+    while (i < t.length && isSpace(t.charCodeAt(i))) i++;
+    if (negated) {
+      this.error('exim/syntax', locOf(ll, start, t.length), `"${t.slice(start, end)}" cannot take a value: the no_/not_ prefix only turns a boolean off. Write "${name} = ..." or "${t.slice(start, end)}" alone.`);
+    }
+    opt.rawValue = t.slice(i);
+    opt.value = opt.rawValue;
+    opt.valueLoc = locOf(ll, i, t.length);
+    return { opt, ll, valueStart: i };
+  }
+
+  /** Dequotes and parses the value now that the option's scope (section or driver) is known. */
+  private finishOption(p: PendingOption, scope: string): void {
+    const { opt, ll } = p;
+    if (opt.section === 'main') this.cfg.main.push(opt);
+    else if (opt.section === 'local_scan') this.cfg.local_scan.push(opt);
+    if (p.valueStart < 0 || opt.rawValue === undefined) return;
+    const info = lookupOption(scope, opt.name);
+    const t = ll.text;
+    let map: number[] | undefined;
+    let base = p.valueStart;
+    const stringy = info ? STRING_TYPES.has(info.valueType) : true;
+    if (stringy && t[p.valueStart] === '"') {
+      const d = dequote(t, p.valueStart);
+      opt.value = d.value;
+      map = d.map;
+      if (d.unterminated) {
+        this.error('exim/syntax', locOf(ll, p.valueStart, t.length), `The quoted value of ${opt.name} has no closing quote; add " at the end.`);
+      } else {
+        let e = d.end;
+        while (e < t.length && isSpace(t.charCodeAt(e))) e++;
+        if (e < t.length) {
+          const hint = t[e] === '#' ? ' (# starts a comment only at the beginning of a line)' : '';
+          this.error('exim/syntax', locOf(ll, e, t.length), `Unexpected text after the quoted value of ${opt.name}${hint}; put it inside the quotes or remove it.`);
+        }
+      }
+    }
+    const expanded = info ? info.expanded || info.expanded496 : opt.value!.includes('$');
+    if (expanded && (opt.value!.includes('$') || opt.value!.includes('\\'))) {
+      opt.expansion = parseExpansion(opt.value!, this.rangeMapper(ll, base, map));
+    }
+    base = 0;
+  }
+
+  /** Maps offsets in a (possibly dequoted) value back to ranges in the file. */
+  private rangeMapper(ll: LogicalLine, base: number, map?: number[]): (a: number, b: number) => Range {
+    if (!map) return (a, b) => locOf(ll, base + a, base + b).range;
+    return (a, b) => {
+      const sa = map[Math.min(a, map.length - 1)];
+      const sb = b > a ? map[Math.min(b - 1, map.length - 1)] + 1 : sa;
+      return locOf(ll, sa, Math.max(sa, sb)).range;
+    };
+  }
+
+  private namedList(ll: LogicalLine, kind: ListKind, k: number, hidden: boolean): void {
+    const t = ll.text;
+    let i = k + kind.length;
+    let cached = false;
+    if (t.startsWith('_cache', i)) { cached = true; i += 6; }
+    const loc = locOf(ll, 0, t.length);
+    if (!isSpace(t.charCodeAt(i))) {
+      this.error('exim/syntax', loc, `Unrecognised line: "${short(t)}". A named list is "${kind} name = items".`);
+      return;
+    }
+    while (i < t.length && isSpace(t.charCodeAt(i))) i++;
+    const ns = i;
+    while (i < t.length && isNameChar(t.charCodeAt(i))) i++;
+    const name = t.slice(ns, i);
+    const nameLoc = locOf(ll, ns, i);
+    while (i < t.length && isSpace(t.charCodeAt(i))) i++;
+    if (!name) {
+      this.error('exim/syntax', loc, `The ${kind} has no name; write "${kind} name = items".`);
+      return;
+    }
+    if (t[i] !== '=') {
+      this.error('exim/syntax', locOf(ll, ns, t.length), `Missing "=" after the ${kind} name "${name}".`);
+      return;
+    }
+    i++;
+    while (i < t.length && isSpace(t.charCodeAt(i))) i++;
+    let value = t.slice(i);
+    let map: number[] | undefined;
+    if (t[i] === '"') {
+      const d = dequote(t, i);
+      value = d.value;
+      map = d.map;
+      if (d.unterminated) this.error('exim/syntax', locOf(ll, i, t.length), `The quoted value of list ${name} has no closing quote; add " at the end.`);
+      else if (t.slice(d.end).trim()) this.error('exim/syntax', locOf(ll, d.end, t.length), `Unexpected text after the quoted value of list ${name}.`);
+    }
+    const valueStart = i;
+    const toLoc = (a: number, b: number): Loc => {
+      if (!map) return locOf(ll, valueStart + a, valueStart + b);
+      const sa = map[Math.min(a, map.length - 1)], sb = b > a ? map[Math.min(b - 1, map.length - 1)] + 1 : sa;
+      return locOf(ll, sa, sb);
+    };
+    const split = splitList(value);
+    const items = split.items.map((it) => {
+      const body = value.slice(it.bodyStart, it.end);
+      const text = it.negated ? it.text.replace(/^!\s*/, '') : it.text;
+      const item: NamedList['items'][number] = { text, negated: it.negated, loc: toLoc(it.bodyStart, it.end) };
+      if (body.startsWith('+') && isNameChar(body.charCodeAt(1))) item.ref = body.slice(1);
+      if (body.includes('$')) {
+        item.expansion = parseExpansion(text, (a, b) => toLoc(it.bodyStart + a, it.bodyStart + b).range);
+      }
+      return item;
+    });
+    const nl: NamedList = {
+      kind, cached, name, nameLoc, value, valueLoc: locOf(ll, valueStart, t.length), items, separator: split.separator, loc,
+    };
+    if (hidden) nl.hidden = true;
+    this.cfg.lists.push(nl);
+  }
+
+  // ---- routers, transports, authenticators --------------------------------------------
+
+  private driverLine(ll: LogicalLine): void {
+    const t = ll.text;
+    const r = this.readName(t, 0);
+    if (isUpper(r.name.charCodeAt(0)) && t[r.next] === '=') {
+      this.closeDriver();
+      return this.defineMacro(ll);
+    }
+    const section = this.section as DriverInstance['section'];
+    if (r.name && t[r.next] === ':') {
+      this.closeDriver();
+      const list = this.cfg[section];
+      if (r.end - r.start > NAME_MAX) this.error('exim/syntax', locOf(ll, r.start, r.end), `Name longer than ${NAME_MAX} characters.`);
+      this.driver = { section, name: r.name, nameLoc: locOf(ll, r.start, r.end), options: [], order: list.length, loc: locOf(ll, 0, t.length) };
+      list.push(this.driver);
+      let j = r.next + 1;
+      while (j < t.length && isSpace(t.charCodeAt(j))) j++;
+      if (j < t.length) {
+        const hint = t[j] === '#' ? ' (# starts a comment only at the beginning of a line)' : ' Put each option on its own line.';
+        this.error('exim/syntax', locOf(ll, j, t.length), `Unexpected text after the name "${r.name}:".${hint}`);
+      }
+      return;
+    }
+    if (!this.driver) {
+      const what = section.slice(0, -1);
+      if (this.lastNameless !== ll.file + section) {
+        this.error('exim/syntax', locOf(ll, 0, t.length), `This setting belongs to no ${what}: start the ${what} with a "name:" line first.`);
+        this.lastNameless = ll.file + section;
+      }
+      return;
+    }
+    const p = this.option(ll, section);
+    if (!p) return;
+    this.driver.options.push(p.opt);
+    this.pending.push(p);
+    this.driver.loc = { file: this.driver.loc.file, range: { start: this.driver.loc.range.start, end: p.opt.loc.file === this.driver.loc.file ? p.opt.loc.range.end : this.driver.loc.range.end } };
+    if (p.opt.name === 'driver' && p.opt.rawValue !== undefined) {
+      this.driver.driver = p.opt.rawValue.startsWith('"') ? dequote(p.opt.rawValue, 0).value : p.opt.rawValue;
+      this.driver.driverLoc = p.opt.valueLoc;
+    }
+  }
+
+  private closeDriver(): void {
+    const d = this.driver;
+    if (!d) return;
+    const scope = d.driver ?? d.section;
+    for (const p of this.pending) this.finishOption(p, scope);
+    this.pending = [];
+    this.driver = undefined;
+  }
+
+  // ---- ACLs ---------------------------------------------------------------------------
+
+  private closeAcl(): void {
+    this.stmt = undefined;
+    this.acl = undefined;
+  }
+
+  private aclLine(ll: LogicalLine): void {
+    const t = ll.text;
+    if (this.isMacroLine(t)) {
+      // A macro definition ends the ACL being read; Exim expects a new "name:" after it.
+      this.closeAcl();
+      return this.defineMacro(ll);
+    }
+    let i = 0;
+    let negated = false;
+    if (t[0] === '!') { negated = true; i = 1; }
+    const r = this.readName(t, i);
+    if (t[r.next] === ':' && r.name && !negated) {
+      this.closeAcl();
+      this.acl = { name: r.name, nameLoc: locOf(ll, r.start, r.end), statements: [], loc: locOf(ll, 0, t.length) };
+      this.cfg.acls.push(this.acl);
+      let j = r.next + 1;
+      while (j < t.length && isSpace(t.charCodeAt(j))) j++;
+      if (j < t.length) {
+        this.error('exim/syntax', locOf(ll, j, t.length), `Exim ignores text after the ACL name "${r.name}:"; put the first statement on its own line.`, 'warning');
+      }
+      return;
+    }
+    if (!this.acl) {
+      if (this.lastNameless !== ll.file + 'acl') {
+        this.error('exim/syntax', locOf(ll, 0, t.length), 'Missing or malformed ACL name: an ACL starts with a "name:" line (the name starts with a letter).');
+        this.lastNameless = ll.file + 'acl';
+      }
+      return;
+    }
+    let cond = r;
+    let condNeg = negated;
+    if (VERBS.has(r.name)) {
+      if (negated) {
+        this.error('exim/acl-syntax', locOf(ll, 0, r.end), `An ACL verb cannot be negated: remove the "!" before ${r.name}.`);
+      }
+      this.stmt = { verb: r.name, verbLoc: locOf(ll, r.start, r.end), items: [], loc: locOf(ll, 0, t.length) };
+      this.acl.statements.push(this.stmt);
+      this.extendAcl(ll);
+      if (r.next >= t.length) return;
+      let j = r.next;
+      condNeg = false;
+      if (t[j] === '!') { condNeg = true; j++; }
+      cond = this.readName(t, j);
+    } else if (!this.stmt) {
+      this.error('exim/acl-syntax', locOf(ll, r.start, Math.max(r.end, r.start + 1)),
+        `"${r.name || short(t)}" is not an ACL verb; a statement starts with accept, defer, deny, discard, drop, require or warn.`);
+      return;
+    }
+    this.aclItem(ll, cond, condNeg);
+  }
+
+  private extendAcl(ll: LogicalLine): void {
+    const end = locOf(ll, 0, ll.text.length);
+    if (this.acl && end.file === this.acl.loc.file) this.acl.loc = { file: this.acl.loc.file, range: { start: this.acl.loc.range.start, end: end.range.end } };
+    if (this.stmt && end.file === this.stmt.loc.file) this.stmt.loc = { file: this.stmt.loc.file, range: { start: this.stmt.loc.range.start, end: end.range.end } };
+  }
+
+  private aclItem(ll: LogicalLine, r: { name: string; start: number; end: number; next: number }, negated: boolean): void {
+    const t = ll.text;
+    const stmt = this.stmt!;
+    if (!r.name) {
+      this.error('exim/acl-syntax', locOf(ll, r.start, t.length), `A condition or modifier name is expected here, not "${short(t.slice(r.start))}".`);
+      return;
+    }
+    const item: AclItem = {
+      name: r.name, negated, nameLoc: locOf(ll, negated ? Math.max(0, r.start - 1) : r.start, r.end),
+    };
+    stmt.items.push(item);
+    if (stmt.items.length > 0) this.extendAcl(ll);
+    let i = r.next;
+    if (r.name === 'set') {
+      const vs = i;
+      while (i < t.length && t[i] !== '=' && !isSpace(t.charCodeAt(i))) i++;
+      item.varName = t.slice(vs, i);
+      item.varNameLoc = locOf(ll, vs, i);
+      while (i < t.length && isSpace(t.charCodeAt(i))) i++;
+    }
+    if (r.name === 'endpass') return;
+    if (t[i] !== '=') {
+      this.error('exim/acl-syntax', locOf(ll, r.start, t.length), `"=" is missing after ACL ${r.name}; write "${r.name} = value".`);
+      return;
+    }
+    i++;
+    while (i < t.length && isSpace(t.charCodeAt(i))) i++;
+    item.value = t.slice(i);
+    item.valueLoc = locOf(ll, i, t.length);
+    if (item.value.includes('$') || item.value.includes('\\')) {
+      item.expansion = parseExpansion(item.value, this.rangeMapper(ll, i));
+    }
+  }
+
+  // ---- retry and rewrite --------------------------------------------------------------
+
+  private retryLine(ll: LogicalLine): void {
+    const t = ll.text;
+    if (this.isMacroLine(t)) return this.defineMacro(ll);
+    const loc = locOf(ll, 0, t.length);
+    const pat = dequote(t, 0);
+    if (pat.unterminated) this.error('exim/syntax', loc, 'The quoted retry pattern has no closing quote.');
+    let i = pat.end;
+    while (i < t.length && isSpace(t.charCodeAt(i))) i++;
+    const es = i;
+    while (i < t.length && t.charCodeAt(i) > 32 && t.charCodeAt(i) < 127) i++;
+    const error = t.slice(es, i);
+    if (!error) {
+      this.error('exim/syntax', loc, 'A retry rule needs an error type after the pattern (for example "*"), then the retry parameters.');
+    }
+    while (i < t.length && isSpace(t.charCodeAt(i))) i++;
+    let senders: string | undefined;
+    if (t.startsWith('senders', i)) {
+      let j = i + 7;
+      while (j < t.length && isSpace(t.charCodeAt(j))) j++;
+      if (t[j] !== '=') {
+        this.error('exim/syntax', locOf(ll, i, t.length), '"=" is expected after "senders" in a retry rule.');
+      } else {
+        j++;
+        while (j < t.length && isSpace(t.charCodeAt(j))) j++;
+        const d = dequote(t, j);
+        senders = d.value;
+        i = d.end;
+        while (i < t.length && isSpace(t.charCodeAt(i))) i++;
+      }
+    }
+    const rule: EximConfig['retry'][number] = { pattern: pat.value, error, rules: t.slice(i), loc };
+    if (senders !== undefined) rule.senders = senders;
+    rule.rulesLoc = locOf(ll, i, t.length);
+    this.cfg.retry.push(rule);
+  }
+
+  private rewriteLine(ll: LogicalLine): void {
+    const t = ll.text;
+    if (this.isMacroLine(t)) return this.defineMacro(ll);
+    const loc = locOf(ll, 0, t.length);
+    const key = dequote(t, 0);
+    let i = key.end;
+    while (i < t.length && isSpace(t.charCodeAt(i))) i++;
+    if (i >= t.length) {
+      this.error('exim/syntax', loc, 'A rewrite rule needs a replacement after the pattern (and optional flags).');
+      this.cfg.rewrite.push({ pattern: key.value, replacement: '', flags: '', loc });
+      return;
+    }
+    const repl = dequote(t, i);
+    if (key.unterminated || repl.unterminated) this.error('exim/syntax', loc, 'A quoted string in this rewrite rule has no closing quote.');
+    const fs = repl.end;
+    for (let j = fs; j < t.length; j++) {
+      const c = t[j];
+      if (c === ' ' || c === '\t') continue;
+      if (!REWRITE_FLAGS.has(c)) {
+        this.error('exim/syntax', locOf(ll, j, j + 1),
+          `Unknown rewrite flag "${c}" (flags are E F T Q R S b c f h q r s t w); if the replacement contains spaces, put it in quotes.`);
+        break;
+      }
+    }
+    this.cfg.rewrite.push({ pattern: key.value, replacement: repl.value, flags: t.slice(fs).replace(/[ \t]/g, ''), loc });
+  }
+}
+
+function short(s: string): string {
+  return s.length > 40 ? s.slice(0, 40) + '…' : s;
+}

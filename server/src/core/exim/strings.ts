@@ -1,0 +1,59 @@
+// Exim's quoted strings: a value that starts with `"` runs to the next unescaped `"`, and
+// backslash escapes inside it are interpreted (octal, \x hex, \n \t \r \b \f \v; any other
+// escaped character stands for itself). Unquoted, a token runs to white space.
+
+export interface Dequoted {
+  value: string;
+  /** Offset just past what was read. */
+  end: number;
+  quoted: boolean;
+  /** A quoted string with no closing quote. */
+  unterminated: boolean;
+  /** For each character of value, its offset in the source; one extra entry for the end. */
+  map?: number[];
+}
+
+const SIMPLE: Record<string, string> = { b: '\b', f: '\f', n: '\n', r: '\r', t: '\t', v: '\v' };
+
+function isOct(c: number): boolean { return c >= 48 && c <= 55; }
+function isHex(c: number): boolean { return (c >= 48 && c <= 57) || (c >= 65 && c <= 70) || (c >= 97 && c <= 102); }
+
+/** Reads one string at `from` as Exim's string_dequote does. */
+export function dequote(s: string, from: number): Dequoted {
+  if (s[from] !== '"') {
+    let e = from;
+    while (e < s.length && !/\s/.test(s[e])) e++;
+    return { value: s.slice(from, e), end: e, quoted: false, unterminated: false };
+  }
+  const out: string[] = [];
+  const map: number[] = [];
+  let i = from + 1;
+  while (i < s.length && s[i] !== '"') {
+    if (s[i] === '\\' && i + 1 < s.length) {
+      const at = i;
+      let j = i + 1;
+      const c = s.charCodeAt(j);
+      let ch: string;
+      if (isOct(c)) {
+        let v = c - 48;
+        for (let k = 0; k < 2 && isOct(s.charCodeAt(j + 1)); k++) v = v * 8 + s.charCodeAt(++j) - 48;
+        ch = String.fromCharCode(v & 0xff);
+      } else if (s[j] === 'x') {
+        let v = 0;
+        for (let k = 0; k < 2 && isHex(s.charCodeAt(j + 1)); k++) v = v * 16 + parseInt(s[++j], 16);
+        ch = String.fromCharCode(v);
+      } else ch = SIMPLE[s[j]] ?? s[j];
+      out.push(ch);
+      map.push(at);
+      i = j + 1;
+    } else {
+      out.push(s[i]);
+      map.push(i);
+      i++;
+    }
+  }
+  const unterminated = i >= s.length;
+  map.push(i);
+  if (!unterminated) i++;
+  return { value: out.join(''), end: i, quoted: true, unterminated, map };
+}

@@ -1,0 +1,29 @@
+// All Exim rule families over one loaded configuration. `checkExim` (core/exim) adds the
+// parser's own findings to these.
+import type { Finding } from '../../diagnostic';
+import type { EximConfig } from '../../exim/model';
+import type { CheckOptions } from '../../options';
+import { checkOptions } from './options';
+import { checkDrivers } from './drivers';
+import { checkNames } from './names';
+import { checkAcls } from './acl';
+import { checkReferences } from './references';
+import { checkExpansions } from './expansion';
+import { checkUnused } from './unused';
+
+const FAMILIES = [checkOptions, checkDrivers, checkNames, checkAcls, checkReferences, checkExpansions, checkUnused];
+
+export function runEximRules(cfg: EximConfig, opts: CheckOptions): Finding[] {
+  const out: Finding[] = [];
+  for (const rule of FAMILIES) {
+    try {
+      out.push(...rule(cfg, opts));
+    } catch (e) {
+      // One broken rule must not hide the others' findings; say which one failed.
+      const file = cfg.files.keys().next().value ?? cfg.root;
+      out.push({ file, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, severity: 'warning', code: 'exim/syntax',
+        message: `Internal error in the ${rule.name} rule (please report it): ${(e as Error).message}` });
+    }
+  }
+  return out;
+}
