@@ -37,7 +37,7 @@ function ctype(c) {
 }
 
 // Presence flags: 'h' in Exim HEAD, '6' in 4.96, 'H' hidden in the C table, 'c' in the
-// C tables only (no spec entry), 'e'/'E' expanded at HEAD/4.96, 'g' generic, 'p' precondition.
+// C tables only (no spec entry), 'r' may be set repeatedly (values accumulate), 'e'/'E' expanded at HEAD/4.96, 'g' generic, 'p' precondition.
 const options = [];
 for (const r of tsv('exim-options.tsv')) {
   const hasC = r.in_c_head !== '' || r.in_c_4_96 !== '';
@@ -48,6 +48,7 @@ for (const r of tsv('exim-options.tsv')) {
   if (inHead) flags += 'h';
   if (in496) flags += '6';
   if (/opt_hidden/.test(r.c_type_head)) flags += 'H';
+  if (/opt_rep_(con|str)/.test(r.c_type_head)) flags += 'r';
   if (yes(r.expanded)) flags += 'e';
   if (yes(r.in_4_96) ? yes(r.expanded_4_96) : yes(r.expanded)) flags += 'E';
   if (yes(r.generic)) flags += 'g';

@@ -39,6 +39,8 @@ export interface EximOptionInfo extends Availability {
   expanded496: boolean;
   generic: boolean;
   hidden: boolean;
+  /** May be set more than once; the settings accumulate (e.g. `headers_add`). */
+  repeatable: boolean;
   precondition: boolean;
   /** Present only in Exim's C option tables, not documented in the specification. */
   undocumented: boolean;
@@ -118,6 +120,7 @@ function toOption(r: readonly string[]): EximOptionInfo {
     expanded496: flags.includes('E'),
     generic: flags.includes('g'),
     hidden: flags.includes('H'),
+    repeatable: flags.includes('r'),
     precondition: flags.includes('p'),
     undocumented: flags.includes('c'),
     inHead: flags.includes('h'),

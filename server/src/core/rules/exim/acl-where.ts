@@ -1,0 +1,60 @@
+// Which SMTP stages (ACL_WHERE tokens) each ACL runs at: from the `acl_smtp_*` options
+// that name it, passed on through `acl = NAME` calls.
+import type { EximConfig } from '../../exim/model';
+import { aclSelectingOptions, whereOfAclOption } from '../../catalog/exim';
+
+/** The ACL name an `acl_smtp_*` value or `acl =` condition refers to, if it is a plain name. */
+export function aclNameOf(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  const v = value.trim();
+  if (!v || v.includes('$') || /\s/.test(v)) return undefined;
+  return v;
+}
+
+/** First word of an `acl =` condition: the ACL name; the rest are its arguments. */
+export function aclCallName(value: string | undefined): string | undefined {
+  const first = value?.trim().split(/\s+/)[0];
+  return first && !first.includes('$') ? first : undefined;
+}
+
+export interface AclUse { where: string; option: string }
+
+export function aclWheres(cfg: EximConfig): Map<string, AclUse[]> {
+  const defined = new Set(cfg.acls.map((a) => a.name));
+  const selecting = new Set(aclSelectingOptions());
+  const uses = new Map<string, AclUse[]>();
+  const add = (acl: string, use: AclUse) => {
+    const list = uses.get(acl) ?? [];
+    if (list.some((u) => u.where === use.where)) return false;
+    list.push(use);
+    uses.set(acl, list);
+    return true;
+  };
+  for (const s of cfg.main) {
+    if (!selecting.has(s.name)) continue;
+    const name = aclNameOf(s.value);
+    const where = whereOfAclOption(s.name);
+    if (name && where && defined.has(name)) add(name, { where, option: s.name });
+  }
+  // Calls: ACL -> ACLs it calls with `acl =`.
+  const calls = new Map<string, string[]>();
+  for (const a of cfg.acls) {
+    const callees: string[] = [];
+    for (const st of a.statements) for (const it of st.items) {
+      if (it.name !== 'acl') continue;
+      const callee = aclCallName(it.value);
+      if (callee && defined.has(callee)) callees.push(callee);
+    }
+    calls.set(a.name, callees);
+  }
+  const queue = [...uses.keys()];
+  while (queue.length) {
+    const from = queue.shift()!;
+    for (const callee of calls.get(from) ?? []) {
+      let grew = false;
+      for (const u of uses.get(from) ?? []) grew = add(callee, u) || grew;
+      if (grew) queue.push(callee);
+    }
+  }
+  return uses;
+}

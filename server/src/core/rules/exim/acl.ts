@@ -1,0 +1,126 @@
+// ACL statements: verbs, conditions and modifiers Exim knows, used where Exim allows them
+// (a condition forbidden at the SMTP stage its ACL runs at fails every time it is reached).
+import type { Finding } from '../../diagnostic';
+import { finding } from '../../diagnostic';
+import type { AclItem, EximConfig } from '../../exim/model';
+import type { CheckOptions } from '../../options';
+import {
+  aclCondition, aclControl, aclNames, availableIn, calloutOption, verifyType, versionNote, type AclNameInfo,
+} from '../../catalog/exim';
+import { didYouMean, nearest, replaceFix } from './suggest';
+import { aclWheres, type AclUse } from './acl-where';
+import { locOfText } from './lists';
+
+function versionProblem(info: AclNameInfo, what: string, opts: CheckOptions): { message: string; severity?: 'warning' } | undefined {
+  if (availableIn(info, opts.eximVersion)) return undefined;
+  if (opts.eximVersion === '4.96') return { message: `${what} is not in Exim 4.96 (${versionNote(info)}); Exim 4.96 rejects it.` };
+  return { message: `${what} was ${versionNote(info)}; current Exim rejects it.`, severity: 'warning' };
+}
+
+function forbiddenAt(info: AclNameInfo, uses: AclUse[]): AclUse[] {
+  if (!info.allowedIn) return [];
+  return uses.filter((u) => !info.allowedIn!.includes(u.where));
+}
+
+function describeUses(uses: AclUse[]): string {
+  return uses.map((u) => u.option).join(', ');
+}
+
+const CALLOUT_TIME = /^[0-9]+[wdhms]?$/;
+
+/** `verify = type/opt/opt`, `control = name/opt`: checks the first word and callout options. */
+function checkSubValue(cfg: EximConfig, item: AclItem, uses: AclUse[], acl: string, opts: CheckOptions, out: Finding[]): void {
+  const v = item.value?.trim();
+  if (!v || v.includes('$') || !item.valueLoc) return;
+  const [head, ...rest] = v.split('/');
+  const word = head.trim();
+  const lookup = item.name === 'control' ? aclControl : verifyType;
+  const kind = item.name === 'control' ? 'control' : 'verify';
+  const info = lookup(word);
+  const at = locOfText(cfg, item.valueLoc, word);
+  if (!info) {
+    const guess = nearest(word, aclNames(item.name === 'control' ? 'control' : 'verify-type', opts.eximVersion).map((x) => x.name));
+    out.push(finding('exim/acl-syntax', at.file, at.range, `Unknown ${kind} "${word}" in ACL "${acl}".${didYouMean(guess)}`,
+      guess ? { fixes: replaceFix(at, guess) } : {}));
+    return;
+  }
+  const vp = versionProblem(info, `"${kind} = ${word}"`, opts);
+  if (vp) { out.push(finding('exim/acl-syntax', at.file, at.range, vp.message, vp.severity ? { severity: vp.severity } : {})); return; }
+  const bad = forbiddenAt(info, uses);
+  if (bad.length) {
+    out.push(finding('exim/acl-syntax', at.file, at.range,
+      `"${kind} = ${word}" cannot be used in ACL "${acl}", which runs for ${describeUses(bad)}; Exim fails the ACL with an error there. Allowed at: ${info.allowedIn!.join(', ')}.`));
+  }
+  if (kind !== 'verify') return;
+  for (const part of rest) {
+    const m = /^\s*callout\s*=\s*(.*)$/.exec(part);
+    if (!m) continue;
+    for (const raw of m[1].split(',')) {
+      const o = raw.trim();
+      if (!o || CALLOUT_TIME.test(o)) continue;
+      const name = o.split('=')[0].trim();
+      if (calloutOption(name)) continue;
+      const oat = locOfText(cfg, item.valueLoc, name);
+      const guess = nearest(name, aclNames('callout-option', opts.eximVersion).map((x) => x.name));
+      out.push(finding('exim/acl-syntax', oat.file, oat.range, `Unknown callout option "${name}".${didYouMean(guess)}`,
+        guess ? { fixes: replaceFix(oat, guess) } : {}));
+    }
+  }
+}
+
+export function checkAcls(cfg: EximConfig, opts: CheckOptions): Finding[] {
+  const out: Finding[] = [];
+  const wheres = aclWheres(cfg);
+  const verbs = aclNames('verb', opts.eximVersion).map((v) => v.name);
+  const itemNames = [...aclNames('condition', opts.eximVersion), ...aclNames('modifier', opts.eximVersion)].map((v) => v.name);
+  for (const acl of cfg.acls) {
+    const uses = wheres.get(acl.name) ?? [];
+    for (const st of acl.statements) {
+      if (!verbs.includes(st.verb) && !aclNames('verb').some((v) => v.name === st.verb)) {
+        const guess = nearest(st.verb, verbs);
+        out.push(finding('exim/acl-syntax', st.verbLoc.file, st.verbLoc.range,
+          `Unknown ACL verb "${st.verb}" in ACL "${acl.name}"; verbs are ${verbs.join(', ')}.${didYouMean(guess)}`,
+          guess ? { fixes: replaceFix(st.verbLoc, guess) } : {}));
+        continue;
+      }
+      for (const it of st.items) {
+        const info = aclCondition(it.name);
+        if (!info) {
+          const guess = nearest(it.name, itemNames);
+          out.push(finding('exim/acl-syntax', it.nameLoc.file, it.nameLoc.range,
+            `Unknown ACL condition or modifier "${it.name}" in ACL "${acl.name}".${didYouMean(guess)}`,
+            guess ? { fixes: replaceFix(it.nameLoc, guess, it.name.length) } : {}));
+          continue;
+        }
+        const vp = versionProblem(info, `The ACL ${info.kind} "${it.name}"`, opts);
+        if (vp) {
+          out.push(finding('exim/acl-syntax', it.nameLoc.file, it.nameLoc.range, vp.message, vp.severity ? { severity: vp.severity } : {}));
+          continue;
+        }
+        if (it.negated && info.kind === 'modifier') {
+          out.push(finding('exim/acl-syntax', it.nameLoc.file, it.nameLoc.range,
+            `"${it.name}" is a modifier and cannot be negated with "!"; Exim rejects the ACL. Remove the "!".`));
+        }
+        if (it.name === 'endpass' && st.verb !== 'accept' && st.verb !== 'discard') {
+          out.push(finding('exim/acl-syntax', it.nameLoc.file, it.nameLoc.range,
+            `"endpass" is only allowed with "accept" or "discard", not with "${st.verb}".`));
+        }
+        if (it.name === 'set') {
+          const varName = it.value?.split('=')[0].trim() ?? '';
+          if (!/^acl_[cm](\d|_)/.test(varName)) {
+            const at = it.valueLoc ?? it.nameLoc;
+            out.push(finding('exim/acl-syntax', at.file, at.range,
+              `"set" needs an ACL variable name such as acl_m_name or acl_c_name before "=", not "${varName}".`));
+          }
+        }
+        const bad = forbiddenAt(info, uses);
+        if (bad.length) {
+          out.push(finding('exim/acl-syntax', it.nameLoc.file, it.nameLoc.range,
+            `The ${info.kind} "${it.name}" cannot be used in ACL "${acl.name}", which runs for ${describeUses(bad)}; Exim fails the ACL with an error there. Allowed at: ${info.allowedIn!.join(', ')}.`));
+        }
+        if (it.name === 'control' || it.name === 'verify') checkSubValue(cfg, it, uses, acl.name, opts, out);
+      }
+    }
+  }
+  return out;
+}

@@ -1,0 +1,89 @@
+// String expansions: the parser's syntax errors, and item/operator/condition/variable
+// names Exim does not know (or the target version lacks).
+import type { Finding } from '../../diagnostic';
+import { finding } from '../../diagnostic';
+import type { EximConfig, Loc } from '../../exim/model';
+import type { ExpansionNode } from '../../exim/expansion';
+import type { CheckOptions } from '../../options';
+import {
+  availableIn, eximLookupType, expansionCondition, expansionItem, expansionNames, expansionOperator, expansionVariable,
+  lookupTypes, versionNote, type ExpansionKind, type ExpansionNameInfo,
+} from '../../catalog/exim';
+import { didYouMean, nearest, replaceFix } from './suggest';
+
+type Lookup = (name: string) => ExpansionNameInfo | undefined;
+const LOOKUPS: Record<Exclude<ExpansionKind, 'variable'>, Lookup> = {
+  item: expansionItem, operator: expansionOperator, condition: expansionCondition,
+};
+
+export function* walkExpansion(nodes: ExpansionNode[]): Generator<ExpansionNode> {
+  for (const n of nodes) {
+    yield n;
+    if (n.kind === 'item' || n.kind === 'condition') for (const a of n.args) yield* walkExpansion(a);
+    else if (n.kind === 'operator') yield* walkExpansion(n.arg);
+  }
+}
+
+/** Every parsed expansion in the config with the file it is in. */
+export function expansionsOf(cfg: EximConfig): { file: string; nodes: ExpansionNode[] }[] {
+  const out: { file: string; nodes: ExpansionNode[] }[] = [];
+  const fromSettings = (list: { expansion?: ExpansionNode[]; valueLoc?: Loc; loc: Loc }[]) => {
+    for (const s of list) if (s.expansion) out.push({ file: (s.valueLoc ?? s.loc).file, nodes: s.expansion });
+  };
+  fromSettings(cfg.main);
+  for (const inst of [...cfg.routers, ...cfg.transports, ...cfg.authenticators]) fromSettings(inst.options);
+  for (const a of cfg.acls) for (const st of a.statements) for (const it of st.items) {
+    if (it.expansion) out.push({ file: (it.valueLoc ?? it.nameLoc).file, nodes: it.expansion });
+  }
+  return out;
+}
+
+export function checkExpansions(cfg: EximConfig, opts: CheckOptions): Finding[] {
+  const out: Finding[] = [];
+  const v = opts.eximVersion;
+  for (const { file, nodes } of expansionsOf(cfg)) {
+    for (const n of walkExpansion(nodes)) {
+      if (n.kind === 'error') {
+        out.push(finding('exim/expansion-syntax', file, n.range, n.message));
+        continue;
+      }
+      if (n.kind === 'item' || n.kind === 'operator' || n.kind === 'condition') {
+        const info = LOOKUPS[n.kind](n.name);
+        const loc = { file, range: n.nameRange };
+        if (!info) {
+          const guess = nearest(n.name, expansionNames(n.kind, v).map((x) => x.name));
+          const form = n.kind === 'item' ? `\${${n.name}{...}}` : n.kind === 'operator' ? `\${${n.name}:...}` : `${n.name} (in \${if ...})`;
+          out.push(finding('exim/expansion-syntax', file, n.nameRange, `Unknown expansion ${n.kind} "${n.name}" in ${form}.${didYouMean(guess)}`,
+            guess ? { fixes: replaceFix(loc, guess) } : {}));
+        } else if (!availableIn(info, v)) {
+          out.push(finding('exim/expansion-syntax', file, n.nameRange,
+            v === '4.96' ? `The expansion ${n.kind} "${n.name}" is not in Exim 4.96 (${versionNote(info)}).`
+              : `The expansion ${n.kind} "${n.name}" was ${versionNote(info)}; current Exim does not know it.`,
+            v === '4.96' ? {} : { severity: 'warning' }));
+        }
+        if (n.kind === 'item' && n.name === 'lookup' && n.options) {
+          // The words between the braces: the lookup type first, then e.g. `fail`.
+          const type = n.options.trim().split(/\s+/)[0];
+          if (type && !type.includes('$') && !eximLookupType(type)) {
+            const guess = nearest(type.replace(/^partial\d*-/, '').replace(/,.*$/, ''), lookupTypes(v).map((x) => x.name));
+            out.push(finding('exim/expansion-syntax', file, n.nameRange, `Unknown lookup type "${type}".${didYouMean(guess)}`));
+          }
+        }
+        continue;
+      }
+      if (n.kind === 'variable') {
+        const info = expansionVariable(n.name);
+        const loc = { file, range: n.nameRange };
+        if (!info) {
+          const guess = nearest(n.name, expansionNames('variable', v).map((x) => x.name));
+          out.push(finding('exim/unknown-variable', file, n.nameRange, `Exim has no variable "$${n.name}"; expanding it fails.${didYouMean(guess && '$' + guess)}`,
+            guess ? { fixes: replaceFix(loc, guess, n.name.length) } : {}));
+        } else if (!availableIn(info, v)) {
+          out.push(finding('exim/unknown-variable', file, n.nameRange,
+            v === '4.96' ? `The variable "$${n.name}" is not in Exim 4.96 (${versionNote(info)}).` : `The variable "$${n.name}" was ${versionNote(info)}.`));
+        }
+      }
+    }
+  }
+  return out;
+}

@@ -1,0 +1,71 @@
+// Exim list values as rules need them: items with their `+name` references, and where in
+// the file each item was written.
+import type { EximConfig, ListKind, Loc } from '../../exim/model';
+
+export interface ValueItem { text: string; negated: boolean; ref?: string; offset: number }
+
+/**
+ * Splits an Exim list: `<X` at the start changes the separator (default `:`), a doubled
+ * separator stands for itself, items are trimmed, `!` negates.
+ */
+export function splitList(value: string): ValueItem[] {
+  let sep = ':';
+  let i = 0;
+  const lead = /^\s*<\s*([^\sA-Za-z0-9])\s*/.exec(value);
+  if (lead) { sep = lead[1]; i = lead[0].length; }
+  const out: ValueItem[] = [];
+  let cur = '', start = i;
+  const push = () => {
+    const lt = cur.length - cur.trimStart().length;
+    let text = cur.trim();
+    let offset = start + lt;
+    let negated = false;
+    while (text.startsWith('!')) { negated = !negated; text = text.slice(1).trimStart(); offset = value.indexOf(text, offset); }
+    if (text) {
+      const item: ValueItem = { text, negated, offset };
+      const m = /^\+([A-Za-z0-9_]+)$/.exec(text);
+      if (m) item.ref = m[1];
+      out.push(item);
+    }
+  };
+  for (; i < value.length; i++) {
+    if (value[i] === sep) {
+      if (value[i + 1] === sep) { cur += sep; i++; continue; }
+      push();
+      cur = ''; start = i + 1;
+      continue;
+    }
+    cur += value[i];
+  }
+  push();
+  return out;
+}
+
+/** The place of `needle` inside the value written at `loc`, or the whole value when it cannot be found. */
+export function locOfText(cfg: EximConfig, loc: Loc, needle: string, nth = 0): Loc {
+  const f = cfg.files.get(loc.file);
+  if (!f) return loc;
+  const a = f.lines.offsetAt(loc.range.start), b = f.lines.offsetAt(loc.range.end);
+  const src = f.text.slice(a, b);
+  let at = -1;
+  for (let k = 0, from = 0; k <= nth; k++) {
+    at = src.indexOf(needle, from);
+    if (at < 0) break;
+    from = at + needle.length;
+  }
+  if (at < 0) return loc;
+  return { file: loc.file, range: { start: f.lines.positionAt(a + at), end: f.lines.positionAt(a + at + needle.length) } };
+}
+
+/** What kind of list ACL conditions match against. */
+export const ACL_LIST_KIND: Record<string, ListKind> = {
+  domains: 'domainlist', sender_domains: 'domainlist', hosts: 'hostlist',
+  senders: 'addresslist', recipients: 'addresslist', local_parts: 'localpartlist',
+};
+
+/** Host-list items that look like references but are Exim's own switches. */
+export const HOSTLIST_SWITCHES = new Set(['include_unknown', 'ignore_unknown', 'include_defer', 'ignore_defer']);
+
+export const KIND_WORD: Record<ListKind, string> = {
+  domainlist: 'domain list', hostlist: 'host list', addresslist: 'address list', localpartlist: 'local part list',
+};

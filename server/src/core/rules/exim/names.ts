@@ -1,0 +1,116 @@
+// Names defined once and used elsewhere: driver instances, ACLs and named lists must be
+// unique; transports and `+name` list references must name something of the right kind.
+import type { Finding } from '../../diagnostic';
+import { finding } from '../../diagnostic';
+import type { EximConfig, ListKind, Loc, NamedList, OptionSetting } from '../../exim/model';
+import type { CheckOptions } from '../../options';
+import { lookupOption, eximDriver } from '../../catalog/exim';
+import { didYouMean, nearest, replaceFix } from './suggest';
+import { ACL_LIST_KIND, HOSTLIST_SWITCHES, KIND_WORD, locOfText, splitList } from './lists';
+
+/** Options that name a transport (routers' generic `transport`, redirect's, the system filter's). */
+export const TRANSPORT_OPTIONS = new Set([
+  'transport', 'file_transport', 'pipe_transport', 'reply_transport', 'directory_transport', 'shadow_transport',
+  'system_filter_directory_transport', 'system_filter_file_transport', 'system_filter_pipe_transport', 'system_filter_reply_transport',
+]);
+
+function duplicates<T extends { name: string; nameLoc: Loc }>(items: T[], what: (t: T) => string, out: Finding[], key = (t: T) => t.name): void {
+  const first = new Map<string, T>();
+  for (const it of items) {
+    const prev = first.get(key(it));
+    if (prev) {
+      out.push(finding('exim/duplicate-name', it.nameLoc.file, it.nameLoc.range,
+        `There are two ${what(it)} called "${it.name}"; Exim refuses the config. Rename or remove one.`,
+        { related: [{ file: prev.nameLoc.file, range: prev.nameLoc.range, message: 'first defined here' }] }));
+    } else first.set(key(it), it);
+  }
+}
+
+/** Where `+name` references occur and what kind of list each place expects. */
+export interface ListRefSite { kind: ListKind; ref: string; negated: boolean; loc: Loc }
+
+export function listRefSites(cfg: EximConfig): ListRefSite[] {
+  const out: ListRefSite[] = [];
+  for (const l of cfg.lists) {
+    for (const it of l.items) if (it.ref !== undefined) out.push({ kind: l.kind, ref: it.ref, negated: it.negated, loc: it.loc });
+  }
+  const fromValue = (kind: ListKind, value: string | undefined, loc: Loc | undefined) => {
+    if (value === undefined || !loc) return;
+    const seen = new Map<string, number>();
+    for (const it of splitList(value)) {
+      if (it.ref === undefined || it.text.includes('$')) continue;
+      const n = seen.get(it.text) ?? 0;
+      seen.set(it.text, n + 1);
+      out.push({ kind, ref: it.ref, negated: it.negated, loc: locOfText(cfg, loc, it.text, n) });
+    }
+  };
+  const optionSites = (settings: OptionSetting[], scope: string) => {
+    for (const s of settings) {
+      const info = lookupOption(scope, s.name);
+      if (info?.listKind) fromValue(info.listKind, s.value, s.valueLoc);
+    }
+  };
+  optionSites(cfg.main, 'main');
+  for (const list of [cfg.routers, cfg.transports, cfg.authenticators]) {
+    for (const inst of list) {
+      const scope = inst.driver && eximDriver(inst.driver) ? inst.driver : inst.section;
+      optionSites(inst.options, scope);
+    }
+  }
+  for (const acl of cfg.acls) {
+    for (const st of acl.statements) {
+      for (const it of st.items) {
+        const kind = ACL_LIST_KIND[it.name];
+        if (kind) fromValue(kind, it.value, it.valueLoc);
+      }
+    }
+  }
+  return out;
+}
+
+export function checkNames(cfg: EximConfig, _opts: CheckOptions): Finding[] {
+  const out: Finding[] = [];
+  duplicates(cfg.routers, () => 'routers', out);
+  duplicates(cfg.transports, () => 'transports', out);
+  duplicates(cfg.authenticators, () => 'authenticators', out);
+  duplicates(cfg.acls, () => 'ACLs', out);
+  duplicates(cfg.lists, (l: NamedList) => `${KIND_WORD[l.kind]}s`, out, (l) => `${l.kind} ${l.name}`);
+
+  // Transports named by routers (and the system filter) must exist, unless expanded.
+  const transports = new Set(cfg.transports.map((t) => t.name));
+  const transportRefs: OptionSetting[] = [
+    ...cfg.main.filter((s) => TRANSPORT_OPTIONS.has(s.name)),
+    ...cfg.routers.flatMap((r) => r.options.filter((s) => TRANSPORT_OPTIONS.has(s.name))),
+  ];
+  for (const s of transportRefs) {
+    const v = s.value?.trim();
+    if (!v || v.includes('$') || !s.valueLoc || transports.has(v)) continue;
+    const guess = nearest(v, transports);
+    out.push(finding('exim/undefined-transport', s.valueLoc.file, s.valueLoc.range,
+      `"${s.name}" names the transport "${v}", but no transport of that name is defined in "begin transports".${didYouMean(guess)}`,
+      guess ? { fixes: replaceFix(s.valueLoc, guess) } : {}));
+  }
+
+  // `+name` references.
+  const byKind = new Map<ListKind, Set<string>>();
+  for (const l of cfg.lists) {
+    let s = byKind.get(l.kind);
+    if (!s) byKind.set(l.kind, s = new Set());
+    s.add(l.name);
+  }
+  for (const site of listRefSites(cfg)) {
+    if (site.kind === 'hostlist' && HOSTLIST_SWITCHES.has(site.ref)) continue;
+    if (byKind.get(site.kind)?.has(site.ref)) continue;
+    const other = [...byKind].find(([, names]) => names.has(site.ref))?.[0];
+    if (other) {
+      out.push(finding('exim/list-kind-mismatch', site.loc.file, site.loc.range,
+        `"+${site.ref}" is a ${KIND_WORD[other]}, but a ${KIND_WORD[site.kind]} is needed here; Exim looks for a ${site.kind} "${site.ref}" and fails. Define it with "${site.kind} ${site.ref} = ..." or use a list of the right kind.`));
+      continue;
+    }
+    const guess = nearest(site.ref, byKind.get(site.kind) ?? []);
+    out.push(finding('exim/undefined-list', site.loc.file, site.loc.range,
+      `No ${site.kind} "${site.ref}" is defined, so "+${site.ref}" fails when Exim matches it.${didYouMean(guess && '+' + guess)} Define it with "${site.kind} ${site.ref} = ...".`,
+      guess ? { fixes: replaceFix(site.loc, '+' + guess) } : {}));
+  }
+  return out;
+}

@@ -1,0 +1,46 @@
+// ACL references: `acl_smtp_*` options and `acl =` conditions must name a defined ACL.
+// Exim (acl.c) takes a value without spaces as an ACL name when one of that name exists,
+// as a file when it starts with "/", and otherwise as the text of an inline ACL: so a
+// misspelt name silently becomes a one-line ACL whose "verb" is the name, and fails.
+import type { Finding } from '../../diagnostic';
+import { finding } from '../../diagnostic';
+import type { EximConfig } from '../../exim/model';
+import type { CheckOptions } from '../../options';
+import { aclSelectingOptions, aclVerb } from '../../catalog/exim';
+import { didYouMean, nearest, replaceFix } from './suggest';
+import { aclCallName, aclNameOf } from './acl-where';
+import { locOfText } from './lists';
+
+function resolvesElsewhere(name: string): boolean {
+  // A file, or inline ACL text that is just a verb (e.g. `acl_smtp_rcpt = accept`).
+  return name.startsWith('/') || aclVerb(name.replace(/:$/, '')) !== undefined;
+}
+
+export function checkReferences(cfg: EximConfig, _opts: CheckOptions): Finding[] {
+  const out: Finding[] = [];
+  const defined = cfg.acls.map((a) => a.name);
+  const known = new Set(defined);
+  const selecting = new Set(aclSelectingOptions());
+  for (const s of cfg.main) {
+    if (!selecting.has(s.name) || !s.valueLoc) continue;
+    const name = aclNameOf(s.value);
+    if (!name || known.has(name) || resolvesElsewhere(name)) continue;
+    const guess = nearest(name, defined);
+    out.push(finding('exim/undefined-acl', s.valueLoc.file, s.valueLoc.range,
+      `"${s.name}" names the ACL "${name}", but no ACL of that name is defined in "begin acl"; Exim would read "${name}" as inline ACL text and fail on every message.${didYouMean(guess)}`,
+      guess ? { fixes: replaceFix(s.valueLoc, guess) } : {}));
+  }
+  for (const a of cfg.acls) {
+    for (const st of a.statements) for (const it of st.items) {
+      if (it.name !== 'acl' || !it.valueLoc) continue;
+      const name = aclCallName(it.value);
+      if (!name || known.has(name) || resolvesElsewhere(name)) continue;
+      const at = locOfText(cfg, it.valueLoc, name);
+      const guess = nearest(name, defined);
+      out.push(finding('exim/undefined-acl', at.file, at.range,
+        `"acl = ${name}" calls an ACL that is not defined in "begin acl".${didYouMean(guess)}`,
+        guess ? { fixes: replaceFix(at, guess) } : {}));
+    }
+  }
+  return out;
+}

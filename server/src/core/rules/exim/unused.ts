@@ -1,0 +1,62 @@
+// Hints for definitions nothing refers to: transports, named lists, ACLs and macros. A
+// name that appears anywhere in an expanded value counts as used, because expansions can
+// build references we cannot follow (`transport = ${if ...{t1}{t2}}`).
+import type { Finding } from '../../diagnostic';
+import { finding } from '../../diagnostic';
+import type { EximConfig } from '../../exim/model';
+import type { CheckOptions } from '../../options';
+import { listRefSites, TRANSPORT_OPTIONS } from './names';
+import { aclCallName, aclNameOf } from './acl-where';
+import { aclSelectingOptions } from '../../catalog/exim';
+
+function allValues(cfg: EximConfig): string[] {
+  const out: string[] = [];
+  for (const s of cfg.main) if (s.value) out.push(s.value);
+  for (const inst of [...cfg.routers, ...cfg.transports, ...cfg.authenticators]) for (const s of inst.options) if (s.value) out.push(s.value);
+  for (const a of cfg.acls) for (const st of a.statements) for (const it of st.items) if (it.value) out.push(it.value);
+  for (const l of cfg.lists) out.push(l.value);
+  return out;
+}
+
+function mentioned(name: string, values: string[]): boolean {
+  const re = new RegExp(`(^|[^A-Za-z0-9_])${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}($|[^A-Za-z0-9_])`);
+  return values.some((v) => v.includes('$') && re.test(v));
+}
+
+export function checkUnused(cfg: EximConfig, _opts: CheckOptions): Finding[] {
+  const out: Finding[] = [];
+  const values = allValues(cfg);
+
+  const usedTransports = new Set<string>();
+  for (const s of [...cfg.main, ...cfg.routers.flatMap((r) => r.options), ...cfg.transports.flatMap((t) => t.options)]) {
+    if (TRANSPORT_OPTIONS.has(s.name) && s.value) usedTransports.add(s.value.trim());
+  }
+  for (const t of cfg.transports) {
+    if (usedTransports.has(t.name) || mentioned(t.name, values)) continue;
+    out.push(finding('exim/unused-definition', t.nameLoc.file, t.nameLoc.range, `The transport "${t.name}" is not used by any router.`));
+  }
+
+  const usedLists = new Set(listRefSites(cfg).map((r) => `${r.kind} ${r.ref}`));
+  for (const l of cfg.lists) {
+    if (usedLists.has(`${l.kind} ${l.name}`) || mentioned(l.name, values)) continue;
+    out.push(finding('exim/unused-definition', l.nameLoc.file, l.nameLoc.range, `The ${l.kind} "${l.name}" is never referenced as "+${l.name}".`));
+  }
+
+  const usedAcls = new Set<string>();
+  const selecting = new Set(aclSelectingOptions());
+  for (const s of cfg.main) if (selecting.has(s.name)) { const n = aclNameOf(s.value); if (n) usedAcls.add(n); }
+  for (const a of cfg.acls) for (const st of a.statements) for (const it of st.items) {
+    if (it.name === 'acl') { const n = aclCallName(it.value); if (n) usedAcls.add(n); }
+  }
+  for (const a of cfg.acls) {
+    if (usedAcls.has(a.name) || mentioned(a.name, values)) continue;
+    out.push(finding('exim/unused-definition', a.nameLoc.file, a.nameLoc.range, `The ACL "${a.name}" is not selected by any acl_smtp_* option or called with "acl =".`));
+  }
+
+  const usedMacros = new Set(cfg.macroUses.map((u) => u.name));
+  for (const m of cfg.macros.values()) {
+    if (m.origin !== 'config' || !m.loc || usedMacros.has(m.name)) continue;
+    out.push(finding('exim/unused-definition', m.loc.file, m.loc.range, `The macro "${m.name}" is defined but never used.`));
+  }
+  return out;
+}

@@ -1,0 +1,67 @@
+// How Exim reads option values when it loads the configuration (readconf.c), as pure
+// checks: each returns what is wrong with a value, or undefined when Exim accepts it.
+import type { EximOptionInfo, ValueType } from '../../catalog/exim';
+import type { EximVersion } from '../../options';
+
+const BOOL_WORDS = /^(true|false|yes|no)$/i;
+// strtol with base 0 (decimal, 0x hex, leading-0 octal), then one multiplier letter.
+const INT = /^\s*[+-]?(0[xX][0-9a-fA-F]+|0[0-7]*|[1-9][0-9]*)[KkMmGgTt]?\s*$/;
+const KINT = /^\s*[+-]?(0[xX][0-9a-fA-F]+|0[0-7]*|[1-9][0-9]*)[KkMmGgTtPpEeZz]?\s*$/;
+const OCTINT = /^\s*[+-]?[0-7]+[KkMmGgTt]?\s*$/;
+const FIXED = /^\s*\+?[0-9]+(\.[0-9]*)?\s*$/;
+// Each part is digits and a unit; a bare number is not a time to Exim.
+const TIME = /^([0-9]+[wdhms])+$/;
+
+/** The type Exim applies for the target: some options became expandable strings after 4.96. */
+export function effectiveType(o: EximOptionInfo, version: EximVersion): { type: ValueType; expanded: boolean } {
+  const expanded = version === '4.96' ? o.expanded496 : o.expanded;
+  if (o.valueType === 'string' && !expanded) {
+    if (o.type === 'integer') return { type: 'int', expanded };
+    if (o.type === 'time') return { type: 'time', expanded };
+    if (o.type === 'fixed-point') return { type: 'fixed', expanded };
+  }
+  return { type: o.valueType, expanded };
+}
+
+export function checkValue(o: EximOptionInfo, value: string, version: EximVersion): string | undefined {
+  const { type } = effectiveType(o, version);
+  const v = value.trim();
+  const name = o.name;
+  switch (type) {
+    case 'bool':
+      if (!BOOL_WORDS.test(v)) return `"${v}" is not a valid value for the boolean option "${name}": use true, false, yes or no (or write "${name}" / "no_${name}").`;
+      return undefined;
+    case 'expand_bool':
+      if (!v.includes('$') && !BOOL_WORDS.test(v)) return `"${v}" is not a valid value for "${name}": use true, false, yes or no, or an expansion giving one of them.`;
+      return undefined;
+    case 'int': case 'mkint':
+      if (!INT.test(v)) return `Integer expected for "${name}" (decimal, 0x hex or 0 octal, optionally followed by K, M, G or T), not "${v}".`;
+      return undefined;
+    case 'Kint':
+      if (!KINT.test(v)) return `Integer expected for "${name}" (optionally followed by K, M, G, T, P, E or Z), not "${v}".`;
+      return undefined;
+    case 'octint':
+      if (!OCTINT.test(v)) return `Octal integer expected for "${name}" (digits 0-7, e.g. 0640), not "${v}".`;
+      return undefined;
+    case 'fixed':
+      if (!FIXED.test(v)) return `Fixed-point number expected for "${name}" (e.g. 1.5), not "${v}".`;
+      return undefined;
+    case 'time':
+      if (!TIME.test(v)) return `Invalid time value "${v}" for "${name}": write a number and a unit for each part, e.g. 30s, 5m, 1d2h30m (units w, d, h, m, s).`;
+      return undefined;
+    case 'timelist':
+      for (const part of v.split(':')) {
+        if (!TIME.test(part.trim())) return `Invalid time "${part.trim()}" in the time list "${name}": use e.g. 30s:5m:1h.`;
+      }
+      return undefined;
+    default:
+      break;
+  }
+  if (o.values && !v.includes('$')) {
+    const caseless = o.use === 'smtp' && o.name === 'protocol';
+    const ok = o.values.some((x) => caseless ? x.toLowerCase() === v.toLowerCase() : x === v)
+      || (o.use === 'appendfile' && o.name === 'create_file' && v.startsWith('/'));
+    if (!ok) return `"${v}" is not a valid value for "${name}": use one of ${o.values.join(', ')}.`;
+  }
+  return undefined;
+}
