@@ -112,7 +112,7 @@ export async function callout(opts: CalloutOptions): Promise<CalloutResult> {
 
     if (opts.credentials) {
       const auth = extensions.find((e) => e.startsWith('AUTH ') || e.startsWith('AUTH='));
-      const mechs = auth ? auth.slice(5).split(/\s+/) : [];
+      const mechs = auth ? auth.slice(5).toUpperCase().split(/\s+/) : [];
       if (!mechs.includes('PLAIN')) {
         await conv.quitQuietly(limits.reply);
         return done({ kind: 'unsupported', phase: 'auth', message: auth
