@@ -157,7 +157,7 @@ export class LineReader {
     let startFile = '', startLine = 0, endLine = 0;
     for (;;) {
       let fr = this.stack[this.stack.length - 1];
-      if (!fr || fr.line >= fr.file.lines.lineCount) {
+      if (!fr || fr.line >= physicalLines(fr.file)) {
         if (fr) this.stack.pop();
         if (this.stack.length) continue;
         // Between top-level files (Debian's conf.d parts) a blank line ends any continuation.
@@ -176,7 +176,7 @@ export class LineReader {
       let raw = sf.lines.lineText(lineNo);
       if (lineNo === 0 && hasBom(raw)) raw = ' '.repeat(raw.charCodeAt(0) === 0xfeff ? 1 : 3) + raw.slice(raw.charCodeAt(0) === 0xfeff ? 1 : 3);
       const piece: Piece = { line: lineNo, start, end: endWithBreak, kind: 'content' };
-      if (fr.record && (lineNo + 1 < sf.lines.lineCount || start < sf.text.length)) this.pieces.get(sf.path)!.push(piece);
+      if (fr.record) this.pieces.get(sf.path)!.push(piece);
 
       const ex = expandLine(raw, this.macros, len === 0);
       const text = ex.text;
@@ -314,6 +314,12 @@ export class LineReader {
     inc.found = true;
     this.push(sf);
   }
+}
+
+/** Lines of a file as Exim's fgets sees them: a final line break does not start another line. */
+function physicalLines(sf: SourceFile): number {
+  const n = sf.lines.lineCount;
+  return n > 0 && sf.lines.lineStarts[n - 1] === sf.text.length ? n - 1 : n;
 }
 
 /** Removes trailing white space of the logical line so far; returns the new length. */
