@@ -6,7 +6,7 @@ import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as fs from 'node:fs';
-import { callout } from '../../server/src/core/lmtp/callout';
+import { callout, type CalloutOptions } from '../../server/src/core/lmtp/callout';
 import { socketmapLookup } from '../../server/src/core/lmtp/socketmap';
 import { Channel } from '../../server/src/core/lmtp/channel';
 import { fakeServer, lmtpLike, type FakeServer } from './lmtp-fake';
@@ -285,13 +285,14 @@ test('protocol smtp says EHLO, and falls back to HELO when EHLO is refused', asy
 });
 
 test('bad input comes back as invalid-input, never an exception', async () => {
-  for (const [o, re] of [
+  const cases: [CalloutOptions, RegExp][] = [
     [{ target: 'nonsense:::', recipients: ['a@b.c'] }, /bracket/],
     [{ target: '127.0.0.1:24', recipients: [] }, /no recipients/],
     [{ target: '127.0.0.1:24', recipients: ['a@b.c'], from: 'x y@z' }, /invalid sender/],
     [{ target: '127.0.0.1:24', recipients: ['a@b.c'], lhloName: 'a b' }, /LHLO name/],
-  ] as const) {
-    const r = await callout(o as Parameters<typeof callout>[0]);
+  ];
+  for (const [o, re] of cases) {
+    const r = await callout(o);
     assert.equal(r.outcome.kind, 'invalid-input');
     assert.match(r.outcome.message, re);
   }
