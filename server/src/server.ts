@@ -1,5 +1,175 @@
-// Language server entry point (dist/server.js --stdio). Filled in by the LSP layer.
-import { createConnection, ProposedFeatures } from 'vscode-languageserver/node';
+// Language server entry point (dist/server.js --stdio, or --node-ipc from VS Code).
+// A thin shell: requests become core calls, results become protocol messages. Every
+// handler is guarded, because a malformed request must cost one error reply, not the server.
+import {
+  createConnection, ProposedFeatures, TextDocuments, TextDocumentSyncKind, ResponseError, ErrorCodes,
+  type InitializeParams, type InitializeResult,
+} from 'vscode-languageserver/node';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { ConfigWorkspace } from './core/features/workspace';
+import type { FileKind } from './core/project';
+import { UriMap } from './lsp/convert';
+import { DiagnosticsPublisher } from './lsp/diagnostics';
+import { DEFAULT_SETTINGS, parseMachineSettings, parseSettings, type MachineSettings, type ServerSettings } from './lsp/settings';
+import { registerFeatures } from './lsp/features';
+import { registerCommands } from './lsp/commands';
+import { ExternalCheck } from './lsp/external';
+
 const connection = createConnection(ProposedFeatures.all);
-connection.onInitialize(() => ({ capabilities: {} }));
+const documents = new TextDocuments(TextDocument);
+const ws = new ConfigWorkspace();
+const uris = new UriMap();
+const log = (m: string) => connection.console.log(m);
+
+let machine: MachineSettings = { trusted: true };
+let hasConfigurationCapability = false;
+let folders: string[] = [];
+const folderSettings = new Map<string, ServerSettings>();
+
+const publisher = new DiagnosticsPublisher(connection, ws, uris,
+  (file) => documents.get(uris.uriOf(file))?.version, log);
+const external = new ExternalCheck(ws, publisher, () => machine, log);
+
+const KIND_OF_LANGUAGE: Record<string, FileKind> = { exim: 'exim', 'cyrus-conf': 'cyrus-conf', 'imapd-conf': 'imapd-conf' };
+
+/** The settings in force for a file (its workspace folder's). */
+export function settingsFor(file: string): ServerSettings {
+  const folder = ws.folderOf(file) ?? '';
+  return folderSettings.get(folder) ?? folderSettings.get('') ?? DEFAULT_SETTINGS;
+}
+
+connection.onInitialize((params: InitializeParams): InitializeResult => {
+  hasConfigurationCapability = !!params.capabilities.workspace?.configuration;
+  machine = parseMachineSettings(params.initializationOptions, { trusted: true });
+  const init = (params.initializationOptions ?? {}) as Record<string, unknown>;
+  if (init.settings) applySettings('', parseSettings(init.settings));
+  folders = (params.workspaceFolders ?? []).map((f) => uris.pathOf(f.uri));
+  if (!folders.length && params.rootUri) folders = [uris.pathOf(params.rootUri)];
+  ws.setFolders(folders);
+  return {
+    capabilities: {
+      textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: { includeText: false } },
+      completionProvider: { triggerCharacters: ['$', '{', '+', '=', ' ', ':', '_', '.'], resolveProvider: false },
+      hoverProvider: true,
+      definitionProvider: true,
+      referencesProvider: true,
+      renameProvider: { prepareProvider: true },
+      documentSymbolProvider: true,
+      workspaceSymbolProvider: true,
+      foldingRangeProvider: true,
+      documentLinkProvider: { resolveProvider: false },
+      codeActionProvider: { codeActionKinds: ['quickfix'] },
+      codeLensProvider: { resolveProvider: false },
+      executeCommandProvider: { commands: ['eximCyrus.callout', 'eximCyrus.calloutTargets', 'eximCyrus.pairing'] },
+      workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
+    },
+    serverInfo: { name: 'exim-cyrus', version: '0.1.0' },
+  };
+});
+
+connection.onInitialized(() => {
+  if (hasConfigurationCapability) void refreshSettings();
+  connection.workspace.onDidChangeWorkspaceFolders((e) => {
+    const removed = new Set(e.removed.map((f) => uris.pathOf(f.uri)));
+    folders = folders.filter((f) => !removed.has(f)).concat(e.added.map((f) => uris.pathOf(f.uri)));
+    ws.setFolders(folders);
+    void refreshSettings();
+  });
+});
+
+function applySettings(folder: string, s: ServerSettings): void {
+  folderSettings.set(folder, s);
+  ws.setSettings(folder, { options: s.options, eximConfig: s.eximConfig, cyrusConfig: s.cyrusConfig, imapdConfig: s.imapdConfig });
+}
+
+async function refreshSettings(): Promise<void> {
+  try {
+    const scopes = folders.length ? folders : [''];
+    const items = scopes.map((f) => ({ section: 'eximCyrus', scopeUri: f ? uris.uriOf(f) : undefined }));
+    const results = await connection.workspace.getConfiguration(items);
+    scopes.forEach((f, i) => applySettings(f, parseSettings(results?.[i])));
+    if (folders.length) applySettings('', parseSettings(results?.[0]));
+  } catch (e) {
+    log(`could not read settings: ${(e as Error)?.message ?? e}`);
+  }
+  recheckAll();
+}
+
+function recheckAll(): void {
+  for (const d of documents.all()) publisher.schedule(uris.pathOf(d.uri), 0);
+}
+
+connection.onDidChangeConfiguration((change) => {
+  if (hasConfigurationCapability) { void refreshSettings(); return; }
+  const s = (change.settings as Record<string, unknown> | undefined)?.eximCyrus;
+  if (s) { applySettings('', parseSettings(s)); recheckAll(); }
+});
+
+connection.onNotification('eximCyrus/machineSettings', (p: unknown) => {
+  machine = parseMachineSettings(p, machine);
+});
+
+documents.onDidOpen((e) => guard('didOpen', () => {
+  const file = uris.pathOf(e.document.uri);
+  ws.open(file, e.document.getText(), KIND_OF_LANGUAGE[e.document.languageId]);
+  publisher.schedule(file, 0);
+}));
+
+documents.onDidChangeContent((e) => guard('didChange', () => {
+  const file = uris.pathOf(e.document.uri);
+  ws.update(file, e.document.getText());
+  if (settingsFor(file).validate === 'onType') publisher.schedule(file);
+}));
+
+documents.onDidSave((e) => guard('didSave', () => {
+  const file = uris.pathOf(e.document.uri);
+  publisher.schedule(file, 0);
+  void external.onSave(file);
+}));
+
+documents.onDidClose((e) => guard('didClose', () => {
+  const file = uris.pathOf(e.document.uri);
+  const covering = ws.analysesCovering(file).map((a) => a.key);
+  ws.close(file);
+  publisher.clear(file);
+  // Other open files checked together with it see the disk version again.
+  for (const d of documents.all()) if (d.uri !== e.document.uri) {
+    const other = uris.pathOf(d.uri);
+    if (!covering.length || ws.analysesCovering(other).length === 0) publisher.schedule(other);
+  }
+}));
+
+connection.onDidChangeWatchedFiles((p) => guard('didChangeWatchedFiles', () => {
+  for (const c of p.changes ?? []) ws.changedOnDisk(uris.pathOf(c.uri));
+  recheckAll();
+}));
+
+function guard(what: string, f: () => void): void {
+  try { f(); } catch (e) { log(`${what} failed: ${(e as Error)?.stack ?? e}`); }
+}
+
+/** Runs a request handler; an exception becomes an error reply and a log line. */
+export function safe<P, R>(what: string, fallback: R, f: (p: P) => R): (p: P) => R {
+  return (p: P) => {
+    try {
+      return f(p);
+    } catch (e) {
+      if (e instanceof ResponseError) throw e;
+      log(`${what} failed: ${(e as Error)?.stack ?? e}`);
+      return fallback;
+    }
+  };
+}
+
+registerFeatures({ connection, ws, uris, documents, safe });
+registerCommands({ connection, ws, uris, settingsFor, machine: () => machine, log });
+
+connection.onRequest((method: string) => {
+  throw new ResponseError(ErrorCodes.MethodNotFound, `Unhandled method ${method}`);
+});
+
+process.on('uncaughtException', (e) => log(`uncaught exception: ${e?.stack ?? e}`));
+process.on('unhandledRejection', (e) => log(`unhandled rejection: ${(e as Error)?.stack ?? e}`));
+
+documents.listen(connection);
 connection.listen();

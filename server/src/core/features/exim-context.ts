@@ -1,0 +1,120 @@
+// Where the cursor is in an Exim config, read from the text alone: while the user types,
+// the line being edited is often not parseable yet, so completion cannot wait for the model.
+import * as path from 'node:path';
+import type { SectionName } from '../exim/model';
+import type { LineIndex, Position, Range } from '../text';
+
+export interface EximContext {
+  section: SectionName;
+  /** The router/transport/authenticator or ACL the cursor is in. */
+  instance?: { name: string; line: number };
+  /** `driver =` of that instance, wherever it is in the instance. */
+  driver?: string;
+  /** The logical line up to the cursor (continuations joined with their breaks removed). */
+  before: string;
+  /** The word under/before the cursor and its range on the physical line. */
+  word: string;
+  wordRange: Range;
+  /** The option (or ACL condition/modifier) whose value the cursor is in. */
+  valueFor?: string;
+  /** The ACL verb starting the statement the cursor is in. */
+  aclVerb?: string;
+}
+
+const SECTIONS: SectionName[] = ['main', 'acl', 'routers', 'transports', 'authenticators', 'retry', 'rewrite', 'local_scan'];
+const CONF_D_SECTIONS: Record<string, SectionName> = {
+  main: 'main', acl: 'acl', router: 'routers', transport: 'transports', auth: 'authenticators', retry: 'retry', rewrite: 'rewrite',
+};
+export const ACL_VERBS = ['accept', 'defer', 'deny', 'discard', 'drop', 'require', 'warn'];
+const HEADER_RE = /^\s*([A-Za-z0-9_][\w.-]*)\s*:\s*(?:#.*)?$/;
+const HEADER_INLINE_RE = /^\s*([A-Za-z0-9_][\w.-]*)\s*:(?!\s*\S*\s*=)/;
+
+export function isComment(line: string): boolean { return /^\s*#/.test(line); }
+
+/** The section at the start of a file in Debian's conf.d layout (`conf.d/router/…`). */
+export function confDSection(file: string): SectionName | undefined {
+  const parts = file.split(path.sep);
+  const i = parts.lastIndexOf('conf.d');
+  return i >= 0 ? CONF_D_SECTIONS[parts[i + 1] ?? ''] : undefined;
+}
+
+/** The section a line is in: the last `begin X` above it, else the file's conf.d section, else main. */
+export function sectionAt(lines: LineIndex, line: number, file: string): { section: SectionName; beginLine: number } {
+  for (let l = Math.min(line, lines.lineCount - 1); l >= 0; l--) {
+    const m = /^\s*begin\s+(\w+)/.exec(lines.lineText(l));
+    if (m && (SECTIONS as string[]).includes(m[1])) return { section: m[1] as SectionName, beginLine: l };
+  }
+  return { section: confDSection(file) ?? 'main', beginLine: -1 };
+}
+
+export function instanceHeader(text: string): string | undefined {
+  if (isComment(text)) return undefined;
+  const m = HEADER_RE.exec(text) ?? HEADER_INLINE_RE.exec(text);
+  if (!m || ACL_VERBS.includes(m[1]) || m[1] === 'begin') return undefined;
+  return m[1];
+}
+
+/** Whether a physical line continues onto the next (ends in a backslash). */
+function continues(s: string): boolean { return /\\\s*$/.test(s) && !isComment(s); }
+
+export function logicalStart(lines: LineIndex, line: number): number {
+  let l = line;
+  while (l > 0 && continues(lines.lineText(l - 1))) l--;
+  return l;
+}
+
+export function eximContextAt(lines: LineIndex, p: Position, file: string): EximContext {
+  const line = Math.max(0, Math.min(p.line, lines.lineCount - 1));
+  const lineText = lines.lineText(line);
+  const ch = Math.max(0, Math.min(p.character, lineText.length));
+  const { section, beginLine } = sectionAt(lines, line, file);
+  const start = logicalStart(lines, line);
+  let before = '';
+  for (let l = start; l <= line; l++) {
+    let t = l === line ? lineText.slice(0, ch) : lines.lineText(l).replace(/\\\s*$/, '');
+    if (l > start) t = t.replace(/^\s+/, '');
+    before += t;
+  }
+
+  let ws = ch;
+  while (ws > 0 && /[\w.$-]/.test(lineText[ws - 1])) ws--;
+  if (lineText[ws] === '$') ws++;
+  let we = ch;
+  while (we < lineText.length && /[\w.-]/.test(lineText[we])) we++;
+  const word = lineText.slice(ws, ch);
+  const ctx: EximContext = { section, before, word, wordRange: { start: { line, character: ws }, end: { line, character: we } } };
+
+  const isInstanceSection = section === 'routers' || section === 'transports' || section === 'authenticators' || section === 'acl';
+  if (isInstanceSection) {
+    let headerLine = -1;
+    for (let l = start; l > beginLine; l--) {
+      const t = lines.lineText(l);
+      const name = instanceHeader(t);
+      if (name && (l < start || !/=/.test(t))) { ctx.instance = { name, line: l }; headerLine = l; break; }
+    }
+    if (headerLine >= 0 && section !== 'acl') {
+      for (let l = headerLine + 1; l < lines.lineCount; l++) {
+        const t = lines.lineText(l);
+        if (l > headerLine && (instanceHeader(t) || /^\s*begin\s/.test(t))) break;
+        const m = /^\s*driver\s*=\s*([\w-]+)/.exec(t);
+        if (m) { ctx.driver = m[1]; break; }
+      }
+    }
+    if (section === 'acl' && headerLine >= 0) {
+      for (let l = start; l > headerLine; l--) {
+        const m = /^\s*(accept|defer|deny|discard|drop|require|warn)\b/.exec(lines.lineText(l));
+        if (m) { ctx.aclVerb = m[1]; break; }
+      }
+    }
+  }
+
+  // The option whose value we are in: `name =` (or in an ACL: `[verb] [!]name =`) before the cursor.
+  const m = section === 'acl'
+    ? /^\s*(?:(?:accept|defer|deny|discard|drop|require|warn)\s+)?!?\s*([\w]+)\s*=/.exec(before)
+    : /^\s*(?:hide\s+)?(?:(?:domainlist|hostlist|addresslist|localpartlist)(?:\/\w+)?\s+)?([\w]+)\s*=/.exec(before);
+  if (m) {
+    const listDef = /^\s*(domainlist|hostlist|addresslist|localpartlist)/.exec(before);
+    ctx.valueFor = listDef ? listDef[1] : m[1];
+  }
+  return ctx;
+}

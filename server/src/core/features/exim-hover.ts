@@ -1,0 +1,105 @@
+// Hover in an Exim config: what a name is and, for names the config defines, its definition.
+import * as path from 'node:path';
+import type { CheckOptions } from '../options';
+import type { LineIndex, Position } from '../text';
+import type { EximConfig as EximModel } from '../exim/model';
+import {
+  aclCondition, aclVerb, eximDriver, expansionCondition, expansionItem, expansionOperator, expansionVariable,
+  driverKindOfSection, specUrl, versionNote, lookupOption,
+} from '../catalog/exim';
+import type { HoverInfo } from './types';
+import { eximContextAt } from './exim-context';
+import { optionDoc } from './exim-docs';
+import { occurrenceAt } from './exim-names';
+
+const where = (file: string, line: number) => `${path.basename(file)}:${line + 1}`;
+const code = (s: string) => '```exim\n' + s + '\n```';
+
+function definitionHover(m: EximModel, file: string, p: Position): HoverInfo | undefined {
+  const hit = occurrenceAt(m, path.resolve(file), p);
+  if (!hit) return undefined;
+  const { kind, name } = hit.occ;
+  const range = hit.occ.range;
+  if (kind === 'list') {
+    const l = m.lists.find((x) => x.name === name);
+    if (!l) return { markdown: `Named list \`${name}\` is not defined.`, range };
+    return { markdown: `${code(`${l.kind}${l.cached ? '' : '/no_cache'} ${l.name} = ${l.value}`)}\nDefined at ${where(l.nameLoc.file, l.nameLoc.range.start.line)}`, range };
+  }
+  if (kind === 'transport' || kind === 'router' || kind === 'authenticator') {
+    const list = kind === 'transport' ? m.transports : kind === 'router' ? m.routers : m.authenticators;
+    const inst = list.find((x) => x.name === name);
+    if (!inst) return { markdown: `No ${kind} named \`${name}\` is defined.`, range };
+    const body = [`${inst.name}:`, ...inst.options.slice(0, 12).map((o) => `  ${o.negated ? 'no_' : ''}${o.name}${o.rawValue !== undefined ? ` = ${o.rawValue}` : ''}`)];
+    if (inst.options.length > 12) body.push('  …');
+    return { markdown: `**${kind}** \`${name}\`${inst.driver ? ` (driver \`${inst.driver}\`)` : ''}\n\n${code(body.join('\n'))}\nDefined at ${where(inst.nameLoc.file, inst.nameLoc.range.start.line)}`, range };
+  }
+  if (kind === 'acl') {
+    const a = m.acls.find((x) => x.name === name);
+    if (!a) return { markdown: `No ACL named \`${name}\` is defined.`, range };
+    const verbs = a.statements.map((s) => s.verb).join(', ');
+    return { markdown: `**ACL** \`${name}\`: ${a.statements.length} statement${a.statements.length === 1 ? '' : 's'}${verbs ? ` (${verbs})` : ''}\n\nDefined at ${where(a.nameLoc.file, a.nameLoc.range.start.line)}`, range };
+  }
+  const mac = m.macros.get(name);
+  if (!mac) return { markdown: `Macro \`${name}\` is not defined.`, range };
+  const origin = mac.origin === 'define' ? ' (from -D / eximCyrus.defines)' : mac.origin === 'builtin' ? ' (built in)' : mac.loc ? `\n\nDefined at ${where(mac.loc.file, mac.loc.range.start.line)}` : '';
+  return { markdown: `**macro** ${code(`${name} = ${mac.value}`)}${origin}`, range };
+}
+
+export function eximHover(lines: LineIndex, p: Position, file: string, m: EximModel | undefined, opts: CheckOptions): HoverInfo | undefined {
+  if (m) {
+    const d = definitionHover(m, file, p);
+    if (d) return d;
+  }
+  const ctx = eximContextAt(lines, p, file);
+  const lineText = lines.lineText(ctx.wordRange.start.line);
+  const ws = ctx.wordRange.start.character;
+  const word = lineText.slice(ws, ctx.wordRange.end.character);
+  if (!word) return undefined;
+  const range = ctx.wordRange;
+  const v = (a: { inHead: boolean; in496: boolean }) => versionNote(a) ? ` (${versionNote(a)})` : '';
+
+  // Expansions.
+  const pre2 = lineText.slice(Math.max(0, ws - 2), ws);
+  if (pre2.endsWith('$')) {
+    const name = word.replace(/[.-]+$/, '');
+    const info = expansionVariable(name);
+    return { markdown: info ? `**$${name}** — expansion variable${v(info)}\n\n[String expansions](${specUrl('expansion')})` : `\`$${name}\` is not a variable Exim knows.`, range };
+  }
+  if (pre2 === '${') {
+    const item = expansionItem(word), op = expansionOperator(word), variable = expansionVariable(word);
+    const info = item ?? op ?? variable;
+    const what = item ? `expansion item \`\${${word}{…}}\`` : op ? `expansion operator \`\${${word}:…}\`` : variable ? 'expansion variable' : undefined;
+    if (info && what) return { markdown: `**${word}** — ${what}${v(info)}\n\n[String expansions](${specUrl('expansion')})`, range };
+  }
+  if (/\$\{if\s+!?$/.test(lineText.slice(0, ws))) {
+    const c = expansionCondition(word);
+    if (c) return { markdown: `**${word}** — expansion condition${v(c)}\n\n[String expansions](${specUrl('expansion')})`, range };
+  }
+
+  const beforeWord = lineText.slice(0, ws);
+  const isNamePosition = /^\s*(hide\s+)?$/.test(beforeWord) || (ctx.section === 'acl' && /^\s*(?:(?:accept|defer|deny|discard|drop|require|warn)\s+)?!?\s*$/.test(beforeWord));
+
+  if (ctx.section === 'acl') {
+    const verb = aclVerb(word);
+    if (verb && /^\s*$/.test(beforeWord)) return { markdown: `**${word}** — ACL verb\n\n[Access control lists](${specUrl('acl')})`, range };
+    const cond = aclCondition(word);
+    if (cond && isNamePosition) {
+      return { markdown: `**${word}** — ACL ${cond.kind}${cond.allowedIn ? `, allowed in: ${cond.allowedIn.join(', ')}` : ''}${v(cond)}\n\n[Access control lists](${specUrl('acl')})`, range };
+    }
+    return undefined;
+  }
+
+  if (ctx.valueFor === 'driver' && !isNamePosition) {
+    const kind = driverKindOfSection(ctx.section);
+    const d = eximDriver(word, kind);
+    if (d) return { markdown: `**${word}** — ${d.kind} driver${v(d)}\n\n[Exim specification](${specUrl(word)})`, range };
+  }
+
+  if (isNamePosition) {
+    const scope = ctx.section === 'main' ? 'main' : ctx.driver ?? ctx.section;
+    const bare = word.replace(/^(no_|not_)/, '');
+    const o = lookupOption(scope, word) ?? lookupOption(scope, bare);
+    if (o) return { markdown: optionDoc(o, scope) + (o.inHead || opts.eximVersion === '4.96' ? '' : '\n\nNot in the latest Exim.'), range };
+  }
+  return undefined;
+}

@@ -1,0 +1,193 @@
+// The editor features over a ConfigWorkspace: one function per request, plain data in and
+// out. Every function tolerates a file it does not know and a position past the end.
+import * as path from 'node:path';
+import type { Finding, Fix } from '../diagnostic';
+import { LineIndex, type Position, type Range, comparePos } from '../text';
+import type { CyrusConf } from '../cyrus';
+import type { ConfigWorkspace, Analysis } from './workspace';
+import { eximModel } from './workspace';
+import type { CalloutTarget, CodeLensEntry, CompletionEntry, DocLink, FoldRange, HoverInfo, Location, RenameResult, SymbolNode, WorkspaceSymbol } from './types';
+import { eximCompletion } from './exim-completion';
+import { eximHover } from './exim-hover';
+import { cyrusConfCompletion, cyrusConfHover, imapdCompletion, imapdHover } from './cyrus-features';
+import { definition as eximDefinition, prepareRename as eximPrepareRename, references as eximReferences, rename as eximRename } from './navigation';
+import { braceFolding, cyrusOutline, eximFolding, eximOutline, flattenSymbols } from './symbols';
+import { calloutLenses, cyrusTargets, eximTargets } from './callout-targets';
+
+export * from './types';
+export { ConfigWorkspace, eximModel, type Analysis, type FolderSettings } from './workspace';
+export { findCandidates, kindByName, type Pairing } from './pairing';
+
+interface Doc { file: string; text: string; lines: LineIndex }
+
+function docOf(ws: ConfigWorkspace, file: string): Doc | undefined {
+  const abs = path.resolve(file);
+  const text = ws.host.readFile(abs);
+  return text === undefined ? undefined : { file: abs, text, lines: new LineIndex(text) };
+}
+
+/** Positions from a client may be past the end of a line or the file: clamp them. */
+function clamp(d: Doc, p: Position): Position {
+  const line = Math.max(0, Math.min(p?.line ?? 0, d.lines.lineCount - 1));
+  return { line, character: Math.max(0, Math.min(p?.character ?? 0, d.lines.lineText(line).length)) };
+}
+
+function analysis(ws: ConfigWorkspace, file: string): Analysis | undefined {
+  try { return ws.analyseFile(file); } catch { return undefined; }
+}
+
+export function completion(ws: ConfigWorkspace, file: string, p: Position): CompletionEntry[] {
+  const d = docOf(ws, file);
+  if (!d) return [];
+  const pos = clamp(d, p);
+  const kind = ws.kindOf(d.file);
+  const opts = ws.settingsFor(d.file).options;
+  if (kind === 'cyrus-conf') return cyrusConfCompletion(d.lines, pos, opts);
+  if (kind === 'imapd-conf') return imapdCompletion(d.lines, pos, opts);
+  if (kind !== 'exim') return [];
+  return eximCompletion(d.lines, pos, d.file, eximModel(analysis(ws, d.file)?.exim), opts);
+}
+
+export function hover(ws: ConfigWorkspace, file: string, p: Position): HoverInfo | undefined {
+  const d = docOf(ws, file);
+  if (!d) return undefined;
+  const pos = clamp(d, p);
+  const kind = ws.kindOf(d.file);
+  const opts = ws.settingsFor(d.file).options;
+  if (kind === 'cyrus-conf') return cyrusConfHover(d.lines, pos, opts);
+  if (kind === 'imapd-conf') return imapdHover(d.lines, pos, opts);
+  if (kind !== 'exim') return undefined;
+  return eximHover(d.lines, pos, d.file, eximModel(analysis(ws, d.file)?.exim), opts);
+}
+
+function withModel<T>(ws: ConfigWorkspace, file: string, p: Position, fallback: T, f: (m: NonNullable<ReturnType<typeof eximModel>>, pos: Position) => T): T {
+  const d = docOf(ws, file);
+  if (!d || ws.kindOf(d.file) !== 'exim') return fallback;
+  const m = eximModel(analysis(ws, d.file)?.exim);
+  return m ? f(m, clamp(d, p)) : fallback;
+}
+
+export function definition(ws: ConfigWorkspace, file: string, p: Position): Location[] {
+  const links = documentLinks(ws, file).filter((l) => comparePos(l.range.start, p) <= 0 && comparePos(p, l.range.end) <= 0);
+  if (links.length) return links.map((l) => ({ file: l.target, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } } }));
+  return withModel(ws, file, p, [], (m, pos) => eximDefinition(m, file, pos));
+}
+
+export function references(ws: ConfigWorkspace, file: string, p: Position, includeDeclaration = true): Location[] {
+  return withModel(ws, file, p, [], (m, pos) => eximReferences(m, file, pos, includeDeclaration));
+}
+
+export function prepareRename(ws: ConfigWorkspace, file: string, p: Position): { range: Range; placeholder: string } | { error: string } | undefined {
+  return withModel(ws, file, p, undefined, (m, pos) => eximPrepareRename(m, file, pos));
+}
+
+export function rename(ws: ConfigWorkspace, file: string, p: Position, newName: string): RenameResult {
+  return withModel<RenameResult>(ws, file, p, { error: 'Rename works on Exim transports, routers, ACLs, named lists and macros.' }, (m, pos) => eximRename(m, file, pos, newName));
+}
+
+export function documentSymbols(ws: ConfigWorkspace, file: string): SymbolNode[] {
+  const abs = path.resolve(file);
+  const kind = ws.kindOf(abs);
+  const a = analysis(ws, abs);
+  if (kind === 'exim') {
+    const m = eximModel(a?.exim);
+    return m ? eximOutline(m, abs) : [];
+  }
+  if (kind === 'cyrus-conf') {
+    const c = a?.cyrus as CyrusConf | undefined;
+    return c && path.resolve(c.file) === abs && Array.isArray(c.sections) ? cyrusOutline(c) : [];
+  }
+  return [];
+}
+
+/** Symbols of every open file's pairing, matched by a case-insensitive subsequence of the query. */
+export function workspaceSymbols(ws: ConfigWorkspace, query: string): WorkspaceSymbol[] {
+  const q = (typeof query === 'string' ? query : '').toLowerCase();
+  const files = new Set<string>();
+  for (const f of ws.openFiles()) {
+    files.add(f);
+    const a = analysis(ws, f);
+    const m = eximModel(a?.exim);
+    if (m) for (const k of m.files.keys()) files.add(path.resolve(k));
+  }
+  const out: WorkspaceSymbol[] = [];
+  for (const f of files) out.push(...flattenSymbols(documentSymbols(ws, f), f));
+  const matches = (name: string) => {
+    let i = 0;
+    for (const c of name.toLowerCase()) if (c === q[i]) i++;
+    return i === q.length;
+  };
+  return out.filter((s) => matches(s.name)).slice(0, 1000);
+}
+
+export function foldingRanges(ws: ConfigWorkspace, file: string): FoldRange[] {
+  const d = docOf(ws, file);
+  if (!d) return [];
+  return ws.kindOf(d.file) === 'exim' ? eximFolding(d.lines) : braceFolding(d.lines);
+}
+
+/** `.include` paths as links to the file they name (after macro expansion, when the model knows). */
+export function documentLinks(ws: ConfigWorkspace, file: string): DocLink[] {
+  const d = docOf(ws, file);
+  if (!d || ws.kindOf(d.file) !== 'exim') return [];
+  const m = eximModel(analysis(ws, d.file)?.exim);
+  const out: DocLink[] = [];
+  for (let l = 0; l < d.lines.lineCount; l++) {
+    const t = d.lines.lineText(l);
+    const x = /^(\s*\.include(?:_if_exists)?\s+)(\S.*?)\s*$/.exec(t);
+    if (!x) continue;
+    const written = x[2].replace(/^"(.*)"$/, '$1');
+    const inc = m?.includes.find((i) => path.resolve(i.loc.file) === d.file && i.loc.range.start.line <= l && l <= i.loc.range.end.line);
+    const target = inc?.resolved ?? path.resolve(path.dirname(d.file), written);
+    out.push({ range: { start: { line: l, character: x[1].length }, end: { line: l, character: x[1].length + x[2].length } }, target, tooltip: `Open ${target}` });
+  }
+  return out;
+}
+
+export interface CodeActionEntry { title: string; fix: Fix; finding: Finding }
+
+/** The fixes of findings in a file that overlap the range. */
+export function codeActions(ws: ConfigWorkspace, file: string, r: Range): CodeActionEntry[] {
+  const abs = path.resolve(file);
+  const a = analysis(ws, abs);
+  const out: CodeActionEntry[] = [];
+  for (const f of a?.byFile.get(abs) ?? []) {
+    if (!f.fixes?.length) continue;
+    if (comparePos(f.range.end, r.start) < 0 || comparePos(r.end, f.range.start) < 0) continue;
+    for (const fix of f.fixes) out.push({ title: fix.title, fix, finding: f });
+  }
+  return out;
+}
+
+export function calloutTargets(ws: ConfigWorkspace, file?: string): CalloutTarget[] {
+  const files = file ? [path.resolve(file)] : ws.openFiles();
+  const out: CalloutTarget[] = [];
+  const seen = new Set<string>();
+  for (const f of files) {
+    const a = analysis(ws, f);
+    if (!a) continue;
+    const m = eximModel(a.exim);
+    const found = [...(m ? eximTargets(m) : [])];
+    if (a.pairing.cyrus) {
+      const d = docOf(ws, a.pairing.cyrus);
+      if (d) found.push(...cyrusTargets(d.file, d.lines));
+    }
+    for (const t of found) {
+      const key = `${t.label}|${t.target}`;
+      if (!seen.has(key)) { seen.add(key); out.push(t); }
+    }
+  }
+  return out;
+}
+
+export function codeLenses(ws: ConfigWorkspace, file: string): CodeLensEntry[] {
+  const abs = path.resolve(file);
+  const kind = ws.kindOf(abs);
+  if (kind === 'cyrus-conf') {
+    const d = docOf(ws, abs);
+    return d ? calloutLenses(cyrusTargets(d.file, d.lines), abs) : [];
+  }
+  if (kind !== 'exim') return [];
+  const m = eximModel(analysis(ws, abs)?.exim);
+  return m ? calloutLenses(eximTargets(m), abs) : [];
+}

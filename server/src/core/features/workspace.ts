@@ -1,0 +1,225 @@
+import * as path from 'node:path';
+import type { Finding } from '../diagnostic';
+import { finding, sortFindings } from '../diagnostic';
+import type { CheckOptions } from '../options';
+import { defaultOptions } from '../options';
+import type { FileKind } from '../project';
+import { range } from '../text';
+import type { EximConfig } from '../exim';
+import { checkExim, loadExim } from '../exim';
+import type { EximConfig as EximModel } from '../exim/model';
+import type { CyrusConf, ImapdConf } from '../cyrus';
+import { checkCyrusConf, checkImapdConf, loadCyrusConf, loadImapdConf } from '../cyrus';
+import { checkLinks } from '../rules/link';
+import { CachedHost } from './cached-host';
+import type { Pairing, PairingSettings } from './pairing';
+import { confDirOf, findPartner, kindOf } from './pairing';
+
+export interface FolderSettings extends PairingSettings { options: CheckOptions }
+
+/** One check of a pairing, with the models kept for the editor features. */
+export interface Analysis {
+  key: string;
+  pairing: Pairing;
+  options: CheckOptions;
+  exim?: EximConfig;
+  cyrus?: CyrusConf;
+  imapd?: ImapdConf;
+  findings: Finding[];
+  /** Findings by absolute file path; every file the analysis covers has an entry, maybe empty. */
+  byFile: Map<string, Finding[]>;
+  /** A rule or parser that threw: the rest of the results still stand. */
+  errors: string[];
+}
+
+/** The full Exim model when the parser provides one, else undefined. */
+export function eximModel(cfg: EximConfig | undefined): EximModel | undefined {
+  const m = cfg as unknown as Partial<EximModel> | undefined;
+  return m && m.files instanceof Map ? m as EximModel : undefined;
+}
+
+/**
+ * What the editor is looking at: open documents over the disk, the settings of each
+ * workspace folder, and the last analysis of each pairing. Editor-agnostic; the language
+ * server drives it and turns its plain data into protocol messages.
+ */
+export class ConfigWorkspace {
+  readonly host = new CachedHost();
+  private folders: string[] = [];
+  private readonly settings = new Map<string, FolderSettings>();
+  private readonly declaredKinds = new Map<string, FileKind>();
+  private readonly cache = new Map<string, Analysis>();
+
+  setFolders(folders: string[]): void {
+    this.folders = folders.map((f) => path.resolve(f)).sort((a, b) => b.length - a.length);
+    this.cache.clear();
+  }
+
+  /** Settings of a folder ('' for files outside any folder). */
+  setSettings(folder: string, s: Partial<FolderSettings>): void {
+    const key = folder ? path.resolve(folder) : '';
+    const prev = this.settings.get(key) ?? { options: defaultOptions };
+    this.settings.set(key, { ...prev, ...s, options: { ...prev.options, ...(s.options ?? {}) } });
+    this.cache.clear();
+  }
+
+  settingsFor(file: string): FolderSettings {
+    const folder = this.folderOf(file);
+    return this.settings.get(folder ?? '') ?? this.settings.get('') ?? { options: defaultOptions };
+  }
+
+  folderOf(file: string): string | undefined {
+    const abs = path.resolve(file);
+    return this.folders.find((f) => abs === f || abs.startsWith(f.endsWith(path.sep) ? f : f + path.sep));
+  }
+
+  open(file: string, text: string, kind?: FileKind): void {
+    const abs = path.resolve(file);
+    if (kind) this.declaredKinds.set(abs, kind);
+    this.update(abs, text);
+  }
+
+  update(file: string, text: string): void {
+    this.host.setDocument(file, text);
+    this.invalidate(file);
+  }
+
+  close(file: string): void {
+    const abs = path.resolve(file);
+    this.host.deleteDocument(abs);
+    this.declaredKinds.delete(abs);
+    this.invalidate(abs);
+  }
+
+  /** A file changed, appeared or vanished on disk (not through the editor). */
+  changedOnDisk(file: string): void {
+    this.host.forget(file);
+    // A new or deleted file can change a conf.d listing or an include's target.
+    this.cache.clear();
+  }
+
+  isOpen(file: string): boolean { return this.host.hasDocument(file); }
+  openFiles(): string[] { return this.host.documents(); }
+
+  kindOf(file: string): FileKind | undefined {
+    return this.declaredKinds.get(path.resolve(file)) ?? kindOf(path.resolve(file), this.host);
+  }
+
+  /** Which pairing a file belongs to. */
+  pairingFor(file: string): Pairing {
+    const abs = path.resolve(file);
+    const folder = this.folderOf(abs);
+    const s = this.settingsFor(abs);
+    const kind = this.kindOf(abs);
+    const explicitExim = s.eximConfig ? path.resolve(folder ?? path.dirname(abs), s.eximConfig) : undefined;
+    let exim: string | undefined;
+    if (kind === 'exim') exim = this.eximRootOf(abs, folder, explicitExim);
+    else exim = explicitExim ?? findPartner(abs, 'exim', folder, undefined, this.host);
+    const cyrus = kind === 'cyrus-conf' && !s.cyrusConfig ? abs : findPartner(exim ?? abs, 'cyrus-conf', folder, s.cyrusConfig, this.host);
+    const imapd = kind === 'imapd-conf' && !s.imapdConfig ? abs : findPartner(exim ?? abs, 'imapd-conf', folder, s.imapdConfig, this.host);
+    return { exim, cyrus, imapd, folder };
+  }
+
+  private eximRootOf(abs: string, folder: string | undefined, explicit: string | undefined): string {
+    if (explicit && (explicit === abs || this.modelHolds(explicit, abs))) return explicit;
+    const confd = confDirOf(abs);
+    if (confd) return confd;
+    for (const a of this.cache.values()) {
+      if (a.pairing.exim && a.pairing.exim !== abs && eximModel(a.exim)?.files.has(abs)) return a.pairing.exim;
+    }
+    // An include file opened before the file that includes it: try the nearest main config.
+    const main = findPartner(abs, 'exim', folder, undefined, this.host);
+    if (main && main !== abs && this.modelHolds(main, abs)) return main;
+    return abs;
+  }
+
+  private modelHolds(root: string, file: string): boolean {
+    try {
+      const m = eximModel(this.analyse({ exim: root, folder: this.folderOf(root) }).exim);
+      return !!m?.files.has(file);
+    } catch { return false; }
+  }
+
+  /** The analysis of the pairing a file belongs to (cached until one of its files changes). */
+  analyseFile(file: string): Analysis {
+    const abs = path.resolve(file);
+    const pairing = this.pairingFor(abs);
+    const a = this.analyse(pairing);
+    if (!a.byFile.has(abs)) a.byFile.set(abs, []);
+    return a;
+  }
+
+  /** Every cached analysis that covers the file; what must be re-published after it changes. */
+  analysesCovering(file: string): Analysis[] {
+    const abs = path.resolve(file);
+    return [...this.cache.values()].filter((a) => a.byFile.has(abs));
+  }
+
+  analyse(pairing: Pairing): Analysis {
+    const options = this.settingsFor(pairing.exim ?? pairing.cyrus ?? pairing.imapd ?? '').options;
+    const key = JSON.stringify([pairing.exim, pairing.cyrus, pairing.imapd, options]);
+    const hit = this.cache.get(key);
+    if (hit) return hit;
+    const a = runAnalysis(key, pairing, options, this.host);
+    this.cache.set(key, a);
+    return a;
+  }
+
+  private invalidate(file: string): void {
+    const abs = path.resolve(file);
+    const dir = path.dirname(abs);
+    for (const [k, a] of this.cache) {
+      const m = eximModel(a.exim);
+      const covers = a.byFile.has(abs) || !m || m.files.has(abs)
+        || [a.pairing.exim, a.pairing.cyrus, a.pairing.imapd].some((p) => p === abs || p === dir || (p && confDirOf(abs) === p));
+      if (covers) this.cache.delete(k);
+    }
+  }
+}
+
+function runAnalysis(key: string, pairing: Pairing, options: CheckOptions, host: CachedHost): Analysis {
+  const out: Finding[] = [];
+  const errors: string[] = [];
+  const guard = <T>(what: string, f: () => T): T | undefined => {
+    try { return f(); } catch (e) { errors.push(`${what}: ${(e as Error)?.stack ?? e}`); return undefined; }
+  };
+  const readable = (p: string) => host.isDirectory(p) || host.readFile(p) !== undefined;
+  const a: Analysis = { key, pairing, options, findings: out, byFile: new Map(), errors };
+  let eximRoot = pairing.exim;
+  if (eximRoot && host.isDirectory(eximRoot) && path.basename(eximRoot) !== 'conf.d' && (host.readDir(eximRoot) ?? []).includes('conf.d')) {
+    eximRoot = path.join(eximRoot, 'conf.d');
+  }
+  if (eximRoot) {
+    if (readable(eximRoot)) {
+      a.exim = guard('loading the Exim configuration', () => loadExim(eximRoot!, options, host));
+      if (a.exim) out.push(...guard('checking the Exim configuration', () => checkExim(a.exim!, options)) ?? []);
+    } else {
+      out.push(finding('input/unreadable', eximRoot, range(0, 0, 0, 0), `Cannot read ${eximRoot}: no such file, not a regular file, or too large.`));
+    }
+  }
+  if (pairing.cyrus && readable(pairing.cyrus)) {
+    a.cyrus = guard('loading cyrus.conf', () => loadCyrusConf(pairing.cyrus!, options, host));
+    if (a.cyrus) out.push(...guard('checking cyrus.conf', () => checkCyrusConf(a.cyrus!, options)) ?? []);
+  }
+  if (pairing.imapd && readable(pairing.imapd)) {
+    a.imapd = guard('loading imapd.conf', () => loadImapdConf(pairing.imapd!, options, host));
+    if (a.imapd) out.push(...guard('checking imapd.conf', () => checkImapdConf(a.imapd!, options)) ?? []);
+  }
+  if (a.exim && (a.cyrus || a.imapd)) {
+    out.push(...guard('checking how Exim and Cyrus line up', () => checkLinks({ exim: a.exim!, cyrus: a.cyrus, imapd: a.imapd }, options)) ?? []);
+  }
+  sortFindings(out);
+  const files = new Set<string>();
+  const m = eximModel(a.exim);
+  if (m) for (const f of m.files.keys()) files.add(path.resolve(f));
+  else if (eximRoot && !host.isDirectory(eximRoot)) files.add(path.resolve(eximRoot));
+  if (pairing.cyrus) files.add(path.resolve(pairing.cyrus));
+  if (pairing.imapd) files.add(path.resolve(pairing.imapd));
+  for (const f of files) a.byFile.set(f, []);
+  for (const f of out) {
+    const p = path.resolve(f.file);
+    const list = a.byFile.get(p);
+    if (list) list.push(f); else a.byFile.set(p, [f]);
+  }
+  return a;
+}

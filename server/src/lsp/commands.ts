@@ -1,0 +1,81 @@
+// workspace/executeCommand: the LMTP callout and what the client needs to offer it.
+import type { Connection } from 'vscode-languageserver/node';
+import { ResponseError, ErrorCodes } from 'vscode-languageserver/node';
+import type { ConfigWorkspace } from '../core/features/workspace';
+import * as F from '../core/features';
+import { callout, parseTarget, recipientError } from '../core/lmtp';
+import type { UriMap } from './convert';
+import type { MachineSettings, ServerSettings } from './settings';
+
+export interface CommandContext {
+  connection: Connection;
+  ws: ConfigWorkspace;
+  uris: UriMap;
+  settingsFor: (file: string) => ServerSettings;
+  machine: () => MachineSettings;
+  log: (m: string) => void;
+}
+
+interface CalloutArgs { confirmed?: unknown; target?: unknown; recipients?: unknown; from?: unknown; lhlo?: unknown; uri?: unknown; timeout?: unknown; random?: unknown }
+
+export function registerCommands(c: CommandContext): void {
+  const { connection, ws, uris } = c;
+
+  connection.onExecuteCommand(async (params, token, workDone) => {
+    const args = Array.isArray(params?.arguments) ? params.arguments : [];
+    try {
+      switch (params?.command) {
+        case 'eximCyrus.calloutTargets': {
+          const uri = typeof args[0] === 'string' ? args[0] : (args[0] as { uri?: unknown })?.uri;
+          return F.calloutTargets(ws, typeof uri === 'string' ? uris.pathOf(uri) : undefined);
+        }
+        case 'eximCyrus.pairing': {
+          const uri = typeof args[0] === 'string' ? args[0] : undefined;
+          if (!uri) throw new ResponseError(ErrorCodes.InvalidParams, 'eximCyrus.pairing needs a document URI');
+          const p = ws.pairingFor(uris.pathOf(uri));
+          return { exim: p.exim && uris.uriOf(p.exim), cyrus: p.cyrus && uris.uriOf(p.cyrus), imapd: p.imapd && uris.uriOf(p.imapd) };
+        }
+        case 'eximCyrus.callout': return await runCallout(c, (args[0] ?? {}) as CalloutArgs, token, workDone);
+        default: throw new ResponseError(ErrorCodes.MethodNotFound, `Unknown command ${String(params?.command)}`);
+      }
+    } catch (e) {
+      if (e instanceof ResponseError) throw e;
+      c.log(`command ${params?.command} failed: ${(e as Error)?.stack ?? e}`);
+      throw new ResponseError(ErrorCodes.InternalError, `${params?.command} failed: ${(e as Error)?.message ?? e}`);
+    }
+  });
+}
+
+async function runCallout(c: CommandContext, a: CalloutArgs, token: { isCancellationRequested: boolean; onCancellationRequested: (f: () => void) => unknown },
+  workDone: { begin: (title: string, pct?: number, msg?: string, cancellable?: boolean) => void; report: (msg: string) => void; done: () => void }) {
+  if (typeof a.target !== 'string' || !a.target.trim()) throw new ResponseError(ErrorCodes.InvalidParams, 'eximCyrus.callout needs { target: "host:port" or "/socket/path", recipients: [...] }');
+  // In an untrusted workspace the target may come from a hostile config: the user must have said yes.
+  if (!c.machine().trusted && a.confirmed !== true) throw new ResponseError(ErrorCodes.InvalidRequest, 'This workspace is not trusted: confirm the callout first (pass confirmed: true after asking the user).');
+  const parsed = parseTarget(a.target, 24);
+  if (!parsed.ok) throw new ResponseError(ErrorCodes.InvalidParams, parsed.error);
+  const recipients = Array.isArray(a.recipients) ? a.recipients.filter((r): r is string => typeof r === 'string' && !!r.trim()).map((r) => r.trim()) : [];
+  if (!recipients.length) throw new ResponseError(ErrorCodes.InvalidParams, 'eximCyrus.callout needs at least one recipient address');
+  for (const r of recipients) {
+    const err = recipientError(r);
+    if (err) throw new ResponseError(ErrorCodes.InvalidParams, `${r}: ${err}`);
+  }
+  const s = c.settingsFor(typeof a.uri === 'string' ? c.uris.pathOf(a.uri) : '');
+  const timeoutS = typeof a.timeout === 'number' && a.timeout > 0 ? Math.min(a.timeout, 300) : s.callout.timeout;
+  const abort = new AbortController();
+  token.onCancellationRequested(() => abort.abort());
+  workDone.begin('LMTP callout', undefined, `connecting to ${a.target}`, true);
+  try {
+    return await callout({
+      target: parsed.target,
+      recipients,
+      from: typeof a.from === 'string' ? a.from : s.callout.from || undefined,
+      lhloName: typeof a.lhlo === 'string' && a.lhlo ? a.lhlo : s.callout.lhlo || undefined,
+      random: a.random === true,
+      timeoutMs: Math.max(1000, Math.floor((timeoutS * 1000) / 4)),
+      sessionTimeoutMs: timeoutS * 1000,
+      signal: abort.signal,
+    });
+  } finally {
+    workDone.done();
+  }
+}

@@ -1,0 +1,70 @@
+// Between the core's plain data and the protocol's shapes. The core speaks paths; the
+// protocol speaks URIs, and the client's spelling of a URI must be echoed back exactly or
+// it will not match the open document.
+import * as path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import type { Diagnostic, DiagnosticRelatedInformation, Range as LspRange } from 'vscode-languageserver/node';
+import { DiagnosticSeverity } from 'vscode-languageserver/node';
+import type { Finding, Severity } from '../core/diagnostic';
+import type { Range } from '../core/text';
+
+/** Where the rule table lives; each diagnostic links to its code's row. */
+export const RULES_DOC = 'https://example.invalid/exim-cyrus/blob/main/README.md';
+
+const UNTITLED_ROOT = path.join(path.sep, '__untitled__');
+
+export class UriMap {
+  private readonly toUri = new Map<string, string>();
+
+  /** The path the core uses for a URI; non-file URIs (untitled buffers) get a stand-in path. */
+  pathOf(uri: string): string {
+    let p: string;
+    try {
+      p = uri.startsWith('file:') ? path.resolve(fileURLToPath(uri)) : path.join(UNTITLED_ROOT, encodeURIComponent(uri));
+    } catch {
+      p = path.join(UNTITLED_ROOT, encodeURIComponent(uri));
+    }
+    this.toUri.set(p, uri);
+    return p;
+  }
+
+  uriOf(file: string): string {
+    const abs = path.resolve(file);
+    return this.toUri.get(abs) ?? pathToFileURL(abs).toString();
+  }
+}
+
+export function isUntitledPath(p: string): boolean {
+  return p.startsWith(UNTITLED_ROOT + path.sep);
+}
+
+const SEVERITY: Record<Severity, DiagnosticSeverity> = {
+  error: DiagnosticSeverity.Error,
+  warning: DiagnosticSeverity.Warning,
+  information: DiagnosticSeverity.Information,
+  hint: DiagnosticSeverity.Hint,
+};
+
+export function toLspRange(r: Range): LspRange {
+  return { start: { line: r.start.line, character: r.start.character }, end: { line: r.end.line, character: r.end.character } };
+}
+
+export function toDiagnostic(f: Finding, uris: UriMap): Diagnostic {
+  const source = f.source ?? (f.code === 'exim/external' ? 'exim' : 'exim-cyrus');
+  const d: Diagnostic = {
+    range: toLspRange(f.range),
+    severity: SEVERITY[f.severity] ?? DiagnosticSeverity.Error,
+    code: f.code,
+    codeDescription: { href: `${RULES_DOC}#${f.code.replace(/[^a-z0-9]+/g, '-')}` },
+    source,
+    message: f.message,
+  };
+  if (f.related?.length) {
+    d.relatedInformation = f.related.map((r): DiagnosticRelatedInformation => ({
+      location: { uri: uris.uriOf(r.file), range: toLspRange(r.range) },
+      message: r.message,
+    }));
+  }
+  if (f.code === 'exim/unused-definition') d.tags = [1 /* Unnecessary */];
+  return d;
+}

@@ -1,0 +1,99 @@
+// Decides when to check and publishes the results. Checks run synchronously on the current
+// texts, so a result always reflects the latest edit it was started after; the debounce
+// only keeps a burst of keystrokes from running one check per key.
+import * as path from 'node:path';
+import type { Connection } from 'vscode-languageserver/node';
+import type { Finding } from '../core/diagnostic';
+import type { ConfigWorkspace, Analysis } from '../core/features/workspace';
+import { toDiagnostic, type UriMap, isUntitledPath } from './convert';
+
+export const DEBOUNCE_MS = 150;
+
+export class DiagnosticsPublisher {
+  private readonly timers = new Map<string, NodeJS.Timeout>();
+  /** Files each analysis published to, so a file it no longer covers gets cleared. */
+  private readonly publishedBy = new Map<string, Set<string>>();
+  /** `exim -bV` results per config root, kept until the next run for that config. */
+  readonly external = new Map<string, Finding[]>();
+
+  private externalFor(file: string): Finding[] {
+    const out: Finding[] = [];
+    for (const list of this.external.values()) for (const f of list) if (path.resolve(f.file) === file) out.push(f);
+    return out;
+  }
+
+  constructor(
+    private readonly connection: Connection,
+    private readonly ws: ConfigWorkspace,
+    private readonly uris: UriMap,
+    private readonly versionOf: (file: string) => number | undefined,
+    private readonly log: (msg: string) => void,
+  ) {}
+
+  schedule(file: string, delay = DEBOUNCE_MS): void {
+    const prev = this.timers.get(file);
+    if (prev) clearTimeout(prev);
+    this.timers.set(file, setTimeout(() => {
+      this.timers.delete(file);
+      this.publishNow(file);
+    }, delay));
+  }
+
+  cancel(file: string): void {
+    const t = this.timers.get(file);
+    if (t) clearTimeout(t);
+    this.timers.delete(file);
+  }
+
+  /** Checks the pairing the file belongs to and publishes every file it covers. */
+  publishNow(file: string): Analysis | undefined {
+    let a: Analysis;
+    try {
+      a = this.ws.analyseFile(file);
+    } catch (e) {
+      this.log(`check of ${file} failed: ${(e as Error)?.stack ?? e}`);
+      return undefined;
+    }
+    for (const err of a.errors) this.log(`internal error (results may be incomplete): ${err}`);
+    this.publishAnalysis(a);
+    return a;
+  }
+
+  publishAnalysis(a: Analysis): void {
+    const before = this.publishedBy.get(a.key) ?? new Set<string>();
+    const now = new Set<string>();
+    for (const [f, list] of a.byFile) {
+      // Findings for files nobody has open are still useful (an include's mistake), but an
+      // untitled buffer that was closed must not be resurrected.
+      if (isUntitledPath(f) && !this.ws.isOpen(f)) continue;
+      now.add(f);
+      this.send(f, [...list, ...(this.externalFor(f))]);
+    }
+    for (const f of before) if (!now.has(f) && !this.coveredElsewhere(f, a.key)) this.send(f, this.externalFor(f));
+    this.publishedBy.set(a.key, now);
+  }
+
+  /** Re-sends a file's diagnostics (e.g. after the external check finished). */
+  republish(file: string): void {
+    const covering = this.ws.analysesCovering(file);
+    if (covering.length) for (const a of covering) this.publishAnalysis(a);
+    else this.publishNow(file);
+  }
+
+  clear(file: string): void {
+    this.cancel(file);
+    this.send(file, []);
+    for (const set of this.publishedBy.values()) set.delete(file);
+  }
+
+  private coveredElsewhere(file: string, key: string): boolean {
+    for (const [k, set] of this.publishedBy) if (k !== key && set.has(file)) return true;
+    return false;
+  }
+
+  private send(file: string, findings: Finding[]): void {
+    const uri = this.uris.uriOf(file);
+    const diagnostics = findings.map((f) => toDiagnostic(f, this.uris));
+    void this.connection.sendDiagnostics({ uri, version: this.versionOf(file), diagnostics }).catch(() => undefined);
+  }
+}

@@ -1,0 +1,142 @@
+// Request handlers for the editor features: protocol params → core features → protocol results.
+import type { Connection, TextDocuments, CompletionItem, DocumentSymbol, SymbolInformation, WorkspaceEdit, CodeAction } from 'vscode-languageserver/node';
+import { CompletionItemKind, SymbolKind, MarkupKind, ResponseError, ErrorCodes, FoldingRangeKind, CodeActionKind, InsertTextFormat } from 'vscode-languageserver/node';
+import type { TextDocument } from 'vscode-languageserver-textdocument';
+import type { TextEdit as CoreEdit } from '../core/diagnostic';
+import type { ConfigWorkspace } from '../core/features/workspace';
+import * as F from '../core/features';
+import { toDiagnostic, toLspRange, type UriMap } from './convert';
+
+export interface FeatureContext {
+  connection: Connection;
+  ws: ConfigWorkspace;
+  uris: UriMap;
+  documents: TextDocuments<TextDocument>;
+  safe: <P, R>(what: string, fallback: R, f: (p: P) => R) => (p: P) => R;
+}
+
+const COMPLETION_KIND: Record<F.CompletionKind, CompletionItemKind> = {
+  option: CompletionItemKind.Property, value: CompletionItemKind.Value, driver: CompletionItemKind.Class,
+  transport: CompletionItemKind.Reference, router: CompletionItemKind.Reference, list: CompletionItemKind.Reference,
+  acl: CompletionItemKind.Reference, verb: CompletionItemKind.Keyword, condition: CompletionItemKind.Operator,
+  modifier: CompletionItemKind.Operator, expansion: CompletionItemKind.Function, variable: CompletionItemKind.Variable,
+  keyword: CompletionItemKind.Keyword, program: CompletionItemKind.File, argument: CompletionItemKind.Field,
+  macro: CompletionItemKind.Constant, section: CompletionItemKind.Module, lookup: CompletionItemKind.Interface,
+};
+
+const SYMBOL_KIND: Record<F.SymbolKind, SymbolKind> = {
+  section: SymbolKind.Namespace, router: SymbolKind.Function, transport: SymbolKind.Class, authenticator: SymbolKind.Interface,
+  acl: SymbolKind.Method, list: SymbolKind.Array, macro: SymbolKind.Constant, option: SymbolKind.Property,
+  statement: SymbolKind.Event, service: SymbolKind.Object, entry: SymbolKind.Object, include: SymbolKind.File,
+};
+
+/** Rejects params that are not shaped like a text-document position request. */
+function posParams(p: any): { uri: string; position: { line: number; character: number } } {
+  const uri = p?.textDocument?.uri;
+  const pos = p?.position;
+  if (typeof uri !== 'string' || !pos || !Number.isFinite(pos.line) || !Number.isFinite(pos.character)) {
+    throw new ResponseError(ErrorCodes.InvalidParams, 'expected { textDocument: { uri }, position: { line, character } }');
+  }
+  return { uri, position: { line: Math.max(0, Math.floor(pos.line)), character: Math.max(0, Math.floor(pos.character)) } };
+}
+
+function docParams(p: any): string {
+  const uri = p?.textDocument?.uri;
+  if (typeof uri !== 'string') throw new ResponseError(ErrorCodes.InvalidParams, 'expected { textDocument: { uri } }');
+  return uri;
+}
+
+export function workspaceEdit(edits: CoreEdit[], uris: UriMap): WorkspaceEdit {
+  const changes: Record<string, { range: ReturnType<typeof toLspRange>; newText: string }[]> = {};
+  for (const e of edits) (changes[uris.uriOf(e.file)] ??= []).push({ range: toLspRange(e.range), newText: e.newText });
+  return { changes };
+}
+
+export function registerFeatures(c: FeatureContext): void {
+  const { connection, ws, uris, safe } = c;
+  const file = (uri: string) => uris.pathOf(uri);
+
+  connection.onCompletion(safe('completion', [] as CompletionItem[], (p) => {
+    const { uri, position } = posParams(p);
+    return F.completion(ws, file(uri), position).map((e): CompletionItem => {
+      const item: CompletionItem = { label: e.label, kind: COMPLETION_KIND[e.kind] ?? CompletionItemKind.Text, detail: e.detail };
+      if (e.documentation) item.documentation = { kind: MarkupKind.Markdown, value: e.documentation };
+      if (e.sortText) item.sortText = e.sortText;
+      if (e.deprecated) item.tags = [1];
+      if (e.snippet) item.insertTextFormat = InsertTextFormat.Snippet;
+      const text = e.insertText ?? e.label;
+      if (e.replace) item.textEdit = { range: toLspRange(e.replace), newText: text };
+      else item.insertText = text;
+      if (e.replace) item.filterText = e.label;
+      return item;
+    });
+  }));
+
+  connection.onHover(safe('hover', null, (p) => {
+    const { uri, position } = posParams(p);
+    const h = F.hover(ws, file(uri), position);
+    return h ? { contents: { kind: MarkupKind.Markdown, value: h.markdown }, range: h.range ? toLspRange(h.range) : undefined } : null;
+  }));
+
+  connection.onDefinition(safe('definition', [], (p) => {
+    const { uri, position } = posParams(p);
+    return F.definition(ws, file(uri), position).map((l) => ({ uri: uris.uriOf(l.file), range: toLspRange(l.range) }));
+  }));
+
+  connection.onReferences(safe('references', [], (p: any) => {
+    const { uri, position } = posParams(p);
+    return F.references(ws, file(uri), position, p?.context?.includeDeclaration !== false).map((l) => ({ uri: uris.uriOf(l.file), range: toLspRange(l.range) }));
+  }));
+
+  connection.onPrepareRename(safe('prepareRename', null, (p) => {
+    const { uri, position } = posParams(p);
+    const r = F.prepareRename(ws, file(uri), position);
+    if (!r) return null;
+    if ('error' in r) throw new ResponseError(ErrorCodes.InvalidRequest, r.error);
+    return { range: toLspRange(r.range), placeholder: r.placeholder };
+  }));
+
+  connection.onRenameRequest(safe('rename', null, (p: any) => {
+    const { uri, position } = posParams(p);
+    if (typeof p?.newName !== 'string') throw new ResponseError(ErrorCodes.InvalidParams, 'expected newName');
+    const r = F.rename(ws, file(uri), position, p.newName);
+    if ('error' in r) throw new ResponseError(ErrorCodes.InvalidRequest, r.error);
+    return workspaceEdit(r.edits, uris);
+  }));
+
+  connection.onDocumentSymbol(safe('documentSymbol', [] as DocumentSymbol[], (p) => {
+    const conv = (n: F.SymbolNode): DocumentSymbol => ({
+      name: n.name || '?', kind: SYMBOL_KIND[n.kind] ?? SymbolKind.Object, detail: n.detail,
+      range: toLspRange(n.range), selectionRange: toLspRange(n.selectionRange), children: n.children.map(conv),
+    });
+    return F.documentSymbols(ws, file(docParams(p))).map(conv);
+  }));
+
+  connection.onWorkspaceSymbol(safe('workspaceSymbol', [] as SymbolInformation[], (p: any) =>
+    F.workspaceSymbols(ws, typeof p?.query === 'string' ? p.query : '').map((s): SymbolInformation => ({
+      name: s.name, kind: SYMBOL_KIND[s.kind] ?? SymbolKind.Object, containerName: s.container,
+      location: { uri: uris.uriOf(s.file), range: toLspRange(s.range) },
+    }))));
+
+  connection.onFoldingRanges(safe('foldingRange', [], (p) =>
+    F.foldingRanges(ws, file(docParams(p))).map((r) => ({
+      startLine: r.startLine, endLine: r.endLine,
+      kind: r.kind === 'comment' ? FoldingRangeKind.Comment : r.kind === 'region' ? FoldingRangeKind.Region : undefined,
+    }))));
+
+  connection.onDocumentLinks(safe('documentLink', [], (p) =>
+    F.documentLinks(ws, file(docParams(p))).map((l) => ({ range: toLspRange(l.range), target: uris.uriOf(l.target), tooltip: l.tooltip }))));
+
+  connection.onCodeAction(safe('codeAction', [] as CodeAction[], (p: any) => {
+    const uri = docParams(p);
+    const r = p?.range;
+    if (!r?.start || !r?.end) throw new ResponseError(ErrorCodes.InvalidParams, 'expected range');
+    return F.codeActions(ws, file(uri), r).map((a): CodeAction => ({
+      title: a.title, kind: CodeActionKind.QuickFix, isPreferred: a.fix.preferred,
+      diagnostics: [toDiagnostic(a.finding, uris)], edit: workspaceEdit(a.fix.edits, uris),
+    }));
+  }));
+
+  connection.onCodeLens(safe('codeLens', [], (p) =>
+    F.codeLenses(ws, file(docParams(p))).map((l) => ({ range: toLspRange(l.range), command: { title: l.title, command: l.command, arguments: l.args } }))));
+}
