@@ -5,3 +5,4 @@ export { parseTarget, formatTarget, WELL_KNOWN_PORTS, type Target, type TargetPa
 export { parseReply, replyClass, type Reply } from './reply';
 export { recipientError, senderError, domainOf } from './address';
 export type * from './types';
+export { eximCalloutTargets, cyrusCalloutTargets, servicePort, type CalloutCandidate, type DiscoveryResult } from './discover';

@@ -1,0 +1,172 @@
+// Where a callout should go, read from the configs: the endpoints Exim's LMTP transports
+// deliver to, and the lmtpd (and smmapd) listeners of cyrus.conf. Written against the model
+// contracts only and defensively: a half-filled model yields fewer candidates, never a crash.
+import type { EximConfig, DriverInstance, OptionSetting } from '../exim/model';
+import type { CyrusConf, CyrusEntry } from '../cyrus/model';
+import type { SourceHost } from '../host';
+import type { Range } from '../text';
+import { splitList } from '../exim/lists';
+import { formatTarget, isIPv4, isIPv6, WELL_KNOWN_PORTS, type Target } from './target';
+
+export interface CalloutCandidate {
+  target: Target;
+  /** formatTarget(target). */
+  label: string;
+  protocol: 'lmtp' | 'socketmap';
+  origin: 'exim-transport' | 'cyrus-service';
+  /** The transport or service name. */
+  name: string;
+  /** Where the endpoint is written. */
+  file?: string;
+  range?: Range;
+  /** Cyrus lmtpd on TCP without -a: it will answer MAIL with 430 unless we authenticate. */
+  authRequired?: boolean;
+}
+
+export interface DiscoveryResult {
+  candidates: CalloutCandidate[];
+  /** Endpoints that could not be worked out statically (expansions, unknown port names …). */
+  skipped: string[];
+}
+
+/** Reads /etc/services (through the host) for a TCP port name. */
+export function servicePort(name: string, host?: SourceHost): number | undefined {
+  if (/^\d+$/.test(name)) {
+    const n = Number(name);
+    return n >= 1 && n <= 65535 ? n : undefined;
+  }
+  const text = host?.readFile('/etc/services');
+  if (text) {
+    for (const line of text.split('\n')) {
+      const words = line.replace(/#.*/, '').trim().split(/\s+/);
+      if (words.length < 2) continue;
+      const m = /^(\d+)\/tcp$/i.exec(words[1]);
+      if (m && (words[0] === name || words.slice(2).includes(name))) return Number(m[1]);
+    }
+  }
+  return WELL_KNOWN_PORTS[name.toLowerCase()];
+}
+
+/** `localhost` and the wildcard addresses stand for loopback when we connect. */
+function connectHost(h: string | undefined): string {
+  if (h === undefined || h === '' || h === '*' || h === '0.0.0.0' || h.toLowerCase() === 'localhost') return '127.0.0.1';
+  if (h === '::' || h === '[::]') return '::1';
+  return h.replace(/^\[(.*)\]$/, '$1');
+}
+
+function opt(d: DriverInstance, name: string): OptionSetting | undefined {
+  // The last setting wins, as Exim reads options.
+  let found: OptionSetting | undefined;
+  for (const o of d.options ?? []) if (o?.name === name) found = o;
+  return found;
+}
+
+function val(o: OptionSetting | undefined): string | undefined {
+  return o && !o.negated ? (o.value ?? o.rawValue) : undefined;
+}
+
+/** A host item of an Exim host list: `name`, `name:port` (written `name::port`), `[v6]:port`, bare v6. */
+function hostItem(item: string): { host: string; port?: string } | undefined {
+  const t = item.trim().replace(/\/mx$/i, '');
+  if (!t || t.includes('$')) return undefined;
+  const br = /^\[([^\]]+)\](?::(\w+))?$/.exec(t);
+  if (br) return { host: br[1], port: br[2] };
+  if (isIPv6(t)) return { host: t };
+  const m = /^([^:]+)(?::(\w+))?$/.exec(t);
+  return m ? { host: m[1], port: m[2] } : undefined;
+}
+
+/** Exim's smtp transports with `protocol = lmtp` (hosts × port), and lmtp transports with `socket`. */
+export function eximCalloutTargets(cfg: Partial<EximConfig> | undefined, host?: SourceHost): DiscoveryResult {
+  const candidates: CalloutCandidate[] = [];
+  const skipped: string[] = [];
+  for (const t of cfg?.transports ?? []) {
+    if (!t || typeof t.name !== 'string') continue;
+    const driver = (t.driver ?? '').trim();
+    if (driver === 'lmtp') {
+      const sock = opt(t, 'socket');
+      const p = val(sock);
+      if (!p) {
+        if (val(opt(t, 'command'))) skipped.push(`transport ${t.name}: runs a command, not a socket`);
+        continue;
+      }
+      if (p.includes('$') || !p.startsWith('/')) { skipped.push(`transport ${t.name}: socket "${p}" is expanded at delivery time`); continue; }
+      const target: Target = { kind: 'unix', path: p };
+      candidates.push({ target, label: formatTarget(target), protocol: 'lmtp', origin: 'exim-transport', name: t.name,
+        file: (sock!.valueLoc ?? sock!.loc)?.file, range: (sock!.valueLoc ?? sock!.loc)?.range });
+      continue;
+    }
+    if (driver !== 'smtp' || (val(opt(t, 'protocol')) ?? '').trim().toLowerCase() !== 'lmtp') continue;
+    const portOpt = val(opt(t, 'port'))?.trim();
+    const hostsOpt = opt(t, 'hosts');
+    const hosts = val(hostsOpt) ?? routedHosts(cfg?.routers ?? [], t.name);
+    if (!hosts) { skipped.push(`transport ${t.name}: no hosts option, and no router gives it a static host list`); continue; }
+    for (const item of splitList(hosts).items) {
+      const h = hostItem(item.text);
+      if (!h) { skipped.push(`transport ${t.name}: host "${item.text}" is expanded at delivery time`); continue; }
+      const portName = h.port ?? portOpt ?? 'lmtp';
+      if (portName.includes('$')) { skipped.push(`transport ${t.name}: port "${portName}" is expanded at delivery time`); continue; }
+      const port = servicePort(portName, host);
+      if (port === undefined) { skipped.push(`transport ${t.name}: unknown port "${portName}"`); continue; }
+      const hostName = connectHost(h.host);
+      if (!isIPv4(hostName) && !isIPv6(hostName) && !/^[A-Za-z0-9.-]+$/.test(hostName)) { skipped.push(`transport ${t.name}: "${h.host}" is not a host`); continue; }
+      const target: Target = { kind: 'tcp', host: hostName, port };
+      const loc = hostsOpt?.valueLoc ?? hostsOpt?.loc ?? t.nameLoc;
+      candidates.push({ target, label: formatTarget(target), protocol: 'lmtp', origin: 'exim-transport', name: t.name, file: loc?.file, range: loc?.range });
+    }
+  }
+  return { candidates: dedupe(candidates), skipped };
+}
+
+/** The static host list a manualroute router hands to `transport` (route_data, or route_list's first rule). */
+function routedHosts(routers: DriverInstance[], transport: string): string | undefined {
+  for (const r of routers) {
+    if (!r || (r.driver ?? '').trim() !== 'manualroute' || (val(opt(r, 'transport')) ?? '').trim() !== transport) continue;
+    const data = val(opt(r, 'route_data'));
+    if (data && !data.includes('$')) return firstWordList(data);
+    const list = val(opt(r, 'route_list'));
+    if (list && !list.includes('$')) {
+      const rule = list.split(';').map((s) => s.trim()).find(Boolean);
+      const words = rule ? splitWords(rule) : [];
+      if (words.length >= 2) return words[1];
+    }
+  }
+  return undefined;
+}
+
+function firstWordList(s: string): string | undefined {
+  return splitWords(s)[0];
+}
+
+/** Splits on white space, keeping a double-quoted word (quotes removed) whole. */
+function splitWords(s: string): string[] {
+  const out: string[] = [];
+  const re = /"((?:[^"\\]|\\.)*)"|(\S+)/g;
+  let m;
+  while ((m = re.exec(s))) out.push(m[1] ?? m[2]);
+  return out;
+}
+
+/** cyrus.conf SERVICES entries running lmtpd (or smmapd) with a listen address master can bind. */
+export function cyrusCalloutTargets(conf: Partial<CyrusConf> | undefined, program: 'lmtpd' | 'smmapd' = 'lmtpd'): DiscoveryResult {
+  const candidates: CalloutCandidate[] = [];
+  const skipped: string[] = [];
+  for (const e of (conf?.entries ?? []) as CyrusEntry[]) {
+    if (!e || String(e.section).toUpperCase() !== 'SERVICES' || e.cmd?.tool !== program) continue;
+    if (e.proto && !/^tcp[46]?$/i.test(e.proto)) { skipped.push(`service ${e.name}: proto ${e.proto} is not TCP`); continue; }
+    const l = e.listen;
+    if (!l) { skipped.push(`service ${e.name}: its listen address cannot be understood`); continue; }
+    const target: Target = l.kind === 'unix' ? { kind: 'unix', path: l.path } : { kind: 'tcp', host: connectHost(l.host), port: l.port };
+    candidates.push({
+      target, label: formatTarget(target), protocol: program === 'lmtpd' ? 'lmtp' : 'socketmap', origin: 'cyrus-service', name: e.name,
+      file: l.loc?.file, range: l.loc?.range,
+      ...(program === 'lmtpd' ? { authRequired: l.kind === 'tcp' && !e.cmd.preauth } : {}),
+    });
+  }
+  return { candidates: dedupe(candidates), skipped };
+}
+
+function dedupe(list: CalloutCandidate[]): CalloutCandidate[] {
+  const seen = new Set<string>();
+  return list.filter((c) => !seen.has(c.label) && (seen.add(c.label), true));
+}
