@@ -1,33 +1,35 @@
-// Public face of the Cyrus model: load and check cyrus.conf and imapd.conf.
-// The parsers and rules live beside this file and under rules/cyrus, rules/imapd.
+// Public face of the Cyrus model: load and check cyrus.conf and imapd.conf. Readers live
+// beside this file; the rules under rules/cyrus and rules/imapd.
 import type { Finding } from '../diagnostic';
 import type { SourceHost } from '../host';
 import type { CheckOptions } from '../options';
-import { LineIndex } from '../text';
-import type { CyrusConf, ImapdConf, ImapdFacts, LmtpListener } from './model';
+import { runCyrusRules } from '../rules/cyrus';
+import { runImapdRules } from '../rules/imapd';
+import { parseCyrusConf } from './cyrusconf-parser';
+import { loadServiceTable } from './endpoint';
+import { parseImapdConf } from './imapd-parser';
+import type { CyrusConf, ImapdConf } from './model';
 
 export type * from './model';
+export { lmtpListeners, imapdFacts, imapdSetting } from './facts';
+export { parseListen, loadServiceTable, WELL_KNOWN_PORTS } from './endpoint';
+export { parseCommand, CYRUS_PROGRAMS } from './programs';
 
+/** Reads a cyrus.conf (service names resolved through the host's /etc/services). Never throws. */
 export function loadCyrusConf(file: string, _opts: CheckOptions, host: SourceHost): CyrusConf {
-  const text = host.readFile(file) ?? '';
-  return { file, text, lines: new LineIndex(text), sections: [], entries: [], parseFindings: [] };
+  return parseCyrusConf(file, host.readFile(file) ?? '', loadServiceTable(host));
 }
-export function checkCyrusConf(_c: CyrusConf, _opts: CheckOptions): Finding[] { return []; }
+
+export function checkCyrusConf(c: CyrusConf, opts: CheckOptions): Finding[] {
+  return runCyrusRules(c, opts);
+}
+
+/** Reads an imapd.conf and the files it `@include`s. Never throws. */
 export function loadImapdConf(file: string, _opts: CheckOptions, host: SourceHost): ImapdConf {
-  const text = host.readFile(file) ?? '';
-  const lines = new LineIndex(text);
-  return { file, text, lines, files: [{ path: file, text, lines }], settings: [], parseFindings: [] };
+  return parseImapdConf(file, host);
 }
-export function checkImapdConf(_c: ImapdConf, _opts: CheckOptions, _cyrus?: CyrusConf): Finding[] { return []; }
 
-/** The lmtpd services of a cyrus.conf, with their endpoints. */
-export function lmtpListeners(_conf: CyrusConf): LmtpListener[] { return []; }
-
-/** Effective values of the settings the link checks need, for one service (its prefixed settings win). */
-export function imapdFacts(_conf: ImapdConf, _service?: string): ImapdFacts {
-  return {
-    virtdomains: { value: 'off' }, defaultdomain: { value: undefined }, unixhierarchysep: { value: false },
-    lmtpDowncaseRcpt: { value: true }, lmtpsocket: { value: '/var/imap/socket/lmtp' }, configdirectory: { value: undefined },
-    servername: { value: undefined }, admins: { value: [] },
-  };
+/** With the cyrus.conf that goes with it, service-prefixed names are checked against its entries. */
+export function checkImapdConf(c: ImapdConf, opts: CheckOptions, cyrus?: CyrusConf): Finding[] {
+  return runImapdRules(c, opts, cyrus);
 }

@@ -51,6 +51,8 @@ export interface CyrusCommand {
   tls: boolean;
   /** Where the `cmd` value is, for quick fixes that add flags. */
   loc: Loc;
+  /** The word that names the tool (argv[0], or the wrapper's argument). */
+  toolLoc: Loc;
 }
 
 /** One `name arg=value …` line of a section. */
@@ -66,6 +68,8 @@ export interface CyrusEntry {
   cmd?: CyrusCommand;
   /** Derived from `listen` (SERVICES) when it can be understood. */
   listen?: Endpoint;
+  /** Why `listen` cannot be understood or will not work (reported as cyrus/invalid-value). */
+  listenProblem?: { message: string; warning: boolean };
   /** `proto`, defaulting to `tcp` as master does. */
   proto: string;
   /** The whole line. */

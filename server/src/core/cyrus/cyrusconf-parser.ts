@@ -1,0 +1,228 @@
+// Reads cyrus.conf the way master/masterconf.c does: `#` starts a comment anywhere on a
+// line (even inside quotes), a section opens with `NAME {` on one line, entry names and
+// argument keys are letters and digits only, a value is `"…"` (no escapes) or a word.
+// Where master would stop with a fatal error we report cyrus/syntax and read on.
+import { finding, type Finding } from '../diagnostic';
+import { LineIndex, range } from '../text';
+import { CYRUS_SECTIONS } from '../catalog/cyrus';
+import { parseListen, type ServiceTable } from './endpoint';
+import type { CyrusArg, CyrusConf, CyrusEntry, CyrusSection, CyrusSectionName, Loc } from './model';
+import { parseCommand } from './programs';
+
+/** fgets buffer in masterconf.c: longer lines are cut into pieces. */
+export const MASTER_LINE_MAX = 4095;
+/** Arguments per entry master keeps. */
+export const MASTER_MAX_ARGS = 64;
+/** After this many syntax errors in one file the rest are summarised in one finding. */
+const MAX_SYNTAX_FINDINGS = 100;
+
+const isSpace = (c: string | undefined) => c === ' ' || c === '\t' || c === '\n' || c === '\v' || c === '\f' || c === '\r';
+const isAlnum = (c: string | undefined) => c !== undefined && /^[A-Za-z0-9]$/.test(c);
+
+export function parseCyrusConf(file: string, text: string, services: ServiceTable): CyrusConf {
+  const lines = new LineIndex(text);
+  const findings: Finding[] = [];
+  let dropped = 0;
+  const loc = (l: number, s: number, e: number, el = l): Loc => ({ file, range: range(l, s, el, e) });
+  const syntax = (l: number, s: number, e: number, msg: string) => {
+    if (findings.length >= MAX_SYNTAX_FINDINGS) { dropped++; return; }
+    findings.push(finding('cyrus/syntax', file, range(l, s, l, Math.max(e, s)), msg));
+  };
+
+  const sections: CyrusSection[] = [];
+  const entries: CyrusEntry[] = [];
+  const seenKinds = new Set<string>();
+  let current: CyrusSection | undefined;
+  /** Master reads this block's entries (false for a repeated or brace-less section). */
+  let currentRead = false;
+  /** Braces of blocks we skip (outside any section). */
+  let skipDepth = 0;
+  /** A header line without `{`: the next line may open it. */
+  let pendingHeader: { line: number; name: string; start: number } | undefined;
+
+  const openSection = (name: string, headerLine: number, start: number, end: number): void => {
+    const upper = name.toUpperCase();
+    const kind = (CYRUS_SECTIONS as readonly string[]).includes(upper) ? upper as CyrusSectionName : undefined;
+    current = { name, kind, headerLoc: loc(headerLine, start, end), blockLoc: loc(headerLine, start, end), entries: [] };
+    sections.push(current);
+    currentRead = true;
+    if (kind && seenKinds.has(kind)) {
+      syntax(headerLine, start, start + name.length, `A second ${kind} section: master reads only the first one and ignores this one. Move these entries into the first ${kind} block.`);
+      currentRead = false;
+    }
+    if (kind) seenKinds.add(kind);
+  };
+  const closeSection = (line: number, endChar: number): void => {
+    if (current) current.blockLoc = { file, range: { start: current.headerLoc.range.start, end: { line, character: endChar } } };
+    current = undefined;
+  };
+
+  for (let ln = 0; ln < lines.lineCount; ln++) {
+    let raw = lines.lineText(ln);
+    if (raw.length > MASTER_LINE_MAX) {
+      syntax(ln, MASTER_LINE_MAX, raw.length, `This line is ${raw.length} characters long; master reads at most ${MASTER_LINE_MAX} per line and treats the rest as a new line. Shorten it.`);
+    }
+    const nul = raw.indexOf('\0');
+    if (nul >= 0) {
+      syntax(ln, nul, nul + 1, 'A NUL byte: master stops reading the line here. Is this a text file?');
+      raw = raw.slice(0, nul);
+    }
+    let p = 0;
+    while (p < raw.length && isSpace(raw[p])) p++;
+    const hash = raw.indexOf('#', p);
+    const body = hash >= 0 ? raw.slice(0, hash) : raw;
+    let end = body.length;
+    while (end > p && isSpace(body[end - 1])) end--;
+    if (p >= end) continue;
+
+    if (pendingHeader) {
+      const ph = pendingHeader;
+      pendingHeader = undefined;
+      if (body[p] === '{') {
+        syntax(ph.line, ph.start, ph.start + ph.name.length, `Put '{' on the same line as ${ph.name}: master only opens a section when the brace follows the name on its line, so it ignores this whole section.`);
+        openSection(ph.name, ph.line, ph.start, ph.start + ph.name.length);
+        currentRead = false;
+        if (current) current.headerLoc = loc(ph.line, ph.start, ph.start + ph.name.length);
+        const rest = body.slice(p + 1, end).trim();
+        if (rest) syntax(ln, p + 1, end, 'Master ignores text after the opening brace: start entries on the next line.');
+        continue;
+      }
+      syntax(ph.line, ph.start, ph.start + ph.name.length, `'${ph.name}' outside any section: master ignores it. Sections are START, SERVICES, EVENTS, DAEMON, each written 'NAME {'.`);
+    }
+
+    if (skipDepth > 0) {
+      for (let i = p; i < end; i++) { if (body[i] === '{') skipDepth++; else if (body[i] === '}') skipDepth--; if (skipDepth === 0) break; }
+      continue;
+    }
+
+    if (!current) {
+      const word = /^[A-Za-z0-9]*/.exec(body.slice(p))![0];
+      let q = p + word.length;
+      while (q < end && isSpace(body[q])) q++;
+      if (word && body[q] === '{') {
+        let depth = 0;
+        for (let i = q; i < end; i++) { if (body[i] === '{') depth++; else if (body[i] === '}') depth--; }
+        openSection(word, ln, p, p + word.length);
+        if (depth === 0) { closeSection(ln, end); continue; }
+        if (depth !== 1) syntax(ln, q, end, 'Unbalanced braces on a section header line.');
+        const rest = body.slice(q + 1, end).trim();
+        if (rest) syntax(ln, q + 1, end, 'Master ignores text after the opening brace: start entries on the next line.');
+        continue;
+      }
+      if (word && q >= end) { pendingHeader = { line: ln, name: word, start: p }; continue; }
+      syntax(ln, p, end, body[p] === '}' ? "A '}' without a section to close." : "Text outside any section: master ignores it. Entries belong inside 'SERVICES {' … '}' (or START, EVENTS, DAEMON).");
+      for (let i = p; i < end; i++) { if (body[i] === '{') skipDepth++; else if (body[i] === '}' && skipDepth > 0) skipDepth--; }
+      continue;
+    }
+
+    // Inside a section.
+    if (body[p] === '}') {
+      closeSection(ln, p + 1);
+      if (body.slice(p + 1, end).trim()) syntax(ln, p + 1, end, "Master ignores the rest of a line after '}': put it on its own line.");
+      continue;
+    }
+    const header = /^([A-Za-z0-9]+)[ \t]*\{/.exec(body.slice(p));
+    if (header && (CYRUS_SECTIONS as readonly string[]).includes(header[1].toUpperCase())) {
+      const sec = current as CyrusSection;
+      syntax(sec.headerLoc.range.start.line, sec.headerLoc.range.start.character, sec.headerLoc.range.end.character,
+        `The ${sec.name} section is not closed before ${header[1]} starts (line ${ln + 1}): add a line with '}'.`);
+      closeSection(ln > 0 ? ln - 1 : 0, ln > 0 ? lines.lineText(ln - 1).length : 0);
+      ln--; // read this line again as a header
+      continue;
+    }
+    const entry = parseEntry(ln, body, p, end);
+    if (entry && current) {
+      current.entries.push(entry);
+      if (current.kind && currentRead) entries.push(entry);
+    }
+  }
+  if (pendingHeader) {
+    const ph = pendingHeader;
+    syntax(ph.line, ph.start, ph.start + ph.name.length, `'${ph.name}' outside any section: master ignores it. Write '${ph.name} {' to open a section.`);
+  }
+  if (current) {
+    const sec = current as CyrusSection;
+    const last = lines.lineCount - 1;
+    syntax(sec.headerLoc.range.start.line, sec.headerLoc.range.start.character, sec.headerLoc.range.end.character,
+      `The ${sec.name} section has no closing '}'. Add one after its last entry.`);
+    closeSection(last, lines.lineText(last).length);
+  }
+  if (dropped) findings.push(finding('cyrus/syntax', file, range(0, 0, 0, 0), `${dropped} more syntax errors not shown. Is this really a cyrus.conf?`));
+
+  function parseEntry(ln: number, body: string, p: number, end: number): CyrusEntry | undefined {
+    const name = /^[A-Za-z0-9]*/.exec(body.slice(p))![0];
+    let q = p + name.length;
+    if (q < end && !isSpace(body[q])) {
+      if (name) syntax(ln, q, q + 1, `Bad character '${body[q]}' in the entry name '${name}${body[q]}…': names are letters and digits only (master refuses to start).`);
+      else syntax(ln, p, end, 'An entry must start with its name (letters and digits), then key=value arguments.');
+      return undefined;
+    }
+    const sec = current!;
+    const args: CyrusArg[] = [];
+    const argMap = new Map<string, CyrusArg>();
+    for (;;) {
+      while (q < end && isSpace(body[q])) q++;
+      if (q >= end) break;
+      const ks = q;
+      while (q < body.length && isAlnum(body[q])) q++;
+      const key = body.slice(ks, q);
+      if (body[q] !== '=') {
+        const what = q >= end ? 'the end of the line' : `'${body[q]}'`;
+        syntax(ln, q >= end ? ks : q, q >= end ? end : q + 1, key
+          ? `Expected '=' after '${key}' but found ${what}: arguments are key=value (master refuses to start).`
+          : `Bad character ${what} where an argument should start: arguments are key=value with a name of letters and digits.`);
+        break;
+      }
+      if (!key) { syntax(ln, ks, ks + 1, "An argument without a name before '='."); }
+      q++;
+      let value: string, vs: number, ve: number, quoted = false, argEnd: number;
+      if (body[q] === '"') {
+        quoted = true;
+        vs = q + 1;
+        const close = body.indexOf('"', vs);
+        if (close < 0) {
+          const hashAfter = hashInRaw(ln, vs);
+          syntax(ln, q, hashAfter ?? end, hashAfter !== undefined
+            ? "'#' starts a comment even inside quotes, so this quote is never closed (master refuses to start). Avoid '#' in cyrus.conf values."
+            : 'Missing closing \'"\' (master refuses to start).');
+          break;
+        }
+        ve = close;
+        value = body.slice(vs, ve);
+        argEnd = q = close + 1;
+      } else {
+        vs = q;
+        while (q < body.length && !isSpace(body[q])) q++;
+        ve = q;
+        value = body.slice(vs, ve);
+        argEnd = q;
+      }
+      if (args.length === MASTER_MAX_ARGS) {
+        syntax(ln, ks, argEnd, `More than ${MASTER_MAX_ARGS} arguments on one line (master refuses to start).`);
+        break;
+      }
+      const arg: CyrusArg = { name: key, value, quoted, nameLoc: loc(ln, ks, ks + key.length), valueLoc: loc(ln, vs, ve), loc: loc(ln, ks, argEnd) };
+      args.push(arg);
+      if (!argMap.has(key)) argMap.set(key, arg);
+    }
+    const proto = argMap.get('proto')?.value ?? 'tcp';
+    const entry: CyrusEntry = { section: sec.kind ?? sec.name, name, nameLoc: loc(ln, p, p + name.length), args, argMap, proto, loc: loc(ln, p, end) };
+    const cmd = argMap.get('cmd');
+    if (cmd) entry.cmd = parseCommand(cmd.value, cmd.valueLoc);
+    const listen = argMap.get('listen');
+    if (listen && sec.kind === 'SERVICES') {
+      const r = parseListen(listen.value, proto, services, listen.valueLoc);
+      entry.listen = r.endpoint;
+      if (r.problem) entry.listenProblem = r.problem;
+    }
+    return entry;
+  }
+
+  /** Where a '#' cut the line after `from` (the raw line still has it). */
+  function hashInRaw(ln: number, from: number): number | undefined {
+    const i = lines.lineText(ln).indexOf('#', from);
+    return i >= 0 ? i : undefined;
+  }
+
+  return { file, text, lines, sections, entries, parseFindings: findings };
+}

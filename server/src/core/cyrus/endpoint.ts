@@ -1,0 +1,119 @@
+// How master understands `listen=`: a path starting with `/` is a UNIX socket; anything
+// else is `[host]:port`, `host:port` (split at the LAST colon) or a bare port, where the
+// port may be a service name that getaddrinfo resolves through /etc/services.
+import type { SourceHost } from '../host';
+import type { Endpoint, Loc } from './model';
+
+/** Well-known ports for service names, used when /etc/services is absent or lacks one. */
+export const WELL_KNOWN_PORTS: Record<string, number> = {
+  smtp: 25, http: 80, www: 80, pop3: 110, 'pop-3': 110, nntp: 119, readnews: 119, imap: 143, imap2: 143,
+  ldap: 389, https: 443, submission: 587, submissions: 465, nntps: 563, snntp: 563, ldaps: 636,
+  imaps: 993, pop3s: 995, lmtp: 24, sieve: 4190, mupdate: 3905, fud: 4201, csync: 2005,
+  'http-alt': 8080, 'webcache': 8080,
+};
+
+/** Socket paths longer than this do not fit a sockaddr_un; master disables the service. */
+export const MAX_UNIX_PATH = 107;
+
+export interface ServiceTable {
+  /** name → port, per transport. */
+  tcp: Map<string, number>;
+  udp: Map<string, number>;
+  /** Whether a real services file was read (otherwise only the built-in table is known). */
+  fromFile: boolean;
+}
+
+/** Reads /etc/services (names and aliases) through the host; the built-in table when absent. */
+export function loadServiceTable(host: SourceHost, file = '/etc/services'): ServiceTable {
+  const tcp = new Map<string, number>(), udp = new Map<string, number>();
+  const text = host.readFile(file);
+  if (text === undefined) return { tcp, udp, fromFile: false };
+  for (const raw of text.split(/\r?\n/)) {
+    const line = raw.replace(/#.*/, '').trim();
+    const m = /^(\S+)\s+(\d+)\/(tcp|udp)\b\s*(.*)$/.exec(line);
+    if (!m) continue;
+    const map = m[3] === 'tcp' ? tcp : udp;
+    for (const n of [m[1], ...m[4].split(/\s+/).filter(Boolean)]) if (!map.has(n)) map.set(n, Number(m[2]));
+  }
+  return { tcp, udp, fromFile: true };
+}
+
+export interface ListenResult {
+  endpoint?: Endpoint;
+  /** What is wrong; `warning` when master may still work (e.g. depends on this machine). */
+  problem?: { message: string; warning: boolean };
+}
+
+/**
+ * Parses a listen value. `valueLoc` is where the value is (the endpoint's loc).
+ * `proto` decides which /etc/services column a name is looked up in.
+ */
+export function parseListen(value: string, proto: string, table: ServiceTable, valueLoc: Loc): ListenResult {
+  if (value === '') return { problem: { message: 'listen is empty: give a port, host:port or an absolute socket path.', warning: false } };
+  if (value[0] === '/') {
+    const endpoint: Endpoint = { kind: 'unix', path: value, loc: valueLoc };
+    if (Buffer.byteLength(value) > MAX_UNIX_PATH) {
+      return { endpoint, problem: { message: `The socket path is ${Buffer.byteLength(value)} bytes; a UNIX socket path can have at most ${MAX_UNIX_PATH}, so master disables this service. Use a shorter path.`, warning: false } };
+    }
+    return { endpoint };
+  }
+  let host: string | undefined, port: string | undefined;
+  if (value[0] === '[') {
+    const close = value.lastIndexOf(']');
+    if (close < 0) return { problem: { message: `'${value}' has '[' without ']': write an IPv6 address as [address]:port.`, warning: false } };
+    host = value.slice(1, close);
+    const rest = value.slice(close + 1);
+    if (rest === '') return { problem: { message: `'${value}' has no port: write [${host}]:port.`, warning: false } };
+    if (rest[0] !== ':' || rest.length === 1) return { problem: { message: `'${value}': after ']' master expects ':port'.`, warning: false } };
+    port = rest.slice(1);
+  } else {
+    const colon = value.lastIndexOf(':');
+    if (colon >= 0) {
+      host = value.slice(0, colon);
+      port = value.slice(colon + 1);
+      if (port === '') return { problem: { message: `'${value}' ends with ':': give a port after it.`, warning: false } };
+      if (host === '') return { problem: { message: `'${value}' has an empty host, which does not resolve: write just '${port}' to listen on all addresses.`, warning: false } };
+    } else port = value;
+  }
+  if (host === '*') return { problem: { message: `'*' is not an address master can resolve: write just '${port}' to listen on all addresses.`, warning: false } };
+  if (host !== undefined && /\s/.test(host)) return { problem: { message: `The host '${host}' contains white space.`, warning: false } };
+  const dgram = proto.startsWith('udp');
+  if (/^[0-9]+$/.test(port)) {
+    const n = Number(port);
+    if (n === 0 || n > 65535) return { problem: { message: `Port ${port} is out of range (1–65535).`, warning: false } };
+    return { endpoint: { kind: 'tcp', host, port: n, loc: valueLoc } };
+  }
+  const map = dgram ? table.udp : table.tcp;
+  const fromFile = map.get(port) ?? (table.fromFile ? (dgram ? table.tcp : table.udp).get(port) : undefined);
+  if (fromFile !== undefined) return { endpoint: { kind: 'tcp', host, port: fromFile, portName: port, loc: valueLoc } };
+  const known = WELL_KNOWN_PORTS[port];
+  if (known !== undefined) {
+    const endpoint: Endpoint = { kind: 'tcp', host, port: known, portName: port, loc: valueLoc };
+    if (!table.fromFile) return { endpoint };
+    return { endpoint, problem: { message: `The service name '${port}' is not in /etc/services here, so master cannot resolve it and disables this service. Add '${port} ${known}/${dgram ? 'udp' : 'tcp'}' to /etc/services or write the port number ${known}.`, warning: true } };
+  }
+  return { problem: { message: `'${port}' is neither a port number nor a known service name${table.fromFile ? ' in /etc/services' : ''}. Write a port number, or an absolute path for a UNIX socket.`, warning: false } };
+}
+
+/** Addresses an endpoint binds, as comparable tokens: '*4'/'*6' for wildcards. */
+export function boundAddresses(e: Endpoint & { kind: 'tcp' }, proto: string): string[] {
+  const v4only = proto.endsWith('4'), v6only = proto.endsWith('6');
+  let out: string[];
+  const h = e.host?.toLowerCase();
+  if (h === undefined) out = ['*4', '*6'];
+  else if (h === '0.0.0.0') out = ['*4'];
+  else if (h === '::' || h === '::0') out = ['*6'];
+  else if (h === 'localhost') out = ['127.0.0.1', '::1'];
+  else out = [h];
+  return out.filter((a) => !(v4only && isV6(a)) && !(v6only && isV4(a)));
+}
+
+function isV4(a: string): boolean { return a === '*4' || /^\d+\.\d+\.\d+\.\d+$/.test(a); }
+function isV6(a: string): boolean { return a === '*6' || a.includes(':'); }
+
+/** Whether two bound addresses overlap (one wildcard covers every address of its family). */
+export function addressesOverlap(a: string, b: string): boolean {
+  if (a === b) return true;
+  const cover = (w: string, x: string) => (w === '*4' && !isV6(x)) || (w === '*6' && !isV4(x));
+  return cover(a, b) || cover(b, a);
+}

@@ -1,0 +1,174 @@
+// Reads imapd.conf the way lib/libconfig.c does. A line ending in a backslash continues on
+// the next one (the backslash and line break are dropped, even in a comment). A `#` starts a
+// comment only as the first non-blank character. A name is an optional `@` then letters,
+// digits, `-` and `_`, lower-cased, followed directly by `:`. Values lose surrounding white
+// space and must not be empty. `@include: FILE` reads another file in place.
+import * as path from 'node:path';
+import { finding, type Finding } from '../diagnostic';
+import type { SourceHost } from '../host';
+import { LineIndex, range } from '../text';
+import { imapdOption } from '../catalog/cyrus';
+import type { ImapdConf, ImapdFile, ImapdKeyKind, ImapdSetting, Loc } from './model';
+
+const MAX_SYNTAX_FINDINGS = 100;
+const MAX_INCLUDE_DEPTH = 20;
+
+const isSpace = (c: string | undefined) => c === ' ' || c === '\t' || c === '\n' || c === '\v' || c === '\f' || c === '\r';
+
+/** A known option in any version we target. */
+function isOption(name: string): boolean {
+  return !!(imapdOption(name, 'latest') ?? imapdOption(name, '3.6'));
+}
+
+/** Names libconfig keeps in its overflow table that Cyrus really looks up. */
+export function overflowKind(key: string): ImapdKeyKind | undefined {
+  if (/^(partition|metapartition|archivepartition|backuppartition)-./.test(key) || /^[a-z0-9_]*searchpartition-./.test(key)) return 'partition';
+  if (key.startsWith('sasl_') && key.length > 5) return 'sasl';
+  if (key.startsWith('xlist-') && key.length > 6) return 'pattern';
+  if (key === 'autocreate_acl') return 'pattern';
+  // Murder: credentials per backend host, `<host>_password` and friends.
+  if (/^[a-z0-9-]+_(password|mechs|client_cert|client_key)$/.test(key)) return 'pattern';
+  return undefined;
+}
+
+/** Splits a key into prefix and option the way libconfig and `cyr_info conf-lint` do. */
+export function classifyKey(key: string): { kind: ImapdKeyKind; option: string; prefix?: string } {
+  if (key === '@include') return { kind: 'include', option: key };
+  if (isOption(key)) return { kind: 'option', option: key };
+  const ok = overflowKind(key);
+  if (ok) return { kind: ok, option: key };
+  for (let i = key.indexOf('_'); i > 0; i = key.indexOf('_', i + 1)) {
+    const rest = key.slice(i + 1);
+    if (isOption(rest)) return { kind: 'option', option: rest, prefix: key.slice(0, i) };
+    const rk = overflowKind(rest);
+    if (rk) return { kind: rk, option: rest, prefix: key.slice(0, i) };
+  }
+  return { kind: 'unknown', option: key };
+}
+
+interface Segment { logical: number; offset: number }
+
+export function parseImapdConf(file: string, host: SourceHost): ImapdConf {
+  const findings: Finding[] = [];
+  let dropped = 0;
+  const files: ImapdFile[] = [];
+  const settings: ImapdSetting[] = [];
+  const included = new Set<string>();
+
+  const report = (f: string, r: ReturnType<typeof range>, msg: string, severity?: 'warning') => {
+    if (findings.length >= MAX_SYNTAX_FINDINGS) { dropped++; return; }
+    findings.push(finding('imapd/syntax', f, r, msg, severity ? { severity } : {}));
+  };
+
+  function readOne(f: string, text: string, depth: number): void {
+    const lines = new LineIndex(text);
+    files.push({ path: f, text, lines });
+    included.add(path.resolve(f));
+    let off = 0;
+    while (off < text.length) {
+      // Gather one logical line: physical lines joined while they end in "\\\n".
+      const segs: Segment[] = [];
+      let logical = '';
+      let start = off;
+      const continuedFrom: number[] = [];
+      for (;;) {
+        const nl = text.indexOf('\n', start);
+        const lineEnd = nl < 0 ? text.length : nl;
+        segs.push({ logical: logical.length, offset: start });
+        const piece = text.slice(start, lineEnd);
+        if (nl >= 0 && piece.endsWith('\\')) {
+          logical += piece.slice(0, -1);
+          continuedFrom.push(lineEnd - 1);
+          start = nl + 1;
+          if (start >= text.length) { off = start; break; }
+          continue;
+        }
+        logical += piece;
+        off = nl < 0 ? text.length : nl + 1;
+        break;
+      }
+      const at = (i: number) => {
+        let lo = 0, hi = segs.length - 1;
+        while (lo < hi) { const mid = (lo + hi + 1) >> 1; if (segs[mid].logical <= i) lo = mid; else hi = mid - 1; }
+        return lines.positionAt(segs[lo].offset + (i - segs[lo].logical));
+      };
+      const R = (s: number, e: number) => ({ start: at(s), end: at(Math.max(s, e)) });
+      const L = (s: number, e: number): Loc => ({ file: f, range: R(s, e) });
+
+      let line = logical;
+      const nul = line.indexOf('\0');
+      if (nul >= 0) {
+        report(f, R(nul, nul + 1), 'A NUL byte: Cyrus stops reading the line here. Is this a text file?');
+        line = line.slice(0, nul);
+      }
+      let p = 0;
+      while (p < line.length && isSpace(line[p])) p++;
+      if (p >= line.length) continue;
+      if (line[p] === '#') {
+        if (continuedFrom.length) {
+          const swallowed = segs.slice(1).map((s) => text.slice(s.offset, text.indexOf('\n', s.offset) < 0 ? text.length : text.indexOf('\n', s.offset)).trim()).filter((t) => t && !t.startsWith('#'));
+          if (swallowed.length) {
+            const bs = continuedFrom[0];
+            report(f, { start: lines.positionAt(bs), end: lines.positionAt(bs + 1) },
+              `This comment ends with '\\', so Cyrus joins the next line to it and ignores '${swallowed[0].slice(0, 60)}'. Remove the backslash.`, 'warning');
+          }
+        }
+        continue;
+      }
+      const ks = p;
+      if (line[p] === '@') p++;
+      while (p < line.length && /[A-Za-z0-9_-]/.test(line[p])) p++;
+      const rawName = line.slice(ks, p);
+      let end = line.length;
+      while (end > p && isSpace(line[end - 1])) end--;
+      if (line[p] !== ':') {
+        let q = p;
+        while (q < line.length && isSpace(line[q])) q++;
+        const msg = line[q] === ':' && rawName
+          ? `No space is allowed between '${rawName}' and ':' (Cyrus refuses to start). Write '${rawName}: …'.`
+          : line[p] === undefined || isSpace(line[p])
+            ? `Expected 'name: value' but '${rawName}' has no ':' after it (Cyrus refuses to start).`
+            : `Bad character '${line[p]}' in an option name: names are letters, digits, '-' and '_', then ':' (Cyrus refuses to start).`;
+        report(f, R(ks, end), msg);
+        continue;
+      }
+      if (!rawName || rawName === '@') { report(f, R(ks, p + 1), 'An option name is missing before \':\'.'); continue; }
+      let vs = p + 1;
+      while (vs < end && isSpace(line[vs])) vs++;
+      const value = line.slice(vs, end);
+      if (!value) {
+        report(f, R(ks, Math.max(end, p + 1)), `'${rawName}' has an empty value (Cyrus refuses to start). Give a value or delete the line.`);
+        continue;
+      }
+      const key = rawName.toLowerCase();
+      if (key.startsWith('@')) {
+        if (key !== '@include') {
+          report(f, R(ks, p), `Unknown directive '${rawName}': the only one is @include.`);
+          continue;
+        }
+        const target = path.isAbsolute(value) ? value : path.resolve(path.dirname(f), value);
+        settings.push({ rawName, key, option: key, kind: 'include', value, nameLoc: L(ks, p), valueLoc: L(vs, end), loc: L(ks, end), file: f });
+        if (included.has(path.resolve(target))) {
+          report(f, R(vs, end), `${value} is included a second time (Cyrus refuses to start). Include each file once.`);
+          continue;
+        }
+        if (depth >= MAX_INCLUDE_DEPTH) { report(f, R(vs, end), 'Includes nested too deeply.'); continue; }
+        const t = host.readFile(target);
+        if (t === undefined) {
+          report(f, R(vs, end), `Cannot read the included file ${target} (Cyrus refuses to start without it).`);
+          continue;
+        }
+        readOne(target, t, depth + 1);
+        continue;
+      }
+      const c = classifyKey(key);
+      settings.push({ rawName, key, option: c.option, prefix: c.prefix, kind: c.kind, value, nameLoc: L(ks, p), valueLoc: L(vs, end), loc: L(ks, end), file: f });
+    }
+  }
+
+  const text = host.readFile(file) ?? '';
+  readOne(file, text, 0);
+  if (dropped) findings.push(finding('imapd/syntax', file, range(0, 0, 0, 0), `${dropped} more syntax errors not shown. Is this really an imapd.conf?`));
+  const root = files[0];
+  return { file, text: root.text, lines: root.lines, files, settings, parseFindings: findings };
+}

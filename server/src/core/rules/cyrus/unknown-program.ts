@@ -1,0 +1,29 @@
+// cyrus/unknown-program: a bare `cmd` program is looked up in Cyrus's own program
+// directory, so it must be one Cyrus ships; master refuses to start a missing one.
+import { finding, type Finding } from '../../diagnostic';
+import type { CyrusConf } from '../../cyrus/model';
+import { CYRUS_PROGRAMS, RETIRED_PROGRAMS } from '../../cyrus/programs';
+import { closest } from '../../cyrus/suggest';
+
+/** Directories that hold Cyrus's programs in the common packagings. */
+const CYRUS_DIRS = /^\/usr\/(lib|libexec|local\/libexec|cyrus\/bin|local\/cyrus\/bin)(\/cyrus(-imapd)?)?(\/bin)?\//;
+
+export function checkUnknownProgram(conf: CyrusConf): Finding[] {
+  const out: Finding[] = [];
+  for (const e of conf.entries) {
+    const c = e.cmd;
+    if (!c || !c.program) continue;
+    const ours = !c.program.includes('/') || c.wrapper || CYRUS_DIRS.test(c.program);
+    if (!ours || CYRUS_PROGRAMS.has(c.tool)) continue;
+    const retired = RETIRED_PROGRAMS[c.tool];
+    const guess = retired ?? closest(c.tool, CYRUS_PROGRAMS);
+    const msg = retired
+      ? `Cyrus 3 has no '${c.tool}': ${retired} does its work (as a Murder frontend when configured so). Use ${retired}.`
+      : `'${c.tool}' is not a program Cyrus ships, so master will not find it.${guess ? ` Did you mean '${guess}'?` : ''}`;
+    const r = c.toolLoc.range;
+    const written = c.wrapper ? c.argv[1] : c.program;
+    const fixes = guess ? [{ title: `Change to ${guess}`, preferred: true, edits: [{ file: conf.file, range: r, newText: written.includes('/') ? written.replace(/[^/]*$/, guess) : guess }] }] : undefined;
+    out.push(finding('cyrus/unknown-program', conf.file, r, msg, fixes ? { fixes } : {}));
+  }
+  return out;
+}

@@ -1,0 +1,19 @@
+// The imapd.conf rule families, run in this order.
+import type { Finding } from '../../diagnostic';
+import type { CheckOptions } from '../../options';
+import type { CyrusConf, ImapdConf } from '../../cyrus/model';
+import { checkSyntax } from './syntax';
+import { checkUnknownOption } from './unknown-option';
+import { checkInvalidValue } from './invalid-value';
+import { checkDeprecatedOption } from './deprecated-option';
+import { checkDuplicateOption } from './duplicate-option';
+
+export function runImapdRules(conf: ImapdConf, opts: CheckOptions, cyrus?: CyrusConf): Finding[] {
+  return [
+    ...checkSyntax(conf),
+    ...checkUnknownOption(conf, opts, cyrus),
+    ...checkInvalidValue(conf, opts),
+    ...checkDeprecatedOption(conf, opts),
+    ...checkDuplicateOption(conf),
+  ];
+}

@@ -1,0 +1,82 @@
+// imapd/invalid-value: values libconfig rejects (Cyrus refuses to start) or warns about.
+import { finding, type Finding } from '../../diagnostic';
+import type { CheckOptions } from '../../options';
+import type { ImapdConf } from '../../cyrus/model';
+import { imapdOption } from '../../catalog/cyrus';
+import { parseByteSize, parseDuration, parseImapdInt, parseSwitch } from '../../cyrus/values';
+import { closest } from '../../cyrus/suggest';
+
+const ON = ['1', 'yes', 't', 'true'], OFF = ['0', 'no', 'f', 'false'];
+
+export function checkInvalidValue(conf: ImapdConf, opts: CheckOptions): Finding[] {
+  const out: Finding[] = [];
+  for (const s of conf.settings) {
+    if (s.kind !== 'option') continue;
+    const info = imapdOption(s.option, opts.cyrusVersion);
+    if (!info) continue;
+    const v = s.value;
+    const r = s.valueLoc.range;
+    const bad = (msg: string, extra: Partial<Finding> = {}) => out.push(finding('imapd/invalid-value', s.file, r, msg, extra));
+    const refuses = 'Cyrus refuses to start';
+    switch (info.type) {
+      case 'INT':
+        if (parseImapdInt(v) === undefined) {
+          const octal = /^0[0-9]*[89]/.test(v) ? ' (a leading 0 makes it octal, where 8 and 9 are not digits)' : '';
+          bad(`'${v}' is not an integer${octal}: ${refuses}. ${s.rawName} takes a whole number.`);
+        }
+        break;
+      case 'SWITCH':
+        if (parseSwitch(v) === undefined) bad(`'${v}' is not a switch: ${refuses}. Write yes or no (or on/off, true/false, 1/0).`);
+        break;
+      case 'ENUM': {
+        const e = ON.includes(v) ? 'on' : OFF.includes(v) ? 'off' : v;
+        if (!info.allowed.includes(e)) bad(`'${v}' is not a value of ${info.name}: ${refuses}. Allowed: ${info.allowed.join(', ')}.`, fixFor(v, info.allowed, s.file, r));
+        break;
+      }
+      case 'STRINGLIST':
+        if (!info.allowed.includes(v)) bad(`'${v}' is not a value of ${info.name}: ${refuses}. Give exactly one of: ${info.allowed.join(', ')}.`, fixFor(v, info.allowed, s.file, r));
+        break;
+      case 'BITFIELD': {
+        const line = s.valueLoc.range.start.line;
+        let col = s.valueLoc.range.start.character;
+        for (const m of v.matchAll(/\S+/g)) {
+          const word = m[0];
+          const wr = s.valueLoc.range.start.line === s.valueLoc.range.end.line
+            ? { start: { line, character: col + m.index! }, end: { line, character: col + m.index! + word.length } } : r;
+          if (!info.allowed.includes(word)) {
+            out.push(finding('imapd/invalid-value', s.file, wr, `'${word}' is not a value of ${info.name}: ${refuses}. Allowed: ${info.allowed.join(', ')}.`, fixFor(word, info.allowed, s.file, wr)));
+          } else if (info.aliases.has(word)) {
+            const pref = info.aliases.get(word)!;
+            out.push(finding('imapd/invalid-value', s.file, wr, `'${word}' is an old spelling; Cyrus accepts it with a warning. Write '${pref}'.`,
+              { severity: 'warning', fixes: [{ title: `Change to ${pref}`, preferred: true, edits: [{ file: s.file, range: wr, newText: pref }] }] }));
+          }
+        }
+        col = 0;
+        break;
+      }
+      case 'DURATION': {
+        const d = parseDuration(v, opts.cyrusVersion === '3.6' ? 's' : info.unit);
+        if ('error' in d) bad(`'${v}' is not a duration (${d.error}): ${refuses}. Write a number with units d, h, m, s, e.g. 1h30m${info.unit ? `; a bare number is in ${unitName(info.unit)}` : ''}.`);
+        break;
+      }
+      case 'BYTESIZE': {
+        const b = parseByteSize(v, info.unit);
+        if ('error' in b) bad(`'${v}' is not a size (${b.error}): ${refuses}. Write a number with K, M or G, e.g. 512K${info.unit ? `; a bare number is in ${unitName(info.unit)}` : ''}.`);
+        break;
+      }
+      case 'STRING':
+        if (s.option === 'defaultpartition' && !/^[A-Za-z0-9]+$/.test(v)) bad(`defaultpartition must be letters and digits only: ${refuses}.`);
+        break;
+    }
+  }
+  return out;
+}
+
+function unitName(u: string): string {
+  return ({ d: 'days', h: 'hours', m: 'minutes', s: 'seconds', B: 'bytes', K: 'kibibytes', M: 'mebibytes', G: 'gibibytes' } as Record<string, string>)[u] ?? u;
+}
+
+function fixFor(v: string, allowed: string[], file: string, range: Finding['range']): Partial<Finding> {
+  const g = allowed.find((a) => a.toLowerCase() === v.toLowerCase()) ?? closest(v, allowed);
+  return g ? { fixes: [{ title: `Change to ${g}`, preferred: true, edits: [{ file, range, newText: g }] }] } : {};
+}

@@ -1,0 +1,75 @@
+// imapd/unknown-option: Cyrus keeps a name it does not know without a word and never uses
+// it, so a misspelt option silently keeps its default. Names Cyrus looks up by pattern
+// (partition-…, sasl_…, a service or channel prefix) are known; `cyr_info conf-lint`
+// draws the same line.
+import { finding, type Finding } from '../../diagnostic';
+import type { CheckOptions } from '../../options';
+import type { CyrusConf, ImapdConf, ImapdSetting } from '../../cyrus/model';
+import { imapdOption, imapdOptionAnyVersion, imapdOptions, RETIRED_IMAPD_OPTIONS } from '../../catalog/cyrus';
+import { closest } from '../../cyrus/suggest';
+import { CYRUS_PROGRAMS } from '../../cyrus/programs';
+
+const namesCache = new Map<string, string[]>();
+function names(version: CheckOptions['cyrusVersion']): string[] {
+  let n = namesCache.get(version);
+  if (!n) namesCache.set(version, n = imapdOptions(version).map((o) => o.name));
+  return n;
+}
+
+function renameFix(conf: ImapdConf, s: ImapdSetting, newName: string) {
+  return { fixes: [{ title: `Change to ${newName}`, preferred: true, edits: [{ file: s.file, range: s.nameLoc.range, newText: newName }] }] };
+}
+
+export function checkUnknownOption(conf: ImapdConf, opts: CheckOptions, cyrus?: CyrusConf): Finding[] {
+  const out: Finding[] = [];
+  const v = opts.cyrusVersion;
+  const partitions = new Set(conf.settings.filter((s) => s.kind === 'partition' && /^partition-/.test(s.option)).map((s) => s.option.slice('partition-'.length)));
+  const channels = new Set(conf.settings.filter((s) => s.option === 'sync_log_channels').flatMap((s) => s.value.split(/\s+/)));
+  const entryNames = cyrus ? new Set(cyrus.entries.map((e) => e.name.toLowerCase())) : undefined;
+  for (const s of conf.settings) {
+    if (s.kind === 'unknown') {
+      if (RETIRED_IMAPD_OPTIONS.has(s.key)) continue; // imapd/deprecated-option says so
+      const prefix = s.key.includes('_') ? s.key.slice(0, s.key.indexOf('_')) : undefined;
+      const rest = prefix ? s.key.slice(prefix.length + 1) : '';
+      if (prefix && channels.has(prefix) && imapdOption('sync_' + rest, v)) {
+        // sync_client reads a channel's settings as <channel>_sync_<name>.
+        const newName = `${prefix}_sync_${rest}`;
+        out.push(finding('imapd/unknown-option', s.file, s.nameLoc.range,
+          `sync_client reads channel '${prefix}' settings as '${newName}'; '${s.rawName}' is ignored. Rename it.`,
+          { severity: 'warning', ...renameFix(conf, s, newName) }));
+        continue;
+      }
+      let guess = closest(s.key, names(v));
+      let newName = guess;
+      if (!guess && prefix) {
+        guess = closest(s.key.slice(prefix.length + 1), names(v));
+        newName = guess && prefix + '_' + guess;
+      }
+      out.push(finding('imapd/unknown-option', s.file, s.nameLoc.range,
+        `Unknown option '${s.rawName}': Cyrus ignores it.${newName ? ` Did you mean '${newName}'?` : ''}`,
+        newName ? renameFix(conf, s, newName) : {}));
+      continue;
+    }
+    if (s.kind === 'option' && !imapdOption(s.option, v)) {
+      const any = imapdOptionAnyVersion(s.option);
+      const when = any?.inLatest && !any.in36 ? `is newer than Cyrus 3.6` : `no longer exists in the newest Cyrus`;
+      out.push(finding('imapd/unknown-option', s.file, s.nameLoc.range,
+        `'${s.option}' ${when}, so Cyrus ${v} ignores it. Check the target version (--cyrus-version) or remove it.`));
+      continue;
+    }
+    if (s.kind === 'partition') {
+      const m = /^(meta|archive|[a-z0-9_]*search)partition-(.+)$/.exec(s.option);
+      if (m && m[1] !== 'backup' && !partitions.has(m[2])) {
+        out.push(finding('imapd/unknown-option', s.file, s.nameLoc.range,
+          `'${s.rawName}' names partition '${m[2]}', but there is no 'partition-${m[2]}': Cyrus ignores it. Add the partition or fix the name.`));
+        continue;
+      }
+    }
+    if (s.prefix && entryNames && !entryNames.has(s.prefix) && !channels.has(s.prefix) && !CYRUS_PROGRAMS.has(s.prefix) && s.kind !== 'pattern') {
+      out.push(finding('imapd/unknown-option', s.file, s.nameLoc.range,
+        `'${s.rawName}' is for a service '${s.prefix}', but cyrus.conf has no entry of that name (nor is it a sync channel), so it applies to nothing.`,
+        { severity: 'warning' }));
+    }
+  }
+  return out;
+}
