@@ -136,7 +136,7 @@ export class LineReader {
   }
 
   private condLoc(fr: Frame, a: number, b: number): Loc {
-    return { file: fr.file.path, range: lineRange(fr.line, a, b) };
+    return { file: fr.file.path, range: lineRange(fr.line - 1, a, b) };
   }
 
   /** Reports what is left open at the very end of the input. */

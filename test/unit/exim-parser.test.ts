@@ -1,0 +1,211 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { loadExim, reconstructFiles, walkExpansion, type ParsedExim } from '../../server/src/core/exim';
+import { diskHost, overlayHost } from '../../server/src/core/host';
+import { defaultOptions, type CheckOptions } from '../../server/src/core/options';
+import type { Loc } from '../../server/src/core/exim/model';
+
+const V = '/virtual/exim';
+
+function load(files: Record<string, string>, root = `${V}/exim.conf`, opts: Partial<CheckOptions> = {}): ParsedExim {
+  const m = new Map(Object.entries(files).map(([k, v]) => [path.join(V, k), v]));
+  return loadExim(root, { ...defaultOptions, ...opts }, overlayHost(m, diskHost));
+}
+
+function at(l: Loc | undefined): string {
+  assert.ok(l, 'missing loc');
+  return `${path.basename(l.file)}:${l.range.start.line}:${l.range.start.character}-${l.range.end.line}:${l.range.end.character}`;
+}
+
+function codes(c: ParsedExim): string[] {
+  return c.parseFindings.map((f) => `${f.code}@${f.range.start.line}`);
+}
+
+function assertLossless(c: ParsedExim): void {
+  const rec = reconstructFiles(c);
+  assert.ok(rec.size > 0);
+  for (const [file, text] of rec) assert.equal(text, c.files.get(file)!.text, `reconstructed ${file}`);
+}
+
+test('main options, named lists and their ranges', () => {
+  const c = load({ 'exim.conf': 'primary_hostname = mail.example\nno_sync\nhide domainlist_cache local = a.example : !b.example : +other\n' });
+  assert.deepEqual(codes(c), []);
+  assert.equal(c.main[0].name, 'primary_hostname');
+  assert.equal(c.main[0].value, 'mail.example');
+  assert.equal(at(c.main[0].valueLoc), 'exim.conf:0:19-0:31');
+  assert.equal(c.main[1].name, 'sync');
+  assert.equal(c.main[1].negated, true);
+  assert.equal(at(c.main[1].nameLoc), 'exim.conf:1:3-1:7');
+  const l = c.lists[0];
+  assert.deepEqual([l.kind, l.name, l.cached, l.hidden], ['domainlist', 'local', true, true]);
+  assert.deepEqual(l.items.map((i) => [i.text, i.negated, i.ref ?? '']), [['a.example', false, ''], ['b.example', true, ''], ['+other', false, 'other']]);
+  assert.equal(at(l.items[1].loc), 'exim.conf:2:43-2:52');
+  assertLossless(c);
+});
+
+test('a continued value keeps each character on its physical line', () => {
+  const c = load({ 'exim.conf': 'local_interfaces = 127.0.0.1 : \\\n     ::1 \\\n# a comment inside\n   : 10.0.0.1\n' });
+  assert.deepEqual(codes(c), []);
+  const o = c.main[0];
+  assert.equal(o.value, '127.0.0.1 : ::1 : 10.0.0.1');
+  assert.equal(at(o.valueLoc), 'exim.conf:0:19-3:13');
+  assert.equal(at(o.loc), 'exim.conf:0:0-3:13');
+  assertLossless(c);
+});
+
+test('macros: substitution, definition order, -D override, == and limits', () => {
+  const text = [
+    'MAILNAME = example.org',
+    'primary_hostname = mail.MAILNAME',
+    'qualify_domain = LATER',
+    'LATER = late.example',
+    'MAILNAME == other.example',
+    'qualify_recipient = MAILNAME',
+    'MAILNAME = again',
+    'OVERRIDE = from-file',
+    'helo_data = OVERRIDE',
+    'A' + 'B'.repeat(63) + ' = x',
+    'MAILNAMEX = y',
+  ].join('\n') + '\n';
+  const c = load({ 'exim.conf': text }, undefined, { defines: { OVERRIDE: 'from-cli' } });
+  const v = Object.fromEntries(c.main.map((o) => [o.name, o.value]));
+  assert.equal(v.primary_hostname, 'mail.example.org');
+  assert.equal(v.qualify_domain, 'LATER', 'a macro is not visible before its definition');
+  assert.equal(v.qualify_recipient, 'other.example');
+  assert.equal(v.helo_data, 'from-cli');
+  assert.deepEqual(codes(c), ['exim/syntax@6', 'exim/syntax@9', 'exim/syntax@10']);
+  assert.match(c.parseFindings[0].message, /already defined.*==/);
+  assert.match(c.parseFindings[1].message, /at most 63/);
+  assert.equal(c.macros.get('MAILNAME')!.origin, 'config');
+  assert.equal(at(c.main[0].valueLoc), 'exim.conf:1:19-1:32');
+  assert.ok(c.macroUses.some((u) => u.name === 'MAILNAME' && at(u.loc) === 'exim.conf:1:24-1:32'));
+  assert.ok(c.macros.get('_HAVE_TLS'), 'built-in feature macros are defined');
+});
+
+test('conditionals follow Exim, and unbalanced ones are reported', () => {
+  const c = load({
+    'exim.conf': '.ifdef _HAVE_TLS\ntls_advertise_hosts = *\n.else\nbroken line\n.endif\n.ifndef NOPE\nA = 1\n.elifdef A\nbad\n.endif\n.endif\n.ifdef NOPE\n',
+  });
+  assert.deepEqual(c.main.map((o) => o.name), ['tls_advertise_hosts']);
+  assert.deepEqual(codes(c), ['exim/conditional-syntax@10', 'exim/conditional-syntax@11']);
+  assertLossless(c);
+});
+
+test('.include resolves against the including file, reports missing files and loops', () => {
+  const c = load({
+    'exim.conf': 'begin routers\n.include parts/r.inc\n.include_if_exists /virtual/none\n.include missing.inc\n.include loop.inc\n',
+    'parts/r.inc': 'r1:\n  driver = accept\n  transport = \\\n.include more.inc\n',
+    'parts/more.inc': '     t1\n',
+    'loop.inc': '.include loop.inc\n',
+  });
+  assert.equal(c.routers.length, 1);
+  const t = c.routers[0].options.find((o) => o.name === 'transport')!;
+  assert.equal(t.value, 't1');
+  assert.equal(at(t.valueLoc), 'more.inc:0:5-0:7');
+  assert.equal(c.routers[0].driver, 'accept');
+  assert.deepEqual(codes(c), ['exim/include-not-found@3', 'exim/syntax@0']);
+  assert.match(c.parseFindings[1].message, /loop/);
+  assert.deepEqual(c.includes.map((i) => [path.basename(i.resolved), i.found, i.optional]),
+    [['r.inc', true, false], ['more.inc', true, false], ['none', false, true], ['missing.inc', false, false], ['loop.inc', true, false], ['loop.inc', true, false]]);
+  assertLossless(c);
+});
+
+test('sections, drivers, ACL statements, retry and rewrite', () => {
+  const c = load({
+    'exim.conf': [
+      'begin acl', 'check_rcpt:', '  accept hosts = :', '         !verify = sender/callout=5s', '  set acl_m_x = ${lc:$domain}',
+      '  deny', '    message = no', '  endpass', 'MACRO = x', '  accept',
+      'begin routers', 'r1:', '  driver = accept', 'r2: driver = redirect',
+      'begin retry', '* * senders = a@b F,2h,15m; G,16h,1h,1.5',
+      'begin rewrite', '*@x "$1@y" Fq', '*@z $1@w Zz',
+      'begin routers', 'begin nonsense',
+    ].join('\n') + '\n',
+  });
+  const acl = c.acls[0];
+  assert.equal(acl.name, 'check_rcpt');
+  assert.deepEqual(acl.statements.map((s) => [s.verb, s.items.map((i) => (i.negated ? '!' : '') + i.name).join(',')]),
+    [['accept', 'hosts,!verify,set'], ['deny', 'message,endpass']]);
+  const set = acl.statements[0].items[2];
+  assert.equal(set.varName, 'acl_m_x');
+  assert.equal(set.value, '${lc:$domain}');
+  assert.equal(set.expansion![0].kind, 'operator');
+  assert.equal(acl.statements[0].items[1].value, 'sender/callout=5s');
+  assert.deepEqual(c.routers.map((r) => r.name), ['r1', 'r2']);
+  assert.deepEqual(c.retry.map((r) => [r.pattern, r.error, r.senders, r.rules]), [['*', '*', 'a@b', 'F,2h,15m; G,16h,1h,1.5']]);
+  assert.deepEqual(c.rewrite.map((r) => [r.pattern, r.replacement, r.flags]), [['*@x', '$1@y', 'Fq'], ['*@z', '$1@w', 'Zz']]);
+  // endpass is fine, a statement after a macro line has no ACL, `r2: driver` is one line too many,
+  // the unknown flag, the repeated and the unknown section.
+  assert.deepEqual(codes(c), ['exim/syntax@9', 'exim/syntax@13', 'exim/syntax@18', 'exim/syntax@19', 'exim/syntax@20']);
+});
+
+test('expansion trees carry ranges in the file, and errors are nodes', () => {
+  const c = load({ 'exim.conf': 'begin routers\nr:\n  driver = redirect\n  data = ${if eq{$local_part}{x} {${lookup{$local_part}lsearch{/etc/aliases}}}{\\N}\\N}}\n  condition = ${if and{{def:h_from:}{!bool{$acl_m0}}}\n' });
+  const data = c.routers[0].options.find((o) => o.name === 'data')!;
+  const kinds = [...walkExpansion(data.expansion!)].map((n) => n.kind + ('name' in n ? ':' + n.name : ''));
+  assert.deepEqual(kinds, ['item:if', 'condition:eq', 'variable:local_part', 'text', 'item:lookup', 'variable:local_part', 'text', 'literal']);
+  const v = [...walkExpansion(data.expansion!)].find((n) => n.kind === 'variable')!;
+  assert.deepEqual(v.range, { start: { line: 3, character: 17 }, end: { line: 3, character: 28 } });
+  const cond = c.routers[0].options.find((o) => o.name === 'condition')!;
+  const errs = [...walkExpansion(cond.expansion!)].filter((n) => n.kind === 'error');
+  assert.equal(errs.length, 1);
+  assert.match((errs[0] as { message: string }).message, /not closed/);
+});
+
+test('unterminated quote and expansion at end of file give findings, not exceptions', () => {
+  const c = load({ 'exim.conf': 'primary_hostname = "abc\nbegin transports\nt:\n  driver = pipe\n  command = ${if' });
+  assert.deepEqual(codes(c), ['exim/syntax@0']);
+  const cmd = c.transports[0].options.find((o) => o.name === 'command')!;
+  assert.ok([...walkExpansion(cmd.expansion!)].some((n) => n.kind === 'error'));
+  assertLossless(c);
+});
+
+test('BOM, CRLF and binary junk', () => {
+  const bom = load({ 'exim.conf': '\ufeffprimary_hostname = x\n' });
+  assert.deepEqual(codes(bom), ['exim/syntax@0']);
+  assert.match(bom.parseFindings[0].message, /BOM/);
+  assert.equal(bom.main[0].name, 'primary_hostname');
+  const crlf = load({ 'exim.conf': 'primary_hostname = x\r\nbegin routers\r\nr:\r\n  driver = accept\r\n' });
+  assert.deepEqual(codes(crlf), []);
+  assert.equal(crlf.main[0].value, 'x');
+  assert.equal(crlf.routers[0].driver, 'accept');
+  assertLossless(crlf);
+  const junk = load({ 'exim.conf': '\u0000\u0001\u00ff\u00fe{}}}${\\\n\\\n$$$\u0000' });
+  assert.ok(junk.parseFindings.length > 0);
+  assertLossless(junk);
+});
+
+test('Debian conf.d: parts concatenated in section order, findings in the part files', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'confd-'));
+  const put = (f: string, t: string) => { fs.mkdirSync(path.dirname(path.join(dir, f)), { recursive: true }); fs.writeFileSync(path.join(dir, f), t); };
+  put('main/01_macros', 'MAIN_X = hello\n');
+  put('main/02_opts', 'primary_hostname = MAIN_X\n');
+  put('router/00_header', 'begin routers\n');
+  put('router/10_a', 'a:\n  driver = accept\n');
+  put('router/20_b', 'b:\n  driver = accept\n');
+  put('router/20_b.rul', 'b_rul:\n  driver = accept\n');
+  put('router/30.skip', 'ignored:\n');
+  put('acl/00_header', 'begin acl\n');
+  put('acl/10_rcpt', 'rcpt:\n  accept\n  oops here\n');
+  try {
+    const c = loadExim(dir, defaultOptions, diskHost);
+    assert.equal(c.main[0].value, 'hello');
+    assert.deepEqual(c.routers.map((r) => r.name), ['a', 'b_rul']);
+    assert.deepEqual(c.parseFindings.map((f) => `${path.relative(dir, f.file)}:${f.range.start.line}`), ['acl/10_rcpt:2']);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a 10 MB file parses in bounded time', () => {
+  const unit = 'begin routers\n' + Array.from({ length: 40 }, (_, i) => `r${i}:\n  driver = accept\n  domains = a.example : b.example\n  condition = \${if eq{$local_part}{x}{yes}{no}}\n`).join('');
+  const body = 'MAC = value\nprimary_hostname = MAC.example\n' + 'x'.repeat(200_000) + ' = \\\n' + unit.repeat(Math.ceil(10_000_000 / unit.length));
+  const t0 = Date.now();
+  const c = load({ 'exim.conf': body });
+  const ms = Date.now() - t0;
+  assert.ok(c.routers.length > 1000);
+  // Generous for loaded CI machines; a quadratic step would take minutes here.
+  assert.ok(ms < 30000, `took ${ms} ms`);
+});
