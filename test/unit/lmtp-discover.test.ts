@@ -1,0 +1,118 @@
+// Finding callout targets in Exim transports and cyrus.conf services.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { loadExim } from '../../server/src/core/exim';
+import { overlayHost, type SourceHost } from '../../server/src/core/host';
+import { defaultOptions } from '../../server/src/core/options';
+import type { CyrusConf } from '../../server/src/core/cyrus/model';
+import { cyrusCalloutTargets, eximCalloutTargets, servicePort } from '../../server/src/core/lmtp/discover';
+
+const SERVICES = 'smtp 25/tcp mail\ncyrus-lmtp 2005/tcp lmtpalias # ours\nlmtp 24/udp\n';
+const empty: SourceHost = { readFile: () => undefined, readDir: () => undefined, isDirectory: () => false };
+
+function exim(text: string) {
+  const file = '/virtual/exim.conf';
+  const host = overlayHost(new Map([[file, text], ['/etc/services', SERVICES]]), empty);
+  return eximCalloutTargets(loadExim(file, defaultOptions, host), host);
+}
+
+test('smtp transports with protocol = lmtp: hosts × port, localhost is loopback', () => {
+  const d = exim([
+    'begin transports',
+    'cyrus_ltcp:',
+    '  driver = smtp',
+    '  protocol = lmtp',
+    '  hosts = localhost',
+    '  port = 2003',
+    'v6:',
+    '  driver = smtp',
+    '  protocol = lmtp',
+    '  hosts = <; [::1]:2004 ; 192.0.2.7',
+    '  port = cyrus-lmtp',
+    'colon_port:',
+    '  driver = smtp',
+    '  protocol = LMTP',
+    '  hosts = 127.0.0.2::2006 : mail.example.com',
+    'remote_smtp:',
+    '  driver = smtp',
+    '  hosts = 127.0.0.9',
+    'local_lmtp:',
+    '  driver = lmtp',
+    '  socket = /run/cyrus/socket/lmtp',
+    'expanded:',
+    '  driver = lmtp',
+    '  socket = ${if eq{1}{1}{/a}{/b}}',
+    '',
+  ].join('\n'));
+  assert.deepEqual(d.candidates.map((c) => [c.name, c.label]), [
+    ['cyrus_ltcp', '127.0.0.1:2003'],
+    ['v6', '[::1]:2004'],
+    ['v6', '192.0.2.7:2005'],
+    ['colon_port', '127.0.0.2:2006'],
+    ['colon_port', 'mail.example.com:24'],
+    ['local_lmtp', '/run/cyrus/socket/lmtp'],
+  ]);
+  assert.equal(d.candidates[0].file, '/virtual/exim.conf');
+  assert.equal(d.candidates[0].range?.start.line, 4);
+  assert.ok(d.skipped.some((s) => s.startsWith('transport expanded:')));
+});
+
+test('a manualroute router supplies the hosts when the transport has none', () => {
+  const d = exim([
+    'begin routers',
+    'cyrus:',
+    '  driver = manualroute',
+    '  domains = example.com',
+    '  transport = to_cyrus',
+    '  route_list = * 127.0.0.1::2003 byname',
+    'begin transports',
+    'to_cyrus:',
+    '  driver = smtp',
+    '  protocol = lmtp',
+    '',
+  ].join('\n'));
+  assert.deepEqual(d.candidates.map((c) => c.label), ['127.0.0.1:2003']);
+});
+
+test('hosts computed at delivery time are reported as skipped, not guessed', () => {
+  const d = exim('begin transports\nt:\n  driver = smtp\n  protocol = lmtp\n  hosts = ${lookup{$domain}lsearch{/etc/x}}\n');
+  assert.deepEqual(d.candidates, []);
+  assert.equal(d.skipped.length, 1);
+});
+
+test('servicePort: numbers, /etc/services names and aliases, the fallback table', () => {
+  const host = overlayHost(new Map([['/etc/services', SERVICES]]), empty);
+  assert.equal(servicePort('2003', host), 2003);
+  assert.equal(servicePort('cyrus-lmtp', host), 2005);
+  assert.equal(servicePort('lmtpalias', host), 2005);
+  assert.equal(servicePort('lmtp', host), 24, 'udp-only entry ignored, table used');
+  assert.equal(servicePort('nonesuch', host), undefined);
+  assert.equal(servicePort('70000', host), undefined);
+});
+
+test('cyrus.conf lmtpd and smmapd listeners, with -a noted', () => {
+  const loc = { file: '/etc/cyrus.conf', range: { start: { line: 0, character: 0 }, end: { line: 0, character: 1 } } };
+  const entry = (name: string, tool: string, preauth: boolean, listen: object | undefined, section = 'SERVICES', proto = 'tcp') =>
+    ({ section, name, cmd: { tool, preauth }, listen: listen && { ...listen, loc }, proto });
+  const conf = { entries: [
+    entry('lmtp', 'lmtpd', true, { kind: 'tcp', host: 'localhost', port: 2003 }),
+    entry('lmtpall', 'lmtpd', false, { kind: 'tcp', port: 2004 }),
+    entry('lmtpunix', 'lmtpd', false, { kind: 'unix', path: '/run/cyrus/socket/lmtp' }),
+    entry('lmtpv6', 'lmtpd', true, { kind: 'tcp', host: '::', port: 2005 }),
+    entry('broken', 'lmtpd', true, undefined),
+    entry('imap', 'imapd', false, { kind: 'tcp', port: 143 }),
+    entry('recover', 'lmtpd', false, { kind: 'tcp', port: 9 }, 'START'),
+    entry('smmap', 'smmapd', false, { kind: 'unix', path: '/run/cyrus/socket/smmapd' }),
+  ] } as unknown as CyrusConf;
+  const d = cyrusCalloutTargets(conf);
+  assert.deepEqual(d.candidates.map((c) => [c.name, c.label, c.authRequired]), [
+    ['lmtp', '127.0.0.1:2003', false],
+    ['lmtpall', '127.0.0.1:2004', true],
+    ['lmtpunix', '/run/cyrus/socket/lmtp', false],
+    ['lmtpv6', '[::1]:2005', false],
+  ]);
+  assert.deepEqual(d.skipped, ['service broken: its listen address cannot be understood']);
+  assert.deepEqual(cyrusCalloutTargets(conf, 'smmapd').candidates.map((c) => [c.label, c.protocol]), [['/run/cyrus/socket/smmapd', 'socketmap']]);
+  assert.deepEqual(cyrusCalloutTargets(undefined).candidates, []);
+  assert.deepEqual(cyrusCalloutTargets({ entries: [null, {}] } as unknown as CyrusConf).candidates, []);
+});
