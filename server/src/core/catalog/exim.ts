@@ -31,6 +31,8 @@ export interface EximOptionInfo extends Availability {
   /** The type as the Exim specification names it, e.g. `host list`, `time`. */
   type: string;
   valueType: ValueType;
+  /** Exim's C type without the opt_ prefix; '' for a plain string (or when the C tables lack it). */
+  cType: string;
   default: string;
   /** Default in 4.96 when it differs from the latest one. */
   default496?: string;
@@ -48,6 +50,8 @@ export interface EximOptionInfo extends Availability {
   listKind?: ListKind;
   /** Values Exim accepts (case as Exim compares), for options with a fixed set. */
   values?: readonly string[];
+  /** Of `values`, those added after 4.96. */
+  newerValues?: readonly string[];
 }
 
 export function availableIn(a: Availability, version: EximVersion): boolean {
@@ -71,8 +75,10 @@ const LIST_KINDS: Record<string, ListKind> = {
 // case-insensitively with lmtp/smtps (anything else silently means smtp, almost always a typo);
 // manualroute.c's host_find_failed/host_all_ignored table; iplookup.c's udp/tcp;
 // appendfile.c's create_file (or an absolute path).
+// smtp.c learnt `submissions` after 4.96.
+const NEWER_ENUMS: Record<string, readonly string[]> = { 'smtp.protocol': ['submissions'] };
 const ENUMS: Record<string, readonly string[]> = {
-  'smtp.protocol': ['smtp', 'lmtp', 'smtps'],
+  'smtp.protocol': ['smtp', 'lmtp', 'smtps', 'submissions'],
   'manualroute.host_find_failed': ['ignore', 'decline', 'defer', 'fail', 'freeze', 'pass'],
   'manualroute.host_all_ignored': ['decline', 'defer', 'fail', 'freeze', 'pass'],
   'iplookup.protocol': ['udp', 'tcp'],
@@ -114,7 +120,7 @@ function toOption(r: readonly string[]): EximOptionInfo {
     else if (type === 'time') valueType = 'time';
   }
   const info: EximOptionInfo = {
-    name, use, type, valueType,
+    name, use, type, valueType, cType,
     default: cell(r, 3),
     expanded: flags.includes('e'),
     expanded496: flags.includes('E'),
@@ -133,6 +139,8 @@ function toOption(r: readonly string[]): EximOptionInfo {
   if (lk) info.listKind = lk;
   const en = ENUMS[`${use}.${name}`];
   if (en) info.values = en;
+  const newer = NEWER_ENUMS[`${use}.${name}`];
+  if (newer) info.newerValues = newer;
   return info;
 }
 
@@ -326,7 +334,11 @@ export function expansionOperator(name: string): ExpansionNameInfo | undefined {
   const direct = m?.get(name);
   if (direct) return direct;
   const base = /^(length|l|substr|s|hash|h|nhash|nh)(_-?\d+)+$/.exec(name);
-  return base ? m?.get(base[1]) : undefined;
+  if (base) return m?.get(base[1]);
+  // `${quote_<lookup type>:...}` quotes for that lookup (quote_mysql, quote_ldap, ...).
+  const q = /^quote_(\w+)$/.exec(name);
+  const lk = q ? LOOKUPS.get(q[1]) : undefined;
+  return lk ? { name, kind: 'operator', inHead: lk.inHead, in496: lk.in496, ...(lk.guard ? { guard: lk.guard } : {}) } : undefined;
 }
 
 /** Variable families Exim recognises by pattern rather than by table entry. */

@@ -7,7 +7,7 @@ import type { CheckOptions } from '../../options';
 import {
   aclCondition, aclControl, aclNames, availableIn, calloutOption, verifyType, versionNote, type AclNameInfo,
 } from '../../catalog/exim';
-import { didYouMean, nearest, replaceFix } from './suggest';
+import { didYouMean, nearest, replaceFix, runTime, RUN_TIME } from './suggest';
 import { aclWheres, type AclUse } from './acl-where';
 import { locOfText } from './lists';
 
@@ -40,16 +40,16 @@ function checkSubValue(cfg: EximConfig, item: AclItem, uses: AclUse[], acl: stri
   const at = locOfText(cfg, item.valueLoc, word);
   if (!info) {
     const guess = nearest(word, aclNames(item.name === 'control' ? 'control' : 'verify-type', opts.eximVersion).map((x) => x.name));
-    out.push(finding('exim/acl-syntax', at.file, at.range, `Unknown ${kind} "${word}" in ACL "${acl}".${didYouMean(guess)}`,
-      guess ? { fixes: replaceFix(at, guess) } : {}));
+    out.push(finding('exim/acl-syntax', at.file, at.range, `Unknown ${kind} "${word}" in ACL "${acl}"; the ACL fails with an error when it gets here.${didYouMean(guess)}`,
+      runTime(guess ? replaceFix(at, guess) : undefined)));
     return;
   }
   const vp = versionProblem(info, `"${kind} = ${word}"`, opts);
-  if (vp) { out.push(finding('exim/acl-syntax', at.file, at.range, vp.message, vp.severity ? { severity: vp.severity } : {})); return; }
+  if (vp) { out.push(finding('exim/acl-syntax', at.file, at.range, vp.message, RUN_TIME)); return; }
   const bad = forbiddenAt(info, uses);
   if (bad.length) {
     out.push(finding('exim/acl-syntax', at.file, at.range,
-      `"${kind} = ${word}" cannot be used in ACL "${acl}", which runs for ${describeUses(bad)}; Exim fails the ACL with an error there. Allowed at: ${info.allowedIn!.join(', ')}.`));
+      `"${kind} = ${word}" cannot be used in ACL "${acl}", which runs for ${describeUses(bad)}; Exim fails the ACL with an error there. Allowed at: ${info.allowedIn!.join(', ')}.`, RUN_TIME));
   }
   if (kind !== 'verify') return;
   for (const part of rest) {
@@ -62,8 +62,8 @@ function checkSubValue(cfg: EximConfig, item: AclItem, uses: AclUse[], acl: stri
       if (calloutOption(name)) continue;
       const oat = locOfText(cfg, item.valueLoc, name);
       const guess = nearest(name, aclNames('callout-option', opts.eximVersion).map((x) => x.name));
-      out.push(finding('exim/acl-syntax', oat.file, oat.range, `Unknown callout option "${name}".${didYouMean(guess)}`,
-        guess ? { fixes: replaceFix(oat, guess) } : {}));
+      out.push(finding('exim/acl-syntax', oat.file, oat.range, `Unknown callout option "${name}"; the verification fails with an error.${didYouMean(guess)}`,
+        runTime(guess ? replaceFix(oat, guess) : undefined)));
     }
   }
 }
@@ -105,10 +105,10 @@ export function checkAcls(cfg: EximConfig, opts: CheckOptions): Finding[] {
           out.push(finding('exim/acl-syntax', it.nameLoc.file, it.nameLoc.range,
             `"endpass" is only allowed with "accept" or "discard", not with "${st.verb}".`));
         }
-        if (it.name === 'set') {
-          const varName = it.value?.split('=')[0].trim() ?? '';
+        if (it.name === 'set' && it.varName !== undefined) {
+          const varName = it.varName;
           if (!/^acl_[cm](\d|_)/.test(varName)) {
-            const at = it.valueLoc ?? it.nameLoc;
+            const at = it.varNameLoc ?? it.nameLoc;
             out.push(finding('exim/acl-syntax', at.file, at.range,
               `"set" needs an ACL variable name such as acl_m_name or acl_c_name before "=", not "${varName}".`));
           }
@@ -116,7 +116,7 @@ export function checkAcls(cfg: EximConfig, opts: CheckOptions): Finding[] {
         const bad = forbiddenAt(info, uses);
         if (bad.length) {
           out.push(finding('exim/acl-syntax', it.nameLoc.file, it.nameLoc.range,
-            `The ${info.kind} "${it.name}" cannot be used in ACL "${acl.name}", which runs for ${describeUses(bad)}; Exim fails the ACL with an error there. Allowed at: ${info.allowedIn!.join(', ')}.`));
+            `The ${info.kind} "${it.name}" cannot be used in ACL "${acl.name}", which runs for ${describeUses(bad)}; Exim fails the ACL with an error there. Allowed at: ${info.allowedIn!.join(', ')}.`, RUN_TIME));
         }
         if (it.name === 'control' || it.name === 'verify') checkSubValue(cfg, it, uses, acl.name, opts, out);
       }

@@ -9,7 +9,7 @@ import {
   availableIn, eximLookupType, expansionCondition, expansionItem, expansionNames, expansionOperator, expansionVariable,
   lookupTypes, versionNote, type ExpansionKind, type ExpansionNameInfo,
 } from '../../catalog/exim';
-import { didYouMean, nearest, replaceFix } from './suggest';
+import { didYouMean, nearest, replaceFix, runTime, RUN_TIME } from './suggest';
 
 type Lookup = (name: string) => ExpansionNameInfo | undefined;
 const LOOKUPS: Record<Exclude<ExpansionKind, 'variable'>, Lookup> = {
@@ -44,7 +44,7 @@ export function checkExpansions(cfg: EximConfig, opts: CheckOptions): Finding[] 
   for (const { file, nodes } of expansionsOf(cfg)) {
     for (const n of walkExpansion(nodes)) {
       if (n.kind === 'error') {
-        out.push(finding('exim/expansion-syntax', file, n.range, n.message));
+        out.push(finding('exim/expansion-syntax', file, n.range, `${n.message} Exim fails when it expands this value.`, RUN_TIME));
         continue;
       }
       if (n.kind === 'item' || n.kind === 'operator' || n.kind === 'condition') {
@@ -54,19 +54,19 @@ export function checkExpansions(cfg: EximConfig, opts: CheckOptions): Finding[] 
           const guess = nearest(n.name, expansionNames(n.kind, v).map((x) => x.name));
           const form = n.kind === 'item' ? `\${${n.name}{...}}` : n.kind === 'operator' ? `\${${n.name}:...}` : `${n.name} (in \${if ...})`;
           out.push(finding('exim/expansion-syntax', file, n.nameRange, `Unknown expansion ${n.kind} "${n.name}" in ${form}.${didYouMean(guess)}`,
-            guess ? { fixes: replaceFix(loc, guess) } : {}));
+            runTime(guess ? replaceFix(loc, guess) : undefined)));
         } else if (!availableIn(info, v)) {
           out.push(finding('exim/expansion-syntax', file, n.nameRange,
             v === '4.96' ? `The expansion ${n.kind} "${n.name}" is not in Exim 4.96 (${versionNote(info)}).`
               : `The expansion ${n.kind} "${n.name}" was ${versionNote(info)}; current Exim does not know it.`,
-            v === '4.96' ? {} : { severity: 'warning' }));
+            RUN_TIME));
         }
         if (n.kind === 'item' && n.name === 'lookup' && n.options) {
           // The words between the braces: the lookup type first, then e.g. `fail`.
           const type = n.options.trim().split(/\s+/)[0];
           if (type && !type.includes('$') && !eximLookupType(type)) {
             const guess = nearest(type.replace(/^partial\d*-/, '').replace(/,.*$/, ''), lookupTypes(v).map((x) => x.name));
-            out.push(finding('exim/expansion-syntax', file, n.nameRange, `Unknown lookup type "${type}".${didYouMean(guess)}`));
+            out.push(finding('exim/expansion-syntax', file, n.nameRange, `Unknown lookup type "${type}".${didYouMean(guess)}`, RUN_TIME));
           }
         }
         continue;

@@ -10,8 +10,9 @@ import { checkAcls } from './acl';
 import { checkReferences } from './references';
 import { checkExpansions } from './expansion';
 import { checkUnused } from './unused';
+import { checkConsistency } from './consistency';
 
-const FAMILIES = [checkOptions, checkDrivers, checkNames, checkAcls, checkReferences, checkExpansions, checkUnused];
+const FAMILIES = [checkOptions, checkDrivers, checkNames, checkAcls, checkReferences, checkExpansions, checkUnused, checkConsistency];
 
 export function runEximRules(cfg: EximConfig, opts: CheckOptions): Finding[] {
   const out: Finding[] = [];

@@ -5,7 +5,7 @@ import { finding } from '../../diagnostic';
 import type { EximConfig, ListKind, Loc, NamedList, OptionSetting } from '../../exim/model';
 import type { CheckOptions } from '../../options';
 import { lookupOption, eximDriver } from '../../catalog/exim';
-import { didYouMean, nearest, replaceFix } from './suggest';
+import { didYouMean, nearest, replaceFix, runTime, RUN_TIME } from './suggest';
 import { ACL_LIST_KIND, HOSTLIST_SWITCHES, KIND_WORD, locOfText, splitList } from './lists';
 
 /** Options that name a transport (routers' generic `transport`, redirect's, the system filter's). */
@@ -87,8 +87,8 @@ export function checkNames(cfg: EximConfig, _opts: CheckOptions): Finding[] {
     if (!v || v.includes('$') || !s.valueLoc || transports.has(v)) continue;
     const guess = nearest(v, transports);
     out.push(finding('exim/undefined-transport', s.valueLoc.file, s.valueLoc.range,
-      `"${s.name}" names the transport "${v}", but no transport of that name is defined in "begin transports".${didYouMean(guess)}`,
-      guess ? { fixes: replaceFix(s.valueLoc, guess) } : {}));
+      `"${s.name}" names the transport "${v}", but no transport of that name is defined in "begin transports"; deliveries through this router fail.${didYouMean(guess)}`,
+      runTime(guess ? replaceFix(s.valueLoc, guess) : undefined)));
   }
 
   // `+name` references.
@@ -104,13 +104,13 @@ export function checkNames(cfg: EximConfig, _opts: CheckOptions): Finding[] {
     const other = [...byKind].find(([, names]) => names.has(site.ref))?.[0];
     if (other) {
       out.push(finding('exim/list-kind-mismatch', site.loc.file, site.loc.range,
-        `"+${site.ref}" is a ${KIND_WORD[other]}, but a ${KIND_WORD[site.kind]} is needed here; Exim looks for a ${site.kind} "${site.ref}" and fails. Define it with "${site.kind} ${site.ref} = ..." or use a list of the right kind.`));
+        `"+${site.ref}" is a ${KIND_WORD[other]}, but a ${KIND_WORD[site.kind]} is needed here; Exim looks for a ${site.kind} "${site.ref}" and fails. Define it with "${site.kind} ${site.ref} = ..." or use a list of the right kind.`, RUN_TIME));
       continue;
     }
     const guess = nearest(site.ref, byKind.get(site.kind) ?? []);
     out.push(finding('exim/undefined-list', site.loc.file, site.loc.range,
       `No ${site.kind} "${site.ref}" is defined, so "+${site.ref}" fails when Exim matches it.${didYouMean(guess && '+' + guess)} Define it with "${site.kind} ${site.ref} = ...".`,
-      guess ? { fixes: replaceFix(site.loc, '+' + guess) } : {}));
+      runTime(guess ? replaceFix(site.loc, '+' + guess) : undefined)));
   }
   return out;
 }

@@ -7,7 +7,7 @@ import { finding } from '../../diagnostic';
 import type { EximConfig } from '../../exim/model';
 import type { CheckOptions } from '../../options';
 import { aclSelectingOptions, aclVerb } from '../../catalog/exim';
-import { didYouMean, nearest, replaceFix } from './suggest';
+import { didYouMean, nearest, replaceFix, runTime } from './suggest';
 import { aclCallName, aclNameOf } from './acl-where';
 import { locOfText } from './lists';
 
@@ -28,7 +28,7 @@ export function checkReferences(cfg: EximConfig, _opts: CheckOptions): Finding[]
     const guess = nearest(name, defined);
     out.push(finding('exim/undefined-acl', s.valueLoc.file, s.valueLoc.range,
       `"${s.name}" names the ACL "${name}", but no ACL of that name is defined in "begin acl"; Exim would read "${name}" as inline ACL text and fail on every message.${didYouMean(guess)}`,
-      guess ? { fixes: replaceFix(s.valueLoc, guess) } : {}));
+      runTime(guess ? replaceFix(s.valueLoc, guess) : undefined)));
   }
   for (const a of cfg.acls) {
     for (const st of a.statements) for (const it of st.items) {
@@ -38,8 +38,8 @@ export function checkReferences(cfg: EximConfig, _opts: CheckOptions): Finding[]
       const at = locOfText(cfg, it.valueLoc, name);
       const guess = nearest(name, defined);
       out.push(finding('exim/undefined-acl', at.file, at.range,
-        `"acl = ${name}" calls an ACL that is not defined in "begin acl".${didYouMean(guess)}`,
-        guess ? { fixes: replaceFix(at, guess) } : {}));
+        `"acl = ${name}" calls an ACL that is not defined in "begin acl"; the condition fails with an error when reached.${didYouMean(guess)}`,
+        runTime(guess ? replaceFix(at, guess) : undefined)));
     }
   }
   return out;

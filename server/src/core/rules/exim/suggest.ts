@@ -35,6 +35,17 @@ export function nearest(name: string, candidates: Iterable<string>): string | un
   return best;
 }
 
+/**
+ * Problems Exim only meets when it runs the config (expanding a string, matching a list,
+ * running an ACL), not when it loads it: `exim -bV` accepts such a config, so these are
+ * reported as warnings that say what will fail.
+ */
+export const RUN_TIME = { severity: 'warning' as const };
+
+export function runTime(fixes?: Fix[]): { severity: 'warning'; fixes?: Fix[] } {
+  return fixes ? { ...RUN_TIME, fixes } : { ...RUN_TIME };
+}
+
 export function didYouMean(s: string | undefined): string {
   return s ? ` Did you mean "${s}"?` : '';
 }

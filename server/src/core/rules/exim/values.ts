@@ -2,6 +2,7 @@
 // checks: each returns what is wrong with a value, or undefined when Exim accepts it.
 import type { EximOptionInfo, ValueType } from '../../catalog/exim';
 import type { EximVersion } from '../../options';
+import { isNewerLogSelector, logSelectorNames } from '../../catalog/exim-log-selectors';
 
 const BOOL_WORDS = /^(true|false|yes|no)$/i;
 // strtol with base 0 (decimal, 0x hex, leading-0 octal), then one multiplier letter.
@@ -15,7 +16,9 @@ const TIME = /^([0-9]+[wdhms])+$/;
 /** The type Exim applies for the target: some options became expandable strings after 4.96. */
 export function effectiveType(o: EximOptionInfo, version: EximVersion): { type: ValueType; expanded: boolean } {
   const expanded = version === '4.96' ? o.expanded496 : o.expanded;
-  if (o.valueType === 'string' && !expanded) {
+  // Plain strings documented as numbers are read as numbers unless expanded; module
+  // options (lookup_module, misc_module) are read by their module, which we do not second-guess.
+  if (o.valueType === 'string' && o.cType === '' && !expanded) {
     if (o.type === 'integer') return { type: 'int', expanded };
     if (o.type === 'time') return { type: 'time', expanded };
     if (o.type === 'fixed-point') return { type: 'fixed', expanded };
@@ -50,6 +53,7 @@ export function checkValue(o: EximOptionInfo, value: string, version: EximVersio
       if (!TIME.test(v)) return `Invalid time value "${v}" for "${name}": write a number and a unit for each part, e.g. 30s, 5m, 1d2h30m (units w, d, h, m, s).`;
       return undefined;
     case 'timelist':
+      if (!v) return undefined;
       for (const part of v.split(':')) {
         if (!TIME.test(part.trim())) return `Invalid time "${part.trim()}" in the time list "${name}": use e.g. 30s:5m:1h.`;
       }
@@ -57,11 +61,30 @@ export function checkValue(o: EximOptionInfo, value: string, version: EximVersio
     default:
       break;
   }
-  if (o.values && !v.includes('$')) {
+  if (o.values && v && !v.includes('$')) {
     const caseless = o.use === 'smtp' && o.name === 'protocol';
-    const ok = o.values.some((x) => caseless ? x.toLowerCase() === v.toLowerCase() : x === v)
+    const values = version === '4.96' ? o.values.filter((x) => !o.newerValues?.includes(x)) : o.values;
+    const ok = values.some((x) => caseless ? x.toLowerCase() === v.toLowerCase() : x === v)
       || (o.use === 'appendfile' && o.name === 'create_file' && v.startsWith('/'));
-    if (!ok) return `"${v}" is not a valid value for "${name}": use one of ${o.values.join(', ')}.`;
+    if (!ok) {
+      const note = o.values.some((x) => x.toLowerCase() === v.toLowerCase()) ? ` ("${v}" was added after Exim 4.96)` : '';
+      return `"${v}" is not a valid value for "${name}"${note}: use one of ${values.join(', ')}.`;
+    }
+  }
+  if (o.use === 'main' && o.name === 'log_selector' && !v.includes('$')) return checkLogSelector(v, version);
+  return undefined;
+}
+
+/** `log_selector`: words of `+name` / `-name` (Exim's decode_bits). */
+function checkLogSelector(v: string, version: EximVersion): string | undefined {
+  const names = logSelectorNames(version);
+  // Items are `+name`/`-name`, with or without spaces between them (`+a+b -c`).
+  for (const word of v.split(/\s+|(?=[+-])/).filter(Boolean)) {
+    if (word[0] !== '+' && word[0] !== '-') return `log_selector items must start with "+" or "-": "${word}".`;
+    const name = word.slice(1);
+    if (names.includes(name)) continue;
+    if (version === '4.96' && isNewerLogSelector(name)) return `The log_selector "${name}" was added after Exim 4.96; Exim 4.96 rejects the config.`;
+    return `Unknown log_selector "${name}"; Exim rejects the config.`;
   }
   return undefined;
 }
