@@ -12,8 +12,8 @@ import { Channel } from '../../server/src/core/lmtp/channel';
 import { fakeServer, lmtpLike, type FakeServer } from './lmtp-fake';
 
 const servers: FakeServer[] = [];
-async function serve(h: Parameters<typeof fakeServer>[0]): Promise<FakeServer> {
-  const s = await fakeServer(h);
+async function serve(h: Parameters<typeof fakeServer>[0], host?: string): Promise<FakeServer> {
+  const s = await fakeServer(h, host);
   servers.push(s);
   return s;
 }
@@ -338,4 +338,15 @@ test('unreadable socket path reports permission or refusal, not an exception', a
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test('IPv6 loopback in brackets, and a host name', async () => {
+  const v6 = await serve(lmtpLike(), '::1');
+  assert.equal(v6.target.startsWith('[::1]:'), true);
+  const r = await callout({ target: v6.target, recipients: ['alice@example.com'] });
+  assert.equal(r.outcome.kind, 'accepted');
+  assert.equal(r.target, v6.target);
+  const v4 = await serve(lmtpLike());
+  const byName = await callout({ target: `localhost:${v4.port}`, recipients: ['alice@example.com'] });
+  assert.equal(byName.outcome.kind, 'accepted', byName.outcome.message);
 });

@@ -19,7 +19,7 @@ export interface FakeServer {
   close(): Promise<void>;
 }
 
-export async function fakeServer(handler: (c: FakeConn) => Promise<void> | void): Promise<FakeServer> {
+export async function fakeServer(handler: (c: FakeConn) => Promise<void> | void, host = '127.0.0.1'): Promise<FakeServer> {
   const received: string[] = [];
   const sockets = new Set<net.Socket>();
   const server = net.createServer((socket) => {
@@ -67,11 +67,11 @@ export async function fakeServer(handler: (c: FakeConn) => Promise<void> | void)
     };
     Promise.resolve(handler(conn)).catch(() => undefined);
   });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  await new Promise<void>((r) => server.listen(0, host, r));
   const port = (server.address() as net.AddressInfo).port;
   return {
     port,
-    target: `127.0.0.1:${port}`,
+    target: host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`,
     received,
     close: () => new Promise<void>((r) => { for (const s of sockets) s.destroy(); server.close(() => r()); }),
   };
