@@ -44,6 +44,7 @@ export class TestClient {
     this.conn = createMessageConnection(new StreamMessageReader(this.proc.stdout!), new StreamMessageWriter(this.proc.stdin!));
     this.conn.onNotification('textDocument/publishDiagnostics', (p: PublishDiagnosticsParams) => {
       this.diagnostics.set(p.uri, p);
+      for (const l of this.publishListeners) l(p);
       const w = this.waiters; this.waiters = [];
       for (const f of w) f();
     });
@@ -55,6 +56,8 @@ export class TestClient {
   }
 
   settings: Record<string, unknown> = {};
+  /** Extra observers of every publishDiagnostics (jsonrpc allows one handler per method). */
+  readonly publishListeners = new Set<(p: PublishDiagnosticsParams) => void>();
 
   async initialize(folder: string, initializationOptions: unknown = {}): Promise<any> {
     const r = await this.conn.sendRequest('initialize', {
