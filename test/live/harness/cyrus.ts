@@ -180,10 +180,12 @@ export async function startCyrus(opts: StartOptions = {}): Promise<CyrusInstance
   const logFile = path.join(dir, 'master.log');
   const logFd = fs.openSync(logFile, 'a');
   let master: ChildProcess;
+  // Its own process group: on SIGTERM master signals its whole group, which run unprivileged
+  // (same uid) would otherwise include the test runner itself.
   try {
     master = spawn(path.join(CYRUS_BIN, 'master'),
       ['-C', conf, '-M', cyrusConf, '-p', path.join(dir, 'master.pid'), '-D'],
-      { stdio: ['ignore', logFd, logFd], env, detached: false });
+      { stdio: ['ignore', logFd, logFd], env, detached: true });
   } finally {
     fs.closeSync(logFd);
   }
