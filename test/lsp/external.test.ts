@@ -1,0 +1,69 @@
+// The authoritative check with the real Exim (`exim -C FILE -bV`) on save, and when it must not run.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { TestClient, uriOf } from './client';
+import { parseEximError } from '../../server/src/lsp/exim-check';
+
+const EXIM = ['/usr/sbin/exim4', '/usr/sbin/exim'].find((p) => fs.existsSync(p));
+
+test('parses Exim\'s configuration error into a finding on the right line of the right file', () => {
+  const f = parseEximError('2026-11-25 17:08:28 Exim configuration error in line 7 of /etc/exim4/conf.d/main/01:\n  main option "foo_bar" unknown\n', '/etc/exim4/exim4.conf');
+  assert.ok(f);
+  assert.equal(f.file, '/etc/exim4/conf.d/main/01');
+  assert.equal(f.range.start.line, 6);
+  assert.equal(f.code, 'exim/external');
+  assert.equal(f.source, 'exim');
+  assert.match(f.message, /main option "foo_bar" unknown/);
+  assert.equal(parseEximError('Exim version 4.96 #2 built …\nConfiguration file is /x\n', '/x'), undefined);
+});
+
+function tempConfig(text: string): { dir: string; file: string } {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'exim-cyrus-ext-'));
+  const file = path.join(dir, 'exim.conf');
+  fs.writeFileSync(file, text);
+  return { dir, file };
+}
+
+const BAD = 'primary_hostname = x.example\nnot_an_option_at_all = 1\n';
+
+test('on save, the real exim reports its error with source exim', { skip: !EXIM && 'exim is not installed' }, async () => {
+  const { dir, file } = tempConfig(BAD);
+  const c = new TestClient();
+  try {
+    await c.initialize(dir, { eximPath: EXIM, trusted: true });
+    c.open(file, BAD, 'exim');
+    await c.waitForDiagnostics(file);
+    c.save(file);
+    const d = await c.waitForDiagnostics(file, (ds) => ds.some((x) => x.code === 'exim/external'), 15000);
+    const ext = d.find((x) => x.code === 'exim/external')!;
+    assert.equal(ext.source, 'exim');
+    assert.equal(ext.range.start.line, 1);
+    assert.match(ext.message, /not_an_option_at_all/);
+  } finally {
+    await c.shutdown();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('no external program runs in an untrusted workspace or without a machine-level path', { skip: !EXIM && 'exim is not installed' }, async () => {
+  for (const init of [{ eximPath: EXIM, trusted: false }, {}]) {
+    const { dir, file } = tempConfig(BAD);
+    const c = new TestClient();
+    try {
+      await c.initialize(dir, init);
+      // A workspace setting must not be able to name the binary.
+      c.settings = { exim: { path: EXIM } };
+      c.open(file, BAD, 'exim');
+      await c.waitForDiagnostics(file, (ds) => ds.some((x) => x.code === 'exim/unknown-option'));
+      c.save(file);
+      await new Promise((r) => setTimeout(r, 1500));
+      assert.ok(!c.diagnostics.get(uriOf(file))!.diagnostics.some((x) => x.code === 'exim/external'), `exim ran with ${JSON.stringify(init)}`);
+    } finally {
+      await c.shutdown();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  }
+});
