@@ -1,0 +1,116 @@
+// The editor-agnostic analysis behind the server: pairing, caching, and features that
+// cross `.include` files and Debian conf.d pieces.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { ConfigWorkspace, definition, documentLinks, references, rename, completion, hover } from '../../server/src/core/features';
+import { positionOf } from './client';
+
+function tree(files: Record<string, string>): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'exim-cyrus-ws-'));
+  for (const [rel, text] of Object.entries(files)) {
+    fs.mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
+    fs.writeFileSync(path.join(dir, rel), text);
+  }
+  return dir;
+}
+
+const MAIN = `primary_hostname = x.example
+domainlist cyrus_domains = example.com
+begin routers
+cyrus:
+  driver = accept
+  domains = +cyrus_domains
+  transport = cyrus_lmtp
+begin transports
+.include transports.inc
+`;
+const INC = `cyrus_lmtp:
+  driver = lmtp
+  socket = /run/cyrus/socket/lmtp
+`;
+
+test('an unchanged include file is not re-read when the main file changes', () => {
+  const dir = tree({ 'exim.conf': MAIN, 'transports.inc': INC });
+  const ws = new ConfigWorkspace();
+  ws.setFolders([dir]);
+  const main = path.join(dir, 'exim.conf');
+  ws.open(main, MAIN, 'exim');
+  ws.analyseFile(main);
+  const reads = ws.host.diskReads;
+  assert.ok(reads >= 1, 'the include was read from disk once');
+  ws.update(main, MAIN + '# edited\n');
+  const a = ws.analyseFile(main);
+  assert.equal(ws.host.diskReads, reads);
+  assert.ok(a.byFile.has(path.join(dir, 'transports.inc')), 'the include is covered by the analysis');
+  // A change on disk is noticed (mtime/size differ) and read again.
+  fs.writeFileSync(path.join(dir, 'transports.inc'), INC + '  batch_max = 2\n');
+  ws.changedOnDisk(path.join(dir, 'transports.inc'));
+  ws.analyseFile(main);
+  assert.equal(ws.host.diskReads, reads + 1);
+});
+
+test('an include file opened on its own is checked as part of the config that includes it', () => {
+  const dir = tree({ 'exim.conf': MAIN, 'transports.inc': INC, 'cyrus.conf': 'SERVICES {\n  lmtp cmd="lmtpd" listen="/run/cyrus/socket/lmtp"\n}\n' });
+  const ws = new ConfigWorkspace();
+  ws.setFolders([dir]);
+  const inc = path.join(dir, 'transports.inc');
+  ws.open(inc, INC, 'exim');
+  const p = ws.pairingFor(inc);
+  assert.equal(p.exim, path.join(dir, 'exim.conf'));
+  assert.equal(p.cyrus, path.join(dir, 'cyrus.conf'));
+  // Navigation crosses the include: definition of the transport named in the main file.
+  const main = path.join(dir, 'exim.conf');
+  ws.open(main, MAIN, 'exim');
+  const defs = definition(ws, main, positionOf(MAIN, 'transport = cyrus_lmtp', 'transport = '.length + 1));
+  assert.deepEqual(defs.map((d) => [d.file, d.range.start.line]), [[inc, 0]]);
+  const r = rename(ws, inc, { line: 0, character: 2 }, 'cyrus_socket');
+  assert.ok('edits' in r);
+  assert.deepEqual(r.edits.map((e) => [path.basename(e.file), e.range.start.line]).sort(), [['exim.conf', 6], ['transports.inc', 0]]);
+  const links = documentLinks(ws, main);
+  assert.deepEqual(links.map((l) => l.target), [inc]);
+});
+
+test('a conf.d piece is checked as part of its conf.d, and references cross the pieces', () => {
+  const dir = tree({
+    'exim4/conf.d/main/01_main': 'primary_hostname = x.example\ndomainlist cyrus_domains = example.com\n',
+    'exim4/conf.d/router/100_cyrus': 'cyrus:\n  driver = accept\n  domains = +cyrus_domains\n  transport = cyrus_lmtp\n',
+    'exim4/conf.d/transport/30_cyrus': 'cyrus_lmtp:\n  driver = lmtp\n  socket = /run/cyrus/socket/lmtp\n',
+  });
+  const ws = new ConfigWorkspace();
+  ws.setFolders([dir]);
+  const router = path.join(dir, 'exim4/conf.d/router/100_cyrus');
+  ws.open(router, fs.readFileSync(router, 'utf8'), 'exim');
+  assert.equal(ws.pairingFor(router).exim, path.join(dir, 'exim4/conf.d'));
+  const refs = references(ws, router, { line: 2, character: 14 }, true);
+  assert.deepEqual(refs.map((r) => path.basename(r.file)).sort(), ['01_main', '100_cyrus']);
+  // The section comes from the directory: transport options are not offered in a router piece.
+  const labels = completion(ws, router, { line: 1, character: 2 }).map((c) => c.label);
+  assert.ok(labels.includes('check_local_user') && !labels.includes('allow_localhost'));
+});
+
+test('explicit settings override the pairing found by name', () => {
+  const dir = tree({ 'a/exim.conf': MAIN, 'a/transports.inc': INC, 'b/cyrus.conf': 'SERVICES {\n}\n', 'a/cyrus.conf': 'SERVICES {\n}\n' });
+  const ws = new ConfigWorkspace();
+  ws.setFolders([dir]);
+  const main = path.join(dir, 'a/exim.conf');
+  assert.equal(ws.pairingFor(main).cyrus, path.join(dir, 'a/cyrus.conf'));
+  ws.setSettings(dir, { cyrusConfig: 'b/cyrus.conf' });
+  assert.equal(ws.pairingFor(main).cyrus, path.join(dir, 'b/cyrus.conf'));
+});
+
+test('hover and completion survive text the parser cannot make sense of', () => {
+  const dir = tree({});
+  const ws = new ConfigWorkspace();
+  const f = path.join(dir, 'junk.exim');
+  const junk = 'begin transports\nt:\n  driver = smtp\n  ${{{{ \\\n\u0000\uFFFF :::: = = =\n';
+  ws.open(f, junk, 'exim');
+  for (let line = 0; line < 7; line++) for (let ch = 0; ch < 20; ch += 3) {
+    completion(ws, f, { line, character: ch });
+    hover(ws, f, { line, character: ch });
+    definition(ws, f, { line, character: ch });
+  }
+  assert.ok(completion(ws, f, { line: 3, character: 2 }).some((c) => c.label === 'hosts_require_auth'));
+});
