@@ -143,8 +143,11 @@ export function parseCyrusConf(file: string, text: string, services: ServiceTabl
   if (current) {
     const sec = current as CyrusSection;
     const last = lines.lineCount - 1;
-    syntax(sec.headerLoc.range.start.line, sec.headerLoc.range.start.character, sec.headerLoc.range.end.character,
-      `The ${sec.name} section has no closing '}'. Add one after its last entry.`);
+    // Master reads to the end of the file without complaint, so this is only a warning.
+    if (findings.length < MAX_SYNTAX_FINDINGS) {
+      findings.push(finding('cyrus/syntax', file, sec.headerLoc.range,
+        `The ${sec.name} section has no closing '}'. Master reads on to the end of the file; add '}' after its last entry.`, { severity: 'warning' }));
+    }
     closeSection(last, lines.lineText(last).length);
   }
   if (dropped) findings.push(finding('cyrus/syntax', file, range(0, 0, 0, 0), `${dropped} more syntax errors not shown. Is this really a cyrus.conf?`));
@@ -160,6 +163,7 @@ export function parseCyrusConf(file: string, text: string, services: ServiceTabl
     const sec = current!;
     const args: CyrusArg[] = [];
     const argMap = new Map<string, CyrusArg>();
+    let truncated = false;
     for (;;) {
       while (q < end && isSpace(body[q])) q++;
       if (q >= end) break;
@@ -167,10 +171,11 @@ export function parseCyrusConf(file: string, text: string, services: ServiceTabl
       while (q < body.length && isAlnum(body[q])) q++;
       const key = body.slice(ks, q);
       if (body[q] !== '=') {
-        const what = q >= end ? 'the end of the line' : `'${body[q]}'`;
+        const what = q >= end ? 'the end of the line' : isSpace(body[q]) ? 'white space' : `'${body[q]}'`;
         syntax(ln, q >= end ? ks : q, q >= end ? end : q + 1, key
           ? `Expected '=' after '${key}' but found ${what}: arguments are key=value (master refuses to start).`
           : `Bad character ${what} where an argument should start: arguments are key=value with a name of letters and digits.`);
+        truncated = true;
         break;
       }
       if (!key) { syntax(ln, ks, ks + 1, "An argument without a name before '='."); }
@@ -185,6 +190,7 @@ export function parseCyrusConf(file: string, text: string, services: ServiceTabl
           syntax(ln, q, hashAfter ?? end, hashAfter !== undefined
             ? "'#' starts a comment even inside quotes, so this quote is never closed (master refuses to start). Avoid '#' in cyrus.conf values."
             : 'Missing closing \'"\' (master refuses to start).');
+          truncated = true;
           break;
         }
         ve = close;
@@ -199,6 +205,7 @@ export function parseCyrusConf(file: string, text: string, services: ServiceTabl
       }
       if (args.length === MASTER_MAX_ARGS) {
         syntax(ln, ks, argEnd, `More than ${MASTER_MAX_ARGS} arguments on one line (master refuses to start).`);
+        truncated = true;
         break;
       }
       const arg: CyrusArg = { name: key, value, quoted, nameLoc: loc(ln, ks, ks + key.length), valueLoc: loc(ln, vs, ve), loc: loc(ln, ks, argEnd) };
@@ -207,6 +214,7 @@ export function parseCyrusConf(file: string, text: string, services: ServiceTabl
     }
     const proto = argMap.get('proto')?.value ?? 'tcp';
     const entry: CyrusEntry = { section: sec.kind ?? sec.name, name, nameLoc: loc(ln, p, p + name.length), args, argMap, proto, loc: loc(ln, p, end) };
+    if (truncated) entry.truncated = true;
     const cmd = argMap.get('cmd');
     if (cmd) entry.cmd = parseCommand(cmd.value, cmd.valueLoc);
     const listen = argMap.get('listen');

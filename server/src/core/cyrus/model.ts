@@ -74,6 +74,8 @@ export interface CyrusEntry {
   proto: string;
   /** The whole line. */
   loc: Loc;
+  /** A syntax error cut the argument list short (master would not start at all). */
+  truncated?: boolean;
 }
 
 export interface CyrusSection {

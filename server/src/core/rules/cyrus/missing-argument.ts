@@ -7,6 +7,7 @@ import type { CyrusConf } from '../../cyrus/model';
 export function checkMissingArgument(conf: CyrusConf, opts: CheckOptions): Finding[] {
   const out: Finding[] = [];
   for (const e of conf.entries) {
+    if (e.truncated) continue; // cyrus/syntax already stops master on this line
     const has = (n: string) => (e.argMap.get(n)?.value ?? '') !== '';
     const missing: string[] = [];
     if (!has('cmd')) missing.push('cmd');

@@ -16,7 +16,9 @@ export function checkUnknownProgram(conf: CyrusConf): Finding[] {
     const ours = !c.program.includes('/') || c.wrapper || CYRUS_DIRS.test(c.program);
     if (!ours || CYRUS_PROGRAMS.has(c.tool)) continue;
     const retired = RETIRED_PROGRAMS[c.tool];
-    const guess = retired ?? closest(c.tool, CYRUS_PROGRAMS);
+    // Through Debian's wrapper the cyr_/ctl_ prefix may be left out.
+    const candidates = c.wrapper ? [...CYRUS_PROGRAMS].map((n) => n.replace(/^(cyr|ctl)_/, '')) : CYRUS_PROGRAMS;
+    const guess = retired ?? closest(c.tool, candidates);
     const msg = retired
       ? `Cyrus 3 has no '${c.tool}': ${retired} does its work (as a Murder frontend when configured so). Use ${retired}.`
       : `'${c.tool}' is not a program Cyrus ships, so master will not find it.${guess ? ` Did you mean '${guess}'?` : ''}`;
