@@ -333,7 +333,7 @@ export function expansionOperator(name: string): ExpansionNameInfo | undefined {
   const m = EXPANSION.get('operator');
   const direct = m?.get(name);
   if (direct) return direct;
-  const base = /^(length|l|substr|s|hash|h|nhash|nh)(_-?\d+)+$/.exec(name);
+  const base = /^(length|l|substr|s|hash|h|nhash|nh|headerwrap)(_-?\d+)+$/.exec(name);
   if (base) return m?.get(base[1]);
   // `${quote_<lookup type>:...}` quotes for that lookup (quote_mysql, quote_ldap, ...).
   const q = /^quote_(\w+)$/.exec(name);
