@@ -115,13 +115,13 @@ test('code lens offers an LMTP callout above the LMTP transport', async () => {
   assert.equal(lenses.length, 1);
   assert.equal(lenses[0].range.start.line, positionOf(eximText, '\ncyrus_ltcp:').line + 1);
   assert.equal(lenses[0].command.command, 'eximCyrus.runCallout');
-  assert.equal(lenses[0].command.arguments[0].target, 'localhost:2003');
+  assert.equal(lenses[0].command.arguments[0].target, '127.0.0.1:2003'); // localhost as /etc/hosts resolves it
 });
 
 test('calloutTargets lists the Exim transport and the Cyrus lmtpd services', async () => {
   const targets: { label: string; target: string }[] = await c.request('workspace/executeCommand', { command: 'eximCyrus.calloutTargets', arguments: [uriOf(exim)] });
   const got = targets.map((t) => `${t.label} ${t.target}`).sort();
-  assert.deepEqual(got, ['cyrus_ltcp localhost:2003', 'lmtp 127.0.0.1:2003', 'lmtpunix /run/cyrus/socket/lmtp']);
+  assert.deepEqual(got, ['cyrus_ltcp 127.0.0.1:2003', 'lmtp 127.0.0.1:2003', 'lmtpunix /run/cyrus/socket/lmtp']);
 });
 
 test('a callout to a closed port reports refused, not a crash', async () => {
@@ -167,6 +167,9 @@ test('cyrus.conf and imapd.conf get their own rule codes', async () => {
   const items: { label: string }[] = await c.request('textDocument/completion', { textDocument: { uri: uriOf(imapd) }, position: { line: positionOf(imapdText, 'virtdomains: userid').line, character: 'virtdomains: '.length } });
   assert.ok(items.some((i) => i.label === 'userid') && items.some((i) => i.label === 'off'));
   const cyrusText = fs.readFileSync(cyrus, 'utf8');
+  const lenses: { range: { start: { line: number } } }[] = await c.request('textDocument/codeLens', { textDocument: { uri: uriOf(cyrus) } });
+  const lmtpLines = cyrusText.split('\n').flatMap((l, i) => /^\s*lmtp\w*\s.*cmd="lmtpd/.test(l) ? [i] : []);
+  assert.deepEqual(lenses.map((l) => l.range.start.line).sort((a, b) => a - b), lmtpLines);
   const args: { label: string }[] = await c.request('textDocument/completion', { textDocument: { uri: uriOf(cyrus) }, position: positionOf(cyrusText, ' prefork=0', 1) });
   assert.ok(args.some((i) => i.label === 'maxchild') && args.some((i) => i.label === 'listen'));
 });

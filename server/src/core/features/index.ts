@@ -32,6 +32,11 @@ function clamp(d: Doc, p: Position): Position {
   return { line, character: Math.max(0, Math.min(p?.character ?? 0, d.lines.lineText(line).length)) };
 }
 
+function cyrusModel(a: Analysis | undefined): CyrusConf | undefined {
+  const c = a?.cyrus as CyrusConf | undefined;
+  return c && Array.isArray(c.entries) ? c : undefined;
+}
+
 function analysis(ws: ConfigWorkspace, file: string): Analysis | undefined {
   try { return ws.analyseFile(file); } catch { return undefined; }
 }
@@ -94,7 +99,7 @@ export function documentSymbols(ws: ConfigWorkspace, file: string): SymbolNode[]
     return m ? eximOutline(m, abs) : [];
   }
   if (kind === 'cyrus-conf') {
-    const c = a?.cyrus as CyrusConf | undefined;
+    const c = cyrusModel(a);
     return c && path.resolve(c.file) === abs && Array.isArray(c.sections) ? cyrusOutline(c) : [];
   }
   return [];
@@ -167,11 +172,9 @@ export function calloutTargets(ws: ConfigWorkspace, file?: string): CalloutTarge
     const a = analysis(ws, f);
     if (!a) continue;
     const m = eximModel(a.exim);
-    const found = [...(m ? eximTargets(m) : [])];
-    if (a.pairing.cyrus) {
-      const d = docOf(ws, a.pairing.cyrus);
-      if (d) found.push(...cyrusTargets(d.file, d.lines));
-    }
+    const found = [...(m ? eximTargets(m, ws.host) : [])];
+    const cyrus = cyrusModel(a);
+    if (cyrus) found.push(...cyrusTargets(cyrus));
     for (const t of found) {
       const key = `${t.label}|${t.target}`;
       if (!seen.has(key)) { seen.add(key); out.push(t); }
@@ -184,10 +187,10 @@ export function codeLenses(ws: ConfigWorkspace, file: string): CodeLensEntry[] {
   const abs = path.resolve(file);
   const kind = ws.kindOf(abs);
   if (kind === 'cyrus-conf') {
-    const d = docOf(ws, abs);
-    return d ? calloutLenses(cyrusTargets(d.file, d.lines), abs) : [];
+    const c = cyrusModel(analysis(ws, abs));
+    return c && path.resolve(c.file) === abs ? calloutLenses(cyrusTargets(c), abs) : [];
   }
   if (kind !== 'exim') return [];
   const m = eximModel(analysis(ws, abs)?.exim);
-  return m ? calloutLenses(eximTargets(m), abs) : [];
+  return m ? calloutLenses(eximTargets(m, ws.host), abs) : [];
 }
