@@ -296,6 +296,22 @@ test('bad input comes back as invalid-input, never an exception', async () => {
     assert.equal(r.outcome.kind, 'invalid-input');
     assert.match(r.outcome.message, re);
   }
+  // What a JSON caller might send: wrong types everywhere. Each is refused before connecting.
+  const junk: unknown[] = [
+    null, {}, { target: 42, recipients: ['a@b.c'] }, { target: { kind: 'tcp', host: '127.0.0.1', port: 99999 }, recipients: ['a@b.c'] },
+    { target: { kind: 'ftp' }, recipients: ['a@b.c'] }, { target: '127.0.0.1:24', recipients: 'a@b.c' },
+    { target: '127.0.0.1:24', recipients: [7] }, { target: '127.0.0.1:24', recipients: ['a@b.c'], credentials: { user: 'u' } },
+    { target: '127.0.0.1:24', recipients: ['a@b.c'], protocol: 'pop3' },
+  ];
+  for (const o of junk) {
+    const r = await callout(o as CalloutOptions);
+    assert.equal(r.outcome.kind, 'invalid-input', JSON.stringify(o));
+    assert.equal(r.transcript.length, 0);
+  }
+  for (const [t, m, k] of [[42, 'cyrus', 'a@b.c'], ['/x', 7, 'a@b.c'], ['/x', 'cyrus', []], [{ kind: 'ftp' }, 'cyrus', 'a@b.c']]) {
+    const r = await socketmapLookup(t as string, m as string, k as string);
+    assert.equal(r.outcome.kind, 'invalid-input', JSON.stringify([t, m, k]));
+  }
 });
 
 test('socket-map lookups: OK, NOTFOUND, TEMP, and garbage', async () => {

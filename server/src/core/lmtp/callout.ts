@@ -48,11 +48,13 @@ export const DEFAULT_MAX_REPLY_LINES = 100;
 export async function callout(opts: CalloutOptions): Promise<CalloutResult> {
   const t0 = Date.now();
   const transcript: TranscriptLine[] = [];
+  if (!opts || typeof opts !== 'object') opts = { target: '', recipients: [] };
   const protocol = opts.protocol ?? 'lmtp';
   const result: CalloutResult = {
-    target: typeof opts.target === 'string' ? opts.target : formatTarget(opts.target),
+    target: typeof opts.target === 'string' ? opts.target : '',
     protocol,
-    recipients: opts.recipients.map((address) => ({ address: stripBrackets(address), status: 'not-tried', accepted: false })),
+    // Callers over JSON (the language server) may pass anything: shape first, validate below.
+    recipients: (Array.isArray(opts.recipients) ? opts.recipients : []).map((address) => ({ address: stripBrackets(String(address)), status: 'not-tried', accepted: false })),
     transcript,
     outcome: { kind: 'accepted', message: '' },
     durationMs: 0,
@@ -66,8 +68,10 @@ export async function callout(opts: CalloutOptions): Promise<CalloutResult> {
     const p = parseTarget(opts.target);
     if (!p.ok) return done({ kind: 'invalid-input', phase: 'input', message: p.error });
     target = p.target;
-  } else {
+  } else if (isTarget(opts.target)) {
     target = opts.target;
+  } else {
+    return done({ kind: 'invalid-input', phase: 'input', message: 'the target is neither a string nor a {kind: "tcp"|"unix"} object' });
   }
   result.target = formatTarget(target);
 
@@ -170,6 +174,13 @@ export async function callout(opts: CalloutOptions): Promise<CalloutResult> {
   }
 }
 
+function isTarget(t: unknown): t is Target {
+  if (!t || typeof t !== 'object') return false;
+  const o = t as Record<string, unknown>;
+  return (o.kind === 'unix' && typeof o.path === 'string' && o.path.length > 0)
+    || (o.kind === 'tcp' && typeof o.host === 'string' && o.host.length > 0 && Number.isInteger(o.port) && (o.port as number) > 0 && (o.port as number) < 65536);
+}
+
 function positive(n: number | undefined): number | undefined {
   return typeof n === 'number' && Number.isFinite(n) && n > 0 ? n : undefined;
 }
@@ -190,7 +201,9 @@ function validate(o: CalloutOptions): string | undefined {
   }
   if (o.credentials) {
     const { user, password, authzid } = o.credentials;
-    if (!user) return 'credentials without a user name';
+    if (typeof user !== 'string' || !user) return 'credentials without a user name';
+    if (typeof password !== 'string') return 'credentials without a password';
+    if (authzid !== undefined && typeof authzid !== 'string') return 'an authorisation id that is not a string';
     if ([user, password, authzid ?? ''].some((s) => s.includes('\0'))) return 'credentials must not contain NUL';
   }
   if (o.protocol !== undefined && o.protocol !== 'lmtp' && o.protocol !== 'smtp') return `unknown protocol "${o.protocol}"`;

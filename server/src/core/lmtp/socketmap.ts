@@ -59,9 +59,9 @@ export async function socketmapLookup(target: Target | string, mapName: string, 
   opts: SocketmapOptions = {}): Promise<CalloutResult> {
   const t0 = Date.now();
   const transcript: TranscriptLine[] = [];
-  const list = (Array.isArray(keys) ? keys : [keys]).map(stripBrackets);
+  const list = (Array.isArray(keys) ? keys : [keys]).map((k) => stripBrackets(String(k)));
   const result: CalloutResult = {
-    target: typeof target === 'string' ? target : formatTarget(target),
+    target: typeof target === 'string' ? target : '',
     protocol: 'socketmap',
     recipients: list.map((address) => ({ address, status: 'not-tried', accepted: false })),
     transcript,
@@ -71,7 +71,7 @@ export async function socketmapLookup(target: Target | string, mapName: string, 
   const done = (o: Outcome) => { result.outcome = o; result.durationMs = Date.now() - t0; return result; };
 
   if (!list.length) return done({ kind: 'invalid-input', phase: 'input', message: 'no keys given' });
-  if (!/^[^\s\x00-\x1f\x7f]{1,255}$/.test(mapName)) return done({ kind: 'invalid-input', phase: 'input', message: `invalid map name "${preview(mapName, 60)}": one word, no spaces` });
+  if (typeof mapName !== 'string' || !/^[^\s\x00-\x1f\x7f]{1,255}$/.test(mapName)) return done({ kind: 'invalid-input', phase: 'input', message: `invalid map name "${preview(String(mapName), 60)}": one word, no spaces` });
   for (const k of list) {
     const e = recipientError(k);
     if (e) return done({ kind: 'invalid-input', phase: 'input', message: `invalid key: ${e}` });
@@ -81,8 +81,10 @@ export async function socketmapLookup(target: Target | string, mapName: string, 
     const p = parseTarget(target);
     if (!p.ok) return done({ kind: 'invalid-input', phase: 'input', message: p.error });
     t = p.target;
-  } else {
+  } else if (target && typeof target === 'object' && (target.kind === 'unix' || target.kind === 'tcp')) {
     t = target;
+  } else {
+    return done({ kind: 'invalid-input', phase: 'input', message: 'the target is neither a string nor a {kind: "tcp"|"unix"} object' });
   }
   result.target = formatTarget(t);
   const per = opts.timeoutMs && opts.timeoutMs > 0 ? opts.timeoutMs : DEFAULT_TIMEOUT_MS;
