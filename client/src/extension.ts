@@ -29,7 +29,7 @@ export function activate(context: vscode.ExtensionContext): EximCyrusApi {
   context.subscriptions.push(watcher);
   const clientOptions: LanguageClientOptions = {
     documentSelector: LANGUAGES.flatMap((language) => [{ scheme: 'file', language }, { scheme: 'untitled', language }]),
-    synchronize: { fileEvents: watcher },
+    synchronize: { fileEvents: watcher, configurationSection: 'eximCyrus' },
     outputChannel: log,
     initializationOptions: machineSettings(),
   };

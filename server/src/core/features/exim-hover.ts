@@ -23,7 +23,7 @@ function definitionHover(m: EximModel, file: string, p: Position): HoverInfo | u
   if (kind === 'list') {
     const l = m.lists.find((x) => x.name === name);
     if (!l) return { markdown: `Named list \`${name}\` is not defined.`, range };
-    return { markdown: `${code(`${l.kind}${l.cached ? '' : '/no_cache'} ${l.name} = ${l.value}`)}\nDefined at ${where(l.nameLoc.file, l.nameLoc.range.start.line)}`, range };
+    return { markdown: `${code(`${l.kind} ${l.name} = ${l.value}`)}\nDefined at ${where(l.nameLoc.file, l.nameLoc.range.start.line)}`, range };
   }
   if (kind === 'transport' || kind === 'router' || kind === 'authenticator') {
     const list = kind === 'transport' ? m.transports : kind === 'router' ? m.routers : m.authenticators;

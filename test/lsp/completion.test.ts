@@ -1,0 +1,89 @@
+// Completion, hover and quick fixes by context, through the core features (no server).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { ConfigWorkspace, codeActions, completion, hover } from '../../server/src/core/features';
+import { ROOT, positionOf } from './client';
+
+const TEXT = fs.readFileSync(path.join(ROOT, 'examples/reference/exim.conf'), 'utf8');
+
+function open(text: string, name = 'exim.conf'): { ws: ConfigWorkspace; file: string } {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'exim-cyrus-cmp-'));
+  const file = path.join(dir, name);
+  const ws = new ConfigWorkspace();
+  ws.setFolders([dir]);
+  ws.open(file, text, 'exim');
+  return { ws, file };
+}
+
+const labels = (ws: ConfigWorkspace, file: string, p: { line: number; character: number }) => completion(ws, file, p).map((c) => c.label);
+
+test('ACL names after acl_smtp_* = and after acl =', () => {
+  const { ws, file } = open(TEXT);
+  const p = positionOf(TEXT, 'acl_smtp_rcpt = acl_check_rcpt', 'acl_smtp_rcpt = '.length);
+  assert.deepEqual(labels(ws, file, p).sort(), ['acl_check_data', 'acl_check_rcpt']);
+  const t2 = TEXT.replace('acl_check_data:\n  accept', 'acl_check_data:\n  accept acl = ');
+  const o2 = open(t2);
+  assert.deepEqual(labels(o2.ws, o2.file, positionOf(t2, 'accept acl = ', 'accept acl = '.length)).sort(), ['acl_check_data', 'acl_check_rcpt']);
+});
+
+test('ACL verbs on a new statement, conditions and modifiers after a verb', () => {
+  const t = TEXT.replace('acl_check_data:\n  accept', 'acl_check_data:\n  deny \n  accept');
+  const { ws, file } = open(t);
+  const after = labels(ws, file, positionOf(t, '  deny \n', '  deny '.length));
+  for (const want of ['domains', 'hosts', 'verify', 'message', 'control', 'acl']) assert.ok(after.includes(want), want);
+  assert.ok(!after.includes('deny'), 'a verb right after a verb');
+  const fresh = labels(ws, file, { line: positionOf(t, '  deny \n').line, character: 2 });
+  assert.ok(fresh.includes('accept') && fresh.includes('warn'));
+});
+
+test('expansion items and operators after ${, variables after $, conditions after ${if', () => {
+  const t = TEXT.replace('  file = /var/mail/$local_part', '  file = /var/mail/${lookup $loc ${if ');
+  const { ws, file } = open(t);
+  const line = positionOf(t, '  file = /var/mail/').line;
+  const lineText = t.split('\n')[line];
+  const items = labels(ws, file, { line, character: lineText.indexOf('${lookup') + 2 });
+  assert.ok(items.includes('lookup') && items.includes('lc') && items.includes('if'), 'items and operators');
+  const vars = labels(ws, file, { line, character: lineText.indexOf('$loc') + 4 });
+  assert.ok(vars.includes('local_part') && vars.includes('domain'));
+  assert.ok(!vars.includes('lookup'), 'items are not variables');
+  const conds = labels(ws, file, { line, character: lineText.length });
+  assert.ok(conds.includes('eq') && conds.includes('exists') && conds.includes('match'));
+});
+
+test('driver names for the section, values for enumerated options, no_ forms for booleans', () => {
+  const t = TEXT.replace('remote_smtp:\n  driver = smtp', 'remote_smtp:\n  driver = smtp\n  protocol = \n  no_');
+  const { ws, file } = open(t);
+  const drv = labels(ws, file, positionOf(t, 'remote_smtp:\n  driver = ', 'remote_smtp:\n  driver = '.length));
+  assert.deepEqual(drv.filter((d) => ['smtp', 'lmtp', 'appendfile', 'pipe', 'accept', 'plaintext'].includes(d)).sort(), ['appendfile', 'lmtp', 'pipe', 'smtp']);
+  const protocols = labels(ws, file, positionOf(t, '  protocol = \n', '  protocol = '.length));
+  for (const v of ['lmtp', 'smtp', 'smtps']) assert.ok(protocols.includes(v), v);
+  assert.ok(!protocols.includes('true'), 'an enumerated option is not offered booleans');
+  const no = labels(ws, file, positionOf(t, '  no_\n', 4));
+  assert.ok(no.includes('no_allow_localhost'));
+  assert.ok(!no.includes('no_port'), 'no_ only for booleans');
+});
+
+test('hover on a +list, a macro-free transport reference and an expansion variable', () => {
+  const { ws, file } = open(TEXT);
+  const h = hover(ws, file, positionOf(TEXT, 'domains = +cyrus_domains\n  transport', 'domains = +'.length + 2));
+  assert.match(h!.markdown, /domainlist cyrus_domains = example\.com : example\.org/);
+  const t = hover(ws, file, positionOf(TEXT, 'transport = cyrus_ltcp', 'transport = '.length + 2));
+  assert.match(t!.markdown, /driver `smtp`/);
+  assert.match(t!.markdown, /protocol = lmtp/);
+  const v = hover(ws, file, positionOf(TEXT, '$local_part', 3));
+  assert.match(v!.markdown, /expansion variable/);
+});
+
+test('quick fixes of findings are offered as code actions where the finding is', () => {
+  const t = TEXT.replace('  allow_localhost\n', '  allow_localhots\n');
+  const { ws, file } = open(t);
+  const at = positionOf(t, 'allow_localhots', 3);
+  const actions = codeActions(ws, file, { start: at, end: at });
+  assert.ok(actions.length >= 1, 'a fix for the misspelt option');
+  assert.equal(actions[0].finding.code, 'exim/unknown-option');
+  assert.ok(actions.some((a) => a.fix.edits.some((e) => e.newText.includes('allow_localhost'))));
+  assert.deepEqual(codeActions(ws, file, { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }), []);
+});
