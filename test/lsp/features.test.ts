@@ -109,6 +109,18 @@ test('the outline lists sections with routers, transports and ACLs', async () =>
   assert.ok(syms.some((s) => s.name === 'cyrus_domains'), 'named lists at the top level');
 });
 
+test('workspace symbols and folding ranges', async () => {
+  const syms: { name: string; location: { uri: string } }[] = await c.request('workspace/symbol', { query: 'cyrus' });
+  const names = syms.map((s) => s.name);
+  for (const n of ['cyrus_vdom', 'cyrus_ltcp', 'cyrus_domains']) assert.ok(names.includes(n), n);
+  assert.ok(!names.includes('remote_smtp'));
+  const folds: { startLine: number; endLine: number }[] = await c.request('textDocument/foldingRange', { textDocument: { uri: uriOf(exim) } });
+  const transports = positionOf(eximText, 'begin transports').line;
+  assert.ok(folds.some((f) => f.startLine === transports && f.endLine > transports + 10), 'the transports section folds');
+  const ltcp = positionOf(eximText, '\ncyrus_ltcp:').line + 1;
+  assert.ok(folds.some((f) => f.startLine === ltcp && f.endLine === positionOf(eximText, '  port = 2003').line), 'a transport folds to its last option');
+});
+
 test('code lens offers an LMTP callout above the LMTP transport', async () => {
   const lenses: { range: { start: { line: number } }; command: { command: string; arguments: { target: string }[] } }[] =
     await c.request('textDocument/codeLens', { textDocument: { uri: uriOf(exim) } });
