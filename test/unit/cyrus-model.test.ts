@@ -1,0 +1,120 @@
+// The cyrus.conf model: endpoints, commands, lmtpd listeners and where things are.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { SourceHost } from '../../server/src/core/host';
+import { defaultOptions } from '../../server/src/core/options';
+import { checkCyrusConf, loadCyrusConf, lmtpListeners, parseCommand, type CyrusConf, type Endpoint } from '../../server/src/core/cyrus';
+
+/** Files in memory only: nothing from this machine (its /etc/services) leaks in. */
+function memHost(files: Record<string, string>): SourceHost {
+  return { readFile: (f) => files[f], readDir: () => undefined, isDirectory: () => false };
+}
+
+const SERVICES = 'imap2\t\t143/tcp\t\timap\nsieve\t\t4190/tcp\nlmtp\t\t24/tcp\nfud\t4201/udp\n';
+
+function load(text: string, services?: string): CyrusConf {
+  const files: Record<string, string> = { '/t/cyrus.conf': text };
+  if (services !== undefined) files['/etc/services'] = services;
+  return loadCyrusConf('/t/cyrus.conf', defaultOptions, memHost(files));
+}
+
+function listenOf(value: string, services?: string, extra = ''): { ep?: Endpoint; findings: string[] } {
+  const c = load(`SERVICES {\n  s cmd="imapd" listen=${value}${extra}\n}\n`, services);
+  return { ep: c.entries[0]?.listen, findings: checkCyrusConf(c, defaultOptions).map((f) => `${f.severity} ${f.code}`) };
+}
+
+test('listen: host:port, [v6]:port, bare port, path', () => {
+  assert.deepEqual(strip(listenOf('"127.0.0.1:2003"').ep), { kind: 'tcp', host: '127.0.0.1', port: 2003 });
+  assert.deepEqual(strip(listenOf('"[::1]:24"').ep), { kind: 'tcp', host: '::1', port: 24 });
+  assert.deepEqual(strip(listenOf('2005').ep), { kind: 'tcp', host: undefined, port: 2005 });
+  assert.deepEqual(strip(listenOf('"/run/cyrus/socket/lmtp"').ep), { kind: 'unix', path: '/run/cyrus/socket/lmtp' });
+  // master splits at the last colon, so an unbracketed IPv6 address still works
+  assert.deepEqual(strip(listenOf('"::1:2003"').ep), { kind: 'tcp', host: '::1', port: 2003 });
+});
+
+test('listen: service names go through /etc/services (aliases too), then the built-in table', () => {
+  assert.deepEqual(strip(listenOf('"imap"', SERVICES).ep), { kind: 'tcp', host: undefined, port: 143, portName: 'imap' });
+  assert.deepEqual(strip(listenOf('"localhost:sieve"', SERVICES).ep), { kind: 'tcp', host: 'localhost', port: 4190, portName: 'sieve' });
+  // no /etc/services at all: the built-in table answers, silently
+  const none = listenOf('"localhost:lmtp"');
+  assert.equal((none.ep as { port: number }).port, 24);
+  assert.deepEqual(none.findings, []);
+  // /etc/services present but without the name: master cannot resolve it
+  const missing = listenOf('"mupdate"', SERVICES);
+  assert.equal((missing.ep as { port: number }).port, 3905);
+  assert.deepEqual(missing.findings, ['warning cyrus/invalid-value']);
+  // udp looks in the udp column
+  assert.equal((listenOf('"fud"', SERVICES, ' proto=udp').ep as { port: number }).port, 4201);
+  assert.deepEqual(listenOf('"nosuch"', SERVICES).findings, ['error cyrus/invalid-value']);
+  assert.deepEqual(listenOf('"nosuch"').findings, ['error cyrus/invalid-value']);
+});
+
+test('listen: unusable values are findings, not endpoints', () => {
+  for (const v of ['"*:143"', '"127.0.0.1:"', '":143"', '"[::1]"', '"[::1"', '"0"', '"65536"']) {
+    const r = listenOf(v);
+    assert.equal(r.ep, undefined, v);
+    assert.deepEqual(r.findings, ['error cyrus/invalid-value'], v);
+  }
+  const long = '"/' + 'x'.repeat(120) + '"';
+  assert.deepEqual(listenOf(long).findings, ['error cyrus/invalid-value']);
+});
+
+test('cmd: program, Debian wrapper, lmtpd flags', () => {
+  const loc = { file: 'f', range: { start: { line: 3, character: 10 }, end: { line: 3, character: 40 } } };
+  const a = parseCommand('lmtpd -a -C /etc/imapd-lmtp.conf -U 30', loc);
+  assert.equal(a.tool, 'lmtpd');
+  assert.equal(a.preauth, true);
+  assert.equal(a.configFile, '/etc/imapd-lmtp.conf');
+  assert.deepEqual(a.argv, ['lmtpd', '-a', '-C', '/etc/imapd-lmtp.conf', '-U', '30']);
+  const b = parseCommand('/usr/lib/cyrus/bin/lmtpd -C/etc/x.conf', loc);
+  assert.equal(b.tool, 'lmtpd');
+  assert.equal(b.preauth, false);
+  assert.equal(b.configFile, '/etc/x.conf');
+  const c = parseCommand('/usr/sbin/cyrus expire -E 3', loc);
+  assert.equal(c.tool, 'cyr_expire');
+  assert.equal(c.wrapper, '/usr/sbin/cyrus');
+  assert.deepEqual(c.toolLoc.range, { start: { line: 3, character: 26 }, end: { line: 3, character: 32 } });
+  assert.equal(parseCommand('/usr/sbin/cyrus ctl_cyrusdb -c', loc).tool, 'ctl_cyrusdb');
+  assert.equal(parseCommand('/usr/sbin/cyrus check', loc).tool, 'chk_cyrus');
+  assert.equal(parseCommand('imapd -s', loc).tls, true);
+  // -a belongs to lmtpd only; an argument of -C is not a flag
+  assert.equal(parseCommand('imapd -a', loc).preauth, false);
+  assert.equal(parseCommand('lmtpd -C -a', loc).preauth, false);
+});
+
+test('lmtpListeners: endpoint, auth required over TCP without -a, cmd location', () => {
+  const c = load([
+    'SERVICES {',
+    '  lmtp      cmd="lmtpd" listen="127.0.0.1:2003"',
+    '  lmtpa     cmd="lmtpd -a" listen="127.0.0.1:2004"',
+    '  lmtpunix  cmd="lmtpd" listen="/run/cyrus/socket/lmtp"',
+    '  imap      cmd="imapd" listen="143"',
+    '}',
+  ].join('\n'));
+  const l = lmtpListeners(c);
+  assert.deepEqual(l.map((x) => [x.entry.name, x.authRequired]), [['lmtp', true], ['lmtpa', false], ['lmtpunix', false]]);
+  assert.deepEqual(l[0].cmdLoc.range, { start: { line: 1, character: 17 }, end: { line: 1, character: 22 } });
+  assert.equal(c.text.split('\n')[1].slice(17, 22), 'lmtpd');
+});
+
+test('sections and arguments carry exact ranges; master reads the first of two arguments', () => {
+  const c = load('# c\nservices {\n\timap\tcmd="imapd"listen=143 prefork=0 prefork=5\n}\n');
+  assert.equal(c.sections.length, 1);
+  assert.equal(c.sections[0].kind, 'SERVICES');
+  assert.deepEqual(c.sections[0].headerLoc.range, { start: { line: 1, character: 0 }, end: { line: 1, character: 8 } });
+  assert.deepEqual(c.sections[0].blockLoc.range, { start: { line: 1, character: 0 }, end: { line: 3, character: 1 } });
+  const e = c.entries[0];
+  assert.deepEqual(e.args.map((a) => [a.name, a.value, a.quoted]), [['cmd', 'imapd', true], ['listen', '143', false], ['prefork', '0', false], ['prefork', '5', false]]);
+  assert.equal(e.argMap.get('prefork')!.value, '0');
+  const line = c.text.split('\n')[2];
+  const cmd = e.argMap.get('cmd')!;
+  assert.equal(line.slice(cmd.valueLoc.range.start.character, cmd.valueLoc.range.end.character), 'imapd');
+  assert.equal(line.slice(cmd.nameLoc.range.start.character, cmd.nameLoc.range.end.character), 'cmd');
+  assert.equal(e.proto, 'tcp');
+});
+
+function strip(e: Endpoint | undefined): unknown {
+  if (!e) return e;
+  const { loc: _loc, ...rest } = e;
+  return rest;
+}

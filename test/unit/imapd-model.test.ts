@@ -1,0 +1,111 @@
+// The imapd.conf model: libconfig's line rules, key kinds, @include and the facts the
+// link checks read.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { SourceHost } from '../../server/src/core/host';
+import { defaultOptions } from '../../server/src/core/options';
+import { checkImapdConf, imapdFacts, loadCyrusConf, loadImapdConf, type ImapdConf } from '../../server/src/core/cyrus';
+
+function memHost(files: Record<string, string>): SourceHost {
+  return { readFile: (f) => files[f], readDir: () => undefined, isDirectory: () => false };
+}
+const load = (text: string, more: Record<string, string> = {}): ImapdConf =>
+  loadImapdConf('/t/imapd.conf', defaultOptions, memHost({ '/t/imapd.conf': text, ...more }));
+const codes = (c: ImapdConf) => checkImapdConf(c, defaultOptions).map((f) => `${f.range.start.line + 1} ${f.severity} ${f.code}`);
+
+test('backslash continues a line exactly as libconfig does', () => {
+  const c = load('admins: cyrus \\\n  root\nservername: a\\\nb\nlast: x\\');
+  assert.deepEqual(c.settings.map((s) => [s.key, s.value]), [['admins', 'cyrus   root'], ['servername', 'ab'], ['last', 'x\\']]);
+  const a = c.settings[0];
+  assert.deepEqual(a.valueLoc.range, { start: { line: 0, character: 8 }, end: { line: 1, character: 6 } });
+  // CRLF: the backslash is not last before "\n", so there is no continuation
+  const crlf = load('admins: a\\\r\nservername: b\r\n');
+  assert.deepEqual(crlf.settings.map((s) => [s.key, s.value]), [['admins', 'a\\'], ['servername', 'b']]);
+});
+
+test('a comment ending in a backslash swallows the next line (warned)', () => {
+  const c = load('# note \\\nadmins: cyrus\nservername: x\n');
+  assert.deepEqual(c.settings.map((s) => s.key), ['servername']);
+  assert.deepEqual(codes(c), ['1 warning imapd/syntax']);
+});
+
+test('names: lower-cased; prefixes, partitions, sasl and patterns are recognised', () => {
+  const c = load([
+    'Admins: cyrus', 'lmtp_admins: proxy', 'partition-default: /p', 'metapartition-default: /m', 'sasl_mech_list: PLAIN',
+    'xlist-drafts: Drafts', 'frontend1_password: s', 'nonsense_option: 1', 'lmtp_downcase_rcpt: no',
+  ].join('\n'));
+  assert.deepEqual(c.settings.map((s) => [s.key, s.kind, s.option, s.prefix ?? '']), [
+    ['admins', 'option', 'admins', ''],
+    ['lmtp_admins', 'option', 'admins', 'lmtp'],
+    ['partition-default', 'partition', 'partition-default', ''],
+    ['metapartition-default', 'partition', 'metapartition-default', ''],
+    ['sasl_mech_list', 'sasl', 'sasl_mech_list', ''],
+    ['xlist-drafts', 'pattern', 'xlist-drafts', ''],
+    ['frontend1_password', 'pattern', 'frontend1_password', ''],
+    ['nonsense_option', 'unknown', 'nonsense_option', ''],
+    ['lmtp_downcase_rcpt', 'option', 'lmtp_downcase_rcpt', ''],
+  ]);
+});
+
+test('facts: defaults, configdirectory substitution, service-specific settings win', () => {
+  const empty = imapdFacts(load('configdirectory: /var/lib/cyrus\n'));
+  assert.equal(empty.virtdomains.value, 'off');
+  assert.equal(empty.virtdomains.setting, undefined);
+  assert.equal(empty.lmtpsocket.value, '/var/lib/cyrus/socket/lmtp');
+  assert.equal(empty.unixhierarchysep.value, true);
+  assert.equal(empty.lmtpDowncaseRcpt.value, true);
+  assert.equal(empty.defaultdomain.value, undefined);
+  assert.deepEqual(empty.admins.value, []);
+
+  const c = load([
+    'configdirectory: /var/lib/cyrus', 'virtdomains: yes', 'lmtpunix_virtdomains: userid', 'defaultdomain: example.com',
+    'unixhierarchysep: off', 'lmtp_downcase_rcpt: false', 'lmtpsocket: {configdirectory}/sock/lmtp', 'admins: cyrus  root',
+    'servername: mail.example.com',
+  ].join('\n'));
+  const f = imapdFacts(c);
+  assert.equal(f.virtdomains.value, 'on');
+  assert.equal(f.virtdomains.setting?.nameLoc.range.start.line, 1);
+  assert.equal(imapdFacts(c, 'lmtpunix').virtdomains.value, 'userid');
+  assert.equal(imapdFacts(c, 'lmtp').virtdomains.value, 'on');
+  assert.equal(f.defaultdomain.value, 'example.com');
+  assert.equal(f.unixhierarchysep.value, false);
+  assert.equal(f.lmtpDowncaseRcpt.value, false);
+  assert.equal(f.lmtpsocket.value, '/var/lib/cyrus/sock/lmtp');
+  assert.deepEqual(f.admins.value, ['cyrus', 'root']);
+  assert.equal(f.servername.value, 'mail.example.com');
+});
+
+test('@include reads the file in place; a second include of one file is an error', () => {
+  const c = load('configdirectory: /c\n@include: extra.conf\n@include: /t/extra.conf\n', { '/t/extra.conf': 'admins: cyrus\n' });
+  assert.deepEqual(c.settings.filter((s) => s.kind !== 'include').map((s) => [s.key, s.file]), [['configdirectory', '/t/imapd.conf'], ['admins', '/t/extra.conf']]);
+  assert.deepEqual(c.files.map((f) => f.path), ['/t/imapd.conf', '/t/extra.conf']);
+  assert.deepEqual(codes(c), ['3 error imapd/syntax']);
+  const missing = load('@include: /nope.conf\n');
+  assert.deepEqual(codes(missing), ['1 error imapd/syntax']);
+  // including itself is caught, not followed for ever
+  assert.deepEqual(codes(load('@include: /t/imapd.conf\n')), ['1 error imapd/syntax']);
+});
+
+test('duplicates across an include are found; a service-specific form is not a duplicate', () => {
+  const c = load('admins: a\nlmtp_admins: b\n@include: /t/x.conf\n', { '/t/x.conf': 'ADMINS: c\n' });
+  const f = checkImapdConf(c, defaultOptions);
+  assert.deepEqual(f.map((x) => [x.file, x.range.start.line, x.code, x.severity]), [['/t/x.conf', 0, 'imapd/duplicate-option', 'error']]);
+});
+
+test('with its cyrus.conf, a prefix that names no service is reported', () => {
+  const host = memHost({
+    '/t/imapd.conf': 'configdirectory: /c\nlmtp_admins: a\nlmtpx_admins: b\n',
+    '/t/cyrus.conf': 'SERVICES {\n  lmtp cmd="lmtpd" listen="2003"\n}\n',
+  });
+  const i = loadImapdConf('/t/imapd.conf', defaultOptions, host);
+  const cy = loadCyrusConf('/t/cyrus.conf', defaultOptions, host);
+  assert.deepEqual(checkImapdConf(i, defaultOptions).map((f) => f.code), []);
+  assert.deepEqual(checkImapdConf(i, defaultOptions, cy).map((f) => `${f.range.start.line} ${f.severity} ${f.code}`), ['2 warning imapd/unknown-option']);
+});
+
+test('unknown option: did-you-mean fix renames the name only', () => {
+  const c = load('configdirectory: /c\nvirtdomain: userid\n');
+  const [f] = checkImapdConf(c, defaultOptions);
+  assert.equal(f.code, 'imapd/unknown-option');
+  assert.deepEqual(f.fixes?.[0].edits, [{ file: '/t/imapd.conf', range: { start: { line: 1, character: 0 }, end: { line: 1, character: 10 } }, newText: 'virtdomains' }]);
+});
