@@ -8,7 +8,8 @@ import {
 test('driver options include the generic options of their kind', () => {
   const o = eximOption('smtp', 'protocol');
   assert.equal(o?.use, 'smtp');
-  assert.deepEqual(o?.values, ['smtp', 'lmtp', 'smtps']);
+  assert.deepEqual(o?.values, ['smtp', 'lmtp', 'smtps', 'submissions']);
+  assert.deepEqual(o?.newerValues, ['submissions']);
   assert.equal(eximOption('smtp', 'driver')?.use, 'transports');
   assert.equal(eximOption('accept', 'domains')?.listKind, 'domainlist');
   assert.equal(eximOption('accept', 'protocol'), undefined);
@@ -63,6 +64,10 @@ test('drivers, lookups, ACL names and expansion names', () => {
   assert.deepEqual(aclOptionsForWhere('mime'), ['acl_smtp_mime', 'acl_not_smtp_mime']);
   assert.ok(expansionOperator('lc'));
   assert.ok(expansionOperator('length_3'));
+  assert.ok(expansionOperator('substr_-1_1'));
+  assert.equal(expansionOperator('quote_mysql')?.kind, 'operator');
+  assert.equal(expansionOperator('quote_nosuch'), undefined);
+  assert.equal(expansionOperator('headerwrap_72')?.in496, false);
   assert.equal(expansionOperator('nosuch'), undefined);
   assert.ok(expansionVariable('local_part'));
   assert.ok(expansionVariable('acl_m_foo'));
@@ -73,4 +78,11 @@ test('drivers, lookups, ACL names and expansion names', () => {
 test('specUrl links to the chapter of the scope', () => {
   assert.match(specUrl('smtp', 'protocol'), /ch-the_smtp_transport\.html#/);
   assert.match(specUrl('main'), /ch-main_configuration\.html$/);
+});
+
+test('log_selector names depend on the version', async () => {
+  const { logSelectorNames } = await import('../../server/src/core/catalog/exim-log-selectors');
+  assert.ok(logSelectorNames('latest').includes('connection_id'));
+  assert.ok(!logSelectorNames('4.96').includes('connection_id'));
+  assert.ok(logSelectorNames('4.96').includes('tls_peerdn'));
 });

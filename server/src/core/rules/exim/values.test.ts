@@ -1,0 +1,50 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { lookupOption } from '../../catalog/exim';
+import { checkValue } from './values';
+import { editDistance, nearest } from './suggest';
+import { splitList } from './lists';
+
+const ok = (scope: string, name: string, v: string, version: 'latest' | '4.96' = 'latest') =>
+  checkValue(lookupOption(scope, name)!, v, version) === undefined;
+
+test('integers: decimal, 0x hex, 0 octal, one multiplier letter', () => {
+  for (const v of ['10', '0', '0x1F', '017', '100K', '2M', '1G', '-1']) assert.ok(ok('main', 'smtp_accept_max', v), v);
+  for (const v of ['08', '10Q', '1.5', 'ten', '', '1KK']) assert.ok(!ok('main', 'smtp_accept_max', v), v);
+  assert.ok(ok('appendfile', 'mode', '0640'));
+  assert.ok(!ok('appendfile', 'mode', '0x1f'));
+});
+
+test('times need a unit on every part; fixed-point numbers', () => {
+  for (const v of ['0s', '5m', '1d2h30m', '2w']) assert.ok(ok('main', 'auto_thaw', v), v);
+  for (const v of ['0', '5', '1.5h', '1d 2h', 'm']) assert.ok(!ok('main', 'auto_thaw', v), v);
+  assert.ok(ok('main', 'deliver_queue_load_max', '1.5'));
+  assert.ok(!ok('main', 'deliver_queue_load_max', '-1'));
+});
+
+test('booleans, enumerations and log_selector by version', () => {
+  assert.ok(ok('main', 'accept_8bitmime', 'Yes'));
+  assert.ok(!ok('main', 'accept_8bitmime', '1'));
+  assert.ok(ok('smtp', 'protocol', 'LMTP'));
+  assert.ok(ok('smtp', 'protocol', 'submissions'));
+  assert.ok(!ok('smtp', 'protocol', 'submissions', '4.96'));
+  assert.ok(ok('main', 'log_selector', '+all -subject+tls_cipher'));
+  assert.ok(!ok('main', 'log_selector', 'all'));
+  assert.ok(ok('main', 'log_selector', '+connection_id'));
+  assert.match(checkValue(lookupOption('main', 'log_selector')!, '+connection_id', '4.96')!, /after Exim 4\.96/);
+  // max_rcpt became an expanded string after 4.96.
+  assert.ok(!ok('smtp', 'max_rcpt', '${if eq{1}{1}{1}{2}}', '4.96'));
+});
+
+test('did-you-mean picks close names only', () => {
+  assert.equal(editDistance('domian', 'domain'), 1);
+  assert.equal(nearest('qualify_domian', ['qualify_domain', 'qualify_recipient']), 'qualify_domain');
+  assert.equal(nearest('xyz', ['qualify_domain']), undefined);
+});
+
+test('list splitting: separators, doubled separators, negation, references', () => {
+  // A doubled separator stands for itself inside an item.
+  const items = splitList('<; a ; !+b ; c;;d ; +e');
+  assert.deepEqual(items.map((i) => [i.text, i.negated, i.ref]), [['a', false, undefined], ['+b', true, 'b'], ['c;d', false, undefined], ['+e', false, 'e']]);
+  assert.deepEqual(splitList(' x : y ').map((i) => i.offset), [1, 5]);
+});
