@@ -73,8 +73,7 @@ export function checkProject(inputs: Input[], opts: CheckOptions = defaultOption
   for (const e of exims) out.push(...checkExim(e, opts));
   for (const c of cyruses) out.push(...checkCyrusConf(c, opts));
   for (const i of imapds) out.push(...checkImapdConf(i, opts));
-  if (cyruses.length || imapds.length) {
-    for (const e of exims) out.push(...checkLinks({ exim: e, cyrus: cyruses[0], imapd: imapds[0] }, opts));
-  }
+  // Link rules that need a Cyrus file skip themselves without one; the rest need only Exim.
+  for (const e of exims) out.push(...checkLinks({ exim: e, cyrus: cyruses[0], imapd: imapds[0], host }, opts));
   return sortFindings(out);
 }

@@ -48,7 +48,7 @@ export function servicePort(name: string, host?: SourceHost): number | undefined
 }
 
 /** `localhost` and the wildcard addresses stand for loopback when we connect. */
-function connectHost(h: string | undefined): string {
+export function connectHost(h: string | undefined): string {
   if (h === undefined || h === '' || h === '*' || h === '0.0.0.0' || h.toLowerCase() === 'localhost') return '127.0.0.1';
   if (h === '::' || h === '[::]') return '::1';
   return h.replace(/^\[(.*)\]$/, '$1');
@@ -66,7 +66,7 @@ function val(o: OptionSetting | undefined): string | undefined {
 }
 
 /** A host item of an Exim host list: `name`, `name:port` (written `name::port`), `[v6]:port`, bare v6. */
-function hostItem(item: string): { host: string; port?: string } | undefined {
+export function hostItem(item: string): { host: string; port?: string } | undefined {
   const t = item.trim().replace(/\/mx$/i, '');
   if (!t || t.includes('$')) return undefined;
   const br = /^\[([^\]]+)\](?::(\w+))?$/.exec(t);
@@ -119,7 +119,7 @@ export function eximCalloutTargets(cfg: Partial<EximConfig> | undefined, host?: 
 }
 
 /** The static host list a manualroute router hands to `transport` (route_data, or route_list's first rule). */
-function routedHosts(routers: DriverInstance[], transport: string): string | undefined {
+export function routedHosts(routers: DriverInstance[], transport: string): string | undefined {
   for (const r of routers) {
     if (!r || (r.driver ?? '').trim() !== 'manualroute' || (val(opt(r, 'transport')) ?? '').trim() !== transport) continue;
     const data = val(opt(r, 'route_data'));

@@ -1,9 +1,48 @@
-// Exim <-> Cyrus link rules. Filled in by the link-check family.
+// Exim <-> Cyrus link rules: whether the Exim configuration really delivers to the Cyrus
+// described by cyrus.conf and imapd.conf. Each rule reads a LinkContext and returns
+// findings on the line to change, with `related` pointing into the other file.
 import type { Finding } from '../../diagnostic';
 import type { CheckOptions } from '../../options';
 import type { EximConfig } from '../../exim';
 import type { CyrusConf, ImapdConf } from '../../cyrus';
+import type { SourceHost } from '../../host';
+import { makeContext, type LinkContext } from './context';
+import { checkListeners } from './listeners';
+import { checkLocalhost } from './localhost';
+import { checkShadowed } from './shadowed';
+import { checkAclDomains } from './acl-domains';
+import { checkVirtdomains } from './virtdomains';
+import { checkIpv6Lists } from './ipv6-list';
 
-export interface LinkInput { exim: EximConfig; cyrus?: CyrusConf; imapd?: ImapdConf }
+/**
+ * `host` is how /etc/services is read (Exim resolves port names through it); without one
+ * only the built-in port table is used.
+ */
+export interface LinkInput { exim: EximConfig; cyrus?: CyrusConf; imapd?: ImapdConf; host?: SourceHost }
 
-export function checkLinks(_input: LinkInput, _opts: CheckOptions): Finding[] { return []; }
+const PAIRED: ((ctx: LinkContext) => Finding[])[] = [checkListeners, checkLocalhost, checkShadowed, checkAclDomains, checkVirtdomains];
+
+/**
+ * The IPv6 list check needs only Exim, so it always runs. The others describe how Exim
+ * and Cyrus fit together and run when at least one Cyrus file is paired with the config.
+ */
+export function checkLinks(input: LinkInput, _opts: CheckOptions): Finding[] {
+  const out: Finding[] = [];
+  const guard = (name: string, f: () => Finding[]) => {
+    try {
+      out.push(...f());
+    } catch (e) {
+      // One broken rule must not hide the others' findings.
+      const file = input.exim.files?.keys().next().value ?? input.exim.root;
+      out.push({ file, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, severity: 'warning', code: 'link/lmtp-no-listener',
+        message: `Internal error in the ${name} link rule (please report it): ${(e as Error).message}` });
+    }
+  };
+  guard('ipv6-colon-list', () => checkIpv6Lists(input.exim));
+  if (!input.cyrus && !input.imapd) return out;
+  let ctx: LinkContext | undefined;
+  guard('context', () => { ctx = makeContext(input.exim, input.cyrus, input.imapd, input.host); return []; });
+  if (!ctx) return out;
+  for (const rule of PAIRED) guard(rule.name, () => rule(ctx!));
+  return out;
+}

@@ -1,0 +1,116 @@
+// What every link rule reads: the Exim model, the paired Cyrus files, and facts derived
+// once (lmtpd listeners, the transports that reach Cyrus, the routers that use them).
+import type { DriverInstance, EximConfig, ListKind, NamedList, OptionSetting } from '../../exim/model';
+import type { CyrusConf, ImapdConf, LmtpListener } from '../../cyrus/model';
+import { lmtpListeners } from '../../cyrus/facts';
+import type { SourceHost } from '../../host';
+import type { LineIndex } from '../../text';
+
+export interface LinkContext {
+  cfg: EximConfig;
+  cyrus?: CyrusConf;
+  imapd?: ImapdConf;
+  host?: SourceHost;
+  listeners: LmtpListener[];
+  /** Undefined when not set: Exim then uses the machine's name, which we cannot know. */
+  primaryHostname?: string;
+  lists: Map<string, NamedList>;
+  /** Transports reached from some router, or every transport when there are no routers. */
+  used: Set<string>;
+}
+
+/** Options a router names transports in. */
+const TRANSPORT_OPTIONS = ['transport', 'file_transport', 'pipe_transport', 'reply_transport', 'directory_transport'];
+
+export function makeContext(cfg: EximConfig, cyrus?: CyrusConf, imapd?: ImapdConf, host?: SourceHost): LinkContext {
+  const lists = new Map<string, NamedList>();
+  // Exim keeps the first definition of a name; a duplicate is reported elsewhere.
+  for (const l of cfg.lists ?? []) if (!lists.has(`${l.kind}:${l.name}`)) lists.set(`${l.kind}:${l.name}`, l);
+  const primary = mainValue(cfg, 'primary_hostname');
+  const used = new Set<string>();
+  const routers = cfg.routers ?? [];
+  if (!routers.length) for (const t of cfg.transports ?? []) used.add(t.name);
+  for (const r of routers) {
+    for (const o of r.options ?? []) {
+      if (!TRANSPORT_OPTIONS.includes(o.name) || o.negated || !o.value) continue;
+      const v = o.value.trim();
+      if (!v.includes('$')) { used.add(v); continue; }
+      // An expanded name may pick any transport it mentions.
+      for (const t of cfg.transports ?? []) if (v.includes(t.name)) used.add(t.name);
+    }
+  }
+  return {
+    cfg, cyrus, imapd, host,
+    listeners: cyrus ? lmtpListeners(cyrus) : [],
+    primaryHostname: primary && !primary.includes('$') ? primary.trim().toLowerCase() : undefined,
+    lists, used,
+  };
+}
+
+export function mainValue(cfg: EximConfig, name: string): string | undefined {
+  let v: string | undefined;
+  for (const s of cfg.main ?? []) if (s.name === name && !s.negated) v = s.value;
+  return v;
+}
+
+export function namedList(ctx: LinkContext, kind: ListKind, name: string): NamedList | undefined {
+  return ctx.lists.get(`${kind}:${name}`);
+}
+
+/** The setting Exim uses: the last one of that name. */
+export function option(d: DriverInstance, name: string): OptionSetting | undefined {
+  let found: OptionSetting | undefined;
+  for (const o of d.options ?? []) if (o.name === name) found = o;
+  return found;
+}
+
+/** The value of a set, not negated option. */
+export function value(d: DriverInstance, name: string): string | undefined {
+  const o = option(d, name);
+  return o && !o.negated ? o.value : undefined;
+}
+
+/**
+ * A boolean option: bare `name` is true, `no_name` false, `name = yes/no/true/false` as
+ * written. Undefined when it is an expansion (known only at run time).
+ */
+export function boolOption(d: DriverInstance, name: string, dflt: boolean): boolean | undefined {
+  const o = option(d, name);
+  if (!o) return dflt;
+  if (o.value === undefined) return !o.negated;
+  const v = o.value.trim().toLowerCase();
+  let b: boolean | undefined;
+  if (['true', 'yes'].includes(v)) b = true;
+  else if (['false', 'no'].includes(v)) b = false;
+  if (b === undefined) return undefined;
+  return o.negated ? !b : b;
+}
+
+/** A line of any file of the pairing, for copying its indentation into a fix. */
+export function lineText(ctx: LinkContext, file: string, line: number): string {
+  return fileLines(ctx, file)?.lineText(line) ?? '';
+}
+
+export function fileLines(ctx: LinkContext, file: string): LineIndex | undefined {
+  const f = ctx.cfg.files?.get(file);
+  if (f) return f.lines;
+  if (ctx.cyrus?.file === file) return ctx.cyrus.lines;
+  return ctx.imapd?.files.find((x) => x.path === file)?.lines;
+}
+
+export function indentOf(text: string): string {
+  return /^[ \t]*/.exec(text)?.[0] ?? '';
+}
+
+/** A listener as users write it: `127.0.0.1:2003 (service lmtp)`. */
+export function describeListener(l: LmtpListener): string {
+  const e = l.endpoint;
+  const where = e.kind === 'unix' ? e.path
+    : `${e.host === undefined ? '*' : e.host.includes(':') ? `[${e.host}]` : e.host}:${e.port}`;
+  return `${where} (service ${l.entry.name}${l.authRequired ? ', without -a' : ''})`;
+}
+
+export function listenerSummary(ctx: LinkContext): string {
+  if (!ctx.listeners.length) return 'cyrus.conf runs no lmtpd service at all.';
+  return `cyrus.conf has lmtpd on ${ctx.listeners.map(describeListener).join(', ')}.`;
+}

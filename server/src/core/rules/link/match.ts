@@ -1,0 +1,141 @@
+// Exim list matching (match.c) as far as it can be decided from the config alone, with a
+// third answer, 'unknown', for anything decided at run time: lookups, regexes, expansions,
+// @mx_*, files. Rules flag only what is certain, so 'unknown' never leads to a finding.
+import type { ListKind } from '../../exim/model';
+import { splitList } from '../../exim/lists';
+import { isIPv4, isIPv6 } from '../../lmtp/target';
+import type { LinkContext } from './context';
+import { namedList } from './context';
+
+export type Tri = 'yes' | 'no' | 'unknown';
+
+interface Item { negated: boolean; body: string }
+
+function itemsOf(list: string): Item[] {
+  return splitList(list).items.map((it) => ({
+    negated: it.negated,
+    body: (it.negated ? it.text.replace(/^!\s*/, '') : it.text).trim(),
+  })).filter((i) => i.body !== '');
+}
+
+/**
+ * Walks a list as Exim does: the first matching item decides (a negated one means "no");
+ * when nothing matches, the answer is "yes" only if the last item was negated. Items whose
+ * answer is unknown fork the walk; the result is certain only when every branch agrees.
+ */
+function walk(items: Item[], test: (body: string, seen: Set<string>) => Tri, seen: Set<string>): Tri {
+  const outcomes = new Set<'yes' | 'no'>();
+  for (const it of items) {
+    const r = test(it.body, seen);
+    const hit: 'yes' | 'no' = it.negated ? 'no' : 'yes';
+    if (r === 'yes') { outcomes.add(hit); return outcomes.size === 1 ? hit : 'unknown'; }
+    if (r === 'unknown') outcomes.add(hit);
+  }
+  outcomes.add(items.length && items[items.length - 1].negated ? 'yes' : 'no');
+  return outcomes.size === 1 ? [...outcomes][0] : 'unknown';
+}
+
+function viaNamed(ctx: LinkContext, kind: ListKind, body: string, seen: Set<string>,
+  test: (body: string, seen: Set<string>) => Tri): Tri | undefined {
+  if (!body.startsWith('+')) return undefined;
+  const name = body.slice(1);
+  const l = namedList(ctx, kind, name);
+  if (!l || seen.has(name)) return 'unknown';
+  const next = new Set(seen).add(name);
+  return walk(itemsOf(l.value ?? ''), test, next);
+}
+
+function runTimeOnly(body: string): boolean {
+  // Expansions, regexes, files, and `type;query` lookups are decided when Exim runs.
+  return body.includes('$') || body.startsWith('^') || body.startsWith('/') || body.includes(';');
+}
+
+/** Whether a domain list matches `domain`. */
+export function matchDomain(ctx: LinkContext, list: string, domain: string): Tri {
+  const d = domain.toLowerCase();
+  const test = (body: string, seen: Set<string>): Tri => {
+    const named = viaNamed(ctx, 'domainlist', body, seen, test);
+    if (named) return named;
+    if (runTimeOnly(body)) return 'unknown';
+    const b = body.toLowerCase();
+    if (b === '@') return ctx.primaryHostname === undefined ? 'unknown' : ctx.primaryHostname === d ? 'yes' : 'no';
+    if (b === '@[]') return d.startsWith('[') ? 'unknown' : 'no';
+    if (b.startsWith('@')) return 'unknown';
+    if (b.startsWith('*')) return d.endsWith(b.slice(1)) ? 'yes' : 'no';
+    return b === d ? 'yes' : 'no';
+  };
+  return walk(itemsOf(list), test, new Set());
+}
+
+/**
+ * The plain domain names a domain list mentions (named lists followed, `@` as the primary
+ * host name), keeping those the list really matches.
+ */
+export function literalDomains(ctx: LinkContext, list: string): string[] {
+  const out = new Set<string>();
+  const collect = (l: string, seen: Set<string>) => {
+    for (const it of itemsOf(l)) {
+      if (it.body.startsWith('+')) {
+        const name = it.body.slice(1);
+        const nl = namedList(ctx, 'domainlist', name);
+        if (nl && !seen.has(name)) collect(nl.value ?? '', new Set(seen).add(name));
+        continue;
+      }
+      const b = it.body.toLowerCase();
+      if (b === '@') { if (ctx.primaryHostname) out.add(ctx.primaryHostname); continue; }
+      if (runTimeOnly(b) || b.startsWith('@') || b.includes('*')) continue;
+      out.add(b);
+    }
+  };
+  collect(list, new Set());
+  return [...out].filter((d) => matchDomain(ctx, list, d) === 'yes');
+}
+
+/** What a host name or address stands for when Exim connects, when that is certain. */
+export function addressesOf(ctx: LinkContext, hostName: string): string[] | undefined {
+  const h = hostName.toLowerCase();
+  if (isIPv4(h) || isIPv6(h)) return [h];
+  if (h === 'localhost') return ['127.0.0.1', '::1'];
+  return undefined;
+}
+
+/** Whether `host` (a name or address as written in the transport) is this machine. */
+export function isLocalHost(ctx: LinkContext, hostName: string): boolean {
+  const h = hostName.toLowerCase().replace(/\.$/, '');
+  // Exim compares the address with the machine's interfaces (and treats 0.0.0.0 as local);
+  // the loopback interface holds 127.0.0.1 and ::1, not the rest of 127/8.
+  return h === 'localhost' || h === '127.0.0.1' || h === '::1' || h === '0.0.0.0'
+    || (ctx.primaryHostname !== undefined && h === ctx.primaryHostname);
+}
+
+function v4(a: string): number | undefined {
+  if (!isIPv4(a)) return undefined;
+  return a.split('.').reduce((n, p) => n * 256 + Number(p), 0);
+}
+
+/**
+ * Whether a host list matches a connection to `hostName` with `addresses`. Only what is
+ * certain: `*`, addresses, IPv4 networks and the host's own name; anything needing DNS
+ * or a lookup is unknown.
+ */
+export function matchHost(ctx: LinkContext, list: string, hostName: string, addresses: string[] | undefined): Tri {
+  const name = hostName.toLowerCase();
+  const test = (body: string, seen: Set<string>): Tri => {
+    const named = viaNamed(ctx, 'hostlist', body, seen, test);
+    if (named) return named;
+    if (runTimeOnly(body)) return 'unknown';
+    const b = body.toLowerCase();
+    if (b === '*') return 'yes';
+    if (b === name) return 'yes';
+    const slash = b.indexOf('/');
+    if (slash > 0 && v4(b.slice(0, slash)) !== undefined && addresses) {
+      const bits = Number(b.slice(slash + 1));
+      if (!(bits >= 0 && bits <= 32)) return 'unknown';
+      const net = v4(b.slice(0, slash))!, mask = bits === 0 ? 0 : (~0 << (32 - bits)) >>> 0;
+      return addresses.some((a) => { const n = v4(a); return n !== undefined && ((n & mask) >>> 0) === ((net & mask) >>> 0); }) ? 'yes' : 'no';
+    }
+    if ((isIPv4(b) || isIPv6(b)) && addresses) return addresses.includes(b) ? 'yes' : 'no';
+    return 'unknown';
+  };
+  return walk(itemsOf(list), test, new Set());
+}

@@ -1,0 +1,164 @@
+// Which transports hand mail to Cyrus, where they connect, and which router takes a domain.
+import type { DriverInstance, OptionSetting } from '../../exim/model';
+import { splitList } from '../../exim/lists';
+import { hostItem, routedHosts, servicePort } from '../../lmtp/discover';
+import { loadServiceTable } from '../../cyrus/endpoint';
+import type { LinkContext } from './context';
+import { boolOption, option, value } from './context';
+import { literalDomains, matchDomain, type Tri } from './match';
+
+export interface TcpHost { name: string; port?: string }
+
+/** An Exim transport that delivers to Cyrus, with where it connects. */
+export type CyrusTransport =
+  | {
+    kind: 'tcp'; transport: DriverInstance; hostsOpt?: OptionSetting; portOpt?: OptionSetting;
+    /** Hosts as written (transport `hosts`, else a manualroute router's); empty when expanded. */
+    hosts: TcpHost[];
+    /** The port option as Exim reads it: `lmtp` when unset. */
+    portName: string;
+  }
+  | { kind: 'unix'; transport: DriverInstance; socketOpt: OptionSetting; path: string }
+  /** A pipe to Cyrus's `deliver`, or an lmtp transport running a command. */
+  | { kind: 'command'; transport: DriverInstance; commandOpt: OptionSetting; command: string };
+
+const DELIVER = /(^|\/)(deliver|cyrdeliver)$/;
+
+export function cyrusTransport(ctx: LinkContext, t: DriverInstance): CyrusTransport | undefined {
+  const driver = (t.driver ?? '').trim();
+  if (driver === 'smtp') {
+    if ((value(t, 'protocol') ?? '').trim().toLowerCase() !== 'lmtp') return undefined;
+    const hostsOpt = option(t, 'hosts');
+    const written = hostsOpt && !hostsOpt.negated ? hostsOpt.value : routedHosts(ctx.cfg.routers ?? [], t.name);
+    const hosts: TcpHost[] = [];
+    if (written && !written.includes('$')) {
+      for (const it of splitList(written).items) {
+        const h = hostItem(it.text);
+        if (h) hosts.push({ name: h.host, port: h.port });
+      }
+    }
+    const portOpt = option(t, 'port');
+    return { kind: 'tcp', transport: t, hostsOpt: hostsOpt?.negated ? undefined : hostsOpt, portOpt, hosts,
+      portName: (portOpt && !portOpt.negated ? portOpt.value?.trim() : undefined) || 'lmtp' };
+  }
+  if (driver === 'lmtp') {
+    const socketOpt = option(t, 'socket');
+    if (socketOpt && !socketOpt.negated && socketOpt.value) return { kind: 'unix', transport: t, socketOpt, path: socketOpt.value.trim() };
+    const commandOpt = option(t, 'command');
+    if (commandOpt?.value) return { kind: 'command', transport: t, commandOpt, command: commandOpt.value };
+    return undefined;
+  }
+  if (driver === 'pipe') {
+    const commandOpt = option(t, 'command');
+    const prog = commandOpt?.value?.trim().split(/\s+/)[0] ?? '';
+    if (commandOpt?.value && DELIVER.test(prog)) return { kind: 'command', transport: t, commandOpt, command: commandOpt.value };
+  }
+  return undefined;
+}
+
+/** Cyrus transports that some router uses. */
+export function cyrusTransports(ctx: LinkContext): CyrusTransport[] {
+  const out: CyrusTransport[] = [];
+  for (const t of ctx.cfg.transports ?? []) {
+    if (!ctx.used.has(t.name)) continue;
+    const c = cyrusTransport(ctx, t);
+    if (c) out.push(c);
+  }
+  return out;
+}
+
+export interface CyrusRouter { router: DriverInstance; via: CyrusTransport }
+
+/** Routers whose (static) transport is a Cyrus transport. */
+export function cyrusRouters(ctx: LinkContext): CyrusRouter[] {
+  const byName = new Map<string, CyrusTransport>();
+  for (const t of ctx.cfg.transports ?? []) {
+    const c = cyrusTransport(ctx, t);
+    if (c) byName.set(t.name, c);
+  }
+  const out: CyrusRouter[] = [];
+  for (const r of ctx.cfg.routers ?? []) {
+    const t = value(r, 'transport')?.trim();
+    const via = t ? byName.get(t) : undefined;
+    if (via) out.push({ router: r, via });
+  }
+  return out;
+}
+
+/**
+ * The TCP port Exim connects to, or why it cannot tell. Exim resolves a port name with
+ * getservbyname(), so a name missing from this machine's /etc/services fails delivery.
+ */
+export function resolvePort(ctx: LinkContext, name: string): { port?: number; unresolvable?: string } {
+  if (name.includes('$')) return {};
+  if (/^\d+$/.test(name)) return { port: Number(name) };
+  if (ctx.host) {
+    const table = loadServiceTable(ctx.host);
+    if (table.fromFile && !table.tcp.has(name)) return { unresolvable: name };
+  }
+  return { port: servicePort(name, ctx.host) };
+}
+
+/** Router options besides `domains` that may make a router pass an address on. */
+const MAY_DECLINE = ['local_parts', 'senders', 'condition', 'require_files', 'local_part_prefix', 'local_part_suffix'];
+
+/**
+ * Whether router `r` certainly takes mail for `domain` ('yes'), certainly lets it pass
+ * ('no'), or that depends on run-time facts ('unknown').
+ */
+export function routerTakes(ctx: LinkContext, r: DriverInstance, domain: string): Tri {
+  const domains = option(r, 'domains');
+  const m = domains && !domains.negated && domains.value !== undefined ? matchDomain(ctx, domains.value, domain) : 'yes';
+  if (m === 'no') return 'no';
+  let sure = m === 'yes';
+  for (const name of MAY_DECLINE) {
+    const o = option(r, name);
+    if (o && !o.negated && o.value !== undefined) {
+      if ((name === 'local_part_prefix' || name === 'local_part_suffix') && boolOption(r, `${name}_optional`, false) === true) continue;
+      sure = false;
+    }
+  }
+  if (boolOption(r, 'check_local_user', false) !== false) sure = false;
+  if (boolOption(r, 'verify_only', false) !== false) sure = false;
+  // An `unseen` router delivers a copy and passes the address on.
+  if (boolOption(r, 'unseen', false) !== false) sure = false;
+  if (value(r, 'address_data')?.includes('$')) sure = false;
+  if (!sure) return 'unknown';
+  return driverAlwaysTakes(r) ? 'yes' : 'unknown';
+}
+
+function driverAlwaysTakes(r: DriverInstance): boolean {
+  switch ((r.driver ?? '').trim()) {
+    // dnslookup sends a domain to its MX hosts (or freezes it when they are this host):
+    // either way the mail does not reach a later router.
+    case 'accept': case 'dnslookup': return true;
+    case 'manualroute': {
+      const data = value(r, 'route_data');
+      if (data !== undefined) return !data.includes('$') && data.trim() !== '';
+      const list = value(r, 'route_list') ?? '';
+      return !list.includes('$') && list.split(';').some((rule) => rule.trim().split(/\s+/)[0] === '*');
+    }
+    case 'redirect': {
+      const data = value(r, 'data');
+      return data !== undefined && !data.includes('$') && data.trim() !== '';
+    }
+    default: return false;
+  }
+}
+
+/** The router that handles `domain`, when the earlier routers certainly let it pass. */
+export function routerFor(ctx: LinkContext, domain: string): DriverInstance | undefined {
+  for (const r of ctx.cfg.routers ?? []) {
+    const t = routerTakes(ctx, r, domain);
+    if (t === 'yes') return r;
+    if (t === 'unknown') return undefined;
+  }
+  return undefined;
+}
+
+/** Domains a Cyrus router's `domains` option names; undefined when it has none. */
+export function routerDomains(ctx: LinkContext, r: DriverInstance): string[] | undefined {
+  const d = option(r, 'domains');
+  if (!d || d.negated || d.value === undefined) return undefined;
+  return literalDomains(ctx, d.value);
+}
