@@ -66,6 +66,8 @@ export function versionNote(a: Availability): string {
 }
 
 const cell = (r: readonly string[], i: number) => r[i] ?? '';
+/** The generated rows are "~"-joined strings (smaller in the bundle); split them once. */
+const rows = (list: readonly string[]): string[][] => list.map((r) => r.split('~'));
 
 const LIST_KINDS: Record<string, ListKind> = {
   'host list': 'hostlist', 'domain list': 'domainlist', 'address list': 'addresslist', 'local part list': 'localpartlist',
@@ -145,7 +147,7 @@ function toOption(r: readonly string[]): EximOptionInfo {
 }
 
 const OPTIONS = new Map<string, Map<string, EximOptionInfo>>();
-for (const r of OPTION_ROWS) {
+for (const r of rows(OPTION_ROWS)) {
   const o = toOption(r);
   let m = OPTIONS.get(o.use);
   if (!m) OPTIONS.set(o.use, m = new Map());
@@ -163,7 +165,7 @@ export interface EximDriverInfo extends Availability {
 
 const DRIVERS = new Map<string, EximDriverInfo>();
 const LOOKUPS = new Map<string, EximDriverInfo>();
-for (const r of DRIVER_ROWS) {
+for (const r of rows(DRIVER_ROWS)) {
   const flags = cell(r, 2);
   const info: EximDriverInfo = { name: cell(r, 0), kind: cell(r, 1) as EximDriverInfo['kind'], inHead: flags.includes('h'), in496: flags.includes('6') };
   if (cell(r, 3)) info.guard = cell(r, 3);
@@ -253,7 +255,7 @@ export interface AclNameInfo extends Availability {
 }
 
 const ACL_NAMES = new Map<AclNameKind, Map<string, AclNameInfo>>();
-for (const r of ACL_ROWS) {
+for (const r of rows(ACL_ROWS)) {
   const flags = cell(r, 3);
   const info: AclNameInfo = {
     name: cell(r, 0), kind: cell(r, 1) as AclNameKind,
@@ -281,7 +283,7 @@ export function calloutOption(name: string): AclNameInfo | undefined { return AC
 
 const WHERE_TO_OPTIONS = new Map<string, string[]>();
 const OPTION_TO_WHERE = new Map<string, string>();
-for (const r of ACL_WHERE_ROWS) {
+for (const r of rows(ACL_WHERE_ROWS)) {
   const opts = cell(r, 1) ? cell(r, 1).split(',') : [];
   WHERE_TO_OPTIONS.set(cell(r, 0), opts);
   for (const o of opts) OPTION_TO_WHERE.set(o, cell(r, 0));
@@ -306,7 +308,7 @@ export interface ExpansionNameInfo extends Availability {
 
 const EXPANSION = new Map<ExpansionKind, Map<string, ExpansionNameInfo>>();
 const FAMILIES: { pattern: string; info: Availability }[] = [];
-for (const r of EXPANSION_ROWS) {
+for (const r of rows(EXPANSION_ROWS)) {
   const flags = cell(r, 2);
   const avail: Availability = { inHead: flags.includes('h'), in496: flags.includes('6') };
   if (cell(r, 3)) avail.guard = cell(r, 3);
