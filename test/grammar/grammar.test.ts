@@ -71,3 +71,23 @@ test('grammars contributed in package.json point at these files', () => {
     assert.equal(JSON.parse(fs.readFileSync(file, 'utf8')).scopeName, g.scopeName, g.path);
   }
 });
+
+test('language configurations: # comments, and every regex compiles and means what it should', () => {
+  const load = (f: string) => JSON.parse(fs.readFileSync(path.join(root, f), 'utf8'));
+  for (const f of ['language-configuration.json', 'language-configuration.cyrus-conf.json', 'language-configuration.imapd-conf.json']) {
+    assert.equal(load(f).comments.lineComment, '#', f);
+  }
+  const exim = load('language-configuration.json');
+  const start = new RegExp(exim.folding.markers.start);
+  const end = new RegExp(exim.folding.markers.end);
+  assert.ok(start.test('.ifdef CYRUS') && start.test('  .ifndef _HAVE_TLS') && !start.test('.include /x'));
+  assert.ok(end.test('.endif') && !end.test('.else'));
+  const increase = new RegExp(exim.indentationRules.increaseIndentPattern);
+  assert.ok(increase.test('acl_check_rcpt:') && !increase.test('  hosts = a:b') && !increase.test('domains = :'));
+  assert.deepEqual(exim.autoClosingPairs.map((p: { open: string }) => p.open).sort(), ['"', '(', '[', '{']);
+  const cyrus = load('language-configuration.cyrus-conf.json');
+  assert.ok(new RegExp(cyrus.indentationRules.increaseIndentPattern).test('SERVICES {  # comment'));
+  assert.ok(new RegExp(cyrus.indentationRules.decreaseIndentPattern).test('  }'));
+  const word = new RegExp(load('language-configuration.imapd-conf.json').wordPattern);
+  assert.equal(word.exec('partition-default: /var')?.[0], 'partition-default');
+});
