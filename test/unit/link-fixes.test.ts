@@ -1,0 +1,152 @@
+// The link rules' quick fixes, applied to the fixture copies of the reference setup: each
+// preferred fix must produce the expected text and leave no link finding behind.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { checkProject, classifyPath, type Input } from '../../server/src/core/project';
+import { defaultOptions } from '../../server/src/core/options';
+import { overlayHost } from '../../server/src/core/host';
+import type { Finding, TextEdit } from '../../server/src/core/diagnostic';
+import { LineIndex } from '../../server/src/core/text';
+
+const FIXTURES = path.join(__dirname, '../../server/src/core/rules/link/fixtures');
+
+function load(name: string): { files: Map<string, string>; inputs: Input[] } {
+  const dir = path.join(FIXTURES, name);
+  const files = new Map<string, string>();
+  const inputs: Input[] = [];
+  for (const f of fs.readdirSync(dir).sort()) {
+    const p = path.join(dir, f);
+    files.set(p, fs.readFileSync(p, 'utf8'));
+    inputs.push({ path: p, kind: classifyPath(p)! });
+  }
+  return { files, inputs };
+}
+
+function check(files: Map<string, string>, inputs: Input[]): Finding[] {
+  return checkProject(inputs, defaultOptions, overlayHost(files));
+}
+
+function apply(files: Map<string, string>, edits: TextEdit[]): Map<string, string> {
+  const out = new Map(files);
+  const byFile = new Map<string, TextEdit[]>();
+  for (const e of edits) byFile.set(path.resolve(e.file), [...(byFile.get(path.resolve(e.file)) ?? []), e]);
+  for (const [file, list] of byFile) {
+    const text = out.get(file);
+    assert.ok(text !== undefined, `edit in unknown file ${file}`);
+    const idx = new LineIndex(text);
+    const spans = list.map((e) => ({ a: idx.offsetAt(e.range.start), b: idx.offsetAt(e.range.end), t: e.newText })).sort((x, y) => y.a - x.a);
+    let s = text;
+    for (const sp of spans) s = s.slice(0, sp.a) + sp.t + s.slice(sp.b);
+    out.set(file, s);
+  }
+  return out;
+}
+
+const link = (fs: Finding[]) => fs.filter((f) => f.code.startsWith('link/'));
+
+/** Applies the preferred fix of the fixture's one link finding and returns the new texts. */
+function fixOnce(name: string, code: string) {
+  const { files, inputs } = load(name);
+  const found = link(check(files, inputs));
+  const f = found.find((x) => x.code === code);
+  assert.ok(f, `${name}: expected ${code}, got ${found.map((x) => x.code).join(', ')}`);
+  const fix = f.fixes?.find((x) => x.preferred) ?? f.fixes?.[0];
+  assert.ok(fix, `${name}: ${code} has a fix`);
+  const after = apply(files, fix.edits);
+  return { files, after, inputs, fix, finding: f, at: (n: string) => after.get(path.join(FIXTURES, name, n))! };
+}
+
+function assertClean(after: Map<string, string>, inputs: Input[], name: string) {
+  assert.deepEqual(link(check(after, inputs)).map((f) => `${f.code} ${f.message}`), [], `${name}: no link finding after the fix`);
+}
+
+const REF = (n: string) => fs.readFileSync(path.join(FIXTURES, 'reference', n), 'utf8');
+
+test('lmtp-auth-required: adds -a to the lmtpd cmd, giving the reference cyrus.conf line', () => {
+  const r = fixOnce('broken', 'link/lmtp-auth-required');
+  assert.equal(r.finding.related?.[0].message, 'transport cyrus_ltcp delivers here without authenticating');
+  assert.match(r.at('cyrus.conf').split('\n')[9], /^ {2}lmtp {10}cmd="lmtpd -a" listen="127\.0\.0\.1:2003" prefork=0$/);
+  assertClean(r.after, r.inputs, 'broken');
+});
+
+test('lmtp-no-listener: the port is changed to the listener\'s', () => {
+  const r = fixOnce('no-listener-port', 'link/lmtp-no-listener');
+  assert.equal(r.at('exim.conf'), REF('exim.conf'));
+  assert.ok(r.finding.message.includes('127.0.0.1:2003 (service lmtp)'), 'the message lists the listeners');
+  assert.equal(r.finding.related?.length, 2);
+});
+
+test('lmtp-no-listener: the address is changed to the listener\'s', () => {
+  const r = fixOnce('no-listener-address', 'link/lmtp-no-listener');
+  assert.match(r.at('exim.conf'), /\n {2}hosts = 127\.0\.0\.1\n/);
+  assertClean(r.after, r.inputs, 'no-listener-address');
+});
+
+test('unix-socket-mismatch: the socket is changed to lmtpd\'s', () => {
+  const r = fixOnce('unix-socket-mismatch', 'link/unix-socket-mismatch');
+  assert.match(r.at('exim.conf'), /\n {2}socket = \/run\/cyrus\/socket\/lmtp\n/);
+  assertClean(r.after, r.inputs, 'unix-socket-mismatch');
+});
+
+test('localhost-not-allowed: inserts allow_localhost after hosts, indented like the transport', () => {
+  const r = fixOnce('localhost-not-allowed', 'link/localhost-not-allowed');
+  assert.equal(r.at('exim.conf'), REF('exim.conf'));
+});
+
+test('localhost-dns: inserts gethostbyname; the other fix writes 127.0.0.1', () => {
+  const r = fixOnce('localhost-dns', 'link/localhost-dns');
+  assert.match(r.at('exim.conf'), /\n {2}hosts = localhost\n {2}gethostbyname\n {2}allow_localhost\n/);
+  assertClean(r.after, r.inputs, 'localhost-dns');
+  const other = r.finding.fixes!.find((f) => !f.preferred)!;
+  const alt = apply(r.files, other.edits);
+  assert.match(alt.get(path.join(FIXTURES, 'localhost-dns', 'exim.conf'))!, /\n {2}hosts = 127\.0\.0\.1\n/);
+  assertClean(alt, r.inputs, 'localhost-dns (127.0.0.1)');
+});
+
+test('router-shadowed: moves the Cyrus router (with its comment) before the shadowing one', () => {
+  const r = fixOnce('router-shadowed', 'link/router-shadowed');
+  const text = r.at('exim.conf');
+  const routers = text.slice(text.indexOf('begin routers'), text.indexOf('begin transports'));
+  assert.ok(routers.startsWith('begin routers\n\n# First: the Cyrus domains go to Cyrus and nowhere else.\ncyrus_vdom:\n  driver = accept\n'), routers);
+  assert.ok(routers.indexOf('cyrus_vdom:') < routers.indexOf('dnslookup:'));
+  assert.ok(!/\n\n\n/.test(routers), 'no double blank lines left behind');
+  assert.equal(text.split('\n').length, r.files.get(path.join(FIXTURES, 'router-shadowed', 'exim.conf'))!.split('\n').length, 'no line lost or added');
+  assert.equal((text.match(/cyrus_vdom:/g) ?? []).length, 1);
+  assertClean(r.after, r.inputs, 'router-shadowed');
+});
+
+test('domain-mismatch: adds the missing domain to the list that lacks it', () => {
+  const r = fixOnce('domain-mismatch-acl', 'link/domain-mismatch');
+  assert.match(r.at('exim.conf'), /deny {4}domains {7}= example\.com : example\.org\n/);
+  assert.match(r.at('exim.conf'), /accept {2}domains {7}= example\.com : example\.org\n/);
+  assertClean(r.after, r.inputs, 'domain-mismatch-acl');
+  const r2 = fixOnce('domain-mismatch-router', 'link/domain-mismatch');
+  assert.match(r2.at('exim.conf'), /\n {2}domains = example\.com : example\.org\n/);
+});
+
+test('virtdomains: sets virtdomains: userid; a deliver pipe gets $local_part@$domain', () => {
+  const r = fixOnce('virtdomains-off', 'link/virtdomains');
+  assert.equal(r.at('imapd.conf'), REF('imapd.conf'));
+  const d = fixOnce('virtdomains-deliver', 'link/virtdomains');
+  assert.match(d.at('exim.conf'), /command = \/usr\/lib\/cyrus\/bin\/deliver -- \$local_part@\$domain\n/);
+  assertClean(d.after, d.inputs, 'virtdomains-deliver');
+});
+
+test('ipv6-colon-list: the list is rewritten with <; as separator', () => {
+  const r = fixOnce('ipv6-colon-list', 'link/ipv6-colon-list');
+  assert.equal(r.at('exim.conf'), REF('exim.conf'));
+});
+
+test('virtdomains unset: the fix adds the line to imapd.conf, the finding sits on the router', () => {
+  const { files, inputs } = load('virtdomains-off');
+  const imapd = path.join(FIXTURES, 'virtdomains-off', 'imapd.conf');
+  files.set(imapd, files.get(imapd)!.replace('virtdomains: off\n', ''));
+  const f = link(check(files, inputs)).find((x) => x.code === 'link/virtdomains')!;
+  assert.ok(f.file.endsWith('exim.conf'));
+  assert.equal(f.range.start.line, 65);
+  const after = apply(files, f.fixes![0].edits);
+  assert.ok(after.get(imapd)!.endsWith('allowplaintext: no\nvirtdomains: userid\n'));
+  assertClean(after, inputs, 'virtdomains unset');
+});

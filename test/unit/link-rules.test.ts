@@ -1,0 +1,174 @@
+// The link rules' reasoning beyond the fixtures: list matching with unknowns, port names
+// Exim cannot resolve, authentication, local hosts, and bad input.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as path from 'node:path';
+import { checkProject, type Input } from '../../server/src/core/project';
+import { defaultOptions } from '../../server/src/core/options';
+import { overlayHost, type SourceHost } from '../../server/src/core/host';
+import { loadExim } from '../../server/src/core/exim';
+import { makeContext } from '../../server/src/core/rules/link/context';
+import { matchDomain, matchHost } from '../../server/src/core/rules/link/match';
+import { rewriteWithSemicolons } from '../../server/src/core/rules/link/ipv6-list';
+import type { Finding } from '../../server/src/core/diagnostic';
+
+const DIR = '/virtual/link';
+const EMPTY: SourceHost = { readFile: () => undefined, readDir: () => undefined, isDirectory: () => false };
+
+function ctxOf(exim: string) {
+  const host = overlayHost(new Map([[`${DIR}/exim.conf`, exim]]), EMPTY);
+  return makeContext(loadExim(`${DIR}/exim.conf`, defaultOptions, host), undefined, undefined, host);
+}
+
+function run(exim: string, cyrus?: string, imapd?: string, extra: [string, string][] = []): Finding[] {
+  const files = new Map<string, string>([[`${DIR}/exim.conf`, exim], ...extra]);
+  const inputs: Input[] = [{ path: `${DIR}/exim.conf`, kind: 'exim' }];
+  if (cyrus !== undefined) { files.set(`${DIR}/cyrus.conf`, cyrus); inputs.push({ path: `${DIR}/cyrus.conf`, kind: 'cyrus-conf' }); }
+  if (imapd !== undefined) { files.set(`${DIR}/imapd.conf`, imapd); inputs.push({ path: `${DIR}/imapd.conf`, kind: 'imapd-conf' }); }
+  return checkProject(inputs, defaultOptions, overlayHost(files, EMPTY)).filter((f) => f.code.startsWith('link/'));
+}
+
+const codes = (fs: Finding[]) => fs.map((f) => `${path.basename(f.file)}:${f.range.start.line + 1} ${f.code}`);
+
+test('domain lists: first match decides, a trailing negative matches the rest, unknowns stay unknown', () => {
+  const c = ctxOf('primary_hostname = mx.example.net\ndomainlist local = @ : localhost\ndomainlist cy = a.org : *.b.org\n');
+  assert.equal(matchDomain(c, '+cy', 'a.org'), 'yes');
+  assert.equal(matchDomain(c, '+cy', 'x.b.org'), 'yes');
+  assert.equal(matchDomain(c, '+cy', 'c.org'), 'no');
+  assert.equal(matchDomain(c, '! +local', 'a.org'), 'yes', 'a list ending in a negative item matches what it does not exclude');
+  assert.equal(matchDomain(c, '! +local', 'mx.example.net'), 'no', '@ is the primary host name');
+  assert.equal(matchDomain(c, '! +local : ! +cy', 'a.org'), 'no');
+  assert.equal(matchDomain(c, '! lsearch;/etc/d : a.org', 'a.org'), 'unknown', 'a negated lookup before may match first');
+  assert.equal(matchDomain(c, 'lsearch;/etc/d : a.org', 'a.org'), 'yes', 'both branches agree');
+  assert.equal(matchDomain(c, '! lsearch;/etc/d : a.org', 'b.org'), 'no', 'both branches agree');
+  assert.equal(matchDomain(c, '^a\\.org$', 'a.org'), 'unknown');
+  assert.equal(matchDomain(c, '${lookup{x}lsearch{/f}}', 'a.org'), 'unknown');
+  assert.equal(matchDomain(c, '+undefined_list', 'a.org'), 'unknown');
+  assert.equal(matchDomain(c, '', 'a.org'), 'no');
+  assert.equal(matchDomain(c, '*', 'a.org'), 'yes');
+});
+
+test('domain lists: @ without primary_hostname and recursive named lists are unknown', () => {
+  const c = ctxOf('domainlist a = +b\ndomainlist b = +a\n');
+  assert.equal(matchDomain(c, '@', 'x.org'), 'unknown');
+  assert.equal(matchDomain(c, '+a', 'x.org'), 'unknown');
+});
+
+test('host lists: *, addresses, networks; names needing DNS are unknown', () => {
+  const c = ctxOf('hostlist lo = <; 127.0.0.1 ; ::1\n');
+  assert.equal(matchHost(c, '*', 'localhost', ['127.0.0.1']), 'yes');
+  assert.equal(matchHost(c, '+lo', '127.0.0.1', ['127.0.0.1']), 'yes');
+  assert.equal(matchHost(c, '10.0.0.0/8', '127.0.0.1', ['127.0.0.1']), 'no');
+  assert.equal(matchHost(c, '127.0.0.0/8', 'localhost', ['127.0.0.1', '::1']), 'yes');
+  assert.equal(matchHost(c, 'mail.example.com', '127.0.0.1', ['127.0.0.1']), 'unknown');
+  assert.equal(matchHost(c, ':', 'localhost', ['127.0.0.1']), 'no');
+});
+
+test('rewriting a colon list with <;', () => {
+  assert.equal(rewriteWithSemicolons('127.0.0.1 : ::1'), '<; 127.0.0.1 ; ::1');
+  assert.equal(rewriteWithSemicolons('127.0.0.1:10.0.0.0/8 : fe80::1 : !2001:db8::/32'), '<; 127.0.0.1 ; 10.0.0.0/8 ; fe80::1 ; !2001:db8::/32');
+  assert.equal(rewriteWithSemicolons('${if true{::1}}'), undefined);
+});
+
+const CYRUS = 'SERVICES {\n  lmtp cmd="lmtpd" listen="127.0.0.1:2003"\n}\n';
+const LMTP = (opts: string, auth = '') => `primary_hostname = mx.example.net
+begin routers
+cyrus:
+  driver = accept
+  transport = t
+begin transports
+t:
+  driver = smtp
+  protocol = lmtp
+  allow_localhost
+  gethostbyname
+${opts}
+begin authenticators
+${auth}`;
+
+test('lmtp-auth-required: hosts_try_auth without a client authenticator still sends no AUTH', () => {
+  assert.deepEqual(codes(run(LMTP('  hosts = 127.0.0.1\n  port = 2003\n  hosts_try_auth = *\n'), CYRUS)), ['cyrus.conf:2 link/lmtp-auth-required']);
+  assert.deepEqual(codes(run(LMTP('  hosts = 127.0.0.1\n  port = 2003\n  hosts_try_auth = *\n', 'p:\n  driver = plaintext\n  public_name = PLAIN\n  client_send = ^a^b\n'), CYRUS)), []);
+  assert.deepEqual(codes(run(LMTP('  hosts = 127.0.0.1\n  port = 2003\n  hosts_try_auth = 10.0.0.0/8\n', 'p:\n  driver = plaintext\n  public_name = PLAIN\n  client_send = ^a^b\n'), CYRUS)), ['cyrus.conf:2 link/lmtp-auth-required'], 'the auth host list must match');
+  assert.deepEqual(codes(run(LMTP('  hosts = 127.0.0.1\n  port = 2003\n'), 'SERVICES {\n  lmtp cmd="lmtpd" listen="/run/lmtp"\n  t cmd="lmtpd -a" listen="2003"\n}\n')), [], 'a UNIX lmtpd is pre-authenticated; the TCP one has -a');
+});
+
+test('lmtp-no-listener: port unset means the service "lmtp", which must be in /etc/services', () => {
+  const services: [string, string] = ['/etc/services', 'smtp 25/tcp mail\n'];
+  const f = run(LMTP('  hosts = 127.0.0.1\n'), 'SERVICES {\n  lmtp cmd="lmtpd -a" listen="127.0.0.1:24"\n}\n', undefined, [services]);
+  assert.deepEqual(codes(f), ['exim.conf:12 link/lmtp-no-listener']);
+  assert.match(f[0].message, /port "lmtp" \(Exim's default for protocol = lmtp\), a name \/etc\/services does not define/);
+  assert.match(f[0].fixes![0].edits[0].newText, /^ {2}port = 24\n$/);
+  const withLmtp: [string, string] = ['/etc/services', 'lmtp 24/tcp\n'];
+  assert.deepEqual(codes(run(LMTP('  hosts = 127.0.0.1\n'), 'SERVICES {\n  lmtp cmd="lmtpd -a" listen="127.0.0.1:24"\n}\n', undefined, [withLmtp])), []);
+  // No /etc/services at all (the host cannot tell): the conventional 24 is assumed.
+  assert.deepEqual(codes(run(LMTP('  hosts = 127.0.0.1\n'), 'SERVICES {\n  lmtp cmd="lmtpd -a" listen="127.0.0.1:24"\n}\n')), []);
+});
+
+test('lmtp-no-listener: names we cannot resolve are compared by port only; IPv6 listeners', () => {
+  const cy = 'SERVICES {\n  lmtp cmd="lmtpd -a" listen="[::1]:2003"\n}\n';
+  assert.deepEqual(codes(run(LMTP('  hosts = localhost\n  port = 2003\n'), cy)), [], 'localhost is ::1 too');
+  assert.deepEqual(codes(run(LMTP('  hosts = 127.0.0.1\n  port = 2003\n'), cy)), ['exim.conf:12 link/lmtp-no-listener']);
+  assert.deepEqual(codes(run(LMTP('  hosts = cyrus.internal\n  port = 2003\n'), cy)), []);
+  assert.deepEqual(codes(run(LMTP('  hosts = cyrus.internal\n  port = 2004\n'), cy)), ['exim.conf:13 link/lmtp-no-listener'], 'on the port line');
+  assert.deepEqual(codes(run(LMTP('  hosts = ${lookup{x}lsearch{/f}}\n  port = 2004\n'), cy)), [], 'expanded hosts are not guessed at');
+});
+
+test('localhost-not-allowed: the primary host name and 127.0.0.1 are local, 127.0.0.2 is not an interface', () => {
+  const t = (hosts: string) => `primary_hostname = mx.example.net\nbegin routers\nr:\n  driver = accept\n  transport = t\nbegin transports\nt:\n  driver = smtp\n  hosts = ${hosts}\n`;
+  assert.deepEqual(codes(run(t('mx.example.net'), '')), ['exim.conf:9 link/localhost-not-allowed']);
+  assert.deepEqual(codes(run(t('127.0.0.1'), '')), ['exim.conf:9 link/localhost-not-allowed']);
+  assert.deepEqual(codes(run(t('127.0.0.2'), '')), []);
+  assert.deepEqual(codes(run(t('localhost'), '')), ['exim.conf:9 link/localhost-dns', 'exim.conf:9 link/localhost-not-allowed']);
+});
+
+test('only transports some router uses are checked', () => {
+  const exim = `begin routers\nr:\n  driver = accept\n  transport = used\nbegin transports\nused:\n  driver = appendfile\n  file = /dev/null\nunused:\n  driver = smtp\n  hosts = 127.0.0.1\n`;
+  assert.deepEqual(codes(run(exim, CYRUS)), []);
+});
+
+test('router-shadowed: an earlier redirect with a lookup may decline, so it is not flagged', () => {
+  const exim = `domainlist cy = a.org
+begin routers
+aliases:
+  driver = redirect
+  data = \${lookup{$local_part}lsearch{/etc/aliases}}
+dns:
+  driver = dnslookup
+  domains = ! +cy
+  transport = t
+cyrus:
+  driver = accept
+  domains = +cy
+  transport = l
+begin transports
+t:
+  driver = smtp
+l:
+  driver = smtp
+  protocol = lmtp
+  hosts = 127.0.0.1
+  port = 2003
+  allow_localhost
+`;
+  assert.deepEqual(codes(run(exim, 'SERVICES {\n  lmtp cmd="lmtpd -a" listen="127.0.0.1:2003"\n}\n')), []);
+  const shadowing = exim.replace('  domains = ! +cy\n', '  domains = ! localhost\n');
+  const f = run(shadowing, 'SERVICES {\n  lmtp cmd="lmtpd -a" listen="127.0.0.1:2003"\n}\n');
+  assert.deepEqual(codes(f), ['exim.conf:10 link/router-shadowed']);
+  assert.equal(f[0].related![0].range.start.line, 7, 'related points at the shadowing domains option');
+});
+
+test('ipv6-colon-list runs with Exim alone; correct forms are not flagged', () => {
+  const f = run('hostlist a = 127.0.0.1 : ::1\nhostlist b = <; ::1\nhostlist c = ::::1\n');
+  assert.deepEqual(codes(f), ['exim.conf:1 link/ipv6-colon-list']);
+});
+
+test('bad input never throws', () => {
+  const junk = ['', '\u0000\u0001', 'begin routers\n:\n  transport\n', 'begin transports\nt:\n  driver = smtp\n  protocol = lmtp\n  hosts = [::1\n  port = 99999999\n',
+    'begin transports\nt:\n  driver = lmtp\n  socket\n', 'acl_smtp_rcpt = a\nbegin acl\na:\n  deny !verify = recipient/callout\n       domains = +x : ! : !\n',
+    'begin routers\nr:\n  driver = accept\n  domains = <\n  transport = t\nbegin transports\nt:\n  driver = pipe\n  command = deliver $local_part\n'];
+  for (const j of junk) {
+    assert.doesNotThrow(() => run(j, 'SERVICES {\n  x cmd="lmtpd" listen=""\n  y cmd="lmtpd" listen="[::1"\n}\n', 'virtdomains: maybe\nlmtpsocket:\n'));
+    assert.ok(run(j, '{{{', ':::').every((f) => !/Internal error/.test(f.message)), `no internal error on ${JSON.stringify(j)}`);
+  }
+});
