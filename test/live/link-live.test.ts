@@ -1,0 +1,158 @@
+// Live proof of the link rules with Debian's real Exim 4.96 and Cyrus 3.6 on loopback: the
+// pairing we call clean really verifies and delivers, and the mistakes we flag really break
+// it the way the rule says. Exim runs no daemon: `exim4 -C conf -bhc IP` plays an SMTP
+// session on stdin (running the RCPT ACL and its callouts for real), and `exim4 -C conf -odf`
+// delivers one message in the foreground.
+//
+// Facts this depends on (Debian's exim4 4.96): Exim runs as Debian-exim, so the spool and
+// log directories given in the generated conf must be that user's; the callout cache lives
+// in the spool, so every case gets a fresh one; -bh writes its log lines to stderr.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { checkProject } from '../../server/src/core/project';
+import { defaultOptions } from '../../server/src/core/options';
+import { cyrusMissingReason, freePort, startCyrus, type CyrusInstance } from './harness/cyrus';
+
+const EXIM = '/usr/sbin/exim4';
+const ROOT = path.join(__dirname, '../..');
+const REFERENCE = fs.readFileSync(path.join(ROOT, 'examples/reference/exim.conf'), 'utf8');
+const ALICE = 'alice@example.com';
+const NOBODY = 'nobody@example.com';
+
+function eximMissingReason(): string | undefined {
+  try { fs.accessSync(EXIM, fs.constants.X_OK); } catch { return `Exim is not installed (${EXIM} missing)`; }
+  if (process.getuid?.() !== 0) return 'needs root: Exim drops privileges for -C unless run by root, and its spool must be given to Debian-exim';
+  if (spawnSync('id', ['Debian-exim']).status !== 0) return 'there is no Debian-exim user';
+  return undefined;
+}
+
+const missing = eximMissingReason() ?? cyrusMissingReason();
+const skip = missing ? `skipped: ${missing}` : false;
+let cy: CyrusInstance;
+const dirs: string[] = [];
+
+before(async () => {
+  if (missing) return;
+  cy = await startCyrus({ mailboxes: [`user/${ALICE}`] });
+});
+
+after(async () => {
+  for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
+  if (cy) await cy.stop();
+});
+
+/** A generated exim.conf: the reference with `edit` applied, spool and logs in a fresh temp dir. */
+function eximConf(edit: (text: string) => string): { dir: string; conf: string } {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'exim-cyrus-link-live-'));
+  dirs.push(dir);
+  // mkdtemp makes it 0700; Exim (as Debian-exim) must get through it to its spool.
+  fs.chmodSync(dir, 0o755);
+  for (const d of ['spool', 'log']) fs.mkdirSync(path.join(dir, d));
+  const text = edit(REFERENCE);
+  assert.notEqual(text, REFERENCE, 'the edit changed something');
+  const conf = path.join(dir, 'exim.conf');
+  fs.writeFileSync(conf, text.replace('primary_hostname = mail.example.com\n',
+    `primary_hostname = mail.example.com\nspool_directory = ${dir}/spool\nlog_file_path = ${dir}/log/%slog\n`));
+  // The conf itself stays root's: Exim refuses a configuration file others could write.
+  const r = spawnSync('chown', ['-R', 'Debian-exim:Debian-exim', path.join(dir, 'spool'), path.join(dir, 'log')]);
+  assert.equal(r.status, 0, 'chown to Debian-exim');
+  return { dir, conf };
+}
+
+const port = (p: number) => (t: string) => t.replace('  port = 2003\n', `  port = ${p}\n`);
+
+/** Link findings for the generated conf paired with the live Cyrus's own cyrus.conf and imapd.conf. */
+function lint(conf: string): string[] {
+  return checkProject([
+    { path: conf, kind: 'exim' }, { path: cy.cyrusConf, kind: 'cyrus-conf' }, { path: cy.imapdConf, kind: 'imapd-conf' },
+  ], defaultOptions).filter((f) => f.code.startsWith('link/')).map((f) => f.code);
+}
+
+/** SMTP replies, each a multi-line reply joined with \n. */
+function replies(out: string): string[] {
+  const list: string[] = [];
+  let cur: string[] = [];
+  for (const l of out.split(/\r?\n/)) {
+    if (!/^\d{3}[ -]/.test(l)) continue;
+    cur.push(l);
+    if (l[3] === ' ') { list.push(cur.join('\n')); cur = []; }
+  }
+  return list;
+}
+
+/** One SMTP session through the RCPT ACL with real callouts; the replies to each RCPT. */
+function rcpt(conf: string, recipients: string[]): { rcpt: string[]; log: string } {
+  const dialog = ['EHLO client.example.net', 'MAIL FROM:<>', ...recipients.map((r) => `RCPT TO:<${r}>`), 'QUIT', ''].join('\r\n');
+  const r = spawnSync(EXIM, ['-C', conf, '-bhc', '192.0.2.1'], { input: dialog, encoding: 'utf8', timeout: 60_000 });
+  assert.equal(r.error, undefined);
+  const all = replies(r.stdout);
+  // greeting, EHLO, MAIL, then one reply per RCPT.
+  return { rcpt: all.slice(3, 3 + recipients.length), log: r.stderr };
+}
+
+/** Delivers one message in the foreground; Exim's main log afterwards. */
+function deliver(dir: string, conf: string, to: string): string {
+  const r = spawnSync(EXIM, ['-C', conf, '-odf', '-oi', '-f', 'sender@example.net', to], { input: 'Subject: link live test\n\nhello\n', encoding: 'utf8', timeout: 60_000 });
+  assert.equal(r.error, undefined);
+  try { return fs.readFileSync(path.join(dir, 'log', 'mainlog'), 'utf8'); } catch { return ''; }
+}
+
+test('clean pairing: no link finding; the callout reaches lmtpd, rejects an unknown user, accepts a known one; mail is delivered', { skip }, async () => {
+  const { dir, conf } = eximConf(port(cy.ports.lmtpTrusted));
+  assert.deepEqual(lint(conf), []);
+  const s = rcpt(conf, [ALICE, NOBODY]);
+  assert.match(s.rcpt[0], /^250 /);
+  assert.match(s.rcpt[1], /^550[ -]/);
+  assert.match(s.rcpt[1], /5\.1\.1 User unknown/, "Cyrus's own answer comes through");
+  assert.match(s.log, /Cyrus LMTP/, 'the callout talked to lmtpd');
+  const before = await cy.messageCount(`user/${ALICE}`);
+  const log = deliver(dir, conf, ALICE);
+  assert.match(log, /=> alice@example\.com R=cyrus_vdom T=cyrus_ltcp H=localhost \[127\.0\.0\.1\] C="250 2\.1\.5/);
+  assert.equal(await cy.messageCount(`user/${ALICE}`), before + 1);
+});
+
+test('lmtpd without -a: flagged link/lmtp-auth-required; really answers 430 and the callout defers', { skip }, () => {
+  const { conf } = eximConf(port(cy.ports.lmtpAuth));
+  assert.deepEqual(lint(conf), ['link/lmtp-auth-required']);
+  const s = rcpt(conf, [ALICE, NOBODY]);
+  for (const r of s.rcpt) assert.match(r, /^451 Could not complete recipient verify callout/);
+  assert.match(s.log, /430 Authentication required/);
+});
+
+test('wrong port: flagged link/lmtp-no-listener; really the callout cannot connect', { skip }, async () => {
+  const unused = await freePort();
+  const { conf } = eximConf(port(unused));
+  assert.deepEqual(lint(conf), ['link/lmtp-no-listener']);
+  const s = rcpt(conf, [ALICE]);
+  assert.match(s.rcpt[0], /^451 Could not complete recipient verify callout/);
+});
+
+test('no allow_localhost: flagged link/localhost-not-allowed; really Exim refuses to deliver to localhost', { skip }, async () => {
+  const { dir, conf } = eximConf((t) => port(cy.ports.lmtpTrusted)(t).replace('  allow_localhost\n', ''));
+  assert.deepEqual(lint(conf), ['link/localhost-not-allowed']);
+  const before = await cy.messageCount(`user/${ALICE}`);
+  const log = deliver(dir, conf, ALICE);
+  assert.match(log, /== alice@example\.com R=cyrus_vdom T=cyrus_ltcp defer .*cyrus_ltcp transport found host localhost to be local/);
+  assert.equal(await cy.messageCount(`user/${ALICE}`), before);
+});
+
+test('lmtp over the UNIX socket: flagged link/callout-needs-tcp; really the callout is skipped and an unknown user is accepted', { skip }, () => {
+  const { conf } = eximConf((t) => t.replace(/cyrus_ltcp:\n(?: {2}.*\n)+/, `cyrus_ltcp:\n  driver = lmtp\n  socket = ${cy.lmtpSocket}\n  user = cyrus\n`));
+  assert.deepEqual(lint(conf), ['link/callout-needs-tcp']);
+  const s = rcpt(conf, [NOBODY]);
+  assert.match(s.rcpt[0], /^250 /, 'the unknown user is accepted');
+  assert.match(s.log, /Cannot do callout/);
+});
+
+test('hosts = localhost without gethostbyname: flagged link/localhost-dns; the callout fails where DNS does not answer for localhost', { skip }, (t) => {
+  const { conf } = eximConf((x) => port(cy.ports.lmtpTrusted)(x).replace('  gethostbyname\n', ''));
+  assert.deepEqual(lint(conf), ['link/localhost-dns']);
+  const s = rcpt(conf, [ALICE]);
+  // Whether DNS answers for "localhost" depends on this machine's resolver.
+  if (/^250 /.test(s.rcpt[0])) t.diagnostic('DNS answers for localhost on this machine: the callout worked without gethostbyname');
+  else assert.match(s.rcpt[0], /^451 Could not complete recipient verify callout/);
+});
