@@ -27,14 +27,59 @@ export function firstMacroStart(text: string, from: number): number {
   return -1;
 }
 
+/**
+ * The built-in macros, made once per process: every parse starts from copies of this list
+ * and map (a pointer copy, not 800 fresh objects), and a built-in is copied before it is
+ * changed, so one parse never sees another's redefinition.
+ */
+const BUILTIN_LIST: readonly Macro[] = BUILTIN_MACROS.map(([name, value]) => ({ name, value, origin: 'builtin', redefinable: false }));
+const BUILTIN_MAP: ReadonlyMap<string, Macro> = new Map(BUILTIN_LIST.map((m) => [m.name, m]));
+/** Distinct name lengths, longest first, for the "does any built-in occur here" test. */
+const BUILTIN_LENGTHS: readonly number[] = [...new Set(BUILTIN_LIST.map((m) => m.name.length))].sort((a, b) => b - a);
+/** Built-in names start with `_` and an upper-case letter, and their values are all lower-case or free of `_`. */
+const BUILTIN_VALUES_INERT = BUILTIN_LIST.every((m) => m.name.charCodeAt(0) === 95 && isUpper(m.name.charCodeAt(1)) && !/_[A-Z]/.test(m.value));
+
+/**
+ * Name to macro: the shared built-ins under this parse's own definitions. Reads like a Map
+ * (built-ins first, in list order), but starting a parse copies nothing.
+ */
+export class MacroMap implements ReadonlyMap<string, Macro> {
+  private readonly own = new Map<string, Macro>();
+  constructor(private readonly base: ReadonlyMap<string, Macro>) {}
+  get size(): number {
+    let n = this.base.size;
+    for (const k of this.own.keys()) if (!this.base.has(k)) n++;
+    return n;
+  }
+  get(name: string): Macro | undefined { return this.own.get(name) ?? this.base.get(name); }
+  has(name: string): boolean { return this.own.has(name) || this.base.has(name); }
+  set(name: string, m: Macro): void { this.own.set(name, m); }
+  *entries(): IterableIterator<[string, Macro]> {
+    for (const [k, v] of this.base) yield [k, this.own.get(k) ?? v];
+    for (const [k, v] of this.own) if (!this.base.has(k)) yield [k, v];
+  }
+  *keys(): IterableIterator<string> { for (const [k] of this.entries()) yield k; }
+  *values(): IterableIterator<Macro> { for (const [, v] of this.entries()) yield v; }
+  [Symbol.iterator](): IterableIterator<[string, Macro]> { return this.entries(); }
+  forEach(f: (value: Macro, key: string, map: ReadonlyMap<string, Macro>) => void, thisArg?: unknown): void {
+    for (const [k, v] of this.entries()) f.call(thisArg, v, k, this);
+  }
+}
+
+const NO_MACROS: ReadonlyMap<string, Macro> = new Map();
+
 /** The macros in force, in Exim's list order: built-ins, then `-D`, then the config's own. */
 export class MacroTable {
-  readonly list: Macro[] = [];
-  readonly byName = new Map<string, Macro>();
+  readonly list: Macro[];
+  readonly byName: MacroMap;
   private firstUser = 0;
+  /** The built-ins are the untouched shared ones (no redefinition yet): the fast test below holds. */
+  private pristineBuiltins: boolean;
 
   constructor(defines: Record<string, string>, builtins = true) {
-    if (builtins) for (const [name, value] of BUILTIN_MACROS) this.add({ name, value, origin: 'builtin', redefinable: false });
+    this.list = builtins ? BUILTIN_LIST.slice() : [];
+    this.byName = new MacroMap(builtins ? BUILTIN_MAP : NO_MACROS);
+    this.pristineBuiltins = builtins && BUILTIN_VALUES_INERT;
     this.firstUser = this.list.length;
     for (const [name, value] of Object.entries(defines)) this.add({ name, value, origin: 'define', redefinable: false });
   }
@@ -46,9 +91,37 @@ export class MacroTable {
 
   get(name: string): Macro | undefined { return this.byName.get(name); }
 
+  /** Gives a macro a new value (`==`); a shared built-in is replaced by a copy first. */
+  redefine(m: Macro, value: string): void {
+    let target = m;
+    if (m.origin === 'builtin') {
+      target = { ...m };
+      const i = this.list.indexOf(m);
+      if (i >= 0) this.list[i] = target;
+      this.byName.set(m.name, target);
+      this.pristineBuiltins = false;
+    }
+    target.value = value;
+    target.redefinable = true;
+  }
+
   /** Macros scanned for a line: only a line whose first candidate starts with `_` sees the built-ins. */
   scanned(underscoreFirst: boolean): Macro[] {
     return underscoreFirst ? this.list : this.list.slice(this.firstUser);
+  }
+
+  /**
+   * False when no built-in can change `text` from `from` on, so the ~800 built-ins need not
+   * be scanned one by one. Exact: built-ins run first, their values never form another
+   * built-in's name, so if none occurs in the line as read, none is ever substituted.
+   */
+  builtinsMayMatch(text: string, from: number): boolean {
+    if (!this.pristineBuiltins) return true;
+    for (let i = text.indexOf('_', from); i >= 0; i = text.indexOf('_', i + 1)) {
+      if (!isUpper(text.charCodeAt(i + 1))) continue;
+      for (const n of BUILTIN_LENGTHS) if (i + n <= text.length && BUILTIN_MAP.has(text.substr(i, n))) return true;
+    }
+    return false;
   }
 
   get userStart(): number { return this.firstUser; }
@@ -92,7 +165,7 @@ function srcEndOf(segs: Segment[], q: number): number {
  * line begins a logical line: then a leading `NAME =` (a definition) is not substituted.
  */
 export function expandLine(line: string, table: MacroTable, isLogicalStart: boolean): ExpandedLine {
-  const identity: ExpandedLine = { text: line, segs: [{ at: 0, len: line.length, srcStart: 0, srcEnd: line.length, exact: true }], found: false, uses: [] };
+  const identity = (): ExpandedLine => ({ text: line, segs: [{ at: 0, len: line.length, srcStart: 0, srcEnd: line.length, exact: true }], found: false, uses: [] });
   let ws = 0;
   while (ws < line.length && isSpace(line.charCodeAt(ws))) ws++;
   let s = ws;
@@ -103,11 +176,14 @@ export function expandLine(line: string, table: MacroTable, isLogicalStart: bool
     if (line.charCodeAt(e) === 61) s = e;
   }
   const first = firstMacroStart(line, s);
-  if (first < 0) return identity;
+  if (first < 0) return identity();
   let text = line;
-  let segs = identity.segs;
+  let segs = identity().segs;
   const uses: ExpandedLine['uses'] = [];
-  for (const m of table.scanned(line.charCodeAt(first) === 95)) {
+  const list = table.list;
+  const from = line.charCodeAt(first) === 95 && table.builtinsMayMatch(line, first) ? 0 : table.userStart;
+  for (let mi = from; mi < list.length; mi++) {
+    const m = list[mi];
     if (m.name.length === 0) continue;
     let p = text.indexOf(m.name, first);
     if (p < 0) continue;
@@ -144,7 +220,7 @@ export function expandLine(line: string, table: MacroTable, isLogicalStart: bool
     text = out.join('');
     segs = nsegs;
   }
-  if (!uses.length) return identity;
+  if (!uses.length) return identity();
   return { text, segs, found: true, uses };
 }
 

@@ -145,7 +145,8 @@ export interface EximConfig {
   retry: RetryRule[];
   rewrite: RewriteRule[];
   local_scan: OptionSetting[];
-  macros: Map<string, Macro>;
+  /** Every macro by name, built-ins included (read-only: the table behind it is shared). */
+  macros: ReadonlyMap<string, Macro>;
   macroUses: MacroUse[];
   includes: Include[];
   /** Sections seen, with the `begin` line's place. */

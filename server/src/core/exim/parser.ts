@@ -169,8 +169,7 @@ class Parser {
         this.error('exim/syntax', nameLoc, `"==" redefines a macro, but ${name} is not defined yet; use "=".`);
         return;
       }
-      existing.value = value;
-      existing.redefinable = true;
+      this.table.redefine(existing, value);
       return;
     }
     this.table.add({ name, value, loc: nameLoc, origin: 'config', redefinable: false });
