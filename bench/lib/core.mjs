@@ -27,3 +27,13 @@ export async function loadCore(root) {
   fs.rmSync(dir, { recursive: true, force: true });
   return core;
 }
+
+/** The live Cyrus harness of the tests (TypeScript), bundled the same way. */
+export async function loadCyrusHarness(root) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'exim-cyrus-bench-harness-'));
+  const outfile = path.join(dir, 'harness.cjs');
+  await build({ entryPoints: [path.join(root, 'test/live/harness/cyrus.ts')], outfile, bundle: true, platform: 'node', format: 'cjs', logLevel: 'error' });
+  const mod = createRequire(import.meta.url)(outfile);
+  fs.rmSync(dir, { recursive: true, force: true });
+  return mod;
+}

@@ -1,0 +1,143 @@
+// The built language server over stdio, driven as an editor drives it: start-up, first
+// diagnostics, diagnostics after edits, completion and hover, memory, on the generated
+// 20k-line config. Latencies are wall-clock from sending to receiving.
+import { spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { createRequire } from 'node:module';
+import { generateEximConf } from '../generate.mjs';
+import { median, quantile, sleep } from './stats.mjs';
+
+const require = createRequire(import.meta.url);
+const { createMessageConnection, StreamMessageReader, StreamMessageWriter } = require('vscode-jsonrpc/node');
+
+/** The server's resident memory in MB (Linux /proc), or undefined elsewhere. */
+function rssMb(pid) {
+  try {
+    const m = /VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Number(m[1]) / 1024 : undefined;
+  } catch { return undefined; }
+}
+
+function positionOf(text, needle, occurrence = 0, offset = 0) {
+  let i = -1;
+  for (let k = 0; k <= occurrence; k++) { i = text.indexOf(needle, i + 1); if (i < 0) throw new Error(`"${needle}" not found`); }
+  i += offset;
+  const before = text.slice(0, i);
+  return { line: before.split('\n').length - 1, character: i - (before.lastIndexOf('\n') + 1) };
+}
+
+export async function lspBench(root, { edits = 30, lines = 20000, debounceMs = 150 } = {}) {
+  const server = path.join(root, 'dist/server.js');
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'exim-cyrus-bench-lsp-'));
+  const file = path.join(dir, 'exim.conf');
+  const text = generateEximConf(lines);
+  fs.writeFileSync(file, text);
+  const uri = pathToFileURL(file).toString();
+  const t0 = performance.now();
+  const proc = spawn(process.execPath, [server, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
+  proc.stderr.on('data', () => undefined);
+  const conn = createMessageConnection(new StreamMessageReader(proc.stdout), new StreamMessageWriter(proc.stdin));
+  let waiter;
+  let lastDiag;
+  conn.onNotification('textDocument/publishDiagnostics', (p) => {
+    if (p.uri !== uri) return;
+    lastDiag = { at: performance.now(), version: p.version, count: p.diagnostics.length };
+    waiter?.();
+  });
+  conn.onNotification('window/logMessage', () => undefined);
+  conn.onRequest('workspace/configuration', (p) => p.items.map(() => ({})));
+  conn.onRequest('client/registerCapability', () => null);
+  conn.onRequest('window/workDoneProgress/create', () => null);
+  conn.listen();
+  const waitDiag = async (pred, timeoutMs = 60_000) => {
+    const deadline = performance.now() + timeoutMs;
+    while (!(lastDiag && pred(lastDiag))) {
+      if (performance.now() > deadline) throw new Error('no diagnostics within the bound');
+      await new Promise((r) => { waiter = r; setTimeout(r, 100); });
+    }
+    return lastDiag;
+  };
+  const out = {};
+  try {
+    await conn.sendRequest('initialize', {
+      processId: process.pid, rootUri: pathToFileURL(dir).toString(), workspaceFolders: [{ uri: pathToFileURL(dir).toString(), name: 'bench' }],
+      capabilities: { workspace: { configuration: true }, textDocument: { publishDiagnostics: { versionSupport: true } } },
+    });
+    out.initializeMs = performance.now() - t0;
+    await conn.sendNotification('initialized', {});
+    await sleep(200);
+    const baseRss = rssMb(proc.pid);
+    const tOpen = performance.now();
+    await conn.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'exim', version: 1, text } });
+    const first = await waitDiag((d) => d.version === 1);
+    out.openToDiagnosticsMs = first.at - tOpen;
+    out.diagnostics = first.count;
+    out.lines = text.split('\n').length;
+
+    // Edits: change one ACL line back and forth; each is a full-text change, as many clients send.
+    const lat = [];
+    const linesArr = text.split('\n');
+    const target = linesArr.findIndex((l) => l.startsWith('  deny    domains'));
+    for (let k = 0; k < edits; k++) {
+      const v = 2 + k;
+      const copy = linesArr.slice();
+      copy[target] = k % 2 ? linesArr[target] : linesArr[target] + ' : edited.example';
+      const tEdit = performance.now();
+      await conn.sendNotification('textDocument/didChange', { textDocument: { uri, version: v }, contentChanges: [{ text: copy.join('\n') }] });
+      const d = await waitDiag((x) => x.version === v);
+      lat.push(d.at - tEdit);
+    }
+    out.editRawP50 = median(lat);
+    out.editRawP95 = quantile(lat, 0.95);
+    out.debounceMs = debounceMs;
+    out.editP50 = Math.max(0, out.editRawP50 - debounceMs);
+    out.editP95 = Math.max(0, out.editRawP95 - debounceMs);
+
+    // Completion and hover on the (now current) text.
+    const cur = text;
+    const td = { uri };
+    const comp = [], hov = [];
+    const cpos = positionOf(cur, '  transport = lmtp_', 3, 14);
+    const hpos = positionOf(cur, '  batch_max', 5, 4);
+    // The text is back to the original after an even number of edits; make it so.
+    if (edits % 2) await conn.sendNotification('textDocument/didChange', { textDocument: { uri, version: 2 + edits }, contentChanges: [{ text: cur }] });
+    for (let k = 0; k < 20; k++) {
+      let t = performance.now();
+      const items = await conn.sendRequest('textDocument/completion', { textDocument: td, position: cpos });
+      comp.push(performance.now() - t);
+      if (k === 0) out.completionItems = Array.isArray(items) ? items.length : items?.items?.length ?? 0;
+      t = performance.now();
+      const h = await conn.sendRequest('textDocument/hover', { textDocument: td, position: hpos });
+      hov.push(performance.now() - t);
+      if (k === 0) out.hoverFound = !!h;
+    }
+    out.completionP50 = median(comp);
+    out.completionP95 = quantile(comp, 0.95);
+    out.hoverP50 = median(hov);
+    out.hoverP95 = quantile(hov, 0.95);
+    out.rssMb = rssMb(proc.pid);
+    out.rssBeforeOpenMb = baseRss;
+    try {
+      await Promise.race([conn.sendRequest('shutdown'), sleep(2000)]);
+      await conn.sendNotification('exit');
+    } catch { /* gone */ }
+  } finally {
+    await sleep(100);
+    conn.dispose();
+    if (proc.exitCode === null) proc.kill();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+  return out;
+}
+
+export function bundleSizes(root) {
+  const out = {};
+  for (const f of ['server.js', 'cli.js', 'extension.js']) {
+    const p = path.join(root, 'dist', f);
+    out[f] = fs.existsSync(p) ? fs.statSync(p).size : undefined;
+  }
+  return out;
+}

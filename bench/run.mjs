@@ -1,0 +1,119 @@
+// `npm run bench`: measured speed of the checker, the CLI, the language server and the
+// callout, each beside its target, in one run. Not a test: nothing here fails the build,
+// and figures depend on the machine. Medians of several runs.
+//
+//   node bench/run.mjs [--json] [--runs N] [--quick] [--only inprocess,cli,lsp,callout]
+//
+// The Exim test-suite corpus (../shared/corpus, or $EXIM_CYRUS_CORPUS) is used when present;
+// without it the bench says so and uses generated configurations only.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { loadCore, loadCyrusHarness } from './lib/core.mjs';
+import { findCorpus, layOutCorpus } from './lib/corpus.mjs';
+import { cyrusThroughput, eximCorpusThroughput, generatedCyrus, generatedEximCheck, pathological } from './lib/inprocess.mjs';
+import { calloutVersusSwaks, cliVersusExim, SWAKS } from './lib/processes.mjs';
+import { bundleSizes, lspBench } from './lib/lsp.mjs';
+import { fmt } from './lib/stats.mjs';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const argv = process.argv.slice(2);
+const json = argv.includes('--json');
+const quick = argv.includes('--quick');
+const runsArg = argv.indexOf('--runs');
+const runs = runsArg >= 0 ? Math.max(1, Number(argv[runsArg + 1]) || 5) : quick ? 3 : 7;
+const onlyArg = argv.indexOf('--only');
+const only = onlyArg >= 0 ? new Set(argv[onlyArg + 1].split(',')) : undefined;
+const want = (s) => !only || only.has(s);
+
+const rows = [];
+const notes = [];
+/** One line of the table: what, measured, target, verdict. */
+function row(section, what, value, unit, target, ok) {
+  rows.push({ section, what, value, unit, target: target ?? '', ok: ok === undefined ? null : !!ok });
+  if (!json) {
+    const v = typeof value === 'number' ? fmt(value, value >= 100 ? 0 : value >= 10 ? 1 : 2) : String(value);
+    const verdict = ok === undefined ? '' : ok ? 'ok' : 'MISSED';
+    console.log(`  ${what.padEnd(58)} ${(v + ' ' + unit).padStart(16)}  ${String(target ?? '').padEnd(14)} ${verdict}`);
+  }
+}
+function section(title) { if (!json) console.log(`\n${title}`); }
+function note(s) { notes.push(s); if (!json) console.log(`  - ${s}`); }
+
+const corpusRoot = findCorpus(root);
+const layout = corpusRoot ? layOutCorpus(corpusRoot) : undefined;
+const readText = (f) => fs.readFileSync(f).toString('latin1');
+try {
+  if (!json) console.log(`exim-cyrus bench — node ${process.version}, ${runs} runs each (medians), ${new Date().toISOString()}`);
+  if (!corpusRoot) note('corpus not found (../shared/corpus or $EXIM_CYRUS_CORPUS): corpus figures skipped, generated inputs only');
+  else note(`corpus: ${corpusRoot} (${layout.confs.length} Exim confs, ${layout.cyrus.length} Cyrus examples)`);
+
+  if (want('inprocess')) {
+    const core = await loadCore(root);
+    section('In-process: parse + all checks (CPU time)');
+    if (layout) {
+      const e = eximCorpusThroughput(core, layout.confs, readText, runs);
+      row('inprocess', `Exim test-suite confs (${e.files} files, ${fmt(e.bytes / 1e6, 2)} MB)`, e.mbPerS, 'MB/s', '>= 50 MB/s', e.mbPerS >= 50);
+      row('inprocess', '  per config', e.perConfigMs, 'ms');
+      const cy = cyrusThroughput(core, layout.cyrus.map((c) => ({ ...c, text: readText(c.file) })), runs);
+      row('inprocess', `Cyrus examples (${cy.files} files, repeated)`, cy.mbPerS, 'MB/s', '>= 50 MB/s', cy.mbPerS >= 50);
+    }
+    const gc = cyrusThroughput(core, generatedCyrus(2000), runs);
+    row('inprocess', 'generated cyrus.conf + imapd.conf (2000 entries each)', gc.mbPerS, 'MB/s', '>= 50 MB/s', gc.mbPerS >= 50);
+    const g = generatedEximCheck(core, 20000, runs);
+    row('inprocess', `generated exim.conf (${g.lines} lines, ${fmt(g.bytes / 1e6, 2)} MB): one check`, g.cpuMs, 'ms');
+    row('inprocess', '  same, throughput', g.mbPerS, 'MB/s', '>= 50 MB/s', g.mbPerS >= 50);
+    section('Pathological 1 MB inputs (must stay linear)');
+    for (const p of pathological(core, runs)) row('pathological', p.name, p.msPerKB, 'ms/KB', '', undefined);
+  }
+
+  if (want('cli') && layout) {
+    section('Whole process: exim-cyrus check (whole corpus, one process) vs exim4 -bV (per config)');
+    const c = cliVersusExim(root, layout.confs, Math.min(runs, 3), quick ? 10 : 40);
+    row('cli', `exim-cyrus check, ${c.confs} confs in one process`, c.oursTotalMs, 'ms');
+    row('cli', '  per config', c.oursPerConfigMs, 'ms');
+    if (c.eximSkipped) note(`exim4 -bV not compared: ${c.eximSkipped}`);
+    else {
+      row('cli', `exim4 -bV per config (sample of ${c.eximSample})`, c.eximPerConfigMs, 'ms');
+      row('cli', '  exim4 time / our time per config', c.ratio, 'x', '>= 50x', c.ratio >= 50);
+    }
+  } else if (want('cli')) note('CLI vs exim4 skipped: needs the corpus');
+
+  if (want('lsp')) {
+    section('Language server over stdio (dist/server.js), generated 20k-line exim.conf');
+    const l = await lspBench(root, { edits: quick ? 10 : 30 });
+    row('lsp', 'spawn -> initialize answered', l.initializeMs, 'ms', '< 150 ms', l.initializeMs < 150);
+    row('lsp', `open -> first diagnostics (${l.lines} lines, ${l.diagnostics} diagnostics)`, l.openToDiagnosticsMs, 'ms');
+    row('lsp', `edit -> diagnostics p50 (after the ${l.debounceMs} ms debounce)`, l.editP50, 'ms');
+    row('lsp', `edit -> diagnostics p95 (after the ${l.debounceMs} ms debounce)`, l.editP95, 'ms', '< 30 ms', l.editP95 < 30);
+    row('lsp', '  same, raw p95 including the debounce', l.editRawP95, 'ms');
+    row('lsp', `completion p50 / p95 (${l.completionItems} items)`, `${fmt(l.completionP50)} / ${fmt(l.completionP95)}`, 'ms');
+    row('lsp', `hover p50 / p95${l.hoverFound ? '' : ' (no hover found!)'}`, `${fmt(l.hoverP50)} / ${fmt(l.hoverP95)}`, 'ms');
+    if (l.rssMb !== undefined) row('lsp', 'server memory (RSS) after opening it', l.rssMb, 'MB', '< 80 MB', l.rssMb < 80);
+    const b = bundleSizes(root);
+    row('lsp', 'bundle dist/server.js', b['server.js'] / 1024, 'KB', '< 400 KB', b['server.js'] < 400 * 1024);
+    row('lsp', 'bundle dist/cli.js', b['cli.js'] / 1024, 'KB');
+    row('lsp', 'bundle dist/extension.js', b['extension.js'] / 1024, 'KB');
+  }
+
+  if (want('callout')) {
+    section('Callout: exim-cyrus callout vs swaks --protocol LMTP --quit-after RCPT (whole process, live Cyrus)');
+    const h = await loadCyrusHarness(root);
+    const missing = h.cyrusMissingReason() ?? (SWAKS ? undefined : 'swaks is not installed');
+    if (missing) note(`callout comparison skipped: ${missing}`);
+    else {
+      const cy = await h.startCyrus({ mailboxes: ['user/alice@example.com'] });
+      try {
+        const c = calloutVersusSwaks(root, cy.lmtpTrusted, 'alice@example.com', Math.max(5, runs));
+        row('callout', `exim-cyrus callout (outcome ${c.oursOutcome})`, c.oursMs, 'ms');
+        row('callout', `swaks (exit ${c.swaksStatus})`, c.swaksMs, 'ms');
+        row('callout', '  ours / swaks', c.ratio, 'x', '<= 1.0x', c.ratio <= 1.0);
+      } finally {
+        await cy.stop();
+      }
+    }
+  }
+} finally {
+  layout?.cleanup();
+}
+if (json) console.log(JSON.stringify({ node: process.version, runs, corpus: corpusRoot ?? null, notes, rows }, null, 2));
