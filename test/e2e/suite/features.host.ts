@@ -1,0 +1,63 @@
+// Completion, hover, definition and rename through VS Code's own command API, as the
+// editor asks for them.
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import { activeExtension, open, positionOf, waitFor } from './util';
+
+function hoverText(hovers: vscode.Hover[]): string {
+  return hovers.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : c.value))).join('\n');
+}
+
+describe('language features', () => {
+  let doc: vscode.TextDocument;
+  before(async () => {
+    await activeExtension();
+    doc = (await open('exim.conf')).document;
+  });
+
+  it('completion after `transport = ` offers the defined transports', async () => {
+    const pos = positionOf(doc, 'transport = cyrus_ltcp', 'transport = '.length);
+    const list = await waitFor('completion items', async () => {
+      const l = await vscode.commands.executeCommand<vscode.CompletionList>('vscode.executeCompletionItemProvider', doc.uri, pos);
+      return l?.items.length ? l : undefined;
+    });
+    const labels = new Set(list.items.map((i) => (typeof i.label === 'string' ? i.label : i.label.label)));
+    for (const t of ['cyrus_ltcp', 'remote_smtp', 'local_delivery', 'address_pipe', 'address_file']) assert.ok(labels.has(t), `missing ${t} in ${[...labels].slice(0, 30).join(', ')}`);
+  });
+
+  it('completion inside a transport offers transport options', async () => {
+    const at = positionOf(doc, '  port = 2003');
+    const list = await vscode.commands.executeCommand<vscode.CompletionList>('vscode.executeCompletionItemProvider', doc.uri, new vscode.Position(at.line, 2));
+    const labels = new Set(list.items.map((i) => (typeof i.label === 'string' ? i.label : i.label.label)));
+    assert.ok(labels.has('allow_localhost') && labels.has('hosts_require_auth'), 'transport options offered');
+    assert.ok(!labels.has('check_local_user'), 'a router option offered in a transport');
+  });
+
+  it('hover on allow_localhost describes the option', async () => {
+    const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', doc.uri, positionOf(doc, '  allow_localhost', 4));
+    const text = hoverText(hovers ?? []);
+    assert.match(text, /allow_localhost/);
+    assert.match(text, /boolean/);
+  });
+
+  it('definition of `transport = cyrus_ltcp` is the transport', async () => {
+    const locs = await vscode.commands.executeCommand<(vscode.Location | vscode.LocationLink)[]>('vscode.executeDefinitionProvider', doc.uri, positionOf(doc, 'transport = cyrus_ltcp', 'transport = '.length + 3));
+    assert.equal(locs.length, 1);
+    const l = locs[0];
+    const uri = 'targetUri' in l ? l.targetUri : l.uri;
+    const range = 'targetUri' in l ? (l.targetSelectionRange ?? l.targetRange) : l.range;
+    assert.equal(uri.toString(), doc.uri.toString());
+    assert.equal(range.start.line, positionOf(doc, '\ncyrus_ltcp:', 1).line);
+  });
+
+  it('rename of a transport edits its definition and every use', async () => {
+    const edit = await vscode.commands.executeCommand<vscode.WorkspaceEdit>('vscode.executeDocumentRenameProvider', doc.uri, positionOf(doc, 'transport = cyrus_ltcp', 'transport = '.length), 'cyrus_lmtp');
+    assert.ok(edit, 'no rename edit');
+    const edits = edit.get(doc.uri);
+    const lines = edits.map((e) => e.range.start.line).sort((a, b) => a - b);
+    const expected = [positionOf(doc, 'transport = cyrus_ltcp').line, positionOf(doc, '\ncyrus_ltcp:', 1).line].sort((a, b) => a - b);
+    assert.deepEqual(lines, expected);
+    assert.ok(edits.every((e) => e.newText === 'cyrus_lmtp' && doc.getText(e.range) === 'cyrus_ltcp'));
+    assert.equal(edit.size, 1, 'only exim.conf is edited');
+  });
+});

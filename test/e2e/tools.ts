@@ -1,0 +1,38 @@
+// Where the end-to-end tests find code-server and Chromium, and what to say when one is
+// missing. The cache path must match scripts/install-code-server.sh.
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+
+export const CODE_SERVER_VERSION = '4.139.1';
+
+export function cacheDir(): string {
+  return process.env.EXIM_CYRUS_CACHE || path.join(process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache'), 'exim-cyrus');
+}
+
+/** The launcher the install script writes, or EXIM_CYRUS_CODE_SERVER if set. */
+export function codeServerPath(): string | undefined {
+  const explicit = process.env.EXIM_CYRUS_CODE_SERVER;
+  if (explicit) return fs.existsSync(explicit) ? explicit : undefined;
+  const dir = path.join(cacheDir(), `code-server-${CODE_SERVER_VERSION}`);
+  const bin = path.join(dir, 'bin', 'code-server');
+  return fs.existsSync(bin) && fs.existsSync(path.join(dir, '.complete')) ? bin : undefined;
+}
+
+/** Debian's chromium, or CHROMIUM_PATH if set. */
+export function chromiumPath(): string | undefined {
+  const candidates = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser'].filter(Boolean) as string[];
+  return candidates.find((p) => fs.existsSync(p));
+}
+
+/** Empty when everything is installed; otherwise one sentence per missing program. */
+export function missingTools(): string[] {
+  const missing: string[] = [];
+  if (!codeServerPath()) {
+    missing.push(`code-server ${CODE_SERVER_VERSION} is not installed in ${cacheDir()} (install it with: bash scripts/install-code-server.sh)`);
+  }
+  if (!chromiumPath()) {
+    missing.push('Chromium is not installed at /usr/bin/chromium (install it with: sudo bash scripts/install-system-deps.sh, or set CHROMIUM_PATH)');
+  }
+  return missing;
+}
