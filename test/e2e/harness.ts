@@ -74,18 +74,13 @@ export async function bundleHostSuite(entry: string, outDir: string): Promise<st
   return outfile;
 }
 
-/** Packs the working tree into a .vsix the way a release does (`npm run package` when present). */
+/** Packs the working tree into a .vsix the way a release does: `npm run package -- --out FILE`. */
 export function packageVsix(outFile: string): void {
   const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
-  const vsce = path.join(ROOT, 'node_modules', '@vscode', 'vsce', 'vsce');
-  // `vsce package` runs the vscode:prepublish script (the release build) itself.
-  const args = [vsce, 'package', '--out', outFile, '--skip-license', ...(pkg.dependencies ? [] : ['--no-dependencies'])];
-  if (!pkg.scripts?.['vscode:prepublish']) {
-    const b = spawnSync('npm', ['run', 'build', '--silent'], { cwd: ROOT, encoding: 'utf8', timeout: 120_000 });
-    if (b.status !== 0) throw new Error(`npm run build failed:\n${b.stdout}\n${b.stderr}`);
-  }
-  const r = spawnSync(process.execPath, args, { cwd: ROOT, encoding: 'utf8', timeout: 180_000, input: '' });
-  if (r.status !== 0 || !fs.existsSync(outFile)) throw new Error(`vsce package failed (${r.status}):\n${r.stdout}\n${r.stderr}`);
+  const r = pkg.scripts?.package
+    ? spawnSync('npm', ['run', 'package', '--silent', '--', '--out', outFile], { cwd: ROOT, encoding: 'utf8', timeout: 240_000, input: '' })
+    : spawnSync(process.execPath, [path.join(ROOT, 'node_modules/@vscode/vsce/vsce'), 'package', '--no-dependencies', '--out', outFile], { cwd: ROOT, encoding: 'utf8', timeout: 240_000, input: '' });
+  if (r.status !== 0 || !fs.existsSync(outFile)) throw new Error(`packaging the .vsix failed (${r.status ?? r.signal}):\n${r.stdout}\n${r.stderr}`);
 }
 
 function codeServerEnv(scratch: Scratch, extra: Record<string, string>): NodeJS.ProcessEnv {
