@@ -97,12 +97,17 @@ const confArgs: CyrusConfArgInfo[] = CYRUS_CONF_ARGS.map(([section, name, type, 
 export const CYRUS_SECTIONS = ['START', 'SERVICES', 'EVENTS', 'DAEMON'] as const;
 
 /** Arguments master reads in a section (upper-case name), for that version. */
+const argsCache = new Map<string, CyrusConfArgInfo[]>();
 export function cyrusConfArgs(section: string, version: CyrusVersion): CyrusConfArgInfo[] {
-  return confArgs.filter((a) => a.section === section && (version === '3.6' ? a.in36 : a.inLatest));
+  const k = section + ':' + version;
+  let v = argsCache.get(k);
+  if (!v) argsCache.set(k, v = confArgs.filter((a) => a.section === section && (version === '3.6' ? a.in36 : a.inLatest)));
+  return v;
 }
 
 export function cyrusConfArg(section: string, name: string, version: CyrusVersion): CyrusConfArgInfo | undefined {
-  return cyrusConfArgs(section, version).find((a) => a.name === name);
+  for (const a of cyrusConfArgs(section, version)) if (a.name === name) return a;
+  return undefined;
 }
 
 /** The argument in any version (to say "needs a newer Cyrus" rather than "unknown"). */

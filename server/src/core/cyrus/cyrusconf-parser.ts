@@ -13,6 +13,8 @@ import { parseCommand } from './programs';
 export const MASTER_LINE_MAX = 4095;
 /** Arguments per entry master keeps. */
 export const MASTER_MAX_ARGS = 64;
+/** A real cyrus.conf has dozens of entries; past this many we stop rather than use unbounded time and memory. */
+export const MAX_ENTRIES = 20_000;
 /** After this many syntax errors in one file the rest are summarised in one finding. */
 const MAX_SYNTAX_FINDINGS = 100;
 
@@ -129,6 +131,12 @@ export function parseCyrusConf(file: string, text: string, services: ServiceTabl
       closeSection(ln > 0 ? ln - 1 : 0, ln > 0 ? lines.lineText(ln - 1).length : 0);
       ln--; // read this line again as a header
       continue;
+    }
+    if (entries.length >= MAX_ENTRIES) {
+      findings.push(finding('cyrus/syntax', file, range(ln, 0, ln, 0),
+        `This file has more than ${MAX_ENTRIES} entries; it was checked only up to here. Is this really a cyrus.conf?`, { severity: 'warning' }));
+      current = undefined;
+      break;
     }
     const entry = parseEntry(ln, body, p, end);
     if (entry && current) {

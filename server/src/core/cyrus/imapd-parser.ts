@@ -12,6 +12,8 @@ import type { ImapdConf, ImapdFile, ImapdKeyKind, ImapdSetting, Loc } from './mo
 
 const MAX_SYNTAX_FINDINGS = 100;
 const MAX_INCLUDE_DEPTH = 20;
+/** A real imapd.conf has at most a few hundred settings; past this many we stop reading. */
+export const MAX_SETTINGS = 50_000;
 
 const isSpace = (c: string | undefined) => c === ' ' || c === '\t' || c === '\n' || c === '\v' || c === '\f' || c === '\r';
 
@@ -66,6 +68,11 @@ export function parseImapdConf(file: string, host: SourceHost): ImapdConf {
     included.add(path.resolve(f));
     let off = 0;
     while (off < text.length) {
+      if (settings.length >= MAX_SETTINGS) {
+        findings.push(finding('imapd/syntax', f, { start: lines.positionAt(off), end: lines.positionAt(off) },
+          `More than ${MAX_SETTINGS} settings; the file was checked only up to here. Is this really an imapd.conf?`, { severity: 'warning' }));
+        return;
+      }
       // Gather one logical line: physical lines joined while they end in "\\\n".
       const segs: Segment[] = [];
       let logical = '';

@@ -20,8 +20,29 @@ export function loadCyrusConf(file: string, _opts: CheckOptions, host: SourceHos
   return parseCyrusConf(file, host.readFile(file) ?? '', loadServiceTable(host));
 }
 
+/** Past this many findings of one code in one file, the rest are summed up in one finding. */
+export const MAX_FINDINGS_PER_CODE = 500;
+
+function capped(list: Finding[]): Finding[] {
+  const count = new Map<string, number>();
+  const out: Finding[] = [];
+  for (const f of list) {
+    const k = f.file + '\0' + f.code;
+    const n = (count.get(k) ?? 0) + 1;
+    count.set(k, n);
+    if (n <= MAX_FINDINGS_PER_CODE) out.push(f);
+  }
+  for (const [k, n] of count) {
+    if (n <= MAX_FINDINGS_PER_CODE) continue;
+    const first = out.find((f) => f.file + '\0' + f.code === k)!;
+    out.push({ ...first, fixes: undefined, related: undefined, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+      message: `${n - MAX_FINDINGS_PER_CODE} more ${first.code} findings in this file are not shown.` });
+  }
+  return out;
+}
+
 export function checkCyrusConf(c: CyrusConf, opts: CheckOptions): Finding[] {
-  return runCyrusRules(c, opts);
+  return capped(runCyrusRules(c, opts));
 }
 
 /** Reads an imapd.conf and the files it `@include`s. Never throws. */
@@ -31,5 +52,5 @@ export function loadImapdConf(file: string, _opts: CheckOptions, host: SourceHos
 
 /** With the cyrus.conf that goes with it, service-prefixed names are checked against its entries. */
 export function checkImapdConf(c: ImapdConf, opts: CheckOptions, cyrus?: CyrusConf): Finding[] {
-  return runImapdRules(c, opts, cyrus);
+  return capped(runImapdRules(c, opts, cyrus));
 }

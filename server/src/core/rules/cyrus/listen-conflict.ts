@@ -22,17 +22,24 @@ function conflicts(a: CyrusEntry, b: CyrusEntry): boolean {
 
 export function checkListenConflict(conf: CyrusConf): Finding[] {
   const out: Finding[] = [];
-  const services = conf.entries.filter((e) => e.section === 'SERVICES' && e.listen);
-  for (let i = 0; i < services.length; i++) {
-    for (let j = 0; j < i; j++) {
-      const a = services[j], b = services[i];
-      if (a.name === b.name || !conflicts(a, b)) continue;
-      const l = b.argMap.get('listen')!;
-      out.push(finding('cyrus/listen-conflict', conf.file, l.valueLoc.range,
-        `'${b.name}' listens on ${describe(b.listen!)}, which '${a.name}' (line ${a.loc.range.start.line + 1}) already uses${describe(a.listen!) !== describe(b.listen!) ? ` as ${describe(a.listen!)}` : ''}. Give one of them another ${b.listen!.kind === 'unix' ? 'socket path' : 'port or address'}.`,
+  // Only services on one port (or one path) can clash; within a bucket, compare with one
+  // representative per distinct address set so a huge file stays linear.
+  const buckets = new Map<string, Map<string, CyrusEntry>>();
+  for (const b of conf.entries) {
+    if (b.section !== 'SERVICES' || !b.listen) continue;
+    const l = b.listen;
+    const bucketKey = l.kind === 'unix' ? 'u:' + path.posix.normalize(l.path) : `t:${l.port}:${b.proto.startsWith('udp') ? 'd' : 's'}`;
+    const shapeKey = l.kind === 'unix' ? '' : boundAddresses(l, b.proto).join(',');
+    let bucket = buckets.get(bucketKey);
+    if (!bucket) buckets.set(bucketKey, bucket = new Map());
+    const a = [...bucket.values()].find((x) => x.name !== b.name && conflicts(x, b));
+    if (a) {
+      const lb = b.argMap.get('listen')!;
+      out.push(finding('cyrus/listen-conflict', conf.file, lb.valueLoc.range,
+        `'${b.name}' listens on ${describe(b.listen)}, which '${a.name}' (line ${a.loc.range.start.line + 1}) already uses${describe(a.listen!) !== describe(b.listen) ? ` as ${describe(a.listen!)}` : ''}. Give one of them another ${b.listen.kind === 'unix' ? 'socket path' : 'port or address'}.`,
         { related: [{ file: conf.file, range: a.argMap.get('listen')!.valueLoc.range, message: `'${a.name}' listens here` }] }));
-      break;
     }
+    if (!bucket.has(shapeKey)) bucket.set(shapeKey, b);
   }
   return out;
 }
