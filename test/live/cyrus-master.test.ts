@@ -1,0 +1,109 @@
+// Our cyrus.conf/imapd.conf checks against the real Cyrus 3.6: a configuration we call clean
+// must start master with every listener we derive from it, and imapd.conf lines we call
+// fatal must be the ones `cyr_info` refuses (and the other way round).
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as net from 'node:net';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { checkProject } from '../../server/src/core/project';
+import { defaultOptions } from '../../server/src/core/options';
+import { diskHost } from '../../server/src/core/host';
+import { loadCyrusConf, lmtpListeners, type Endpoint } from '../../server/src/core/cyrus';
+import { cyrusMissingReason, startCyrus, CYRUS_BIN, type CyrusInstance } from './harness/cyrus';
+
+const missing = cyrusMissingReason();
+const skip = missing ? `skipped: ${missing}` : false;
+const CYR_INFO = path.join(CYRUS_BIN, 'cyr_info');
+let cy: CyrusInstance | undefined;
+
+before(async () => {
+  if (missing) return;
+  cy = await startCyrus({ startTimeoutMs: 20_000 });
+});
+
+after(async () => {
+  await cy?.stop();
+});
+
+function connects(e: Endpoint): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = e.kind === 'unix' ? net.connect(e.path) : net.connect(e.port, e.host ?? '127.0.0.1');
+    const done = (ok: boolean) => { s.destroy(); resolve(ok); };
+    s.setTimeout(3000, () => done(false));
+    s.once('connect', () => done(true));
+    s.once('error', () => done(false));
+  });
+}
+
+test('a configuration we call clean runs: master is up on every listener we derive', { skip, timeout: 60_000 }, async () => {
+  const c = cy!;
+  // An option Cyrus ignores (imapd/unknown-option) cannot stop it from running; every
+  // other error would mean master should not have come up.
+  const findings = checkProject([{ path: c.cyrusConf, kind: 'cyrus-conf' }, { path: c.imapdConf, kind: 'imapd-conf' }], defaultOptions)
+    .filter((f) => f.severity === 'error' && f.code !== 'imapd/unknown-option');
+  assert.deepEqual(findings.map((f) => `${path.basename(f.file)}:${f.range.start.line + 1} ${f.code} ${f.message}`), []);
+  const conf = loadCyrusConf(c.cyrusConf, defaultOptions, diskHost);
+  const services = conf.entries.filter((e) => e.section === 'SERVICES');
+  assert.ok(services.length >= 4);
+  for (const e of services) {
+    assert.ok(e.listen, `no endpoint derived for ${e.name}`);
+    assert.equal(await connects(e.listen), true, `${e.name}: nothing accepts on ${JSON.stringify({ ...e.listen, loc: undefined })}`);
+  }
+  const lmtp = lmtpListeners(conf);
+  const byPort = new Map(lmtp.filter((l) => l.endpoint.kind === 'tcp').map((l) => [(l.endpoint as { port: number }).port, l.authRequired]));
+  assert.equal(byPort.get(c.ports.lmtpTrusted), false);
+  assert.equal(byPort.get(c.ports.lmtpAuth), true);
+});
+
+test('cyr_info conf-lint finds nothing in an imapd.conf we call clean', { skip, timeout: 30_000 }, () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'exim-cyrus-lint-'));
+  // Run as root, cyr_info drops to user cyrus before it reads cyrus.conf.
+  fs.chmodSync(dir, 0o755);
+  try {
+    const imapd = path.join(dir, 'imapd.conf');
+    const cyrus = path.join(dir, 'cyrus.conf');
+    fs.writeFileSync(cyrus, 'SERVICES {\n  lmtp cmd="lmtpd -a" listen="127.0.0.1:2003"\n  imap cmd="imapd" listen="143"\n}\n');
+    fs.writeFileSync(imapd, [
+      `configdirectory: ${dir}`, 'defaultpartition: default', `partition-default: ${dir}/spool`, `metapartition-default: ${dir}/meta`,
+      'admins: cyrus', 'lmtp_admins: mailproxy', 'imap_allowplaintext: no', 'virtdomains: userid', 'defaultdomain: example.com',
+      'unixhierarchysep: yes', 'lmtp_downcase_rcpt: yes', `lmtpsocket: ${dir}/lmtp`, 'sasl_pwcheck_method: saslauthd',
+      'sasl_mech_list: PLAIN LOGIN', 'timeout: 30', 'tls_session_timeout: 1h', 'httpmodules: caldav carddav',
+      'sieve_extensions: fileinto reject \\', '  vacation', 'xlist-drafts: Drafts', '',
+    ].join('\n'));
+    const ours = checkProject([{ path: cyrus, kind: 'cyrus-conf' }, { path: imapd, kind: 'imapd-conf' }], { ...defaultOptions, cyrusVersion: '3.6' });
+    assert.deepEqual(ours.map((f) => `${f.code} ${f.message}`), []);
+    const r = spawnSync(CYR_INFO, ['-C', imapd, '-M', cyrus, 'conf-lint'], { encoding: 'utf8', timeout: 15_000 });
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(r.stdout, '');
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('imapd.conf lines we call fatal are exactly those Cyrus 3.6 refuses', { skip, timeout: 60_000 }, () => {
+  const lines = [
+    'virtdomains: yes', 'virtdomains: maybe', 'allowplaintext: of', 'allowplaintext: sometimes', 'boundary_limit: 0x10',
+    'boundary_limit: 089', 'boundary_limit: 12abc', 'timeout: 1h30m', 'timeout: 10x', 'timeout: m', 'mboxlist_db: twoskip',
+    'mboxlist_db: twoskip skiplist', 'httpmodules: caldav carddav', 'httpmodules: caldav calendar', 'maxmessagesize: 1024',
+    'maxmessagesize: 10M', 'defaultpartition: abc1', 'defaultpartition: my-part', 'search_engine: Xapian', 'admins:',
+    'admins : cyrus', 'bad.name: 1', '@import: x', 'sieve_extensions: fileinto imapflags',
+  ];
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'exim-cyrus-agree-'));
+  try {
+    const file = path.join(dir, 'imapd.conf');
+    const disagree: string[] = [];
+    for (const line of lines) {
+      fs.writeFileSync(file, `configdirectory: ${dir}\n${line}\n`);
+      const ours = checkProject([{ path: file, kind: 'imapd-conf' }], { ...defaultOptions, cyrusVersion: '3.6' }).some((f) => f.severity === 'error');
+      const r = spawnSync(CYR_INFO, ['-C', file, 'conf'], { encoding: 'utf8', timeout: 15_000 });
+      const theirs = r.status !== 0;
+      if (ours !== theirs) disagree.push(`${line}: ours ${ours ? 'error' : 'ok'}, cyr_info exit ${r.status} ${r.stderr.trim()}`);
+    }
+    assert.deepEqual(disagree, []);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
