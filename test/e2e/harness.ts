@@ -74,12 +74,18 @@ export async function bundleHostSuite(entry: string, outDir: string): Promise<st
   return outfile;
 }
 
-/** Packs the working tree into a .vsix the way a release does: `npm run package -- --out FILE`. */
+/**
+ * Packs the working tree into a .vsix as `npm run package` does, minus its build step:
+ * `npm test` has just built dist/, and rebuilding it here could race other test files
+ * that run dist/server.js.
+ */
 export function packageVsix(outFile: string): void {
-  const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
-  const r = pkg.scripts?.package
-    ? spawnSync('npm', ['run', 'package', '--silent', '--', '--out', outFile], { cwd: ROOT, encoding: 'utf8', timeout: 240_000, input: '' })
-    : spawnSync(process.execPath, [path.join(ROOT, 'node_modules/@vscode/vsce/vsce'), 'package', '--no-dependencies', '--out', outFile], { cwd: ROOT, encoding: 'utf8', timeout: 240_000, input: '' });
+  if (!fs.existsSync(path.join(ROOT, 'dist/extension.js'))) {
+    const b = spawnSync('npm', ['run', 'build', '--silent'], { cwd: ROOT, encoding: 'utf8', timeout: 120_000 });
+    if (b.status !== 0) throw new Error(`npm run build failed:\n${b.stdout}\n${b.stderr}`);
+  }
+  const r = spawnSync(process.execPath, [path.join(ROOT, 'node_modules/@vscode/vsce/vsce'), 'package', '--no-dependencies', '--out', outFile],
+    { cwd: ROOT, encoding: 'utf8', timeout: 240_000, input: '' });
   if (r.status !== 0 || !fs.existsSync(outFile)) throw new Error(`packaging the .vsix failed (${r.status ?? r.signal}):\n${r.stdout}\n${r.stderr}`);
 }
 
