@@ -1,15 +1,56 @@
 // Bundles the three entry points. Each is one self-contained CommonJS file so the
 // .vsix and the CLI need no node_modules at run time.
+//
+// Bundles are minified with a linked source map beside them (`node --enable-source-maps`
+// maps stack traces back); `--no-minify` gives readable bundles for debugging. The large
+// fact tables (catalogs, built-in macros) are plain data, so in minified builds they are
+// shipped as one brotli-compressed JSON string each and decoded once at load: about a
+// quarter of the bundle otherwise, and cheaper to load as JSON than as JavaScript.
 import { build } from 'esbuild';
 import { chmodSync } from 'node:fs';
+import { isDeepStrictEqual } from 'node:util';
+import { brotliCompressSync, constants as zlib } from 'node:zlib';
+
+const minify = !process.argv.includes('--no-minify');
+
+/** Modules that only export data (arrays and strings); each is replaced by its compressed JSON. */
+const DATA_MODULE = /[\\/](catalog[\\/]generated[\\/][\w-]+-data|exim[\\/]builtin-macros)\.ts$/;
+
+const compactData = {
+  name: 'compact-data',
+  setup(b) {
+    b.onLoad({ filter: DATA_MODULE }, async (args) => {
+      const r = await build({ entryPoints: [args.path], bundle: true, platform: 'node', format: 'cjs', write: false, logLevel: 'silent' });
+      const mod = { exports: {} };
+      new Function('module', 'exports', 'require', r.outputFiles[0].text)(mod, mod.exports, () => { throw new Error('data modules import nothing'); });
+      const values = { ...mod.exports };
+      const jsonText = JSON.stringify(values);
+      // Anything JSON cannot carry (undefined, functions, Maps) keeps the module as it is.
+      if (!isDeepStrictEqual(JSON.parse(jsonText), values)) return undefined;
+      const packed = brotliCompressSync(Buffer.from(jsonText), { params: { [zlib.BROTLI_PARAM_QUALITY]: 11 } }).toString('base64');
+      const names = Object.keys(values).filter((n) => /^[A-Za-z_$][\w$]*$/.test(n));
+      return {
+        loader: 'js',
+        contents: [
+          "import { brotliDecompressSync } from 'node:zlib';",
+          `const d = JSON.parse(brotliDecompressSync(Buffer.from(${JSON.stringify(packed)}, 'base64')).toString());`,
+          ...names.map((n) => `export const ${n} = d.${n};`),
+        ].join('\n'),
+      };
+    });
+  },
+};
 
 const common = {
   bundle: true,
   platform: 'node',
   target: 'node18',
   format: 'cjs',
-  sourcemap: process.argv.includes('--sourcemap'),
-  minify: process.argv.includes('--minify'),
+  sourcemap: minify ? 'linked' : process.argv.includes('--sourcemap'),
+  minify,
+  charset: 'utf8',
+  legalComments: 'none',
+  plugins: minify ? [compactData] : [],
   logLevel: 'warning',
 };
 
