@@ -72,7 +72,8 @@ export function checkProject(inputs: Input[], opts: CheckOptions = defaultOption
   }
   for (const e of exims) out.push(...checkExim(e, opts));
   for (const c of cyruses) out.push(...checkCyrusConf(c, opts));
-  for (const i of imapds) out.push(...checkImapdConf(i, opts));
+  // The cyrus.conf tells which service prefixes (`lmtp_admins`, …) are real services.
+  for (const i of imapds) out.push(...checkImapdConf(i, opts, cyruses[0]));
   // Link rules that need a Cyrus file skip themselves without one; the rest need only Exim.
   for (const e of exims) out.push(...checkLinks({ exim: e, cyrus: cyruses[0], imapd: imapds[0], host }, opts));
   return sortFindings(out);
