@@ -137,7 +137,6 @@ export async function startCyrus(opts: StartOptions = {}): Promise<CyrusInstance
     `lmtpsocket: ${sock('lmtp')}`,
     `idlesocket: ${sock('idle')}`,
     `notifysocket: ${sock('notify')}`,
-    `smmapsocket: ${sock('smmap')}`,
     '',
   ].join('\n'));
   const c = `-C ${conf}`;
