@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { ConfigWorkspace, codeActions, completion, hover } from '../../server/src/core/features';
+import { ConfigWorkspace, codeActions, completion, definition, hover, references, rename } from '../../server/src/core/features';
 import { ROOT, positionOf } from './client';
 
 const TEXT = fs.readFileSync(path.join(ROOT, 'examples/reference/exim.conf'), 'utf8');
@@ -86,4 +86,17 @@ test('quick fixes of findings are offered as code actions where the finding is',
   assert.equal(actions[0].finding.code, 'exim/unknown-option');
   assert.ok(actions.some((a) => a.fix.edits.some((e) => e.newText.includes('allow_localhost'))));
   assert.deepEqual(codeActions(ws, file, { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }), []);
+});
+
+test('macros: definition, references, hover and rename from a use', () => {
+  const t = 'MY_SOCK = /run/cyrus/socket/lmtp\nbegin transports\nt:\n  driver = lmtp\n  socket = MY_SOCK\n';
+  const { ws, file } = open(t);
+  const use = positionOf(t, 'socket = MY_SOCK', 'socket = '.length + 1);
+  assert.deepEqual(definition(ws, file, use).map((d) => d.range.start.line), [0]);
+  assert.deepEqual(references(ws, file, { line: 0, character: 2 }, true).map((r) => r.range.start.line), [0, 4]);
+  assert.match(hover(ws, file, use)!.markdown, /MY_SOCK = \/run\/cyrus\/socket\/lmtp/);
+  const r = rename(ws, file, use, 'CYRUS_SOCK');
+  assert.ok('edits' in r && r.edits.length === 2 && r.edits.every((e) => e.newText === 'CYRUS_SOCK'));
+  const bad = rename(ws, file, use, 'lower_case');
+  assert.ok('error' in bad && /macro name/.test(bad.error));
 });

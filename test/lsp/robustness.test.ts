@@ -120,3 +120,17 @@ test('onSave validation: edits are not checked until the file is saved', async (
   c.settings = {};
   void c.conn.sendNotification('workspace/didChangeConfiguration', { settings: {} });
 });
+
+test('an untitled buffer is checked and its diagnostics use its own URI', async () => {
+  const uri = 'untitled:Untitled-7';
+  const received = new Promise<{ uri: string; diagnostics: { code?: unknown }[] }>((resolve) => {
+    const l = (p: { uri: string; diagnostics: { code?: unknown }[] }) => { if (p.uri === uri && p.diagnostics.length) { c.publishListeners.delete(l); resolve(p); } };
+    c.publishListeners.add(l);
+  });
+  void c.conn.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'exim', version: 1, text: 'no_such_option_here = 1\n' } });
+  const p = await received;
+  assert.ok(p.diagnostics.some((d) => d.code === 'exim/unknown-option'));
+  const h = await c.request('textDocument/hover', { textDocument: { uri }, position: { line: 0, character: 3 } });
+  assert.ok(h === null || typeof h.contents.value === 'string');
+  await stillAnswers();
+});

@@ -42,7 +42,7 @@ function definitionHover(m: EximModel, file: string, p: Position): HoverInfo | u
   const mac = m.macros.get(name);
   if (!mac) return { markdown: `Macro \`${name}\` is not defined.`, range };
   const origin = mac.origin === 'define' ? ' (from -D / eximCyrus.defines)' : mac.origin === 'builtin' ? ' (built in)' : mac.loc ? `\n\nDefined at ${where(mac.loc.file, mac.loc.range.start.line)}` : '';
-  return { markdown: `**macro** ${code(`${name} = ${mac.value}`)}${origin}`, range };
+  return { markdown: `**macro** \`${name}\`\n\n${code(`${name} = ${mac.value}`)}${origin}`, range };
 }
 
 export function eximHover(lines: LineIndex, p: Position, file: string, m: EximModel | undefined, opts: CheckOptions): HoverInfo | undefined {
