@@ -150,3 +150,17 @@ test('virtdomains unset: the fix adds the line to imapd.conf, the finding sits o
   assert.ok(after.get(imapd)!.endsWith('allowplaintext: no\nvirtdomains: userid\n'));
   assertClean(after, inputs, 'virtdomains unset');
 });
+
+test('exim/undefined-list: a fix defines the missing list before the first begin line, of the kind its use needs', () => {
+  const exim = path.join(FIXTURES, 'reference', 'exim.conf');
+  const text = REF('exim.conf').replace('  accept  hosts         = +relay_from_hosts\n', '  accept  hosts         = +trusted_relays\n');
+  const files = new Map([[exim, text]]);
+  const inputs: Input[] = [{ path: exim, kind: 'exim' }];
+  const f = check(files, inputs).find((x) => x.code === 'exim/undefined-list')!;
+  assert.ok(f, 'the undefined list is reported');
+  const define = f.fixes!.find((x) => x.title === 'Define hostlist trusted_relays')!;
+  assert.ok(define, f.fixes!.map((x) => x.title).join(', '));
+  const after = apply(files, define.edits).get(exim)!;
+  assert.ok(after.includes('timeout_frozen_after = 7d\n\nhostlist trusted_relays =\n\nbegin acl\n'), after.slice(0, 800));
+  assert.equal(check(new Map([[exim, after]]), inputs).filter((x) => x.code === 'exim/undefined-list').length, 0);
+});

@@ -1,6 +1,6 @@
 // Names defined once and used elsewhere: driver instances, ACLs and named lists must be
 // unique; transports and `+name` list references must name something of the right kind.
-import type { Finding } from '../../diagnostic';
+import type { Finding, Fix } from '../../diagnostic';
 import { finding } from '../../diagnostic';
 import type { EximConfig, ListKind, Loc, NamedList, OptionSetting } from '../../exim/model';
 import type { CheckOptions } from '../../options';
@@ -110,7 +110,27 @@ export function checkNames(cfg: EximConfig, _opts: CheckOptions): Finding[] {
     const guess = nearest(site.ref, byKind.get(site.kind) ?? []);
     out.push(finding('exim/undefined-list', site.loc.file, site.loc.range,
       `No ${site.kind} "${site.ref}" is defined, so "+${site.ref}" fails when Exim matches it.${didYouMean(guess && '+' + guess)} Define it with "${site.kind} ${site.ref} = ...".`,
-      runTime(guess ? replaceFix(site.loc, '+' + guess) : undefined)));
+      runTime([...(guess ? replaceFix(site.loc, '+' + guess) : []), defineListFix(cfg, site.kind, site.ref, !guess)])));
   }
   return out;
+}
+
+/**
+ * A fix that defines the missing list, empty, just before the first `begin` line (named
+ * lists belong to the main section), for the user to fill in.
+ */
+function defineListFix(cfg: EximConfig, kind: ListKind, name: string, preferred: boolean): Fix {
+  const begin = cfg.sections.find((s) => s.name !== 'main');
+  const file = begin?.loc.file ?? cfg.files.keys().next().value ?? cfg.root;
+  let at = begin?.loc.range.start;
+  let newText = `${kind} ${name} =\n\n`;
+  if (!at) {
+    // No `begin` line: append to the main section, that is, the end of the file.
+    const lines = cfg.files.get(file)?.lines;
+    const last = lines ? lines.lineCount - 1 : 0;
+    const width = lines?.lineText(last).length ?? 0;
+    at = { line: last, character: width };
+    newText = `${width ? '\n' : ''}${kind} ${name} =\n`;
+  }
+  return { title: `Define ${kind} ${name}`, edits: [{ file, range: { start: at, end: at }, newText }], ...(preferred ? { preferred } : {}) };
 }
