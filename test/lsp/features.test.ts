@@ -31,7 +31,7 @@ test('diagnostics carry the rule code, source and a link to the rule table, and 
   const d = diags.find((x) => x.code === 'exim/unknown-option')!;
   assert.equal(d.source, 'exim-cyrus');
   assert.equal(d.range.start.line, positionOf(broken, 'foo_bar').line);
-  assert.match(d.codeDescription?.href ?? '', /README\.md#exim-unknown-option$/);
+  assert.match(d.codeDescription?.href ?? '', /README\.md#rules$/);
   c.change(exim, eximText);
   await c.waitForDiagnostics(exim, (ds) => !ds.some((x) => x.code === 'exim/unknown-option'));
 });

@@ -8,8 +8,8 @@ import { DiagnosticSeverity } from 'vscode-languageserver/node';
 import type { Finding, Severity } from '../core/diagnostic';
 import type { Range } from '../core/text';
 
-/** Where the rule table lives; each diagnostic links to its code's row. */
-export const RULES_DOC = 'https://example.invalid/exim-cyrus/blob/main/README.md';
+/** The README's rule table (one `## Rules` heading; rows have no anchors of their own). */
+export const RULES_DOC = 'https://example.invalid/exim-cyrus/blob/main/README.md#rules';
 
 const UNTITLED_ROOT = path.join(path.sep, '__untitled__');
 
@@ -55,7 +55,7 @@ export function toDiagnostic(f: Finding, uris: UriMap): Diagnostic {
     range: toLspRange(f.range),
     severity: SEVERITY[f.severity] ?? DiagnosticSeverity.Error,
     code: f.code,
-    codeDescription: { href: `${RULES_DOC}#${f.code.replace(/[^a-z0-9]+/g, '-')}` },
+    codeDescription: { href: RULES_DOC },
     source,
     message: f.message,
   };
