@@ -1,5 +1,8 @@
 // Does each Exim LMTP transport reach an lmtpd that will take its mail?
 // link/lmtp-no-listener, link/unix-socket-mismatch, link/lmtp-auth-required.
+// No-listener findings sit on the transport (the port or hosts to change); auth-required
+// sits on lmtpd's cmd in cyrus.conf, because adding -a there is the usual repair, with
+// `related` pointing back at the transport.
 import * as path from 'node:path';
 import type { Finding, Related } from '../../diagnostic';
 import { finding } from '../../diagnostic';
