@@ -49,7 +49,7 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
   return {
     capabilities: {
       textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: { includeText: false } },
-      completionProvider: { triggerCharacters: ['$', '{', '+', '=', ' ', ':', '_', '.'], resolveProvider: false },
+      completionProvider: { triggerCharacters: ['$', '{', '+', '=', ' ', '.'], resolveProvider: false },
       hoverProvider: true,
       definitionProvider: true,
       referencesProvider: true,

@@ -177,6 +177,9 @@ test('cyrus.conf and imapd.conf get their own rule codes', async () => {
   const lenses: { range: { start: { line: number } } }[] = await c.request('textDocument/codeLens', { textDocument: { uri: uriOf(cyrus) } });
   const lmtpLines = cyrusText.split('\n').flatMap((l, i) => /^\s*lmtp\w*\s.*cmd="lmtpd/.test(l) ? [i] : []);
   assert.deepEqual(lenses.map((l) => l.range.start.line).sort((a, b) => a - b), lmtpLines);
+  const outline: { name: string; children?: { name: string }[] }[] = await c.request('textDocument/documentSymbol', { textDocument: { uri: uriOf(cyrus) } });
+  assert.deepEqual(outline.map((s) => s.name), ['START', 'SERVICES', 'EVENTS']);
+  assert.ok(outline[1].children!.some((e) => e.name === 'lmtp'));
   const args: { label: string }[] = await c.request('textDocument/completion', { textDocument: { uri: uriOf(cyrus) }, position: positionOf(cyrusText, ' prefork=0', 1) });
   assert.ok(args.some((i) => i.label === 'maxchild') && args.some((i) => i.label === 'listen'));
 });
