@@ -13,6 +13,7 @@ import {
   type HostResult,
 } from './harness';
 import { missingTools } from './tools';
+import { cyrusMissingReason, startCyrus, type CyrusInstance } from '../live/harness/cyrus';
 import { FakeLmtp, type FakeSession } from './suite/lmtp-fake';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -37,6 +38,7 @@ if (missing.length) {
     let devIndex: string;
     let vsixIndex: string;
     let vsixError: Error | undefined;
+    let cyrus: CyrusInstance | undefined;
 
     before(async () => {
       scratch = new Scratch();
@@ -51,10 +53,13 @@ if (missing.length) {
       } catch (e) {
         vsixError = e as Error;
       }
-      cs = await CodeServer.start(scratch, {
-        EXIM_CYRUS_E2E_USER_DATA: scratch.userData,
-        EXIM_CYRUS_E2E_EXTENSIONS_DIR: scratch.extensions,
-      });
+      // The real Cyrus for the callout test, when it is installed (else that test skips).
+      const env: Record<string, string> = { EXIM_CYRUS_E2E_USER_DATA: scratch.userData, EXIM_CYRUS_E2E_EXTENSIONS_DIR: scratch.extensions };
+      if (!cyrusMissingReason()) {
+        cyrus = await startCyrus({ mailboxes: ['user/alice@example.com'] });
+        Object.assign(env, { EXIM_CYRUS_E2E_CYRUS_LMTP: cyrus.lmtpTrusted, EXIM_CYRUS_E2E_CYRUS_LMTP_AUTH: cyrus.lmtpAuth, EXIM_CYRUS_E2E_CYRUS_MAILBOX: 'alice@example.com' });
+      }
+      cs = await CodeServer.start(scratch, env);
       browser = await Browser.launch(scratch);
       if (process.env.E2E_VERBOSE) console.error(`e2e: ready in ${Date.now() - t0} ms on ${cs.origin}`);
     }, { timeout: 5 * 60_000 });
@@ -62,6 +67,7 @@ if (missing.length) {
     after(async () => {
       await browser?.close();
       await cs?.stop();
+      await cyrus?.stop();
       scratch?.remove();
     }, { timeout: 60_000 });
 
@@ -82,7 +88,8 @@ if (missing.length) {
       const results = readResults(path.join(path.dirname(devIndex), 'results.json')) ?? [];
       assert.ok(results.length > 0, `the in-host suite ran no test (exit code ${r.code}); extension host log:\n${r.log.slice(-60).join('\n')}`);
       for (const rec of results) {
-        await t.test(rec.title, { skip: rec.state === 'pending' }, () => {
+        await t.test(rec.title, { skip: rec.state === 'pending' }, (st) => {
+          if (rec.durationMs !== undefined) st.diagnostic(`${rec.durationMs} ms in the extension host`);
           if (rec.state === 'failed') throw new Error(rec.error);
         });
       }

@@ -67,6 +67,34 @@ describe('LMTP callout', () => {
     assert.ok(finished, 'the command finished once its notification was dismissed');
   });
 
+  it('against the live Cyrus lmtpd (when installed): accepted for a mailbox, 550 for none, 430 without -a', async function () {
+    const trusted = process.env.EXIM_CYRUS_E2E_CYRUS_LMTP;
+    const auth = process.env.EXIM_CYRUS_E2E_CYRUS_LMTP_AUTH;
+    const mailbox = process.env.EXIM_CYRUS_E2E_CYRUS_MAILBOX;
+    if (!trusted || !auth || !mailbox) return this.skip(); // e2e.test.ts starts Cyrus when it is installed
+    const section = async (target: string, recipients: string[]) => {
+      const done = vscode.commands.executeCommand('eximCyrus.runCallout', { target, recipients });
+      let finished = false;
+      void Promise.resolve(done).then(() => { finished = true; }, () => { finished = true; });
+      const text = await waitFor(`the transcript of the callout to ${target}`, () => {
+        const t = outputChannelText(/Callout/);
+        const at = t?.lastIndexOf(`callout to ${target}\n`) ?? -1;
+        return t && at >= 0 && /\n=> \w+/.test(t.slice(at)) ? t.slice(at) : undefined;
+      }, 30_000);
+      for (let i = 0; i < 50 && !finished; i++) {
+        await vscode.commands.executeCommand('notifications.clearAll');
+        await sleep(200);
+      }
+      return text;
+    };
+    const ok = await section(trusted, [mailbox, 'nobody-e2e@example.com']);
+    assert.match(ok, /Cyrus LMTP/);
+    assert.match(ok, new RegExp(`${mailbox.replace(/[.]/g, '\\.')}: accepted \\(250\\)`));
+    assert.match(ok, /nobody-e2e@example\.com: rejected \(550\)/);
+    const denied = await section(auth, [mailbox]);
+    assert.match(denied, /\b430\b/);
+  });
+
   it('a callout to a closed port reports the failure without throwing', async () => {
     const closed = new FakeLmtp([]);
     const port = await closed.listen();
