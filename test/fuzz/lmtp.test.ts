@@ -1,0 +1,122 @@
+// The callout client against in-test loopback servers that behave at random: arbitrary
+// replies (valid, garbage, over-long, a 354 inviting DATA), split at any byte, delayed,
+// connections closed mid-reply or left silent. Whatever happens, the callout ends with one
+// of its classified outcomes within its time bound, and never writes DATA.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as net from 'node:net';
+import fc from 'fast-check';
+import { callout } from '../../server/src/core/lmtp';
+import type { OutcomeKind } from '../../server/src/core/lmtp';
+import { checkAsync, runs, TIMEOUT } from './support';
+
+const OUTCOMES: OutcomeKind[] = ['accepted', 'rejected', 'temporary', 'refused', 'timeout', 'protocol-error', 'cancelled', 'unsupported', 'invalid-input'];
+
+const REPLIES = [
+  '220 lmtp ready\r\n', '220-first\r\n220 second\r\n', '250-host\r\n250-PIPELINING\r\n250 ENHANCEDSTATUSCODES\r\n', '250 ok\r\n',
+  '250 2.1.5 ok\r\n', '550 5.1.1 User unknown\r\n', '550-5.1.1 a\r\n550-5.1.1 b\r\n550 5.1.1 c\r\n', '451 4.3.0 later\r\n',
+  '430 Authentication required\r\n', '354 go ahead, send DATA\r\n', '221 bye\r\n', 'garbage\r\n', '2', '25', '\r\n', '\n',
+  '250 ' + 'x'.repeat(6000) + '\r\n', '999 weird\r\n', '250 ok\n', '\u0000\u00ff\r\n', '250-more\r\n', '421 shutting down\r\n',
+];
+
+interface Step { reply: string; splits: number[]; delayMs: number; waitForLine: boolean; close: boolean }
+interface Scenario { steps: Step[]; end: 'silent' | 'close' | 'ok'; random: boolean; recipients: number }
+
+const step: fc.Arbitrary<Step> = fc.record({
+  reply: fc.oneof({ weight: 4, arbitrary: fc.constantFrom(...REPLIES) }, { weight: 1, arbitrary: fc.string({ unit: 'binary-ascii', maxLength: 40 }) }),
+  splits: fc.array(fc.nat({ max: 100 }), { maxLength: 3 }),
+  delayMs: fc.nat({ max: 30 }),
+  waitForLine: fc.boolean(),
+  close: fc.nat({ max: 9 }).map((n) => n < 2),
+});
+const scenario: fc.Arbitrary<Scenario> = fc.record({
+  steps: fc.array(step, { maxLength: 8 }),
+  end: fc.constantFrom('silent', 'close', 'ok'),
+  random: fc.boolean(),
+  recipients: fc.integer({ min: 1, max: 3 }),
+});
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** A server playing one scenario on each connection; records every line the client sent. */
+async function serve(sc: Scenario): Promise<{ port: number; received: string[]; close(): Promise<void> }> {
+  const received: string[] = [];
+  const sockets = new Set<net.Socket>();
+  const server = net.createServer((sock) => {
+    sockets.add(sock);
+    sock.on('error', () => undefined);
+    let buf = '';
+    let wake: (() => void) | undefined;
+    const lines: string[] = [];
+    let closed = false;
+    sock.setEncoding('latin1');
+    sock.on('data', (d: string) => {
+      buf += d;
+      for (let i; (i = buf.indexOf('\n')) >= 0;) { const l = buf.slice(0, i).replace(/\r$/, ''); buf = buf.slice(i + 1); lines.push(l); received.push(l); }
+      wake?.();
+    });
+    sock.on('close', () => { closed = true; sockets.delete(sock); wake?.(); });
+    const nextLine = async (ms: number) => {
+      const deadline = Date.now() + ms;
+      while (!lines.length && !closed && Date.now() < deadline) {
+        await new Promise<void>((r) => { const t = setTimeout(r, deadline - Date.now()); wake = () => { clearTimeout(t); r(); }; });
+        wake = undefined;
+      }
+      return lines.shift();
+    };
+    void (async () => {
+      for (let i = 0; i < sc.steps.length && !closed; i++) {
+        const s = sc.steps[i];
+        if (s.waitForLine && i > 0) await nextLine(300);
+        const cuts = [...new Set(s.splits.map((p) => p % (s.reply.length + 1)))].sort((a, b) => a - b);
+        let from = 0;
+        for (const c of [...cuts, s.reply.length]) {
+          if (closed) return;
+          if (c > from) sock.write(Buffer.from(s.reply.slice(from, c), 'latin1'));
+          from = c;
+          if (s.delayMs) await sleep(s.delayMs);
+        }
+        if (s.close) { sock.destroy(); return; }
+      }
+      if (sc.end === 'close') { sock.end(); return; }
+      if (sc.end === 'ok') {
+        for (;;) {
+          const l = await nextLine(2000);
+          if (l === undefined || closed) return;
+          sock.write(/^quit/i.test(l) ? '221 bye\r\n' : '250 ok\r\n');
+        }
+      }
+    })().catch(() => undefined);
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return {
+    port: (server.address() as net.AddressInfo).port,
+    received,
+    close: () => new Promise<void>((r) => { for (const s of sockets) s.destroy(); server.close(() => r()); }),
+  };
+}
+
+const PER_PHASE_MS = 150;
+const SESSION_MS = 900;
+
+test('callout under random server behaviour: a classified outcome, in time, never DATA', { timeout: TIMEOUT }, async () => {
+  await checkAsync('lmtp-random-server', scenario, async (sc) => {
+    const srv = await serve(sc);
+    try {
+      const recipients = ['alice@example.com', 'bob@example.org', 'carol@example.com'].slice(0, sc.recipients);
+      // A hang guard, not a timing assertion: the session bound is 0.9 s.
+      let guard: NodeJS.Timeout | undefined;
+      const r = await Promise.race([
+        callout({ target: `127.0.0.1:${srv.port}`, recipients, random: sc.random, lhloName: 'fuzz.localhost', timeoutMs: PER_PHASE_MS, sessionTimeoutMs: SESSION_MS }),
+        new Promise<never>((_, rej) => { guard = setTimeout(() => rej(new Error('the callout did not end within 10 s')), 10_000); }),
+      ]).finally(() => clearTimeout(guard));
+      assert.ok(OUTCOMES.includes(r.outcome.kind), `unclassified outcome ${r.outcome.kind}`);
+      assert.equal(typeof r.outcome.message, 'string');
+      if (r.outcome.kind === 'accepted') assert.ok(r.recipients.every((x) => x.accepted), 'accepted means every recipient was');
+      for (const l of srv.received) assert.doesNotMatch(l, /^\s*(DATA|BDAT|BURL)\b/i, 'the client never starts a message');
+      for (const t of r.transcript) if (t.dir === 'C') assert.doesNotMatch(t.line, /^\s*(DATA|BDAT|BURL)\b/i);
+    } finally {
+      await srv.close();
+    }
+  }, Math.max(1, Math.floor(runs(400) / 10))); // real sockets: a tenth of the runs of the pure properties
+});
