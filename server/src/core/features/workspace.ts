@@ -49,10 +49,16 @@ export class ConfigWorkspace {
   private readonly settings = new Map<string, FolderSettings>();
   private readonly declaredKinds = new Map<string, FileKind>();
   private readonly cache = new Map<string, Analysis>();
+  /**
+   * Pairings found by name, kept until files appear, vanish or settings change: finding
+   * one can mean listing directories, which a keystroke should not pay for.
+   */
+  private readonly pairings = new Map<string, Pairing>();
 
   setFolders(folders: string[]): void {
     this.folders = folders.map((f) => path.resolve(f)).sort((a, b) => b.length - a.length);
     this.cache.clear();
+    this.pairings.clear();
   }
 
   /** Settings of a folder ('' for files outside any folder). */
@@ -61,6 +67,7 @@ export class ConfigWorkspace {
     const prev = this.settings.get(key) ?? { options: defaultOptions };
     this.settings.set(key, { ...prev, ...s, options: { ...prev.options, ...(s.options ?? {}) } });
     this.cache.clear();
+    this.pairings.clear();
   }
 
   settingsFor(file: string): FolderSettings {
@@ -76,6 +83,7 @@ export class ConfigWorkspace {
   open(file: string, text: string, kind?: FileKind): void {
     const abs = path.resolve(file);
     if (kind) this.declaredKinds.set(abs, kind);
+    this.pairings.clear();
     this.update(abs, text);
   }
 
@@ -88,14 +96,16 @@ export class ConfigWorkspace {
     const abs = path.resolve(file);
     this.host.deleteDocument(abs);
     this.declaredKinds.delete(abs);
+    this.pairings.clear();
     this.invalidate(abs);
   }
 
   /** A file changed, appeared or vanished on disk (not through the editor). */
   changedOnDisk(file: string): void {
     this.host.forget(file);
-    // A new or deleted file can change a conf.d listing or an include's target.
+    // A new or deleted file can change a conf.d listing, an include's target or a pairing.
     this.cache.clear();
+    this.pairings.clear();
   }
 
   isOpen(file: string): boolean { return this.host.hasDocument(file); }
@@ -108,6 +118,14 @@ export class ConfigWorkspace {
   /** Which pairing a file belongs to. */
   pairingFor(file: string): Pairing {
     const abs = path.resolve(file);
+    const hit = this.pairings.get(abs);
+    if (hit) return hit;
+    const p = this.findPairing(abs);
+    this.pairings.set(abs, p);
+    return p;
+  }
+
+  private findPairing(abs: string): Pairing {
     const folder = this.folderOf(abs);
     const s = this.settingsFor(abs);
     const kind = this.kindOf(abs);
