@@ -4,6 +4,7 @@
 // Not run in CI, which uses code-server instead (test/e2e/e2e.test.ts).
 //
 //   VSCODE_VERSION=1.96.0 npm run test:electron     # a given release (default: stable)
+//   VSCODE_EXECUTABLE=/usr/share/code/code npm run test:electron   # an installed VS Code, no download
 //   EXIM_CYRUS_E2E_GREP=callout npm run test:electron
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -26,7 +27,7 @@ async function main(): Promise<number> {
     let code = 0;
     try {
       code = await runTests({
-        version: process.env.VSCODE_VERSION || 'stable',
+        ...(process.env.VSCODE_EXECUTABLE ? { vscodeExecutablePath: process.env.VSCODE_EXECUTABLE } : { version: process.env.VSCODE_VERSION || 'stable' }),
         extensionDevelopmentPath: ROOT,
         extensionTestsPath: index,
         launchArgs: [workspace, '--user-data-dir', userData, '--extensions-dir', path.join(scratch, 'extensions'), '--disable-workspace-trust', '--skip-welcome', '--skip-release-notes',

@@ -114,6 +114,18 @@ export function installExtension(scratch: Scratch, vsix: string): string {
   return r.stdout + r.stderr;
 }
 
+// Process groups still running, killed if this process exits or is told to stop before
+// the test's own clean-up runs (code-server is detached into its own group).
+const liveGroups = new Set<number>();
+function killLiveGroups(): void {
+  for (const pid of liveGroups) { try { process.kill(-pid, 'SIGKILL'); } catch { /* gone */ } }
+  liveGroups.clear();
+}
+process.once('exit', killLiveGroups);
+for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+  process.once(sig, () => { killLiveGroups(); process.exit(128 + (sig === 'SIGINT' ? 2 : sig === 'SIGTERM' ? 15 : 1)); });
+}
+
 export class CodeServer {
   private constructor(readonly proc: ChildProcess, readonly port: number, readonly output: string[]) {}
 
@@ -157,6 +169,7 @@ export class CodeServer {
         '--disable-getting-started-override', '--reconnection-grace-time', '30', '--ignore-last-opened',
         '--vscode-option', 'enable-smoke-test-driver',
       ], { env: codeServerEnv(scratch, env), detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+      if (proc.pid) liveGroups.add(proc.pid);
       const collect = (b: Buffer) => {
         const s = b.toString();
         output.push(s);
@@ -202,6 +215,7 @@ export class CodeServer {
     await Promise.race([gone, sleep(8000)]);
     clearTimeout(t);
     try { process.kill(-pid, 'SIGKILL'); } catch { /* gone */ }
+    liveGroups.delete(pid);
   }
 }
 
