@@ -76,9 +76,14 @@ nodedir="$work/node/node_modules/node-linux-$arch"
 #    version in npm's user agent) with node-gyp pointed at the same node's headers.
 export PATH="$nodedir/bin:$PATH"
 export npm_config_nodedir="$nodedir"
-(cd "$work/app" && echo '{"private":true}' > package.json &&
-  npm install --no-package-lock --omit=dev --foreground-scripts "code-server@$CODE_SERVER_VERSION") >> "$log" 2>&1 ||
-  { tail -40 "$log" >&2; fail "npm install code-server@$CODE_SERVER_VERSION failed (see $log)"; }
+echo '{"private":true}' > "$work/app/package.json"
+for attempt in 1 2; do  # a second try rides out a registry hiccup; npm resumes where it stopped
+  if (cd "$work/app" && npm install --no-package-lock --omit=dev --foreground-scripts "code-server@$CODE_SERVER_VERSION") >> "$log" 2>&1; then
+    break
+  fi
+  [[ $attempt == 2 ]] && { tail -40 "$log" >&2; fail "npm install code-server@$CODE_SERVER_VERSION failed twice (see $log)"; }
+  echo "install-code-server: npm install failed; retrying once" >&2
+done
 cs="$work/app/node_modules/code-server"
 # npm 11 may skip a dependency's install scripts (allowScripts policy): then run
 # code-server's postinstall ourselves. It installs VS Code's own dependencies.
