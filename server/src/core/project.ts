@@ -6,8 +6,8 @@ import { diskHost } from './host';
 import type { CheckOptions } from './options';
 import { defaultOptions } from './options';
 import { range } from './text';
-import { checkExim, loadExim } from './exim';
-import { checkCyrusConf, checkImapdConf, loadCyrusConf, loadImapdConf } from './cyrus';
+import { checkExim, loadExim, type ParsedExim } from './exim';
+import { checkCyrusConf, checkImapdConf, loadCyrusConf, loadImapdConf, type CyrusConf, type ImapdConf } from './cyrus';
 import { checkLinks } from './rules/link';
 
 export type FileKind = 'exim' | 'cyrus-conf' | 'imapd-conf';
@@ -45,12 +45,60 @@ export function classifyText(text: string): FileKind | undefined {
 }
 
 /** Expands directories: a directory that holds `conf.d` stands for that `conf.d`. */
-function normalise(input: Input, host: SourceHost): Input {
-  if (input.kind === 'exim' && host.isDirectory(input.path) && path.basename(input.path) !== 'conf.d'
-    && (host.readDir(input.path) ?? []).includes('conf.d')) {
-    return { ...input, path: path.join(input.path, 'conf.d') };
+export function eximRootOf(p: string, host: SourceHost): string {
+  if (host.isDirectory(p) && path.basename(p) !== 'conf.d' && (host.readDir(p) ?? []).includes('conf.d')) {
+    return path.join(p, 'conf.d');
   }
-  return input;
+  return p;
+}
+
+/** The models of one setup: an Exim config and the Cyrus files it is paired with. */
+export interface Models { exim?: ParsedExim; cyrus?: CyrusConf; imapd?: ImapdConf }
+
+/**
+ * Runs `f`; a rule or parser that throws costs its own results, never the others'.
+ * Without `onError` the exception propagates (the CLI reports it as an internal error).
+ */
+type Guard = <T>(what: string, f: () => T) => T | undefined;
+const unguarded: Guard = (_what, f) => f();
+
+/** Loads one input into `into`, or returns an input/unreadable finding. */
+export function loadInput(input: Input, into: Models, opts: CheckOptions, host: SourceHost, guard: Guard = unguarded): Finding | undefined {
+  const p = input.kind === 'exim' ? eximRootOf(input.path, host) : input.path;
+  if (!host.isDirectory(p) && host.readFile(p) === undefined) {
+    return finding('input/unreadable', p, range(0, 0, 0, 0), `Cannot read ${p}: no such file, not a regular file, or too large.`);
+  }
+  if (input.kind === 'exim') into.exim = guard('loading the Exim configuration', () => loadExim(p, opts, host));
+  else if (input.kind === 'cyrus-conf') into.cyrus = guard('loading cyrus.conf', () => loadCyrusConf(p, opts, host));
+  else into.imapd = guard('loading imapd.conf', () => loadImapdConf(p, opts, host));
+  return undefined;
+}
+
+/** Each file's own rules. The cyrus.conf tells which imapd.conf service prefixes (`lmtp_admins`, …) are real. */
+export function checkFiles(m: Models, opts: CheckOptions, guard: Guard = unguarded): Finding[] {
+  const out: Finding[] = [];
+  if (m.exim) out.push(...guard('checking the Exim configuration', () => checkExim(m.exim!, opts)) ?? []);
+  if (m.cyrus) out.push(...guard('checking cyrus.conf', () => checkCyrusConf(m.cyrus!, opts)) ?? []);
+  if (m.imapd) out.push(...guard('checking imapd.conf', () => checkImapdConf(m.imapd!, opts, m.cyrus)) ?? []);
+  return out;
+}
+
+/** How the Exim config lines up with Cyrus. Rules that need a Cyrus file skip themselves without one. */
+export function checkPairing(m: Models, opts: CheckOptions, host: SourceHost, guard: Guard = unguarded): Finding[] {
+  if (!m.exim) return [];
+  return guard('checking how Exim and Cyrus line up', () => checkLinks({ exim: m.exim!, cyrus: m.cyrus, imapd: m.imapd, host }, opts)) ?? [];
+}
+
+/** Loads, then checks, one setup. What the editor does for each pairing. */
+export function analyseSetup(inputs: Input[], opts: CheckOptions, host: SourceHost, guard: Guard = unguarded): { models: Models; findings: Finding[] } {
+  const models: Models = {};
+  const out: Finding[] = [];
+  for (const input of inputs) {
+    const unreadable = loadInput(input, models, opts, host, guard);
+    if (unreadable) out.push(unreadable);
+  }
+  out.push(...checkFiles(models, opts, guard), ...checkPairing(models, opts, host, guard));
+  return { models, findings: sortFindings(out) };
 }
 
 /**
@@ -59,22 +107,19 @@ function normalise(input: Input, host: SourceHost): Input {
  */
 export function checkProject(inputs: Input[], opts: CheckOptions = defaultOptions, host: SourceHost = diskHost): Finding[] {
   const out: Finding[] = [];
-  const exims = [], cyruses = [], imapds = [];
-  for (const raw of inputs) {
-    const input = normalise(raw, host);
-    if (!host.isDirectory(input.path) && host.readFile(input.path) === undefined) {
-      out.push(finding('input/unreadable', input.path, range(0, 0, 0, 0), `Cannot read ${input.path}: no such file, not a regular file, or too large.`));
-      continue;
-    }
-    if (input.kind === 'exim') exims.push(loadExim(input.path, opts, host));
-    else if (input.kind === 'cyrus-conf') cyruses.push(loadCyrusConf(input.path, opts, host));
-    else imapds.push(loadImapdConf(input.path, opts, host));
+  const exims: Models[] = [], cyrus: Models = {}, imapd: Models = {};
+  for (const input of inputs) {
+    // The first cyrus.conf and imapd.conf given are the partners; later ones are checked alone.
+    const into: Models = input.kind === 'exim' ? {} : input.kind === 'cyrus-conf' ? (cyrus.cyrus ? {} : cyrus) : (imapd.imapd ? {} : imapd);
+    const unreadable = loadInput(input, into, opts, host);
+    if (unreadable) out.push(unreadable);
+    else if (input.kind === 'exim') exims.push(into);
+    else if (into !== cyrus && into !== imapd) out.push(...checkFiles(into, opts));
   }
-  for (const e of exims) out.push(...checkExim(e, opts));
-  for (const c of cyruses) out.push(...checkCyrusConf(c, opts));
-  // The cyrus.conf tells which service prefixes (`lmtp_admins`, …) are real services.
-  for (const i of imapds) out.push(...checkImapdConf(i, opts, cyruses[0]));
-  // Link rules that need a Cyrus file skip themselves without one; the rest need only Exim.
-  for (const e of exims) out.push(...checkLinks({ exim: e, cyrus: cyruses[0], imapd: imapds[0], host }, opts));
+  out.push(...checkFiles({ cyrus: cyrus.cyrus, imapd: imapd.imapd }, opts));
+  for (const e of exims) {
+    out.push(...checkFiles(e, opts));
+    out.push(...checkPairing({ exim: e.exim, cyrus: cyrus.cyrus, imapd: imapd.imapd }, opts, host));
+  }
   return sortFindings(out);
 }

@@ -4,8 +4,8 @@ import * as path from 'node:path';
 import type { Finding, Fix } from '../diagnostic';
 import { LineIndex, type Position, type Range, comparePos } from '../text';
 import type { CyrusConf } from '../cyrus';
+import type { EximConfig } from '../exim';
 import type { ConfigWorkspace, Analysis } from './workspace';
-import { eximModel } from './workspace';
 import type { CalloutTarget, CodeLensEntry, CompletionEntry, DocLink, FoldRange, HoverInfo, Location, RenameResult, SymbolNode, WorkspaceSymbol } from './types';
 import { eximCompletion } from './exim-completion';
 import { eximHover } from './exim-hover';
@@ -15,7 +15,7 @@ import { braceFolding, cyrusOutline, eximFolding, eximOutline, flattenSymbols } 
 import { calloutLenses, cyrusTargets, eximTargets } from './callout-targets';
 
 export * from './types';
-export { ConfigWorkspace, eximModel, type Analysis, type FolderSettings } from './workspace';
+export { ConfigWorkspace, type Analysis, type FolderSettings } from './workspace';
 export { findCandidates, kindByName, type Pairing } from './pairing';
 
 interface Doc { file: string; text: string; lines: LineIndex }
@@ -50,7 +50,7 @@ export function completion(ws: ConfigWorkspace, file: string, p: Position): Comp
   if (kind === 'cyrus-conf') return cyrusConfCompletion(d.lines, pos, opts);
   if (kind === 'imapd-conf') return imapdCompletion(d.lines, pos, opts);
   if (kind !== 'exim') return [];
-  return eximCompletion(d.lines, pos, d.file, eximModel(analysis(ws, d.file)?.exim), opts);
+  return eximCompletion(d.lines, pos, d.file, analysis(ws, d.file)?.exim, opts);
 }
 
 export function hover(ws: ConfigWorkspace, file: string, p: Position): HoverInfo | undefined {
@@ -62,13 +62,13 @@ export function hover(ws: ConfigWorkspace, file: string, p: Position): HoverInfo
   if (kind === 'cyrus-conf') return cyrusConfHover(d.lines, pos, opts);
   if (kind === 'imapd-conf') return imapdHover(d.lines, pos, opts);
   if (kind !== 'exim') return undefined;
-  return eximHover(d.lines, pos, d.file, eximModel(analysis(ws, d.file)?.exim), opts);
+  return eximHover(d.lines, pos, d.file, analysis(ws, d.file)?.exim, opts);
 }
 
-function withModel<T>(ws: ConfigWorkspace, file: string, p: Position, fallback: T, f: (m: NonNullable<ReturnType<typeof eximModel>>, pos: Position) => T): T {
+function withModel<T>(ws: ConfigWorkspace, file: string, p: Position, fallback: T, f: (m: EximConfig, pos: Position) => T): T {
   const d = docOf(ws, file);
   if (!d || ws.kindOf(d.file) !== 'exim') return fallback;
-  const m = eximModel(analysis(ws, d.file)?.exim);
+  const m = analysis(ws, d.file)?.exim;
   return m ? f(m, clamp(d, p)) : fallback;
 }
 
@@ -95,7 +95,7 @@ export function documentSymbols(ws: ConfigWorkspace, file: string): SymbolNode[]
   const kind = ws.kindOf(abs);
   const a = analysis(ws, abs);
   if (kind === 'exim') {
-    const m = eximModel(a?.exim);
+    const m = a?.exim;
     return m ? eximOutline(m, abs) : [];
   }
   if (kind === 'cyrus-conf') {
@@ -112,7 +112,7 @@ export function workspaceSymbols(ws: ConfigWorkspace, query: string): WorkspaceS
   for (const f of ws.openFiles()) {
     files.add(f);
     const a = analysis(ws, f);
-    const m = eximModel(a?.exim);
+    const m = a?.exim;
     if (m) for (const k of m.files.keys()) files.add(path.resolve(k));
   }
   const out: WorkspaceSymbol[] = [];
@@ -135,7 +135,7 @@ export function foldingRanges(ws: ConfigWorkspace, file: string): FoldRange[] {
 export function documentLinks(ws: ConfigWorkspace, file: string): DocLink[] {
   const d = docOf(ws, file);
   if (!d || ws.kindOf(d.file) !== 'exim') return [];
-  const m = eximModel(analysis(ws, d.file)?.exim);
+  const m = analysis(ws, d.file)?.exim;
   const out: DocLink[] = [];
   for (let l = 0; l < d.lines.lineCount; l++) {
     const t = d.lines.lineText(l);
@@ -171,7 +171,7 @@ export function calloutTargets(ws: ConfigWorkspace, file?: string): CalloutTarge
   for (const f of files) {
     const a = analysis(ws, f);
     if (!a) continue;
-    const m = eximModel(a.exim);
+    const m = a.exim;
     const found = [...(m ? eximTargets(m, ws.host) : [])];
     const cyrus = cyrusModel(a);
     if (cyrus) found.push(...cyrusTargets(cyrus));
@@ -191,6 +191,6 @@ export function codeLenses(ws: ConfigWorkspace, file: string): CodeLensEntry[] {
     return c && path.resolve(c.file) === abs ? calloutLenses(cyrusTargets(c), abs) : [];
   }
   if (kind !== 'exim') return [];
-  const m = eximModel(analysis(ws, abs)?.exim);
+  const m = analysis(ws, abs)?.exim;
   return m ? calloutLenses(eximTargets(m, ws.host), abs) : [];
 }

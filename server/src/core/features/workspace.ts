@@ -1,16 +1,11 @@
 import * as path from 'node:path';
 import type { Finding } from '../diagnostic';
-import { finding, sortFindings } from '../diagnostic';
 import type { CheckOptions } from '../options';
 import { defaultOptions } from '../options';
-import type { FileKind } from '../project';
-import { range } from '../text';
+import type { FileKind, Input } from '../project';
+import { analyseSetup, eximRootOf } from '../project';
 import type { EximConfig } from '../exim';
-import { checkExim, loadExim } from '../exim';
-import type { EximConfig as EximModel } from '../exim/model';
 import type { CyrusConf, ImapdConf } from '../cyrus';
-import { checkCyrusConf, checkImapdConf, loadCyrusConf, loadImapdConf } from '../cyrus';
-import { checkLinks } from '../rules/link';
 import { CachedHost } from './cached-host';
 import type { Pairing, PairingSettings } from './pairing';
 import { confDirOf, findPartner, kindOf } from './pairing';
@@ -30,12 +25,6 @@ export interface Analysis {
   byFile: Map<string, Finding[]>;
   /** A rule or parser that threw: the rest of the results still stand. */
   errors: string[];
-}
-
-/** The full Exim model when the parser provides one, else undefined. */
-export function eximModel(cfg: EximConfig | undefined): EximModel | undefined {
-  const m = cfg as unknown as Partial<EximModel> | undefined;
-  return m && m.files instanceof Map ? m as EximModel : undefined;
 }
 
 /**
@@ -143,7 +132,7 @@ export class ConfigWorkspace {
     const confd = confDirOf(abs);
     if (confd) return confd;
     for (const a of this.cache.values()) {
-      if (a.pairing.exim && a.pairing.exim !== abs && eximModel(a.exim)?.files.has(abs)) return a.pairing.exim;
+      if (a.pairing.exim && a.pairing.exim !== abs && a.exim?.files.has(abs)) return a.pairing.exim;
     }
     // An include file opened before the file that includes it: try the nearest main config.
     const main = findPartner(abs, 'exim', folder, undefined, this.host);
@@ -153,7 +142,7 @@ export class ConfigWorkspace {
 
   private modelHolds(root: string, file: string): boolean {
     try {
-      const m = eximModel(this.analyse({ exim: root, folder: this.folderOf(root) }).exim);
+      const m = this.analyse({ exim: root, folder: this.folderOf(root) }).exim;
       return !!m?.files.has(file);
     } catch { return false; }
   }
@@ -187,7 +176,7 @@ export class ConfigWorkspace {
     const abs = path.resolve(file);
     const dir = path.dirname(abs);
     for (const [k, a] of this.cache) {
-      const m = eximModel(a.exim);
+      const m = a.exim;
       const covers = a.byFile.has(abs) || !m || m.files.has(abs)
         || [a.pairing.exim, a.pairing.cyrus, a.pairing.imapd].some((p) => p === abs || p === dir || (p && confDirOf(abs) === p));
       if (covers) this.cache.delete(k);
@@ -196,39 +185,19 @@ export class ConfigWorkspace {
 }
 
 function runAnalysis(key: string, pairing: Pairing, options: CheckOptions, host: CachedHost): Analysis {
-  const out: Finding[] = [];
   const errors: string[] = [];
   const guard = <T>(what: string, f: () => T): T | undefined => {
     try { return f(); } catch (e) { errors.push(`${what}: ${(e as Error)?.stack ?? e}`); return undefined; }
   };
-  const readable = (p: string) => host.isDirectory(p) || host.readFile(p) !== undefined;
-  const a: Analysis = { key, pairing, options, findings: out, byFile: new Map(), errors };
-  let eximRoot = pairing.exim;
-  if (eximRoot && host.isDirectory(eximRoot) && path.basename(eximRoot) !== 'conf.d' && (host.readDir(eximRoot) ?? []).includes('conf.d')) {
-    eximRoot = path.join(eximRoot, 'conf.d');
-  }
-  if (eximRoot) {
-    if (readable(eximRoot)) {
-      a.exim = guard('loading the Exim configuration', () => loadExim(eximRoot!, options, host));
-      if (a.exim) out.push(...guard('checking the Exim configuration', () => checkExim(a.exim!, options)) ?? []);
-    } else {
-      out.push(finding('input/unreadable', eximRoot, range(0, 0, 0, 0), `Cannot read ${eximRoot}: no such file, not a regular file, or too large.`));
-    }
-  }
-  if (pairing.cyrus && readable(pairing.cyrus)) {
-    a.cyrus = guard('loading cyrus.conf', () => loadCyrusConf(pairing.cyrus!, options, host));
-    if (a.cyrus) out.push(...guard('checking cyrus.conf', () => checkCyrusConf(a.cyrus!, options)) ?? []);
-  }
-  if (pairing.imapd && readable(pairing.imapd)) {
-    a.imapd = guard('loading imapd.conf', () => loadImapdConf(pairing.imapd!, options, host));
-    if (a.imapd) out.push(...guard('checking imapd.conf', () => checkImapdConf(a.imapd!, options)) ?? []);
-  }
-  if (a.exim && (a.cyrus || a.imapd)) {
-    out.push(...guard('checking how Exim and Cyrus line up', () => checkLinks({ exim: a.exim!, cyrus: a.cyrus, imapd: a.imapd }, options)) ?? []);
-  }
-  sortFindings(out);
+  const inputs: Input[] = [];
+  if (pairing.exim) inputs.push({ path: pairing.exim, kind: 'exim' });
+  if (pairing.cyrus) inputs.push({ path: pairing.cyrus, kind: 'cyrus-conf' });
+  if (pairing.imapd) inputs.push({ path: pairing.imapd, kind: 'imapd-conf' });
+  const { models, findings: out } = analyseSetup(inputs, options, host, guard);
+  const a: Analysis = { key, pairing, options, ...models, findings: out, byFile: new Map(), errors };
+  const eximRoot = pairing.exim && eximRootOf(pairing.exim, host);
   const files = new Set<string>();
-  const m = eximModel(a.exim);
+  const m = a.exim;
   if (m) for (const f of m.files.keys()) files.add(path.resolve(f));
   else if (eximRoot && !host.isDirectory(eximRoot)) files.add(path.resolve(eximRoot));
   if (pairing.cyrus) files.add(path.resolve(pairing.cyrus));
