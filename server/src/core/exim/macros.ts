@@ -33,7 +33,8 @@ export function firstMacroStart(text: string, from: number): number {
  * changed, so one parse never sees another's redefinition.
  */
 const BUILTIN_LIST: readonly Macro[] = BUILTIN_MACROS.map(([name, value]) => ({ name, value, origin: 'builtin', redefinable: false }));
-const BUILTIN_MAP: ReadonlyMap<string, Macro> = new Map(BUILTIN_LIST.map((m) => [m.name, m]));
+const BUILTIN_ENTRIES: readonly [string, Macro][] = BUILTIN_LIST.map((m) => [m.name, m]);
+const BUILTIN_MAP: ReadonlyMap<string, Macro> = new Map(BUILTIN_ENTRIES);
 /** Distinct name lengths, longest first, for the "does any built-in occur here" test. */
 const BUILTIN_LENGTHS: readonly number[] = [...new Set(BUILTIN_LIST.map((m) => m.name.length))].sort((a, b) => b - a);
 /** Built-in names start with `_` and an upper-case letter, and their values are all lower-case or free of `_`. */
@@ -45,24 +46,27 @@ const BUILTIN_VALUES_INERT = BUILTIN_LIST.every((m) => m.name.charCodeAt(0) === 
  */
 export class MacroMap implements ReadonlyMap<string, Macro> {
   private readonly own = new Map<string, Macro>();
-  constructor(private readonly base: ReadonlyMap<string, Macro>) {}
-  get size(): number {
-    let n = this.base.size;
-    for (const k of this.own.keys()) if (!this.base.has(k)) n++;
-    return n;
+  /** Every entry in order, rebuilt after a change: rules iterate the whole map per check. */
+  private all?: [string, Macro][];
+  constructor(private readonly base: ReadonlyMap<string, Macro>, private readonly baseEntries: readonly [string, Macro][]) {}
+  private snapshot(): [string, Macro][] {
+    if (this.all) return this.all;
+    let overrides = false;
+    for (const k of this.own.keys()) if (this.base.has(k)) { overrides = true; break; }
+    const out = overrides ? this.baseEntries.map(([k, v]): [string, Macro] => [k, this.own.get(k) ?? v]) : this.baseEntries.slice();
+    for (const e of this.own) if (!this.base.has(e[0])) out.push(e);
+    return (this.all = out);
   }
+  get size(): number { return this.snapshot().length; }
   get(name: string): Macro | undefined { return this.own.get(name) ?? this.base.get(name); }
   has(name: string): boolean { return this.own.has(name) || this.base.has(name); }
-  set(name: string, m: Macro): void { this.own.set(name, m); }
-  *entries(): IterableIterator<[string, Macro]> {
-    for (const [k, v] of this.base) yield [k, this.own.get(k) ?? v];
-    for (const [k, v] of this.own) if (!this.base.has(k)) yield [k, v];
-  }
-  *keys(): IterableIterator<string> { for (const [k] of this.entries()) yield k; }
-  *values(): IterableIterator<Macro> { for (const [, v] of this.entries()) yield v; }
+  set(name: string, m: Macro): void { this.own.set(name, m); this.all = undefined; }
+  entries(): IterableIterator<[string, Macro]> { return this.snapshot().values(); }
+  keys(): IterableIterator<string> { return this.snapshot().map((e) => e[0]).values(); }
+  values(): IterableIterator<Macro> { return this.snapshot().map((e) => e[1]).values(); }
   [Symbol.iterator](): IterableIterator<[string, Macro]> { return this.entries(); }
   forEach(f: (value: Macro, key: string, map: ReadonlyMap<string, Macro>) => void, thisArg?: unknown): void {
-    for (const [k, v] of this.entries()) f.call(thisArg, v, k, this);
+    for (const [k, v] of this.snapshot()) f.call(thisArg, v, k, this);
   }
 }
 
@@ -78,7 +82,7 @@ export class MacroTable {
 
   constructor(defines: Record<string, string>, builtins = true) {
     this.list = builtins ? BUILTIN_LIST.slice() : [];
-    this.byName = new MacroMap(builtins ? BUILTIN_MAP : NO_MACROS);
+    this.byName = builtins ? new MacroMap(BUILTIN_MAP, BUILTIN_ENTRIES) : new MacroMap(NO_MACROS, []);
     this.pristineBuiltins = builtins && BUILTIN_VALUES_INERT;
     this.firstUser = this.list.length;
     for (const [name, value] of Object.entries(defines)) this.add({ name, value, origin: 'define', redefinable: false });
