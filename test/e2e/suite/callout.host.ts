@@ -71,6 +71,7 @@ describe('LMTP callout', () => {
     const trusted = process.env.EXIM_CYRUS_E2E_CYRUS_LMTP;
     const auth = process.env.EXIM_CYRUS_E2E_CYRUS_LMTP_AUTH;
     const mailbox = process.env.EXIM_CYRUS_E2E_CYRUS_MAILBOX;
+    if (process.env.EXIM_CYRUS_E2E_CYRUS_ERROR) throw new Error(`Cyrus is installed but did not start: ${process.env.EXIM_CYRUS_E2E_CYRUS_ERROR}`);
     if (!trusted || !auth || !mailbox) return this.skip(); // e2e.test.ts starts Cyrus when it is installed
     const section = async (target: string, recipients: string[]) => {
       const done = vscode.commands.executeCommand('eximCyrus.runCallout', { target, recipients });
