@@ -13,8 +13,8 @@ import { brotliCompressSync, constants as zlib } from 'node:zlib';
 
 const minify = !process.argv.includes('--no-minify');
 
-/** Modules that only export data (arrays and strings); each is replaced by its compressed JSON. */
-const DATA_MODULE = /[\\/](catalog[\\/]generated[\\/][\w-]+-data|exim[\\/]builtin-macros)\.ts$/;
+/** Modules that only export data (arrays, objects, strings); each is replaced by its compressed JSON. */
+const DATA_MODULE = /[\\/](catalog[\\/]generated[\\/][\w-]+-data|exim[\\/]builtin-macros|rules[\\/]codes)\.ts$/;
 
 const compactData = {
   name: 'compact-data',
