@@ -1,35 +1,20 @@
-// Runs the real `exim-cyrus check` bundle as a user would. The CLI is bundled into a temp
-// directory (same esbuild settings as scripts/build.mjs) so this test never races another
-// suite rebuilding dist/.
-import { before, after, test } from 'node:test';
+// Runs the real `exim-cyrus check` as a user would, from its own bundle (test/helpers/cli-bundle.ts).
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
-import { build } from 'esbuild';
+import { ROOT, useCliBundle } from '../helpers/cli-bundle';
 
-const ROOT = path.join(__dirname, '../..');
-let tmp = '';
-let cli = '';
+const bundle = useCliBundle('exim-cyrus-cli-');
 
-before(async () => {
-  tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'exim-cyrus-cli-'));
-  cli = path.join(tmp, 'cli.js');
-  await build({
-    entryPoints: [path.join(ROOT, 'server/src/cli.ts')], outfile: cli, bundle: true, platform: 'node',
-    target: 'node18', format: 'cjs', logLevel: 'error',
-  });
-});
-after(() => { if (tmp) fs.rmSync(tmp, { recursive: true, force: true }); });
-
-function run(args: string[], cwd = tmp) {
-  const r = spawnSync(process.execPath, [cli, 'check', ...args], { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+function run(args: string[], cwd = bundle.dir) {
+  const r = spawnSync(process.execPath, [bundle.cli, 'check', ...args], { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
   return { code: r.status, out: r.stdout, err: r.stderr };
 }
 
 function write(name: string, text: string): string {
-  const p = path.join(tmp, name);
+  const p = path.join(bundle.dir, name);
   fs.mkdirSync(path.dirname(p), { recursive: true });
   fs.writeFileSync(p, text);
   return p;

@@ -1,33 +1,18 @@
-// `exim-cyrus check` over the link fixtures, as a user runs it. Like cli-check.test.ts the
-// CLI is bundled into a temp directory (the same esbuild settings as scripts/build.mjs) so
-// this never races another suite rebuilding dist/.
-import { before, after, test } from 'node:test';
+// `exim-cyrus check` over the link fixtures, as a user runs it (bundle: test/helpers/cli-bundle.ts).
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
-import { build } from 'esbuild';
+import { ROOT, useCliBundle } from '../helpers/cli-bundle';
 
-const ROOT = path.join(__dirname, '../..');
 const FIXTURES = path.join(ROOT, 'server/src/core/rules/link/fixtures');
-let tmp = '';
-let cli = '';
-
-before(async () => {
-  tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'exim-cyrus-cli-link-'));
-  cli = path.join(tmp, 'cli.js');
-  await build({
-    entryPoints: [path.join(ROOT, 'server/src/cli.ts')], outfile: cli, bundle: true, platform: 'node',
-    target: 'node18', format: 'cjs', logLevel: 'error',
-  });
-});
-after(() => { if (tmp) fs.rmSync(tmp, { recursive: true, force: true }); });
+const bundle = useCliBundle('exim-cyrus-cli-link-');
 
 interface Diag { file: string; line: number; column: number; severity: string; code: string; message: string }
 
 function check(args: string[]): { code: number | null; diags: Diag[]; err: string } {
-  const r = spawnSync(process.execPath, [cli, 'check', '--format', 'json', ...args], { cwd: tmp, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+  const r = spawnSync(process.execPath, [bundle.cli, 'check', '--format', 'json', ...args], { cwd: bundle.dir, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
   let diags: Diag[] = [];
   try { diags = JSON.parse(r.stdout).diagnostics; } catch { assert.fail(`not JSON: ${r.stdout}\n${r.stderr}`); }
   return { code: r.status, diags, err: r.stderr };
@@ -71,15 +56,15 @@ test('an Exim config alone still gets link/ipv6-colon-list', () => {
 
 test('--fix repairs a copy of examples/broken and of a wrong port; the result checks clean', () => {
   for (const [src, name] of [[path.join(ROOT, 'examples/broken'), 'broken'], [path.join(FIXTURES, 'no-listener-port'), 'port']] as const) {
-    const dir = path.join(tmp, `fix-${name}`);
+    const dir = path.join(bundle.dir, `fix-${name}`);
     fs.mkdirSync(dir);
     for (const f of files(src)) fs.copyFileSync(f, path.join(dir, path.basename(f)));
-    const r = spawnSync(process.execPath, [cli, 'check', '--fix', ...files(dir)], { cwd: tmp, encoding: 'utf8' });
+    const r = spawnSync(process.execPath, [bundle.cli, 'check', '--fix', ...files(dir)], { cwd: bundle.dir, encoding: 'utf8' });
     assert.ok(r.status === 0 || r.status === 1, r.stderr);
     const again = check(files(dir));
     assert.deepEqual(again.diags, [], `${name}: clean after --fix`);
     assert.equal(again.code, 0);
   }
-  assert.match(fs.readFileSync(path.join(tmp, 'fix-broken/cyrus.conf'), 'utf8'), /lmtp {10}cmd="lmtpd -a" listen="127\.0\.0\.1:2003"/);
-  assert.match(fs.readFileSync(path.join(tmp, 'fix-port/exim.conf'), 'utf8'), /\n {2}port = 2003\n/);
+  assert.match(fs.readFileSync(path.join(bundle.dir, 'fix-broken/cyrus.conf'), 'utf8'), /lmtp {10}cmd="lmtpd -a" listen="127\.0\.0\.1:2003"/);
+  assert.match(fs.readFileSync(path.join(bundle.dir, 'fix-port/exim.conf'), 'utf8'), /\n {2}port = 2003\n/);
 });
