@@ -2,31 +2,14 @@
 // ../shared/reference (or the directory given as the first argument). The output is
 // committed, so a clone never needs ../shared; re-run with `npm run catalog` when the
 // tables change. Rows are short tuples to keep the server bundle small.
-import { readFileSync, writeFileSync, mkdirSync, existsSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { writeFileSync, mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { readTsv, referenceDir, root, yes } from './lib/reference.mjs';
 
-const here = dirname(fileURLToPath(import.meta.url));
-const root = resolve(here, '..');
-const refDir = resolve(process.argv[2] ?? join(root, '../shared/reference'));
+const refDir = referenceDir('gen-cyrus-catalog', ['cyrus-imapd-options.tsv', 'cyrus-conf.tsv']);
 const outFile = join(root, 'server/src/core/catalog/generated/cyrus-data.ts');
 
-for (const f of ['cyrus-imapd-options.tsv', 'cyrus-conf.tsv']) {
-  if (!existsSync(join(refDir, f))) {
-    console.error(`gen-cyrus-catalog: no ${f} in ${refDir}; pass the reference directory as an argument.`);
-    process.exit(1);
-  }
-}
-
-function tsv(name) {
-  const [head, ...rows] = readFileSync(join(refDir, name), 'utf8').split('\n').filter((l) => l.length);
-  const cols = head.split('\t');
-  return rows.map((r) => {
-    const cells = r.split('\t');
-    return Object.fromEntries(cols.map((c, i) => [c, cells[i] ?? '']));
-  });
-}
-const yes = (v) => v === 'yes';
+const tsv = (name) => readTsv(refDir, name);
 
 // imapd.conf options. Row: [name, flags, lastModified, type, default, allowed, unit,
 // deprecatedSince, replacedBy, at36]. flags: h = in HEAD, 6 = in 3.6, d/D = documentation

@@ -2,30 +2,14 @@
 // ../shared/reference (or the directory given as the first argument). The output is
 // committed, so a clone of the project never needs ../shared; re-run with `npm run catalog`
 // when the tables change. Rows are written as short tuples to keep the server bundle small.
-import { readFileSync, writeFileSync, mkdirSync, existsSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { writeFileSync, mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { readTsv, referenceDir, root, yes } from './lib/reference.mjs';
 
-const here = dirname(fileURLToPath(import.meta.url));
-const root = resolve(here, '..');
-const refDir = resolve(process.argv[2] ?? join(root, '../shared/reference'));
+const refDir = referenceDir('gen-exim-catalog', ['exim-options.tsv']);
 const outFile = join(root, 'server/src/core/catalog/generated/exim-data.ts');
 
-if (!existsSync(join(refDir, 'exim-options.tsv'))) {
-  console.error(`gen-exim-catalog: no exim-options.tsv in ${refDir}; pass the reference directory as an argument.`);
-  process.exit(1);
-}
-
-function tsv(name) {
-  const [head, ...rows] = readFileSync(join(refDir, name), 'utf8').split('\n').filter((l) => l.length);
-  const cols = head.split('\t');
-  return rows.map((r) => {
-    const cells = r.split('\t');
-    return Object.fromEntries(cols.map((c, i) => [c, cells[i] ?? '']));
-  });
-}
-
-const yes = (v) => v === 'yes';
+const tsv = (name) => readTsv(refDir, name);
 
 /** The C option type without flags that only affect output or storage. */
 function ctype(c) {
