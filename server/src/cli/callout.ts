@@ -4,8 +4,8 @@
 import { one, parseArgs, UsageError } from './args';
 import { diskHost } from '../core/host';
 import { defaultOptions } from '../core/options';
-import { loadExim } from '../core/exim';
-import { loadCyrusConf } from '../core/cyrus';
+import type * as EximCore from '../core/exim';
+import type * as CyrusCore from '../core/cyrus';
 import {
   callout, socketmapLookup, parseTarget, recipientError, senderError, eximCalloutTargets, cyrusCalloutTargets,
   type CalloutResult, type CalloutCandidate, type Target, type OutcomeKind,
@@ -136,13 +136,13 @@ function chooseTarget(given: string | undefined, exim: string | undefined, cyrus
   const unreadable = (f: string) => diskHost.readFile(f) === undefined && !diskHost.isDirectory(f);
   if (exim !== undefined && !socketmap) {
     if (unreadable(exim)) throw new UsageError(`--exim ${exim}: no such file, or it cannot be read`);
-    const d = eximCalloutTargets(loadExim(exim, defaultOptions, diskHost), diskHost);
+    const d = eximCalloutTargets((require('../core/exim') as typeof EximCore).loadExim(exim, defaultOptions, diskHost), diskHost);
     found = d.candidates;
     skipped.push(...d.skipped);
   }
   if (!found.length && cyrus !== undefined) {
     if (unreadable(cyrus)) throw new UsageError(`--cyrus ${cyrus}: no such file, or it cannot be read`);
-    const d = cyrusCalloutTargets(loadCyrusConf(cyrus, defaultOptions, diskHost), socketmap ? 'smmapd' : 'lmtpd');
+    const d = cyrusCalloutTargets((require('../core/cyrus') as typeof CyrusCore).loadCyrusConf(cyrus, defaultOptions, diskHost), socketmap ? 'smmapd' : 'lmtpd');
     found = d.candidates;
     skipped.push(...d.skipped);
   }
