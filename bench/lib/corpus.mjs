@@ -8,7 +8,8 @@ import * as path from 'node:path';
 export const DEFAULT_CORPUS = '/work/shared/corpus';
 
 export function findCorpus(root) {
-  const candidates = [process.env.EXIM_CYRUS_CORPUS, path.join(root, '../shared/corpus'), DEFAULT_CORPUS].filter(Boolean);
+  // $EXIM_CYRUS_CORPUS, when set, is the only place looked at (set it to "none" to bench without).
+  const candidates = process.env.EXIM_CYRUS_CORPUS ? [process.env.EXIM_CYRUS_CORPUS] : [path.join(root, '../shared/corpus'), DEFAULT_CORPUS];
   for (const c of candidates) {
     if (fs.existsSync(path.join(c, 'exim-testsuite/confs'))) return path.resolve(c);
   }
