@@ -55,7 +55,7 @@ log="$cache/install-code-server-$CODE_SERVER_VERSION.log"
 rm -rf "$work"
 mkdir -p "$work/node" "$work/app"
 : > "$log"
-echo "install-code-server: installing code-server $CODE_SERVER_VERSION with Node $NODE_VERSION into $dest (about 3 minutes, 620 MB; log: $log)"
+echo "install-code-server: installing code-server $CODE_SERVER_VERSION with Node $NODE_VERSION into $dest (about 4 minutes, 800 MB; log: $log)"
 start=$(date +%s)
 
 # Isolated npm settings: ~/.npmrc may set nodedir (e.g. /usr, Node 20's headers) which
