@@ -144,3 +144,15 @@ test('the examples: reference clean of errors, broken reported', () => {
   const errs = JSON.parse(r.out).diagnostics.filter((d: { severity: string }) => d.severity === 'error');
   assert.deepEqual(errs, []);
 });
+
+test('a link finding names the other file\'s line: indented in text, relatedLocations in SARIF, not in JSON', () => {
+  const text = run(['examples/broken'], ROOT);
+  assert.equal(text.code, 1);
+  assert.match(text.out, /^examples\/broken\/cyrus\.conf:10:22: error: .*\[link\/lmtp-auth-required\]\n {2}examples\/broken\/exim\.conf:\d+:\d+: transport cyrus_ltcp /m);
+  const json = JSON.parse(run(['--format', 'json', 'examples/broken'], ROOT).out);
+  assert.deepEqual(Object.keys(json.diagnostics[0]).sort(), ['code', 'column', 'endColumn', 'endLine', 'file', 'line', 'message', 'severity']);
+  const sarif = JSON.parse(run(['--format', 'sarif', 'examples/broken'], ROOT).out);
+  const rel = sarif.runs[0].results[0].relatedLocations;
+  assert.equal(rel.length, 1);
+  assert.equal(rel[0].physicalLocation.artifactLocation.uri, 'examples/broken/exim.conf');
+});

@@ -11,6 +11,8 @@ export const FORMATS: readonly Format[] = ['text', 'json', 'sarif'];
 export interface WireDiagnostic {
   file: string; line: number; column: number; endLine: number; endColumn: number;
   severity: Severity; code: RuleCode; message: string;
+  /** The other file's lines the finding involves (text output only: the JSON shape is a contract). */
+  related?: { file: string; line: number; column: number; message: string }[];
 }
 
 export function toWire(f: Finding, display: (file: string) => string): WireDiagnostic {
@@ -23,18 +25,25 @@ export function toWire(f: Finding, display: (file: string) => string): WireDiagn
     severity: f.severity,
     code: f.code,
     message: f.message,
+    ...(f.related?.length ? {
+      related: f.related.map((r) => ({ file: display(r.file), line: r.range.start.line + 1, column: r.range.start.character + 1, message: r.message })),
+    } : {}),
   };
 }
 
 export function formatJson(list: WireDiagnostic[]): string {
-  return JSON.stringify({ version: 1, diagnostics: list }, null, 2) + '\n';
+  const diagnostics = list.map(({ related: _related, ...d }) => d);
+  return JSON.stringify({ version: 1, diagnostics }, null, 2) + '\n';
 }
 
 const COLOURS: Record<Severity, string> = { error: '\x1b[31m', warning: '\x1b[33m', information: '\x1b[36m', hint: '\x1b[2m' };
 
 export function formatText(list: WireDiagnostic[], opts: { colour: boolean; files: number }): string {
   const c = (code: string, s: string) => opts.colour ? `${code}${s}\x1b[0m` : s;
-  const out = list.map((d) => `${c('\x1b[1m', `${d.file}:${d.line}:${d.column}:`)} ${c(COLOURS[d.severity], d.severity + ':')} ${d.message} ${c('\x1b[2m', `[${d.code}]`)}`);
+  const out = list.flatMap((d) => [
+    `${c('\x1b[1m', `${d.file}:${d.line}:${d.column}:`)} ${c(COLOURS[d.severity], d.severity + ':')} ${d.message} ${c('\x1b[2m', `[${d.code}]`)}`,
+    ...(d.related ?? []).map((r) => `  ${c('\x1b[2m', `${r.file}:${r.line}:${r.column}: ${r.message}`)}`),
+  ]);
   out.push(summary(list, opts.files));
   return out.join('\n') + '\n';
 }
@@ -90,6 +99,13 @@ export function formatSarif(list: WireDiagnostic[], toolVersion: string): string
             region: { startLine: d.line, startColumn: d.column, endLine: d.endLine, endColumn: d.endColumn },
           },
         }],
+        ...(d.related ? {
+          relatedLocations: d.related.map((r, id) => ({
+            id,
+            message: { text: r.message },
+            physicalLocation: { artifactLocation: { uri: uri(r.file) }, region: { startLine: r.line, startColumn: r.column } },
+          })),
+        } : {}),
       })),
     }],
   };
