@@ -7,6 +7,23 @@ import type { ExpansionNode } from './expansion';
 
 export interface Loc { file: string; range: Range }
 
+/**
+ * A Loc held as four numbers. A large config has hundreds of thousands of Locs, and as
+ * plain objects (Loc, Range, two Positions each) they were most of the model's memory and
+ * of the garbage collector's work; the Range is built only when someone reads it.
+ */
+export class SpanLoc implements Loc {
+  constructor(readonly file: string, readonly sl: number, readonly sc: number, readonly el: number, readonly ec: number) {}
+  get range(): Range { return { start: { line: this.sl, character: this.sc }, end: { line: this.el, character: this.ec } }; }
+  /** From this Loc's start to `to`'s end, or this Loc when `to` is in another file. */
+  extendTo(to: Loc): SpanLoc {
+    if (to.file !== this.file) return this;
+    if (to instanceof SpanLoc) return new SpanLoc(this.file, this.sl, this.sc, to.el, to.ec);
+    const e = to.range.end;
+    return new SpanLoc(this.file, this.sl, this.sc, e.line, e.character);
+  }
+}
+
 export type SectionName = 'main' | 'acl' | 'routers' | 'transports' | 'authenticators' | 'retry' | 'rewrite' | 'local_scan';
 export type ListKind = 'domainlist' | 'hostlist' | 'addresslist' | 'localpartlist';
 

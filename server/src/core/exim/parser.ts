@@ -7,11 +7,12 @@ import type { SourceHost } from '../host';
 import type { CheckOptions } from '../options';
 import type { Range } from '../text';
 import { lookupOption } from '../catalog/exim';
+import { SpanLoc } from './model';
 import type {
   Acl, AclItem, AclStatement, DriverInstance, EximConfig, ListKind, Loc, NamedList, OptionSetting, SectionName,
 } from './model';
 import { isAlpha, isNameChar, isSpace, isUpper, MACRO_NAME_MAX, MacroTable } from './macros';
-import { LineReader, locOf, type LogicalLine, type Piece } from './reader';
+import { LineReader, locOf, rangeOf, type LogicalLine, type Piece } from './reader';
 import { dequote } from './strings';
 import { splitList } from './lists';
 import { parseExpansion } from './expansion-parser';
@@ -283,11 +284,11 @@ class Parser {
 
   /** Maps offsets in a (possibly dequoted) value back to ranges in the file. */
   private rangeMapper(ll: LogicalLine, base: number, map?: number[]): (a: number, b: number) => Range {
-    if (!map) return (a, b) => locOf(ll, base + a, base + b).range;
+    if (!map) return (a, b) => rangeOf(ll, base + a, base + b);
     return (a, b) => {
       const sa = map[Math.min(a, map.length - 1)];
       const sb = b > a ? map[Math.min(b - 1, map.length - 1)] + 1 : sa;
-      return locOf(ll, sa, Math.max(sa, sb)).range;
+      return rangeOf(ll, sa, Math.max(sa, sb));
     };
   }
 
@@ -332,6 +333,11 @@ class Parser {
       const sa = map[Math.min(a, map.length - 1)], sb = b > a ? map[Math.min(b - 1, map.length - 1)] + 1 : sa;
       return locOf(ll, sa, sb);
     };
+    const toRange = (a: number, b: number): Range => {
+      if (!map) return rangeOf(ll, valueStart + a, valueStart + b);
+      const sa = map[Math.min(a, map.length - 1)], sb = b > a ? map[Math.min(b - 1, map.length - 1)] + 1 : sa;
+      return rangeOf(ll, sa, sb);
+    };
     const split = splitList(value);
     const items = split.items.map((it) => {
       const body = value.slice(it.bodyStart, it.end);
@@ -339,7 +345,7 @@ class Parser {
       const item: NamedList['items'][number] = { text, negated: it.negated, loc: toLoc(it.bodyStart, it.end) };
       if (body.startsWith('+') && isNameChar(body.charCodeAt(1))) item.ref = body.slice(1);
       if (body.includes('$')) {
-        item.expansion = parseExpansion(text, (a, b) => toLoc(it.bodyStart + a, it.bodyStart + b).range);
+        item.expansion = parseExpansion(text, (a, b) => toRange(it.bodyStart + a, it.bodyStart + b));
       }
       return item;
     });
@@ -386,7 +392,7 @@ class Parser {
     if (!p) return;
     this.driver.options.push(p.opt);
     this.pending.push(p);
-    this.driver.loc = { file: this.driver.loc.file, range: { start: this.driver.loc.range.start, end: p.opt.loc.file === this.driver.loc.file ? p.opt.loc.range.end : this.driver.loc.range.end } };
+    this.driver.loc = startOf(this.driver.loc).extendTo(p.opt.loc);
     if (p.opt.name === 'driver' && p.opt.rawValue !== undefined) {
       this.driver.driver = p.opt.rawValue.startsWith('"') ? dequote(p.opt.rawValue, 0).value : p.opt.rawValue;
       this.driver.driverLoc = p.opt.valueLoc;
@@ -462,8 +468,8 @@ class Parser {
 
   private extendAcl(ll: LogicalLine): void {
     const end = locOf(ll, 0, ll.text.length);
-    if (this.acl && end.file === this.acl.loc.file) this.acl.loc = { file: this.acl.loc.file, range: { start: this.acl.loc.range.start, end: end.range.end } };
-    if (this.stmt && end.file === this.stmt.loc.file) this.stmt.loc = { file: this.stmt.loc.file, range: { start: this.stmt.loc.range.start, end: end.range.end } };
+    if (this.acl) this.acl.loc = startOf(this.acl.loc).extendTo(end);
+    if (this.stmt) this.stmt.loc = startOf(this.stmt.loc).extendTo(end);
   }
 
   private aclItem(ll: LogicalLine, r: { name: string; start: number; end: number; next: number }, negated: boolean): void {
@@ -564,6 +570,13 @@ class Parser {
     }
     this.cfg.rewrite.push({ pattern: key.value, replacement: repl.value, flags: t.slice(fs).replace(/[ \t]/g, ''), loc });
   }
+}
+
+/** The parser's own Locs are SpanLocs; anything else is converted once. */
+function startOf(l: Loc): SpanLoc {
+  if (l instanceof SpanLoc) return l;
+  const r = l.range;
+  return new SpanLoc(l.file, r.start.line, r.start.character, r.end.line, r.end.character);
 }
 
 function short(s: string): string {

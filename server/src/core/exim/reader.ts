@@ -9,7 +9,7 @@ import type { Finding } from '../diagnostic';
 import { finding } from '../diagnostic';
 import type { SourceHost } from '../host';
 import { LineIndex, type Range } from '../text';
-import type { Include, Loc, MacroUse, SourceFile } from './model';
+import { SpanLoc, type Include, type Loc, type MacroUse, type SourceFile } from './model';
 import { expandLine, isNameChar, isSpace, type MacroTable } from './macros';
 
 export type PieceKind = 'blank' | 'comment' | 'directive' | 'include' | 'skipped' | 'content';
@@ -136,7 +136,7 @@ export class LineReader {
   }
 
   private condLoc(fr: Frame, a: number, b: number): Loc {
-    return { file: fr.file.path, range: lineRange(fr.line - 1, a, b) };
+    return new SpanLoc(fr.file.path, fr.line - 1, a, fr.line - 1, b);
   }
 
   /** Reports what is left open at the very end of the input. */
@@ -190,7 +190,7 @@ export class LineReader {
 
       if (this.cstate !== 0) { piece.kind = 'skipped'; continue; }
 
-      for (const u of ex.uses) this.macroUses.push({ name: u.name, loc: { file: sf.path, range: lineRange(lineNo, u.srcStart, u.srcEnd) } });
+      for (const u of ex.uses) this.macroUses.push({ name: u.name, loc: new SpanLoc(sf.path, lineNo, u.srcStart, lineNo, u.srcEnd) });
 
       if (c0 === 46 && text.startsWith('.include', ss)) {
         const after = text.charCodeAt(ss + 8);
@@ -352,18 +352,33 @@ function dropLast(chunks: string[], spans: Span[], len: number, n: number): numb
 }
 
 /** Where a range [a, b) of a logical line's text was written. */
-export function locOf(ll: LogicalLine, a: number, b: number): Loc {
+export function locOf(ll: LogicalLine, a: number, b: number): SpanLoc {
+  const file = place(ll, a, b);
+  return new SpanLoc(file, P[0], P[1], P[2], P[3]);
+}
+
+/** locOf's Range alone (expansion nodes keep Ranges, not Locs). */
+export function rangeOf(ll: LogicalLine, a: number, b: number): Range {
+  place(ll, a, b);
+  return { start: { line: P[0], character: P[1] }, end: { line: P[2], character: P[3] } };
+}
+
+/** Start line, start column, end line, end column of the last place(): no object per call. */
+const P = [0, 0, 0, 0];
+
+function place(ll: LogicalLine, a: number, b: number): string {
   const sps = ll.spans;
-  if (!sps.length) return { file: ll.file, range: lineRange(ll.line, 0, 0) };
+  if (!sps.length) { P[0] = P[2] = ll.line; P[1] = P[3] = 0; return ll.file; }
   const sa = findSpan(sps, a);
   const s0 = sps[sa];
   const startCh = s0.exact ? s0.ch + Math.min(Math.max(a - s0.at, 0), s0.len) : s0.ch;
-  if (b <= a) return { file: s0.file, range: lineRange(s0.line, startCh, startCh) };
+  P[0] = s0.line; P[1] = startCh;
+  if (b <= a) { P[2] = s0.line; P[3] = startCh; return s0.file; }
   let sb = findSpan(sps, b - 1);
   while (sb > sa && sps[sb].file !== s0.file) sb--;
   const s1 = sps[sb];
-  const endCh = s1.exact ? s1.ch + Math.min(Math.max(b - s1.at, 0), s1.len) : s1.chEnd;
-  return { file: s0.file, range: { start: { line: s0.line, character: startCh }, end: { line: s1.line, character: endCh } } };
+  P[2] = s1.line; P[3] = s1.exact ? s1.ch + Math.min(Math.max(b - s1.at, 0), s1.len) : s1.chEnd;
+  return s0.file;
 }
 
 function findSpan(sps: Span[], off: number): number {

@@ -49,7 +49,7 @@ export function checkConsistency(cfg: EximConfig, _opts: CheckOptions): Finding[
         const at = pn?.valueLoc ?? a.nameLoc;
         out.push(finding('exim/duplicate-name', at.file, at.range,
           `The ${side} authenticators "${prev.name}" and "${a.name}" have the same public name ${name}; Exim refuses the config. Give one a different public_name.`,
-          { related: [{ ...prev.nameLoc, message: `"${prev.name}" is defined here` }] }));
+          { related: [{ file: prev.nameLoc.file, range: prev.nameLoc.range, message: `"${prev.name}" is defined here` }] }));
       } else seen.set(name, a);
     }
   }
