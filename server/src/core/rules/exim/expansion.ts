@@ -24,6 +24,15 @@ export function* walkExpansion(nodes: ExpansionNode[]): Generator<ExpansionNode>
   }
 }
 
+/** Calls `f` on every node, in walkExpansion's order, without a generator per level. */
+export function forEachNode(nodes: readonly ExpansionNode[], f: (n: ExpansionNode) => void): void {
+  for (const n of nodes) {
+    f(n);
+    if (n.kind === 'item' || n.kind === 'condition') for (const a of n.args) forEachNode(a, f);
+    else if (n.kind === 'operator') forEachNode(n.arg, f);
+  }
+}
+
 /** Every parsed expansion in the config with the file it is in. */
 export function expansionsOf(cfg: EximConfig): { file: string; nodes: ExpansionNode[] }[] {
   const out: { file: string; nodes: ExpansionNode[] }[] = [];
@@ -42,10 +51,10 @@ export function checkExpansions(cfg: EximConfig, opts: CheckOptions): Finding[] 
   const out: Finding[] = [];
   const v = opts.eximVersion;
   for (const { file, nodes } of expansionsOf(cfg)) {
-    for (const n of walkExpansion(nodes)) {
+    forEachNode(nodes, (n) => {
       if (n.kind === 'error') {
         out.push(finding('exim/expansion-syntax', file, n.range, `${n.message} Exim fails when it expands this value.`, RUN_TIME));
-        continue;
+        return;
       }
       if (n.kind === 'item' || n.kind === 'operator' || n.kind === 'condition') {
         const info = LOOKUPS[n.kind](n.name);
@@ -69,7 +78,7 @@ export function checkExpansions(cfg: EximConfig, opts: CheckOptions): Finding[] 
             out.push(finding('exim/expansion-syntax', file, n.nameRange, `Unknown lookup type "${type}".${didYouMean(guess)}`, RUN_TIME));
           }
         }
-        continue;
+        return;
       }
       if (n.kind === 'variable') {
         const info = expansionVariable(n.name);
@@ -83,7 +92,7 @@ export function checkExpansions(cfg: EximConfig, opts: CheckOptions): Finding[] 
             v === '4.96' ? `The variable "$${n.name}" is not in Exim 4.96 (${versionNote(info)}).` : `The variable "$${n.name}" was ${versionNote(info)}.`));
         }
       }
-    }
+    });
   }
   return out;
 }

@@ -11,7 +11,7 @@ export interface ValueItem { text: string; negated: boolean; ref?: string; offse
 export function splitList(value: string): ValueItem[] {
   let sep = ':';
   let i = 0;
-  const lead = /^\s*<\s*([^\sA-Za-z0-9])\s*/.exec(value);
+  const lead = value.includes('<') ? /^\s*<\s*([^\sA-Za-z0-9])\s*/.exec(value) : null;
   if (lead) { sep = lead[1]; i = lead[0].length; }
   const out: ValueItem[] = [];
   let cur = '', start = i;
@@ -23,19 +23,19 @@ export function splitList(value: string): ValueItem[] {
     while (text.startsWith('!')) { negated = !negated; text = text.slice(1).trimStart(); offset = value.indexOf(text, offset); }
     if (text) {
       const item: ValueItem = { text, negated, offset };
-      const m = /^\+([A-Za-z0-9_]+)$/.exec(text);
+      const m = text.charCodeAt(0) === 43 /* + */ ? /^\+([A-Za-z0-9_]+)$/.exec(text) : null;
       if (m) item.ref = m[1];
       out.push(item);
     }
   };
-  for (; i < value.length; i++) {
-    if (value[i] === sep) {
-      if (value[i + 1] === sep) { cur += sep; i++; continue; }
-      push();
-      cur = ''; start = i + 1;
-      continue;
-    }
-    cur += value[i];
+  // Whole stretches between separators at a time; a doubled separator stands for one.
+  for (;;) {
+    const j = value.indexOf(sep, i);
+    if (j < 0) { cur += value.slice(i); break; }
+    if (value[j + 1] === sep) { cur += value.slice(i, j + 1); i = j + 2; continue; }
+    cur += value.slice(i, j);
+    push();
+    cur = ''; start = i = j + 1;
   }
   push();
   return out;

@@ -29,19 +29,37 @@ function duplicates<T extends { name: string; nameLoc: Loc }>(items: T[], what: 
 /** Where `+name` references occur and what kind of list each place expects. */
 export interface ListRefSite { kind: ListKind; ref: string; negated: boolean; loc: Loc }
 
+/** A reference inside an option or ACL value: where it is written is found only if asked (findings are rare). */
+class ValueRefSite implements ListRefSite {
+  private at?: Loc;
+  constructor(readonly kind: ListKind, readonly ref: string, readonly negated: boolean,
+    private readonly cfg: EximConfig, private readonly valueLoc: Loc, private readonly text: string, private readonly nth: number) {}
+  get loc(): Loc { return this.at ??= locOfText(this.cfg, this.valueLoc, this.text, this.nth); }
+}
+
+/** Two rule families ask for the sites of one config; they are found once. */
+const sitesOf = new WeakMap<EximConfig, ListRefSite[]>();
+
 export function listRefSites(cfg: EximConfig): ListRefSite[] {
+  let out = sitesOf.get(cfg);
+  if (!out) sitesOf.set(cfg, out = findListRefSites(cfg));
+  return out;
+}
+
+function findListRefSites(cfg: EximConfig): ListRefSite[] {
   const out: ListRefSite[] = [];
   for (const l of cfg.lists) {
     for (const it of l.items) if (it.ref !== undefined) out.push({ kind: l.kind, ref: it.ref, negated: it.negated, loc: it.loc });
   }
   const fromValue = (kind: ListKind, value: string | undefined, loc: Loc | undefined) => {
-    if (value === undefined || !loc) return;
-    const seen = new Map<string, number>();
+    if (value === undefined || !loc || !value.includes('+')) return;
+    let seen: Map<string, number> | undefined;
     for (const it of splitList(value)) {
       if (it.ref === undefined || it.text.includes('$')) continue;
+      seen ??= new Map();
       const n = seen.get(it.text) ?? 0;
       seen.set(it.text, n + 1);
-      out.push({ kind, ref: it.ref, negated: it.negated, loc: locOfText(cfg, loc, it.text, n) });
+      out.push(new ValueRefSite(kind, it.ref, it.negated, cfg, loc, it.text, n));
     }
   };
   const optionSites = (settings: OptionSetting[], scope: string) => {
