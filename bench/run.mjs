@@ -104,10 +104,16 @@ try {
     else {
       const cy = await h.startCyrus({ mailboxes: ['user/alice@example.com'] });
       try {
-        const c = calloutVersusSwaks(root, cy.lmtpTrusted, 'alice@example.com', Math.max(5, runs));
-        row('callout', `exim-cyrus callout (outcome ${c.oursOutcome})`, c.oursMs, 'ms');
-        row('callout', `swaks (exit ${c.swaksStatus})`, c.swaksMs, 'ms');
-        row('callout', '  ours / swaks', c.ratio, 'x', '<= 1.0x', c.ratio <= 1.0);
+        const c = calloutVersusSwaks(root, cy.lmtpTrusted, 'alice@example.com', Math.max(7, runs));
+        note(`both ask ${cy.lmtpTrusted} (lmtpd -a) for alice@example.com; ours: outcome ${c.oursOutcome}, swaks: exit ${c.swaksStatus}`);
+        const compare = (f, label) => {
+          row('callout', `exim-cyrus callout (${label})`, f.oursMs, 'ms');
+          row('callout', `swaks (${label})`, f.swaksMs, 'ms');
+          row('callout', '  ours / swaks', f.ratio, 'x', '<= 1.0x', f.ratio <= 1.0);
+          row('callout', '  node start-up alone (node -e 0), same env', f.nodeMs, 'ms');
+        };
+        if (c.asIs) compare(c.asIs, 'env as is: NODE_EXTRA_CA_CERTS set');
+        compare(c.unset, c.extraCerts ? 'NODE_EXTRA_CA_CERTS unset for both' : 'NODE_EXTRA_CA_CERTS not set');
       } finally {
         await cy.stop();
       }

@@ -56,18 +56,39 @@ export function cliVersusExim(root, confs, runs, eximSample) {
   return { ...out, eximSample: picked.length, eximPerConfigMs: eximPer, ratio: eximPer / out.oursPerConfigMs };
 }
 
+/**
+ * Our callout against swaks on one target, whole process, interleaved run by run. Measured
+ * twice: with the environment as it is, and with NODE_EXTRA_CA_CERTS unset for both tools.
+ * Node 20 parses that file's certificates at start-up, before any of our code runs (our CLI
+ * never uses TLS), so the second figure is what our own code costs; `node -e 0` shows
+ * node's fixed start-up beside them.
+ */
 export function calloutVersusSwaks(root, target, recipient, runs) {
   const [host, port] = target.split(':');
-  const ours = [], theirs = [];
+  const extraCerts = process.env.NODE_EXTRA_CA_CERTS || undefined;
+  const unset = { ...process.env };
+  delete unset.NODE_EXTRA_CA_CERTS;
+  const envs = extraCerts ? { asIs: process.env, unset } : { unset };
+  const ours = [process.execPath, [`${root}/dist/cli.js`, 'callout', '--target', target, '--lhlo', 'bench.localhost', '--from', 'bench@example.com', '--format', 'json', recipient]];
+  const swaks = [SWAKS, ['--protocol', 'LMTP', '--quit-after', 'RCPT', '--server', host, '--port', port, '--helo', 'bench.localhost', '--from', 'bench@example.com', '--to', recipient, '--suppress-data']];
+  const bare = [process.execPath, ['-e', '0']];
+  const times = {};
   let oursOutcome = '', swaksStatus = 0;
   for (let i = 0; i < runs; i++) {
-    const a = timed(process.execPath, [`${root}/dist/cli.js`, 'callout', '--target', target, '--lhlo', 'bench.localhost', '--from', 'bench@example.com', '--format', 'json', recipient]);
-    ours.push(a.ms);
-    try { oursOutcome = JSON.parse(a.stdout).results?.[0]?.outcome?.kind ?? JSON.parse(a.stdout).outcome?.kind ?? `exit ${a.status}`; } catch { oursOutcome = `exit ${a.status}`; }
-    const b = timed(SWAKS, ['--protocol', 'LMTP', '--quit-after', 'RCPT', '--server', host, '--port', port, '--helo', 'bench.localhost', '--from', 'bench@example.com', '--to', recipient, '--suppress-data']);
-    theirs.push(b.ms);
-    swaksStatus = b.status;
+    for (const [name, env] of Object.entries(envs)) {
+      const t = (times[name] ??= { ours: [], swaks: [], node: [] });
+      const a = timed(...ours, { env });
+      t.ours.push(a.ms);
+      try { oursOutcome = JSON.parse(a.stdout).outcome?.kind ?? `exit ${a.status}`; } catch { oursOutcome = `exit ${a.status}`; }
+      const b = timed(...swaks, { env });
+      t.swaks.push(b.ms);
+      swaksStatus = b.status;
+      t.node.push(timed(...bare, { env }).ms);
+    }
   }
-  const o = median(ours), s = median(theirs);
-  return { runs, oursMs: o, swaksMs: s, ratio: o / s, oursOutcome, swaksStatus };
+  const figures = Object.fromEntries(Object.entries(times).map(([name, t]) => {
+    const o = median(t.ours), s = median(t.swaks);
+    return [name, { oursMs: o, swaksMs: s, nodeMs: median(t.node), ratio: o / s }];
+  }));
+  return { runs, extraCerts, ...figures, oursOutcome, swaksStatus };
 }
