@@ -17,3 +17,9 @@ test('the README opens with exactly the two set-up commands', () => {
   const commands = firstBlock.split('\n').filter(Boolean).map((l) => l.replace(/\s+#.*$/, '').trim());
   assert.deepEqual(commands, ['npm ci && npm start', 'npm test']);
 });
+
+test('the README has no relative links: vsce refuses to package them without a public repository', () => {
+  const readme = fs.readFileSync(path.join(__dirname, '../../README.md'), 'utf8');
+  const relative = [...readme.matchAll(/\]\(([^)]+)\)/g)].map((m) => m[1]).filter((u) => !/^[a-z]+:/i.test(u) && !u.startsWith('#'));
+  assert.deepEqual(relative, []);
+});
