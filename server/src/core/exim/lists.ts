@@ -29,36 +29,42 @@ export function splitList(s: string): SplitList {
     sep = s[i + 1];
     i += 2;
   }
+  const sc = sep.charCodeAt(0);
   const items: RawListItem[] = [];
   while (i < s.length) {
-    while (i < s.length && isSpace(s.charCodeAt(i)) && s[i] !== sep) i++;
+    while (i < s.length && isSpace(s.charCodeAt(i)) && s.charCodeAt(i) !== sc) i++;
     if (i >= s.length) break;
     const start = i;
-    const parts: string[] = [];
+    // Pieces around doubled separators; most items have none and are one slice.
+    let parts: string[] | undefined;
     let from = i;
     let depth = 0;
     for (; i < s.length; i++) {
-      const ch = s[i];
-      if (ch === '\\' && depth > 0) { i++; continue; }
-      if (ch === '$' && s[i + 1] === '{') { depth++; i++; continue; }
+      const ch = s.charCodeAt(i);
+      if (ch === 92 /* \ */ && depth > 0) { i++; continue; }
+      if (ch === 36 /* $ */ && s.charCodeAt(i + 1) === 123 /* { */) { depth++; i++; continue; }
       if (depth > 0) {
-        if (ch === '{') depth++;
-        else if (ch === '}') depth--;
+        if (ch === 123) depth++;
+        else if (ch === 125) depth--;
         continue;
       }
-      if (ch === sep) {
-        if (s[i + 1] === sep) { parts.push(s.slice(from, i + 1)); i++; from = i + 1; continue; }
+      if (ch === sc) {
+        if (s.charCodeAt(i + 1) === sc) { (parts ??= []).push(s.slice(from, i + 1)); i++; from = i + 1; continue; }
         break;
       }
     }
-    parts.push(s.slice(from, Math.min(i, s.length)));
-    let end = Math.min(i, s.length);
+    const stop = Math.min(i, s.length);
+    let end = stop;
     while (end > start && isSpace(s.charCodeAt(end - 1))) end--;
-    let text = parts.join('');
-    text = text.slice(0, text.length - (Math.min(i, s.length) - end));
+    let text: string;
+    if (parts) {
+      parts.push(s.slice(from, stop));
+      text = parts.join('');
+      text = text.slice(0, text.length - (stop - end));
+    } else text = s.slice(start, end);
     let bodyStart = start;
     let negated = false;
-    if (text.startsWith('!')) {
+    if (text.charCodeAt(0) === 33 /* ! */) {
       negated = true;
       bodyStart++;
       while (bodyStart < end && isSpace(s.charCodeAt(bodyStart))) bodyStart++;

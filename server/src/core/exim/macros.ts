@@ -64,6 +64,8 @@ export class MacroMap implements ReadonlyMap<string, Macro> {
   entries(): IterableIterator<[string, Macro]> { return this.snapshot().values(); }
   keys(): IterableIterator<string> { return this.snapshot().map((e) => e[0]).values(); }
   values(): IterableIterator<Macro> { return this.snapshot().map((e) => e[1]).values(); }
+  /** This parse's own definitions (`-D` and the config's, and redefined built-ins), in order of first definition. */
+  ownValues(): IterableIterator<Macro> { return this.own.values(); }
   [Symbol.iterator](): IterableIterator<[string, Macro]> { return this.entries(); }
   forEach(f: (value: Macro, key: string, map: ReadonlyMap<string, Macro>) => void, thisArg?: unknown): void {
     for (const [k, v] of this.snapshot()) f.call(thisArg, v, k, this);

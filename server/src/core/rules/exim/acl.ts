@@ -37,17 +37,20 @@ function checkSubValue(cfg: EximConfig, item: AclItem, uses: AclUse[], acl: stri
   const lookup = item.name === 'control' ? aclControl : verifyType;
   const kind = item.name === 'control' ? 'control' : 'verify';
   const info = lookup(word);
-  const at = locOfText(cfg, item.valueLoc, word);
+  // Placing the word costs a search in the file text: only for a finding.
+  const place = () => locOfText(cfg, item.valueLoc!, word);
   if (!info) {
+    const at = place();
     const guess = nearest(word, aclNames(item.name === 'control' ? 'control' : 'verify-type', opts.eximVersion).map((x) => x.name));
     out.push(finding('exim/acl-syntax', at.file, at.range, `Unknown ${kind} "${word}" in ACL "${acl}"; the ACL fails with an error when it gets here.${didYouMean(guess)}`,
       runTime(guess ? replaceFix(at, guess) : undefined)));
     return;
   }
   const vp = versionProblem(info, `"${kind} = ${word}"`, opts);
-  if (vp) { out.push(finding('exim/acl-syntax', at.file, at.range, vp.message, RUN_TIME)); return; }
+  if (vp) { const at = place(); out.push(finding('exim/acl-syntax', at.file, at.range, vp.message, RUN_TIME)); return; }
   const bad = forbiddenAt(info, uses);
   if (bad.length) {
+    const at = place();
     out.push(finding('exim/acl-syntax', at.file, at.range,
       `"${kind} = ${word}" cannot be used in ACL "${acl}", which runs for ${describeUses(bad)}; Exim fails the ACL with an error there. Allowed at: ${info.allowedIn!.join(', ')}.`, RUN_TIME));
   }

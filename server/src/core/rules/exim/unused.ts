@@ -8,6 +8,7 @@ import type { CheckOptions } from '../../options';
 import { listRefSites, TRANSPORT_OPTIONS } from './names';
 import { aclCallName, aclNameOf } from './acl-where';
 import { aclSelectingOptions } from '../../catalog/exim';
+import { MacroMap } from '../../exim/macros';
 
 function allValues(cfg: EximConfig): string[] {
   const out: string[] = [];
@@ -69,7 +70,9 @@ export function checkUnused(cfg: EximConfig, _opts: CheckOptions): Finding[] {
   }
 
   const usedMacros = new Set(cfg.macroUses.map((u) => u.name));
-  for (const m of cfg.macros.values()) {
+  // The config's own macros only: the ~800 built-ins are never walked.
+  const macros = cfg.macros instanceof MacroMap ? cfg.macros.ownValues() : cfg.macros.values();
+  for (const m of macros) {
     if (m.origin !== 'config' || !m.loc || usedMacros.has(m.name)) continue;
     out.push(finding('exim/unused-definition', m.loc.file, m.loc.range, `The macro "${m.name}" is defined but never used.`));
   }
