@@ -41,6 +41,21 @@ const compactData = {
   },
 };
 
+/**
+ * vscode-jsonrpc requires `crypto` at load only to name a random pipe, which a stdio or IPC
+ * server never does; loading it costs start-up time, so it is loaded on that first call.
+ */
+const lazyCrypto = {
+  name: 'lazy-crypto',
+  setup(b) {
+    b.onResolve({ filter: /^crypto$/ }, (args) => /[\\/]vscode-jsonrpc[\\/]/.test(args.importer) ? { path: 'lazy-crypto', namespace: 'lazy-crypto' } : undefined);
+    b.onLoad({ filter: /.*/, namespace: 'lazy-crypto' }, () => ({
+      loader: 'js',
+      contents: "exports.randomBytes = (...a) => require('node:crypto').randomBytes(...a);",
+    }));
+  },
+};
+
 const common = {
   bundle: true,
   platform: 'node',
@@ -50,7 +65,7 @@ const common = {
   minify,
   charset: 'utf8',
   legalComments: 'none',
-  plugins: minify ? [compactData] : [],
+  plugins: minify ? [compactData, lazyCrypto] : [lazyCrypto],
   logLevel: 'warning',
 };
 

@@ -29,6 +29,44 @@ function positionOf(text, needle, occurrence = 0, offset = 0) {
   return { line: before.split('\n').length - 1, character: i - (before.lastIndexOf('\n') + 1) };
 }
 
+/** The environment without NODE_EXTRA_CA_CERTS: node then skips parsing extra CA certificates at start-up. */
+export function envWithoutExtraCerts() {
+  const env = { ...process.env };
+  delete env.NODE_EXTRA_CA_CERTS;
+  return env;
+}
+
+/** Wall time from spawning the server to the answer to `initialize`. */
+async function spawnToInitialize(server, env) {
+  const t0 = performance.now();
+  const proc = spawn(process.execPath, [...nodeArgs(), server, '--stdio'], { stdio: ['pipe', 'pipe', 'ignore'], env });
+  const conn = createMessageConnection(new StreamMessageReader(proc.stdout), new StreamMessageWriter(proc.stdin));
+  conn.listen();
+  try {
+    await conn.sendRequest('initialize', { processId: process.pid, rootUri: null, capabilities: {} });
+    return performance.now() - t0;
+  } finally {
+    conn.dispose();
+    proc.kill();
+    await new Promise((r) => proc.exitCode !== null || proc.signalCode !== null ? r() : proc.once('exit', r));
+  }
+}
+
+/**
+ * Start-up alone, `runs` times (medians), in the environment as it is and without
+ * NODE_EXTRA_CA_CERTS, interleaved so both see the same machine load.
+ */
+export async function startupBench(root, { runs = 7 } = {}) {
+  const server = path.join(root, 'dist/server.js');
+  const asIs = [], noCerts = [];
+  const bare = envWithoutExtraCerts();
+  for (let i = 0; i < runs; i++) {
+    asIs.push(await spawnToInitialize(server, process.env));
+    noCerts.push(await spawnToInitialize(server, bare));
+  }
+  return { initializeMs: median(asIs), initializeNoExtraCertsMs: median(noCerts), extraCerts: !!process.env.NODE_EXTRA_CA_CERTS };
+}
+
 export async function lspBench(root, { edits = 30, lines = 20000, debounceMs = 150 } = {}) {
   const server = path.join(root, 'dist/server.js');
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'exim-cyrus-bench-lsp-'));
@@ -37,7 +75,9 @@ export async function lspBench(root, { edits = 30, lines = 20000, debounceMs = 1
   fs.writeFileSync(file, text);
   const uri = pathToFileURL(file).toString();
   const t0 = performance.now();
-  const proc = spawn(process.execPath, [server, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
+  // The server reports the time each check spent in parse + rules and in total (see lsp/diagnostics.ts).
+  const env = { ...process.env, EXIM_CYRUS_TIMING: '1' };
+  const proc = spawn(process.execPath, [...nodeArgs(), server, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'], env });
   proc.stderr.on('data', () => undefined);
   const conn = createMessageConnection(new StreamMessageReader(proc.stdout), new StreamMessageWriter(proc.stdin));
   let waiter;
@@ -47,7 +87,11 @@ export async function lspBench(root, { edits = 30, lines = 20000, debounceMs = 1
     lastDiag = { at: performance.now(), version: p.version, count: p.diagnostics.length };
     waiter?.();
   });
-  conn.onNotification('window/logMessage', () => undefined);
+  const timings = [];
+  conn.onNotification('window/logMessage', (m) => {
+    const t = /^timing (\{.*\})$/.exec(m?.message ?? '');
+    if (t) timings.push(JSON.parse(t[1]));
+  });
   conn.onRequest('workspace/configuration', (p) => p.items.map(() => ({})));
   conn.onRequest('client/registerCapability', () => null);
   conn.onRequest('window/workDoneProgress/create', () => null);
@@ -95,6 +139,16 @@ export async function lspBench(root, { edits = 30, lines = 20000, debounceMs = 1
     out.debounceMs = debounceMs;
     out.editP50 = Math.max(0, out.editRawP50 - debounceMs);
     out.editP95 = Math.max(0, out.editRawP95 - debounceMs);
+    // The server's own account of each edit's check: parse + rules, and everything else it did.
+    await sleep(100);
+    const perEdit = timings.filter((t) => t.version >= 2 && t.version < 2 + edits && t.checkMs !== undefined);
+    if (perEdit.length) {
+      out.checkP50 = median(perEdit.map((t) => t.checkMs));
+      out.outsideCheckP50 = median(perEdit.map((t) => t.totalMs - t.checkMs));
+      out.outsideCheckP95 = quantile(perEdit.map((t) => t.totalMs - t.checkMs), 0.95);
+    }
+    const opened = timings.find((t) => t.version === 1 && t.checkMs !== undefined);
+    if (opened) out.openCheckMs = opened.checkMs;
 
     // Completion and hover on the (now current) text.
     const cur = text;
@@ -131,6 +185,11 @@ export async function lspBench(root, { edits = 30, lines = 20000, debounceMs = 1
     fs.rmSync(dir, { recursive: true, force: true });
   }
   return out;
+}
+
+/** Extra node flags for the server (e.g. `--cpu-prof`), which NODE_OPTIONS may not carry. */
+function nodeArgs() {
+  return (process.env.EXIM_CYRUS_BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
 }
 
 export function bundleSizes(root) {

@@ -6,8 +6,9 @@ import {
   type InitializeParams, type InitializeResult,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { ConfigWorkspace } from './core/features/workspace';
+import type { ConfigWorkspace } from './core/features/workspace';
 import type { FileKind } from './core/project';
+import { loadFeatures } from './lsp/core';
 import { UriMap } from './lsp/convert';
 import { DiagnosticsPublisher } from './lsp/diagnostics';
 import { DEFAULT_SETTINGS, parseMachineSettings, parseSettings, type MachineSettings, type ServerSettings } from './lsp/settings';
@@ -17,7 +18,6 @@ import { ExternalCheck } from './lsp/external';
 
 const connection = createConnection(ProposedFeatures.all);
 const documents = new TextDocuments(TextDocument);
-const ws = new ConfigWorkspace();
 const uris = new UriMap();
 const log = (m: string) => connection.console.log(m);
 
@@ -25,6 +25,25 @@ let machine: MachineSettings = { trusted: true };
 let hasConfigurationCapability = false;
 let folders: string[] = [];
 const folderSettings = new Map<string, ServerSettings>();
+let workspace: ConfigWorkspace | undefined;
+
+/**
+ * The workspace, created with the checker on first use (see lsp/core.ts); the folders and
+ * settings received until then are handed over.
+ */
+function ws(): ConfigWorkspace {
+  if (!workspace) {
+    const w = new (loadFeatures().ConfigWorkspace)();
+    w.setFolders(folders);
+    for (const [folder, s] of folderSettings) w.setSettings(folder, folderSettingsOf(s));
+    workspace = w;
+  }
+  return workspace;
+}
+
+function folderSettingsOf(s: ServerSettings) {
+  return { options: s.options, eximConfig: s.eximConfig, cyrusConfig: s.cyrusConfig, imapdConfig: s.imapdConfig };
+}
 
 const publisher = new DiagnosticsPublisher(connection, ws, uris,
   (file) => documents.get(uris.uriOf(file))?.version, log);
@@ -34,7 +53,7 @@ const KIND_OF_LANGUAGE: Record<string, FileKind> = { exim: 'exim', 'cyrus-conf':
 
 /** The settings in force for a file (its workspace folder's). */
 export function settingsFor(file: string): ServerSettings {
-  const folder = ws.folderOf(file) ?? '';
+  const folder = ws().folderOf(file) ?? '';
   return folderSettings.get(folder) ?? folderSettings.get('') ?? DEFAULT_SETTINGS;
 }
 
@@ -45,7 +64,7 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
   if (init.settings) applySettings('', parseSettings(init.settings));
   folders = (params.workspaceFolders ?? []).map((f) => uris.pathOf(f.uri));
   if (!folders.length && params.rootUri) folders = [uris.pathOf(params.rootUri)];
-  ws.setFolders(folders);
+  workspace?.setFolders(folders);
   return {
     capabilities: {
       textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: { includeText: false } },
@@ -69,17 +88,19 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
 
 connection.onInitialized(() => {
   if (hasConfigurationCapability) void refreshSettings();
+  // Load the checker now, while the client is still busy starting up, rather than on the first open.
+  setImmediate(() => guard('loading the checker', ws));
   connection.workspace.onDidChangeWorkspaceFolders((e) => {
     const removed = new Set(e.removed.map((f) => uris.pathOf(f.uri)));
     folders = folders.filter((f) => !removed.has(f)).concat(e.added.map((f) => uris.pathOf(f.uri)));
-    ws.setFolders(folders);
+    workspace?.setFolders(folders);
     void refreshSettings();
   });
 });
 
 function applySettings(folder: string, s: ServerSettings): void {
   folderSettings.set(folder, s);
-  ws.setSettings(folder, { options: s.options, eximConfig: s.eximConfig, cyrusConfig: s.cyrusConfig, imapdConfig: s.imapdConfig });
+  workspace?.setSettings(folder, folderSettingsOf(s));
 }
 
 async function refreshSettings(): Promise<void> {
@@ -111,13 +132,13 @@ connection.onNotification('eximCyrus/machineSettings', (p: unknown) => {
 
 documents.onDidOpen((e) => guard('didOpen', () => {
   const file = uris.pathOf(e.document.uri);
-  ws.open(file, e.document.getText(), KIND_OF_LANGUAGE[e.document.languageId]);
+  ws().open(file, e.document.getText(), KIND_OF_LANGUAGE[e.document.languageId]);
   publisher.schedule(file, 0);
 }));
 
 documents.onDidChangeContent((e) => guard('didChange', () => {
   const file = uris.pathOf(e.document.uri);
-  ws.update(file, e.document.getText());
+  ws().update(file, e.document.getText());
   if (settingsFor(file).validate === 'onType') publisher.schedule(file);
 }));
 
@@ -129,18 +150,18 @@ documents.onDidSave((e) => guard('didSave', () => {
 
 documents.onDidClose((e) => guard('didClose', () => {
   const file = uris.pathOf(e.document.uri);
-  const covering = ws.analysesCovering(file).map((a) => a.key);
-  ws.close(file);
+  const covering = ws().analysesCovering(file).map((a) => a.key);
+  ws().close(file);
   publisher.clear(file);
   // Other open files checked together with it see the disk version again.
   for (const d of documents.all()) if (d.uri !== e.document.uri) {
     const other = uris.pathOf(d.uri);
-    if (!covering.length || ws.analysesCovering(other).length === 0) publisher.schedule(other);
+    if (!covering.length || ws().analysesCovering(other).length === 0) publisher.schedule(other);
   }
 }));
 
 connection.onDidChangeWatchedFiles((p) => guard('didChangeWatchedFiles', () => {
-  for (const c of p.changes ?? []) ws.changedOnDisk(uris.pathOf(c.uri));
+  for (const c of p.changes ?? []) ws().changedOnDisk(uris.pathOf(c.uri));
   recheckAll();
 }));
 

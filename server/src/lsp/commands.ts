@@ -2,14 +2,14 @@
 import type { Connection } from 'vscode-languageserver/node';
 import { ResponseError, ErrorCodes } from 'vscode-languageserver/node';
 import type { ConfigWorkspace } from '../core/features/workspace';
-import * as F from '../core/features';
-import { callout, parseTarget, recipientError } from '../core/lmtp';
+import { loadFeatures, loadLmtp } from './core';
 import type { UriMap } from './convert';
 import type { MachineSettings, ServerSettings } from './settings';
 
 export interface CommandContext {
   connection: Connection;
-  ws: ConfigWorkspace;
+  /** Getter: the workspace comes into being with the checker (lsp/core.ts). */
+  ws: () => ConfigWorkspace;
   uris: UriMap;
   settingsFor: (file: string) => ServerSettings;
   machine: () => MachineSettings;
@@ -27,12 +27,12 @@ export function registerCommands(c: CommandContext): void {
       switch (params?.command) {
         case 'eximCyrus.calloutTargets': {
           const uri = typeof args[0] === 'string' ? args[0] : (args[0] as { uri?: unknown })?.uri;
-          return F.calloutTargets(ws, typeof uri === 'string' ? uris.pathOf(uri) : undefined);
+          return loadFeatures().calloutTargets(ws(), typeof uri === 'string' ? uris.pathOf(uri) : undefined);
         }
         case 'eximCyrus.pairing': {
           const uri = typeof args[0] === 'string' ? args[0] : undefined;
           if (!uri) throw new ResponseError(ErrorCodes.InvalidParams, 'eximCyrus.pairing needs a document URI');
-          const p = ws.pairingFor(uris.pathOf(uri));
+          const p = ws().pairingFor(uris.pathOf(uri));
           return { exim: p.exim && uris.uriOf(p.exim), cyrus: p.cyrus && uris.uriOf(p.cyrus), imapd: p.imapd && uris.uriOf(p.imapd) };
         }
         case 'eximCyrus.callout': return await runCallout(c, (args[0] ?? {}) as CalloutArgs, token, workDone);
@@ -51,6 +51,7 @@ async function runCallout(c: CommandContext, a: CalloutArgs, token: { isCancella
   if (typeof a.target !== 'string' || !a.target.trim()) throw new ResponseError(ErrorCodes.InvalidParams, 'eximCyrus.callout needs { target: "host:port" or "/socket/path", recipients: [...] }');
   // In an untrusted workspace the target may come from a hostile config: the user must have said yes.
   if (!c.machine().trusted && a.confirmed !== true) throw new ResponseError(ErrorCodes.InvalidRequest, 'This workspace is not trusted: confirm the callout first (pass confirmed: true after asking the user).');
+  const { callout, parseTarget, recipientError } = loadLmtp();
   const parsed = parseTarget(a.target, 24);
   if (!parsed.ok) throw new ResponseError(ErrorCodes.InvalidParams, parsed.error);
   const recipients = Array.isArray(a.recipients) ? a.recipients.filter((r): r is string => typeof r === 'string' && !!r.trim()).map((r) => r.trim()) : [];

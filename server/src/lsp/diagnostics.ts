@@ -9,12 +9,18 @@ import { toDiagnostic, type UriMap, isUntitledPath } from './convert';
 
 export const DEBOUNCE_MS = 150;
 
+/** Set by the bench: each check is followed by a `timing {json}` log line. */
+const LOG_TIMING = !!process.env.EXIM_CYRUS_TIMING;
+
 export class DiagnosticsPublisher {
   private readonly timers = new Map<string, NodeJS.Timeout>();
   /** Files each analysis published to, so a file it no longer covers gets cleared. */
   private readonly publishedBy = new Map<string, Set<string>>();
   /** `exim -bV` results per config root, kept until the next run for that config. */
   readonly external = new Map<string, Finding[]>();
+  /** With LOG_TIMING: analyses already timed, and publications not yet written (the time logged includes writing them). */
+  private readonly timed = new WeakSet<Analysis>();
+  private readonly sending: Promise<unknown>[] = [];
 
   private externalFor(file: string): Finding[] {
     const out: Finding[] = [];
@@ -24,7 +30,8 @@ export class DiagnosticsPublisher {
 
   constructor(
     private readonly connection: Connection,
-    private readonly ws: ConfigWorkspace,
+    /** Getter: the workspace comes into being with the checker (lsp/core.ts). */
+    private readonly ws: () => ConfigWorkspace,
     private readonly uris: UriMap,
     private readonly versionOf: (file: string) => number | undefined,
     private readonly log: (msg: string) => void,
@@ -47,16 +54,28 @@ export class DiagnosticsPublisher {
 
   /** Checks the pairing the file belongs to and publishes every file it covers. */
   publishNow(file: string): Analysis | undefined {
+    const t0 = performance.now();
     let a: Analysis;
     try {
-      a = this.ws.analyseFile(file);
+      a = this.ws().analyseFile(file);
     } catch (e) {
       this.log(`check of ${file} failed: ${(e as Error)?.stack ?? e}`);
       return undefined;
     }
     for (const err of a.errors) this.log(`internal error (results may be incomplete): ${err}`);
     this.publishAnalysis(a);
+    if (LOG_TIMING) {
+      const sent = this.sending.splice(0);
+      void Promise.all(sent).then(() => this.logTiming(file, a, performance.now() - t0));
+    }
     return a;
+  }
+
+  /** The check's own time only the first time an analysis is published: later it came from the cache. */
+  private logTiming(file: string, a: Analysis, totalMs: number): void {
+    const checkMs = this.timed.has(a) ? undefined : a.checkMs;
+    this.timed.add(a);
+    this.log(`timing ${JSON.stringify({ file, version: this.versionOf(file), checkMs, totalMs })}`);
   }
 
   publishAnalysis(a: Analysis): void {
@@ -65,7 +84,7 @@ export class DiagnosticsPublisher {
     for (const [f, list] of a.byFile) {
       // Findings for files nobody has open are still useful (an include's mistake), but an
       // untitled buffer that was closed must not be resurrected.
-      if (isUntitledPath(f) && !this.ws.isOpen(f)) continue;
+      if (isUntitledPath(f) && !this.ws().isOpen(f)) continue;
       now.add(f);
       this.send(f, [...list, ...(this.externalFor(f))]);
     }
@@ -75,7 +94,7 @@ export class DiagnosticsPublisher {
 
   /** Re-sends a file's diagnostics (e.g. after the external check finished). */
   republish(file: string): void {
-    const covering = this.ws.analysesCovering(file);
+    const covering = this.ws().analysesCovering(file);
     if (covering.length) for (const a of covering) this.publishAnalysis(a);
     else this.publishNow(file);
   }
@@ -94,6 +113,7 @@ export class DiagnosticsPublisher {
   private send(file: string, findings: Finding[]): void {
     const uri = this.uris.uriOf(file);
     const diagnostics = findings.map((f) => toDiagnostic(f, this.uris));
-    void this.connection.sendDiagnostics({ uri, version: this.versionOf(file), diagnostics }).catch(() => undefined);
+    const sent = this.connection.sendDiagnostics({ uri, version: this.versionOf(file), diagnostics }).catch(() => undefined);
+    if (LOG_TIMING) this.sending.push(sent);
   }
 }

@@ -10,7 +10,8 @@ export class ExternalCheck {
   private readonly generation = new Map<string, number>();
 
   constructor(
-    private readonly ws: ConfigWorkspace,
+    /** Getter: the workspace comes into being with the checker (lsp/core.ts). */
+    private readonly ws: () => ConfigWorkspace,
     private readonly publisher: DiagnosticsPublisher,
     private readonly machine: () => MachineSettings,
     private readonly log: (m: string) => void,
@@ -18,10 +19,10 @@ export class ExternalCheck {
 
   async onSave(file: string): Promise<void> {
     const m = this.machine();
-    if (!m.eximPath || !m.trusted || this.ws.kindOf(file) !== 'exim') return;
-    const root = path.resolve(this.ws.pairingFor(file).exim ?? file);
+    if (!m.eximPath || !m.trusted || this.ws().kindOf(file) !== 'exim') return;
+    const root = path.resolve(this.ws().pairingFor(file).exim ?? file);
     // exim -C takes one file; a Debian conf.d is assembled by update-exim4.conf first.
-    if (this.ws.host.isDirectory(root)) return;
+    if (this.ws().host.isDirectory(root)) return;
     const gen = (this.generation.get(root) ?? 0) + 1;
     this.generation.set(root, gen);
     const run = await runEximCheck(m.eximPath, root);

@@ -25,6 +25,8 @@ export interface Analysis {
   byFile: Map<string, Finding[]>;
   /** A rule or parser that threw: the rest of the results still stand. */
   errors: string[];
+  /** Milliseconds spent loading and checking (parse + rules), apart from the bookkeeping around it. */
+  checkMs: number;
 }
 
 /**
@@ -193,8 +195,9 @@ function runAnalysis(key: string, pairing: Pairing, options: CheckOptions, host:
   if (pairing.exim) inputs.push({ path: pairing.exim, kind: 'exim' });
   if (pairing.cyrus) inputs.push({ path: pairing.cyrus, kind: 'cyrus-conf' });
   if (pairing.imapd) inputs.push({ path: pairing.imapd, kind: 'imapd-conf' });
+  const t0 = performance.now();
   const { models, findings: out } = analyseSetup(inputs, options, host, guard);
-  const a: Analysis = { key, pairing, options, ...models, findings: out, byFile: new Map(), errors };
+  const a: Analysis = { key, pairing, options, ...models, findings: out, byFile: new Map(), errors, checkMs: performance.now() - t0 };
   const eximRoot = pairing.exim && eximRootOf(pairing.exim, host);
   const files = new Set<string>();
   const m = a.exim;
