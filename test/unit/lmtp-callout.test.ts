@@ -56,9 +56,9 @@ test('accepted and rejected recipients, with codes, enhanced codes and a transcr
   assert.ok(s.received.includes('MAIL FROM:<postmaster@example.com>'));
 });
 
-test('RCPTs are pipelined only when PIPELINING is advertised', async () => {
-  const withP = { sentBeforeReply: false };
-  const withoutP = { sentBeforeReply: false };
+test('RCPTs, and RSET with QUIT, are pipelined only when PIPELINING is advertised', async () => {
+  const withP: { sentBeforeReply: boolean; quitBeforeRsetReply?: boolean } = { sentBeforeReply: false };
+  const withoutP: typeof withP = { sentBeforeReply: false };
   const a = await serve(lmtpLike({ pipelining: true, observe: withP }));
   const b = await serve(lmtpLike({ pipelining: false, observe: withoutP }));
   const rcpts = ['alice@example.com', 'x@example.com', 'y@example.com'];
@@ -68,6 +68,10 @@ test('RCPTs are pipelined only when PIPELINING is advertised', async () => {
   assert.equal(rb.pipelining, false);
   assert.equal(withP.sentBeforeReply, true, 'with PIPELINING the next RCPT came before the reply');
   assert.equal(withoutP.sentBeforeReply, false, 'without PIPELINING the client waited for every reply');
+  assert.equal(withP.quitBeforeRsetReply, true, 'with PIPELINING QUIT followed RSET without waiting');
+  assert.equal(withoutP.quitBeforeRsetReply, undefined, 'without PIPELINING QUIT waited for the RSET reply');
+  assert.deepEqual(ra.transcript.filter((t) => t.dir === 'C').slice(-2).map((t) => t.line), ['RSET', 'QUIT']);
+  assert.equal(ra.transcript.at(-1)!.line, '221 2.0.0 bye', 'the reply to QUIT is still read before the callout ends');
   assert.deepEqual(rb.recipients.map((x) => x.status), ['accepted', 'rejected', 'rejected']);
 });
 

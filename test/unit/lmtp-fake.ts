@@ -87,8 +87,8 @@ export interface LmtpScript {
   exists?: (addr: string) => boolean;
   /** Called for AUTH lines; return the reply. */
   onAuth?: (line: string) => string;
-  /** Checks whether the client waits for each RCPT reply (records it). */
-  observe?: { sentBeforeReply: boolean };
+  /** Checks whether the client waits for each RCPT reply, and for the RSET reply before QUIT (records it). */
+  observe?: { sentBeforeReply: boolean; quitBeforeRsetReply?: boolean };
 }
 
 const UNKNOWN = '550-Mailbox unknown.  Either there is no mailbox associated with this\r\n550-name or you do not have authorization to see it.\r\n550 5.1.1 User unknown\r\n';
@@ -110,7 +110,10 @@ export function lmtpLike(s: LmtpScript = {}): (c: FakeConn) => Promise<void> {
         if (s.observe && await c.lineWithin(150)) s.observe.sentBeforeReply = true;
         const addr = /<(.*)>/.exec(l)?.[1] ?? '';
         c.send((s.exists ?? ((a) => a === 'alice@example.com'))(addr) ? '250 2.1.5 ok\r\n' : UNKNOWN);
-      } else if (verb === 'RSET') c.send('250 2.0.0 Ok\r\n');
+      } else if (verb === 'RSET') {
+        if (s.observe && await c.lineWithin(150)) s.observe.quitBeforeRsetReply = true;
+        c.send('250 2.0.0 Ok\r\n');
+      }
       else if (verb === 'QUIT') { c.send('221 2.0.0 bye\r\n'); c.socket.end(); return; }
       else c.send('502 5.5.2 Syntax error\r\n');
     }

@@ -1,0 +1,47 @@
+// `exim-cyrus callout --target` as a user runs it (bundle: test/helpers/cli-bundle.ts), against a
+// scripted LMTP server. A one-shot callout's start-up is mostly what it loads, so this pins down
+// what it must not: node:crypto (only --random needs it) and node:zlib (the built bundle's
+// compressed catalogs, which only checking reads).
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { useCliBundle } from '../helpers/cli-bundle';
+import { fakeServer, lmtpLike, type FakeServer } from './lmtp-fake';
+
+const bundle = useCliBundle('exim-cyrus-cli-callout-');
+const servers: FakeServer[] = [];
+after(async () => { for (const s of servers) await s.close(); });
+
+/** Runs the CLI asynchronously (the fake server lives in this process) and lists the built-in modules it loaded. */
+function run(args: string[]): Promise<{ status: number | null; stdout: string; modules: string[] }> {
+  const preload = path.join(bundle.dir, 'list-modules.cjs');
+  fs.writeFileSync(preload, "process.on('exit', () => require('fs').writeSync(2, '\\nMODULES ' + JSON.stringify(process.moduleLoadList) + '\\n'));\n");
+  return new Promise((resolve, reject) => {
+    const p = spawn(process.execPath, ['-r', preload, bundle.cli, 'callout', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '', stderr = '';
+    p.stdout.on('data', (d) => { stdout += d; });
+    p.stderr.on('data', (d) => { stderr += d; });
+    p.on('error', reject);
+    p.on('close', (status) => {
+      const line = stderr.split('\n').find((l) => l.startsWith('MODULES '));
+      const modules = line ? (JSON.parse(line.slice(8)) as string[]).filter((m) => m.startsWith('NativeModule ')).map((m) => m.slice(13)) : [];
+      resolve({ status, stdout, modules });
+    });
+  });
+}
+
+test('a callout with --target loads neither node:crypto nor node:zlib, and --random loads crypto when it needs it', async () => {
+  const s = await fakeServer(lmtpLike({ pipelining: true }));
+  servers.push(s);
+  const r = await run(['--target', s.target, '--lhlo', 'cli.test', '--format', 'json', 'alice@example.com']);
+  assert.equal(r.status, 0, r.stdout);
+  assert.equal(JSON.parse(r.stdout).outcome.kind, 'accepted');
+  assert.ok(r.modules.includes('net'), 'the list of loaded modules was read');
+  assert.deepEqual(r.modules.filter((m) => m === 'crypto' || m === 'zlib'), []);
+  const rnd = await run(['--target', s.target, '--random', 'alice@example.com']);
+  assert.equal(rnd.status, 0, rnd.stdout);
+  assert.match(rnd.stdout, /random callout-random-[0-9a-f]{16}@example\.com: rejected 550/);
+  assert.ok(rnd.modules.includes('crypto'));
+});
