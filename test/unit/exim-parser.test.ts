@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { loadExim, reconstructFiles, walkExpansion, type ParsedExim } from '../../server/src/core/exim';
+import { checkExim, loadExim, reconstructFiles, walkExpansion, type ParsedExim } from '../../server/src/core/exim';
 import { diskHost, overlayHost } from '../../server/src/core/host';
 import { defaultOptions, type CheckOptions } from '../../server/src/core/options';
 import type { Loc } from '../../server/src/core/exim/model';
@@ -208,4 +208,34 @@ test('a 10 MB file parses in bounded time', () => {
   assert.ok(c.routers.length > 1000);
   // Generous for loaded CI machines; a quadratic step would take minutes here.
   assert.ok(ms < 30000, `took ${ms} ms`);
+});
+
+test('an operator with a negative numeric argument keeps the "-" in its name, as Exim reads it', () => {
+  const c = load({ 'exim.conf': 'begin routers\nr:\n  driver = redirect\n  data = ${substr_-1_1:$domain}\n' });
+  const q = c.routers[0].options.find((o) => o.name === 'data')!;
+  const ops = [...walkExpansion(q.expansion!)].filter((n) => n.kind === 'operator').map((n) => 'name' in n && n.name);
+  assert.deepEqual(ops, ['substr_-1_1']);
+  const errors = checkExim(c, defaultOptions).filter((f) => f.code === 'exim/expansion-syntax');
+  assert.deepEqual(errors.map((f) => f.message), []);
+});
+
+test('a command is split into arguments before each is expanded: "\\\\$" in a quoted argument is a literal $', () => {
+  const conf = 'begin routers\nq:\n  driver = queryprogram\n  command = /bin/echo \\\n    "${if match{$local_part}{^\\"([^\\"]*)\\"(.*)\\\\$}{$1$2}{$local_part}}"\n';
+  const c = load({ 'exim.conf': conf });
+  const cmd = c.routers[0].options.find((o) => o.name === 'command')!;
+  const nodes = [...walkExpansion(cmd.expansion!)];
+  assert.deepEqual(nodes.filter((n) => n.kind === 'error'), []);
+  // The first $local_part sits on the continuation line, after `"${if match{`.
+  const v = nodes.find((n) => n.kind === 'variable')!;
+  assert.deepEqual(v.range, { start: { line: 4, character: 16 }, end: { line: 4, character: 27 } });
+  assert.deepEqual(checkExim(c, defaultOptions).filter((f) => f.code === 'exim/expansion-syntax'), []);
+});
+
+test('an unterminated quote that runs onto a continuation line is reported on the last line, as Exim does', () => {
+  const c = load({ 'exim.conf': 'qualify_domain = test.ex\nhold_domains = "a\\x65b :\\\n                c.d\n\n# End\n' });
+  const f = c.parseFindings.filter((x) => x.code === 'exim/syntax');
+  assert.deepEqual(f.map((x) => `${x.range.start.line}:${x.range.start.character}-${x.range.end.line}:${x.range.end.character}`), ['2:16-2:19']);
+  // On one line, it still starts at the opening quote.
+  const d = load({ 'exim.conf': 'hold_domains = "a : b\n' });
+  assert.deepEqual(d.parseFindings.map((x) => `${x.range.start.line}:${x.range.start.character}`), ['0:15']);
 });

@@ -94,10 +94,14 @@ class ExpansionParser {
     return { kind: 'escape', text: s.slice(a, j), range: this.rangeOf(a, j) };
   }
 
-  private readName(): string {
+  /** `dash`: after `${` Exim's read_name also takes `-` (past the first character), for `${substr_-1_1:...}`. */
+  private readName(dash = false): string {
     const s = this.s;
     const a = this.i;
-    while (this.i < s.length && isNameChar(s.charCodeAt(this.i))) this.i++;
+    for (; this.i < s.length; this.i++) {
+      const c = s.charCodeAt(this.i);
+      if (!isNameChar(c) && !(dash && c === 45 /* - */ && this.i > a)) break;
+    }
     return s.slice(a, this.i);
   }
 
@@ -139,7 +143,7 @@ class ExpansionParser {
     this.depth++;
     try {
       const nameStart = this.i;
-      let name = this.readName();
+      let name = this.readName(true);
       if (HEADER_VAR.test(name)) {
         while (this.i < s.length && s[this.i] !== ':' && s[this.i] !== '}') this.i++;
         if (s[this.i] === ':') this.i++;

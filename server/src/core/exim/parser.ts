@@ -13,7 +13,8 @@ import type {
 } from './model';
 import { isAlpha, isNameChar, isSpace, isUpper, MACRO_NAME_MAX, MacroTable } from './macros';
 import { LineReader, locOf, rangeOf, type LogicalLine, type Piece } from './reader';
-import { dequote } from './strings';
+import { dequote, splitCommand } from './strings';
+import type { ExpansionNode } from './expansion';
 import { splitList } from './lists';
 import { parseExpansion } from './expansion-parser';
 
@@ -250,7 +251,7 @@ class Parser {
   }
 
   /** Dequotes and parses the value now that the option's scope (section or driver) is known. */
-  private finishOption(p: PendingOption, scope: string): void {
+  private finishOption(p: PendingOption, scope: string, useShell = false): void {
     const { opt, ll } = p;
     if (opt.section === 'main') this.cfg.main.push(opt);
     else if (opt.section === 'local_scan') this.cfg.local_scan.push(opt);
@@ -258,14 +259,14 @@ class Parser {
     const info = lookupOption(scope, opt.name);
     const t = ll.text;
     let map: number[] | undefined;
-    let base = p.valueStart;
+    const base = p.valueStart;
     const stringy = info ? STRING_TYPES.has(info.valueType) : true;
     if (stringy && t[p.valueStart] === '"') {
       const d = dequote(t, p.valueStart);
       opt.value = d.value;
       map = d.map;
       if (d.unterminated) {
-        this.error('exim/syntax', locOf(ll, p.valueStart, t.length), `The quoted value of ${opt.name} has no closing quote; add " at the end.`);
+        this.error('exim/syntax', locOf(ll, lastLineFrom(ll, p.valueStart), t.length), `The quoted value of ${opt.name} has no closing quote; add " at the end.`);
       } else {
         let e = d.end;
         while (e < t.length && isSpace(t.charCodeAt(e))) e++;
@@ -277,9 +278,9 @@ class Parser {
     }
     const expanded = info ? info.expanded || info.expanded496 : opt.value!.includes('$');
     if (expanded && (opt.value!.includes('$') || opt.value!.includes('\\'))) {
-      opt.expansion = parseExpansion(opt.value!, this.rangeMapper(ll, base, map));
+      const whole = this.rangeMapper(ll, base, map);
+      opt.expansion = splitsCommand(scope, opt.name, useShell) ? commandExpansion(opt.value!, whole) : parseExpansion(opt.value!, whole);
     }
-    base = 0;
   }
 
   /** Maps offsets in a (possibly dequoted) value back to ranges in the file. */
@@ -324,7 +325,7 @@ class Parser {
       const d = dequote(t, i);
       value = d.value;
       map = d.map;
-      if (d.unterminated) this.error('exim/syntax', locOf(ll, i, t.length), `The quoted value of list ${name} has no closing quote; add " at the end.`);
+      if (d.unterminated) this.error('exim/syntax', locOf(ll, lastLineFrom(ll, i), t.length), `The quoted value of list ${name} has no closing quote; add " at the end.`);
       else if (t.slice(d.end).trim()) this.error('exim/syntax', locOf(ll, d.end, t.length), `Unexpected text after the quoted value of list ${name}.`);
     }
     const valueStart = i;
@@ -403,7 +404,8 @@ class Parser {
     const d = this.driver;
     if (!d) return;
     const scope = d.driver ?? d.section;
-    for (const p of this.pending) this.finishOption(p, scope);
+    const useShell = d.options.some((o) => o.name === 'use_shell' && !o.negated);
+    for (const p of this.pending) this.finishOption(p, scope, useShell);
     this.pending = [];
     this.driver = undefined;
   }
@@ -570,6 +572,43 @@ class Parser {
     }
     this.cfg.rewrite.push({ pattern: key.value, replacement: repl.value, flags: t.slice(fs).replace(/[ \t]/g, ''), loc });
   }
+}
+
+/**
+ * Where the part of [from, end) on the logical line's last physical line begins. Exim finds
+ * a missing closing quote only at the end of the logical line and names that line.
+ */
+function lastLineFrom(ll: LogicalLine, from: number): number {
+  const sps = ll.spans;
+  let k = sps.length - 1;
+  if (k < 0) return from;
+  while (k > 0 && sps[k - 1].file === sps[k].file && sps[k - 1].line === sps[k].line) k--;
+  return Math.max(from, sps[k].at);
+}
+
+/**
+ * Options whose value Exim splits into arguments before expanding each one
+ * (transport_set_up_command); a pipe with use_shell expands its command whole.
+ */
+function splitsCommand(scope: string, name: string, useShell: boolean): boolean {
+  if (name === 'transport_filter') return true;
+  if (name !== 'command') return false;
+  return scope === 'queryprogram' || scope === 'lmtp' || (scope === 'pipe' && !useShell);
+}
+
+/** The expansions of each argument of a command, placed through the argument's own dequoting. */
+function commandExpansion(value: string, whole: (a: number, b: number) => Range): ExpansionNode[] {
+  const out: ExpansionNode[] = [];
+  for (const arg of splitCommand(value)) {
+    if (!arg.value.includes('$') && !arg.value.includes('\\')) continue;
+    const m = arg.map;
+    const at = (i: number) => m ? m[Math.min(i, m.length - 1)] : arg.start + i;
+    out.push(...parseExpansion(arg.value, (a, b) => {
+      const va = at(a);
+      return whole(va, b > a ? Math.max(va, at(b - 1) + 1) : va);
+    }));
+  }
+  return out;
 }
 
 /** The parser's own Locs are SpanLocs; anything else is converted once. */

@@ -57,3 +57,32 @@ export function dequote(s: string, from: number): Dequoted {
   if (!unterminated) i++;
   return { value: out.join(''), end: i, quoted: true, unterminated, map };
 }
+
+export interface CommandArg { value: string; start: number; map?: number[] }
+
+/**
+ * Splits a command (pipe and lmtp `command`, queryprogram's `command`, `transport_filter`)
+ * into arguments as transport_set_up_command does, before anything is expanded: '...' is
+ * taken verbatim, "..." is dequoted, anything else runs to white space. Each argument is
+ * then expanded on its own, so `"...\\$..."` reaches the expander as `\$`.
+ */
+export function splitCommand(s: string): CommandArg[] {
+  const out: CommandArg[] = [];
+  let i = 0;
+  const space = (c: number) => c === 32 || (c >= 9 && c <= 13);
+  while (i < s.length && space(s.charCodeAt(i))) i++;
+  while (i < s.length) {
+    if (s[i] === "'") {
+      const close = s.indexOf("'", i + 1);
+      const end = close < 0 ? s.length : close;
+      out.push({ value: s.slice(i + 1, end), start: i + 1 });
+      i = close < 0 ? s.length : close + 1;
+    } else {
+      const d = dequote(s, i);
+      out.push(d.map ? { value: d.value, start: i, map: d.map } : { value: d.value, start: i });
+      i = d.end;
+    }
+    while (i < s.length && space(s.charCodeAt(i))) i++;
+  }
+  return out;
+}
