@@ -7,11 +7,13 @@
 // shipped as one brotli-compressed JSON string each and decoded once at load: about a
 // quarter of the bundle otherwise, and cheaper to load as JSON than as JavaScript.
 import { build } from 'esbuild';
-import { chmodSync } from 'node:fs';
+import { chmodSync, writeFileSync } from 'node:fs';
 import { isDeepStrictEqual } from 'node:util';
 import { brotliCompressSync, constants as zlib } from 'node:zlib';
 
 const minify = !process.argv.includes('--no-minify');
+/** `--metafile`: dist/<bundle>.meta.json says what each input adds (esbuild's analyzer reads it). */
+const metafile = process.argv.includes('--metafile');
 
 /** Modules that only export data (arrays, objects, strings); each is replaced by its compressed JSON. */
 const DATA_MODULE = /[\\/](catalog[\\/]generated[\\/][\w-]+-data|exim[\\/]builtin-macros|rules[\\/]codes)\.ts$/;
@@ -67,11 +69,15 @@ const common = {
   legalComments: 'none',
   plugins: minify ? [compactData, lazyCrypto] : [lazyCrypto],
   logLevel: 'warning',
+  metafile,
 };
 
-await Promise.all([
+const results = await Promise.all([
   build({ ...common, entryPoints: ['client/src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] }),
   build({ ...common, entryPoints: ['server/src/server.ts'], outfile: 'dist/server.js' }),
   build({ ...common, entryPoints: ['server/src/cli.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } }),
 ]);
+if (metafile) {
+  for (const [r, name] of results.map((r, i) => [r, ['extension', 'server', 'cli'][i]])) writeFileSync(`dist/${name}.meta.json`, JSON.stringify(r.metafile));
+}
 chmodSync('dist/cli.js', 0o755);

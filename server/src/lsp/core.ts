@@ -3,15 +3,17 @@
 // turns each require below into a module initialised on its first call, so their data
 // tables are decompressed then too.
 import type * as Features from '../core/features';
-import type * as Lmtp from '../core/lmtp';
+import type * as Callout from '../core/lmtp/callout';
+import type * as Target from '../core/lmtp/target';
+import type * as Address from '../core/lmtp/address';
 
 let features: typeof Features | undefined;
-let lmtp: typeof Lmtp | undefined;
 
 export function loadFeatures(): typeof Features {
   return features ??= require('../core/features') as typeof Features;
 }
 
-export function loadLmtp(): typeof Lmtp {
-  return lmtp ??= require('../core/lmtp') as typeof Lmtp;
-}
+// The LMTP client's modules one by one: a namespace required whole cannot be tree-shaken.
+export const loadCallout = (): typeof Callout => require('../core/lmtp/callout');
+export const loadTarget = (): typeof Target => require('../core/lmtp/target');
+export const loadAddress = (): typeof Address => require('../core/lmtp/address');
