@@ -21,6 +21,45 @@ const COND_ARGS: Record<string, number> = {
 const COND_OVER_LIST = new Set(['forall', 'forany', 'forall_json', 'forany_json', 'forall_jsons', 'forany_jsons']);
 const HEADER_VAR = /^(?:b|r|l)?h(?:eader)?_|^(?:bheader|rheader|lheader)_/;
 
+/**
+ * A node's place as offsets in the parsed string, turned into a Range of the file only
+ * when read: rules read the range of a node only for a finding, and a large config has
+ * tens of thousands of nodes (as plain Range objects, most of the model's memory).
+ */
+class At {
+  constructor(protected readonly at: RangeOf, protected readonly a: number, protected readonly b: number) {}
+  get range(): Range { return this.at(this.a, this.b); }
+}
+class Named extends At {
+  constructor(at: RangeOf, a: number, b: number, private readonly na: number, private readonly nb: number) { super(at, a, b); }
+  get nameRange(): Range { return this.at(this.na, this.nb); }
+}
+class TextNode extends At {
+  constructor(readonly kind: 'text' | 'escape' | 'literal', readonly text: string, at: RangeOf, a: number, b: number) { super(at, a, b); }
+}
+class ErrorNode extends At {
+  readonly kind = 'error';
+  constructor(readonly message: string, at: RangeOf, a: number, b: number) { super(at, a, b); }
+}
+class VariableNode extends Named {
+  readonly kind = 'variable';
+  constructor(readonly name: string, readonly braced: boolean, at: RangeOf, a: number, b: number, na: number, nb: number) { super(at, a, b, na, nb); }
+}
+class ItemNode extends Named {
+  readonly kind = 'item';
+  constructor(readonly name: string, readonly args: ExpansionNode[][], readonly options: string | undefined,
+    at: RangeOf, a: number, b: number, na: number, nb: number) { super(at, a, b, na, nb); }
+}
+class OperatorNode extends Named {
+  readonly kind = 'operator';
+  constructor(readonly name: string, readonly arg: ExpansionNode[], at: RangeOf, a: number, b: number, na: number, nb: number) { super(at, a, b, na, nb); }
+}
+class ConditionNode extends Named {
+  readonly kind = 'condition';
+  constructor(readonly name: string, readonly negated: boolean, readonly args: ExpansionNode[][],
+    at: RangeOf, a: number, b: number, na: number, nb: number) { super(at, a, b, na, nb); }
+}
+
 /** Recursion bound: deeper nesting than this is reported, not followed. */
 const MAX_DEPTH = 200;
 
@@ -35,7 +74,7 @@ class ExpansionParser {
   }
 
   private err(message: string, a: number, b: number): ExpansionNode {
-    return { kind: 'error', message, range: this.rangeOf(a, b) };
+    return new ErrorNode(message, this.rangeOf, a, b);
   }
 
   /** A sequence of text, escapes, variables and items; stops before `}` when inArg. */
@@ -44,7 +83,7 @@ class ExpansionParser {
     const out: ExpansionNode[] = [];
     let textStart = this.i;
     const flush = () => {
-      if (this.i > textStart) out.push({ kind: 'text', text: s.slice(textStart, this.i), range: this.rangeOf(textStart, this.i) });
+      if (this.i > textStart) out.push(new TextNode('text', s.slice(textStart, this.i), this.rangeOf, textStart, this.i));
     };
     while (this.i < s.length) {
       const c = s.charCodeAt(this.i);
@@ -75,12 +114,12 @@ class ExpansionParser {
         return this.err('\\N has no closing \\N; everything to the end is taken literally.', a, s.length);
       }
       this.i = end + 2;
-      return { kind: 'literal', text: s.slice(a + 2, end), range: this.rangeOf(a, this.i) };
+      return new TextNode('literal', s.slice(a + 2, end), this.rangeOf, a, this.i);
     }
     let j = a + 1;
     if (j >= s.length) {
       this.i = j;
-      return { kind: 'escape', text: '\\', range: this.rangeOf(a, j) };
+      return new TextNode('escape', '\\', this.rangeOf, a, j);
     }
     const c = s.charCodeAt(j);
     if (c >= 48 && c <= 55) {
@@ -91,7 +130,7 @@ class ExpansionParser {
       for (let k = 0; k < 2 && /[0-9a-fA-F]/.test(s[j] ?? ''); k++) j++;
     } else j++;
     this.i = j;
-    return { kind: 'escape', text: s.slice(a, j), range: this.rangeOf(a, j) };
+    return new TextNode('escape', s.slice(a, j), this.rangeOf, a, j);
   }
 
   /** `dash`: after `${` Exim's read_name also takes `-` (past the first character), for `${substr_-1_1:...}`. */
@@ -122,9 +161,9 @@ class ExpansionParser {
       while (this.i < s.length && s[this.i] !== ':' && !isSpace(s.charCodeAt(this.i))) this.i++;
       if (s[this.i] === ':') this.i++;
       const full = s.slice(nameStart, this.i);
-      return { kind: 'variable', name: full, braced: false, range: this.rangeOf(a, this.i), nameRange: this.rangeOf(nameStart, this.i) };
+      return new VariableNode(full, false, this.rangeOf, a, this.i, nameStart, this.i);
     }
-    return { kind: 'variable', name, braced: false, range: this.rangeOf(a, this.i), nameRange: this.rangeOf(nameStart, this.i) };
+    return new VariableNode(name, false, this.rangeOf, a, this.i, nameStart, this.i);
   }
 
   private unterminated(a: number, what: string): ExpansionNode {
@@ -150,9 +189,9 @@ class ExpansionParser {
         name = s.slice(nameStart, this.i);
         if (s[this.i] !== '}') return this.unterminated(a, `"\${${name}"`);
         this.i++;
-        return { kind: 'variable', name, braced: true, range: this.rangeOf(a, this.i), nameRange: this.rangeOf(nameStart, nameStart + name.length) };
+        return new VariableNode(name, true, this.rangeOf, a, this.i, nameStart, nameStart + name.length);
       }
-      const nameRange = this.rangeOf(nameStart, this.i);
+      const nameEnd = this.i;
       if (!name) {
         if (this.i >= s.length) return this.unterminated(a, '"${"');
         // Skip to the matching brace so the rest of the string is still checked.
@@ -162,17 +201,17 @@ class ExpansionParser {
       const c = s.charCodeAt(this.i);
       if (c === 125 /* } */) {
         this.i++;
-        return { kind: 'variable', name, braced: true, range: this.rangeOf(a, this.i), nameRange };
+        return new VariableNode(name, true, this.rangeOf, a, this.i, nameStart, nameEnd);
       }
       if (c === 58 /* : */) {
         this.i++;
         const arg = this.seq(true);
         if (this.i >= s.length) return this.unterminated(a, `"\${${name}:"`);
         this.i++;
-        return { kind: 'operator', name, range: this.rangeOf(a, this.i), nameRange, arg };
+        return new OperatorNode(name, arg, this.rangeOf, a, this.i, nameStart, nameEnd);
       }
-      if (name === 'if') return this.ifItem(a, nameRange);
-      return this.item(a, name, nameRange);
+      if (name === 'if') return this.ifItem(a, nameStart, nameEnd);
+      return this.item(a, name, nameStart, nameEnd);
     } finally {
       this.depth--;
     }
@@ -203,7 +242,7 @@ class ExpansionParser {
     return nodes;
   }
 
-  private item(a: number, name: string, nameRange: Range): ExpansionNode {
+  private item(a: number, name: string, nameStart: number, nameEnd: number): ExpansionNode {
     const s = this.s;
     const args: ExpansionNode[][] = [];
     const options: string[] = [];
@@ -237,12 +276,10 @@ class ExpansionParser {
       }
       options.push(s.slice(w, this.i));
     }
-    const node: ExpansionNode = { kind: 'item', name, range: this.rangeOf(a, this.i), nameRange, args };
-    if (options.length) node.options = options.join(' ');
-    return node;
+    return new ItemNode(name, args, options.length ? options.join(' ') : undefined, this.rangeOf, a, this.i, nameStart, nameEnd);
   }
 
-  private ifItem(a: number, nameRange: Range): ExpansionNode {
+  private ifItem(a: number, nameStart: number, nameEnd: number): ExpansionNode {
     const s = this.s;
     const cond = this.condition();
     const args: ExpansionNode[][] = [[cond]];
@@ -263,9 +300,7 @@ class ExpansionParser {
       while (this.i < s.length && !isSpace(s.charCodeAt(this.i)) && s[this.i] !== '{' && s[this.i] !== '}') this.i++;
       options.push(s.slice(w, this.i));
     }
-    const node: ExpansionNode = { kind: 'item', name: 'if', range: this.rangeOf(a, this.i), nameRange, args };
-    if (options.length) node.options = options.join(' ');
-    return node;
+    return new ItemNode('if', args, options.length ? options.join(' ') : undefined, this.rangeOf, a, this.i, nameStart, nameEnd);
   }
 
   /** One condition of `${if`, `and`/`or` or `forany`. */
@@ -287,7 +322,7 @@ class ExpansionParser {
     } else {
       name = this.readName();
     }
-    const nameRange = this.rangeOf(nameStart, this.i);
+    const nameEnd = this.i;
     if (!name) {
       if (this.i >= s.length) return this.err('A condition is missing.', a, s.length);
       return this.err('A condition name is expected here.', a, Math.min(this.i + 1, s.length));
@@ -303,7 +338,7 @@ class ExpansionParser {
         this.i++;
         const v = this.i;
         while (this.i < s.length && !isSpace(s.charCodeAt(this.i)) && s[this.i] !== '{' && s[this.i] !== '}') this.i++;
-        args.push([{ kind: 'variable', name: s.slice(v, this.i), braced: false, range: this.rangeOf(v, this.i), nameRange: this.rangeOf(v, this.i) }]);
+        args.push([new VariableNode(s.slice(v, this.i), false, this.rangeOf, v, this.i, v, this.i)]);
       } else if (name === 'and' || name === 'or') {
         this.skipSpace();
         if (s[this.i] !== '{') return this.err(`"${name}" must be followed by "{" and a list of {conditions}.`, a, this.i);
@@ -365,7 +400,7 @@ class ExpansionParser {
           args.push(x);
         }
       }
-      return { kind: 'condition', name, negated, range: this.rangeOf(a, this.i), nameRange, args };
+      return new ConditionNode(name, negated, args, this.rangeOf, a, this.i, nameStart, nameEnd);
     } finally {
       this.depth--;
     }
