@@ -162,6 +162,31 @@ test('cross-file link findings follow edits on either side', async () => {
   await c.waitForDiagnostics(exim, (ds) => !ds.some((x) => String(x.code).startsWith('link/')));
 });
 
+test('an edit re-publishes the edited file, not the partners whose diagnostics did not change', async () => {
+  const partners = [path.join(dir, 'cyrus.conf'), path.join(dir, 'imapd.conf')].map(uriOf);
+  const published: string[] = [];
+  let editedVersion = 0;
+  let resolve = () => {};
+  const seen = new Promise<void>((r) => { resolve = r; });
+  const listen = (p: { uri: string; version?: number }) => {
+    published.push(p.uri);
+    if (p.uri === uriOf(exim) && (p.version ?? 0) > editedVersion) resolve();
+  };
+  c.publishListeners.add(listen);
+  try {
+    editedVersion = (c.diagnostics.get(uriOf(exim))?.version ?? 0);
+    c.change(exim, eximText + '# a comment changes no finding\n');
+    await seen;
+    // A request's answer is written after every publication queued before it.
+    await c.request('textDocument/hover', { textDocument: { uri: uriOf(exim) }, position: { line: 0, character: 0 } });
+    assert.ok(published.includes(uriOf(exim)));
+    assert.deepEqual(published.filter((u) => partners.includes(u)), [], 'partners published again');
+  } finally {
+    c.publishListeners.delete(listen);
+    c.change(exim, eximText);
+  }
+});
+
 test('cyrus.conf and imapd.conf get their own rule codes', async () => {
   const cyrus = path.join(dir, 'cyrus.conf');
   const imapd = path.join(dir, 'imapd.conf');

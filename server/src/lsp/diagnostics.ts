@@ -4,6 +4,7 @@
 import * as path from 'node:path';
 import type { Connection } from 'vscode-languageserver/node';
 import type { Finding } from '../core/diagnostic';
+import type { Range } from '../core/text';
 import type { ConfigWorkspace, Analysis } from '../core/features/workspace';
 import { toDiagnostic, type UriMap, isUntitledPath } from './convert';
 
@@ -21,6 +22,8 @@ export class DiagnosticsPublisher {
   /** With LOG_TIMING: analyses already timed, and publications not yet written (the time logged includes writing them). */
   private readonly timed = new WeakSet<Analysis>();
   private readonly sending: Promise<unknown>[] = [];
+  /** By URI: what was last published, for which document version. */
+  private readonly lastSent = new Map<string, { version: number | undefined; findings: Finding[] }>();
 
   private externalFor(file: string): Finding[] {
     const out: Finding[] = [];
@@ -110,10 +113,40 @@ export class DiagnosticsPublisher {
     return false;
   }
 
+  /**
+   * Publishes unless the client already has exactly this for this version of the document:
+   * an edit re-checks every file of its pairing (a conf.d has dozens), and the files not
+   * edited mostly have the same findings as before.
+   */
   private send(file: string, findings: Finding[]): void {
     const uri = this.uris.uriOf(file);
+    const version = this.versionOf(file);
+    const prev = this.lastSent.get(uri);
+    if (prev && prev.version === version && sameFindings(prev.findings, findings)) return;
+    this.lastSent.set(uri, { version, findings });
     const diagnostics = findings.map((f) => toDiagnostic(f, this.uris));
-    const sent = this.connection.sendDiagnostics({ uri, version: this.versionOf(file), diagnostics }).catch(() => undefined);
+    const sent = this.connection.sendDiagnostics({ uri, version, diagnostics }).catch(() => undefined);
     if (LOG_TIMING) this.sending.push(sent);
   }
+}
+
+/** Whether two lists would become the same diagnostics (everything toDiagnostic reads). */
+function sameFindings(a: Finding[], b: Finding[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i], y = b[i];
+    if (x === y) continue;
+    if (x.code !== y.code || x.severity !== y.severity || x.message !== y.message || x.source !== y.source
+      || !sameRange(x.range, y.range) || (x.related?.length ?? 0) !== (y.related?.length ?? 0)) return false;
+    for (let k = 0; k < (x.related?.length ?? 0); k++) {
+      const r = x.related![k], s = y.related![k];
+      if (r.file !== s.file || r.message !== s.message || !sameRange(r.range, s.range)) return false;
+    }
+  }
+  return true;
+}
+
+function sameRange(a: Range, b: Range): boolean {
+  return a.start.line === b.start.line && a.start.character === b.start.character
+    && a.end.line === b.end.line && a.end.character === b.end.character;
 }

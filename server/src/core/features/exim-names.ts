@@ -88,8 +88,15 @@ export function macroNameRange(m: EximModel, o: Occurrence): Range {
   return { start: t.lines.positionAt(t.offset + i), end: t.lines.positionAt(t.offset + i + o.name.length) };
 }
 
+/** Per model, which is never changed once built: hovering and navigating need not walk it again. */
+const indexed = new WeakMap<EximModel, Occurrence[]>();
+
 export function occurrenceAt(m: EximModel, file: string, p: Position): { occ: Occurrence; all: Occurrence[] } | undefined {
-  const all = occurrences(m).map((o) => ({ ...o, range: macroNameRange(m, o) }));
+  let all = indexed.get(m);
+  if (!all) {
+    all = occurrences(m).map((o) => ({ ...o, range: macroNameRange(m, o) }));
+    indexed.set(m, all);
+  }
   const occ = all.find((o) => o.file === file && containsPos(o.range, p));
   return occ ? { occ, all } : undefined;
 }

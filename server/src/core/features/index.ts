@@ -20,10 +20,15 @@ export { findCandidates, kindByName, type Pairing } from './pairing';
 
 interface Doc { file: string; text: string; lines: LineIndex }
 
+/** The last text indexed: requests in a row (hover, completion, links) are mostly on one unchanged document. */
+let lastIndexed: LineIndex | undefined;
+
 function docOf(ws: ConfigWorkspace, file: string): Doc | undefined {
   const abs = path.resolve(file);
   const text = ws.host.readFile(abs);
-  return text === undefined ? undefined : { file: abs, text, lines: new LineIndex(text) };
+  if (text === undefined) return undefined;
+  if (lastIndexed?.text !== text) lastIndexed = new LineIndex(text);
+  return { file: abs, text, lines: lastIndexed };
 }
 
 /** Positions from a client may be past the end of a line or the file: clamp them. */
