@@ -26,38 +26,64 @@ const HEADER_VAR = /^(?:b|r|l)?h(?:eader)?_|^(?:bheader|rheader|lheader)_/;
  * when read: rules read the range of a node only for a finding, and a large config has
  * tens of thousands of nodes (as plain Range objects, most of the model's memory).
  */
+// Fields are `declare`d and set in the constructor: defined class fields (ES2022) cost a
+// property definition each, which showed as a tenth of a whole check's time.
 class At {
-  constructor(protected readonly at: RangeOf, protected readonly a: number, protected readonly b: number) {}
+  declare protected readonly at: RangeOf;
+  declare protected readonly a: number;
+  declare protected readonly b: number;
+  constructor(at: RangeOf, a: number, b: number) { this.at = at; this.a = a; this.b = b; }
   get range(): Range { return this.at(this.a, this.b); }
 }
 class Named extends At {
-  constructor(at: RangeOf, a: number, b: number, private readonly na: number, private readonly nb: number) { super(at, a, b); }
+  declare private readonly na: number;
+  declare private readonly nb: number;
+  constructor(at: RangeOf, a: number, b: number, na: number, nb: number) { super(at, a, b); this.na = na; this.nb = nb; }
   get nameRange(): Range { return this.at(this.na, this.nb); }
 }
 class TextNode extends At {
-  constructor(readonly kind: 'text' | 'escape' | 'literal', readonly text: string, at: RangeOf, a: number, b: number) { super(at, a, b); }
+  declare readonly kind: 'text' | 'escape' | 'literal';
+  declare readonly text: string;
+  constructor(kind: 'text' | 'escape' | 'literal', text: string, at: RangeOf, a: number, b: number) { super(at, a, b); this.kind = kind; this.text = text; }
 }
 class ErrorNode extends At {
-  readonly kind = 'error';
-  constructor(readonly message: string, at: RangeOf, a: number, b: number) { super(at, a, b); }
+  declare readonly kind: 'error';
+  declare readonly message: string;
+  constructor(message: string, at: RangeOf, a: number, b: number) { super(at, a, b); this.kind = 'error'; this.message = message; }
 }
 class VariableNode extends Named {
-  readonly kind = 'variable';
-  constructor(readonly name: string, readonly braced: boolean, at: RangeOf, a: number, b: number, na: number, nb: number) { super(at, a, b, na, nb); }
+  declare readonly kind: 'variable';
+  declare readonly name: string;
+  declare readonly braced: boolean;
+  constructor(name: string, braced: boolean, at: RangeOf, a: number, b: number, na: number, nb: number) {
+    super(at, a, b, na, nb); this.kind = 'variable'; this.name = name; this.braced = braced;
+  }
 }
 class ItemNode extends Named {
-  readonly kind = 'item';
-  constructor(readonly name: string, readonly args: ExpansionNode[][], readonly options: string | undefined,
-    at: RangeOf, a: number, b: number, na: number, nb: number) { super(at, a, b, na, nb); }
+  declare readonly kind: 'item';
+  declare readonly name: string;
+  declare readonly args: ExpansionNode[][];
+  declare readonly options: string | undefined;
+  constructor(name: string, args: ExpansionNode[][], options: string | undefined, at: RangeOf, a: number, b: number, na: number, nb: number) {
+    super(at, a, b, na, nb); this.kind = 'item'; this.name = name; this.args = args; this.options = options;
+  }
 }
 class OperatorNode extends Named {
-  readonly kind = 'operator';
-  constructor(readonly name: string, readonly arg: ExpansionNode[], at: RangeOf, a: number, b: number, na: number, nb: number) { super(at, a, b, na, nb); }
+  declare readonly kind: 'operator';
+  declare readonly name: string;
+  declare readonly arg: ExpansionNode[];
+  constructor(name: string, arg: ExpansionNode[], at: RangeOf, a: number, b: number, na: number, nb: number) {
+    super(at, a, b, na, nb); this.kind = 'operator'; this.name = name; this.arg = arg;
+  }
 }
 class ConditionNode extends Named {
-  readonly kind = 'condition';
-  constructor(readonly name: string, readonly negated: boolean, readonly args: ExpansionNode[][],
-    at: RangeOf, a: number, b: number, na: number, nb: number) { super(at, a, b, na, nb); }
+  declare readonly kind: 'condition';
+  declare readonly name: string;
+  declare readonly negated: boolean;
+  declare readonly args: ExpansionNode[][];
+  constructor(name: string, negated: boolean, args: ExpansionNode[][], at: RangeOf, a: number, b: number, na: number, nb: number) {
+    super(at, a, b, na, nb); this.kind = 'condition'; this.name = name; this.negated = negated; this.args = args;
+  }
 }
 
 /** Recursion bound: deeper nesting than this is reported, not followed. */

@@ -13,7 +13,15 @@ export interface Loc { file: string; range: Range }
  * of the garbage collector's work; the Range is built only when someone reads it.
  */
 export class SpanLoc implements Loc {
-  constructor(readonly file: string, readonly sl: number, readonly sc: number, readonly el: number, readonly ec: number) {}
+  // Declared, not defined, fields: see At in expansion-parser.ts.
+  declare readonly file: string;
+  declare readonly sl: number;
+  declare readonly sc: number;
+  declare readonly el: number;
+  declare readonly ec: number;
+  constructor(file: string, sl: number, sc: number, el: number, ec: number) {
+    this.file = file; this.sl = sl; this.sc = sc; this.el = el; this.ec = ec;
+  }
   get range(): Range { return { start: { line: this.sl, character: this.sc }, end: { line: this.el, character: this.ec } }; }
   /** From this Loc's start to `to`'s end, or this Loc when `to` is in another file. */
   extendTo(to: Loc): SpanLoc {

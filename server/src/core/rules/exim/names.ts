@@ -31,9 +31,18 @@ export interface ListRefSite { kind: ListKind; ref: string; negated: boolean; lo
 
 /** A reference inside an option or ACL value: where it is written is found only if asked (findings are rare). */
 class ValueRefSite implements ListRefSite {
-  private at?: Loc;
-  constructor(readonly kind: ListKind, readonly ref: string, readonly negated: boolean,
-    private readonly cfg: EximConfig, private readonly valueLoc: Loc, private readonly text: string, private readonly nth: number) {}
+  // Declared, not defined, fields: one of these per reference, and field definitions are slow.
+  declare readonly kind: ListKind;
+  declare readonly ref: string;
+  declare readonly negated: boolean;
+  declare private readonly cfg: EximConfig;
+  declare private readonly valueLoc: Loc;
+  declare private readonly text: string;
+  declare private readonly nth: number;
+  declare private at: Loc | undefined;
+  constructor(kind: ListKind, ref: string, negated: boolean, cfg: EximConfig, valueLoc: Loc, text: string, nth: number) {
+    this.kind = kind; this.ref = ref; this.negated = negated; this.cfg = cfg; this.valueLoc = valueLoc; this.text = text; this.nth = nth; this.at = undefined;
+  }
   get loc(): Loc { return this.at ??= locOfText(this.cfg, this.valueLoc, this.text, this.nth); }
 }
 
