@@ -6,7 +6,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { ConfigWorkspace, definition, documentLinks, references, rename, completion, hover } from '../../server/src/core/features';
-import { positionOf } from './client';
+import { analyseSetup } from '../../server/src/core/project';
+import { ROOT, positionOf } from './client';
 
 function tree(files: Record<string, string>): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'exim-cyrus-ws-'));
@@ -50,6 +51,32 @@ test('an unchanged include file is not re-read when the main file changes', () =
   ws.changedOnDisk(path.join(dir, 'transports.inc'));
   ws.analyseFile(main);
   assert.equal(ws.host.diskReads, reads + 1);
+});
+
+test('an edit of the Exim config reuses its Cyrus partners, and the findings are those of a fresh check', () => {
+  for (const example of ['reference', 'broken']) {
+    const src = path.join(ROOT, 'examples', example);
+    const dir = tree(Object.fromEntries(fs.readdirSync(src).map((f) => [f, fs.readFileSync(path.join(src, f), 'utf8')])));
+    const ws = new ConfigWorkspace();
+    ws.setFolders([dir]);
+    const main = path.join(dir, 'exim.conf'), cyrus = path.join(dir, 'cyrus.conf');
+    const fresh = () => analyseSetup([{ path: main, kind: 'exim' }, { path: cyrus, kind: 'cyrus-conf' }, { path: path.join(dir, 'imapd.conf'), kind: 'imapd-conf' }], ws.settingsFor(main).options, ws.host).findings;
+    const text = fs.readFileSync(main, 'utf8');
+    ws.open(main, text, 'exim');
+    const a1 = ws.analyseFile(main);
+    assert.deepEqual(a1.findings, fresh());
+    ws.update(main, text.replace('  port = 2003', '  port = 2004'));
+    const a2 = ws.analyseFile(main);
+    assert.notEqual(a2, a1);
+    assert.equal(a2.cyrus, a1.cyrus, 'cyrus.conf was not parsed again');
+    assert.equal(a2.imapd, a1.imapd, 'imapd.conf was not parsed again');
+    assert.deepEqual(a2.findings, fresh());
+    // An unsaved edit of cyrus.conf is a new cyrus.conf.
+    ws.open(cyrus, fs.readFileSync(cyrus, 'utf8') + '\n', 'cyrus-conf');
+    const a3 = ws.analyseFile(main);
+    assert.notEqual(a3.cyrus, a2.cyrus);
+    assert.deepEqual(a3.findings, fresh());
+  }
 });
 
 test('an include file opened on its own is checked as part of the config that includes it', () => {

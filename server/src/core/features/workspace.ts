@@ -2,11 +2,14 @@ import * as path from 'node:path';
 import type { Finding } from '../diagnostic';
 import type { CheckOptions } from '../options';
 import { defaultOptions } from '../options';
-import type { FileKind, Input } from '../project';
-import { analyseSetup, eximRootOf } from '../project';
+import type { FileKind, Input, Models } from '../project';
+import { checkFiles, checkPairing, eximRootOf, loadInput } from '../project';
+import { sortFindings } from '../diagnostic';
 import type { EximConfig } from '../exim';
 import type { CyrusConf, ImapdConf } from '../cyrus';
+import { checkImapdConf } from '../cyrus';
 import { CachedHost } from './cached-host';
+import { RecordingHost, type Reads, sameReads } from './recording-host';
 import type { Pairing, PairingSettings } from './pairing';
 import { confDirOf, findPartner, kindOf } from './pairing';
 
@@ -45,10 +48,13 @@ export class ConfigWorkspace {
    * one can mean listing directories, which a keystroke should not pay for.
    */
   private readonly pairings = new Map<string, Pairing>();
+  /** The last load and check of each cyrus.conf/imapd.conf, reused while what it read is unchanged. */
+  private readonly cyrusParts = new Map<string, CyrusPart>();
 
   setFolders(folders: string[]): void {
     this.folders = folders.map((f) => path.resolve(f)).sort((a, b) => b.length - a.length);
     this.cache.clear();
+    this.cyrusParts.clear();
     this.pairings.clear();
   }
 
@@ -169,7 +175,7 @@ export class ConfigWorkspace {
     const key = JSON.stringify([pairing.exim, pairing.cyrus, pairing.imapd, options]);
     const hit = this.cache.get(key);
     if (hit) return hit;
-    const a = runAnalysis(key, pairing, options, this.host);
+    const a = runAnalysis(key, pairing, options, this.host, this.cyrusParts);
     this.cache.set(key, a);
     return a;
   }
@@ -186,17 +192,74 @@ export class ConfigWorkspace {
   }
 }
 
-function runAnalysis(key: string, pairing: Pairing, options: CheckOptions, host: CachedHost): Analysis {
-  const errors: string[] = [];
-  const guard = <T>(what: string, f: () => T): T | undefined => {
+/** A Cyrus file loaded and checked on its own, with everything it read to get there. */
+interface CyrusPart {
+  reads: Reads;
+  models: Models;
+  unreadable?: Finding;
+  findings: Finding[];
+  errors: string[];
+  /** imapd.conf is checked against its cyrus.conf: the part it was checked with. */
+  partner?: CyrusPart;
+}
+
+type Guard = <T>(what: string, f: () => T) => T | undefined;
+
+function guarded(errors: string[]): Guard {
+  return <T>(what: string, f: () => T): T | undefined => {
     try { return f(); } catch (e) { errors.push(`${what}: ${(e as Error)?.stack ?? e}`); return undefined; }
   };
-  const inputs: Input[] = [];
-  if (pairing.exim) inputs.push({ path: pairing.exim, kind: 'exim' });
-  if (pairing.cyrus) inputs.push({ path: pairing.cyrus, kind: 'cyrus-conf' });
-  if (pairing.imapd) inputs.push({ path: pairing.imapd, kind: 'imapd-conf' });
+}
+
+/**
+ * Loads and checks a cyrus.conf or imapd.conf, or reuses the last result when every file it
+ * read (itself, /etc/services, @include files) reads the same: an edit of the Exim config
+ * need not parse its partners again.
+ */
+function cyrusPart(input: Input, options: CheckOptions, host: CachedHost, parts: Map<string, CyrusPart>, partner?: CyrusPart): CyrusPart {
+  const key = JSON.stringify([input.kind, path.resolve(input.path), options]);
+  const prev = parts.get(key);
+  if (prev && prev.partner === partner && sameReads(prev.reads, host)) return prev;
+  const errors: string[] = [];
+  const guard = guarded(errors);
+  const recording = new RecordingHost(host);
+  const models: Models = {};
+  const unreadable = loadInput(input, models, options, recording, guard);
+  const findings = input.kind === 'cyrus-conf'
+    ? checkFiles({ cyrus: models.cyrus }, options, guard)
+    : models.imapd ? guard('checking imapd.conf', () => checkImapdConf(models.imapd!, options, partner?.models.cyrus)) ?? [] : [];
+  const part: CyrusPart = { reads: recording.reads, models, unreadable, findings, errors, partner };
+  parts.set(key, part);
+  return part;
+}
+
+function runAnalysis(key: string, pairing: Pairing, options: CheckOptions, host: CachedHost, parts: Map<string, CyrusPart>): Analysis {
+  const errors: string[] = [];
+  const guard = guarded(errors);
   const t0 = performance.now();
-  const { models, findings: out } = analyseSetup(inputs, options, host, guard);
+  // The order analyseSetup (project.ts) gives: unreadable inputs, each file's own findings
+  // (Exim, cyrus.conf, imapd.conf), then the pairing's; sorting keeps that order for ties.
+  const models: Models = {};
+  const unreadable: Finding[] = [];
+  if (pairing.exim) {
+    const u = loadInput({ path: pairing.exim, kind: 'exim' }, models, options, host, guard);
+    if (u) unreadable.push(u);
+  }
+  const cyrus = pairing.cyrus ? cyrusPart({ path: pairing.cyrus, kind: 'cyrus-conf' }, options, host, parts) : undefined;
+  const imapd = pairing.imapd ? cyrusPart({ path: pairing.imapd, kind: 'imapd-conf' }, options, host, parts, cyrus) : undefined;
+  for (const p of [cyrus, imapd]) if (p) {
+    Object.assign(models, p.models);
+    if (p.unreadable) unreadable.push(p.unreadable);
+    errors.push(...p.errors);
+  }
+  const out = [
+    ...unreadable,
+    ...checkFiles({ exim: models.exim }, options, guard),
+    ...cyrus?.findings ?? [],
+    ...imapd?.findings ?? [],
+    ...checkPairing(models, options, host, guard),
+  ];
+  sortFindings(out);
   const a: Analysis = { key, pairing, options, ...models, findings: out, byFile: new Map(), errors, checkMs: performance.now() - t0 };
   const eximRoot = pairing.exim && eximRootOf(pairing.exim, host);
   const files = new Set<string>();
