@@ -106,28 +106,23 @@ class ExpansionParser {
   /** A sequence of text, escapes, variables and items; stops before `}` when inArg. */
   private seq(inArg: boolean): ExpansionNode[] {
     const s = this.s;
-    const out: ExpansionNode[] = [];
+    // Made with its first node: most sequences hold one or two, and [] grown by push reserves 16.
+    let out: ExpansionNode[] | undefined;
+    const add = (n: ExpansionNode) => { if (out) out.push(n); else out = [n]; };
     let textStart = this.i;
-    const flush = () => {
-      if (this.i > textStart) out.push(new TextNode('text', s.slice(textStart, this.i), this.rangeOf, textStart, this.i));
-    };
     while (this.i < s.length) {
       const c = s.charCodeAt(this.i);
       if (c === 125 /* } */ && inArg) break;
-      if (c === 92 /* \ */) {
-        flush();
-        out.push(this.escape());
-        textStart = this.i;
-      } else if (c === 36 /* $ */) {
-        flush();
-        out.push(this.dollar());
+      if (c === 92 /* \ */ || c === 36 /* $ */) {
+        if (this.i > textStart) add(new TextNode('text', s.slice(textStart, this.i), this.rangeOf, textStart, this.i));
+        add(c === 92 ? this.escape() : this.dollar());
         textStart = this.i;
       } else {
         this.i++;
       }
     }
-    flush();
-    return out;
+    if (this.i > textStart) add(new TextNode('text', s.slice(textStart, this.i), this.rangeOf, textStart, this.i));
+    return out ?? [];
   }
 
   private escape(): ExpansionNode {

@@ -169,9 +169,10 @@ function srcEndOf(segs: Segment[], q: number): number {
 /**
  * Substitutes macros in one physical line as Exim does. `isLogicalStart` says whether the
  * line begins a logical line: then a leading `NAME =` (a definition) is not substituted.
+ * Undefined when no macro occurs in the line (most lines): the line stands as it is, and
+ * nothing is allocated for it.
  */
-export function expandLine(line: string, table: MacroTable, isLogicalStart: boolean): ExpandedLine {
-  const identity = (): ExpandedLine => ({ text: line, segs: [{ at: 0, len: line.length, srcStart: 0, srcEnd: line.length, exact: true }], found: false, uses: [] });
+export function expandLine(line: string, table: MacroTable, isLogicalStart: boolean): ExpandedLine | undefined {
   let ws = 0;
   while (ws < line.length && isSpace(line.charCodeAt(ws))) ws++;
   let s = ws;
@@ -182,9 +183,9 @@ export function expandLine(line: string, table: MacroTable, isLogicalStart: bool
     if (line.charCodeAt(e) === 61) s = e;
   }
   const first = firstMacroStart(line, s);
-  if (first < 0) return identity();
+  if (first < 0) return undefined;
   let text = line;
-  let segs = identity().segs;
+  let segs: Segment[] | undefined;
   const uses: ExpandedLine['uses'] = [];
   const list = table.list;
   const from = line.charCodeAt(first) === 95 && table.builtinsMayMatch(line, first) ? 0 : table.userStart;
@@ -193,6 +194,7 @@ export function expandLine(line: string, table: MacroTable, isLogicalStart: bool
     if (m.name.length === 0) continue;
     let p = text.indexOf(m.name, first);
     if (p < 0) continue;
+    const old = segs ??= [{ at: 0, len: line.length, srcStart: 0, srcEnd: line.length, exact: true }];
     const out: string[] = [];
     const nsegs: Segment[] = [];
     let prev = 0; // copied up to here (old text)
@@ -200,9 +202,9 @@ export function expandLine(line: string, table: MacroTable, isLogicalStart: bool
     let si = 0;
     const copySegs = (from: number, to: number) => {
       // old segments clipped to [from, to), moved by shift
-      while (si < segs.length && segs[si].at + segs[si].len <= from && !(segs[si].len === 0 && segs[si].at === from)) si++;
-      for (let k = si; k < segs.length && segs[k].at < to; k++) {
-        const sg = segs[k];
+      while (si < old.length && old[si].at + old[si].len <= from && !(old[si].len === 0 && old[si].at === from)) si++;
+      for (let k = si; k < old.length && old[k].at < to; k++) {
+        const sg = old[k];
         const a = Math.max(sg.at, from), b = Math.min(sg.at + sg.len, to);
         if (b <= a) continue;
         nsegs.push(sg.exact
@@ -213,7 +215,7 @@ export function expandLine(line: string, table: MacroTable, isLogicalStart: bool
     while (p >= 0) {
       copySegs(prev, p);
       out.push(text.slice(prev, p));
-      const srcStart = srcStartOf(segs, p), srcEnd = srcEndOf(segs, p + m.name.length - 1);
+      const srcStart = srcStartOf(old, p), srcEnd = srcEndOf(old, p + m.name.length - 1);
       nsegs.push({ at: p + shift, len: m.value.length, srcStart, srcEnd, exact: false, macro: m.name });
       uses.push({ name: m.name, srcStart, srcEnd });
       out.push(m.value);
@@ -226,7 +228,7 @@ export function expandLine(line: string, table: MacroTable, isLogicalStart: bool
     text = out.join('');
     segs = nsegs;
   }
-  if (!uses.length) return identity();
+  if (!uses.length || !segs) return undefined;
   return { text, segs, found: true, uses };
 }
 

@@ -151,8 +151,10 @@ export class LineReader {
   /** The next logical line, or undefined at the end of the whole input. */
   next(): LogicalLine | undefined {
     if (this.done) return undefined;
-    const chunks: string[] = [];
-    const spans: Span[] = [];
+    // Most logical lines are one physical line: their arrays are made with their first
+    // element (an array grown from [] by push reserves 16 slots).
+    let chunks: string[] = NO_CHUNKS;
+    let spans: Span[] = NO_SPANS;
     let len = 0;
     let startFile = '', startLine = 0, endLine = 0;
     for (;;) {
@@ -179,25 +181,25 @@ export class LineReader {
       if (fr.record) this.pieces.get(sf.path)!.push(piece);
 
       const ex = expandLine(raw, this.macros, len === 0);
-      const text = ex.text;
+      const text = ex ? ex.text : raw;
       let ss = 0;
       while (ss < text.length && isSpace(text.charCodeAt(ss))) ss++;
       const c0 = text.charCodeAt(ss);
 
       if (c0 === 35 /* # */) { piece.kind = 'comment'; continue; }
 
-      if (c0 === 46 /* . */ && this.directive(fr, raw, text, ss, ex.found, piece)) continue;
+      if (c0 === 46 /* . */ && this.directive(fr, raw, text, ss, ex !== undefined, piece)) continue;
 
       if (this.cstate !== 0) { piece.kind = 'skipped'; continue; }
 
-      for (const u of ex.uses) this.macroUses.push({ name: u.name, loc: new SpanLoc(sf.path, lineNo, u.srcStart, lineNo, u.srcEnd) });
+      if (ex) for (const u of ex.uses) this.macroUses.push({ name: u.name, loc: new SpanLoc(sf.path, lineNo, u.srcStart, lineNo, u.srcEnd) });
 
       if (c0 === 46 && text.startsWith('.include', ss)) {
         const after = text.charCodeAt(ss + 8);
         const ifExists = text.startsWith('_if_exists', ss + 8) && (isSpace(text.charCodeAt(ss + 18)) || ss + 18 === text.length);
         if (isSpace(after) || ss + 8 === text.length || ifExists) {
           piece.kind = 'include';
-          this.include(fr, text, ss, ifExists, ex.segs.length === 1 && ex.segs[0].exact);
+          this.include(fr, text, ss, ifExists, ex === undefined);
           continue;
         }
       }
@@ -207,13 +209,19 @@ export class LineReader {
       endLine = lineNo;
       if (ss < text.length) {
         const part = text.slice(ss);
-        chunks.push(part);
-        for (const sg of ex.segs) {
-          const a = Math.max(sg.at, ss), b = sg.at + sg.len;
-          if (b <= a) continue;
-          spans.push(sg.exact
-            ? { at: len + (a - ss), len: b - a, file: sf.path, line: lineNo, ch: sg.srcStart + (a - sg.at), chEnd: sg.srcStart + (b - sg.at), exact: true }
-            : { at: len + (a - ss), len: b - a, file: sf.path, line: lineNo, ch: sg.srcStart, chEnd: sg.srcEnd, exact: false });
+        if (chunks === NO_CHUNKS) chunks = [part]; else chunks.push(part);
+        if (!ex) {
+          const sp: Span = { at: len, len: text.length - ss, file: sf.path, line: lineNo, ch: ss, chEnd: text.length, exact: true };
+          if (spans === NO_SPANS) spans = [sp]; else spans.push(sp);
+        } else {
+          if (spans === NO_SPANS) spans = [];
+          for (const sg of ex.segs) {
+            const a = Math.max(sg.at, ss), b = sg.at + sg.len;
+            if (b <= a) continue;
+            spans.push(sg.exact
+              ? { at: len + (a - ss), len: b - a, file: sf.path, line: lineNo, ch: sg.srcStart + (a - sg.at), chEnd: sg.srcStart + (b - sg.at), exact: true }
+              : { at: len + (a - ss), len: b - a, file: sf.path, line: lineNo, ch: sg.srcStart, chEnd: sg.srcEnd, exact: false });
+          }
         }
         len += part.length;
       } else if (len === 0) {
@@ -315,6 +323,10 @@ export class LineReader {
     this.push(sf);
   }
 }
+
+/** Shared empty starts of a logical line's arrays: replaced, never pushed to (trimEnd pops only what is there). */
+const NO_CHUNKS: string[] = [];
+const NO_SPANS: Span[] = [];
 
 /** Lines of a file as Exim's fgets sees them: a final line break does not start another line. */
 function physicalLines(sf: SourceFile): number {
