@@ -99,6 +99,7 @@ try {
     row('lsp', `completion p50 / p95 (${l.completionItems} items)`, `${fmt(l.completionP50)} / ${fmt(l.completionP95)}`, 'ms');
     row('lsp', `hover p50 / p95${l.hoverFound ? '' : ' (no hover found!)'}`, `${fmt(l.hoverP50)} / ${fmt(l.hoverP95)}`, 'ms');
     if (l.rssMb !== undefined) row('lsp', 'server memory (RSS) after opening it', l.rssMb, 'MB', '< 80 MB', l.rssMb < 80);
+    if (l.rssBeforeOpenMb !== undefined) row('lsp', '  same before opening anything (checker loaded)', l.rssBeforeOpenMb, 'MB');
     const b = bundleSizes(root);
     row('lsp', 'bundle dist/server.js', b['server.js'] / 1024, 'KB', '< 400 KB', b['server.js'] < 400 * 1024);
     row('lsp', 'bundle dist/cli.js', b['cli.js'] / 1024, 'KB');

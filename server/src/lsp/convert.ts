@@ -49,13 +49,16 @@ export function toLspRange(r: Range): LspRange {
   return { start: { line: r.start.line, character: r.start.character }, end: { line: r.end.line, character: r.end.character } };
 }
 
+/** One object for every diagnostic: a big file has thousands, and they are only serialised. */
+const CODE_DESCRIPTION = Object.freeze({ href: RULES_DOC });
+
 export function toDiagnostic(f: Finding, uris: UriMap): Diagnostic {
   const source = f.source ?? (f.code === 'exim/external' ? 'exim' : 'exim-cyrus');
   const d: Diagnostic = {
     range: toLspRange(f.range),
     severity: SEVERITY[f.severity] ?? DiagnosticSeverity.Error,
     code: f.code,
-    codeDescription: { href: RULES_DOC },
+    codeDescription: CODE_DESCRIPTION,
     source,
     message: f.message,
   };
