@@ -49,6 +49,8 @@ class Parser {
   private pending: PendingOption[] = [];
   private acl?: Acl;
   private stmt?: AclStatement;
+  private aclTail?: LogicalLine;
+  private stmtTail?: LogicalLine;
   private lastNameless?: string;
 
   constructor(root: string, topFiles: string[], opts: CheckOptions, host: SourceHost) {
@@ -413,8 +415,17 @@ class Parser {
   // ---- ACLs ---------------------------------------------------------------------------
 
   private closeAcl(): void {
+    this.settleStmt();
+    if (this.acl && this.aclTail) this.acl.loc = startOf(this.acl.loc).extendTo(locOf(this.aclTail, 0, this.aclTail.text.length));
+    this.aclTail = undefined;
     this.stmt = undefined;
     this.acl = undefined;
+  }
+
+  /** The statement's Loc runs to the end of its last line in its own file. */
+  private settleStmt(): void {
+    if (this.stmt && this.stmtTail) this.stmt.loc = startOf(this.stmt.loc).extendTo(locOf(this.stmtTail, 0, this.stmtTail.text.length));
+    this.stmtTail = undefined;
   }
 
   private aclLine(ll: LogicalLine): void {
@@ -452,6 +463,7 @@ class Parser {
       if (negated) {
         this.error('exim/acl-syntax', locOf(ll, 0, r.end), `An ACL verb cannot be negated: remove the "!" before ${r.name}.`);
       }
+      this.settleStmt();
       this.stmt = { verb: r.name, verbLoc: locOf(ll, r.start, r.end), items: [], loc: locOf(ll, 0, t.length) };
       this.acl.statements.push(this.stmt);
       this.extendAcl(ll);
@@ -468,10 +480,10 @@ class Parser {
     this.aclItem(ll, cond, condNeg);
   }
 
+  /** Notes the last line of the ACL and statement in their own files; their Locs are set once, when they end. */
   private extendAcl(ll: LogicalLine): void {
-    const end = locOf(ll, 0, ll.text.length);
-    if (this.acl) this.acl.loc = startOf(this.acl.loc).extendTo(end);
-    if (this.stmt) this.stmt.loc = startOf(this.stmt.loc).extendTo(end);
+    if (this.acl && ll.file === this.acl.loc.file) this.aclTail = ll;
+    if (this.stmt && ll.file === this.stmt.loc.file) this.stmtTail = ll;
   }
 
   private aclItem(ll: LogicalLine, r: { name: string; start: number; end: number; next: number }, negated: boolean): void {

@@ -58,12 +58,11 @@ export function checkExpansions(cfg: EximConfig, opts: CheckOptions): Finding[] 
       }
       if (n.kind === 'item' || n.kind === 'operator' || n.kind === 'condition') {
         const info = LOOKUPS[n.kind](n.name);
-        const loc = { file, range: n.nameRange };
         if (!info) {
           const guess = nearest(n.name, expansionNames(n.kind, v).map((x) => x.name));
           const form = n.kind === 'item' ? `\${${n.name}{...}}` : n.kind === 'operator' ? `\${${n.name}:...}` : `${n.name} (in \${if ...})`;
           out.push(finding('exim/expansion-syntax', file, n.nameRange, `Unknown expansion ${n.kind} "${n.name}" in ${form}.${didYouMean(guess)}`,
-            runTime(guess ? replaceFix(loc, guess) : undefined)));
+            runTime(guess ? replaceFix({ file, range: n.nameRange }, guess) : undefined)));
         } else if (!availableIn(info, v)) {
           out.push(finding('exim/expansion-syntax', file, n.nameRange,
             v === '4.96' ? `The expansion ${n.kind} "${n.name}" is not in Exim 4.96 (${versionNote(info)}).`
@@ -82,11 +81,10 @@ export function checkExpansions(cfg: EximConfig, opts: CheckOptions): Finding[] 
       }
       if (n.kind === 'variable') {
         const info = expansionVariable(n.name);
-        const loc = { file, range: n.nameRange };
         if (!info) {
           const guess = nearest(n.name, expansionNames('variable', v).map((x) => x.name));
           out.push(finding('exim/unknown-variable', file, n.nameRange, `Exim has no variable "$${n.name}"; expanding it fails.${didYouMean(guess && '$' + guess)}`,
-            guess ? { fixes: replaceFix(loc, guess, n.name.length) } : {}));
+            guess ? { fixes: replaceFix({ file, range: n.nameRange }, guess, n.name.length) } : {}));
         } else if (!availableIn(info, v)) {
           out.push(finding('exim/unknown-variable', file, n.nameRange,
             v === '4.96' ? `The variable "$${n.name}" is not in Exim 4.96 (${versionNote(info)}).` : `The variable "$${n.name}" was ${versionNote(info)}.`));

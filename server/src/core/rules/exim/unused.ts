@@ -26,16 +26,31 @@ function allValues(cfg: EximConfig): string[] {
  */
 class Mentions {
   private readonly words = new Set<string>();
-  constructor(private readonly values: string[]) {
-    for (const v of values) {
-      if (!v.includes('$')) continue;
-      for (const w of v.split(/[^A-Za-z0-9_]+/)) if (w) this.words.add(w);
-    }
+  private readonly values: string[];
+  constructor(values: string[]) {
+    // Each distinct expanded value once: configs repeat the same conditions and messages.
+    this.values = [...new Set(values.filter((v) => v.includes('$')))];
+    for (const v of this.values) addWords(v, this.words);
   }
   has(name: string): boolean {
     if (/^[A-Za-z0-9_]+$/.test(name)) return this.words.has(name);
     const re = new RegExp(`(^|[^A-Za-z0-9_])${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}($|[^A-Za-z0-9_])`);
-    return this.values.some((v) => v.includes('$') && re.test(v));
+    return this.values.some((v) => re.test(v));
+  }
+}
+
+function isWordChar(c: number): boolean {
+  return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
+}
+
+/** The maximal runs of [A-Za-z0-9_] in `v`. */
+function addWords(v: string, into: Set<string>): void {
+  let i = 0;
+  while (i < v.length) {
+    while (i < v.length && !isWordChar(v.charCodeAt(i))) i++;
+    const start = i;
+    while (i < v.length && isWordChar(v.charCodeAt(i))) i++;
+    if (i > start) into.add(v.slice(start, i));
   }
 }
 
