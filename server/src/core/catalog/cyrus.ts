@@ -46,19 +46,21 @@ function info(r: OptionRow, version: CyrusVersion): ImapdOptionInfo {
 }
 
 const byName = new Map<string, OptionRow>(IMAPD_OPTIONS.map((r) => [r[0], r]));
-const cache = new Map<string, ImapdOptionInfo | undefined>();
+/** Per version, name to option (undefined cached too): a lookup per line, so no key strings are built. */
+const cache: Record<CyrusVersion, Map<string, ImapdOptionInfo | undefined>> = { latest: new Map(), '3.6': new Map() };
 
 /** A real option of that Cyrus version (not a documentation-only pattern), by lower-case name. */
 export function imapdOption(name: string, version: CyrusVersion): ImapdOptionInfo | undefined {
-  const k = version + ':' + name;
-  if (cache.has(k)) return cache.get(k);
+  const c = cache[version];
+  const hit = c.get(name);
+  if (hit !== undefined || c.has(name)) return hit;
   const r = byName.get(name);
   let out: ImapdOptionInfo | undefined;
   if (r && r[1].includes(version === '3.6' ? '6' : 'h')) {
     const i = info(r, version);
     if (!i.docOnly) out = i;
   }
-  cache.set(k, out);
+  c.set(name, out);
   return out;
 }
 
@@ -105,9 +107,19 @@ export function cyrusConfArgs(section: string, version: CyrusVersion): CyrusConf
   return v;
 }
 
+/** Section and version to name to argument, built on first use. */
+const argByName = new Map<string, Map<string, CyrusConfArgInfo>>();
+
 export function cyrusConfArg(section: string, name: string, version: CyrusVersion): CyrusConfArgInfo | undefined {
-  for (const a of cyrusConfArgs(section, version)) if (a.name === name) return a;
-  return undefined;
+  const k = version === '3.6' ? section + ':3.6' : section;
+  let m = argByName.get(k);
+  if (!m) {
+    m = new Map();
+    // The first of a name wins, as the linear search it replaces did.
+    for (const a of cyrusConfArgs(section, version)) if (!m.has(a.name)) m.set(a.name, a);
+    argByName.set(k, m);
+  }
+  return m.get(name);
 }
 
 /** The argument in any version (to say "needs a newer Cyrus" rather than "unknown"). */
