@@ -14,9 +14,15 @@ function bareAddress(word: string): string {
   return word.replace(/^!+/, '').replace(/\/\d+$/, '').replace(/^\[(.*)\]$/, '$1');
 }
 
+/** At least two colons: every IPv6 address has them, and most list words do not (a cheap test first). */
+function twoColons(s: string): boolean {
+  const i = s.indexOf(':');
+  return i >= 0 && s.indexOf(':', i + 1) >= 0;
+}
+
 function offending(value: string): string[] {
-  if (/^\s*<\s*[^\sA-Za-z0-9]/.test(value)) return [];
-  return value.split(/\s+/).filter((w) => w && !w.includes('$') && isIPv6(bareAddress(w)));
+  if (!twoColons(value) || /^\s*<\s*[^\sA-Za-z0-9]/.test(value)) return [];
+  return value.split(/\s+/).filter((w) => w && twoColons(w) && !w.includes('$') && isIPv6(bareAddress(w)));
 }
 
 /**
