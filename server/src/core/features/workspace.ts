@@ -269,8 +269,11 @@ function runAnalysis(key: string, pairing: Pairing, options: CheckOptions, host:
   if (pairing.cyrus) files.add(path.resolve(pairing.cyrus));
   if (pairing.imapd) files.add(path.resolve(pairing.imapd));
   for (const f of files) a.byFile.set(f, []);
+  // Thousands of findings name a handful of files: resolve each name once.
+  const resolved = new Map<string, string>();
   for (const f of out) {
-    const p = path.resolve(f.file);
+    let p = resolved.get(f.file);
+    if (p === undefined) resolved.set(f.file, p = path.resolve(f.file));
     const list = a.byFile.get(p);
     if (list) list.push(f); else a.byFile.set(p, [f]);
   }
