@@ -166,6 +166,25 @@ function srcEndOf(segs: Segment[], q: number): number {
   return last ? last.srcEnd : 0;
 }
 
+/** A bit per upper-case letter and one for `_`; any other character sets the last bit. */
+function initialBit(c: number): number {
+  return c >= 65 && c <= 90 ? 1 << (c - 65) : c === 95 ? 1 << 26 : 1 << 27;
+}
+
+/**
+ * Which characters that can start a macro name occur in `text` from `from` on: a macro
+ * whose first character is not among them cannot occur, and is not searched for.
+ */
+function initials(text: string, from: number): number {
+  let mask = 1 << 27;
+  for (let i = from; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 65 && c <= 90) mask |= 1 << (c - 65);
+    else if (c === 95) mask |= 1 << 26;
+  }
+  return mask;
+}
+
 /**
  * Substitutes macros in one physical line as Exim does. `isLogicalStart` says whether the
  * line begins a logical line: then a leading `NAME =` (a definition) is not substituted.
@@ -189,9 +208,11 @@ export function expandLine(line: string, table: MacroTable, isLogicalStart: bool
   const uses: ExpandedLine['uses'] = [];
   const list = table.list;
   const from = line.charCodeAt(first) === 95 && table.builtinsMayMatch(line, first) ? 0 : table.userStart;
+  let present = initials(text, first);
   for (let mi = from; mi < list.length; mi++) {
     const m = list[mi];
     if (m.name.length === 0) continue;
+    if (!(present & initialBit(m.name.charCodeAt(0)))) continue;
     let p = text.indexOf(m.name, first);
     if (p < 0) continue;
     const old = segs ??= [{ at: 0, len: line.length, srcStart: 0, srcEnd: line.length, exact: true }];
@@ -227,6 +248,7 @@ export function expandLine(line: string, table: MacroTable, isLogicalStart: bool
     out.push(text.slice(prev));
     text = out.join('');
     segs = nsegs;
+    present = initials(text, first);
   }
   if (!uses.length || !segs) return undefined;
   return { text, segs, found: true, uses };

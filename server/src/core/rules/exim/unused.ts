@@ -67,9 +67,15 @@ export function checkUnused(cfg: EximConfig, _opts: CheckOptions): Finding[] {
     out.push(finding('exim/unused-definition', t.nameLoc.file, t.nameLoc.range, `The transport "${t.name}" is not used by any router.`));
   }
 
-  const usedLists = new Set(listRefSites(cfg).map((r) => `${r.kind} ${r.ref}`));
+  // Kind, then name: no key string per reference and per list.
+  const usedLists = new Map<string, Set<string>>();
+  for (const r of listRefSites(cfg)) {
+    let names = usedLists.get(r.kind);
+    if (!names) usedLists.set(r.kind, names = new Set());
+    names.add(r.ref);
+  }
   for (const l of cfg.lists) {
-    if (usedLists.has(`${l.kind} ${l.name}`) || mentions.has(l.name)) continue;
+    if (usedLists.get(l.kind)?.has(l.name) || mentions.has(l.name)) continue;
     out.push(finding('exim/unused-definition', l.nameLoc.file, l.nameLoc.range, `The ${l.kind} "${l.name}" is never referenced as "+${l.name}".`));
   }
 
