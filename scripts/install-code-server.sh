@@ -20,12 +20,17 @@ launcher="$dest/bin/code-server"
 
 fail() { echo "install-code-server: $*" >&2; exit 1; }
 
-# Prints nothing, succeeds when $1 runs and reports the pinned version. (Output is
-# captured first: `cmd | grep -q` would fail under pipefail when grep exits early.)
+# Prints nothing, succeeds when $1 runs and reports the pinned version. code-server's
+# first run anywhere writes a default config and says so on stdout before the version,
+# so it runs with a throwaway XDG config home and any line may carry the version.
+# (Output is captured first: `cmd | grep -q` would fail under pipefail when grep exits early.)
 reports_version() {
-  local out
-  out=$("$1" --version 2>> "${log:-/dev/null}") || return 1
-  [[ "$out" == "$CODE_SERVER_VERSION "* ]]
+  local out xdg rc=0
+  xdg=$(mktemp -d)
+  out=$(XDG_CONFIG_HOME="$xdg/config" XDG_DATA_HOME="$xdg/data" "$1" --version 2>> "${log:-/dev/null}") || rc=1
+  rm -rf "$xdg"
+  ((rc == 0)) || return 1
+  [[ $'\n'"$out" == *$'\n'"$CODE_SERVER_VERSION "* ]]
 }
 works() { [[ -x "$launcher" && -f "$dest/.complete" ]] && reports_version "$launcher"; }
 
