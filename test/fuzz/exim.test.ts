@@ -15,6 +15,7 @@ import { comparePos, type Range } from '../../server/src/core/text';
 import { ConfigWorkspace } from '../../server/src/core/features/workspace';
 import { anyText, eximConfig, mutatedConfig } from './exim-gen';
 import { check, longRun, runs, TIMEOUT } from './support';
+import { assertWellFormed } from '../helpers/well-formed';
 import fc from 'fast-check';
 
 const FILE = path.resolve('/virtual/fuzz/exim.conf');
@@ -84,8 +85,8 @@ test('total: parsing and checking any string never throws', { timeout: TIMEOUT }
   check('exim-total', fc.oneof(anyText, mutatedConfig), (text) => {
     const c = load(text);
     assertLossless(text, c);
-    checkExim(c, defaultOptions);
-    checkExim(c, { ...defaultOptions, eximVersion: '4.96', defines: { FOO: '${', BAR: '' } });
+    assertWellFormed(checkExim(c, defaultOptions));
+    assertWellFormed(checkExim(c, { ...defaultOptions, eximVersion: '4.96', defines: { FOO: '${', BAR: '' } }));
   }, N);
 });
 

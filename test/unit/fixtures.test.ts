@@ -10,6 +10,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { checkProject, classifyPath, type Input } from '../../server/src/core/project';
 import { defaultOptions, type CheckOptions } from '../../server/src/core/options';
+import { assertWellFormed } from '../helpers/well-formed';
 
 const RULES_DIR = path.join(__dirname, '../../server/src/core/rules');
 
@@ -55,7 +56,9 @@ for (const c of cases()) {
       else if (t && !t.startsWith('#')) want.push(t.replace(/\s+/g, ' '));
     }
     const isDir = fs.statSync(c.input).isDirectory();
-    const got = checkProject(inputsOf(c.input), opts).map((f) => {
+    const findings = checkProject(inputsOf(c.input), opts);
+    assertWellFormed(findings);
+    const got = findings.map((f) => {
       const rel = isDir ? path.relative(c.input, f.file) + ':' : '';
       return `${rel}${f.range.start.line + 1}:${f.range.start.character + 1}-${f.range.end.line + 1}:${f.range.end.character + 1} ${f.severity} ${f.code}`;
     });

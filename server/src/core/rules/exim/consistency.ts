@@ -33,7 +33,7 @@ export function checkConsistency(cfg: EximConfig, _opts: CheckOptions): Finding[
     if (isSet(unseen) && oneTime && !oneTime.negated && oneTime.value?.trim().toLowerCase() !== 'false' && oneTime.value?.trim().toLowerCase() !== 'no') {
       out.push(finding('exim/invalid-value', oneTime.nameLoc.file, oneTime.nameLoc.range,
         `In router "${r.name}", "unseen" may not be used together with "one_time"; Exim refuses the config. Remove one of them.`,
-        { related: [{ ...unseen!.nameLoc, message: 'unseen is set here' }] }));
+        { related: [{ file: unseen!.nameLoc.file, range: unseen!.nameLoc.range, message: 'unseen is set here' }] }));
     }
   }
 
