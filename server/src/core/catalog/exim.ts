@@ -213,11 +213,27 @@ export function lookupTypes(version: EximVersion = 'latest'): EximDriverInfo[] {
  * `availableIn` to test it against the target, or `eximOption` to do both at once.
  */
 export function lookupOption(scope: OptionScope, name: string): EximOptionInfo | undefined {
-  const own = OPTIONS.get(scope)?.get(name);
-  if (own) return own;
+  let m = SCOPED.get(scope);
+  if (!m) {
+    // Only real scopes are remembered: a config may name any driver.
+    if (!OPTIONS.has(scope) && !DRIVERS.has(scope)) return undefined;
+    SCOPED.set(scope, m = scopedOptions(scope));
+  }
+  return m.get(name);
+}
+
+/** Per scope, its own options over its kind's generic ones: one map lookup per option read. */
+const SCOPED = new Map<string, ReadonlyMap<string, EximOptionInfo>>();
+const NO_OPTIONS: ReadonlyMap<string, EximOptionInfo> = new Map();
+
+function scopedOptions(scope: string): ReadonlyMap<string, EximOptionInfo> {
+  const own = OPTIONS.get(scope);
   const d = DRIVERS.get(scope);
-  if (d && d.kind !== 'lookup') return OPTIONS.get(SECTION_OF[d.kind])?.get(name);
-  return undefined;
+  const generic = d && d.kind !== 'lookup' ? OPTIONS.get(SECTION_OF[d.kind]) : undefined;
+  if (!generic) return own ?? NO_OPTIONS;
+  const out = new Map(generic);
+  for (const [k, v] of own ?? []) out.set(k, v);
+  return out;
 }
 
 /** The option if it exists in `scope` for the target version; undefined otherwise. */
