@@ -101,7 +101,12 @@ try {
     if (l.rssMb !== undefined) row('lsp', 'server memory (RSS) after opening it', l.rssMb, 'MB', '< 80 MB', l.rssMb < 80);
     if (l.rssBeforeOpenMb !== undefined) row('lsp', '  same before opening anything (checker loaded)', l.rssBeforeOpenMb, 'MB');
     const b = bundleSizes(root);
-    row('lsp', 'bundle dist/server.js', b['server.js'] / 1024, 'KB', '< 400 KB', b['server.js'] < 400 * 1024);
+    // The language server is two bundles: the shell read at start-up and the checker it
+    // loads when the first file is opened. The size target is for both together.
+    const serverAll = b['server.js'] + (b['server-checker.js'] ?? 0);
+    row('lsp', 'bundles of the language server in all', serverAll / 1024, 'KB', '< 400 KB', serverAll < 400 * 1024);
+    row('lsp', '  dist/server.js (read at start-up)', b['server.js'] / 1024, 'KB');
+    if (b['server-checker.js'] !== undefined) row('lsp', '  dist/server-checker.js (read at first open)', b['server-checker.js'] / 1024, 'KB');
     row('lsp', 'bundle dist/cli.js', b['cli.js'] / 1024, 'KB');
     row('lsp', 'bundle dist/extension.js', b['extension.js'] / 1024, 'KB');
   }

@@ -1,5 +1,6 @@
-// Bundles the three entry points. Each is one self-contained CommonJS file so the
-// .vsix and the CLI need no node_modules at run time.
+// Bundles the entry points: the extension, the language server (its shell, and the checker
+// it loads on first use) and the CLI. Each is self-contained CommonJS, so the .vsix and the
+// CLI need no node_modules at run time.
 //
 // Bundles are minified with a linked source map beside them (`node --enable-source-maps`
 // maps stack traces back); `--no-minify` gives readable bundles for debugging. The large
@@ -58,6 +59,18 @@ const lazyCrypto = {
   },
 };
 
+/**
+ * The server's checker is its own bundle, dist/server-checker.js, required by dist/server.js
+ * when the first file is opened (server/src/lsp/core.ts): start-up does not even parse it.
+ */
+const CHECKER_BUNDLE = './server-checker.js';
+const checkerApart = {
+  name: 'checker-apart',
+  setup(b) {
+    b.onResolve({ filter: /^\.\/checker$/ }, (args) => /[\\/]lsp[\\/]core\.ts$/.test(args.importer) ? { path: CHECKER_BUNDLE, external: true } : undefined);
+  },
+};
+
 const common = {
   bundle: true,
   platform: 'node',
@@ -74,10 +87,11 @@ const common = {
 
 const results = await Promise.all([
   build({ ...common, entryPoints: ['client/src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] }),
-  build({ ...common, entryPoints: ['server/src/server.ts'], outfile: 'dist/server.js' }),
+  build({ ...common, entryPoints: ['server/src/server.ts'], outfile: 'dist/server.js', plugins: [...common.plugins, checkerApart] }),
+  build({ ...common, entryPoints: ['server/src/lsp/checker.ts'], outfile: 'dist/server-checker.js' }),
   build({ ...common, entryPoints: ['server/src/cli.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } }),
 ]);
 if (metafile) {
-  for (const [r, name] of results.map((r, i) => [r, ['extension', 'server', 'cli'][i]])) writeFileSync(`dist/${name}.meta.json`, JSON.stringify(r.metafile));
+  for (const [r, name] of results.map((r, i) => [r, ['extension', 'server', 'server-checker', 'cli'][i]])) writeFileSync(`dist/${name}.meta.json`, JSON.stringify(r.metafile));
 }
 chmodSync('dist/cli.js', 0o755);

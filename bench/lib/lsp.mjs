@@ -194,7 +194,7 @@ function nodeArgs() {
 
 export function bundleSizes(root) {
   const out = {};
-  for (const f of ['server.js', 'cli.js', 'extension.js']) {
+  for (const f of ['server.js', 'server-checker.js', 'cli.js', 'extension.js']) {
     const p = path.join(root, 'dist', f);
     out[f] = fs.existsSync(p) ? fs.statSync(p).size : undefined;
   }

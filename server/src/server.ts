@@ -8,7 +8,7 @@ import {
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { ConfigWorkspace } from './core/features/workspace';
 import type { FileKind } from './core/project';
-import { loadFeatures } from './lsp/core';
+import { loadChecker } from './lsp/core';
 import { UriMap } from './lsp/convert';
 import { DiagnosticsPublisher } from './lsp/diagnostics';
 import { DEFAULT_SETTINGS, parseMachineSettings, parseSettings, type MachineSettings, type ServerSettings } from './lsp/settings';
@@ -33,7 +33,7 @@ let workspace: ConfigWorkspace | undefined;
  */
 function ws(): ConfigWorkspace {
   if (!workspace) {
-    const w = new (loadFeatures().ConfigWorkspace)();
+    const w = new (loadChecker().ConfigWorkspace)();
     w.setFolders(folders);
     for (const [folder, s] of folderSettings) w.setSettings(folder, folderSettingsOf(s));
     workspace = w;

@@ -1,19 +1,10 @@
-// The checker (parsers, rules, catalogs) and the LMTP client are loaded when first needed,
-// not at start-up: `initialize` is answered before any of them is evaluated. The bundler
-// turns each require below into a module initialised on its first call, so their data
-// tables are decompressed then too.
-import type * as Features from '../core/features';
-import type * as Callout from '../core/lmtp/callout';
-import type * as Target from '../core/lmtp/target';
-import type * as Address from '../core/lmtp/address';
+// The checker (parsers, rules, catalogs, features, the LMTP client) is loaded when first
+// needed, not at start-up: `initialize` is answered before any of it is read. In the build,
+// this require loads dist/server-checker.js (see lsp/checker.ts and scripts/build.mjs).
+import type * as Checker from './checker';
 
-let features: typeof Features | undefined;
+let checker: typeof Checker | undefined;
 
-export function loadFeatures(): typeof Features {
-  return features ??= require('../core/features') as typeof Features;
+export function loadChecker(): typeof Checker {
+  return checker ??= require('./checker') as typeof Checker;
 }
-
-// The LMTP client's modules one by one: a namespace required whole cannot be tree-shaken.
-export const loadCallout = (): typeof Callout => require('../core/lmtp/callout');
-export const loadTarget = (): typeof Target => require('../core/lmtp/target');
-export const loadAddress = (): typeof Address => require('../core/lmtp/address');

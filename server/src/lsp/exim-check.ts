@@ -3,8 +3,7 @@
 import { execFile } from 'node:child_process';
 import * as path from 'node:path';
 import type { Finding } from '../core/diagnostic';
-import { finding } from '../core/diagnostic';
-import { range } from '../core/text';
+import { loadChecker } from './core';
 
 const ERROR_RE = /Exim configuration error in line (\d+) of (.+?):[ \t]*(?:\n|$)([\s\S]*)$/;
 
@@ -13,6 +12,7 @@ const ERROR_RE = /Exim configuration error in line (\d+) of (.+?):[ \t]*(?:\n|$)
  * an included one) and a 1-based line; the message follows on the next lines.
  */
 export function parseEximError(output: string, configFile: string): Finding | undefined {
+  const { finding, range } = loadChecker();
   const at = output.indexOf('Exim configuration error');
   if (at < 0) {
     const m = /(?:^|\n)(?:\S+ \S+ )?(Exim configuration file [^\n]+|[^\n]*configuration[^\n]*error[^\n]*)/i.exec(output);

@@ -5,7 +5,7 @@ import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { TextEdit as CoreEdit } from '../core/diagnostic';
 import type { ConfigWorkspace } from '../core/features/workspace';
 import type * as F from '../core/features';
-import { loadFeatures } from './core';
+import { loadChecker } from './core';
 import { toDiagnostic, toLspRange, type UriMap } from './convert';
 
 export interface FeatureContext {
@@ -60,7 +60,7 @@ export function registerFeatures(c: FeatureContext): void {
 
   connection.onCompletion(safe('completion', [] as CompletionItem[], (p) => {
     const { uri, position } = posParams(p);
-    return loadFeatures().completion(ws(), file(uri), position).map((e): CompletionItem => {
+    return loadChecker().completion(ws(), file(uri), position).map((e): CompletionItem => {
       const item: CompletionItem = { label: e.label, kind: COMPLETION_KIND[e.kind] ?? CompletionItemKind.Text, detail: e.detail };
       if (e.documentation) item.documentation = { kind: MarkupKind.Markdown, value: e.documentation };
       if (e.sortText) item.sortText = e.sortText;
@@ -76,23 +76,23 @@ export function registerFeatures(c: FeatureContext): void {
 
   connection.onHover(safe('hover', null, (p) => {
     const { uri, position } = posParams(p);
-    const h = loadFeatures().hover(ws(), file(uri), position);
+    const h = loadChecker().hover(ws(), file(uri), position);
     return h ? { contents: { kind: MarkupKind.Markdown, value: h.markdown }, range: h.range ? toLspRange(h.range) : undefined } : null;
   }));
 
   connection.onDefinition(safe('definition', [], (p) => {
     const { uri, position } = posParams(p);
-    return loadFeatures().definition(ws(), file(uri), position).map((l) => ({ uri: uris.uriOf(l.file), range: toLspRange(l.range) }));
+    return loadChecker().definition(ws(), file(uri), position).map((l) => ({ uri: uris.uriOf(l.file), range: toLspRange(l.range) }));
   }));
 
   connection.onReferences(safe('references', [], (p: any) => {
     const { uri, position } = posParams(p);
-    return loadFeatures().references(ws(), file(uri), position, p?.context?.includeDeclaration !== false).map((l) => ({ uri: uris.uriOf(l.file), range: toLspRange(l.range) }));
+    return loadChecker().references(ws(), file(uri), position, p?.context?.includeDeclaration !== false).map((l) => ({ uri: uris.uriOf(l.file), range: toLspRange(l.range) }));
   }));
 
   connection.onPrepareRename(safe('prepareRename', null, (p) => {
     const { uri, position } = posParams(p);
-    const r = loadFeatures().prepareRename(ws(), file(uri), position);
+    const r = loadChecker().prepareRename(ws(), file(uri), position);
     if (!r) return null;
     if ('error' in r) throw new ResponseError(ErrorCodes.InvalidRequest, r.error);
     return { range: toLspRange(r.range), placeholder: r.placeholder };
@@ -101,7 +101,7 @@ export function registerFeatures(c: FeatureContext): void {
   connection.onRenameRequest(safe('rename', null, (p: any) => {
     const { uri, position } = posParams(p);
     if (typeof p?.newName !== 'string') throw new ResponseError(ErrorCodes.InvalidParams, 'expected newName');
-    const r = loadFeatures().rename(ws(), file(uri), position, p.newName);
+    const r = loadChecker().rename(ws(), file(uri), position, p.newName);
     if ('error' in r) throw new ResponseError(ErrorCodes.InvalidRequest, r.error);
     return workspaceEdit(r.edits, uris);
   }));
@@ -111,34 +111,34 @@ export function registerFeatures(c: FeatureContext): void {
       name: n.name || '?', kind: SYMBOL_KIND[n.kind] ?? SymbolKind.Object, detail: n.detail,
       range: toLspRange(n.range), selectionRange: toLspRange(n.selectionRange), children: n.children.map(conv),
     });
-    return loadFeatures().documentSymbols(ws(), file(docParams(p))).map(conv);
+    return loadChecker().documentSymbols(ws(), file(docParams(p))).map(conv);
   }));
 
   connection.onWorkspaceSymbol(safe('workspaceSymbol', [] as SymbolInformation[], (p: any) =>
-    loadFeatures().workspaceSymbols(ws(), typeof p?.query === 'string' ? p.query : '').map((s): SymbolInformation => ({
+    loadChecker().workspaceSymbols(ws(), typeof p?.query === 'string' ? p.query : '').map((s): SymbolInformation => ({
       name: s.name, kind: SYMBOL_KIND[s.kind] ?? SymbolKind.Object, containerName: s.container,
       location: { uri: uris.uriOf(s.file), range: toLspRange(s.range) },
     }))));
 
   connection.onFoldingRanges(safe('foldingRange', [], (p) =>
-    loadFeatures().foldingRanges(ws(), file(docParams(p))).map((r) => ({
+    loadChecker().foldingRanges(ws(), file(docParams(p))).map((r) => ({
       startLine: r.startLine, endLine: r.endLine,
       kind: r.kind === 'comment' ? FoldingRangeKind.Comment : r.kind === 'region' ? FoldingRangeKind.Region : undefined,
     }))));
 
   connection.onDocumentLinks(safe('documentLink', [], (p) =>
-    loadFeatures().documentLinks(ws(), file(docParams(p))).map((l) => ({ range: toLspRange(l.range), target: uris.uriOf(l.target), tooltip: l.tooltip }))));
+    loadChecker().documentLinks(ws(), file(docParams(p))).map((l) => ({ range: toLspRange(l.range), target: uris.uriOf(l.target), tooltip: l.tooltip }))));
 
   connection.onCodeAction(safe('codeAction', [] as CodeAction[], (p: any) => {
     const uri = docParams(p);
     const r = p?.range;
     if (!r?.start || !r?.end) throw new ResponseError(ErrorCodes.InvalidParams, 'expected range');
-    return loadFeatures().codeActions(ws(), file(uri), r).map((a): CodeAction => ({
+    return loadChecker().codeActions(ws(), file(uri), r).map((a): CodeAction => ({
       title: a.title, kind: CodeActionKind.QuickFix, isPreferred: a.fix.preferred,
       diagnostics: [toDiagnostic(a.finding, uris)], edit: workspaceEdit(a.fix.edits, uris),
     }));
   }));
 
   connection.onCodeLens(safe('codeLens', [], (p) =>
-    loadFeatures().codeLenses(ws(), file(docParams(p))).map((l) => ({ range: toLspRange(l.range), command: { title: l.title, command: l.command, arguments: l.args } }))));
+    loadChecker().codeLenses(ws(), file(docParams(p))).map((l) => ({ range: toLspRange(l.range), command: { title: l.title, command: l.command, arguments: l.args } }))));
 }
