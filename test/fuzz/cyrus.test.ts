@@ -5,6 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import fc from 'fast-check';
+import { assertWellFormed } from '../helpers/well-formed';
 import { checkCyrusConf, checkImapdConf, loadCyrusConf, loadImapdConf } from '../../server/src/core/cyrus';
 import { overlayHost, type SourceHost } from '../../server/src/core/host';
 import { defaultOptions } from '../../server/src/core/options';
@@ -51,8 +52,8 @@ const N = runs(200);
 test('cyrus.conf: total, and names and values are the text at their ranges', { timeout: TIMEOUT }, () => {
   check('cyrus-conf', fc.oneof(cyrusConf, mutate(cyrusConf), anyText), (text) => {
     const c = loadCyrusConf(CYRUS, defaultOptions, hostWith(CYRUS, text));
-    checkCyrusConf(c, defaultOptions);
-    checkCyrusConf(c, { ...defaultOptions, cyrusVersion: '3.6' });
+    assertWellFormed(checkCyrusConf(c, defaultOptions));
+    assertWellFormed(checkCyrusConf(c, { ...defaultOptions, cyrusVersion: '3.6' }));
     const lines = new LineIndex(text);
     for (const s of c.sections) for (const e of s.entries) {
       assert.equal(textAt(lines, e.nameLoc.range), e.name, 'entry name');
@@ -67,8 +68,8 @@ test('cyrus.conf: total, and names and values are the text at their ranges', { t
 test('imapd.conf: total, and single-line names and values are the text at their ranges', { timeout: TIMEOUT }, () => {
   check('imapd-conf', fc.oneof(imapdConf, mutate(imapdConf), anyText), (text) => {
     const c = loadImapdConf(IMAPD, defaultOptions, hostWith(IMAPD, text));
-    checkImapdConf(c, defaultOptions);
-    checkImapdConf(c, { ...defaultOptions, cyrusVersion: '3.6' });
+    assertWellFormed(checkImapdConf(c, defaultOptions));
+    assertWellFormed(checkImapdConf(c, { ...defaultOptions, cyrusVersion: '3.6' }));
     const lines = new LineIndex(text);
     for (const s of c.settings) {
       if (s.file !== IMAPD) continue;

@@ -4,6 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { checkProject, type Input } from '../../server/src/core/project';
+import { assertWellFormed } from '../helpers/well-formed';
 import { defaultOptions } from '../../server/src/core/options';
 import { overlayHost, type SourceHost } from '../../server/src/core/host';
 import { loadExim } from '../../server/src/core/exim';
@@ -25,7 +26,9 @@ function run(exim: string, cyrus?: string, imapd?: string, extra: [string, strin
   const inputs: Input[] = [{ path: `${DIR}/exim.conf`, kind: 'exim' }];
   if (cyrus !== undefined) { files.set(`${DIR}/cyrus.conf`, cyrus); inputs.push({ path: `${DIR}/cyrus.conf`, kind: 'cyrus-conf' }); }
   if (imapd !== undefined) { files.set(`${DIR}/imapd.conf`, imapd); inputs.push({ path: `${DIR}/imapd.conf`, kind: 'imapd-conf' }); }
-  return checkProject(inputs, defaultOptions, overlayHost(files, EMPTY)).filter((f) => f.code.startsWith('link/'));
+  const all = checkProject(inputs, defaultOptions, overlayHost(files, EMPTY));
+  assertWellFormed(all);
+  return all.filter((f) => f.code.startsWith('link/'));
 }
 
 const codes = (fs: Finding[]) => fs.map((f) => `${path.basename(f.file)}:${f.range.start.line + 1} ${f.code}`);
