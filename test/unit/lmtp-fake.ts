@@ -89,6 +89,12 @@ export interface LmtpScript {
   onAuth?: (line: string) => string;
   /** Checks whether the client waits for each RCPT reply, and for the RSET reply before QUIT (records it). */
   observe?: { sentBeforeReply: boolean; quitBeforeRsetReply?: boolean };
+  /** The reply to a RCPT instead of the default one (the address as given between the brackets). */
+  rcpt?: (addr: string) => string;
+  /** Text sent in the same write right after the reply to a command line: a server that says too much. */
+  extra?: (line: string) => string | undefined;
+  /** True for the first command line the server leaves unanswered; it says nothing from then on. */
+  silentAt?: (line: string) => boolean;
 }
 
 const UNKNOWN = '550-Mailbox unknown.  Either there is no mailbox associated with this\r\n550-name or you do not have authorization to see it.\r\n550 5.1.1 User unknown\r\n';
@@ -100,22 +106,25 @@ export function lmtpLike(s: LmtpScript = {}): (c: FakeConn) => Promise<void> {
     for (;;) {
       const l = await c.line();
       if (l === undefined) return;
+      if (s.silentAt?.(l)) return;
+      const more = s.extra?.(l);
+      const send = more ? (t: string) => c.send(t + more) : c.send;
       const verb = l.split(/[ :]/)[0].toUpperCase();
       if (verb === 'LHLO' || verb === 'EHLO') {
-        c.send('250-fake\r\n250-ENHANCEDSTATUSCODES\r\n' + (s.pipelining ? '250-PIPELINING\r\n' : '') + (s.auth ? `250-AUTH ${s.auth}\r\n` : '') + '250 IGNOREQUOTA\r\n');
-      } else if (verb === 'HELO') c.send('250 fake\r\n');
-      else if (verb === 'AUTH') c.send((s.onAuth?.(l) ?? '235 Authenticated!') + '\r\n');
-      else if (verb === 'MAIL') c.send((s.mail ?? '250 2.1.0 ok') + '\r\n');
+        send('250-fake\r\n250-ENHANCEDSTATUSCODES\r\n' + (s.pipelining ? '250-PIPELINING\r\n' : '') + (s.auth ? `250-AUTH ${s.auth}\r\n` : '') + '250 IGNOREQUOTA\r\n');
+      } else if (verb === 'HELO') send('250 fake\r\n');
+      else if (verb === 'AUTH') send((s.onAuth?.(l) ?? '235 Authenticated!') + '\r\n');
+      else if (verb === 'MAIL') send((s.mail ?? '250 2.1.0 ok') + '\r\n');
       else if (verb === 'RCPT') {
         if (s.observe && await c.lineWithin(150)) s.observe.sentBeforeReply = true;
         const addr = /<(.*)>/.exec(l)?.[1] ?? '';
-        c.send((s.exists ?? ((a) => a === 'alice@example.com'))(addr) ? '250 2.1.5 ok\r\n' : UNKNOWN);
+        send(s.rcpt ? s.rcpt(addr) + '\r\n' : (s.exists ?? ((a) => a === 'alice@example.com'))(addr) ? '250 2.1.5 ok\r\n' : UNKNOWN);
       } else if (verb === 'RSET') {
         if (s.observe && await c.lineWithin(150)) s.observe.quitBeforeRsetReply = true;
-        c.send('250 2.0.0 Ok\r\n');
+        send('250 2.0.0 Ok\r\n');
       }
-      else if (verb === 'QUIT') { c.send('221 2.0.0 bye\r\n'); c.socket.end(); return; }
-      else c.send('502 5.5.2 Syntax error\r\n');
+      else if (verb === 'QUIT') { send('221 2.0.0 bye\r\n'); c.socket.end(); return; }
+      else send('502 5.5.2 Syntax error\r\n');
     }
   };
 }

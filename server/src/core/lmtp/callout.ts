@@ -90,7 +90,7 @@ export async function callout(opts: CalloutOptions): Promise<CalloutResult> {
     ch = await Channel.open(target, { connectTimeoutMs: Math.min(limits.connect, limits.session), sessionTimeoutMs: limits.session, signal: opts.signal, t0, transcript });
     const conv = new Conversation(ch, limits.line, limits.lines);
 
-    const greeting = await conv.reply('greeting', limits.greeting, 'a greeting');
+    const greeting = await conv.reply('greeting', limits.greeting, 'greeting');
     result.greeting = greeting.lines.map((l) => l.slice(4)).join('\n');
     if (greeting.code !== 220) {
       await conv.quitQuietly(limits.reply);
@@ -274,20 +274,21 @@ class Conversation {
 
   async command(line: string, phase: Phase, timeoutMs: number, shown?: string): Promise<Reply> {
     this.ch.write(line, shown);
-    return this.reply(phase, timeoutMs, `a reply to ${(shown ?? line).split(' ')[0]}`);
+    return this.reply(phase, timeoutMs, `reply to ${phase === 'rcpt' ? line : (shown ?? line).split(' ')[0]}`);
   }
 
-  /** One reply; the bound covers all of its lines. */
+  /** One reply; the bound covers all of its lines. `what` is a noun, e.g. "reply to LHLO". */
   async reply(phase: Phase, timeoutMs: number, what: string): Promise<Reply> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
-      const line = await this.ch.read(this.lineExtractor, phase, Math.max(1, deadline - Date.now()), what);
+      const line = await this.ch.read(this.lineExtractor, phase, Math.max(1, deadline - Date.now()), what,
+        { started: this.assembler.partial, limitMs: timeoutMs });
       this.ch.record('S', preview(line, 1000));
       let r: Reply | undefined;
       try {
         r = this.assembler.push(line);
       } catch (e) {
-        throw new CalloutFailure('protocol-error', phase, `${(e as Error).message} (while waiting for ${what})`);
+        throw new CalloutFailure('protocol-error', phase, `${(e as Error).message} (while waiting for the ${what})`);
       }
       if (r) return r;
     }
@@ -298,7 +299,7 @@ class Conversation {
     const out: Reply[] = [];
     if (pipelining) {
       this.ch.writeGroup(addrs.map((a) => `RCPT TO:<${a}>`));
-      for (let i = 0; i < addrs.length; i++) out.push(await this.reply('rcpt', timeoutMs, `a reply to RCPT TO:<${addrs[i]}>`));
+      for (let i = 0; i < addrs.length; i++) out.push(await this.reply('rcpt', timeoutMs, `reply to RCPT TO:<${addrs[i]}>`));
     } else {
       for (const a of addrs) out.push(await this.command(`RCPT TO:<${a}>`, 'rcpt', timeoutMs));
     }
@@ -317,8 +318,8 @@ class Conversation {
     if (!this.ch.isOpen) return;
     try {
       this.ch.writeGroup(['RSET', 'QUIT']);
-      await this.reply('rset', timeoutMs, 'a reply to RSET');
-      await this.reply('quit', Math.min(timeoutMs, 2000), 'a reply to QUIT');
+      await this.reply('rset', timeoutMs, 'reply to RSET');
+      await this.reply('quit', Math.min(timeoutMs, 2000), 'reply to QUIT');
     } catch { /* the verdict is already known */ }
   }
 

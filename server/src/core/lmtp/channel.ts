@@ -62,15 +62,15 @@ export class Channel {
         sock.removeListener('error', onError);
         if (err) { sock.on('error', () => undefined); sock.destroy(); reject(err); return; }
         const ch = new Channel(sock, opts);
-        ch.sessionTimer = setTimeout(() => ch.fail(new CalloutFailure('timeout', 'session',
-          `the whole session took longer than ${seconds(opts.sessionTimeoutMs)}`)), Math.max(0, opts.sessionTimeoutMs - (Date.now() - opts.t0)));
+        ch.sessionTimer = setTimeout(() => ch.fail(sessionTimeout(opts.sessionTimeoutMs)), Math.max(0, opts.sessionTimeoutMs - (Date.now() - opts.t0)));
         opts.signal?.addEventListener('abort', ch.onAbort, { once: true });
         resolve(ch);
       };
       const abort = () => finish(new CalloutFailure('cancelled', 'connect', 'the callout was cancelled'));
       const onError = (e: NodeJS.ErrnoException) => finish(connectFailure(target, e));
       const timer = setTimeout(() => finish(new CalloutFailure('timeout', 'connect',
-        `no connection to ${formatTarget(target)} within ${seconds(opts.connectTimeoutMs)}`)), opts.connectTimeoutMs);
+        `could not connect to ${formatTarget(target)} within ${seconds(opts.connectTimeoutMs)} (the connect limit): `
+        + 'check that the host is up and that no firewall silently drops the connection')), opts.connectTimeoutMs);
       opts.signal?.addEventListener('abort', abort, { once: true });
       sock.once('error', onError);
       sock.once('connect', () => finish());
@@ -110,9 +110,12 @@ export class Channel {
 
   /**
    * Reads one framed value within `timeoutMs`. Bytes already received are used first, so a
-   * reply sent just before the server closed is still read. `phase` names what we waited for.
+   * reply sent just before the server closed is still read. `phase` and `what` (a noun such as
+   * "reply to LHLO") name what we waited for; `started` says part of it came in earlier reads,
+   * and `limitMs` is the limit to name when those reads used up part of it.
    */
-  async read<T>(extract: Extractor<T>, phase: Phase, timeoutMs: number, what: string): Promise<T> {
+  async read<T>(extract: Extractor<T>, phase: Phase, timeoutMs: number, what: string,
+    { started = false, limitMs = timeoutMs }: { started?: boolean; limitMs?: number } = {}): Promise<T> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       let got: { value: T; used: number } | undefined;
@@ -124,19 +127,27 @@ export class Channel {
         throw f;
       }
       if (got) { this.buf = this.buf.subarray(got.used); return got.value; }
-      if (this.fatal) throw this.fatal.phase === 'session' && this.fatal.kind === 'protocol-error'
-        ? new CalloutFailure(this.fatal.kind, phase, `${this.fatal.message} while waiting for ${what}${this.buf.length ? ' (in the middle of a reply)' : ''}`, undefined, this.fatal.errno)
-        : this.fatal;
+      const partial = started || this.buf.length > 0;
+      if (this.fatal) {
+        const f = this.fatal;
+        if (f.phase === 'session' && f.kind === 'protocol-error') {
+          throw new CalloutFailure(f.kind, phase, `${f.message} while waiting for the ${what}${partial ? ' (in the middle of it)' : ''}`, undefined, f.errno);
+        }
+        if (f.phase === 'session' && f.kind === 'timeout') throw sessionTimeout(this.opts.sessionTimeoutMs, what);
+        throw f;
+      }
       if (this.ended) {
-        const f = new CalloutFailure('protocol-error', phase, this.buf.length
-          ? `the server closed the connection in the middle of ${what}`
-          : `the server closed the connection instead of sending ${what}`);
+        const f = new CalloutFailure('protocol-error', phase, partial
+          ? `the server closed the connection in the middle of the ${what}`
+          : `the server closed the connection instead of sending the ${what}`);
         this.fail(f);
         throw f;
       }
       const left = deadline - Date.now();
       if (left <= 0) {
-        const f = new CalloutFailure('timeout', phase, `no complete ${what} within ${seconds(timeoutMs)}`);
+        const f = new CalloutFailure('timeout', phase, `${partial
+          ? `the server started the ${what} but did not finish it`
+          : `the server sent no ${what}`} within ${seconds(limitMs)} (the per-reply limit): ${TIMEOUT_ADVICE[phase] ?? TIMEOUT_ADVICE.reply}`);
         this.fail(f);
         throw f;
       }
@@ -191,5 +202,18 @@ function connectFailure(target: Target, e: NodeJS.ErrnoException): CalloutFailur
 }
 
 export function seconds(ms: number): string {
-  return ms % 1000 === 0 ? `${ms / 1000} s` : `${(ms / 1000).toFixed(1)} s`;
+  return `${Number((ms / 1000).toFixed(3))} s`;
+}
+
+/** What to check when a reply does not come in time, by the phase that waited. */
+const TIMEOUT_ADVICE: Partial<Record<Phase | 'reply', string>> = {
+  greeting: 'check that the target is the LMTP listener named in cyrus.conf (lmtpd greets at once; a silent port is '
+    + 'usually another service or a filter holding the connection), or raise the timeout if the host is overloaded',
+  lookup: 'check that the target is smmapd\'s listener in cyrus.conf and that smmapd is running (see its log), or raise the timeout',
+  reply: 'the server stopped answering mid-session; check its log (Cyrus logs to syslog), or raise the timeout if it is only slow',
+};
+
+function sessionTimeout(limitMs: number, what?: string): CalloutFailure {
+  return new CalloutFailure('timeout', 'session', `the session ran out of its ${seconds(limitMs)} limit${what ? ` while waiting for the ${what}` : ''}: `
+    + 'the server answers too slowly to finish within it; check its load and log, raise the timeout, or ask about fewer recipients at once');
 }

@@ -98,7 +98,7 @@ export async function socketmapLookup(target: Target | string, mapName: string, 
     for (const key of list) {
       const req = netstring(`${mapName} ${key}`);
       ch.writeRaw(req, req);
-      const answer = await ch.read(extract, 'lookup', per, `an answer for ${key}`);
+      const answer = await ch.read(extract, 'lookup', per, `answer for ${key}`);
       ch.record('S', preview(netstring(answer), 1000));
       const a = parseSocketmapAnswer(answer);
       if (!a) throw new CalloutFailure('protocol-error', 'lookup', `not a socket-map answer: ${preview(answer)}`);
