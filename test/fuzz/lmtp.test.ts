@@ -10,7 +10,7 @@ import { callout } from '../../server/src/core/lmtp';
 import type { OutcomeKind } from '../../server/src/core/lmtp';
 import { checkAsync, runs, TIMEOUT } from './support';
 
-const OUTCOMES: OutcomeKind[] = ['accepted', 'rejected', 'temporary', 'refused', 'timeout', 'protocol-error', 'cancelled', 'unsupported', 'invalid-input'];
+const OUTCOMES: OutcomeKind[] = ['accepted', 'rejected', 'session-rejected', 'temporary', 'refused', 'timeout', 'protocol-error', 'cancelled', 'unsupported', 'invalid-input'];
 
 const REPLIES = [
   '220 lmtp ready\r\n', '220-first\r\n220 second\r\n', '250-host\r\n250-PIPELINING\r\n250 ENHANCEDSTATUSCODES\r\n', '250 ok\r\n',

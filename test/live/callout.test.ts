@@ -77,7 +77,11 @@ test('lmtpd without -a: 430 at MAIL, temporary, explained; AUTH PLAIN as the adm
   assert.ok(!JSON.stringify(a).includes(cy.admin.password));
   const wrong = await callout({ target: cy.lmtpAuth, recipients: [ALICE], credentials: { user: cy.admin.user, password: 'not-it' } });
   assert.equal(wrong.outcome.phase, 'auth');
-  assert.notEqual(wrong.outcome.kind, 'accepted');
+  // Cyrus refuses the login for good (5xx): a refused session, not a verdict on alice.
+  assert.equal(wrong.outcome.kind, 'session-rejected', wrong.outcome.message);
+  const afterAuth = wrong.transcript.findIndex((t) => t.line.startsWith('AUTH PLAIN')) + 1;
+  assert.match(wrong.transcript[afterAuth]?.line ?? '', /^5\d\d /);
+  assert.equal(wrong.recipients[0].status, 'not-tried');
 });
 
 test('nothing listening: refused', { skip }, async () => {
@@ -124,6 +128,10 @@ test('CLI: exit codes 0, 1, 3 and the JSON shape', { skip }, async () => {
   const auth = io({ CYRUS_PW: cy.admin.password });
   assert.equal(await runCallout(['--target', cy.lmtpAuth, '--user', 'cyrus', '--password-env', 'CYRUS_PW', ALICE], auth), 0);
   assert.ok(!auth.stdout().includes(cy.admin.password));
+  const badLogin = io({ CYRUS_PW: 'not-it' });
+  assert.equal(await runCallout(['--target', cy.lmtpAuth, '--user', 'cyrus', '--password-env', 'CYRUS_PW', '--format', 'json', NOBODY], badLogin), 3,
+    'a refused login is no verdict on the recipient');
+  assert.equal(JSON.parse(badLogin.stdout()).outcome.kind, 'session-rejected');
   const port = await freePort();
   assert.equal(await runCallout(['--target', `127.0.0.1:${port}`, '--timeout', '1', ALICE], io()), 3);
   const rnd = io();

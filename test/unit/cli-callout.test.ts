@@ -9,6 +9,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { useCliBundle } from '../helpers/cli-bundle';
 import { fakeServer, lmtpLike, type FakeServer } from './lmtp-fake';
+import { runCallout } from '../../server/src/cli/callout';
 
 const bundle = useCliBundle('exim-cyrus-cli-callout-');
 const servers: FakeServer[] = [];
@@ -44,4 +45,47 @@ test('a callout with --target loads neither node:crypto nor node:zlib, and --ran
   assert.equal(rnd.status, 0, rnd.stdout);
   assert.match(rnd.stdout, /random callout-random-[0-9a-f]{16}@example\.com: rejected 550/);
   assert.ok(rnd.modules.includes('crypto'));
+});
+
+/** The CLI in this process, as the audit ran it: the exit status and what it printed. */
+async function inProcess(args: string[]): Promise<{ status: number; stdout: string }> {
+  let stdout = '';
+  const status = await runCallout(args, { out: (s) => { stdout += s; }, err: () => undefined, env: {} });
+  return { status, stdout };
+}
+
+const SIX = ['alice@example.com', 'bob@example.com', 'carol@example.com', 'dave@example.com', 'erin@example.com', 'frank@example.com'];
+
+test('a time-out after bob was refused still exits 1 and prints what was answered', async () => {
+  const s = await fakeServer(lmtpLike({ silentAt: (l) => l === 'RCPT TO:<carol@example.com>' }));
+  servers.push(s);
+  const r = await inProcess(['--target', s.target, '--timeout', '0.2', '--format', 'json', ...SIX]);
+  assert.equal(r.status, 1, r.stdout);
+  const j = JSON.parse(r.stdout);
+  assert.deepEqual(j.recipients.map((x: { status: string }) => x.status), ['accepted', 'rejected', 'not-tried', 'not-tried', 'not-tried', 'not-tried']);
+  assert.equal(j.recipients[1].code, 550);
+  assert.equal(j.outcome.kind, 'rejected');
+  assert.equal(j.outcome.interrupted.kind, 'timeout');
+  const text = await inProcess(['--target', s.target, '--timeout', '0.2', ...SIX]);
+  assert.equal(text.status, 1);
+  assert.match(text.stdout, /^bob@example\.com: REJECTED \(550 5\.1\.1 User unknown\)$/m);
+  assert.match(text.stdout, /^carol@example\.com: not tried$/m);
+});
+
+test('a session refused before any RCPT exits 3 (session-rejected), not 1', async () => {
+  for (const handler of [
+    lmtpLike({ greeting: '554 5.3.2 not for you\r\n' }),
+    lmtpLike({ auth: 'PLAIN', onAuth: () => '535 5.7.8 Authentication failed' }),
+    lmtpLike({ auth: 'PLAIN', mail: '550 5.7.1 sender refused' }),
+  ]) {
+    const s = await fakeServer(handler);
+    servers.push(s);
+    let stdout = '';
+    const status = await runCallout(['--target', s.target, '--user', 'cyrus', '--password-env', 'PW', '--format', 'json', 'alice@example.com'],
+      { out: (x) => { stdout += x; }, err: () => undefined, env: { PW: 'secret' } });
+    const j = JSON.parse(stdout);
+    assert.equal(status, 3, stdout);
+    assert.equal(j.outcome.kind, 'session-rejected');
+    assert.equal(j.recipients[0].status, 'not-tried');
+  }
 });

@@ -219,8 +219,9 @@ test('credentials go out as AUTH PLAIN and never into the transcript', async () 
   assert.ok(r.transcript.some((t) => t.line === 'AUTH PLAIN <credentials redacted>'));
   const bad = await serve(lmtpLike({ auth: 'PLAIN', onAuth: () => '535 5.7.8 Authentication failed' }));
   const rb = await callout({ target: bad.target, recipients: ['alice@example.com'], credentials: { user: 'cyrus', password } });
-  assert.equal(rb.outcome.kind, 'rejected');
+  assert.equal(rb.outcome.kind, 'session-rejected', 'a refused login says nothing about the recipient');
   assert.equal(rb.outcome.phase, 'auth');
+  assert.match(rb.outcome.hint!, /password/);
   const none = await serve(lmtpLike({ auth: 'EXTERNAL' }));
   const rn = await callout({ target: none.target, recipients: ['alice@example.com'], credentials: { user: 'cyrus', password } });
   assert.equal(rn.outcome.kind, 'unsupported');

@@ -4,6 +4,8 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { callout } from '../../server/src/core/lmtp/callout';
+import { socketmapLookup } from '../../server/src/core/lmtp/socketmap';
+import { exitCodeFor } from '../../server/src/cli/callout';
 import { fakeServer, lmtpLike, type FakeServer, type LmtpScript } from './lmtp-fake';
 
 const servers: FakeServer[] = [];
@@ -17,6 +19,74 @@ const lmtp = (s: LmtpScript) => serve(lmtpLike(s));
 after(async () => {
   for (const s of servers) await s.close();
   assert.deepEqual(servers.flatMap((s) => s.received).filter((l) => /^\s*(DATA|BDAT|BURL)\b/i.test(l)), []);
+});
+
+const SIX = ['alice@example.com', 'bob@example.com', 'carol@example.com', 'dave@example.com', 'erin@example.com', 'frank@example.com'];
+const statuses = (r: { recipients: { status: string }[] }) => r.recipients.map((x) => x.status);
+
+test('a session time-out keeps the answers already received, and a known rejection decides the outcome', async () => {
+  for (const pipelining of [false, true]) {
+    // Alice and bob are answered; carol's RCPT (pipelined: the rest of the group) never is.
+    const s = await lmtp({ pipelining, silentAt: (l) => l === 'RCPT TO:<carol@example.com>',
+      rcpt: (a) => a === 'bob@example.com' ? '550 5.1.1 User unknown' : '250 2.1.5 ok' });
+    const r = await callout({ target: s.target, recipients: SIX, timeoutMs: 5000, sessionTimeoutMs: 600 });
+    const label = pipelining ? 'pipelined' : 'one at a time';
+    assert.deepEqual(statuses(r).slice(0, 2), ['accepted', 'rejected'], label);
+    assert.deepEqual(statuses(r).slice(2), ['not-tried', 'not-tried', 'not-tried', 'not-tried'], label);
+    assert.equal(r.recipients[1].code, 550);
+    assert.equal(r.outcome.kind, 'rejected', label);
+    assert.equal(exitCodeFor(r.outcome.kind), 1);
+    assert.equal(r.outcome.interrupted?.kind, 'timeout', label);
+    assert.equal(r.outcome.interrupted?.phase, 'session', label);
+    assert.match(r.outcome.message, /1 of 6 recipients rejected: bob@example\.com \(550 5\.1\.1\)/);
+    assert.match(r.outcome.message, /4 not answered/);
+  }
+});
+
+test('answers received before a time-out are kept even when none is a rejection', async () => {
+  const s = await lmtp({ silentAt: (l) => l === 'RCPT TO:<bob@example.com>' });
+  const r = await callout({ target: s.target, recipients: SIX.slice(0, 3), timeoutMs: 300 });
+  assert.equal(r.outcome.kind, 'timeout');
+  assert.equal(r.outcome.phase, 'rcpt');
+  assert.deepEqual(statuses(r), ['accepted', 'not-tried', 'not-tried']);
+  assert.equal(r.recipients[0].code, 250);
+  assert.equal(exitCodeFor(r.outcome.kind), 3);
+});
+
+test('a socket-map key not found before a failure still makes the result a rejection', async () => {
+  const s = await serve((c) => {
+    let n = 0;
+    c.socket.on('data', () => { if (n++ === 0) c.send('8:NOTFOUND,'); });
+  });
+  const r = await socketmapLookup(s.target, 'cyrus', ['bob@example.com', 'alice@example.com'], { timeoutMs: 300 });
+  assert.deepEqual(statuses(r), ['rejected', 'not-tried']);
+  assert.equal(r.outcome.kind, 'rejected');
+  assert.equal(r.outcome.interrupted?.kind, 'timeout');
+});
+
+test('a session refused before any RCPT is not a recipient verdict: session-rejected, exit 3', async () => {
+  const refuseLhlo = async (c: Parameters<Parameters<typeof fakeServer>[0]>[0]) => {
+    c.send('220 hi\r\n');
+    await c.line();
+    c.send('501 5.5.4 bad LHLO\r\n');
+    await c.line();
+    c.send('221 bye\r\n');
+  };
+  const cases: [string, Parameters<typeof fakeServer>[0], object?][] = [
+    ['greeting', lmtpLike({ greeting: '554 5.3.2 no service for you\r\n' })],
+    ['lhlo', refuseLhlo],
+    ['auth', lmtpLike({ auth: 'PLAIN', onAuth: () => '535 5.7.8 Authentication failed' }), { credentials: { user: 'cyrus', password: 'x' } }],
+    ['mail', lmtpLike({ mail: '553 5.1.8 sender refused' })],
+  ];
+  for (const [phase, handler, extra] of cases) {
+    const s = await serve(handler);
+    const r = await callout({ target: s.target, recipients: ['alice@example.com'], ...extra });
+    assert.equal(r.outcome.kind, 'session-rejected', `${phase}: ${r.outcome.message}`);
+    assert.equal(r.outcome.phase, phase);
+    assert.match(r.outcome.message, /no recipient was asked/, phase);
+    assert.deepEqual(statuses(r), ['not-tried']);
+    assert.equal(exitCodeFor(r.outcome.kind), 3, phase);
+  }
 });
 
 test('time-outs are sentences naming the phase, the limit and what to check', async () => {

@@ -1,6 +1,7 @@
 // `exim-cyrus callout`: asks Cyrus's lmtpd (or smmapd) whether it would accept recipients,
 // the way Exim's recipient callout does, without ever sending a message.
-// Exit status: 0 all accepted, 1 a recipient rejected, 2 usage error, 3 temporary/unreachable.
+// Exit status: 0 all accepted, 1 a recipient permanently rejected, 2 usage error, 3 no verdict
+// (temporary, session refused before any RCPT, unreachable, timeout, protocol error).
 import { one, parseArgs, UsageError } from './args';
 import { diskHost } from '../core/host';
 import { defaultOptions } from '../core/options';
@@ -35,8 +36,13 @@ options:
 Without --target, the target is found in --exim (first) or --cyrus; when several
 endpoints are found they are listed and nothing is tried.
 
-exit status: 0 all accepted, 1 a recipient rejected, 2 usage error,
-             3 temporary failure, unreachable, timeout or protocol error`;
+exit status: 0 all accepted
+             1 a recipient permanently rejected (5xx to its RCPT), even when the
+               session failed after that answer
+             2 usage error
+             3 no verdict on some recipient: temporary failure (4xx), the session
+               refused before any RCPT (5xx to the greeting, LHLO, AUTH or MAIL),
+               unreachable, timeout or protocol error`;
 
 export interface CalloutIo {
   out: (s: string) => void;
@@ -51,6 +57,10 @@ const defaultIo: CalloutIo = {
   env: process.env,
 };
 
+/**
+ * 1 only when a recipient is known to be refused for good: a refused session (`session-rejected`)
+ * says nothing about the recipients, so like every other outcome without a verdict it is 3.
+ */
 export function exitCodeFor(kind: OutcomeKind): number {
   return kind === 'accepted' ? 0 : kind === 'rejected' ? 1 : kind === 'invalid-input' ? 2 : 3;
 }
@@ -189,6 +199,7 @@ export function formatText(r: CalloutResult, via?: string): string {
     out.push(`${x.address}: ${verdict}${last ? ` (${last})` : ''}`);
   }
   out.push(`result: ${r.outcome.kind}${r.outcome.phase ? ` at ${r.outcome.phase}` : ''}: ${r.outcome.message}`);
-  if (r.outcome.hint) out.push(`hint: ${r.outcome.hint}`);
+  const hint = r.outcome.hint ?? r.outcome.interrupted?.hint;
+  if (hint) out.push(`hint: ${hint}`);
   return out.join('\n') + '\n';
 }

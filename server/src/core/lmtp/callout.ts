@@ -99,14 +99,16 @@ export async function callout(opts: CalloutOptions): Promise<CalloutResult> {
 
     const name = opts.lhloName ?? defaultHeloName();
     const hello = protocol === 'lmtp' ? 'LHLO' : 'EHLO';
-    let ehlo = await conv.command(`${hello} ${name}`, hello.toLowerCase() as Phase, limits.reply);
+    let helloPhase = hello.toLowerCase() as Phase;
+    let ehlo = await conv.command(`${hello} ${name}`, helloPhase, limits.reply);
     if (protocol === 'smtp' && replyClass(ehlo.code) === 'permanent') {
       // An SMTP server without ESMTP: fall back to HELO, as Exim does.
-      ehlo = await conv.command(`HELO ${name}`, 'helo', limits.reply);
+      helloPhase = 'helo';
+      ehlo = await conv.command(`HELO ${name}`, helloPhase, limits.reply);
     }
     if (ehlo.code !== 250) {
       await conv.quitQuietly(limits.reply);
-      return done(replyOutcome(ehlo, hello.toLowerCase() as Phase, `${hello} was answered with ${ehlo.code}`, result.target));
+      return done(replyOutcome(ehlo, helloPhase, `${helloPhase.toUpperCase()} was answered with ${ehlo.code}`, result.target));
     }
     // Keywords are case-insensitive; parameters are kept as written.
     const extensions = ehlo.lines.slice(1).map((l) => l.slice(4).trim().replace(/^\S+/, (k) => k.toUpperCase())).filter(Boolean);
@@ -128,7 +130,8 @@ export async function callout(opts: CalloutOptions): Promise<CalloutResult> {
       const r = await conv.command(`AUTH PLAIN ${token}`, 'auth', limits.reply, 'AUTH PLAIN <credentials redacted>');
       if (r.code !== 235) {
         await conv.quitQuietly(limits.reply);
-        return done(replyOutcome(r, 'auth', `authentication as "${c.user}" failed`, result.target));
+        return done(replyOutcome(r, 'auth', `authentication as "${c.user}" failed`, result.target,
+          'check the user name and password; Cyrus checks them as imapd.conf\'s sasl_pwcheck_method says (saslauthd or sasldb)'));
       }
       result.authenticated = true;
     }
@@ -145,9 +148,12 @@ export async function callout(opts: CalloutOptions): Promise<CalloutResult> {
         await conv.quitQuietly(limits.reply);
         return done(replyOutcome(mail, 'mail', `MAIL FROM:<${sender}> was answered with ${mail.code}`, result.target));
       }
-      const replies = await conv.recipients(probeAddrs, pipelining, limits.reply);
-      const probes: RandomProbe[] = probeAddrs.map((address, i) => ({ domain: domains[i], ...recipientResult(address, replies[i]) }));
-      result.random = { probes, acceptsEverything: probes.some((p) => p.accepted) };
+      const random = { probes: probeAddrs.map((address, i): RandomProbe => ({ domain: domains[i], ...notTried(address) })), acceptsEverything: false };
+      result.random = random;
+      await conv.recipients(probeAddrs, pipelining, limits.reply, (i, reply) => {
+        random.probes[i] = { domain: domains[i], ...recipientResult(probeAddrs[i], reply) };
+        random.acceptsEverything ||= random.probes[i].accepted;
+      });
       const rset = await conv.command('RSET', 'rset', limits.reply);
       if (replyClass(rset.code) !== 'positive') {
         await conv.quitQuietly(limits.reply);
@@ -160,17 +166,42 @@ export async function callout(opts: CalloutOptions): Promise<CalloutResult> {
       await conv.quitQuietly(limits.reply);
       return done(replyOutcome(mail, 'mail', `MAIL FROM:<${sender}> was answered with ${mail.code}`, result.target));
     }
-    const replies = await conv.recipients(recipients, pipelining, limits.reply);
-    result.recipients = recipients.map((a, i) => recipientResult(a, replies[i]));
+    // Each verdict is kept as it arrives, so a session that fails later still reports it.
+    await conv.recipients(recipients, pipelining, limits.reply, (i, reply) => { result.recipients[i] = recipientResult(recipients[i], reply); });
     // Leave the transaction empty before saying goodbye; a failing RSET or QUIT changes nothing we learnt.
     await conv.resetAndQuit(pipelining, limits.reply);
     return done(recipientsOutcome(result));
   } catch (e) {
-    if (e instanceof CalloutFailure) return done({ kind: e.kind, phase: e.phase, message: e.message, ...(e.hint ? { hint: e.hint } : {}), ...(e.errno ? { errno: e.errno } : {}) });
-    return done({ kind: 'protocol-error', phase: 'session', message: `unexpected error: ${(e as Error)?.message ?? e}` });
+    return done(settle(result, failureOutcome(e)));
   } finally {
     ch?.close();
   }
+}
+
+function notTried(address: string): RecipientResult {
+  return { address, status: 'not-tried', accepted: false };
+}
+
+/** The Outcome for an exception that ended the session. */
+export function failureOutcome(e: unknown): Outcome {
+  if (e instanceof CalloutFailure) return { kind: e.kind, phase: e.phase, message: e.message, ...(e.hint ? { hint: e.hint } : {}), ...(e.errno ? { errno: e.errno } : {}) };
+  return { kind: 'protocol-error', phase: 'session', message: `unexpected error: ${(e as Error)?.message ?? e}` };
+}
+
+/**
+ * The outcome of a session that failed part-way: the failure, unless a recipient had already
+ * been refused permanently. That verdict stands whatever happened next, so the result is a
+ * rejection that names the failure which left the others unanswered.
+ */
+export function settle(result: CalloutResult, failure: Outcome, summarise: (r: CalloutResult) => Outcome = recipientsOutcome): Outcome {
+  if (!result.recipients.some((r) => r.status === 'rejected')) return failure;
+  const o = summarise(result);
+  const unanswered = result.recipients.filter((r) => r.status === 'not-tried').length;
+  return {
+    ...o,
+    message: `${o.message}; ${unanswered} not answered, because ${failure.message}`,
+    interrupted: failure,
+  };
 }
 
 function isTarget(t: unknown): t is Target {
@@ -228,8 +259,8 @@ export function recipientResult(address: string, r: Reply): RecipientResult {
   return { address, status, accepted: status === 'accepted', code: r.code, ...(r.enhancedCode ? { enhancedCode: r.enhancedCode } : {}), reply: r.lines.join('\n') };
 }
 
-/** What an unexpected reply at `phase` means, with the fix when we know it. */
-function replyOutcome(r: Reply, phase: Phase, what: string, target: string): Outcome {
+/** What an unexpected reply at `phase` (before any RCPT) means, with the fix when we know it. */
+function replyOutcome(r: Reply, phase: Phase, what: string, target: string, permanentHint?: string): Outcome {
   const cls = replyClass(r.code);
   const shown = `${r.code}${r.enhancedCode ? ' ' + r.enhancedCode : ''}${r.text ? ' ' + r.text : ''}`;
   if (r.code === 430 || /authentication required/i.test(r.text)) {
@@ -240,7 +271,10 @@ function replyOutcome(r: Reply, phase: Phase, what: string, target: string): Out
     };
   }
   if (cls === 'temporary') return { kind: 'temporary', phase, message: `${what}: ${shown}` };
-  if (cls === 'permanent') return { kind: 'rejected', phase, message: `${what}: ${shown}` };
+  // A refusal of the session, not of a recipient: nothing is known about the recipients.
+  if (cls === 'permanent') {
+    return { kind: 'session-rejected', phase, message: `${what}: ${shown}; the server refused the session, so no recipient was asked`, ...(permanentHint ? { hint: permanentHint } : {}) };
+  }
   return { kind: 'protocol-error', phase, message: `${what}: ${shown}` };
 }
 
@@ -294,16 +328,16 @@ class Conversation {
     }
   }
 
-  /** One RCPT per address: all at once when the server pipelines, else one at a time. */
-  async recipients(addrs: string[], pipelining: boolean, timeoutMs: number): Promise<Reply[]> {
-    const out: Reply[] = [];
-    if (pipelining) {
-      this.ch.writeGroup(addrs.map((a) => `RCPT TO:<${a}>`));
-      for (let i = 0; i < addrs.length; i++) out.push(await this.reply('rcpt', timeoutMs, `reply to RCPT TO:<${addrs[i]}>`));
-    } else {
-      for (const a of addrs) out.push(await this.command(`RCPT TO:<${a}>`, 'rcpt', timeoutMs));
+  /**
+   * One RCPT per address: all at once when the server pipelines, else one at a time. Each
+   * reply goes to `onReply` as it arrives; replies are matched to the RCPTs in order.
+   */
+  async recipients(addrs: string[], pipelining: boolean, timeoutMs: number, onReply: (i: number, r: Reply) => void): Promise<void> {
+    const rcpts = addrs.map((a) => `RCPT TO:<${a}>`);
+    if (pipelining) this.ch.writeGroup(rcpts);
+    for (let i = 0; i < rcpts.length; i++) {
+      onReply(i, pipelining ? await this.reply('rcpt', timeoutMs, `reply to ${rcpts[i]}`) : await this.command(rcpts[i], 'rcpt', timeoutMs));
     }
-    return out;
   }
 
   /**

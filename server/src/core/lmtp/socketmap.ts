@@ -6,7 +6,7 @@ import { recipientError, stripBrackets } from './address';
 import { preview } from './reply';
 import { formatTarget, parseTarget, type Target } from './target';
 import type { CalloutResult, Outcome, RecipientResult, TranscriptLine } from './types';
-import { DEFAULT_MAX_LINE, DEFAULT_TIMEOUT_MS, recipientsOutcome } from './callout';
+import { DEFAULT_MAX_LINE, DEFAULT_TIMEOUT_MS, failureOutcome, recipientsOutcome, settle } from './callout';
 import { decodeText } from '../host';
 
 export interface SocketmapOptions {
@@ -108,8 +108,7 @@ export async function socketmapLookup(target: Target | string, mapName: string, 
     }
     return done(socketmapOutcome(result));
   } catch (e) {
-    if (e instanceof CalloutFailure) return done({ kind: e.kind, phase: e.phase, message: e.message, ...(e.errno ? { errno: e.errno } : {}) });
-    return done({ kind: 'protocol-error', phase: 'session', message: `unexpected error: ${(e as Error)?.message ?? e}` });
+    return done(settle(result, failureOutcome(e), socketmapOutcome));
   } finally {
     ch?.close();
   }
@@ -119,7 +118,7 @@ function socketmapOutcome(result: CalloutResult): Outcome {
   const o = recipientsOutcome(result);
   // recipientsOutcome speaks of reply codes; socket-map answers have none, so say it in their words.
   const rs = result.recipients;
-  const bad = rs.filter((r) => r.status !== 'accepted');
+  const bad = rs.filter((r) => r.status === 'rejected' || r.status === 'temporary');
   if (o.kind === 'accepted') return { kind: 'accepted', message: `${rs.length === 1 ? 'the key was' : `all ${rs.length} keys were`} found` };
   return { kind: o.kind, phase: 'lookup', message: `${bad.length} of ${rs.length} key${rs.length > 1 ? 's' : ''} not found or failed: ${bad.map((r) => `${r.address} (${r.reply})`).join(', ')}` };
 }

@@ -11,8 +11,13 @@ export type Phase =
 export type OutcomeKind =
   /** Every recipient accepted. */
   | 'accepted'
-  /** At least one recipient (or the session, with a 5xx) refused permanently. */
+  /** At least one recipient refused permanently (a 5xx to its RCPT, or NOTFOUND/PERM from smmapd). */
   | 'rejected'
+  /**
+   * The server refused the session itself permanently before any recipient was asked: a 5xx
+   * to the greeting, LHLO/EHLO/HELO, AUTH or MAIL. It says nothing about the recipients.
+   */
+  | 'session-rejected'
   /** A 4xx: try again later, or fix the configuration (e.g. 430 from an lmtpd without -a). */
   | 'temporary'
   /** Nothing listens there, the socket is missing, or the host cannot be reached. */
@@ -38,6 +43,11 @@ export interface Outcome {
   hint?: string;
   /** The system error code for connection failures (ECONNREFUSED, ENOENT, …). */
   errno?: string;
+  /**
+   * Set when the outcome is a rejection learnt before the session failed: what ended it,
+   * leaving the recipients after the last answer not tried.
+   */
+  interrupted?: { kind: OutcomeKind; phase?: Phase; message: string; hint?: string; errno?: string };
 }
 
 export type RecipientStatus = 'accepted' | 'rejected' | 'temporary' | 'not-tried';
