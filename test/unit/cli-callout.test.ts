@@ -72,6 +72,17 @@ test('a time-out after bob was refused still exits 1 and prints what was answere
   assert.match(text.stdout, /^carol@example\.com: not tried$/m);
 });
 
+test('a stray line after the greeting exits 3 with a protocol error, never 0', async () => {
+  const s = await fakeServer(lmtpLike({ greeting: '220 ready\r\n250 bogus extra\r\n' }));
+  servers.push(s);
+  const r = await inProcess(['--target', s.target, '--format', 'json', 'nobody@example.com']);
+  assert.equal(r.status, 3, r.stdout);
+  const j = JSON.parse(r.stdout);
+  assert.equal(j.outcome.kind, 'protocol-error');
+  assert.match(j.outcome.message, /250 bogus extra/);
+  assert.equal(j.recipients[0].accepted, false);
+});
+
 test('a session refused before any RCPT exits 3 (session-rejected), not 1', async () => {
   for (const handler of [
     lmtpLike({ greeting: '554 5.3.2 not for you\r\n' }),

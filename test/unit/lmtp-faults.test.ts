@@ -64,6 +64,62 @@ test('a socket-map key not found before a failure still makes the result a rejec
   assert.equal(r.outcome.interrupted?.kind, 'timeout');
 });
 
+test('a socket-map server answering twice voids every answer instead of shifting them onto the next key', async () => {
+  const s = await serve((c) => {
+    let n = 0;
+    c.socket.on('data', () => { if (n++ === 0) c.send('8:NOTFOUND,2:OK,'); else c.send('2:OK,'); });
+  });
+  const r = await socketmapLookup(s.target, 'cyrus', ['bob@example.com', 'alice@example.com'], { timeoutMs: 300 });
+  assert.equal(r.outcome.kind, 'protocol-error', r.outcome.message);
+  assert.match(r.outcome.message, /"2:OK," unasked/);
+  assert.deepEqual(statuses(r), ['not-tried', 'not-tried']);
+});
+
+test('a stray line after the greeting is unsolicited data, named, and LHLO is never sent', async () => {
+  const s = await lmtp({ greeting: '220 ready\r\n250 bogus extra\r\n' });
+  const r = await callout({ target: s.target, recipients: ['nobody@example.com'] });
+  assert.equal(r.outcome.kind, 'protocol-error');
+  assert.equal(r.outcome.phase, 'lhlo');
+  assert.match(r.outcome.message, /"250 bogus extra"/);
+  assert.match(r.outcome.message, /unasked, before "LHLO /);
+  assert.deepEqual(statuses(r), ['not-tried']);
+  assert.ok(!s.received.some((l) => l.startsWith('LHLO')));
+});
+
+test('a stray line after the reply to MAIL stops the callout before any RCPT', async () => {
+  const s = await lmtp({ extra: (l) => l.startsWith('MAIL') ? '250 2.1.5 ok\r\n' : undefined });
+  const r = await callout({ target: s.target, recipients: ['nobody@example.com'] });
+  assert.equal(r.outcome.kind, 'protocol-error');
+  assert.equal(r.outcome.phase, 'rcpt');
+  assert.match(r.outcome.message, /"250 2\.1\.5 ok" unasked, before "RCPT TO:<nobody@example\.com>"/);
+  assert.ok(!s.received.some((l) => l.startsWith('RCPT')));
+  assert.deepEqual(statuses(r), ['not-tried']);
+});
+
+test('an extra reply among RCPT replies voids every verdict, pipelined or not', async () => {
+  for (const pipelining of [false, true]) {
+    // Every later reply would be credited to the RCPT before it: bob would read as accepted.
+    const s = await lmtp({ pipelining, extra: (l) => l === 'RCPT TO:<alice@example.com>' ? '250 2.1.5 ok\r\n' : undefined });
+    const r = await callout({ target: s.target, recipients: ['alice@example.com', 'bob@example.com', 'carol@example.com'] });
+    const label = pipelining ? 'pipelined' : 'one at a time';
+    assert.equal(r.outcome.kind, 'protocol-error', `${label}: ${r.outcome.message}`);
+    assert.match(r.outcome.message, /out of step|unsolicited|before/, label);
+    assert.deepEqual(statuses(r), ['not-tried', 'not-tried', 'not-tried'], label);
+    assert.ok(r.recipients.every((x) => x.code === undefined && x.reply === undefined));
+  }
+});
+
+test('a reply RCPT never gets (221, 354) is a protocol error, not a verdict', async () => {
+  for (const odd of ['221 2.0.0 bye', '354 go ahead']) {
+    const s = await lmtp({ rcpt: () => odd });
+    const r = await callout({ target: s.target, recipients: ['alice@example.com'] });
+    assert.equal(r.outcome.kind, 'protocol-error', odd);
+    assert.equal(r.outcome.phase, 'rcpt');
+    assert.match(r.outcome.message, new RegExp(odd.slice(0, 3)));
+    assert.deepEqual(statuses(r), ['not-tried'], odd);
+  }
+});
+
 test('a session refused before any RCPT is not a recipient verdict: session-rejected, exit 3', async () => {
   const refuseLhlo = async (c: Parameters<Parameters<typeof fakeServer>[0]>[0]) => {
     c.send('220 hi\r\n');

@@ -3,7 +3,7 @@
 // message: there is no code path that sends DATA, and the Channel refuses it anyway.
 import type * as Crypto from 'node:crypto';
 import * as os from 'node:os';
-import { CalloutFailure, Channel, type Extractor } from './channel';
+import { CalloutFailure, Channel, OUT_OF_STEP_TAIL, OutOfStep, type Extractor } from './channel';
 import { domainOf, normaliseSender, recipientError, senderError, stripBrackets } from './address';
 import { ReplyAssembler, replyClass, preview, type Reply } from './reply';
 import { formatTarget, parseTarget, type Target } from './target';
@@ -144,7 +144,7 @@ export async function callout(opts: CalloutOptions): Promise<CalloutResult> {
       const gen = opts.randomLocalPart ?? randomLocalPart;
       const probeAddrs = domains.map((d) => d ? `${gen()}@${d}` : gen());
       const mail = await conv.command(`MAIL FROM:<${sender}>`, 'mail', limits.reply);
-      if (replyClass(mail.code) !== 'positive') {
+      if (mail.code !== 250) {
         await conv.quitQuietly(limits.reply);
         return done(replyOutcome(mail, 'mail', `MAIL FROM:<${sender}> was answered with ${mail.code}`, result.target));
       }
@@ -154,24 +154,26 @@ export async function callout(opts: CalloutOptions): Promise<CalloutResult> {
         random.probes[i] = { domain: domains[i], ...recipientResult(probeAddrs[i], reply) };
         random.acceptsEverything ||= random.probes[i].accepted;
       });
-      const rset = await conv.command('RSET', 'rset', limits.reply);
-      if (replyClass(rset.code) !== 'positive') {
+      const rset = conv.checkRset(await conv.command('RSET', 'rset', limits.reply));
+      if (rset.code !== 250) {
         await conv.quitQuietly(limits.reply);
         return done(replyOutcome(rset, 'rset', `RSET was answered with ${rset.code}`, result.target));
       }
     }
 
     const mail = await conv.command(`MAIL FROM:<${sender}>`, 'mail', limits.reply);
-    if (replyClass(mail.code) !== 'positive') {
+    if (mail.code !== 250) {
       await conv.quitQuietly(limits.reply);
       return done(replyOutcome(mail, 'mail', `MAIL FROM:<${sender}> was answered with ${mail.code}`, result.target));
     }
     // Each verdict is kept as it arrives, so a session that fails later still reports it.
     await conv.recipients(recipients, pipelining, limits.reply, (i, reply) => { result.recipients[i] = recipientResult(recipients[i], reply); });
-    // Leave the transaction empty before saying goodbye; a failing RSET or QUIT changes nothing we learnt.
-    await conv.resetAndQuit(pipelining, limits.reply);
+    // Leave the transaction empty before saying goodbye; this also confirms that the replies were in step.
+    await conv.finish(pipelining, limits.reply);
     return done(recipientsOutcome(result));
   } catch (e) {
+    // Replies out of step may have been credited to the wrong RCPT: none of them stands.
+    if (e instanceof OutOfStep) forgetVerdicts(result);
     return done(settle(result, failureOutcome(e)));
   } finally {
     ch?.close();
@@ -180,6 +182,11 @@ export async function callout(opts: CalloutOptions): Promise<CalloutResult> {
 
 function notTried(address: string): RecipientResult {
   return { address, status: 'not-tried', accepted: false };
+}
+
+function forgetVerdicts(result: CalloutResult): void {
+  result.recipients = result.recipients.map((r) => notTried(r.address));
+  if (result.random) result.random = { probes: result.random.probes.map((p) => ({ domain: p.domain, ...notTried(p.address) })), acceptsEverything: false };
 }
 
 /** The Outcome for an exception that ended the session. */
@@ -306,8 +313,9 @@ class Conversation {
     this.assembler = new ReplyAssembler(maxLines);
   }
 
+  /** Sends one command (the Channel refuses to if anything unread is waiting) and reads its reply. */
   async command(line: string, phase: Phase, timeoutMs: number, shown?: string): Promise<Reply> {
-    this.ch.write(line, shown);
+    this.ch.write(line, shown, phase);
     return this.reply(phase, timeoutMs, `reply to ${phase === 'rcpt' ? line : (shown ?? line).split(' ')[0]}`);
   }
 
@@ -334,27 +342,46 @@ class Conversation {
    */
   async recipients(addrs: string[], pipelining: boolean, timeoutMs: number, onReply: (i: number, r: Reply) => void): Promise<void> {
     const rcpts = addrs.map((a) => `RCPT TO:<${a}>`);
-    if (pipelining) this.ch.writeGroup(rcpts);
+    if (pipelining) this.ch.writeGroup(rcpts, 'rcpt');
     for (let i = 0; i < rcpts.length; i++) {
-      onReply(i, pipelining ? await this.reply('rcpt', timeoutMs, `reply to ${rcpts[i]}`) : await this.command(rcpts[i], 'rcpt', timeoutMs));
+      const r = pipelining ? await this.reply('rcpt', timeoutMs, `reply to ${rcpts[i]}`) : await this.command(rcpts[i], 'rcpt', timeoutMs);
+      // RCPT is answered 250 or 251, or refused with 4xx/5xx; a 221 or a 354 belongs to another command.
+      const cls = replyClass(r.code);
+      if (r.code !== 250 && r.code !== 251 && cls !== 'temporary' && cls !== 'permanent') throw this.outOfStep(r, 'rcpt', rcpts[i]);
+      onReply(i, r);
     }
   }
 
   /**
-   * RSET then QUIT. A server that pipelines gets both in one write (RFC 2920 allows RSET
-   * anywhere in a group and QUIT last), which saves a round trip at the end of every callout.
+   * RSET then QUIT, which also proves the replies were in step: had the server sent one reply
+   * too many, QUIT would be answered with what was meant for RSET, or something would follow
+   * QUIT's 221. Throws OutOfStep for that; any other failure here changes nothing we learnt.
+   * A server that pipelines gets both in one write (RFC 2920 allows RSET anywhere in a group
+   * and QUIT last), which saves a round trip at the end of every callout.
    */
-  async resetAndQuit(pipelining: boolean, timeoutMs: number): Promise<void> {
-    if (!pipelining) {
-      await this.command('RSET', 'rset', timeoutMs).catch(() => undefined);
-      return this.quitQuietly(timeoutMs);
+  async finish(pipelining: boolean, timeoutMs: number): Promise<void> {
+    const quitMs = Math.min(timeoutMs, 2000);
+    if (!this.ch.isOpen) {
+      if (this.ch.unread.length) throw this.ch.unsolicited('rset', 'after its last reply');
+      return;
     }
-    if (!this.ch.isOpen) return;
+    let quit: Reply;
     try {
-      this.ch.writeGroup(['RSET', 'QUIT']);
-      await this.reply('rset', timeoutMs, 'reply to RSET');
-      await this.reply('quit', Math.min(timeoutMs, 2000), 'reply to QUIT');
-    } catch { /* the verdict is already known */ }
+      if (pipelining) {
+        this.ch.writeGroup(['RSET', 'QUIT'], 'rset');
+        this.checkRset(await this.reply('rset', timeoutMs, 'reply to RSET'));
+        quit = await this.reply('quit', quitMs, 'reply to QUIT');
+      } else {
+        this.checkRset(await this.command('RSET', 'rset', timeoutMs));
+        quit = await this.command('QUIT', 'quit', quitMs);
+      }
+    } catch (e) {
+      if (e instanceof OutOfStep) throw e;
+      return;
+    }
+    // 221, or 421 from a server shutting down (which may answer any command so).
+    if (quit.code !== 221 && quit.code !== 421) throw this.outOfStep(quit, 'quit', 'QUIT');
+    if (this.ch.unread.length) throw this.ch.unsolicited('quit', 'after its reply to QUIT');
   }
 
   async quitQuietly(timeoutMs: number): Promise<void> {
@@ -362,6 +389,20 @@ class Conversation {
     try {
       await this.command('QUIT', 'quit', Math.min(timeoutMs, 2000));
     } catch { /* the verdict is already known */ }
+  }
+
+  /**
+   * RSET is answered 250, or 421 when the server is shutting down (RFC 5321 lists no other
+   * reply), so anything else, a 550 included, was meant for the command before it.
+   */
+  checkRset(r: Reply): Reply {
+    if (r.code !== 250 && r.code !== 421) throw this.outOfStep(r, 'rset', 'RSET');
+    return r;
+  }
+
+  private outOfStep(r: Reply, phase: Phase, command: string): OutOfStep {
+    return new OutOfStep(phase, `the server answered ${command} with "${preview(r.lines[r.lines.length - 1], 120)}", a reply ${command.split(' ')[0]} never gets: `
+      + `its replies are out of step with the commands, so ${OUT_OF_STEP_TAIL}`);
   }
 
   private readonly lineExtractor: Extractor<string> = (buf) => {

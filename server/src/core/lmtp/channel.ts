@@ -4,12 +4,26 @@ import * as net from 'node:net';
 import type { Target } from './target';
 import { formatTarget } from './target';
 import type { OutcomeKind, Phase, TranscriptLine } from './types';
+import { preview } from './reply';
 
 /** A failure that ends the conversation; the session turns it into an Outcome. */
 export class CalloutFailure extends Error {
   constructor(readonly kind: OutcomeKind, readonly phase: Phase, message: string,
     readonly hint?: string, readonly errno?: string) {
     super(message);
+  }
+}
+
+export const OUT_OF_STEP_TAIL = 'no answer in this session can be trusted as a verdict';
+
+/**
+ * The server's replies no longer line up with the commands (it said something unasked, or
+ * answered with a reply the command never gets): no reply received so far can be credited
+ * to a command with confidence.
+ */
+export class OutOfStep extends CalloutFailure {
+  constructor(phase: Phase, message: string) {
+    super('protocol-error', phase, message);
   }
 }
 
@@ -78,35 +92,58 @@ export class Channel {
   }
 
   /** Writes one command line. Refuses DATA/BDAT/BURL and embedded line breaks, whatever the caller. */
-  write(command: string, shown: string = command): void {
+  write(command: string, shown: string = command, phase: Phase = 'session'): void {
     refuseUnsafe(command);
-    this.writeRaw(command + '\r\n', shown);
+    this.writeRaw(command + '\r\n', shown, phase);
   }
 
   /**
    * Writes a pipelined group of command lines in one segment (with no-delay on, separate
    * writes would each be a packet). Every line is checked before any is sent.
    */
-  writeGroup(commands: string[]): void {
+  writeGroup(commands: string[], phase: Phase = 'session'): void {
     commands.forEach(refuseUnsafe);
     this.sock.cork();
     try {
-      for (const c of commands) this.writeRaw(c + '\r\n', c);
+      for (const c of commands) this.writeRaw(c + '\r\n', c, phase);
     } finally {
       this.sock.uncork();
     }
   }
 
-  /** Writes bytes that are not an SMTP command line (socket-map netstrings). */
-  writeRaw(data: string, shown: string): void {
+  /**
+   * Writes bytes that are not an SMTP command line (socket-map netstrings). Every write starts
+   * with nothing unread: in a conversation the server speaks only to answer, so bytes waiting
+   * before a request are unsolicited, and reading them as its answer would shift every
+   * later answer onto the wrong request.
+   */
+  writeRaw(data: string, shown: string, phase: Phase = 'session'): void {
     if (this.fatal) throw this.fatal;
+    if (this.buf.length) {
+      const f = this.unsolicited(phase, `before "${shown}"`);
+      this.fail(f);
+      throw f;
+    }
     this.opts.transcript.push({ dir: 'C', line: shown, ms: Date.now() - this.opts.t0 });
     this.sock.write(data);
+  }
+
+  /** An OutOfStep failure naming the unread bytes (also put in the transcript) and `when` they came. */
+  unsolicited(phase: Phase, when: string): OutOfStep {
+    const text = this.buf.subarray(0, 4096).toString('latin1');
+    const lines = text.split('\n').map((l) => l.replace(/\r$/, '')).filter((l, i, all) => l !== '' || i < all.length - 1);
+    for (const l of lines.slice(0, 5)) this.record('S', preview(l, 1000));
+    const more = this.buf.length > 4096 || lines.length > 1 ? ` (and ${this.buf.length > 4096 ? 'more' : `${lines.length - 1} more line${lines.length > 2 ? 's' : ''}`})` : '';
+    return new OutOfStep(phase, `the server sent "${preview(lines[0] ?? '', 120)}"${more} unasked, ${when}: a server speaks only to answer `
+      + `a command, so its replies no longer line up with the commands and ${OUT_OF_STEP_TAIL}`);
   }
 
   record(dir: 'C' | 'S', line: string): void {
     this.opts.transcript.push({ dir, line, ms: Date.now() - this.opts.t0 });
   }
+
+  /** Bytes received and not yet read: before a command is written there must be none. */
+  get unread(): Buffer { return this.buf; }
 
   /**
    * Reads one framed value within `timeoutMs`. Bytes already received are used first, so a

@@ -1,7 +1,7 @@
 // The sendmail socket-map protocol that Cyrus's smmapd speaks: the request is the netstring
 // `<mapname> <key>`, the answer a netstring `OK <value>`, `NOTFOUND`, `TEMP …`, `PERM …` or
 // `TIMEOUT …`. Results have the same shape as an LMTP callout's, so callers treat both alike.
-import { CalloutFailure, Channel, type Extractor } from './channel';
+import { CalloutFailure, Channel, OutOfStep, type Extractor } from './channel';
 import { recipientError, stripBrackets } from './address';
 import { preview } from './reply';
 import { formatTarget, parseTarget, type Target } from './target';
@@ -97,7 +97,7 @@ export async function socketmapLookup(target: Target | string, mapName: string, 
     const out: RecipientResult[] = [];
     for (const key of list) {
       const req = netstring(`${mapName} ${key}`);
-      ch.writeRaw(req, req);
+      ch.writeRaw(req, req, 'lookup');
       const answer = await ch.read(extract, 'lookup', per, `answer for ${key}`);
       ch.record('S', preview(netstring(answer), 1000));
       const a = parseSocketmapAnswer(answer);
@@ -106,8 +106,12 @@ export async function socketmapLookup(target: Target | string, mapName: string, 
       out.push({ address: key, status, accepted: status === 'accepted', reply: answer });
       result.recipients = [...out, ...result.recipients.slice(out.length)];
     }
+    // Bytes after the last answer mean the answers were not one per request.
+    if (ch.unread.length) throw ch.unsolicited('lookup', 'after its last answer');
     return done(socketmapOutcome(result));
   } catch (e) {
+    // Answers out of step may have been credited to the wrong key: none of them stands.
+    if (e instanceof OutOfStep) result.recipients = list.map((address) => ({ address, status: 'not-tried', accepted: false }));
     return done(settle(result, failureOutcome(e), socketmapOutcome));
   } finally {
     ch?.close();
