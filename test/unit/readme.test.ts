@@ -11,6 +11,14 @@ test('every rule code has a row in the README table', () => {
   assert.deepEqual(missing, []);
 });
 
+test('the README table gives each code the severity the tool reports by default', () => {
+  const readme = fs.readFileSync(path.join(__dirname, '../../README.md'), 'utf8');
+  const wrong = Object.entries(RULES)
+    .map(([code, r]) => [code, /^\| `([^`]+)` \| (\w+) \|/m.exec(readme.slice(readme.indexOf(`| \`${code}\` |`)))?.[2], r.severity])
+    .filter(([, documented, actual]) => documented !== actual);
+  assert.deepEqual(wrong, []);
+});
+
 test('the README opens with exactly the two set-up commands', () => {
   const readme = fs.readFileSync(path.join(__dirname, '../../README.md'), 'utf8');
   const firstBlock = /```sh\n([\s\S]*?)```/.exec(readme)?.[1] ?? '';

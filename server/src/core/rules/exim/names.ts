@@ -118,6 +118,8 @@ export function checkNames(cfg: EximConfig, _opts: CheckOptions): Finding[] {
       runTime(guess ? replaceFix(s.valueLoc, guess) : undefined)));
   }
 
+  checkRouterRefs(cfg, out);
+
   // `+name` references.
   const byKind = new Map<ListKind, Set<string>>();
   for (const l of cfg.lists) {
@@ -140,6 +142,38 @@ export function checkNames(cfg: EximConfig, _opts: CheckOptions): Finding[] {
       runTime([...(guess ? replaceFix(site.loc, '+' + guess) : []), defineListFix(cfg, site.kind, site.ref, !guess)])));
   }
   return out;
+}
+
+/**
+ * `redirect_router` and `pass_router` name another router. Exim looks the name up when it
+ * loads the config (route.c, set_router), literally — the value is not expanded — and
+ * refuses the config when there is none; `pass_router` must also name a router after its own.
+ */
+function checkRouterRefs(cfg: EximConfig, out: Finding[]): void {
+  // The first router of a name is the one Exim finds.
+  const order = new Map<string, number>();
+  cfg.routers.forEach((r, i) => { if (!order.has(r.name)) order.set(r.name, i); });
+  cfg.routers.forEach((r, i) => {
+    for (const s of r.options) {
+      if ((s.name !== 'pass_router' && s.name !== 'redirect_router') || s.value === undefined || !s.valueLoc) continue;
+      const v = s.value.trim();
+      const at = order.get(v);
+      if (at !== undefined && (s.name === 'redirect_router' || at > i)) continue;
+      if (at !== undefined) {
+        const target = cfg.routers[at];
+        out.push(finding('exim/undefined-router', s.valueLoc.file, s.valueLoc.range,
+          `"pass_router" must name a router after "${r.name}", but "${v}" ${at === i ? 'is this router itself' : 'comes before it'}; Exim refuses the config.`,
+          { related: [{ file: target.nameLoc.file, range: target.nameLoc.range, message: `"${v}" is defined here` }] }));
+        continue;
+      }
+      const candidates = s.name === 'pass_router' ? cfg.routers.slice(i + 1).map((x) => x.name) : [...order.keys()];
+      const guess = nearest(v, candidates);
+      const why = v.includes('$') ? ' (the value is not expanded)' : '';
+      out.push(finding('exim/undefined-router', s.valueLoc.file, s.valueLoc.range,
+        `"${s.name}" names the router "${v}"${why}, but no router of that name is defined in "begin routers"; Exim refuses the config.${didYouMean(guess)}`,
+        guess ? { fixes: replaceFix(s.valueLoc, guess) } : {}));
+    }
+  });
 }
 
 /**
