@@ -1,13 +1,87 @@
 // Whole-instance checks Exim makes when it loads the config, beyond single option values:
-// router option pairs it refuses, authenticators sharing a public name, limits on values
-// it checks at start-up, and the shape of retry rules.
+// options a driver needs or refuses together, routers that need (or must not have) a
+// transport, authenticators sharing a public name, limits on values it checks at
+// start-up, and the shape of retry rules.
 import type { Finding } from '../../diagnostic';
 import { finding } from '../../diagnostic';
 import type { DriverInstance, EximConfig, OptionSetting } from '../../exim/model';
 import type { CheckOptions } from '../../options';
+import { eximDriver } from '../../catalog/exim';
+import { checkRetryRules } from './retry';
 
 const opt = (inst: DriverInstance, name: string): OptionSetting | undefined => inst.options.find((o) => o.name === name);
 const isSet = (s: OptionSetting | undefined) => s !== undefined && (s.value === undefined ? !s.negated : s.value.trim() !== '');
+/** A string option Exim counts as given: any `name = value`, an empty value too (it stores ""). */
+const given = (inst: DriverInstance, name: string): OptionSetting | undefined => inst.options.find((o) => o.name === name && o.value !== undefined);
+/** A boolean option that ends up true; undefined when its value is no boolean (the options rule reports that). */
+function on(s: OptionSetting | undefined): boolean | undefined {
+  if (s === undefined || s.negated) return false;
+  if (s.value === undefined || /^\s*(true|yes)\s*$/i.test(s.value)) return true;
+  return /^\s*(false|no)\s*$/i.test(s.value) ? false : undefined;
+}
+
+/**
+ * Pairs of options of which a driver's init function (routers/*.c, transports/*.c) needs
+ * exactly one, or allows at most one, with the words Exim uses.
+ */
+const EXACTLY_ONE: Record<string, [string, string]> = {
+  lmtp: ['command', 'socket'], redirect: ['data', 'file'], manualroute: ['route_list', 'route_data'],
+};
+const AT_MOST_ONE: Record<string, [string, string][]> = {
+  appendfile: [['file', 'directory']],
+};
+/** route.c: these routers must have a transport unless verify_only is set; these must not have one. */
+const NEEDS_TRANSPORT = new Set(['accept', 'dnslookup', 'ipliteral']);
+const NO_TRANSPORT = new Set(['redirect', 'iplookup']);
+
+function kindOf(inst: DriverInstance): 'router' | 'transport' | 'authenticator' {
+  return inst.section === 'routers' ? 'router' : inst.section === 'transports' ? 'transport' : 'authenticator';
+}
+
+function checkDriverOptions(inst: DriverInstance, out: Finding[]): void {
+  const drv = inst.driver;
+  if (drv === undefined || !eximDriver(drv, kindOf(inst))) return;
+  const what = `the ${drv} ${kindOf(inst)} "${inst.name}"`;
+  const pair = EXACTLY_ONE[drv];
+  if (pair) {
+    const [a, b] = pair.map((n) => given(inst, n));
+    if (!a && !b) {
+      out.push(finding('exim/invalid-value', inst.nameLoc.file, inst.nameLoc.range,
+        `In ${what}, one of "${pair[0]}" or "${pair[1]}" must be set; Exim refuses the config.`));
+    } else if (a && b) bothSet(what, a, b, out);
+  }
+  for (const [x, y] of AT_MOST_ONE[drv] ?? []) {
+    const a = given(inst, x), b = given(inst, y);
+    if (a && b) bothSet(what, a, b, out);
+  }
+  if (inst.section !== 'routers') return;
+  const transport = given(inst, 'transport');
+  if (NEEDS_TRANSPORT.has(drv) && !transport && on(opt(inst, 'verify_only')) === false) {
+    out.push(finding('exim/invalid-value', inst.nameLoc.file, inst.nameLoc.range,
+      `${cap(what)} has no "transport"; Exim refuses the config, because this router needs one unless it is verify_only.`));
+  }
+  if (NO_TRANSPORT.has(drv) && transport) {
+    out.push(finding('exim/invalid-value', transport.nameLoc.file, transport.nameLoc.range,
+      `${cap(what)} may not have a "transport"; Exim refuses the config. ${drv === 'redirect'
+        ? 'A redirect router hands its addresses to other routers; use file_transport, pipe_transport or reply_transport for deliveries it makes itself.'
+        : 'Remove it.'}`));
+  }
+}
+
+function bothSet(what: string, a: OptionSetting, b: OptionSetting, out: Finding[]): void {
+  const [first, second] = order(a, b);
+  out.push(finding('exim/invalid-value', second.nameLoc.file, second.nameLoc.range,
+    `In ${what}, "${first.name}" and "${second.name}" are both set, but only one of them may be; Exim refuses the config. Remove one.`,
+    { related: [{ file: first.nameLoc.file, range: first.nameLoc.range, message: `"${first.name}" is set here` }] }));
+}
+
+/** The two settings in the order they were written (options are kept in reading order). */
+function order(a: OptionSetting, b: OptionSetting): [OptionSetting, OptionSetting] {
+  const ra = a.nameLoc.range.start, rb = b.nameLoc.range.start;
+  return a.nameLoc.file === b.nameLoc.file && (ra.line > rb.line || (ra.line === rb.line && ra.character > rb.character)) ? [b, a] : [a, b];
+}
+
+const cap = (s: string) => s[0].toUpperCase() + s.slice(1);
 
 // Which options make an authenticator a server or a client, per driver (auths/*.c init functions).
 const SERVER_WHEN: Record<string, string | true> = {
@@ -23,10 +97,10 @@ function role(a: DriverInstance, table: Record<string, string | true>): boolean 
   return w === true || (typeof w === 'string' && isSet(opt(a, w)));
 }
 
-const RETRY_RULE = /^[FGH]\s*,\s*([0-9]+[wdhms])+\s*,\s*([0-9]+[wdhms])+(\s*,\s*[0-9]+(\.[0-9]*)?)?$/;
-
 export function checkConsistency(cfg: EximConfig, _opts: CheckOptions): Finding[] {
   const out: Finding[] = [];
+
+  for (const inst of [...cfg.routers, ...cfg.transports]) checkDriverOptions(inst, out);
 
   for (const r of cfg.routers) {
     const unseen = opt(r, 'unseen'), oneTime = opt(r, 'one_time');
@@ -60,14 +134,6 @@ export function checkConsistency(cfg: EximConfig, _opts: CheckOptions): Finding[
     out.push(finding('exim/invalid-value', at.file, at.range, `localhost_number may be at most 16 (got ${lhn.value.trim()}); Exim refuses the config.`));
   }
 
-  for (const r of cfg.retry) {
-    for (const rule of r.rules.split(';').map((x) => x.trim()).filter(Boolean)) {
-      if (RETRY_RULE.test(rule) || rule.includes('$')) continue;
-      const at = r.rulesLoc ?? r.loc;
-      out.push(finding('exim/invalid-value', at.file, at.range,
-        `Bad retry rule parameters "${rule}": each rule is F,<cutoff>,<interval> or G/H,<cutoff>,<interval>,<multiplier>, e.g. F,2h,15m; G,16h,1h,1.5.`));
-      break;
-    }
-  }
+  out.push(...checkRetryRules(cfg));
   return out;
 }
