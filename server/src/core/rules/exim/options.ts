@@ -82,7 +82,18 @@ export function checkOptions(cfg: EximConfig, opts: CheckOptions): Finding[] {
       // With an unknown or missing driver only the generic options can be judged; the
       // driver rule reports the driver itself.
       const scope = drv ? drv.name : inst.section;
-      const settings = drv ? inst.options : inst.options.filter((o) => lookupOption(inst.section, o.name));
+      let settings = drv ? inst.options : inst.options.filter((o) => lookupOption(inst.section, o.name));
+      if (drv) {
+        // Exim reads the driver's own options only once it knows the driver: one of them
+        // before "driver =" is an unknown option to it (readconf_driver_init).
+        const early = new Set(inst.options.slice(0, Math.max(0, inst.options.findIndex((o) => o.name === 'driver')))
+          .filter((o) => !lookupOption(inst.section, o.name) && lookupOption(drv.name, o.name)));
+        for (const o of early) {
+          out.push(finding('exim/unknown-option', o.nameLoc.file, o.nameLoc.range,
+            `"${o.name}" is an option of the ${drv.name} ${kind}, but it comes before "driver = ${drv.name}" in ${kind} "${inst.name}"; Exim knows a driver's own options only after the driver line, so it refuses the config. Put "driver =" first.`));
+        }
+        if (early.size) settings = settings.filter((o) => !early.has(o));
+      }
       checkSettings(settings.filter((o) => o.name !== 'driver'), scope, opts, out, ` in ${kind} "${inst.name}"`);
     }
   }
