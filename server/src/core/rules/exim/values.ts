@@ -16,6 +16,9 @@ const TIME = /^([0-9]+[wdhms])+$/;
 /** The type Exim applies for the target: some options became expandable strings after 4.96. */
 export function effectiveType(o: EximOptionInfo, version: EximVersion): { type: ValueType; expanded: boolean } {
   const expanded = version === '4.96' ? o.expanded496 : o.expanded;
+  // A boolean that became expandable later (hosts_randomize: opt_bool in 4.96) is a plain
+  // boolean for the older target.
+  if (o.valueType === 'expand_bool' && !expanded) return { type: 'bool', expanded };
   // Plain strings documented as numbers are read as numbers unless expanded; module
   // options (lookup_module, misc_module) are read by their module, which we do not second-guess.
   if (o.valueType === 'string' && o.cType === '' && !expanded) {
