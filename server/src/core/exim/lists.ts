@@ -1,7 +1,9 @@
 // Splits an Exim list the way string_nextinlist does: `:` unless the list starts with
 // `<X` (X punctuation), a doubled separator stands for one literal separator, items are
-// trimmed. Separators inside `${...}` are not split on: Exim expands a list before it
-// splits it, so a static view must keep an expansion whole.
+// trimmed. Separators inside `${...}` are not split on: Exim expands most lists before it
+// splits them, so a static view must keep an expansion whole. A few lists are split first
+// and each item expanded on its own (`headers_remove`, `headers_add`, `headers_rewrite`):
+// those are split `literal`ly, braces or not, as Exim does.
 
 export interface RawListItem {
   /** Item text with doubled separators undone. */
@@ -17,19 +19,31 @@ export interface RawListItem {
 export interface SplitList { separator: string; items: RawListItem[] }
 
 function isSpace(c: number): boolean { return c === 32 || (c >= 9 && c <= 13); }
+function isCntrl(c: number): boolean { return c < 32 || c === 127; }
 function isPunct(c: number): boolean {
   return (c >= 33 && c <= 47) || (c >= 58 && c <= 64) || (c >= 91 && c <= 96) || (c >= 123 && c <= 126);
 }
 
-export function splitList(s: string): SplitList {
+export interface SplitOptions {
+  /** Split at every separator, inside `${...}` too. */
+  literal?: boolean;
+  /** A fixed separator: a leading `<X` is then not a change of separator. */
+  sep?: string;
+}
+
+export function splitList(s: string, o: SplitOptions = {}): SplitList {
   let i = 0;
-  while (i < s.length && isSpace(s.charCodeAt(i))) i++;
-  let sep = ':';
-  if (s[i] === '<' && isPunct(s.charCodeAt(i + 1))) {
+  let sep = o.sep ?? ':';
+  const fixedSc = sep.charCodeAt(0);
+  while (i < s.length && isSpace(s.charCodeAt(i)) && s.charCodeAt(i) !== fixedSc) i++;
+  if (o.sep === undefined && s[i] === '<' && (isPunct(s.charCodeAt(i + 1)) || isCntrl(s.charCodeAt(i + 1)))) {
     sep = s[i + 1];
     i += 2;
   }
   const sc = sep.charCodeAt(0);
+  // A control character as separator (`\n` in headers_add) is never doubled.
+  const doubles = !isCntrl(sc);
+  const braces = !o.literal;
   const items: RawListItem[] = [];
   while (i < s.length) {
     while (i < s.length && isSpace(s.charCodeAt(i)) && s.charCodeAt(i) !== sc) i++;
@@ -42,14 +56,14 @@ export function splitList(s: string): SplitList {
     for (; i < s.length; i++) {
       const ch = s.charCodeAt(i);
       if (ch === 92 /* \ */ && depth > 0) { i++; continue; }
-      if (ch === 36 /* $ */ && s.charCodeAt(i + 1) === 123 /* { */) { depth++; i++; continue; }
+      if (braces && ch === 36 /* $ */ && s.charCodeAt(i + 1) === 123 /* { */) { depth++; i++; continue; }
       if (depth > 0) {
         if (ch === 123) depth++;
         else if (ch === 125) depth--;
         continue;
       }
       if (ch === sc) {
-        if (s.charCodeAt(i + 1) === sc) { (parts ??= []).push(s.slice(from, i + 1)); i++; from = i + 1; continue; }
+        if (doubles && s.charCodeAt(i + 1) === sc) { (parts ??= []).push(s.slice(from, i + 1)); i++; from = i + 1; continue; }
         break;
       }
     }

@@ -16,6 +16,7 @@ import { LineReader, locOf, rangeOf, type LogicalLine, type Piece } from './read
 import { dequote, splitCommand } from './strings';
 import type { ExpansionNode } from './expansion';
 import { splitList } from './lists';
+import { isRegexPattern, REWRITE_FLAGS } from './rewrite';
 import { parseExpansion } from './expansion-parser';
 
 const SECTIONS: Record<string, SectionName> = {
@@ -26,7 +27,6 @@ const LIST_KINDS: ListKind[] = ['domainlist', 'hostlist', 'addresslist', 'localp
 const VERBS = new Set(['accept', 'defer', 'deny', 'discard', 'drop', 'require', 'warn']);
 /** Option types whose value Exim reads as a (possibly quoted) string. */
 const STRING_TYPES = new Set(['string', 'uid', 'gid', 'expand_uid', 'expand_gid', 'uidlist', 'gidlist', 'rewrite']);
-const REWRITE_FLAGS = new Set('qwhsftcbrEFTQRS'.split(''));
 /** Exim's limit on instance, ACL and option names (64-byte buffer). */
 const NAME_MAX = 63;
 
@@ -579,6 +579,10 @@ class Parser {
       if (!REWRITE_FLAGS.has(c)) {
         this.error('exim/syntax', locOf(ll, j, j + 1),
           `Unknown rewrite flag "${c}" (flags are E F T Q R S b c f h q r s t w); if the replacement contains spaces, put it in quotes.`);
+        break;
+      }
+      if (c === 'S' && !isRegexPattern(key.value)) {
+        this.error('exim/syntax', locOf(ll, j, j + 1), 'The S flag (rewrite at SMTP time) needs a regular expression pattern, starting with ^; Exim refuses the rule.');
         break;
       }
     }

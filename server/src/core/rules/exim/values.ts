@@ -3,6 +3,8 @@
 import type { EximOptionInfo, ValueType } from '../../catalog/exim';
 import type { EximVersion } from '../../options';
 import { isNewerLogSelector, logSelectorNames } from '../../catalog/exim-log-selectors';
+import { splitList } from '../../exim/lists';
+import { rewriteRuleProblem } from '../../exim/rewrite';
 
 const BOOL_WORDS = /^(true|false|yes|no)$/i;
 // strtol with base 0 (decimal, 0x hex, leading-0 octal), then one multiplier letter.
@@ -55,6 +57,14 @@ export function checkValue(o: EximOptionInfo, value: string, version: EximVersio
     case 'time':
       if (!TIME.test(v)) return `Invalid time value "${v}" for "${name}": write a number and a unit for each part, e.g. 30s, 5m, 1d2h30m (units w, d, h, m, s).`;
       return undefined;
+    case 'rewrite': {
+      // A list of rules, split before anything else is read, braces or not.
+      for (const it of splitList(v, { literal: true }).items) {
+        const problem = rewriteRuleProblem(it.text, true);
+        if (problem) return `In "${name}", ${problem}; Exim refuses the config.`;
+      }
+      return undefined;
+    }
     case 'timelist':
       if (!v) return undefined;
       for (const part of v.split(':')) {
