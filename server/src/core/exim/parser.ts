@@ -281,7 +281,12 @@ class Parser {
     const expanded = info ? info.expanded || info.expanded496 : opt.value!.includes('$');
     if (expanded && (opt.value!.includes('$') || opt.value!.includes('\\'))) {
       const whole = this.rangeMapper(ll, base, map);
-      opt.expansion = splitsCommand(scope, opt.name, useShell) ? commandExpansion(opt.value!, whole) : parseExpansion(opt.value!, whole);
+      const value = opt.value!;
+      const itemSep = info && (info.use === 'routers' || info.use === 'transports') ? ITEM_LISTS[opt.name] : undefined;
+      if (splitsCommand(scope, opt.name, useShell)) opt.expansion = commandExpansion(value, whole, scope !== 'queryprogram');
+      else if (itemSep) opt.expansion = listExpansion(opt.name, value, whole, itemSep);
+      else if (scope === 'pipe' && opt.name === 'command') opt.expansion = shellExpansion(value, whole);
+      else opt.expansion = parseExpansion(value, whole);
     }
   }
 
@@ -612,11 +617,20 @@ function splitsCommand(scope: string, name: string, useShell: boolean): boolean 
   return scope === 'queryprogram' || scope === 'lmtp' || (scope === 'pipe' && !useShell);
 }
 
+/**
+ * `$pipe_addresses` is no variable: where a command goes to a transport with its addresses
+ * (pipe, lmtp, transport_filter; not queryprogram), an argument that is just
+ * `$pipe_addresses` or `${pipe_addresses}` is replaced by them before anything is expanded
+ * (transport_set_up_command).
+ */
+const PIPE_ADDRESSES = new Set(['$pipe_addresses', '${pipe_addresses}']);
+
 /** The expansions of each argument of a command, placed through the argument's own dequoting. */
-function commandExpansion(value: string, whole: (a: number, b: number) => Range): ExpansionNode[] {
+function commandExpansion(value: string, whole: (a: number, b: number) => Range, withAddresses: boolean): ExpansionNode[] {
   const out: ExpansionNode[] = [];
   for (const arg of splitCommand(value)) {
     if (!arg.value.includes('$') && !arg.value.includes('\\')) continue;
+    if (withAddresses && PIPE_ADDRESSES.has(arg.value)) continue;
     const m = arg.map;
     const at = (i: number) => m ? m[Math.min(i, m.length - 1)] : arg.start + i;
     out.push(...parseExpansion(arg.value, (a, b) => {
@@ -625,6 +639,56 @@ function commandExpansion(value: string, whole: (a: number, b: number) => Range)
     }));
   }
   return out;
+}
+
+/**
+ * Generic router and transport options that Exim splits first and then expands item by
+ * item (rf_get_munge_headers.c, transport.c), with the separator it uses: `::` in
+ * `headers_remove` is one literal colon of an item, not part of the expansion.
+ */
+const ITEM_LISTS: Record<string, string> = { headers_remove: ':', headers_add: '\n' };
+
+/** Each item of such a list parsed on its own, placed back through the undone doubling. */
+function listExpansion(name: string, value: string, whole: (a: number, b: number) => Range, sep: string): ExpansionNode[] {
+  const out: ExpansionNode[] = [];
+  const items = splitList(value, { literal: true, sep }).items;
+  // An expansion cut in two by the split: say why it is not closed.
+  const why = items.length > 1 && sep === ':'
+    ? ` Exim splits ${name} at ":" before it expands each item; write a colon inside an expansion as "::".` : '';
+  for (const it of items) {
+    if (!it.text.includes('$') && !it.text.includes('\\')) continue;
+    let at = (i: number) => it.start + i;
+    if (it.text !== value.slice(it.start, it.start + it.text.length)) {
+      const m: number[] = [];
+      for (let k = it.start; m.length < it.text.length && k < value.length; k++) {
+        m.push(k);
+        if (value[k] === sep && value[k + 1] === sep) k++;
+      }
+      m.push(m.length ? m[m.length - 1] + 1 : it.start);
+      at = (i: number) => m[Math.min(i, m.length - 1)];
+    }
+    for (const n of parseExpansion(it.text, (a, b) => {
+      const va = at(a);
+      return whole(va, b > a ? Math.max(va, at(b - 1) + 1) : va);
+    })) {
+      out.push(why && n.kind === 'error' && n.message.includes('not closed') ? { kind: 'error', message: n.message + why, range: n.range } : n);
+    }
+  }
+  return out;
+}
+
+/**
+ * A pipe command run by the shell is expanded whole, after the first `$pipe_addresses` or
+ * `${pipe_addresses}` in it has been replaced by the addresses (pipe.c, set_up_shell_command).
+ */
+function shellExpansion(value: string, whole: (a: number, b: number) => Range): ExpansionNode[] {
+  const p = value.indexOf('pipe_addresses');
+  let a = -1, b = -1;
+  if (p > 0 && value[p - 1] === '$') { a = p - 1; b = p + 14; }
+  else if (p > 1 && value[p - 2] === '$' && value[p - 1] === '{' && value[p + 14] === '}') { a = p - 2; b = p + 15; }
+  if (a < 0) return parseExpansion(value, whole);
+  // Plain text of the same length in its place keeps every other node where it is written.
+  return parseExpansion(value.slice(0, a) + '#'.repeat(b - a) + value.slice(b), whole);
 }
 
 /** The parser's own Locs are SpanLocs; anything else is converted once. */
