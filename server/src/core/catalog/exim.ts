@@ -344,19 +344,43 @@ export function expansionItem(name: string): ExpansionNameInfo | undefined { ret
 export function expansionCondition(name: string): ExpansionNameInfo | undefined { return EXPANSION.get('condition')?.get(name); }
 
 /**
- * An operator `${name:...}`. Exim also accepts `length_N`, `l_N`, `substr_M_N`, `s_M_N`,
- * `hash_N_M`, `h_N_M`, `nhash_N[_M]`, `nh_N[_M]` with the numbers glued on.
+ * An operator `${name:...}`, found as expand.c finds it: a name of the table of operators
+ * with "_" in them (`from_utf8`, `time_eval`, …), else the part before the first "_" in
+ * the main table, the rest being its argument: `l_3`, `s_1_2`, `h_2_3` (the short forms
+ * of length, substr, hash), `nh_5`, `sha2_256`, `listnamed_d`, `quote_mysql` (whose
+ * argument must be a lookup type). What each operator makes of its argument is
+ * `operatorArgProblem`'s business.
  */
 export function expansionOperator(name: string): ExpansionNameInfo | undefined {
   const m = EXPANSION.get('operator');
   const direct = m?.get(name);
   if (direct) return direct;
-  const base = /^(length|l|substr|s|hash|h|nhash|nh|headerwrap)(_-?\d+)+$/.exec(name);
-  if (base) return m?.get(base[1]);
-  // `${quote_<lookup type>:...}` quotes for that lookup (quote_mysql, quote_ldap, ...).
-  const q = /^quote_(\w+)$/.exec(name);
-  const lk = q ? LOOKUPS.get(q[1]) : undefined;
-  return lk ? { name, kind: 'operator', inHead: lk.inHead, in496: lk.in496, ...(lk.guard ? { guard: lk.guard } : {}) } : undefined;
+  const cut = name.indexOf('_');
+  if (cut <= 0) return undefined;
+  const base = name.slice(0, cut);
+  if (base === 'quote') {
+    const lk = LOOKUPS.get(name.slice(cut + 1));
+    return lk ? { name, kind: 'operator', inHead: lk.inHead, in496: lk.in496, ...(lk.guard ? { guard: lk.guard } : {}) } : undefined;
+  }
+  return m?.get(base);
+}
+
+/** The numeric arguments expand.c reads after "_" for these operators: optional "-" only for substr. */
+const NUMERIC_ARGS: Record<string, RegExp> = {
+  length: /^\d*$/, l: /^\d*$/,
+  substr: /^-?(\d+(_\d+)?)?$/, s: /^-?(\d+(_\d+)?)?$/,
+  hash: /^(\d+(_\d+)?)?$/, h: /^(\d+(_\d+)?)?$/, nhash: /^(\d+(_\d+)?)?$/, nh: /^(\d+(_\d+)?)?$/,
+};
+
+/** Why Exim fails an operator's glued-on argument (`${h_subject:}`), or undefined. */
+export function operatorArgProblem(name: string): string | undefined {
+  if (EXPANSION.get('operator')?.has(name)) return undefined;
+  const cut = name.indexOf('_');
+  const re = cut > 0 ? NUMERIC_ARGS[name.slice(0, cut)] : undefined;
+  if (!re || re.test(name.slice(cut + 1))) return undefined;
+  const base = name.slice(0, cut);
+  const header = base === 'h' ? ` To insert a header, write $${name}: without braces.` : '';
+  return `"\${${name}:" is the ${base} operator, and what follows "_" must be numbers (e.g. \${${base}_3:...}); Exim fails with "non-digit after underscore".${header}`;
 }
 
 /** Variable families Exim recognises by pattern rather than by table entry. */

@@ -203,15 +203,9 @@ class ExpansionParser {
     this.depth++;
     try {
       const nameStart = this.i;
-      let name = this.readName(true);
-      if (HEADER_VAR.test(name)) {
-        while (this.i < s.length && s[this.i] !== ':' && s[this.i] !== '}') this.i++;
-        if (s[this.i] === ':') this.i++;
-        name = s.slice(nameStart, this.i);
-        if (s[this.i] !== '}') return this.unterminated(a, `"\${${name}"`);
-        this.i++;
-        return new VariableNode(name, true, this.rangeOf, a, this.i, nameStart, nameStart + name.length);
-      }
+      // No header variables here: Exim reads `${h_2_3:...}` as the `h` (hash) operator, and
+      // `${h_subject:}` fails as one.
+      const name = this.readName(true);
       const nameEnd = this.i;
       if (!name) {
         if (this.i >= s.length) return this.unterminated(a, '"${"');

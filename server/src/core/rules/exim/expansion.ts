@@ -7,7 +7,7 @@ import type { ExpansionNode } from '../../exim/expansion';
 import type { CheckOptions } from '../../options';
 import {
   availableIn, eximLookupType, expansionCondition, expansionItem, expansionNames, expansionOperator, expansionVariable,
-  lookupTypes, versionNote, type ExpansionKind, type ExpansionNameInfo,
+  lookupTypes, operatorArgProblem, versionNote, type ExpansionKind, type ExpansionNameInfo,
 } from '../../catalog/exim';
 import { didYouMean, nearest, replaceFix, runTime, RUN_TIME } from './suggest';
 
@@ -69,6 +69,8 @@ export function checkExpansions(cfg: EximConfig, opts: CheckOptions): Finding[] 
               : `The expansion ${n.kind} "${n.name}" was ${versionNote(info)}; current Exim does not know it.`,
             RUN_TIME));
         }
+        const argProblem = n.kind === 'operator' && info ? operatorArgProblem(n.name) : undefined;
+        if (argProblem) out.push(finding('exim/expansion-syntax', file, n.nameRange, argProblem, RUN_TIME));
         if (n.kind === 'item' && n.name === 'lookup' && n.options) {
           // The words between the braces: the lookup type first, then e.g. `fail`.
           const type = n.options.trim().split(/\s+/)[0];
