@@ -5,7 +5,7 @@ import { finding } from '../../diagnostic';
 import type { AclItem, EximConfig } from '../../exim/model';
 import type { CheckOptions } from '../../options';
 import {
-  aclCondition, aclControl, aclNames, availableIn, calloutOption, verifyType, versionNote, type AclNameInfo,
+  aclCondition, aclNames, availableIn, calloutOption, verifyType, versionNote, type AclNameInfo,
 } from '../../catalog/exim';
 import { didYouMean, nearest, replaceFix, runTime, RUN_TIME } from './suggest';
 import { aclWheres, type AclUse } from './acl-where';
@@ -28,17 +28,56 @@ function describeUses(uses: AclUse[]): string {
 
 const CALLOUT_TIME = /^[0-9]+[wdhms]?$/;
 
+/**
+ * What each control that checks its options accepts after its name (acl.c, the
+ * ACLC_CONTROL cases); the others take any text after "/" or "_" and ignore what they do
+ * not know.
+ */
+const CONTROL_SUFFIXES: Record<string, string> = {
+  freeze: 'only "/no_tell"',
+  submission: '"/sender_retain", "/domain=..." and "/name=..."',
+  dscp: '"/" and a DSCP value',
+};
+const CONTROL_ACCEPTS: Record<string, RegExp> = {
+  freeze: /^(\/no_tell)?$/,
+  submission: /^(\/sender_retain|\/domain=[^/]*)*(\/name=.*)?$/,
+  dscp: /^\/./,
+};
+
+/**
+ * `control = value` as acl.c's decode_control reads it: the value starts with a control's
+ * name, followed by nothing or — for a control that takes options — by "/" or "_" and
+ * more (`queue_only` is `queue` with "_only"). Undefined when no control matches;
+ * `leftover` when the control's own code refuses what follows its name.
+ */
+export function decodeControl(v: string): { info: AclNameInfo; leftover?: string } | undefined {
+  for (const info of aclNames('control')) {
+    if (!v.startsWith(info.name)) continue;
+    const rest = v.slice(info.name.length);
+    if (rest && !(info.hasOptions && (rest[0] === '/' || rest[0] === '_'))) continue;
+    const accepts = CONTROL_ACCEPTS[info.name];
+    return accepts && !accepts.test(rest) ? { info, leftover: rest } : { info };
+  }
+  return undefined;
+}
+
 /** `verify = type/opt/opt`, `control = name/opt`: checks the first word and callout options. */
 function checkSubValue(cfg: EximConfig, item: AclItem, uses: AclUse[], acl: string, opts: CheckOptions, out: Finding[]): void {
   const v = item.value?.trim();
   if (!v || v.includes('$') || !item.valueLoc) return;
   const [head, ...rest] = v.split('/');
-  const word = head.trim();
-  const lookup = item.name === 'control' ? aclControl : verifyType;
   const kind = item.name === 'control' ? 'control' : 'verify';
-  const info = lookup(word);
+  const control = kind === 'control' ? decodeControl(v) : undefined;
+  const word = control?.info.name ?? head.trim();
+  const info = control ? control.info : kind === 'control' ? undefined : verifyType(word);
   // Placing the word costs a search in the file text: only for a finding.
   const place = () => locOfText(cfg, item.valueLoc!, word);
+  if (control?.leftover) {
+    const at = locOfText(cfg, item.valueLoc, v);
+    out.push(finding('exim/acl-syntax', at.file, at.range,
+      `"control = ${v}": Exim knows the control "${word}" but not "${control.leftover}" after it (it takes ${CONTROL_SUFFIXES[word]}); the ACL fails with an error when it gets here.`, RUN_TIME));
+    return;
+  }
   if (!info) {
     const at = place();
     const guess = nearest(word, aclNames(item.name === 'control' ? 'control' : 'verify-type', opts.eximVersion).map((x) => x.name));
