@@ -374,17 +374,22 @@ class Parser {
       return this.defineMacro(ll);
     }
     const section = this.section as DriverInstance['section'];
-    if (r.name && t[r.next] === ':') {
+    const bad = r.name && t[r.next] === ':' ? undefined : badName(t);
+    // A bad name still starts an instance here, so that the lines after it are not
+    // charged to the one before.
+    if (bad) this.error('exim/syntax', locOf(ll, bad.start, bad.end), badNameMessage(bad.name, section.slice(0, -1)));
+    const h = bad ?? (r.name && t[r.next] === ':' ? r : undefined);
+    if (h) {
       this.closeDriver();
       const list = this.cfg[section];
-      if (r.end - r.start > NAME_MAX) this.error('exim/syntax', locOf(ll, r.start, r.end), `Name longer than ${NAME_MAX} characters.`);
-      this.driver = { section, name: r.name, nameLoc: locOf(ll, r.start, r.end), options: [], order: list.length, loc: locOf(ll, 0, t.length) };
+      if (h.end - h.start > NAME_MAX) this.error('exim/syntax', locOf(ll, h.start, h.end), `Name longer than ${NAME_MAX} characters.`);
+      this.driver = { section, name: h.name, nameLoc: locOf(ll, h.start, h.end), options: [], order: list.length, loc: locOf(ll, 0, t.length) };
       list.push(this.driver);
-      let j = r.next + 1;
+      let j = h.next + 1;
       while (j < t.length && isSpace(t.charCodeAt(j))) j++;
       if (j < t.length) {
         const hint = t[j] === '#' ? ' (# starts a comment only at the beginning of a line)' : ' Put each option on its own line.';
-        this.error('exim/syntax', locOf(ll, j, t.length), `Unexpected text after the name "${r.name}:".${hint}`);
+        this.error('exim/syntax', locOf(ll, j, t.length), `Unexpected text after the name "${h.name}:".${hint}`);
       }
       return;
     }
@@ -444,14 +449,18 @@ class Parser {
     let negated = false;
     if (t[0] === '!') { negated = true; i = 1; }
     const r = this.readName(t, i);
-    if (t[r.next] === ':' && r.name && !negated) {
+    const bad = t[r.next] === ':' && r.name && !negated ? undefined : badName(t);
+    // As for drivers: report the name, and start a new ACL so its statements stay its own.
+    if (bad) this.error('exim/syntax', locOf(ll, bad.start, bad.end), badNameMessage(bad.name, 'ACL'));
+    const h = bad ?? (t[r.next] === ':' && r.name && !negated ? r : undefined);
+    if (h) {
       this.closeAcl();
-      this.acl = { name: r.name, nameLoc: locOf(ll, r.start, r.end), statements: [], loc: locOf(ll, 0, t.length) };
+      this.acl = { name: h.name, nameLoc: locOf(ll, h.start, h.end), statements: [], loc: locOf(ll, 0, t.length) };
       this.cfg.acls.push(this.acl);
-      let j = r.next + 1;
+      let j = h.next + 1;
       while (j < t.length && isSpace(t.charCodeAt(j))) j++;
       if (j < t.length) {
-        this.error('exim/syntax', locOf(ll, j, t.length), `Exim ignores text after the ACL name "${r.name}:"; put the first statement on its own line.`, 'warning');
+        this.error('exim/syntax', locOf(ll, j, t.length), `Exim ignores text after the ACL name "${h.name}:"; put the first statement on its own line.`, 'warning');
       }
       return;
     }
@@ -696,6 +705,21 @@ function startOf(l: Loc): SpanLoc {
   if (l instanceof SpanLoc) return l;
   const r = l.range;
   return new SpanLoc(l.file, r.start.line, r.start.character, r.end.line, r.end.character);
+}
+
+/**
+ * A line that can only have been meant as `name:` but whose name Exim cannot read (it
+ * takes a letter, then letters, digits and underscores): `local-user:`, `2nd:`.
+ */
+function badName(t: string): { name: string; start: number; end: number; next: number } | undefined {
+  const m = /^(\s*)([^\s=:]+)(\s*):\s*$/.exec(t);
+  if (!m) return undefined;
+  const start = m[1].length, end = start + m[2].length;
+  return { name: m[2], start, end, next: end + m[3].length };
+}
+
+function badNameMessage(name: string, what: string): string {
+  return `"${name}" is not a valid ${what} name: a name starts with a letter and has only letters, digits and underscores. Exim cannot read this line as the start of ${what === 'ACL' ? 'an' : 'a'} ${what} and refuses the config.`;
 }
 
 function short(s: string): string {
