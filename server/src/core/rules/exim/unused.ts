@@ -10,6 +10,13 @@ import { aclCallName, aclNameOf } from './acl-where';
 import { aclSelectingOptions } from '../../catalog/exim';
 import { MacroMap } from '../../exim/macros';
 
+/**
+ * Macros that mark a place for a tool rather than hold a value: Debian's
+ * update-exim4.conf replaces the `UPEX4CmacrosUPEX4C = 1` line of its template (and of
+ * conf.d/main/01_exim4-config_listmacrosdefs) with the debconf macro definitions.
+ */
+const PLACEHOLDER_MACROS = ['UPEX4CmacrosUPEX4C'];
+
 function allValues(cfg: EximConfig): string[] {
   const out: string[] = [];
   for (const s of cfg.main) if (s.value) out.push(s.value);
@@ -91,6 +98,7 @@ export function checkUnused(cfg: EximConfig, _opts: CheckOptions): Finding[] {
   }
 
   const usedMacros = new Set(cfg.macroUses.map((u) => u.name));
+  for (const m of PLACEHOLDER_MACROS) usedMacros.add(m);
   // The config's own macros only: the ~800 built-ins are never walked.
   const macros = cfg.macros instanceof MacroMap ? cfg.macros.ownValues() : cfg.macros.values();
   for (const m of macros) {
