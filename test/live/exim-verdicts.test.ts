@@ -1,0 +1,146 @@
+// Our Exim findings against Debian's real Exim 4.96 on the same text: each case is the
+// reference exim.conf with one edit. At load time (`exim4 -C conf -bV`) an error from us
+// must mean Exim refuses the config (on the line it names), and a config Exim takes must
+// get no error from us. At run time, a control we call fine must pass a real SMTP
+// session (`-bh`) and one we warn about must fail it; an expansion we warn about must
+// fail `-be` and one we take must expand.
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { checkProject } from '../../server/src/core/project';
+import { defaultOptions, type EximVersion } from '../../server/src/core/options';
+import type { Finding } from '../../server/src/core/diagnostic';
+
+const EXIM = '/usr/sbin/exim4';
+const ROOT = path.join(__dirname, '../..');
+const REFERENCE = fs.readFileSync(path.join(ROOT, 'examples/reference/exim.conf'), 'utf8');
+
+function eximMissingReason(): string | undefined {
+  try { fs.accessSync(EXIM, fs.constants.X_OK); } catch { return `Exim is not installed (${EXIM} missing)`; }
+  if (process.getuid?.() !== 0) return 'needs root: Exim drops privileges for -C unless run by root';
+  return undefined;
+}
+const missing = eximMissingReason();
+const skip = missing ? `skipped: ${missing}` : false;
+
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'exim-cyrus-verdicts-'));
+after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+let n = 0;
+/** The reference with `old` replaced by `now`, written to a file of its own. */
+function conf(old: string, now: string): string {
+  assert.ok(REFERENCE.includes(old), `the reference contains ${JSON.stringify(old)}`);
+  const file = path.join(dir, `case-${++n}.conf`);
+  fs.writeFileSync(file, REFERENCE.replace(old, now));
+  return file;
+}
+
+const ours = (file: string, version: EximVersion): Finding[] => checkProject([{ path: file, kind: 'exim' }], { ...defaultOptions, eximVersion: version });
+
+/** Exim's verdict at load time: undefined when it accepts the config, else its message and line. */
+function exim(file: string): { message: string; line?: number } | undefined {
+  const r = spawnSync(EXIM, ['-C', file, '-bV'], { encoding: 'utf8', timeout: 30_000 });
+  const out = r.stdout + r.stderr;
+  const m = /configuration error(?: in line (\d+) of [^:\n]*)?[^\n]*\n((?:  .*\n?)+)/.exec(out);
+  return m ? { message: m[2].trim(), ...(m[1] ? { line: Number(m[1]) } : {}) } : undefined;
+}
+
+// [what, text in the reference, replacement, whether Exim after 4.96 takes it]
+const AT_LOAD: [string, string, string, 'newer'?][] = [
+  ['lmtp transport with neither socket nor command', 'address_file:\n', 'lmtp_t:\n  driver = lmtp\n\naddress_file:\n'],
+  ['lmtp transport with socket and command', 'address_file:\n', 'lmtp_t:\n  driver = lmtp\n  socket = /tmp/lmtp\n  command = /bin/true\n\naddress_file:\n'],
+  ['lmtp transport with an empty socket', 'address_file:\n', 'lmtp_t:\n  driver = lmtp\n  socket =\n\naddress_file:\n'],
+  ['redirect router without data or file', '  data = ${lookup{$local_part}lsearch{/etc/aliases}}\n', ''],
+  ['redirect router with an empty data', '  data = ${lookup{$local_part}lsearch{/etc/aliases}}\n', '  data =\n'],
+  ['redirect router with data and file', '  data = ${lookup{$local_part}lsearch{/etc/aliases}}\n', '  data = x\n  file = /etc/aliases\n'],
+  ['redirect router with a transport', '  data = ${lookup{$local_part}lsearch{/etc/aliases}}\n', '  data = x\n  transport = remote_smtp\n'],
+  ['appendfile with file and directory', '  file = /var/mail/$local_part\n', '  file = /var/mail/$local_part\n  directory = /var/mail/x\n'],
+  ['manualroute without route_list or route_data', 'localuser:\n', 'mr:\n  driver = manualroute\n  transport = remote_smtp\n\nlocaluser:\n'],
+  ['manualroute with route_list and route_data', 'localuser:\n', 'mr:\n  driver = manualroute\n  transport = remote_smtp\n  route_list = * a.example\n  route_data = x\n\nlocaluser:\n'],
+  ['accept router without transport', '  transport = cyrus_ltcp\n', ''],
+  ['accept router without transport, verify_only', '  transport = cyrus_ltcp\n', '  verify_only\n'],
+  ['accept router without transport, verify_only = false', '  transport = cyrus_ltcp\n', '  verify_only = false\n'],
+  ['accept router with an empty transport', '  transport = cyrus_ltcp\n', '  transport =\n'],
+  ['dnslookup router without transport', '  transport = remote_smtp\n  ignore', '  ignore'],
+  ['iplookup router with a transport', 'localuser:\n', 'ipl:\n  driver = iplookup\n  hosts = 127.0.0.1\n  port = 1234\n  transport = remote_smtp\n\nlocaluser:\n'],
+  ['a private option before driver =', 'cyrus_ltcp:\n  driver = smtp\n', 'cyrus_ltcp:\n  port = 2003\n  driver = smtp\n'],
+  ['a generic option before driver =', 'cyrus_ltcp:\n  driver = smtp\n', 'cyrus_ltcp:\n  debug_print = x\n  driver = smtp\n'],
+  ['a G retry rule without multiplier', 'G,16h,1h,1.5', 'G,16h,1h'],
+  ['an H retry rule without multiplier', 'G,16h,1h,1.5', 'H,16h,1h'],
+  ['lower-case retry rule letters', 'F,2h,15m; G,16h,1h,1.5', 'f,2h,15m; g,16h,1h,1.5'],
+  ['headers_rewrite without replacement', '  driver = smtp\n\n', '  driver = smtp\n  headers_rewrite = x\n\n'],
+  ['headers_rewrite with an envelope flag', '  driver = smtp\n\n', '  driver = smtp\n  headers_rewrite = *@a.example b@example.com F\n\n'],
+  ['headers_rewrite with header rules', '  driver = smtp\n\n', '  driver = smtp\n  headers_rewrite = *@a.example b@example.com h : ^x@(.*) y@$1 hq\n\n'],
+  ['a rewrite rule with S and no regular expression', 'begin rewrite\n', 'begin rewrite\n\n*@a.example b@example.com S\n'],
+  ['a rewrite rule with S and a regular expression', 'begin rewrite\n', 'begin rewrite\n\n^(.*)@a.example $1@example.com S\n'],
+  ['hosts_randomize as an expansion', '  driver = smtp\n\n', '  driver = smtp\n  hosts_randomize = ${if eq{1}{1}}\n\n', 'newer'],
+  ['recipients_max as an expansion', 'never_users = root\n', 'never_users = root\nrecipients_max = ${if eq{1}{1}{10}{20}}\n', 'newer'],
+  ['a router name with "-"', 'localuser:\n', 'local-user:\n'],
+  ['an ACL name with "-"', 'acl_check_data:\n', 'acl-check-data:\n'],
+  ['pass_router naming no router', '  no_more\n\nsystem', '  pass_router = nonexistent\n  no_more\n\nsystem'],
+  ['redirect_router naming no router', '  no_more\n\nsystem', '  redirect_router = nonexistent\n  no_more\n\nsystem'],
+  ['pass_router naming an earlier router', '  no_more\n\nsystem', '  pass_router = cyrus_vdom\n  no_more\n\nsystem'],
+  ['redirect_router naming an earlier router', '  no_more\n\nsystem', '  redirect_router = cyrus_vdom\n  no_more\n\nsystem'],
+  ['pass_router naming a later router', '  no_more\n\nsystem', '  pass_router = localuser\n  no_more\n\nsystem'],
+];
+
+for (const [what, old, now, newer] of AT_LOAD) {
+  test(`at load time, ${what}: we find an error exactly when Exim refuses the config`, { skip }, () => {
+    const file = conf(old, now);
+    const verdict = exim(file);
+    for (const version of ['4.96', 'latest'] as const) {
+      const errors = ours(file, version).filter((f) => f.severity === 'error');
+      const shown = errors.map((f) => `${f.range.start.line + 1}: ${f.message}`);
+      if (!verdict) {
+        assert.deepEqual(shown, [], `Exim accepts it; we (${version}) must not find an error`);
+        continue;
+      }
+      if (version === 'latest' && newer) {
+        assert.deepEqual(shown, [], 'Exim after 4.96 takes it');
+        continue;
+      }
+      assert.ok(errors.length, `Exim refuses it ("${verdict.message}"); we (${version}) must find an error`);
+      if (verdict.line !== undefined) {
+        assert.ok(errors.some((f) => f.range.start.line + 1 === verdict.line), `an error on line ${verdict.line}, where Exim says "${verdict.message}"; we say ${JSON.stringify(shown)}`);
+      }
+      assert.equal(errors.length, 1, `one error for one mistake: ${JSON.stringify(shown)}`);
+    }
+  });
+}
+
+/** Whether a real SMTP session passes the RCPT ACL with `control = value` in it. */
+function controlPasses(value: string): boolean {
+  const file = path.join(dir, `control-${++n}.conf`);
+  fs.writeFileSync(file, `acl_smtp_rcpt = r\nbegin acl\nr:\n  accept control = ${value}\n`);
+  const r = spawnSync(EXIM, ['-C', file, '-bh', '192.0.2.1'], {
+    input: 'HELO client.example\r\nMAIL FROM:<a@example.net>\r\nRCPT TO:<b@example.com>\r\nQUIT\r\n', encoding: 'utf8', timeout: 30_000,
+  });
+  const rcpt = r.stdout.split(/\r?\n/).filter((l) => /^\d{3} /.test(l))[3] ?? '';
+  return rcpt.startsWith('250');
+}
+
+const CONTROLS = ['queue_only', 'queue_anything', 'queue/first_pass_route', 'debug_x', 'fakereject_x', 'freeze/no_tell', 'caseful_local_part',
+  'submission/sender_retain/domain=example.com', 'que', 'caseful_local_partx', 'no_pipelining_x', 'freeze_x', 'submission_x', 'dscp_x'];
+
+for (const c of CONTROLS) {
+  test(`at run time, control = ${c}: we warn exactly when Exim fails the ACL`, { skip }, () => {
+    const file = conf('control       = dkim_disable_verify', `control       = ${c}`);
+    const warned = ours(file, '4.96').some((f) => f.code === 'exim/acl-syntax');
+    assert.equal(warned, !controlPasses(c));
+  });
+}
+
+const EXPANSIONS = ['${h_2_3:abcdef}', '${l_3:abcdef}', '${s_-2_1:abcdef}', '${nh_5:abc}', '${nhash_5_3:abc}', '${sha2_256:x}', '${lc_x:ABC}',
+  '$h_2_3:abc', '${h_subject:}', '${header_subject:}', '${length_-1:abc}', '${hash_3_x:abc}', '${from_utf8_x:a}'];
+
+for (const e of EXPANSIONS) {
+  test(`at run time, ${e}: we warn exactly when Exim fails to expand it`, { skip }, () => {
+    const file = conf('primary_hostname = mail.example.com\n', `primary_hostname = mail.example.com\nsmtp_banner = ${e}\n`);
+    const warned = ours(file, '4.96').some((f) => f.code === 'exim/expansion-syntax' || f.code === 'exim/unknown-variable');
+    const r = spawnSync(EXIM, ['-C', file, '-be', e], { encoding: 'utf8', timeout: 30_000 });
+    assert.equal(warned, /Failed:/.test(r.stdout + r.stderr), r.stdout + r.stderr);
+  });
+}
