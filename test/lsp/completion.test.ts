@@ -100,3 +100,15 @@ test('macros: definition, references, hover and rename from a use', () => {
   const bad = rename(ws, file, use, 'lower_case');
   assert.ok('error' in bad && /macro name/.test(bad.error));
 });
+
+test('a macro is not renamed to a name that contains, or is contained in, another macro\'s', () => {
+  // Exim: '"MY_OTHER" cannot be defined as a macro because previously defined macro "OTHER" is a substring'.
+  const t = 'OTHER = 1\nMY_SOCK = /run/cyrus/socket/lmtp\nbegin transports\nt:\n  driver = lmtp\n  socket = MY_SOCK\n';
+  const { ws, file } = open(t);
+  const use = positionOf(t, 'socket = MY_SOCK', 'socket = '.length + 1);
+  for (const [name, why] of [['MY_OTHER', /contains the name of the macro "OTHER"/], ['OTH', /"OTHER" contains "OTH"/], ['M'.repeat(64), /at most 63/]] as const) {
+    const r = rename(ws, file, use, name);
+    assert.ok('error' in r && why.test(r.error), `${name}: ${JSON.stringify(r)}`);
+  }
+  assert.ok('edits' in rename(ws, file, use, 'CYRUS_SOCK'));
+});

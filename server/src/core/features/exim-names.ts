@@ -1,15 +1,21 @@
 // Every place a transport, router, ACL, named list or macro is defined or referred to,
 // from the model. Definition, references, rename and hover all start here.
 import type { EximConfig as EximModel, Loc, OptionSetting } from '../exim/model';
+import type { ExpansionNode } from '../exim/expansion';
+import { walkExpansion } from '../exim/expansion-parser';
 import type { Range } from '../text';
 import { containsPos, type Position } from '../text';
 import { whereOfAclOption } from '../catalog/exim';
+import { TRANSPORT_OPTIONS } from '../rules/exim/names';
 
 export type NameKind = 'transport' | 'router' | 'authenticator' | 'acl' | 'list' | 'macro';
 
 export interface Occurrence { kind: NameKind; name: string; file: string; range: Range; isDefinition: boolean }
 
-const TRANSPORT_OPTIONS = new Set(['transport', 'file_transport', 'pipe_transport', 'reply_transport', 'directory_transport']);
+/** Generic router options whose value is the name of another router. */
+export const ROUTER_OPTIONS = new Set(['pass_router', 'redirect_router']);
+/** Expansion conditions whose second argument is a list that may name lists with `+name`. */
+const LIST_CONDITIONS = new Set(['match_domain', 'match_address', 'match_local_part', 'match_ip']);
 
 /** The text a Loc covers, from the model's copy of the file. */
 function textAt(m: EximModel, loc: Loc): { text: string; offset: number; lines: import('../text').LineIndex } | undefined {
@@ -30,7 +36,18 @@ function plainName(m: EximModel, loc: Loc | undefined): { name: string; range: R
   return { name: mm[2], range: { start: t.lines.positionAt(s), end: t.lines.positionAt(s + mm[2].length) } };
 }
 
-/** `+name` references inside a value. */
+/** The first word of a value, when it is a plain name (`acl = name arg…`). */
+function firstWord(m: EximModel, loc: Loc | undefined): { name: string; range: Range } | undefined {
+  if (!loc) return undefined;
+  const t = textAt(m, loc);
+  if (!t) return undefined;
+  const mm = /^(\s*)([A-Za-z0-9_][\w.-]*)(?=\s|$)/.exec(t.text);
+  if (!mm) return undefined;
+  const s = t.offset + mm[1].length;
+  return { name: mm[2], range: { start: t.lines.positionAt(s), end: t.lines.positionAt(s + mm[2].length) } };
+}
+
+/** `+name` references inside a value, or inside the list argument of a `match_*` condition. */
 function listRefs(m: EximModel, loc: Loc | undefined, out: Occurrence[]): void {
   if (!loc) return;
   const t = textAt(m, loc);
@@ -43,16 +60,40 @@ function listRefs(m: EximModel, loc: Loc | undefined, out: Occurrence[]): void {
   }
 }
 
+/**
+ * Names inside string expansions: `${acl{name}…}` and `${if acl{{name}…}}` call an ACL;
+ * `match_domain{…}{+name}` and its kin match against named lists.
+ */
+function expansionRefs(m: EximModel, file: string, nodes: ExpansionNode[] | undefined, out: Occurrence[]): void {
+  if (!nodes) return;
+  for (const n of walkExpansion(nodes)) {
+    if ((n.kind === 'item' || n.kind === 'condition') && n.name === 'acl') {
+      const first = n.args[0];
+      if (first?.length === 1 && first[0].kind === 'text') {
+        const p = plainName(m, { file, range: first[0].range });
+        if (p && p.name === first[0].text.trim()) out.push({ kind: 'acl', ...p, file, isDefinition: false });
+      }
+    } else if (n.kind === 'condition' && LIST_CONDITIONS.has(n.name)) {
+      for (const part of n.args[1] ?? []) if (part.kind === 'text') listRefs(m, { file, range: part.range }, out);
+    }
+  }
+}
+
 function optionRefs(m: EximModel, o: OptionSetting, section: string, out: Occurrence[]): void {
-  if (section === 'routers' && TRANSPORT_OPTIONS.has(o.name)) {
+  if (TRANSPORT_OPTIONS.has(o.name)) {
     const n = plainName(m, o.valueLoc);
     if (n) out.push({ kind: 'transport', ...n, file: o.valueLoc!.file, isDefinition: false });
+  }
+  if (section === 'routers' && ROUTER_OPTIONS.has(o.name)) {
+    const n = plainName(m, o.valueLoc);
+    if (n) out.push({ kind: 'router', ...n, file: o.valueLoc!.file, isDefinition: false });
   }
   if (section === 'main' && whereOfAclOption(o.name)) {
     const n = plainName(m, o.valueLoc);
     if (n) out.push({ kind: 'acl', ...n, file: o.valueLoc!.file, isDefinition: false });
   }
   listRefs(m, o.valueLoc, out);
+  if (o.valueLoc) expansionRefs(m, o.valueLoc.file, o.expansion, out);
 }
 
 export function occurrences(m: EximModel): Occurrence[] {
@@ -65,17 +106,33 @@ export function occurrences(m: EximModel): Occurrence[] {
   for (const l of m.lists) def('list', l.name, l.nameLoc);
   for (const mac of m.macros.values()) if (mac.loc && mac.origin === 'config') def('macro', mac.name, mac.loc);
   for (const o of m.main) optionRefs(m, o, 'main', out);
-  for (const l of m.lists) listRefs(m, l.valueLoc, out);
+  for (const l of m.lists) {
+    listRefs(m, l.valueLoc, out);
+    for (const it of l.items) expansionRefs(m, it.loc.file, it.expansion, out);
+  }
   for (const inst of [...m.routers, ...m.transports, ...m.authenticators]) for (const o of inst.options) optionRefs(m, o, inst.section, out);
   for (const a of m.acls) for (const st of a.statements) for (const it of st.items) {
     if (it.name === 'acl') {
-      const n = plainName(m, it.valueLoc);
+      // `acl = name arg1 arg2 …`: the first word is the ACL.
+      const n = firstWord(m, it.valueLoc);
       if (n) out.push({ kind: 'acl', ...n, file: it.valueLoc!.file, isDefinition: false });
     }
     listRefs(m, it.valueLoc, out);
+    if (it.valueLoc) expansionRefs(m, it.valueLoc.file, it.expansion, out);
   }
   for (const u of m.macroUses) out.push({ kind: 'macro', name: u.name, file: u.loc.file, range: u.loc.range, isDefinition: false });
-  return out;
+  return dedupe(out);
+}
+
+/** One occurrence per place: a `+name` may be found both in the value's text and in its expansion. */
+function dedupe(list: Occurrence[]): Occurrence[] {
+  const seen = new Set<string>();
+  return list.filter((o) => {
+    const key = `${o.kind}\0${o.file}\0${o.range.start.line}:${o.range.start.character}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
 }
 
 /** The macro definition's name range: `loc` may cover the whole `NAME = value` line. */

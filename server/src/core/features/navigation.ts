@@ -6,15 +6,41 @@ import type { Position, Range } from '../text';
 import type { Location, RenameResult } from './types';
 import { occurrenceAt, sameEntity, type NameKind } from './exim-names';
 
-const NAME_RULES: Record<NameKind, { re: RegExp; what: string }> = {
-  transport: { re: /^[A-Za-z0-9_][A-Za-z0-9_.-]*$/, what: 'a transport name (letters, digits, _ . -)' },
-  router: { re: /^[A-Za-z0-9_][A-Za-z0-9_.-]*$/, what: 'a router name (letters, digits, _ . -)' },
-  authenticator: { re: /^[A-Za-z0-9_][A-Za-z0-9_.-]*$/, what: 'an authenticator name (letters, digits, _ . -)' },
-  acl: { re: /^[A-Za-z0-9_][A-Za-z0-9_.-]*$/, what: 'an ACL name (letters, digits, _ . -)' },
-  list: { re: /^[A-Za-z0-9_][A-Za-z0-9_-]*$/, what: 'a named list name (letters, digits, _ -)' },
-  macro: { re: /^[A-Z][A-Za-z0-9_]*$/, what: 'a macro name (an upper-case letter, then letters, digits, _)' },
+/**
+ * Names Exim accepts, as readconf.c reads them (checked against Exim 4.96's `-bV`): a
+ * router, transport, authenticator or ACL name starts with a letter, then letters, digits
+ * and `_`, at most 63 characters; a named list's name is letters, digits and `_` of any
+ * length (Exim's `+name` matcher finds nothing else); a macro starts with an upper-case
+ * letter, at most 63 characters.
+ */
+const INSTANCE_NAME = /^[A-Za-z][A-Za-z0-9_]*$/;
+const NAME_MAX = 63;
+const NAME_RULES: Record<NameKind, { re: RegExp; max?: number; what: string }> = {
+  transport: { re: INSTANCE_NAME, max: NAME_MAX, what: 'a transport name' },
+  router: { re: INSTANCE_NAME, max: NAME_MAX, what: 'a router name' },
+  authenticator: { re: INSTANCE_NAME, max: NAME_MAX, what: 'an authenticator name' },
+  acl: { re: INSTANCE_NAME, max: NAME_MAX, what: 'an ACL name' },
+  list: { re: /^[A-Za-z0-9_]+$/, what: 'a named list name' },
+  macro: { re: /^[A-Z][A-Za-z0-9_]*$/, max: NAME_MAX, what: 'a macro name' },
+};
+const SPELLING: Record<NameKind, string> = {
+  transport: 'a letter, then letters, digits or _', router: 'a letter, then letters, digits or _',
+  authenticator: 'a letter, then letters, digits or _', acl: 'a letter, then letters, digits or _',
+  list: 'letters, digits or _ only', macro: 'an upper-case letter, then letters, digits or _',
 };
 const RESERVED = new Set(['begin', 'driver', 'domainlist', 'hostlist', 'addresslist', 'localpartlist', 'hide']);
+/** In a host list `+include_unknown` and its kin are switches, never list references. */
+const HOSTLIST_SWITCHES = new Set(['include_unknown', 'ignore_unknown', 'include_defer', 'ignore_defer']);
+
+/** Why Exim would refuse `name` for a `kind`, or undefined when it is fine. */
+export function nameError(kind: NameKind, name: unknown): string | undefined {
+  const rule = NAME_RULES[kind];
+  if (typeof name !== 'string' || !name) return `The new name is empty: ${rule.what} is ${SPELLING[kind]}.`;
+  if (!rule.re.test(name)) return `"${name}" is not ${rule.what}: Exim wants ${SPELLING[kind]}.`;
+  if (rule.max && name.length > rule.max) return `"${name}" is too long for ${rule.what}: Exim allows at most ${rule.max} characters (this one has ${name.length}).`;
+  if (RESERVED.has(name) || (kind === 'list' && HOSTLIST_SWITCHES.has(name))) return `"${name}" is a word Exim reserves; choose another name.`;
+  return undefined;
+}
 
 const abs = (f: string) => path.resolve(f);
 
@@ -41,10 +67,19 @@ export function rename(m: EximModel, file: string, p: Position, newName: string)
   const hit = occurrenceAt(m, abs(file), p);
   if (!hit) return { error: 'Nothing to rename here: place the cursor on a transport, router, ACL, named list or macro.' };
   const { kind, name } = hit.occ;
-  const rule = NAME_RULES[kind];
-  if (typeof newName !== 'string' || !rule.re.test(newName) || RESERVED.has(newName)) return { error: `"${newName}" is not ${rule.what}.` };
+  const bad = nameError(kind, newName);
+  if (bad) return { error: bad };
   if (newName === name) return { edits: [] };
   if (hit.all.some((o) => o.isDefinition && o.kind === kind && o.name === newName)) return { error: `A ${kind} named "${newName}" already exists.` };
+  if (kind === 'macro') {
+    // readconf.c refuses a macro whose name contains an earlier macro's name (built-in and
+    // -D ones come first), and a later macro containing this one would be refused in turn.
+    for (const other of m.macros.values()) {
+      if (other.name === name) continue;
+      if (newName.includes(other.name)) return { error: `"${newName}" contains the name of the macro "${other.name}"; Exim refuses such a definition.` };
+      if (other.origin === 'config' && other.name.includes(newName)) return { error: `The macro "${other.name}" contains "${newName}"; Exim would refuse one of the two definitions.` };
+    }
+  }
   if (!hit.all.some((o) => o.isDefinition && sameEntity(o, hit.occ))) return { error: `"${name}" is not defined in this configuration, so it cannot be renamed.` };
   const seen = new Set<string>();
   const edits: TextEdit[] = [];

@@ -1,0 +1,104 @@
+// Names over the wire: every place Exim reads a router, ACL or named list name is found by
+// definition and references, renamed with it, and a rename to a name Exim refuses is refused.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { TestClient, positionOf, uriOf } from './client';
+
+// Exim 4.96 accepts this config (exim4 -C FILE -bV).
+const TEXT = `primary_hostname = x.example
+domainlist cyrus_domains = example.com
+acl_smtp_rcpt = acl_check_rcpt
+begin acl
+acl_check_rcpt:
+  warn condition = \${acl{acl_local}{x}}
+  warn condition = \${if acl{{acl_local}{y}}}
+  accept acl = acl_local arg
+  deny
+acl_local:
+  accept domains = +cyrus_domains
+begin routers
+first:
+  driver = redirect
+  data = \${if match_domain{$domain}{+cyrus_domains}{$local_part@x.example}{}}
+  redirect_router = localuser
+  pass_router = localuser
+localuser:
+  driver = accept
+  transport = t
+begin transports
+t:
+  driver = appendfile
+  file = /tmp/x
+  shadow_transport = t2
+t2:
+  driver = appendfile
+  file = /tmp/y
+`;
+
+let c: TestClient;
+let dir: string;
+let file: string;
+const at = (needle: string, offset = 0, occurrence = 0) => ({ textDocument: { uri: uriOf(file) }, position: positionOf(TEXT, needle, offset, occurrence) });
+const lines = (locs: { range: { start: { line: number; character: number } } }[]) => locs.map((l) => `${l.range.start.line}:${l.range.start.character}`).sort();
+const where = (needle: string, offset = 0, occurrence = 0) => { const p = positionOf(TEXT, needle, offset, occurrence); return `${p.line}:${p.character}`; };
+
+before(async () => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'exim-cyrus-names-'));
+  file = path.join(dir, 'exim.conf');
+  fs.writeFileSync(file, TEXT);
+  c = new TestClient();
+  await c.initialize(dir);
+  c.open(file, TEXT, 'exim');
+  await c.waitForDiagnostics(file);
+});
+
+after(async () => { await c.shutdown(); fs.rmSync(dir, { recursive: true, force: true }); });
+
+test('a router named by pass_router and redirect_router: definition, references, rename', async () => {
+  const defs = await c.request('textDocument/definition', at('pass_router = localuser', 'pass_router = '.length + 2));
+  assert.deepEqual(lines(defs), [where('\nlocaluser:', 1)]);
+  const refs = await c.request('textDocument/references', { ...at('\nlocaluser:', 2), context: { includeDeclaration: true } });
+  const expected = [where('\nlocaluser:', 1), where('redirect_router = localuser', 'redirect_router = '.length), where('pass_router = localuser', 'pass_router = '.length)].sort();
+  assert.deepEqual(lines(refs), expected);
+  const edit = await c.request('textDocument/rename', { ...at('\nlocaluser:', 2), newName: 'local_user' });
+  assert.deepEqual(lines(edit.changes[uriOf(file)]), expected);
+});
+
+test('an ACL called from ${acl{…}} and ${if acl{{…}}}, and with arguments after acl =', async () => {
+  const refs = await c.request('textDocument/references', { ...at('\nacl_local:', 2), context: { includeDeclaration: false } });
+  assert.deepEqual(lines(refs), [where('{acl_local}{x}', 1), where('{{acl_local}{y}', 2), where('acl = acl_local arg', 'acl = '.length)].sort());
+  const defs = await c.request('textDocument/definition', at('${acl{acl_local}', '${acl{'.length + 1));
+  assert.deepEqual(lines(defs), [where('\nacl_local:', 1)]);
+  const edit = await c.request('textDocument/rename', { ...at('{{acl_local}', 3), newName: 'acl_domains' });
+  assert.equal(edit.changes[uriOf(file)].length, 4);
+});
+
+test('a named list matched by match_domain{…}{+name} in an expansion', async () => {
+  const refs = await c.request('textDocument/references', { ...at('domainlist cyrus_domains', 'domainlist '.length), context: { includeDeclaration: true } });
+  assert.deepEqual(lines(refs), [where('domainlist cyrus_domains', 'domainlist '.length), where('+cyrus_domains', 1, 0), where('+cyrus_domains', 1, 1)].sort());
+  const hover = await c.request('textDocument/hover', at('{+cyrus_domains}', 3));
+  assert.match(hover.contents.value, /domainlist cyrus_domains = example\.com/);
+});
+
+test('shadow_transport names a transport', async () => {
+  const defs = await c.request('textDocument/definition', at('shadow_transport = t2', 'shadow_transport = '.length));
+  assert.deepEqual(lines(defs), [where('\nt2:', 1)]);
+});
+
+test('rename refuses names Exim does not accept, saying why', async () => {
+  const router = at('\nlocaluser:', 2);
+  for (const [bad, why] of [['1abc', /letter/], ['a.b', /letter/], ['a-b', /letter/], ['_ab', /letter/], ['a'.repeat(64), /at most 63/], ['', /empty/]] as const) {
+    await assert.rejects(c.request('textDocument/rename', { ...router, newName: bad }), why, bad);
+  }
+  // 63 characters is Exim's limit, and it is fine.
+  const ok = await c.request('textDocument/rename', { ...router, newName: 'a'.repeat(63) });
+  assert.ok(ok.changes[uriOf(file)].length >= 1);
+  const list = at('domainlist cyrus_domains', 'domainlist '.length);
+  await assert.rejects(c.request('textDocument/rename', { ...list, newName: 'cyrus-domains' }), /letters, digits or _/);
+  await assert.rejects(c.request('textDocument/rename', { ...list, newName: 'ignore_unknown' }), /reserves/);
+  const okList = await c.request('textDocument/rename', { ...list, newName: '2nd_domains' });
+  assert.equal(okList.changes[uriOf(file)].length, 3);
+});
