@@ -8,7 +8,8 @@ import {
   whereOfAclOption, type EximOptionInfo,
 } from '../catalog/exim';
 import type { CompletionEntry } from './types';
-import { ACL_VERBS, eximContextAt, type EximContext } from './exim-context';
+import { ACL_VERBS, type EximContext } from './exim-context';
+import { contextAt } from './exim-include-context';
 import { optionDoc } from './exim-docs';
 
 const LIST_KIND_OF_ACL_CONDITION: Record<string, ListKind> = {
@@ -32,7 +33,7 @@ export function optionInContext(ctx: EximContext, name: string): EximOptionInfo 
 }
 
 export function eximCompletion(lines: LineIndex, p: Position, file: string, model: EximModel | undefined, opts: CheckOptions): CompletionEntry[] {
-  const ctx = eximContextAt(lines, p, file);
+  const ctx = contextAt(lines, p, file, model);
   const replace = ctx.wordRange;
   const before = ctx.before;
   const out: CompletionEntry[] = [];

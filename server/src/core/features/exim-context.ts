@@ -21,6 +21,18 @@ export interface EximContext {
   aclVerb?: string;
 }
 
+/**
+ * What the first line of a file inherits from the place that `.include`s it: an included
+ * file has no `begin` line of its own, and may even hold the options of an instance whose
+ * header is in the including file.
+ */
+export interface OuterContext {
+  section: SectionName;
+  instance?: { name: string; line: number };
+  driver?: string;
+  aclVerb?: string;
+}
+
 const SECTIONS: SectionName[] = ['main', 'acl', 'routers', 'transports', 'authenticators', 'retry', 'rewrite', 'local_scan'];
 const CONF_D_SECTIONS: Record<string, SectionName> = {
   main: 'main', acl: 'acl', router: 'routers', transport: 'transports', auth: 'authenticators', retry: 'retry', rewrite: 'rewrite',
@@ -38,13 +50,16 @@ export function confDSection(file: string): SectionName | undefined {
   return i >= 0 ? CONF_D_SECTIONS[parts[i + 1] ?? ''] : undefined;
 }
 
-/** The section a line is in: the last `begin X` above it, else the file's conf.d section, else main. */
-export function sectionAt(lines: LineIndex, line: number, file: string): { section: SectionName; beginLine: number } {
+/**
+ * The section a line is in: the last `begin X` above it, else the section the file is
+ * included in, else the file's conf.d section, else main.
+ */
+export function sectionAt(lines: LineIndex, line: number, file: string, outer?: OuterContext): { section: SectionName; beginLine: number } {
   for (let l = Math.min(line, lines.lineCount - 1); l >= 0; l--) {
     const m = /^\s*begin\s+(\w+)/.exec(lines.lineText(l));
     if (m && (SECTIONS as string[]).includes(m[1])) return { section: m[1] as SectionName, beginLine: l };
   }
-  return { section: confDSection(file) ?? 'main', beginLine: -1 };
+  return { section: outer?.section ?? confDSection(file) ?? 'main', beginLine: -1 };
 }
 
 export function instanceHeader(text: string): string | undefined {
@@ -63,11 +78,11 @@ export function logicalStart(lines: LineIndex, line: number): number {
   return l;
 }
 
-export function eximContextAt(lines: LineIndex, p: Position, file: string): EximContext {
+export function eximContextAt(lines: LineIndex, p: Position, file: string, outer?: OuterContext): EximContext {
   const line = Math.max(0, Math.min(p.line, lines.lineCount - 1));
   const lineText = lines.lineText(line);
   const ch = Math.max(0, Math.min(p.character, lineText.length));
-  const { section, beginLine } = sectionAt(lines, line, file);
+  const { section, beginLine } = sectionAt(lines, line, file, outer);
   const start = logicalStart(lines, line);
   let before = '';
   for (let l = start; l <= line; l++) {
@@ -92,6 +107,12 @@ export function eximContextAt(lines: LineIndex, p: Position, file: string): Exim
       const name = instanceHeader(t);
       if (name && (l < start || !/=/.test(t))) { ctx.instance = { name, line: l }; headerLine = l; break; }
     }
+    // No header above in this file, nor a `begin`: the lines continue the includer's instance.
+    const inherited = headerLine < 0 && beginLine < 0 && outer?.section === section ? outer : undefined;
+    if (inherited?.instance) {
+      ctx.instance = inherited.instance;
+      if (inherited.driver) ctx.driver = inherited.driver;
+    }
     if (headerLine >= 0 && section !== 'acl') {
       for (let l = headerLine + 1; l < lines.lineCount; l++) {
         const t = lines.lineText(l);
@@ -100,11 +121,12 @@ export function eximContextAt(lines: LineIndex, p: Position, file: string): Exim
         if (m) { ctx.driver = m[1]; break; }
       }
     }
-    if (section === 'acl' && headerLine >= 0) {
+    if (section === 'acl' && (headerLine >= 0 || inherited?.instance)) {
       for (let l = start; l > headerLine; l--) {
         const m = /^\s*(accept|defer|deny|discard|drop|require|warn)\b/.exec(lines.lineText(l));
         if (m) { ctx.aclVerb = m[1]; break; }
       }
+      if (!ctx.aclVerb && inherited?.aclVerb) ctx.aclVerb = inherited.aclVerb;
     }
   }
 

@@ -8,7 +8,7 @@ import {
   driverKindOfSection, specUrl, versionNote, lookupOption,
 } from '../catalog/exim';
 import type { HoverInfo } from './types';
-import { eximContextAt } from './exim-context';
+import { contextAt } from './exim-include-context';
 import { optionDoc } from './exim-docs';
 import { occurrenceAt } from './exim-names';
 
@@ -50,7 +50,7 @@ export function eximHover(lines: LineIndex, p: Position, file: string, m: EximMo
     const d = definitionHover(m, file, p);
     if (d) return d;
   }
-  const ctx = eximContextAt(lines, p, file);
+  const ctx = contextAt(lines, p, file, m);
   const lineText = lines.lineText(ctx.wordRange.start.line);
   const ws = ctx.wordRange.start.character;
   const word = lineText.slice(ws, ctx.wordRange.end.character);
