@@ -11,7 +11,7 @@ import { checkImapdConf } from '../cyrus';
 import { CachedHost } from './cached-host';
 import { RecordingHost, type Reads, sameReads } from './recording-host';
 import type { Pairing, PairingSettings } from './pairing';
-import { confDirOf, findPartner, kindOf } from './pairing';
+import { confDirOf, findPartner, kindByName, kindOf } from './pairing';
 
 export interface FolderSettings extends PairingSettings { options: CheckOptions }
 
@@ -108,8 +108,18 @@ export class ConfigWorkspace {
   isOpen(file: string): boolean { return this.host.hasDocument(file); }
   openFiles(): string[] { return this.host.documents(); }
 
+  /**
+   * A file's kind: as the editor declared it, else by name; a file an Exim config reads
+   * (an include, whatever its name) is Exim; else by content.
+   */
   kindOf(file: string): FileKind | undefined {
-    return this.declaredKinds.get(path.resolve(file)) ?? kindOf(path.resolve(file), this.host);
+    const abs = path.resolve(file);
+    return this.declaredKinds.get(abs) ?? kindByName(abs) ?? (this.readByExim(abs) ? 'exim' : undefined) ?? kindOf(abs, this.host);
+  }
+
+  private readByExim(abs: string): boolean {
+    for (const a of this.cache.values()) if (a.exim?.files.has(abs)) return true;
+    return false;
   }
 
   /** Which pairing a file belongs to. */

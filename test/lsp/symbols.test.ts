@@ -1,0 +1,47 @@
+// Outline and workspace symbols for what the other tests do not open: include files with
+// generic names, and imapd.conf.
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { TestClient, positionOf, uriOf } from './client';
+
+const dirs: string[] = [];
+const clients: TestClient[] = [];
+after(async () => {
+  for (const c of clients) await c.shutdown();
+  for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
+});
+
+function tree(files: Record<string, string>): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'exim-cyrus-sym-'));
+  dirs.push(dir);
+  for (const [rel, text] of Object.entries(files)) {
+    fs.mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
+    fs.writeFileSync(path.join(dir, rel), text);
+  }
+  return dir;
+}
+
+async function client(dir: string): Promise<TestClient> {
+  const c = new TestClient();
+  clients.push(c);
+  await c.initialize(dir);
+  return c;
+}
+
+test('workspace symbols include the routers of an include file that is not open and has a generic name', async () => {
+  const main = 'primary_hostname = x.example\nbegin routers\n.include parts/routing\nbegin transports\nt:\n  driver = appendfile\n  file = /tmp/x\n';
+  // Nothing in it says "Exim" by itself: no begin line, no named list.
+  const part = 'cyrus_vdom:\n  driver = accept\n  transport = t\n';
+  const dir = tree({ 'exim.conf': main, 'parts/routing': part });
+  const c = await client(dir);
+  c.open(path.join(dir, 'exim.conf'), main, 'exim');
+  await c.waitForDiagnostics(path.join(dir, 'exim.conf'));
+  const syms: { name: string; location: { uri: string; range: { start: { line: number } } } }[] = await c.request('workspace/symbol', { query: 'vdom' });
+  const hit = syms.find((s) => s.name === 'cyrus_vdom');
+  assert.ok(hit, `symbols: ${JSON.stringify(syms.map((s) => s.name))}`);
+  assert.equal(hit.location.uri, uriOf(path.join(dir, 'parts/routing')));
+  assert.equal(hit.location.range.start.line, 0);
+});
