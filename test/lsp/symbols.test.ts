@@ -45,3 +45,18 @@ test('workspace symbols include the routers of an include file that is not open 
   assert.equal(hit.location.uri, uriOf(path.join(dir, 'parts/routing')));
   assert.equal(hit.location.range.start.line, 0);
 });
+
+test('the outline of imapd.conf lists its options, with partitions told apart', async () => {
+  const text = '# Cyrus\nconfigdirectory: /var/lib/cyrus\npartition-default: /var/spool/cyrus/mail\nlmtp_admins: cyrus\nvirtdomains: userid\n';
+  const dir = tree({ 'imapd.conf': text });
+  const c = await client(dir);
+  const file = path.join(dir, 'imapd.conf');
+  c.open(file, text, 'imapd-conf');
+  await c.waitForDiagnostics(file);
+  const syms: { name: string; kind: number; detail?: string; selectionRange: { start: { line: number; character: number } } }[] =
+    await c.request('textDocument/documentSymbol', { textDocument: { uri: uriOf(file) } });
+  assert.deepEqual(syms.map((s) => s.name), ['configdirectory', 'partition-default', 'lmtp_admins', 'virtdomains']);
+  assert.equal(syms[1].detail, '/var/spool/cyrus/mail');
+  assert.notEqual(syms[1].kind, syms[0].kind, 'a partition is not shown as a plain option');
+  assert.deepEqual(syms[3].selectionRange.start, positionOf(text, 'virtdomains'));
+});

@@ -30,6 +30,7 @@ const SYMBOL_KIND: Record<F.SymbolKind, SymbolKind> = {
   section: SymbolKind.Namespace, router: SymbolKind.Function, transport: SymbolKind.Class, authenticator: SymbolKind.Interface,
   acl: SymbolKind.Method, list: SymbolKind.Array, macro: SymbolKind.Constant, option: SymbolKind.Property,
   statement: SymbolKind.Event, service: SymbolKind.Object, entry: SymbolKind.Object, include: SymbolKind.File,
+  partition: SymbolKind.Package,
 };
 
 /** Rejects params that are not shaped like a text-document position request. */

@@ -3,7 +3,7 @@
 import * as path from 'node:path';
 import type { Finding, Fix } from '../diagnostic';
 import { LineIndex, type Position, type Range, comparePos } from '../text';
-import type { CyrusConf } from '../cyrus';
+import type { CyrusConf, ImapdConf } from '../cyrus';
 import type { EximConfig } from '../exim';
 import type { ConfigWorkspace, Analysis } from './workspace';
 import type { CalloutTarget, CodeLensEntry, CompletionEntry, DocLink, FoldRange, HoverInfo, Location, RenameResult, SymbolNode, WorkspaceSymbol } from './types';
@@ -11,7 +11,7 @@ import { eximCompletion } from './exim-completion';
 import { eximHover } from './exim-hover';
 import { cyrusConfCompletion, cyrusConfHover, imapdCompletion, imapdHover } from './cyrus-features';
 import { definition as eximDefinition, prepareRename as eximPrepareRename, references as eximReferences, rename as eximRename } from './navigation';
-import { braceFolding, cyrusOutline, eximFolding, eximOutline, flattenSymbols } from './symbols';
+import { braceFolding, cyrusOutline, eximFolding, eximOutline, flattenSymbols, imapdOutline } from './symbols';
 import { calloutLenses, cyrusTargets, eximTargets } from './callout-targets';
 
 export * from './types';
@@ -40,6 +40,11 @@ function clamp(d: Doc, p: Position): Position {
 function cyrusModel(a: Analysis | undefined): CyrusConf | undefined {
   const c = a?.cyrus as CyrusConf | undefined;
   return c && Array.isArray(c.entries) ? c : undefined;
+}
+
+function imapdModel(a: Analysis | undefined): ImapdConf | undefined {
+  const c = a?.imapd as ImapdConf | undefined;
+  return c && Array.isArray(c.settings) ? c : undefined;
 }
 
 function analysis(ws: ConfigWorkspace, file: string): Analysis | undefined {
@@ -106,6 +111,10 @@ export function documentSymbols(ws: ConfigWorkspace, file: string): SymbolNode[]
   if (kind === 'cyrus-conf') {
     const c = cyrusModel(a);
     return c && path.resolve(c.file) === abs && Array.isArray(c.sections) ? cyrusOutline(c) : [];
+  }
+  if (kind === 'imapd-conf') {
+    const c = imapdModel(a);
+    return c ? imapdOutline(c, abs) : [];
   }
   return [];
 }

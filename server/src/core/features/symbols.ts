@@ -2,7 +2,7 @@
 // one; folding needs only the text, so it works on a file the parser rejects.
 import * as path from 'node:path';
 import type { EximConfig as EximModel, Loc } from '../exim/model';
-import type { CyrusConf } from '../cyrus';
+import type { CyrusConf, ImapdConf } from '../cyrus';
 import type { LineIndex, Range } from '../text';
 import type { FoldRange, SymbolNode, WorkspaceSymbol } from './types';
 import { instanceHeader, isComment } from './exim-context';
@@ -52,6 +52,17 @@ export function cyrusOutline(c: CyrusConf): SymbolNode[] {
   return (c.sections ?? []).map((s) => ({
     name: s.name, kind: 'section' as const, range: s.blockLoc.range, selectionRange: s.headerLoc.range,
     children: s.entries.map((e): SymbolNode => ({ name: e.name, kind: 'service', detail: e.argMap.get('cmd')?.value ?? '', range: e.loc.range, selectionRange: e.nameLoc.range, children: [] })),
+  }));
+}
+
+/** imapd.conf is flat: one symbol per setting of the file, partitions and `@include`s told apart. */
+export function imapdOutline(c: ImapdConf, file: string): SymbolNode[] {
+  const f = path.resolve(file);
+  return (c.settings ?? []).filter((s) => inFile(f, s.loc)).map((s): SymbolNode => ({
+    name: s.rawName,
+    kind: s.kind === 'partition' ? 'partition' : s.kind === 'include' ? 'include' : 'option',
+    detail: s.value.length > 60 ? s.value.slice(0, 59) + '…' : s.value,
+    range: s.loc.range, selectionRange: s.nameLoc.range, children: [],
   }));
 }
 

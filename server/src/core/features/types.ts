@@ -29,7 +29,7 @@ export interface HoverInfo { markdown: string; range?: Range }
 
 export type SymbolKind =
   | 'section' | 'router' | 'transport' | 'authenticator' | 'acl' | 'list' | 'macro' | 'option'
-  | 'statement' | 'service' | 'entry' | 'include';
+  | 'statement' | 'service' | 'entry' | 'include' | 'partition';
 
 export interface SymbolNode {
   name: string;
