@@ -206,5 +206,29 @@ test('cyrus.conf and imapd.conf get their own rule codes', async () => {
   assert.deepEqual(outline.map((s) => s.name), ['START', 'SERVICES', 'EVENTS']);
   assert.ok(outline[1].children!.some((e) => e.name === 'lmtp'));
   const args: { label: string }[] = await c.request('textDocument/completion', { textDocument: { uri: uriOf(cyrus) }, position: positionOf(cyrusText, ' prefork=0', 1) });
-  assert.ok(args.some((i) => i.label === 'maxchild') && args.some((i) => i.label === 'listen'));
+  assert.ok(args.some((i) => i.label === 'maxchild') && args.some((i) => i.label === 'babysit'));
+});
+
+test('cyrus.conf completion: nothing in comments or quoted values, no argument twice, program and flags in cmd', async () => {
+  const cyrus = path.join(dir, 'cyrus.conf');
+  const cyrusText = fs.readFileSync(cyrus, 'utf8');
+  c.open(cyrus, cyrusText, 'cyrus-conf');
+  const at = (needle: string, offset: number) => c.request('textDocument/completion', { textDocument: { uri: uriOf(cyrus) }, position: positionOf(cyrusText, needle, offset) }) as Promise<{ label: string }[]>;
+  assert.deepEqual(await at('# -a: Exim ', '# -a: Exim '.length), [], 'in a comment');
+  assert.deepEqual(await at('listen="127.0.0.1', 'listen="127'.length), [], 'in a quoted address');
+  // After the program: its flags, not cyrus.conf arguments, and not a flag already given.
+  const flags = (await at('cmd="lmtpd -a"', 'cmd="lmtpd '.length)).map((i) => i.label);
+  assert.ok(flags.includes('-U') && flags.includes('-C'), `flags: ${flags}`);
+  assert.ok(!flags.includes('listen') && !flags.includes('prefork'), 'arguments offered inside cmd');
+  const unix = (await at('cmd="lmtpd" listen="/run', 'cmd="lmtpd'.length)).map((i) => i.label);
+  assert.ok(unix.includes('lmtpd'), 'the program name while it is typed');
+  const programs = (await at('cmd="lmtpd" listen="/run', 'cmd="'.length)).map((i) => i.label);
+  assert.ok(programs.includes('imapd') && programs.includes('lmtpd'));
+  // At the end of a service line, only what it does not have yet.
+  const spaced = cyrusText.replace('listen="127.0.0.1:2003" prefork=0', 'listen="127.0.0.1:2003" prefork=0 ');
+  c.change(cyrus, spaced);
+  const end = (await c.request('textDocument/completion', { textDocument: { uri: uriOf(cyrus) }, position: positionOf(spaced, 'prefork=0 ', 'prefork=0 '.length) }) as { label: string }[]).map((i) => i.label);
+  assert.ok(end.includes('maxchild') && end.includes('babysit'), `end: ${end}`);
+  for (const have of ['cmd', 'listen', 'prefork']) assert.ok(!end.includes(have), `${have} offered again`);
+  c.change(cyrus, cyrusText);
 });

@@ -28,10 +28,35 @@ function wordAround(text: string, ch: number, re = /[\w@.-]/): { start: number; 
 
 const rng = (line: number, s: number, e: number): Range => ({ start: { line, character: s }, end: { line, character: e } });
 
+/** Flags of the service programs an Exim + Cyrus setup runs, as their manual pages give them. */
+const SERVICE_FLAGS: Record<string, string> = {
+  '-C': 'read this imapd.conf instead of the default',
+  '-U': 'exit after serving this many connections',
+  '-T': 'exit after this many idle seconds (0: never)',
+  '-D': 'run the debug_command debugger first',
+};
+const PROGRAM_FLAGS: Record<string, Record<string, string>> = {
+  lmtpd: { ...SERVICE_FLAGS, '-a': 'treat TCP clients as authenticated (preauth): Exim delivering over loopback TCP needs it' },
+  imapd: { ...SERVICE_FLAGS, '-s': 'TLS from the first byte (imaps)' },
+  pop3d: { ...SERVICE_FLAGS, '-s': 'TLS from the first byte (pop3s)' },
+};
+
+/** Inside `cmd="…"`: the program as its first word, then flags it takes that are not there yet. */
+function cmdCompletion(words: string[], typing: string, replace: Range): CompletionEntry[] {
+  if (!words.length) {
+    return [...CYRUS_PROGRAMS].sort().map((prog) => ({ label: prog, kind: 'program' as const, detail: 'Cyrus program', replace }));
+  }
+  const flags = PROGRAM_FLAGS[words[0].replace(/^.*\//, '')];
+  if (!flags || (typing && !typing.startsWith('-'))) return [];
+  return Object.entries(flags).filter(([f]) => !words.includes(f)).map(([f, d]) => ({ label: f, kind: 'argument' as const, detail: d, replace }));
+}
+
 export function cyrusConfCompletion(lines: LineIndex, p: Position, opts: CheckOptions): CompletionEntry[] {
   const text = lines.lineText(p.line);
   const ch = Math.min(p.character, text.length);
   const before = text.slice(0, ch);
+  // master reads `#` as the start of a comment anywhere on a line, even inside quotes.
+  if (before.includes('#')) return [];
   const w = wordAround(text, ch, /[\w-]/);
   const replace = rng(p.line, w.start, ch);
   const section = cyrusSectionAt(lines, p.line);
@@ -39,16 +64,30 @@ export function cyrusConfCompletion(lines: LineIndex, p: Position, opts: CheckOp
     if (/^\s*\w*$/.test(before)) return CYRUS_SECTIONS.map((s) => ({ label: s, kind: 'section' as const, detail: 'cyrus.conf section', insertText: `${s} {\n  \n}`, replace }));
     return [];
   }
-  const cmd = /\bcmd\s*=\s*"(\S*)$/.exec(before);
-  if (cmd) return [...CYRUS_PROGRAMS].sort().map((prog) => ({ label: prog, kind: 'program' as const, detail: 'Cyrus program', replace }));
-  const value = /\b(\w+)\s*=\s*"?[\w-]*$/.exec(before);
+  const quotes = (before.match(/"/g) ?? []).length;
+  if (quotes % 2 === 1) {
+    // Inside a quoted value: only a command line has anything to offer.
+    const cmd = /\bcmd\s*=\s*"([^"]*)$/.exec(before);
+    if (!cmd) {
+      const other = /\b(\w+)\s*=\s*"[\w-]*$/.exec(before);
+      const a = other ? cyrusConfArg(section, other[1], opts.cyrusVersion) : undefined;
+      return (a?.allowed ?? []).map((v) => ({ label: v, kind: 'value' as const, detail: `${a!.name} value`, replace }));
+    }
+    const typed = cmd[1].split(/\s+/);
+    const typing = typed.pop() ?? '';
+    const wr = wordAround(text, ch, /[^\s"]/);
+    return cmdCompletion(typed.filter(Boolean), typing, rng(p.line, wr.start, ch));
+  }
+  const value = /\b(\w+)\s*=\s*[\w-]*$/.exec(before);
   if (value) {
     const a = cyrusConfArg(section, value[1], opts.cyrusVersion);
     return (a?.allowed ?? []).map((v) => ({ label: v, kind: 'value' as const, detail: `${a!.name} value`, replace }));
   }
   if (/^\s*\w*$/.test(before)) return []; // the entry's own name: the user's choice
   if (/\s[\w-]*$/.test(before)) {
-    return cyrusConfArgs(section, opts.cyrusVersion).map((a) => ({
+    // Arguments the entry already has (anywhere on its line, outside quotes) are not offered again.
+    const present = new Set([...text.replace(/#.*$/, '').replace(/"[^"]*"?/g, '""').matchAll(/(?:^|\s)([\w-]+)\s*=/g)].map((m) => m[1]));
+    return cyrusConfArgs(section, opts.cyrusVersion).filter((a) => !present.has(a.name)).map((a) => ({
       label: a.name, kind: 'argument' as const,
       detail: `${a.type}${a.required ? ', required' : ''}${a.default ? `, default ${a.default}` : ''}`,
       insertText: a.type === 'string' ? `${a.name}="` : `${a.name}=`, replace,
