@@ -112,3 +112,28 @@ test('a macro is not renamed to a name that contains, or is contained in, anothe
   }
   assert.ok('edits' in rename(ws, file, use, 'CYRUS_SOCK'));
 });
+
+test('router names after pass_router = (later routers only) and redirect_router =', () => {
+  const t = TEXT.replace('system_aliases:\n  driver = redirect', 'system_aliases:\n  driver = redirect\n  pass_router = \n  redirect_router = ');
+  const { ws, file } = open(t);
+  const pass = labels(ws, file, positionOf(t, '  pass_router = \n', '  pass_router = '.length));
+  assert.deepEqual(pass, ['localuser']);
+  const redirect = labels(ws, file, positionOf(t, '  redirect_router = ', '  redirect_router = '.length));
+  assert.deepEqual(redirect.sort(), ['cyrus_vdom', 'dnslookup', 'localuser']);
+});
+
+test('+names: host lists where a host list is matched, none where + is not a list reference', () => {
+  const t = TEXT
+    .replace('  port = 2003', '  port = 2003\n  hosts_avoid_tls = +\n  hosts = +')
+    .replace('  file = /var/mail/$local_part', '  file = /var/mail/$local_part\n  local_parts = ${if match_domain{$domain}{+');
+  const { ws, file } = open(t);
+  const kinds = new Map(TEXT.split('\n').flatMap((l) => { const m = /^(domainlist|hostlist|addresslist|localpartlist)\s+(\w+)/.exec(l); return m ? [[m[2], m[1]] as const] : []; }));
+  const hostlists = [...kinds].filter(([, k]) => k === 'hostlist').map(([n]) => n).sort();
+  const domainlists = [...kinds].filter(([, k]) => k === 'domainlist').map(([n]) => n).sort();
+  assert.ok(hostlists.length && domainlists.length, 'the example defines host and domain lists');
+  assert.deepEqual(labels(ws, file, positionOf(t, '  hosts_avoid_tls = +', '  hosts_avoid_tls = +'.length)).sort(), hostlists);
+  // smtp's `hosts` is a list of hosts to connect to, not a host list: `+name` is not looked up there.
+  assert.deepEqual(labels(ws, file, positionOf(t, '  hosts = +', '  hosts = +'.length)), []);
+  const line = positionOf(t, 'match_domain{$domain}{+');
+  assert.deepEqual(labels(ws, file, { line: line.line, character: t.split('\n')[line.line].length }).sort(), domainlists);
+});

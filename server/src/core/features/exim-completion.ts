@@ -11,11 +11,14 @@ import type { CompletionEntry } from './types';
 import { ACL_VERBS, type EximContext } from './exim-context';
 import { contextAt } from './exim-include-context';
 import { optionDoc } from './exim-docs';
+import { ROUTER_OPTIONS } from './exim-names';
+import { TRANSPORT_OPTIONS } from '../rules/exim/names';
+import { ACL_LIST_KIND } from '../rules/exim/lists';
 
-const LIST_KIND_OF_ACL_CONDITION: Record<string, ListKind> = {
-  domains: 'domainlist', hosts: 'hostlist', senders: 'addresslist', recipients: 'addresslist', local_parts: 'localpartlist',
+/** The list each `match_*` expansion condition matches its second argument as. */
+const LIST_KIND_OF_CONDITION: Record<string, ListKind> = {
+  match_domain: 'domainlist', match_address: 'addresslist', match_local_part: 'localpartlist', match_ip: 'hostlist',
 };
-const TRANSPORT_OPTIONS = new Set(['transport', 'file_transport', 'pipe_transport', 'reply_transport', 'directory_transport']);
 const DIRECTIVES = ['.include', '.include_if_exists', '.ifdef', '.ifndef', '.elifdef', '.elifndef', '.else', '.endif'];
 const SECTIONS = ['acl', 'routers', 'transports', 'authenticators', 'retry', 'rewrite', 'local_scan'];
 const BOOL_VALUES = ['true', 'false', 'yes', 'no'];
@@ -78,9 +81,11 @@ export function eximCompletion(lines: LineIndex, p: Position, file: string, mode
     return out;
   }
 
-  // `+name` of a named list.
-  if (/(^|[\s:;!=])\+[\w-]*$/.test(before) && ctx.valueFor) {
-    const kind = listKindFor(ctx);
+  // `+name` of a named list: in a list-typed value, or in the list argument of `${if match_*{…}{`.
+  const plus = /(^|[\s:;!={])\+[\w-]*$/.exec(before);
+  if (plus && (ctx.valueFor || plus[1] === '{')) {
+    const kind = plus[1] === '{' ? listKindOfCondition(before) : listKindFor(ctx);
+    if (kind === 'none') return out;
     for (const l of model?.lists ?? []) {
       if (kind && l.kind !== kind) continue;
       add({ label: l.name, kind: 'list', detail: `${l.kind} ${l.name}`, documentation: '```exim\n' + `${l.kind} ${l.name} = ${l.value}` + '\n```' });
@@ -131,11 +136,23 @@ export function eximCompletion(lines: LineIndex, p: Position, file: string, mode
   return out;
 }
 
-function listKindFor(ctx: EximContext): ListKind | undefined {
+/**
+ * The list kind a value takes `+name` of; 'none' where `+` is not a list reference (e.g.
+ * the smtp transport's `hosts`, a plain list of hosts to connect to, where a lone `+`
+ * starts a randomised group); undefined when the option is not known.
+ */
+function listKindFor(ctx: EximContext): ListKind | 'none' | undefined {
   const v = ctx.valueFor!;
   if (v === 'domainlist' || v === 'hostlist' || v === 'addresslist' || v === 'localpartlist') return v;
-  if (ctx.section === 'acl') return LIST_KIND_OF_ACL_CONDITION[v];
-  return optionInContext(ctx, v)?.listKind;
+  if (ctx.section === 'acl') return ACL_LIST_KIND[v] ?? 'none';
+  const o = optionInContext(ctx, v);
+  return o ? o.listKind ?? 'none' : undefined;
+}
+
+/** In `${if match_domain{…}{+`: the kind of list that condition matches against. */
+function listKindOfCondition(before: string): ListKind | 'none' {
+  const m = /\b(match_domain|match_address|match_local_part|match_ip)\s*\{((?:[^{}]|\{[^{}]*\})*)\}\s*\{[^{}]*$/.exec(before);
+  return m ? LIST_KIND_OF_CONDITION[m[1]] : 'none';
 }
 
 function valueCompletion(ctx: EximContext, model: EximModel | undefined, opts: CheckOptions, add: (e: CompletionEntry) => void, out: CompletionEntry[]): CompletionEntry[] {
@@ -146,8 +163,21 @@ function valueCompletion(ctx: EximContext, model: EximModel | undefined, opts: C
     if (kind) for (const d of driversOf(kind, opts.eximVersion)) add({ label: d.name, kind: 'driver', detail: `${kind} driver` });
     return out;
   }
-  if (TRANSPORT_OPTIONS.has(name) && ctx.section === 'routers') {
-    for (const t of model?.transports ?? []) add({ label: t.name, kind: 'transport', detail: `transport (driver ${t.driver ?? '?'})` });
+  if (TRANSPORT_OPTIONS.has(name) && (ctx.section === 'routers' || ctx.section === 'transports' || ctx.section === 'main')) {
+    for (const t of model?.transports ?? []) {
+      if (ctx.section === 'transports' && t.name === ctx.instance?.name) continue; // a shadow of itself
+      add({ label: t.name, kind: 'transport', detail: `transport (driver ${t.driver ?? '?'})` });
+    }
+    return out;
+  }
+  if (ROUTER_OPTIONS.has(name) && ctx.section === 'routers') {
+    // route.c: pass_router must name a router after this one; redirect_router any router.
+    const routers = model?.routers ?? [];
+    const here = routers.find((r) => r.name === ctx.instance?.name);
+    for (const r of routers) {
+      if (r === here || (name === 'pass_router' && here && r.order <= here.order)) continue;
+      add({ label: r.name, kind: 'router', detail: `router (driver ${r.driver ?? '?'})` });
+    }
     return out;
   }
   if ((ctx.section === 'main' && whereOfAclOption(name)) || (ctx.section === 'acl' && name === 'acl')) {
