@@ -5,11 +5,13 @@ import * as path from 'node:path';
 import type { Finding } from '../core/diagnostic';
 import { loadChecker } from './core';
 
-const ERROR_RE = /Exim configuration error in line (\d+) of (.+?):[ \t]*(?:\n|$)([\s\S]*)$/;
+const ERROR_RE = /Exim configuration error in line (\d+) of (.+?):[ \t]*(?:\r?\n|$)((?:[ \t]+[^\n]*(?:\r?\n|$))*)/;
 
 /**
  * Turns Exim's complaint into a finding. Exim names the file the error is in (which may be
- * an included one) and a 1-based line; the message follows on the next lines.
+ * an included one) and a 1-based line; the message follows on the next, indented, lines.
+ * Give it stderr only: `-bV` prints its version banner on stdout whether or not the
+ * config is good, and the banner is no part of the error.
  */
 export function parseEximError(output: string, configFile: string): Finding | undefined {
   const { finding, range } = loadChecker();
@@ -19,7 +21,7 @@ export function parseEximError(output: string, configFile: string): Finding | un
     return m ? finding('exim/external', configFile, range(0, 0, 0, 0), `exim: ${m[1].trim()}`, { source: 'exim' }) : undefined;
   }
   const m = ERROR_RE.exec(output.slice(at));
-  if (!m) return finding('exim/external', configFile, range(0, 0, 0, 0), `exim: ${output.slice(at).trim()}`, { source: 'exim' });
+  if (!m) return finding('exim/external', configFile, range(0, 0, 0, 0), `exim: ${output.slice(at).split('\n')[0].trim()}`, { source: 'exim' });
   const line = Math.max(0, parseInt(m[1], 10) - 1);
   const file = path.resolve(path.dirname(configFile), m[2].trim());
   const message = m[3].split('\n').map((l) => l.trim()).filter(Boolean).join(' ') || 'configuration error';
@@ -32,9 +34,8 @@ export interface EximRun { findings: Finding[]; failed?: string }
 export function runEximCheck(eximPath: string, configFile: string, timeoutMs = 10_000): Promise<EximRun> {
   return new Promise((resolve) => {
     execFile(eximPath, ['-C', configFile, '-bV'], { timeout: timeoutMs, maxBuffer: 1024 * 1024, windowsHide: true, shell: false },
-      (err, stdout, stderr) => {
-        const out = `${stderr ?? ''}\n${stdout ?? ''}`;
-        const f = parseEximError(out, configFile);
+      (err, _stdout, stderr) => {
+        const f = parseEximError(stderr ?? '', configFile);
         if (f) return resolve({ findings: [f] });
         if (err) {
           const e = err as NodeJS.ErrnoException & { killed?: boolean };
