@@ -25,11 +25,10 @@ export function activate(context: vscode.ExtensionContext): EximCyrusApi {
     run: { module: serverModule, transport: TransportKind.ipc },
     debug: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6019'] } },
   };
-  const watcher = vscode.workspace.createFileSystemWatcher('**/{exim.conf,exim4.conf,exim4.conf.template,configure,*.exim,cyrus.conf,*.cyrus.conf,imapd.conf,*.imapd.conf,conf.d/**}');
-  context.subscriptions.push(watcher);
   const clientOptions: LanguageClientOptions = {
     documentSelector: LANGUAGES.flatMap((language) => [{ scheme: 'file', language }, { scheme: 'untitled', language }]),
-    synchronize: { fileEvents: watcher, configurationSection: 'eximCyrus' },
+    // The server registers the file watchers it needs (every file its checks read) itself.
+    synchronize: { configurationSection: 'eximCyrus' },
     outputChannel: log,
     initializationOptions: machineSettings(),
   };

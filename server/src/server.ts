@@ -15,6 +15,7 @@ import { DEFAULT_SETTINGS, parseMachineSettings, parseSettings, type MachineSett
 import { registerFeatures } from './lsp/features';
 import { registerCommands } from './lsp/commands';
 import { ExternalCheck } from './lsp/external';
+import { FileWatches } from './lsp/watch';
 
 const connection = createConnection(ProposedFeatures.all);
 const documents = new TextDocuments(TextDocument);
@@ -45,8 +46,9 @@ function folderSettingsOf(s: ServerSettings) {
   return { options: s.options, eximConfig: s.eximConfig, cyrusConfig: s.cyrusConfig, imapdConfig: s.imapdConfig };
 }
 
+const watches = new FileWatches(connection, ws, uris, log);
 const publisher = new DiagnosticsPublisher(connection, ws, uris,
-  (file) => documents.get(uris.uriOf(file))?.version, log);
+  (file) => documents.get(uris.uriOf(file))?.version, log, () => watches.schedule());
 const external = new ExternalCheck(ws, publisher, () => machine, log);
 
 const KIND_OF_LANGUAGE: Record<string, FileKind> = { exim: 'exim', 'cyrus-conf': 'cyrus-conf', 'imapd-conf': 'imapd-conf' };
@@ -59,6 +61,7 @@ export function settingsFor(file: string): ServerSettings {
 
 connection.onInitialize((params: InitializeParams): InitializeResult => {
   hasConfigurationCapability = !!params.capabilities.workspace?.configuration;
+  watches.setCapabilities(params.capabilities);
   machine = parseMachineSettings(params.initializationOptions, { trusted: true });
   const init = (params.initializationOptions ?? {}) as Record<string, unknown>;
   if (init.settings) applySettings('', parseSettings(init.settings));
@@ -161,8 +164,15 @@ documents.onDidClose((e) => guard('didClose', () => {
 }));
 
 connection.onDidChangeWatchedFiles((p) => guard('didChangeWatchedFiles', () => {
-  for (const c of p.changes ?? []) ws().changedOnDisk(uris.pathOf(c.uri));
-  recheckAll();
+  let changed = false;
+  for (const c of p.changes ?? []) {
+    const file = uris.pathOf(c.uri);
+    // An open document's text comes from the editor, not the disk (a save fires this too).
+    if (documents.get(c.uri) || ws().isOpen(file)) continue;
+    ws().changedOnDisk(file);
+    changed = true;
+  }
+  if (changed) recheckAll();
 }));
 
 function guard(what: string, f: () => void): void {

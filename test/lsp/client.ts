@@ -5,7 +5,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
-import type { Diagnostic, PublishDiagnosticsParams } from 'vscode-languageserver-protocol';
+import type { Diagnostic, PublishDiagnosticsParams, Registration } from 'vscode-languageserver-protocol';
 
 export const ROOT = path.resolve(__dirname, '../..');
 const SERVER = path.join(ROOT, 'dist/server.js');
@@ -50,19 +50,47 @@ export class TestClient {
     });
     this.conn.onNotification('window/logMessage', (p: { message: string }) => { this.logs.push(p.message); });
     this.conn.onRequest('workspace/configuration', (p: { items: unknown[] }) => p.items.map(() => this.settings));
-    this.conn.onRequest('client/registerCapability', () => null);
+    this.conn.onRequest('client/registerCapability', (p: { registrations: Registration[] }) => {
+      for (const r of p.registrations ?? []) this.registrations.set(r.id, r);
+      for (const l of this.registrationListeners) l();
+      return null;
+    });
+    this.conn.onRequest('client/unregisterCapability', (p: { unregisterations: { id: string }[] }) => {
+      for (const u of p.unregisterations ?? []) this.registrations.delete(u.id);
+      return null;
+    });
     this.conn.onRequest('window/workDoneProgress/create', () => null);
     this.conn.listen();
   }
 
   settings: Record<string, unknown> = {};
+  /** Capabilities the server registered at run time and has not unregistered, by id. */
+  readonly registrations = new Map<string, Registration>();
+  private readonly registrationListeners = new Set<() => void>();
+
+  /** Waits until the live registrations satisfy `pred`. */
+  async waitForRegistrations(pred: (live: Registration[]) => boolean, timeoutMs = 10000): Promise<Registration[]> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const live = [...this.registrations.values()];
+      if (pred(live)) return live;
+      const left = deadline - Date.now();
+      if (left <= 0) throw new Error(`timed out waiting for registrations; now: ${JSON.stringify(live)}`);
+      await new Promise<void>((res) => {
+        const done = () => { clearTimeout(t); this.registrationListeners.delete(done); res(); };
+        const t = setTimeout(done, Math.min(left, 200));
+        this.registrationListeners.add(done);
+      });
+    }
+  }
   /** Extra observers of every publishDiagnostics (jsonrpc allows one handler per method). */
   readonly publishListeners = new Set<(p: PublishDiagnosticsParams) => void>();
 
-  async initialize(folder: string, initializationOptions: unknown = {}): Promise<any> {
+  /** `workspace` is merged into the default workspace capabilities (e.g. to offer dynamic file watching). */
+  async initialize(folder: string, initializationOptions: unknown = {}, workspace: Record<string, unknown> = {}): Promise<any> {
     const r = await this.conn.sendRequest('initialize', {
       processId: process.pid, rootUri: uriOf(folder), workspaceFolders: [{ uri: uriOf(folder), name: 'ws' }],
-      capabilities: { workspace: { configuration: true, workspaceFolders: true }, textDocument: { publishDiagnostics: { relatedInformation: true, versionSupport: true } }, window: { workDoneProgress: true } },
+      capabilities: { workspace: { configuration: true, workspaceFolders: true, ...workspace }, textDocument: { publishDiagnostics: { relatedInformation: true, versionSupport: true } }, window: { workDoneProgress: true } },
       initializationOptions,
     });
     await this.conn.sendNotification('initialized', {});

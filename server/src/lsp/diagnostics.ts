@@ -38,6 +38,8 @@ export class DiagnosticsPublisher {
     private readonly uris: UriMap,
     private readonly versionOf: (file: string) => number | undefined,
     private readonly log: (msg: string) => void,
+    /** Called after each check (the files it read may have changed). */
+    private readonly afterCheck: () => void = () => {},
   ) {}
 
   schedule(file: string, delay = DEBOUNCE_MS): void {
@@ -67,6 +69,7 @@ export class DiagnosticsPublisher {
     }
     for (const err of a.errors) this.log(`internal error (results may be incomplete): ${err}`);
     this.publishAnalysis(a);
+    this.afterCheck();
     if (LOG_TIMING) {
       const sent = this.sending.splice(0);
       void Promise.all(sent).then(() => this.logTiming(file, a, performance.now() - t0));

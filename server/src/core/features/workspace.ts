@@ -30,7 +30,12 @@ export interface Analysis {
   errors: string[];
   /** Milliseconds spent loading and checking (parse + rules), apart from the bookkeeping around it. */
   checkMs: number;
+  /** What loading and checking read (or looked for and did not find): a change there changes the result. */
+  watched: WatchedPaths;
 }
+
+/** Files (present or not) whose change on disk changes an analysis, and directories whose listing does. */
+export interface WatchedPaths { files: string[]; dirs: string[] }
 
 /**
  * What the editor is looking at: open documents over the disk, the settings of each
@@ -174,6 +179,16 @@ export class ConfigWorkspace {
     return a;
   }
 
+  /** Everything the cached analyses read from disk: what an editor should watch for changes. */
+  watchedPaths(): WatchedPaths {
+    const files = new Set<string>(), dirs = new Set<string>();
+    for (const a of this.cache.values()) {
+      for (const f of a.watched.files) files.add(f);
+      for (const d of a.watched.dirs) dirs.add(d);
+    }
+    return { files: [...files].sort(), dirs: [...dirs].sort() };
+  }
+
   /** Every cached analysis that covers the file; what must be re-published after it changes. */
   analysesCovering(file: string): Analysis[] {
     const abs = path.resolve(file);
@@ -243,6 +258,16 @@ function cyrusPart(input: Input, options: CheckOptions, host: CachedHost, parts:
   return part;
 }
 
+function watchedOf(all: Reads[]): WatchedPaths {
+  const files = new Set<string>(), dirs = new Set<string>();
+  for (const reads of all) for (const r of reads) {
+    if ('file' in r) files.add(path.resolve(r.file));
+    else if ('dir' in r) dirs.add(path.resolve(r.dir));
+    else (r.result ? dirs : files).add(path.resolve(r.isDir));
+  }
+  return { files: [...files], dirs: [...dirs] };
+}
+
 function runAnalysis(key: string, pairing: Pairing, options: CheckOptions, host: CachedHost, parts: Map<string, CyrusPart>): Analysis {
   const errors: string[] = [];
   const guard = guarded(errors);
@@ -251,8 +276,9 @@ function runAnalysis(key: string, pairing: Pairing, options: CheckOptions, host:
   // (Exim, cyrus.conf, imapd.conf), then the pairing's; sorting keeps that order for ties.
   const models: Models = {};
   const unreadable: Finding[] = [];
+  const recording = new RecordingHost(host);
   if (pairing.exim) {
-    const u = loadInput({ path: pairing.exim, kind: 'exim' }, models, options, host, guard);
+    const u = loadInput({ path: pairing.exim, kind: 'exim' }, models, options, recording, guard);
     if (u) unreadable.push(u);
   }
   const cyrus = pairing.cyrus ? cyrusPart({ path: pairing.cyrus, kind: 'cyrus-conf' }, options, host, parts) : undefined;
@@ -267,10 +293,11 @@ function runAnalysis(key: string, pairing: Pairing, options: CheckOptions, host:
     ...checkFiles({ exim: models.exim }, options, guard),
     ...cyrus?.findings ?? [],
     ...imapd?.findings ?? [],
-    ...checkPairing(models, options, host, guard),
+    ...checkPairing(models, options, recording, guard),
   ];
   sortFindings(out);
-  const a: Analysis = { key, pairing, options, ...models, findings: out, byFile: new Map(), errors, checkMs: performance.now() - t0 };
+  const watched = watchedOf([recording.reads, cyrus?.reads ?? [], imapd?.reads ?? []]);
+  const a: Analysis = { key, pairing, options, ...models, findings: out, byFile: new Map(), errors, checkMs: performance.now() - t0, watched };
   const eximRoot = pairing.exim && eximRootOf(pairing.exim, host);
   const files = new Set<string>();
   const m = a.exim;
