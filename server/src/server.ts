@@ -11,7 +11,7 @@ import type { FileKind } from './core/project';
 import { loadChecker } from './lsp/core';
 import { UriMap } from './lsp/convert';
 import { DiagnosticsPublisher } from './lsp/diagnostics';
-import { DEFAULT_SETTINGS, parseMachineSettings, parseSettings, type MachineSettings, type ServerSettings } from './lsp/settings';
+import { DEFAULT_SETTINGS, parseCalloutCommand, parseMachineSettings, parseSettings, type MachineSettings, type ServerSettings } from './lsp/settings';
 import { registerFeatures } from './lsp/features';
 import { registerCommands } from './lsp/commands';
 import { ExternalCheck } from './lsp/external';
@@ -23,6 +23,8 @@ const uris = new UriMap();
 const log = (m: string) => connection.console.log(m);
 
 let machine: MachineSettings = { trusted: true };
+/** The client's own command for callout lenses, when it has one (initializationOptions.calloutCommand). */
+let lensCommand: string | undefined;
 let hasConfigurationCapability = false;
 let folders: string[] = [];
 const folderSettings = new Map<string, ServerSettings>();
@@ -63,6 +65,7 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
   hasConfigurationCapability = !!params.capabilities.workspace?.configuration;
   watches.setCapabilities(params.capabilities);
   machine = parseMachineSettings(params.initializationOptions, { trusted: true });
+  lensCommand = parseCalloutCommand(params.initializationOptions);
   const init = (params.initializationOptions ?? {}) as Record<string, unknown>;
   if (init.settings) applySettings('', parseSettings(init.settings));
   folders = (params.workspaceFolders ?? []).map((f) => uris.pathOf(f.uri));
@@ -82,7 +85,7 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
       documentLinkProvider: { resolveProvider: false },
       codeActionProvider: { codeActionKinds: ['quickfix'] },
       codeLensProvider: { resolveProvider: false },
-      executeCommandProvider: { commands: ['eximCyrus.callout', 'eximCyrus.calloutTargets', 'eximCyrus.pairing'] },
+      executeCommandProvider: { commands: ['eximCyrus.callout', 'eximCyrus.calloutReport', 'eximCyrus.calloutTargets', 'eximCyrus.pairing'] },
       workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
     },
     serverInfo: { name: 'exim-cyrus', version: '0.1.0' },
@@ -192,7 +195,7 @@ export function safe<P, R>(what: string, fallback: R, f: (p: P) => R): (p: P) =>
   };
 }
 
-registerFeatures({ connection, ws, uris, documents, safe });
+registerFeatures({ connection, ws, uris, documents, safe, lensCommand: () => lensCommand });
 registerCommands({ connection, ws, uris, settingsFor, machine: () => machine, log });
 
 connection.onRequest((method: string) => {

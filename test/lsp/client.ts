@@ -5,7 +5,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
-import type { Diagnostic, PublishDiagnosticsParams, Registration } from 'vscode-languageserver-protocol';
+import type { Diagnostic, MessageActionItem, PublishDiagnosticsParams, Registration, ShowMessageRequestParams } from 'vscode-languageserver-protocol';
 
 export const ROOT = path.resolve(__dirname, '../..');
 const SERVER = path.join(ROOT, 'dist/server.js');
@@ -49,6 +49,8 @@ export class TestClient {
       for (const f of w) f();
     });
     this.conn.onNotification('window/logMessage', (p: { message: string }) => { this.logs.push(p.message); });
+    this.conn.onNotification('window/showMessage', (p: { type: number; message: string }) => { this.messages.push(p); });
+    this.conn.onRequest('window/showMessageRequest', (p: ShowMessageRequestParams) => { this.messageRequests.push(p); return this.answerMessage(p); });
     this.conn.onRequest('workspace/configuration', (p: { items: unknown[] }) => p.items.map(() => this.settings));
     this.conn.onRequest('client/registerCapability', (p: { registrations: Registration[] }) => {
       for (const r of p.registrations ?? []) this.registrations.set(r.id, r);
@@ -64,6 +66,11 @@ export class TestClient {
   }
 
   settings: Record<string, unknown> = {};
+  /** window/showMessage notifications received. */
+  readonly messages: { type: number; message: string }[] = [];
+  /** window/showMessageRequest requests received, and how to answer them (default: dismissed). */
+  readonly messageRequests: ShowMessageRequestParams[] = [];
+  answerMessage: (p: ShowMessageRequestParams) => MessageActionItem | null = () => null;
   /** Capabilities the server registered at run time and has not unregistered, by id. */
   readonly registrations = new Map<string, Registration>();
   private readonly registrationListeners = new Set<() => void>();

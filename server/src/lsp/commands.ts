@@ -1,6 +1,6 @@
 // workspace/executeCommand: the LMTP callout and what the client needs to offer it.
 import type { Connection } from 'vscode-languageserver/node';
-import { ResponseError, ErrorCodes } from 'vscode-languageserver/node';
+import { ResponseError, ErrorCodes, MessageType } from 'vscode-languageserver/node';
 import type { ConfigWorkspace } from '../core/features/workspace';
 import { loadChecker } from './core';
 import type { UriMap } from './convert';
@@ -36,6 +36,7 @@ export function registerCommands(c: CommandContext): void {
           return { exim: p.exim && uris.uriOf(p.exim), cyrus: p.cyrus && uris.uriOf(p.cyrus), imapd: p.imapd && uris.uriOf(p.imapd) };
         }
         case 'eximCyrus.callout': return await runCallout(c, (args[0] ?? {}) as CalloutArgs, token, workDone);
+        case 'eximCyrus.calloutReport': return await calloutReport(c, (args[0] ?? {}) as CalloutArgs, token, workDone);
         default: throw new ResponseError(ErrorCodes.MethodNotFound, `Unknown command ${String(params?.command)}`);
       }
     } catch (e) {
@@ -44,6 +45,49 @@ export function registerCommands(c: CommandContext): void {
       throw new ResponseError(ErrorCodes.InternalError, `${params?.command} failed: ${(e as Error)?.message ?? e}`);
     }
   });
+}
+
+type Token = Parameters<typeof runCallout>[2];
+type WorkDone = Parameters<typeof runCallout>[3];
+
+/**
+ * A callout from a code lens, for any client: the recipients come from the arguments or the
+ * `callout.recipients` setting, an untrusted workspace is asked with window/showMessageRequest,
+ * and the outcome is shown with window/showMessage (the transcript goes to the log).
+ */
+async function calloutReport(c: CommandContext, a: CalloutArgs, token: Token, workDone: WorkDone) {
+  const { connection } = c;
+  // A notification, not showMessageRequest: nothing to answer, so nothing to wait for.
+  const notify = (type: MessageType, message: string) => void connection.sendNotification('window/showMessage', { type, message });
+  const target = typeof a.target === 'string' ? a.target : '';
+  const given = Array.isArray(a.recipients) ? a.recipients.filter((r) => typeof r === 'string' && r.trim()) : [];
+  const recipients = given.length ? given : c.settingsFor(typeof a.uri === 'string' ? c.uris.pathOf(a.uri) : '').callout.recipients;
+  if (!recipients.length) {
+    notify(MessageType.Warning, `LMTP callout to ${target || '?'}: no recipients. Set eximCyrus.callout.recipients (e.g. ["postmaster@example.com"]), or run eximCyrus.callout with { target, recipients }.`);
+    return null;
+  }
+  let confirmed = a.confirmed === true;
+  if (!c.machine().trusted && !confirmed) {
+    const go = { title: 'Connect' };
+    const answer = await connection.window.showWarningMessage(`This workspace is not trusted, and ${target} comes from its files. Run an LMTP callout to it?`, go, { title: 'Cancel' });
+    if (answer?.title !== go.title) return null;
+    confirmed = true;
+  }
+  let result: Awaited<ReturnType<typeof runCallout>>;
+  try {
+    result = await runCallout(c, { ...a, recipients, confirmed }, token, workDone);
+  } catch (e) {
+    notify(MessageType.Error, `LMTP callout to ${target || '?'} failed: ${(e as Error)?.message ?? e}`);
+    return null;
+  }
+  c.log(`--- LMTP callout to ${result.target}`);
+  for (const t of result.transcript ?? []) c.log(`${String(t.ms).padStart(6)} ms ${t.dir}: ${t.line}`);
+  for (const r of result.recipients ?? []) c.log(`${r.address}: ${r.status}${r.code ? ` (${r.code})` : ''}${r.reply ? ` ${r.reply}` : ''}`);
+  const o = result.outcome;
+  const type = o.kind === 'accepted' ? MessageType.Info : o.kind === 'temporary' ? MessageType.Warning : MessageType.Error;
+  const who = result.recipients.map((r) => `${r.address} ${r.status}`).join(', ');
+  notify(type, `LMTP callout to ${result.target} ${o.kind}: ${o.message}${who ? ` (${who})` : ''}${o.hint ? ` — ${o.hint}` : ''}`);
+  return result;
 }
 
 async function runCallout(c: CommandContext, a: CalloutArgs, token: { isCancellationRequested: boolean; onCancellationRequested: (f: () => void) => unknown },

@@ -15,6 +15,8 @@ export interface FeatureContext {
   uris: UriMap;
   documents: TextDocuments<TextDocument>;
   safe: <P, R>(what: string, fallback: R, f: (p: P) => R) => (p: P) => R;
+  /** The command callout lenses run: the client's own, or undefined for the server's. */
+  lensCommand: () => string | undefined;
 }
 
 const COMPLETION_KIND: Record<F.CompletionKind, CompletionItemKind> = {
@@ -140,6 +142,12 @@ export function registerFeatures(c: FeatureContext): void {
     }));
   }));
 
-  connection.onCodeLens(safe('codeLens', [], (p) =>
-    loadChecker().codeLenses(ws(), file(docParams(p))).map((l) => ({ range: toLspRange(l.range), command: { title: l.title, command: l.command, arguments: l.args } }))));
+  connection.onCodeLens(safe('codeLens', [], (p) => {
+    const uri = docParams(p);
+    // The document travels with the lens: the server's command reads its folder's settings.
+    return loadChecker().codeLenses(ws(), file(uri), c.lensCommand()).map((l) => ({
+      range: toLspRange(l.range),
+      command: { title: l.title, command: l.command, arguments: l.args.map((a) => (a && typeof a === 'object' ? { ...a, uri } : a)) },
+    }));
+  }));
 }

@@ -15,13 +15,14 @@ export interface MachineSettings {
 
 export interface ServerSettings extends FolderSettings {
   validate: ValidateMode;
-  callout: { timeout: number; from: string; lhlo: string };
+  /** `recipients`: what a callout started from a code lens asks about (no client can be asked for text). */
+  callout: { timeout: number; from: string; lhlo: string; recipients: string[] };
 }
 
 export const DEFAULT_SETTINGS: ServerSettings = {
   options: { eximVersion: 'latest', cyrusVersion: 'latest', defines: {} },
   validate: 'onType',
-  callout: { timeout: 10, from: '', lhlo: '' },
+  callout: { timeout: 10, from: '', lhlo: '', recipients: [] },
 };
 
 const str = (v: unknown): string | undefined => typeof v === 'string' ? v : undefined;
@@ -46,7 +47,10 @@ export function parseSettings(raw: unknown): ServerSettings {
     cyrusConfig: str(r.cyrusConfig) || undefined,
     imapdConfig: str(r.imapdConfig) || undefined,
     validate: r.validate === 'onSave' ? 'onSave' : 'onType',
-    callout: { timeout, from: str(c.from) ?? '', lhlo: str(c.lhlo) ?? '' },
+    callout: {
+      timeout, from: str(c.from) ?? '', lhlo: str(c.lhlo) ?? '',
+      recipients: Array.isArray(c.recipients) ? c.recipients.filter((x): x is string => typeof x === 'string' && !!x.trim()).map((x) => x.trim()).slice(0, 100) : [],
+    },
   };
 }
 
@@ -56,4 +60,14 @@ export function parseMachineSettings(raw: unknown, prev: MachineSettings = { tru
     eximPath: 'eximPath' in r ? (str(r.eximPath) || undefined) : prev.eximPath,
     trusted: typeof r.trusted === 'boolean' ? r.trusted : prev.trusted,
   };
+}
+
+/**
+ * `initializationOptions.calloutCommand`: a command of the client's own that code lenses
+ * run instead of the server's `eximCyrus.calloutReport` (VS Code's asks for recipients in
+ * an input box). Anything but a plain command name is ignored.
+ */
+export function parseCalloutCommand(raw: unknown): string | undefined {
+  const v = raw && typeof raw === 'object' ? (raw as Record<string, unknown>).calloutCommand : undefined;
+  return typeof v === 'string' && /^[\w.-]{1,100}$/.test(v) ? v : undefined;
 }

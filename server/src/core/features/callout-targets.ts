@@ -7,7 +7,12 @@ import type { SourceHost } from '../host';
 import { cyrusCalloutTargets, eximCalloutTargets, type CalloutCandidate } from '../lmtp/discover';
 import type { CalloutTarget, CodeLensEntry } from './types';
 
-export const CALLOUT_COMMAND = 'eximCyrus.runCallout';
+/**
+ * The command a lens runs unless the editor names its own: the server's, which asks the
+ * editor nothing it cannot answer (recipients come from the settings) and reports the
+ * outcome with window/showMessage, so the lens works in any LSP client.
+ */
+export const CALLOUT_LENS_COMMAND = 'eximCyrus.calloutReport';
 
 function toTarget(c: CalloutCandidate, what: string, origin: CalloutTarget['origin']): CalloutTarget {
   const t = c.target;
@@ -34,8 +39,8 @@ export function cyrusTargets(conf: CyrusConf): CalloutTarget[] {
   });
 }
 
-export function calloutLenses(targets: CalloutTarget[], file: string): CodeLensEntry[] {
+export function calloutLenses(targets: CalloutTarget[], file: string, command = CALLOUT_LENS_COMMAND): CodeLensEntry[] {
   return targets.filter((t) => t.origin && path.resolve(t.origin.file) === path.resolve(file)).map((t) => ({
-    range: t.origin!.range, title: 'Run LMTP callout', command: CALLOUT_COMMAND, args: [{ target: t.target, label: t.label }],
+    range: t.origin!.range, title: 'Run LMTP callout', command, args: [{ target: t.target, label: t.label }],
   }));
 }

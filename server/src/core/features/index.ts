@@ -17,6 +17,7 @@ import { calloutLenses, cyrusTargets, eximTargets } from './callout-targets';
 export * from './types';
 export { ConfigWorkspace, type Analysis, type FolderSettings } from './workspace';
 export { findCandidates, kindByName, type Pairing } from './pairing';
+export { CALLOUT_LENS_COMMAND } from './callout-targets';
 
 interface Doc { file: string; text: string; lines: LineIndex }
 
@@ -197,14 +198,15 @@ export function calloutTargets(ws: ConfigWorkspace, file?: string): CalloutTarge
   return out;
 }
 
-export function codeLenses(ws: ConfigWorkspace, file: string): CodeLensEntry[] {
+/** "Run LMTP callout" above each LMTP transport and lmtpd service; `command` is what the lens runs. */
+export function codeLenses(ws: ConfigWorkspace, file: string, command?: string): CodeLensEntry[] {
   const abs = path.resolve(file);
   const kind = ws.kindOf(abs);
   if (kind === 'cyrus-conf') {
     const c = cyrusModel(analysis(ws, abs));
-    return c && path.resolve(c.file) === abs ? calloutLenses(cyrusTargets(c), abs) : [];
+    return c && path.resolve(c.file) === abs ? calloutLenses(cyrusTargets(c), abs, command) : [];
   }
   if (kind !== 'exim') return [];
   const m = analysis(ws, abs)?.exim;
-  return m ? calloutLenses(eximTargets(m, ws.host), abs) : [];
+  return m ? calloutLenses(eximTargets(m, ws.host), abs, command) : [];
 }
