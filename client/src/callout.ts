@@ -1,7 +1,7 @@
 // "Run LMTP Callout": pick a target (from the server's discovery, or typed), ask for
 // recipients, run the callout in the server with progress and cancel, show the transcript.
 import * as vscode from 'vscode';
-import { ExecuteCommandRequest, type LanguageClient } from 'vscode-languageclient/node';
+import type { LanguageClient } from 'vscode-languageclient/node';
 import { confirmUntrusted } from './trust';
 
 interface Target { label: string; description: string; target: string }
@@ -31,16 +31,18 @@ function validateTarget(input: string): string | undefined {
   return /^(\[[0-9a-fA-F:.]+\]|[\w.-]+):\d{1,5}$/.test(s) ? undefined : 'Give HOST:PORT (e.g. 127.0.0.1:2003), [IPv6]:PORT or a socket path starting with /';
 }
 
-export function registerCallout(context: vscode.ExtensionContext, client: LanguageClient): void {
+/** `client` starts the language server if it is not running yet. */
+export function registerCallout(context: vscode.ExtensionContext, client: () => Promise<LanguageClient>): void {
   const out = vscode.window.createOutputChannel('Exim/Cyrus Callout');
   context.subscriptions.push(out);
   context.subscriptions.push(vscode.commands.registerCommand('eximCyrus.runCallout', async (arg?: { target?: string; label?: string; recipients?: string[] }) => {
+    const c = await client();
     let target = typeof arg?.target === 'string' ? arg.target : undefined;
     if (!target) {
       const uri = vscode.window.activeTextEditor?.document.uri.toString();
       let targets: Target[] = [];
       try {
-        targets = await client.sendRequest(ExecuteCommandRequest.type, { command: 'eximCyrus.calloutTargets', arguments: uri ? [uri] : [] }) as Target[] ?? [];
+        targets = await c.sendRequest('workspace/executeCommand', { command: 'eximCyrus.calloutTargets', arguments: uri ? [uri] : [] }) as Target[] ?? [];
       } catch { /* discovery is a convenience; typing a target still works */ }
       const items: vscode.QuickPickItem[] = [...targets.map((t) => ({ label: t.label, description: t.target, detail: t.description })), { label: ENTER }];
       const chosen = await vscode.window.showQuickPick(items, { title: 'LMTP callout: where to?', placeHolder: 'An LMTP transport or lmtpd service, or type an address' });
@@ -52,7 +54,8 @@ export function registerCallout(context: vscode.ExtensionContext, client: Langua
     }
     let recipients = arg?.recipients;
     if (!recipients?.length) {
-      const remembered = context.workspaceState.get<string>(RECIPIENTS_KEY) ?? '';
+      const configured = vscode.workspace.getConfiguration('eximCyrus').get<string[]>('callout.recipients') ?? [];
+      const remembered = context.workspaceState.get<string>(RECIPIENTS_KEY) ?? configured.filter((r) => typeof r === 'string').join(' ');
       const typed = await vscode.window.showInputBox({
         title: `LMTP callout to ${target}`, prompt: 'Recipient addresses (separated by spaces or commas)', value: remembered,
         placeHolder: 'user@example.com', validateInput: validateRecipients,
@@ -64,7 +67,7 @@ export function registerCallout(context: vscode.ExtensionContext, client: Langua
     if (!await confirmUntrusted(`The callout connects to ${target}.`)) return;
     const result = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `LMTP callout to ${target}`, cancellable: true }, async (_p, token) => {
       try {
-        return await client.sendRequest(ExecuteCommandRequest.type, {
+        return await c.sendRequest('workspace/executeCommand', {
           command: 'eximCyrus.callout',
           arguments: [{ target, recipients, confirmed: true, uri: vscode.window.activeTextEditor?.document.uri.toString() }],
         }, token) as Result;

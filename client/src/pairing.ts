@@ -2,7 +2,7 @@
 // changes that (stored in the workspace folder's settings).
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { ExecuteCommandRequest, type LanguageClient } from 'vscode-languageclient/node';
+import type { LanguageClient } from 'vscode-languageclient/node';
 
 interface PairingReply { exim?: string; cyrus?: string; imapd?: string }
 
@@ -26,7 +26,7 @@ export class PairingStatus implements vscode.Disposable {
       return;
     }
     try {
-      const p = await this.client.sendRequest(ExecuteCommandRequest.type, { command: 'eximCyrus.pairing', arguments: [doc.uri.toString()] }) as PairingReply;
+      const p = await this.client.sendRequest('workspace/executeCommand', { command: 'eximCyrus.pairing', arguments: [doc.uri.toString()] }) as PairingReply;
       const name = (u?: string) => (u ? path.basename(vscode.Uri.parse(u).fsPath) : '—');
       this.item.text = `$(link) ${name(p?.exim)} ↔ ${name(p?.cyrus)}`;
       this.item.tooltip = new vscode.MarkdownString(
