@@ -17,7 +17,7 @@ const minify = !process.argv.includes('--no-minify');
 const metafile = process.argv.includes('--metafile');
 
 /** Modules that only export data (arrays, objects, strings); each is replaced by its compressed JSON. */
-const DATA_MODULE = /[\\/](catalog[\\/]generated[\\/][\w-]+-data|exim[\\/]builtin-macros|rules[\\/]codes)\.ts$/;
+const DATA_MODULE = /[\\/](catalog[\\/]generated[\\/][\w-]+-data|features[\\/][\w-]+-data|exim[\\/]builtin-macros|rules[\\/]codes)\.ts$/;
 
 const compactData = {
   name: 'compact-data',

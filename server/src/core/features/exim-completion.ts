@@ -12,6 +12,7 @@ import { ACL_VERBS, type EximContext } from './exim-context';
 import { contextAt } from './exim-include-context';
 import { optionDoc } from './exim-docs';
 import { ROUTER_OPTIONS } from './exim-names';
+import { ACL_CONDITION_DOCS, ACL_VERB_DOCS, CONDITION_DOCS, ITEM_DOCS, LOOKUP_DOCS, operatorDoc, variableDoc } from './exim-descriptions';
 import { TRANSPORT_OPTIONS } from '../rules/exim/names';
 import { ACL_LIST_KIND } from '../rules/exim/lists';
 
@@ -49,23 +50,23 @@ export function eximCompletion(lines: LineIndex, p: Position, file: string, mode
     const prefixStart = { line: p.line, character: p.character - exp[1].length };
     const r = { start: prefixStart, end: replace.end };
     if (/\$\{if\s+!?[\w]*$/.test(before)) {
-      for (const c of expansionNames('condition', opts.eximVersion)) out.push({ label: c.name, kind: 'condition', detail: 'expansion condition', replace: r });
+      for (const c of expansionNames('condition', opts.eximVersion)) out.push({ label: c.name, kind: 'condition', detail: 'expansion condition', documentation: CONDITION_DOCS[c.name], replace: r });
       return out;
     }
     if (braced) {
-      for (const i of expansionNames('item', opts.eximVersion)) out.push({ label: i.name, kind: 'expansion', detail: 'expansion item ${' + i.name + '{…}}', replace: r });
-      for (const o of expansionNames('operator', opts.eximVersion)) out.push({ label: o.name, kind: 'expansion', detail: 'expansion operator ${' + o.name + ':…}', replace: r });
+      for (const i of expansionNames('item', opts.eximVersion)) out.push({ label: i.name, kind: 'expansion', detail: 'expansion item ${' + i.name + '{…}}', documentation: ITEM_DOCS[i.name], replace: r });
+      for (const o of expansionNames('operator', opts.eximVersion)) out.push({ label: o.name, kind: 'expansion', detail: 'expansion operator ${' + o.name + ':…}', documentation: operatorDoc(o.name), replace: r });
     }
-    for (const v of expansionNames('variable', opts.eximVersion)) out.push({ label: v.name, kind: 'variable', detail: 'expansion variable', replace: r });
+    for (const v of expansionNames('variable', opts.eximVersion)) out.push({ label: v.name, kind: 'variable', detail: 'expansion variable', documentation: variableDoc(v.name), replace: r });
     return out;
   }
   if (/\$\{if\s+!?$/.test(before)) {
-    for (const c of expansionNames('condition', opts.eximVersion)) add({ label: c.name, kind: 'condition', detail: 'expansion condition' });
+    for (const c of expansionNames('condition', opts.eximVersion)) add({ label: c.name, kind: 'condition', detail: 'expansion condition', documentation: CONDITION_DOCS[c.name] });
     return out;
   }
   // A lookup type after `${lookup{key}`.
   if (/\$\{lookup\{[^}]*\}\s*[\w-]*$/.test(before)) {
-    for (const l of lookupTypes(opts.eximVersion)) add({ label: l.name, kind: 'lookup', detail: `${l.lookupStyle ?? ''} lookup`.trim() });
+    for (const l of lookupTypes(opts.eximVersion)) add({ label: l.name, kind: 'lookup', detail: `${l.lookupStyle ?? ''} lookup`.trim(), documentation: LOOKUP_DOCS[l.name] });
     return out;
   }
 
@@ -99,10 +100,10 @@ export function eximCompletion(lines: LineIndex, p: Position, file: string, mode
     const lone = /^(\s*)!?\w*$/.exec(before);
     const afterVerb = /^\s*(accept|defer|deny|discard|drop|require|warn)\s+!?\w*$/.test(before);
     if (lone && lone[1] === '') return out; // column 0 starts a new ACL's name
-    if (lone) for (const v of ACL_VERBS) add({ label: v, kind: 'verb', detail: 'ACL verb', sortText: (ctx.aclVerb ? '1' : '0') + v });
+    if (lone) for (const v of ACL_VERBS) add({ label: v, kind: 'verb', detail: 'ACL verb', documentation: ACL_VERB_DOCS[v], sortText: (ctx.aclVerb ? '1' : '0') + v });
     if (afterVerb || (lone && ctx.aclVerb)) {
-      for (const c of aclNames('condition', opts.eximVersion)) add({ label: c.name, kind: 'condition', detail: 'ACL condition', insertText: c.name + ' = ', sortText: '0' + c.name });
-      for (const m of aclNames('modifier', opts.eximVersion)) add({ label: m.name, kind: 'modifier', detail: 'ACL modifier', insertText: m.name + ' = ', sortText: '0' + m.name });
+      for (const c of aclNames('condition', opts.eximVersion)) add({ label: c.name, kind: 'condition', detail: 'ACL condition', documentation: ACL_CONDITION_DOCS[c.name], insertText: c.name + ' = ', sortText: '0' + c.name });
+      for (const m of aclNames('modifier', opts.eximVersion)) add({ label: m.name, kind: 'modifier', detail: 'ACL modifier', documentation: ACL_CONDITION_DOCS[m.name], insertText: m.name + ' = ', sortText: '0' + m.name });
     }
     return out;
   }

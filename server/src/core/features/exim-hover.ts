@@ -4,9 +4,10 @@ import type { CheckOptions } from '../options';
 import type { LineIndex, Position } from '../text';
 import type { EximConfig as EximModel } from '../exim/model';
 import {
-  aclCondition, aclVerb, eximDriver, expansionCondition, expansionItem, expansionOperator, expansionVariable,
+  aclCondition, aclVerb, eximDriver, eximLookupType, expansionCondition, expansionItem, expansionOperator, expansionVariable,
   driverKindOfSection, specUrl, versionNote, lookupOption,
 } from '../catalog/exim';
+import { ACL_CONDITION_DOCS, ACL_VERB_DOCS, CONDITION_DOCS, ITEM_DOCS, LOOKUP_DOCS, operatorDoc, variableDoc } from './exim-descriptions';
 import type { HoverInfo } from './types';
 import { contextAt } from './exim-include-context';
 import { optionDoc } from './exim-docs';
@@ -58,22 +59,35 @@ export function eximHover(lines: LineIndex, p: Position, file: string, m: EximMo
   const range = ctx.wordRange;
   const v = (a: { inHead: boolean; in496: boolean }) => versionNote(a) ? ` (${versionNote(a)})` : '';
 
+  const link = (title: string, scope: string) => `[${title}](${specUrl(scope)})`;
+  /** Name and kind, what it does, the link: every hover on a name reads the same way. */
+  const doc = (head: string, what: string | undefined, title: string, scope: string) =>
+    ({ markdown: `${head}${what ? `\n\n${what}` : ''}\n\n${link(title, scope)}`, range });
+
   // Expansions.
   const pre2 = lineText.slice(Math.max(0, ws - 2), ws);
+  const after = lineText.slice(ctx.wordRange.end.character);
   if (pre2.endsWith('$')) {
     const name = word.replace(/[.-]+$/, '');
     const info = expansionVariable(name);
-    return { markdown: info ? `**$${name}** — expansion variable${v(info)}\n\n[String expansions](${specUrl('expansion')})` : `\`$${name}\` is not a variable Exim knows.`, range };
+    if (!info) return { markdown: `\`$${name}\` is not a variable Exim knows.`, range };
+    return doc(`**$${name}** — expansion variable${v(info)}`, variableDoc(name), 'String expansions', 'expansion');
   }
   if (pre2 === '${') {
     const item = expansionItem(word), op = expansionOperator(word), variable = expansionVariable(word);
-    const info = item ?? op ?? variable;
-    const what = item ? `expansion item \`\${${word}{…}}\`` : op ? `expansion operator \`\${${word}:…}\`` : variable ? 'expansion variable' : undefined;
-    if (info && what) return { markdown: `**${word}** — ${what}${v(info)}\n\n[String expansions](${specUrl('expansion')})`, range };
+    if (item) return doc(`**${word}** — expansion item \`\${${word}{…}}\`${v(item)}`, ITEM_DOCS[word], 'String expansions', 'expansion');
+    if (op) return doc(`**${word}** — expansion operator \`\${${word}:…}\`${v(op)}`, operatorDoc(word), 'String expansions', 'expansion');
+    if (variable) return doc(`**${word}** — expansion variable${v(variable)}`, variableDoc(word), 'String expansions', 'expansion');
   }
-  if (/\$\{if\s+!?$/.test(lineText.slice(0, ws))) {
-    const c = expansionCondition(word);
-    if (c) return { markdown: `**${word}** — expansion condition${v(c)}\n\n[String expansions](${specUrl('expansion')})`, range };
+  // A condition of `${if`, or one inside `and{{…}}`, `or{{…}}`, `forany{…}{…}`.
+  const cond = expansionCondition(word);
+  if (cond && /(?:\$\{if\s+|\{\s*)(?:!\s*)*$/.test(lineText.slice(0, ws)) && (/^\s*[{:]/.test(after) || ['def', 'first_delivery', 'queue_running'].includes(word))) {
+    return doc(`**${word}** — expansion condition${v(cond)}`, CONDITION_DOCS[word], 'String expansions', 'expansion');
+  }
+  // A lookup type: `${lookup{key}lsearch{file}}`, `lsearch;/file` in a list, `partial-dbm*@`.
+  const lookup = eximLookupType(word);
+  if (lookup && (/^[{;*,]/.test(after) || /\}\s*$/.test(lineText.slice(0, ws)))) {
+    return doc(`**${lookup.name}** — ${lookup.lookupStyle ? `${lookup.lookupStyle} ` : ''}lookup${v(lookup)}`, LOOKUP_DOCS[lookup.name], 'File and database lookups', 'lookup');
   }
 
   const beforeWord = lineText.slice(0, ws);
@@ -81,10 +95,10 @@ export function eximHover(lines: LineIndex, p: Position, file: string, m: EximMo
 
   if (ctx.section === 'acl') {
     const verb = aclVerb(word);
-    if (verb && /^\s*$/.test(beforeWord)) return { markdown: `**${word}** — ACL verb\n\n[Access control lists](${specUrl('acl')})`, range };
-    const cond = aclCondition(word);
-    if (cond && isNamePosition) {
-      return { markdown: `**${word}** — ACL ${cond.kind}${cond.allowedIn ? `, allowed in: ${cond.allowedIn.join(', ')}` : ''}${v(cond)}\n\n[Access control lists](${specUrl('acl')})`, range };
+    if (verb && /^\s*$/.test(beforeWord)) return doc(`**${word}** — ACL verb`, ACL_VERB_DOCS[word], 'Access control lists', 'acl');
+    const c = aclCondition(word);
+    if (c && isNamePosition) {
+      return doc(`**${word}** — ACL ${c.kind}${c.allowedIn ? `, allowed in: ${c.allowedIn.join(', ')}` : ''}${v(c)}`, ACL_CONDITION_DOCS[word], 'Access control lists', 'acl');
     }
     return undefined;
   }
