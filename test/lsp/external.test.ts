@@ -5,7 +5,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { TestClient, uriOf } from './client';
-import { parseEximError } from '../../server/src/lsp/exim-check';
+import { parseEximError, runEximCheck } from '../../server/src/lsp/exim-check';
 
 const EXIM = ['/usr/sbin/exim4', '/usr/sbin/exim'].find((p) => fs.existsSync(p));
 
@@ -25,6 +25,24 @@ test('the message is the indented lines after the error line, not what follows t
   assert.equal(f?.message, 'exim: main option "foo_bar" unknown');
   const two = parseEximError('Exim configuration error in line 3 of /x/e.conf:\n  first part\n  second part\n', '/x/e.conf');
   assert.equal(two?.message, 'exim: first part second part');
+  // Errors found when the drivers are set up name no line.
+  const lineless = parseEximError('2026-11-30 07:43:51 Warning: purging the environment.\n Suggested action: use keep_environment.\n2026-11-30 07:43:51 Exim configuration error:\n  new_router "nosuch" not found for "first" router\n', '/x/e.conf');
+  assert.equal(lineless?.message, 'exim: new_router "nosuch" not found for "first" router');
+  assert.equal(lineless?.file, '/x/e.conf');
+});
+
+test('the real exim: an error with a line and one without, each reported as Exim words it', { skip: !EXIM && 'exim is not installed' }, async () => {
+  const { dir, file } = tempConfig(BAD);
+  const router = path.join(dir, 'router.conf');
+  fs.writeFileSync(router, 'begin routers\nfirst:\n  driver = accept\n  transport = t\n  pass_router = nosuch\nbegin transports\nt:\n  driver = appendfile\n  file = /tmp/x\n');
+  try {
+    const bad = await runEximCheck(EXIM!, file);
+    assert.deepEqual(bad.findings.map((f) => [f.range.start.line, f.message]), [[1, 'exim: main option "not_an_option_at_all" unknown']]);
+    const r = await runEximCheck(EXIM!, router);
+    assert.deepEqual(r.findings.map((f) => f.message), ['exim: new_router "nosuch" not found for "first" router']);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 function tempConfig(text: string): { dir: string; file: string } {

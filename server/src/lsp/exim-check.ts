@@ -6,6 +6,10 @@ import type { Finding } from '../core/diagnostic';
 import { loadChecker } from './core';
 
 const ERROR_RE = /Exim configuration error in line (\d+) of (.+?):[ \t]*(?:\r?\n|$)((?:[ \t]+[^\n]*(?:\r?\n|$))*)/;
+/** Errors found after reading, when drivers are set up (e.g. a pass_router naming no router), come without a line. */
+const LINELESS_RE = /Exim configuration error:[ \t]*(?:\r?\n|$)((?:[ \t]+[^\n]*(?:\r?\n|$))*)/;
+
+const indented = (block: string) => block.split('\n').map((l) => l.trim()).filter(Boolean).join(' ');
 
 /**
  * Turns Exim's complaint into a finding. Exim names the file the error is in (which may be
@@ -21,10 +25,14 @@ export function parseEximError(output: string, configFile: string): Finding | un
     return m ? finding('exim/external', configFile, range(0, 0, 0, 0), `exim: ${m[1].trim()}`, { source: 'exim' }) : undefined;
   }
   const m = ERROR_RE.exec(output.slice(at));
-  if (!m) return finding('exim/external', configFile, range(0, 0, 0, 0), `exim: ${output.slice(at).split('\n')[0].trim()}`, { source: 'exim' });
+  if (!m) {
+    const lineless = LINELESS_RE.exec(output.slice(at));
+    const message = (lineless && indented(lineless[1])) || output.slice(at).split('\n')[0].trim();
+    return finding('exim/external', configFile, range(0, 0, 0, 0), `exim: ${message}`, { source: 'exim' });
+  }
   const line = Math.max(0, parseInt(m[1], 10) - 1);
   const file = path.resolve(path.dirname(configFile), m[2].trim());
-  const message = m[3].split('\n').map((l) => l.trim()).filter(Boolean).join(' ') || 'configuration error';
+  const message = indented(m[3]) || 'configuration error';
   return finding('exim/external', file, range(line, 0, line, 10000), `exim: ${message}`, { source: 'exim' });
 }
 
