@@ -12,7 +12,9 @@ import { checkProject } from '../../server/src/core/project';
 import { defaultOptions } from '../../server/src/core/options';
 import { diskHost } from '../../server/src/core/host';
 import { loadCyrusConf, lmtpListeners, type Endpoint } from '../../server/src/core/cyrus';
-import { cyrusMissingReason, startCyrus, CYRUS_BIN, type CyrusInstance } from './harness/cyrus';
+import { cyrusMissingReason, freePort, startCyrus, withMaster, CYRUS_BIN, type CyrusInstance } from './harness/cyrus';
+import { parseCyrusConf } from '../../server/src/core/cyrus/cyrusconf-parser';
+import { loadServiceTable } from '../../server/src/core/cyrus';
 
 const missing = cyrusMissingReason();
 const skip = missing ? `skipped: ${missing}` : false;
@@ -106,4 +108,70 @@ test('imapd.conf lines we call fatal are exactly those Cyrus 3.6 refuses', { ski
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
+});
+
+/** Whether this machine has an IPv6 loopback to test [::] wildcards on. */
+function hasV6Loopback(): Promise<boolean> {
+  return new Promise((resolve) => {
+    const srv = net.createServer();
+    srv.once('error', () => resolve(false));
+    srv.listen(0, '::1', () => srv.close(() => resolve(true)));
+  });
+}
+
+async function ports(n: number): Promise<number[]> {
+  const out: number[] = [];
+  while (out.length < n) { const p = await freePort(); if (!out.includes(p)) out.push(p); }
+  return out;
+}
+
+/** The services our model says master runs, by name, and what each binds. */
+function ourServices(text: string) {
+  const conf = parseCyrusConf('cyrus.conf', text, loadServiceTable(diskHost));
+  return { conf, names: conf.entries.filter((e) => e.section === 'SERVICES').map((e) => e.name) };
+}
+
+test('section names as master matches them: first letter exact, rest any case, words before the brace ignored; listen="*:port" and "[*]:port" bind every address', { skip, timeout: 60_000 }, async () => {
+  const [lower, star, bstar, ready] = await ports(4);
+  const text = [
+    'services {',
+    `  lower cmd="lmtpd -a -C {conf}" listen="127.0.0.1:${lower}" prefork=0`,
+    '}',
+    'SERVICES extra words {',
+    `  star cmd="lmtpd -a -C {conf}" listen="*:${star}" prefork=0`,
+    `  bstar cmd="lmtpd -a -C {conf}" listen="[*]:${bstar}" prefork=0`,
+    `  ready cmd="lmtpd -a -C {conf}" listen="127.0.0.1:${ready}" prefork=0`,
+    '}',
+    '',
+  ].join('\n');
+  const ours = ourServices(text);
+  assert.deepEqual(ours.names, ['star', 'bstar', 'ready']);
+  const v6 = await hasV6Loopback();
+  await withMaster(text, ready, async (m) => {
+    assert.equal(await m.connects(lower), false, 'master skips the lower-case services block');
+    for (const p of [star, bstar]) {
+      assert.equal(await m.connects(p, '127.0.0.1'), true, `*:${p} on 127.0.0.1`);
+      if (v6) assert.equal(await m.connects(p, '::1'), true, `*:${p} on ::1`);
+    }
+  });
+  for (const e of ours.conf.entries.filter((x) => x.name !== 'ready')) {
+    assert.equal(e.listen?.kind === 'tcp' && e.listen.host, undefined, `${e.name} listens on every address in our model`);
+  }
+});
+
+test('a section written Services is read, one written sERVICES is not', { skip, timeout: 60_000 }, async () => {
+  const [skipped, read] = await ports(2);
+  const text = [
+    'sERVICES {',
+    `  skipped cmd="lmtpd -a -C {conf}" listen="127.0.0.1:${skipped}" prefork=0`,
+    '}',
+    'Services {',
+    `  read cmd="lmtpd -a -C {conf}" listen="127.0.0.1:${read}" prefork=0`,
+    '}',
+    '',
+  ].join('\n');
+  assert.deepEqual(ourServices(text).names, ['read']);
+  await withMaster(text, read, async (m) => {
+    assert.equal(await m.connects(skipped), false);
+  });
 });

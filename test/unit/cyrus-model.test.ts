@@ -50,13 +50,23 @@ test('listen: service names go through /etc/services (aliases too), then the bui
 });
 
 test('listen: unusable values are findings, not endpoints', () => {
-  for (const v of ['"*:143"', '"127.0.0.1:"', '":143"', '"[::1]"', '"[::1"', '"0"', '"65536"']) {
+  for (const v of ['"127.0.0.1:"', '":143"', '"[::1]"', '"[::1"', '"0"', '"65536"']) {
     const r = listenOf(v);
     assert.equal(r.ep, undefined, v);
     assert.deepEqual(r.findings, ['error cyrus/invalid-value'], v);
   }
   const long = '"/' + 'x'.repeat(120) + '"';
   assert.deepEqual(listenOf(long).findings, ['error cyrus/invalid-value']);
+});
+
+test('listen: a host of * is every address, bracketed or not (getaddrinfo reads it as none)', () => {
+  for (const v of ['"*:2003"', '"[*]:2003"']) {
+    const r = listenOf(v);
+    assert.deepEqual(r.findings, [], v);
+    assert.equal(r.ep?.kind, 'tcp', v);
+    assert.equal((r.ep as { host?: string }).host, undefined, v);
+    assert.equal((r.ep as { port: number }).port, 2003, v);
+  }
 });
 
 test('cmd: program, Debian wrapper, lmtpd flags', () => {
@@ -98,9 +108,9 @@ test('lmtpListeners: endpoint, auth required over TCP without -a, cmd location',
 });
 
 test('sections and arguments carry exact ranges; master reads the first of two arguments', () => {
-  const c = load('# c\nservices {\n\timap\tcmd="imapd"listen=143 prefork=0 prefork=5\n}\n');
+  const c = load('# c\nServices {\n\timap\tcmd="imapd"listen=143 prefork=0 prefork=5\n}\n');
   assert.equal(c.sections.length, 1);
-  assert.equal(c.sections[0].kind, 'SERVICES');
+  assert.equal(c.sections[0].kind, 'SERVICES', 'master matches the first letter exactly and the rest in any case');
   assert.deepEqual(c.sections[0].headerLoc.range, { start: { line: 1, character: 0 }, end: { line: 1, character: 8 } });
   assert.deepEqual(c.sections[0].blockLoc.range, { start: { line: 1, character: 0 }, end: { line: 3, character: 1 } });
   const e = c.entries[0];
@@ -118,3 +128,13 @@ function strip(e: Endpoint | undefined): unknown {
   const { loc: _loc, ...rest } = e;
   return rest;
 }
+
+test('sections: a lower-case first letter is a block master skips; text before the brace is ignored', () => {
+  const lower = load('services {\n  imap cmd="imapd" listen=143\n}\n');
+  assert.equal(lower.sections[0].kind, undefined);
+  assert.deepEqual(lower.entries, [], 'entries of a skipped block are not services');
+  const extra = load('SERVICES extra words {\n  imap cmd="imapd" listen=143\n}\nEVENTS-x {\n}\n');
+  assert.deepEqual(extra.sections.map((s) => [s.name, s.kind]), [['SERVICES', 'SERVICES'], ['EVENTS', 'EVENTS']]);
+  assert.deepEqual(extra.entries.map((e) => e.name), ['imap']);
+  assert.deepEqual(extra.parseFindings, []);
+});

@@ -269,6 +269,80 @@ export async function startCyrus(opts: StartOptions = {}): Promise<CyrusInstance
   return instance;
 }
 
+export interface MasterRun {
+  dir: string;
+  /** The imapd.conf every `cmd` should name with `-C`. */
+  conf: string;
+  /** Whether something accepts a connection there now. */
+  connects(target: number | string, host?: string): Promise<boolean>;
+}
+
+/**
+ * Starts master on a cyrus.conf of the caller's (`{dir}` and `{conf}` are replaced), waits
+ * until `ready` accepts (a TCP port on 127.0.0.1 or a socket path of a service listed after
+ * the ones under test: master binds every service before it serves any), runs `body`, and
+ * always stops master. For asking master what it makes of a cyrus.conf.
+ */
+export async function withMaster<T>(cyrusConf: string, ready: number | string, body: (run: MasterRun) => Promise<T>): Promise<T> {
+  const reason = cyrusMissingReason();
+  if (reason) throw new Error(reason);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'exim-cyrus-master-'));
+  const conf = path.join(dir, 'imapd.conf');
+  const masterConf = path.join(dir, 'cyrus.conf');
+  for (const d of ['conf', 'spool', 'socket']) fs.mkdirSync(path.join(dir, d));
+  fs.writeFileSync(conf, [`configdirectory: ${dir}/conf`, 'defaultpartition: default', `partition-default: ${dir}/spool`,
+    `lmtpsocket: ${dir}/socket/lmtp`, `idlesocket: ${dir}/socket/idle`, `notifysocket: ${dir}/socket/notify`, ''].join('\n'));
+  fs.writeFileSync(masterConf, cyrusConf.replaceAll('{dir}', dir).replaceAll('{conf}', conf));
+  const env = { ...process.env };
+  if (process.getuid?.() === 0) {
+    const u = lookupUser('cyrus')!;
+    chownTree(dir, u.uid, lookupGroup('mail') ?? u.gid);
+    fs.chmodSync(dir, 0o750);
+  } else {
+    const me = os.userInfo();
+    env.CYRUS_USER = me.username;
+    env.CYRUS_GROUP = lookupGroupName(me.gid) ?? String(me.gid);
+  }
+  const logFile = path.join(dir, 'master.log');
+  const logFd = fs.openSync(logFile, 'a');
+  let master: ChildProcess;
+  try {
+    master = spawn(path.join(CYRUS_BIN, 'master'), ['-C', conf, '-M', masterConf, '-p', path.join(dir, 'master.pid'), '-D'],
+      { stdio: ['ignore', logFd, logFd], env, detached: true });
+  } finally {
+    fs.closeSync(logFd);
+  }
+  let exited = false;
+  master.on('exit', () => { exited = true; });
+  master.on('error', () => { exited = true; });
+  try {
+    const deadline = Date.now() + 15_000;
+    while (!(await canConnect(ready))) {
+      if (exited || Date.now() > deadline) {
+        let log = '';
+        try { log = fs.readFileSync(logFile, 'utf8').slice(-2000); } catch { /* gone */ }
+        throw new Error(`master ${exited ? 'exited' : 'did not listen on ' + ready} during start-up${log ? `\nmaster output:\n${log}` : ''}`);
+      }
+      await sleep(50);
+    }
+    return await body({ dir, conf, connects: (t, host) => canConnect(t, host) });
+  } finally {
+    if (!exited && master.pid) {
+      try { process.kill(master.pid, 'SIGTERM'); } catch { /* already gone */ }
+      const t0 = Date.now();
+      while (!exited && Date.now() - t0 < 5000) await sleep(50);
+      if (!exited) { try { process.kill(master.pid, 'SIGKILL'); } catch { /* gone */ } }
+    }
+    for (let i = 0; i < 20; i++) {
+      const left = processesMentioning(dir);
+      if (!left.length) break;
+      for (const pid of left) { try { process.kill(pid, i < 10 ? 'SIGTERM' : 'SIGKILL'); } catch { /* gone */ } }
+      await sleep(50);
+    }
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 async function distinctPorts(n: number): Promise<number[]> {
   const out: number[] = [];
   while (out.length < n) {
@@ -307,9 +381,9 @@ function processesMentioning(needle: string): number[] {
   return out;
 }
 
-function canConnect(target: number | string): Promise<boolean> {
+function canConnect(target: number | string, host = '127.0.0.1'): Promise<boolean> {
   return new Promise((resolve) => {
-    const s = typeof target === 'number' ? net.connect(target, '127.0.0.1') : net.connect(target);
+    const s = typeof target === 'number' ? net.connect(target, host) : net.connect(target);
     const done = (ok: boolean) => { s.destroy(); resolve(ok); };
     s.setTimeout(1000, () => done(false));
     s.once('connect', () => done(true));

@@ -21,6 +21,18 @@ const MAX_SYNTAX_FINDINGS = 100;
 const isSpace = (c: string | undefined) => c === ' ' || c === '\t' || c === '\n' || c === '\v' || c === '\f' || c === '\r';
 const isAlnum = (c: string | undefined) => c !== undefined && /^[A-Za-z0-9]$/.test(c);
 
+/**
+ * The section a line at `p` opens, matched as masterconf_getsection does: the first letter
+ * exactly (`services` is not SERVICES, `Services` is), the rest in any case, and no letter
+ * or digit right after the name (`SERVICES-x {` and `SERVICES x {` are SERVICES).
+ */
+export function masterSection(line: string, p: number): CyrusSectionName | undefined {
+  for (const s of CYRUS_SECTIONS) {
+    if (line[p] === s[0] && line.slice(p, p + s.length).toUpperCase() === s && !isAlnum(line[p + s.length])) return s;
+  }
+  return undefined;
+}
+
 export function parseCyrusConf(file: string, text: string, services: ServiceTable): CyrusConf {
   const lines = new LineIndex(text);
   const findings: Finding[] = [];
@@ -42,9 +54,8 @@ export function parseCyrusConf(file: string, text: string, services: ServiceTabl
   /** A header line without `{`: the next line may open it. */
   let pendingHeader: { line: number; name: string; start: number } | undefined;
 
-  const openSection = (name: string, headerLine: number, start: number, end: number): void => {
-    const upper = name.toUpperCase();
-    const kind = (CYRUS_SECTIONS as readonly string[]).includes(upper) ? upper as CyrusSectionName : undefined;
+  /** `empty`: a header whose braces close on its own line, which master does not count as the section. */
+  const openSection = (name: string, kind: CyrusSectionName | undefined, headerLine: number, start: number, end: number, empty = false): void => {
     current = { name, kind, headerLoc: loc(headerLine, start, end), blockLoc: loc(headerLine, start, end), entries: [] };
     sections.push(current);
     currentRead = true;
@@ -52,7 +63,7 @@ export function parseCyrusConf(file: string, text: string, services: ServiceTabl
       syntax(headerLine, start, start + name.length, `A second ${kind} section: master reads only the first one and ignores this one. Move these entries into the first ${kind} block.`);
       currentRead = false;
     }
-    if (kind) seenKinds.add(kind);
+    if (kind && !empty) seenKinds.add(kind);
   };
   const closeSection = (line: number, endChar: number): void => {
     if (current) current.blockLoc = { file, range: { start: current.headerLoc.range.start, end: { line, character: endChar } } };
@@ -82,7 +93,7 @@ export function parseCyrusConf(file: string, text: string, services: ServiceTabl
       pendingHeader = undefined;
       if (body[p] === '{') {
         syntax(ph.line, ph.start, ph.start + ph.name.length, `Put '{' on the same line as ${ph.name}: master only opens a section when the brace follows the name on its line, so it ignores this whole section.`);
-        openSection(ph.name, ph.line, ph.start, ph.start + ph.name.length);
+        openSection(ph.name, masterSection(ph.name, 0), ph.line, ph.start, ph.start + ph.name.length);
         currentRead = false;
         if (current) current.headerLoc = loc(ph.line, ph.start, ph.start + ph.name.length);
         const rest = body.slice(p + 1, end).trim();
@@ -98,13 +109,16 @@ export function parseCyrusConf(file: string, text: string, services: ServiceTabl
     }
 
     if (!current) {
-      const word = /^[A-Za-z0-9]*/.exec(body.slice(p))![0];
+      const known = masterSection(body, p);
+      const word = known ? body.slice(p, p + known.length) : /^[A-Za-z0-9]*/.exec(body.slice(p))![0];
       let q = p + word.length;
+      // Master ignores whatever stands between a section's name and its brace.
+      if (known) while (q < end && body[q] !== '{' && body[q] !== '}') q++;
       while (q < end && isSpace(body[q])) q++;
       if (word && body[q] === '{') {
         let depth = 0;
         for (let i = q; i < end; i++) { if (body[i] === '{') depth++; else if (body[i] === '}') depth--; }
-        openSection(word, ln, p, p + word.length);
+        openSection(word, known, ln, p, p + word.length, depth === 0);
         if (depth === 0) { closeSection(ln, end); continue; }
         if (depth !== 1) syntax(ln, q, end, 'Unbalanced braces on a section header line.');
         const rest = body.slice(q + 1, end).trim();

@@ -79,9 +79,13 @@ export interface CyrusEntry {
 }
 
 export interface CyrusSection {
-  /** As written (master compares case-insensitively). */
+  /** As written. */
   name: string;
-  /** Upper-cased known name, or undefined for a section master does not read. */
+  /**
+   * The section master reads this block as, or undefined when it skips it: master matches
+   * the first letter exactly and the rest in any case, so `Services` is SERVICES but
+   * `services` is nothing.
+   */
   kind?: CyrusSectionName;
   headerLoc: Loc;
   /** From the header to the closing brace (or the end of the file when it is missing). */
