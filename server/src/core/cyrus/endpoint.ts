@@ -1,6 +1,7 @@
 // How master understands `listen=`: a path starting with `/` is a UNIX socket; anything
 // else is `[host]:port`, `host:port` (split at the LAST colon) or a bare port, where the
 // port may be a service name that getaddrinfo resolves through /etc/services.
+import * as path from 'node:path';
 import type { SourceHost } from '../host';
 import type { Endpoint, Loc } from './model';
 
@@ -75,7 +76,9 @@ export function parseListen(value: string, proto: string, table: ServiceTable, v
       if (host === '') return { problem: { message: `'${value}' has an empty host, which does not resolve: write just '${port}' to listen on all addresses.`, warning: false } };
     } else port = value;
   }
-  if (host === '*') return { problem: { message: `'*' is not an address master can resolve: write just '${port}' to listen on all addresses.`, warning: false } };
+  // getaddrinfo (glibc) reads the host "*" as no host at all, so with AI_PASSIVE master
+  // binds every address: 0.0.0.0 and [::].
+  if (host === '*') host = undefined;
   if (host !== undefined && /\s/.test(host)) return { problem: { message: `The host '${host}' contains white space.`, warning: false } };
   const dgram = proto.startsWith('udp');
   if (/^[0-9]+$/.test(port)) {
@@ -93,6 +96,19 @@ export function parseListen(value: string, proto: string, table: ServiceTable, v
     return { endpoint, problem: { message: `The service name '${port}' is not in /etc/services here, so master cannot resolve it and disables this service. Add '${port} ${known}/${dgram ? 'udp' : 'tcp'}' to /etc/services or write the port number ${known}.`, warning: true } };
   }
   return { problem: { message: `'${port}' is neither a port number nor a known service name${table.fromFile ? ' in /etc/services' : ''}. Write a port number, or an absolute path for a UNIX socket.`, warning: false } };
+}
+
+/**
+ * A UNIX socket path as a comparable key: normalised, and /var/run read as /run, which it
+ * is a symbolic link to on current systems (Debian, and every systemd distribution). The
+ * local file system is not consulted: configs are often checked on another machine.
+ */
+export function socketPathKey(p: string): string {
+  return path.posix.normalize(p).replace(/^\/var\/run(?=\/|$)/, '/run');
+}
+
+export function sameSocketPath(a: string, b: string): boolean {
+  return socketPathKey(a) === socketPathKey(b);
 }
 
 /** Addresses an endpoint binds, as comparable tokens: '*4'/'*6' for wildcards. */

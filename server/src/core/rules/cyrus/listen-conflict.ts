@@ -1,10 +1,9 @@
 // cyrus/listen-conflict: two services bound to one address and port (a wildcard covers
-// every address of its family) or one socket path. The second bind fails or, for a UNIX
-// socket, master unlinks the first service's socket and takes it over.
-import * as path from 'node:path';
+// every address of its family) or one socket path (/var/run being /run). The second bind
+// fails or, for a UNIX socket, master unlinks the first service's socket and takes it over.
 import { finding, type Finding } from '../../diagnostic';
 import type { CyrusConf, CyrusEntry, Endpoint } from '../../cyrus/model';
-import { addressesOverlap, boundAddresses } from '../../cyrus/endpoint';
+import { addressesOverlap, boundAddresses, sameSocketPath, socketPathKey } from '../../cyrus/endpoint';
 
 function describe(e: Endpoint): string {
   return e.kind === 'unix' ? e.path : `${e.host === undefined ? '*' : e.host.includes(':') ? `[${e.host}]` : e.host}:${e.port}`;
@@ -13,7 +12,7 @@ function describe(e: Endpoint): string {
 function conflicts(a: CyrusEntry, b: CyrusEntry): boolean {
   const x = a.listen!, y = b.listen!;
   if (x.kind === 'unix' || y.kind === 'unix') {
-    return x.kind === 'unix' && y.kind === 'unix' && path.posix.normalize(x.path) === path.posix.normalize(y.path);
+    return x.kind === 'unix' && y.kind === 'unix' && sameSocketPath(x.path, y.path);
   }
   if (x.port !== y.port || a.proto.startsWith('udp') !== b.proto.startsWith('udp')) return false;
   const ax = boundAddresses(x, a.proto), by = boundAddresses(y, b.proto);
@@ -28,7 +27,7 @@ export function checkListenConflict(conf: CyrusConf): Finding[] {
   for (const b of conf.entries) {
     if (b.section !== 'SERVICES' || !b.listen) continue;
     const l = b.listen;
-    const bucketKey = l.kind === 'unix' ? 'u:' + path.posix.normalize(l.path) : `t:${l.port}:${b.proto.startsWith('udp') ? 'd' : 's'}`;
+    const bucketKey = l.kind === 'unix' ? 'u:' + socketPathKey(l.path) : `t:${l.port}:${b.proto.startsWith('udp') ? 'd' : 's'}`;
     const shapeKey = l.kind === 'unix' ? '' : boundAddresses(l, b.proto).join(',');
     let bucket = buckets.get(bucketKey);
     if (!bucket) buckets.set(bucketKey, bucket = new Map());

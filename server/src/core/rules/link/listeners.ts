@@ -3,11 +3,10 @@
 // No-listener findings sit on the transport (the port or hosts to change); auth-required
 // sits on lmtpd's cmd in cyrus.conf, because adding -a there is the usual repair, with
 // `related` pointing back at the transport.
-import * as path from 'node:path';
 import type { Finding, Related } from '../../diagnostic';
 import { finding } from '../../diagnostic';
 import type { LmtpListener } from '../../cyrus/model';
-import { addressesOverlap, boundAddresses } from '../../cyrus/endpoint';
+import { addressesOverlap, boundAddresses, sameSocketPath } from '../../cyrus/endpoint';
 import { imapdFacts } from '../../cyrus/facts';
 import { isIPv4, isIPv6 } from '../../lmtp/target';
 import type { LinkContext } from './context';
@@ -112,14 +111,12 @@ function hostFix(t: Tcp, from: string, to: string, preferred: boolean) {
   return fix(`Deliver to ${to}`, [replaceAt(v, shown)], preferred);
 }
 
-const samePath = (a: string, b: string) => path.posix.normalize(a) === path.posix.normalize(b);
-
 function checkUnix(ctx: LinkContext, t: Unix, out: Finding[]): void {
   if (t.path.includes('$') || !t.path.startsWith('/')) return;
   const at = t.socketOpt.valueLoc ?? t.socketOpt.loc;
   if (ctx.cyrus) {
     const sockets = ctx.listeners.filter((l) => l.endpoint.kind === 'unix');
-    if (sockets.some((l) => l.endpoint.kind === 'unix' && samePath(l.endpoint.path, t.path))) return;
+    if (sockets.some((l) => l.endpoint.kind === 'unix' && sameSocketPath(l.endpoint.path, t.path))) return;
     if (!sockets.length) {
       out.push(finding('link/lmtp-no-listener', at.file, at.range,
         `Transport ${t.transport.name} delivers to the UNIX socket ${t.path}, but no Cyrus lmtpd listens on a UNIX socket. ${listenerSummary(ctx)}`,
@@ -138,7 +135,7 @@ function checkUnix(ctx: LinkContext, t: Unix, out: Finding[]): void {
   if (!ctx.imapd) return;
   // Without cyrus.conf, imapd.conf's lmtpsocket says where lmtpd is expected to listen.
   const facts = ctxLmtpSocket(ctx);
-  if (!facts || samePath(facts.value, t.path)) return;
+  if (!facts || sameSocketPath(facts.value, t.path)) return;
   const s = facts.setting;
   out.push(finding('link/unix-socket-mismatch', at.file, at.range,
     `Transport ${t.transport.name} delivers to ${t.path}, but imapd.conf's lmtpsocket is ${facts.value}${s ? '' : ' (the default)'}: unless cyrus.conf's lmtpd listens on ${t.path}, the connection fails.`,
