@@ -92,6 +92,8 @@ test('imapd.conf lines we call fatal are exactly those Cyrus 3.6 refuses', { ski
     'mboxlist_db: twoskip skiplist', 'httpmodules: caldav carddav', 'httpmodules: caldav calendar', 'maxmessagesize: 1024',
     'maxmessagesize: 10M', 'defaultpartition: abc1', 'defaultpartition: my-part', 'search_engine: Xapian', 'admins:',
     'admins : cyrus', 'bad.name: 1', '@import: x', 'sieve_extensions: fileinto imapflags',
+    'timeout: 9999999999', 'timeout: 99999999999999999999', 'timeout: -', 'timeout: -s', 'timeout: 5-', 'timeout: 1h5',
+    'timeout: 30\ntimeout: 40', 'timeout: 30\nTimeout: 40',
   ];
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'exim-cyrus-agree-'));
   try {

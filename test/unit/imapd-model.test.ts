@@ -109,3 +109,13 @@ test('unknown option: did-you-mean fix renames the name only', () => {
   assert.equal(f.code, 'imapd/unknown-option');
   assert.deepEqual(f.fixes?.[0].edits, [{ file: '/t/imapd.conf', range: { start: { line: 1, character: 0 }, end: { line: 1, character: 10 } }, newText: 'virtdomains' }]);
 });
+
+test('durations: the newest Cyrus refuses an overflow and a bare "-", Cyrus 3.6 takes both', () => {
+  const at = (v: string, cyrusVersion: 'latest' | '3.6') =>
+    checkImapdConf(load(`configdirectory: /c\ntimeout: ${v}\n`), { ...defaultOptions, cyrusVersion }).map((f) => `${f.severity} ${f.code}`);
+  for (const v of ['9999999999', '99999999999999999999', '-', '1h99999999999m']) {
+    assert.deepEqual(at(v, 'latest'), ['error imapd/invalid-value'], v);
+    assert.deepEqual(at(v, '3.6'), [], v);
+  }
+  assert.deepEqual(at('-s', '3.6'), ['error imapd/invalid-value']);
+});

@@ -29,14 +29,16 @@ const INT32_MAX = 2147483647;
 
 /**
  * DURATION: digits with units d h m s (a trailing bare number takes the option's unit).
- * Returns seconds, or an explanation of what is wrong.
+ * Returns seconds, or an explanation of what is wrong. Cyrus 3.6 (`lenient36`) checks
+ * neither overflow nor a digit after '-': it takes `9999999999` (the value wraps) and `-`.
  */
-export function parseDuration(v: string, unit: string): { seconds: number } | { error: string } {
+export function parseDuration(v: string, unit: string, lenient36 = false): { seconds: number } | { error: string } {
   let s = v;
   if (s.length && /[0-9]/.test(s[s.length - 1])) s += unit || 's';
   let i = 0, neg = false, accum = 0, total = 0, sawDigit = false;
+  const tooLarge = (n: number) => !lenient36 && n > INT32_MAX;
   if (s[0] === '-') {
-    if (!/[0-9]/.test(s[1] ?? '')) return { error: "no digit after '-'" };
+    if (!lenient36 && !/[0-9]/.test(s[1] ?? '')) return { error: "no digit after '-'" };
     neg = true; i = 1;
   }
   const mult: Record<string, number> = { d: 86400, h: 3600, m: 60, s: 1 };
@@ -44,13 +46,13 @@ export function parseDuration(v: string, unit: string): { seconds: number } | { 
     const c = s[i];
     if (c >= '0' && c <= '9') {
       accum = accum * 10 + (c.charCodeAt(0) - 48);
-      if (accum > INT32_MAX) return { error: 'too large' };
+      if (tooLarge(accum)) return { error: 'too large' };
       sawDigit = true;
     } else {
       if (!sawDigit) return { error: `no digit before '${c}'` };
       if (!(c in mult)) return { error: `unknown unit '${c}' (use d, h, m or s)` };
       total += accum * mult[c];
-      if (total > INT32_MAX) return { error: 'too large' };
+      if (tooLarge(total)) return { error: 'too large' };
       accum = 0; sawDigit = false;
     }
   }

@@ -55,7 +55,7 @@ export function checkInvalidValue(conf: ImapdConf, opts: CheckOptions): Finding[
         break;
       }
       case 'DURATION': {
-        const d = parseDuration(v, opts.cyrusVersion === '3.6' ? 's' : info.unit);
+        const d = parseDuration(v, opts.cyrusVersion === '3.6' ? 's' : info.unit, opts.cyrusVersion === '3.6');
         if ('error' in d) bad(`'${v}' is not a duration (${d.error}): ${refuses}. Write a number with units d, h, m, s, e.g. 1h30m${info.unit ? `; a bare number is in ${unitName(info.unit)}` : ''}.`);
         break;
       }
