@@ -39,7 +39,7 @@ export const RULES = {
   'imapd/unknown-option': { severity: 'error', summary: 'An option Cyrus does not know (for the target version).' },
   'imapd/invalid-value': { severity: 'error', summary: 'A value of the wrong type or not among the allowed values.' },
   'imapd/deprecated-option': { severity: 'warning', summary: 'A deprecated option; names its replacement.' },
-  'imapd/duplicate-option': { severity: 'warning', summary: 'An option set twice; the last one wins.' },
+  'imapd/duplicate-option': { severity: 'error', summary: 'An option set twice (also across `@include`): Cyrus refuses to start.' },
   // Exim <-> Cyrus
   'link/lmtp-no-listener': { severity: 'error', summary: 'An LMTP transport delivers where no Cyrus lmtpd listens.' },
   'link/lmtp-auth-required': { severity: 'error', summary: 'The matching lmtpd listens on TCP without `-a` and the transport does not authenticate.' },

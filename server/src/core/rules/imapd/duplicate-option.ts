@@ -14,7 +14,7 @@ export function checkDuplicateOption(conf: ImapdConf): Finding[] {
     const where = first.file === s.file ? `line ${first.loc.range.start.line + 1}` : `${first.file}:${first.loc.range.start.line + 1}`;
     out.push(finding('imapd/duplicate-option', s.file, s.nameLoc.range,
       `'${s.rawName}' is already set on ${where}: Cyrus refuses to start when an option is set twice. Keep one.`,
-      { severity: 'error', related: [{ file: first.file, range: first.nameLoc.range, message: 'first set here' }] }));
+      { related: [{ file: first.file, range: first.nameLoc.range, message: 'first set here' }] }));
   }
   return out;
 }
