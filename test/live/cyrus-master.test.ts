@@ -177,3 +177,21 @@ test('a section written Services is read, one written sERVICES is not', { skip, 
     assert.equal(await m.connects(skipped), false);
   });
 });
+
+test('a relative @include is opened from the working directory, not the including file\'s: we report it', { skip, timeout: 30_000 }, () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'exim-cyrus-include-'));
+  fs.chmodSync(dir, 0o755);
+  try {
+    const file = path.join(dir, 'imapd.conf');
+    fs.writeFileSync(file, `configdirectory: ${dir}\n@include: extra.conf\n`);
+    fs.writeFileSync(path.join(dir, 'extra.conf'), 'timeout: 30\n');
+    const fromRoot = spawnSync(CYR_INFO, ['-C', file, 'conf'], { encoding: 'utf8', timeout: 15_000, cwd: '/' });
+    assert.equal(fromRoot.status, 78, 'from / Cyrus cannot open extra.conf beside imapd.conf');
+    const fromDir = spawnSync(CYR_INFO, ['-C', file, 'conf'], { encoding: 'utf8', timeout: 15_000, cwd: dir });
+    assert.equal(fromDir.status, 0, fromDir.stderr);
+    const ours = checkProject([{ path: file, kind: 'imapd-conf' }], { ...defaultOptions, cyrusVersion: '3.6' });
+    assert.deepEqual(ours.map((f) => `${f.range.start.line + 1} ${f.severity} ${f.code}`), ['2 error imapd/invalid-value']);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -76,7 +76,7 @@ test('facts: defaults, configdirectory substitution, service-specific settings w
 });
 
 test('@include reads the file in place; a second include of one file is an error', () => {
-  const c = load('configdirectory: /c\n@include: extra.conf\n@include: /t/extra.conf\n', { '/t/extra.conf': 'admins: cyrus\n' });
+  const c = load('configdirectory: /c\n@include: /t/extra.conf\n@include: /t/extra.conf\n', { '/t/extra.conf': 'admins: cyrus\n' });
   assert.deepEqual(c.settings.filter((s) => s.kind !== 'include').map((s) => [s.key, s.file]), [['configdirectory', '/t/imapd.conf'], ['admins', '/t/extra.conf']]);
   assert.deepEqual(c.files.map((f) => f.path), ['/t/imapd.conf', '/t/extra.conf']);
   assert.deepEqual(codes(c), ['3 error imapd/syntax']);
@@ -84,6 +84,14 @@ test('@include reads the file in place; a second include of one file is an error
   assert.deepEqual(codes(missing), ['1 error imapd/syntax']);
   // including itself is caught, not followed for ever
   assert.deepEqual(codes(load('@include: /t/imapd.conf\n')), ['1 error imapd/syntax']);
+});
+
+test('a relative @include is reported, not read: Cyrus opens it from its working directory, not the including file\'s', () => {
+  const c = load('configdirectory: /c\n@include: extra.conf\n', { '/t/extra.conf': 'configdirectory: /d\n' });
+  assert.deepEqual(c.files.map((f) => f.path), ['/t/imapd.conf']);
+  const f = checkImapdConf(c, defaultOptions);
+  assert.deepEqual(f.map((x) => `${x.range.start.line + 1}:${x.range.start.character + 1} ${x.severity} ${x.code}`), ['2:11 error imapd/invalid-value']);
+  assert.match(f[0].message, /working directory/);
 });
 
 test('duplicates across an include are found; a service-specific form is not a duplicate', () => {

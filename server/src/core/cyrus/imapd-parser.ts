@@ -2,7 +2,8 @@
 // the next one (the backslash and line break are dropped, even in a comment). A `#` starts a
 // comment only as the first non-blank character. A name is an optional `@` then letters,
 // digits, `-` and `_`, lower-cased, followed directly by `:`. Values lose surrounding white
-// space and must not be empty. `@include: FILE` reads another file in place.
+// space and must not be empty. `@include: FILE` reads another file in place (FILE as the
+// process opens it: a relative path from its working directory).
 import * as path from 'node:path';
 import { finding, type Finding } from '../diagnostic';
 import type { SourceHost } from '../host';
@@ -153,8 +154,12 @@ export function parseImapdConf(file: string, host: SourceHost): ImapdConf {
           report(f, R(ks, p), `Unknown directive '${rawName}': the only one is @include.`);
           continue;
         }
-        const target = path.isAbsolute(value) ? value : path.resolve(path.dirname(f), value);
         settings.push({ rawName, key, option: key, kind: 'include', value, nameLoc: L(ks, p), valueLoc: L(vs, end), loc: L(ks, end), file: f });
+        // Cyrus opens a relative path from its working directory, which is not this file's
+        // and differs between master and its services: we cannot know what it reads
+        // (imapd/invalid-value says so).
+        if (!path.posix.isAbsolute(value)) continue;
+        const target = value;
         if (included.has(path.resolve(target))) {
           report(f, R(vs, end), `${value} is included a second time (Cyrus refuses to start). Include each file once.`);
           continue;

@@ -37,7 +37,7 @@ export const RULES = {
   // imapd.conf
   'imapd/syntax': { severity: 'error', summary: 'A line of imapd.conf that is not `option: value`.' },
   'imapd/unknown-option': { severity: 'error', summary: 'An option Cyrus does not know (for the target version).' },
-  'imapd/invalid-value': { severity: 'error', summary: 'A value of the wrong type or not among the allowed values.' },
+  'imapd/invalid-value': { severity: 'error', summary: 'A value of the wrong type or not among the allowed values, or a relative `@include` path.' },
   'imapd/deprecated-option': { severity: 'warning', summary: 'A deprecated option; names its replacement.' },
   'imapd/duplicate-option': { severity: 'error', summary: 'An option set twice (also across `@include`): Cyrus refuses to start.' },
   // Exim <-> Cyrus

@@ -1,4 +1,5 @@
-// imapd/invalid-value: values libconfig rejects (Cyrus refuses to start) or warns about.
+// imapd/invalid-value: values libconfig rejects (Cyrus refuses to start) or warns about,
+// and an @include path that depends on the working directory.
 import { finding, type Finding } from '../../diagnostic';
 import type { CheckOptions } from '../../options';
 import type { ImapdConf } from '../../cyrus/model';
@@ -11,6 +12,11 @@ const ON = ['1', 'yes', 't', 'true'], OFF = ['0', 'no', 'f', 'false'];
 export function checkInvalidValue(conf: ImapdConf, opts: CheckOptions): Finding[] {
   const out: Finding[] = [];
   for (const s of conf.settings) {
+    if (s.kind === 'include' && !s.value.startsWith('/')) {
+      out.push(finding('imapd/invalid-value', s.file, s.valueLoc.range,
+        `Cyrus opens '${s.value}' from its working directory, not from this file's: master started by init runs in /, and its services in {configdirectory}/cores (or {configdirectory}), so each may read another file or none and refuse to start. Write an absolute path.`));
+      continue;
+    }
     if (s.kind !== 'option') continue;
     const info = imapdOption(s.option, opts.cyrusVersion);
     if (!info) continue;
