@@ -195,3 +195,32 @@ test('a relative @include is opened from the working directory, not the includin
     fs.rmSync(dir, { recursive: true, force: true });
   }
 });
+
+/** Whether a server greets with "220" within a few seconds (lmtpd that exits resets the connection). */
+function greets(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = net.connect(port, '127.0.0.1');
+    let buf = '';
+    const done = (ok: boolean) => { s.destroy(); resolve(ok); };
+    s.setTimeout(5000, () => done(false));
+    s.on('data', (d) => { buf += d.toString('latin1'); if (/^220 /m.test(buf)) done(true); });
+    s.once('error', () => done(false));
+    s.once('close', () => done(false));
+  });
+}
+
+test('lmtpd flags: what we call fatal in cmd is what makes the service exit at every connection', { skip, timeout: 90_000 }, async () => {
+  const cmds = ['lmtpd -s -a -C {conf}', 'lmtpd -a -x -C {conf}', 'lmtpd -aa -C {conf}', 'lmtpd -a -C{conf}', 'lmtpd -a -U 30 -T 60 -C {conf}', 'lmtpd -C {conf}'];
+  const ps = await ports(cmds.length + 1);
+  const text = ['SERVICES {', ...cmds.map((c, i) => `  s${i} cmd="${c}" listen="127.0.0.1:${ps[i]}" prefork=0`),
+    `  ready cmd="lmtpd -a -C {conf}" listen="127.0.0.1:${ps[cmds.length]}" prefork=0`, '}', ''].join('\n');
+  const conf = parseCyrusConf('cyrus.conf', text.replaceAll('{conf}', '/etc/imapd.conf'), loadServiceTable(diskHost));
+  const ours = conf.entries.filter((e) => e.name !== 'ready').map((e) => e.cmd!.flagProblems.length > 0);
+  const theirs = await withMaster(text, ps[cmds.length], async () => {
+    const out: boolean[] = [];
+    for (let i = 0; i < cmds.length; i++) out.push(!(await greets(ps[i])));
+    return out;
+  });
+  assert.deepEqual(ours, theirs, cmds.map((c, i) => `${c}: ours ${ours[i] ? 'fatal' : 'fine'}, master ${theirs[i] ? 'exits' : 'serves'}`).join('\n'));
+  assert.deepEqual(theirs, [true, true, true, true, false, false]);
+});

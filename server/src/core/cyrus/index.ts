@@ -15,9 +15,21 @@ export { lmtpListeners, imapdFacts, imapdSetting } from './facts';
 export { parseListen, loadServiceTable, WELL_KNOWN_PORTS } from './endpoint';
 export { parseCommand, CYRUS_PROGRAMS } from './programs';
 
-/** Reads a cyrus.conf (service names resolved through the host's /etc/services). Never throws. */
+/**
+ * Reads a cyrus.conf (service names resolved through the host's /etc/services; each
+ * `-C FILE` looked for through the host). Never throws.
+ */
 export function loadCyrusConf(file: string, _opts: CheckOptions, host: SourceHost): CyrusConf {
-  return parseCyrusConf(file, host.readFile(file) ?? '', loadServiceTable(host));
+  const conf = parseCyrusConf(file, host.readFile(file) ?? '', loadServiceTable(host));
+  const seen = new Map<string, boolean>();
+  for (const e of conf.entries) {
+    const cf = e.cmd?.configFile;
+    if (!cf || !cf.startsWith('/')) continue;
+    let readable = seen.get(cf);
+    if (readable === undefined) seen.set(cf, readable = host.readFile(cf) !== undefined);
+    if (!readable) e.cmd!.configUnreadable = true;
+  }
+  return conf;
 }
 
 /** Past this many findings of one code in one file, the rest are summed up in one finding. */

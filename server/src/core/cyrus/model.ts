@@ -45,10 +45,24 @@ export interface CyrusCommand {
   argv: string[];
   /** `-C FILE`: the imapd.conf this program reads (master does not pass its own down). */
   configFile?: string;
+  /** Where FILE is written. */
+  configLoc?: Loc;
+  /**
+   * Set by loadCyrusConf when FILE (absolute) cannot be read through the host: the program
+   * would exit at start if it is missing on the mail server too.
+   */
+  configUnreadable?: boolean;
   /** lmtpd `-a`: clients are treated as authenticated, so no AUTH is demanded over TCP. */
   preauth: boolean;
-  /** `-s`: TLS from the first byte (imaps, pop3s, …). */
+  /** `-s`: TLS from the first byte (imaps, pop3s, …). lmtpd has no such flag. */
   tls: boolean;
+  /**
+   * Flags that make a service exit whenever master starts it: one its program does not take
+   * (lmtpd takes only -a besides master's -C -U -T -D -X), or a word of grouped flags or of
+   * an option glued to its argument (`-aU30`, `-C/etc/x.conf`), which master's service
+   * wrapper refuses. `word` is the flag (`-s`) or the whole word.
+   */
+  flagProblems: { kind: 'unknown-flag' | 'grouped'; word: string; loc: Loc }[];
   /** Where the `cmd` value is, for quick fixes that add flags. */
   loc: Loc;
   /** The word that names the tool (argv[0], or the wrapper's argument). */

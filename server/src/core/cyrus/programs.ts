@@ -37,40 +37,53 @@ function resolveWrapped(tool: string): string {
 /** Options that take an argument: master's service wrapper's, then each program's own. */
 const ARG_OPTS: Record<string, string> = { '': 'CUT', imapd: 'CUTp', pop3d: 'CUTp' };
 
+/** Options master's service wrapper (master/service.c) takes itself; the rest go to the program. */
+const WRAPPER_OPTS = 'CUTDX';
+/** Every option a service program's own getopt takes, where we know it; any other makes it exit. */
+const PROGRAM_OPTS: Record<string, string> = { lmtpd: 'a' };
+
 export function parseCommand(value: string, loc: Loc): CyrusCommand {
-  const argv = value.split(/[ \t\n\v\f\r]+/).filter(Boolean);
+  // A cmd value sits on one line, so word offsets are character offsets from its start.
+  const words = [...value.matchAll(/[^ \t\n\v\f\r]+/g)];
+  const s = loc.range.start;
+  const wordLoc = (i: number): Loc => {
+    const w = words[i];
+    return w ? { file: loc.file, range: { start: { line: s.line, character: s.character + w.index! }, end: { line: s.line, character: s.character + w.index! + w[0].length } } } : loc;
+  };
+  const argv = words.map((w) => w[0]);
   const program = argv[0] ?? '';
   let tool = path.posix.basename(program);
   let wrapper: string | undefined;
-  let rest = argv.slice(1);
+  let first = 1;
   if (WRAPPERS.has(program) && argv[1]) {
     wrapper = program;
     tool = resolveWrapped(argv[1]);
-    rest = argv.slice(2);
+    first = 2;
   }
   const withArg = ARG_OPTS[tool] ?? ARG_OPTS[''];
-  let configFile: string | undefined, preauth = false, tls = false;
-  for (let i = 0; i < rest.length; i++) {
-    const w = rest[i];
+  const own = PROGRAM_OPTS[tool];
+  let configFile: string | undefined, configLoc: Loc | undefined, preauth = false, tls = false;
+  const flagProblems: CyrusCommand['flagProblems'] = [];
+  for (let i = first; i < argv.length; i++) {
+    const w = argv[i];
     if (w === '--') break;
     if (!w.startsWith('-') || w === '-') continue;
+    const at = i;
+    // The wrapper's getopt loop exits on any option word longer than "-x" ("options and
+    // arguments MUST be separated by whitespace"), grouped flags included.
+    if (w.length > 2) flagProblems.push({ kind: 'grouped', word: w, loc: wordLoc(at) });
     for (let j = 1; j < w.length; j++) {
       const c = w[j];
       if (withArg.includes(c)) {
-        const arg = j + 1 < w.length ? w.slice(j + 1) : rest[++i];
-        if (c === 'C') configFile = arg;
+        const merged = j + 1 < w.length;
+        const arg = merged ? w.slice(j + 1) : argv[++i];
+        if (c === 'C' && arg !== undefined) { configFile = arg; configLoc = wordLoc(merged ? at : i); }
         break;
       }
+      if (own !== undefined && !own.includes(c) && !WRAPPER_OPTS.includes(c)) flagProblems.push({ kind: 'unknown-flag', word: `-${c}`, loc: wordLoc(at) });
       if (c === 'a' && tool === 'lmtpd') preauth = true;
       if (c === 's' && tool !== 'lmtpd') tls = true;
     }
   }
-  // A cmd value sits on one line, so word offsets are character offsets from its start.
-  const words = [...value.matchAll(/[^ \t\n\v\f\r]+/g)];
-  const w = words[wrapper ? 1 : 0];
-  const s = loc.range.start;
-  const toolLoc: Loc = w
-    ? { file: loc.file, range: { start: { line: s.line, character: s.character + w.index! }, end: { line: s.line, character: s.character + w.index! + w[0].length } } }
-    : loc;
-  return { program, tool, wrapper, argv, configFile, preauth, tls, loc, toolLoc };
+  return { program, tool, wrapper, argv, configFile, configLoc, preauth, tls, flagProblems, loc, toolLoc: wordLoc(wrapper ? 1 : 0) };
 }

@@ -1,6 +1,7 @@
 // cyrus/invalid-value: values master cannot use. Master never complains about these: a
 // number it cannot read silently becomes the default, an unknown proto or an unresolvable
-// listen disables the service, and it says so only in syslog.
+// listen disables the service, and it says so only in syslog. The same for flags in `cmd` that
+// make a service exit at every start, and a `-C` file that is not there.
 import { finding, type Finding } from '../../diagnostic';
 import type { CheckOptions } from '../../options';
 import type { CyrusConf } from '../../cyrus/model';
@@ -39,6 +40,18 @@ export function checkInvalidValue(conf: CyrusConf, opts: CheckOptions): Finding[
           bad(r, `cron="${a.value}" is not a cron schedule: give five fields, minute hour day-of-month month day-of-week (e.g. "30 4 * * *").`);
         }
       }
+    }
+    const c = e.cmd;
+    if (c && e.section === 'SERVICES') {
+      for (const f of c.flagProblems) {
+        const msg = f.kind === 'grouped'
+          ? `Master's service wrapper refuses the option word '${f.word}' ("options and arguments MUST be separated by whitespace"): ${c.tool} exits at every connection. Write each flag and each argument as a word of its own${/^-[CUT]./.test(f.word) ? ` (${f.word.slice(0, 2)} ${f.word.slice(2)})` : ''}.`
+          : `${c.tool} takes no ${f.word}${f.word === '-s' ? ' (it has no TLS on connect; LMTP from Exim is plain or STARTTLS)' : ''}: it prints its usage and exits at every connection, so this service never answers. ${c.tool} takes -a, besides master's -C FILE, -U N, -T N, -D and -X.`;
+        bad(f.loc.range, msg);
+      }
+    }
+    if (c?.configUnreadable && c.configLoc) {
+      bad(c.configLoc.range, `${c.tool} reads its settings from ${c.configFile} (-C), which does not exist or cannot be read here. If it is missing on the mail server too, ${c.tool} exits at once whenever it starts.`, true);
     }
     if (e.listenProblem) {
       const l = e.argMap.get('listen');
