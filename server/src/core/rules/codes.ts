@@ -41,15 +41,15 @@ export const RULES = {
   'imapd/deprecated-option': { severity: 'warning', summary: 'A deprecated option; names its replacement.' },
   'imapd/duplicate-option': { severity: 'error', summary: 'An option set twice (also across `@include`): Cyrus refuses to start.' },
   // Exim <-> Cyrus
-  'link/lmtp-no-listener': { severity: 'error', summary: 'An LMTP transport delivers where no Cyrus lmtpd listens.' },
+  'link/lmtp-no-listener': { severity: 'error', summary: 'An LMTP transport (or `deliver` pipe) delivers where no working Cyrus lmtpd listens.' },
   'link/lmtp-auth-required': { severity: 'error', summary: 'The matching lmtpd listens on TCP without `-a` and the transport does not authenticate.' },
   'link/localhost-not-allowed': { severity: 'error', summary: 'An smtp transport to the local host without `allow_localhost`.' },
   'link/localhost-dns': { severity: 'warning', summary: '`hosts = localhost` looked up in DNS only (no `gethostbyname`).' },
   'link/router-shadowed': { severity: 'error', summary: 'A router before the Cyrus router takes the Cyrus domains.' },
   'link/callout-needs-tcp': { severity: 'warning', summary: 'A recipient callout for domains delivered only over a UNIX socket.' },
   'link/domain-mismatch': { severity: 'warning', summary: 'The RCPT ACL and the Cyrus router accept different domains.' },
-  'link/virtdomains': { severity: 'warning', summary: 'Exim passes the domain and Cyrus ignores it, or the reverse.' },
-  'link/unix-socket-mismatch': { severity: 'error', summary: "An lmtp transport's socket is not Cyrus's lmtpd socket." },
+  'link/virtdomains': { severity: 'warning', summary: 'Exim passes the domain and the lmtpd it reaches ignores it, or the reverse.' },
+  'link/unix-socket-mismatch': { severity: 'error', summary: "An lmtp transport's socket, or `deliver`'s `lmtpsocket`, is not Cyrus's lmtpd socket." },
   'link/ipv6-colon-list': { severity: 'warning', summary: 'An IPv6 address in a colon-separated list.' },
   // Cross-cutting
   'input/unreadable': { severity: 'error', summary: 'A file that cannot be read or is not text.' },

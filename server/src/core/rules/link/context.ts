@@ -17,6 +17,8 @@ export interface LinkContext {
   lists: Map<string, NamedList>;
   /** Transports reached from some router, or every transport when there are no routers. */
   used: Set<string>;
+  /** imapd.conf files other than the paired one that a Cyrus program reads (-C), by path; undefined when unreadable. */
+  otherImapd: Map<string, ImapdConf | undefined>;
 }
 
 /** Options a router names transports in. */
@@ -43,7 +45,7 @@ export function makeContext(cfg: EximConfig, cyrus?: CyrusConf, imapd?: ImapdCon
     cfg, cyrus, imapd, host,
     listeners: cyrus ? lmtpListeners(cyrus) : [],
     primaryHostname: primary && !primary.includes('$') ? primary.trim().toLowerCase() : undefined,
-    lists, used,
+    lists, used, otherImapd: new Map(),
   };
 }
 
@@ -95,7 +97,11 @@ export function fileLines(ctx: LinkContext, file: string): LineIndex | undefined
   const f = ctx.cfg.files?.get(file);
   if (f) return f.lines;
   if (ctx.cyrus?.file === file) return ctx.cyrus.lines;
-  return ctx.imapd?.files.find((x) => x.path === file)?.lines;
+  for (const conf of [ctx.imapd, ...ctx.otherImapd.values()]) {
+    const f = conf?.files.find((x) => x.path === file);
+    if (f) return f.lines;
+  }
+  return undefined;
 }
 
 export function indentOf(text: string): string {

@@ -1,33 +1,56 @@
-// Does each Exim LMTP transport reach an lmtpd that will take its mail?
+// Does each Exim LMTP transport (or `deliver` pipe) reach an lmtpd that will take its mail?
 // link/lmtp-no-listener, link/unix-socket-mismatch, link/lmtp-auth-required.
 // No-listener findings sit on the transport (the port or hosts to change); auth-required
 // sits on lmtpd's cmd in cyrus.conf, because adding -a there is the usual repair, with
-// `related` pointing back at the transport.
+// `related` pointing back at the transport. An lmtpd whose cmd makes it exit at every
+// connection (cyrus/invalid-value) takes no mail, so it counts as no listener.
 import type { Finding, Related } from '../../diagnostic';
 import { finding } from '../../diagnostic';
-import type { LmtpListener } from '../../cyrus/model';
+import type { ImapdSetting, LmtpListener } from '../../cyrus/model';
 import { addressesOverlap, boundAddresses, sameSocketPath } from '../../cyrus/endpoint';
 import { imapdFacts } from '../../cyrus/facts';
 import { isIPv4, isIPv6 } from '../../lmtp/target';
 import type { LinkContext } from './context';
 import { describeListener, listenerSummary, option } from './context';
-import { fix, insertAt, insertOptionLine, replaceAt } from './edits';
+import { fix, insertAt, insertLine, insertOptionLine, replaceAt } from './edits';
+import { deliverConfigFile, programConfig, type ProgramConfig } from './program-config';
 import { addressesOf, matchHost } from './match';
 import { cyrusTransports, resolvePort, type CyrusTransport } from './routing';
 
 type Tcp = Extract<CyrusTransport, { kind: 'tcp' }>;
 type Unix = Extract<CyrusTransport, { kind: 'unix' }>;
+type Command = Extract<CyrusTransport, { kind: 'command' }>;
+
+/** Why an lmtpd never takes mail although master binds its address, or undefined. */
+function deadReason(l: LmtpListener): string | undefined {
+  const p = l.entry.cmd?.flagProblems[0];
+  return p && `its cmd has ${p.word}, which ${p.kind === 'grouped' ? "master's service wrapper refuses" : 'lmtpd does not take'}, so it exits at every connection`;
+}
+
+const relDead = (l: LmtpListener): Related => {
+  const p = l.entry.cmd!.flagProblems[0];
+  return { file: p.loc.file, range: p.loc.range, message: `lmtpd (service ${l.entry.name}) exits at every connection because of ${p.word}` };
+};
+
+/** Report on `at` when every listener a transport reaches exits at each connection; true when reported. */
+function allDead(t: CyrusTransport, reached: LmtpListener[], where: string, at: { file: string; range: Finding['range'] }, out: Finding[]): boolean {
+  if (!reached.length || reached.some((l) => !deadReason(l))) return false;
+  out.push(finding('link/lmtp-no-listener', at.file, at.range,
+    `Transport ${t.transport.name} delivers to ${where}, where lmtpd (service ${reached.map((l) => l.entry.name).join(', ')}) never answers: ${deadReason(reached[0])}. Mail for Cyrus stays queued. Fix lmtpd's cmd in cyrus.conf.`,
+    { related: reached.map(relDead) }));
+  return true;
+}
 
 const relListener = (l: LmtpListener, why = 'lmtpd listens here'): Related =>
   ({ file: l.endpoint.loc.file, range: l.endpoint.loc.range, message: `${why}: ${describeListener(l)}` });
 
-function tcpListeners(ctx: LinkContext): (LmtpListener & { endpoint: { kind: 'tcp' } })[] {
-  return ctx.listeners.filter((l): l is LmtpListener & { endpoint: { kind: 'tcp' } } =>
+function tcpListeners(ctx: LinkContext): TcpListener[] {
+  return ctx.listeners.filter((l): l is TcpListener =>
     l.endpoint.kind === 'tcp' && /^tcp[46]?$/i.test(l.entry.proto || 'tcp'));
 }
 
 /** Whether a listener may accept a connection to `addresses` (undefined: a name we cannot resolve). */
-function listens(l: LmtpListener & { endpoint: { kind: 'tcp' } }, addresses: string[] | undefined): boolean {
+function listens(l: TcpListener, addresses: string[] | undefined): boolean {
   const h = l.endpoint.host?.toLowerCase();
   if (!addresses || (h !== undefined && h !== 'localhost' && !isIPv4(h) && !isIPv6(h))) return true;
   const bound = boundAddresses(l.endpoint, l.entry.proto || 'tcp');
@@ -46,6 +69,29 @@ function authenticates(ctx: LinkContext, t: Tcp, hostName: string, addresses: st
   return false;
 }
 
+type TcpListener = LmtpListener & { endpoint: { kind: 'tcp' } };
+
+/** Where one host of a transport connects, and the lmtpd listeners there. */
+function hostTarget(ctx: LinkContext, t: Tcp, h: Tcp['hosts'][number], listeners: TcpListener[]) {
+  const { port, unresolvable } = resolvePort(ctx, h.port ?? t.portName);
+  const addresses = addressesOf(ctx, h.name);
+  const matching = port === undefined ? [] : listeners.filter((l) => l.endpoint.port === port && listens(l, addresses));
+  return { port, unresolvable, addresses, matching };
+}
+
+/**
+ * The lmtpd services a Cyrus transport reaches (by address and port, socket path, or for a
+ * `deliver` pipe, deliver's lmtpsocket); empty when none or when that cannot be known.
+ */
+export function reachedListeners(ctx: LinkContext, t: CyrusTransport): LmtpListener[] {
+  if (t.kind === 'tcp') {
+    const listeners = tcpListeners(ctx);
+    return [...new Set(t.hosts.flatMap((h) => hostTarget(ctx, t, h, listeners).matching))];
+  }
+  const path = t.kind === 'unix' ? (t.path.includes('$') ? undefined : t.path) : deliverSocket(ctx, t)?.path;
+  return path === undefined ? [] : ctx.listeners.filter((l) => l.endpoint.kind === 'unix' && sameSocketPath(l.endpoint.path, path));
+}
+
 function checkTcp(ctx: LinkContext, t: Tcp, out: Finding[]): void {
   if (!ctx.cyrus || !t.hosts.length) return;
   const listeners = tcpListeners(ctx);
@@ -53,9 +99,7 @@ function checkTcp(ctx: LinkContext, t: Tcp, out: Finding[]): void {
   const portWhere = t.portOpt?.valueLoc ?? t.portOpt?.loc;
   const authFlagged = new Set<LmtpListener>();
   for (const h of t.hosts) {
-    const portName = h.port ?? t.portName;
-    const { port, unresolvable } = resolvePort(ctx, portName);
-    const addresses = addressesOf(ctx, h.name);
+    const { port, unresolvable, addresses, matching: reached } = hostTarget(ctx, t, h, listeners);
     const shown = `${h.name}${h.port ? `::${h.port}` : ''}`;
     if (unresolvable) {
       const only = listeners.length === 1 ? listeners[0].endpoint.port : undefined;
@@ -67,8 +111,9 @@ function checkTcp(ctx: LinkContext, t: Tcp, out: Finding[]): void {
     }
     if (port === undefined) continue;
     const onPort = listeners.filter((l) => l.endpoint.port === port);
-    const matching = onPort.filter((l) => listens(l, addresses));
-    if (!matching.length) {
+    if (allDead(t, reached, `${shown}, port ${port}`, where, out)) continue;
+    const matching = reached.filter((l) => !deadReason(l));
+    if (!reached.length) {
       const onAddress = listeners.filter((l) => listens(l, addresses));
       const portIsWrong = !onPort.length;
       const at = portIsWrong && portWhere && !h.port ? portWhere : where;
@@ -116,7 +161,8 @@ function checkUnix(ctx: LinkContext, t: Unix, out: Finding[]): void {
   const at = t.socketOpt.valueLoc ?? t.socketOpt.loc;
   if (ctx.cyrus) {
     const sockets = ctx.listeners.filter((l) => l.endpoint.kind === 'unix');
-    if (sockets.some((l) => l.endpoint.kind === 'unix' && sameSocketPath(l.endpoint.path, t.path))) return;
+    const reached = reachedListeners(ctx, t);
+    if (reached.length) { allDead(t, reached, t.path, at, out); return; }
     if (!sockets.length) {
       out.push(finding('link/lmtp-no-listener', at.file, at.range,
         `Transport ${t.transport.name} delivers to the UNIX socket ${t.path}, but no Cyrus lmtpd listens on a UNIX socket. ${listenerSummary(ctx)}`,
@@ -147,8 +193,50 @@ function checkUnix(ctx: LinkContext, t: Unix, out: Finding[]): void {
 
 function ctxLmtpSocket(ctx: LinkContext) {
   if (!ctx.imapd) return undefined;
-  const f = imapdFacts(ctx.imapd, 'lmtp').lmtpsocket;
+  // No cyrus.conf, so no service name to prefer: the plain setting.
+  const f = imapdFacts(ctx.imapd).lmtpsocket;
   return f.value.includes('{') ? undefined : f;
+}
+
+/** Where Exim's `deliver` pipe hands mail to lmtpd: deliver's lmtpsocket, when it can be known. */
+export function deliverSocket(ctx: LinkContext, t: Command): { path: string; setting?: ImapdSetting; cfg: ProgramConfig } | undefined {
+  if ((t.transport.driver ?? '').trim() !== 'pipe') return undefined;
+  const cfg = programConfig(ctx, deliverConfigFile(t.command), undefined, 'deliver');
+  if (!cfg.imapd) return undefined;
+  const f = imapdFacts(cfg.imapd, 'deliver').lmtpsocket;
+  return f.value.includes('{') ? undefined : { path: f.value, setting: f.setting, cfg };
+}
+
+function checkDeliver(ctx: LinkContext, t: Command, out: Finding[]): void {
+  if (!ctx.cyrus) return;
+  const d = deliverSocket(ctx, t);
+  if (!d) return;
+  const at = t.commandOpt.valueLoc ?? t.commandOpt.loc;
+  const reached = reachedListeners(ctx, t);
+  if (reached.length) { allDead(t, reached, d.path, at, out); return; }
+  const s = d.setting;
+  const which = `${d.path} (deliver's lmtpsocket${s ? '' : ', the default under configdirectory'})`;
+  const sockets = ctx.listeners.filter((l) => l.endpoint.kind === 'unix');
+  const relSetting: Related[] = s ? [{ file: s.file, range: s.valueLoc.range, message: `lmtpsocket is ${d.path}` }] : [];
+  if (!sockets.length) {
+    out.push(finding('link/lmtp-no-listener', at.file, at.range,
+      `Transport ${t.transport.name} runs Cyrus's deliver, which hands the mail to lmtpd over the UNIX socket ${which}, but no Cyrus lmtpd listens on a UNIX socket: every delivery fails. Add an lmtpd service listening on ${d.path} to cyrus.conf. ${listenerSummary(ctx)}`,
+      { related: [...relSetting, ...ctx.listeners.map((l) => relListener(l))] }));
+    return;
+  }
+  const paths = sockets.map((l) => l.endpoint.kind === 'unix' ? l.endpoint.path : '');
+  const imapd = d.cfg.imapd!;
+  const edit = (p: string) => s
+    ? replaceAt({ file: s.file, range: s.valueLoc.range }, p)
+    : insertLine(ctx, imapd.file, imapd.lines.lineCount, `lmtpsocket: ${p}`);
+  const fixes = paths.slice(0, 3).map((p, i, a) => fix(`Set lmtpsocket: ${p}`, [edit(p)], a.length === 1 && i === 0));
+  const here = s ? { file: s.file, range: s.valueLoc.range } : at;
+  out.push(finding('link/unix-socket-mismatch', here.file, here.range,
+    `Cyrus's deliver, which transport ${t.transport.name} runs, hands mail to lmtpd over ${which}, but lmtpd listens on ${paths.join(', ')}: every delivery fails and the mail stays queued. Set lmtpsocket to lmtpd's socket.`,
+    {
+      related: [...(s ? [{ file: at.file, range: at.range, message: `transport ${t.transport.name} runs deliver` }] : []), ...sockets.map((l) => relListener(l))],
+      fixes,
+    }));
 }
 
 export function checkListeners(ctx: LinkContext): Finding[] {
@@ -156,6 +244,7 @@ export function checkListeners(ctx: LinkContext): Finding[] {
   for (const t of cyrusTransports(ctx)) {
     if (t.kind === 'tcp') checkTcp(ctx, t, out);
     else if (t.kind === 'unix') checkUnix(ctx, t, out);
+    else checkDeliver(ctx, t, out);
   }
   return out;
 }

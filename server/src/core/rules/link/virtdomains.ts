@@ -1,32 +1,83 @@
 // link/virtdomains: lmtpd with `virtdomains: off` drops the domain of every recipient
 // (mbname_from_recipient), so alice@a and alice@b land in one mailbox; and a `deliver`
 // pipe given only $local_part loses the domain Cyrus needs when virtdomains is on.
+// What counts is the lmtpd each router's transport really reaches: the imapd.conf it reads
+// (its -C, else the paired one) under its own service name (`lmtptcp_virtdomains` wins
+// over `virtdomains` for the service lmtptcp).
 import type { Finding } from '../../diagnostic';
 import { finding } from '../../diagnostic';
 import { imapdFacts } from '../../cyrus/facts';
+import type { ImapdConf } from '../../cyrus/model';
 import type { LinkContext } from './context';
 import { option } from './context';
 import { fix, insertLine, replaceAt } from './edits';
-import { cyrusRouters, routerDomains } from './routing';
+import { reachedListeners } from './listeners';
+import { listenerConfig, type ProgramConfig } from './program-config';
+import { cyrusRouters, routerDomains, type CyrusRouter } from './routing';
+
+/** `$local_part` or `${local_part}`, not `$local_part_suffix` and the like. */
+const LOCAL_PART = /\$(?:\{local_part\}|local_part(?![A-Za-z0-9_]))/g;
+/** `$domain` or `${domain}`, not `$domain_data`. */
+const DOMAIN = /\$(?:\{domain\}|domain(?![A-Za-z0-9_]))/;
+
+interface View { imapd: ImapdConf; service?: string; routers: CyrusRouter[] }
+
+/**
+ * The settings of the lmtpd each Cyrus router ends up at, with the routers sharing them.
+ * Without cyrus.conf (or when no lmtpd is reached, which the listener rules report) the
+ * paired imapd.conf's plain settings stand in.
+ */
+function views(ctx: LinkContext, routers: CyrusRouter[], out: Finding[]): View[] {
+  const byKey = new Map<string, View>();
+  const skipped = new Set<string>();
+  for (const c of routers) {
+    const reached = ctx.cyrus ? reachedListeners(ctx, c.via) : [];
+    const configs: ProgramConfig[] = reached.length ? reached.map((l) => listenerConfig(ctx, l)) : [{ imapd: ctx.imapd }];
+    for (const cfg of configs) {
+      if (cfg.unreadable) {
+        const u = cfg.unreadable;
+        if (!skipped.has(u.path + '\0' + cfg.service)) {
+          skipped.add(u.path + '\0' + cfg.service);
+          out.push(finding('link/virtdomains', u.loc.file, u.loc.range,
+            `lmtpd (service ${cfg.service}) reads its settings from ${u.path} (-C), which cannot be read here, so whether it keeps apart the domains Exim hands it (virtdomains) was not checked.`,
+            { severity: 'information' }));
+        }
+        continue;
+      }
+      if (!cfg.imapd) continue;
+      const key = `${cfg.imapd.file}\0${cfg.service ?? ''}`;
+      let v = byKey.get(key);
+      if (!v) byKey.set(key, v = { imapd: cfg.imapd, service: cfg.service, routers: [] });
+      if (!v.routers.includes(c)) v.routers.push(c);
+    }
+  }
+  return [...byKey.values()];
+}
 
 export function checkVirtdomains(ctx: LinkContext): Finding[] {
   const out: Finding[] = [];
-  if (!ctx.imapd) return out;
-  const facts = imapdFacts(ctx.imapd, 'lmtp');
+  if (!ctx.imapd && !ctx.cyrus) return out;
+  for (const v of views(ctx, cyrusRouters(ctx), out)) checkView(ctx, v, out);
+  return out;
+}
+
+function checkView(ctx: LinkContext, view: View, out: Finding[]): void {
+  const facts = imapdFacts(view.imapd, view.service);
   const vd = facts.virtdomains;
   const setting = vd.setting;
-  const routers = cyrusRouters(ctx);
+  const routers = view.routers;
+  const who = view.service ? `lmtpd (service ${view.service})` : 'lmtpd';
 
-  const full = routers.filter((c) => c.via.kind !== 'command' || /\$\{?domain\b/.test(c.via.command) || (c.via.transport.driver ?? '').trim() === 'lmtp');
+  const full = routers.filter((c) => c.via.kind !== 'command' || DOMAIN.test(c.via.command) || (c.via.transport.driver ?? '').trim() === 'lmtp');
   const domains = [...new Set(full.flatMap((c) => routerDomains(ctx, c.router) ?? []))];
   if (vd.value === 'off' && domains.length > 1) {
     const r = full.find((c) => (routerDomains(ctx, c.router) ?? []).length)!.router;
     const rd = option(r, 'domains')!;
     const rAt = rd.valueLoc ?? rd.loc;
-    const message = `Exim hands mail for ${domains.join(', ')} to Cyrus as local_part@domain, but imapd.conf has virtdomains: off${setting ? '' : ' (the default)'}, so lmtpd ignores the domain: ${domains.map((d) => `alice@${d}`).slice(0, 2).join(' and ')} go to the same mailbox user/alice. Set virtdomains: userid to keep the domains apart.`;
+    const message = `Exim hands mail for ${domains.join(', ')} to Cyrus as local_part@domain, but ${who} reads virtdomains: off${setting ? '' : ' (the default)'}, so it ignores the domain: ${domains.map((d) => `alice@${d}`).slice(0, 2).join(' and ')} go to the same mailbox user/alice. Set virtdomains: userid to keep the domains apart.`;
     const edit = setting
       ? replaceAt({ file: setting.file, range: setting.valueLoc.range }, 'userid')
-      : insertLine(ctx, ctx.imapd.file, ctx.imapd.lines.lineCount, 'virtdomains: userid');
+      : insertLine(ctx, view.imapd.file, view.imapd.lines.lineCount, 'virtdomains: userid');
     const fixes = [fix('Set virtdomains: userid', [edit], true)];
     if (setting) {
       out.push(finding('link/virtdomains', setting.file, setting.valueLoc.range, message,
@@ -36,24 +87,23 @@ export function checkVirtdomains(ctx: LinkContext): Finding[] {
     }
   }
 
-  if (vd.value === 'off') return out;
+  if (vd.value === 'off') return;
   for (const c of routers) {
     if (c.via.kind !== 'command' || (c.via.transport.driver ?? '').trim() !== 'pipe') continue;
     const cmd = c.via.command;
-    if (!/\$\{?local_part\b/.test(cmd) || /\$\{?domain\b/.test(cmd)) continue;
+    const uses = cmd.match(LOCAL_PART) ?? [];
+    if (!uses.length || DOMAIN.test(cmd)) continue;
     const own = routerDomains(ctx, c.router);
     const dflt = facts.defaultdomain.value?.toLowerCase();
     // Mail for the default domain needs no domain part: Cyrus files it without one.
     if (own && own.every((d) => d === dflt)) continue;
     const opt = c.via.commandOpt;
     const at = opt.valueLoc ?? opt.loc;
-    const uses = cmd.match(/\$\{?local_part\}?/g) ?? [];
     const fixes = uses.length === 1 && opt.valueLoc && opt.value === opt.rawValue
-      ? [fix('Pass $local_part@$domain', [replaceAt(opt.valueLoc, cmd.replace(/\$\{?local_part\}?/, '$local_part@$domain'))])]
+      ? [fix('Pass $local_part@$domain', [replaceAt(opt.valueLoc, cmd.replace(LOCAL_PART, (m) => m === '${local_part}' ? '${local_part}@${domain}' : '$local_part@$domain'))])]
       : undefined;
     out.push(finding('link/virtdomains', at.file, at.range,
-      `Transport ${c.via.transport.name} passes only $local_part to Cyrus's deliver, but imapd.conf has virtdomains: ${vd.value}: mail for ${own?.filter((d) => d !== dflt).join(', ') || 'domains other than the defaultdomain'} is filed as if it were for ${dflt ? `the default domain ${dflt}` : 'a user without a domain'}. Pass $local_part@$domain.`,
+      `Transport ${c.via.transport.name} passes only $local_part to Cyrus's deliver, but ${who} reads virtdomains: ${vd.value}: mail for ${own?.filter((d) => d !== dflt).join(', ') || 'domains other than the defaultdomain'} is filed as if it were for ${dflt ? `the default domain ${dflt}` : 'a user without a domain'}. Pass $local_part@$domain.`,
       { ...(setting ? { related: [{ file: setting.file, range: setting.valueLoc.range, message: `virtdomains: ${setting.value}` }] } : {}), ...(fixes ? { fixes } : {}) }));
   }
-  return out;
 }

@@ -1,0 +1,65 @@
+// The imapd.conf a Cyrus program really reads, and the service name it reads it under
+// (`<service>_<option>` wins over `<option>` for it): lmtpd reads the file its cmd names
+// with -C, else Cyrus's default; under master its service name is its cyrus.conf entry's.
+// Exim's `deliver` reads its own -C (or the default) as the service "deliver".
+import * as path from 'node:path';
+import type { ImapdConf, LmtpListener, Loc } from '../../cyrus/model';
+import { parseImapdConf } from '../../cyrus/imapd-parser';
+import type { LinkContext } from './context';
+
+/** Where Cyrus reads its settings without -C (upstream's and Debian's builds). */
+export const DEFAULT_IMAPD_CONF = '/etc/imapd.conf';
+
+export interface ProgramConfig {
+  /** The settings the program reads; undefined when they cannot be known here. */
+  imapd?: ImapdConf;
+  service?: string;
+  /** A -C FILE that cannot be read here: checks that need its settings are skipped. */
+  unreadable?: { path: string; loc: Loc };
+}
+
+/**
+ * The paired imapd.conf stands for Cyrus's default file: a program without -C, or with
+ * -C naming the default or the paired file, reads it. Another file is read through the
+ * host (an editor's buffer wins), once per check.
+ */
+export function programConfig(ctx: LinkContext, configFile: string | undefined, configLoc: Loc | undefined, service: string | undefined): ProgramConfig {
+  if (!configFile || configFile === DEFAULT_IMAPD_CONF || (ctx.imapd && path.resolve(ctx.imapd.file) === path.resolve(configFile))) {
+    return { imapd: ctx.imapd, service };
+  }
+  const unreadable = configLoc ? { path: configFile, loc: configLoc } : undefined;
+  // A relative path is opened from the program's working directory, which we cannot know.
+  if (!configFile.startsWith('/') || configFile.includes('$') || !ctx.host) return { service, unreadable };
+  let conf = ctx.otherImapd.get(configFile);
+  if (conf === undefined && !ctx.otherImapd.has(configFile)) {
+    conf = ctx.host.readFile(configFile) === undefined ? undefined : parseImapdConf(configFile, ctx.host);
+    ctx.otherImapd.set(configFile, conf);
+  }
+  return conf ? { imapd: conf, service } : { service, unreadable };
+}
+
+export function listenerConfig(ctx: LinkContext, l: LmtpListener): ProgramConfig {
+  const c = l.entry.cmd;
+  return programConfig(ctx, c?.configFile, c?.configLoc ?? l.cmdLoc, l.entry.name);
+}
+
+/** Options of deliver that take an argument (imap/deliver.c's getopt string). */
+const DELIVER_ARG_OPTS = 'CfrmaFE';
+
+/** The -C FILE of a `deliver` command line as Exim runs it (no shell: split on white space). */
+export function deliverConfigFile(command: string): string | undefined {
+  const words = command.trim().split(/\s+/).slice(1);
+  let file: string | undefined;
+  for (let i = 0; i < words.length; i++) {
+    const w = words[i];
+    if (w === '--') break;
+    if (!w.startsWith('-') || w === '-') continue;
+    for (let j = 1; j < w.length; j++) {
+      if (!DELIVER_ARG_OPTS.includes(w[j])) continue;
+      const arg = j + 1 < w.length ? w.slice(j + 1) : words[++i];
+      if (w[j] === 'C') file = arg;
+      break;
+    }
+  }
+  return file;
+}

@@ -1,0 +1,121 @@
+// The link rules read the settings of the lmtpd Exim really reaches: its service name
+// (`<service>_<option>` wins), the imapd.conf its -C names, and for a `deliver` pipe the
+// lmtpsocket deliver connects to. An lmtpd whose cmd makes it exit takes no mail.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as path from 'node:path';
+import { checkProject, type Input } from '../../server/src/core/project';
+import { assertWellFormed } from '../helpers/well-formed';
+import { defaultOptions } from '../../server/src/core/options';
+import { overlayHost, type SourceHost } from '../../server/src/core/host';
+import type { Finding } from '../../server/src/core/diagnostic';
+
+const DIR = '/virtual/svc';
+const EMPTY: SourceHost = { readFile: () => undefined, readDir: () => undefined, isDirectory: () => false };
+
+function run(exim: string, cyrus: string | undefined, imapd: string | undefined, extra: Record<string, string> = {}): Finding[] {
+  const files = new Map<string, string>([[`${DIR}/exim.conf`, exim], ...Object.entries(extra)]);
+  const inputs: Input[] = [{ path: `${DIR}/exim.conf`, kind: 'exim' }];
+  if (cyrus !== undefined) { files.set(`${DIR}/cyrus.conf`, cyrus); inputs.push({ path: `${DIR}/cyrus.conf`, kind: 'cyrus-conf' }); }
+  if (imapd !== undefined) { files.set(`${DIR}/imapd.conf`, imapd); inputs.push({ path: `${DIR}/imapd.conf`, kind: 'imapd-conf' }); }
+  const all = checkProject(inputs, defaultOptions, overlayHost(files, EMPTY));
+  assertWellFormed(all);
+  return all.filter((f) => f.code.startsWith('link/'));
+}
+
+const codes = (fs: Finding[]) => fs.map((f) => `${path.basename(f.file)}:${f.range.start.line + 1} ${f.severity} ${f.code}`);
+
+/** Two Cyrus domains routed to an LMTP transport (TCP 127.0.0.1:2003, or a pipe running `command`). */
+function exim(transport: string): string {
+  return `primary_hostname = mx.example.net
+domainlist cyrus_domains = a.example : b.example
+begin routers
+cyrus:
+  driver = accept
+  domains = +cyrus_domains
+  transport = t
+begin transports
+t:
+${transport}`;
+}
+const TCP = exim('  driver = smtp\n  protocol = lmtp\n  hosts = 127.0.0.1\n  port = 2003\n  allow_localhost\n');
+const DELIVER = (cmd = '/usr/lib/cyrus/bin/deliver -a cyrus -- $local_part@$domain') => exim(`  driver = pipe\n  command = ${cmd}\n  user = cyrus\n`);
+const LMTPTCP = (cmd = 'lmtpd -a') => `SERVICES {\n  lmtptcp cmd="${cmd}" listen="127.0.0.1:2003"\n  lmtpunix cmd="lmtpd" listen="/run/cyrus/socket/lmtp"\n}\n`;
+const IMAPD = 'configdirectory: /var/lib/cyrus\n';
+
+test('virtdomains: the setting for the service Exim reaches wins; another service\'s does not apply', () => {
+  assert.deepEqual(codes(run(TCP, LMTPTCP(), `${IMAPD}virtdomains: userid\nlmtptcp_virtdomains: off\n`)), ['imapd.conf:3 warning link/virtdomains']);
+  assert.deepEqual(codes(run(TCP, LMTPTCP(), `${IMAPD}virtdomains: off\nlmtptcp_virtdomains: userid\n`)), []);
+  // `lmtp` is not the service Exim reaches here: it used to be assumed.
+  assert.deepEqual(codes(run(TCP, LMTPTCP(), `${IMAPD}virtdomains: userid\nlmtp_virtdomains: off\n`)), []);
+  const f = run(TCP, LMTPTCP(), `${IMAPD}virtdomains: off\nlmtpunix_virtdomains: userid\n`);
+  assert.deepEqual(codes(f), ['imapd.conf:2 warning link/virtdomains']);
+  assert.match(f[0].message, /lmtpd \(service lmtptcp\) reads virtdomains: off/);
+});
+
+test('virtdomains: an lmtpd with -C reads that file, found through the host; an unreadable one is a note that the check was skipped', () => {
+  const own = `${DIR}/imapd-lmtp.conf`;
+  const f = run(TCP, LMTPTCP(`lmtpd -a -C ${own}`), `${IMAPD}virtdomains: userid\n`, { [own]: `${IMAPD}virtdomains: off\n` });
+  assert.deepEqual(codes(f), ['imapd-lmtp.conf:2 warning link/virtdomains']);
+  assert.equal(f[0].fixes?.[0].edits[0].file, own);
+  assert.deepEqual(codes(run(TCP, LMTPTCP(`lmtpd -a -C ${own}`), `${IMAPD}virtdomains: off\n`, { [own]: `${IMAPD}virtdomains: userid\n` })), []);
+  // -C naming Cyrus's default file is the paired imapd.conf.
+  assert.deepEqual(codes(run(TCP, LMTPTCP('lmtpd -a -C /etc/imapd.conf'), `${IMAPD}virtdomains: off\n`)), ['imapd.conf:2 warning link/virtdomains']);
+  const missing = run(TCP, LMTPTCP(`lmtpd -a -C ${DIR}/nope.conf`), `${IMAPD}virtdomains: off\n`);
+  assert.deepEqual(codes(missing), ['cyrus.conf:2 information link/virtdomains']);
+  assert.match(missing[0].message, /nope\.conf \(-C\), which cannot be read here, so .* was not checked/);
+  // Without a paired imapd.conf, the -C file is all there is.
+  assert.deepEqual(codes(run(TCP, LMTPTCP(`lmtpd -a -C ${own}`), undefined, { [own]: `${IMAPD}virtdomains: off\n` })), ['imapd-lmtp.conf:2 warning link/virtdomains']);
+});
+
+test('an lmtpd whose cmd makes it exit at every connection is no listener', () => {
+  const f = run(TCP, LMTPTCP('lmtpd -s -a'), undefined);
+  assert.deepEqual(codes(f), ['exim.conf:12 error link/lmtp-no-listener']);
+  assert.match(f[0].message, /never answers: its cmd has -s, which lmtpd does not take/);
+  assert.deepEqual(codes(run(TCP, LMTPTCP('lmtpd -aU30'), undefined)), ['exim.conf:12 error link/lmtp-no-listener']);
+  const both = 'SERVICES {\n  a cmd="lmtpd -s -a" listen="127.0.0.1:2003"\n  b cmd="lmtpd -a" listen="2003" proto=tcp6\n}\n';
+  assert.deepEqual(codes(run(exim('  driver = smtp\n  protocol = lmtp\n  hosts = localhost\n  port = 2003\n  allow_localhost\n  gethostbyname\n'), both, undefined)), [], 'Exim tries ::1 next, where a working lmtpd listens');
+  const sock = exim('  driver = lmtp\n  socket = /run/cyrus/socket/lmtp\n');
+  assert.deepEqual(codes(run(sock, 'SERVICES {\n  lmtpunix cmd="lmtpd -x" listen="/run/cyrus/socket/lmtp"\n}\n', undefined)), ['exim.conf:11 error link/lmtp-no-listener']);
+});
+
+test('deliver: lmtpsocket (deliver_ wins, default under configdirectory) must be where lmtpd listens; /var/run is /run', () => {
+  const unix = LMTPTCP();
+  const IMAPD = 'configdirectory: /var/lib/cyrus\nvirtdomains: userid\n';
+  assert.deepEqual(codes(run(DELIVER(), unix, `${IMAPD}lmtpsocket: /run/cyrus/socket/lmtp\n`)), []);
+  assert.deepEqual(codes(run(DELIVER(), unix, `${IMAPD}lmtpsocket: /var/run/cyrus/socket/lmtp\n`)), []);
+  const wrong = run(DELIVER(), unix, `${IMAPD}lmtpsocket: /var/lib/cyrus/lmtp\n`);
+  assert.deepEqual(codes(wrong), ['imapd.conf:3 error link/unix-socket-mismatch']);
+  assert.deepEqual(wrong[0].fixes?.[0].edits.map((e) => e.newText), ['/run/cyrus/socket/lmtp']);
+  assert.deepEqual(codes(run(DELIVER(), unix, `${IMAPD}lmtpsocket: /var/lib/cyrus/lmtp\ndeliver_lmtpsocket: /run/cyrus/socket/lmtp\n`)), []);
+  // Unset: {configdirectory}/socket/lmtp, i.e. /var/lib/cyrus/socket/lmtp here.
+  const dflt = run(DELIVER(), unix, IMAPD);
+  assert.deepEqual(codes(dflt), ['exim.conf:11 error link/unix-socket-mismatch']);
+  assert.match(dflt[0].message, /\/var\/lib\/cyrus\/socket\/lmtp \(deliver's lmtpsocket, the default under configdirectory\)/);
+  assert.deepEqual(dflt[0].fixes?.[0].edits.map((e) => [path.basename(e.file), e.newText]), [['imapd.conf', 'lmtpsocket: /run/cyrus/socket/lmtp\n']]);
+  assert.deepEqual(codes(run(DELIVER(), 'SERVICES {\n  lmtp cmd="lmtpd -a" listen="2003"\n}\n', IMAPD)), ['exim.conf:11 error link/lmtp-no-listener']);
+  // deliver -C: its own file decides; unknown settings mean no finding.
+  const other = `${DIR}/deliver.conf`;
+  assert.deepEqual(codes(run(DELIVER(`/usr/lib/cyrus/bin/deliver -C ${other} -- $local_part@$domain`), unix, IMAPD, { [other]: 'virtdomains: userid\nlmtpsocket: /run/cyrus/socket/lmtp\n' })), []);
+  assert.deepEqual(codes(run(DELIVER(`/usr/lib/cyrus/bin/deliver -C ${DIR}/nope.conf -- $local_part@$domain`), unix, IMAPD)), []);
+  assert.deepEqual(codes(run(DELIVER(), unix, undefined)), [], 'without imapd.conf deliver\'s socket is unknown');
+});
+
+test('virtdomains: a deliver pipe reaches the lmtpd on its lmtpsocket and reads that service\'s settings', () => {
+  const cyrus = 'SERVICES {\n  lmtpunix cmd="lmtpd" listen="/run/cyrus/socket/lmtp"\n}\n';
+  const only = DELIVER('/usr/lib/cyrus/bin/deliver -- $local_part');
+  const imapd = `${IMAPD}lmtpsocket: /run/cyrus/socket/lmtp\nvirtdomains: off\nlmtpunix_virtdomains: userid\n`;
+  assert.deepEqual(codes(run(only, cyrus, imapd)), ['exim.conf:11 warning link/virtdomains']);
+  assert.deepEqual(codes(run(only, cyrus, `${IMAPD}lmtpsocket: /run/cyrus/socket/lmtp\nvirtdomains: userid\nlmtpunix_virtdomains: off\n`)), []);
+});
+
+test('virtdomains: the deliver fix is offered next to $local_part_suffix and replaces $local_part itself', () => {
+  const cyrus = 'SERVICES {\n  lmtpunix cmd="lmtpd" listen="/run/cyrus/socket/lmtp"\n}\n';
+  const imapd = `${IMAPD}lmtpsocket: /run/cyrus/socket/lmtp\nvirtdomains: userid\n`;
+  const f = run(DELIVER('/usr/lib/cyrus/bin/deliver -m $local_part_suffix -- $local_part'), cyrus, imapd);
+  assert.deepEqual(codes(f), ['exim.conf:11 warning link/virtdomains']);
+  assert.equal(f[0].fixes?.[0].edits[0].newText, '/usr/lib/cyrus/bin/deliver -m $local_part_suffix -- $local_part@$domain');
+  const braced = run(DELIVER('/usr/lib/cyrus/bin/deliver -- ${local_part}x'), cyrus, imapd);
+  assert.equal(braced[0].fixes?.[0].edits[0].newText, '/usr/lib/cyrus/bin/deliver -- ${local_part}@${domain}x');
+  assert.deepEqual(codes(run(DELIVER('/usr/lib/cyrus/bin/deliver -m $domain_data -- $local_part'), cyrus, imapd)), ['exim.conf:11 warning link/virtdomains'], '$domain_data is not $domain');
+});
