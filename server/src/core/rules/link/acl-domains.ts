@@ -1,6 +1,8 @@
 // The RCPT ACL against the routers to Cyrus: link/callout-needs-tcp (a recipient callout
 // for domains delivered over a UNIX socket, which Exim cannot call out to) and
 // link/domain-mismatch (the ACL treats other domains as Cyrus's than the routers do).
+// Statements of the ACLs the RCPT ACL runs with `acl = NAME` count too, under the
+// `domains` conditions that the calling statement checks first.
 import type { Finding, Related } from '../../diagnostic';
 import { finding } from '../../diagnostic';
 import type { AclItem, AclStatement } from '../../exim/model';
@@ -10,22 +12,52 @@ import { fix, insertAt } from './edits';
 import { literalDomains, matchDomain, type Tri } from './match';
 import { cyrusRouters, routerDomains, routerFor, type CyrusRouter } from './routing';
 
-function rcptAcl(ctx: LinkContext): AclStatement[] {
+/** A statement the RCPT ACL may run, directly or through `acl =` conditions. */
+interface RcptStatement {
+  stmt: AclStatement;
+  /** `domains` conditions the calling statements check before their `acl =`: all must hold to get here. */
+  pre: AclItem[];
+  /** Whether this statement accepting makes the RCPT ACL accept (an accept called only from accepts). */
+  accepts: boolean;
+}
+
+/** Bounds the walk through sub-ACLs that call each other many times over. */
+const MAX_STATEMENTS = 5000;
+
+function rcptAcl(ctx: LinkContext): RcptStatement[] {
   const name = mainValue(ctx.cfg, 'acl_smtp_rcpt')?.trim();
   if (!name || name.includes('$')) return [];
-  return ctx.cfg.acls?.find((a) => a.name === name)?.statements ?? [];
+  const out: RcptStatement[] = [];
+  const walk = (aclName: string, pre: AclItem[], accepting: boolean, seen: Set<string>): void => {
+    const acl = ctx.cfg.acls?.find((a) => a.name === aclName);
+    if (!acl || seen.has(aclName)) return;
+    const inside = new Set(seen).add(aclName);
+    for (const stmt of acl.statements) {
+      if (out.length >= MAX_STATEMENTS) return;
+      out.push({ stmt, pre, accepts: accepting && stmt.verb === 'accept' });
+      stmt.items.forEach((it, i) => {
+        // `acl = NAME arg…`: an expanded name is decided at run time.
+        const sub = it.name === 'acl' ? it.value?.trim().split(/\s+/)[0] : undefined;
+        if (!sub || sub.includes('$')) return;
+        const before = stmt.items.slice(0, i).filter((x) => x.name === 'domains' && x.value !== undefined);
+        walk(sub, [...pre, ...before], accepting && stmt.verb === 'accept' && !it.negated, inside);
+      });
+    }
+  };
+  walk(name, [], true, new Set());
+  return out;
 }
 
-function calloutItem(s: AclStatement): AclItem | undefined {
-  return s.items.find((i) => i.name === 'verify' && /^\s*recipient\b[^]*\/\s*callout\b/i.test(i.value ?? ''));
+function calloutItem(s: RcptStatement): AclItem | undefined {
+  return s.stmt.items.find((i) => i.name === 'verify' && /^\s*recipient\b[^]*\/\s*callout\b/i.test(i.value ?? ''));
 }
 
-/** The statement's `domains` conditions, all of which must hold. */
-function domainConds(s: AclStatement): AclItem[] {
-  return s.items.filter((i) => i.name === 'domains' && i.value !== undefined);
+/** The `domains` conditions that must all hold for the statement to apply (its callers' first). */
+function domainConds(s: RcptStatement): AclItem[] {
+  return [...s.pre, ...s.stmt.items.filter((i) => i.name === 'domains' && i.value !== undefined)];
 }
 
-function applies(ctx: LinkContext, s: AclStatement, domain: string): Tri {
+function applies(ctx: LinkContext, s: RcptStatement, domain: string): Tri {
   let r: Tri = 'yes';
   for (const c of domainConds(s)) {
     let m = matchDomain(ctx, c.value!, domain);
@@ -36,7 +68,7 @@ function applies(ctx: LinkContext, s: AclStatement, domain: string): Tri {
   return r;
 }
 
-function checkCalloutTcp(ctx: LinkContext, acl: AclStatement[], cyrus: CyrusRouter[], out: Finding[]): void {
+function checkCalloutTcp(ctx: LinkContext, acl: RcptStatement[], cyrus: CyrusRouter[], out: Finding[]): void {
   const socketRouters = cyrus.filter((c) => c.via.kind !== 'tcp');
   if (!socketRouters.length) return;
   for (const s of acl) {
@@ -64,12 +96,12 @@ function checkCalloutTcp(ctx: LinkContext, acl: AclStatement[], cyrus: CyrusRout
 }
 
 /** RCPT statements about Cyrus's domains: recipient callouts, and accepts whose domains overlap them. */
-function cyrusStatements(ctx: LinkContext, acl: AclStatement[], routed: string[]): AclStatement[] {
+function cyrusStatements(ctx: LinkContext, acl: RcptStatement[], routed: string[]): RcptStatement[] {
   return acl.filter((s) => calloutItem(s)
-    || (s.verb === 'accept' && domainConds(s).length > 0 && routed.some((d) => applies(ctx, s, d) === 'yes')));
+    || (s.accepts && domainConds(s).length > 0 && routed.some((d) => applies(ctx, s, d) === 'yes')));
 }
 
-function checkMismatch(ctx: LinkContext, acl: AclStatement[], cyrus: CyrusRouter[], out: Finding[]): void {
+function checkMismatch(ctx: LinkContext, acl: RcptStatement[], cyrus: CyrusRouter[], out: Finding[]): void {
   const withDomains = cyrus.filter((c) => option(c.router, 'domains')?.value !== undefined);
   // A catch-all router to Cyrus takes whatever the ACL lets through.
   if (!withDomains.length || withDomains.length < cyrus.length) return;
@@ -86,11 +118,13 @@ function checkMismatch(ctx: LinkContext, acl: AclStatement[], cyrus: CyrusRouter
   const routerRel: Related = { file: rAt.file, range: rAt.range, message: `router ${mainRouter.name} sends ${routed.join(', ') || 'these domains'} to Cyrus` };
 
   // Accepted or verified as Cyrus's, but routed elsewhere.
+  const reported = new Set<AclItem>();
   for (const s of stmts) {
     for (const cond of domainConds(s)) {
-      if (cond.negated) continue;
+      if (cond.negated || reported.has(cond)) continue;
       const extra = literalDomains(ctx, cond.value!).filter((d) => applies(ctx, s, d) === 'yes' && toCyrus(d) === 'no');
       if (!extra.length) continue;
+      reported.add(cond);
       const at = cond.valueLoc ?? cond.nameLoc;
       const edit = appendItems(rOpt.valueLoc, rOpt.value!, extra);
       out.push(finding('link/domain-mismatch', at.file, at.range,
@@ -104,13 +138,13 @@ function checkMismatch(ctx: LinkContext, acl: AclStatement[], cyrus: CyrusRouter
   if (covering.length < stmts.length) return;
   const missing = routed.filter((d) => stmts.every((s) => applies(ctx, s, d) === 'no'));
   if (!missing.length) return;
-  const first = domainConds(covering[0]).find((c) => !c.negated)!;
-  const related: Related[] = covering.map((s) => {
-    const c = domainConds(s).find((x) => !x.negated)!;
+  const conds = [...new Set(covering.map((s) => domainConds(s).find((x) => !x.negated)!))];
+  const first = conds[0];
+  const related: Related[] = conds.map((c) => {
     const at = c.valueLoc ?? c.nameLoc;
     return { file: at.file, range: at.range, message: `the RCPT ACL takes only ${c.value!.trim()} as Cyrus's here` };
   });
-  const edits = covering.map((s) => { const c = domainConds(s).find((x) => !x.negated)!; return appendItems(c.valueLoc, c.value!, missing); });
+  const edits = conds.map((c) => appendItems(c.valueLoc, c.value!, missing));
   out.push(finding('link/domain-mismatch', rAt.file, rAt.range,
     `Router ${mainRouter.name} sends ${missing.join(', ')} to Cyrus, but the RCPT ACL neither verifies nor accepts ${missing.length > 1 ? 'them' : 'it'} as a Cyrus domain (it uses ${first.value!.trim()}): mail from outside for ${missing.length > 1 ? 'them' : 'it'} is refused as relaying, or unknown users are not rejected at RCPT time.`,
     { related, ...(edits.every((e) => e) ? { fixes: [fix(`Add ${missing.join(', ')} to the RCPT ACL's Cyrus domains`, edits as NonNullable<typeof edits[number]>[])] } : {}) }));
