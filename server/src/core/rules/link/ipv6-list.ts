@@ -2,7 +2,7 @@
 // doubled separator, i.e. a literal colon, then `1`). Needs no Cyrus file.
 import type { Finding } from '../../diagnostic';
 import { finding } from '../../diagnostic';
-import type { EximConfig, Loc } from '../../exim/model';
+import type { DriverInstance, EximConfig, Loc } from '../../exim/model';
 import { lookupOption } from '../../catalog/exim';
 import { isIPv6 } from '../../lmtp/target';
 import { fix, replaceAt } from './edits';
@@ -61,6 +61,94 @@ function check(cfg: EximConfig, value: string | undefined, loc: Loc | undefined,
     rewritten ? { fixes: [fix('Separate the list with ";"', [replaceAt(loc, rewritten)], true)] } : {}));
 }
 
+/** One rule's host list within a manualroute route_list or route_data value. */
+interface RouteHosts { text: string; start: number; end: number; quoted: boolean }
+
+/** Reads one word as Exim's string_dequote does: a quoted string (backslash escapes) or up to white space. */
+function dequote(s: string, from: number): { text: string; end: number; quoted: boolean } {
+  if (s[from] !== '"') {
+    let e = from;
+    while (e < s.length && !/\s/.test(s[e])) e++;
+    return { text: s.slice(from, e), end: e, quoted: false };
+  }
+  let text = '', e = from + 1;
+  for (; e < s.length && s[e] !== '"'; e++) {
+    if (s[e] === '\\' && e + 1 < s.length) e++;
+    text += s[e];
+  }
+  return { text, end: Math.min(e + 1, s.length), quoted: true };
+}
+
+/**
+ * The host lists of manualroute's route_list (rules separated by ";", or by the character
+ * after a leading "<"; a doubled separator stands for itself), each rule being a domain
+ * pattern, a host list, options. route_data is one rule without the pattern. Offsets are
+ * into `value`; rules holding a doubled separator are skipped (their offsets would shift).
+ */
+export function routeHostLists(value: string, withPattern: boolean): RouteHosts[] {
+  const out: RouteHosts[] = [];
+  let sep = ';', p = 0;
+  if (withPattern) {
+    const m = /^(\s*)<([^\sA-Za-z0-9])/.exec(value);
+    if (m) { sep = m[2]; p = m[0].length; }
+  }
+  const rules: [number, number][] = [];
+  if (!withPattern) rules.push([0, value.length]);
+  else {
+    let start = p;
+    for (let i = p; i <= value.length; i++) {
+      if (i < value.length && value[i] !== sep) continue;
+      if (i < value.length && value[i + 1] === sep) { start = -1; i++; continue; }
+      if (start >= 0) rules.push([start, i]);
+      start = i + 1;
+    }
+  }
+  for (const [a, b] of rules) {
+    const rule = value.slice(0, b);
+    let q = a;
+    while (q < b && /\s/.test(rule[q])) q++;
+    if (withPattern) {
+      if (q >= b) continue;
+      q = dequote(rule, q).end;
+      while (q < b && /\s/.test(rule[q])) q++;
+    }
+    if (q >= b) continue;
+    const h = dequote(rule, q);
+    if (h.text) out.push({ text: h.text, start: q, end: h.end, quoted: h.quoted });
+  }
+  return out;
+}
+
+/** `raw` with the colons of each whole word in `words` doubled (a word ends at white space or a quote). */
+function doubleColons(raw: string, words: string[]): string {
+  return raw.split(/([\s"]+)/).map((w) => words.includes(w) ? w.replaceAll(':', '::') : w).join('');
+}
+
+/** route_list and route_data: each rule's host list is a colon list of its own. */
+function checkRoutes(cfg: EximConfig, d: DriverInstance, out: Finding[]): void {
+  for (const o of d.options ?? []) {
+    if (o.negated || !o.value || !o.valueLoc || (o.name !== 'route_list' && o.name !== 'route_data')) continue;
+    if (o.name === 'route_data' && o.value.includes('$')) continue;
+    const loc = o.valueLoc;
+    const written = cfg.files?.get(loc.file);
+    const sameText = written && loc.range.start.line === loc.range.end.line
+      && written.lines.lineText(loc.range.start.line).slice(loc.range.start.character, loc.range.end.character) === o.value;
+    for (const h of routeHostLists(o.value, o.name === 'route_list')) {
+      if (h.text.includes('$')) continue;
+      const bad = offending(h.text);
+      if (!bad.length) continue;
+      const at: Loc = sameText
+        ? { file: loc.file, range: { start: { line: loc.range.start.line, character: loc.range.start.character + h.start }, end: { line: loc.range.start.line, character: loc.range.start.character + h.end } } }
+        : loc;
+      const raw = o.value.slice(h.start, h.end);
+      const doubled = doubleColons(raw, bad);
+      out.push(finding('link/ipv6-colon-list', at.file, at.range,
+        `The host list ${h.text} in ${o.name} of router ${d.name} is separated by ":", so the IPv6 address ${bad.join(', ')} is cut apart at its colons and never used. Double each of its colons (${bad.map((b) => b.replaceAll(':', '::')).join(', ')}); a "<;" list would need quoting${o.name === 'route_list' ? ' and a route_list separator other than ";"' : ''}.`,
+        sameText && doubled !== raw ? { fixes: [fix('Double the colons of the IPv6 address', [replaceAt(at, doubled)], true)] } : {}));
+    }
+  }
+}
+
 export function checkIpv6Lists(cfg: EximConfig): Finding[] {
   const out: Finding[] = [];
   for (const l of cfg.lists ?? []) if (l.kind === 'hostlist') check(cfg, l.value, l.valueLoc, `hostlist ${l.name}`, out);
@@ -70,8 +158,9 @@ export function checkIpv6Lists(cfg: EximConfig): Finding[] {
   }
   for (const d of [...(cfg.routers ?? []), ...(cfg.transports ?? [])]) {
     const driver = (d.driver ?? '').trim();
+    if (d.section === 'routers' && driver === 'manualroute') checkRoutes(cfg, d, out);
     for (const o of d.options ?? []) {
-      if (o.negated || o.name === 'route_list') continue;
+      if (o.negated || o.name === 'route_list' || o.name === 'route_data') continue;
       const kind = (driver && lookupOption(driver, o.name)?.listKind) || lookupOption(d.section, o.name)?.listKind;
       if (HOSTISH.has(o.name) || kind === 'hostlist') check(cfg, o.value, o.valueLoc, `${o.name} of ${d.name}`, out);
     }
