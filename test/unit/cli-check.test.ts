@@ -145,14 +145,21 @@ test('the examples: reference clean of errors, broken reported', () => {
   assert.deepEqual(errs, []);
 });
 
-test('a link finding names the other file\'s line: indented in text, relatedLocations in SARIF, not in JSON', () => {
+test('a link finding names the other file\'s line: indented in text, relatedLocations in SARIF, related in JSON', () => {
   const text = run(['examples/broken'], ROOT);
   assert.equal(text.code, 1);
   assert.match(text.out, /^examples\/broken\/cyrus\.conf:10:22: error: .*\[link\/lmtp-auth-required\]\n {2}examples\/broken\/exim\.conf:\d+:\d+: transport cyrus_ltcp /m);
   const json = JSON.parse(run(['--format', 'json', 'examples/broken'], ROOT).out);
-  assert.deepEqual(Object.keys(json.diagnostics[0]).sort(), ['code', 'column', 'endColumn', 'endLine', 'file', 'line', 'message', 'severity']);
+  const d = json.diagnostics.find((x: { code: string }) => x.code === 'link/lmtp-auth-required');
+  // The README's field list, plus the optional `related` it documents.
+  assert.deepEqual(Object.keys(d).sort(), ['code', 'column', 'endColumn', 'endLine', 'file', 'line', 'message', 'related', 'severity']);
+  assert.deepEqual(Object.keys(d.related[0]).sort(), ['column', 'endColumn', 'endLine', 'file', 'line', 'message']);
+  assert.equal(d.related[0].file, 'examples/broken/exim.conf');
+  for (const x of json.diagnostics) if (!x.related) assert.deepEqual(Object.keys(x).sort(), ['code', 'column', 'endColumn', 'endLine', 'file', 'line', 'message', 'severity']);
   const sarif = JSON.parse(run(['--format', 'sarif', 'examples/broken'], ROOT).out);
   const rel = sarif.runs[0].results[0].relatedLocations;
   assert.equal(rel.length, 1);
   assert.equal(rel[0].physicalLocation.artifactLocation.uri, 'examples/broken/exim.conf');
+  assert.equal(rel[0].physicalLocation.region.startLine, d.related[0].line);
+  assert.equal(rel[0].physicalLocation.region.endColumn, d.related[0].endColumn);
 });

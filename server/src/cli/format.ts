@@ -11,8 +11,8 @@ export const FORMATS: readonly Format[] = ['text', 'json', 'sarif'];
 export interface WireDiagnostic {
   file: string; line: number; column: number; endLine: number; endColumn: number;
   severity: Severity; code: RuleCode; message: string;
-  /** The other file's lines the finding involves (text output only: the JSON shape is a contract). */
-  related?: { file: string; line: number; column: number; message: string }[];
+  /** Other lines the finding involves, often in the other file (absent when none). */
+  related?: { file: string; line: number; column: number; endLine: number; endColumn: number; message: string }[];
 }
 
 export function toWire(f: Finding, display: (file: string) => string): WireDiagnostic {
@@ -26,14 +26,17 @@ export function toWire(f: Finding, display: (file: string) => string): WireDiagn
     code: f.code,
     message: f.message,
     ...(f.related?.length ? {
-      related: f.related.map((r) => ({ file: display(r.file), line: r.range.start.line + 1, column: r.range.start.character + 1, message: r.message })),
+      related: f.related.map((r) => ({
+        file: display(r.file), line: r.range.start.line + 1, column: r.range.start.character + 1,
+        endLine: r.range.end.line + 1, endColumn: r.range.end.character + 1, message: r.message,
+      })),
     } : {}),
   };
 }
 
+/** The README documents these fields; `related` was added (optional) without a version change. */
 export function formatJson(list: WireDiagnostic[]): string {
-  const diagnostics = list.map(({ related: _related, ...d }) => d);
-  return JSON.stringify({ version: 1, diagnostics }, null, 2) + '\n';
+  return JSON.stringify({ version: 1, diagnostics: list }, null, 2) + '\n';
 }
 
 const COLOURS: Record<Severity, string> = { error: '\x1b[31m', warning: '\x1b[33m', information: '\x1b[36m', hint: '\x1b[2m' };
@@ -103,7 +106,7 @@ export function formatSarif(list: WireDiagnostic[], toolVersion: string): string
           relatedLocations: d.related.map((r, id) => ({
             id,
             message: { text: r.message },
-            physicalLocation: { artifactLocation: { uri: uri(r.file) }, region: { startLine: r.line, startColumn: r.column } },
+            physicalLocation: { artifactLocation: { uri: uri(r.file) }, region: { startLine: r.line, startColumn: r.column, endLine: r.endLine, endColumn: r.endColumn } },
           })),
         } : {}),
       })),
