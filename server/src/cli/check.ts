@@ -179,8 +179,10 @@ export async function runCheck(argv: string[]): Promise<number> {
     const result = applyFixes(findings, diskHost);
     for (const f of result.changed) note(`fixed ${f.applied} problem${f.applied === 1 ? '' : 's'} in ${display(f.file)}: ${f.titles.join('; ')}`);
     for (const f of result.failed) note(`could not write ${display(f.file)}: ${f.reason}`);
+    if (result.deferred) note(`${result.deferred} more fix${result.deferred === 1 ? '' : 'es'} touch${result.deferred === 1 ? 'es' : ''} lines changed now: run --fix again.`);
+    for (const n of result.notes) note(`note: ${n}`);
     if (result.changed.length) findings = runGroups(groups, opts);
-    else note('nothing to fix.');
+    else if (!result.deferred && !result.failed.length) note('nothing to fix.');
   }
 
   const unreadable = findings.filter((f) => f.code === 'input/unreadable'
