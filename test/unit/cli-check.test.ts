@@ -163,3 +163,15 @@ test('a link finding names the other file\'s line: indented in text, relatedLoca
   assert.equal(rel[0].physicalLocation.region.startLine, d.related[0].line);
   assert.equal(rel[0].physicalLocation.region.endColumn, d.related[0].endColumn);
 });
+
+test('two cyrus.conf in one call: a note says which one the Exim config is paired with', () => {
+  const exim = write('two/exim.conf', CLEAN);
+  const a = write('two/a/cyrus.conf', 'SERVICES {\n  lmtp cmd="lmtpd -a" listen="127.0.0.1:2003"\n}\n');
+  const b = write('two/b/cyrus.conf', 'SERVICES {\n  lmtp cmd="lmtpd -a" listen="127.0.0.1:2004"\n}\n');
+  const r = run([exim, a, b]);
+  assert.match(r.out, /^note: .*two\/exim\.conf is paired with .*two\/a\/cyrus\.conf; .*two\/b\/cyrus\.conf was checked on its own\./m);
+  const json = run(['--format', 'json', exim, a, b]);
+  assert.doesNotThrow(() => JSON.parse(json.out));
+  assert.match(json.err, /^note: .*paired with .*a\/cyrus\.conf/m);
+  assert.doesNotMatch(run([exim, a]).out, /^note:/m, 'one of each kind needs no note');
+});

@@ -8,7 +8,7 @@ import { applyFixes } from './fix';
 import type { Finding } from '../core/diagnostic';
 import { diskHost } from '../core/host';
 import type { CheckOptions, CyrusVersion, EximVersion } from '../core/options';
-import { checkProject, classifyPath, type FileKind, type Input } from '../core/project';
+import { checkProject, classifyPath, pairingOf, type FileKind, type Input } from '../core/project';
 
 const TOOL_VERSION = '0.1.0';
 
@@ -134,6 +134,18 @@ function displayer(groups: Group[]): (file: string) => string {
   };
 }
 
+/** Says which Cyrus files an Exim config was paired with where one call gave several of a kind. */
+function pairingNotes(groups: Group[], display: (file: string) => string): string[] {
+  const out: string[] = [];
+  for (const g of groups) {
+    const p = pairingOf(g);
+    if (!p.exim.length || !p.alone.length) continue;
+    const partners = [p.cyrus, p.imapd].filter((i): i is Input => i !== undefined).map((i) => display(i.path));
+    out.push(`note: ${p.exim.map((i) => display(i.path)).join(', ')} ${p.exim.length > 1 ? 'are' : 'is'} paired with ${partners.join(' and ')}; ${p.alone.map((i) => display(i.path)).join(', ')} ${p.alone.length > 1 ? 'were' : 'was'} checked on ${p.alone.length > 1 ? 'their' : 'its'} own. The first cyrus.conf and imapd.conf given are the partners: check each setup in a call (or a directory) of its own.`);
+  }
+  return out;
+}
+
 function runGroups(groups: Group[], opts: CheckOptions): Finding[] {
   const out: Finding[] = [];
   for (const g of groups) out.push(...checkProject(g, opts));
@@ -174,6 +186,7 @@ export async function runCheck(argv: string[]): Promise<number> {
   const display = displayer(groups);
   // Report to stderr when stdout must hold exactly one JSON document.
   const note = (s: string) => (format === 'text' ? process.stdout : process.stderr).write(s + '\n');
+  for (const n of pairingNotes(groups, display)) note(n);
 
   if (args.switches.has('fix')) {
     const result = applyFixes(findings, diskHost);

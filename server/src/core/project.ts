@@ -102,15 +102,26 @@ export function analyseSetup(inputs: Input[], opts: CheckOptions, host: SourceHo
 }
 
 /**
+ * Which Cyrus files of one call the link checks pair its Exim configs with: the first
+ * cyrus.conf and the first imapd.conf given. Later ones are checked on their own.
+ */
+export function pairingOf(inputs: Input[]): { exim: Input[]; cyrus?: Input; imapd?: Input; alone: Input[] } {
+  const exim = inputs.filter((i) => i.kind === 'exim');
+  const cyrus = inputs.find((i) => i.kind === 'cyrus-conf');
+  const imapd = inputs.find((i) => i.kind === 'imapd-conf');
+  return { exim, cyrus, imapd, alone: inputs.filter((i) => i.kind !== 'exim' && i !== cyrus && i !== imapd) };
+}
+
+/**
  * Checks every input. Each Exim config is checked on its own; the Cyrus files given in the
- * same call are what the link checks pair each Exim config with.
+ * same call are what the link checks pair each Exim config with (see pairingOf).
  */
 export function checkProject(inputs: Input[], opts: CheckOptions = defaultOptions, host: SourceHost = diskHost): Finding[] {
   const out: Finding[] = [];
   const exims: Models[] = [], cyrus: Models = {}, imapd: Models = {};
+  const pairing = pairingOf(inputs);
   for (const input of inputs) {
-    // The first cyrus.conf and imapd.conf given are the partners; later ones are checked alone.
-    const into: Models = input.kind === 'exim' ? {} : input.kind === 'cyrus-conf' ? (cyrus.cyrus ? {} : cyrus) : (imapd.imapd ? {} : imapd);
+    const into: Models = input.kind === 'exim' ? {} : input === pairing.cyrus ? cyrus : input === pairing.imapd ? imapd : {};
     const unreadable = loadInput(input, into, opts, host);
     if (unreadable) out.push(unreadable);
     else if (input.kind === 'exim') exims.push(into);
