@@ -8,7 +8,7 @@ import { applyFixes } from './fix';
 import type { Finding } from '../core/diagnostic';
 import { diskHost } from '../core/host';
 import type { CheckOptions, CyrusVersion, EximVersion } from '../core/options';
-import { checkProject, classifyPath, pairingOf, type FileKind, type Input } from '../core/project';
+import { checkProject, classifyPath, eximSourceOf, pairingOf, type FileKind, type Input } from '../core/project';
 
 const TOOL_VERSION = '0.1.0';
 
@@ -187,6 +187,11 @@ export async function runCheck(argv: string[]): Promise<number> {
   // Report to stderr when stdout must hold exactly one JSON document.
   const note = (s: string) => (format === 'text' ? process.stdout : process.stderr).write(s + '\n');
   for (const n of pairingNotes(groups, display)) note(n);
+  for (const g of groups) for (const i of g) {
+    if (i.kind !== 'exim') continue;
+    const s = eximSourceOf(i.path, diskHost);
+    if (s.reason) note(`note: ${display(i.path)} is checked as ${display(s.root)}${s.prelude.length ? ` (after ${s.prelude.map((f) => path.basename(f)).join(', ')})` : ''}: ${s.reason}.`);
+  }
 
   if (args.switches.has('fix')) {
     const result = applyFixes(findings, diskHost);

@@ -7,6 +7,8 @@ import type { CheckOptions } from './options';
 import { defaultOptions } from './options';
 import { range } from './text';
 import { checkExim, loadExim, type ParsedExim } from './exim';
+import { debianEximChoice } from './exim/confd';
+import { parseExim } from './exim/parser';
 import { checkCyrusConf, checkImapdConf, loadCyrusConf, loadImapdConf, type CyrusConf, type ImapdConf } from './cyrus';
 import { checkLinks } from './rules/link';
 
@@ -25,7 +27,8 @@ export function classifyPath(p: string, host: SourceHost = diskHost): FileKind |
   if (host.isDirectory(p)) {
     const entries = host.readDir(p) ?? [];
     if (base === 'conf.d' || entries.includes('main') && entries.includes('router')) return 'exim';
-    if (entries.includes('conf.d')) return 'exim';
+    // Debian's /etc/exim4: which config it holds is decided by eximSourceOf.
+    if (entries.includes('conf.d') || entries.includes('update-exim4.conf.conf')) return 'exim';
     return undefined;
   }
   if (EXIM_NAMES.has(base) || base.endsWith('.exim')) return 'exim';
@@ -44,12 +47,26 @@ export function classifyText(text: string): FileKind | undefined {
   return undefined;
 }
 
-/** Expands directories: a directory that holds `conf.d` stands for that `conf.d`. */
-export function eximRootOf(p: string, host: SourceHost): string {
-  if (host.isDirectory(p) && path.basename(p) !== 'conf.d' && (host.readDir(p) ?? []).includes('conf.d')) {
-    return path.join(p, 'conf.d');
+/**
+ * What an Exim input stands for. A Debian /etc/exim4-like directory (holding conf.d or
+ * update-exim4.conf.conf) stands for the config Debian runs from it: exim4.conf, else
+ * conf.d or exim4.conf.template as dc_use_split_config says; `reason` tells which and why.
+ */
+export function eximSourceOf(p: string, host: SourceHost): { root: string; prelude: string[]; reason?: string } {
+  if (host.isDirectory(p) && path.basename(p) !== 'conf.d') {
+    const entries = host.readDir(p) ?? [];
+    if (entries.includes('conf.d') || entries.includes('update-exim4.conf.conf')) {
+      const c = debianEximChoice(p, host);
+      if (c) return c;
+      if (entries.includes('conf.d')) return { root: path.join(p, 'conf.d'), prelude: [] };
+    }
   }
-  return p;
+  return { root: p, prelude: [] };
+}
+
+/** Expands directories: a Debian /etc/exim4 stands for the config Debian runs from it. */
+export function eximRootOf(p: string, host: SourceHost): string {
+  return eximSourceOf(p, host).root;
 }
 
 /** The models of one setup: an Exim config and the Cyrus files it is paired with. */
@@ -64,11 +81,14 @@ const unguarded: Guard = (_what, f) => f();
 
 /** Loads one input into `into`, or returns an input/unreadable finding. */
 export function loadInput(input: Input, into: Models, opts: CheckOptions, host: SourceHost, guard: Guard = unguarded): Finding | undefined {
-  const p = input.kind === 'exim' ? eximRootOf(input.path, host) : input.path;
+  const source = input.kind === 'exim' ? eximSourceOf(input.path, host) : undefined;
+  const p = source?.root ?? input.path;
   if (!host.isDirectory(p) && host.readFile(p) === undefined) {
     return finding('input/unreadable', p, range(0, 0, 0, 0), `Cannot read ${p}: no such file, not a regular file, or too large.`);
   }
-  if (input.kind === 'exim') into.exim = guard('loading the Exim configuration', () => loadExim(p, opts, host));
+  // Debian reads exim4.conf.localmacros and the template as one file.
+  if (source?.prelude.length) into.exim = guard('loading the Exim configuration', () => parseExim(path.resolve(p), [...source.prelude, p].map((f) => path.resolve(f)), opts, host));
+  else if (input.kind === 'exim') into.exim = guard('loading the Exim configuration', () => loadExim(p, opts, host));
   else if (input.kind === 'cyrus-conf') into.cyrus = guard('loading cyrus.conf', () => loadCyrusConf(p, opts, host));
   else into.imapd = guard('loading imapd.conf', () => loadImapdConf(p, opts, host));
   return undefined;
