@@ -15,7 +15,7 @@ const TOOL_VERSION = '0.1.0';
 export const CHECK_USAGE = `usage: exim-cyrus check [options] [PATH...]
 
 Checks Exim and Cyrus IMAP configuration files and how they line up. PATHs are
-recognised by name or content (exim.conf, a Debian conf.d directory, cyrus.conf,
+recognised by name or content (exim.conf, a Debian conf.d or /etc/exim4, cyrus.conf,
 imapd.conf); a directory holding several configs is checked as one setup, and each
 of its subdirectories as another.
 
