@@ -30,7 +30,7 @@ export const RULES = {
   'cyrus/unknown-section': { severity: 'error', summary: 'A section other than START, SERVICES, EVENTS, DAEMON.' },
   'cyrus/unknown-argument': { severity: 'error', summary: 'An argument that the section does not take.' },
   'cyrus/missing-argument': { severity: 'error', summary: 'A required argument is missing (e.g. a service without `cmd`).' },
-  'cyrus/invalid-value': { severity: 'error', summary: 'An argument value of the wrong type.' },
+  'cyrus/invalid-value': { severity: 'error', summary: 'An argument value of the wrong type, a `cmd` flag that makes the service exit, or a `-C` file that is not there.' },
   'cyrus/duplicate-entry': { severity: 'error', summary: 'Two entries of one name in a section.' },
   'cyrus/listen-conflict': { severity: 'error', summary: 'Two services listening on one address/port or socket.' },
   'cyrus/unknown-program': { severity: 'warning', summary: 'A `cmd` program that Cyrus does not ship.' },
