@@ -8,7 +8,7 @@
 #   bash scripts/install-code-server.sh        # prints the code-server launcher's path
 #
 # Environment: EXIM_CYRUS_CACHE (default ${XDG_CACHE_HOME:-$HOME/.cache}/exim-cyrus).
-# The e2e tests look in the same place (test/e2e/paths.ts).
+# The e2e tests look in the same place (test/e2e/tools.ts).
 set -euo pipefail
 
 CODE_SERVER_VERSION=4.139.1
