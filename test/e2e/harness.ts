@@ -126,6 +126,21 @@ for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
   process.once(sig, () => { killLiveGroups(); process.exit(128 + (sig === 'SIGINT' ? 2 : sig === 'SIGTERM' ? 15 : 1)); });
 }
 
+export interface CodeServerOptions {
+  /** A separate user-data and extensions directory under the scratch root, for a second server. */
+  profile?: string;
+  /** Leave Workspace Trust on (code-server's default): folders open in Restricted Mode. */
+  workspaceTrust?: boolean;
+  /** Remote ("Machine") settings, where machine-scoped settings such as eximCyrus.exim.path live. */
+  machineSettings?: Record<string, unknown>;
+  timeoutMs?: number;
+}
+
+function writeJson(file: string, value: unknown): void {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, JSON.stringify(value, null, 2));
+}
+
 export class CodeServer {
   private constructor(readonly proc: ChildProcess, readonly port: number, readonly output: string[]) {}
 
@@ -141,31 +156,42 @@ export class CodeServer {
     return `${this.origin}/?${q}`;
   }
 
-  static async start(scratch: Scratch, env: Record<string, string>, timeoutMs = 60_000): Promise<CodeServer> {
+  static async start(scratch: Scratch, env: Record<string, string>, opts: CodeServerOptions = {}): Promise<CodeServer> {
     const bin = codeServerPath();
     if (!bin) throw new Error('code-server is not installed');
-    fs.mkdirSync(path.join(scratch.userData, 'User'), { recursive: true });
-    fs.writeFileSync(path.join(scratch.userData, 'User', 'settings.json'), JSON.stringify({
+    const userData = opts.profile ? scratch.dir(opts.profile, 'user-data') : scratch.userData;
+    const extensions = opts.profile ? scratch.dir(opts.profile, 'extensions') : scratch.extensions;
+    const timeoutMs = opts.timeoutMs ?? 60_000;
+    writeJson(path.join(userData, 'User', 'settings.json'), {
       'workbench.startupEditor': 'none',
       'workbench.tips.enabled': false,
       'workbench.enableExperiments': false,
+      // One theme whatever the browser prefers, so token colours are reproducible.
+      'workbench.colorTheme': 'Default Dark Modern',
       'telemetry.telemetryLevel': 'off',
       'update.mode': 'none',
       'extensions.autoCheckUpdates': false,
       'extensions.autoUpdate': false,
-      'security.workspace.trust.enabled': false,
+      ...(opts.workspaceTrust
+        // Trust on, and no modal "Do you trust the authors?" at start: every folder this
+        // browser profile has not trusted (none: the profile is new) opens in Restricted Mode.
+        ? { 'security.workspace.trust.enabled': true, 'security.workspace.trust.startupPrompt': 'never', 'security.workspace.trust.banner': 'never' }
+        : { 'security.workspace.trust.enabled': false }),
       'chat.disableAIFeatures': true,
       'window.restoreWindows': 'none',
       'files.autoSave': 'off',
-    }, null, 2));
+    });
+    // code-server's workbench is always a remote window: machine-scoped settings are read
+    // from the remote ("Machine") settings, not from User/settings.json.
+    if (opts.machineSettings) writeJson(path.join(userData, 'Machine', 'settings.json'), opts.machineSettings);
     let lastError: unknown;
     for (let attempt = 0; attempt < 3; attempt++) {
       const port = await freePort();
       const output: string[] = [];
       const proc = spawn(bin, [
         '--auth', 'none', '--bind-addr', `127.0.0.1:${port}`,
-        '--user-data-dir', scratch.userData, '--extensions-dir', scratch.extensions,
-        '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust',
+        '--user-data-dir', userData, '--extensions-dir', extensions,
+        '--disable-telemetry', '--disable-update-check', ...(opts.workspaceTrust ? [] : ['--disable-workspace-trust']),
         '--disable-getting-started-override', '--reconnection-grace-time', '30', '--ignore-last-opened',
         '--vscode-option', 'enable-smoke-test-driver',
       ], { env: codeServerEnv(scratch, env), detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -253,12 +279,12 @@ export interface HostResult {
   page: Page;
 }
 
+export const HOST_STARTED = 'exim-cyrus-e2e: in-host suite started';
+
 /**
  * Opens a workbench page whose payload runs an in-host test index, and waits for the
  * extension host to exit. The page is left open (the caller closes it).
  */
-export const HOST_STARTED = 'exim-cyrus-e2e: in-host suite started';
-
 export async function runInHost(browser: Browser, url: string, timeoutMs: number, label: string, startTimeoutMs = 150_000): Promise<HostResult> {
   const page = await browser.context.newPage();
   const log: string[] = [];

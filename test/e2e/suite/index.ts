@@ -12,5 +12,6 @@ export function run(): Promise<void> {
     require('./features.host');
     require('./quickfix.host');
     require('./callout.host');
+    require('./external.host');
   }, results, process.env.EXIM_CYRUS_E2E_GREP);
 }
