@@ -48,6 +48,8 @@ function exim(file: string): { message: string; line?: number } | undefined {
   return m ? { message: m[2].trim(), ...(m[1] ? { line: Number(m[1]) } : {}) } : undefined;
 }
 
+const DATA = '  data = ${lookup{$local_part}lsearch{/etc/aliases}}\n';
+
 // [what, text in the reference, replacement, whether Exim after 4.96 takes it]
 const AT_LOAD: [string, string, string, 'newer'?][] = [
   ['lmtp transport with neither socket nor command', 'address_file:\n', 'lmtp_t:\n  driver = lmtp\n\naddress_file:\n'],
@@ -56,6 +58,9 @@ const AT_LOAD: [string, string, string, 'newer'?][] = [
   ['redirect router without data or file', '  data = ${lookup{$local_part}lsearch{/etc/aliases}}\n', ''],
   ['redirect router with an empty data', '  data = ${lookup{$local_part}lsearch{/etc/aliases}}\n', '  data =\n'],
   ['redirect router with data and file', '  data = ${lookup{$local_part}lsearch{/etc/aliases}}\n', '  data = x\n  file = /etc/aliases\n'],
+  ['redirect router with one_time and unseen', DATA, '  data = x\n  one_time\n  unseen\n'],
+  ['redirect router with one_time and unseen = false', DATA, '  data = x\n  one_time\n  unseen = false\n'],
+  ['redirect router with one_time and unseen as an expansion', DATA, '  data = x\n  one_time\n  unseen = ${if eq{$local_part}{x}}\n'],
   ['redirect router with a transport', '  data = ${lookup{$local_part}lsearch{/etc/aliases}}\n', '  data = x\n  transport = remote_smtp\n'],
   ['appendfile with file and directory', '  file = /var/mail/$local_part\n', '  file = /var/mail/$local_part\n  directory = /var/mail/x\n'],
   ['manualroute without route_list or route_data', 'localuser:\n', 'mr:\n  driver = manualroute\n  transport = remote_smtp\n\nlocaluser:\n'],

@@ -4,21 +4,11 @@
 // start-up, and the shape of retry rules.
 import type { Finding } from '../../diagnostic';
 import { finding } from '../../diagnostic';
-import type { DriverInstance, EximConfig, OptionSetting } from '../../exim/model';
+import type { DriverInstance, EximConfig } from '../../exim/model';
 import type { CheckOptions } from '../../options';
 import { eximDriver } from '../../catalog/exim';
 import { checkRetryRules } from './retry';
-
-const opt = (inst: DriverInstance, name: string): OptionSetting | undefined => inst.options.find((o) => o.name === name);
-const isSet = (s: OptionSetting | undefined) => s !== undefined && (s.value === undefined ? !s.negated : s.value.trim() !== '');
-/** A string option Exim counts as given: any `name = value`, an empty value too (it stores ""). */
-const given = (inst: DriverInstance, name: string): OptionSetting | undefined => inst.options.find((o) => o.name === name && o.value !== undefined);
-/** A boolean option that ends up true; undefined when its value is no boolean (the options rule reports that). */
-function on(s: OptionSetting | undefined): boolean | undefined {
-  if (s === undefined || s.negated) return false;
-  if (s.value === undefined || /^\s*(true|yes)\s*$/i.test(s.value)) return true;
-  return /^\s*(false|no)\s*$/i.test(s.value) ? false : undefined;
-}
+import { bothSet, cap, given, isSet, kindOf, on, onOpt, opt } from './instance-options';
 
 /**
  * Pairs of options of which a driver's init function (routers/*.c, transports/*.c) needs
@@ -33,10 +23,6 @@ const AT_MOST_ONE: Record<string, [string, string][]> = {
 /** route.c: these routers must have a transport unless verify_only is set; these must not have one. */
 const NEEDS_TRANSPORT = new Set(['accept', 'dnslookup', 'ipliteral']);
 const NO_TRANSPORT = new Set(['redirect', 'iplookup']);
-
-function kindOf(inst: DriverInstance): 'router' | 'transport' | 'authenticator' {
-  return inst.section === 'routers' ? 'router' : inst.section === 'transports' ? 'transport' : 'authenticator';
-}
 
 function checkDriverOptions(inst: DriverInstance, out: Finding[]): void {
   const drv = inst.driver;
@@ -68,21 +54,6 @@ function checkDriverOptions(inst: DriverInstance, out: Finding[]): void {
   }
 }
 
-function bothSet(what: string, a: OptionSetting, b: OptionSetting, out: Finding[]): void {
-  const [first, second] = order(a, b);
-  out.push(finding('exim/invalid-value', second.nameLoc.file, second.nameLoc.range,
-    `In ${what}, "${first.name}" and "${second.name}" are both set, but only one of them may be; Exim refuses the config. Remove one.`,
-    { related: [{ file: first.nameLoc.file, range: first.nameLoc.range, message: `"${first.name}" is set here` }] }));
-}
-
-/** The two settings in the order they were written (options are kept in reading order). */
-function order(a: OptionSetting, b: OptionSetting): [OptionSetting, OptionSetting] {
-  const ra = a.nameLoc.range.start, rb = b.nameLoc.range.start;
-  return a.nameLoc.file === b.nameLoc.file && (ra.line > rb.line || (ra.line === rb.line && ra.character > rb.character)) ? [b, a] : [a, b];
-}
-
-const cap = (s: string) => s[0].toUpperCase() + s.slice(1);
-
 // Which options make an authenticator a server or a client, per driver (auths/*.c init functions).
 const SERVER_WHEN: Record<string, string | true> = {
   plaintext: 'server_condition', external: 'server_condition', cram_md5: 'server_secret', cyrus_sasl: true,
@@ -103,11 +74,12 @@ export function checkConsistency(cfg: EximConfig, _opts: CheckOptions): Finding[
   for (const inst of [...cfg.routers, ...cfg.transports]) checkDriverOptions(inst, out);
 
   for (const r of cfg.routers) {
-    const unseen = opt(r, 'unseen'), oneTime = opt(r, 'one_time');
-    if (isSet(unseen) && oneTime && !oneTime.negated && oneTime.value?.trim().toLowerCase() !== 'false' && oneTime.value?.trim().toLowerCase() !== 'no') {
+    // redirect.c refuses unseen that is true, or an expansion (it cannot know what that gives).
+    const unseen = opt(r, 'unseen'), oneTime = onOpt(r, 'one_time');
+    if (oneTime && unseen && (on(unseen) === true || unseen.value?.includes('$'))) {
       out.push(finding('exim/invalid-value', oneTime.nameLoc.file, oneTime.nameLoc.range,
         `In router "${r.name}", "unseen" may not be used together with "one_time"; Exim refuses the config. Remove one of them.`,
-        { related: [{ file: unseen!.nameLoc.file, range: unseen!.nameLoc.range, message: 'unseen is set here' }] }));
+        { related: [{ file: unseen.nameLoc.file, range: unseen.nameLoc.range, message: 'unseen is set here' }] }));
     }
   }
 

@@ -1,0 +1,43 @@
+// How Exim sees an instance's options once it has read them: whether a string option was
+// given, whether a boolean ended up true, and which of two settings came first. Shared by
+// the rules that repeat the checks Exim's driver init functions make.
+import type { Finding } from '../../diagnostic';
+import { finding } from '../../diagnostic';
+import type { DriverInstance, OptionSetting } from '../../exim/model';
+
+export const opt = (inst: DriverInstance, name: string): OptionSetting | undefined => inst.options.find((o) => o.name === name);
+export const isSet = (s: OptionSetting | undefined) => s !== undefined && (s.value === undefined ? !s.negated : s.value.trim() !== '');
+/** A string option Exim counts as given: any `name = value`, an empty value too (it stores ""). */
+export const given = (inst: DriverInstance, name: string): OptionSetting | undefined => inst.options.find((o) => o.name === name && o.value !== undefined);
+/** A boolean option that ends up true; undefined when its value is no boolean (the options rule reports that). */
+export function on(s: OptionSetting | undefined): boolean | undefined {
+  if (s === undefined || s.negated) return false;
+  if (s.value === undefined || /^\s*(true|yes)\s*$/i.test(s.value)) return true;
+  return /^\s*(false|no)\s*$/i.test(s.value) ? false : undefined;
+}
+/** The boolean option `name` of `inst`, when it is set and true. */
+export const onOpt = (inst: DriverInstance, name: string): OptionSetting | undefined => {
+  const s = opt(inst, name);
+  return on(s) === true ? s : undefined;
+};
+
+export function kindOf(inst: DriverInstance): 'router' | 'transport' | 'authenticator' {
+  return inst.section === 'routers' ? 'router' : inst.section === 'transports' ? 'transport' : 'authenticator';
+}
+/** `the pipe transport "name"`, as findings name an instance. */
+export const describe = (inst: DriverInstance) => `the ${inst.driver} ${kindOf(inst)} "${inst.name}"`;
+export const cap = (s: string) => s[0].toUpperCase() + s.slice(1);
+
+/** The two settings in the order they were written (options are kept in reading order). */
+export function order(a: OptionSetting, b: OptionSetting): [OptionSetting, OptionSetting] {
+  const ra = a.nameLoc.range.start, rb = b.nameLoc.range.start;
+  return a.nameLoc.file === b.nameLoc.file && (ra.line > rb.line || (ra.line === rb.line && ra.character > rb.character)) ? [b, a] : [a, b];
+}
+
+/** Two options of which Exim allows at most one: an error on the later one, `why` saying what each means. */
+export function bothSet(what: string, a: OptionSetting, b: OptionSetting, out: Finding[], why?: string): void {
+  const [first, second] = order(a, b);
+  out.push(finding('exim/invalid-value', second.nameLoc.file, second.nameLoc.range,
+    `In ${what}, "${first.name}" and "${second.name}" are both set, but only one of them may be${why ? ` (${why})` : ''}; Exim refuses the config. Remove one.`,
+    { related: [{ file: first.nameLoc.file, range: first.nameLoc.range, message: `"${first.name}" is set here` }] }));
+}
