@@ -8,6 +8,7 @@ import type { DriverInstance, EximConfig } from '../../exim/model';
 import type { CheckOptions } from '../../options';
 import { eximDriver } from '../../catalog/exim';
 import { checkRetryRules } from './retry';
+import { checkDriverInit } from './driver-init';
 import { bothSet, cap, given, isSet, kindOf, on, onOpt, opt } from './instance-options';
 
 /**
@@ -27,6 +28,7 @@ const NO_TRANSPORT = new Set(['redirect', 'iplookup']);
 function checkDriverOptions(inst: DriverInstance, out: Finding[]): void {
   const drv = inst.driver;
   if (drv === undefined || !eximDriver(drv, kindOf(inst))) return;
+  checkDriverInit(inst, out);
   const what = `the ${drv} ${kindOf(inst)} "${inst.name}"`;
   const pair = EXACTLY_ONE[drv];
   if (pair) {
