@@ -5,7 +5,7 @@
 import type { Finding } from '../../diagnostic';
 import { finding } from '../../diagnostic';
 import type { DriverInstance } from '../../exim/model';
-import { describe, given } from './instance-options';
+import { bothSet, describe, given, onOpt } from './instance-options';
 
 /** Transports whose init function refuses a fixed user without a group. */
 const NEEDS_GROUP = new Set(['appendfile', 'autoreply', 'lmtp', 'pipe']);
@@ -26,6 +26,34 @@ function userWithoutGroup(inst: DriverInstance, out: Finding[]): void {
     + 'because a numeric user has no passwd entry to take the group from. Set "group", or give the user by name.'));
 }
 
+/** pipe.c: options of which at most one may be on, with why. allow_commands is a string, set by any value. */
+const PIPE_CLASHES: [string, string, string][] = [
+  ['return_output', 'return_fail_output', 'return_output returns whatever the command writes, return_fail_output only what a failing command writes'],
+  ['log_output', 'log_fail_output', 'log_output logs whatever the command writes, log_fail_output only what a failing command writes'],
+  ['restrict_to_path', 'use_shell', 'with use_shell the shell looks the command up, so restrict_to_path cannot hold it to "path"'],
+  ['allow_commands', 'use_shell', 'with use_shell the shell runs the whole command line, so allow_commands cannot vet which command runs'],
+];
+const pipeOption = (inst: DriverInstance, name: string) => name === 'allow_commands' ? given(inst, name) : onOpt(inst, name);
+
+function pipe(inst: DriverInstance, out: Finding[]): void {
+  const what = describe(inst);
+  for (const [x, y, why] of PIPE_CLASHES) {
+    const a = pipeOption(inst, x), b = pipeOption(inst, y);
+    if (a && b) bothSet(what, a, b, out, why);
+  }
+  const creator = onOpt(inst, 'pipe_as_creator'), id = given(inst, 'user') ?? given(inst, 'group');
+  if (creator && id) bothSet(what, creator, id, out, `pipe_as_creator runs the command as the message's sender, "${id.name}" as someone else`);
+  // Exit codes are digits and colons (spaces around them too); "*" means any.
+  const temp = given(inst, 'temp_errors');
+  const bad = temp?.value && temp.value.trim() !== '*' ? /[^0-9: ]/.exec(temp.value.trim()) : null;
+  if (temp && bad) {
+    const at = temp.valueLoc ?? temp.nameLoc;
+    out.push(finding('exim/invalid-value', at.file, at.range,
+      `In ${what}, "temp_errors" must be exit codes separated by ":" (e.g. 75:73), or "*" alone for any; ${bad[0] === '\t' ? 'a tab' : `"${bad[0]}"`} cannot be in it. Exim refuses the config.`));
+  }
+}
+
 export function checkDriverInit(inst: DriverInstance, out: Finding[]): void {
   if (inst.section === 'transports' && NEEDS_GROUP.has(inst.driver!)) userWithoutGroup(inst, out);
+  if (inst.section === 'transports' && inst.driver === 'pipe') pipe(inst, out);
 }
