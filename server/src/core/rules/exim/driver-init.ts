@@ -5,7 +5,7 @@
 import type { Finding } from '../../diagnostic';
 import { finding } from '../../diagnostic';
 import type { DriverInstance } from '../../exim/model';
-import { bothSet, describe, given, onOpt } from './instance-options';
+import { bothSet, describe, given, on, onOpt, opt, order } from './instance-options';
 
 /** Transports whose init function refuses a fixed user without a group. */
 const NEEDS_GROUP = new Set(['appendfile', 'autoreply', 'lmtp', 'pipe']);
@@ -53,7 +53,35 @@ function pipe(inst: DriverInstance, out: Finding[]): void {
   }
 }
 
+/** appendfile.c: the directory-only quotas, the two directory formats, and locking. */
+function appendfile(inst: DriverInstance, out: Finding[]): void {
+  const what = describe(inst);
+  const file = given(inst, 'file'), directory = given(inst, 'directory');
+  for (const name of ['quota_filecount', 'quota_directory']) {
+    const q = given(inst, name);
+    if (!q) continue;
+    if (file) {
+      out.push(finding('exim/invalid-value', q.nameLoc.file, q.nameLoc.range,
+        `In ${what}, "${name}" is set but "file" delivers into a single file; quota_filecount and quota_directory apply only to deliveries into a "directory". Exim refuses the config. Remove it.`,
+        { related: [{ file: file.nameLoc.file, range: file.nameLoc.range, message: '"file" is set here' }] }));
+    } else if (directory && !given(inst, 'quota')) {
+      out.push(finding('exim/invalid-value', q.nameLoc.file, q.nameLoc.range,
+        `In ${what}, "${name}" is set without "quota"; Exim refuses the config. Set "quota" as well, or remove it.`));
+    }
+  }
+  const maildir = onOpt(inst, 'maildir_format'), mailstore = onOpt(inst, 'mailstore_format');
+  if (directory && maildir && mailstore) bothSet(what, maildir, mailstore, out, 'a directory delivery writes one format');
+  // Fcntl locking and a lock file are on unless turned off; flock and MBX locking only when turned on.
+  const fcntl = opt(inst, 'use_fcntl_lock'), lockfile = opt(inst, 'use_lockfile');
+  if (fcntl && on(fcntl) === false && lockfile && on(lockfile) === false && !onOpt(inst, 'use_flock_lock') && !onOpt(inst, 'use_mbx_lock')) {
+    const [, last] = order(fcntl, lockfile);
+    out.push(finding('exim/invalid-value', last.nameLoc.file, last.nameLoc.range,
+      `In ${what}, every kind of locking is turned off (use_fcntl_lock and use_lockfile are false, use_flock_lock and use_mbx_lock are not set); Exim refuses the config, as it needs at least one. Turn one back on.`));
+  }
+}
+
 export function checkDriverInit(inst: DriverInstance, out: Finding[]): void {
   if (inst.section === 'transports' && NEEDS_GROUP.has(inst.driver!)) userWithoutGroup(inst, out);
   if (inst.section === 'transports' && inst.driver === 'pipe') pipe(inst, out);
+  if (inst.section === 'transports' && inst.driver === 'appendfile') appendfile(inst, out);
 }
