@@ -80,8 +80,46 @@ function appendfile(inst: DriverInstance, out: Finding[]): void {
   }
 }
 
+/**
+ * Whether a list option keeps anything once readconf.c has read it item by item: empty
+ * items are dropped, so "headers_remove = :" sets nothing. `sep` is the default separator;
+ * "<X" at the start changes it, and a doubled separator that is punctuation is data.
+ */
+function hasListItem(value: string, sep: string): boolean {
+  let s = value.trimStart();
+  if (s[0] === '<' && s.length > 1 && /[!-/:-@[-`{-~\x00-\x1f\x7f]/.test(s[1])) {
+    sep = s[1];
+    s = s.slice(2);
+  }
+  if (sep > ' ' && s.includes(sep + sep)) return true;
+  return s.split(sep).some((item) => item.trim() !== '');
+}
+
+/** redirect.c: qualify_domain against qualify_preserve_domain, filters need a user, one_time leaves headers alone. */
+function redirect(inst: DriverInstance, out: Finding[]): void {
+  const what = describe(inst);
+  const qualify = given(inst, 'qualify_domain'), preserve = onOpt(inst, 'qualify_preserve_domain');
+  if (qualify && preserve) {
+    bothSet(what, qualify, preserve, out, 'qualify_domain gives unqualified addresses that domain, qualify_preserve_domain the domain of the address it redirects');
+  }
+  const filter = onOpt(inst, 'allow_filter');
+  if (filter && !onOpt(inst, 'check_local_user') && !given(inst, 'user')) {
+    out.push(finding('exim/invalid-value', filter.nameLoc.file, filter.nameLoc.range,
+      `In ${what}, "allow_filter" is set without "user" or "check_local_user"; Exim refuses the config, because a filter runs as that user (check_local_user takes it from the passwd entry of the local part). Set one of them.`));
+  }
+  const oneTime = onOpt(inst, 'one_time');
+  const headers = oneTime && inst.options.find((o) => o.value !== undefined
+    && ((o.name === 'headers_add' && hasListItem(o.value, '\n')) || (o.name === 'headers_remove' && hasListItem(o.value, ':'))));
+  if (oneTime && headers) {
+    out.push(finding('exim/invalid-value', headers.nameLoc.file, headers.nameLoc.range,
+      `In ${what}, "${headers.name}" may not be used with "one_time"; Exim refuses the config, because addresses it generates that fail at the first attempt become top-level addresses of the message and would lose the header changes. Remove one of them.`,
+      { related: [{ file: oneTime.nameLoc.file, range: oneTime.nameLoc.range, message: '"one_time" is set here' }] }));
+  }
+}
+
 export function checkDriverInit(inst: DriverInstance, out: Finding[]): void {
   if (inst.section === 'transports' && NEEDS_GROUP.has(inst.driver!)) userWithoutGroup(inst, out);
   if (inst.section === 'transports' && inst.driver === 'pipe') pipe(inst, out);
   if (inst.section === 'transports' && inst.driver === 'appendfile') appendfile(inst, out);
+  if (inst.section === 'routers' && inst.driver === 'redirect') redirect(inst, out);
 }
