@@ -5,7 +5,7 @@
 import type { Finding } from '../../diagnostic';
 import { finding } from '../../diagnostic';
 import type { DriverInstance } from '../../exim/model';
-import { bothSet, describe, given, on, onOpt, opt, order } from './instance-options';
+import { bothSet, cap, describe, given, on, onOpt, opt, order } from './instance-options';
 
 /** Transports whose init function refuses a fixed user without a group. */
 const NEEDS_GROUP = new Set(['appendfile', 'autoreply', 'lmtp', 'pipe']);
@@ -117,9 +117,28 @@ function redirect(inst: DriverInstance, out: Finding[]): void {
   }
 }
 
+/** Options a router's init function will not do without, with what each is for. */
+const ROUTER_NEEDS: Record<string, [string, string][]> = {
+  iplookup: [['port', 'the port to send the query to'], ['hosts', 'the hosts to query']],
+  queryprogram: [['command', 'the program to ask'], ['command_user', 'the user to run it as']],
+};
+
+function needs(inst: DriverInstance, out: Finding[]): void {
+  for (const [name, what] of ROUTER_NEEDS[inst.driver!] ?? []) {
+    const s = given(inst, name);
+    // iplookup.c reads the port as a number and takes one below zero (its default, -1) as none.
+    if (s && !(name === 'port' && /^-(0x0*[1-9a-f]|0*[1-9])/i.test(s.value!.trim()))) continue;
+    const at = s?.valueLoc ?? inst.nameLoc;
+    out.push(finding('exim/invalid-value', at.file, at.range,
+      s ? `In ${describe(inst)}, "${name}" is negative, which counts as no port; Exim refuses the config. Give ${what}.`
+        : `${cap(describe(inst))} needs "${name}" (${what}); Exim refuses the config without it.`));
+  }
+}
+
 export function checkDriverInit(inst: DriverInstance, out: Finding[]): void {
   if (inst.section === 'transports' && NEEDS_GROUP.has(inst.driver!)) userWithoutGroup(inst, out);
   if (inst.section === 'transports' && inst.driver === 'pipe') pipe(inst, out);
   if (inst.section === 'transports' && inst.driver === 'appendfile') appendfile(inst, out);
   if (inst.section === 'routers' && inst.driver === 'redirect') redirect(inst, out);
+  if (inst.section === 'routers') needs(inst, out);
 }
