@@ -135,10 +135,25 @@ function needs(inst: DriverInstance, out: Finding[]): void {
   }
 }
 
+/**
+ * smtp.c refuses a zero command, data or final timeout; connect_timeout may be zero.
+ * A time is digit groups with units, so zero is written "0s", "0m0s" and so on.
+ */
+function smtpTimeouts(inst: DriverInstance, out: Finding[]): void {
+  for (const name of ['command_timeout', 'data_timeout', 'final_timeout']) {
+    const s = given(inst, name);
+    if (!s || !/^(0+[wdhms])+$/.test(s.value!.trim())) continue;
+    const at = s.valueLoc ?? s.nameLoc;
+    out.push(finding('exim/invalid-value', at.file, at.range,
+      `In ${describe(inst)}, "${name}" is zero; Exim refuses the config, as it needs a limit above zero on how long to wait for the server. Give a time above zero (the default is ${name === 'final_timeout' ? '10m' : '5m'}).`));
+  }
+}
+
 export function checkDriverInit(inst: DriverInstance, out: Finding[]): void {
   if (inst.section === 'transports' && NEEDS_GROUP.has(inst.driver!)) userWithoutGroup(inst, out);
   if (inst.section === 'transports' && inst.driver === 'pipe') pipe(inst, out);
   if (inst.section === 'transports' && inst.driver === 'appendfile') appendfile(inst, out);
   if (inst.section === 'routers' && inst.driver === 'redirect') redirect(inst, out);
+  if (inst.section === 'transports' && inst.driver === 'smtp') smtpTimeouts(inst, out);
   if (inst.section === 'routers') needs(inst, out);
 }
