@@ -145,6 +145,12 @@ const AT_LOAD: [string, string, string, 'newer'?][] = [
   ['pass_router naming a later router', '  no_more\n\nsystem', '  pass_router = localuser\n  no_more\n\nsystem'],
 ];
 
+// Retry error types as readconf.c reads them: cut-short words, case, and the x of rcpt_4xx.
+const RETRY_ERRORS = ['quota', 'quota_7d', 'quota_', 'quota_7', 'quota_7D', 'quotas', 'refused_', 'refused_m', 'refused_mxx',
+  'timeout_c', 'timeout_connect_mx', 'timeout_connect_mxx', 'timeout_dns', 'timeout_x', 'RCPT_4xx', 'rcpt_45x', 'rcpt_4XX',
+  'data_4', 'mail_4x5', 'auth_f', 'auth', 'auth_failedx', 'lo', 'lost_connectionx', 't', 'look', '**'];
+for (const e of RETRY_ERRORS) AT_LOAD.push([`retry error type ${e}`, 'begin retry\n', `begin retry\n\na.example  ${e}  F,2h,15m\n`]);
+
 for (const [what, old, now, newer] of AT_LOAD) {
   test(`at load time, ${what}: we find an error exactly when Exim refuses the config`, { skip }, () => {
     const file = conf(old, now);

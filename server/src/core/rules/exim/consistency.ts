@@ -1,13 +1,14 @@
 // Whole-instance checks Exim makes when it loads the config, beyond single option values:
 // options a driver needs or refuses together, routers that need (or must not have) a
 // transport, authenticators sharing a public name, limits on values it checks at
-// start-up, and the shape of retry rules.
+// start-up, and the shape of retry rules and their error types.
 import type { Finding } from '../../diagnostic';
 import { finding } from '../../diagnostic';
 import type { DriverInstance, EximConfig } from '../../exim/model';
 import type { CheckOptions } from '../../options';
 import { eximDriver } from '../../catalog/exim';
 import { checkRetryRules } from './retry';
+import { checkRetryErrors } from './retry-error';
 import { checkDriverInit } from './driver-init';
 import { bothSet, cap, given, isSet, kindOf, on, onOpt, opt } from './instance-options';
 
@@ -108,6 +109,6 @@ export function checkConsistency(cfg: EximConfig, _opts: CheckOptions): Finding[
     out.push(finding('exim/invalid-value', at.file, at.range, `localhost_number may be at most 16 (got ${lhn.value.trim()}); Exim refuses the config.`));
   }
 
-  out.push(...checkRetryRules(cfg));
+  out.push(...checkRetryErrors(cfg), ...checkRetryRules(cfg));
   return out;
 }
