@@ -11,8 +11,9 @@ import { checkReferences } from './references';
 import { checkExpansions } from './expansion';
 import { checkUnused } from './unused';
 import { checkConsistency } from './consistency';
+import { checkUndefinedMacros } from './undefined-macro';
 
-const FAMILIES = [checkOptions, checkDrivers, checkNames, checkAcls, checkReferences, checkExpansions, checkUnused, checkConsistency];
+const FAMILIES = [checkOptions, checkDrivers, checkNames, checkAcls, checkReferences, checkExpansions, checkUnused, checkConsistency, checkUndefinedMacros];
 
 export function runEximRules(cfg: EximConfig, opts: CheckOptions): Finding[] {
   const out: Finding[] = [];
