@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import type { SourceHost } from '../host';
 import type { FileKind } from '../project';
-import { classifyPath } from '../project';
+import { classifyPath, eximRootOf } from '../project';
 
 /** The three files checked together; any may be missing. */
 export interface Pairing {
@@ -30,10 +30,18 @@ export function confDirOf(file: string): string | undefined {
   return i > 0 && i < parts.length - 1 ? parts.slice(0, i + 1).join(path.sep) : undefined;
 }
 
-/** The file of `kind` in one directory, by name; a `conf.d` beside counts for Exim. */
+/**
+ * The file of `kind` in one directory, by name; a `conf.d` beside counts for Exim. A Debian
+ * /etc/exim4 holds the config Debian runs from it, chosen as the CLI chooses (exim4.conf,
+ * else conf.d or exim4.conf.template per dc_use_split_config), not the first name found.
+ */
 function inDir(dir: string, kind: FileKind, host: SourceHost): string | undefined {
   const entries = host.readDir(dir);
   if (!entries) return undefined;
+  if (kind === 'exim') {
+    const debian = eximRootOf(dir, host);
+    if (debian !== dir) return debian;
+  }
   for (const n of NAMES[kind]) {
     if (n === 'configure') continue; // too generic to pick up unasked
     if (entries.includes(n) && !host.isDirectory(path.join(dir, n))) return path.join(dir, n);
