@@ -35,10 +35,17 @@ export function firstMacroStart(text: string, from: number): number {
 const BUILTIN_LIST: readonly Macro[] = BUILTIN_MACROS.map(([name, value]) => ({ name, value, origin: 'builtin', redefinable: false }));
 const BUILTIN_ENTRIES: readonly [string, Macro][] = BUILTIN_LIST.map((m) => [m.name, m]);
 const BUILTIN_MAP: ReadonlyMap<string, Macro> = new Map(BUILTIN_ENTRIES);
-/** Distinct name lengths, longest first, for the "does any built-in occur here" test. */
-const BUILTIN_LENGTHS: readonly number[] = [...new Set(BUILTIN_LIST.map((m) => m.name.length))].sort((a, b) => b - a);
-/** Built-in names start with `_` and an upper-case letter, and their values are all lower-case or free of `_`. */
-const BUILTIN_VALUES_INERT = BUILTIN_LIST.every((m) => m.name.charCodeAt(0) === 95 && isUpper(m.name.charCodeAt(1)) && !/_[A-Z]/.test(m.value));
+/** Each built-in's place in the list, for the "which built-ins occur here" search. */
+const BUILTIN_INDEX: ReadonlyMap<string, number> = new Map(BUILTIN_LIST.map((m, i) => [m.name, i]));
+/** Distinct name lengths, shortest first. */
+const BUILTIN_LENGTHS: readonly number[] = [...new Set(BUILTIN_LIST.map((m) => m.name.length))].sort((a, b) => a - b);
+/**
+ * Built-in names are `_`, an upper-case letter, then upper-case letters, digits and `_`;
+ * their values never hold `_` before an upper-case letter, so no value forms a built-in's name.
+ */
+const BUILTIN_VALUES_INERT = BUILTIN_LIST.every((m) => /^_[A-Z][A-Z0-9_]*$/.test(m.name) && !/_[A-Z]/.test(m.value));
+
+function isBuiltinNameChar(c: number): boolean { return isUpper(c) || isDigit(c) || c === 95; }
 
 /**
  * Name to macro: the shared built-ins under this parse's own definitions. Reads like a Map
@@ -73,6 +80,7 @@ export class MacroMap implements ReadonlyMap<string, Macro> {
 }
 
 const NO_MACROS: ReadonlyMap<string, Macro> = new Map();
+const NO_BUILTINS: number[] = [];
 
 /** The macros in force, in Exim's list order: built-ins, then `-D`, then the config's own. */
 export class MacroTable {
@@ -117,21 +125,34 @@ export class MacroTable {
   }
 
   /**
-   * False when no built-in can change `text` from `from` on, so the ~800 built-ins need not
-   * be scanned one by one. Exact: built-ins run first, their values never form another
-   * built-in's name, so if none occurs in the line as read, none is ever substituted.
+   * The built-ins that can change `text` from `from` on, as ascending places in the list,
+   * so the ~800 built-ins need not be searched for one by one (a line naming one, such as
+   * `.ifdef _HAVE_TLS`, searched for all of them). Exact: built-ins run first and their
+   * values never form another built-in's name, so the ones substituted are among those
+   * that occur in the line as read. Undefined when the built-ins were redefined: then
+   * every one is searched for.
    */
-  builtinsMayMatch(text: string, from: number): boolean {
-    if (!this.pristineBuiltins) return true;
+  builtinsIn(text: string, from: number): number[] | undefined {
+    if (!this.pristineBuiltins) return undefined;
+    let found: number[] | undefined;
     for (let i = text.indexOf('_', from); i >= 0; i = text.indexOf('_', i + 1)) {
       if (!isUpper(text.charCodeAt(i + 1))) continue;
-      for (const n of BUILTIN_LENGTHS) if (i + n <= text.length && BUILTIN_MAP.has(text.substr(i, n))) return true;
+      // A name lies within the run of name characters that starts here.
+      let run = i + 2;
+      while (run < text.length && isBuiltinNameChar(text.charCodeAt(run))) run++;
+      for (const n of BUILTIN_LENGTHS) {
+        if (n > run - i) break;
+        const k = BUILTIN_INDEX.get(text.substr(i, n));
+        if (k !== undefined && !found?.includes(k)) (found ??= []).push(k);
+      }
     }
-    return false;
+    return found ? found.sort((a, b) => a - b) : NO_BUILTINS;
   }
 
   get userStart(): number { return this.firstUser; }
 }
+
+const NO_INDICES: number[] = [];
 
 /** A run of expanded text and the columns of the physical line it came from. */
 export interface Segment {
@@ -207,10 +228,15 @@ export function expandLine(line: string, table: MacroTable, isLogicalStart: bool
   let segs: Segment[] | undefined;
   const uses: ExpandedLine['uses'] = [];
   const list = table.list;
-  const from = line.charCodeAt(first) === 95 && table.builtinsMayMatch(line, first) ? 0 : table.userStart;
+  const userStart = table.userStart;
+  // Built-ins are searched for only when the first candidate starts with `_`: those that
+  // occur in the line (all of them when some were redefined), then the user's macros.
+  const builtins = line.charCodeAt(first) === 95 ? table.builtinsIn(line, first) : NO_INDICES;
+  const nb = builtins ? builtins.length : userStart;
+  const steps = nb + list.length - userStart;
   let present = initials(text, first);
-  for (let mi = from; mi < list.length; mi++) {
-    const m = list[mi];
+  for (let step = 0; step < steps; step++) {
+    const m = list[step >= nb ? userStart + step - nb : builtins ? builtins[step] : step];
     if (m.name.length === 0) continue;
     if (!(present & initialBit(m.name.charCodeAt(0)))) continue;
     let p = text.indexOf(m.name, first);
