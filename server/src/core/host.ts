@@ -59,6 +59,7 @@ export function overlayHost(files: Map<string, string>, fallback: SourceHost = d
       const all = [...new Set([...base, ...extra])].sort();
       return all.length || fallback.isDirectory(d) ? all : undefined;
     },
-    isDirectory: (d) => fallback.isDirectory(d),
+    // A path given as text is a file: no stat of the disk for it (one check asked three times per config).
+    isDirectory: (d) => !files.has(d) && !files.has(path.resolve(d)) && fallback.isDirectory(d),
   };
 }
