@@ -1,6 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { overlayHost, type SourceHost } from '../../server/src/core/host';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { cachingDiskHost, overlayHost, type SourceHost } from '../../server/src/core/host';
+import { loadExim } from '../../server/src/core/exim';
+import { defaultOptions } from '../../server/src/core/options';
 
 /** A fallback host that records which paths were asked about. */
 function recording(): SourceHost & { asked: string[] } {
@@ -22,4 +27,45 @@ test('overlayHost: a path given as text is a file, without asking the disk', () 
   // Anything else is still the disk's to answer.
   assert.equal(host.isDirectory('/etc'), true);
   assert.deepEqual(disk.asked, ['isdir /etc']);
+});
+
+test('cachingDiskHost: a file is read and split into lines once while it stays the same', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'exim-cyrus-host-'));
+  try {
+    const f = path.join(dir, 'inc.conf');
+    fs.writeFileSync(f, 'a = 1\nb = 2\n');
+    const host = cachingDiskHost();
+    const first = host.readSource!(f)!;
+    assert.equal(first.text, 'a = 1\nb = 2\n');
+    assert.equal(first.lines.lineCount, 3);
+    assert.equal(host.readSource!(f), first, 'the same text and line index, not a second read');
+    assert.equal(host.readFile(f), first.text);
+    // A change (here of size; mtime too) is read again.
+    fs.writeFileSync(f, 'a = 1\n');
+    assert.equal(host.readFile(f), 'a = 1\n');
+    assert.equal(host.readSource!(path.join(dir, 'missing')), undefined);
+    assert.equal(host.readSource!(dir), undefined, 'a directory has no text');
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('the Exim reader takes a shared include\'s line index from a host that keeps it', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'exim-cyrus-host-'));
+  try {
+    const inc = path.join(dir, 'prefix');
+    fs.writeFileSync(inc, 'primary_hostname = a.example\n');
+    const host = cachingDiskHost();
+    const confs = ['one.conf', 'two.conf'].map((n) => {
+      const f = path.join(dir, n);
+      fs.writeFileSync(f, `.include ${inc}\nqualify_domain = example.com\n`);
+      return loadExim(f, defaultOptions, host);
+    });
+    const [a, b] = confs.map((c) => c.files.get(inc)!);
+    assert.equal(a.lines, b.lines, 'both configs use the one line index of the include');
+    assert.equal(a.lines, host.readSource!(inc)!.lines);
+    assert.deepEqual(confs.map((c) => c.main.map((o) => o.name)), [['primary_hostname', 'qualify_domain'], ['primary_hostname', 'qualify_domain']]);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 });

@@ -6,7 +6,7 @@ import { one, parseArgs, UsageError } from './args';
 import { formatJson, formatSarif, formatText, FORMATS, toWire, type Format } from './format';
 import { applyFixes } from './fix';
 import type { Finding } from '../core/diagnostic';
-import { diskHost } from '../core/host';
+import { cachingDiskHost } from '../core/host';
 import type { CheckOptions, CyrusVersion, EximVersion } from '../core/options';
 import { checkProject, classifyPath, eximSourceOf, pairingOf, type FileKind, type Input } from '../core/project';
 
@@ -34,6 +34,9 @@ exit status: 0 no errors, 1 errors found, 2 usage error or unreadable input`;
 
 class InputError extends Error {}
 
+/** Every read of the run goes through one cache: configs of a run share their include files. */
+const host = cachingDiskHost();
+
 /** One setup: the configs that are checked together so the link checks can pair them. */
 type Group = Input[];
 
@@ -58,8 +61,8 @@ function exists(p: string): boolean {
 
 function requireReadable(p: string, what: string): void {
   if (!exists(p)) throw new InputError(`${p}: no such file or directory (given as ${what})`);
-  if (diskHost.isDirectory(p)) {
-    if (diskHost.readDir(p) === undefined) throw new InputError(`${p}: directory cannot be read (permission denied?)`);
+  if (host.isDirectory(p)) {
+    if (host.readDir(p) === undefined) throw new InputError(`${p}: directory cannot be read (permission denied?)`);
     return;
   }
   try {
@@ -67,7 +70,7 @@ function requireReadable(p: string, what: string): void {
   } catch {
     throw new InputError(`${p}: cannot be read (permission denied?)`);
   }
-  if (diskHost.readFile(p) === undefined) throw new InputError(`${p}: not a regular file, or too large to be a config`);
+  if (host.readFile(p) === undefined) throw new InputError(`${p}: not a regular file, or too large to be a config`);
 }
 
 /**
@@ -75,15 +78,15 @@ function requireReadable(p: string, what: string): void {
  * one setup, each subdirectory (recursively) another. Unrecognised files are skipped.
  */
 function walkDir(dir: string, groups: Group[], depth = 0): void {
-  const kind = classifyPath(dir);
+  const kind = classifyPath(dir, host);
   if (kind) { groups.push([{ path: dir, kind }]); return; }
   if (depth > 8) return;
   const here: Group = [];
-  for (const name of diskHost.readDir(dir) ?? []) {
+  for (const name of host.readDir(dir) ?? []) {
     if (name.startsWith('.') || name === 'node_modules') continue;
     const p = path.join(dir, name);
-    if (diskHost.isDirectory(p)) { walkDir(p, groups, depth + 1); continue; }
-    const k = classifyPath(p);
+    if (host.isDirectory(p)) { walkDir(p, groups, depth + 1); continue; }
+    const k = classifyPath(p, host);
     if (k) here.push({ path: p, kind: k });
   }
   if (here.length) groups.push(here);
@@ -95,16 +98,16 @@ function collectInputs(args: ReturnType<typeof parseArgs>): Group[] {
   for (const [flag, kind] of flagKinds) {
     for (const p of args.flags.get(flag) ?? []) {
       requireReadable(p, `--${flag}`);
-      if (kind !== 'exim' && diskHost.isDirectory(p)) throw new InputError(`${p}: --${flag} needs a file, not a directory`);
+      if (kind !== 'exim' && host.isDirectory(p)) throw new InputError(`${p}: --${flag} needs a file, not a directory`);
       forced.push({ path: p, kind });
     }
   }
   const groups: Group[] = [];
   for (const p of args.positional) {
     requireReadable(p, 'a path');
-    const kind = classifyPath(p);
+    const kind = classifyPath(p, host);
     if (kind) { forced.push({ path: p, kind }); continue; }
-    if (diskHost.isDirectory(p)) {
+    if (host.isDirectory(p)) {
       const before = groups.length;
       walkDir(p, groups);
       if (groups.length === before) throw new InputError(`${p}: no Exim, cyrus.conf or imapd.conf configs found in this directory`);
@@ -148,7 +151,7 @@ function pairingNotes(groups: Group[], display: (file: string) => string): strin
 
 function runGroups(groups: Group[], opts: CheckOptions): Finding[] {
   const out: Finding[] = [];
-  for (const g of groups) out.push(...checkProject(g, opts));
+  for (const g of groups) out.push(...checkProject(g, opts, host));
   return out;
 }
 
@@ -194,7 +197,7 @@ export async function runCheck(argv: string[]): Promise<number> {
   }
 
   if (args.switches.has('fix')) {
-    const result = applyFixes(findings, diskHost);
+    const result = applyFixes(findings, host);
     for (const f of result.changed) note(`fixed ${f.applied} problem${f.applied === 1 ? '' : 's'} in ${display(f.file)}: ${f.titles.join('; ')}`);
     for (const f of result.failed) note(`could not write ${display(f.file)}: ${f.reason}`);
     if (result.deferred) note(`${result.deferred} more fix${result.deferred === 1 ? '' : 'es'} touch${result.deferred === 1 ? 'es' : ''} lines changed now: run --fix again.`);

@@ -1,5 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { LineIndex } from './text';
 
 /**
  * How the core reads files. The language server overlays open (unsaved) documents on top
@@ -9,10 +10,18 @@ import * as path from 'node:path';
 export interface SourceHost {
   /** The file's text, or undefined when it does not exist or cannot be read. */
   readFile(file: string): string | undefined;
+  /**
+   * The file's text with its line index, for a host that keeps both (cachingDiskHost): a
+   * file included by many configs of one run is then read and split into lines once.
+   */
+  readSource?(file: string): SourceText | undefined;
   /** Entries of a directory (names only), or undefined when it is not a directory. */
   readDir(dir: string): string[] | undefined;
   isDirectory(file: string): boolean;
 }
+
+/** A file's text and its line index, shared (never changed) by every reader of the file. */
+export interface SourceText { readonly text: string; readonly lines: LineIndex }
 
 /** Files larger than this are refused rather than read: a config is never this big. */
 export const MAX_FILE_BYTES = 64 * 1024 * 1024;
@@ -61,5 +70,34 @@ export function overlayHost(files: Map<string, string>, fallback: SourceHost = d
     },
     // A path given as text is a file: no stat of the disk for it (one check asked three times per config).
     isDirectory: (d) => !files.has(d) && !files.has(path.resolve(d)) && fallback.isDirectory(d),
+  };
+}
+
+/**
+ * The disk, with each file's text and line index kept for the life of the host and reused
+ * while the file's mtime and size stay the same (one stat per read remains, so a file
+ * rewritten by `check --fix` is read again). For the CLI, which checks many configs in one
+ * process that include the same files.
+ */
+export function cachingDiskHost(): SourceHost {
+  const cache = new Map<string, { mtimeMs: number; size: number; src: SourceText }>();
+  const readSource = (file: string): SourceText | undefined => {
+    const abs = path.resolve(file);
+    let st: fs.Stats;
+    try { st = fs.statSync(abs); } catch { return undefined; }
+    if (!st.isFile() || st.size > MAX_FILE_BYTES) return undefined;
+    const hit = cache.get(abs);
+    if (hit && hit.mtimeMs === st.mtimeMs && hit.size === st.size) return hit.src;
+    let text: string;
+    try { text = decodeText(fs.readFileSync(abs)); } catch { return undefined; }
+    const src: SourceText = { text, lines: new LineIndex(text) };
+    cache.set(abs, { mtimeMs: st.mtimeMs, size: st.size, src });
+    return src;
+  };
+  return {
+    readFile: (file) => readSource(file)?.text,
+    readSource,
+    readDir: (dir) => diskHost.readDir(dir),
+    isDirectory: (file) => diskHost.isDirectory(file),
   };
 }

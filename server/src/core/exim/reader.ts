@@ -91,9 +91,10 @@ export class LineReader {
   private load(file: string): SourceFile | undefined {
     const have = this.files.get(file);
     if (have) return have;
-    const text = this.host.readFile(file);
+    const src = this.host.readSource?.(file);
+    const text = src ? src.text : this.host.readFile(file);
     if (text === undefined) return undefined;
-    const sf: SourceFile = { path: file, text, lines: new LineIndex(text) };
+    const sf: SourceFile = { path: file, text, lines: src ? src.lines : new LineIndex(text) };
     this.files.set(file, sf);
     return sf;
   }
