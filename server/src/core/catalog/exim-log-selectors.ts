@@ -12,8 +12,11 @@ subject tls_certificate_verified tls_cipher tls_peerdn tls_resumption tls_sni un
 /** Added after 4.96. */
 const NEWER = ['connection_id', 'dmarc', 'dmarc_verbose', 'spf', 'spf_verbose', 'tls_on_connect'];
 
-export function logSelectorNames(version: 'latest' | '4.96'): string[] {
-  return version === '4.96' ? BOTH : [...BOTH, ...NEWER].sort();
+const LATEST = [...BOTH, ...NEWER].sort();
+
+/** Sorted once: each log_selector setting asks. */
+export function logSelectorNames(version: 'latest' | '4.96'): readonly string[] {
+  return version === '4.96' ? BOTH : LATEST;
 }
 
 export function isNewerLogSelector(name: string): boolean {
