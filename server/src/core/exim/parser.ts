@@ -9,7 +9,7 @@ import type { Range } from '../text';
 import { lookupOption } from '../catalog/exim';
 import { SpanLoc } from './model';
 import type {
-  Acl, AclItem, AclStatement, DriverInstance, EximConfig, ListKind, Loc, NamedList, OptionSetting, SectionName,
+  Acl, AclStatement, DriverInstance, EximConfig, ListKind, Loc, NamedList, SectionName,
 } from './model';
 import { isAlpha, isNameChar, isSpace, isUpper, MACRO_NAME_MAX, MacroTable } from './macros';
 import { LineReader, locOf, rangeOf, type LogicalLine, type Piece } from './reader';
@@ -18,6 +18,7 @@ import type { ExpansionNode } from './expansion';
 import { splitList } from './lists';
 import { isRegexPattern, REWRITE_FLAGS } from './rewrite';
 import { parseExpansion } from './expansion-parser';
+import { Item, ListEntry, Setting } from './parsed';
 
 const SECTIONS: Record<string, SectionName> = {
   acls: 'acl', authenticators: 'authenticators', local_scans: 'local_scan', retrys: 'retry',
@@ -33,7 +34,7 @@ const NAME_MAX = 63;
 /** The model plus the reader's raw pieces (for losslessness checks and editor features). */
 export interface ParsedExim extends EximConfig { pieces: Map<string, Piece[]> }
 
-interface PendingOption { opt: OptionSetting; ll: LogicalLine; valueStart: number }
+interface PendingOption { opt: Setting; ll: LogicalLine; valueStart: number }
 
 export function parseExim(root: string, topFiles: string[], opts: CheckOptions, host: SourceHost): ParsedExim {
   return new Parser(root, topFiles, opts, host).run();
@@ -234,7 +235,7 @@ class Parser {
     if (name.startsWith('no_')) { negated = true; name = name.slice(3); nameStart += 3; }
     else if (name.startsWith('not_')) { negated = true; name = name.slice(4); nameStart += 4; }
     if (end - start > NAME_MAX) this.error('exim/syntax', locOf(ll, start, end), `Option name longer than ${NAME_MAX} characters.`);
-    const opt: OptionSetting = { name, negated, hidden, nameLoc: locOf(ll, nameStart, end), loc, section };
+    const opt = new Setting(name, negated, hidden, locOf(ll, nameStart, end), loc, section);
     if (i < t.length && t[i] !== '=') {
       const hint = t[i] === '#' ? ' (# starts a comment only at the beginning of a line)' : '';
       this.error('exim/syntax', locOf(ll, i, t.length), `Unexpected text after option "${t.slice(start, end)}"; write "name = value"${hint}.`);
@@ -282,11 +283,14 @@ class Parser {
     if (expanded && (opt.value!.includes('$') || opt.value!.includes('\\'))) {
       const whole = this.rangeMapper(ll, base, map);
       const value = opt.value!;
-      const itemSep = info && (info.use === 'routers' || info.use === 'transports') ? ITEM_LISTS[opt.name] : undefined;
-      if (splitsCommand(scope, opt.name, useShell)) opt.expansion = commandExpansion(value, whole, scope !== 'queryprogram');
-      else if (itemSep) opt.expansion = listExpansion(opt.name, value, whole, itemSep);
-      else if (scope === 'pipe' && opt.name === 'command') opt.expansion = shellExpansion(value, whole);
-      else opt.expansion = parseExpansion(value, whole);
+      const name = opt.name;
+      const itemSep = info && (info.use === 'routers' || info.use === 'transports') ? ITEM_LISTS[name] : undefined;
+      if (splitsCommand(scope, name, useShell)) {
+        const withAddresses = scope !== 'queryprogram';
+        opt.expander = () => commandExpansion(value, whole, withAddresses);
+      } else if (itemSep) opt.expander = () => listExpansion(name, value, whole, itemSep);
+      else if (scope === 'pipe' && name === 'command') opt.expander = () => shellExpansion(value, whole);
+      else opt.expander = () => parseExpansion(value, whole);
     }
   }
 
@@ -350,10 +354,11 @@ class Parser {
     const items = split.items.map((it) => {
       const body = value.slice(it.bodyStart, it.end);
       const text = it.negated ? it.text.replace(/^!\s*/, '') : it.text;
-      const item: NamedList['items'][number] = { text, negated: it.negated, loc: toLoc(it.bodyStart, it.end) };
+      const item = new ListEntry(text, it.negated, toLoc(it.bodyStart, it.end));
       if (body.startsWith('+') && isNameChar(body.charCodeAt(1))) item.ref = body.slice(1);
       if (body.includes('$')) {
-        item.expansion = parseExpansion(text, (a, b) => toRange(it.bodyStart + a, it.bodyStart + b));
+        const bodyStart = it.bodyStart;
+        item.expander = () => parseExpansion(text, (a, b) => toRange(bodyStart + a, bodyStart + b));
       }
       return item;
     });
@@ -507,9 +512,7 @@ class Parser {
       this.error('exim/acl-syntax', locOf(ll, r.start, t.length), `A condition or modifier name is expected here, not "${short(t.slice(r.start))}".`);
       return;
     }
-    const item: AclItem = {
-      name: r.name, negated, nameLoc: locOf(ll, negated ? Math.max(0, r.start - 1) : r.start, r.end),
-    };
+    const item = new Item(r.name, negated, locOf(ll, negated ? Math.max(0, r.start - 1) : r.start, r.end));
     stmt.items.push(item);
     if (stmt.items.length > 0) this.extendAcl(ll);
     let i = r.next;
@@ -527,10 +530,11 @@ class Parser {
     }
     i++;
     while (i < t.length && isSpace(t.charCodeAt(i))) i++;
-    item.value = t.slice(i);
+    const value = item.value = t.slice(i);
     item.valueLoc = locOf(ll, i, t.length);
-    if (item.value.includes('$') || item.value.includes('\\')) {
-      item.expansion = parseExpansion(item.value, this.rangeMapper(ll, i));
+    if (value.includes('$') || value.includes('\\')) {
+      const whole = this.rangeMapper(ll, i);
+      item.expander = () => parseExpansion(value, whole);
     }
   }
 

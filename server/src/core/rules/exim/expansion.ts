@@ -33,24 +33,29 @@ export function forEachNode(nodes: readonly ExpansionNode[], f: (n: ExpansionNod
   }
 }
 
-/** Every parsed expansion in the config with the file it is in. */
-export function expansionsOf(cfg: EximConfig): { file: string; nodes: ExpansionNode[] }[] {
-  const out: { file: string; nodes: ExpansionNode[] }[] = [];
+/**
+ * Calls `f` with every expansion tree of the config and the file it is in. Each tree is
+ * parsed as it is reached (the model does not keep them), so only one is alive at a time.
+ */
+export function forEachExpansion(cfg: EximConfig, f: (file: string, nodes: ExpansionNode[]) => void): void {
   const fromSettings = (list: { expansion?: ExpansionNode[]; valueLoc?: Loc; loc: Loc }[]) => {
-    for (const s of list) if (s.expansion) out.push({ file: (s.valueLoc ?? s.loc).file, nodes: s.expansion });
+    for (const s of list) {
+      const nodes = s.expansion;
+      if (nodes) f((s.valueLoc ?? s.loc).file, nodes);
+    }
   };
   fromSettings(cfg.main);
-  for (const inst of [...cfg.routers, ...cfg.transports, ...cfg.authenticators]) fromSettings(inst.options);
+  for (const list of [cfg.routers, cfg.transports, cfg.authenticators]) for (const inst of list) fromSettings(inst.options);
   for (const a of cfg.acls) for (const st of a.statements) for (const it of st.items) {
-    if (it.expansion) out.push({ file: (it.valueLoc ?? it.nameLoc).file, nodes: it.expansion });
+    const nodes = it.expansion;
+    if (nodes) f((it.valueLoc ?? it.nameLoc).file, nodes);
   }
-  return out;
 }
 
 export function checkExpansions(cfg: EximConfig, opts: CheckOptions): Finding[] {
   const out: Finding[] = [];
   const v = opts.eximVersion;
-  for (const { file, nodes } of expansionsOf(cfg)) {
+  forEachExpansion(cfg, (file, nodes) => {
     forEachNode(nodes, (n) => {
       if (n.kind === 'error') {
         out.push(finding('exim/expansion-syntax', file, n.range, `${n.message} Exim fails when it expands this value.`, RUN_TIME));
@@ -93,6 +98,6 @@ export function checkExpansions(cfg: EximConfig, opts: CheckOptions): Finding[] 
         }
       }
     });
-  }
+  });
   return out;
 }
