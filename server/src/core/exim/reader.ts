@@ -43,7 +43,11 @@ const COND_STACK_MAX = 10;
 /** Exim has no limit (it runs out of file handles); we stop well before. */
 const INCLUDE_DEPTH_MAX = 32;
 
-interface Frame { file: SourceFile; line: number; record: boolean; dir: string }
+interface Frame {
+  file: SourceFile; line: number; record: boolean; dir: string;
+  /** Where the next upper-case letter of the file is at or after the line being read (text.length: none). */
+  nextUpper: number;
+}
 
 interface CondFrame { state: number; loc: Loc; directive: string }
 
@@ -119,7 +123,7 @@ export class LineReader {
       this.pieces.set(sf.path, []);
       this.checkBytes(sf);
     }
-    this.stack.push({ file: sf, line: 0, record, dir: path.dirname(sf.path) });
+    this.stack.push({ file: sf, line: 0, record, dir: path.dirname(sf.path), nextUpper: -1 });
   }
 
   /** Things Exim's reader chokes on that are invisible in an editor. */
@@ -181,12 +185,26 @@ export class LineReader {
       const piece: Piece = { line: lineNo, start, end: endWithBreak, kind: 'content' };
       if (fr.record) this.pieces.get(sf.path)!.push(piece);
 
-      const ex = expandLine(raw, this.macros, len === 0);
-      const text = ex ? ex.text : raw;
       let ss = 0;
-      while (ss < text.length && isSpace(text.charCodeAt(ss))) ss++;
+      while (ss < raw.length && isSpace(raw.charCodeAt(ss))) ss++;
+      // A comment line stays one whatever macros it names: nothing is substituted before
+      // its `#`, and what comes after does not matter.
+      if (raw.charCodeAt(ss) === 35 /* # */) { piece.kind = 'comment'; continue; }
+      // Every macro name holds an upper-case letter: a line without one (most lines) is
+      // not searched. The next such letter is found once per stretch of the file, natively.
+      if (fr.nextUpper < start) {
+        UPPER.lastIndex = start;
+        fr.nextUpper = UPPER.test(sf.text) ? UPPER.lastIndex - 1 : sf.text.length;
+      }
+      const ex = fr.nextUpper < start + raw.length ? expandLine(raw, this.macros, len === 0) : undefined;
+      const text = ex ? ex.text : raw;
+      if (ex) {
+        ss = 0;
+        while (ss < text.length && isSpace(text.charCodeAt(ss))) ss++;
+      }
       const c0 = text.charCodeAt(ss);
 
+      // A macro may also make a comment (`C1 = #` at the start of a line).
       if (c0 === 35 /* # */) { piece.kind = 'comment'; continue; }
 
       if (c0 === 46 /* . */ && this.directive(fr, raw, text, ss, ex !== undefined, piece)) continue;
@@ -324,6 +342,9 @@ export class LineReader {
     this.push(sf);
   }
 }
+
+/** Finds the next upper-case letter from its lastIndex. */
+const UPPER = /[A-Z]/g;
 
 /** Shared empty starts of a logical line's arrays: replaced, never pushed to (trimEnd pops only what is there). */
 const NO_CHUNKS: string[] = [];

@@ -1,0 +1,53 @@
+// The Exim reader's shortcuts must read every line as Exim does: a line is searched for
+// macros only when it could hold one, and a comment is a comment before or after
+// substitution.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { checkExim, loadExim, reconstructFiles } from '../../server/src/core/exim';
+import { overlayHost } from '../../server/src/core/host';
+import { defaultOptions } from '../../server/src/core/options';
+
+const FILE = '/virtual/reader/exim.conf';
+const none = { readFile: () => undefined, readDir: () => undefined, isDirectory: () => false };
+
+function load(text: string) {
+  return loadExim(FILE, defaultOptions, overlayHost(new Map([[FILE, text]]), none));
+}
+
+test('a macro whose value starts with # makes its line a comment (Exim test 0290)', () => {
+  const c = load('C1=#\nC2=#\nC1C2 this should be a comment\n  C1 indented too\nqualify_domain = example.com\n');
+  assert.deepEqual(c.parseFindings, []);
+  assert.deepEqual(c.main.map((o) => o.name), ['qualify_domain']);
+  assert.deepEqual(c.macroUses.map((u) => `${u.name}@${u.loc.range.start.line}`), [], 'a comment line records no use');
+  assert.deepEqual(checkExim(c, defaultOptions).map((f) => f.message), [
+    'The macro "C1" is defined but never used.', 'The macro "C2" is defined but never used.',
+  ]);
+});
+
+test('a comment line is not substituted, whatever macros it names', () => {
+  const c = load('X = y\n# X is used here only in a comment\nqualify_domain = example.com\n');
+  assert.deepEqual(c.macroUses, []);
+  assert.deepEqual(c.main.map((o) => o.value), ['example.com']);
+});
+
+test('macros are found on any line with an upper-case letter, after lines without one', () => {
+  const text = [
+    'DOM = example.com',
+    'primary_hostname = mail.example.com',
+    'qualify_domain = DOM',
+    'qualify_recipient = x.DOM',
+    '# DOM',
+    'trusted_users = mail',
+    '  # x',
+    'local_interfaces = <; ::1 ; 127.0.0.1',
+    'received_header_text = Received: by DOM \\',
+    '  for DOM',
+  ].join('\n') + '\n';
+  const c = load(text);
+  assert.deepEqual(c.main.map((o) => `${o.name}=${o.value}`), [
+    'primary_hostname=mail.example.com', 'qualify_domain=example.com', 'qualify_recipient=x.example.com',
+    'trusted_users=mail', 'local_interfaces=<; ::1 ; 127.0.0.1', 'received_header_text=Received: by example.com for example.com',
+  ]);
+  assert.deepEqual(c.macroUses.map((u) => u.loc.range.start.line), [2, 3, 8, 9]);
+  assert.equal(reconstructFiles(c).get(FILE), text);
+});
