@@ -51,3 +51,13 @@ test('macros are found on any line with an upper-case letter, after lines withou
   assert.deepEqual(c.macroUses.map((u) => u.loc.range.start.line), [2, 3, 8, 9]);
   assert.equal(reconstructFiles(c).get(FILE), text);
 });
+
+test('every physical line is a piece of its kind, and the pieces rebuild the file', () => {
+  const text = '# c\n\n.ifdef NOPE\nskipped = 1\n.endif\nqualify_domain = a\\\n  .example\n.include /virtual/reader/none\n';
+  const c = load(text);
+  const pieces = c.pieces.get(FILE)!;
+  assert.deepEqual(pieces.map((p) => p.kind), ['comment', 'blank', 'directive', 'skipped', 'directive', 'content', 'content', 'include']);
+  assert.deepEqual(pieces.map((p) => [p.line, p.start, p.end]).slice(0, 3), [[0, 0, 4], [1, 4, 5], [2, 5, 17]]);
+  assert.equal(c.pieces, c.pieces, 'made once');
+  assert.equal(reconstructFiles(c).get(FILE), text);
+});

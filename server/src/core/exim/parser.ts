@@ -12,7 +12,7 @@ import type {
   Acl, AclStatement, DriverInstance, EximConfig, ListKind, Loc, NamedList, SectionName,
 } from './model';
 import { isAlpha, isNameChar, isSpace, isUpper, MACRO_NAME_MAX, MacroTable } from './macros';
-import { LineReader, locOf, rangeOf, type LogicalLine, type Piece } from './reader';
+import { LineReader, locOf, piecesOf, rangeOf, type LogicalLine, type Piece } from './reader';
 import { dequote, splitCommand } from './strings';
 import type { ExpansionNode } from './expansion';
 import { splitList } from './lists';
@@ -57,12 +57,15 @@ class Parser {
   constructor(root: string, topFiles: string[], opts: CheckOptions, host: SourceHost) {
     this.table = new MacroTable(opts.defines);
     const files = new Map();
+    const kinds = new Map<string, Uint8Array>();
+    let pieces: Map<string, Piece[]> | undefined;
     this.cfg = {
       root, files, main: [], lists: [], routers: [], transports: [], authenticators: [], acls: [], retry: [], rewrite: [],
       local_scan: [], macros: this.table.byName, macroUses: [], includes: [], sections: [], parseFindings: [],
-      pieces: new Map(),
+      // Made only when read (the losslessness check), from the reader's byte per line.
+      get pieces() { return pieces ??= piecesOf(files, kinds); },
     };
-    this.reader = new LineReader(topFiles, host, this.table, files, (f) => this.cfg.parseFindings.push(f));
+    this.reader = new LineReader(topFiles, host, this.table, files, kinds, (f) => this.cfg.parseFindings.push(f));
   }
 
   run(): ParsedExim {
@@ -78,7 +81,6 @@ class Parser {
     this.closeAcl();
     this.cfg.macroUses = this.reader.macroUses;
     this.cfg.includes = this.reader.includes;
-    this.cfg.pieces = this.reader.pieces;
     return this.cfg;
   }
 

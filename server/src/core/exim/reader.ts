@@ -17,6 +17,14 @@ export type PieceKind = 'blank' | 'comment' | 'directive' | 'include' | 'skipped
 /** One physical line of a file: [start, end) offsets in its text, line break included. */
 export interface Piece { line: number; start: number; end: number; kind: PieceKind }
 
+/**
+ * What each physical line of a file was, one byte per line (the codes index KINDS, 0 is
+ * content): a Piece object per line was a tenth of a large model's memory, and only the
+ * losslessness check reads them, through `piecesOf`.
+ */
+const KINDS: readonly PieceKind[] = ['content', 'blank', 'comment', 'directive', 'include', 'skipped'];
+const BLANK = 1, COMMENT = 2, DIRECTIVE = 3, INCLUDE = 4, SKIPPED = 5;
+
 /** A run of a logical line's text and the physical place it came from. */
 export interface Span {
   at: number;
@@ -44,7 +52,9 @@ const COND_STACK_MAX = 10;
 const INCLUDE_DEPTH_MAX = 32;
 
 interface Frame {
-  file: SourceFile; line: number; record: boolean; dir: string;
+  file: SourceFile; line: number; dir: string;
+  /** The kinds of the file's lines, when this reading of it records them (the first). */
+  kinds: Uint8Array | undefined;
   /** Where the next upper-case letter of the file is at or after the line being read (text.length: none). */
   nextUpper: number;
 }
@@ -77,7 +87,6 @@ export class LineReader {
   private cstate = 0;
   private cstack: CondFrame[] = [];
   private done = false;
-  readonly pieces = new Map<string, Piece[]>();
   readonly includes: Include[] = [];
   readonly macroUses: MacroUse[] = [];
 
@@ -86,6 +95,8 @@ export class LineReader {
     private readonly host: SourceHost,
     readonly macros: MacroTable,
     readonly files: Map<string, SourceFile>,
+    /** Filled in: per file read, the kind of each of its physical lines. */
+    readonly kinds: Map<string, Uint8Array>,
     private readonly report: (f: Finding) => void,
   ) {
     this.queue = [...topFiles];
@@ -118,12 +129,12 @@ export class LineReader {
   }
 
   private push(sf: SourceFile): void {
-    const record = !this.pieces.has(sf.path);
-    if (record) {
-      this.pieces.set(sf.path, []);
+    let kinds: Uint8Array | undefined;
+    if (!this.kinds.has(sf.path)) {
+      this.kinds.set(sf.path, kinds = new Uint8Array(physicalLines(sf)));
       this.checkBytes(sf);
     }
-    this.stack.push({ file: sf, line: 0, record, dir: path.dirname(sf.path), nextUpper: -1 });
+    this.stack.push({ file: sf, line: 0, dir: path.dirname(sf.path), kinds, nextUpper: -1 });
   }
 
   /** Things Exim's reader chokes on that are invisible in an editor. */
@@ -179,17 +190,15 @@ export class LineReader {
       const sf = fr.file;
       const lineNo = fr.line++;
       const start = sf.lines.lineStarts[lineNo];
-      const endWithBreak = lineNo + 1 < sf.lines.lineCount ? sf.lines.lineStarts[lineNo + 1] : sf.text.length;
+      const kinds = fr.kinds;
       let raw = sf.lines.lineText(lineNo);
       if (lineNo === 0 && hasBom(raw)) raw = ' '.repeat(raw.charCodeAt(0) === 0xfeff ? 1 : 3) + raw.slice(raw.charCodeAt(0) === 0xfeff ? 1 : 3);
-      const piece: Piece = { line: lineNo, start, end: endWithBreak, kind: 'content' };
-      if (fr.record) this.pieces.get(sf.path)!.push(piece);
 
       let ss = 0;
       while (ss < raw.length && isSpace(raw.charCodeAt(ss))) ss++;
       // A comment line stays one whatever macros it names: nothing is substituted before
       // its `#`, and what comes after does not matter.
-      if (raw.charCodeAt(ss) === 35 /* # */) { piece.kind = 'comment'; continue; }
+      if (raw.charCodeAt(ss) === 35 /* # */) { if (kinds) kinds[lineNo] = COMMENT; continue; }
       // Every macro name holds an upper-case letter: a line without one (most lines) is
       // not searched. The next such letter is found once per stretch of the file, natively.
       if (fr.nextUpper < start) {
@@ -205,11 +214,11 @@ export class LineReader {
       const c0 = text.charCodeAt(ss);
 
       // A macro may also make a comment (`C1 = #` at the start of a line).
-      if (c0 === 35 /* # */) { piece.kind = 'comment'; continue; }
+      if (c0 === 35 /* # */) { if (kinds) kinds[lineNo] = COMMENT; continue; }
 
-      if (c0 === 46 /* . */ && this.directive(fr, raw, text, ss, ex !== undefined, piece)) continue;
+      if (c0 === 46 /* . */ && this.directive(fr, raw, text, ss, ex !== undefined)) continue;
 
-      if (this.cstate !== 0) { piece.kind = 'skipped'; continue; }
+      if (this.cstate !== 0) { if (kinds) kinds[lineNo] = SKIPPED; continue; }
 
       if (ex) for (const u of ex.uses) this.macroUses.push({ name: u.name, loc: new SpanLoc(sf.path, lineNo, u.srcStart, lineNo, u.srcEnd) });
 
@@ -217,7 +226,7 @@ export class LineReader {
         const after = text.charCodeAt(ss + 8);
         const ifExists = text.startsWith('_if_exists', ss + 8) && (isSpace(text.charCodeAt(ss + 18)) || ss + 18 === text.length);
         if (isSpace(after) || ss + 8 === text.length || ifExists) {
-          piece.kind = 'include';
+          if (kinds) kinds[lineNo] = INCLUDE;
           this.include(fr, text, ss, ifExists, ex === undefined);
           continue;
         }
@@ -244,7 +253,7 @@ export class LineReader {
         }
         len += part.length;
       } else if (len === 0) {
-        piece.kind = 'blank';
+        if (kinds) kinds[lineNo] = BLANK;
       }
       len = trimEnd(chunks, spans, len);
       if (len > 0) {
@@ -257,7 +266,7 @@ export class LineReader {
   }
 
   /** Handles `.ifdef` and friends; false when the line is not one of them. */
-  private directive(fr: Frame, raw: string, text: string, ss: number, found: boolean, piece: Piece): boolean {
+  private directive(fr: Frame, raw: string, text: string, ss: number, found: boolean): boolean {
     for (const d of DIRECTIVES) {
       if (!text.startsWith(d.name, ss + 1)) continue;
       const after = ss + 1 + d.name.length;
@@ -269,7 +278,7 @@ export class LineReader {
         this.report(finding('exim/conditional-syntax', fr.file.path, lineRange(fr.line - 1, 0, raw.length),
           `Exim does not recognise .${d.name} followed by ${what}; it reads the line as a setting and fails. Use a single space${n === 13 ? ' and Unix (LF) line endings' : ''}.`));
       }
-      piece.kind = 'directive';
+      if (fr.kinds) fr.kinds[fr.line - 1] = DIRECTIVE;
       const loc = this.condLoc(fr, ss, after);
       if (d.stack > 0) {
         if (this.cstack.length >= COND_STACK_MAX - 1) {
@@ -422,6 +431,21 @@ function findSpan(sps: Span[], off: number): number {
     if (sps[mid].at <= off) lo = mid; else hi = mid - 1;
   }
   return lo;
+}
+
+/** The pieces of each file read, from the kinds the reader recorded. */
+export function piecesOf(files: ReadonlyMap<string, SourceFile>, kinds: ReadonlyMap<string, Uint8Array>): Map<string, Piece[]> {
+  const out = new Map<string, Piece[]>();
+  for (const [file, k] of kinds) {
+    const sf = files.get(file)!;
+    const starts = sf.lines.lineStarts;
+    const list: Piece[] = [];
+    for (let line = 0; line < k.length; line++) {
+      list.push({ line, start: starts[line], end: line + 1 < starts.length ? starts[line + 1] : sf.text.length, kind: KINDS[k[line]] });
+    }
+    out.set(file, list);
+  }
+  return out;
 }
 
 /** Rebuilds a file's text from its recorded pieces (the losslessness check). */
