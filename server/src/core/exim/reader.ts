@@ -40,7 +40,12 @@ export interface Span {
 export interface LogicalLine {
   /** Text with macros substituted, continuations joined, outer white space removed. */
   text: string;
+  /**
+   * Where each run of the text came from. Empty for a line that is one run of one
+   * physical line as written (most lines): it starts at column `col` of `line`.
+   */
   spans: Span[];
+  col: number;
   file: string;
   line: number;
   endLine: number;
@@ -188,24 +193,43 @@ export class LineReader {
         continue;
       }
       const sf = fr.file;
+      const src = sf.text;
       const lineNo = fr.line++;
       const start = sf.lines.lineStarts[lineNo];
       const kinds = fr.kinds;
-      let raw = sf.lines.lineText(lineNo);
-      if (lineNo === 0 && hasBom(raw)) raw = ' '.repeat(raw.charCodeAt(0) === 0xfeff ? 1 : 3) + raw.slice(raw.charCodeAt(0) === 0xfeff ? 1 : 3);
+      // The line without its break, read in place: most lines are never copied on their own.
+      let lineEnd = lineNo + 1 < sf.lines.lineCount ? sf.lines.lineStarts[lineNo + 1] : src.length;
+      while (lineEnd > start && (src.charCodeAt(lineEnd - 1) === 10 || src.charCodeAt(lineEnd - 1) === 13)) lineEnd--;
+      let raw: string | undefined;
+      if (lineNo === 0 && hasBom(src)) {
+        raw = src.slice(start, lineEnd);
+        raw = ' '.repeat(raw.charCodeAt(0) === 0xfeff ? 1 : 3) + raw.slice(raw.charCodeAt(0) === 0xfeff ? 1 : 3);
+      }
 
       let ss = 0;
-      while (ss < raw.length && isSpace(raw.charCodeAt(ss))) ss++;
+      while (start + ss < lineEnd && isSpace(raw ? raw.charCodeAt(ss) : src.charCodeAt(start + ss))) ss++;
+      const first = start + ss < lineEnd ? (raw ? raw.charCodeAt(ss) : src.charCodeAt(start + ss)) : -1;
       // A comment line stays one whatever macros it names: nothing is substituted before
       // its `#`, and what comes after does not matter.
-      if (raw.charCodeAt(ss) === 35 /* # */) { if (kinds) kinds[lineNo] = COMMENT; continue; }
+      if (first === 35 /* # */) { if (kinds) kinds[lineNo] = COMMENT; continue; }
       // Every macro name holds an upper-case letter: a line without one (most lines) is
       // not searched. The next such letter is found once per stretch of the file, natively.
       if (fr.nextUpper < start) {
         UPPER.lastIndex = start;
-        fr.nextUpper = UPPER.test(sf.text) ? UPPER.lastIndex - 1 : sf.text.length;
+        fr.nextUpper = UPPER.test(src) ? UPPER.lastIndex - 1 : src.length;
       }
-      const ex = fr.nextUpper < start + raw.length ? expandLine(raw, this.macros, len === 0) : undefined;
+      const macros = fr.nextUpper < lineEnd;
+      if (!macros && !raw && len === 0 && this.cstate === 0 && first !== 46 /* . */) {
+        // A line of its own, as written: its text is one slice of the file, and it needs no spans.
+        let e = lineEnd;
+        while (e > start + ss && isSpace(src.charCodeAt(e - 1))) e--;
+        if (e === start + ss) { if (kinds) kinds[lineNo] = BLANK; continue; }
+        if (src.charCodeAt(e - 1) !== 92 /* \ */) {
+          return { text: src.slice(start + ss, e), spans: NO_SPANS, col: ss, file: sf.path, line: lineNo, endLine: lineNo };
+        }
+      }
+      raw ??= src.slice(start, lineEnd);
+      const ex = macros ? expandLine(raw, this.macros, len === 0) : undefined;
       const text = ex ? ex.text : raw;
       if (ex) {
         ss = 0;
@@ -262,7 +286,7 @@ export class LineReader {
         len = dropLast(chunks, spans, len, 1);
       }
     }
-    return { text: chunks.length === 1 ? chunks[0] : chunks.join(''), spans, file: startFile, line: startLine, endLine };
+    return { text: chunks.length === 1 ? chunks[0] : chunks.join(''), spans, col: 0, file: startFile, line: startLine, endLine };
   }
 
   /** Handles `.ifdef` and friends; false when the line is not one of them. */
@@ -411,7 +435,14 @@ const P = [0, 0, 0, 0];
 
 function place(ll: LogicalLine, a: number, b: number): string {
   const sps = ll.spans;
-  if (!sps.length) { P[0] = P[2] = ll.line; P[1] = P[3] = 0; return ll.file; }
+  if (!sps.length) {
+    // One run from column `col`: as a single exact span would place it.
+    const n = ll.text.length;
+    P[0] = P[2] = ll.line;
+    P[1] = ll.col + Math.min(Math.max(a, 0), n);
+    P[3] = b <= a ? P[1] : ll.col + Math.min(Math.max(b, 0), n);
+    return ll.file;
+  }
   const sa = findSpan(sps, a);
   const s0 = sps[sa];
   const startCh = s0.exact ? s0.ch + Math.min(Math.max(a - s0.at, 0), s0.len) : s0.ch;
