@@ -42,3 +42,38 @@ test('expansion trees are made when read, each read a new tree of the same nodes
   ]);
   assert.equal(c.lists[0].items[0].expansion, undefined, 'a plain item has none');
 });
+
+function at(l: { file: string; range: { start: { line: number; character: number }; end: { line: number; character: number } } } | undefined): string {
+  assert.ok(l);
+  const r = l.range;
+  return `${r.start.line}:${r.start.character}-${r.end.line}:${r.end.character}`;
+}
+
+test('the Locs of options, ACL items and lists are placed when read, the same place each time', () => {
+  const c = load([
+    'hostlist relay = "10.0.0.1 : \\x31.2.3.4" ',
+    'domainlist local = a.example : \\',
+    '    +other : !b.example',
+    'primary_hostname = mail.example.com',
+    'no_queue_only',
+    'begin acl',
+    'rcpt:',
+    '  warn set acl_m_x = 1',
+    '       !hosts = +relay',
+  ].join('\n') + '\n');
+  const [relay, local] = c.lists;
+  assert.deepEqual([at(relay.loc), at(relay.nameLoc), at(relay.valueLoc)], ['0:0-0:40', '0:9-0:14', '0:17-0:40']);
+  assert.deepEqual(relay.items.map((i) => [i.text, at(i.loc)]), [['10.0.0.1', '0:18-0:26'], ['1.2.3.4', '0:29-0:39']]);
+  assert.deepEqual([at(local.loc), at(local.nameLoc), at(local.valueLoc)], ['1:0-2:23', '1:11-1:16', '1:19-2:23']);
+  assert.deepEqual(local.items.map((i) => [i.text, i.ref ?? '', at(i.loc)]), [['a.example', '', '1:19-1:28'], ['+other', 'other', '2:4-2:10'], ['b.example', '', '2:14-2:23']]);
+  const [host, nq] = c.main;
+  assert.deepEqual([at(host.nameLoc), at(host.valueLoc), at(host.loc)], ['3:0-3:16', '3:19-3:35', '3:0-3:35']);
+  assert.deepEqual([nq.name, nq.negated, at(nq.nameLoc), nq.valueLoc, at(nq.loc)], ['queue_only', true, '4:3-4:13', undefined, '4:0-4:13']);
+  const [set, hosts] = c.acls[0].statements[0].items;
+  assert.deepEqual([at(set.nameLoc), at(set.varNameLoc), at(set.valueLoc)], ['7:7-7:10', '7:11-7:18', '7:21-7:22']);
+  assert.deepEqual([hosts.negated, at(hosts.nameLoc), hosts.varNameLoc, at(hosts.valueLoc)], [true, '8:7-8:13', undefined, '8:16-8:22']);
+  for (const get of [() => host.nameLoc, () => set.valueLoc, () => local.items[1].loc, () => relay.nameLoc]) {
+    assert.notEqual(get(), get(), 'made when read');
+    assert.deepEqual(at(get()), at(get()));
+  }
+});

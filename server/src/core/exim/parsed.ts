@@ -1,9 +1,16 @@
-// The parser's own forms of the model's settings and items. Their `expansion` is parsed
-// each time it is read, from what the parser left for it, and not kept: one rule walks the
-// trees once per check, and kept trees (tens of thousands of nodes in a large config) were
-// about half of the model's memory and much of the garbage collector's work.
+// The parser's own forms of the model's settings, ACL items and named lists. They keep the
+// logical line they were read from and offsets in it, and place their Locs in the file
+// only when one is read: a large config has tens of thousands of them, their Locs are
+// read for a finding or an editor request now and then, and as objects made up front they
+// were a third of the model's memory. Each read gives a new Loc of the same place.
+//
+// Their `expansion` is likewise parsed each time it is read and not kept: one rule walks
+// the trees once per check, and kept trees were about half of the model's memory and much
+// of the garbage collector's work.
+import type { Range } from '../text';
 import type { ExpansionNode } from './expansion';
-import type { AclItem, ListItem, Loc, OptionSetting, SectionName } from './model';
+import type { AclItem, ListItem, ListKind, Loc, NamedList, OptionSetting, SectionName } from './model';
+import { locOf, rangeOf, type LogicalLine } from './reader';
 
 /** Parses a value's expansion tree, placed in the file. */
 export type Expander = () => ExpansionNode[];
@@ -16,43 +23,101 @@ export class Setting implements OptionSetting {
   declare hidden: boolean;
   declare value: string | undefined;
   declare rawValue: string | undefined;
-  declare nameLoc: Loc;
-  declare valueLoc: Loc | undefined;
-  declare loc: Loc;
   declare section: SectionName;
   /** Set by the parser when the value is expanded and holds `$` or `\`. */
   declare expander: Expander | undefined;
-  constructor(name: string, negated: boolean, hidden: boolean, nameLoc: Loc, loc: Loc, section: SectionName) {
+  declare private readonly line: LogicalLine;
+  declare private readonly nameStart: number;
+  declare private readonly nameEnd: number;
+  /** Where the value starts in the line; -1 without `=`. */
+  declare valueStart: number;
+  constructor(name: string, negated: boolean, hidden: boolean, section: SectionName, line: LogicalLine, nameStart: number, nameEnd: number) {
     this.name = name; this.negated = negated; this.hidden = hidden; this.value = undefined; this.rawValue = undefined;
-    this.nameLoc = nameLoc; this.valueLoc = undefined; this.loc = loc; this.section = section; this.expander = undefined;
+    this.section = section; this.expander = undefined;
+    this.line = line; this.nameStart = nameStart; this.nameEnd = nameEnd; this.valueStart = -1;
   }
+  get nameLoc(): Loc { return locOf(this.line, this.nameStart, this.nameEnd); }
+  get valueLoc(): Loc | undefined { return this.valueStart < 0 ? undefined : locOf(this.line, this.valueStart, this.line.text.length); }
+  get loc(): Loc { return locOf(this.line, 0, this.line.text.length); }
   get expansion(): ExpansionNode[] | undefined { return this.expander?.(); }
 }
 
 export class Item implements AclItem {
   declare name: string;
   declare negated: boolean;
-  declare nameLoc: Loc;
   declare value: string | undefined;
-  declare valueLoc: Loc | undefined;
   declare varName: string | undefined;
-  declare varNameLoc: Loc | undefined;
   declare expander: Expander | undefined;
-  constructor(name: string, negated: boolean, nameLoc: Loc) {
-    this.name = name; this.negated = negated; this.nameLoc = nameLoc; this.value = undefined; this.valueLoc = undefined;
-    this.varName = undefined; this.varNameLoc = undefined; this.expander = undefined;
+  declare private readonly line: LogicalLine;
+  declare private readonly nameStart: number;
+  declare private readonly nameEnd: number;
+  /** Where the value and the `set` variable are in the line; -1 when there is none. */
+  declare valueStart: number;
+  declare varStart: number;
+  declare varEnd: number;
+  constructor(name: string, negated: boolean, line: LogicalLine, nameStart: number, nameEnd: number) {
+    this.name = name; this.negated = negated; this.value = undefined; this.varName = undefined; this.expander = undefined;
+    this.line = line; this.nameStart = nameStart; this.nameEnd = nameEnd; this.valueStart = -1; this.varStart = -1; this.varEnd = -1;
   }
+  get nameLoc(): Loc { return locOf(this.line, this.nameStart, this.nameEnd); }
+  get valueLoc(): Loc | undefined { return this.valueStart < 0 ? undefined : locOf(this.line, this.valueStart, this.line.text.length); }
+  get varNameLoc(): Loc | undefined { return this.varStart < 0 ? undefined : locOf(this.line, this.varStart, this.varEnd); }
   get expansion(): ExpansionNode[] | undefined { return this.expander?.(); }
 }
+
+export class ParsedList implements NamedList {
+  declare kind: ListKind;
+  declare cached: boolean;
+  declare name: string;
+  declare value: string;
+  declare items: ListEntry[];
+  declare separator: string;
+  declare hidden: boolean | undefined;
+  declare private readonly line: LogicalLine;
+  declare private readonly nameStart: number;
+  declare private readonly nameEnd: number;
+  declare private readonly valueStart: number;
+  /** For a quoted value: where each character of `value` is in the line (dequote's map). */
+  declare private readonly map: number[] | undefined;
+  constructor(kind: ListKind, cached: boolean, name: string, value: string, hidden: boolean,
+    line: LogicalLine, nameStart: number, nameEnd: number, valueStart: number, map: number[] | undefined) {
+    this.kind = kind; this.cached = cached; this.name = name; this.value = value; this.items = NO_ENTRIES; this.separator = ':';
+    this.hidden = hidden ? true : undefined;
+    this.line = line; this.nameStart = nameStart; this.nameEnd = nameEnd; this.valueStart = valueStart; this.map = map;
+  }
+  get nameLoc(): Loc { return locOf(this.line, this.nameStart, this.nameEnd); }
+  get valueLoc(): Loc { return locOf(this.line, this.valueStart, this.line.text.length); }
+  get loc(): Loc { return locOf(this.line, 0, this.line.text.length); }
+  /** Where [a, b) of `value` is written. */
+  locIn(a: number, b: number): Loc {
+    const m = this.map;
+    if (!m) return locOf(this.line, this.valueStart + a, this.valueStart + b);
+    const sa = m[Math.min(a, m.length - 1)], sb = b > a ? m[Math.min(b - 1, m.length - 1)] + 1 : sa;
+    return locOf(this.line, sa, sb);
+  }
+  rangeIn(a: number, b: number): Range {
+    const m = this.map;
+    if (!m) return rangeOf(this.line, this.valueStart + a, this.valueStart + b);
+    const sa = m[Math.min(a, m.length - 1)], sb = b > a ? m[Math.min(b - 1, m.length - 1)] + 1 : sa;
+    return rangeOf(this.line, sa, sb);
+  }
+}
+
+const NO_ENTRIES: ListEntry[] = [];
 
 export class ListEntry implements ListItem {
   declare text: string;
   declare negated: boolean;
   declare ref: string | undefined;
-  declare loc: Loc;
   declare expander: Expander | undefined;
-  constructor(text: string, negated: boolean, loc: Loc) {
-    this.text = text; this.negated = negated; this.ref = undefined; this.loc = loc; this.expander = undefined;
+  declare private readonly list: ParsedList;
+  /** [start, end) of the item in the list's value. */
+  declare private readonly start: number;
+  declare private readonly end: number;
+  constructor(text: string, negated: boolean, list: ParsedList, start: number, end: number) {
+    this.text = text; this.negated = negated; this.ref = undefined; this.expander = undefined;
+    this.list = list; this.start = start; this.end = end;
   }
+  get loc(): Loc { return this.list.locIn(this.start, this.end); }
   get expansion(): ExpansionNode[] | undefined { return this.expander?.(); }
 }

@@ -18,7 +18,7 @@ import type { ExpansionNode } from './expansion';
 import { splitList } from './lists';
 import { isRegexPattern, REWRITE_FLAGS } from './rewrite';
 import { parseExpansion } from './expansion-parser';
-import { Item, ListEntry, Setting } from './parsed';
+import { Item, ListEntry, ParsedList, Setting } from './parsed';
 
 const SECTIONS: Record<string, SectionName> = {
   acls: 'acl', authenticators: 'authenticators', local_scans: 'local_scan', retrys: 'retry',
@@ -51,6 +51,7 @@ class Parser {
   private acl?: Acl;
   private stmt?: AclStatement;
   private aclTail?: LogicalLine;
+  private driverTail?: LogicalLine;
   private stmtTail?: LogicalLine;
   private lastNameless?: string;
 
@@ -217,9 +218,8 @@ class Parser {
   /** Reads `[hide] [no_|not_]name [= value]`; the value is finished later (it needs the scope). */
   private option(ll: LogicalLine, section: SectionName): PendingOption | undefined {
     const t = ll.text;
-    const loc = locOf(ll, 0, t.length);
     if (!isAlpha(t.charCodeAt(0))) {
-      this.error('exim/syntax', loc, `An option setting ("name = value") is expected here, not "${short(t)}".`);
+      this.error('exim/syntax', locOf(ll, 0, t.length), `An option setting ("name = value") is expected here, not "${short(t)}".`);
       return undefined;
     }
     let i = 0, start = 0, end = 0, hidden = false;
@@ -237,7 +237,7 @@ class Parser {
     if (name.startsWith('no_')) { negated = true; name = name.slice(3); nameStart += 3; }
     else if (name.startsWith('not_')) { negated = true; name = name.slice(4); nameStart += 4; }
     if (end - start > NAME_MAX) this.error('exim/syntax', locOf(ll, start, end), `Option name longer than ${NAME_MAX} characters.`);
-    const opt = new Setting(name, negated, hidden, locOf(ll, nameStart, end), loc, section);
+    const opt = new Setting(name, negated, hidden, section, ll, nameStart, end);
     if (i < t.length && t[i] !== '=') {
       const hint = t[i] === '#' ? ' (# starts a comment only at the beginning of a line)' : '';
       this.error('exim/syntax', locOf(ll, i, t.length), `Unexpected text after option "${t.slice(start, end)}"; write "name = value"${hint}.`);
@@ -251,7 +251,7 @@ class Parser {
     }
     opt.rawValue = t.slice(i);
     opt.value = opt.rawValue;
-    opt.valueLoc = locOf(ll, i, t.length);
+    opt.valueStart = i;
     return { opt, ll, valueStart: i };
   }
 
@@ -311,19 +311,18 @@ class Parser {
     let i = k + kind.length;
     let cached = false;
     if (t.startsWith('_cache', i)) { cached = true; i += 6; }
-    const loc = locOf(ll, 0, t.length);
     if (!isSpace(t.charCodeAt(i))) {
-      this.error('exim/syntax', loc, `Unrecognised line: "${short(t)}". A named list is "${kind} name = items".`);
+      this.error('exim/syntax', locOf(ll, 0, t.length), `Unrecognised line: "${short(t)}". A named list is "${kind} name = items".`);
       return;
     }
     while (i < t.length && isSpace(t.charCodeAt(i))) i++;
     const ns = i;
     while (i < t.length && isNameChar(t.charCodeAt(i))) i++;
     const name = t.slice(ns, i);
-    const nameLoc = locOf(ll, ns, i);
+    const ne = i;
     while (i < t.length && isSpace(t.charCodeAt(i))) i++;
     if (!name) {
-      this.error('exim/syntax', loc, `The ${kind} has no name; write "${kind} name = items".`);
+      this.error('exim/syntax', locOf(ll, 0, t.length), `The ${kind} has no name; write "${kind} name = items".`);
       return;
     }
     if (t[i] !== '=') {
@@ -341,34 +340,24 @@ class Parser {
       if (d.unterminated) this.error('exim/syntax', locOf(ll, lastLineFrom(ll, i), t.length), `The quoted value of list ${name} has no closing quote; add " at the end.`);
       else if (t.slice(d.end).trim()) this.error('exim/syntax', locOf(ll, d.end, t.length), `Unexpected text after the quoted value of list ${name}.`);
     }
-    const valueStart = i;
-    const toLoc = (a: number, b: number): Loc => {
-      if (!map) return locOf(ll, valueStart + a, valueStart + b);
-      const sa = map[Math.min(a, map.length - 1)], sb = b > a ? map[Math.min(b - 1, map.length - 1)] + 1 : sa;
-      return locOf(ll, sa, sb);
-    };
-    const toRange = (a: number, b: number): Range => {
-      if (!map) return rangeOf(ll, valueStart + a, valueStart + b);
-      const sa = map[Math.min(a, map.length - 1)], sb = b > a ? map[Math.min(b - 1, map.length - 1)] + 1 : sa;
-      return rangeOf(ll, sa, sb);
-    };
+    const list = new ParsedList(kind, cached, name, value, hidden, ll, ns, ne, i, map);
     const split = splitList(value);
-    const items = split.items.map((it) => {
-      const body = value.slice(it.bodyStart, it.end);
+    list.separator = split.separator;
+    list.items = split.items.map((it) => {
+      const { bodyStart, end } = it;
       const text = it.negated ? it.text.replace(/^!\s*/, '') : it.text;
-      const item = new ListEntry(text, it.negated, toLoc(it.bodyStart, it.end));
-      if (body.startsWith('+') && isNameChar(body.charCodeAt(1))) item.ref = body.slice(1);
-      if (body.includes('$')) {
-        const bodyStart = it.bodyStart;
-        item.expander = () => parseExpansion(text, (a, b) => toRange(bodyStart + a, bodyStart + b));
+      const item = new ListEntry(text, it.negated, list, bodyStart, end);
+      // The item as written is value[bodyStart, end): read there, not copied.
+      if (value.charCodeAt(bodyStart) === 43 /* + */ && bodyStart + 1 < end && isNameChar(value.charCodeAt(bodyStart + 1))) {
+        item.ref = value.slice(bodyStart + 1, end);
+      }
+      const dollar = value.indexOf('$', bodyStart);
+      if (dollar >= 0 && dollar < end) {
+        item.expander = () => parseExpansion(text, (a, b) => list.rangeIn(bodyStart + a, bodyStart + b));
       }
       return item;
     });
-    const nl: NamedList = {
-      kind, cached, name, nameLoc, value, valueLoc: locOf(ll, valueStart, t.length), items, separator: split.separator, loc,
-    };
-    if (hidden) nl.hidden = true;
-    this.cfg.lists.push(nl);
+    this.cfg.lists.push(list);
   }
 
   // ---- routers, transports, authenticators --------------------------------------------
@@ -412,7 +401,7 @@ class Parser {
     if (!p) return;
     this.driver.options.push(p.opt);
     this.pending.push(p);
-    this.driver.loc = startOf(this.driver.loc).extendTo(p.opt.loc);
+    if (ll.file === this.driver.loc.file) this.driverTail = ll;
     if (p.opt.name === 'driver' && p.opt.rawValue !== undefined) {
       this.driver.driver = p.opt.rawValue.startsWith('"') ? dequote(p.opt.rawValue, 0).value : p.opt.rawValue;
       this.driver.driverLoc = p.opt.valueLoc;
@@ -422,6 +411,10 @@ class Parser {
   private closeDriver(): void {
     const d = this.driver;
     if (!d) return;
+    // From the header to its last option in the same file, set once (as for ACLs below).
+    const tail = this.driverTail;
+    if (tail) d.loc = startOf(d.loc).extendTo(locOf(tail, 0, tail.text.length));
+    this.driverTail = undefined;
     const scope = d.driver ?? d.section;
     const useShell = d.options.some((o) => o.name === 'use_shell' && !o.negated);
     for (const p of this.pending) this.finishOption(p, scope, useShell);
@@ -514,7 +507,7 @@ class Parser {
       this.error('exim/acl-syntax', locOf(ll, r.start, t.length), `A condition or modifier name is expected here, not "${short(t.slice(r.start))}".`);
       return;
     }
-    const item = new Item(r.name, negated, locOf(ll, negated ? Math.max(0, r.start - 1) : r.start, r.end));
+    const item = new Item(r.name, negated, ll, negated ? Math.max(0, r.start - 1) : r.start, r.end);
     stmt.items.push(item);
     if (stmt.items.length > 0) this.extendAcl(ll);
     let i = r.next;
@@ -522,7 +515,8 @@ class Parser {
       const vs = i;
       while (i < t.length && t[i] !== '=' && !isSpace(t.charCodeAt(i))) i++;
       item.varName = t.slice(vs, i);
-      item.varNameLoc = locOf(ll, vs, i);
+      item.varStart = vs;
+      item.varEnd = i;
       while (i < t.length && isSpace(t.charCodeAt(i))) i++;
     }
     if (r.name === 'endpass') return;
@@ -533,7 +527,7 @@ class Parser {
     i++;
     while (i < t.length && isSpace(t.charCodeAt(i))) i++;
     const value = item.value = t.slice(i);
-    item.valueLoc = locOf(ll, i, t.length);
+    item.valueStart = i;
     if (value.includes('$') || value.includes('\\')) {
       const whole = this.rangeMapper(ll, i);
       item.expander = () => parseExpansion(value, whole);

@@ -2,7 +2,7 @@
 // unique; transports and `+name` list references must name something of the right kind.
 import type { Finding, Fix } from '../../diagnostic';
 import { finding } from '../../diagnostic';
-import type { EximConfig, ListKind, Loc, NamedList, OptionSetting } from '../../exim/model';
+import type { EximConfig, ListItem, ListKind, Loc, NamedList, OptionSetting } from '../../exim/model';
 import type { CheckOptions } from '../../options';
 import { lookupOption, eximDriver } from '../../catalog/exim';
 import { didYouMean, nearest, replaceFix, runTime, RUN_TIME } from './suggest';
@@ -46,6 +46,18 @@ class ValueRefSite implements ListRefSite {
   get loc(): Loc { return this.at ??= locOfText(this.cfg, this.valueLoc, this.text, this.nth); }
 }
 
+/** A reference that is an item of a named list: placed through the item, when asked. */
+class ItemRefSite implements ListRefSite {
+  declare readonly kind: ListKind;
+  declare readonly ref: string;
+  declare readonly negated: boolean;
+  declare private readonly item: ListItem;
+  constructor(kind: ListKind, ref: string, negated: boolean, item: ListItem) {
+    this.kind = kind; this.ref = ref; this.negated = negated; this.item = item;
+  }
+  get loc(): Loc { return this.item.loc; }
+}
+
 /** Two rule families ask for the sites of one config; they are found once. */
 const sitesOf = new WeakMap<EximConfig, ListRefSite[]>();
 
@@ -58,10 +70,14 @@ export function listRefSites(cfg: EximConfig): ListRefSite[] {
 function findListRefSites(cfg: EximConfig): ListRefSite[] {
   const out: ListRefSite[] = [];
   for (const l of cfg.lists) {
-    for (const it of l.items) if (it.ref !== undefined) out.push({ kind: l.kind, ref: it.ref, negated: it.negated, loc: it.loc });
+    for (const it of l.items) if (it.ref !== undefined) out.push(new ItemRefSite(l.kind, it.ref, it.negated, it));
   }
-  const fromValue = (kind: ListKind, value: string | undefined, loc: Loc | undefined) => {
-    if (value === undefined || !loc || !value.includes('+')) return;
+  // The holder's valueLoc is read only for a value with a reference in it.
+  const fromValue = (kind: ListKind, holder: { value?: string; valueLoc?: Loc }) => {
+    const value = holder.value;
+    if (value === undefined || !value.includes('+')) return;
+    const loc = holder.valueLoc;
+    if (!loc) return;
     let seen: Map<string, number> | undefined;
     for (const it of splitList(value)) {
       if (it.ref === undefined || it.text.includes('$')) continue;
@@ -74,7 +90,7 @@ function findListRefSites(cfg: EximConfig): ListRefSite[] {
   const optionSites = (settings: OptionSetting[], scope: string) => {
     for (const s of settings) {
       const info = lookupOption(scope, s.name);
-      if (info?.listKind) fromValue(info.listKind, s.value, s.valueLoc);
+      if (info?.listKind) fromValue(info.listKind, s);
     }
   };
   optionSites(cfg.main, 'main');
@@ -88,7 +104,7 @@ function findListRefSites(cfg: EximConfig): ListRefSite[] {
     for (const st of acl.statements) {
       for (const it of st.items) {
         const kind = ACL_LIST_KIND[it.name];
-        if (kind) fromValue(kind, it.value, it.valueLoc);
+        if (kind) fromValue(kind, it);
       }
     }
   }
