@@ -4,16 +4,15 @@
 // read for a finding or an editor request now and then, and as objects made up front they
 // were a third of the model's memory. Each read gives a new Loc of the same place.
 //
-// Their `expansion` is likewise parsed each time it is read and not kept: one rule walks
-// the trees once per check, and kept trees were about half of the model's memory and much
-// of the garbage collector's work.
+// Their `expansion` is likewise parsed each time it is read, from the value and how it is
+// expanded, and not kept: one rule walks the trees once per check, and kept trees were
+// about half of the model's memory and much of the garbage collector's work.
 import type { Range } from '../text';
 import type { ExpansionNode } from './expansion';
 import type { AclItem, ListItem, ListKind, Loc, NamedList, OptionSetting, SectionName } from './model';
 import { locOf, rangeOf, type LogicalLine } from './reader';
-
-/** Parses a value's expansion tree, placed in the file. */
-export type Expander = () => ExpansionNode[];
+import { parseExpansion } from './expansion-parser';
+import { expandValue, ExpandForm, placer } from './value-expansion';
 
 // Fields are declared and all set in the constructor (see At in expansion-parser.ts), so
 // every instance has the same shape whatever it holds.
@@ -25,7 +24,9 @@ export class Setting implements OptionSetting {
   declare rawValue: string | undefined;
   declare section: SectionName;
   /** Set by the parser when the value is expanded and holds `$` or `\`. */
-  declare expander: Expander | undefined;
+  declare form: ExpandForm;
+  /** Where each character of a dequoted value was written (dequote's map). */
+  declare map: number[] | undefined;
   declare private readonly line: LogicalLine;
   declare private readonly nameStart: number;
   declare private readonly nameEnd: number;
@@ -33,13 +34,16 @@ export class Setting implements OptionSetting {
   declare valueStart: number;
   constructor(name: string, negated: boolean, hidden: boolean, section: SectionName, line: LogicalLine, nameStart: number, nameEnd: number) {
     this.name = name; this.negated = negated; this.hidden = hidden; this.value = undefined; this.rawValue = undefined;
-    this.section = section; this.expander = undefined;
+    this.section = section; this.form = ExpandForm.None; this.map = undefined;
     this.line = line; this.nameStart = nameStart; this.nameEnd = nameEnd; this.valueStart = -1;
   }
   get nameLoc(): Loc { return locOf(this.line, this.nameStart, this.nameEnd); }
   get valueLoc(): Loc | undefined { return this.valueStart < 0 ? undefined : locOf(this.line, this.valueStart, this.line.text.length); }
   get loc(): Loc { return locOf(this.line, 0, this.line.text.length); }
-  get expansion(): ExpansionNode[] | undefined { return this.expander?.(); }
+  get expansion(): ExpansionNode[] | undefined {
+    if (this.form === ExpandForm.None || this.value === undefined) return undefined;
+    return expandValue(this.form, this.name, this.value, placer(this.line, this.valueStart, this.map));
+  }
 }
 
 export class Item implements AclItem {
@@ -47,7 +51,8 @@ export class Item implements AclItem {
   declare negated: boolean;
   declare value: string | undefined;
   declare varName: string | undefined;
-  declare expander: Expander | undefined;
+  /** Set by the parser when the value holds `$` or `\`. */
+  declare expands: boolean;
   declare private readonly line: LogicalLine;
   declare private readonly nameStart: number;
   declare private readonly nameEnd: number;
@@ -56,13 +61,15 @@ export class Item implements AclItem {
   declare varStart: number;
   declare varEnd: number;
   constructor(name: string, negated: boolean, line: LogicalLine, nameStart: number, nameEnd: number) {
-    this.name = name; this.negated = negated; this.value = undefined; this.varName = undefined; this.expander = undefined;
+    this.name = name; this.negated = negated; this.value = undefined; this.varName = undefined; this.expands = false;
     this.line = line; this.nameStart = nameStart; this.nameEnd = nameEnd; this.valueStart = -1; this.varStart = -1; this.varEnd = -1;
   }
   get nameLoc(): Loc { return locOf(this.line, this.nameStart, this.nameEnd); }
   get valueLoc(): Loc | undefined { return this.valueStart < 0 ? undefined : locOf(this.line, this.valueStart, this.line.text.length); }
   get varNameLoc(): Loc | undefined { return this.varStart < 0 ? undefined : locOf(this.line, this.varStart, this.varEnd); }
-  get expansion(): ExpansionNode[] | undefined { return this.expander?.(); }
+  get expansion(): ExpansionNode[] | undefined {
+    return this.expands && this.value !== undefined ? parseExpansion(this.value, placer(this.line, this.valueStart)) : undefined;
+  }
 }
 
 export class ParsedList implements NamedList {
@@ -109,15 +116,20 @@ export class ListEntry implements ListItem {
   declare text: string;
   declare negated: boolean;
   declare ref: string | undefined;
-  declare expander: Expander | undefined;
+  /** Set by the parser when the item holds `$`. */
+  declare expands: boolean;
   declare private readonly list: ParsedList;
   /** [start, end) of the item in the list's value. */
   declare private readonly start: number;
   declare private readonly end: number;
   constructor(text: string, negated: boolean, list: ParsedList, start: number, end: number) {
-    this.text = text; this.negated = negated; this.ref = undefined; this.expander = undefined;
+    this.text = text; this.negated = negated; this.ref = undefined; this.expands = false;
     this.list = list; this.start = start; this.end = end;
   }
   get loc(): Loc { return this.list.locIn(this.start, this.end); }
-  get expansion(): ExpansionNode[] | undefined { return this.expander?.(); }
+  get expansion(): ExpansionNode[] | undefined {
+    if (!this.expands) return undefined;
+    const { list, start } = this;
+    return parseExpansion(this.text, (a, b) => list.rangeIn(start + a, start + b));
+  }
 }

@@ -5,19 +5,17 @@ import type { Finding } from '../diagnostic';
 import { finding } from '../diagnostic';
 import type { SourceHost } from '../host';
 import type { CheckOptions } from '../options';
-import type { Range } from '../text';
 import { lookupOption } from '../catalog/exim';
 import { SpanLoc } from './model';
 import type {
-  Acl, AclStatement, DriverInstance, EximConfig, ListKind, Loc, NamedList, SectionName,
+  Acl, AclStatement, DriverInstance, EximConfig, ListKind, Loc, SectionName,
 } from './model';
 import { isAlpha, isNameChar, isSpace, isUpper, MACRO_NAME_MAX, MacroTable } from './macros';
-import { LineReader, locOf, piecesOf, rangeOf, type LogicalLine, type Piece } from './reader';
-import { dequote, splitCommand } from './strings';
-import type { ExpansionNode } from './expansion';
+import { LineReader, locOf, piecesOf, type LogicalLine, type Piece } from './reader';
+import { dequote } from './strings';
 import { splitList } from './lists';
 import { isRegexPattern, REWRITE_FLAGS } from './rewrite';
-import { parseExpansion } from './expansion-parser';
+import { ExpandForm, ITEM_LISTS } from './value-expansion';
 import { Item, ListEntry, ParsedList, Setting } from './parsed';
 
 const SECTIONS: Record<string, SectionName> = {
@@ -264,7 +262,6 @@ class Parser {
     const info = lookupOption(scope, opt.name);
     const t = ll.text;
     let map: number[] | undefined;
-    const base = p.valueStart;
     const stringy = info ? STRING_TYPES.has(info.valueType) : true;
     if (stringy && t[p.valueStart] === '"') {
       const d = dequote(t, p.valueStart);
@@ -283,27 +280,14 @@ class Parser {
     }
     const expanded = info ? info.expanded || info.expanded496 : opt.value!.includes('$');
     if (expanded && (opt.value!.includes('$') || opt.value!.includes('\\'))) {
-      const whole = this.rangeMapper(ll, base, map);
-      const value = opt.value!;
       const name = opt.name;
       const itemSep = info && (info.use === 'routers' || info.use === 'transports') ? ITEM_LISTS[name] : undefined;
-      if (splitsCommand(scope, name, useShell)) {
-        const withAddresses = scope !== 'queryprogram';
-        opt.expander = () => commandExpansion(value, whole, withAddresses);
-      } else if (itemSep) opt.expander = () => listExpansion(name, value, whole, itemSep);
-      else if (scope === 'pipe' && name === 'command') opt.expander = () => shellExpansion(value, whole);
-      else opt.expander = () => parseExpansion(value, whole);
+      opt.map = map;
+      if (splitsCommand(scope, name, useShell)) opt.form = scope === 'queryprogram' ? ExpandForm.Command : ExpandForm.CommandWithAddresses;
+      else if (itemSep) opt.form = itemSep === ':' ? ExpandForm.ItemsByColon : ExpandForm.ItemsByNewline;
+      else if (scope === 'pipe' && name === 'command') opt.form = ExpandForm.Shell;
+      else opt.form = ExpandForm.Whole;
     }
-  }
-
-  /** Maps offsets in a (possibly dequoted) value back to ranges in the file. */
-  private rangeMapper(ll: LogicalLine, base: number, map?: number[]): (a: number, b: number) => Range {
-    if (!map) return (a, b) => rangeOf(ll, base + a, base + b);
-    return (a, b) => {
-      const sa = map[Math.min(a, map.length - 1)];
-      const sb = b > a ? map[Math.min(b - 1, map.length - 1)] + 1 : sa;
-      return rangeOf(ll, sa, Math.max(sa, sb));
-    };
   }
 
   private namedList(ll: LogicalLine, kind: ListKind, k: number, hidden: boolean): void {
@@ -353,7 +337,7 @@ class Parser {
       }
       const dollar = value.indexOf('$', bodyStart);
       if (dollar >= 0 && dollar < end) {
-        item.expander = () => parseExpansion(text, (a, b) => list.rangeIn(bodyStart + a, bodyStart + b));
+        item.expands = true;
       }
       return item;
     });
@@ -528,10 +512,7 @@ class Parser {
     while (i < t.length && isSpace(t.charCodeAt(i))) i++;
     const value = item.value = t.slice(i);
     item.valueStart = i;
-    if (value.includes('$') || value.includes('\\')) {
-      const whole = this.rangeMapper(ll, i);
-      item.expander = () => parseExpansion(value, whole);
-    }
+    if (value.includes('$') || value.includes('\\')) item.expands = true;
   }
 
   // ---- retry and rewrite --------------------------------------------------------------
@@ -624,80 +605,6 @@ function splitsCommand(scope: string, name: string, useShell: boolean): boolean 
   if (name === 'transport_filter') return true;
   if (name !== 'command') return false;
   return scope === 'queryprogram' || scope === 'lmtp' || (scope === 'pipe' && !useShell);
-}
-
-/**
- * `$pipe_addresses` is no variable: where a command goes to a transport with its addresses
- * (pipe, lmtp, transport_filter; not queryprogram), an argument that is just
- * `$pipe_addresses` or `${pipe_addresses}` is replaced by them before anything is expanded
- * (transport_set_up_command).
- */
-const PIPE_ADDRESSES = new Set(['$pipe_addresses', '${pipe_addresses}']);
-
-/** The expansions of each argument of a command, placed through the argument's own dequoting. */
-function commandExpansion(value: string, whole: (a: number, b: number) => Range, withAddresses: boolean): ExpansionNode[] {
-  const out: ExpansionNode[] = [];
-  for (const arg of splitCommand(value)) {
-    if (!arg.value.includes('$') && !arg.value.includes('\\')) continue;
-    if (withAddresses && PIPE_ADDRESSES.has(arg.value)) continue;
-    const m = arg.map;
-    const at = (i: number) => m ? m[Math.min(i, m.length - 1)] : arg.start + i;
-    out.push(...parseExpansion(arg.value, (a, b) => {
-      const va = at(a);
-      return whole(va, b > a ? Math.max(va, at(b - 1) + 1) : va);
-    }));
-  }
-  return out;
-}
-
-/**
- * Generic router and transport options that Exim splits first and then expands item by
- * item (rf_get_munge_headers.c, transport.c), with the separator it uses: `::` in
- * `headers_remove` is one literal colon of an item, not part of the expansion.
- */
-const ITEM_LISTS: Record<string, string> = { headers_remove: ':', headers_add: '\n' };
-
-/** Each item of such a list parsed on its own, placed back through the undone doubling. */
-function listExpansion(name: string, value: string, whole: (a: number, b: number) => Range, sep: string): ExpansionNode[] {
-  const out: ExpansionNode[] = [];
-  const items = splitList(value, { literal: true, sep }).items;
-  // An expansion cut in two by the split: say why it is not closed.
-  const why = items.length > 1 && sep === ':'
-    ? ` Exim splits ${name} at ":" before it expands each item; write a colon inside an expansion as "::".` : '';
-  for (const it of items) {
-    if (!it.text.includes('$') && !it.text.includes('\\')) continue;
-    let at = (i: number) => it.start + i;
-    if (it.text !== value.slice(it.start, it.start + it.text.length)) {
-      const m: number[] = [];
-      for (let k = it.start; m.length < it.text.length && k < value.length; k++) {
-        m.push(k);
-        if (value[k] === sep && value[k + 1] === sep) k++;
-      }
-      m.push(m.length ? m[m.length - 1] + 1 : it.start);
-      at = (i: number) => m[Math.min(i, m.length - 1)];
-    }
-    for (const n of parseExpansion(it.text, (a, b) => {
-      const va = at(a);
-      return whole(va, b > a ? Math.max(va, at(b - 1) + 1) : va);
-    })) {
-      out.push(why && n.kind === 'error' && n.message.includes('not closed') ? { kind: 'error', message: n.message + why, range: n.range } : n);
-    }
-  }
-  return out;
-}
-
-/**
- * A pipe command run by the shell is expanded whole, after the first `$pipe_addresses` or
- * `${pipe_addresses}` in it has been replaced by the addresses (pipe.c, set_up_shell_command).
- */
-function shellExpansion(value: string, whole: (a: number, b: number) => Range): ExpansionNode[] {
-  const p = value.indexOf('pipe_addresses');
-  let a = -1, b = -1;
-  if (p > 0 && value[p - 1] === '$') { a = p - 1; b = p + 14; }
-  else if (p > 1 && value[p - 2] === '$' && value[p - 1] === '{' && value[p + 14] === '}') { a = p - 2; b = p + 15; }
-  if (a < 0) return parseExpansion(value, whole);
-  // Plain text of the same length in its place keeps every other node where it is written.
-  return parseExpansion(value.slice(0, a) + '#'.repeat(b - a) + value.slice(b), whole);
 }
 
 /** The parser's own Locs are SpanLocs; anything else is converted once. */

@@ -48,7 +48,6 @@ export interface LogicalLine {
   col: number;
   file: string;
   line: number;
-  endLine: number;
 }
 
 /** Exim's limit on nested `.ifdef`. */
@@ -177,7 +176,7 @@ export class LineReader {
     let chunks: string[] = NO_CHUNKS;
     let spans: Span[] = NO_SPANS;
     let len = 0;
-    let startFile = '', startLine = 0, endLine = 0;
+    let startFile = '', startLine = 0;
     for (;;) {
       let fr = this.stack[this.stack.length - 1];
       if (!fr || fr.line >= physicalLines(fr.file)) {
@@ -225,7 +224,7 @@ export class LineReader {
         while (e > start + ss && isSpace(src.charCodeAt(e - 1))) e--;
         if (e === start + ss) { if (kinds) kinds[lineNo] = BLANK; continue; }
         if (src.charCodeAt(e - 1) !== 92 /* \ */) {
-          return { text: src.slice(start + ss, e), spans: NO_SPANS, col: ss, file: sf.path, line: lineNo, endLine: lineNo };
+          return { text: src.slice(start + ss, e), spans: NO_SPANS, col: ss, file: sf.path, line: lineNo };
         }
       }
       raw ??= src.slice(start, lineEnd);
@@ -258,7 +257,6 @@ export class LineReader {
 
       // Content: append from the first non-blank, then drop trailing white space.
       if (len === 0) { startFile = sf.path; startLine = lineNo; }
-      endLine = lineNo;
       if (ss < text.length) {
         const part = text.slice(ss);
         if (chunks === NO_CHUNKS) chunks = [part]; else chunks.push(part);
@@ -286,7 +284,7 @@ export class LineReader {
         len = dropLast(chunks, spans, len, 1);
       }
     }
-    return { text: chunks.length === 1 ? chunks[0] : chunks.join(''), spans, col: 0, file: startFile, line: startLine, endLine };
+    return { text: chunks.length === 1 ? chunks[0] : chunks.join(''), spans, col: 0, file: startFile, line: startLine };
   }
 
   /** Handles `.ifdef` and friends; false when the line is not one of them. */
