@@ -8,7 +8,8 @@ import type { CheckOptions } from '../options';
 import { lookupOption } from '../catalog/exim';
 import { SpanLoc } from './model';
 import type {
-  Acl, AclStatement, DriverInstance, EximConfig, ListKind, Loc, SectionName,
+  Acl, AclStatement, DriverInstance, EximConfig, Include, ListKind, Loc, Macro, MacroUse, NamedList, OptionSetting,
+  RetryRule, RewriteRule, SectionName, SourceFile,
 } from './model';
 import { isAlpha, isNameChar, isSpace, isUpper, MACRO_NAME_MAX, MacroTable } from './macros';
 import { LineReader, locOf, piecesOf, type LogicalLine, type Piece } from './reader';
@@ -32,6 +33,40 @@ const NAME_MAX = 63;
 /** The model plus the reader's raw pieces (for losslessness checks and editor features). */
 export interface ParsedExim extends EximConfig { pieces: Map<string, Piece[]> }
 
+/**
+ * The model as the parser fills it in. A class rather than an object literal: its `pieces`
+ * getter in a literal made every config object slow to create and to read.
+ */
+class ParsedConfig implements ParsedExim {
+  declare root: string;
+  declare files: Map<string, SourceFile>;
+  declare main: OptionSetting[];
+  declare lists: NamedList[];
+  declare routers: DriverInstance[];
+  declare transports: DriverInstance[];
+  declare authenticators: DriverInstance[];
+  declare acls: Acl[];
+  declare retry: RetryRule[];
+  declare rewrite: RewriteRule[];
+  declare local_scan: OptionSetting[];
+  declare macros: ReadonlyMap<string, Macro>;
+  declare macroUses: MacroUse[];
+  declare includes: Include[];
+  declare sections: { name: SectionName; loc: Loc }[];
+  declare parseFindings: Finding[];
+  /** Per file read, the kind of each of its physical lines (filled in by the reader). */
+  declare readonly kinds: Map<string, Uint8Array>;
+  declare private piecesMade: Map<string, Piece[]> | undefined;
+  constructor(root: string, macros: ReadonlyMap<string, Macro>) {
+    this.root = root; this.files = new Map(); this.main = []; this.lists = []; this.routers = []; this.transports = [];
+    this.authenticators = []; this.acls = []; this.retry = []; this.rewrite = []; this.local_scan = []; this.macros = macros;
+    this.macroUses = []; this.includes = []; this.sections = []; this.parseFindings = []; this.kinds = new Map();
+    this.piecesMade = undefined;
+  }
+  /** Made only when read (the losslessness check), from the reader's byte per line. */
+  get pieces(): Map<string, Piece[]> { return this.piecesMade ??= piecesOf(this.files, this.kinds); }
+}
+
 interface PendingOption { opt: Setting; ll: LogicalLine; valueStart: number }
 
 export function parseExim(root: string, topFiles: string[], opts: CheckOptions, host: SourceHost): ParsedExim {
@@ -39,7 +74,7 @@ export function parseExim(root: string, topFiles: string[], opts: CheckOptions, 
 }
 
 class Parser {
-  private readonly cfg: ParsedExim;
+  private readonly cfg: ParsedConfig;
   private readonly table: MacroTable;
   private readonly reader: LineReader;
   private section: SectionName = 'main';
@@ -55,16 +90,8 @@ class Parser {
 
   constructor(root: string, topFiles: string[], opts: CheckOptions, host: SourceHost) {
     this.table = new MacroTable(opts.defines);
-    const files = new Map();
-    const kinds = new Map<string, Uint8Array>();
-    let pieces: Map<string, Piece[]> | undefined;
-    this.cfg = {
-      root, files, main: [], lists: [], routers: [], transports: [], authenticators: [], acls: [], retry: [], rewrite: [],
-      local_scan: [], macros: this.table.byName, macroUses: [], includes: [], sections: [], parseFindings: [],
-      // Made only when read (the losslessness check), from the reader's byte per line.
-      get pieces() { return pieces ??= piecesOf(files, kinds); },
-    };
-    this.reader = new LineReader(topFiles, host, this.table, files, kinds, (f) => this.cfg.parseFindings.push(f));
+    const cfg = this.cfg = new ParsedConfig(root, this.table.byName);
+    this.reader = new LineReader(topFiles, host, this.table, cfg.files, cfg.kinds, (f) => cfg.parseFindings.push(f));
   }
 
   run(): ParsedExim {
