@@ -61,3 +61,20 @@ test('every physical line is a piece of its kind, and the pieces rebuild the fil
   assert.equal(c.pieces, c.pieces, 'made once');
   assert.equal(reconstructFiles(c).get(FILE), text);
 });
+
+test('a macro name that holds an earlier macro\'s name is refused, naming the first such macro in list order', () => {
+  const c = load([
+    'X_HAVE_TLS_OCSP_Y = 1',
+    'Y_HAVE_TLS_RESUMEZ = 2',
+    'AB = 3',
+    'XABY = 4',
+    'qualify_domain = _HAVE_TLS.AB',
+  ].join('\n') + '\n');
+  assert.deepEqual(c.parseFindings.map((f) => f.message.split(':')[0]), [
+    'X_HAVE_TLS_OCSP_Y cannot be a macro name',
+    'Y_HAVE_TLS_RESUMEZ cannot be a macro name',
+    'XABY cannot be a macro name',
+  ]);
+  assert.deepEqual(c.parseFindings.map((f) => /earlier macro (\w+)/.exec(f.message)?.[1]), ['_HAVE_TLS_OCSP', '_HAVE_TLS_RESUME', 'AB']);
+  assert.deepEqual(c.main.map((o) => o.value), ['y.3']);
+});

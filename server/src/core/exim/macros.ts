@@ -82,24 +82,32 @@ export class MacroMap implements ReadonlyMap<string, Macro> {
 const NO_MACROS: ReadonlyMap<string, Macro> = new Map();
 const NO_BUILTINS: number[] = [];
 
-/** The macros in force, in Exim's list order: built-ins, then `-D`, then the config's own. */
+/**
+ * The macros in force, in Exim's list order: built-ins, then `-D`, then the config's own.
+ * The built-ins are the shared list until one of them is redefined: copying its ~800
+ * entries for every config was most of what a small config's parse allocated.
+ */
 export class MacroTable {
-  readonly list: Macro[];
+  /** The built-ins, in order: the shared list, or this table's own copy once one is redefined. */
+  private builtinList: readonly Macro[];
+  /** `-D` macros, then the config's own, in order of definition. */
+  readonly user: Macro[];
   readonly byName: MacroMap;
-  private firstUser = 0;
   /** The built-ins are the untouched shared ones (no redefinition yet): the fast test below holds. */
   private pristineBuiltins: boolean;
 
   constructor(defines: Record<string, string>, builtins = true) {
-    this.list = builtins ? BUILTIN_LIST.slice() : [];
+    this.builtinList = builtins ? BUILTIN_LIST : [];
+    this.user = [];
     this.byName = builtins ? new MacroMap(BUILTIN_MAP, BUILTIN_ENTRIES) : new MacroMap(NO_MACROS, []);
     this.pristineBuiltins = builtins && BUILTIN_VALUES_INERT;
-    this.firstUser = this.list.length;
     for (const [name, value] of Object.entries(defines)) this.add({ name, value, origin: 'define', redefinable: false });
   }
 
+  get builtins(): readonly Macro[] { return this.builtinList; }
+
   add(m: Macro): void {
-    this.list.push(m);
+    this.user.push(m);
     this.byName.set(m.name, m);
   }
 
@@ -110,8 +118,10 @@ export class MacroTable {
     let target = m;
     if (m.origin === 'builtin') {
       target = { ...m };
-      const i = this.list.indexOf(m);
-      if (i >= 0) this.list[i] = target;
+      const own = this.builtinList === BUILTIN_LIST ? this.builtinList.slice() : this.builtinList as Macro[];
+      const i = own.indexOf(m);
+      if (i >= 0) own[i] = target;
+      this.builtinList = own;
       this.byName.set(m.name, target);
       this.pristineBuiltins = false;
     }
@@ -119,9 +129,20 @@ export class MacroTable {
     target.redefinable = true;
   }
 
-  /** Macros scanned for a line: only a line whose first candidate starts with `_` sees the built-ins. */
-  scanned(underscoreFirst: boolean): Macro[] {
-    return underscoreFirst ? this.list : this.list.slice(this.firstUser);
+  /**
+   * The first macro in list order whose name is shorter than `name` and occurs in it: Exim
+   * refuses to define such a name. The built-ins are found by name, not tried one by one.
+   */
+  earlierIn(name: string): Macro | undefined {
+    let first = -1;
+    if (this.builtinList.length) {
+      forEachBuiltinIn(name, 0, (k) => {
+        if (BUILTIN_LIST[k].name.length < name.length && (first < 0 || k < first)) first = k;
+      });
+    }
+    if (first >= 0) return this.builtinList[first];
+    for (const m of this.user) if (m.name.length < name.length && name.includes(m.name)) return m;
+    return undefined;
   }
 
   /**
@@ -135,21 +156,24 @@ export class MacroTable {
   builtinsIn(text: string, from: number): number[] | undefined {
     if (!this.pristineBuiltins) return undefined;
     let found: number[] | undefined;
-    for (let i = text.indexOf('_', from); i >= 0; i = text.indexOf('_', i + 1)) {
-      if (!isUpper(text.charCodeAt(i + 1))) continue;
-      // A name lies within the run of name characters that starts here.
-      let run = i + 2;
-      while (run < text.length && isBuiltinNameChar(text.charCodeAt(run))) run++;
-      for (const n of BUILTIN_LENGTHS) {
-        if (n > run - i) break;
-        const k = BUILTIN_INDEX.get(text.substr(i, n));
-        if (k !== undefined && !found?.includes(k)) (found ??= []).push(k);
-      }
-    }
+    forEachBuiltinIn(text, from, (k) => { if (!found?.includes(k)) (found ??= []).push(k); });
     return found ? found.sort((a, b) => a - b) : NO_BUILTINS;
   }
+}
 
-  get userStart(): number { return this.firstUser; }
+/** Calls `f` with the place in the list of each built-in whose name occurs in `text` from `from` on. */
+function forEachBuiltinIn(text: string, from: number, f: (k: number) => void): void {
+  for (let i = text.indexOf('_', from); i >= 0; i = text.indexOf('_', i + 1)) {
+    if (!isUpper(text.charCodeAt(i + 1))) continue;
+    // A name lies within the run of name characters that starts here.
+    let run = i + 2;
+    while (run < text.length && isBuiltinNameChar(text.charCodeAt(run))) run++;
+    for (const n of BUILTIN_LENGTHS) {
+      if (n > run - i) break;
+      const k = BUILTIN_INDEX.get(text.substr(i, n));
+      if (k !== undefined) f(k);
+    }
+  }
 }
 
 const NO_INDICES: number[] = [];
@@ -227,16 +251,15 @@ export function expandLine(line: string, table: MacroTable, isLogicalStart: bool
   let text = line;
   let segs: Segment[] | undefined;
   const uses: ExpandedLine['uses'] = [];
-  const list = table.list;
-  const userStart = table.userStart;
+  const all = table.builtins, user = table.user;
   // Built-ins are searched for only when the first candidate starts with `_`: those that
   // occur in the line (all of them when some were redefined), then the user's macros.
   const builtins = line.charCodeAt(first) === 95 ? table.builtinsIn(line, first) : NO_INDICES;
-  const nb = builtins ? builtins.length : userStart;
-  const steps = nb + list.length - userStart;
+  const nb = builtins ? builtins.length : all.length;
+  const steps = nb + user.length;
   let present = initials(text, first);
   for (let step = 0; step < steps; step++) {
-    const m = list[step >= nb ? userStart + step - nb : builtins ? builtins[step] : step];
+    const m = step >= nb ? user[step - nb] : all[builtins ? builtins[step] : step];
     if (m.name.length === 0) continue;
     if (!(present & initialBit(m.name.charCodeAt(0)))) continue;
     let p = text.indexOf(m.name, first);

@@ -190,11 +190,10 @@ class Parser {
     }
     if (!existing) {
       // Exim refuses a name that contains an earlier macro's name: that macro would rewrite it.
-      for (const m of this.table.list) {
-        if (m.name.length < name.length && name.includes(m.name)) {
-          this.error('exim/syntax', nameLoc, `${name} cannot be a macro name: it contains the earlier macro ${m.name}, which Exim would substitute inside it. Rename one of them.`);
-          return;
-        }
+      const m = this.table.earlierIn(name);
+      if (m) {
+        this.error('exim/syntax', nameLoc, `${name} cannot be a macro name: it contains the earlier macro ${m.name}, which Exim would substitute inside it. Rename one of them.`);
+        return;
       }
     }
     if (redef) {
