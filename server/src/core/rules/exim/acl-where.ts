@@ -19,9 +19,12 @@ export function aclCallName(value: string | undefined): string | undefined {
 
 export interface AclUse { where: string; option: string }
 
+/** The main options that select an ACL (`acl_smtp_rcpt`, …): fixed, so made once. */
+export const SELECTING_OPTIONS: ReadonlySet<string> = new Set(aclSelectingOptions());
+
 export function aclWheres(cfg: EximConfig): Map<string, AclUse[]> {
   const defined = new Set(cfg.acls.map((a) => a.name));
-  const selecting = new Set(aclSelectingOptions());
+  const selecting = SELECTING_OPTIONS;
   const uses = new Map<string, AclUse[]>();
   const add = (acl: string, use: AclUse) => {
     const list = uses.get(acl) ?? [];

@@ -3,13 +3,18 @@
 import type { Finding } from '../../diagnostic';
 import { finding } from '../../diagnostic';
 import type { AclItem, EximConfig } from '../../exim/model';
-import type { CheckOptions } from '../../options';
+import type { CheckOptions, EximVersion } from '../../options';
 import {
-  aclCondition, aclNames, availableIn, calloutOption, verifyType, versionNote, type AclNameInfo,
+  aclCondition, aclNames, availableIn, calloutOption, verifyType, versionNote, type AclNameInfo, type AclNameKind,
 } from '../../catalog/exim';
-import { didYouMean, nearest, replaceFix, runTime, RUN_TIME } from './suggest';
+import { didYouMean, namesOnce, nearest, replaceFix, runTime, RUN_TIME } from './suggest';
 import { aclWheres, type AclUse } from './acl-where';
 import { locOfText } from './lists';
+
+/** The names of one kind of ACL word for the version, made once. */
+function aclNameList(kind: AclNameKind, version: EximVersion): readonly string[] {
+  return namesOnce(`acl ${kind} ${version}`, () => aclNames(kind, version).map((x) => x.name));
+}
 
 function versionProblem(info: AclNameInfo, what: string, opts: CheckOptions): { message: string; severity?: 'warning' } | undefined {
   if (availableIn(info, opts.eximVersion)) return undefined;
@@ -80,7 +85,7 @@ function checkSubValue(cfg: EximConfig, item: AclItem, uses: AclUse[], acl: stri
   }
   if (!info) {
     const at = place();
-    const guess = nearest(word, aclNames(item.name === 'control' ? 'control' : 'verify-type', opts.eximVersion).map((x) => x.name));
+    const guess = nearest(word, aclNameList(item.name === 'control' ? 'control' : 'verify-type', opts.eximVersion));
     out.push(finding('exim/acl-syntax', at.file, at.range, `Unknown ${kind} "${word}" in ACL "${acl}"; the ACL fails with an error when it gets here.${didYouMean(guess)}`,
       runTime(guess ? replaceFix(at, guess) : undefined)));
     return;
@@ -103,7 +108,7 @@ function checkSubValue(cfg: EximConfig, item: AclItem, uses: AclUse[], acl: stri
       const name = o.split('=')[0].trim();
       if (calloutOption(name)) continue;
       const oat = locOfText(cfg, item.valueLoc, name);
-      const guess = nearest(name, aclNames('callout-option', opts.eximVersion).map((x) => x.name));
+      const guess = nearest(name, aclNameList('callout-option', opts.eximVersion));
       out.push(finding('exim/acl-syntax', oat.file, oat.range, `Unknown callout option "${name}"; the verification fails with an error.${didYouMean(guess)}`,
         runTime(guess ? replaceFix(oat, guess) : undefined)));
     }
@@ -113,8 +118,8 @@ function checkSubValue(cfg: EximConfig, item: AclItem, uses: AclUse[], acl: stri
 export function checkAcls(cfg: EximConfig, opts: CheckOptions): Finding[] {
   const out: Finding[] = [];
   const wheres = aclWheres(cfg);
-  const verbs = aclNames('verb', opts.eximVersion).map((v) => v.name);
-  const itemNames = [...aclNames('condition', opts.eximVersion), ...aclNames('modifier', opts.eximVersion)].map((v) => v.name);
+  const verbs = aclNameList('verb', opts.eximVersion);
+  const itemNames = namesOnce(`acl-item ${opts.eximVersion}`, () => [...aclNames('condition', opts.eximVersion), ...aclNames('modifier', opts.eximVersion)].map((v) => v.name));
   for (const acl of cfg.acls) {
     const uses = wheres.get(acl.name) ?? [];
     for (const st of acl.statements) {

@@ -6,7 +6,7 @@ import type { EximConfig, OptionSetting } from '../../exim/model';
 import type { CheckOptions } from '../../options';
 import { availableIn, eximDriver, lookupOption, optionsFor, versionNote, type OptionScope } from '../../catalog/exim';
 import { checkValue, effectiveType } from './values';
-import { didYouMean, nearest, replaceFix } from './suggest';
+import { didYouMean, namesOnce, nearest, replaceFix } from './suggest';
 
 const SCOPE_WORD: Record<string, string> = { main: 'main', routers: 'router', transports: 'transport', authenticators: 'authenticator' };
 
@@ -20,7 +20,7 @@ function checkSettings(settings: OptionSetting[], scope: OptionScope, opts: Chec
   for (const s of settings) {
     const info = lookupOption(scope, s.name);
     if (!info) {
-      const guess = nearest(s.name, optionsFor(scope, version).map((o) => o.name));
+      const guess = nearest(s.name, namesOnce(`option ${scope} ${version}`, () => optionsFor(scope, version).map((o) => o.name)));
       out.push(finding('exim/unknown-option', s.nameLoc.file, s.nameLoc.range,
         `Unknown ${describeScope(scope)} "${s.name}"${owner}.${didYouMean(guess)}`,
         guess ? { fixes: replaceFix(s.nameLoc, guess, s.name.length) } : {}));

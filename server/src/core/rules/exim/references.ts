@@ -6,9 +6,9 @@ import type { Finding } from '../../diagnostic';
 import { finding } from '../../diagnostic';
 import type { EximConfig } from '../../exim/model';
 import type { CheckOptions } from '../../options';
-import { aclSelectingOptions, aclVerb } from '../../catalog/exim';
+import { aclVerb } from '../../catalog/exim';
 import { didYouMean, nearest, replaceFix, runTime } from './suggest';
-import { aclCallName, aclNameOf } from './acl-where';
+import { aclCallName, aclNameOf, SELECTING_OPTIONS } from './acl-where';
 import { locOfText } from './lists';
 
 function resolvesElsewhere(name: string): boolean {
@@ -20,7 +20,7 @@ export function checkReferences(cfg: EximConfig, _opts: CheckOptions): Finding[]
   const out: Finding[] = [];
   const defined = cfg.acls.map((a) => a.name);
   const known = new Set(defined);
-  const selecting = new Set(aclSelectingOptions());
+  const selecting = SELECTING_OPTIONS;
   for (const s of cfg.main) {
     if (!selecting.has(s.name) || !s.valueLoc) continue;
     const name = aclNameOf(s.value);

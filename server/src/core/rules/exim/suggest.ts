@@ -19,6 +19,41 @@ export function editDistance(a: string, b: string): number {
   return d[m][n];
 }
 
+/** Rows of distanceWithin, reused: it runs for hundreds of candidates per suggestion. */
+let rows = new Int32Array(0);
+
+/**
+ * editDistance(a, b) when it is at most `max`, else some number above `max`: rows are
+ * kept, not a matrix, and the work stops once no cell can come back under `max`.
+ */
+function distanceWithin(a: string, b: string, max: number): number {
+  const m = a.length, n = b.length;
+  if (Math.abs(m - n) > max) return max + 1;
+  const w = n + 1;
+  if (rows.length < 3 * w) rows = new Int32Array(3 * w * 2);
+  // Rows i-2, i-1 and i of the matrix, in turn.
+  let r2 = 0, r1 = w, r0 = 2 * w;
+  for (let j = 0; j <= n; j++) rows[r1 + j] = j;
+  let min1 = 0;
+  for (let i = 1; i <= m; i++) {
+    rows[r0] = i;
+    let min0 = i;
+    const ai = a.charCodeAt(i - 1);
+    for (let j = 1; j <= n; j++) {
+      const bj = b.charCodeAt(j - 1);
+      let d = Math.min(rows[r1 + j] + 1, rows[r0 + j - 1] + 1, rows[r1 + j - 1] + (ai === bj ? 0 : 1));
+      if (i > 1 && j > 1 && ai === b.charCodeAt(j - 2) && a.charCodeAt(i - 2) === bj) d = Math.min(d, rows[r2 + j - 2] + 1);
+      rows[r0 + j] = d;
+      if (d < min0) min0 = d;
+    }
+    // Every later cell comes from the two rows above it: neither can go below its minimum.
+    if (min0 > max && min1 > max) return max + 1;
+    min1 = min0;
+    const t = r2; r2 = r1; r1 = r0; r0 = t;
+  }
+  return rows[r1 + n];
+}
+
 /**
  * The closest candidate, if it is close enough to be a plausible typo: at most a third of
  * the name's length in edits (at least 1, at most 3). Ties go to the first candidate.
@@ -29,10 +64,21 @@ export function nearest(name: string, candidates: Iterable<string>): string | un
   const lower = name.toLowerCase();
   for (const c of candidates) {
     if (c === name) continue;
-    const dist = c.toLowerCase() === lower ? 0.5 : editDistance(lower, c.toLowerCase());
+    const cl = c.toLowerCase();
+    // Only a distance below the best so far matters: whole edits, or 0.5 for a change of case.
+    const dist = cl === lower ? 0.5 : distanceWithin(lower, cl, Math.ceil(bestD) - 1);
     if (dist < bestD) { best = c; bestD = dist; }
   }
   return best;
+}
+
+const namesMade = new Map<string, readonly string[]>();
+
+/** A list of names from the catalogs (fixed for the process), made the first time it is asked for. */
+export function namesOnce(key: string, make: () => readonly string[]): readonly string[] {
+  let names = namesMade.get(key);
+  if (!names) namesMade.set(key, names = make());
+  return names;
 }
 
 /**

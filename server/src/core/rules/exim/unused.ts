@@ -6,8 +6,7 @@ import { finding } from '../../diagnostic';
 import type { EximConfig } from '../../exim/model';
 import type { CheckOptions } from '../../options';
 import { listRefSites, TRANSPORT_OPTIONS } from './names';
-import { aclCallName, aclNameOf } from './acl-where';
-import { aclSelectingOptions } from '../../catalog/exim';
+import { aclCallName, aclNameOf, SELECTING_OPTIONS } from './acl-where';
 import { MacroMap } from '../../exim/macros';
 
 /**
@@ -87,7 +86,7 @@ export function checkUnused(cfg: EximConfig, _opts: CheckOptions): Finding[] {
   }
 
   const usedAcls = new Set<string>();
-  const selecting = new Set(aclSelectingOptions());
+  const selecting = SELECTING_OPTIONS;
   for (const s of cfg.main) if (selecting.has(s.name)) { const n = aclNameOf(s.value); if (n) usedAcls.add(n); }
   for (const a of cfg.acls) for (const st of a.statements) for (const it of st.items) {
     if (it.name === 'acl') { const n = aclCallName(it.value); if (n) usedAcls.add(n); }

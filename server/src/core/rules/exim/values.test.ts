@@ -42,6 +42,40 @@ test('did-you-mean picks close names only', () => {
   assert.equal(nearest('xyz', ['qualify_domain']), undefined);
 });
 
+test('did-you-mean picks what the full edit distance picks (first of the closest, case counting half)', () => {
+  // The plain definition: every candidate's full distance, the first strictly closest wins.
+  const reference = (name: string, candidates: string[]): string | undefined => {
+    const limit = Math.min(3, Math.max(1, Math.floor(name.length / 3)));
+    let best: string | undefined, bestD = limit + 1;
+    for (const c of candidates) {
+      if (c === name) continue;
+      const d = c.toLowerCase() === name.toLowerCase() ? 0.5 : editDistance(name.toLowerCase(), c.toLowerCase());
+      if (d < bestD) { best = c; bestD = d; }
+    }
+    return best;
+  };
+  let seed = 7;
+  const rnd = (n: number) => { seed = (Math.imul(seed, 1103515245) + 12345) | 0; return (seed >>> 16) % n; };
+  const word = () => Array.from({ length: 1 + rnd(12) }, () => 'abcdeAB_'[rnd(8)]).join('');
+  const mutate = (w: string) => {
+    const a = [...w];
+    for (let k = rnd(4); k > 0; k--) {
+      const i = rnd(a.length + 1), op = rnd(4);
+      if (op === 0) a.splice(i, 0, 'abc'[rnd(3)]);
+      else if (op === 1 && a.length > 1) a.splice(i % a.length, 1);
+      else if (op === 2 && i + 1 < a.length) [a[i], a[i + 1]] = [a[i + 1], a[i]];
+      else a[i % a.length] = 'xyA'[rnd(3)];
+    }
+    return a.join('');
+  };
+  for (let t = 0; t < 3000; t++) {
+    const base = word();
+    const candidates = Array.from({ length: 1 + rnd(8) }, () => rnd(3) ? mutate(base) : word());
+    const name = rnd(2) ? mutate(base) : base;
+    assert.equal(nearest(name, candidates), reference(name, candidates), `${name} among ${candidates.join(',')}`);
+  }
+});
+
 test('list splitting: separators, doubled separators, negation, references', () => {
   // A doubled separator stands for itself inside an item.
   const items = splitList('<; a ; !+b ; c;;d ; +e');
