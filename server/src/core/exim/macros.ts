@@ -250,7 +250,7 @@ export function expandLine(line: string, table: MacroTable, isLogicalStart: bool
   if (first < 0) return undefined;
   let text = line;
   let segs: Segment[] | undefined;
-  const uses: ExpandedLine['uses'] = [];
+  let uses: ExpandedLine['uses'] | undefined;
   const all = table.builtins, user = table.user;
   // Built-ins are searched for only when the first candidate starts with `_`: those that
   // occur in the line (all of them when some were redefined), then the user's macros.
@@ -264,43 +264,52 @@ export function expandLine(line: string, table: MacroTable, isLogicalStart: bool
     if (!(present & initialBit(m.name.charCodeAt(0)))) continue;
     let p = text.indexOf(m.name, first);
     if (p < 0) continue;
-    const old = segs ??= [{ at: 0, len: line.length, srcStart: 0, srcEnd: line.length, exact: true }];
-    const out: string[] = [];
+    const old = segs ?? [segment(0, line.length, 0, line.length, true, undefined)];
     const nsegs: Segment[] = [];
+    let out = '';
     let prev = 0; // copied up to here (old text)
     let shift = 0; // new offset minus old offset
     let si = 0;
-    const copySegs = (from: number, to: number) => {
-      // old segments clipped to [from, to), moved by shift
-      while (si < old.length && old[si].at + old[si].len <= from && !(old[si].len === 0 && old[si].at === from)) si++;
-      for (let k = si; k < old.length && old[k].at < to; k++) {
-        const sg = old[k];
-        const a = Math.max(sg.at, from), b = Math.min(sg.at + sg.len, to);
-        if (b <= a) continue;
-        nsegs.push(sg.exact
-          ? { at: a + shift, len: b - a, srcStart: sg.srcStart + (a - sg.at), srcEnd: sg.srcStart + (b - sg.at), exact: true }
-          : { ...sg, at: a + shift, len: b - a });
-      }
-    };
     while (p >= 0) {
-      copySegs(prev, p);
-      out.push(text.slice(prev, p));
+      si = copySegs(old, si, prev, p, shift, nsegs);
+      out += text.slice(prev, p);
       const srcStart = srcStartOf(old, p), srcEnd = srcEndOf(old, p + m.name.length - 1);
-      nsegs.push({ at: p + shift, len: m.value.length, srcStart, srcEnd, exact: false, macro: m.name });
-      uses.push({ name: m.name, srcStart, srcEnd });
-      out.push(m.value);
+      nsegs.push(segment(p + shift, m.value.length, srcStart, srcEnd, false, m.name));
+      (uses ??= []).push({ name: m.name, srcStart, srcEnd });
+      out += m.value;
       shift += m.value.length - m.name.length;
       prev = p + m.name.length;
       p = text.indexOf(m.name, prev);
     }
-    copySegs(prev, text.length);
-    out.push(text.slice(prev));
-    text = out.join('');
+    copySegs(old, si, prev, text.length, shift, nsegs);
+    text = out + text.slice(prev);
     segs = nsegs;
     present = initials(text, first);
   }
-  if (!uses.length || !segs) return undefined;
+  if (!uses || !segs) return undefined;
   return { text, segs, found: true, uses };
+}
+
+/** Segments are made in one shape, `macro` undefined for text as written. */
+function segment(at: number, len: number, srcStart: number, srcEnd: number, exact: boolean, macro: string | undefined): Segment {
+  return { at, len, srcStart, srcEnd, exact, macro };
+}
+
+/**
+ * Appends to `out` the segments of `old` clipped to [from, to) and moved by `shift`,
+ * starting the search at `si`; returns where the next search starts.
+ */
+function copySegs(old: Segment[], si: number, from: number, to: number, shift: number, out: Segment[]): number {
+  while (si < old.length && old[si].at + old[si].len <= from && !(old[si].len === 0 && old[si].at === from)) si++;
+  for (let k = si; k < old.length && old[k].at < to; k++) {
+    const sg = old[k];
+    const a = Math.max(sg.at, from), b = Math.min(sg.at + sg.len, to);
+    if (b <= a) continue;
+    out.push(sg.exact
+      ? segment(a + shift, b - a, sg.srcStart + (a - sg.at), sg.srcStart + (b - sg.at), true, undefined)
+      : segment(a + shift, b - a, sg.srcStart, sg.srcEnd, false, sg.macro));
+  }
+  return si;
 }
 
 export function macroLoc(file: string, line: number, srcStart: number, srcEnd: number): Loc {
