@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { cachingDiskHost, overlayHost, type SourceHost } from '../../server/src/core/host';
+import { cachingDiskHost, overlayHost, resolvePath, type SourceHost } from '../../server/src/core/host';
 import { loadExim } from '../../server/src/core/exim';
 import { defaultOptions } from '../../server/src/core/options';
 
@@ -67,5 +67,11 @@ test('the Exim reader takes a shared include\'s line index from a host that keep
     assert.deepEqual(confs.map((c) => c.main.map((o) => o.name)), [['primary_hostname', 'qualify_domain'], ['primary_hostname', 'qualify_domain']]);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('resolvePath is path.resolve', () => {
+  for (const p of ['/', '/etc/exim4/exim4.conf', '/a/b/', '/a//b', '/a/./b', '/a/../b', '/a/.hidden', 'rel/x', '.', '..', '', '/a/b/..', '/x y/z']) {
+    assert.equal(resolvePath(p), path.resolve(p), p);
   }
 });

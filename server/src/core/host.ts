@@ -57,10 +57,20 @@ export function decodeText(buf: Uint8Array): string {
   }
 }
 
+/**
+ * `path.resolve(p)`, without its cost (a new string built character by character) for a
+ * path that is already absolute and normal, as nearly every path the core passes around is.
+ */
+export function resolvePath(p: string): string {
+  const plain = path.sep === '/' && p.charCodeAt(0) === 47 && !p.includes('/.') && !p.includes('//')
+    && (p.length === 1 || p.charCodeAt(p.length - 1) !== 47);
+  return plain ? p : path.resolve(p);
+}
+
 /** A host whose files are given in memory, falling back to another host. */
 export function overlayHost(files: Map<string, string>, fallback: SourceHost = diskHost): SourceHost {
   return {
-    readFile: (f) => files.get(path.resolve(f)) ?? files.get(f) ?? fallback.readFile(f),
+    readFile: (f) => files.get(resolvePath(f)) ?? files.get(f) ?? fallback.readFile(f),
     readDir: (d) => {
       const base = fallback.readDir(d) ?? [];
       const dir = path.resolve(d);
@@ -69,7 +79,7 @@ export function overlayHost(files: Map<string, string>, fallback: SourceHost = d
       return all.length || fallback.isDirectory(d) ? all : undefined;
     },
     // A path given as text is a file: no stat of the disk for it (one check asked three times per config).
-    isDirectory: (d) => !files.has(d) && !files.has(path.resolve(d)) && fallback.isDirectory(d),
+    isDirectory: (d) => !files.has(d) && !files.has(resolvePath(d)) && fallback.isDirectory(d),
   };
 }
 
@@ -82,7 +92,7 @@ export function overlayHost(files: Map<string, string>, fallback: SourceHost = d
 export function cachingDiskHost(): SourceHost {
   const cache = new Map<string, { mtimeMs: number; size: number; src: SourceText }>();
   const readSource = (file: string): SourceText | undefined => {
-    const abs = path.resolve(file);
+    const abs = resolvePath(file);
     let st: fs.Stats;
     try { st = fs.statSync(abs); } catch { return undefined; }
     if (!st.isFile() || st.size > MAX_FILE_BYTES) return undefined;

@@ -3,7 +3,7 @@
 import * as path from 'node:path';
 import type { Finding } from '../diagnostic';
 import { finding } from '../diagnostic';
-import type { SourceHost } from '../host';
+import { resolvePath, type SourceHost } from '../host';
 import type { CheckOptions } from '../options';
 import { range } from '../text';
 import { runEximRules } from '../rules/exim';
@@ -25,7 +25,7 @@ export type { ParsedExim } from './parser';
  * would. Never throws: problems are in `parseFindings`.
  */
 export function loadExim(root: string, opts: CheckOptions, host: SourceHost): ParsedExim {
-  const abs = path.resolve(root);
+  const abs = resolvePath(root);
   let files = [abs];
   if (host.isDirectory(abs)) {
     const dir = isConfd(abs, host) ? abs : path.join(abs, 'conf.d');
