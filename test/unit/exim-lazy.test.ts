@@ -77,3 +77,22 @@ test('the Locs of options, ACL items and lists are placed when read, the same pl
     assert.deepEqual(at(get()), at(get()));
   }
 });
+
+test('an ACL statement runs from its verb to its last line in its own file', () => {
+  const inc = '/virtual/lazy/inc';
+  const files = new Map([[FILE, [
+    'begin acl',
+    'rcpt:',
+    '  deny  domains = a.example',
+    '        message = x \\',
+    '                  y',
+    '.include /virtual/lazy/inc',
+    '  accept',
+  ].join('\n') + '\n'], [inc, '        log_message = z\n']]);
+  const c = loadExim(FILE, defaultOptions, overlayHost(files, none));
+  const [deny, accept] = c.acls[0].statements;
+  assert.deepEqual([deny.verb, at(deny.verbLoc), at(deny.loc), deny.loc.file], ['deny', '2:2-2:6', '2:2-4:19', FILE]);
+  assert.deepEqual(deny.items.map((i) => i.name), ['domains', 'message', 'log_message']);
+  assert.deepEqual([accept.verb, at(accept.verbLoc), at(accept.loc)], ['accept', '6:2-6:8', '6:2-6:8']);
+  assert.notEqual(deny.loc, deny.loc, 'made when read');
+});

@@ -9,7 +9,7 @@
 // about half of the model's memory and much of the garbage collector's work.
 import type { Range } from '../text';
 import type { ExpansionNode } from './expansion';
-import type { AclItem, ListItem, ListKind, Loc, NamedList, OptionSetting, SectionName } from './model';
+import type { AclItem, AclStatement, ListItem, ListKind, Loc, NamedList, OptionSetting, SectionName } from './model';
 import { locOf, rangeOf, type LogicalLine } from './reader';
 import { parseExpansion } from './expansion-parser';
 import { expandValue, ExpandForm, placer } from './value-expansion';
@@ -69,6 +69,27 @@ export class Item implements AclItem {
   get varNameLoc(): Loc | undefined { return this.varStart < 0 ? undefined : locOf(this.line, this.varStart, this.varEnd); }
   get expansion(): ExpansionNode[] | undefined {
     return this.expands && this.value !== undefined ? parseExpansion(this.value, placer(this.line, this.valueStart)) : undefined;
+  }
+}
+
+export class Statement implements AclStatement {
+  declare verb: string;
+  declare items: Item[];
+  declare private readonly line: LogicalLine;
+  declare private readonly verbStart: number;
+  declare private readonly verbEnd: number;
+  /** Its last line in its own file, once the statement has ended. */
+  declare tail: LogicalLine | undefined;
+  constructor(verb: string, line: LogicalLine, verbStart: number, verbEnd: number) {
+    this.verb = verb; this.items = []; this.line = line; this.verbStart = verbStart; this.verbEnd = verbEnd; this.tail = undefined;
+  }
+  get file(): string { return this.line.file; }
+  get verbLoc(): Loc { return locOf(this.line, this.verbStart, this.verbEnd); }
+  /** From its first line to the end of its last one in the same file. */
+  get loc(): Loc {
+    const start = locOf(this.line, 0, this.line.text.length);
+    const tail = this.tail;
+    return tail ? start.extendTo(locOf(tail, 0, tail.text.length)) : start;
   }
 }
 

@@ -8,7 +8,7 @@ import type { CheckOptions } from '../options';
 import { lookupOption } from '../catalog/exim';
 import { SpanLoc } from './model';
 import type {
-  Acl, AclStatement, DriverInstance, EximConfig, Include, ListKind, Loc, Macro, MacroUse, NamedList, OptionSetting,
+  Acl, DriverInstance, EximConfig, Include, ListKind, Loc, Macro, MacroUse, NamedList, OptionSetting,
   RetryRule, RewriteRule, SectionName, SourceFile,
 } from './model';
 import { isAlpha, isNameChar, isSpace, isUpper, MACRO_NAME_MAX, MacroTable } from './macros';
@@ -17,7 +17,7 @@ import { dequote } from './strings';
 import { splitList } from './lists';
 import { isRegexPattern, REWRITE_FLAGS } from './rewrite';
 import { ExpandForm, ITEM_LISTS } from './value-expansion';
-import { Item, ListEntry, ParsedList, Setting } from './parsed';
+import { Item, ListEntry, ParsedList, Setting, Statement } from './parsed';
 
 const SECTIONS: Record<string, SectionName> = {
   acls: 'acl', authenticators: 'authenticators', local_scans: 'local_scan', retrys: 'retry',
@@ -82,7 +82,7 @@ class Parser {
   private driver?: DriverInstance;
   private pending: PendingOption[] = [];
   private acl?: Acl;
-  private stmt?: AclStatement;
+  private stmt?: Statement;
   private aclTail?: LogicalLine;
   private driverTail?: LogicalLine;
   private stmtTail?: LogicalLine;
@@ -444,7 +444,7 @@ class Parser {
 
   /** The statement's Loc runs to the end of its last line in its own file. */
   private settleStmt(): void {
-    if (this.stmt && this.stmtTail) this.stmt.loc = startOf(this.stmt.loc).extendTo(locOf(this.stmtTail, 0, this.stmtTail.text.length));
+    if (this.stmt && this.stmtTail) this.stmt.tail = this.stmtTail;
     this.stmtTail = undefined;
   }
 
@@ -488,7 +488,7 @@ class Parser {
         this.error('exim/acl-syntax', locOf(ll, 0, r.end), `An ACL verb cannot be negated: remove the "!" before ${r.name}.`);
       }
       this.settleStmt();
-      this.stmt = { verb: r.name, verbLoc: locOf(ll, r.start, r.end), items: [], loc: locOf(ll, 0, t.length) };
+      this.stmt = new Statement(r.name, ll, r.start, r.end);
       this.acl.statements.push(this.stmt);
       this.extendAcl(ll);
       if (r.next >= t.length) return;
@@ -507,7 +507,7 @@ class Parser {
   /** Notes the last line of the ACL and statement in their own files; their Locs are set once, when they end. */
   private extendAcl(ll: LogicalLine): void {
     if (this.acl && ll.file === this.acl.loc.file) this.aclTail = ll;
-    if (this.stmt && ll.file === this.stmt.loc.file) this.stmtTail = ll;
+    if (this.stmt && ll.file === this.stmt.file) this.stmtTail = ll;
   }
 
   private aclItem(ll: LogicalLine, r: { name: string; start: number; end: number; next: number }, negated: boolean): void {
