@@ -14,15 +14,20 @@ export const TRANSPORT_OPTIONS = new Set([
   'system_filter_directory_transport', 'system_filter_file_transport', 'system_filter_pipe_transport', 'system_filter_reply_transport',
 ]);
 
-function duplicates<T extends { name: string; nameLoc: Loc }>(items: T[], what: (t: T) => string, out: Finding[], key = (t: T) => t.name): void {
-  const first = new Map<string, T>();
+/** Reports the second and later of each name; `group` keeps names of different kinds apart (lists). */
+function duplicates<T extends { name: string; nameLoc: Loc }>(items: T[], what: (t: T) => string, out: Finding[], group = (_t: T): string => ''): void {
+  // Group, then name: no key string made per item.
+  const firsts = new Map<string, Map<string, T>>();
   for (const it of items) {
-    const prev = first.get(key(it));
+    const g = group(it);
+    let first = firsts.get(g);
+    if (!first) firsts.set(g, first = new Map());
+    const prev = first.get(it.name);
     if (prev) {
       out.push(finding('exim/duplicate-name', it.nameLoc.file, it.nameLoc.range,
         `There are two ${what(it)} called "${it.name}"; Exim refuses the config. Rename or remove one.`,
         { related: [{ file: prev.nameLoc.file, range: prev.nameLoc.range, message: 'first defined here' }] }));
-    } else first.set(key(it), it);
+    } else first.set(it.name, it);
   }
 }
 
@@ -117,7 +122,7 @@ export function checkNames(cfg: EximConfig, _opts: CheckOptions): Finding[] {
   duplicates(cfg.transports, () => 'transports', out);
   duplicates(cfg.authenticators, () => 'authenticators', out);
   duplicates(cfg.acls, () => 'ACLs', out);
-  duplicates(cfg.lists, (l: NamedList) => `${KIND_WORD[l.kind]}s`, out, (l) => `${l.kind} ${l.name}`);
+  duplicates(cfg.lists, (l: NamedList) => `${KIND_WORD[l.kind]}s`, out, (l) => l.kind);
 
   // Transports named by routers (and the system filter) must exist, unless expanded.
   const transports = new Set(cfg.transports.map((t) => t.name));

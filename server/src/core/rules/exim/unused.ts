@@ -3,7 +3,7 @@
 // build references we cannot follow (`transport = ${if ...{t1}{t2}}`).
 import type { Finding } from '../../diagnostic';
 import { finding } from '../../diagnostic';
-import type { EximConfig } from '../../exim/model';
+import type { EximConfig, OptionSetting } from '../../exim/model';
 import type { CheckOptions } from '../../options';
 import { listRefSites, TRANSPORT_OPTIONS } from './names';
 import { aclCallName, aclNameOf, SELECTING_OPTIONS } from './acl-where';
@@ -19,7 +19,7 @@ const PLACEHOLDER_MACROS = ['UPEX4CmacrosUPEX4C'];
 function allValues(cfg: EximConfig): string[] {
   const out: string[] = [];
   for (const s of cfg.main) if (s.value) out.push(s.value);
-  for (const inst of [...cfg.routers, ...cfg.transports, ...cfg.authenticators]) for (const s of inst.options) if (s.value) out.push(s.value);
+  for (const list of [cfg.routers, cfg.transports, cfg.authenticators]) for (const inst of list) for (const s of inst.options) if (s.value) out.push(s.value);
   for (const a of cfg.acls) for (const st of a.statements) for (const it of st.items) if (it.value) out.push(it.value);
   for (const l of cfg.lists) out.push(l.value);
   return out;
@@ -62,12 +62,18 @@ function addWords(v: string, into: Set<string>): void {
 
 export function checkUnused(cfg: EximConfig, _opts: CheckOptions): Finding[] {
   const out: Finding[] = [];
-  const mentions = new Mentions(allValues(cfg));
+  // The words of every expanded value are collected only when some definition is not
+  // used otherwise (in most configs, none).
+  let words: Mentions | undefined;
+  const mentions = { has: (name: string) => (words ??= new Mentions(allValues(cfg))).has(name) };
 
   const usedTransports = new Set<string>();
-  for (const s of [...cfg.main, ...cfg.routers.flatMap((r) => r.options), ...cfg.transports.flatMap((t) => t.options)]) {
-    if (TRANSPORT_OPTIONS.has(s.name) && s.value) usedTransports.add(s.value.trim());
-  }
+  const transportsIn = (settings: OptionSetting[]) => {
+    for (const s of settings) if (TRANSPORT_OPTIONS.has(s.name) && s.value) usedTransports.add(s.value.trim());
+  };
+  transportsIn(cfg.main);
+  for (const r of cfg.routers) transportsIn(r.options);
+  for (const t of cfg.transports) transportsIn(t.options);
   for (const t of cfg.transports) {
     if (usedTransports.has(t.name) || mentions.has(t.name)) continue;
     out.push(finding('exim/unused-definition', t.nameLoc.file, t.nameLoc.range, `The transport "${t.name}" is not used by any router.`));
