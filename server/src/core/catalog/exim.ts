@@ -147,11 +147,26 @@ function toOption(r: readonly string[]): EximOptionInfo {
 }
 
 const OPTIONS = new Map<string, Map<string, EximOptionInfo>>();
+/** Each option name to the one string the maps above are keyed by. */
+const OPTION_NAMES = new Map<string, string>();
 for (const r of rows(OPTION_ROWS)) {
   const o = toOption(r);
   let m = OPTIONS.get(o.use);
   if (!m) OPTIONS.set(o.use, m = new Map());
-  m.set(o.name, o);
+  const name = OPTION_NAMES.get(o.name) ?? o.name;
+  OPTION_NAMES.set(name, name);
+  o.name = name;
+  m.set(name, o);
+}
+
+/**
+ * The catalog's own string for an option name (any scope), or `name` itself when no
+ * option has it. A parser that keeps this string makes every later lookup of the name
+ * cheaper (its hash is known and it compares by identity) and shares one string for all
+ * the settings of an option.
+ */
+export function optionName(name: string): string {
+  return OPTION_NAMES.get(name) ?? name;
 }
 
 // ---- drivers and lookups -------------------------------------------------------------

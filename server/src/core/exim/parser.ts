@@ -5,7 +5,7 @@ import type { Finding } from '../diagnostic';
 import { finding } from '../diagnostic';
 import type { SourceHost } from '../host';
 import type { CheckOptions } from '../options';
-import { lookupOption } from '../catalog/exim';
+import { lookupOption, optionName } from '../catalog/exim';
 import { SpanLoc } from './model';
 import type {
   Acl, DriverInstance, EximConfig, Include, ListKind, Loc, Macro, MacroUse, NamedList, OptionSetting,
@@ -261,7 +261,7 @@ class Parser {
     if (name.startsWith('no_')) { negated = true; name = name.slice(3); nameStart += 3; }
     else if (name.startsWith('not_')) { negated = true; name = name.slice(4); nameStart += 4; }
     if (end - start > NAME_MAX) this.error('exim/syntax', locOf(ll, start, end), `Option name longer than ${NAME_MAX} characters.`);
-    const opt = new Setting(name, negated, hidden, section, ll, nameStart, end);
+    const opt = new Setting(optionName(name), negated, hidden, section, ll, nameStart, end);
     if (i < t.length && t[i] !== '=') {
       const hint = t[i] === '#' ? ' (# starts a comment only at the beginning of a line)' : '';
       this.error('exim/syntax', locOf(ll, i, t.length), `Unexpected text after option "${t.slice(start, end)}"; write "name = value"${hint}.`);
