@@ -78,3 +78,16 @@ test('a macro name that holds an earlier macro\'s name is refused, naming the fi
   assert.deepEqual(c.parseFindings.map((f) => /earlier macro (\w+)/.exec(f.message)?.[1]), ['_HAVE_TLS_OCSP', '_HAVE_TLS_RESUME', 'AB']);
   assert.deepEqual(c.main.map((o) => o.value), ['y.3']);
 });
+
+test('an .include of a directory is reported as one, with or without _if_exists; a missing file only without', () => {
+  const dirs = new Set(['/virtual/reader/conf.d']);
+  const host = overlayHost(new Map([[FILE, '.include /virtual/reader/conf.d\n.include_if_exists /virtual/reader/conf.d\n.include /virtual/reader/none\n.include_if_exists /virtual/reader/none\n']]),
+    { readFile: () => undefined, readDir: () => undefined, isDirectory: (d) => dirs.has(d) });
+  const c = loadExim(FILE, defaultOptions, host);
+  assert.deepEqual(c.parseFindings.map((f) => `${f.code}@${f.range.start.line}: ${f.message.split(',')[0]}`), [
+    'exim/include-not-found@0: .include names /virtual/reader/conf.d',
+    'exim/include-not-found@1: .include_if_exists names /virtual/reader/conf.d',
+    'exim/include-not-found@2: Included file /virtual/reader/none does not exist or cannot be read; fix the path or use .include_if_exists for an optional file.',
+  ]);
+  assert.deepEqual(c.includes.map((i) => i.found), [false, false, false, false]);
+});
