@@ -2,7 +2,7 @@
 // parsed on each read, never kept, and read the same every time.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { loadExim, walkExpansion } from '../../server/src/core/exim';
+import { loadExim, parseExpansion, walkExpansion } from '../../server/src/core/exim';
 import { overlayHost } from '../../server/src/core/host';
 import { defaultOptions } from '../../server/src/core/options';
 import type { ExpansionNode } from '../../server/src/core/exim/expansion';
@@ -95,4 +95,13 @@ test('an ACL statement runs from its verb to its last line in its own file', () 
   assert.deepEqual(deny.items.map((i) => i.name), ['domains', 'message', 'log_message']);
   assert.deepEqual([accept.verb, at(accept.verbLoc), at(accept.loc)], ['accept', '6:2-6:8', '6:2-6:8']);
   assert.notEqual(deny.loc, deny.loc, 'made when read');
+});
+
+test('text, escape and literal nodes read as written', () => {
+  const nodes = parseExpansion('a \\N$lit}\\N b\\t\\x41z\\101${if eq{1}{2}{y}{z}}end\\', (a, b) => ({ start: { line: 0, character: a }, end: { line: 0, character: b } }));
+  const texts = [...walkExpansion(nodes)].map((n) => 'text' in n ? `${n.kind}:${n.text}@${n.range.start.character}-${n.range.end.character}` : n.kind);
+  assert.deepEqual(texts, [
+    'text:a @0-2', 'literal:$lit}@2-11', 'text: b@11-13', 'escape:\\t@13-15', 'escape:\\x41@15-19', 'text:z@19-20',
+    'escape:\\101@20-24', 'item', 'condition', 'text:1@32-33', 'text:2@35-36', 'text:y@38-39', 'text:z@41-42', 'text:end@44-47', 'escape:\\@47-48',
+  ]);
 });

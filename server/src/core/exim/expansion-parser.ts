@@ -41,10 +41,13 @@ class Named extends At {
   constructor(at: RangeOf, a: number, b: number, na: number, nb: number) { super(at, a, b); this.na = na; this.nb = nb; }
   get nameRange(): Range { return this.at(this.na, this.nb); }
 }
+/** Its text is cut from the parsed string when read: rules rarely read it, and most nodes are text. */
 class TextNode extends At {
   declare readonly kind: 'text' | 'escape' | 'literal';
-  declare readonly text: string;
-  constructor(kind: 'text' | 'escape' | 'literal', text: string, at: RangeOf, a: number, b: number) { super(at, a, b); this.kind = kind; this.text = text; }
+  declare private readonly src: string;
+  constructor(kind: 'text' | 'escape' | 'literal', src: string, at: RangeOf, a: number, b: number) { super(at, a, b); this.kind = kind; this.src = src; }
+  /** As written; a literal without its `\N` delimiters. */
+  get text(): string { return this.kind === 'literal' ? this.src.slice(this.a + 2, this.b - 2) : this.src.slice(this.a, this.b); }
 }
 class ErrorNode extends At {
   declare readonly kind: 'error';
@@ -108,20 +111,26 @@ class ExpansionParser {
     const s = this.s;
     // Made with its first node: most sequences hold one or two, and [] grown by push reserves 16.
     let out: ExpansionNode[] | undefined;
-    const add = (n: ExpansionNode) => { if (out) out.push(n); else out = [n]; };
     let textStart = this.i;
     while (this.i < s.length) {
       const c = s.charCodeAt(this.i);
       if (c === 125 /* } */ && inArg) break;
       if (c === 92 /* \ */ || c === 36 /* $ */) {
-        if (this.i > textStart) add(new TextNode('text', s.slice(textStart, this.i), this.rangeOf, textStart, this.i));
-        add(c === 92 ? this.escape() : this.dollar());
+        if (this.i > textStart) {
+          const t = new TextNode('text', s, this.rangeOf, textStart, this.i);
+          if (out) out.push(t); else out = [t];
+        }
+        const n = c === 92 ? this.escape() : this.dollar();
+        if (out) out.push(n); else out = [n];
         textStart = this.i;
       } else {
         this.i++;
       }
     }
-    if (this.i > textStart) add(new TextNode('text', s.slice(textStart, this.i), this.rangeOf, textStart, this.i));
+    if (this.i > textStart) {
+      const t = new TextNode('text', s, this.rangeOf, textStart, this.i);
+      if (out) out.push(t); else out = [t];
+    }
     return out ?? [];
   }
 
@@ -135,12 +144,12 @@ class ExpansionParser {
         return this.err('\\N has no closing \\N; everything to the end is taken literally.', a, s.length);
       }
       this.i = end + 2;
-      return new TextNode('literal', s.slice(a + 2, end), this.rangeOf, a, this.i);
+      return new TextNode('literal', s, this.rangeOf, a, this.i);
     }
     let j = a + 1;
     if (j >= s.length) {
       this.i = j;
-      return new TextNode('escape', '\\', this.rangeOf, a, j);
+      return new TextNode('escape', s, this.rangeOf, a, j);
     }
     const c = s.charCodeAt(j);
     if (c >= 48 && c <= 55) {
@@ -151,7 +160,7 @@ class ExpansionParser {
       for (let k = 0; k < 2 && /[0-9a-fA-F]/.test(s[j] ?? ''); k++) j++;
     } else j++;
     this.i = j;
-    return new TextNode('escape', s.slice(a, j), this.rangeOf, a, j);
+    return new TextNode('escape', s, this.rangeOf, a, j);
   }
 
   /** `dash`: after `${` Exim's read_name also takes `-` (past the first character), for `${substr_-1_1:...}`. */
