@@ -27,7 +27,8 @@ export class Setting implements OptionSetting {
   declare form: ExpandForm;
   /** Where each character of a dequoted value was written (dequote's map). */
   declare map: number[] | undefined;
-  declare private readonly line: LogicalLine;
+  /** The logical line it was read from. */
+  declare readonly line: LogicalLine;
   declare private readonly nameStart: number;
   declare private readonly nameEnd: number;
   /** Where the value starts in the line; -1 without `=`. */

@@ -67,7 +67,6 @@ class ParsedConfig implements ParsedExim {
   get pieces(): Map<string, Piece[]> { return this.piecesMade ??= piecesOf(this.files, this.kinds); }
 }
 
-interface PendingOption { opt: Setting; ll: LogicalLine; valueStart: number }
 
 export function parseExim(root: string, topFiles: string[], opts: CheckOptions, host: SourceHost): ParsedExim {
   return new Parser(root, topFiles, opts, host).run();
@@ -80,7 +79,8 @@ class Parser {
   private section: SectionName = 'main';
   private readonly seen = new Set<SectionName>(['main']);
   private driver?: DriverInstance;
-  private pending: PendingOption[] = [];
+  /** A driver's settings, finished when its driver (their scope) is known. */
+  private pending: Setting[] = [];
   private acl?: Acl;
   private stmt?: Statement;
   private aclTail?: LogicalLine;
@@ -240,7 +240,7 @@ class Parser {
   }
 
   /** Reads `[hide] [no_|not_]name [= value]`; the value is finished later (it needs the scope). */
-  private option(ll: LogicalLine, section: SectionName): PendingOption | undefined {
+  private option(ll: LogicalLine, section: SectionName): Setting | undefined {
     const t = ll.text;
     if (!isAlpha(t.charCodeAt(0))) {
       this.error('exim/syntax', locOf(ll, 0, t.length), `An option setting ("name = value") is expected here, not "${short(t)}".`);
@@ -252,22 +252,23 @@ class Parser {
       while (i < t.length && isNameChar(t.charCodeAt(i))) i++;
       end = i;
       while (i < t.length && isSpace(t.charCodeAt(i))) i++;
-      if (t.slice(start, end) !== 'hide') break;
+      // Compared in place: a copy of every option's first word was made just for this.
+      if (end - start !== 4 || !t.startsWith('hide', start)) break;
       hidden = true;
     }
-    let name = t.slice(start, end);
     let nameStart = start;
     let negated = false;
-    if (name.startsWith('no_')) { negated = true; name = name.slice(3); nameStart += 3; }
-    else if (name.startsWith('not_')) { negated = true; name = name.slice(4); nameStart += 4; }
+    if (end - start >= 3 && t.startsWith('no_', start)) { negated = true; nameStart += 3; }
+    else if (end - start >= 4 && t.startsWith('not_', start)) { negated = true; nameStart += 4; }
+    const name = t.slice(nameStart, end);
     if (end - start > NAME_MAX) this.error('exim/syntax', locOf(ll, start, end), `Option name longer than ${NAME_MAX} characters.`);
     const opt = new Setting(optionName(name), negated, hidden, section, ll, nameStart, end);
     if (i < t.length && t[i] !== '=') {
       const hint = t[i] === '#' ? ' (# starts a comment only at the beginning of a line)' : '';
       this.error('exim/syntax', locOf(ll, i, t.length), `Unexpected text after option "${t.slice(start, end)}"; write "name = value"${hint}.`);
-      return { opt, ll, valueStart: -1 };
+      return opt;
     }
-    if (t[i] !== '=') return { opt, ll, valueStart: -1 };
+    if (t[i] !== '=') return opt;
     i++;
     while (i < t.length && isSpace(t.charCodeAt(i))) i++;
     if (negated) {
@@ -276,25 +277,25 @@ class Parser {
     opt.rawValue = t.slice(i);
     opt.value = opt.rawValue;
     opt.valueStart = i;
-    return { opt, ll, valueStart: i };
+    return opt;
   }
 
   /** Dequotes and parses the value now that the option's scope (section or driver) is known. */
-  private finishOption(p: PendingOption, scope: string, useShell = false): void {
-    const { opt, ll } = p;
+  private finishOption(opt: Setting, scope: string, useShell = false): void {
+    const ll = opt.line;
     if (opt.section === 'main') this.cfg.main.push(opt);
     else if (opt.section === 'local_scan') this.cfg.local_scan.push(opt);
-    if (p.valueStart < 0 || opt.rawValue === undefined) return;
+    if (opt.valueStart < 0 || opt.rawValue === undefined) return;
     const info = lookupOption(scope, opt.name);
     const t = ll.text;
     let map: number[] | undefined;
     const stringy = info ? STRING_TYPES.has(info.valueType) : true;
-    if (stringy && t[p.valueStart] === '"') {
-      const d = dequote(t, p.valueStart);
+    if (stringy && t[opt.valueStart] === '"') {
+      const d = dequote(t, opt.valueStart);
       opt.value = d.value;
       map = d.map;
       if (d.unterminated) {
-        this.error('exim/syntax', locOf(ll, lastLineFrom(ll, p.valueStart), t.length), `The quoted value of ${opt.name} has no closing quote; add " at the end.`);
+        this.error('exim/syntax', locOf(ll, lastLineFrom(ll, opt.valueStart), t.length), `The quoted value of ${opt.name} has no closing quote; add " at the end.`);
       } else {
         let e = d.end;
         while (e < t.length && isSpace(t.charCodeAt(e))) e++;
@@ -409,12 +410,12 @@ class Parser {
     }
     const p = this.option(ll, section);
     if (!p) return;
-    this.driver.options.push(p.opt);
+    this.driver.options.push(p);
     this.pending.push(p);
     if (ll.file === this.driver.loc.file) this.driverTail = ll;
-    if (p.opt.name === 'driver' && p.opt.rawValue !== undefined) {
-      this.driver.driver = p.opt.rawValue.startsWith('"') ? dequote(p.opt.rawValue, 0).value : p.opt.rawValue;
-      this.driver.driverLoc = p.opt.valueLoc;
+    if (p.name === 'driver' && p.rawValue !== undefined) {
+      this.driver.driver = p.rawValue.startsWith('"') ? dequote(p.rawValue, 0).value : p.rawValue;
+      this.driver.driverLoc = p.valueLoc;
     }
   }
 
