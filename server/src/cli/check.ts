@@ -35,7 +35,7 @@ exit status: 0 no errors, 1 errors found, 2 usage error or unreadable input`;
 class InputError extends Error {}
 
 /** Every read of the run goes through one cache: configs of a run share their include files. */
-const host = cachingDiskHost();
+let host = cachingDiskHost();
 
 /** One setup: the configs that are checked together so the link checks can pair them. */
 type Group = Input[];
@@ -202,8 +202,12 @@ export async function runCheck(argv: string[]): Promise<number> {
     for (const f of result.failed) note(`could not write ${display(f.file)}: ${f.reason}`);
     if (result.deferred) note(`${result.deferred} more fix${result.deferred === 1 ? '' : 'es'} touch${result.deferred === 1 ? 'es' : ''} lines changed now: run --fix again.`);
     for (const n of result.notes) note(`note: ${n}`);
-    if (result.changed.length) findings = runGroups(groups, opts);
-    else if (!result.deferred && !result.failed.length) note('nothing to fix.');
+    if (result.changed.length) {
+      // Read everything afresh: a fix that keeps a file's size could land within its
+      // mtime's granularity, and the cache would not see it.
+      host = cachingDiskHost();
+      findings = runGroups(groups, opts);
+    } else if (!result.deferred && !result.failed.length) note('nothing to fix.');
   }
 
   const unreadable = findings.filter((f) => f.code === 'input/unreadable'
