@@ -91,3 +91,11 @@ test('an .include of a directory is reported as one, with or without _if_exists;
   ]);
   assert.deepEqual(c.includes.map((i) => i.found), [false, false, false, false]);
 });
+
+test('a driver or ACL name Exim cannot read is found however the line ends', () => {
+  const c = load('begin routers\nlocal-user:\n  driver = accept\nsecond-one:\u00a0\n  driver = accept\nbegin acl\n2nd:\n  accept\n');
+  assert.deepEqual(c.parseFindings.map((f) => `${f.range.start.line}:${f.message.split(' is ')[0]}`), [
+    '1:"local-user"', '3:"second-one"', '3:Unexpected text after the name "second-one:". Put each option on its own line.', '6:"2nd"',
+  ]);
+  assert.deepEqual(c.routers.map((r) => r.name), ['local-user', 'second-one']);
+});

@@ -646,6 +646,10 @@ function startOf(l: Loc): SpanLoc {
  * takes a letter, then letters, digits and underscores): `local-user:`, `2nd:`.
  */
 function badName(t: string): { name: string; start: number; end: number; next: number } | undefined {
+  // Every option line asks; a line cannot end "name:" unless its last character is ":" (its
+  // text has no trailing ASCII white space) or a non-ASCII one (Unicode white space).
+  const last = t.charCodeAt(t.length - 1);
+  if (last !== 58 /* : */ && last < 128) return undefined;
   const m = /^(\s*)([^\s=:]+)(\s*):\s*$/.exec(t);
   if (!m) return undefined;
   const start = m[1].length, end = start + m[2].length;
