@@ -11,7 +11,7 @@ import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadCore, loadCyrusHarness } from './lib/core.mjs';
 import { findCorpus, layOutCorpus } from './lib/corpus.mjs';
-import { cyrusThroughput, eximCorpusThroughput, generatedCyrus, generatedEximCheck, pathological } from './lib/inprocess.mjs';
+import { cyrusThroughput, eximCorpusThroughput, generatedCyrus, generatedEximCheck, generatedEximRetained, pathological } from './lib/inprocess.mjs';
 import { calloutVersusSwaks, cliVersusExim, SWAKS } from './lib/processes.mjs';
 import { bundleSizes, lspBench, startupBench } from './lib/lsp.mjs';
 import { fmt } from './lib/stats.mjs';
@@ -63,6 +63,8 @@ try {
     const g = generatedEximCheck(core, 20000, runs);
     row('inprocess', `generated exim.conf (${g.lines} lines, ${fmt(g.bytes / 1e6, 2)} MB): one check`, g.cpuMs, 'ms');
     row('inprocess', '  same, throughput', g.mbPerS, 'MB/s', '>= 50 MB/s', g.mbPerS >= 50);
+    const r = generatedEximRetained(core, 20000);
+    row('inprocess', `  model + findings kept (heap after GC, text ${fmt(r.textMb, 2)} MB)`, r.modelMb, 'MB');
     section('Pathological 1 MB inputs (must stay linear)');
     for (const p of pathological(core, runs)) row('pathological', p.name, p.msPerKB, 'ms/KB', '', undefined);
   }

@@ -3,6 +3,8 @@
 // time; the median run is reported. CPU time is used as well as wall time, because the
 // bench machine may be shared and CPU time is what the checker itself costs.
 import * as path from 'node:path';
+import * as v8 from 'node:v8';
+import * as vm from 'node:vm';
 import { generateEximConf, generateCyrus } from '../generate.mjs';
 import { median, cpuMs } from './stats.mjs';
 
@@ -57,6 +59,28 @@ export function generatedEximCheck(core, lines, runs) {
   let findings = 0;
   const m = measure(() => { findings = core.checkExim(core.loadExim(file, opts, host), opts).length; }, runs);
   return { ...m, lines: text.split('\n').length, bytes: text.length, findings, mbPerS: text.length / 1e6 / (m.cpuMs / 1000) };
+}
+
+/**
+ * What the loaded and checked model of the generated config keeps alive: heap in use after
+ * full collections with the model held, minus the same without it (MB). What an editor
+ * holds per open config, whatever the garbage collector's timing.
+ */
+export function generatedEximRetained(core, lines) {
+  v8.setFlagsFromString('--expose-gc');
+  const gc = vm.runInNewContext('gc');
+  const text = generateEximConf(lines);
+  const file = path.resolve('/bench-virtual/exim.conf');
+  const host = memoryHost(core, new Map([[file, text]]));
+  const opts = core.defaultOptions;
+  const heap = () => { gc(); gc(); return process.memoryUsage().heapUsed; };
+  const before = heap();
+  let cfg = core.loadExim(file, opts, host);
+  const findings = core.checkExim(cfg, opts);
+  const held = heap();
+  const out = { modelMb: (held - before) / 1e6, findings: findings.length, textMb: text.length / 1e6 };
+  cfg = undefined;
+  return out;
 }
 
 /** Pathological 1 MB inputs: the checker must stay linear on them. */
