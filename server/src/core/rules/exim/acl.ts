@@ -13,7 +13,7 @@ import { locOfText } from './lists';
 
 /** The names of one kind of ACL word for the version, made once. */
 function aclNameList(kind: AclNameKind, version: EximVersion): readonly string[] {
-  return namesOnce(`acl ${kind} ${version}`, () => aclNames(kind, version).map((x) => x.name));
+  return namesOnce(kind, version, () => aclNames(kind, version).map((x) => x.name));
 }
 
 function versionProblem(info: AclNameInfo, what: string, opts: CheckOptions): { message: string; severity?: 'warning' } | undefined {
@@ -120,9 +120,11 @@ function checkSubValue(cfg: EximConfig, item: AclItem, uses: AclUse[], acl: stri
 
 export function checkAcls(cfg: EximConfig, opts: CheckOptions): Finding[] {
   const out: Finding[] = [];
+  if (!cfg.acls.length) return out;
   const wheres = aclWheres(cfg);
   const verbs = aclNameList('verb', opts.eximVersion);
-  const itemNames = namesOnce(`acl-item ${opts.eximVersion}`, () => [...aclNames('condition', opts.eximVersion), ...aclNames('modifier', opts.eximVersion)].map((v) => v.name));
+  const itemNames = () => namesOnce('acl condition or modifier', opts.eximVersion,
+    () => [...aclNames('condition', opts.eximVersion), ...aclNames('modifier', opts.eximVersion)].map((v) => v.name));
   for (const acl of cfg.acls) {
     const uses = wheres.get(acl.name) ?? [];
     for (const st of acl.statements) {
@@ -136,7 +138,7 @@ export function checkAcls(cfg: EximConfig, opts: CheckOptions): Finding[] {
       for (const it of st.items) {
         const info = aclCondition(it.name);
         if (!info) {
-          const guess = nearest(it.name, itemNames);
+          const guess = nearest(it.name, itemNames());
           out.push(finding('exim/acl-syntax', it.nameLoc.file, it.nameLoc.range,
             `Unknown ACL condition or modifier "${it.name}" in ACL "${acl.name}".${didYouMean(guess)}`,
             guess ? { fixes: replaceFix(it.nameLoc, guess, it.name.length) } : {}));

@@ -20,7 +20,7 @@ export function checkDrivers(cfg: EximConfig, opts: CheckOptions): Finding[] {
       const d = eximDriver(inst.driver, kind);
       if (!d) {
         const other = eximDriver(inst.driver);
-        const guess = nearest(inst.driver, namesOnce(`driver ${kind} ${opts.eximVersion}`, () => driversOf(kind, opts.eximVersion).map((x) => x.name)));
+        const guess = nearest(inst.driver, namesOnce(`driver ${kind}`, opts.eximVersion, () => driversOf(kind, opts.eximVersion).map((x) => x.name)));
         const why = other ? ` "${inst.driver}" is a${other.kind === 'authenticator' ? 'n' : ''} ${other.kind} driver, not a ${kind} driver.` : '';
         out.push(finding('exim/unknown-driver', inst.driverLoc.file, inst.driverLoc.range,
           `Exim has no ${kind} driver "${inst.driver}".${why}${didYouMean(guess)}`,

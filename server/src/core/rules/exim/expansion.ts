@@ -73,7 +73,7 @@ export function checkExpansions(cfg: EximConfig, opts: CheckOptions): Finding[] 
       if (n.kind === 'item' || n.kind === 'operator' || n.kind === 'condition') {
         const info = LOOKUPS[n.kind](n.name);
         if (!info) {
-          const guess = nearest(n.name, namesOnce(`expansion ${n.kind} ${v}`, () => expansionNames(n.kind, v).map((x) => x.name)));
+          const guess = nearest(n.name, namesOnce(`expansion ${n.kind}`, v, () => expansionNames(n.kind, v).map((x) => x.name)));
           const form = n.kind === 'item' ? `\${${n.name}{...}}` : n.kind === 'operator' ? `\${${n.name}:...}` : `${n.name} (in \${if ...})`;
           out.push(finding('exim/expansion-syntax', file(), n.nameRange, `Unknown expansion ${n.kind} "${n.name}" in ${form}.${didYouMean(guess)}`,
             runTime(guess ? replaceFix({ file: file(), range: n.nameRange }, guess) : undefined)));
@@ -89,7 +89,7 @@ export function checkExpansions(cfg: EximConfig, opts: CheckOptions): Finding[] 
           // The words between the braces: the lookup type first, then e.g. `fail`.
           const type = n.options.trim().split(/\s+/)[0];
           if (type && !type.includes('$') && !eximLookupType(type)) {
-            const guess = nearest(type.replace(/^partial\d*-/, '').replace(/,.*$/, ''), namesOnce(`lookup ${v}`, () => lookupTypes(v).map((x) => x.name)));
+            const guess = nearest(type.replace(/^partial\d*-/, '').replace(/,.*$/, ''), namesOnce('lookup', v, () => lookupTypes(v).map((x) => x.name)));
             out.push(finding('exim/expansion-syntax', file(), n.nameRange, `Unknown lookup type "${type}".${didYouMean(guess)}`, RUN_TIME));
           }
         }
@@ -98,7 +98,7 @@ export function checkExpansions(cfg: EximConfig, opts: CheckOptions): Finding[] 
       if (n.kind === 'variable') {
         const info = expansionVariable(n.name);
         if (!info) {
-          const guess = nearest(n.name, namesOnce(`expansion variable ${v}`, () => expansionNames('variable', v).map((x) => x.name)));
+          const guess = nearest(n.name, namesOnce('expansion variable', v, () => expansionNames('variable', v).map((x) => x.name)));
           out.push(finding('exim/unknown-variable', file(), n.nameRange, `Exim has no variable "$${n.name}"; expanding it fails.${didYouMean(guess && '$' + guess)}`,
             guess ? { fixes: replaceFix({ file: file(), range: n.nameRange }, guess, n.name.length) } : {}));
         } else if (!availableIn(info, v)) {

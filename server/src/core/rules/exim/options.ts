@@ -20,7 +20,7 @@ function checkSettings(settings: OptionSetting[], scope: OptionScope, opts: Chec
   for (const s of settings) {
     const info = lookupOption(scope, s.name);
     if (!info) {
-      const guess = nearest(s.name, namesOnce(`option ${scope} ${version}`, () => optionsFor(scope, version).map((o) => o.name)));
+      const guess = nearest(s.name, namesOnce(`option ${scope}`, version, () => optionsFor(scope, version).map((o) => o.name)));
       out.push(finding('exim/unknown-option', s.nameLoc.file, s.nameLoc.range,
         `Unknown ${describeScope(scope)} "${s.name}"${owner}.${didYouMean(guess)}`,
         guess ? { fixes: replaceFix(s.nameLoc, guess, s.name.length) } : {}));

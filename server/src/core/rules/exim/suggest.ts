@@ -72,12 +72,18 @@ export function nearest(name: string, candidates: Iterable<string>): string | un
   return best;
 }
 
-const namesMade = new Map<string, readonly string[]>();
+const namesMade = new Map<string, Map<string, readonly string[]>>();
 
-/** A list of names from the catalogs (fixed for the process), made the first time it is asked for. */
-export function namesOnce(key: string, make: () => readonly string[]): readonly string[] {
-  let names = namesMade.get(key);
-  if (!names) namesMade.set(key, names = make());
+/**
+ * A list of names from the catalogs (fixed for the process), made the first time it is
+ * asked for. Keyed by what and for which version (or scope): two keys rather than one
+ * string built per call.
+ */
+export function namesOnce(what: string, of: string, make: () => readonly string[]): readonly string[] {
+  let byOf = namesMade.get(what);
+  if (!byOf) namesMade.set(what, byOf = new Map());
+  let names = byOf.get(of);
+  if (!names) byOf.set(of, names = make());
   return names;
 }
 
