@@ -34,7 +34,10 @@ exit status: 0 no errors, 1 errors found, 2 usage error or unreadable input`;
 
 class InputError extends Error {}
 
-/** Every read of the run goes through one cache: configs of a run share their include files. */
+/**
+ * Every read of a run goes through one cache: configs of a run share their include files.
+ * Made afresh by each runCheck, so runs in one process (tests) never see each other's reads.
+ */
 let host = cachingDiskHost();
 
 /** One setup: the configs that are checked together so the link checks can pair them. */
@@ -156,6 +159,7 @@ function runGroups(groups: Group[], opts: CheckOptions): Finding[] {
 }
 
 export async function runCheck(argv: string[]): Promise<number> {
+  host = cachingDiskHost();
   const args = parseArgs(argv, {
     values: ['exim', 'cyrus', 'imapd', 'define', 'exim-version', 'cyrus-version', 'format'],
     switches: ['fix', 'help', 'no-color'],
@@ -192,7 +196,7 @@ export async function runCheck(argv: string[]): Promise<number> {
   for (const n of pairingNotes(groups, display)) note(n);
   for (const g of groups) for (const i of g) {
     if (i.kind !== 'exim') continue;
-    const s = eximSourceOf(i.path, diskHost);
+    const s = eximSourceOf(i.path, host);
     if (s.reason) note(`note: ${display(i.path)} is checked as ${display(s.root)}${s.prelude.length ? ` (after ${s.prelude.map((f) => path.basename(f)).join(', ')})` : ''}: ${s.reason}.`);
   }
 
