@@ -441,6 +441,15 @@ function place(ll: LogicalLine, a: number, b: number): string {
     return ll.file;
   }
   const sa = findSpan(sps, a);
+  if (b <= a && sa > 0 && sps[sa].at === a) {
+    // An empty range where two spans meet (after a macro that expanded to nothing, or at a
+    // continuation) sits at the end of the left span: a range ending here ends there too,
+    // so an empty node at the end of its parent stays inside it.
+    const l = sps[sa - 1];
+    P[0] = P[2] = l.line;
+    P[1] = P[3] = l.exact ? l.ch + l.len : l.chEnd;
+    return l.file;
+  }
   const s0 = sps[sa];
   const startCh = s0.exact ? s0.ch + Math.min(Math.max(a - s0.at, 0), s0.len) : s0.ch;
   P[0] = s0.line; P[1] = startCh;
