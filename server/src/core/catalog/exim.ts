@@ -76,7 +76,9 @@ const LIST_KINDS: Record<string, ListKind> = {
 // Fixed value sets, checked against the Exim source: smtp.c compares `protocol`
 // case-insensitively with lmtp/smtps (anything else silently means smtp, almost always a typo);
 // manualroute.c's host_find_failed/host_all_ignored table; iplookup.c's udp/tcp;
-// appendfile.c's create_file (or an absolute path).
+// appendfile.c's create_file (or an absolute path); route.c's self words, where `reroute:`
+// is a prefix for the domain to reroute to; readconf.c's syslog_facility table, compared
+// case-insensitively and with or without `log_` before the name.
 // smtp.c learnt `submissions` after 4.96.
 const NEWER_ENUMS: Record<string, readonly string[]> = { 'smtp.protocol': ['submissions'] };
 const ENUMS: Record<string, readonly string[]> = {
@@ -85,6 +87,9 @@ const ENUMS: Record<string, readonly string[]> = {
   'manualroute.host_all_ignored': ['decline', 'defer', 'fail', 'freeze', 'pass'],
   'iplookup.protocol': ['udp', 'tcp'],
   'appendfile.create_file': ['anywhere', 'belowhome', 'inhome'],
+  'routers.self': ['freeze', 'defer', 'send', 'pass', 'fail', 'reroute:'],
+  'main.syslog_facility': ['mail', 'user', 'news', 'uucp', 'local0', 'local1', 'local2', 'local3', 'local4',
+    'local5', 'local6', 'local7', 'daemon'],
 };
 
 function valueTypeOf(cType: string, specType: string): ValueType {

@@ -36,6 +36,20 @@ test('booleans, enumerations and log_selector by version', () => {
   assert.ok(!ok('smtp', 'max_rcpt', '${if eq{1}{1}{1}{2}}', '4.96'));
 });
 
+test('words compared when Exim sets up: self, syslog_facility, "$" taken literally', () => {
+  for (const v of ['freeze', 'defer', 'send', 'pass', 'fail', 'reroute:', 'reroute:a.example', 'reroute: rewrite: $domain']) {
+    assert.ok(ok('manualroute', 'self', v), v);
+  }
+  for (const v of ['deffer', 'Fail', 'reroute', '${if true{pass}}', 'pass;']) assert.ok(!ok('accept', 'self', v), v);
+  assert.match(checkValue(lookupOption('routers', 'self')!, 'deffer', '4.96')!, /reroute:DOMAIN.*refuses/);
+  for (const v of ['mail', 'LOCAL7', 'log_daemon', 'LOG_User']) assert.ok(ok('main', 'syslog_facility', v), v);
+  for (const v of ['mial', 'log_', 'local8', 'log_log_mail']) assert.ok(!ok('main', 'syslog_facility', v), v);
+  assert.ok(!ok('manualroute', 'host_find_failed', '${if true{pass}}'));
+  // smtp loads any protocol (all but lmtp/smtps mean smtp): a typo is flagged, an expansion not.
+  assert.ok(ok('smtp', 'protocol', '${if true{lmtp}}'));
+  assert.match(checkValue(lookupOption('smtp', 'protocol')!, 'lmtpp', '4.96')!, /take it as smtp/);
+});
+
 test('did-you-mean picks close names only', () => {
   assert.equal(editDistance('domian', 'domain'), 1);
   assert.equal(nearest('qualify_domian', ['qualify_domain', 'qualify_recipient']), 'qualify_domain');

@@ -74,18 +74,32 @@ export function checkValue(o: EximOptionInfo, value: string, version: EximVersio
     default:
       break;
   }
-  if (o.values && v && !v.includes('$')) {
-    const caseless = o.use === 'smtp' && o.name === 'protocol';
-    const values = version === '4.96' ? o.values.filter((x) => !o.newerValues?.includes(x)) : o.values;
-    const ok = values.some((x) => caseless ? x.toLowerCase() === v.toLowerCase() : x === v)
-      || (o.use === 'appendfile' && o.name === 'create_file' && v.startsWith('/'));
-    if (!ok) {
-      const note = o.values.some((x) => x.toLowerCase() === v.toLowerCase()) ? ` ("${v}" was added after Exim 4.96)` : '';
-      return `"${v}" is not a valid value for "${name}"${note}: use one of ${values.join(', ')}.`;
-    }
-  }
+  if (o.values && v) return checkWord(o, v, version);
   if (o.use === 'main' && o.name === 'log_selector' && !v.includes('$')) return checkLogSelector(v, version);
   return undefined;
+}
+
+/**
+ * An option with a fixed set of words. None of them is expanded, so "$" is just another
+ * character to Exim: a value with one is refused like any other stranger when the driver,
+ * router or main section is set up, except smtp's `protocol`, where anything but lmtp or
+ * smtps silently means smtp (a misspelt word there is still reported, an expansion is not).
+ */
+function checkWord(o: EximOptionInfo, value: string, version: EximVersion): string | undefined {
+  const key = `${o.use}.${o.name}`;
+  if (key === 'smtp.protocol' && value.includes('$')) return undefined;
+  const caseless = key === 'smtp.protocol' || key === 'main.syslog_facility';
+  let v = caseless ? value.toLowerCase() : value;
+  if (key === 'main.syslog_facility' && v.startsWith('log_')) v = v.slice(4);
+  const values = version === '4.96' ? o.values!.filter((x) => !o.newerValues?.includes(x)) : o.values!;
+  // A word ending in ":" (self's "reroute:") is followed by more of the value.
+  const ok = values.some((x) => x.endsWith(':') ? v.startsWith(x) : x === v)
+    || (key === 'appendfile.create_file' && v.startsWith('/'));
+  if (ok) return undefined;
+  const note = o.values!.some((x) => x.toLowerCase() === v.toLowerCase()) ? ` ("${value}" was added after Exim 4.96)` : '';
+  const words = values.map((x) => x.endsWith(':') ? `${x}DOMAIN` : x).join(', ');
+  const outcome = key === 'smtp.protocol' ? 'Exim would take it as smtp' : 'Exim refuses the config';
+  return `"${value}" is not a valid value for "${o.name}"${note}: use one of ${words}. ${outcome}.`;
 }
 
 /** `log_selector`: words of `+name` / `-name` (Exim's decode_bits). */
