@@ -50,6 +50,17 @@ test('words compared when Exim sets up: self, syslog_facility, "$" taken literal
   assert.match(checkValue(lookupOption('smtp', 'protocol')!, 'lmtpp', '4.96')!, /take it as smtp/);
 });
 
+test('main options readconf_main checks: log_file_path, smtp_ratelimit_*, tls_dh_max_bits, errors_reply_to', () => {
+  for (const v of ['02000', '0x400', '1k', '2236']) assert.ok(ok('main', 'tls_dh_max_bits', v), v);
+  for (const v of ['01777', '0x3ff', '0K', '-1K']) assert.ok(!ok('main', 'tls_dh_max_bits', v), v);
+  for (const v of ['syslog', ':syslog', '/l/%s-%M', '/l/%D-%s', '/l/a::b%s', '']) assert.ok(ok('main', 'log_file_path', v), v);
+  for (const v of ['SYSLOG', '/l/%S', '/l/%s-%D-%M', '/l/%s%%', '/l/%s%']) assert.ok(!ok('main', 'log_file_path', v), v);
+  for (const v of ['2,0.5s,1.05,4m', '2, 1s, 1, 4m junk', '-1,1.s,2e1,1h30m']) assert.ok(ok('main', 'smtp_ratelimit_mail', v), v);
+  for (const v of ['', '2,1,1.05,4m', '2,1s,x,4m', '2,1s,1,4', '2 ,1s,1,4m', '2,1s ,1,4m']) assert.ok(!ok('main', 'smtp_ratelimit_rcpt', v), v);
+  assert.ok(ok('main', 'errors_reply_to', 'Postmaster <pm@a.example>'));
+  assert.ok(!ok('main', 'errors_reply_to', 'postmaster'));
+});
+
 test('did-you-mean picks close names only', () => {
   assert.equal(editDistance('domian', 'domain'), 1);
   assert.equal(nearest('qualify_domian', ['qualify_domain', 'qualify_recipient']), 'qualify_domain');

@@ -5,6 +5,7 @@ import type { EximVersion } from '../../options';
 import { isNewerLogSelector, logSelectorNames } from '../../catalog/exim-log-selectors';
 import { splitList } from '../../exim/lists';
 import { rewriteRuleProblem } from '../../exim/rewrite';
+import { checkMainValue } from './main-values';
 
 const BOOL_WORDS = /^(true|false|yes|no)$/i;
 // strtol with base 0 (decimal, 0x hex, leading-0 octal), then one multiplier letter.
@@ -32,8 +33,13 @@ export function effectiveType(o: EximOptionInfo, version: EximVersion): { type: 
 }
 
 export function checkValue(o: EximOptionInfo, value: string, version: EximVersion): string | undefined {
-  const { type } = effectiveType(o, version);
   const v = value.trim();
+  return checkTyped(o, v, version) ?? (o.use === 'main' ? checkMainValue(o.name, v) : undefined);
+}
+
+/** The value read as its type, or against its fixed set of words. */
+function checkTyped(o: EximOptionInfo, v: string, version: EximVersion): string | undefined {
+  const { type } = effectiveType(o, version);
   const name = o.name;
   switch (type) {
     case 'bool':
