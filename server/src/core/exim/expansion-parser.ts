@@ -67,8 +67,28 @@ class ItemNode extends Named {
   declare readonly name: string;
   declare readonly args: ExpansionNode[][];
   declare readonly options: string | undefined;
-  constructor(name: string, args: ExpansionNode[][], options: string | undefined, at: RangeOf, a: number, b: number, na: number, nb: number) {
-    super(at, a, b, na, nb); this.kind = 'item'; this.name = name; this.args = args; this.options = options;
+  /** [oa, ob) is the first word between the arguments; oa is -1 when there is none. */
+  declare private readonly oa: number;
+  declare private readonly ob: number;
+  constructor(name: string, args: ExpansionNode[][], options: Words, at: RangeOf, a: number, b: number, na: number, nb: number) {
+    super(at, a, b, na, nb); this.kind = 'item'; this.name = name; this.args = args;
+    this.options = options.words.length ? options.words.join(' ') : undefined;
+    this.oa = options.oa; this.ob = options.ob;
+  }
+  /** Where the first word between the arguments is (a lookup's type), if any. */
+  get optionRange(): Range | undefined {
+    return this.oa < 0 ? undefined : this.at(this.oa, this.ob);
+  }
+}
+
+/** The words between an item's arguments, and where the first one is. */
+class Words {
+  readonly words: string[] = [];
+  oa = -1;
+  ob = -1;
+  add(s: string, a: number, b: number): void {
+    if (this.oa < 0) { this.oa = a; this.ob = b; }
+    this.words.push(s.slice(a, b));
   }
 }
 class OperatorNode extends Named {
@@ -269,7 +289,7 @@ class ExpansionParser {
   private item(a: number, name: string, nameStart: number, nameEnd: number): ExpansionNode {
     const s = this.s;
     const args: ExpansionNode[][] = [];
-    const options: string[] = [];
+    const options = new Words();
     for (;;) {
       this.skipSpace();
       if (this.i >= s.length) return this.unterminated(a, `"\${${name}"`);
@@ -294,13 +314,13 @@ class ExpansionParser {
       }
       if (this.i === w) { // a `$` where a word or brace belongs
         const bad = this.dollar();
-        options.push(s.slice(w, this.i));
+        options.add(s, w, this.i);
         if (bad.kind === 'error') return bad;
         continue;
       }
-      options.push(s.slice(w, this.i));
+      options.add(s, w, this.i);
     }
-    return new ItemNode(name, args, options.length ? options.join(' ') : undefined, this.rangeOf, a, this.i, nameStart, nameEnd);
+    return new ItemNode(name, args, options, this.rangeOf, a, this.i, nameStart, nameEnd);
   }
 
   private ifItem(a: number, nameStart: number, nameEnd: number): ExpansionNode {
@@ -308,7 +328,7 @@ class ExpansionParser {
     const cond = this.condition();
     const args: ExpansionNode[][] = [[cond]];
     if (cond.kind === 'error' && this.i >= s.length) return cond;
-    const options: string[] = [];
+    const options = new Words();
     for (;;) {
       this.skipSpace();
       if (this.i >= s.length) return this.unterminated(a, '"${if"');
@@ -322,9 +342,9 @@ class ExpansionParser {
       }
       const w = this.i;
       while (this.i < s.length && !isSpace(s.charCodeAt(this.i)) && s[this.i] !== '{' && s[this.i] !== '}') this.i++;
-      options.push(s.slice(w, this.i));
+      options.add(s, w, this.i);
     }
-    return new ItemNode('if', args, options.length ? options.join(' ') : undefined, this.rangeOf, a, this.i, nameStart, nameEnd);
+    return new ItemNode('if', args, options, this.rangeOf, a, this.i, nameStart, nameEnd);
   }
 
   /** One condition of `${if`, `and`/`or` or `forany`. */

@@ -7,7 +7,8 @@ export type ExpansionNode =
   | { kind: 'escape'; text: string; range: Range }
   | { kind: 'literal'; text: string; range: Range } /* \N...\N */
   | { kind: 'variable'; name: string; braced: boolean; range: Range; nameRange: Range }
-  | { kind: 'item'; name: string; range: Range; nameRange: Range; args: ExpansionNode[][]; options?: string }
+  /* options: the words between the arguments (a lookup's type, `fail`), optionRange: where the first is */
+  | { kind: 'item'; name: string; range: Range; nameRange: Range; args: ExpansionNode[][]; options?: string; optionRange?: Range }
   | { kind: 'operator'; name: string; range: Range; nameRange: Range; arg: ExpansionNode[] }
   | { kind: 'condition'; name: string; negated: boolean; range: Range; nameRange: Range; args: ExpansionNode[][] }
   | { kind: 'error'; message: string; range: Range };

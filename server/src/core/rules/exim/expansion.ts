@@ -90,7 +90,7 @@ export function checkExpansions(cfg: EximConfig, opts: CheckOptions): Finding[] 
           const type = n.options.trim().split(/\s+/)[0];
           if (type && !type.includes('$') && !eximLookupType(type)) {
             const guess = nearest(type.replace(/^partial\d*-/, '').replace(/,.*$/, ''), namesOnce('lookup', v, () => lookupTypes(v).map((x) => x.name)));
-            out.push(finding('exim/expansion-syntax', file(), n.nameRange, `Unknown lookup type "${type}".${didYouMean(guess)}`, RUN_TIME));
+            out.push(finding('exim/expansion-syntax', file(), n.optionRange ?? n.nameRange, `Unknown lookup type "${type}".${didYouMean(guess)}`, RUN_TIME));
           }
         }
         return;
