@@ -45,7 +45,11 @@ function exim(file: string): { message: string; line?: number } | undefined {
   const r = spawnSync(EXIM, ['-C', file, '-bV'], { encoding: 'utf8', timeout: 30_000 });
   const out = r.stdout + r.stderr;
   const m = /configuration error(?: in line (\d+) of [^:\n]*)?[^\n]*\n((?:  .*\n?)+)/.exec(out);
-  return m ? { message: m[2].trim(), ...(m[1] ? { line: Number(m[1]) } : {}) } : undefined;
+  if (m) return { message: m[2].trim(), ...(m[1] ? { line: Number(m[1]) } : {}) };
+  // Some checks of the main section (log_file_path, smtp_ratelimit_*) stop Exim with a
+  // message that does not say "configuration error".
+  if (r.status !== 0) return { message: /^\S+ \S+ (.*)$/m.exec(out)?.[1] ?? out.trim() };
+  return undefined;
 }
 
 const DATA = '  data = ${lookup{$local_part}lsearch{/etc/aliases}}\n';
@@ -143,6 +147,25 @@ const AT_LOAD: [string, string, string, 'newer'?][] = [
   ['pass_router naming an earlier router', '  no_more\n\nsystem', '  pass_router = cyrus_vdom\n  no_more\n\nsystem'],
   ['redirect_router naming an earlier router', '  no_more\n\nsystem', '  redirect_router = cyrus_vdom\n  no_more\n\nsystem'],
   ['pass_router naming a later router', '  no_more\n\nsystem', '  pass_router = localuser\n  no_more\n\nsystem'],
+  ['self = deffer', '  no_more\n\nsystem', '  self = deffer\n  no_more\n\nsystem'],
+  ['self = Fail', '  no_more\n\nsystem', '  self = Fail\n  no_more\n\nsystem'],
+  ['self as an expansion', '  no_more\n\nsystem', '  self = ${if true{pass}}\n  no_more\n\nsystem'],
+  ['self = reroute:rewrite:$domain', '  no_more\n\nsystem', '  self = reroute:rewrite:$domain\n  no_more\n\nsystem'],
+  ['self = reroute', '  no_more\n\nsystem', '  self = reroute\n  no_more\n\nsystem'],
+  ['syslog_facility = mial', 'never_users = root\n', 'never_users = root\nsyslog_facility = mial\n'],
+  ['syslog_facility = LOG_Local3', 'never_users = root\n', 'never_users = root\nsyslog_facility = LOG_Local3\n'],
+  ['manualroute host_find_failed as an expansion', 'localuser:\n', 'mr:\n  driver = manualroute\n  transport = remote_smtp\n  route_list = * a.example\n  host_find_failed = ${if true{pass}}\n\nlocaluser:\n'],
+  ['smtp protocol as an expansion', '  driver = smtp\n\n', '  driver = smtp\n  protocol = ${if true{lmtp}}\n\n'],
+  ['log_file_path without %s', 'never_users = root\n', 'never_users = root\nlog_file_path = /var/log/exim4/mainlog\n'],
+  ['log_file_path with %s, %D and %M', 'never_users = root\n', 'never_users = root\nlog_file_path = /var/log/exim4/%s-%D-%M\n'],
+  ['log_file_path with syslog and %s', 'never_users = root\n', 'never_users = root\nlog_file_path = syslog : /var/log/exim4/%slog-%D\n'],
+  ['smtp_ratelimit_mail without commas', 'never_users = root\n', 'never_users = root\nsmtp_ratelimit_mail = 2 0.5s 1.05 4m\n'],
+  ['smtp_ratelimit_rcpt with a base without unit', 'never_users = root\n', 'never_users = root\nsmtp_ratelimit_rcpt = 2,1,1.05,4m\n'],
+  ['smtp_ratelimit_rcpt as documented', 'never_users = root\n', 'never_users = root\nsmtp_ratelimit_rcpt = 4,0.25s,1.015,4m\n'],
+  ['tls_dh_max_bits below 1024', 'never_users = root\n', 'never_users = root\ntls_dh_max_bits = 0x3ff\n'],
+  ['tls_dh_max_bits = 1K', 'never_users = root\n', 'never_users = root\ntls_dh_max_bits = 1K\n'],
+  ['errors_reply_to without a domain', 'never_users = root\n', 'never_users = root\nerrors_reply_to = postmaster\n'],
+  ['errors_reply_to with a name and an address', 'never_users = root\n', 'never_users = root\nerrors_reply_to = Postmaster <postmaster@example.com>\n'],
 ];
 
 // Retry error types as readconf.c reads them: cut-short words, case, and the x of rcpt_4xx.
