@@ -121,6 +121,9 @@ const PATHOLOGICAL: [string, string][] = [
   ['backslashes and quotes', fill('"\\\\${:}\\', 'primary_hostname = ')],
   ['.ifdef nesting', fill('.ifdef X\n.ifndef Y\nfoo = bar\n.endif\n.endif\n')],
   ['unclosed braces in an ACL', 'begin acl\na:\n  deny condition = ' + fill('${if eq{', '')],
+  // Closed, so the parser's recursion bound is reached and the rest only scanned.
+  ['nested ${lc: closed', 'x = ' + '${lc:'.repeat(Math.floor(MB / 6)) + 'x' + '}'.repeat(Math.floor(MB / 6)) + '\n'],
+  ['nested conditions closed', 'x = ${if ' + 'and{{'.repeat(Math.floor(MB / 7)) + 'def:h_x' + '}}'.repeat(Math.floor(MB / 7)) + '}\n'],
 ];
 for (const [name, text] of PATHOLOGICAL) {
   test(`linear: ${name} (1 MB) finishes within 30 s`, { timeout: 30_000 }, () => {

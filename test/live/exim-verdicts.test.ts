@@ -231,3 +231,23 @@ for (const e of EXPANSIONS) {
     assert.equal(warned, /Failed:/.test(r.stdout + r.stderr), r.stdout + r.stderr);
   });
 }
+
+// Deep nesting: Exim has no limit of its own but recurses per level on its stack. It
+// expands log_file_path when it loads the config, so -bV expands each of these.
+const NESTED: [string, number, string, string][] = [
+  ['${lc:', 300, '/tmp/%slog', '}'],
+  ['${lc:', 1500, '/tmp/%slog', '}'],
+  ['${lc:', 4000, '/tmp/%slog', '}'],
+  ['${if and{{eq{', 2500, 'a', '}{a}}}{/tmp/%slog}{x}}'],
+];
+
+for (const [open, levels, inner, close] of NESTED) {
+  test(`at load time, ${levels} nested ${open}: we warn exactly when Exim crashes expanding it`, { skip }, () => {
+    const file = conf('never_users = root\n', `never_users = root\nlog_file_path = ${open.repeat(levels)}${inner}${close.repeat(levels)}\n`);
+    const r = spawnSync(EXIM, ['-C', file, '-bV'], { encoding: 'utf8', timeout: 30_000 });
+    const warned = ours(file, '4.96').filter((f) => f.severity === 'warning' || f.severity === 'error');
+    assert.ok(!warned.some((f) => /not closed/.test(f.message)), JSON.stringify(warned.map((f) => f.message)));
+    assert.equal(warned.length > 0, r.signal === 'SIGSEGV', `Exim: ${r.signal ?? r.status}; we: ${JSON.stringify(warned.map((f) => f.message.slice(0, 80)))}`);
+    if (!r.signal) assert.equal(r.status, 0, r.stdout + r.stderr);
+  });
+}

@@ -11,4 +11,5 @@ export type ExpansionNode =
   | { kind: 'item'; name: string; range: Range; nameRange: Range; args: ExpansionNode[][]; options?: string; optionRange?: Range }
   | { kind: 'operator'; name: string; range: Range; nameRange: Range; arg: ExpansionNode[] }
   | { kind: 'condition'; name: string; negated: boolean; range: Range; nameRange: Range; args: ExpansionNode[][] }
-  | { kind: 'error'; message: string; range: Range };
+  /* deep: nested past the parser's bound, and whether that is deep enough to crash Exim */
+  | { kind: 'error'; message: string; range: Range; deep?: 'crash' | 'unchecked' };

@@ -16,15 +16,7 @@ const LOOKUPS: Record<Exclude<ExpansionKind, 'variable'>, Lookup> = {
   item: expansionItem, operator: expansionOperator, condition: expansionCondition,
 };
 
-export function* walkExpansion(nodes: ExpansionNode[]): Generator<ExpansionNode> {
-  for (const n of nodes) {
-    yield n;
-    if (n.kind === 'item' || n.kind === 'condition') for (const a of n.args) yield* walkExpansion(a);
-    else if (n.kind === 'operator') yield* walkExpansion(n.arg);
-  }
-}
-
-/** Calls `f` on every node, in walkExpansion's order, without a generator per level. */
+/** Calls `f` on every node, depth first, without a generator per level. */
 export function forEachNode(nodes: readonly ExpansionNode[], f: (n: ExpansionNode) => void): void {
   for (const n of nodes) {
     f(n);
@@ -67,7 +59,10 @@ export function checkExpansions(cfg: EximConfig, opts: CheckOptions): Finding[] 
     const file = () => where ??= fileOfValue(holder);
     forEachNode(nodes, (n) => {
       if (n.kind === 'error') {
-        out.push(finding('exim/expansion-syntax', file(), n.range, `${n.message} Exim fails when it expands this value.`, RUN_TIME));
+        // Nesting past the parser's bound is not a syntax error: it only crashes Exim when very deep.
+        if (n.deep === 'crash') out.push(finding('exim/expansion-syntax', file(), n.range, n.message, RUN_TIME));
+        else if (n.deep) out.push(finding('exim/expansion-syntax', file(), n.range, n.message, { severity: 'hint' }));
+        else out.push(finding('exim/expansion-syntax', file(), n.range, `${n.message} Exim fails when it expands this value.`, RUN_TIME));
         return;
       }
       if (n.kind === 'item' || n.kind === 'operator' || n.kind === 'condition') {
