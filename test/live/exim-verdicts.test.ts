@@ -166,6 +166,14 @@ const AT_LOAD: [string, string, string, 'newer'?][] = [
   ['tls_dh_max_bits = 1K', 'never_users = root\n', 'never_users = root\ntls_dh_max_bits = 1K\n'],
   ['errors_reply_to without a domain', 'never_users = root\n', 'never_users = root\nerrors_reply_to = postmaster\n'],
   ['errors_reply_to with a name and an address', 'never_users = root\n', 'never_users = root\nerrors_reply_to = Postmaster <postmaster@example.com>\n'],
+  ['smtp transport with body_only and headers_only', '  driver = smtp\n\n', '  driver = smtp\n  body_only\n  headers_only\n\n'],
+  ['pipe transport with body_only = false and headers_only', '  return_output\n', '  return_output\n  body_only = false\n  headers_only\n'],
+  ['smtp transport with a shadow_transport', '  driver = smtp\n\n', '  driver = smtp\n  shadow_transport = address_pipe\n\n'],
+  ['smtp transport with an empty shadow_transport', '  driver = smtp\n\n', '  driver = smtp\n  shadow_transport =\n\n'],
+  ['appendfile transport with a shadow_transport', '  mode = 0660\n', '  mode = 0660\n  shadow_transport = address_pipe\n'],
+  ['spa authenticator with client_username only', 'begin authenticators\n', 'begin authenticators\n\nspa_c:\n  driver = spa\n  client_username = x\n'],
+  ['spa authenticator with an empty client_password only', 'begin authenticators\n', 'begin authenticators\n\nspa_c:\n  driver = spa\n  client_password =\n'],
+  ['spa authenticator with client_username and client_password', 'begin authenticators\n', 'begin authenticators\n\nspa_c:\n  driver = spa\n  client_username = x\n  client_password = y\n'],
 ];
 
 // Retry error types as readconf.c reads them: cut-short words, case, and the x of rcpt_4xx.

@@ -74,7 +74,7 @@ function role(a: DriverInstance, table: Record<string, string | true>): boolean 
 export function checkConsistency(cfg: EximConfig, _opts: CheckOptions): Finding[] {
   const out: Finding[] = [];
 
-  for (const inst of [...cfg.routers, ...cfg.transports]) checkDriverOptions(inst, out);
+  for (const inst of [...cfg.routers, ...cfg.transports, ...cfg.authenticators]) checkDriverOptions(inst, out);
 
   for (const r of cfg.routers) {
     // redirect.c refuses unseen that is true, or an expansion (it cannot know what that gives).

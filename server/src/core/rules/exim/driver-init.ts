@@ -149,7 +149,34 @@ function smtpTimeouts(inst: DriverInstance, out: Finding[]): void {
   }
 }
 
+/** Transports that deliver to other hosts (drtables.c: not local); the rest may have a shadow. */
+const REMOTE_TRANSPORTS = new Set(['smtp']);
+
+/** transport.c, for every transport: body_only against headers_only, and a shadow only on a local one. */
+function anyTransport(inst: DriverInstance, out: Finding[]): void {
+  const what = describe(inst);
+  const body = onOpt(inst, 'body_only'), headers = onOpt(inst, 'headers_only');
+  if (body && headers) bothSet(what, body, headers, out, 'body_only sends the body alone, headers_only the header alone');
+  const shadow = given(inst, 'shadow_transport');
+  if (shadow && REMOTE_TRANSPORTS.has(inst.driver!)) {
+    out.push(finding('exim/invalid-value', shadow.nameLoc.file, shadow.nameLoc.range,
+      `In ${what}, "shadow_transport" is set, but only a local transport (appendfile, autoreply, lmtp, pipe) may have a shadow; Exim refuses the config. Remove it.`));
+  }
+}
+
+/** spa.c: a client needs both a user name and a password. */
+function spa(inst: DriverInstance, out: Finding[]): void {
+  const user = given(inst, 'client_username'), password = given(inst, 'client_password');
+  const s = user && !password ? user : password && !user ? password : undefined;
+  if (!s) return;
+  const other = s === user ? 'client_password' : 'client_username';
+  out.push(finding('exim/invalid-value', s.nameLoc.file, s.nameLoc.range,
+    `In ${describe(inst)}, "${s.name}" is set without "${other}"; Exim refuses the config, as a client needs both. Set "${other}" too, or remove it.`));
+}
+
 export function checkDriverInit(inst: DriverInstance, out: Finding[]): void {
+  if (inst.section === 'transports') anyTransport(inst, out);
+  if (inst.section === 'authenticators' && inst.driver === 'spa') spa(inst, out);
   if (inst.section === 'transports' && NEEDS_GROUP.has(inst.driver!)) userWithoutGroup(inst, out);
   if (inst.section === 'transports' && inst.driver === 'pipe') pipe(inst, out);
   if (inst.section === 'transports' && inst.driver === 'appendfile') appendfile(inst, out);
