@@ -117,6 +117,26 @@ test('unreadable or unknown input exits 2 naming the file', () => {
   assert.notEqual(r.code, 2, r.err);
 });
 
+test('a binary file is one input/unreadable finding, whatever kind it is given as, not a parse of its bytes', () => {
+  // Bytes no config has: NULs among them, as in any compiled or compressed file.
+  const bytes = Buffer.from(Array.from({ length: 6000 }, (_, i) => (i * 7919 + (i >> 3) * 31) % 256));
+  const p = path.join(bundle.dir, 'binary/blob');
+  fs.mkdirSync(path.dirname(p), { recursive: true });
+  fs.writeFileSync(p, bytes);
+  for (const flag of ['--exim', '--cyrus', '--imapd']) {
+    const r = run(['--format', 'json', flag, 'binary/blob']);
+    assert.equal(r.code, 2, `${flag}: ${r.out}`);
+    assert.equal(r.err.trim().split('\n').length, 1, r.err);
+    assert.match(r.err, /binary\/blob: .*is not a text file \(it holds NUL bytes/);
+    assert.doesNotMatch(r.out, /exim\/syntax|cyrus\/syntax|imapd\/syntax/);
+  }
+  // Control characters without a NUL (e.g. a file of escape sequences) are not text either.
+  fs.writeFileSync(p, Buffer.from('\x1b[1m\x01\x02\x03begin routers\x04\x05\n'.repeat(50), 'latin1'));
+  const r = run(['--exim', 'binary/blob']);
+  assert.equal(r.code, 2, r.out);
+  assert.match(r.err, /control characters/);
+});
+
 test('--fix applies the suggested replacement, and only with --fix', () => {
   const p = write('fix/exim.conf', BROKEN);
   run(['fix/exim.conf']);

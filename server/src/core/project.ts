@@ -79,12 +79,44 @@ export interface Models { exim?: ParsedExim; cyrus?: CyrusConf; imapd?: ImapdCon
 type Guard = <T>(what: string, f: () => T) => T | undefined;
 const unguarded: Guard = (_what, f) => f();
 
+const KIND_NAMES: Record<FileKind, string> = { exim: 'an Exim configuration', 'cyrus-conf': 'a cyrus.conf', 'imapd-conf': 'an imapd.conf' };
+
+/** How much of a file's start is looked at to tell text from binary. */
+const SNIFF_CHARS = 8192;
+
+/**
+ * Why `text` is binary rather than a config, or undefined: NUL bytes (a single stray one
+ * is left to the parsers, which name its line), or more than one in ten characters of its
+ * start being control characters other than white space. Config files, Latin-1 ones
+ * included, have neither.
+ */
+export function notText(text: string): string | undefined {
+  const head = text.length > SNIFF_CHARS ? text.slice(0, SNIFF_CHARS) : text;
+  let control = 0, nuls = 0, firstNul = -1;
+  for (let i = 0; i < head.length; i++) {
+    const c = head.charCodeAt(i);
+    if (c === 0 && nuls++ === 0) firstNul = i;
+    if ((c < 32 && c !== 9 && c !== 10 && c !== 11 && c !== 12 && c !== 13) || c === 127) control++;
+  }
+  if (nuls > 1) return `it holds NUL bytes, the first at byte ${Buffer.byteLength(head.slice(0, firstNul))}`;
+  return control * 10 > head.length ? `${control} of its first ${head.length} characters are control characters` : undefined;
+}
+
 /** Loads one input into `into`, or returns an input/unreadable finding. */
 export function loadInput(input: Input, into: Models, opts: CheckOptions, host: SourceHost, guard: Guard = unguarded): Finding | undefined {
   const source = input.kind === 'exim' ? eximSourceOf(input.path, host) : undefined;
   const p = source?.root ?? input.path;
   if (!host.isDirectory(p) && host.readFile(p) === undefined) {
     return finding('input/unreadable', p, range(0, 0, 0, 0), `Cannot read ${p}: no such file, not a regular file, or too large.`);
+  }
+  // A binary file would give a parse error on nearly every line: say what it is instead.
+  for (const f of [...source?.prelude ?? [], p]) {
+    const text = host.isDirectory(f) ? undefined : host.readFile(f);
+    const why = text === undefined ? undefined : notText(text);
+    if (why) {
+      return finding('input/unreadable', f, range(0, 0, 0, 0),
+        `${f} is not a text file (${why}), so it cannot be ${KIND_NAMES[input.kind]}. Check the path: give the configuration file itself, not a compiled, compressed or database file.`);
+    }
   }
   // Debian reads exim4.conf.localmacros and the template as one file.
   if (source?.prelude.length) into.exim = guard('loading the Exim configuration', () => parseExim(path.resolve(p), [...source.prelude, p].map((f) => path.resolve(f)), opts, host));
