@@ -60,6 +60,22 @@ function addWords(v: string, into: Set<string>): void {
   }
 }
 
+const CONDITIONAL = /^[ \t]*\.(?:ifdef|ifndef|elifdef|elifndef) ([^\r\n]*)/gm;
+
+/**
+ * The words of every `.ifdef`, `.ifndef`, `.elifdef` and `.elifndef` line, skipped branches
+ * included. Exim decides such a line by substituting macros in it, so a macro named there
+ * is used; the reader does not record those lines as uses, so they are read from the text.
+ */
+function conditionalWords(cfg: EximConfig): string[] {
+  const words = new Set<string>();
+  for (const f of cfg.files.values()) {
+    if (!f.text.includes('.if') && !f.text.includes('.elif')) continue;
+    for (const m of f.text.matchAll(CONDITIONAL)) addWords(m[1], words);
+  }
+  return [...words];
+}
+
 export function checkUnused(cfg: EximConfig, _opts: CheckOptions): Finding[] {
   const out: Finding[] = [];
   // The words of every expanded value are collected only when some definition is not
@@ -104,10 +120,15 @@ export function checkUnused(cfg: EximConfig, _opts: CheckOptions): Finding[] {
 
   const usedMacros = new Set(cfg.macroUses.map((u) => u.name));
   for (const m of PLACEHOLDER_MACROS) usedMacros.add(m);
+  let tested: string[] | undefined;
   // The config's own macros only: the ~800 built-ins are never walked.
   const macros = cfg.macros instanceof MacroMap ? cfg.macros.ownValues() : cfg.macros.values();
   for (const m of macros) {
     if (m.origin !== 'config' || !m.loc || usedMacros.has(m.name)) continue;
+    tested ??= conditionalWords(cfg);
+    // Exim substitutes a macro wherever its name starts a word, so `.ifdef MAIN_TLS_ENABLE`
+    // tests MAIN_TLS too.
+    if (tested.some((w) => w.startsWith(m.name))) continue;
     out.push(finding('exim/unused-definition', m.loc.file, m.loc.range, `The macro "${m.name}" is defined but never used.`));
   }
   return out;
