@@ -198,10 +198,12 @@ test('two cyrus.conf in one call: a note says which one the Exim config is paire
 
 test('a Debian /etc/exim4: the config dc_use_split_config picks is checked, and a note says which', () => {
   write('deb/exim4/conf.d/main/01_main', 'primary_hostname = split.example\nbogus_split_option = 1\n');
-  write('deb/exim4/exim4.conf.template', CLEAN);
+  write('deb/exim4/exim4.conf.template', `UPEX4CmacrosUPEX4C = 1\n${CLEAN}`);
   write('deb/exim4/update-exim4.conf.conf', "dc_eximconfig_configtype='local'\ndc_use_split_config='false'\n");
   const r = run(['deb/exim4']);
-  assert.match(r.out, /^note: deb\/exim4 is checked as .*deb\/exim4\/exim4\.conf\.template: update-exim4\.conf\.conf sets dc_use_split_config='false'\.$/m);
+  assert.match(r.out, /^note: deb\/exim4 is checked as .*deb\/exim4\/exim4\.conf\.template: update-exim4\.conf\.conf sets dc_use_split_config='false'; with the macros update-exim4\.conf defines from update-exim4\.conf\.conf \(dc_eximconfig_configtype='local'\): MAIN_LOCAL_DOMAINS, .*DCconfig_local\.$/m);
+  assert.match(run(['deb/exim4/exim4.conf.template']).out, /^note: deb\/exim4\/exim4\.conf\.template is checked with the macros update-exim4\.conf defines/m,
+    'also when the template is named itself');
   assert.equal(r.code, 0, 'conf.d, which has the error, is not what Exim runs');
   write('deb/exim4/update-exim4.conf.conf', "dc_use_split_config='true'\n");
   const split = run(['deb/exim4']);

@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import type { SourceHost } from '../../server/src/core/host';
-import { checkProject, classifyPath, eximSourceOf } from '../../server/src/core/project';
+import { checkProject, classifyPath, eximSourceOf, loadInput, type Models } from '../../server/src/core/project';
 import { defaultOptions } from '../../server/src/core/options';
 import { splitConfigSetting } from '../../server/src/core/exim/confd';
 
@@ -71,4 +71,67 @@ test('the template is read after exim4.conf.localmacros, as Debian concatenates 
   const without = { ...files } as Record<string, string>;
   delete without['exim4.conf.localmacros'];
   assert.deepEqual(errors(without), ['exim4.conf.template exim/unknown-option']);
+});
+
+// update-exim4.conf writes its macros after this line of the template and of conf.d.
+const PLACEHOLDER = 'UPEX4CmacrosUPEX4C = 1\n';
+const SMARTHOST_ROUTER = `begin routers
+.ifdef DCconfig_smarthost DCconfig_satellite
+smarthost:
+  driver = manualroute
+  domains = ! +local_domains
+  transport = remote_smtp
+  route_list = * DCsmarthost byname
+  host_find_faild = ignore
+.endif
+begin transports
+remote_smtp:
+  driver = smtp
+`;
+const debconf = (type: string, extra = '') => ({ 'update-exim4.conf.conf': `dc_eximconfig_configtype='${type}'\ndc_other_hostnames='example.com;example.org'\ndc_smarthost='smtp.example.net'\ndc_localdelivery='maildir_home'\n${extra}` });
+const findings = (p: string, files: Record<string, string>, defines: Record<string, string> = {}) =>
+  checkProject([{ path: p, kind: 'exim' }], { ...defaultOptions, defines }, memHost(files)).map((x) => `${path.relative(D, x.file)}:${x.range.start.line + 1} ${x.code}`);
+
+test('the template and conf.d are read with the macros update-exim4.conf defines from dc_* (DCconfig_<type> selects routers)', () => {
+  const confd = {
+    'conf.d/main/01_listmacrosdefs': `${PLACEHOLDER}domainlist local_domains = MAIN_LOCAL_DOMAINS\n`,
+    'conf.d/router/200_primary': SMARTHOST_ROUTER,
+  };
+  const split = { ...confd, ...debconf('smarthost', "dc_use_split_config='true'") };
+  // Exim rejects the misspelt option: update-exim4.conf defines DCconfig_smarthost.
+  const error = ['conf.d/router/200_primary:8 exim/unknown-option'];
+  assert.deepEqual(findings(D, split).filter((f) => f.includes('unknown-option')), error, 'as /etc/exim4');
+  assert.deepEqual(findings(path.join(D, 'conf.d'), split).filter((f) => f.includes('unknown-option')), error, 'as conf.d itself');
+  assert.deepEqual(findings(D, { ...confd, ...debconf('internet', "dc_use_split_config='true'") }).filter((f) => f.includes('unknown-option')), [],
+    'an internet site does not use the smarthost router');
+  const unsplit = { 'exim4.conf.template': `${PLACEHOLDER}domainlist local_domains = MAIN_LOCAL_DOMAINS\n${SMARTHOST_ROUTER}`, ...debconf('satellite') };
+  assert.deepEqual(findings(path.join(D, 'exim4.conf.template'), unsplit).filter((f) => f.includes('unknown-option')), ['exim4.conf.template:10 exim/unknown-option']);
+  // Without the placeholder line update-exim4.conf has nowhere to put them.
+  const none = { ...unsplit, 'exim4.conf.template': unsplit['exim4.conf.template'].replace(PLACEHOLDER, '') };
+  assert.deepEqual(findings(D, none).filter((f) => f.includes('unknown-option')), []);
+  const s = eximSourceOf(D, memHost(unsplit));
+  assert.equal(s.defines?.MAIN_LOCAL_DOMAINS, '@:localhost:example.com:example.org');
+  assert.equal(s.defines?.DCsmarthost, 'smtp.example.net');
+  assert.equal(s.defines?.LOCAL_DELIVERY, 'maildir_home');
+  assert.match(String(s.macros), /with the macros update-exim4\.conf defines from update-exim4\.conf\.conf \(dc_eximconfig_configtype='satellite'\): .*DCconfig_satellite/);
+  assert.equal(eximSourceOf(D, memHost({ ...unsplit, ...debconf('none') })).defines?.DCconfig_none, undefined, 'none: no macros');
+});
+
+test('a macro the config defines before the placeholder is the config\'s own, as update-exim4.conf\'s .ifndef makes it; -D wins over both', () => {
+  const template = `${PLACEHOLDER}.ifndef LOCAL_DELIVERY\nLOCAL_DELIVERY = mail_spool\n.endif\ndomainlist local_domains = MAIN_LOCAL_DOMAINS\n`;
+  const files = { 'exim4.conf.template': template, 'exim4.conf.localmacros': 'MAIN_LOCAL_DOMAINS = @:own.example\nMAIN_RELAY_NETS_EXTRA = 192.0.2.0/24\n', ...debconf('internet') };
+  const s = eximSourceOf(D, memHost(files));
+  assert.equal(s.defines?.MAIN_LOCAL_DOMAINS, undefined, 'the localmacros define it first');
+  // A name inside an earlier macro's name would be refused after it: left to the config too.
+  assert.equal(s.defines?.MAIN_RELAY_NETS, undefined);
+  assert.equal(s.defines?.LOCAL_DELIVERY, 'maildir_home', 'the template\'s own .ifndef comes after the placeholder');
+  assert.match(String(s.macros), /the config defines MAIN_LOCAL_DOMAINS, MAIN_RELAY_NETS itself/);
+  assert.deepEqual(findings(D, files).filter((f) => !f.includes('unused-definition')), [], 'no "already defined" or "contains macro" error');
+  const loaded = (defines: Record<string, string>) => {
+    const m: Models = {};
+    loadInput({ path: D, kind: 'exim' }, m, { ...defaultOptions, defines }, memHost(files));
+    return m.exim!.lists.find((l) => l.name === 'local_domains')?.value;
+  };
+  assert.equal(loaded({}), '@:own.example');
+  assert.equal(loaded({ MAIN_LOCAL_DOMAINS: 'cli.example' }), 'cli.example');
 });

@@ -9,7 +9,7 @@ import { defaultOptions } from '../../server/src/core/options';
 import { overlayHost, type SourceHost } from '../../server/src/core/host';
 import { loadExim } from '../../server/src/core/exim';
 import { makeContext } from '../../server/src/core/rules/link/context';
-import { matchDomain, matchHost } from '../../server/src/core/rules/link/match';
+import { literalDomains, matchDomain, matchHost } from '../../server/src/core/rules/link/match';
 import { rewriteWithSemicolons } from '../../server/src/core/rules/link/ipv6-list';
 import type { Finding } from '../../server/src/core/diagnostic';
 
@@ -49,6 +49,15 @@ test('domain lists: first match decides, a trailing negative matches the rest, u
   assert.equal(matchDomain(c, '+undefined_list', 'a.org'), 'unknown');
   assert.equal(matchDomain(c, '', 'a.org'), 'no');
   assert.equal(matchDomain(c, '*', 'a.org'), 'yes');
+});
+
+test('domain lists: a macro name left undefined (Debian\'s MAIN_RELAY_TO_DOMAINS) is unknown, never a domain', () => {
+  const c = ctxOf('domainlist relay_to_domains = MAIN_RELAY_TO_DOMAINS\ndomainlist cy = a.org\n');
+  assert.equal(matchDomain(c, '+relay_to_domains', 'main_relay_to_domains'), 'unknown');
+  assert.equal(matchDomain(c, '+relay_to_domains', 'a.org'), 'unknown');
+  assert.equal(matchDomain(c, '+cy : +relay_to_domains', 'a.org'), 'yes');
+  assert.deepEqual(literalDomains(c, '+cy : +relay_to_domains : Example.ORG'), ['a.org', 'example.org'], 'a written domain with a dot is a domain');
+  assert.deepEqual(literalDomains(c, '+relay_to_domains'), []);
 });
 
 test('domain lists: @ without primary_hostname and recursive named lists are unknown', () => {

@@ -197,7 +197,9 @@ export async function runCheck(argv: string[]): Promise<number> {
   for (const g of groups) for (const i of g) {
     if (i.kind !== 'exim') continue;
     const s = eximSourceOf(i.path, host);
-    if (s.reason) note(`note: ${display(i.path)} is checked as ${display(s.root)}${s.prelude.length ? ` (after ${s.prelude.map((f) => path.basename(f)).join(', ')})` : ''}: ${s.reason}.`);
+    const after = s.prelude.map((f) => path.basename(f)).join(', ');
+    if (s.reason) note(`note: ${display(i.path)} is checked as ${display(s.root)}${after ? ` (after ${after})` : ''}: ${s.reason}${s.macros ? `; ${s.macros}` : ''}.`);
+    else if (s.macros) note(`note: ${display(i.path)} is checked${after ? ` after ${after},` : ''} ${s.macros}.`);
   }
 
   if (args.switches.has('fix')) {

@@ -7,7 +7,7 @@ import type { CheckOptions } from './options';
 import { defaultOptions } from './options';
 import { range } from './text';
 import { checkExim, loadExim, type ParsedExim } from './exim';
-import { debianEximChoice } from './exim/confd';
+import { confdFiles, debianEximChoice, debianMacroSet, isConfd } from './exim/confd';
 import { parseExim } from './exim/parser';
 import { checkCyrusConf, checkImapdConf, loadCyrusConf, loadImapdConf, type CyrusConf, type ImapdConf } from './cyrus';
 import { checkLinks } from './rules/link';
@@ -47,12 +47,42 @@ export function classifyText(text: string): FileKind | undefined {
   return undefined;
 }
 
+/** What an Exim input stands for: the files Exim reads, and the macros Debian adds. */
+export interface EximSource {
+  root: string;
+  /** Files read before `root`, as one text: exim4.conf.localmacros before the template. */
+  prelude: string[];
+  /** Why this root was chosen, when the input was a Debian /etc/exim4-like directory. */
+  reason?: string;
+  /** Macros update-exim4.conf would define (a `-D` of the user's wins over them). */
+  defines?: Record<string, string>;
+  /** Which macros, in words for the user. */
+  macros?: string;
+}
+
 /**
  * What an Exim input stands for. A Debian /etc/exim4-like directory (holding conf.d or
  * update-exim4.conf.conf) stands for the config Debian runs from it: exim4.conf, else
  * conf.d or exim4.conf.template as dc_use_split_config says; `reason` tells which and why.
+ * The template and conf.d are what update-exim4.conf turns into Exim's config: they are read
+ * with the macros it writes from update-exim4.conf.conf (DCconfig_<type>, MAIN_LOCAL_DOMAINS,
+ * …), and the template after exim4.conf.localmacros, whichever way they were named.
  */
-export function eximSourceOf(p: string, host: SourceHost): { root: string; prelude: string[]; reason?: string } {
+export function eximSourceOf(p: string, host: SourceHost): EximSource {
+  let source = chosenSource(p, host);
+  const base = path.basename(source.root), dir = path.dirname(source.root);
+  const debian = (base === 'conf.d' || base === 'exim4.conf.template') && host.readDir(dir)?.includes('update-exim4.conf.conf');
+  if (!debian) return source;
+  if (base === 'exim4.conf.template' && !source.prelude.length) {
+    const lm = path.join(dir, 'exim4.conf.localmacros');
+    if (host.readFile(lm) !== undefined) source = { ...source, prelude: [lm] };
+  }
+  const files = base === 'conf.d' ? (isConfd(source.root, host) ? confdFiles(source.root, host) : []) : [...source.prelude, source.root];
+  const set = debianMacroSet(dir, files, host);
+  return set ? { ...source, defines: set.defines, macros: set.note } : source;
+}
+
+function chosenSource(p: string, host: SourceHost): EximSource {
   if (host.isDirectory(p) && path.basename(p) !== 'conf.d') {
     const entries = host.readDir(p) ?? [];
     if (entries.includes('conf.d') || entries.includes('update-exim4.conf.conf')) {
@@ -66,7 +96,7 @@ export function eximSourceOf(p: string, host: SourceHost): { root: string; prelu
 
 /** Expands directories: a Debian /etc/exim4 stands for the config Debian runs from it. */
 export function eximRootOf(p: string, host: SourceHost): string {
-  return eximSourceOf(p, host).root;
+  return chosenSource(p, host).root;
 }
 
 /** The models of one setup: an Exim config and the Cyrus files it is paired with. */
@@ -118,9 +148,10 @@ export function loadInput(input: Input, into: Models, opts: CheckOptions, host: 
         `${f} is not a text file (${why}), so it cannot be ${KIND_NAMES[input.kind]}. Check the path: give the configuration file itself, not a compiled, compressed or database file.`);
     }
   }
+  const eximOpts = source?.defines ? { ...opts, defines: { ...source.defines, ...opts.defines } } : opts;
   // Debian reads exim4.conf.localmacros and the template as one file.
-  if (source?.prelude.length) into.exim = guard('loading the Exim configuration', () => parseExim(path.resolve(p), [...source.prelude, p].map((f) => path.resolve(f)), opts, host));
-  else if (input.kind === 'exim') into.exim = guard('loading the Exim configuration', () => loadExim(p, opts, host));
+  if (source?.prelude.length) into.exim = guard('loading the Exim configuration', () => parseExim(path.resolve(p), [...source.prelude, p].map((f) => path.resolve(f)), eximOpts, host));
+  else if (input.kind === 'exim') into.exim = guard('loading the Exim configuration', () => loadExim(p, eximOpts, host));
   else if (input.kind === 'cyrus-conf') into.cyrus = guard('loading cyrus.conf', () => loadCyrusConf(p, opts, host));
   else into.imapd = guard('loading imapd.conf', () => loadImapdConf(p, opts, host));
   return undefined;

@@ -5,6 +5,7 @@
 // Whether conf.d is used at all is Debian's choice too (debianEximChoice).
 import * as path from 'node:path';
 import type { SourceHost } from '../host';
+import { debianMacros, shellAssignments } from './debconf';
 
 export const CONFD_SECTIONS = ['main', 'acl', 'router', 'transport', 'retry', 'rewrite', 'auth'] as const;
 
@@ -55,12 +56,7 @@ export interface DebianEximChoice {
  * (the last assignment wins, quotes removed), lower-cases it, and takes empty as 'false'.
  */
 export function splitConfigSetting(text: string): string {
-  let v = '';
-  for (const line of text.split(/\r?\n/)) {
-    const m = /^\s*dc_use_split_config=(?:'([^']*)'|"([^"]*)"|(\S*))\s*(?:#.*)?$/.exec(line);
-    if (m) v = m[1] ?? m[2] ?? m[3] ?? '';
-  }
-  return v.toLowerCase() || 'false';
+  return (shellAssignments(text).get('dc_use_split_config') ?? '').toLowerCase() || 'false';
 }
 
 /**
@@ -97,4 +93,58 @@ export function debianEximChoice(dir: string, host: SourceHost): DebianEximChoic
     ? `update-exim4.conf.conf sets dc_use_split_config='${value}' but there is no ${value === 'true' ? 'conf.d' : 'exim4.conf.template'} (update-exim4.conf fails)`
     : `update-exim4.conf.conf sets dc_use_split_config='${value}', which update-exim4.conf refuses (only 'true' or 'false')`;
   return split(problem) ?? unsplit(problem);
+}
+
+/** The line update-exim4.conf puts its macro definitions after. */
+const PLACEHOLDER = /^UPEX4CmacrosUPEX4C/;
+/** A macro definition line: an upper-case name, then `=` or `==`. */
+const DEFINITION = /^[ \t]*([A-Z][A-Za-z0-9_]*)[ \t]*=/;
+
+/** The macros update-exim4.conf would add to a config, and how to say so. */
+export interface DebianMacroSet {
+  defines: Record<string, string>;
+  /** For the user: where they come from, which, and what is left out. */
+  note: string;
+}
+
+/**
+ * The macros update-exim4.conf writes into the config made of `files` (the template after
+ * exim4.conf.localmacros, or conf.d's parts) from `dir`/update-exim4.conf.conf; undefined
+ * when there is no such file (update-exim4.conf then refuses to run). It writes them after
+ * the `UPEX4CmacrosUPEX4C` line, each inside `.ifndef`, so a definition the config makes
+ * before that line wins: those names are left to the config. So is a name that a macro
+ * defined before it contains, which Exim would refuse to define after that macro.
+ */
+export function debianMacroSet(dir: string, files: string[], host: SourceHost): DebianMacroSet | undefined {
+  const ue = path.join(dir, 'update-exim4.conf.conf');
+  const text = host.isDirectory(ue) ? undefined : host.readFile(ue);
+  if (text === undefined) return undefined;
+  // The script reads /etc/mailname: for a copy of /etc, its own.
+  const mailname = host.readFile(path.join(path.dirname(dir), 'mailname')) ?? host.readFile('/etc/mailname');
+  const m = debianMacros(text, mailname);
+  const type = `dc_eximconfig_configtype='${m.configtype}'`;
+  if (!Object.keys(m.defines).length) {
+    return { defines: {}, note: `without macros: update-exim4.conf defines none for ${type}` };
+  }
+  const before: string[] = [];
+  let placed = false;
+  for (const f of files) {
+    const t = host.readFile(f) ?? '';
+    for (const line of t.split('\n')) {
+      if (PLACEHOLDER.test(line)) { placed = true; break; }
+      const d = DEFINITION.exec(line);
+      if (d) before.push(d[1]);
+    }
+    if (placed) break;
+  }
+  if (!placed) return { defines: {}, note: 'without macros: there is no UPEX4CmacrosUPEX4C line for update-exim4.conf to put them after' };
+  const defines: Record<string, string> = {};
+  const kept: string[] = [];
+  for (const [name, value] of Object.entries(m.defines)) {
+    if (before.some((b) => b.includes(name))) kept.push(name);
+    else defines[name] = value;
+  }
+  const own = kept.length ? `; the config defines ${kept.join(', ')} itself` : '';
+  const unknown = m.unknown.length ? `; ${m.unknown.join(', ')}, taken from the host name of the machine that runs update-exim4.conf, is left undefined` : '';
+  return { defines, note: `with the macros update-exim4.conf defines from update-exim4.conf.conf (${type}): ${Object.keys(defines).join(', ')}${own}${unknown}` };
 }

@@ -50,13 +50,20 @@ function runTimeOnly(body: string): boolean {
   return body.includes('$') || body.startsWith('^') || body.startsWith('/') || body.includes(';');
 }
 
+/**
+ * A macro name left in a list is one that is not defined here (Debian's MAIN_LOCAL_DOMAINS
+ * in a conf.d checked without update-exim4.conf's macros): what it stands for is unknown.
+ * No domain name is written this way.
+ */
+const MACRO_WORD = /^[A-Z][A-Za-z0-9_]*$/;
+
 /** Whether a domain list matches `domain`. */
 export function matchDomain(ctx: LinkContext, list: string, domain: string): Tri {
   const d = domain.toLowerCase();
   const test = (body: string, seen: Set<string>): Tri => {
     const named = viaNamed(ctx, 'domainlist', body, seen, test);
     if (named) return named;
-    if (runTimeOnly(body)) return 'unknown';
+    if (runTimeOnly(body) || MACRO_WORD.test(body)) return 'unknown';
     const b = body.toLowerCase();
     if (b === '@') return ctx.primaryHostname === undefined ? 'unknown' : ctx.primaryHostname === d ? 'yes' : 'no';
     if (b === '@[]') return d.startsWith('[') ? 'unknown' : 'no';
@@ -81,6 +88,7 @@ export function literalDomains(ctx: LinkContext, list: string): string[] {
         if (nl && !seen.has(name)) collect(nl.value ?? '', new Set(seen).add(name));
         continue;
       }
+      if (MACRO_WORD.test(it.body)) continue;
       const b = it.body.toLowerCase();
       if (b === '@') { if (ctx.primaryHostname) out.add(ctx.primaryHostname); continue; }
       if (runTimeOnly(b) || b.startsWith('@') || b.includes('*')) continue;
