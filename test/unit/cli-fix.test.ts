@@ -49,6 +49,18 @@ test('one fix shared by five findings is applied once and named once, with its c
   assert.deepEqual(r.notes, ['domainlist cyrus_domains was created empty: add its items, or everything that uses +cyrus_domains matches nothing.']);
 });
 
+test('a manual fix (one to weigh first) is never applied, and is counted; another fix of the finding is', () => {
+  const file = tmpFile('abc\n');
+  const manual = { title: 'Route it to Cyrus', edits: [edit(file, 0, 0, 1, 'X')], manual: true };
+  const only = finding('link/domain-mismatch', file, range(0, 0, 0, 1), 'm', { fixes: [manual] });
+  const preferredManual = finding('link/domain-mismatch', file, range(0, 0, 0, 1), 'm',
+    { fixes: [{ ...manual, preferred: true }, { title: 'Take it out', edits: [edit(file, 0, 2, 3, 'Z')] }] });
+  const r = applyFixes([only, preferredManual], diskHost);
+  assert.equal(r.manual, 1);
+  assert.deepEqual(r.changed.map((c) => c.titles), [['Take it out']]);
+  assert.equal(fs.readFileSync(file, 'utf8'), 'abZ\n');
+});
+
 test('a fix overlapping one taken is left whole for the next run, not applied in part', () => {
   const file = tmpFile('abc\ndef\n');
   const r = applyFixes([

@@ -59,4 +59,35 @@ test('an accept in a called ACL makes the RCPT ACL accept only when every caller
   const accepted = 'rcpt:\n  accept acl = sub\nsub:\n  accept domains = a.example : c.example\n';
   assert.deepEqual(codes(run(accepted)), ['exim.conf:8 link/domain-mismatch', 'exim.conf:13 link/domain-mismatch'],
     'c.example is accepted as Cyrus\'s but not routed there; b.example is routed there but not accepted');
+  // No other router takes c.example: adding it to the Cyrus router moves no mail.
+  assert.deepEqual(run(accepted)[0].fixes?.map((f) => [f.title, f.manual]), [['Add c.example to router cyrus\'s domains', undefined]]);
+});
+
+test('statements about some mail only (postmaster, some hosts) do not say which domains are Cyrus\'s', () => {
+  for (const cond of ['local_parts = postmaster', 'hosts = 192.0.2.1', 'senders = a@b.example', 'condition = ${if eq{1}{1}}']) {
+    assert.deepEqual(codes(run(`rcpt:\n  accept ${cond}\n         domains = a.example : c.example\n  accept domains = +cyrus_domains\n`)), [], cond);
+  }
+  // A recipient verification does not narrow it: it holds for every address Cyrus's routers take.
+  assert.deepEqual(codes(run('rcpt:\n  accept domains = a.example : b.example : c.example\n         verify = recipient\n')), ['exim.conf:6 link/domain-mismatch']);
+});
+
+const severities = (fs: Finding[]) => fs.map((f) => `${path.basename(f.file)}:${f.range.start.line + 1} ${f.severity} ${f.code}`);
+
+test('callout-needs-tcp: a callout that runs only for some recipients (or none) is a note, not a warning', () => {
+  // Debian's check_rcpt: the list is a file's contents, or empty when there is no file.
+  const debian = 'rcpt:\n  deny recipients = ${if exists{/etc/exim4/local_rcpt_callout}{/etc/exim4/local_rcpt_callout}{}}\n       !verify = recipient/callout\n  accept\n';
+  const f = run(debian);
+  assert.deepEqual(severities(f), ['exim.conf:7 information link/callout-needs-tcp']);
+  assert.match(f[0].message, /runs only when its recipients condition holds \(for some recipients, or none\)/);
+  assert.deepEqual(f[0].related?.map((r) => r.message), ['transport t is not an smtp transport', 'the callout runs only where recipients holds']);
+  for (const cond of ['local_parts = alice', 'condition = ${if eq{$local_part}{alice}}', 'hosts = ${lookup{x}lsearch{/f}}', 'acl = other']) {
+    assert.deepEqual(severities(run(`rcpt:\n  deny ${cond}\n       !verify = recipient/callout\n  accept\nother:\n  accept\n`)), ['exim.conf:7 information link/callout-needs-tcp'], cond);
+  }
+  // The same from a caller: `require recipients = … acl = sub`.
+  assert.deepEqual(severities(run('rcpt:\n  require recipients = /etc/list\n          acl = sub\n  accept\nsub:\n  deny !verify = recipient/callout\n  accept\n')),
+    ['exim.conf:10 information link/callout-needs-tcp']);
+  // Conditions after the callout do not decide whether it runs; written-out session conditions
+  // (mail from outside) leave it applying to every Cyrus recipient of that mail.
+  assert.deepEqual(severities(run('rcpt:\n  deny !verify = recipient/callout\n       recipients = /etc/list\n  accept\n')), ['exim.conf:6 warning link/callout-needs-tcp']);
+  assert.deepEqual(severities(run('rcpt:\n  deny !hosts = 127.0.0.1\n       !verify = recipient/callout\n  accept\n')), ['exim.conf:7 warning link/callout-needs-tcp']);
 });

@@ -122,8 +122,12 @@ test('domain-mismatch: adds the missing domain to the list that lacks it', () =>
   assert.match(r.at('exim.conf'), /deny {4}domains {7}= example\.com : example\.org\n/);
   assert.match(r.at('exim.conf'), /accept {2}domains {7}= example\.com : example\.org\n/);
   assertClean(r.after, r.inputs, 'domain-mismatch-acl');
+  // The local routers after the Cyrus router may take mail for example.org (aliases, local
+  // users): widening the Cyrus router would move it, so the fix is one to weigh, not --fix's.
   const r2 = fixOnce('domain-mismatch-router', 'link/domain-mismatch');
   assert.match(r2.at('exim.conf'), /\n {2}domains = example\.com : example\.org\n/);
+  assert.deepEqual(r2.finding.fixes?.map((f) => [f.manual, f.preferred]), [[true, undefined]]);
+  assert.match(r2.fix.title, /other routers may now take mail for example\.org/);
 });
 
 test('virtdomains: sets virtdomains: userid; a deliver pipe gets $local_part@$domain', () => {

@@ -208,12 +208,13 @@ export async function runCheck(argv: string[]): Promise<number> {
     for (const f of result.failed) note(`could not write ${display(f.file)}: ${f.reason}`);
     if (result.deferred) note(`${result.deferred} more fix${result.deferred === 1 ? '' : 'es'} touch${result.deferred === 1 ? 'es' : ''} lines changed now: run --fix again.`);
     for (const n of result.notes) note(`note: ${n}`);
+    if (result.manual) note(`note: ${result.manual} finding${result.manual === 1 ? ' has' : 's have'} only a fix to weigh first (it would send mail that now goes elsewhere to Cyrus, or needs mailboxes made first), which --fix does not apply: see the message${result.manual === 1 ? '' : 's'}.`);
     if (result.changed.length) {
       // Read everything afresh: a fix that keeps a file's size could land within its
       // mtime's granularity, and the cache would not see it.
       host = cachingDiskHost();
       findings = runGroups(groups, opts);
-    } else if (!result.deferred && !result.failed.length) note('nothing to fix.');
+    } else if (!result.deferred && !result.failed.length && !result.manual) note('nothing to fix.');
   }
 
   const unreadable = findings.filter((f) => f.code === 'input/unreadable'

@@ -1,5 +1,5 @@
 // `check --fix`: applies the preferred (else first) fix of each finding to the files on
-// disk. A fix is taken whole or not at all: when one of its edits overlaps an edit already
+// disk, leaving out fixes marked manual (changes to weigh first, offered in the editor). A fix is taken whole or not at all: when one of its edits overlaps an edit already
 // taken (other than the very same edit, which several findings may share), the fix is left
 // for a second run, which picks it up once the first batch is written.
 import * as fs from 'node:fs';
@@ -19,6 +19,8 @@ export interface FixResult {
   deferred: number;
   /** What the user still has to do after a fix that is only a start (e.g. a list created empty). */
   notes: string[];
+  /** Findings whose only fixes are manual: left for the user to decide. */
+  manual: number;
 }
 
 interface Span { start: number; end: number; text: string }
@@ -33,8 +35,10 @@ const EMPTY_LIST = /^[ \t]*(domainlist|hostlist|addresslist|localpartlist)[ \t]+
 
 export function applyFixes(findings: Finding[], host: SourceHost): FixResult {
   const planned = new Map<string, Planned>();
+  let manual = 0;
   for (const f of findings) {
-    const fix = f.fixes?.find((x) => x.preferred) ?? f.fixes?.[0];
+    const fix = f.fixes?.find((x) => x.preferred && !x.manual) ?? f.fixes?.find((x) => !x.manual);
+    if (!fix && f.fixes?.length) manual++;
     if (!fix || !fix.edits.length) continue;
     const k = key(fix);
     const p = planned.get(k);
@@ -42,7 +46,7 @@ export function applyFixes(findings: Finding[], host: SourceHost): FixResult {
     else planned.set(k, { fix, findings: 1 });
   }
 
-  const result: FixResult = { changed: [], failed: [], deferred: 0, notes: [] };
+  const result: FixResult = { changed: [], failed: [], deferred: 0, notes: [], manual };
   const texts = new Map<string, { text: string; lines: LineIndex } | undefined>();
   const read = (file: string) => {
     if (!texts.has(file)) {

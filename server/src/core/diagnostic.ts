@@ -7,8 +7,12 @@ export type Severity = 'error' | 'warning' | 'information' | 'hint';
 /** A text edit in one file. `file` is the same path string the finding uses. */
 export interface TextEdit { file: string; range: Range; newText: string }
 
-/** A quick fix: applied only when the user asks (code action, or `check --fix`). */
-export interface Fix { title: string; edits: TextEdit[]; preferred?: boolean }
+/**
+ * A quick fix: applied only when the user asks (code action, or `check --fix`). A `manual`
+ * one is a change to weigh first (it sends mail that now goes elsewhere to Cyrus, or needs
+ * mailboxes made before it): offered in the editor, never applied by `check --fix`.
+ */
+export interface Fix { title: string; edits: TextEdit[]; preferred?: boolean; manual?: boolean }
 
 export interface Related { file: string; range: Range; message: string }
 

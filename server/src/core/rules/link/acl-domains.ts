@@ -2,24 +2,29 @@
 // for domains delivered over a UNIX socket, which Exim cannot call out to) and
 // link/domain-mismatch (the ACL treats other domains as Cyrus's than the routers do).
 // Statements of the ACLs the RCPT ACL runs with `acl = NAME` count too, under the
-// `domains` conditions that the calling statement checks first.
+// conditions that the calling statement checks first.
 import type { Finding, Related } from '../../diagnostic';
 import { finding } from '../../diagnostic';
-import type { AclItem, AclStatement } from '../../exim/model';
+import type { AclItem, AclStatement, DriverInstance } from '../../exim/model';
+import { aclCondition } from '../../catalog/exim';
 import type { LinkContext } from './context';
 import { mainValue, option } from './context';
-import { fix, insertAt } from './edits';
+import { fix, insertAt, manualFix } from './edits';
 import { literalDomains, matchDomain, type Tri } from './match';
-import { cyrusRouters, routerDomains, routerFor, type CyrusRouter } from './routing';
+import { cyrusRouters, routerDomains, routerFor, routerTakes, type CyrusRouter } from './routing';
 
 /** A statement the RCPT ACL may run, directly or through `acl =` conditions. */
 interface RcptStatement {
   stmt: AclStatement;
   /** `domains` conditions the calling statements check before their `acl =`: all must hold to get here. */
   pre: AclItem[];
+  /** The calling statements' other conditions before their `acl =`. */
+  preOther: AclItem[];
   /** Whether this statement accepting makes the RCPT ACL accept (an accept called only from accepts). */
   accepts: boolean;
 }
+
+const isCondition = (it: AclItem) => aclCondition(it.name)?.kind === 'condition';
 
 /** Bounds the walk through sub-ACLs that call each other many times over. */
 const MAX_STATEMENTS = 5000;
@@ -28,28 +33,57 @@ function rcptAcl(ctx: LinkContext): RcptStatement[] {
   const name = mainValue(ctx.cfg, 'acl_smtp_rcpt')?.trim();
   if (!name || name.includes('$')) return [];
   const out: RcptStatement[] = [];
-  const walk = (aclName: string, pre: AclItem[], accepting: boolean, seen: Set<string>): void => {
+  const walk = (aclName: string, pre: AclItem[], preOther: AclItem[], accepting: boolean, seen: Set<string>): void => {
     const acl = ctx.cfg.acls?.find((a) => a.name === aclName);
     if (!acl || seen.has(aclName)) return;
     const inside = new Set(seen).add(aclName);
     for (const stmt of acl.statements) {
       if (out.length >= MAX_STATEMENTS) return;
-      out.push({ stmt, pre, accepts: accepting && stmt.verb === 'accept' });
+      out.push({ stmt, pre, preOther, accepts: accepting && stmt.verb === 'accept' });
       stmt.items.forEach((it, i) => {
         // `acl = NAME arg…`: an expanded name is decided at run time.
         const sub = it.name === 'acl' ? it.value?.trim().split(/\s+/)[0] : undefined;
         if (!sub || sub.includes('$')) return;
-        const before = stmt.items.slice(0, i).filter((x) => x.name === 'domains' && x.value !== undefined);
-        walk(sub, [...pre, ...before], accepting && stmt.verb === 'accept' && !it.negated, inside);
+        const before = stmt.items.slice(0, i);
+        const domains = before.filter((x) => x.name === 'domains' && x.value !== undefined);
+        const other = before.filter((x) => x.name !== 'domains' && isCondition(x));
+        walk(sub, [...pre, ...domains], [...preOther, ...other], accepting && stmt.verb === 'accept' && !it.negated, inside);
       });
     }
   };
-  walk(name, [], true, new Set());
+  walk(name, [], [], true, new Set());
   return out;
 }
 
 function calloutItem(s: RcptStatement): AclItem | undefined {
   return s.stmt.items.find((i) => i.name === 'verify' && /^\s*recipient\b[^]*\/\s*callout\b/i.test(i.value ?? ''));
+}
+
+/** `verify = recipient…`: holds for every address the routers can deliver. */
+const verifiesRecipient = (it: AclItem) => it.name === 'verify' && !it.negated && /^\s*recipient\b/i.test(it.value ?? '');
+
+/**
+ * The conditions besides `domains` that decide whether the statement applies (its callers'
+ * first), recipient verification aside. A statement with any is about some mail only (one
+ * local part, some hosts or senders): it does not say which domains are Cyrus's.
+ */
+function restrictions(s: RcptStatement): AclItem[] {
+  const callout = calloutItem(s);
+  return [...s.preOther, ...s.stmt.items].filter((it) => isCondition(it) && it.name !== 'domains' && it !== callout && !verifiesRecipient(it));
+}
+
+/** Conditions that depend only on the SMTP session or the sender, when written out (no expansion). */
+const SESSION_CONDITIONS = new Set(['hosts', 'senders', 'sender_domains', 'authenticated', 'encrypted', 'verify']);
+
+/**
+ * The conditions checked before the callout that may leave some Cyrus recipients out (which
+ * recipients or local parts, a `condition` or sub-ACL, anything expanded at run time), so
+ * the callout may run for some of their recipients only, or never.
+ */
+function calloutLimits(s: RcptStatement, callout: AclItem): AclItem[] {
+  const before = s.stmt.items.slice(0, s.stmt.items.indexOf(callout));
+  return [...s.preOther, ...before].filter((it) => isCondition(it) && it.name !== 'domains' && !verifiesRecipient(it)
+    && (!SESSION_CONDITIONS.has(it.name) || (it.value ?? '').includes('$')));
 }
 
 /** The `domains` conditions that must all hold for the statement to apply (its callers' first). */
@@ -84,21 +118,46 @@ function checkCalloutTcp(ctx: LinkContext, acl: RcptStatement[], cyrus: CyrusRou
       const c = socketRouters.find((x) => x.router === r);
       if (c) hits.set(c, [...(hits.get(c) ?? []), d]);
     }
+    const limits = calloutLimits(s, item);
     for (const [c, domains] of hits) {
       const at = item.valueLoc ?? item.nameLoc;
       const t = c.via;
       const tAt = t.kind === 'unix' ? t.socketOpt.valueLoc ?? t.socketOpt.loc : t.kind === 'command' ? t.commandOpt.valueLoc ?? t.commandOpt.loc : t.transport.nameLoc;
+      const how = `router ${c.router.name} delivers ${domains.length > 1 ? 'them' : 'it'} through transport ${t.transport.name} (${t.kind === 'unix' ? `lmtp over the UNIX socket ${t.path}` : 'a command'}), and Exim calls out only through smtp transports`;
+      const related: Related[] = [{ file: tAt.file, range: tAt.range, message: `transport ${t.transport.name} is not an smtp transport` }];
+      if (limits.length) {
+        // Which recipients it runs for is decided by those conditions: maybe none.
+        for (const l of limits) {
+          const lAt = l.valueLoc ?? l.nameLoc;
+          related.push({ file: lAt.file, range: lAt.range, message: `the callout runs only where ${l.negated ? '!' : ''}${l.name} holds` });
+        }
+        out.push(finding('link/callout-needs-tcp', at.file, at.range,
+          `This recipient callout runs only when its ${limits.map((l) => `${l.negated ? '!' : ''}${l.name}`).join(' and ')} condition${limits.length > 1 ? 's hold' : ' holds'} (for some recipients, or none); for recipients in ${domains.join(', ')} it then cannot reach Cyrus: ${how}. It is skipped for them and they are accepted, unknown ones included. If it is meant for Cyrus's recipients, deliver over TCP (smtp transport with protocol = lmtp to lmtpd -a on loopback).`,
+          { severity: 'information', related }));
+        continue;
+      }
       out.push(finding('link/callout-needs-tcp', at.file, at.range,
-        `This recipient callout cannot reach Cyrus for ${domains.join(', ')}: router ${c.router.name} delivers ${domains.length > 1 ? 'them' : 'it'} through transport ${t.transport.name} (${t.kind === 'unix' ? `lmtp over the UNIX socket ${t.path}` : 'a command'}), and Exim calls out only through smtp transports. The callout is skipped and every recipient is accepted, unknown ones included. Deliver over TCP (smtp transport with protocol = lmtp to lmtpd -a on loopback).`,
-        { related: [{ file: tAt.file, range: tAt.range, message: `transport ${t.transport.name} is not an smtp transport` }] }));
+        `This recipient callout cannot reach Cyrus for ${domains.join(', ')}: ${how}. The callout is skipped and every recipient is accepted, unknown ones included. Deliver over TCP (smtp transport with protocol = lmtp to lmtpd -a on loopback).`,
+        { related }));
     }
   }
 }
 
-/** RCPT statements about Cyrus's domains: recipient callouts, and accepts whose domains overlap them. */
-function cyrusStatements(ctx: LinkContext, acl: RcptStatement[], routed: string[]): RcptStatement[] {
-  return acl.filter((s) => calloutItem(s)
-    || (s.accepts && domainConds(s).length > 0 && routed.some((d) => applies(ctx, s, d) === 'yes')));
+/**
+ * Which domains a router other than the Cyrus ones takes: 'yes' when one certainly does
+ * (the first router to decide is not a Cyrus router), 'unknown' when one may (for some local
+ * parts, or as decided at run time), 'no' when none would.
+ */
+function takenElsewhere(ctx: LinkContext, cyrus: Set<DriverInstance>, domain: string): Tri {
+  const first = routerFor(ctx, domain);
+  if (first) return cyrus.has(first) ? 'no' : 'yes';
+  const others = (ctx.cfg.routers ?? []).filter((r) => !cyrus.has(r)).map((r) => routerTakes(ctx, r, domain));
+  return others.every((t) => t === 'no') ? 'no' : 'unknown';
+}
+
+/** The machine's own names: the local-domains list, which local routers handle, has them. */
+function ownName(ctx: LinkContext, domain: string): boolean {
+  return domain === 'localhost' || domain === ctx.primaryHostname;
 }
 
 function checkMismatch(ctx: LinkContext, acl: RcptStatement[], cyrus: CyrusRouter[], out: Finding[]): void {
@@ -110,8 +169,20 @@ function checkMismatch(ctx: LinkContext, acl: RcptStatement[], cyrus: CyrusRoute
     const answers = withDomains.map((c) => matchDomain(ctx, option(c.router, 'domains')!.value!, d));
     return answers.includes('yes') ? 'yes' : answers.every((a) => a === 'no') ? 'no' : 'unknown';
   };
-  const stmts = cyrusStatements(ctx, acl, routed);
+  const cyrusSet = new Set(cyrus.map((c) => c.router));
+  // Statements that accept (or verify) mail for any recipient of the domains they list: the
+  // ones that say which domains the ACL takes, as opposed to one for postmaster or for
+  // some hosts only.
+  const stmts = acl.filter((s) => (calloutItem(s) || (s.accepts && domainConds(s).length > 0 && routed.some((d) => applies(ctx, s, d) === 'yes')))
+    && !restrictions(s).length);
   if (!stmts.length) return;
+  const accepted = (s: RcptStatement) => [...new Set(domainConds(s).filter((c) => !c.negated)
+    .flatMap((c) => literalDomains(ctx, c.value!)))].filter((d) => applies(ctx, s, d) === 'yes');
+  // The ACL's Cyrus statements: those that take Cyrus's domains because they are Cyrus's.
+  // One that also takes domains another router handles, or this machine's own names, is a
+  // statement for local or relayed mail in general, which happens to include Cyrus's.
+  const cyrusOwn = stmts.filter((s) => domainConds(s).some((c) => !c.negated) && accepted(s).every((d) =>
+    toCyrus(d) === 'yes' || (takenElsewhere(ctx, cyrusSet, d) !== 'yes' && !ownName(ctx, d))));
   const mainRouter = withDomains[0].router;
   const rOpt = option(mainRouter, 'domains')!;
   const rAt = rOpt.valueLoc ?? rOpt.loc;
@@ -119,7 +190,7 @@ function checkMismatch(ctx: LinkContext, acl: RcptStatement[], cyrus: CyrusRoute
 
   // Accepted or verified as Cyrus's, but routed elsewhere.
   const reported = new Set<AclItem>();
-  for (const s of stmts) {
+  for (const s of cyrusOwn) {
     for (const cond of domainConds(s)) {
       if (cond.negated || reported.has(cond)) continue;
       const extra = literalDomains(ctx, cond.value!).filter((d) => applies(ctx, s, d) === 'yes' && toCyrus(d) === 'no');
@@ -127,9 +198,16 @@ function checkMismatch(ctx: LinkContext, acl: RcptStatement[], cyrus: CyrusRoute
       reported.add(cond);
       const at = cond.valueLoc ?? cond.nameLoc;
       const edit = appendItems(rOpt.valueLoc, rOpt.value!, extra);
+      // Widening the Cyrus router is a plain fix only when no other router would take these
+      // domains: otherwise it moves mail (for some addresses at least) from that router to Cyrus.
+      const moves = extra.filter((d) => takenElsewhere(ctx, cyrusSet, d) !== 'no');
+      const title = `Add ${extra.join(', ')} to router ${mainRouter.name}'s domains`;
+      const fixes = !edit ? [] : moves.length
+        ? [manualFix(`${title} (other routers may now take mail for ${moves.join(', ')}: it would go to Cyrus instead)`, [edit])]
+        : [fix(title, [edit])];
       out.push(finding('link/domain-mismatch', at.file, at.range,
-        `The RCPT ACL ${calloutItem(s) ? 'verifies' : 'accepts'} ${extra.join(', ')} as a Cyrus domain here, but no router sends ${extra.length > 1 ? 'them' : 'it'} to Cyrus (router ${mainRouter.name} has domains = ${rOpt.value!.trim()}): that mail is accepted and then delivered elsewhere or bounced.`,
-        { related: [routerRel], ...(edit ? { fixes: [fix(`Add ${extra.join(', ')} to router ${mainRouter.name}'s domains`, [edit])] } : {}) }));
+        `The RCPT ACL ${calloutItem(s) ? 'verifies' : 'accepts'} ${extra.join(', ')} as a Cyrus domain here, but no router sends ${extra.length > 1 ? 'them' : 'it'} to Cyrus (router ${mainRouter.name} has domains = ${rOpt.value!.trim()}): that mail is accepted and then delivered elsewhere or bounced.${moves.length ? ' Add it to the Cyrus router only if Cyrus is meant to take all of its mail, or take it out of this list.' : ''}`,
+        { related: [routerRel], ...(fixes.length ? { fixes } : {}) }));
     }
   }
 
@@ -138,7 +216,9 @@ function checkMismatch(ctx: LinkContext, acl: RcptStatement[], cyrus: CyrusRoute
   if (covering.length < stmts.length) return;
   const missing = routed.filter((d) => stmts.every((s) => applies(ctx, s, d) === 'no'));
   if (!missing.length) return;
-  const conds = [...new Set(covering.map((s) => domainConds(s).find((x) => !x.negated)!))];
+  // The list to extend: the Cyrus statements' own, else every accepting one's.
+  const owners = cyrusOwn.length ? cyrusOwn : covering;
+  const conds = [...new Set(owners.map((s) => domainConds(s).find((x) => !x.negated)!))];
   const first = conds[0];
   const related: Related[] = conds.map((c) => {
     const at = c.valueLoc ?? c.nameLoc;

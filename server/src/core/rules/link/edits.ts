@@ -40,3 +40,8 @@ export function insertLine(ctx: LinkContext, file: string, line: number, text: s
 export function fix(title: string, edits: TextEdit[], preferred = false): Fix {
   return preferred ? { title, edits, preferred } : { title, edits };
 }
+
+/** A fix the user must weigh before taking it: never preferred, never applied by `check --fix`. */
+export function manualFix(title: string, edits: TextEdit[]): Fix {
+  return { title, edits, manual: true };
+}
