@@ -44,13 +44,28 @@ const LMTPTCP = (cmd = 'lmtpd -a') => `SERVICES {\n  lmtptcp cmd="${cmd}" listen
 const IMAPD = 'configdirectory: /var/lib/cyrus\n';
 
 test('virtdomains: the setting for the service Exim reaches wins; another service\'s does not apply', () => {
-  assert.deepEqual(codes(run(TCP, LMTPTCP(), `${IMAPD}virtdomains: userid\nlmtptcp_virtdomains: off\n`)), ['imapd.conf:3 warning link/virtdomains']);
+  const own = run(TCP, LMTPTCP(), `${IMAPD}virtdomains: userid\nlmtptcp_virtdomains: off\n`);
+  assert.deepEqual(codes(own), ['imapd.conf:3 warning link/virtdomains']);
+  // The message and the fix name the setting lmtpd reads, not the plain one already userid.
+  assert.match(own[0].message, /reads lmtptcp_virtdomains: off, .*set lmtptcp_virtdomains: userid with defaultdomain: a\.example;/);
+  assert.deepEqual(own[0].fixes?.map((f) => [f.title, f.manual, f.edits.map((e) => [e.range.start.line, e.newText])]),
+    [['Set lmtptcp_virtdomains: userid and defaultdomain: a.example (make the mailboxes of b.example first)', true, [[2, 'userid'], [3, 'defaultdomain: a.example\n']]]]);
   assert.deepEqual(codes(run(TCP, LMTPTCP(), `${IMAPD}virtdomains: off\nlmtptcp_virtdomains: userid\n`)), []);
   // `lmtp` is not the service Exim reaches here: it used to be assumed.
   assert.deepEqual(codes(run(TCP, LMTPTCP(), `${IMAPD}virtdomains: userid\nlmtp_virtdomains: off\n`)), []);
   const f = run(TCP, LMTPTCP(), `${IMAPD}virtdomains: off\nlmtpunix_virtdomains: userid\n`);
   assert.deepEqual(codes(f), ['imapd.conf:2 warning link/virtdomains']);
   assert.match(f[0].message, /lmtpd \(service lmtptcp\) reads virtdomains: off/);
+});
+
+test('virtdomains: the machine\'s own names (localhost, the primary host name) are not other domains', () => {
+  const single = TCP.replace('domainlist cyrus_domains = a.example : b.example', 'domainlist cyrus_domains = @ : localhost : a.example');
+  assert.deepEqual(codes(run(single, LMTPTCP(), `${IMAPD}virtdomains: off\n`)), []);
+  const two = TCP.replace('domainlist cyrus_domains = a.example : b.example', 'domainlist cyrus_domains = @ : localhost : a.example : b.example');
+  const f = run(two, LMTPTCP(), `${IMAPD}virtdomains: off\ndefaultdomain: b.example\n`);
+  assert.deepEqual(codes(f), ['imapd.conf:2 warning link/virtdomains']);
+  assert.match(f[0].message, /mail for a\.example, b\.example .*set virtdomains: userid; the mailboxes there now \(user\/alice\) then stay b\.example's, and mail for a\.example goes/);
+  assert.deepEqual(f[0].fixes?.map((x) => x.edits.length), [1], 'defaultdomain is set already');
 });
 
 test('virtdomains: an lmtpd with -C reads that file, found through the host; an unreadable one is a note that the check was skipped', () => {

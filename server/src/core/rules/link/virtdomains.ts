@@ -10,7 +10,7 @@ import { imapdFacts } from '../../cyrus/facts';
 import type { ImapdConf } from '../../cyrus/model';
 import type { LinkContext } from './context';
 import { option } from './context';
-import { fix, insertLine, replaceAt } from './edits';
+import { fix, insertLine, manualFix, replaceAt } from './edits';
 import { reachedListeners } from './listeners';
 import { listenerConfig, type ProgramConfig } from './program-config';
 import { cyrusRouters, routerDomains, type CyrusRouter } from './routing';
@@ -69,16 +69,29 @@ function checkView(ctx: LinkContext, view: View, out: Finding[]): void {
   const who = view.service ? `lmtpd (service ${view.service})` : 'lmtpd';
 
   const full = routers.filter((c) => c.via.kind !== 'command' || DOMAIN.test(c.via.command) || (c.via.transport.driver ?? '').trim() === 'lmtp');
-  const domains = [...new Set(full.flatMap((c) => routerDomains(ctx, c.router) ?? []))];
+  // The machine's own names are the same mail domain as the one it serves: alice@localhost
+  // sharing alice@example.com's mailbox is the normal single-domain setup.
+  const counted = (c: CyrusRouter) => (routerDomains(ctx, c.router) ?? []).filter((d) => d !== 'localhost' && d !== ctx.primaryHostname);
+  const domains = [...new Set(full.flatMap(counted))];
   if (vd.value === 'off' && domains.length > 1) {
-    const r = full.find((c) => (routerDomains(ctx, c.router) ?? []).length)!.router;
+    const r = full.find((c) => counted(c).length)!.router;
     const rd = option(r, 'domains')!;
     const rAt = rd.valueLoc ?? rd.loc;
-    const message = `Exim hands mail for ${domains.join(', ')} to Cyrus as local_part@domain, but ${who} reads virtdomains: off${setting ? '' : ' (the default)'}, so it ignores the domain: ${domains.map((d) => `alice@${d}`).slice(0, 2).join(' and ')} go to the same mailbox user/alice. Set virtdomains: userid to keep the domains apart.`;
-    const edit = setting
-      ? replaceAt({ file: setting.file, range: setting.valueLoc.range }, 'userid')
-      : insertLine(ctx, view.imapd.file, view.imapd.lines.lineCount, 'virtdomains: userid');
-    const fixes = [fix('Set virtdomains: userid', [edit], true)];
+    // The setting lmtpd really reads: `<service>_virtdomains` wins over `virtdomains`.
+    const name = setting?.rawName ?? 'virtdomains';
+    // With virtdomains on, Cyrus keeps the domain of a recipient unless it is the
+    // defaultdomain: the mailboxes made without one (user/alice) stay the defaultdomain's.
+    const dflt = facts.defaultdomain.value?.toLowerCase();
+    const keeps = dflt ?? domains[0];
+    const others = domains.filter((d) => d !== keeps);
+    const message = `Exim hands mail for ${domains.join(', ')} to Cyrus as local_part@domain, but ${who} reads ${name}: off${setting ? '' : ' (the default)'}, so it ignores the domain: ${domains.map((d) => `alice@${d}`).slice(0, 2).join(' and ')} go to the same mailbox user/alice. To keep the domains apart, set ${name}: userid${dflt ? '' : ` with defaultdomain: ${keeps}`}; the mailboxes there now (user/alice) then stay ${keeps}'s, and mail for ${others.join(', ')} goes to mailboxes of its own (user/alice@${others[0]}), which must be made first: until then it is refused.`;
+    const addDefault = dflt ? '' : `\ndefaultdomain: ${keeps}`;
+    const edits = setting
+      ? [replaceAt({ file: setting.file, range: setting.valueLoc.range }, 'userid'),
+        ...addDefault ? [insertLine(ctx, setting.file, setting.loc.range.end.line + 1, addDefault.slice(1))] : []]
+      : [insertLine(ctx, view.imapd.file, view.imapd.lines.lineCount, `virtdomains: userid${addDefault}`)];
+    // Mail for the other domains is refused until their mailboxes exist: the user decides when.
+    const fixes = [manualFix(`Set ${name}: userid${dflt ? '' : ` and defaultdomain: ${keeps}`} (make the mailboxes of ${others.join(', ')} first)`, edits)];
     if (setting) {
       out.push(finding('link/virtdomains', setting.file, setting.valueLoc.range, message,
         { related: [{ file: rAt.file, range: rAt.range, message: `router ${r.name} sends ${domains.join(', ')} to Cyrus` }], fixes }));
