@@ -83,6 +83,17 @@ test('virtdomains: an lmtpd with -C reads that file, found through the host; an 
   assert.deepEqual(codes(run(TCP, LMTPTCP(`lmtpd -a -C ${own}`), undefined, { [own]: `${IMAPD}virtdomains: off\n` })), ['imapd-lmtp.conf:2 warning link/virtdomains']);
 });
 
+test('an lmtpd whose listen= master cannot resolve is no listener (a service name missing from /etc/services)', () => {
+  const to24 = TCP.replace('port = 2003', 'port = 24');
+  const byName = 'SERVICES {\n  lmtp cmd="lmtpd -a" listen="lmtp"\n}\n';
+  const f = run(to24, byName, undefined, { '/etc/services': 'smtp 25/tcp\n' });
+  assert.deepEqual(codes(f), ['exim.conf:13 error link/lmtp-no-listener']);
+  assert.doesNotMatch(f[0].message, /lmtpd on \*:24/);
+  assert.match(f[0].message, /cyrus\.conf runs no lmtpd service at all\. Master disables lmtpd \(service lmtp\): it cannot use its listen=\./);
+  assert.match(f[0].related?.[0].message ?? '', /^master disables lmtpd \(service lmtp\): The service name 'lmtp' is not in \/etc\/services here/);
+  assert.deepEqual(codes(run(to24, byName, undefined, { '/etc/services': 'lmtp 24/tcp\n' })), [], 'resolvable: master listens on 24');
+});
+
 test('an lmtpd whose cmd makes it exit at every connection is no listener', () => {
   const f = run(TCP, LMTPTCP('lmtpd -s -a'), undefined);
   assert.deepEqual(codes(f), ['exim.conf:12 error link/lmtp-no-listener']);

@@ -4,6 +4,7 @@ import type { DriverInstance, EximConfig, ListKind, NamedList, OptionSetting } f
 import type { CyrusConf, ImapdConf, LmtpListener } from '../../cyrus/model';
 import { lmtpListeners } from '../../cyrus/facts';
 import type { SourceHost } from '../../host';
+import type { Related } from '../../diagnostic';
 import type { LineIndex } from '../../text';
 
 export interface LinkContext {
@@ -11,7 +12,10 @@ export interface LinkContext {
   cyrus?: CyrusConf;
   imapd?: ImapdConf;
   host?: SourceHost;
+  /** lmtpd services master really runs. */
   listeners: LmtpListener[];
+  /** lmtpd services master disables because it cannot use their listen= (cyrus/invalid-value says why). */
+  disabled: LmtpListener[];
   /** Undefined when not set: Exim then uses the machine's name, which we cannot know. */
   primaryHostname?: string;
   lists: Map<string, NamedList>;
@@ -41,9 +45,13 @@ export function makeContext(cfg: EximConfig, cyrus?: CyrusConf, imapd?: ImapdCon
       for (const t of cfg.transports ?? []) if (v.includes(t.name)) used.add(t.name);
     }
   }
+  const all = cyrus ? lmtpListeners(cyrus) : [];
   return {
     cfg, cyrus, imapd, host,
-    listeners: cyrus ? lmtpListeners(cyrus) : [],
+    // A listen= master cannot resolve (a service name missing from /etc/services, a socket
+    // path too long) makes it skip the service: nothing listens there.
+    listeners: all.filter((l) => !l.entry.listenProblem),
+    disabled: all.filter((l) => l.entry.listenProblem),
     primaryHostname: primary && !primary.includes('$') ? primary.trim().toLowerCase() : undefined,
     lists, used, otherImapd: new Map(),
   };
@@ -117,6 +125,15 @@ export function describeListener(l: LmtpListener): string {
 }
 
 export function listenerSummary(ctx: LinkContext): string {
-  if (!ctx.listeners.length) return 'cyrus.conf runs no lmtpd service at all.';
-  return `cyrus.conf has lmtpd on ${ctx.listeners.map(describeListener).join(', ')}.`;
+  const off = ctx.disabled.length
+    ? ` Master disables ${ctx.disabled.map((l) => `lmtpd (service ${l.entry.name})`).join(', ')}: it cannot use ${ctx.disabled.length > 1 ? 'their' : 'its'} listen=${ctx.disabled.length > 1 ? ' values' : ''}.`
+    : '';
+  if (!ctx.listeners.length) return `cyrus.conf runs no lmtpd service at all.${off}`;
+  return `cyrus.conf has lmtpd on ${ctx.listeners.map(describeListener).join(', ')}.${off}`;
+}
+
+/** Where a disabled lmtpd would have listened, for `related`. */
+export function disabledRelated(ctx: LinkContext): Related[] {
+  return ctx.disabled.map((l) => ({ file: l.endpoint.loc.file, range: l.endpoint.loc.range,
+    message: `master disables lmtpd (service ${l.entry.name}): ${l.entry.listenProblem!.message}` }));
 }

@@ -11,7 +11,7 @@ import { addressesOverlap, boundAddresses, sameSocketPath } from '../../cyrus/en
 import { imapdFacts } from '../../cyrus/facts';
 import { isIPv4, isIPv6 } from '../../lmtp/target';
 import type { LinkContext } from './context';
-import { describeListener, listenerSummary, option } from './context';
+import { describeListener, disabledRelated, listenerSummary, option } from './context';
 import { fix, insertAt, insertLine, insertOptionLine, replaceAt } from './edits';
 import { deliverConfigFile, programConfig, type ProgramConfig } from './program-config';
 import { addressesOf, matchHost } from './match';
@@ -123,7 +123,7 @@ function checkTcp(ctx: LinkContext, t: Tcp, out: Finding[]): void {
           .filter((f): f is NonNullable<typeof f> => f !== undefined);
       out.push(finding('link/lmtp-no-listener', at.file, at.range,
         `No Cyrus lmtpd listens where transport ${t.transport.name} delivers (${shown}, port ${port}${t.portOpt || h.port ? '' : ', Exim\'s default for LMTP'}): its connections are refused and mail for Cyrus stays queued. ${listenerSummary(ctx)}`,
-        { related: ctx.listeners.map((l) => relListener(l)), ...(fixes.length ? { fixes } : {}) }));
+        { related: [...ctx.listeners.map((l) => relListener(l)), ...disabledRelated(ctx)], ...(fixes.length ? { fixes } : {}) }));
       continue;
     }
     // Exim moves on to the next address when one refuses, so one listener that takes the
@@ -166,7 +166,7 @@ function checkUnix(ctx: LinkContext, t: Unix, out: Finding[]): void {
     if (!sockets.length) {
       out.push(finding('link/lmtp-no-listener', at.file, at.range,
         `Transport ${t.transport.name} delivers to the UNIX socket ${t.path}, but no Cyrus lmtpd listens on a UNIX socket. ${listenerSummary(ctx)}`,
-        { related: ctx.listeners.map((l) => relListener(l)) }));
+        { related: [...ctx.listeners.map((l) => relListener(l)), ...disabledRelated(ctx)] }));
       return;
     }
     out.push(finding('link/unix-socket-mismatch', at.file, at.range,
@@ -221,7 +221,7 @@ function checkDeliver(ctx: LinkContext, t: Command, out: Finding[]): void {
   if (!sockets.length) {
     out.push(finding('link/lmtp-no-listener', at.file, at.range,
       `Transport ${t.transport.name} runs Cyrus's deliver, which hands the mail to lmtpd over the UNIX socket ${which}, but no Cyrus lmtpd listens on a UNIX socket: every delivery fails. Add an lmtpd service listening on ${d.path} to cyrus.conf. ${listenerSummary(ctx)}`,
-      { related: [...relSetting, ...ctx.listeners.map((l) => relListener(l))] }));
+      { related: [...relSetting, ...ctx.listeners.map((l) => relListener(l)), ...disabledRelated(ctx)] }));
     return;
   }
   const paths = sockets.map((l) => l.endpoint.kind === 'unix' ? l.endpoint.path : '');
