@@ -140,6 +140,25 @@ test('no allow_localhost: flagged link/localhost-not-allowed; really Exim refuse
   assert.equal(await cy.messageCount(`user/${ALICE}`), before);
 });
 
+test('manualroute to 127.0.0.1 without self = send: flagged link/localhost-not-allowed; really Exim will not route there; the fix (self = send, no allow_localhost needed) delivers', { skip }, async () => {
+  const routed = (t: string) => port(cy.ports.lmtpTrusted)(t)
+    .replace('cyrus_vdom:\n  driver = accept\n', 'cyrus_vdom:\n  driver = manualroute\n  route_list = * 127.0.0.1\n')
+    .replace('  hosts = localhost\n  allow_localhost\n', '').replace('  gethostbyname\n', '');
+  const { dir, conf } = eximConf(routed);
+  const found = checkProject([{ path: conf, kind: 'exim' }, { path: cy.cyrusConf, kind: 'cyrus-conf' }, { path: cy.imapdConf, kind: 'imapd-conf' }], defaultOptions)
+    .filter((f) => f.code.startsWith('link/'));
+  assert.deepEqual(found.map((f) => f.code), ['link/localhost-not-allowed']);
+  const bt = spawnSync(EXIM, ['-C', conf, '-bt', ALICE], { encoding: 'utf8', timeout: 60_000 });
+  assert.match(bt.stdout, /cannot be resolved at this time: remote host address is the local host/);
+  const fixed = eximConf((t) => routed(t).replace('  route_list = * 127.0.0.1\n', '  route_list = * 127.0.0.1\n  self = send\n'));
+  assert.doesNotMatch(fs.readFileSync(fixed.conf, 'utf8'), /^\s*allow_localhost/m);
+  assert.deepEqual(lint(fixed.conf), []);
+  const before = await cy.messageCount(`user/${ALICE}`);
+  assert.match(deliver(fixed.dir, fixed.conf, ALICE), /=> alice@example\.com R=cyrus_vdom T=cyrus_ltcp H=127\.0\.0\.1 \[127\.0\.0\.1\] C="250 2\.1\.5/);
+  assert.equal(await cy.messageCount(`user/${ALICE}`), before + 1);
+  assert.doesNotMatch(deliver(dir, conf, ALICE), /=> alice@example\.com R=cyrus_vdom T=cyrus_ltcp H=127/, 'unfixed, nothing is delivered');
+});
+
 test('lmtp over the UNIX socket: flagged link/callout-needs-tcp; really the callout is skipped and an unknown user is accepted', { skip }, () => {
   const { conf } = eximConf((t) => t.replace(/cyrus_ltcp:\n(?: {2}.*\n)+/, `cyrus_ltcp:\n  driver = lmtp\n  socket = ${cy.lmtpSocket}\n  user = cyrus\n`));
   assert.deepEqual(lint(conf), ['link/callout-needs-tcp']);

@@ -95,6 +95,13 @@ test('localhost-not-allowed: inserts allow_localhost after hosts, indented like 
   assert.equal(r.at('exim.conf'), REF('exim.conf'));
 });
 
+test('localhost-not-allowed on a manualroute router: inserts self = send after route_list; the transport needs nothing', () => {
+  const r = fixOnce('localhost-router-self', 'link/localhost-not-allowed');
+  assert.equal(r.fix.preferred, true);
+  assert.match(r.at('exim.conf'), /\n {2}route_list = \* 127\.0\.0\.1\n {2}self = send\n {2}transport = cyrus_ltcp\n/);
+  assertClean(r.after, r.inputs, 'localhost-router-self');
+});
+
 test('localhost-dns: inserts gethostbyname; the other fix writes 127.0.0.1', () => {
   const r = fixOnce('localhost-dns', 'link/localhost-dns');
   assert.match(r.at('exim.conf'), /\n {2}hosts = localhost\n {2}gethostbyname\n {2}allow_localhost\n/);

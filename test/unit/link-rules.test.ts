@@ -134,6 +134,19 @@ test('localhost-not-allowed: the primary host name and 127.0.0.1 are local, 127.
   assert.deepEqual(codes(run(t('localhost'), '')), ['exim.conf:9 link/localhost-dns', 'exim.conf:9 link/localhost-not-allowed']);
 });
 
+test('localhost-not-allowed on a manualroute router: only when the first host of a static list is local and self is unset', () => {
+  const r = (route: string) => `primary_hostname = mx.example.net\nbegin routers\nr:\n  driver = manualroute\n  ${route}\n  transport = t\nbegin transports\nt:\n  driver = smtp\n  port = 2003\n`;
+  for (const route of ['route_list = * 127.0.0.1', 'route_list = * localhost byname', 'route_list = * 127.0.0.1::2003', 'route_data = 0.0.0.0',
+    'route_list = other.example 192.0.2.1 ; * mx.example.net', 'route_list = * 127.0.0.1 : 192.0.2.1']) {
+    assert.deepEqual(codes(run(r(route), '')), ['exim.conf:5 link/localhost-not-allowed'], route);
+  }
+  // Exim drops a local host that is not first; 127.0.0.2 is no interface; self says what to do.
+  for (const route of ['route_list = * 192.0.2.1 : 127.0.0.1', 'route_list = * 127.0.0.2', 'route_list = * ${lookup{x}lsearch{/f}}',
+    'route_list = * 127.0.0.1\n  self = send', 'route_list = * 127.0.0.1\n  self = pass']) {
+    assert.deepEqual(codes(run(r(route), '')), [], route);
+  }
+});
+
 test('only transports some router uses are checked', () => {
   const exim = `begin routers\nr:\n  driver = accept\n  transport = used\nbegin transports\nused:\n  driver = appendfile\n  file = /dev/null\nunused:\n  driver = smtp\n  hosts = 127.0.0.1\n`;
   assert.deepEqual(codes(run(exim, CYRUS)), []);

@@ -43,7 +43,7 @@ export const RULES = {
   // Exim <-> Cyrus
   'link/lmtp-no-listener': { severity: 'error', summary: 'An LMTP transport (or `deliver` pipe) delivers where no working Cyrus lmtpd listens.' },
   'link/lmtp-auth-required': { severity: 'error', summary: 'The matching lmtpd listens on TCP without `-a` and the transport does not authenticate.' },
-  'link/localhost-not-allowed': { severity: 'error', summary: 'An smtp transport to the local host without `allow_localhost`.' },
+  'link/localhost-not-allowed': { severity: 'error', summary: 'An smtp transport to the local host without `allow_localhost`, or a manualroute router to it without `self = send`.' },
   'link/localhost-dns': { severity: 'warning', summary: '`hosts = localhost` looked up in DNS only (no `gethostbyname`).' },
   'link/router-shadowed': { severity: 'error', summary: 'A router before the Cyrus router takes the Cyrus domains.' },
   'link/callout-needs-tcp': { severity: 'warning', summary: 'A recipient callout for domains delivered only over a UNIX socket.' },

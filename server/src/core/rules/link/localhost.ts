@@ -1,12 +1,15 @@
 // smtp transports that deliver to this machine: link/localhost-not-allowed (Exim refuses
 // without allow_localhost) and link/localhost-dns (the name "localhost" looked up in DNS).
+// A manualroute router whose first host is this machine needs `self = send`: by default
+// (`self = freeze`) routing stops with "remote host address is the local host". The
+// transport then needs no allow_localhost: that checks only the transport's own hosts.
 import type { Finding } from '../../diagnostic';
 import { finding } from '../../diagnostic';
 import type { DriverInstance } from '../../exim/model';
 import { splitList } from '../../exim/lists';
 import { hostItem } from '../../lmtp/discover';
 import type { LinkContext } from './context';
-import { boolOption, option } from './context';
+import { boolOption, option, value } from './context';
 import { fix, insertOptionLine, replaceAt } from './edits';
 import { isLocalHost } from './match';
 
@@ -21,8 +24,53 @@ function hostsOf(t: DriverInstance): { names: string[]; raw: string } | undefine
   return { names, raw: o.value };
 }
 
+/** Splits on white space, keeping a double-quoted word (quotes removed) whole. */
+function words(s: string): string[] {
+  return [...s.matchAll(/"((?:[^"\\]|\\.)*)"|(\S+)/g)].map((m) => m[1] ?? m[2]);
+}
+
+/** The first host of each static host list a manualroute router routes to. */
+function firstHosts(r: DriverInstance): { opt: NonNullable<ReturnType<typeof option>>; host: string }[] {
+  const out: { opt: NonNullable<ReturnType<typeof option>>; host: string }[] = [];
+  const first = (list: string | undefined) => {
+    if (!list || list.includes('$')) return undefined;
+    const item = splitList(list).items[0];
+    return item ? hostItem(item.text)?.host : undefined;
+  };
+  const data = option(r, 'route_data');
+  if (data && !data.negated && data.value !== undefined) {
+    const h = first(words(data.value)[0]);
+    if (h) out.push({ opt: data, host: h });
+    return out;
+  }
+  const list = option(r, 'route_list');
+  // A list with its own separator (`<`) or an expansion is left alone.
+  if (!list || list.negated || !list.value || list.value.includes('$') || list.value.trim().startsWith('<')) return out;
+  for (const rule of list.value.split(';')) {
+    const h = first(words(rule)[1]);
+    if (h) out.push({ opt: list, host: h });
+  }
+  return out;
+}
+
+function checkRouters(ctx: LinkContext, out: Finding[]): void {
+  for (const r of ctx.cfg.routers ?? []) {
+    if ((r.driver ?? '').trim() !== 'manualroute' || option(r, 'self')) continue;
+    const local = firstHosts(r).filter((h) => isLocalHost(ctx, h.host));
+    if (!local.length) continue;
+    const opt = local[0].opt;
+    const at = opt.valueLoc ?? opt.loc;
+    const hosts = [...new Set(local.map((h) => h.host))];
+    const transport = value(r, 'transport')?.trim();
+    out.push(finding('link/localhost-not-allowed', at.file, at.range,
+      `Router ${r.name} routes to ${hosts.join(', ')}, which is this machine, and self is not set: by default (self = freeze) Exim stops there ("remote host address is the local host") and the mail is frozen. Set self = send in the router to deliver to this machine${transport ? ` through transport ${transport}` : ''}.`,
+      { fixes: [fix('Add self = send', [insertOptionLine(ctx, r, 'self = send', opt)], true)] }));
+  }
+}
+
 export function checkLocalhost(ctx: LinkContext): Finding[] {
   const out: Finding[] = [];
+  checkRouters(ctx, out);
   for (const t of ctx.cfg.transports ?? []) {
     if ((t.driver ?? '').trim() !== 'smtp' || !ctx.used.has(t.name)) continue;
     const hosts = hostsOf(t);
