@@ -117,6 +117,18 @@ test('lmtp-no-listener: port unset means the service "lmtp", which must be in /e
   assert.deepEqual(codes(run(LMTP('  hosts = 127.0.0.1\n'), 'SERVICES {\n  lmtp cmd="lmtpd -a" listen="127.0.0.1:24"\n}\n')), []);
 });
 
+test('lmtp-no-listener: the transport\'s port must resolve even when the router\'s host names its own', () => {
+  const routed = (port: string) => `begin routers\nr:\n  driver = manualroute\n  route_list = * 127.0.0.1::2003\n  self = send\n  transport = t\nbegin transports\nt:\n  driver = smtp\n  protocol = lmtp\n${port}`;
+  const cy = 'SERVICES {\n  lmtp cmd="lmtpd -a" listen="127.0.0.1:2003"\n}\n';
+  const noLmtp: [string, string][] = [['/etc/services', 'smtp 25/tcp\n']];
+  const f = run(routed(''), cy, undefined, noLmtp);
+  assert.deepEqual(codes(f), ['exim.conf:8 link/lmtp-no-listener'], 'on the transport: no port line');
+  assert.match(f[0].message, /port "lmtp" \(Exim's default for protocol = lmtp\).*before it looks at the port a host names \(127\.0\.0\.1::2003\)/);
+  assert.deepEqual(f[0].fixes?.map((x) => x.title), ['Set port = 2003']);
+  assert.deepEqual(codes(run(routed('  port = 2003\n'), cy, undefined, noLmtp)), []);
+  assert.deepEqual(codes(run(routed(''), cy, undefined, [['/etc/services', 'lmtp 24/tcp\n']])), []);
+});
+
 test('lmtp-no-listener: names we cannot resolve are compared by port only; IPv6 listeners', () => {
   const cy = 'SERVICES {\n  lmtp cmd="lmtpd -a" listen="[::1]:2003"\n}\n';
   assert.deepEqual(codes(run(LMTP('  hosts = localhost\n  port = 2003\n'), cy)), [], 'localhost is ::1 too');

@@ -98,6 +98,17 @@ function checkTcp(ctx: LinkContext, t: Tcp, out: Finding[]): void {
   const where = t.hostsOpt?.valueLoc ?? t.hostsOpt?.loc ?? t.transport.nameLoc;
   const portWhere = t.portOpt?.valueLoc ?? t.portOpt?.loc;
   const authFlagged = new Set<LmtpListener>();
+  // Exim resolves the transport's port when the transport starts, before it looks at a
+  // host's own port: a name missing from /etc/services fails every delivery even then.
+  const own = t.hosts.some((h) => h.port) ? resolvePort(ctx, t.portName).unresolvable : undefined;
+  if (own) {
+    const hostPort = t.hosts.map((h) => h.port).find((p) => p !== undefined && /^\d+$/.test(p));
+    const fixes = hostPort ? [portFix(ctx, t, Number(hostPort))] : [];
+    out.push(finding('link/lmtp-no-listener', (portWhere ?? where).file, (portWhere ?? where).range,
+      `Transport ${t.transport.name} has port "${own}"${t.portOpt ? '' : ' (Exim\'s default for protocol = lmtp)'}, a name /etc/services does not define on this machine: Exim resolves it before it looks at the port a host names (${t.hosts.filter((h) => h.port).map((h) => `${h.name}::${h.port}`).join(', ')}), so every delivery fails ("TCP port \"${own}\" is not defined"). Set port to a number.`,
+      { related: listeners.map((l) => relListener(l)), ...(fixes.length ? { fixes } : {}) }));
+    return;
+  }
   for (const h of t.hosts) {
     const { port, unresolvable, addresses, matching: reached } = hostTarget(ctx, t, h, listeners);
     const shown = `${h.name}${h.port ? `::${h.port}` : ''}`;
