@@ -11,7 +11,8 @@ import { ACL_CONDITION_DOCS, ACL_VERB_DOCS, CONDITION_DOCS, ITEM_DOCS, LOOKUP_DO
 import type { HoverInfo } from './types';
 import { contextAt } from './exim-include-context';
 import { optionDoc } from './exim-docs';
-import { occurrenceAt } from './exim-names';
+import { namedBy, occurrenceAt, sameEntity } from './exim-names';
+import { macroLines } from './exim-macro-lines';
 
 const where = (file: string, line: number) => `${path.basename(file)}:${line + 1}`;
 const code = (s: string) => '```exim\n' + s + '\n```';
@@ -41,10 +42,20 @@ function definitionHover(m: EximModel, file: string, p: Position): HoverInfo | u
     return { markdown: `**ACL** \`${name}\`: ${a.statements.length} statement${a.statements.length === 1 ? '' : 's'}${verbs ? ` (${verbs})` : ''}\n\nDefined at ${where(a.nameLoc.file, a.nameLoc.range.start.line)}`, range };
   }
   const mac = m.macros.get(name);
-  if (!mac) return { markdown: `Macro \`${name}\` is not defined.`, range };
+  if (!mac) {
+    // Defined only where Exim does not read: a branch of .ifdef that is skipped.
+    const skipped = macroLines(m).filter((l) => l.kind === 'define' && l.name === name);
+    if (!skipped.length) return { markdown: `Macro \`${name}\` is not defined.`, range };
+    return { markdown: `Macro \`${name}\` is not defined where Exim reads: its definition${skipped.length === 1 ? ' is' : 's are'} in a skipped .ifdef branch (${skipped.map((l) => where(l.file, l.range.start.line)).join(', ')}).`, range };
+  }
   const origin = mac.origin === 'define' ? ' (from -D / eximCyrus.defines)' : mac.origin === 'builtin' ? ' (built in)' : mac.loc ? `\n\nDefined at ${where(mac.loc.file, mac.loc.range.start.line)}` : '';
-  return { markdown: `**macro** \`${name}\`\n\n${code(`${name} = ${mac.value}`)}${origin}`, range };
+  // Where the macro stands for a name, say what that name is.
+  const named = namedBy(m, name, hit.all).map((o) => `${NAME_WORDS[o.kind]} \`${o.name}\`${hit.all.some((d) => d.isDefinition && sameEntity(d, o)) ? '' : ' (not defined)'}`);
+  const names = [...new Set(named)];
+  return { markdown: `**macro** \`${name}\`\n\n${code(`${name} = ${mac.value}`)}${origin}${names.length ? `\n\nNames the ${names.join(', the ')}.` : ''}`, range };
 }
+
+const NAME_WORDS: Record<string, string> = { transport: 'transport', router: 'router', authenticator: 'authenticator', acl: 'ACL', list: 'named list', macro: 'macro' };
 
 export function eximHover(lines: LineIndex, p: Position, file: string, m: EximModel | undefined, opts: CheckOptions): HoverInfo | undefined {
   if (m) {

@@ -1,12 +1,13 @@
 // Every place a transport, router, ACL, named list or macro is defined or referred to,
 // from the model. Definition, references, rename and hover all start here.
-import type { EximConfig as EximModel, Loc, OptionSetting } from '../exim/model';
+import type { EximConfig as EximModel, Loc, MacroUse, OptionSetting } from '../exim/model';
 import type { ExpansionNode } from '../exim/expansion';
 import { walkExpansion } from '../exim/expansion-parser';
 import type { Range } from '../text';
 import { containsPos, type Position } from '../text';
 import { whereOfAclOption } from '../catalog/exim';
 import { TRANSPORT_OPTIONS } from '../rules/exim/names';
+import { macroLines, type MacroLine } from './exim-macro-lines';
 
 export type NameKind = 'transport' | 'router' | 'authenticator' | 'acl' | 'list' | 'macro';
 
@@ -26,7 +27,7 @@ function textAt(m: EximModel, loc: Loc): { text: string; offset: number; lines: 
 }
 
 /** A whole-word value as written (no expansion, no list): the name it refers to, with its exact range. */
-function plainName(m: EximModel, loc: Loc | undefined): { name: string; range: Range } | undefined {
+function plainName(m: EximModel, loc: Loc | undefined): Written | undefined {
   if (!loc) return undefined;
   const t = textAt(m, loc);
   if (!t) return undefined;
@@ -37,7 +38,7 @@ function plainName(m: EximModel, loc: Loc | undefined): { name: string; range: R
 }
 
 /** The first word of a value, when it is a plain name (`acl = name arg…`). */
-function firstWord(m: EximModel, loc: Loc | undefined): { name: string; range: Range } | undefined {
+function firstWord(m: EximModel, loc: Loc | undefined): Written | undefined {
   if (!loc) return undefined;
   const t = textAt(m, loc);
   if (!t) return undefined;
@@ -47,57 +48,119 @@ function firstWord(m: EximModel, loc: Loc | undefined): { name: string; range: R
   return { name: mm[2], range: { start: t.lines.positionAt(s), end: t.lines.positionAt(s + mm[2].length) } };
 }
 
-/** `+name` references inside a value, or inside the list argument of a `match_*` condition. */
-function listRefs(m: EximModel, loc: Loc | undefined, out: Occurrence[]): void {
-  if (!loc) return;
-  const t = textAt(m, loc);
-  if (!t) return;
-  const re = /(^|[\s:;!<>,=])\+([A-Za-z0-9_][\w-]*)/g;
-  let x: RegExpExecArray | null;
-  while ((x = re.exec(t.text))) {
-    const s = t.offset + x.index + x[1].length + 1;
-    out.push({ kind: 'list', name: x[2], file: loc.file, range: { start: t.lines.positionAt(s), end: t.lines.positionAt(s + x[2].length) }, isDefinition: false });
-  }
-}
+type Written = { name: string; range: Range };
+type Pick = (m: EximModel, loc: Loc) => Written | undefined;
 
 /**
- * Names inside string expansions: `${acl{name}…}` and `${if acl{{name}…}}` call an ACL;
- * `match_domain{…}{+name}` and its kin match against named lists.
+ * What the occurrences are collected with: the macro uses by place, and the definitions
+ * in force by name, so that a name that comes out of a macro is found where the macro's
+ * definition writes it.
  */
-function expansionRefs(m: EximModel, file: string, nodes: ExpansionNode[] | undefined, out: Occurrence[]): void {
-  if (!nodes) return;
-  for (const n of walkExpansion(nodes)) {
-    if ((n.kind === 'item' || n.kind === 'condition') && n.name === 'acl') {
-      const first = n.args[0];
-      if (first?.length === 1 && first[0].kind === 'text') {
-        const p = plainName(m, { file, range: first[0].range });
-        if (p && p.name === first[0].text.trim()) out.push({ kind: 'acl', ...p, file, isDefinition: false });
-      }
-    } else if (n.kind === 'condition' && LIST_CONDITIONS.has(n.name)) {
-      for (const part of n.args[1] ?? []) if (part.kind === 'text') listRefs(m, { file, range: part.range }, out);
+class Names {
+  readonly out: Occurrence[] = [];
+  private readonly usesAt = new Map<string, string>();
+  private readonly usesOnLine = new Map<string, MacroUse[]>();
+  private readonly defs = new Map<string, MacroLine[]>();
+  constructor(readonly m: EximModel, lines: MacroLine[]) {
+    for (const u of m.macroUses) {
+      this.usesAt.set(key(u.loc.file, u.loc.range), u.name);
+      const k = `${u.loc.file}\0${u.loc.range.start.line}`;
+      const list = this.usesOnLine.get(k);
+      if (list) list.push(u); else this.usesOnLine.set(k, [u]);
+    }
+    for (const l of lines) {
+      if (l.kind !== 'define' || !l.active || !l.value) continue;
+      const list = this.defs.get(l.name);
+      if (list) list.push(l); else this.defs.set(l.name, [l]);
     }
   }
+
+  /** Macros used inside a Loc, each with the value Locs of its definitions in force. */
+  private macrosIn(loc: Loc): { name: string; values: Loc[] }[] {
+    const out: { name: string; values: Loc[] }[] = [];
+    for (let line = loc.range.start.line; line <= loc.range.end.line; line++) for (const u of this.usesOnLine.get(`${loc.file}\0${line}`) ?? []) {
+      if (!containsPos(loc.range, u.loc.range.start) || !containsPos(loc.range, u.loc.range.end)) continue;
+      out.push({ name: u.name, values: (this.defs.get(u.name) ?? []).map((d) => ({ file: d.file, range: d.value!.range })) });
+    }
+    return out;
+  }
+
+  /**
+   * The name a value refers to, where it is written: in the value itself, or, when the
+   * value is a macro, in the value of that macro's definition (`MAIN_ACL_CHECK_RCPT =
+   * acl_check_rcpt`, then `acl_smtp_rcpt = MAIN_ACL_CHECK_RCPT`). `expected` is the value
+   * with macros expanded, which tells the definition in force when there are several.
+   */
+  through(loc: Loc | undefined, pick: Pick, expected?: string, depth = 0): (Written & { file: string }) | undefined {
+    if (!loc || depth > 8) return undefined;
+    const w = pick(this.m, loc);
+    if (!w) return undefined;
+    const macro = this.usesAt.get(key(loc.file, w.range));
+    if (macro === undefined) return { ...w, file: loc.file };
+    const candidates = this.defs.get(macro) ?? [];
+    let fallback: (Written & { file: string }) | undefined;
+    for (let i = candidates.length - 1; i >= 0; i--) {
+      const d = candidates[i];
+      const hit = this.through({ file: d.file, range: d.value!.range }, plainName, expected, depth + 1);
+      if (!hit) continue;
+      if (expected === undefined || hit.name === expected) return hit;
+      fallback ??= hit;
+    }
+    return expected === undefined ? fallback : undefined;
+  }
+
+  ref(kind: NameKind, w: (Written & { file: string }) | undefined): void {
+    if (w) this.out.push({ kind, name: w.name, file: w.file, range: w.range, isDefinition: false });
+  }
+
+  /** `+name` references inside a value, or inside the list argument of a `match_*` condition, and in the macros it uses. */
+  listRefs(loc: Loc | undefined, depth = 0): void {
+    if (!loc || depth > 8) return;
+    const t = textAt(this.m, loc);
+    if (!t) return;
+    const re = /(^|[\s:;!<>,=])\+([A-Za-z0-9_][\w-]*)/g;
+    let x: RegExpExecArray | null;
+    while ((x = re.exec(t.text))) {
+      const s = t.offset + x.index + x[1].length + 1;
+      this.out.push({ kind: 'list', name: x[2], file: loc.file, range: { start: t.lines.positionAt(s), end: t.lines.positionAt(s + x[2].length) }, isDefinition: false });
+    }
+    // A macro name holds an upper-case letter.
+    if (!/[A-Z]/.test(t.text)) return;
+    for (const mac of this.macrosIn(loc)) for (const v of mac.values) this.listRefs(v, depth + 1);
+  }
+
+  /**
+   * Names inside string expansions: `${acl{name}…}` and `${if acl{{name}…}}` call an ACL;
+   * `match_domain{…}{+name}` and its kin match against named lists.
+   */
+  expansionRefs(file: string, nodes: ExpansionNode[] | undefined): void {
+    if (!nodes) return;
+    for (const n of walkExpansion(nodes)) {
+      if ((n.kind === 'item' || n.kind === 'condition') && n.name === 'acl') {
+        const first = n.args[0];
+        if (first?.length === 1 && first[0].kind === 'text') this.ref('acl', this.through({ file, range: first[0].range }, plainName, first[0].text.trim()));
+      } else if (n.kind === 'condition' && LIST_CONDITIONS.has(n.name)) {
+        for (const part of n.args[1] ?? []) if (part.kind === 'text') this.listRefs({ file, range: part.range });
+      }
+    }
+  }
+
+  optionRefs(o: OptionSetting, section: string): void {
+    const expected = o.value?.trim();
+    if (TRANSPORT_OPTIONS.has(o.name)) this.ref('transport', this.through(o.valueLoc, plainName, expected));
+    if (section === 'routers' && ROUTER_OPTIONS.has(o.name)) this.ref('router', this.through(o.valueLoc, plainName, expected));
+    if (section === 'main' && whereOfAclOption(o.name)) this.ref('acl', this.through(o.valueLoc, plainName, expected));
+    this.listRefs(o.valueLoc);
+    if (o.valueLoc) this.expansionRefs(o.valueLoc.file, o.expansion);
+  }
 }
 
-function optionRefs(m: EximModel, o: OptionSetting, section: string, out: Occurrence[]): void {
-  if (TRANSPORT_OPTIONS.has(o.name)) {
-    const n = plainName(m, o.valueLoc);
-    if (n) out.push({ kind: 'transport', ...n, file: o.valueLoc!.file, isDefinition: false });
-  }
-  if (section === 'routers' && ROUTER_OPTIONS.has(o.name)) {
-    const n = plainName(m, o.valueLoc);
-    if (n) out.push({ kind: 'router', ...n, file: o.valueLoc!.file, isDefinition: false });
-  }
-  if (section === 'main' && whereOfAclOption(o.name)) {
-    const n = plainName(m, o.valueLoc);
-    if (n) out.push({ kind: 'acl', ...n, file: o.valueLoc!.file, isDefinition: false });
-  }
-  listRefs(m, o.valueLoc, out);
-  if (o.valueLoc) expansionRefs(m, o.valueLoc.file, o.expansion, out);
-}
+const key = (file: string, r: Range) => `${file}\0${r.start.line}:${r.start.character}:${r.end.line}:${r.end.character}`;
 
 export function occurrences(m: EximModel): Occurrence[] {
-  const out: Occurrence[] = [];
+  const lines = macroLines(m);
+  const n = new Names(m, lines);
+  const out = n.out;
   const def = (kind: NameKind, name: string, loc: Loc) => out.push({ kind, name, file: loc.file, range: loc.range, isDefinition: true });
   for (const t of m.transports) def('transport', t.name, t.nameLoc);
   for (const r of m.routers) def('router', r.name, r.nameLoc);
@@ -105,20 +168,19 @@ export function occurrences(m: EximModel): Occurrence[] {
   for (const a of m.acls) def('acl', a.name, a.nameLoc);
   for (const l of m.lists) def('list', l.name, l.nameLoc);
   for (const mac of m.macros.values()) if (mac.loc && mac.origin === 'config') def('macro', mac.name, mac.loc);
-  for (const o of m.main) optionRefs(m, o, 'main', out);
+  // Redefinitions, definitions in skipped branches, `.ifdef NAME` and uses in skipped lines.
+  for (const l of lines) out.push({ kind: 'macro', name: l.name, file: l.file, range: l.range, isDefinition: l.kind === 'define' });
+  for (const o of m.main) n.optionRefs(o, 'main');
   for (const l of m.lists) {
-    listRefs(m, l.valueLoc, out);
-    for (const it of l.items) expansionRefs(m, it.loc.file, it.expansion, out);
+    n.listRefs(l.valueLoc);
+    for (const it of l.items) n.expansionRefs(it.loc.file, it.expansion);
   }
-  for (const inst of [...m.routers, ...m.transports, ...m.authenticators]) for (const o of inst.options) optionRefs(m, o, inst.section, out);
+  for (const inst of [...m.routers, ...m.transports, ...m.authenticators]) for (const o of inst.options) n.optionRefs(o, inst.section);
   for (const a of m.acls) for (const st of a.statements) for (const it of st.items) {
-    if (it.name === 'acl') {
-      // `acl = name arg1 arg2 …`: the first word is the ACL.
-      const n = firstWord(m, it.valueLoc);
-      if (n) out.push({ kind: 'acl', ...n, file: it.valueLoc!.file, isDefinition: false });
-    }
-    listRefs(m, it.valueLoc, out);
-    if (it.valueLoc) expansionRefs(m, it.valueLoc.file, it.expansion, out);
+    // `acl = name arg1 arg2 …`: the first word is the ACL.
+    if (it.name === 'acl') n.ref('acl', n.through(it.valueLoc, firstWord, it.value?.trim().split(/\s+/)[0]));
+    n.listRefs(it.valueLoc);
+    if (it.valueLoc) n.expansionRefs(it.valueLoc.file, it.expansion);
   }
   for (const u of m.macroUses) out.push({ kind: 'macro', name: u.name, file: u.loc.file, range: u.loc.range, isDefinition: false });
   return dedupe(out);
@@ -161,4 +223,14 @@ export function occurrenceAt(m: EximModel, file: string, p: Position): { occ: Oc
 /** Routers and transports share no namespace with each other, lists share one across kinds. */
 export function sameEntity(a: Occurrence, b: Occurrence): boolean {
   return a.kind === b.kind && a.name === b.name;
+}
+
+/**
+ * The names (transports, ACLs, lists, …) a macro's value refers to where the macro is used
+ * for one: the references found inside the value of its definitions.
+ */
+export function namedBy(m: EximModel, macro: string, all: Occurrence[]): Occurrence[] {
+  const values = macroLines(m).filter((l) => l.kind === 'define' && l.name === macro && l.value).map((l) => ({ file: l.file, range: l.value!.range }));
+  return all.filter((o) => o.kind !== 'macro' && !o.isDefinition
+    && values.some((v) => v.file === o.file && containsPos(v.range, o.range.start) && containsPos(v.range, o.range.end)));
 }

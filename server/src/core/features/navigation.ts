@@ -2,9 +2,9 @@
 import * as path from 'node:path';
 import type { TextEdit } from '../diagnostic';
 import type { EximConfig as EximModel } from '../exim/model';
-import type { Position, Range } from '../text';
+import { comparePos, type Position, type Range } from '../text';
 import type { Location, RenameResult } from './types';
-import { occurrenceAt, sameEntity, type NameKind } from './exim-names';
+import { namedBy, occurrenceAt, sameEntity, type NameKind, type Occurrence } from './exim-names';
 
 /**
  * Names Exim accepts, as readconf.c reads them (checked against Exim 4.96's `-bV`): a
@@ -44,16 +44,31 @@ export function nameError(kind: NameKind, name: unknown): string | undefined {
 
 const abs = (f: string) => path.resolve(f);
 
+/** In the order of the files as Exim reads them, then by place. */
+function inOrder(m: EximModel, list: Occurrence[]): Location[] {
+  const rank = new Map([...m.files.keys()].map((f, i) => [f, i]));
+  return [...list]
+    .sort((a, b) => (rank.get(a.file) ?? -1) - (rank.get(b.file) ?? -1) || comparePos(a.range.start, b.range.start))
+    .map((o) => ({ file: o.file, range: o.range }));
+}
+
+/**
+ * A macro's definitions; where the macro stands for a name (`transport = LOCAL_DELIVERY`
+ * with `LOCAL_DELIVERY = mail_spool`), that name's definition follows them.
+ */
 export function definition(m: EximModel, file: string, p: Position): Location[] {
   const hit = occurrenceAt(m, abs(file), p);
   if (!hit) return [];
-  return hit.all.filter((o) => o.isDefinition && sameEntity(o, hit.occ)).map((o) => ({ file: o.file, range: o.range }));
+  const defs = inOrder(m, hit.all.filter((o) => o.isDefinition && sameEntity(o, hit.occ)));
+  if (hit.occ.kind !== 'macro') return defs;
+  const named = namedBy(m, hit.occ.name, hit.all);
+  return [...defs, ...inOrder(m, hit.all.filter((o) => o.isDefinition && named.some((n) => sameEntity(n, o))))];
 }
 
 export function references(m: EximModel, file: string, p: Position, includeDeclaration: boolean): Location[] {
   const hit = occurrenceAt(m, abs(file), p);
   if (!hit) return [];
-  return hit.all.filter((o) => sameEntity(o, hit.occ) && (includeDeclaration || !o.isDefinition)).map((o) => ({ file: o.file, range: o.range }));
+  return inOrder(m, hit.all.filter((o) => sameEntity(o, hit.occ) && (includeDeclaration || !o.isDefinition)));
 }
 
 export function prepareRename(m: EximModel, file: string, p: Position): { range: Range; placeholder: string } | { error: string } | undefined {
