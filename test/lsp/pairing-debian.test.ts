@@ -7,7 +7,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { ConfigWorkspace } from '../../server/src/core/features';
-import { eximSourceOf } from '../../server/src/core/project';
+import { analyseSetup, eximSourceOf } from '../../server/src/core/project';
+import { defaultOptions } from '../../server/src/core/options';
 import { diskHost } from '../../server/src/core/host';
 
 const dirs: string[] = [];
@@ -64,4 +65,35 @@ test('the analysis of the pairing is the config Debian runs: conf.d\'s pieces, n
   const a = ws.analyseFile(cyrus);
   assert.ok(a.exim?.files.has(path.join(dir, 'exim4/conf.d/main/01_main')));
   assert.ok(!a.exim?.files.has(path.join(dir, 'exim4/exim4.conf.template')));
+});
+
+test('the template is read after exim4.conf.localmacros, as the CLI reads it, and an edit of localmacros is seen', () => {
+  const template = 'MAIN_ACL_CHECK_RCPT = acl_check_rcpt\nacl_smtp_rcpt = MAIN_ACL_CHECK_RCPT\nbegin acl\nacl_check_rcpt:\n  accept\n';
+  const dir = etc({ ...BASE, ...split('false'), 'exim4/exim4.conf.template': template.replace(/^/, '.ifndef MAIN_ACL_CHECK_RCPT\n').replace('acl_smtp_rcpt', '.endif\nacl_smtp_rcpt'),
+    'exim4/exim4.conf.localmacros': 'MAIN_ACL_CHECK_RCPT = acl_nonexistent\n' });
+  const tpl = path.join(dir, 'exim4/exim4.conf.template'), local = path.join(dir, 'exim4/exim4.conf.localmacros');
+  const ws = new ConfigWorkspace();
+  ws.setFolders([dir]);
+  ws.open(tpl, fs.readFileSync(tpl, 'utf8'), 'exim');
+  const a = ws.analyseFile(tpl);
+  assert.ok(a.exim?.files.has(local), 'localmacros is read');
+  assert.ok(a.watched.files.includes(local) || a.watched.dirs.includes(path.dirname(local)), 'localmacros is watched');
+  const cli = analyseSetup([{ path: path.join(dir, 'exim4'), kind: 'exim' }], defaultOptions, diskHost).findings;
+  const codes = (l: { code: string; range: { start: { line: number } } }[]) => l.map((f) => `${f.code}@${f.range.start.line}`).sort();
+  assert.deepEqual(codes(a.byFile.get(tpl) ?? []), codes(cli));
+  assert.ok(cli.some((f) => f.code === 'exim/undefined-acl'), 'the CLI sees the ACL localmacros names');
+  // The localmacros buffer, edited in the editor, wins over the disk.
+  ws.open(local, 'MAIN_ACL_CHECK_RCPT = acl_check_rcpt\n');
+  assert.ok(!ws.analyseFile(tpl).findings.some((f) => f.code === 'exim/undefined-acl'));
+});
+
+test('exim4.conf.localmacros opened on its own is Exim text checked as part of the template', () => {
+  const dir = etc({ ...BASE, ...split('false'), 'exim4/exim4.conf.localmacros': 'bogus_option = 1\n' });
+  const local = path.join(dir, 'exim4/exim4.conf.localmacros');
+  const ws = new ConfigWorkspace();
+  ws.setFolders([dir]);
+  ws.open(local, fs.readFileSync(local, 'utf8'));
+  assert.equal(ws.kindOf(local), 'exim');
+  assert.equal(ws.pairingFor(local).exim, path.join(dir, 'exim4/exim4.conf.template'));
+  assert.deepEqual(ws.analyseFile(local).byFile.get(local)?.map((f) => f.code), ['exim/unknown-option']);
 });

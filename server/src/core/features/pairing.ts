@@ -107,7 +107,8 @@ export function findCandidates(folder: string, host: SourceHost, depth = 5, limi
 /** The kind a file's name alone implies (content sniffing is left to the caller). */
 export function kindByName(file: string): FileKind | undefined {
   const base = path.basename(file);
-  if (NAMES.exim.includes(base) && base !== 'configure' || base.endsWith('.exim')) return 'exim';
+  // exim4.conf.localmacros is Exim text too, though never a config of its own (Debian reads it before the template).
+  if (NAMES.exim.includes(base) && base !== 'configure' || base.endsWith('.exim') || base === 'exim4.conf.localmacros') return 'exim';
   if (confDirOf(file)) return 'exim';
   if (base === 'cyrus.conf' || base.endsWith('.cyrus.conf')) return 'cyrus-conf';
   if (base === 'imapd.conf' || base.endsWith('.imapd.conf')) return 'imapd-conf';

@@ -3,7 +3,8 @@ import type { Finding } from '../diagnostic';
 import type { CheckOptions } from '../options';
 import { defaultOptions } from '../options';
 import type { FileKind, Input, Models } from '../project';
-import { checkFiles, checkPairing, eximRootOf, loadInput } from '../project';
+import { checkFiles, checkPairing, eximRootOf, eximSourceOf, loadInput } from '../project';
+import type { SourceHost } from '../host';
 import { sortFindings } from '../diagnostic';
 import type { EximConfig } from '../exim';
 import type { CyrusConf, ImapdConf } from '../cyrus';
@@ -268,6 +269,18 @@ function watchedOf(all: Reads[]): WatchedPaths {
   return { files: [...files], dirs: [...dirs] };
 }
 
+/**
+ * What to load for an Exim root: Debian's exim4.conf.template is read after
+ * exim4.conf.localmacros, so when the template is what its /etc/exim4-like directory runs,
+ * the directory is loaded, as the CLI loads it (eximSourceOf gives the prelude).
+ */
+function eximInputOf(root: string, host: SourceHost): string {
+  const dir = path.dirname(root);
+  if (host.isDirectory(root)) return root;
+  const source = eximSourceOf(dir, host);
+  return source.prelude.length && path.resolve(source.root) === path.resolve(root) ? dir : root;
+}
+
 function runAnalysis(key: string, pairing: Pairing, options: CheckOptions, host: CachedHost, parts: Map<string, CyrusPart>): Analysis {
   const errors: string[] = [];
   const guard = guarded(errors);
@@ -278,7 +291,7 @@ function runAnalysis(key: string, pairing: Pairing, options: CheckOptions, host:
   const unreadable: Finding[] = [];
   const recording = new RecordingHost(host);
   if (pairing.exim) {
-    const u = loadInput({ path: pairing.exim, kind: 'exim' }, models, options, recording, guard);
+    const u = loadInput({ path: eximInputOf(pairing.exim, recording), kind: 'exim' }, models, options, recording, guard);
     if (u) unreadable.push(u);
   }
   const cyrus = pairing.cyrus ? cyrusPart({ path: pairing.cyrus, kind: 'cyrus-conf' }, options, host, parts) : undefined;
