@@ -145,6 +145,7 @@ documents.onDidOpen((e) => guard('didOpen', () => {
 documents.onDidChangeContent((e) => guard('didChange', () => {
   const file = uris.pathOf(e.document.uri);
   ws().update(file, e.document.getText());
+  publisher.documentChanged(file);
   if (settingsFor(file).validate === 'onType') publisher.schedule(file);
 }));
 

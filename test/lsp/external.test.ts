@@ -74,6 +74,27 @@ test('on save, the real exim reports its error with source exim', { skip: !EXIM 
   }
 });
 
+test('an exim -bV result goes when the text Exim read is edited, and comes back when the edit is undone', { skip: !EXIM && 'exim is not installed' }, async () => {
+  const { dir, file } = tempConfig(BAD);
+  const c = new TestClient();
+  try {
+    await c.initialize(dir, { eximPath: EXIM, trusted: true });
+    c.open(file, BAD, 'exim');
+    await c.waitForDiagnostics(file);
+    c.save(file);
+    await c.waitForDiagnostics(file, (ds) => ds.some((x) => x.code === 'exim/external' && x.range.start.line === 1), 15000);
+    // Three lines inserted above, not saved: Exim's line 2 is now line 5, and Exim has not said so.
+    c.change(file, '# a\n# b\n# c\n' + BAD);
+    const d = await c.waitForDiagnostics(file, (ds) => ds.some((x) => x.code === 'exim/unknown-option' && x.range.start.line === 4));
+    assert.deepEqual(d.filter((x) => x.code === 'exim/external'), []);
+    c.change(file, BAD);
+    await c.waitForDiagnostics(file, (ds) => ds.some((x) => x.code === 'exim/external' && x.range.start.line === 1));
+  } finally {
+    await c.shutdown();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test('no external program runs in an untrusted workspace or without a machine-level path', { skip: !EXIM && 'exim is not installed' }, async () => {
   for (const init of [{ eximPath: EXIM, trusted: false }, {}]) {
     const { dir, file } = tempConfig(BAD);

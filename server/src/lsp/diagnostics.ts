@@ -10,6 +10,9 @@ import { toDiagnostic, type UriMap, isUntitledPath } from './convert';
 
 export const DEBOUNCE_MS = 150;
 
+/** One run of the real Exim: its findings, and the text of each file they are in as Exim read it. */
+export interface ExternalRun { findings: Finding[]; texts: Map<string, string | undefined> }
+
 /** Set by the bench: each check is followed by a `timing {json}` log line. */
 const LOG_TIMING = !!process.env.EXIM_CYRUS_TIMING;
 
@@ -17,8 +20,12 @@ export class DiagnosticsPublisher {
   private readonly timers = new Map<string, NodeJS.Timeout>();
   /** Files each analysis published to, so a file it no longer covers gets cleared. */
   private readonly publishedBy = new Map<string, Set<string>>();
-  /** `exim -bV` results per config root, kept until the next run for that config. */
-  readonly external = new Map<string, Finding[]>();
+  /**
+   * `exim -bV` results per config root, kept until the next run for that config, with the
+   * text each file had on disk when Exim read it: a result stands only while the editor
+   * holds that text (lines inserted above an error move it; the result would not).
+   */
+  readonly external = new Map<string, ExternalRun>();
   /** With LOG_TIMING: analyses already timed, and publications not yet written (the time logged includes writing them). */
   private readonly timed = new WeakSet<Analysis>();
   private readonly sending: Promise<unknown>[] = [];
@@ -27,8 +34,26 @@ export class DiagnosticsPublisher {
 
   private externalFor(file: string): Finding[] {
     const out: Finding[] = [];
-    for (const list of this.external.values()) for (const f of list) if (path.resolve(f.file) === file) out.push(f);
+    let text: string | undefined | null = null;
+    for (const run of this.external.values()) for (const f of run.findings) {
+      if (path.resolve(f.file) !== file) continue;
+      if (text === null) text = this.ws().host.readFile(file);
+      if (text === run.texts.get(file)) out.push(f);
+    }
     return out;
+  }
+
+  /**
+   * After an edit: the file's `exim -bV` results go when its text is no longer the one Exim
+   * read. What was last sent is sent again without them, at once, whether or not the edit
+   * is checked before the next save.
+   */
+  documentChanged(file: string): void {
+    const uri = this.uris.uriOf(file);
+    const prev = this.lastSent.get(uri);
+    if (!prev?.findings.some((f) => f.code === 'exim/external')) return;
+    const still = new Set(this.externalFor(file));
+    this.send(file, prev.findings.filter((f) => f.code !== 'exim/external' || still.has(f)));
   }
 
   constructor(

@@ -28,9 +28,14 @@ export class ExternalCheck {
     const run = await runEximCheck(m.eximPath, root);
     if (this.generation.get(root) !== gen) return;
     if (run.failed) this.log(run.failed);
-    const touched = new Set<string>([root, ...(this.publisher.external.get(root) ?? []).map((f) => path.resolve(f.file))]);
-    this.publisher.external.set(root, run.findings);
-    for (const f of run.findings) touched.add(path.resolve(f.file));
+    const touched = new Set<string>([root, ...(this.publisher.external.get(root)?.findings ?? []).map((f) => path.resolve(f.file))]);
+    const texts = new Map<string, string | undefined>();
+    for (const f of run.findings) {
+      const file = path.resolve(f.file);
+      touched.add(file);
+      if (!texts.has(file)) texts.set(file, this.ws().host.diskText(file));
+    }
+    this.publisher.external.set(root, { findings: run.findings, texts });
     for (const f of touched) this.publisher.republish(f);
   }
 }

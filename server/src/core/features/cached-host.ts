@@ -24,6 +24,12 @@ export class CachedHost implements SourceHost {
     const abs = path.resolve(file);
     const doc = this.docs.get(abs);
     if (doc !== undefined) return doc;
+    return this.diskText(abs);
+  }
+
+  /** The file as saved, whatever the editor holds (what an external program reads). */
+  diskText(file: string): string | undefined {
+    const abs = path.resolve(file);
     let st: fs.Stats;
     try { st = fs.statSync(abs); } catch { this.disk.delete(abs); return undefined; }
     if (!st.isFile() || st.size > MAX_FILE_BYTES) return undefined;
