@@ -275,8 +275,10 @@ function watchedOf(all: Reads[]): WatchedPaths {
  * the directory is loaded, as the CLI loads it (eximSourceOf gives the prelude).
  */
 function eximInputOf(root: string, host: SourceHost): string {
+  // Only the template has a prelude: other roots need no look at their directory (which
+  // would then be watched as a whole).
+  if (path.basename(root) !== 'exim4.conf.template') return root;
   const dir = path.dirname(root);
-  if (host.isDirectory(root)) return root;
   const source = eximSourceOf(dir, host);
   return source.prelude.length && path.resolve(source.root) === path.resolve(root) ? dir : root;
 }
