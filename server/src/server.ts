@@ -160,6 +160,7 @@ documents.onDidClose((e) => guard('didClose', () => {
   const covering = ws().analysesCovering(file).map((a) => a.key);
   ws().close(file);
   publisher.clear(file);
+  publisher.afterClose();
   // Other open files checked together with it see the disk version again.
   for (const d of documents.all()) if (d.uri !== e.document.uri) {
     const other = uris.pathOf(d.uri);

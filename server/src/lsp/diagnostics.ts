@@ -6,6 +6,7 @@ import type { Connection } from 'vscode-languageserver/node';
 import type { Finding } from '../core/diagnostic';
 import type { Range } from '../core/text';
 import type { ConfigWorkspace, Analysis } from '../core/features/workspace';
+import type { Pairing } from '../core/features/pairing';
 import { toDiagnostic, type UriMap, isUntitledPath } from './convert';
 
 export const DEBOUNCE_MS = 150;
@@ -20,6 +21,8 @@ export class DiagnosticsPublisher {
   private readonly timers = new Map<string, NodeJS.Timeout>();
   /** Files each analysis published to, so a file it no longer covers gets cleared. */
   private readonly publishedBy = new Map<string, Set<string>>();
+  /** The pairing behind each published analysis, to check it again when an edit drops it. */
+  private readonly pairings = new Map<string, Pairing>();
   /**
    * `exim -bV` results per config root, kept until the next run for that config, with the
    * text each file had on disk when Exim read it: a result stands only while the editor
@@ -93,7 +96,11 @@ export class DiagnosticsPublisher {
       return undefined;
     }
     for (const err of a.errors) this.log(`internal error (results may be incomplete): ${err}`);
+    // Other configs that read this file (an include shared by two) were invalidated by the
+    // same edit: check them again too, so the file shows what every one of them finds.
+    const others = this.staleCovering(file, a.key);
     this.publishAnalysis(a);
+    for (const b of others) this.publishAnalysis(b);
     this.afterCheck();
     if (LOG_TIMING) {
       const sent = this.sending.splice(0);
@@ -112,15 +119,99 @@ export class DiagnosticsPublisher {
   publishAnalysis(a: Analysis): void {
     const before = this.publishedBy.get(a.key) ?? new Set<string>();
     const now = new Set<string>();
-    for (const [f, list] of a.byFile) {
+    for (const f of a.byFile.keys()) {
       // Findings for files nobody has open are still useful (an include's mistake), but an
       // untitled buffer that was closed must not be resurrected.
       if (isUntitledPath(f) && !this.ws().isOpen(f)) continue;
       now.add(f);
-      this.send(f, [...list, ...(this.externalFor(f))]);
     }
-    for (const f of before) if (!now.has(f) && !this.coveredElsewhere(f, a.key)) this.send(f, this.externalFor(f));
     this.publishedBy.set(a.key, now);
+    this.pairings.set(a.key, a.pairing);
+    for (const f of now) this.send(f, this.findingsFor(f, a));
+    for (const f of before) if (!now.has(f)) this.send(f, this.findingsFor(f));
+  }
+
+  /**
+   * What a file shows: the findings of every published analysis that covers it (a file
+   * two configs include gets both configs' findings, whichever was checked last), without
+   * repeats, then Exim's own.
+   */
+  private findingsFor(file: string, a?: Analysis): Finding[] {
+    const covering: Analysis[] = a ? [a] : [];
+    for (const b of this.ws().analysesCovering(file)) {
+      if (b !== a && b.key !== a?.key && this.publishedBy.get(b.key)?.has(file)) covering.push(b);
+    }
+    const external = this.externalFor(file);
+    if (covering.length <= 1) return [...covering[0]?.byFile.get(file) ?? [], ...external];
+    const found = new Map<string, { f: Finding; by: Analysis[] }>();
+    for (const b of covering) for (const f of b.byFile.get(file) ?? []) {
+      const k = `${f.code}\0${f.severity}\0${f.range.start.line}:${f.range.start.character}-${f.range.end.line}:${f.range.end.character}\0${f.message}`;
+      const hit = found.get(k);
+      if (hit) { if (!hit.by.includes(b)) hit.by.push(b); } else found.set(k, { f, by: [b] });
+    }
+    // A finding only some of the configs make says which: the same include can be right
+    // for one config (the transport is used there) and wrong for another.
+    const out = [...found.values()].map(({ f, by }) => by.length === covering.length ? f
+      : { ...f, message: `${f.message} (when read by ${by.map((b) => path.basename(b.pairing.exim ?? b.pairing.cyrus ?? b.pairing.imapd ?? '?')).join(', ')})` });
+    out.sort((x, y) => x.range.start.line - y.range.start.line || x.range.start.character - y.range.start.character);
+    return [...out, ...external];
+  }
+
+  /** Whether some open document is checked as part of this pairing. */
+  private live(p: Pairing): boolean {
+    const ws = this.ws();
+    return ws.openFiles().some((f) => {
+      const q = ws.pairingFor(f);
+      return q.exim === p.exim && q.cyrus === p.cyrus && q.imapd === p.imapd;
+    });
+  }
+
+  /**
+   * Analyses published for `file` whose result an edit has dropped from the workspace's
+   * cache: checked again when an open document still needs them, else forgotten (their
+   * findings leave the files they were published to).
+   */
+  private staleCovering(file: string, except: string): Analysis[] {
+    const ws = this.ws();
+    const cached = new Set(ws.analysesCovering(file).map((a) => a.key));
+    const out: Analysis[] = [];
+    for (const [key, files] of [...this.publishedBy]) {
+      if (key === except || cached.has(key) || !files.has(file)) continue;
+      const p = this.pairings.get(key);
+      if (!p || !this.live(p)) { this.forget(key); continue; }
+      let b: Analysis;
+      try { b = ws.analyse(p); } catch (e) { this.log(`check of ${p.exim ?? p.cyrus ?? p.imapd} failed: ${(e as Error)?.stack ?? e}`); continue; }
+      // Settings changed since: the same pairing is now checked under another key.
+      if (b.key !== key) { this.publishedBy.delete(key); this.pairings.delete(key); }
+      if (b.key !== except && !out.includes(b)) out.push(b);
+    }
+    return out;
+  }
+
+  /** An analysis no open document needs: its findings leave the files it covered. */
+  private forget(key: string): void {
+    const files = this.publishedBy.get(key) ?? new Set<string>();
+    this.publishedBy.delete(key);
+    this.pairings.delete(key);
+    for (const f of files) this.send(f, this.findingsFor(f));
+  }
+
+  /**
+   * After a document is closed: analyses published before and no longer needed by any open
+   * document are forgotten; those still needed are checked again.
+   */
+  afterClose(): void {
+    const ws = this.ws();
+    for (const [key, files] of [...this.publishedBy]) {
+      const p = this.pairings.get(key);
+      const cached = [...files].some((f) => ws.analysesCovering(f).some((a) => a.key === key));
+      if (cached) continue;
+      if (!p || !this.live(p)) this.forget(key);
+      else {
+        const open = ws.openFiles().find((f) => { const q = ws.pairingFor(f); return q.exim === p.exim && q.cyrus === p.cyrus && q.imapd === p.imapd; });
+        if (open) this.schedule(open);
+      }
+    }
   }
 
   /** Re-sends a file's diagnostics (e.g. after the external check finished). */
@@ -134,11 +225,6 @@ export class DiagnosticsPublisher {
     this.cancel(file);
     this.send(file, []);
     for (const set of this.publishedBy.values()) set.delete(file);
-  }
-
-  private coveredElsewhere(file: string, key: string): boolean {
-    for (const [k, set] of this.publishedBy) if (k !== key && set.has(file)) return true;
-    return false;
   }
 
   /**

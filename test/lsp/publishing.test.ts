@@ -1,0 +1,72 @@
+// What the server publishes for files several configs share, for files the client spells
+// differently from Node, and for untitled buffers, over stdio as an editor sees it.
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import type { Diagnostic } from 'vscode-languageserver-protocol';
+import { TestClient, uriOf } from './client';
+
+const dirs: string[] = [];
+const clients: TestClient[] = [];
+after(async () => {
+  for (const c of clients) await c.shutdown();
+  for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
+});
+
+function tree(files: Record<string, string>, name = 'exim-cyrus-pub-'): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), name));
+  dirs.push(dir);
+  for (const [rel, text] of Object.entries(files)) {
+    fs.mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
+    fs.writeFileSync(path.join(dir, rel), text.replaceAll('DIR', dir));
+  }
+  return dir;
+}
+
+async function client(dir: string): Promise<TestClient> {
+  const c = new TestClient();
+  clients.push(c);
+  await c.initialize(dir);
+  return c;
+}
+
+/** A request answered: every notification the server sent before it has arrived. */
+const settle = (c: TestClient) => c.request('workspace/symbol', { query: '' });
+const codes = (d: Diagnostic[] | undefined) => (d ?? []).map((x) => `${x.code} ${x.message}`).sort();
+
+test('an include two open configs share shows both configs\' findings, whichever was edited last', async () => {
+  const inc = 't1:\n  driver = appendfile\n  file = /tmp/x\n  bogus_in_inc = 1\n';
+  const a = 'primary_hostname = a\nbegin routers\nr:\n  driver = accept\n  transport = t1\nbegin transports\n.include DIR/inc/t.conf\n';
+  const b = 'primary_hostname = b\nbegin routers\nr:\n  driver = accept\n  transport = t2\nbegin transports\n.include DIR/inc/t.conf\nt2:\n  driver = pipe\n  command = /bin/true\n';
+  const dir = tree({ 'a.exim': a, 'b.exim': b, 'inc/t.conf': inc });
+  const fa = path.join(dir, 'a.exim'), fb = path.join(dir, 'b.exim'), finc = path.join(dir, 'inc/t.conf');
+  const ta = fs.readFileSync(fa, 'utf8'), tb = fs.readFileSync(fb, 'utf8');
+  const c = await client(dir);
+  c.open(fa, ta, 'exim');
+  c.open(fb, tb, 'exim');
+  const both = await c.waitForDiagnostics(finc, (d) => d.some((x) => x.code === 'exim/unused-definition'));
+  // Unused in b.exim only, and it says so; the unknown option is every config's.
+  assert.deepEqual(codes(both), [
+    'exim/unknown-option Unknown option of the appendfile transport "bogus_in_inc" in transport "t1".',
+    'exim/unused-definition The transport "t1" is not used by any router. (when read by b.exim)',
+  ]);
+  const version = new Map([[fa, 1], [fb, 1]]);
+  for (const [file, text] of [[fa, ta], [fb, tb], [fa, ta + '\n']] as const) {
+    c.change(file, text + '\n');
+    const v = version.get(file)! + 1;
+    version.set(file, v);
+    await c.waitForDiagnostics(file, () => c.diagnostics.get(uriOf(file))!.version === v);
+    await settle(c);
+    assert.deepEqual(codes(c.diagnostics.get(uriOf(finc))?.diagnostics), codes(both), `after editing ${path.basename(file)}`);
+  }
+  // Editing the include itself re-checks both configs.
+  c.open(finc, inc, 'exim');
+  c.change(finc, inc.replace('bogus_in_inc', 'bogus_two'));
+  const d = await c.waitForDiagnostics(finc, (ds) => ds.some((x) => x.message.includes('bogus_two')));
+  assert.ok(d.some((x) => x.code === 'exim/unused-definition'), JSON.stringify(d.map((x) => x.message)));
+  // Once b.exim is closed, what only b.exim found goes.
+  void c.conn.sendNotification('textDocument/didClose', { textDocument: { uri: uriOf(fb) } });
+  await c.waitForDiagnostics(finc, (ds) => !ds.some((x) => x.code === 'exim/unused-definition') && ds.some((x) => x.message.includes('bogus_two')));
+});
