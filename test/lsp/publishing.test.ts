@@ -70,3 +70,20 @@ test('an include two open configs share shows both configs\' findings, whichever
   void c.conn.sendNotification('textDocument/didClose', { textDocument: { uri: uriOf(fb) } });
   await c.waitForDiagnostics(finc, (ds) => !ds.some((x) => x.code === 'exim/unused-definition') && ds.some((x) => x.message.includes('bogus_two')));
 });
+
+test('a file first published under Node\'s URI spelling is cleared there once the client opens it under its own', async () => {
+  const dir = tree({
+    'exim.conf': 'primary_hostname = x\nbegin routers\nr:\n  driver = accept\n  transport = t\nbegin transports\n.include inc/t.conf\n',
+    'inc/t.conf': 't:\n  driver = appendfile\n  file = /tmp/x\n  bogus_opt = 1\n',
+  }, 'exim-cyrus-pub c+d@e-');
+  // VS Code percent-encodes every reserved character; Node leaves `+` and `@` as they are.
+  const vscode = (p: string) => 'file://' + p.split('/').map((seg) => encodeURIComponent(seg).replace(/[!'()*]/g, (ch) => '%' + ch.charCodeAt(0).toString(16).toUpperCase())).join('/');
+  const main = path.join(dir, 'exim.conf'), inc = path.join(dir, 'inc/t.conf');
+  assert.notEqual(vscode(inc), uriOf(inc));
+  const c = await client(dir);
+  void c.conn.sendNotification('textDocument/didOpen', { textDocument: { uri: vscode(main), languageId: 'exim', version: 1, text: fs.readFileSync(main, 'utf8') } });
+  await c.waitForDiagnostics(inc, (d) => d.some((x) => x.code === 'exim/unknown-option'));
+  void c.conn.sendNotification('textDocument/didOpen', { textDocument: { uri: vscode(inc), languageId: 'exim', version: 1, text: fs.readFileSync(inc, 'utf8') } });
+  // The old spelling is emptied; the findings are under the client's.
+  await c.waitForDiagnostics(inc, (d) => d.length === 0 && !!c.diagnostics.get(vscode(inc))?.diagnostics.some((x) => x.code === 'exim/unknown-option'));
+});

@@ -32,6 +32,8 @@ export class DiagnosticsPublisher {
   /** With LOG_TIMING: analyses already timed, and publications not yet written (the time logged includes writing them). */
   private readonly timed = new WeakSet<Analysis>();
   private readonly sending: Promise<unknown>[] = [];
+  /** By file: the URI its diagnostics were last published under. */
+  private readonly spelling = new Map<string, string>();
   /** By URI: what was last published, for which document version. */
   private readonly lastSent = new Map<string, { version: number | undefined; findings: Finding[] }>();
 
@@ -234,6 +236,14 @@ export class DiagnosticsPublisher {
    */
   private send(file: string, findings: Finding[]): void {
     const uri = this.uris.uriOf(file);
+    // The client's spelling of a URI becomes known when it opens the file (`%2B` where
+    // Node writes `+`): what went out under the other spelling is cleared, or a client
+    // that keys diagnostics by the URI as written would keep it for good.
+    const spelt = this.spelling.get(file);
+    if (spelt !== undefined && spelt !== uri && this.lastSent.delete(spelt)) {
+      void this.connection.sendDiagnostics({ uri: spelt, diagnostics: [] }).catch(() => undefined);
+    }
+    this.spelling.set(file, uri);
     const version = this.versionOf(file);
     const prev = this.lastSent.get(uri);
     if (prev && prev.version === version && sameFindings(prev.findings, findings)) return;
