@@ -87,3 +87,29 @@ test('a file first published under Node\'s URI spelling is cleared there once th
   // The old spelling is emptied; the findings are under the client's.
   await c.waitForDiagnostics(inc, (d) => d.length === 0 && !!c.diagnostics.get(vscode(inc))?.diagnostics.some((x) => x.code === 'exim/unknown-option'));
 });
+
+test('an untitled buffer\'s relative .include: no stand-in path in the message, no link to it', async () => {
+  const dir = tree({ 'x.txt': '' });
+  const c = await client(dir);
+  const uri = 'untitled:Untitled-7';
+  const text = '.include inc/x.conf\n.include /nonexistent/abs.conf\nprimary_hostname = x\n';
+  void c.conn.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'exim', version: 1, text } });
+  const seen = async () => {
+    for (let tries = 0; tries < 200; tries++) {
+      const d = c.diagnostics.get(uri)?.diagnostics;
+      if (d?.length) return d;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    throw new Error('no diagnostics for the untitled buffer');
+  };
+  const d = await seen();
+  const rel = d.find((x) => x.range.start.line === 0)!;
+  assert.equal(rel.code, 'exim/include-not-found');
+  assert.doesNotMatch(rel.message, /__untitled__/);
+  assert.match(rel.message, /not been saved.*"inc\/x\.conf"/);
+  // An absolute path is reported as before.
+  assert.match(d.find((x) => x.range.start.line === 1)!.message, /\/nonexistent\/abs\.conf/);
+  const links: { target: string }[] = await c.request('textDocument/documentLink', { textDocument: { uri } });
+  assert.deepEqual(links.map((l) => l.target), ['file:///nonexistent/abs.conf']);
+  assert.deepEqual(await c.request('textDocument/definition', { textDocument: { uri }, position: { line: 0, character: 12 } }), []);
+});

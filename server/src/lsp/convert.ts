@@ -38,6 +38,21 @@ export function isUntitledPath(p: string): boolean {
   return p.startsWith(UNTITLED_ROOT + path.sep);
 }
 
+/**
+ * An untitled buffer has no directory, so a relative `.include` in it resolves to nothing
+ * real: the finding says so instead of naming the stand-in path. `text` is the buffer's.
+ */
+export function forUntitled(f: Finding, text: string | undefined): Finding {
+  if (f.code !== 'exim/include-not-found' || !f.message.includes(UNTITLED_ROOT + path.sep)) return f;
+  const lines = (text ?? '').split(/\r?\n/);
+  const r = f.range;
+  const written = r.start.line === r.end.line ? lines[r.start.line]?.slice(r.start.character, r.end.character).replace(/^"(.*)"$/, '$1') : undefined;
+  return {
+    ...f,
+    message: `This buffer has not been saved, so it has no directory to resolve the relative path${written ? ` "${written}"` : ''} against: the include can be read once the file is saved (or write an absolute path).`,
+  };
+}
+
 const SEVERITY: Record<Severity, DiagnosticSeverity> = {
   error: DiagnosticSeverity.Error,
   warning: DiagnosticSeverity.Warning,

@@ -7,7 +7,7 @@ import type { Finding } from '../core/diagnostic';
 import type { Range } from '../core/text';
 import type { ConfigWorkspace, Analysis } from '../core/features/workspace';
 import type { Pairing } from '../core/features/pairing';
-import { toDiagnostic, type UriMap, isUntitledPath } from './convert';
+import { forUntitled, toDiagnostic, type UriMap, isUntitledPath } from './convert';
 
 export const DEBOUNCE_MS = 150;
 
@@ -248,7 +248,8 @@ export class DiagnosticsPublisher {
     const prev = this.lastSent.get(uri);
     if (prev && prev.version === version && sameFindings(prev.findings, findings)) return;
     this.lastSent.set(uri, { version, findings });
-    const diagnostics = findings.map((f) => toDiagnostic(f, this.uris));
+    const untitled = isUntitledPath(file) ? this.ws().host.readFile(file) : undefined;
+    const diagnostics = findings.map((f) => toDiagnostic(untitled === undefined ? f : forUntitled(f, untitled), this.uris));
     const sent = this.connection.sendDiagnostics({ uri, version, diagnostics }).catch(() => undefined);
     if (LOG_TIMING) this.sending.push(sent);
   }

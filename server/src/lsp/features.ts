@@ -6,7 +6,7 @@ import type { TextEdit as CoreEdit } from '../core/diagnostic';
 import type { ConfigWorkspace } from '../core/features/workspace';
 import type * as F from '../core/features';
 import { loadChecker } from './core';
-import { toDiagnostic, toLspRange, type UriMap } from './convert';
+import { isUntitledPath, toDiagnostic, toLspRange, type UriMap } from './convert';
 
 export interface FeatureContext {
   connection: Connection;
@@ -60,6 +60,8 @@ export function workspaceEdit(edits: CoreEdit[], uris: UriMap): WorkspaceEdit {
 export function registerFeatures(c: FeatureContext): void {
   const { connection, ws, uris, safe } = c;
   const file = (uri: string) => uris.pathOf(uri);
+  /** A path under an untitled buffer's stand-in directory (a relative include of it): nothing to open. */
+  const unreal = (f: string) => isUntitledPath(f) && !ws().isOpen(f);
 
   connection.onCompletion(safe('completion', [] as CompletionItem[], (p) => {
     const { uri, position } = posParams(p);
@@ -85,7 +87,7 @@ export function registerFeatures(c: FeatureContext): void {
 
   connection.onDefinition(safe('definition', [], (p) => {
     const { uri, position } = posParams(p);
-    return loadChecker().definition(ws(), file(uri), position).map((l) => ({ uri: uris.uriOf(l.file), range: toLspRange(l.range) }));
+    return loadChecker().definition(ws(), file(uri), position).filter((l) => !unreal(l.file)).map((l) => ({ uri: uris.uriOf(l.file), range: toLspRange(l.range) }));
   }));
 
   connection.onReferences(safe('references', [], (p: any) => {
@@ -130,7 +132,7 @@ export function registerFeatures(c: FeatureContext): void {
     }))));
 
   connection.onDocumentLinks(safe('documentLink', [], (p) =>
-    loadChecker().documentLinks(ws(), file(docParams(p))).map((l) => ({ range: toLspRange(l.range), target: uris.uriOf(l.target), tooltip: l.tooltip }))));
+    loadChecker().documentLinks(ws(), file(docParams(p))).filter((l) => !unreal(l.target)).map((l) => ({ range: toLspRange(l.range), target: uris.uriOf(l.target), tooltip: l.tooltip }))));
 
   connection.onCodeAction(safe('codeAction', [] as CodeAction[], (p: any) => {
     const uri = docParams(p);
