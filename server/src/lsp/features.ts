@@ -51,9 +51,22 @@ function docParams(p: any): string {
   return uri;
 }
 
-export function workspaceEdit(edits: CoreEdit[], uris: UriMap): WorkspaceEdit {
+/** The line break a text uses: its first one (`\n` for a text without any). */
+export function lineBreakOf(text: string | undefined): '\n' | '\r\n' {
+  const i = text?.indexOf('\n') ?? -1;
+  return i > 0 && text![i - 1] === '\r' ? '\r\n' : '\n';
+}
+
+/** The core writes `\n`; a CRLF document gets `\r\n`, or its lines would end two ways. */
+export function workspaceEdit(edits: CoreEdit[], uris: UriMap, textOf: (file: string) => string | undefined = () => undefined): WorkspaceEdit {
   const changes: Record<string, { range: ReturnType<typeof toLspRange>; newText: string }[]> = {};
-  for (const e of edits) (changes[uris.uriOf(e.file)] ??= []).push({ range: toLspRange(e.range), newText: e.newText });
+  const breaks = new Map<string, '\n' | '\r\n'>();
+  for (const e of edits) {
+    let br = breaks.get(e.file);
+    if (!br) breaks.set(e.file, br = lineBreakOf(textOf(e.file)));
+    const newText = br === '\r\n' ? e.newText.replace(/\r?\n/g, '\r\n') : e.newText;
+    (changes[uris.uriOf(e.file)] ??= []).push({ range: toLspRange(e.range), newText });
+  }
   return { changes };
 }
 
@@ -62,6 +75,7 @@ export function registerFeatures(c: FeatureContext): void {
   const file = (uri: string) => uris.pathOf(uri);
   /** A path under an untitled buffer's stand-in directory (a relative include of it): nothing to open. */
   const unreal = (f: string) => isUntitledPath(f) && !ws().isOpen(f);
+  const textOf = (f: string) => ws().host.readFile(f);
 
   connection.onCompletion(safe('completion', [] as CompletionItem[], (p) => {
     const { uri, position } = posParams(p);
@@ -108,7 +122,7 @@ export function registerFeatures(c: FeatureContext): void {
     if (typeof p?.newName !== 'string') throw new ResponseError(ErrorCodes.InvalidParams, 'expected newName');
     const r = loadChecker().rename(ws(), file(uri), position, p.newName);
     if ('error' in r) throw new ResponseError(ErrorCodes.InvalidRequest, r.error);
-    return workspaceEdit(r.edits, uris);
+    return workspaceEdit(r.edits, uris, textOf);
   }));
 
   connection.onDocumentSymbol(safe('documentSymbol', [] as DocumentSymbol[], (p) => {
@@ -140,7 +154,7 @@ export function registerFeatures(c: FeatureContext): void {
     if (!r?.start || !r?.end) throw new ResponseError(ErrorCodes.InvalidParams, 'expected range');
     return loadChecker().codeActions(ws(), file(uri), r).map((a): CodeAction => ({
       title: a.title, kind: CodeActionKind.QuickFix, isPreferred: a.fix.preferred,
-      diagnostics: [toDiagnostic(a.finding, uris)], edit: workspaceEdit(a.fix.edits, uris),
+      diagnostics: [toDiagnostic(a.finding, uris)], edit: workspaceEdit(a.fix.edits, uris, textOf),
     }));
   }));
 
