@@ -16,6 +16,7 @@ import { registerFeatures } from './lsp/features';
 import { registerCommands } from './lsp/commands';
 import { ExternalCheck } from './lsp/external';
 import { FileWatches } from './lsp/watch';
+import { checkedSync } from './lsp/sync-params';
 
 const connection = createConnection(ProposedFeatures.all);
 const documents = new TextDocuments(TextDocument);
@@ -207,5 +208,5 @@ connection.onRequest((method: string) => {
 process.on('uncaughtException', (e) => log(`uncaught exception: ${e?.stack ?? e}`));
 process.on('unhandledRejection', (e) => log(`unhandled rejection: ${(e as Error)?.stack ?? e}`));
 
-documents.listen(connection);
+documents.listen(checkedSync(connection, log));
 connection.listen();

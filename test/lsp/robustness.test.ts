@@ -54,6 +54,24 @@ test('malformed params get an error or an empty answer, never a crash', async ()
   await stillAnswers();
 });
 
+test('malformed document notifications are ignored with one clear log line each, not an exception', async () => {
+  const from = c.logs.length;
+  const bad: [string, unknown][] = [
+    ['textDocument/didOpen', {}],
+    ['textDocument/didOpen', { textDocument: { uri: uriOf(path.join(dir, 'odd.exim')), languageId: 'exim', version: 1, text: 3 } }],
+    ['textDocument/didChange', { textDocument: { uri: uriOf(exim) }, contentChanges: [{ text: 'x' }] }],
+    ['textDocument/didClose', {}],
+    ['textDocument/didSave', { textDocument: 7 }],
+  ];
+  for (const [method, params] of bad) void c.conn.sendNotification(method, params);
+  await stillAnswers();
+  const logs = c.logs.slice(from);
+  assert.deepEqual(logs.filter((l) => /failed|internal error|\n\s+at /.test(l)), []);
+  for (const [method] of bad) assert.ok(logs.some((l) => l.startsWith(`ignored ${method}: `)), `${method}: ${JSON.stringify(logs)}`);
+  // The document is still what it was: the bad change did not reach it.
+  assert.ok(!(c.diagnostics.get(uriOf(exim))?.diagnostics ?? []).some((d) => d.code === 'exim/syntax'));
+});
+
 test('an unknown method is answered with MethodNotFound', async () => {
   await assert.rejects(c.request('eximCyrus/noSuchThing', { a: 1 }), (e: { code: number }) => e.code === -32601);
   await stillAnswers();
