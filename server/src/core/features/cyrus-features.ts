@@ -4,6 +4,7 @@ import type { LineIndex, Position, Range } from '../text';
 import { CYRUS_SECTIONS, cyrusConfArg, cyrusConfArgs, imapdOption, imapdOptionAnyVersion, imapdOptions, type ImapdOptionInfo } from '../catalog/cyrus';
 import { CYRUS_PROGRAMS } from '../cyrus/programs';
 import type { CompletionEntry, HoverInfo } from './types';
+import { SASL_OPTIONS, saslOption, type SaslOption } from './sasl-options';
 
 const SWITCH_VALUES = ['yes', 'no', 'on', 'off', 'true', 'false', '1', '0'];
 
@@ -81,7 +82,9 @@ export function cyrusConfCompletion(lines: LineIndex, p: Position, opts: CheckOp
   const value = /\b(\w+)\s*=\s*[\w-]*$/.exec(before);
   if (value) {
     const a = cyrusConfArg(section, value[1], opts.cyrusVersion);
-    return (a?.allowed ?? []).map((v) => ({ label: v, kind: 'value' as const, detail: `${a!.name} value`, replace }));
+    // A switch (babysit=) takes the spellings master reads as true or false.
+    const values = a?.type === 'switch' && !a.allowed.length ? SWITCH_VALUES : a?.allowed ?? [];
+    return values.map((v) => ({ label: v, kind: 'value' as const, detail: `${a!.name} value`, replace }));
   }
   if (/^\s*\w*$/.test(before)) return []; // the entry's own name: the user's choice
   if (/\s[\w-]*$/.test(before)) {
@@ -135,18 +138,37 @@ export function imapdCompletion(lines: LineIndex, p: Position, opts: CheckOption
   const val = /^\s*([\w-]+)\s*:\s*([\w-]*)$/.exec(before);
   if (val) {
     const key = val[1].toLowerCase();
+    const sasl = saslOption(key);
+    if (sasl) return (sasl.values ?? []).map((v) => ({ label: v, kind: 'value' as const, detail: `${sasl.name} value`, replace }));
     const o = imapdOption(key, opts.cyrusVersion) ?? imapdOption(key.replace(/^[a-z0-9]+_/, ''), opts.cyrusVersion);
     if (!o) return [];
     const values = o.type === 'SWITCH' ? SWITCH_VALUES : o.allowed;
     return values.map((v) => ({ label: v, kind: 'value' as const, detail: `${o.name} value`, replace }));
   }
+  // `@include: FILE`, the one directive.
+  const at = /^\s*@[\w-]*$/.exec(before);
+  if (at) {
+    const a = before.lastIndexOf('@');
+    return [{ label: '@include', kind: 'keyword', detail: 'read another file here', insertText: '@include: ', replace: rng(p.line, a, w.end) }];
+  }
   if (/^\s*[\w-]*$/.test(before)) {
-    return imapdOptions(opts.cyrusVersion).map((o) => ({
-      label: o.name, kind: 'option' as const, detail: `${o.type}${o.default && o.default !== 'NULL' ? `, default ${o.default}` : ''}`,
-      documentation: imapdDoc(o), insertText: `${o.name}: `, replace, deprecated: !!o.deprecatedSince,
-    }));
+    const own = imapdOptions(opts.cyrusVersion);
+    const names = new Set(own.map((o) => o.name));
+    return [
+      ...own.map((o): CompletionEntry => ({
+        label: o.name, kind: 'option', detail: `${o.type}${o.default && o.default !== 'NULL' ? `, default ${o.default}` : ''}`,
+        documentation: imapdDoc(o), insertText: `${o.name}: `, replace, deprecated: !!o.deprecatedSince,
+      })),
+      ...SASL_OPTIONS.filter((o) => !names.has(o.name)).map((o): CompletionEntry => ({
+        label: o.name, kind: 'option', detail: 'SASL library option', documentation: saslDoc(o), insertText: `${o.name}: `, replace,
+      })),
+    ];
   }
   return [];
+}
+
+function saslDoc(o: SaslOption): string {
+  return `**${o.name}** — SASL library option\n\n${o.what}${o.values ? `\n\nValues: ${o.values.map((v) => '`' + v + '`').join(', ')}` : ''}`;
 }
 
 export function imapdHover(lines: LineIndex, p: Position, opts: CheckOptions): HoverInfo | undefined {
@@ -156,6 +178,8 @@ export function imapdHover(lines: LineIndex, p: Position, opts: CheckOptions): H
   const s = m[1].length, e = s + m[2].length;
   if (p.character < s || p.character > e) return undefined;
   const key = m[2].toLowerCase();
+  const sasl = saslOption(key);
+  if (sasl && !imapdOption(key, opts.cyrusVersion)) return { markdown: saslDoc(sasl), range: rng(p.line, s, e) };
   const o = imapdOption(key, opts.cyrusVersion) ?? imapdOptionAnyVersion(key)
     ?? imapdOption(key.replace(/^[a-z0-9]+_/, ''), opts.cyrusVersion);
   if (!o) return { markdown: `\`${m[2]}\` is not an imapd.conf option of Cyrus ${opts.cyrusVersion}.`, range: rng(p.line, s, e) };

@@ -1,7 +1,7 @@
 // Completion in an Exim config: which names fit depends on the section, the driver of the
 // instance being edited and the option whose value is being typed.
 import type { CheckOptions } from '../options';
-import type { LineIndex, Position } from '../text';
+import type { LineIndex, Position, Range } from '../text';
 import type { EximConfig as EximModel, ListKind } from '../exim/model';
 import {
   aclNames, driverKindOfSection, driversOf, expansionNames, lookupOption, lookupTypes, optionsFor,
@@ -15,6 +15,7 @@ import { ROUTER_OPTIONS } from './exim-names';
 import { ACL_CONDITION_DOCS, ACL_VERB_DOCS, CONDITION_DOCS, ITEM_DOCS, LOOKUP_DOCS, operatorDoc, variableDoc } from './exim-descriptions';
 import { TRANSPORT_OPTIONS } from '../rules/exim/names';
 import { ACL_LIST_KIND } from '../rules/exim/lists';
+import { logSelectorNames } from '../catalog/exim-log-selectors';
 
 /** The list each `match_*` expansion condition matches its second argument as. */
 const LIST_KIND_OF_CONDITION: Record<string, ListKind> = {
@@ -43,10 +44,13 @@ export function eximCompletion(lines: LineIndex, p: Position, file: string, mode
   const out: CompletionEntry[] = [];
   const add = (e: CompletionEntry) => out.push({ replace, ...e });
 
+  // Nothing expands between \N and \N, nor after a backslash-escaped `$`.
+  if (inLiteral(before)) return out;
+
   // Expansion: `${name`, `$name`, `${if cond`.
-  const exp = /\$\{?([\w]*)$/.exec(before);
-  if (exp && /\$/.test(before)) {
-    const braced = /\$\{[\w]*$/.test(before);
+  const exp = /\$\{?([\w-]*)$/.exec(before);
+  if (exp && !escaped(before, exp.index)) {
+    const braced = /\$\{[\w-]*$/.test(before);
     const prefixStart = { line: p.line, character: p.character - exp[1].length };
     const r = { start: prefixStart, end: replace.end };
     if (/\$\{if\s+!?[\w]*$/.test(before)) {
@@ -57,7 +61,14 @@ export function eximCompletion(lines: LineIndex, p: Position, file: string, mode
       for (const i of expansionNames('item', opts.eximVersion)) out.push({ label: i.name, kind: 'expansion', detail: 'expansion item ${' + i.name + '{…}}', documentation: ITEM_DOCS[i.name], replace: r });
       for (const o of expansionNames('operator', opts.eximVersion)) out.push({ label: o.name, kind: 'expansion', detail: 'expansion operator ${' + o.name + ':…}', documentation: operatorDoc(o.name), replace: r });
     }
-    for (const v of expansionNames('variable', opts.eximVersion)) out.push({ label: v.name, kind: 'variable', detail: 'expansion variable', documentation: variableDoc(v.name), replace: r });
+    out.push(...variables(exp[1], lines, model, opts, r));
+    return out;
+  }
+  // `${if def:name}`: a variable's name without its `$`.
+  const def = /\$\{if\s+!?\s*def:([\w-]*)$/.exec(before);
+  if (def) {
+    const r = { start: { line: p.line, character: p.character - def[1].length }, end: replace.end };
+    out.push(...variables(def[1], lines, model, opts, r));
     return out;
   }
   if (/\$\{if\s+!?$/.test(before)) {
@@ -79,6 +90,18 @@ export function eximCompletion(lines: LineIndex, p: Position, file: string, mode
   }
   if (/^\s*begin\s+\w*$/.test(before)) {
     for (const s of SECTIONS) add({ label: s, kind: 'section', detail: 'section' });
+    return out;
+  }
+
+  // log_selector: `+name` adds to the default logging, `-name` takes away.
+  if (ctx.section === 'main' && ctx.valueFor === 'log_selector') {
+    const sel = /[\s=]([+-]?)(\w*)$/.exec(before);
+    if (!sel) return out;
+    const r = { start: { line: p.line, character: p.character - sel[2].length }, end: replace.end };
+    for (const name of logSelectorNames(opts.eximVersion)) {
+      if (sel[1]) out.push({ label: name, kind: 'value', detail: `log_selector: ${sel[1] === '+' ? 'log' : 'do not log'} ${name}`, replace: r });
+      else for (const sign of ['+', '-']) out.push({ label: sign + name, kind: 'value', detail: `log_selector: ${sign === '+' ? 'log' : 'do not log'} ${name}`, replace: r, sortText: (sign === '+' ? '0' : '1') + name });
+    }
     return out;
   }
 
@@ -128,7 +151,7 @@ export function eximCompletion(lines: LineIndex, p: Position, file: string, mode
     }
     if (isBool) out.push({ label: 'no_' + o.name, kind: 'option', detail: `${o.type}: set to false`, documentation: optionDoc(o, scope), replace: r, sortText: '1' + o.name });
   }
-  if (ctx.section !== 'main' && !ctx.driver && !negatedPrefix) {
+  if (ctx.section !== 'main' && !ctx.driver && !negatedPrefix && !seen.has('driver')) {
     out.push({ label: 'driver', kind: 'option', detail: 'the driver this instance uses', insertText: 'driver = ', replace: r, sortText: '00driver' });
   }
   if (ctx.section === 'main' && !negatedPrefix) {
@@ -185,18 +208,111 @@ function valueCompletion(ctx: EximContext, model: EximModel | undefined, opts: C
     for (const a of model?.acls ?? []) add({ label: a.name, kind: 'acl', detail: 'ACL' });
     return out;
   }
-  if (ctx.section === 'acl' && name === 'verify' && only) {
-    for (const v of aclNames('verify-type', opts.eximVersion)) add({ label: v.name, kind: 'value', detail: 'verify type' });
-    return out;
-  }
+  if (ctx.section === 'acl' && name === 'verify') return verifyCompletion(ctx, opts, add, out);
   if (ctx.section === 'acl' && name === 'control' && only) {
     for (const v of aclNames('control', opts.eximVersion)) add({ label: v.name, kind: 'value', detail: 'control' });
     return out;
   }
   const o = optionInContext(ctx, name);
   if (o && only) {
-    if (o.values) for (const v of o.values) add({ label: v, kind: 'value', detail: `${o.name} value` });
+    const values = o.values ?? MORE_VALUES[`${o.use}.${o.name}`];
+    if (values) for (const v of values) add({ label: v, kind: 'value', detail: `${o.name} value` });
     else if (o.valueType === 'bool' || o.valueType === 'expand_bool') for (const v of BOOL_VALUES) add({ label: v, kind: 'value', detail: 'boolean' });
+  }
+  return out;
+}
+
+/**
+ * Values of string options the catalog leaves open (it lists only what its rules check):
+ * offered, never enforced. `self` is route.c's list; `reroute:` takes a domain
+ * (or `rewrite:` and a domain).
+ */
+const MORE_VALUES: Record<string, readonly string[]> = {
+  'routers.self': ['freeze', 'defer', 'fail', 'pass', 'send', 'reroute:'],
+  'smtp.dkim_canon': ['relaxed', 'simple'],
+};
+
+/** What `verify = type/…` may say after its type, per acl.c: the options of sender, recipient and header_sender verification. */
+const VERIFY_OPTIONS: Record<string, string> = {
+  callout: 'verify by a callout to the next hop (30 s time-out)',
+  'callout=': 'a callout with options (a time-out, defer_ok, random, use_sender, …)',
+  defer_ok: 'accept when verification is deferred',
+  no_details: 'do not give the details of a failed verification in the SMTP response',
+  success_on_redirect: 'a redirect router\'s success counts as verified',
+};
+
+/** `verify = ` a type; `type/` its options; `callout=` the callout's options. */
+function verifyCompletion(ctx: EximContext, opts: CheckOptions, add: (e: CompletionEntry) => void, out: CompletionEntry[]): CompletionEntry[] {
+  const v = /=\s*([\w-]*)((?:\/[^/]*)*)$/.exec(ctx.before);
+  if (!v) return out;
+  if (!v[2]) {
+    for (const t of aclNames('verify-type', opts.eximVersion)) add({ label: t.name, kind: 'value', detail: 'verify type' });
+    return out;
+  }
+  const type = v[1];
+  const last = v[2].slice(v[2].lastIndexOf('/') + 1);
+  if (/^callout\s*=/.test(last)) {
+    // Comma-separated: `callout=30s,defer_ok,mailfrom=…`.
+    if (!/(^callout\s*=|,)\s*[\w-]*$/.test(last)) return out;
+    for (const c of aclNames('callout-option', opts.eximVersion)) {
+      if (c.name === 'mailfrom' && type !== 'header_sender') continue; // acl.c refuses it elsewhere
+      add({ label: c.hasOptions ? `${c.name}=` : c.name, kind: 'value', detail: 'callout option' });
+    }
+    return out;
+  }
+  if (!/^[\w-]*$/.test(last)) return out;
+  if (['sender', 'recipient', 'header_sender'].includes(type) || type.startsWith('sender=')) {
+    for (const [label, detail] of Object.entries(VERIFY_OPTIONS)) add({ label, kind: 'value', detail });
+  } else if (type === 'reverse_host_lookup') {
+    add({ label: 'defer_ok', kind: 'value', detail: VERIFY_OPTIONS.defer_ok });
+  }
+  return out;
+}
+
+/** Whether the cursor is between `\N` and `\N`, where nothing is expanded. */
+function inLiteral(before: string): boolean {
+  let n = 0;
+  for (let i = before.indexOf('\\N'); i >= 0; i = before.indexOf('\\N', i + 2)) if (!escaped(before, i)) n++;
+  return n % 2 === 1;
+}
+
+/** Whether the character at `i` is escaped by an odd run of backslashes before it. */
+function escaped(text: string, i: number): boolean {
+  let k = 0;
+  while (i - k - 1 >= 0 && text[i - k - 1] === '\\') k++;
+  return k % 2 === 1;
+}
+
+/** Headers worth offering after `$h_` and its kin. */
+const COMMON_HEADERS = ['subject', 'from', 'to', 'cc', 'reply-to', 'sender', 'message-id', 'date', 'received', 'return-path', 'content-type', 'list-id'];
+const HEADER_PREFIXES: [string, string][] = [
+  ['h_', 'a header, decoded ($h_name:)'], ['header_', 'a header, decoded ($header_name:)'],
+  ['rh_', 'a header, raw'], ['bh_', 'a header, without charset conversion'], ['lh_', 'a header, every instance as a list item'],
+];
+
+/**
+ * Variables: the catalog's, the numbered families ($auth1…, $acl_c0…), the config's own
+ * $acl_c_… / $acl_m_… (set somewhere with `set`), and header forms.
+ */
+function variables(typed: string, lines: LineIndex, model: EximModel | undefined, opts: CheckOptions, replace: Range): CompletionEntry[] {
+  const out: CompletionEntry[] = [];
+  const v = (label: string, documentation = variableDoc(label), detail = 'expansion variable', insertText?: string) => out.push({ label, kind: 'variable', detail, documentation, replace, ...(insertText ? { insertText } : {}) });
+  for (const x of expansionNames('variable', opts.eximVersion)) v(x.name);
+  for (let i = 1; i <= 4; i++) v(`auth${i}`);
+  for (let i = 0; i <= 9; i++) { v(`acl_c${i}`); v(`acl_m${i}`); }
+  const own = new Set<string>();
+  for (const a of model?.acls ?? []) for (const st of a.statements) for (const it of st.items) if (it.varName && /^acl_[cm]_/.test(it.varName)) own.add(it.varName);
+  // The file as typed, too: the model may be older than the line just written.
+  for (let l = 0; l < lines.lineCount; l++) {
+    const m = /\bset\s+(acl_[cm]_\w+)\s*=/.exec(lines.lineText(l));
+    if (m) own.add(m[1]);
+  }
+  for (const name of [...own].sort()) v(name, variableDoc(name), 'ACL variable set in this configuration');
+  const header = HEADER_PREFIXES.find(([pre]) => typed.startsWith(pre));
+  if (header) {
+    for (const h of COMMON_HEADERS) v(`${header[0]}${h}:`, variableDoc(`${header[0]}${h}`), header[1]);
+  } else {
+    for (const [pre, detail] of HEADER_PREFIXES) v(pre, variableDoc(`${pre}x`), detail);
   }
   return out;
 }

@@ -62,6 +62,8 @@ export function eximHover(lines: LineIndex, p: Position, file: string, m: EximMo
     const d = definitionHover(m, file, p);
     if (d) return d;
   }
+  const sym = symbolCondition(lines, p);
+  if (sym) return sym;
   const ctx = contextAt(lines, p, file, m);
   const lineText = lines.lineText(ctx.wordRange.start.line);
   const ws = ctx.wordRange.start.character;
@@ -127,4 +129,18 @@ export function eximHover(lines: LineIndex, p: Position, file: string, m: EximMo
     if (o) return { markdown: optionDoc(o, scope) + (o.inHead || opts.eximVersion === '4.96' ? '' : '\n\nNot in the latest Exim.'), range };
   }
   return undefined;
+}
+
+/** `<`, `<=`, `=`, `==`, `>`, `>=` as conditions: `${if <{$a}{$b}…}`, or in `and{{…}}`. */
+function symbolCondition(lines: LineIndex, p: Position): HoverInfo | undefined {
+  const t = lines.lineText(p.line);
+  let s = Math.min(p.character, t.length), e = s;
+  while (s > 0 && '<=>'.includes(t[s - 1])) s--;
+  while (e < t.length && '<=>'.includes(t[e])) e++;
+  const op = t.slice(s, e);
+  const cond = op && expansionCondition(op);
+  if (!cond || !/(?:\$\{if\s+|\{\s*)(?:!\s*)*$/.test(t.slice(0, s)) || !/^\s*\{/.test(t.slice(e))) return undefined;
+  const range = { start: { line: p.line, character: s }, end: { line: p.line, character: e } };
+  const note = versionNote(cond);
+  return { markdown: `**${op}** — expansion condition${note ? ` (${note})` : ''}${CONDITION_DOCS[op] ? `\n\n${CONDITION_DOCS[op]}` : ''}\n\n[String expansions](${specUrl('expansion')})`, range };
 }
