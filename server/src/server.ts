@@ -138,7 +138,7 @@ connection.onNotification('eximCyrus/machineSettings', (p: unknown) => {
 });
 
 documents.onDidOpen((e) => guard('didOpen', () => {
-  const file = uris.pathOf(e.document.uri);
+  const file = uris.open(e.document.uri);
   ws().open(file, e.document.getText(), KIND_OF_LANGUAGE[e.document.languageId]);
   publisher.schedule(file, 0);
 }));
@@ -161,6 +161,7 @@ documents.onDidClose((e) => guard('didClose', () => {
   const covering = ws().analysesCovering(file).map((a) => a.key);
   ws().close(file);
   publisher.clear(file);
+  uris.close(e.document.uri);
   publisher.afterClose();
   // Other open files checked together with it see the disk version again.
   for (const d of documents.all()) if (d.uri !== e.document.uri) {

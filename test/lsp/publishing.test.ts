@@ -32,6 +32,12 @@ async function client(dir: string): Promise<TestClient> {
   return c;
 }
 
+/** Waits until `pred` holds after some publication (or already holds). */
+async function until(c: TestClient, pred: () => boolean, what: string): Promise<void> {
+  for (let tries = 0; tries < 200 && !pred(); tries++) await new Promise((r) => setTimeout(r, 50));
+  if (!pred()) throw new Error(`timed out waiting for ${what}`);
+}
+
 /** A request answered: every notification the server sent before it has arrived. */
 const settle = (c: TestClient) => c.request('workspace/symbol', { query: '' });
 const codes = (d: Diagnostic[] | undefined) => (d ?? []).map((x) => `${x.code} ${x.message}`).sort();
@@ -94,15 +100,8 @@ test('an untitled buffer\'s relative .include: no stand-in path in the message, 
   const uri = 'untitled:Untitled-7';
   const text = '.include inc/x.conf\n.include /nonexistent/abs.conf\nprimary_hostname = x\n';
   void c.conn.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'exim', version: 1, text } });
-  const seen = async () => {
-    for (let tries = 0; tries < 200; tries++) {
-      const d = c.diagnostics.get(uri)?.diagnostics;
-      if (d?.length) return d;
-      await new Promise((r) => setTimeout(r, 50));
-    }
-    throw new Error('no diagnostics for the untitled buffer');
-  };
-  const d = await seen();
+  await until(c, () => !!c.diagnostics.get(uri)?.diagnostics.length, 'the untitled buffer\'s diagnostics');
+  const d = c.diagnostics.get(uri)!.diagnostics;
   const rel = d.find((x) => x.range.start.line === 0)!;
   assert.equal(rel.code, 'exim/include-not-found');
   assert.doesNotMatch(rel.message, /__untitled__/);
@@ -112,4 +111,21 @@ test('an untitled buffer\'s relative .include: no stand-in path in the message, 
   const links: { target: string }[] = await c.request('textDocument/documentLink', { textDocument: { uri } });
   assert.deepEqual(links.map((l) => l.target), ['file:///nonexistent/abs.conf']);
   assert.deepEqual(await c.request('textDocument/definition', { textDocument: { uri }, position: { line: 0, character: 12 } }), []);
+});
+
+test('an open document keeps its client spelling when the same file arrives spelt otherwise (a watcher event)', async () => {
+  const dir = tree({ 'exim.conf': 'primary_hostname = x\nbogus_main = 1\nbegin transports\n.include t.conf\n', 't.conf': 't:\n  driver = appendfile\n  file = /tmp/x\n' }, 'exim-cyrus-pub c+d@e-');
+  const main = path.join(dir, 'exim.conf'), inc = path.join(dir, 't.conf');
+  const vscode = (p: string) => 'file://' + p.split('/').map((seg) => encodeURIComponent(seg)).join('/');
+  assert.notEqual(vscode(main), uriOf(main));
+  const c = await client(dir);
+  for (const f of [main, inc]) void c.conn.sendNotification('textDocument/didOpen', { textDocument: { uri: vscode(f), languageId: 'exim', version: 1, text: fs.readFileSync(f, 'utf8') } });
+  await until(c, () => c.diagnostics.get(vscode(main))?.version === 1 && c.diagnostics.get(vscode(inc))?.version === 1, 'the first publications');
+  // VS Code's watcher spells the file as Node does here; the open document is unchanged.
+  void c.conn.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: uriOf(main), type: 2 }] });
+  void c.conn.sendNotification('textDocument/didChange', { textDocument: { uri: vscode(inc), version: 2 }, contentChanges: [{ text: 't:\n  driver = appendfile\n  file = /tmp/x\n  bogus_here = 1\n' }] });
+  await until(c, () => !!c.diagnostics.get(vscode(inc))?.diagnostics.some((x) => x.code === 'exim/unknown-option'), 'the edit\'s diagnostics');
+  await settle(c);
+  assert.equal(c.diagnostics.get(uriOf(main)), undefined, 'nothing published under the watcher\'s spelling');
+  assert.ok(c.diagnostics.get(vscode(main))?.diagnostics.some((x) => x.message.includes('bogus_main')), 'main keeps its diagnostics');
 });

@@ -15,8 +15,14 @@ const UNTITLED_ROOT = path.join(path.sep, '__untitled__');
 
 export class UriMap {
   private readonly toUri = new Map<string, string>();
+  /** Paths of open documents: their spelling is the one the client's document manager knows. */
+  private readonly pinned = new Set<string>();
 
-  /** The path the core uses for a URI; non-file URIs (untitled buffers) get a stand-in path. */
+  /**
+   * The path the core uses for a URI; non-file URIs (untitled buffers) get a stand-in path.
+   * Spellings of one path (`%2B` or `+`) meet at the path; the last one seen is echoed
+   * back, except that an open document keeps the spelling it was opened with.
+   */
   pathOf(uri: string): string {
     let p: string;
     try {
@@ -24,8 +30,21 @@ export class UriMap {
     } catch {
       p = path.join(UNTITLED_ROOT, encodeURIComponent(uri));
     }
-    this.toUri.set(p, uri);
+    if (!this.pinned.has(p)) this.toUri.set(p, uri);
     return p;
+  }
+
+  /** A document opened under this spelling. */
+  open(uri: string): string {
+    const p = this.pathOf(uri);
+    this.toUri.set(p, uri);
+    this.pinned.add(p);
+    return p;
+  }
+
+  /** The document is closed: other spellings may be echoed again. */
+  close(uri: string): void {
+    this.pinned.delete(this.pathOf(uri));
   }
 
   uriOf(file: string): string {
