@@ -166,3 +166,16 @@ test('a macro rename covers == redefinitions, skipped definitions and uses, and 
     fs.rmSync(o.dir, { recursive: true, force: true });
   } finally { fs.rmSync(dir, { recursive: true, force: true }); }
 });
+
+test('a macro\'s default in a skipped branch still names its ACL: renamed with it', () => {
+  // localmacros sets MAIN_ACL_CHECK_RCPT, so the template's .ifndef default is skipped.
+  const t = 'MAIN_ACL_CHECK_RCPT = acl_local\n' + DEBIANISH.replace('begin acl\n', 'begin acl\nacl_local:\n  accept\n');
+  const { ws, file, dir } = open(t);
+  try {
+    const r = rename(ws, file, positionOf(t, 'acl_check_rcpt:', 2), 'acl_rcpt2');
+    assert.ok('edits' in r);
+    assert.deepEqual(r.edits.map((e) => e.range.start.line).sort((a, b) => a - b), [lineOf(t, 'MAIN_ACL_CHECK_RCPT = acl_check'), lineOf(t, 'acl_check_rcpt:')]);
+    // The macro in force names the other ACL.
+    assert.deepEqual(references(ws, file, positionOf(t, 'acl_local:', 2), false).map((l) => l.range.start.line), [0]);
+  } finally { fs.rmSync(dir, { recursive: true, force: true }); }
+});

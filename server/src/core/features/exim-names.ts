@@ -61,6 +61,9 @@ class Names {
   private readonly usesAt = new Map<string, string>();
   private readonly usesOnLine = new Map<string, MacroUse[]>();
   private readonly defs = new Map<string, MacroLine[]>();
+  /** Definitions in branches Exim skips: what the macro would say if the branch were taken. */
+  private readonly skippedDefs = new Map<string, MacroLine[]>();
+  private readonly macroNames = new Set<string>();
   constructor(readonly m: EximModel, lines: MacroLine[]) {
     for (const u of m.macroUses) {
       this.usesAt.set(key(u.loc.file, u.loc.range), u.name);
@@ -68,10 +71,14 @@ class Names {
       const list = this.usesOnLine.get(k);
       if (list) list.push(u); else this.usesOnLine.set(k, [u]);
     }
+    for (const mac of m.macros.values()) this.macroNames.add(mac.name);
     for (const l of lines) {
-      if (l.kind !== 'define' || !l.active || !l.value) continue;
-      const list = this.defs.get(l.name);
-      if (list) list.push(l); else this.defs.set(l.name, [l]);
+      if (l.kind !== 'define') continue;
+      this.macroNames.add(l.name);
+      if (!l.value) continue;
+      const map = l.active ? this.defs : this.skippedDefs;
+      const list = map.get(l.name);
+      if (list) list.push(l); else map.set(l.name, [l]);
     }
   }
 
@@ -113,6 +120,22 @@ class Names {
     if (w) this.out.push({ kind, name: w.name, file: w.file, range: w.range, isDefinition: false });
   }
 
+  /**
+   * A reference through `through`, and the names that the macro's definitions in skipped
+   * branches give (Debian's `.ifndef MAIN_ACL_CHECK_RCPT` default when localmacros sets
+   * it): a rename must keep them right for when the branch is taken.
+   */
+  refThrough(kind: NameKind, loc: Loc | undefined, pick: Pick, expected?: string): void {
+    this.ref(kind, this.through(loc, pick, expected));
+    const w = loc && pick(this.m, loc);
+    const macro = w && this.usesAt.get(key(loc.file, w.range));
+    if (!macro) return;
+    for (const d of this.skippedDefs.get(macro) ?? []) {
+      const v = plainName(this.m, { file: d.file, range: d.value!.range });
+      if (v && !this.macroNames.has(v.name)) this.ref(kind, { ...v, file: d.file });
+    }
+  }
+
   /** `+name` references inside a value, or inside the list argument of a `match_*` condition, and in the macros it uses. */
   listRefs(loc: Loc | undefined, depth = 0): void {
     if (!loc || depth > 8) return;
@@ -138,7 +161,7 @@ class Names {
     for (const n of walkExpansion(nodes)) {
       if ((n.kind === 'item' || n.kind === 'condition') && n.name === 'acl') {
         const first = n.args[0];
-        if (first?.length === 1 && first[0].kind === 'text') this.ref('acl', this.through({ file, range: first[0].range }, plainName, first[0].text.trim()));
+        if (first?.length === 1 && first[0].kind === 'text') this.refThrough('acl', { file, range: first[0].range }, plainName, first[0].text.trim());
       } else if (n.kind === 'condition' && LIST_CONDITIONS.has(n.name)) {
         for (const part of n.args[1] ?? []) if (part.kind === 'text') this.listRefs({ file, range: part.range });
       }
@@ -147,9 +170,9 @@ class Names {
 
   optionRefs(o: OptionSetting, section: string): void {
     const expected = o.value?.trim();
-    if (TRANSPORT_OPTIONS.has(o.name)) this.ref('transport', this.through(o.valueLoc, plainName, expected));
-    if (section === 'routers' && ROUTER_OPTIONS.has(o.name)) this.ref('router', this.through(o.valueLoc, plainName, expected));
-    if (section === 'main' && whereOfAclOption(o.name)) this.ref('acl', this.through(o.valueLoc, plainName, expected));
+    if (TRANSPORT_OPTIONS.has(o.name)) this.refThrough('transport', o.valueLoc, plainName, expected);
+    if (section === 'routers' && ROUTER_OPTIONS.has(o.name)) this.refThrough('router', o.valueLoc, plainName, expected);
+    if (section === 'main' && whereOfAclOption(o.name)) this.refThrough('acl', o.valueLoc, plainName, expected);
     this.listRefs(o.valueLoc);
     if (o.valueLoc) this.expansionRefs(o.valueLoc.file, o.expansion);
   }
@@ -178,7 +201,7 @@ export function occurrences(m: EximModel): Occurrence[] {
   for (const inst of [...m.routers, ...m.transports, ...m.authenticators]) for (const o of inst.options) n.optionRefs(o, inst.section);
   for (const a of m.acls) for (const st of a.statements) for (const it of st.items) {
     // `acl = name arg1 arg2 …`: the first word is the ACL.
-    if (it.name === 'acl') n.ref('acl', n.through(it.valueLoc, firstWord, it.value?.trim().split(/\s+/)[0]));
+    if (it.name === 'acl') n.refThrough('acl', it.valueLoc, firstWord, it.value?.trim().split(/\s+/)[0]);
     n.listRefs(it.valueLoc);
     if (it.valueLoc) n.expansionRefs(it.valueLoc.file, it.expansion);
   }
