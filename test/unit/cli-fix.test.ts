@@ -87,3 +87,10 @@ test('the CLI says the list was created empty and must be filled', () => {
   assert.match(r.stdout, /note: domainlist cyrus_domains was created empty: add its items, or everything that uses \+cyrus_domains matches nothing\./);
   assert.equal(fs.readFileSync(file, 'utf8').match(/^domainlist cyrus_domains =$/gm)?.length, 1);
 });
+
+test('a fix in a CRLF file writes CRLF line breaks, so its lines do not end two ways', () => {
+  const file = tmpFile('begin routers\r\nr:\r\n  driver = accept\r\n');
+  const r = applyFixes([withFix(file, 'Add a line', [edit(file, 2, 17, 17, '\n  transport = t')])], diskHost);
+  assert.equal(r.changed.length, 1);
+  assert.equal(fs.readFileSync(file, 'utf8'), 'begin routers\r\nr:\r\n  driver = accept\r\n  transport = t\r\n');
+});

@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Finding, Fix, TextEdit } from '../core/diagnostic';
 import type { SourceHost } from '../core/host';
-import { LineIndex } from '../core/text';
+import { inLineBreak, LineIndex, lineBreakOf } from '../core/text';
 
 export interface FixResult {
   /**
@@ -65,7 +65,7 @@ export function applyFixes(findings: Finding[], host: SourceHost): FixResult {
       const file = path.resolve(e.file);
       const t = read(file);
       if (!t) { unreadable.add(file); ok = false; break; }
-      spans.push([file, span(t.lines, e)]);
+      spans.push([file, span(t, e)]);
     }
     if (!ok) continue;
     const clashes = spans.some(([file, s]) => (taken.get(file) ?? []).some((o) => !same(o, s) && overlaps(o, s)));
@@ -113,8 +113,8 @@ export function applyFixes(findings: Finding[], host: SourceHost): FixResult {
   return result;
 }
 
-function span(lines: LineIndex, e: TextEdit): Span {
-  return { start: lines.offsetAt(e.range.start), end: lines.offsetAt(e.range.end), text: e.newText };
+function span(t: { text: string; lines: LineIndex }, e: TextEdit): Span {
+  return { start: t.lines.offsetAt(e.range.start), end: t.lines.offsetAt(e.range.end), text: inLineBreak(e.newText, lineBreakOf(t.text)) };
 }
 
 const same = (a: Span, b: Span) => a.start === b.start && a.end === b.end && a.text === b.text;
@@ -127,6 +127,6 @@ function overlaps(a: Span, b: Span): boolean {
 
 function isNoop(t: { text: string; lines: LineIndex } | undefined, e: TextEdit): boolean {
   if (!t) return false;
-  const s = span(t.lines, e);
+  const s = span(t, e);
   return t.text.slice(s.start, s.end) === s.text;
 }

@@ -65,3 +65,14 @@ export class LineIndex {
     return this.text.slice(start, end);
   }
 }
+
+/** The line break a text uses: its first one (`\n` for a text without any). */
+export function lineBreakOf(text: string | undefined): '\n' | '\r\n' {
+  const i = text?.indexOf('\n') ?? -1;
+  return i > 0 && text![i - 1] === '\r' ? '\r\n' : '\n';
+}
+
+/** Text the core wrote with `\n`, in a file's own line break, so its lines do not end two ways. */
+export function inLineBreak(s: string, br: '\n' | '\r\n'): string {
+  return br === '\r\n' ? s.replace(/\r?\n/g, '\r\n') : s;
+}

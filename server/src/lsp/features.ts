@@ -7,6 +7,7 @@ import type { ConfigWorkspace } from '../core/features/workspace';
 import type * as F from '../core/features';
 import { loadChecker } from './core';
 import { isUntitledPath, toDiagnostic, toLspRange, type UriMap } from './convert';
+import { inLineBreak, lineBreakOf } from '../core/text';
 
 export interface FeatureContext {
   connection: Connection;
@@ -51,12 +52,6 @@ function docParams(p: any): string {
   return uri;
 }
 
-/** The line break a text uses: its first one (`\n` for a text without any). */
-export function lineBreakOf(text: string | undefined): '\n' | '\r\n' {
-  const i = text?.indexOf('\n') ?? -1;
-  return i > 0 && text![i - 1] === '\r' ? '\r\n' : '\n';
-}
-
 /** The core writes `\n`; a CRLF document gets `\r\n`, or its lines would end two ways. */
 export function workspaceEdit(edits: CoreEdit[], uris: UriMap, textOf: (file: string) => string | undefined = () => undefined): WorkspaceEdit {
   const changes: Record<string, { range: ReturnType<typeof toLspRange>; newText: string }[]> = {};
@@ -64,7 +59,7 @@ export function workspaceEdit(edits: CoreEdit[], uris: UriMap, textOf: (file: st
   for (const e of edits) {
     let br = breaks.get(e.file);
     if (!br) breaks.set(e.file, br = lineBreakOf(textOf(e.file)));
-    const newText = br === '\r\n' ? e.newText.replace(/\r?\n/g, '\r\n') : e.newText;
+    const newText = inLineBreak(e.newText, br);
     (changes[uris.uriOf(e.file)] ??= []).push({ range: toLspRange(e.range), newText });
   }
   return { changes };
