@@ -2,6 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { loadExim } from '../../server/src/core/exim';
+import { loadCyrusConf } from '../../server/src/core/cyrus';
 import { overlayHost, type SourceHost } from '../../server/src/core/host';
 import { defaultOptions } from '../../server/src/core/options';
 import type { CyrusConf } from '../../server/src/core/cyrus/model';
@@ -115,4 +116,38 @@ test('cyrus.conf lmtpd and smmapd listeners, with -a noted', () => {
   assert.deepEqual(cyrusCalloutTargets(conf, 'smmapd').candidates.map((c) => [c.label, c.protocol]), [['/run/cyrus/socket/smmapd', 'socketmap']]);
   assert.deepEqual(cyrusCalloutTargets(undefined).candidates, []);
   assert.deepEqual(cyrusCalloutTargets({ entries: [null, {}] } as unknown as CyrusConf).candidates, []);
+});
+
+test('services master does not run are never offered, only listed with the reason', () => {
+  const file = '/virtual/cyrus.conf';
+  const text = [
+    'SERVICES {',
+    // /etc/services here has no tcp entry for "lmtp": master cannot resolve it.
+    '  byname   cmd="lmtpd -a" listen="lmtp"',
+    '  badflag  cmd="lmtpd -a -s" listen="127.0.0.1:2004"',
+    '  grouped  cmd="lmtpd -aU30" listen="127.0.0.1:2005"',
+    '  good     cmd="lmtpd -a" listen="127.0.0.1:2003"',
+    '  smmap    cmd="smmapd -s" listen="/run/cyrus/socket/smmapd"',
+    '}',
+    'services {',
+    '  lower    cmd="lmtpd -a" listen="127.0.0.1:2006"',
+    '}',
+    'SERVICES {',
+    '  second   cmd="lmtpd -a" listen="127.0.0.1:2007"',
+    '}',
+    '',
+  ].join('\n');
+  const host = overlayHost(new Map([[file, text], ['/etc/services', 'smtp 25/tcp mail\n']]), empty);
+  const conf = loadCyrusConf(file, defaultOptions, host);
+  const d = cyrusCalloutTargets(conf);
+  assert.deepEqual(d.candidates.map((c) => c.name), ['good'], 'the only one chosen without asking');
+  assert.deepEqual(d.skipped, [
+    "service byname: master does not run it: The service name 'lmtp' is not in /etc/services here, so master cannot resolve it and disables this service. Add 'lmtp 24/tcp' to /etc/services or write the port number 24.",
+    'service badflag: its cmd has -s, which lmtpd does not take, so it exits at every connection',
+    "service grouped: its cmd has -aU30, which master's service wrapper refuses, so it exits at every connection",
+    'service lower: in section "services", which master ignores',
+    'service second: in a second SERVICES section, which master ignores',
+  ]);
+  // smmapd's own flags are not known to us: only what is certain keeps it out.
+  assert.deepEqual(cyrusCalloutTargets(conf, 'smmapd').candidates.map((c) => c.name), ['smmap']);
 });

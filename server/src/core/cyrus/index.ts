@@ -13,7 +13,7 @@ import type { CyrusConf, ImapdConf } from './model';
 export type * from './model';
 export { lmtpListeners, imapdFacts, imapdSetting } from './facts';
 export { parseListen, loadServiceTable, WELL_KNOWN_PORTS } from './endpoint';
-export { parseCommand, CYRUS_PROGRAMS } from './programs';
+export { parseCommand, exitsAtStart, CYRUS_PROGRAMS } from './programs';
 
 /**
  * Reads a cyrus.conf (service names resolved through the host's /etc/services; each

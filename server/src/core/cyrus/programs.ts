@@ -2,7 +2,7 @@
 // relative program up in Cyrus's own program directory, so a bare name must be a program
 // Cyrus ships.
 import * as path from 'node:path';
-import type { CyrusCommand, Loc } from './model';
+import type { CyrusCommand, CyrusEntry, Loc } from './model';
 
 /** Programs Cyrus 3.6 and later ship (services, daemons and maintenance tools). */
 export const CYRUS_PROGRAMS: ReadonlySet<string> = new Set([
@@ -86,4 +86,14 @@ export function parseCommand(value: string, loc: Loc): CyrusCommand {
     }
   }
   return { program, tool, wrapper, argv, configFile, configLoc, preauth, tls, flagProblems, loc, toolLoc: wordLoc(wrapper ? 1 : 0) };
+}
+
+/**
+ * Why a service whose address master binds still serves no connection, or undefined: a
+ * flag its program does not take, or a word of grouped flags master's service wrapper
+ * refuses, makes it exit each time master starts it (cyrus/invalid-value reports it).
+ */
+export function exitsAtStart(e: CyrusEntry): string | undefined {
+  const p = e.cmd?.flagProblems?.[0];
+  return p && `its cmd has ${p.word}, which ${p.kind === 'grouped' ? "master's service wrapper refuses" : `${e.cmd!.tool} does not take`}, so it exits at every connection`;
 }

@@ -6,6 +6,7 @@ import type { CyrusConf, CyrusEntry } from '../cyrus/model';
 import type { SourceHost } from '../host';
 import type { Range } from '../text';
 import { splitList } from '../exim/lists';
+import { exitsAtStart } from '../cyrus/programs';
 import { formatTarget, isIPv4, isIPv6, WELL_KNOWN_PORTS, type Target } from './target';
 
 export interface CalloutCandidate {
@@ -147,21 +148,39 @@ function splitWords(s: string): string[] {
   return out;
 }
 
-/** cyrus.conf SERVICES entries running lmtpd (or smmapd) with a listen address master can bind. */
+/**
+ * cyrus.conf SERVICES entries running lmtpd (or smmapd) that master really runs: the
+ * others are listed in `skipped` with the reason, never offered: a listen= master cannot
+ * use (it disables the service), a cmd that makes the program exit at every connection,
+ * or a section master does not read.
+ */
 export function cyrusCalloutTargets(conf: Partial<CyrusConf> | undefined, program: 'lmtpd' | 'smmapd' = 'lmtpd'): DiscoveryResult {
   const candidates: CalloutCandidate[] = [];
   const skipped: string[] = [];
-  for (const e of (conf?.entries ?? []) as CyrusEntry[]) {
-    if (!e || String(e.section).toUpperCase() !== 'SERVICES' || e.cmd?.tool !== program) continue;
+  const entries = ((conf?.entries ?? []) as (CyrusEntry | null | undefined)[]).filter((e): e is CyrusEntry => !!e);
+  for (const e of entries) {
+    if (String(e.section).toUpperCase() !== 'SERVICES' || e.cmd?.tool !== program) continue;
     if (e.proto && !/^tcp[46]?$/i.test(e.proto)) { skipped.push(`service ${e.name}: proto ${e.proto} is not TCP`); continue; }
+    if (e.listenProblem) { skipped.push(`service ${e.name}: master does not run it: ${e.listenProblem.message}`); continue; }
     const l = e.listen;
     if (!l) { skipped.push(`service ${e.name}: its listen address cannot be understood`); continue; }
+    const dead = exitsAtStart(e);
+    if (dead) { skipped.push(`service ${e.name}: ${dead}`); continue; }
     const target: Target = l.kind === 'unix' ? { kind: 'unix', path: l.path } : { kind: 'tcp', host: connectHost(l.host), port: l.port };
     candidates.push({
       target, label: formatTarget(target), protocol: program === 'lmtpd' ? 'lmtp' : 'socketmap', origin: 'cyrus-service', name: e.name,
       file: l.loc?.file, range: l.loc?.range,
       ...(program === 'lmtpd' ? { authRequired: l.kind === 'tcp' && !e.cmd.preauth } : {}),
     });
+  }
+  // Entries of a section master skips (a name it does not know, such as lower-case
+  // `services`, or a second SERVICES) are in the section but not among the entries read.
+  const read = new Set(entries);
+  for (const sec of conf?.sections ?? []) {
+    for (const e of sec?.entries ?? []) {
+      if (!e || read.has(e) || e.cmd?.tool !== program) continue;
+      skipped.push(`service ${e.name}: ${sec.kind ? `in a second ${sec.kind} section` : `in section "${sec.name}"`}, which master ignores`);
+    }
   }
   return { candidates: dedupe(candidates), skipped };
 }

@@ -9,6 +9,7 @@ import { finding } from '../../diagnostic';
 import type { ImapdSetting, LmtpListener } from '../../cyrus/model';
 import { addressesOverlap, boundAddresses, sameSocketPath } from '../../cyrus/endpoint';
 import { imapdFacts } from '../../cyrus/facts';
+import { exitsAtStart } from '../../cyrus/programs';
 import { isIPv4, isIPv6 } from '../../lmtp/target';
 import type { LinkContext } from './context';
 import { describeListener, disabledRelated, listenerSummary, option } from './context';
@@ -22,10 +23,7 @@ type Unix = Extract<CyrusTransport, { kind: 'unix' }>;
 type Command = Extract<CyrusTransport, { kind: 'command' }>;
 
 /** Why an lmtpd never takes mail although master binds its address, or undefined. */
-function deadReason(l: LmtpListener): string | undefined {
-  const p = l.entry.cmd?.flagProblems[0];
-  return p && `its cmd has ${p.word}, which ${p.kind === 'grouped' ? "master's service wrapper refuses" : 'lmtpd does not take'}, so it exits at every connection`;
-}
+const deadReason = (l: LmtpListener): string | undefined => exitsAtStart(l.entry);
 
 const relDead = (l: LmtpListener): Related => {
   const p = l.entry.cmd!.flagProblems[0];
