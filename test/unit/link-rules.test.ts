@@ -195,6 +195,65 @@ l:
   assert.equal(f[0].related![0].range.start.line, 7, 'related points at the shadowing domains option');
 });
 
+test('router-shadowed: with no_more, a router whose preconditions hold stops the address whatever its driver does', () => {
+  const exim = (opts: string) => `primary_hostname = mx.example.net
+begin routers
+aliases:
+  driver = redirect
+  data = \${lookup{$local_part}lsearch{/etc/aliases}}
+${opts}cyrus:
+  driver = accept
+  domains = a.org
+  transport = l
+begin transports
+l:
+  driver = smtp
+  protocol = lmtp
+  hosts = 127.0.0.1
+  port = 2003
+  allow_localhost
+`;
+  const cyrus = 'SERVICES {\n  lmtp cmd="lmtpd -a" listen="127.0.0.1:2003"\n}\n';
+  const f = run(exim('  no_more\n'), cyrus);
+  assert.deepEqual(codes(f), ['exim.conf:7 link/router-shadowed']);
+  assert.match(f[0].message, /what it does not take fails there, as it has no_more/);
+  // A precondition that may fail skips the router, and no_more with it; so does unseen.
+  assert.deepEqual(codes(run(exim('  no_more\n  local_parts = postmaster\n'), cyrus)), []);
+  assert.deepEqual(codes(run(exim('  no_more\n  unseen\n'), cyrus)), []);
+  assert.deepEqual(codes(run(exim(''), cyrus)), []);
+});
+
+test('router-shadowed: without primary_hostname, @ may be the Cyrus domain: a warning that says so; an error when the name is known', () => {
+  const exim = (main: string) => `${main}domainlist local_domains = @ : localhost
+begin routers
+nonlocal:
+  driver = redirect
+  domains = ! +local_domains
+  allow_fail
+  data = :fail: Mailing to remote domains not supported
+  no_more
+cyrus:
+  driver = accept
+  domains = a.org
+  transport = l
+begin transports
+l:
+  driver = smtp
+  protocol = lmtp
+  hosts = 127.0.0.1
+  port = 2003
+  allow_localhost
+`;
+  const cyrus = 'SERVICES {\n  lmtp cmd="lmtpd -a" listen="127.0.0.1:2003"\n}\n';
+  const unknown = run(exim(''), cyrus);
+  assert.deepEqual(unknown.map((f) => [f.code, f.severity]), [['link/router-shadowed', 'warning']]);
+  assert.match(unknown[0].message, /takes mail for a\.org \(its domains list matches it\), unless a\.org is this machine's own name \(primary_hostname is not set/);
+  const known = run(exim('primary_hostname = mx.example.net\n'), cyrus);
+  assert.deepEqual(known.map((f) => [f.code, f.severity]), [['link/router-shadowed', 'error']]);
+  assert.doesNotMatch(known[0].message, /unless/);
+  assert.deepEqual(codes(run(exim('primary_hostname = a.org\n'), cyrus)), [], 'the Cyrus domain is the host name: local, so nonlocal lets it pass');
+});
+
 test('ipv6-colon-list runs with Exim alone; correct forms are not flagged', () => {
   const f = run('hostlist a = 127.0.0.1 : ::1\nhostlist b = <; ::1\nhostlist c = ::::1\n');
   assert.deepEqual(codes(f), ['exim.conf:1 link/ipv6-colon-list']);

@@ -18,6 +18,11 @@ export interface LinkContext {
   disabled: LmtpListener[];
   /** Undefined when not set: Exim then uses the machine's name, which we cannot know. */
   primaryHostname?: string;
+  /**
+   * Only for asking "what if": with primary_hostname unset, take the machine's name to be
+   * none of the domains asked about, so `@` matches none of them.
+   */
+  otherHostname?: boolean;
   lists: Map<string, NamedList>;
   /** Transports reached from some router, or every transport when there are no routers. */
   used: Set<string>;

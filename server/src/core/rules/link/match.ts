@@ -65,7 +65,7 @@ export function matchDomain(ctx: LinkContext, list: string, domain: string): Tri
     if (named) return named;
     if (runTimeOnly(body) || MACRO_WORD.test(body)) return 'unknown';
     const b = body.toLowerCase();
-    if (b === '@') return ctx.primaryHostname === undefined ? 'unknown' : ctx.primaryHostname === d ? 'yes' : 'no';
+    if (b === '@') return ctx.primaryHostname === undefined ? (ctx.otherHostname ? 'no' : 'unknown') : ctx.primaryHostname === d ? 'yes' : 'no';
     if (b === '@[]') return d.startsWith('[') ? 'unknown' : 'no';
     if (b.startsWith('@')) return 'unknown';
     if (b.startsWith('*')) return d.endsWith(b.slice(1)) ? 'yes' : 'no';

@@ -122,12 +122,16 @@ export function routerTakes(ctx: LinkContext, r: DriverInstance, domain: string)
   if (boolOption(r, 'verify_only', false) !== false) sure = false;
   // An `unseen` router delivers a copy and passes the address on.
   if (boolOption(r, 'unseen', false) !== false) sure = false;
-  if (value(r, 'address_data')?.includes('$')) sure = false;
   if (!sure) return 'unknown';
+  // With no_more, an address the router declines fails there: past its preconditions,
+  // whatever it does, the address goes no further.
+  if (boolOption(r, 'more', true) === false) return 'yes';
+  if (value(r, 'address_data')?.includes('$')) return 'unknown';
   return driverAlwaysTakes(r) ? 'yes' : 'unknown';
 }
 
-function driverAlwaysTakes(r: DriverInstance): boolean {
+/** Whether the router's driver settles every address that gets past its preconditions. */
+export function driverAlwaysTakes(r: DriverInstance): boolean {
   switch ((r.driver ?? '').trim()) {
     // dnslookup sends a domain to its MX hosts (or freezes it when they are this host):
     // either way the mail does not reach a later router.
@@ -138,12 +142,25 @@ function driverAlwaysTakes(r: DriverInstance): boolean {
       const list = value(r, 'route_list') ?? '';
       return !list.includes('$') && list.split(';').some((rule) => rule.trim().split(/\s+/)[0] === '*');
     }
-    case 'redirect': {
-      const data = value(r, 'data');
-      return data !== undefined && !data.includes('$') && data.trim() !== '';
-    }
+    case 'redirect': return redirectAlwaysTakes(value(r, 'data'));
     default: return false;
   }
+}
+
+/**
+ * Whether fixed redirect data always settles the address: :fail:, :defer: and :blackhole:
+ * do (fail, defer or discard it: also :fail: and :defer: without allow_fail/allow_defer,
+ * which defer it as an error), and so do addresses it is redirected to. Data that is empty
+ * or only comments, or only :unknown:, makes the router decline; an :include: file's
+ * contents are known only when Exim reads it.
+ */
+function redirectAlwaysTakes(data: string | undefined): boolean {
+  if (data === undefined || data.includes('$')) return false;
+  const items = data.split(/\r?\n/).filter((l) => !/^\s*#/.test(l)).join('\n').split(',').map((i) => i.trim()).filter(Boolean);
+  if (!items.length) return false;
+  if (items.some((i) => /^:include:/i.test(i))) return false;
+  if (/^:(fail|defer|blackhole):/i.test(items[0])) return true;
+  return items.some((i) => !/^:unknown:$/i.test(i));
 }
 
 /** The router that handles `domain`, when the earlier routers certainly let it pass. */

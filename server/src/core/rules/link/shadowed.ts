@@ -4,41 +4,61 @@ import type { Finding, TextEdit } from '../../diagnostic';
 import { finding } from '../../diagnostic';
 import type { DriverInstance } from '../../exim/model';
 import type { LinkContext } from './context';
-import { fileLines, option } from './context';
+import { boolOption, fileLines, option } from './context';
 import { fix, insertAt } from './edits';
-import { cyrusRouters, routerDomains, routerTakes } from './routing';
+import { cyrusRouters, driverAlwaysTakes, routerDomains, routerTakes } from './routing';
 
 export function checkShadowed(ctx: LinkContext): Finding[] {
   const out: Finding[] = [];
   const cyrus = cyrusRouters(ctx);
   const cyrusSet = new Set(cyrus.map((c) => c.router));
+  // Without primary_hostname, `@` is the machine's name, known only where Exim runs. A
+  // router that takes a Cyrus domain unless that domain is the machine's name is reported
+  // as a warning that says so.
+  const guess: LinkContext | undefined = ctx.primaryHostname === undefined ? { ...ctx, otherHostname: true } : undefined;
   for (const { router: c } of cyrus) {
-    const byShadow = new Map<DriverInstance, string[]>();
+    const byShadow = new Map<DriverInstance, { domains: string[]; unlessHostname: string[] }>();
     // A Cyrus router without `domains` is a catch-all: which domains it is meant for is not
     // written anywhere, so there is nothing certain to compare.
     for (const d of routerDomains(ctx, c) ?? []) {
-      for (const r of ctx.cfg.routers ?? []) {
-        if (r.order >= c.order || r === c) break;
-        // Another router to Cyrus first is not a loss.
-        if (cyrusSet.has(r) && routerTakes(ctx, r, d) !== 'no') break;
-        if (routerTakes(ctx, r, d) !== 'yes') continue;
-        byShadow.set(r, [...(byShadow.get(r) ?? []), d]);
-        break;
-      }
+      let r = shadowing(ctx, cyrusSet, c, d);
+      const sure = r !== undefined;
+      if (!r && guess) r = shadowing(guess, cyrusSet, c, d);
+      if (!r) continue;
+      const s = byShadow.get(r) ?? { domains: [], unlessHostname: [] };
+      s.domains.push(d);
+      if (!sure) s.unlessHostname.push(d);
+      byShadow.set(r, s);
     }
-    for (const [r, domains] of byShadow) {
+    for (const [r, { domains, unlessHostname }] of byShadow) {
       const rd = option(r, 'domains');
       const rel = rd?.valueLoc ?? r.nameLoc;
       const move = moveBefore(ctx, c, r);
+      const unless = unlessHostname.length
+        ? `, unless ${unlessHostname.length > 1 ? `one of ${unlessHostname.join(', ')}` : unlessHostname[0]} is this machine's own name (primary_hostname is not set, so Exim uses the machine's name, and @ in a domain list stands for it)`
+        : '';
       out.push(finding('link/router-shadowed', c.nameLoc.file, c.nameLoc.range,
-        `Router ${r.name} comes before ${c.name} and takes mail for ${domains.join(', ')} (its ${rd ? `domains list matches ${domains.length > 1 ? 'them' : 'it'}` : 'preconditions do not exclude them'}), so that mail never reaches Cyrus. Move ${c.name} before ${r.name}, or exclude the Cyrus domains from ${r.name}.`,
+        `Router ${r.name} comes before ${c.name} and takes mail for ${domains.join(', ')} (its ${rd ? `domains list matches ${domains.length > 1 ? 'them' : 'it'}` : `preconditions do not exclude ${domains.length > 1 ? 'them' : 'it'}`}${boolOption(r, 'more', true) === false && !driverAlwaysTakes(r) ? '; what it does not take fails there, as it has no_more' : ''})${unless}, so that mail never reaches Cyrus. Move ${c.name} before ${r.name}, or exclude the Cyrus domains from ${r.name}.`,
         {
+          ...(unlessHostname.length === domains.length ? { severity: 'warning' as const } : {}),
           related: [{ file: rel.file, range: rel.range, message: `router ${r.name} (${(r.driver ?? '').trim()}) takes ${domains.join(', ')} first` }],
           ...(move ? { fixes: [fix(`Move router ${c.name} before ${r.name}`, move, true)] } : {}),
         }));
     }
   }
   return out;
+}
+
+/** The router before Cyrus router `c` that certainly takes mail for `d`, if any. */
+function shadowing(ctx: LinkContext, cyrusSet: Set<DriverInstance>, c: DriverInstance, d: string): DriverInstance | undefined {
+  for (const r of ctx.cfg.routers ?? []) {
+    if (r.order >= c.order || r === c) break;
+    const t = routerTakes(ctx, r, d);
+    // Another router to Cyrus first is not a loss.
+    if (cyrusSet.has(r) && t !== 'no') return undefined;
+    if (t === 'yes') return r;
+  }
+  return undefined;
 }
 
 /** First line of a driver including the comment lines right above its header. */
