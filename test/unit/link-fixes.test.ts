@@ -5,8 +5,8 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { checkProject, classifyPath, type Input } from '../../server/src/core/project';
-import { defaultOptions } from '../../server/src/core/options';
-import { overlayHost } from '../../server/src/core/host';
+import { defaultOptions, type CheckOptions } from '../../server/src/core/options';
+import { overlayHost, type SourceHost } from '../../server/src/core/host';
 import type { Finding, TextEdit } from '../../server/src/core/diagnostic';
 import { LineIndex } from '../../server/src/core/text';
 
@@ -24,8 +24,8 @@ function load(name: string): { files: Map<string, string>; inputs: Input[] } {
   return { files, inputs };
 }
 
-function check(files: Map<string, string>, inputs: Input[]): Finding[] {
-  return checkProject(inputs, defaultOptions, overlayHost(files));
+function check(files: Map<string, string>, inputs: Input[], opts: CheckOptions = defaultOptions): Finding[] {
+  return checkProject(inputs, opts, overlayHost(files));
 }
 
 function apply(files: Map<string, string>, edits: TextEdit[]): Map<string, string> {
@@ -47,9 +47,9 @@ function apply(files: Map<string, string>, edits: TextEdit[]): Map<string, strin
 const link = (fs: Finding[]) => fs.filter((f) => f.code.startsWith('link/'));
 
 /** Applies the preferred fix of the fixture's one link finding and returns the new texts. */
-function fixOnce(name: string, code: string) {
+function fixOnce(name: string, code: string, opts: CheckOptions = defaultOptions) {
   const { files, inputs } = load(name);
-  const found = link(check(files, inputs));
+  const found = link(check(files, inputs, opts));
   const f = found.find((x) => x.code === code);
   assert.ok(f, `${name}: expected ${code}, got ${found.map((x) => x.code).join(', ')}`);
   const fix = f.fixes?.find((x) => x.preferred) ?? f.fixes?.[0];
@@ -58,8 +58,8 @@ function fixOnce(name: string, code: string) {
   return { files, after, inputs, fix, finding: f, at: (n: string) => after.get(path.join(FIXTURES, name, n))! };
 }
 
-function assertClean(after: Map<string, string>, inputs: Input[], name: string) {
-  assert.deepEqual(link(check(after, inputs)).map((f) => `${f.code} ${f.message}`), [], `${name}: no link finding after the fix`);
+function assertClean(after: Map<string, string>, inputs: Input[], name: string, opts: CheckOptions = defaultOptions) {
+  assert.deepEqual(link(check(after, inputs, opts)).map((f) => `${f.code} ${f.message}`), [], `${name}: no link finding after the fix`);
 }
 
 const REF = (n: string) => fs.readFileSync(path.join(FIXTURES, 'reference', n), 'utf8');
@@ -122,6 +122,85 @@ test('router-shadowed: moves the Cyrus router (with its comment) before the shad
   assert.equal(text.split('\n').length, r.files.get(path.join(FIXTURES, 'router-shadowed', 'exim.conf'))!.split('\n').length, 'no line lost or added');
   assert.equal((text.match(/cyrus_vdom:/g) ?? []).length, 1);
   assertClean(r.after, r.inputs, 'router-shadowed');
+});
+
+test('router-shadowed under .ifdef: the Cyrus router goes above the .ifdef, so it exists with or without it, its own .ifdef going along', () => {
+  const INTERNET = { ...defaultOptions, defines: { INTERNET: '1' } };
+  const r = fixOnce('router-shadowed-ifdef', 'link/router-shadowed', INTERNET);
+  assert.equal(r.fix.title, 'Move router cyrus_vdom before dnslookup (above .ifdef INTERNET)');
+  const text = r.at('exim.conf');
+  const routers = text.slice(text.indexOf('begin routers'), text.indexOf('begin transports'));
+  assert.equal(routers, [
+    'begin routers', '',
+    '# Cyrus router: keep before dnslookup!', 'cyrus_vdom:', '  driver = accept', '  domains = +cyrus_domains', '  transport = cyrus_lmtp',
+    '.ifdef EXTRA', '  headers_add = X-Extra: 1', '.endif', '',
+    '.ifdef INTERNET', '# Everything not local goes out by DNS.', 'dnslookup:', '  driver = dnslookup', '  domains = ! +local_domains',
+    '  transport = remote_smtp', '  no_more', '.endif', '', '',
+  ].join('\n'));
+  assertClean(r.after, r.inputs, 'router-shadowed-ifdef', INTERNET);
+  assert.deepEqual(link(check(r.after, r.inputs)), [], 'without INTERNET too');
+});
+
+/** The router-shadowed finding for an exim.conf (and conf.d files) with the fixture's cyrus.conf, and its fix applied. */
+function shadowCase(exim: Record<string, string>, opts: CheckOptions = defaultOptions) {
+  const dir = '/virtual/shadow';
+  const files = new Map(Object.entries(exim).map(([k, v]) => [path.join(dir, k), v]));
+  files.set(path.join(dir, 'cyrus.conf'), fs.readFileSync(path.join(FIXTURES, 'router-shadowed-ifdef', 'cyrus.conf'), 'utf8'));
+  const root = exim['exim.conf'] !== undefined ? path.join(dir, 'exim.conf') : path.join(dir, 'conf.d');
+  const inputs: Input[] = [{ path: root, kind: 'exim' }, { path: path.join(dir, 'cyrus.conf'), kind: 'cyrus-conf' }];
+  // Directories are the files' parents, as conf.d needs.
+  const isDirectory = (d: string) => [...files.keys()].some((f) => f.startsWith(path.resolve(d) + '/'));
+  const host: SourceHost = {
+    readFile: (f) => files.get(path.resolve(f)),
+    isDirectory,
+    readDir: (d) => isDirectory(d)
+      ? [...new Set([...files.keys()].filter((f) => f.startsWith(path.resolve(d) + '/')).map((f) => f.slice(path.resolve(d).length + 1).split('/')[0]))].sort()
+      : undefined,
+  };
+  const found = checkProject(inputs, opts, host).filter((f) => f.code === 'link/router-shadowed');
+  assert.equal(found.length, 1, found.map((f) => f.message).join('\n'));
+  const f = found[0];
+  const fixed = f.fixes?.[0] ? apply(files, f.fixes[0].edits).get(path.join(dir, 'exim.conf')) : undefined;
+  return { f, fixed };
+}
+
+const SHADOW_TAIL = 'begin transports\nremote_smtp:\n  driver = smtp\ncyrus_lmtp:\n  driver = smtp\n  protocol = lmtp\n  hosts = 127.0.0.1\n  allow_localhost\n  port = 2003\n';
+const DNS = 'dnslookup:\n  driver = dnslookup\n  domains = ! +local_domains\n  transport = remote_smtp\n  no_more\n';
+const CYRUS_ROUTER = 'cyrus_vdom:\n  driver = accept\n  domains = example.com\n  transport = cyrus_lmtp\n';
+const HEAD = 'primary_hostname = mail.example.com\ndomainlist local_domains = @ : localhost\nbegin routers\n';
+
+test('router-shadowed move: never out of a block of its own, into the right depth of nested blocks, never before a macro it uses', () => {
+  // The Cyrus router is under .ifdef CYRUS, dnslookup is not: no place before dnslookup keeps it there.
+  const own = shadowCase({ 'exim.conf': `${HEAD}${DNS}.ifdef CYRUS\n${CYRUS_ROUTER}.endif\n${SHADOW_TAIL}` }, { ...defaultOptions, defines: { CYRUS: '1' } });
+  assert.equal(own.f.fixes, undefined);
+  assert.match(own.f.message, /Move cyrus_vdom before dnslookup/);
+  // Both under .ifdef A, dnslookup also under .ifdef B: above .ifdef B, still inside A.
+  const nested = shadowCase({ 'exim.conf': `${HEAD}.ifdef A\n.ifdef B\n${DNS}.endif\n${CYRUS_ROUTER}.endif\n${SHADOW_TAIL}` }, { ...defaultOptions, defines: { A: '1', B: '1' } });
+  assert.equal(nested.fixed, `${HEAD}.ifdef A\n${CYRUS_ROUTER}\n.ifdef B\n${DNS}.endif\n.endif\n${SHADOW_TAIL}`);
+  // In the same block: just before dnslookup.
+  const same = shadowCase({ 'exim.conf': `${HEAD}.ifdef A\n${DNS}\n${CYRUS_ROUTER}.endif\n${SHADOW_TAIL}` }, { ...defaultOptions, defines: { A: '1' } });
+  assert.equal(same.fixed, `${HEAD}.ifdef A\n${CYRUS_ROUTER}\n${DNS}\n.endif\n${SHADOW_TAIL}`);
+  // A file with CRLF line ends keeps them.
+  const crlf = shadowCase({ 'exim.conf': `${HEAD}.ifdef A\n${DNS}\n${CYRUS_ROUTER}.endif\n${SHADOW_TAIL}`.replaceAll('\n', '\r\n') }, { ...defaultOptions, defines: { A: '1' } });
+  assert.equal(crlf.fixed, same.fixed!.replaceAll('\n', '\r\n'));
+  // A macro the Cyrus router uses is defined after dnslookup: moved above, it would be undefined.
+  const macro = shadowCase({ 'exim.conf': `${HEAD}${DNS}CYRUS_DOMAINS = example.com\n${CYRUS_ROUTER.replace('example.com', 'CYRUS_DOMAINS')}${SHADOW_TAIL}` });
+  assert.equal(macro.f.fixes, undefined);
+  // So may one in a file included between them.
+  const included = shadowCase({ 'exim.conf': `${HEAD}${DNS}.include /virtual/shadow/macros\n${CYRUS_ROUTER}${SHADOW_TAIL}`, macros: '# macros\n' });
+  assert.equal(included.f.fixes, undefined);
+});
+
+test('router-shadowed in conf.d: no fix moving text between files; the message says which file to rename', () => {
+  const c = shadowCase({
+    'conf.d/main/00_main': 'primary_hostname = mail.example.com\ndomainlist local_domains = @ : localhost\n',
+    'conf.d/router/00_header': 'begin routers\n',
+    'conf.d/router/200_primary': DNS,
+    'conf.d/router/900_cyrus': CYRUS_ROUTER,
+    'conf.d/transport/00_header': SHADOW_TAIL,
+  });
+  assert.equal(c.f.fixes, undefined);
+  assert.match(c.f.message, /cyrus_vdom is in router\/900_cyrus and dnslookup in router\/200_primary, and update-exim4\.conf joins conf\.d's router files in name order: rename 900_cyrus to a name that sorts before 200_primary \(such as 199_cyrus\)/);
 });
 
 test('domain-mismatch: adds the missing domain to the list that lacks it', () => {
