@@ -1,7 +1,9 @@
 // Speaks LSP to the built server over stdio, as an editor would. Builds dist/server.js
 // first when it is missing or older than the sources.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { after } from 'node:test';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
@@ -165,4 +167,34 @@ export function positionOf(text: string, needle: string, offset = 0, occurrence 
   const before = text.slice(0, i);
   const line = before.split('\n').length - 1;
   return { line, character: i - (before.lastIndexOf('\n') + 1) };
+}
+
+/** Writes `files` ({ relative path: text }) into a new temp folder; returns the folder. */
+export function writeTree(prefix: string, files: Record<string, string>, edit: (text: string, dir: string) => string = (t) => t): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  for (const [rel, text] of Object.entries(files)) {
+    fs.mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
+    fs.writeFileSync(path.join(dir, rel), edit(text, dir));
+  }
+  return dir;
+}
+
+/**
+ * Scratch folders and servers for one test file, all stopped and removed after its tests:
+ * `tree` writes a folder, `client` starts a server with that folder as its workspace.
+ */
+export function scratch(prefix: string): {
+  tree: (files: Record<string, string>, edit?: (text: string, dir: string) => string, name?: string) => string;
+  client: (dir: string) => Promise<TestClient>;
+} {
+  const dirs: string[] = [];
+  const clients: TestClient[] = [];
+  after(async () => {
+    for (const c of clients) await c.shutdown();
+    for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
+  });
+  return {
+    tree: (files, edit, name = prefix) => { const d = writeTree(name, files, edit); dirs.push(d); return d; },
+    client: async (dir) => { const c = new TestClient(); clients.push(c); await c.initialize(dir); return c; },
+  };
 }

@@ -1,36 +1,15 @@
 // What the server publishes for files several configs share, for files the client spells
 // differently from Node, and for untitled buffers, over stdio as an editor sees it.
-import { test, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Diagnostic } from 'vscode-languageserver-protocol';
-import { TestClient, uriOf } from './client';
+import { scratch, TestClient, uriOf } from './client';
 
-const dirs: string[] = [];
-const clients: TestClient[] = [];
-after(async () => {
-  for (const c of clients) await c.shutdown();
-  for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
-});
-
-function tree(files: Record<string, string>, name = 'exim-cyrus-pub-'): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), name));
-  dirs.push(dir);
-  for (const [rel, text] of Object.entries(files)) {
-    fs.mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
-    fs.writeFileSync(path.join(dir, rel), text.replaceAll('DIR', dir));
-  }
-  return dir;
-}
-
-async function client(dir: string): Promise<TestClient> {
-  const c = new TestClient();
-  clients.push(c);
-  await c.initialize(dir);
-  return c;
-}
+const { tree: writeIn, client } = scratch('exim-cyrus-pub-');
+/** The folder's files, with DIR standing for the folder itself. */
+const tree = (files: Record<string, string>, name?: string) => writeIn(files, (t, dir) => t.replaceAll('DIR', dir), name);
 
 /** Waits until `pred` holds after some publication (or already holds). */
 async function until(c: TestClient, pred: () => boolean, what: string): Promise<void> {

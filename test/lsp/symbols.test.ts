@@ -1,35 +1,11 @@
 // Outline and workspace symbols for what the other tests do not open: include files with
 // generic names, and imapd.conf.
-import { test, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
-import { TestClient, positionOf, uriOf } from './client';
+import { positionOf, scratch, uriOf } from './client';
 
-const dirs: string[] = [];
-const clients: TestClient[] = [];
-after(async () => {
-  for (const c of clients) await c.shutdown();
-  for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
-});
-
-function tree(files: Record<string, string>): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'exim-cyrus-sym-'));
-  dirs.push(dir);
-  for (const [rel, text] of Object.entries(files)) {
-    fs.mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
-    fs.writeFileSync(path.join(dir, rel), text);
-  }
-  return dir;
-}
-
-async function client(dir: string): Promise<TestClient> {
-  const c = new TestClient();
-  clients.push(c);
-  await c.initialize(dir);
-  return c;
-}
+const { tree, client } = scratch('exim-cyrus-sym-');
 
 test('workspace symbols include the routers of an include file that is not open and has a generic name', async () => {
   const main = 'primary_hostname = x.example\nbegin routers\n.include parts/routing\nbegin transports\nt:\n  driver = appendfile\n  file = /tmp/x\n';

@@ -3,20 +3,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { ConfigWorkspace, definition, documentLinks, references, rename, completion, hover } from '../../server/src/core/features';
 import { analyseSetup } from '../../server/src/core/project';
-import { ROOT, positionOf } from './client';
+import { ROOT, positionOf, scratch } from './client';
 
-function tree(files: Record<string, string>): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'exim-cyrus-ws-'));
-  for (const [rel, text] of Object.entries(files)) {
-    fs.mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
-    fs.writeFileSync(path.join(dir, rel), text);
-  }
-  return dir;
-}
+const { tree } = scratch('exim-cyrus-ws-');
 
 const MAIN = `primary_hostname = x.example
 domainlist cyrus_domains = example.com
