@@ -67,7 +67,7 @@ export async function startupBench(root, { runs = 7 } = {}) {
   return { initializeMs: median(asIs), initializeNoExtraCertsMs: median(noCerts), extraCerts: !!process.env.NODE_EXTRA_CA_CERTS };
 }
 
-export async function lspBench(root, { edits = 30, lines = 20000, debounceMs = 150 } = {}) {
+export async function lspBench(root, { edits = 30, lines = 20000, debounceMs = 150, settleMs = 30_000 } = {}) {
   const server = path.join(root, 'dist/server.js');
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'exim-cyrus-bench-lsp-'));
   const file = path.join(dir, 'exim.conf');
@@ -174,6 +174,22 @@ export async function lspBench(root, { edits = 30, lines = 20000, debounceMs = 1
     out.hoverP95 = quantile(hov, 0.95);
     out.rssMb = rssMb(proc.pid);
     out.rssBeforeOpenMb = baseRss;
+    // What the server holds once idle: V8 returns the garbage of the burst to the system only
+    // when its memory reducer runs, some seconds after allocation stops. Wait (bounded) until
+    // the figure has dropped and stayed put for 2 s.
+    if (out.rssMb !== undefined) {
+      const settleStart = performance.now();
+      let low = out.rssMb, stableSince = performance.now();
+      while (performance.now() - settleStart < settleMs) {
+        await sleep(500);
+        const now = rssMb(proc.pid);
+        if (now === undefined) break;
+        if (now < low - 1) { low = now; stableSince = performance.now(); }
+        else if (low < out.rssMb * 0.9 && performance.now() - stableSince >= 2000) break;
+      }
+      out.rssSettledMb = low;
+      out.rssSettledAfterS = low < out.rssMb - 1 ? (stableSince - settleStart) / 1000 : undefined;
+    }
     try {
       await Promise.race([conn.sendRequest('shutdown'), sleep(2000)]);
       await conn.sendNotification('exit');
