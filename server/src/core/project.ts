@@ -197,23 +197,31 @@ export function pairingOf(inputs: Input[]): { exim: Input[]; cyrus?: Input; imap
 
 /**
  * Checks every input. Each Exim config is checked on its own; the Cyrus files given in the
- * same call are what the link checks pair each Exim config with (see pairingOf).
+ * same call are what the link checks pair each Exim config with (see pairingOf). Each Exim
+ * config is checked as soon as it is loaded, so only one model is alive at a time (a call
+ * may name a thousand configs); the findings are gathered in the order loading all, then
+ * checking all would give them.
  */
 export function checkProject(inputs: Input[], opts: CheckOptions = defaultOptions, host: SourceHost = diskHost): Finding[] {
-  const out: Finding[] = [];
-  const exims: Models[] = [], cyrus: Models = {}, imapd: Models = {};
+  const loaded: Finding[][] = inputs.map(() => []);
+  const checked: Finding[] = [];
+  const cyrus: Models = {}, imapd: Models = {};
   const pairing = pairingOf(inputs);
-  for (const input of inputs) {
-    const into: Models = input.kind === 'exim' ? {} : input === pairing.cyrus ? cyrus : input === pairing.imapd ? imapd : {};
+  inputs.forEach((input, n) => {
+    if (input.kind === 'exim') return;
+    const into: Models = input === pairing.cyrus ? cyrus : input === pairing.imapd ? imapd : {};
     const unreadable = loadInput(input, into, opts, host);
-    if (unreadable) out.push(unreadable);
-    else if (input.kind === 'exim') exims.push(into);
-    else if (into !== cyrus && into !== imapd) out.push(...checkFiles(into, opts));
-  }
-  out.push(...checkFiles({ cyrus: cyrus.cyrus, imapd: imapd.imapd }, opts));
-  for (const e of exims) {
-    out.push(...checkFiles(e, opts));
-    out.push(...checkPairing({ exim: e.exim, cyrus: cyrus.cyrus, imapd: imapd.imapd }, opts, host));
-  }
-  return sortFindings(out);
+    if (unreadable) loaded[n].push(unreadable);
+    else if (into !== cyrus && into !== imapd) loaded[n].push(...checkFiles(into, opts));
+  });
+  const paired = checkFiles({ cyrus: cyrus.cyrus, imapd: imapd.imapd }, opts);
+  inputs.forEach((input, n) => {
+    if (input.kind !== 'exim') return;
+    const e: Models = {};
+    const unreadable = loadInput(input, e, opts, host);
+    if (unreadable) { loaded[n].push(unreadable); return; }
+    checked.push(...checkFiles(e, opts));
+    checked.push(...checkPairing({ exim: e.exim, cyrus: cyrus.cyrus, imapd: imapd.imapd }, opts, host));
+  });
+  return sortFindings(loaded.flat().concat(paired, checked));
 }
