@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { sortFindings, type Finding } from '../../server/src/core/diagnostic';
 import { overlayHost, type SourceHost } from '../../server/src/core/host';
 import { defaultOptions } from '../../server/src/core/options';
-import { checkFiles, checkPairing, checkProject, loadInput, pairingOf, type Input, type Models } from '../../server/src/core/project';
+import { checkFiles, checkPairing, checkProject, loadInput, notText, pairingOf, type Input, type Models } from '../../server/src/core/project';
 
 const DIR = '/virtual/project';
 const EMPTY: SourceHost = { readFile: () => undefined, readDir: () => undefined, isDirectory: () => false };
@@ -59,4 +59,27 @@ test('checkProject: Exim configs sharing an include, paired and unpaired Cyrus f
   }
   const twice = checkProject(inputs, defaultOptions, host).filter((f) => f.file === `${DIR}/shared.conf` && f.code === 'link/ipv6-colon-list');
   assert.deepEqual(twice.map((f) => f.message.match(/address (\S+)/)?.[1]), ['::1', 'fe80::1', '::2']);
+});
+
+/** notText as it was before its quick scan: every character of the start counted. */
+function notTextCounted(text: string): string | undefined {
+  const head = text.slice(0, 8192);
+  let control = 0, nuls = 0, firstNul = -1;
+  for (let i = 0; i < head.length; i++) {
+    const c = head.charCodeAt(i);
+    if (c === 0 && nuls++ === 0) firstNul = i;
+    if ((c < 32 && c !== 9 && c !== 10 && c !== 11 && c !== 12 && c !== 13) || c === 127) control++;
+  }
+  if (nuls > 1) return `it holds NUL bytes, the first at byte ${Buffer.byteLength(head.slice(0, firstNul))}`;
+  return control * 10 > head.length ? `${control} of its first ${head.length} characters are control characters` : undefined;
+}
+
+test('notText: its quick scan for control characters misses none that counting finds', () => {
+  const texts: string[] = [];
+  for (let c = 0; c < 0x300; c++) {
+    const ch = String.fromCharCode(c);
+    texts.push(ch, ch + ch, `a = ${ch}\n`, `${ch}${ch}x`, 'x'.repeat(8190) + ch + ch, 'x'.repeat(8192) + ch.repeat(900));
+  }
+  texts.push('', '\0', 'é\0ü\0', 'x\0y\0z', '\x01\x02\x03abcdefg', '\x01abcdefghijk', '\x7f\x7f\x7fabc');
+  for (const t of texts) assert.equal(notText(t), notTextCounted(t), JSON.stringify(t.slice(0, 12)));
 });

@@ -70,9 +70,10 @@ export interface EximSource {
  */
 export function eximSourceOf(p: string, host: SourceHost): EximSource {
   let source = chosenSource(p, host);
-  const base = path.basename(source.root), dir = path.dirname(source.root);
-  const debian = (base === 'conf.d' || base === 'exim4.conf.template') && host.readDir(dir)?.includes('update-exim4.conf.conf');
-  if (!debian) return source;
+  const base = path.basename(source.root);
+  if (base !== 'conf.d' && base !== 'exim4.conf.template') return source;
+  const dir = path.dirname(source.root);
+  if (!host.readDir(dir)?.includes('update-exim4.conf.conf')) return source;
   if (base === 'exim4.conf.template' && !source.prelude.length) {
     const lm = path.join(dir, 'exim4.conf.localmacros');
     if (host.readFile(lm) !== undefined) source = { ...source, prelude: [lm] };
@@ -113,6 +114,8 @@ const KIND_NAMES: Record<FileKind, string> = { exim: 'an Exim configuration', 'c
 
 /** How much of a file's start is looked at to tell text from binary. */
 const SNIFF_CHARS = 8192;
+/** The characters notText counts: controls other than white space, NUL and DEL included. */
+const CONTROL = /[\x00-\x08\x0e-\x1f\x7f]/;
 
 /**
  * Why `text` is binary rather than a config, or undefined: NUL bytes (a single stray one
@@ -122,6 +125,8 @@ const SNIFF_CHARS = 8192;
  */
 export function notText(text: string): string | undefined {
   const head = text.length > SNIFF_CHARS ? text.slice(0, SNIFF_CHARS) : text;
+  // Nearly every file has none of them: one scan by the regex engine says so.
+  if (!CONTROL.test(head)) return undefined;
   let control = 0, nuls = 0, firstNul = -1;
   for (let i = 0; i < head.length; i++) {
     const c = head.charCodeAt(i);
