@@ -117,6 +117,22 @@ test('unreadable or unknown input exits 2 naming the file', () => {
   assert.notEqual(r.code, 2, r.err);
 });
 
+test('an input is refused for the reason that applies, however its path is written', () => {
+  write('paths/exim.conf', CLEAN);
+  // A file named as a directory does not exist as written, though its resolved path does.
+  let r = run(['--exim', 'paths/exim.conf/']);
+  assert.equal(r.code, 2);
+  assert.match(r.err, /paths\/exim\.conf\/: no such file or directory \(given as --exim\)/);
+  r = run(['--exim', 'paths/exim.conf/../exim.conf']);
+  assert.equal(r.code, 2);
+  assert.match(r.err, /no such file or directory/);
+  r = run(['--exim', '/dev/null']);
+  assert.equal(r.code, 2);
+  assert.match(r.err, /\/dev\/null: not a regular file/);
+  r = run(['--exim', 'paths/./exim.conf']);
+  assert.equal(r.code, 0, r.err);
+});
+
 test('a binary file is one input/unreadable finding, whatever kind it is given as, not a parse of its bytes', () => {
   // Bytes no config has: NULs among them, as in any compiled or compressed file.
   const bytes = Buffer.from(Array.from({ length: 6000 }, (_, i) => (i * 7919 + (i >> 3) * 31) % 256));

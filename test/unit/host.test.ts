@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { cachingDiskHost, overlayHost, resolvePath, type SourceHost } from '../../server/src/core/host';
+import { cachingDiskHost, diskHost, overlayHost, resolvePath, type SourceHost } from '../../server/src/core/host';
 import { loadExim } from '../../server/src/core/exim';
 import { defaultOptions } from '../../server/src/core/options';
 
@@ -29,7 +29,7 @@ test('overlayHost: a path given as text is a file, without asking the disk', () 
   assert.deepEqual(disk.asked, ['isdir /etc']);
 });
 
-test('cachingDiskHost: a file is read and split into lines once while it stays the same', () => {
+test('cachingDiskHost: a file is read and split into lines once for the life of the host', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'exim-cyrus-host-'));
   try {
     const f = path.join(dir, 'inc.conf');
@@ -40,12 +40,44 @@ test('cachingDiskHost: a file is read and split into lines once while it stays t
     assert.equal(first.lines.lineCount, 3);
     assert.equal(host.readSource!(f), first, 'the same text and line index, not a second read');
     assert.equal(host.readFile(f), first.text);
-    // A change (here of size; mtime too) is read again.
-    fs.writeFileSync(f, 'a = 1\n');
-    assert.equal(host.readFile(f), 'a = 1\n');
     assert.equal(host.readSource!(path.join(dir, 'missing')), undefined);
     assert.equal(host.readSource!(dir), undefined, 'a directory has no text');
+    assert.deepEqual(host.readDir(dir), ['inc.conf']);
+    // A snapshot: what was looked at stays as it was; a new host reads afresh.
+    fs.writeFileSync(f, 'a = 1\n');
+    fs.mkdirSync(path.join(dir, 'sub'));
+    assert.equal(host.readFile(f), 'a = 1\nb = 2\n');
+    assert.deepEqual(host.readDir(dir), ['inc.conf']);
+    assert.equal(cachingDiskHost().readFile(f), 'a = 1\n');
+    assert.deepEqual(cachingDiskHost().readDir(dir), ['inc.conf', 'sub']);
   } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('cachingDiskHost answers as the disk does, whatever the path looks like', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'exim-cyrus-host-'));
+  const cwd = process.cwd();
+  try {
+    fs.writeFileSync(path.join(dir, 'file'), 'x = 1\n');
+    fs.mkdirSync(path.join(dir, 'sub'));
+    fs.writeFileSync(path.join(dir, 'sub', 'b'), 'y = 2\n');
+    fs.writeFileSync(path.join(dir, 'big'), Buffer.alloc(16));
+    process.chdir(dir);
+    const paths = ['file', 'sub', 'sub/', 'sub/b', 'file/', 'file/..', 'sub/../file', './file', 'missing', '', '.', path.join(dir, 'file'), path.join(dir, 'sub'), path.join(dir, 'sub', 'b')];
+    const host = cachingDiskHost();
+    for (const round of [1, 2]) {
+      for (const p of paths) {
+        // Files are read by their resolved path ("file/" too), as the core names them.
+        const want = [diskHost.readFile(path.resolve(p)), diskHost.isDirectory(p), diskHost.readDir(p)];
+        assert.deepEqual([host.readFile(p), host.isDirectory(p), host.readDir(p)], want, `${p} (round ${round})`);
+      }
+    }
+    const names = host.readDir(dir)!;
+    names.push('changed by a caller');
+    assert.deepEqual(host.readDir(dir), ['big', 'file', 'sub'], 'a caller\'s change to a listing is its own');
+  } finally {
+    process.chdir(cwd);
     fs.rmSync(dir, { recursive: true, force: true });
   }
 });

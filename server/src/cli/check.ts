@@ -6,7 +6,7 @@ import { one, parseArgs, UsageError } from './args';
 import { formatJson, formatSarif, formatText, FORMATS, toWire, type Format } from './format';
 import { applyFixes } from './fix';
 import type { Finding } from '../core/diagnostic';
-import { cachingDiskHost } from '../core/host';
+import { cachingDiskHost, resolvePath } from '../core/host';
 import type { CheckOptions, CyrusVersion, EximVersion } from '../core/options';
 import { checkProject, classifyPath, eximSourceOf, pairingOf, type FileKind, type Input } from '../core/project';
 
@@ -63,17 +63,20 @@ function exists(p: string): boolean {
 }
 
 function requireReadable(p: string, what: string): void {
-  if (!exists(p)) throw new InputError(`${p}: no such file or directory (given as ${what})`);
   if (host.isDirectory(p)) {
     if (host.readDir(p) === undefined) throw new InputError(`${p}: directory cannot be read (permission denied?)`);
     return;
   }
+  // A file read is one that exists and can be read: the questions below are for the rest. The
+  // host reads a path resolved, so one written otherwise ("file/", "a/../b") must exist as written.
+  if (host.readFile(p) !== undefined && (resolvePath(p) === p || exists(p))) return;
+  if (!exists(p)) throw new InputError(`${p}: no such file or directory (given as ${what})`);
   try {
     fs.accessSync(p, fs.constants.R_OK);
   } catch {
     throw new InputError(`${p}: cannot be read (permission denied?)`);
   }
-  if (host.readFile(p) === undefined) throw new InputError(`${p}: not a regular file, or too large to be a config`);
+  throw new InputError(`${p}: not a regular file, or too large to be a config`);
 }
 
 /**

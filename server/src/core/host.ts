@@ -84,30 +84,50 @@ export function overlayHost(files: Map<string, string>, fallback: SourceHost = d
 }
 
 /**
- * The disk, with each file's text and line index kept for the life of the host and reused
- * while the file's mtime and size stay the same (one stat per read remains, so a file
- * rewritten by `check --fix` is read again). For the CLI, which checks many configs in one
- * process that include the same files.
+ * The disk as a snapshot: each path is looked at (stat, read, listed) once for the life of
+ * the host, and a file's text and line index are shared by every reader. For the CLI, which
+ * checks many configs in one process that include the same files and ask of each input
+ * several times whether it is a directory. A change made after a path was first looked at
+ * is not seen: make a new host to read afresh (`check --fix` does before checking again).
  */
 export function cachingDiskHost(): SourceHost {
-  const cache = new Map<string, { mtimeMs: number; size: number; src: SourceText }>();
+  const stats = new Map<string, fs.Stats | null>();
+  const sources = new Map<string, SourceText | null>();
+  const dirs = new Map<string, readonly string[] | null>();
+  // Keyed by the path as given, which the disk host stats as it is (nearly always the resolved path).
+  const stat = (file: string): fs.Stats | null => {
+    let st = stats.get(file);
+    if (st === undefined) {
+      try { st = fs.statSync(file); } catch { st = null; }
+      stats.set(file, st);
+    }
+    return st;
+  };
   const readSource = (file: string): SourceText | undefined => {
     const abs = resolvePath(file);
-    let st: fs.Stats;
-    try { st = fs.statSync(abs); } catch { return undefined; }
-    if (!st.isFile() || st.size > MAX_FILE_BYTES) return undefined;
-    const hit = cache.get(abs);
-    if (hit && hit.mtimeMs === st.mtimeMs && hit.size === st.size) return hit.src;
-    let text: string;
-    try { text = decodeText(fs.readFileSync(abs)); } catch { return undefined; }
-    const src: SourceText = { text, lines: new LineIndex(text) };
-    cache.set(abs, { mtimeMs: st.mtimeMs, size: st.size, src });
-    return src;
+    let src = sources.get(abs);
+    if (src === undefined) {
+      const st = stat(abs);
+      src = null;
+      if (st && st.isFile() && st.size <= MAX_FILE_BYTES) {
+        try {
+          const text = decodeText(fs.readFileSync(abs));
+          src = { text, lines: new LineIndex(text) };
+        } catch { /* unreadable: undefined, as the disk host says */ }
+      }
+      sources.set(abs, src);
+    }
+    return src ?? undefined;
   };
   return {
     readFile: (file) => readSource(file)?.text,
     readSource,
-    readDir: (dir) => diskHost.readDir(dir),
-    isDirectory: (file) => diskHost.isDirectory(file),
+    readDir: (dir) => {
+      let names = dirs.get(dir);
+      if (names === undefined) dirs.set(dir, names = diskHost.readDir(dir) ?? null);
+      // A copy: the caller may sort or extend it.
+      return names ? [...names] : undefined;
+    },
+    isDirectory: (file) => stat(file)?.isDirectory() ?? false,
   };
 }

@@ -70,9 +70,10 @@ export interface EximSource {
  */
 export function eximSourceOf(p: string, host: SourceHost): EximSource {
   let source = chosenSource(p, host);
-  const base = path.basename(source.root), dir = path.dirname(source.root);
-  const debian = (base === 'conf.d' || base === 'exim4.conf.template') && host.readDir(dir)?.includes('update-exim4.conf.conf');
-  if (!debian) return source;
+  const base = path.basename(source.root);
+  if (base !== 'conf.d' && base !== 'exim4.conf.template') return source;
+  const dir = path.dirname(source.root);
+  if (!host.readDir(dir)?.includes('update-exim4.conf.conf')) return source;
   if (base === 'exim4.conf.template' && !source.prelude.length) {
     const lm = path.join(dir, 'exim4.conf.localmacros');
     if (host.readFile(lm) !== undefined) source = { ...source, prelude: [lm] };
@@ -113,6 +114,8 @@ const KIND_NAMES: Record<FileKind, string> = { exim: 'an Exim configuration', 'c
 
 /** How much of a file's start is looked at to tell text from binary. */
 const SNIFF_CHARS = 8192;
+/** The characters notText counts: controls other than white space, NUL and DEL included. */
+const CONTROL = /[\x00-\x08\x0e-\x1f\x7f]/;
 
 /**
  * Why `text` is binary rather than a config, or undefined: NUL bytes (a single stray one
@@ -122,6 +125,8 @@ const SNIFF_CHARS = 8192;
  */
 export function notText(text: string): string | undefined {
   const head = text.length > SNIFF_CHARS ? text.slice(0, SNIFF_CHARS) : text;
+  // Nearly every file has none of them: one scan by the regex engine says so.
+  if (!CONTROL.test(head)) return undefined;
   let control = 0, nuls = 0, firstNul = -1;
   for (let i = 0; i < head.length; i++) {
     const c = head.charCodeAt(i);
@@ -197,23 +202,31 @@ export function pairingOf(inputs: Input[]): { exim: Input[]; cyrus?: Input; imap
 
 /**
  * Checks every input. Each Exim config is checked on its own; the Cyrus files given in the
- * same call are what the link checks pair each Exim config with (see pairingOf).
+ * same call are what the link checks pair each Exim config with (see pairingOf). Each Exim
+ * config is checked as soon as it is loaded, so only one model is alive at a time (a call
+ * may name a thousand configs); the findings are gathered in the order loading all, then
+ * checking all would give them.
  */
 export function checkProject(inputs: Input[], opts: CheckOptions = defaultOptions, host: SourceHost = diskHost): Finding[] {
-  const out: Finding[] = [];
-  const exims: Models[] = [], cyrus: Models = {}, imapd: Models = {};
+  const loaded: Finding[][] = inputs.map(() => []);
+  const checked: Finding[] = [];
+  const cyrus: Models = {}, imapd: Models = {};
   const pairing = pairingOf(inputs);
-  for (const input of inputs) {
-    const into: Models = input.kind === 'exim' ? {} : input === pairing.cyrus ? cyrus : input === pairing.imapd ? imapd : {};
+  inputs.forEach((input, n) => {
+    if (input.kind === 'exim') return;
+    const into: Models = input === pairing.cyrus ? cyrus : input === pairing.imapd ? imapd : {};
     const unreadable = loadInput(input, into, opts, host);
-    if (unreadable) out.push(unreadable);
-    else if (input.kind === 'exim') exims.push(into);
-    else if (into !== cyrus && into !== imapd) out.push(...checkFiles(into, opts));
-  }
-  out.push(...checkFiles({ cyrus: cyrus.cyrus, imapd: imapd.imapd }, opts));
-  for (const e of exims) {
-    out.push(...checkFiles(e, opts));
-    out.push(...checkPairing({ exim: e.exim, cyrus: cyrus.cyrus, imapd: imapd.imapd }, opts, host));
-  }
-  return sortFindings(out);
+    if (unreadable) loaded[n].push(unreadable);
+    else if (into !== cyrus && into !== imapd) loaded[n].push(...checkFiles(into, opts));
+  });
+  const paired = checkFiles({ cyrus: cyrus.cyrus, imapd: imapd.imapd }, opts);
+  inputs.forEach((input, n) => {
+    if (input.kind !== 'exim') return;
+    const e: Models = {};
+    const unreadable = loadInput(input, e, opts, host);
+    if (unreadable) { loaded[n].push(unreadable); return; }
+    checked.push(...checkFiles(e, opts));
+    checked.push(...checkPairing({ exim: e.exim, cyrus: cyrus.cyrus, imapd: imapd.imapd }, opts, host));
+  });
+  return sortFindings(loaded.flat().concat(paired, checked));
 }

@@ -2,7 +2,7 @@
 // doubled separator, i.e. a literal colon, then `1`). Needs no Cyrus file.
 import type { Finding } from '../../diagnostic';
 import { finding } from '../../diagnostic';
-import type { DriverInstance, EximConfig, Loc } from '../../exim/model';
+import type { DriverInstance, EximConfig, Loc, OptionSetting } from '../../exim/model';
 import { lookupOption } from '../../catalog/exim';
 import { isIPv6 } from '../../lmtp/target';
 import { fix, replaceAt } from './edits';
@@ -18,6 +18,11 @@ function bareAddress(word: string): string {
 function twoColons(s: string): boolean {
   const i = s.indexOf(':');
   return i >= 0 && s.indexOf(':', i + 1) >= 0;
+}
+
+/** Whether a value may hold an IPv6 address at all (every host list drawn from it is a part of it). */
+function mayHold(value: string | undefined): value is string {
+  return value !== undefined && twoColons(value);
 }
 
 function offending(value: string): string[] {
@@ -125,49 +130,56 @@ function doubleColons(raw: string, words: string[]): string {
 }
 
 /** route_list and route_data: each rule's host list is a colon list of its own. */
-function checkRoutes(cfg: EximConfig, d: DriverInstance, out: Finding[]): void {
-  for (const o of d.options ?? []) {
-    if (o.negated || !o.value || !o.valueLoc || (o.name !== 'route_list' && o.name !== 'route_data')) continue;
-    if (o.name === 'route_data' && o.value.includes('$')) continue;
-    const loc = o.valueLoc;
-    const written = cfg.files?.get(loc.file);
-    const sameText = written && loc.range.start.line === loc.range.end.line
-      && written.lines.lineText(loc.range.start.line).slice(loc.range.start.character, loc.range.end.character) === o.value;
-    for (const h of routeHostLists(o.value, o.name === 'route_list')) {
-      if (h.text.includes('$')) continue;
-      const bad = offending(h.text);
-      if (!bad.length) continue;
-      const at: Loc = sameText
-        ? { file: loc.file, range: { start: { line: loc.range.start.line, character: loc.range.start.character + h.start }, end: { line: loc.range.start.line, character: loc.range.start.character + h.end } } }
-        : loc;
-      const raw = o.value.slice(h.start, h.end);
-      const doubled = doubleColons(raw, bad);
-      out.push(finding('link/ipv6-colon-list', at.file, at.range,
-        `The host list ${h.text} in ${o.name} of router ${d.name} is separated by ":", so the IPv6 address ${bad.join(', ')} is cut apart at its colons and never used. Double each of its colons (${bad.map((b) => b.replaceAll(':', '::')).join(', ')}); a "<;" list would need quoting${o.name === 'route_list' ? ' and a route_list separator other than ";"' : ''}.`,
-        sameText && doubled !== raw ? { fixes: [fix('Double the colons of the IPv6 address', [replaceAt(at, doubled)], true)] } : {}));
-    }
+function checkRoute(cfg: EximConfig, d: DriverInstance, o: OptionSetting, out: Finding[]): void {
+  if (!o.value || (o.name === 'route_data' && o.value.includes('$'))) return;
+  const loc = o.valueLoc;
+  if (!loc) return;
+  const written = cfg.files?.get(loc.file);
+  const sameText = written && loc.range.start.line === loc.range.end.line
+    && written.lines.lineText(loc.range.start.line).slice(loc.range.start.character, loc.range.end.character) === o.value;
+  for (const h of routeHostLists(o.value, o.name === 'route_list')) {
+    if (h.text.includes('$')) continue;
+    const bad = offending(h.text);
+    if (!bad.length) continue;
+    const at: Loc = sameText
+      ? { file: loc.file, range: { start: { line: loc.range.start.line, character: loc.range.start.character + h.start }, end: { line: loc.range.start.line, character: loc.range.start.character + h.end } } }
+      : loc;
+    const raw = o.value.slice(h.start, h.end);
+    const doubled = doubleColons(raw, bad);
+    out.push(finding('link/ipv6-colon-list', at.file, at.range,
+      `The host list ${h.text} in ${o.name} of router ${d.name} is separated by ":", so the IPv6 address ${bad.join(', ')} is cut apart at its colons and never used. Double each of its colons (${bad.map((b) => b.replaceAll(':', '::')).join(', ')}); a "<;" list would need quoting${o.name === 'route_list' ? ' and a route_list separator other than ";"' : ''}.`,
+      sameText && doubled !== raw ? { fixes: [fix('Double the colons of the IPv6 address', [replaceAt(at, doubled)], true)] } : {}));
   }
 }
 
+/**
+ * Only a value with two colons can hold an IPv6 address: it is tested before anything else
+ * (most settings have none), so the option's list kind is looked up and its Loc placed for
+ * the few that might.
+ */
 export function checkIpv6Lists(cfg: EximConfig): Finding[] {
   const out: Finding[] = [];
-  for (const l of cfg.lists ?? []) if (l.kind === 'hostlist') check(cfg, l.value, l.valueLoc, `hostlist ${l.name}`, out);
+  for (const l of cfg.lists ?? []) if (l.kind === 'hostlist' && mayHold(l.value)) check(cfg, l.value, l.valueLoc, `hostlist ${l.name}`, out);
   for (const s of cfg.main ?? []) {
-    if (s.negated) continue;
+    if (s.negated || !mayHold(s.value)) continue;
     if (HOSTISH.has(s.name) || lookupOption('main', s.name)?.listKind === 'hostlist') check(cfg, s.value, s.valueLoc, s.name, out);
   }
-  for (const d of [...(cfg.routers ?? []), ...(cfg.transports ?? [])]) {
+  for (const ds of [cfg.routers, cfg.transports]) for (const d of ds ?? []) {
     const driver = (d.driver ?? '').trim();
-    if (d.section === 'routers' && driver === 'manualroute') checkRoutes(cfg, d, out);
+    if (d.section === 'routers' && driver === 'manualroute') {
+      for (const o of d.options ?? []) {
+        if (!o.negated && (o.name === 'route_list' || o.name === 'route_data') && mayHold(o.value)) checkRoute(cfg, d, o, out);
+      }
+    }
     for (const o of d.options ?? []) {
-      if (o.negated || o.name === 'route_list' || o.name === 'route_data') continue;
+      if (o.negated || o.name === 'route_list' || o.name === 'route_data' || !mayHold(o.value)) continue;
       const kind = (driver && lookupOption(driver, o.name)?.listKind) || lookupOption(d.section, o.name)?.listKind;
       if (HOSTISH.has(o.name) || kind === 'hostlist') check(cfg, o.value, o.valueLoc, `${o.name} of ${d.name}`, out);
     }
   }
   for (const a of cfg.acls ?? []) {
     for (const s of a.statements) for (const i of s.items) {
-      if (i.name === 'hosts') check(cfg, i.value, i.valueLoc, `The hosts condition`, out);
+      if (i.name === 'hosts' && mayHold(i.value)) check(cfg, i.value, i.valueLoc, `The hosts condition`, out);
     }
   }
   return out;
