@@ -60,8 +60,12 @@ const DEBIAN_GENERATED = new Set([
 interface Site { readonly valueLoc?: Loc; readonly expansion?: ExpansionNode[] }
 type SiteVisitor = (value: string, site: Site, context: Context) => void;
 
-/** An upper-case letter starting a word: the values worth looking into. */
-const CANDIDATE = /(?:^|[^A-Za-z0-9_$+\\])[A-Z]/;
+/**
+ * A whole word that starts with an upper-case letter, as a macro name does; `$Var`, `+list`
+ * and `\X` escapes are not macro uses. Found by the regular expression engine rather than
+ * by a loop over every character of every value.
+ */
+const CANDIDATE = /(?<![A-Za-z0-9_$+\\])[A-Z][A-Za-z0-9_]*/g;
 const CAPS_WITH_UNDERSCORE = /^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$/;
 const ALL_CAPS = /^[A-Z][A-Z0-9_]*$/;
 /**
@@ -189,20 +193,12 @@ export function checkUndefinedMacros(cfg: EximConfig, _opts: CheckOptions): Find
   };
 
   forEachSite(cfg, (value, site, context) => {
-    if (!CANDIDATE.test(value)) return;
     let text: Range[] | undefined;
     // Placed at the first word that needs it; a value with no place has nothing to report.
     let loc: Loc | undefined;
-    for (let i = 0; i < value.length;) {
-      const c = value.charCodeAt(i);
-      if (!isNameChar(c)) { i++; continue; }
-      const ws = i;
-      while (i < value.length && isNameChar(value.charCodeAt(i))) i++;
-      // A macro name starts with an upper-case letter; `$Var`, `+list` and `\X` escapes are not macro uses.
-      if (!isUpper(c)) continue;
-      const prev = value.charCodeAt(ws - 1);
-      if (prev === 36 || prev === 43 || prev === 92) continue;
-      const word = value.slice(ws, i);
+    CANDIDATE.lastIndex = 0;
+    for (let m; (m = CANDIDATE.exec(value));) {
+      const word = m[0], ws = m.index;
       if (debian && DEBIAN_GENERATED.has(word)) continue;
       // Whether the word would be reported, decided before the (dearer) search for where it is.
       let guess: string | undefined;
