@@ -3,6 +3,8 @@
 import type { Finding } from '../../diagnostic';
 import { finding } from '../../diagnostic';
 import type { AclItem, EximConfig, OptionSetting } from '../../exim/model';
+import { expansionForm } from '../../exim/parsed';
+import { ExpandForm } from '../../exim/value-expansion';
 import type { ExpansionNode } from '../../exim/expansion';
 import type { CheckOptions, EximVersion } from '../../options';
 import {
@@ -30,6 +32,13 @@ export function fileOfValue(holder: OptionSetting | AclItem): string {
   return (holder.valueLoc ?? ('loc' in holder ? holder.loc : holder.nameLoc)).file;
 }
 
+/** Calls `f` with every option and ACL item whose value may be expanded. */
+function forEachHolder(cfg: EximConfig, f: (holder: OptionSetting | AclItem) => void): void {
+  for (const s of cfg.main) f(s);
+  for (const list of [cfg.routers, cfg.transports, cfg.authenticators]) for (const inst of list) for (const s of inst.options) f(s);
+  for (const a of cfg.acls) for (const st of a.statements) for (const it of st.items) f(it);
+}
+
 /**
  * Calls `f` with every expansion tree of the config and the option or ACL item it is the
  * value of (whose file fileOfValue finds: the model places a value only when asked, so a
@@ -37,23 +46,15 @@ export function fileOfValue(holder: OptionSetting | AclItem): string {
  * keep them), so only one is alive at a time.
  */
 export function forEachExpansion(cfg: EximConfig, f: (holder: OptionSetting | AclItem, nodes: ExpansionNode[]) => void): void {
-  const fromSettings = (list: OptionSetting[]) => {
-    for (const s of list) {
-      const nodes = s.expansion;
-      if (nodes) f(s, nodes);
-    }
-  };
-  fromSettings(cfg.main);
-  for (const list of [cfg.routers, cfg.transports, cfg.authenticators]) for (const inst of list) fromSettings(inst.options);
-  for (const a of cfg.acls) for (const st of a.statements) for (const it of st.items) {
-    const nodes = it.expansion;
-    if (nodes) f(it, nodes);
-  }
+  forEachHolder(cfg, (h) => {
+    const nodes = h.expansion;
+    if (nodes) f(h, nodes);
+  });
 }
 
 export function checkExpansions(cfg: EximConfig, opts: CheckOptions): Finding[] {
   const c = new ExpansionCheck(opts.eximVersion);
-  forEachExpansion(cfg, (holder, nodes) => c.tree(holder, nodes));
+  forEachHolder(cfg, (h) => c.check(h));
   return c.out;
 }
 
@@ -74,9 +75,31 @@ class ExpansionCheck {
   private readonly fineVariables = new Set<string>();
   /** The words between a `${lookup` item's arguments, when their lookup type is known. */
   private readonly fineLookups = new Set<string>();
+  /**
+   * Per way of expanding (ExpandForm), the values whose trees gave no finding: the same
+   * value expanded the same way gives the same tree, only placed elsewhere, so it is not
+   * parsed again. Configs repeat conditions and lookups from driver to driver.
+   */
+  private readonly clean = new Map<ExpandForm, Set<string>>();
   constructor(private readonly v: EximVersion) {}
 
-  tree(holder: OptionSetting | AclItem, nodes: ExpansionNode[]): void {
+  check(h: OptionSetting | AclItem): void {
+    const form = expansionForm(h);
+    if (form === ExpandForm.None) return;
+    let clean: Set<string> | undefined;
+    if (form !== undefined) {
+      clean = this.clean.get(form);
+      if (!clean) this.clean.set(form, clean = new Set());
+      if (clean.has(h.value!)) return;
+    }
+    const nodes = h.expansion;
+    if (!nodes) return;
+    const before = this.out.length;
+    this.tree(h, nodes);
+    if (clean && this.out.length === before) clean.add(h.value!);
+  }
+
+  private tree(holder: OptionSetting | AclItem, nodes: ExpansionNode[]): void {
     this.holder = holder;
     this.where = undefined;
     this.nodes(nodes);
