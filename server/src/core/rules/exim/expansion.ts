@@ -63,7 +63,7 @@ type Node<K extends ExpansionNode['kind']> = Extract<ExpansionNode, { kind: K }>
 /**
  * One run of the rule. The same few names recur in every value: those found known and
  * available (no finding) are remembered for the run, so each is looked up in the catalog
- * once. Messages are built only for a finding.
+ * once; the rest go the whole way each time, so every occurrence is reported.
  */
 class ExpansionCheck {
   readonly out: Finding[] = [];
