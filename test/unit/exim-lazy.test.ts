@@ -105,3 +105,13 @@ test('text, escape and literal nodes read as written', () => {
     'escape:\\101@20-24', 'item', 'condition', 'text:1@32-33', 'text:2@35-36', 'text:y@38-39', 'text:z@41-42', 'text:end@44-47', 'escape:\\@47-48',
   ]);
 });
+
+test('the words between an item\'s arguments: all of them, and where the first is', () => {
+  const at = (a: number, b: number) => ({ start: { line: 0, character: a }, end: { line: 0, character: b } });
+  const items = (s: string) => [...walkExpansion(parseExpansion(s, at))].flatMap((n) => n.kind === 'item'
+    ? [`${n.name}:${n.options ?? '-'}@${n.optionRange ? `${n.optionRange.start.character}-${n.optionRange.end.character}` : '-'}`] : []);
+  assert.deepEqual(items('${lookup{$x} partial-lsearch*@ {/f} fail}'), ['lookup:partial-lsearch*@ fail@13-30']);
+  assert.deepEqual(items('${lookup{$x}dbm{/f}{$value}}${lc:x}'), ['lookup:dbm@12-15']);
+  assert.deepEqual(items('${if eq{a}{b} {y}{n}} ${sg{a}{b}{c}}'), ['if:-@-', 'sg:-@-']);
+  assert.deepEqual(items('${lookup{a}lsearch $x{/f}}'), ['lookup:lsearch $x@11-18']);
+});

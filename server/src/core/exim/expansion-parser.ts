@@ -20,6 +20,11 @@ const COND_ARGS: Record<string, number> = {
 };
 const COND_OVER_LIST = new Set(['forall', 'forany', 'forall_json', 'forany_json', 'forall_jsons', 'forany_jsons']);
 const HEADER_VAR = /^(?:b|r|l)?h(?:eader)?_|^(?:bheader|rheader|lheader)_/;
+/** What HEADER_VAR needs at the start (`h`, or `b`/`r`/`l` then `h`): most variables fail this without the regex. */
+function mayBeHeader(name: string): boolean {
+  const c = name.charCodeAt(0);
+  return c === 104 /* h */ || ((c === 98 /* b */ || c === 114 /* r */ || c === 108 /* l */) && name.charCodeAt(1) === 104);
+}
 
 /**
  * A node's place as offsets in the parsed string, turned into a Range of the file only
@@ -73,10 +78,10 @@ class ItemNode extends Named {
   /** [oa, ob) is the first word between the arguments; oa is -1 when there is none. */
   declare private readonly oa: number;
   declare private readonly ob: number;
-  constructor(name: string, args: ExpansionNode[][], options: Words, at: RangeOf, a: number, b: number, na: number, nb: number) {
+  constructor(name: string, args: ExpansionNode[][], options: Words | undefined, at: RangeOf, a: number, b: number, na: number, nb: number) {
     super(at, a, b, na, nb); this.kind = 'item'; this.name = name; this.args = args;
-    this.options = options.words.length ? options.words.join(' ') : undefined;
-    this.oa = options.oa; this.ob = options.ob;
+    this.options = !options ? undefined : options.words.length === 1 ? options.words[0] : options.words.join(' ');
+    this.oa = options ? options.oa : -1; this.ob = options ? options.ob : -1;
   }
   /** Where the first word between the arguments is (a lookup's type), if any. */
   get optionRange(): Range | undefined {
@@ -84,14 +89,16 @@ class ItemNode extends Named {
   }
 }
 
-/** The words between an item's arguments, and where the first one is. */
+/** The words between an item's arguments, and where the first one is; made with the first (most items have none). */
 class Words {
-  readonly words: string[] = [];
-  oa = -1;
-  ob = -1;
-  add(s: string, a: number, b: number): void {
-    if (this.oa < 0) { this.oa = a; this.ob = b; }
-    this.words.push(s.slice(a, b));
+  declare readonly words: string[];
+  declare readonly oa: number;
+  declare readonly ob: number;
+  constructor(s: string, a: number, b: number) { this.words = [s.slice(a, b)]; this.oa = a; this.ob = b; }
+  static add(to: Words | undefined, s: string, a: number, b: number): Words {
+    if (!to) return new Words(s, a, b);
+    to.words.push(s.slice(a, b));
+    return to;
   }
 }
 class OperatorNode extends Named {
@@ -134,8 +141,7 @@ class ExpansionParser {
   constructor(private readonly s: string, private readonly rangeOf: RangeOf) {}
 
   parse(): ExpansionNode[] {
-    const out = this.seq(false);
-    return out;
+    return this.seq(false);
   }
 
   private err(message: string, a: number, b: number): ExpansionNode {
@@ -222,7 +228,7 @@ class ExpansionParser {
         ? '"$" at the end of the string; write \\$ for a literal dollar.'
         : `"$" must be followed by a variable name or "{"; write \\$ for a literal dollar.`, a, this.i);
     }
-    if (HEADER_VAR.test(name)) {
+    if (mayBeHeader(name) && HEADER_VAR.test(name)) {
       // `$h_Subject:` — the header name runs to a colon.
       while (this.i < s.length && s[this.i] !== ':' && !isSpace(s.charCodeAt(this.i))) this.i++;
       if (s[this.i] === ':') this.i++;
@@ -337,7 +343,7 @@ class ExpansionParser {
   private item(a: number, name: string, nameStart: number, nameEnd: number): ExpansionNode {
     const s = this.s;
     const args: ExpansionNode[][] = [];
-    const options = new Words();
+    let options: Words | undefined;
     for (;;) {
       this.skipSpace();
       if (this.i >= s.length) return this.unterminated(a, `"\${${name}"`);
@@ -362,11 +368,11 @@ class ExpansionParser {
       }
       if (this.i === w) { // a `$` where a word or brace belongs
         const bad = this.dollar();
-        options.add(s, w, this.i);
+        options = Words.add(options, s, w, this.i);
         if (bad.kind === 'error') return bad;
         continue;
       }
-      options.add(s, w, this.i);
+      options = Words.add(options, s, w, this.i);
     }
     return new ItemNode(name, args, options, this.rangeOf, a, this.i, nameStart, nameEnd);
   }
@@ -376,7 +382,7 @@ class ExpansionParser {
     const cond = this.condition();
     const args: ExpansionNode[][] = [[cond]];
     if (cond.kind === 'error' && this.i >= s.length) return cond;
-    const options = new Words();
+    let options: Words | undefined;
     for (;;) {
       this.skipSpace();
       if (this.i >= s.length) return this.unterminated(a, '"${if"');
@@ -390,7 +396,7 @@ class ExpansionParser {
       }
       const w = this.i;
       while (this.i < s.length && !isSpace(s.charCodeAt(this.i)) && s[this.i] !== '{' && s[this.i] !== '}') this.i++;
-      options.add(s, w, this.i);
+      options = Words.add(options, s, w, this.i);
     }
     return new ItemNode('if', args, options, this.rangeOf, a, this.i, nameStart, nameEnd);
   }

@@ -47,6 +47,17 @@ export class Setting implements OptionSetting {
   }
 }
 
+/**
+ * How a setting or ACL item the parser made expands its value (None when it has no tree),
+ * or undefined for any other object. The same value expanded the same way gives the same
+ * tree, only placed elsewhere.
+ */
+export function expansionForm(h: OptionSetting | AclItem): ExpandForm | undefined {
+  if (h instanceof Setting) return h.value === undefined ? ExpandForm.None : h.form;
+  if (h instanceof Item) return h.expands && h.value !== undefined ? ExpandForm.Whole : ExpandForm.None;
+  return undefined;
+}
+
 export class Item implements AclItem {
   declare name: string;
   declare negated: boolean;

@@ -3,8 +3,10 @@
 import type { Finding } from '../../diagnostic';
 import { finding } from '../../diagnostic';
 import type { AclItem, EximConfig, OptionSetting } from '../../exim/model';
+import { expansionForm } from '../../exim/parsed';
+import { ExpandForm } from '../../exim/value-expansion';
 import type { ExpansionNode } from '../../exim/expansion';
-import type { CheckOptions } from '../../options';
+import type { CheckOptions, EximVersion } from '../../options';
 import {
   availableIn, eximLookupType, expansionCondition, expansionItem, expansionNames, expansionOperator, expansionVariable,
   lookupTypes, operatorArgProblem, versionNote, type ExpansionKind, type ExpansionNameInfo,
@@ -30,6 +32,13 @@ export function fileOfValue(holder: OptionSetting | AclItem): string {
   return (holder.valueLoc ?? ('loc' in holder ? holder.loc : holder.nameLoc)).file;
 }
 
+/** Calls `f` with every option and ACL item whose value may be expanded. */
+function forEachHolder(cfg: EximConfig, f: (holder: OptionSetting | AclItem) => void): void {
+  for (const s of cfg.main) f(s);
+  for (const list of [cfg.routers, cfg.transports, cfg.authenticators]) for (const inst of list) for (const s of inst.options) f(s);
+  for (const a of cfg.acls) for (const st of a.statements) for (const it of st.items) f(it);
+}
+
 /**
  * Calls `f` with every expansion tree of the config and the option or ACL item it is the
  * value of (whose file fileOfValue finds: the model places a value only when asked, so a
@@ -37,71 +46,141 @@ export function fileOfValue(holder: OptionSetting | AclItem): string {
  * keep them), so only one is alive at a time.
  */
 export function forEachExpansion(cfg: EximConfig, f: (holder: OptionSetting | AclItem, nodes: ExpansionNode[]) => void): void {
-  const fromSettings = (list: OptionSetting[]) => {
-    for (const s of list) {
-      const nodes = s.expansion;
-      if (nodes) f(s, nodes);
-    }
-  };
-  fromSettings(cfg.main);
-  for (const list of [cfg.routers, cfg.transports, cfg.authenticators]) for (const inst of list) fromSettings(inst.options);
-  for (const a of cfg.acls) for (const st of a.statements) for (const it of st.items) {
-    const nodes = it.expansion;
-    if (nodes) f(it, nodes);
-  }
+  forEachHolder(cfg, (h) => {
+    const nodes = h.expansion;
+    if (nodes) f(h, nodes);
+  });
 }
 
 export function checkExpansions(cfg: EximConfig, opts: CheckOptions): Finding[] {
-  const out: Finding[] = [];
-  const v = opts.eximVersion;
-  forEachExpansion(cfg, (holder, nodes) => {
-    let where: string | undefined;
-    const file = () => where ??= fileOfValue(holder);
-    forEachNode(nodes, (n) => {
-      if (n.kind === 'error') {
-        // Nesting past the parser's bound is not a syntax error: it only crashes Exim when very deep.
-        if (n.deep === 'crash') out.push(finding('exim/expansion-syntax', file(), n.range, n.message, RUN_TIME));
-        else if (n.deep) out.push(finding('exim/expansion-syntax', file(), n.range, n.message, { severity: 'hint' }));
-        else out.push(finding('exim/expansion-syntax', file(), n.range, `${n.message} Exim fails when it expands this value.`, RUN_TIME));
-        return;
+  const c = new ExpansionCheck(opts.eximVersion);
+  forEachHolder(cfg, (h) => c.check(h));
+  return c.out;
+}
+
+type Node<K extends ExpansionNode['kind']> = Extract<ExpansionNode, { kind: K }>;
+
+/**
+ * One run of the rule. The same few names recur in every value: those found known and
+ * available (no finding) are remembered for the run, so each is looked up in the catalog
+ * once; the rest go the whole way each time, so every occurrence is reported.
+ */
+class ExpansionCheck {
+  readonly out: Finding[] = [];
+  private holder: OptionSetting | AclItem | undefined;
+  private where: string | undefined;
+  private readonly fineItems = new Set<string>();
+  private readonly fineOperators = new Set<string>();
+  private readonly fineConditions = new Set<string>();
+  private readonly fineVariables = new Set<string>();
+  /** The words between a `${lookup` item's arguments, when their lookup type is known. */
+  private readonly fineLookups = new Set<string>();
+  /**
+   * Per way of expanding (ExpandForm), the values whose trees gave no finding: the same
+   * value expanded the same way gives the same tree, only placed elsewhere, so it is not
+   * parsed again. Configs repeat conditions and lookups from driver to driver.
+   */
+  private readonly clean = new Map<ExpandForm, Set<string>>();
+  constructor(private readonly v: EximVersion) {}
+
+  check(h: OptionSetting | AclItem): void {
+    const form = expansionForm(h);
+    if (form === ExpandForm.None) return;
+    let clean: Set<string> | undefined;
+    if (form !== undefined) {
+      clean = this.clean.get(form);
+      if (!clean) this.clean.set(form, clean = new Set());
+      if (clean.has(h.value!)) return;
+    }
+    const nodes = h.expansion;
+    if (!nodes) return;
+    const before = this.out.length;
+    this.tree(h, nodes);
+    if (clean && this.out.length === before) clean.add(h.value!);
+  }
+
+  private tree(holder: OptionSetting | AclItem, nodes: ExpansionNode[]): void {
+    this.holder = holder;
+    this.where = undefined;
+    this.nodes(nodes);
+  }
+
+  private file(): string {
+    return this.where ??= fileOfValue(this.holder!);
+  }
+
+  private nodes(list: readonly ExpansionNode[]): void {
+    for (let i = 0; i < list.length; i++) {
+      const n = list[i];
+      switch (n.kind) {
+        case 'error': this.error(n); break;
+        case 'variable': if (!this.fineVariables.has(n.name)) this.variable(n); break;
+        case 'operator':
+          if (!this.fineOperators.has(n.name)) this.named(n, this.fineOperators);
+          this.nodes(n.arg);
+          break;
+        case 'item':
+          if (!this.fineItems.has(n.name)) this.named(n, this.fineItems);
+          if (n.name === 'lookup' && n.options && !this.fineLookups.has(n.options)) this.lookupType(n, n.options);
+          for (const a of n.args) this.nodes(a);
+          break;
+        case 'condition':
+          if (!this.fineConditions.has(n.name)) this.named(n, this.fineConditions);
+          for (const a of n.args) this.nodes(a);
+          break;
       }
-      if (n.kind === 'item' || n.kind === 'operator' || n.kind === 'condition') {
-        const info = LOOKUPS[n.kind](n.name);
-        if (!info) {
-          const guess = nearest(n.name, namesOnce(`expansion ${n.kind}`, v, () => expansionNames(n.kind, v).map((x) => x.name)));
-          const form = n.kind === 'item' ? `\${${n.name}{...}}` : n.kind === 'operator' ? `\${${n.name}:...}` : `${n.name} (in \${if ...})`;
-          out.push(finding('exim/expansion-syntax', file(), n.nameRange, `Unknown expansion ${n.kind} "${n.name}" in ${form}.${didYouMean(guess)}`,
-            runTime(guess ? replaceFix({ file: file(), range: n.nameRange }, guess) : undefined)));
-        } else if (!availableIn(info, v)) {
-          out.push(finding('exim/expansion-syntax', file(), n.nameRange,
-            v === '4.96' ? `The expansion ${n.kind} "${n.name}" is not in Exim 4.96 (${versionNote(info)}).`
-              : `The expansion ${n.kind} "${n.name}" was ${versionNote(info)}; current Exim does not know it.`,
-            RUN_TIME));
-        }
-        const argProblem = n.kind === 'operator' && info ? operatorArgProblem(n.name) : undefined;
-        if (argProblem) out.push(finding('exim/expansion-syntax', file(), n.nameRange, argProblem, RUN_TIME));
-        if (n.kind === 'item' && n.name === 'lookup' && n.options) {
-          // The words between the braces: the lookup type first, then e.g. `fail`.
-          const type = n.options.trim().split(/\s+/)[0];
-          if (type && !type.includes('$') && !eximLookupType(type)) {
-            const guess = nearest(type.replace(/^partial\d*-/, '').replace(/,.*$/, ''), namesOnce('lookup', v, () => lookupTypes(v).map((x) => x.name)));
-            out.push(finding('exim/expansion-syntax', file(), n.optionRange ?? n.nameRange, `Unknown lookup type "${type}".${didYouMean(guess)}`, RUN_TIME));
-          }
-        }
-        return;
-      }
-      if (n.kind === 'variable') {
-        const info = expansionVariable(n.name);
-        if (!info) {
-          const guess = nearest(n.name, namesOnce('expansion variable', v, () => expansionNames('variable', v).map((x) => x.name)));
-          out.push(finding('exim/unknown-variable', file(), n.nameRange, `Exim has no variable "$${n.name}"; expanding it fails.${didYouMean(guess && '$' + guess)}`,
-            guess ? { fixes: replaceFix({ file: file(), range: n.nameRange }, guess, n.name.length) } : {}));
-        } else if (!availableIn(info, v)) {
-          out.push(finding('exim/unknown-variable', file(), n.nameRange,
-            v === '4.96' ? `The variable "$${n.name}" is not in Exim 4.96 (${versionNote(info)}).` : `The variable "$${n.name}" was ${versionNote(info)}.`));
-        }
-      }
-    });
-  });
-  return out;
+    }
+  }
+
+  private error(n: Node<'error'>): void {
+    // Nesting past the parser's bound is not a syntax error: it only crashes Exim when very deep.
+    if (n.deep === 'crash') this.out.push(finding('exim/expansion-syntax', this.file(), n.range, n.message, RUN_TIME));
+    else if (n.deep) this.out.push(finding('exim/expansion-syntax', this.file(), n.range, n.message, { severity: 'hint' }));
+    else this.out.push(finding('exim/expansion-syntax', this.file(), n.range, `${n.message} Exim fails when it expands this value.`, RUN_TIME));
+  }
+
+  private named(n: Node<'item' | 'operator' | 'condition'>, fine: Set<string>): void {
+    const v = this.v;
+    const info = LOOKUPS[n.kind](n.name);
+    const argProblem = n.kind === 'operator' && info ? operatorArgProblem(n.name) : undefined;
+    if (info && availableIn(info, v) && !argProblem) {
+      fine.add(n.name);
+      return;
+    }
+    if (!info) {
+      const guess = nearest(n.name, namesOnce(`expansion ${n.kind}`, v, () => expansionNames(n.kind, v).map((x) => x.name)));
+      const form = n.kind === 'item' ? `\${${n.name}{...}}` : n.kind === 'operator' ? `\${${n.name}:...}` : `${n.name} (in \${if ...})`;
+      this.out.push(finding('exim/expansion-syntax', this.file(), n.nameRange, `Unknown expansion ${n.kind} "${n.name}" in ${form}.${didYouMean(guess)}`,
+        runTime(guess ? replaceFix({ file: this.file(), range: n.nameRange }, guess) : undefined)));
+    } else if (!availableIn(info, v)) {
+      this.out.push(finding('exim/expansion-syntax', this.file(), n.nameRange,
+        v === '4.96' ? `The expansion ${n.kind} "${n.name}" is not in Exim 4.96 (${versionNote(info)}).`
+          : `The expansion ${n.kind} "${n.name}" was ${versionNote(info)}; current Exim does not know it.`,
+        RUN_TIME));
+    }
+    if (argProblem) this.out.push(finding('exim/expansion-syntax', this.file(), n.nameRange, argProblem, RUN_TIME));
+  }
+
+  /** The words between the braces of `${lookup`: the lookup type first, then e.g. `fail`. */
+  private lookupType(n: Node<'item'>, options: string): void {
+    const v = this.v;
+    const type = options.trim().split(/\s+/)[0];
+    if (type && !type.includes('$') && !eximLookupType(type)) {
+      const guess = nearest(type.replace(/^partial\d*-/, '').replace(/,.*$/, ''), namesOnce('lookup', v, () => lookupTypes(v).map((x) => x.name)));
+      this.out.push(finding('exim/expansion-syntax', this.file(), n.optionRange ?? n.nameRange, `Unknown lookup type "${type}".${didYouMean(guess)}`, RUN_TIME));
+    } else this.fineLookups.add(options);
+  }
+
+  private variable(n: Node<'variable'>): void {
+    const v = this.v;
+    const info = expansionVariable(n.name);
+    if (!info) {
+      const guess = nearest(n.name, namesOnce('expansion variable', v, () => expansionNames('variable', v).map((x) => x.name)));
+      this.out.push(finding('exim/unknown-variable', this.file(), n.nameRange, `Exim has no variable "$${n.name}"; expanding it fails.${didYouMean(guess && '$' + guess)}`,
+        guess ? { fixes: replaceFix({ file: this.file(), range: n.nameRange }, guess, n.name.length) } : {}));
+    } else if (!availableIn(info, v)) {
+      this.out.push(finding('exim/unknown-variable', this.file(), n.nameRange,
+        v === '4.96' ? `The variable "$${n.name}" is not in Exim 4.96 (${versionNote(info)}).` : `The variable "$${n.name}" was ${versionNote(info)}.`));
+    } else this.fineVariables.add(n.name);
+  }
 }

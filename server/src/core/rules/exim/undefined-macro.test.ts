@@ -3,6 +3,9 @@ import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { checkProject } from '../../project';
 import { defaultOptions } from '../../options';
+import { loadExim } from '../../exim';
+import { overlayHost } from '../../host';
+import { checkUndefinedMacros } from './undefined-macro';
 
 const FIXTURES = path.join(__dirname, 'fixtures');
 
@@ -30,4 +33,34 @@ test('a name with no defined macro near it gets no fix, and says how to define i
 test('Debian: a near miss of a macro update-exim4.conf generates is named', () => {
   const [f] = macroFindings('undefined-macro-debian.exim');
   assert.match(f.message, /Did you mean "MAIN_RELAY_NETS"\?/);
+});
+
+test('a value is placed and its expansion parsed only for a word worth reporting', () => {
+  const file = '/virtual/exim.conf';
+  const nothing = { readFile: () => undefined, readDir: () => undefined, isDirectory: () => false };
+  const text = [
+    'primary_hostname = ${lc:$host}',
+    'qualify_domain = example.com',
+    'smtp_banner = ${if eq{$sender_host_address}{}{ESMTP}{SMTP}} ready',
+    'begin acl',
+    'acl_check_rcpt:',
+    '  deny hosts = ${lookup{MY_KEY_NAME}lsearch{/etc/hosts_x}}',
+    '       domains = MY_DOMAINS_X : ${lc:$domain}',
+    '  accept',
+  ].join('\n') + '\n';
+  const cfg = loadExim(file, defaultOptions, overlayHost(new Map([[file, text]]), nothing));
+  const read: string[] = [];
+  const count = (holder: object, name: string) => {
+    const proto = Object.getPrototypeOf(holder);
+    for (const key of ['expansion', 'valueLoc']) {
+      const get = Object.getOwnPropertyDescriptor(proto, key)!.get!;
+      Object.defineProperty(holder, key, { get() { read.push(`${name} ${key}`); return get.call(holder); } });
+    }
+  };
+  for (const s of cfg.main) count(s, s.name);
+  for (const a of cfg.acls) for (const st of a.statements) for (const it of st.items) count(it, it.name);
+  const found = checkUndefinedMacros(cfg, defaultOptions).map((f) => f.message.split(' ')[0]);
+  assert.deepEqual(found, ['MY_DOMAINS_X']);
+  // MY_KEY_NAME has only its shape: its value's expansion says it is a lookup key.
+  assert.deepEqual(read.sort(), ['domains expansion', 'domains valueLoc', 'hosts expansion', 'hosts valueLoc']);
 });

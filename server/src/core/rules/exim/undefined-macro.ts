@@ -10,10 +10,10 @@ import type { Finding } from '../../diagnostic';
 import { finding } from '../../diagnostic';
 import type { EximConfig, Loc } from '../../exim/model';
 import type { ExpansionNode } from '../../exim/expansion';
-import { walkExpansion } from '../../exim/expansion-parser';
 import { isNameChar, isUpper, MacroMap } from '../../exim/macros';
 import type { CheckOptions } from '../../options';
 import type { Range } from '../../text';
+import { forEachNode } from './expansion';
 import { didYouMean, nearest, replaceFix, runTime } from './suggest';
 
 /**
@@ -53,10 +53,19 @@ const DEBIAN_GENERATED = new Set([
   'DCsmarthost', 'DC_eximconfig_configtype',
 ]);
 
-type SiteVisitor = (value: string, loc: Loc, context: Context, expansion?: ExpansionNode[]) => void;
+/**
+ * Where a value is written and its expansion tree: read only for a word worth reporting
+ * (the model places a Loc and parses a tree each time one is read, and few values hold one).
+ */
+interface Site { readonly valueLoc?: Loc; readonly expansion?: ExpansionNode[] }
+type SiteVisitor = (value: string, site: Site, context: Context) => void;
 
-/** An upper-case letter starting a word: the values worth looking into. */
-const CANDIDATE = /(?:^|[^A-Za-z0-9_$+\\])[A-Z]/;
+/**
+ * A whole word that starts with an upper-case letter, as a macro name does; `$Var`, `+list`
+ * and `\X` escapes are not macro uses. Found by the regular expression engine rather than
+ * by a loop over every character of every value.
+ */
+const CANDIDATE = /(?<![A-Za-z0-9_$+\\])[A-Z][A-Za-z0-9_]*/g;
 const CAPS_WITH_UNDERSCORE = /^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$/;
 const ALL_CAPS = /^[A-Z][A-Z0-9_]*$/;
 /**
@@ -80,14 +89,15 @@ function contextOf(name: string): Context {
 
 function forEachSite(cfg: EximConfig, visit: SiteVisitor): void {
   const settings = (list: EximConfig['main']) => {
-    for (const s of list) if (s.value && s.valueLoc) visit(s.value, s.valueLoc, contextOf(s.name), s.expansion);
+    for (const s of list) if (s.value) visit(s.value, s, contextOf(s.name));
   };
   settings(cfg.main);
   settings(cfg.local_scan);
   for (const list of [cfg.routers, cfg.transports, cfg.authenticators]) for (const inst of list) settings(inst.options);
-  for (const l of cfg.lists) visit(l.value, l.valueLoc, 'plain');
+  // A list has no expansion tree of its own: its items are expanded when it is used.
+  for (const l of cfg.lists) visit(l.value, l, 'plain');
   for (const a of cfg.acls) for (const st of a.statements) for (const it of st.items) {
-    if (it.value && it.valueLoc) visit(it.value, it.valueLoc, contextOf(it.name), it.expansion);
+    if (it.value) visit(it.value, it, contextOf(it.name));
   }
 }
 
@@ -125,7 +135,7 @@ function inside(r: Range, outer: Range): boolean {
 
 function textRanges(nodes: ExpansionNode[] | undefined): Range[] {
   const out: Range[] = [];
-  if (nodes) for (const n of walkExpansion(nodes)) if (n.kind === 'item' && TEXT_ITEMS.has(n.name)) out.push(n.range);
+  if (nodes) forEachNode(nodes, (n) => { if (n.kind === 'item' && TEXT_ITEMS.has(n.name)) out.push(n.range); });
   return out;
 }
 
@@ -182,47 +192,45 @@ export function checkUndefinedMacros(cfg: EximConfig, _opts: CheckOptions): Find
       r.start.character < at.range.end.character && at.range.start.character < r.end.character);
   };
 
-  forEachSite(cfg, (value, loc, context, expansion) => {
-    if (!CANDIDATE.test(value)) return;
+  forEachSite(cfg, (value, site, context) => {
     let text: Range[] | undefined;
-    for (let i = 0; i < value.length;) {
-      const c = value.charCodeAt(i);
-      if (!isNameChar(c)) { i++; continue; }
-      const ws = i;
-      while (i < value.length && isNameChar(value.charCodeAt(i))) i++;
-      // A macro name starts with an upper-case letter; `$Var`, `+list` and `\X` escapes are not macro uses.
-      if (!isUpper(c)) continue;
-      const prev = value.charCodeAt(ws - 1);
-      if (prev === 36 || prev === 43 || prev === 92) continue;
-      const word = value.slice(ws, i);
+    // Placed at the first word that needs it; a value with no place has nothing to report.
+    let loc: Loc | undefined;
+    CANDIDATE.lastIndex = 0;
+    for (let m; (m = CANDIDATE.exec(value));) {
+      const word = m[0], ws = m.index;
       if (debian && DEBIAN_GENERATED.has(word)) continue;
-      // What the word would be reported as, decided before the (dearer) search for where it is.
-      let message: string;
+      // Whether the word would be reported, decided before the (dearer) search for where it is.
       let guess: string | undefined;
       const macro = cfg.macros.get(word);
       const def = macro ? undefined : (written ??= writtenDefinitions(cfg)).get(word);
       if (macro) {
         // Defined, yet left as it is: this line comes before the definition.
         if (macro.origin !== 'config' || !macro.loc) continue;
-        message = `The macro ${word} is used before it is defined (${where(macro.loc, loc)}); Exim substitutes a macro only in the lines after its definition, so here it is the literal text "${word}". Move the definition up.`;
+      } else if (!def) {
+        guess = ALL_CAPS.test(word) && (word.length >= GUESS_MIN_LENGTH || word.includes('_')) ? nearest(word, candidates) : undefined;
+        if (!guess && (context === 'text' || !CAPS_WITH_UNDERSCORE.test(word))) continue;
+      }
+      if (ownNames().has(word)) continue;
+      if (!(loc ??= site.valueLoc)) return;
+      const at = wordLoc(cfg, loc, word, occurrencesBefore(value, word, ws));
+      if (!at || touchesUse(at)) continue;
+      if (!macro && !def && !guess) {
+        // Only the shape speaks for it: not where upper-case words are another language's.
+        text ??= textRanges(site.expansion);
+        if (text.some((r) => inside(at.range, r))) continue;
+      }
+      let message: string;
+      if (macro) {
+        message = `The macro ${word} is used before it is defined (${where(macro.loc!, loc)}); Exim substitutes a macro only in the lines after its definition, so here it is the literal text "${word}". Move the definition up.`;
       } else if (def) {
         const refused = cfg.parseFindings.some((f) => f.file === def.file && f.range.start.line === def.range.start.line && f.severity === 'error');
         message = refused
           ? `The definition of ${word} (${where(def, loc)}) is refused, so here Exim reads the literal text "${word}"; fix that definition.`
           : `${word} is defined (${where(def, loc)}) only in a conditional branch that is not taken, so here Exim reads the literal text "${word}". Define it for this case too, or guard this line with the same .ifdef.`;
       } else {
-        guess = ALL_CAPS.test(word) && (word.length >= GUESS_MIN_LENGTH || word.includes('_')) ? nearest(word, candidates) : undefined;
-        if (!guess && (context === 'text' || !CAPS_WITH_UNDERSCORE.test(word))) continue;
         message = `${word} looks like a macro, but no macro ${word} is defined, so Exim reads it as the literal text "${word}".${didYouMean(guess)}`
           + (guess ? '' : ' Define it before this line (or with -D), or write the value itself.');
-      }
-      if (ownNames().has(word)) continue;
-      const at = wordLoc(cfg, loc, word, occurrencesBefore(value, word, ws));
-      if (!at || touchesUse(at)) continue;
-      if (!macro && !def && !guess) {
-        // Only the shape speaks for it: not where upper-case words are another language's.
-        text ??= textRanges(expansion);
-        if (text.some((r) => inside(at.range, r))) continue;
       }
       out.push(finding('exim/undefined-macro', at.file, at.range, message, runTime(guess ? replaceFix(at, guess) : undefined)));
     }

@@ -1,0 +1,65 @@
+// The expansion rule remembers, for one run, the names it found known and the values that
+// gave no finding: every occurrence of what it reports is still reported, and a run for
+// another Exim version starts afresh.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { loadExim } from '../../exim';
+import { overlayHost } from '../../host';
+import { defaultOptions, type EximVersion } from '../../options';
+import { checkExpansions } from './expansion';
+
+const FILE = '/virtual/exim.conf';
+const NOTHING = { readFile: () => undefined, readDir: () => undefined, isDirectory: () => false };
+const TEXT = [
+  'primary_hostname = ${lc:mail.example.com}',
+  'smtp_banner = ${headerwrap_72:$domain} $local_prt ${lookp{$domain}lsearch{/x}} ${length_x:$domain} ${lookup{$domain}lsearchh{/x}}',
+  'warn_message_file = ${headerwrap_72:$domain} $local_prt ${lookp{$domain}lsearch{/x}} ${length_x:$domain} ${lookup{$domain}lsearchh{/x}}',
+  'system_filter = ${lookup{$domain}lsearch{/x}} ${if eq{$domain}{x}{$local_part}}',
+  // Clean for current Exim, not for 4.96.
+  'received_header_text = ${headerwrap_72:$domain}',
+].join('\n') + '\n';
+
+const found = (version: EximVersion) => {
+  const cfg = loadExim(FILE, { ...defaultOptions, eximVersion: version }, overlayHost(new Map([[FILE, TEXT]]), NOTHING));
+  return checkExpansions(cfg, { ...defaultOptions, eximVersion: version }).map((f) => `${f.range.start.line}:${f.range.start.character} ${f.message.slice(0, 28)}`);
+};
+
+test('every occurrence of a name is reported, whatever the rule remembered from earlier values and runs', () => {
+  const each = (line: number, at: number) => [
+    `${line}:${at} Exim has no variable "$local`, `${line}:${at + 12} Unknown expansion item "look`,
+    `${line}:${at + 41} "\${length_x:" is the length `, `${line}:${at + 76} Unknown lookup type "lsearch`,
+  ];
+  const latest = [...each(1, 40), ...each(2, 46)];
+  const old = [`1:16 The expansion operator "head`, ...each(1, 40), `2:22 The expansion operator "head`, ...each(2, 46), `4:25 The expansion operator "head`];
+  assert.deepEqual(found('latest'), latest);
+  assert.deepEqual(found('4.96'), old);
+  assert.deepEqual(found('latest'), latest);
+});
+
+test('a value seen clean is not parsed again only where it is expanded the same way', () => {
+  const text = [
+    'primary_hostname = x.example',
+    'begin routers',
+    'r1:',
+    '  driver = accept',
+    '  debug_print = ${if eq{a:b}{c}{d}}',
+    '  headers_remove = ${if eq{a:b}{c}{d}}',
+    '  address_data = ${if eq {a}{b} {y}{n}}',
+    '  transport = t1',
+    'begin transports',
+    't1:',
+    '  driver = pipe',
+    '  command = ${if eq {a}{b} {y}{n}}',
+    '  return_output',
+    'begin acl',
+    'a1:',
+    '  warn condition = ${if eq{a:b}{c}{d}}',
+    '  warn condition = ${if eq{a:b}{c}{d}}',
+    '  warn set acl_m_x = ${lookup{$local_part}lsearch{/x}{$values}}',
+    '  warn set acl_m_x = ${lookup{$local_part}lsearch{/x}{$values}}',
+  ].join('\n') + '\n';
+  const cfg = loadExim(FILE, defaultOptions, overlayHost(new Map([[FILE, text]]), NOTHING));
+  const lines = checkExpansions(cfg, defaultOptions).map((f) => `${f.range.start.line} ${f.code}`);
+  // headers_remove is split at ":" first; a command is split into arguments first.
+  assert.deepEqual(lines, ['5 exim/expansion-syntax', '11 exim/expansion-syntax', '17 exim/unknown-variable', '18 exim/unknown-variable']);
+});
