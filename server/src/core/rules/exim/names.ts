@@ -2,7 +2,7 @@
 // unique; transports and `+name` list references must name something of the right kind.
 import type { Finding, Fix } from '../../diagnostic';
 import { finding } from '../../diagnostic';
-import type { EximConfig, ListItem, ListKind, Loc, NamedList, OptionSetting } from '../../exim/model';
+import type { EximConfig, ListKind, Loc, NamedList, OptionSetting } from '../../exim/model';
 import type { CheckOptions } from '../../options';
 import { lookupOption, eximDriver } from '../../catalog/exim';
 import { didYouMean, nearest, replaceFix, runTime, RUN_TIME } from './suggest';
@@ -14,29 +14,34 @@ export const TRANSPORT_OPTIONS = new Set([
   'system_filter_directory_transport', 'system_filter_file_transport', 'system_filter_pipe_transport', 'system_filter_reply_transport',
 ]);
 
-/** Reports the second and later of each name; `group` keeps names of different kinds apart (lists). */
-function duplicates<T extends { name: string; nameLoc: Loc }>(items: T[], what: (t: T) => string, out: Finding[], group = (_t: T): string => ''): void {
-  // Group, then name: no key string made per item.
-  const firsts = new Map<string, Map<string, T>>();
+/**
+ * Reports the second and later of each name. Returns the first of each name, or undefined
+ * for fewer than two items (nothing to compare, and most configs have at most one
+ * authenticator or no ACLs: no map is made for them).
+ */
+function duplicates<T extends { name: string; nameLoc: Loc }>(items: readonly T[], what: string, out: Finding[]): Map<string, T> | undefined {
+  if (items.length < 2) return undefined;
+  const first = new Map<string, T>();
   for (const it of items) {
-    const g = group(it);
-    let first = firsts.get(g);
-    if (!first) firsts.set(g, first = new Map());
     const prev = first.get(it.name);
-    if (prev) {
-      out.push(finding('exim/duplicate-name', it.nameLoc.file, it.nameLoc.range,
-        `There are two ${what(it)} called "${it.name}"; Exim refuses the config. Rename or remove one.`,
-        { related: [{ file: prev.nameLoc.file, range: prev.nameLoc.range, message: 'first defined here' }] }));
-    } else first.set(it.name, it);
+    if (prev) duplicate(it, prev, what, out);
+    else first.set(it.name, it);
   }
+  return first;
 }
 
-/** Where `+name` references occur and what kind of list each place expects. */
+function duplicate(it: { name: string; nameLoc: Loc }, prev: { nameLoc: Loc }, what: string, out: Finding[]): void {
+  out.push(finding('exim/duplicate-name', it.nameLoc.file, it.nameLoc.range,
+    `There are two ${what} called "${it.name}"; Exim refuses the config. Rename or remove one.`,
+    { related: [{ file: prev.nameLoc.file, range: prev.nameLoc.range, message: 'first defined here' }] }));
+}
+
+/** A `+name` reference: what kind of list the place expects, and where it is written. */
 export interface ListRefSite { kind: ListKind; ref: string; negated: boolean; loc: Loc }
 
-/** A reference inside an option or ACL value: where it is written is found only if asked (findings are rare). */
+/** A reference inside an option or ACL value: where it is written is found only if asked. */
 class ValueRefSite implements ListRefSite {
-  // Declared, not defined, fields: one of these per reference, and field definitions are slow.
+  // Declared, not defined, fields: field definitions are slow.
   declare readonly kind: ListKind;
   declare readonly ref: string;
   declare readonly negated: boolean;
@@ -51,45 +56,80 @@ class ValueRefSite implements ListRefSite {
   get loc(): Loc { return this.at ??= locOfText(this.cfg, this.valueLoc, this.text, this.nth); }
 }
 
-/** A reference that is an item of a named list: placed through the item, when asked. */
-class ItemRefSite implements ListRefSite {
-  declare readonly kind: ListKind;
-  declare readonly ref: string;
-  declare readonly negated: boolean;
-  declare private readonly item: ListItem;
-  constructor(kind: ListKind, ref: string, negated: boolean, item: ListItem) {
-    this.kind = kind; this.ref = ref; this.negated = negated; this.item = item;
+/**
+ * What the `+name` references of a config name. Every reference counts as a use of its
+ * name (the unused rule); only those that name no list of the kind expected become sites
+ * (the names rule), so no object is made per reference.
+ */
+export interface ListRefs {
+  /** The first list of each name, by kind, in the order the kinds first appear. */
+  defined: Map<ListKind, Map<string, NamedList>>;
+  /** The names referenced, by the kind of list expected. */
+  used: Map<ListKind, Set<string>>;
+  /** References to no list of the kind expected (host-list switches aside), in reading order. */
+  unresolved: ListRefSite[];
+}
+
+/**
+ * Two rule families read the references of one config: the first finds them and leaves
+ * them here, the second takes them away, so nothing stays on the model after a check.
+ */
+const refsOf = new WeakMap<EximConfig, ListRefs>();
+
+/** The references, kept for `takeListRefs` when there are lists to find unused. */
+function listRefs(cfg: EximConfig): ListRefs {
+  let refs = refsOf.get(cfg);
+  if (!refs) {
+    refs = findListRefs(cfg);
+    if (cfg.lists.length) refsOf.set(cfg, refs);
   }
-  get loc(): Loc { return this.item.loc; }
+  return refs;
 }
 
-/** Two rule families ask for the sites of one config; they are found once. */
-const sitesOf = new WeakMap<EximConfig, ListRefSite[]>();
-
-export function listRefSites(cfg: EximConfig): ListRefSite[] {
-  let out = sitesOf.get(cfg);
-  if (!out) sitesOf.set(cfg, out = findListRefSites(cfg));
-  return out;
+/** The references, left by an earlier `listRefs` or found now; none is kept. */
+export function takeListRefs(cfg: EximConfig): ListRefs {
+  const refs = refsOf.get(cfg);
+  if (!refs) return findListRefs(cfg);
+  refsOf.delete(cfg);
+  return refs;
 }
 
-function findListRefSites(cfg: EximConfig): ListRefSite[] {
-  const out: ListRefSite[] = [];
+function findListRefs(cfg: EximConfig): ListRefs {
+  const defined = new Map<ListKind, Map<string, NamedList>>();
   for (const l of cfg.lists) {
-    for (const it of l.items) if (it.ref !== undefined) out.push(new ItemRefSite(l.kind, it.ref, it.negated, it));
+    let names = defined.get(l.kind);
+    if (!names) defined.set(l.kind, names = new Map());
+    if (!names.has(l.name)) names.set(l.name, l);
   }
-  // The holder's valueLoc is read only for a value with a reference in it.
+  const used = new Map<ListKind, Set<string>>();
+  const unresolved: ListRefSite[] = [];
+  // Kind, then name: no key string per reference.
+  const use = (kind: ListKind, ref: string): boolean => {
+    let names = used.get(kind);
+    if (!names) used.set(kind, names = new Set());
+    names.add(ref);
+    return (kind === 'hostlist' && HOSTLIST_SWITCHES.has(ref)) || defined.get(kind)?.has(ref) === true;
+  };
+  for (const l of cfg.lists) {
+    for (const it of l.items) {
+      if (it.ref !== undefined && !use(l.kind, it.ref)) unresolved.push({ kind: l.kind, ref: it.ref, negated: it.negated, get loc() { return it.loc; } });
+    }
+  }
   const fromValue = (kind: ListKind, holder: { value?: string; valueLoc?: Loc }) => {
     const value = holder.value;
     if (value === undefined || !value.includes('+')) return;
-    const loc = holder.valueLoc;
-    if (!loc) return;
-    let seen: Map<string, number> | undefined;
-    for (const it of splitList(value)) {
+    const items = splitList(value);
+    // The holder's Loc is read once a reference is found: a value with none is left alone.
+    let loc: Loc | undefined;
+    for (let k = 0; k < items.length; k++) {
+      const it = items[k];
       if (it.ref === undefined || it.text.includes('$')) continue;
-      seen ??= new Map();
-      const n = seen.get(it.text) ?? 0;
-      seen.set(it.text, n + 1);
-      out.push(new ValueRefSite(kind, it.ref, it.negated, cfg, loc, it.text, n));
+      if (!(loc ??= holder.valueLoc)) return;
+      if (use(kind, it.ref)) continue;
+      // Which of the same references in this value it is, for placing it.
+      let nth = 0;
+      for (let j = 0; j < k; j++) if (items[j].text === it.text && items[j].ref !== undefined) nth++;
+      unresolved.push(new ValueRefSite(kind, it.ref, it.negated, cfg, loc, it.text, nth));
     }
   };
   const optionSites = (settings: OptionSetting[], scope: string) => {
@@ -113,51 +153,47 @@ function findListRefSites(cfg: EximConfig): ListRefSite[] {
       }
     }
   }
-  return out;
+  return { defined, used, unresolved };
 }
 
 export function checkNames(cfg: EximConfig, _opts: CheckOptions): Finding[] {
   const out: Finding[] = [];
-  duplicates(cfg.routers, () => 'routers', out);
-  duplicates(cfg.transports, () => 'transports', out);
-  duplicates(cfg.authenticators, () => 'authenticators', out);
-  duplicates(cfg.acls, () => 'ACLs', out);
-  duplicates(cfg.lists, (l: NamedList) => `${KIND_WORD[l.kind]}s`, out, (l) => l.kind);
+  duplicates(cfg.routers, 'routers', out);
+  const transports = duplicates(cfg.transports, 'transports', out);
+  duplicates(cfg.authenticators, 'authenticators', out);
+  duplicates(cfg.acls, 'ACLs', out);
+  const refs = listRefs(cfg);
+  const byKind = refs.defined;
+  // Lists of different kinds may share a name: the first of each name by kind is known.
+  for (const l of cfg.lists) {
+    const first = byKind.get(l.kind)!.get(l.name)!;
+    if (first !== l) duplicate(l, first, `${KIND_WORD[l.kind]}s`, out);
+  }
 
   // Transports named by routers (and the system filter) must exist, unless expanded.
-  const transports = new Set(cfg.transports.map((t) => t.name));
-  const transportRefs: OptionSetting[] = [
-    ...cfg.main.filter((s) => TRANSPORT_OPTIONS.has(s.name)),
-    ...cfg.routers.flatMap((r) => r.options.filter((s) => TRANSPORT_OPTIONS.has(s.name))),
-  ];
-  for (const s of transportRefs) {
+  const transportRef = (s: OptionSetting) => {
+    if (!TRANSPORT_OPTIONS.has(s.name)) return;
     const v = s.value?.trim();
-    if (!v || v.includes('$') || !s.valueLoc || transports.has(v)) continue;
-    const guess = nearest(v, transports);
+    if (!v || v.includes('$') || (transports ? transports.has(v) : cfg.transports[0]?.name === v) || !s.valueLoc) return;
+    const guess = nearest(v, transports ? transports.keys() : cfg.transports.map((t) => t.name));
     out.push(finding('exim/undefined-transport', s.valueLoc.file, s.valueLoc.range,
       `"${s.name}" names the transport "${v}", but no transport of that name is defined in "begin transports"; deliveries through this router fail.${didYouMean(guess)}`,
       runTime(guess ? replaceFix(s.valueLoc, guess) : undefined)));
-  }
+  };
+  for (const s of cfg.main) transportRef(s);
+  for (const r of cfg.routers) for (const s of r.options) transportRef(s);
 
   checkRouterRefs(cfg, out);
 
   // `+name` references.
-  const byKind = new Map<ListKind, Set<string>>();
-  for (const l of cfg.lists) {
-    let s = byKind.get(l.kind);
-    if (!s) byKind.set(l.kind, s = new Set());
-    s.add(l.name);
-  }
-  for (const site of listRefSites(cfg)) {
-    if (site.kind === 'hostlist' && HOSTLIST_SWITCHES.has(site.ref)) continue;
-    if (byKind.get(site.kind)?.has(site.ref)) continue;
+  for (const site of refs.unresolved) {
     const other = [...byKind].find(([, names]) => names.has(site.ref))?.[0];
     if (other) {
       out.push(finding('exim/list-kind-mismatch', site.loc.file, site.loc.range,
         `"+${site.ref}" is a ${KIND_WORD[other]}, but a ${KIND_WORD[site.kind]} is needed here; Exim looks for a ${site.kind} "${site.ref}" and fails. Define it with "${site.kind} ${site.ref} = ..." or use a list of the right kind.`, RUN_TIME));
       continue;
     }
-    const guess = nearest(site.ref, byKind.get(site.kind) ?? []);
+    const guess = nearest(site.ref, byKind.get(site.kind)?.keys() ?? []);
     out.push(finding('exim/undefined-list', site.loc.file, site.loc.range,
       `No ${site.kind} "${site.ref}" is defined, so "+${site.ref}" fails when Exim matches it.${didYouMean(guess && '+' + guess)} Define it with "${site.kind} ${site.ref} = ...".`,
       runTime([...(guess ? replaceFix(site.loc, '+' + guess) : []), defineListFix(cfg, site.kind, site.ref, !guess)])));
