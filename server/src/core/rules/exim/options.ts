@@ -2,7 +2,8 @@
 // version lacks, values Exim would refuse when it reads the config, and options set twice.
 import type { Finding } from '../../diagnostic';
 import { finding } from '../../diagnostic';
-import type { EximConfig, OptionSetting } from '../../exim/model';
+import type { DriverInstance, EximConfig, OptionSetting } from '../../exim/model';
+import { kindOf } from './instance-options';
 import type { CheckOptions } from '../../options';
 import { availableIn, eximDriver, lookupOption, optionsFor, versionNote, type OptionScope } from '../../catalog/exim';
 import { checkValue, effectiveType } from './values';
@@ -14,15 +15,53 @@ function describeScope(scope: OptionScope): string {
   return SCOPE_WORD[scope] ? `${SCOPE_WORD[scope]} option` : `option of the ${scope} ${eximDriver(scope)?.kind ?? 'driver'}`;
 }
 
-function checkSettings(settings: OptionSetting[], scope: OptionScope, opts: CheckOptions, out: Finding[], owner: string): void {
-  const seen = new Map<string, OptionSetting>();
+/** Whose settings findings talk about, made only for a finding. */
+function ownerText(inst: DriverInstance | undefined): string {
+  return inst ? ` in ${kindOf(inst)} "${inst.name}"` : '';
+}
+
+/**
+ * The first setting of each name among one owner's settings. Most owners set a handful of
+ * options, compared in a list that one check reuses for every owner; a map is made only
+ * for an owner with many (a main section can have hundreds).
+ */
+class FirstSettings {
+  private readonly list: OptionSetting[] = [];
+  private n = 0;
+  private map: Map<string, OptionSetting> | undefined = undefined;
+  reset(): void { this.n = 0; this.map = undefined; }
+  get(name: string): OptionSetting | undefined {
+    if (this.map) return this.map.get(name);
+    for (let i = 0; i < this.n; i++) if (this.list[i].name === name) return this.list[i];
+    return undefined;
+  }
+  /** Records `s`, whose name has no setting yet. */
+  add(s: OptionSetting): void {
+    if (this.map) { this.map.set(s.name, s); return; }
+    if (this.n < 32) { this.list[this.n++] = s; return; }
+    this.map = new Map();
+    for (let i = 0; i < this.n; i++) this.map.set(this.list[i].name, this.list[i]);
+    this.map.set(s.name, s);
+  }
+}
+
+/**
+ * Checks `settings` as options of `scope`; of `inst` when they are an instance's, whose
+ * `driver` line is skipped, as are the settings in `early` (reported already) and, when
+ * only the generic options can be judged (`genericOnly`), the options `scope` lacks.
+ */
+function checkSettings(settings: readonly OptionSetting[], scope: OptionScope, opts: CheckOptions, out: Finding[],
+  seen: FirstSettings, inst?: DriverInstance, genericOnly = false, early?: ReadonlySet<OptionSetting>): void {
+  seen.reset();
   const version = opts.eximVersion;
   for (const s of settings) {
+    if ((inst && s.name === 'driver') || early?.has(s)) continue;
     const info = lookupOption(scope, s.name);
     if (!info) {
+      if (genericOnly) continue;
       const guess = nearest(s.name, namesOnce(`option ${scope}`, version, () => optionsFor(scope, version).map((o) => o.name)));
       out.push(finding('exim/unknown-option', s.nameLoc.file, s.nameLoc.range,
-        `Unknown ${describeScope(scope)} "${s.name}"${owner}.${didYouMean(guess)}`,
+        `Unknown ${describeScope(scope)} "${s.name}"${ownerText(inst)}.${didYouMean(guess)}`,
         guess ? { fixes: replaceFix(s.nameLoc, guess, s.name.length) } : {}));
       continue;
     }
@@ -39,10 +78,10 @@ function checkSettings(settings: OptionSetting[], scope: OptionScope, opts: Chec
     const prev = seen.get(s.name);
     if (prev && !info.repeatable) {
       out.push(finding('exim/duplicate-name', s.nameLoc.file, s.nameLoc.range,
-        `"${s.name}" is set for the second time${owner}; Exim refuses this. Remove one of the settings.`,
+        `"${s.name}" is set for the second time${ownerText(inst)}; Exim refuses this. Remove one of the settings.`,
         { related: [{ file: prev.nameLoc.file, range: prev.nameLoc.range, message: 'first set here' }] }));
     }
-    if (!prev) seen.set(s.name, s);
+    if (!prev) seen.add(s);
     const { type, expanded } = effectiveType(info, version);
     const isBool = type === 'bool' || type === 'expand_bool';
     if (s.negated && !isBool) {
@@ -74,7 +113,8 @@ function checkSettings(settings: OptionSetting[], scope: OptionScope, opts: Chec
 
 export function checkOptions(cfg: EximConfig, opts: CheckOptions): Finding[] {
   const out: Finding[] = [];
-  checkSettings(cfg.main, 'main', opts, out, '');
+  const seen = new FirstSettings();
+  checkSettings(cfg.main, 'main', opts, out, seen);
   for (const list of [cfg.routers, cfg.transports, cfg.authenticators]) {
     for (const inst of list) {
       const kind = inst.section === 'routers' ? 'router' : inst.section === 'transports' ? 'transport' : 'authenticator';
@@ -82,19 +122,24 @@ export function checkOptions(cfg: EximConfig, opts: CheckOptions): Finding[] {
       // With an unknown or missing driver only the generic options can be judged; the
       // driver rule reports the driver itself.
       const scope = drv ? drv.name : inst.section;
-      let settings = drv ? inst.options : inst.options.filter((o) => lookupOption(inst.section, o.name));
+      let early: Set<OptionSetting> | undefined;
       if (drv) {
         // Exim reads the driver's own options only once it knows the driver: one of them
         // before "driver =" is an unknown option to it (readconf_driver_init).
-        const early = new Set(inst.options.slice(0, Math.max(0, inst.options.findIndex((o) => o.name === 'driver')))
-          .filter((o) => !lookupOption(inst.section, o.name) && lookupOption(drv.name, o.name)));
-        for (const o of early) {
+        const options = inst.options;
+        let driverAt = 0;
+        while (driverAt < options.length && options[driverAt].name !== 'driver') driverAt++;
+        if (driverAt === options.length) driverAt = 0;
+        for (let i = 0; i < driverAt; i++) {
+          const o = options[i];
+          if (!lookupOption(inst.section, o.name) && lookupOption(drv.name, o.name)) (early ??= new Set()).add(o);
+        }
+        for (const o of early ?? []) {
           out.push(finding('exim/unknown-option', o.nameLoc.file, o.nameLoc.range,
             `"${o.name}" is an option of the ${drv.name} ${kind}, but it comes before "driver = ${drv.name}" in ${kind} "${inst.name}"; Exim knows a driver's own options only after the driver line, so it refuses the config. Put "driver =" first.`));
         }
-        if (early.size) settings = settings.filter((o) => !early.has(o));
       }
-      checkSettings(settings.filter((o) => o.name !== 'driver'), scope, opts, out, ` in ${kind} "${inst.name}"`);
+      checkSettings(inst.options, scope, opts, out, seen, inst, !drv, early);
     }
   }
   return out;
