@@ -63,9 +63,9 @@ class ValueRefSite implements ListRefSite {
  */
 export interface ListRefs {
   /** The first list of each name, by kind, in the order the kinds first appear. */
-  defined: Map<ListKind, Map<string, NamedList>>;
+  defined: ReadonlyMap<ListKind, ReadonlyMap<string, NamedList>>;
   /** The names referenced, by the kind of list expected. */
-  used: Map<ListKind, Set<string>>;
+  used: ReadonlyMap<ListKind, ReadonlySet<string>>;
   /** References to no list of the kind expected (host-list switches aside), in reading order. */
   unresolved: ListRefSite[];
 }
@@ -94,20 +94,34 @@ export function takeListRefs(cfg: EximConfig): ListRefs {
   return refs;
 }
 
-function findListRefs(cfg: EximConfig): ListRefs {
+// For a config without named lists (most of them): nothing defined, and no uses to record.
+const NO_DEFINED: ReadonlyMap<ListKind, Map<string, NamedList>> = new Map();
+const NO_USED: ReadonlyMap<ListKind, Set<string>> = new Map();
+
+/** The first list of each name, by kind. */
+function definedLists(cfg: EximConfig): Map<ListKind, Map<string, NamedList>> {
   const defined = new Map<ListKind, Map<string, NamedList>>();
   for (const l of cfg.lists) {
     let names = defined.get(l.kind);
     if (!names) defined.set(l.kind, names = new Map());
     if (!names.has(l.name)) names.set(l.name, l);
   }
-  const used = new Map<ListKind, Set<string>>();
+  return defined;
+}
+
+function findListRefs(cfg: EximConfig): ListRefs {
+  const hasLists = cfg.lists.length > 0;
+  const defined = hasLists ? definedLists(cfg) : NO_DEFINED;
+  // Uses matter only to find unused lists.
+  const used = hasLists ? new Map<ListKind, Set<string>>() : undefined;
   const unresolved: ListRefSite[] = [];
   // Kind, then name: no key string per reference.
   const use = (kind: ListKind, ref: string): boolean => {
-    let names = used.get(kind);
-    if (!names) used.set(kind, names = new Set());
-    names.add(ref);
+    if (used) {
+      let names = used.get(kind);
+      if (!names) used.set(kind, names = new Set());
+      names.add(ref);
+    }
     return (kind === 'hostlist' && HOSTLIST_SWITCHES.has(ref)) || defined.get(kind)?.has(ref) === true;
   };
   for (const l of cfg.lists) {
@@ -153,7 +167,7 @@ function findListRefs(cfg: EximConfig): ListRefs {
       }
     }
   }
-  return { defined, used, unresolved };
+  return { defined, used: used ?? NO_USED, unresolved };
 }
 
 export function checkNames(cfg: EximConfig, _opts: CheckOptions): Finding[] {
