@@ -28,18 +28,26 @@ function expandedValues(cfg: EximConfig): Set<string> {
 
 /**
  * Whether a name appears as a whole word in some expanded value. The words of all values
- * are collected once, so the check costs one set lookup per definition instead of a scan
- * of every value (thousands of lists times thousands of values took minutes).
+ * are hashed once, so the check costs one set lookup per definition instead of a scan of
+ * every value (thousands of lists times thousands of values took minutes); the words
+ * themselves are made only when a name's hash is among them, that is when some name is
+ * mentioned (a large config has thousands of words and, often, nothing mentioned).
  */
 class Mentions {
-  private readonly words = new Set<string>();
-  private readonly values: Set<string>;
-  constructor(values: Set<string>) {
-    this.values = values;
-    for (const v of values) addWords(v, this.words);
+  private readonly hashes = new Set<number>();
+  private words: Set<string> | undefined;
+  constructor(private readonly values: Set<string>) {
+    for (const v of values) addWordHashes(v, this.hashes);
   }
   has(name: string): boolean {
-    if (/^[A-Za-z0-9_]+$/.test(name)) return this.words.has(name);
+    if (/^[A-Za-z0-9_]+$/.test(name)) {
+      if (!this.hashes.has(wordHash(name, 0, name.length))) return false;
+      if (!this.words) {
+        this.words = new Set();
+        for (const v of this.values) addWords(v, this.words);
+      }
+      return this.words.has(name);
+    }
     const re = new RegExp(`(^|[^A-Za-z0-9_])${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}($|[^A-Za-z0-9_])`);
     for (const v of this.values) if (re.test(v)) return true;
     return false;
@@ -48,6 +56,25 @@ class Mentions {
 
 function isWordChar(c: number): boolean {
   return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
+}
+
+/** A hash of v[start, end) that fits a small integer (a set of them holds no strings). */
+function wordHash(v: string, start: number, end: number): number {
+  let h = 0;
+  for (let i = start; i < end; i++) h = (Math.imul(h, 31) + v.charCodeAt(i)) | 0;
+  return h & 0x3fffffff;
+}
+
+/** The hashes of the maximal runs of [A-Za-z0-9_] in `v`. */
+function addWordHashes(v: string, into: Set<number>): void {
+  let i = 0;
+  while (i < v.length) {
+    while (i < v.length && !isWordChar(v.charCodeAt(i))) i++;
+    let h = 0;
+    const start = i;
+    for (let c: number; i < v.length && isWordChar(c = v.charCodeAt(i)); i++) h = (Math.imul(h, 31) + c) | 0;
+    if (i > start) into.add(h & 0x3fffffff);
+  }
 }
 
 /** The maximal runs of [A-Za-z0-9_] in `v`. */
