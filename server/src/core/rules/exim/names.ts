@@ -7,6 +7,7 @@ import type { CheckOptions } from '../../options';
 import { lookupOption, eximDriver } from '../../catalog/exim';
 import { didYouMean, nearest, replaceFix, runTime, RUN_TIME } from './suggest';
 import { ACL_LIST_KIND, HOSTLIST_SWITCHES, KIND_WORD, locOfText, splitList } from './lists';
+import { FirstByName } from './first-by-name';
 
 /** Options that name a transport (routers' generic `transport`, redirect's, the system filter's). */
 export const TRANSPORT_OPTIONS = new Set([
@@ -17,15 +18,15 @@ export const TRANSPORT_OPTIONS = new Set([
 /**
  * Reports the second and later of each name. Returns the first of each name, or undefined
  * for fewer than two items (nothing to compare, and most configs have at most one
- * authenticator or no ACLs: no map is made for them).
+ * authenticator or no ACLs).
  */
-function duplicates<T extends { name: string; nameLoc: Loc }>(items: readonly T[], what: string, out: Finding[]): Map<string, T> | undefined {
+function duplicates<T extends { name: string; nameLoc: Loc }>(items: readonly T[], what: string, out: Finding[]): FirstByName<T> | undefined {
   if (items.length < 2) return undefined;
-  const first = new Map<string, T>();
+  const first = new FirstByName<T>();
   for (const it of items) {
     const prev = first.get(it.name);
     if (prev) duplicate(it, prev, what, out);
-    else first.set(it.name, it);
+    else first.add(it);
   }
   return first;
 }
@@ -148,6 +149,8 @@ function findListRefs(cfg: EximConfig): ListRefs {
   };
   const optionSites = (settings: OptionSetting[], scope: string) => {
     for (const s of settings) {
+      // Only a value with "+" in it can hold a reference: the option is looked up for those.
+      if (!s.value?.includes('+')) continue;
       const info = lookupOption(scope, s.name);
       if (info?.listKind) fromValue(info.listKind, s);
     }
@@ -188,8 +191,8 @@ export function checkNames(cfg: EximConfig, _opts: CheckOptions): Finding[] {
   const transportRef = (s: OptionSetting) => {
     if (!TRANSPORT_OPTIONS.has(s.name)) return;
     const v = s.value?.trim();
-    if (!v || v.includes('$') || (transports ? transports.has(v) : cfg.transports[0]?.name === v) || !s.valueLoc) return;
-    const guess = nearest(v, transports ? transports.keys() : cfg.transports.map((t) => t.name));
+    if (!v || v.includes('$') || (transports ? transports.get(v) !== undefined : cfg.transports[0]?.name === v) || !s.valueLoc) return;
+    const guess = nearest(v, transports ? transports.names() : cfg.transports.map((t) => t.name));
     out.push(finding('exim/undefined-transport', s.valueLoc.file, s.valueLoc.range,
       `"${s.name}" names the transport "${v}", but no transport of that name is defined in "begin transports"; deliveries through this router fail.${didYouMean(guess)}`,
       runTime(guess ? replaceFix(s.valueLoc, guess) : undefined)));

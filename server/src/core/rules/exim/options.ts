@@ -4,6 +4,7 @@ import type { Finding } from '../../diagnostic';
 import { finding } from '../../diagnostic';
 import type { DriverInstance, EximConfig, OptionSetting } from '../../exim/model';
 import { kindOf } from './instance-options';
+import { FirstByName } from './first-by-name';
 import type { CheckOptions } from '../../options';
 import { availableIn, eximDriver, lookupOption, optionsFor, versionNote, type OptionScope } from '../../catalog/exim';
 import { checkValue, effectiveType } from './values';
@@ -21,37 +22,12 @@ function ownerText(inst: DriverInstance | undefined): string {
 }
 
 /**
- * The first setting of each name among one owner's settings. Most owners set a handful of
- * options, compared in a list that one check reuses for every owner; a map is made only
- * for an owner with many (a main section can have hundreds).
- */
-class FirstSettings {
-  private readonly list: OptionSetting[] = [];
-  private n = 0;
-  private map: Map<string, OptionSetting> | undefined = undefined;
-  reset(): void { this.n = 0; this.map = undefined; }
-  get(name: string): OptionSetting | undefined {
-    if (this.map) return this.map.get(name);
-    for (let i = 0; i < this.n; i++) if (this.list[i].name === name) return this.list[i];
-    return undefined;
-  }
-  /** Records `s`, whose name has no setting yet. */
-  add(s: OptionSetting): void {
-    if (this.map) { this.map.set(s.name, s); return; }
-    if (this.n < 32) { this.list[this.n++] = s; return; }
-    this.map = new Map();
-    for (let i = 0; i < this.n; i++) this.map.set(this.list[i].name, this.list[i]);
-    this.map.set(s.name, s);
-  }
-}
-
-/**
  * Checks `settings` as options of `scope`; of `inst` when they are an instance's, whose
  * `driver` line is skipped, as are the settings in `early` (reported already) and, when
  * only the generic options can be judged (`genericOnly`), the options `scope` lacks.
  */
 function checkSettings(settings: readonly OptionSetting[], scope: OptionScope, opts: CheckOptions, out: Finding[],
-  seen: FirstSettings, inst?: DriverInstance, genericOnly = false, early?: ReadonlySet<OptionSetting>): void {
+  seen: FirstByName<OptionSetting>, inst?: DriverInstance, genericOnly = false, early?: ReadonlySet<OptionSetting>): void {
   seen.reset();
   const version = opts.eximVersion;
   for (const s of settings) {
@@ -113,7 +89,7 @@ function checkSettings(settings: readonly OptionSetting[], scope: OptionScope, o
 
 export function checkOptions(cfg: EximConfig, opts: CheckOptions): Finding[] {
   const out: Finding[] = [];
-  const seen = new FirstSettings();
+  const seen = new FirstByName<OptionSetting>();
   checkSettings(cfg.main, 'main', opts, out, seen);
   for (const list of [cfg.routers, cfg.transports, cfg.authenticators]) {
     for (const inst of list) {
