@@ -3,7 +3,7 @@
 // build references we cannot follow (`transport = ${if ...{t1}{t2}}`).
 import type { Finding } from '../../diagnostic';
 import { finding } from '../../diagnostic';
-import type { EximConfig, OptionSetting } from '../../exim/model';
+import type { EximConfig, Loc, OptionSetting } from '../../exim/model';
 import type { CheckOptions } from '../../options';
 import { takeListRefs, TRANSPORT_OPTIONS } from './names';
 import { aclCallName, aclNameOf, SELECTING_OPTIONS } from './acl-where';
@@ -104,6 +104,11 @@ function conditionalWords(cfg: EximConfig): string[] {
   return [...words];
 }
 
+/** A hint on a definition; its place is read once (each read of a model's Loc makes one). */
+function unusedFinding(at: Loc, message: string): Finding {
+  return finding('exim/unused-definition', at.file, at.range, message);
+}
+
 export function checkUnused(cfg: EximConfig, _opts: CheckOptions): Finding[] {
   const out: Finding[] = [];
   // The words of every expanded value are collected only when some definition is not
@@ -121,7 +126,7 @@ export function checkUnused(cfg: EximConfig, _opts: CheckOptions): Finding[] {
     for (const t of cfg.transports) transportsIn(t.options);
     for (const t of cfg.transports) {
       if (usedTransports.has(t.name) || mentions.has(t.name)) continue;
-      out.push(finding('exim/unused-definition', t.nameLoc.file, t.nameLoc.range, `The transport "${t.name}" is not used by any router.`));
+      out.push(unusedFinding(t.nameLoc, `The transport "${t.name}" is not used by any router.`));
     }
   }
 
@@ -129,7 +134,7 @@ export function checkUnused(cfg: EximConfig, _opts: CheckOptions): Finding[] {
     const usedLists = takeListRefs(cfg).used;
     for (const l of cfg.lists) {
       if (usedLists.get(l.kind)?.has(l.name) || mentions.has(l.name)) continue;
-      out.push(finding('exim/unused-definition', l.nameLoc.file, l.nameLoc.range, `The ${l.kind} "${l.name}" is never referenced as "+${l.name}".`));
+      out.push(unusedFinding(l.nameLoc, `The ${l.kind} "${l.name}" is never referenced as "+${l.name}".`));
     }
   }
 
@@ -142,7 +147,7 @@ export function checkUnused(cfg: EximConfig, _opts: CheckOptions): Finding[] {
     }
     for (const a of cfg.acls) {
       if (usedAcls.has(a.name) || mentions.has(a.name)) continue;
-      out.push(finding('exim/unused-definition', a.nameLoc.file, a.nameLoc.range, `The ACL "${a.name}" is not selected by any acl_smtp_* option or called with "acl =".`));
+      out.push(unusedFinding(a.nameLoc, `The ACL "${a.name}" is not selected by any acl_smtp_* option or called with "acl =".`));
     }
   }
 
@@ -161,7 +166,7 @@ export function checkUnused(cfg: EximConfig, _opts: CheckOptions): Finding[] {
     // Exim substitutes a macro wherever its name starts a word, so `.ifdef MAIN_TLS_ENABLE`
     // tests MAIN_TLS too.
     if (tested.some((w) => w.startsWith(m.name))) continue;
-    out.push(finding('exim/unused-definition', m.loc.file, m.loc.range, `The macro "${m.name}" is defined but never used.`));
+    out.push(unusedFinding(m.loc, `The macro "${m.name}" is defined but never used.`));
   }
   return out;
 }
