@@ -7,7 +7,7 @@ import { kindOf } from './instance-options';
 import { FirstByName } from './first-by-name';
 import type { CheckOptions } from '../../options';
 import { availableIn, eximDriver, lookupOption, optionsFor, versionNote, type OptionScope } from '../../catalog/exim';
-import { checkValue, effectiveType } from './values';
+import { checkValue, effectiveType, isExpanded } from './values';
 import { didYouMean, namesOnce, nearest, replaceFix } from './suggest';
 
 const SCOPE_WORD: Record<string, string> = { main: 'main', routers: 'router', transports: 'transport', authenticators: 'authenticator' };
@@ -58,7 +58,7 @@ function checkSettings(settings: readonly OptionSetting[], scope: OptionScope, o
         { related: [{ file: prev.nameLoc.file, range: prev.nameLoc.range, message: 'first set here' }] }));
     }
     if (!prev) seen.add(s);
-    const { type, expanded } = effectiveType(info, version);
+    const type = effectiveType(info, version), expanded = isExpanded(info, version);
     const isBool = type === 'bool' || type === 'expand_bool';
     if (s.negated && !isBool) {
       out.push(finding('exim/invalid-value', s.nameLoc.file, s.nameLoc.range,
