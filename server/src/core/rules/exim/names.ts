@@ -65,6 +65,8 @@ class ValueRefSite implements ListRefSite {
 export interface ListRefs {
   /** The first list of each name, by kind, in the order the kinds first appear. */
   defined: ReadonlyMap<ListKind, ReadonlyMap<string, NamedList>>;
+  /** Lists of a kind and name defined before, in reading order. */
+  again: NamedList[];
   /** The names referenced, by the kind of list expected. */
   used: ReadonlyMap<ListKind, ReadonlySet<string>>;
   /** References to no list of the kind expected (host-list switches aside), in reading order. */
@@ -99,20 +101,22 @@ export function takeListRefs(cfg: EximConfig): ListRefs {
 const NO_DEFINED: ReadonlyMap<ListKind, Map<string, NamedList>> = new Map();
 const NO_USED: ReadonlyMap<ListKind, Set<string>> = new Map();
 
-/** The first list of each name, by kind. */
-function definedLists(cfg: EximConfig): Map<ListKind, Map<string, NamedList>> {
+/** The first list of each name, by kind; the later ones go to `again`. */
+function definedLists(cfg: EximConfig, again: NamedList[]): Map<ListKind, Map<string, NamedList>> {
   const defined = new Map<ListKind, Map<string, NamedList>>();
   for (const l of cfg.lists) {
     let names = defined.get(l.kind);
     if (!names) defined.set(l.kind, names = new Map());
     if (!names.has(l.name)) names.set(l.name, l);
+    else again.push(l);
   }
   return defined;
 }
 
 function findListRefs(cfg: EximConfig): ListRefs {
   const hasLists = cfg.lists.length > 0;
-  const defined = hasLists ? definedLists(cfg) : NO_DEFINED;
+  const again: NamedList[] = [];
+  const defined = hasLists ? definedLists(cfg, again) : NO_DEFINED;
   // Uses matter only to find unused lists.
   const used = hasLists ? new Map<ListKind, Set<string>>() : undefined;
   const unresolved: ListRefSite[] = [];
@@ -170,7 +174,7 @@ function findListRefs(cfg: EximConfig): ListRefs {
       }
     }
   }
-  return { defined, used: used ?? NO_USED, unresolved };
+  return { defined, again, used: used ?? NO_USED, unresolved };
 }
 
 export function checkNames(cfg: EximConfig, _opts: CheckOptions): Finding[] {
@@ -181,11 +185,8 @@ export function checkNames(cfg: EximConfig, _opts: CheckOptions): Finding[] {
   duplicates(cfg.acls, 'ACLs', out);
   const refs = listRefs(cfg);
   const byKind = refs.defined;
-  // Lists of different kinds may share a name: the first of each name by kind is known.
-  for (const l of cfg.lists) {
-    const first = byKind.get(l.kind)!.get(l.name)!;
-    if (first !== l) duplicate(l, first, `${KIND_WORD[l.kind]}s`, out);
-  }
+  // Lists of different kinds may share a name.
+  for (const l of refs.again) duplicate(l, byKind.get(l.kind)!.get(l.name)!, `${KIND_WORD[l.kind]}s`, out);
 
   // Transports named by routers (and the system filter) must exist, unless expanded.
   const transportRef = (s: OptionSetting) => {
