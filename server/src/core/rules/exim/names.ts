@@ -4,7 +4,7 @@ import type { Finding, Fix } from '../../diagnostic';
 import { finding } from '../../diagnostic';
 import type { EximConfig, ListKind, Loc, NamedList, OptionSetting } from '../../exim/model';
 import type { CheckOptions } from '../../options';
-import { lookupOption, eximDriver } from '../../catalog/exim';
+import { eximDriver, optionsOfScope, type EximOptionInfo } from '../../catalog/exim';
 import { didYouMean, nearest, replaceFix, runTime, RUN_TIME } from './suggest';
 import { ACL_LIST_KIND, HOSTLIST_SWITCHES, KIND_WORD, locOfText, splitList } from './lists';
 import { FirstByName } from './first-by-name';
@@ -152,10 +152,12 @@ function findListRefs(cfg: EximConfig): ListRefs {
     }
   };
   const optionSites = (settings: OptionSetting[], scope: string) => {
+    let options: ReadonlyMap<string, EximOptionInfo> | undefined | null = null;
     for (const s of settings) {
       // Only a value with "+" in it can hold a reference: the option is looked up for those.
       if (!s.value?.includes('+')) continue;
-      const info = lookupOption(scope, s.name);
+      if (options === null) options = optionsOfScope(scope);
+      const info = options?.get(s.name);
       if (info?.listKind) fromValue(info.listKind, s);
     }
   };

@@ -6,7 +6,7 @@ import type { DriverInstance, EximConfig, OptionSetting } from '../../exim/model
 import { kindOf } from './instance-options';
 import { FirstByName } from './first-by-name';
 import type { CheckOptions } from '../../options';
-import { availableIn, eximDriver, lookupOption, optionsFor, versionNote, type OptionScope } from '../../catalog/exim';
+import { availableIn, eximDriver, lookupOption, optionsFor, optionsOfScope, versionNote, type OptionScope } from '../../catalog/exim';
 import { checkValue, effectiveType, isExpanded } from './values';
 import { didYouMean, namesOnce, nearest, replaceFix } from './suggest';
 
@@ -30,9 +30,10 @@ function checkSettings(settings: readonly OptionSetting[], scope: OptionScope, o
   seen: FirstByName<OptionSetting>, inst?: DriverInstance, genericOnly = false, early?: ReadonlySet<OptionSetting>): void {
   seen.reset();
   const version = opts.eximVersion;
+  const options = optionsOfScope(scope);
   for (const s of settings) {
     if ((inst && s.name === 'driver') || early?.has(s)) continue;
-    const info = lookupOption(scope, s.name);
+    const info = options?.get(s.name);
     if (!info) {
       if (genericOnly) continue;
       const guess = nearest(s.name, namesOnce(`option ${scope}`, version, () => optionsFor(scope, version).map((o) => o.name)));
