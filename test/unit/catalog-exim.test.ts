@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   aclCondition, aclControl, aclOptionsForWhere, calloutOption, eximDriver, eximLookupType, eximOption,
-  expansionOperator, expansionVariable, lookupOption, optionsFor, specUrl, verifyType, whereOfAclOption,
+  expansionOperator, expansionVariable, lookupOption, optionsFor, optionsOfScope, specUrl, verifyType, whereOfAclOption,
 } from '../../server/src/core/catalog/exim';
 
 test('driver options include the generic options of their kind', () => {
@@ -85,4 +85,15 @@ test('log_selector names depend on the version', async () => {
   assert.ok(logSelectorNames('latest').includes('connection_id'));
   assert.ok(!logSelectorNames('4.96').includes('connection_id'));
   assert.ok(logSelectorNames('4.96').includes('tls_peerdn'));
+});
+
+test('the options of a scope, taken once, give what lookupOption gives for each name', () => {
+  for (const scope of ['main', 'routers', 'transports', 'smtp', 'redirect', 'plaintext']) {
+    const table = optionsOfScope(scope);
+    assert.ok(table && table.size > 0, scope);
+    for (const o of optionsFor(scope)) assert.equal(table.get(o.name), lookupOption(scope, o.name), `${scope} ${o.name}`);
+    assert.equal(table.get('no_such_option'), undefined);
+  }
+  assert.equal(optionsOfScope('no_such_driver'), undefined);
+  assert.equal(lookupOption('no_such_driver', 'driver'), undefined);
 });

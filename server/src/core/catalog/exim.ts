@@ -233,13 +233,21 @@ export function lookupTypes(version: EximVersion = 'latest'): EximDriverInfo[] {
  * `availableIn` to test it against the target, or `eximOption` to do both at once.
  */
 export function lookupOption(scope: OptionScope, name: string): EximOptionInfo | undefined {
+  return optionsOfScope(scope)?.get(name);
+}
+
+/**
+ * The options settable in `scope` by name, as lookupOption reads them (undefined for no
+ * such scope): for a caller that looks up every setting of one owner.
+ */
+export function optionsOfScope(scope: OptionScope): ReadonlyMap<string, EximOptionInfo> | undefined {
   let m = SCOPED.get(scope);
   if (!m) {
     // Only real scopes are remembered: a config may name any driver.
     if (!OPTIONS.has(scope) && !DRIVERS.has(scope)) return undefined;
     SCOPED.set(scope, m = scopedOptions(scope));
   }
-  return m.get(name);
+  return m;
 }
 
 /** Per scope, its own options over its kind's generic ones: one map lookup per option read. */

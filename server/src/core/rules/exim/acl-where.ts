@@ -13,7 +13,10 @@ export function aclNameOf(value: string | undefined): string | undefined {
 
 /** First word of an `acl =` condition: the ACL name; the rest are its arguments. */
 export function aclCallName(value: string | undefined): string | undefined {
-  const first = value?.trim().split(/\s+/)[0];
+  if (value === undefined) return undefined;
+  const v = value.trim();
+  const end = v.search(/\s/);
+  const first = end < 0 ? v : v.slice(0, end);
   return first && !first.includes('$') ? first : undefined;
 }
 
@@ -23,14 +26,16 @@ export interface AclUse { where: string; option: string }
 export const SELECTING_OPTIONS: ReadonlySet<string> = new Set(aclSelectingOptions());
 
 export function aclWheres(cfg: EximConfig): Map<string, AclUse[]> {
-  const defined = new Set(cfg.acls.map((a) => a.name));
-  const selecting = SELECTING_OPTIONS;
   const uses = new Map<string, AclUse[]>();
+  if (!cfg.acls.length) return uses;
+  const defined = new Set<string>();
+  for (const a of cfg.acls) defined.add(a.name);
+  const selecting = SELECTING_OPTIONS;
   const add = (acl: string, use: AclUse) => {
-    const list = uses.get(acl) ?? [];
-    if (list.some((u) => u.where === use.where)) return false;
+    const list = uses.get(acl);
+    if (!list) { uses.set(acl, [use]); return true; }
+    for (const u of list) if (u.where === use.where) return false;
     list.push(use);
-    uses.set(acl, list);
     return true;
   };
   for (const s of cfg.main) {
@@ -39,17 +44,20 @@ export function aclWheres(cfg: EximConfig): Map<string, AclUse[]> {
     const where = whereOfAclOption(s.name);
     if (name && where && defined.has(name)) add(name, { where, option: s.name });
   }
-  // Calls: ACL -> ACLs it calls with `acl =`.
-  const calls = new Map<string, string[]>();
+  // Calls: ACL -> ACLs it calls with `acl =`; only ACLs that call any are entered.
+  let calls: Map<string, string[]> | undefined;
   for (const a of cfg.acls) {
-    const callees: string[] = [];
+    let callees: string[] | undefined;
     for (const st of a.statements) for (const it of st.items) {
       if (it.name !== 'acl') continue;
       const callee = aclCallName(it.value);
-      if (callee && defined.has(callee)) callees.push(callee);
+      if (callee && defined.has(callee)) (callees ??= []).push(callee);
     }
-    calls.set(a.name, callees);
+    // A later ACL of the same name replaces an earlier one's calls.
+    if (callees) (calls ??= new Map()).set(a.name, callees);
+    else calls?.delete(a.name);
   }
+  if (!calls) return uses;
   const queue = [...uses.keys()];
   while (queue.length) {
     const from = queue.shift()!;

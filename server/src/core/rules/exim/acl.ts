@@ -22,12 +22,18 @@ function versionProblem(info: AclNameInfo, what: string, opts: CheckOptions): { 
   return { message: `${what} was ${versionNote(info)}; current Exim rejects it.`, severity: 'warning' };
 }
 
-function forbiddenAt(info: AclNameInfo, uses: AclUse[]): AclUse[] {
-  if (!info.allowedIn) return [];
-  return uses.filter((u) => !info.allowedIn!.includes(u.where));
+const NO_USES: readonly AclUse[] = [];
+
+/** The uses at which `info` is not allowed; no array is made when there are none (nearly always). */
+function forbiddenAt(info: AclNameInfo, uses: readonly AclUse[]): readonly AclUse[] {
+  const allowed = info.allowedIn;
+  if (!allowed) return NO_USES;
+  let bad: AclUse[] | undefined;
+  for (const u of uses) if (!allowed.includes(u.where)) (bad ??= []).push(u);
+  return bad ?? NO_USES;
 }
 
-function describeUses(uses: AclUse[]): string {
+function describeUses(uses: readonly AclUse[]): string {
   return uses.map((u) => u.option).join(', ');
 }
 
@@ -69,48 +75,67 @@ export function decodeControl(v: string): { info: AclNameInfo; leftover?: string
   return undefined;
 }
 
-/** `verify = type/opt/opt`, `control = name/opt`: checks the first word and callout options. */
-function checkSubValue(cfg: EximConfig, item: AclItem, uses: AclUse[], acl: string, opts: CheckOptions, out: Finding[]): void {
+/**
+ * `verify = type/opt/opt`, `control = name/opt`: checks the first word and callout options.
+ * Every finding is placed in the value, so a value with no place gives none; the place is
+ * read only for a finding.
+ */
+function checkSubValue(cfg: EximConfig, item: AclItem, uses: readonly AclUse[], acl: string, opts: CheckOptions, out: Finding[]): void {
   const v = item.value?.trim();
-  if (!v || v.includes('$') || !item.valueLoc) return;
-  const [head, ...rest] = v.split('/');
+  if (!v || v.includes('$')) return;
   const kind = item.name === 'control' ? 'control' : 'verify';
   const control = kind === 'control' ? decodeControl(v) : undefined;
-  const word = control?.info.name ?? head.trim();
+  const slash = v.indexOf('/');
+  const word = control ? control.info.name : (slash < 0 ? v : v.slice(0, slash)).trim();
   const info = control ? control.info : kind === 'control' ? undefined : verifyType(word);
-  // Placing the word costs a search in the file text: only for a finding.
-  const place = () => locOfText(cfg, item.valueLoc!, word);
   if (control?.leftover) {
-    const at = locOfText(cfg, item.valueLoc, v);
+    const valueLoc = item.valueLoc;
+    if (!valueLoc) return;
+    const at = locOfText(cfg, valueLoc, v);
     out.push(finding('exim/acl-syntax', at.file, at.range,
       `"control = ${v}": Exim knows the control "${word}" but not "${control.leftover}" after it (it takes ${CONTROL_SUFFIXES[word]}); the ACL fails with an error when it gets here.`, RUN_TIME));
     return;
   }
   if (!info) {
-    const at = place();
+    const valueLoc = item.valueLoc;
+    if (!valueLoc) return;
+    const at = locOfText(cfg, valueLoc, word);
     const guess = nearest(word, aclNameList(item.name === 'control' ? 'control' : 'verify-type', opts.eximVersion));
     out.push(finding('exim/acl-syntax', at.file, at.range, `Unknown ${kind} "${word}" in ACL "${acl}"; the ACL fails with an error when it gets here.${didYouMean(guess)}`,
       runTime(guess ? replaceFix(at, guess) : undefined)));
     return;
   }
-  const vp = versionProblem(info, `"${kind} = ${word}"`, opts);
-  if (vp) { const at = place(); out.push(finding('exim/acl-syntax', at.file, at.range, vp.message, RUN_TIME)); return; }
+  // The message is made only for a name the target lacks: this runs for every verify and control.
+  const vp = availableIn(info, opts.eximVersion) ? undefined : versionProblem(info, `"${kind} = ${word}"`, opts);
+  if (vp) {
+    const valueLoc = item.valueLoc;
+    if (!valueLoc) return;
+    const at = locOfText(cfg, valueLoc, word);
+    out.push(finding('exim/acl-syntax', at.file, at.range, vp.message, RUN_TIME));
+    return;
+  }
   const bad = forbiddenAt(info, uses);
   if (bad.length) {
-    const at = place();
+    const valueLoc = item.valueLoc;
+    if (!valueLoc) return;
+    const at = locOfText(cfg, valueLoc, word);
     out.push(finding('exim/acl-syntax', at.file, at.range,
       `"${kind} = ${word}" cannot be used in ACL "${acl}", which runs for ${describeUses(bad)}; Exim fails the ACL with an error there. Allowed at: ${info.allowedIn!.join(', ')}.`, RUN_TIME));
   }
-  if (kind !== 'verify') return;
-  for (const part of rest) {
-    const m = /^\s*callout\s*=\s*(.*)$/.exec(part);
+  // Callout options follow the type after "/".
+  if (kind !== 'verify' || slash < 0 || !v.includes('callout', slash)) return;
+  const parts = v.split('/');
+  for (let k = 1; k < parts.length; k++) {
+    const m = /^\s*callout\s*=\s*(.*)$/.exec(parts[k]);
     if (!m) continue;
     for (const raw of m[1].split(',')) {
       const o = raw.trim();
       if (!o || CALLOUT_TIME.test(o)) continue;
       const name = o.split('=')[0].trim();
       if (calloutOption(name)) continue;
-      const oat = locOfText(cfg, item.valueLoc, name);
+      const valueLoc = item.valueLoc;
+      if (!valueLoc) return;
+      const oat = locOfText(cfg, valueLoc, name);
       const guess = nearest(name, aclNameList('callout-option', opts.eximVersion));
       out.push(finding('exim/acl-syntax', oat.file, oat.range, `Unknown callout option "${name}"; the verification fails with an error.${didYouMean(guess)}`,
         runTime(guess ? replaceFix(oat, guess) : undefined)));
@@ -126,7 +151,7 @@ export function checkAcls(cfg: EximConfig, opts: CheckOptions): Finding[] {
   const itemNames = () => namesOnce('acl condition or modifier', opts.eximVersion,
     () => [...aclNames('condition', opts.eximVersion), ...aclNames('modifier', opts.eximVersion)].map((v) => v.name));
   for (const acl of cfg.acls) {
-    const uses = wheres.get(acl.name) ?? [];
+    const uses = wheres.get(acl.name) ?? NO_USES;
     for (const st of acl.statements) {
       if (!verbs.includes(st.verb) && !aclNames('verb').some((v) => v.name === st.verb)) {
         const guess = nearest(st.verb, verbs);
@@ -144,7 +169,7 @@ export function checkAcls(cfg: EximConfig, opts: CheckOptions): Finding[] {
             guess ? { fixes: replaceFix(it.nameLoc, guess, it.name.length) } : {}));
           continue;
         }
-        const vp = versionProblem(info, `The ACL ${info.kind} "${it.name}"`, opts);
+        const vp = availableIn(info, opts.eximVersion) ? undefined : versionProblem(info, `The ACL ${info.kind} "${it.name}"`, opts);
         if (vp) {
           out.push(finding('exim/acl-syntax', it.nameLoc.file, it.nameLoc.range, vp.message, vp.severity ? { severity: vp.severity } : {}));
           continue;

@@ -4,13 +4,13 @@
 // start-up, and the shape of retry rules and their error types.
 import type { Finding } from '../../diagnostic';
 import { finding } from '../../diagnostic';
-import type { DriverInstance, EximConfig } from '../../exim/model';
+import type { DriverInstance, EximConfig, OptionSetting } from '../../exim/model';
 import type { CheckOptions } from '../../options';
 import { eximDriver } from '../../catalog/exim';
 import { checkRetryRules } from './retry';
 import { checkRetryErrors } from './retry-error';
 import { checkDriverInit } from './driver-init';
-import { bothSet, cap, given, isSet, kindOf, on, onOpt, opt } from './instance-options';
+import { bothSet, cap, describe, given, isSet, kindOf, on, onOpt, opt } from './instance-options';
 
 /**
  * Pairs of options of which a driver's init function (routers/*.c, transports/*.c) needs
@@ -30,28 +30,30 @@ function checkDriverOptions(inst: DriverInstance, out: Finding[]): void {
   const drv = inst.driver;
   if (drv === undefined || !eximDriver(drv, kindOf(inst))) return;
   checkDriverInit(inst, out);
-  const what = `the ${drv} ${kindOf(inst)} "${inst.name}"`;
   const pair = EXACTLY_ONE[drv];
   if (pair) {
-    const [a, b] = pair.map((n) => given(inst, n));
+    const a = given(inst, pair[0]), b = given(inst, pair[1]);
     if (!a && !b) {
       out.push(finding('exim/invalid-value', inst.nameLoc.file, inst.nameLoc.range,
-        `In ${what}, one of "${pair[0]}" or "${pair[1]}" must be set; Exim refuses the config.`));
-    } else if (a && b) bothSet(what, a, b, out);
+        `In ${describe(inst)}, one of "${pair[0]}" or "${pair[1]}" must be set; Exim refuses the config.`));
+    } else if (a && b) bothSet(describe(inst), a, b, out);
   }
-  for (const [x, y] of AT_MOST_ONE[drv] ?? []) {
-    const a = given(inst, x), b = given(inst, y);
-    if (a && b) bothSet(what, a, b, out);
+  const atMostOne = AT_MOST_ONE[drv];
+  if (atMostOne) {
+    for (const [x, y] of atMostOne) {
+      const a = given(inst, x), b = given(inst, y);
+      if (a && b) bothSet(describe(inst), a, b, out);
+    }
   }
   if (inst.section !== 'routers') return;
   const transport = given(inst, 'transport');
   if (NEEDS_TRANSPORT.has(drv) && !transport && on(opt(inst, 'verify_only')) === false) {
     out.push(finding('exim/invalid-value', inst.nameLoc.file, inst.nameLoc.range,
-      `${cap(what)} has no "transport"; Exim refuses the config, because this router needs one unless it is verify_only.`));
+      `${cap(describe(inst))} has no "transport"; Exim refuses the config, because this router needs one unless it is verify_only.`));
   }
   if (NO_TRANSPORT.has(drv) && transport) {
     out.push(finding('exim/invalid-value', transport.nameLoc.file, transport.nameLoc.range,
-      `${cap(what)} may not have a "transport"; Exim refuses the config. ${drv === 'redirect'
+      `${cap(describe(inst))} may not have a "transport"; Exim refuses the config. ${drv === 'redirect'
         ? 'A redirect router hands its addresses to other routers; use file_transport, pipe_transport or reply_transport for deliveries it makes itself.'
         : 'Remove it.'}`));
   }
@@ -71,10 +73,23 @@ function role(a: DriverInstance, table: Record<string, string | true>): boolean 
   return w === true || (typeof w === 'string' && isSet(opt(a, w)));
 }
 
+/** A second authenticator of one side with the public name `name` (one alone has no other to clash with). */
+function samePublicName(a: DriverInstance, pn: OptionSetting | undefined, name: string, side: 'server' | 'client',
+  seen: Map<string, DriverInstance>, table: Record<string, string | true>, out: Finding[]): void {
+  if (!role(a, table)) return;
+  const prev = seen.get(name);
+  if (prev) {
+    const at = pn?.valueLoc ?? a.nameLoc;
+    out.push(finding('exim/duplicate-name', at.file, at.range,
+      `The ${side} authenticators "${prev.name}" and "${a.name}" have the same public name ${name}; Exim refuses the config. Give one a different public_name.`,
+      { related: [{ file: prev.nameLoc.file, range: prev.nameLoc.range, message: `"${prev.name}" is defined here` }] }));
+  } else seen.set(name, a);
+}
+
 export function checkConsistency(cfg: EximConfig, _opts: CheckOptions): Finding[] {
   const out: Finding[] = [];
 
-  for (const inst of [...cfg.routers, ...cfg.transports, ...cfg.authenticators]) checkDriverOptions(inst, out);
+  for (const list of [cfg.routers, cfg.transports, cfg.authenticators]) for (const inst of list) checkDriverOptions(inst, out);
 
   for (const r of cfg.routers) {
     // redirect.c refuses unseen that is true, or an expansion (it cannot know what that gives).
@@ -86,20 +101,14 @@ export function checkConsistency(cfg: EximConfig, _opts: CheckOptions): Finding[
     }
   }
 
-  const servers = new Map<string, DriverInstance>(), clients = new Map<string, DriverInstance>();
-  for (const a of cfg.authenticators) {
-    const pn = opt(a, 'public_name');
-    if (pn?.value?.includes('$')) continue;
-    const name = (pn?.value?.trim() || a.name).toUpperCase();
-    for (const [side, seen, table] of [['server', servers, SERVER_WHEN], ['client', clients, CLIENT_WHEN]] as const) {
-      if (!role(a, table)) continue;
-      const prev = seen.get(name);
-      if (prev) {
-        const at = pn?.valueLoc ?? a.nameLoc;
-        out.push(finding('exim/duplicate-name', at.file, at.range,
-          `The ${side} authenticators "${prev.name}" and "${a.name}" have the same public name ${name}; Exim refuses the config. Give one a different public_name.`,
-          { related: [{ file: prev.nameLoc.file, range: prev.nameLoc.range, message: `"${prev.name}" is defined here` }] }));
-      } else seen.set(name, a);
+  if (cfg.authenticators.length > 1) {
+    const servers = new Map<string, DriverInstance>(), clients = new Map<string, DriverInstance>();
+    for (const a of cfg.authenticators) {
+      const pn = opt(a, 'public_name');
+      if (pn?.value?.includes('$')) continue;
+      const name = (pn?.value?.trim() || a.name).toUpperCase();
+      samePublicName(a, pn, name, 'server', servers, SERVER_WHEN, out);
+      samePublicName(a, pn, name, 'client', clients, CLIENT_WHEN, out);
     }
   }
 

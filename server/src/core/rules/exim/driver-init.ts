@@ -36,47 +36,47 @@ const PIPE_CLASHES: [string, string, string][] = [
 const pipeOption = (inst: DriverInstance, name: string) => name === 'allow_commands' ? given(inst, name) : onOpt(inst, name);
 
 function pipe(inst: DriverInstance, out: Finding[]): void {
-  const what = describe(inst);
   for (const [x, y, why] of PIPE_CLASHES) {
     const a = pipeOption(inst, x), b = pipeOption(inst, y);
-    if (a && b) bothSet(what, a, b, out, why);
+    if (a && b) bothSet(describe(inst), a, b, out, why);
   }
   const creator = onOpt(inst, 'pipe_as_creator'), id = given(inst, 'user') ?? given(inst, 'group');
-  if (creator && id) bothSet(what, creator, id, out, `pipe_as_creator runs the command as the message's sender, "${id.name}" as someone else`);
+  if (creator && id) bothSet(describe(inst), creator, id, out, `pipe_as_creator runs the command as the message's sender, "${id.name}" as someone else`);
   // Exit codes are digits and colons (spaces around them too); "*" means any.
   const temp = given(inst, 'temp_errors');
   const bad = temp?.value && temp.value.trim() !== '*' ? /[^0-9: ]/.exec(temp.value.trim()) : null;
   if (temp && bad) {
     const at = temp.valueLoc ?? temp.nameLoc;
     out.push(finding('exim/invalid-value', at.file, at.range,
-      `In ${what}, "temp_errors" must be exit codes separated by ":" (e.g. 75:73), or "*" alone for any; ${bad[0] === '\t' ? 'a tab' : `"${bad[0]}"`} cannot be in it. Exim refuses the config.`));
+      `In ${describe(inst)}, "temp_errors" must be exit codes separated by ":" (e.g. 75:73), or "*" alone for any; ${bad[0] === '\t' ? 'a tab' : `"${bad[0]}"`} cannot be in it. Exim refuses the config.`));
   }
 }
 
+const DIRECTORY_QUOTAS = ['quota_filecount', 'quota_directory'];
+
 /** appendfile.c: the directory-only quotas, the two directory formats, and locking. */
 function appendfile(inst: DriverInstance, out: Finding[]): void {
-  const what = describe(inst);
   const file = given(inst, 'file'), directory = given(inst, 'directory');
-  for (const name of ['quota_filecount', 'quota_directory']) {
+  for (const name of DIRECTORY_QUOTAS) {
     const q = given(inst, name);
     if (!q) continue;
     if (file) {
       out.push(finding('exim/invalid-value', q.nameLoc.file, q.nameLoc.range,
-        `In ${what}, "${name}" is set but "file" delivers into a single file; quota_filecount and quota_directory apply only to deliveries into a "directory". Exim refuses the config. Remove it.`,
+        `In ${describe(inst)}, "${name}" is set but "file" delivers into a single file; quota_filecount and quota_directory apply only to deliveries into a "directory". Exim refuses the config. Remove it.`,
         { related: [{ file: file.nameLoc.file, range: file.nameLoc.range, message: '"file" is set here' }] }));
     } else if (directory && !given(inst, 'quota')) {
       out.push(finding('exim/invalid-value', q.nameLoc.file, q.nameLoc.range,
-        `In ${what}, "${name}" is set without "quota"; Exim refuses the config. Set "quota" as well, or remove it.`));
+        `In ${describe(inst)}, "${name}" is set without "quota"; Exim refuses the config. Set "quota" as well, or remove it.`));
     }
   }
   const maildir = onOpt(inst, 'maildir_format'), mailstore = onOpt(inst, 'mailstore_format');
-  if (directory && maildir && mailstore) bothSet(what, maildir, mailstore, out, 'a directory delivery writes one format');
+  if (directory && maildir && mailstore) bothSet(describe(inst), maildir, mailstore, out, 'a directory delivery writes one format');
   // Fcntl locking and a lock file are on unless turned off; flock and MBX locking only when turned on.
   const fcntl = opt(inst, 'use_fcntl_lock'), lockfile = opt(inst, 'use_lockfile');
   if (fcntl && on(fcntl) === false && lockfile && on(lockfile) === false && !onOpt(inst, 'use_flock_lock') && !onOpt(inst, 'use_mbx_lock')) {
     const [, last] = order(fcntl, lockfile);
     out.push(finding('exim/invalid-value', last.nameLoc.file, last.nameLoc.range,
-      `In ${what}, every kind of locking is turned off (use_fcntl_lock and use_lockfile are false, use_flock_lock and use_mbx_lock are not set); Exim refuses the config, as it needs at least one. Turn one back on.`));
+      `In ${describe(inst)}, every kind of locking is turned off (use_fcntl_lock and use_lockfile are false, use_flock_lock and use_mbx_lock are not set); Exim refuses the config, as it needs at least one. Turn one back on.`));
   }
 }
 
@@ -97,22 +97,21 @@ function hasListItem(value: string, sep: string): boolean {
 
 /** redirect.c: qualify_domain against qualify_preserve_domain, filters need a user, one_time leaves headers alone. */
 function redirect(inst: DriverInstance, out: Finding[]): void {
-  const what = describe(inst);
   const qualify = given(inst, 'qualify_domain'), preserve = onOpt(inst, 'qualify_preserve_domain');
   if (qualify && preserve) {
-    bothSet(what, qualify, preserve, out, 'qualify_domain gives unqualified addresses that domain, qualify_preserve_domain the domain of the address it redirects');
+    bothSet(describe(inst), qualify, preserve, out, 'qualify_domain gives unqualified addresses that domain, qualify_preserve_domain the domain of the address it redirects');
   }
   const filter = onOpt(inst, 'allow_filter');
   if (filter && !onOpt(inst, 'check_local_user') && !given(inst, 'user')) {
     out.push(finding('exim/invalid-value', filter.nameLoc.file, filter.nameLoc.range,
-      `In ${what}, "allow_filter" is set without "user" or "check_local_user"; Exim refuses the config, because a filter runs as that user (check_local_user takes it from the passwd entry of the local part). Set one of them.`));
+      `In ${describe(inst)}, "allow_filter" is set without "user" or "check_local_user"; Exim refuses the config, because a filter runs as that user (check_local_user takes it from the passwd entry of the local part). Set one of them.`));
   }
   const oneTime = onOpt(inst, 'one_time');
   const headers = oneTime && inst.options.find((o) => o.value !== undefined
     && ((o.name === 'headers_add' && hasListItem(o.value, '\n')) || (o.name === 'headers_remove' && hasListItem(o.value, ':'))));
   if (oneTime && headers) {
     out.push(finding('exim/invalid-value', headers.nameLoc.file, headers.nameLoc.range,
-      `In ${what}, "${headers.name}" may not be used with "one_time"; Exim refuses the config, because addresses it generates that fail at the first attempt become top-level addresses of the message and would lose the header changes. Remove one of them.`,
+      `In ${describe(inst)}, "${headers.name}" may not be used with "one_time"; Exim refuses the config, because addresses it generates that fail at the first attempt become top-level addresses of the message and would lose the header changes. Remove one of them.`,
       { related: [{ file: oneTime.nameLoc.file, range: oneTime.nameLoc.range, message: '"one_time" is set here' }] }));
   }
 }
@@ -135,12 +134,14 @@ function needs(inst: DriverInstance, out: Finding[]): void {
   }
 }
 
+const SMTP_TIMEOUTS = ['command_timeout', 'data_timeout', 'final_timeout'];
+
 /**
  * smtp.c refuses a zero command, data or final timeout; connect_timeout may be zero.
  * A time is digit groups with units, so zero is written "0s", "0m0s" and so on.
  */
 function smtpTimeouts(inst: DriverInstance, out: Finding[]): void {
-  for (const name of ['command_timeout', 'data_timeout', 'final_timeout']) {
+  for (const name of SMTP_TIMEOUTS) {
     const s = given(inst, name);
     if (!s || !/^(0+[wdhms])+$/.test(s.value!.trim())) continue;
     const at = s.valueLoc ?? s.nameLoc;
@@ -154,13 +155,12 @@ const REMOTE_TRANSPORTS = new Set(['smtp']);
 
 /** transport.c, for every transport: body_only against headers_only, and a shadow only on a local one. */
 function anyTransport(inst: DriverInstance, out: Finding[]): void {
-  const what = describe(inst);
   const body = onOpt(inst, 'body_only'), headers = onOpt(inst, 'headers_only');
-  if (body && headers) bothSet(what, body, headers, out, 'body_only sends the body alone, headers_only the header alone');
+  if (body && headers) bothSet(describe(inst), body, headers, out, 'body_only sends the body alone, headers_only the header alone');
   const shadow = given(inst, 'shadow_transport');
   if (shadow && REMOTE_TRANSPORTS.has(inst.driver!)) {
     out.push(finding('exim/invalid-value', shadow.nameLoc.file, shadow.nameLoc.range,
-      `In ${what}, "shadow_transport" is set, but only a local transport (appendfile, autoreply, lmtp, pipe) may have a shadow; Exim refuses the config. Remove it.`));
+      `In ${describe(inst)}, "shadow_transport" is set, but only a local transport (appendfile, autoreply, lmtp, pipe) may have a shadow; Exim refuses the config. Remove it.`));
   }
 }
 

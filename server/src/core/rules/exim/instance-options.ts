@@ -5,10 +5,17 @@ import type { Finding } from '../../diagnostic';
 import { finding } from '../../diagnostic';
 import type { DriverInstance, OptionSetting } from '../../exim/model';
 
-export const opt = (inst: DriverInstance, name: string): OptionSetting | undefined => inst.options.find((o) => o.name === name);
+// Plain loops: the rules ask for several options of every instance.
+export function opt(inst: DriverInstance, name: string): OptionSetting | undefined {
+  for (const o of inst.options) if (o.name === name) return o;
+  return undefined;
+}
 export const isSet = (s: OptionSetting | undefined) => s !== undefined && (s.value === undefined ? !s.negated : s.value.trim() !== '');
 /** A string option Exim counts as given: any `name = value`, an empty value too (it stores ""). */
-export const given = (inst: DriverInstance, name: string): OptionSetting | undefined => inst.options.find((o) => o.name === name && o.value !== undefined);
+export function given(inst: DriverInstance, name: string): OptionSetting | undefined {
+  for (const o of inst.options) if (o.name === name && o.value !== undefined) return o;
+  return undefined;
+}
 /** A boolean option that ends up true; undefined when its value is no boolean (the options rule reports that). */
 export function on(s: OptionSetting | undefined): boolean | undefined {
   if (s === undefined || s.negated) return false;

@@ -4,6 +4,16 @@ import type { EximConfig, ListKind, Loc } from '../../exim/model';
 
 export interface ValueItem { text: string; negated: boolean; ref?: string; offset: number }
 
+/** `+name`, the name of [A-Za-z0-9_]: a reference to a named list. */
+function isRef(text: string): boolean {
+  if (text.length < 2 || text.charCodeAt(0) !== 43 /* + */) return false;
+  for (let i = 1; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (!((c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95)) return false;
+  }
+  return true;
+}
+
 /**
  * Splits an Exim list: `<X` at the start changes the separator (default `:`), a doubled
  * separator stands for itself, items are trimmed, `!` negates.
@@ -23,8 +33,7 @@ export function splitList(value: string): ValueItem[] {
     while (text.startsWith('!')) { negated = !negated; text = text.slice(1).trimStart(); offset = value.indexOf(text, offset); }
     if (text) {
       const item: ValueItem = { text, negated, offset };
-      const m = text.charCodeAt(0) === 43 /* + */ ? /^\+([A-Za-z0-9_]+)$/.exec(text) : null;
-      if (m) item.ref = m[1];
+      if (isRef(text)) item.ref = text.slice(1);
       out.push(item);
     }
   };

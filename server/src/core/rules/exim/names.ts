@@ -2,11 +2,12 @@
 // unique; transports and `+name` list references must name something of the right kind.
 import type { Finding, Fix } from '../../diagnostic';
 import { finding } from '../../diagnostic';
-import type { EximConfig, ListItem, ListKind, Loc, NamedList, OptionSetting } from '../../exim/model';
+import type { EximConfig, ListKind, Loc, NamedList, OptionSetting } from '../../exim/model';
 import type { CheckOptions } from '../../options';
-import { lookupOption, eximDriver } from '../../catalog/exim';
+import { eximDriver, optionsOfScope, type EximOptionInfo } from '../../catalog/exim';
 import { didYouMean, nearest, replaceFix, runTime, RUN_TIME } from './suggest';
 import { ACL_LIST_KIND, HOSTLIST_SWITCHES, KIND_WORD, locOfText, splitList } from './lists';
+import { FirstByName } from './first-by-name';
 
 /** Options that name a transport (routers' generic `transport`, redirect's, the system filter's). */
 export const TRANSPORT_OPTIONS = new Set([
@@ -14,29 +15,34 @@ export const TRANSPORT_OPTIONS = new Set([
   'system_filter_directory_transport', 'system_filter_file_transport', 'system_filter_pipe_transport', 'system_filter_reply_transport',
 ]);
 
-/** Reports the second and later of each name; `group` keeps names of different kinds apart (lists). */
-function duplicates<T extends { name: string; nameLoc: Loc }>(items: T[], what: (t: T) => string, out: Finding[], group = (_t: T): string => ''): void {
-  // Group, then name: no key string made per item.
-  const firsts = new Map<string, Map<string, T>>();
+/**
+ * Reports the second and later of each name. Returns the first of each name, or undefined
+ * for fewer than two items (nothing to compare, and most configs have at most one
+ * authenticator or no ACLs).
+ */
+function duplicates<T extends { name: string; nameLoc: Loc }>(items: readonly T[], what: string, out: Finding[]): FirstByName<T> | undefined {
+  if (items.length < 2) return undefined;
+  const first = new FirstByName<T>();
   for (const it of items) {
-    const g = group(it);
-    let first = firsts.get(g);
-    if (!first) firsts.set(g, first = new Map());
     const prev = first.get(it.name);
-    if (prev) {
-      out.push(finding('exim/duplicate-name', it.nameLoc.file, it.nameLoc.range,
-        `There are two ${what(it)} called "${it.name}"; Exim refuses the config. Rename or remove one.`,
-        { related: [{ file: prev.nameLoc.file, range: prev.nameLoc.range, message: 'first defined here' }] }));
-    } else first.set(it.name, it);
+    if (prev) duplicate(it, prev, what, out);
+    else first.add(it);
   }
+  return first;
 }
 
-/** Where `+name` references occur and what kind of list each place expects. */
+function duplicate(it: { name: string; nameLoc: Loc }, prev: { nameLoc: Loc }, what: string, out: Finding[]): void {
+  out.push(finding('exim/duplicate-name', it.nameLoc.file, it.nameLoc.range,
+    `There are two ${what} called "${it.name}"; Exim refuses the config. Rename or remove one.`,
+    { related: [{ file: prev.nameLoc.file, range: prev.nameLoc.range, message: 'first defined here' }] }));
+}
+
+/** A `+name` reference: what kind of list the place expects, and where it is written. */
 export interface ListRefSite { kind: ListKind; ref: string; negated: boolean; loc: Loc }
 
-/** A reference inside an option or ACL value: where it is written is found only if asked (findings are rare). */
+/** A reference inside an option or ACL value: where it is written is found only if asked. */
 class ValueRefSite implements ListRefSite {
-  // Declared, not defined, fields: one of these per reference, and field definitions are slow.
+  // Declared, not defined, fields: field definitions are slow.
   declare readonly kind: ListKind;
   declare readonly ref: string;
   declare readonly negated: boolean;
@@ -51,50 +57,107 @@ class ValueRefSite implements ListRefSite {
   get loc(): Loc { return this.at ??= locOfText(this.cfg, this.valueLoc, this.text, this.nth); }
 }
 
-/** A reference that is an item of a named list: placed through the item, when asked. */
-class ItemRefSite implements ListRefSite {
-  declare readonly kind: ListKind;
-  declare readonly ref: string;
-  declare readonly negated: boolean;
-  declare private readonly item: ListItem;
-  constructor(kind: ListKind, ref: string, negated: boolean, item: ListItem) {
-    this.kind = kind; this.ref = ref; this.negated = negated; this.item = item;
+/**
+ * What the `+name` references of a config name. Every reference counts as a use of its
+ * name (the unused rule); only those that name no list of the kind expected become sites
+ * (the names rule), so no object is made per reference.
+ */
+export interface ListRefs {
+  /** The first list of each name, by kind, in the order the kinds first appear. */
+  defined: ReadonlyMap<ListKind, ReadonlyMap<string, NamedList>>;
+  /** Lists of a kind and name defined before, in reading order. */
+  again: NamedList[];
+  /** The names referenced, by the kind of list expected. */
+  used: ReadonlyMap<ListKind, ReadonlySet<string>>;
+  /** References to no list of the kind expected (host-list switches aside), in reading order. */
+  unresolved: ListRefSite[];
+}
+
+/**
+ * Two rule families read the references of one config: the first finds them and leaves
+ * them here, the second takes them away, so nothing stays on the model after a check.
+ */
+const refsOf = new WeakMap<EximConfig, ListRefs>();
+
+/** The references, kept for `takeListRefs` when there are lists to find unused. */
+function listRefs(cfg: EximConfig): ListRefs {
+  let refs = refsOf.get(cfg);
+  if (!refs) {
+    refs = findListRefs(cfg);
+    if (cfg.lists.length) refsOf.set(cfg, refs);
   }
-  get loc(): Loc { return this.item.loc; }
+  return refs;
 }
 
-/** Two rule families ask for the sites of one config; they are found once. */
-const sitesOf = new WeakMap<EximConfig, ListRefSite[]>();
-
-export function listRefSites(cfg: EximConfig): ListRefSite[] {
-  let out = sitesOf.get(cfg);
-  if (!out) sitesOf.set(cfg, out = findListRefSites(cfg));
-  return out;
+/** The references, left by an earlier `listRefs` or found now; none is kept. */
+export function takeListRefs(cfg: EximConfig): ListRefs {
+  const refs = refsOf.get(cfg);
+  if (!refs) return findListRefs(cfg);
+  refsOf.delete(cfg);
+  return refs;
 }
 
-function findListRefSites(cfg: EximConfig): ListRefSite[] {
-  const out: ListRefSite[] = [];
+// For a config without named lists (most of them): nothing defined, and no uses to record.
+const NO_DEFINED: ReadonlyMap<ListKind, Map<string, NamedList>> = new Map();
+const NO_USED: ReadonlyMap<ListKind, Set<string>> = new Map();
+
+/** The first list of each name, by kind; the later ones go to `again`. */
+function definedLists(cfg: EximConfig, again: NamedList[]): Map<ListKind, Map<string, NamedList>> {
+  const defined = new Map<ListKind, Map<string, NamedList>>();
   for (const l of cfg.lists) {
-    for (const it of l.items) if (it.ref !== undefined) out.push(new ItemRefSite(l.kind, it.ref, it.negated, it));
+    let names = defined.get(l.kind);
+    if (!names) defined.set(l.kind, names = new Map());
+    if (!names.has(l.name)) names.set(l.name, l);
+    else again.push(l);
   }
-  // The holder's valueLoc is read only for a value with a reference in it.
+  return defined;
+}
+
+function findListRefs(cfg: EximConfig): ListRefs {
+  const hasLists = cfg.lists.length > 0;
+  const again: NamedList[] = [];
+  const defined = hasLists ? definedLists(cfg, again) : NO_DEFINED;
+  // Uses matter only to find unused lists.
+  const used = hasLists ? new Map<ListKind, Set<string>>() : undefined;
+  const unresolved: ListRefSite[] = [];
+  // Kind, then name: no key string per reference.
+  const use = (kind: ListKind, ref: string): boolean => {
+    if (used) {
+      let names = used.get(kind);
+      if (!names) used.set(kind, names = new Set());
+      names.add(ref);
+    }
+    return (kind === 'hostlist' && HOSTLIST_SWITCHES.has(ref)) || defined.get(kind)?.has(ref) === true;
+  };
+  for (const l of cfg.lists) {
+    for (const it of l.items) {
+      if (it.ref !== undefined && !use(l.kind, it.ref)) unresolved.push({ kind: l.kind, ref: it.ref, negated: it.negated, get loc() { return it.loc; } });
+    }
+  }
   const fromValue = (kind: ListKind, holder: { value?: string; valueLoc?: Loc }) => {
     const value = holder.value;
     if (value === undefined || !value.includes('+')) return;
-    const loc = holder.valueLoc;
-    if (!loc) return;
-    let seen: Map<string, number> | undefined;
-    for (const it of splitList(value)) {
+    const items = splitList(value);
+    // The holder's Loc is read once a reference is found: a value with none is left alone.
+    let loc: Loc | undefined;
+    for (let k = 0; k < items.length; k++) {
+      const it = items[k];
       if (it.ref === undefined || it.text.includes('$')) continue;
-      seen ??= new Map();
-      const n = seen.get(it.text) ?? 0;
-      seen.set(it.text, n + 1);
-      out.push(new ValueRefSite(kind, it.ref, it.negated, cfg, loc, it.text, n));
+      if (!(loc ??= holder.valueLoc)) return;
+      if (use(kind, it.ref)) continue;
+      // Which of the same references in this value it is, for placing it.
+      let nth = 0;
+      for (let j = 0; j < k; j++) if (items[j].text === it.text && items[j].ref !== undefined) nth++;
+      unresolved.push(new ValueRefSite(kind, it.ref, it.negated, cfg, loc, it.text, nth));
     }
   };
   const optionSites = (settings: OptionSetting[], scope: string) => {
+    let options: ReadonlyMap<string, EximOptionInfo> | undefined | null = null;
     for (const s of settings) {
-      const info = lookupOption(scope, s.name);
+      // Only a value with "+" in it can hold a reference: the option is looked up for those.
+      if (!s.value?.includes('+')) continue;
+      if (options === null) options = optionsOfScope(scope);
+      const info = options?.get(s.name);
       if (info?.listKind) fromValue(info.listKind, s);
     }
   };
@@ -113,51 +176,44 @@ function findListRefSites(cfg: EximConfig): ListRefSite[] {
       }
     }
   }
-  return out;
+  return { defined, again, used: used ?? NO_USED, unresolved };
 }
 
 export function checkNames(cfg: EximConfig, _opts: CheckOptions): Finding[] {
   const out: Finding[] = [];
-  duplicates(cfg.routers, () => 'routers', out);
-  duplicates(cfg.transports, () => 'transports', out);
-  duplicates(cfg.authenticators, () => 'authenticators', out);
-  duplicates(cfg.acls, () => 'ACLs', out);
-  duplicates(cfg.lists, (l: NamedList) => `${KIND_WORD[l.kind]}s`, out, (l) => l.kind);
+  duplicates(cfg.routers, 'routers', out);
+  const transports = duplicates(cfg.transports, 'transports', out);
+  duplicates(cfg.authenticators, 'authenticators', out);
+  duplicates(cfg.acls, 'ACLs', out);
+  const refs = listRefs(cfg);
+  const byKind = refs.defined;
+  // Lists of different kinds may share a name.
+  for (const l of refs.again) duplicate(l, byKind.get(l.kind)!.get(l.name)!, `${KIND_WORD[l.kind]}s`, out);
 
   // Transports named by routers (and the system filter) must exist, unless expanded.
-  const transports = new Set(cfg.transports.map((t) => t.name));
-  const transportRefs: OptionSetting[] = [
-    ...cfg.main.filter((s) => TRANSPORT_OPTIONS.has(s.name)),
-    ...cfg.routers.flatMap((r) => r.options.filter((s) => TRANSPORT_OPTIONS.has(s.name))),
-  ];
-  for (const s of transportRefs) {
+  const transportRef = (s: OptionSetting) => {
+    if (!TRANSPORT_OPTIONS.has(s.name)) return;
     const v = s.value?.trim();
-    if (!v || v.includes('$') || !s.valueLoc || transports.has(v)) continue;
-    const guess = nearest(v, transports);
+    if (!v || v.includes('$') || (transports ? transports.get(v) !== undefined : cfg.transports[0]?.name === v) || !s.valueLoc) return;
+    const guess = nearest(v, transports ? transports.names() : cfg.transports.map((t) => t.name));
     out.push(finding('exim/undefined-transport', s.valueLoc.file, s.valueLoc.range,
       `"${s.name}" names the transport "${v}", but no transport of that name is defined in "begin transports"; deliveries through this router fail.${didYouMean(guess)}`,
       runTime(guess ? replaceFix(s.valueLoc, guess) : undefined)));
-  }
+  };
+  for (const s of cfg.main) transportRef(s);
+  for (const r of cfg.routers) for (const s of r.options) transportRef(s);
 
   checkRouterRefs(cfg, out);
 
   // `+name` references.
-  const byKind = new Map<ListKind, Set<string>>();
-  for (const l of cfg.lists) {
-    let s = byKind.get(l.kind);
-    if (!s) byKind.set(l.kind, s = new Set());
-    s.add(l.name);
-  }
-  for (const site of listRefSites(cfg)) {
-    if (site.kind === 'hostlist' && HOSTLIST_SWITCHES.has(site.ref)) continue;
-    if (byKind.get(site.kind)?.has(site.ref)) continue;
+  for (const site of refs.unresolved) {
     const other = [...byKind].find(([, names]) => names.has(site.ref))?.[0];
     if (other) {
       out.push(finding('exim/list-kind-mismatch', site.loc.file, site.loc.range,
         `"+${site.ref}" is a ${KIND_WORD[other]}, but a ${KIND_WORD[site.kind]} is needed here; Exim looks for a ${site.kind} "${site.ref}" and fails. Define it with "${site.kind} ${site.ref} = ..." or use a list of the right kind.`, RUN_TIME));
       continue;
     }
-    const guess = nearest(site.ref, byKind.get(site.kind) ?? []);
+    const guess = nearest(site.ref, byKind.get(site.kind)?.keys() ?? []);
     out.push(finding('exim/undefined-list', site.loc.file, site.loc.range,
       `No ${site.kind} "${site.ref}" is defined, so "+${site.ref}" fails when Exim matches it.${didYouMean(guess && '+' + guess)} Define it with "${site.kind} ${site.ref} = ...".`,
       runTime([...(guess ? replaceFix(site.loc, '+' + guess) : []), defineListFix(cfg, site.kind, site.ref, !guess)])));

@@ -2,10 +2,12 @@
 // version lacks, values Exim would refuse when it reads the config, and options set twice.
 import type { Finding } from '../../diagnostic';
 import { finding } from '../../diagnostic';
-import type { EximConfig, OptionSetting } from '../../exim/model';
+import type { DriverInstance, EximConfig, OptionSetting } from '../../exim/model';
+import { kindOf } from './instance-options';
+import { FirstByName } from './first-by-name';
 import type { CheckOptions } from '../../options';
-import { availableIn, eximDriver, lookupOption, optionsFor, versionNote, type OptionScope } from '../../catalog/exim';
-import { checkValue, effectiveType } from './values';
+import { availableIn, eximDriver, lookupOption, optionsFor, optionsOfScope, versionNote, type OptionScope } from '../../catalog/exim';
+import { checkValue, effectiveType, isExpanded } from './values';
 import { didYouMean, namesOnce, nearest, replaceFix } from './suggest';
 
 const SCOPE_WORD: Record<string, string> = { main: 'main', routers: 'router', transports: 'transport', authenticators: 'authenticator' };
@@ -14,15 +16,29 @@ function describeScope(scope: OptionScope): string {
   return SCOPE_WORD[scope] ? `${SCOPE_WORD[scope]} option` : `option of the ${scope} ${eximDriver(scope)?.kind ?? 'driver'}`;
 }
 
-function checkSettings(settings: OptionSetting[], scope: OptionScope, opts: CheckOptions, out: Finding[], owner: string): void {
-  const seen = new Map<string, OptionSetting>();
+/** Whose settings findings talk about, made only for a finding. */
+function ownerText(inst: DriverInstance | undefined): string {
+  return inst ? ` in ${kindOf(inst)} "${inst.name}"` : '';
+}
+
+/**
+ * Checks `settings` as options of `scope`; of `inst` when they are an instance's, whose
+ * `driver` line is skipped, as are the settings in `early` (reported already) and, when
+ * only the generic options can be judged (`genericOnly`), the options `scope` lacks.
+ */
+function checkSettings(settings: readonly OptionSetting[], scope: OptionScope, opts: CheckOptions, out: Finding[],
+  seen: FirstByName<OptionSetting>, inst?: DriverInstance, genericOnly = false, early?: ReadonlySet<OptionSetting>): void {
+  seen.reset();
   const version = opts.eximVersion;
+  const options = optionsOfScope(scope);
   for (const s of settings) {
-    const info = lookupOption(scope, s.name);
+    if ((inst && s.name === 'driver') || early?.has(s)) continue;
+    const info = options?.get(s.name);
     if (!info) {
+      if (genericOnly) continue;
       const guess = nearest(s.name, namesOnce(`option ${scope}`, version, () => optionsFor(scope, version).map((o) => o.name)));
       out.push(finding('exim/unknown-option', s.nameLoc.file, s.nameLoc.range,
-        `Unknown ${describeScope(scope)} "${s.name}"${owner}.${didYouMean(guess)}`,
+        `Unknown ${describeScope(scope)} "${s.name}"${ownerText(inst)}.${didYouMean(guess)}`,
         guess ? { fixes: replaceFix(s.nameLoc, guess, s.name.length) } : {}));
       continue;
     }
@@ -39,11 +55,11 @@ function checkSettings(settings: OptionSetting[], scope: OptionScope, opts: Chec
     const prev = seen.get(s.name);
     if (prev && !info.repeatable) {
       out.push(finding('exim/duplicate-name', s.nameLoc.file, s.nameLoc.range,
-        `"${s.name}" is set for the second time${owner}; Exim refuses this. Remove one of the settings.`,
+        `"${s.name}" is set for the second time${ownerText(inst)}; Exim refuses this. Remove one of the settings.`,
         { related: [{ file: prev.nameLoc.file, range: prev.nameLoc.range, message: 'first set here' }] }));
     }
-    if (!prev) seen.set(s.name, s);
-    const { type, expanded } = effectiveType(info, version);
+    if (!prev) seen.add(s);
+    const type = effectiveType(info, version), expanded = isExpanded(info, version);
     const isBool = type === 'bool' || type === 'expand_bool';
     if (s.negated && !isBool) {
       out.push(finding('exim/invalid-value', s.nameLoc.file, s.nameLoc.range,
@@ -74,7 +90,8 @@ function checkSettings(settings: OptionSetting[], scope: OptionScope, opts: Chec
 
 export function checkOptions(cfg: EximConfig, opts: CheckOptions): Finding[] {
   const out: Finding[] = [];
-  checkSettings(cfg.main, 'main', opts, out, '');
+  const seen = new FirstByName<OptionSetting>();
+  checkSettings(cfg.main, 'main', opts, out, seen);
   for (const list of [cfg.routers, cfg.transports, cfg.authenticators]) {
     for (const inst of list) {
       const kind = inst.section === 'routers' ? 'router' : inst.section === 'transports' ? 'transport' : 'authenticator';
@@ -82,19 +99,24 @@ export function checkOptions(cfg: EximConfig, opts: CheckOptions): Finding[] {
       // With an unknown or missing driver only the generic options can be judged; the
       // driver rule reports the driver itself.
       const scope = drv ? drv.name : inst.section;
-      let settings = drv ? inst.options : inst.options.filter((o) => lookupOption(inst.section, o.name));
+      let early: Set<OptionSetting> | undefined;
       if (drv) {
         // Exim reads the driver's own options only once it knows the driver: one of them
         // before "driver =" is an unknown option to it (readconf_driver_init).
-        const early = new Set(inst.options.slice(0, Math.max(0, inst.options.findIndex((o) => o.name === 'driver')))
-          .filter((o) => !lookupOption(inst.section, o.name) && lookupOption(drv.name, o.name)));
-        for (const o of early) {
+        const options = inst.options;
+        let driverAt = 0;
+        while (driverAt < options.length && options[driverAt].name !== 'driver') driverAt++;
+        if (driverAt === options.length) driverAt = 0;
+        for (let i = 0; i < driverAt; i++) {
+          const o = options[i];
+          if (!lookupOption(inst.section, o.name) && lookupOption(drv.name, o.name)) (early ??= new Set()).add(o);
+        }
+        for (const o of early ?? []) {
           out.push(finding('exim/unknown-option', o.nameLoc.file, o.nameLoc.range,
             `"${o.name}" is an option of the ${drv.name} ${kind}, but it comes before "driver = ${drv.name}" in ${kind} "${inst.name}"; Exim knows a driver's own options only after the driver line, so it refuses the config. Put "driver =" first.`));
         }
-        if (early.size) settings = settings.filter((o) => !early.has(o));
       }
-      checkSettings(settings.filter((o) => o.name !== 'driver'), scope, opts, out, ` in ${kind} "${inst.name}"`);
+      checkSettings(inst.options, scope, opts, out, seen, inst, !drv, early);
     }
   }
   return out;

@@ -18,25 +18,29 @@ function resolvesElsewhere(name: string): boolean {
 
 export function checkReferences(cfg: EximConfig, _opts: CheckOptions): Finding[] {
   const out: Finding[] = [];
-  const defined = cfg.acls.map((a) => a.name);
-  const known = new Set(defined);
+  // The ACL names, made once some value names an ACL.
+  let defined: string[] | undefined, known: Set<string> | undefined;
+  const isKnown = (name: string) => {
+    if (!known) known = new Set(defined = cfg.acls.map((a) => a.name));
+    return known.has(name);
+  };
   const selecting = SELECTING_OPTIONS;
   for (const s of cfg.main) {
-    if (!selecting.has(s.name) || !s.valueLoc) continue;
+    if (!selecting.has(s.name)) continue;
     const name = aclNameOf(s.value);
-    if (!name || known.has(name) || resolvesElsewhere(name)) continue;
-    const guess = nearest(name, defined);
+    if (!name || isKnown(name) || resolvesElsewhere(name) || !s.valueLoc) continue;
+    const guess = nearest(name, defined!);
     out.push(finding('exim/undefined-acl', s.valueLoc.file, s.valueLoc.range,
       `"${s.name}" names the ACL "${name}", but no ACL of that name is defined in "begin acl"; Exim would read "${name}" as inline ACL text and fail on every message.${didYouMean(guess)}`,
       runTime(guess ? replaceFix(s.valueLoc, guess) : undefined)));
   }
   for (const a of cfg.acls) {
     for (const st of a.statements) for (const it of st.items) {
-      if (it.name !== 'acl' || !it.valueLoc) continue;
+      if (it.name !== 'acl') continue;
       const name = aclCallName(it.value);
-      if (!name || known.has(name) || resolvesElsewhere(name)) continue;
+      if (!name || isKnown(name) || resolvesElsewhere(name) || !it.valueLoc) continue;
       const at = locOfText(cfg, it.valueLoc, name);
-      const guess = nearest(name, defined);
+      const guess = nearest(name, defined!);
       out.push(finding('exim/undefined-acl', at.file, at.range,
         `"acl = ${name}" calls an ACL that is not defined in "begin acl"; the condition fails with an error when reached.${didYouMean(guess)}`,
         runTime(guess ? replaceFix(at, guess) : undefined)));

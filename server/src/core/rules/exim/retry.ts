@@ -17,8 +17,14 @@ const UNIT: Record<string, number> = { w: 604800, d: 86400, h: 3600, m: 60, s: 1
 /** readconf_readtime in seconds, or -1. */
 function seconds(s: string): number {
   if (!TIME.test(s)) return -1;
+  // Digit runs, each followed by its unit (TIME has made sure of that).
   let total = 0;
-  for (const m of s.matchAll(/([0-9]+)([wdhms])/g)) total += Number(m[1]) * UNIT[m[2]];
+  for (let i = 0; i < s.length;) {
+    const a = i;
+    while (s.charCodeAt(i) <= 57) i++;
+    total += Number(s.slice(a, i)) * UNIT[s[i]];
+    i++;
+  }
   return total;
 }
 
@@ -42,10 +48,11 @@ export function retryRulesProblem(p: string): RetryProblem | undefined {
     const letter = p[i++].toUpperCase();
     let failed: string | undefined;
     // retry_arg: a comma, optional space, then a run of letters and digits (and "." in a number).
-    const arg = (fixed: boolean, what: string): number => {
+    // `what` is words for a message, made only for one.
+    const arg = (fixed: boolean, what: string | (() => string)): number => {
       if (failed) return 0;
       if (p[i] !== ',') {
-        failed = `a "," and the ${what} are expected after "${p.slice(start, i).trim()}"`;
+        failed = `a "," and the ${typeof what === 'string' ? what : what()} are expected after "${p.slice(start, i).trim()}"`;
         return 0;
       }
       i++;
@@ -65,7 +72,7 @@ export function retryRulesProblem(p: string): RetryProblem | undefined {
       if (letter === 'F') p1 = arg(false, 'retry interval');
       else if (letter === 'G' || letter === 'H') {
         p1 = arg(false, 'first retry interval');
-        p2 = arg(true, `multiplier (${letter === 'H' ? 'an' : 'a'} ${letter} rule is ${letter},<cutoff>,<first interval>,<multiplier>, e.g. ${letter},16h,1h,1.5)`);
+        p2 = arg(true, () => `multiplier (${letter === 'H' ? 'an' : 'a'} ${letter} rule is ${letter},<cutoff>,<first interval>,<multiplier>, e.g. ${letter},16h,1h,1.5)`);
       } else failed = `"${p[start]}" is not a retry rule letter: use F (fixed intervals), G (growing intervals) or H (growing, randomised)`;
     }
     if (!failed && (cutoff <= 0 || p1 <= 0 || (letter !== 'F' && p2 < 1000))) {

@@ -3,9 +3,9 @@
 // build references we cannot follow (`transport = ${if ...{t1}{t2}}`).
 import type { Finding } from '../../diagnostic';
 import { finding } from '../../diagnostic';
-import type { EximConfig, OptionSetting } from '../../exim/model';
+import type { EximConfig, Loc, OptionSetting } from '../../exim/model';
 import type { CheckOptions } from '../../options';
-import { listRefSites, TRANSPORT_OPTIONS } from './names';
+import { takeListRefs, TRANSPORT_OPTIONS } from './names';
 import { aclCallName, aclNameOf, SELECTING_OPTIONS } from './acl-where';
 import { MacroMap } from '../../exim/macros';
 
@@ -16,37 +16,65 @@ import { MacroMap } from '../../exim/macros';
  */
 const PLACEHOLDER_MACROS = ['UPEX4CmacrosUPEX4C'];
 
-function allValues(cfg: EximConfig): string[] {
-  const out: string[] = [];
-  for (const s of cfg.main) if (s.value) out.push(s.value);
-  for (const list of [cfg.routers, cfg.transports, cfg.authenticators]) for (const inst of list) for (const s of inst.options) if (s.value) out.push(s.value);
-  for (const a of cfg.acls) for (const st of a.statements) for (const it of st.items) if (it.value) out.push(it.value);
-  for (const l of cfg.lists) out.push(l.value);
+/** Each distinct value with "$" in it once: configs repeat the same conditions and messages. */
+function expandedValues(cfg: EximConfig): Set<string> {
+  const out = new Set<string>();
+  for (const s of cfg.main) if (s.value?.includes('$')) out.add(s.value);
+  for (const list of [cfg.routers, cfg.transports, cfg.authenticators]) for (const inst of list) for (const s of inst.options) if (s.value?.includes('$')) out.add(s.value);
+  for (const a of cfg.acls) for (const st of a.statements) for (const it of st.items) if (it.value?.includes('$')) out.add(it.value);
+  for (const l of cfg.lists) if (l.value.includes('$')) out.add(l.value);
   return out;
 }
 
 /**
  * Whether a name appears as a whole word in some expanded value. The words of all values
- * are collected once, so the check costs one set lookup per definition instead of a scan
- * of every value (thousands of lists times thousands of values took minutes).
+ * are hashed once, so the check costs one set lookup per definition instead of a scan of
+ * every value (thousands of lists times thousands of values took minutes); the words
+ * themselves are made only when a name's hash is among them, that is when some name is
+ * mentioned (a large config has thousands of words and, often, nothing mentioned).
  */
 class Mentions {
-  private readonly words = new Set<string>();
-  private readonly values: string[];
-  constructor(values: string[]) {
-    // Each distinct expanded value once: configs repeat the same conditions and messages.
-    this.values = [...new Set(values.filter((v) => v.includes('$')))];
-    for (const v of this.values) addWords(v, this.words);
+  private readonly hashes = new Set<number>();
+  private words: Set<string> | undefined;
+  constructor(private readonly values: Set<string>) {
+    for (const v of values) addWordHashes(v, this.hashes);
   }
   has(name: string): boolean {
-    if (/^[A-Za-z0-9_]+$/.test(name)) return this.words.has(name);
+    if (/^[A-Za-z0-9_]+$/.test(name)) {
+      if (!this.hashes.has(wordHash(name, 0, name.length))) return false;
+      if (!this.words) {
+        this.words = new Set();
+        for (const v of this.values) addWords(v, this.words);
+      }
+      return this.words.has(name);
+    }
     const re = new RegExp(`(^|[^A-Za-z0-9_])${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}($|[^A-Za-z0-9_])`);
-    return this.values.some((v) => re.test(v));
+    for (const v of this.values) if (re.test(v)) return true;
+    return false;
   }
 }
 
 function isWordChar(c: number): boolean {
   return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
+}
+
+/** A hash of v[start, end) that fits a small integer (a set of them holds no strings). */
+function wordHash(v: string, start: number, end: number): number {
+  let h = 0;
+  for (let i = start; i < end; i++) h = (Math.imul(h, 31) + v.charCodeAt(i)) | 0;
+  return h & 0x3fffffff;
+}
+
+/** The hashes of the maximal runs of [A-Za-z0-9_] in `v`. */
+function addWordHashes(v: string, into: Set<number>): void {
+  let i = 0;
+  while (i < v.length) {
+    while (i < v.length && !isWordChar(v.charCodeAt(i))) i++;
+    let h = 0;
+    const start = i;
+    for (let c: number; i < v.length && isWordChar(c = v.charCodeAt(i)); i++) h = (Math.imul(h, 31) + c) | 0;
+    if (i > start) into.add(h & 0x3fffffff);
+  }
 }
 
 /** The maximal runs of [A-Za-z0-9_] in `v`. */
@@ -76,60 +104,69 @@ function conditionalWords(cfg: EximConfig): string[] {
   return [...words];
 }
 
+/** A hint on a definition; its place is read once (each read of a model's Loc makes one). */
+function unusedFinding(at: Loc, message: string): Finding {
+  return finding('exim/unused-definition', at.file, at.range, message);
+}
+
 export function checkUnused(cfg: EximConfig, _opts: CheckOptions): Finding[] {
   const out: Finding[] = [];
   // The words of every expanded value are collected only when some definition is not
   // used otherwise (in most configs, none).
   let words: Mentions | undefined;
-  const mentions = { has: (name: string) => (words ??= new Mentions(allValues(cfg))).has(name) };
+  const mentions = { has: (name: string) => (words ??= new Mentions(expandedValues(cfg))).has(name) };
 
-  const usedTransports = new Set<string>();
-  const transportsIn = (settings: OptionSetting[]) => {
-    for (const s of settings) if (TRANSPORT_OPTIONS.has(s.name) && s.value) usedTransports.add(s.value.trim());
-  };
-  transportsIn(cfg.main);
-  for (const r of cfg.routers) transportsIn(r.options);
-  for (const t of cfg.transports) transportsIn(t.options);
-  for (const t of cfg.transports) {
-    if (usedTransports.has(t.name) || mentions.has(t.name)) continue;
-    out.push(finding('exim/unused-definition', t.nameLoc.file, t.nameLoc.range, `The transport "${t.name}" is not used by any router.`));
-  }
-
-  // Kind, then name: no key string per reference and per list.
-  const usedLists = new Map<string, Set<string>>();
-  for (const r of listRefSites(cfg)) {
-    let names = usedLists.get(r.kind);
-    if (!names) usedLists.set(r.kind, names = new Set());
-    names.add(r.ref);
-  }
-  for (const l of cfg.lists) {
-    if (usedLists.get(l.kind)?.has(l.name) || mentions.has(l.name)) continue;
-    out.push(finding('exim/unused-definition', l.nameLoc.file, l.nameLoc.range, `The ${l.kind} "${l.name}" is never referenced as "+${l.name}".`));
+  if (cfg.transports.length) {
+    const usedTransports = new Set<string>();
+    const transportsIn = (settings: OptionSetting[]) => {
+      for (const s of settings) if (TRANSPORT_OPTIONS.has(s.name) && s.value) usedTransports.add(s.value.trim());
+    };
+    transportsIn(cfg.main);
+    for (const r of cfg.routers) transportsIn(r.options);
+    for (const t of cfg.transports) transportsIn(t.options);
+    for (const t of cfg.transports) {
+      if (usedTransports.has(t.name) || mentions.has(t.name)) continue;
+      out.push(unusedFinding(t.nameLoc, `The transport "${t.name}" is not used by any router.`));
+    }
   }
 
-  const usedAcls = new Set<string>();
-  const selecting = SELECTING_OPTIONS;
-  for (const s of cfg.main) if (selecting.has(s.name)) { const n = aclNameOf(s.value); if (n) usedAcls.add(n); }
-  for (const a of cfg.acls) for (const st of a.statements) for (const it of st.items) {
-    if (it.name === 'acl') { const n = aclCallName(it.value); if (n) usedAcls.add(n); }
-  }
-  for (const a of cfg.acls) {
-    if (usedAcls.has(a.name) || mentions.has(a.name)) continue;
-    out.push(finding('exim/unused-definition', a.nameLoc.file, a.nameLoc.range, `The ACL "${a.name}" is not selected by any acl_smtp_* option or called with "acl =".`));
+  if (cfg.lists.length) {
+    const usedLists = takeListRefs(cfg).used;
+    for (const l of cfg.lists) {
+      if (usedLists.get(l.kind)?.has(l.name) || mentions.has(l.name)) continue;
+      out.push(unusedFinding(l.nameLoc, `The ${l.kind} "${l.name}" is never referenced as "+${l.name}".`));
+    }
   }
 
-  const usedMacros = new Set(cfg.macroUses.map((u) => u.name));
-  for (const m of PLACEHOLDER_MACROS) usedMacros.add(m);
+  if (cfg.acls.length) {
+    const usedAcls = new Set<string>();
+    const selecting = SELECTING_OPTIONS;
+    for (const s of cfg.main) if (selecting.has(s.name)) { const n = aclNameOf(s.value); if (n) usedAcls.add(n); }
+    for (const a of cfg.acls) for (const st of a.statements) for (const it of st.items) {
+      if (it.name === 'acl') { const n = aclCallName(it.value); if (n) usedAcls.add(n); }
+    }
+    for (const a of cfg.acls) {
+      if (usedAcls.has(a.name) || mentions.has(a.name)) continue;
+      out.push(unusedFinding(a.nameLoc, `The ACL "${a.name}" is not selected by any acl_smtp_* option or called with "acl =".`));
+    }
+  }
+
+  let usedMacros: Set<string> | undefined;
   let tested: string[] | undefined;
   // The config's own macros only: the ~800 built-ins are never walked.
   const macros = cfg.macros instanceof MacroMap ? cfg.macros.ownValues() : cfg.macros.values();
   for (const m of macros) {
-    if (m.origin !== 'config' || !m.loc || usedMacros.has(m.name)) continue;
+    if (m.origin !== 'config' || !m.loc) continue;
+    if (!usedMacros) {
+      usedMacros = new Set(PLACEHOLDER_MACROS);
+      for (const u of cfg.macroUses) usedMacros.add(u.name);
+    }
+    if (usedMacros.has(m.name)) continue;
     tested ??= conditionalWords(cfg);
     // Exim substitutes a macro wherever its name starts a word, so `.ifdef MAIN_TLS_ENABLE`
     // tests MAIN_TLS too.
     if (tested.some((w) => w.startsWith(m.name))) continue;
-    out.push(finding('exim/unused-definition', m.loc.file, m.loc.range, `The macro "${m.name}" is defined but never used.`));
+    out.push(unusedFinding(m.loc, `The macro "${m.name}" is defined but never used.`));
   }
   return out;
 }

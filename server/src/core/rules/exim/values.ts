@@ -16,20 +16,25 @@ const FIXED = /^\s*\+?[0-9]+(\.[0-9]*)?\s*$/;
 // Each part is digits and a unit; a bare number is not a time to Exim.
 const TIME = /^([0-9]+[wdhms])+$/;
 
-/** The type Exim applies for the target: some options became expandable strings after 4.96. */
-export function effectiveType(o: EximOptionInfo, version: EximVersion): { type: ValueType; expanded: boolean } {
-  const expanded = version === '4.96' ? o.expanded496 : o.expanded;
+/** Whether the option's value is expanded in the target: some options became expandable strings after 4.96. */
+export function isExpanded(o: EximOptionInfo, version: EximVersion): boolean {
+  return version === '4.96' ? o.expanded496 : o.expanded;
+}
+
+/** The type Exim applies for the target (a plain value: this runs for every setting). */
+export function effectiveType(o: EximOptionInfo, version: EximVersion): ValueType {
+  const expanded = isExpanded(o, version);
   // A boolean that became expandable later (hosts_randomize: opt_bool in 4.96) is a plain
   // boolean for the older target.
-  if (o.valueType === 'expand_bool' && !expanded) return { type: 'bool', expanded };
+  if (o.valueType === 'expand_bool' && !expanded) return 'bool';
   // Plain strings documented as numbers are read as numbers unless expanded; module
   // options (lookup_module, misc_module) are read by their module, which we do not second-guess.
   if (o.valueType === 'string' && o.cType === '' && !expanded) {
-    if (o.type === 'integer') return { type: 'int', expanded };
-    if (o.type === 'time') return { type: 'time', expanded };
-    if (o.type === 'fixed-point') return { type: 'fixed', expanded };
+    if (o.type === 'integer') return 'int';
+    if (o.type === 'time') return 'time';
+    if (o.type === 'fixed-point') return 'fixed';
   }
-  return { type: o.valueType, expanded };
+  return o.valueType;
 }
 
 export function checkValue(o: EximOptionInfo, value: string, version: EximVersion): string | undefined {
@@ -39,7 +44,7 @@ export function checkValue(o: EximOptionInfo, value: string, version: EximVersio
 
 /** The value read as its type, or against its fixed set of words. */
 function checkTyped(o: EximOptionInfo, v: string, version: EximVersion): string | undefined {
-  const { type } = effectiveType(o, version);
+  const type = effectiveType(o, version);
   const name = o.name;
   switch (type) {
     case 'bool':

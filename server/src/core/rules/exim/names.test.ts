@@ -1,0 +1,27 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as path from 'node:path';
+import { loadExim } from '../../exim';
+import { diskHost } from '../../host';
+import { defaultOptions } from '../../options';
+import { checkNames } from './names';
+import { checkUnused } from './unused';
+
+const FIXTURES = path.join(__dirname, 'fixtures');
+const load = (name: string) => loadExim(path.join(FIXTURES, name), defaultOptions, diskHost);
+const run = (cfg: ReturnType<typeof load>) => [...checkNames(cfg, defaultOptions), ...checkUnused(cfg, defaultOptions)];
+
+// The two rules share the references they find: the names rule leaves them for the unused
+// rule, which takes them. Each must give the same findings whatever ran before it.
+for (const name of ['names.exim', 'names-repeated-refs.exim', 'unused.exim']) {
+  test(`${name}: the names and unused rules agree however often and in whatever order they run`, () => {
+    const cfg = load(name);
+    const first = run(cfg);
+    assert.ok(first.length > 0);
+    assert.deepEqual(run(cfg), first, 'the same model checked again');
+    const names = checkNames(cfg, defaultOptions);
+    assert.deepEqual(checkNames(cfg, defaultOptions), names, 'names twice without unused between');
+    const fresh = load(name);
+    assert.deepEqual([...checkNames(cfg, defaultOptions), ...checkUnused(fresh, defaultOptions)], first, 'unused alone on a model names never saw');
+  });
+}
