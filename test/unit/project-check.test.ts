@@ -83,3 +83,15 @@ test('notText: its quick scan for control characters misses none that counting f
   texts.push('', '\0', 'é\0ü\0', 'x\0y\0z', '\x01\x02\x03abcdefg', '\x01abcdefghijk', '\x7f\x7f\x7fabc');
   for (const t of texts) assert.equal(notText(t), notTextCounted(t), JSON.stringify(t.slice(0, 12)));
 });
+
+test('checkProject: a config with more findings than a call takes arguments gives them all, not an internal error', () => {
+  // 130,000 unused lists: one hint each. Spreading that many into push() overflows the stack.
+  const n = 130_000;
+  const lines: string[] = [];
+  for (let i = 0; i < n; i++) lines.push(`domainlist d${i} = a`);
+  const file = `${DIR}/exim.conf`;
+  const host = overlayHost(new Map([[file, lines.join('\n') + '\n']]), EMPTY);
+  const found = checkProject([{ path: file, kind: 'exim' }], defaultOptions, host);
+  assert.equal(found.filter((f) => f.code === 'exim/unused-definition').length, n);
+  assert.deepEqual(found.filter((f) => f.code !== 'exim/unused-definition'), []);
+});

@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import { one, parseArgs, UsageError } from './args';
 import { formatJson, formatSarif, formatText, FORMATS, toWire, type Format } from './format';
 import { applyFixes } from './fix';
+import { append } from '../core/append';
 import type { Finding } from '../core/diagnostic';
 import { cachingDiskHost, resolvePath } from '../core/host';
 import type { CheckOptions, CyrusVersion, EximVersion } from '../core/options';
@@ -157,7 +158,7 @@ function pairingNotes(groups: Group[], display: (file: string) => string): strin
 
 function runGroups(groups: Group[], opts: CheckOptions): Finding[] {
   const out: Finding[] = [];
-  for (const g of groups) out.push(...checkProject(g, opts, host));
+  for (const g of groups) append(out, checkProject(g, opts, host));
   return out;
 }
 

@@ -6,6 +6,7 @@ import { diskHost } from './host';
 import type { CheckOptions } from './options';
 import { defaultOptions } from './options';
 import { range } from './text';
+import { append } from './append';
 import { checkExim, loadExim, type ParsedExim } from './exim';
 import { confdFiles, debianEximChoice, debianMacroSet, isConfd } from './exim/confd';
 import { parseExim } from './exim/parser';
@@ -165,9 +166,9 @@ export function loadInput(input: Input, into: Models, opts: CheckOptions, host: 
 /** Each file's own rules. The cyrus.conf tells which imapd.conf service prefixes (`lmtp_admins`, …) are real. */
 export function checkFiles(m: Models, opts: CheckOptions, guard: Guard = unguarded): Finding[] {
   const out: Finding[] = [];
-  if (m.exim) out.push(...guard('checking the Exim configuration', () => checkExim(m.exim!, opts)) ?? []);
-  if (m.cyrus) out.push(...guard('checking cyrus.conf', () => checkCyrusConf(m.cyrus!, opts)) ?? []);
-  if (m.imapd) out.push(...guard('checking imapd.conf', () => checkImapdConf(m.imapd!, opts, m.cyrus)) ?? []);
+  if (m.exim) append(out, guard('checking the Exim configuration', () => checkExim(m.exim!, opts)) ?? []);
+  if (m.cyrus) append(out, guard('checking cyrus.conf', () => checkCyrusConf(m.cyrus!, opts)) ?? []);
+  if (m.imapd) append(out, guard('checking imapd.conf', () => checkImapdConf(m.imapd!, opts, m.cyrus)) ?? []);
   return out;
 }
 
@@ -185,7 +186,7 @@ export function analyseSetup(inputs: Input[], opts: CheckOptions, host: SourceHo
     const unreadable = loadInput(input, models, opts, host, guard);
     if (unreadable) out.push(unreadable);
   }
-  out.push(...checkFiles(models, opts, guard), ...checkPairing(models, opts, host, guard));
+  append(append(out, checkFiles(models, opts, guard)), checkPairing(models, opts, host, guard));
   return { models, findings: sortFindings(out) };
 }
 
@@ -217,7 +218,7 @@ export function checkProject(inputs: Input[], opts: CheckOptions = defaultOption
     const into: Models = input === pairing.cyrus ? cyrus : input === pairing.imapd ? imapd : {};
     const unreadable = loadInput(input, into, opts, host);
     if (unreadable) loaded[n].push(unreadable);
-    else if (into !== cyrus && into !== imapd) loaded[n].push(...checkFiles(into, opts));
+    else if (into !== cyrus && into !== imapd) append(loaded[n], checkFiles(into, opts));
   });
   const paired = checkFiles({ cyrus: cyrus.cyrus, imapd: imapd.imapd }, opts);
   inputs.forEach((input, n) => {
@@ -225,8 +226,8 @@ export function checkProject(inputs: Input[], opts: CheckOptions = defaultOption
     const e: Models = {};
     const unreadable = loadInput(input, e, opts, host);
     if (unreadable) { loaded[n].push(unreadable); return; }
-    checked.push(...checkFiles(e, opts));
-    checked.push(...checkPairing({ exim: e.exim, cyrus: cyrus.cyrus, imapd: imapd.imapd }, opts, host));
+    append(checked, checkFiles(e, opts));
+    append(checked, checkPairing({ exim: e.exim, cyrus: cyrus.cyrus, imapd: imapd.imapd }, opts, host));
   });
   return sortFindings(loaded.flat().concat(paired, checked));
 }

@@ -1,5 +1,6 @@
 // How the value of an option or ACL item is parsed as an expansion: whole, or split first
 // as Exim splits it (command arguments, header lists), each part placed back in the file.
+import { append } from '../append';
 import type { Range } from '../text';
 import type { ExpansionNode } from './expansion';
 import { parseExpansion } from './expansion-parser';
@@ -61,7 +62,7 @@ function commandExpansion(value: string, whole: (a: number, b: number) => Range,
     if (withAddresses && PIPE_ADDRESSES.has(arg.value)) continue;
     const m = arg.map;
     const at = (i: number) => m ? m[Math.min(i, m.length - 1)] : arg.start + i;
-    out.push(...parseExpansion(arg.value, (a, b) => {
+    append(out, parseExpansion(arg.value, (a, b) => {
       const va = at(a);
       return whole(va, b > a ? Math.max(va, at(b - 1) + 1) : va);
     }));

@@ -1,6 +1,7 @@
 // The editor features over a ConfigWorkspace: one function per request, plain data in and
 // out. Every function tolerates a file it does not know and a position past the end.
 import * as path from 'node:path';
+import { append } from '../append';
 import type { Finding, Fix } from '../diagnostic';
 import { LineIndex, type Position, type Range, comparePos } from '../text';
 import type { CyrusConf, ImapdConf } from '../cyrus';
@@ -131,7 +132,7 @@ export function workspaceSymbols(ws: ConfigWorkspace, query: string): WorkspaceS
     if (m) for (const k of m.files.keys()) files.add(path.resolve(k));
   }
   const out: WorkspaceSymbol[] = [];
-  for (const f of files) out.push(...flattenSymbols(documentSymbols(ws, f), f));
+  for (const f of files) append(out, flattenSymbols(documentSymbols(ws, f), f));
   const matches = (name: string) => {
     let i = 0;
     for (const c of name.toLowerCase()) if (c === q[i]) i++;

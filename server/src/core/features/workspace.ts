@@ -1,4 +1,5 @@
 import * as path from 'node:path';
+import { append } from '../append';
 import type { Finding } from '../diagnostic';
 import type { CheckOptions } from '../options';
 import { defaultOptions } from '../options';
@@ -301,7 +302,7 @@ function runAnalysis(key: string, pairing: Pairing, options: CheckOptions, host:
   for (const p of [cyrus, imapd]) if (p) {
     Object.assign(models, p.models);
     if (p.unreadable) unreadable.push(p.unreadable);
-    errors.push(...p.errors);
+    append(errors, p.errors);
   }
   const out = [
     ...unreadable,

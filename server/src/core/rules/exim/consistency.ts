@@ -2,6 +2,7 @@
 // options a driver needs or refuses together, routers that need (or must not have) a
 // transport, authenticators sharing a public name, limits on values it checks at
 // start-up, and the shape of retry rules and their error types.
+import { append } from '../../append';
 import type { Finding } from '../../diagnostic';
 import { finding } from '../../diagnostic';
 import type { DriverInstance, EximConfig, OptionSetting } from '../../exim/model';
@@ -118,6 +119,6 @@ export function checkConsistency(cfg: EximConfig, _opts: CheckOptions): Finding[
     out.push(finding('exim/invalid-value', at.file, at.range, `localhost_number may be at most 16 (got ${lhn.value.trim()}); Exim refuses the config.`));
   }
 
-  out.push(...checkRetryErrors(cfg), ...checkRetryRules(cfg));
+  append(append(out, checkRetryErrors(cfg)), checkRetryRules(cfg));
   return out;
 }

@@ -1,6 +1,7 @@
 // Exim <-> Cyrus link rules: whether the Exim configuration really delivers to the Cyrus
 // described by cyrus.conf and imapd.conf. Each rule reads a LinkContext and returns
 // findings on the line to change, with `related` pointing into the other file.
+import { append } from '../../append';
 import type { Finding } from '../../diagnostic';
 import type { CheckOptions } from '../../options';
 import type { EximConfig } from '../../exim';
@@ -30,7 +31,7 @@ export function checkLinks(input: LinkInput, _opts: CheckOptions): Finding[] {
   const out: Finding[] = [];
   const guard = (name: string, f: () => Finding[]) => {
     try {
-      out.push(...f());
+      append(out, f());
     } catch (e) {
       // One broken rule must not hide the others' findings.
       const file = input.exim.files?.keys().next().value ?? input.exim.root;
