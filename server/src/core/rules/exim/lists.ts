@@ -50,18 +50,35 @@ export function splitList(value: string): ValueItem[] {
   return out;
 }
 
-/** The place of `needle` inside the value written at `loc`, or the whole value when it cannot be found. */
+/** Characters that continue a name, domain or list item: `+local_domain` is not in `+local_domains`. */
+function continuesWord(c: number): boolean {
+  return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || c === 45 || c === 46;
+}
+
+/** The `nth` place of `needle` in `src`; with `whole`, only where it is not part of a longer word. */
+function nthIndex(src: string, needle: string, nth: number, whole: boolean): number {
+  const guardStart = whole && continuesWord(needle.charCodeAt(0));
+  const guardEnd = whole && continuesWord(needle.charCodeAt(needle.length - 1));
+  let k = 0;
+  for (let at = src.indexOf(needle); at >= 0; at = src.indexOf(needle, at + needle.length)) {
+    if (guardStart && at > 0 && continuesWord(src.charCodeAt(at - 1))) continue;
+    if (guardEnd && continuesWord(src.charCodeAt(at + needle.length))) continue;
+    if (k++ === nth) return at;
+  }
+  return -1;
+}
+
+/**
+ * The place of the `nth` occurrence of `needle` (as a whole word where it is one) inside the
+ * value written at `loc`, or the whole value when it cannot be found.
+ */
 export function locOfText(cfg: EximConfig, loc: Loc, needle: string, nth = 0): Loc {
   const f = cfg.files.get(loc.file);
   if (!f) return loc;
   const a = f.lines.offsetAt(loc.range.start), b = f.lines.offsetAt(loc.range.end);
   const src = f.text.slice(a, b);
-  let at = -1;
-  for (let k = 0, from = 0; k <= nth; k++) {
-    at = src.indexOf(needle, from);
-    if (at < 0) break;
-    from = at + needle.length;
-  }
+  let at = nthIndex(src, needle, nth, true);
+  if (at < 0) at = nthIndex(src, needle, nth, false);
   if (at < 0) return loc;
   return { file: loc.file, range: { start: f.lines.positionAt(a + at), end: f.lines.positionAt(a + at + needle.length) } };
 }
