@@ -59,6 +59,30 @@ function distanceWithin(a: string, b: string, max: number): number {
  * the name's length in edits (at least 1, at most 3). Ties go to the first candidate.
  */
 export function nearest(name: string, candidates: Iterable<string>): string | undefined {
+  const memo = answers.get(candidates as object);
+  if (!memo) return nearestNow(name, candidates);
+  if (memo.has(name)) return memo.get(name);
+  // Names come from users' files: a long-lived server must not keep every one it has seen.
+  if (memo.size >= ANSWERS_KEPT) memo.clear();
+  const found = nearestNow(name, candidates);
+  memo.set(name, found);
+  return found;
+}
+
+/**
+ * Answers of nearest() per candidate list that never changes (catalog names, a run's macro
+ * names): a config repeating one unknown name thousands of times costs one search.
+ */
+const answers = new WeakMap<object, Map<string, string | undefined>>();
+const ANSWERS_KEPT = 10_000;
+
+/** Marks `list` as fixed from now on, so nearest() answers each name in it once. */
+export function fixedNames<T extends readonly string[]>(list: T): T {
+  if (!answers.has(list)) answers.set(list, new Map());
+  return list;
+}
+
+function nearestNow(name: string, candidates: Iterable<string>): string | undefined {
   const limit = Math.min(3, Math.max(1, Math.floor(name.length / 3)));
   let best: string | undefined, bestD = limit + 1;
   const lower = name.toLowerCase();
@@ -83,7 +107,7 @@ export function namesOnce(what: string, of: string, make: () => readonly string[
   let byOf = namesMade.get(what);
   if (!byOf) namesMade.set(what, byOf = new Map());
   let names = byOf.get(of);
-  if (!names) byOf.set(of, names = make());
+  if (!names) byOf.set(of, names = fixedNames(make()));
   return names;
 }
 

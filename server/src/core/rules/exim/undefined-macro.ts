@@ -14,7 +14,7 @@ import { isNameChar, isUpper, MacroMap } from '../../exim/macros';
 import type { CheckOptions } from '../../options';
 import type { Range } from '../../text';
 import { forEachNode } from './expansion';
-import { didYouMean, nearest, replaceFix, runTime } from './suggest';
+import { didYouMean, fixedNames, nearest, replaceFix, runTime } from './suggest';
 
 /**
  * How much a value's upper-case words say. In `plain` values (hosts, domains, paths,
@@ -168,6 +168,7 @@ export function checkUndefinedMacros(cfg: EximConfig, _opts: CheckOptions): Find
   const debian = cfg.macros.has(DEBIAN_PLACEHOLDER);
   const candidates = own.map((m) => m.name).filter((n) => n !== DEBIAN_PLACEHOLDER);
   if (debian) candidates.push(...DEBIAN_GENERATED);
+  fixedNames(candidates);
   let written: Map<string, Loc> | undefined;
   // Names of the config's own things: an ACL, driver or list may well be called CHECK_RCPT.
   let names: Set<string> | undefined;

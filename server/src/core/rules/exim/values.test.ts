@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { lookupOption } from '../../catalog/exim';
 import { checkValue } from './values';
-import { editDistance, nearest } from './suggest';
+import { editDistance, fixedNames, nearest } from './suggest';
 import { splitList } from './lists';
 
 const ok = (scope: string, name: string, v: string, version: 'latest' | '4.96' = 'latest') =>
@@ -99,6 +99,17 @@ test('did-you-mean picks what the full edit distance picks (first of the closest
     const name = rnd(2) ? mutate(base) : base;
     assert.equal(nearest(name, candidates), reference(name, candidates), `${name} among ${candidates.join(',')}`);
   }
+});
+
+test('nearest over a fixed list: each answer the same as a fresh search, asked once or many times', () => {
+  const names = ['qualify_domain', 'qualify_recipient', 'primary_hostname', 'Primary_Hostname', 'hosts'];
+  const fixed = fixedNames([...names]);
+  const asked = ['qualify_domian', 'primary_hostnam', 'xyz', 'hosts', 'HOSTS', 'qualify_domian', 'xyz', 'primary_hostname'];
+  for (let round = 0; round < 3; round++) {
+    for (const n of asked) assert.equal(nearest(n, fixed), nearest(n, [...names]), n);
+  }
+  // A name asked once is answered from memory the second time: same answer, same list.
+  assert.equal(nearest('qualify_domian', fixed), 'qualify_domain');
 });
 
 test('list splitting: separators, doubled separators, negation, references', () => {
