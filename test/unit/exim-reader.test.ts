@@ -99,3 +99,14 @@ test('a driver or ACL name Exim cannot read is found however the line ends', () 
   ]);
   assert.deepEqual(c.routers.map((r) => r.name), ['local-user', 'second-one']);
 });
+
+test('a line whose upper-case letters start no macro is read as written, placed without spans', () => {
+  const text = 'DOM = example.com\nqualify_domain = No.Macro.Here\nqualify_recipient = DOM\n';
+  const c = load(text);
+  const [plain, used] = c.main as (typeof c.main[number] & { line: { spans: unknown[] } })[];
+  assert.equal(plain.value, 'No.Macro.Here');
+  assert.equal(plain.line.spans.length, 0, 'one run of its physical line needs no span objects');
+  assert.deepEqual(plain.valueLoc!.range, { start: { line: 1, character: 17 }, end: { line: 1, character: 30 } });
+  assert.equal(used.value, 'example.com');
+  assert.equal(used.line.spans.length > 0, true);
+});

@@ -10,7 +10,7 @@ import { finding } from '../diagnostic';
 import type { SourceHost } from '../host';
 import { LineIndex, type Range } from '../text';
 import { SpanLoc, type Include, type Loc, type MacroUse, type SourceFile } from './model';
-import { expandLine, isNameChar, isSpace, type MacroTable } from './macros';
+import { expandLine, isNameChar, isSpace, type ExpandedLine, type MacroTable } from './macros';
 
 export type PieceKind = 'blank' | 'comment' | 'directive' | 'include' | 'skipped' | 'content';
 
@@ -200,7 +200,8 @@ export class LineReader {
       let lineEnd = lineNo + 1 < sf.lines.lineCount ? sf.lines.lineStarts[lineNo + 1] : src.length;
       while (lineEnd > start && (src.charCodeAt(lineEnd - 1) === 10 || src.charCodeAt(lineEnd - 1) === 13)) lineEnd--;
       let raw: string | undefined;
-      if (lineNo === 0 && hasBom(src)) {
+      const bom = lineNo === 0 && hasBom(src);
+      if (bom) {
         raw = src.slice(start, lineEnd);
         raw = ' '.repeat(raw.charCodeAt(0) === 0xfeff ? 1 : 3) + raw.slice(raw.charCodeAt(0) === 0xfeff ? 1 : 3);
       }
@@ -217,8 +218,13 @@ export class LineReader {
         UPPER.lastIndex = start;
         fr.nextUpper = UPPER.test(src) ? UPPER.lastIndex - 1 : src.length;
       }
-      const macros = fr.nextUpper < lineEnd;
-      if (!macros && !raw && len === 0 && this.cstate === 0 && first !== 46 /* . */) {
+      let ex: ExpandedLine | undefined;
+      if (fr.nextUpper < lineEnd) {
+        raw ??= src.slice(start, lineEnd);
+        ex = expandLine(raw, this.macros, len === 0);
+      }
+      // An upper-case letter that starts no macro (`message = No sender`) leaves the line as written.
+      if (!ex && !bom && len === 0 && this.cstate === 0 && first !== 46 /* . */) {
         // A line of its own, as written: its text is one slice of the file, and it needs no spans.
         let e = lineEnd;
         while (e > start + ss && isSpace(src.charCodeAt(e - 1))) e--;
@@ -228,7 +234,6 @@ export class LineReader {
         }
       }
       raw ??= src.slice(start, lineEnd);
-      const ex = macros ? expandLine(raw, this.macros, len === 0) : undefined;
       const text = ex ? ex.text : raw;
       if (ex) {
         ss = 0;
