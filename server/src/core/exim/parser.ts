@@ -5,7 +5,7 @@ import type { Finding } from '../diagnostic';
 import { finding } from '../diagnostic';
 import type { SourceHost } from '../host';
 import type { CheckOptions } from '../options';
-import { lookupOption, optionName } from '../catalog/exim';
+import { aclCondition, lookupOption, optionName } from '../catalog/exim';
 import { SpanLoc } from './model';
 import type {
   Acl, DriverInstance, EximConfig, Include, ListKind, Loc, Macro, MacroUse, NamedList, OptionSetting,
@@ -24,7 +24,7 @@ const SECTIONS: Record<string, SectionName> = {
   rewrites: 'rewrite', routers: 'routers', transports: 'transports',
 };
 const LIST_KINDS: ListKind[] = ['domainlist', 'hostlist', 'addresslist', 'localpartlist'];
-const VERBS = new Set(['accept', 'defer', 'deny', 'discard', 'drop', 'require', 'warn']);
+const VERBS = ['accept', 'defer', 'deny', 'discard', 'drop', 'require', 'warn'];
 /** Option types whose value Exim reads as a (possibly quoted) string. */
 const STRING_TYPES = new Set(['string', 'uid', 'gid', 'expand_uid', 'expand_gid', 'uidlist', 'gidlist', 'rewrite']);
 /** Exim's limit on instance, ACL and option names (64-byte buffer). */
@@ -116,7 +116,7 @@ class Parser {
 
   private line(ll: LogicalLine): void {
     const t = ll.text;
-    if (t.length >= 6 && t.slice(0, 6).toLowerCase() === 'begin ') return this.begin(ll);
+    if (isBegin(t)) return this.begin(ll);
     switch (this.section) {
       case 'main': return this.mainLine(ll, 'main');
       case 'local_scan': return this.mainLine(ll, 'local_scan');
@@ -207,20 +207,38 @@ class Parser {
     this.table.add({ name, value, loc: nameLoc, origin: 'config', redefinable: false });
   }
 
-  /** readconf_readname: a name starting with a letter, then white space skipped. */
-  private readName(t: string, from: number): { name: string; start: number; end: number; next: number } {
+  /** Where readName's name starts and ends, and where the text after its white space starts. */
+  private nameStart = 0;
+  private nameEnd = 0;
+  private nameNext = 0;
+
+  /**
+   * readconf_readname: a name starting with a letter, then white space skipped. Sets
+   * nameStart, nameEnd and nameNext: the name itself is copied only by those who keep it.
+   */
+  private readName(t: string, from: number): void {
     let i = from;
     while (i < t.length && isSpace(t.charCodeAt(i))) i++;
-    const start = i;
+    this.nameStart = i;
     if (isAlpha(t.charCodeAt(i))) while (i < t.length && isNameChar(t.charCodeAt(i))) i++;
-    const end = i;
+    this.nameEnd = i;
     while (i < t.length && isSpace(t.charCodeAt(i))) i++;
-    return { name: t.slice(start, end), start, end, next: i };
+    this.nameNext = i;
   }
 
+  /** The name readName found, kept: the header of an instance or ACL. */
+  private header(t: string): NameAt {
+    return { name: t.slice(this.nameStart, this.nameEnd), start: this.nameStart, end: this.nameEnd, next: this.nameNext };
+  }
+
+  /** readName's test for `NAME =`, read in place (every ACL, retry and rewrite line asks). */
   private isMacroLine(t: string): boolean {
-    const r = this.readName(t, 0);
-    return isUpper(r.name.charCodeAt(0)) && t[r.next] === '=';
+    let i = 0;
+    while (i < t.length && isSpace(t.charCodeAt(i))) i++;
+    if (!isUpper(t.charCodeAt(i))) return false;
+    while (i < t.length && isNameChar(t.charCodeAt(i))) i++;
+    while (i < t.length && isSpace(t.charCodeAt(i))) i++;
+    return t.charCodeAt(i) === 61 /* = */;
   }
 
   // ---- main section, options ----------------------------------------------------------
@@ -375,17 +393,19 @@ class Parser {
 
   private driverLine(ll: LogicalLine): void {
     const t = ll.text;
-    const r = this.readName(t, 0);
-    if (isUpper(r.name.charCodeAt(0)) && t[r.next] === '=') {
+    this.readName(t, 0);
+    const named = this.nameEnd > this.nameStart;
+    if (named && isUpper(t.charCodeAt(this.nameStart)) && t.charCodeAt(this.nameNext) === 61 /* = */) {
       this.closeDriver();
       return this.defineMacro(ll);
     }
     const section = this.section as DriverInstance['section'];
-    const bad = r.name && t[r.next] === ':' ? undefined : badName(t);
+    const isHeader = named && t.charCodeAt(this.nameNext) === 58 /* : */;
+    const bad = isHeader ? undefined : badName(t);
     // A bad name still starts an instance here, so that the lines after it are not
     // charged to the one before.
     if (bad) this.error('exim/syntax', locOf(ll, bad.start, bad.end), badNameMessage(bad.name, section.slice(0, -1)));
-    const h = bad ?? (r.name && t[r.next] === ':' ? r : undefined);
+    const h = bad ?? (isHeader ? this.header(t) : undefined);
     if (h) {
       this.closeDriver();
       const list = this.cfg[section];
@@ -459,11 +479,12 @@ class Parser {
     let i = 0;
     let negated = false;
     if (t[0] === '!') { negated = true; i = 1; }
-    const r = this.readName(t, i);
-    const bad = t[r.next] === ':' && r.name && !negated ? undefined : badName(t);
+    this.readName(t, i);
+    const isHeader = t.charCodeAt(this.nameNext) === 58 /* : */ && this.nameEnd > this.nameStart && !negated;
+    const bad = isHeader ? undefined : badName(t);
     // As for drivers: report the name, and start a new ACL so its statements stay its own.
     if (bad) this.error('exim/syntax', locOf(ll, bad.start, bad.end), badNameMessage(bad.name, 'ACL'));
-    const h = bad ?? (t[r.next] === ':' && r.name && !negated ? r : undefined);
+    const h = bad ?? (isHeader ? this.header(t) : undefined);
     if (h) {
       this.closeAcl();
       this.acl = { name: h.name, nameLoc: locOf(ll, h.start, h.end), statements: [], loc: locOf(ll, 0, t.length) };
@@ -482,27 +503,29 @@ class Parser {
       }
       return;
     }
-    let cond = r;
     let condNeg = negated;
-    if (VERBS.has(r.name)) {
+    const verb = verbAt(t, this.nameStart, this.nameEnd);
+    if (verb) {
+      const { nameStart, nameEnd, nameNext } = this;
       if (negated) {
-        this.error('exim/acl-syntax', locOf(ll, 0, r.end), `An ACL verb cannot be negated: remove the "!" before ${r.name}.`);
+        this.error('exim/acl-syntax', locOf(ll, 0, nameEnd), `An ACL verb cannot be negated: remove the "!" before ${verb}.`);
       }
       this.settleStmt();
-      this.stmt = new Statement(r.name, ll, r.start, r.end);
+      this.stmt = new Statement(verb, ll, nameStart, nameEnd);
       this.acl.statements.push(this.stmt);
       this.extendAcl(ll);
-      if (r.next >= t.length) return;
-      let j = r.next;
+      if (nameNext >= t.length) return;
+      let j = nameNext;
       condNeg = false;
       if (t[j] === '!') { condNeg = true; j++; }
-      cond = this.readName(t, j);
+      this.readName(t, j);
     } else if (!this.stmt) {
-      this.error('exim/acl-syntax', locOf(ll, r.start, Math.max(r.end, r.start + 1)),
-        `"${r.name || short(t)}" is not an ACL verb; a statement starts with accept, defer, deny, discard, drop, require or warn.`);
+      const { nameStart: s, nameEnd: e } = this;
+      this.error('exim/acl-syntax', locOf(ll, s, Math.max(e, s + 1)),
+        `"${t.slice(s, e) || short(t)}" is not an ACL verb; a statement starts with accept, defer, deny, discard, drop, require or warn.`);
       return;
     }
-    this.aclItem(ll, cond, condNeg);
+    this.aclItem(ll, condNeg);
   }
 
   /** Notes the last line of the ACL and statement in their own files; their Locs are set once, when they end. */
@@ -511,18 +534,23 @@ class Parser {
     if (this.stmt && ll.file === this.stmt.file) this.stmtTail = ll;
   }
 
-  private aclItem(ll: LogicalLine, r: { name: string; start: number; end: number; next: number }, negated: boolean): void {
+  /** The condition or modifier readName found. */
+  private aclItem(ll: LogicalLine, negated: boolean): void {
     const t = ll.text;
     const stmt = this.stmt!;
-    if (!r.name) {
-      this.error('exim/acl-syntax', locOf(ll, r.start, t.length), `A condition or modifier name is expected here, not "${short(t.slice(r.start))}".`);
+    const { nameStart: start, nameEnd: end } = this;
+    if (end === start) {
+      this.error('exim/acl-syntax', locOf(ll, start, t.length), `A condition or modifier name is expected here, not "${short(t.slice(start))}".`);
       return;
     }
-    const item = new Item(r.name, negated, ll, negated ? Math.max(0, r.start - 1) : r.start, r.end);
+    // The catalog's string when it knows the name: one string for every use of a condition.
+    const written = t.slice(start, end);
+    const name = aclCondition(written)?.name ?? written;
+    const item = new Item(name, negated, ll, negated ? Math.max(0, start - 1) : start, end);
     stmt.items.push(item);
     if (stmt.items.length > 0) this.extendAcl(ll);
-    let i = r.next;
-    if (r.name === 'set') {
+    let i = this.nameNext;
+    if (name === 'set') {
       const vs = i;
       while (i < t.length && t[i] !== '=' && !isSpace(t.charCodeAt(i))) i++;
       item.varName = t.slice(vs, i);
@@ -530,9 +558,9 @@ class Parser {
       item.varEnd = i;
       while (i < t.length && isSpace(t.charCodeAt(i))) i++;
     }
-    if (r.name === 'endpass') return;
+    if (name === 'endpass') return;
     if (t[i] !== '=') {
-      this.error('exim/acl-syntax', locOf(ll, r.start, t.length), `"=" is missing after ACL ${r.name}; write "${r.name} = value".`);
+      this.error('exim/acl-syntax', locOf(ll, start, t.length), `"=" is missing after ACL ${name}; write "${name} = value".`);
       return;
     }
     i++;
@@ -612,6 +640,23 @@ class Parser {
   }
 }
 
+/** A name and where it is in its line: readName's result kept, or badName's. */
+interface NameAt { name: string; start: number; end: number; next: number }
+
+/** The verb t[start, end) names, as one shared string; compared in place (every ACL line asks). */
+function verbAt(t: string, start: number, end: number): string | undefined {
+  const n = end - start;
+  for (const v of VERBS) if (v.length === n && t.startsWith(v, start)) return v;
+  return undefined;
+}
+
+/** `begin ` in any case, read in place (every line asks). */
+function isBegin(t: string): boolean {
+  if (t.length < 6 || (t.charCodeAt(0) | 0x20) !== 98 /* b */ || t.charCodeAt(5) !== 32) return false;
+  for (let i = 1; i < 5; i++) if ((t.charCodeAt(i) | 0x20) !== 'begin'.charCodeAt(i)) return false;
+  return true;
+}
+
 /**
  * Where the part of [from, end) on the logical line's last physical line begins. Exim finds
  * a missing closing quote only at the end of the logical line and names that line.
@@ -645,7 +690,7 @@ function startOf(l: Loc): SpanLoc {
  * A line that can only have been meant as `name:` but whose name Exim cannot read (it
  * takes a letter, then letters, digits and underscores): `local-user:`, `2nd:`.
  */
-function badName(t: string): { name: string; start: number; end: number; next: number } | undefined {
+function badName(t: string): NameAt | undefined {
   // Every option line asks; a line cannot end "name:" unless its last character is ":" (its
   // text has no trailing ASCII white space) or a non-ASCII one (Unicode white space).
   const last = t.charCodeAt(t.length - 1);
