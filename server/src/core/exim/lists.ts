@@ -32,22 +32,53 @@ export interface SplitOptions {
 }
 
 export function splitList(s: string, o: SplitOptions = {}): SplitList {
-  let i = 0;
-  let sep = o.sep ?? ':';
-  const fixedSc = sep.charCodeAt(0);
-  while (i < s.length && isSpace(s.charCodeAt(i)) && s.charCodeAt(i) !== fixedSc) i++;
-  if (o.sep === undefined && s[i] === '<' && (isPunct(s.charCodeAt(i + 1)) || isCntrl(s.charCodeAt(i + 1)))) {
-    sep = s[i + 1];
-    i += 2;
-  }
-  const sc = sep.charCodeAt(0);
-  // A control character as separator (`\n` in headers_add) is never doubled.
-  const doubles = !isCntrl(sc);
-  const braces = !o.literal;
+  const c = new ListCursor(s, o);
   const items: RawListItem[] = [];
-  while (i < s.length) {
+  while (c.next()) items.push({ text: c.text, start: c.start, end: c.end, negated: c.negated, bodyStart: c.bodyStart });
+  return { separator: c.separator, items };
+}
+
+/**
+ * splitList one item at a time, with no object per item: each `next()` moves to the next
+ * item and the fields describe it (the parser makes its own entries from them).
+ */
+export class ListCursor {
+  /** The separator in force. */
+  readonly separator: string;
+  /** The current item: as RawListItem's fields. */
+  text = '';
+  start = 0;
+  end = 0;
+  negated = false;
+  bodyStart = 0;
+  private i: number;
+  private readonly sc: number;
+  private readonly doubles: boolean;
+  private readonly braces: boolean;
+
+  constructor(private readonly s: string, o: SplitOptions = {}) {
+    let i = 0;
+    let sep = o.sep ?? ':';
+    const fixedSc = sep.charCodeAt(0);
+    while (i < s.length && isSpace(s.charCodeAt(i)) && s.charCodeAt(i) !== fixedSc) i++;
+    if (o.sep === undefined && s[i] === '<' && (isPunct(s.charCodeAt(i + 1)) || isCntrl(s.charCodeAt(i + 1)))) {
+      sep = s[i + 1];
+      i += 2;
+    }
+    this.separator = sep;
+    this.i = i;
+    this.sc = sep.charCodeAt(0);
+    // A control character as separator (`\n` in headers_add) is never doubled.
+    this.doubles = !isCntrl(this.sc);
+    this.braces = !o.literal;
+  }
+
+  /** Moves to the next item; false at the end of the list. */
+  next(): boolean {
+    const s = this.s, sc = this.sc, doubles = this.doubles, braces = this.braces;
+    let i = this.i;
     while (i < s.length && isSpace(s.charCodeAt(i)) && s.charCodeAt(i) !== sc) i++;
-    if (i >= s.length) break;
+    if (i >= s.length) { this.i = i; return false; }
     const start = i;
     // Pieces around doubled separators; most items have none and are one slice.
     let parts: string[] | undefined;
@@ -83,8 +114,8 @@ export function splitList(s: string, o: SplitOptions = {}): SplitList {
       bodyStart++;
       while (bodyStart < end && isSpace(s.charCodeAt(bodyStart))) bodyStart++;
     }
-    items.push({ text, start, end, negated, bodyStart });
-    i++; // past the separator
+    this.text = text; this.start = start; this.end = end; this.negated = negated; this.bodyStart = bodyStart;
+    this.i = i + 1; // past the separator
+    return true;
   }
-  return { separator: sep, items };
 }

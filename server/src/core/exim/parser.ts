@@ -14,7 +14,7 @@ import type {
 import { isAlpha, isNameChar, isSpace, isUpper, MACRO_NAME_MAX, MacroTable } from './macros';
 import { LineReader, locOf, piecesOf, type LogicalLine, type Piece } from './reader';
 import { dequote } from './strings';
-import { splitList } from './lists';
+import { ListCursor } from './lists';
 import { isRegexPattern, REWRITE_FLAGS } from './rewrite';
 import { ExpandForm, ITEM_LISTS } from './value-expansion';
 import { Item, ListEntry, ParsedList, Setting, Statement } from './parsed';
@@ -370,9 +370,10 @@ class Parser {
       else if (t.slice(d.end).trim()) this.error('exim/syntax', locOf(ll, d.end, t.length), `Unexpected text after the quoted value of list ${name}.`);
     }
     const list = new ParsedList(kind, cached, name, value, hidden, ll, ns, ne, i, map);
-    const split = splitList(value);
-    list.separator = split.separator;
-    list.items = split.items.map((it) => {
+    // Item by item into a shared scratch array, copied at its exact length (a model holds thousands of lists).
+    const it = new ListCursor(value);
+    const items = ENTRIES;
+    while (it.next()) {
       const { bodyStart, end } = it;
       const text = it.negated ? it.text.replace(/^!\s*/, '') : it.text;
       const item = new ListEntry(text, it.negated, list, bodyStart, end);
@@ -384,8 +385,11 @@ class Parser {
       if (dollar >= 0 && dollar < end) {
         item.expands = true;
       }
-      return item;
-    });
+      items.push(item);
+    }
+    list.separator = it.separator;
+    list.items = items.slice();
+    items.length = 0;
     this.cfg.lists.push(list);
   }
 
@@ -649,6 +653,9 @@ function verbAt(t: string, start: number, end: number): string | undefined {
   for (const v of VERBS) if (v.length === n && t.startsWith(v, start)) return v;
   return undefined;
 }
+
+/** namedList's scratch array. */
+const ENTRIES: ListEntry[] = [];
 
 /** `begin ` in any case, read in place (every line asks). */
 function isBegin(t: string): boolean {
