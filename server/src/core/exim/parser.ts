@@ -453,7 +453,8 @@ class Parser {
     const scope = d.driver ?? d.section;
     const useShell = d.options.some((o) => o.name === 'use_shell' && !o.negated);
     for (const p of this.pending) this.finishOption(p, scope, useShell);
-    this.pending = [];
+    this.pending.length = 0;
+    d.options = exact(d.options);
     this.driver = undefined;
   }
 
@@ -461,6 +462,7 @@ class Parser {
 
   private closeAcl(): void {
     this.settleStmt();
+    if (this.acl) this.acl.statements = exact(this.acl.statements);
     if (this.acl && this.aclTail) this.acl.loc = startOf(this.acl.loc).extendTo(locOf(this.aclTail, 0, this.aclTail.text.length));
     this.aclTail = undefined;
     this.stmt = undefined;
@@ -469,7 +471,11 @@ class Parser {
 
   /** The statement's Loc runs to the end of its last line in its own file. */
   private settleStmt(): void {
-    if (this.stmt && this.stmtTail) this.stmt.tail = this.stmtTail;
+    const stmt = this.stmt;
+    if (stmt) {
+      if (this.stmtTail) stmt.tail = this.stmtTail;
+      stmt.items = exact(stmt.items);
+    }
     this.stmtTail = undefined;
   }
 
@@ -652,6 +658,14 @@ function verbAt(t: string, start: number, end: number): string | undefined {
   const n = end - start;
   for (const v of VERBS) if (v.length === n && t.startsWith(v, start)) return v;
   return undefined;
+}
+
+/**
+ * An array that was grown by push, copied at its length once nothing more is added: push
+ * reserves room for 16 more, and a model keeps thousands of short arrays.
+ */
+function exact<T>(a: T[]): T[] {
+  return a.length ? a.slice() : a;
 }
 
 /** namedList's scratch array. */
