@@ -52,6 +52,8 @@ export class ListCursor {
   negated = false;
   bodyStart = 0;
   private i: number;
+  /** Where the next `${` at or after i is (2^32 - 1: none). */
+  private expansion = -1;
   private readonly sc: number;
   private readonly doubles: boolean;
   private readonly braces: boolean;
@@ -75,7 +77,7 @@ export class ListCursor {
 
   /** Moves to the next item; false at the end of the list. */
   next(): boolean {
-    const s = this.s, sc = this.sc, doubles = this.doubles, braces = this.braces;
+    const s = this.s, sc = this.sc;
     let i = this.i;
     while (i < s.length && isSpace(s.charCodeAt(i)) && s.charCodeAt(i) !== sc) i++;
     if (i >= s.length) { this.i = i; return false; }
@@ -83,20 +85,21 @@ export class ListCursor {
     // Pieces around doubled separators; most items have none and are one slice.
     let parts: string[] | undefined;
     let from = i;
-    let depth = 0;
-    for (; i < s.length; i++) {
-      const ch = s.charCodeAt(i);
-      if (ch === 92 /* \ */ && depth > 0) { i++; continue; }
-      if (braces && ch === 36 /* $ */ && s.charCodeAt(i + 1) === 123 /* { */) { depth++; i++; continue; }
-      if (depth > 0) {
-        if (ch === 123) depth++;
-        else if (ch === 125) depth--;
+    // From separator to separator, found natively; an expansion on the way is skipped whole.
+    for (;;) {
+      let j = s.indexOf(this.separator, i);
+      if (j < 0) j = s.length;
+      if (this.braces) {
+        if (this.expansion < i) this.expansion = s.indexOf('${', i) >>> 0;
+        if (this.expansion <= j) { i = skipExpansion(s, this.expansion); continue; }
+      }
+      if (j < s.length && this.doubles && s.charCodeAt(j + 1) === sc) {
+        (parts ??= []).push(s.slice(from, j + 1));
+        i = from = j + 2;
         continue;
       }
-      if (ch === sc) {
-        if (doubles && s.charCodeAt(i + 1) === sc) { (parts ??= []).push(s.slice(from, i + 1)); i++; from = i + 1; continue; }
-        break;
-      }
+      i = j;
+      break;
     }
     const stop = Math.min(i, s.length);
     let end = stop;
@@ -118,4 +121,19 @@ export class ListCursor {
     this.i = i + 1; // past the separator
     return true;
   }
+}
+
+/** Past the end of the expansion whose `${` is at `at`: `\` escapes, nested braces count. */
+function skipExpansion(s: string, at: number): number {
+  let depth = 1;
+  let i = at + 2;
+  while (i < s.length) {
+    const ch = s.charCodeAt(i);
+    if (ch === 92 /* \ */) { i += 2; continue; }
+    if (ch === 36 /* $ */ && s.charCodeAt(i + 1) === 123 /* { */) { depth++; i += 2; continue; }
+    i++;
+    if (ch === 123) depth++;
+    else if (ch === 125 && --depth === 0) return i;
+  }
+  return s.length;
 }
