@@ -110,3 +110,11 @@ test('a line whose upper-case letters start no macro is read as written, placed 
   assert.equal(used.value, 'example.com');
   assert.equal(used.line.spans.length > 0, true);
 });
+
+test('a line is searched for the macros defined by then: a later definition is found on the lines after it', () => {
+  const inc = '/virtual/reader/inc.conf';
+  const text = 'A = a.example\nqualify_domain = B\n.include /virtual/reader/inc.conf\nprimary_hostname = B.C\nqualify_recipient = x_D\n';
+  const c = loadExim(FILE, defaultOptions, overlayHost(new Map([[FILE, text], [inc, 'B = b.example\nC = A\nD == x\n']]), none));
+  assert.deepEqual(c.main.map((o) => `${o.name}=${o.value}`), ['qualify_domain=B', 'primary_hostname=b.example.a.example', 'qualify_recipient=x_D']);
+  assert.deepEqual(c.macroUses.map((u) => `${u.name}@${u.loc.range.start.line}`), ['A@1', 'B@3', 'C@3']);
+});

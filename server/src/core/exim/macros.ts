@@ -109,6 +109,29 @@ export class MacroTable {
   add(m: Macro): void {
     this.user.push(m);
     this.byName.set(m.name, m);
+    const c = m.name.charAt(0);
+    if (c && !this.initials.includes(c)) {
+      this.initials += c;
+      this.startPattern = undefined;
+    }
+  }
+
+  /** The first characters of the user's macros (`-D` and the config's). */
+  private initials = '';
+  private startPattern: RegExp | undefined;
+
+  /**
+   * Where a macro could start: `_` and an upper-case letter (a built-in; expandLine looks for
+   * those nowhere else), or the first character of one of the user's macros. A line with none
+   * of these is left as it is. A new object whenever it changes.
+   */
+  get macroStart(): RegExp {
+    if (!this.startPattern) {
+      let cls = '';
+      for (let i = 0; i < this.initials.length; i++) cls += `\\u${this.initials.charCodeAt(i).toString(16).padStart(4, '0')}`;
+      this.startPattern = new RegExp(cls ? `[${cls}]|_[A-Z]` : '_[A-Z]', 'g');
+    }
+    return this.startPattern;
   }
 
   get(name: string): Macro | undefined { return this.byName.get(name); }

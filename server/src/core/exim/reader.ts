@@ -59,8 +59,11 @@ interface Frame {
   file: SourceFile; line: number; dir: string;
   /** The kinds of the file's lines, when this reading of it records them (the first). */
   kinds: Uint8Array | undefined;
-  /** Where the next upper-case letter of the file is at or after the line being read (text.length: none). */
-  nextUpper: number;
+  /**
+   * Where the next place a macro could start (MacroTable.macroStart) is in the file, at or
+   * after the line being read (text.length: none).
+   */
+  nextMacro: number;
 }
 
 interface CondFrame { state: number; loc: Loc; directive: string }
@@ -93,6 +96,8 @@ export class LineReader {
   private done = false;
   readonly includes: Include[] = [];
   readonly macroUses: MacroUse[] = [];
+  /** The table's macroStart the frames' nextMacro were found with. */
+  private macroStart: RegExp | undefined;
 
   constructor(
     topFiles: string[],
@@ -138,7 +143,7 @@ export class LineReader {
       this.kinds.set(sf.path, kinds = new Uint8Array(physicalLines(sf)));
       this.checkBytes(sf);
     }
-    this.stack.push({ file: sf, line: 0, dir: path.dirname(sf.path), kinds, nextUpper: -1 });
+    this.stack.push({ file: sf, line: 0, dir: path.dirname(sf.path), kinds, nextMacro: -1 });
   }
 
   /** Things Exim's reader chokes on that are invisible in an editor. */
@@ -212,14 +217,20 @@ export class LineReader {
       // A comment line stays one whatever macros it names: nothing is substituted before
       // its `#`, and what comes after does not matter.
       if (first === 35 /* # */) { if (kinds) kinds[lineNo] = COMMENT; continue; }
-      // Every macro name holds an upper-case letter: a line without one (most lines) is
-      // not searched. The next such letter is found once per stretch of the file, natively.
-      if (fr.nextUpper < start) {
-        UPPER.lastIndex = start;
-        fr.nextUpper = UPPER.test(src) ? UPPER.lastIndex - 1 : src.length;
+      // A line where no macro can start (most lines) is not searched. The next such place is
+      // found once per stretch of the file, natively, and again when a macro brings a new one.
+      const re = this.macros.macroStart;
+      if (re !== this.macroStart) {
+        this.macroStart = re;
+        for (const f of this.stack) f.nextMacro = -1;
+      }
+      if (fr.nextMacro < start) {
+        re.lastIndex = start;
+        // The match's last character: on the same line as its first.
+        fr.nextMacro = re.test(src) ? re.lastIndex - 1 : src.length;
       }
       let ex: ExpandedLine | undefined;
-      if (fr.nextUpper < lineEnd) {
+      if (fr.nextMacro < lineEnd) {
         raw ??= src.slice(start, lineEnd);
         ex = expandLine(raw, this.macros, len === 0);
       }
@@ -377,9 +388,6 @@ export class LineReader {
     this.push(sf);
   }
 }
-
-/** Finds the next upper-case letter from its lastIndex. */
-const UPPER = /[A-Z]/g;
 
 /** Shared empty starts of a logical line's arrays: replaced, never pushed to (trimEnd pops only what is there). */
 const NO_CHUNKS: string[] = [];
