@@ -21,13 +21,19 @@ export function containsPos(r: Range, p: Position): boolean {
 
 /** Maps offsets to positions and back for one text. Line breaks: \n, \r\n, lone \r. */
 export class LineIndex {
-  readonly lineStarts: number[];
+  /** Offset where each line starts: a typed array, counted first, as a large file has tens of thousands. */
+  readonly lineStarts: Uint32Array;
   constructor(readonly text: string) {
-    const starts = [0];
     if (text.indexOf('\r') < 0) {
       // Most files break lines with \n alone: found by indexOf, not one character at a time.
-      for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
+      let n = 1;
+      for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) n++;
+      const starts = new Uint32Array(n);
+      n = 1;
+      for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) starts[n++] = i + 1;
+      this.lineStarts = starts;
     } else {
+      const starts = [0];
       for (let i = 0; i < text.length; i++) {
         const c = text.charCodeAt(i);
         if (c === 10) starts.push(i + 1);
@@ -36,8 +42,8 @@ export class LineIndex {
           starts.push(i + 1);
         }
       }
+      this.lineStarts = Uint32Array.from(starts);
     }
-    this.lineStarts = starts;
   }
   get lineCount(): number { return this.lineStarts.length; }
   positionAt(offset: number): Position {
