@@ -31,34 +31,40 @@ export interface SplitOptions {
   sep?: string;
 }
 
-export function splitList(s: string, o: SplitOptions = {}): SplitList {
-  const c = new ListCursor(s, o);
+const NO_OPTIONS: SplitOptions = {};
+export function splitList(s: string, o: SplitOptions = NO_OPTIONS): SplitList {
+  const c = CURSOR.reset(s, o);
   const items: RawListItem[] = [];
   while (c.next()) items.push({ text: c.text, start: c.start, end: c.end, negated: c.negated, bodyStart: c.bodyStart });
   return { separator: c.separator, items };
 }
 
 /**
- * splitList one item at a time, with no object per item: each `next()` moves to the next
- * item and the fields describe it (the parser makes its own entries from them).
+ * splitList one item at a time, with no object per item: `reset` starts a list, each
+ * `next()` moves to its next item and the fields describe it (the parser makes its own
+ * entries from them, with one cursor for all its lists).
  */
 export class ListCursor {
   /** The separator in force. */
-  readonly separator: string;
+  separator = ':';
   /** The current item: as RawListItem's fields. */
   text = '';
   start = 0;
   end = 0;
   negated = false;
   bodyStart = 0;
-  private i: number;
+  private s = '';
+  private i = 0;
   /** Where the next `${` at or after i is (2^32 - 1: none). */
   private expansion = -1;
-  private readonly sc: number;
-  private readonly doubles: boolean;
-  private readonly braces: boolean;
+  private sc = 58;
+  private doubles = true;
+  private braces = true;
 
-  constructor(private readonly s: string, o: SplitOptions = {}) {
+  /** Starts reading the list `s`. */
+  reset(s: string, o: SplitOptions = NO_OPTIONS): this {
+    this.s = s;
+    this.expansion = -1;
     let i = 0;
     let sep = o.sep ?? ':';
     const fixedSc = sep.charCodeAt(0);
@@ -73,6 +79,7 @@ export class ListCursor {
     // A control character as separator (`\n` in headers_add) is never doubled.
     this.doubles = !isCntrl(this.sc);
     this.braces = !o.literal;
+    return this;
   }
 
   /** Moves to the next item; false at the end of the list. */
@@ -80,7 +87,12 @@ export class ListCursor {
     const s = this.s, sc = this.sc;
     let i = this.i;
     while (i < s.length && isSpace(s.charCodeAt(i)) && s.charCodeAt(i) !== sc) i++;
-    if (i >= s.length) { this.i = i; return false; }
+    if (i >= s.length) {
+      // Done: a shared cursor must not keep the list (and the file text it is cut from) alive.
+      this.i = i;
+      this.s = this.text = '';
+      return false;
+    }
     const start = i;
     // Pieces around doubled separators; most items have none and are one slice.
     let parts: string[] | undefined;
@@ -137,3 +149,6 @@ function skipExpansion(s: string, at: number): number {
   }
   return s.length;
 }
+
+/** splitList's cursor: it reads one list to the end before it returns. */
+const CURSOR = new ListCursor();

@@ -371,8 +371,11 @@ class Parser {
     }
     const list = new ParsedList(kind, cached, name, value, hidden, ll, ns, ne, i, map);
     // Item by item into a shared scratch array, copied at its exact length (a model holds thousands of lists).
-    const it = new ListCursor(value);
+    const it = LIST.reset(value);
     const items = ENTRIES;
+    items.length = 0; // (left over only if the last list threw)
+    // Where the next `$` is: one search for the whole value, not one per item.
+    let dollar = -1;
     while (it.next()) {
       const { bodyStart, end } = it;
       const text = it.negated ? it.text.replace(/^!\s*/, '') : it.text;
@@ -381,10 +384,8 @@ class Parser {
       if (value.charCodeAt(bodyStart) === 43 /* + */ && bodyStart + 1 < end && isNameChar(value.charCodeAt(bodyStart + 1))) {
         item.ref = value.slice(bodyStart + 1, end);
       }
-      const dollar = value.indexOf('$', bodyStart);
-      if (dollar >= 0 && dollar < end) {
-        item.expands = true;
-      }
+      if (dollar < bodyStart) dollar = value.indexOf('$', bodyStart) >>> 0;
+      if (dollar < end) item.expands = true;
       items.push(item);
     }
     list.separator = it.separator;
@@ -656,7 +657,11 @@ interface NameAt { name: string; start: number; end: number; next: number }
 /** The verb t[start, end) names, as one shared string; compared in place (every ACL line asks). */
 function verbAt(t: string, start: number, end: number): string | undefined {
   const n = end - start;
-  for (const v of VERBS) if (v.length === n && t.startsWith(v, start)) return v;
+  if (n < 4 || n > 7) return undefined;
+  for (let k = 0; k < VERBS.length; k++) {
+    const v = VERBS[k];
+    if (v.length === n && t.startsWith(v, start)) return v;
+  }
   return undefined;
 }
 
@@ -668,7 +673,8 @@ function exact<T>(a: T[]): T[] {
   return a.length ? a.slice() : a;
 }
 
-/** namedList's scratch array. */
+/** namedList's cursor and scratch array. */
+const LIST = new ListCursor();
 const ENTRIES: ListEntry[] = [];
 
 /** `begin ` in any case, read in place (every line asks). */
