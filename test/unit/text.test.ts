@@ -11,6 +11,10 @@ test('lines start after \\n, \\r\\n and a lone \\r; a final break starts an empt
     assert.deepEqual([...li.lineStarts], starts, JSON.stringify(text));
     assert.equal(li.lineCount, starts.length);
   }
+  const many = new LineIndex('a\n'.repeat(1000));
+  assert.equal(many.lineCount, 1001);
+  assert.equal(many.lineStarts[1000], 2000);
+  assert.equal(many.lineStarts.length, 1001, 'no room left over');
   const li = new LineIndex('ab\r\ncd\nef');
   assert.deepEqual(li.positionAt(5), { line: 1, character: 1 });
   assert.equal(li.offsetAt({ line: 2, character: 9 }), 9);

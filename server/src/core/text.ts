@@ -21,17 +21,23 @@ export function containsPos(r: Range, p: Position): boolean {
 
 /** Maps offsets to positions and back for one text. Line breaks: \n, \r\n, lone \r. */
 export class LineIndex {
-  /** Offset where each line starts: a typed array, counted first, as a large file has tens of thousands. */
+  /** Offset where each line starts: a typed array, as a large file has tens of thousands. */
   readonly lineStarts: Uint32Array;
   constructor(readonly text: string) {
     if (text.indexOf('\r') < 0) {
-      // Most files break lines with \n alone: found by indexOf, not one character at a time.
+      // Most files break lines with \n alone: found by indexOf, not one character at a time,
+      // into room for lines of 32 characters, doubled when short, then cut to size.
+      let starts = new Uint32Array((text.length >> 5) + 16);
       let n = 1;
-      for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) n++;
-      const starts = new Uint32Array(n);
-      n = 1;
-      for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) starts[n++] = i + 1;
-      this.lineStarts = starts;
+      for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) {
+        if (n === starts.length) {
+          const more = new Uint32Array(n * 2);
+          more.set(starts);
+          starts = more;
+        }
+        starts[n++] = i + 1;
+      }
+      this.lineStarts = n === starts.length ? starts : starts.slice(0, n);
     } else {
       const starts = [0];
       for (let i = 0; i < text.length; i++) {
