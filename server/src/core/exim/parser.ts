@@ -79,8 +79,11 @@ class Parser {
   private section: SectionName = 'main';
   private readonly seen = new Set<SectionName>(['main']);
   private driver?: DriverInstance;
-  /** A driver's settings, finished when its driver (their scope) is known. */
-  private pending: Setting[] = [];
+  /** The driver's settings, finished when its driver (their scope) is known, then its options. */
+  private readonly pending = new Collector<Setting>();
+  /** The statement's items, and the list's entries being read. */
+  private readonly stmtItems = new Collector<Item>();
+  private readonly entries = new Collector<ListEntry>();
   private acl?: Acl;
   private stmt?: Statement;
   private aclTail?: LogicalLine;
@@ -370,10 +373,9 @@ class Parser {
       else if (t.slice(d.end).trim()) this.error('exim/syntax', locOf(ll, d.end, t.length), `Unexpected text after the quoted value of list ${name}.`);
     }
     const list = new ParsedList(kind, cached, name, value, hidden, ll, ns, ne, i, map);
-    // Item by item into a shared scratch array, copied at its exact length (a model holds thousands of lists).
     const it = LIST.reset(value);
-    const items = ENTRIES;
-    items.length = 0; // (left over only if the last list threw)
+    const items = this.entries;
+    items.clear(); // (holds entries only if the last list threw)
     // Where the next `$` is: one search for the whole value, not one per item.
     let dollar = -1;
     while (it.next()) {
@@ -386,11 +388,10 @@ class Parser {
       }
       if (dollar < bodyStart) dollar = value.indexOf('$', bodyStart) >>> 0;
       if (dollar < end) item.expands = true;
-      items.push(item);
+      items.add(item);
     }
     list.separator = it.separator;
-    list.items = items.slice();
-    items.length = 0;
+    list.items = items.take();
     this.cfg.lists.push(list);
   }
 
@@ -435,8 +436,7 @@ class Parser {
     }
     const p = this.option(ll, section);
     if (!p) return;
-    this.driver.options.push(p);
-    this.pending.push(p);
+    this.pending.add(p);
     if (ll.file === this.driver.loc.file) this.driverTail = ll;
     if (p.name === 'driver' && p.rawValue !== undefined) {
       this.driver.driver = p.rawValue.startsWith('"') ? dequote(p.rawValue, 0).value : p.rawValue;
@@ -452,10 +452,9 @@ class Parser {
     if (tail) d.loc = startOf(d.loc).extendTo(locOf(tail, 0, tail.text.length));
     this.driverTail = undefined;
     const scope = d.driver ?? d.section;
-    const useShell = d.options.some((o) => o.name === 'use_shell' && !o.negated);
-    for (const p of this.pending) this.finishOption(p, scope, useShell);
-    this.pending.length = 0;
-    d.options = exact(d.options);
+    const options = d.options = this.pending.take();
+    const useShell = options.some((o) => o.name === 'use_shell' && !o.negated);
+    for (const p of options) this.finishOption(p, scope, useShell);
     this.driver = undefined;
   }
 
@@ -475,7 +474,7 @@ class Parser {
     const stmt = this.stmt;
     if (stmt) {
       if (this.stmtTail) stmt.tail = this.stmtTail;
-      stmt.items = exact(stmt.items);
+      stmt.items = this.stmtItems.take();
     }
     this.stmtTail = undefined;
   }
@@ -558,8 +557,8 @@ class Parser {
     const written = t.slice(start, end);
     const name = aclCondition(written)?.name ?? written;
     const item = new Item(name, negated, ll, negated ? Math.max(0, start - 1) : start, end);
-    stmt.items.push(item);
-    if (stmt.items.length > 0) this.extendAcl(ll);
+    this.stmtItems.add(item);
+    this.extendAcl(ll);
     let i = this.nameNext;
     if (name === 'set') {
       const vs = i;
@@ -673,9 +672,29 @@ function exact<T>(a: T[]): T[] {
   return a.length ? a.slice() : a;
 }
 
-/** namedList's cursor and scratch array. */
+/** namedList's cursor. */
 const LIST = new ListCursor();
-const ENTRIES: ListEntry[] = [];
+
+/**
+ * Collects a short list that is then kept at its exact length: pushing to a kept array
+ * reserves room for 16 more, and a model keeps thousands of short arrays.
+ */
+class Collector<T> {
+  private readonly buf: (T | undefined)[] = [];
+  private n = 0;
+  add(x: T): void { this.buf[this.n++] = x; }
+  clear(): void {
+    this.buf.fill(undefined, 0, this.n);
+    this.n = 0;
+  }
+  /** What was added since the last take, in a new array; the collector keeps no reference to it. */
+  take(): T[] {
+    const n = this.n;
+    const out = this.buf.slice(0, n) as T[];
+    this.clear();
+    return out;
+  }
+}
 
 /** `begin ` in any case, read in place (every line asks). */
 function isBegin(t: string): boolean {
