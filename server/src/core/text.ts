@@ -19,14 +19,27 @@ export function containsPos(r: Range, p: Position): boolean {
   return comparePos(r.start, p) <= 0 && comparePos(p, r.end) <= 0;
 }
 
+/** Texts from this size on keep their line starts in a typed array. */
+const LARGE = 1 << 15;
+
 /** Maps offsets to positions and back for one text. Line breaks: \n, \r\n, lone \r. */
 export class LineIndex {
-  /** Offset where each line starts: a typed array, as a large file has tens of thousands. */
-  readonly lineStarts: Uint32Array;
+  /**
+   * Offset where each line starts. A large file's is a typed array (half the memory of an
+   * array of numbers, and a large file has tens of thousands of lines); a small file's is an
+   * array, which is quicker to make.
+   */
+  readonly lineStarts: number[] | Uint32Array;
   constructor(readonly text: string) {
     if (text.indexOf('\r') < 0) {
-      // Most files break lines with \n alone: found by indexOf, not one character at a time,
-      // into room for lines of 32 characters, doubled when short, then cut to size.
+      // Most files break lines with \n alone: found by indexOf, not one character at a time.
+      if (text.length < LARGE) {
+        const starts = [0];
+        for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
+        this.lineStarts = starts;
+        return;
+      }
+      // Room for lines of 32 characters, doubled when short, then cut to size.
       let starts = new Uint32Array((text.length >> 5) + 16);
       let n = 1;
       for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) {
@@ -48,7 +61,7 @@ export class LineIndex {
           starts.push(i + 1);
         }
       }
-      this.lineStarts = Uint32Array.from(starts);
+      this.lineStarts = starts;
     }
   }
   get lineCount(): number { return this.lineStarts.length; }
