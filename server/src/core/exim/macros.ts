@@ -37,8 +37,15 @@ const BUILTIN_ENTRIES: readonly [string, Macro][] = BUILTIN_LIST.map((m) => [m.n
 const BUILTIN_MAP: ReadonlyMap<string, Macro> = new Map(BUILTIN_ENTRIES);
 /** Each built-in's place in the list, for the "which built-ins occur here" search. */
 const BUILTIN_INDEX: ReadonlyMap<string, number> = new Map(BUILTIN_LIST.map((m, i) => [m.name, i]));
-/** Distinct name lengths, shortest first. */
-const BUILTIN_LENGTHS: readonly number[] = [...new Set(BUILTIN_LIST.map((m) => m.name.length))].sort((a, b) => a - b);
+/** A rolling hash of a name, one character at a time (see forEachBuiltinIn). */
+function hashStep(h: number, c: number): number { return (Math.imul(h, 31) + c) | 0; }
+function nameHash(name: string): number {
+  let h = 0;
+  for (let i = 0; i < name.length; i++) h = hashStep(h, name.charCodeAt(i));
+  return h;
+}
+/** The built-ins' name hashes: a prefix of a run whose hash is not here names no built-in. */
+const BUILTIN_HASHES: ReadonlySet<number> = new Set(BUILTIN_LIST.map((m) => nameHash(m.name)));
 /**
  * Built-in names are `_`, an upper-case letter, then upper-case letters, digits and `_`;
  * their values never hold `_` before an upper-case letter, so no value forms a built-in's name.
@@ -126,12 +133,7 @@ export class MacroTable {
    * of these is left as it is. A new object whenever it changes.
    */
   get macroStart(): RegExp {
-    if (!this.startPattern) {
-      let cls = '';
-      for (let i = 0; i < this.initials.length; i++) cls += `\\u${this.initials.charCodeAt(i).toString(16).padStart(4, '0')}`;
-      this.startPattern = new RegExp(cls ? `[${cls}]|_[A-Z]` : '_[A-Z]', 'g');
-    }
-    return this.startPattern;
+    return this.startPattern ??= macroStartPattern(this.initials);
   }
 
   get(name: string): Macro | undefined { return this.byName.get(name); }
@@ -184,16 +186,38 @@ export class MacroTable {
   }
 }
 
+/**
+ * The patterns made for each set of initials, shared by parses: most configs of a host
+ * define the same macros, and compiling a pattern costs more than a small file's search.
+ * Their lastIndex is set before each use.
+ */
+const START_PATTERNS = new Map<string, RegExp>();
+
+function macroStartPattern(initials: string): RegExp {
+  let re = START_PATTERNS.get(initials);
+  if (!re) {
+    let cls = '';
+    for (let i = 0; i < initials.length; i++) cls += `\\u${initials.charCodeAt(i).toString(16).padStart(4, '0')}`;
+    re = new RegExp(cls ? `[${cls}]|_[A-Z]` : '_[A-Z]', 'g');
+    if (START_PATTERNS.size >= 256) START_PATTERNS.clear();
+    START_PATTERNS.set(initials, re);
+  }
+  return re;
+}
+
 /** Calls `f` with the place in the list of each built-in whose name occurs in `text` from `from` on. */
 function forEachBuiltinIn(text: string, from: number, f: (k: number) => void): void {
   for (let i = text.indexOf('_', from); i >= 0; i = text.indexOf('_', i + 1)) {
     if (!isUpper(text.charCodeAt(i + 1))) continue;
-    // A name lies within the run of name characters that starts here.
-    let run = i + 2;
-    while (run < text.length && isBuiltinNameChar(text.charCodeAt(run))) run++;
-    for (const n of BUILTIN_LENGTHS) {
-      if (n > run - i) break;
-      const k = BUILTIN_INDEX.get(text.substr(i, n));
+    // A name is a prefix of the run of name characters that starts here: each prefix, shortest
+    // first, is hashed as the run is read, and only one whose hash a built-in has is looked up.
+    let h = hashStep(0, 95);
+    for (let j = i + 1; j < text.length; j++) {
+      const c = text.charCodeAt(j);
+      if (!isBuiltinNameChar(c)) break;
+      h = hashStep(h, c);
+      if (!BUILTIN_HASHES.has(h)) continue;
+      const k = BUILTIN_INDEX.get(text.slice(i, j + 1));
       if (k !== undefined) f(k);
     }
   }
