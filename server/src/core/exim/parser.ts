@@ -684,7 +684,8 @@ class Collector<T> {
   private n = 0;
   add(x: T): void { this.buf[this.n++] = x; }
   clear(): void {
-    this.buf.fill(undefined, 0, this.n);
+    const buf = this.buf;
+    for (let k = 0; k < this.n; k++) buf[k] = undefined;
     this.n = 0;
   }
   /** What was added since the last take, in a new array; the collector keeps no reference to it. */
