@@ -5,7 +5,8 @@ import type { Finding } from '../diagnostic';
 import { finding } from '../diagnostic';
 import type { SourceHost } from '../host';
 import type { CheckOptions } from '../options';
-import { aclCondition, lookupOption, optionName } from '../catalog/exim';
+import { aclCondition, aclNames, lookupOption, optionName, optionNames } from '../catalog/exim';
+import { NameTable } from './name-table';
 import { SpanLoc } from './model';
 import type {
   Acl, DriverInstance, EximConfig, Include, ListKind, Loc, Macro, MacroUse, NamedList, OptionSetting,
@@ -281,9 +282,10 @@ class Parser {
     let negated = false;
     if (end - start >= 3 && t.startsWith('no_', start)) { negated = true; nameStart += 3; }
     else if (end - start >= 4 && t.startsWith('not_', start)) { negated = true; nameStart += 4; }
-    const name = t.slice(nameStart, end);
+    // The catalog's string, found in place; a name it does not know is copied.
+    const name = (OPTIONS ??= new NameTable(optionNames())).find(t, nameStart, end) ?? optionName(t.slice(nameStart, end));
     if (end - start > NAME_MAX) this.error('exim/syntax', locOf(ll, start, end), `Option name longer than ${NAME_MAX} characters.`);
-    const opt = new Setting(optionName(name), negated, hidden, section, ll, nameStart, end);
+    const opt = new Setting(name, negated, hidden, section, ll, nameStart, end);
     if (i < t.length && t[i] !== '=') {
       const hint = t[i] === '#' ? ' (# starts a comment only at the beginning of a line)' : '';
       this.error('exim/syntax', locOf(ll, i, t.length), `Unexpected text after option "${t.slice(start, end)}"; write "name = value"${hint}.`);
@@ -554,8 +556,11 @@ class Parser {
       return;
     }
     // The catalog's string when it knows the name: one string for every use of a condition.
-    const written = t.slice(start, end);
-    const name = aclCondition(written)?.name ?? written;
+    let name = (ACL_ITEMS ??= aclItemNames()).find(t, start, end);
+    if (name === undefined) {
+      const written = t.slice(start, end);
+      name = aclCondition(written)?.name ?? written;
+    }
     const item = new Item(name, negated, ll, negated ? Math.max(0, start - 1) : start, end);
     this.stmtItems.add(item);
     this.extendAcl(ll);
@@ -670,6 +675,15 @@ function verbAt(t: string, start: number, end: number): string | undefined {
  */
 function exact<T>(a: T[]): T[] {
   return a.length ? a.slice() : a;
+}
+
+/** Option names and ACL condition and modifier names, made when first needed. */
+let OPTIONS: NameTable | undefined;
+let ACL_ITEMS: NameTable | undefined;
+
+function aclItemNames(): NameTable {
+  const all = [...aclNames('condition', 'latest'), ...aclNames('condition', '4.96'), ...aclNames('modifier', 'latest'), ...aclNames('modifier', '4.96')];
+  return new NameTable(all.map((a) => a.name));
 }
 
 /** namedList's cursor. */
