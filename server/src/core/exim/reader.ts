@@ -57,6 +57,8 @@ const INCLUDE_DEPTH_MAX = 32;
 
 interface Frame {
   file: SourceFile; line: number; dir: string;
+  /** physicalLines of the file. */
+  lines: number;
   /** The kinds of the file's lines, when this reading of it records them (the first). */
   kinds: Uint8Array | undefined;
   /**
@@ -139,11 +141,12 @@ export class LineReader {
 
   private push(sf: SourceFile): void {
     let kinds: Uint8Array | undefined;
+    const lines = physicalLines(sf);
     if (!this.kinds.has(sf.path)) {
-      this.kinds.set(sf.path, kinds = new Uint8Array(physicalLines(sf)));
+      this.kinds.set(sf.path, kinds = new Uint8Array(lines));
       this.checkBytes(sf);
     }
-    this.stack.push({ file: sf, line: 0, dir: path.dirname(sf.path), kinds, nextMacro: -1 });
+    this.stack.push({ file: sf, line: 0, dir: path.dirname(sf.path), lines, kinds, nextMacro: -1 });
   }
 
   /** Things Exim's reader chokes on that are invisible in an editor. */
@@ -184,7 +187,7 @@ export class LineReader {
     let startFile = '', startLine = 0;
     for (;;) {
       let fr = this.stack[this.stack.length - 1];
-      if (!fr || fr.line >= physicalLines(fr.file)) {
+      if (!fr || fr.line >= fr.lines) {
         if (fr) this.stack.pop();
         if (this.stack.length) continue;
         // Between top-level files (Debian's conf.d parts) a blank line ends any continuation.
@@ -199,10 +202,11 @@ export class LineReader {
       const sf = fr.file;
       const src = sf.text;
       const lineNo = fr.line++;
-      const start = sf.lines.lineStarts[lineNo];
+      const starts = sf.lines.lineStarts;
+      const start = starts[lineNo];
       const kinds = fr.kinds;
       // The line without its break, read in place: most lines are never copied on their own.
-      let lineEnd = lineNo + 1 < sf.lines.lineCount ? sf.lines.lineStarts[lineNo + 1] : src.length;
+      let lineEnd = lineNo + 1 < starts.length ? starts[lineNo + 1] : src.length;
       while (lineEnd > start && (src.charCodeAt(lineEnd - 1) === 10 || src.charCodeAt(lineEnd - 1) === 13)) lineEnd--;
       let raw: string | undefined;
       const bom = lineNo === 0 && hasBom(src);
