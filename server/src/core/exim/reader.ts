@@ -10,7 +10,7 @@ import { finding } from '../diagnostic';
 import type { SourceHost } from '../host';
 import { LineIndex, type Range } from '../text';
 import { SpanLoc, type Include, type Loc, type MacroUse, type SourceFile } from './model';
-import { expandLine, isNameChar, isSpace, type ExpandedLine, type MacroTable } from './macros';
+import { expandLine, isNameChar, isSpace, MacroStarts, type ExpandedLine, type MacroTable } from './macros';
 
 export type PieceKind = 'blank' | 'comment' | 'directive' | 'include' | 'skipped' | 'content';
 
@@ -62,10 +62,12 @@ interface Frame {
   /** The kinds of the file's lines, when this reading of it records them (the first). */
   kinds: Uint8Array | undefined;
   /**
-   * Where the next place a macro could start (MacroTable.macroStart) is in the file, at or
-   * after the line being read (text.length: none).
+   * Where the next place a macro could start is in the file, at or after the line being read
+   * (text.length: none), for the table's initials then; and the search that found it.
    */
   nextMacro: number;
+  initials: string;
+  starts: MacroStarts;
 }
 
 interface CondFrame { state: number; loc: Loc; directive: string }
@@ -98,8 +100,6 @@ export class LineReader {
   private done = false;
   readonly includes: Include[] = [];
   readonly macroUses: MacroUse[] = [];
-  /** The table's macroStart the frames' nextMacro were found with. */
-  private macroStart: RegExp | undefined;
 
   constructor(
     topFiles: string[],
@@ -146,7 +146,7 @@ export class LineReader {
       this.kinds.set(sf.path, kinds = new Uint8Array(lines));
       this.checkBytes(sf);
     }
-    this.stack.push({ file: sf, line: 0, dir: path.dirname(sf.path), lines, kinds, nextMacro: -1 });
+    this.stack.push({ file: sf, line: 0, dir: path.dirname(sf.path), lines, kinds, nextMacro: -1, initials: '', starts: new MacroStarts(sf.text) });
   }
 
   /** Things Exim's reader chokes on that are invisible in an editor. */
@@ -223,15 +223,10 @@ export class LineReader {
       if (first === 35 /* # */) { if (kinds) kinds[lineNo] = COMMENT; continue; }
       // A line where no macro can start (most lines) is not searched. The next such place is
       // found once per stretch of the file, natively, and again when a macro brings a new one.
-      const re = this.macros.macroStart;
-      if (re !== this.macroStart) {
-        this.macroStart = re;
-        for (const f of this.stack) f.nextMacro = -1;
-      }
-      if (fr.nextMacro < start) {
-        re.lastIndex = start;
-        // The match's last character: on the same line as its first.
-        fr.nextMacro = re.test(src) ? re.lastIndex - 1 : src.length;
+      const initials = this.macros.initials;
+      if (fr.nextMacro < start || fr.initials !== initials) {
+        fr.initials = initials;
+        fr.nextMacro = fr.starts.next(start, initials);
       }
       let ex: ExpandedLine | undefined;
       if (fr.nextMacro < lineEnd) {
