@@ -4,6 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { checkExim, loadExim, reconstructFiles } from '../../server/src/core/exim';
+import { MacroStarts } from '../../server/src/core/exim/macros';
 import { overlayHost } from '../../server/src/core/host';
 import { defaultOptions } from '../../server/src/core/options';
 
@@ -117,4 +118,15 @@ test('a line is searched for the macros defined by then: a later definition is f
   const c = loadExim(FILE, defaultOptions, overlayHost(new Map([[FILE, text], [inc, 'B = b.example\nC = A\nD == x\n']]), none));
   assert.deepEqual(c.main.map((o) => `${o.name}=${o.value}`), ['qualify_domain=B', 'primary_hostname=b.example.a.example', 'qualify_recipient=x_D']);
   assert.deepEqual(c.macroUses.map((u) => `${u.name}@${u.loc.range.start.line}`), ['A@1', 'B@3', 'C@3']);
+});
+
+test('MacroStarts finds the next place a macro could start, for the initials given then', () => {
+  const text = 'a_b x_Yz\nAB c\nfoo_ Q_R\nzzz';
+  const ms = new MacroStarts(text);
+  assert.equal(ms.next(0, ''), 5, '_Y');
+  assert.equal(ms.next(0, 'A'), 5);
+  assert.equal(ms.next(6, 'A'), 9, 'A after the _Y');
+  assert.equal(ms.next(10, 'A'), 20, '_R: "_ " is no start');
+  assert.equal(ms.next(10, 'AQ'), 19, 'Q, a new initial, found although searched from before it');
+  assert.equal(ms.next(21, 'AQ'), text.length);
 });
