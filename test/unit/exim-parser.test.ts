@@ -239,3 +239,22 @@ test('an unterminated quote that runs onto a continuation line is reported on th
   const d = load({ 'exim.conf': 'hold_domains = "a : b\n' });
   assert.deepEqual(d.parseFindings.map((x) => `${x.range.start.line}:${x.range.start.character}`), ['0:15']);
 });
+
+test('section, driver, ACL and verb names are read in place as Exim reads them', () => {
+  const c = load({
+    'exim.conf': [
+      'BeGiN acl', 'check:', '  deny !verify = sender', '  !accept hosts = :', '  warn set acl_m0 = 1', '  Warn', 'X = y',
+      'begin  Routers', 'r1:', '  driver = accept', 'R = z', '  domains = +local',
+      'beginning = 1',
+    ].join('\n') + '\n',
+  });
+  assert.deepEqual(c.sections.map((s) => s.name), ['acl', 'routers']);
+  const stmts = c.acls[0].statements;
+  assert.deepEqual(stmts.map((s) => `${s.verb}:${s.items.map((i) => `${i.negated ? '!' : ''}${i.name}${i.varName ? ' ' + i.varName : ''}=${i.value}`).join(',')}`),
+    ['deny:!verify=sender', 'accept:hosts=:', 'warn:set acl_m0=1,Warn=undefined']);
+  assert.equal(at(stmts[1].verbLoc), 'exim.conf:3:3-3:9');
+  assert.deepEqual(c.routers.map((r) => `${r.name}:${r.options.map((o) => o.name).join(',')}`), ['r1:driver']);
+  assert.deepEqual(c.parseFindings.map((f) => `${f.range.start.line}:${f.message.split(/[;:]/)[0]}`), [
+    '3:An ACL verb cannot be negated', '5:"=" is missing after ACL Warn', '11:This setting belongs to no router',
+  ]);
+});

@@ -4,6 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { checkExim, loadExim, reconstructFiles } from '../../server/src/core/exim';
+import { MacroStarts } from '../../server/src/core/exim/macros';
 import { overlayHost } from '../../server/src/core/host';
 import { defaultOptions } from '../../server/src/core/options';
 
@@ -98,4 +99,34 @@ test('a driver or ACL name Exim cannot read is found however the line ends', () 
     '1:"local-user"', '3:"second-one"', '3:Unexpected text after the name "second-one:". Put each option on its own line.', '6:"2nd"',
   ]);
   assert.deepEqual(c.routers.map((r) => r.name), ['local-user', 'second-one']);
+});
+
+test('a line whose upper-case letters start no macro is read as written, placed without spans', () => {
+  const text = 'DOM = example.com\nqualify_domain = No.Macro.Here\nqualify_recipient = DOM\n';
+  const c = load(text);
+  const [plain, used] = c.main as (typeof c.main[number] & { line: { spans: unknown[] } })[];
+  assert.equal(plain.value, 'No.Macro.Here');
+  assert.equal(plain.line.spans.length, 0, 'one run of its physical line needs no span objects');
+  assert.deepEqual(plain.valueLoc!.range, { start: { line: 1, character: 17 }, end: { line: 1, character: 30 } });
+  assert.equal(used.value, 'example.com');
+  assert.equal(used.line.spans.length > 0, true);
+});
+
+test('a line is searched for the macros defined by then: a later definition is found on the lines after it', () => {
+  const inc = '/virtual/reader/inc.conf';
+  const text = 'A = a.example\nqualify_domain = B\n.include /virtual/reader/inc.conf\nprimary_hostname = B.C\nqualify_recipient = x_D\n';
+  const c = loadExim(FILE, defaultOptions, overlayHost(new Map([[FILE, text], [inc, 'B = b.example\nC = A\nD == x\n']]), none));
+  assert.deepEqual(c.main.map((o) => `${o.name}=${o.value}`), ['qualify_domain=B', 'primary_hostname=b.example.a.example', 'qualify_recipient=x_D']);
+  assert.deepEqual(c.macroUses.map((u) => `${u.name}@${u.loc.range.start.line}`), ['A@1', 'B@3', 'C@3']);
+});
+
+test('MacroStarts finds the next place a macro could start, for the initials given then', () => {
+  const text = 'a_b x_Yz\nAB c\nfoo_ Q_R\nzzz';
+  const ms = new MacroStarts(text);
+  assert.equal(ms.next(0, ''), 5, '_Y');
+  assert.equal(ms.next(0, 'A'), 5);
+  assert.equal(ms.next(6, 'A'), 9, 'A after the _Y');
+  assert.equal(ms.next(10, 'A'), 20, '_R: "_ " is no start');
+  assert.equal(ms.next(10, 'AQ'), 19, 'Q, a new initial, found although searched from before it');
+  assert.equal(ms.next(21, 'AQ'), text.length);
 });

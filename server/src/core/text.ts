@@ -19,15 +19,40 @@ export function containsPos(r: Range, p: Position): boolean {
   return comparePos(r.start, p) <= 0 && comparePos(p, r.end) <= 0;
 }
 
+/** Texts from this size on keep their line starts in a typed array. */
+const LARGE = 1 << 15;
+
 /** Maps offsets to positions and back for one text. Line breaks: \n, \r\n, lone \r. */
 export class LineIndex {
-  readonly lineStarts: number[];
+  /**
+   * Offset where each line starts. A large file's is a typed array (half the memory of an
+   * array of numbers, and a large file has tens of thousands of lines); a small file's is an
+   * array, which is quicker to make.
+   */
+  readonly lineStarts: number[] | Uint32Array;
   constructor(readonly text: string) {
-    const starts = [0];
     if (text.indexOf('\r') < 0) {
       // Most files break lines with \n alone: found by indexOf, not one character at a time.
-      for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
+      if (text.length < LARGE) {
+        const starts = [0];
+        for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
+        this.lineStarts = starts;
+        return;
+      }
+      // Room for lines of 32 characters, doubled when short, then cut to size.
+      let starts = new Uint32Array((text.length >> 5) + 16);
+      let n = 1;
+      for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) {
+        if (n === starts.length) {
+          const more = new Uint32Array(n * 2);
+          more.set(starts);
+          starts = more;
+        }
+        starts[n++] = i + 1;
+      }
+      this.lineStarts = n === starts.length ? starts : starts.slice(0, n);
     } else {
+      const starts = [0];
       for (let i = 0; i < text.length; i++) {
         const c = text.charCodeAt(i);
         if (c === 10) starts.push(i + 1);
@@ -36,8 +61,8 @@ export class LineIndex {
           starts.push(i + 1);
         }
       }
+      this.lineStarts = starts;
     }
-    this.lineStarts = starts;
   }
   get lineCount(): number { return this.lineStarts.length; }
   positionAt(offset: number): Position {

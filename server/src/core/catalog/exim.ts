@@ -174,6 +174,11 @@ export function optionName(name: string): string {
   return OPTION_NAMES.get(name) ?? name;
 }
 
+/** Every option name (any scope, any version), as optionName gives it. */
+export function optionNames(): IterableIterator<string> {
+  return OPTION_NAMES.keys();
+}
+
 // ---- drivers and lookups -------------------------------------------------------------
 
 export interface EximDriverInfo extends Availability {

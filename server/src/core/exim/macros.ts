@@ -37,8 +37,15 @@ const BUILTIN_ENTRIES: readonly [string, Macro][] = BUILTIN_LIST.map((m) => [m.n
 const BUILTIN_MAP: ReadonlyMap<string, Macro> = new Map(BUILTIN_ENTRIES);
 /** Each built-in's place in the list, for the "which built-ins occur here" search. */
 const BUILTIN_INDEX: ReadonlyMap<string, number> = new Map(BUILTIN_LIST.map((m, i) => [m.name, i]));
-/** Distinct name lengths, shortest first. */
-const BUILTIN_LENGTHS: readonly number[] = [...new Set(BUILTIN_LIST.map((m) => m.name.length))].sort((a, b) => a - b);
+/** A rolling hash of a name, one character at a time (see forEachBuiltinIn). */
+function hashStep(h: number, c: number): number { return (Math.imul(h, 31) + c) | 0; }
+function nameHash(name: string): number {
+  let h = 0;
+  for (let i = 0; i < name.length; i++) h = hashStep(h, name.charCodeAt(i));
+  return h;
+}
+/** The built-ins' name hashes: a prefix of a run whose hash is not here names no built-in. */
+const BUILTIN_HASHES: ReadonlySet<number> = new Set(BUILTIN_LIST.map((m) => nameHash(m.name)));
 /**
  * Built-in names are `_`, an upper-case letter, then upper-case letters, digits and `_`;
  * their values never hold `_` before an upper-case letter, so no value forms a built-in's name.
@@ -109,7 +116,15 @@ export class MacroTable {
   add(m: Macro): void {
     this.user.push(m);
     this.byName.set(m.name, m);
+    const c = m.name.charAt(0);
+    if (c && !this.initials.includes(c)) this.initials += c;
   }
+
+  /**
+   * The first characters of the user's macros (`-D` and the config's), in order of first
+   * use: a new one is appended. See MacroStarts.
+   */
+  initials = '';
 
   get(name: string): Macro | undefined { return this.byName.get(name); }
 
@@ -161,16 +176,56 @@ export class MacroTable {
   }
 }
 
+/**
+ * Finds in one file's text where a macro could start: `_` and an upper-case letter (a
+ * built-in; expandLine looks for those nowhere else), or the first character of one of the
+ * user's macros. A line with none of these is left as it is. Each kind's next place is
+ * found natively (indexOf, many times quicker than a character-class search) and kept
+ * until the reader has passed it.
+ */
+export class MacroStarts {
+  /** Per initial (MacroTable.initials), its next place at or after the last search (text.length: none). */
+  private readonly at: number[] = [];
+  /** The next `_` before an upper-case letter. */
+  private under = -1;
+  constructor(private readonly text: string) {}
+
+  /** The first place at or after `from` where a macro could start (text.length: none). */
+  next(from: number, initials: string): number {
+    const t = this.text, at = this.at;
+    // Initials are only ever appended: the places found for the earlier ones stand.
+    while (at.length < initials.length) at.push(-1);
+    let best = t.length;
+    for (let k = 0; k < initials.length; k++) {
+      let p = at[k];
+      if (p < from) {
+        p = t.indexOf(initials[k], from);
+        at[k] = p = p < 0 ? t.length : p;
+      }
+      if (p < best) best = p;
+    }
+    let u = this.under;
+    if (u < from) {
+      for (u = t.indexOf('_', from); u >= 0 && !isUpper(t.charCodeAt(u + 1)); u = t.indexOf('_', u + 1));
+      this.under = u = u < 0 ? t.length : u;
+    }
+    return u < best ? u : best;
+  }
+}
+
 /** Calls `f` with the place in the list of each built-in whose name occurs in `text` from `from` on. */
 function forEachBuiltinIn(text: string, from: number, f: (k: number) => void): void {
   for (let i = text.indexOf('_', from); i >= 0; i = text.indexOf('_', i + 1)) {
     if (!isUpper(text.charCodeAt(i + 1))) continue;
-    // A name lies within the run of name characters that starts here.
-    let run = i + 2;
-    while (run < text.length && isBuiltinNameChar(text.charCodeAt(run))) run++;
-    for (const n of BUILTIN_LENGTHS) {
-      if (n > run - i) break;
-      const k = BUILTIN_INDEX.get(text.substr(i, n));
+    // A name is a prefix of the run of name characters that starts here: each prefix, shortest
+    // first, is hashed as the run is read, and only one whose hash a built-in has is looked up.
+    let h = hashStep(0, 95);
+    for (let j = i + 1; j < text.length; j++) {
+      const c = text.charCodeAt(j);
+      if (!isBuiltinNameChar(c)) break;
+      h = hashStep(h, c);
+      if (!BUILTIN_HASHES.has(h)) continue;
+      const k = BUILTIN_INDEX.get(text.slice(i, j + 1));
       if (k !== undefined) f(k);
     }
   }

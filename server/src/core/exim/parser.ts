@@ -5,7 +5,8 @@ import type { Finding } from '../diagnostic';
 import { finding } from '../diagnostic';
 import type { SourceHost } from '../host';
 import type { CheckOptions } from '../options';
-import { lookupOption, optionName } from '../catalog/exim';
+import { aclCondition, aclNames, lookupOption, optionName, optionNames } from '../catalog/exim';
+import { NameTable } from './name-table';
 import { SpanLoc } from './model';
 import type {
   Acl, DriverInstance, EximConfig, Include, ListKind, Loc, Macro, MacroUse, NamedList, OptionSetting,
@@ -14,7 +15,7 @@ import type {
 import { isAlpha, isNameChar, isSpace, isUpper, MACRO_NAME_MAX, MacroTable } from './macros';
 import { LineReader, locOf, piecesOf, type LogicalLine, type Piece } from './reader';
 import { dequote } from './strings';
-import { splitList } from './lists';
+import { ListCursor } from './lists';
 import { isRegexPattern, REWRITE_FLAGS } from './rewrite';
 import { ExpandForm, ITEM_LISTS } from './value-expansion';
 import { Item, ListEntry, ParsedList, Setting, Statement } from './parsed';
@@ -24,7 +25,7 @@ const SECTIONS: Record<string, SectionName> = {
   rewrites: 'rewrite', routers: 'routers', transports: 'transports',
 };
 const LIST_KINDS: ListKind[] = ['domainlist', 'hostlist', 'addresslist', 'localpartlist'];
-const VERBS = new Set(['accept', 'defer', 'deny', 'discard', 'drop', 'require', 'warn']);
+const VERBS = ['accept', 'defer', 'deny', 'discard', 'drop', 'require', 'warn'];
 /** Option types whose value Exim reads as a (possibly quoted) string. */
 const STRING_TYPES = new Set(['string', 'uid', 'gid', 'expand_uid', 'expand_gid', 'uidlist', 'gidlist', 'rewrite']);
 /** Exim's limit on instance, ACL and option names (64-byte buffer). */
@@ -79,8 +80,11 @@ class Parser {
   private section: SectionName = 'main';
   private readonly seen = new Set<SectionName>(['main']);
   private driver?: DriverInstance;
-  /** A driver's settings, finished when its driver (their scope) is known. */
-  private pending: Setting[] = [];
+  /** The driver's settings, finished when its driver (their scope) is known, then its options. */
+  private readonly pending = new Collector<Setting>();
+  /** The statement's items, and the list's entries being read. */
+  private readonly stmtItems = new Collector<Item>();
+  private readonly entries = new Collector<ListEntry>();
   private acl?: Acl;
   private stmt?: Statement;
   private aclTail?: LogicalLine;
@@ -116,7 +120,7 @@ class Parser {
 
   private line(ll: LogicalLine): void {
     const t = ll.text;
-    if (t.length >= 6 && t.slice(0, 6).toLowerCase() === 'begin ') return this.begin(ll);
+    if (isBegin(t)) return this.begin(ll);
     switch (this.section) {
       case 'main': return this.mainLine(ll, 'main');
       case 'local_scan': return this.mainLine(ll, 'local_scan');
@@ -207,20 +211,38 @@ class Parser {
     this.table.add({ name, value, loc: nameLoc, origin: 'config', redefinable: false });
   }
 
-  /** readconf_readname: a name starting with a letter, then white space skipped. */
-  private readName(t: string, from: number): { name: string; start: number; end: number; next: number } {
+  /** Where readName's name starts and ends, and where the text after its white space starts. */
+  private nameStart = 0;
+  private nameEnd = 0;
+  private nameNext = 0;
+
+  /**
+   * readconf_readname: a name starting with a letter, then white space skipped. Sets
+   * nameStart, nameEnd and nameNext: the name itself is copied only by those who keep it.
+   */
+  private readName(t: string, from: number): void {
     let i = from;
     while (i < t.length && isSpace(t.charCodeAt(i))) i++;
-    const start = i;
+    this.nameStart = i;
     if (isAlpha(t.charCodeAt(i))) while (i < t.length && isNameChar(t.charCodeAt(i))) i++;
-    const end = i;
+    this.nameEnd = i;
     while (i < t.length && isSpace(t.charCodeAt(i))) i++;
-    return { name: t.slice(start, end), start, end, next: i };
+    this.nameNext = i;
   }
 
+  /** The name readName found, kept: the header of an instance or ACL. */
+  private header(t: string): NameAt {
+    return { name: t.slice(this.nameStart, this.nameEnd), start: this.nameStart, end: this.nameEnd, next: this.nameNext };
+  }
+
+  /** readName's test for `NAME =`, read in place (every ACL, retry and rewrite line asks). */
   private isMacroLine(t: string): boolean {
-    const r = this.readName(t, 0);
-    return isUpper(r.name.charCodeAt(0)) && t[r.next] === '=';
+    let i = 0;
+    while (i < t.length && isSpace(t.charCodeAt(i))) i++;
+    if (!isUpper(t.charCodeAt(i))) return false;
+    while (i < t.length && isNameChar(t.charCodeAt(i))) i++;
+    while (i < t.length && isSpace(t.charCodeAt(i))) i++;
+    return t.charCodeAt(i) === 61 /* = */;
   }
 
   // ---- main section, options ----------------------------------------------------------
@@ -260,9 +282,10 @@ class Parser {
     let negated = false;
     if (end - start >= 3 && t.startsWith('no_', start)) { negated = true; nameStart += 3; }
     else if (end - start >= 4 && t.startsWith('not_', start)) { negated = true; nameStart += 4; }
-    const name = t.slice(nameStart, end);
+    // The catalog's string, found in place; a name it does not know is copied.
+    const name = (OPTIONS ??= new NameTable(optionNames())).find(t, nameStart, end) ?? optionName(t.slice(nameStart, end));
     if (end - start > NAME_MAX) this.error('exim/syntax', locOf(ll, start, end), `Option name longer than ${NAME_MAX} characters.`);
-    const opt = new Setting(optionName(name), negated, hidden, section, ll, nameStart, end);
+    const opt = new Setting(name, negated, hidden, section, ll, nameStart, end);
     if (i < t.length && t[i] !== '=') {
       const hint = t[i] === '#' ? ' (# starts a comment only at the beginning of a line)' : '';
       this.error('exim/syntax', locOf(ll, i, t.length), `Unexpected text after option "${t.slice(start, end)}"; write "name = value"${hint}.`);
@@ -352,9 +375,12 @@ class Parser {
       else if (t.slice(d.end).trim()) this.error('exim/syntax', locOf(ll, d.end, t.length), `Unexpected text after the quoted value of list ${name}.`);
     }
     const list = new ParsedList(kind, cached, name, value, hidden, ll, ns, ne, i, map);
-    const split = splitList(value);
-    list.separator = split.separator;
-    list.items = split.items.map((it) => {
+    const it = LIST.reset(value);
+    const items = this.entries;
+    items.clear(); // (holds entries only if the last list threw)
+    // Where the next `$` is: one search for the whole value, not one per item.
+    let dollar = -1;
+    while (it.next()) {
       const { bodyStart, end } = it;
       const text = it.negated ? it.text.replace(/^!\s*/, '') : it.text;
       const item = new ListEntry(text, it.negated, list, bodyStart, end);
@@ -362,12 +388,12 @@ class Parser {
       if (value.charCodeAt(bodyStart) === 43 /* + */ && bodyStart + 1 < end && isNameChar(value.charCodeAt(bodyStart + 1))) {
         item.ref = value.slice(bodyStart + 1, end);
       }
-      const dollar = value.indexOf('$', bodyStart);
-      if (dollar >= 0 && dollar < end) {
-        item.expands = true;
-      }
-      return item;
-    });
+      if (dollar < bodyStart) dollar = value.indexOf('$', bodyStart) >>> 0;
+      if (dollar < end) item.expands = true;
+      items.add(item);
+    }
+    list.separator = it.separator;
+    list.items = items.take();
     this.cfg.lists.push(list);
   }
 
@@ -375,17 +401,19 @@ class Parser {
 
   private driverLine(ll: LogicalLine): void {
     const t = ll.text;
-    const r = this.readName(t, 0);
-    if (isUpper(r.name.charCodeAt(0)) && t[r.next] === '=') {
+    this.readName(t, 0);
+    const named = this.nameEnd > this.nameStart;
+    if (named && isUpper(t.charCodeAt(this.nameStart)) && t.charCodeAt(this.nameNext) === 61 /* = */) {
       this.closeDriver();
       return this.defineMacro(ll);
     }
     const section = this.section as DriverInstance['section'];
-    const bad = r.name && t[r.next] === ':' ? undefined : badName(t);
+    const isHeader = named && t.charCodeAt(this.nameNext) === 58 /* : */;
+    const bad = isHeader ? undefined : badName(t);
     // A bad name still starts an instance here, so that the lines after it are not
     // charged to the one before.
     if (bad) this.error('exim/syntax', locOf(ll, bad.start, bad.end), badNameMessage(bad.name, section.slice(0, -1)));
-    const h = bad ?? (r.name && t[r.next] === ':' ? r : undefined);
+    const h = bad ?? (isHeader ? this.header(t) : undefined);
     if (h) {
       this.closeDriver();
       const list = this.cfg[section];
@@ -410,8 +438,7 @@ class Parser {
     }
     const p = this.option(ll, section);
     if (!p) return;
-    this.driver.options.push(p);
-    this.pending.push(p);
+    this.pending.add(p);
     if (ll.file === this.driver.loc.file) this.driverTail = ll;
     if (p.name === 'driver' && p.rawValue !== undefined) {
       this.driver.driver = p.rawValue.startsWith('"') ? dequote(p.rawValue, 0).value : p.rawValue;
@@ -427,9 +454,9 @@ class Parser {
     if (tail) d.loc = startOf(d.loc).extendTo(locOf(tail, 0, tail.text.length));
     this.driverTail = undefined;
     const scope = d.driver ?? d.section;
-    const useShell = d.options.some((o) => o.name === 'use_shell' && !o.negated);
-    for (const p of this.pending) this.finishOption(p, scope, useShell);
-    this.pending = [];
+    const options = d.options = this.pending.take();
+    const useShell = options.some((o) => o.name === 'use_shell' && !o.negated);
+    for (const p of options) this.finishOption(p, scope, useShell);
     this.driver = undefined;
   }
 
@@ -437,6 +464,7 @@ class Parser {
 
   private closeAcl(): void {
     this.settleStmt();
+    if (this.acl) this.acl.statements = exact(this.acl.statements);
     if (this.acl && this.aclTail) this.acl.loc = startOf(this.acl.loc).extendTo(locOf(this.aclTail, 0, this.aclTail.text.length));
     this.aclTail = undefined;
     this.stmt = undefined;
@@ -445,7 +473,11 @@ class Parser {
 
   /** The statement's Loc runs to the end of its last line in its own file. */
   private settleStmt(): void {
-    if (this.stmt && this.stmtTail) this.stmt.tail = this.stmtTail;
+    const stmt = this.stmt;
+    if (stmt) {
+      if (this.stmtTail) stmt.tail = this.stmtTail;
+      stmt.items = this.stmtItems.take();
+    }
     this.stmtTail = undefined;
   }
 
@@ -459,11 +491,12 @@ class Parser {
     let i = 0;
     let negated = false;
     if (t[0] === '!') { negated = true; i = 1; }
-    const r = this.readName(t, i);
-    const bad = t[r.next] === ':' && r.name && !negated ? undefined : badName(t);
+    this.readName(t, i);
+    const isHeader = t.charCodeAt(this.nameNext) === 58 /* : */ && this.nameEnd > this.nameStart && !negated;
+    const bad = isHeader ? undefined : badName(t);
     // As for drivers: report the name, and start a new ACL so its statements stay its own.
     if (bad) this.error('exim/syntax', locOf(ll, bad.start, bad.end), badNameMessage(bad.name, 'ACL'));
-    const h = bad ?? (t[r.next] === ':' && r.name && !negated ? r : undefined);
+    const h = bad ?? (isHeader ? this.header(t) : undefined);
     if (h) {
       this.closeAcl();
       this.acl = { name: h.name, nameLoc: locOf(ll, h.start, h.end), statements: [], loc: locOf(ll, 0, t.length) };
@@ -482,27 +515,29 @@ class Parser {
       }
       return;
     }
-    let cond = r;
     let condNeg = negated;
-    if (VERBS.has(r.name)) {
+    const verb = verbAt(t, this.nameStart, this.nameEnd);
+    if (verb) {
+      const { nameStart, nameEnd, nameNext } = this;
       if (negated) {
-        this.error('exim/acl-syntax', locOf(ll, 0, r.end), `An ACL verb cannot be negated: remove the "!" before ${r.name}.`);
+        this.error('exim/acl-syntax', locOf(ll, 0, nameEnd), `An ACL verb cannot be negated: remove the "!" before ${verb}.`);
       }
       this.settleStmt();
-      this.stmt = new Statement(r.name, ll, r.start, r.end);
+      this.stmt = new Statement(verb, ll, nameStart, nameEnd);
       this.acl.statements.push(this.stmt);
       this.extendAcl(ll);
-      if (r.next >= t.length) return;
-      let j = r.next;
+      if (nameNext >= t.length) return;
+      let j = nameNext;
       condNeg = false;
       if (t[j] === '!') { condNeg = true; j++; }
-      cond = this.readName(t, j);
+      this.readName(t, j);
     } else if (!this.stmt) {
-      this.error('exim/acl-syntax', locOf(ll, r.start, Math.max(r.end, r.start + 1)),
-        `"${r.name || short(t)}" is not an ACL verb; a statement starts with accept, defer, deny, discard, drop, require or warn.`);
+      const { nameStart: s, nameEnd: e } = this;
+      this.error('exim/acl-syntax', locOf(ll, s, Math.max(e, s + 1)),
+        `"${t.slice(s, e) || short(t)}" is not an ACL verb; a statement starts with accept, defer, deny, discard, drop, require or warn.`);
       return;
     }
-    this.aclItem(ll, cond, condNeg);
+    this.aclItem(ll, condNeg);
   }
 
   /** Notes the last line of the ACL and statement in their own files; their Locs are set once, when they end. */
@@ -511,18 +546,26 @@ class Parser {
     if (this.stmt && ll.file === this.stmt.file) this.stmtTail = ll;
   }
 
-  private aclItem(ll: LogicalLine, r: { name: string; start: number; end: number; next: number }, negated: boolean): void {
+  /** The condition or modifier readName found. */
+  private aclItem(ll: LogicalLine, negated: boolean): void {
     const t = ll.text;
     const stmt = this.stmt!;
-    if (!r.name) {
-      this.error('exim/acl-syntax', locOf(ll, r.start, t.length), `A condition or modifier name is expected here, not "${short(t.slice(r.start))}".`);
+    const { nameStart: start, nameEnd: end } = this;
+    if (end === start) {
+      this.error('exim/acl-syntax', locOf(ll, start, t.length), `A condition or modifier name is expected here, not "${short(t.slice(start))}".`);
       return;
     }
-    const item = new Item(r.name, negated, ll, negated ? Math.max(0, r.start - 1) : r.start, r.end);
-    stmt.items.push(item);
-    if (stmt.items.length > 0) this.extendAcl(ll);
-    let i = r.next;
-    if (r.name === 'set') {
+    // The catalog's string when it knows the name: one string for every use of a condition.
+    let name = (ACL_ITEMS ??= aclItemNames()).find(t, start, end);
+    if (name === undefined) {
+      const written = t.slice(start, end);
+      name = aclCondition(written)?.name ?? written;
+    }
+    const item = new Item(name, negated, ll, negated ? Math.max(0, start - 1) : start, end);
+    this.stmtItems.add(item);
+    this.extendAcl(ll);
+    let i = this.nameNext;
+    if (name === 'set') {
       const vs = i;
       while (i < t.length && t[i] !== '=' && !isSpace(t.charCodeAt(i))) i++;
       item.varName = t.slice(vs, i);
@@ -530,9 +573,9 @@ class Parser {
       item.varEnd = i;
       while (i < t.length && isSpace(t.charCodeAt(i))) i++;
     }
-    if (r.name === 'endpass') return;
+    if (name === 'endpass') return;
     if (t[i] !== '=') {
-      this.error('exim/acl-syntax', locOf(ll, r.start, t.length), `"=" is missing after ACL ${r.name}; write "${r.name} = value".`);
+      this.error('exim/acl-syntax', locOf(ll, start, t.length), `"=" is missing after ACL ${name}; write "${name} = value".`);
       return;
     }
     i++;
@@ -612,6 +655,69 @@ class Parser {
   }
 }
 
+/** A name and where it is in its line: readName's result kept, or badName's. */
+interface NameAt { name: string; start: number; end: number; next: number }
+
+/** The verb t[start, end) names, as one shared string; compared in place (every ACL line asks). */
+function verbAt(t: string, start: number, end: number): string | undefined {
+  const n = end - start;
+  if (n < 4 || n > 7) return undefined;
+  for (let k = 0; k < VERBS.length; k++) {
+    const v = VERBS[k];
+    if (v.length === n && t.startsWith(v, start)) return v;
+  }
+  return undefined;
+}
+
+/**
+ * An array that was grown by push, copied at its length once nothing more is added: push
+ * reserves room for 16 more, and a model keeps thousands of short arrays.
+ */
+function exact<T>(a: T[]): T[] {
+  return a.length ? a.slice() : a;
+}
+
+/** Option names and ACL condition and modifier names, made when first needed. */
+let OPTIONS: NameTable | undefined;
+let ACL_ITEMS: NameTable | undefined;
+
+function aclItemNames(): NameTable {
+  const all = [...aclNames('condition', 'latest'), ...aclNames('condition', '4.96'), ...aclNames('modifier', 'latest'), ...aclNames('modifier', '4.96')];
+  return new NameTable(all.map((a) => a.name));
+}
+
+/** namedList's cursor. */
+const LIST = new ListCursor();
+
+/**
+ * Collects a short list that is then kept at its exact length: pushing to a kept array
+ * reserves room for 16 more, and a model keeps thousands of short arrays.
+ */
+class Collector<T> {
+  private readonly buf: (T | undefined)[] = [];
+  private n = 0;
+  add(x: T): void { this.buf[this.n++] = x; }
+  clear(): void {
+    const buf = this.buf;
+    for (let k = 0; k < this.n; k++) buf[k] = undefined;
+    this.n = 0;
+  }
+  /** What was added since the last take, in a new array; the collector keeps no reference to it. */
+  take(): T[] {
+    const n = this.n;
+    const out = this.buf.slice(0, n) as T[];
+    this.clear();
+    return out;
+  }
+}
+
+/** `begin ` in any case, read in place (every line asks). */
+function isBegin(t: string): boolean {
+  if (t.length < 6 || (t.charCodeAt(0) | 0x20) !== 98 /* b */ || t.charCodeAt(5) !== 32) return false;
+  for (let i = 1; i < 5; i++) if ((t.charCodeAt(i) | 0x20) !== 'begin'.charCodeAt(i)) return false;
+  return true;
+}
+
 /**
  * Where the part of [from, end) on the logical line's last physical line begins. Exim finds
  * a missing closing quote only at the end of the logical line and names that line.
@@ -645,7 +751,7 @@ function startOf(l: Loc): SpanLoc {
  * A line that can only have been meant as `name:` but whose name Exim cannot read (it
  * takes a letter, then letters, digits and underscores): `local-user:`, `2nd:`.
  */
-function badName(t: string): { name: string; start: number; end: number; next: number } | undefined {
+function badName(t: string): NameAt | undefined {
   // Every option line asks; a line cannot end "name:" unless its last character is ":" (its
   // text has no trailing ASCII white space) or a non-ASCII one (Unicode white space).
   const last = t.charCodeAt(t.length - 1);

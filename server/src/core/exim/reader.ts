@@ -10,7 +10,7 @@ import { finding } from '../diagnostic';
 import type { SourceHost } from '../host';
 import { LineIndex, type Range } from '../text';
 import { SpanLoc, type Include, type Loc, type MacroUse, type SourceFile } from './model';
-import { expandLine, isNameChar, isSpace, type MacroTable } from './macros';
+import { expandLine, isNameChar, isSpace, MacroStarts, type ExpandedLine, type MacroTable } from './macros';
 
 export type PieceKind = 'blank' | 'comment' | 'directive' | 'include' | 'skipped' | 'content';
 
@@ -57,10 +57,17 @@ const INCLUDE_DEPTH_MAX = 32;
 
 interface Frame {
   file: SourceFile; line: number; dir: string;
+  /** physicalLines of the file. */
+  lines: number;
   /** The kinds of the file's lines, when this reading of it records them (the first). */
   kinds: Uint8Array | undefined;
-  /** Where the next upper-case letter of the file is at or after the line being read (text.length: none). */
-  nextUpper: number;
+  /**
+   * Where the next place a macro could start is in the file, at or after the line being read
+   * (text.length: none), for the table's initials then; and the search that found it.
+   */
+  nextMacro: number;
+  initials: string;
+  starts: MacroStarts;
 }
 
 interface CondFrame { state: number; loc: Loc; directive: string }
@@ -134,11 +141,12 @@ export class LineReader {
 
   private push(sf: SourceFile): void {
     let kinds: Uint8Array | undefined;
+    const lines = physicalLines(sf);
     if (!this.kinds.has(sf.path)) {
-      this.kinds.set(sf.path, kinds = new Uint8Array(physicalLines(sf)));
+      this.kinds.set(sf.path, kinds = new Uint8Array(lines));
       this.checkBytes(sf);
     }
-    this.stack.push({ file: sf, line: 0, dir: path.dirname(sf.path), kinds, nextUpper: -1 });
+    this.stack.push({ file: sf, line: 0, dir: path.dirname(sf.path), lines, kinds, nextMacro: -1, initials: '', starts: new MacroStarts(sf.text) });
   }
 
   /** Things Exim's reader chokes on that are invisible in an editor. */
@@ -179,7 +187,7 @@ export class LineReader {
     let startFile = '', startLine = 0;
     for (;;) {
       let fr = this.stack[this.stack.length - 1];
-      if (!fr || fr.line >= physicalLines(fr.file)) {
+      if (!fr || fr.line >= fr.lines) {
         if (fr) this.stack.pop();
         if (this.stack.length) continue;
         // Between top-level files (Debian's conf.d parts) a blank line ends any continuation.
@@ -194,13 +202,15 @@ export class LineReader {
       const sf = fr.file;
       const src = sf.text;
       const lineNo = fr.line++;
-      const start = sf.lines.lineStarts[lineNo];
+      const starts = sf.lines.lineStarts;
+      const start = starts[lineNo];
       const kinds = fr.kinds;
       // The line without its break, read in place: most lines are never copied on their own.
-      let lineEnd = lineNo + 1 < sf.lines.lineCount ? sf.lines.lineStarts[lineNo + 1] : src.length;
+      let lineEnd = lineNo + 1 < starts.length ? starts[lineNo + 1] : src.length;
       while (lineEnd > start && (src.charCodeAt(lineEnd - 1) === 10 || src.charCodeAt(lineEnd - 1) === 13)) lineEnd--;
       let raw: string | undefined;
-      if (lineNo === 0 && hasBom(src)) {
+      const bom = lineNo === 0 && hasBom(src);
+      if (bom) {
         raw = src.slice(start, lineEnd);
         raw = ' '.repeat(raw.charCodeAt(0) === 0xfeff ? 1 : 3) + raw.slice(raw.charCodeAt(0) === 0xfeff ? 1 : 3);
       }
@@ -211,14 +221,20 @@ export class LineReader {
       // A comment line stays one whatever macros it names: nothing is substituted before
       // its `#`, and what comes after does not matter.
       if (first === 35 /* # */) { if (kinds) kinds[lineNo] = COMMENT; continue; }
-      // Every macro name holds an upper-case letter: a line without one (most lines) is
-      // not searched. The next such letter is found once per stretch of the file, natively.
-      if (fr.nextUpper < start) {
-        UPPER.lastIndex = start;
-        fr.nextUpper = UPPER.test(src) ? UPPER.lastIndex - 1 : src.length;
+      // A line where no macro can start (most lines) is not searched. The next such place is
+      // found once per stretch of the file, natively, and again when a macro brings a new one.
+      const initials = this.macros.initials;
+      if (fr.nextMacro < start || fr.initials !== initials) {
+        fr.initials = initials;
+        fr.nextMacro = fr.starts.next(start, initials);
       }
-      const macros = fr.nextUpper < lineEnd;
-      if (!macros && !raw && len === 0 && this.cstate === 0 && first !== 46 /* . */) {
+      let ex: ExpandedLine | undefined;
+      if (fr.nextMacro < lineEnd) {
+        raw ??= src.slice(start, lineEnd);
+        ex = expandLine(raw, this.macros, len === 0);
+      }
+      // An upper-case letter that starts no macro (`message = No sender`) leaves the line as written.
+      if (!ex && !bom && len === 0 && this.cstate === 0 && first !== 46 /* . */) {
         // A line of its own, as written: its text is one slice of the file, and it needs no spans.
         let e = lineEnd;
         while (e > start + ss && isSpace(src.charCodeAt(e - 1))) e--;
@@ -228,7 +244,6 @@ export class LineReader {
         }
       }
       raw ??= src.slice(start, lineEnd);
-      const ex = macros ? expandLine(raw, this.macros, len === 0) : undefined;
       const text = ex ? ex.text : raw;
       if (ex) {
         ss = 0;
@@ -372,9 +387,6 @@ export class LineReader {
     this.push(sf);
   }
 }
-
-/** Finds the next upper-case letter from its lastIndex. */
-const UPPER = /[A-Z]/g;
 
 /** Shared empty starts of a logical line's arrays: replaced, never pushed to (trimEnd pops only what is there). */
 const NO_CHUNKS: string[] = [];
