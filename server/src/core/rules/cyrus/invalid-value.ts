@@ -7,6 +7,7 @@ import type { CheckOptions } from '../../options';
 import type { CyrusConf } from '../../cyrus/model';
 import { cyrusConfArg } from '../../catalog/cyrus';
 import { parseMasterInt, parseSwitch } from '../../cyrus/values';
+import { firstArg } from '../../cyrus/entry';
 
 export function checkInvalidValue(conf: CyrusConf, opts: CheckOptions): Finding[] {
   const out: Finding[] = [];
@@ -14,7 +15,7 @@ export function checkInvalidValue(conf: CyrusConf, opts: CheckOptions): Finding[
     out.push(finding('cyrus/invalid-value', conf.file, r, msg, warning ? { severity: 'warning' } : {}));
   for (const e of conf.entries) {
     for (const a of e.args) {
-      if (e.argMap.get(a.name) !== a) continue; // master reads only the first of a name
+      if (firstArg(e.args, a.name) !== a) continue; // master reads only the first of a name
       const info = cyrusConfArg(e.section, a.name, opts.cyrusVersion);
       if (!info) continue;
       const r = a.valueLoc.range;
@@ -54,11 +55,11 @@ export function checkInvalidValue(conf: CyrusConf, opts: CheckOptions): Finding[
       bad(c.configLoc.range, `${c.tool} reads its settings from ${c.configFile} (-C), which does not exist or cannot be read here. If it is missing on the mail server too, ${c.tool} exits at once whenever it starts.`, true);
     }
     if (e.listenProblem) {
-      const l = e.argMap.get('listen');
+      const l = firstArg(e.args, 'listen');
       if (l) bad(l.valueLoc.range, e.listenProblem.message, e.listenProblem.warning);
     }
     if (e.listen?.kind === 'unix' && e.proto !== 'tcp' && !e.proto.startsWith('udp')) {
-      const p = e.argMap.get('proto');
+      const p = firstArg(e.args, 'proto');
       if (p) bad(p.valueLoc.range, `With a UNIX socket master makes a stream socket only for proto=tcp; proto=${e.proto} gives a datagram socket that ${e.cmd?.tool ?? 'the service'} cannot serve. Use proto=tcp (or drop proto).`);
     }
   }

@@ -3,6 +3,7 @@
 // fails or, for a UNIX socket, master unlinks the first service's socket and takes it over.
 import { finding, type Finding } from '../../diagnostic';
 import type { CyrusConf, CyrusEntry, Endpoint } from '../../cyrus/model';
+import { firstArg } from '../../cyrus/entry';
 import { addressesOverlap, boundAddresses, sameSocketPath, socketPathKey } from '../../cyrus/endpoint';
 
 function describe(e: Endpoint): string {
@@ -33,10 +34,10 @@ export function checkListenConflict(conf: CyrusConf): Finding[] {
     if (!bucket) buckets.set(bucketKey, bucket = new Map());
     const a = [...bucket.values()].find((x) => x.name !== b.name && conflicts(x, b));
     if (a) {
-      const lb = b.argMap.get('listen')!;
+      const lb = firstArg(b.args, 'listen')!;
       out.push(finding('cyrus/listen-conflict', conf.file, lb.valueLoc.range,
         `'${b.name}' listens on ${describe(b.listen)}, which '${a.name}' (line ${a.loc.range.start.line + 1}) already uses${describe(a.listen!) !== describe(b.listen) ? ` as ${describe(a.listen!)}` : ''}. Give one of them another ${b.listen.kind === 'unix' ? 'socket path' : 'port or address'}.`,
-        { related: [{ file: conf.file, range: a.argMap.get('listen')!.valueLoc.range, message: `'${a.name}' listens here` }] }));
+        { related: [{ file: conf.file, range: firstArg(a.args, 'listen')!.valueLoc.range, message: `'${a.name}' listens here` }] }));
     }
     if (!bucket.has(shapeKey)) bucket.set(shapeKey, b);
   }

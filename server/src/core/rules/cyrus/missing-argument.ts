@@ -3,12 +3,13 @@
 import { finding, type Finding } from '../../diagnostic';
 import type { CheckOptions } from '../../options';
 import type { CyrusConf } from '../../cyrus/model';
+import { firstArg } from '../../cyrus/entry';
 
 export function checkMissingArgument(conf: CyrusConf, opts: CheckOptions): Finding[] {
   const out: Finding[] = [];
   for (const e of conf.entries) {
     if (e.truncated) continue; // cyrus/syntax already stops master on this line
-    const has = (n: string) => (e.argMap.get(n)?.value ?? '') !== '';
+    const has = (n: string) => (firstArg(e.args, n)?.value ?? '') !== '';
     const missing: string[] = [];
     if (!has('cmd')) missing.push('cmd');
     if (e.section === 'SERVICES' && !has('listen')) missing.push('listen');
