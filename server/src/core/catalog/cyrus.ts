@@ -45,29 +45,39 @@ function info(r: OptionRow, version: CyrusVersion): ImapdOptionInfo {
   };
 }
 
-const byName = new Map<string, OptionRow>(IMAPD_OPTIONS.map((r) => [r[0], r]));
-/** Per version, name to option (undefined cached too): a lookup per line, so no key strings are built. */
-const cache: Record<CyrusVersion, Map<string, ImapdOptionInfo | undefined>> = { latest: new Map(), '3.6': new Map() };
+/** Row index by name: one lookup answers a name that is no option (most names that are not). */
+const indexByName = new Map<string, number>(IMAPD_OPTIONS.map((r, i) => [r[0], i]));
+/**
+ * Per version, by row index: the option, or null when the row is not a real option of that
+ * version; built on first use. Indexed by row, so only catalog names are ever kept.
+ */
+const unbuilt = () => new Array<ImapdOptionInfo | null | undefined>(IMAPD_OPTIONS.length).fill(undefined);
+const cache: Record<CyrusVersion, (ImapdOptionInfo | null | undefined)[]> = { latest: unbuilt(), '3.6': unbuilt() };
 
 /** A real option of that Cyrus version (not a documentation-only pattern), by lower-case name. */
 export function imapdOption(name: string, version: CyrusVersion): ImapdOptionInfo | undefined {
+  const i = indexByName.get(name);
+  if (i === undefined) return undefined;
   const c = cache[version];
-  const hit = c.get(name);
-  if (hit !== undefined || c.has(name)) return hit;
-  const r = byName.get(name);
-  let out: ImapdOptionInfo | undefined;
-  if (r && r[1].includes(version === '3.6' ? '6' : 'h')) {
-    const i = info(r, version);
-    if (!i.docOnly) out = i;
+  let out = c[i];
+  if (out === undefined) {
+    const r = IMAPD_OPTIONS[i];
+    out = null;
+    if (r[1].includes(version === '3.6' ? '6' : 'h')) {
+      const o = info(r, version);
+      if (!o.docOnly) out = o;
+    }
+    c[i] = out;
   }
-  c.set(name, out);
-  return out;
+  return out ?? undefined;
 }
 
 /** Any version's entry, documentation-only ones included (for messages such as "only in 3.6"). */
 export function imapdOptionAnyVersion(name: string): ImapdOptionInfo | undefined {
-  const r = byName.get(name);
-  return r ? info(r, r[1].includes('h') ? 'latest' : '3.6') : undefined;
+  const i = indexByName.get(name);
+  if (i === undefined) return undefined;
+  const r = IMAPD_OPTIONS[i];
+  return info(r, r[1].includes('h') ? 'latest' : '3.6');
 }
 
 /** Every real option of that version, sorted by name. */
