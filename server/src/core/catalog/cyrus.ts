@@ -117,19 +117,24 @@ export function cyrusConfArgs(section: string, version: CyrusVersion): CyrusConf
   return v;
 }
 
-/** Section and version to name to argument, built on first use. */
-const argByName = new Map<string, Map<string, CyrusConfArgInfo>>();
+/** Per version, section to name to argument, built on first use. */
+const argByName: Record<CyrusVersion, Map<string, ReadonlyMap<string, CyrusConfArgInfo>>> = { latest: new Map(), '3.6': new Map() };
+
+/** Name to argument for a section and version (a rule looks each entry's arguments up in one). */
+export function cyrusConfArgTable(section: string, version: CyrusVersion): ReadonlyMap<string, CyrusConfArgInfo> {
+  const byVersion = argByName[version === '3.6' ? '3.6' : 'latest'];
+  let m = byVersion.get(section);
+  if (!m) {
+    const t = new Map<string, CyrusConfArgInfo>();
+    // The first of a name wins, as the linear search it replaces did.
+    for (const a of cyrusConfArgs(section, version)) if (!t.has(a.name)) t.set(a.name, a);
+    byVersion.set(section, m = t);
+  }
+  return m;
+}
 
 export function cyrusConfArg(section: string, name: string, version: CyrusVersion): CyrusConfArgInfo | undefined {
-  const k = version === '3.6' ? section + ':3.6' : section;
-  let m = argByName.get(k);
-  if (!m) {
-    m = new Map();
-    // The first of a name wins, as the linear search it replaces did.
-    for (const a of cyrusConfArgs(section, version)) if (!m.has(a.name)) m.set(a.name, a);
-    argByName.set(k, m);
-  }
-  return m.get(name);
+  return cyrusConfArgTable(section, version).get(name);
 }
 
 /** The argument in any version (to say "needs a newer Cyrus" rather than "unknown"). */

@@ -20,9 +20,12 @@ export function parseImapdInt(v: string): number | undefined {
 
 /** cyrus.conf integers: master takes a leading digit or `-digit` and reads it with atoi. */
 export function parseMasterInt(v: string): { value: number; exact: boolean } | undefined {
-  const m = /^(-?[0-9]+)/.exec(v);
-  if (!m) return undefined;
-  return { value: parseInt(m[1], 10), exact: m[1].length === v.length };
+  const first = v.charCodeAt(0) === 45 /* - */ ? 1 : 0;
+  let end = first;
+  while (end < v.length && v.charCodeAt(end) >= 48 && v.charCodeAt(end) <= 57) end++;
+  if (end === first) return undefined;
+  // parseInt stops where the digits do, as atoi does.
+  return { value: parseInt(v, 10), exact: end === v.length };
 }
 
 const INT32_MAX = 2147483647;

@@ -5,7 +5,7 @@
 import { finding, type Finding } from '../../diagnostic';
 import type { CheckOptions } from '../../options';
 import type { CyrusConf } from '../../cyrus/model';
-import { cyrusConfArg } from '../../catalog/cyrus';
+import { cyrusConfArgTable } from '../../catalog/cyrus';
 import { parseMasterInt, parseSwitch } from '../../cyrus/values';
 import { firstArg } from '../../cyrus/entry';
 
@@ -14,10 +14,10 @@ export function checkInvalidValue(conf: CyrusConf, opts: CheckOptions): Finding[
   const bad = (r: Finding['range'], msg: string, warning = false) =>
     out.push(finding('cyrus/invalid-value', conf.file, r, msg, warning ? { severity: 'warning' } : {}));
   for (const e of conf.entries) {
+    const known = cyrusConfArgTable(e.section, opts.cyrusVersion);
     for (const a of e.args) {
-      if (firstArg(e.args, a.name) !== a) continue; // master reads only the first of a name
-      const info = cyrusConfArg(e.section, a.name, opts.cyrusVersion);
-      if (!info) continue;
+      const info = known.get(a.name);
+      if (!info || firstArg(e.args, a.name) !== a) continue; // master reads only the first of a name
       const r = a.valueLoc.range;
       if (info.type === 'integer') {
         const n = parseMasterInt(a.value);

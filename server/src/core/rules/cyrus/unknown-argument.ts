@@ -3,14 +3,15 @@
 import { finding, type Finding } from '../../diagnostic';
 import type { CheckOptions } from '../../options';
 import type { CyrusConf } from '../../cyrus/model';
-import { cyrusConfArg, cyrusConfArgAnyVersion, cyrusConfArgs } from '../../catalog/cyrus';
+import { cyrusConfArgAnyVersion, cyrusConfArgs, cyrusConfArgTable } from '../../catalog/cyrus';
 import { closest } from '../../cyrus/suggest';
 
 export function checkUnknownArgument(conf: CyrusConf, opts: CheckOptions): Finding[] {
   const out: Finding[] = [];
   for (const e of conf.entries) {
+    const known = cyrusConfArgTable(e.section, opts.cyrusVersion);
     for (const a of e.args) {
-      if (!a.name || cyrusConfArg(e.section, a.name, opts.cyrusVersion)) continue;
+      if (!a.name || known.has(a.name)) continue;
       const other = cyrusConfArgAnyVersion(e.section, a.name);
       if (other) {
         const hint = e.section === 'EVENTS' && a.name === 'cron' ? ' Use at=HHMM or period=MINUTES instead.' : '';
