@@ -92,6 +92,16 @@ test('cmd: program, Debian wrapper, lmtpd flags', () => {
   assert.equal(parseCommand('lmtpd -C -a', loc).preauth, false);
 });
 
+test('cmd: words are placed where they are written, whatever white space is between them', () => {
+  const c = load('SERVICES {\n  lmtp cmd="  /usr/sbin/cyrus\t lmtpd  -C   /etc/x.conf  -aU3" listen="/run/lmtp"\n}\n').entries[0].cmd!;
+  const at = (l: { range: { start: { character: number }; end: { character: number } } } | undefined) => l && [l.range.start.character, l.range.end.character];
+  assert.deepEqual(at(c.loc), [12, 60]);
+  assert.deepEqual(at(c.toolLoc), [31, 36], 'lmtpd, after a tab and a space');
+  assert.deepEqual(at(c.configLoc), [43, 54], '/etc/x.conf');
+  assert.deepEqual(c.flagProblems.map((f) => [f.kind, f.word, at(f.loc)]), [['grouped', '-aU3', [56, 60]]]);
+  assert.deepEqual(c.toolLoc, c.toolLoc, 'each read places it again, at the same place');
+});
+
 test('lmtpListeners: endpoint, auth required over TCP without -a, cmd location', () => {
   const c = load([
     'SERVICES {',

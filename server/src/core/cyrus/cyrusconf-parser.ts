@@ -8,7 +8,7 @@ import { CYRUS_SECTIONS } from '../catalog/cyrus';
 import { parseListen, type ServiceTable } from './endpoint';
 import { Arg, Entry, firstArg } from './entry';
 import type { CyrusArg, CyrusConf, CyrusEntry, CyrusSection, CyrusSectionName, Loc } from './model';
-import { parseCommand } from './programs';
+import { commandAt } from './programs';
 
 /** fgets buffer in masterconf.c: longer lines are cut into pieces. */
 export const MASTER_LINE_MAX = 4095;
@@ -191,7 +191,7 @@ export function parseCyrusConf(file: string, text: string, services: ServiceTabl
       return undefined;
     }
     const sec = current!;
-    const args: CyrusArg[] = [];
+    const args: Arg[] = [];
     let truncated = false;
     for (;;) {
       while (q < end && isSpace(body.charCodeAt(q))) q++;
@@ -242,7 +242,7 @@ export function parseCyrusConf(file: string, text: string, services: ServiceTabl
     const entry = new Entry(sec.kind ?? sec.name, name, args, firstArg(args, 'proto')?.value ?? 'tcp', file, ln, p, end);
     if (truncated) entry.truncated = true;
     const cmd = firstArg(args, 'cmd');
-    if (cmd) entry.cmd = parseCommand(cmd.value, cmd.valueLoc);
+    if (cmd) entry.cmd = commandAt(cmd.value, file, ln, cmd.valueStart, cmd.valueEnd);
     const listen = firstArg(args, 'listen');
     if (listen && sec.kind === 'SERVICES') {
       const r = parseListen(listen.value, entry.proto, services, listen.valueLoc);

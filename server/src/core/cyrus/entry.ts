@@ -10,7 +10,7 @@ export function lineLoc(file: string, line: number, start: number, end: number):
 }
 
 /** The first argument of that name, the one master reads (what `argMap` holds). */
-export function firstArg(args: readonly CyrusArg[], name: string): CyrusArg | undefined {
+export function firstArg<A extends CyrusArg>(args: readonly A[], name: string): A | undefined {
   for (const a of args) if (a.name === name) return a;
   return undefined;
 }
@@ -23,8 +23,9 @@ export class Arg implements CyrusArg {
   declare private readonly file: string;
   declare private readonly line: number;
   declare private readonly start: number;
-  declare private readonly valueStart: number;
-  declare private readonly valueEnd: number;
+  /** Where the value is on its line (without quotes). */
+  declare readonly valueStart: number;
+  declare readonly valueEnd: number;
   declare private readonly end: number;
   constructor(name: string, value: string, quoted: boolean, file: string, line: number, start: number, valueStart: number, valueEnd: number, end: number) {
     this.name = name; this.value = value; this.quoted = quoted;

@@ -2,6 +2,7 @@
 // relative program up in Cyrus's own program directory, so a bare name must be a program
 // Cyrus ships.
 import * as path from 'node:path';
+import { lineLoc } from './entry';
 import type { CyrusCommand, CyrusEntry, Loc } from './model';
 
 /** Programs Cyrus 3.6 and later ship (services, daemons and maintenance tools). */
@@ -42,50 +43,114 @@ const WRAPPER_OPTS = 'CUTDX';
 /** Every option a service program's own getopt takes, where we know it; any other makes it exit. */
 const PROGRAM_OPTS: Record<string, string> = { lmtpd: 'a' };
 
-export function parseCommand(value: string, loc: Loc): CyrusCommand {
-  // A cmd value sits on one line, so word offsets are character offsets from its start.
-  const words = [...value.matchAll(/[^ \t\n\v\f\r]+/g)];
-  const s = loc.range.start;
-  const wordLoc = (i: number): Loc => {
-    const w = words[i];
-    return w ? { file: loc.file, range: { start: { line: s.line, character: s.character + w.index! }, end: { line: s.line, character: s.character + w.index! + w[0].length } } } : loc;
-  };
-  const argv = words.map((w) => w[0]);
-  const program = argv[0] ?? '';
-  let tool = path.posix.basename(program);
-  let wrapper: string | undefined;
-  let first = 1;
-  if (WRAPPERS.has(program) && argv[1]) {
-    wrapper = program;
-    tool = resolveWrapped(argv[1]);
-    first = 2;
+const isSpace = (c: number) => c === 32 || (c >= 9 && c <= 13);
+
+/** Where word `n` (from 0) of a value split on white space starts, or -1. */
+function wordStart(value: string, n: number): number {
+  let i = 0;
+  for (let w = 0; ; w++) {
+    while (i < value.length && isSpace(value.charCodeAt(i))) i++;
+    if (i >= value.length) return -1;
+    if (w === n) return i;
+    while (i < value.length && !isSpace(value.charCodeAt(i))) i++;
   }
-  const withArg = ARG_OPTS[tool] ?? ARG_OPTS[''];
-  const own = PROGRAM_OPTS[tool];
-  let configFile: string | undefined, configLoc: Loc | undefined, preauth = false, tls = false;
-  const flagProblems: CyrusCommand['flagProblems'] = [];
-  for (let i = first; i < argv.length; i++) {
-    const w = argv[i];
-    if (w === '--') break;
-    if (!w.startsWith('-') || w === '-') continue;
-    const at = i;
-    // The wrapper's getopt loop exits on any option word longer than "-x" ("options and
-    // arguments MUST be separated by whitespace"), grouped flags included.
-    if (w.length > 2) flagProblems.push({ kind: 'grouped', word: w, loc: wordLoc(at) });
-    for (let j = 1; j < w.length; j++) {
-      const c = w[j];
-      if (withArg.includes(c)) {
-        const merged = j + 1 < w.length;
-        const arg = merged ? w.slice(j + 1) : argv[++i];
-        if (c === 'C' && arg !== undefined) { configFile = arg; configLoc = wordLoc(merged ? at : i); }
-        break;
-      }
-      if (own !== undefined && !own.includes(c) && !WRAPPER_OPTS.includes(c)) flagProblems.push({ kind: 'unknown-flag', word: `-${c}`, loc: wordLoc(at) });
-      if (c === 'a' && tool === 'lmtpd') preauth = true;
-      if (c === 's' && tool !== 'lmtpd') tls = true;
+}
+
+// The reader's form of a command: like entries (entry.ts) it places its Locs when read.
+// Fields are declared and all set in the constructor, so every instance has one shape.
+class Command implements CyrusCommand {
+  declare program: string;
+  declare tool: string;
+  declare wrapper: string | undefined;
+  declare argv: string[];
+  declare configFile: string | undefined;
+  declare configUnreadable: boolean | undefined;
+  declare preauth: boolean;
+  declare tls: boolean;
+  declare flagProblems: CyrusCommand['flagProblems'];
+  /** The value as written, to find a word's place when its Loc is read. */
+  declare private readonly value: string;
+  declare private readonly file: string;
+  declare private readonly line: number;
+  declare private readonly start: number;
+  declare private readonly endLine: number;
+  declare private readonly end: number;
+  /** The word that holds -C's FILE (-1 for none). */
+  declare private readonly configWord: number;
+
+  /** `value` is at line/start to endLine/end; a cmd value sits on one line, so word offsets are character offsets from its start. */
+  constructor(value: string, file: string, line: number, start: number, endLine: number, end: number) {
+    this.value = value; this.file = file; this.line = line; this.start = start; this.endLine = endLine; this.end = end;
+    // Split as master does: on white space, no quoting.
+    const argv: string[] = [];
+    this.argv = argv;
+    for (let i = 0; i < value.length;) {
+      while (i < value.length && isSpace(value.charCodeAt(i))) i++;
+      if (i >= value.length) break;
+      const ws = i;
+      while (i < value.length && !isSpace(value.charCodeAt(i))) i++;
+      argv.push(value.slice(ws, i));
     }
+    const program = argv[0] ?? '';
+    let tool = path.posix.basename(program);
+    let wrapper: string | undefined;
+    let first = 1;
+    if (WRAPPERS.has(program) && argv[1]) {
+      wrapper = program;
+      tool = resolveWrapped(argv[1]);
+      first = 2;
+    }
+    const withArg = ARG_OPTS[tool] ?? ARG_OPTS[''];
+    const own = PROGRAM_OPTS[tool];
+    let configFile: string | undefined, configWord = -1, preauth = false, tls = false;
+    const flagProblems: CyrusCommand['flagProblems'] = [];
+    for (let i = first; i < argv.length; i++) {
+      const w = argv[i];
+      if (w === '--') break;
+      if (!w.startsWith('-') || w === '-') continue;
+      const at = i;
+      // The wrapper's getopt loop exits on any option word longer than "-x" ("options and
+      // arguments MUST be separated by whitespace"), grouped flags included.
+      if (w.length > 2) flagProblems.push({ kind: 'grouped', word: w, loc: this.wordLoc(at) });
+      for (let j = 1; j < w.length; j++) {
+        const c = w[j];
+        if (withArg.includes(c)) {
+          const merged = j + 1 < w.length;
+          const arg = merged ? w.slice(j + 1) : argv[++i];
+          if (c === 'C' && arg !== undefined) { configFile = arg; configWord = merged ? at : i; }
+          break;
+        }
+        if (own !== undefined && !own.includes(c) && !WRAPPER_OPTS.includes(c)) flagProblems.push({ kind: 'unknown-flag', word: `-${c}`, loc: this.wordLoc(at) });
+        if (c === 'a' && tool === 'lmtpd') preauth = true;
+        if (c === 's' && tool !== 'lmtpd') tls = true;
+      }
+    }
+    this.program = program; this.tool = tool; this.wrapper = wrapper;
+    this.configFile = configFile; this.configUnreadable = undefined; this.preauth = preauth; this.tls = tls;
+    this.flagProblems = flagProblems; this.configWord = configWord;
   }
-  return { program, tool, wrapper, argv, configFile, configLoc, preauth, tls, flagProblems, loc, toolLoc: wordLoc(wrapper ? 1 : 0) };
+
+  get loc(): Loc {
+    return { file: this.file, range: { start: { line: this.line, character: this.start }, end: { line: this.endLine, character: this.end } } };
+  }
+  get toolLoc(): Loc { return this.wordLoc(this.wrapper ? 1 : 0); }
+  get configLoc(): Loc | undefined { return this.configWord < 0 ? undefined : this.wordLoc(this.configWord); }
+
+  /** Word `n` (the loc of the whole value when there is none). */
+  private wordLoc(n: number): Loc {
+    const ws = wordStart(this.value, n);
+    return ws < 0 ? this.loc : lineLoc(this.file, this.line, this.start + ws, this.start + ws + this.argv[n].length);
+  }
+}
+
+export function parseCommand(value: string, loc: Loc): CyrusCommand {
+  const r = loc.range;
+  return new Command(value, loc.file, r.start.line, r.start.character, r.end.line, r.end.character);
+}
+
+/** A `cmd` value the reader found on `line` from `start` to `end`. */
+export function commandAt(value: string, file: string, line: number, start: number, end: number): CyrusCommand {
+  return new Command(value, file, line, start, line, end);
 }
 
 /**
