@@ -100,6 +100,13 @@ test('cmd: words are placed where they are written, whatever white space is betw
   assert.deepEqual(at(c.configLoc), [43, 54], '/etc/x.conf');
   assert.deepEqual(c.flagProblems.map((f) => [f.kind, f.word, at(f.loc)]), [['grouped', '-aU3', [56, 60]]]);
   assert.deepEqual(c.toolLoc, c.toolLoc, 'each read places it again, at the same place');
+  assert.deepEqual(c.argv, ['/usr/sbin/cyrus', 'lmtpd', '-C', '/etc/x.conf', '-aU3']);
+});
+
+test('listen: the endpoint is where the value is written', () => {
+  const c = load('SERVICES {\n  a cmd="lmtpd" listen="127.0.0.1:24"\n  b cmd="lmtpd" listen=/run/lmtp\n  c cmd="lmtpd" listen=imap\n}\n', SERVICES);
+  for (const e of c.entries) assert.deepEqual(e.listen!.loc, e.argMap.get('listen')!.valueLoc, e.name);
+  assert.deepEqual(c.entries.map((e) => e.listen!.loc.range.start.character), [24, 23, 23]);
 });
 
 test('lmtpListeners: endpoint, auth required over TCP without -a, cmd location', () => {

@@ -108,6 +108,9 @@ const confArgs: CyrusConfArgInfo[] = CYRUS_CONF_ARGS.map(([section, name, type, 
 
 export const CYRUS_SECTIONS = ['START', 'SERVICES', 'EVENTS', 'DAEMON'] as const;
 
+/** Every argument name master reads in some section and version. */
+export const CYRUS_CONF_ARG_NAMES: readonly string[] = [...new Set(confArgs.map((a) => a.name))];
+
 /** Arguments master reads in a section (upper-case name), for that version. */
 const argsCache = new Map<string, CyrusConfArgInfo[]>();
 export function cyrusConfArgs(section: string, version: CyrusVersion): CyrusConfArgInfo[] {

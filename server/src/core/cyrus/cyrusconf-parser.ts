@@ -4,8 +4,8 @@
 // Where master would stop with a fatal error we report cyrus/syntax and read on.
 import { finding, type Finding } from '../diagnostic';
 import { LineIndex, range } from '../text';
-import { CYRUS_SECTIONS } from '../catalog/cyrus';
-import { parseListen, type ServiceTable } from './endpoint';
+import { CYRUS_CONF_ARG_NAMES, CYRUS_SECTIONS } from '../catalog/cyrus';
+import { listenAt, type ServiceTable } from './endpoint';
 import { Arg, Entry, firstArg } from './entry';
 import type { CyrusArg, CyrusConf, CyrusEntry, CyrusSection, CyrusSectionName, Loc } from './model';
 import { commandAt } from './programs';
@@ -22,6 +22,14 @@ const MAX_SYNTAX_FINDINGS = 100;
 // By character code (NaN past the end is neither): C's isspace and isalnum in the C locale.
 const isSpace = (c: number) => c === 32 || (c >= 9 && c <= 13);
 const isAlnum = (c: number) => (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
+/**
+ * The argument name from `s` to `e`: a name master knows is given as the catalog's string,
+ * so thousands of entries share a few names rather than each holding its own copies.
+ */
+function argName(s: string, start: number, end: number): string {
+  for (const n of CYRUS_CONF_ARG_NAMES) if (n.length === end - start && s.startsWith(n, start)) return n;
+  return s.slice(start, end);
+}
 /** Where the run of letters and digits from `p` ends. */
 const alnumEnd = (s: string, p: number) => { while (p < s.length && isAlnum(s.charCodeAt(p))) p++; return p; };
 
@@ -198,7 +206,7 @@ export function parseCyrusConf(file: string, text: string, services: ServiceTabl
       if (q >= end) break;
       const ks = q;
       q = alnumEnd(body, q);
-      const key = body.slice(ks, q);
+      const key = argName(body, ks, q);
       if (body[q] !== '=') {
         const what = q >= end ? 'the end of the line' : isSpace(body.charCodeAt(q)) ? 'white space' : `'${body[q]}'`;
         syntax(ln, q >= end ? ks : q, q >= end ? end : q + 1, key
@@ -245,7 +253,7 @@ export function parseCyrusConf(file: string, text: string, services: ServiceTabl
     if (cmd) entry.cmd = commandAt(cmd.value, file, ln, cmd.valueStart, cmd.valueEnd);
     const listen = firstArg(args, 'listen');
     if (listen && sec.kind === 'SERVICES') {
-      const r = parseListen(listen.value, entry.proto, services, listen.valueLoc);
+      const r = listenAt(listen.value, entry.proto, services, listen);
       entry.listen = r.endpoint;
       if (r.problem) entry.listenProblem = r.problem;
     }

@@ -45,14 +45,46 @@ export interface ListenResult {
   problem?: { message: string; warning: boolean };
 }
 
+/** What knows where a listen value is written: the reader's argument places it when read. */
+export interface ValuePlace { readonly valueLoc: Loc }
+
+// Endpoints the reader makes keep their argument and place their Loc when read (entry.ts).
+// The argument is held in a #private field: spread and compared, an endpoint is its address.
+class TcpEndpoint {
+  declare kind: 'tcp';
+  declare host: string | undefined;
+  declare port: number;
+  declare portName?: string;
+  readonly #at: ValuePlace;
+  constructor(host: string | undefined, port: number, portName: string | undefined, at: ValuePlace) {
+    this.kind = 'tcp'; this.host = host; this.port = port;
+    if (portName !== undefined) this.portName = portName;
+    this.#at = at;
+  }
+  get loc(): Loc { return this.#at.valueLoc; }
+}
+
+class UnixEndpoint {
+  declare kind: 'unix';
+  declare path: string;
+  readonly #at: ValuePlace;
+  constructor(path: string, at: ValuePlace) { this.kind = 'unix'; this.path = path; this.#at = at; }
+  get loc(): Loc { return this.#at.valueLoc; }
+}
+
 /**
  * Parses a listen value. `valueLoc` is where the value is (the endpoint's loc).
  * `proto` decides which /etc/services column a name is looked up in.
  */
 export function parseListen(value: string, proto: string, table: ServiceTable, valueLoc: Loc): ListenResult {
+  return listenAt(value, proto, table, { valueLoc });
+}
+
+/** parseListen for the reader: `at` places the value when the endpoint's loc is read. */
+export function listenAt(value: string, proto: string, table: ServiceTable, at: ValuePlace): ListenResult {
   if (value === '') return { problem: { message: 'listen is empty: give a port, host:port or an absolute socket path.', warning: false } };
   if (value[0] === '/') {
-    const endpoint: Endpoint = { kind: 'unix', path: value, loc: valueLoc };
+    const endpoint: Endpoint = new UnixEndpoint(value, at);
     if (Buffer.byteLength(value) > MAX_UNIX_PATH) {
       return { endpoint, problem: { message: `The socket path is ${Buffer.byteLength(value)} bytes; a UNIX socket path can have at most ${MAX_UNIX_PATH}, so master disables this service. Use a shorter path.`, warning: false } };
     }
@@ -79,24 +111,39 @@ export function parseListen(value: string, proto: string, table: ServiceTable, v
   // getaddrinfo (glibc) reads the host "*" as no host at all, so with AI_PASSIVE master
   // binds every address: 0.0.0.0 and [::].
   if (host === '*') host = undefined;
-  if (host !== undefined && /\s/.test(host)) return { problem: { message: `The host '${host}' contains white space.`, warning: false } };
+  if (host !== undefined && hasSpace(host)) return { problem: { message: `The host '${host}' contains white space.`, warning: false } };
   const dgram = proto.startsWith('udp');
-  if (/^[0-9]+$/.test(port)) {
+  if (allDigits(port)) {
     const n = Number(port);
     if (n === 0 || n > 65535) return { problem: { message: `Port ${port} is out of range (1–65535).`, warning: false } };
-    return { endpoint: { kind: 'tcp', host, port: n, loc: valueLoc } };
+    return { endpoint: new TcpEndpoint(host, n, undefined, at) };
   }
   const map = dgram ? table.udp : table.tcp;
   const fromFile = map.get(port) ?? (table.fromFile ? (dgram ? table.tcp : table.udp).get(port) : undefined);
-  if (fromFile !== undefined) return { endpoint: { kind: 'tcp', host, port: fromFile, portName: port, loc: valueLoc } };
+  if (fromFile !== undefined) return { endpoint: new TcpEndpoint(host, fromFile, port, at) };
   const known = WELL_KNOWN_PORTS[port];
   if (known !== undefined) {
-    const endpoint: Endpoint = { kind: 'tcp', host, port: known, portName: port, loc: valueLoc };
+    const endpoint: Endpoint = new TcpEndpoint(host, known, port, at);
     if (!table.fromFile) return { endpoint };
     return { endpoint, problem: { message: `The service name '${port}' is not in /etc/services here, so master cannot resolve it and disables this service. Add '${port} ${known}/${dgram ? 'udp' : 'tcp'}' to /etc/services or write the port number ${known}.`, warning: true } };
   }
   return { problem: { message: `'${port}' is neither a port number nor a known service name${table.fromFile ? ' in /etc/services' : ''}. Write a port number, or an absolute path for a UNIX socket.`, warning: false } };
 }
+
+/** /\s/ (JavaScript's white space, as the check always used) without a regex per value. */
+function hasSpace(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c <= 32 ? c === 32 || (c >= 9 && c <= 13) : c >= 128 && /\s/.test(s[i])) return true;
+  }
+  return false;
+}
+
+const allDigits = (s: string) => {
+  if (s === '') return false;
+  for (let i = 0; i < s.length; i++) { const c = s.charCodeAt(i); if (c < 48 || c > 57) return false; }
+  return true;
+};
 
 /**
  * A UNIX socket path as a comparable key: normalised, and /var/run read as /run, which it

@@ -45,6 +45,19 @@ const PROGRAM_OPTS: Record<string, string> = { lmtpd: 'a' };
 
 const isSpace = (c: number) => c === 32 || (c >= 9 && c <= 13);
 
+/** A value split as master splits it: on white space, no quoting. */
+function words(value: string): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < value.length;) {
+    while (i < value.length && isSpace(value.charCodeAt(i))) i++;
+    if (i >= value.length) break;
+    const ws = i;
+    while (i < value.length && !isSpace(value.charCodeAt(i))) i++;
+    out.push(value.slice(ws, i));
+  }
+  return out;
+}
+
 /** Where word `n` (from 0) of a value split on white space starts, or -1. */
 function wordStart(value: string, n: number): number {
   let i = 0;
@@ -56,18 +69,26 @@ function wordStart(value: string, n: number): number {
   }
 }
 
+type FlagProblems = CyrusCommand['flagProblems'];
+/** Commands without flag problems share this one (frozen: nothing may add to it). */
+const NO_PROBLEMS = Object.freeze([]) as unknown as FlagProblems;
+const withProblem = (list: FlagProblems, p: FlagProblems[number]): FlagProblems => {
+  if (list === NO_PROBLEMS) return [p];
+  list.push(p);
+  return list;
+};
+
 // The reader's form of a command: like entries (entry.ts) it places its Locs when read.
 // Fields are declared and all set in the constructor, so every instance has one shape.
 class Command implements CyrusCommand {
   declare program: string;
   declare tool: string;
   declare wrapper: string | undefined;
-  declare argv: string[];
   declare configFile: string | undefined;
   declare configUnreadable: boolean | undefined;
   declare preauth: boolean;
   declare tls: boolean;
-  declare flagProblems: CyrusCommand['flagProblems'];
+  declare flagProblems: FlagProblems;
   /** The value as written, to find a word's place when its Loc is read. */
   declare private readonly value: string;
   declare private readonly file: string;
@@ -81,16 +102,7 @@ class Command implements CyrusCommand {
   /** `value` is at line/start to endLine/end; a cmd value sits on one line, so word offsets are character offsets from its start. */
   constructor(value: string, file: string, line: number, start: number, endLine: number, end: number) {
     this.value = value; this.file = file; this.line = line; this.start = start; this.endLine = endLine; this.end = end;
-    // Split as master does: on white space, no quoting.
-    const argv: string[] = [];
-    this.argv = argv;
-    for (let i = 0; i < value.length;) {
-      while (i < value.length && isSpace(value.charCodeAt(i))) i++;
-      if (i >= value.length) break;
-      const ws = i;
-      while (i < value.length && !isSpace(value.charCodeAt(i))) i++;
-      argv.push(value.slice(ws, i));
-    }
+    const argv = words(value);
     const program = argv[0] ?? '';
     let tool = path.posix.basename(program);
     let wrapper: string | undefined;
@@ -103,7 +115,7 @@ class Command implements CyrusCommand {
     const withArg = ARG_OPTS[tool] ?? ARG_OPTS[''];
     const own = PROGRAM_OPTS[tool];
     let configFile: string | undefined, configWord = -1, preauth = false, tls = false;
-    const flagProblems: CyrusCommand['flagProblems'] = [];
+    let flagProblems = NO_PROBLEMS;
     for (let i = first; i < argv.length; i++) {
       const w = argv[i];
       if (w === '--') break;
@@ -111,7 +123,7 @@ class Command implements CyrusCommand {
       const at = i;
       // The wrapper's getopt loop exits on any option word longer than "-x" ("options and
       // arguments MUST be separated by whitespace"), grouped flags included.
-      if (w.length > 2) flagProblems.push({ kind: 'grouped', word: w, loc: this.wordLoc(at) });
+      if (w.length > 2) flagProblems = withProblem(flagProblems, { kind: 'grouped', word: w, loc: this.wordLoc(at) });
       for (let j = 1; j < w.length; j++) {
         const c = w[j];
         if (withArg.includes(c)) {
@@ -120,7 +132,7 @@ class Command implements CyrusCommand {
           if (c === 'C' && arg !== undefined) { configFile = arg; configWord = merged ? at : i; }
           break;
         }
-        if (own !== undefined && !own.includes(c) && !WRAPPER_OPTS.includes(c)) flagProblems.push({ kind: 'unknown-flag', word: `-${c}`, loc: this.wordLoc(at) });
+        if (own !== undefined && !own.includes(c) && !WRAPPER_OPTS.includes(c)) flagProblems = withProblem(flagProblems, { kind: 'unknown-flag', word: `-${c}`, loc: this.wordLoc(at) });
         if (c === 'a' && tool === 'lmtpd') preauth = true;
         if (c === 's' && tool !== 'lmtpd') tls = true;
       }
@@ -133,13 +145,18 @@ class Command implements CyrusCommand {
   get loc(): Loc {
     return { file: this.file, range: { start: { line: this.line, character: this.start }, end: { line: this.endLine, character: this.end } } };
   }
+  /** Every word, argv[0] included (split again on each read: rarely read). */
+  get argv(): string[] { return words(this.value); }
   get toolLoc(): Loc { return this.wordLoc(this.wrapper ? 1 : 0); }
   get configLoc(): Loc | undefined { return this.configWord < 0 ? undefined : this.wordLoc(this.configWord); }
 
   /** Word `n` (the loc of the whole value when there is none). */
   private wordLoc(n: number): Loc {
     const ws = wordStart(this.value, n);
-    return ws < 0 ? this.loc : lineLoc(this.file, this.line, this.start + ws, this.start + ws + this.argv[n].length);
+    if (ws < 0) return this.loc;
+    let we = ws;
+    while (we < this.value.length && !isSpace(this.value.charCodeAt(we))) we++;
+    return lineLoc(this.file, this.line, this.start + ws, this.start + we);
   }
 }
 
