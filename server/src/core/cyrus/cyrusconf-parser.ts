@@ -27,9 +27,18 @@ const isAlnum = (c: number) => (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (
  * so thousands of entries share a few names rather than each holding its own copies.
  */
 function argName(s: string, start: number, end: number): string {
-  for (const n of CYRUS_CONF_ARG_NAMES) if (n.length === end - start && s.startsWith(n, start)) return n;
+  const names = ARG_NAMES_BY_LENGTH[end - start];
+  if (names) {
+    next: for (let i = 0; i < names.length; i++) {
+      const n = names[i];
+      for (let j = 0; j < n.length; j++) if (s.charCodeAt(start + j) !== n.charCodeAt(j)) continue next;
+      return n;
+    }
+  }
   return s.slice(start, end);
 }
+const ARG_NAMES_BY_LENGTH: string[][] = [];
+for (const n of CYRUS_CONF_ARG_NAMES) (ARG_NAMES_BY_LENGTH[n.length] ??= []).push(n);
 /** Where the run of letters and digits from `p` ends. */
 const alnumEnd = (s: string, p: number) => { while (p < s.length && isAlnum(s.charCodeAt(p))) p++; return p; };
 

@@ -58,6 +58,9 @@ function words(value: string): string[] {
   return out;
 }
 
+const spaceEnd = (s: string, p: number) => { while (p < s.length && isSpace(s.charCodeAt(p))) p++; return p; };
+const wordEnd = (s: string, p: number) => { while (p < s.length && !isSpace(s.charCodeAt(p))) p++; return p; };
+
 /** Where word `n` (from 0) of a value split on white space starts, or -1. */
 function wordStart(value: string, n: number): number {
   let i = 0;
@@ -102,34 +105,47 @@ class Command implements CyrusCommand {
   /** `value` is at line/start to endLine/end; a cmd value sits on one line, so word offsets are character offsets from its start. */
   constructor(value: string, file: string, line: number, start: number, endLine: number, end: number) {
     this.value = value; this.file = file; this.line = line; this.start = start; this.endLine = endLine; this.end = end;
-    const argv = words(value);
-    const program = argv[0] ?? '';
-    let tool = path.posix.basename(program);
+    // Words are read in place (offsets into value); only the ones kept are sliced out.
+    const n = value.length;
+    const ps = spaceEnd(value, 0);
+    /** Where reading goes on: the end of the last word read. */
+    let p = wordEnd(value, ps);
+    const program = value.slice(ps, p);
+    // A bare name is its own basename (most cmd values are bare names).
+    let tool = program.includes('/') ? path.posix.basename(program) : program;
     let wrapper: string | undefined;
-    let first = 1;
-    if (WRAPPERS.has(program) && argv[1]) {
+    let word = 1;
+    if (WRAPPERS.has(program) && spaceEnd(value, p) < n) {
+      const ws = spaceEnd(value, p);
+      p = wordEnd(value, ws);
       wrapper = program;
-      tool = resolveWrapped(argv[1]);
-      first = 2;
+      tool = resolveWrapped(value.slice(ws, p));
+      word = 2;
     }
     const withArg = ARG_OPTS[tool] ?? ARG_OPTS[''];
     const own = PROGRAM_OPTS[tool];
     let configFile: string | undefined, configWord = -1, preauth = false, tls = false;
     let flagProblems = NO_PROBLEMS;
-    for (let i = first; i < argv.length; i++) {
-      const w = argv[i];
-      if (w === '--') break;
-      if (!w.startsWith('-') || w === '-') continue;
-      const at = i;
+    for (; spaceEnd(value, p) < n; word++) {
+      const ws = spaceEnd(value, p), we = wordEnd(value, ws), at = word;
+      p = we;
+      if (value.charCodeAt(ws) !== 45 /* - */ || we - ws === 1) continue;
+      if (we - ws === 2 && value.charCodeAt(ws + 1) === 45) break; // --
       // The wrapper's getopt loop exits on any option word longer than "-x" ("options and
       // arguments MUST be separated by whitespace"), grouped flags included.
-      if (w.length > 2) flagProblems = withProblem(flagProblems, { kind: 'grouped', word: w, loc: this.wordLoc(at) });
-      for (let j = 1; j < w.length; j++) {
-        const c = w[j];
+      if (we - ws > 2) flagProblems = withProblem(flagProblems, { kind: 'grouped', word: value.slice(ws, we), loc: this.wordLoc(at) });
+      for (let j = ws + 1; j < we; j++) {
+        const c = value[j];
         if (withArg.includes(c)) {
-          const merged = j + 1 < w.length;
-          const arg = merged ? w.slice(j + 1) : argv[++i];
-          if (c === 'C' && arg !== undefined) { configFile = arg; configWord = merged ? at : i; }
+          let arg: string | undefined;
+          if (j + 1 < we) arg = value.slice(j + 1, we);
+          else if (spaceEnd(value, p) < n) {
+            const as = spaceEnd(value, p);
+            p = wordEnd(value, as);
+            word++;
+            arg = value.slice(as, p);
+          }
+          if (c === 'C' && arg !== undefined) { configFile = arg; configWord = j + 1 < we ? at : word; }
           break;
         }
         if (own !== undefined && !own.includes(c) && !WRAPPER_OPTS.includes(c)) flagProblems = withProblem(flagProblems, { kind: 'unknown-flag', word: `-${c}`, loc: this.wordLoc(at) });
