@@ -57,7 +57,16 @@ const cache: Record<CyrusVersion, (ImapdOptionInfo | null | undefined)[]> = { la
 /** A real option of that Cyrus version (not a documentation-only pattern), by lower-case name. */
 export function imapdOption(name: string, version: CyrusVersion): ImapdOptionInfo | undefined {
   const i = indexByName.get(name);
-  if (i === undefined) return undefined;
+  return i === undefined ? undefined : optionAt(i, version);
+}
+
+/** A real option in any version we target (one lookup, where imapdOption would take two). */
+export function isImapdOption(name: string): boolean {
+  const i = indexByName.get(name);
+  return i !== undefined && (optionAt(i, 'latest') ?? optionAt(i, '3.6')) !== undefined;
+}
+
+function optionAt(i: number, version: CyrusVersion): ImapdOptionInfo | undefined {
   const c = cache[version];
   let out = c[i];
   if (out === undefined) {

@@ -100,7 +100,8 @@ export function listenAt(value: string, proto: string, table: ServiceTable, at: 
     if (rest[0] !== ':' || rest.length === 1) return { problem: { message: `'${value}': after ']' master expects ':port'.`, warning: false } };
     port = rest.slice(1);
   } else {
-    const colon = value.lastIndexOf(':');
+    let colon = value.length - 1;
+    while (colon >= 0 && value.charCodeAt(colon) !== 58 /* : */) colon--;
     if (colon >= 0) {
       host = value.slice(0, colon);
       port = value.slice(colon + 1);
@@ -113,8 +114,8 @@ export function listenAt(value: string, proto: string, table: ServiceTable, at: 
   if (host === '*') host = undefined;
   if (host !== undefined && hasSpace(host)) return { problem: { message: `The host '${host}' contains white space.`, warning: false } };
   const dgram = proto.startsWith('udp');
-  if (allDigits(port)) {
-    const n = Number(port);
+  const n = portNumber(port);
+  if (n >= 0) {
     if (n === 0 || n > 65535) return { problem: { message: `Port ${port} is out of range (1–65535).`, warning: false } };
     return { endpoint: new TcpEndpoint(host, n, undefined, at) };
   }
@@ -139,11 +140,17 @@ function hasSpace(s: string): boolean {
   return false;
 }
 
-const allDigits = (s: string) => {
-  if (s === '') return false;
-  for (let i = 0; i < s.length; i++) { const c = s.charCodeAt(i); if (c < 48 || c > 57) return false; }
-  return true;
-};
+/** A port of digits only as a number (past 65535 just "too large"), or -1. */
+function portNumber(s: string): number {
+  if (s === '') return -1;
+  let n = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 48 || c > 57) return -1;
+    if (n <= 65535) n = n * 10 + (c - 48);
+  }
+  return n;
+}
 
 /**
  * A UNIX socket path as a comparable key: normalised, and /var/run read as /run, which it

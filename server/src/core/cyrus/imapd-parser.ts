@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import { finding, type Finding } from '../diagnostic';
 import type { SourceHost } from '../host';
 import { LineIndex, range } from '../text';
-import { imapdOption } from '../catalog/cyrus';
+import { isImapdOption } from '../catalog/cyrus';
 import type { ImapdConf, ImapdFile, ImapdKeyKind, ImapdSetting } from './model';
 import { Setting } from './setting';
 
@@ -23,9 +23,7 @@ const isSpace = (c: number) => c === 32 || (c >= 9 && c <= 13);
 const isNameChar = (c: number) => (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 45 || c === 95;
 
 /** A known option in any version we target. */
-function isOption(name: string): boolean {
-  return !!(imapdOption(name, 'latest') ?? imapdOption(name, '3.6'));
-}
+const isOption = isImapdOption;
 
 /** Names libconfig keeps in its overflow table that Cyrus really looks up. */
 export function overflowKind(key: string): ImapdKeyKind | undefined {
@@ -141,7 +139,8 @@ export function parseImapdConf(file: string, host: SourceHost): ImapdConf {
       }
       const ks = p;
       if (line[p] === '@') p++;
-      while (p < line.length && isNameChar(line.charCodeAt(p))) p++;
+      let upper = false;
+      for (let c; p < line.length && isNameChar(c = line.charCodeAt(p)); p++) if (c >= 65 && c <= 90) upper = true;
       const rawName = line.slice(ks, p);
       let end = line.length;
       while (end > p && isSpace(line.charCodeAt(end - 1))) end--;
@@ -164,7 +163,7 @@ export function parseImapdConf(file: string, host: SourceHost): ImapdConf {
         report(f, R(ks, Math.max(end, p + 1)), `'${rawName}' has an empty value (Cyrus refuses to start). Give a value or delete the line.`);
         continue;
       }
-      const key = rawName.toLowerCase();
+      const key = upper ? rawName.toLowerCase() : rawName;
       if (key.startsWith('@')) {
         if (key !== '@include') {
           report(f, R(ks, p), `Unknown directive '${rawName}': the only one is @include.`);

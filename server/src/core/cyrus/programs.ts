@@ -36,12 +36,12 @@ function resolveWrapped(tool: string): string {
 }
 
 /** Options that take an argument: master's service wrapper's, then each program's own. */
-const ARG_OPTS: Record<string, string> = { '': 'CUT', imapd: 'CUTp', pop3d: 'CUTp' };
+const ARG_OPTS = new Map<string, string>([['', 'CUT'], ['imapd', 'CUTp'], ['pop3d', 'CUTp']]);
 
 /** Options master's service wrapper (master/service.c) takes itself; the rest go to the program. */
 const WRAPPER_OPTS = 'CUTDX';
 /** Every option a service program's own getopt takes, where we know it; any other makes it exit. */
-const PROGRAM_OPTS: Record<string, string> = { lmtpd: 'a' };
+const PROGRAM_OPTS = new Map<string, string>([['lmtpd', 'a']]);
 
 const isSpace = (c: number) => c === 32 || (c >= 9 && c <= 13);
 
@@ -111,19 +111,22 @@ class Command implements CyrusCommand {
     /** Where reading goes on: the end of the last word read. */
     let p = wordEnd(value, ps);
     const program = value.slice(ps, p);
+    let slash = -1;
+    for (let i = ps; i < p; i++) if (value.charCodeAt(i) === 47 /* / */) slash = i;
     // A bare name is its own basename (most cmd values are bare names).
-    let tool = program.includes('/') ? path.posix.basename(program) : program;
+    let tool = slash < 0 ? program : path.posix.basename(program);
     let wrapper: string | undefined;
     let word = 1;
-    if (WRAPPERS.has(program) && spaceEnd(value, p) < n) {
+    if (slash >= 0 && WRAPPERS.has(program) && spaceEnd(value, p) < n) {
       const ws = spaceEnd(value, p);
       p = wordEnd(value, ws);
       wrapper = program;
       tool = resolveWrapped(value.slice(ws, p));
       word = 2;
     }
-    const withArg = ARG_OPTS[tool] ?? ARG_OPTS[''];
-    const own = PROGRAM_OPTS[tool];
+    // Maps, not objects: a word read from the file is hashed once, not internalised per lookup.
+    const withArg = ARG_OPTS.get(tool) ?? ARG_OPTS.get('')!;
+    const own = PROGRAM_OPTS.get(tool);
     let configFile: string | undefined, configWord = -1, preauth = false, tls = false;
     let flagProblems = NO_PROBLEMS;
     for (; spaceEnd(value, p) < n; word++) {
