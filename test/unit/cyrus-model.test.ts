@@ -103,6 +103,16 @@ test('cmd: words are placed where they are written, whatever white space is betw
   assert.deepEqual(c.argv, ['/usr/sbin/cyrus', 'lmtpd', '-C', '/etc/x.conf', '-aU3']);
 });
 
+test('arguments: name, value (without quotes) and the whole argument are placed where written', () => {
+  const e = load('SERVICES {\n  imap cmd="imapd -U 30"  listen=143 prefork=\n}\n').entries[0];
+  const at = (l: { range: { start: { character: number }; end: { character: number } } }) => [l.range.start.character, l.range.end.character];
+  assert.deepEqual(e.args.map((a) => [a.name, at(a.nameLoc), at(a.valueLoc), at(a.loc)]), [
+    ['cmd', [7, 10], [12, 23], [7, 24]],
+    ['listen', [26, 32], [33, 36], [26, 36]],
+    ['prefork', [37, 44], [45, 45], [37, 45]],
+  ]);
+});
+
 test('listen: the endpoint is where the value is written', () => {
   const c = load('SERVICES {\n  a cmd="lmtpd" listen="127.0.0.1:24"\n  b cmd="lmtpd" listen=/run/lmtp\n  c cmd="lmtpd" listen=imap\n}\n', SERVICES);
   for (const e of c.entries) assert.deepEqual(e.listen!.loc, e.argMap.get('listen')!.valueLoc, e.name);

@@ -254,12 +254,12 @@ export function parseCyrusConf(file: string, text: string, services: ServiceTabl
         truncated = true;
         break;
       }
-      args.push(new Arg(key, value, quoted, file, ln, ks, vs, ve, argEnd));
+      args.push(new Arg(key, value, quoted, file, ln, ks));
     }
     const entry = new Entry(sec.kind ?? sec.name, name, args, firstArg(args, 'proto')?.value ?? 'tcp', file, ln, p, end);
     if (truncated) entry.truncated = true;
     const cmd = firstArg(args, 'cmd');
-    if (cmd) entry.cmd = commandAt(cmd.value, file, ln, cmd.valueStart, cmd.valueEnd);
+    if (cmd) entry.cmd = commandAt(cmd.value, cmd);
     const listen = firstArg(args, 'listen');
     if (listen && sec.kind === 'SERVICES') {
       const r = listenAt(listen.value, entry.proto, services, listen);

@@ -22,18 +22,16 @@ export class Arg implements CyrusArg {
   declare quoted: boolean;
   declare private readonly file: string;
   declare private readonly line: number;
+  /** Where the name starts; the rest follows from what was read: `name=value` or `name="value"`. */
   declare private readonly start: number;
-  /** Where the value is on its line (without quotes). */
-  declare readonly valueStart: number;
-  declare readonly valueEnd: number;
-  declare private readonly end: number;
-  constructor(name: string, value: string, quoted: boolean, file: string, line: number, start: number, valueStart: number, valueEnd: number, end: number) {
+  constructor(name: string, value: string, quoted: boolean, file: string, line: number, start: number) {
     this.name = name; this.value = value; this.quoted = quoted;
-    this.file = file; this.line = line; this.start = start; this.valueStart = valueStart; this.valueEnd = valueEnd; this.end = end;
+    this.file = file; this.line = line; this.start = start;
   }
+  private get valueStart(): number { return this.start + this.name.length + (this.quoted ? 2 : 1); }
   get nameLoc(): Loc { return lineLoc(this.file, this.line, this.start, this.start + this.name.length); }
-  get valueLoc(): Loc { return lineLoc(this.file, this.line, this.valueStart, this.valueEnd); }
-  get loc(): Loc { return lineLoc(this.file, this.line, this.start, this.end); }
+  get valueLoc(): Loc { const s = this.valueStart; return lineLoc(this.file, this.line, s, s + this.value.length); }
+  get loc(): Loc { return lineLoc(this.file, this.line, this.start, this.valueStart + this.value.length + (this.quoted ? 1 : 0)); }
 }
 
 export class Entry implements CyrusEntry {

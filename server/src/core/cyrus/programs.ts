@@ -3,6 +3,7 @@
 // Cyrus ships.
 import * as path from 'node:path';
 import { lineLoc } from './entry';
+import type { ValuePlace } from './endpoint';
 import type { CyrusCommand, CyrusEntry, Loc } from './model';
 
 /** Programs Cyrus 3.6 and later ship (services, daemons and maintenance tools). */
@@ -94,17 +95,14 @@ class Command implements CyrusCommand {
   declare flagProblems: FlagProblems;
   /** The value as written, to find a word's place when its Loc is read. */
   declare private readonly value: string;
-  declare private readonly file: string;
-  declare private readonly line: number;
-  declare private readonly start: number;
-  declare private readonly endLine: number;
-  declare private readonly end: number;
   /** The word that holds -C's FILE (-1 for none). */
   declare private readonly configWord: number;
+  /** Where the value is (the reader's argument, which places it when read). */
+  readonly #at: ValuePlace;
 
-  /** `value` is at line/start to endLine/end; a cmd value sits on one line, so word offsets are character offsets from its start. */
-  constructor(value: string, file: string, line: number, start: number, endLine: number, end: number) {
-    this.value = value; this.file = file; this.line = line; this.start = start; this.endLine = endLine; this.end = end;
+  /** A cmd value sits on one line, so word offsets are character offsets from the value's start. */
+  constructor(value: string, at: ValuePlace) {
+    this.#at = at; this.value = value;
     // Words are read in place (offsets into value); only the ones kept are sliced out.
     const n = value.length;
     const ps = spaceEnd(value, 0);
@@ -161,9 +159,7 @@ class Command implements CyrusCommand {
     this.flagProblems = flagProblems; this.configWord = configWord;
   }
 
-  get loc(): Loc {
-    return { file: this.file, range: { start: { line: this.line, character: this.start }, end: { line: this.endLine, character: this.end } } };
-  }
+  get loc(): Loc { return this.#at.valueLoc; }
   /** Every word, argv[0] included (split again on each read: rarely read). */
   get argv(): string[] { return words(this.value); }
   get toolLoc(): Loc { return this.wordLoc(this.wrapper ? 1 : 0); }
@@ -171,22 +167,20 @@ class Command implements CyrusCommand {
 
   /** Word `n` (the loc of the whole value when there is none). */
   private wordLoc(n: number): Loc {
-    const ws = wordStart(this.value, n);
-    if (ws < 0) return this.loc;
-    let we = ws;
-    while (we < this.value.length && !isSpace(this.value.charCodeAt(we))) we++;
-    return lineLoc(this.file, this.line, this.start + ws, this.start + we);
+    const ws = wordStart(this.value, n), loc = this.loc;
+    if (ws < 0) return loc;
+    const { line, character } = loc.range.start;
+    return lineLoc(loc.file, line, character + ws, character + wordEnd(this.value, ws));
   }
 }
 
 export function parseCommand(value: string, loc: Loc): CyrusCommand {
-  const r = loc.range;
-  return new Command(value, loc.file, r.start.line, r.start.character, r.end.line, r.end.character);
+  return new Command(value, { valueLoc: loc });
 }
 
-/** A `cmd` value the reader found on `line` from `start` to `end`. */
-export function commandAt(value: string, file: string, line: number, start: number, end: number): CyrusCommand {
-  return new Command(value, file, line, start, line, end);
+/** parseCommand for the reader: `at` places the value when a Loc is read. */
+export function commandAt(value: string, at: ValuePlace): CyrusCommand {
+  return new Command(value, at);
 }
 
 /**
