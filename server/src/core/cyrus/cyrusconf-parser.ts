@@ -6,6 +6,7 @@ import { finding, type Finding } from '../diagnostic';
 import { LineIndex, range } from '../text';
 import { CYRUS_CONF_ARG_NAMES, CYRUS_SECTIONS } from '../catalog/cyrus';
 import { listenAt, type ServiceTable } from './endpoint';
+import { isAlnum, isSpace } from './chars';
 import { Arg, Entry, firstArg } from './entry';
 import type { CyrusArg, CyrusConf, CyrusEntry, CyrusSection, CyrusSectionName, Loc } from './model';
 import { commandAt } from './programs';
@@ -19,9 +20,6 @@ export const MAX_ENTRIES = 20_000;
 /** After this many syntax errors in one file the rest are summarised in one finding. */
 const MAX_SYNTAX_FINDINGS = 100;
 
-// By character code (NaN past the end is neither): C's isspace and isalnum in the C locale.
-const isSpace = (c: number) => c === 32 || (c >= 9 && c <= 13);
-const isAlnum = (c: number) => (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
 /**
  * The argument name from `s` to `e`: a name master knows is given as the catalog's string,
  * so thousands of entries share a few names rather than each holding its own copies.
@@ -67,6 +65,8 @@ export function parseCyrusConf(file: string, text: string, services: ServiceTabl
   const sections: CyrusSection[] = [];
   const entries: CyrusEntry[] = [];
   const seenKinds = new Set<string>();
+  /** parseEntry's arguments while it reads a line. */
+  const scratch: Arg[] = [];
   let current: CyrusSection | undefined;
   /** Master reads this block's entries (false for a repeated or brace-less section). */
   let currentRead = false;
@@ -208,7 +208,10 @@ export function parseCyrusConf(file: string, text: string, services: ServiceTabl
       return undefined;
     }
     const sec = current!;
-    const args: Arg[] = [];
+    // Gathered in one array reused for every entry, then copied: each entry keeps an array
+    // its size, not one grown by push (which holds room for 17).
+    const args = scratch;
+    args.length = 0;
     let truncated = false;
     for (;;) {
       while (q < end && isSpace(body.charCodeAt(q))) q++;
@@ -256,7 +259,7 @@ export function parseCyrusConf(file: string, text: string, services: ServiceTabl
       }
       args.push(new Arg(key, value, quoted, file, ln, ks));
     }
-    const entry = new Entry(sec.kind ?? sec.name, name, args, firstArg(args, 'proto')?.value ?? 'tcp', file, ln, p, end);
+    const entry = new Entry(sec.kind ?? sec.name, name, args.slice(), firstArg(args, 'proto')?.value ?? 'tcp', file, ln, p, end);
     if (truncated) entry.truncated = true;
     const cmd = firstArg(args, 'cmd');
     if (cmd) entry.cmd = commandAt(cmd.value, cmd);

@@ -10,6 +10,7 @@ import type { SourceHost } from '../host';
 import { LineIndex, range } from '../text';
 import { isImapdOption } from '../catalog/cyrus';
 import type { ImapdConf, ImapdFile, ImapdKeyKind, ImapdSetting } from './model';
+import { isNameChar, isSpace } from './chars';
 import { Setting } from './setting';
 
 const MAX_SYNTAX_FINDINGS = 100;
@@ -17,10 +18,6 @@ const MAX_INCLUDE_DEPTH = 20;
 /** A real imapd.conf has at most a few hundred settings; past this many we stop reading. */
 export const MAX_SETTINGS = 50_000;
 
-// By character code (NaN past the end is neither): C's isspace in the C locale.
-const isSpace = (c: number) => c === 32 || (c >= 9 && c <= 13);
-/** Letters, digits, '-' and '_': what libconfig takes in a name. */
-const isNameChar = (c: number) => (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 45 || c === 95;
 
 /** A known option in any version we target. */
 const isOption = isImapdOption;

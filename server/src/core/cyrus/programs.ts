@@ -2,6 +2,7 @@
 // relative program up in Cyrus's own program directory, so a bare name must be a program
 // Cyrus ships.
 import * as path from 'node:path';
+import { isSpace } from './chars';
 import { lineLoc } from './entry';
 import type { ValuePlace } from './endpoint';
 import type { CyrusCommand, CyrusEntry, Loc } from './model';
@@ -44,7 +45,6 @@ const WRAPPER_OPTS = 'CUTDX';
 /** Every option a service program's own getopt takes, where we know it; any other makes it exit. */
 const PROGRAM_OPTS = new Map<string, string>([['lmtpd', 'a']]);
 
-const isSpace = (c: number) => c === 32 || (c >= 9 && c <= 13);
 
 /** A value split as master splits it: on white space, no quoting. */
 function words(value: string): string[] {
