@@ -113,6 +113,16 @@ test('arguments: name, value (without quotes) and the whole argument are placed 
   ]);
 });
 
+test('/etc/services: a changed file is read again, an unchanged one gives the same ports', () => {
+  const port = (services: string) => (listenOf('"lmtp"', services).ep as { port?: number } | undefined)?.port;
+  assert.equal(port(SERVICES), 24);
+  assert.equal(port('lmtp\t\t2003/tcp\n'), 2003);
+  assert.equal(port(SERVICES), 24);
+  assert.equal(port(SERVICES), 24);
+  assert.deepEqual(listenOf('"lmtp"', 'other 1/tcp\n').findings, ['warning cyrus/invalid-value'], 'not in this file: the built-in port, with a warning');
+  assert.deepEqual(listenOf('"lmtp"', SERVICES).findings, []);
+});
+
 test('listen: the endpoint is where the value is written', () => {
   const c = load('SERVICES {\n  a cmd="lmtpd" listen="127.0.0.1:24"\n  b cmd="lmtpd" listen=/run/lmtp\n  c cmd="lmtpd" listen=imap\n}\n', SERVICES);
   for (const e of c.entries) assert.deepEqual(e.listen!.loc, e.argMap.get('listen')!.valueLoc, e.name);

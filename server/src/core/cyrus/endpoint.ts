@@ -17,18 +17,25 @@ export const WELL_KNOWN_PORTS: Record<string, number> = {
 export const MAX_UNIX_PATH = 107;
 
 export interface ServiceTable {
-  /** name → port, per transport. */
-  tcp: Map<string, number>;
-  udp: Map<string, number>;
+  /** name → port, per transport (shared between loads of one services file: read only). */
+  tcp: ReadonlyMap<string, number>;
+  udp: ReadonlyMap<string, number>;
   /** Whether a real services file was read (otherwise only the built-in table is known). */
   fromFile: boolean;
 }
+
+/**
+ * The last services file read and its table: every load of a cyrus.conf reads the file, which
+ * rarely changes, and reading its few hundred lines took longer than a whole small cyrus.conf.
+ */
+let lastServices: { file: string; text: string; table: ServiceTable } | undefined;
 
 /** Reads /etc/services (names and aliases) through the host; the built-in table when absent. */
 export function loadServiceTable(host: SourceHost, file = '/etc/services'): ServiceTable {
   const tcp = new Map<string, number>(), udp = new Map<string, number>();
   const text = host.readFile(file);
   if (text === undefined) return { tcp, udp, fromFile: false };
+  if (lastServices && lastServices.file === file && lastServices.text === text) return lastServices.table;
   for (const raw of text.split(/\r?\n/)) {
     const line = raw.replace(/#.*/, '').trim();
     const m = /^(\S+)\s+(\d+)\/(tcp|udp)\b\s*(.*)$/.exec(line);
@@ -36,7 +43,9 @@ export function loadServiceTable(host: SourceHost, file = '/etc/services'): Serv
     const map = m[3] === 'tcp' ? tcp : udp;
     for (const n of [m[1], ...m[4].split(/\s+/).filter(Boolean)]) if (!map.has(n)) map.set(n, Number(m[2]));
   }
-  return { tcp, udp, fromFile: true };
+  const table = { tcp, udp, fromFile: true };
+  lastServices = { file, text, table };
+  return table;
 }
 
 export interface ListenResult {
