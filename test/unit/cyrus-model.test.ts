@@ -123,6 +123,17 @@ test('/etc/services: a changed file is read again, an unchanged one gives the sa
   assert.deepEqual(listenOf('"lmtp"', SERVICES).findings, []);
 });
 
+test('unknown arguments: a misspelling met again gets the same advice, per section', () => {
+  const c = load('SERVICES {\n  a cmd="imapd" listen=1 prefrok=1 zzz=1\n  b cmd="imapd" listen=2 prefrok=2 zzz=2\n}\nEVENTS {\n  e cmd="x" period=1 prefrok=3\n}\n');
+  const msgs = checkCyrusConf(c, defaultOptions).filter((f) => f.code === 'cyrus/unknown-argument').map((f) => [f.range.start.line, f.message, f.fixes?.[0]?.edits[0].newText]);
+  assert.equal(msgs.length, 5);
+  assert.deepEqual(msgs[0].slice(1), msgs[2].slice(1));
+  assert.deepEqual(msgs[1].slice(1), msgs[3].slice(1));
+  assert.equal(msgs[0][2], 'prefork');
+  assert.match(String(msgs[1][1]), /take no 'zzz' argument; master ignores it\. Known: /);
+  assert.match(String(msgs[4][1]), /^EVENTS entries take no 'prefrok' argument; master ignores it\. Known: cmd, period, cron, at\.$/);
+});
+
 test('listen: the endpoint is where the value is written', () => {
   const c = load('SERVICES {\n  a cmd="lmtpd" listen="127.0.0.1:24"\n  b cmd="lmtpd" listen=/run/lmtp\n  c cmd="lmtpd" listen=imap\n}\n', SERVICES);
   for (const e of c.entries) assert.deepEqual(e.listen!.loc, e.argMap.get('listen')!.valueLoc, e.name);

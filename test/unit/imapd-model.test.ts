@@ -28,6 +28,19 @@ test('catalog: options by version, asked any number of times; doc-only and unkno
   assert.equal(imapdOption('admins', 'latest'), imapdOption('admins', 'latest'), 'one object per option and version');
 });
 
+test('past 500 findings of a code in a file, one summary each, in the order the file and code were first met', () => {
+  const many = (p: string, n: number, v = '1') => Array.from({ length: n }, (_, i) => `${p}${i}: ${v}`).join('\n');
+  const c = load(`${many('aopt', 501)}\n@include: /t/inc.conf\n${many('lmtp_downcase_rcpt_', 0)}${Array.from({ length: 502 }, () => 'unixhierarchysep: maybe').join('\n')}\n`,
+    { '/t/inc.conf': `${many('copt', 503)}\n` });
+  const summaries = checkImapdConf(c, defaultOptions).filter((f) => f.message.endsWith('not shown.')).map((f) => `${f.file} ${f.message}`);
+  assert.deepEqual(summaries, [
+    '/t/imapd.conf 1 more imapd/unknown-option findings in this file are not shown.',
+    '/t/inc.conf 3 more imapd/unknown-option findings in this file are not shown.',
+    '/t/imapd.conf 2 more imapd/invalid-value findings in this file are not shown.',
+    '/t/imapd.conf 1 more imapd/duplicate-option findings in this file are not shown.',
+  ]);
+});
+
 test('backslash continues a line exactly as libconfig does', () => {
   const c = load('admins: cyrus \\\n  root\nservername: a\\\nb\nlast: x\\');
   assert.deepEqual(c.settings.map((s) => [s.key, s.value]), [['admins', 'cyrus   root'], ['servername', 'ab'], ['last', 'x\\']]);
