@@ -32,10 +32,10 @@ let lastServices: { file: string; text: string; table: ServiceTable } | undefine
 
 /** Reads /etc/services (names and aliases) through the host; the built-in table when absent. */
 export function loadServiceTable(host: SourceHost, file = '/etc/services'): ServiceTable {
-  const tcp = new Map<string, number>(), udp = new Map<string, number>();
   const text = host.readFile(file);
-  if (text === undefined) return { tcp, udp, fromFile: false };
+  if (text === undefined) return { tcp: new Map(), udp: new Map(), fromFile: false };
   if (lastServices && lastServices.file === file && lastServices.text === text) return lastServices.table;
+  const tcp = new Map<string, number>(), udp = new Map<string, number>();
   for (const raw of text.split(/\r?\n/)) {
     const line = raw.replace(/#.*/, '').trim();
     const m = /^(\S+)\s+(\d+)\/(tcp|udp)\b\s*(.*)$/.exec(line);

@@ -18,7 +18,6 @@ const MAX_INCLUDE_DEPTH = 20;
 /** A real imapd.conf has at most a few hundred settings; past this many we stop reading. */
 export const MAX_SETTINGS = 50_000;
 
-
 /** A known option in any version we target. */
 const isOption = isImapdOption;
 

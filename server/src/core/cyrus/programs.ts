@@ -46,31 +46,24 @@ const WRAPPER_OPTS = 'CUTDX';
 const PROGRAM_OPTS = new Map<string, string>([['lmtpd', 'a']]);
 
 
+const spaceEnd = (s: string, p: number) => { while (p < s.length && isSpace(s.charCodeAt(p))) p++; return p; };
+const wordEnd = (s: string, p: number) => { while (p < s.length && !isSpace(s.charCodeAt(p))) p++; return p; };
+
 /** A value split as master splits it: on white space, no quoting. */
 function words(value: string): string[] {
   const out: string[] = [];
-  for (let i = 0; i < value.length;) {
-    while (i < value.length && isSpace(value.charCodeAt(i))) i++;
-    if (i >= value.length) break;
-    const ws = i;
-    while (i < value.length && !isSpace(value.charCodeAt(i))) i++;
-    out.push(value.slice(ws, i));
+  for (let p = spaceEnd(value, 0); p < value.length; p = spaceEnd(value, p)) {
+    const e = wordEnd(value, p);
+    out.push(value.slice(p, e));
+    p = e;
   }
   return out;
 }
 
-const spaceEnd = (s: string, p: number) => { while (p < s.length && isSpace(s.charCodeAt(p))) p++; return p; };
-const wordEnd = (s: string, p: number) => { while (p < s.length && !isSpace(s.charCodeAt(p))) p++; return p; };
-
 /** Where word `n` (from 0) of a value split on white space starts, or -1. */
 function wordStart(value: string, n: number): number {
-  let i = 0;
-  for (let w = 0; ; w++) {
-    while (i < value.length && isSpace(value.charCodeAt(i))) i++;
-    if (i >= value.length) return -1;
-    if (w === n) return i;
-    while (i < value.length && !isSpace(value.charCodeAt(i))) i++;
-  }
+  for (let p = spaceEnd(value, 0), w = 0; p < value.length; p = spaceEnd(value, wordEnd(value, p)), w++) if (w === n) return p;
+  return -1;
 }
 
 type FlagProblems = CyrusCommand['flagProblems'];
