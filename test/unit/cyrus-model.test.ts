@@ -92,6 +92,54 @@ test('cmd: program, Debian wrapper, lmtpd flags', () => {
   assert.equal(parseCommand('lmtpd -C -a', loc).preauth, false);
 });
 
+test('cmd: words are placed where they are written, whatever white space is between them', () => {
+  const c = load('SERVICES {\n  lmtp cmd="  /usr/sbin/cyrus\t lmtpd  -C   /etc/x.conf  -aU3" listen="/run/lmtp"\n}\n').entries[0].cmd!;
+  const at = (l: { range: { start: { character: number }; end: { character: number } } } | undefined) => l && [l.range.start.character, l.range.end.character];
+  assert.deepEqual(at(c.loc), [12, 60]);
+  assert.deepEqual(at(c.toolLoc), [31, 36], 'lmtpd, after a tab and a space');
+  assert.deepEqual(at(c.configLoc), [43, 54], '/etc/x.conf');
+  assert.deepEqual(c.flagProblems.map((f) => [f.kind, f.word, at(f.loc)]), [['grouped', '-aU3', [56, 60]]]);
+  assert.deepEqual(c.toolLoc, c.toolLoc, 'each read places it again, at the same place');
+  assert.deepEqual(c.argv, ['/usr/sbin/cyrus', 'lmtpd', '-C', '/etc/x.conf', '-aU3']);
+});
+
+test('arguments: name, value (without quotes) and the whole argument are placed where written', () => {
+  const e = load('SERVICES {\n  imap cmd="imapd -U 30"  listen=143 prefork=\n}\n').entries[0];
+  const at = (l: { range: { start: { character: number }; end: { character: number } } }) => [l.range.start.character, l.range.end.character];
+  assert.deepEqual(e.args.map((a) => [a.name, at(a.nameLoc), at(a.valueLoc), at(a.loc)]), [
+    ['cmd', [7, 10], [12, 23], [7, 24]],
+    ['listen', [26, 32], [33, 36], [26, 36]],
+    ['prefork', [37, 44], [45, 45], [37, 45]],
+  ]);
+});
+
+test('/etc/services: a changed file is read again, an unchanged one gives the same ports', () => {
+  const port = (services: string) => (listenOf('"lmtp"', services).ep as { port?: number } | undefined)?.port;
+  assert.equal(port(SERVICES), 24);
+  assert.equal(port('lmtp\t\t2003/tcp\n'), 2003);
+  assert.equal(port(SERVICES), 24);
+  assert.equal(port(SERVICES), 24);
+  assert.deepEqual(listenOf('"lmtp"', 'other 1/tcp\n').findings, ['warning cyrus/invalid-value'], 'not in this file: the built-in port, with a warning');
+  assert.deepEqual(listenOf('"lmtp"', SERVICES).findings, []);
+});
+
+test('unknown arguments: a misspelling met again gets the same advice, per section', () => {
+  const c = load('SERVICES {\n  a cmd="imapd" listen=1 prefrok=1 zzz=1\n  b cmd="imapd" listen=2 prefrok=2 zzz=2\n}\nEVENTS {\n  e cmd="x" period=1 prefrok=3\n}\n');
+  const msgs = checkCyrusConf(c, defaultOptions).filter((f) => f.code === 'cyrus/unknown-argument').map((f) => [f.range.start.line, f.message, f.fixes?.[0]?.edits[0].newText]);
+  assert.equal(msgs.length, 5);
+  assert.deepEqual(msgs[0].slice(1), msgs[2].slice(1));
+  assert.deepEqual(msgs[1].slice(1), msgs[3].slice(1));
+  assert.equal(msgs[0][2], 'prefork');
+  assert.match(String(msgs[1][1]), /take no 'zzz' argument; master ignores it\. Known: /);
+  assert.match(String(msgs[4][1]), /^EVENTS entries take no 'prefrok' argument; master ignores it\. Known: cmd, period, cron, at\.$/);
+});
+
+test('listen: the endpoint is where the value is written', () => {
+  const c = load('SERVICES {\n  a cmd="lmtpd" listen="127.0.0.1:24"\n  b cmd="lmtpd" listen=/run/lmtp\n  c cmd="lmtpd" listen=imap\n}\n', SERVICES);
+  for (const e of c.entries) assert.deepEqual(e.listen!.loc, e.argMap.get('listen')!.valueLoc, e.name);
+  assert.deepEqual(c.entries.map((e) => e.listen!.loc.range.start.character), [24, 23, 23]);
+});
+
 test('lmtpListeners: endpoint, auth required over TCP without -a, cmd location', () => {
   const c = load([
     'SERVICES {',

@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import type { SourceHost } from '../../server/src/core/host';
 import { defaultOptions } from '../../server/src/core/options';
 import { checkImapdConf, imapdFacts, loadCyrusConf, loadImapdConf, type ImapdConf } from '../../server/src/core/cyrus';
+import { imapdOption, imapdOptionAnyVersion } from '../../server/src/core/catalog/cyrus';
 
 function memHost(files: Record<string, string>): SourceHost {
   return { readFile: (f) => files[f], readDir: () => undefined, isDirectory: () => false };
@@ -12,6 +13,33 @@ function memHost(files: Record<string, string>): SourceHost {
 const load = (text: string, more: Record<string, string> = {}): ImapdConf =>
   loadImapdConf('/t/imapd.conf', defaultOptions, memHost({ '/t/imapd.conf': text, ...more }));
 const codes = (c: ImapdConf) => checkImapdConf(c, defaultOptions).map((f) => `${f.range.start.line + 1} ${f.severity} ${f.code}`);
+
+test('catalog: options by version, asked any number of times; doc-only and unknown names are none', () => {
+  for (let i = 0; i < 2; i++) {
+    assert.equal(imapdOption('lmtp_downcase_rcpt', 'latest')?.type, 'SWITCH');
+    assert.equal(imapdOption('lmtp_downcase_rcpt', '3.6')?.default, '1');
+    assert.equal(imapdOption('allowstarttls', 'latest')?.name, 'allowstarttls');
+    assert.equal(imapdOption('allowstarttls', '3.6'), undefined, 'newer than 3.6');
+    assert.equal(imapdOption('partition-name', 'latest'), undefined, 'documentation only');
+    assert.equal(imapdOption('no_such_option', 'latest'), undefined);
+    assert.equal(imapdOptionAnyVersion('allowstarttls')?.inLatest, true);
+    assert.equal(imapdOptionAnyVersion('no_such_option'), undefined);
+  }
+  assert.equal(imapdOption('admins', 'latest'), imapdOption('admins', 'latest'), 'one object per option and version');
+});
+
+test('past 500 findings of a code in a file, one summary each, in the order the file and code were first met', () => {
+  const many = (p: string, n: number, v = '1') => Array.from({ length: n }, (_, i) => `${p}${i}: ${v}`).join('\n');
+  const c = load(`${many('aopt', 501)}\n@include: /t/inc.conf\n${many('lmtp_downcase_rcpt_', 0)}${Array.from({ length: 502 }, () => 'unixhierarchysep: maybe').join('\n')}\n`,
+    { '/t/inc.conf': `${many('copt', 503)}\n` });
+  const summaries = checkImapdConf(c, defaultOptions).filter((f) => f.message.endsWith('not shown.')).map((f) => `${f.file} ${f.message}`);
+  assert.deepEqual(summaries, [
+    '/t/imapd.conf 1 more imapd/unknown-option findings in this file are not shown.',
+    '/t/inc.conf 3 more imapd/unknown-option findings in this file are not shown.',
+    '/t/imapd.conf 2 more imapd/invalid-value findings in this file are not shown.',
+    '/t/imapd.conf 1 more imapd/duplicate-option findings in this file are not shown.',
+  ]);
+});
 
 test('backslash continues a line exactly as libconfig does', () => {
   const c = load('admins: cyrus \\\n  root\nservername: a\\\nb\nlast: x\\');

@@ -45,29 +45,48 @@ function info(r: OptionRow, version: CyrusVersion): ImapdOptionInfo {
   };
 }
 
-const byName = new Map<string, OptionRow>(IMAPD_OPTIONS.map((r) => [r[0], r]));
-/** Per version, name to option (undefined cached too): a lookup per line, so no key strings are built. */
-const cache: Record<CyrusVersion, Map<string, ImapdOptionInfo | undefined>> = { latest: new Map(), '3.6': new Map() };
+/** Row index by name: one lookup answers a name that is no option (most names that are not). */
+const indexByName = new Map<string, number>(IMAPD_OPTIONS.map((r, i) => [r[0], i]));
+/**
+ * Per version, by row index: the option, or null when the row is not a real option of that
+ * version; built on first use. Indexed by row, so only catalog names are ever kept.
+ */
+const unbuilt = () => new Array<ImapdOptionInfo | null | undefined>(IMAPD_OPTIONS.length).fill(undefined);
+const cache: Record<CyrusVersion, (ImapdOptionInfo | null | undefined)[]> = { latest: unbuilt(), '3.6': unbuilt() };
 
 /** A real option of that Cyrus version (not a documentation-only pattern), by lower-case name. */
 export function imapdOption(name: string, version: CyrusVersion): ImapdOptionInfo | undefined {
+  const i = indexByName.get(name);
+  return i === undefined ? undefined : optionAt(i, version);
+}
+
+/** A real option in any version we target (one lookup, where imapdOption would take two). */
+export function isImapdOption(name: string): boolean {
+  const i = indexByName.get(name);
+  return i !== undefined && (optionAt(i, 'latest') ?? optionAt(i, '3.6')) !== undefined;
+}
+
+function optionAt(i: number, version: CyrusVersion): ImapdOptionInfo | undefined {
   const c = cache[version];
-  const hit = c.get(name);
-  if (hit !== undefined || c.has(name)) return hit;
-  const r = byName.get(name);
-  let out: ImapdOptionInfo | undefined;
-  if (r && r[1].includes(version === '3.6' ? '6' : 'h')) {
-    const i = info(r, version);
-    if (!i.docOnly) out = i;
+  let out = c[i];
+  if (out === undefined) {
+    const r = IMAPD_OPTIONS[i];
+    out = null;
+    if (r[1].includes(version === '3.6' ? '6' : 'h')) {
+      const o = info(r, version);
+      if (!o.docOnly) out = o;
+    }
+    c[i] = out;
   }
-  c.set(name, out);
-  return out;
+  return out ?? undefined;
 }
 
 /** Any version's entry, documentation-only ones included (for messages such as "only in 3.6"). */
 export function imapdOptionAnyVersion(name: string): ImapdOptionInfo | undefined {
-  const r = byName.get(name);
-  return r ? info(r, r[1].includes('h') ? 'latest' : '3.6') : undefined;
+  const i = indexByName.get(name);
+  if (i === undefined) return undefined;
+  const r = IMAPD_OPTIONS[i];
+  return info(r, r[1].includes('h') ? 'latest' : '3.6');
 }
 
 /** Every real option of that version, sorted by name. */
@@ -98,6 +117,9 @@ const confArgs: CyrusConfArgInfo[] = CYRUS_CONF_ARGS.map(([section, name, type, 
 
 export const CYRUS_SECTIONS = ['START', 'SERVICES', 'EVENTS', 'DAEMON'] as const;
 
+/** Every argument name master reads in some section and version. */
+export const CYRUS_CONF_ARG_NAMES: readonly string[] = [...new Set(confArgs.map((a) => a.name))];
+
 /** Arguments master reads in a section (upper-case name), for that version. */
 const argsCache = new Map<string, CyrusConfArgInfo[]>();
 export function cyrusConfArgs(section: string, version: CyrusVersion): CyrusConfArgInfo[] {
@@ -107,19 +129,24 @@ export function cyrusConfArgs(section: string, version: CyrusVersion): CyrusConf
   return v;
 }
 
-/** Section and version to name to argument, built on first use. */
-const argByName = new Map<string, Map<string, CyrusConfArgInfo>>();
+/** Per version, section to name to argument, built on first use. */
+const argByName: Record<CyrusVersion, Map<string, ReadonlyMap<string, CyrusConfArgInfo>>> = { latest: new Map(), '3.6': new Map() };
+
+/** Name to argument for a section and version (a rule looks each entry's arguments up in one). */
+export function cyrusConfArgTable(section: string, version: CyrusVersion): ReadonlyMap<string, CyrusConfArgInfo> {
+  const byVersion = argByName[version === '3.6' ? '3.6' : 'latest'];
+  let m = byVersion.get(section);
+  if (!m) {
+    const t = new Map<string, CyrusConfArgInfo>();
+    // The first of a name wins, as the linear search it replaces did.
+    for (const a of cyrusConfArgs(section, version)) if (!t.has(a.name)) t.set(a.name, a);
+    byVersion.set(section, m = t);
+  }
+  return m;
+}
 
 export function cyrusConfArg(section: string, name: string, version: CyrusVersion): CyrusConfArgInfo | undefined {
-  const k = version === '3.6' ? section + ':3.6' : section;
-  let m = argByName.get(k);
-  if (!m) {
-    m = new Map();
-    // The first of a name wins, as the linear search it replaces did.
-    for (const a of cyrusConfArgs(section, version)) if (!m.has(a.name)) m.set(a.name, a);
-    argByName.set(k, m);
-  }
-  return m.get(name);
+  return cyrusConfArgTable(section, version).get(name);
 }
 
 /** The argument in any version (to say "needs a newer Cyrus" rather than "unknown"). */

@@ -4,10 +4,12 @@
 // Where master would stop with a fatal error we report cyrus/syntax and read on.
 import { finding, type Finding } from '../diagnostic';
 import { LineIndex, range } from '../text';
-import { CYRUS_SECTIONS } from '../catalog/cyrus';
-import { parseListen, type ServiceTable } from './endpoint';
+import { CYRUS_CONF_ARG_NAMES, CYRUS_SECTIONS } from '../catalog/cyrus';
+import { listenAt, type ServiceTable } from './endpoint';
+import { isAlnum, isSpace } from './chars';
+import { Arg, Entry, firstArg } from './entry';
 import type { CyrusArg, CyrusConf, CyrusEntry, CyrusSection, CyrusSectionName, Loc } from './model';
-import { parseCommand } from './programs';
+import { commandAt } from './programs';
 
 /** fgets buffer in masterconf.c: longer lines are cut into pieces. */
 export const MASTER_LINE_MAX = 4095;
@@ -18,8 +20,25 @@ export const MAX_ENTRIES = 20_000;
 /** After this many syntax errors in one file the rest are summarised in one finding. */
 const MAX_SYNTAX_FINDINGS = 100;
 
-const isSpace = (c: string | undefined) => c === ' ' || c === '\t' || c === '\n' || c === '\v' || c === '\f' || c === '\r';
-const isAlnum = (c: string | undefined) => c !== undefined && /^[A-Za-z0-9]$/.test(c);
+/**
+ * The argument name from `s` to `e`: a name master knows is given as the catalog's string,
+ * so thousands of entries share a few names rather than each holding its own copies.
+ */
+function argName(s: string, start: number, end: number): string {
+  const names = ARG_NAMES_BY_LENGTH[end - start];
+  if (names) {
+    next: for (let i = 0; i < names.length; i++) {
+      const n = names[i];
+      for (let j = 0; j < n.length; j++) if (s.charCodeAt(start + j) !== n.charCodeAt(j)) continue next;
+      return n;
+    }
+  }
+  return s.slice(start, end);
+}
+const ARG_NAMES_BY_LENGTH: string[][] = [];
+for (const n of CYRUS_CONF_ARG_NAMES) (ARG_NAMES_BY_LENGTH[n.length] ??= []).push(n);
+/** Where the run of letters and digits from `p` ends. */
+const alnumEnd = (s: string, p: number) => { while (p < s.length && isAlnum(s.charCodeAt(p))) p++; return p; };
 
 /**
  * The section a line at `p` opens, matched as masterconf_getsection does: the first letter
@@ -28,7 +47,7 @@ const isAlnum = (c: string | undefined) => c !== undefined && /^[A-Za-z0-9]$/.te
  */
 export function masterSection(line: string, p: number): CyrusSectionName | undefined {
   for (const s of CYRUS_SECTIONS) {
-    if (line[p] === s[0] && line.slice(p, p + s.length).toUpperCase() === s && !isAlnum(line[p + s.length])) return s;
+    if (line[p] === s[0] && line.slice(p, p + s.length).toUpperCase() === s && !isAlnum(line.charCodeAt(p + s.length))) return s;
   }
   return undefined;
 }
@@ -46,6 +65,8 @@ export function parseCyrusConf(file: string, text: string, services: ServiceTabl
   const sections: CyrusSection[] = [];
   const entries: CyrusEntry[] = [];
   const seenKinds = new Set<string>();
+  /** parseEntry's arguments while it reads a line. */
+  const scratch: Arg[] = [];
   let current: CyrusSection | undefined;
   /** Master reads this block's entries (false for a repeated or brace-less section). */
   let currentRead = false;
@@ -81,11 +102,11 @@ export function parseCyrusConf(file: string, text: string, services: ServiceTabl
       raw = raw.slice(0, nul);
     }
     let p = 0;
-    while (p < raw.length && isSpace(raw[p])) p++;
+    while (p < raw.length && isSpace(raw.charCodeAt(p))) p++;
     const hash = raw.indexOf('#', p);
     const body = hash >= 0 ? raw.slice(0, hash) : raw;
     let end = body.length;
-    while (end > p && isSpace(body[end - 1])) end--;
+    while (end > p && isSpace(body.charCodeAt(end - 1))) end--;
     if (p >= end) continue;
 
     if (pendingHeader) {
@@ -110,11 +131,11 @@ export function parseCyrusConf(file: string, text: string, services: ServiceTabl
 
     if (!current) {
       const known = masterSection(body, p);
-      const word = known ? body.slice(p, p + known.length) : /^[A-Za-z0-9]*/.exec(body.slice(p))![0];
+      const word = body.slice(p, known ? p + known.length : alnumEnd(body, p));
       let q = p + word.length;
       // Master ignores whatever stands between a section's name and its brace.
       if (known) while (q < end && body[q] !== '{' && body[q] !== '}') q++;
-      while (q < end && isSpace(body[q])) q++;
+      while (q < end && isSpace(body.charCodeAt(q))) q++;
       if (word && body[q] === '{') {
         let depth = 0;
         for (let i = q; i < end; i++) { if (body[i] === '{') depth++; else if (body[i] === '}') depth--; }
@@ -137,11 +158,14 @@ export function parseCyrusConf(file: string, text: string, services: ServiceTabl
       if (body.slice(p + 1, end).trim()) syntax(ln, p + 1, end, "Master ignores the rest of a line after '}': put it on its own line.");
       continue;
     }
-    const header = /^([A-Za-z0-9]+)[ \t]*\{/.exec(body.slice(p));
-    if (header && (CYRUS_SECTIONS as readonly string[]).includes(header[1].toUpperCase())) {
+    const nameEnd = alnumEnd(body, p);
+    let brace = nameEnd;
+    while (body[brace] === ' ' || body[brace] === '\t') brace++;
+    const header = nameEnd > p && body[brace] === '{' ? body.slice(p, nameEnd) : undefined;
+    if (header !== undefined && (CYRUS_SECTIONS as readonly string[]).includes(header.toUpperCase())) {
       const sec = current as CyrusSection;
       syntax(sec.headerLoc.range.start.line, sec.headerLoc.range.start.character, sec.headerLoc.range.end.character,
-        `The ${sec.name} section is not closed before ${header[1]} starts (line ${ln + 1}): add a line with '}'.`);
+        `The ${sec.name} section is not closed before ${header} starts (line ${ln + 1}): add a line with '}'.`);
       closeSection(ln > 0 ? ln - 1 : 0, ln > 0 ? lines.lineText(ln - 1).length : 0);
       ln--; // read this line again as a header
       continue;
@@ -152,7 +176,7 @@ export function parseCyrusConf(file: string, text: string, services: ServiceTabl
       current = undefined;
       break;
     }
-    const entry = parseEntry(ln, body, p, end);
+    const entry = parseEntry(ln, body, p, nameEnd, end);
     if (entry && current) {
       current.entries.push(entry);
       if (current.kind && currentRead) entries.push(entry);
@@ -174,26 +198,29 @@ export function parseCyrusConf(file: string, text: string, services: ServiceTabl
   }
   if (dropped) findings.push(finding('cyrus/syntax', file, range(0, 0, 0, 0), `${dropped} more syntax errors not shown. Is this really a cyrus.conf?`));
 
-  function parseEntry(ln: number, body: string, p: number, end: number): CyrusEntry | undefined {
-    const name = /^[A-Za-z0-9]*/.exec(body.slice(p))![0];
-    let q = p + name.length;
-    if (q < end && !isSpace(body[q])) {
+  /** `nameEnd`: where the letters and digits from `p` end. */
+  function parseEntry(ln: number, body: string, p: number, nameEnd: number, end: number): CyrusEntry | undefined {
+    const name = body.slice(p, nameEnd);
+    let q = nameEnd;
+    if (q < end && !isSpace(body.charCodeAt(q))) {
       if (name) syntax(ln, q, q + 1, `Bad character '${body[q]}' in the entry name '${name}${body[q]}…': names are letters and digits only (master refuses to start).`);
       else syntax(ln, p, end, 'An entry must start with its name (letters and digits), then key=value arguments.');
       return undefined;
     }
     const sec = current!;
-    const args: CyrusArg[] = [];
-    const argMap = new Map<string, CyrusArg>();
+    // Gathered in one array reused for every entry, then copied: each entry keeps an array
+    // its size, not one grown by push (which holds room for 17).
+    const args = scratch;
+    args.length = 0;
     let truncated = false;
     for (;;) {
-      while (q < end && isSpace(body[q])) q++;
+      while (q < end && isSpace(body.charCodeAt(q))) q++;
       if (q >= end) break;
       const ks = q;
-      while (q < body.length && isAlnum(body[q])) q++;
-      const key = body.slice(ks, q);
+      q = alnumEnd(body, q);
+      const key = argName(body, ks, q);
       if (body[q] !== '=') {
-        const what = q >= end ? 'the end of the line' : isSpace(body[q]) ? 'white space' : `'${body[q]}'`;
+        const what = q >= end ? 'the end of the line' : isSpace(body.charCodeAt(q)) ? 'white space' : `'${body[q]}'`;
         syntax(ln, q >= end ? ks : q, q >= end ? end : q + 1, key
           ? `Expected '=' after '${key}' but found ${what}: arguments are key=value (master refuses to start).`
           : `Bad character ${what} where an argument should start: arguments are key=value with a name of letters and digits.`);
@@ -220,7 +247,7 @@ export function parseCyrusConf(file: string, text: string, services: ServiceTabl
         argEnd = q = close + 1;
       } else {
         vs = q;
-        while (q < body.length && !isSpace(body[q])) q++;
+        while (q < body.length && !isSpace(body.charCodeAt(q))) q++;
         ve = q;
         value = body.slice(vs, ve);
         argEnd = q;
@@ -230,18 +257,15 @@ export function parseCyrusConf(file: string, text: string, services: ServiceTabl
         truncated = true;
         break;
       }
-      const arg: CyrusArg = { name: key, value, quoted, nameLoc: loc(ln, ks, ks + key.length), valueLoc: loc(ln, vs, ve), loc: loc(ln, ks, argEnd) };
-      args.push(arg);
-      if (!argMap.has(key)) argMap.set(key, arg);
+      args.push(new Arg(key, value, quoted, file, ln, ks));
     }
-    const proto = argMap.get('proto')?.value ?? 'tcp';
-    const entry: CyrusEntry = { section: sec.kind ?? sec.name, name, nameLoc: loc(ln, p, p + name.length), args, argMap, proto, loc: loc(ln, p, end) };
+    const entry = new Entry(sec.kind ?? sec.name, name, args.slice(), firstArg(args, 'proto')?.value ?? 'tcp', file, ln, p, end);
     if (truncated) entry.truncated = true;
-    const cmd = argMap.get('cmd');
-    if (cmd) entry.cmd = parseCommand(cmd.value, cmd.valueLoc);
-    const listen = argMap.get('listen');
+    const cmd = firstArg(args, 'cmd');
+    if (cmd) entry.cmd = commandAt(cmd.value, cmd);
+    const listen = firstArg(args, 'listen');
     if (listen && sec.kind === 'SERVICES') {
-      const r = parseListen(listen.value, proto, services, listen.valueLoc);
+      const r = listenAt(listen.value, entry.proto, services, listen);
       entry.listen = r.endpoint;
       if (r.problem) entry.listenProblem = r.problem;
     }

@@ -17,18 +17,25 @@ export const WELL_KNOWN_PORTS: Record<string, number> = {
 export const MAX_UNIX_PATH = 107;
 
 export interface ServiceTable {
-  /** name → port, per transport. */
-  tcp: Map<string, number>;
-  udp: Map<string, number>;
+  /** name → port, per transport (shared between loads of one services file: read only). */
+  tcp: ReadonlyMap<string, number>;
+  udp: ReadonlyMap<string, number>;
   /** Whether a real services file was read (otherwise only the built-in table is known). */
   fromFile: boolean;
 }
 
+/**
+ * The last services file read and its table: every load of a cyrus.conf reads the file, which
+ * rarely changes, and reading its few hundred lines took longer than a whole small cyrus.conf.
+ */
+let lastServices: { file: string; text: string; table: ServiceTable } | undefined;
+
 /** Reads /etc/services (names and aliases) through the host; the built-in table when absent. */
 export function loadServiceTable(host: SourceHost, file = '/etc/services'): ServiceTable {
-  const tcp = new Map<string, number>(), udp = new Map<string, number>();
   const text = host.readFile(file);
-  if (text === undefined) return { tcp, udp, fromFile: false };
+  if (text === undefined) return { tcp: new Map(), udp: new Map(), fromFile: false };
+  if (lastServices && lastServices.file === file && lastServices.text === text) return lastServices.table;
+  const tcp = new Map<string, number>(), udp = new Map<string, number>();
   for (const raw of text.split(/\r?\n/)) {
     const line = raw.replace(/#.*/, '').trim();
     const m = /^(\S+)\s+(\d+)\/(tcp|udp)\b\s*(.*)$/.exec(line);
@@ -36,7 +43,9 @@ export function loadServiceTable(host: SourceHost, file = '/etc/services'): Serv
     const map = m[3] === 'tcp' ? tcp : udp;
     for (const n of [m[1], ...m[4].split(/\s+/).filter(Boolean)]) if (!map.has(n)) map.set(n, Number(m[2]));
   }
-  return { tcp, udp, fromFile: true };
+  const table = { tcp, udp, fromFile: true };
+  lastServices = { file, text, table };
+  return table;
 }
 
 export interface ListenResult {
@@ -45,14 +54,46 @@ export interface ListenResult {
   problem?: { message: string; warning: boolean };
 }
 
+/** What knows where a listen value is written: the reader's argument places it when read. */
+export interface ValuePlace { readonly valueLoc: Loc }
+
+// Endpoints the reader makes keep their argument and place their Loc when read (entry.ts).
+// The argument is held in a #private field: spread and compared, an endpoint is its address.
+class TcpEndpoint {
+  declare kind: 'tcp';
+  declare host: string | undefined;
+  declare port: number;
+  declare portName?: string;
+  readonly #at: ValuePlace;
+  constructor(host: string | undefined, port: number, portName: string | undefined, at: ValuePlace) {
+    this.kind = 'tcp'; this.host = host; this.port = port;
+    if (portName !== undefined) this.portName = portName;
+    this.#at = at;
+  }
+  get loc(): Loc { return this.#at.valueLoc; }
+}
+
+class UnixEndpoint {
+  declare kind: 'unix';
+  declare path: string;
+  readonly #at: ValuePlace;
+  constructor(path: string, at: ValuePlace) { this.kind = 'unix'; this.path = path; this.#at = at; }
+  get loc(): Loc { return this.#at.valueLoc; }
+}
+
 /**
  * Parses a listen value. `valueLoc` is where the value is (the endpoint's loc).
  * `proto` decides which /etc/services column a name is looked up in.
  */
 export function parseListen(value: string, proto: string, table: ServiceTable, valueLoc: Loc): ListenResult {
+  return listenAt(value, proto, table, { valueLoc });
+}
+
+/** parseListen for the reader: `at` places the value when the endpoint's loc is read. */
+export function listenAt(value: string, proto: string, table: ServiceTable, at: ValuePlace): ListenResult {
   if (value === '') return { problem: { message: 'listen is empty: give a port, host:port or an absolute socket path.', warning: false } };
   if (value[0] === '/') {
-    const endpoint: Endpoint = { kind: 'unix', path: value, loc: valueLoc };
+    const endpoint: Endpoint = new UnixEndpoint(value, at);
     if (Buffer.byteLength(value) > MAX_UNIX_PATH) {
       return { endpoint, problem: { message: `The socket path is ${Buffer.byteLength(value)} bytes; a UNIX socket path can have at most ${MAX_UNIX_PATH}, so master disables this service. Use a shorter path.`, warning: false } };
     }
@@ -68,7 +109,8 @@ export function parseListen(value: string, proto: string, table: ServiceTable, v
     if (rest[0] !== ':' || rest.length === 1) return { problem: { message: `'${value}': after ']' master expects ':port'.`, warning: false } };
     port = rest.slice(1);
   } else {
-    const colon = value.lastIndexOf(':');
+    let colon = value.length - 1;
+    while (colon >= 0 && value.charCodeAt(colon) !== 58 /* : */) colon--;
     if (colon >= 0) {
       host = value.slice(0, colon);
       port = value.slice(colon + 1);
@@ -79,23 +121,44 @@ export function parseListen(value: string, proto: string, table: ServiceTable, v
   // getaddrinfo (glibc) reads the host "*" as no host at all, so with AI_PASSIVE master
   // binds every address: 0.0.0.0 and [::].
   if (host === '*') host = undefined;
-  if (host !== undefined && /\s/.test(host)) return { problem: { message: `The host '${host}' contains white space.`, warning: false } };
+  if (host !== undefined && hasSpace(host)) return { problem: { message: `The host '${host}' contains white space.`, warning: false } };
   const dgram = proto.startsWith('udp');
-  if (/^[0-9]+$/.test(port)) {
-    const n = Number(port);
+  const n = portNumber(port);
+  if (n >= 0) {
     if (n === 0 || n > 65535) return { problem: { message: `Port ${port} is out of range (1–65535).`, warning: false } };
-    return { endpoint: { kind: 'tcp', host, port: n, loc: valueLoc } };
+    return { endpoint: new TcpEndpoint(host, n, undefined, at) };
   }
   const map = dgram ? table.udp : table.tcp;
   const fromFile = map.get(port) ?? (table.fromFile ? (dgram ? table.tcp : table.udp).get(port) : undefined);
-  if (fromFile !== undefined) return { endpoint: { kind: 'tcp', host, port: fromFile, portName: port, loc: valueLoc } };
+  if (fromFile !== undefined) return { endpoint: new TcpEndpoint(host, fromFile, port, at) };
   const known = WELL_KNOWN_PORTS[port];
   if (known !== undefined) {
-    const endpoint: Endpoint = { kind: 'tcp', host, port: known, portName: port, loc: valueLoc };
+    const endpoint: Endpoint = new TcpEndpoint(host, known, port, at);
     if (!table.fromFile) return { endpoint };
     return { endpoint, problem: { message: `The service name '${port}' is not in /etc/services here, so master cannot resolve it and disables this service. Add '${port} ${known}/${dgram ? 'udp' : 'tcp'}' to /etc/services or write the port number ${known}.`, warning: true } };
   }
   return { problem: { message: `'${port}' is neither a port number nor a known service name${table.fromFile ? ' in /etc/services' : ''}. Write a port number, or an absolute path for a UNIX socket.`, warning: false } };
+}
+
+/** /\s/ (JavaScript's white space, as the check always used) without a regex per value. */
+function hasSpace(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c <= 32 ? c === 32 || (c >= 9 && c <= 13) : c >= 128 && /\s/.test(s[i])) return true;
+  }
+  return false;
+}
+
+/** A port of digits only as a number (past 65535 just "too large"), or -1. */
+function portNumber(s: string): number {
+  if (s === '') return -1;
+  let n = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 48 || c > 57) return -1;
+    if (n <= 65535) n = n * 10 + (c - 48);
+  }
+  return n;
 }
 
 /**

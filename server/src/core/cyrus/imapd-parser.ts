@@ -8,20 +8,18 @@ import * as path from 'node:path';
 import { finding, type Finding } from '../diagnostic';
 import type { SourceHost } from '../host';
 import { LineIndex, range } from '../text';
-import { imapdOption } from '../catalog/cyrus';
-import type { ImapdConf, ImapdFile, ImapdKeyKind, ImapdSetting, Loc } from './model';
+import { isImapdOption } from '../catalog/cyrus';
+import type { ImapdConf, ImapdFile, ImapdKeyKind, ImapdSetting } from './model';
+import { isNameChar, isSpace } from './chars';
+import { Setting } from './setting';
 
 const MAX_SYNTAX_FINDINGS = 100;
 const MAX_INCLUDE_DEPTH = 20;
 /** A real imapd.conf has at most a few hundred settings; past this many we stop reading. */
 export const MAX_SETTINGS = 50_000;
 
-const isSpace = (c: string | undefined) => c === ' ' || c === '\t' || c === '\n' || c === '\v' || c === '\f' || c === '\r';
-
 /** A known option in any version we target. */
-function isOption(name: string): boolean {
-  return !!(imapdOption(name, 'latest') ?? imapdOption(name, '3.6'));
-}
+const isOption = isImapdOption;
 
 /** Names libconfig keeps in its overflow table that Cyrus really looks up. */
 export function overflowKind(key: string): ImapdKeyKind | undefined {
@@ -68,6 +66,17 @@ export function parseImapdConf(file: string, host: SourceHost): ImapdConf {
     files.push({ path: f, text, lines });
     included.add(path.resolve(f));
     let off = 0;
+    /** The logical line's pieces when it is continued, else undefined (it starts at `base`). */
+    let segs: Segment[] | undefined;
+    let base = 0;
+    /** A logical line's offset as an offset in the text. */
+    const textOffset = (i: number): number => {
+      if (!segs) return base + i;
+      let lo = 0, hi = segs.length - 1;
+      while (lo < hi) { const mid = (lo + hi + 1) >> 1; if (segs[mid].logical <= i) lo = mid; else hi = mid - 1; }
+      return segs[lo].offset + (i - segs[lo].logical);
+    };
+    const R = (s: number, e: number) => ({ start: lines.positionAt(textOffset(s)), end: lines.positionAt(textOffset(Math.max(s, e))) });
     while (off < text.length) {
       if (settings.length >= MAX_SETTINGS) {
         findings.push(finding('imapd/syntax', f, { start: lines.positionAt(off), end: lines.positionAt(off) },
@@ -75,11 +84,19 @@ export function parseImapdConf(file: string, host: SourceHost): ImapdConf {
         return;
       }
       // Gather one logical line: physical lines joined while they end in "\\\n".
-      const segs: Segment[] = [];
       let logical = '';
       let start = off;
-      const continuedFrom: number[] = [];
-      for (;;) {
+      /** Where each joining backslash is (a continued line only). */
+      let continuedFrom: number[] | undefined;
+      const firstNl = text.indexOf('\n', off);
+      const firstEnd = firstNl < 0 ? text.length : firstNl;
+      // Most lines are not continued: the line itself, its offsets the text's from `off`.
+      if (firstNl < 0 || firstEnd === off || text.charCodeAt(firstEnd - 1) !== 92) {
+        segs = undefined;
+        base = off;
+        logical = text.slice(off, firstEnd);
+        off = firstNl < 0 ? text.length : firstNl + 1;
+      } else for (segs = [], continuedFrom = [];;) {
         const nl = text.indexOf('\n', start);
         const lineEnd = nl < 0 ? text.length : nl;
         segs.push({ logical: logical.length, offset: start });
@@ -95,13 +112,6 @@ export function parseImapdConf(file: string, host: SourceHost): ImapdConf {
         off = nl < 0 ? text.length : nl + 1;
         break;
       }
-      const at = (i: number) => {
-        let lo = 0, hi = segs.length - 1;
-        while (lo < hi) { const mid = (lo + hi + 1) >> 1; if (segs[mid].logical <= i) lo = mid; else hi = mid - 1; }
-        return lines.positionAt(segs[lo].offset + (i - segs[lo].logical));
-      };
-      const R = (s: number, e: number) => ({ start: at(s), end: at(Math.max(s, e)) });
-      const L = (s: number, e: number): Loc => ({ file: f, range: R(s, e) });
 
       let line = logical;
       const nul = line.indexOf('\0');
@@ -110,10 +120,10 @@ export function parseImapdConf(file: string, host: SourceHost): ImapdConf {
         line = line.slice(0, nul);
       }
       let p = 0;
-      while (p < line.length && isSpace(line[p])) p++;
+      while (p < line.length && isSpace(line.charCodeAt(p))) p++;
       if (p >= line.length) continue;
       if (line[p] === '#') {
-        if (continuedFrom.length) {
+        if (segs && continuedFrom?.length) {
           const swallowed = segs.slice(1).map((s) => text.slice(s.offset, text.indexOf('\n', s.offset) < 0 ? text.length : text.indexOf('\n', s.offset)).trim()).filter((t) => t && !t.startsWith('#'));
           if (swallowed.length) {
             const bs = continuedFrom[0];
@@ -125,16 +135,17 @@ export function parseImapdConf(file: string, host: SourceHost): ImapdConf {
       }
       const ks = p;
       if (line[p] === '@') p++;
-      while (p < line.length && /[A-Za-z0-9_-]/.test(line[p])) p++;
+      let upper = false;
+      for (let c; p < line.length && isNameChar(c = line.charCodeAt(p)); p++) if (c >= 65 && c <= 90) upper = true;
       const rawName = line.slice(ks, p);
       let end = line.length;
-      while (end > p && isSpace(line[end - 1])) end--;
+      while (end > p && isSpace(line.charCodeAt(end - 1))) end--;
       if (line[p] !== ':') {
         let q = p;
-        while (q < line.length && isSpace(line[q])) q++;
+        while (q < line.length && isSpace(line.charCodeAt(q))) q++;
         const msg = line[q] === ':' && rawName
           ? `No space is allowed between '${rawName}' and ':' (Cyrus refuses to start). Write '${rawName}: …'.`
-          : line[p] === undefined || isSpace(line[p])
+          : line[p] === undefined || isSpace(line.charCodeAt(p))
             ? `Expected 'name: value' but '${rawName}' has no ':' after it (Cyrus refuses to start).`
             : `Bad character '${line[p]}' in an option name: names are letters, digits, '-' and '_', then ':' (Cyrus refuses to start).`;
         report(f, R(ks, end), msg);
@@ -142,19 +153,19 @@ export function parseImapdConf(file: string, host: SourceHost): ImapdConf {
       }
       if (!rawName || rawName === '@') { report(f, R(ks, p + 1), 'An option name is missing before \':\'.'); continue; }
       let vs = p + 1;
-      while (vs < end && isSpace(line[vs])) vs++;
+      while (vs < end && isSpace(line.charCodeAt(vs))) vs++;
       const value = line.slice(vs, end);
       if (!value) {
         report(f, R(ks, Math.max(end, p + 1)), `'${rawName}' has an empty value (Cyrus refuses to start). Give a value or delete the line.`);
         continue;
       }
-      const key = rawName.toLowerCase();
+      const key = upper ? rawName.toLowerCase() : rawName;
       if (key.startsWith('@')) {
         if (key !== '@include') {
           report(f, R(ks, p), `Unknown directive '${rawName}': the only one is @include.`);
           continue;
         }
-        settings.push({ rawName, key, option: key, kind: 'include', value, nameLoc: L(ks, p), valueLoc: L(vs, end), loc: L(ks, end), file: f });
+        settings.push(new Setting(rawName, key, key, undefined, 'include', value, f, lines, textOffset(ks), textOffset(p), textOffset(vs), textOffset(end)));
         // Cyrus opens a relative path from its working directory, which is not this file's
         // and differs between master and its services: we cannot know what it reads
         // (imapd/invalid-value says so).
@@ -174,7 +185,7 @@ export function parseImapdConf(file: string, host: SourceHost): ImapdConf {
         continue;
       }
       const c = classifyKey(key);
-      settings.push({ rawName, key, option: c.option, prefix: c.prefix, kind: c.kind, value, nameLoc: L(ks, p), valueLoc: L(vs, end), loc: L(ks, end), file: f });
+      settings.push(new Setting(rawName, key, c.option, c.prefix, c.kind, value, f, lines, textOffset(ks), textOffset(p), textOffset(vs), textOffset(end)));
     }
   }
 

@@ -36,17 +36,23 @@ export function loadCyrusConf(file: string, _opts: CheckOptions, host: SourceHos
 export const MAX_FINDINGS_PER_CODE = 500;
 
 function capped(list: Finding[]): Finding[] {
-  const count = new Map<string, number>();
+  // File, then code, to a count: no key string joined per finding.
+  const count = new Map<string, Map<string, number>>();
+  /** Each file and code in the order first met. */
+  const met: { file: string; code: string; byCode: Map<string, number> }[] = [];
   const out: Finding[] = [];
   for (const f of list) {
-    const k = f.file + '\0' + f.code;
-    const n = (count.get(k) ?? 0) + 1;
-    count.set(k, n);
+    let byCode = count.get(f.file);
+    if (!byCode) count.set(f.file, byCode = new Map());
+    const n = (byCode.get(f.code) ?? 0) + 1;
+    byCode.set(f.code, n);
+    if (n === 1) met.push({ file: f.file, code: f.code, byCode });
     if (n <= MAX_FINDINGS_PER_CODE) out.push(f);
   }
-  for (const [k, n] of count) {
+  for (const { file, code, byCode } of met) {
+    const n = byCode.get(code)!;
     if (n <= MAX_FINDINGS_PER_CODE) continue;
-    const first = out.find((f) => f.file + '\0' + f.code === k)!;
+    const first = out.find((f) => f.file === file && f.code === code)!;
     out.push({ ...first, fixes: undefined, related: undefined, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
       message: `${n - MAX_FINDINGS_PER_CODE} more ${first.code} findings in this file are not shown.` });
   }

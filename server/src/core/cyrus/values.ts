@@ -20,9 +20,17 @@ export function parseImapdInt(v: string): number | undefined {
 
 /** cyrus.conf integers: master takes a leading digit or `-digit` and reads it with atoi. */
 export function parseMasterInt(v: string): { value: number; exact: boolean } | undefined {
-  const m = /^(-?[0-9]+)/.exec(v);
-  if (!m) return undefined;
-  return { value: parseInt(m[1], 10), exact: m[1].length === v.length };
+  const end = masterIntEnd(v);
+  // parseInt stops where the digits do, as atoi does.
+  return end < 0 ? undefined : { value: parseInt(v, 10), exact: end === v.length };
+}
+
+/** Where the number master reads at the start of `v` ends (-1: none); parseInt(v, 10) is its value. */
+export function masterIntEnd(v: string): number {
+  const first = v.charCodeAt(0) === 45 /* - */ ? 1 : 0;
+  let end = first;
+  while (end < v.length && v.charCodeAt(end) >= 48 && v.charCodeAt(end) <= 57) end++;
+  return end === first ? -1 : end;
 }
 
 const INT32_MAX = 2147483647;

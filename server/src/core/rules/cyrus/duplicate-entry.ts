@@ -6,12 +6,14 @@ import type { CyrusConf, CyrusEntry } from '../../cyrus/model';
 
 export function checkDuplicateEntry(conf: CyrusConf): Finding[] {
   const out: Finding[] = [];
-  const seen = new Map<string, CyrusEntry>();
+  /** Name space to name to the first entry. */
+  const spaces = new Map<string, Map<string, CyrusEntry>>();
   for (const e of conf.entries) {
     const space = e.section === 'SERVICES' || e.section === 'DAEMON' ? 'service' : e.section;
-    const k = space + '\0' + e.name;
-    const first = seen.get(k);
-    if (!first) { seen.set(k, e); continue; }
+    let seen = spaces.get(space);
+    if (!seen) spaces.set(space, seen = new Map());
+    const first = seen.get(e.name);
+    if (!first) { seen.set(e.name, e); continue; }
     const fatal = space === 'service';
     out.push(finding('cyrus/duplicate-entry', conf.file, e.nameLoc.range,
       fatal

@@ -5,39 +5,39 @@
 import { finding, type Finding } from '../../diagnostic';
 import type { CheckOptions } from '../../options';
 import type { CyrusConf } from '../../cyrus/model';
-import { cyrusConfArg } from '../../catalog/cyrus';
-import { parseMasterInt, parseSwitch } from '../../cyrus/values';
+import { cyrusConfArgTable } from '../../catalog/cyrus';
+import { masterIntEnd, parseSwitch } from '../../cyrus/values';
+import { firstArg } from '../../cyrus/entry';
 
 export function checkInvalidValue(conf: CyrusConf, opts: CheckOptions): Finding[] {
   const out: Finding[] = [];
   const bad = (r: Finding['range'], msg: string, warning = false) =>
     out.push(finding('cyrus/invalid-value', conf.file, r, msg, warning ? { severity: 'warning' } : {}));
   for (const e of conf.entries) {
+    const known = cyrusConfArgTable(e.section, opts.cyrusVersion);
     for (const a of e.args) {
-      if (e.argMap.get(a.name) !== a) continue; // master reads only the first of a name
-      const info = cyrusConfArg(e.section, a.name, opts.cyrusVersion);
-      if (!info) continue;
-      const r = a.valueLoc.range;
+      const info = known.get(a.name);
+      if (!info || firstArg(e.args, a.name) !== a) continue; // master reads only the first of a name
       if (info.type === 'integer') {
-        const n = parseMasterInt(a.value);
-        if (!n) bad(r, `${a.name}=${a.value} is not a number: master ignores it and uses ${info.default}. Write a whole number.`);
-        else if (!n.exact) bad(r, `${a.name}=${a.value}: master reads only the leading number ${n.value} and ignores '${a.value.slice(String(n.value).length)}'.${a.name === 'period' ? ' period is in minutes.' : ''}`);
+        const end = masterIntEnd(a.value), n = end < 0 ? NaN : parseInt(a.value, 10);
+        if (end < 0) bad(a.valueLoc.range, `${a.name}=${a.value} is not a number: master ignores it and uses ${info.default}. Write a whole number.`);
+        else if (end !== a.value.length) bad(a.valueLoc.range, `${a.name}=${a.value}: master reads only the leading number ${n} and ignores '${a.value.slice(String(n).length)}'.${a.name === 'period' ? ' period is in minutes.' : ''}`);
         else if (a.name === 'at') {
-          const hh = Math.floor(n.value / 100), mm = n.value % 100;
-          if (n.value < 0 || hh > 23 || mm > 59) {
-            bad(r, opts.cyrusVersion === '3.6'
+          const hh = Math.floor(n / 100), mm = n % 100;
+          if (n < 0 || hh > 23 || mm > 59) {
+            bad(a.valueLoc.range, opts.cyrusVersion === '3.6'
               ? `at=${a.value} is not a time of day (HHMM, 0000–2359): Cyrus 3.6 ignores it and runs the event by period instead.`
               : `at=${a.value} is not a time of day (HHMM, 0000–2359): master refuses to start.`);
           }
-        } else if (n.value < 0 && a.name !== 'maxchild') bad(r, `${a.name}=${a.value} must not be negative.`);
+        } else if (n < 0 && a.name !== 'maxchild') bad(a.valueLoc.range, `${a.name}=${a.value} must not be negative.`);
       } else if (info.type === 'switch') {
-        if (parseSwitch(a.value) === undefined) bad(r, `${a.name}=${a.value} is not a switch: master ignores it. Write true or false (or yes/no, on/off, 1/0).`);
+        if (parseSwitch(a.value) === undefined) bad(a.valueLoc.range, `${a.name}=${a.value} is not a switch: master ignores it. Write true or false (or yes/no, on/off, 1/0).`);
       } else if (a.name === 'proto') {
-        if (!info.allowed.includes(a.value)) bad(r, `proto=${a.value} is not one of ${info.allowed.join(', ')}: master disables this service.`);
+        if (!info.allowed.includes(a.value)) bad(a.valueLoc.range, `proto=${a.value} is not one of ${info.allowed.join(', ')}: master disables this service.`);
       } else if (a.name === 'cron') {
         const fields = a.value.trim().split(/\s+/).filter(Boolean);
         if (fields.length !== 5 || !fields.every((f) => /^[0-9A-Za-z*,/-]+$/.test(f))) {
-          bad(r, `cron="${a.value}" is not a cron schedule: give five fields, minute hour day-of-month month day-of-week (e.g. "30 4 * * *").`);
+          bad(a.valueLoc.range, `cron="${a.value}" is not a cron schedule: give five fields, minute hour day-of-month month day-of-week (e.g. "30 4 * * *").`);
         }
       }
     }
@@ -54,11 +54,11 @@ export function checkInvalidValue(conf: CyrusConf, opts: CheckOptions): Finding[
       bad(c.configLoc.range, `${c.tool} reads its settings from ${c.configFile} (-C), which does not exist or cannot be read here. If it is missing on the mail server too, ${c.tool} exits at once whenever it starts.`, true);
     }
     if (e.listenProblem) {
-      const l = e.argMap.get('listen');
+      const l = firstArg(e.args, 'listen');
       if (l) bad(l.valueLoc.range, e.listenProblem.message, e.listenProblem.warning);
     }
     if (e.listen?.kind === 'unix' && e.proto !== 'tcp' && !e.proto.startsWith('udp')) {
-      const p = e.argMap.get('proto');
+      const p = firstArg(e.args, 'proto');
       if (p) bad(p.valueLoc.range, `With a UNIX socket master makes a stream socket only for proto=tcp; proto=${e.proto} gives a datagram socket that ${e.cmd?.tool ?? 'the service'} cannot serve. Use proto=tcp (or drop proto).`);
     }
   }

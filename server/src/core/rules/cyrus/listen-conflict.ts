@@ -3,6 +3,7 @@
 // fails or, for a UNIX socket, master unlinks the first service's socket and takes it over.
 import { finding, type Finding } from '../../diagnostic';
 import type { CyrusConf, CyrusEntry, Endpoint } from '../../cyrus/model';
+import { firstArg } from '../../cyrus/entry';
 import { addressesOverlap, boundAddresses, sameSocketPath, socketPathKey } from '../../cyrus/endpoint';
 
 function describe(e: Endpoint): string {
@@ -19,26 +20,42 @@ function conflicts(a: CyrusEntry, b: CyrusEntry): boolean {
   return ax.some((p) => by.some((q) => addressesOverlap(p, q)));
 }
 
+/**
+ * Services on one port (or one path). Within it, one representative per distinct address
+ * set, so a huge file stays linear; the sets are worked out only once a second service
+ * comes, as most ports have one.
+ */
+interface Bucket { first: CyrusEntry; byShape: Map<string, CyrusEntry> | undefined }
+
+const shapeOf = (e: CyrusEntry) => e.listen!.kind === 'unix' ? '' : boundAddresses(e.listen as Endpoint & { kind: 'tcp' }, e.proto).join(',');
+
 export function checkListenConflict(conf: CyrusConf): Finding[] {
   const out: Finding[] = [];
-  // Only services on one port (or one path) can clash; within a bucket, compare with one
-  // representative per distinct address set so a huge file stays linear.
-  const buckets = new Map<string, Map<string, CyrusEntry>>();
+  const unix = new Map<string, Bucket>(), stream = new Map<number, Bucket>(), dgram = new Map<number, Bucket>();
   for (const b of conf.entries) {
     if (b.section !== 'SERVICES' || !b.listen) continue;
     const l = b.listen;
-    const bucketKey = l.kind === 'unix' ? 'u:' + socketPathKey(l.path) : `t:${l.port}:${b.proto.startsWith('udp') ? 'd' : 's'}`;
-    const shapeKey = l.kind === 'unix' ? '' : boundAddresses(l, b.proto).join(',');
-    let bucket = buckets.get(bucketKey);
-    if (!bucket) buckets.set(bucketKey, bucket = new Map());
-    const a = [...bucket.values()].find((x) => x.name !== b.name && conflicts(x, b));
-    if (a) {
-      const lb = b.argMap.get('listen')!;
-      out.push(finding('cyrus/listen-conflict', conf.file, lb.valueLoc.range,
-        `'${b.name}' listens on ${describe(b.listen)}, which '${a.name}' (line ${a.loc.range.start.line + 1}) already uses${describe(a.listen!) !== describe(b.listen) ? ` as ${describe(a.listen!)}` : ''}. Give one of them another ${b.listen.kind === 'unix' ? 'socket path' : 'port or address'}.`,
-        { related: [{ file: conf.file, range: a.argMap.get('listen')!.valueLoc.range, message: `'${a.name}' listens here` }] }));
+    let bucket: Bucket | undefined;
+    if (l.kind === 'unix') {
+      const k = socketPathKey(l.path);
+      bucket = unix.get(k);
+      if (!bucket) { unix.set(k, { first: b, byShape: undefined }); continue; }
+    } else {
+      const ports = b.proto.startsWith('udp') ? dgram : stream;
+      bucket = ports.get(l.port);
+      if (!bucket) { ports.set(l.port, { first: b, byShape: undefined }); continue; }
     }
-    if (!bucket.has(shapeKey)) bucket.set(shapeKey, b);
+    if (!bucket.byShape) bucket.byShape = new Map([[shapeOf(bucket.first), bucket.first]]);
+    let a: CyrusEntry | undefined;
+    for (const x of bucket.byShape.values()) if (x.name !== b.name && conflicts(x, b)) { a = x; break; }
+    if (a) {
+      const lb = firstArg(b.args, 'listen')!;
+      out.push(finding('cyrus/listen-conflict', conf.file, lb.valueLoc.range,
+        `'${b.name}' listens on ${describe(l)}, which '${a.name}' (line ${a.loc.range.start.line + 1}) already uses${describe(a.listen!) !== describe(l) ? ` as ${describe(a.listen!)}` : ''}. Give one of them another ${l.kind === 'unix' ? 'socket path' : 'port or address'}.`,
+        { related: [{ file: conf.file, range: firstArg(a.args, 'listen')!.valueLoc.range, message: `'${a.name}' listens here` }] }));
+    }
+    const shape = shapeOf(b);
+    if (!bucket.byShape.has(shape)) bucket.byShape.set(shape, b);
   }
   return out;
 }

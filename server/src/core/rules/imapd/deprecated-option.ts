@@ -7,7 +7,8 @@ import { imapdOption, RETIRED_IMAPD_OPTIONS } from '../../catalog/cyrus';
 
 export function checkDeprecatedOption(conf: ImapdConf, opts: CheckOptions): Finding[] {
   const out: Finding[] = [];
-  const set = new Set(conf.settings.map((s) => s.key));
+  /** Every name set, built when a deprecated option with a replacement is met. */
+  let set: Set<string> | undefined;
   for (const s of conf.settings) {
     if (s.kind === 'unknown' && RETIRED_IMAPD_OPTIONS.has(s.key)) {
       out.push(finding('imapd/deprecated-option', s.file, s.nameLoc.range,
@@ -25,6 +26,7 @@ export function checkDeprecatedOption(conf: ImapdConf, opts: CheckOptions): Find
       continue;
     }
     const newKey = (s.prefix ? s.prefix + '_' : '') + repl;
+    set ??= new Set(conf.settings.map((x) => x.key));
     const shadowed = set.has(newKey) ? ` '${newKey}' is also set, so this line is ignored.` : '';
     const replInfo = imapdOption(repl, opts.cyrusVersion);
     const unitNote = replInfo && replInfo.type !== info.type ? ` Check the value: ${repl} is a ${replInfo.type}.` : '';

@@ -21,8 +21,10 @@ export function checkInvalidValue(conf: ImapdConf, opts: CheckOptions): Finding[
     const info = imapdOption(s.option, opts.cyrusVersion);
     if (!info) continue;
     const v = s.value;
-    const r = s.valueLoc.range;
-    const bad = (msg: string, extra: Partial<Finding> = {}) => out.push(finding('imapd/invalid-value', s.file, r, msg, extra));
+    // The value's place, worked out only for a finding: most values are fine.
+    let placed: Finding['range'] | undefined;
+    const r = () => (placed ??= s.valueLoc.range);
+    const bad = (msg: string, extra: Partial<Finding> = {}) => out.push(finding('imapd/invalid-value', s.file, r(), msg, extra));
     const refuses = 'Cyrus refuses to start';
     switch (info.type) {
       case 'INT':
@@ -36,11 +38,11 @@ export function checkInvalidValue(conf: ImapdConf, opts: CheckOptions): Finding[
         break;
       case 'ENUM': {
         const e = ON.includes(v) ? 'on' : OFF.includes(v) ? 'off' : v;
-        if (!info.allowed.includes(e)) bad(`'${v}' is not a value of ${info.name}: ${refuses}. Allowed: ${info.allowed.join(', ')}.`, fixFor(v, info.allowed, s.file, r));
+        if (!info.allowed.includes(e)) bad(`'${v}' is not a value of ${info.name}: ${refuses}. Allowed: ${info.allowed.join(', ')}.`, fixFor(v, info.allowed, s.file, r()));
         break;
       }
       case 'STRINGLIST':
-        if (!info.allowed.includes(v)) bad(`'${v}' is not a value of ${info.name}: ${refuses}. Give exactly one of: ${info.allowed.join(', ')}.`, fixFor(v, info.allowed, s.file, r));
+        if (!info.allowed.includes(v)) bad(`'${v}' is not a value of ${info.name}: ${refuses}. Give exactly one of: ${info.allowed.join(', ')}.`, fixFor(v, info.allowed, s.file, r()));
         break;
       case 'BITFIELD': {
         const line = s.valueLoc.range.start.line;
@@ -48,7 +50,7 @@ export function checkInvalidValue(conf: ImapdConf, opts: CheckOptions): Finding[
         for (const m of v.matchAll(/\S+/g)) {
           const word = m[0];
           const wr = s.valueLoc.range.start.line === s.valueLoc.range.end.line
-            ? { start: { line, character: col + m.index! }, end: { line, character: col + m.index! + word.length } } : r;
+            ? { start: { line, character: col + m.index! }, end: { line, character: col + m.index! + word.length } } : r();
           if (!info.allowed.includes(word)) {
             out.push(finding('imapd/invalid-value', s.file, wr, `'${word}' is not a value of ${info.name}: ${refuses}. Allowed: ${info.allowed.join(', ')}.`, fixFor(word, info.allowed, s.file, wr)));
           } else if (info.aliases.has(word)) {

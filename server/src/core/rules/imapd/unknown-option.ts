@@ -23,7 +23,8 @@ function renameFix(conf: ImapdConf, s: ImapdSetting, newName: string) {
 export function checkUnknownOption(conf: ImapdConf, opts: CheckOptions, cyrus?: CyrusConf): Finding[] {
   const out: Finding[] = [];
   const v = opts.cyrusVersion;
-  const partitions = new Set(conf.settings.filter((s) => s.kind === 'partition' && /^partition-/.test(s.option)).map((s) => s.option.slice('partition-'.length)));
+  /** Partition names, built when a setting names one. */
+  let partitions: Set<string> | undefined;
   const channels = new Set(conf.settings.filter((s) => s.option === 'sync_log_channels').flatMap((s) => s.value.split(/\s+/)));
   const entryNames = cyrus ? new Set(cyrus.entries.map((e) => e.name.toLowerCase())) : undefined;
   for (const s of conf.settings) {
@@ -59,7 +60,8 @@ export function checkUnknownOption(conf: ImapdConf, opts: CheckOptions, cyrus?: 
     }
     if (s.kind === 'partition') {
       const m = /^(meta|archive|[a-z0-9_]*search)partition-(.+)$/.exec(s.option);
-      if (m && m[1] !== 'backup' && !partitions.has(m[2])) {
+      if (m && m[1] !== 'backup') partitions ??= new Set(conf.settings.filter((x) => x.kind === 'partition' && /^partition-/.test(x.option)).map((x) => x.option.slice('partition-'.length)));
+      if (m && m[1] !== 'backup' && !partitions!.has(m[2])) {
         out.push(finding('imapd/unknown-option', s.file, s.nameLoc.range,
           `'${s.rawName}' names partition '${m[2]}', but there is no 'partition-${m[2]}': Cyrus ignores it. Add the partition or fix the name.`));
         continue;
