@@ -104,12 +104,27 @@ test('a driver or ACL name Exim cannot read is found however the line ends', () 
 test('a line whose upper-case letters start no macro is read as written, placed without spans', () => {
   const text = 'DOM = example.com\nqualify_domain = No.Macro.Here\nqualify_recipient = DOM\n';
   const c = load(text);
-  const [plain, used] = c.main as (typeof c.main[number] & { line: { spans: unknown[] } })[];
+  // A setting holds the fields of the logical line it was read from.
+  const [plain, used] = c.main as (typeof c.main[number] & { spans: unknown[] })[];
   assert.equal(plain.value, 'No.Macro.Here');
-  assert.equal(plain.line.spans.length, 0, 'one run of its physical line needs no span objects');
+  assert.equal(plain.spans.length, 0, 'one run of its physical line needs no span objects');
   assert.deepEqual(plain.valueLoc!.range, { start: { line: 1, character: 17 }, end: { line: 1, character: 30 } });
   assert.equal(used.value, 'example.com');
-  assert.equal(used.line.spans.length > 0, true);
+  assert.equal(used.spans.length > 0, true);
+});
+
+test('what the parser keeps from a line stays that line\'s after the reader has read on (it reuses its line object)', () => {
+  const c = load('begin acl\nchk:\n  accept\n    hosts = a\n  deny  domains = b \\\n     : c\n    message = m\n  warn\nbegin routers\nr:\n  driver = accept\n  domains = d\n');
+  const where = (l: { file: string; range: { start: { line: number; character: number }; end: { line: number; character: number } } }) =>
+    `${l.range.start.line}:${l.range.start.character}-${l.range.end.line}:${l.range.end.character}`;
+  const sts = c.acls[0].statements;
+  assert.deepEqual(sts.map((s) => `${s.verb} ${where(s.verbLoc)} ${where(s.loc)}`), ['accept 2:2-2:8 2:2-3:13', 'deny 4:2-4:6 4:2-6:15', 'warn 7:2-7:6 7:2-7:6']);
+  assert.deepEqual(sts.flatMap((s) => s.items.map((i) => `${i.name}=${i.value} ${where(i.nameLoc)} ${where(i.valueLoc!)}`)),
+    ['hosts=a 3:4-3:9 3:12-3:13', 'domains=b : c 4:8-4:15 4:18-5:8', 'message=m 6:4-6:11 6:14-6:15']);
+  assert.equal(where(c.acls[0].loc), '1:0-7:6');
+  const r = c.routers[0];
+  assert.deepEqual(r.options.map((o) => `${o.name}=${o.value} ${where(o.nameLoc)} ${where(o.valueLoc!)}`), ['driver=accept 10:2-10:8 10:11-10:17', 'domains=d 11:2-11:9 11:12-11:13']);
+  assert.equal(where(r.loc), '9:0-11:13');
 });
 
 test('a line is searched for the macros defined by then: a later definition is found on the lines after it', () => {

@@ -10,13 +10,30 @@
 import type { Range } from '../text';
 import type { ExpansionNode } from './expansion';
 import type { AclItem, AclStatement, ListItem, ListKind, Loc, NamedList, OptionSetting, SectionName } from './model';
-import { locOf, rangeOf, type LogicalLine } from './reader';
+import { locOf, rangeOf, type LogicalLine, type Span } from './reader';
 import { parseExpansion } from './expansion-parser';
 import { expandValue, ExpandForm, placer } from './value-expansion';
 
 // Fields are declared and all set in the constructor (see At in expansion-parser.ts), so
 // every instance has the same shape whatever it holds.
-export class Setting implements OptionSetting {
+
+/**
+ * The logical line a setting, ACL item, statement or list was read from, held in the
+ * object itself: the reader's line object is its own and reused, and an object per line
+ * kept beside each of these was a sixth of a large model's objects.
+ */
+abstract class OnLine implements LogicalLine {
+  declare readonly text: string;
+  declare readonly spans: Span[];
+  declare readonly col: number;
+  declare readonly file: string;
+  declare readonly line: number;
+  constructor(ll: LogicalLine) {
+    this.text = ll.text; this.spans = ll.spans; this.col = ll.col; this.file = ll.file; this.line = ll.line;
+  }
+}
+
+export class Setting extends OnLine implements OptionSetting {
   declare name: string;
   declare negated: boolean;
   declare hidden: boolean;
@@ -27,23 +44,22 @@ export class Setting implements OptionSetting {
   declare form: ExpandForm;
   /** Where each character of a dequoted value was written (dequote's map). */
   declare map: number[] | undefined;
-  /** The logical line it was read from. */
-  declare readonly line: LogicalLine;
   declare private readonly nameStart: number;
   declare private readonly nameEnd: number;
   /** Where the value starts in the line; -1 without `=`. */
   declare valueStart: number;
   constructor(name: string, negated: boolean, hidden: boolean, section: SectionName, line: LogicalLine, nameStart: number, nameEnd: number) {
+    super(line);
     this.name = name; this.negated = negated; this.hidden = hidden; this.value = undefined; this.rawValue = undefined;
     this.section = section; this.form = ExpandForm.None; this.map = undefined;
-    this.line = line; this.nameStart = nameStart; this.nameEnd = nameEnd; this.valueStart = -1;
+    this.nameStart = nameStart; this.nameEnd = nameEnd; this.valueStart = -1;
   }
-  get nameLoc(): Loc { return locOf(this.line, this.nameStart, this.nameEnd); }
-  get valueLoc(): Loc | undefined { return this.valueStart < 0 ? undefined : locOf(this.line, this.valueStart, this.line.text.length); }
-  get loc(): Loc { return locOf(this.line, 0, this.line.text.length); }
+  get nameLoc(): Loc { return locOf(this, this.nameStart, this.nameEnd); }
+  get valueLoc(): Loc | undefined { return this.valueStart < 0 ? undefined : locOf(this, this.valueStart, this.text.length); }
+  get loc(): Loc { return locOf(this, 0, this.text.length); }
   get expansion(): ExpansionNode[] | undefined {
     if (this.form === ExpandForm.None || this.value === undefined) return undefined;
-    return expandValue(this.form, this.name, this.value, placer(this.line, this.valueStart, this.map));
+    return expandValue(this.form, this.name, this.value, placer(this, this.valueStart, this.map));
   }
 }
 
@@ -58,14 +74,13 @@ export function expansionForm(h: OptionSetting | AclItem): ExpandForm | undefine
   return undefined;
 }
 
-export class Item implements AclItem {
+export class Item extends OnLine implements AclItem {
   declare name: string;
   declare negated: boolean;
   declare value: string | undefined;
   declare varName: string | undefined;
   /** Set by the parser when the value holds `$` or `\`. */
   declare expands: boolean;
-  declare private readonly line: LogicalLine;
   declare private readonly nameStart: number;
   declare private readonly nameEnd: number;
   /** Where the value and the `set` variable are in the line; -1 when there is none. */
@@ -73,29 +88,34 @@ export class Item implements AclItem {
   declare varStart: number;
   declare varEnd: number;
   constructor(name: string, negated: boolean, line: LogicalLine, nameStart: number, nameEnd: number) {
+    super(line);
     this.name = name; this.negated = negated; this.value = undefined; this.varName = undefined; this.expands = false;
-    this.line = line; this.nameStart = nameStart; this.nameEnd = nameEnd; this.valueStart = -1; this.varStart = -1; this.varEnd = -1;
+    this.nameStart = nameStart; this.nameEnd = nameEnd; this.valueStart = -1; this.varStart = -1; this.varEnd = -1;
   }
-  get nameLoc(): Loc { return locOf(this.line, this.nameStart, this.nameEnd); }
-  get valueLoc(): Loc | undefined { return this.valueStart < 0 ? undefined : locOf(this.line, this.valueStart, this.line.text.length); }
-  get varNameLoc(): Loc | undefined { return this.varStart < 0 ? undefined : locOf(this.line, this.varStart, this.varEnd); }
+  get nameLoc(): Loc { return locOf(this, this.nameStart, this.nameEnd); }
+  get valueLoc(): Loc | undefined { return this.valueStart < 0 ? undefined : locOf(this, this.valueStart, this.text.length); }
+  get varNameLoc(): Loc | undefined { return this.varStart < 0 ? undefined : locOf(this, this.varStart, this.varEnd); }
   get expansion(): ExpansionNode[] | undefined {
-    return this.expands && this.value !== undefined ? parseExpansion(this.value, placer(this.line, this.valueStart)) : undefined;
+    return this.expands && this.value !== undefined ? parseExpansion(this.value, placer(this, this.valueStart)) : undefined;
   }
 }
 
 export class Statement implements AclStatement {
   declare verb: string;
   declare items: Item[];
-  declare private readonly line: LogicalLine;
+  declare readonly file: string;
+  /**
+   * Its first line: the first item's when that is on the verb's line (most statements), so
+   * the line is held once. Set by the parser once it has read the line's item.
+   */
+  declare line: LogicalLine;
   declare private readonly verbStart: number;
   declare private readonly verbEnd: number;
   /** Its last line in its own file, once the statement has ended. */
   declare tail: LogicalLine | undefined;
-  constructor(verb: string, line: LogicalLine, verbStart: number, verbEnd: number) {
-    this.verb = verb; this.items = []; this.line = line; this.verbStart = verbStart; this.verbEnd = verbEnd; this.tail = undefined;
+  constructor(verb: string, file: string, verbStart: number, verbEnd: number) {
+    this.verb = verb; this.items = []; this.file = file; this.line = NO_LINE; this.verbStart = verbStart; this.verbEnd = verbEnd; this.tail = undefined;
   }
-  get file(): string { return this.line.file; }
   get verbLoc(): Loc { return locOf(this.line, this.verbStart, this.verbEnd); }
   /** From its first line to the end of its last one in the same file. */
   get loc(): Loc {
@@ -105,7 +125,9 @@ export class Statement implements AclStatement {
   }
 }
 
-export class ParsedList implements NamedList {
+const NO_LINE: LogicalLine = Object.freeze({ text: '', spans: [], col: 0, file: '', line: 0 });
+
+export class ParsedList extends OnLine implements NamedList {
   declare kind: ListKind;
   declare cached: boolean;
   declare name: string;
@@ -113,7 +135,6 @@ export class ParsedList implements NamedList {
   declare items: ListEntry[];
   declare separator: string;
   declare hidden: boolean | undefined;
-  declare private readonly line: LogicalLine;
   declare private readonly nameStart: number;
   declare private readonly nameEnd: number;
   declare private readonly valueStart: number;
@@ -121,25 +142,26 @@ export class ParsedList implements NamedList {
   declare private readonly map: number[] | undefined;
   constructor(kind: ListKind, cached: boolean, name: string, value: string, hidden: boolean,
     line: LogicalLine, nameStart: number, nameEnd: number, valueStart: number, map: number[] | undefined) {
+    super(line);
     this.kind = kind; this.cached = cached; this.name = name; this.value = value; this.items = NO_ENTRIES; this.separator = ':';
     this.hidden = hidden ? true : undefined;
-    this.line = line; this.nameStart = nameStart; this.nameEnd = nameEnd; this.valueStart = valueStart; this.map = map;
+    this.nameStart = nameStart; this.nameEnd = nameEnd; this.valueStart = valueStart; this.map = map;
   }
-  get nameLoc(): Loc { return locOf(this.line, this.nameStart, this.nameEnd); }
-  get valueLoc(): Loc { return locOf(this.line, this.valueStart, this.line.text.length); }
-  get loc(): Loc { return locOf(this.line, 0, this.line.text.length); }
+  get nameLoc(): Loc { return locOf(this, this.nameStart, this.nameEnd); }
+  get valueLoc(): Loc { return locOf(this, this.valueStart, this.text.length); }
+  get loc(): Loc { return locOf(this, 0, this.text.length); }
   /** Where [a, b) of `value` is written. */
   locIn(a: number, b: number): Loc {
     const m = this.map;
-    if (!m) return locOf(this.line, this.valueStart + a, this.valueStart + b);
+    if (!m) return locOf(this, this.valueStart + a, this.valueStart + b);
     const sa = m[Math.min(a, m.length - 1)], sb = b > a ? m[Math.min(b - 1, m.length - 1)] + 1 : sa;
-    return locOf(this.line, sa, sb);
+    return locOf(this, sa, sb);
   }
   rangeIn(a: number, b: number): Range {
     const m = this.map;
-    if (!m) return rangeOf(this.line, this.valueStart + a, this.valueStart + b);
+    if (!m) return rangeOf(this, this.valueStart + a, this.valueStart + b);
     const sa = m[Math.min(a, m.length - 1)], sb = b > a ? m[Math.min(b - 1, m.length - 1)] + 1 : sa;
-    return rangeOf(this.line, sa, sb);
+    return rangeOf(this, sa, sb);
   }
 }
 

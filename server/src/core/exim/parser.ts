@@ -13,7 +13,7 @@ import type {
   RetryRule, RewriteRule, SectionName, SourceFile,
 } from './model';
 import { isAlpha, isNameChar, isSpace, isUpper, MACRO_NAME_MAX, MacroTable } from './macros';
-import { LineReader, locOf, piecesOf, type LogicalLine, type Piece } from './reader';
+import { copyLine, LineReader, locOf, piecesOf, type LogicalLine, type Piece } from './reader';
 import { dequote } from './strings';
 import { ListCursor } from './lists';
 import { isRegexPattern, REWRITE_FLAGS } from './rewrite';
@@ -305,7 +305,7 @@ class Parser {
 
   /** Dequotes and parses the value now that the option's scope (section or driver) is known. */
   private finishOption(opt: Setting, scope: string, useShell = false): void {
-    const ll = opt.line;
+    const ll = opt;
     if (opt.section === 'main') this.cfg.main.push(opt);
     else if (opt.section === 'local_scan') this.cfg.local_scan.push(opt);
     if (opt.valueStart < 0 || opt.rawValue === undefined) return;
@@ -439,7 +439,7 @@ class Parser {
     const p = this.option(ll, section);
     if (!p) return;
     this.pending.add(p);
-    if (ll.file === this.driver.loc.file) this.driverTail = ll;
+    if (ll.file === this.driver.loc.file) this.driverTail = p;
     if (p.name === 'driver' && p.rawValue !== undefined) {
       this.driver.driver = p.rawValue.startsWith('"') ? dequote(p.rawValue, 0).value : p.rawValue;
       this.driver.driverLoc = p.valueLoc;
@@ -523,14 +523,23 @@ class Parser {
         this.error('exim/acl-syntax', locOf(ll, 0, nameEnd), `An ACL verb cannot be negated: remove the "!" before ${verb}.`);
       }
       this.settleStmt();
-      this.stmt = new Statement(verb, ll, nameStart, nameEnd);
-      this.acl.statements.push(this.stmt);
-      this.extendAcl(ll);
-      if (nameNext >= t.length) return;
-      let j = nameNext;
-      condNeg = false;
-      if (t[j] === '!') { condNeg = true; j++; }
-      this.readName(t, j);
+      const stmt = this.stmt = new Statement(verb, ll.file, nameStart, nameEnd);
+      this.acl.statements.push(stmt);
+      let item: Item | undefined;
+      try {
+        if (nameNext < t.length) {
+          let j = nameNext;
+          condNeg = false;
+          if (t[j] === '!') { condNeg = true; j++; }
+          this.readName(t, j);
+          item = this.aclItem(ll, condNeg);
+        }
+      } finally {
+        // The statement shares its first item's copy of the line, or keeps one of its own.
+        stmt.line = item ?? copyLine(ll);
+        if (!item) this.extendAcl(stmt.line);
+      }
+      return;
     } else if (!this.stmt) {
       const { nameStart: s, nameEnd: e } = this;
       this.error('exim/acl-syntax', locOf(ll, s, Math.max(e, s + 1)),
@@ -547,13 +556,13 @@ class Parser {
   }
 
   /** The condition or modifier readName found. */
-  private aclItem(ll: LogicalLine, negated: boolean): void {
+  private aclItem(ll: LogicalLine, negated: boolean): Item | undefined {
     const t = ll.text;
     const stmt = this.stmt!;
     const { nameStart: start, nameEnd: end } = this;
     if (end === start) {
       this.error('exim/acl-syntax', locOf(ll, start, t.length), `A condition or modifier name is expected here, not "${short(t.slice(start))}".`);
-      return;
+      return undefined;
     }
     // The catalog's string when it knows the name: one string for every use of a condition.
     let name = (ACL_ITEMS ??= aclItemNames()).find(t, start, end);
@@ -563,7 +572,7 @@ class Parser {
     }
     const item = new Item(name, negated, ll, negated ? Math.max(0, start - 1) : start, end);
     this.stmtItems.add(item);
-    this.extendAcl(ll);
+    this.extendAcl(item);
     let i = this.nameNext;
     if (name === 'set') {
       const vs = i;
@@ -573,16 +582,17 @@ class Parser {
       item.varEnd = i;
       while (i < t.length && isSpace(t.charCodeAt(i))) i++;
     }
-    if (name === 'endpass') return;
+    if (name === 'endpass') return item;
     if (t[i] !== '=') {
       this.error('exim/acl-syntax', locOf(ll, start, t.length), `"=" is missing after ACL ${name}; write "${name} = value".`);
-      return;
+      return item;
     }
     i++;
     while (i < t.length && isSpace(t.charCodeAt(i))) i++;
     const value = item.value = t.slice(i);
     item.valueStart = i;
     if (value.includes('$') || value.includes('\\')) item.expands = true;
+    return item;
   }
 
   // ---- retry and rewrite --------------------------------------------------------------

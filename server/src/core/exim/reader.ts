@@ -50,6 +50,11 @@ export interface LogicalLine {
   line: number;
 }
 
+/** A copy of a logical line's fields, for one who keeps the line without a model object of its own. */
+export function copyLine(ll: LogicalLine): LogicalLine {
+  return { text: ll.text, spans: ll.spans, col: ll.col, file: ll.file, line: ll.line };
+}
+
 /** Exim's limit on nested `.ifdef`. */
 const COND_STACK_MAX = 10;
 /** Exim has no limit (it runs out of file handles); we stop well before. */
@@ -100,6 +105,12 @@ export class LineReader {
   private done = false;
   readonly includes: Include[] = [];
   readonly macroUses: MacroUse[] = [];
+  /**
+   * The line next() returns, filled in again by each call: most logical lines become one
+   * setting, ACL item or list, which holds the line's fields itself (an object per line
+   * as well was a sixth of a large model's objects), and the rest are dropped once read.
+   */
+  private readonly cur: LogicalLine = { text: '', spans: NO_SPANS, col: 0, file: '', line: 0 };
 
   constructor(
     topFiles: string[],
@@ -176,7 +187,10 @@ export class LineReader {
     this.cstack = [];
   }
 
-  /** The next logical line, or undefined at the end of the whole input. */
+  /**
+   * The next logical line, or undefined at the end of the whole input. The object is the
+   * reader's own and changes with the next call: keep its fields, or a copyLine.
+   */
   next(): LogicalLine | undefined {
     if (this.done) return undefined;
     // Most logical lines are one physical line: their arrays are made with their first
@@ -240,7 +254,7 @@ export class LineReader {
         while (e > start + ss && isSpace(src.charCodeAt(e - 1))) e--;
         if (e === start + ss) { if (kinds) kinds[lineNo] = BLANK; continue; }
         if (src.charCodeAt(e - 1) !== 92 /* \ */) {
-          return { text: src.slice(start + ss, e), spans: NO_SPANS, col: ss, file: sf.path, line: lineNo };
+          return this.fill(src.slice(start + ss, e), NO_SPANS, ss, sf.path, lineNo);
         }
       }
       raw ??= src.slice(start, lineEnd);
@@ -299,7 +313,13 @@ export class LineReader {
         len = dropLast(chunks, spans, len, 1);
       }
     }
-    return { text: chunks.length === 1 ? chunks[0] : chunks.join(''), spans, col: 0, file: startFile, line: startLine };
+    return this.fill(chunks.length === 1 ? chunks[0] : chunks.join(''), spans, 0, startFile, startLine);
+  }
+
+  private fill(text: string, spans: Span[], col: number, file: string, line: number): LogicalLine {
+    const c = this.cur;
+    c.text = text; c.spans = spans; c.col = col; c.file = file; c.line = line;
+    return c;
   }
 
   /** Handles `.ifdef` and friends; false when the line is not one of them. */
