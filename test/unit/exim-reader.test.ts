@@ -145,3 +145,17 @@ test('MacroStarts finds the next place a macro could start, for the initials giv
   assert.equal(ms.next(10, 'AQ'), 19, 'Q, a new initial, found although searched from before it');
   assert.equal(ms.next(21, 'AQ'), text.length);
 });
+
+test('a quoted option value is placed from the line it was read on, also when its driver is finished lines later', () => {
+  const c = load('begin transports\nt:\n  driver = appendfile\n  file = "/var/\\x6dail/${lc:$local_part}"  \n  user = "mail" x\n  group = "mail\n  mode = 0600\n');
+  const where = (r: { start: { line: number; character: number }; end: { line: number; character: number } }) =>
+    `${r.start.line}:${r.start.character}-${r.end.line}:${r.end.character}`;
+  assert.deepEqual(c.parseFindings.map((f) => `${where(f.range)} ${f.message.split(';')[0]}`), [
+    '4:16-4:17 Unexpected text after the quoted value of user',
+    '5:10-5:15 The quoted value of group has no closing quote',
+  ]);
+  const file = c.transports[0].options.find((o) => o.name === 'file')!;
+  assert.equal(file.value, '/var/mail/${lc:$local_part}');
+  const [lit, item] = file.expansion!;
+  assert.deepEqual([lit.kind, where(lit.range), item.kind, where(item.range)], ['text', '3:10-3:23', 'operator', '3:23-3:40']);
+});

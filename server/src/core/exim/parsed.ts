@@ -10,7 +10,7 @@
 import type { Range } from '../text';
 import type { ExpansionNode } from './expansion';
 import type { AclItem, AclStatement, ListItem, ListKind, Loc, NamedList, OptionSetting, SectionName } from './model';
-import { locOf, rangeOf, type LogicalLine, type Span } from './reader';
+import { locOf, rangeOf, type LogicalLine, type PlacedLine, type Span } from './reader';
 import { parseExpansion } from './expansion-parser';
 import { expandValue, ExpandForm, placer } from './value-expansion';
 
@@ -22,14 +22,14 @@ import { expandValue, ExpandForm, placer } from './value-expansion';
  * object itself: the reader's line object is its own and reused, and an object per line
  * kept beside each of these was a sixth of a large model's objects.
  */
-abstract class OnLine implements LogicalLine {
-  declare readonly text: string;
+abstract class OnLine implements PlacedLine {
+  declare readonly len: number;
   declare readonly spans: Span[];
   declare readonly col: number;
   declare readonly file: string;
   declare readonly line: number;
   constructor(ll: LogicalLine) {
-    this.text = ll.text; this.spans = ll.spans; this.col = ll.col; this.file = ll.file; this.line = ll.line;
+    this.len = ll.len; this.spans = ll.spans; this.col = ll.col; this.file = ll.file; this.line = ll.line;
   }
 }
 
@@ -55,8 +55,8 @@ export class Setting extends OnLine implements OptionSetting {
     this.nameStart = nameStart; this.nameEnd = nameEnd; this.valueStart = -1;
   }
   get nameLoc(): Loc { return locOf(this, this.nameStart, this.nameEnd); }
-  get valueLoc(): Loc | undefined { return this.valueStart < 0 ? undefined : locOf(this, this.valueStart, this.text.length); }
-  get loc(): Loc { return locOf(this, 0, this.text.length); }
+  get valueLoc(): Loc | undefined { return this.valueStart < 0 ? undefined : locOf(this, this.valueStart, this.len); }
+  get loc(): Loc { return locOf(this, 0, this.len); }
   get expansion(): ExpansionNode[] | undefined {
     if (this.form === ExpandForm.None || this.value === undefined) return undefined;
     return expandValue(this.form, this.name, this.value, placer(this, this.valueStart, this.map));
@@ -93,7 +93,7 @@ export class Item extends OnLine implements AclItem {
     this.nameStart = nameStart; this.nameEnd = nameEnd; this.valueStart = -1; this.varStart = -1; this.varEnd = -1;
   }
   get nameLoc(): Loc { return locOf(this, this.nameStart, this.nameEnd); }
-  get valueLoc(): Loc | undefined { return this.valueStart < 0 ? undefined : locOf(this, this.valueStart, this.text.length); }
+  get valueLoc(): Loc | undefined { return this.valueStart < 0 ? undefined : locOf(this, this.valueStart, this.len); }
   get varNameLoc(): Loc | undefined { return this.varStart < 0 ? undefined : locOf(this, this.varStart, this.varEnd); }
   get expansion(): ExpansionNode[] | undefined {
     return this.expands && this.value !== undefined ? parseExpansion(this.value, placer(this, this.valueStart)) : undefined;
@@ -108,24 +108,24 @@ export class Statement implements AclStatement {
    * Its first line: the first item's when that is on the verb's line (most statements), so
    * the line is held once. Set by the parser once it has read the line's item.
    */
-  declare line: LogicalLine;
+  declare line: PlacedLine;
   declare private readonly verbStart: number;
   declare private readonly verbEnd: number;
   /** Its last line in its own file, once the statement has ended. */
-  declare tail: LogicalLine | undefined;
+  declare tail: PlacedLine | undefined;
   constructor(verb: string, file: string, verbStart: number, verbEnd: number) {
     this.verb = verb; this.items = []; this.file = file; this.line = NO_LINE; this.verbStart = verbStart; this.verbEnd = verbEnd; this.tail = undefined;
   }
   get verbLoc(): Loc { return locOf(this.line, this.verbStart, this.verbEnd); }
   /** From its first line to the end of its last one in the same file. */
   get loc(): Loc {
-    const start = locOf(this.line, 0, this.line.text.length);
+    const start = locOf(this.line, 0, this.line.len);
     const tail = this.tail;
-    return tail ? start.extendTo(locOf(tail, 0, tail.text.length)) : start;
+    return tail ? start.extendTo(locOf(tail, 0, tail.len)) : start;
   }
 }
 
-const NO_LINE: LogicalLine = Object.freeze({ text: '', spans: [], col: 0, file: '', line: 0 });
+const NO_LINE: PlacedLine = Object.freeze({ len: 0, spans: [], col: 0, file: '', line: 0 });
 
 export class ParsedList extends OnLine implements NamedList {
   declare kind: ListKind;
@@ -148,8 +148,8 @@ export class ParsedList extends OnLine implements NamedList {
     this.nameStart = nameStart; this.nameEnd = nameEnd; this.valueStart = valueStart; this.map = map;
   }
   get nameLoc(): Loc { return locOf(this, this.nameStart, this.nameEnd); }
-  get valueLoc(): Loc { return locOf(this, this.valueStart, this.text.length); }
-  get loc(): Loc { return locOf(this, 0, this.text.length); }
+  get valueLoc(): Loc { return locOf(this, this.valueStart, this.len); }
+  get loc(): Loc { return locOf(this, 0, this.len); }
   /** Where [a, b) of `value` is written. */
   locIn(a: number, b: number): Loc {
     const m = this.map;

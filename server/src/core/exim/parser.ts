@@ -13,7 +13,7 @@ import type {
   RetryRule, RewriteRule, SectionName, SourceFile,
 } from './model';
 import { isAlpha, isNameChar, isSpace, isUpper, MACRO_NAME_MAX, MacroTable } from './macros';
-import { copyLine, LineReader, locOf, piecesOf, type LogicalLine, type Piece } from './reader';
+import { copyLine, LineReader, locOf, piecesOf, type LogicalLine, type Piece, type PlacedLine } from './reader';
 import { dequote } from './strings';
 import { ListCursor } from './lists';
 import { isRegexPattern, REWRITE_FLAGS } from './rewrite';
@@ -87,9 +87,9 @@ class Parser {
   private readonly entries = new Collector<ListEntry>();
   private acl?: Acl;
   private stmt?: Statement;
-  private aclTail?: LogicalLine;
-  private driverTail?: LogicalLine;
-  private stmtTail?: LogicalLine;
+  private aclTail?: PlacedLine;
+  private driverTail?: PlacedLine;
+  private stmtTail?: PlacedLine;
   private lastNameless?: string;
 
   constructor(root: string, topFiles: string[], opts: CheckOptions, host: SourceHost) {
@@ -310,21 +310,23 @@ class Parser {
     else if (opt.section === 'local_scan') this.cfg.local_scan.push(opt);
     if (opt.valueStart < 0 || opt.rawValue === undefined) return;
     const info = lookupOption(scope, opt.name);
-    const t = ll.text;
+    // The value as written is the rest of the line from valueStart (the line's text is not kept).
+    const raw = opt.rawValue, vs = opt.valueStart;
     let map: number[] | undefined;
     const stringy = info ? STRING_TYPES.has(info.valueType) : true;
-    if (stringy && t[opt.valueStart] === '"') {
-      const d = dequote(t, opt.valueStart);
+    if (stringy && raw.charCodeAt(0) === 34 /* " */) {
+      const d = dequote(raw, 0);
       opt.value = d.value;
       map = d.map;
+      if (map) for (let k = 0; k < map.length; k++) map[k] += vs;
       if (d.unterminated) {
-        this.error('exim/syntax', locOf(ll, lastLineFrom(ll, opt.valueStart), t.length), `The quoted value of ${opt.name} has no closing quote; add " at the end.`);
+        this.error('exim/syntax', locOf(ll, lastLineFrom(ll, vs), ll.len), `The quoted value of ${opt.name} has no closing quote; add " at the end.`);
       } else {
         let e = d.end;
-        while (e < t.length && isSpace(t.charCodeAt(e))) e++;
-        if (e < t.length) {
-          const hint = t[e] === '#' ? ' (# starts a comment only at the beginning of a line)' : '';
-          this.error('exim/syntax', locOf(ll, e, t.length), `Unexpected text after the quoted value of ${opt.name}${hint}; put it inside the quotes or remove it.`);
+        while (e < raw.length && isSpace(raw.charCodeAt(e))) e++;
+        if (e < raw.length) {
+          const hint = raw[e] === '#' ? ' (# starts a comment only at the beginning of a line)' : '';
+          this.error('exim/syntax', locOf(ll, vs + e, ll.len), `Unexpected text after the quoted value of ${opt.name}${hint}; put it inside the quotes or remove it.`);
         }
       }
     }
@@ -451,7 +453,7 @@ class Parser {
     if (!d) return;
     // From the header to its last option in the same file, set once (as for ACLs below).
     const tail = this.driverTail;
-    if (tail) d.loc = startOf(d.loc).extendTo(locOf(tail, 0, tail.text.length));
+    if (tail) d.loc = startOf(d.loc).extendTo(locOf(tail, 0, tail.len));
     this.driverTail = undefined;
     const scope = d.driver ?? d.section;
     const options = d.options = this.pending.take();
@@ -465,7 +467,7 @@ class Parser {
   private closeAcl(): void {
     this.settleStmt();
     if (this.acl) this.acl.statements = exact(this.acl.statements);
-    if (this.acl && this.aclTail) this.acl.loc = startOf(this.acl.loc).extendTo(locOf(this.aclTail, 0, this.aclTail.text.length));
+    if (this.acl && this.aclTail) this.acl.loc = startOf(this.acl.loc).extendTo(locOf(this.aclTail, 0, this.aclTail.len));
     this.aclTail = undefined;
     this.stmt = undefined;
     this.acl = undefined;
@@ -550,7 +552,7 @@ class Parser {
   }
 
   /** Notes the last line of the ACL and statement in their own files; their Locs are set once, when they end. */
-  private extendAcl(ll: LogicalLine): void {
+  private extendAcl(ll: PlacedLine): void {
     if (this.acl && ll.file === this.acl.loc.file) this.aclTail = ll;
     if (this.stmt && ll.file === this.stmt.file) this.stmtTail = ll;
   }
@@ -732,7 +734,7 @@ function isBegin(t: string): boolean {
  * Where the part of [from, end) on the logical line's last physical line begins. Exim finds
  * a missing closing quote only at the end of the logical line and names that line.
  */
-function lastLineFrom(ll: LogicalLine, from: number): number {
+function lastLineFrom(ll: PlacedLine, from: number): number {
   const sps = ll.spans;
   let k = sps.length - 1;
   if (k < 0) return from;

@@ -37,9 +37,13 @@ export interface Span {
   exact: boolean;
 }
 
-export interface LogicalLine {
-  /** Text with macros substituted, continuations joined, outer white space removed. */
-  text: string;
+/**
+ * Where a logical line was written: what a setting, ACL item or list keeps of its line to
+ * place its Locs (not the text: that is read once, and its value kept on its own).
+ */
+export interface PlacedLine {
+  /** The length of the line's text. */
+  len: number;
   /**
    * Where each run of the text came from. Empty for a line that is one run of one
    * physical line as written (most lines): it starts at column `col` of `line`.
@@ -50,9 +54,14 @@ export interface LogicalLine {
   line: number;
 }
 
-/** A copy of a logical line's fields, for one who keeps the line without a model object of its own. */
-export function copyLine(ll: LogicalLine): LogicalLine {
-  return { text: ll.text, spans: ll.spans, col: ll.col, file: ll.file, line: ll.line };
+export interface LogicalLine extends PlacedLine {
+  /** Text with macros substituted, continuations joined, outer white space removed. */
+  text: string;
+}
+
+/** Where a logical line was written, for one who keeps it without a model object of its own. */
+export function copyLine(ll: PlacedLine): PlacedLine {
+  return { len: ll.len, spans: ll.spans, col: ll.col, file: ll.file, line: ll.line };
 }
 
 /** Exim's limit on nested `.ifdef`. */
@@ -110,7 +119,7 @@ export class LineReader {
    * setting, ACL item or list, which holds the line's fields itself (an object per line
    * as well was a sixth of a large model's objects), and the rest are dropped once read.
    */
-  private readonly cur: LogicalLine = { text: '', spans: NO_SPANS, col: 0, file: '', line: 0 };
+  private readonly cur: LogicalLine = { len: 0, spans: NO_SPANS, col: 0, file: '', line: 0, text: '' };
 
   constructor(
     topFiles: string[],
@@ -318,7 +327,7 @@ export class LineReader {
 
   private fill(text: string, spans: Span[], col: number, file: string, line: number): LogicalLine {
     const c = this.cur;
-    c.text = text; c.spans = spans; c.col = col; c.file = file; c.line = line;
+    c.text = text; c.len = text.length; c.spans = spans; c.col = col; c.file = file; c.line = line;
     return c;
   }
 
@@ -448,13 +457,13 @@ function dropLast(chunks: string[], spans: Span[], len: number, n: number): numb
 }
 
 /** Where a range [a, b) of a logical line's text was written. */
-export function locOf(ll: LogicalLine, a: number, b: number): SpanLoc {
+export function locOf(ll: PlacedLine, a: number, b: number): SpanLoc {
   const file = place(ll, a, b);
   return new SpanLoc(file, P[0], P[1], P[2], P[3]);
 }
 
 /** locOf's Range alone (expansion nodes keep Ranges, not Locs). */
-export function rangeOf(ll: LogicalLine, a: number, b: number): Range {
+export function rangeOf(ll: PlacedLine, a: number, b: number): Range {
   place(ll, a, b);
   return { start: { line: P[0], character: P[1] }, end: { line: P[2], character: P[3] } };
 }
@@ -462,11 +471,11 @@ export function rangeOf(ll: LogicalLine, a: number, b: number): Range {
 /** Start line, start column, end line, end column of the last place(): no object per call. */
 const P = [0, 0, 0, 0];
 
-function place(ll: LogicalLine, a: number, b: number): string {
+function place(ll: PlacedLine, a: number, b: number): string {
   const sps = ll.spans;
   if (!sps.length) {
     // One run from column `col`: as a single exact span would place it.
-    const n = ll.text.length;
+    const n = ll.len;
     P[0] = P[2] = ll.line;
     P[1] = ll.col + Math.min(Math.max(a, 0), n);
     P[3] = b <= a ? P[1] : ll.col + Math.min(Math.max(b, 0), n);

@@ -5,7 +5,7 @@ import type { Range } from '../text';
 import type { ExpansionNode } from './expansion';
 import { parseExpansion } from './expansion-parser';
 import { splitList } from './lists';
-import { rangeOf, type LogicalLine } from './reader';
+import { rangeOf, type PlacedLine } from './reader';
 import { splitCommand } from './strings';
 
 /** How a value is expanded: a number on each setting rather than a closure per value. */
@@ -24,7 +24,7 @@ export const ExpandForm = {
 export type ExpandForm = typeof ExpandForm[keyof typeof ExpandForm];
 
 /** Maps offsets in a (possibly dequoted) value that starts at `base` of `ll` back to ranges in the file. */
-export function placer(ll: LogicalLine, base: number, map?: number[]): (a: number, b: number) => Range {
+export function placer(ll: PlacedLine, base: number, map?: number[]): (a: number, b: number) => Range {
   if (!map) return (a, b) => rangeOf(ll, base + a, base + b);
   return (a, b) => {
     const sa = map[Math.min(a, map.length - 1)];
