@@ -159,3 +159,13 @@ test('a quoted option value is placed from the line it was read on, also when it
   const [lit, item] = file.expansion!;
   assert.deepEqual([lit.kind, where(lit.range), item.kind, where(item.range)], ['text', '3:10-3:23', 'operator', '3:23-3:40']);
 });
+
+test('ACL items and list entries keep negation, expansion and the set variable (held packed)', () => {
+  const c = load('domainlist d = !a : $x : +b\nbegin acl\nchk:\n  accept !hosts = ${lc:$h}\n         set acl_m_v = 1\n         !verify = sender\n');
+  const [d] = c.lists;
+  assert.deepEqual(d.items.map((e) => [e.text, e.negated, e.ref, e.expansion !== undefined]), [['a', true, undefined, false], ['$x', false, undefined, true], ['+b', false, 'b', false]]);
+  const items = c.acls[0].statements[0].items;
+  assert.deepEqual(items.map((i) => [i.name, i.negated, i.varName, i.expansion !== undefined]), [['hosts', true, undefined, true], ['set', false, 'acl_m_v', false], ['verify', true, undefined, false]]);
+  assert.deepEqual(items[1].varNameLoc!.range, { start: { line: 4, character: 13 }, end: { line: 4, character: 20 } });
+  assert.equal(items[0].varNameLoc, undefined);
+});

@@ -76,29 +76,37 @@ export function expansionForm(h: OptionSetting | AclItem): ExpandForm | undefine
 
 export class Item extends OnLine implements AclItem {
   declare name: string;
-  declare negated: boolean;
   declare value: string | undefined;
-  declare varName: string | undefined;
-  /** Set by the parser when the value holds `$` or `\`. */
-  declare expands: boolean;
+  /** NEGATED | EXPANDS: two booleans in one field (a large config has tens of thousands of items). */
+  declare private flags: number;
+  /** The `set` variable and where it is in the line: only `set` items have one. */
+  declare private setVar: VarAt | undefined;
   declare private readonly nameStart: number;
   declare private readonly nameEnd: number;
-  /** Where the value and the `set` variable are in the line; -1 when there is none. */
+  /** Where the value is in the line; -1 when there is none. */
   declare valueStart: number;
-  declare varStart: number;
-  declare varEnd: number;
   constructor(name: string, negated: boolean, line: LogicalLine, nameStart: number, nameEnd: number) {
     super(line);
-    this.name = name; this.negated = negated; this.value = undefined; this.varName = undefined; this.expands = false;
-    this.nameStart = nameStart; this.nameEnd = nameEnd; this.valueStart = -1; this.varStart = -1; this.varEnd = -1;
+    this.name = name; this.value = undefined; this.flags = negated ? NEGATED : 0; this.setVar = undefined;
+    this.nameStart = nameStart; this.nameEnd = nameEnd; this.valueStart = -1;
   }
+  get negated(): boolean { return (this.flags & NEGATED) !== 0; }
+  /** Whether the value holds `$` or `\`: set by the parser. */
+  get expands(): boolean { return (this.flags & EXPANDS) !== 0; }
+  set expands(v: boolean) { this.flags = v ? this.flags | EXPANDS : this.flags & ~EXPANDS; }
+  get varName(): string | undefined { return this.setVar?.name; }
+  /** For `set`: the variable's name and where it is in the line. */
+  setVariable(name: string, start: number, end: number): void { this.setVar = { name, start, end }; }
   get nameLoc(): Loc { return locOf(this, this.nameStart, this.nameEnd); }
   get valueLoc(): Loc | undefined { return this.valueStart < 0 ? undefined : locOf(this, this.valueStart, this.len); }
-  get varNameLoc(): Loc | undefined { return this.varStart < 0 ? undefined : locOf(this, this.varStart, this.varEnd); }
+  get varNameLoc(): Loc | undefined { const v = this.setVar; return v ? locOf(this, v.start, v.end) : undefined; }
   get expansion(): ExpansionNode[] | undefined {
     return this.expands && this.value !== undefined ? parseExpansion(this.value, placer(this, this.valueStart)) : undefined;
   }
 }
+
+interface VarAt { name: string; start: number; end: number }
+const NEGATED = 1, EXPANDS = 2;
 
 export class Statement implements AclStatement {
   declare verb: string;
@@ -169,18 +177,21 @@ const NO_ENTRIES: ListEntry[] = [];
 
 export class ListEntry implements ListItem {
   declare text: string;
-  declare negated: boolean;
   declare ref: string | undefined;
-  /** Set by the parser when the item holds `$`. */
-  declare expands: boolean;
+  /** NEGATED | EXPANDS, as for Item. */
+  declare private flags: number;
   declare private readonly list: ParsedList;
   /** [start, end) of the item in the list's value. */
   declare private readonly start: number;
   declare private readonly end: number;
   constructor(text: string, negated: boolean, list: ParsedList, start: number, end: number) {
-    this.text = text; this.negated = negated; this.ref = undefined; this.expands = false;
+    this.text = text; this.ref = undefined; this.flags = negated ? NEGATED : 0;
     this.list = list; this.start = start; this.end = end;
   }
+  get negated(): boolean { return (this.flags & NEGATED) !== 0; }
+  /** Whether the item holds `$`: set by the parser. */
+  get expands(): boolean { return (this.flags & EXPANDS) !== 0; }
+  set expands(v: boolean) { this.flags = v ? this.flags | EXPANDS : this.flags & ~EXPANDS; }
   get loc(): Loc { return this.list.locIn(this.start, this.end); }
   get expansion(): ExpansionNode[] | undefined {
     if (!this.expands) return undefined;

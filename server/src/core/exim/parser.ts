@@ -579,9 +579,7 @@ class Parser {
     if (name === 'set') {
       const vs = i;
       while (i < t.length && t[i] !== '=' && !isSpace(t.charCodeAt(i))) i++;
-      item.varName = t.slice(vs, i);
-      item.varStart = vs;
-      item.varEnd = i;
+      item.setVariable(t.slice(vs, i), vs, i);
       while (i < t.length && isSpace(t.charCodeAt(i))) i++;
     }
     if (name === 'endpass') return item;
