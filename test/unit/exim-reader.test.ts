@@ -169,3 +169,11 @@ test('ACL items and list entries keep negation, expansion and the set variable (
   assert.deepEqual(items[1].varNameLoc!.range, { start: { line: 4, character: 13 }, end: { line: 4, character: 20 } });
   assert.equal(items[0].varNameLoc, undefined);
 });
+
+test('settings keep negation, hide and how their value expands (held packed)', () => {
+  const c = load('hide mysql_servers = h/d/u/p\nno_message_logs\nbegin transports\np:\n  driver = pipe\n  command = /bin/x $local_part\n  return_path = $sender_address\n');
+  assert.deepEqual(c.main.map((s) => [s.name, s.negated, s.hidden, s.expansion !== undefined]), [['mysql_servers', false, true, false], ['message_logs', true, false, false]]);
+  const [, command, rp] = c.transports[0].options;
+  assert.deepEqual([command.negated, command.hidden, command.expansion!.map((n) => n.kind)], [false, false, ['variable']]);
+  assert.deepEqual(rp.expansion!.map((n) => n.kind), ['variable']);
+});

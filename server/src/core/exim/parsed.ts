@@ -14,6 +14,9 @@ import { locOf, rangeOf, type LogicalLine, type PlacedLine, type Span } from './
 import { parseExpansion } from './expansion-parser';
 import { expandValue, ExpandForm, placer } from './value-expansion';
 
+/** Flag bits of Setting, Item and ListEntry; a setting's ExpandForm is kept above its two. */
+const NEGATED = 1, EXPANDS = 2, HIDDEN = 2, FORM_SHIFT = 2;
+
 // Fields are declared and all set in the constructor (see At in expansion-parser.ts), so
 // every instance has the same shape whatever it holds.
 
@@ -35,13 +38,11 @@ abstract class OnLine implements PlacedLine {
 
 export class Setting extends OnLine implements OptionSetting {
   declare name: string;
-  declare negated: boolean;
-  declare hidden: boolean;
   declare value: string | undefined;
   declare rawValue: string | undefined;
   declare section: SectionName;
-  /** Set by the parser when the value is expanded and holds `$` or `\`. */
-  declare form: ExpandForm;
+  /** NEGATED | HIDDEN, and the ExpandForm above them: three fields in one (a large config has tens of thousands of settings). */
+  declare private bits: number;
   /** Where each character of a dequoted value was written (dequote's map). */
   declare map: number[] | undefined;
   declare private readonly nameStart: number;
@@ -50,10 +51,15 @@ export class Setting extends OnLine implements OptionSetting {
   declare valueStart: number;
   constructor(name: string, negated: boolean, hidden: boolean, section: SectionName, line: LogicalLine, nameStart: number, nameEnd: number) {
     super(line);
-    this.name = name; this.negated = negated; this.hidden = hidden; this.value = undefined; this.rawValue = undefined;
-    this.section = section; this.form = ExpandForm.None; this.map = undefined;
+    this.name = name; this.value = undefined; this.rawValue = undefined;
+    this.section = section; this.bits = (negated ? NEGATED : 0) | (hidden ? HIDDEN : 0); this.map = undefined;
     this.nameStart = nameStart; this.nameEnd = nameEnd; this.valueStart = -1;
   }
+  get negated(): boolean { return (this.bits & NEGATED) !== 0; }
+  get hidden(): boolean { return (this.bits & HIDDEN) !== 0; }
+  /** Set by the parser when the value is expanded and holds `$` or `\`. */
+  get form(): ExpandForm { return (this.bits >> FORM_SHIFT) as ExpandForm; }
+  set form(f: ExpandForm) { this.bits = (this.bits & (NEGATED | HIDDEN)) | (f << FORM_SHIFT); }
   get nameLoc(): Loc { return locOf(this, this.nameStart, this.nameEnd); }
   get valueLoc(): Loc | undefined { return this.valueStart < 0 ? undefined : locOf(this, this.valueStart, this.len); }
   get loc(): Loc { return locOf(this, 0, this.len); }
@@ -106,7 +112,6 @@ export class Item extends OnLine implements AclItem {
 }
 
 interface VarAt { name: string; start: number; end: number }
-const NEGATED = 1, EXPANDS = 2;
 
 export class Statement implements AclStatement {
   declare verb: string;
