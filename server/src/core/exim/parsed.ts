@@ -9,8 +9,8 @@
 // about half of the model's memory and much of the garbage collector's work.
 import type { Range } from '../text';
 import type { ExpansionNode } from './expansion';
-import type { AclItem, AclStatement, ListItem, ListKind, Loc, NamedList, OptionSetting, SectionName } from './model';
-import { locOf, rangeOf, type LogicalLine, type PlacedLine, type Span } from './reader';
+import type { AclItem, AclStatement, ListItem, ListKind, Loc, NamedList, OptionSetting, SectionName, SpanLoc } from './model';
+import { locAt, locOf, rangeAt, type LogicalLine, type PlacedLine, type Span } from './reader';
 import { parseExpansion } from './expansion-parser';
 import { expandValue, ExpandForm, placer } from './value-expansion';
 
@@ -60,9 +60,11 @@ export class Setting extends OnLine implements OptionSetting {
   /** Set by the parser when the value is expanded and holds `$` or `\`. */
   get form(): ExpandForm { return (this.bits >> FORM_SHIFT) as ExpandForm; }
   set form(f: ExpandForm) { this.bits = (this.bits & (NEGATED | HIDDEN)) | (f << FORM_SHIFT); }
-  get nameLoc(): Loc { return locOf(this, this.nameStart, this.nameEnd); }
-  get valueLoc(): Loc | undefined { return this.valueStart < 0 ? undefined : locOf(this, this.valueStart, this.len); }
-  get loc(): Loc { return locOf(this, 0, this.len); }
+  /** locOf this line; each class reads its own fields (see locAt). */
+  private at(a: number, b: number): SpanLoc { return locAt(this.spans, this.len, this.col, this.file, this.line, a, b); }
+  get nameLoc(): Loc { return this.at(this.nameStart, this.nameEnd); }
+  get valueLoc(): Loc | undefined { return this.valueStart < 0 ? undefined : this.at(this.valueStart, this.len); }
+  get loc(): Loc { return this.at(0, this.len); }
   get expansion(): ExpansionNode[] | undefined {
     if (this.form === ExpandForm.None || this.value === undefined) return undefined;
     return expandValue(this.form, this.name, this.value, placer(this, this.valueStart, this.map));
@@ -103,9 +105,10 @@ export class Item extends OnLine implements AclItem {
   get varName(): string | undefined { return this.setVar?.name; }
   /** For `set`: the variable's name and where it is in the line. */
   setVariable(name: string, start: number, end: number): void { this.setVar = { name, start, end }; }
-  get nameLoc(): Loc { return locOf(this, this.nameStart, this.nameEnd); }
-  get valueLoc(): Loc | undefined { return this.valueStart < 0 ? undefined : locOf(this, this.valueStart, this.len); }
-  get varNameLoc(): Loc | undefined { const v = this.setVar; return v ? locOf(this, v.start, v.end) : undefined; }
+  private at(a: number, b: number): SpanLoc { return locAt(this.spans, this.len, this.col, this.file, this.line, a, b); }
+  get nameLoc(): Loc { return this.at(this.nameStart, this.nameEnd); }
+  get valueLoc(): Loc | undefined { return this.valueStart < 0 ? undefined : this.at(this.valueStart, this.len); }
+  get varNameLoc(): Loc | undefined { const v = this.setVar; return v ? this.at(v.start, v.end) : undefined; }
   get expansion(): ExpansionNode[] | undefined {
     return this.expands && this.value !== undefined ? parseExpansion(this.value, placer(this, this.valueStart)) : undefined;
   }
@@ -160,21 +163,22 @@ export class ParsedList extends OnLine implements NamedList {
     this.hidden = hidden ? true : undefined;
     this.nameStart = nameStart; this.nameEnd = nameEnd; this.valueStart = valueStart; this.map = map;
   }
-  get nameLoc(): Loc { return locOf(this, this.nameStart, this.nameEnd); }
-  get valueLoc(): Loc { return locOf(this, this.valueStart, this.len); }
-  get loc(): Loc { return locOf(this, 0, this.len); }
+  private at(a: number, b: number): SpanLoc { return locAt(this.spans, this.len, this.col, this.file, this.line, a, b); }
+  get nameLoc(): Loc { return this.at(this.nameStart, this.nameEnd); }
+  get valueLoc(): Loc { return this.at(this.valueStart, this.len); }
+  get loc(): Loc { return this.at(0, this.len); }
   /** Where [a, b) of `value` is written. */
   locIn(a: number, b: number): Loc {
     const m = this.map;
-    if (!m) return locOf(this, this.valueStart + a, this.valueStart + b);
+    if (!m) return this.at(this.valueStart + a, this.valueStart + b);
     const sa = m[Math.min(a, m.length - 1)], sb = b > a ? m[Math.min(b - 1, m.length - 1)] + 1 : sa;
-    return locOf(this, sa, sb);
+    return this.at(sa, sb);
   }
   rangeIn(a: number, b: number): Range {
     const m = this.map;
-    if (!m) return rangeOf(this, this.valueStart + a, this.valueStart + b);
+    if (!m) return rangeAt(this.spans, this.len, this.col, this.file, this.line, this.valueStart + a, this.valueStart + b);
     const sa = m[Math.min(a, m.length - 1)], sb = b > a ? m[Math.min(b - 1, m.length - 1)] + 1 : sa;
-    return rangeOf(this, sa, sb);
+    return rangeAt(this.spans, this.len, this.col, this.file, this.line, sa, sb);
   }
 }
 

@@ -458,28 +458,38 @@ function dropLast(chunks: string[], spans: Span[], len: number, n: number): numb
 
 /** Where a range [a, b) of a logical line's text was written. */
 export function locOf(ll: PlacedLine, a: number, b: number): SpanLoc {
-  const file = place(ll, a, b);
-  return new SpanLoc(file, P[0], P[1], P[2], P[3]);
+  return locAt(ll.spans, ll.len, ll.col, ll.file, ll.line, a, b);
 }
 
 /** locOf's Range alone (expansion nodes keep Ranges, not Locs). */
 export function rangeOf(ll: PlacedLine, a: number, b: number): Range {
-  place(ll, a, b);
+  return rangeAt(ll.spans, ll.len, ll.col, ll.file, ll.line, a, b);
+}
+
+/**
+ * locOf from a line's fields, read by the caller: settings, ACL items and lists each read
+ * their own (one object shape per reading place), where locOf would read them from all kinds.
+ */
+export function locAt(sps: Span[], len: number, col: number, file: string, line: number, a: number, b: number): SpanLoc {
+  const f = place(sps, len, col, file, line, a, b);
+  return new SpanLoc(f, P[0], P[1], P[2], P[3]);
+}
+
+export function rangeAt(sps: Span[], len: number, col: number, file: string, line: number, a: number, b: number): Range {
+  place(sps, len, col, file, line, a, b);
   return { start: { line: P[0], character: P[1] }, end: { line: P[2], character: P[3] } };
 }
 
 /** Start line, start column, end line, end column of the last place(): no object per call. */
 const P = [0, 0, 0, 0];
 
-function place(ll: PlacedLine, a: number, b: number): string {
-  const sps = ll.spans;
+function place(sps: Span[], n: number, col: number, file: string, line: number, a: number, b: number): string {
   if (!sps.length) {
     // One run from column `col`: as a single exact span would place it.
-    const n = ll.len;
-    P[0] = P[2] = ll.line;
-    P[1] = ll.col + Math.min(Math.max(a, 0), n);
-    P[3] = b <= a ? P[1] : ll.col + Math.min(Math.max(b, 0), n);
-    return ll.file;
+    P[0] = P[2] = line;
+    P[1] = col + Math.min(Math.max(a, 0), n);
+    P[3] = b <= a ? P[1] : col + Math.min(Math.max(b, 0), n);
+    return file;
   }
   const sa = findSpan(sps, a);
   if (b <= a && sa > 0 && sps[sa].at === a) {

@@ -5,7 +5,7 @@ import type { Range } from '../text';
 import type { ExpansionNode } from './expansion';
 import { parseExpansion } from './expansion-parser';
 import { splitList } from './lists';
-import { rangeOf, type PlacedLine } from './reader';
+import { rangeAt, type PlacedLine } from './reader';
 import { splitCommand } from './strings';
 
 /** How a value is expanded: a number on each setting rather than a closure per value. */
@@ -25,11 +25,13 @@ export type ExpandForm = typeof ExpandForm[keyof typeof ExpandForm];
 
 /** Maps offsets in a (possibly dequoted) value that starts at `base` of `ll` back to ranges in the file. */
 export function placer(ll: PlacedLine, base: number, map?: number[]): (a: number, b: number) => Range {
-  if (!map) return (a, b) => rangeOf(ll, base + a, base + b);
+  // The line's fields read once per tree, not per node.
+  const { spans, len, col, file, line } = ll;
+  if (!map) return (a, b) => rangeAt(spans, len, col, file, line, base + a, base + b);
   return (a, b) => {
     const sa = map[Math.min(a, map.length - 1)];
     const sb = b > a ? map[Math.min(b - 1, map.length - 1)] + 1 : sa;
-    return rangeOf(ll, sa, Math.max(sa, sb));
+    return rangeAt(spans, len, col, file, line, sa, Math.max(sa, sb));
   };
 }
 
