@@ -15,7 +15,7 @@ export async function loadCore(root) {
         "export { checkProject } from './server/src/core/project';",
         "export { loadExim, checkExim } from './server/src/core/exim';",
         "export { loadCyrusConf, checkCyrusConf, loadImapdConf, checkImapdConf } from './server/src/core/cyrus';",
-        "export { overlayHost, diskHost } from './server/src/core/host';",
+        "export { overlayHost, diskHost, cachingDiskHost } from './server/src/core/host';",
         "export { defaultOptions } from './server/src/core/options';",
         "export { callout } from './server/src/core/lmtp';",
       ].join('\n'),

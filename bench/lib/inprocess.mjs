@@ -27,8 +27,9 @@ function measure(once, runs) {
 
 export function eximCorpusThroughput(core, confs, readText, runs) {
   const files = new Map(confs.map((c) => [c.file, readText(c.file)]));
-  // Included files (aux-fixed, aux-var) come from the disk as Exim would read them.
-  const host = core.overlayHost(new Map([...files].map(([f, t]) => [path.resolve(f), t])), core.diskHost);
+  // Included files (aux-fixed, aux-var) are read from the disk once, by the snapshot host the
+  // CLI uses, and then held in memory like the configs: the figure is the checker's, not the disk's.
+  const host = core.overlayHost(new Map([...files].map(([f, t]) => [path.resolve(f), t])), core.cachingDiskHost());
   const opts = { ...core.defaultOptions, defines: { EXIM_PATH: '/usr/sbin/exim4' } };
   const bytes = [...files.values()].reduce((a, t) => a + Buffer.byteLength(t, 'latin1'), 0);
   const m = measure(() => { for (const c of confs) core.checkProject([{ path: c.file, kind: 'exim' }], opts, host); }, runs);
