@@ -220,20 +220,7 @@ export async function startCyrus(opts: StartOptions = {}): Promise<CyrusInstance
       if (stopped) return;
       stopped = true;
       running.delete(instance);
-      if (!exited && master.pid) {
-        try { process.kill(master.pid, 'SIGTERM'); } catch { /* already gone */ }
-        const t0 = Date.now();
-        while (!exited && Date.now() - t0 < 5000) await sleep(50);
-        if (!exited) { try { process.kill(master.pid, 'SIGKILL'); } catch { /* gone */ } }
-      }
-      // Children that outlived master: only ours, recognised by our unique temp dir.
-      for (let i = 0; i < 20; i++) {
-        const left = processesMentioning(dir);
-        if (!left.length) break;
-        for (const pid of left) { try { process.kill(pid, i < 10 ? 'SIGTERM' : 'SIGKILL'); } catch { /* gone */ } }
-        await sleep(50);
-      }
-      fs.rmSync(dir, { recursive: true, force: true });
+      await stopMaster(master.pid, () => !!exited, dir);
     },
   };
   running.add(instance);
@@ -327,20 +314,28 @@ export async function withMaster<T>(cyrusConf: string, ready: number | string, b
     }
     return await body({ dir, conf, connects: (t, host) => canConnect(t, host) });
   } finally {
-    if (!exited && master.pid) {
-      try { process.kill(master.pid, 'SIGTERM'); } catch { /* already gone */ }
-      const t0 = Date.now();
-      while (!exited && Date.now() - t0 < 5000) await sleep(50);
-      if (!exited) { try { process.kill(master.pid, 'SIGKILL'); } catch { /* gone */ } }
-    }
-    for (let i = 0; i < 20; i++) {
-      const left = processesMentioning(dir);
-      if (!left.length) break;
-      for (const pid of left) { try { process.kill(pid, i < 10 ? 'SIGTERM' : 'SIGKILL'); } catch { /* gone */ } }
-      await sleep(50);
-    }
-    fs.rmSync(dir, { recursive: true, force: true });
+    await stopMaster(master.pid, () => exited, dir);
   }
+}
+
+/**
+ * Stops a master we started (SIGTERM, then SIGKILL after 5 s), then any children that
+ * outlived it (only ours, recognised by our unique temp dir), and removes that dir.
+ */
+async function stopMaster(pid: number | undefined, exited: () => boolean, dir: string): Promise<void> {
+  if (!exited() && pid) {
+    try { process.kill(pid, 'SIGTERM'); } catch { /* already gone */ }
+    const t0 = Date.now();
+    while (!exited() && Date.now() - t0 < 5000) await sleep(50);
+    if (!exited()) { try { process.kill(pid, 'SIGKILL'); } catch { /* gone */ } }
+  }
+  for (let i = 0; i < 20; i++) {
+    const left = processesMentioning(dir);
+    if (!left.length) break;
+    for (const p of left) { try { process.kill(p, i < 10 ? 'SIGTERM' : 'SIGKILL'); } catch { /* gone */ } }
+    await sleep(50);
+  }
+  fs.rmSync(dir, { recursive: true, force: true });
 }
 
 async function distinctPorts(n: number): Promise<number[]> {
