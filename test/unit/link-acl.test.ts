@@ -3,14 +3,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as path from 'node:path';
-import { checkProject, type Input } from '../../server/src/core/project';
-import { assertWellFormed } from '../helpers/well-formed';
-import { defaultOptions } from '../../server/src/core/options';
-import { overlayHost, type SourceHost } from '../../server/src/core/host';
+import { linkFindings } from '../helpers/link-findings';
 import type { Finding } from '../../server/src/core/diagnostic';
 
 const DIR = '/virtual/acl';
-const EMPTY: SourceHost = { readFile: () => undefined, readDir: () => undefined, isDirectory: () => false };
 const CYRUS = 'SERVICES {\n  lmtpunix cmd="lmtpd" listen="/run/cyrus/socket/lmtp"\n}\n';
 
 function run(acls: string, routerDomains = '+cyrus_domains'): Finding[] {
@@ -29,11 +25,7 @@ t:
   driver = lmtp
   socket = /run/cyrus/socket/lmtp
 `;
-  const files = new Map([[`${DIR}/exim.conf`, exim], [`${DIR}/cyrus.conf`, CYRUS]]);
-  const inputs: Input[] = [{ path: `${DIR}/exim.conf`, kind: 'exim' }, { path: `${DIR}/cyrus.conf`, kind: 'cyrus-conf' }];
-  const all = checkProject(inputs, defaultOptions, overlayHost(files, EMPTY));
-  assertWellFormed(all);
-  return all.filter((f) => f.code.startsWith('link/'));
+  return linkFindings(DIR, exim, CYRUS);
 }
 
 const codes = (fs: Finding[]) => fs.map((f) => `${path.basename(f.file)}:${f.range.start.line + 1} ${f.code}`);

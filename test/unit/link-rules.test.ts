@@ -3,8 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as path from 'node:path';
-import { checkProject, type Input } from '../../server/src/core/project';
-import { assertWellFormed } from '../helpers/well-formed';
+import { linkFindings } from '../helpers/link-findings';
 import { defaultOptions } from '../../server/src/core/options';
 import { overlayHost, type SourceHost } from '../../server/src/core/host';
 import { loadExim } from '../../server/src/core/exim';
@@ -22,13 +21,7 @@ function ctxOf(exim: string) {
 }
 
 function run(exim: string, cyrus?: string, imapd?: string, extra: [string, string][] = []): Finding[] {
-  const files = new Map<string, string>([[`${DIR}/exim.conf`, exim], ...extra]);
-  const inputs: Input[] = [{ path: `${DIR}/exim.conf`, kind: 'exim' }];
-  if (cyrus !== undefined) { files.set(`${DIR}/cyrus.conf`, cyrus); inputs.push({ path: `${DIR}/cyrus.conf`, kind: 'cyrus-conf' }); }
-  if (imapd !== undefined) { files.set(`${DIR}/imapd.conf`, imapd); inputs.push({ path: `${DIR}/imapd.conf`, kind: 'imapd-conf' }); }
-  const all = checkProject(inputs, defaultOptions, overlayHost(files, EMPTY));
-  assertWellFormed(all);
-  return all.filter((f) => f.code.startsWith('link/'));
+  return linkFindings(DIR, exim, cyrus, imapd, Object.fromEntries(extra));
 }
 
 const codes = (fs: Finding[]) => fs.map((f) => `${path.basename(f.file)}:${f.range.start.line + 1} ${f.code}`);
@@ -83,6 +76,21 @@ test('rewriting a colon list with <;', () => {
 });
 
 const CYRUS = 'SERVICES {\n  lmtp cmd="lmtpd" listen="127.0.0.1:2003"\n}\n';
+/** lmtpd on 127.0.0.1:2003 trusting its clients (-a): what the reference setup runs. */
+const CYRUS_TRUSTED = 'SERVICES {\n  lmtp cmd="lmtpd -a" listen="127.0.0.1:2003"\n}\n';
+/** The Cyrus router for a.org and its LMTP transport to CYRUS_TRUSTED, last in a config. */
+const CYRUS_ROUTER_TO_LMTP = `cyrus:
+  driver = accept
+  domains = a.org
+  transport = l
+begin transports
+l:
+  driver = smtp
+  protocol = lmtp
+  hosts = 127.0.0.1
+  port = 2003
+  allow_localhost
+`;
 const LMTP = (opts: string, auth = '') => `primary_hostname = mx.example.net
 begin routers
 cyrus:
@@ -119,14 +127,13 @@ test('lmtp-no-listener: port unset means the service "lmtp", which must be in /e
 
 test('lmtp-no-listener: the transport\'s port must resolve even when the router\'s host names its own', () => {
   const routed = (port: string) => `begin routers\nr:\n  driver = manualroute\n  route_list = * 127.0.0.1::2003\n  self = send\n  transport = t\nbegin transports\nt:\n  driver = smtp\n  protocol = lmtp\n${port}`;
-  const cy = 'SERVICES {\n  lmtp cmd="lmtpd -a" listen="127.0.0.1:2003"\n}\n';
   const noLmtp: [string, string][] = [['/etc/services', 'smtp 25/tcp\n']];
-  const f = run(routed(''), cy, undefined, noLmtp);
+  const f = run(routed(''), CYRUS_TRUSTED, undefined, noLmtp);
   assert.deepEqual(codes(f), ['exim.conf:8 link/lmtp-no-listener'], 'on the transport: no port line');
   assert.match(f[0].message, /port "lmtp" \(Exim's default for protocol = lmtp\).*before it looks at the port a host names \(127\.0\.0\.1::2003\)/);
   assert.deepEqual(f[0].fixes?.map((x) => x.title), ['Set port = 2003']);
-  assert.deepEqual(codes(run(routed('  port = 2003\n'), cy, undefined, noLmtp)), []);
-  assert.deepEqual(codes(run(routed(''), cy, undefined, [['/etc/services', 'lmtp 24/tcp\n']])), []);
+  assert.deepEqual(codes(run(routed('  port = 2003\n'), CYRUS_TRUSTED, undefined, noLmtp)), []);
+  assert.deepEqual(codes(run(routed(''), CYRUS_TRUSTED, undefined, [['/etc/services', 'lmtp 24/tcp\n']])), []);
 });
 
 test('lmtp-no-listener: names we cannot resolve are compared by port only; IPv6 listeners', () => {
@@ -188,9 +195,9 @@ l:
   port = 2003
   allow_localhost
 `;
-  assert.deepEqual(codes(run(exim, 'SERVICES {\n  lmtp cmd="lmtpd -a" listen="127.0.0.1:2003"\n}\n')), []);
+  assert.deepEqual(codes(run(exim, CYRUS_TRUSTED)), []);
   const shadowing = exim.replace('  domains = ! +cy\n', '  domains = ! localhost\n');
-  const f = run(shadowing, 'SERVICES {\n  lmtp cmd="lmtpd -a" listen="127.0.0.1:2003"\n}\n');
+  const f = run(shadowing, CYRUS_TRUSTED);
   assert.deepEqual(codes(f), ['exim.conf:10 link/router-shadowed']);
   assert.equal(f[0].related![0].range.start.line, 7, 'related points at the shadowing domains option');
 });
@@ -201,26 +208,14 @@ begin routers
 aliases:
   driver = redirect
   data = \${lookup{$local_part}lsearch{/etc/aliases}}
-${opts}cyrus:
-  driver = accept
-  domains = a.org
-  transport = l
-begin transports
-l:
-  driver = smtp
-  protocol = lmtp
-  hosts = 127.0.0.1
-  port = 2003
-  allow_localhost
-`;
-  const cyrus = 'SERVICES {\n  lmtp cmd="lmtpd -a" listen="127.0.0.1:2003"\n}\n';
-  const f = run(exim('  no_more\n'), cyrus);
+${opts}${CYRUS_ROUTER_TO_LMTP}`;
+  const f = run(exim('  no_more\n'), CYRUS_TRUSTED);
   assert.deepEqual(codes(f), ['exim.conf:7 link/router-shadowed']);
   assert.match(f[0].message, /what it does not take fails there, as it has no_more/);
   // A precondition that may fail skips the router, and no_more with it; so does unseen.
-  assert.deepEqual(codes(run(exim('  no_more\n  local_parts = postmaster\n'), cyrus)), []);
-  assert.deepEqual(codes(run(exim('  no_more\n  unseen\n'), cyrus)), []);
-  assert.deepEqual(codes(run(exim(''), cyrus)), []);
+  assert.deepEqual(codes(run(exim('  no_more\n  local_parts = postmaster\n'), CYRUS_TRUSTED)), []);
+  assert.deepEqual(codes(run(exim('  no_more\n  unseen\n'), CYRUS_TRUSTED)), []);
+  assert.deepEqual(codes(run(exim(''), CYRUS_TRUSTED)), []);
 });
 
 test('router-shadowed: without primary_hostname, @ may be the Cyrus domain: a warning that says so; an error when the name is known', () => {
@@ -232,26 +227,14 @@ nonlocal:
   allow_fail
   data = :fail: Mailing to remote domains not supported
   no_more
-cyrus:
-  driver = accept
-  domains = a.org
-  transport = l
-begin transports
-l:
-  driver = smtp
-  protocol = lmtp
-  hosts = 127.0.0.1
-  port = 2003
-  allow_localhost
-`;
-  const cyrus = 'SERVICES {\n  lmtp cmd="lmtpd -a" listen="127.0.0.1:2003"\n}\n';
-  const unknown = run(exim(''), cyrus);
+${CYRUS_ROUTER_TO_LMTP}`;
+  const unknown = run(exim(''), CYRUS_TRUSTED);
   assert.deepEqual(unknown.map((f) => [f.code, f.severity]), [['link/router-shadowed', 'warning']]);
   assert.match(unknown[0].message, /takes mail for a\.org \(its domains list matches it\), unless a\.org is this machine's own name \(primary_hostname is not set/);
-  const known = run(exim('primary_hostname = mx.example.net\n'), cyrus);
+  const known = run(exim('primary_hostname = mx.example.net\n'), CYRUS_TRUSTED);
   assert.deepEqual(known.map((f) => [f.code, f.severity]), [['link/router-shadowed', 'error']]);
   assert.doesNotMatch(known[0].message, /unless/);
-  assert.deepEqual(codes(run(exim('primary_hostname = a.org\n'), cyrus)), [], 'the Cyrus domain is the host name: local, so nonlocal lets it pass');
+  assert.deepEqual(codes(run(exim('primary_hostname = a.org\n'), CYRUS_TRUSTED)), [], 'the Cyrus domain is the host name: local, so nonlocal lets it pass');
 });
 
 test('ipv6-colon-list runs with Exim alone; correct forms are not flagged', () => {

@@ -4,23 +4,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as path from 'node:path';
-import { checkProject, type Input } from '../../server/src/core/project';
-import { assertWellFormed } from '../helpers/well-formed';
-import { defaultOptions } from '../../server/src/core/options';
-import { overlayHost, type SourceHost } from '../../server/src/core/host';
+import { linkFindings } from '../helpers/link-findings';
 import type { Finding } from '../../server/src/core/diagnostic';
 
 const DIR = '/virtual/svc';
-const EMPTY: SourceHost = { readFile: () => undefined, readDir: () => undefined, isDirectory: () => false };
 
 function run(exim: string, cyrus: string | undefined, imapd: string | undefined, extra: Record<string, string> = {}): Finding[] {
-  const files = new Map<string, string>([[`${DIR}/exim.conf`, exim], ...Object.entries(extra)]);
-  const inputs: Input[] = [{ path: `${DIR}/exim.conf`, kind: 'exim' }];
-  if (cyrus !== undefined) { files.set(`${DIR}/cyrus.conf`, cyrus); inputs.push({ path: `${DIR}/cyrus.conf`, kind: 'cyrus-conf' }); }
-  if (imapd !== undefined) { files.set(`${DIR}/imapd.conf`, imapd); inputs.push({ path: `${DIR}/imapd.conf`, kind: 'imapd-conf' }); }
-  const all = checkProject(inputs, defaultOptions, overlayHost(files, EMPTY));
-  assertWellFormed(all);
-  return all.filter((f) => f.code.startsWith('link/'));
+  return linkFindings(DIR, exim, cyrus, imapd, extra);
 }
 
 const codes = (fs: Finding[]) => fs.map((f) => `${path.basename(f.file)}:${f.range.start.line + 1} ${f.severity} ${f.code}`);
