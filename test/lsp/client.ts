@@ -185,7 +185,7 @@ export function writeTree(prefix: string, files: Record<string, string>, edit: (
  */
 export function scratch(prefix: string): {
   tree: (files: Record<string, string>, edit?: (text: string, dir: string) => string, name?: string) => string;
-  client: (dir: string) => Promise<TestClient>;
+  client: (dir: string, initializationOptions?: unknown) => Promise<TestClient>;
 } {
   const dirs: string[] = [];
   const clients: TestClient[] = [];
@@ -195,6 +195,6 @@ export function scratch(prefix: string): {
   });
   return {
     tree: (files, edit, name = prefix) => { const d = writeTree(name, files, edit); dirs.push(d); return d; },
-    client: async (dir) => { const c = new TestClient(); clients.push(c); await c.initialize(dir); return c; },
+    client: async (dir, initializationOptions) => { const c = new TestClient(); clients.push(c); await c.initialize(dir, initializationOptions); return c; },
   };
 }

@@ -2,9 +2,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
-import { TestClient, uriOf } from './client';
+import { scratch, uriOf } from './client';
 import { parseEximError, runEximCheck } from '../../server/src/lsp/exim-check';
 
 const EXIM = ['/usr/sbin/exim4', '/usr/sbin/exim'].find((p) => fs.existsSync(p));
@@ -35,82 +34,60 @@ test('the real exim: an error with a line and one without, each reported as Exim
   const { dir, file } = tempConfig(BAD);
   const router = path.join(dir, 'router.conf');
   fs.writeFileSync(router, 'begin routers\nfirst:\n  driver = accept\n  transport = t\n  pass_router = nosuch\nbegin transports\nt:\n  driver = appendfile\n  file = /tmp/x\n');
-  try {
-    const bad = await runEximCheck(EXIM!, file);
-    assert.deepEqual(bad.findings.map((f) => [f.range.start.line, f.message]), [[1, 'exim: main option "not_an_option_at_all" unknown']]);
-    const r = await runEximCheck(EXIM!, router);
-    assert.deepEqual(r.findings.map((f) => f.message), ['exim: new_router "nosuch" not found for "first" router']);
-  } finally {
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
+  const bad = await runEximCheck(EXIM!, file);
+  assert.deepEqual(bad.findings.map((f) => [f.range.start.line, f.message]), [[1, 'exim: main option "not_an_option_at_all" unknown']]);
+  const r = await runEximCheck(EXIM!, router);
+  assert.deepEqual(r.findings.map((f) => f.message), ['exim: new_router "nosuch" not found for "first" router']);
 });
 
+const { tree, client } = scratch('exim-cyrus-ext-');
+
 function tempConfig(text: string): { dir: string; file: string } {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'exim-cyrus-ext-'));
-  const file = path.join(dir, 'exim.conf');
-  fs.writeFileSync(file, text);
-  return { dir, file };
+  const dir = tree({ 'exim.conf': text });
+  return { dir, file: path.join(dir, 'exim.conf') };
 }
 
 const BAD = 'primary_hostname = x.example\nnot_an_option_at_all = 1\n';
 
 test('on save, the real exim reports its error with source exim', { skip: !EXIM && 'exim is not installed' }, async () => {
   const { dir, file } = tempConfig(BAD);
-  const c = new TestClient();
-  try {
-    await c.initialize(dir, { eximPath: EXIM, trusted: true });
-    c.open(file, BAD, 'exim');
-    await c.waitForDiagnostics(file);
-    c.save(file);
-    const d = await c.waitForDiagnostics(file, (ds) => ds.some((x) => x.code === 'exim/external'), 15000);
-    const ext = d.find((x) => x.code === 'exim/external')!;
-    assert.equal(ext.source, 'exim');
-    assert.equal(ext.range.start.line, 1);
-    // Exim's error only: not the version banner -bV prints on stdout.
-    assert.equal(ext.message, 'exim: main option "not_an_option_at_all" unknown');
-  } finally {
-    await c.shutdown();
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
+  const c = await client(dir, { eximPath: EXIM, trusted: true });
+  c.open(file, BAD, 'exim');
+  await c.waitForDiagnostics(file);
+  c.save(file);
+  const d = await c.waitForDiagnostics(file, (ds) => ds.some((x) => x.code === 'exim/external'), 15000);
+  const ext = d.find((x) => x.code === 'exim/external')!;
+  assert.equal(ext.source, 'exim');
+  assert.equal(ext.range.start.line, 1);
+  // Exim's error only: not the version banner -bV prints on stdout.
+  assert.equal(ext.message, 'exim: main option "not_an_option_at_all" unknown');
 });
 
 test('an exim -bV result goes when the text Exim read is edited, and comes back when the edit is undone', { skip: !EXIM && 'exim is not installed' }, async () => {
   const { dir, file } = tempConfig(BAD);
-  const c = new TestClient();
-  try {
-    await c.initialize(dir, { eximPath: EXIM, trusted: true });
-    c.open(file, BAD, 'exim');
-    await c.waitForDiagnostics(file);
-    c.save(file);
-    await c.waitForDiagnostics(file, (ds) => ds.some((x) => x.code === 'exim/external' && x.range.start.line === 1), 15000);
-    // Three lines inserted above, not saved: Exim's line 2 is now line 5, and Exim has not said so.
-    c.change(file, '# a\n# b\n# c\n' + BAD);
-    const d = await c.waitForDiagnostics(file, (ds) => ds.some((x) => x.code === 'exim/unknown-option' && x.range.start.line === 4));
-    assert.deepEqual(d.filter((x) => x.code === 'exim/external'), []);
-    c.change(file, BAD);
-    await c.waitForDiagnostics(file, (ds) => ds.some((x) => x.code === 'exim/external' && x.range.start.line === 1));
-  } finally {
-    await c.shutdown();
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
+  const c = await client(dir, { eximPath: EXIM, trusted: true });
+  c.open(file, BAD, 'exim');
+  await c.waitForDiagnostics(file);
+  c.save(file);
+  await c.waitForDiagnostics(file, (ds) => ds.some((x) => x.code === 'exim/external' && x.range.start.line === 1), 15000);
+  // Three lines inserted above, not saved: Exim's line 2 is now line 5, and Exim has not said so.
+  c.change(file, '# a\n# b\n# c\n' + BAD);
+  const d = await c.waitForDiagnostics(file, (ds) => ds.some((x) => x.code === 'exim/unknown-option' && x.range.start.line === 4));
+  assert.deepEqual(d.filter((x) => x.code === 'exim/external'), []);
+  c.change(file, BAD);
+  await c.waitForDiagnostics(file, (ds) => ds.some((x) => x.code === 'exim/external' && x.range.start.line === 1));
 });
 
 test('no external program runs in an untrusted workspace or without a machine-level path', { skip: !EXIM && 'exim is not installed' }, async () => {
   for (const init of [{ eximPath: EXIM, trusted: false }, {}]) {
     const { dir, file } = tempConfig(BAD);
-    const c = new TestClient();
-    try {
-      await c.initialize(dir, init);
-      // A workspace setting must not be able to name the binary.
-      c.settings = { exim: { path: EXIM } };
-      c.open(file, BAD, 'exim');
-      await c.waitForDiagnostics(file, (ds) => ds.some((x) => x.code === 'exim/unknown-option'));
-      c.save(file);
-      await new Promise((r) => setTimeout(r, 1500));
-      assert.ok(!c.diagnostics.get(uriOf(file))!.diagnostics.some((x) => x.code === 'exim/external'), `exim ran with ${JSON.stringify(init)}`);
-    } finally {
-      await c.shutdown();
-      fs.rmSync(dir, { recursive: true, force: true });
-    }
+    const c = await client(dir, init);
+    // A workspace setting must not be able to name the binary.
+    c.settings = { exim: { path: EXIM } };
+    c.open(file, BAD, 'exim');
+    await c.waitForDiagnostics(file, (ds) => ds.some((x) => x.code === 'exim/unknown-option'));
+    c.save(file);
+    await new Promise((r) => setTimeout(r, 1500));
+    assert.ok(!c.diagnostics.get(uriOf(file))!.diagnostics.some((x) => x.code === 'exim/external'), `exim ran with ${JSON.stringify(init)}`);
   }
 });

@@ -1,11 +1,9 @@
 // Hover on the words of Exim's own language (expansion items, operators, conditions and
 // variables, ACL verbs and conditions, lookup types) says what they do, not only what they are.
-import { test, before, after } from 'node:test';
+import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
-import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
-import { TestClient, positionOf, uriOf } from './client';
+import { TestClient, positionOf, scratch, uriOf } from './client';
 import { aclNames, expansionNames, lookupTypes } from '../../server/src/core/catalog/exim';
 import { ACL_CONDITION_DOCS, ACL_VERB_DOCS, CONDITION_DOCS, ITEM_DOCS, LOOKUP_DOCS, operatorDoc, variableDoc } from '../../server/src/core/features/exim-descriptions';
 
@@ -28,21 +26,17 @@ t:
   file = /tmp/$local_part
 `;
 
+const { tree, client } = scratch('exim-cyrus-hover-');
 let c: TestClient;
-let dir: string;
 let file: string;
 
 before(async () => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'exim-cyrus-hover-'));
+  const dir = tree({ 'exim.conf': TEXT });
   file = path.join(dir, 'exim.conf');
-  fs.writeFileSync(file, TEXT);
-  c = new TestClient();
-  await c.initialize(dir);
+  c = await client(dir);
   c.open(file, TEXT, 'exim');
   await c.waitForDiagnostics(file);
 });
-
-after(async () => { await c.shutdown(); fs.rmSync(dir, { recursive: true, force: true }); });
 
 async function hoverAt(needle: string, offset: number, occurrence = 0): Promise<string> {
   const h = await c.request('textDocument/hover', { textDocument: { uri: uriOf(file) }, position: positionOf(TEXT, needle, offset, occurrence) });

@@ -1,11 +1,9 @@
 // Completion and hover in `.include`d files: the included lines belong to the section (and
 // sometimes the instance) of the line that includes them, which only the model knows.
-import { test, before, after } from 'node:test';
+import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
-import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
-import { TestClient, positionOf, uriOf } from './client';
+import { TestClient, positionOf, scratch, uriOf } from './client';
 
 const MAIN = `primary_hostname = x.example
 begin routers
@@ -31,26 +29,19 @@ const OPTIONS = `  file = /var/mail/$local_part
 
 `;
 
+const { tree, client } = scratch('exim-cyrus-inc-');
 let c: TestClient;
-let dir: string;
 let inc: string;
 let opts: string;
 
 before(async () => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'exim-cyrus-inc-'));
-  fs.mkdirSync(path.join(dir, 'inc'));
-  fs.writeFileSync(path.join(dir, 'exim.conf'), MAIN);
+  const dir = tree({ 'exim.conf': MAIN, 'inc/transports.conf': TRANSPORTS, 'inc/appendfile-options.conf': OPTIONS });
   inc = path.join(dir, 'inc/transports.conf');
   opts = path.join(dir, 'inc/appendfile-options.conf');
-  fs.writeFileSync(inc, TRANSPORTS);
-  fs.writeFileSync(opts, OPTIONS);
-  c = new TestClient();
-  await c.initialize(dir);
+  c = await client(dir);
   c.open(inc, TRANSPORTS, 'exim');
   await c.waitForDiagnostics(inc);
 });
-
-after(async () => { await c.shutdown(); fs.rmSync(dir, { recursive: true, force: true }); });
 
 const hover = (file: string, text: string, needle: string) => c.request('textDocument/hover', { textDocument: { uri: uriOf(file) }, position: positionOf(text, needle, 2) });
 

@@ -1,11 +1,9 @@
 // Names over the wire: every place Exim reads a router, ACL or named list name is found by
 // definition and references, renamed with it, and a rename to a name Exim refuses is refused.
-import { test, before, after } from 'node:test';
+import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
-import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
-import { TestClient, positionOf, uriOf } from './client';
+import { TestClient, positionOf, scratch, uriOf } from './client';
 
 // Exim 4.96 accepts this config (exim4 -C FILE -bV).
 const TEXT = `primary_hostname = x.example
@@ -38,24 +36,20 @@ t2:
   file = /tmp/y
 `;
 
+const { tree, client } = scratch('exim-cyrus-names-');
 let c: TestClient;
-let dir: string;
 let file: string;
 const at = (needle: string, offset = 0, occurrence = 0) => ({ textDocument: { uri: uriOf(file) }, position: positionOf(TEXT, needle, offset, occurrence) });
 const lines = (locs: { range: { start: { line: number; character: number } } }[]) => locs.map((l) => `${l.range.start.line}:${l.range.start.character}`).sort();
 const where = (needle: string, offset = 0, occurrence = 0) => { const p = positionOf(TEXT, needle, offset, occurrence); return `${p.line}:${p.character}`; };
 
 before(async () => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'exim-cyrus-names-'));
+  const dir = tree({ 'exim.conf': TEXT });
   file = path.join(dir, 'exim.conf');
-  fs.writeFileSync(file, TEXT);
-  c = new TestClient();
-  await c.initialize(dir);
+  c = await client(dir);
   c.open(file, TEXT, 'exim');
   await c.waitForDiagnostics(file);
 });
-
-after(async () => { await c.shutdown(); fs.rmSync(dir, { recursive: true, force: true }); });
 
 test('a router named by pass_router and redirect_router: definition, references, rename', async () => {
   const defs = await c.request('textDocument/definition', at('pass_router = localuser', 'pass_router = '.length + 2));
