@@ -10,7 +10,7 @@ import * as vscode from 'vscode';
 import { PROBE_COMPLAIN, probeRuns, type EximProbe } from '../exim-probe';
 import { FakeLmtp } from './lmtp-fake';
 import { runMocha } from './runner';
-import { activeExtension, codeOf, describeDiagnostics, open, setText, sleep, waitFor, waitForDiagnostics } from './util';
+import { activeExtension, codeOf, describeDiagnostics, open, setText, sleep, typedMistakeComesAndGoes, waitFor, waitForDiagnostics } from './util';
 
 function probes(): { machine: EximProbe; workspace: EximProbe } {
   const env = (k: string) => { const v = process.env[k]; assert.ok(v, `${k} is set by the runner`); return v; };
@@ -28,14 +28,7 @@ export function run(): Promise<void> {
       });
 
       it('the extension activates and reports a typed mistake', async () => {
-        const doc = (await open('exim.conf')).document;
-        assert.equal(doc.languageId, 'exim');
-        await activeExtension();
-        const original = doc.getText();
-        await setText(doc, original.replace('never_users = root', 'never_users = root\nfoo_bar = 1'));
-        await waitForDiagnostics(doc.uri, 'exim/unknown-option', (ds) => ds.some((d) => codeOf(d) === 'exim/unknown-option'), 30_000);
-        await setText(doc, original);
-        await waitForDiagnostics(doc.uri, 'the finding to clear', (ds) => !ds.some((d) => codeOf(d) === 'exim/unknown-option'));
+        await typedMistakeComesAndGoes();
       });
 
       it('eximCyrus.exim.path is not used, neither the machine setting nor the workspace one: saving runs no exim', async () => {

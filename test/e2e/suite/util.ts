@@ -79,6 +79,22 @@ export async function setText(doc: vscode.TextDocument, text: string): Promise<v
   assert.equal(doc.getText(), text);
 }
 
+/**
+ * Opens exim.conf, waits for the extension, types an unknown option (unsaved) and waits for
+ * its finding, then puts the text back and waits for the finding to clear. The document.
+ */
+export async function typedMistakeComesAndGoes(): Promise<vscode.TextDocument> {
+  const doc = (await open('exim.conf')).document;
+  assert.equal(doc.languageId, 'exim');
+  await activeExtension();
+  const original = doc.getText();
+  await setText(doc, original.replace('never_users = root', 'never_users = root\nfoo_bar = 1'));
+  await waitForDiagnostics(doc.uri, 'exim/unknown-option', (ds) => ds.some((d) => codeOf(d) === 'exim/unknown-option'), 30_000);
+  await setText(doc, original);
+  await waitForDiagnostics(doc.uri, 'the finding to clear', (ds) => !ds.some((d) => codeOf(d) === 'exim/unknown-option'));
+  return doc;
+}
+
 /** Puts a file back as it is on disk (the examples copy) and saves it. */
 export async function restore(name: string): Promise<void> {
   const doc = await vscode.workspace.openTextDocument(fileUri(name));

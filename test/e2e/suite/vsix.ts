@@ -4,7 +4,7 @@ import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { runMocha } from './runner';
-import { EXTENSION_ID, activeExtension, codeOf, open, setText, waitForDiagnostics } from './util';
+import { EXTENSION_ID, typedMistakeComesAndGoes } from './util';
 
 export function run(): Promise<void> {
   return runMocha(() => {
@@ -18,14 +18,7 @@ export function run(): Promise<void> {
       });
 
       it('activates on exim.conf and reports a typed mistake', async () => {
-        const doc = (await open('exim.conf')).document;
-        assert.equal(doc.languageId, 'exim');
-        await activeExtension();
-        const original = doc.getText();
-        await setText(doc, original.replace('never_users = root', 'never_users = root\nfoo_bar = 1'));
-        await waitForDiagnostics(doc.uri, 'exim/unknown-option', (ds) => ds.some((d) => codeOf(d) === 'exim/unknown-option'), 30_000);
-        await setText(doc, original);
-        await waitForDiagnostics(doc.uri, 'the finding to clear', (ds) => !ds.some((d) => codeOf(d) === 'exim/unknown-option'));
+        const doc = await typedMistakeComesAndGoes();
         await doc.save();
       });
     });
