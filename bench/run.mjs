@@ -61,8 +61,9 @@ try {
     const gc = cyrusThroughput(core, generatedCyrus(2000), runs);
     row('inprocess', 'generated cyrus.conf + imapd.conf (2000 entries each)', gc.mbPerS, 'MB/s', '>= 50 MB/s', gc.mbPerS >= 50);
     const g = generatedEximCheck(core, 20000, runs);
-    row('inprocess', `generated exim.conf (${g.lines} lines, ${fmt(g.bytes / 1e6, 2)} MB): one check`, g.cpuMs, 'ms');
+    row('inprocess', `generated exim.conf (${g.lines} lines, ${fmt(g.bytes / 1e6, 2)} MB): parse + all checks`, g.cpuMs, 'ms');
     row('inprocess', '  same, throughput', g.mbPerS, 'MB/s', '>= 50 MB/s', g.mbPerS >= 50);
+    row('inprocess', `  of which the Exim rules alone (${g.eximFindings} of the ${g.findings} findings)`, g.eximOnlyMs, 'ms');
     const r = generatedEximRetained(core, 20000);
     row('inprocess', `  model + findings kept (heap after GC, text ${fmt(r.textMb, 2)} MB)`, r.modelMb, 'MB');
     section('Pathological 1 MB inputs (must stay linear)');
