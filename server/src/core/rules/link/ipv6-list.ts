@@ -58,10 +58,12 @@ function check(cfg: EximConfig, value: string | undefined, loc: Loc | undefined,
   const bad = offending(value);
   if (!bad.length) return;
   const written = cfg.files?.get(loc.file);
-  const sameText = written && loc.range.start.line === loc.range.end.line
-    && written.lines.lineText(loc.range.start.line).slice(loc.range.start.character, loc.range.end.character) === value;
+  // A SpanLoc builds its Range on each read: read it once.
+  const r = loc.range;
+  const sameText = written && r.start.line === r.end.line
+    && written.lines.lineText(r.start.line).slice(r.start.character, r.end.character) === value;
   const rewritten = sameText ? rewriteWithSemicolons(value) : undefined;
-  out.push(finding('link/ipv6-colon-list', loc.file, loc.range,
+  out.push(finding('link/ipv6-colon-list', loc.file, r,
     `${what} is separated by ":", so the IPv6 address ${bad.join(', ')} is cut apart at its colons (a doubled colon even stands for a literal ":") and never matches. Start the list with "<;" and separate it with ";" instead.`,
     rewritten ? { fixes: [fix('Separate the list with ";"', [replaceAt(loc, rewritten)], true)] } : {}));
 }
