@@ -1,5 +1,5 @@
-// Bundles the entry points: the extension, the language server (its shell, and the checker
-// it loads on first use) and the CLI. Each is self-contained CommonJS, so the .vsix and the
+// Bundles the entry points: the extension, the language server (its shell, the checker it
+// loads on first use and the LMTP session it loads at the first callout) and the CLI. Each is self-contained CommonJS, so the .vsix and the
 // CLI need no node_modules at run time.
 //
 // Bundles are minified with a linked source map beside them (`node --enable-source-maps`
@@ -62,12 +62,14 @@ const lazyCrypto = {
 /**
  * The server's checker is its own bundle, dist/server-checker.js, required by dist/server.js
  * when the first file is opened (server/src/lsp/core.ts): start-up does not even parse it.
+ * The LMTP session is another, dist/server-callout.js, required at the first callout: opening
+ * a file does not read it.
  */
-const CHECKER_BUNDLE = './server-checker.js';
-const checkerApart = {
-  name: 'checker-apart',
+const APART = { './checker': './server-checker.js', './lmtp': './server-callout.js' };
+const serverApart = {
+  name: 'server-apart',
   setup(b) {
-    b.onResolve({ filter: /^\.\/checker$/ }, (args) => /[\\/]lsp[\\/]core\.ts$/.test(args.importer) ? { path: CHECKER_BUNDLE, external: true } : undefined);
+    b.onResolve({ filter: /^\.\/(checker|lmtp)$/ }, (args) => /[\\/]lsp[\\/]core\.ts$/.test(args.importer) ? { path: APART[args.path], external: true } : undefined);
   },
 };
 
@@ -85,13 +87,15 @@ const common = {
   metafile,
 };
 
-const results = await Promise.all([
-  build({ ...common, entryPoints: ['client/src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] }),
-  build({ ...common, entryPoints: ['server/src/server.ts'], outfile: 'dist/server.js', plugins: [...common.plugins, checkerApart] }),
-  build({ ...common, entryPoints: ['server/src/lsp/checker.ts'], outfile: 'dist/server-checker.js' }),
-  build({ ...common, entryPoints: ['server/src/cli.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } }),
-]);
+const bundles = {
+  extension: { entryPoints: ['client/src/extension.ts'], external: ['vscode'] },
+  server: { entryPoints: ['server/src/server.ts'], plugins: [...common.plugins, serverApart] },
+  'server-checker': { entryPoints: ['server/src/lsp/checker.ts'] },
+  'server-callout': { entryPoints: ['server/src/lsp/lmtp.ts'] },
+  cli: { entryPoints: ['server/src/cli.ts'], banner: { js: '#!/usr/bin/env node' } },
+};
+const results = await Promise.all(Object.entries(bundles).map(([name, o]) => build({ ...common, ...o, outfile: `dist/${name}.js` })));
 if (metafile) {
-  for (const [r, name] of results.map((r, i) => [r, ['extension', 'server', 'server-checker', 'cli'][i]])) writeFileSync(`dist/${name}.meta.json`, JSON.stringify(r.metafile));
+  for (const [i, name] of Object.keys(bundles).entries()) writeFileSync(`dist/${name}.meta.json`, JSON.stringify(results[i].metafile));
 }
 chmodSync('dist/cli.js', 0o755);

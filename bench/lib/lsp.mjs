@@ -210,7 +210,7 @@ function nodeArgs() {
 
 export function bundleSizes(root) {
   const out = {};
-  for (const f of ['server.js', 'server-checker.js', 'cli.js', 'extension.js']) {
+  for (const f of ['server.js', 'server-checker.js', 'server-callout.js', 'cli.js', 'extension.js']) {
     const p = path.join(root, 'dist', f);
     out[f] = fs.existsSync(p) ? fs.statSync(p).size : undefined;
   }

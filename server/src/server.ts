@@ -10,7 +10,7 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { ConfigWorkspace } from './core/features/workspace';
 import type { FileKind } from './core/project';
 import { loadChecker } from './lsp/core';
-import { UriMap } from './lsp/convert';
+import { UriMap, diagnosticSupport, NO_DIAGNOSTIC_SUPPORT } from './lsp/convert';
 import { DiagnosticsPublisher } from './lsp/diagnostics';
 import { DEFAULT_SETTINGS, parseCalloutCommand, parseMachineSettings, parseSettings, type MachineSettings, type ServerSettings } from './lsp/settings';
 import { registerFeatures } from './lsp/features';
@@ -28,6 +28,8 @@ let machine: MachineSettings = { trusted: true };
 /** The client's own command for callout lenses, when it has one (initializationOptions.calloutCommand). */
 let lensCommand: string | undefined;
 let hasConfigurationCapability = false;
+/** What the client shows of a diagnostic, from its capabilities at initialize. */
+let diagnosticFields = NO_DIAGNOSTIC_SUPPORT;
 let folders: string[] = [];
 const folderSettings = new Map<string, ServerSettings>();
 let workspace: ConfigWorkspace | undefined;
@@ -51,7 +53,7 @@ function folderSettingsOf(s: ServerSettings) {
 }
 
 const watches = new FileWatches(connection, ws, uris, log);
-const publisher = new DiagnosticsPublisher(connection, ws, uris,
+const publisher = new DiagnosticsPublisher(connection, ws, uris, () => diagnosticFields,
   (file) => documents.get(uris.uriOf(file))?.version, log, () => watches.schedule());
 const external = new ExternalCheck(ws, publisher, () => machine, log);
 
@@ -65,6 +67,7 @@ export function settingsFor(file: string): ServerSettings {
 
 connection.onInitialize((params: InitializeParams): InitializeResult => {
   hasConfigurationCapability = !!params.capabilities.workspace?.configuration;
+  diagnosticFields = diagnosticSupport(params.capabilities);
   watches.setCapabilities(params.capabilities);
   machine = parseMachineSettings(params.initializationOptions, { trusted: true });
   lensCommand = parseCalloutCommand(params.initializationOptions);
@@ -200,7 +203,7 @@ export function safe<P, R>(what: string, fallback: R, f: (p: P) => R): (p: P) =>
   };
 }
 
-registerFeatures({ connection, ws, uris, documents, safe, lensCommand: () => lensCommand });
+registerFeatures({ connection, ws, uris, documents, safe, lensCommand: () => lensCommand, diagnosticSupport: () => diagnosticFields });
 registerCommands({ connection, ws, uris, settingsFor, machine: () => machine, log });
 
 connection.onRequest((method: string) => {

@@ -12,6 +12,7 @@ import { loadCyrusConf } from '../../server/src/core/cyrus';
 import { defaultOptions } from '../../server/src/core/options';
 import { diskHost } from '../../server/src/core/host';
 import { cyrusMissingReason, freePort, startCyrus, type CyrusInstance } from './harness/cyrus';
+import { TestClient } from '../lsp/client';
 
 const missing = cyrusMissingReason();
 const skip = missing ? `skipped: ${missing}` : false;
@@ -106,6 +107,23 @@ test('socket-map lookups against the real smmapd', { skip }, async () => {
   assert.match(r.recipients[1].reply!, /^NOTFOUND/);
   const ok = await socketmapLookup(cy.smmapSocket, 'cyrus', BOB);
   assert.equal(ok.outcome.kind, 'accepted');
+});
+
+test('the built language server\'s callout (its own bundle, read at the first callout) over TCP and the UNIX socket', { skip }, async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'exim-cyrus-live-lsp-'));
+  const c = new TestClient();
+  try {
+    await c.initialize(dir);
+    for (const target of [cy.lmtpTrusted, cy.lmtpSocket]) {
+      const r = await c.request('workspace/executeCommand', { command: 'eximCyrus.callout', arguments: [{ target, recipients: [ALICE, NOBODY] }] });
+      assert.deepEqual(r.recipients.map((x: { address: string; status: string; code: number }) => [x.address, x.status, x.code]),
+        [[ALICE, 'accepted', 250], [NOBODY, 'rejected', 550]], target);
+      assert.ok(!r.transcript.some((t: { dir: string; line: string }) => t.dir === 'C' && /^DATA\b/i.test(t.line)), 'never DATA');
+    }
+  } finally {
+    await c.shutdown();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test('CLI: exit codes 0, 1, 3 and the JSON shape', { skip }, async () => {

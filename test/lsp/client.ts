@@ -30,6 +30,11 @@ export function ensureBuilt(): void {
 
 export const uriOf = (p: string) => pathToFileURL(p).toString();
 
+/** What VS Code's language client (vscode-languageclient 9) declares it shows of a published diagnostic, with versionSupport. */
+export const VSCODE_PUBLISH_DIAGNOSTICS = Object.freeze({
+  relatedInformation: true, versionSupport: true, tagSupport: { valueSet: [1, 2] }, codeDescriptionSupport: true, dataSupport: true,
+});
+
 export class TestClient {
   readonly proc: ChildProcess;
   readonly conn: MessageConnection;
@@ -95,11 +100,15 @@ export class TestClient {
   /** Extra observers of every publishDiagnostics (jsonrpc allows one handler per method). */
   readonly publishListeners = new Set<(p: PublishDiagnosticsParams) => void>();
 
-  /** `workspace` is merged into the default workspace capabilities (e.g. to offer dynamic file watching). */
-  async initialize(folder: string, initializationOptions: unknown = {}, workspace: Record<string, unknown> = {}): Promise<any> {
+  /**
+   * `workspace` is merged into the default workspace capabilities (e.g. to offer dynamic file
+   * watching); `publishDiagnostics` replaces VS Code's, which are the default.
+   */
+  async initialize(folder: string, initializationOptions: unknown = {}, workspace: Record<string, unknown> = {},
+    publishDiagnostics: Record<string, unknown> = VSCODE_PUBLISH_DIAGNOSTICS): Promise<any> {
     const r = await this.conn.sendRequest('initialize', {
       processId: process.pid, rootUri: uriOf(folder), workspaceFolders: [{ uri: uriOf(folder), name: 'ws' }],
-      capabilities: { workspace: { configuration: true, workspaceFolders: true, ...workspace }, textDocument: { publishDiagnostics: { relatedInformation: true, versionSupport: true } }, window: { workDoneProgress: true } },
+      capabilities: { workspace: { configuration: true, workspaceFolders: true, ...workspace }, textDocument: { publishDiagnostics }, window: { workDoneProgress: true } },
       initializationOptions,
     });
     await this.conn.sendNotification('initialized', {});
@@ -185,7 +194,8 @@ export function writeTree(prefix: string, files: Record<string, string>, edit: (
  */
 export function scratch(prefix: string): {
   tree: (files: Record<string, string>, edit?: (text: string, dir: string) => string, name?: string) => string;
-  client: (dir: string, initializationOptions?: unknown) => Promise<TestClient>;
+  /** `publishDiagnostics`: the client's diagnostic capabilities instead of VS Code's. */
+  client: (dir: string, initializationOptions?: unknown, publishDiagnostics?: Record<string, unknown>) => Promise<TestClient>;
 } {
   const dirs: string[] = [];
   const clients: TestClient[] = [];
@@ -195,6 +205,11 @@ export function scratch(prefix: string): {
   });
   return {
     tree: (files, edit, name = prefix) => { const d = writeTree(name, files, edit); dirs.push(d); return d; },
-    client: async (dir, initializationOptions) => { const c = new TestClient(); clients.push(c); await c.initialize(dir, initializationOptions); return c; },
+    client: async (dir, initializationOptions, publishDiagnostics) => {
+      const c = new TestClient();
+      clients.push(c);
+      await c.initialize(dir, initializationOptions, {}, publishDiagnostics);
+      return c;
+    },
   };
 }

@@ -2,7 +2,7 @@
 import type { Connection } from 'vscode-languageserver/node';
 import { ResponseError, ErrorCodes, MessageType } from 'vscode-languageserver/node';
 import type { ConfigWorkspace } from '../core/features/workspace';
-import { loadChecker } from './core';
+import { loadCallout, loadChecker } from './core';
 import type { UriMap } from './convert';
 import type { MachineSettings, ServerSettings } from './settings';
 
@@ -95,7 +95,7 @@ async function runCallout(c: CommandContext, a: CalloutArgs, token: { isCancella
   if (typeof a.target !== 'string' || !a.target.trim()) throw new ResponseError(ErrorCodes.InvalidParams, 'eximCyrus.callout needs { target: "host:port" or "/socket/path", recipients: [...] }');
   // In an untrusted workspace the target may come from a hostile config: the user must have said yes.
   if (!c.machine().trusted && a.confirmed !== true) throw new ResponseError(ErrorCodes.InvalidRequest, 'This workspace is not trusted: confirm the callout first (pass confirmed: true after asking the user).');
-  const { callout, parseTarget, recipientError } = loadChecker();
+  const { callout, parseTarget, recipientError } = loadCallout();
   const parsed = parseTarget(a.target, 24);
   if (!parsed.ok) throw new ResponseError(ErrorCodes.InvalidParams, parsed.error);
   const recipients = Array.isArray(a.recipients) ? a.recipients.filter((r): r is string => typeof r === 'string' && !!r.trim()).map((r) => r.trim()) : [];

@@ -3,8 +3,8 @@
 // it will not match the open document.
 import * as path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import type { Diagnostic, DiagnosticRelatedInformation, Range as LspRange } from 'vscode-languageserver/node';
-import { DiagnosticSeverity } from 'vscode-languageserver/node';
+import type { ClientCapabilities, Diagnostic, DiagnosticRelatedInformation, Range as LspRange } from 'vscode-languageserver/node';
+import { DiagnosticSeverity, DiagnosticTag } from 'vscode-languageserver/node';
 import type { Finding, Severity } from '../core/diagnostic';
 import type { Range } from '../core/text';
 
@@ -83,25 +83,66 @@ export function toLspRange(r: Range): LspRange {
   return { start: { line: r.start.line, character: r.start.character }, end: { line: r.end.line, character: r.end.character } };
 }
 
+/**
+ * What the client said it shows of a diagnostic (LSP 3.17 `textDocument.publishDiagnostics`),
+ * read once at initialize. Fields it did not declare are not sent: a big file has thousands
+ * of diagnostics, and the link to the rule table alone is a fifth of their JSON.
+ */
+export interface DiagnosticSupport {
+  codeDescription: boolean;
+  relatedInformation: boolean;
+  /** The `DiagnosticTag` values it knows. */
+  tags: ReadonlySet<number>;
+}
+
+/** Before initialize, and for a client that declares nothing. */
+export const NO_DIAGNOSTIC_SUPPORT: DiagnosticSupport = Object.freeze({ codeDescription: false, relatedInformation: false, tags: new Set<number>() });
+
+export function diagnosticSupport(caps: ClientCapabilities | undefined): DiagnosticSupport {
+  const p = caps?.textDocument?.publishDiagnostics;
+  const valueSet: unknown = p?.tagSupport?.valueSet;
+  return {
+    codeDescription: p?.codeDescriptionSupport === true,
+    relatedInformation: p?.relatedInformation === true,
+    tags: new Set(Array.isArray(valueSet) ? valueSet.filter((t): t is number => typeof t === 'number') : []),
+  };
+}
+
 /** One object for every diagnostic: a big file has thousands, and they are only serialised. */
 const CODE_DESCRIPTION = Object.freeze({ href: RULES_DOC });
+const UNNECESSARY = Object.freeze([DiagnosticTag.Unnecessary]) as DiagnosticTag[];
 
-export function toDiagnostic(f: Finding, uris: UriMap): Diagnostic {
+export function toDiagnostic(f: Finding, uris: UriMap, support: DiagnosticSupport): Diagnostic {
   const source = f.source ?? (f.code === 'exim/external' ? 'exim' : 'exim-cyrus');
   const d: Diagnostic = {
     range: toLspRange(f.range),
     severity: SEVERITY[f.severity] ?? DiagnosticSeverity.Error,
     code: f.code,
-    codeDescription: CODE_DESCRIPTION,
     source,
-    message: f.message,
+    message: f.related?.length && !support.relatedInformation ? withRelatedLines(f, uris) : f.message,
   };
-  if (f.related?.length) {
+  if (support.codeDescription) d.codeDescription = CODE_DESCRIPTION;
+  if (f.related?.length && support.relatedInformation) {
     d.relatedInformation = f.related.map((r): DiagnosticRelatedInformation => ({
       location: { uri: uris.uriOf(r.file), range: toLspRange(r.range) },
       message: r.message,
     }));
   }
-  if (f.code === 'exim/unused-definition') d.tags = [1 /* Unnecessary */];
+  if (f.code === 'exim/unused-definition' && support.tags.has(DiagnosticTag.Unnecessary)) d.tags = UNNECESSARY;
   return d;
+}
+
+/**
+ * For a client that cannot show related information: the lines it names are written below
+ * the message, as the CLI's text output does, because a link finding's message names the
+ * transport or lmtpd service on the other side but not the file and line it is on.
+ */
+function withRelatedLines(f: Finding, uris: UriMap): string {
+  const dir = path.dirname(f.file);
+  const lines = f.related!.map((r) => {
+    const rel = path.relative(dir, r.file);
+    const name = isUntitledPath(r.file) ? uris.uriOf(r.file) : rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel : r.file;
+    return `  ${name}:${r.range.start.line + 1}:${r.range.start.character + 1}: ${r.message}`;
+  });
+  return [f.message, ...lines].join('\n');
 }

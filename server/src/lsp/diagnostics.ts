@@ -7,7 +7,7 @@ import type { Finding } from '../core/diagnostic';
 import type { Range } from '../core/text';
 import type { ConfigWorkspace, Analysis } from '../core/features/workspace';
 import type { Pairing } from '../core/features/pairing';
-import { forUntitled, toDiagnostic, type UriMap, isUntitledPath } from './convert';
+import { forUntitled, toDiagnostic, type DiagnosticSupport, type UriMap, isUntitledPath } from './convert';
 
 export const DEBOUNCE_MS = 150;
 
@@ -66,6 +66,8 @@ export class DiagnosticsPublisher {
     /** Getter: the workspace comes into being with the checker (lsp/core.ts). */
     private readonly ws: () => ConfigWorkspace,
     private readonly uris: UriMap,
+    /** Getter: what the client shows of a diagnostic is known once it has initialized. */
+    private readonly support: () => DiagnosticSupport,
     private readonly versionOf: (file: string) => number | undefined,
     private readonly log: (msg: string) => void,
     /** Called after each check (the files it read may have changed). */
@@ -249,7 +251,8 @@ export class DiagnosticsPublisher {
     if (prev && prev.version === version && sameFindings(prev.findings, findings)) return;
     this.lastSent.set(uri, { version, findings });
     const untitled = isUntitledPath(file) ? this.ws().host.readFile(file) : undefined;
-    const diagnostics = findings.map((f) => toDiagnostic(untitled === undefined ? f : forUntitled(f, untitled), this.uris));
+    const support = this.support();
+    const diagnostics = findings.map((f) => toDiagnostic(untitled === undefined ? f : forUntitled(f, untitled), this.uris, support));
     const sent = this.connection.sendDiagnostics({ uri, version, diagnostics }).catch(() => undefined);
     if (LOG_TIMING) this.sending.push(sent);
   }

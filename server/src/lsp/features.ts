@@ -6,7 +6,7 @@ import type { TextEdit as CoreEdit } from '../core/diagnostic';
 import type { ConfigWorkspace } from '../core/features/workspace';
 import type * as F from '../core/features';
 import { loadChecker } from './core';
-import { isUntitledPath, toDiagnostic, toLspRange, type UriMap } from './convert';
+import { isUntitledPath, toDiagnostic, toLspRange, type DiagnosticSupport, type UriMap } from './convert';
 import { inLineBreak, lineBreakOf } from '../core/text';
 
 export interface FeatureContext {
@@ -18,6 +18,8 @@ export interface FeatureContext {
   safe: <P, R>(what: string, fallback: R, f: (p: P) => R) => (p: P) => R;
   /** The command callout lenses run: the client's own, or undefined for the server's. */
   lensCommand: () => string | undefined;
+  /** What the client shows of a diagnostic; a code action's diagnostics are shaped like the published ones. */
+  diagnosticSupport: () => DiagnosticSupport;
 }
 
 const COMPLETION_KIND: Record<F.CompletionKind, CompletionItemKind> = {
@@ -149,7 +151,7 @@ export function registerFeatures(c: FeatureContext): void {
     if (!r?.start || !r?.end) throw new ResponseError(ErrorCodes.InvalidParams, 'expected range');
     return loadChecker().codeActions(ws(), file(uri), r).map((a): CodeAction => ({
       title: a.title, kind: CodeActionKind.QuickFix, isPreferred: a.fix.preferred,
-      diagnostics: [toDiagnostic(a.finding, uris)], edit: workspaceEdit(a.fix.edits, uris, textOf),
+      diagnostics: [toDiagnostic(a.finding, uris, c.diagnosticSupport())], edit: workspaceEdit(a.fix.edits, uris, textOf),
     }));
   }));
 
