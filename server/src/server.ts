@@ -10,7 +10,7 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { ConfigWorkspace } from './core/features/workspace';
 import type { FileKind } from './core/project';
 import { loadChecker } from './lsp/core';
-import { UriMap, diagnosticSupport, NO_DIAGNOSTIC_SUPPORT } from './lsp/convert';
+import { UriMap, completionSupport, diagnosticSupport, NO_COMPLETION_SUPPORT, NO_DIAGNOSTIC_SUPPORT } from './lsp/convert';
 import { DiagnosticsPublisher } from './lsp/diagnostics';
 import { DEFAULT_SETTINGS, parseCalloutCommand, parseMachineSettings, parseSettings, type MachineSettings, type ServerSettings } from './lsp/settings';
 import { registerFeatures } from './lsp/features';
@@ -30,6 +30,7 @@ let lensCommand: string | undefined;
 let hasConfigurationCapability = false;
 /** What the client shows of a diagnostic, from its capabilities at initialize. */
 let diagnosticFields = NO_DIAGNOSTIC_SUPPORT;
+let completionFields = NO_COMPLETION_SUPPORT;
 let folders: string[] = [];
 const folderSettings = new Map<string, ServerSettings>();
 let workspace: ConfigWorkspace | undefined;
@@ -68,6 +69,7 @@ export function settingsFor(file: string): ServerSettings {
 connection.onInitialize((params: InitializeParams): InitializeResult => {
   hasConfigurationCapability = !!params.capabilities.workspace?.configuration;
   diagnosticFields = diagnosticSupport(params.capabilities);
+  completionFields = completionSupport(params.capabilities);
   watches.setCapabilities(params.capabilities);
   machine = parseMachineSettings(params.initializationOptions, { trusted: true });
   lensCommand = parseCalloutCommand(params.initializationOptions);
@@ -203,7 +205,7 @@ export function safe<P, R>(what: string, fallback: R, f: (p: P) => R): (p: P) =>
   };
 }
 
-registerFeatures({ connection, ws, uris, documents, safe, lensCommand: () => lensCommand, diagnosticSupport: () => diagnosticFields });
+registerFeatures({ connection, ws, uris, documents, safe, lensCommand: () => lensCommand, diagnosticSupport: () => diagnosticFields, completionSupport: () => completionFields });
 registerCommands({ connection, ws, uris, settingsFor, machine: () => machine, log });
 
 connection.onRequest((method: string) => {

@@ -35,6 +35,11 @@ export const VSCODE_PUBLISH_DIAGNOSTICS = Object.freeze({
   relatedInformation: true, versionSupport: true, tagSupport: { valueSet: [1, 2] }, codeDescriptionSupport: true, dataSupport: true,
 });
 
+/** What VS Code's language client declares of completion items (the part the server reads). */
+export const VSCODE_COMPLETION = Object.freeze({
+  completionItem: { snippetSupport: true, documentationFormat: ['markdown', 'plaintext'], deprecatedSupport: true, tagSupport: { valueSet: [1] } },
+});
+
 export class TestClient {
   readonly proc: ChildProcess;
   readonly conn: MessageConnection;
@@ -105,10 +110,10 @@ export class TestClient {
    * watching); `publishDiagnostics` replaces VS Code's, which are the default.
    */
   async initialize(folder: string, initializationOptions: unknown = {}, workspace: Record<string, unknown> = {},
-    publishDiagnostics: Record<string, unknown> = VSCODE_PUBLISH_DIAGNOSTICS): Promise<any> {
+    publishDiagnostics: Record<string, unknown> = VSCODE_PUBLISH_DIAGNOSTICS, completion: Record<string, unknown> = VSCODE_COMPLETION): Promise<any> {
     const r = await this.conn.sendRequest('initialize', {
       processId: process.pid, rootUri: uriOf(folder), workspaceFolders: [{ uri: uriOf(folder), name: 'ws' }],
-      capabilities: { workspace: { configuration: true, workspaceFolders: true, ...workspace }, textDocument: { publishDiagnostics }, window: { workDoneProgress: true } },
+      capabilities: { workspace: { configuration: true, workspaceFolders: true, ...workspace }, textDocument: { publishDiagnostics, completion }, window: { workDoneProgress: true } },
       initializationOptions,
     });
     await this.conn.sendNotification('initialized', {});
@@ -195,7 +200,7 @@ export function writeTree(prefix: string, files: Record<string, string>, edit: (
 export function scratch(prefix: string): {
   tree: (files: Record<string, string>, edit?: (text: string, dir: string) => string, name?: string) => string;
   /** `publishDiagnostics`: the client's diagnostic capabilities instead of VS Code's. */
-  client: (dir: string, initializationOptions?: unknown, publishDiagnostics?: Record<string, unknown>) => Promise<TestClient>;
+  client: (dir: string, initializationOptions?: unknown, publishDiagnostics?: Record<string, unknown>, completion?: Record<string, unknown>) => Promise<TestClient>;
 } {
   const dirs: string[] = [];
   const clients: TestClient[] = [];
@@ -205,10 +210,10 @@ export function scratch(prefix: string): {
   });
   return {
     tree: (files, edit, name = prefix) => { const d = writeTree(name, files, edit); dirs.push(d); return d; },
-    client: async (dir, initializationOptions, publishDiagnostics) => {
+    client: async (dir, initializationOptions, publishDiagnostics, completion) => {
       const c = new TestClient();
       clients.push(c);
-      await c.initialize(dir, initializationOptions, {}, publishDiagnostics);
+      await c.initialize(dir, initializationOptions, {}, publishDiagnostics, completion);
       return c;
     },
   };

@@ -4,7 +4,7 @@
 import * as path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { ClientCapabilities, Diagnostic, DiagnosticRelatedInformation, Range as LspRange } from 'vscode-languageserver/node';
-import { DiagnosticSeverity, DiagnosticTag } from 'vscode-languageserver/node';
+import { CompletionItemTag, DiagnosticSeverity, DiagnosticTag } from 'vscode-languageserver/node';
 import type { Finding, Severity } from '../core/diagnostic';
 import type { Range } from '../core/text';
 
@@ -145,4 +145,22 @@ function withRelatedLines(f: Finding, uris: UriMap): string {
     return `  ${name}:${r.range.start.line + 1}:${r.range.start.character + 1}: ${r.message}`;
   });
   return [f.message, ...lines].join('\n');
+}
+
+/**
+ * How the client can be told a completion item is deprecated (LSP `completion.completionItem`):
+ * the Deprecated tag (3.15), else the older `deprecated` property, else not at all (the item's
+ * documentation still says so).
+ */
+export interface CompletionSupport { deprecatedTag: boolean; deprecatedProperty: boolean }
+
+export const NO_COMPLETION_SUPPORT: CompletionSupport = Object.freeze({ deprecatedTag: false, deprecatedProperty: false });
+
+export function completionSupport(caps: ClientCapabilities | undefined): CompletionSupport {
+  const item = caps?.textDocument?.completion?.completionItem;
+  const valueSet: unknown = item?.tagSupport?.valueSet;
+  return {
+    deprecatedTag: Array.isArray(valueSet) && valueSet.includes(CompletionItemTag.Deprecated),
+    deprecatedProperty: item?.deprecatedSupport === true,
+  };
 }

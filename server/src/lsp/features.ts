@@ -1,12 +1,12 @@
 // Request handlers for the editor features: protocol params → core features → protocol results.
 import type { Connection, TextDocuments, CompletionItem, DocumentSymbol, SymbolInformation, WorkspaceEdit, CodeAction } from 'vscode-languageserver/node';
-import { CompletionItemKind, SymbolKind, MarkupKind, ResponseError, ErrorCodes, FoldingRangeKind, CodeActionKind, InsertTextFormat } from 'vscode-languageserver/node';
+import { CompletionItemKind, CompletionItemTag, SymbolKind, MarkupKind, ResponseError, ErrorCodes, FoldingRangeKind, CodeActionKind, InsertTextFormat } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { TextEdit as CoreEdit } from '../core/diagnostic';
 import type { ConfigWorkspace } from '../core/features/workspace';
 import type * as F from '../core/features';
 import { loadChecker } from './core';
-import { isUntitledPath, toDiagnostic, toLspRange, type DiagnosticSupport, type UriMap } from './convert';
+import { isUntitledPath, toDiagnostic, toLspRange, type CompletionSupport, type DiagnosticSupport, type UriMap } from './convert';
 import { inLineBreak, lineBreakOf } from '../core/text';
 
 export interface FeatureContext {
@@ -20,6 +20,8 @@ export interface FeatureContext {
   lensCommand: () => string | undefined;
   /** What the client shows of a diagnostic; a code action's diagnostics are shaped like the published ones. */
   diagnosticSupport: () => DiagnosticSupport;
+  /** How the client marks a deprecated completion item. */
+  completionSupport: () => CompletionSupport;
 }
 
 const COMPLETION_KIND: Record<F.CompletionKind, CompletionItemKind> = {
@@ -80,7 +82,11 @@ export function registerFeatures(c: FeatureContext): void {
       const item: CompletionItem = { label: e.label, kind: COMPLETION_KIND[e.kind] ?? CompletionItemKind.Text, detail: e.detail };
       if (e.documentation) item.documentation = { kind: MarkupKind.Markdown, value: e.documentation };
       if (e.sortText) item.sortText = e.sortText;
-      if (e.deprecated) item.tags = [1];
+      if (e.deprecated) {
+        const cs = c.completionSupport();
+        if (cs.deprecatedTag) item.tags = [CompletionItemTag.Deprecated];
+        else if (cs.deprecatedProperty) item.deprecated = true;
+      }
       if (e.snippet) item.insertTextFormat = InsertTextFormat.Snippet;
       const text = e.insertText ?? e.label;
       if (e.replace) item.textEdit = { range: toLspRange(e.replace), newText: text };
