@@ -101,6 +101,7 @@ try {
     }
     row('lsp', `completion p50 / p95 (${l.completionItems} items)`, `${fmt(l.completionP50)} / ${fmt(l.completionP95)}`, 'ms');
     row('lsp', `hover p50 / p95${l.hoverFound ? '' : ' (no hover found!)'}`, `${fmt(l.hoverP50)} / ${fmt(l.hoverP95)}`, 'ms');
+    if (l.rssAfterOpenMb !== undefined) row('lsp', 'server memory (RSS) after opening it (first diagnostics received)', l.rssAfterOpenMb, 'MB', '< 80 MB', l.rssAfterOpenMb < 80);
     if (l.rssMb !== undefined) row('lsp', 'server memory (RSS) after opening and editing it, at once', l.rssMb, 'MB', '< 80 MB', l.rssMb < 80);
     if (l.rssSettledMb !== undefined) row('lsp', `  same, settled (idle; lowest within 30 s, ${l.rssSettledAfterS === undefined ? 'V8 gave nothing back' : `reached after ${fmt(l.rssSettledAfterS, 1)} s`})`, l.rssSettledMb, 'MB', '< 80 MB', l.rssSettledMb < 80);
     if (l.rssBeforeOpenMb !== undefined) row('lsp', '  same before opening anything (checker loaded)', l.rssBeforeOpenMb, 'MB');

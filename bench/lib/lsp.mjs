@@ -118,6 +118,7 @@ export async function lspBench(root, { edits = 30, lines = 20000, debounceMs = 1
     await conn.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'exim', version: 1, text } });
     const first = await waitDiag((d) => d.version === 1);
     out.openToDiagnosticsMs = first.at - tOpen;
+    out.rssAfterOpenMb = rssMb(proc.pid);
     out.diagnostics = first.count;
     out.lines = text.split('\n').length;
 
