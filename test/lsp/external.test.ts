@@ -91,3 +91,44 @@ test('no external program runs in an untrusted workspace or without a machine-le
     assert.ok(!c.diagnostics.get(uriOf(file))!.diagnostics.some((x) => x.code === 'exim/external'), `exim ran with ${JSON.stringify(init)}`);
   }
 });
+
+// Debian's conf.d and template are checked as update-exim4.conf would put them together.
+const UE4CC = "dc_eximconfig_configtype='local'\ndc_local_interfaces='127.0.0.1'\ndc_other_hostnames=''\ndc_use_split_config='true'\n";
+const CONFD = {
+  'exim4/update-exim4.conf.conf': UE4CC,
+  'exim4/conf.d/main/01_main': 'UPEX4CmacrosUPEX4C = 1\nprimary_hostname = x.example\nkeep_environment =\n',
+  'exim4/conf.d/router/00_header': 'begin routers\n',
+  'exim4/conf.d/router/100_local': '# the local router\nlocal:\n  driver = accept\n  no_such_router_option = 1\n  transport = t\n',
+  'exim4/conf.d/transport/00_header': 'begin transports\n',
+  'exim4/conf.d/transport/10_t': 't:\n  driver = appendfile\n  file = /tmp/x\n',
+};
+
+test('conf.d: exim -bV runs on the parts put together, and its error lands on the part and line it is in', { skip: !EXIM && 'exim is not installed' }, async () => {
+  const dir = tree(CONFD);
+  const part = path.join(dir, 'exim4/conf.d/router/100_local');
+  const c = await client(dir, { eximPath: EXIM, trusted: true });
+  c.open(part, CONFD['exim4/conf.d/router/100_local'], 'exim');
+  await c.waitForDiagnostics(part);
+  c.save(part);
+  const d = await c.waitForDiagnostics(part, (ds) => ds.some((x) => x.code === 'exim/external'), 15000);
+  const ext = d.find((x) => x.code === 'exim/external')!;
+  assert.equal(ext.range.start.line, 3);
+  assert.match(ext.message, /option "no_such_router_option" unknown/);
+});
+
+test('template: exim -bV reads exim4.conf.localmacros first, so its macros are no error', { skip: !EXIM && 'exim is not installed' }, async () => {
+  const files = {
+    'exim4/update-exim4.conf.conf': UE4CC.replace("'true'", "'false'"),
+    'exim4/exim4.conf.localmacros': 'MY_MAX = 20\n',
+    'exim4/exim4.conf.template': 'UPEX4CmacrosUPEX4C = 1\nprimary_hostname = x.example\nkeep_environment =\nsmtp_accept_max = MY_MAX\n.ifdef DCconfig_local\nsmtp_accept_queue = MY_QUEUE\n.endif\n',
+  };
+  const dir = tree(files);
+  const template = path.join(dir, 'exim4/exim4.conf.template');
+  const c = await client(dir, { eximPath: EXIM, trusted: true });
+  c.open(template, files['exim4/exim4.conf.template'], 'exim');
+  await c.waitForDiagnostics(template);
+  c.save(template);
+  // Only the line Debian's macros switch on is wrong: MY_QUEUE is defined nowhere.
+  const d = await c.waitForDiagnostics(template, (ds) => ds.some((x) => x.code === 'exim/external'), 15000);
+  assert.deepEqual(d.filter((x) => x.code === 'exim/external').map((x) => x.range.start.line), [5]);
+});

@@ -5,3 +5,4 @@
 export * from '../core/features';
 export { finding } from '../core/diagnostic';
 export { range } from '../core/text';
+export { assembleDebianConfig } from '../core/assemble';
