@@ -132,3 +132,20 @@ test('template: exim -bV reads exim4.conf.localmacros first, so its macros are n
   const d = await c.waitForDiagnostics(template, (ds) => ds.some((x) => x.code === 'exim/external'), 15000);
   assert.deepEqual(d.filter((x) => x.code === 'exim/external').map((x) => x.range.start.line), [5]);
 });
+
+test('conf.d: a fixed part loses Exim\'s finding at the next save, and nothing is published for the directory', { skip: !EXIM && 'exim is not installed' }, async () => {
+  const dir = tree(CONFD);
+  const part = path.join(dir, 'exim4/conf.d/router/100_local');
+  const c = await client(dir, { eximPath: EXIM, trusted: true });
+  c.open(part, CONFD['exim4/conf.d/router/100_local'], 'exim');
+  await c.waitForDiagnostics(part);
+  c.save(part);
+  await c.waitForDiagnostics(part, (ds) => ds.some((x) => x.code === 'exim/external'), 15000);
+  const fixed = CONFD['exim4/conf.d/router/100_local'].replace('  no_such_router_option = 1\n', '');
+  fs.writeFileSync(part, fixed);
+  c.change(part, fixed);
+  c.save(part);
+  await c.waitForDiagnostics(part, (ds) => !ds.some((x) => x.code === 'exim/external' || x.code === 'exim/unknown-option'), 15000);
+  await new Promise((r) => setTimeout(r, 300));
+  assert.deepEqual([...c.diagnostics.keys()].filter((u) => u.endsWith('/conf.d') || u.endsWith('/exim4')), []);
+});

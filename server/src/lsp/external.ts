@@ -30,7 +30,9 @@ export class ExternalCheck {
     const run = await this.runOn(m.eximPath, root, file);
     if (!run || this.generation.get(root) !== gen) return;
     if (run.failed) this.log(run.failed);
-    const touched = new Set<string>([root, ...(this.publisher.external.get(root)?.findings ?? []).map((f) => path.resolve(f.file))]);
+    // The files that had Exim's findings before, and the config itself (not a conf.d directory: it shows nothing).
+    const before = (this.publisher.external.get(root)?.findings ?? []).map((f) => path.resolve(f.file));
+    const touched = new Set<string>(this.ws().host.isDirectory(root) ? before : [root, ...before]);
     const texts = new Map<string, string | undefined>();
     for (const f of run.findings) {
       const file = path.resolve(f.file);
