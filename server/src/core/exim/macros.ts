@@ -299,7 +299,7 @@ export function expandLine(line: string, table: MacroTable, isLogicalStart: bool
     let e = s;
     while (e < line.length && isNameChar(line.charCodeAt(e))) e++;
     while (e < line.length && isSpace(line.charCodeAt(e))) e++;
-    if (line.charCodeAt(e) === 61) s = e;
+    if (e < line.length && line.charCodeAt(e) === 61) s = e;
   }
   const first = firstMacroStart(line, s);
   if (first < 0) return undefined;
