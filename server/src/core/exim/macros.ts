@@ -13,6 +13,11 @@ export function isLower(c: number): boolean { return c >= 97 && c <= 122; }
 export function isDigit(c: number): boolean { return c >= 48 && c <= 57; }
 export function isAlpha(c: number): boolean { return isUpper(c) || isLower(c); }
 export function isNameChar(c: number): boolean { return isAlpha(c) || isDigit(c) || c === 95; }
+/**
+ * The character code at `i`, -1 past the end: charCodeAt's NaN there throws away the
+ * optimised code of the function that reads it (it expects an int), and tests false alike.
+ */
+export function codeAt(t: string, i: number): number { return i < t.length ? t.charCodeAt(i) : -1; }
 /** C's isspace in the C locale. */
 export function isSpace(c: number): boolean { return c === 32 || (c >= 9 && c <= 13); }
 

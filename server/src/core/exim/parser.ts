@@ -12,7 +12,7 @@ import type {
   Acl, DriverInstance, EximConfig, Include, ListKind, Loc, Macro, MacroUse, NamedList, OptionSetting,
   RetryRule, RewriteRule, SectionName, SourceFile,
 } from './model';
-import { isAlpha, isNameChar, isSpace, isUpper, MACRO_NAME_MAX, MacroTable } from './macros';
+import { codeAt, isAlpha, isNameChar, isSpace, isUpper, MACRO_NAME_MAX, MacroTable } from './macros';
 import { copyLine, LineReader, locOf, piecesOf, type LogicalLine, type Piece, type PlacedLine } from './reader';
 import { dequote } from './strings';
 import { ListCursor } from './lists';
@@ -224,7 +224,7 @@ class Parser {
     let i = from;
     while (i < t.length && isSpace(t.charCodeAt(i))) i++;
     this.nameStart = i;
-    if (isAlpha(t.charCodeAt(i))) while (i < t.length && isNameChar(t.charCodeAt(i))) i++;
+    if (isAlpha(codeAt(t, i))) while (i < t.length && isNameChar(t.charCodeAt(i))) i++;
     this.nameEnd = i;
     while (i < t.length && isSpace(t.charCodeAt(i))) i++;
     this.nameNext = i;
@@ -239,10 +239,10 @@ class Parser {
   private isMacroLine(t: string): boolean {
     let i = 0;
     while (i < t.length && isSpace(t.charCodeAt(i))) i++;
-    if (!isUpper(t.charCodeAt(i))) return false;
+    if (!isUpper(codeAt(t, i))) return false;
     while (i < t.length && isNameChar(t.charCodeAt(i))) i++;
     while (i < t.length && isSpace(t.charCodeAt(i))) i++;
-    return t.charCodeAt(i) === 61 /* = */;
+    return codeAt(t, i) === 61 /* = */;
   }
 
   // ---- main section, options ----------------------------------------------------------
@@ -253,7 +253,7 @@ class Parser {
     if (this.unknownSection) return;
     let k = 0;
     let hidden = false;
-    if (t.startsWith('hide') && isSpace(t.charCodeAt(4))) { hidden = true; k = 5; }
+    if (t.startsWith('hide') && isSpace(codeAt(t, 4))) { hidden = true; k = 5; }
     if (section === 'main') {
       for (const kind of LIST_KINDS) if (t.startsWith(kind, k)) return this.namedList(ll, kind, k, hidden);
     }
@@ -314,7 +314,7 @@ class Parser {
     const raw = opt.rawValue, vs = opt.valueStart;
     let map: number[] | undefined;
     const stringy = info ? STRING_TYPES.has(info.valueType) : true;
-    if (stringy && raw.charCodeAt(0) === 34 /* " */) {
+    if (stringy && codeAt(raw, 0) === 34 /* " */) {
       const d = dequote(raw, 0);
       opt.value = d.value;
       map = d.map;
@@ -347,7 +347,7 @@ class Parser {
     let i = k + kind.length;
     let cached = false;
     if (t.startsWith('_cache', i)) { cached = true; i += 6; }
-    if (!isSpace(t.charCodeAt(i))) {
+    if (!isSpace(codeAt(t, i))) {
       this.error('exim/syntax', locOf(ll, 0, t.length), `Unrecognised line: "${short(t)}". A named list is "${kind} name = items".`);
       return;
     }
@@ -405,12 +405,13 @@ class Parser {
     const t = ll.text;
     this.readName(t, 0);
     const named = this.nameEnd > this.nameStart;
-    if (named && isUpper(t.charCodeAt(this.nameStart)) && t.charCodeAt(this.nameNext) === 61 /* = */) {
+    const after = codeAt(t, this.nameNext);
+    if (named && isUpper(t.charCodeAt(this.nameStart)) && after === 61 /* = */) {
       this.closeDriver();
       return this.defineMacro(ll);
     }
     const section = this.section as DriverInstance['section'];
-    const isHeader = named && t.charCodeAt(this.nameNext) === 58 /* : */;
+    const isHeader = named && after === 58 /* : */;
     const bad = isHeader ? undefined : badName(t);
     // A bad name still starts an instance here, so that the lines after it are not
     // charged to the one before.
@@ -494,7 +495,7 @@ class Parser {
     let negated = false;
     if (t[0] === '!') { negated = true; i = 1; }
     this.readName(t, i);
-    const isHeader = t.charCodeAt(this.nameNext) === 58 /* : */ && this.nameEnd > this.nameStart && !negated;
+    const isHeader = codeAt(t, this.nameNext) === 58 /* : */ && this.nameEnd > this.nameStart && !negated;
     const bad = isHeader ? undefined : badName(t);
     // As for drivers: report the name, and start a new ACL so its statements stay its own.
     if (bad) this.error('exim/syntax', locOf(ll, bad.start, bad.end), badNameMessage(bad.name, 'ACL'));

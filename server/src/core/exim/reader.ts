@@ -10,7 +10,7 @@ import { finding } from '../diagnostic';
 import type { SourceHost } from '../host';
 import { LineIndex, type Range } from '../text';
 import { SpanLoc, type Include, type Loc, type MacroUse, type SourceFile } from './model';
-import { expandLine, isNameChar, isSpace, MacroStarts, type ExpandedLine, type MacroTable } from './macros';
+import { codeAt, expandLine, isNameChar, isSpace, MacroStarts, type ExpandedLine, type MacroTable } from './macros';
 
 export type PieceKind = 'blank' | 'comment' | 'directive' | 'include' | 'skipped' | 'content';
 
@@ -425,7 +425,7 @@ export class LineReader {
     for (const d of DIRECTIVES) {
       if (!text.startsWith(d.name, ss + 1)) continue;
       const after = ss + 1 + d.name.length;
-      const n = text.charCodeAt(after);
+      const n = codeAt(text, after);
       if (after < text.length && n !== 32) {
         if (isNameChar(n)) return false; // another word, e.g. `.ifdefx` or `.elifdef` seen as `.else`?
         // Exim accepts only a space (or the end of the line) after the directive name.

@@ -109,16 +109,20 @@ function forEachSite(cfg: EximConfig, visit: SiteVisitor): void {
 function writtenDefinitions(cfg: EximConfig): Map<string, Loc> {
   const out = new Map<string, Loc>();
   for (const f of cfg.files.values()) {
-    const t = f.text, starts = f.lines.lineStarts;
+    // Every read stays inside the text: a read past its end (the last line) is NaN, and
+    // threw away this loop's optimised code.
+    const t = f.text, n = t.length, starts = f.lines.lineStarts;
     for (let line = 0; line < starts.length; line++) {
       let i = starts[line];
-      while (t.charCodeAt(i) === 32 || t.charCodeAt(i) === 9) i++;
-      if (!isUpper(t.charCodeAt(i))) continue;
+      while (i < n && isBlank(t.charCodeAt(i))) i++;
+      if (i === n || !isUpper(t.charCodeAt(i))) continue;
       const ns = i;
-      while (isNameChar(t.charCodeAt(i))) i++;
-      const name = t.slice(ns, i);
-      while (t.charCodeAt(i) === 32 || t.charCodeAt(i) === 9) i++;
-      if (t.charCodeAt(i) !== 61 /* = */ || out.has(name)) continue;
+      while (i < n && isNameChar(t.charCodeAt(i))) i++;
+      const ne = i;
+      while (i < n && isBlank(t.charCodeAt(i))) i++;
+      if (i === n || t.charCodeAt(i) !== 61 /* = */) continue;
+      const name = t.slice(ns, ne);
+      if (out.has(name)) continue;
       // A line continuing the one before (`A1=01:B1=02:\`) is not a definition.
       if (line > 0 && /\\[ \t]*\r?$/.test(f.lines.lineText(line - 1))) continue;
       const ch = ns - starts[line];
@@ -127,6 +131,8 @@ function writtenDefinitions(cfg: EximConfig): Map<string, Loc> {
   }
   return out;
 }
+
+function isBlank(c: number): boolean { return c === 32 || c === 9; }
 
 function inside(r: Range, outer: Range): boolean {
   const le = (a: Range['start'], b: Range['start']) => a.line < b.line || (a.line === b.line && a.character <= b.character);
