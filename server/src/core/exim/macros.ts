@@ -24,6 +24,30 @@ export function codeAt(t: string, i: number): number { return i < t.length ? t.c
 /** C's isspace in the C locale. */
 export function isSpace(c: number): boolean { return c === 32 || (c >= 9 && c <= 13); }
 
+/**
+ * Where the run of name characters (letters, digits, `_`) or of white space from `i` ends.
+ * One call per run, not per character: the parser reads every name and gap this way,
+ * mostly before any of it is optimised, and the shared loop has seen every kind of run.
+ */
+export function skipName(t: string, i: number): number {
+  const n = t.length;
+  while (i < n) {
+    const c = t.charCodeAt(i);
+    if ((c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95) i++;
+    else break;
+  }
+  return i;
+}
+export function skipSpace(t: string, i: number): number {
+  const n = t.length;
+  while (i < n) {
+    const c = t.charCodeAt(i);
+    if (c === 32 || (c >= 9 && c <= 13)) i++;
+    else break;
+  }
+  return i;
+}
+
 /** True where a macro name could start: an upper-case letter, or `_` before one. */
 function canStartMacro(text: string, i: number): boolean {
   const c = text.charCodeAt(i);

@@ -12,7 +12,7 @@ import type {
   Acl, DriverInstance, EximConfig, Include, ListKind, Loc, Macro, MacroUse, NamedList, OptionSetting,
   RetryRule, RewriteRule, SectionName, SourceFile,
 } from './model';
-import { codeAt, isAlpha, isNameChar, isSpace, isUpper, MACRO_NAME_MAX, MacroTable } from './macros';
+import { codeAt, isAlpha, isNameChar, isSpace, isUpper, MACRO_NAME_MAX, MacroTable, skipName, skipSpace } from './macros';
 import { copyLine, LineReader, locOf, piecesOf, type LogicalLine, type Piece, type PlacedLine } from './reader';
 import { dequote } from './strings';
 import { ListCursor } from './lists';
@@ -135,7 +135,7 @@ class Parser {
     this.closeDriver();
     this.closeAcl();
     let i = 6;
-    while (i < ll.text.length && isSpace(ll.text.charCodeAt(i))) i++;
+    i = skipSpace(ll.text, i);
     const word = ll.text.slice(i);
     let key = word.toLowerCase();
     if (!key.endsWith('s')) key += 's';
@@ -168,14 +168,14 @@ class Parser {
   private defineMacro(ll: LogicalLine): void {
     const t = ll.text;
     let i = 0;
-    while (i < t.length && isNameChar(t.charCodeAt(i))) i++;
+    i = skipName(t, i);
     const name = t.slice(0, i);
     const nameLoc = locOf(ll, 0, i);
     if (name.length > MACRO_NAME_MAX) {
       this.error('exim/syntax', nameLoc, `Macro name is ${name.length} characters long; Exim allows at most ${MACRO_NAME_MAX}. Shorten it.`);
       return;
     }
-    while (i < t.length && isSpace(t.charCodeAt(i))) i++;
+    i = skipSpace(t, i);
     if (t[i] !== '=') {
       this.error('exim/syntax', locOf(ll, 0, t.length),
         `A line starting with an upper-case letter is a macro definition and needs "NAME = value"${this.section === 'main' ? '' : ' (option names are lower case)'}.`);
@@ -184,7 +184,7 @@ class Parser {
     i++;
     let redef = false;
     if (t[i] === '=') { redef = true; i++; }
-    while (i < t.length && isSpace(t.charCodeAt(i))) i++;
+    i = skipSpace(t, i);
     const value = t.slice(i);
     const existing = this.table.get(name);
     if (existing?.origin === 'define') return; // -D wins over the file, silently, as in Exim
@@ -222,11 +222,11 @@ class Parser {
    */
   private readName(t: string, from: number): void {
     let i = from;
-    while (i < t.length && isSpace(t.charCodeAt(i))) i++;
+    i = skipSpace(t, i);
     this.nameStart = i;
-    if (isAlpha(codeAt(t, i))) while (i < t.length && isNameChar(t.charCodeAt(i))) i++;
+    if (isAlpha(codeAt(t, i))) i = skipName(t, i);
     this.nameEnd = i;
-    while (i < t.length && isSpace(t.charCodeAt(i))) i++;
+    i = skipSpace(t, i);
     this.nameNext = i;
   }
 
@@ -238,10 +238,10 @@ class Parser {
   /** readName's test for `NAME =`, read in place (every ACL, retry and rewrite line asks). */
   private isMacroLine(t: string): boolean {
     let i = 0;
-    while (i < t.length && isSpace(t.charCodeAt(i))) i++;
+    i = skipSpace(t, i);
     if (!isUpper(codeAt(t, i))) return false;
-    while (i < t.length && isNameChar(t.charCodeAt(i))) i++;
-    while (i < t.length && isSpace(t.charCodeAt(i))) i++;
+    i = skipName(t, i);
+    i = skipSpace(t, i);
     return codeAt(t, i) === 61 /* = */;
   }
 
@@ -254,8 +254,9 @@ class Parser {
     let k = 0;
     let hidden = false;
     if (t.startsWith('hide') && isSpace(codeAt(t, 4))) { hidden = true; k = 5; }
-    if (section === 'main') {
-      for (const kind of LIST_KINDS) if (t.startsWith(kind, k)) return this.namedList(ll, kind, k, hidden);
+    // Every list kind starts with a, d, h or l: most options are not compared with them.
+    if (section === 'main' && isListInitial(codeAt(t, k))) {
+      for (let n = 0; n < LIST_KINDS.length; n++) if (t.startsWith(LIST_KINDS[n], k)) return this.namedList(ll, LIST_KINDS[n], k, hidden);
     }
     const p = this.option(ll, section);
     if (p) this.finishOption(p, section);
@@ -271,9 +272,9 @@ class Parser {
     let i = 0, start = 0, end = 0, hidden = false;
     for (let n = 0; n < 2; n++) {
       start = i;
-      while (i < t.length && isNameChar(t.charCodeAt(i))) i++;
+      i = skipName(t, i);
       end = i;
-      while (i < t.length && isSpace(t.charCodeAt(i))) i++;
+      i = skipSpace(t, i);
       // Compared in place: a copy of every option's first word was made just for this.
       if (end - start !== 4 || !t.startsWith('hide', start)) break;
       hidden = true;
@@ -293,7 +294,7 @@ class Parser {
     }
     if (t[i] !== '=') return opt;
     i++;
-    while (i < t.length && isSpace(t.charCodeAt(i))) i++;
+    i = skipSpace(t, i);
     if (negated) {
       this.error('exim/syntax', locOf(ll, start, t.length), `"${t.slice(start, end)}" cannot take a value: the no_/not_ prefix only turns a boolean off. Write "${name} = ..." or "${t.slice(start, end)}" alone.`);
     }
@@ -323,7 +324,7 @@ class Parser {
         this.error('exim/syntax', locOf(ll, lastLineFrom(ll, vs), ll.len), `The quoted value of ${opt.name} has no closing quote; add " at the end.`);
       } else {
         let e = d.end;
-        while (e < raw.length && isSpace(raw.charCodeAt(e))) e++;
+        e = skipSpace(raw, e);
         if (e < raw.length) {
           const hint = raw[e] === '#' ? ' (# starts a comment only at the beginning of a line)' : '';
           this.error('exim/syntax', locOf(ll, vs + e, ll.len), `Unexpected text after the quoted value of ${opt.name}${hint}; put it inside the quotes or remove it.`);
@@ -351,12 +352,12 @@ class Parser {
       this.error('exim/syntax', locOf(ll, 0, t.length), `Unrecognised line: "${short(t)}". A named list is "${kind} name = items".`);
       return;
     }
-    while (i < t.length && isSpace(t.charCodeAt(i))) i++;
+    i = skipSpace(t, i);
     const ns = i;
-    while (i < t.length && isNameChar(t.charCodeAt(i))) i++;
+    i = skipName(t, i);
     const name = t.slice(ns, i);
     const ne = i;
-    while (i < t.length && isSpace(t.charCodeAt(i))) i++;
+    i = skipSpace(t, i);
     if (!name) {
       this.error('exim/syntax', locOf(ll, 0, t.length), `The ${kind} has no name; write "${kind} name = items".`);
       return;
@@ -366,7 +367,7 @@ class Parser {
       return;
     }
     i++;
-    while (i < t.length && isSpace(t.charCodeAt(i))) i++;
+    i = skipSpace(t, i);
     let value = t.slice(i);
     let map: number[] | undefined;
     if (t[i] === '"') {
@@ -424,7 +425,7 @@ class Parser {
       this.driver = { section, name: h.name, nameLoc: locOf(ll, h.start, h.end), options: [], order: list.length, loc: locOf(ll, 0, t.length) };
       list.push(this.driver);
       let j = h.next + 1;
-      while (j < t.length && isSpace(t.charCodeAt(j))) j++;
+      j = skipSpace(t, j);
       if (j < t.length) {
         const hint = t[j] === '#' ? ' (# starts a comment only at the beginning of a line)' : ' Put each option on its own line.';
         this.error('exim/syntax', locOf(ll, j, t.length), `Unexpected text after the name "${h.name}:".${hint}`);
@@ -505,7 +506,7 @@ class Parser {
       this.acl = { name: h.name, nameLoc: locOf(ll, h.start, h.end), statements: [], loc: locOf(ll, 0, t.length) };
       this.cfg.acls.push(this.acl);
       let j = h.next + 1;
-      while (j < t.length && isSpace(t.charCodeAt(j))) j++;
+      j = skipSpace(t, j);
       if (j < t.length) {
         this.error('exim/syntax', locOf(ll, j, t.length), `Exim ignores text after the ACL name "${h.name}:"; put the first statement on its own line.`, 'warning');
       }
@@ -581,7 +582,7 @@ class Parser {
       const vs = i;
       while (i < t.length && t[i] !== '=' && !isSpace(t.charCodeAt(i))) i++;
       item.setVariable(t.slice(vs, i), vs, i);
-      while (i < t.length && isSpace(t.charCodeAt(i))) i++;
+      i = skipSpace(t, i);
     }
     if (name === 'endpass') return item;
     if (t[i] !== '=') {
@@ -589,7 +590,7 @@ class Parser {
       return item;
     }
     i++;
-    while (i < t.length && isSpace(t.charCodeAt(i))) i++;
+    i = skipSpace(t, i);
     const value = item.value = t.slice(i);
     item.valueStart = i;
     if (value.includes('$') || value.includes('\\')) item.expands = true;
@@ -605,27 +606,27 @@ class Parser {
     const pat = dequote(t, 0);
     if (pat.unterminated) this.error('exim/syntax', loc, 'The quoted retry pattern has no closing quote.');
     let i = pat.end;
-    while (i < t.length && isSpace(t.charCodeAt(i))) i++;
+    i = skipSpace(t, i);
     const es = i;
     while (i < t.length && t.charCodeAt(i) > 32 && t.charCodeAt(i) < 127) i++;
     const error = t.slice(es, i);
     if (!error) {
       this.error('exim/syntax', loc, 'A retry rule needs an error type after the pattern (for example "*"), then the retry parameters.');
     }
-    while (i < t.length && isSpace(t.charCodeAt(i))) i++;
+    i = skipSpace(t, i);
     let senders: string | undefined;
     if (t.startsWith('senders', i)) {
       let j = i + 7;
-      while (j < t.length && isSpace(t.charCodeAt(j))) j++;
+      j = skipSpace(t, j);
       if (t[j] !== '=') {
         this.error('exim/syntax', locOf(ll, i, t.length), '"=" is expected after "senders" in a retry rule.');
       } else {
         j++;
-        while (j < t.length && isSpace(t.charCodeAt(j))) j++;
+        j = skipSpace(t, j);
         const d = dequote(t, j);
         senders = d.value;
         i = d.end;
-        while (i < t.length && isSpace(t.charCodeAt(i))) i++;
+        i = skipSpace(t, i);
       }
     }
     const rule: EximConfig['retry'][number] = { pattern: pat.value, error, rules: t.slice(i), loc };
@@ -640,7 +641,7 @@ class Parser {
     const loc = locOf(ll, 0, t.length);
     const key = dequote(t, 0);
     let i = key.end;
-    while (i < t.length && isSpace(t.charCodeAt(i))) i++;
+    i = skipSpace(t, i);
     if (i >= t.length) {
       this.error('exim/syntax', loc, 'A rewrite rule needs a replacement after the pattern (and optional flags).');
       this.cfg.rewrite.push({ pattern: key.value, replacement: '', flags: '', loc });
@@ -721,6 +722,8 @@ class Collector<T> {
     return out;
   }
 }
+
+function isListInitial(c: number): boolean { return c === 97 || c === 100 || c === 104 || c === 108; }
 
 /** `begin ` in any case, read in place (every line asks). */
 function isBegin(t: string): boolean {
