@@ -48,15 +48,28 @@ export function skipSpace(t: string, i: number): number {
   return i;
 }
 
-/** True where a macro name could start: an upper-case letter, or `_` before one. */
-function canStartMacro(text: string, i: number): boolean {
-  const c = text.charCodeAt(i);
-  return isUpper(c) || (c === 95 && isUpper(text.charCodeAt(i + 1)));
+// The searches below are native: a JavaScript loop over the characters ran per character
+// in unoptimised code, or, long enough to be optimised while running (on-stack
+// replacement), was deoptimised again each time it was entered (its exit had never run).
+/** An upper-case letter, or `_` before one: where a macro name could start. */
+const MACRO_START = /_?[A-Z]/g;
+/** `_` before an upper-case letter: where a built-in's name could start. */
+const BUILTIN_START = /_[A-Z]/g;
+
+/** The first place at or after `from` where a macro name could start; -1 for none. */
+export function firstMacroStart(text: string, from: number): number {
+  MACRO_START.lastIndex = from;
+  if (!MACRO_START.test(text)) return -1;
+  // The match is `X` or `_X` and ends at lastIndex; it starts at the `_` if there is one
+  // (a match is the leftmost, so an `_X` in reach was taken whole).
+  const end = MACRO_START.lastIndex;
+  return end - 2 >= from && text.charCodeAt(end - 2) === 95 ? end - 2 : end - 1;
 }
 
-export function firstMacroStart(text: string, from: number): number {
-  for (let i = from; i < text.length; i++) if (canStartMacro(text, i)) return i;
-  return -1;
+/** The first `_` before an upper-case letter at or after `from`; -1 for none. */
+function firstBuiltinStart(text: string, from: number): number {
+  BUILTIN_START.lastIndex = from;
+  return BUILTIN_START.test(text) ? BUILTIN_START.lastIndex - 2 : -1;
 }
 
 /**
@@ -238,7 +251,7 @@ export class MacroStarts {
     }
     let u = this.under;
     if (u < from) {
-      for (u = t.indexOf('_', from); u >= 0 && !isUpper(t.charCodeAt(u + 1)); u = t.indexOf('_', u + 1));
+      u = firstBuiltinStart(t, from);
       this.under = u = u < 0 ? t.length : u;
     }
     return u < best ? u : best;
@@ -247,8 +260,7 @@ export class MacroStarts {
 
 /** Calls `f` with the place in the list of each built-in whose name occurs in `text` from `from` on. */
 function forEachBuiltinIn(text: string, from: number, f: (k: number) => void): void {
-  for (let i = text.indexOf('_', from); i >= 0; i = text.indexOf('_', i + 1)) {
-    if (!isUpper(text.charCodeAt(i + 1))) continue;
+  for (let i = firstBuiltinStart(text, from); i >= 0; i = firstBuiltinStart(text, i + 1)) {
     // A name is a prefix of the run of name characters that starts here: each prefix, shortest
     // first, is hashed as the run is read, and only one whose hash a built-in has is looked up.
     let h = hashStep(0, 95);
