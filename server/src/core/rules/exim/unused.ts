@@ -65,16 +65,26 @@ function wordHash(v: string, start: number, end: number): number {
   return h & 0x3fffffff;
 }
 
-/** The hashes of the maximal runs of [A-Za-z0-9_] in `v`. */
+/**
+ * The hashes of the maximal runs of [A-Za-z0-9_] in `v`. One pass, the character test
+ * written out: every expanded value of the config is read once per check, mostly before
+ * this is optimised, and a call per character was most of its time.
+ */
 function addWordHashes(v: string, into: Set<number>): void {
-  let i = 0;
-  while (i < v.length) {
-    while (i < v.length && !isWordChar(v.charCodeAt(i))) i++;
-    let h = 0;
-    const start = i;
-    for (let c: number; i < v.length && isWordChar(c = v.charCodeAt(i)); i++) h = (Math.imul(h, 31) + c) | 0;
-    if (i > start) into.add(h & 0x3fffffff);
+  const n = v.length;
+  let h = 0, inWord = false;
+  for (let i = 0; i < n; i++) {
+    const c = v.charCodeAt(i);
+    if ((c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95) {
+      h = (Math.imul(h, 31) + c) | 0;
+      inWord = true;
+    } else if (inWord) {
+      into.add(h & 0x3fffffff);
+      h = 0;
+      inWord = false;
+    }
   }
+  if (inWord) into.add(h & 0x3fffffff);
 }
 
 /** The maximal runs of [A-Za-z0-9_] in `v`. */
