@@ -329,6 +329,9 @@ function initials(text: string, from: number): number {
   return mask;
 }
 
+/** From how many macros to try on a line expandLine first looks which initials occur. */
+const INITIALS_MIN = 8;
+
 /**
  * Substitutes macros in one physical line as Exim does. `isLogicalStart` says whether the
  * line begins a logical line: then a leading `NAME =` (a definition) is not substituted.
@@ -336,13 +339,9 @@ function initials(text: string, from: number): number {
  * nothing is allocated for it.
  */
 export function expandLine(line: string, table: MacroTable, isLogicalStart: boolean): ExpandedLine | undefined {
-  let ws = 0;
-  while (ws < line.length && isSpace(line.charCodeAt(ws))) ws++;
-  let s = ws;
-  if (isLogicalStart && isUpper(line.charCodeAt(s))) {
-    let e = s;
-    while (e < line.length && isNameChar(line.charCodeAt(e))) e++;
-    while (e < line.length && isSpace(line.charCodeAt(e))) e++;
+  let s = skipSpace(line, 0);
+  if (isLogicalStart && isUpper(codeAt(line, s))) {
+    const e = skipSpace(line, skipName(line, s));
     if (e < line.length && line.charCodeAt(e) === 61) s = e;
   }
   const first = firstMacroStart(line, s);
@@ -356,7 +355,11 @@ export function expandLine(line: string, table: MacroTable, isLogicalStart: bool
   const builtins = line.charCodeAt(first) === 95 ? table.builtinsIn(line, first) : NO_INDICES;
   const nb = builtins ? builtins.length : all.length;
   const steps = nb + user.length;
-  let present = initials(text, first);
+  // Which initials occur is worth a pass over the line only when many macros are tried
+  // (every built-in, once some were redefined); a few are each found natively. All bits
+  // set: every macro is tried.
+  const byInitial = steps > INITIALS_MIN;
+  let present = byInitial ? initials(text, first) : -1;
   for (let step = 0; step < steps; step++) {
     const m = step >= nb ? user[step - nb] : all[builtins ? builtins[step] : step];
     if (m.name.length === 0) continue;
@@ -383,7 +386,7 @@ export function expandLine(line: string, table: MacroTable, isLogicalStart: bool
     copySegs(old, si, prev, text.length, shift, nsegs);
     text = out + text.slice(prev);
     segs = nsegs;
-    present = initials(text, first);
+    if (byInitial) present = initials(text, first);
   }
   if (!uses || !segs) return undefined;
   return { text, segs, found: true, uses };
