@@ -292,7 +292,7 @@ class Parser {
       this.error('exim/syntax', locOf(ll, i, t.length), `Unexpected text after option "${t.slice(start, end)}"; write "name = value"${hint}.`);
       return opt;
     }
-    if (t[i] !== '=') return opt;
+    if (codeAt(t, i) !== 61 /* = */) return opt;
     i++;
     i = skipSpace(t, i);
     if (negated) {
@@ -362,7 +362,7 @@ class Parser {
       this.error('exim/syntax', locOf(ll, 0, t.length), `The ${kind} has no name; write "${kind} name = items".`);
       return;
     }
-    if (t[i] !== '=') {
+    if (codeAt(t, i) !== 61 /* = */) {
       this.error('exim/syntax', locOf(ll, ns, t.length), `Missing "=" after the ${kind} name "${name}".`);
       return;
     }
@@ -370,7 +370,7 @@ class Parser {
     i = skipSpace(t, i);
     let value = t.slice(i);
     let map: number[] | undefined;
-    if (t[i] === '"') {
+    if (codeAt(t, i) === 34 /* " */) {
       const d = dequote(t, i);
       value = d.value;
       map = d.map;
@@ -585,7 +585,7 @@ class Parser {
       i = skipSpace(t, i);
     }
     if (name === 'endpass') return item;
-    if (t[i] !== '=') {
+    if (codeAt(t, i) !== 61 /* = */) {
       this.error('exim/acl-syntax', locOf(ll, start, t.length), `"=" is missing after ACL ${name}; write "${name} = value".`);
       return item;
     }
