@@ -177,3 +177,12 @@ test('settings keep negation, hide and how their value expands (held packed)', (
   assert.deepEqual([command.negated, command.hidden, command.expansion!.map((n) => n.kind)], [false, false, ['variable']]);
   assert.deepEqual(rp.expansion!.map((n) => n.kind), ['variable']);
 });
+
+test('an absolute .include path is normalised as path.normalize does, and a normal one kept as written', () => {
+  const inc = '/virtual/reader/inc.conf';
+  const paths = ['/virtual/reader/inc.conf', '/virtual//reader/inc.conf', '/virtual/./reader/inc.conf', '/virtual/x/../reader/inc.conf', '/virtual/reader/sub/..', '/virtual/reader/.inc.conf'];
+  const text = paths.map((p) => `.include_if_exists ${p}\n`).join('');
+  const c = loadExim(FILE, defaultOptions, overlayHost(new Map([[FILE, text], [inc, 'qualify_domain = example.com\n']]), none));
+  assert.deepEqual(c.includes.map((i) => i.resolved), ['/virtual/reader/inc.conf', '/virtual/reader/inc.conf', '/virtual/reader/inc.conf', '/virtual/reader/inc.conf', '/virtual/reader', '/virtual/reader/.inc.conf']);
+  assert.deepEqual(c.includes.map((i) => i.found), [true, true, true, true, false, false]);
+});
