@@ -144,6 +144,18 @@ test('MacroStarts finds the next place a macro could start, for the initials giv
   assert.equal(ms.next(10, 'A'), 20, '_R: "_ " is no start');
   assert.equal(ms.next(10, 'AQ'), 19, 'Q, a new initial, found although searched from before it');
   assert.equal(ms.next(21, 'AQ'), text.length);
+  // Beginnings of two characters: `A` alone (line 3's "AB c" has AB) is no longer a place.
+  const ms2 = new MacroStarts('Ax AB\nzA');
+  assert.equal(ms2.next(0, ['AB']), 3);
+  assert.equal(ms2.next(4, ['AB', 'zA']), 6, 'a new beginning, searched from before it');
+});
+
+test('a line is searched for a macro where it holds the beginning of its name, and only there', () => {
+  const opts = { ...defaultOptions, defines: { EXIM_PATH: '/usr/sbin/exim4' } };
+  const text = 'qualify_recipient = Example E\nqualify_domain = EXIM EXIM_PATH\nX = EXIM_PATHEXIM_PATH\nprimary_hostname = X\n';
+  const c = loadExim(FILE, opts, overlayHost(new Map([[FILE, text]]), none));
+  assert.deepEqual(c.main.map((o) => `${o.name}=${o.value}`), ['qualify_recipient=Example E', 'qualify_domain=EXIM /usr/sbin/exim4', 'primary_hostname=/usr/sbin/exim4/usr/sbin/exim4']);
+  assert.deepEqual(c.macroUses.map((u) => `${u.name}@${u.loc.range.start.line}:${u.loc.range.start.character}`), ['EXIM_PATH@1:22', 'EXIM_PATH@2:4', 'EXIM_PATH@2:13', 'X@3:19']);
 });
 
 test('a quoted option value is placed from the line it was read on, also when its driver is finished lines later', () => {

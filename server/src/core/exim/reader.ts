@@ -77,10 +77,10 @@ interface Frame {
   kinds: Uint8Array | undefined;
   /**
    * Where the next place a macro could start is in the file, at or after the line being read
-   * (text.length: none), for the table's initials then; and the search that found it.
+   * (text.length: none), for the table's first `known` initials; and the search that found it.
    */
   nextMacro: number;
-  initials: string;
+  known: number;
   starts: MacroStarts;
 }
 
@@ -201,7 +201,7 @@ export class LineReader {
       this.kinds.set(sf.path, kinds = new Uint8Array(lines));
       this.checkBytes(sf);
     }
-    this.stack.push({ file: sf, line: 0, dir: path.dirname(sf.path), lines, kinds, nextMacro: -1, initials: '', starts: new MacroStarts(sf.text) });
+    this.stack.push({ file: sf, line: 0, dir: path.dirname(sf.path), lines, kinds, nextMacro: -1, known: 0, starts: new MacroStarts(sf.text) });
   }
 
   /** Things Exim's reader chokes on that are invisible in an editor. */
@@ -272,8 +272,8 @@ export class LineReader {
       // A line where no macro can start (most lines) is not searched. The next such place is
       // found once per stretch of the file, natively, and again when a macro brings a new one.
       const initials = this.macros.initials;
-      if (fr.nextMacro < start || fr.initials !== initials) {
-        fr.initials = initials;
+      if (fr.nextMacro < start || fr.known !== initials.length) {
+        fr.known = initials.length;
         fr.nextMacro = fr.starts.next(start, initials);
       }
       if (fr.nextMacro < lineEnd) return this.nextJoined();
@@ -331,8 +331,8 @@ export class LineReader {
         // its `#`, and what comes after does not matter.
         if (first === 35 /* # */) { kind = COMMENT; break classify; }
         const initials = this.macros.initials;
-        if (fr.nextMacro < start || fr.initials !== initials) {
-          fr.initials = initials;
+        if (fr.nextMacro < start || fr.known !== initials.length) {
+          fr.known = initials.length;
           fr.nextMacro = fr.starts.next(start, initials);
         }
         let ex: ExpandedLine | undefined;
