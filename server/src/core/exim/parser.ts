@@ -15,7 +15,8 @@ import type {
 import { codeAt, isAlpha, isNameChar, isSpace, isUpper, MACRO_NAME_MAX, MacroTable, skipName, skipSpace } from './macros';
 import { copyLine, LineReader, locOf, piecesOf, type LogicalLine, type Piece, type PlacedLine } from './reader';
 import { dequote } from './strings';
-import { ListCursor } from './lists';
+import { ListCursor, orNone } from './lists';
+import { objectList } from './object-list';
 import { isRegexPattern, REWRITE_FLAGS } from './rewrite';
 import { ExpandForm, ITEM_LISTS } from './value-expansion';
 import { Item, ListEntry, ParsedList, Setting, Statement } from './parsed';
@@ -59,9 +60,11 @@ class ParsedConfig implements ParsedExim {
   declare readonly kinds: Map<string, Uint8Array>;
   declare private piecesMade: Map<string, Piece[]> | undefined;
   constructor(root: string, macros: ReadonlyMap<string, Macro>) {
-    this.root = root; this.files = new Map(); this.main = []; this.lists = []; this.routers = []; this.transports = [];
-    this.authenticators = []; this.acls = []; this.retry = []; this.rewrite = []; this.local_scan = []; this.macros = macros;
-    this.macroUses = []; this.includes = []; this.sections = []; this.parseFindings = []; this.kinds = new Map();
+    this.root = root; this.files = new Map(); this.main = objectList(); this.lists = objectList(); this.routers = objectList();
+    this.transports = objectList(); this.authenticators = objectList(); this.acls = objectList(); this.retry = objectList();
+    this.rewrite = objectList(); this.local_scan = objectList(); this.macros = macros;
+    this.macroUses = objectList(); this.includes = objectList(); this.sections = objectList(); this.parseFindings = objectList();
+    this.kinds = new Map();
     this.piecesMade = undefined;
   }
   /** Made only when read (the losslessness check), from the reader's byte per line. */
@@ -391,7 +394,7 @@ class Parser {
       if (value.charCodeAt(bodyStart) === 43 /* + */ && bodyStart + 1 < end && isNameChar(value.charCodeAt(bodyStart + 1))) {
         item.ref = value.slice(bodyStart + 1, end);
       }
-      if (dollar < bodyStart) dollar = value.indexOf('$', bodyStart) >>> 0;
+      if (dollar < bodyStart) dollar = orNone(value.indexOf('$', bodyStart));
       if (dollar < end) item.expands = true;
       items.add(item);
     }

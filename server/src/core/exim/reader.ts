@@ -10,6 +10,7 @@ import { finding } from '../diagnostic';
 import type { SourceHost } from '../host';
 import { LineIndex, type Range } from '../text';
 import { SpanLoc, type Include, type Loc, type MacroUse, type SourceFile } from './model';
+import { objectList } from './object-list';
 import { codeAt, expandLine, isNameChar, isSpace, MacroStarts, type ExpandedLine, type MacroTable } from './macros';
 
 export type PieceKind = 'blank' | 'comment' | 'directive' | 'include' | 'skipped' | 'content';
@@ -125,8 +126,8 @@ export class LineReader {
   private cstate = 0;
   private cstack: CondFrame[] = [];
   private done = false;
-  readonly includes: Include[] = [];
-  readonly macroUses: MacroUse[] = [];
+  readonly includes: Include[] = objectList();
+  readonly macroUses: MacroUse[] = objectList();
   /**
    * The line next() returns, filled in again by each call: most logical lines become one
    * setting, ACL item or list, which holds the line's fields itself (an object per line
