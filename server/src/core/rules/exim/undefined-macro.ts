@@ -10,7 +10,7 @@ import type { Finding } from '../../diagnostic';
 import { finding } from '../../diagnostic';
 import type { EximConfig, Loc } from '../../exim/model';
 import type { ExpansionNode } from '../../exim/expansion';
-import { isNameChar, isUpper, MacroMap } from '../../exim/macros';
+import { isNameChar, MacroMap } from '../../exim/macros';
 import type { CheckOptions } from '../../options';
 import type { Range } from '../../text';
 import { forEachNode } from './expansion';
@@ -109,30 +109,27 @@ function forEachSite(cfg: EximConfig, visit: SiteVisitor): void {
 function writtenDefinitions(cfg: EximConfig): Map<string, Loc> {
   const out = new Map<string, Loc>();
   for (const f of cfg.files.values()) {
-    // Every read stays inside the text: a read past its end (the last line) is NaN, and
-    // threw away this loop's optimised code.
-    const t = f.text, n = t.length, starts = f.lines.lineStarts;
-    for (let line = 0; line < starts.length; line++) {
-      let i = starts[line];
-      while (i < n && isBlank(t.charCodeAt(i))) i++;
-      if (i === n || !isUpper(t.charCodeAt(i))) continue;
-      const ns = i;
-      while (i < n && isNameChar(t.charCodeAt(i))) i++;
-      const ne = i;
-      while (i < n && isBlank(t.charCodeAt(i))) i++;
-      if (i === n || t.charCodeAt(i) !== 61 /* = */) continue;
-      const name = t.slice(ns, ne);
+    // The lines that start `NAME =` are found by one native search over the text, not a
+    // loop over every line (it ran, mostly unoptimised, over every line of the config).
+    const t = f.text;
+    DEFINITION.lastIndex = 0;
+    for (let m; (m = DEFINITION.exec(t));) {
+      const at = m.index;
+      // Where the reader starts a line: `^` also matches after U+2028 and U+2029.
+      if (at > 0 && t.charCodeAt(at - 1) !== 10 && t.charCodeAt(at - 1) !== 13) continue;
+      const name = m[2];
       if (out.has(name)) continue;
+      const line = f.lines.positionAt(at).line;
       // A line continuing the one before (`A1=01:B1=02:\`) is not a definition.
       if (line > 0 && /\\[ \t]*\r?$/.test(f.lines.lineText(line - 1))) continue;
-      const ch = ns - starts[line];
+      const ch = m[1].length;
       out.set(name, { file: f.path, range: { start: { line, character: ch }, end: { line, character: ch + name.length } } });
     }
   }
   return out;
 }
-
-function isBlank(c: number): boolean { return c === 32 || c === 9; }
+/** A line that starts `NAME =`: its indent and the name. */
+const DEFINITION = /^([ \t]*)([A-Z][A-Za-z0-9_]*)[ \t]*=/gm;
 
 function inside(r: Range, outer: Range): boolean {
   const le = (a: Range['start'], b: Range['start']) => a.line < b.line || (a.line === b.line && a.character <= b.character);
