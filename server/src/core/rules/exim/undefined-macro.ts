@@ -10,7 +10,7 @@ import type { Finding } from '../../diagnostic';
 import { finding } from '../../diagnostic';
 import type { EximConfig, Loc } from '../../exim/model';
 import type { ExpansionNode } from '../../exim/expansion';
-import { isNameChar, MacroMap } from '../../exim/macros';
+import { codeAt, isNameChar, MacroMap } from '../../exim/macros';
 import type { CheckOptions } from '../../options';
 import type { Range } from '../../text';
 import { forEachNode } from './expansion';
@@ -78,7 +78,7 @@ const GUESS_MIN_LENGTH = 6;
 function occurrencesBefore(value: string, word: string, end: number): number {
   let n = 0;
   for (let at = value.indexOf(word); at >= 0 && at < end; at = value.indexOf(word, at + 1)) {
-    if (!isNameChar(value.charCodeAt(at - 1)) && !isNameChar(value.charCodeAt(at + word.length))) n++;
+    if ((at === 0 || !isNameChar(value.charCodeAt(at - 1))) && !isNameChar(codeAt(value, at + word.length))) n++;
   }
   return n;
 }
@@ -154,7 +154,7 @@ function wordLoc(cfg: EximConfig, loc: Loc, word: string, nth: number): Loc | un
   let k = 0;
   for (let at = src.indexOf(word); at >= 0; at = src.indexOf(word, at + 1)) {
     if (at > 0 && isNameChar(src.charCodeAt(at - 1))) continue;
-    if (isNameChar(src.charCodeAt(at + word.length))) continue;
+    if (isNameChar(codeAt(src, at + word.length))) continue;
     if (k++ < nth) continue;
     return { file: loc.file, range: { start: f.lines.positionAt(a + at), end: f.lines.positionAt(a + at + word.length) } };
   }
