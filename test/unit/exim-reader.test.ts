@@ -198,3 +198,15 @@ test('an absolute .include path is normalised as path.normalize does, and a norm
   assert.deepEqual(c.includes.map((i) => i.resolved), ['/virtual/reader/inc.conf', '/virtual/reader/inc.conf', '/virtual/reader/inc.conf', '/virtual/reader/inc.conf', '/virtual/reader', '/virtual/reader/.inc.conf']);
   assert.deepEqual(c.includes.map((i) => i.found), [true, true, true, true, false, false]);
 });
+
+test('a BOM (as UTF-16 or as Latin-1 read UTF-8) is read as blanks on the first line, whatever that line holds', () => {
+  const at = (text: string) => {
+    const c = load(text);
+    return [...c.main.map((o) => `${o.name}=${o.value}@${o.nameLoc.range.start.line}:${o.nameLoc.range.start.character}`),
+      ...c.parseFindings.map((f) => `${f.code}@${f.range.start.line}`)];
+  };
+  assert.deepEqual(at('\ufeffprimary_hostname = x\r\nqualify_domain = y\n'), ['primary_hostname=x@0:1', 'qualify_domain=y@1:0', 'exim/syntax@0']);
+  assert.deepEqual(at('\u00ef\u00bb\u00bf  primary_hostname = x\n'), ['primary_hostname=x@0:5', 'exim/syntax@0']);
+  assert.deepEqual(at('\ufeff\nX = a.example\nprimary_hostname = X\n'), ['primary_hostname=a.example@2:0', 'exim/syntax@0']);
+  assert.deepEqual(at('\ufeffqualify_domain = \\\n  b\n'), ['qualify_domain=b@0:1', 'exim/syntax@0']);
+});

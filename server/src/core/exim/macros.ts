@@ -14,7 +14,8 @@ export function isDigit(c: number): boolean { return c >= 48 && c <= 57; }
 // These two are called per character while a line is read, mostly before any of it is
 // optimised: written out rather than as calls of the tests above, they are one call each,
 // not three or five.
-export function isAlpha(c: number): boolean { return (c >= 97 && c <= 122) || (c >= 65 && c <= 90); }
+// isAlpha tests upper case first: a lower-case letter (most names) then meets every comparison.
+export function isAlpha(c: number): boolean { return (c >= 65 && c <= 90) || (c >= 97 && c <= 122); }
 export function isNameChar(c: number): boolean { return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95; }
 /**
  * The character code at `i`, -1 past the end: charCodeAt's NaN there throws away the
@@ -82,7 +83,7 @@ const BUILTIN_ENTRIES: readonly [string, Macro][] = BUILTIN_LIST.map((m) => [m.n
 const BUILTIN_MAP: ReadonlyMap<string, Macro> = new Map(BUILTIN_ENTRIES);
 /** Each built-in's place in the list, for the "which built-ins occur here" search. */
 const BUILTIN_INDEX: ReadonlyMap<string, number> = new Map(BUILTIN_LIST.map((m, i) => [m.name, i]));
-/** A rolling hash of a name, one character at a time (see forEachBuiltinIn). */
+/** A rolling hash of a name, one character at a time (see builtinIndicesIn). */
 function hashStep(h: number, c: number): number { return (Math.imul(h, 31) + c) | 0; }
 function nameHash(name: string): number {
   let h = 0;
@@ -198,11 +199,8 @@ export class MacroTable {
    */
   earlierIn(name: string): Macro | undefined {
     let first = -1;
-    if (this.builtinList.length) {
-      forEachBuiltinIn(name, 0, (k) => {
-        if (BUILTIN_LIST[k].name.length < name.length && (first < 0 || k < first)) first = k;
-      });
-    }
+    const ks = this.builtinList.length ? builtinIndicesIn(name, 0) : undefined;
+    if (ks) for (const k of ks) if (BUILTIN_LIST[k].name.length < name.length && (first < 0 || k < first)) first = k;
     if (first >= 0) return this.builtinList[first];
     for (const m of this.user) if (m.name.length < name.length && name.includes(m.name)) return m;
     return undefined;
@@ -218,9 +216,9 @@ export class MacroTable {
    */
   builtinsIn(text: string, from: number): number[] | undefined {
     if (!this.pristineBuiltins) return undefined;
-    let found: number[] | undefined;
-    forEachBuiltinIn(text, from, (k) => { if (!found?.includes(k)) (found ??= []).push(k); });
-    return found ? found.sort((a, b) => a - b) : NO_BUILTINS;
+    const ks = builtinIndicesIn(text, from);
+    if (!ks) return NO_BUILTINS;
+    return ks.length === 1 ? ks : [...new Set(ks)].sort((a, b) => a - b);
   }
 }
 
@@ -261,8 +259,13 @@ export class MacroStarts {
   }
 }
 
-/** Calls `f` with the place in the list of each built-in whose name occurs in `text` from `from` on. */
-function forEachBuiltinIn(text: string, from: number, f: (k: number) => void): void {
+/**
+ * The places in the list of the built-ins whose names occur in `text` from `from` on, as
+ * found (a name found twice is there twice); undefined for none. A list, not a callback:
+ * the callers' closures, made per call, threw away the optimised code that called them.
+ */
+function builtinIndicesIn(text: string, from: number): number[] | undefined {
+  let found: number[] | undefined;
   for (let i = firstBuiltinStart(text, from); i >= 0; i = firstBuiltinStart(text, i + 1)) {
     // A name is a prefix of the run of name characters that starts here: each prefix, shortest
     // first, is hashed as the run is read, and only one whose hash a built-in has is looked up.
@@ -273,9 +276,10 @@ function forEachBuiltinIn(text: string, from: number, f: (k: number) => void): v
       h = hashStep(h, c);
       if (!BUILTIN_HASHES.has(h)) continue;
       const k = BUILTIN_INDEX.get(text.slice(i, j + 1));
-      if (k !== undefined) f(k);
+      if (k !== undefined) (found ??= []).push(k);
     }
   }
+  return found;
 }
 
 const NO_INDICES: number[] = [];

@@ -83,6 +83,8 @@ interface Frame {
   nextMacro: number;
   known: number;
   starts: MacroStarts;
+  /** For a file that starts with a BOM, its first line with the BOM blanked (see firstLineBlanked). */
+  bomLine: string | undefined;
 }
 
 interface CondFrame { state: number; loc: Loc; directive: string }
@@ -104,12 +106,16 @@ export function hasBom(text: string): boolean {
 }
 
 /**
- * A file's first line [start, end) with its BOM (one UTF-16 unit, or three as Latin-1 read
- * UTF-8) made blanks, so columns stay as written; undefined when the file has none.
+ * A file's first line, without its break, with its BOM (one UTF-16 unit, or three as
+ * Latin-1 read UTF-8) made blanks, so columns stay as written; undefined when it has none.
  */
-function bomBlanked(src: string, start: number, end: number): string | undefined {
+function firstLineBlanked(sf: SourceFile): string | undefined {
+  const src = sf.text;
   if (!hasBom(src)) return undefined;
-  const raw = src.slice(start, end);
+  const starts = sf.lines.lineStarts;
+  let end = starts.length > 1 ? starts[1] : src.length;
+  while (end > 0 && isLineBreak(src.charCodeAt(end - 1))) end--;
+  const raw = src.slice(0, end);
   const n = raw.charCodeAt(0) === 0xfeff ? 1 : 3;
   return ' '.repeat(n) + raw.slice(n);
 }
@@ -202,7 +208,10 @@ export class LineReader {
       this.kinds.set(sf.path, kinds = new Uint8Array(lines));
       this.checkBytes(sf);
     }
-    this.stack.push({ file: sf, line: 0, dir: path.dirname(sf.path), lines, kinds, nextMacro: -1, known: 0, starts: new MacroStarts(sf.text) });
+    this.stack.push({
+      file: sf, line: 0, dir: path.dirname(sf.path), lines, kinds, nextMacro: -1, known: 0, starts: new MacroStarts(sf.text),
+      bomLine: firstLineBlanked(sf),
+    });
   }
 
   /** Things Exim's reader chokes on that are invisible in an editor. */
@@ -251,7 +260,7 @@ export class LineReader {
       if (lineNo >= fr.lines) return this.nextJoined();
       const sf = fr.file;
       const src = sf.text;
-      if (lineNo === 0 && hasBom(src)) return this.nextJoined();
+      if (lineNo === 0 && fr.bomLine !== undefined) return this.nextJoined();
       const starts = sf.lines.lineStarts;
       const start = starts[lineNo];
       let lineEnd = lineNo + 1 < starts.length ? starts[lineNo + 1] : src.length;
@@ -312,14 +321,13 @@ export class LineReader {
       // The line without its break, read in place: most lines are never copied on their own.
       let lineEnd = lineNo + 1 < starts.length ? starts[lineNo + 1] : src.length;
       while (lineEnd > start && isLineBreak(src.charCodeAt(lineEnd - 1))) lineEnd--;
-      // Where the physical line is read from: the file in place, or a copy with a BOM blanked
-      // (same length). One path for both: a branch first taken late would throw away this
-      // function's optimised code.
+      // Where the physical line is read from: the file in place, or its first line with a BOM
+      // blanked (same length), made when the file was opened. One path for both, only locals
+      // set on the rare one: a branch first taken late would throw away this function's
+      // optimised code.
       let line = src, at = start, bom = false;
-      if (lineNo === 0) {
-        const blanked = bomBlanked(src, start, lineEnd);
-        if (blanked !== undefined) { line = blanked; at = 0; bom = true; }
-      }
+      const blanked = lineNo === 0 ? fr.bomLine : undefined;
+      if (blanked !== undefined) { line = blanked; at = 0; bom = true; }
       const end = at + (lineEnd - start);
       let raw: string | undefined;
       // A line that is not content records its kind at the end of this block (one place).
@@ -410,9 +418,11 @@ export class LineReader {
   /** `.include` or `.include_if_exists` at `ss`, then white space or the end of the line. */
   private isInclude(text: string, ss: number): boolean {
     if (!text.startsWith('.include', ss)) return false;
-    const after = ss + 8;
-    if (after === text.length || isSpace(text.charCodeAt(after))) return true;
-    return text.startsWith('_if_exists', after) && (ss + 18 === text.length || isSpace(text.charCodeAt(ss + 18)));
+    // Both forms read on one path, every operation met on each: one first met on a rare
+    // `.include_if_exists` threw away the optimised code of nextJoined, which inlines this.
+    const extra = text.startsWith('_if_exists', ss + 8) ? 10 : 0;
+    const end = ss + 8 + extra;
+    return end === text.length || isSpace(codeAt(text, end));
   }
 
   private fill(text: string, spans: Span[], col: number, file: string, line: number): LogicalLine {
