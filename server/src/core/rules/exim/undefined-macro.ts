@@ -14,7 +14,7 @@ import { codeAt, isNameChar, MacroMap } from '../../exim/macros';
 import type { CheckOptions } from '../../options';
 import type { Range } from '../../text';
 import { forEachNode } from './expansion';
-import { didYouMean, fixedNames, nearest, replaceFix, runTime } from './suggest';
+import { didYouMean, nearest, replaceFix, runTime, sharedNames } from './suggest';
 
 /**
  * How much a value's upper-case words say. In `plain` values (hosts, domains, paths,
@@ -169,9 +169,11 @@ export function checkUndefinedMacros(cfg: EximConfig, _opts: CheckOptions): Find
   const out: Finding[] = [];
   const own = [...(cfg.macros instanceof MacroMap ? cfg.macros.ownValues() : cfg.macros.values())].filter((m) => m.origin !== 'builtin');
   const debian = cfg.macros.has(DEBIAN_PLACEHOLDER);
-  const candidates = own.map((m) => m.name).filter((n) => n !== DEBIAN_PLACEHOLDER);
-  if (debian) candidates.push(...DEBIAN_GENERATED);
-  fixedNames(candidates);
+  const macroNames = own.map((m) => m.name).filter((n) => n !== DEBIAN_PLACEHOLDER);
+  if (debian) macroNames.push(...DEBIAN_GENERATED);
+  // The same list for the same names: a word's nearest macro is found once for every config
+  // (and every check of an edited one) that defines the same macros.
+  const candidates = sharedNames(macroNames);
   let written: Map<string, Loc> | undefined;
   // Names of the config's own things: an ACL, driver or list may well be called CHECK_RCPT.
   let names: Set<string> | undefined;
