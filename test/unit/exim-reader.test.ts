@@ -144,6 +144,18 @@ test('MacroStarts finds the next place a macro could start, for the initials giv
   assert.equal(ms.next(10, 'A'), 20, '_R: "_ " is no start');
   assert.equal(ms.next(10, 'AQ'), 19, 'Q, a new initial, found although searched from before it');
   assert.equal(ms.next(21, 'AQ'), text.length);
+  // Beginnings of two characters: `A` alone (line 3's "AB c" has AB) is no longer a place.
+  const ms2 = new MacroStarts('Ax AB\nzA');
+  assert.equal(ms2.next(0, ['AB']), 3);
+  assert.equal(ms2.next(4, ['AB', 'zA']), 6, 'a new beginning, searched from before it');
+});
+
+test('a line is searched for a macro where it holds the beginning of its name, and only there', () => {
+  const opts = { ...defaultOptions, defines: { EXIM_PATH: '/usr/sbin/exim4' } };
+  const text = 'qualify_recipient = Example E\nqualify_domain = EXIM EXIM_PATH\nX = EXIM_PATHEXIM_PATH\nprimary_hostname = X\n';
+  const c = loadExim(FILE, opts, overlayHost(new Map([[FILE, text]]), none));
+  assert.deepEqual(c.main.map((o) => `${o.name}=${o.value}`), ['qualify_recipient=Example E', 'qualify_domain=EXIM /usr/sbin/exim4', 'primary_hostname=/usr/sbin/exim4/usr/sbin/exim4']);
+  assert.deepEqual(c.macroUses.map((u) => `${u.name}@${u.loc.range.start.line}:${u.loc.range.start.character}`), ['EXIM_PATH@1:22', 'EXIM_PATH@2:4', 'EXIM_PATH@2:13', 'X@3:19']);
 });
 
 test('a quoted option value is placed from the line it was read on, also when its driver is finished lines later', () => {
@@ -176,4 +188,25 @@ test('settings keep negation, hide and how their value expands (held packed)', (
   const [, command, rp] = c.transports[0].options;
   assert.deepEqual([command.negated, command.hidden, command.expansion!.map((n) => n.kind)], [false, false, ['variable']]);
   assert.deepEqual(rp.expansion!.map((n) => n.kind), ['variable']);
+});
+
+test('an absolute .include path is normalised as path.normalize does, and a normal one kept as written', () => {
+  const inc = '/virtual/reader/inc.conf';
+  const paths = ['/virtual/reader/inc.conf', '/virtual//reader/inc.conf', '/virtual/./reader/inc.conf', '/virtual/x/../reader/inc.conf', '/virtual/reader/sub/..', '/virtual/reader/.inc.conf'];
+  const text = paths.map((p) => `.include_if_exists ${p}\n`).join('');
+  const c = loadExim(FILE, defaultOptions, overlayHost(new Map([[FILE, text], [inc, 'qualify_domain = example.com\n']]), none));
+  assert.deepEqual(c.includes.map((i) => i.resolved), ['/virtual/reader/inc.conf', '/virtual/reader/inc.conf', '/virtual/reader/inc.conf', '/virtual/reader/inc.conf', '/virtual/reader', '/virtual/reader/.inc.conf']);
+  assert.deepEqual(c.includes.map((i) => i.found), [true, true, true, true, false, false]);
+});
+
+test('a BOM (as UTF-16 or as Latin-1 read UTF-8) is read as blanks on the first line, whatever that line holds', () => {
+  const at = (text: string) => {
+    const c = load(text);
+    return [...c.main.map((o) => `${o.name}=${o.value}@${o.nameLoc.range.start.line}:${o.nameLoc.range.start.character}`),
+      ...c.parseFindings.map((f) => `${f.code}@${f.range.start.line}`)];
+  };
+  assert.deepEqual(at('\ufeffprimary_hostname = x\r\nqualify_domain = y\n'), ['primary_hostname=x@0:1', 'qualify_domain=y@1:0', 'exim/syntax@0']);
+  assert.deepEqual(at('\u00ef\u00bb\u00bf  primary_hostname = x\n'), ['primary_hostname=x@0:5', 'exim/syntax@0']);
+  assert.deepEqual(at('\ufeff\nX = a.example\nprimary_hostname = X\n'), ['primary_hostname=a.example@2:0', 'exim/syntax@0']);
+  assert.deepEqual(at('\ufeffqualify_domain = \\\n  b\n'), ['qualify_domain=b@0:1', 'exim/syntax@0']);
 });

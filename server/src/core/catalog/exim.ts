@@ -126,9 +126,13 @@ function toOption(r: readonly string[]): EximOptionInfo {
     if (type === 'integer') valueType = 'int';
     else if (type === 'time') valueType = 'time';
   }
+  // Every field set, in one order, in one literal (undefined where absent): rules read
+  // these on every setting, and options built in several shapes made those reads slow.
+  const guard = cell(r, 6);
   const info: EximOptionInfo = {
     name, use, type, valueType, cType,
     default: cell(r, 3),
+    default496: r[7],
     expanded: flags.includes('e'),
     expanded496: flags.includes('E'),
     generic: flags.includes('g'),
@@ -138,16 +142,11 @@ function toOption(r: readonly string[]): EximOptionInfo {
     undocumented: flags.includes('c'),
     inHead: flags.includes('h'),
     in496: flags.includes('6'),
+    guard: guard ? guard : undefined,
+    listKind: LIST_KINDS[type],
+    values: ENUMS[`${use}.${name}`],
+    newerValues: NEWER_ENUMS[`${use}.${name}`],
   };
-  const guard = cell(r, 6);
-  if (guard) info.guard = guard;
-  if (r[7] !== undefined) info.default496 = r[7];
-  const lk = LIST_KINDS[type];
-  if (lk) info.listKind = lk;
-  const en = ENUMS[`${use}.${name}`];
-  if (en) info.values = en;
-  const newer = NEWER_ENUMS[`${use}.${name}`];
-  if (newer) info.newerValues = newer;
   return info;
 }
 
@@ -192,9 +191,10 @@ const DRIVERS = new Map<string, EximDriverInfo>();
 const LOOKUPS = new Map<string, EximDriverInfo>();
 for (const r of rows(DRIVER_ROWS)) {
   const flags = cell(r, 2);
-  const info: EximDriverInfo = { name: cell(r, 0), kind: cell(r, 1) as EximDriverInfo['kind'], inHead: flags.includes('h'), in496: flags.includes('6') };
-  if (cell(r, 3)) info.guard = cell(r, 3);
-  if (cell(r, 4)) info.lookupStyle = cell(r, 4);
+  const info: EximDriverInfo = {
+    name: cell(r, 0), kind: cell(r, 1) as EximDriverInfo['kind'], inHead: flags.includes('h'), in496: flags.includes('6'),
+    guard: cell(r, 3) || undefined, lookupStyle: cell(r, 4) || undefined,
+  };
   (info.kind === 'lookup' ? LOOKUPS : DRIVERS).set(info.name, info);
 }
 
@@ -310,9 +310,8 @@ for (const r of rows(ACL_ROWS)) {
     name: cell(r, 0), kind: cell(r, 1) as AclNameKind,
     inHead: flags.includes('h'), in496: flags.includes('6'),
     expanded: flags.includes('e'), hasOptions: flags.includes('o'),
+    allowedIn: cell(r, 2) ? cell(r, 2).split(',') : undefined, guard: cell(r, 4) || undefined,
   };
-  if (cell(r, 2)) info.allowedIn = cell(r, 2).split(',');
-  if (cell(r, 4)) info.guard = cell(r, 4);
   let m = ACL_NAMES.get(info.kind);
   if (!m) ACL_NAMES.set(info.kind, m = new Map());
   m.set(info.name, info);
@@ -359,12 +358,13 @@ const EXPANSION = new Map<ExpansionKind, Map<string, ExpansionNameInfo>>();
 const FAMILIES: { pattern: string; info: Availability }[] = [];
 for (const r of rows(EXPANSION_ROWS)) {
   const flags = cell(r, 2);
-  const avail: Availability = { inHead: flags.includes('h'), in496: flags.includes('6') };
-  if (cell(r, 3)) avail.guard = cell(r, 3);
+  const avail: Availability = { inHead: flags.includes('h'), in496: flags.includes('6'), guard: cell(r, 3) || undefined };
   const kind = cell(r, 1);
   if (kind === 'variable-family') { FAMILIES.push({ pattern: cell(r, 0), info: avail }); continue; }
-  const info: ExpansionNameInfo = { name: cell(r, 0), kind: kind as ExpansionKind, ...avail };
-  if (cell(r, 4)) info.vtype = cell(r, 4);
+  const info: ExpansionNameInfo = {
+    name: cell(r, 0), kind: kind as ExpansionKind, inHead: avail.inHead, in496: avail.in496, guard: avail.guard,
+    vtype: cell(r, 4) || undefined,
+  };
   let m = EXPANSION.get(info.kind);
   if (!m) EXPANSION.set(info.kind, m = new Map());
   m.set(info.name, info);

@@ -220,7 +220,7 @@ class ExpansionParser {
     const s = this.s;
     const a = this.i;
     this.i++;
-    if (s.charCodeAt(this.i) === 123 /* { */) return this.braced(a);
+    if (this.i < s.length && s.charCodeAt(this.i) === 123 /* { */) return this.braced(a);
     const nameStart = this.i;
     const name = this.readName();
     if (!name) {
@@ -231,7 +231,8 @@ class ExpansionParser {
     if (mayBeHeader(name) && HEADER_VAR.test(name)) {
       // `$h_Subject:` — the header name runs to a colon.
       while (this.i < s.length && s[this.i] !== ':' && !isSpace(s.charCodeAt(this.i))) this.i++;
-      if (s[this.i] === ':') this.i++;
+      // Read within the string (past its end the read deoptimised seq, which inlines this).
+      if (this.i < s.length && s.charCodeAt(this.i) === 58 /* : */) this.i++;
       const full = s.slice(nameStart, this.i);
       return new VariableNode(full, false, this.rangeOf, a, this.i, nameStart, this.i);
     }

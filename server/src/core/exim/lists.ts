@@ -55,7 +55,7 @@ export class ListCursor {
   bodyStart = 0;
   private s = '';
   private i = 0;
-  /** Where the next `${` at or after i is (2^32 - 1: none). */
+  /** Where the next `${` at or after i is (NONE: none). */
   private expansion = -1;
   private sc = 58;
   private doubles = true;
@@ -102,7 +102,7 @@ export class ListCursor {
       let j = s.indexOf(this.separator, i);
       if (j < 0) j = s.length;
       if (this.braces) {
-        if (this.expansion < i) this.expansion = s.indexOf('${', i) >>> 0;
+        if (this.expansion < i) this.expansion = orNone(s.indexOf('${', i));
         if (this.expansion <= j) { i = skipExpansion(s, this.expansion); continue; }
       }
       if (j < s.length && this.doubles && s.charCodeAt(j + 1) === sc) {
@@ -134,6 +134,14 @@ export class ListCursor {
     return true;
   }
 }
+
+/**
+ * An index searched for, NONE when not found: a "none" above every index, kept a small
+ * integer (-1 >>> 0 is not one: the field holding it became a boxed double, and code
+ * comparing it was deoptimised).
+ */
+const NONE = 0x3fffffff;
+export function orNone(at: number): number { return at < 0 ? NONE : at; }
 
 /** Past the end of the expansion whose `${` is at `at`: `\` escapes, nested braces count. */
 function skipExpansion(s: string, at: number): number {

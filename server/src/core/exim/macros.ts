@@ -11,20 +11,66 @@ export const MACRO_NAME_MAX = 63;
 export function isUpper(c: number): boolean { return c >= 65 && c <= 90; }
 export function isLower(c: number): boolean { return c >= 97 && c <= 122; }
 export function isDigit(c: number): boolean { return c >= 48 && c <= 57; }
-export function isAlpha(c: number): boolean { return isUpper(c) || isLower(c); }
-export function isNameChar(c: number): boolean { return isAlpha(c) || isDigit(c) || c === 95; }
+// These two are called per character while a line is read, mostly before any of it is
+// optimised: written out rather than as calls of the tests above, they are one call each,
+// not three or five.
+// isAlpha tests upper case first: a lower-case letter (most names) then meets every comparison.
+export function isAlpha(c: number): boolean { return (c >= 65 && c <= 90) || (c >= 97 && c <= 122); }
+export function isNameChar(c: number): boolean { return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95; }
+/**
+ * The character code at `i`, -1 past the end: charCodeAt's NaN there throws away the
+ * optimised code of the function that reads it (it expects an int), and tests false alike.
+ */
+export function codeAt(t: string, i: number): number { return i < t.length ? t.charCodeAt(i) : -1; }
 /** C's isspace in the C locale. */
 export function isSpace(c: number): boolean { return c === 32 || (c >= 9 && c <= 13); }
 
-/** True where a macro name could start: an upper-case letter, or `_` before one. */
-function canStartMacro(text: string, i: number): boolean {
-  const c = text.charCodeAt(i);
-  return isUpper(c) || (c === 95 && isUpper(text.charCodeAt(i + 1)));
+/**
+ * Where the run of name characters (letters, digits, `_`) or of white space from `i` ends.
+ * One call per run, not per character: the parser reads every name and gap this way,
+ * mostly before any of it is optimised, and the shared loop has seen every kind of run.
+ */
+export function skipName(t: string, i: number): number {
+  const n = t.length;
+  while (i < n) {
+    const c = t.charCodeAt(i);
+    if ((c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95) i++;
+    else break;
+  }
+  return i;
+}
+export function skipSpace(t: string, i: number): number {
+  const n = t.length;
+  while (i < n) {
+    const c = t.charCodeAt(i);
+    if (c === 32 || (c >= 9 && c <= 13)) i++;
+    else break;
+  }
+  return i;
 }
 
+// The searches below are native: a JavaScript loop over the characters ran per character
+// in unoptimised code, or, long enough to be optimised while running (on-stack
+// replacement), was deoptimised again each time it was entered (its exit had never run).
+/** An upper-case letter, or `_` before one: where a macro name could start. */
+const MACRO_START = /_?[A-Z]/g;
+/** `_` before an upper-case letter: where a built-in's name could start. */
+const BUILTIN_START = /_[A-Z]/g;
+
+/** The first place at or after `from` where a macro name could start; -1 for none. */
 export function firstMacroStart(text: string, from: number): number {
-  for (let i = from; i < text.length; i++) if (canStartMacro(text, i)) return i;
-  return -1;
+  MACRO_START.lastIndex = from;
+  if (!MACRO_START.test(text)) return -1;
+  // The match is `X` or `_X` and ends at lastIndex; it starts at the `_` if there is one
+  // (a match is the leftmost, so an `_X` in reach was taken whole).
+  const end = MACRO_START.lastIndex;
+  return end - 2 >= from && text.charCodeAt(end - 2) === 95 ? end - 2 : end - 1;
+}
+
+/** The first `_` before an upper-case letter at or after `from`; -1 for none. */
+function firstBuiltinStart(text: string, from: number): number {
+  BUILTIN_START.lastIndex = from;
+  return BUILTIN_START.test(text) ? BUILTIN_START.lastIndex - 2 : -1;
 }
 
 /**
@@ -37,7 +83,7 @@ const BUILTIN_ENTRIES: readonly [string, Macro][] = BUILTIN_LIST.map((m) => [m.n
 const BUILTIN_MAP: ReadonlyMap<string, Macro> = new Map(BUILTIN_ENTRIES);
 /** Each built-in's place in the list, for the "which built-ins occur here" search. */
 const BUILTIN_INDEX: ReadonlyMap<string, number> = new Map(BUILTIN_LIST.map((m, i) => [m.name, i]));
-/** A rolling hash of a name, one character at a time (see forEachBuiltinIn). */
+/** A rolling hash of a name, one character at a time (see builtinIndicesIn). */
 function hashStep(h: number, c: number): number { return (Math.imul(h, 31) + c) | 0; }
 function nameHash(name: string): number {
   let h = 0;
@@ -52,7 +98,7 @@ const BUILTIN_HASHES: ReadonlySet<number> = new Set(BUILTIN_LIST.map((m) => name
  */
 const BUILTIN_VALUES_INERT = BUILTIN_LIST.every((m) => /^_[A-Z][A-Z0-9_]*$/.test(m.name) && !/_[A-Z]/.test(m.value));
 
-function isBuiltinNameChar(c: number): boolean { return isUpper(c) || isDigit(c) || c === 95; }
+function isBuiltinNameChar(c: number): boolean { return (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95; }
 
 /**
  * Name to macro: the shared built-ins under this parse's own definitions. Reads like a Map
@@ -116,15 +162,18 @@ export class MacroTable {
   add(m: Macro): void {
     this.user.push(m);
     this.byName.set(m.name, m);
-    const c = m.name.charAt(0);
-    if (c && !this.initials.includes(c)) this.initials += c;
+    const b = m.name.slice(0, 2);
+    if (b && !this.initials.includes(b)) this.initials.push(b);
   }
 
   /**
-   * The first characters of the user's macros (`-D` and the config's), in order of first
-   * use: a new one is appended. See MacroStarts.
+   * How the user's macros (`-D` and the config's) begin: the first two characters of each
+   * name (all of a shorter one), in order of first use; a new one is appended. A line holds
+   * one of the names only where it holds its beginning: two characters rather than the
+   * first alone spare most lines the search (every line with an E when EXIM_PATH is
+   * defined). See MacroStarts.
    */
-  initials = '';
+  readonly initials: string[] = [];
 
   get(name: string): Macro | undefined { return this.byName.get(name); }
 
@@ -150,11 +199,8 @@ export class MacroTable {
    */
   earlierIn(name: string): Macro | undefined {
     let first = -1;
-    if (this.builtinList.length) {
-      forEachBuiltinIn(name, 0, (k) => {
-        if (BUILTIN_LIST[k].name.length < name.length && (first < 0 || k < first)) first = k;
-      });
-    }
+    const ks = this.builtinList.length ? builtinIndicesIn(name, 0) : undefined;
+    if (ks) for (const k of ks) if (BUILTIN_LIST[k].name.length < name.length && (first < 0 || k < first)) first = k;
     if (first >= 0) return this.builtinList[first];
     for (const m of this.user) if (m.name.length < name.length && name.includes(m.name)) return m;
     return undefined;
@@ -170,30 +216,30 @@ export class MacroTable {
    */
   builtinsIn(text: string, from: number): number[] | undefined {
     if (!this.pristineBuiltins) return undefined;
-    let found: number[] | undefined;
-    forEachBuiltinIn(text, from, (k) => { if (!found?.includes(k)) (found ??= []).push(k); });
-    return found ? found.sort((a, b) => a - b) : NO_BUILTINS;
+    const ks = builtinIndicesIn(text, from);
+    if (!ks) return NO_BUILTINS;
+    return ks.length === 1 ? ks : [...new Set(ks)].sort((a, b) => a - b);
   }
 }
 
 /**
  * Finds in one file's text where a macro could start: `_` and an upper-case letter (a
- * built-in; expandLine looks for those nowhere else), or the first character of one of the
- * user's macros. A line with none of these is left as it is. Each kind's next place is
+ * built-in; expandLine looks for those nowhere else), or the beginning of one of the
+ * user's macros (MacroTable.initials). A line with none of these is left as it is. Each kind's next place is
  * found natively (indexOf, many times quicker than a character-class search) and kept
  * until the reader has passed it.
  */
 export class MacroStarts {
-  /** Per initial (MacroTable.initials), its next place at or after the last search (text.length: none). */
+  /** Per beginning (MacroTable.initials), its next place at or after the last search (text.length: none). */
   private readonly at: number[] = [];
   /** The next `_` before an upper-case letter. */
   private under = -1;
   constructor(private readonly text: string) {}
 
   /** The first place at or after `from` where a macro could start (text.length: none). */
-  next(from: number, initials: string): number {
+  next(from: number, initials: ArrayLike<string>): number {
     const t = this.text, at = this.at;
-    // Initials are only ever appended: the places found for the earlier ones stand.
+    // Beginnings are only ever appended: the places found for the earlier ones stand.
     while (at.length < initials.length) at.push(-1);
     let best = t.length;
     for (let k = 0; k < initials.length; k++) {
@@ -206,17 +252,21 @@ export class MacroStarts {
     }
     let u = this.under;
     if (u < from) {
-      for (u = t.indexOf('_', from); u >= 0 && !isUpper(t.charCodeAt(u + 1)); u = t.indexOf('_', u + 1));
+      u = firstBuiltinStart(t, from);
       this.under = u = u < 0 ? t.length : u;
     }
     return u < best ? u : best;
   }
 }
 
-/** Calls `f` with the place in the list of each built-in whose name occurs in `text` from `from` on. */
-function forEachBuiltinIn(text: string, from: number, f: (k: number) => void): void {
-  for (let i = text.indexOf('_', from); i >= 0; i = text.indexOf('_', i + 1)) {
-    if (!isUpper(text.charCodeAt(i + 1))) continue;
+/**
+ * The places in the list of the built-ins whose names occur in `text` from `from` on, as
+ * found (a name found twice is there twice); undefined for none. A list, not a callback:
+ * the callers' closures, made per call, threw away the optimised code that called them.
+ */
+function builtinIndicesIn(text: string, from: number): number[] | undefined {
+  let found: number[] | undefined;
+  for (let i = firstBuiltinStart(text, from); i >= 0; i = firstBuiltinStart(text, i + 1)) {
     // A name is a prefix of the run of name characters that starts here: each prefix, shortest
     // first, is hashed as the run is read, and only one whose hash a built-in has is looked up.
     let h = hashStep(0, 95);
@@ -226,9 +276,10 @@ function forEachBuiltinIn(text: string, from: number, f: (k: number) => void): v
       h = hashStep(h, c);
       if (!BUILTIN_HASHES.has(h)) continue;
       const k = BUILTIN_INDEX.get(text.slice(i, j + 1));
-      if (k !== undefined) f(k);
+      if (k !== undefined) (found ??= []).push(k);
     }
   }
+  return found;
 }
 
 const NO_INDICES: number[] = [];
@@ -285,6 +336,9 @@ function initials(text: string, from: number): number {
   return mask;
 }
 
+/** From how many macros to try on a line expandLine first looks which initials occur. */
+const INITIALS_MIN = 8;
+
 /**
  * Substitutes macros in one physical line as Exim does. `isLogicalStart` says whether the
  * line begins a logical line: then a leading `NAME =` (a definition) is not substituted.
@@ -292,14 +346,10 @@ function initials(text: string, from: number): number {
  * nothing is allocated for it.
  */
 export function expandLine(line: string, table: MacroTable, isLogicalStart: boolean): ExpandedLine | undefined {
-  let ws = 0;
-  while (ws < line.length && isSpace(line.charCodeAt(ws))) ws++;
-  let s = ws;
-  if (isLogicalStart && isUpper(line.charCodeAt(s))) {
-    let e = s;
-    while (e < line.length && isNameChar(line.charCodeAt(e))) e++;
-    while (e < line.length && isSpace(line.charCodeAt(e))) e++;
-    if (line.charCodeAt(e) === 61) s = e;
+  let s = skipSpace(line, 0);
+  if (isLogicalStart && isUpper(codeAt(line, s))) {
+    const e = skipSpace(line, skipName(line, s));
+    if (e < line.length && line.charCodeAt(e) === 61) s = e;
   }
   const first = firstMacroStart(line, s);
   if (first < 0) return undefined;
@@ -312,7 +362,11 @@ export function expandLine(line: string, table: MacroTable, isLogicalStart: bool
   const builtins = line.charCodeAt(first) === 95 ? table.builtinsIn(line, first) : NO_INDICES;
   const nb = builtins ? builtins.length : all.length;
   const steps = nb + user.length;
-  let present = initials(text, first);
+  // Which initials occur is worth a pass over the line only when many macros are tried
+  // (every built-in, once some were redefined); a few are each found natively. All bits
+  // set: every macro is tried.
+  const byInitial = steps > INITIALS_MIN;
+  let present = byInitial ? initials(text, first) : -1;
   for (let step = 0; step < steps; step++) {
     const m = step >= nb ? user[step - nb] : all[builtins ? builtins[step] : step];
     if (m.name.length === 0) continue;
@@ -339,7 +393,7 @@ export function expandLine(line: string, table: MacroTable, isLogicalStart: bool
     copySegs(old, si, prev, text.length, shift, nsegs);
     text = out + text.slice(prev);
     segs = nsegs;
-    present = initials(text, first);
+    if (byInitial) present = initials(text, first);
   }
   if (!uses || !segs) return undefined;
   return { text, segs, found: true, uses };

@@ -12,10 +12,11 @@ import type {
   Acl, DriverInstance, EximConfig, Include, ListKind, Loc, Macro, MacroUse, NamedList, OptionSetting,
   RetryRule, RewriteRule, SectionName, SourceFile,
 } from './model';
-import { isAlpha, isNameChar, isSpace, isUpper, MACRO_NAME_MAX, MacroTable } from './macros';
+import { codeAt, isAlpha, isNameChar, isSpace, isUpper, MACRO_NAME_MAX, MacroTable, skipName, skipSpace } from './macros';
 import { copyLine, LineReader, locOf, piecesOf, type LogicalLine, type Piece, type PlacedLine } from './reader';
 import { dequote } from './strings';
-import { ListCursor } from './lists';
+import { ListCursor, orNone } from './lists';
+import { objectList } from './object-list';
 import { isRegexPattern, REWRITE_FLAGS } from './rewrite';
 import { ExpandForm, ITEM_LISTS } from './value-expansion';
 import { Item, ListEntry, ParsedList, Setting, Statement } from './parsed';
@@ -59,9 +60,11 @@ class ParsedConfig implements ParsedExim {
   declare readonly kinds: Map<string, Uint8Array>;
   declare private piecesMade: Map<string, Piece[]> | undefined;
   constructor(root: string, macros: ReadonlyMap<string, Macro>) {
-    this.root = root; this.files = new Map(); this.main = []; this.lists = []; this.routers = []; this.transports = [];
-    this.authenticators = []; this.acls = []; this.retry = []; this.rewrite = []; this.local_scan = []; this.macros = macros;
-    this.macroUses = []; this.includes = []; this.sections = []; this.parseFindings = []; this.kinds = new Map();
+    this.root = root; this.files = new Map(); this.main = objectList(); this.lists = objectList(); this.routers = objectList();
+    this.transports = objectList(); this.authenticators = objectList(); this.acls = objectList(); this.retry = objectList();
+    this.rewrite = objectList(); this.local_scan = objectList(); this.macros = macros;
+    this.macroUses = objectList(); this.includes = objectList(); this.sections = objectList(); this.parseFindings = objectList();
+    this.kinds = new Map();
     this.piecesMade = undefined;
   }
   /** Made only when read (the losslessness check), from the reader's byte per line. */
@@ -122,8 +125,8 @@ class Parser {
     const t = ll.text;
     if (isBegin(t)) return this.begin(ll);
     switch (this.section) {
-      case 'main': return this.mainLine(ll, 'main');
-      case 'local_scan': return this.mainLine(ll, 'local_scan');
+      // One call for both: a call of its own for the rare local_scan was first met late.
+      case 'main': case 'local_scan': return this.mainLine(ll, this.section);
       case 'routers': case 'transports': case 'authenticators': return this.driverLine(ll);
       case 'acl': return this.aclLine(ll);
       case 'retry': return this.retryLine(ll);
@@ -135,7 +138,7 @@ class Parser {
     this.closeDriver();
     this.closeAcl();
     let i = 6;
-    while (i < ll.text.length && isSpace(ll.text.charCodeAt(i))) i++;
+    i = skipSpace(ll.text, i);
     const word = ll.text.slice(i);
     let key = word.toLowerCase();
     if (!key.endsWith('s')) key += 's';
@@ -168,14 +171,14 @@ class Parser {
   private defineMacro(ll: LogicalLine): void {
     const t = ll.text;
     let i = 0;
-    while (i < t.length && isNameChar(t.charCodeAt(i))) i++;
+    i = skipName(t, i);
     const name = t.slice(0, i);
     const nameLoc = locOf(ll, 0, i);
     if (name.length > MACRO_NAME_MAX) {
       this.error('exim/syntax', nameLoc, `Macro name is ${name.length} characters long; Exim allows at most ${MACRO_NAME_MAX}. Shorten it.`);
       return;
     }
-    while (i < t.length && isSpace(t.charCodeAt(i))) i++;
+    i = skipSpace(t, i);
     if (t[i] !== '=') {
       this.error('exim/syntax', locOf(ll, 0, t.length),
         `A line starting with an upper-case letter is a macro definition and needs "NAME = value"${this.section === 'main' ? '' : ' (option names are lower case)'}.`);
@@ -184,7 +187,7 @@ class Parser {
     i++;
     let redef = false;
     if (t[i] === '=') { redef = true; i++; }
-    while (i < t.length && isSpace(t.charCodeAt(i))) i++;
+    i = skipSpace(t, i);
     const value = t.slice(i);
     const existing = this.table.get(name);
     if (existing?.origin === 'define') return; // -D wins over the file, silently, as in Exim
@@ -222,11 +225,11 @@ class Parser {
    */
   private readName(t: string, from: number): void {
     let i = from;
-    while (i < t.length && isSpace(t.charCodeAt(i))) i++;
+    i = skipSpace(t, i);
     this.nameStart = i;
-    if (isAlpha(t.charCodeAt(i))) while (i < t.length && isNameChar(t.charCodeAt(i))) i++;
+    if (isAlpha(codeAt(t, i))) i = skipName(t, i);
     this.nameEnd = i;
-    while (i < t.length && isSpace(t.charCodeAt(i))) i++;
+    i = skipSpace(t, i);
     this.nameNext = i;
   }
 
@@ -238,11 +241,11 @@ class Parser {
   /** readName's test for `NAME =`, read in place (every ACL, retry and rewrite line asks). */
   private isMacroLine(t: string): boolean {
     let i = 0;
-    while (i < t.length && isSpace(t.charCodeAt(i))) i++;
-    if (!isUpper(t.charCodeAt(i))) return false;
-    while (i < t.length && isNameChar(t.charCodeAt(i))) i++;
-    while (i < t.length && isSpace(t.charCodeAt(i))) i++;
-    return t.charCodeAt(i) === 61 /* = */;
+    i = skipSpace(t, i);
+    if (!isUpper(codeAt(t, i))) return false;
+    i = skipName(t, i);
+    i = skipSpace(t, i);
+    return codeAt(t, i) === 61 /* = */;
   }
 
   // ---- main section, options ----------------------------------------------------------
@@ -251,11 +254,15 @@ class Parser {
     const t = ll.text;
     if (isUpper(t.charCodeAt(0))) return this.defineMacro(ll);
     if (this.unknownSection) return;
+    // Both halves tested on every line: a call first met on a rare `hide` line threw away
+    // the optimised code that inlines this.
+    const hide = t.startsWith('hide'), gap = isSpace(codeAt(t, 4));
     let k = 0;
     let hidden = false;
-    if (t.startsWith('hide') && isSpace(t.charCodeAt(4))) { hidden = true; k = 5; }
-    if (section === 'main') {
-      for (const kind of LIST_KINDS) if (t.startsWith(kind, k)) return this.namedList(ll, kind, k, hidden);
+    if (hide && gap) { hidden = true; k = 5; }
+    // Every list kind starts with a, d, h or l: most options are not compared with them.
+    if (section === 'main' && isListInitial(codeAt(t, k))) {
+      for (let n = 0; n < LIST_KINDS.length; n++) if (t.startsWith(LIST_KINDS[n], k)) return this.namedList(ll, LIST_KINDS[n], k, hidden);
     }
     const p = this.option(ll, section);
     if (p) this.finishOption(p, section);
@@ -271,9 +278,9 @@ class Parser {
     let i = 0, start = 0, end = 0, hidden = false;
     for (let n = 0; n < 2; n++) {
       start = i;
-      while (i < t.length && isNameChar(t.charCodeAt(i))) i++;
+      i = skipName(t, i);
       end = i;
-      while (i < t.length && isSpace(t.charCodeAt(i))) i++;
+      i = skipSpace(t, i);
       // Compared in place: a copy of every option's first word was made just for this.
       if (end - start !== 4 || !t.startsWith('hide', start)) break;
       hidden = true;
@@ -291,9 +298,9 @@ class Parser {
       this.error('exim/syntax', locOf(ll, i, t.length), `Unexpected text after option "${t.slice(start, end)}"; write "name = value"${hint}.`);
       return opt;
     }
-    if (t[i] !== '=') return opt;
+    if (codeAt(t, i) !== 61 /* = */) return opt;
     i++;
-    while (i < t.length && isSpace(t.charCodeAt(i))) i++;
+    i = skipSpace(t, i);
     if (negated) {
       this.error('exim/syntax', locOf(ll, start, t.length), `"${t.slice(start, end)}" cannot take a value: the no_/not_ prefix only turns a boolean off. Write "${name} = ..." or "${t.slice(start, end)}" alone.`);
     }
@@ -314,7 +321,7 @@ class Parser {
     const raw = opt.rawValue, vs = opt.valueStart;
     let map: number[] | undefined;
     const stringy = info ? STRING_TYPES.has(info.valueType) : true;
-    if (stringy && raw.charCodeAt(0) === 34 /* " */) {
+    if (stringy && codeAt(raw, 0) === 34 /* " */) {
       const d = dequote(raw, 0);
       opt.value = d.value;
       map = d.map;
@@ -323,7 +330,7 @@ class Parser {
         this.error('exim/syntax', locOf(ll, lastLineFrom(ll, vs), ll.len), `The quoted value of ${opt.name} has no closing quote; add " at the end.`);
       } else {
         let e = d.end;
-        while (e < raw.length && isSpace(raw.charCodeAt(e))) e++;
+        e = skipSpace(raw, e);
         if (e < raw.length) {
           const hint = raw[e] === '#' ? ' (# starts a comment only at the beginning of a line)' : '';
           this.error('exim/syntax', locOf(ll, vs + e, ll.len), `Unexpected text after the quoted value of ${opt.name}${hint}; put it inside the quotes or remove it.`);
@@ -347,29 +354,29 @@ class Parser {
     let i = k + kind.length;
     let cached = false;
     if (t.startsWith('_cache', i)) { cached = true; i += 6; }
-    if (!isSpace(t.charCodeAt(i))) {
+    if (!isSpace(codeAt(t, i))) {
       this.error('exim/syntax', locOf(ll, 0, t.length), `Unrecognised line: "${short(t)}". A named list is "${kind} name = items".`);
       return;
     }
-    while (i < t.length && isSpace(t.charCodeAt(i))) i++;
+    i = skipSpace(t, i);
     const ns = i;
-    while (i < t.length && isNameChar(t.charCodeAt(i))) i++;
+    i = skipName(t, i);
     const name = t.slice(ns, i);
     const ne = i;
-    while (i < t.length && isSpace(t.charCodeAt(i))) i++;
+    i = skipSpace(t, i);
     if (!name) {
       this.error('exim/syntax', locOf(ll, 0, t.length), `The ${kind} has no name; write "${kind} name = items".`);
       return;
     }
-    if (t[i] !== '=') {
+    if (codeAt(t, i) !== 61 /* = */) {
       this.error('exim/syntax', locOf(ll, ns, t.length), `Missing "=" after the ${kind} name "${name}".`);
       return;
     }
     i++;
-    while (i < t.length && isSpace(t.charCodeAt(i))) i++;
+    i = skipSpace(t, i);
     let value = t.slice(i);
     let map: number[] | undefined;
-    if (t[i] === '"') {
+    if (codeAt(t, i) === 34 /* " */) {
       const d = dequote(t, i);
       value = d.value;
       map = d.map;
@@ -390,7 +397,7 @@ class Parser {
       if (value.charCodeAt(bodyStart) === 43 /* + */ && bodyStart + 1 < end && isNameChar(value.charCodeAt(bodyStart + 1))) {
         item.ref = value.slice(bodyStart + 1, end);
       }
-      if (dollar < bodyStart) dollar = value.indexOf('$', bodyStart) >>> 0;
+      if (dollar < bodyStart) dollar = orNone(value.indexOf('$', bodyStart));
       if (dollar < end) item.expands = true;
       items.add(item);
     }
@@ -405,12 +412,13 @@ class Parser {
     const t = ll.text;
     this.readName(t, 0);
     const named = this.nameEnd > this.nameStart;
-    if (named && isUpper(t.charCodeAt(this.nameStart)) && t.charCodeAt(this.nameNext) === 61 /* = */) {
+    const after = codeAt(t, this.nameNext);
+    if (named && isUpper(t.charCodeAt(this.nameStart)) && after === 61 /* = */) {
       this.closeDriver();
       return this.defineMacro(ll);
     }
     const section = this.section as DriverInstance['section'];
-    const isHeader = named && t.charCodeAt(this.nameNext) === 58 /* : */;
+    const isHeader = named && after === 58 /* : */;
     const bad = isHeader ? undefined : badName(t);
     // A bad name still starts an instance here, so that the lines after it are not
     // charged to the one before.
@@ -423,7 +431,7 @@ class Parser {
       this.driver = { section, name: h.name, nameLoc: locOf(ll, h.start, h.end), options: [], order: list.length, loc: locOf(ll, 0, t.length) };
       list.push(this.driver);
       let j = h.next + 1;
-      while (j < t.length && isSpace(t.charCodeAt(j))) j++;
+      j = skipSpace(t, j);
       if (j < t.length) {
         const hint = t[j] === '#' ? ' (# starts a comment only at the beginning of a line)' : ' Put each option on its own line.';
         this.error('exim/syntax', locOf(ll, j, t.length), `Unexpected text after the name "${h.name}:".${hint}`);
@@ -494,7 +502,7 @@ class Parser {
     let negated = false;
     if (t[0] === '!') { negated = true; i = 1; }
     this.readName(t, i);
-    const isHeader = t.charCodeAt(this.nameNext) === 58 /* : */ && this.nameEnd > this.nameStart && !negated;
+    const isHeader = codeAt(t, this.nameNext) === 58 /* : */ && this.nameEnd > this.nameStart && !negated;
     const bad = isHeader ? undefined : badName(t);
     // As for drivers: report the name, and start a new ACL so its statements stay its own.
     if (bad) this.error('exim/syntax', locOf(ll, bad.start, bad.end), badNameMessage(bad.name, 'ACL'));
@@ -504,7 +512,7 @@ class Parser {
       this.acl = { name: h.name, nameLoc: locOf(ll, h.start, h.end), statements: [], loc: locOf(ll, 0, t.length) };
       this.cfg.acls.push(this.acl);
       let j = h.next + 1;
-      while (j < t.length && isSpace(t.charCodeAt(j))) j++;
+      j = skipSpace(t, j);
       if (j < t.length) {
         this.error('exim/syntax', locOf(ll, j, t.length), `Exim ignores text after the ACL name "${h.name}:"; put the first statement on its own line.`, 'warning');
       }
@@ -580,15 +588,15 @@ class Parser {
       const vs = i;
       while (i < t.length && t[i] !== '=' && !isSpace(t.charCodeAt(i))) i++;
       item.setVariable(t.slice(vs, i), vs, i);
-      while (i < t.length && isSpace(t.charCodeAt(i))) i++;
+      i = skipSpace(t, i);
     }
     if (name === 'endpass') return item;
-    if (t[i] !== '=') {
+    if (codeAt(t, i) !== 61 /* = */) {
       this.error('exim/acl-syntax', locOf(ll, start, t.length), `"=" is missing after ACL ${name}; write "${name} = value".`);
       return item;
     }
     i++;
-    while (i < t.length && isSpace(t.charCodeAt(i))) i++;
+    i = skipSpace(t, i);
     const value = item.value = t.slice(i);
     item.valueStart = i;
     if (value.includes('$') || value.includes('\\')) item.expands = true;
@@ -604,27 +612,27 @@ class Parser {
     const pat = dequote(t, 0);
     if (pat.unterminated) this.error('exim/syntax', loc, 'The quoted retry pattern has no closing quote.');
     let i = pat.end;
-    while (i < t.length && isSpace(t.charCodeAt(i))) i++;
+    i = skipSpace(t, i);
     const es = i;
     while (i < t.length && t.charCodeAt(i) > 32 && t.charCodeAt(i) < 127) i++;
     const error = t.slice(es, i);
     if (!error) {
       this.error('exim/syntax', loc, 'A retry rule needs an error type after the pattern (for example "*"), then the retry parameters.');
     }
-    while (i < t.length && isSpace(t.charCodeAt(i))) i++;
+    i = skipSpace(t, i);
     let senders: string | undefined;
     if (t.startsWith('senders', i)) {
       let j = i + 7;
-      while (j < t.length && isSpace(t.charCodeAt(j))) j++;
+      j = skipSpace(t, j);
       if (t[j] !== '=') {
         this.error('exim/syntax', locOf(ll, i, t.length), '"=" is expected after "senders" in a retry rule.');
       } else {
         j++;
-        while (j < t.length && isSpace(t.charCodeAt(j))) j++;
+        j = skipSpace(t, j);
         const d = dequote(t, j);
         senders = d.value;
         i = d.end;
-        while (i < t.length && isSpace(t.charCodeAt(i))) i++;
+        i = skipSpace(t, i);
       }
     }
     const rule: EximConfig['retry'][number] = { pattern: pat.value, error, rules: t.slice(i), loc };
@@ -639,7 +647,7 @@ class Parser {
     const loc = locOf(ll, 0, t.length);
     const key = dequote(t, 0);
     let i = key.end;
-    while (i < t.length && isSpace(t.charCodeAt(i))) i++;
+    i = skipSpace(t, i);
     if (i >= t.length) {
       this.error('exim/syntax', loc, 'A rewrite rule needs a replacement after the pattern (and optional flags).');
       this.cfg.rewrite.push({ pattern: key.value, replacement: '', flags: '', loc });
@@ -720,6 +728,8 @@ class Collector<T> {
     return out;
   }
 }
+
+function isListInitial(c: number): boolean { return c === 97 || c === 100 || c === 104 || c === 108; }
 
 /** `begin ` in any case, read in place (every line asks). */
 function isBegin(t: string): boolean {

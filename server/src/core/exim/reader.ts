@@ -10,7 +10,8 @@ import { finding } from '../diagnostic';
 import type { SourceHost } from '../host';
 import { LineIndex, type Range } from '../text';
 import { SpanLoc, type Include, type Loc, type MacroUse, type SourceFile } from './model';
-import { expandLine, isNameChar, isSpace, MacroStarts, type ExpandedLine, type MacroTable } from './macros';
+import { objectList } from './object-list';
+import { codeAt, expandLine, isNameChar, isSpace, MacroStarts, type ExpandedLine, type MacroTable } from './macros';
 
 export type PieceKind = 'blank' | 'comment' | 'directive' | 'include' | 'skipped' | 'content';
 
@@ -23,7 +24,7 @@ export interface Piece { line: number; start: number; end: number; kind: PieceKi
  * losslessness check reads them, through `piecesOf`.
  */
 const KINDS: readonly PieceKind[] = ['content', 'blank', 'comment', 'directive', 'include', 'skipped'];
-const BLANK = 1, COMMENT = 2, DIRECTIVE = 3, INCLUDE = 4, SKIPPED = 5;
+const CONTENT = 0, BLANK = 1, COMMENT = 2, DIRECTIVE = 3, INCLUDE = 4, SKIPPED = 5;
 
 /** A run of a logical line's text and the physical place it came from. */
 export interface Span {
@@ -77,11 +78,13 @@ interface Frame {
   kinds: Uint8Array | undefined;
   /**
    * Where the next place a macro could start is in the file, at or after the line being read
-   * (text.length: none), for the table's initials then; and the search that found it.
+   * (text.length: none), for the table's first `known` initials; and the search that found it.
    */
   nextMacro: number;
-  initials: string;
+  known: number;
   starts: MacroStarts;
+  /** For a file that starts with a BOM, its first line with the BOM blanked (see firstLineBlanked). */
+  bomLine: string | undefined;
 }
 
 interface CondFrame { state: number; loc: Loc; directive: string }
@@ -99,8 +102,25 @@ const DIRECTIVES: { name: string; onFound: number; onMissing: number; stack: num
 ];
 
 export function hasBom(text: string): boolean {
-  return text.charCodeAt(0) === 0xfeff || text.startsWith('\u00ef\u00bb\u00bf');
+  return text.length > 0 && (text.charCodeAt(0) === 0xfeff || text.startsWith('\u00ef\u00bb\u00bf'));
 }
+
+/**
+ * A file's first line, without its break, with its BOM (one UTF-16 unit, or three as
+ * Latin-1 read UTF-8) made blanks, so columns stay as written; undefined when it has none.
+ */
+function firstLineBlanked(sf: SourceFile): string | undefined {
+  const src = sf.text;
+  if (!hasBom(src)) return undefined;
+  const starts = sf.lines.lineStarts;
+  let end = starts.length > 1 ? starts[1] : src.length;
+  while (end > 0 && isLineBreak(src.charCodeAt(end - 1))) end--;
+  const raw = src.slice(0, end);
+  const n = raw.charCodeAt(0) === 0xfeff ? 1 : 3;
+  return ' '.repeat(n) + raw.slice(n);
+}
+
+function isLineBreak(c: number): boolean { return c === 10 || c === 13; }
 
 function lineRange(line: number, a: number, b: number): Range {
   return { start: { line, character: a }, end: { line, character: b } };
@@ -112,8 +132,8 @@ export class LineReader {
   private cstate = 0;
   private cstack: CondFrame[] = [];
   private done = false;
-  readonly includes: Include[] = [];
-  readonly macroUses: MacroUse[] = [];
+  readonly includes: Include[] = objectList();
+  readonly macroUses: MacroUse[] = objectList();
   /**
    * The line next() returns, filled in again by each call: most logical lines become one
    * setting, ACL item or list, which holds the line's fields itself (an object per line
@@ -131,6 +151,28 @@ export class LineReader {
     private readonly report: (f: Finding) => void,
   ) {
     this.queue = [...topFiles];
+  }
+
+  /**
+   * The file to read the next physical line from: finished files are left and the next
+   * top-level file opened. Undefined at the end of the input, and between top-level files
+   * when a logical line was begun (`len` > 0): a blank line ends any continuation there.
+   */
+  private frame(len: number): Frame | undefined {
+    for (;;) {
+      const fr = this.stack.length ? this.stack[this.stack.length - 1] : undefined;
+      if (fr && fr.line < fr.lines) return fr;
+      if (fr) {
+        this.stack.pop();
+        if (this.stack.length) continue;
+      }
+      if (len > 0) return undefined;
+      if (!this.openTop()) {
+        this.finish();
+        this.done = true;
+        return undefined;
+      }
+    }
   }
 
   /** Loads a file once; later reads share the same SourceFile. */
@@ -166,7 +208,10 @@ export class LineReader {
       this.kinds.set(sf.path, kinds = new Uint8Array(lines));
       this.checkBytes(sf);
     }
-    this.stack.push({ file: sf, line: 0, dir: path.dirname(sf.path), lines, kinds, nextMacro: -1, initials: '', starts: new MacroStarts(sf.text) });
+    this.stack.push({
+      file: sf, line: 0, dir: path.dirname(sf.path), lines, kinds, nextMacro: -1, known: 0, starts: new MacroStarts(sf.text),
+      bomLine: firstLineBlanked(sf),
+    });
   }
 
   /** Things Exim's reader chokes on that are invisible in an editor. */
@@ -199,8 +244,62 @@ export class LineReader {
   /**
    * The next logical line, or undefined at the end of the whole input. The object is the
    * reader's own and changes with the next call: keep its fields, or a copyLine.
+   *
+   * Most lines are one physical line as written: blank, a comment, or content with no macro
+   * and no continuation. Those are read here; anything else (a file's first line, a
+   * directive, a macro, a continuation, a skipped stretch, the end of a file) goes to
+   * nextJoined. This function stays small and meets only what it has seen, so its optimised
+   * code is cheap to make and is not thrown away when a rare case turns up.
    */
   next(): LogicalLine | undefined {
+    const stack = this.stack;
+    for (;;) {
+      if (this.cstate !== 0 || stack.length === 0) return this.nextJoined();
+      const fr = stack[stack.length - 1];
+      const lineNo = fr.line;
+      if (lineNo >= fr.lines) return this.nextJoined();
+      const sf = fr.file;
+      const src = sf.text;
+      if (lineNo === 0 && fr.bomLine !== undefined) return this.nextJoined();
+      const starts = sf.lines.lineStarts;
+      const start = starts[lineNo];
+      let lineEnd = lineNo + 1 < starts.length ? starts[lineNo + 1] : src.length;
+      while (lineEnd > start && isLineBreak(src.charCodeAt(lineEnd - 1))) lineEnd = lineEnd - 1;
+      let s = start;
+      while (s < lineEnd && isSpace(src.charCodeAt(s))) s = s + 1;
+      if (s === lineEnd) {
+        fr.line = lineNo + 1;
+        if (fr.kinds) fr.kinds[lineNo] = BLANK;
+        continue;
+      }
+      const first = src.charCodeAt(s);
+      if (first === 35 /* # */) {
+        fr.line = lineNo + 1;
+        if (fr.kinds) fr.kinds[lineNo] = COMMENT;
+        continue;
+      }
+      if (first === 46 /* . */) return this.nextJoined();
+      // A line where no macro can start (most lines) is not searched. The next such place is
+      // found once per stretch of the file, natively, and again when a macro brings a new one.
+      const initials = this.macros.initials;
+      if (fr.nextMacro < start || fr.known !== initials.length) {
+        fr.known = initials.length;
+        fr.nextMacro = fr.starts.next(start, initials);
+      }
+      if (fr.nextMacro < lineEnd) return this.nextJoined();
+      // The last character before trailing white space (it stops at `first`); a do-while so
+      // the step is taken on every line, not first met in optimised code on a rare one.
+      let e = lineEnd;
+      do e = e - 1; while (isSpace(src.charCodeAt(e)));
+      if (src.charCodeAt(e) === 92 /* \ */) return this.nextJoined();
+      // A line of its own, as written: its text is one slice of the file, and it needs no spans.
+      fr.line = lineNo + 1;
+      return this.fill(src.slice(s, e + 1), NO_SPANS, s - start, sf.path, lineNo);
+    }
+  }
+
+  /** next() for every other line: reads physical lines until a logical line is complete. */
+  private nextJoined(): LogicalLine | undefined {
     if (this.done) return undefined;
     // Most logical lines are one physical line: their arrays are made with their first
     // element (an array grown from [] by push reserves 16 slots).
@@ -209,120 +308,121 @@ export class LineReader {
     let len = 0;
     let startFile = '', startLine = 0;
     for (;;) {
-      let fr = this.stack[this.stack.length - 1];
-      if (!fr || fr.line >= fr.lines) {
-        if (fr) this.stack.pop();
-        if (this.stack.length) continue;
-        // Between top-level files (Debian's conf.d parts) a blank line ends any continuation.
+      const fr = this.frame(len);
+      if (!fr) {
         if (len > 0) break;
-        if (!this.openTop()) {
-          this.finish();
-          this.done = true;
-          return undefined;
-        }
-        continue;
+        return undefined;
       }
       const sf = fr.file;
       const src = sf.text;
       const lineNo = fr.line++;
       const starts = sf.lines.lineStarts;
       const start = starts[lineNo];
-      const kinds = fr.kinds;
       // The line without its break, read in place: most lines are never copied on their own.
       let lineEnd = lineNo + 1 < starts.length ? starts[lineNo + 1] : src.length;
-      while (lineEnd > start && (src.charCodeAt(lineEnd - 1) === 10 || src.charCodeAt(lineEnd - 1) === 13)) lineEnd--;
+      while (lineEnd > start && isLineBreak(src.charCodeAt(lineEnd - 1))) lineEnd--;
+      // Where the physical line is read from: the file in place, or its first line with a BOM
+      // blanked (same length), made when the file was opened. One path for both, only locals
+      // set on the rare one: a branch first taken late would throw away this function's
+      // optimised code.
+      let line = src, at = start, bom = false;
+      const blanked = lineNo === 0 ? fr.bomLine : undefined;
+      if (blanked !== undefined) { line = blanked; at = 0; bom = true; }
+      const end = at + (lineEnd - start);
       let raw: string | undefined;
-      const bom = lineNo === 0 && hasBom(src);
-      if (bom) {
-        raw = src.slice(start, lineEnd);
-        raw = ' '.repeat(raw.charCodeAt(0) === 0xfeff ? 1 : 3) + raw.slice(raw.charCodeAt(0) === 0xfeff ? 1 : 3);
-      }
-
-      let ss = 0;
-      while (start + ss < lineEnd && isSpace(raw ? raw.charCodeAt(ss) : src.charCodeAt(start + ss))) ss++;
-      const first = start + ss < lineEnd ? (raw ? raw.charCodeAt(ss) : src.charCodeAt(start + ss)) : -1;
-      // A comment line stays one whatever macros it names: nothing is substituted before
-      // its `#`, and what comes after does not matter.
-      if (first === 35 /* # */) { if (kinds) kinds[lineNo] = COMMENT; continue; }
-      // A line where no macro can start (most lines) is not searched. The next such place is
-      // found once per stretch of the file, natively, and again when a macro brings a new one.
-      const initials = this.macros.initials;
-      if (fr.nextMacro < start || fr.initials !== initials) {
-        fr.initials = initials;
-        fr.nextMacro = fr.starts.next(start, initials);
-      }
-      let ex: ExpandedLine | undefined;
-      if (fr.nextMacro < lineEnd) {
-        raw ??= src.slice(start, lineEnd);
-        ex = expandLine(raw, this.macros, len === 0);
-      }
-      // An upper-case letter that starts no macro (`message = No sender`) leaves the line as written.
-      if (!ex && !bom && len === 0 && this.cstate === 0 && first !== 46 /* . */) {
-        // A line of its own, as written: its text is one slice of the file, and it needs no spans.
-        let e = lineEnd;
-        while (e > start + ss && isSpace(src.charCodeAt(e - 1))) e--;
-        if (e === start + ss) { if (kinds) kinds[lineNo] = BLANK; continue; }
-        if (src.charCodeAt(e - 1) !== 92 /* \ */) {
-          return this.fill(src.slice(start + ss, e), NO_SPANS, ss, sf.path, lineNo);
+      // A line that is not content records its kind at the end of this block (one place).
+      let kind = CONTENT;
+      classify: {
+        let ss = 0;
+        while (at + ss < end && isSpace(line.charCodeAt(at + ss))) ss++;
+        const first = at + ss < end ? line.charCodeAt(at + ss) : -1;
+        // A comment line stays one whatever macros it names: nothing is substituted before
+        // its `#`, and what comes after does not matter.
+        if (first === 35 /* # */) { kind = COMMENT; break classify; }
+        const initials = this.macros.initials;
+        if (fr.nextMacro < start || fr.known !== initials.length) {
+          fr.known = initials.length;
+          fr.nextMacro = fr.starts.next(start, initials);
         }
-      }
-      raw ??= src.slice(start, lineEnd);
-      const text = ex ? ex.text : raw;
-      if (ex) {
-        ss = 0;
-        while (ss < text.length && isSpace(text.charCodeAt(ss))) ss++;
-      }
-      const c0 = text.charCodeAt(ss);
-
-      // A macro may also make a comment (`C1 = #` at the start of a line).
-      if (c0 === 35 /* # */) { if (kinds) kinds[lineNo] = COMMENT; continue; }
-
-      if (c0 === 46 /* . */ && this.directive(fr, raw, text, ss, ex !== undefined)) continue;
-
-      if (this.cstate !== 0) { if (kinds) kinds[lineNo] = SKIPPED; continue; }
-
-      if (ex) for (const u of ex.uses) this.macroUses.push({ name: u.name, loc: new SpanLoc(sf.path, lineNo, u.srcStart, lineNo, u.srcEnd) });
-
-      if (c0 === 46 && text.startsWith('.include', ss)) {
-        const after = text.charCodeAt(ss + 8);
-        const ifExists = text.startsWith('_if_exists', ss + 8) && (isSpace(text.charCodeAt(ss + 18)) || ss + 18 === text.length);
-        if (isSpace(after) || ss + 8 === text.length || ifExists) {
-          if (kinds) kinds[lineNo] = INCLUDE;
-          this.include(fr, text, ss, ifExists, ex === undefined);
-          continue;
+        let ex: ExpandedLine | undefined;
+        if (fr.nextMacro < lineEnd) {
+          raw = line.slice(at, end);
+          ex = expandLine(raw, this.macros, len === 0);
         }
-      }
-
-      // Content: append from the first non-blank, then drop trailing white space.
-      if (len === 0) { startFile = sf.path; startLine = lineNo; }
-      if (ss < text.length) {
-        const part = text.slice(ss);
-        if (chunks === NO_CHUNKS) chunks = [part]; else chunks.push(part);
-        if (!ex) {
-          const sp: Span = { at: len, len: text.length - ss, file: sf.path, line: lineNo, ch: ss, chEnd: text.length, exact: true };
-          if (spans === NO_SPANS) spans = [sp]; else spans.push(sp);
-        } else {
-          if (spans === NO_SPANS) spans = [];
-          for (const sg of ex.segs) {
-            const a = Math.max(sg.at, ss), b = sg.at + sg.len;
-            if (b <= a) continue;
-            spans.push(sg.exact
-              ? { at: len + (a - ss), len: b - a, file: sf.path, line: lineNo, ch: sg.srcStart + (a - sg.at), chEnd: sg.srcStart + (b - sg.at), exact: true }
-              : { at: len + (a - ss), len: b - a, file: sf.path, line: lineNo, ch: sg.srcStart, chEnd: sg.srcEnd, exact: false });
+        // An upper-case letter that starts no macro (`message = No sender`) leaves the line as written.
+        if (!ex && !bom && len === 0 && this.cstate === 0 && first !== 46 /* . */) {
+          if (first < 0) { kind = BLANK; break classify; }
+          // A line of its own, as written: its text is one slice of the file, and it needs no spans.
+          let e = lineEnd;
+          do e--; while (isSpace(src.charCodeAt(e)));
+          if (src.charCodeAt(e) !== 92 /* \ */) {
+            return this.fill(src.slice(start + ss, e + 1), NO_SPANS, ss, sf.path, lineNo);
           }
         }
-        len += part.length;
-      } else if (len === 0) {
-        if (kinds) kinds[lineNo] = BLANK;
+        raw ??= line.slice(at, end);
+        const text = ex ? ex.text : raw;
+        if (ex) {
+          ss = 0;
+          while (ss < text.length && isSpace(text.charCodeAt(ss))) ss++;
+        }
+        const c0 = ss < text.length ? text.charCodeAt(ss) : -1;
+
+        // A macro may also make a comment (`C1 = #` at the start of a line).
+        if (c0 === 35 /* # */) { kind = COMMENT; break classify; }
+
+        if (c0 === 46 /* . */ && this.directive(fr, raw, text, ss, ex !== undefined)) continue;
+
+        if (this.cstate !== 0) { kind = SKIPPED; break classify; }
+
+        if (ex) this.noteUses(ex, sf.path, lineNo);
+
+        if (c0 === 46 && this.isInclude(text, ss)) {
+          if (fr.kinds) fr.kinds[lineNo] = INCLUDE;
+          this.include(fr, text, ss, text.startsWith('_if_exists', ss + 8), ex === undefined);
+          continue;
+        }
+
+        // Content: append from the first non-blank, then drop trailing white space.
+        if (len === 0) { startFile = sf.path; startLine = lineNo; }
+        if (ss < text.length) {
+          const part = text.slice(ss);
+          if (chunks === NO_CHUNKS) chunks = [part]; else chunks.push(part);
+          if (!ex) {
+            const sp: Span = { at: len, len: text.length - ss, file: sf.path, line: lineNo, ch: ss, chEnd: text.length, exact: true };
+            if (spans === NO_SPANS) spans = [sp]; else spans.push(sp);
+          } else {
+            if (spans === NO_SPANS) spans = [];
+            expandedSpans(ex, ss, len, sf.path, lineNo, spans);
+          }
+          len += part.length;
+        } else if (len === 0) {
+          kind = BLANK; break classify;
+        }
+        len = trimEnd(chunks, spans, len);
+        if (len > 0) {
+          const last = chunks[chunks.length - 1];
+          if (last.charCodeAt(last.length - 1) !== 92 /* \ */) break;
+          len = dropLast(chunks, spans, len, 1);
+        }
+        continue;
       }
-      len = trimEnd(chunks, spans, len);
-      if (len > 0) {
-        const last = chunks[chunks.length - 1];
-        if (last.charCodeAt(last.length - 1) !== 92 /* \ */) break;
-        len = dropLast(chunks, spans, len, 1);
-      }
+      if (fr.kinds) fr.kinds[lineNo] = kind;
     }
     return this.fill(chunks.length === 1 ? chunks[0] : chunks.join(''), spans, 0, startFile, startLine);
+  }
+
+  private noteUses(ex: ExpandedLine, file: string, lineNo: number): void {
+    for (const u of ex.uses) this.macroUses.push({ name: u.name, loc: new SpanLoc(file, lineNo, u.srcStart, lineNo, u.srcEnd) });
+  }
+
+  /** `.include` or `.include_if_exists` at `ss`, then white space or the end of the line. */
+  private isInclude(text: string, ss: number): boolean {
+    if (!text.startsWith('.include', ss)) return false;
+    // Both forms read on one path, every operation met on each: one first met on a rare
+    // `.include_if_exists` threw away the optimised code of nextJoined, which inlines this.
+    const extra = text.startsWith('_if_exists', ss + 8) ? 10 : 0;
+    const end = ss + 8 + extra;
+    return end === text.length || isSpace(codeAt(text, end));
   }
 
   private fill(text: string, spans: Span[], col: number, file: string, line: number): LogicalLine {
@@ -336,7 +436,7 @@ export class LineReader {
     for (const d of DIRECTIVES) {
       if (!text.startsWith(d.name, ss + 1)) continue;
       const after = ss + 1 + d.name.length;
-      const n = text.charCodeAt(after);
+      const n = codeAt(text, after);
       if (after < text.length && n !== 32) {
         if (isNameChar(n)) return false; // another word, e.g. `.ifdefx` or `.elifdef` seen as `.else`?
         // Exim accepts only a space (or the end of the line) after the directive name.
@@ -387,7 +487,7 @@ export class LineReader {
         `.include_if_exists needs an absolute path (Exim refuses "${target}"); write the full path starting with /.`));
       return;
     }
-    const resolved = target.startsWith('/') ? path.normalize(target) : path.join(fr.dir, target);
+    const resolved = target.startsWith('/') ? normalPath(target) : path.join(fr.dir, target);
     const inc: Include = { path: target, resolved, found: false, optional: ifExists, loc };
     this.includes.push(inc);
     if (this.stack.some((f) => f.file.path === resolved)) {
@@ -416,6 +516,27 @@ export class LineReader {
     this.push(sf);
   }
 }
+
+/** Appends the spans of an expanded line's text from `ss` on, the logical line being `len` long so far. */
+function expandedSpans(ex: ExpandedLine, ss: number, len: number, file: string, line: number, spans: Span[]): void {
+  for (const sg of ex.segs) {
+    const a = Math.max(sg.at, ss), b = sg.at + sg.len;
+    if (b <= a) continue;
+    spans.push(sg.exact
+      ? { at: len + (a - ss), len: b - a, file, line, ch: sg.srcStart + (a - sg.at), chEnd: sg.srcStart + (b - sg.at), exact: true }
+      : { at: len + (a - ss), len: b - a, file, line, ch: sg.srcStart, chEnd: sg.srcEnd, exact: false });
+  }
+}
+
+/**
+ * path.normalize of an absolute path, which is most often normal already (no `//`, `.` or
+ * `..` part): then it is the path itself, without normalize's walk over it (JavaScript in
+ * Node itself, a call per character while cold: the corpus includes 952 times).
+ */
+function normalPath(p: string): string {
+  return path.sep === '/' && !ABNORMAL.test(p) ? p : path.normalize(p);
+}
+const ABNORMAL = /\/\/|\/\.\.?(\/|$)/;
 
 /** Shared empty starts of a logical line's arrays: replaced, never pushed to (trimEnd pops only what is there). */
 const NO_CHUNKS: string[] = [];

@@ -82,6 +82,23 @@ export function fixedNames<T extends readonly string[]>(list: T): T {
   return list;
 }
 
+/**
+ * A fixed list (see fixedNames) holding `names`: the same list for the same names in the
+ * same order, so nearest() answers a name once for all the lists with that content.
+ */
+export function sharedNames(names: readonly string[]): readonly string[] {
+  const key = names.join('\n');
+  let list = shared.get(key);
+  if (!list) {
+    // Names come from users' files: a long-lived server keeps a bounded number of lists.
+    if (shared.size >= SHARED_KEPT) shared.clear();
+    shared.set(key, list = fixedNames(names.slice()));
+  }
+  return list;
+}
+const shared = new Map<string, readonly string[]>();
+const SHARED_KEPT = 64;
+
 function nearestNow(name: string, candidates: Iterable<string>): string | undefined {
   const limit = Math.min(3, Math.max(1, Math.floor(name.length / 3)));
   let best: string | undefined, bestD = limit + 1;

@@ -64,3 +64,13 @@ test('a value is placed and its expansion parsed only for a word worth reporting
   // MY_KEY_NAME has only its shape: its value's expansion says it is a lookup key.
   assert.deepEqual(read.sort(), ['domains expansion', 'domains valueLoc', 'hosts expansion', 'hosts valueLoc']);
 });
+
+test('a definition in a branch not taken is found at any line start the reader knows (\\n, \\r\\n, \\r), indented or not, and not after U+2028 or a continuation', () => {
+  const file = '/virtual/exim.conf';
+  const nothing = { readFile: () => undefined, readDir: () => undefined, isDirectory: () => false };
+  const text = '.ifdef NEVER\r\nLF_MAC = 1\n\t CRLF_MAC = 2\r\nCR_MAC = 3\rx = 1 \u2028SEP_MAC = 4\nA1 = 01:\\\n  CONT_MAC = 5\n.endif\n'
+    + 'qualify_domain = LF_MAC.CRLF_MAC.CR_MAC.SEP_MAC.CONT_MAC\n';
+  const cfg = loadExim(file, defaultOptions, overlayHost(new Map([[file, text]]), nothing));
+  const found = checkUndefinedMacros(cfg, defaultOptions).map((f) => `${f.message.split(' ')[0]}${/\(line (\d+)\)/.exec(f.message)?.[1] ?? '-'}`);
+  assert.deepEqual(found, ['LF_MAC2', 'CRLF_MAC3', 'CR_MAC4', 'SEP_MAC-', 'CONT_MAC-']);
+});

@@ -10,11 +10,11 @@ import type { Finding } from '../../diagnostic';
 import { finding } from '../../diagnostic';
 import type { EximConfig, Loc } from '../../exim/model';
 import type { ExpansionNode } from '../../exim/expansion';
-import { isNameChar, isUpper, MacroMap } from '../../exim/macros';
+import { codeAt, isNameChar, MacroMap } from '../../exim/macros';
 import type { CheckOptions } from '../../options';
 import type { Range } from '../../text';
 import { forEachNode } from './expansion';
-import { didYouMean, fixedNames, nearest, replaceFix, runTime } from './suggest';
+import { didYouMean, nearest, replaceFix, runTime, sharedNames } from './suggest';
 
 /**
  * How much a value's upper-case words say. In `plain` values (hosts, domains, paths,
@@ -78,7 +78,7 @@ const GUESS_MIN_LENGTH = 6;
 function occurrencesBefore(value: string, word: string, end: number): number {
   let n = 0;
   for (let at = value.indexOf(word); at >= 0 && at < end; at = value.indexOf(word, at + 1)) {
-    if (!isNameChar(value.charCodeAt(at - 1)) && !isNameChar(value.charCodeAt(at + word.length))) n++;
+    if ((at === 0 || !isNameChar(value.charCodeAt(at - 1))) && !isNameChar(codeAt(value, at + word.length))) n++;
   }
   return n;
 }
@@ -109,24 +109,27 @@ function forEachSite(cfg: EximConfig, visit: SiteVisitor): void {
 function writtenDefinitions(cfg: EximConfig): Map<string, Loc> {
   const out = new Map<string, Loc>();
   for (const f of cfg.files.values()) {
-    const t = f.text, starts = f.lines.lineStarts;
-    for (let line = 0; line < starts.length; line++) {
-      let i = starts[line];
-      while (t.charCodeAt(i) === 32 || t.charCodeAt(i) === 9) i++;
-      if (!isUpper(t.charCodeAt(i))) continue;
-      const ns = i;
-      while (isNameChar(t.charCodeAt(i))) i++;
-      const name = t.slice(ns, i);
-      while (t.charCodeAt(i) === 32 || t.charCodeAt(i) === 9) i++;
-      if (t.charCodeAt(i) !== 61 /* = */ || out.has(name)) continue;
+    // The lines that start `NAME =` are found by one native search over the text, not a
+    // loop over every line (it ran, mostly unoptimised, over every line of the config).
+    const t = f.text;
+    DEFINITION.lastIndex = 0;
+    for (let m; (m = DEFINITION.exec(t));) {
+      const at = m.index;
+      // Where the reader starts a line: `^` also matches after U+2028 and U+2029.
+      if (at > 0 && t.charCodeAt(at - 1) !== 10 && t.charCodeAt(at - 1) !== 13) continue;
+      const name = m[2];
+      if (out.has(name)) continue;
+      const line = f.lines.positionAt(at).line;
       // A line continuing the one before (`A1=01:B1=02:\`) is not a definition.
       if (line > 0 && /\\[ \t]*\r?$/.test(f.lines.lineText(line - 1))) continue;
-      const ch = ns - starts[line];
+      const ch = m[1].length;
       out.set(name, { file: f.path, range: { start: { line, character: ch }, end: { line, character: ch + name.length } } });
     }
   }
   return out;
 }
+/** A line that starts `NAME =`: its indent and the name. */
+const DEFINITION = /^([ \t]*)([A-Z][A-Za-z0-9_]*)[ \t]*=/gm;
 
 function inside(r: Range, outer: Range): boolean {
   const le = (a: Range['start'], b: Range['start']) => a.line < b.line || (a.line === b.line && a.character <= b.character);
@@ -151,7 +154,7 @@ function wordLoc(cfg: EximConfig, loc: Loc, word: string, nth: number): Loc | un
   let k = 0;
   for (let at = src.indexOf(word); at >= 0; at = src.indexOf(word, at + 1)) {
     if (at > 0 && isNameChar(src.charCodeAt(at - 1))) continue;
-    if (isNameChar(src.charCodeAt(at + word.length))) continue;
+    if (isNameChar(codeAt(src, at + word.length))) continue;
     if (k++ < nth) continue;
     return { file: loc.file, range: { start: f.lines.positionAt(a + at), end: f.lines.positionAt(a + at + word.length) } };
   }
@@ -166,9 +169,11 @@ export function checkUndefinedMacros(cfg: EximConfig, _opts: CheckOptions): Find
   const out: Finding[] = [];
   const own = [...(cfg.macros instanceof MacroMap ? cfg.macros.ownValues() : cfg.macros.values())].filter((m) => m.origin !== 'builtin');
   const debian = cfg.macros.has(DEBIAN_PLACEHOLDER);
-  const candidates = own.map((m) => m.name).filter((n) => n !== DEBIAN_PLACEHOLDER);
-  if (debian) candidates.push(...DEBIAN_GENERATED);
-  fixedNames(candidates);
+  const macroNames = own.map((m) => m.name).filter((n) => n !== DEBIAN_PLACEHOLDER);
+  if (debian) macroNames.push(...DEBIAN_GENERATED);
+  // The same list for the same names: a word's nearest macro is found once for every config
+  // (and every check of an edited one) that defines the same macros.
+  const candidates = sharedNames(macroNames);
   let written: Map<string, Loc> | undefined;
   // Names of the config's own things: an ACL, driver or list may well be called CHECK_RCPT.
   let names: Set<string> | undefined;

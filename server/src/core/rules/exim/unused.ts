@@ -65,16 +65,26 @@ function wordHash(v: string, start: number, end: number): number {
   return h & 0x3fffffff;
 }
 
-/** The hashes of the maximal runs of [A-Za-z0-9_] in `v`. */
+/**
+ * The hashes of the maximal runs of [A-Za-z0-9_] in `v`. One pass, the character test
+ * written out: every expanded value of the config is read once per check, mostly before
+ * this is optimised, and a call per character was most of its time.
+ */
 function addWordHashes(v: string, into: Set<number>): void {
-  let i = 0;
-  while (i < v.length) {
-    while (i < v.length && !isWordChar(v.charCodeAt(i))) i++;
-    let h = 0;
-    const start = i;
-    for (let c: number; i < v.length && isWordChar(c = v.charCodeAt(i)); i++) h = (Math.imul(h, 31) + c) | 0;
-    if (i > start) into.add(h & 0x3fffffff);
+  const n = v.length;
+  let h = 0, inWord = false;
+  for (let i = 0; i < n; i++) {
+    const c = v.charCodeAt(i);
+    if ((c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95) {
+      h = (Math.imul(h, 31) + c) | 0;
+      inWord = true;
+    } else if (inWord) {
+      into.add(h & 0x3fffffff);
+      h = 0;
+      inWord = false;
+    }
   }
+  if (inWord) into.add(h & 0x3fffffff);
 }
 
 /** The maximal runs of [A-Za-z0-9_] in `v`. */
@@ -115,42 +125,53 @@ export function checkUnused(cfg: EximConfig, _opts: CheckOptions): Finding[] {
   // used otherwise (in most configs, none).
   let words: Mentions | undefined;
   const mentions = { has: (name: string) => (words ??= new Mentions(expandedValues(cfg))).has(name) };
+  // One function per kind of definition: each is small to optimise, and one that does not
+  // run (a config without lists) is not compiled.
+  if (cfg.transports.length) unusedTransports(cfg, mentions, out);
+  if (cfg.lists.length) unusedLists(cfg, mentions, out);
+  if (cfg.acls.length) unusedAcls(cfg, mentions, out);
+  unusedMacros(cfg, out);
+  return out;
+}
 
-  if (cfg.transports.length) {
-    const usedTransports = new Set<string>();
-    const transportsIn = (settings: OptionSetting[]) => {
-      for (const s of settings) if (TRANSPORT_OPTIONS.has(s.name) && s.value) usedTransports.add(s.value.trim());
-    };
-    transportsIn(cfg.main);
-    for (const r of cfg.routers) transportsIn(r.options);
-    for (const t of cfg.transports) transportsIn(t.options);
-    for (const t of cfg.transports) {
-      if (usedTransports.has(t.name) || mentions.has(t.name)) continue;
-      out.push(unusedFinding(t.nameLoc, `The transport "${t.name}" is not used by any router.`));
-    }
+interface Mentioned { has(name: string): boolean }
+
+function unusedTransports(cfg: EximConfig, mentions: Mentioned, out: Finding[]): void {
+  const usedTransports = new Set<string>();
+  const transportsIn = (settings: OptionSetting[]) => {
+    for (const s of settings) if (TRANSPORT_OPTIONS.has(s.name) && s.value) usedTransports.add(s.value.trim());
+  };
+  transportsIn(cfg.main);
+  for (const r of cfg.routers) transportsIn(r.options);
+  for (const t of cfg.transports) transportsIn(t.options);
+  for (const t of cfg.transports) {
+    if (usedTransports.has(t.name) || mentions.has(t.name)) continue;
+    out.push(unusedFinding(t.nameLoc, `The transport "${t.name}" is not used by any router.`));
   }
+}
 
-  if (cfg.lists.length) {
-    const usedLists = takeListRefs(cfg).used;
-    for (const l of cfg.lists) {
-      if (usedLists.get(l.kind)?.has(l.name) || mentions.has(l.name)) continue;
-      out.push(unusedFinding(l.nameLoc, `The ${l.kind} "${l.name}" is never referenced as "+${l.name}".`));
-    }
+function unusedLists(cfg: EximConfig, mentions: Mentioned, out: Finding[]): void {
+  const usedLists = takeListRefs(cfg).used;
+  for (const l of cfg.lists) {
+    if (usedLists.get(l.kind)?.has(l.name) || mentions.has(l.name)) continue;
+    out.push(unusedFinding(l.nameLoc, `The ${l.kind} "${l.name}" is never referenced as "+${l.name}".`));
   }
+}
 
-  if (cfg.acls.length) {
-    const usedAcls = new Set<string>();
-    const selecting = SELECTING_OPTIONS;
-    for (const s of cfg.main) if (selecting.has(s.name)) { const n = aclNameOf(s.value); if (n) usedAcls.add(n); }
-    for (const a of cfg.acls) for (const st of a.statements) for (const it of st.items) {
-      if (it.name === 'acl') { const n = aclCallName(it.value); if (n) usedAcls.add(n); }
-    }
-    for (const a of cfg.acls) {
-      if (usedAcls.has(a.name) || mentions.has(a.name)) continue;
-      out.push(unusedFinding(a.nameLoc, `The ACL "${a.name}" is not selected by any acl_smtp_* option or called with "acl =".`));
-    }
+function unusedAcls(cfg: EximConfig, mentions: Mentioned, out: Finding[]): void {
+  const usedAcls = new Set<string>();
+  const selecting = SELECTING_OPTIONS;
+  for (const s of cfg.main) if (selecting.has(s.name)) { const n = aclNameOf(s.value); if (n) usedAcls.add(n); }
+  for (const a of cfg.acls) for (const st of a.statements) for (const it of st.items) {
+    if (it.name === 'acl') { const n = aclCallName(it.value); if (n) usedAcls.add(n); }
   }
+  for (const a of cfg.acls) {
+    if (usedAcls.has(a.name) || mentions.has(a.name)) continue;
+    out.push(unusedFinding(a.nameLoc, `The ACL "${a.name}" is not selected by any acl_smtp_* option or called with "acl =".`));
+  }
+}
 
+function unusedMacros(cfg: EximConfig, out: Finding[]): void {
   let usedMacros: Set<string> | undefined;
   let tested: string[] | undefined;
   // The config's own macros only: the ~800 built-ins are never walked.
@@ -168,5 +189,4 @@ export function checkUnused(cfg: EximConfig, _opts: CheckOptions): Finding[] {
     if (tested.some((w) => w.startsWith(m.name))) continue;
     out.push(unusedFinding(m.loc, `The macro "${m.name}" is defined but never used.`));
   }
-  return out;
 }

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { lookupOption } from '../../catalog/exim';
 import { checkValue } from './values';
-import { editDistance, fixedNames, nearest } from './suggest';
+import { editDistance, fixedNames, nearest, sharedNames } from './suggest';
 import { splitList } from './lists';
 
 const ok = (scope: string, name: string, v: string, version: 'latest' | '4.96' = 'latest') =>
@@ -110,6 +110,21 @@ test('nearest over a fixed list: each answer the same as a fresh search, asked o
   }
   // A name asked once is answered from memory the second time: same answer, same list.
   assert.equal(nearest('qualify_domian', fixed), 'qualify_domain');
+});
+
+test('shared name lists: one list per content, its answers those of a fresh search', () => {
+  const a = sharedNames(['SMART_HOST', 'EXIM_PATH']), b = sharedNames(['SMART_HOST', 'EXIM_PATH']);
+  assert.equal(a, b, 'equal names, the same list');
+  assert.notEqual(sharedNames(['EXIM_PATH', 'SMART_HOST']), a, 'another order, another list');
+  assert.notEqual(sharedNames(['SMART_HOST']), a);
+  for (const n of ['SMART_HOTS', 'EXIM_PAHT', 'SMART', 'NOTHING_LIKE_IT', 'SMART_HOTS']) {
+    assert.equal(nearest(n, a), nearest(n, ['SMART_HOST', 'EXIM_PATH']), n);
+    assert.equal(nearest(n, b), nearest(n, ['SMART_HOST', 'EXIM_PATH']), n);
+  }
+  const names = ['A_1', 'B_2'];
+  const c = sharedNames(names);
+  names.push('C_3');
+  assert.deepEqual(c, ['A_1', 'B_2'], 'the shared list is a copy, not the caller\'s array');
 });
 
 test('list splitting: separators, doubled separators, negation, references', () => {
