@@ -63,10 +63,11 @@ export function generatedEximCheck(core, lines, runs) {
   const host = memoryHost(core, new Map([[file, text]]));
   const opts = core.defaultOptions;
   let findings = 0, eximFindings = 0;
-  // The Exim-only runs first: they also warm up the code both share (a 20k-line config takes
-  // a few runs to get there), so neither figure is a cold one.
-  const e = measure(() => { eximFindings = core.checkExim(core.loadExim(file, opts, host), opts).length; }, runs);
+  // Steady state, as in an editor re-checking it: a 20k-line config takes about five runs
+  // before the optimised code is all there (the CLI's figure is the cold one).
+  for (let i = 0; i < 5; i++) core.checkProject([{ path: file, kind: 'exim' }], opts, host);
   const m = measure(() => { findings = core.checkProject([{ path: file, kind: 'exim' }], opts, host).length; }, runs);
+  const e = measure(() => { eximFindings = core.checkExim(core.loadExim(file, opts, host), opts).length; }, runs);
   return { ...m, lines: text.split('\n').length, bytes: text.length, findings, eximFindings, eximOnlyMs: e.cpuMs, mbPerS: text.length / 1e6 / (m.cpuMs / 1000) };
 }
 
