@@ -74,3 +74,17 @@ test('a definition in a branch not taken is found at any line start the reader k
   const found = checkUndefinedMacros(cfg, defaultOptions).map((f) => `${f.message.split(' ')[0]}${/\(line (\d+)\)/.exec(f.message)?.[1] ?? '-'}`);
   assert.deepEqual(found, ['LF_MAC2', 'CRLF_MAC3', 'CR_MAC4', 'SEP_MAC-', 'CONT_MAC-']);
 });
+
+test('a word in a macro value is reported where it is written, naming its macro and the use that leaves it literal', () => {
+  const found = macroFindings('undefined-macro-values.exim');
+  const about = (word: string) => found.find((x) => x.message.startsWith(`${word},`));
+  assert.match(about('LOCAL_DOMAINZ')!.message, /in the value of MY_DOMAINS, .* where MY_DOMAINS is used \(line 17\)/);
+  assert.match(about('DEEP_NAME')!.message, /in the value of INNER_PART, is defined \(line 14\) only after INNER_PART is used \(line 13, through OUTER\)/);
+  const near = about('SMART_NAME')!;
+  assert.match(near.message, /Did you mean "SMART_NAMES"\?/);
+  assert.deepEqual(near.fixes?.map((x) => x.edits.map((e) => [e.range, e.newText])), [
+    [[{ start: { line: 6, character: 12 }, end: { line: 6, character: 22 } }, 'SMART_NAMES']],
+  ]);
+  // Without -D, OFFICE_NETS in RELAY_FROM is reported too, once.
+  assert.equal(found.filter((x) => x.message.startsWith('OFFICE_NETS,')).length, 1);
+});

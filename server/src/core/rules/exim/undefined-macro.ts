@@ -6,9 +6,12 @@
 // in a conditional branch not taken, a near miss of a defined macro (with a fix), and,
 // outside text, an upper-case name with an underscore. That keeps quiet on the upper-case
 // words configs hold for other reasons (cipher and environment names, SQL, message text).
+// The same words in a macro's value are read where the macro is used: Exim rescans what it
+// substituted, so a word there is replaced by a macro defined by then (even after the
+// holder), and is literal text where none is; it is reported in the value, naming that use.
 import type { Finding } from '../../diagnostic';
 import { finding } from '../../diagnostic';
-import type { EximConfig, Loc } from '../../exim/model';
+import type { EximConfig, Loc, Macro, MacroUse } from '../../exim/model';
 import type { ExpansionNode } from '../../exim/expansion';
 import { codeAt, isNameChar, MacroMap } from '../../exim/macros';
 import type { CheckOptions } from '../../options';
@@ -161,6 +164,49 @@ function wordLoc(cfg: EximConfig, loc: Loc, word: string, nth: number): Loc | un
   return undefined;
 }
 
+const NO_USES: readonly MacroUse[] = [];
+
+/** A word a macro's value holds: where it is written, in which macro, and the use that brought it. */
+interface Held { readonly at: Loc; readonly holder: string; readonly use: Loc; readonly via: string; readonly key: string }
+
+function overlaps(r: Range, outer: Range): boolean {
+  const lt = (a: Range['start'], b: Range['start']) => a.line < b.line || (a.line === b.line && a.character < b.character);
+  return lt(r.start, outer.end) && lt(outer.start, r.end);
+}
+
+/**
+ * Where each macro's value is written, for every `NAME =` and `NAME ==` line (with the
+ * lines continuing it), in the files' order: the words a macro brings into a line are
+ * looked for there.
+ */
+function definitionValues(cfg: EximConfig): Map<string, Loc[]> {
+  const out = new Map<string, Loc[]>();
+  for (const f of cfg.files.values()) {
+    const t = f.text;
+    DEFINITION_VALUE.lastIndex = 0;
+    for (let m; (m = DEFINITION_VALUE.exec(t));) {
+      const at = m.index;
+      if (at > 0 && t.charCodeAt(at - 1) !== 10 && t.charCodeAt(at - 1) !== 13) continue;
+      const start = f.lines.positionAt(at + m[0].length);
+      if (start.line > 0 && CONTINUED.test(f.lines.lineText(start.line - 1))) continue;
+      let end = start.line;
+      while (end + 1 < f.lines.lineCount && CONTINUED.test(f.lines.lineText(end))) end++;
+      const loc: Loc = { file: f.path, range: { start, end: { line: end, character: f.lines.lineText(end).length } } };
+      const l = out.get(m[1]);
+      if (l) l.push(loc); else out.set(m[1], [loc]);
+    }
+  }
+  return out;
+}
+/** A line that starts `NAME =` or `NAME ==`, up to its value. */
+const DEFINITION_VALUE = /^[ \t]*([A-Z][A-Za-z0-9_]*)[ \t]*==?[ \t]*/gm;
+const CONTINUED = /\\[ \t]*\r?$/;
+
+function writtenAt(cfg: EximConfig, loc: Loc): string | undefined {
+  const f = cfg.files.get(loc.file);
+  return f?.text.slice(f.lines.offsetAt(loc.range.start), f.lines.offsetAt(loc.range.end));
+}
+
 function where(loc: Loc, from: Loc): string {
   return `line ${loc.range.start.line + 1}${loc.file === from.file ? '' : ` of ${loc.file}`}`;
 }
@@ -184,18 +230,72 @@ export function checkUndefinedMacros(cfg: EximConfig, _opts: CheckOptions): Find
     return names;
   };
   // Macro uses per file and line: a word some macro was substituted into is left alone.
-  let usesAt: Map<string, Range[]> | undefined;
-  const touchesUse = (at: Loc) => {
+  let usesAt: Map<string, MacroUse[]> | undefined;
+  const usesOn = (file: string, line: number) => {
     if (!usesAt) {
       usesAt = new Map();
       for (const u of cfg.macroUses) {
         const key = `${u.loc.range.start.line}\n${u.loc.file}`;
         const l = usesAt.get(key);
-        if (l) l.push(u.loc.range); else usesAt.set(key, [u.loc.range]);
+        if (l) l.push(u); else usesAt.set(key, [u]);
       }
     }
-    return (usesAt.get(`${at.range.start.line}\n${at.file}`) ?? []).some((r) =>
-      r.start.character < at.range.end.character && at.range.start.character < r.end.character);
+    return usesAt.get(`${line}\n${file}`) ?? NO_USES;
+  };
+  const touchesUse = (at: Loc) => usesOn(at.file, at.range.start.line).some(({ loc: { range: r } }) =>
+    r.start.character < at.range.end.character && at.range.start.character < r.end.character);
+  // Macro uses in a stretch of lines, for the words a substituted macro brought.
+  const usesWithin = (within: Loc) => {
+    const out: MacroUse[] = [];
+    for (let line = within.range.start.line; line <= within.range.end.line; line++) {
+      for (const u of usesOn(within.file, line)) if (inside(u.loc.range, within.range)) out.push(u);
+    }
+    return out;
+  };
+  const refused = (def: Loc) => cfg.parseFindings.some((f) => f.file === def.file && f.range.start.line === def.range.start.line && f.severity === 'error');
+  let definitions: Map<string, Loc[]> | undefined;
+  const reported = new Set<string>();
+  /**
+   * The definition whose value has `word` written in it, among the macros substituted into
+   * `site` and, for a macro whose definition used other macros, theirs (the nested case);
+   * with the use on the site's line that brought it.
+   */
+  const heldIn = (word: string, siteLoc: Loc): Held | undefined => {
+    definitions ??= definitionValues(cfg);
+    // A macro's own name in its value is not rescanned for it: literal, but no undefined macro.
+    const seen = new Set<string>([word]);
+    // `via` is the name written at the use: the macro that brought the holder's, if another.
+    const queue = usesWithin(siteLoc).map((u) => ({ name: u.name, use: u.loc, via: writtenAt(cfg, u.loc) ?? u.name }));
+    for (let k = 0; k < queue.length; k++) {
+      const { name, use, via } = queue[k];
+      if (seen.has(name)) continue;
+      seen.add(name);
+      const m = cfg.macros.get(name);
+      if (!m || m.origin !== 'config' || !m.loc) continue;
+      for (const d of definitions.get(name) ?? []) {
+        const at = wordLoc(cfg, d, word, 0);
+        if (at) return { at, holder: name, use, via, key: `${at.file}\n${at.range.start.line}\n${at.range.start.character}` };
+        for (const u of usesWithin(d)) queue.push({ name: u.name, use, via });
+      }
+    }
+    return undefined;
+  };
+  const heldFinding = (word: string, held: Held, macro: Macro | undefined, def: Loc | undefined, guess: string | undefined): Finding => {
+    const { at, holder, use, via } = held;
+    const used = `${where(use, at)}${via === holder ? '' : `, through ${via}`}`;
+    const there = `where ${holder} is used (${used})`;
+    let message: string;
+    if (macro) {
+      message = `${word}, in the value of ${holder}, is defined (${where(macro.loc!, at)}) only after ${holder} is used (${used}), so there Exim reads the literal text "${word}". Move the definition of ${word} above that use.`;
+    } else if (def) {
+      message = refused(def)
+        ? `${word}, in the value of ${holder}, has a definition (${where(def, at)}) that is refused, so ${there} Exim reads the literal text "${word}"; fix that definition.`
+        : `${word}, in the value of ${holder}, is defined (${where(def, at)}) only in a conditional branch that is not taken, so ${there} Exim reads the literal text "${word}". Define it for this case too.`;
+    } else {
+      message = `${word}, in the value of ${holder}, looks like a macro, but no macro ${word} is defined ${there}, so there Exim reads it as the literal text "${word}".${didYouMean(guess)}`
+        + (guess ? '' : ` Define ${word} before that use (or with -D), or write the value itself.`);
+    }
+    return finding('exim/undefined-macro', at.file, at.range, message, runTime(guess ? replaceFix(at, guess) : undefined));
   };
 
   forEachSite(cfg, (value, site, context) => {
@@ -220,7 +320,21 @@ export function checkUndefinedMacros(cfg: EximConfig, _opts: CheckOptions): Find
       if (ownNames().has(word)) continue;
       if (!(loc ??= site.valueLoc)) return;
       const at = wordLoc(cfg, loc, word, occurrencesBefore(value, word, ws));
-      if (!at || touchesUse(at)) continue;
+      if (!at || touchesUse(at)) {
+        // Not written here: a macro substituted on this line brought it, and no macro of its
+        // name was there to replace it. It is reported once, where its holder's value has it.
+        const held = heldIn(word, loc);
+        if (!held || reported.has(held.key)) continue;
+        // Defined above the use, yet left as it is: not a case this rule can explain.
+        if (macro && macro.loc!.file === held.use.file && macro.loc!.range.start.line < held.use.range.start.line) continue;
+        if (!macro && !def && !guess) {
+          text ??= textRanges(site.expansion);
+          if (text.some((r) => overlaps(held.use.range, r))) continue;
+        }
+        reported.add(held.key);
+        out.push(heldFinding(word, held, macro, def, guess));
+        continue;
+      }
       if (!macro && !def && !guess) {
         // Only the shape speaks for it: not where upper-case words are another language's.
         text ??= textRanges(site.expansion);
@@ -230,8 +344,7 @@ export function checkUndefinedMacros(cfg: EximConfig, _opts: CheckOptions): Find
       if (macro) {
         message = `The macro ${word} is used before it is defined (${where(macro.loc!, loc)}); Exim substitutes a macro only in the lines after its definition, so here it is the literal text "${word}". Move the definition up.`;
       } else if (def) {
-        const refused = cfg.parseFindings.some((f) => f.file === def.file && f.range.start.line === def.range.start.line && f.severity === 'error');
-        message = refused
+        message = refused(def)
           ? `The definition of ${word} (${where(def, loc)}) is refused, so here Exim reads the literal text "${word}"; fix that definition.`
           : `${word} is defined (${where(def, loc)}) only in a conditional branch that is not taken, so here Exim reads the literal text "${word}". Define it for this case too, or guard this line with the same .ifdef.`;
       } else {
