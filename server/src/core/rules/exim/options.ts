@@ -21,6 +21,9 @@ function ownerText(inst: DriverInstance | undefined): string {
   return inst ? ` in ${kindOf(inst)} "${inst.name}"` : '';
 }
 
+/** No setting reported before the driver line (always asked: a call that is always made stays optimised). */
+const NONE_EARLY: ReadonlySet<OptionSetting> = new Set();
+
 /**
  * Checks `settings` as options of `scope`; of `inst` when they are an instance's, whose
  * `driver` line is skipped, as are the settings in `early` (reported already) and, when
@@ -28,24 +31,32 @@ function ownerText(inst: DriverInstance | undefined): string {
  * Each finding is made in a function of its own, so this loop stays small to optimise.
  */
 function checkSettings(settings: readonly OptionSetting[], scope: OptionScope, opts: CheckOptions, out: Finding[],
-  seen: FirstByName<OptionSetting>, inst?: DriverInstance, genericOnly = false, early?: ReadonlySet<OptionSetting>): void {
+  seen: FirstByName<OptionSetting>, inst?: DriverInstance, genericOnly = false, early: ReadonlySet<OptionSetting> = NONE_EARLY): void {
   seen.reset();
   const version = opts.eximVersion;
   const options = optionsOfScope(scope);
   for (const s of settings) {
-    if ((inst && s.name === 'driver') || early?.has(s)) continue;
+    if ((inst && s.name === 'driver') || early.has(s)) continue;
     const info = options?.get(s.name);
-    if (!info) {
-      if (!genericOnly) unknownOption(s, scope, version, inst, out);
-      continue;
-    }
-    if (!availableIn(info, version)) {
-      unavailableOption(s, info, version, out);
-      continue;
-    }
-    const prev = seen.get(s.name);
-    if (!prev) seen.add(s);
-    else if (!info.repeatable) setTwice(s, prev, inst, out);
+    if (info && availableIn(info, version)) {
+      if (!seen.get(s.name)) {
+        seen.add(s);
+        checkSetting(s, info, version, out);
+        continue;
+      }
+    } else if (genericOnly && !info) continue;
+    // One call site for every rare case: its first use deoptimises this loop once, not once per case.
+    rareSetting(s, info, scope, version, inst, seen, out);
+  }
+}
+
+/** An unknown option, one the target version lacks, or one set before (whose value is then checked). */
+function rareSetting(s: OptionSetting, info: EximOptionInfo | undefined, scope: OptionScope, version: EximVersion,
+  inst: DriverInstance | undefined, seen: FirstByName<OptionSetting>, out: Finding[]): void {
+  if (!info) unknownOption(s, scope, version, inst, out);
+  else if (!availableIn(info, version)) unavailableOption(s, info, version, out);
+  else {
+    if (!info.repeatable) setTwice(s, seen.get(s.name)!, inst, out);
     checkSetting(s, info, version, out);
   }
 }
@@ -53,18 +64,23 @@ function checkSettings(settings: readonly OptionSetting[], scope: OptionScope, o
 /** The form of a known setting (negation, value present) and its value. */
 function checkSetting(s: OptionSetting, info: EximOptionInfo, version: EximVersion, out: Finding[]): void {
   const value = s.value;
-  if (s.negated || value === undefined) {
+  // null: the form is wrong.
+  let problem: string | null | undefined;
+  if (s.negated || value === undefined) problem = null;
+  // Expanded values are only known at run time; string options take anything.
+  else if (isExpanded(info, version) && value.includes('$')) return;
+  else problem = checkValue(info, value, version);
+  if (problem !== undefined) settingProblem(s, info, version, problem, out);
+}
+
+function settingProblem(s: OptionSetting, info: EximOptionInfo, version: EximVersion, problem: string | null, out: Finding[]): void {
+  if (problem === null) {
     const type = effectiveType(info, version);
     formProblem(s, type === 'bool' || type === 'expand_bool', out);
     return;
   }
-  // Expanded values are only known at run time; string options take anything.
-  if (isExpanded(info, version) && value.includes('$')) return;
-  const problem = checkValue(info, value, version);
-  if (problem) {
-    const where = s.valueLoc ?? s.loc;
-    out.push(finding('exim/invalid-value', where.file, where.range, problem));
-  }
+  const where = s.valueLoc ?? s.loc;
+  out.push(finding('exim/invalid-value', where.file, where.range, problem));
 }
 
 /** A negated setting, or one without a value: right only for a boolean negated without a value. */
@@ -118,7 +134,7 @@ export function checkOptions(cfg: EximConfig, opts: CheckOptions): Finding[] {
       // With an unknown or missing driver only the generic options can be judged; the
       // driver rule reports the driver itself.
       const scope = drv ? drv.name : inst.section;
-      const early = drv ? beforeDriver(inst, drv.name, kind, out) : undefined;
+      const early = (drv && beforeDriver(inst, drv.name, kind, out)) || NONE_EARLY;
       checkSettings(inst.options, scope, opts, out, seen, inst, !drv, early);
     }
   }
