@@ -242,18 +242,24 @@ function namedAndMain(cfg: EximConfig, out: Finding[]): void {
 
 function driverOptions(cfg: EximConfig, out: Finding[]): void {
   for (const ds of [cfg.routers, cfg.transports]) for (const d of ds ?? []) {
-    const driver = (d.driver ?? '').trim();
-    if (d.section === 'routers' && driver === 'manualroute') {
-      for (const o of d.options ?? []) {
-        if (!o.negated && (o.name === 'route_list' || o.name === 'route_data') && mayHold(o.value)) checkRoute(cfg, d, o, out);
-      }
-    }
-    for (const o of d.options ?? []) {
-      if (o.negated || o.name === 'route_list' || o.name === 'route_data' || !mayHold(o.value)) continue;
-      const kind = (driver && lookupOption(driver, o.name)?.listKind) || lookupOption(d.section, o.name)?.listKind;
-      if (HOSTISH.has(o.name) || kind === 'hostlist') check(cfg, o.value, o.valueLoc, `${o.name} of ${d.name}`, out);
-    }
+    if (d.section === 'routers' && d.driver !== undefined && d.driver.trim() === 'manualroute') routeOptions(cfg, d, out);
+    // Only a value with two colons is looked at further (in a function of its own: few are).
+    for (const o of d.options ?? []) if (!o.negated && mayHold(o.value) && !isRouteOption(o.name)) driverOption(cfg, d, o, out);
   }
+}
+
+function isRouteOption(name: string): boolean {
+  return name === 'route_list' || name === 'route_data';
+}
+
+function routeOptions(cfg: EximConfig, d: DriverInstance, out: Finding[]): void {
+  for (const o of d.options ?? []) if (!o.negated && isRouteOption(o.name) && mayHold(o.value)) checkRoute(cfg, d, o, out);
+}
+
+function driverOption(cfg: EximConfig, d: DriverInstance, o: OptionSetting, out: Finding[]): void {
+  const driver = (d.driver ?? '').trim();
+  const kind = (driver && lookupOption(driver, o.name)?.listKind) || lookupOption(d.section, o.name)?.listKind;
+  if (HOSTISH.has(o.name) || kind === 'hostlist') check(cfg, o.value, o.valueLoc, `${o.name} of ${d.name}`, out);
 }
 
 function aclHosts(cfg: EximConfig, out: Finding[]): void {
