@@ -71,29 +71,74 @@ export function formatTarget(t: Target): string {
   return t.host.includes(':') ? `[${t.host}]:${t.port}` : `${t.host}:${t.port}`;
 }
 
+// Hand-written scans: the IPv6 colon-list rule asks about every word with two colons of
+// every host list, so these take no regex, split or array.
+
 export function isIPv4(s: string): boolean {
-  const parts = s.split('.');
-  return parts.length === 4 && parts.every((p) => /^\d{1,3}$/.test(p) && Number(p) <= 255);
+  return isIPv4Within(s, 0, s.length);
 }
 
+/** Four dot-separated decimal parts of one to three digits, each at most 255, in s[from, to). */
+function isIPv4Within(s: string, from: number, to: number): boolean {
+  let parts = 0, digits = 0, value = 0;
+  for (let i = from; i <= to; i++) {
+    const c = i < to ? s.charCodeAt(i) : 46;
+    if (c === 46) {
+      if (digits === 0 || value > 255) return false;
+      parts++;
+      digits = 0;
+      value = 0;
+    } else if (c >= 48 && c <= 57 && digits < 3) {
+      digits++;
+      value = value * 10 + c - 48;
+    } else return false;
+  }
+  return parts === 4;
+}
+
+function isHexDigit(c: number): boolean {
+  return (c >= 48 && c <= 57) || (c >= 97 && c <= 102) || (c >= 65 && c <= 70);
+}
+
+/** A zone index after "%": one or more of A-Z a-z 0-9 _ . - */
+function isZone(s: string, from: number): boolean {
+  if (from >= s.length) return false;
+  for (let i = from; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (!((c >= 48 && c <= 57) || (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95 || c === 46 || c === 45)) return false;
+  }
+  return true;
+}
+
+/**
+ * Groups of one to four hex digits separated by ":", eight of them, or six and a dotted IPv4
+ * address; one "::" stands for the missing groups. An optional "%zone" follows.
+ */
 export function isIPv6(s: string): boolean {
   const zone = s.indexOf('%');
-  const addr = zone >= 0 ? s.slice(0, zone) : s;
-  if (zone >= 0 && !/^[A-Za-z0-9_.-]+$/.test(s.slice(zone + 1))) return false;
-  if (!/^[0-9A-Fa-f:.]+$/.test(addr) || !addr.includes(':')) return false;
-  let groups = addr.split(':');
-  const last = groups[groups.length - 1];
-  let want = 8;
-  if (last.includes('.')) {
-    if (!isIPv4(last)) return false;
-    groups = groups.slice(0, -1);
+  const end = zone >= 0 ? zone : s.length;
+  if (zone >= 0 && !isZone(s, zone + 1)) return false;
+  const lastColon = end > 0 ? s.lastIndexOf(':', end - 1) : -1;
+  if (lastColon < 0) return false;
+  // A dotted last group is an IPv4 address standing for the last two groups.
+  let hexEnd = end, want = 8;
+  const dot = s.indexOf('.', lastColon + 1);
+  if (dot >= 0 && dot < end) {
+    if (!isIPv4Within(s, lastColon + 1, end)) return false;
+    hexEnd = lastColon;
     want = 6;
   }
-  const dbl = addr.indexOf('::');
-  if (dbl >= 0 && addr.indexOf('::', dbl + 1) >= 0) return false;
-  if (dbl >= 0) {
-    const filled = groups.filter((g) => g !== '');
-    return filled.length < want && filled.every((g) => /^[0-9A-Fa-f]{1,4}$/.test(g));
+  const dbl = s.indexOf('::');
+  if (dbl >= 0 && s.indexOf('::', dbl + 1) >= 0) return false;
+  let groups = 0, filled = 0, len = 0;
+  for (let i = 0; i <= hexEnd; i++) {
+    const c = i < hexEnd ? s.charCodeAt(i) : 58;
+    if (c === 58) {
+      groups++;
+      if (len > 0) filled++;
+      len = 0;
+    } else if (isHexDigit(c) && len < 4) len++;
+    else return false;
   }
-  return groups.length === want && groups.every((g) => /^[0-9A-Fa-f]{1,4}$/.test(g));
+  return dbl >= 0 ? filled < want : groups === want && filled === groups;
 }

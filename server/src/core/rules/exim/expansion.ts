@@ -54,7 +54,10 @@ export function forEachExpansion(cfg: EximConfig, f: (holder: OptionSetting | Ac
 
 export function checkExpansions(cfg: EximConfig, opts: CheckOptions): Finding[] {
   const c = new ExpansionCheck(opts.eximVersion);
-  forEachHolder(cfg, (h) => c.check(h));
+  // The holders walked here, not through forEachHolder: a direct call per holder, no closure.
+  c.settings(cfg.main);
+  for (const list of [cfg.routers, cfg.transports, cfg.authenticators]) for (const inst of list) c.settings(inst.options);
+  for (const a of cfg.acls) for (const st of a.statements) c.items(st.items);
   return c.out;
 }
 
@@ -83,7 +86,15 @@ class ExpansionCheck {
   private readonly clean = new Map<ExpandForm, Set<string>>();
   constructor(private readonly v: EximVersion) {}
 
-  check(h: OptionSetting | AclItem): void {
+  settings(list: readonly OptionSetting[]): void {
+    for (let i = 0; i < list.length; i++) this.check(list[i]);
+  }
+
+  items(list: readonly AclItem[]): void {
+    for (let i = 0; i < list.length; i++) this.check(list[i]);
+  }
+
+  private check(h: OptionSetting | AclItem): void {
     const form = expansionForm(h);
     if (form === ExpandForm.None) return;
     let clean: Set<string> | undefined;

@@ -2,11 +2,11 @@
 // unique; transports and `+name` list references must name something of the right kind.
 import type { Finding, Fix } from '../../diagnostic';
 import { finding } from '../../diagnostic';
-import type { EximConfig, ListKind, Loc, NamedList, OptionSetting } from '../../exim/model';
+import type { AclStatement, DriverInstance, EximConfig, ListKind, Loc, NamedList, OptionSetting } from '../../exim/model';
 import type { CheckOptions } from '../../options';
 import { eximDriver, optionsOfScope, type EximOptionInfo } from '../../catalog/exim';
 import { didYouMean, nearest, replaceFix, runTime, RUN_TIME } from './suggest';
-import { ACL_LIST_KIND, HOSTLIST_SWITCHES, KIND_WORD, locOfText, splitList } from './lists';
+import { ACL_LIST_KIND, HOSTLIST_SWITCHES, KIND_WORD, locOfText, splitList, type ValueItem } from './lists';
 import { FirstByName } from './first-by-name';
 
 /** Options that name a transport (routers' generic `transport`, redirect's, the system filter's). */
@@ -114,27 +114,74 @@ function definedLists(cfg: EximConfig, again: NamedList[]): Map<ListKind, Map<st
 }
 
 function findListRefs(cfg: EximConfig): ListRefs {
-  const hasLists = cfg.lists.length > 0;
-  const again: NamedList[] = [];
-  const defined = hasLists ? definedLists(cfg, again) : NO_DEFINED;
-  // Uses matter only to find unused lists.
-  const used = hasLists ? new Map<ListKind, Set<string>>() : undefined;
-  const unresolved: ListRefSite[] = [];
-  // Kind, then name: no key string per reference.
-  const use = (kind: ListKind, ref: string): boolean => {
+  const f = new ListRefFinder(cfg);
+  for (const l of cfg.lists) if (l.items.length) f.fromList(l);
+  f.optionSites(cfg.main, 'main');
+  for (const list of [cfg.routers, cfg.transports, cfg.authenticators]) {
+    for (const inst of list) {
+      const scope = inst.driver && eximDriver(inst.driver) ? inst.driver : inst.section;
+      f.optionSites(inst.options, scope);
+    }
+  }
+  for (const acl of cfg.acls) f.aclSites(acl.statements);
+  return { defined: f.defined, again: f.again, used: f.used ?? NO_USED, unresolved: f.unresolved };
+}
+
+/** One search for the references of a config: one small method per kind of place. */
+class ListRefFinder {
+  declare readonly cfg: EximConfig;
+  declare readonly again: NamedList[];
+  declare readonly defined: ReadonlyMap<ListKind, ReadonlyMap<string, NamedList>>;
+  /** Uses matter only to find unused lists. */
+  declare readonly used: Map<ListKind, Set<string>> | undefined;
+  declare readonly unresolved: ListRefSite[];
+  constructor(cfg: EximConfig) {
+    const hasLists = cfg.lists.length > 0;
+    this.cfg = cfg;
+    this.again = [];
+    this.defined = hasLists ? definedLists(cfg, this.again) : NO_DEFINED;
+    this.used = hasLists ? new Map() : undefined;
+    this.unresolved = [];
+  }
+
+  /** Records a use (kind, then name: no key string per reference); whether it names a list of its kind. */
+  use(kind: ListKind, ref: string): boolean {
+    const used = this.used;
     if (used) {
       let names = used.get(kind);
       if (!names) used.set(kind, names = new Set());
       names.add(ref);
     }
-    return (kind === 'hostlist' && HOSTLIST_SWITCHES.has(ref)) || defined.get(kind)?.has(ref) === true;
-  };
-  for (const l of cfg.lists) {
+    return (kind === 'hostlist' && HOSTLIST_SWITCHES.has(ref)) || this.defined.get(kind)?.has(ref) === true;
+  }
+
+  fromList(l: NamedList): void {
     for (const it of l.items) {
-      if (it.ref !== undefined && !use(l.kind, it.ref)) unresolved.push({ kind: l.kind, ref: it.ref, negated: it.negated, get loc() { return it.loc; } });
+      if (it.ref !== undefined && !this.use(l.kind, it.ref)) this.unresolved.push({ kind: l.kind, ref: it.ref, negated: it.negated, get loc() { return it.loc; } });
     }
   }
-  const fromValue = (kind: ListKind, holder: { value?: string; valueLoc?: Loc }) => {
+
+  optionSites(settings: OptionSetting[], scope: string): void {
+    let options: ReadonlyMap<string, EximOptionInfo> | undefined | null = null;
+    for (const s of settings) {
+      // Only a value with "+" in it can hold a reference: the option is looked up for those.
+      if (!s.value?.includes('+')) continue;
+      if (options === null) options = optionsOfScope(scope);
+      const info = options?.get(s.name);
+      if (info?.listKind) this.fromValue(info.listKind, s);
+    }
+  }
+
+  aclSites(statements: readonly AclStatement[]): void {
+    for (const st of statements) {
+      for (const it of st.items) {
+        const kind = ACL_LIST_KIND[it.name];
+        if (kind) this.fromValue(kind, it);
+      }
+    }
+  }
+
+  fromValue(kind: ListKind, holder: { value?: string; valueLoc?: Loc }): void {
     const value = holder.value;
     if (value === undefined || !value.includes('+')) return;
     const items = splitList(value);
@@ -144,39 +191,17 @@ function findListRefs(cfg: EximConfig): ListRefs {
       const it = items[k];
       if (it.ref === undefined || it.text.includes('$')) continue;
       if (!(loc ??= holder.valueLoc)) return;
-      if (use(kind, it.ref)) continue;
-      // Which of the same references in this value it is, for placing it.
-      let nth = 0;
-      for (let j = 0; j < k; j++) if (items[j].text === it.text && items[j].ref !== undefined) nth++;
-      unresolved.push(new ValueRefSite(kind, it.ref, it.negated, cfg, loc, it.text, nth));
-    }
-  };
-  const optionSites = (settings: OptionSetting[], scope: string) => {
-    let options: ReadonlyMap<string, EximOptionInfo> | undefined | null = null;
-    for (const s of settings) {
-      // Only a value with "+" in it can hold a reference: the option is looked up for those.
-      if (!s.value?.includes('+')) continue;
-      if (options === null) options = optionsOfScope(scope);
-      const info = options?.get(s.name);
-      if (info?.listKind) fromValue(info.listKind, s);
-    }
-  };
-  optionSites(cfg.main, 'main');
-  for (const list of [cfg.routers, cfg.transports, cfg.authenticators]) {
-    for (const inst of list) {
-      const scope = inst.driver && eximDriver(inst.driver) ? inst.driver : inst.section;
-      optionSites(inst.options, scope);
+      if (!this.use(kind, it.ref)) this.unresolvedInValue(kind, items, k, loc);
     }
   }
-  for (const acl of cfg.acls) {
-    for (const st of acl.statements) {
-      for (const it of st.items) {
-        const kind = ACL_LIST_KIND[it.name];
-        if (kind) fromValue(kind, it);
-      }
-    }
+
+  private unresolvedInValue(kind: ListKind, items: readonly ValueItem[], k: number, loc: Loc): void {
+    const it = items[k];
+    // Which of the same references in this value it is, for placing it.
+    let nth = 0;
+    for (let j = 0; j < k; j++) if (items[j].text === it.text && items[j].ref !== undefined) nth++;
+    this.unresolved.push(new ValueRefSite(kind, it.ref!, it.negated, this.cfg, loc, it.text, nth));
   }
-  return { defined, again, used: used ?? NO_USED, unresolved };
 }
 
 export function checkNames(cfg: EximConfig, _opts: CheckOptions): Finding[] {
@@ -191,34 +216,38 @@ export function checkNames(cfg: EximConfig, _opts: CheckOptions): Finding[] {
   for (const l of refs.again) duplicate(l, byKind.get(l.kind)!.get(l.name)!, `${KIND_WORD[l.kind]}s`, out);
 
   // Transports named by routers (and the system filter) must exist, unless expanded.
-  const transportRef = (s: OptionSetting) => {
-    if (!TRANSPORT_OPTIONS.has(s.name)) return;
-    const v = s.value?.trim();
-    if (!v || v.includes('$') || (transports ? transports.get(v) !== undefined : cfg.transports[0]?.name === v) || !s.valueLoc) return;
-    const guess = nearest(v, transports ? transports.names() : cfg.transports.map((t) => t.name));
-    out.push(finding('exim/undefined-transport', s.valueLoc.file, s.valueLoc.range,
-      `"${s.name}" names the transport "${v}", but no transport of that name is defined in "begin transports"; deliveries through this router fail.${didYouMean(guess)}`,
-      runTime(guess ? replaceFix(s.valueLoc, guess) : undefined)));
-  };
-  for (const s of cfg.main) transportRef(s);
-  for (const r of cfg.routers) for (const s of r.options) transportRef(s);
+  for (const s of cfg.main) if (TRANSPORT_OPTIONS.has(s.name)) transportRef(cfg, s, transports, out);
+  for (const r of cfg.routers) for (const s of r.options) if (TRANSPORT_OPTIONS.has(s.name)) transportRef(cfg, s, transports, out);
 
   checkRouterRefs(cfg, out);
 
   // `+name` references.
-  for (const site of refs.unresolved) {
-    const other = [...byKind].find(([, names]) => names.has(site.ref))?.[0];
-    if (other) {
-      out.push(finding('exim/list-kind-mismatch', site.loc.file, site.loc.range,
-        `"+${site.ref}" is a ${KIND_WORD[other]}, but a ${KIND_WORD[site.kind]} is needed here; Exim looks for a ${site.kind} "${site.ref}" and fails. Define it with "${site.kind} ${site.ref} = ..." or use a list of the right kind.`, RUN_TIME));
-      continue;
-    }
-    const guess = nearest(site.ref, byKind.get(site.kind)?.keys() ?? []);
-    out.push(finding('exim/undefined-list', site.loc.file, site.loc.range,
-      `No ${site.kind} "${site.ref}" is defined, so "+${site.ref}" fails when Exim matches it.${didYouMean(guess && '+' + guess)} Define it with "${site.kind} ${site.ref} = ...".`,
-      runTime([...(guess ? replaceFix(site.loc, '+' + guess) : []), defineListFix(cfg, site.kind, site.ref, !guess)])));
-  }
+  for (const site of refs.unresolved) unresolvedRef(cfg, site, byKind, out);
   return out;
+}
+
+/** An option naming a transport: `transports` holds the first of each name when there are two or more. */
+function transportRef(cfg: EximConfig, s: OptionSetting, transports: FirstByName<DriverInstance> | undefined, out: Finding[]): void {
+  const v = s.value?.trim();
+  if (!v || v.includes('$') || (transports ? transports.get(v) !== undefined : cfg.transports[0]?.name === v) || !s.valueLoc) return;
+  const guess = nearest(v, transports ? transports.names() : cfg.transports.map((t) => t.name));
+  out.push(finding('exim/undefined-transport', s.valueLoc.file, s.valueLoc.range,
+    `"${s.name}" names the transport "${v}", but no transport of that name is defined in "begin transports"; deliveries through this router fail.${didYouMean(guess)}`,
+    runTime(guess ? replaceFix(s.valueLoc, guess) : undefined)));
+}
+
+/** A `+name` reference to no list of the kind expected: one of another kind, or none. */
+function unresolvedRef(cfg: EximConfig, site: ListRefSite, byKind: ReadonlyMap<ListKind, ReadonlyMap<string, NamedList>>, out: Finding[]): void {
+  const other = [...byKind].find(([, names]) => names.has(site.ref))?.[0];
+  if (other) {
+    out.push(finding('exim/list-kind-mismatch', site.loc.file, site.loc.range,
+      `"+${site.ref}" is a ${KIND_WORD[other]}, but a ${KIND_WORD[site.kind]} is needed here; Exim looks for a ${site.kind} "${site.ref}" and fails. Define it with "${site.kind} ${site.ref} = ..." or use a list of the right kind.`, RUN_TIME));
+    return;
+  }
+  const guess = nearest(site.ref, byKind.get(site.kind)?.keys() ?? []);
+  out.push(finding('exim/undefined-list', site.loc.file, site.loc.range,
+    `No ${site.kind} "${site.ref}" is defined, so "+${site.ref}" fails when Exim matches it.${didYouMean(guess && '+' + guess)} Define it with "${site.kind} ${site.ref} = ...".`,
+    runTime([...(guess ? replaceFix(site.loc, '+' + guess) : []), defineListFix(cfg, site.kind, site.ref, !guess)])));
 }
 
 /**

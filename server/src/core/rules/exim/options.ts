@@ -5,8 +5,8 @@ import { finding } from '../../diagnostic';
 import type { DriverInstance, EximConfig, OptionSetting } from '../../exim/model';
 import { kindOf } from './instance-options';
 import { FirstByName } from './first-by-name';
-import type { CheckOptions } from '../../options';
-import { availableIn, eximDriver, lookupOption, optionsFor, optionsOfScope, versionNote, type OptionScope } from '../../catalog/exim';
+import type { CheckOptions, EximVersion } from '../../options';
+import { availableIn, eximDriver, lookupOption, optionsFor, optionsOfScope, versionNote, type EximOptionInfo, type OptionScope } from '../../catalog/exim';
 import { checkValue, effectiveType, isExpanded } from './values';
 import { didYouMean, namesOnce, nearest, replaceFix } from './suggest';
 
@@ -21,71 +21,106 @@ function ownerText(inst: DriverInstance | undefined): string {
   return inst ? ` in ${kindOf(inst)} "${inst.name}"` : '';
 }
 
+/** No setting reported before the driver line (always asked: a call that is always made stays optimised). */
+const NONE_EARLY: ReadonlySet<OptionSetting> = new Set();
+
 /**
  * Checks `settings` as options of `scope`; of `inst` when they are an instance's, whose
  * `driver` line is skipped, as are the settings in `early` (reported already) and, when
  * only the generic options can be judged (`genericOnly`), the options `scope` lacks.
+ * Each finding is made in a function of its own, so this loop stays small to optimise.
  */
 function checkSettings(settings: readonly OptionSetting[], scope: OptionScope, opts: CheckOptions, out: Finding[],
-  seen: FirstByName<OptionSetting>, inst?: DriverInstance, genericOnly = false, early?: ReadonlySet<OptionSetting>): void {
+  seen: FirstByName<OptionSetting>, inst?: DriverInstance, genericOnly = false, early: ReadonlySet<OptionSetting> = NONE_EARLY): void {
   seen.reset();
   const version = opts.eximVersion;
   const options = optionsOfScope(scope);
   for (const s of settings) {
-    if ((inst && s.name === 'driver') || early?.has(s)) continue;
+    if ((inst && s.name === 'driver') || early.has(s)) continue;
     const info = options?.get(s.name);
-    if (!info) {
-      if (genericOnly) continue;
-      const guess = nearest(s.name, namesOnce(`option ${scope}`, version, () => optionsFor(scope, version).map((o) => o.name)));
-      out.push(finding('exim/unknown-option', s.nameLoc.file, s.nameLoc.range,
-        `Unknown ${describeScope(scope)} "${s.name}"${ownerText(inst)}.${didYouMean(guess)}`,
-        guess ? { fixes: replaceFix(s.nameLoc, guess, s.name.length) } : {}));
-      continue;
-    }
-    if (!availableIn(info, version)) {
-      if (version === '4.96') {
-        out.push(finding('exim/unknown-option', s.nameLoc.file, s.nameLoc.range,
-          `"${s.name}" is not an option in Exim 4.96 (${versionNote(info) || 'not in this version'}); Exim 4.96 rejects the config. Remove it or target a newer Exim.`));
-      } else {
-        out.push(finding('exim/unknown-option', s.nameLoc.file, s.nameLoc.range,
-          `"${s.name}" was ${versionNote(info) || 'removed'}: current Exim rejects it. Remove it when upgrading.`, { severity: 'warning' }));
+    if (info && availableIn(info, version)) {
+      if (!seen.get(s.name)) {
+        seen.add(s);
+        checkSetting(s, info, version, out);
+        continue;
       }
-      continue;
-    }
-    const prev = seen.get(s.name);
-    if (prev && !info.repeatable) {
-      out.push(finding('exim/duplicate-name', s.nameLoc.file, s.nameLoc.range,
-        `"${s.name}" is set for the second time${ownerText(inst)}; Exim refuses this. Remove one of the settings.`,
-        { related: [{ file: prev.nameLoc.file, range: prev.nameLoc.range, message: 'first set here' }] }));
-    }
-    if (!prev) seen.add(s);
-    const type = effectiveType(info, version), expanded = isExpanded(info, version);
-    const isBool = type === 'bool' || type === 'expand_bool';
-    if (s.negated && !isBool) {
-      out.push(finding('exim/invalid-value', s.nameLoc.file, s.nameLoc.range,
-        `"no_"/"not_" can only be put before a boolean option, and "${s.name}" is not one. Write "${s.name} = ..." instead.`));
-      continue;
-    }
-    if (s.value === undefined) {
-      if (!isBool) {
-        out.push(finding('exim/invalid-value', s.loc.file, s.nameLoc.range,
-          `"${s.name}" needs a value: write "${s.name} = ...".`));
-      }
-      continue;
-    }
-    if (s.negated) {
-      out.push(finding('exim/invalid-value', (s.valueLoc ?? s.loc).file, (s.valueLoc ?? s.nameLoc).range,
-        `A negated boolean option takes no value: write "no_${s.name}" alone, or "${s.name} = false".`));
-      continue;
-    }
-    // Expanded values are only known at run time; string options take anything.
-    if (expanded && s.value.includes('$')) continue;
-    const problem = checkValue(info, s.value, version);
-    if (problem) {
-      const where = s.valueLoc ?? s.loc;
-      out.push(finding('exim/invalid-value', where.file, where.range, problem));
-    }
+    } else if (genericOnly && !info) continue;
+    // One call site for every rare case: its first use deoptimises this loop once, not once per case.
+    rareSetting(s, info, scope, version, inst, seen, out);
   }
+}
+
+/** An unknown option, one the target version lacks, or one set before (whose value is then checked). */
+function rareSetting(s: OptionSetting, info: EximOptionInfo | undefined, scope: OptionScope, version: EximVersion,
+  inst: DriverInstance | undefined, seen: FirstByName<OptionSetting>, out: Finding[]): void {
+  if (!info) unknownOption(s, scope, version, inst, out);
+  else if (!availableIn(info, version)) unavailableOption(s, info, version, out);
+  else {
+    if (!info.repeatable) setTwice(s, seen.get(s.name)!, inst, out);
+    checkSetting(s, info, version, out);
+  }
+}
+
+/** The form of a known setting (negation, value present) and its value. */
+function checkSetting(s: OptionSetting, info: EximOptionInfo, version: EximVersion, out: Finding[]): void {
+  const value = s.value;
+  // null: the form is wrong.
+  let problem: string | null | undefined;
+  if (s.negated || value === undefined) problem = null;
+  // Expanded values are only known at run time; string options take anything.
+  else if (isExpanded(info, version) && value.includes('$')) return;
+  else problem = checkValue(info, value, version);
+  if (problem !== undefined) settingProblem(s, info, version, problem, out);
+}
+
+function settingProblem(s: OptionSetting, info: EximOptionInfo, version: EximVersion, problem: string | null, out: Finding[]): void {
+  if (problem === null) {
+    const type = effectiveType(info, version);
+    formProblem(s, type === 'bool' || type === 'expand_bool', out);
+    return;
+  }
+  const where = s.valueLoc ?? s.loc;
+  out.push(finding('exim/invalid-value', where.file, where.range, problem));
+}
+
+/** A negated setting, or one without a value: right only for a boolean negated without a value. */
+function formProblem(s: OptionSetting, isBool: boolean, out: Finding[]): void {
+  if (s.negated && !isBool) {
+    out.push(finding('exim/invalid-value', s.nameLoc.file, s.nameLoc.range,
+      `"no_"/"not_" can only be put before a boolean option, and "${s.name}" is not one. Write "${s.name} = ..." instead.`));
+  } else if (s.value === undefined) {
+    if (!isBool) {
+      out.push(finding('exim/invalid-value', s.loc.file, s.nameLoc.range,
+        `"${s.name}" needs a value: write "${s.name} = ...".`));
+    }
+  } else {
+    out.push(finding('exim/invalid-value', (s.valueLoc ?? s.loc).file, (s.valueLoc ?? s.nameLoc).range,
+      `A negated boolean option takes no value: write "no_${s.name}" alone, or "${s.name} = false".`));
+  }
+}
+
+function unknownOption(s: OptionSetting, scope: OptionScope, version: EximVersion, inst: DriverInstance | undefined, out: Finding[]): void {
+  const guess = nearest(s.name, namesOnce(`option ${scope}`, version, () => optionsFor(scope, version).map((o) => o.name)));
+  out.push(finding('exim/unknown-option', s.nameLoc.file, s.nameLoc.range,
+    `Unknown ${describeScope(scope)} "${s.name}"${ownerText(inst)}.${didYouMean(guess)}`,
+    guess ? { fixes: replaceFix(s.nameLoc, guess, s.name.length) } : {}));
+}
+
+/** An option the target version lacks: added later, or removed. */
+function unavailableOption(s: OptionSetting, info: EximOptionInfo, version: EximVersion, out: Finding[]): void {
+  if (version === '4.96') {
+    out.push(finding('exim/unknown-option', s.nameLoc.file, s.nameLoc.range,
+      `"${s.name}" is not an option in Exim 4.96 (${versionNote(info) || 'not in this version'}); Exim 4.96 rejects the config. Remove it or target a newer Exim.`));
+  } else {
+    out.push(finding('exim/unknown-option', s.nameLoc.file, s.nameLoc.range,
+      `"${s.name}" was ${versionNote(info) || 'removed'}: current Exim rejects it. Remove it when upgrading.`, { severity: 'warning' }));
+  }
+}
+
+function setTwice(s: OptionSetting, prev: OptionSetting, inst: DriverInstance | undefined, out: Finding[]): void {
+  out.push(finding('exim/duplicate-name', s.nameLoc.file, s.nameLoc.range,
+    `"${s.name}" is set for the second time${ownerText(inst)}; Exim refuses this. Remove one of the settings.`,
+    { related: [{ file: prev.nameLoc.file, range: prev.nameLoc.range, message: 'first set here' }] }));
 }
 
 export function checkOptions(cfg: EximConfig, opts: CheckOptions): Finding[] {
@@ -99,25 +134,30 @@ export function checkOptions(cfg: EximConfig, opts: CheckOptions): Finding[] {
       // With an unknown or missing driver only the generic options can be judged; the
       // driver rule reports the driver itself.
       const scope = drv ? drv.name : inst.section;
-      let early: Set<OptionSetting> | undefined;
-      if (drv) {
-        // Exim reads the driver's own options only once it knows the driver: one of them
-        // before "driver =" is an unknown option to it (readconf_driver_init).
-        const options = inst.options;
-        let driverAt = 0;
-        while (driverAt < options.length && options[driverAt].name !== 'driver') driverAt++;
-        if (driverAt === options.length) driverAt = 0;
-        for (let i = 0; i < driverAt; i++) {
-          const o = options[i];
-          if (!lookupOption(inst.section, o.name) && lookupOption(drv.name, o.name)) (early ??= new Set()).add(o);
-        }
-        for (const o of early ?? []) {
-          out.push(finding('exim/unknown-option', o.nameLoc.file, o.nameLoc.range,
-            `"${o.name}" is an option of the ${drv.name} ${kind}, but it comes before "driver = ${drv.name}" in ${kind} "${inst.name}"; Exim knows a driver's own options only after the driver line, so it refuses the config. Put "driver =" first.`));
-        }
-      }
+      const early = (drv && beforeDriver(inst, drv.name, kind, out)) || NONE_EARLY;
       checkSettings(inst.options, scope, opts, out, seen, inst, !drv, early);
     }
   }
   return out;
+}
+
+/**
+ * Exim reads the driver's own options only once it knows the driver: one of them before
+ * "driver =" is an unknown option to it (readconf_driver_init). Reports them and returns them.
+ */
+function beforeDriver(inst: DriverInstance, driver: string, kind: string, out: Finding[]): Set<OptionSetting> | undefined {
+  const options = inst.options;
+  let driverAt = 0;
+  while (driverAt < options.length && options[driverAt].name !== 'driver') driverAt++;
+  if (driverAt === options.length) return undefined;
+  let early: Set<OptionSetting> | undefined;
+  for (let i = 0; i < driverAt; i++) {
+    const o = options[i];
+    if (!lookupOption(inst.section, o.name) && lookupOption(driver, o.name)) (early ??= new Set()).add(o);
+  }
+  for (const o of early ?? []) {
+    out.push(finding('exim/unknown-option', o.nameLoc.file, o.nameLoc.range,
+      `"${o.name}" is an option of the ${driver} ${kind}, but it comes before "driver = ${driver}" in ${kind} "${inst.name}"; Exim knows a driver's own options only after the driver line, so it refuses the config. Put "driver =" first.`));
+  }
+  return early;
 }

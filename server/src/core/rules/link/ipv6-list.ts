@@ -10,8 +10,35 @@ import { fix, replaceAt } from './edits';
 /** Options that hold host lists or lists of IP addresses, beyond those the catalog types as host lists. */
 const HOSTISH = new Set(['hosts', 'fallback_hosts', 'local_interfaces', 'extra_local_interfaces']);
 
-function bareAddress(word: string): string {
-  return word.replace(/^!+/, '').replace(/\/\d+$/, '').replace(/^\[(.*)\]$/, '$1');
+/** JavaScript's \s: a word of a list ends at any of these. */
+function isSpace(c: number): boolean {
+  if (c <= 32) return c === 32 || (c >= 9 && c <= 13);
+  if (c < 160) return false;
+  return c === 160 || c === 5760 || (c >= 8192 && c <= 8202) || c === 8232 || c === 8233 || c === 8239 || c === 8287 || c === 12288 || c === 65279;
+}
+
+/** The end of the word starting at `from` (the next white space or the end of `s`). */
+function wordEnd(s: string, from: number): number {
+  let j = from;
+  while (j < s.length && !isSpace(s.charCodeAt(j))) j++;
+  return j;
+}
+
+/** The next word's start at or after `from`, or s.length. */
+function wordStart(s: string, from: number): number {
+  let i = from;
+  while (i < s.length && isSpace(s.charCodeAt(i))) i++;
+  return i;
+}
+
+/** Whether the word s[from, to) is an address once its `!`s, `/bits` and brackets are taken off. */
+function isBareIPv6(s: string, from: number, to: number): boolean {
+  while (from < to && s.charCodeAt(from) === 33) from++;
+  let d = to;
+  while (d > from && s.charCodeAt(d - 1) >= 48 && s.charCodeAt(d - 1) <= 57) d--;
+  if (d < to && d > from && s.charCodeAt(d - 1) === 47) to = d - 1;
+  if (to - from >= 2 && s.charCodeAt(from) === 91 && s.charCodeAt(to - 1) === 93) { from++; to--; }
+  return isIPv6(s.slice(from, to));
 }
 
 /** At least two colons: every IPv6 address has them, and most list words do not (a cheap test first). */
@@ -25,9 +52,39 @@ function mayHold(value: string | undefined): value is string {
   return value !== undefined && twoColons(value);
 }
 
-function offending(value: string): string[] {
-  if (!twoColons(value) || /^\s*<\s*[^\sA-Za-z0-9]/.test(value)) return [];
-  return value.split(/\s+/).filter((w) => w && twoColons(w) && !w.includes('$') && isIPv6(bareAddress(w)));
+/** Whether the list starts with `<` and a separator of its own (white space allowed around `<`). */
+function ownSeparator(value: string): boolean {
+  const i = wordStart(value, 0);
+  if (value.charCodeAt(i) !== 60) return false;
+  const j = wordStart(value, i + 1);
+  if (j >= value.length) return false;
+  const c = value.charCodeAt(j);
+  return !((c >= 48 && c <= 57) || (c >= 97 && c <= 122) || (c >= 65 && c <= 90));
+}
+
+/** The words of a colon list that are IPv6 addresses (cut apart by its colons). */
+export function offending(value: string): string[] {
+  const bad: string[] = [];
+  if (!twoColons(value) || ownSeparator(value)) return bad;
+  const n = value.length;
+  for (let i = wordStart(value, 0); i < n; i = wordStart(value, i)) {
+    // Only a word with two colons and no expansion is looked at further.
+    let e = i, colons = 0, dollar = false;
+    for (; e < n; e++) {
+      const c = value.charCodeAt(e);
+      if (c === 58) colons++;
+      else if (c === 36) dollar = true;
+      else if (isSpace(c)) break;
+    }
+    if (colons >= 2 && !dollar && isBareIPv6(value, i, e)) bad.push(value.slice(i, e));
+    i = e;
+  }
+  return bad;
+}
+
+/** `item` appended to `list`, the items separated by `sep`. */
+function join(list: string, item: string, sep: string): string {
+  return list ? list + sep + item : item;
 }
 
 /**
@@ -36,21 +93,28 @@ function offending(value: string): string[] {
  */
 export function rewriteWithSemicolons(value: string): string | undefined {
   if (value.includes('$') || value.includes(';')) return undefined;
-  const items: string[] = [];
-  let cur = '';
-  const push = () => { if (cur.trim()) items.push(cur.trim()); cur = ''; };
-  for (const w of value.trim().split(/\s+/)) {
-    if (!w) continue;
-    if (isIPv6(bareAddress(w))) { cur += (cur ? ' ' : '') + w; continue; }
-    if (w.includes('::')) return undefined;
-    const parts = w.split(':');
-    parts.forEach((p, i) => {
-      if (i > 0) push();
-      if (p) cur += (cur ? ' ' : '') + p;
-    });
+  // The items done so far, joined, and the item being built (words joined by a space).
+  let done = '', cur = '';
+  const n = value.length;
+  for (let i = wordStart(value, 0); i < n; i = wordStart(value, i)) {
+    const e = wordEnd(value, i);
+    if (isBareIPv6(value, i, e)) {
+      cur = join(cur, value.slice(i, e), ' ');
+    } else {
+      // Each colon ends the item being built; a doubled one cannot be rewritten.
+      let p = i;
+      for (let k = i; k <= e; k++) {
+        if (k < e && value.charCodeAt(k) !== 58) continue;
+        if (k > p) cur = join(cur, value.slice(p, k), ' ');
+        else if (k < e && k > i) return undefined;
+        if (k < e && cur) { done = join(done, cur, ' ; '); cur = ''; }
+        p = k + 1;
+      }
+    }
+    i = e;
   }
-  push();
-  return items.length ? `<; ${items.join(' ; ')}` : undefined;
+  if (cur) done = join(done, cur, ' ; ');
+  return done ? `<; ${done}` : undefined;
 }
 
 function check(cfg: EximConfig, value: string | undefined, loc: Loc | undefined, what: string, out: Finding[]): void {
@@ -178,18 +242,24 @@ function namedAndMain(cfg: EximConfig, out: Finding[]): void {
 
 function driverOptions(cfg: EximConfig, out: Finding[]): void {
   for (const ds of [cfg.routers, cfg.transports]) for (const d of ds ?? []) {
-    const driver = (d.driver ?? '').trim();
-    if (d.section === 'routers' && driver === 'manualroute') {
-      for (const o of d.options ?? []) {
-        if (!o.negated && (o.name === 'route_list' || o.name === 'route_data') && mayHold(o.value)) checkRoute(cfg, d, o, out);
-      }
-    }
-    for (const o of d.options ?? []) {
-      if (o.negated || o.name === 'route_list' || o.name === 'route_data' || !mayHold(o.value)) continue;
-      const kind = (driver && lookupOption(driver, o.name)?.listKind) || lookupOption(d.section, o.name)?.listKind;
-      if (HOSTISH.has(o.name) || kind === 'hostlist') check(cfg, o.value, o.valueLoc, `${o.name} of ${d.name}`, out);
-    }
+    if (d.section === 'routers' && d.driver !== undefined && d.driver.trim() === 'manualroute') routeOptions(cfg, d, out);
+    // Only a value with two colons is looked at further (in a function of its own: few are).
+    for (const o of d.options ?? []) if (!o.negated && mayHold(o.value) && !isRouteOption(o.name)) driverOption(cfg, d, o, out);
   }
+}
+
+function isRouteOption(name: string): boolean {
+  return name === 'route_list' || name === 'route_data';
+}
+
+function routeOptions(cfg: EximConfig, d: DriverInstance, out: Finding[]): void {
+  for (const o of d.options ?? []) if (!o.negated && isRouteOption(o.name) && mayHold(o.value)) checkRoute(cfg, d, o, out);
+}
+
+function driverOption(cfg: EximConfig, d: DriverInstance, o: OptionSetting, out: Finding[]): void {
+  const driver = (d.driver ?? '').trim();
+  const kind = (driver && lookupOption(driver, o.name)?.listKind) || lookupOption(d.section, o.name)?.listKind;
+  if (HOSTISH.has(o.name) || kind === 'hostlist') check(cfg, o.value, o.valueLoc, `${o.name} of ${d.name}`, out);
 }
 
 function aclHosts(cfg: EximConfig, out: Finding[]): void {
