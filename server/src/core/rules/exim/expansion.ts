@@ -32,29 +32,10 @@ export function fileOfValue(holder: OptionSetting | AclItem): string {
   return (holder.valueLoc ?? ('loc' in holder ? holder.loc : holder.nameLoc)).file;
 }
 
-/** Calls `f` with every option and ACL item whose value may be expanded. */
-function forEachHolder(cfg: EximConfig, f: (holder: OptionSetting | AclItem) => void): void {
-  for (const s of cfg.main) f(s);
-  for (const list of [cfg.routers, cfg.transports, cfg.authenticators]) for (const inst of list) for (const s of inst.options) f(s);
-  for (const a of cfg.acls) for (const st of a.statements) for (const it of st.items) f(it);
-}
-
-/**
- * Calls `f` with every expansion tree of the config and the option or ACL item it is the
- * value of (whose file fileOfValue finds: the model places a value only when asked, so a
- * rule asks only for a finding). Each tree is parsed as it is reached (the model does not
- * keep them), so only one is alive at a time.
- */
-export function forEachExpansion(cfg: EximConfig, f: (holder: OptionSetting | AclItem, nodes: ExpansionNode[]) => void): void {
-  forEachHolder(cfg, (h) => {
-    const nodes = h.expansion;
-    if (nodes) f(h, nodes);
-  });
-}
-
 export function checkExpansions(cfg: EximConfig, opts: CheckOptions): Finding[] {
   const c = new ExpansionCheck(opts.eximVersion);
-  // The holders walked here, not through forEachHolder: a direct call per holder, no closure.
+  // The holders are walked here, a direct call per holder rather than a callback: no closure
+  // for the optimising compiler to see several of.
   c.settings(cfg.main);
   for (const list of [cfg.routers, cfg.transports, cfg.authenticators]) for (const inst of list) c.settings(inst.options);
   for (const a of cfg.acls) for (const st of a.statements) c.items(st.items);
