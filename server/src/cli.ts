@@ -1,5 +1,4 @@
 // `exim-cyrus` command line: a thin shell over the core. Each subcommand lives in cli/.
-import './v8-flags';
 import { UsageError } from './cli/args';
 
 const USAGE = `usage: exim-cyrus <command> [options]

@@ -1,5 +1,6 @@
-// Process-wide V8 tuning for the two shells (CLI and language server), applied before the
-// checker is loaded.
+// Process-wide V8 tuning for the checker's two shells, applied before the checker is loaded:
+// the language server imports it first, and so does `check` (not the CLI as a whole: a
+// callout runs no checker, and loading node:v8 would only add to its start-up).
 //
 // An optimising compile of a hot function also compiles the functions it calls (inlining).
 // Ours call many others: the line reader and the per-line parsers compiled at 20–50 ms each,

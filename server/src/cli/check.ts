@@ -1,5 +1,7 @@
 // `exim-cyrus check`: reads configs, runs the core's checks, prints findings, optionally
 // applies quick fixes. Exit status: 0 no error finding, 1 at least one, 2 usage/unreadable.
+// First: the V8 tuning must be in force before the checker's code is compiled.
+import '../v8-flags';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { one, parseArgs, UsageError } from './args';
