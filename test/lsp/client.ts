@@ -6,6 +6,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { writeTree } from '../helpers/temp-tree';
 import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
 import type { Diagnostic, MessageActionItem, PublishDiagnosticsParams, Registration, ShowMessageRequestParams } from 'vscode-languageserver-protocol';
 
@@ -27,6 +28,8 @@ export function ensureBuilt(): void {
   const r = spawnSync(process.execPath, ['scripts/build.mjs'], { cwd: ROOT, stdio: 'inherit' });
   if (r.status !== 0 && !fs.existsSync(SERVER)) throw new Error('build failed');
 }
+
+export { writeTree };
 
 export const uriOf = (p: string) => pathToFileURL(p).toString();
 
@@ -181,16 +184,6 @@ export function positionOf(text: string, needle: string, offset = 0, occurrence 
   const before = text.slice(0, i);
   const line = before.split('\n').length - 1;
   return { line, character: i - (before.lastIndexOf('\n') + 1) };
-}
-
-/** Writes `files` ({ relative path: text }) into a new temp folder; returns the folder. */
-export function writeTree(prefix: string, files: Record<string, string>, edit: (text: string, dir: string) => string = (t) => t): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
-  for (const [rel, text] of Object.entries(files)) {
-    fs.mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
-    fs.writeFileSync(path.join(dir, rel), edit(text, dir));
-  }
-  return dir;
 }
 
 /**

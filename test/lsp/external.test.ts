@@ -103,17 +103,27 @@ const CONFD = {
   'exim4/conf.d/transport/10_t': 't:\n  driver = appendfile\n  file = /tmp/x\n',
 };
 
-test('conf.d: exim -bV runs on the parts put together, and its error lands on the part and line it is in', { skip: !EXIM && 'exim is not installed' }, async () => {
-  const dir = tree(CONFD);
-  const part = path.join(dir, 'exim4/conf.d/router/100_local');
+/**
+ * A workspace of `files` with the real Exim set, `rel` opened and saved: resolves once Exim's
+ * own finding is shown on it.
+ */
+async function savedWithEximFinding(files: Record<string, string>, rel: string) {
+  const dir = tree(files);
+  const file = path.join(dir, rel);
   const c = await client(dir, { eximPath: EXIM, trusted: true });
-  c.open(part, CONFD['exim4/conf.d/router/100_local'], 'exim');
-  await c.waitForDiagnostics(part);
-  c.save(part);
-  const d = await c.waitForDiagnostics(part, (ds) => ds.some((x) => x.code === 'exim/external'), 15000);
-  const ext = d.find((x) => x.code === 'exim/external')!;
-  assert.equal(ext.range.start.line, 3);
-  assert.match(ext.message, /option "no_such_router_option" unknown/);
+  c.open(file, files[rel], 'exim');
+  await c.waitForDiagnostics(file);
+  c.save(file);
+  const diagnostics = await c.waitForDiagnostics(file, (ds) => ds.some((x) => x.code === 'exim/external'), 15000);
+  return { c, file, external: diagnostics.filter((x) => x.code === 'exim/external') };
+}
+
+const PART = 'exim4/conf.d/router/100_local';
+
+test('conf.d: exim -bV runs on the parts put together, and its error lands on the part and line it is in', { skip: !EXIM && 'exim is not installed' }, async () => {
+  const { external } = await savedWithEximFinding(CONFD, PART);
+  assert.deepEqual(external.map((x) => x.range.start.line), [3]);
+  assert.match(external[0].message, /option "no_such_router_option" unknown/);
 });
 
 test('template: exim -bV reads exim4.conf.localmacros first, so its macros are no error', { skip: !EXIM && 'exim is not installed' }, async () => {
@@ -122,30 +132,18 @@ test('template: exim -bV reads exim4.conf.localmacros first, so its macros are n
     'exim4/exim4.conf.localmacros': 'MY_MAX = 20\n',
     'exim4/exim4.conf.template': 'UPEX4CmacrosUPEX4C = 1\nprimary_hostname = x.example\nkeep_environment =\nsmtp_accept_max = MY_MAX\n.ifdef DCconfig_local\nsmtp_accept_queue = MY_QUEUE\n.endif\n',
   };
-  const dir = tree(files);
-  const template = path.join(dir, 'exim4/exim4.conf.template');
-  const c = await client(dir, { eximPath: EXIM, trusted: true });
-  c.open(template, files['exim4/exim4.conf.template'], 'exim');
-  await c.waitForDiagnostics(template);
-  c.save(template);
   // Only the line Debian's macros switch on is wrong: MY_QUEUE is defined nowhere.
-  const d = await c.waitForDiagnostics(template, (ds) => ds.some((x) => x.code === 'exim/external'), 15000);
-  assert.deepEqual(d.filter((x) => x.code === 'exim/external').map((x) => x.range.start.line), [5]);
+  const { external } = await savedWithEximFinding(files, 'exim4/exim4.conf.template');
+  assert.deepEqual(external.map((x) => x.range.start.line), [5]);
 });
 
 test('conf.d: a fixed part loses Exim\'s finding at the next save, and nothing is published for the directory', { skip: !EXIM && 'exim is not installed' }, async () => {
-  const dir = tree(CONFD);
-  const part = path.join(dir, 'exim4/conf.d/router/100_local');
-  const c = await client(dir, { eximPath: EXIM, trusted: true });
-  c.open(part, CONFD['exim4/conf.d/router/100_local'], 'exim');
-  await c.waitForDiagnostics(part);
-  c.save(part);
-  await c.waitForDiagnostics(part, (ds) => ds.some((x) => x.code === 'exim/external'), 15000);
-  const fixed = CONFD['exim4/conf.d/router/100_local'].replace('  no_such_router_option = 1\n', '');
-  fs.writeFileSync(part, fixed);
-  c.change(part, fixed);
-  c.save(part);
-  await c.waitForDiagnostics(part, (ds) => !ds.some((x) => x.code === 'exim/external' || x.code === 'exim/unknown-option'), 15000);
+  const { c, file } = await savedWithEximFinding(CONFD, PART);
+  const fixed = CONFD[PART].replace('  no_such_router_option = 1\n', '');
+  fs.writeFileSync(file, fixed);
+  c.change(file, fixed);
+  c.save(file);
+  await c.waitForDiagnostics(file, (ds) => !ds.some((x) => x.code === 'exim/external' || x.code === 'exim/unknown-option'), 15000);
   await new Promise((r) => setTimeout(r, 300));
   assert.deepEqual([...c.diagnostics.keys()].filter((u) => u.endsWith('/conf.d') || u.endsWith('/exim4')), []);
 });

@@ -1,28 +1,17 @@
 // The editor pairs a Cyrus file with the Exim config Debian runs from /etc/exim4, the one
 // `exim-cyrus check /etc/exim4` checks: exim4.conf, else conf.d or exim4.conf.template as
 // update-exim4.conf.conf's dc_use_split_config says.
-import { test, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { ConfigWorkspace } from '../../server/src/core/features';
 import { analyseSetup, eximSourceOf } from '../../server/src/core/project';
 import { defaultOptions } from '../../server/src/core/options';
 import { diskHost } from '../../server/src/core/host';
+import { tempTrees } from '../helpers/temp-tree';
 
-const dirs: string[] = [];
-after(() => { for (const d of dirs) fs.rmSync(d, { recursive: true, force: true }); });
-
-function etc(files: Record<string, string>): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'exim-cyrus-debian-pairing-'));
-  dirs.push(dir);
-  for (const [rel, text] of Object.entries(files)) {
-    fs.mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
-    fs.writeFileSync(path.join(dir, rel), text);
-  }
-  return dir;
-}
+const etc = tempTrees('exim-cyrus-debian-pairing-');
 
 const BASE = {
   'exim4/exim4.conf.template': 'primary_hostname = template.example\n',

@@ -1,25 +1,13 @@
 // assembleDebianConfig: the one file update-exim4.conf would make of Debian's conf.d or
 // template, for the real `exim -bV`, with each line traced back to the part it came from.
-import { test, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { assembleDebianConfig } from '../../server/src/core/assemble';
 import { diskHost } from '../../server/src/core/host';
+import { tempTrees } from '../helpers/temp-tree';
 
-const dirs: string[] = [];
-after(() => { for (const d of dirs) fs.rmSync(d, { recursive: true, force: true }); });
-
-function etc(files: Record<string, string>): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'exim-cyrus-assemble-'));
-  dirs.push(dir);
-  for (const [rel, text] of Object.entries(files)) {
-    fs.mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
-    fs.writeFileSync(path.join(dir, rel), text);
-  }
-  return dir;
-}
+const etc = tempTrees('exim-cyrus-assemble-');
 
 const UE4CC = "dc_eximconfig_configtype='local'\ndc_other_hostnames=''\ndc_local_interfaces='127.0.0.1'\ndc_use_split_config='true'\n";
 
