@@ -4,6 +4,7 @@ import type { Finding } from '../../diagnostic';
 import { finding } from '../../diagnostic';
 import type { DriverInstance, EximConfig, Loc, OptionSetting } from '../../exim/model';
 import { lookupOption } from '../../catalog/exim';
+import type { Range } from '../../text';
 import { isIPv6 } from '../../lmtp/target';
 import { fix, replaceAt } from './edits';
 
@@ -117,16 +118,23 @@ export function rewriteWithSemicolons(value: string): string | undefined {
   return done ? `<; ${done}` : undefined;
 }
 
+/**
+ * Whether `value` stands in the file exactly as written, on one line: only then can an edit
+ * of the value's text be placed (a macro or a continuation changes what is written).
+ */
+function writtenAsIs(cfg: EximConfig, file: string, r: Range, value: string): boolean {
+  const written = cfg.files?.get(file);
+  return !!written && r.start.line === r.end.line
+    && written.lines.lineText(r.start.line).slice(r.start.character, r.end.character) === value;
+}
+
 function check(cfg: EximConfig, value: string | undefined, loc: Loc | undefined, what: string, out: Finding[]): void {
   if (!value || !loc) return;
   const bad = offending(value);
   if (!bad.length) return;
-  const written = cfg.files?.get(loc.file);
   // A SpanLoc builds its Range on each read: read it once.
   const r = loc.range;
-  const sameText = written && r.start.line === r.end.line
-    && written.lines.lineText(r.start.line).slice(r.start.character, r.end.character) === value;
-  const rewritten = sameText ? rewriteWithSemicolons(value) : undefined;
+  const rewritten = writtenAsIs(cfg, loc.file, r, value) ? rewriteWithSemicolons(value) : undefined;
   out.push(finding('link/ipv6-colon-list', loc.file, r,
     `${what} is separated by ":", so the IPv6 address ${bad.join(', ')} is cut apart at its colons (a doubled colon even stands for a literal ":") and never matches. Start the list with "<;" and separate it with ";" instead.`,
     rewritten ? { fixes: [fix('Separate the list with ";"', [replaceAt(loc, rewritten)], true)] } : {}));
@@ -200,15 +208,14 @@ function checkRoute(cfg: EximConfig, d: DriverInstance, o: OptionSetting, out: F
   if (!o.value || (o.name === 'route_data' && o.value.includes('$'))) return;
   const loc = o.valueLoc;
   if (!loc) return;
-  const written = cfg.files?.get(loc.file);
-  const sameText = written && loc.range.start.line === loc.range.end.line
-    && written.lines.lineText(loc.range.start.line).slice(loc.range.start.character, loc.range.end.character) === o.value;
+  const r = loc.range;
+  const sameText = writtenAsIs(cfg, loc.file, r, o.value);
   for (const h of routeHostLists(o.value, o.name === 'route_list')) {
     if (h.text.includes('$')) continue;
     const bad = offending(h.text);
     if (!bad.length) continue;
     const at: Loc = sameText
-      ? { file: loc.file, range: { start: { line: loc.range.start.line, character: loc.range.start.character + h.start }, end: { line: loc.range.start.line, character: loc.range.start.character + h.end } } }
+      ? { file: loc.file, range: { start: { line: r.start.line, character: r.start.character + h.start }, end: { line: r.start.line, character: r.start.character + h.end } } }
       : loc;
     const raw = o.value.slice(h.start, h.end);
     const doubled = doubleColons(raw, bad);
