@@ -118,13 +118,12 @@ function writtenDefinitions(cfg: EximConfig): Map<string, Loc> {
     DEFINITION.lastIndex = 0;
     for (let m; (m = DEFINITION.exec(t));) {
       const at = m.index;
-      // Where the reader starts a line: `^` also matches after U+2028 and U+2029.
-      if (at > 0 && t.charCodeAt(at - 1) !== 10 && t.charCodeAt(at - 1) !== 13) continue;
+      if (!startsLine(t, at)) continue;
       const name = m[2];
       if (out.has(name)) continue;
       const line = f.lines.positionAt(at).line;
       // A line continuing the one before (`A1=01:B1=02:\`) is not a definition.
-      if (line > 0 && /\\[ \t]*\r?$/.test(f.lines.lineText(line - 1))) continue;
+      if (line > 0 && CONTINUED.test(f.lines.lineText(line - 1))) continue;
       const ch = m[1].length;
       out.set(name, { file: f.path, range: { start: { line, character: ch }, end: { line, character: ch + name.length } } });
     }
@@ -133,6 +132,13 @@ function writtenDefinitions(cfg: EximConfig): Map<string, Loc> {
 }
 /** A line that starts `NAME =`: its indent and the name. */
 const DEFINITION = /^([ \t]*)([A-Z][A-Za-z0-9_]*)[ \t]*=/gm;
+/** A line ending in a backslash: the next one continues it. */
+const CONTINUED = /\\[ \t]*\r?$/;
+
+/** Whether a `^` match at `at` starts a line as the reader counts lines (`^` also matches after U+2028 and U+2029). */
+function startsLine(t: string, at: number): boolean {
+  return at === 0 || t.charCodeAt(at - 1) === 10 || t.charCodeAt(at - 1) === 13;
+}
 
 function inside(r: Range, outer: Range): boolean {
   const le = (a: Range['start'], b: Range['start']) => a.line < b.line || (a.line === b.line && a.character <= b.character);
@@ -186,7 +192,7 @@ function definitionValues(cfg: EximConfig): Map<string, Loc[]> {
     DEFINITION_VALUE.lastIndex = 0;
     for (let m; (m = DEFINITION_VALUE.exec(t));) {
       const at = m.index;
-      if (at > 0 && t.charCodeAt(at - 1) !== 10 && t.charCodeAt(at - 1) !== 13) continue;
+      if (!startsLine(t, at)) continue;
       const start = f.lines.positionAt(at + m[0].length);
       if (start.line > 0 && CONTINUED.test(f.lines.lineText(start.line - 1))) continue;
       let end = start.line;
@@ -200,7 +206,6 @@ function definitionValues(cfg: EximConfig): Map<string, Loc[]> {
 }
 /** A line that starts `NAME =` or `NAME ==`, up to its value. */
 const DEFINITION_VALUE = /^[ \t]*([A-Z][A-Za-z0-9_]*)[ \t]*==?[ \t]*/gm;
-const CONTINUED = /\\[ \t]*\r?$/;
 
 function writtenAt(cfg: EximConfig, loc: Loc): string | undefined {
   const f = cfg.files.get(loc.file);
