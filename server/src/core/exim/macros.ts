@@ -9,10 +9,8 @@ import { BUILTIN_MACROS } from './builtin-macros';
 export const MACRO_NAME_MAX = 63;
 
 export function isUpper(c: number): boolean { return c >= 65 && c <= 90; }
-export function isLower(c: number): boolean { return c >= 97 && c <= 122; }
-export function isDigit(c: number): boolean { return c >= 48 && c <= 57; }
 // These two are called per character while a line is read, mostly before any of it is
-// optimised: written out rather than as calls of the tests above, they are one call each,
+// optimised: written out rather than as calls of smaller tests, they are one call each,
 // not three or five.
 // isAlpha tests upper case first: a lower-case letter (most names) then meets every comparison.
 export function isAlpha(c: number): boolean { return (c >= 65 && c <= 90) || (c >= 97 && c <= 122); }
@@ -421,6 +419,3 @@ function copySegs(old: Segment[], si: number, from: number, to: number, shift: n
   return si;
 }
 
-export function macroLoc(file: string, line: number, srcStart: number, srcEnd: number): Loc {
-  return { file, range: { start: { line, character: srcStart }, end: { line, character: srcEnd } } };
-}
