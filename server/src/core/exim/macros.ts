@@ -2,7 +2,7 @@
 // defined macro, in definition order, replaces every occurrence of its name anywhere in
 // the line (a plain substring match, not a word match). A macro's replacement is not
 // rescanned for that same macro but is seen by the macros defined after it.
-import type { Loc, Macro } from './model';
+import type { Macro } from './model';
 import { BUILTIN_MACROS } from './builtin-macros';
 
 /** Longest name Exim accepts (its name buffer is 64 bytes with the terminator). */
