@@ -26,23 +26,37 @@ export interface SourceText { readonly text: string; readonly lines: LineIndex }
 /** Files larger than this are refused rather than read: a config is never this big. */
 export const MAX_FILE_BYTES = 64 * 1024 * 1024;
 
-export const diskHost: SourceHost = {
-  readFile(file) {
-    try {
-      const st = fs.statSync(file);
-      if (!st.isFile() || st.size > MAX_FILE_BYTES) return undefined;
-      return decodeText(fs.readFileSync(file));
-    } catch {
-      return undefined;
-    }
-  },
-  readDir(dir) {
-    try { return fs.readdirSync(dir).sort(); } catch { return undefined; }
-  },
-  isDirectory(file) {
-    try { return fs.statSync(file).isDirectory(); } catch { return false; }
-  },
-};
+export const diskHost: SourceHost = diskHostDecoding(decodeText);
+
+/**
+ * The disk with every file read byte for byte as Latin-1: text made from it and written back
+ * as Latin-1 holds exactly the bytes read (the config put together for the real Exim).
+ */
+export const bytesDiskHost: SourceHost = diskHostDecoding((buf) => Buffer.from(buf).toString('latin1'));
+
+function diskHostDecoding(decode: (buf: Uint8Array) => string): SourceHost {
+  return {
+    readFile(file) {
+      try {
+        const st = fs.statSync(file);
+        if (!st.isFile() || st.size > MAX_FILE_BYTES) return undefined;
+        return decode(fs.readFileSync(file));
+      } catch {
+        return undefined;
+      }
+    },
+    readDir: diskReadDir,
+    isDirectory: diskIsDirectory,
+  };
+}
+
+function diskReadDir(dir: string): string[] | undefined {
+  try { return fs.readdirSync(dir).sort(); } catch { return undefined; }
+}
+
+function diskIsDirectory(file: string): boolean {
+  try { return fs.statSync(file).isDirectory(); } catch { return false; }
+}
 
 /**
  * Config files are bytes, not always UTF-8 (Exim's own test suite has ISO-8859 files).

@@ -6,3 +6,4 @@ export * from '../core/features';
 export { finding } from '../core/diagnostic';
 export { range } from '../core/text';
 export { assembleDebianConfig } from '../core/assemble';
+export { bytesDiskHost } from '../core/host';

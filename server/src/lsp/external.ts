@@ -3,6 +3,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import type { LineOrigin } from '../core/assemble';
 import type { Finding } from '../core/diagnostic';
 import type { ConfigWorkspace } from '../core/features/workspace';
 import type { DiagnosticsPublisher } from './diagnostics';
@@ -50,7 +51,9 @@ export class ExternalCheck {
    * could read as one file.
    */
   private async runOn(eximPath: string, root: string, saved: string): Promise<EximRun | undefined> {
-    const assembled = loadChecker().assembleDebianConfig(root, BYTES_HOST);
+    // Read byte for byte, so the file Exim reads holds exactly the bytes of the parts.
+    const { assembleDebianConfig, bytesDiskHost } = loadChecker();
+    const assembled = assembleDebianConfig(root, bytesDiskHost);
     if (!assembled) return this.ws().host.isDirectory(root) ? undefined : runEximCheck(eximPath, root);
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'exim-cyrus-update-exim4-'));
     try {
@@ -64,24 +67,11 @@ export class ExternalCheck {
   }
 }
 
-/** The disk, read byte for byte (latin1), so the assembled file holds exactly the bytes Exim would read. */
-const BYTES_HOST = {
-  readFile(file: string): string | undefined {
-    try { return fs.statSync(file).isFile() ? fs.readFileSync(file).toString('latin1') : undefined; } catch { return undefined; }
-  },
-  readDir(dir: string): string[] | undefined {
-    try { return fs.readdirSync(dir).sort(); } catch { return undefined; }
-  },
-  isDirectory(file: string): boolean {
-    try { return fs.statSync(file).isDirectory(); } catch { return false; }
-  },
-};
-
 /**
  * A finding on the assembled file, moved to the line of the part it came from. Errors Exim
  * gives no line for, and lines the script adds (its macro definitions), go on the saved file.
  */
-function traced(f: Finding, origins: ({ file: string; line: number } | undefined)[], saved: string): Finding {
+function traced(f: Finding, origins: readonly (LineOrigin | undefined)[], saved: string): Finding {
   const lineless = f.range.start.line === 0 && f.range.end.character === 0;
   const o = lineless ? undefined : origins[f.range.start.line];
   if (o) return { ...f, file: o.file, range: { start: { line: o.line, character: 0 }, end: { line: o.line, character: f.range.end.character } } };
