@@ -13,6 +13,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { layOutAux, writeConf } from './testsuite-layout.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
@@ -36,45 +37,8 @@ await build({
 });
 const { checkProject } = createRequire(import.meta.url)(entry);
 
-// ---- runtest's substitutions (subst.pl), word rules as in Perl's \b ------------------
 const DIR = path.join(scratch, 'DIR');
-function subst(text, testnum) {
-  return text
-    .replace(/\bCALLER\b/g, 'root')
-    .replace(/\bCALLERGROUP\b/g, 'root')
-    .replace(/\bCALLER_UID\b/g, '0')
-    .replace(/\bCALLER_GID\b/g, '0')
-    .replace(/\bCLAMSOCKET\b/g, '/var/run/clamav/clamd.ctl')
-    .replace(/\bDIR\//g, () => DIR + '/')
-    .replace(/\bEXIMGROUP\b/g, 'Debian-exim')
-    .replace(/\bEXIMUSER\b/g, 'Debian-exim')
-    .replace(/\bHOSTIPV4\b/g, '127.0.0.1')
-    .replace(/\bHOSTIPV6\b/g, '::1')
-    .replace(/\bHOSTNAME\b/g, 'vm')
-    .replace(/(\b|_)PORT_D\b/g, '$11225')
-    .replace(/\bPORT_D2\b/g, '1226')
-    .replace(/\bPORT_D3\b/g, '1227')
-    .replace(/\bPORT_D4\b/g, '1228')
-    .replace(/\bPORT_N\b/g, '1223')
-    .replace(/\bPORT_S\b/g, '1224')
-    .replace(/\bTESTNUM\b/g, () => testnum)
-    .replace(/(\b|_)V4NET([._])/g, '$1224$2')
-    .replace(/\bV6NET:/g, 'ff00:')
-    .replace(/\bPORT_DYNAMIC\b/g, '1229')
-    .replace(/\bMAILGROUP\b/g, 'mail');
-}
-// Bytes in, bytes out: some confs are not UTF-8.
-const readBytes = (p) => fs.readFileSync(p).toString('latin1');
-const writeBytes = (p, s) => fs.writeFileSync(p, Buffer.from(s, 'latin1'));
-
-fs.mkdirSync(path.join(DIR, 'aux-var'), { recursive: true });
-fs.mkdirSync(path.join(DIR, 'spool/log'), { recursive: true });
-fs.cpSync(path.join(corpus, 'aux-fixed'), path.join(DIR, 'aux-fixed'), { recursive: true, dereference: true });
-fs.cpSync(path.join(corpus, 'confs'), path.join(DIR, 'confs'), { recursive: true, dereference: true });
-for (const name of fs.readdirSync(path.join(corpus, 'aux-var-src'))) {
-  const testnum = /^\d+/.exec(name)?.[0] ?? '0';
-  writeBytes(path.join(DIR, 'aux-var', name), subst(readBytes(path.join(corpus, 'aux-var-src', name)), testnum));
-}
+layOutAux(corpus, DIR);
 
 // ---- labels -------------------------------------------------------------------------
 const [head, ...rows] = fs.readFileSync(path.join(corpus, 'labels.tsv'), 'utf8').split('\n').filter(Boolean);
@@ -86,21 +50,9 @@ const base = { cyrusVersion: 'latest', defines };
 const shown = (file) => file.startsWith(DIR + '/test-config-') ? 'confs/' + file.slice(DIR.length + 13)
   : file.startsWith(DIR + '/') ? 'DIR/' + file.slice(DIR.length + 1) : file;
 
-// Symlinks between confs may arrive as small files holding the target's name (git's
-// form of a link); follow them like the link would.
-function resolveConf(name, depth = 0) {
-  const p = path.join(corpus, 'confs', name);
-  if (depth > 5 || !fs.existsSync(p) || fs.statSync(p).isDirectory() || fs.statSync(p).size > 64) return p;
-  const target = fs.readFileSync(p, 'latin1').trim();
-  return /^[\w.-]+$/.test(target) && target !== name && fs.existsSync(path.join(corpus, 'confs', target))
-    ? resolveConf(target, depth + 1) : p;
-}
-
 function check(name, version) {
-  const src = resolveConf(name);
-  if (!fs.existsSync(src) || fs.statSync(src).isDirectory()) return undefined;
   const conf = path.join(DIR, `test-config-${name}`);
-  if (!fs.existsSync(conf)) writeBytes(conf, subst(readBytes(src), /^\d+/.exec(name)?.[0] ?? '0'));
+  if (!fs.existsSync(conf) && !writeConf(corpus, DIR, name)) return undefined;
   try {
     return checkProject([{ path: conf, kind: 'exim' }], { ...base, eximVersion: version });
   } catch (e) {

@@ -1,9 +1,10 @@
 // Lays the Exim test-suite corpus out the way Exim's runtest does (subst.pl's substitutions
 // into a scratch DIR, confs as DIR/test-config-NNNN), so our checker and the real
-// `exim4 -bV` read exactly the same files. Same rules as scripts/corpus.mjs.
+// `exim4 -bV` read exactly the same files (scripts/testsuite-layout.mjs, as `npm run corpus`).
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { layOutAux, writeConf } from '../../scripts/testsuite-layout.mjs';
 
 export const DEFAULT_CORPUS = '/work/shared/corpus';
 
@@ -16,42 +17,6 @@ export function findCorpus(root) {
   return undefined;
 }
 
-function subst(text, testnum, DIR) {
-  return text
-    .replace(/\bCALLER\b/g, 'root')
-    .replace(/\bCALLERGROUP\b/g, 'root')
-    .replace(/\bCALLER_UID\b/g, '0')
-    .replace(/\bCALLER_GID\b/g, '0')
-    .replace(/\bCLAMSOCKET\b/g, '/var/run/clamav/clamd.ctl')
-    .replace(/\bDIR\//g, () => DIR + '/')
-    .replace(/\bEXIMGROUP\b/g, 'Debian-exim')
-    .replace(/\bEXIMUSER\b/g, 'Debian-exim')
-    .replace(/\bHOSTIPV4\b/g, '127.0.0.1')
-    .replace(/\bHOSTIPV6\b/g, '::1')
-    .replace(/\bHOSTNAME\b/g, 'vm')
-    .replace(/(\b|_)PORT_D\b/g, '$11225')
-    .replace(/\bPORT_D2\b/g, '1226')
-    .replace(/\bPORT_D3\b/g, '1227')
-    .replace(/\bPORT_D4\b/g, '1228')
-    .replace(/\bPORT_N\b/g, '1223')
-    .replace(/\bPORT_S\b/g, '1224')
-    .replace(/\bTESTNUM\b/g, () => testnum)
-    .replace(/(\b|_)V4NET([._])/g, '$1224$2')
-    .replace(/\bV6NET:/g, 'ff00:')
-    .replace(/\bPORT_DYNAMIC\b/g, '1229')
-    .replace(/\bMAILGROUP\b/g, 'mail');
-}
-const readBytes = (p) => fs.readFileSync(p).toString('latin1');
-const writeBytes = (p, s) => fs.writeFileSync(p, Buffer.from(s, 'latin1'));
-
-function resolveConf(confs, name, depth = 0) {
-  const p = path.join(confs, name);
-  if (depth > 5 || !fs.existsSync(p) || fs.statSync(p).isDirectory() || fs.statSync(p).size > 64) return p;
-  const target = fs.readFileSync(p, 'latin1').trim();
-  return /^[\w.-]+$/.test(target) && target !== name && fs.existsSync(path.join(confs, target))
-    ? resolveConf(confs, target, depth + 1) : p;
-}
-
 /**
  * Writes every conf into a scratch DIR. Returns the confs (name, path, bytes), the Cyrus
  * example files, and a cleanup function. The scratch dir is world-readable so exim4 (run as
@@ -62,26 +27,11 @@ export function layOutCorpus(corpusRoot) {
   const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'exim-cyrus-bench-'));
   fs.chmodSync(scratch, 0o755);
   const DIR = path.join(scratch, 'DIR');
-  fs.mkdirSync(path.join(DIR, 'aux-var'), { recursive: true });
-  fs.mkdirSync(path.join(DIR, 'spool/log'), { recursive: true });
-  if (fs.existsSync(path.join(suite, 'aux-fixed'))) fs.cpSync(path.join(suite, 'aux-fixed'), path.join(DIR, 'aux-fixed'), { recursive: true, dereference: true });
-  fs.cpSync(path.join(suite, 'confs'), path.join(DIR, 'confs'), { recursive: true, dereference: true });
-  const auxSrc = path.join(suite, 'aux-var-src');
-  if (fs.existsSync(auxSrc)) {
-    for (const name of fs.readdirSync(auxSrc)) {
-      const testnum = /^\d+/.exec(name)?.[0] ?? '0';
-      writeBytes(path.join(DIR, 'aux-var', name), subst(readBytes(path.join(auxSrc, name)), testnum, DIR));
-    }
-  }
+  layOutAux(suite, DIR);
   const confs = [];
-  const confDir = path.join(suite, 'confs');
-  for (const name of fs.readdirSync(confDir).sort()) {
-    const src = resolveConf(confDir, name);
-    if (!fs.existsSync(src) || fs.statSync(src).isDirectory()) continue;
-    const file = path.join(DIR, `test-config-${name}`);
-    const text = subst(readBytes(src), /^\d+/.exec(name)?.[0] ?? '0', DIR);
-    writeBytes(file, text);
-    confs.push({ name, file, bytes: Buffer.byteLength(text, 'latin1') });
+  for (const name of fs.readdirSync(path.join(suite, 'confs')).sort()) {
+    const c = writeConf(suite, DIR, name);
+    if (c) confs.push(c);
   }
   const cyrus = [];
   const ex = path.join(corpusRoot, 'cyrus-examples');
