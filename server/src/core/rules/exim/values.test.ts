@@ -2,7 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { lookupOption } from '../../catalog/exim';
 import { checkValue } from './values';
-import { editDistance, fixedNames, nearest, sharedNames } from './suggest';
+import { editDistance } from '../../edit-distance';
+import { fixedNames, nearest, sharedNames } from './suggest';
 import { splitList } from './lists';
 
 const ok = (scope: string, name: string, v: string, version: 'latest' | '4.96' = 'latest') =>
