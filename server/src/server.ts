@@ -10,7 +10,7 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { ConfigWorkspace } from './core/features/workspace';
 import type { FileKind } from './core/project';
 import { loadChecker } from './lsp/core';
-import { UriMap, completionSupport, diagnosticSupport, NO_COMPLETION_SUPPORT, NO_DIAGNOSTIC_SUPPORT } from './lsp/convert';
+import { UriMap, completionSupport, diagnosticSupport, hoverSupport, NO_COMPLETION_SUPPORT, NO_DIAGNOSTIC_SUPPORT, NO_HOVER_SUPPORT } from './lsp/convert';
 import { DiagnosticsPublisher } from './lsp/diagnostics';
 import { DEFAULT_SETTINGS, parseCalloutCommand, parseMachineSettings, parseSettings, type MachineSettings, type ServerSettings } from './lsp/settings';
 import { registerFeatures } from './lsp/features';
@@ -31,6 +31,7 @@ let hasConfigurationCapability = false;
 /** What the client shows of a diagnostic, from its capabilities at initialize. */
 let diagnosticFields = NO_DIAGNOSTIC_SUPPORT;
 let completionFields = NO_COMPLETION_SUPPORT;
+let hoverFields = NO_HOVER_SUPPORT;
 let folders: string[] = [];
 const folderSettings = new Map<string, ServerSettings>();
 let workspace: ConfigWorkspace | undefined;
@@ -70,6 +71,7 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
   hasConfigurationCapability = !!params.capabilities.workspace?.configuration;
   diagnosticFields = diagnosticSupport(params.capabilities);
   completionFields = completionSupport(params.capabilities);
+  hoverFields = hoverSupport(params.capabilities);
   watches.setCapabilities(params.capabilities);
   machine = parseMachineSettings(params.initializationOptions, { trusted: true });
   lensCommand = parseCalloutCommand(params.initializationOptions);
@@ -205,7 +207,7 @@ export function safe<P, R>(what: string, fallback: R, f: (p: P) => R): (p: P) =>
   };
 }
 
-registerFeatures({ connection, ws, uris, documents, safe, lensCommand: () => lensCommand, diagnosticSupport: () => diagnosticFields, completionSupport: () => completionFields });
+registerFeatures({ connection, ws, uris, documents, safe, lensCommand: () => lensCommand, diagnosticSupport: () => diagnosticFields, completionSupport: () => completionFields, hoverSupport: () => hoverFields });
 registerCommands({ connection, ws, uris, settingsFor, machine: () => machine, log });
 
 connection.onRequest((method: string) => {

@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import fc from 'fast-check';
 import { assertWellFormed } from '../helpers/well-formed';
 import { checkCyrusConf, checkImapdConf, loadCyrusConf, loadImapdConf } from '../../server/src/core/cyrus';
-import { overlayHost, type SourceHost } from '../../server/src/core/host';
+import { memoryHost } from '../helpers/memory-host';
 import { defaultOptions } from '../../server/src/core/options';
 import { LineIndex, type Range } from '../../server/src/core/text';
 import { anyText } from './exim-gen';
@@ -15,8 +15,7 @@ import { check, runs, TIMEOUT } from './support';
 
 const CYRUS = path.resolve('/virtual/fuzz/cyrus.conf');
 const IMAPD = path.resolve('/virtual/fuzz/imapd.conf');
-const nothing: SourceHost = { readFile: () => undefined, readDir: () => undefined, isDirectory: () => false };
-const hostWith = (file: string, text: string) => overlayHost(new Map([[file, text]]), nothing);
+const hostWith = (file: string, text: string) => memoryHost(new Map([[file, text]]));
 
 function textAt(lines: LineIndex, r: Range): string {
   return lines.text.slice(lines.offsetAt(r.start), lines.offsetAt(r.end));

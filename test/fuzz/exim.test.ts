@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import { checkExim, loadExim, reconstructFiles, type ParsedExim } from '../../server/src/core/exim';
 import type { ExpansionNode } from '../../server/src/core/exim/expansion';
 import type { Loc } from '../../server/src/core/exim/model';
-import { overlayHost, type SourceHost } from '../../server/src/core/host';
+import { memoryHost } from '../helpers/memory-host';
 import { defaultOptions } from '../../server/src/core/options';
 import { comparePos, type Range } from '../../server/src/core/text';
 import { ConfigWorkspace } from '../../server/src/core/features/workspace';
@@ -19,10 +19,9 @@ import { assertWellFormed } from '../helpers/well-formed';
 import fc from 'fast-check';
 
 const FILE = path.resolve('/virtual/fuzz/exim.conf');
-const nothing: SourceHost = { readFile: () => undefined, readDir: () => undefined, isDirectory: () => false };
 
 function load(text: string, file = FILE): ParsedExim {
-  return loadExim(file, defaultOptions, overlayHost(new Map([[file, text]]), nothing));
+  return loadExim(file, defaultOptions, memoryHost(new Map([[file, text]])));
 }
 
 const inside = (outer: Range, inner: Range) => comparePos(outer.start, inner.start) <= 0 && comparePos(inner.end, outer.end) <= 0;

@@ -43,6 +43,9 @@ export const VSCODE_COMPLETION = Object.freeze({
   completionItem: { snippetSupport: true, documentationFormat: ['markdown', 'plaintext'], deprecatedSupport: true, tagSupport: { valueSet: [1] } },
 });
 
+/** What VS Code's language client declares of hovers. */
+export const VSCODE_HOVER = Object.freeze({ dynamicRegistration: true, contentFormat: ['markdown', 'plaintext'] });
+
 export class TestClient {
   readonly proc: ChildProcess;
   readonly conn: MessageConnection;
@@ -110,13 +113,14 @@ export class TestClient {
 
   /**
    * `workspace` is merged into the default workspace capabilities (e.g. to offer dynamic file
-   * watching); `publishDiagnostics` replaces VS Code's, which are the default.
+   * watching); `publishDiagnostics`, `completion` and `hover` replace VS Code's, which are the default.
    */
   async initialize(folder: string, initializationOptions: unknown = {}, workspace: Record<string, unknown> = {},
-    publishDiagnostics: Record<string, unknown> = VSCODE_PUBLISH_DIAGNOSTICS, completion: Record<string, unknown> = VSCODE_COMPLETION): Promise<any> {
+    publishDiagnostics: Record<string, unknown> = VSCODE_PUBLISH_DIAGNOSTICS, completion: Record<string, unknown> = VSCODE_COMPLETION,
+    hover: Record<string, unknown> = VSCODE_HOVER): Promise<any> {
     const r = await this.conn.sendRequest('initialize', {
       processId: process.pid, rootUri: uriOf(folder), workspaceFolders: [{ uri: uriOf(folder), name: 'ws' }],
-      capabilities: { workspace: { configuration: true, workspaceFolders: true, ...workspace }, textDocument: { publishDiagnostics, completion }, window: { workDoneProgress: true } },
+      capabilities: { workspace: { configuration: true, workspaceFolders: true, ...workspace }, textDocument: { publishDiagnostics, completion, hover }, window: { workDoneProgress: true } },
       initializationOptions,
     });
     await this.conn.sendNotification('initialized', {});
@@ -192,8 +196,8 @@ export function positionOf(text: string, needle: string, offset = 0, occurrence 
  */
 export function scratch(prefix: string): {
   tree: (files: Record<string, string>, edit?: (text: string, dir: string) => string, name?: string) => string;
-  /** `publishDiagnostics`: the client's diagnostic capabilities instead of VS Code's. */
-  client: (dir: string, initializationOptions?: unknown, publishDiagnostics?: Record<string, unknown>, completion?: Record<string, unknown>) => Promise<TestClient>;
+  /** `publishDiagnostics`, `completion`, `hover`: the client's capabilities instead of VS Code's. */
+  client: (dir: string, initializationOptions?: unknown, publishDiagnostics?: Record<string, unknown>, completion?: Record<string, unknown>, hover?: Record<string, unknown>) => Promise<TestClient>;
 } {
   const dirs: string[] = [];
   const clients: TestClient[] = [];
@@ -203,10 +207,10 @@ export function scratch(prefix: string): {
   });
   return {
     tree: (files, edit, name = prefix) => { const d = writeTree(name, files, edit); dirs.push(d); return d; },
-    client: async (dir, initializationOptions, publishDiagnostics, completion) => {
+    client: async (dir, initializationOptions, publishDiagnostics, completion, hover) => {
       const c = new TestClient();
       clients.push(c);
-      await c.initialize(dir, initializationOptions, {}, publishDiagnostics, completion);
+      await c.initialize(dir, initializationOptions, {}, publishDiagnostics, completion, hover);
       return c;
     },
   };

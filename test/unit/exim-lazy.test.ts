@@ -3,15 +3,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { loadExim, parseExpansion, walkExpansion } from '../../server/src/core/exim';
-import { overlayHost } from '../../server/src/core/host';
+import { memoryHost } from '../helpers/memory-host';
 import { defaultOptions } from '../../server/src/core/options';
 import type { ExpansionNode } from '../../server/src/core/exim/expansion';
 
 const FILE = '/virtual/lazy/exim.conf';
-const none = { readFile: () => undefined, readDir: () => undefined, isDirectory: () => false };
 
 function load(text: string) {
-  return loadExim(FILE, defaultOptions, overlayHost(new Map([[FILE, text]]), none));
+  return loadExim(FILE, defaultOptions, memoryHost(new Map([[FILE, text]])));
 }
 
 function shape(nodes: ExpansionNode[] | undefined): string[] {
@@ -89,7 +88,7 @@ test('an ACL statement runs from its verb to its last line in its own file', () 
     '.include /virtual/lazy/inc',
     '  accept',
   ].join('\n') + '\n'], [inc, '        log_message = z\n']]);
-  const c = loadExim(FILE, defaultOptions, overlayHost(files, none));
+  const c = loadExim(FILE, defaultOptions, memoryHost(files));
   const [deny, accept] = c.acls[0].statements;
   assert.deepEqual([deny.verb, at(deny.verbLoc), at(deny.loc), deny.loc.file], ['deny', '2:2-2:6', '2:2-4:19', FILE]);
   assert.deepEqual(deny.items.map((i) => i.name), ['domains', 'message', 'log_message']);

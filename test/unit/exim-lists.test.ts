@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { loadExim, splitList } from '../../server/src/core/exim';
-import { overlayHost } from '../../server/src/core/host';
+import { memoryHost } from '../helpers/memory-host';
 import { defaultOptions } from '../../server/src/core/options';
 
 const show = (s: string, o?: Parameters<typeof splitList>[1]) => {
@@ -26,9 +26,8 @@ test('separators inside ${...} are kept unless the list is split literally', () 
 
 test('each named list gets its own items, however many lists the parser reads', () => {
   const file = '/virtual/lists/exim.conf';
-  const none = { readFile: () => undefined, readDir: () => undefined, isDirectory: () => false };
   const text = 'domainlist a = x : !+b : ${if eq{1}{1}{y}}\ndomainlist b = <; p ; q\nhostlist c =\n';
-  const c = loadExim(file, defaultOptions, overlayHost(new Map([[file, text]]), none));
+  const c = loadExim(file, defaultOptions, memoryHost(new Map([[file, text]])));
   assert.deepEqual(c.lists.map((l) => `${l.name}${l.separator}${l.items.map((i) => `${i.negated ? '!' : ''}${i.text}${i.ref ? '>' + i.ref : ''}${i.expansion ? '$' : ''}`).join(',')}`),
     ['a:x,!+b>b,${if eq{1}{1}{y}}$', 'b;p,q', 'c:']);
   assert.notEqual(c.lists[0].items, c.lists[1].items);

@@ -6,13 +6,13 @@ import assert from 'node:assert/strict';
 import { checkExim, loadExim, reconstructFiles } from '../../server/src/core/exim';
 import { MacroStarts } from '../../server/src/core/exim/macros';
 import { overlayHost } from '../../server/src/core/host';
+import { memoryHost } from '../helpers/memory-host';
 import { defaultOptions } from '../../server/src/core/options';
 
 const FILE = '/virtual/reader/exim.conf';
-const none = { readFile: () => undefined, readDir: () => undefined, isDirectory: () => false };
 
 function load(text: string) {
-  return loadExim(FILE, defaultOptions, overlayHost(new Map([[FILE, text]]), none));
+  return loadExim(FILE, defaultOptions, memoryHost(new Map([[FILE, text]])));
 }
 
 test('a macro whose value starts with # makes its line a comment (Exim test 0290)', () => {
@@ -130,7 +130,7 @@ test('what the parser keeps from a line stays that line\'s after the reader has 
 test('a line is searched for the macros defined by then: a later definition is found on the lines after it', () => {
   const inc = '/virtual/reader/inc.conf';
   const text = 'A = a.example\nqualify_domain = B\n.include /virtual/reader/inc.conf\nprimary_hostname = B.C\nqualify_recipient = x_D\n';
-  const c = loadExim(FILE, defaultOptions, overlayHost(new Map([[FILE, text], [inc, 'B = b.example\nC = A\nD == x\n']]), none));
+  const c = loadExim(FILE, defaultOptions, memoryHost(new Map([[FILE, text], [inc, 'B = b.example\nC = A\nD == x\n']])));
   assert.deepEqual(c.main.map((o) => `${o.name}=${o.value}`), ['qualify_domain=B', 'primary_hostname=b.example.a.example', 'qualify_recipient=x_D']);
   assert.deepEqual(c.macroUses.map((u) => `${u.name}@${u.loc.range.start.line}`), ['A@1', 'B@3', 'C@3']);
 });
@@ -153,7 +153,7 @@ test('MacroStarts finds the next place a macro could start, for the initials giv
 test('a line is searched for a macro where it holds the beginning of its name, and only there', () => {
   const opts = { ...defaultOptions, defines: { EXIM_PATH: '/usr/sbin/exim4' } };
   const text = 'qualify_recipient = Example E\nqualify_domain = EXIM EXIM_PATH\nX = EXIM_PATHEXIM_PATH\nprimary_hostname = X\n';
-  const c = loadExim(FILE, opts, overlayHost(new Map([[FILE, text]]), none));
+  const c = loadExim(FILE, opts, memoryHost(new Map([[FILE, text]])));
   assert.deepEqual(c.main.map((o) => `${o.name}=${o.value}`), ['qualify_recipient=Example E', 'qualify_domain=EXIM /usr/sbin/exim4', 'primary_hostname=/usr/sbin/exim4/usr/sbin/exim4']);
   assert.deepEqual(c.macroUses.map((u) => `${u.name}@${u.loc.range.start.line}:${u.loc.range.start.character}`), ['EXIM_PATH@1:22', 'EXIM_PATH@2:4', 'EXIM_PATH@2:13', 'X@3:19']);
 });
@@ -194,7 +194,7 @@ test('an absolute .include path is normalised as path.normalize does, and a norm
   const inc = '/virtual/reader/inc.conf';
   const paths = ['/virtual/reader/inc.conf', '/virtual//reader/inc.conf', '/virtual/./reader/inc.conf', '/virtual/x/../reader/inc.conf', '/virtual/reader/sub/..', '/virtual/reader/.inc.conf'];
   const text = paths.map((p) => `.include_if_exists ${p}\n`).join('');
-  const c = loadExim(FILE, defaultOptions, overlayHost(new Map([[FILE, text], [inc, 'qualify_domain = example.com\n']]), none));
+  const c = loadExim(FILE, defaultOptions, memoryHost(new Map([[FILE, text], [inc, 'qualify_domain = example.com\n']])));
   assert.deepEqual(c.includes.map((i) => i.resolved), ['/virtual/reader/inc.conf', '/virtual/reader/inc.conf', '/virtual/reader/inc.conf', '/virtual/reader/inc.conf', '/virtual/reader', '/virtual/reader/.inc.conf']);
   assert.deepEqual(c.includes.map((i) => i.found), [true, true, true, true, false, false]);
 });

@@ -4,10 +4,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { loadExim } from '../../server/src/core/exim';
 import { defaultOptions } from '../../server/src/core/options';
-import { overlayHost, type SourceHost } from '../../server/src/core/host';
+import { memoryHost } from '../helpers/memory-host';
 import { checkIpv6Lists, routeHostLists } from '../../server/src/core/rules/link/ipv6-list';
-
-const EMPTY: SourceHost = { readFile: () => undefined, readDir: () => undefined, isDirectory: () => false };
 
 test('route_list rules: pattern, host list (quoted or a word), options; "<" changes the rule separator', () => {
   const hosts = (v: string, pattern = true) => routeHostLists(v, pattern).map((h) => [h.text, v.slice(h.start, h.end)]);
@@ -22,7 +20,7 @@ test('route_list rules: pattern, host list (quoted or a word), options; "<" chan
 test('the fix doubles the colons of the IPv6 address only, which Exim then reads as ::1', () => {
   const file = '/v/exim.conf';
   const text = 'begin routers\nr:\n  driver = manualroute\n  route_list = * "mx.example : ::1" byname ; b.example ::1\n  transport = t\nbegin transports\nt:\n  driver = smtp\n';
-  const cfg = loadExim(file, defaultOptions, overlayHost(new Map([[file, text]]), EMPTY));
+  const cfg = loadExim(file, defaultOptions, memoryHost(new Map([[file, text]])));
   const found = checkIpv6Lists(cfg);
   assert.deepEqual(found.map((f) => f.fixes?.[0].edits.map((e) => e.newText)), [['"mx.example : ::::1"'], ['::::1']]);
 });

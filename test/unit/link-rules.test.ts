@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { linkFindings } from '../helpers/link-findings';
 import { defaultOptions } from '../../server/src/core/options';
-import { overlayHost, type SourceHost } from '../../server/src/core/host';
+import { memoryHost } from '../helpers/memory-host';
 import { loadExim } from '../../server/src/core/exim';
 import { makeContext } from '../../server/src/core/rules/link/context';
 import { literalDomains, matchDomain, matchHost } from '../../server/src/core/rules/link/match';
@@ -13,10 +13,9 @@ import { rewriteWithSemicolons } from '../../server/src/core/rules/link/ipv6-lis
 import type { Finding } from '../../server/src/core/diagnostic';
 
 const DIR = '/virtual/link';
-const EMPTY: SourceHost = { readFile: () => undefined, readDir: () => undefined, isDirectory: () => false };
 
 function ctxOf(exim: string) {
-  const host = overlayHost(new Map([[`${DIR}/exim.conf`, exim]]), EMPTY);
+  const host = memoryHost(new Map([[`${DIR}/exim.conf`, exim]]));
   return makeContext(loadExim(`${DIR}/exim.conf`, defaultOptions, host), undefined, undefined, host);
 }
 

@@ -3,17 +3,16 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { loadExim } from '../../server/src/core/exim';
 import { loadCyrusConf } from '../../server/src/core/cyrus';
-import { overlayHost, type SourceHost } from '../../server/src/core/host';
+import { memoryHost } from '../helpers/memory-host';
 import { defaultOptions } from '../../server/src/core/options';
 import type { CyrusConf } from '../../server/src/core/cyrus/model';
 import { cyrusCalloutTargets, eximCalloutTargets, servicePort } from '../../server/src/core/lmtp/discover';
 
 const SERVICES = 'smtp 25/tcp mail\ncyrus-lmtp 2005/tcp lmtpalias # ours\nlmtp 24/udp\n';
-const empty: SourceHost = { readFile: () => undefined, readDir: () => undefined, isDirectory: () => false };
 
 function exim(text: string) {
   const file = '/virtual/exim.conf';
-  const host = overlayHost(new Map([[file, text], ['/etc/services', SERVICES]]), empty);
+  const host = memoryHost(new Map([[file, text], ['/etc/services', SERVICES]]));
   return eximCalloutTargets(loadExim(file, defaultOptions, host), host);
 }
 
@@ -82,7 +81,7 @@ test('hosts computed at delivery time are reported as skipped, not guessed', () 
 });
 
 test('servicePort: numbers, /etc/services names and aliases, the fallback table', () => {
-  const host = overlayHost(new Map([['/etc/services', SERVICES]]), empty);
+  const host = memoryHost(new Map([['/etc/services', SERVICES]]));
   assert.equal(servicePort('2003', host), 2003);
   assert.equal(servicePort('cyrus-lmtp', host), 2005);
   assert.equal(servicePort('lmtpalias', host), 2005);
@@ -137,7 +136,7 @@ test('services master does not run are never offered, only listed with the reaso
     '}',
     '',
   ].join('\n');
-  const host = overlayHost(new Map([[file, text], ['/etc/services', 'smtp 25/tcp mail\n']]), empty);
+  const host = memoryHost(new Map([[file, text], ['/etc/services', 'smtp 25/tcp mail\n']]));
   const conf = loadCyrusConf(file, defaultOptions, host);
   const d = cyrusCalloutTargets(conf);
   assert.deepEqual(d.candidates.map((c) => c.name), ['good'], 'the only one chosen without asking');

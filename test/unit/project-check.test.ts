@@ -3,12 +3,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { sortFindings, type Finding } from '../../server/src/core/diagnostic';
-import { overlayHost, type SourceHost } from '../../server/src/core/host';
+import type { SourceHost } from '../../server/src/core/host';
+import { memoryHost } from '../helpers/memory-host';
 import { defaultOptions } from '../../server/src/core/options';
 import { checkFiles, checkPairing, checkProject, loadInput, notText, pairingOf, type Input, type Models } from '../../server/src/core/project';
 
 const DIR = '/virtual/project';
-const EMPTY: SourceHost = { readFile: () => undefined, readDir: () => undefined, isDirectory: () => false };
 
 /** What checkProject did before: every input loaded, the paired Cyrus files checked, then each Exim config. */
 function loadAllThenCheck(inputs: Input[], host: SourceHost): Finding[] {
@@ -41,7 +41,7 @@ test('checkProject: Exim configs sharing an include, paired and unpaired Cyrus f
     [`${DIR}/imapd.conf`, 'configdirectory: /var/lib/cyrus\nvirtdomains: maybe\n'],
     [`${DIR}/other.cyrus.conf`, 'SERVICES {\n  imap cmd="imapd" listen="imap" nonsense=1\n}\n'],
   ]);
-  const host = overlayHost(files, EMPTY);
+  const host = memoryHost(files);
   const inputs: Input[] = [
     { path: `${DIR}/a.exim`, kind: 'exim' },
     { path: `${DIR}/cyrus.conf`, kind: 'cyrus-conf' },
@@ -90,7 +90,7 @@ test('checkProject: a config with more findings than a call takes arguments give
   const lines: string[] = [];
   for (let i = 0; i < n; i++) lines.push(`domainlist d${i} = a`);
   const file = `${DIR}/exim.conf`;
-  const host = overlayHost(new Map([[file, lines.join('\n') + '\n']]), EMPTY);
+  const host = memoryHost(new Map([[file, lines.join('\n') + '\n']]));
   const found = checkProject([{ path: file, kind: 'exim' }], defaultOptions, host);
   assert.equal(found.filter((f) => f.code === 'exim/unused-definition').length, n);
   assert.deepEqual(found.filter((f) => f.code !== 'exim/unused-definition'), []);

@@ -4,7 +4,7 @@
 import * as path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { ClientCapabilities, Diagnostic, DiagnosticRelatedInformation, Range as LspRange } from 'vscode-languageserver/node';
-import { CompletionItemTag, DiagnosticSeverity, DiagnosticTag } from 'vscode-languageserver/node';
+import { CompletionItemTag, DiagnosticSeverity, DiagnosticTag, MarkupKind } from 'vscode-languageserver/node';
 import type { Finding, Severity } from '../core/diagnostic';
 import type { Range } from '../core/text';
 
@@ -148,19 +148,41 @@ function withRelatedLines(f: Finding, uris: UriMap): string {
 }
 
 /**
- * How the client can be told a completion item is deprecated (LSP `completion.completionItem`):
- * the Deprecated tag (3.15), else the older `deprecated` property, else not at all (the item's
- * documentation still says so).
+ * The format a client reads hover contents or completion documentation in: the first of
+ * the formats it lists (in its order of preference) that we write. LSP gives no default for
+ * a client that lists none, and Markdown sent to a client that does not render it shows its
+ * marks, so that client gets plain text.
  */
-export interface CompletionSupport { deprecatedTag: boolean; deprecatedProperty: boolean }
+export function markupFormat(formats: unknown): MarkupKind {
+  if (Array.isArray(formats)) for (const f of formats) if (f === MarkupKind.Markdown || f === MarkupKind.PlainText) return f;
+  return MarkupKind.PlainText;
+}
 
-export const NO_COMPLETION_SUPPORT: CompletionSupport = Object.freeze({ deprecatedTag: false, deprecatedProperty: false });
+/**
+ * What the client reads of a completion item (LSP `completion.completionItem`): the format of
+ * its documentation, and how it can be told the item is deprecated — the Deprecated tag
+ * (3.15), else the older `deprecated` property, else not at all (the documentation still
+ * says so).
+ */
+export interface CompletionSupport { documentation: MarkupKind; deprecatedTag: boolean; deprecatedProperty: boolean }
+
+export const NO_COMPLETION_SUPPORT: CompletionSupport = Object.freeze({ documentation: MarkupKind.PlainText, deprecatedTag: false, deprecatedProperty: false });
 
 export function completionSupport(caps: ClientCapabilities | undefined): CompletionSupport {
   const item = caps?.textDocument?.completion?.completionItem;
   const valueSet: unknown = item?.tagSupport?.valueSet;
   return {
+    documentation: markupFormat(item?.documentationFormat),
     deprecatedTag: Array.isArray(valueSet) && valueSet.includes(CompletionItemTag.Deprecated),
     deprecatedProperty: item?.deprecatedSupport === true,
   };
+}
+
+/** What the client reads of a hover (LSP `textDocument.hover`): the format of its contents. */
+export interface HoverSupport { contents: MarkupKind }
+
+export const NO_HOVER_SUPPORT: HoverSupport = Object.freeze({ contents: MarkupKind.PlainText });
+
+export function hoverSupport(caps: ClientCapabilities | undefined): HoverSupport {
+  return { contents: markupFormat(caps?.textDocument?.hover?.contentFormat) };
 }

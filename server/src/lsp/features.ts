@@ -6,7 +6,8 @@ import type { TextEdit as CoreEdit } from '../core/diagnostic';
 import type { ConfigWorkspace } from '../core/features/workspace';
 import type * as F from '../core/features';
 import { loadChecker } from './core';
-import { isUntitledPath, toDiagnostic, toLspRange, type CompletionSupport, type DiagnosticSupport, type UriMap } from './convert';
+import { isUntitledPath, toDiagnostic, toLspRange, type CompletionSupport, type DiagnosticSupport, type HoverSupport, type UriMap } from './convert';
+import { markdownToPlainText } from './plain-text';
 import { inLineBreak, lineBreakOf } from '../core/text';
 
 export interface FeatureContext {
@@ -20,8 +21,10 @@ export interface FeatureContext {
   lensCommand: () => string | undefined;
   /** What the client shows of a diagnostic; a code action's diagnostics are shaped like the published ones. */
   diagnosticSupport: () => DiagnosticSupport;
-  /** How the client marks a deprecated completion item. */
+  /** The format of completion documentation, and how the client marks a deprecated item. */
   completionSupport: () => CompletionSupport;
+  /** The format of hover contents. */
+  hoverSupport: () => HoverSupport;
 }
 
 const COMPLETION_KIND: Record<F.CompletionKind, CompletionItemKind> = {
@@ -78,12 +81,13 @@ export function registerFeatures(c: FeatureContext): void {
 
   connection.onCompletion(safe('completion', [] as CompletionItem[], (p) => {
     const { uri, position } = posParams(p);
+    const cs = c.completionSupport();
     return loadChecker().completion(ws(), file(uri), position).map((e): CompletionItem => {
       const item: CompletionItem = { label: e.label, kind: COMPLETION_KIND[e.kind] ?? CompletionItemKind.Text, detail: e.detail };
-      if (e.documentation) item.documentation = { kind: MarkupKind.Markdown, value: e.documentation };
+      // A bare string is plain text to every client, including those older than MarkupContent.
+      if (e.documentation) item.documentation = cs.documentation === MarkupKind.Markdown ? { kind: MarkupKind.Markdown, value: e.documentation } : markdownToPlainText(e.documentation);
       if (e.sortText) item.sortText = e.sortText;
       if (e.deprecated) {
-        const cs = c.completionSupport();
         if (cs.deprecatedTag) item.tags = [CompletionItemTag.Deprecated];
         else if (cs.deprecatedProperty) item.deprecated = true;
       }
@@ -99,7 +103,9 @@ export function registerFeatures(c: FeatureContext): void {
   connection.onHover(safe('hover', null, (p) => {
     const { uri, position } = posParams(p);
     const h = loadChecker().hover(ws(), file(uri), position);
-    return h ? { contents: { kind: MarkupKind.Markdown, value: h.markdown }, range: h.range ? toLspRange(h.range) : undefined } : null;
+    if (!h) return null;
+    const contents = c.hoverSupport().contents === MarkupKind.Markdown ? { kind: MarkupKind.Markdown, value: h.markdown } : { kind: MarkupKind.PlainText, value: markdownToPlainText(h.markdown) };
+    return { contents, range: h.range ? toLspRange(h.range) : undefined };
   }));
 
   connection.onDefinition(safe('definition', [], (p) => {

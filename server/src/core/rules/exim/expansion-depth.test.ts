@@ -5,13 +5,12 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Finding } from '../../diagnostic';
 import { checkExim, loadExim } from '../../exim';
-import { overlayHost, type SourceHost } from '../../host';
+import { memoryHost } from '../../../../../test/helpers/memory-host';
 import { defaultOptions } from '../../options';
 
 const FILE = '/virtual/exim.conf';
-const NOTHING: SourceHost = { readFile: () => undefined, readDir: () => undefined, isDirectory: () => false };
 const findings = (text: string) => {
-  const cfg = loadExim(FILE, defaultOptions, overlayHost(new Map([[FILE, text]]), NOTHING));
+  const cfg = loadExim(FILE, defaultOptions, memoryHost(new Map([[FILE, text]])));
   return checkExim(cfg, defaultOptions);
 };
 const nest = (n: number, inner = 'x', open = '${lc:', close = '}') => open.repeat(n) + inner + close.repeat(n);

@@ -4,12 +4,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { loadExim } from '../../exim';
-import { overlayHost } from '../../host';
+import { memoryHost } from '../../../../../test/helpers/memory-host';
 import { defaultOptions, type EximVersion } from '../../options';
 import { checkExpansions } from './expansion';
 
 const FILE = '/virtual/exim.conf';
-const NOTHING = { readFile: () => undefined, readDir: () => undefined, isDirectory: () => false };
 const TEXT = [
   'primary_hostname = ${lc:mail.example.com}',
   'smtp_banner = ${headerwrap_72:$domain} $local_prt ${lookp{$domain}lsearch{/x}} ${length_x:$domain} ${lookup{$domain}lsearchh{/x}}',
@@ -20,7 +19,7 @@ const TEXT = [
 ].join('\n') + '\n';
 
 const found = (version: EximVersion) => {
-  const cfg = loadExim(FILE, { ...defaultOptions, eximVersion: version }, overlayHost(new Map([[FILE, TEXT]]), NOTHING));
+  const cfg = loadExim(FILE, { ...defaultOptions, eximVersion: version }, memoryHost(new Map([[FILE, TEXT]])));
   return checkExpansions(cfg, { ...defaultOptions, eximVersion: version }).map((f) => `${f.range.start.line}:${f.range.start.character} ${f.message.slice(0, 28)}`);
 };
 
@@ -58,7 +57,7 @@ test('a value seen clean is not parsed again only where it is expanded the same 
     '  warn set acl_m_x = ${lookup{$local_part}lsearch{/x}{$values}}',
     '  warn set acl_m_x = ${lookup{$local_part}lsearch{/x}{$values}}',
   ].join('\n') + '\n';
-  const cfg = loadExim(FILE, defaultOptions, overlayHost(new Map([[FILE, text]]), NOTHING));
+  const cfg = loadExim(FILE, defaultOptions, memoryHost(new Map([[FILE, text]])));
   const lines = checkExpansions(cfg, defaultOptions).map((f) => `${f.range.start.line} ${f.code}`);
   // headers_remove is split at ":" first; a command is split into arguments first.
   assert.deepEqual(lines, ['5 exim/expansion-syntax', '11 exim/expansion-syntax', '17 exim/unknown-variable', '18 exim/unknown-variable']);

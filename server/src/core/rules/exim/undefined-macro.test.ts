@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { checkProject } from '../../project';
 import { defaultOptions } from '../../options';
 import { loadExim } from '../../exim';
-import { overlayHost } from '../../host';
+import { memoryHost } from '../../../../../test/helpers/memory-host';
 import { checkUndefinedMacros } from './undefined-macro';
 
 const FIXTURES = path.join(__dirname, 'fixtures');
@@ -37,7 +37,6 @@ test('Debian: a near miss of a macro update-exim4.conf generates is named', () =
 
 test('a value is placed and its expansion parsed only for a word worth reporting', () => {
   const file = '/virtual/exim.conf';
-  const nothing = { readFile: () => undefined, readDir: () => undefined, isDirectory: () => false };
   const text = [
     'primary_hostname = ${lc:$host}',
     'qualify_domain = example.com',
@@ -48,7 +47,7 @@ test('a value is placed and its expansion parsed only for a word worth reporting
     '       domains = MY_DOMAINS_X : ${lc:$domain}',
     '  accept',
   ].join('\n') + '\n';
-  const cfg = loadExim(file, defaultOptions, overlayHost(new Map([[file, text]]), nothing));
+  const cfg = loadExim(file, defaultOptions, memoryHost(new Map([[file, text]])));
   const read: string[] = [];
   const count = (holder: object, name: string) => {
     const proto = Object.getPrototypeOf(holder);
@@ -67,10 +66,9 @@ test('a value is placed and its expansion parsed only for a word worth reporting
 
 test('a definition in a branch not taken is found at any line start the reader knows (\\n, \\r\\n, \\r), indented or not, and not after U+2028 or a continuation', () => {
   const file = '/virtual/exim.conf';
-  const nothing = { readFile: () => undefined, readDir: () => undefined, isDirectory: () => false };
   const text = '.ifdef NEVER\r\nLF_MAC = 1\n\t CRLF_MAC = 2\r\nCR_MAC = 3\rx = 1 \u2028SEP_MAC = 4\nA1 = 01:\\\n  CONT_MAC = 5\n.endif\n'
     + 'qualify_domain = LF_MAC.CRLF_MAC.CR_MAC.SEP_MAC.CONT_MAC\n';
-  const cfg = loadExim(file, defaultOptions, overlayHost(new Map([[file, text]]), nothing));
+  const cfg = loadExim(file, defaultOptions, memoryHost(new Map([[file, text]])));
   const found = checkUndefinedMacros(cfg, defaultOptions).map((f) => `${f.message.split(' ')[0]}${/\(line (\d+)\)/.exec(f.message)?.[1] ?? '-'}`);
   assert.deepEqual(found, ['LF_MAC2', 'CRLF_MAC3', 'CR_MAC4', 'SEP_MAC-', 'CONT_MAC-']);
 });
