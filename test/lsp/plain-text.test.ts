@@ -49,3 +49,8 @@ test('escapes and headings', () => {
   assert.equal(plain('\\*not bold\\* \\[x\\]'), '*not bold* [x]');
   assert.equal(plain('# Title #\n## Sub\ntext'), 'Title\nSub\ntext');
 });
+
+test('a hard break (two trailing spaces) leaves only the line break', () => {
+  assert.equal(plain('Default: `false`  \nValid in: every transport'), 'Default: false\nValid in: every transport');
+  assert.equal(plain('```\nkept as is  \n```'), 'kept as is  ');
+});

@@ -25,8 +25,10 @@ export function markdownToPlainText(md: string): string {
       fence = open[1];
       continue;
     }
-    const heading = HEADING.exec(line);
-    out.push(inline(heading ? heading[1] ?? '' : line));
+    // Trailing spaces outside code are a Markdown hard break: the line break itself says it here.
+    const text = line.replace(/ {2,}$/, '');
+    const heading = HEADING.exec(text);
+    out.push(inline(heading ? heading[1] ?? '' : text));
   }
   return out.join('\n');
 }

@@ -5,6 +5,7 @@ import { CYRUS_SECTIONS, cyrusConfArg, cyrusConfArgs, imapdOption, imapdOptionAn
 import { CYRUS_PROGRAMS } from '../cyrus/programs';
 import type { CompletionEntry, HoverInfo } from './types';
 import { SASL_OPTIONS, saslOption, type SaslOption } from './sasl-options';
+import { codeOr, factLines } from './markdown';
 
 const SWITCH_VALUES = ['yes', 'no', 'on', 'off', 'true', 'false', '1', '0'];
 
@@ -121,12 +122,12 @@ export function cyrusConfHover(lines: LineIndex, p: Position, opts: CheckOptions
 }
 
 function imapdDoc(o: ImapdOptionInfo): string {
-  const lines = [`**${o.name}** — ${o.type}`, '', `Default: \`${o.default === 'NULL' ? 'unset' : o.default}\``];
+  const lines = [`**${o.name}** — ${o.type}`, '', `Default: ${o.default === 'NULL' ? 'unset' : codeOr(o.default, 'empty')}`];
   if (o.allowed.length) lines.push(`Values: ${o.allowed.map((v) => '`' + v + '`').join(', ')}`);
   if (o.unit) lines.push(`A bare number is in ${o.unit}.`);
   if (o.deprecatedSince) lines.push(`Deprecated since ${o.deprecatedSince}${o.replacedBy ? `: use \`${o.replacedBy}\`` : ''}.`);
   lines.push(`Since Cyrus ${o.lastModified}${o.inLatest && !o.in36 ? ' (not in 3.6)' : ''}`);
-  return lines.join('\n');
+  return factLines(lines);
 }
 
 export function imapdCompletion(lines: LineIndex, p: Position, opts: CheckOptions): CompletionEntry[] {

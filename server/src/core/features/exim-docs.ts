@@ -1,6 +1,7 @@
 // Markdown shown for Exim names in hovers and completion details. Facts come from the
 // catalog; the wording here is ours.
 import { specUrl, versionNote, type EximOptionInfo } from '../catalog/exim';
+import { factLines } from './markdown';
 
 const SECTION_LABEL: Record<string, string> = {
   main: 'main section', routers: 'every router', transports: 'every transport', authenticators: 'every authenticator',
@@ -22,5 +23,5 @@ export function optionDoc(o: EximOptionInfo, scope?: string): string {
   if (o.valueType === 'bool') lines.push(`Boolean: write \`${o.name}\` to set it, \`no_${o.name}\` to clear it.`);
   if (o.hidden) lines.push('Hidden option (not normally set by hand).');
   lines.push('', `[Exim specification](${specUrl(scope && scope !== o.use ? o.use : o.use, o.name)})`);
-  return lines.join('\n');
+  return factLines(lines);
 }
