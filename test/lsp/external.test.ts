@@ -147,3 +147,16 @@ test('conf.d: a fixed part loses Exim\'s finding at the next save, and nothing i
   await new Promise((r) => setTimeout(r, 300));
   assert.deepEqual([...c.diagnostics.keys()].filter((u) => u.endsWith('/conf.d') || u.endsWith('/exim4')), []);
 });
+
+test('conf.d: a relative include is looked for where Exim looks for it in Debian\'s file, /var/lib/exim4, not in the temporary copy', { skip: !EXIM && 'exim is not installed' }, async () => {
+  const name = 'exim-cyrus-test-no-such-include.conf';
+  assert.ok(!fs.existsSync(path.join('/var/lib/exim4', name)));
+  const part = 'exim4/conf.d/main/01_main';
+  const files = { ...CONFD, [part]: `${CONFD[part]}.include ${name}\n` };
+  const { c, file, external } = await savedWithEximFinding(files, part);
+  assert.deepEqual(external.map((x) => [x.range.start.line, x.message]), [[3, `exim: failed to open included configuration file /var/lib/exim4/${name}`]]);
+  // Our own check says the same, and why there.
+  const ours = c.diagnostics.get(uriOf(file))!.diagnostics.filter((x) => x.code === 'exim/include-not-found');
+  assert.deepEqual(ours.map((x) => x.range.start.line), [3]);
+  assert.match(ours[0].message, /Included file \/var\/lib\/exim4\/exim-cyrus-test-no-such-include\.conf does not exist .* resolves the path against \/var\/lib\/exim4, not this file's directory/);
+});

@@ -141,7 +141,10 @@ export interface MacroUse { name: string; loc: Loc }
 export interface Include {
   /** As written, after macro expansion. */
   path: string;
-  /** Absolute path it resolves to (relative paths against the including file's directory). */
+  /**
+   * Absolute path it resolves to: a relative path against the directory of the file Exim
+   * reads it in, the including file's, or for Debian's parts update-exim4.conf's output's.
+   */
   resolved: string;
   found: boolean;
   optional: boolean;

@@ -72,8 +72,13 @@ class ParsedConfig implements ParsedExim {
 }
 
 
-export function parseExim(root: string, topFiles: string[], opts: CheckOptions, host: SourceHost): ParsedExim {
-  return new Parser(root, topFiles, opts, host).run();
+/**
+ * Reads `topFiles` as one configuration. `generated`, for Debian's parts (conf.d, or the
+ * template after exim4.conf.localmacros), is the file update-exim4.conf writes them into,
+ * which is what Exim reads: a relative `.include` in them is resolved against its directory.
+ */
+export function parseExim(root: string, topFiles: string[], opts: CheckOptions, host: SourceHost, generated?: string): ParsedExim {
+  return new Parser(root, topFiles, opts, host, generated).run();
 }
 
 class Parser {
@@ -95,10 +100,10 @@ class Parser {
   private stmtTail?: PlacedLine;
   private lastNameless?: string;
 
-  constructor(root: string, topFiles: string[], opts: CheckOptions, host: SourceHost) {
+  constructor(root: string, topFiles: string[], opts: CheckOptions, host: SourceHost, generated: string | undefined) {
     this.table = new MacroTable(opts.defines);
     const cfg = this.cfg = new ParsedConfig(root, this.table.byName);
-    this.reader = new LineReader(topFiles, host, this.table, cfg.files, cfg.kinds, (f) => cfg.parseFindings.push(f));
+    this.reader = new LineReader(topFiles, host, this.table, cfg.files, cfg.kinds, (f) => cfg.parseFindings.push(f), generated);
   }
 
   run(): ParsedExim {

@@ -149,6 +149,11 @@ export class LineReader {
     /** Filled in: per file read, the kind of each of its physical lines. */
     readonly kinds: Map<string, Uint8Array>,
     private readonly report: (f: Finding) => void,
+    /**
+     * The file Exim really reads the top files in, when they are Debian's parts that
+     * update-exim4.conf writes into one: their relative includes resolve against its directory.
+     */
+    private readonly generated?: string,
   ) {
     this.queue = [...topFiles];
   }
@@ -195,13 +200,14 @@ export class LineReader {
         this.report(finding('input/unreadable', file, lineRange(0, 0, 0), `Cannot read ${file}.`));
         continue;
       }
-      this.push(sf);
+      this.push(sf, this.generated ? path.dirname(this.generated) : path.dirname(sf.path));
       return true;
     }
     return false;
   }
 
-  private push(sf: SourceFile): void {
+  /** Starts reading `sf`; a relative include in it resolves against `dir`. */
+  private push(sf: SourceFile, dir: string): void {
     let kinds: Uint8Array | undefined;
     const lines = physicalLines(sf);
     if (!this.kinds.has(sf.path)) {
@@ -209,7 +215,7 @@ export class LineReader {
       this.checkBytes(sf);
     }
     this.stack.push({
-      file: sf, line: 0, dir: path.dirname(sf.path), lines, kinds, nextMacro: -1, known: 0, starts: new MacroStarts(sf.text),
+      file: sf, line: 0, dir, lines, kinds, nextMacro: -1, known: 0, starts: new MacroStarts(sf.text),
       bomLine: firstLineBlanked(sf),
     });
   }
@@ -504,16 +510,33 @@ export class LineReader {
     // Read first: a directory has no text, and is asked about only then (one stat less per include).
     const sf = this.load(resolved);
     if (!sf) {
+      // A relative path in a Debian part is looked for beside the generated file: say why there.
+      const why = this.generated && this.stack[0] === fr && !target.startsWith('/') ? this.generatedWhy(fr, target) : '';
       if (this.host.isDirectory(resolved)) {
-        this.report(finding('exim/include-not-found', file, loc.range, `${directive} names ${resolved}, which is a directory, not a file.`));
+        this.report(finding('exim/include-not-found', file, loc.range, `${directive} names ${resolved}, which is a directory, not a file.${why}`));
       } else if (!ifExists) {
-        this.report(finding('exim/include-not-found', file, loc.range,
-          `Included file ${resolved} does not exist or cannot be read; fix the path or use .include_if_exists for an optional file.`));
+        this.report(finding('exim/include-not-found', file, loc.range, why
+          ? `Included file ${resolved} does not exist or cannot be read.${why}`
+          : `Included file ${resolved} does not exist or cannot be read; fix the path or use .include_if_exists for an optional file.`));
       }
       return;
     }
     inc.found = true;
-    this.push(sf);
+    this.push(sf, path.dirname(resolved));
+  }
+
+  /**
+   * Why a relative include of a Debian part is looked for where it is: update-exim4.conf
+   * copies the part into the generated file, and Exim resolves the path against that
+   * file's directory, not the part's. The fix is an absolute path; the file beside the part is
+   * named when there is one, as the likely meaning.
+   */
+  private generatedWhy(fr: Frame, target: string): string {
+    const beside = path.join(path.dirname(fr.file.path), target);
+    const meant = this.host.readFile(beside) !== undefined
+      ? ` If ${beside} is the file meant, write that absolute path.`
+      : ' Write the absolute path of the file meant.';
+    return ` "${target}" is relative, and Exim reads this file as part of ${this.generated} (update-exim4.conf's output), so it resolves the path against ${path.dirname(this.generated!)}, not this file's directory.${meant}`;
   }
 }
 
