@@ -11,7 +11,7 @@
 // holder), and is literal text where none is; it is reported in the value, naming that use.
 import type { Finding } from '../../diagnostic';
 import { finding } from '../../diagnostic';
-import type { EximConfig, Loc, Macro, MacroUse } from '../../exim/model';
+import type { EximConfig, Loc, Macro, MacroUse, SourceFile } from '../../exim/model';
 import type { ExpansionNode } from '../../exim/expansion';
 import { codeAt, isNameChar, MacroMap } from '../../exim/macros';
 import type { CheckOptions } from '../../options';
@@ -112,33 +112,39 @@ function forEachSite(cfg: EximConfig, visit: SiteVisitor): void {
 function writtenDefinitions(cfg: EximConfig): Map<string, Loc> {
   const out = new Map<string, Loc>();
   for (const f of cfg.files.values()) {
-    // The lines that start `NAME =` are found by one native search over the text, not a
-    // loop over every line (it ran, mostly unoptimised, over every line of the config).
-    const t = f.text;
-    DEFINITION.lastIndex = 0;
-    for (let m; (m = DEFINITION.exec(t));) {
-      const at = m.index;
-      if (!startsLine(t, at)) continue;
-      const name = m[2];
-      if (out.has(name)) continue;
-      const line = f.lines.positionAt(at).line;
+    forEachDefinitionLine(f, (line, nameStart, nameEnd) => {
+      const name = f.text.slice(nameStart, nameEnd);
+      if (out.has(name)) return;
       // A line continuing the one before (`A1=01:B1=02:\`) is not a definition.
-      if (line > 0 && CONTINUED.test(f.lines.lineText(line - 1))) continue;
-      const ch = m[1].length;
+      if (line > 0 && CONTINUED.test(f.lines.lineText(line - 1))) return;
+      const ch = nameStart - f.lines.lineStarts[line];
       out.set(name, { file: f.path, range: { start: { line, character: ch }, end: { line, character: ch + name.length } } });
-    }
+    });
   }
   return out;
 }
-/** A line that starts `NAME =`: its indent and the name. */
-const DEFINITION = /^([ \t]*)([A-Z][A-Za-z0-9_]*)[ \t]*=/gm;
+
+/**
+ * Calls `visit` for each line that starts `NAME =` (white space, an upper-case name, white
+ * space, `=`), with where the name is and where the `=` is. Only each line's start is looked
+ * at: a regular expression anchored with ^ and m tried every character of the config.
+ */
+function forEachDefinitionLine(f: SourceFile, visit: (line: number, nameStart: number, nameEnd: number, equals: number) => void): void {
+  const t = f.text, starts = f.lines.lineStarts;
+  for (let line = 0; line < starts.length; line++) {
+    let i = starts[line];
+    let c = codeAt(t, i);
+    while (c === 32 || c === 9) c = codeAt(t, ++i);
+    if (c < 65 || c > 90) continue;
+    const nameStart = i;
+    do c = codeAt(t, ++i); while (isNameChar(c));
+    const nameEnd = i;
+    while (c === 32 || c === 9) c = codeAt(t, ++i);
+    if (c === 61) visit(line, nameStart, nameEnd, i);
+  }
+}
 /** A line ending in a backslash: the next one continues it. */
 const CONTINUED = /\\[ \t]*\r?$/;
-
-/** Whether a `^` match at `at` starts a line as the reader counts lines (`^` also matches after U+2028 and U+2029). */
-function startsLine(t: string, at: number): boolean {
-  return at === 0 || t.charCodeAt(at - 1) === 10 || t.charCodeAt(at - 1) === 13;
-}
 
 function inside(r: Range, outer: Range): boolean {
   const le = (a: Range['start'], b: Range['start']) => a.line < b.line || (a.line === b.line && a.character <= b.character);
@@ -189,23 +195,23 @@ function definitionValues(cfg: EximConfig): Map<string, Loc[]> {
   const out = new Map<string, Loc[]>();
   for (const f of cfg.files.values()) {
     const t = f.text;
-    DEFINITION_VALUE.lastIndex = 0;
-    for (let m; (m = DEFINITION_VALUE.exec(t));) {
-      const at = m.index;
-      if (!startsLine(t, at)) continue;
-      const start = f.lines.positionAt(at + m[0].length);
-      if (start.line > 0 && CONTINUED.test(f.lines.lineText(start.line - 1))) continue;
-      let end = start.line;
+    forEachDefinitionLine(f, (line, nameStart, nameEnd, equals) => {
+      if (line > 0 && CONTINUED.test(f.lines.lineText(line - 1))) return;
+      // The value starts after `=` or `==` and the white space after it.
+      let i = equals + 1;
+      if (codeAt(t, i) === 61) i++;
+      for (let c = codeAt(t, i); c === 32 || c === 9; c = codeAt(t, ++i));
+      const start = { line, character: i - f.lines.lineStarts[line] };
+      let end = line;
       while (end + 1 < f.lines.lineCount && CONTINUED.test(f.lines.lineText(end))) end++;
       const loc: Loc = { file: f.path, range: { start, end: { line: end, character: f.lines.lineText(end).length } } };
-      const l = out.get(m[1]);
-      if (l) l.push(loc); else out.set(m[1], [loc]);
-    }
+      const name = t.slice(nameStart, nameEnd);
+      const l = out.get(name);
+      if (l) l.push(loc); else out.set(name, [loc]);
+    });
   }
   return out;
 }
-/** A line that starts `NAME =` or `NAME ==`, up to its value. */
-const DEFINITION_VALUE = /^[ \t]*([A-Z][A-Za-z0-9_]*)[ \t]*==?[ \t]*/gm;
 
 function writtenAt(cfg: EximConfig, loc: Loc): string | undefined {
   const f = cfg.files.get(loc.file);
