@@ -24,7 +24,13 @@
 //   a name or `=` belongs, an unterminated quote. Not fatal, logged: an unknown proto or an
 //   unresolvable listen "disabling <service>" (LOG_INFO), a second bind of one port "unable
 //   to bind" (LOG_ERR), a value that is not a number "does not look like a number"
-//   (LOG_DEBUG; the default is used). Silent: an unknown argument or section (skipped).
+//   (LOG_DEBUG; the default is used). Fatal too: a service's or daemon's program that is not
+//   installed ("cannot find executable"), a START program that cannot run ("can't run
+//   startup"); an event's only fails when due (LOG_ERR). Silent: an unknown argument or
+//   section (skipped), a section header without its brace (that block skipped), maxchild that
+//   atoi reads as 0 (the service listens but never starts a process), at= out of range
+//   (3.6 runs the event by period). These show as FALSE-POSITIVE below when they change no
+//   listener: read them as silent breakage that only we report.
 // - There is no syslog here (no /dev/log), so syslog() is made visible by an LD_PRELOAD shim,
 //   compiled with cc into the scratch dir, that writes each message to stderr with its
 //   priority and ident. Master's `-D` keeps it in the foreground.
