@@ -139,6 +139,17 @@ test('with its cyrus.conf, a prefix that names no service is reported', () => {
   assert.deepEqual(checkImapdConf(i, defaultOptions, cy).map((f) => `${f.range.start.line} ${f.severity} ${f.code}`), ['2 warning imapd/unknown-option']);
 });
 
+test('a prefix names a SERVICES entry or a program: START, EVENTS and DAEMON programs read their program name\'s settings, not their entry\'s', () => {
+  const host = memHost({
+    '/t/imapd.conf': 'configdirectory: /c\nrecover_popminpoll: 1\ncalalarm_syslog_prefix: x\nctl_cyrusdb_popminpoll: 1\ncalalarmd_syslog_prefix: y\nlmtp_admins: a\n',
+    '/t/cyrus.conf': 'START {\n  recover cmd="ctl_cyrusdb -r"\n}\nSERVICES {\n  lmtp cmd="lmtpd" listen="2003"\n}\nDAEMON {\n  calalarm cmd="calalarmd"\n}\n',
+  });
+  const i = loadImapdConf('/t/imapd.conf', defaultOptions, host);
+  const cy = loadCyrusConf('/t/cyrus.conf', defaultOptions, host);
+  assert.deepEqual(checkImapdConf(i, defaultOptions, cy).map((f) => `${f.range.start.line + 1} ${f.severity} ${f.code}`),
+    ['2 warning imapd/unknown-option', '3 warning imapd/unknown-option']);
+});
+
 test('unknown option: did-you-mean fix renames the name only', () => {
   const c = load('configdirectory: /c\nvirtdomain: userid\n');
   const [f] = checkImapdConf(c, defaultOptions);

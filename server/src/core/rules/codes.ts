@@ -33,7 +33,7 @@ export const RULES = {
   'cyrus/invalid-value': { severity: 'error', summary: 'An argument value of the wrong type, a `cmd` flag that makes the service exit, or a `-C` file that is not there.' },
   'cyrus/duplicate-entry': { severity: 'error', summary: 'Two entries of one name in a section.' },
   'cyrus/listen-conflict': { severity: 'error', summary: 'Two services listening on one address/port or socket.' },
-  'cyrus/unknown-program': { severity: 'warning', summary: 'A `cmd` program that Cyrus does not ship.' },
+  'cyrus/unknown-program': { severity: 'error', summary: "A `cmd` program that Cyrus does not ship: master refuses to start without a service's, daemon's or START entry's (a warning for an event, or through Debian's `cyrus` wrapper)." },
   // imapd.conf
   'imapd/syntax': { severity: 'error', summary: 'A line of imapd.conf that is not `option: value`.' },
   'imapd/unknown-option': { severity: 'error', summary: 'An option Cyrus does not know (for the target version).' },

@@ -20,16 +20,26 @@ export function checkInvalidValue(conf: CyrusConf, opts: CheckOptions): Finding[
       if (!info || firstArg(e.args, a.name) !== a) continue; // master reads only the first of a name
       if (info.type === 'integer') {
         const end = masterIntEnd(a.value), n = end < 0 ? NaN : parseInt(a.value, 10);
+        if (a.name === 'maxchild') {
+          // Master reads maxchild with atoi, unlike the other numbers: no number is 0, and a
+          // TCP service allowed 0 processes never starts one (connections just wait).
+          const m = parseInt(a.value, 10) || 0;
+          if (m === 0 && !e.proto.startsWith('udp')) {
+            bad(a.valueLoc.range, `maxchild=${a.value} ${/^-?\d+$/.test(a.value) ? 'allows no process' : 'is read by master as 0'}: this service never starts one, so every connection waits for nothing. Write the most processes to run (-1, or leave it out, for no limit).`);
+          } else if (!/^\s*[+-]?\d+\s*$/.test(a.value)) bad(a.valueLoc.range, `maxchild=${a.value}: master reads it as ${m}. Write a whole number.`);
+          continue;
+        }
         if (end < 0) bad(a.valueLoc.range, `${a.name}=${a.value} is not a number: master ignores it and uses ${info.default}. Write a whole number.`);
         else if (end !== a.value.length) bad(a.valueLoc.range, `${a.name}=${a.value}: master reads only the leading number ${n} and ignores '${a.value.slice(String(n).length)}'.${a.name === 'period' ? ' period is in minutes.' : ''}`);
         else if (a.name === 'at') {
+          // A negative at is master's own default: no time of day, the event runs by period.
           const hh = Math.floor(n / 100), mm = n % 100;
-          if (n < 0 || hh > 23 || mm > 59) {
+          if (n >= 0 && (hh > 23 || mm > 59)) {
             bad(a.valueLoc.range, opts.cyrusVersion === '3.6'
               ? `at=${a.value} is not a time of day (HHMM, 0000–2359): Cyrus 3.6 ignores it and runs the event by period instead.`
               : `at=${a.value} is not a time of day (HHMM, 0000–2359): master refuses to start.`);
           }
-        } else if (n < 0 && a.name !== 'maxchild') bad(a.valueLoc.range, `${a.name}=${a.value} must not be negative.`);
+        } else if (n < 0) bad(a.valueLoc.range, `${a.name}=${a.value} must not be negative.`);
       } else if (info.type === 'switch') {
         if (parseSwitch(a.value) === undefined) bad(a.valueLoc.range, `${a.name}=${a.value} is not a switch: master ignores it. Write true or false (or yes/no, on/off, 1/0).`);
       } else if (a.name === 'proto') {

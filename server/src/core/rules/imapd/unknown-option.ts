@@ -26,7 +26,10 @@ export function checkUnknownOption(conf: ImapdConf, opts: CheckOptions, cyrus?: 
   /** Partition names, built when a setting names one. */
   let partitions: Set<string> | undefined;
   const channels = new Set(conf.settings.filter((s) => s.option === 'sync_log_channels').flatMap((s) => s.value.split(/\s+/)));
-  const entryNames = cyrus ? new Set(cyrus.entries.map((e) => e.name.toLowerCase())) : undefined;
+  // A service's process reads `<service>_` settings (master names it in CYRUS_SERVICE); START,
+  // EVENTS and DAEMON programs read their own program name's, which CYRUS_PROGRAMS covers.
+  // `cyr_info conf-lint` draws the same line.
+  const entryNames = cyrus ? new Set(cyrus.entries.filter((e) => e.section === 'SERVICES').map((e) => e.name.toLowerCase())) : undefined;
   for (const s of conf.settings) {
     if (s.kind === 'unknown') {
       if (RETIRED_IMAPD_OPTIONS.has(s.key)) continue; // imapd/deprecated-option says so
@@ -69,7 +72,7 @@ export function checkUnknownOption(conf: ImapdConf, opts: CheckOptions, cyrus?: 
     }
     if (s.prefix && entryNames && !entryNames.has(s.prefix) && !channels.has(s.prefix) && !CYRUS_PROGRAMS.has(s.prefix) && s.kind !== 'pattern') {
       out.push(finding('imapd/unknown-option', s.file, s.nameLoc.range,
-        `'${s.rawName}' is for a service '${s.prefix}', but cyrus.conf has no entry of that name (nor is it a sync channel), so it applies to nothing.`,
+        `'${s.rawName}' is for a service '${s.prefix}', but cyrus.conf has no service of that name (nor is it a program or a sync channel), so it applies to nothing.`,
         { severity: 'warning' }));
     }
   }
