@@ -164,30 +164,7 @@ export async function startCyrus(opts: StartOptions = {}): Promise<CyrusInstance
     throw new Error(`saslpasswd2 failed: ${r.stderr?.toString() || r.error?.message}`);
   }
 
-  const env = { ...process.env };
-  if (process.getuid?.() === 0) {
-    const u = lookupUser('cyrus')!;
-    const gid = lookupGroup('mail') ?? u.gid;
-    chownTree(dir, u.uid, gid);
-    fs.chmodSync(dir, 0o750);
-  } else {
-    const me = os.userInfo();
-    env.CYRUS_USER = me.username;
-    env.CYRUS_GROUP = lookupGroupName(me.gid) ?? String(me.gid);
-  }
-
-  const logFile = path.join(dir, 'master.log');
-  const logFd = fs.openSync(logFile, 'a');
-  let master: ChildProcess;
-  // Its own process group: on SIGTERM master signals its whole group, which run unprivileged
-  // (same uid) would otherwise include the test runner itself.
-  try {
-    master = spawn(path.join(CYRUS_BIN, 'master'),
-      ['-C', conf, '-M', cyrusConf, '-p', path.join(dir, 'master.pid'), '-D'],
-      { stdio: ['ignore', logFd, logFd], env, detached: true });
-  } finally {
-    fs.closeSync(logFd);
-  }
+  const { master, logFile } = spawnMaster(dir, conf, cyrusConf);
   let exited: { code: number | null; signal: string | null } | undefined;
   master.on('exit', (code, signal) => { exited = { code, signal }; });
   master.on('error', (e) => { exited = { code: null, signal: String(e) }; });
@@ -280,25 +257,7 @@ export async function withMaster<T>(cyrusConf: string, ready: number | string, b
   fs.writeFileSync(conf, [`configdirectory: ${dir}/conf`, 'defaultpartition: default', `partition-default: ${dir}/spool`,
     `lmtpsocket: ${dir}/socket/lmtp`, `idlesocket: ${dir}/socket/idle`, `notifysocket: ${dir}/socket/notify`, ''].join('\n'));
   fs.writeFileSync(masterConf, cyrusConf.replaceAll('{dir}', dir).replaceAll('{conf}', conf));
-  const env = { ...process.env };
-  if (process.getuid?.() === 0) {
-    const u = lookupUser('cyrus')!;
-    chownTree(dir, u.uid, lookupGroup('mail') ?? u.gid);
-    fs.chmodSync(dir, 0o750);
-  } else {
-    const me = os.userInfo();
-    env.CYRUS_USER = me.username;
-    env.CYRUS_GROUP = lookupGroupName(me.gid) ?? String(me.gid);
-  }
-  const logFile = path.join(dir, 'master.log');
-  const logFd = fs.openSync(logFile, 'a');
-  let master: ChildProcess;
-  try {
-    master = spawn(path.join(CYRUS_BIN, 'master'), ['-C', conf, '-M', masterConf, '-p', path.join(dir, 'master.pid'), '-D'],
-      { stdio: ['ignore', logFd, logFd], env, detached: true });
-  } finally {
-    fs.closeSync(logFd);
-  }
+  const { master, logFile } = spawnMaster(dir, conf, masterConf);
   let exited = false;
   master.on('exit', () => { exited = true; });
   master.on('error', () => { exited = true; });
@@ -315,6 +274,34 @@ export async function withMaster<T>(cyrusConf: string, ready: number | string, b
     return await body({ dir, conf, connects: (t, host) => canConnect(t, host) });
   } finally {
     await stopMaster(master.pid, () => exited, dir);
+  }
+}
+
+/**
+ * Hands `dir` to the cyrus user (or, run unprivileged, tells master to stay ours) and
+ * starts master on `cyrusConf` in the foreground, its output in dir/master.log.
+ */
+function spawnMaster(dir: string, conf: string, cyrusConf: string): { master: ChildProcess; logFile: string } {
+  const env = { ...process.env };
+  if (process.getuid?.() === 0) {
+    const u = lookupUser('cyrus')!;
+    chownTree(dir, u.uid, lookupGroup('mail') ?? u.gid);
+    fs.chmodSync(dir, 0o750);
+  } else {
+    const me = os.userInfo();
+    env.CYRUS_USER = me.username;
+    env.CYRUS_GROUP = lookupGroupName(me.gid) ?? String(me.gid);
+  }
+  const logFile = path.join(dir, 'master.log');
+  const logFd = fs.openSync(logFile, 'a');
+  try {
+    // Its own process group: on SIGTERM master signals its whole group, which run unprivileged
+    // (same uid) would otherwise include the test runner itself.
+    const master = spawn(path.join(CYRUS_BIN, 'master'), ['-C', conf, '-M', cyrusConf, '-p', path.join(dir, 'master.pid'), '-D'],
+      { stdio: ['ignore', logFd, logFd], env, detached: true });
+    return { master, logFile };
+  } finally {
+    fs.closeSync(logFd);
   }
 }
 
