@@ -377,13 +377,17 @@ const errorsOf = (fs_) => fs_.filter((f) => f.severity === 'error');
 const origErrs = new Map(usedNames.filter((n) => origOk.get(n)).map((n) => [n, errorsOf(ours(originals.get(n).file)).length]));
 
 /**
- * Whether a finding names Exim's line: its range covers it, or one of its related lines is
- * it (an unclosed .ifdef is reported where it opens, and names the end of file where Exim
- * notices).
+ * Whether a finding names Exim's line: it touches the logical line Exim's line ends (Exim
+ * counts a setting continued with "\\" at its last physical line, we point at its name),
+ * or one of its related lines does (an unclosed .ifdef is reported where it opens, and names
+ * the end of the file, where Exim notices).
  */
 const on = (ex) => {
   const file = path.resolve(scratch, ex.file);
-  const covers = (f, loc) => path.resolve(f) === file && loc.start.line + 1 <= ex.line && ex.line <= (loc.end ?? loc.start).line + 1;
+  let first = ex.line;
+  const text = fs.existsSync(file) ? readBytes(file).split('\n') : [];
+  while (first > 1 && /\\\s*$/.test(text[first - 2] ?? '')) first--;
+  const covers = (f, loc) => path.resolve(f) === file && loc.start.line + 1 <= ex.line && first <= (loc.end ?? loc.start).line + 1;
   return (f) => covers(f.file, f.range) || (f.related ?? []).some((r) => covers(r.file, r.range));
 };
 const results = live.map((m, i) => {
