@@ -450,7 +450,8 @@ class Parser {
     if (!p) return;
     this.pending.add(p);
     if (ll.file === this.driver.loc.file) this.driverTail = p;
-    if (p.name === 'driver' && p.rawValue !== undefined) {
+    // Exim takes the first driver line (a second one is an error of its own).
+    if (p.name === 'driver' && p.rawValue !== undefined && this.driver.driver === undefined) {
       this.driver.driver = p.rawValue.startsWith('"') ? dequote(p.rawValue, 0).value : p.rawValue;
       this.driver.driverLoc = p.valueLoc;
     }
