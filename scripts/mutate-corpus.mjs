@@ -276,7 +276,93 @@ const MUTATIONS = {
     const end = blockEnd(recs, x.n);
     return insertAt(lines, end, lines.slice(x.n, end));
   },
+  // Settings taken from the other confs: values, pairs of options and ACL conditions
+  // Exim accepts somewhere, tried somewhere else.
+  'transplant-option'(r, lines, recs) {
+    const sites = [];
+    for (const x of recs) {
+      if (x.kind === 'option' && x.section === 'main' && !/\\\s*$/.test(x.raw)) sites.push({ at: x.n + 1, key: 'main' });
+      const d = x.kind === 'option' && DRIVER_SECTIONS.has(x.section) && /^\s*driver\s*=\s*([a-z_]+)\s*$/.exec(x.raw);
+      if (d) sites.push({ at: x.n + 1, key: `${x.section}:${d[1]}` });
+    }
+    const site = r.pick(sites);
+    const pool = site && donors().get(site.key);
+    if (!pool?.length) return;
+    return insertAt(lines, site.at, r.pick(pool));
+  },
+  'transplant-acl'(r, lines, recs) {
+    const verbs = of(recs, 'verb').filter((x) => !/\\\s*$/.test(x.raw));
+    const x = r.pick(verbs);
+    if (!x) return;
+    if (r.next() < 0.7) return insertAt(lines, x.n + 1, r.pick(donors().get('acl-condition')));
+    return insertAt(lines, x.n, r.pick(donors().get('acl-verb')));
+  },
+  'split-line'(r, lines, recs) {
+    const sites = [];
+    for (const x of of(recs, 'option', 'condition', 'verb', 'listdef')) {
+      if (/\\\s*$/.test(x.raw)) continue;
+      const eq = x.raw.indexOf('=');
+      if (eq < 0) continue;
+      for (const m of x.raw.slice(eq + 1).matchAll(/ +(?=\S)/g)) sites.push({ x, at: eq + 1 + m.index });
+    }
+    const s = r.pick(sites);
+    if (!s) return;
+    const { x, at } = s;
+    return replaceLine(lines, x.n, [x.raw.slice(0, at) + ' \\', '    ' + x.raw.slice(at).trimStart()]);
+  },
+  'hide-option'(r, lines, recs) {
+    const x = r.pick(of(recs, 'option').filter((y) => !/^\s*hide\s/.test(y.raw)));
+    if (!x) return;
+    const [, ind, rest] = /^(\s*)(.*)$/.exec(x.raw);
+    return replaceLine(lines, x.n, ind + 'hide ' + rest);
+  },
+  'swap-lines'(r, lines, recs) {
+    const xs = recs.filter((y, i) => i + 1 < recs.length && !['blank', 'comment', 'continuation'].includes(y.kind)
+      && !['blank', 'comment', 'continuation'].includes(recs[i + 1].kind) && !/\\\s*$/.test(y.raw) && !/\\\s*$/.test(recs[i + 1].raw));
+    const x = r.pick(xs);
+    if (!x) return;
+    return replaceLine(replaceLine(lines, x.n, lines[x.n + 1]), x.n + 1, lines[x.n]);
+  },
+  'respace'(r, lines, recs) {
+    const x = r.pick(of(recs, 'option', 'condition', 'listdef').filter((y) => y.raw.includes('=')));
+    if (!x) return;
+    const out = r.pick([
+      () => x.raw.replace(/\s*=\s*/, '='),
+      () => x.raw.replace(/\s*=\s*/, '\t=\t'),
+      () => x.raw.replace(/^\s*/, ''),
+      () => x.raw.replace(/^\s*/, '\t\t'),
+      () => x.raw + '   ',
+    ])();
+    return replaceLine(lines, x.n, out);
+  },
 };
+
+/** Single-line settings of every accepted conf, by where they can go: main, a driver, an ACL. */
+let donorPool;
+function donors() {
+  if (donorPool) return donorPool;
+  donorPool = new Map();
+  const add = (key, line) => { if (!donorPool.has(key)) donorPool.set(key, []); donorPool.get(key).push(line); };
+  for (const name of accepted) {
+    const o = original(name);
+    if (!o) continue;
+    let inst;
+    const single = (x) => !x.cont && !/\\\s*$/.test(x.raw) && !(o.recs[x.n + 1]?.cont);
+    for (const x of o.recs) {
+      if (x.kind === 'header' || x.kind === 'begin') inst = x.kind === 'header' && DRIVER_SECTIONS.has(x.section) ? { section: x.section, lines: [] } : undefined;
+      if (!single(x)) continue;
+      if (x.kind === 'option' && x.section === 'main') add('main', x.raw.trim());
+      if (x.kind === 'option' && inst) {
+        const d = /^\s*driver\s*=\s*([a-z_]+)\s*$/.exec(x.raw);
+        if (d) inst.driver = d[1];
+        else if (inst.driver) add(`${inst.section}:${inst.driver}`, '  ' + x.raw.trim());
+      }
+      if (x.kind === 'condition') add('acl-condition', '    ' + x.raw.trim());
+      if (x.kind === 'verb') add('acl-verb', '  ' + x.raw.trim());
+    }
+  }
+  return donorPool;
+}
 const kinds = flag('--kinds', Object.keys(MUTATIONS).join(',')).split(',');
 for (const k of kinds) if (!MUTATIONS[k]) { console.error(`unknown mutation kind ${k}; known: ${Object.keys(MUTATIONS).join(', ')}`); process.exit(2); }
 
