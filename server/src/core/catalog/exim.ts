@@ -105,6 +105,10 @@ function valueTypeOf(cType: string, specType: string): ValueType {
     case 'timelist': return 'timelist';
     case 'uid': case 'gid': case 'expand_uid': case 'expand_gid': case 'uidlist': case 'gidlist': case 'rewrite':
       return cType;
+    // Read by a function of its own: smtp_receive_timeout, the only one, keeps a value
+    // starting with "$" to expand and reads any other as a time.
+    case 'func':
+      return specType === 'time' ? 'time' : 'string';
     case '':
       // Options missing from the C tables at HEAD: fall back to the documented type.
       if (specType === 'boolean') return 'bool';

@@ -67,8 +67,9 @@ function checkSetting(s: OptionSetting, info: EximOptionInfo, version: EximVersi
   // null: the form is wrong.
   let problem: string | null | undefined;
   if (s.negated || value === undefined) problem = null;
-  // Expanded values are only known at run time; string options take anything.
-  else if (isExpanded(info, version) && value.includes('$')) return;
+  // Expanded values are only known at run time; string options take anything. An option
+  // read by a function is expanded only when it starts with "$".
+  else if (isExpanded(info, version) && (info.cType === 'func' ? value.trimStart().startsWith('$') : value.includes('$'))) return;
   else problem = checkValue(info, value, version);
   if (problem !== undefined) settingProblem(s, info, version, problem, out);
 }
