@@ -316,7 +316,8 @@ class Parser {
     if (opt.section === 'main') this.cfg.main.push(opt);
     else if (opt.section === 'local_scan') this.cfg.local_scan.push(opt);
     if (opt.valueStart < 0 || opt.rawValue === undefined) return;
-    const info = lookupOption(scope, opt.name);
+    // A driver Exim lacks still has the generic options of its section.
+    const info = lookupOption(scope, opt.name) ?? (scope !== opt.section ? lookupOption(opt.section, opt.name) : undefined);
     // The value as written is the rest of the line from valueStart (the line's text is not kept).
     const raw = opt.rawValue, vs = opt.valueStart;
     let map: number[] | undefined;
