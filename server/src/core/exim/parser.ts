@@ -606,10 +606,11 @@ class Parser {
   }
 
   // ---- retry and rewrite --------------------------------------------------------------
+  // Exim defines no macro here: "NAME = ..." is a rule like any other line (exim4 -bV reads
+  // "FOO = F" in "begin rewrite" as a rule and leaves FOO undefined).
 
   private retryLine(ll: LogicalLine): void {
     const t = ll.text;
-    if (this.isMacroLine(t)) return this.defineMacro(ll);
     const loc = locOf(ll, 0, t.length);
     const pat = dequote(t, 0);
     if (pat.unterminated) this.error('exim/syntax', loc, 'The quoted retry pattern has no closing quote.');
@@ -645,7 +646,6 @@ class Parser {
 
   private rewriteLine(ll: LogicalLine): void {
     const t = ll.text;
-    if (this.isMacroLine(t)) return this.defineMacro(ll);
     const loc = locOf(ll, 0, t.length);
     const key = dequote(t, 0);
     let i = key.end;

@@ -111,6 +111,9 @@ function forEachSite(cfg: EximConfig, visit: SiteVisitor): void {
  */
 function writtenDefinitions(cfg: EximConfig): Map<string, Loc> {
   const out = new Map<string, Loc>();
+  // In the retry and rewrite sections "NAME = ..." is a rule: Exim defines nothing there.
+  const rules = new Set<string>();
+  for (const r of [...cfg.retry, ...cfg.rewrite]) rules.add(`${r.loc.range.start.line}\n${r.loc.file}`);
   for (const f of cfg.files.values()) {
     // The lines that start `NAME =` are found by one native search over the text, not a
     // loop over every line (it ran, mostly unoptimised, over every line of the config).
@@ -124,6 +127,7 @@ function writtenDefinitions(cfg: EximConfig): Map<string, Loc> {
       const line = f.lines.positionAt(at).line;
       // A line continuing the one before (`A1=01:B1=02:\`) is not a definition.
       if (line > 0 && CONTINUED.test(f.lines.lineText(line - 1))) continue;
+      if (rules.has(`${line}\n${f.path}`)) continue;
       const ch = m[1].length;
       out.set(name, { file: f.path, range: { start: { line, character: ch }, end: { line, character: ch + name.length } } });
     }
