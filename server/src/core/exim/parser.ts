@@ -4,8 +4,8 @@
 import type { Finding } from '../diagnostic';
 import { finding } from '../diagnostic';
 import type { SourceHost } from '../host';
-import type { CheckOptions } from '../options';
-import { aclCondition, aclNames, lookupOption, optionName, optionNames } from '../catalog/exim';
+import type { CheckOptions, EximVersion } from '../options';
+import { aclCondition, aclNames, effectiveType, lookupOption, optionName, optionNames } from '../catalog/exim';
 import { NameTable } from './name-table';
 import { SpanLoc } from './model';
 import type {
@@ -95,7 +95,11 @@ class Parser {
   private stmtTail?: PlacedLine;
   private lastNameless?: string;
 
+  /** The target: an option's type, so whether Exim takes its value's quotes off, can change between versions. */
+  private readonly version: EximVersion;
+
   constructor(root: string, topFiles: string[], opts: CheckOptions, host: SourceHost) {
+    this.version = opts.eximVersion;
     this.table = new MacroTable(opts.defines);
     const cfg = this.cfg = new ParsedConfig(root, this.table.byName);
     this.reader = new LineReader(topFiles, host, this.table, cfg.files, cfg.kinds, (f) => cfg.parseFindings.push(f));
@@ -321,7 +325,7 @@ class Parser {
     // The value as written is the rest of the line from valueStart (the line's text is not kept).
     const raw = opt.rawValue, vs = opt.valueStart;
     let map: number[] | undefined;
-    const stringy = info ? STRING_TYPES.has(info.valueType) : true;
+    const stringy = info ? STRING_TYPES.has(effectiveType(info, this.version)) : true;
     if (stringy && codeAt(raw, 0) === 34 /* " */) {
       const d = dequote(raw, 0);
       opt.value = d.value;

@@ -21,3 +21,14 @@ test('smtp_receive_timeout is a time unless it starts with "$" (read by a functi
   for (const v of ['1d2', '5', '"5m"', '"$x"', '1${if true{s}}']) assert.deepEqual(errors(v), ['exim/invalid-value'], v);
   for (const v of ['5m', '1w1w', '${if true{5m}{1m}}', '$acl_c0']) assert.deepEqual(errors(v), [], v);
 });
+
+test('quotes come off a value only where the target Exim reads it as a string', () => {
+  const file = '/virtual/quoted/exim.conf';
+  const errors = (version: 'latest' | '4.96') => checkProject([{ path: file, kind: 'exim' }], { ...defaultOptions, eximVersion: version },
+    overlayHost(new Map([[file, 'recipients_max = "5"\n']]), diskHost))
+    .filter((f) => f.severity === 'error').map((f) => f.code);
+  // Exim 4.96 reads recipients_max as an integer: "integer expected for recipients_max".
+  assert.deepEqual(errors('4.96'), ['exim/invalid-value']);
+  // Later Exims expand it, and a quoted string is a string.
+  assert.deepEqual(errors('latest'), []);
+});

@@ -6,8 +6,8 @@ import type { DriverInstance, EximConfig, OptionSetting } from '../../exim/model
 import { kindOf } from './instance-options';
 import { FirstByName } from './first-by-name';
 import type { CheckOptions, EximVersion } from '../../options';
-import { availableIn, driversOf, eximDriver, lookupOption, optionsFor, optionsOfScope, versionNote, type DriverKind, type EximOptionInfo, type OptionScope } from '../../catalog/exim';
-import { checkValue, effectiveType, isExpanded } from './values';
+import { availableIn, driversOf, effectiveType, eximDriver, isExpanded, lookupOption, optionsFor, optionsOfScope, versionNote, type DriverKind, type EximOptionInfo, type OptionScope } from '../../catalog/exim';
+import { checkValue } from './values';
 import { didYouMean, namesOnce, nearest, replaceFix } from './suggest';
 
 const SCOPE_WORD: Record<string, string> = { main: 'main', routers: 'router', transports: 'transport', authenticators: 'authenticator' };

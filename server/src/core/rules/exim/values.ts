@@ -1,6 +1,6 @@
 // How Exim reads option values when it loads the configuration (readconf.c), as pure
 // checks: each returns what is wrong with a value, or undefined when Exim accepts it.
-import type { EximOptionInfo, ValueType } from '../../catalog/exim';
+import { effectiveType, type EximOptionInfo } from '../../catalog/exim';
 import type { EximVersion } from '../../options';
 import { isNewerLogSelector, logSelectorNames } from '../../catalog/exim-log-selectors';
 import { splitList } from '../../exim/lists';
@@ -33,27 +33,6 @@ const tooLarge = (name: string, v: string) =>
 const FIXED = /^\s*\+?[0-9]+(\.[0-9]*)?\s*$/;
 // Each part is digits and a unit; a bare number is not a time to Exim.
 const TIME = /^([0-9]+[wdhms])+$/;
-
-/** Whether the option's value is expanded in the target: some options became expandable strings after 4.96. */
-export function isExpanded(o: EximOptionInfo, version: EximVersion): boolean {
-  return version === '4.96' ? o.expanded496 : o.expanded;
-}
-
-/** The type Exim applies for the target (a plain value: this runs for every setting). */
-export function effectiveType(o: EximOptionInfo, version: EximVersion): ValueType {
-  const expanded = isExpanded(o, version);
-  // A boolean that became expandable later (hosts_randomize: opt_bool in 4.96) is a plain
-  // boolean for the older target.
-  if (o.valueType === 'expand_bool' && !expanded) return 'bool';
-  // Plain strings documented as numbers are read as numbers unless expanded; module
-  // options (lookup_module, misc_module) are read by their module, which we do not second-guess.
-  if (o.valueType === 'string' && o.cType === '' && !expanded) {
-    if (o.type === 'integer') return 'int';
-    if (o.type === 'time') return 'time';
-    if (o.type === 'fixed-point') return 'fixed';
-  }
-  return o.valueType;
-}
 
 export function checkValue(o: EximOptionInfo, value: string, version: EximVersion): string | undefined {
   const v = value.trim();
