@@ -5,7 +5,7 @@
 // place where Exim only meets the mistake at run time (where we warn). A developer tool,
 // not part of `npm test`: it needs exim4 (run as root, so -C and -D are taken) and the corpus.
 //
-//   node scripts/mutate-corpus.mjs [CORPUS_DIR] [--count N] [--seed S] [--jobs J]
+//   node scripts/mutate-corpus.mjs [CORPUS_DIR] [--count N] [--seed S] [--depth D] [--jobs J]
 //        [--exim PATH] [--exim-version 4.96|latest] [--kinds k1,k2] [--report FILE]
 //
 // Classes: false positive (Exim accepts, we report an error), miss (Exim rejects the
@@ -26,7 +26,7 @@ const flag = (name, dflt) => {
   const i = args.indexOf(name);
   return i >= 0 && i + 1 < args.length ? args[i + 1] : dflt;
 };
-const flagNames = new Set(['--count', '--seed', '--jobs', '--exim', '--exim-version', '--kinds', '--report']);
+const flagNames = new Set(['--count', '--seed', '--depth', '--jobs', '--exim', '--exim-version', '--kinds', '--report']);
 const positional = args.filter((a, i) => !a.startsWith('--') && !flagNames.has(args[i - 1]));
 const corpus = path.resolve(positional[0] ?? path.join(root, '../shared/corpus/exim-testsuite'));
 const count = Number(flag('--count', '1000'));
@@ -34,6 +34,7 @@ const seed = Number(flag('--seed', '1'));
 const jobs = Number(flag('--jobs', String(Math.max(1, os.cpus().length))));
 const exim = flag('--exim', '/usr/sbin/exim4');
 const eximVersion = flag('--exim-version', '4.96');
+const depth = Number(flag('--depth', '1'));
 const report = path.resolve(flag('--report', path.join(root, 'test-artifacts/mutate-report.txt')));
 
 if (!fs.existsSync(path.join(corpus, 'labels.tsv')) || !fs.existsSync(path.join(corpus, 'confs'))) {
@@ -48,8 +49,8 @@ if (process.getuid && process.getuid() !== 0) {
   console.log('not running as root: exim4 would not take -C and -D from us, so no mutants made.');
   process.exit(0);
 }
-if (!(count > 0) || !Number.isInteger(seed) || !(jobs > 0)) {
-  console.error('usage: mutate-corpus.mjs [CORPUS_DIR] [--count N>0] [--seed INT] [--jobs J>0] [--exim PATH] [--exim-version 4.96|latest] [--kinds k1,k2] [--report FILE]');
+if (!(count > 0) || !Number.isInteger(seed) || !(jobs > 0) || !(depth >= 1)) {
+  console.error('usage: mutate-corpus.mjs [CORPUS_DIR] [--count N>0] [--seed INT] [--depth D>=1] [--jobs J>0] [--exim PATH] [--exim-version 4.96|latest] [--kinds k1,k2] [--report FILE]');
   process.exit(2);
 }
 
@@ -335,6 +336,38 @@ const MUTATIONS = {
     ])();
     return replaceLine(lines, x.n, out);
   },
+  'quote-value'(r, lines, recs) {
+    const x = r.pick(of(recs, 'option', 'condition').filter((y) => /=\s*[^"\s]/.test(y.raw) && !/\\\s*$/.test(y.raw)));
+    if (!x) return;
+    const m = /^(.*?=\s*)(.*?)(\s*)$/.exec(x.raw);
+    return replaceLine(lines, x.n, `${m[1]}"${m[2].replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"${m[3]}`);
+  },
+  'recase-word'(r, lines, recs) {
+    const x = r.pick(recs.filter((y) => /=\s*(true|false|yes|no)\s*$/i.test(y.raw)));
+    if (!x) return;
+    return replaceLine(lines, x.n, x.raw.replace(/(=\s*)(\w+)(\s*)$/, (_, a, w, b) => a + r.pick([w.toUpperCase(), w[0].toUpperCase() + w.slice(1)]) + b));
+  },
+  'macroize'(r, lines, recs) {
+    const x = r.pick(of(recs, 'option', 'condition').filter((y) => /=\s*\S/.test(y.raw) && !/\\\s*$/.test(y.raw) && !y.raw.includes('MUTMAC')));
+    if (!x) return;
+    const m = /^(.*?=\s*)(.*?)(\s*)$/.exec(x.raw);
+    const first = recs.find((y) => !['blank', 'comment'].includes(y.kind))?.n ?? 0;
+    return insertAt(replaceLine(lines, x.n, m[1] + 'MUTMAC' + m[3]), first, `MUTMAC = ${m[2]}`);
+  },
+  'wrap-ifdef'(r, lines, recs) {
+    const starts = recs.filter((y) => !y.cont);
+    const a = r.pick(starts);
+    if (!a) return;
+    let b = a.n + 1 + r.int(4);
+    while (b < recs.length && recs[b].cont) b++;
+    b = Math.min(b, lines.length);
+    const open = r.pick(['.ifdef MUTANT_MACRO', '.ifndef MUTANT_MACRO', '.ifdef _HAVE_TLS', '.ifndef _HAVE_TLS']);
+    return [...lines.slice(0, a.n), open, ...lines.slice(a.n, b), '.endif', ...lines.slice(b)];
+  },
+  'insert-noise'(r, lines, recs) {
+    const at = r.pick(recs.filter((x) => !x.cont)).n;
+    return insertAt(lines, at, r.pick(['# mutant comment', '', '   ', '.include_if_exists /nonexistent/mutant', '\t# indented comment']));
+  },
 };
 
 /** Single-line settings of every accepted conf, by where they can go: main, a driver, an ACL. */
@@ -393,8 +426,13 @@ for (let tries = 0; mutants.length < count && tries < count * 20; tries++) {
   const kind = r.pick(kinds);
   const o = original(name);
   if (!o) continue;
-  const out = MUTATIONS[kind](r, o.lines, o.recs);
+  let out = MUTATIONS[kind](r, o.lines, o.recs);
   if (!out) continue;
+  // --depth D: D mutations of one conf, the later ones applied to the text the earlier made.
+  for (let d = 1; d < depth && out; d++) {
+    const again = MUTATIONS[r.pick(kinds)](r, out, classify(out));
+    if (again) out = again;
+  }
   const text = out.join('\n') + (o.trailing ? '\n' : '');
   if (text === o.text || seen.has(text)) continue;
   seen.add(text);
@@ -503,7 +541,7 @@ for (const x of results) {
 const shown = (p) => p.startsWith(DIR + '/') ? 'DIR/' + p.slice(DIR.length + 1) : p;
 const pad = (s, n) => String(s).padStart(n);
 const out = [];
-out.push(`mutants of ${accepted.length} accepted confs, seed ${seed}, ${mutants.length} made, ${live.length} compared (${skippedOriginals.length} originals not accepted here: ${skippedOriginals.join(' ') || 'none'}), our target Exim ${eximVersion}, ${((Date.now() - started) / 1000).toFixed(1)}s`);
+out.push(`mutants of ${accepted.length} accepted confs, seed ${seed}, depth ${depth}, ${mutants.length} made, ${live.length} compared (${skippedOriginals.length} originals not accepted here: ${skippedOriginals.join(' ') || 'none'}), our target Exim ${eximVersion}, ${((Date.now() - started) / 1000).toFixed(1)}s`);
 out.push('');
 const HEAD = { 'false-positive': 'FP', miss: 'miss', 'miss-warned': 'missW', 'miss-other': 'missO', 'wrong-line': 'wline', agree: 'agree', 'exim-timeout': 'tmo', 'original-has-errors': 'orig' };
 const row = (label, counts) => label.padEnd(20) + CLASSES.map((c) => pad(counts[c], 7)).join('');
