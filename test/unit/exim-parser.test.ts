@@ -94,6 +94,22 @@ test('conditionals follow Exim, and unbalanced ones are reported', () => {
   assertLossless(c);
 });
 
+test('an unclosed .ifdef names the last line of the configuration, where Exim reports it', () => {
+  // exim4 -bV: "Exim configuration error in line 3 of exim.conf: Unexpected end of
+  // configuration file: .endif missing" (the main file's last line, after the include).
+  const c = load({
+    'exim.conf': '.include parts/open.inc\nprimary_hostname = x\n\n',
+    'parts/open.inc': '.ifdef X\nqualify_domain = a\n',
+  });
+  const [f] = c.parseFindings;
+  assert.equal(f.code, 'exim/conditional-syntax');
+  assert.equal(path.basename(f.file), 'open.inc');
+  assert.deepEqual(f.related?.map((r) => `${path.basename(r.file)}:${r.range.start.line}`), ['exim.conf:2']);
+  // Without a final newline the last line still counts.
+  const d = load({ 'exim.conf': '.ifdef X\nqualify_domain = a\n# end' });
+  assert.deepEqual(d.parseFindings[0].related?.map((r) => r.range.start.line), [2]);
+});
+
 test('.include resolves against the including file, reports missing files and loops', () => {
   const c = load({
     'exim.conf': 'begin routers\n.include parts/r.inc\n.include_if_exists /virtual/none\n.include missing.inc\n.include loop.inc\n',

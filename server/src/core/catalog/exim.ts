@@ -65,6 +65,27 @@ export function versionNote(a: Availability): string {
   return '';
 }
 
+/** Whether the option's value is expanded in the target: some options became expandable strings after 4.96. */
+export function isExpanded(o: EximOptionInfo, version: EximVersion): boolean {
+  return version === '4.96' ? o.expanded496 : o.expanded;
+}
+
+/** The type Exim applies for the target (a plain value: this runs for every setting). */
+export function effectiveType(o: EximOptionInfo, version: EximVersion): ValueType {
+  const expanded = isExpanded(o, version);
+  // A boolean that became expandable later (hosts_randomize: opt_bool in 4.96) is a plain
+  // boolean for the older target.
+  if (o.valueType === 'expand_bool' && !expanded) return 'bool';
+  // Plain strings documented as numbers are read as numbers unless expanded; module
+  // options (lookup_module, misc_module) are read by their module, which we do not second-guess.
+  if (o.valueType === 'string' && o.cType === '' && !expanded) {
+    if (o.type === 'integer') return 'int';
+    if (o.type === 'time') return 'time';
+    if (o.type === 'fixed-point') return 'fixed';
+  }
+  return o.valueType;
+}
+
 const cell = (r: readonly string[], i: number) => r[i] ?? '';
 /** The generated rows are "~"-joined strings (smaller in the bundle); split them once. */
 const rows = (list: readonly string[]): string[][] => list.map((r) => r.split('~'));
@@ -105,6 +126,10 @@ function valueTypeOf(cType: string, specType: string): ValueType {
     case 'timelist': return 'timelist';
     case 'uid': case 'gid': case 'expand_uid': case 'expand_gid': case 'uidlist': case 'gidlist': case 'rewrite':
       return cType;
+    // Read by a function of its own: smtp_receive_timeout, the only one, keeps a value
+    // starting with "$" to expand and reads any other as a time.
+    case 'func':
+      return specType === 'time' ? 'time' : 'string';
     case '':
       // Options missing from the C tables at HEAD: fall back to the documented type.
       if (specType === 'boolean') return 'bool';

@@ -4,8 +4,8 @@
 import type { Finding } from '../diagnostic';
 import { finding } from '../diagnostic';
 import type { SourceHost } from '../host';
-import type { CheckOptions } from '../options';
-import { aclCondition, aclNames, lookupOption, optionName, optionNames } from '../catalog/exim';
+import type { CheckOptions, EximVersion } from '../options';
+import { aclCondition, aclNames, effectiveType, lookupOption, optionName, optionNames } from '../catalog/exim';
 import { NameTable } from './name-table';
 import { SpanLoc } from './model';
 import type {
@@ -100,7 +100,11 @@ class Parser {
   private stmtTail?: PlacedLine;
   private lastNameless?: string;
 
+  /** The target: an option's type, so whether Exim takes its value's quotes off, can change between versions. */
+  private readonly version: EximVersion;
+
   constructor(root: string, topFiles: string[], opts: CheckOptions, host: SourceHost, generated: string | undefined) {
+    this.version = opts.eximVersion;
     this.table = new MacroTable(opts.defines);
     const cfg = this.cfg = new ParsedConfig(root, this.table.byName);
     this.reader = new LineReader(topFiles, host, this.table, cfg.files, cfg.kinds, (f) => cfg.parseFindings.push(f), generated);
@@ -321,11 +325,12 @@ class Parser {
     if (opt.section === 'main') this.cfg.main.push(opt);
     else if (opt.section === 'local_scan') this.cfg.local_scan.push(opt);
     if (opt.valueStart < 0 || opt.rawValue === undefined) return;
-    const info = lookupOption(scope, opt.name);
+    // A driver Exim lacks still has the generic options of its section.
+    const info = lookupOption(scope, opt.name) ?? (scope !== opt.section ? lookupOption(opt.section, opt.name) : undefined);
     // The value as written is the rest of the line from valueStart (the line's text is not kept).
     const raw = opt.rawValue, vs = opt.valueStart;
     let map: number[] | undefined;
-    const stringy = info ? STRING_TYPES.has(info.valueType) : true;
+    const stringy = info ? STRING_TYPES.has(effectiveType(info, this.version)) : true;
     if (stringy && codeAt(raw, 0) === 34 /* " */) {
       const d = dequote(raw, 0);
       opt.value = d.value;
@@ -455,7 +460,8 @@ class Parser {
     if (!p) return;
     this.pending.add(p);
     if (ll.file === this.driver.loc.file) this.driverTail = p;
-    if (p.name === 'driver' && p.rawValue !== undefined) {
+    // Exim takes the first driver line (a second one is an error of its own).
+    if (p.name === 'driver' && p.rawValue !== undefined && this.driver.driver === undefined) {
       this.driver.driver = p.rawValue.startsWith('"') ? dequote(p.rawValue, 0).value : p.rawValue;
       this.driver.driverLoc = p.valueLoc;
     }
@@ -609,10 +615,11 @@ class Parser {
   }
 
   // ---- retry and rewrite --------------------------------------------------------------
+  // Exim defines no macro here: "NAME = ..." is a rule like any other line (exim4 -bV reads
+  // "FOO = F" in "begin rewrite" as a rule and leaves FOO undefined).
 
   private retryLine(ll: LogicalLine): void {
     const t = ll.text;
-    if (this.isMacroLine(t)) return this.defineMacro(ll);
     const loc = locOf(ll, 0, t.length);
     const pat = dequote(t, 0);
     if (pat.unterminated) this.error('exim/syntax', loc, 'The quoted retry pattern has no closing quote.');
@@ -648,7 +655,6 @@ class Parser {
 
   private rewriteLine(ll: LogicalLine): void {
     const t = ll.text;
-    if (this.isMacroLine(t)) return this.defineMacro(ll);
     const loc = locOf(ll, 0, t.length);
     const key = dequote(t, 0);
     let i = key.end;

@@ -132,6 +132,8 @@ export class LineReader {
   private cstate = 0;
   private cstack: CondFrame[] = [];
   private done = false;
+  /** The top-level file read last: Exim notices an unclosed .ifdef at its last line. */
+  private lastTop: SourceFile | undefined;
   readonly includes: Include[] = objectList();
   readonly macroUses: MacroUse[] = objectList();
   /**
@@ -201,6 +203,7 @@ export class LineReader {
         continue;
       }
       this.push(sf, this.generated ? path.dirname(this.generated) : path.dirname(sf.path));
+      this.lastTop = sf;
       return true;
     }
     return false;
@@ -240,9 +243,13 @@ export class LineReader {
 
   /** Reports what is left open at the very end of the input. */
   private finish(): void {
+    const last = this.lastTop;
+    const lines = last ? physicalLines(last) : 0;
+    // Exim says so at the last line it read ("Unexpected end of configuration file").
+    const related = last ? [{ file: last.path, range: lineRange(Math.max(0, lines - 1), 0, 0), message: 'Exim reports the missing .endif here, at the end of the configuration' }] : undefined;
     for (const c of this.cstack) {
       this.report(finding('exim/conditional-syntax', c.loc.file, c.loc.range,
-        `.${c.directive} has no matching .endif before the end of the configuration; add .endif.`));
+        `.${c.directive} has no matching .endif before the end of the configuration; add .endif.`, related ? { related } : {}));
     }
     this.cstack = [];
   }

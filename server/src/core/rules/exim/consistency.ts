@@ -114,11 +114,25 @@ export function checkConsistency(cfg: EximConfig, _opts: CheckOptions): Finding[
   }
 
   const lhn = cfg.main.find((s) => s.name === 'localhost_number');
-  if (lhn?.value && /^\s*\d+\s*$/.test(lhn.value) && Number(lhn.value) > 16) {
+  const problem = lhn?.value !== undefined && !lhn.value.includes('$') ? localhostNumberProblem(lhn.value) : undefined;
+  if (lhn && problem) {
     const at = lhn.valueLoc ?? lhn.loc;
-    out.push(finding('exim/invalid-value', at.file, at.range, `localhost_number may be at most 16 (got ${lhn.value.trim()}); Exim refuses the config.`));
+    out.push(finding('exim/invalid-value', at.file, at.range, problem));
   }
 
   append(append(out, checkRetryErrors(cfg)), checkRetryRules(cfg));
   return out;
+}
+
+/**
+ * Exim expands localhost_number when it loads the config and reads the result as C's
+ * strtol does (decimal, 0x hex, 0 octal, nothing but space after it), at most 16.
+ */
+function localhostNumberProblem(value: string): string | undefined {
+  const v = value.trim();
+  if (!v) return undefined;
+  const m = /^([+-]?)(0[xX][0-9a-fA-F]+|0[0-7]*|[1-9][0-9]*)\s*$/.exec(v);
+  if (!m) return `localhost_number must be a number (at most 16), not "${v}"; Exim refuses the config.`;
+  const n = /^0[xX]/.test(m[2]) ? BigInt(m[2]) : m[2].startsWith('0') ? BigInt('0o' + m[2]) : BigInt(m[2]);
+  return m[1] !== '-' && n > 16n ? `localhost_number may be at most 16 (got ${v}); Exim refuses the config.` : undefined;
 }

@@ -174,9 +174,26 @@ function spa(inst: DriverInstance, out: Finding[]): void {
     `In ${describe(inst)}, "${s.name}" is set without "${other}"; Exim refuses the config, as a client needs both. Set "${other}" too, or remove it.`));
 }
 
+/**
+ * Authenticators whose init leaves public_name unset when it is not given, which Exim then
+ * refuses ("no public name specified for the ... authenticator"); the others default it.
+ * cyrus_sasl takes its mechanism from public_name unless server_mech is set, and Debian's
+ * Exim 4.96 crashes (SIGSEGV) loading one with neither.
+ */
+const NEEDS_PUBLIC_NAME = new Set(['cram_md5', 'cyrus_sasl']);
+
+function publicName(inst: DriverInstance, out: Finding[]): void {
+  if (given(inst, 'public_name')) return;
+  const crash = inst.driver === 'cyrus_sasl' && !given(inst, 'server_mech');
+  out.push(finding('exim/invalid-value', inst.nameLoc.file, inst.nameLoc.range,
+    `${cap(describe(inst))} has no "public_name" (the SASL mechanism it offers or asks for, e.g. ${inst.driver === 'cram_md5' ? 'CRAM-MD5' : 'PLAIN'}); `
+    + (crash ? 'Exim 4.96 crashes (SIGSEGV) when it loads this config.' : 'Exim refuses the config without it.') + ' Set "public_name".'));
+}
+
 export function checkDriverInit(inst: DriverInstance, out: Finding[]): void {
   if (inst.section === 'transports') anyTransport(inst, out);
   if (inst.section === 'authenticators' && inst.driver === 'spa') spa(inst, out);
+  if (inst.section === 'authenticators' && NEEDS_PUBLIC_NAME.has(inst.driver!)) publicName(inst, out);
   if (inst.section === 'transports' && NEEDS_GROUP.has(inst.driver!)) userWithoutGroup(inst, out);
   if (inst.section === 'transports' && inst.driver === 'pipe') pipe(inst, out);
   if (inst.section === 'transports' && inst.driver === 'appendfile') appendfile(inst, out);

@@ -16,12 +16,12 @@ export function checkDrivers(cfg: EximConfig, opts: CheckOptions): Finding[] {
           `The ${kind} "${inst.name}" has no "driver =" line; Exim needs one to know what kind of ${kind} it is (e.g. ${driversOf(kind).slice(0, 3).map((d) => d.name).join(', ')}).`));
         continue;
       }
-      if (inst.driver.includes('$')) continue;
       const d = eximDriver(inst.driver, kind);
       if (!d) {
         const other = eximDriver(inst.driver);
         const guess = nearest(inst.driver, namesOnce(`driver ${kind}`, opts.eximVersion, () => driversOf(kind, opts.eximVersion).map((x) => x.name)));
-        const why = other ? ` "${inst.driver}" is a${other.kind === 'authenticator' ? 'n' : ''} ${other.kind} driver, not a ${kind} driver.` : '';
+        const why = other ? ` "${inst.driver}" is a${other.kind === 'authenticator' ? 'n' : ''} ${other.kind} driver, not a ${kind} driver.`
+          : inst.driver.includes('$') ? ' Exim does not expand the driver name.' : '';
         out.push(finding('exim/unknown-driver', inst.driverLoc.file, inst.driverLoc.range,
           `Exim has no ${kind} driver "${inst.driver}".${why}${didYouMean(guess)}`,
           guess ? { fixes: replaceFix(inst.driverLoc, guess) } : {}));

@@ -36,13 +36,32 @@ export function checkExpansions(cfg: EximConfig, opts: CheckOptions): Finding[] 
   const c = new ExpansionCheck(opts.eximVersion);
   // The holders are walked here, a direct call per holder rather than a callback: no closure
   // for the optimising compiler to see several of.
-  c.settings(cfg.main);
+  c.mainSettings(cfg.main);
   for (const list of [cfg.routers, cfg.transports, cfg.authenticators]) for (const inst of list) c.settings(inst.options);
   for (const a of cfg.acls) for (const st of a.statements) c.items(st.items);
   return c.out;
 }
 
 type Node<K extends ExpansionNode['kind']> = Extract<ExpansionNode, { kind: K }>;
+
+/**
+ * Main options Exim expands as soon as it has read the config, so `exim -bV` already fails
+ * on a malformed expansion or an unknown variable in them (checked with Exim 4.96): there
+ * these are errors, not the run-time warnings they are elsewhere.
+ */
+const EXPANDED_AT_LOAD = new Set([
+  'admin_groups', 'localhost_number', 'log_file_path', 'never_users', 'pid_file_path',
+  'smtp_active_hostname', 'spool_directory', 'trusted_groups', 'trusted_users',
+]);
+
+/** The findings from `from` on, of a setting Exim expands at load, made errors. */
+function atLoad(out: Finding[], from: number, name: string): void {
+  for (let i = from; i < out.length; i++) {
+    const f = out[i];
+    if (f.severity !== 'warning' || (f.code !== 'exim/expansion-syntax' && f.code !== 'exim/unknown-variable')) continue;
+    out[i] = { ...f, severity: 'error', message: `${f.message} Exim expands ${name} when it loads the config, so it refuses the config.` };
+  }
+}
 
 /**
  * One run of the rule. The same few names recur in every value: those found known and
@@ -69,6 +88,14 @@ class ExpansionCheck {
 
   settings(list: readonly OptionSetting[]): void {
     for (let i = 0; i < list.length; i++) this.check(list[i]);
+  }
+
+  mainSettings(list: readonly OptionSetting[]): void {
+    for (let i = 0; i < list.length; i++) {
+      const s = list[i], before = this.out.length;
+      this.check(s);
+      if (this.out.length > before && EXPANDED_AT_LOAD.has(s.name)) atLoad(this.out, before, s.name);
+    }
   }
 
   items(list: readonly AclItem[]): void {

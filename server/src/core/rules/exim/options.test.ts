@@ -3,10 +3,32 @@ import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { checkProject } from '../../project';
 import { defaultOptions } from '../../options';
+import { diskHost, overlayHost } from '../../host';
 
 test('a second setting points at the first, among few settings and among many', () => {
   const file = path.join(__dirname, 'fixtures', 'options-duplicate-many.exim');
   const dups = checkProject([{ path: file, kind: 'exim' }], defaultOptions).filter((f) => f.code === 'exim/duplicate-name');
   // 1-based lines: the setting, then where it was first set.
   assert.deepEqual(dups.map((f) => [f.range.start.line + 1, f.related?.map((r) => r.range.start.line + 1)]), [[12, [3]], [43, [2]], [44, [41]]]);
+});
+
+test('smtp_receive_timeout is a time unless it starts with "$" (read by a function of its own)', () => {
+  const file = '/virtual/receive-timeout/exim.conf';
+  const errors = (value: string) => checkProject([{ path: file, kind: 'exim' }], defaultOptions,
+    overlayHost(new Map([[file, `smtp_receive_timeout = ${value}\n`]]), diskHost))
+    .filter((f) => f.severity === 'error').map((f) => f.code);
+  // As exim4 -bV: "invalid time value for smtp_receive_timeout" for each of these.
+  for (const v of ['1d2', '5', '"5m"', '"$x"', '1${if true{s}}']) assert.deepEqual(errors(v), ['exim/invalid-value'], v);
+  for (const v of ['5m', '1w1w', '${if true{5m}{1m}}', '$acl_c0']) assert.deepEqual(errors(v), [], v);
+});
+
+test('quotes come off a value only where the target Exim reads it as a string', () => {
+  const file = '/virtual/quoted/exim.conf';
+  const errors = (version: 'latest' | '4.96') => checkProject([{ path: file, kind: 'exim' }], { ...defaultOptions, eximVersion: version },
+    overlayHost(new Map([[file, 'recipients_max = "5"\n']]), diskHost))
+    .filter((f) => f.severity === 'error').map((f) => f.code);
+  // Exim 4.96 reads recipients_max as an integer: "integer expected for recipients_max".
+  assert.deepEqual(errors('4.96'), ['exim/invalid-value']);
+  // Later Exims expand it, and a quoted string is a string.
+  assert.deepEqual(errors('latest'), []);
 });

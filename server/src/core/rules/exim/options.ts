@@ -6,8 +6,8 @@ import type { DriverInstance, EximConfig, OptionSetting } from '../../exim/model
 import { kindOf } from './instance-options';
 import { FirstByName } from './first-by-name';
 import type { CheckOptions, EximVersion } from '../../options';
-import { availableIn, eximDriver, lookupOption, optionsFor, optionsOfScope, versionNote, type EximOptionInfo, type OptionScope } from '../../catalog/exim';
-import { checkValue, effectiveType, isExpanded } from './values';
+import { availableIn, driversOf, effectiveType, eximDriver, isExpanded, lookupOption, optionsFor, optionsOfScope, versionNote, type DriverKind, type EximOptionInfo, type OptionScope } from '../../catalog/exim';
+import { checkValue } from './values';
 import { didYouMean, namesOnce, nearest, replaceFix } from './suggest';
 
 const SCOPE_WORD: Record<string, string> = { main: 'main', routers: 'router', transports: 'transport', authenticators: 'authenticator' };
@@ -67,8 +67,9 @@ function checkSetting(s: OptionSetting, info: EximOptionInfo, version: EximVersi
   // null: the form is wrong.
   let problem: string | null | undefined;
   if (s.negated || value === undefined) problem = null;
-  // Expanded values are only known at run time; string options take anything.
-  else if (isExpanded(info, version) && value.includes('$')) return;
+  // Expanded values are only known at run time; string options take anything. An option
+  // read by a function is expanded only when it starts with "$".
+  else if (isExpanded(info, version) && (info.cType === 'func' ? value.trimStart().startsWith('$') : value.includes('$'))) return;
   else problem = checkValue(info, value, version);
   if (problem !== undefined) settingProblem(s, info, version, problem, out);
 }
@@ -134,11 +135,43 @@ export function checkOptions(cfg: EximConfig, opts: CheckOptions): Finding[] {
       // With an unknown or missing driver only the generic options can be judged; the
       // driver rule reports the driver itself.
       const scope = drv ? drv.name : inst.section;
-      const early = (drv && beforeDriver(inst, drv.name, kind, out)) || NONE_EARLY;
+      const early = (drv ? beforeDriver(inst, drv.name, kind, out) : privateWithoutDriver(inst, kind, opts.eximVersion, out)) || NONE_EARLY;
       checkSettings(inst.options, scope, opts, out, seen, inst, !drv, early);
+      driverTwice(inst, out);
     }
   }
   return out;
+}
+
+/** Exim takes the first "driver =" and refuses another, as any option set twice. */
+function driverTwice(inst: DriverInstance, out: Finding[]): void {
+  let first: OptionSetting | undefined;
+  for (const o of inst.options) {
+    if (o.name !== 'driver') continue;
+    if (first) setTwice(o, first, inst, out);
+    else first = o;
+  }
+}
+
+/**
+ * With no driver line, or before one naming no driver Exim has, Exim knows only the
+ * generic options: any other is unknown to it there, and it stops at the first such line
+ * (readconf_driver_init), before it would say the driver is missing or unknown.
+ */
+function privateWithoutDriver(inst: DriverInstance, kind: DriverKind, version: EximVersion, out: Finding[]): Set<OptionSetting> | undefined {
+  let early: Set<OptionSetting> | undefined;
+  for (const o of inst.options) {
+    if (o.name === 'driver') break;
+    if (lookupOption(inst.section, o.name)) continue;
+    (early ??= new Set()).add(o);
+    const owners = driversOf(kind, version).filter((d) => lookupOption(d.name, o.name));
+    if (!owners.length) unknownOption(o, inst.section, version, inst, out);
+    else {
+      out.push(finding('exim/unknown-option', o.nameLoc.file, o.nameLoc.range,
+        `"${o.name}" is an option of the ${owners.map((d) => d.name).join('/')} ${kind}, but ${kind} "${inst.name}" has no "driver =" line before it; Exim knows only the generic options until then, so it refuses the config. Put "driver =" first.`));
+    }
+  }
+  return early;
 }
 
 /**

@@ -111,12 +111,16 @@ function forEachSite(cfg: EximConfig, visit: SiteVisitor): void {
  */
 function writtenDefinitions(cfg: EximConfig): Map<string, Loc> {
   const out = new Map<string, Loc>();
+  // In the retry and rewrite sections "NAME = ..." is a rule: Exim defines nothing there.
+  const rules = new Set<string>();
+  for (const r of [...cfg.retry, ...cfg.rewrite]) rules.add(`${r.loc.range.start.line}\n${r.loc.file}`);
   for (const f of cfg.files.values()) {
     forEachDefinitionLine(f, (line, nameStart, nameEnd) => {
       const name = f.text.slice(nameStart, nameEnd);
       if (out.has(name)) return;
       // A line continuing the one before (`A1=01:B1=02:\`) is not a definition.
       if (line > 0 && CONTINUED.test(f.lines.lineText(line - 1))) return;
+      if (rules.has(`${line}\n${f.path}`)) return;
       const ch = nameStart - f.lines.lineStarts[line];
       out.set(name, { file: f.path, range: { start: { line, character: ch }, end: { line, character: ch + name.length } } });
     });

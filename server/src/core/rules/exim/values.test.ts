@@ -16,6 +16,18 @@ test('integers: decimal, 0x hex, 0 octal, one multiplier letter', () => {
   assert.ok(!ok('appendfile', 'mode', '0x1f'));
 });
 
+test('integers must fit C\'s int after their multiplier, as exim4 -bV checks', () => {
+  // Each verified with Exim 4.96: the refused ones give "absolute value of integer ... is too large (overflow)".
+  for (const v of ['2147483647', '-2147483648', '2097151k', '-2097152k', '2047M', '1G', '0x7fffffff', '017777777777', '0000000000000000000000001']) {
+    assert.ok(ok('main', 'smtp_accept_max', v), v);
+  }
+  for (const v of ['2147483648', '-2147483649', '2097152k', '-2097153k', '2048M', '2G', '1T', '0x80000000', '020000000000', '99999999999999999999']) {
+    assert.match(checkValue(lookupOption('main', 'smtp_accept_max')!, v, '4.96')!, /too large/, v);
+  }
+  for (const v of ['17777777777', '-20000000000', '2000000K']) assert.ok(ok('appendfile', 'mode', v), v);
+  for (const v of ['20000000000', '-20000000001']) assert.ok(!ok('appendfile', 'mode', v), v);
+});
+
 test('times need a unit on every part; fixed-point numbers', () => {
   for (const v of ['0s', '5m', '1d2h30m', '2w']) assert.ok(ok('main', 'auto_thaw', v), v);
   for (const v of ['0', '5', '1.5h', '1d 2h', 'm']) assert.ok(!ok('main', 'auto_thaw', v), v);

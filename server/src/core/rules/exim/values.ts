@@ -1,6 +1,6 @@
 // How Exim reads option values when it loads the configuration (readconf.c), as pure
 // checks: each returns what is wrong with a value, or undefined when Exim accepts it.
-import type { EximOptionInfo, ValueType } from '../../catalog/exim';
+import { effectiveType, type EximOptionInfo } from '../../catalog/exim';
 import type { EximVersion } from '../../options';
 import { isNewerLogSelector, logSelectorNames } from '../../catalog/exim-log-selectors';
 import { splitList } from '../../exim/lists';
@@ -9,33 +9,30 @@ import { checkMainValue } from './main-values';
 
 const BOOL_WORDS = /^(true|false|yes|no)$/i;
 // strtol with base 0 (decimal, 0x hex, leading-0 octal), then one multiplier letter.
-const INT = /^\s*[+-]?(0[xX][0-9a-fA-F]+|0[0-7]*|[1-9][0-9]*)[KkMmGgTt]?\s*$/;
+const INT = /^\s*([+-]?)(0[xX][0-9a-fA-F]+|0[0-7]*|[1-9][0-9]*)([KkMmGgTt]?)\s*$/;
 const KINT = /^\s*[+-]?(0[xX][0-9a-fA-F]+|0[0-7]*|[1-9][0-9]*)[KkMmGgTtPpEeZz]?\s*$/;
-const OCTINT = /^\s*[+-]?[0-7]+[KkMmGgTt]?\s*$/;
+const OCTINT = /^\s*([+-]?)([0-7]+)([KkMmGgTt]?)\s*$/;
+const INT_MAX = 2n ** 31n - 1n;
+const MULTIPLIER: Record<string, bigint> = { k: 2n ** 10n, m: 2n ** 20n, g: 2n ** 30n, t: 2n ** 40n };
+
+/**
+ * Whether an integer that INT or OCTINT matched, times its K/M/G/T, leaves C's int, which
+ * Exim refuses ("absolute value of integer ... is too large (overflow)").
+ */
+function overflows(m: RegExpExecArray, octal: boolean): boolean {
+  const [, sign, digits, unit] = m;
+  // Nine digits and no multiplier always fit.
+  if (digits.length < 10 && !unit) return false;
+  const n = /^0[xX]/.test(digits) ? BigInt(digits)
+    : octal || digits.startsWith('0') ? BigInt('0o' + digits) : BigInt(digits);
+  const v = n * (unit ? MULTIPLIER[unit.toLowerCase()] : 1n);
+  return sign === '-' ? v > INT_MAX + 1n : v > INT_MAX;
+}
+const tooLarge = (name: string, v: string) =>
+  `"${v}" is too large for "${name}": Exim reads it as a C int (at most 2147483647, or 2047M) and refuses the config.`;
 const FIXED = /^\s*\+?[0-9]+(\.[0-9]*)?\s*$/;
 // Each part is digits and a unit; a bare number is not a time to Exim.
 const TIME = /^([0-9]+[wdhms])+$/;
-
-/** Whether the option's value is expanded in the target: some options became expandable strings after 4.96. */
-export function isExpanded(o: EximOptionInfo, version: EximVersion): boolean {
-  return version === '4.96' ? o.expanded496 : o.expanded;
-}
-
-/** The type Exim applies for the target (a plain value: this runs for every setting). */
-export function effectiveType(o: EximOptionInfo, version: EximVersion): ValueType {
-  const expanded = isExpanded(o, version);
-  // A boolean that became expandable later (hosts_randomize: opt_bool in 4.96) is a plain
-  // boolean for the older target.
-  if (o.valueType === 'expand_bool' && !expanded) return 'bool';
-  // Plain strings documented as numbers are read as numbers unless expanded; module
-  // options (lookup_module, misc_module) are read by their module, which we do not second-guess.
-  if (o.valueType === 'string' && o.cType === '' && !expanded) {
-    if (o.type === 'integer') return 'int';
-    if (o.type === 'time') return 'time';
-    if (o.type === 'fixed-point') return 'fixed';
-  }
-  return o.valueType;
-}
 
 export function checkValue(o: EximOptionInfo, value: string, version: EximVersion): string | undefined {
   const v = value.trim();
@@ -53,15 +50,19 @@ function checkTyped(o: EximOptionInfo, v: string, version: EximVersion): string 
     case 'expand_bool':
       if (!v.includes('$') && !BOOL_WORDS.test(v)) return `"${v}" is not a valid value for "${name}": use true, false, yes or no, or an expansion giving one of them.`;
       return undefined;
-    case 'int': case 'mkint':
-      if (!INT.test(v)) return `Integer expected for "${name}" (decimal, 0x hex or 0 octal, optionally followed by K, M, G or T), not "${v}".`;
-      return undefined;
+    case 'int': case 'mkint': {
+      const m = INT.exec(v);
+      if (!m) return `Integer expected for "${name}" (decimal, 0x hex or 0 octal, optionally followed by K, M, G or T), not "${v}".`;
+      return overflows(m, false) ? tooLarge(name, v) : undefined;
+    }
     case 'Kint':
       if (!KINT.test(v)) return `Integer expected for "${name}" (optionally followed by K, M, G, T, P, E or Z), not "${v}".`;
       return undefined;
-    case 'octint':
-      if (!OCTINT.test(v)) return `Octal integer expected for "${name}" (digits 0-7, e.g. 0640), not "${v}".`;
-      return undefined;
+    case 'octint': {
+      const m = OCTINT.exec(v);
+      if (!m) return `Octal integer expected for "${name}" (digits 0-7, e.g. 0640), not "${v}".`;
+      return overflows(m, true) ? tooLarge(name, v) : undefined;
+    }
     case 'fixed':
       if (!FIXED.test(v)) return `Fixed-point number expected for "${name}" (e.g. 1.5), not "${v}".`;
       return undefined;
