@@ -175,3 +175,24 @@ test('hosts = localhost without gethostbyname: flagged link/localhost-dns; the c
   if (/^250 /.test(s.rcpt[0])) t.diagnostic('DNS answers for localhost on this machine: the callout worked without gethostbyname');
   else assert.match(s.rcpt[0], /^451 Could not complete recipient verify callout/);
 });
+
+test('a host of the list that refuses, or answers MAIL with 430: only a warning; really Exim moves on to the next host and delivers', { skip }, async () => {
+  const both = (hosts: string) => (t: string) => port(cy.ports.lmtpTrusted)(t).replace('  hosts = localhost\n', `  hosts = ${hosts}\n`);
+  const refused = eximConf(both('127.0.0.2 : 127.0.0.1'));
+  const found = (conf: string) => checkProject([{ path: conf, kind: 'exim' }, { path: cy.cyrusConf, kind: 'cyrus-conf' }, { path: cy.imapdConf, kind: 'imapd-conf' }], defaultOptions)
+    .filter((f) => f.code.startsWith('link/')).map((f) => `${f.code} ${f.severity}`);
+  assert.deepEqual(found(refused.conf), ['link/lmtp-no-listener warning']);
+  const s = rcpt(refused.conf, [ALICE, NOBODY]);
+  assert.match(s.rcpt[0], /^250 /);
+  assert.match(s.rcpt[1], /^550[ -]/);
+  let before = await cy.messageCount(`user/${ALICE}`);
+  assert.match(deliver(refused.dir, refused.conf, ALICE), /=> alice@example\.com R=cyrus_vdom T=cyrus_ltcp H=127\.0\.0\.1 \[127\.0\.0\.1\] C="250 2\.1\.5/);
+  assert.equal(await cy.messageCount(`user/${ALICE}`), before + 1);
+
+  const auth = eximConf(both(`127.0.0.1::${cy.ports.lmtpAuth} : 127.0.0.1`));
+  assert.deepEqual(found(auth.conf), ['link/lmtp-auth-required warning']);
+  before = await cy.messageCount(`user/${ALICE}`);
+  const log = deliver(auth.dir, auth.conf, ALICE);
+  assert.match(log, /=> alice@example\.com R=cyrus_vdom T=cyrus_ltcp H=127\.0\.0\.1 \[127\.0\.0\.1\]:?\d* C="250 2\.1\.5/);
+  assert.equal(await cy.messageCount(`user/${ALICE}`), before + 1);
+});

@@ -112,6 +112,16 @@ test('lmtp-auth-required: hosts_try_auth without a client authenticator still se
   assert.deepEqual(codes(run(LMTP('  hosts = 127.0.0.1\n  port = 2003\n'), 'SERVICES {\n  lmtp cmd="lmtpd" listen="/run/lmtp"\n  t cmd="lmtpd -a" listen="2003"\n}\n')), [], 'a UNIX lmtpd is pre-authenticated; the TCP one has -a');
 });
 
+test('lmtp-no-listener, lmtp-auth-required: a host that fails is only a warning when another host of the list takes the mail', () => {
+  const cy = 'SERVICES {\n  lmtp cmd="lmtpd -a" listen="127.0.0.1:2003"\n  lmtpauth cmd="lmtpd" listen="127.0.0.1:2004"\n}\n';
+  const sev = (fs: Finding[]) => fs.map((f) => `${f.code} ${f.severity}`);
+  assert.deepEqual(sev(run(LMTP('  hosts = 127.0.0.2 : 127.0.0.1\n  port = 2003\n'), cy)), ['link/lmtp-no-listener warning'], 'refused, then the next host delivers');
+  assert.deepEqual(sev(run(LMTP('  hosts = <; ::1 ; 127.0.0.1\n  port = 2003\n'), cy)), ['link/lmtp-no-listener warning']);
+  assert.deepEqual(sev(run(LMTP('  hosts = 127.0.0.1::2004 : 127.0.0.1\n  port = 2003\n'), cy)), ['link/lmtp-auth-required warning'], '430, then the next host delivers');
+  assert.deepEqual(sev(run(LMTP('  hosts = 127.0.0.2 : 127.0.0.3\n  port = 2003\n'), cy)), ['link/lmtp-no-listener error', 'link/lmtp-no-listener error'], 'no host takes it');
+  assert.deepEqual(sev(run(LMTP('  hosts = 127.0.0.2 : 127.0.0.1\n  port = 2004\n'), cy)), ['link/lmtp-auth-required error', 'link/lmtp-no-listener error'], 'the only host reached demands AUTH');
+});
+
 test('lmtp-no-listener: port unset means the service "lmtp", which must be in /etc/services', () => {
   const services: [string, string] = ['/etc/services', 'smtp 25/tcp mail\n'];
   const f = run(LMTP('  hosts = 127.0.0.1\n'), 'SERVICES {\n  lmtp cmd="lmtpd -a" listen="127.0.0.1:24"\n}\n', undefined, [services]);

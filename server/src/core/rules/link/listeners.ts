@@ -30,14 +30,21 @@ const relDead = (l: LmtpListener): Related => {
   return { file: p.loc.file, range: p.loc.range, message: `lmtpd (service ${l.entry.name}) exits at every connection because of ${p.word}` };
 };
 
-/** Report on `at` when every listener a transport reaches exits at each connection; true when reported. */
-function allDead(t: CyrusTransport, reached: LmtpListener[], where: string, at: { file: string; range: Finding['range'] }, out: Finding[]): boolean {
+/**
+ * Report on `at` when every listener a transport reaches exits at each connection; true when
+ * reported. `fallback`: another host of the list that takes the mail (then only a warning).
+ */
+function allDead(t: CyrusTransport, reached: LmtpListener[], where: string, at: { file: string; range: Finding['range'] }, out: Finding[], fallback?: string): boolean {
   if (!reached.length || reached.some((l) => !deadReason(l))) return false;
   out.push(finding('link/lmtp-no-listener', at.file, at.range,
-    `Transport ${t.transport.name} delivers to ${where}, where lmtpd (service ${reached.map((l) => l.entry.name).join(', ')}) never answers: ${deadReason(reached[0])}. Mail for Cyrus stays queued. Fix lmtpd's cmd in cyrus.conf.`,
-    { related: reached.map(relDead) }));
+    `Transport ${t.transport.name} delivers to ${where}, where lmtpd (service ${reached.map((l) => l.entry.name).join(', ')}) never answers: ${deadReason(reached[0])}. ${fallback ? movesOn(fallback) : 'Mail for Cyrus stays queued.'} Fix lmtpd's cmd in cyrus.conf.`,
+    { related: reached.map(relDead), ...(fallback ? { severity: 'warning' as const } : {}) }));
   return true;
 }
+
+/** What happens when one host of the list fails but `fallback`, another, takes the mail. */
+const movesOn = (fallback: string) =>
+  `Exim then tries the next host of the list and delivers through ${fallback}, so mail gets through, but every delivery and callout that tries this host first is slowed by a failed attempt.`;
 
 const relListener = (l: LmtpListener, why = 'lmtpd listens here'): Related =>
   ({ file: l.endpoint.loc.file, range: l.endpoint.loc.range, message: `${why}: ${describeListener(l)}` });
@@ -107,9 +114,20 @@ function checkTcp(ctx: LinkContext, t: Tcp, out: Finding[]): void {
       { related: listeners.map((l) => relListener(l)), ...(fixes.length ? { fixes } : {}) }));
     return;
   }
+  // Exim tries the hosts of the list in turn (and the next one when a host refuses the
+  // connection or answers MAIL with 430), so one host that takes the mail is enough: the
+  // others are then reported as warnings.
+  const shownOf = (h: Tcp['hosts'][number]) => `${h.name}${h.port ? `::${h.port}` : ''}`;
+  const takes = t.hosts.find((h) => {
+    const { port, unresolvable, addresses, matching } = hostTarget(ctx, t, h, listeners);
+    const live = matching.filter((l) => !deadReason(l));
+    return !unresolvable && port !== undefined && live.length > 0 && !(live.every((l) => l.authRequired) && !authenticates(ctx, t, h.name, addresses));
+  });
+  const fallback = takes && shownOf(takes);
+  const sev = fallback ? { severity: 'warning' as const } : {};
   for (const h of t.hosts) {
     const { port, unresolvable, addresses, matching: reached } = hostTarget(ctx, t, h, listeners);
-    const shown = `${h.name}${h.port ? `::${h.port}` : ''}`;
+    const shown = shownOf(h);
     if (unresolvable) {
       const only = listeners.length === 1 ? listeners[0].endpoint.port : undefined;
       const fixes = only === undefined ? undefined : [portFix(ctx, t, only)];
@@ -120,7 +138,7 @@ function checkTcp(ctx: LinkContext, t: Tcp, out: Finding[]): void {
     }
     if (port === undefined) continue;
     const onPort = listeners.filter((l) => l.endpoint.port === port);
-    if (allDead(t, reached, `${shown}, port ${port}`, where, out)) continue;
+    if (allDead(t, reached, `${shown}, port ${port}`, where, out, fallback)) continue;
     const matching = reached.filter((l) => !deadReason(l));
     if (!reached.length) {
       const onAddress = listeners.filter((l) => listens(l, addresses));
@@ -131,8 +149,8 @@ function checkTcp(ctx: LinkContext, t: Tcp, out: Finding[]): void {
         : onPort.filter((l) => l.endpoint.host !== undefined).slice(0, 3).map((l, i, a) => hostFix(t, h.name, l.endpoint.host!, a.length === 1 && i === 0))
           .filter((f): f is NonNullable<typeof f> => f !== undefined);
       out.push(finding('link/lmtp-no-listener', at.file, at.range,
-        `No Cyrus lmtpd listens where transport ${t.transport.name} delivers (${shown}, port ${port}${t.portOpt || h.port ? '' : ', Exim\'s default for LMTP'}): its connections are refused and mail for Cyrus stays queued. ${listenerSummary(ctx)}`,
-        { related: [...ctx.listeners.map((l) => relListener(l)), ...disabledRelated(ctx)], ...(fixes.length ? { fixes } : {}) }));
+        `No Cyrus lmtpd listens where transport ${t.transport.name} delivers (${shown}, port ${port}${t.portOpt || h.port ? '' : ', Exim\'s default for LMTP'}): its connections are refused${fallback ? `. ${movesOn(fallback)}` : ' and mail for Cyrus stays queued.'} ${listenerSummary(ctx)}`,
+        { related: [...ctx.listeners.map((l) => relListener(l)), ...disabledRelated(ctx)], ...(fixes.length ? { fixes } : {}), ...sev }));
       continue;
     }
     // Exim moves on to the next address when one refuses, so one listener that takes the
@@ -143,10 +161,11 @@ function checkTcp(ctx: LinkContext, t: Tcp, out: Finding[]): void {
         authFlagged.add(l);
         const tool = l.entry.cmd?.toolLoc ?? l.cmdLoc;
         out.push(finding('link/lmtp-auth-required', l.cmdLoc.file, l.cmdLoc.range,
-          `lmtpd (service ${l.entry.name}) listens on TCP without -a, so it demands AUTH: it answers the MAIL command of Exim's transport ${t.transport.name} with "430 Authentication required", and every delivery to Cyrus (and every recipient callout) is deferred. Add -a to trust connections from Exim (safe on loopback), or have the transport authenticate (hosts_require_auth and a client authenticator).`,
+          `lmtpd (service ${l.entry.name}) listens on TCP without -a, so it demands AUTH: it answers the MAIL command of Exim's transport ${t.transport.name} with "430 Authentication required"${fallback ? `. ${movesOn(fallback)}` : ', and every delivery to Cyrus (and every recipient callout) is deferred.'} Add -a to trust connections from Exim (safe on loopback), or have the transport authenticate (hosts_require_auth and a client authenticator).`,
           {
             related: [{ file: where.file, range: where.range, message: `transport ${t.transport.name} delivers here without authenticating` }],
             fixes: [fix('Add -a to lmtpd (treat connections as authenticated)', [insertAt(tool.file, tool.range.end.line, tool.range.end.character, ' -a')], true)],
+            ...sev,
           }));
       }
     }
