@@ -122,6 +122,16 @@ test('lmtp-no-listener, lmtp-auth-required: a host that fails is only a warning 
   assert.deepEqual(sev(run(LMTP('  hosts = 127.0.0.2 : 127.0.0.1\n  port = 2004\n'), cy)), ['link/lmtp-auth-required error', 'link/lmtp-no-listener error'], 'the only host reached demands AUTH');
 });
 
+test('callout-host-port: a callout through a transport whose every host names its port; a plain host left or no callout is fine', () => {
+  const cy = 'SERVICES {\n  lmtp cmd="lmtpd -a" listen="127.0.0.1:2003"\n}\n';
+  const acl = (verify: string) => `acl_smtp_rcpt = r\nbegin acl\nr:\n  deny domains = a.org\n       !verify = ${verify}\n  accept\n`;
+  const conf = (verify: string, hosts: string) => acl(verify) + LMTP(`  hosts = ${hosts}\n  port = 2003\n`).replace('  transport = t\n', '  domains = a.org\n  transport = t\n');
+  assert.deepEqual(codes(run(conf('recipient/callout', '127.0.0.1::2003'), cy)), ['exim.conf:5 link/callout-host-port']);
+  assert.deepEqual(codes(run(conf('recipient/callout=5s', '127.0.0.1::2003 : localhost::2003'), cy)), ['exim.conf:5 link/callout-host-port']);
+  assert.deepEqual(codes(run(conf('recipient/callout', '127.0.0.1::2003 : 127.0.0.1'), cy)), [], 'the callout uses the plain host');
+  assert.deepEqual(codes(run(conf('recipient', '127.0.0.1::2003'), cy)), [], 'no callout');
+});
+
 test('lmtp-no-listener: port unset means the service "lmtp", which must be in /etc/services', () => {
   const services: [string, string] = ['/etc/services', 'smtp 25/tcp mail\n'];
   const f = run(LMTP('  hosts = 127.0.0.1\n'), 'SERVICES {\n  lmtp cmd="lmtpd -a" listen="127.0.0.1:24"\n}\n', undefined, [services]);
