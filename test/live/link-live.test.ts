@@ -216,3 +216,13 @@ test('every transport host names its port (host::port): flagged link/callout-hos
   assert.match(s.rcpt[0], /^250 /);
   assert.match(s.rcpt[1], /^550[ -]/);
 });
+
+test('protocol = lmtp left out: flagged link/smtp-to-lmtpd; really lmtpd answers EHLO with 500, the callout rejects everyone and nothing is delivered', { skip }, async () => {
+  const { dir, conf } = eximConf((t) => port(cy.ports.lmtpTrusted)(t).replace('  protocol = lmtp\n', ''));
+  assert.deepEqual(lint(conf), ['link/smtp-to-lmtpd']);
+  const s = rcpt(conf, [ALICE, NOBODY]);
+  for (const r of s.rcpt) assert.match(r, /^550[ -]Callout verification failed:[^]*500 5\.5\.2 Syntax error/);
+  const before = await cy.messageCount(`user/${ALICE}`);
+  assert.doesNotMatch(deliver(dir, conf, ALICE), /=> alice@example\.com/);
+  assert.equal(await cy.messageCount(`user/${ALICE}`), before);
+});

@@ -132,6 +132,16 @@ test('callout-host-port: a callout through a transport whose every host names it
   assert.deepEqual(codes(run(conf('recipient', '127.0.0.1::2003'), cy)), [], 'no callout');
 });
 
+test('smtp-to-lmtpd: an smtp transport without protocol = lmtp to an lmtpd on this machine; elsewhere, or another port, is fine', () => {
+  const cy = 'SERVICES {\n  lmtp cmd="lmtpd -a" listen="127.0.0.1:2003"\n}\n';
+  const smtp = (opts: string) => LMTP(opts).replace('  protocol = lmtp\n', '');
+  assert.deepEqual(codes(run(smtp('  hosts = localhost\n  port = 2003\n'), cy)), ['exim.conf:11 link/smtp-to-lmtpd'], 'on the hosts line');
+  assert.deepEqual(codes(run(LMTP('  hosts = 127.0.0.1\n  port = 2003\n').replace('protocol = lmtp', 'protocol = smtp'), cy)), ['exim.conf:9 link/smtp-to-lmtpd'], 'on the protocol line');
+  assert.deepEqual(codes(run(smtp('  hosts = 127.0.0.1::2003\n'), cy)), ['exim.conf:11 link/smtp-to-lmtpd']);
+  assert.deepEqual(codes(run(smtp('  hosts = 127.0.0.1\n  port = 25\n'), cy)), []);
+  assert.deepEqual(codes(run(smtp('  hosts = smarthost.example.net\n  port = 2003\n'), cy)), [], 'not this machine');
+});
+
 test('lmtp-no-listener: port unset means the service "lmtp", which must be in /etc/services', () => {
   const services: [string, string] = ['/etc/services', 'smtp 25/tcp mail\n'];
   const f = run(LMTP('  hosts = 127.0.0.1\n'), 'SERVICES {\n  lmtp cmd="lmtpd -a" listen="127.0.0.1:24"\n}\n', undefined, [services]);

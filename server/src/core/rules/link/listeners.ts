@@ -15,8 +15,10 @@ import type { LinkContext } from './context';
 import { describeListener, disabledRelated, listenerSummary, option } from './context';
 import { fix, insertAt, insertLine, insertOptionLine, replaceAt } from './edits';
 import { deliverConfigFile, programConfig, type ProgramConfig } from './program-config';
-import { addressesOf, matchHost } from './match';
+import { addressesOf, isLocalHost, matchHost } from './match';
 import { cyrusTransports, resolvePort, type CyrusTransport } from './routing';
+import { splitList } from '../../exim/lists';
+import { hostItem } from '../../lmtp/discover';
 
 type Tcp = Extract<CyrusTransport, { kind: 'tcp' }>;
 type Unix = Extract<CyrusTransport, { kind: 'unix' }>;
@@ -267,8 +269,40 @@ function checkDeliver(ctx: LinkContext, t: Command, out: Finding[]): void {
     }));
 }
 
+/**
+ * An smtp transport that speaks SMTP (no `protocol = lmtp`) to an lmtpd on this machine:
+ * lmtpd answers EHLO with "500 5.5.2 Syntax error", so every delivery fails and a recipient
+ * callout through it rejects every recipient. Only hosts that are this machine are compared,
+ * so a smarthost elsewhere that happens to use lmtpd's port number is left alone.
+ */
+function checkSmtpToLmtpd(ctx: LinkContext, out: Finding[]): void {
+  if (!ctx.cyrus) return;
+  const listeners = tcpListeners(ctx);
+  if (!listeners.length) return;
+  for (const t of ctx.cfg.transports ?? []) {
+    if ((t.driver ?? '').trim() !== 'smtp' || !ctx.used.has(t.name)) continue;
+    const protoOpt = option(t, 'protocol');
+    const proto = (protoOpt && !protoOpt.negated ? protoOpt.value?.trim().toLowerCase() : undefined) || 'smtp';
+    if (proto === 'lmtp') continue;
+    const hostsOpt = option(t, 'hosts');
+    if (!hostsOpt || hostsOpt.negated || !hostsOpt.value || hostsOpt.value.includes('$')) continue;
+    const hosts = splitList(hostsOpt.value).items.map((it) => hostItem(it.text)).filter((h): h is NonNullable<typeof h> => !!h)
+      .map((h) => ({ name: h.host, port: h.port }));
+    const portOpt = option(t, 'port');
+    const tcp: Tcp = { kind: 'tcp', transport: t, hostsOpt, portOpt, hosts, portName: (portOpt && !portOpt.negated ? portOpt.value?.trim() : undefined) || proto };
+    const hit = hosts.filter((h) => isLocalHost(ctx, h.name)).flatMap((h) => hostTarget(ctx, tcp, h, listeners).matching);
+    if (!hit.length) continue;
+    const at = protoOpt?.valueLoc ?? protoOpt?.loc ?? hostsOpt.valueLoc ?? hostsOpt.loc;
+    const edit = protoOpt?.valueLoc && !protoOpt.negated ? replaceAt(protoOpt.valueLoc, 'lmtp') : insertOptionLine(ctx, t, 'protocol = lmtp', hostsOpt);
+    out.push(finding('link/smtp-to-lmtpd', at.file, at.range,
+      `Transport ${t.name} speaks ${proto.toUpperCase()} to Cyrus's lmtpd (service ${[...new Set(hit.map((l) => l.entry.name))].join(', ')}), which answers EHLO with "500 5.5.2 Syntax error": every delivery through it fails, and a recipient callout through it rejects every recipient. Set protocol = lmtp.`,
+      { related: [...new Set(hit)].map((l) => relListener(l)), fixes: [fix('Set protocol = lmtp', [edit], true)] }));
+  }
+}
+
 export function checkListeners(ctx: LinkContext): Finding[] {
   const out: Finding[] = [];
+  checkSmtpToLmtpd(ctx, out);
   for (const t of cyrusTransports(ctx)) {
     if (t.kind === 'tcp') checkTcp(ctx, t, out);
     else if (t.kind === 'unix') checkUnix(ctx, t, out);
