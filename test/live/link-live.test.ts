@@ -226,3 +226,13 @@ test('protocol = lmtp left out: flagged link/smtp-to-lmtpd; really lmtpd answers
   assert.doesNotMatch(deliver(dir, conf, ALICE), /=> alice@example\.com/);
   assert.equal(await cy.messageCount(`user/${ALICE}`), before);
 });
+
+test('hosts_require_auth without a client authenticator: flagged link/require-auth-no-client; really every delivery and callout defers', { skip }, async () => {
+  const { dir, conf } = eximConf((t) => port(cy.ports.lmtpTrusted)(t).replace('  gethostbyname\n', '  gethostbyname\n  hosts_require_auth = *\n'));
+  assert.deepEqual(lint(conf), ['link/require-auth-no-client']);
+  const s = rcpt(conf, [ALICE]);
+  assert.match(s.rcpt[0], /^451 Could not complete recipient verify callout/);
+  const before = await cy.messageCount(`user/${ALICE}`);
+  assert.match(deliver(dir, conf, ALICE), /== alice@example\.com R=cyrus_vdom T=cyrus_ltcp defer \(-42\): authentication required but no common mechanisms were found/);
+  assert.equal(await cy.messageCount(`user/${ALICE}`), before);
+});

@@ -142,6 +142,18 @@ test('smtp-to-lmtpd: an smtp transport without protocol = lmtp to an lmtpd on th
   assert.deepEqual(codes(run(smtp('  hosts = smarthost.example.net\n  port = 2003\n'), cy)), [], 'not this machine');
 });
 
+test('require-auth-no-client: hosts_require_auth matching the host with no client authenticator', () => {
+  const cy = 'SERVICES {\n  lmtp cmd="lmtpd -a" listen="127.0.0.1:2003"\n}\n';
+  const client = 'p:\n  driver = plaintext\n  public_name = PLAIN\n  client_send = ^a^b\n';
+  const server = 'p:\n  driver = plaintext\n  public_name = PLAIN\n  server_condition = yes\n';
+  const sev = (fs: Finding[]) => fs.map((f) => `${f.code} ${f.severity}`);
+  assert.deepEqual(sev(run(LMTP('  hosts = 127.0.0.1\n  port = 2003\n  hosts_require_auth = *\n'), cy)), ['link/require-auth-no-client error']);
+  assert.deepEqual(sev(run(LMTP('  hosts = 127.0.0.1\n  port = 2003\n  hosts_require_auth = 127.0.0.1\n', server), cy)), ['link/require-auth-no-client error'], 'a server-only authenticator does not count');
+  assert.deepEqual(sev(run(LMTP('  hosts = 127.0.0.1\n  port = 2003\n  hosts_require_auth = *\n', client), cy)), []);
+  assert.deepEqual(sev(run(LMTP('  hosts = 127.0.0.1\n  port = 2003\n  hosts_require_auth = 10.0.0.0/8\n'), cy)), [], 'not this host');
+  assert.deepEqual(sev(run(LMTP('  hosts = 127.0.0.1\n  port = 2003\n  hosts_try_auth = *\n'), cy)), [], 'try is not require');
+});
+
 test('lmtp-no-listener: port unset means the service "lmtp", which must be in /etc/services', () => {
   const services: [string, string] = ['/etc/services', 'smtp 25/tcp mail\n'];
   const f = run(LMTP('  hosts = 127.0.0.1\n'), 'SERVICES {\n  lmtp cmd="lmtpd -a" listen="127.0.0.1:24"\n}\n', undefined, [services]);

@@ -52,6 +52,7 @@ export const RULES = {
   'link/unix-socket-mismatch': { severity: 'error', summary: "An lmtp transport's socket, or `deliver`'s `lmtpsocket`, is not Cyrus's lmtpd socket." },
   'link/ipv6-colon-list': { severity: 'warning', summary: 'An IPv6 address in a colon-separated list.' },
   'link/smtp-to-lmtpd': { severity: 'error', summary: 'An smtp transport without `protocol = lmtp` connects to a Cyrus lmtpd on this machine.' },
+  'link/require-auth-no-client': { severity: 'error', summary: 'A Cyrus LMTP transport requires AUTH (`hosts_require_auth`) but no authenticator has a client side.' },
   'link/callout-host-port': { severity: 'warning', summary: 'A recipient callout through an LMTP transport whose every host names its own port (`host::port`), which the callout cannot use.' },
   // Cross-cutting
   'input/unreadable': { severity: 'error', summary: 'A file that cannot be read or is not text.' },

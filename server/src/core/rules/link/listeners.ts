@@ -300,11 +300,29 @@ function checkSmtpToLmtpd(ctx: LinkContext, out: Finding[]): void {
   }
 }
 
+/**
+ * hosts_require_auth on a Cyrus transport with no authenticator that has a client side: Exim
+ * defers every delivery to a matching host ("authentication required but no common
+ * mechanisms were found") whatever lmtpd offers, and the callouts through it defer too.
+ */
+function checkRequireAuth(ctx: LinkContext, t: Tcp, out: Finding[]): void {
+  const o = option(t.transport, 'hosts_require_auth');
+  if (!o || o.negated || !o.value?.trim() || !t.hosts.length) return;
+  if ((ctx.cfg.authenticators ?? []).some((a) => (a.options ?? []).some((x) => x.name.startsWith('client_') && !x.negated))) return;
+  const matched = t.hosts.filter((h) => matchHost(ctx, o.value!, h.name, addressesOf(ctx, h.name)) === 'yes');
+  if (!matched.length) return;
+  const every = matched.length === t.hosts.length;
+  const at = o.valueLoc ?? o.loc;
+  out.push(finding('link/require-auth-no-client', at.file, at.range,
+    `Transport ${t.transport.name} requires AUTH of ${matched.map((h) => h.name).join(', ')} (hosts_require_auth), but no authenticator has a client side (client_send, client_name, …): Exim gives up before MAIL ("authentication required but no common mechanisms were found"), so ${every ? 'every delivery to Cyrus and every recipient callout through it is deferred' : 'deliveries through those hosts are deferred'}. Remove hosts_require_auth (lmtpd -a on loopback needs none), or add a client authenticator.`,
+    every ? {} : { severity: 'warning' }));
+}
+
 export function checkListeners(ctx: LinkContext): Finding[] {
   const out: Finding[] = [];
   checkSmtpToLmtpd(ctx, out);
   for (const t of cyrusTransports(ctx)) {
-    if (t.kind === 'tcp') checkTcp(ctx, t, out);
+    if (t.kind === 'tcp') { checkTcp(ctx, t, out); checkRequireAuth(ctx, t, out); }
     else if (t.kind === 'unix') checkUnix(ctx, t, out);
     else checkDeliver(ctx, t, out);
   }
