@@ -175,3 +175,64 @@ test('hosts = localhost without gethostbyname: flagged link/localhost-dns; the c
   if (/^250 /.test(s.rcpt[0])) t.diagnostic('DNS answers for localhost on this machine: the callout worked without gethostbyname');
   else assert.match(s.rcpt[0], /^451 Could not complete recipient verify callout/);
 });
+
+test('a host of the list that refuses, or answers MAIL with 430: only a warning; really Exim moves on to the next host and delivers', { skip }, async () => {
+  const both = (hosts: string) => (t: string) => port(cy.ports.lmtpTrusted)(t).replace('  hosts = localhost\n', `  hosts = ${hosts}\n`);
+  const refused = eximConf(both('127.0.0.2 : 127.0.0.1'));
+  const found = (conf: string) => checkProject([{ path: conf, kind: 'exim' }, { path: cy.cyrusConf, kind: 'cyrus-conf' }, { path: cy.imapdConf, kind: 'imapd-conf' }], defaultOptions)
+    .filter((f) => f.code.startsWith('link/')).map((f) => `${f.code} ${f.severity}`);
+  assert.deepEqual(found(refused.conf), ['link/lmtp-no-listener warning']);
+  const s = rcpt(refused.conf, [ALICE, NOBODY]);
+  assert.match(s.rcpt[0], /^250 /);
+  assert.match(s.rcpt[1], /^550[ -]/);
+  let before = await cy.messageCount(`user/${ALICE}`);
+  assert.match(deliver(refused.dir, refused.conf, ALICE), /=> alice@example\.com R=cyrus_vdom T=cyrus_ltcp H=127\.0\.0\.1 \[127\.0\.0\.1\] C="250 2\.1\.5/);
+  assert.equal(await cy.messageCount(`user/${ALICE}`), before + 1);
+
+  const auth = eximConf(both(`127.0.0.1::${cy.ports.lmtpAuth} : 127.0.0.1`));
+  assert.deepEqual(found(auth.conf), ['link/lmtp-auth-required warning']);
+  before = await cy.messageCount(`user/${ALICE}`);
+  const log = deliver(auth.dir, auth.conf, ALICE);
+  assert.match(log, /=> alice@example\.com R=cyrus_vdom T=cyrus_ltcp H=127\.0\.0\.1 \[127\.0\.0\.1\]:?\d* C="250 2\.1\.5/);
+  assert.equal(await cy.messageCount(`user/${ALICE}`), before + 1);
+});
+
+test('every transport host names its port (host::port): flagged link/callout-host-port; really delivery works but the callout cannot run', { skip }, async () => {
+  const hosts = (h: string) => (t: string) => t.replace('  hosts = localhost\n', `  hosts = ${h}\n`);
+  for (const h of [`127.0.0.1::${cy.ports.lmtpTrusted}`, `localhost::${cy.ports.lmtpTrusted}`]) {
+    const { dir, conf } = eximConf(hosts(h));
+    assert.deepEqual(lint(conf), ['link/callout-host-port'], h);
+    const s = rcpt(conf, [ALICE, NOBODY]);
+    for (const r of s.rcpt) assert.match(r, /^451 Could not complete recipient verify callout/, h);
+    assert.match(s.log, /no IP address found for host (127\.0\.0\.1|localhost):\d+/);
+    const before = await cy.messageCount(`user/${ALICE}`);
+    assert.match(deliver(dir, conf, ALICE), /=> alice@example\.com R=cyrus_vdom T=cyrus_ltcp H=\S+ \[127\.0\.0\.1\] C="250 2\.1\.5/, h);
+    assert.equal(await cy.messageCount(`user/${ALICE}`), before + 1);
+  }
+  // One plain host left: the callout uses it.
+  const mixed = eximConf((t) => port(cy.ports.lmtpTrusted)(hosts(`127.0.0.1::${cy.ports.lmtpTrusted} : localhost`)(t)));
+  assert.deepEqual(lint(mixed.conf), []);
+  const s = rcpt(mixed.conf, [ALICE, NOBODY]);
+  assert.match(s.rcpt[0], /^250 /);
+  assert.match(s.rcpt[1], /^550[ -]/);
+});
+
+test('protocol = lmtp left out: flagged link/smtp-to-lmtpd; really lmtpd answers EHLO with 500, the callout rejects everyone and nothing is delivered', { skip }, async () => {
+  const { dir, conf } = eximConf((t) => port(cy.ports.lmtpTrusted)(t).replace('  protocol = lmtp\n', ''));
+  assert.deepEqual(lint(conf), ['link/smtp-to-lmtpd']);
+  const s = rcpt(conf, [ALICE, NOBODY]);
+  for (const r of s.rcpt) assert.match(r, /^550[ -]Callout verification failed:[^]*500 5\.5\.2 Syntax error/);
+  const before = await cy.messageCount(`user/${ALICE}`);
+  assert.doesNotMatch(deliver(dir, conf, ALICE), /=> alice@example\.com/);
+  assert.equal(await cy.messageCount(`user/${ALICE}`), before);
+});
+
+test('hosts_require_auth without a client authenticator: flagged link/require-auth-no-client; really every delivery and callout defers', { skip }, async () => {
+  const { dir, conf } = eximConf((t) => port(cy.ports.lmtpTrusted)(t).replace('  gethostbyname\n', '  gethostbyname\n  hosts_require_auth = *\n'));
+  assert.deepEqual(lint(conf), ['link/require-auth-no-client']);
+  const s = rcpt(conf, [ALICE]);
+  assert.match(s.rcpt[0], /^451 Could not complete recipient verify callout/);
+  const before = await cy.messageCount(`user/${ALICE}`);
+  assert.match(deliver(dir, conf, ALICE), /== alice@example\.com R=cyrus_vdom T=cyrus_ltcp defer \(-42\): authentication required but no common mechanisms were found/);
+  assert.equal(await cy.messageCount(`user/${ALICE}`), before);
+});

@@ -112,6 +112,48 @@ test('lmtp-auth-required: hosts_try_auth without a client authenticator still se
   assert.deepEqual(codes(run(LMTP('  hosts = 127.0.0.1\n  port = 2003\n'), 'SERVICES {\n  lmtp cmd="lmtpd" listen="/run/lmtp"\n  t cmd="lmtpd -a" listen="2003"\n}\n')), [], 'a UNIX lmtpd is pre-authenticated; the TCP one has -a');
 });
 
+test('lmtp-no-listener, lmtp-auth-required: a host that fails is only a warning when another host of the list takes the mail', () => {
+  const cy = 'SERVICES {\n  lmtp cmd="lmtpd -a" listen="127.0.0.1:2003"\n  lmtpauth cmd="lmtpd" listen="127.0.0.1:2004"\n}\n';
+  const sev = (fs: Finding[]) => fs.map((f) => `${f.code} ${f.severity}`);
+  assert.deepEqual(sev(run(LMTP('  hosts = 127.0.0.2 : 127.0.0.1\n  port = 2003\n'), cy)), ['link/lmtp-no-listener warning'], 'refused, then the next host delivers');
+  assert.deepEqual(sev(run(LMTP('  hosts = <; ::1 ; 127.0.0.1\n  port = 2003\n'), cy)), ['link/lmtp-no-listener warning']);
+  assert.deepEqual(sev(run(LMTP('  hosts = 127.0.0.1::2004 : 127.0.0.1\n  port = 2003\n'), cy)), ['link/lmtp-auth-required warning'], '430, then the next host delivers');
+  assert.deepEqual(sev(run(LMTP('  hosts = 127.0.0.2 : 127.0.0.3\n  port = 2003\n'), cy)), ['link/lmtp-no-listener error', 'link/lmtp-no-listener error'], 'no host takes it');
+  assert.deepEqual(sev(run(LMTP('  hosts = 127.0.0.2 : 127.0.0.1\n  port = 2004\n'), cy)), ['link/lmtp-auth-required error', 'link/lmtp-no-listener error'], 'the only host reached demands AUTH');
+});
+
+test('callout-host-port: a callout through a transport whose every host names its port; a plain host left or no callout is fine', () => {
+  const cy = 'SERVICES {\n  lmtp cmd="lmtpd -a" listen="127.0.0.1:2003"\n}\n';
+  const acl = (verify: string) => `acl_smtp_rcpt = r\nbegin acl\nr:\n  deny domains = a.org\n       !verify = ${verify}\n  accept\n`;
+  const conf = (verify: string, hosts: string) => acl(verify) + LMTP(`  hosts = ${hosts}\n  port = 2003\n`).replace('  transport = t\n', '  domains = a.org\n  transport = t\n');
+  assert.deepEqual(codes(run(conf('recipient/callout', '127.0.0.1::2003'), cy)), ['exim.conf:5 link/callout-host-port']);
+  assert.deepEqual(codes(run(conf('recipient/callout=5s', '127.0.0.1::2003 : localhost::2003'), cy)), ['exim.conf:5 link/callout-host-port']);
+  assert.deepEqual(codes(run(conf('recipient/callout', '127.0.0.1::2003 : 127.0.0.1'), cy)), [], 'the callout uses the plain host');
+  assert.deepEqual(codes(run(conf('recipient', '127.0.0.1::2003'), cy)), [], 'no callout');
+});
+
+test('smtp-to-lmtpd: an smtp transport without protocol = lmtp to an lmtpd on this machine; elsewhere, or another port, is fine', () => {
+  const cy = 'SERVICES {\n  lmtp cmd="lmtpd -a" listen="127.0.0.1:2003"\n}\n';
+  const smtp = (opts: string) => LMTP(opts).replace('  protocol = lmtp\n', '');
+  assert.deepEqual(codes(run(smtp('  hosts = localhost\n  port = 2003\n'), cy)), ['exim.conf:11 link/smtp-to-lmtpd'], 'on the hosts line');
+  assert.deepEqual(codes(run(LMTP('  hosts = 127.0.0.1\n  port = 2003\n').replace('protocol = lmtp', 'protocol = smtp'), cy)), ['exim.conf:9 link/smtp-to-lmtpd'], 'on the protocol line');
+  assert.deepEqual(codes(run(smtp('  hosts = 127.0.0.1::2003\n'), cy)), ['exim.conf:11 link/smtp-to-lmtpd']);
+  assert.deepEqual(codes(run(smtp('  hosts = 127.0.0.1\n  port = 25\n'), cy)), []);
+  assert.deepEqual(codes(run(smtp('  hosts = smarthost.example.net\n  port = 2003\n'), cy)), [], 'not this machine');
+});
+
+test('require-auth-no-client: hosts_require_auth matching the host with no client authenticator', () => {
+  const cy = 'SERVICES {\n  lmtp cmd="lmtpd -a" listen="127.0.0.1:2003"\n}\n';
+  const client = 'p:\n  driver = plaintext\n  public_name = PLAIN\n  client_send = ^a^b\n';
+  const server = 'p:\n  driver = plaintext\n  public_name = PLAIN\n  server_condition = yes\n';
+  const sev = (fs: Finding[]) => fs.map((f) => `${f.code} ${f.severity}`);
+  assert.deepEqual(sev(run(LMTP('  hosts = 127.0.0.1\n  port = 2003\n  hosts_require_auth = *\n'), cy)), ['link/require-auth-no-client error']);
+  assert.deepEqual(sev(run(LMTP('  hosts = 127.0.0.1\n  port = 2003\n  hosts_require_auth = 127.0.0.1\n', server), cy)), ['link/require-auth-no-client error'], 'a server-only authenticator does not count');
+  assert.deepEqual(sev(run(LMTP('  hosts = 127.0.0.1\n  port = 2003\n  hosts_require_auth = *\n', client), cy)), []);
+  assert.deepEqual(sev(run(LMTP('  hosts = 127.0.0.1\n  port = 2003\n  hosts_require_auth = 10.0.0.0/8\n'), cy)), [], 'not this host');
+  assert.deepEqual(sev(run(LMTP('  hosts = 127.0.0.1\n  port = 2003\n  hosts_try_auth = *\n'), cy)), [], 'try is not require');
+});
+
 test('lmtp-no-listener: port unset means the service "lmtp", which must be in /etc/services', () => {
   const services: [string, string] = ['/etc/services', 'smtp 25/tcp mail\n'];
   const f = run(LMTP('  hosts = 127.0.0.1\n'), 'SERVICES {\n  lmtp cmd="lmtpd -a" listen="127.0.0.1:24"\n}\n', undefined, [services]);

@@ -76,6 +76,12 @@ export interface StartOptions {
   extraServices?: string[];
   /** How long to wait for every listener (ms). */
   startTimeoutMs?: number;
+  /**
+   * Rewrites the generated cyrus.conf before master starts (given the temp dir, which it may
+   * also write files into). Start-up then waits for imap and smmap only (the first and last
+   * service: master binds all before it serves any), since the lmtpd listeners may have moved.
+   */
+  editCyrusConf?: (text: string, dir: string) => string;
 }
 
 export interface CyrusInstance {
@@ -157,6 +163,7 @@ export async function startCyrus(opts: StartOptions = {}): Promise<CyrusInstance
     '}',
     '',
   ].join('\n'));
+  if (opts.editCyrusConf) fs.writeFileSync(cyrusConf, opts.editCyrusConf(fs.readFileSync(cyrusConf, 'utf8'), dir));
 
   const r = spawnSync(SASLPASSWD2, ['-p', '-c', '-f', sasldb, '-u', 'localhost', 'cyrus'], { input: password, timeout: 10_000 });
   if (r.status !== 0) {
@@ -214,7 +221,7 @@ export async function startCyrus(opts: StartOptions = {}): Promise<CyrusInstance
 
   try {
     const deadline = Date.now() + (opts.startTimeoutMs ?? 15_000);
-    const targets: (number | string)[] = [imap, lmtpTrusted, lmtpAuth, sock('lmtp'), sock('smmap')];
+    const targets: (number | string)[] = opts.editCyrusConf ? [imap, sock('smmap')] : [imap, lmtpTrusted, lmtpAuth, sock('lmtp'), sock('smmap')];
     for (const t of targets) {
       for (;;) {
         if (exited) throw new Error(`Cyrus master exited (${exited.code ?? exited.signal}) during start-up`);

@@ -41,8 +41,8 @@ export const RULES = {
   'imapd/deprecated-option': { severity: 'warning', summary: 'A deprecated option; names its replacement.' },
   'imapd/duplicate-option': { severity: 'error', summary: 'An option set twice (also across `@include`): Cyrus refuses to start.' },
   // Exim <-> Cyrus
-  'link/lmtp-no-listener': { severity: 'error', summary: 'An LMTP transport (or `deliver` pipe) delivers where no working Cyrus lmtpd listens.' },
-  'link/lmtp-auth-required': { severity: 'error', summary: 'The matching lmtpd listens on TCP without `-a` and the transport does not authenticate.' },
+  'link/lmtp-no-listener': { severity: 'error', summary: 'An LMTP transport (or `deliver` pipe) delivers where no working Cyrus lmtpd listens (a warning for one host of a list when another host takes the mail).' },
+  'link/lmtp-auth-required': { severity: 'error', summary: 'The matching lmtpd listens on TCP without `-a` and the transport does not authenticate (a warning when another host of the list takes the mail).' },
   'link/localhost-not-allowed': { severity: 'error', summary: 'An smtp transport to the local host without `allow_localhost`, or a manualroute router to it without `self = send`.' },
   'link/localhost-dns': { severity: 'warning', summary: '`hosts = localhost` looked up in DNS only (no `gethostbyname`).' },
   'link/router-shadowed': { severity: 'error', summary: 'A router before the Cyrus router takes the Cyrus domains.' },
@@ -51,6 +51,9 @@ export const RULES = {
   'link/virtdomains': { severity: 'warning', summary: 'Exim passes the domain and the lmtpd it reaches ignores it, or the reverse.' },
   'link/unix-socket-mismatch': { severity: 'error', summary: "An lmtp transport's socket, or `deliver`'s `lmtpsocket`, is not Cyrus's lmtpd socket." },
   'link/ipv6-colon-list': { severity: 'warning', summary: 'An IPv6 address in a colon-separated list.' },
+  'link/smtp-to-lmtpd': { severity: 'error', summary: 'An smtp transport without `protocol = lmtp` connects to a Cyrus lmtpd on this machine.' },
+  'link/require-auth-no-client': { severity: 'error', summary: 'A Cyrus LMTP transport requires AUTH (`hosts_require_auth`) but no authenticator has a client side.' },
+  'link/callout-host-port': { severity: 'warning', summary: 'A recipient callout through an LMTP transport whose every host names its own port (`host::port`), which the callout cannot use.' },
   // Cross-cutting
   'input/unreadable': { severity: 'error', summary: 'A file that cannot be read or is not text.' },
   'exim/external': { severity: 'error', summary: "An error reported by the real Exim (`exim -bV`)." },

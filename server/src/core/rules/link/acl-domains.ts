@@ -102,8 +102,20 @@ function applies(ctx: LinkContext, s: RcptStatement, domain: string): Tri {
   return r;
 }
 
+/**
+ * An LMTP transport whose own `hosts` all name a port (`127.0.0.1::2003`). Exim 4.96 delivers
+ * there, but a recipient callout takes each item whole as a host name ("no IP address found
+ * for host 127.0.0.1:2003", skipped), so with no plain host left it cannot call out at all:
+ * every recipient gets "451 Could not complete recipient verify callout" (accepted
+ * unverified with defer_ok).
+ */
+function portedHosts(c: CyrusRouter): boolean {
+  const t = c.via;
+  return t.kind === 'tcp' && !!t.hostsOpt && t.hosts.length > 0 && t.hosts.every((h) => h.port !== undefined);
+}
+
 function checkCalloutTcp(ctx: LinkContext, acl: RcptStatement[], cyrus: CyrusRouter[], out: Finding[]): void {
-  const socketRouters = cyrus.filter((c) => c.via.kind !== 'tcp');
+  const socketRouters = cyrus.filter((c) => c.via.kind !== 'tcp' || portedHosts(c));
   if (!socketRouters.length) return;
   for (const s of acl) {
     const item = calloutItem(s);
@@ -122,7 +134,15 @@ function checkCalloutTcp(ctx: LinkContext, acl: RcptStatement[], cyrus: CyrusRou
     for (const [c, domains] of hits) {
       const at = item.valueLoc ?? item.nameLoc;
       const t = c.via;
-      const tAt = t.kind === 'unix' ? t.socketOpt.valueLoc ?? t.socketOpt.loc : t.kind === 'command' ? t.commandOpt.valueLoc ?? t.commandOpt.loc : t.transport.nameLoc;
+      if (t.kind === 'tcp') {
+        const hAt = t.hostsOpt!.valueLoc ?? t.hostsOpt!.loc;
+        const written = t.hosts.map((h) => `${h.name}::${h.port}`).join(', ');
+        out.push(finding('link/callout-host-port', at.file, at.range,
+          `This recipient callout cannot reach Cyrus for ${domains.join(', ')}: router ${c.router.name} delivers ${domains.length > 1 ? 'them' : 'it'} through transport ${t.transport.name}, whose hosts all name their own port (${written}). Deliveries use that port, but Exim's callout takes each item whole as a host name ("no IP address found for host ${t.hosts[0].name}:${t.hosts[0].port}") and skips it, so with no host left every recipient there is answered "451 Could not complete recipient verify callout"${limits.length ? ' (where the callout runs)' : ''}. Write the host alone in hosts and the port in the transport's port option.`,
+          { related: [{ file: hAt.file, range: hAt.range, message: `transport ${t.transport.name}'s hosts name their own ports` }], ...(limits.length ? { severity: 'information' as const } : {}) }));
+        continue;
+      }
+      const tAt = t.kind === 'unix' ? t.socketOpt.valueLoc ?? t.socketOpt.loc : t.commandOpt.valueLoc ?? t.commandOpt.loc;
       const how = `router ${c.router.name} delivers ${domains.length > 1 ? 'them' : 'it'} through transport ${t.transport.name} (${t.kind === 'unix' ? `lmtp over the UNIX socket ${t.path}` : 'a command'}), and Exim calls out only through smtp transports`;
       const related: Related[] = [{ file: tAt.file, range: tAt.range, message: `transport ${t.transport.name} is not an smtp transport` }];
       if (limits.length) {

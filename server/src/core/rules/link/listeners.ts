@@ -15,8 +15,10 @@ import type { LinkContext } from './context';
 import { describeListener, disabledRelated, listenerSummary, option } from './context';
 import { fix, insertAt, insertLine, insertOptionLine, replaceAt } from './edits';
 import { deliverConfigFile, programConfig, type ProgramConfig } from './program-config';
-import { addressesOf, matchHost } from './match';
+import { addressesOf, isLocalHost, matchHost } from './match';
 import { cyrusTransports, resolvePort, type CyrusTransport } from './routing';
+import { splitList } from '../../exim/lists';
+import { hostItem } from '../../lmtp/discover';
 
 type Tcp = Extract<CyrusTransport, { kind: 'tcp' }>;
 type Unix = Extract<CyrusTransport, { kind: 'unix' }>;
@@ -30,14 +32,21 @@ const relDead = (l: LmtpListener): Related => {
   return { file: p.loc.file, range: p.loc.range, message: `lmtpd (service ${l.entry.name}) exits at every connection because of ${p.word}` };
 };
 
-/** Report on `at` when every listener a transport reaches exits at each connection; true when reported. */
-function allDead(t: CyrusTransport, reached: LmtpListener[], where: string, at: { file: string; range: Finding['range'] }, out: Finding[]): boolean {
+/**
+ * Report on `at` when every listener a transport reaches exits at each connection; true when
+ * reported. `fallback`: another host of the list that takes the mail (then only a warning).
+ */
+function allDead(t: CyrusTransport, reached: LmtpListener[], where: string, at: { file: string; range: Finding['range'] }, out: Finding[], fallback?: string): boolean {
   if (!reached.length || reached.some((l) => !deadReason(l))) return false;
   out.push(finding('link/lmtp-no-listener', at.file, at.range,
-    `Transport ${t.transport.name} delivers to ${where}, where lmtpd (service ${reached.map((l) => l.entry.name).join(', ')}) never answers: ${deadReason(reached[0])}. Mail for Cyrus stays queued. Fix lmtpd's cmd in cyrus.conf.`,
-    { related: reached.map(relDead) }));
+    `Transport ${t.transport.name} delivers to ${where}, where lmtpd (service ${reached.map((l) => l.entry.name).join(', ')}) never answers: ${deadReason(reached[0])}. ${fallback ? movesOn(fallback) : 'Mail for Cyrus stays queued.'} Fix lmtpd's cmd in cyrus.conf.`,
+    { related: reached.map(relDead), ...(fallback ? { severity: 'warning' as const } : {}) }));
   return true;
 }
+
+/** What happens when one host of the list fails but `fallback`, another, takes the mail. */
+const movesOn = (fallback: string) =>
+  `Exim then tries the next host of the list and delivers through ${fallback}, so mail gets through, but every delivery and callout that tries this host first is slowed by a failed attempt.`;
 
 const relListener = (l: LmtpListener, why = 'lmtpd listens here'): Related =>
   ({ file: l.endpoint.loc.file, range: l.endpoint.loc.range, message: `${why}: ${describeListener(l)}` });
@@ -107,9 +116,20 @@ function checkTcp(ctx: LinkContext, t: Tcp, out: Finding[]): void {
       { related: listeners.map((l) => relListener(l)), ...(fixes.length ? { fixes } : {}) }));
     return;
   }
+  // Exim tries the hosts of the list in turn (and the next one when a host refuses the
+  // connection or answers MAIL with 430), so one host that takes the mail is enough: the
+  // others are then reported as warnings.
+  const shownOf = (h: Tcp['hosts'][number]) => `${h.name}${h.port ? `::${h.port}` : ''}`;
+  const takes = t.hosts.find((h) => {
+    const { port, unresolvable, addresses, matching } = hostTarget(ctx, t, h, listeners);
+    const live = matching.filter((l) => !deadReason(l));
+    return !unresolvable && port !== undefined && live.length > 0 && !(live.every((l) => l.authRequired) && !authenticates(ctx, t, h.name, addresses));
+  });
+  const fallback = takes && shownOf(takes);
+  const sev = fallback ? { severity: 'warning' as const } : {};
   for (const h of t.hosts) {
     const { port, unresolvable, addresses, matching: reached } = hostTarget(ctx, t, h, listeners);
-    const shown = `${h.name}${h.port ? `::${h.port}` : ''}`;
+    const shown = shownOf(h);
     if (unresolvable) {
       const only = listeners.length === 1 ? listeners[0].endpoint.port : undefined;
       const fixes = only === undefined ? undefined : [portFix(ctx, t, only)];
@@ -120,7 +140,7 @@ function checkTcp(ctx: LinkContext, t: Tcp, out: Finding[]): void {
     }
     if (port === undefined) continue;
     const onPort = listeners.filter((l) => l.endpoint.port === port);
-    if (allDead(t, reached, `${shown}, port ${port}`, where, out)) continue;
+    if (allDead(t, reached, `${shown}, port ${port}`, where, out, fallback)) continue;
     const matching = reached.filter((l) => !deadReason(l));
     if (!reached.length) {
       const onAddress = listeners.filter((l) => listens(l, addresses));
@@ -131,8 +151,8 @@ function checkTcp(ctx: LinkContext, t: Tcp, out: Finding[]): void {
         : onPort.filter((l) => l.endpoint.host !== undefined).slice(0, 3).map((l, i, a) => hostFix(t, h.name, l.endpoint.host!, a.length === 1 && i === 0))
           .filter((f): f is NonNullable<typeof f> => f !== undefined);
       out.push(finding('link/lmtp-no-listener', at.file, at.range,
-        `No Cyrus lmtpd listens where transport ${t.transport.name} delivers (${shown}, port ${port}${t.portOpt || h.port ? '' : ', Exim\'s default for LMTP'}): its connections are refused and mail for Cyrus stays queued. ${listenerSummary(ctx)}`,
-        { related: [...ctx.listeners.map((l) => relListener(l)), ...disabledRelated(ctx)], ...(fixes.length ? { fixes } : {}) }));
+        `No Cyrus lmtpd listens where transport ${t.transport.name} delivers (${shown}, port ${port}${t.portOpt || h.port ? '' : ', Exim\'s default for LMTP'}): its connections are refused${fallback ? `. ${movesOn(fallback)}` : ' and mail for Cyrus stays queued.'} ${listenerSummary(ctx)}`,
+        { related: [...ctx.listeners.map((l) => relListener(l)), ...disabledRelated(ctx)], ...(fixes.length ? { fixes } : {}), ...sev }));
       continue;
     }
     // Exim moves on to the next address when one refuses, so one listener that takes the
@@ -143,10 +163,11 @@ function checkTcp(ctx: LinkContext, t: Tcp, out: Finding[]): void {
         authFlagged.add(l);
         const tool = l.entry.cmd?.toolLoc ?? l.cmdLoc;
         out.push(finding('link/lmtp-auth-required', l.cmdLoc.file, l.cmdLoc.range,
-          `lmtpd (service ${l.entry.name}) listens on TCP without -a, so it demands AUTH: it answers the MAIL command of Exim's transport ${t.transport.name} with "430 Authentication required", and every delivery to Cyrus (and every recipient callout) is deferred. Add -a to trust connections from Exim (safe on loopback), or have the transport authenticate (hosts_require_auth and a client authenticator).`,
+          `lmtpd (service ${l.entry.name}) listens on TCP without -a, so it demands AUTH: it answers the MAIL command of Exim's transport ${t.transport.name} with "430 Authentication required"${fallback ? `. ${movesOn(fallback)}` : ', and every delivery to Cyrus (and every recipient callout) is deferred.'} Add -a to trust connections from Exim (safe on loopback), or have the transport authenticate (hosts_require_auth and a client authenticator).`,
           {
             related: [{ file: where.file, range: where.range, message: `transport ${t.transport.name} delivers here without authenticating` }],
             fixes: [fix('Add -a to lmtpd (treat connections as authenticated)', [insertAt(tool.file, tool.range.end.line, tool.range.end.character, ' -a')], true)],
+            ...sev,
           }));
       }
     }
@@ -248,10 +269,60 @@ function checkDeliver(ctx: LinkContext, t: Command, out: Finding[]): void {
     }));
 }
 
+/**
+ * An smtp transport that speaks SMTP (no `protocol = lmtp`) to an lmtpd on this machine:
+ * lmtpd answers EHLO with "500 5.5.2 Syntax error", so every delivery fails and a recipient
+ * callout through it rejects every recipient. Only hosts that are this machine are compared,
+ * so a smarthost elsewhere that happens to use lmtpd's port number is left alone.
+ */
+function checkSmtpToLmtpd(ctx: LinkContext, out: Finding[]): void {
+  if (!ctx.cyrus) return;
+  const listeners = tcpListeners(ctx);
+  if (!listeners.length) return;
+  for (const t of ctx.cfg.transports ?? []) {
+    if ((t.driver ?? '').trim() !== 'smtp' || !ctx.used.has(t.name)) continue;
+    const protoOpt = option(t, 'protocol');
+    const proto = (protoOpt && !protoOpt.negated ? protoOpt.value?.trim().toLowerCase() : undefined) || 'smtp';
+    if (proto === 'lmtp') continue;
+    const hostsOpt = option(t, 'hosts');
+    if (!hostsOpt || hostsOpt.negated || !hostsOpt.value || hostsOpt.value.includes('$')) continue;
+    const hosts = splitList(hostsOpt.value).items.map((it) => hostItem(it.text)).filter((h): h is NonNullable<typeof h> => !!h)
+      .map((h) => ({ name: h.host, port: h.port }));
+    const portOpt = option(t, 'port');
+    const tcp: Tcp = { kind: 'tcp', transport: t, hostsOpt, portOpt, hosts, portName: (portOpt && !portOpt.negated ? portOpt.value?.trim() : undefined) || proto };
+    const hit = hosts.filter((h) => isLocalHost(ctx, h.name)).flatMap((h) => hostTarget(ctx, tcp, h, listeners).matching);
+    if (!hit.length) continue;
+    const at = protoOpt?.valueLoc ?? protoOpt?.loc ?? hostsOpt.valueLoc ?? hostsOpt.loc;
+    const edit = protoOpt?.valueLoc && !protoOpt.negated ? replaceAt(protoOpt.valueLoc, 'lmtp') : insertOptionLine(ctx, t, 'protocol = lmtp', hostsOpt);
+    out.push(finding('link/smtp-to-lmtpd', at.file, at.range,
+      `Transport ${t.name} speaks ${proto.toUpperCase()} to Cyrus's lmtpd (service ${[...new Set(hit.map((l) => l.entry.name))].join(', ')}), which answers EHLO with "500 5.5.2 Syntax error": every delivery through it fails, and a recipient callout through it rejects every recipient. Set protocol = lmtp.`,
+      { related: [...new Set(hit)].map((l) => relListener(l)), fixes: [fix('Set protocol = lmtp', [edit], true)] }));
+  }
+}
+
+/**
+ * hosts_require_auth on a Cyrus transport with no authenticator that has a client side: Exim
+ * defers every delivery to a matching host ("authentication required but no common
+ * mechanisms were found") whatever lmtpd offers, and the callouts through it defer too.
+ */
+function checkRequireAuth(ctx: LinkContext, t: Tcp, out: Finding[]): void {
+  const o = option(t.transport, 'hosts_require_auth');
+  if (!o || o.negated || !o.value?.trim() || !t.hosts.length) return;
+  if ((ctx.cfg.authenticators ?? []).some((a) => (a.options ?? []).some((x) => x.name.startsWith('client_') && !x.negated))) return;
+  const matched = t.hosts.filter((h) => matchHost(ctx, o.value!, h.name, addressesOf(ctx, h.name)) === 'yes');
+  if (!matched.length) return;
+  const every = matched.length === t.hosts.length;
+  const at = o.valueLoc ?? o.loc;
+  out.push(finding('link/require-auth-no-client', at.file, at.range,
+    `Transport ${t.transport.name} requires AUTH of ${matched.map((h) => h.name).join(', ')} (hosts_require_auth), but no authenticator has a client side (client_send, client_name, …): Exim gives up before MAIL ("authentication required but no common mechanisms were found"), so ${every ? 'every delivery to Cyrus and every recipient callout through it is deferred' : 'deliveries through those hosts are deferred'}. Remove hosts_require_auth (lmtpd -a on loopback needs none), or add a client authenticator.`,
+    every ? {} : { severity: 'warning' }));
+}
+
 export function checkListeners(ctx: LinkContext): Finding[] {
   const out: Finding[] = [];
+  checkSmtpToLmtpd(ctx, out);
   for (const t of cyrusTransports(ctx)) {
-    if (t.kind === 'tcp') checkTcp(ctx, t, out);
+    if (t.kind === 'tcp') { checkTcp(ctx, t, out); checkRequireAuth(ctx, t, out); }
     else if (t.kind === 'unix') checkUnix(ctx, t, out);
     else checkDeliver(ctx, t, out);
   }

@@ -1,0 +1,412 @@
+// Differential check of our Exim <-> Cyrus link rules against Debian's real Exim 4.96 and
+// Cyrus 3.6 on loopback: takes the clean pairing (examples/reference/exim.conf with the live
+// harness's cyrus.conf and imapd.conf), makes one seeded mistake at a point where the two
+// meet, and compares our findings on the triple with what really happens: the RCPT ACL run
+// with real callouts (`exim4 -C conf -bhc`) for a known and an unknown user, and one real
+// delivery (`exim4 -C conf -odf`) counted in the mailbox. A developer tool, not in `npm test`.
+//
+//   node scripts/mutate-link.mjs [--count N] [--seed S] [--kind NAME] [--report FILE] [--verbose]
+//
+// --count mutants (default: every mutation once), --seed (default 1) fixes their order,
+// --kind keeps only kinds whose name contains NAME, --report (default
+// test-artifacts/mutate-link-report.txt) gets every disagreement in full.
+//
+// Classification: FALSE-POSITIVE when we report an error (new against the unmutated pairing)
+// but the known user is accepted and delivered to its own mailbox and the unknown one is
+// refused (where the ACL still asks for a callout); MISS when any of that fails and we report
+// neither error nor warning; else agree. Free ports are picked at run time; everything else
+// is fixed by the seed.
+//
+// Disagreements triage left standing (seed 1, every mutation): these are not rule bugs.
+// - A deliberate change of meaning, not a broken link: cyrus_domains without example.com
+//   ("relay not permitted"), the Cyrus router's transport set to another, non-Cyrus one,
+//   the callout's domains changed, or the callout put after `accept domains = +cyrus_domains`
+//   (Cyrus's users are then accepted unverified, as the ACL says).
+// - virtdomains: off with one Cyrus domain, or defaultdomain: example.com: lmtpd files
+//   alice@example.com as user/alice, the single-domain layout the virtdomains rule accepts on
+//   purpose; here it counts as MISDELIVERED because user/alice is a separate mailbox.
+// - callout=postmaster/fullpostmaster: Cyrus has no postmaster mailbox here, so every
+//   callout fails; depends on the mailboxes, not on the configs.
+// - cyrus_vdom after system_aliases or last: nobody@ is taken by /etc/aliases ("nobody:
+//   root") before Cyrus; depends on this machine's /etc/aliases.
+// - lmtpd on [::1] with hosts = localhost: our host matching counts localhost as ::1 too;
+//   here /etc/hosts gives only 127.0.0.1. Depends on /etc/hosts.
+// - hosts_require_tls: lmtpd offers STARTTLS only with a TLS certificate configured.
+// What it touches: a Cyrus master per Cyrus-side mutant (one shared for Exim-side ones) in a
+// temp dir on 127.0.0.1 high ports, Exim's spool and log in a temp dir per mutant, nothing
+// else. lmtpd reads the (mutated) imapd.conf; imapd, which counts the mail, reads an
+// unmutated copy, so a mutation of imapd.conf changes only what lmtpd does.
+import { build } from 'esbuild';
+import { spawnSync } from 'node:child_process';
+import { createRequire } from 'node:module';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const argv = process.argv.slice(2);
+const opt = (name, dflt) => { const i = argv.indexOf(name); return i >= 0 && i + 1 < argv.length ? argv[i + 1] : dflt; };
+const COUNT = opt('--count', undefined) === undefined ? undefined : Number(opt('--count'));
+const SEED = Number(opt('--seed', '1'));
+const KIND = opt('--kind', '');
+const REPORT = path.resolve(opt('--report', path.join(root, 'test-artifacts', 'mutate-link-report.txt')));
+const VERBOSE = argv.includes('--verbose');
+const EXIM = '/usr/sbin/exim4';
+
+const bail = (why) => { console.log(`mutate-link: ${why}: nothing compared.`); process.exit(0); };
+if ((COUNT !== undefined && (!Number.isInteger(COUNT) || COUNT < 0)) || !Number.isInteger(SEED)) {
+  console.error('usage: mutate-link.mjs [--count N] [--seed S] [--kind NAME] [--report FILE] [--verbose]'); process.exit(2);
+}
+try { fs.accessSync(EXIM, fs.constants.X_OK); } catch { bail(`Exim is not installed (${EXIM} missing)`); }
+if (process.platform !== 'linux' || process.getuid?.() !== 0) bail('run as root on Linux (Exim drops privileges for -C otherwise)');
+if (spawnSync('id', ['Debian-exim']).status !== 0) bail('there is no Debian-exim user');
+
+// ---- the core and the live harness, bundled for this process ----------------------------------
+const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'exim-cyrus-linkmut-'));
+fs.chmodSync(scratch, 0o755);
+process.on('exit', () => fs.rmSync(scratch, { recursive: true, force: true }));
+const entry = path.join(scratch, 'core.cjs');
+await build({
+  stdin: {
+    contents: `export { checkProject } from './server/src/core/project';
+export { defaultOptions } from './server/src/core/options';
+export { cyrusMissingReason, freePort, startCyrus } from './test/live/harness/cyrus';`,
+    resolveDir: root, loader: 'ts',
+  },
+  outfile: entry, bundle: true, platform: 'node', format: 'cjs', logLevel: 'error',
+});
+const core = createRequire(import.meta.url)(entry);
+{ const why = core.cyrusMissingReason(); if (why) bail(why); }
+
+const REFERENCE = fs.readFileSync(path.join(root, 'examples/reference/exim.conf'), 'utf8');
+const ALICE = 'alice@example.com', NOBODY = 'nobody@example.com';
+const MAILBOXES = { own: `user/${ALICE}`, bare: 'user/alice' };
+
+// ---- seeded order -----------------------------------------------------------------------------
+function rng(seed) {
+  let a = seed >>> 0;
+  return () => { a = (a + 0x6d2b79f5) >>> 0; let t = a; t = Math.imul(t ^ (t >>> 15), t | 1); t ^= t + Math.imul(t ^ (t >>> 7), t | 61); return ((t ^ (t >>> 14)) >>> 0) / 4294967296; };
+}
+
+// ---- the mutations ----------------------------------------------------------------------------
+// Each: kind, what, and edits: exim(text, env) after the base edit (port = the trusted lmtpd),
+// cyrus(text, env) on the harness's cyrus.conf, imapd(text, env) on lmtpd's imapd.conf.
+// env: { ports: {trusted, auth, free}, dir (Cyrus's temp dir), sock (lmtpd's UNIX socket) }.
+const must = (t, from, to) => { const r = t.replace(from, to); if (r === t) throw new Error(`mutation did not apply: ${from}`); return r; };
+const transportBlock = /cyrus_ltcp:\n(?: {2}.*\n)+/;
+const setPort = (p) => (t) => must(t, /  port = \d+\n/, `  port = ${p}\n`);
+const listenOf = (svc) => new RegExp(`(  ${svc}\\s+cmd="[^"]*" listen=")[^"]*(")`);
+
+const MUTATIONS = [];
+const add = (kind, what, edits) => MUTATIONS.push({ kind, what, ...edits });
+
+// Transport: where it connects.
+add('transport-port', 'port = the lmtpd without -a', { exim: (t, e) => setPort(e.ports.auth)(t) });
+add('transport-port', 'port = a port nothing listens on', { exim: (t, e) => setPort(e.ports.free)(t) });
+add('transport-port', 'port = lmtp (service name)', { exim: setPort('lmtp') });
+add('transport-port', 'port removed (Exim\'s default for lmtp)', { exim: (t) => must(t, /  port = \d+\n/, '') });
+for (const h of ['127.0.0.1', '::1', '127.0.0.2', '<; 127.0.0.1 ; ::1', '<; ::1 ; 127.0.0.1']) {
+  add('transport-hosts', `hosts = ${h}`, { exim: (t) => must(t, '  hosts = localhost\n', `  hosts = ${h}\n`) });
+}
+add('transport-hosts', 'hosts = 127.0.0.1::<lmtpd without -a>', { exim: (t, e) => must(t, '  hosts = localhost\n', `  hosts = 127.0.0.1::${e.ports.auth}\n`) });
+add('transport-hosts', 'hosts = 127.0.0.1::<trusted>, port = free', { exim: (t, e) => setPort(e.ports.free)(must(t, '  hosts = localhost\n', `  hosts = 127.0.0.1::${e.ports.trusted}\n`)) });
+add('transport-hosts', 'hosts = localhost::<lmtpd without -a> : localhost (fallback)', { exim: (t, e) => must(t, '  hosts = localhost\n', `  hosts = localhost::${e.ports.auth} : localhost\n`) });
+add('transport-hosts', 'hosts = 127.0.0.2 : 127.0.0.1', { exim: (t) => must(t, '  hosts = localhost\n', '  hosts = 127.0.0.2 : 127.0.0.1\n') });
+add('transport-protocol', 'protocol removed (SMTP to lmtpd)', { exim: (t) => must(t, '  protocol = lmtp\n', '') });
+add('transport-protocol', 'protocol = smtp', { exim: (t) => must(t, '  protocol = lmtp\n', '  protocol = smtp\n') });
+add('transport-allow_localhost', 'allow_localhost removed', { exim: (t) => must(t, '  allow_localhost\n', '') });
+add('transport-allow_localhost', 'allow_localhost removed, hosts = 127.0.0.1', { exim: (t) => must(must(t, '  allow_localhost\n', ''), '  hosts = localhost\n', '  hosts = 127.0.0.1\n') });
+add('transport-allow_localhost', 'no_allow_localhost', { exim: (t) => must(t, '  allow_localhost\n', '  no_allow_localhost\n') });
+add('transport-gethostbyname', 'gethostbyname removed', { exim: (t) => must(t, '  gethostbyname\n', '') });
+add('transport-gethostbyname', 'gethostbyname removed, hosts = 127.0.0.1', { exim: (t) => must(must(t, '  gethostbyname\n', ''), '  hosts = localhost\n', '  hosts = 127.0.0.1\n') });
+for (const a of ['hosts_require_auth = *', 'hosts_try_auth = *', 'hosts_require_auth = 127.0.0.1', 'hosts_require_tls = *', 'hosts_try_fastopen = *']) {
+  add('transport-auth', a, { exim: (t) => must(t, '  port = ', `  ${a}\n  port = `) });
+}
+add('transport-auth', 'hosts_require_auth = * with the lmtpd without -a', { exim: (t, e) => setPort(e.ports.auth)(must(t, '  port = ', '  hosts_require_auth = *\n  port = ')) });
+
+// Routers.
+for (const d of ['example.org', 'example.com', '+local_domains', '+cyrus_domains : localhost', '*.example.com', '! +local_domains']) {
+  add('router-domains', `cyrus_vdom domains = ${d}`, { exim: (t) => must(t, '  domains = +cyrus_domains\n  transport = cyrus_ltcp', `  domains = ${d}\n  transport = cyrus_ltcp`) });
+}
+add('router-domains', 'cyrus_vdom without domains', { exim: (t) => must(t, '  domains = +cyrus_domains\n  transport = cyrus_ltcp', '  transport = cyrus_ltcp') });
+const routerBlock = (name) => new RegExp(`(?:# .*\\n)*${name}:\\n(?: {2}.*\\n)+\\n`);
+const moveRouterAfter = (name, after) => (t) => {
+  const block = t.match(routerBlock(name))[0];
+  const rest = t.replace(block, '');
+  const target = rest.match(routerBlock(after))[0];
+  return rest.replace(target, target + block);
+};
+add('router-order', 'cyrus_vdom after dnslookup', { exim: moveRouterAfter('cyrus_vdom', 'dnslookup') });
+add('router-order', 'cyrus_vdom after system_aliases', { exim: moveRouterAfter('cyrus_vdom', 'system_aliases') });
+add('router-order', 'cyrus_vdom last', { exim: moveRouterAfter('cyrus_vdom', 'localuser') });
+add('router-order', 'cyrus_vdom after dnslookup, dnslookup domains = ! +local_domains', { exim: (t) => moveRouterAfter('cyrus_vdom', 'dnslookup')(must(t, '  domains = ! +local_domains : ! +cyrus_domains\n', '  domains = ! +local_domains\n')) });
+add('router-no_more', 'no_more removed from cyrus_vdom', { exim: (t) => must(t, '  transport = cyrus_ltcp\n  no_more\n', '  transport = cyrus_ltcp\n') });
+add('router-no_more', 'dnslookup domains = ! +local_domains (takes the Cyrus domains)', { exim: (t) => must(t, '  domains = ! +local_domains : ! +cyrus_domains\n', '  domains = ! +local_domains\n') });
+for (const tr of ['cyrus_lunix', 'remote_smtp', 'local_delivery', 'address_pipe']) {
+  add('router-transport', `cyrus_vdom transport = ${tr}`, { exim: (t) => must(t, '  transport = cyrus_ltcp\n  no_more', `  transport = ${tr}\n  no_more`) });
+}
+
+// A UNIX-socket lmtp transport instead, against Cyrus's lmtpunix socket.
+const unixTransport = (socket, user = true) => (t) => must(t, transportBlock, `cyrus_ltcp:\n  driver = lmtp\n  socket = ${socket}\n${user ? '  user = cyrus\n' : ''}`);
+add('unix-socket', 'lmtp transport on lmtpd\'s socket', { exim: (t, e) => unixTransport(e.sock)(t) });
+add('unix-socket', 'lmtp transport on lmtpd\'s socket, no user', { exim: (t, e) => unixTransport(e.sock, false)(t) });
+add('unix-socket', 'lmtp transport on a socket nothing listens on', { exim: (t, e) => unixTransport(e.sock + '2')(t) });
+add('unix-socket', 'lmtp transport on smmapd\'s socket', { exim: (t, e) => unixTransport(path.join(path.dirname(e.sock), 'smmap'))(t) });
+add('unix-socket', 'lmtp transport on lmtpd\'s socket written with //', { exim: (t, e) => unixTransport(e.sock.replace('/socket/', '//socket/'))(t) });
+add('unix-socket', 'lmtp transport, lmtpunix moved', {
+  exim: (t, e) => unixTransport(e.sock)(t),
+  cyrus: (t, e) => must(t, listenOf('lmtpunix'), `$1${e.sock}-moved$2`),
+});
+add('unix-socket', 'lmtp transport on the moved lmtpunix path', {
+  exim: (t, e) => unixTransport(e.sock + '-moved')(t),
+  cyrus: (t, e) => must(t, listenOf('lmtpunix'), `$1${e.sock}-moved$2`),
+});
+add('unix-socket', 'lmtpunix with -a, lmtp transport on it', {
+  exim: (t, e) => unixTransport(e.sock)(t),
+  cyrus: (t) => must(t, /(  lmtpunix\s+cmd="lmtpd)/, '$1 -a'),
+});
+
+// A pipe to Cyrus's deliver: what Exim passes as the user against virtdomains.
+const deliverTransport = (who) => (t, e) => must(t, transportBlock, `cyrus_ltcp:\n  driver = pipe\n  command = /usr/lib/cyrus/bin/deliver -C ${e.imapdConf} -- ${who}\n  user = cyrus\n  log_output\n  return_fail_output\n`);
+add('deliver-pipe', 'deliver $local_part@$domain', { exim: deliverTransport('$local_part@$domain') });
+add('deliver-pipe', 'deliver $local_part', { exim: deliverTransport('$local_part') });
+add('deliver-pipe', 'deliver $local_part, virtdomains off', { exim: deliverTransport('$local_part'), imapd: (t) => must(t, 'virtdomains: userid', 'virtdomains: off') });
+add('deliver-pipe', 'deliver $local_part@$domain, lmtpsocket moved', { exim: deliverTransport('$local_part@$domain'), imapd: (t) => must(t, /lmtpsocket: (.*)\n/, 'lmtpsocket: $1-moved\n') });
+
+// Cyrus's lmtpd: -a, where it listens.
+add('lmtpd-a', 'lmtpd -a removed (trusted service)', { cyrus: (t) => must(t, /(  lmtptrusted\s+cmd="lmtpd) -a/, '$1') });
+add('lmtpd-a', '-a added to the lmtpd without it, transport there', { exim: (t, e) => setPort(e.ports.auth)(t), cyrus: (t) => must(t, /(  lmtpauth\s+cmd="lmtpd)/, '$1 -a') });
+add('lmtpd-a', 'lmtpd -a written after -C', { cyrus: (t) => must(t, /(  lmtptrusted\s+cmd="lmtpd) -a (-C [^\s"]+)/, '$1 $2 -a') });
+add('lmtpd-a', 'lmtpd -A (wrong flag)', { cyrus: (t) => must(t, /(  lmtptrusted\s+cmd="lmtpd) -a/, '$1 -A') });
+add('lmtpd-listen', 'lmtptrusted on a free port', { cyrus: (t, e) => must(t, listenOf('lmtptrusted'), `$1127.0.0.1:${e.ports.free}$2`) });
+add('lmtpd-listen', 'lmtptrusted on localhost:<port>', { cyrus: (t, e) => must(t, listenOf('lmtptrusted'), `$1localhost:${e.ports.trusted}$2`) });
+add('lmtpd-listen', 'lmtptrusted on [::1]:<port>', { cyrus: (t, e) => must(t, listenOf('lmtptrusted'), `$1[::1]:${e.ports.trusted}$2`) });
+add('lmtpd-listen', 'lmtptrusted on 127.0.0.2:<port>', { cyrus: (t, e) => must(t, listenOf('lmtptrusted'), `$1127.0.0.2:${e.ports.trusted}$2`) });
+add('lmtpd-listen', 'lmtptrusted proto=tcp6', { cyrus: (t) => must(t, /(  lmtptrusted\s+cmd="[^"]*" listen="[^"]*")/, '$1 proto=tcp6') });
+add('lmtpd-listen', 'lmtptrusted proto=udp', { cyrus: (t) => must(t, /(  lmtptrusted\s+cmd="[^"]*" listen="[^"]*")/, '$1 proto=udp') });
+add('lmtpd-listen', 'lmtptrusted on [::1], hosts = ::1', { exim: (t) => must(t, '  hosts = localhost\n', '  hosts = ::1\n'), cyrus: (t, e) => must(t, listenOf('lmtptrusted'), `$1[::1]:${e.ports.trusted}$2`) });
+add('lmtpd-listen', 'lmtptrusted maxchild=0', { cyrus: (t) => must(t, /(  lmtptrusted\s+cmd="[^"]*" listen="[^"]*")/, '$1 maxchild=0') });
+add('lmtpd-listen', 'lmtptrusted cmd is imapd', { cyrus: (t) => must(t, /(  lmtptrusted\s+cmd=")lmtpd -a/, '$1imapd') });
+
+// imapd.conf as lmtpd reads it.
+for (const v of ['off', 'on']) add('imapd-virtdomains', `virtdomains: ${v}`, { imapd: (t) => must(t, 'virtdomains: userid', `virtdomains: ${v}`) });
+add('imapd-virtdomains', 'lmtptrusted_virtdomains: off', { imapd: (t) => t + 'lmtptrusted_virtdomains: off\n' });
+add('imapd-virtdomains', 'virtdomains: off, cyrus_domains = example.com', { imapd: (t) => must(t, 'virtdomains: userid', 'virtdomains: off'), exim: (t) => must(t, 'domainlist cyrus_domains = example.com : example.org', 'domainlist cyrus_domains = example.com') });
+add('imapd-virtdomains', 'defaultdomain: example.com', { imapd: (t) => must(t, 'defaultdomain: localhost', 'defaultdomain: example.com') });
+add('imapd-virtdomains', 'lmtp_downcase_rcpt: no, recipient Alice', { imapd: (t) => t + 'lmtp_downcase_rcpt: no\n' });
+
+// The RCPT ACL's callout and its domains.
+for (const v of ['recipient/callout', 'recipient/callout=5s', 'recipient/callout=no_cache', 'recipient/callout=random', 'recipient/callout=defer_ok',
+  'recipient/callout=use_sender', 'recipient/callout=postmaster', 'recipient/callout=fullpostmaster', 'recipient/callout=use_postmaster', 'recipient/callout=10s,defer_ok', 'recipient']) {
+  add('acl-callout', `verify = ${v}`, { exim: (t) => must(t, 'verify       = recipient/callout=random,5s', `verify       = ${v}`) });
+}
+add('acl-callout', 'callout check removed', { exim: (t) => must(t, /  deny    domains       = \+cyrus_domains\n          !verify       = recipient\/callout=random,5s\n/, '') });
+add('acl-callout', 'callout after accept domains = +cyrus_domains', {
+  exim: (t) => must(must(t, /  deny    domains       = \+cyrus_domains\n          !verify       = recipient\/callout=random,5s\n/, ''),
+    '  accept  domains       = +cyrus_domains\n', '  accept  domains       = +cyrus_domains\n\n  deny    domains       = +cyrus_domains\n          !verify       = recipient/callout=random,5s\n'),
+});
+for (const d of ['+local_domains', 'example.org', 'example.com', '*', '! +local_domains', '+cyrus_domains : example.net']) {
+  add('acl-domains', `callout statement domains = ${d}`, { exim: (t) => must(t, '  deny    domains       = +cyrus_domains\n          !verify', `  deny    domains       = ${d}\n          !verify`) });
+}
+add('acl-domains', 'callout statement without domains', { exim: (t) => must(t, '  deny    domains       = +cyrus_domains\n          !verify       = recipient/callout=random,5s\n', '  deny    !verify       = recipient/callout=random,5s\n') });
+add('acl-domains', 'accept domains = +local_domains', { exim: (t) => must(t, '  accept  domains       = +cyrus_domains\n', '  accept  domains       = +local_domains\n') });
+for (const d of ['example.com', 'example.org', 'example.com : example.org : example.net', 'example.com : localhost']) {
+  add('domainlist', `cyrus_domains = ${d}`, { exim: (t) => must(t, 'domainlist cyrus_domains = example.com : example.org', `domainlist cyrus_domains = ${d}`) });
+}
+
+// ---- picking -----------------------------------------------------------------------------------
+const pool = MUTATIONS.filter((m) => m.kind.includes(KIND) || m.what.includes(KIND));
+if (!pool.length) bail(`no mutation kind matches "${KIND}"`);
+const rand = rng(SEED);
+const order = pool.map((m) => [rand(), m]).sort((a, b) => a[0] - b[0]).map((x) => x[1]);
+const picked = COUNT === undefined ? order : Array.from({ length: COUNT }, (_, i) => order[i % order.length]);
+
+// ---- Cyrus -------------------------------------------------------------------------------------
+/**
+ * A harness Cyrus with lmtpd's imapd.conf (and cyrus.conf) mutated; imapd (admin, counting)
+ * keeps an unmutated copy. Returns the instance and its env, or the start-up error.
+ */
+async function cyrusFor(m, free) {
+  let env;
+  const edit = (text, dir) => {
+    const conf = path.join(dir, 'imapd.conf'), admin = path.join(dir, 'imapd-admin.conf');
+    const clean = fs.readFileSync(conf, 'utf8');
+    fs.writeFileSync(admin, clean);
+    const ports = {
+      trusted: Number(/lmtptrusted\s+cmd="[^"]*" listen="127\.0\.0\.1:(\d+)"/.exec(text)[1]),
+      auth: Number(/lmtpauth\s+cmd="[^"]*" listen="127\.0\.0\.1:(\d+)"/.exec(text)[1]),
+      free,
+    };
+    env = { ports, dir, sock: path.join(dir, 'socket', 'lmtp'), imapdConf: conf };
+    if (m?.imapd) fs.writeFileSync(conf, m.imapd(clean, env));
+    let out = text.replace(/(  imap\s+cmd="imapd -C )\S+(")/, `$1${admin}$2`);
+    if (m?.cyrus) out = m.cyrus(out, env);
+    return out;
+  };
+  try {
+    const cy = await core.startCyrus({ mailboxes: [MAILBOXES.own, MAILBOXES.bare], editCyrusConf: edit });
+    return { cy, env };
+  } catch (e) {
+    return { error: String(e.message ?? e).split('\n').slice(0, 6).join(' | '), env };
+  }
+}
+
+// ---- Exim --------------------------------------------------------------------------------------
+function eximConf(text) {
+  const dir = fs.mkdtempSync(path.join(scratch, 'exim-'));
+  fs.chmodSync(dir, 0o755);
+  for (const d of ['spool', 'log']) fs.mkdirSync(path.join(dir, d));
+  const conf = path.join(dir, 'exim.conf');
+  fs.writeFileSync(conf, text.replace('primary_hostname = mail.example.com\n',
+    `primary_hostname = mail.example.com\nspool_directory = ${dir}/spool\nlog_file_path = ${dir}/log/%slog\n`));
+  spawnSync('chown', ['-R', 'Debian-exim:Debian-exim', path.join(dir, 'spool'), path.join(dir, 'log')]);
+  return { dir, conf };
+}
+
+function replies(out) {
+  const list = []; let cur = [];
+  for (const l of out.split(/\r?\n/)) {
+    if (!/^\d{3}[ -]/.test(l)) continue;
+    cur.push(l);
+    if (l[3] === ' ') { list.push(cur.join(' / ')); cur = []; }
+  }
+  return list;
+}
+
+function rcpt(conf, recipients) {
+  const dialog = ['EHLO client.example.net', 'MAIL FROM:<>', ...recipients.map((r) => `RCPT TO:<${r}>`), 'QUIT', ''].join('\r\n');
+  const r = spawnSync(EXIM, ['-C', conf, '-bhc', '192.0.2.1'], { input: dialog, encoding: 'utf8', timeout: 60_000 });
+  const all = replies(r.stdout ?? '');
+  return { rcpt: all.slice(3, 3 + recipients.length), log: r.stderr ?? '' };
+}
+
+function deliver(dir, conf, to) {
+  spawnSync(EXIM, ['-C', conf, '-odf', '-oi', '-f', 'sender@example.net', to], { input: 'Subject: link mutation\n\nhello\n', encoding: 'utf8', timeout: 60_000 });
+  try { return fs.readFileSync(path.join(dir, 'log', 'mainlog'), 'utf8'); } catch { return ''; }
+}
+
+const counts = async (cy) => {
+  const c = {};
+  for (const [k, mb] of Object.entries(MAILBOXES)) { try { c[k] = await cy.messageCount(mb); } catch { c[k] = NaN; } }
+  return c;
+};
+
+// ---- ours --------------------------------------------------------------------------------------
+const SEV = { error: 3, warning: 2, information: 1, hint: 0 };
+function lint(conf, cy) {
+  return core.checkProject([{ path: conf, kind: 'exim' }, { path: cy.cyrusConf, kind: 'cyrus-conf' }, { path: cy.imapdConf, kind: 'imapd-conf' }], core.defaultOptions)
+    .map((f) => ({ code: f.code, severity: f.severity, message: f.message, where: `${path.basename(f.file)}:${f.range.start.line + 1}` }));
+}
+const key = (f) => `${f.code}|${f.severity}|${f.message.replace(/\d+/g, 'N').replace(/\/tmp\/\S+/g, 'P')}`;
+
+// ---- run ---------------------------------------------------------------------------------------
+async function observe(m, cy, env) {
+  const text = m ? m.exim ? m.exim(setPort(env.ports.trusted)(REFERENCE), env) : setPort(env.ports.trusted)(REFERENCE) : setPort(env.ports.trusted)(REFERENCE);
+  const { dir, conf } = eximConf(text);
+  const ours = lint(conf, cy);
+  const bv = spawnSync(EXIM, ['-C', conf, '-bV'], { encoding: 'utf8', timeout: 30_000 });
+  const real = { notes: [] };
+  if (bv.status !== 0) {
+    real.configError = ((bv.stderr || bv.stdout || '').trim().split('\n').slice(-3).join(' | ')).slice(0, 400);
+  } else {
+    const s = rcpt(conf, [ALICE, NOBODY]);
+    real.alice = s.rcpt[0] ?? '(no reply)';
+    real.nobody = s.rcpt[1] ?? '(no reply)';
+    const calloutLines = s.log.split('\n').filter((l) => /callout|Cannot do|verify/i.test(l));
+    if (calloutLines.length) real.notes.push(...calloutLines.slice(0, 4).map((l) => 'bh: ' + l.trim().slice(0, 300)));
+    const before = await counts(cy);
+    const log = deliver(dir, conf, ALICE);
+    const after = await counts(cy);
+    real.delivered = after.own === before.own + 1;
+    real.misdelivered = !real.delivered && after.bare === before.bare + 1;
+    real.countsUnknown = Number.isNaN(before.own) || Number.isNaN(after.own);
+    real.mainlog = log.split('\n').filter((l) => /alice|==|\*\*|=>|defer|error/i.test(l)).slice(-3).map((l) => l.replace(/^\S+ \S+ /, '').slice(0, 300));
+  }
+  const calloutWanted = /^\s*(?:deny|require|accept|warn|drop|defer)?\s*!?verify\s*=\s*recipient\/[^\n]*callout/m.test(text);
+  real.ok = !real.configError && /^250/.test(real.alice) && real.delivered && (!calloutWanted || /^5/.test(real.nobody));
+  return { ours, real, calloutWanted, dir };
+}
+
+let base;
+{
+  const free = await core.freePort();
+  const c = await cyrusFor(undefined, free);
+  if (c.error) { console.log(`mutate-link: the unmutated Cyrus does not start: ${c.error}`); process.exit(1); }
+  base = c;
+  const o = await observe(undefined, c.cy, c.env);
+  fs.rmSync(o.dir, { recursive: true, force: true });
+  if (!o.real.ok) { console.log(`mutate-link: the unmutated pairing does not work here: ${JSON.stringify(o.real)}`); await c.cy.stop(); process.exit(1); }
+  base.findings = new Set(o.ours.map(key));
+  const errs = o.ours.filter((f) => f.severity === 'error');
+  console.log(`baseline: delivers and verifies; our findings on it: ${o.ours.length} (${errs.length} errors)${o.ours.length ? ': ' + [...new Set(o.ours.map((f) => f.code))].join(', ') : ''}`);
+}
+
+const results = [];
+let n = 0;
+for (const m of picked) {
+  n++;
+  const free = await core.freePort();
+  let cy, env, startError, own = false;
+  if (m.cyrus || m.imapd) {
+    const c = await cyrusFor(m, free);
+    ({ cy, env } = c); startError = c.error; own = true;
+  } else {
+    cy = base.cy; env = { ...base.env, ports: { ...base.env.ports, free } };
+  }
+  let r;
+  try {
+    if (startError) {
+      r = { ours: [], real: { ok: false, cyrusStart: startError, notes: [] } };
+    } else {
+      r = await observe(m, cy, env);
+      fs.rmSync(r.dir, { recursive: true, force: true });
+    }
+  } catch (e) {
+    r = { ours: [], real: { ok: false, notes: [], harness: String(e.stack ?? e).slice(0, 600) } };
+  } finally {
+    if (own && cy) await cy.stop();
+  }
+  const fresh = r.ours.filter((f) => !base.findings.has(key(f)));
+  const top = fresh.reduce((s, f) => Math.max(s, SEV[f.severity] ?? 0), -1);
+  const verdict = r.real.harness ? 'HARNESS' : top >= 3 && r.real.ok ? 'FALSE-POSITIVE' : !r.real.ok && top < 2 ? 'MISS' : 'agree';
+  results.push({ m, verdict, fresh, real: r.real });
+  const codes = [...new Set(fresh.filter((f) => SEV[f.severity] >= 2).map((f) => `${f.code}(${f.severity[0]})`))].join(' ') || '-';
+  if (VERBOSE || verdict !== 'agree') console.log(`${String(n).padStart(3)} ${verdict.padEnd(14)} ${m.kind}: ${m.what} | ours: ${codes} | real: ${summary(r.real)}`);
+}
+await base.cy.stop();
+
+function summary(real) {
+  if (real.harness) return `harness failed: ${real.harness.split('\n')[0]}`;
+  if (real.cyrusStart) return `Cyrus did not start: ${real.cyrusStart.slice(0, 160)}`;
+  if (real.configError) return `exim -bV: ${real.configError.slice(0, 160)}`;
+  return `alice ${real.alice.slice(0, 60)}; nobody ${real.nobody.slice(0, 60)}; ${real.delivered ? 'delivered' : real.misdelivered ? 'MISDELIVERED to user/alice' : 'not delivered'}${real.countsUnknown ? ' (count unreadable)' : ''}`;
+}
+
+// ---- summary and report -------------------------------------------------------------------------
+const byKind = new Map();
+for (const r of results) {
+  const k = byKind.get(r.m.kind) ?? { total: 0, agree: 0, 'FALSE-POSITIVE': 0, MISS: 0, HARNESS: 0 };
+  k.total++; k[r.verdict]++;
+  byKind.set(r.m.kind, k);
+}
+console.log(`\nseed ${SEED}, ${results.length} mutants`);
+console.log('kind'.padEnd(28) + 'total  agree  false-pos  miss  harness');
+for (const [kind, k] of [...byKind].sort()) console.log(kind.padEnd(28) + [k.total, k.agree, k['FALSE-POSITIVE'], k.MISS, k.HARNESS].map((x, i) => String(x).padStart([5, 7, 11, 6, 9][i])).join(''));
+const bad = results.filter((r) => r.verdict !== 'agree');
+const lines = [`mutate-link seed ${SEED}: ${results.length} mutants, ${bad.length} disagreements`, ''];
+const seen = new Set();
+for (const r of bad) {
+  if (seen.has(r.m.what)) continue;
+  seen.add(r.m.what);
+  lines.push(`== ${r.verdict} ${r.m.kind}: ${r.m.what}`);
+  lines.push(`real: ${summary(r.real)}`);
+  for (const l of [...(r.real.notes ?? []), ...(r.real.mainlog ?? []).map((l) => 'mainlog: ' + l)]) lines.push('  ' + l);
+  lines.push('ours (new against the unmutated pairing):');
+  for (const f of r.fresh) lines.push(`  ${f.severity} ${f.code} ${f.where}: ${f.message}`);
+  if (!r.fresh.length) lines.push('  (nothing)');
+  lines.push('');
+}
+fs.mkdirSync(path.dirname(REPORT), { recursive: true });
+fs.writeFileSync(REPORT, lines.join('\n'));
+console.log(`\n${bad.length} disagreements; report: ${path.relative(process.cwd(), REPORT) || REPORT}`);
