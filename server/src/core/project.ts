@@ -59,6 +59,8 @@ export interface EximSource {
   defines?: Record<string, string>;
   /** Which macros, in words for the user. */
   macros?: string;
+  /** A dc_use_split_config update-exim4.conf refuses (see DebianEximChoice). */
+  refused?: { file: string; line: number; message: string };
 }
 
 /**
@@ -160,6 +162,12 @@ export function loadInput(input: Input, into: Models, opts: CheckOptions, host: 
   else if (input.kind === 'exim') into.exim = guard('loading the Exim configuration', () => loadExim(p, eximOpts, host));
   else if (input.kind === 'cyrus-conf') into.cyrus = guard('loading cyrus.conf', () => loadCyrusConf(p, opts, host));
   else into.imapd = guard('loading imapd.conf', () => loadImapdConf(p, opts, host));
+  // Debian's tools stop before Exim reads anything: an error of the config as Debian runs it.
+  const refused = source?.refused;
+  if (refused && into.exim) {
+    const len = (host.readFile(refused.file) ?? '').split('\n')[refused.line]?.length ?? 0;
+    into.exim.parseFindings.push(finding('exim/invalid-value', refused.file, range(refused.line, 0, refused.line, len), refused.message));
+  }
   return undefined;
 }
 
