@@ -150,3 +150,20 @@ test('a macro the config defines before the placeholder is the config\'s own, as
   assert.equal(loaded({}), '@:own.example');
   assert.equal(loaded({ MAIN_LOCAL_DOMAINS: 'cli.example' }), 'cli.example');
 });
+
+test('a macro update-exim4.conf defines is the file\'s own, not a -D: a plain definition of it after the placeholder is refused, "==" redefines it', () => {
+  // As the real update-exim4.conf and exim -bV make of Debian's template with LOCAL_DELIVERY
+  // defined outside its .ifndef: 'macro "LOCAL_DELIVERY" is already defined'; with "==" accepted.
+  const template = (def: string) => `${PLACEHOLDER}LOCAL_DELIVERY ${def} mail_spool\ndomainlist local_domains = MAIN_LOCAL_DOMAINS\n`;
+  const errors = (def: string, defines: Record<string, string> = {}) => checkProject([{ path: D, kind: 'exim' }], { ...defaultOptions, defines },
+    memHost({ 'exim4.conf.template': template(def), ...debconf('internet') })).filter((f) => f.severity === 'error');
+  const plain = errors('=');
+  assert.deepEqual(plain.map((f) => [path.relative(D, f.file), f.range.start.line + 1, f.code]), [['exim4.conf.template', 2, 'exim/syntax']]);
+  assert.match(plain[0].message, /Macro LOCAL_DELIVERY is already defined \(by update-exim4\.conf, from update-exim4\.conf\.conf/);
+  assert.deepEqual(errors('=='), []);
+  // A -D still wins over both, silently, as on Exim's command line.
+  assert.deepEqual(errors('=', { LOCAL_DELIVERY: 'cli' }), []);
+  const m: Models = {};
+  loadInput({ path: D, kind: 'exim' }, m, defaultOptions, memHost({ 'exim4.conf.template': template('=='), ...debconf('internet') }));
+  assert.equal(m.exim!.macros.get('LOCAL_DELIVERY')?.value, 'mail_spool');
+});
