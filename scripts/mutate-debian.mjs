@@ -178,6 +178,34 @@ const DEBIAN = {
     files.set(t, undefined);
     return `${t} -> ${next}`;
   },
+  /** NAME.rul beside a part, which update-exim4.conf reads instead of NAME: a mutated copy. */
+  'rul-override'(r, files, t) {
+    if (!t.startsWith('conf.d/')) return;
+    const p = parts.find((x) => x.rel === t);
+    const kind = r.pick(['misspell-option', 'wrong-type', 'rename-reference', 'delete-line', 'unbalance-ifdef']);
+    const out = GENERIC[kind](r, p.lines, p.recs);
+    if (!out) return;
+    files.set(`${t}.rul`, out);
+    return `${t}.rul (${kind})`;
+  },
+  /** A part removed (a whole section header, a router, ...). */
+  'remove-part'(r, files, t) {
+    if (!t.startsWith('conf.d/')) return;
+    files.set(t, undefined);
+    return `${t} removed`;
+  },
+  /** A file without its final line break (cat runs it into the next part), or with CRLF ends. */
+  'line-ends'(r, files, t) {
+    const lines = files.get(t);
+    if (r.next() < 0.5) {
+      files.set(t, [...lines, NO_EOL]);
+      return `${t} without its final line break`;
+    }
+    const from = r.int(lines.length);
+    const to = r.next() < 0.5 ? from + 1 + r.int(5) : lines.length;
+    files.set(t, lines.map((l, i) => i >= from && i < to ? l + '\r' : l));
+    return `${t}:${from + 1}-${Math.min(to, lines.length)} with CRLF`;
+  },
   /** One setting of update-exim4.conf.conf changed. */
   'ue4cc-setting'(r, files) {
     const f = 'update-exim4.conf.conf';
@@ -203,6 +231,8 @@ const DEBIAN = {
     return `${f}: ${line}`;
   },
 };
+/** As the last line of a mutant file: write it without a final line break. */
+const NO_EOL = '\0no final line break';
 const ALL = { ...Object.fromEntries(Object.keys(GENERIC).map((k) => [k, 'generic'])), ...Object.fromEntries(Object.keys(DEBIAN).map((k) => [k, 'debian'])) };
 const kinds = flag('--kinds', Object.keys(ALL).join(',')).split(',');
 for (const k of kinds) if (!ALL[k]) { console.error(`unknown mutation kind ${k}; known: ${Object.keys(ALL).join(', ')}`); process.exit(2); }
@@ -254,7 +284,8 @@ function layOut(dir, split, type, changed = []) {
     const orig = [...parts, template].find((p) => p.rel === rel);
     if (lines === undefined) { fs.rmSync(file, { force: true }); continue; }
     fs.mkdirSync(path.dirname(file), { recursive: true });
-    fs.writeFileSync(file, lines.join('\n') + (orig && !orig.trailing ? '' : '\n'), 'latin1');
+    const cut = lines.at(-1) === NO_EOL;
+    fs.writeFileSync(file, (cut ? lines.slice(0, -1) : lines).join('\n') + (cut || (orig && !orig.trailing) ? '' : '\n'), 'latin1');
   }
   execChmod(dir);
 }
