@@ -216,6 +216,15 @@ test('a directive name followed by other than a space or the line end is a line 
   assert.deepEqual(sev(load({ 'exim.conf': `${head}.ifdef FOO\nqualify_domain = a\n.endif \r\n` })), []);
 });
 
+test('a rewrite rule whose quoted replacement is not closed: Exim takes the rest of the line (a warning); an unclosed pattern leaves no replacement (an error)', () => {
+  // exim -bV accepts the first (rc 0) and refuses the second: "missing rewrite replacement string".
+  const sev = (c: ParsedExim) => c.parseFindings.map((f) => `${f.severity} ${f.code}@${f.range.start.line}`);
+  const open = load({ 'exim.conf': 'primary_hostname = x.example\nbegin rewrite\n*@example.com "foo bar Ffrs\n' });
+  assert.deepEqual(sev(open), ['warning exim/syntax@2']);
+  assert.match(open.parseFindings[0].message, /takes the rest of the line, flags included/);
+  assert.deepEqual(sev(load({ 'exim.conf': 'primary_hostname = x.example\nbegin rewrite\n"*@example.com foo\n' })), ['error exim/syntax@2']);
+});
+
 test('Debian conf.d: parts concatenated in section order, findings in the part files', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'confd-'));
   const put = (f: string, t: string) => { fs.mkdirSync(path.dirname(path.join(dir, f)), { recursive: true }); fs.writeFileSync(path.join(dir, f), t); };

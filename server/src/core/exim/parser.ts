@@ -667,7 +667,11 @@ class Parser {
       return;
     }
     const repl = dequote(t, i);
-    if (key.unterminated || repl.unterminated) this.error('exim/syntax', loc, 'A quoted string in this rewrite rule has no closing quote.');
+    // An unclosed pattern runs to the end of the line (no replacement: refused above); an
+    // unclosed replacement Exim takes as it is, to the end of the line, flags and all.
+    if (repl.unterminated) {
+      this.error('exim/syntax', loc, 'The quoted replacement of this rewrite rule has no closing quote: Exim takes the rest of the line, flags included, as the replacement. Add the closing ".', 'warning');
+    }
     const fs = repl.end;
     for (let j = fs; j < t.length; j++) {
       const c = t[j];
