@@ -6,7 +6,8 @@
 // -bV`, and our checker on the copy. Exim's "line N of OUT" is traced back to the part and
 // line it came from (our assembly's origins, matched line by line against OUT). The sibling
 // of mutate-corpus.mjs, with its mutation kinds and report; a developer tool, not part of
-// `npm test`. The real /etc/exim4 and /var/lib/exim4 are only ever read.
+// `npm test`. The real /etc/exim4 is only read, and /var/lib/exim4 left alone: with -o
+// outside it, update-exim4.conf writes its output through a mktemp file and nowhere else.
 //
 //   node scripts/mutate-debian.mjs [--count N] [--seed S] [--jobs J] [--kinds k1,k2] [--report FILE]
 //
