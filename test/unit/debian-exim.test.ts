@@ -61,6 +61,21 @@ test('Debian\'s choice: exim4.conf, else the template (the default) or conf.d pe
   assert.match(String(chosen({ ...CONFD, ...TEMPLATE, ...ue('dc_use_split_config=yes') })[2]), /'yes', which update-exim4\.conf refuses/);
 });
 
+test('a dc_use_split_config update-exim4.conf refuses is an error on its line: Debian then writes no config for Exim', () => {
+  const refused = (files: Record<string, string>) => checkProject([{ path: D, kind: 'exim' }], defaultOptions, memHost(files))
+    .filter((f) => f.severity === 'error').map((f) => [path.relative(D, f.file), f.range.start.line, f.code, f.message]);
+  // update-exim4.conf exits 1 on each of these (checked with the real script): an invalid
+  // value, 'true' without conf.d, 'false' without the template.
+  const bad = refused({ ...CONFD, ...TEMPLATE, ...ue("dc_use_split_config='ture'") });
+  assert.deepEqual(bad.map((f) => f.slice(0, 3)), [['update-exim4.conf.conf', 1, 'exim/invalid-value']]);
+  assert.match(String(bad[0][3]), /'ture' is neither 'true' nor 'false': update-exim4\.conf refuses it/);
+  assert.match(String(refused({ ...TEMPLATE, ...ue("dc_use_split_config='true'") })[0]?.[3]), /needs the conf\.d directory beside this file/);
+  assert.match(String(refused({ ...CONFD, ...ue("dc_use_split_config='false'") })[0]?.[3]), /needs exim4\.conf\.template beside this file/);
+  // Upper case is lower-cased by the script, and taken.
+  assert.deepEqual(refused({ ...CONFD, ...TEMPLATE, ...ue("dc_use_split_config='TRUE'") }), []);
+  assert.deepEqual(refused({ ...CONFD, ...TEMPLATE, ...ue('') }), []);
+});
+
 test('the template is read after exim4.conf.localmacros, as Debian concatenates them', () => {
   const template = { 'exim4.conf.template': 'primary_hostname = template.example\n.ifndef LOCAL_SET\nbogus_option = 1\n.endif\n' };
   const files = { ...CONFD, ...template, ...ue("dc_use_split_config='false'"), 'exim4.conf.localmacros': 'LOCAL_SET = 1\n' };
@@ -134,4 +149,21 @@ test('a macro the config defines before the placeholder is the config\'s own, as
   };
   assert.equal(loaded({}), '@:own.example');
   assert.equal(loaded({ MAIN_LOCAL_DOMAINS: 'cli.example' }), 'cli.example');
+});
+
+test('a macro update-exim4.conf defines is the file\'s own, not a -D: a plain definition of it after the placeholder is refused, "==" redefines it', () => {
+  // As the real update-exim4.conf and exim -bV make of Debian's template with LOCAL_DELIVERY
+  // defined outside its .ifndef: 'macro "LOCAL_DELIVERY" is already defined'; with "==" accepted.
+  const template = (def: string) => `${PLACEHOLDER}LOCAL_DELIVERY ${def} mail_spool\ndomainlist local_domains = MAIN_LOCAL_DOMAINS\n`;
+  const errors = (def: string, defines: Record<string, string> = {}) => checkProject([{ path: D, kind: 'exim' }], { ...defaultOptions, defines },
+    memHost({ 'exim4.conf.template': template(def), ...debconf('internet') })).filter((f) => f.severity === 'error');
+  const plain = errors('=');
+  assert.deepEqual(plain.map((f) => [path.relative(D, f.file), f.range.start.line + 1, f.code]), [['exim4.conf.template', 2, 'exim/syntax']]);
+  assert.match(plain[0].message, /Macro LOCAL_DELIVERY is already defined \(by update-exim4\.conf, from update-exim4\.conf\.conf/);
+  assert.deepEqual(errors('=='), []);
+  // A -D still wins over both, silently, as on Exim's command line.
+  assert.deepEqual(errors('=', { LOCAL_DELIVERY: 'cli' }), []);
+  const m: Models = {};
+  loadInput({ path: D, kind: 'exim' }, m, defaultOptions, memHost({ 'exim4.conf.template': template('=='), ...debconf('internet') }));
+  assert.equal(m.exim!.macros.get('LOCAL_DELIVERY')?.value, 'mail_spool');
 });

@@ -193,6 +193,38 @@ test('BOM, CRLF and binary junk', () => {
   assertLossless(junk);
 });
 
+test('a directive name followed by other than a space or the line end is a line Exim skips: .endif\\t, .ifdeff X, .else or .endif with a CRLF end', () => {
+  // What exim -bV makes of each (Exim 4.96): the line is skipped without a word, so it
+  // opens, closes or switches nothing, and the config is accepted when nothing else breaks.
+  const sev = (c: ParsedExim) => c.parseFindings.map((f) => `${f.severity} ${f.code}@${f.range.start.line}`);
+  const head = 'primary_hostname = x.example\n';
+  // Unmatched, yet accepted: skipped, not an unmatched .endif nor a setting.
+  assert.deepEqual(sev(load({ 'exim.conf': `${head}.endif\t\nqualify_domain = a\n` })), ['warning exim/conditional-syntax@1']);
+  assert.deepEqual(sev(load({ 'exim.conf': `${head}.endiff\nqualify_domain = a\n` })), ['warning exim/conditional-syntax@1']);
+  const opened = load({ 'exim.conf': `${head}.ifdeff FOO\nqualify_domain = a\n` });
+  assert.deepEqual(sev(opened), ['warning exim/conditional-syntax@1']);
+  assert.equal(opened.main.find((o) => o.name === 'qualify_domain')?.value, 'a', 'no conditional opened: the setting is read');
+  // .else with a CRLF end switches no branch: the setting after it stays skipped.
+  const els = load({ 'exim.conf': `${head}.ifdef FOO\nqualify_domain = a\n.else\r\nqualify_domain = b\n.endif\n` });
+  assert.equal(els.main.find((o) => o.name === 'qualify_domain'), undefined);
+  // .ifdef FOO with a CRLF end is an .ifdef (a space follows the name); its .endif with one is not:
+  // Exim fails with ".endif missing" at the end of the file.
+  const crlf = load({ 'exim.conf': `${head.replace('\n', '\r\n')}.ifdef FOO\r\nqualify_domain = a\r\n.endif\r\n` });
+  assert.deepEqual(sev(crlf).sort(), ['error exim/conditional-syntax@1', 'warning exim/conditional-syntax@3']);
+  assert.match(crlf.parseFindings.find((f) => f.severity === 'warning')!.message, /\.endif followed by a carriage return \(a CRLF line end\): it skips this line/);
+  // A space, or trailing white space after one, is fine.
+  assert.deepEqual(sev(load({ 'exim.conf': `${head}.ifdef FOO\nqualify_domain = a\n.endif \r\n` })), []);
+});
+
+test('a rewrite rule whose quoted replacement is not closed: Exim takes the rest of the line (a warning); an unclosed pattern leaves no replacement (an error)', () => {
+  // exim -bV accepts the first (rc 0) and refuses the second: "missing rewrite replacement string".
+  const sev = (c: ParsedExim) => c.parseFindings.map((f) => `${f.severity} ${f.code}@${f.range.start.line}`);
+  const open = load({ 'exim.conf': 'primary_hostname = x.example\nbegin rewrite\n*@example.com "foo bar Ffrs\n' });
+  assert.deepEqual(sev(open), ['warning exim/syntax@2']);
+  assert.match(open.parseFindings[0].message, /takes the rest of the line, flags included/);
+  assert.deepEqual(sev(load({ 'exim.conf': 'primary_hostname = x.example\nbegin rewrite\n"*@example.com foo\n' })), ['error exim/syntax@2']);
+});
+
 test('Debian conf.d: parts concatenated in section order, findings in the part files', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'confd-'));
   const put = (f: string, t: string) => { fs.mkdirSync(path.dirname(path.join(dir, f)), { recursive: true }); fs.writeFileSync(path.join(dir, f), t); };

@@ -65,6 +65,11 @@ export interface DebianEximChoice {
   prelude: string[];
   /** Why this one, in words for the user. */
   reason: string;
+  /**
+   * The dc_use_split_config setting update-exim4.conf refuses to run with (0-based line of
+   * update-exim4.conf.conf): Debian then writes no new config, whatever the parts say.
+   */
+  refused?: { file: string; line: number; message: string };
 }
 
 /**
@@ -108,7 +113,17 @@ export function debianEximChoice(dir: string, host: SourceHost): DebianEximChoic
   const problem = value === 'true' || value === 'false'
     ? `update-exim4.conf.conf sets dc_use_split_config='${value}' but there is no ${value === 'true' ? 'conf.d' : 'exim4.conf.template'} (update-exim4.conf fails)`
     : `update-exim4.conf.conf sets dc_use_split_config='${value}', which update-exim4.conf refuses (only 'true' or 'false')`;
-  return split(problem) ?? unsplit(problem);
+  const lines = text.split('\n');
+  let line = -1;
+  lines.forEach((l, i) => { if (/^\s*dc_use_split_config=/.test(l)) line = i; });
+  const refused = {
+    file: ue!, line: Math.max(line, 0),
+    message: value === 'true' || value === 'false'
+      ? `dc_use_split_config='${value}' needs ${value === 'true' ? 'the conf.d directory' : 'exim4.conf.template'} beside this file, and there is none: update-exim4.conf fails and writes no configuration for Exim. Add it, or set dc_use_split_config to '${value === 'true' ? 'false' : 'true'}'.`
+      : `dc_use_split_config='${value}' is neither 'true' nor 'false': update-exim4.conf refuses it and writes no configuration for Exim. Set 'true' (conf.d) or 'false' (exim4.conf.template).`,
+  };
+  const c = split(problem) ?? unsplit(problem);
+  return c && { ...c, refused };
 }
 
 /** The line update-exim4.conf puts its macro definitions after. */

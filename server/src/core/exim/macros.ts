@@ -147,12 +147,13 @@ export class MacroTable {
   /** The built-ins are the untouched shared ones (no redefinition yet): the fast test below holds. */
   private pristineBuiltins: boolean;
 
-  constructor(defines: Record<string, string>, builtins = true) {
+  constructor(defines: Record<string, string>, builtins = true, debian: Record<string, string> = {}) {
     this.builtinList = builtins ? BUILTIN_LIST : [];
     this.user = [];
     this.byName = builtins ? new MacroMap(BUILTIN_MAP, BUILTIN_ENTRIES) : new MacroMap(NO_MACROS, []);
     this.pristineBuiltins = builtins && BUILTIN_VALUES_INERT;
     for (const [name, value] of Object.entries(defines)) this.add({ name, value, origin: 'define', redefinable: false });
+    for (const [name, value] of Object.entries(debian)) if (!(name in defines)) this.add({ name, value, origin: 'debian', redefinable: false });
   }
 
   get builtins(): readonly Macro[] { return this.builtinList; }

@@ -129,9 +129,10 @@ export interface Acl {
 export interface Macro {
   name: string;
   value: string;
-  /** Where it is defined; undefined for built-in (`_HAVE_*` …) and `-D` macros. */
+  /** Where it is defined; undefined for built-in (`_HAVE_*` …), `-D` and Debian's macros. */
   loc?: Loc;
-  origin: 'config' | 'define' | 'builtin';
+  /** 'debian': written by update-exim4.conf from update-exim4.conf.conf. */
+  origin: 'config' | 'define' | 'builtin' | 'debian';
   /** `==` definitions may be redefined later. */
   redefinable: boolean;
 }

@@ -105,7 +105,7 @@ class Parser {
 
   constructor(root: string, topFiles: string[], opts: CheckOptions, host: SourceHost, generated: string | undefined) {
     this.version = opts.eximVersion;
-    this.table = new MacroTable(opts.defines);
+    this.table = new MacroTable(opts.defines, true, opts.debianDefines);
     const cfg = this.cfg = new ParsedConfig(root, this.table.byName);
     this.reader = new LineReader(topFiles, host, this.table, cfg.files, cfg.kinds, (f) => cfg.parseFindings.push(f), generated);
   }
@@ -201,7 +201,9 @@ class Parser {
     const existing = this.table.get(name);
     if (existing?.origin === 'define') return; // -D wins over the file, silently, as in Exim
     if (existing && !redef) {
-      this.error('exim/syntax', nameLoc, `Macro ${name} is already defined${existing.loc ? ` (line ${existing.loc.range.start.line + 1})` : ' (built in)'}; use "==" to redefine it.`);
+      const where = existing.loc ? ` (line ${existing.loc.range.start.line + 1})`
+        : existing.origin === 'debian' ? ' (by update-exim4.conf, from update-exim4.conf.conf, after the UPEX4CmacrosUPEX4C line)' : ' (built in)';
+      this.error('exim/syntax', nameLoc, `Macro ${name} is already defined${where}; use "==" to redefine it.`);
       return;
     }
     if (!existing) {
@@ -665,7 +667,11 @@ class Parser {
       return;
     }
     const repl = dequote(t, i);
-    if (key.unterminated || repl.unterminated) this.error('exim/syntax', loc, 'A quoted string in this rewrite rule has no closing quote.');
+    // An unclosed pattern runs to the end of the line (no replacement: refused above); an
+    // unclosed replacement Exim takes as it is, to the end of the line, flags and all.
+    if (repl.unterminated) {
+      this.error('exim/syntax', loc, 'The quoted replacement of this rewrite rule has no closing quote: Exim takes the rest of the line, flags included, as the replacement. Add the closing ".', 'warning');
+    }
     const fs = repl.end;
     for (let j = fs; j < t.length; j++) {
       const c = t[j];

@@ -122,6 +122,15 @@ function firstLineBlanked(sf: SourceFile): string | undefined {
 
 function isLineBreak(c: number): boolean { return c === 10 || c === 13; }
 
+/** Whether the physical line the frame last read ends in a CR (CRLF, or a CR at the end of the file). */
+function endsInCr(fr: Frame): boolean {
+  const src = fr.file.text;
+  const starts = fr.file.lines.lineStarts;
+  const next = fr.line < starts.length ? starts[fr.line] : src.length;
+  const last = src.charCodeAt(next - 1);
+  return last === 13 || (last === 10 && src.charCodeAt(next - 2) === 13);
+}
+
 function lineRange(line: number, a: number, b: number): Range {
   return { start: { line, character: a }, end: { line, character: b } };
 }
@@ -450,12 +459,17 @@ export class LineReader {
       if (!text.startsWith(d.name, ss + 1)) continue;
       const after = ss + 1 + d.name.length;
       const n = codeAt(text, after);
-      if (after < text.length && n !== 32) {
-        if (isNameChar(n)) return false; // another word, e.g. `.ifdefx` or `.elifdef` seen as `.else`?
-        // Exim accepts only a space (or the end of the line) after the directive name.
-        const what = n === 9 ? 'a tab' : n === 13 ? 'a carriage return (CRLF line ending)' : `"${text[after]}"`;
+      // Exim takes the directive only when a space or the end of the line follows its name;
+      // any other line that starts with it (`.endif\t`, `.ifdeff X`, `.else` with a CRLF
+      // line end, whose CR our lines leave out) it skips without a word: it opens, closes
+      // or switches nothing (checked with exim -bV).
+      const cr = after === text.length && text === raw && endsInCr(fr);
+      if ((after < text.length && n !== 32) || cr) {
+        const what = cr ? 'a carriage return (a CRLF line end)' : n === 9 ? 'a tab' : `"${text[after]}"`;
         this.report(finding('exim/conditional-syntax', fr.file.path, lineRange(fr.line - 1, 0, raw.length),
-          `Exim does not recognise .${d.name} followed by ${what}; it reads the line as a setting and fails. Use a single space${n === 13 ? ' and Unix (LF) line endings' : ''}.`));
+          `Exim does not recognise .${d.name} followed by ${what}: it skips this line, so it ${d.stack > 0 ? 'opens no conditional' : d.stack < 0 ? 'closes no conditional' : 'switches no branch'}. Write .${d.name} followed by a single space or nothing${cr ? ', with Unix (LF) line ends' : ''}.`, { severity: 'warning' }));
+        if (fr.kinds) fr.kinds[fr.line - 1] = DIRECTIVE;
+        return true;
       }
       if (fr.kinds) fr.kinds[fr.line - 1] = DIRECTIVE;
       const loc = this.condLoc(fr, ss, after);

@@ -48,7 +48,7 @@ function definitionHover(m: EximModel, file: string, p: Position): HoverInfo | u
     if (!skipped.length) return { markdown: `Macro \`${name}\` is not defined.`, range };
     return { markdown: `Macro \`${name}\` is not defined where Exim reads: its definition${skipped.length === 1 ? ' is' : 's are'} in a skipped .ifdef branch (${skipped.map((l) => where(l.file, l.range.start.line)).join(', ')}).`, range };
   }
-  const origin = mac.origin === 'define' ? ' (from -D / eximCyrus.defines)' : mac.origin === 'builtin' ? ' (built in)' : mac.loc ? `\n\nDefined at ${where(mac.loc.file, mac.loc.range.start.line)}` : '';
+  const origin = mac.origin === 'define' ? ' (from -D / eximCyrus.defines)' : mac.origin === 'builtin' ? ' (built in)' : mac.origin === 'debian' ? ' (by update-exim4.conf, from update-exim4.conf.conf)' : mac.loc ? `\n\nDefined at ${where(mac.loc.file, mac.loc.range.start.line)}` : '';
   // Where the macro stands for a name, say what that name is.
   const named = namedBy(m, name, hit.all).map((o) => `${NAME_WORDS[o.kind]} \`${o.name}\`${hit.all.some((d) => d.isDefinition && sameEntity(d, o)) ? '' : ' (not defined)'}`);
   const names = [...new Set(named)];

@@ -1,0 +1,372 @@
+// What the Exim mutation tools share: seeded randomness, what each line of an Exim conf is,
+// the mutation kinds, Exim's verdict from its stderr, and the diff shown in the reports.
+// mutate-corpus.mjs mutates the test-suite confs with them, mutate-debian.mjs Debian's
+// conf.d parts and template.
+
+// ---- seeded randomness (mulberry32) -------------------------------------------------
+export function rng(s) {
+  let a = s >>> 0;
+  const next = () => {
+    a = (a + 0x6D2B79F5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  const int = (n) => Math.floor(next() * n);
+  return { next, int, pick: (xs) => xs[int(xs.length)] };
+}
+
+// ---- what each line of a conf is ----------------------------------------------------
+export const VERBS = ['accept', 'defer', 'deny', 'discard', 'drop', 'require', 'warn'];
+export const DRIVER_SECTIONS = new Set(['routers', 'transports', 'authenticators']);
+const DRIVERS = {
+  routers: ['accept', 'dnslookup', 'ipliteral', 'iplookup', 'manualroute', 'queryprogram', 'redirect'],
+  transports: ['appendfile', 'autoreply', 'lmtp', 'pipe', 'smtp'],
+  authenticators: ['cram_md5', 'cyrus_sasl', 'dovecot', 'external', 'plaintext', 'spa', 'tls'],
+};
+const LIST_DEF = /^(\s*)((?:domain|host|address|localpart)list(?:_cache)?)(\s+)([A-Za-z0-9_.-]+)(\s*=)/;
+
+/**
+ * One record per physical line: its section and what it holds, continuations marked. A conf
+ * starts in `section` (a conf.d part in its directory's section, without a `begin` line).
+ */
+export function classify(lines, section = 'main') {
+  let continued = false;
+  return lines.map((raw, n) => {
+    const rec = { n, raw, section, cont: continued, kind: 'other' };
+    const t = raw.trim();
+    continued = /\\\s*$/.test(raw) && !t.startsWith('#');
+    if (rec.cont) { rec.kind = 'continuation'; return rec; }
+    if (!t) rec.kind = 'blank';
+    else if (t.startsWith('#')) rec.kind = 'comment';
+    else if (/^\.(ifdef|ifndef|elifdef|elifndef|else|endif|include|include_if_exists)\b/.test(t)) rec.kind = 'directive';
+    else if (/^begin\s+\S+\s*$/.test(t)) { section = t.split(/\s+/)[1]; rec.kind = 'begin'; rec.section = section; }
+    else if (/^[A-Z][A-Za-z0-9_]*\s*==?/.test(t)) rec.kind = 'macro';
+    else if (LIST_DEF.test(raw) && section === 'main') rec.kind = 'listdef';
+    else if ((DRIVER_SECTIONS.has(section) || section === 'acl') && /^[A-Za-z0-9_.-]+\s*:(\s|$)/.test(t)) rec.kind = 'header';
+    else if (section === 'acl') {
+      const w = /^!?\s*([a-z_]+)/.exec(t)?.[1];
+      rec.kind = VERBS.includes(w) ? 'verb' : /^!?\s*[a-z_]+\s*=/.test(t) ? 'condition' : 'other';
+    } else if (section === 'main' || DRIVER_SECTIONS.has(section)) {
+      if (/^(hide\s+)?[a-z][a-z0-9_]*\s*(=|$)/.test(t)) rec.kind = 'option';
+    }
+    return rec;
+  });
+}
+
+// ---- the mutations ------------------------------------------------------------------
+const LETTERS = 'abcdefghijklmnopqrstuvwxyz_';
+
+/** One-character change of a word (substitute, drop, insert or swap), never the word itself. */
+export function misspell(r, word) {
+  for (let tries = 0; tries < 20; tries++) {
+    const i = r.int(word.length);
+    const c = r.pick([...LETTERS]);
+    const out = [
+      () => word.slice(0, i) + c + word.slice(i + 1),
+      () => word.length > 2 ? word.slice(0, i) + word.slice(i + 1) : word + c,
+      () => word.slice(0, i) + c + word.slice(i),
+      () => i + 1 < word.length ? word.slice(0, i) + word[i + 1] + word[i] + word.slice(i + 2) : word + c,
+    ][r.int(4)]();
+    if (out !== word) return out;
+  }
+  return word + 'x';
+}
+
+const replaceLine = (lines, n, text) => [...lines.slice(0, n), ...[].concat(text), ...lines.slice(n + 1)];
+const insertAt = (lines, n, text) => [...lines.slice(0, n), ...[].concat(text), ...lines.slice(n)];
+const of = (recs, ...kinds) => recs.filter((x) => kinds.includes(x.kind));
+/** The option line's parts: indent, `hide `, `no_`/`not_`, name, rest. */
+const OPTION = /^(\s*)(hide\s+)?(no_|not_)?([a-z][a-z0-9_]*)(.*)$/;
+/** The line after the instance header (or section) the record belongs to ends. */
+function blockEnd(recs, n) {
+  let e = n + 1;
+  while (e < recs.length && !['header', 'begin'].includes(recs[e].kind) && recs[e].section === recs[n].section) e++;
+  while (e > n + 1 && ['blank', 'comment'].includes(recs[e - 1].kind)) e--;
+  return e;
+}
+
+/**
+ * The mutation kinds. Each takes the randomness, the lines and their records (classify)
+ * and returns the mutated lines, or undefined when the conf has no place for it.
+ * `donors()` gives single-line settings taken from other confs, by where they can go.
+ */
+export function eximMutations(donors) {
+  return {
+    'misspell-option'(r, lines, recs) {
+      const x = r.pick(of(recs, 'option'));
+      if (!x) return;
+      const [, ind, hide = '', neg = '', name, rest] = OPTION.exec(x.raw);
+      if (name === 'driver' && r.next() < 0.5) return;
+      return replaceLine(lines, x.n, ind + hide + neg + misspell(r, name) + rest);
+    },
+    'negate-bool'(r, lines, recs) {
+      const x = r.pick(of(recs, 'option'));
+      if (!x) return;
+      const [, ind, hide = '', neg = '', name, rest] = OPTION.exec(x.raw);
+      if (neg) return replaceLine(lines, x.n, ind + hide + (r.next() < 0.7 ? '' : neg === 'no_' ? 'not_' : 'no_') + name + rest);
+      return replaceLine(lines, x.n, ind + hide + r.pick(['no_', 'no_', 'not_']) + name + rest);
+    },
+    'wrong-type'(r, lines, recs) {
+      const xs = of(recs, 'option').filter((x) => {
+        const v = /=\s*(.*?)\s*$/.exec(x.raw)?.[1];
+        return v === undefined ? true : /^(true|false|yes|no|\d+[KMGkmg]?|(\d+[smhdw])+|\d+\.\d+)$/.test(v);
+      });
+      const x = r.pick(xs);
+      if (!x) return;
+      const m = /^(.*?=\s*)(.*?)(\s*)$/.exec(x.raw);
+      if (!m) return replaceLine(lines, x.n, x.raw.trimEnd() + ' = ' + r.pick(['sometimes', '17', '5q', 'yes please']));
+      const v = m[2];
+      const bad = /^(true|false|yes|no)$/.test(v) ? r.pick(['maybe', '2', 'on', 'truee'])
+        : /^\d+[KMGkmg]?$/.test(v) ? r.pick(['many', '12q', '1.5.', '-', '0x', '99999999999999999999'])
+          : r.pick(['5x', 'soon', '1d2', '-3s', '5mm']);
+      return replaceLine(lines, x.n, m[1] + bad + m[3]);
+    },
+    'driver-name'(r, lines, recs) {
+      const xs = recs.filter((x) => x.kind === 'option' && /^\s*driver\s*=\s*\S+\s*$/.test(x.raw) && DRIVER_SECTIONS.has(x.section));
+      const x = r.pick(xs);
+      if (!x) return;
+      const [, head, name] = /^(\s*driver\s*=\s*)(\S+)\s*$/.exec(x.raw);
+      const other = Object.keys(DRIVERS).filter((s) => s !== x.section);
+      const next = [
+        () => misspell(r, name),
+        () => r.pick(DRIVERS[x.section].filter((d) => d !== name)),
+        () => r.pick(DRIVERS[r.pick(other)]),
+      ][r.int(3)]();
+      return replaceLine(lines, x.n, head + next);
+    },
+    'delete-line'(r, lines, recs) {
+      const x = r.pick(recs.filter((y) => !['blank', 'comment'].includes(y.kind)));
+      return x && replaceLine(lines, x.n, []);
+    },
+    'duplicate-line'(r, lines, recs) {
+      const x = r.pick(recs.filter((y) => !['blank', 'comment', 'continuation'].includes(y.kind) && !/\\\s*$/.test(y.raw)));
+      return x && insertAt(lines, x.n, x.raw);
+    },
+    'rename-definition'(r, lines, recs) {
+      const x = r.pick(of(recs, 'header', 'listdef'));
+      if (!x) return;
+      if (x.kind === 'listdef') {
+        const m = LIST_DEF.exec(x.raw);
+        return replaceLine(lines, x.n, x.raw.replace(LIST_DEF, `${m[1]}${m[2]}${m[3]}${misspell(r, m[4])}${m[5]}`));
+      }
+      const m = /^(\s*)([A-Za-z0-9_.-]+)(\s*:.*)$/.exec(x.raw);
+      return replaceLine(lines, x.n, m[1] + misspell(r, m[2]) + m[3]);
+    },
+    'rename-reference'(r, lines, recs) {
+      const sites = [];
+      for (const x of recs) {
+        if (['comment', 'blank', 'directive', 'begin', 'macro'].includes(x.kind)) continue;
+        const ref = /^(\s*(?:transport|pass_router|redirect_router|acl_smtp_[a-z_]+|acl_not_smtp[a-z_]*|acl|[a-z_]*_transport)\s*=\s*)([A-Za-z0-9_.-]+)\s*$/.exec(x.raw);
+        if (ref) sites.push({ x, at: ref[1].length, word: ref[2] });
+        for (const m of x.raw.matchAll(/(?<![\w$])\+([A-Za-z_][A-Za-z0-9_.-]*)/g)) sites.push({ x, at: m.index + 1, word: m[1] });
+      }
+      const s = r.pick(sites);
+      if (!s) return;
+      return replaceLine(lines, s.x.n, s.x.raw.slice(0, s.at) + misspell(r, s.word) + s.x.raw.slice(s.at + s.word.length));
+    },
+    'break-expansion'(r, lines, recs) {
+      const xs = recs.filter((x) => !['comment', 'blank'].includes(x.kind) && x.raw.includes('${'));
+      const x = r.pick(xs);
+      if (!x) return;
+      const names = [...x.raw.matchAll(/\$\{(?:if\s+!?|(?:and|or)\s*\{\s*\{?)?([a-z_0-9]+)/g)];
+      if (names.length && r.next() < 0.5) {
+        const m = r.pick(names);
+        const at = m.index + m[0].length - m[1].length;
+        return replaceLine(lines, x.n, x.raw.slice(0, at) + misspell(r, m[1]) + x.raw.slice(at + m[1].length));
+      }
+      const braces = [...x.raw.matchAll(/[{}]/g)];
+      const b = r.pick(braces);
+      return replaceLine(lines, x.n, x.raw.slice(0, b.index) + x.raw.slice(b.index + 1));
+    },
+    'acl-verb'(r, lines, recs) {
+      const x = r.pick(of(recs, 'verb'));
+      if (!x) return;
+      const m = /^(\s*!?\s*)([a-z_]+)(.*)$/.exec(x.raw);
+      const next = r.next() < 0.6 ? misspell(r, m[2]) : r.pick(VERBS.filter((v) => v !== m[2]));
+      return replaceLine(lines, x.n, m[1] + next + m[3]);
+    },
+    'acl-condition'(r, lines, recs) {
+      const sites = [];
+      for (const x of of(recs, 'verb', 'condition')) {
+        const re = x.kind === 'verb' ? /^(\s*[a-z_]+\s+!?\s*)([a-z_]+)(\s*=)/ : /^(\s*!?\s*)([a-z_]+)(\s*=)/;
+        const m = re.exec(x.raw);
+        if (m) sites.push({ x, m });
+      }
+      const s = r.pick(sites);
+      if (!s) return;
+      const { x, m } = s;
+      return replaceLine(lines, x.n, m[1] + misspell(r, m[2]) + x.raw.slice(m[1].length + m[2].length));
+    },
+    'unbalance-ifdef'(r, lines, recs) {
+      const ends = recs.filter((x) => x.kind === 'directive' && /^\s*\.endif\b/.test(x.raw));
+      const ifs = recs.filter((x) => x.kind === 'directive' && /^\s*\.ifn?def\b/.test(x.raw));
+      const choice = r.int(5);
+      if (choice === 0 && ends.length) return replaceLine(lines, r.pick(ends).n, []);
+      if (choice === 1 && ifs.length) return replaceLine(lines, r.pick(ifs).n, []);
+      const at = r.pick(recs.filter((x) => x.kind !== 'continuation')).n;
+      return insertAt(lines, at, r.pick(['.endif', '.else', '.ifdef MUTANT_MACRO', '.ifndef MUTANT_MACRO', '.elifdef MUTANT_MACRO', '.ifdef']));
+    },
+    'stray-begin'(r, lines, recs) {
+      const at = r.pick(recs.filter((x) => x.kind !== 'continuation')).n;
+      return insertAt(lines, at, 'begin ' + r.pick(['routers', 'transports', 'acl', 'authenticators', 'retry', 'rewrite', 'local_scan', 'router', 'begin']));
+    },
+    'duplicate-instance'(r, lines, recs) {
+      const x = r.pick(of(recs, 'header', 'listdef'));
+      if (!x) return;
+      if (x.kind === 'listdef') return insertAt(lines, x.n + 1, x.raw);
+      const end = blockEnd(recs, x.n);
+      return insertAt(lines, end, lines.slice(x.n, end));
+    },
+    // Settings taken from the other confs: values, pairs of options and ACL conditions
+    // Exim accepts somewhere, tried somewhere else.
+    'transplant-option'(r, lines, recs) {
+      const sites = [];
+      for (const x of recs) {
+        if (x.kind === 'option' && x.section === 'main' && !/\\\s*$/.test(x.raw)) sites.push({ at: x.n + 1, key: 'main' });
+        const d = x.kind === 'option' && DRIVER_SECTIONS.has(x.section) && /^\s*driver\s*=\s*([a-z_]+)\s*$/.exec(x.raw);
+        if (d) sites.push({ at: x.n + 1, key: `${x.section}:${d[1]}` });
+      }
+      const site = r.pick(sites);
+      const pool = site && donors().get(site.key);
+      if (!pool?.length) return;
+      return insertAt(lines, site.at, r.pick(pool));
+    },
+    'transplant-acl'(r, lines, recs) {
+      const verbs = of(recs, 'verb').filter((x) => !/\\\s*$/.test(x.raw));
+      const x = r.pick(verbs);
+      if (!x) return;
+      if (r.next() < 0.7) return insertAt(lines, x.n + 1, r.pick(donors().get('acl-condition')));
+      return insertAt(lines, x.n, r.pick(donors().get('acl-verb')));
+    },
+    'split-line'(r, lines, recs) {
+      const sites = [];
+      for (const x of of(recs, 'option', 'condition', 'verb', 'listdef')) {
+        if (/\\\s*$/.test(x.raw)) continue;
+        const eq = x.raw.indexOf('=');
+        if (eq < 0) continue;
+        for (const m of x.raw.slice(eq + 1).matchAll(/ +(?=\S)/g)) sites.push({ x, at: eq + 1 + m.index });
+      }
+      const s = r.pick(sites);
+      if (!s) return;
+      const { x, at } = s;
+      return replaceLine(lines, x.n, [x.raw.slice(0, at) + ' \\', '    ' + x.raw.slice(at).trimStart()]);
+    },
+    'hide-option'(r, lines, recs) {
+      const x = r.pick(of(recs, 'option').filter((y) => !/^\s*hide\s/.test(y.raw)));
+      if (!x) return;
+      const [, ind, rest] = /^(\s*)(.*)$/.exec(x.raw);
+      return replaceLine(lines, x.n, ind + 'hide ' + rest);
+    },
+    'swap-lines'(r, lines, recs) {
+      const xs = recs.filter((y, i) => i + 1 < recs.length && !['blank', 'comment', 'continuation'].includes(y.kind)
+        && !['blank', 'comment', 'continuation'].includes(recs[i + 1].kind) && !/\\\s*$/.test(y.raw) && !/\\\s*$/.test(recs[i + 1].raw));
+      const x = r.pick(xs);
+      if (!x) return;
+      return replaceLine(replaceLine(lines, x.n, lines[x.n + 1]), x.n + 1, lines[x.n]);
+    },
+    'respace'(r, lines, recs) {
+      const x = r.pick(of(recs, 'option', 'condition', 'listdef').filter((y) => y.raw.includes('=')));
+      if (!x) return;
+      const out = r.pick([
+        () => x.raw.replace(/\s*=\s*/, '='),
+        () => x.raw.replace(/\s*=\s*/, '\t=\t'),
+        () => x.raw.replace(/^\s*/, ''),
+        () => x.raw.replace(/^\s*/, '\t\t'),
+        () => x.raw + '   ',
+      ])();
+      return replaceLine(lines, x.n, out);
+    },
+    'quote-value'(r, lines, recs) {
+      const x = r.pick(of(recs, 'option', 'condition').filter((y) => /=\s*[^"\s]/.test(y.raw) && !/\\\s*$/.test(y.raw)));
+      if (!x) return;
+      const m = /^(.*?=\s*)(.*?)(\s*)$/.exec(x.raw);
+      return replaceLine(lines, x.n, `${m[1]}"${m[2].replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"${m[3]}`);
+    },
+    'recase-word'(r, lines, recs) {
+      const x = r.pick(recs.filter((y) => /=\s*(true|false|yes|no)\s*$/i.test(y.raw)));
+      if (!x) return;
+      return replaceLine(lines, x.n, x.raw.replace(/(=\s*)(\w+)(\s*)$/, (_, a, w, b) => a + r.pick([w.toUpperCase(), w[0].toUpperCase() + w.slice(1)]) + b));
+    },
+    'macroize'(r, lines, recs) {
+      const x = r.pick(of(recs, 'option', 'condition').filter((y) => /=\s*\S/.test(y.raw) && !/\\\s*$/.test(y.raw) && !y.raw.includes('MUTMAC')));
+      if (!x) return;
+      const m = /^(.*?=\s*)(.*?)(\s*)$/.exec(x.raw);
+      const first = recs.find((y) => !['blank', 'comment'].includes(y.kind))?.n ?? 0;
+      return insertAt(replaceLine(lines, x.n, m[1] + 'MUTMAC' + m[3]), first, `MUTMAC = ${m[2]}`);
+    },
+    'wrap-ifdef'(r, lines, recs) {
+      const starts = recs.filter((y) => !y.cont);
+      const a = r.pick(starts);
+      if (!a) return;
+      let b = a.n + 1 + r.int(4);
+      while (b < recs.length && recs[b].cont) b++;
+      b = Math.min(b, lines.length);
+      const open = r.pick(['.ifdef MUTANT_MACRO', '.ifndef MUTANT_MACRO', '.ifdef _HAVE_TLS', '.ifndef _HAVE_TLS']);
+      return [...lines.slice(0, a.n), open, ...lines.slice(a.n, b), '.endif', ...lines.slice(b)];
+    },
+    'insert-noise'(r, lines, recs) {
+      const at = r.pick(recs.filter((x) => !x.cont)).n;
+      return insertAt(lines, at, r.pick(['# mutant comment', '', '   ', '.include_if_exists /nonexistent/mutant', '\t# indented comment']));
+    },
+  };
+}
+
+/**
+ * Single-line settings of `confs` (each { recs } as classify made them), by where they can
+ * go: 'main', 'routers:<driver>' (and transports, authenticators), 'acl-condition', 'acl-verb'.
+ */
+export function donorsOf(confs) {
+  const donorPool = new Map();
+  const add = (key, line) => { if (!donorPool.has(key)) donorPool.set(key, []); donorPool.get(key).push(line); };
+  for (const o of confs) {
+    let inst;
+    const single = (x) => !x.cont && !/\\\s*$/.test(x.raw) && !(o.recs[x.n + 1]?.cont);
+    for (const x of o.recs) {
+      if (x.kind === 'header' || x.kind === 'begin') inst = x.kind === 'header' && DRIVER_SECTIONS.has(x.section) ? { section: x.section, lines: [] } : undefined;
+      if (!single(x)) continue;
+      if (x.kind === 'option' && x.section === 'main') add('main', x.raw.trim());
+      if (x.kind === 'option' && inst) {
+        const d = /^\s*driver\s*=\s*([a-z_]+)\s*$/.exec(x.raw);
+        if (d) inst.driver = d[1];
+        else if (inst.driver) add(`${inst.section}:${inst.driver}`, '  ' + x.raw.trim());
+      }
+      if (x.kind === 'condition') add('acl-condition', '    ' + x.raw.trim());
+      if (x.kind === 'verb') add('acl-verb', '  ' + x.raw.trim());
+    }
+  }
+  return donorPool;
+}
+
+export const stamp = /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(\.\d+)?( [+-]\d{4})? (\[\d+\] )?/;
+/** Exim's verdict: accepted, or the first error with its line and file when it names them. */
+export function verdict(res) {
+  if (res.timedOut) return { kind: 'timeout' };
+  if (res.code === 0) return { kind: 'accept' };
+  const lines = res.stderr.split('\n').map((l) => l.replace(stamp, ''));
+  const i = lines.findIndex((l) => /configuration error/i.test(l));
+  if (i < 0) {
+    const msg = lines.find((l) => l.trim() && !/^Warning: purging the environment|^ Suggested action/.test(l)) ?? `exit ${res.code}`;
+    return { kind: 'reject', message: msg.trim() };
+  }
+  let message = lines[i].trim();
+  if (message.endsWith(':') && lines[i + 1]) message += ' ' + lines[i + 1].trim();
+  const m = /in line (\d+) of (\S+?):/.exec(lines[i]);
+  return { kind: 'reject', config: true, message, line: m ? Number(m[1]) : undefined, file: m?.[2] };
+}
+
+const pad = (s, n) => String(s).padStart(n);
+/** The changed lines of `b` against `a`, two lines of context before and after. */
+export function diff(a, b) {
+  let s = 0;
+  while (s < a.length && s < b.length && a[s] === b[s]) s++;
+  let e = 0;
+  while (e < a.length - s && e < b.length - s && a[a.length - 1 - e] === b[b.length - 1 - e]) e++;
+  const rows = [];
+  for (let i = Math.max(0, s - 2); i < s; i++) rows.push(`  ${pad(i + 1, 5)}  ${a[i]}`);
+  for (let i = s; i < a.length - e; i++) rows.push(`- ${pad(i + 1, 5)}  ${a[i]}`);
+  for (let i = s; i < b.length - e; i++) rows.push(`+ ${pad(i + 1, 5)}  ${b[i]}`);
+  for (let i = b.length - e; i < Math.min(b.length, b.length - e + 2); i++) rows.push(`  ${pad(i + 1, 5)}  ${b[i]}`);
+  return rows.slice(0, 40).join('\n');
+}
