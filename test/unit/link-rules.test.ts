@@ -166,6 +166,21 @@ test('lmtp-no-listener: port unset means the service "lmtp", which must be in /e
   assert.deepEqual(codes(run(LMTP('  hosts = 127.0.0.1\n'), 'SERVICES {\n  lmtp cmd="lmtpd -a" listen="127.0.0.1:24"\n}\n')), []);
 });
 
+test('lmtp-no-listener: a manualroute router\'s hosts replace the transport\'s (unless hosts_override), and the finding sits on route_list', () => {
+  // Exim 4.96 on loopback: route_list = * 127.0.0.2 with the transport's hosts = 127.0.0.1
+  // defers at 127.0.0.2; with hosts_override it delivers through the transport's hosts.
+  const conf = (route: string, extra = '') => `begin routers\nr:\n  driver = manualroute\n  route_list = ${route}\n  self = send\n  transport = t\nbegin transports\nt:\n  driver = smtp\n  protocol = lmtp\n  hosts = 127.0.0.1\n  port = 2003\n  allow_localhost\n${extra}`;
+  assert.deepEqual(codes(run(conf('* 127.0.0.2'), CYRUS_TRUSTED)), ['exim.conf:4 link/lmtp-no-listener']);
+  assert.deepEqual(codes(run(conf('* 127.0.0.1::2004'), CYRUS_TRUSTED)), ['exim.conf:4 link/lmtp-no-listener']);
+  assert.deepEqual(codes(run(conf('* 127.0.0.1'), CYRUS_TRUSTED)), []);
+  assert.deepEqual(codes(run(conf('* 127.0.0.2', '  hosts_override\n'), CYRUS_TRUSTED)), []);
+  assert.deepEqual(codes(run(conf('* ${lookup{$domain}lsearch{/etc/x}}'), CYRUS_TRUSTED)), [], 'expanded: not known');
+  // Live too: route_list = * 127.0.0.1 with self = send delivers with no allow_localhost in
+  // the transport, whose own hosts = 127.0.0.1 is unused; with hosts_override it is used.
+  assert.deepEqual(codes(run(conf('* 127.0.0.1').replace('  allow_localhost\n', ''), CYRUS_TRUSTED)), []);
+  assert.deepEqual(codes(run(conf('* 127.0.0.2', '  hosts_override\n').replace('  allow_localhost\n', ''), CYRUS_TRUSTED)), ['exim.conf:11 link/localhost-not-allowed']);
+});
+
 test('lmtp-no-listener: the transport\'s port must resolve even when the router\'s host names its own', () => {
   const routed = (port: string) => `begin routers\nr:\n  driver = manualroute\n  route_list = * 127.0.0.1::2003\n  self = send\n  transport = t\nbegin transports\nt:\n  driver = smtp\n  protocol = lmtp\n${port}`;
   const noLmtp: [string, string][] = [['/etc/services', 'smtp 25/tcp\n']];

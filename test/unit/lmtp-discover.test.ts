@@ -74,6 +74,29 @@ test('a manualroute router supplies the hosts when the transport has none', () =
   assert.deepEqual(d.candidates.map((c) => c.label), ['127.0.0.1:2003']);
 });
 
+test('a manualroute router\'s hosts win over the transport\'s, unless the transport sets hosts_override', () => {
+  // Found live (scripts/mutate-link.mjs): Exim 4.96 connects to route_list's 127.0.0.2 with
+  // the transport's hosts = localhost left unused; with hosts_override, to localhost.
+  const conf = (extra: string) => exim([
+    'begin routers',
+    'cyrus:',
+    '  driver = manualroute',
+    '  transport = to_cyrus',
+    '  route_list = * 127.0.0.2::2004',
+    '  self = send',
+    'begin transports',
+    'to_cyrus:',
+    '  driver = smtp',
+    '  protocol = lmtp',
+    '  hosts = 127.0.0.1',
+    '  port = 2003',
+    extra,
+  ].join('\n'));
+  assert.deepEqual(conf('').candidates.map((c) => c.label), ['127.0.0.2:2004']);
+  assert.deepEqual(conf('  hosts_override').candidates.map((c) => c.label), ['127.0.0.1:2003']);
+  assert.deepEqual(conf('  hosts_override = false').candidates.map((c) => c.label), ['127.0.0.2:2004']);
+});
+
 test('hosts computed at delivery time are reported as skipped, not guessed', () => {
   const d = exim('begin transports\nt:\n  driver = smtp\n  protocol = lmtp\n  hosts = ${lookup{$domain}lsearch{/etc/x}}\n');
   assert.deepEqual(d.candidates, []);

@@ -99,9 +99,8 @@ export function eximCalloutTargets(cfg: Partial<EximConfig> | undefined, host?: 
     }
     if (driver !== 'smtp' || (val(opt(t, 'protocol')) ?? '').trim().toLowerCase() !== 'lmtp') continue;
     const portOpt = val(opt(t, 'port'))?.trim();
-    const hostsOpt = opt(t, 'hosts');
-    const hosts = val(hostsOpt) ?? routedHosts(cfg?.routers ?? [], t.name);
-    if (!hosts) { skipped.push(`transport ${t.name}: no hosts option, and no router gives it a static host list`); continue; }
+    const { hosts, from: hostsOpt } = transportHosts(cfg?.routers ?? [], t);
+    if (!hosts) { skipped.push(`transport ${t.name}: no static host list (neither its hosts option nor a manualroute router's)`); continue; }
     for (const item of splitList(hosts).items) {
       const h = hostItem(item.text);
       if (!h) { skipped.push(`transport ${t.name}: host "${item.text}" is expanded at delivery time`); continue; }
@@ -117,6 +116,22 @@ export function eximCalloutTargets(cfg: Partial<EximConfig> | undefined, host?: 
     }
   }
   return { candidates: dedupe(candidates), skipped };
+}
+
+/**
+ * The host list an smtp transport connects to, and the option that writes it. A manualroute
+ * router that routes to the transport hands it hosts of its own, and Exim then ignores the
+ * transport's `hosts` (used only for addresses that come without hosts) unless the
+ * transport sets hosts_override. `hosts` is undefined when the list is expanded.
+ */
+export function transportHosts(routers: DriverInstance[], t: DriverInstance): { hosts?: string; from?: OptionSetting } {
+  const own = opt(t, 'hosts');
+  const override = opt(t, 'hosts_override');
+  const overrides = !!override && (override.value === undefined ? !override.negated : /^(true|yes)$/i.test(override.value.trim()) !== !!override.negated);
+  const router = overrides ? undefined : routers.find((r) => r && (r.driver ?? '').trim() === 'manualroute'
+    && (val(opt(r, 'transport')) ?? '').trim() === t.name && (val(opt(r, 'route_data')) ?? val(opt(r, 'route_list'))) !== undefined);
+  if (!router) return { hosts: val(own), from: own && !own.negated ? own : undefined };
+  return { hosts: routedHosts([router], t.name), from: opt(router, 'route_data') ?? opt(router, 'route_list') };
 }
 
 /** The static host list a manualroute router hands to `transport` (route_data, or route_list's first rule). */

@@ -102,8 +102,11 @@ export function reachedListeners(ctx: LinkContext, t: CyrusTransport): LmtpListe
 function checkTcp(ctx: LinkContext, t: Tcp, out: Finding[]): void {
   if (!ctx.cyrus || !t.hosts.length) return;
   const listeners = tcpListeners(ctx);
-  const where = t.hostsOpt?.valueLoc ?? t.hostsOpt?.loc ?? t.transport.nameLoc;
-  const portWhere = t.portOpt?.valueLoc ?? t.portOpt?.loc;
+  // Where the hosts are written: the transport's hosts, or the router's route_list that
+  // overrides them. A port name that cannot resolve is the transport's, found there.
+  const onTransport = t.hostsOpt?.valueLoc ?? t.hostsOpt?.loc ?? t.transport.nameLoc;
+  const where = t.routeOpt?.valueLoc ?? t.routeOpt?.loc ?? onTransport;
+  const portWhere = t.portOpt?.valueLoc ?? t.portOpt?.loc ?? onTransport;
   const authFlagged = new Set<LmtpListener>();
   // Exim resolves the transport's port when the transport starts, before it looks at a
   // host's own port: a name missing from /etc/services fails every delivery even then.
@@ -111,7 +114,7 @@ function checkTcp(ctx: LinkContext, t: Tcp, out: Finding[]): void {
   if (own) {
     const hostPort = t.hosts.map((h) => h.port).find((p) => p !== undefined && /^\d+$/.test(p));
     const fixes = hostPort ? [portFix(ctx, t, Number(hostPort))] : [];
-    out.push(finding('link/lmtp-no-listener', (portWhere ?? where).file, (portWhere ?? where).range,
+    out.push(finding('link/lmtp-no-listener', portWhere.file, portWhere.range,
       `Transport ${t.transport.name} has port "${own}"${t.portOpt ? '' : ' (Exim\'s default for protocol = lmtp)'}, a name /etc/services does not define on this machine: Exim resolves it before it looks at the port a host names (${t.hosts.filter((h) => h.port).map((h) => `${h.name}::${h.port}`).join(', ')}), so every delivery fails ("TCP port \"${own}\" is not defined"). Set port to a number.`,
       { related: listeners.map((l) => relListener(l)), ...(fixes.length ? { fixes } : {}) }));
     return;
@@ -133,7 +136,7 @@ function checkTcp(ctx: LinkContext, t: Tcp, out: Finding[]): void {
     if (unresolvable) {
       const only = listeners.length === 1 ? listeners[0].endpoint.port : undefined;
       const fixes = only === undefined ? undefined : [portFix(ctx, t, only)];
-      out.push(finding('link/lmtp-no-listener', (portWhere ?? where).file, (portWhere ?? where).range,
+      out.push(finding('link/lmtp-no-listener', portWhere.file, portWhere.range,
         `Transport ${t.transport.name} connects to port "${unresolvable}"${t.portOpt ? '' : ' (Exim\'s default for protocol = lmtp)'}, a name /etc/services does not define on this machine: Exim cannot resolve it and every delivery fails. Set port to a number. ${listenerSummary(ctx)}`,
         { related: listeners.map((l) => relListener(l)), ...(fixes ? { fixes } : {}) }));
       continue;
@@ -145,7 +148,7 @@ function checkTcp(ctx: LinkContext, t: Tcp, out: Finding[]): void {
     if (!reached.length) {
       const onAddress = listeners.filter((l) => listens(l, addresses));
       const portIsWrong = !onPort.length;
-      const at = portIsWrong && portWhere && !h.port ? portWhere : where;
+      const at = portIsWrong && t.portOpt && !h.port ? portWhere : where;
       const fixes = portIsWrong
         ? onAddress.slice(0, 3).map((l, i, a) => portFix(ctx, t, l.endpoint.port, a.length === 1 && i === 0))
         : onPort.filter((l) => l.endpoint.host !== undefined).slice(0, 3).map((l, i, a) => hostFix(t, h.name, l.endpoint.host!, a.length === 1 && i === 0))

@@ -7,7 +7,7 @@ import type { Finding } from '../../diagnostic';
 import { finding } from '../../diagnostic';
 import type { DriverInstance } from '../../exim/model';
 import { splitList } from '../../exim/lists';
-import { hostItem } from '../../lmtp/discover';
+import { hostItem, transportHosts } from '../../lmtp/discover';
 import type { LinkContext } from './context';
 import { boolOption, option, value } from './context';
 import { fix, insertOptionLine, replaceAt } from './edits';
@@ -76,6 +76,8 @@ export function checkLocalhost(ctx: LinkContext): Finding[] {
     const hosts = hostsOf(t);
     if (!hosts) continue;
     const hostsOpt = option(t, 'hosts')!;
+    // A manualroute router's own hosts replace these (no hosts_override): they are not used.
+    if (transportHosts(ctx.cfg.routers ?? [], t).from !== hostsOpt) continue;
     const at = hostsOpt.valueLoc ?? hostsOpt.loc;
     const local = hosts.names.filter((h) => isLocalHost(ctx, h));
     if (local.length && boolOption(t, 'allow_localhost', false) === false) {

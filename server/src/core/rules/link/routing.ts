@@ -1,7 +1,7 @@
 // Which transports hand mail to Cyrus, where they connect, and which router takes a domain.
 import type { DriverInstance, OptionSetting } from '../../exim/model';
 import { splitList } from '../../exim/lists';
-import { hostItem, routedHosts, servicePort } from '../../lmtp/discover';
+import { hostItem, servicePort, transportHosts } from '../../lmtp/discover';
 import { loadServiceTable } from '../../cyrus/endpoint';
 import type { LinkContext } from './context';
 import { boolOption, option, value } from './context';
@@ -12,8 +12,13 @@ export interface TcpHost { name: string; port?: string }
 /** An Exim transport that delivers to Cyrus, with where it connects. */
 export type CyrusTransport =
   | {
-    kind: 'tcp'; transport: DriverInstance; hostsOpt?: OptionSetting; portOpt?: OptionSetting;
-    /** Hosts as written (transport `hosts`, else a manualroute router's); empty when expanded. */
+    kind: 'tcp'; transport: DriverInstance;
+    /** The transport's hosts option, when it is the list Exim uses. */
+    hostsOpt?: OptionSetting;
+    /** The manualroute router's route_list or route_data, when that list is the one Exim uses. */
+    routeOpt?: OptionSetting;
+    portOpt?: OptionSetting;
+    /** Hosts Exim connects to, as written (see transportHosts); empty when expanded. */
     hosts: TcpHost[];
     /** The port option as Exim reads it: `lmtp` when unset. */
     portName: string;
@@ -28,8 +33,8 @@ export function cyrusTransport(ctx: LinkContext, t: DriverInstance): CyrusTransp
   const driver = (t.driver ?? '').trim();
   if (driver === 'smtp') {
     if ((value(t, 'protocol') ?? '').trim().toLowerCase() !== 'lmtp') return undefined;
-    const hostsOpt = option(t, 'hosts');
-    const written = hostsOpt && !hostsOpt.negated ? hostsOpt.value : routedHosts(ctx.cfg.routers ?? [], t.name);
+    const { hosts: written, from } = transportHosts(ctx.cfg.routers ?? [], t);
+    const hostsOpt = from && from === option(t, 'hosts') ? from : undefined;
     const hosts: TcpHost[] = [];
     if (written && !written.includes('$')) {
       for (const it of splitList(written).items) {
@@ -38,7 +43,7 @@ export function cyrusTransport(ctx: LinkContext, t: DriverInstance): CyrusTransp
       }
     }
     const portOpt = option(t, 'port');
-    return { kind: 'tcp', transport: t, hostsOpt: hostsOpt?.negated ? undefined : hostsOpt, portOpt, hosts,
+    return { kind: 'tcp', transport: t, hostsOpt, routeOpt: hostsOpt ? undefined : from, portOpt, hosts,
       portName: (portOpt && !portOpt.negated ? portOpt.value?.trim() : undefined) || 'lmtp' };
   }
   if (driver === 'lmtp') {
