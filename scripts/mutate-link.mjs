@@ -32,6 +32,22 @@
 // - lmtpd on [::1] with hosts = localhost: our host matching counts localhost as ::1 too;
 //   here /etc/hosts gives only 127.0.0.1. Depends on /etc/hosts.
 // - hosts_require_tls: lmtpd offers STARTTLS only with a TLS certificate configured.
+// Second round (cyrus-service, imapd-option, transport-option, router-option,
+// router-manualroute, callout-option): manualroute hosts overriding the transport's were a
+// rule bug (fixed). Left standing:
+// - Changes of meaning on cyrus_vdom: local_parts, condition, check_local_user, fail_verify,
+//   verify_only, unseen, local_part_suffix without local_part_suffix_optional (a router for
+//   suffixed addresses only), no_verify / verify_recipient = false (verification, and so
+//   the callout, goes to the later routers: every Cyrus recipient gets "Unknown user").
+// - callout_random_local_part = alice: the "random" address exists, so Exim takes Cyrus for
+//   an accept-all server and skips the check; depends on the mailboxes.
+// - lmtpd without -C reads /etc/imapd.conf, this machine's, not the pairing's.
+// - hosts = ${if ...}: expanded at delivery time, never guessed.
+// - virtdomains: on with defaultdomain: example.com: the defaultdomain case above again.
+// - hosts = localhost. (trailing dot): resolves or not by this machine's resolver.
+// - hosts_avoid_esmtp = * on the LMTP transport: Exim sends HELO, lmtpd answers "500 5.5.2
+//   Syntax error", every callout and delivery fails. A real mistake with no rule yet (a
+//   candidate for a new link code).
 // What it touches: a Cyrus master per Cyrus-side mutant (one shared for Exim-side ones) in a
 // temp dir on 127.0.0.1 high ports, Exim's spool and log in a temp dir per mutant, nothing
 // else. lmtpd reads the (mutated) imapd.conf; imapd, which counts the mail, reads an
@@ -214,6 +230,63 @@ add('acl-domains', 'accept domains = +local_domains', { exim: (t) => must(t, '  
 for (const d of ['example.com', 'example.org', 'example.com : example.org : example.net', 'example.com : localhost']) {
   add('domainlist', `cyrus_domains = ${d}`, { exim: (t) => must(t, 'domainlist cyrus_domains = example.com : example.org', `domainlist cyrus_domains = ${d}`) });
 }
+
+// Added in the second round: options at the same linking points that real setups set.
+const svcOpt = (svc, o) => (t) => must(t, new RegExp(`(  ${svc}\\s+cmd="[^"]*" listen="[^"]*")`), `$1 ${o}`);
+add('cyrus-service', 'lmtptrusted proto=tcp4', { cyrus: svcOpt('lmtptrusted', 'proto=tcp4') });
+add('cyrus-service', 'lmtptrusted proto=tcp6 on [::1]:<port>, hosts = ::1', { exim: (t) => must(t, '  hosts = localhost\n', '  hosts = ::1\n'), cyrus: (t, e) => svcOpt('lmtptrusted', 'proto=tcp6')(must(t, listenOf('lmtptrusted'), `$1[::1]:${e.ports.trusted}$2`)) });
+add('cyrus-service', 'lmtptrusted proto=tcp4 on a bare port', { cyrus: (t, e) => svcOpt('lmtptrusted', 'proto=tcp4')(must(t, listenOf('lmtptrusted'), `$1${e.ports.trusted}$2`)) });
+add('cyrus-service', 'lmtptrusted on a bare port', { cyrus: (t, e) => must(t, listenOf('lmtptrusted'), `$1${e.ports.trusted}$2`) });
+add('cyrus-service', 'lmtptrusted on 0.0.0.0:<port>', { cyrus: (t, e) => must(t, listenOf('lmtptrusted'), `$10.0.0.0:${e.ports.trusted}$2`) });
+add('cyrus-service', 'lmtptrusted on *:<port>', { cyrus: (t, e) => must(t, listenOf('lmtptrusted'), `$1*:${e.ports.trusted}$2`) });
+add('cyrus-service', 'lmtptrusted on [127.0.0.1]:<port>', { cyrus: (t, e) => must(t, listenOf('lmtptrusted'), `$1[127.0.0.1]:${e.ports.trusted}$2`) });
+add('cyrus-service', 'lmtptrusted prefork=1', { cyrus: (t) => must(t, /(  lmtptrusted\s+cmd="[^"]*" listen="[^"]*") prefork=0/, '$1 prefork=1') });
+add('cyrus-service', 'lmtptrusted maxchild=1', { cyrus: svcOpt('lmtptrusted', 'maxchild=1') });
+add('cyrus-service', 'lmtptrusted renamed lmtp', { cyrus: (t) => must(t, /  lmtptrusted(\s+cmd=)/, '  lmtp$1') });
+add('cyrus-service', 'lmtptrusted commented out', { cyrus: (t) => must(t, /  (lmtptrusted\s+cmd=)/, '#  $1') });
+add('cyrus-service', 'lmtptrusted cmd with a full path', { cyrus: (t) => must(t, /(  lmtptrusted\s+cmd=")lmtpd/, '$1/usr/lib/cyrus/bin/lmtpd') });
+add('cyrus-service', 'lmtptrusted cmd="lmtpd -a" reads the default imapd.conf', { cyrus: (t) => must(t, /(  lmtptrusted\s+cmd="lmtpd -a) -C [^\s"]+/, '$1') });
+add('cyrus-service', 'lmtptrusted and lmtpauth swap ports', { cyrus: (t, e) => must(must(must(t, listenOf('lmtptrusted'), '$1XX$2'), listenOf('lmtpauth'), `$1127.0.0.1:${e.ports.trusted}$2`), /(  lmtptrusted\s+cmd="[^"]*" listen=")XX(")/, `$1127.0.0.1:${e.ports.auth}$2`) });
+for (const o of ['unixhierarchysep: no', 'lmtp_fuzzy_mailbox_match: yes', 'lmtp_over_quota_perm_failure: yes', 'allowplaintext: no', 'lmtp_strict_rfc2821: no', 'lmtp_downcase_rcpt: yes', 'admins: nobody', 'lmtp_admins: cyrus']) {
+  add('imapd-option', o, { imapd: (t) => { const k = o.split(':')[0]; return t.includes(`${k}:`) ? t.replace(new RegExp(`^${k}:.*$`, 'm'), o) : t + o + '\n'; } });
+}
+add('imapd-option', 'virtdomains: on, defaultdomain: example.com', { imapd: (t) => must(must(t, 'virtdomains: userid', 'virtdomains: on'), 'defaultdomain: localhost', 'defaultdomain: example.com') });
+const onTransport = (line) => (t) => must(t, '  port = ', `  ${line}\n  port = `);
+for (const o of ['rcpt_include_affixes', 'batch_max = 10', 'max_rcpt = 1', 'hosts_avoid_esmtp = *', 'hosts_avoid_pipelining = *', 'headers_remove = Subject', 'return_path = bounces@example.net',
+  'hosts_override', 'hosts_randomize', 'helo_data = cyrus.example.com', 'lmtp_ignore_quota', 'multi_domain = false', 'dns_qualify_single = false', 'connect_timeout = 1s', 'interface = 127.0.0.1', 'port = 2003', 'hosts_avoid_tls = *']) {
+  add('transport-option', o, { exim: o === 'port = 2003' ? (t) => must(t, /  port = \d+\n/, '  port = 2003\n') : onTransport(o) });
+}
+add('transport-option', 'hosts = LOCALHOST', { exim: (t) => must(t, '  hosts = localhost\n', '  hosts = LOCALHOST\n') });
+add('transport-option', 'hosts = localhost.', { exim: (t) => must(t, '  hosts = localhost\n', '  hosts = localhost.\n') });
+add('transport-option', 'hosts = ${if eq{1}{1}{localhost}{127.0.0.2}}', { exim: (t) => must(t, '  hosts = localhost\n', '  hosts = ${if eq{1}{1}{localhost}{127.0.0.2}}\n') });
+add('transport-option', 'hosts = ${if eq{1}{1}{127.0.0.2}{localhost}}', { exim: (t) => must(t, '  hosts = localhost\n', '  hosts = ${if eq{1}{1}{127.0.0.2}{localhost}}\n') });
+const onRouter = (line) => (t) => must(t, '  domains = +cyrus_domains\n  transport = cyrus_ltcp', `  domains = +cyrus_domains\n  ${line}\n  transport = cyrus_ltcp`);
+for (const o of ['local_part_suffix = +*', 'local_part_suffix = +*\n  local_part_suffix_optional', 'local_part_prefix = cyrus-\n  local_part_prefix_optional', 'caseful_local_part', 'local_parts = alice',
+  'local_parts = ! nobody', 'no_verify', 'verify_recipient = false', 'verify_only', 'no_verify_only', 'unseen', 'condition = ${if eq{$local_part}{alice}}', 'condition = false', 'address_data = x',
+  'headers_remove = Subject', 'errors_to = postmaster@example.net', 'check_local_user', 'fail_verify', 'pass_router = dnslookup', 'self = fail', 'local_part_suffix = -*']) {
+  add('router-option', `cyrus_vdom ${o.replace('\n  ', ', ')}`, { exim: onRouter(o) });
+}
+add('router-option', 'cyrus_vdom domains = example.com : example.org (literal)', { exim: (t) => must(t, '  domains = +cyrus_domains\n  transport = cyrus_ltcp', '  domains = example.com : example.org\n  transport = cyrus_ltcp') });
+add('router-option', 'cyrus_vdom domains = example.com : example.org, cyrus_domains = example.com', { exim: (t) => must(must(t, '  domains = +cyrus_domains\n  transport = cyrus_ltcp', '  domains = example.com : example.org\n  transport = cyrus_ltcp'), 'domainlist cyrus_domains = example.com : example.org', 'domainlist cyrus_domains = example.com') });
+add('router-option', 'cyrus_vdom domains = example.org (literal, not example.com)', { exim: (t) => must(t, '  domains = +cyrus_domains\n  transport = cyrus_ltcp', '  domains = example.org : example.net\n  transport = cyrus_ltcp') });
+const manual = (routeList, extra = '') => (t) => must(t, /cyrus_vdom:\n  driver = accept\n/, `cyrus_vdom:\n  driver = manualroute\n  route_list = ${routeList}\n${extra}`);
+add('router-manualroute', 'cyrus_vdom manualroute * localhost byname', { exim: manual('* localhost byname', '  self = send\n') });
+add('router-manualroute', 'cyrus_vdom manualroute * 127.0.0.1', { exim: manual('* 127.0.0.1', '  self = send\n') });
+add('router-manualroute', 'cyrus_vdom manualroute * 127.0.0.2', { exim: manual('* 127.0.0.2', '  self = send\n') });
+add('router-manualroute', 'cyrus_vdom manualroute * 127.0.0.1, no self', { exim: manual('* 127.0.0.1') });
+add('router-manualroute', 'cyrus_vdom manualroute * 127.0.0.1, allow_localhost removed', { exim: (t) => manual('* 127.0.0.1', '  self = send\n')(must(t, '  allow_localhost\n', '')) });
+add('router-manualroute', 'cyrus_vdom manualroute * 127.0.0.2, allow_localhost removed', { exim: (t) => manual('* 127.0.0.2', '  self = send\n')(must(t, '  allow_localhost\n', '')) });
+add('router-manualroute', 'cyrus_vdom manualroute * 127.0.0.1::<lmtpd without -a>', { exim: (t, e) => manual(`* 127.0.0.1::${e.ports.auth}`, '  self = send\n')(t) });
+add('router-manualroute', 'cyrus_vdom manualroute * 127.0.0.1::<free>, transport hosts_override', { exim: (t, e) => onTransport('hosts_override')(manual(`* 127.0.0.1::${e.ports.free}`, '  self = send\n')(t)) });
+add('router-manualroute', 'cyrus_vdom manualroute * 127.0.0.1::<free>', { exim: (t, e) => manual(`* 127.0.0.1::${e.ports.free}`, '  self = send\n')(t) });
+add('callout-option', 'verify = recipient/callout=random,5s,use_sender', { exim: (t) => must(t, 'verify       = recipient/callout=random,5s', 'verify       = recipient/callout=random,5s,use_sender') });
+add('callout-option', 'callout_random_local_part = alice', { exim: (t) => must(t, 'never_users = root\n', 'never_users = root\ncallout_random_local_part = alice\n') });
+add('callout-option', 'verify = recipient/callout=5s,random,no_cache', { exim: (t) => must(t, 'verify       = recipient/callout=random,5s', 'verify       = recipient/callout=5s,random,no_cache') });
+add('callout-option', 'verify = recipient/callout=1s;2s', { exim: (t) => must(t, 'verify       = recipient/callout=random,5s', 'verify       = recipient/callout=1s,connect=2s') });
+add('callout-option', 'verify = recipient/callout=random,5s,hold', { exim: (t) => must(t, 'verify       = recipient/callout=random,5s', 'verify       = recipient/callout=random,5s,hold') });
+add('callout-option', 'verify = recipient/callout=random,5s,pm', { exim: (t) => must(t, 'verify       = recipient/callout=random,5s', 'verify       = recipient/callout=random,5s,pm') });
+add('callout-option', 'verify = recipient/defer_ok/callout=random,5s', { exim: (t) => must(t, 'verify       = recipient/callout=random,5s', 'verify       = recipient/defer_ok/callout=random,5s') });
+add('callout-option', 'verify = recipient / callout=random,5s (spaces)', { exim: (t) => must(t, 'verify       = recipient/callout=random,5s', 'verify       = recipient / callout=random,5s') });
 
 // ---- picking -----------------------------------------------------------------------------------
 const pool = MUTATIONS.filter((m) => m.kind.includes(KIND) || m.what.includes(KIND));
