@@ -159,6 +159,24 @@ test('manualroute to 127.0.0.1 without self = send: flagged link/localhost-not-a
   assert.doesNotMatch(deliver(dir, conf, ALICE), /=> alice@example\.com R=cyrus_vdom T=cyrus_ltcp H=127/, 'unfixed, nothing is delivered');
 });
 
+test('manualroute hosts replace the transport\'s: route_list to a free port is flagged link/lmtp-no-listener and really defers; with hosts_override the transport\'s hosts deliver, unflagged', { skip }, async () => {
+  const unused = await freePort();
+  const routed = (extra: string) => (t: string) => port(cy.ports.lmtpTrusted)(t)
+    .replace('cyrus_vdom:\n  driver = accept\n', `cyrus_vdom:\n  driver = manualroute\n  route_list = * 127.0.0.1::${unused}\n  self = send\n`)
+    .replace('  allow_localhost\n', `  allow_localhost\n${extra}`);
+  const bad = eximConf(routed(''));
+  assert.deepEqual(lint(bad.conf), ['link/lmtp-no-listener']);
+  assert.match(rcpt(bad.conf, [ALICE]).rcpt[0], /^451 Could not complete recipient verify callout/);
+  const good = eximConf(routed('  hosts_override\n'));
+  assert.deepEqual(lint(good.conf), []);
+  const s = rcpt(good.conf, [ALICE, NOBODY]);
+  assert.match(s.rcpt[0], /^250 /);
+  assert.match(s.rcpt[1], /^550[ -]/);
+  const before = await cy.messageCount(`user/${ALICE}`);
+  deliver(good.dir, good.conf, ALICE);
+  assert.equal(await cy.messageCount(`user/${ALICE}`), before + 1);
+});
+
 test('lmtp over the UNIX socket: flagged link/callout-needs-tcp; really the callout is skipped and an unknown user is accepted', { skip }, () => {
   const { conf } = eximConf((t) => t.replace(/cyrus_ltcp:\n(?: {2}.*\n)+/, `cyrus_ltcp:\n  driver = lmtp\n  socket = ${cy.lmtpSocket}\n  user = cyrus\n`));
   assert.deepEqual(lint(conf), ['link/callout-needs-tcp']);
