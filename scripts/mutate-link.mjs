@@ -34,7 +34,8 @@
 // - hosts_require_tls: lmtpd offers STARTTLS only with a TLS certificate configured.
 // Second round (cyrus-service, imapd-option, transport-option, router-option,
 // router-manualroute, callout-option): manualroute hosts overriding the transport's were a
-// rule bug (fixed). Left standing:
+// rule bug (fixed); hosts_avoid_esmtp on the LMTP transport (Exim greets lmtpd with HELO,
+// "500 5.5.2 Syntax error") had no rule (now link/lmtp-avoid-esmtp). Left standing:
 // - Changes of meaning on cyrus_vdom: local_parts, condition, check_local_user, fail_verify,
 //   verify_only, unseen, local_part_suffix without local_part_suffix_optional (a router for
 //   suffixed addresses only), no_verify / verify_recipient = false (verification, and so
@@ -45,9 +46,6 @@
 // - hosts = ${if ...}: expanded at delivery time, never guessed.
 // - virtdomains: on with defaultdomain: example.com: the defaultdomain case above again.
 // - hosts = localhost. (trailing dot): resolves or not by this machine's resolver.
-// - hosts_avoid_esmtp = * on the LMTP transport: Exim sends HELO, lmtpd answers "500 5.5.2
-//   Syntax error", every callout and delivery fails. A real mistake with no rule yet (a
-//   candidate for a new link code).
 // What it touches: a Cyrus master per Cyrus-side mutant (one shared for Exim-side ones) in a
 // temp dir on 127.0.0.1 high ports, Exim's spool and log in a temp dir per mutant, nothing
 // else. lmtpd reads the (mutated) imapd.conf; imapd, which counts the mail, reads an

@@ -177,6 +177,18 @@ test('manualroute hosts replace the transport\'s: route_list to a free port is f
   assert.equal(await cy.messageCount(`user/${ALICE}`), before + 1);
 });
 
+test('hosts_avoid_esmtp on the LMTP transport: flagged link/lmtp-avoid-esmtp; really Exim greets with HELO, lmtpd answers 500, the callout rejects everyone and nothing is delivered', { skip }, async () => {
+  const { dir, conf } = eximConf((t) => port(cy.ports.lmtpTrusted)(t).replace('  allow_localhost\n', '  allow_localhost\n  hosts_avoid_esmtp = *\n'));
+  assert.deepEqual(lint(conf), ['link/lmtp-avoid-esmtp']);
+  const s = rcpt(conf, [ALICE]);
+  assert.match(s.rcpt[0], /^550[ -]Callout verification failed/);
+  assert.match(s.rcpt[0], /500 5\.5\.2 Syntax error/);
+  const before = await cy.messageCount(`user/${ALICE}`);
+  const log = deliver(dir, conf, ALICE);
+  assert.match(log, /\*\* alice@example\.com R=cyrus_vdom T=cyrus_ltcp .*after HELO .*500 5\.5\.2 Syntax error/);
+  assert.equal(await cy.messageCount(`user/${ALICE}`), before);
+});
+
 test('lmtp over the UNIX socket: flagged link/callout-needs-tcp; really the callout is skipped and an unknown user is accepted', { skip }, () => {
   const { conf } = eximConf((t) => t.replace(/cyrus_ltcp:\n(?: {2}.*\n)+/, `cyrus_ltcp:\n  driver = lmtp\n  socket = ${cy.lmtpSocket}\n  user = cyrus\n`));
   assert.deepEqual(lint(conf), ['link/callout-needs-tcp']);

@@ -105,6 +105,14 @@ ${opts}
 begin authenticators
 ${auth}`;
 
+test('lmtp-avoid-esmtp: hosts_avoid_esmtp matching the LMTP host; a warning when another host is not matched', () => {
+  const sev = (fs: Finding[]) => fs.map((f) => `${f.code} ${f.severity}`);
+  assert.deepEqual(sev(run(LMTP('  hosts = 127.0.0.1\n  port = 2003\n  hosts_avoid_esmtp = *\n'), CYRUS_TRUSTED)), ['link/lmtp-avoid-esmtp error']);
+  assert.deepEqual(sev(run(LMTP('  hosts = 127.0.0.1 : 127.0.0.2\n  port = 2003\n  hosts_avoid_esmtp = 127.0.0.2\n'), CYRUS_TRUSTED)).filter((c) => c.includes('avoid')), ['link/lmtp-avoid-esmtp warning']);
+  assert.deepEqual(sev(run(LMTP('  hosts = 127.0.0.1\n  port = 2003\n  hosts_avoid_esmtp = 10.0.0.0/8\n'), CYRUS_TRUSTED)), [], 'not this host');
+  assert.deepEqual(sev(run(LMTP('  hosts = 127.0.0.1\n  port = 2003\n  no_hosts_avoid_esmtp\n'), CYRUS_TRUSTED)), []);
+});
+
 test('lmtp-auth-required: hosts_try_auth without a client authenticator still sends no AUTH', () => {
   assert.deepEqual(codes(run(LMTP('  hosts = 127.0.0.1\n  port = 2003\n  hosts_try_auth = *\n'), CYRUS)), ['cyrus.conf:2 link/lmtp-auth-required']);
   assert.deepEqual(codes(run(LMTP('  hosts = 127.0.0.1\n  port = 2003\n  hosts_try_auth = *\n', 'p:\n  driver = plaintext\n  public_name = PLAIN\n  client_send = ^a^b\n'), CYRUS)), []);

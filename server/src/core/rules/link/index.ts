@@ -14,6 +14,7 @@ import { checkShadowed } from './shadowed';
 import { checkAclDomains } from './acl-domains';
 import { checkVirtdomains } from './virtdomains';
 import { checkIpv6Lists } from './ipv6-list';
+import { checkAvoidEsmtp } from './avoid-esmtp';
 
 /**
  * `host` is how /etc/services is read (Exim resolves port names through it); without one
@@ -21,7 +22,7 @@ import { checkIpv6Lists } from './ipv6-list';
  */
 export interface LinkInput { exim: EximConfig; cyrus?: CyrusConf; imapd?: ImapdConf; host?: SourceHost }
 
-const PAIRED: ((ctx: LinkContext) => Finding[])[] = [checkListeners, checkLocalhost, checkShadowed, checkAclDomains, checkVirtdomains];
+const PAIRED: ((ctx: LinkContext) => Finding[])[] = [checkListeners, checkLocalhost, checkShadowed, checkAclDomains, checkVirtdomains, checkAvoidEsmtp];
 
 /**
  * The IPv6 list check needs only Exim, so it always runs. The others describe how Exim
