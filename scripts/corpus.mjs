@@ -7,8 +7,7 @@
 // CORPUS_DIR defaults to ../shared/corpus/exim-testsuite. The confs are rewritten the way
 // Exim's runtest does (subst.pl's substitutions, done here in JS) into a scratch directory
 // laid out like the test suite, then all are checked in this one process through the core.
-import { build } from 'esbuild';
-import { createRequire } from 'node:module';
+import { loadBundled } from './bundle-core.mjs';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -27,15 +26,7 @@ if (!fs.existsSync(path.join(corpus, 'labels.tsv')) || !fs.existsSync(path.join(
 
 // ---- the core, bundled for this process ---------------------------------------------
 const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'exim-cyrus-corpus-'));
-const entry = path.join(scratch, 'core.cjs');
-await build({
-  stdin: {
-    contents: `export { checkProject } from './server/src/core/project';`,
-    resolveDir: root, loader: 'ts',
-  },
-  outfile: entry, bundle: true, platform: 'node', format: 'cjs', logLevel: 'error',
-});
-const { checkProject } = createRequire(import.meta.url)(entry);
+const { checkProject } = await loadBundled(root, `export { checkProject } from './server/src/core/project';`);
 
 const DIR = path.join(scratch, 'DIR');
 layOutAux(corpus, DIR);

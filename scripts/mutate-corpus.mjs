@@ -11,9 +11,8 @@
 // Classes: false positive (Exim accepts, we report an error), miss (Exim rejects the
 // config, we report no error), wrong line (we report errors, none on the line Exim names),
 // agree. The same seed and count give the same mutants and the same report.
-import { build } from 'esbuild';
+import { loadBundled } from './bundle-core.mjs';
 import { spawn } from 'node:child_process';
-import { createRequire } from 'node:module';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -60,12 +59,7 @@ const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'exim-cyrus-mutate-'));
 // Exim reads the sections after the main one, and the files they include, no longer as
 // root: mkdtemp's 0700 would make every such .include fail to open.
 fs.chmodSync(scratch, 0o755);
-const entry = path.join(scratch, 'core.cjs');
-await build({
-  stdin: { contents: `export { checkProject } from './server/src/core/project';`, resolveDir: root, loader: 'ts' },
-  outfile: entry, bundle: true, platform: 'node', format: 'cjs', logLevel: 'error',
-});
-const { checkProject } = createRequire(import.meta.url)(entry);
+const { checkProject } = await loadBundled(root, `export { checkProject } from './server/src/core/project';`);
 const DIR = path.join(scratch, 'DIR');
 layOutAux(corpus, DIR);
 const defines = { EXIM_PATH: '/usr/sbin/exim4' };

@@ -42,9 +42,8 @@
 //   outside the namespaces sees any of it; everything ends with the run.
 // - Each file is first run unmutated (the baseline): what Cyrus logs then (a socket path
 //   that does not exist here, a program not installed) is not held against a mutant.
-import { build } from 'esbuild';
+import { loadBundled } from './bundle-core.mjs';
 import { execFile, execFileSync, spawn } from 'node:child_process';
-import { createRequire } from 'node:module';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -144,17 +143,9 @@ const SHIM = path.join(scratch, 'shim.so');
 execFileSync('cc', ['-shared', '-fPIC', '-O2', '-o', SHIM, path.join(scratch, 'shim.c')]);
 fs.chmodSync(SHIM, 0o755);
 
-const entry = path.join(scratch, 'core.cjs');
-await build({
-  stdin: {
-    contents: `export { checkProject } from './server/src/core/project';
+const core = await loadBundled(root, `export { checkProject } from './server/src/core/project';
 export { imapdOptions, cyrusConfArgs } from './server/src/core/catalog/cyrus';
-export { CYRUS_PROGRAMS } from './server/src/core/cyrus/programs';`,
-    resolveDir: root, loader: 'ts',
-  },
-  outfile: entry, bundle: true, platform: 'node', format: 'cjs', logLevel: 'error',
-});
-const core = createRequire(import.meta.url)(entry);
+export { CYRUS_PROGRAMS } from './server/src/core/cyrus/programs';`);
 
 // ---- the namespace's file system ------------------------------------------------------------
 const userIds = (() => {

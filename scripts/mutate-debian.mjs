@@ -14,9 +14,8 @@
 // Classes as mutate-corpus's: false positive (Debian's tools accept, we report an error),
 // miss (they reject, we report no error; missW: a warning on the line), wrong line (we
 // report errors, none on the part line Exim names), agree.
-import { build } from 'esbuild';
+import { loadBundled } from './bundle-core.mjs';
 import { spawn } from 'node:child_process';
-import { createRequire } from 'node:module';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -50,18 +49,10 @@ if (!(count > 0) || !Number.isInteger(seed) || !(jobs > 0)) {
 const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'exim-cyrus-mutdeb-'));
 // Exim reads the config no longer as root once past the main section.
 fs.chmodSync(scratch, 0o755);
-const entry = path.join(scratch, 'core.cjs');
-await build({
-  stdin: {
-    contents: `export { checkProject } from './server/src/core/project';
+const { checkProject, assembleDebianConfig, confdFiles, diskHost } = await loadBundled(root, `export { checkProject } from './server/src/core/project';
 export { assembleDebianConfig } from './server/src/core/assemble';
 export { confdFiles } from './server/src/core/exim/confd';
-export { diskHost } from './server/src/core/host';`,
-    resolveDir: root, loader: 'ts',
-  },
-  outfile: entry, bundle: true, platform: 'node', format: 'cjs', logLevel: 'error',
-});
-const { checkProject, assembleDebianConfig, confdFiles, diskHost } = createRequire(import.meta.url)(entry);
+export { diskHost } from './server/src/core/host';`);
 
 // ---- the variants: split or not, and the configtype ---------------------------------
 const TYPES = ['internet', 'local', 'smarthost', 'satellite'];

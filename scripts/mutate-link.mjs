@@ -50,9 +50,8 @@
 // temp dir on 127.0.0.1 high ports, Exim's spool and log in a temp dir per mutant, nothing
 // else. lmtpd reads the (mutated) imapd.conf; imapd, which counts the mail, reads an
 // unmutated copy, so a mutation of imapd.conf changes only what lmtpd does.
-import { build } from 'esbuild';
+import { loadBundled } from './bundle-core.mjs';
 import { spawnSync } from 'node:child_process';
-import { createRequire } from 'node:module';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -80,17 +79,9 @@ if (spawnSync('id', ['Debian-exim']).status !== 0) bail('there is no Debian-exim
 const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'exim-cyrus-linkmut-'));
 fs.chmodSync(scratch, 0o755);
 process.on('exit', () => fs.rmSync(scratch, { recursive: true, force: true }));
-const entry = path.join(scratch, 'core.cjs');
-await build({
-  stdin: {
-    contents: `export { checkProject } from './server/src/core/project';
+const core = await loadBundled(root, `export { checkProject } from './server/src/core/project';
 export { defaultOptions } from './server/src/core/options';
-export { cyrusMissingReason, freePort, startCyrus } from './test/live/harness/cyrus';`,
-    resolveDir: root, loader: 'ts',
-  },
-  outfile: entry, bundle: true, platform: 'node', format: 'cjs', logLevel: 'error',
-});
-const core = createRequire(import.meta.url)(entry);
+export { cyrusMissingReason, freePort, startCyrus } from './test/live/harness/cyrus';`);
 { const why = core.cyrusMissingReason(); if (why) bail(why); }
 
 const REFERENCE = fs.readFileSync(path.join(root, 'examples/reference/exim.conf'), 'utf8');
