@@ -22,11 +22,17 @@ async function main(argv: string[]): Promise<number> {
   throw new UsageError(`unknown command "${cmd}"`);
 }
 
-main(process.argv.slice(2)).then(
+const argv = process.argv.slice(2);
+/** The subcommand a usage error belongs to: its own --help says what it takes, the general usage does not. */
+const command = argv[0] === 'check' || argv[0] === 'callout' ? argv[0] : undefined;
+
+main(argv).then(
   (code) => { process.exitCode = code; },
   (err) => {
     if (err instanceof UsageError) {
-      process.stderr.write(`exim-cyrus: ${err.message}\n${USAGE}\n`);
+      process.stderr.write(command
+        ? `exim-cyrus ${command}: ${err.message}\nRun "exim-cyrus ${command} --help" for its options.\n`
+        : `exim-cyrus: ${err.message}\n${USAGE}\n`);
       process.exitCode = 2;
     } else {
       process.stderr.write(`exim-cyrus: internal error: ${err?.stack ?? err}\nPlease report this with the input that caused it.\n`);

@@ -101,8 +101,14 @@ test('usage errors exit 2 with a message', () => {
   for (const args of [['--format', 'xml', 'x'], ['--bogus'], [], ['-D', 'lower=1', 'x'], ['--exim-version', '5']]) {
     const r = run(args);
     assert.equal(r.code, 2, args.join(' '));
-    assert.match(r.err, /exim-cyrus: /);
+    assert.match(r.err, /exim-cyrus/);
   }
+});
+
+test('a usage error of check names check and points at its own --help', () => {
+  const r = run(['--format', 'xml', 'x']);
+  assert.equal(r.code, 2);
+  assert.match(r.err, /^exim-cyrus check: --format must be one of text, json, sarif \(got "xml"\)\nRun "exim-cyrus check --help" for its options\.\n$/);
 });
 
 test('unreadable or unknown input exits 2 naming the file', () => {
