@@ -1,7 +1,9 @@
 // What the Exim mutation tools share: seeded randomness, what each line of an Exim conf is,
-// the mutation kinds, Exim's verdict from its stderr, and the diff shown in the reports.
-// mutate-corpus.mjs mutates the test-suite confs with them, mutate-debian.mjs Debian's
-// conf.d parts and template.
+// the mutation kinds, Exim's verdict from its stderr, and the summary table and report of
+// disagreements. mutate-corpus.mjs mutates the test-suite confs with them, mutate-debian.mjs
+// Debian's conf.d parts and template.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 
 // ---- seeded randomness (mulberry32) -------------------------------------------------
 export function rng(s) {
@@ -369,4 +371,51 @@ export function diff(a, b) {
   for (let i = s; i < b.length - e; i++) rows.push(`+ ${pad(i + 1, 5)}  ${b[i]}`);
   for (let i = b.length - e; i < Math.min(b.length, b.length - e + 2); i++) rows.push(`  ${pad(i + 1, 5)}  ${b[i]}`);
   return rows.slice(0, 40).join('\n');
+}
+
+/** How a mutant came out, in the order of the summary's columns. */
+export const CLASSES = ['false-positive', 'miss', 'miss-warned', 'miss-other', 'wrong-line', 'agree', 'exim-timeout', 'original-has-errors'];
+const HEAD = { 'false-positive': 'FP', miss: 'miss', 'miss-warned': 'missW', 'miss-other': 'missO', 'wrong-line': 'wline', agree: 'agree', 'exim-timeout': 'tmo', 'original-has-errors': 'orig' };
+
+/** The summary's table: per mutation kind, how many mutants came out in each class, and the totals. */
+export function kindTable(results) {
+  const table = new Map();
+  for (const x of results) {
+    const row = table.get(x.kind) ?? Object.fromEntries(CLASSES.map((c) => [c, 0]));
+    row[x.cls]++;
+    table.set(x.kind, row);
+  }
+  const row = (label, counts) => label.padEnd(20) + CLASSES.map((c) => pad(counts[c], 7)).join('');
+  const out = ['kind'.padEnd(20) + CLASSES.map((c) => pad(HEAD[c], 7)).join('')];
+  const totals = Object.fromEntries(CLASSES.map((c) => [c, 0]));
+  for (const k of [...table.keys()].sort()) {
+    for (const c of CLASSES) totals[c] += table.get(k)[c];
+    out.push(row(k, table.get(k)));
+  }
+  out.push(row('total', totals));
+  return out;
+}
+
+/**
+ * Writes the summary and every disagreement, class by class, to `report`: `entry(x)` says
+ * what the mutant was and what Exim said; what we reported follows (the errors of a false
+ * positive, else every finding but hints; `shown` writes a finding's file).
+ */
+export function writeReport(report, summary, results, entry, shown = (file) => file) {
+  const rep = [summary, ''];
+  for (const c of ['false-positive', 'miss', 'miss-warned', 'miss-other', 'wrong-line', 'exim-timeout']) {
+    const xs = results.filter((x) => x.cls === c);
+    if (!xs.length) continue;
+    rep.push(`==================== ${c} (${xs.length}) ====================`);
+    for (const x of xs) {
+      rep.push(...entry(x));
+      const list = c === 'false-positive' ? x.errs : x.all.filter((f) => f.severity !== 'hint');
+      if (!list.length) rep.push('we:   nothing');
+      for (const f of list.slice(0, 8)) rep.push(`we:   ${shown(f.file)}:${f.range.start.line + 1}:${f.range.start.character + 1}: ${f.severity} ${f.code}: ${f.message.split('\n')[0]}`);
+      rep.push('');
+    }
+  }
+  fs.mkdirSync(path.dirname(report), { recursive: true });
+  fs.writeFileSync(report, rep.join('\n'));
+  console.log(`\ndisagreements written to ${report}`);
 }

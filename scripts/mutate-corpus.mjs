@@ -18,7 +18,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { layOutAux, writeConf, readBytes, writeBytes } from './testsuite-layout.mjs';
-import { rng, classify, eximMutations, donorsOf, verdict, diff } from './exim-mutations.mjs';
+import { rng, classify, eximMutations, donorsOf, verdict, diff, kindTable, writeReport } from './exim-mutations.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
@@ -185,27 +185,11 @@ const results = live.map((m, i) => {
 });
 
 // ---- summary and report ---------------------------------------------------------------
-const CLASSES = ['false-positive', 'miss', 'miss-warned', 'miss-other', 'wrong-line', 'agree', 'exim-timeout', 'original-has-errors'];
-const table = new Map();
-for (const x of results) {
-  const row = table.get(x.kind) ?? Object.fromEntries(CLASSES.map((c) => [c, 0]));
-  row[x.cls]++;
-  table.set(x.kind, row);
-}
 const shown = (p) => p.startsWith(DIR + '/') ? 'DIR/' + p.slice(DIR.length + 1) : p;
-const pad = (s, n) => String(s).padStart(n);
 const out = [];
 out.push(`mutants of ${accepted.length} accepted confs, seed ${seed}, depth ${depth}, ${mutants.length} made, ${live.length} compared (${skippedOriginals.length} originals not accepted here: ${skippedOriginals.join(' ') || 'none'}), our target Exim ${eximVersion}, ${((Date.now() - started) / 1000).toFixed(1)}s`);
 out.push('');
-const HEAD = { 'false-positive': 'FP', miss: 'miss', 'miss-warned': 'missW', 'miss-other': 'missO', 'wrong-line': 'wline', agree: 'agree', 'exim-timeout': 'tmo', 'original-has-errors': 'orig' };
-const row = (label, counts) => label.padEnd(20) + CLASSES.map((c) => pad(counts[c], 7)).join('');
-out.push('kind'.padEnd(20) + CLASSES.map((c) => pad(HEAD[c], 7)).join(''));
-const totals = Object.fromEntries(CLASSES.map((c) => [c, 0]));
-for (const k of [...table.keys()].sort()) {
-  for (const c of CLASSES) totals[c] += table.get(k)[c];
-  out.push(row(k, table.get(k)));
-}
-out.push(row('total', totals));
+out.push(...kindTable(results));
 out.push('FP: Exim accepts, we report an error. miss: Exim reports a config error, we no error');
 out.push('(missW: but a warning on its line). missO: Exim fails otherwise, we report no error.');
 out.push('wline: we report errors, none on (or related to) the line Exim names.');
@@ -214,22 +198,9 @@ if (slow.length) out.push(`slow checks (>2s): ${slow.map((x) => `#${x.id} ${x.ms
 const summary = out.join('\n');
 console.log(summary);
 
-const rep = [summary, ''];
-for (const c of ['false-positive', 'miss', 'miss-warned', 'miss-other', 'wrong-line', 'exim-timeout']) {
-  const xs = results.filter((x) => x.cls === c);
-  if (!xs.length) continue;
-  rep.push(`==================== ${c} (${xs.length}) ====================`);
-  for (const x of xs) {
-    rep.push(`--- #${x.id} ${x.kind} of confs/${x.name} (line numbers of the mutant)`);
-    rep.push(diff(originals.get(x.name).lines, x.lines));
-    rep.push(`exim: ${x.ex.kind === 'accept' ? 'accepted' : x.ex.message ?? x.ex.kind}`.replaceAll(DIR + '/', 'DIR/'));
-    const list = c === 'false-positive' ? x.errs : x.all.filter((f) => f.severity !== 'hint');
-    if (!list.length) rep.push('we:   nothing');
-    for (const f of list.slice(0, 8)) rep.push(`we:   ${shown(f.file)}:${f.range.start.line + 1}:${f.range.start.character + 1}: ${f.severity} ${f.code}: ${f.message.split('\n')[0]}`);
-    rep.push('');
-  }
-}
-fs.mkdirSync(path.dirname(report), { recursive: true });
-fs.writeFileSync(report, rep.join('\n'));
-console.log(`\ndisagreements written to ${report}`);
+writeReport(report, summary, results, (x) => [
+  `--- #${x.id} ${x.kind} of confs/${x.name} (line numbers of the mutant)`,
+  diff(originals.get(x.name).lines, x.lines),
+  `exim: ${x.ex.kind === 'accept' ? 'accepted' : x.ex.message ?? x.ex.kind}`.replaceAll(DIR + '/', 'DIR/'),
+], shown);
 fs.rmSync(scratch, { recursive: true, force: true });

@@ -20,7 +20,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { rng, classify, misspell, eximMutations, donorsOf, verdict, diff } from './exim-mutations.mjs';
+import { rng, classify, misspell, eximMutations, donorsOf, verdict, diff, kindTable, writeReport } from './exim-mutations.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
@@ -416,15 +416,6 @@ const results = await pool(live, async (m) => {
 });
 
 // ---- summary and report ---------------------------------------------------------------
-const CLASSES = ['false-positive', 'miss', 'miss-warned', 'miss-other', 'wrong-line', 'agree', 'exim-timeout', 'original-has-errors'];
-const HEAD = { 'false-positive': 'FP', miss: 'miss', 'miss-warned': 'missW', 'miss-other': 'missO', 'wrong-line': 'wline', agree: 'agree', 'exim-timeout': 'tmo', 'original-has-errors': 'orig' };
-const table = new Map();
-for (const x of results) {
-  const row = table.get(x.kind) ?? Object.fromEntries(CLASSES.map((c) => [c, 0]));
-  row[x.cls]++;
-  table.set(x.kind, row);
-}
-const pad = (s, n) => String(s).padStart(n);
 const out = [];
 const badBase = variants.filter((v) => !baseOk.get(`${v.split} ${v.type}`)).map((v) => `split=${v.split}/${v.type}`);
 const errBase = variants.filter((v) => baseErrs.get(`${v.split} ${v.type}`).length).map((v) => `split=${v.split}/${v.type}`);
@@ -434,41 +425,22 @@ if (errBase.length) out.push(`variants where we report errors as they are: ${err
 const rejected = results.filter((x) => x.ex.kind === 'reject');
 out.push(`Debian's tools reject ${rejected.length} (update-exim4.conf ${rejected.filter((x) => x.ex.update).length}, exim -bV with a line traced to a part ${rejected.filter((x) => x.at).length}); we report errors on ${results.filter((x) => x.errs.length).length}`);
 out.push('');
-const row = (label, counts) => label.padEnd(20) + CLASSES.map((c) => pad(counts[c], 7)).join('');
-out.push('kind'.padEnd(20) + CLASSES.map((c) => pad(HEAD[c], 7)).join(''));
-const totals = Object.fromEntries(CLASSES.map((c) => [c, 0]));
-for (const k of [...table.keys()].sort()) {
-  for (const c of CLASSES) totals[c] += table.get(k)[c];
-  out.push(row(k, table.get(k)));
-}
-out.push(row('total', totals));
+out.push(...kindTable(results));
 out.push('FP: Debian\'s tools accept, we report an error. miss: update-exim4.conf or exim -bV reports a');
 out.push('config error, we no error (missW: but a warning on its line). missO: they fail otherwise.');
 out.push('wline: we report errors, none on (or related to) the part line Exim names.');
 const summary = out.join('\n');
 console.log(summary);
 
-const rep = [summary, ''];
-for (const c of ['false-positive', 'miss', 'miss-warned', 'miss-other', 'wrong-line', 'exim-timeout']) {
-  const xs = results.filter((x) => x.cls === c);
-  if (!xs.length) continue;
-  rep.push(`==================== ${c} (${xs.length}) ====================`);
-  for (const x of xs) {
-    rep.push(`--- #${x.id} ${x.kind} (split=${x.split}, ${x.type}): ${x.note}`);
-    const base = baseFiles(x.split, x.type);
-    for (const [rel, lines] of x.changed) {
-      if (lines === undefined) { rep.push(`  ${rel} removed`); continue; }
-      if (!base.has(rel)) { rep.push(`  ${rel} added`); continue; }
-      rep.push(`  ${rel}:`, diff(base.get(rel), lines));
-    }
-    rep.push(`exim: ${x.ex.kind === 'accept' ? 'accepted' : x.message || x.ex.kind}${x.at ? ` [at ${x.at}]` : ''}`);
-    const list = c === 'false-positive' ? x.errs : x.all.filter((f) => f.severity !== 'hint');
-    if (!list.length) rep.push('we:   nothing');
-    for (const f of list.slice(0, 8)) rep.push(`we:   ${f.file}:${f.range.start.line + 1}:${f.range.start.character + 1}: ${f.severity} ${f.code}: ${f.message.split('\n')[0]}`);
-    rep.push('');
+writeReport(report, summary, results, (x) => {
+  const lines = [`--- #${x.id} ${x.kind} (split=${x.split}, ${x.type}): ${x.note}`];
+  const base = baseFiles(x.split, x.type);
+  for (const [rel, changed] of x.changed) {
+    if (changed === undefined) lines.push(`  ${rel} removed`);
+    else if (!base.has(rel)) lines.push(`  ${rel} added`);
+    else lines.push(`  ${rel}:`, diff(base.get(rel), changed));
   }
-}
-fs.mkdirSync(path.dirname(report), { recursive: true });
-fs.writeFileSync(report, rep.join('\n'));
-console.log(`\ndisagreements written to ${report}`);
+  lines.push(`exim: ${x.ex.kind === 'accept' ? 'accepted' : x.message || x.ex.kind}${x.at ? ` [at ${x.at}]` : ''}`);
+  return lines;
+});
 fs.rmSync(scratch, { recursive: true, force: true });
