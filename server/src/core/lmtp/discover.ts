@@ -7,6 +7,7 @@ import type { SourceHost } from '../host';
 import type { Range } from '../text';
 import { splitList } from '../exim/lists';
 import { exitsAtStart } from '../cyrus/programs';
+import { on } from '../rules/exim/instance-options';
 import { formatTarget, isIPv4, isIPv6, WELL_KNOWN_PORTS, type Target } from './target';
 
 export interface CalloutCandidate {
@@ -126,9 +127,7 @@ export function eximCalloutTargets(cfg: Partial<EximConfig> | undefined, host?: 
  */
 export function transportHosts(routers: DriverInstance[], t: DriverInstance): { hosts?: string; from?: OptionSetting } {
   const own = opt(t, 'hosts');
-  const override = opt(t, 'hosts_override');
-  const overrides = !!override && (override.value === undefined ? !override.negated : /^(true|yes)$/i.test(override.value.trim()) !== !!override.negated);
-  const router = overrides ? undefined : routers.find((r) => r && (r.driver ?? '').trim() === 'manualroute'
+  const router = on(opt(t, 'hosts_override')) === true ? undefined : routers.find((r) => r && (r.driver ?? '').trim() === 'manualroute'
     && (val(opt(r, 'transport')) ?? '').trim() === t.name && (val(opt(r, 'route_data')) ?? val(opt(r, 'route_list'))) !== undefined);
   if (!router) return { hosts: val(own), from: own && !own.negated ? own : undefined };
   return { hosts: routedHosts([router], t.name), from: opt(router, 'route_data') ?? opt(router, 'route_list') };
