@@ -6,7 +6,7 @@ import type { Finding } from '../../diagnostic';
 import { finding } from '../../diagnostic';
 import type { LinkContext } from './context';
 import { option } from './context';
-import { addressesOf, matchHost } from './match';
+import { hostsMatchedBy } from './match';
 import { cyrusTransports } from './routing';
 
 export function checkAvoidEsmtp(ctx: LinkContext): Finding[] {
@@ -15,7 +15,7 @@ export function checkAvoidEsmtp(ctx: LinkContext): Finding[] {
     if (t.kind !== 'tcp' || !t.hosts.length) continue;
     const o = option(t.transport, 'hosts_avoid_esmtp');
     if (!o || o.negated || !o.value?.trim() || o.value.includes('$')) continue;
-    const matched = t.hosts.filter((h) => matchHost(ctx, o.value!, h.name, addressesOf(ctx, h.name)) === 'yes');
+    const matched = hostsMatchedBy(ctx, o.value, t.hosts);
     if (!matched.length) continue;
     const every = matched.length === t.hosts.length;
     const at = o.valueLoc ?? o.loc;

@@ -15,10 +15,8 @@ import type { LinkContext } from './context';
 import { describeListener, disabledRelated, listenerSummary, option } from './context';
 import { fix, insertAt, insertLine, insertOptionLine, replaceAt } from './edits';
 import { deliverConfigFile, programConfig, type ProgramConfig } from './program-config';
-import { addressesOf, isLocalHost, matchHost } from './match';
-import { cyrusTransports, resolvePort, type CyrusTransport } from './routing';
-import { splitList } from '../../exim/lists';
-import { hostItem } from '../../lmtp/discover';
+import { addressesOf, hostsMatchedBy, isLocalHost, matchHost } from './match';
+import { cyrusTransports, portName, resolvePort, tcpHosts, type CyrusTransport } from './routing';
 
 type Tcp = Extract<CyrusTransport, { kind: 'tcp' }>;
 type Unix = Extract<CyrusTransport, { kind: 'unix' }>;
@@ -289,10 +287,9 @@ function checkSmtpToLmtpd(ctx: LinkContext, out: Finding[]): void {
     if (proto === 'lmtp') continue;
     const hostsOpt = option(t, 'hosts');
     if (!hostsOpt || hostsOpt.negated || !hostsOpt.value || hostsOpt.value.includes('$')) continue;
-    const hosts = splitList(hostsOpt.value).items.map((it) => hostItem(it.text)).filter((h): h is NonNullable<typeof h> => !!h)
-      .map((h) => ({ name: h.host, port: h.port }));
+    const hosts = tcpHosts(hostsOpt.value);
     const portOpt = option(t, 'port');
-    const tcp: Tcp = { kind: 'tcp', transport: t, hostsOpt, portOpt, hosts, portName: (portOpt && !portOpt.negated ? portOpt.value?.trim() : undefined) || proto };
+    const tcp: Tcp = { kind: 'tcp', transport: t, hostsOpt, portOpt, hosts, portName: portName(portOpt, proto) };
     const hit = hosts.filter((h) => isLocalHost(ctx, h.name)).flatMap((h) => hostTarget(ctx, tcp, h, listeners).matching);
     if (!hit.length) continue;
     const at = protoOpt?.valueLoc ?? protoOpt?.loc ?? hostsOpt.valueLoc ?? hostsOpt.loc;
@@ -312,7 +309,7 @@ function checkRequireAuth(ctx: LinkContext, t: Tcp, out: Finding[]): void {
   const o = option(t.transport, 'hosts_require_auth');
   if (!o || o.negated || !o.value?.trim() || !t.hosts.length) return;
   if ((ctx.cfg.authenticators ?? []).some((a) => (a.options ?? []).some((x) => x.name.startsWith('client_') && !x.negated))) return;
-  const matched = t.hosts.filter((h) => matchHost(ctx, o.value!, h.name, addressesOf(ctx, h.name)) === 'yes');
+  const matched = hostsMatchedBy(ctx, o.value, t.hosts);
   if (!matched.length) return;
   const every = matched.length === t.hosts.length;
   const at = o.valueLoc ?? o.loc;

@@ -147,3 +147,8 @@ export function matchHost(ctx: LinkContext, list: string, hostName: string, addr
   };
   return walk(itemsOf(list), test, new Set());
 }
+
+/** The hosts a host list (an option such as hosts_require_auth) matches for certain. */
+export function hostsMatchedBy<H extends { name: string }>(ctx: LinkContext, list: string, hosts: readonly H[]): H[] {
+  return hosts.filter((h) => matchHost(ctx, list, h.name, addressesOf(ctx, h.name)) === 'yes');
+}

@@ -27,6 +27,22 @@ export type CyrusTransport =
   /** A pipe to Cyrus's `deliver`, or an lmtp transport running a command. */
   | { kind: 'command'; transport: DriverInstance; commandOpt: OptionSetting; command: string };
 
+/** The hosts of a host list as written; none when it is expanded (known only at delivery). */
+export function tcpHosts(written: string | undefined): TcpHost[] {
+  const hosts: TcpHost[] = [];
+  if (!written || written.includes('$')) return hosts;
+  for (const it of splitList(written).items) {
+    const h = hostItem(it.text);
+    if (h) hosts.push({ name: h.host, port: h.port });
+  }
+  return hosts;
+}
+
+/** The port option as Exim reads it, `dflt` (the protocol's service name) when unset. */
+export function portName(portOpt: OptionSetting | undefined, dflt: string): string {
+  return (portOpt && !portOpt.negated ? portOpt.value?.trim() : undefined) || dflt;
+}
+
 const DELIVER = /(^|\/)(deliver|cyrdeliver)$/;
 
 export function cyrusTransport(ctx: LinkContext, t: DriverInstance): CyrusTransport | undefined {
@@ -35,16 +51,8 @@ export function cyrusTransport(ctx: LinkContext, t: DriverInstance): CyrusTransp
     if ((value(t, 'protocol') ?? '').trim().toLowerCase() !== 'lmtp') return undefined;
     const { hosts: written, from } = transportHosts(ctx.cfg.routers ?? [], t);
     const hostsOpt = from && from === option(t, 'hosts') ? from : undefined;
-    const hosts: TcpHost[] = [];
-    if (written && !written.includes('$')) {
-      for (const it of splitList(written).items) {
-        const h = hostItem(it.text);
-        if (h) hosts.push({ name: h.host, port: h.port });
-      }
-    }
     const portOpt = option(t, 'port');
-    return { kind: 'tcp', transport: t, hostsOpt, routeOpt: hostsOpt ? undefined : from, portOpt, hosts,
-      portName: (portOpt && !portOpt.negated ? portOpt.value?.trim() : undefined) || 'lmtp' };
+    return { kind: 'tcp', transport: t, hostsOpt, routeOpt: hostsOpt ? undefined : from, portOpt, hosts: tcpHosts(written), portName: portName(portOpt, 'lmtp') };
   }
   if (driver === 'lmtp') {
     const socketOpt = option(t, 'socket');
