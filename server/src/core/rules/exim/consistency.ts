@@ -10,6 +10,7 @@ import type { CheckOptions } from '../../options';
 import { eximDriver } from '../../catalog/exim';
 import { checkRetryRules } from './retry';
 import { checkRetryErrors } from './retry-error';
+import { strtolDigits } from './values';
 import { checkDriverInit } from './driver-init';
 import { bothSet, cap, describe, given, isSet, kindOf, on, onOpt, opt } from './instance-options';
 
@@ -133,6 +134,5 @@ function localhostNumberProblem(value: string): string | undefined {
   if (!v) return undefined;
   const m = /^([+-]?)(0[xX][0-9a-fA-F]+|0[0-7]*|[1-9][0-9]*)\s*$/.exec(v);
   if (!m) return `localhost_number must be a number (at most 16), not "${v}"; Exim refuses the config.`;
-  const n = /^0[xX]/.test(m[2]) ? BigInt(m[2]) : m[2].startsWith('0') ? BigInt('0o' + m[2]) : BigInt(m[2]);
-  return m[1] !== '-' && n > 16n ? `localhost_number may be at most 16 (got ${v}); Exim refuses the config.` : undefined;
+  return m[1] !== '-' && strtolDigits(m[2], false) > 16n ? `localhost_number may be at most 16 (got ${v}); Exim refuses the config.` : undefined;
 }

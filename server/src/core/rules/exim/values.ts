@@ -23,10 +23,13 @@ function overflows(m: RegExpExecArray, octal: boolean): boolean {
   const [, sign, digits, unit] = m;
   // Nine digits and no multiplier always fit.
   if (digits.length < 10 && !unit) return false;
-  const n = /^0[xX]/.test(digits) ? BigInt(digits)
-    : octal || digits.startsWith('0') ? BigInt('0o' + digits) : BigInt(digits);
-  const v = n * (unit ? MULTIPLIER[unit.toLowerCase()] : 1n);
+  const v = strtolDigits(digits, octal) * (unit ? MULTIPLIER[unit.toLowerCase()] : 1n);
   return sign === '-' ? v > INT_MAX + 1n : v > INT_MAX;
+}
+/** The value of digits C's strtol read with base 0 (0x hex, leading-0 octal, decimal), or base 8. */
+export function strtolDigits(digits: string, octal: boolean): bigint {
+  if (/^0[xX]/.test(digits)) return BigInt(digits);
+  return octal || digits.startsWith('0') ? BigInt('0o' + digits) : BigInt(digits);
 }
 const tooLarge = (name: string, v: string) =>
   `"${v}" is too large for "${name}": Exim reads it as a C int (at most 2147483647, or 2047M) and refuses the config.`;
