@@ -464,14 +464,13 @@ export class LineReader {
       // line end, whose CR our lines leave out) it skips without a word: it opens, closes
       // or switches nothing (checked with exim -bV).
       const cr = after === text.length && text === raw && endsInCr(fr);
+      if (fr.kinds) fr.kinds[fr.line - 1] = DIRECTIVE;
       if ((after < text.length && n !== 32) || cr) {
         const what = cr ? 'a carriage return (a CRLF line end)' : n === 9 ? 'a tab' : `"${text[after]}"`;
         this.report(finding('exim/conditional-syntax', fr.file.path, lineRange(fr.line - 1, 0, raw.length),
           `Exim does not recognise .${d.name} followed by ${what}: it skips this line, so it ${d.stack > 0 ? 'opens no conditional' : d.stack < 0 ? 'closes no conditional' : 'switches no branch'}. Write .${d.name} followed by a single space or nothing${cr ? ', with Unix (LF) line ends' : ''}.`, { severity: 'warning' }));
-        if (fr.kinds) fr.kinds[fr.line - 1] = DIRECTIVE;
         return true;
       }
-      if (fr.kinds) fr.kinds[fr.line - 1] = DIRECTIVE;
       const loc = this.condLoc(fr, ss, after);
       if (d.stack > 0) {
         if (this.cstack.length >= COND_STACK_MAX - 1) {
