@@ -54,15 +54,6 @@ const EXPANDED_AT_LOAD = new Set([
   'smtp_active_hostname', 'spool_directory', 'trusted_groups', 'trusted_users',
 ]);
 
-/** The findings from `from` on, of a setting Exim expands at load, made errors. */
-function atLoad(out: Finding[], from: number, name: string): void {
-  for (let i = from; i < out.length; i++) {
-    const f = out[i];
-    if (f.severity !== 'warning' || (f.code !== 'exim/expansion-syntax' && f.code !== 'exim/unknown-variable')) continue;
-    out[i] = { ...f, severity: 'error', message: `${f.message} Exim expands ${name} when it loads the config, so it refuses the config.` };
-  }
-}
-
 /**
  * One run of the rule. The same few names recur in every value: those found known and
  * available (no finding) are remembered for the run, so each is looked up in the catalog
@@ -72,6 +63,8 @@ class ExpansionCheck {
   readonly out: Finding[] = [];
   private holder: OptionSetting | AclItem | undefined;
   private where: string | undefined;
+  /** The main option being checked when Exim expands it at load: its warnings are errors. */
+  private atLoad: string | undefined;
   private readonly fineItems = new Set<string>();
   private readonly fineOperators = new Set<string>();
   private readonly fineConditions = new Set<string>();
@@ -92,10 +85,11 @@ class ExpansionCheck {
 
   mainSettings(list: readonly OptionSetting[]): void {
     for (let i = 0; i < list.length; i++) {
-      const s = list[i], before = this.out.length;
+      const s = list[i];
+      this.atLoad = EXPANDED_AT_LOAD.has(s.name) ? s.name : undefined;
       this.check(s);
-      if (this.out.length > before && EXPANDED_AT_LOAD.has(s.name)) atLoad(this.out, before, s.name);
     }
+    this.atLoad = undefined;
   }
 
   items(list: readonly AclItem[]): void {
@@ -122,6 +116,12 @@ class ExpansionCheck {
     this.holder = holder;
     this.where = undefined;
     this.nodes(nodes);
+  }
+
+  private report(f: Finding): void {
+    this.out.push(this.atLoad && f.severity === 'warning'
+      ? { ...f, severity: 'error', message: `${f.message} Exim expands ${this.atLoad} when it loads the config, so it refuses the config.` }
+      : f);
   }
 
   private file(): string {
@@ -153,9 +153,9 @@ class ExpansionCheck {
 
   private error(n: Node<'error'>): void {
     // Nesting past the parser's bound is not a syntax error: it only crashes Exim when very deep.
-    if (n.deep === 'crash') this.out.push(finding('exim/expansion-syntax', this.file(), n.range, n.message, RUN_TIME));
-    else if (n.deep) this.out.push(finding('exim/expansion-syntax', this.file(), n.range, n.message, { severity: 'hint' }));
-    else this.out.push(finding('exim/expansion-syntax', this.file(), n.range, `${n.message} Exim fails when it expands this value.`, RUN_TIME));
+    if (n.deep === 'crash') this.report(finding('exim/expansion-syntax', this.file(), n.range, n.message, RUN_TIME));
+    else if (n.deep) this.report(finding('exim/expansion-syntax', this.file(), n.range, n.message, { severity: 'hint' }));
+    else this.report(finding('exim/expansion-syntax', this.file(), n.range, `${n.message} Exim fails when it expands this value.`, RUN_TIME));
   }
 
   private named(n: Node<'item' | 'operator' | 'condition'>, fine: Set<string>): void {
@@ -169,15 +169,15 @@ class ExpansionCheck {
     if (!info) {
       const guess = nearest(n.name, namesOnce(`expansion ${n.kind}`, v, () => expansionNames(n.kind, v).map((x) => x.name)));
       const form = n.kind === 'item' ? `\${${n.name}{...}}` : n.kind === 'operator' ? `\${${n.name}:...}` : `${n.name} (in \${if ...})`;
-      this.out.push(finding('exim/expansion-syntax', this.file(), n.nameRange, `Unknown expansion ${n.kind} "${n.name}" in ${form}.${didYouMean(guess)}`,
+      this.report(finding('exim/expansion-syntax', this.file(), n.nameRange, `Unknown expansion ${n.kind} "${n.name}" in ${form}.${didYouMean(guess)}`,
         runTime(guess ? replaceFix({ file: this.file(), range: n.nameRange }, guess) : undefined)));
     } else if (!availableIn(info, v)) {
-      this.out.push(finding('exim/expansion-syntax', this.file(), n.nameRange,
+      this.report(finding('exim/expansion-syntax', this.file(), n.nameRange,
         v === '4.96' ? `The expansion ${n.kind} "${n.name}" is not in Exim 4.96 (${versionNote(info)}).`
           : `The expansion ${n.kind} "${n.name}" was ${versionNote(info)}; current Exim does not know it.`,
         RUN_TIME));
     }
-    if (argProblem) this.out.push(finding('exim/expansion-syntax', this.file(), n.nameRange, argProblem, RUN_TIME));
+    if (argProblem) this.report(finding('exim/expansion-syntax', this.file(), n.nameRange, argProblem, RUN_TIME));
   }
 
   /** The words between the braces of `${lookup`: the lookup type first, then e.g. `fail`. */
@@ -186,7 +186,7 @@ class ExpansionCheck {
     const type = options.trim().split(/\s+/)[0];
     if (type && !type.includes('$') && !eximLookupType(type)) {
       const guess = nearest(type.replace(/^partial\d*-/, '').replace(/,.*$/, ''), namesOnce('lookup', v, () => lookupTypes(v).map((x) => x.name)));
-      this.out.push(finding('exim/expansion-syntax', this.file(), n.optionRange ?? n.nameRange, `Unknown lookup type "${type}".${didYouMean(guess)}`, RUN_TIME));
+      this.report(finding('exim/expansion-syntax', this.file(), n.optionRange ?? n.nameRange, `Unknown lookup type "${type}".${didYouMean(guess)}`, RUN_TIME));
     } else this.fineLookups.add(options);
   }
 
@@ -195,10 +195,10 @@ class ExpansionCheck {
     const info = expansionVariable(n.name);
     if (!info) {
       const guess = nearest(n.name, namesOnce('expansion variable', v, () => expansionNames('variable', v).map((x) => x.name)));
-      this.out.push(finding('exim/unknown-variable', this.file(), n.nameRange, `Exim has no variable "$${n.name}"; expanding it fails.${didYouMean(guess && '$' + guess)}`,
+      this.report(finding('exim/unknown-variable', this.file(), n.nameRange, `Exim has no variable "$${n.name}"; expanding it fails.${didYouMean(guess && '$' + guess)}`,
         guess ? { fixes: replaceFix({ file: this.file(), range: n.nameRange }, guess, n.name.length) } : {}));
     } else if (!availableIn(info, v)) {
-      this.out.push(finding('exim/unknown-variable', this.file(), n.nameRange,
+      this.report(finding('exim/unknown-variable', this.file(), n.nameRange,
         v === '4.96' ? `The variable "$${n.name}" is not in Exim 4.96 (${versionNote(info)}).` : `The variable "$${n.name}" was ${versionNote(info)}.`));
     } else this.fineVariables.add(n.name);
   }
