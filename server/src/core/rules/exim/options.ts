@@ -135,7 +135,7 @@ export function checkOptions(cfg: EximConfig, opts: CheckOptions): Finding[] {
       // With an unknown or missing driver only the generic options can be judged; the
       // driver rule reports the driver itself.
       const scope = drv ? drv.name : inst.section;
-      const early = (drv ? beforeDriver(inst, drv.name, kind, out) : privateWithoutDriver(inst, kind, opts.eximVersion, out)) || NONE_EARLY;
+      const early = beforeDriverLine(inst, drv?.name, kind, opts.eximVersion, out) || NONE_EARLY;
       checkSettings(inst.options, scope, opts, out, seen, inst, !drv, early);
       driverTwice(inst, out);
     }
@@ -154,15 +154,24 @@ function driverTwice(inst: DriverInstance, out: Finding[]): void {
 }
 
 /**
- * With no driver line, or before one naming no driver Exim has, Exim knows only the
- * generic options: any other is unknown to it there, and it stops at the first such line
- * (readconf_driver_init), before it would say the driver is missing or unknown.
+ * Exim knows a driver's own options only once it has read a "driver =" line naming a driver
+ * it has: before that line (or with no such line) any option but the generic ones is unknown
+ * to it, and it stops at the first (readconf_driver_init), before it would say the driver is
+ * missing or unknown. Reports those options and returns them; an option no driver has is left
+ * to the option rule's own "unknown option".
  */
-function privateWithoutDriver(inst: DriverInstance, kind: DriverKind, version: EximVersion, out: Finding[]): Set<OptionSetting> | undefined {
+function beforeDriverLine(inst: DriverInstance, driver: string | undefined, kind: DriverKind, version: EximVersion, out: Finding[]): Set<OptionSetting> | undefined {
   let early: Set<OptionSetting> | undefined;
   for (const o of inst.options) {
     if (o.name === 'driver') break;
     if (lookupOption(inst.section, o.name)) continue;
+    if (driver !== undefined) {
+      if (!lookupOption(driver, o.name)) continue;
+      (early ??= new Set()).add(o);
+      out.push(finding('exim/unknown-option', o.nameLoc.file, o.nameLoc.range,
+        `"${o.name}" is an option of the ${driver} ${kind}, but it comes before "driver = ${driver}" in ${kind} "${inst.name}"; Exim knows a driver's own options only after the driver line, so it refuses the config. Put "driver =" first.`));
+      continue;
+    }
     (early ??= new Set()).add(o);
     const owners = driversOf(kind, version).filter((d) => lookupOption(d.name, o.name));
     if (!owners.length) unknownOption(o, inst.section, version, inst, out);
@@ -170,27 +179,6 @@ function privateWithoutDriver(inst: DriverInstance, kind: DriverKind, version: E
       out.push(finding('exim/unknown-option', o.nameLoc.file, o.nameLoc.range,
         `"${o.name}" is an option of the ${owners.map((d) => d.name).join('/')} ${kind}, but ${kind} "${inst.name}" has no "driver =" line before it; Exim knows only the generic options until then, so it refuses the config. Put "driver =" first.`));
     }
-  }
-  return early;
-}
-
-/**
- * Exim reads the driver's own options only once it knows the driver: one of them before
- * "driver =" is an unknown option to it (readconf_driver_init). Reports them and returns them.
- */
-function beforeDriver(inst: DriverInstance, driver: string, kind: string, out: Finding[]): Set<OptionSetting> | undefined {
-  const options = inst.options;
-  let driverAt = 0;
-  while (driverAt < options.length && options[driverAt].name !== 'driver') driverAt++;
-  if (driverAt === options.length) return undefined;
-  let early: Set<OptionSetting> | undefined;
-  for (let i = 0; i < driverAt; i++) {
-    const o = options[i];
-    if (!lookupOption(inst.section, o.name) && lookupOption(driver, o.name)) (early ??= new Set()).add(o);
-  }
-  for (const o of early ?? []) {
-    out.push(finding('exim/unknown-option', o.nameLoc.file, o.nameLoc.range,
-      `"${o.name}" is an option of the ${driver} ${kind}, but it comes before "driver = ${driver}" in ${kind} "${inst.name}"; Exim knows a driver's own options only after the driver line, so it refuses the config. Put "driver =" first.`));
   }
   return early;
 }
