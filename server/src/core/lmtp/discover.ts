@@ -7,7 +7,8 @@ import type { SourceHost } from '../host';
 import type { Range } from '../text';
 import { splitList } from '../exim/lists';
 import { exitsAtStart } from '../cyrus/programs';
-import { on } from '../rules/exim/instance-options';
+// An option set twice is a config Exim refuses; like the rules, the first setting is the one read.
+import { on, opt } from '../rules/exim/instance-options';
 import { formatTarget, isIPv4, isIPv6, WELL_KNOWN_PORTS, type Target } from './target';
 
 export interface CalloutCandidate {
@@ -54,13 +55,6 @@ export function connectHost(h: string | undefined): string {
   if (h === undefined || h === '' || h === '*' || h === '0.0.0.0' || h.toLowerCase() === 'localhost') return '127.0.0.1';
   if (h === '::' || h === '[::]') return '::1';
   return h.replace(/^\[(.*)\]$/, '$1');
-}
-
-function opt(d: DriverInstance, name: string): OptionSetting | undefined {
-  // The last setting wins, as Exim reads options.
-  let found: OptionSetting | undefined;
-  for (const o of d.options ?? []) if (o?.name === name) found = o;
-  return found;
 }
 
 function val(o: OptionSetting | undefined): string | undefined {
