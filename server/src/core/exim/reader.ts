@@ -278,7 +278,7 @@ export class LineReader {
       if (ONLY_SPACE_TO_LF.test(sf.text)) continue;
       const p = sf.lines.positionAt(cr);
       this.report(finding('exim/syntax', sf.path, lineRange(p.line, p.character, p.character + 1),
-        `A carriage return without a line feed after it: Exim ends lines only at a line feed, so it reads this line and line ${p.line + 2} as one line, the carriage return a space in it. Use Unix (LF) or CRLF line ends.`, { severity: 'warning' }));
+        `A carriage return without a line feed after it: Exim ends lines only at a line feed, so it reads this line and line ${p.line + 2} as one line, the carriage return a space in it, and its line numbers from here on are behind an editor's. Use Unix (LF) or CRLF line ends.`, { severity: 'warning' }));
       break;
     }
   }
