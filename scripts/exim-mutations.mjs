@@ -315,6 +315,195 @@ export function eximMutations(donors) {
   };
 }
 
+// ---- lexical mutations ----------------------------------------------------------------
+// What Exim's line reader meets before any option is looked at: line ends, bytes, white
+// space, continuations, comments, macros, directives, quoting. A mutant is its lines as
+// Latin-1 text (one character a byte); `trailing` on the array says whether the file ends in
+// a line break (else as the original did), `aux` is the text of a second file, written
+// beside the mutant, whose path replaces AUX_FILE in the lines.
+export const AUX = 'AUX_FILE';
+const CTRL = ['\f', '\v', '\x01', '\x1b', '\x7f'];
+const BYTES = ['\xe9', '\xff', '\xc3\x28', '\xe2\x82', '\xc3\xa9', '\x80'];
+const ESCAPES = ['\\n', '\\t', '\\x41', '\\x4', '\\101', '\\0', '\\\\', '\\"', '\\q', '\\$', '\\'];
+const with_ = (lines, props) => Object.assign(lines, props);
+/** Option, condition or list lines with a value after `=`, not continued. */
+const valued = (recs) => of(recs, 'option', 'condition', 'listdef').filter((y) => /=\s*\S/.test(y.raw) && !/\\\s*$/.test(y.raw) && !y.cont && !(recs[y.n + 1]?.cont));
+/** A place in the value of one of them: [record, offset]. */
+function inValue(r, recs) {
+  const x = r.pick(valued(recs));
+  if (!x) return [];
+  const v = /=\s*/.exec(x.raw);
+  const a = v.index + v[0].length;
+  return [x, a + r.int(x.raw.trimEnd().length - a + 1)];
+}
+const at = (s, i, t) => s.slice(0, i) + t + s.slice(i);
+
+export function lexicalMutations() {
+  return {
+    'lex-lone-cr'(r, lines, recs) {
+      // A CR that is not before a LF: between two lines (Exim's fgets reads on to the LF), or in a value.
+      if (r.next() < 0.5) {
+        const x = r.pick(recs.filter((y, i) => i + 1 < recs.length && !y.cont && y.kind !== 'blank'));
+        return x && replaceLine(lines, x.n, [x.raw + '\r' + lines[x.n + 1]]).filter((_, i) => i !== x.n + 1);
+      }
+      const [x, i] = inValue(r, recs);
+      return x && replaceLine(lines, x.n, at(x.raw, i, '\r'));
+    },
+    'lex-crlf'(r, lines, recs) {
+      const c = r.int(4);
+      if (c === 0) return lines.map((l) => l + '\r');
+      const x = r.pick(recs.filter((y) => c === 1 || y.kind === ['', '', 'directive', 'begin'][c] || (c === 2 && y.kind === 'header')));
+      return x && replaceLine(lines, x.n, x.raw + '\r');
+    },
+    'lex-bom'(r, lines) {
+      if (r.next() < 0.5) return replaceLine(lines, 0, '\xef\xbb\xbf' + lines[0]);
+      return with_(insertAt(lines, 0, `.include ${AUX}`), { aux: '\xef\xbb\xbf# included\n' });
+    },
+    'lex-nul'(r, lines, recs) {
+      const x = r.pick(of(recs, 'comment'));
+      if (x && r.next() < 0.4) return replaceLine(lines, x.n, at(x.raw, r.int(x.raw.length + 1), '\0'));
+      const [y, i] = inValue(r, recs);
+      return y && replaceLine(lines, y.n, at(y.raw, i, '\0'));
+    },
+    'lex-control'(r, lines, recs) {
+      const c = r.pick(CTRL);
+      if (r.next() < 0.5) {
+        const [x, i] = inValue(r, recs);
+        return x && replaceLine(lines, x.n, at(x.raw, i, c));
+      }
+      const x = r.pick(of(recs, 'option', 'header', 'macro'));
+      if (!x) return;
+      const m = /^\s*\S*?[A-Za-z0-9_]/.exec(x.raw);
+      return m && replaceLine(lines, x.n, at(x.raw, m.index + r.int(m[0].length + 1), c));
+    },
+    'lex-last-backslash'(r, lines, recs) {
+      let n = lines.length - 1;
+      while (n > 0 && !lines[n].trim()) n--;
+      const out = replaceLine(lines.slice(0, n + 1), n, lines[n] + r.pick([' \\', '\\', '\\ ']));
+      return with_(out, { trailing: r.next() < 0.5 });
+    },
+    'lex-continuation'(r, lines, recs) {
+      // A setting split with `\`, and between its parts a comment line, a blank line, white
+      // space after the backslash, or a run of many continuation lines.
+      const sites = [];
+      for (const x of valued(recs)) {
+        const eq = x.raw.indexOf('=');
+        for (const m of x.raw.slice(eq + 1).matchAll(/ +(?=\S)/g)) sites.push({ x, at: eq + 1 + m.index });
+      }
+      const s = r.pick(sites);
+      if (!s) return;
+      const { x } = s;
+      const head = x.raw.slice(0, s.at), tail = '    ' + x.raw.slice(s.at).trimStart();
+      return replaceLine(lines, x.n, r.pick([
+        () => [head + ' \\', '# a comment line', tail],
+        () => [head + ' \\', '    # an indented comment line', tail],
+        () => [head + ' \\', '', tail],
+        () => [head + ' \\', '   ', tail],
+        () => [head + ' \\ ', tail],
+        () => [head + ' \\\t', tail],
+        () => [head + ' \\\\', tail],
+        () => [head + ' \\', ...Array(200).fill('   \\'), tail],
+      ])());
+    },
+    'lex-long-line'(r, lines, recs) {
+      const n = r.pick([4000, 8191, 8192, 16384, 70000]);
+      const c = r.int(3);
+      if (c === 0) {
+        const x = r.pick(recs);
+        return x && insertAt(lines, x.n, '# ' + 'x'.repeat(n));
+      }
+      const x = r.pick(of(recs, 'option').filter((y) => y.section === 'main'));
+      if (!x) return;
+      if (c === 1) return insertAt(lines, x.n, 'message_size_limit = ' + ' '.repeat(n) + '50M');
+      return insertAt(lines, x.n, ['message_size_limit = \\', ...Array(Math.ceil(n / 64)).fill(' '.repeat(60) + ' \\'), '  50M']);
+    },
+    'lex-hash-after-value'(r, lines, recs) {
+      const x = r.pick(valued(recs));
+      return x && replaceLine(lines, x.n, x.raw.trimEnd() + r.pick([' # trailing comment', '# trailing', '\t#']));
+    },
+    'lex-macro'(r, lines, recs) {
+      const x = r.pick(of(recs, 'option', 'condition').filter((y) => /=\s*\S/.test(y.raw) && !/\\\s*$/.test(y.raw) && !(recs[y.n + 1]?.cont)));
+      if (!x) return;
+      const m = /^(.*?=\s*)(.*?)(\s*)$/.exec(x.raw);
+      const first = recs.find((y) => !['blank', 'comment'].includes(y.kind))?.n ?? 0;
+      const c = r.int(8);
+      const name = ['MUT_lower', 'MUT9', 'Mut_mixed', 'MUTAB', 'MUTAB', 'MUTAB', 'MUTAB', 'MUTAB'][c];
+      const use = replaceLine(lines, x.n, m[1] + name + m[3]);
+      const def = `${name} = ${m[2]}`;
+      if (c < 3) return insertAt(use, first, def);
+      if (c === 3) return [...use, def]; // defined after its use
+      if (c === 4) return insertAt(use, first, [`${name} = wrong`, `${name} == ${m[2]}`]);
+      if (c === 5) return insertAt(use, first, [def, def]); // redefined with `=`
+      if (c === 6) return insertAt(use, first, [`${name} = ${m[2]}`, `MUTABC = MUTAB MUTABC`]);
+      return insertAt(use, first, [`MUTA = ${m[2]}`, `${name} = MUTA`, `MUTA == ${name}`]);
+    },
+    'lex-include'(r, lines, recs) {
+      const x = r.pick(recs.filter((y) => !y.cont));
+      if (!x) return;
+      const aux = r.pick(['', '\n', '# no final newline', 'MUTINC = 1', '# ends in a backslash \\', '\r\n']);
+      return with_(insertAt(lines, x.n, `.include ${AUX}`), { aux });
+    },
+    'lex-directive'(r, lines, recs) {
+      const ds = recs.filter((y) => y.kind === 'directive' && /^\s*\.(ifn?def|elifn?def|else|endif)\b/.test(y.raw));
+      const x = r.pick(ds);
+      if (x && r.next() < 0.6) {
+        const m = /^(\s*)\.(\S+)(.*)$/.exec(x.raw);
+        return replaceLine(lines, x.n, r.pick([
+          () => '    .' + m[2] + m[3],
+          () => '\t.' + m[2] + m[3],
+          () => '. ' + m[2] + m[3],
+          () => '.' + m[2] + m[3].replace(/^\s*/, '  '),
+          () => '.' + m[2] + m[3] + '   ',
+          () => '.' + m[2].toUpperCase() + m[3],
+        ])());
+      }
+      const y = r.pick(recs.filter((z) => !z.cont));
+      if (!y) return;
+      let b = y.n + 1 + r.int(3);
+      while (b < recs.length && recs[b].cont) b++;
+      b = Math.min(b, lines.length);
+      const open = r.pick(['.ifdef  MUTANT_MACRO', '.ifndef\tMUTANT_MACRO', '  .ifndef MUTANT_MACRO', '.ifndef MUTANT_MACRO  ', '.ifdef MUTANT_MACRO extra']);
+      const close = r.pick(['.endif', '  .endif', '.endif  ', '.endif # done']);
+      return [...lines.slice(0, y.n), open, ...lines.slice(y.n, b), close, ...lines.slice(b)];
+    },
+    'lex-begin'(r, lines, recs) {
+      const x = r.pick(of(recs, 'begin'));
+      if (!x) return;
+      const w = x.raw.trim().split(/\s+/)[1];
+      return replaceLine(lines, x.n, r.pick([
+        `begin ${w}  `, `begin ${w}\t`, `begin\t${w}`, `  begin ${w}`, `Begin ${w}`, `BEGIN ${w}`, `begin ${w[0].toUpperCase()}${w.slice(1)}`, `begin ${w} extra`, `begin  ${w}`,
+      ]));
+    },
+    'lex-equals'(r, lines, recs) {
+      const x = r.pick(of(recs, 'option', 'condition', 'listdef', 'macro').filter((y) => y.raw.includes('=')));
+      if (!x) return;
+      return replaceLine(lines, x.n, x.raw.replace(/\s*(==?)\s*/, (_, e) => r.pick([e, ` ${e}`, `${e} `, `   ${e}   `, `\t${e}`, `${e}\t`])));
+    },
+    'lex-header'(r, lines, recs) {
+      const x = r.pick(of(recs, 'header'));
+      if (!x) return;
+      return replaceLine(lines, x.n, x.raw.replace(/\s*:\s*/, r.pick([' :', '\t:', ':', '  :  ', ': ', ':\t'])));
+    },
+    'lex-bytes'(r, lines, recs) {
+      const b = r.pick(BYTES);
+      const x = r.pick(of(recs, 'comment'));
+      if (x && r.next() < 0.4) return replaceLine(lines, x.n, x.raw + ' ' + b);
+      const [y, i] = inValue(r, recs);
+      return y && replaceLine(lines, y.n, at(y.raw, i, b));
+    },
+    'lex-quoted'(r, lines, recs) {
+      const x = r.pick(of(recs, 'option').filter((y) => /=\s*\S/.test(y.raw) && !/\\\s*$/.test(y.raw) && !(recs[y.n + 1]?.cont)));
+      if (!x) return;
+      const m = /^(.*?=\s*)(.*?)(\s*)$/.exec(x.raw);
+      const v = m[2].replace(/\\/g, '\\\\').replace(/"/g, '\\"');
+      const e = r.pick(ESCAPES);
+      return replaceLine(lines, x.n, m[1] + r.pick([
+        `"${v}${e}"`, `"${e}${v}"`, `"${v}`, `"${v}" extra`, `"${v}"${e}`, `${v}"`,
+      ]) + m[3]);
+    },
+  };
+}
+
 /**
  * Single-line settings of `confs` (each { recs } as classify made them), by where they can
  * go: 'main', 'routers:<driver>' (and transports, authenticators), 'acl-condition', 'acl-verb'.

@@ -182,6 +182,25 @@ const RETRY_ERRORS = ['quota', 'quota_7d', 'quota_', 'quota_7', 'quota_7D', 'quo
   'data_4', 'mail_4x5', 'auth_f', 'auth', 'auth_failedx', 'lo', 'lost_connectionx', 't', 'look', '**'];
 for (const e of RETRY_ERRORS) AT_LOAD.push([`retry error type ${e}`, 'begin retry\n', `begin retry\n\na.example  ${e}  F,2h,15m\n`]);
 
+// What Exim's line reader makes of what an editor shows otherwise (found by
+// scripts/mutate-corpus.mjs --kinds lexical): a lone CR ends no line, a NUL ends the line's
+// reading, an escape making a NUL ends a quoted value, an escaped quote at the end closes it.
+AT_LOAD.push(
+  ['a lone CR inside a value', 'primary_hostname = mail.example.com\n', 'primary_hostname = mail.exa\rmple.com\n'],
+  ['a lone CR at the start of a value', '  transport = cyrus_ltcp\n', '  transport = \rcyrus_ltcp\n'],
+  ['a lone CR between two options of a router', '  driver = accept\n  domains', '  driver = accept\r  domains'],
+  ['a lone CR in a comment line', '# First: the Cyrus domains go to Cyrus and nowhere else.\n', '# First: the Cyrus domains\rgo to Cyrus and nowhere else.\n'],
+  ['a lone CR after a blank line', '\nbegin routers\n', '\n  \rbegin routers\n'],
+  ['a NUL in a value', 'primary_hostname = mail.example.com\n', 'primary_hostname = mail.example.com\0.invalid\n'],
+  ['a NUL before a backslash', 'never_users = root\n', 'never_users = root\0 \\\n  host_lookup = *\n'],
+  ['a NUL before a comment', 'never_users = root\n', 'never_users = root\n\0# not a comment\n'],
+  ['a quoted driver name with \\0 in it', '  driver = smtp\n\n', '  driver = "smtp\\0"\n\n'],
+  ['a quoted value ending in an escaped quote', 'primary_hostname = mail.example.com\n', 'primary_hostname = "mail.example.com\\"\n'],
+  ['a quoted value without its closing quote', 'primary_hostname = mail.example.com\n', 'primary_hostname = "mail.example.com\n'],
+  ['a # after a string value', 'primary_hostname = mail.example.com\n', 'primary_hostname = mail.example.com # our name\n'],
+  ['a # after a time value', 'timeout_frozen_after = 7d\n', 'timeout_frozen_after = 7d # a week\n'],
+);
+
 for (const [what, old, now, newer] of AT_LOAD) {
   test(`at load time, ${what}: we find an error exactly when Exim refuses the config`, { skip }, () => {
     const file = conf(old, now);

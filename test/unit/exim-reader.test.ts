@@ -210,3 +210,61 @@ test('a BOM (as UTF-16 or as Latin-1 read UTF-8) is read as blanks on the first 
   assert.deepEqual(at('\ufeff\nX = a.example\nprimary_hostname = X\n'), ['primary_hostname=a.example@2:0', 'exim/syntax@0']);
   assert.deepEqual(at('\ufeffqualify_domain = \\\n  b\n'), ['qualify_domain=b@0:1', 'exim/syntax@0']);
 });
+
+// Exim's fgets reads a line on to its LF: a lone CR is a character of the line (white space
+// to Exim's parsing), not the break an editor shows. Checked with exim -bV and -bP.
+test('a lone CR ends no line: the line goes on past it, as a comment, a value or a blank', () => {
+  const read = (text: string) => {
+    const c = load(text);
+    assert.equal(reconstructFiles(c).get(FILE), text, 'lossless');
+    return [...c.main.map((o) => `${o.name}=${JSON.stringify(o.value)}@${o.nameLoc.range.start.line}:${o.nameLoc.range.start.character}`),
+      ...c.parseFindings.map((f) => `${f.code}/${f.severity}@${f.range.start.line}:${f.range.start.character}`)];
+  };
+  assert.deepEqual(read('qualify_domain = te\rst.ex\nprimary_hostname = x\n'),
+    ['qualify_domain="te\\rst.ex"@0:0', 'primary_hostname="x"@2:0', 'exim/syntax/warning@0:19']);
+  assert.deepEqual(read('# a comment\rqualify_domain = y\rz\nprimary_hostname = x\n'),
+    ['primary_hostname="x"@3:0', 'exim/syntax/warning@0:11']);
+  assert.deepEqual(read('  \r  qualify_domain = y\n'), ['qualify_domain="y"@1:2', 'exim/syntax/warning@0:2']);
+  // The value after the CR keeps its white space; a `\` before the CR continues nothing.
+  assert.deepEqual(read('qualify_domain = a \\\r  b\nprimary_hostname = x\n'),
+    ['qualify_domain="a \\\\\\r  b"@0:0', 'primary_hostname="x"@2:0', 'exim/syntax/warning@0:20']);
+  // CRLF, a CR before it, and a CR at the very end are line ends with white space before them.
+  assert.deepEqual(read('qualify_domain = a\r\r\nprimary_hostname = x\r'), ['qualify_domain="a"@0:0', 'primary_hostname="x"@2:0']);
+  // A directive takes the rest of Exim's line: the text after the CR is no option.
+  assert.deepEqual(read('.ifdef NOPE\rqualify_domain = y\nprimary_hostname = x\n.endif\n'), ['exim/syntax/warning@0:11']);
+});
+
+test('a NUL ends what Exim reads of its line: the rest, a backslash there included, is not read', () => {
+  const read = (text: string) => {
+    const c = load(text);
+    assert.equal(reconstructFiles(c).get(FILE), text, 'lossless');
+    return [...c.main.map((o) => `${o.name}=${JSON.stringify(o.value)}@${o.nameLoc.range.start.line}`),
+      ...c.parseFindings.map((f) => `${f.code}/${f.severity}@${f.range.start.line}:${f.range.start.character}`)];
+  };
+  assert.deepEqual(read('primary_hostname = foo\0bar\n'), ['primary_hostname="foo"@0', 'exim/syntax/warning@0:22']);
+  assert.deepEqual(read('\0# not a comment to Exim: an empty line\nqualify_domain = y\n'), ['qualify_domain="y"@1', 'exim/syntax/warning@0:0']);
+  assert.deepEqual(read('qualify_domain = a\0 \\\n  primary_hostname = b\n'), ['qualify_domain="a"@0', 'primary_hostname="b"@1', 'exim/syntax/warning@0:18']);
+  // After a lone CR, the rest up to the LF is Exim's line too: unread.
+  assert.deepEqual(read('qualify_domain = a\0\rprimary_hostname = b\nqualify_recipient = c\n'),
+    ['qualify_domain="a"@0', 'qualify_recipient="c"@2', 'exim/syntax/warning@0:18', 'exim/syntax/warning@0:19']);
+});
+
+test('quoted values as Exim reads them: an escape making a NUL ends the value, an escaped quote at the end closes it', () => {
+  const read = (text: string) => {
+    const c = load(text);
+    return [...c.main.map((o) => `${o.name}=${JSON.stringify(o.value)}`), ...c.parseFindings.map((f) => `${f.severity}@${f.range.start.character}-${f.range.end.character}`)];
+  };
+  assert.deepEqual(read('qualify_domain = "a\\0b"\n'), ['qualify_domain="a"', 'warning@19-21']);
+  assert.deepEqual(read('qualify_domain = "ab\\x00c"\n'), ['qualify_domain="ab"', 'warning@20-22']);
+  assert.deepEqual(read('qualify_domain = "abc\\"\n'), ['qualify_domain="abc\\""', 'warning@21-23']);
+  assert.deepEqual(read('qualify_domain = "\\"\n'), ['qualify_domain="\\""', 'warning@18-20']);
+  assert.deepEqual(read('qualify_domain = "abc\n'), ['qualify_domain="abc"', 'error@17-21']);
+  assert.deepEqual(read('qualify_domain = "\n'), ['qualify_domain=""', 'error@17-18']);
+  assert.deepEqual(read('domainlist d = "a : b\\0 : c"\n'), ['warning@21-23']);
+});
+
+test('a # after a string value is text to Exim, and warned about; one with no space after it is not', () => {
+  const read = (text: string) => load(text).parseFindings.map((f) => `${f.severity}@${f.range.start.line}:${f.range.start.character}`);
+  assert.deepEqual(read('qualify_domain = example.com # the domain\ntrusted_users = root #\n'), ['warning@0:29', 'warning@1:21']);
+  assert.deepEqual(read('smtp_banner = ${primary_hostname} Exim #${compile_number}\nqualify_domain = "a # b"\n'), []);
+});

@@ -14,7 +14,7 @@ import type {
 } from './model';
 import { codeAt, isAlpha, isNameChar, isSpace, isUpper, MACRO_NAME_MAX, MacroTable, skipName, skipSpace } from './macros';
 import { copyLine, LineReader, locOf, piecesOf, type LogicalLine, type Piece, type PlacedLine } from './reader';
-import { dequote } from './strings';
+import { dequote, type Dequoted } from './strings';
 import { ListCursor, orNone } from './lists';
 import { objectList } from './object-list';
 import { isRegexPattern, REWRITE_FLAGS } from './rewrite';
@@ -31,6 +31,8 @@ const VERBS = ['accept', 'defer', 'deny', 'discard', 'drop', 'require', 'warn'];
 const STRING_TYPES = new Set(['string', 'uid', 'gid', 'expand_uid', 'expand_gid', 'uidlist', 'gidlist', 'rewrite']);
 /** Exim's limit on instance, ACL and option names (64-byte buffer). */
 const NAME_MAX = 63;
+/** White space, `#`, then white space or the end: a comment written after a value. */
+const COMMENT_AFTER_VALUE = /\s#(\s|$)/;
 
 /** The model plus the reader's raw pieces (for losslessness checks and editor features). */
 export interface ParsedExim extends EximConfig { pieces: Map<string, Piece[]> }
@@ -338,6 +340,7 @@ class Parser {
       opt.value = d.value;
       map = d.map;
       if (map) for (let k = 0; k < map.length; k++) map[k] += vs;
+      this.quoteQuirks(d, ll, vs + d.end, `quoted value of ${opt.name}`);
       if (d.unterminated) {
         this.error('exim/syntax', locOf(ll, lastLineFrom(ll, vs), ll.len), `The quoted value of ${opt.name} has no closing quote; add " at the end.`);
       } else {
@@ -347,6 +350,13 @@ class Parser {
           const hint = raw[e] === '#' ? ' (# starts a comment only at the beginning of a line)' : '';
           this.error('exim/syntax', locOf(ll, vs + e, ll.len), `Unexpected text after the quoted value of ${opt.name}${hint}; put it inside the quotes or remove it.`);
         }
+      }
+    } else if (stringy) {
+      // Exim takes a string as it is (exim -bP shows the "comment" in it): a warning, as
+      // Exim says nothing. A `#` with no space after it (`#${compile_number}`) is text.
+      const h = COMMENT_AFTER_VALUE.exec(raw);
+      if (h) {
+        this.error('exim/syntax', locOf(ll, vs + h.index + 1, ll.len), `"#" after a value starts no comment: Exim keeps it and the rest of the line in the value of ${opt.name} (# starts a comment only at the beginning of a line). Put the comment on a line of its own.`, 'warning');
       }
     }
     const expanded = info ? info.expanded || info.expanded496 : opt.value!.includes('$');
@@ -358,6 +368,17 @@ class Parser {
       else if (itemSep) opt.form = itemSep === ':' ? ExpandForm.ItemsByColon : ExpandForm.ItemsByNewline;
       else if (scope === 'pipe' && name === 'command') opt.form = ExpandForm.Shell;
       else opt.form = ExpandForm.Whole;
+    }
+  }
+
+  /** What Exim takes from a quoted value without a word, and not as written: warnings. */
+  private quoteQuirks(d: Dequoted, ll: PlacedLine, end: number, what: string): void {
+    if (d.escapedClose) {
+      this.error('exim/syntax', locOf(ll, end - 2, end), `The ${what} ends in \\" with no closing quote after it: Exim takes that escaped quote as the closing one and keeps a " at the end of the value. Write \\\\" to end the value with a backslash, or add the closing ".`, 'warning');
+    }
+    if (d.cut) {
+      const at = d.map![d.value.length];
+      this.error('exim/syntax', locOf(ll, at, at + 2), `An escape in the ${what} makes a NUL character, where Exim's value ends: it ignores the rest of it. Remove the escape.`, 'warning');
     }
   }
 
@@ -392,6 +413,7 @@ class Parser {
       const d = dequote(t, i);
       value = d.value;
       map = d.map;
+      this.quoteQuirks(d, ll, d.end, `quoted value of list ${name}`);
       if (d.unterminated) this.error('exim/syntax', locOf(ll, lastLineFrom(ll, i), t.length), `The quoted value of list ${name} has no closing quote; add " at the end.`);
       else if (t.slice(d.end).trim()) this.error('exim/syntax', locOf(ll, d.end, t.length), `Unexpected text after the quoted value of list ${name}.`);
     }

@@ -85,6 +85,10 @@ interface Frame {
   starts: MacroStarts;
   /** For a file that starts with a BOM, its first line with the BOM blanked (see firstLineBlanked). */
   bomLine: string | undefined;
+  /** Where the next NUL is in the file, at or after the line being read (text.length: none). */
+  nul: number;
+  /** What the next line is part of, after a lone CR (JOIN_NONE, JOIN_TEXT or a line kind). */
+  join: number;
 }
 
 interface CondFrame { state: number; loc: Loc; directive: string }
@@ -121,6 +125,28 @@ function firstLineBlanked(sf: SourceFile): string | undefined {
 }
 
 function isLineBreak(c: number): boolean { return c === 10 || c === 13; }
+
+/**
+ * Whether offset `i` holds a CR that is not part of a CRLF and not the file's last
+ * character: a line break for an editor, none for Exim, whose fgets reads on to the LF.
+ */
+function isLoneCr(src: string, i: number): boolean {
+  return src.charCodeAt(i) === 13 && i + 1 < src.length && src.charCodeAt(i + 1) !== 10;
+}
+
+/** The offset of the first NUL at or after `from`, text.length when there is none. */
+function nulFrom(src: string, from: number): number {
+  const i = src.indexOf('\0', from);
+  return i < 0 ? src.length : i;
+}
+
+/**
+ * What a physical line read after a lone CR is part of: nothing (a line of its own), the
+ * text of the logical line being read, or a line Exim ignores the rest of (a comment, a
+ * directive, a skipped line, one cut short by a NUL), whose kind it takes.
+ */
+const JOIN_NONE = -1, JOIN_TEXT = -2;
+const ONLY_SPACE_TO_LF = /[ \t\v\f\r]*(\n|$)/y;
 
 /** Whether the physical line the frame last read ends in a CR (CRLF, or a CR at the end of the file). */
 function endsInCr(fr: Frame): boolean {
@@ -228,7 +254,7 @@ export class LineReader {
     }
     this.stack.push({
       file: sf, line: 0, dir, lines, kinds, nextMacro: -1, known: 0, starts: new MacroStarts(sf.text),
-      bomLine: firstLineBlanked(sf),
+      bomLine: firstLineBlanked(sf), nul: -1, join: JOIN_NONE,
     });
   }
 
@@ -238,11 +264,22 @@ export class LineReader {
       this.report(finding('exim/syntax', sf.path, lineRange(0, 0, 1),
         'The file starts with a byte order mark (BOM), which Exim rejects ("found unexpected BOM"). Save the file as UTF-8 without BOM.'));
     }
+    // Exim reads on without a word (checked with exim -bV), but not what the file shows: warnings.
     const nul = sf.text.indexOf('\0');
     if (nul >= 0) {
       const p = sf.lines.positionAt(nul);
       this.report(finding('exim/syntax', sf.path, lineRange(p.line, p.character, p.character + 1),
-        'The file contains a NUL byte; Exim ignores the rest of such a line. Is this a binary file? Remove the byte or point Exim at the right file.'));
+        'The file contains a NUL byte; Exim reads such a line only up to it and ignores the rest (a "\\" there continues nothing). Is this a binary file? Remove the byte or point Exim at the right file.', { severity: 'warning' }));
+    }
+    for (let cr = sf.text.indexOf('\r'); cr >= 0; cr = sf.text.indexOf('\r', cr + 1)) {
+      // A CR before white space and the LF (`\r\r\n`) joins nothing Exim would not strip.
+      if (!isLoneCr(sf.text, cr)) continue;
+      ONLY_SPACE_TO_LF.lastIndex = cr + 1;
+      if (ONLY_SPACE_TO_LF.test(sf.text)) continue;
+      const p = sf.lines.positionAt(cr);
+      this.report(finding('exim/syntax', sf.path, lineRange(p.line, p.character, p.character + 1),
+        `A carriage return without a line feed after it: Exim ends lines only at a line feed, so it reads this line and line ${p.line + 2} as one line, the carriage return a space in it, and its line numbers from here on are behind an editor's. Use Unix (LF) or CRLF line ends.`, { severity: 'warning' }));
+      break;
     }
   }
 
@@ -287,6 +324,9 @@ export class LineReader {
       const start = starts[lineNo];
       let lineEnd = lineNo + 1 < starts.length ? starts[lineNo + 1] : src.length;
       while (lineEnd > start && isLineBreak(src.charCodeAt(lineEnd - 1))) lineEnd = lineEnd - 1;
+      // A line that a NUL cuts short, or that goes on past a lone CR, is Exim's own: nextJoined.
+      if (fr.nul < start) fr.nul = nulFrom(src, start);
+      if (fr.nul < lineEnd || isLoneCr(src, lineEnd) || fr.join !== JOIN_NONE) return this.nextJoined();
       let s = start;
       while (s < lineEnd && isSpace(src.charCodeAt(s))) s = s + 1;
       if (s === lineEnd) {
@@ -343,6 +383,23 @@ export class LineReader {
       // The line without its break, read in place: most lines are never copied on their own.
       let lineEnd = lineNo + 1 < starts.length ? starts[lineNo + 1] : src.length;
       while (lineEnd > start && isLineBreak(src.charCodeAt(lineEnd - 1))) lineEnd--;
+      // Exim's line goes on past a lone CR, and ends at a NUL (the rest up to the LF unread).
+      let lone = isLoneCr(src, lineEnd);
+      const joined = fr.join;
+      fr.join = JOIN_NONE;
+      if (joined >= 0) {
+        // The rest of a line Exim ignores.
+        if (fr.kinds) fr.kinds[lineNo] = joined;
+        if (lone) fr.join = joined;
+        continue;
+      }
+      if (fr.nul < start) fr.nul = nulFrom(src, start);
+      if (fr.nul < lineEnd) {
+        lineEnd = fr.nul;
+        // What follows the NUL up to Exim's line end is unread, lines after lone CRs too.
+        if (lone) fr.join = SKIPPED;
+        lone = false;
+      }
       // Where the physical line is read from: the file in place, or its first line with a BOM
       // blanked (same length), made when the file was opened. One path for both, only locals
       // set on the rare one: a branch first taken late would throw away this function's
@@ -356,11 +413,15 @@ export class LineReader {
       let kind = CONTENT;
       classify: {
         let ss = 0;
-        while (at + ss < end && isSpace(line.charCodeAt(at + ss))) ss++;
+        // After a lone CR the line is the middle of Exim's: its white space is kept, and
+        // nothing at its start makes it a comment or directive.
+        if (joined !== JOIN_TEXT) while (at + ss < end && isSpace(line.charCodeAt(at + ss))) ss++;
         const first = at + ss < end ? line.charCodeAt(at + ss) : -1;
+        // White space before a lone CR is no line at all: Exim's goes on with the next.
+        if (first < 0 && lone && joined !== JOIN_TEXT) { kind = BLANK; break classify; }
         // A comment line stays one whatever macros it names: nothing is substituted before
         // its `#`, and what comes after does not matter.
-        if (first === 35 /* # */) { kind = COMMENT; break classify; }
+        if (first === 35 /* # */ && joined !== JOIN_TEXT) { kind = COMMENT; break classify; }
         const initials = this.macros.initials;
         if (fr.nextMacro < start || fr.known !== initials.length) {
           fr.known = initials.length;
@@ -372,7 +433,7 @@ export class LineReader {
           ex = expandLine(raw, this.macros, len === 0);
         }
         // An upper-case letter that starts no macro (`message = No sender`) leaves the line as written.
-        if (!ex && !bom && len === 0 && this.cstate === 0 && first !== 46 /* . */) {
+        if (!ex && !bom && !lone && len === 0 && this.cstate === 0 && first !== 46 /* . */) {
           if (first < 0) { kind = BLANK; break classify; }
           // A line of its own, as written: its text is one slice of the file, and it needs no spans.
           let e = lineEnd;
@@ -383,16 +444,19 @@ export class LineReader {
         }
         raw ??= line.slice(at, end);
         const text = ex ? ex.text : raw;
-        if (ex) {
+        if (ex && joined !== JOIN_TEXT) {
           ss = 0;
           while (ss < text.length && isSpace(text.charCodeAt(ss))) ss++;
         }
-        const c0 = ss < text.length ? text.charCodeAt(ss) : -1;
+        const c0 = ss < text.length && joined !== JOIN_TEXT ? text.charCodeAt(ss) : -1;
 
         // A macro may also make a comment (`C1 = #` at the start of a line).
         if (c0 === 35 /* # */) { kind = COMMENT; break classify; }
 
-        if (c0 === 46 /* . */ && this.directive(fr, raw, text, ss, ex !== undefined)) continue;
+        if (c0 === 46 /* . */ && this.directive(fr, raw, text, ss, ex !== undefined)) {
+          if (lone) fr.join = DIRECTIVE;
+          continue;
+        }
 
         if (this.cstate !== 0) { kind = SKIPPED; break classify; }
 
@@ -401,6 +465,7 @@ export class LineReader {
         if (c0 === 46 && this.isInclude(text, ss)) {
           if (fr.kinds) fr.kinds[lineNo] = INCLUDE;
           this.include(fr, text, ss, text.startsWith('_if_exists', ss + 8), ex === undefined);
+          if (lone) fr.join = INCLUDE;
           continue;
         }
 
@@ -420,6 +485,15 @@ export class LineReader {
         } else if (len === 0) {
           kind = BLANK; break classify;
         }
+        if (lone) {
+          // The CR is a character of Exim's line (white space), and the next line goes on with it.
+          const sp: Span = { at: len, len: 1, file: sf.path, line: lineNo, ch: lineEnd - start, chEnd: lineEnd - start + 1, exact: true };
+          if (chunks === NO_CHUNKS) chunks = ['\r']; else chunks.push('\r');
+          if (spans === NO_SPANS) spans = [sp]; else spans.push(sp);
+          len++;
+          fr.join = JOIN_TEXT;
+          continue;
+        }
         len = trimEnd(chunks, spans, len);
         if (len > 0) {
           const last = chunks[chunks.length - 1];
@@ -429,6 +503,8 @@ export class LineReader {
         continue;
       }
       if (fr.kinds) fr.kinds[lineNo] = kind;
+      // The rest of a comment or skipped line, after a lone CR, is the same line for Exim.
+      if (lone && kind !== BLANK) fr.join = kind;
     }
     return this.fill(chunks.length === 1 ? chunks[0] : chunks.join(''), spans, 0, startFile, startLine);
   }

@@ -9,6 +9,13 @@ export interface Dequoted {
   quoted: boolean;
   /** A quoted string with no closing quote. */
   unterminated: boolean;
+  /**
+   * Ended by an escaped quote (`"abc\"`) at the end of the text: Exim checks only that the
+   * last character it read was a quote, so it takes the string, the quote part of the value.
+   */
+  escapedClose?: boolean;
+  /** An escape made a NUL (`\0`, `\x00`): the value is C's string, cut short there. */
+  cut?: boolean;
   /** For each character of value, its offset in the source; one extra entry for the end. */
   map?: number[];
 }
@@ -52,10 +59,20 @@ export function dequote(s: string, from: number): Dequoted {
       i++;
     }
   }
-  const unterminated = i >= s.length;
+  const escapedClose = i >= s.length && i - 1 > from && s[i - 1] === '"';
+  const unterminated = i >= s.length && !escapedClose;
   map.push(i);
-  if (!unterminated) i++;
-  return { value: out.join(''), end: i, quoted: true, unterminated, map };
+  if (i < s.length) i++;
+  let value = out.join('');
+  const nul = value.indexOf('\0');
+  const d: Dequoted = { value, end: i, quoted: true, unterminated, map };
+  if (escapedClose) d.escapedClose = true;
+  if (nul >= 0) {
+    d.value = value = value.slice(0, nul);
+    d.map = map.slice(0, nul + 1);
+    d.cut = true;
+  }
+  return d;
 }
 
 export interface CommandArg { value: string; start: number; map?: number[] }
