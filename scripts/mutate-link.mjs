@@ -268,6 +268,21 @@ add('router-manualroute', 'cyrus_vdom manualroute * 127.0.0.2, allow_localhost r
 add('router-manualroute', 'cyrus_vdom manualroute * 127.0.0.1::<lmtpd without -a>', { exim: (t, e) => manual(`* 127.0.0.1::${e.ports.auth}`, '  self = send\n')(t) });
 add('router-manualroute', 'cyrus_vdom manualroute * 127.0.0.1::<free>, transport hosts_override', { exim: (t, e) => onTransport('hosts_override')(manual(`* 127.0.0.1::${e.ports.free}`, '  self = send\n')(t)) });
 add('router-manualroute', 'cyrus_vdom manualroute * 127.0.0.1::<free>', { exim: (t, e) => manual(`* 127.0.0.1::${e.ports.free}`, '  self = send\n')(t) });
+// Added in the third round: SMTP (not LMTP) to lmtpd at hosts a manualroute router gives,
+// and host::port written in the router's list rather than the transport's hosts.
+const noLmtp = (t) => must(t, '  protocol = lmtp\n', '');
+add('manualroute-smtp', 'cyrus_vdom manualroute * 127.0.0.1, protocol removed, transport hosts removed', { exim: (t) => manual('* 127.0.0.1', '  self = send\n')(must(noLmtp(t), '  hosts = localhost\n', '')) });
+add('manualroute-smtp', 'cyrus_vdom manualroute * 127.0.0.1, protocol removed, transport hosts = 127.0.0.2', { exim: (t) => manual('* 127.0.0.1', '  self = send\n')(must(noLmtp(t), '  hosts = localhost\n', '  hosts = 127.0.0.2\n')) });
+add('manualroute-smtp', 'cyrus_vdom manualroute * localhost byname, protocol = smtp, transport hosts removed', { exim: (t) => manual('* localhost byname', '  self = send\n')(must(must(t, '  protocol = lmtp\n', '  protocol = smtp\n'), '  hosts = localhost\n', '')) });
+add('manualroute-smtp', 'cyrus_vdom manualroute route_data = 127.0.0.1, protocol removed, transport hosts removed', { exim: (t) => must(must(noLmtp(t), '  hosts = localhost\n', ''), /cyrus_vdom:\n  driver = accept\n/, 'cyrus_vdom:\n  driver = manualroute\n  route_data = 127.0.0.1\n  self = send\n') });
+add('manualroute-smtp', 'cyrus_vdom manualroute * 127.0.0.2, protocol removed, transport hosts_override', { exim: (t) => onTransport('hosts_override')(manual('* 127.0.0.2', '  self = send\n')(noLmtp(t))) });
+add('route-list-port', 'cyrus_vdom manualroute * 127.0.0.1::<trusted>, port = free', { exim: (t, e) => setPort(e.ports.free)(manual(`* 127.0.0.1::${e.ports.trusted}`, '  self = send\n')(t)) });
+add('route-list-port', 'cyrus_vdom manualroute * 127.0.0.1::<trusted>, transport hosts removed', { exim: (t, e) => manual(`* 127.0.0.1::${e.ports.trusted}`, '  self = send\n')(must(t, '  hosts = localhost\n', '')) });
+add('route-list-port', 'cyrus_vdom manualroute * localhost::<trusted> byname', { exim: (t, e) => manual(`* localhost::${e.ports.trusted} byname`, '  self = send\n')(t) });
+add('route-list-port', 'cyrus_vdom manualroute * "127.0.0.2 : 127.0.0.1::<trusted>"', { exim: (t, e) => manual(`* "127.0.0.2 : 127.0.0.1::${e.ports.trusted}"`, '  self = send\n')(t) });
+add('route-list-port', 'cyrus_vdom manualroute route_data = 127.0.0.1::<trusted>, port = free', { exim: (t, e) => setPort(e.ports.free)(must(t, /cyrus_vdom:\n  driver = accept\n/, `cyrus_vdom:\n  driver = manualroute\n  route_data = 127.0.0.1::${e.ports.trusted}\n  self = send\n`)) });
+add('route-list-port', 'cyrus_vdom manualroute * 127.0.0.2, transport hosts = 127.0.0.1::<trusted> with hosts_override, port = free', { exim: (t, e) => onTransport('hosts_override')(setPort(e.ports.free)(manual('* 127.0.0.2', '  self = send\n')(must(t, '  hosts = localhost\n', `  hosts = 127.0.0.1::${e.ports.trusted}\n`)))) });
+add('route-list-port', 'cyrus_vdom manualroute * 127.0.0.1::<trusted>, transport hosts_override', { exim: (t, e) => onTransport('hosts_override')(manual(`* 127.0.0.1::${e.ports.trusted}`, '  self = send\n')(t)) });
 add('callout-option', 'verify = recipient/callout=random,5s,use_sender', { exim: (t) => must(t, 'verify       = recipient/callout=random,5s', 'verify       = recipient/callout=random,5s,use_sender') });
 add('callout-option', 'callout_random_local_part = alice', { exim: (t) => must(t, 'never_users = root\n', 'never_users = root\ncallout_random_local_part = alice\n') });
 add('callout-option', 'verify = recipient/callout=5s,random,no_cache', { exim: (t) => must(t, 'verify       = recipient/callout=random,5s', 'verify       = recipient/callout=5s,random,no_cache') });

@@ -17,6 +17,7 @@ import { fix, insertAt, insertLine, insertOptionLine, replaceAt } from './edits'
 import { deliverConfigFile, programConfig, type ProgramConfig } from './program-config';
 import { addressesOf, hostsMatchedBy, isLocalHost, matchHost } from './match';
 import { cyrusTransports, portName, resolvePort, tcpHosts, type CyrusTransport } from './routing';
+import { transportHosts } from '../../lmtp/discover';
 
 type Tcp = Extract<CyrusTransport, { kind: 'tcp' }>;
 type Unix = Extract<CyrusTransport, { kind: 'unix' }>;
@@ -285,18 +286,25 @@ function checkSmtpToLmtpd(ctx: LinkContext, out: Finding[]): void {
     const protoOpt = option(t, 'protocol');
     const proto = (protoOpt && !protoOpt.negated ? protoOpt.value?.trim().toLowerCase() : undefined) || 'smtp';
     if (proto === 'lmtp') continue;
-    const hostsOpt = option(t, 'hosts');
-    if (!hostsOpt || hostsOpt.negated || !hostsOpt.value || hostsOpt.value.includes('$')) continue;
-    const hosts = tcpHosts(hostsOpt.value);
+    // The hosts Exim connects to: a manualroute router's route_list or route_data replaces
+    // the transport's own hosts (unless hosts_override), as for the LMTP transports.
+    const { hosts: written, from } = transportHosts(ctx.cfg.routers ?? [], t);
+    const hosts = tcpHosts(written);
+    if (!from || !hosts.length) continue;
+    const hostsOpt = from === option(t, 'hosts') ? from : undefined;
     const portOpt = option(t, 'port');
-    const tcp: Tcp = { kind: 'tcp', transport: t, hostsOpt, portOpt, hosts, portName: portName(portOpt, proto) };
+    const tcp: Tcp = { kind: 'tcp', transport: t, hostsOpt, routeOpt: hostsOpt ? undefined : from, portOpt, hosts, portName: portName(portOpt, proto) };
     const hit = hosts.filter((h) => isLocalHost(ctx, h.name)).flatMap((h) => hostTarget(ctx, tcp, h, listeners).matching);
     if (!hit.length) continue;
-    const at = protoOpt?.valueLoc ?? protoOpt?.loc ?? hostsOpt.valueLoc ?? hostsOpt.loc;
+    const at = protoOpt?.valueLoc ?? protoOpt?.loc ?? hostsOpt?.valueLoc ?? hostsOpt?.loc ?? t.nameLoc;
     const edit = protoOpt?.valueLoc && !protoOpt.negated ? replaceAt(protoOpt.valueLoc, 'lmtp') : insertOptionLine(ctx, t, 'protocol = lmtp', hostsOpt);
+    const router = hostsOpt ? undefined : (ctx.cfg.routers ?? []).find((r) => r.options?.includes(from));
+    const via = router ? `, at the hosts router ${router.name} gives it` : '';
+    const fromAt = from.valueLoc ?? from.loc;
+    const routeRel: Related[] = router ? [{ file: fromAt.file, range: fromAt.range, message: `router ${router.name} sends the mail to these hosts through transport ${t.name}` }] : [];
     out.push(finding('link/smtp-to-lmtpd', at.file, at.range,
-      `Transport ${t.name} speaks ${proto.toUpperCase()} to Cyrus's lmtpd (service ${[...new Set(hit.map((l) => l.entry.name))].join(', ')}), which answers EHLO with "500 5.5.2 Syntax error": every delivery through it fails, and a recipient callout through it rejects every recipient. Set protocol = lmtp.`,
-      { related: [...new Set(hit)].map((l) => relListener(l)), fixes: [fix('Set protocol = lmtp', [edit], true)] }));
+      `Transport ${t.name} speaks ${proto.toUpperCase()} to Cyrus's lmtpd (service ${[...new Set(hit.map((l) => l.entry.name))].join(', ')}${via}), which answers EHLO with "500 5.5.2 Syntax error": every delivery through it fails, and a recipient callout through it rejects every recipient. Set protocol = lmtp.`,
+      { related: [...routeRel, ...[...new Set(hit)].map((l) => relListener(l))], fixes: [fix('Set protocol = lmtp', [edit], true)] }));
   }
 }
 
