@@ -140,6 +140,19 @@ test('callout-host-port: a callout through a transport whose every host names it
   assert.deepEqual(codes(run(conf('recipient', '127.0.0.1::2003'), cy)), [], 'no callout');
 });
 
+test('callout-host-port: a manualroute router\'s host::port is looked up by the router, so the callout uses its port; hosts_override brings the transport\'s back', () => {
+  // Exim 4.96 on loopback: route_list = * 127.0.0.1::PORT (or route_data) verifies and
+  // delivers; with hosts_override the transport's hosts = 127.0.0.1::PORT deliver but the
+  // callout logs "no IP address found for host 127.0.0.1:PORT" and answers 451.
+  const cy = 'SERVICES {\n  lmtp cmd="lmtpd -a" listen="127.0.0.1:2003"\n}\n';
+  const acl = 'acl_smtp_rcpt = r\nbegin acl\nr:\n  deny domains = a.org\n       !verify = recipient/callout\n  accept\n';
+  const routed = (route: string, transport: string) => acl + LMTP(`${transport}  port = 25\n`)
+    .replace('  driver = accept\n  transport = t\n', `  driver = manualroute\n  domains = a.org\n  ${route}\n  self = send\n  transport = t\n`);
+  assert.deepEqual(codes(run(routed('route_list = * 127.0.0.1::2003', ''), cy)), []);
+  assert.deepEqual(codes(run(routed('route_data = 127.0.0.1::2003', '  hosts = 127.0.0.1::2003\n'), cy)), [], 'the transport\'s own ported hosts are not used');
+  assert.deepEqual(codes(run(routed('route_list = * 127.0.0.2', '  hosts = 127.0.0.1::2003\n  hosts_override\n'), cy)), ['exim.conf:5 link/callout-host-port']);
+});
+
 test('smtp-to-lmtpd: an smtp transport without protocol = lmtp to an lmtpd on this machine; elsewhere, or another port, is fine', () => {
   const cy = 'SERVICES {\n  lmtp cmd="lmtpd -a" listen="127.0.0.1:2003"\n}\n';
   const smtp = (opts: string) => LMTP(opts).replace('  protocol = lmtp\n', '');
