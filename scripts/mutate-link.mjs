@@ -38,8 +38,9 @@
 // "500 5.5.2 Syntax error") had no rule (now link/lmtp-avoid-esmtp). Left standing:
 // - Changes of meaning on cyrus_vdom: local_parts, condition, check_local_user, fail_verify,
 //   verify_only, unseen, local_part_suffix without local_part_suffix_optional (a router for
-//   suffixed addresses only), no_verify / verify_recipient = false (verification, and so
-//   the callout, goes to the later routers: every Cyrus recipient gets "Unknown user").
+//   suffixed addresses only). (no_verify / verify_recipient = false, standing here in the
+//   second round, is now link/cyrus-router-no-verify: a warning, as verification, and so the
+//   callout, goes to the later routers and every Cyrus recipient gets "Unknown user".)
 // - callout_random_local_part = alice: the "random" address exists, so Exim takes Cyrus for
 //   an accept-all server and skips the check; depends on the mailboxes.
 // - lmtpd without -C reads /etc/imapd.conf, this machine's, not the pairing's.

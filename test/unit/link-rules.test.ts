@@ -328,3 +328,22 @@ test('bad input never throws', () => {
     assert.ok(run(j, '{{{', ':::').every((f) => !/Internal error/.test(f.message)), `no internal error on ${JSON.stringify(j)}`);
   }
 });
+
+test('cyrus-router-no-verify: only when a refusing recipient verification reaches the domain and no later router verifies it to Cyrus', () => {
+  const cy = 'SERVICES {\n  lmtp cmd="lmtpd -a" listen="127.0.0.1:2003"\n}\n';
+  const conf = (acl: string, router: string, later = '') => `acl_smtp_rcpt = r\nbegin acl\nr:\n${acl}  accept\nbegin routers\ncyrus:\n  driver = accept\n  domains = a.org\n${router}  transport = t\n${later}begin transports\nt:\n  driver = smtp\n  protocol = lmtp\n  hosts = 127.0.0.1\n  port = 2003\n  allow_localhost\n`;
+  const sev = (fs: Finding[]) => fs.map((f) => `${f.code} ${f.severity}`);
+  const callout = '  deny domains = a.org\n       !verify = recipient/callout\n';
+  assert.deepEqual(sev(run(conf(callout, '  no_verify\n'), cy)), ['link/cyrus-router-no-verify warning']);
+  assert.deepEqual(sev(run(conf('  require verify = recipient\n', '  verify_recipient = false\n'), cy)), ['link/cyrus-router-no-verify warning'], 'verification without a callout refuses them too');
+  assert.deepEqual(sev(run(conf('  deny local_parts = alice\n       !verify = recipient\n', '  no_verify\n'), cy)), ['link/cyrus-router-no-verify information'], 'for some recipients only');
+  assert.deepEqual(sev(run(conf('  warn verify = recipient\n', '  no_verify\n'), cy)), [], 'a failed verification refuses nobody');
+  assert.deepEqual(sev(run(conf('  accept domains = a.org\n  require verify = recipient\n', '  no_verify\n'), cy)), [], 'accepted before it is verified');
+  assert.deepEqual(sev(run(conf(callout, '  no_verify\n  verify_recipient = true\n'), cy)), [], 'the later setting wins');
+  assert.deepEqual(sev(run(conf(callout, '  verify_recipient = ${if eq{1}{1}{no}{yes}}\n'), cy)), [], 'expanded: decided at run time');
+  const smarthost = 'smart:\n  driver = manualroute\n  route_list = * mx.example.net\n  transport = remote\n';
+  const f = run(conf(callout, '  no_verify\n', smarthost).replace('begin transports\n', 'begin transports\nremote:\n  driver = smtp\n'), cy);
+  assert.deepEqual(sev(f), ['link/cyrus-router-no-verify warning']);
+  assert.match(f[0].message, /router smart verifies it instead, not Cyrus/);
+  assert.deepEqual(sev(run(conf(callout, '  no_verify\n', 'check:\n  driver = accept\n  domains = a.org\n  verify_only\n  transport = t\n'), cy)), [], 'a verify_only router to the Cyrus transport');
+});

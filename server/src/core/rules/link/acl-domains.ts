@@ -14,7 +14,7 @@ import { literalDomains, matchDomain, type Tri } from './match';
 import { cyrusRouters, routerDomains, routerFor, routerTakes, type CyrusRouter } from './routing';
 
 /** A statement the RCPT ACL may run, directly or through `acl =` conditions. */
-interface RcptStatement {
+export interface RcptStatement {
   stmt: AclStatement;
   /** `domains` conditions the calling statements check before their `acl =`: all must hold to get here. */
   pre: AclItem[];
@@ -24,12 +24,12 @@ interface RcptStatement {
   accepts: boolean;
 }
 
-const isCondition = (it: AclItem) => aclCondition(it.name)?.kind === 'condition';
+export const isCondition = (it: AclItem) => aclCondition(it.name)?.kind === 'condition';
 
 /** Bounds the walk through sub-ACLs that call each other many times over. */
 const MAX_STATEMENTS = 5000;
 
-function rcptAcl(ctx: LinkContext): RcptStatement[] {
+export function rcptAcl(ctx: LinkContext): RcptStatement[] {
   const name = mainValue(ctx.cfg, 'acl_smtp_rcpt')?.trim();
   if (!name || name.includes('$')) return [];
   const out: RcptStatement[] = [];
@@ -60,7 +60,7 @@ function calloutItem(s: RcptStatement): AclItem | undefined {
 }
 
 /** `verify = recipient…`: holds for every address the routers can deliver. */
-const verifiesRecipient = (it: AclItem) => it.name === 'verify' && !it.negated && /^\s*recipient\b/i.test(it.value ?? '');
+export const verifiesRecipient = (it: AclItem) => it.name === 'verify' && !it.negated && /^\s*recipient\b/i.test(it.value ?? '');
 
 /**
  * The conditions besides `domains` that decide whether the statement applies (its callers'
@@ -73,7 +73,7 @@ function restrictions(s: RcptStatement): AclItem[] {
 }
 
 /** Conditions that depend only on the SMTP session or the sender, when written out (no expansion). */
-const SESSION_CONDITIONS = new Set(['hosts', 'senders', 'sender_domains', 'authenticated', 'encrypted', 'verify']);
+export const SESSION_CONDITIONS = new Set(['hosts', 'senders', 'sender_domains', 'authenticated', 'encrypted', 'verify']);
 
 /**
  * The conditions checked before the callout that may leave some Cyrus recipients out (which
@@ -87,11 +87,11 @@ function calloutLimits(s: RcptStatement, callout: AclItem): AclItem[] {
 }
 
 /** The `domains` conditions that must all hold for the statement to apply (its callers' first). */
-function domainConds(s: RcptStatement): AclItem[] {
+export function domainConds(s: RcptStatement): AclItem[] {
   return [...s.pre, ...s.stmt.items.filter((i) => i.name === 'domains' && i.value !== undefined)];
 }
 
-function applies(ctx: LinkContext, s: RcptStatement, domain: string): Tri {
+export function applies(ctx: LinkContext, s: RcptStatement, domain: string): Tri {
   let r: Tri = 'yes';
   for (const c of domainConds(s)) {
     let m = matchDomain(ctx, c.value!, domain);
@@ -107,7 +107,8 @@ function applies(ctx: LinkContext, s: RcptStatement, domain: string): Tri {
  * there, but a recipient callout takes each item whole as a host name ("no IP address found
  * for host 127.0.0.1:2003", skipped), so with no plain host left it cannot call out at all:
  * every recipient gets "451 Could not complete recipient verify callout" (accepted
- * unverified with defer_ok).
+ * unverified with defer_ok). A manualroute router's hosts are another matter: the router
+ * looks them up with their ports, and the callout uses those (hostsOpt is then unset).
  */
 function portedHosts(c: CyrusRouter): boolean {
   const t = c.via;

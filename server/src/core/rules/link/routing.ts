@@ -116,10 +116,28 @@ export function resolvePort(ctx: LinkContext, name: string): { port?: number; un
 const MAY_DECLINE = ['local_parts', 'senders', 'condition', 'require_files', 'local_part_prefix', 'local_part_suffix'];
 
 /**
- * Whether router `r` certainly takes mail for `domain` ('yes'), certainly lets it pass
- * ('no'), or that depends on run-time facts ('unknown').
+ * Whether the router takes part in verifying recipients: `verify` (which sets both
+ * verify_sender and verify_recipient) or `verify_recipient`, the later setting winning.
+ * Undefined when that is expanded.
  */
-export function routerTakes(ctx: LinkContext, r: DriverInstance, domain: string): Tri {
+export function verifiesRecipients(r: DriverInstance): boolean | undefined {
+  let last: string | undefined;
+  for (const o of r.options ?? []) if (o.name === 'verify' || o.name === 'verify_recipient') last = o.name;
+  return last ? boolOption(r, last, true) : true;
+}
+
+/**
+ * Whether router `r` certainly takes mail for `domain` ('yes'), certainly lets it pass
+ * ('no'), or that depends on run-time facts ('unknown'). `verifying`: when Exim verifies a
+ * recipient rather than delivers: routers with no_verify are skipped then, and verify_only
+ * ones run.
+ */
+export function routerTakes(ctx: LinkContext, r: DriverInstance, domain: string, verifying = false): Tri {
+  if (verifying) {
+    const v = verifiesRecipients(r);
+    if (v === false) return 'no';
+    if (v === undefined) return 'unknown';
+  }
   const domains = option(r, 'domains');
   const m = domains && !domains.negated && domains.value !== undefined ? matchDomain(ctx, domains.value, domain) : 'yes';
   if (m === 'no') return 'no';
@@ -132,7 +150,7 @@ export function routerTakes(ctx: LinkContext, r: DriverInstance, domain: string)
     }
   }
   if (boolOption(r, 'check_local_user', false) !== false) sure = false;
-  if (boolOption(r, 'verify_only', false) !== false) sure = false;
+  if (!verifying && boolOption(r, 'verify_only', false) !== false) sure = false;
   // An `unseen` router delivers a copy and passes the address on.
   if (boolOption(r, 'unseen', false) !== false) sure = false;
   if (!sure) return 'unknown';
