@@ -306,3 +306,17 @@ test('no_verify on the Cyrus router: flagged link/cyrus-router-no-verify; really
   assert.match(s.rcpt[0], /^250 /);
   assert.match(s.rcpt[1], /^550[ -][^]*5\.1\.1 User unknown/);
 });
+
+test('a manualroute list with 127.0.0.1 after a host that is not this machine: flagged link/lmtp-no-listener (an error, no fallback); really the router drops 127.0.0.1 and nothing is delivered', { skip }, async () => {
+  const { dir, conf } = eximConf((t) => port(cy.ports.lmtpTrusted)(t)
+    .replace('cyrus_vdom:\n  driver = accept\n', 'cyrus_vdom:\n  driver = manualroute\n  route_list = * "127.0.0.2 : 127.0.0.1"\n  self = send\n'));
+  const found = checkProject([{ path: conf, kind: 'exim' }, { path: cy.cyrusConf, kind: 'cyrus-conf' }, { path: cy.imapdConf, kind: 'imapd-conf' }], defaultOptions)
+    .filter((f) => f.code.startsWith('link/'));
+  assert.deepEqual(found.map((f) => `${f.code} ${f.severity}`), ['link/lmtp-no-listener error']);
+  assert.match(rcpt(conf, [ALICE]).rcpt[0], /^451 Could not complete recipient verify callout/);
+  const before = await cy.messageCount(`user/${ALICE}`);
+  const log = deliver(dir, conf, ALICE);
+  assert.match(log, /== alice@example\.com R=cyrus_vdom T=cyrus_ltcp defer \(111\): Connection refused/);
+  assert.doesNotMatch(log, /H=127\.0\.0\.1 /, 'never tried');
+  assert.equal(await cy.messageCount(`user/${ALICE}`), before);
+});

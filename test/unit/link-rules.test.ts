@@ -202,6 +202,18 @@ test('lmtp-no-listener: a manualroute router\'s hosts replace the transport\'s (
   assert.deepEqual(codes(run(conf('* 127.0.0.2', '  hosts_override\n').replace('  allow_localhost\n', ''), CYRUS_TRUSTED)), ['exim.conf:11 link/localhost-not-allowed']);
 });
 
+test('lmtp-no-listener: a manualroute router drops this machine from its list after a host that is not, so there is no fallback to it', () => {
+  // Exim 4.96 on loopback: route_list = * "127.0.0.2 : 127.0.0.1" logs "Removed from host
+  // list: 127.0.0.1", defers at 127.0.0.2, and the callout answers 451.
+  const conf = (route: string) => `begin routers\nr:\n  driver = manualroute\n  route_list = ${route}\n  self = send\n  transport = t\nbegin transports\nt:\n  driver = smtp\n  protocol = lmtp\n  port = 2003\n  allow_localhost\n`;
+  const sev = (fs: Finding[]) => fs.map((f) => `${f.code} ${f.severity}`);
+  const f = run(conf('* "127.0.0.2 : 127.0.0.1"'), CYRUS_TRUSTED);
+  assert.deepEqual(sev(f), ['link/lmtp-no-listener error']);
+  assert.match(f[0].message, /names 127\.0\.0\.1, but Exim drops that host/);
+  assert.deepEqual(sev(run(conf('* "127.0.0.1 : 127.0.0.2"'), CYRUS_TRUSTED)), ['link/lmtp-no-listener warning'], 'first is this machine: both stay, 127.0.0.2 is a fallback');
+  assert.deepEqual(sev(run(conf('* "127.0.0.2 : 127.0.0.1"').replace('protocol = lmtp', 'protocol = smtp'), CYRUS_TRUSTED)), [], 'the SMTP transport never reaches lmtpd either');
+});
+
 test('lmtp-no-listener: the transport\'s port must resolve even when the router\'s host names its own', () => {
   const routed = (port: string) => `begin routers\nr:\n  driver = manualroute\n  route_list = * 127.0.0.1::2003\n  self = send\n  transport = t\nbegin transports\nt:\n  driver = smtp\n  protocol = lmtp\n${port}`;
   const noLmtp: [string, string][] = [['/etc/services', 'smtp 25/tcp\n']];

@@ -16,7 +16,7 @@ import { describeListener, disabledRelated, listenerSummary, option } from './co
 import { fix, insertAt, insertLine, insertOptionLine, replaceAt } from './edits';
 import { deliverConfigFile, programConfig, type ProgramConfig } from './program-config';
 import { addressesOf, hostsMatchedBy, isLocalHost, matchHost } from './match';
-import { cyrusTransports, portName, resolvePort, tcpHosts, type CyrusTransport } from './routing';
+import { cyrusTransports, portName, resolvePort, routedHosts, tcpHosts, type CyrusTransport } from './routing';
 import { transportHosts } from '../../lmtp/discover';
 
 type Tcp = Extract<CyrusTransport, { kind: 'tcp' }>;
@@ -153,7 +153,7 @@ function checkTcp(ctx: LinkContext, t: Tcp, out: Finding[]): void {
         : onPort.filter((l) => l.endpoint.host !== undefined).slice(0, 3).map((l, i, a) => hostFix(t, h.name, l.endpoint.host!, a.length === 1 && i === 0))
           .filter((f): f is NonNullable<typeof f> => f !== undefined);
       out.push(finding('link/lmtp-no-listener', at.file, at.range,
-        `No Cyrus lmtpd listens where transport ${t.transport.name} delivers (${shown}, port ${port}${t.portOpt || h.port ? '' : ', Exim\'s default for LMTP'}): its connections are refused${fallback ? `. ${movesOn(fallback)}` : ' and mail for Cyrus stays queued.'} ${listenerSummary(ctx)}`,
+        `No Cyrus lmtpd listens where transport ${t.transport.name} delivers (${shown}, port ${port}${t.portOpt || h.port ? '' : ', Exim\'s default for LMTP'}): its connections are refused${fallback ? `. ${movesOn(fallback)}` : ' and mail for Cyrus stays queued.'}${droppedNote(t)} ${listenerSummary(ctx)}`,
         { related: [...ctx.listeners.map((l) => relListener(l)), ...disabledRelated(ctx)], ...(fixes.length ? { fixes } : {}), ...sev }));
       continue;
     }
@@ -174,6 +174,13 @@ function checkTcp(ctx: LinkContext, t: Tcp, out: Finding[]): void {
       }
     }
   }
+}
+
+/** Why hosts written in the router's list are not tried. */
+function droppedNote(t: Tcp): string {
+  if (!t.dropped?.length) return '';
+  const shown = t.dropped.map((h) => `${h.name}${h.port ? `::${h.port}` : ''}`).join(', ');
+  return ` The router's list also names ${shown}, but Exim drops ${t.dropped.length > 1 ? 'those hosts' : 'that host'} from it: a host that is this machine, and every host after it, is removed when an earlier host is not this machine ("Removed from host list"). Put the host that is this machine first.`;
 }
 
 function portFix(ctx: LinkContext, t: Tcp, port: number, preferred = true) {
@@ -289,9 +296,9 @@ function checkSmtpToLmtpd(ctx: LinkContext, out: Finding[]): void {
     // The hosts Exim connects to: a manualroute router's route_list or route_data replaces
     // the transport's own hosts (unless hosts_override), as for the LMTP transports.
     const { hosts: written, from } = transportHosts(ctx.cfg.routers ?? [], t);
-    const hosts = tcpHosts(written);
+    const hostsOpt = from && from === option(t, 'hosts') ? from : undefined;
+    const hosts = hostsOpt ? tcpHosts(written) : routedHosts(ctx, tcpHosts(written)).kept;
     if (!from || !hosts.length) continue;
-    const hostsOpt = from === option(t, 'hosts') ? from : undefined;
     const portOpt = option(t, 'port');
     const tcp: Tcp = { kind: 'tcp', transport: t, hostsOpt, routeOpt: hostsOpt ? undefined : from, portOpt, hosts, portName: portName(portOpt, proto) };
     const hit = hosts.filter((h) => isLocalHost(ctx, h.name)).flatMap((h) => hostTarget(ctx, tcp, h, listeners).matching);
