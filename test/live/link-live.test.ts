@@ -320,3 +320,11 @@ test('a manualroute list with 127.0.0.1 after a host that is not this machine: f
   assert.doesNotMatch(log, /H=127\.0\.0\.1 /, 'never tried');
   assert.equal(await cy.messageCount(`user/${ALICE}`), before);
 });
+
+test('the callout verifies the Cyrus domains but nothing accepts them afterwards: flagged link/domain-mismatch; really an existing mailbox is refused as relaying', { skip }, () => {
+  const { conf } = eximConf((t) => port(cy.ports.lmtpTrusted)(t).replace('  accept  domains       = +cyrus_domains\n', '  accept  domains       = +local_domains\n'));
+  assert.deepEqual(lint(conf), ['link/domain-mismatch']);
+  const s = rcpt(conf, [ALICE, NOBODY]);
+  assert.match(s.rcpt[0], /^550 relay not permitted/, 'the callout passed, then the relay check refused it');
+  assert.match(s.rcpt[1], /^550[ -][^]*5\.1\.1 User unknown/);
+});

@@ -359,3 +359,17 @@ test('cyrus-router-no-verify: only when a refusing recipient verification reache
   assert.match(f[0].message, /router smart verifies it instead, not Cyrus/);
   assert.deepEqual(sev(run(conf(callout, '  no_verify\n', 'check:\n  driver = accept\n  domains = a.org\n  verify_only\n  transport = t\n'), cy)), [], 'a verify_only router to the Cyrus transport');
 });
+
+test('domain-mismatch: verified but accepted from no outside host; only when no statement may accept the domain before the refusal', () => {
+  const cy = 'SERVICES {\n  lmtp cmd="lmtpd -a" listen="127.0.0.1:2003"\n}\n';
+  const conf = (acl: string, head = '') => `${head}acl_smtp_rcpt = r\nbegin acl\nr:\n  deny domains = a.org\n       !verify = recipient/callout\n${acl}begin routers\ncyrus:\n  driver = accept\n  domains = a.org\n  transport = t\nbegin transports\nt:\n  driver = smtp\n  protocol = lmtp\n  hosts = 127.0.0.1\n  port = 2003\n  allow_localhost\n`;
+  const only = (fs: Finding[]) => fs.map((f) => f.code);
+  const relay = '  require message = relay not permitted\n          domains = b.org\n  accept\n';
+  assert.deepEqual(only(run(conf('  accept hosts = 127.0.0.1\n  accept authenticated = *\n' + relay), cy)), ['link/domain-mismatch']);
+  assert.deepEqual(only(run(conf('  accept hosts = :\n'), cy)), ['link/domain-mismatch'], 'the end of the ACL denies');
+  assert.deepEqual(only(run(conf('  accept domains = a.org\n' + relay), cy)), []);
+  assert.deepEqual(only(run(conf('  accept hosts = +relay\n' + relay, 'hostlist relay = 0.0.0.0/0\n'), cy)), [], 'every host may relay');
+  assert.deepEqual(only(run(conf('  accept local_parts = alice\n' + relay), cy)), [], 'may accept: depends on the local part');
+  assert.deepEqual(only(run(conf('  accept acl = sub\n' + relay).replace('begin routers', 'sub:\n  accept\nbegin routers'), cy)), [], 'a sub-ACL may accept');
+  assert.deepEqual(only(run(conf('  deny local_parts = ^[.]\n  require verify = sender\n' + relay), cy)), ['link/domain-mismatch'], 'an uncertain deny refuses either way');
+});
