@@ -47,6 +47,18 @@
 // - hosts = ${if ...}: expanded at delivery time, never guessed.
 // - virtdomains: on with defaultdomain: example.com: the defaultdomain case above again.
 // - hosts = localhost. (trailing dot): resolves or not by this machine's resolver.
+// Third round (manualroute-smtp, route-list-port; seeds 5 and 9, every kind): 37
+// disagreements before, 30 after, no false positive, the same verdicts under both seeds
+// (a seed only reorders the same mutants). Fixed: smtp-to-lmtpd looked only at the
+// transport's own hosts, not at a manualroute router's that replace them; no_verify /
+// verify_recipient = false is now link/cyrus-router-no-verify; accept domains =
+// +local_domains (the callout verifies the Cyrus domains, then "relay not permitted"
+// refuses existing mailboxes) is now link/domain-mismatch. host::port in route_list or
+// route_data needs no rule: the router looks the host up with its port and callout and
+// delivery both use it (only the transport's own host::port, also under hosts_override, is
+// lost to the callout). A router list "127.0.0.2 : 127.0.0.1::<port>" agreed for the wrong
+// reason: Exim drops 127.0.0.1 (this machine, after a host that is not), so it is no
+// fallback; now an error rather than a warning. The 30 left are the cases listed above.
 // What it touches: a Cyrus master per Cyrus-side mutant (one shared for Exim-side ones) in a
 // temp dir on 127.0.0.1 high ports, Exim's spool and log in a temp dir per mutant, nothing
 // else. lmtpd reads the (mutated) imapd.conf; imapd, which counts the mail, reads an
