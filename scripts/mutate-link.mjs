@@ -38,14 +38,27 @@
 // "500 5.5.2 Syntax error") had no rule (now link/lmtp-avoid-esmtp). Left standing:
 // - Changes of meaning on cyrus_vdom: local_parts, condition, check_local_user, fail_verify,
 //   verify_only, unseen, local_part_suffix without local_part_suffix_optional (a router for
-//   suffixed addresses only), no_verify / verify_recipient = false (verification, and so
-//   the callout, goes to the later routers: every Cyrus recipient gets "Unknown user").
+//   suffixed addresses only). (no_verify / verify_recipient = false, standing here in the
+//   second round, is now link/cyrus-router-no-verify: a warning, as verification, and so the
+//   callout, goes to the later routers and every Cyrus recipient gets "Unknown user".)
 // - callout_random_local_part = alice: the "random" address exists, so Exim takes Cyrus for
 //   an accept-all server and skips the check; depends on the mailboxes.
 // - lmtpd without -C reads /etc/imapd.conf, this machine's, not the pairing's.
 // - hosts = ${if ...}: expanded at delivery time, never guessed.
 // - virtdomains: on with defaultdomain: example.com: the defaultdomain case above again.
 // - hosts = localhost. (trailing dot): resolves or not by this machine's resolver.
+// Third round (manualroute-smtp, route-list-port; seeds 5 and 9, every kind): 37
+// disagreements before, 30 after, no false positive, the same verdicts under both seeds
+// (a seed only reorders the same mutants). Fixed: smtp-to-lmtpd looked only at the
+// transport's own hosts, not at a manualroute router's that replace them; no_verify /
+// verify_recipient = false is now link/cyrus-router-no-verify; accept domains =
+// +local_domains (the callout verifies the Cyrus domains, then "relay not permitted"
+// refuses existing mailboxes) is now link/domain-mismatch. host::port in route_list or
+// route_data needs no rule: the router looks the host up with its port and callout and
+// delivery both use it (only the transport's own host::port, also under hosts_override, is
+// lost to the callout). A router list "127.0.0.2 : 127.0.0.1::<port>" agreed for the wrong
+// reason: Exim drops 127.0.0.1 (this machine, after a host that is not), so it is no
+// fallback; now an error rather than a warning. The 30 left are the cases listed above.
 // What it touches: a Cyrus master per Cyrus-side mutant (one shared for Exim-side ones) in a
 // temp dir on 127.0.0.1 high ports, Exim's spool and log in a temp dir per mutant, nothing
 // else. lmtpd reads the (mutated) imapd.conf; imapd, which counts the mail, reads an
@@ -268,6 +281,21 @@ add('router-manualroute', 'cyrus_vdom manualroute * 127.0.0.2, allow_localhost r
 add('router-manualroute', 'cyrus_vdom manualroute * 127.0.0.1::<lmtpd without -a>', { exim: (t, e) => manual(`* 127.0.0.1::${e.ports.auth}`, '  self = send\n')(t) });
 add('router-manualroute', 'cyrus_vdom manualroute * 127.0.0.1::<free>, transport hosts_override', { exim: (t, e) => onTransport('hosts_override')(manual(`* 127.0.0.1::${e.ports.free}`, '  self = send\n')(t)) });
 add('router-manualroute', 'cyrus_vdom manualroute * 127.0.0.1::<free>', { exim: (t, e) => manual(`* 127.0.0.1::${e.ports.free}`, '  self = send\n')(t) });
+// Added in the third round: SMTP (not LMTP) to lmtpd at hosts a manualroute router gives,
+// and host::port written in the router's list rather than the transport's hosts.
+const noLmtp = (t) => must(t, '  protocol = lmtp\n', '');
+add('manualroute-smtp', 'cyrus_vdom manualroute * 127.0.0.1, protocol removed, transport hosts removed', { exim: (t) => manual('* 127.0.0.1', '  self = send\n')(must(noLmtp(t), '  hosts = localhost\n', '')) });
+add('manualroute-smtp', 'cyrus_vdom manualroute * 127.0.0.1, protocol removed, transport hosts = 127.0.0.2', { exim: (t) => manual('* 127.0.0.1', '  self = send\n')(must(noLmtp(t), '  hosts = localhost\n', '  hosts = 127.0.0.2\n')) });
+add('manualroute-smtp', 'cyrus_vdom manualroute * localhost byname, protocol = smtp, transport hosts removed', { exim: (t) => manual('* localhost byname', '  self = send\n')(must(must(t, '  protocol = lmtp\n', '  protocol = smtp\n'), '  hosts = localhost\n', '')) });
+add('manualroute-smtp', 'cyrus_vdom manualroute route_data = 127.0.0.1, protocol removed, transport hosts removed', { exim: (t) => must(must(noLmtp(t), '  hosts = localhost\n', ''), /cyrus_vdom:\n  driver = accept\n/, 'cyrus_vdom:\n  driver = manualroute\n  route_data = 127.0.0.1\n  self = send\n') });
+add('manualroute-smtp', 'cyrus_vdom manualroute * 127.0.0.2, protocol removed, transport hosts_override', { exim: (t) => onTransport('hosts_override')(manual('* 127.0.0.2', '  self = send\n')(noLmtp(t))) });
+add('route-list-port', 'cyrus_vdom manualroute * 127.0.0.1::<trusted>, port = free', { exim: (t, e) => setPort(e.ports.free)(manual(`* 127.0.0.1::${e.ports.trusted}`, '  self = send\n')(t)) });
+add('route-list-port', 'cyrus_vdom manualroute * 127.0.0.1::<trusted>, transport hosts removed', { exim: (t, e) => manual(`* 127.0.0.1::${e.ports.trusted}`, '  self = send\n')(must(t, '  hosts = localhost\n', '')) });
+add('route-list-port', 'cyrus_vdom manualroute * localhost::<trusted> byname', { exim: (t, e) => manual(`* localhost::${e.ports.trusted} byname`, '  self = send\n')(t) });
+add('route-list-port', 'cyrus_vdom manualroute * "127.0.0.2 : 127.0.0.1::<trusted>"', { exim: (t, e) => manual(`* "127.0.0.2 : 127.0.0.1::${e.ports.trusted}"`, '  self = send\n')(t) });
+add('route-list-port', 'cyrus_vdom manualroute route_data = 127.0.0.1::<trusted>, port = free', { exim: (t, e) => setPort(e.ports.free)(must(t, /cyrus_vdom:\n  driver = accept\n/, `cyrus_vdom:\n  driver = manualroute\n  route_data = 127.0.0.1::${e.ports.trusted}\n  self = send\n`)) });
+add('route-list-port', 'cyrus_vdom manualroute * 127.0.0.2, transport hosts = 127.0.0.1::<trusted> with hosts_override, port = free', { exim: (t, e) => onTransport('hosts_override')(setPort(e.ports.free)(manual('* 127.0.0.2', '  self = send\n')(must(t, '  hosts = localhost\n', `  hosts = 127.0.0.1::${e.ports.trusted}\n`)))) });
+add('route-list-port', 'cyrus_vdom manualroute * 127.0.0.1::<trusted>, transport hosts_override', { exim: (t, e) => onTransport('hosts_override')(manual(`* 127.0.0.1::${e.ports.trusted}`, '  self = send\n')(t)) });
 add('callout-option', 'verify = recipient/callout=random,5s,use_sender', { exim: (t) => must(t, 'verify       = recipient/callout=random,5s', 'verify       = recipient/callout=random,5s,use_sender') });
 add('callout-option', 'callout_random_local_part = alice', { exim: (t) => must(t, 'never_users = root\n', 'never_users = root\ncallout_random_local_part = alice\n') });
 add('callout-option', 'verify = recipient/callout=5s,random,no_cache', { exim: (t) => must(t, 'verify       = recipient/callout=random,5s', 'verify       = recipient/callout=5s,random,no_cache') });

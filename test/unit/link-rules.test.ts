@@ -140,6 +140,19 @@ test('callout-host-port: a callout through a transport whose every host names it
   assert.deepEqual(codes(run(conf('recipient', '127.0.0.1::2003'), cy)), [], 'no callout');
 });
 
+test('callout-host-port: a manualroute router\'s host::port is looked up by the router, so the callout uses its port; hosts_override brings the transport\'s back', () => {
+  // Exim 4.96 on loopback: route_list = * 127.0.0.1::PORT (or route_data) verifies and
+  // delivers; with hosts_override the transport's hosts = 127.0.0.1::PORT deliver but the
+  // callout logs "no IP address found for host 127.0.0.1:PORT" and answers 451.
+  const cy = 'SERVICES {\n  lmtp cmd="lmtpd -a" listen="127.0.0.1:2003"\n}\n';
+  const acl = 'acl_smtp_rcpt = r\nbegin acl\nr:\n  deny domains = a.org\n       !verify = recipient/callout\n  accept\n';
+  const routed = (route: string, transport: string) => acl + LMTP(`${transport}  port = 25\n`)
+    .replace('  driver = accept\n  transport = t\n', `  driver = manualroute\n  domains = a.org\n  ${route}\n  self = send\n  transport = t\n`);
+  assert.deepEqual(codes(run(routed('route_list = * 127.0.0.1::2003', ''), cy)), []);
+  assert.deepEqual(codes(run(routed('route_data = 127.0.0.1::2003', '  hosts = 127.0.0.1::2003\n'), cy)), [], 'the transport\'s own ported hosts are not used');
+  assert.deepEqual(codes(run(routed('route_list = * 127.0.0.2', '  hosts = 127.0.0.1::2003\n  hosts_override\n'), cy)), ['exim.conf:5 link/callout-host-port']);
+});
+
 test('smtp-to-lmtpd: an smtp transport without protocol = lmtp to an lmtpd on this machine; elsewhere, or another port, is fine', () => {
   const cy = 'SERVICES {\n  lmtp cmd="lmtpd -a" listen="127.0.0.1:2003"\n}\n';
   const smtp = (opts: string) => LMTP(opts).replace('  protocol = lmtp\n', '');
@@ -187,6 +200,18 @@ test('lmtp-no-listener: a manualroute router\'s hosts replace the transport\'s (
   // the transport, whose own hosts = 127.0.0.1 is unused; with hosts_override it is used.
   assert.deepEqual(codes(run(conf('* 127.0.0.1').replace('  allow_localhost\n', ''), CYRUS_TRUSTED)), []);
   assert.deepEqual(codes(run(conf('* 127.0.0.2', '  hosts_override\n').replace('  allow_localhost\n', ''), CYRUS_TRUSTED)), ['exim.conf:11 link/localhost-not-allowed']);
+});
+
+test('lmtp-no-listener: a manualroute router drops this machine from its list after a host that is not, so there is no fallback to it', () => {
+  // Exim 4.96 on loopback: route_list = * "127.0.0.2 : 127.0.0.1" logs "Removed from host
+  // list: 127.0.0.1", defers at 127.0.0.2, and the callout answers 451.
+  const conf = (route: string) => `begin routers\nr:\n  driver = manualroute\n  route_list = ${route}\n  self = send\n  transport = t\nbegin transports\nt:\n  driver = smtp\n  protocol = lmtp\n  port = 2003\n  allow_localhost\n`;
+  const sev = (fs: Finding[]) => fs.map((f) => `${f.code} ${f.severity}`);
+  const f = run(conf('* "127.0.0.2 : 127.0.0.1"'), CYRUS_TRUSTED);
+  assert.deepEqual(sev(f), ['link/lmtp-no-listener error']);
+  assert.match(f[0].message, /names 127\.0\.0\.1, but Exim drops that host/);
+  assert.deepEqual(sev(run(conf('* "127.0.0.1 : 127.0.0.2"'), CYRUS_TRUSTED)), ['link/lmtp-no-listener warning'], 'first is this machine: both stay, 127.0.0.2 is a fallback');
+  assert.deepEqual(sev(run(conf('* "127.0.0.2 : 127.0.0.1"').replace('protocol = lmtp', 'protocol = smtp'), CYRUS_TRUSTED)), [], 'the SMTP transport never reaches lmtpd either');
 });
 
 test('lmtp-no-listener: the transport\'s port must resolve even when the router\'s host names its own', () => {
@@ -314,4 +339,37 @@ test('bad input never throws', () => {
     assert.doesNotThrow(() => run(j, 'SERVICES {\n  x cmd="lmtpd" listen=""\n  y cmd="lmtpd" listen="[::1"\n}\n', 'virtdomains: maybe\nlmtpsocket:\n'));
     assert.ok(run(j, '{{{', ':::').every((f) => !/Internal error/.test(f.message)), `no internal error on ${JSON.stringify(j)}`);
   }
+});
+
+test('cyrus-router-no-verify: only when a refusing recipient verification reaches the domain and no later router verifies it to Cyrus', () => {
+  const cy = 'SERVICES {\n  lmtp cmd="lmtpd -a" listen="127.0.0.1:2003"\n}\n';
+  const conf = (acl: string, router: string, later = '') => `acl_smtp_rcpt = r\nbegin acl\nr:\n${acl}  accept\nbegin routers\ncyrus:\n  driver = accept\n  domains = a.org\n${router}  transport = t\n${later}begin transports\nt:\n  driver = smtp\n  protocol = lmtp\n  hosts = 127.0.0.1\n  port = 2003\n  allow_localhost\n`;
+  const sev = (fs: Finding[]) => fs.map((f) => `${f.code} ${f.severity}`);
+  const callout = '  deny domains = a.org\n       !verify = recipient/callout\n';
+  assert.deepEqual(sev(run(conf(callout, '  no_verify\n'), cy)), ['link/cyrus-router-no-verify warning']);
+  assert.deepEqual(sev(run(conf('  require verify = recipient\n', '  verify_recipient = false\n'), cy)), ['link/cyrus-router-no-verify warning'], 'verification without a callout refuses them too');
+  assert.deepEqual(sev(run(conf('  deny local_parts = alice\n       !verify = recipient\n', '  no_verify\n'), cy)), ['link/cyrus-router-no-verify information'], 'for some recipients only');
+  assert.deepEqual(sev(run(conf('  warn verify = recipient\n', '  no_verify\n'), cy)), [], 'a failed verification refuses nobody');
+  assert.deepEqual(sev(run(conf('  accept domains = a.org\n  require verify = recipient\n', '  no_verify\n'), cy)), [], 'accepted before it is verified');
+  assert.deepEqual(sev(run(conf(callout, '  no_verify\n  verify_recipient = true\n'), cy)), [], 'the later setting wins');
+  assert.deepEqual(sev(run(conf(callout, '  verify_recipient = ${if eq{1}{1}{no}{yes}}\n'), cy)), [], 'expanded: decided at run time');
+  const smarthost = 'smart:\n  driver = manualroute\n  route_list = * mx.example.net\n  transport = remote\n';
+  const f = run(conf(callout, '  no_verify\n', smarthost).replace('begin transports\n', 'begin transports\nremote:\n  driver = smtp\n'), cy);
+  assert.deepEqual(sev(f), ['link/cyrus-router-no-verify warning']);
+  assert.match(f[0].message, /router smart verifies it instead, not Cyrus/);
+  assert.deepEqual(sev(run(conf(callout, '  no_verify\n', 'check:\n  driver = accept\n  domains = a.org\n  verify_only\n  transport = t\n'), cy)), [], 'a verify_only router to the Cyrus transport');
+});
+
+test('domain-mismatch: verified but accepted from no outside host; only when no statement may accept the domain before the refusal', () => {
+  const cy = 'SERVICES {\n  lmtp cmd="lmtpd -a" listen="127.0.0.1:2003"\n}\n';
+  const conf = (acl: string, head = '') => `${head}acl_smtp_rcpt = r\nbegin acl\nr:\n  deny domains = a.org\n       !verify = recipient/callout\n${acl}begin routers\ncyrus:\n  driver = accept\n  domains = a.org\n  transport = t\nbegin transports\nt:\n  driver = smtp\n  protocol = lmtp\n  hosts = 127.0.0.1\n  port = 2003\n  allow_localhost\n`;
+  const only = (fs: Finding[]) => fs.map((f) => f.code);
+  const relay = '  require message = relay not permitted\n          domains = b.org\n  accept\n';
+  assert.deepEqual(only(run(conf('  accept hosts = 127.0.0.1\n  accept authenticated = *\n' + relay), cy)), ['link/domain-mismatch']);
+  assert.deepEqual(only(run(conf('  accept hosts = :\n'), cy)), ['link/domain-mismatch'], 'the end of the ACL denies');
+  assert.deepEqual(only(run(conf('  accept domains = a.org\n' + relay), cy)), []);
+  assert.deepEqual(only(run(conf('  accept hosts = +relay\n' + relay, 'hostlist relay = 0.0.0.0/0\n'), cy)), [], 'every host may relay');
+  assert.deepEqual(only(run(conf('  accept local_parts = alice\n' + relay), cy)), [], 'may accept: depends on the local part');
+  assert.deepEqual(only(run(conf('  accept acl = sub\n' + relay).replace('begin routers', 'sub:\n  accept\nbegin routers'), cy)), [], 'a sub-ACL may accept');
+  assert.deepEqual(only(run(conf('  deny local_parts = ^[.]\n  require verify = sender\n' + relay), cy)), ['link/domain-mismatch'], 'an uncertain deny refuses either way');
 });

@@ -55,6 +55,7 @@ export const RULES = {
   'link/require-auth-no-client': { severity: 'error', summary: 'A Cyrus LMTP transport requires AUTH (`hosts_require_auth`) but no authenticator has a client side.' },
   'link/callout-host-port': { severity: 'warning', summary: 'A recipient callout through an LMTP transport whose every host names its own port (`host::port`), which the callout cannot use.' },
   'link/lmtp-avoid-esmtp': { severity: 'error', summary: 'An LMTP transport whose `hosts_avoid_esmtp` matches its host: Exim greets with HELO, which lmtpd refuses (a warning when other hosts of the list are not matched).' },
+  'link/cyrus-router-no-verify': { severity: 'warning', summary: 'The Cyrus router has `no_verify` (or `verify_recipient = false`) while the RCPT ACL verifies its recipients, and no later router verifies them to Cyrus: they are refused as unknown or verified elsewhere.' },
   // Cross-cutting
   'input/unreadable': { severity: 'error', summary: 'A file that cannot be read or is not text.' },
   'exim/external': { severity: 'error', summary: "An error reported by the real Exim (`exim -bV`)." },

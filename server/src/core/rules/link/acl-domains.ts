@@ -10,11 +10,11 @@ import { aclCondition } from '../../catalog/exim';
 import type { LinkContext } from './context';
 import { mainValue, option } from './context';
 import { fix, insertAt, manualFix } from './edits';
-import { literalDomains, matchDomain, type Tri } from './match';
+import { literalDomains, matchDomain, matchHost, type Tri } from './match';
 import { cyrusRouters, routerDomains, routerFor, routerTakes, type CyrusRouter } from './routing';
 
 /** A statement the RCPT ACL may run, directly or through `acl =` conditions. */
-interface RcptStatement {
+export interface RcptStatement {
   stmt: AclStatement;
   /** `domains` conditions the calling statements check before their `acl =`: all must hold to get here. */
   pre: AclItem[];
@@ -24,12 +24,12 @@ interface RcptStatement {
   accepts: boolean;
 }
 
-const isCondition = (it: AclItem) => aclCondition(it.name)?.kind === 'condition';
+export const isCondition = (it: AclItem) => aclCondition(it.name)?.kind === 'condition';
 
 /** Bounds the walk through sub-ACLs that call each other many times over. */
 const MAX_STATEMENTS = 5000;
 
-function rcptAcl(ctx: LinkContext): RcptStatement[] {
+export function rcptAcl(ctx: LinkContext): RcptStatement[] {
   const name = mainValue(ctx.cfg, 'acl_smtp_rcpt')?.trim();
   if (!name || name.includes('$')) return [];
   const out: RcptStatement[] = [];
@@ -60,7 +60,7 @@ function calloutItem(s: RcptStatement): AclItem | undefined {
 }
 
 /** `verify = recipient…`: holds for every address the routers can deliver. */
-const verifiesRecipient = (it: AclItem) => it.name === 'verify' && !it.negated && /^\s*recipient\b/i.test(it.value ?? '');
+export const verifiesRecipient = (it: AclItem) => it.name === 'verify' && !it.negated && /^\s*recipient\b/i.test(it.value ?? '');
 
 /**
  * The conditions besides `domains` that decide whether the statement applies (its callers'
@@ -73,7 +73,7 @@ function restrictions(s: RcptStatement): AclItem[] {
 }
 
 /** Conditions that depend only on the SMTP session or the sender, when written out (no expansion). */
-const SESSION_CONDITIONS = new Set(['hosts', 'senders', 'sender_domains', 'authenticated', 'encrypted', 'verify']);
+export const SESSION_CONDITIONS = new Set(['hosts', 'senders', 'sender_domains', 'authenticated', 'encrypted', 'verify']);
 
 /**
  * The conditions checked before the callout that may leave some Cyrus recipients out (which
@@ -87,11 +87,11 @@ function calloutLimits(s: RcptStatement, callout: AclItem): AclItem[] {
 }
 
 /** The `domains` conditions that must all hold for the statement to apply (its callers' first). */
-function domainConds(s: RcptStatement): AclItem[] {
+export function domainConds(s: RcptStatement): AclItem[] {
   return [...s.pre, ...s.stmt.items.filter((i) => i.name === 'domains' && i.value !== undefined)];
 }
 
-function applies(ctx: LinkContext, s: RcptStatement, domain: string): Tri {
+export function applies(ctx: LinkContext, s: RcptStatement, domain: string): Tri {
   let r: Tri = 'yes';
   for (const c of domainConds(s)) {
     let m = matchDomain(ctx, c.value!, domain);
@@ -107,7 +107,8 @@ function applies(ctx: LinkContext, s: RcptStatement, domain: string): Tri {
  * there, but a recipient callout takes each item whole as a host name ("no IP address found
  * for host 127.0.0.1:2003", skipped), so with no plain host left it cannot call out at all:
  * every recipient gets "451 Could not complete recipient verify callout" (accepted
- * unverified with defer_ok).
+ * unverified with defer_ok). A manualroute router's hosts are another matter: the router
+ * looks them up with their ports, and the callout uses those (hostsOpt is then unset).
  */
 function portedHosts(c: CyrusRouter): boolean {
   const t = c.via;
@@ -250,6 +251,94 @@ function checkMismatch(ctx: LinkContext, acl: RcptStatement[], cyrus: CyrusRoute
     { related, ...(edits.every((e) => e) ? { fixes: [fix(`Add ${missing.join(', ')} to the RCPT ACL's Cyrus domains`, edits as NonNullable<typeof edits[number]>[])] } : {}) }));
 }
 
+/** Where an ordinary outside client connects from: a documentation address, in no host list. */
+const OUTSIDER = '192.0.2.1';
+
+/**
+ * How an ACL condition fares for mail to `domain` from an ordinary outside host (in no
+ * host list that names hosts, not authenticated), with a sender and a recipient that
+ * verify. Anything else (local parts, lookups, DNS lists, sub-ACLs …) is unknown.
+ */
+function outsiderCondition(ctx: LinkContext, it: AclItem, domain: string): Tri {
+  const v = (it.value ?? '').trim();
+  let r: Tri = 'unknown';
+  if (it.name === 'domains') r = matchDomain(ctx, v, domain);
+  // An empty list (`hosts = :`) matches only mail submitted locally, without SMTP.
+  else if (it.name === 'hosts') r = v.split(':').every((x) => !x.trim()) ? 'no' : matchHost(ctx, v, OUTSIDER, [OUTSIDER]);
+  else if (it.name === 'authenticated') r = 'no';
+  else if (it.name === 'verify' && /^(recipient|sender)\b/i.test(v)) r = 'yes';
+  if (it.negated && r !== 'unknown') r = r === 'yes' ? 'no' : 'yes';
+  return r;
+}
+
+/**
+ * Where the RCPT ACL's own statements (its sub-ACLs unknown) take mail to `domain` from an
+ * outside host: accepted, maybe (it depends on what we cannot know), or certainly refused,
+ * with the statement that refuses it (none: the ACL ends, which denies).
+ */
+function outsiderFate(ctx: LinkContext, domain: string): { fate: 'accepted' | 'maybe' | 'refused'; at?: AclStatement } {
+  const name = mainValue(ctx.cfg, 'acl_smtp_rcpt')?.trim();
+  const acl = name && !name.includes('$') ? ctx.cfg.acls?.find((a) => a.name === name) : undefined;
+  if (!acl) return { fate: 'maybe' };
+  for (const stmt of acl.statements) {
+    const conds = stmt.items.filter(isCondition).map((it) => outsiderCondition(ctx, it, domain));
+    const all: Tri = conds.includes('no') ? 'no' : conds.every((c) => c === 'yes') ? 'yes' : 'unknown';
+    switch (stmt.verb.toLowerCase()) {
+      case 'accept': case 'discard':
+        if (all === 'yes') return { fate: 'accepted' };
+        if (all === 'unknown') return { fate: 'maybe' };
+        break;
+      // Where a refusal is uncertain, going on looks for a way in: refused either way.
+      case 'deny': case 'drop': case 'defer':
+        if (all === 'yes') return { fate: 'refused', at: stmt };
+        break;
+      case 'require':
+        if (all === 'no') return { fate: 'refused', at: stmt };
+        break;
+      case 'warn': break;
+      default: return { fate: 'maybe' };
+    }
+  }
+  return { fate: 'refused' };
+}
+
+/**
+ * Cyrus's domains that the RCPT ACL verifies (a callout, or verify = recipient) but then
+ * accepts from no outside host: after the callout passes, a later `require domains =`
+ * ("relay not permitted") or the end of the ACL refuses the mail for mailboxes that exist.
+ */
+function checkVerifiedNotAccepted(ctx: LinkContext, acl: RcptStatement[], cyrus: CyrusRouter[], out: Finding[]): void {
+  const withDomains = cyrus.filter((c) => option(c.router, 'domains')?.value !== undefined);
+  if (!withDomains.length) return;
+  const verifies = acl.filter((s) => s.stmt.items.some((it) => it.name === 'verify' && /^\s*recipient\b/i.test(it.value ?? '')));
+  const byStmt = new Map<AclStatement | undefined, { router: CyrusRouter; domains: string[] }>();
+  for (const c of withDomains) {
+    for (const d of routerDomains(ctx, c.router) ?? []) {
+      if (routerFor(ctx, d) !== c.router) continue;
+      const f = outsiderFate(ctx, d);
+      if (f.fate !== 'refused') continue;
+      // Only a verification the mail reaches before it is refused says the domain is meant
+      // to be taken (otherwise the ACL simply does not take it: checkMismatch's case).
+      const end = f.at ? acl.findIndex((s) => s.stmt === f.at) : acl.length;
+      if (!verifies.some((s) => acl.indexOf(s) < end && applies(ctx, s, d) === 'yes')) continue;
+      const e = byStmt.get(f.at) ?? { router: c, domains: [] };
+      if (!e.domains.includes(d)) e.domains.push(d);
+      byStmt.set(f.at, e);
+    }
+  }
+  for (const [stmt, { router, domains }] of byStmt) {
+    const rOpt = option(router.router, 'domains')!;
+    const rAt = rOpt.valueLoc ?? rOpt.loc;
+    const them = domains.length > 1 ? 'them' : 'it';
+    const msg = stmt?.items.find((it) => it.name === 'message')?.value?.trim();
+    const where = stmt ? `the ${stmt.verb} statement here refuses ${them}${msg ? ` ("${msg}")` : ''}` : `the ACL ends without accepting ${them}, which denies`;
+    const related: Related[] = stmt ? [{ file: stmt.verbLoc.file, range: stmt.verbLoc.range, message: `mail from outside for ${domains.join(', ')} is refused here` }] : [];
+    out.push(finding('link/domain-mismatch', rAt.file, rAt.range,
+      `Router ${router.router.name} sends ${domains.join(', ')} to Cyrus and the RCPT ACL verifies ${them}, but none of its statements accepts ${them} from other hosts: ${where}. Mail from outside for ${them} is refused, existing mailboxes included. Accept ${them} after the recipient check (for example accept domains = ${rOpt.value!.trim()}).`,
+      { related }));
+  }
+}
+
 /** Appends items to a one-line, colon-separated list as written. */
 function appendItems(loc: { file: string; range: { start: { line: number; character: number }; end: { line: number; character: number } } } | undefined, value: string, items: string[]) {
   if (!loc || loc.range.start.line !== loc.range.end.line || /^\s*</.test(value) || value.includes('$')) return undefined;
@@ -263,5 +352,6 @@ export function checkAclDomains(ctx: LinkContext): Finding[] {
   if (!acl.length || !cyrus.length) return out;
   checkCalloutTcp(ctx, acl, cyrus, out);
   checkMismatch(ctx, acl, cyrus, out);
+  checkVerifiedNotAccepted(ctx, acl, cyrus, out);
   return out;
 }

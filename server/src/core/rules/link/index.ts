@@ -15,6 +15,7 @@ import { checkAclDomains } from './acl-domains';
 import { checkVirtdomains } from './virtdomains';
 import { checkIpv6Lists } from './ipv6-list';
 import { checkAvoidEsmtp } from './avoid-esmtp';
+import { checkNoVerify } from './no-verify';
 
 /**
  * `host` is how /etc/services is read (Exim resolves port names through it); without one
@@ -22,7 +23,7 @@ import { checkAvoidEsmtp } from './avoid-esmtp';
  */
 export interface LinkInput { exim: EximConfig; cyrus?: CyrusConf; imapd?: ImapdConf; host?: SourceHost }
 
-const PAIRED: ((ctx: LinkContext) => Finding[])[] = [checkListeners, checkLocalhost, checkShadowed, checkAclDomains, checkVirtdomains, checkAvoidEsmtp];
+const PAIRED: ((ctx: LinkContext) => Finding[])[] = [checkListeners, checkLocalhost, checkShadowed, checkAclDomains, checkVirtdomains, checkAvoidEsmtp, checkNoVerify];
 
 /**
  * The IPv6 list check needs only Exim, so it always runs. The others describe how Exim

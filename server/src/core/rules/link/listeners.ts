@@ -16,7 +16,8 @@ import { describeListener, disabledRelated, listenerSummary, option } from './co
 import { fix, insertAt, insertLine, insertOptionLine, replaceAt } from './edits';
 import { deliverConfigFile, programConfig, type ProgramConfig } from './program-config';
 import { addressesOf, hostsMatchedBy, isLocalHost, matchHost } from './match';
-import { cyrusTransports, portName, resolvePort, tcpHosts, type CyrusTransport } from './routing';
+import { cyrusTransports, portName, resolvePort, routedHosts, tcpHosts, type CyrusTransport } from './routing';
+import { transportHosts } from '../../lmtp/discover';
 
 type Tcp = Extract<CyrusTransport, { kind: 'tcp' }>;
 type Unix = Extract<CyrusTransport, { kind: 'unix' }>;
@@ -152,7 +153,7 @@ function checkTcp(ctx: LinkContext, t: Tcp, out: Finding[]): void {
         : onPort.filter((l) => l.endpoint.host !== undefined).slice(0, 3).map((l, i, a) => hostFix(t, h.name, l.endpoint.host!, a.length === 1 && i === 0))
           .filter((f): f is NonNullable<typeof f> => f !== undefined);
       out.push(finding('link/lmtp-no-listener', at.file, at.range,
-        `No Cyrus lmtpd listens where transport ${t.transport.name} delivers (${shown}, port ${port}${t.portOpt || h.port ? '' : ', Exim\'s default for LMTP'}): its connections are refused${fallback ? `. ${movesOn(fallback)}` : ' and mail for Cyrus stays queued.'} ${listenerSummary(ctx)}`,
+        `No Cyrus lmtpd listens where transport ${t.transport.name} delivers (${shown}, port ${port}${t.portOpt || h.port ? '' : ', Exim\'s default for LMTP'}): its connections are refused${fallback ? `. ${movesOn(fallback)}` : ' and mail for Cyrus stays queued.'}${droppedNote(t)} ${listenerSummary(ctx)}`,
         { related: [...ctx.listeners.map((l) => relListener(l)), ...disabledRelated(ctx)], ...(fixes.length ? { fixes } : {}), ...sev }));
       continue;
     }
@@ -173,6 +174,13 @@ function checkTcp(ctx: LinkContext, t: Tcp, out: Finding[]): void {
       }
     }
   }
+}
+
+/** Why hosts written in the router's list are not tried. */
+function droppedNote(t: Tcp): string {
+  if (!t.dropped?.length) return '';
+  const shown = t.dropped.map((h) => `${h.name}${h.port ? `::${h.port}` : ''}`).join(', ');
+  return ` The router's list also names ${shown}, but Exim drops ${t.dropped.length > 1 ? 'those hosts' : 'that host'} from it: a host that is this machine, and every host after it, is removed when an earlier host is not this machine ("Removed from host list"). Put the host that is this machine first.`;
 }
 
 function portFix(ctx: LinkContext, t: Tcp, port: number, preferred = true) {
@@ -285,18 +293,25 @@ function checkSmtpToLmtpd(ctx: LinkContext, out: Finding[]): void {
     const protoOpt = option(t, 'protocol');
     const proto = (protoOpt && !protoOpt.negated ? protoOpt.value?.trim().toLowerCase() : undefined) || 'smtp';
     if (proto === 'lmtp') continue;
-    const hostsOpt = option(t, 'hosts');
-    if (!hostsOpt || hostsOpt.negated || !hostsOpt.value || hostsOpt.value.includes('$')) continue;
-    const hosts = tcpHosts(hostsOpt.value);
+    // The hosts Exim connects to: a manualroute router's route_list or route_data replaces
+    // the transport's own hosts (unless hosts_override), as for the LMTP transports.
+    const { hosts: written, from } = transportHosts(ctx.cfg.routers ?? [], t);
+    const hostsOpt = from && from === option(t, 'hosts') ? from : undefined;
+    const hosts = hostsOpt ? tcpHosts(written) : routedHosts(ctx, tcpHosts(written)).kept;
+    if (!from || !hosts.length) continue;
     const portOpt = option(t, 'port');
-    const tcp: Tcp = { kind: 'tcp', transport: t, hostsOpt, portOpt, hosts, portName: portName(portOpt, proto) };
+    const tcp: Tcp = { kind: 'tcp', transport: t, hostsOpt, routeOpt: hostsOpt ? undefined : from, portOpt, hosts, portName: portName(portOpt, proto) };
     const hit = hosts.filter((h) => isLocalHost(ctx, h.name)).flatMap((h) => hostTarget(ctx, tcp, h, listeners).matching);
     if (!hit.length) continue;
-    const at = protoOpt?.valueLoc ?? protoOpt?.loc ?? hostsOpt.valueLoc ?? hostsOpt.loc;
+    const at = protoOpt?.valueLoc ?? protoOpt?.loc ?? hostsOpt?.valueLoc ?? hostsOpt?.loc ?? t.nameLoc;
     const edit = protoOpt?.valueLoc && !protoOpt.negated ? replaceAt(protoOpt.valueLoc, 'lmtp') : insertOptionLine(ctx, t, 'protocol = lmtp', hostsOpt);
+    const router = hostsOpt ? undefined : (ctx.cfg.routers ?? []).find((r) => r.options?.includes(from));
+    const via = router ? `, at the hosts router ${router.name} gives it` : '';
+    const fromAt = from.valueLoc ?? from.loc;
+    const routeRel: Related[] = router ? [{ file: fromAt.file, range: fromAt.range, message: `router ${router.name} sends the mail to these hosts through transport ${t.name}` }] : [];
     out.push(finding('link/smtp-to-lmtpd', at.file, at.range,
-      `Transport ${t.name} speaks ${proto.toUpperCase()} to Cyrus's lmtpd (service ${[...new Set(hit.map((l) => l.entry.name))].join(', ')}), which answers EHLO with "500 5.5.2 Syntax error": every delivery through it fails, and a recipient callout through it rejects every recipient. Set protocol = lmtp.`,
-      { related: [...new Set(hit)].map((l) => relListener(l)), fixes: [fix('Set protocol = lmtp', [edit], true)] }));
+      `Transport ${t.name} speaks ${proto.toUpperCase()} to Cyrus's lmtpd (service ${[...new Set(hit.map((l) => l.entry.name))].join(', ')}${via}), which answers EHLO with "500 5.5.2 Syntax error": every delivery through it fails, and a recipient callout through it rejects every recipient. Set protocol = lmtp.`,
+      { related: [...routeRel, ...[...new Set(hit)].map((l) => relListener(l))], fixes: [fix('Set protocol = lmtp', [edit], true)] }));
   }
 }
 

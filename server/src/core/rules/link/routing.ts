@@ -5,7 +5,7 @@ import { hostItem, servicePort, transportHosts } from '../../lmtp/discover';
 import { loadServiceTable } from '../../cyrus/endpoint';
 import type { LinkContext } from './context';
 import { boolOption, option, value } from './context';
-import { literalDomains, matchDomain, type Tri } from './match';
+import { isLocalHost, literalDomains, matchDomain, type Tri } from './match';
 
 export interface TcpHost { name: string; port?: string }
 
@@ -20,6 +20,8 @@ export type CyrusTransport =
     portOpt?: OptionSetting;
     /** Hosts Exim connects to, as written (see transportHosts); empty when expanded. */
     hosts: TcpHost[];
+    /** Hosts of the router's list that Exim drops as this machine (see routedHosts). */
+    dropped?: TcpHost[];
     /** The port option as Exim reads it: `lmtp` when unset. */
     portName: string;
   }
@@ -38,6 +40,19 @@ export function tcpHosts(written: string | undefined): TcpHost[] {
   return hosts;
 }
 
+/**
+ * The hosts of a manualroute router's list that Exim keeps. When the first host is not this
+ * machine, the router drops the first one that is and every host after it, as it does below
+ * itself in an MX list (Exim 4.96: route_list = * "127.0.0.2 : 127.0.0.1" leaves 127.0.0.2
+ * alone, "Removed from host list: 127.0.0.1"); a first host that is this machine is what
+ * `self` is about, and stays.
+ */
+export function routedHosts(ctx: LinkContext, hosts: TcpHost[]): { kept: TcpHost[]; dropped: TcpHost[] } {
+  const cut = hosts.findIndex((h, i) => i > 0 && isLocalHost(ctx, h.name));
+  if (cut < 0 || isLocalHost(ctx, hosts[0].name)) return { kept: hosts, dropped: [] };
+  return { kept: hosts.slice(0, cut), dropped: hosts.slice(cut) };
+}
+
 /** The port option as Exim reads it, `dflt` (the protocol's service name) when unset. */
 export function portName(portOpt: OptionSetting | undefined, dflt: string): string {
   return (portOpt && !portOpt.negated ? portOpt.value?.trim() : undefined) || dflt;
@@ -52,7 +67,8 @@ export function cyrusTransport(ctx: LinkContext, t: DriverInstance): CyrusTransp
     const { hosts: written, from } = transportHosts(ctx.cfg.routers ?? [], t);
     const hostsOpt = from && from === option(t, 'hosts') ? from : undefined;
     const portOpt = option(t, 'port');
-    return { kind: 'tcp', transport: t, hostsOpt, routeOpt: hostsOpt ? undefined : from, portOpt, hosts: tcpHosts(written), portName: portName(portOpt, 'lmtp') };
+    const { kept, dropped } = hostsOpt ? { kept: tcpHosts(written), dropped: [] } : routedHosts(ctx, tcpHosts(written));
+    return { kind: 'tcp', transport: t, hostsOpt, routeOpt: hostsOpt ? undefined : from, portOpt, hosts: kept, ...(dropped.length ? { dropped } : {}), portName: portName(portOpt, 'lmtp') };
   }
   if (driver === 'lmtp') {
     const socketOpt = option(t, 'socket');
@@ -116,10 +132,28 @@ export function resolvePort(ctx: LinkContext, name: string): { port?: number; un
 const MAY_DECLINE = ['local_parts', 'senders', 'condition', 'require_files', 'local_part_prefix', 'local_part_suffix'];
 
 /**
- * Whether router `r` certainly takes mail for `domain` ('yes'), certainly lets it pass
- * ('no'), or that depends on run-time facts ('unknown').
+ * Whether the router takes part in verifying recipients: `verify` (which sets both
+ * verify_sender and verify_recipient) or `verify_recipient`, the later setting winning.
+ * Undefined when that is expanded.
  */
-export function routerTakes(ctx: LinkContext, r: DriverInstance, domain: string): Tri {
+export function verifiesRecipients(r: DriverInstance): boolean | undefined {
+  let last: string | undefined;
+  for (const o of r.options ?? []) if (o.name === 'verify' || o.name === 'verify_recipient') last = o.name;
+  return last ? boolOption(r, last, true) : true;
+}
+
+/**
+ * Whether router `r` certainly takes mail for `domain` ('yes'), certainly lets it pass
+ * ('no'), or that depends on run-time facts ('unknown'). `verifying`: when Exim verifies a
+ * recipient rather than delivers: routers with no_verify are skipped then, and verify_only
+ * ones run.
+ */
+export function routerTakes(ctx: LinkContext, r: DriverInstance, domain: string, verifying = false): Tri {
+  if (verifying) {
+    const v = verifiesRecipients(r);
+    if (v === false) return 'no';
+    if (v === undefined) return 'unknown';
+  }
   const domains = option(r, 'domains');
   const m = domains && !domains.negated && domains.value !== undefined ? matchDomain(ctx, domains.value, domain) : 'yes';
   if (m === 'no') return 'no';
@@ -132,7 +166,7 @@ export function routerTakes(ctx: LinkContext, r: DriverInstance, domain: string)
     }
   }
   if (boolOption(r, 'check_local_user', false) !== false) sure = false;
-  if (boolOption(r, 'verify_only', false) !== false) sure = false;
+  if (!verifying && boolOption(r, 'verify_only', false) !== false) sure = false;
   // An `unseen` router delivers a copy and passes the address on.
   if (boolOption(r, 'unseen', false) !== false) sure = false;
   if (!sure) return 'unknown';
