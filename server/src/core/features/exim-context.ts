@@ -93,7 +93,8 @@ export function eximContextAt(lines: LineIndex, p: Position, file: string, outer
 
   let ws = ch;
   while (ws > 0 && /[\w.$-]/.test(lineText[ws - 1])) ws--;
-  if (lineText[ws] === '$') ws++;
+  // `$name`: the word is the name; a cursor right before the `$` has an empty word there.
+  if (ws < ch && lineText[ws] === '$') ws++;
   let we = ch;
   while (we < lineText.length && /[\w.-]/.test(lineText[we])) we++;
   const word = lineText.slice(ws, ch);

@@ -1,0 +1,34 @@
+// What scripts/walk-features.mjs found the editor features doing wrong on real configs,
+// each reduced to the smallest config that shows it, through the core features (no server).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { ConfigWorkspace, completion } from '../../server/src/core/features';
+import type { FileKind } from '../../server/src/core/project';
+
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'exim-cyrus-walk-'));
+let n = 0;
+
+/** `text` opened in a workspace of its own; `‸` marks the cursor. */
+function at(text: string, kind: FileKind = 'exim', name = `w${n++}.conf`): { ws: ConfigWorkspace; file: string; pos: { line: number; character: number } } {
+  const i = text.indexOf('‸');
+  const clean = i < 0 ? text : text.slice(0, i) + text.slice(i + 1);
+  const before = clean.slice(0, Math.max(0, i)).split('\n');
+  const file = path.join(dir, name);
+  const ws = new ConfigWorkspace();
+  ws.setFolders([dir]);
+  ws.open(file, clean, kind);
+  return { ws, file, pos: { line: before.length - 1, character: before[before.length - 1].length } };
+}
+
+test('completion right before a `$`: the range it replaces holds the cursor, never ends before it starts', () => {
+  const o = at('acl_smtp_rcpt = acl_${sg{‸${tr{$sender_host_address}{.}{_}}}{^(.*)_.*\\$}{\\$1}}\nbegin acl\nacl_1:\n  accept\n');
+  const items = completion(o.ws, o.file, o.pos);
+  assert.ok(items.length, 'the ACL names are offered');
+  for (const it of items) {
+    assert.ok(it.replace, it.label);
+    assert.ok(it.replace.start.character <= o.pos.character && o.pos.character <= it.replace.end.character, `${it.label}: ${JSON.stringify(it.replace)}`);
+  }
+});
