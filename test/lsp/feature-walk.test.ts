@@ -32,3 +32,13 @@ test('completion right before a `$`: the range it replaces holds the cursor, nev
     assert.ok(it.replace.start.character <= o.pos.character && o.pos.character <= it.replace.end.character, `${it.label}: ${JSON.stringify(it.replace)}`);
   }
 });
+
+test('option names above the `driver =` line are the generic ones: Exim refuses a driver\'s own options there', () => {
+  const text = 'begin routers\nr:\n  debug_print = x\n  driver = redirect\n  data = a@b\n  \n';
+  const above = at(text.replace('  debug_print', '  ‸debug_print'));
+  const aboveLabels = completion(above.ws, above.file, above.pos).map((c) => c.label);
+  assert.ok(aboveLabels.includes('domains') && aboveLabels.includes('transport'), 'generic router options');
+  assert.ok(!aboveLabels.includes('forbid_sieve_filter') && !aboveLabels.includes('no_forbid_sieve_filter'), 'a redirect option above driver =');
+  const below = at(text.replace('  \n', '  ‸\n'));
+  assert.ok(completion(below.ws, below.file, below.pos).some((c) => c.label === 'forbid_sieve_filter'), 'the redirect options below driver =');
+});

@@ -10,6 +10,8 @@ export interface EximContext {
   instance?: { name: string; line: number };
   /** `driver =` of that instance, wherever it is in the instance. */
   driver?: string;
+  /** The line of that `driver =`, when it is in this file. */
+  driverLine?: number;
   /** The logical line up to the cursor (continuations joined with their breaks removed). */
   before: string;
   /** The word under/before the cursor and its range on the physical line. */
@@ -119,7 +121,7 @@ export function eximContextAt(lines: LineIndex, p: Position, file: string, outer
         const t = lines.lineText(l);
         if (l > headerLine && (instanceHeader(t) || /^\s*begin\s/.test(t))) break;
         const m = /^\s*driver\s*=\s*([\w-]+)/.exec(t);
-        if (m) { ctx.driver = m[1]; break; }
+        if (m) { ctx.driver = m[1]; ctx.driverLine = l; break; }
       }
     }
     if (section === 'acl' && (headerLine >= 0 || inherited?.instance)) {
