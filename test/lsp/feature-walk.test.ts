@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { ConfigWorkspace, completion } from '../../server/src/core/features';
+import { ConfigWorkspace, completion, definition, documentLinks } from '../../server/src/core/features';
 import type { FileKind } from '../../server/src/core/project';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'exim-cyrus-walk-'));
@@ -41,4 +41,11 @@ test('option names above the `driver =` line are the generic ones: Exim refuses 
   assert.ok(!aboveLabels.includes('forbid_sieve_filter') && !aboveLabels.includes('no_forbid_sieve_filter'), 'a redirect option above driver =');
   const below = at(text.replace('  \n', '  ‸\n'));
   assert.ok(completion(below.ws, below.file, below.pos).some((c) => c.label === 'forbid_sieve_filter'), 'the redirect options below driver =');
+});
+
+test('document links go to files that exist: not to a macro name left unexpanded in a skipped branch, nor to a missing file', () => {
+  fs.writeFileSync(path.join(dir, 'acl.inc'), 'accept\n');
+  const o = at('begin acl\nrcpt:\n.ifdef CHECK_RCPT_LOCAL_ACL_FILE\n.include CHECK_RCPT_LOCAL_ACL_FILE\n.endif\n.include_if_exists /nonexistent/acl\n.include acl.inc\n');
+  assert.deepEqual(documentLinks(o.ws, o.file).map((l) => [l.range.start.line, l.target]), [[6, path.join(dir, 'acl.inc')]]);
+  assert.deepEqual(definition(o.ws, o.file, { line: 3, character: 12 }), []);
 });
