@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { ConfigWorkspace, completion, definition, documentLinks } from '../../server/src/core/features';
+import { ConfigWorkspace, completion, definition, documentLinks, references, rename } from '../../server/src/core/features';
 import type { FileKind } from '../../server/src/core/project';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'exim-cyrus-walk-'));
@@ -48,4 +48,16 @@ test('no document link from a skipped branch to a file that is not there: its pa
   const o = at('begin acl\nrcpt:\n.ifdef CHECK_RCPT_LOCAL_ACL_FILE\n.include CHECK_RCPT_LOCAL_ACL_FILE\n.include acl.inc\n.endif\n.include acl.inc\n');
   assert.deepEqual(documentLinks(o.ws, o.file).map((l) => [l.range.start.line, l.target]), [[4, path.join(dir, 'acl.inc')], [6, path.join(dir, 'acl.inc')]]);
   assert.deepEqual(definition(o.ws, o.file, { line: 3, character: 12 }), []);
+});
+
+test('a `+` in a value that is not a list names no list: references and rename leave a GnuTLS priority string alone', () => {
+  const o = at('domainlist secure = example.com\ntls_require_ciphers = NORMAL:+secure\nbegin routers\nr:\n  driver = accept\n  domains = +secure\n  transport = t\nbegin transports\nt:\n  driver = appendfile\n  file = /tmp/x\n');
+  const lines = (ls: { range: { start: { line: number } } }[]) => ls.map((l) => l.range.start.line);
+  assert.deepEqual(lines(references(o.ws, o.file, { line: 0, character: 12 }, true)), [0, 5]);
+  assert.deepEqual(references(o.ws, o.file, { line: 1, character: 31 }, true), []);
+  const r = rename(o.ws, o.file, { line: 0, character: 12 }, 'safe');
+  assert.ok('edits' in r);
+  assert.deepEqual(lines(r.edits).sort(), [0, 5]);
+  const acl = at('domainlist secure = example.com\nacl_smtp_rcpt = a\nbegin acl\na:\n  deny domains = +secure\n    message = +secure\n');
+  assert.deepEqual(lines(references(acl.ws, acl.file, { line: 0, character: 12 }, true)), [0, 4]);
 });

@@ -5,7 +5,8 @@ import type { ExpansionNode } from '../exim/expansion';
 import { walkExpansion } from '../exim/expansion-parser';
 import type { Range } from '../text';
 import { containsPos, type Position } from '../text';
-import { whereOfAclOption } from '../catalog/exim';
+import { aclCondition, eximDriver, lookupOption, whereOfAclOption } from '../catalog/exim';
+import { ACL_LIST_KIND } from '../rules/exim/lists';
 import { TRANSPORT_OPTIONS } from '../rules/exim/names';
 import { macroLines, type MacroLine } from './exim-macro-lines';
 
@@ -168,12 +169,16 @@ class Names {
     }
   }
 
-  optionRefs(o: OptionSetting, section: string): void {
+  /** `scope` is where the option is looked up: main, the instance's driver, or its section when the driver is unknown. */
+  optionRefs(o: OptionSetting, section: string, scope: string): void {
     const expected = o.value?.trim();
     if (TRANSPORT_OPTIONS.has(o.name)) this.refThrough('transport', o.valueLoc, plainName, expected);
     if (section === 'routers' && ROUTER_OPTIONS.has(o.name)) this.refThrough('router', o.valueLoc, plainName, expected);
     if (section === 'main' && whereOfAclOption(o.name)) this.refThrough('acl', o.valueLoc, plainName, expected);
-    this.listRefs(o.valueLoc);
+    // A known option that takes no list names none: its `+` is text (`tls_require_ciphers =
+    // NORMAL:+VERS-TLS1.2`). An option the catalog does not know there may still be one.
+    const known = lookupOption(scope, o.name);
+    if (!known || known.listKind) this.listRefs(o.valueLoc);
     if (o.valueLoc) this.expansionRefs(o.valueLoc.file, o.expansion);
   }
 }
@@ -193,16 +198,20 @@ export function occurrences(m: EximModel): Occurrence[] {
   for (const mac of m.macros.values()) if (mac.loc && mac.origin === 'config') def('macro', mac.name, mac.loc);
   // Redefinitions, definitions in skipped branches, `.ifdef NAME` and uses in skipped lines.
   for (const l of lines) out.push({ kind: 'macro', name: l.name, file: l.file, range: l.range, isDefinition: l.kind === 'define' });
-  for (const o of m.main) n.optionRefs(o, 'main');
+  for (const o of m.main) n.optionRefs(o, 'main', 'main');
   for (const l of m.lists) {
     n.listRefs(l.valueLoc);
     for (const it of l.items) n.expansionRefs(it.loc.file, it.expansion);
   }
-  for (const inst of [...m.routers, ...m.transports, ...m.authenticators]) for (const o of inst.options) n.optionRefs(o, inst.section);
+  for (const inst of [...m.routers, ...m.transports, ...m.authenticators]) {
+    // As the rules look options up (rules/exim/names.ts).
+    const scope = inst.driver && eximDriver(inst.driver) ? inst.driver : inst.section;
+    for (const o of inst.options) n.optionRefs(o, inst.section, scope);
+  }
   for (const a of m.acls) for (const st of a.statements) for (const it of st.items) {
     // `acl = name arg1 arg2 …`: the first word is the ACL.
     if (it.name === 'acl') n.refThrough('acl', it.valueLoc, firstWord, it.value?.trim().split(/\s+/)[0]);
-    n.listRefs(it.valueLoc);
+    if (ACL_LIST_KIND[it.name] || !aclCondition(it.name)) n.listRefs(it.valueLoc);
     if (it.valueLoc) n.expansionRefs(it.valueLoc.file, it.expansion);
   }
   for (const u of m.macroUses) out.push({ kind: 'macro', name: u.name, file: u.loc.file, range: u.loc.range, isDefinition: false });
