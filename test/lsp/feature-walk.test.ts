@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { ConfigWorkspace, completion, definition, documentLinks, references, rename } from '../../server/src/core/features';
+import { ConfigWorkspace, completion, definition, documentLinks, foldingRanges, references, rename } from '../../server/src/core/features';
 import type { FileKind } from '../../server/src/core/project';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'exim-cyrus-walk-'));
@@ -60,4 +60,10 @@ test('a `+` in a value that is not a list names no list: references and rename l
   assert.deepEqual(lines(r.edits).sort(), [0, 5]);
   const acl = at('domainlist secure = example.com\nacl_smtp_rcpt = a\nbegin acl\na:\n  deny domains = +secure\n    message = +secure\n');
   assert.deepEqual(lines(references(acl.ws, acl.file, { line: 0, character: 12 }, true)), [0, 4]);
+});
+
+test('an instance\'s fold nests with the .ifdef folds around and after it (an editor drops folds that cross)', () => {
+  const o = at('begin routers\na:\n  driver = accept\n  transport = t\n.ifdef X\nb:\n  driver = accept\n  transport = t\n.endif\n.ifdef Y\nc:\n  driver = accept\n.else\nc:\n  driver = redirect\n  data = x@y\n.endif\n');
+  const folds = foldingRanges(o.ws, o.file).map((f) => [f.startLine, f.endLine]).sort((x, y) => x[0] - y[0] || x[1] - y[1]);
+  assert.deepEqual(folds, [[0, 16], [1, 3], [4, 8], [5, 7], [9, 16], [10, 11], [13, 15]]);
 });
