@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { ConfigWorkspace, completion, definition, documentLinks, foldingRanges, references, rename } from '../../server/src/core/features';
+import { ConfigWorkspace, completion, definition, documentLinks, foldingRanges, prepareRename, references, rename } from '../../server/src/core/features';
 import type { FileKind } from '../../server/src/core/project';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'exim-cyrus-walk-'));
@@ -66,4 +66,21 @@ test('an instance\'s fold nests with the .ifdef folds around and after it (an ed
   const o = at('begin routers\na:\n  driver = accept\n  transport = t\n.ifdef X\nb:\n  driver = accept\n  transport = t\n.endif\n.ifdef Y\nc:\n  driver = accept\n.else\nc:\n  driver = redirect\n  data = x@y\n.endif\n');
   const folds = foldingRanges(o.ws, o.file).map((f) => [f.startLine, f.endLine]).sort((x, y) => x[0] - y[0] || x[1] - y[1]);
   assert.deepEqual(folds, [[0, 16], [1, 3], [4, 8], [5, 7], [9, 16], [10, 11], [13, 15]]);
+});
+
+test('rename refuses a name that a macro from outside the file gives, and Debian\'s placeholder macro', () => {
+  const text = 'UPEX4CmacrosUPEX4C = 1\nDELIVERY = t\nbegin routers\nr:\n  driver = accept\n  transport = DELIVERY\nbegin transports\nt:\n  driver = appendfile\n  file = /tmp/x\n';
+  const o = at(text);
+  const t = { line: 7, character: 0 };
+  // Named by the file's own macro: the rename edits its value.
+  const r = rename(o.ws, o.file, t, 'local');
+  assert.ok('edits' in r && r.edits.some((e) => e.range.start.line === 1), JSON.stringify(r));
+  // The same macro given with -D (eximCyrus.defines) wins over the file's: a rename cannot reach it.
+  o.ws.setSettings(dir, { options: { eximVersion: 'latest', cyrusVersion: 'latest', defines: { DELIVERY: 't' } } });
+  const refused = rename(o.ws, o.file, t, 'local');
+  assert.ok('error' in refused && /DELIVERY/.test(refused.error), JSON.stringify(refused));
+  assert.ok('error' in (prepareRename(o.ws, o.file, t) ?? {}));
+  const placeholder = prepareRename(o.ws, o.file, { line: 0, character: 3 });
+  assert.ok(placeholder && 'error' in placeholder && /update-exim4\.conf/.test(placeholder.error), JSON.stringify(placeholder));
+  assert.ok('error' in rename(o.ws, o.file, { line: 0, character: 3 }, 'OTHER'));
 });

@@ -14,6 +14,9 @@ export type NameKind = 'transport' | 'router' | 'authenticator' | 'acl' | 'list'
 
 export interface Occurrence { kind: NameKind; name: string; file: string; range: Range; isDefinition: boolean }
 
+/** A name that a macro from outside the config (`-D`, update-exim4.conf.conf) gives where a name is read. */
+export interface OutsideName { kind: NameKind; name: string; macro: string; origin: 'define' | 'debian' }
+
 /** Generic router options whose value is the name of another router. */
 export const ROUTER_OPTIONS = new Set(['pass_router', 'redirect_router']);
 /** Expansion conditions whose second argument is a list that may name lists with `+name`. */
@@ -59,6 +62,7 @@ type Pick = (m: EximModel, loc: Loc) => Written | undefined;
  */
 class Names {
   readonly out: Occurrence[] = [];
+  readonly outside: OutsideName[] = [];
   private readonly usesAt = new Map<string, string>();
   private readonly usesOnLine = new Map<string, MacroUse[]>();
   private readonly defs = new Map<string, MacroLine[]>();
@@ -131,6 +135,11 @@ class Names {
     const w = loc && pick(this.m, loc);
     const macro = w && this.usesAt.get(key(loc.file, w.range));
     if (!macro) return;
+    const inForce = this.m.macros.get(macro);
+    if (inForce && (inForce.origin === 'define' || inForce.origin === 'debian')) {
+      const name = expected ?? inForce.value.trim().split(/\s+/)[0];
+      if (name) this.outside.push({ kind, name, macro, origin: inForce.origin });
+    }
     for (const d of this.skippedDefs.get(macro) ?? []) {
       const v = plainName(this.m, { file: d.file, range: d.value!.range });
       if (v && !this.macroNames.has(v.name)) this.ref(kind, { ...v, file: d.file });
@@ -215,6 +224,7 @@ export function occurrences(m: EximModel): Occurrence[] {
     if (it.valueLoc) n.expansionRefs(it.valueLoc.file, it.expansion);
   }
   for (const u of m.macroUses) out.push({ kind: 'macro', name: u.name, file: u.loc.file, range: u.loc.range, isDefinition: false });
+  outsideOf.set(m, n.outside);
   return dedupe(out);
 }
 
@@ -241,6 +251,13 @@ export function macroNameRange(m: EximModel, o: Occurrence): Range {
 
 /** Per model, which is never changed once built: hovering and navigating need not walk it again. */
 const indexed = new WeakMap<EximModel, Occurrence[]>();
+const outsideOf = new WeakMap<EximModel, OutsideName[]>();
+
+/** The names macros from outside the config give (found with the occurrences). */
+export function namedOutside(m: EximModel): OutsideName[] {
+  if (!outsideOf.has(m)) occurrences(m);
+  return outsideOf.get(m) ?? [];
+}
 
 export function occurrenceAt(m: EximModel, file: string, p: Position): { occ: Occurrence; all: Occurrence[] } | undefined {
   let all = indexed.get(m);
