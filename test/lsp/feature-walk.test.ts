@@ -84,3 +84,13 @@ test('rename refuses a name that a macro from outside the file gives, and Debian
   assert.ok(placeholder && 'error' in placeholder && /update-exim4\.conf/.test(placeholder.error), JSON.stringify(placeholder));
   assert.ok('error' in rename(o.ws, o.file, { line: 0, character: 3 }, 'OTHER'));
 });
+
+test('a transport or ACL name that is a result of ${if …} is a reference: renamed with the definition', () => {
+  const o = at('acl_smtp_rcpt = ${if eq{$interface_port}{587}{sub}{mx}}\nbegin acl\nsub:\n  accept\nmx:\n  accept\nbegin routers\nr:\n  driver = accept\n  transport = ${if eq{$local_part}{t1}{t1}{${if eq{$local_part}{x}{t2}{t1}}}}\nbegin transports\nt1:\n  driver = appendfile\n  file = /tmp/x\nt2:\n  driver = appendfile\n  file = /tmp/y\n');
+  const at9 = (ls: { range: { start: { line: number; character: number } } }[]) => ls.map((l) => `${l.range.start.line}:${l.range.start.character}`);
+  // `{t1}` compared with $local_part is a string, not the transport.
+  assert.deepEqual(at9(references(o.ws, o.file, { line: 11, character: 0 }, true)).sort(), ['11:0', '9:39', '9:71']);
+  const r = rename(o.ws, o.file, { line: 4, character: 0 }, 'submission');
+  assert.ok('edits' in r);
+  assert.deepEqual(at9(r.edits).sort(), ['0:51', '4:0']);
+});

@@ -178,12 +178,33 @@ class Names {
     }
   }
 
+  /**
+   * A defined name that is the whole of a result of `${if …{yes}{no}}` in a value that
+   * names a transport or ACL (`transport = ${if eq{$local_part}{t1}{local_delivery}{…}}`):
+   * what the expansion gives is that name, so a rename must follow it.
+   */
+  ifResults(kind: NameKind, file: string, nodes: ExpansionNode[] | undefined, defined: readonly { name: string }[]): void {
+    if (!nodes) return;
+    for (const n of walkExpansion(nodes)) {
+      if (n.kind !== 'item' || n.name !== 'if') continue;
+      for (const arg of n.args.slice(1)) {
+        if (arg.length !== 1 || arg[0].kind !== 'text') continue;
+        const w = plainName(this.m, { file, range: arg[0].range });
+        if (w && defined.some((d) => d.name === w.name)) this.ref(kind, { ...w, file });
+      }
+    }
+  }
+
   /** `scope` is where the option is looked up: main, the instance's driver, or its section when the driver is unknown. */
   optionRefs(o: OptionSetting, section: string, scope: string): void {
     const expected = o.value?.trim();
     if (TRANSPORT_OPTIONS.has(o.name)) this.refThrough('transport', o.valueLoc, plainName, expected);
     if (section === 'routers' && ROUTER_OPTIONS.has(o.name)) this.refThrough('router', o.valueLoc, plainName, expected);
     if (section === 'main' && whereOfAclOption(o.name)) this.refThrough('acl', o.valueLoc, plainName, expected);
+    if (o.valueLoc && o.expansion) {
+      if (TRANSPORT_OPTIONS.has(o.name)) this.ifResults('transport', o.valueLoc.file, o.expansion, this.m.transports);
+      if (section === 'main' && whereOfAclOption(o.name)) this.ifResults('acl', o.valueLoc.file, o.expansion, this.m.acls);
+    }
     // A known option that takes no list names none: its `+` is text (`tls_require_ciphers =
     // NORMAL:+VERS-TLS1.2`). An option the catalog does not know there may still be one.
     const known = lookupOption(scope, o.name);
