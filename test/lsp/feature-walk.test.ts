@@ -94,3 +94,13 @@ test('a transport or ACL name that is a result of ${if …} is a reference: rena
   assert.ok('edits' in r);
   assert.deepEqual(at9(r.edits).sort(), ['0:51', '4:0']);
 });
+
+test('names written in a branch Exim skips are references: a rename keeps them right for when the branch is taken', () => {
+  const o = at('domainlist local_domains = example.com\nbegin routers\n.ifdef SMARTHOST\nsmart:\n  driver = manualroute\n  domains = ! +local_domains\n  transport = remote_smarthost\n  route_list = * mail.example\n.endif\nlocal:\n  driver = accept\n  domains = +local_domains\n  transport = t\nbegin transports\nremote_smarthost:\n  driver = smtp\nt:\n  driver = appendfile\n  file = /tmp/x\n');
+  const lines = (ls: { range: { start: { line: number } } }[]) => ls.map((l) => l.range.start.line).sort((a, b) => a - b);
+  assert.deepEqual(lines(references(o.ws, o.file, { line: 14, character: 0 }, true)), [6, 14]);
+  assert.deepEqual(lines(references(o.ws, o.file, { line: 0, character: 12 }, true)), [0, 5, 11]);
+  const r = rename(o.ws, o.file, { line: 14, character: 0 }, 'smarthost_smtp');
+  assert.ok('edits' in r);
+  assert.deepEqual(r.edits.map((e) => [e.range.start.line, e.range.start.character]).sort(), [[14, 0], [6, 14]].sort());
+});

@@ -8,7 +8,7 @@ import { containsPos, type Position } from '../text';
 import { aclCondition, eximDriver, lookupOption, whereOfAclOption } from '../catalog/exim';
 import { ACL_LIST_KIND } from '../rules/exim/lists';
 import { TRANSPORT_OPTIONS } from '../rules/exim/names';
-import { macroLines, type MacroLine } from './exim-macro-lines';
+import { macroLines, skippedLines, type MacroLine } from './exim-macro-lines';
 
 export type NameKind = 'transport' | 'router' | 'authenticator' | 'acl' | 'list' | 'macro';
 
@@ -245,8 +245,40 @@ export function occurrences(m: EximModel): Occurrence[] {
     if (it.valueLoc) n.expansionRefs(it.valueLoc.file, it.expansion);
   }
   for (const u of m.macroUses) out.push({ kind: 'macro', name: u.name, file: u.loc.file, range: u.loc.range, isDefinition: false });
+  skippedRefs(m, out);
   outsideOf.set(m, n.outside);
   return dedupe(out);
+}
+
+const SKIPPED_SETTING = /^(\s*(?:(?:accept|defer|deny|discard|drop|require|warn)\s+)?!?\s*)(\w+)(\s*=\s*)([A-Za-z0-9_][\w.-]*)(?=\s|$)/;
+const SKIPPED_LIST_REF = /(^|[\s:;!<>,=])\+([A-Za-z0-9_][\w-]*)/g;
+
+/**
+ * Names written in branches Exim skips (Debian's `.ifdef DCconfig_smarthost` routers):
+ * not read now, but read when the branch is taken, so a rename must keep them right. Only
+ * names the config defines count, where an option that takes a name of that kind names
+ * one, or as `+name` of a defined list.
+ */
+function skippedRefs(m: EximModel, out: Occurrence[]): void {
+  const skipped = skippedLines(m);
+  if (!skipped.length) return;
+  const defined: Partial<Record<NameKind, Set<string>>> = {
+    transport: new Set(m.transports.map((t) => t.name)), router: new Set(m.routers.map((r) => r.name)),
+    acl: new Set(m.acls.map((a) => a.name)), list: new Set(m.lists.map((l) => l.name)),
+  };
+  const ref = (kind: NameKind, name: string, file: string, line: number, start: number) => {
+    if (defined[kind]?.has(name)) out.push({ kind, name, file, range: { start: { line, character: start }, end: { line, character: start + name.length } }, isDefinition: false });
+  };
+  for (const s of skipped) {
+    const x = SKIPPED_SETTING.exec(s.text);
+    if (x) {
+      const kind: NameKind | undefined = TRANSPORT_OPTIONS.has(x[2]) ? 'transport' : ROUTER_OPTIONS.has(x[2]) ? 'router'
+        : whereOfAclOption(x[2]) || x[2] === 'acl' ? 'acl' : undefined;
+      if (kind) ref(kind, x[4], s.file, s.line, x[1].length + x[2].length + x[3].length);
+    }
+    if (!s.text.includes('+')) continue;
+    for (const y of s.text.matchAll(SKIPPED_LIST_REF)) ref('list', y[2], s.file, s.line, y.index! + y[1].length + 1);
+  }
 }
 
 /** One occurrence per place: a `+name` may be found both in the value's text and in its expansion. */
