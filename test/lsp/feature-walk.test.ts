@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { ConfigWorkspace, completion, definition, documentLinks, foldingRanges, prepareRename, references, rename } from '../../server/src/core/features';
+import { ConfigWorkspace, completion, definition, documentLinks, foldingRanges, hover, prepareRename, references, rename } from '../../server/src/core/features';
 import type { FileKind } from '../../server/src/core/project';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'exim-cyrus-walk-'));
@@ -103,4 +103,10 @@ test('names written in a branch Exim skips are references: a rename keeps them r
   const r = rename(o.ws, o.file, { line: 14, character: 0 }, 'smarthost_smtp');
   assert.ok('edits' in r);
   assert.deepEqual(r.edits.map((e) => [e.range.start.line, e.range.start.character]).sort(), [[14, 0], [6, 14]].sort());
+});
+
+test('hover on an option name written after a macro that stands for nothing', () => {
+  const o = at('FAKE=\nbegin routers\nr:\n  driver = manualroute\n  route_list = * x.example\nFAKE host_find_failed = ignore\n  transport = t\nbegin transports\nt:\n  driver = smtp\n');
+  const h = hover(o.ws, o.file, { line: 5, character: 6 });
+  assert.ok(h && /host_find_failed/.test(h.markdown), JSON.stringify(h));
 });
