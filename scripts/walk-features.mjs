@@ -28,7 +28,7 @@ const corpusRoot = path.resolve(opt('--corpus', path.join(root, '../shared/corpu
 const F = await loadBundled(root, `
 export * from './server/src/core/features';
 export { LineIndex } from './server/src/core/text';
-export { lookupOption, eximOption } from './server/src/core/catalog/exim';
+export { lookupOption, eximOption, aclCondition } from './server/src/core/catalog/exim';
 `);
 
 // ---- violations ---------------------------------------------------------------------
@@ -164,12 +164,23 @@ function walkFile(ws, file, kind, renamed) {
   const inLink = (p) => links.some((l) => within(l.range, { start: p, end: p }));
   const optionStarts = new Map();
   const valueStarts = new Map();
+  const nameEnds = new Map();
   if (m) {
+    for (const a of m.acls) for (const st of a.statements) {
+      if (path.resolve(st.verbLoc.file) === file) nameEnds.set(`${st.verbLoc.range.end.line}:${st.verbLoc.range.end.character}`, { name: st.verb, what: 'ACL verb' });
+      for (const it of st.items) if (path.resolve(it.nameLoc.file) === file) {
+        nameEnds.set(`${it.nameLoc.range.end.line}:${it.nameLoc.range.end.character}`, { name: it.name, what: 'ACL condition', acl: true });
+        // The name's Loc holds a `!` before it: hover is asked on the name itself.
+        const bang = /^!?\s*/.exec(lines.lineText(it.nameLoc.range.start.line).slice(it.nameLoc.range.start.character))[0].length;
+        optionStarts.set(`${it.nameLoc.range.start.line}:${it.nameLoc.range.start.character + bang}`, { acl: true, o: it });
+      }
+    }
     const settings = [...m.main.map((o) => ['main', o]), ...m.local_scan.map((o) => [undefined, o])];
     for (const inst of [...m.routers, ...m.transports, ...m.authenticators]) for (const o of inst.options) settings.push([inst.driver ?? inst.section, o, inst]);
     for (const [scope, o, inst] of settings) {
       if (path.resolve(o.nameLoc.file) !== file) continue;
       optionStarts.set(`${o.nameLoc.range.start.line}:${o.nameLoc.range.start.character}`, { scope, o, inst });
+      if (scope && F.lookupOption(scope, o.name) && !o.negated) nameEnds.set(`${o.nameLoc.range.end.line}:${o.nameLoc.range.end.character}`, { name: o.name, what: `option of ${scope}` });
       if (o.valueLoc && path.resolve(o.valueLoc.file) === file) valueStarts.set(`${o.valueLoc.range.start.line}:${o.valueLoc.range.start.character}`, { scope, o, inst });
     }
   }
@@ -196,7 +207,12 @@ function walkFile(ws, file, kind, renamed) {
       labels.add(k);
     }
     if (m && kind === 'exim') completionScope(ws, file, lines, m, p, items, where);
-    if (m && optionStarts.has(key)) applyOptionItems(ws, file, lines, p, items, where, optionStarts.get(key));
+    if (nameEnds.has(key)) {
+      const { name, what } = nameEnds.get(key);
+      count('completion: at the end of a known name, that name is offered');
+      if (!items.some((i) => i.label === name)) violation('completion: at the end of a known name, that name is offered', where, `${what} ${name} not among ${items.length} items`);
+    }
+    if (m && optionStarts.get(key)?.scope) applyOptionItems(ws, file, lines, p, items, where, optionStarts.get(key));
     if (m && valueStarts.has(key)) applyValueItems(ws, file, lines, p, items, where, valueStarts.get(key));
 
     // Hover.
@@ -210,7 +226,11 @@ function walkFile(ws, file, kind, renamed) {
       }
     }
     if (m && optionStarts.has(key)) {
-      const { scope, o } = optionStarts.get(key);
+      const { scope, o, acl } = optionStarts.get(key);
+      if (acl && F.aclCondition(o.name)) {
+        count('hover: every known ACL condition or modifier has one');
+        if (!h) violation('hover: every known ACL condition or modifier has one', where, o.name);
+      }
       if (scope && F.lookupOption(scope, o.name)) {
         count('hover: every known option name has one');
         if (!h) violation('hover: every known option name has one', where, `${o.name} (${scope})`);
@@ -252,6 +272,14 @@ function walkFile(ws, file, kind, renamed) {
       count('references: text equals the name');
       const t = textOf(rl, r.range).replace(/^\+/, '');
       if (t !== name) violation('references: text equals the name', where, `"${name}" referenced as "${textOf(rl, r.range)}" at ${at(r.file, r.range.start)}`);
+    }
+    const refKey = (l) => `${path.resolve(l.file)}:${l.range.start.line}:${l.range.start.character}`;
+    const set = refs.map(refKey).sort().join('|');
+    for (const r of spread(refs, 3)) {
+      if (path.resolve(r.file) === file && within(r.range, { start: p, end: p })) continue;
+      const again = guard('references', where, () => F.references(ws, r.file, r.range.start, true)) ?? [];
+      count('references: the same from each of them');
+      if (again.map(refKey).sort().join('|') !== set) violation('references: the same from each of them', where, `${refs.length} from here, ${again.length} from ${at(r.file, r.range.start)}`);
     }
     const prep = guard('prepareRename', where, () => F.prepareRename(ws, file, p));
     if (prep && 'range' in prep) {
@@ -303,6 +331,7 @@ function walkFile(ws, file, kind, renamed) {
   const lenses = guard('codeLenses', file, () => F.codeLenses(ws, file)) ?? [];
   for (const l of lenses) checkRange('codeLenses: range inside the document', lines, l.range, shown(file));
   walkCodeActions(ws, file, lines);
+  if (kind === 'exim') walkTypos(ws, file, lines);
 }
 
 /** Option names offered where the model says an instance of a known driver (or main) is. */
@@ -398,14 +427,45 @@ function walkRename(ws, file, p, prep, refs, where) {
   if (unused.length) violation('rename: applied, leaves nothing unused that was used', where, `${prep.placeholder} → ${r.edits[0]?.newText}: ${unused.join(', ')}`);
 }
 
-function walkCodeActions(ws, file, lines) {
+/**
+ * Mistakes a user makes, for the quick fixes to mend: an option name or a name a value
+ * refers to with two letters swapped. Each is walked like a finding of the file itself.
+ */
+function walkTypos(ws, file, lines) {
+  const m = eximModel(ws, file);
+  if (!m) return;
+  const sites = [];
+  for (const o of [...m.main, ...[...m.routers, ...m.transports, ...m.authenticators].flatMap((i) => i.options)]) {
+    if (path.resolve(o.nameLoc.file) === file && o.name.length > 4 && o.name !== 'driver') sites.push(o.nameLoc.range);
+    if (o.valueLoc && path.resolve(o.valueLoc.file) === file && ['transport', 'shadow_transport', 'pass_router', 'redirect_router'].includes(o.name) && /^\s*\w{5,}\s*$/.test(textOf(lines, o.valueLoc.range))) sites.push(o.valueLoc.range);
+  }
+  const errors = tally(ws.analyseFile(file).findings, (f) => f.severity === 'error');
+  for (const r of spread(sites, 12)) {
+    const word = textOf(lines, r).trim();
+    const s = lines.offsetAt(r.start) + textOf(lines, r).indexOf(word) + 1;
+    const text = lines.text.slice(0, s) + lines.text[s + 1] + lines.text[s] + lines.text.slice(s + 2);
+    if (text === lines.text) continue;
+    const saved = ws.host.readFile(file);
+    ws.update(file, text);
+    try {
+      const tl = new F.LineIndex(text);
+      guard('quick fixes of typos', at(file, r.start), () => walkCodeActions(ws, file, tl, { line: r.start.line, what: `typo ${word}`, errors }));
+    } finally {
+      ws.update(file, saved);
+    }
+  }
+}
+
+function walkCodeActions(ws, file, lines, typo) {
   const whole = { start: pos(0, 0), end: pos(lines.lineCount - 1, lines.lineText(lines.lineCount - 1).length) };
-  const actions = guard('codeActions', file, () => F.codeActions(ws, file, whole)) ?? [];
+  const actions = (guard('codeActions', file, () => F.codeActions(ws, file, whole)) ?? [])
+    .filter((a) => !typo || (a.finding.range.start.line <= typo.line && typo.line <= a.finding.range.end.line));
   const baseFindings = ws.analyseFile(file).findings;
-  const errors = tally(baseFindings, (f) => f.severity === 'error');
+  // A typo's fix is judged against the file without the typo: an error the typo hid is the file's own.
+  const errors = typo?.errors ?? tally(baseFindings, (f) => f.severity === 'error');
   const same = (f, g) => f.code === g.code && f.message === g.message;
   for (const { fix, finding } of spread(actions, 40)) {
-    const where = `${at(file, finding.range.start)} ${finding.code} "${fix.title}"`;
+    const where = `${at(file, finding.range.start)}${typo ? ` (${typo.what})` : ''} ${finding.code} "${fix.title}"`;
     for (const e of fix.edits) {
       const el = linesOf(ws, e.file);
       count('codeActions: edit inside the document');

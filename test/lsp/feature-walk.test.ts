@@ -110,3 +110,10 @@ test('hover on an option name written after a macro that stands for nothing', ()
   const h = hover(o.ws, o.file, { line: 5, character: 6 });
   assert.ok(h && /host_find_failed/.test(h.markdown), JSON.stringify(h));
 });
+
+test('ACL conditions are offered after `! ` as after `!`: Exim takes blanks between them', () => {
+  for (const line of ['  deny ! ver‸', '  deny domains = x\n    ! ver‸']) {
+    const o = at(`acl_smtp_rcpt = a\nbegin acl\na:\n${line}\n  accept\n`);
+    assert.ok(completion(o.ws, o.file, o.pos).some((c) => c.label === 'verify'), line);
+  }
+});

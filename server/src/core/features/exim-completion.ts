@@ -120,8 +120,9 @@ export function eximCompletion(lines: LineIndex, p: Position, file: string, mode
   if (ctx.valueFor) return valueCompletion(ctx, model, opts, add, out);
 
   if (ctx.section === 'acl') {
-    const lone = /^(\s*)!?\w*$/.exec(before);
-    const afterVerb = /^\s*(accept|defer|deny|discard|drop|require|warn)\s+!?\w*$/.test(before);
+    // Exim takes blanks between `!` and the name (`! verify = …`).
+    const lone = /^(\s*)(?:!\s*)?\w*$/.exec(before);
+    const afterVerb = /^\s*(accept|defer|deny|discard|drop|require|warn)\s+(?:!\s*)?\w*$/.test(before);
     if (lone && lone[1] === '') return out; // column 0 starts a new ACL's name
     if (lone) for (const v of ACL_VERBS) add({ label: v, kind: 'verb', detail: 'ACL verb', documentation: ACL_VERB_DOCS[v], sortText: (ctx.aclVerb ? '1' : '0') + v });
     if (afterVerb || (lone && ctx.aclVerb)) {
