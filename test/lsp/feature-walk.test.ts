@@ -117,3 +117,23 @@ test('ACL conditions are offered after `! ` as after `!`: Exim takes blanks betw
     assert.ok(completion(o.ws, o.file, o.pos).some((c) => c.label === 'verify'), line);
   }
 });
+
+const labelsAt = (text: string) => { const o = at(text); return completion(o.ws, o.file, o.pos).map((c) => c.label); };
+
+test('a router named for an ACL verb (`accept:`) is an instance header outside the ACL section', () => {
+  const accept = labelsAt('begin routers\naccept:\n  driver = accept\n  transport = t\n  ‸\nbegin transports\nt:\n  driver = appendfile\n  file = /tmp/x\n');
+  assert.ok(accept.includes('local_parts') && accept.includes('transport'), 'router options in a router named accept');
+});
+
+test('a continued value\'s line is never an instance header, however it looks (`127.0.0.1 : …`, `X-B: $x`)', () => {
+  const continued = labelsAt('begin transports\nsmtp:\n  driver = smtp\n  hosts = 127.0.0.1 : \\\n          127.0.0.1 : 127.0.0.1\n  headers_add = X-A: 1\\n\\\n    X-B: $local_part\n  ‸\n');
+  assert.ok(continued.includes('hosts_try_fastopen') && continued.includes('port'), 'smtp options after a continued value');
+});
+
+test('`begin ACL` in capitals starts the ACL section, as Exim reads it', () => {
+  const acl = labelsAt('acl_smtp_rcpt = a1\nbegin ACL\na1:\n  accept domains = x\n  ‸\n');
+  assert.ok(acl.includes('deny') && acl.includes('accept'), 'ACL verbs under begin ACL');
+  const o = at('acl_smtp_rcpt = a1\nbegin AcL\na1:\n  accept ‸hosts = 1.2.3.4\n');
+  const h = hover(o.ws, o.file, o.pos);
+  assert.ok(h && /ACL condition/.test(h.markdown), JSON.stringify(h));
+});

@@ -58,16 +58,18 @@ export function confDSection(file: string): SectionName | undefined {
  */
 export function sectionAt(lines: LineIndex, line: number, file: string, outer?: OuterContext): { section: SectionName; beginLine: number } {
   for (let l = Math.min(line, lines.lineCount - 1); l >= 0; l--) {
-    const m = /^\s*begin\s+(\w+)/.exec(lines.lineText(l));
-    if (m && (SECTIONS as string[]).includes(m[1])) return { section: m[1] as SectionName, beginLine: l };
+    // Exim takes a section's name in any case (`begin ACL`).
+    const name = /^\s*begin\s+(\w+)/.exec(lines.lineText(l))?.[1].toLowerCase();
+    if (name && (SECTIONS as string[]).includes(name)) return { section: name as SectionName, beginLine: l };
   }
   return { section: outer?.section ?? confDSection(file) ?? 'main', beginLine: -1 };
 }
 
-export function instanceHeader(text: string): string | undefined {
+/** `name:` starting an instance or ACL, in `section` (a router or transport may be named for an ACL verb: `accept:`). */
+export function instanceHeader(text: string, section?: SectionName): string | undefined {
   if (isComment(text)) return undefined;
   const m = HEADER_RE.exec(text) ?? HEADER_INLINE_RE.exec(text);
-  if (!m || ACL_VERBS.includes(m[1]) || m[1] === 'begin') return undefined;
+  if (!m || (section === 'acl' && ACL_VERBS.includes(m[1])) || m[1] === 'begin') return undefined;
   return m[1];
 }
 
@@ -107,7 +109,9 @@ export function eximContextAt(lines: LineIndex, p: Position, file: string, outer
     let headerLine = -1;
     for (let l = start; l > beginLine; l--) {
       const t = lines.lineText(l);
-      const name = instanceHeader(t);
+      // A continued value's line is never a header, however it looks (`127.0.0.1 : …`, `X-Header: $x`).
+      if (l > 0 && continues(lines.lineText(l - 1))) continue;
+      const name = instanceHeader(t, section);
       if (name && (l < start || !/=/.test(t))) { ctx.instance = { name, line: l }; headerLine = l; break; }
     }
     // No header above in this file, nor a `begin`: the lines continue the includer's instance.
@@ -119,7 +123,8 @@ export function eximContextAt(lines: LineIndex, p: Position, file: string, outer
     if (headerLine >= 0 && section !== 'acl') {
       for (let l = headerLine + 1; l < lines.lineCount; l++) {
         const t = lines.lineText(l);
-        if (l > headerLine && (instanceHeader(t) || /^\s*begin\s/.test(t))) break;
+        if (continues(lines.lineText(l - 1))) continue;
+        if (l > headerLine && (instanceHeader(t, section) || /^\s*begin\s/.test(t))) break;
         const m = /^\s*driver\s*=\s*([\w-]+)/.exec(t);
         if (m) { ctx.driver = m[1]; ctx.driverLine = l; break; }
       }

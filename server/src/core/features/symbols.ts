@@ -1,7 +1,7 @@
 // Outline, workspace symbols and folding. The outline comes from the model when there is
 // one; folding needs only the text, so it works on a file the parser rejects.
 import * as path from 'node:path';
-import type { EximConfig as EximModel, Loc } from '../exim/model';
+import type { EximConfig as EximModel, Loc, SectionName } from '../exim/model';
 import type { CyrusConf, ImapdConf } from '../cyrus';
 import type { LineIndex, Range } from '../text';
 import type { FoldRange, SymbolNode, WorkspaceSymbol } from './types';
@@ -88,13 +88,16 @@ export function eximFolding(lines: LineIndex): FoldRange[] {
   // An instance's fold ends on its last line at the `.if` depth it starts at: it neither
   // ends inside a region opened after it nor runs past the `.endif`/`.else` of the region
   // it starts in, so it nests with the `.ifdef` folds (an editor drops folds that cross).
-  let instDepth = 0, instEnd = -1;
+  let instDepth = 0, instEnd = -1, continued = false;
+  let sectionName: SectionName | undefined;
   const closeInst = () => { if (inst >= 0 && instEnd > inst) out.push({ startLine: inst, endLine: instEnd }); inst = -1; };
   for (let l = 0; l < n; l++) {
     const t = lines.lineText(l);
     if (isComment(t)) { if (commentStart < 0) commentStart = l; continue; }
     if (commentStart >= 0) { if (l - 1 > commentStart) out.push({ startLine: commentStart, endLine: l - 1, kind: 'comment' }); commentStart = -1; }
-    if (/^\s*begin\s+\w+/.test(t)) {
+    const begin = /^\s*begin\s+(\w+)/.exec(t);
+    if (begin) {
+      sectionName = begin[1].toLowerCase() as SectionName;
       closeInst();
       if (section >= 0) { const e = lastContent(section, l - 1); if (e > section) out.push({ startLine: section, endLine: e }); }
       section = l;
@@ -109,7 +112,10 @@ export function eximFolding(lines: LineIndex): FoldRange[] {
       if (inst >= 0 && ifs.length === instDepth) instEnd = l;
       continue;
     }
-    if (section >= 0 && instanceHeader(t) && /^\S/.test(t)) { closeInst(); inst = l; instDepth = ifs.length; instEnd = l; continue; }
+    const continuation = continued;
+    continued = /\\\s*$/.test(t);
+    if (continuation) { if (inst >= 0 && ifs.length === instDepth) instEnd = l; continue; }
+    if (section >= 0 && instanceHeader(t, sectionName) && /^\S/.test(t)) { closeInst(); inst = l; instDepth = ifs.length; instEnd = l; continue; }
     if (inst >= 0 && t.trim() && ifs.length === instDepth) instEnd = l;
   }
   if (commentStart >= 0 && n - 1 > commentStart) out.push({ startLine: commentStart, endLine: n - 1, kind: 'comment' });
