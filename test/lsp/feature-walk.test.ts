@@ -130,9 +130,12 @@ test('a continued value\'s line is never an instance header, however it looks (`
   assert.ok(continued.includes('hosts_try_fastopen') && continued.includes('port'), 'smtp options after a continued value');
 });
 
-test('`begin ACL` in capitals starts the ACL section, as Exim reads it', () => {
-  const acl = labelsAt('acl_smtp_rcpt = a1\nbegin ACL\na1:\n  accept domains = x\n  ‸\n');
-  assert.ok(acl.includes('deny') && acl.includes('accept'), 'ACL verbs under begin ACL');
+test('`begin ACL` in capitals and `begin acls` start the ACL section, `begin transport` the transports, as Exim reads them', () => {
+  for (const begin of ['begin ACL', 'begin acls']) {
+    const acl = labelsAt(`acl_smtp_rcpt = a1\n${begin}\na1:\n  accept domains = x\n  ‸\n`);
+    assert.ok(acl.includes('deny') && acl.includes('accept'), `ACL verbs under ${begin}`);
+  }
+  assert.ok(labelsAt('begin transport\nt:\n  driver = smtp\n  ‸\n').includes('hosts_try_fastopen'), 'smtp options under begin transport');
   const o = at('acl_smtp_rcpt = a1\nbegin AcL\na1:\n  accept ‸hosts = 1.2.3.4\n');
   const h = hover(o.ws, o.file, o.pos);
   assert.ok(h && /ACL condition/.test(h.markdown), JSON.stringify(h));

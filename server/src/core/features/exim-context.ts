@@ -2,6 +2,7 @@
 // the line being edited is often not parseable yet, so completion cannot wait for the model.
 import * as path from 'node:path';
 import type { SectionName } from '../exim/model';
+import { sectionNamed } from '../exim/sections';
 import type { LineIndex, Position, Range } from '../text';
 
 export interface EximContext {
@@ -35,7 +36,6 @@ export interface OuterContext {
   aclVerb?: string;
 }
 
-const SECTIONS: SectionName[] = ['main', 'acl', 'routers', 'transports', 'authenticators', 'retry', 'rewrite', 'local_scan'];
 const CONF_D_SECTIONS: Record<string, SectionName> = {
   main: 'main', acl: 'acl', router: 'routers', transport: 'transports', auth: 'authenticators', retry: 'retry', rewrite: 'rewrite',
 };
@@ -58,9 +58,9 @@ export function confDSection(file: string): SectionName | undefined {
  */
 export function sectionAt(lines: LineIndex, line: number, file: string, outer?: OuterContext): { section: SectionName; beginLine: number } {
   for (let l = Math.min(line, lines.lineCount - 1); l >= 0; l--) {
-    // Exim takes a section's name in any case (`begin ACL`).
-    const name = /^\s*begin\s+(\w+)/.exec(lines.lineText(l))?.[1].toLowerCase();
-    if (name && (SECTIONS as string[]).includes(name)) return { section: name as SectionName, beginLine: l };
+    const m = /^\s*begin\s+(\w+)/.exec(lines.lineText(l));
+    const name = m && sectionNamed(m[1]);
+    if (name) return { section: name, beginLine: l };
   }
   return { section: outer?.section ?? confDSection(file) ?? 'main', beginLine: -1 };
 }

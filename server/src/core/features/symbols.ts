@@ -6,6 +6,7 @@ import type { CyrusConf, ImapdConf } from '../cyrus';
 import type { LineIndex, Range } from '../text';
 import type { FoldRange, SymbolNode, WorkspaceSymbol } from './types';
 import { instanceHeader, isComment } from './exim-context';
+import { sectionNamed } from '../exim/sections';
 
 const inFile = (file: string, loc: Loc | undefined) => !!loc && path.resolve(loc.file) === file;
 const span = (a: Range, b: Range): Range => ({ start: a.start, end: b.end });
@@ -97,7 +98,7 @@ export function eximFolding(lines: LineIndex): FoldRange[] {
     if (commentStart >= 0) { if (l - 1 > commentStart) out.push({ startLine: commentStart, endLine: l - 1, kind: 'comment' }); commentStart = -1; }
     const begin = /^\s*begin\s+(\w+)/.exec(t);
     if (begin) {
-      sectionName = begin[1].toLowerCase() as SectionName;
+      sectionName = sectionNamed(begin[1]);
       closeInst();
       if (section >= 0) { const e = lastContent(section, l - 1); if (e > section) out.push({ startLine: section, endLine: e }); }
       section = l;
