@@ -333,6 +333,55 @@ function walkFile(ws, file, kind, renamed) {
   for (const l of lenses) checkRange('codeLenses: range inside the document', lines, l.range, shown(file));
   walkCodeActions(ws, file, lines);
   if (kind === 'exim') walkTypos(ws, file, lines);
+  if (kind === 'imapd-conf') walkImapd(ws, file, lines);
+  if (kind === 'cyrus-conf') walkCyrusConf(ws, file, lines);
+}
+
+const findingsOn = (findings, file, line, code) => findings.filter((f) => f.code === code && path.resolve(f.file) === file && f.range.start.line <= line && line <= f.range.end.line);
+
+/** A name offered, written in place of `r`: the checker must know it (no `code` finding on the line). */
+function applyName(ws, file, lines, r, label, code, where, invariant) {
+  const text = lines.text.slice(0, lines.offsetAt(r.start)) + label + lines.text.slice(lines.offsetAt(r.end));
+  const a = guard('analysis after a completion', where, () => analyseWith(ws, file, new Map([[file, text]])));
+  if (!a) return;
+  count(invariant);
+  const bad = findingsOn(a.findings, file, r.start.line, code);
+  if (bad.length) violation(invariant, where, `${label}: ${bad[0].message}`);
+}
+
+function walkImapd(ws, file, lines) {
+  const a = ws.analyseFile(file);
+  for (const st of a.imapd?.settings ?? []) {
+    if (path.resolve(st.nameLoc.file) !== file || st.kind !== 'option') continue;
+    const r = st.nameLoc.range, where = at(file, r.start);
+    const known = !findingsOn(a.findings, file, r.start.line, 'imapd/unknown-option').length;
+    const h = guard('hover', where, () => F.hover(ws, file, r.start));
+    if (known) {
+      count('imapd hover: a known option is documented');
+      if (!h || /is not an imapd\.conf option/.test(h.markdown)) violation('imapd hover: a known option is documented', where, st.rawName);
+    }
+    const items = guard('completion', where, () => F.completion(ws, file, r.end)) ?? [];
+    if (known && !st.prefix) {
+      count('imapd completion: at the end of a known option, it is offered');
+      if (!items.some((i) => i.label === st.key)) violation('imapd completion: at the end of a known option, it is offered', where, `${st.rawName} not among ${items.length}`);
+    }
+    for (const it of spread(items.filter((i) => i.kind === 'option'), 3)) applyName(ws, file, lines, r, it.label, 'imapd/unknown-option', where, 'imapd completion: an offered option, applied, is a known option');
+  }
+}
+
+function walkCyrusConf(ws, file, lines) {
+  const c = ws.analyseFile(file).cyrus;
+  if (!c || path.resolve(c.file) !== file) return;
+  for (const e of spread(c.entries ?? [], 12)) {
+    const arg = e.args[0];
+    if (!arg || path.resolve(arg.nameLoc.file) !== file) continue;
+    const where = at(file, arg.nameLoc.range.start);
+    const items = guard('completion', where, () => F.completion(ws, file, arg.nameLoc.range.start)) ?? [];
+    for (const it of spread(items.filter((i) => i.kind === 'argument'), 3)) applyName(ws, file, lines, arg.nameLoc.range, it.label, 'cyrus/unknown-argument', where, 'cyrus.conf completion: an offered argument, applied, is a known argument');
+    const h = guard('hover', where, () => F.hover(ws, file, arg.nameLoc.range.start));
+    count('cyrus.conf hover: every argument name has one');
+    if (!h) violation('cyrus.conf hover: every argument name has one', where, arg.name);
+  }
 }
 
 /** Option names offered where the model says an instance of a known driver (or main) is. */
