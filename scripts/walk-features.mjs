@@ -206,7 +206,7 @@ function walkFile(ws, file, kind, renamed) {
       if (labels.has(k)) violation('completion: labels are unique', where, `${it.kind} ${it.label} twice`);
       labels.add(k);
     }
-    if (m && kind === 'exim') completionScope(ws, file, lines, m, p, items, where);
+    if (m && kind === 'exim') completionScope(file, m, p, items, where);
     if (nameEnds.has(key)) {
       const { name, what } = nameEnds.get(key);
       count('completion: at the end of a known name, that name is offered');
@@ -385,7 +385,7 @@ function walkCyrusConf(ws, file, lines) {
 }
 
 /** Option names offered where the model says an instance of a known driver (or main) is. */
-function completionScope(ws, file, lines, m, p, items, where) {
+function completionScope(file, m, p, items, where) {
   const options = items.filter((i) => i.kind === 'option');
   if (!options.length) return;
   const inst = instanceAt(m, file, p.line);
