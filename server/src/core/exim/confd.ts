@@ -126,8 +126,10 @@ export function debianEximChoice(dir: string, host: SourceHost): DebianEximChoic
   return c && { ...c, refused };
 }
 
+/** The macro whose definition line update-exim4.conf replaces with the debconf macros: it marks a place, and must keep its name. */
+export const DEBIAN_PLACEHOLDER_MACRO = 'UPEX4CmacrosUPEX4C';
 /** The line update-exim4.conf puts its macro definitions after. */
-const PLACEHOLDER = /^UPEX4CmacrosUPEX4C/;
+const PLACEHOLDER = new RegExp(`^${DEBIAN_PLACEHOLDER_MACRO}`);
 /** A macro definition line: an upper-case name, then `=` or `==`. */
 const DEFINITION = /^[ \t]*([A-Z][A-Za-z0-9_]*)[ \t]*=/;
 

@@ -17,14 +17,11 @@ import { copyLine, LineReader, locOf, piecesOf, type LogicalLine, type Piece, ty
 import { dequote, type Dequoted } from './strings';
 import { ListCursor, orNone } from './lists';
 import { objectList } from './object-list';
+import { sectionNamed } from './sections';
 import { isRegexPattern, REWRITE_FLAGS } from './rewrite';
 import { ExpandForm, ITEM_LISTS } from './value-expansion';
 import { Item, ListEntry, ParsedList, Setting, Statement } from './parsed';
 
-const SECTIONS: Record<string, SectionName> = {
-  acls: 'acl', authenticators: 'authenticators', local_scans: 'local_scan', retrys: 'retry',
-  rewrites: 'rewrite', routers: 'routers', transports: 'transports',
-};
 const LIST_KINDS: ListKind[] = ['domainlist', 'hostlist', 'addresslist', 'localpartlist'];
 const VERBS = ['accept', 'defer', 'deny', 'discard', 'drop', 'require', 'warn'];
 /** Option types whose value Exim reads as a (possibly quoted) string. */
@@ -151,9 +148,7 @@ class Parser {
     let i = 6;
     i = skipSpace(ll.text, i);
     const word = ll.text.slice(i);
-    let key = word.toLowerCase();
-    if (!key.endsWith('s')) key += 's';
-    const name = SECTIONS[key];
+    const name = sectionNamed(word);
     const loc = locOf(ll, 0, ll.text.length);
     if (!name) {
       this.error('exim/syntax', locOf(ll, i, ll.text.length),

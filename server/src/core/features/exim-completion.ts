@@ -8,7 +8,7 @@ import {
   whereOfAclOption, type EximOptionInfo,
 } from '../catalog/exim';
 import type { CompletionEntry } from './types';
-import { ACL_VERBS, type EximContext } from './exim-context';
+import { ACL_VERBS, logicalStart, type EximContext } from './exim-context';
 import { contextAt } from './exim-include-context';
 import { optionDoc } from './exim-docs';
 import { ROUTER_OPTIONS } from './exim-names';
@@ -120,8 +120,9 @@ export function eximCompletion(lines: LineIndex, p: Position, file: string, mode
   if (ctx.valueFor) return valueCompletion(ctx, model, opts, add, out);
 
   if (ctx.section === 'acl') {
-    const lone = /^(\s*)!?\w*$/.exec(before);
-    const afterVerb = /^\s*(accept|defer|deny|discard|drop|require|warn)\s+!?\w*$/.test(before);
+    // Exim takes blanks between `!` and the name (`! verify = …`).
+    const lone = /^(\s*)(?:!\s*)?\w*$/.exec(before);
+    const afterVerb = /^\s*(accept|defer|deny|discard|drop|require|warn)\s+(?:!\s*)?\w*$/.test(before);
     if (lone && lone[1] === '') return out; // column 0 starts a new ACL's name
     if (lone) for (const v of ACL_VERBS) add({ label: v, kind: 'verb', detail: 'ACL verb', documentation: ACL_VERB_DOCS[v], sortText: (ctx.aclVerb ? '1' : '0') + v });
     if (afterVerb || (lone && ctx.aclVerb)) {
@@ -134,7 +135,10 @@ export function eximCompletion(lines: LineIndex, p: Position, file: string, mode
   // Option names (with `no_` forms for booleans).
   const nameM = /^\s*(hide\s+)?(no_|not_)?(\w*)$/.exec(before);
   if (!nameM) return out;
-  const scope = scopeOf(ctx);
+  // readconf.c knows a driver's own options only after its `driver =` line: above it, the
+  // generic options of the section are all Exim takes.
+  const aboveDriver = ctx.driverLine !== undefined && logicalStart(lines, p.line) < ctx.driverLine;
+  const scope = aboveDriver ? ctx.section : scopeOf(ctx);
   if (!scope) return out;
   if (ctx.section !== 'main' && !ctx.instance) return out;
   const negatedPrefix = nameM[2] ?? '';

@@ -2,6 +2,7 @@
 // the line being edited is often not parseable yet, so completion cannot wait for the model.
 import * as path from 'node:path';
 import type { SectionName } from '../exim/model';
+import { sectionNamed } from '../exim/sections';
 import type { LineIndex, Position, Range } from '../text';
 
 export interface EximContext {
@@ -10,6 +11,8 @@ export interface EximContext {
   instance?: { name: string; line: number };
   /** `driver =` of that instance, wherever it is in the instance. */
   driver?: string;
+  /** The line of that `driver =`, when it is in this file. */
+  driverLine?: number;
   /** The logical line up to the cursor (continuations joined with their breaks removed). */
   before: string;
   /** The word under/before the cursor and its range on the physical line. */
@@ -33,7 +36,6 @@ export interface OuterContext {
   aclVerb?: string;
 }
 
-const SECTIONS: SectionName[] = ['main', 'acl', 'routers', 'transports', 'authenticators', 'retry', 'rewrite', 'local_scan'];
 const CONF_D_SECTIONS: Record<string, SectionName> = {
   main: 'main', acl: 'acl', router: 'routers', transport: 'transports', auth: 'authenticators', retry: 'retry', rewrite: 'rewrite',
 };
@@ -57,15 +59,17 @@ export function confDSection(file: string): SectionName | undefined {
 export function sectionAt(lines: LineIndex, line: number, file: string, outer?: OuterContext): { section: SectionName; beginLine: number } {
   for (let l = Math.min(line, lines.lineCount - 1); l >= 0; l--) {
     const m = /^\s*begin\s+(\w+)/.exec(lines.lineText(l));
-    if (m && (SECTIONS as string[]).includes(m[1])) return { section: m[1] as SectionName, beginLine: l };
+    const name = m && sectionNamed(m[1]);
+    if (name) return { section: name, beginLine: l };
   }
   return { section: outer?.section ?? confDSection(file) ?? 'main', beginLine: -1 };
 }
 
-export function instanceHeader(text: string): string | undefined {
+/** `name:` starting an instance or ACL, in `section` (a router or transport may be named for an ACL verb: `accept:`). */
+export function instanceHeader(text: string, section?: SectionName): string | undefined {
   if (isComment(text)) return undefined;
   const m = HEADER_RE.exec(text) ?? HEADER_INLINE_RE.exec(text);
-  if (!m || ACL_VERBS.includes(m[1]) || m[1] === 'begin') return undefined;
+  if (!m || (section === 'acl' && ACL_VERBS.includes(m[1])) || m[1] === 'begin') return undefined;
   return m[1];
 }
 
@@ -93,7 +97,8 @@ export function eximContextAt(lines: LineIndex, p: Position, file: string, outer
 
   let ws = ch;
   while (ws > 0 && /[\w.$-]/.test(lineText[ws - 1])) ws--;
-  if (lineText[ws] === '$') ws++;
+  // `$name`: the word is the name; a cursor right before the `$` has an empty word there.
+  if (ws < ch && lineText[ws] === '$') ws++;
   let we = ch;
   while (we < lineText.length && /[\w.-]/.test(lineText[we])) we++;
   const word = lineText.slice(ws, ch);
@@ -104,7 +109,9 @@ export function eximContextAt(lines: LineIndex, p: Position, file: string, outer
     let headerLine = -1;
     for (let l = start; l > beginLine; l--) {
       const t = lines.lineText(l);
-      const name = instanceHeader(t);
+      // A continued value's line is never a header, however it looks (`127.0.0.1 : …`, `X-Header: $x`).
+      if (l > 0 && continues(lines.lineText(l - 1))) continue;
+      const name = instanceHeader(t, section);
       if (name && (l < start || !/=/.test(t))) { ctx.instance = { name, line: l }; headerLine = l; break; }
     }
     // No header above in this file, nor a `begin`: the lines continue the includer's instance.
@@ -116,9 +123,10 @@ export function eximContextAt(lines: LineIndex, p: Position, file: string, outer
     if (headerLine >= 0 && section !== 'acl') {
       for (let l = headerLine + 1; l < lines.lineCount; l++) {
         const t = lines.lineText(l);
-        if (l > headerLine && (instanceHeader(t) || /^\s*begin\s/.test(t))) break;
+        if (continues(lines.lineText(l - 1))) continue;
+        if (l > headerLine && (instanceHeader(t, section) || /^\s*begin\s/.test(t))) break;
         const m = /^\s*driver\s*=\s*([\w-]+)/.exec(t);
-        if (m) { ctx.driver = m[1]; break; }
+        if (m) { ctx.driver = m[1]; ctx.driverLine = l; break; }
       }
     }
     if (section === 'acl' && (headerLine >= 0 || inherited?.instance)) {

@@ -1,8 +1,8 @@
 // Hover in an Exim config: what a name is and, for names the config defines, its definition.
 import * as path from 'node:path';
 import type { CheckOptions } from '../options';
-import type { LineIndex, Position } from '../text';
-import type { EximConfig as EximModel } from '../exim/model';
+import { containsPos, type LineIndex, type Position } from '../text';
+import type { EximConfig as EximModel, OptionSetting } from '../exim/model';
 import {
   aclCondition, aclVerb, eximDriver, eximLookupType, expansionCondition, expansionItem, expansionOperator, expansionVariable,
   driverKindOfSection, specUrl, versionNote, lookupOption,
@@ -122,11 +122,26 @@ export function eximHover(lines: LineIndex, p: Position, file: string, m: EximMo
     if (d) return { markdown: `**${word}** — ${d.kind} driver${v(d)}\n\n[Exim specification](${specUrl(word)})`, range };
   }
 
-  if (isNamePosition) {
-    const scope = ctx.section === 'main' ? 'main' : ctx.driver ?? ctx.section;
-    const bare = word.replace(/^(no_|not_)/, '');
+  // After a macro that stands for nothing (`FAKE host_find_failed = …`) the text does not
+  // show a name position, but the model knows whose name it is.
+  const named = !isNamePosition && m ? optionNamedAt(m, file, p) : undefined;
+  if (isNamePosition || named) {
+    const scope = named?.scope ?? (ctx.section === 'main' ? 'main' : ctx.driver ?? ctx.section);
+    const bare = named?.name ?? word.replace(/^(no_|not_)/, '');
     const o = lookupOption(scope, word) ?? lookupOption(scope, bare);
     if (o) return { markdown: optionDoc(o, scope) + (o.inHead || opts.eximVersion === '4.96' ? '' : '\n\nNot in the latest Exim.'), range };
+  }
+  return undefined;
+}
+
+/** The option whose name the model places at `p`, and the scope it is looked up in. */
+function optionNamedAt(m: EximModel, file: string, p: Position): { name: string; scope: string } | undefined {
+  const at = (o: OptionSetting) => path.resolve(o.nameLoc.file) === file && containsPos(o.nameLoc.range, p);
+  const main = m.main.find(at);
+  if (main) return { name: main.name, scope: 'main' };
+  for (const inst of [...m.routers, ...m.transports, ...m.authenticators]) {
+    const o = inst.options.find(at);
+    if (o) return { name: o.name, scope: inst.driver ?? inst.section };
   }
   return undefined;
 }

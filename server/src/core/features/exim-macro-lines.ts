@@ -38,19 +38,32 @@ function kindsOf(m: EximModel, sf: SourceFile): (line: number) => PieceKind {
 
 const at = (line: number, s: number, e: number): Range => ({ start: { line, character: s }, end: { line, character: e } });
 
-/** Per model, which is never changed once built. */
-const cache = new WeakMap<EximModel, MacroLine[]>();
+/** A line in a branch Exim skips, not the continuation of another. */
+export interface SkippedLine { file: string; line: number; text: string }
 
-/** Every macro definition, test and skipped use in the files the model read. */
-export function macroLines(m: EximModel): MacroLine[] {
+/** Per model, which is never changed once built. */
+const cache = new WeakMap<EximModel, { lines: MacroLine[]; skipped: SkippedLine[] }>();
+
+function scanned(m: EximModel): { lines: MacroLine[]; skipped: SkippedLine[] } {
   let out = cache.get(m);
   if (!out) cache.set(m, out = scan(m));
   return out;
 }
 
-function scan(m: EximModel): MacroLine[] {
+/** Every macro definition, test and skipped use in the files the model read. */
+export function macroLines(m: EximModel): MacroLine[] {
+  return scanned(m).lines;
+}
+
+/** The lines of branches Exim skips, where a name may be written for when the branch is taken. */
+export function skippedLines(m: EximModel): SkippedLine[] {
+  return scanned(m).skipped;
+}
+
+function scan(m: EximModel): { lines: MacroLine[]; skipped: SkippedLine[] } {
   const out: MacroLine[] = [];
-  const skipped: { file: string; line: number; text: string }[] = [];
+  const skipped: SkippedLine[] = [];
+  const starts: SkippedLine[] = [];
   for (const sf of m.files.values()) {
     const kindAt = kindsOf(m, sf);
     // A line after one ending in `\` continues it: never a definition of its own.
@@ -70,6 +83,7 @@ function scan(m: EximModel): MacroLine[] {
       continued = /\\\s*$/.test(text);
       if (kind === 'skipped') skipped.push({ file: sf.path, line, text });
       if (was) continue;
+      if (kind === 'skipped') starts.push({ file: sf.path, line, text });
       const d = DEFINITION.exec(text);
       if (!d) continue;
       const s = d[1].length, e = s + d[2].length;
@@ -90,7 +104,7 @@ function scan(m: EximModel): MacroLine[] {
       if (defined.has(w.name)) out.push({ name: w.name, file: s.file, range: at(s.line, w.start, w.end), kind: 'use', active: false });
     }
   }
-  return out;
+  return { lines: out, skipped: starts };
 }
 
 function words(text: string, offset: number): { name: string; start: number; end: number }[] {

@@ -5,13 +5,17 @@ import type { ExpansionNode } from '../exim/expansion';
 import { walkExpansion } from '../exim/expansion-parser';
 import type { Range } from '../text';
 import { containsPos, type Position } from '../text';
-import { whereOfAclOption } from '../catalog/exim';
+import { aclCondition, eximDriver, lookupOption, whereOfAclOption } from '../catalog/exim';
+import { ACL_LIST_KIND } from '../rules/exim/lists';
 import { TRANSPORT_OPTIONS } from '../rules/exim/names';
-import { macroLines, type MacroLine } from './exim-macro-lines';
+import { macroLines, skippedLines, type MacroLine } from './exim-macro-lines';
 
 export type NameKind = 'transport' | 'router' | 'authenticator' | 'acl' | 'list' | 'macro';
 
 export interface Occurrence { kind: NameKind; name: string; file: string; range: Range; isDefinition: boolean }
+
+/** A name that a macro from outside the config (`-D`, update-exim4.conf.conf) gives where a name is read. */
+export interface OutsideName { kind: NameKind; name: string; macro: string; origin: 'define' | 'debian' }
 
 /** Generic router options whose value is the name of another router. */
 export const ROUTER_OPTIONS = new Set(['pass_router', 'redirect_router']);
@@ -58,6 +62,7 @@ type Pick = (m: EximModel, loc: Loc) => Written | undefined;
  */
 class Names {
   readonly out: Occurrence[] = [];
+  readonly outside: OutsideName[] = [];
   private readonly usesAt = new Map<string, string>();
   private readonly usesOnLine = new Map<string, MacroUse[]>();
   private readonly defs = new Map<string, MacroLine[]>();
@@ -130,6 +135,11 @@ class Names {
     const w = loc && pick(this.m, loc);
     const macro = w && this.usesAt.get(key(loc.file, w.range));
     if (!macro) return;
+    const inForce = this.m.macros.get(macro);
+    if (inForce && (inForce.origin === 'define' || inForce.origin === 'debian')) {
+      const name = expected ?? inForce.value.trim().split(/\s+/)[0];
+      if (name) this.outside.push({ kind, name, macro, origin: inForce.origin });
+    }
     for (const d of this.skippedDefs.get(macro) ?? []) {
       const v = plainName(this.m, { file: d.file, range: d.value!.range });
       if (v && !this.macroNames.has(v.name)) this.ref(kind, { ...v, file: d.file });
@@ -168,12 +178,37 @@ class Names {
     }
   }
 
-  optionRefs(o: OptionSetting, section: string): void {
+  /**
+   * A defined name that is the whole of a result of `${if …{yes}{no}}` in a value that
+   * names a transport or ACL (`transport = ${if eq{$local_part}{t1}{local_delivery}{…}}`):
+   * what the expansion gives is that name, so a rename must follow it.
+   */
+  ifResults(kind: NameKind, file: string, nodes: ExpansionNode[] | undefined, defined: readonly { name: string }[]): void {
+    if (!nodes) return;
+    for (const n of walkExpansion(nodes)) {
+      if (n.kind !== 'item' || n.name !== 'if') continue;
+      for (const arg of n.args.slice(1)) {
+        if (arg.length !== 1 || arg[0].kind !== 'text') continue;
+        const w = plainName(this.m, { file, range: arg[0].range });
+        if (w && defined.some((d) => d.name === w.name)) this.ref(kind, { ...w, file });
+      }
+    }
+  }
+
+  /** `scope` is where the option is looked up: main, the instance's driver, or its section when the driver is unknown. */
+  optionRefs(o: OptionSetting, section: string, scope: string): void {
     const expected = o.value?.trim();
     if (TRANSPORT_OPTIONS.has(o.name)) this.refThrough('transport', o.valueLoc, plainName, expected);
     if (section === 'routers' && ROUTER_OPTIONS.has(o.name)) this.refThrough('router', o.valueLoc, plainName, expected);
     if (section === 'main' && whereOfAclOption(o.name)) this.refThrough('acl', o.valueLoc, plainName, expected);
-    this.listRefs(o.valueLoc);
+    if (o.valueLoc && o.expansion) {
+      if (TRANSPORT_OPTIONS.has(o.name)) this.ifResults('transport', o.valueLoc.file, o.expansion, this.m.transports);
+      if (section === 'main' && whereOfAclOption(o.name)) this.ifResults('acl', o.valueLoc.file, o.expansion, this.m.acls);
+    }
+    // A known option that takes no list names none: its `+` is text (`tls_require_ciphers =
+    // NORMAL:+VERS-TLS1.2`). An option the catalog does not know there may still be one.
+    const known = lookupOption(scope, o.name);
+    if (!known || known.listKind) this.listRefs(o.valueLoc);
     if (o.valueLoc) this.expansionRefs(o.valueLoc.file, o.expansion);
   }
 }
@@ -193,20 +228,57 @@ export function occurrences(m: EximModel): Occurrence[] {
   for (const mac of m.macros.values()) if (mac.loc && mac.origin === 'config') def('macro', mac.name, mac.loc);
   // Redefinitions, definitions in skipped branches, `.ifdef NAME` and uses in skipped lines.
   for (const l of lines) out.push({ kind: 'macro', name: l.name, file: l.file, range: l.range, isDefinition: l.kind === 'define' });
-  for (const o of m.main) n.optionRefs(o, 'main');
+  for (const o of m.main) n.optionRefs(o, 'main', 'main');
   for (const l of m.lists) {
     n.listRefs(l.valueLoc);
     for (const it of l.items) n.expansionRefs(it.loc.file, it.expansion);
   }
-  for (const inst of [...m.routers, ...m.transports, ...m.authenticators]) for (const o of inst.options) n.optionRefs(o, inst.section);
+  for (const inst of [...m.routers, ...m.transports, ...m.authenticators]) {
+    // As the rules look options up (rules/exim/names.ts).
+    const scope = inst.driver && eximDriver(inst.driver) ? inst.driver : inst.section;
+    for (const o of inst.options) n.optionRefs(o, inst.section, scope);
+  }
   for (const a of m.acls) for (const st of a.statements) for (const it of st.items) {
     // `acl = name arg1 arg2 …`: the first word is the ACL.
     if (it.name === 'acl') n.refThrough('acl', it.valueLoc, firstWord, it.value?.trim().split(/\s+/)[0]);
-    n.listRefs(it.valueLoc);
+    if (ACL_LIST_KIND[it.name] || !aclCondition(it.name)) n.listRefs(it.valueLoc);
     if (it.valueLoc) n.expansionRefs(it.valueLoc.file, it.expansion);
   }
   for (const u of m.macroUses) out.push({ kind: 'macro', name: u.name, file: u.loc.file, range: u.loc.range, isDefinition: false });
+  skippedRefs(m, out);
+  outsideOf.set(m, n.outside);
   return dedupe(out);
+}
+
+const SKIPPED_SETTING = /^(\s*(?:(?:accept|defer|deny|discard|drop|require|warn)\s+)?!?\s*)(\w+)(\s*=\s*)([A-Za-z0-9_][\w.-]*)(?=\s|$)/;
+const SKIPPED_LIST_REF = /(^|[\s:;!<>,=])\+([A-Za-z0-9_][\w-]*)/g;
+
+/**
+ * Names written in branches Exim skips (Debian's `.ifdef DCconfig_smarthost` routers):
+ * not read now, but read when the branch is taken, so a rename must keep them right. Only
+ * names the config defines count, where an option that takes a name of that kind names
+ * one, or as `+name` of a defined list.
+ */
+function skippedRefs(m: EximModel, out: Occurrence[]): void {
+  const skipped = skippedLines(m);
+  if (!skipped.length) return;
+  const defined: Partial<Record<NameKind, Set<string>>> = {
+    transport: new Set(m.transports.map((t) => t.name)), router: new Set(m.routers.map((r) => r.name)),
+    acl: new Set(m.acls.map((a) => a.name)), list: new Set(m.lists.map((l) => l.name)),
+  };
+  const ref = (kind: NameKind, name: string, file: string, line: number, start: number) => {
+    if (defined[kind]?.has(name)) out.push({ kind, name, file, range: { start: { line, character: start }, end: { line, character: start + name.length } }, isDefinition: false });
+  };
+  for (const s of skipped) {
+    const x = SKIPPED_SETTING.exec(s.text);
+    if (x) {
+      const kind: NameKind | undefined = TRANSPORT_OPTIONS.has(x[2]) ? 'transport' : ROUTER_OPTIONS.has(x[2]) ? 'router'
+        : whereOfAclOption(x[2]) || x[2] === 'acl' ? 'acl' : undefined;
+      if (kind) ref(kind, x[4], s.file, s.line, x[1].length + x[2].length + x[3].length);
+    }
+    if (!s.text.includes('+')) continue;
+    for (const y of s.text.matchAll(SKIPPED_LIST_REF)) ref('list', y[2], s.file, s.line, y.index! + y[1].length + 1);
+  }
 }
 
 /** One occurrence per place: a `+name` may be found both in the value's text and in its expansion. */
@@ -232,6 +304,13 @@ export function macroNameRange(m: EximModel, o: Occurrence): Range {
 
 /** Per model, which is never changed once built: hovering and navigating need not walk it again. */
 const indexed = new WeakMap<EximModel, Occurrence[]>();
+const outsideOf = new WeakMap<EximModel, OutsideName[]>();
+
+/** The names macros from outside the config give (found with the occurrences). */
+export function namedOutside(m: EximModel): OutsideName[] {
+  if (!outsideOf.has(m)) occurrences(m);
+  return outsideOf.get(m) ?? [];
+}
 
 export function occurrenceAt(m: EximModel, file: string, p: Position): { occ: Occurrence; all: Occurrence[] } | undefined {
   let all = indexed.get(m);

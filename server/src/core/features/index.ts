@@ -160,6 +160,11 @@ export function documentLinks(ws: ConfigWorkspace, file: string): DocLink[] {
     const written = x[2].replace(/^"(.*)"$/, '$1');
     const inc = m?.includes.find((i) => path.resolve(i.loc.file) === d.file && i.loc.range.start.line <= l && l <= i.loc.range.end.line);
     const target = inc?.resolved ?? path.resolve(path.dirname(d.file), written);
+    // A line Exim skips has no include in the model and its macros are not expanded: the
+    // path may name a macro its branch would define (Debian's `.include
+    // CHECK_RCPT_LOCAL_ACL_FILE` under `.ifdef CHECK_RCPT_LOCAL_ACL_FILE`), so it is a link
+    // only to a file that is there. A path Exim reads stays a link, to create the file.
+    if (!inc && m?.files.has(d.file) && ws.host.readFile(target) === undefined) continue;
     out.push({ range: { start: { line: l, character: x[1].length }, end: { line: l, character: x[1].length + x[2].length } }, target, tooltip: `Open ${target}` });
   }
   return out;

@@ -4,7 +4,8 @@ import type { TextEdit } from '../diagnostic';
 import type { EximConfig as EximModel } from '../exim/model';
 import { comparePos, type Position, type Range } from '../text';
 import type { Location, RenameResult } from './types';
-import { namedBy, occurrenceAt, sameEntity, type NameKind, type Occurrence } from './exim-names';
+import { namedBy, namedOutside, occurrenceAt, sameEntity, type NameKind, type Occurrence } from './exim-names';
+import { DEBIAN_PLACEHOLDER_MACRO } from '../exim/confd';
 
 /**
  * Names Exim accepts, as readconf.c reads them (checked against Exim 4.96's `-bV`): a
@@ -71,10 +72,24 @@ export function references(m: EximModel, file: string, p: Position, includeDecla
   return inOrder(m, hit.all.filter((o) => sameEntity(o, hit.occ) && (includeDeclaration || !o.isDefinition)));
 }
 
+/**
+ * Why a name that is defined here still cannot be renamed: something a rename cannot edit
+ * holds it (a macro given with -D or by update-exim4.conf.conf), or a tool looks for it.
+ */
+function fixedName(m: EximModel, occ: Occurrence): string | undefined {
+  if (occ.kind === 'macro' && occ.name === DEBIAN_PLACEHOLDER_MACRO) return `Debian's update-exim4.conf puts its macros in place of the "${occ.name}" line, found by that name: it cannot be renamed.`;
+  const held = namedOutside(m).find((o) => o.kind === occ.kind && o.name === occ.name);
+  if (!held) return undefined;
+  const where = held.origin === 'debian' ? 'update-exim4.conf sets from update-exim4.conf.conf' : 'is given from outside the file (exim -D, or the eximCyrus.defines setting)';
+  return `"${occ.name}" is also named by the macro ${held.macro}, which ${where}; a rename here would not change it there. Change that value along with a rename by hand.`;
+}
+
 export function prepareRename(m: EximModel, file: string, p: Position): { range: Range; placeholder: string } | { error: string } | undefined {
   const hit = occurrenceAt(m, abs(file), p);
   if (!hit) return { error: 'Nothing to rename here: place the cursor on a transport, router, ACL, named list or macro.' };
   if (!hit.all.some((o) => o.isDefinition && sameEntity(o, hit.occ))) return { error: `"${hit.occ.name}" is not defined in this configuration, so it cannot be renamed.` };
+  const fixed = fixedName(m, hit.occ);
+  if (fixed) return { error: fixed };
   return { range: hit.occ.range, placeholder: hit.occ.name };
 }
 
@@ -96,6 +111,8 @@ export function rename(m: EximModel, file: string, p: Position, newName: string)
     }
   }
   if (!hit.all.some((o) => o.isDefinition && sameEntity(o, hit.occ))) return { error: `"${name}" is not defined in this configuration, so it cannot be renamed.` };
+  const fixed = fixedName(m, hit.occ);
+  if (fixed) return { error: fixed };
   const seen = new Set<string>();
   const edits: TextEdit[] = [];
   for (const o of hit.all) {

@@ -1,11 +1,12 @@
 // Outline, workspace symbols and folding. The outline comes from the model when there is
 // one; folding needs only the text, so it works on a file the parser rejects.
 import * as path from 'node:path';
-import type { EximConfig as EximModel, Loc } from '../exim/model';
+import type { EximConfig as EximModel, Loc, SectionName } from '../exim/model';
 import type { CyrusConf, ImapdConf } from '../cyrus';
 import type { LineIndex, Range } from '../text';
 import type { FoldRange, SymbolNode, WorkspaceSymbol } from './types';
 import { instanceHeader, isComment } from './exim-context';
+import { sectionNamed } from '../exim/sections';
 
 const inFile = (file: string, loc: Loc | undefined) => !!loc && path.resolve(loc.file) === file;
 const span = (a: Range, b: Range): Range => ({ start: a.start, end: b.end });
@@ -85,23 +86,41 @@ export function eximFolding(lines: LineIndex): FoldRange[] {
   };
   let section = -1, inst = -1, commentStart = -1;
   const ifs: number[] = [];
-  const closeInst = (l: number) => { if (inst >= 0) { const e = lastContent(inst, l - 1); if (e > inst) out.push({ startLine: inst, endLine: e }); } inst = -1; };
+  // An instance's fold ends on its last line at the `.if` depth it starts at: it neither
+  // ends inside a region opened after it nor runs past the `.endif`/`.else` of the region
+  // it starts in, so it nests with the `.ifdef` folds (an editor drops folds that cross).
+  let instDepth = 0, instEnd = -1, continued = false;
+  let sectionName: SectionName | undefined;
+  const closeInst = () => { if (inst >= 0 && instEnd > inst) out.push({ startLine: inst, endLine: instEnd }); inst = -1; };
   for (let l = 0; l < n; l++) {
     const t = lines.lineText(l);
     if (isComment(t)) { if (commentStart < 0) commentStart = l; continue; }
     if (commentStart >= 0) { if (l - 1 > commentStart) out.push({ startLine: commentStart, endLine: l - 1, kind: 'comment' }); commentStart = -1; }
-    if (/^\s*begin\s+\w+/.test(t)) {
-      closeInst(l);
+    const begin = /^\s*begin\s+(\w+)/.exec(t);
+    if (begin) {
+      sectionName = sectionNamed(begin[1]);
+      closeInst();
       if (section >= 0) { const e = lastContent(section, l - 1); if (e > section) out.push({ startLine: section, endLine: e }); }
       section = l;
       continue;
     }
     if (/^\s*\.if/.test(t)) { ifs.push(l); continue; }
-    if (/^\s*\.endif/.test(t)) { const s = ifs.pop(); if (s !== undefined && l > s) out.push({ startLine: s, endLine: l, kind: 'region' }); continue; }
-    if (section >= 0 && instanceHeader(t) && /^\S/.test(t)) { closeInst(l); inst = l; }
+    if (/^\s*\.(?:else|elif)/.test(t)) { if (inst >= 0 && ifs.length <= instDepth) closeInst(); continue; }
+    if (/^\s*\.endif/.test(t)) {
+      if (inst >= 0 && ifs.length <= instDepth) closeInst();
+      const s = ifs.pop();
+      if (s !== undefined && l > s) out.push({ startLine: s, endLine: l, kind: 'region' });
+      if (inst >= 0 && ifs.length === instDepth) instEnd = l;
+      continue;
+    }
+    const continuation = continued;
+    continued = /\\\s*$/.test(t);
+    if (continuation) { if (inst >= 0 && ifs.length === instDepth) instEnd = l; continue; }
+    if (section >= 0 && instanceHeader(t, sectionName) && /^\S/.test(t)) { closeInst(); inst = l; instDepth = ifs.length; instEnd = l; continue; }
+    if (inst >= 0 && t.trim() && ifs.length === instDepth) instEnd = l;
   }
   if (commentStart >= 0 && n - 1 > commentStart) out.push({ startLine: commentStart, endLine: n - 1, kind: 'comment' });
-  closeInst(n);
+  closeInst();
   if (section >= 0) { const e = lastContent(section, n - 1); if (e > section) out.push({ startLine: section, endLine: e }); }
   return out;
 }
