@@ -307,6 +307,30 @@ test('no_verify on the Cyrus router: flagged link/cyrus-router-no-verify; really
   assert.match(s.rcpt[1], /^550[ -][^]*5\.1\.1 User unknown/);
 });
 
+test('unseen on the Cyrus router: flagged link/cyrus-router-unseen; really the callout passes, then the later routers verify the copy and refuse a real mailbox as "Unknown user", and each delivery\'s copy bounces; success_on_redirect or a later router for the domains mends it', { skip }, async () => {
+  const unseen = (t: string) => port(cy.ports.lmtpTrusted)(t).replace('  domains = +cyrus_domains\n  transport = cyrus_ltcp\n', '  domains = +cyrus_domains\n  unseen\n  transport = cyrus_ltcp\n');
+  const { dir, conf } = eximConf(unseen);
+  assert.deepEqual(lint(conf), ['link/cyrus-router-unseen']);
+  const s = rcpt(conf, [ALICE, NOBODY]);
+  assert.match(s.rcpt[0], /^550 Unknown user/);
+  assert.match(s.rcpt[1], /^550[ -][^]*5\.1\.1 User unknown/, 'the callout to Cyrus comes first');
+  assert.match(s.log, /routed by cyrus_vdom router \(unseen\)/);
+  const before = await cy.messageCount(`user/${ALICE}`);
+  const log = deliver(dir, conf, ALICE);
+  assert.equal(await cy.messageCount(`user/${ALICE}`), before + 1);
+  assert.match(log, /\*\* alice@example\.com: Unknown user/, 'the copy bounces');
+  const stop = eximConf((t) => unseen(t).replace('!verify       = recipient/callout=random,5s', '!verify       = recipient/success_on_redirect/callout=random,5s'));
+  assert.deepEqual(lint(stop.conf), []);
+  assert.match(rcpt(stop.conf, [ALICE]).rcpt[0], /^250 /);
+  const later = eximConf((t) => unseen(t).replace('  unseen\n  transport = cyrus_ltcp\n  no_more\n',
+    '  unseen\n  transport = cyrus_ltcp\n  no_more\n\ncopies:\n  driver = accept\n  domains = +cyrus_domains\n  transport = local_delivery\n'));
+  assert.deepEqual(lint(later.conf), []);
+  assert.match(rcpt(later.conf, [ALICE]).rcpt[0], /^250 /);
+  const skipped = eximConf((t) => unseen(t).replace('  unseen\n', '  unseen\n  no_verify\n'));
+  assert.deepEqual(lint(skipped.conf), ['link/cyrus-router-no-verify'], 'verification skips the router: no_verify is the finding');
+  assert.match(rcpt(skipped.conf, [ALICE]).rcpt[0], /^550 Unknown user/);
+});
+
 test('a manualroute list with 127.0.0.1 after a host that is not this machine: flagged link/lmtp-no-listener (an error, no fallback); really the router drops 127.0.0.1 and nothing is delivered', { skip }, async () => {
   const { dir, conf } = eximConf((t) => port(cy.ports.lmtpTrusted)(t)
     .replace('cyrus_vdom:\n  driver = accept\n', 'cyrus_vdom:\n  driver = manualroute\n  route_list = * "127.0.0.2 : 127.0.0.1"\n  self = send\n'));

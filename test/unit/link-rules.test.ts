@@ -360,6 +360,32 @@ test('cyrus-router-no-verify: only when a refusing recipient verification reache
   assert.deepEqual(sev(run(conf(callout, '  no_verify\n', 'check:\n  driver = accept\n  domains = a.org\n  verify_only\n  transport = t\n'), cy)), [], 'a verify_only router to the Cyrus transport');
 });
 
+test('cyrus-router-unseen: only when a refusing recipient verification reaches the unseen Cyrus router and no later router verifies the copy', () => {
+  const cy = 'SERVICES {\n  lmtp cmd="lmtpd -a" listen="127.0.0.1:2003"\n}\n';
+  const local = 'localuser:\n  driver = accept\n  check_local_user\n  transport = mbox\n';
+  const conf = (acl: string, router: string, later = local) => `acl_smtp_rcpt = r\nbegin acl\nr:\n${acl}  accept\nbegin routers\ncyrus:\n  driver = accept\n  domains = a.org\n${router}  transport = t\n${later}begin transports\nmbox:\n  driver = appendfile\n  file = /var/mail/$local_part\nt:\n  driver = smtp\n  protocol = lmtp\n  hosts = 127.0.0.1\n  port = 2003\n  allow_localhost\n`;
+  const sev = (fs: Finding[]) => fs.map((f) => `${f.code} ${f.severity}`);
+  const callout = '  deny domains = a.org\n       !verify = recipient/callout\n';
+  const f = run(conf(callout, '  unseen\n'), cy);
+  assert.deepEqual(sev(f), ['link/cyrus-router-unseen warning']);
+  assert.match(f[0].message, /with unseen, .*refused \("550 Unknown user"\).*its copy bounces/);
+  assert.deepEqual(sev(run(conf('  require verify = recipient\n', '  unseen = yes\n'), cy)), ['link/cyrus-router-unseen warning'], 'verification without a callout goes on too');
+  assert.deepEqual(sev(run(conf(callout, '  unseen\n', 'later:\n  driver = accept\n  domains = a.org\n  no_verify\n  transport = t\n'), cy)), ['link/cyrus-router-unseen warning'], 'a later router that verification skips');
+  assert.deepEqual(sev(run(conf(callout, '  unseen = ${if eq{$local_part}{alice}}\n'), cy)), ['link/cyrus-router-unseen information'], 'expanded: for some recipients');
+  assert.deepEqual(sev(run(conf('  deny local_parts = alice\n       !verify = recipient\n', '  unseen\n'), cy)), ['link/cyrus-router-unseen information'], 'for some recipients only');
+  assert.deepEqual(sev(run(conf(callout, '  unseen\n', ''), cy)), [], 'the last router makes no copy');
+  assert.deepEqual(sev(run(conf(callout, '  unseen = false\n'), cy)), []);
+  assert.deepEqual(sev(run(conf(callout.replace('recipient/callout', 'recipient/success_on_redirect/callout'), '  unseen\n'), cy)), [], 'verification stops at the first router');
+  assert.deepEqual(sev(run(conf('  warn verify = recipient\n', '  unseen\n'), cy)), [], 'a failed verification refuses nobody');
+  assert.deepEqual(sev(run(conf('  accept domains = a.org\n  require verify = recipient\n', '  unseen\n'), cy)), [], 'accepted before it is verified');
+  assert.deepEqual(sev(run(conf(callout, '  unseen\n  no_verify\n'), cy)), ['link/cyrus-router-no-verify warning'], 'verification skips the router: the no_verify finding only');
+  assert.deepEqual(sev(run(conf(callout, '  unseen\n', 'again:\n  driver = accept\n  domains = a.org\n  transport = t\n'), cy)), [], 'a later Cyrus router verifies the copy');
+  const v = run(conf(callout, '  unseen\n', 'check:\n  driver = accept\n  domains = a.org\n  verify_only\n  transport = t\n'), cy);
+  assert.deepEqual(sev(v), [], 'a verify_only router to Cyrus verifies the copy (delivery still bounces it, but the ACL refuses nobody)');
+  const early = 'acl_smtp_rcpt = r\nbegin acl\nr:\n' + callout + '  accept\nbegin routers\nfirst:\n  driver = accept\n  condition = ${if eq{$local_part}{x}}\n  transport = t\n' + conf('', '  unseen\n').split('begin routers\n')[1];
+  assert.deepEqual(sev(run(early, cy)), [], 'an earlier router may take the recipient: not certain to reach it');
+});
+
 test('domain-mismatch: verified but accepted from no outside host; only when no statement may accept the domain before the refusal', () => {
   const cy = 'SERVICES {\n  lmtp cmd="lmtpd -a" listen="127.0.0.1:2003"\n}\n';
   const conf = (acl: string, head = '') => `${head}acl_smtp_rcpt = r\nbegin acl\nr:\n  deny domains = a.org\n       !verify = recipient/callout\n${acl}begin routers\ncyrus:\n  driver = accept\n  domains = a.org\n  transport = t\nbegin transports\nt:\n  driver = smtp\n  protocol = lmtp\n  hosts = 127.0.0.1\n  port = 2003\n  allow_localhost\n`;

@@ -16,6 +16,7 @@ import { checkVirtdomains } from './virtdomains';
 import { checkIpv6Lists } from './ipv6-list';
 import { checkAvoidEsmtp } from './avoid-esmtp';
 import { checkNoVerify } from './no-verify';
+import { checkUnseen } from './unseen';
 
 /**
  * `host` is how /etc/services is read (Exim resolves port names through it); without one
@@ -23,7 +24,7 @@ import { checkNoVerify } from './no-verify';
  */
 export interface LinkInput { exim: EximConfig; cyrus?: CyrusConf; imapd?: ImapdConf; host?: SourceHost }
 
-const PAIRED: ((ctx: LinkContext) => Finding[])[] = [checkListeners, checkLocalhost, checkShadowed, checkAclDomains, checkVirtdomains, checkAvoidEsmtp, checkNoVerify];
+const PAIRED: ((ctx: LinkContext) => Finding[])[] = [checkListeners, checkLocalhost, checkShadowed, checkAclDomains, checkVirtdomains, checkAvoidEsmtp, checkNoVerify, checkUnseen];
 
 /**
  * The IPv6 list check needs only Exim, so it always runs. The others describe how Exim

@@ -9,28 +9,28 @@ import type { AclItem, DriverInstance } from '../../exim/model';
 import type { LinkContext } from './context';
 import { option } from './context';
 import { literalDomains } from './match';
-import { cyrusRouters, routerDomains, routerFor, routerTakes, verifiesRecipients } from './routing';
+import { cyrusRouters, reachesAndTakes, routerDomains, routerTakes, verifiesRecipients } from './routing';
 import { applies, domainConds, isCondition, rcptAcl, SESSION_CONDITIONS, type RcptStatement } from './acl-domains';
 
 /**
  * The item of a statement that refuses a recipient who fails verification: `require verify
  * = recipient…`, or `deny` (`drop`, `defer`) with `!verify = recipient…`.
  */
-function refusingVerify(s: RcptStatement): AclItem | undefined {
+export function refusingVerify(s: RcptStatement): AclItem | undefined {
   const verb = s.stmt.verb.toLowerCase();
   return s.stmt.items.find((it) => it.name === 'verify' && /^\s*recipient\b/i.test(it.value ?? '')
     && (verb === 'require' ? !it.negated : ['deny', 'drop', 'defer'].includes(verb) && it.negated));
 }
 
 /** Conditions other than `domains` (and session facts) that decide whether a statement applies. */
-function otherConditions(s: RcptStatement, upTo?: AclItem): AclItem[] {
+export function otherConditions(s: RcptStatement, upTo?: AclItem): AclItem[] {
   const items = upTo ? s.stmt.items.slice(0, s.stmt.items.indexOf(upTo)) : s.stmt.items;
   return [...s.preOther, ...items].filter((it) => isCondition(it) && it.name !== 'domains'
     && (!SESSION_CONDITIONS.has(it.name) || (it.value ?? '').includes('$')));
 }
 
 /** Whether an earlier statement accepts every recipient in `domain` outright, so `s` never sees them. */
-function acceptedBefore(ctx: LinkContext, acl: RcptStatement[], s: RcptStatement, domain: string): boolean {
+export function acceptedBefore(ctx: LinkContext, acl: RcptStatement[], s: RcptStatement, domain: string): boolean {
   for (const t of acl) {
     if (t === s) return false;
     if (t.accepts && !t.pre.length && !t.preOther.length && !t.stmt.items.some((it) => isCondition(it) && it.name !== 'domains')
@@ -42,10 +42,11 @@ function acceptedBefore(ctx: LinkContext, acl: RcptStatement[], s: RcptStatement
 /**
  * Which router verification gives a recipient in `domain` to: a Cyrus router (fine), one that
  * certainly takes the domain, or none for certain (only routers that may take some local
- * parts, such as aliases and local users).
+ * parts, such as aliases and local users). `after`: only the routers after that one.
  */
-function verifiedBy(ctx: LinkContext, domain: string, cyrus: Set<DriverInstance>): { cyrus: true } | { router?: DriverInstance } {
-  for (const r of ctx.cfg.routers ?? []) {
+export function verifiedBy(ctx: LinkContext, domain: string, cyrus: Set<DriverInstance>, after?: DriverInstance): { cyrus: true } | { router?: DriverInstance } {
+  const routers = ctx.cfg.routers ?? [];
+  for (const r of after ? routers.slice(routers.indexOf(after) + 1) : routers) {
     const t = routerTakes(ctx, r, domain, true);
     if (t === 'no') continue;
     if (cyrus.has(r)) return { cyrus: true };
@@ -73,7 +74,8 @@ export function checkNoVerify(ctx: LinkContext): Finding[] {
     const elsewhere = new Map<string, DriverInstance>();
     let fallsThrough = false;
     for (const d of candidates) {
-      if (routerFor(ctx, d) !== c.router) continue;
+      // Delivery gives the domain to it (an unseen router too: it is skipped all the same).
+      if (!reachesAndTakes(ctx, c.router, d)) continue;
       const v = verifiedBy(ctx, d, verifyingCyrus);
       if ('cyrus' in v) continue;
       for (const { s, item } of verifying) {

@@ -146,9 +146,10 @@ export function verifiesRecipients(r: DriverInstance): boolean | undefined {
  * Whether router `r` certainly takes mail for `domain` ('yes'), certainly lets it pass
  * ('no'), or that depends on run-time facts ('unknown'). `verifying`: when Exim verifies a
  * recipient rather than delivers: routers with no_verify are skipped then, and verify_only
- * ones run.
+ * ones run. `original`: whether it takes the address itself, leaving aside the copy an
+ * `unseen` router passes on.
  */
-export function routerTakes(ctx: LinkContext, r: DriverInstance, domain: string, verifying = false): Tri {
+export function routerTakes(ctx: LinkContext, r: DriverInstance, domain: string, verifying = false, original = false): Tri {
   if (verifying) {
     const v = verifiesRecipients(r);
     if (v === false) return 'no';
@@ -168,7 +169,7 @@ export function routerTakes(ctx: LinkContext, r: DriverInstance, domain: string,
   if (boolOption(r, 'check_local_user', false) !== false) sure = false;
   if (!verifying && boolOption(r, 'verify_only', false) !== false) sure = false;
   // An `unseen` router delivers a copy and passes the address on.
-  if (boolOption(r, 'unseen', false) !== false) sure = false;
+  if (!original && boolOption(r, 'unseen', false) !== false) sure = false;
   if (!sure) return 'unknown';
   // With no_more, an address the router declines fails there: past its preconditions,
   // whatever it does, the address goes no further.
@@ -218,6 +219,19 @@ export function routerFor(ctx: LinkContext, domain: string): DriverInstance | un
     if (t === 'unknown') return undefined;
   }
   return undefined;
+}
+
+/**
+ * Whether Exim certainly gives an address in `domain` to router `r` and `r` takes it (whether
+ * it also passes a copy on, as an `unseen` router does, aside): every router before it
+ * certainly lets the address pass. `verifying` as for routerTakes.
+ */
+export function reachesAndTakes(ctx: LinkContext, r: DriverInstance, domain: string, verifying = false): boolean {
+  for (const x of ctx.cfg.routers ?? []) {
+    if (x === r) return routerTakes(ctx, x, domain, verifying, true) === 'yes';
+    if (routerTakes(ctx, x, domain, verifying) !== 'no') return false;
+  }
+  return false;
 }
 
 /** Domains a Cyrus router's `domains` option names; undefined when it has none. */
