@@ -375,13 +375,22 @@ test('cyrus-router-unseen: only when a refusing recipient verification reaches t
   assert.deepEqual(sev(run(conf('  deny local_parts = alice\n       !verify = recipient\n', '  unseen\n'), cy)), ['link/cyrus-router-unseen information'], 'for some recipients only');
   assert.deepEqual(sev(run(conf(callout, '  unseen\n', ''), cy)), [], 'the last router makes no copy');
   assert.deepEqual(sev(run(conf(callout, '  unseen = false\n'), cy)), []);
-  assert.deepEqual(sev(run(conf(callout.replace('recipient/callout', 'recipient/success_on_redirect/callout'), '  unseen\n'), cy)), [], 'verification stops at the first router');
-  assert.deepEqual(sev(run(conf('  warn verify = recipient\n', '  unseen\n'), cy)), [], 'a failed verification refuses nobody');
-  assert.deepEqual(sev(run(conf('  accept domains = a.org\n  require verify = recipient\n', '  unseen\n'), cy)), [], 'accepted before it is verified');
-  assert.deepEqual(sev(run(conf(callout, '  unseen\n  no_verify\n'), cy)), ['link/cyrus-router-no-verify warning'], 'verification skips the router: the no_verify finding only');
-  assert.deepEqual(sev(run(conf(callout, '  unseen\n', 'again:\n  driver = accept\n  domains = a.org\n  transport = t\n'), cy)), [], 'a later Cyrus router verifies the copy');
-  const v = run(conf(callout, '  unseen\n', 'check:\n  driver = accept\n  domains = a.org\n  verify_only\n  transport = t\n'), cy);
-  assert.deepEqual(sev(v), [], 'a verify_only router to Cyrus verifies the copy (delivery still bounces it, but the ACL refuses nobody)');
+  // Where no RCPT refusal follows from it, each delivery still makes a copy no later router takes.
+  const copyOnly = (acl: string, router = '  unseen\n', later?: string) => {
+    const fs = run(conf(acl, router, later), cy);
+    assert.deepEqual(sev(fs).filter((x) => x.startsWith('link/cyrus-router-unseen')), ['link/cyrus-router-unseen warning'], acl);
+    const m = fs.find((x) => x.code === 'link/cyrus-router-unseen')!.message;
+    assert.match(m, /its copy bounces to the sender/);
+    assert.doesNotMatch(m, /refused/);
+  };
+  copyOnly(callout.replace('recipient/callout', 'recipient/success_on_redirect/callout'));
+  copyOnly('  warn verify = recipient\n');
+  copyOnly('  accept domains = a.org\n  require verify = recipient\n');
+  copyOnly('', '  unseen\n', local);
+  copyOnly(callout, '  unseen\n', 'check:\n  driver = accept\n  domains = a.org\n  verify_only\n  transport = t\n');
+  assert.deepEqual(sev(run(conf(callout, '  unseen\n  no_verify\n'), cy)), ['link/cyrus-router-unseen warning', 'link/cyrus-router-no-verify warning'], 'verification skips the router (no_verify), and each delivery\'s copy bounces (unseen)');
+  assert.deepEqual(sev(run(conf('', '  unseen\n', 'copies:\n  driver = accept\n  domains = a.org\n  transport = mbox\n'), cy)), [], 'a later router takes the copy');
+  assert.deepEqual(sev(run(conf(callout, '  unseen\n', 'again:\n  driver = accept\n  domains = a.org\n  transport = t\n'), cy)), [], 'a later Cyrus router verifies and delivers the copy');
   const early = 'acl_smtp_rcpt = r\nbegin acl\nr:\n' + callout + '  accept\nbegin routers\nfirst:\n  driver = accept\n  condition = ${if eq{$local_part}{x}}\n  transport = t\n' + conf('', '  unseen\n').split('begin routers\n')[1];
   assert.deepEqual(sev(run(early, cy)), [], 'an earlier router may take the recipient: not certain to reach it');
 });

@@ -167,7 +167,12 @@ export function routerTakes(ctx: LinkContext, r: DriverInstance, domain: string,
     }
   }
   if (boolOption(r, 'check_local_user', false) !== false) sure = false;
-  if (!verifying && boolOption(r, 'verify_only', false) !== false) sure = false;
+  if (!verifying) {
+    // Delivery skips a verify_only router.
+    const only = boolOption(r, 'verify_only', false);
+    if (only === true) return 'no';
+    if (only === undefined) sure = false;
+  }
   // An `unseen` router delivers a copy and passes the address on.
   if (!original && boolOption(r, 'unseen', false) !== false) sure = false;
   if (!sure) return 'unknown';

@@ -4,7 +4,8 @@
 // verification has success_on_redirect. So after the router (and a callout, if any) accepts
 // a recipient, the copy is verified by the later routers; where none of them takes the
 // domain, every Cyrus recipient that is not a local user or alias is refused at RCPT ("550
-// Unknown user"), and each delivery's copy bounces the same way.
+// Unknown user"), and each delivery's copy bounces the same way. Delivery makes the copy
+// whatever the ACL does, so a copy no later router takes is reported on its own too.
 import type { Finding, Related } from '../../diagnostic';
 import { finding } from '../../diagnostic';
 import type { AclItem, DriverInstance } from '../../exim/model';
@@ -35,13 +36,11 @@ export function checkUnseen(ctx: LinkContext): Finding[] {
   const cyrus = cyrusRouters(ctx);
   const routers = ctx.cfg.routers ?? [];
   // Exim makes no copy at the last router.
-  const copying = cyrus.filter((c) => boolOption(c.router, 'unseen', false) !== false && verifiesRecipients(c.router) !== false
-    && routers.indexOf(c.router) < routers.length - 1);
+  const copying = cyrus.filter((c) => boolOption(c.router, 'unseen', false) !== false && routers.indexOf(c.router) < routers.length - 1);
   if (!copying.length) return out;
   const acl = rcptAcl(ctx);
   const verifying = acl.map((s) => ({ s, item: refusingVerify(s) }))
     .filter((v): v is { s: RcptStatement; item: AclItem } => !!v.item && !successOnRedirect(v.item));
-  if (!verifying.length) return out;
   const verifyingCyrus = new Set(cyrus.filter((c) => verifiesRecipients(c.router) !== false).map((c) => c.router));
   const allCyrus = new Set(cyrus.map((c) => c.router));
   for (const c of copying) {
@@ -49,8 +48,12 @@ export function checkUnseen(ctx: LinkContext): Finding[] {
     for (const { s } of verifying) for (const cond of domainConds(s)) if (!cond.negated) for (const d of literalDomains(ctx, cond.value!)) candidates.add(d);
     const hits = new Map<AclItem, { domains: string[]; limited: boolean }>();
     const bounced: string[] = [];
+    // Verification skips a no_verify router (the no-verify rule's case); delivery does not.
+    const verified = verifiesRecipients(c.router) !== false;
+    const copyLost: string[] = [];
     for (const d of candidates) {
-      if (!reachesAndTakes(ctx, c.router, d, true)) continue;
+      if (reachesAndTakes(ctx, c.router, d) && copyBounces(ctx, c.router, d, allCyrus)) copyLost.push(d);
+      if (!verified || !reachesAndTakes(ctx, c.router, d, true)) continue;
       // A later router that verifies the copy (to Cyrus or elsewhere) settles it.
       const v = verifiedBy(ctx, d, verifyingCyrus, c.router);
       if ('cyrus' in v || v.router) continue;
@@ -64,11 +67,19 @@ export function checkUnseen(ctx: LinkContext): Finding[] {
       }
       if (hit && copyBounces(ctx, c.router, d, allCyrus)) bounced.push(d);
     }
-    if (!hits.size) continue;
     const o = option(c.router, 'unseen')!;
     const at = o.valueLoc ?? o.nameLoc;
     const setting = o.value === undefined ? `${o.negated ? 'no_' : ''}unseen` : `unseen = ${o.value.trim()}`;
     const expanded = boolOption(c.router, 'unseen', false) === undefined;
+    if (!hits.size) {
+      // No RCPT refusal, but every delivery still makes a copy that no later router takes.
+      if (copyLost.length) {
+        out.push(finding('link/cyrus-router-unseen', at.file, at.range,
+          `Router ${c.router.name} delivers ${copyLost.join(', ')} to Cyrus with ${setting}, so Exim passes a copy of each address${expanded ? ' it is true for' : ''} on to the routers after it, and none of them takes ${copyLost.length > 1 ? 'them' : 'it'}: each message reaches Cyrus and its copy bounces to the sender as "Unknown user". Remove ${setting}, or, if the copy is meant to go elsewhere, add a router after it that takes these domains.`,
+          expanded ? { severity: 'information' } : {}));
+      }
+      continue;
+    }
     const domains = [...new Set([...hits.values()].flatMap((h) => h.domains))];
     const them = domains.length > 1 ? 'them' : 'it';
     const related: Related[] = [...hits].map(([item, h]) => {
