@@ -9,10 +9,9 @@
 // laid out like the test suite, then all are checked in this one process through the core.
 import { loadBundled } from './bundle-core.mjs';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { layOutAux, writeConf } from './testsuite-layout.mjs';
+import { layOutAux, scratchDir, writeConf } from './testsuite-layout.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
@@ -25,7 +24,7 @@ if (!fs.existsSync(path.join(corpus, 'labels.tsv')) || !fs.existsSync(path.join(
 }
 
 // ---- the core, bundled for this process ---------------------------------------------
-const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'exim-cyrus-corpus-'));
+const scratch = scratchDir('exim-cyrus-corpus-');
 const { checkProject } = await loadBundled(root, `export { checkProject } from './server/src/core/project';`);
 
 const DIR = path.join(scratch, 'DIR');

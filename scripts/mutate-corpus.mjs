@@ -32,7 +32,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { layOutAux, writeConf, readBytes, writeBytes } from './testsuite-layout.mjs';
+import { layOutAux, readBytes, scratchDir, writeBytes, writeConf } from './testsuite-layout.mjs';
 import { rng, classify, eximMutations, lexicalMutations, AUX, donorsOf, verdict, diff, kindTable, writeReport } from './exim-mutations.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -70,7 +70,7 @@ if (!(count > 0) || !Number.isInteger(seed) || !(jobs > 0) || !(depth >= 1)) {
 }
 
 // ---- the core, bundled for this process ---------------------------------------------
-const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'exim-cyrus-mutate-'));
+const scratch = scratchDir('exim-cyrus-mutate-');
 // Exim reads the sections after the main one, and the files they include, no longer as
 // root: mkdtemp's 0700 would make every such .include fail to open.
 fs.chmodSync(scratch, 0o755);

@@ -1,8 +1,29 @@
 // Lays out Exim's test-suite configs the way its runtest does: subst.pl's substitutions
 // into a scratch DIR, with aux-fixed, aux-var and the confs beside them, so every reader
 // (`npm run corpus`, the bench, the real `exim4 -bV` it is compared with) sees the same files.
+import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
+
+/**
+ * A new scratch directory under the system's temp dir whose name has no upper-case letter.
+ * The confs' paths pass through macro substitution like the rest of their text, and an
+ * Exim macro name starts with one: mkdtemp's random `-CAx3q1` would be replaced wherever a
+ * conf defines `CA` (as Exim itself would do), breaking its includes on one run in a few
+ * hundred. Made 0700, as mkdtemp makes it.
+ */
+export function scratchDir(prefix) {
+  for (;;) {
+    const dir = path.join(os.tmpdir(), prefix + randomBytes(6).toString('hex'));
+    try {
+      fs.mkdirSync(dir, { mode: 0o700 });
+      return dir;
+    } catch (e) {
+      if (e.code !== 'EEXIST') throw e;
+    }
+  }
+}
 
 /** runtest's substitutions (subst.pl), word rules as in Perl's \b. */
 export function subst(text, testnum, DIR) {

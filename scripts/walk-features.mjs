@@ -12,10 +12,9 @@
 // in the workspace's memory overlay, never written to disk.
 import { loadBundled } from './bundle-core.mjs';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { layOutAux, writeConf } from './testsuite-layout.mjs';
+import { layOutAux, scratchDir, writeConf } from './testsuite-layout.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
@@ -584,7 +583,7 @@ if (fs.existsSync(cyrusExamples)) {
 
 const suite = path.join(corpusRoot, 'exim-testsuite');
 if (fs.existsSync(path.join(suite, 'labels.tsv')) && fs.existsSync(path.join(suite, 'confs'))) {
-  const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'exim-cyrus-walk-'));
+  const scratch = scratchDir('exim-cyrus-walk-');
   try {
     const DIR = path.join(scratch, 'DIR');
     layOutAux(suite, DIR);

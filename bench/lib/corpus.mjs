@@ -2,9 +2,8 @@
 // into a scratch DIR, confs as DIR/test-config-NNNN), so our checker and the real
 // `exim4 -bV` read exactly the same files (scripts/testsuite-layout.mjs, as `npm run corpus`).
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
-import { layOutAux, writeConf } from '../../scripts/testsuite-layout.mjs';
+import { layOutAux, scratchDir, writeConf } from '../../scripts/testsuite-layout.mjs';
 
 export const DEFAULT_CORPUS = '/work/shared/corpus';
 
@@ -24,7 +23,7 @@ export function findCorpus(root) {
  */
 export function layOutCorpus(corpusRoot) {
   const suite = path.join(corpusRoot, 'exim-testsuite');
-  const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'exim-cyrus-bench-'));
+  const scratch = scratchDir('exim-cyrus-bench-');
   fs.chmodSync(scratch, 0o755);
   const DIR = path.join(scratch, 'DIR');
   layOutAux(suite, DIR);
