@@ -16,7 +16,7 @@ import * as path from 'node:path';
 import type { SourceHost } from './host';
 import { defaultOptions } from './options';
 import { eximSourceOf } from './project';
-import { confdFiles, isConfd, isDebianTemplate } from './exim/confd';
+import { confdFiles, DEBIAN_PLACEHOLDER_LINE, isConfd, isDebianTemplate } from './exim/confd';
 import { parseExim } from './exim/parser';
 
 /** A line of the assembled text that came from a file (0-based line). */
@@ -30,7 +30,6 @@ export interface AssembledConfig {
   files: string[];
 }
 
-const PLACEHOLDER = /^UPEX4CmacrosUPEX4C/;
 const COMMENT = /^[ \t]*#/;
 /** A line that may be an `.include` of a relative path (also one a macro names). */
 const RELATIVE_INCLUDE = /^[ \t]*\.include[ \t]+(?!"?\/)/m;
@@ -74,7 +73,7 @@ export function assembleDebianConfig(p: string, host: SourceHost, anchor?: strin
     if (COMMENT.test(text)) return;
     lines.push(text);
     origins.push(origin);
-    if (PLACEHOLDER.test(text)) for (const m of macros) { lines.push(m); origins.push(undefined); }
+    if (DEBIAN_PLACEHOLDER_LINE.test(text)) for (const m of macros) { lines.push(m); origins.push(undefined); }
   };
   // A line of one part, as it is or anchored. One run on from another part is left as it
   // is: Exim reads another path there than the part alone says.

@@ -129,7 +129,7 @@ export function debianEximChoice(dir: string, host: SourceHost): DebianEximChoic
 /** The macro whose definition line update-exim4.conf replaces with the debconf macros: it marks a place, and must keep its name. */
 export const DEBIAN_PLACEHOLDER_MACRO = 'UPEX4CmacrosUPEX4C';
 /** The line update-exim4.conf puts its macro definitions after. */
-const PLACEHOLDER = new RegExp(`^${DEBIAN_PLACEHOLDER_MACRO}`);
+export const DEBIAN_PLACEHOLDER_LINE = new RegExp(`^${DEBIAN_PLACEHOLDER_MACRO}`);
 /** A macro definition line: an upper-case name, then `=` or `==`. */
 const DEFINITION = /^[ \t]*([A-Z][A-Za-z0-9_]*)[ \t]*=/;
 
@@ -164,7 +164,7 @@ export function debianMacroSet(dir: string, files: string[], host: SourceHost): 
   for (const f of files) {
     const t = host.readFile(f) ?? '';
     for (const line of t.split('\n')) {
-      if (PLACEHOLDER.test(line)) { placed = true; break; }
+      if (DEBIAN_PLACEHOLDER_LINE.test(line)) { placed = true; break; }
       const d = DEFINITION.exec(line);
       if (d) before.push(d[1]);
     }

@@ -14,6 +14,7 @@ import { finding } from '../../diagnostic';
 import type { EximConfig, Loc, Macro, MacroUse, SourceFile } from '../../exim/model';
 import type { ExpansionNode } from '../../exim/expansion';
 import { codeAt, isNameChar, MacroMap } from '../../exim/macros';
+import { DEBIAN_PLACEHOLDER_MACRO } from '../../exim/confd';
 import type { CheckOptions } from '../../options';
 import type { Range } from '../../text';
 import { forEachNode } from './expansion';
@@ -49,7 +50,6 @@ const TEXT_ITEMS = new Set(['lookup', 'env', 'perl', 'run', 'dlfunc', 'readsocke
  * (and of conf.d) with definitions of these, from update-exim4.conf.conf (some only for
  * some settings): the config as shipped uses them without defining them.
  */
-const DEBIAN_PLACEHOLDER = 'UPEX4CmacrosUPEX4C';
 const DEBIAN_GENERATED = new Set([
   'MAIN_LOCAL_INTERFACES', 'DC_minimaldns', 'MAIN_HARDCODE_PRIMARY_HOSTNAME', 'HIDE_MAILNAME', 'MAIN_PACKAGE_VERSION',
   'MAIN_LOCAL_DOMAINS', 'MAIN_RELAY_TO_DOMAINS', 'ETC_MAILNAME', 'LOCAL_DELIVERY', 'MAIN_RELAY_NETS', 'DCreadhost',
@@ -229,8 +229,8 @@ function where(loc: Loc, from: Loc): string {
 export function checkUndefinedMacros(cfg: EximConfig, _opts: CheckOptions): Finding[] {
   const out: Finding[] = [];
   const own = [...(cfg.macros instanceof MacroMap ? cfg.macros.ownValues() : cfg.macros.values())].filter((m) => m.origin !== 'builtin');
-  const debian = cfg.macros.has(DEBIAN_PLACEHOLDER);
-  const macroNames = own.map((m) => m.name).filter((n) => n !== DEBIAN_PLACEHOLDER);
+  const debian = cfg.macros.has(DEBIAN_PLACEHOLDER_MACRO);
+  const macroNames = own.map((m) => m.name).filter((n) => n !== DEBIAN_PLACEHOLDER_MACRO);
   if (debian) macroNames.push(...DEBIAN_GENERATED);
   // The same list for the same names: a word's nearest macro is found once for every config
   // (and every check of an edited one) that defines the same macros.

@@ -8,13 +8,14 @@ import type { CheckOptions } from '../../options';
 import { takeListRefs, TRANSPORT_OPTIONS } from './names';
 import { aclCallName, aclNameOf, SELECTING_OPTIONS } from './acl-where';
 import { MacroMap } from '../../exim/macros';
+import { DEBIAN_PLACEHOLDER_MACRO } from '../../exim/confd';
 
 /**
  * Macros that mark a place for a tool rather than hold a value: Debian's
  * update-exim4.conf replaces the `UPEX4CmacrosUPEX4C = 1` line of its template (and of
  * conf.d/main/01_exim4-config_listmacrosdefs) with the debconf macro definitions.
  */
-const PLACEHOLDER_MACROS = ['UPEX4CmacrosUPEX4C'];
+const PLACEHOLDER_MACROS = [DEBIAN_PLACEHOLDER_MACRO];
 
 /** Each distinct value with "$" in it once: configs repeat the same conditions and messages. */
 function expandedValues(cfg: EximConfig): Set<string> {
