@@ -19,6 +19,10 @@ const COND_ARGS: Record<string, number> = {
   match_local_part: 2, inbound_srs: 2,
 };
 const COND_OVER_LIST = new Set(['forall', 'forany', 'forall_json', 'forany_json', 'forall_jsons', 'forany_jsons']);
+/** Whether a condition's arguments were read as Exim reads them: not so for a name it does not know. */
+function knownShape(n: ExpansionNode): boolean {
+  return n.kind === 'condition' && (n.name in COND_ARGS || COND_OVER_LIST.has(n.name) || n.name === 'and' || n.name === 'or' || n.name === 'acl' || n.name === 'saslauthd');
+}
 const HEADER_VAR = /^(?:b|r|l)?h(?:eader)?_|^(?:bheader|rheader|lheader)_/;
 /** What HEADER_VAR needs at the start (`h`, or `b`/`r`/`l` then `h`): most variables fail this without the regex. */
 function mayBeHeader(name: string): boolean {
@@ -390,8 +394,12 @@ class ExpansionParser {
       const ch = s[this.i];
       if (ch === '}') { this.i++; break; }
       if (ch === '{') {
+        const b = this.i;
         const nodes = this.arg()!;
-        args.push(nodes);
+        // Past the condition, at most a yes and a no string: Exim fails a third with
+        // "curly-bracket problem in conditional yes/no parsing".
+        if (args.length === 3 && knownShape(cond)) args.push([this.err('"${if" takes at most two strings after its condition (yes and no); this is a third.', b, this.i), ...nodes]);
+        else args.push(nodes);
         if (this.i >= s.length && s[s.length - 1] !== '}') return this.unterminated(a, '"${if"');
         continue;
       }
@@ -501,7 +509,12 @@ class ExpansionParser {
         for (let k = 0; k < n; k++) {
           this.skipSpace();
           const x = this.arg();
-          if (!x) break;
+          if (!x) {
+            // Exim's "missing { after "eq"" / "missing 2nd string in {} after "eq"": only
+            // for the conditions whose count is known (an unknown name is the rules' finding).
+            if (name in COND_ARGS) args.push([this.err(`The condition "${name}" takes ${n} {argument}${n > 1 ? 's' : ''}; ${k ? `only ${k} is` : 'none is'} given.`, nameStart, this.i)]);
+            break;
+          }
           args.push(x);
         }
       }
