@@ -349,6 +349,7 @@ class ExpansionParser {
     const s = this.s;
     const args: ExpansionNode[][] = [];
     let options: Words | undefined;
+    let misplaced: ExpansionNode | undefined;
     for (;;) {
       this.skipSpace();
       if (this.i >= s.length) return this.unterminated(a, `"\${${name}"`);
@@ -375,11 +376,15 @@ class ExpansionParser {
         const bad = this.dollar();
         options = Words.add(options, s, w, this.i);
         if (bad.kind === 'error') return bad;
+        // Exim reads the words between arguments (a lookup type, `fail`) as names, never
+        // expanded: `${lookup$local_part}` fails with "missing lookup type", `${tr$x{a}{b}{c}}`
+        // with too few arguments. The item is still read to its end.
+        misplaced ??= this.err(`"${s.slice(w, this.i)}" cannot stand between the arguments of "\${${name}": Exim reads only {arguments} and plain words (such as a lookup type) there.`, w, this.i);
         continue;
       }
       options = Words.add(options, s, w, this.i);
     }
-    return new ItemNode(name, args, options, this.rangeOf, a, this.i, nameStart, nameEnd);
+    return misplaced ?? new ItemNode(name, args, options, this.rangeOf, a, this.i, nameStart, nameEnd);
   }
 
   private ifItem(a: number, nameStart: number, nameEnd: number): ExpansionNode {
