@@ -342,6 +342,27 @@ for (const r of rows(ACL_ROWS)) {
   m.set(info.name, info);
 }
 
+/**
+ * Where Exim 4.96's acl.c forbids otherwise than HEAD's, whose bitmaps the catalog's
+ * allowedIn holds: 4.96 refuses "encrypted" in the HELO ACL ("cannot test encrypted
+ * condition in EHLO or HELO ACL") and takes it in the connect ACL, HEAD the other way round
+ * (checked with Exim 4.96's -bh, every condition and control in each SMTP ACL).
+ */
+const ALLOWED_IN_496: Record<string, { add: readonly string[]; drop: readonly string[] }> = {
+  'condition encrypted': { add: ['connect'], drop: ['helo'] },
+};
+const allowed496 = new Map<AclNameInfo, readonly string[]>();
+
+/** Where a name may be used, for the target Exim; undefined = everywhere. */
+export function aclAllowedIn(info: AclNameInfo, version: EximVersion): readonly string[] | undefined {
+  const head = info.allowedIn;
+  const diff = version === '4.96' && head ? ALLOWED_IN_496[`${info.kind} ${info.name}`] : undefined;
+  if (!diff) return head;
+  let out = allowed496.get(info);
+  if (!out) allowed496.set(info, out = [...head!.filter((w) => !diff.drop.includes(w)), ...diff.add]);
+  return out;
+}
+
 export function aclNames(kind: AclNameKind, version: EximVersion = 'latest'): AclNameInfo[] {
   return [...(ACL_NAMES.get(kind)?.values() ?? [])].filter((a) => availableIn(a, version));
 }
