@@ -393,6 +393,14 @@ class ExpansionParser {
     const args: ExpansionNode[][] = [[cond]];
     if (cond.kind === 'error' && this.i >= s.length) return cond;
     let options: Words | undefined;
+    // Past the condition Exim takes a yes string, then a no string or the word "fail", each
+    // in that order; anything else fails the expansion ("curly-bracket problem in
+    // conditional yes/no parsing", "syntax error in "if" item - "fail" expected"). The
+    // first such problem is kept, after the strings, when the condition was read as Exim
+    // reads it.
+    let strings = 0, fail = false;
+    let bad: ExpansionNode | undefined;
+    const check = knownShape(cond);
     for (;;) {
       this.skipSpace();
       if (this.i >= s.length) return this.unterminated(a, '"${if"');
@@ -400,18 +408,23 @@ class ExpansionParser {
       if (ch === '}') { this.i++; break; }
       if (ch === '{') {
         const b = this.i;
-        const nodes = this.arg()!;
-        // Past the condition, at most a yes and a no string: Exim fails a third with
-        // "curly-bracket problem in conditional yes/no parsing".
-        if (args.length === 3 && knownShape(cond)) args.push([this.err('"${if" takes at most two strings after its condition (yes and no); this is a third.', b, this.i), ...nodes]);
-        else args.push(nodes);
+        args.push(this.arg()!);
+        if (check && !bad && (strings === 2 || fail)) bad = this.err(`"\${if" takes at most two strings after its condition (yes, then no or "fail"); this is one more.`, b, this.i);
+        strings++;
         if (this.i >= s.length && s[s.length - 1] !== '}') return this.unterminated(a, '"${if"');
         continue;
       }
       const w = this.i;
       while (this.i < s.length && !isSpace(s.charCodeAt(this.i)) && s[this.i] !== '{' && s[this.i] !== '}') this.i++;
       options = Words.add(options, s, w, this.i);
+      const word = s.slice(w, this.i);
+      if (check && !bad && (word !== 'fail' || strings !== 1 || fail)) {
+        bad = this.err(word === 'fail' ? '"fail" stands in place of the no string of "${if", after the yes string: not here.'
+          : `"${word}" cannot stand here: "\${if" takes its yes and no strings in braces, and only the word "fail" in place of the no string.`, w, this.i);
+      }
+      if (word === 'fail') fail = true;
     }
+    if (bad) args.push([bad]);
     return new ItemNode('if', args, options, this.rangeOf, a, this.i, nameStart, nameEnd);
   }
 

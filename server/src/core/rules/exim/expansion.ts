@@ -146,6 +146,10 @@ class ExpansionCheck {
         case 'item': {
           if (!this.fineItems.has(n.name)) this.named(n, this.fineItems);
           if (n.name === 'lookup' && n.options && !this.fineLookups.has(n.options)) this.lookupType(n, n.options);
+          else if (n.name === 'lookup' && n.options === undefined) {
+            this.out.push(finding('exim/expansion-syntax', this.file(), n.nameRange,
+              '"${lookup" has no lookup type (such as lsearch) after its key; Exim fails with "missing lookup type" when it expands this value.', RUN_TIME));
+          }
           const argProblem = itemArgProblem(n.name, n.args.length);
           if (argProblem) this.out.push(finding('exim/expansion-syntax', this.file(), n.nameRange, `${argProblem} Exim fails when it expands this value.`, RUN_TIME));
           for (const a of n.args) this.nodes(a);
