@@ -104,7 +104,28 @@ class ExpansionCheck {
   }
 
   items(list: readonly AclItem[]): void {
-    for (let i = 0; i < list.length; i++) this.check(list[i]);
+    for (let i = 0; i < list.length; i++) {
+      this.check(list[i]);
+      if (list[i].name === 'condition') this.conditionValue(list[i]);
+    }
+  }
+
+  /**
+   * An ACL `condition` must come out as yes/no/true/false/1/0, and a "}" outside any
+   * expansion is literal text that stays in the value (`${if ...}}}` gives "yes}"): Exim
+   * then defers the statement with 'invalid "condition" value' (a 451 for deny/require).
+   */
+  private conditionValue(it: AclItem): void {
+    const nodes = it.expansion;
+    if (!nodes || nodes.length < 2) return;
+    for (const n of nodes) {
+      if (n.kind !== 'text' || !n.text.includes('}')) continue;
+      this.holder = it;
+      this.where = undefined;
+      this.out.push(finding('exim/expansion-syntax', this.file(), n.range,
+        'This "}" closes no expansion, so it stays in the value as text and the condition is never yes or no; Exim defers the statement with \'invalid "condition" value\'.', RUN_TIME));
+      return;
+    }
   }
 
   private check(h: OptionSetting | AclItem): void {
