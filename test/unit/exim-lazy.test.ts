@@ -112,5 +112,7 @@ test('the words between an item\'s arguments: all of them, and where the first i
   assert.deepEqual(items('${lookup{$x} partial-lsearch*@ {/f} fail}'), ['lookup:partial-lsearch*@ fail@13-30']);
   assert.deepEqual(items('${lookup{$x}dbm{/f}{$value}}${lc:x}'), ['lookup:dbm@12-15']);
   assert.deepEqual(items('${if eq{a}{b} {y}{n}} ${sg{a}{b}{c}}'), ['if:-@-', 'sg:-@-']);
-  assert.deepEqual(items('${lookup{a}lsearch $x{/f}}'), ['lookup:lsearch $x@11-18']);
+  // A variable among the words: Exim 4.96 fails ("missing '{' for lookup file-or-query arg").
+  assert.deepEqual(items('${lookup{a}lsearch $x{/f}}'), []);
+  assert.deepEqual([...walkExpansion(parseExpansion('${lookup{a}lsearch $x{/f}}', at))].map((n) => n.kind), ['error']);
 });

@@ -342,6 +342,27 @@ for (const r of rows(ACL_ROWS)) {
   m.set(info.name, info);
 }
 
+/**
+ * Where Exim 4.96's acl.c forbids otherwise than HEAD's, whose bitmaps the catalog's
+ * allowedIn holds: 4.96 refuses "encrypted" in the HELO ACL ("cannot test encrypted
+ * condition in EHLO or HELO ACL") and takes it in the connect ACL, HEAD the other way round
+ * (checked with Exim 4.96's -bh, every condition and control in each SMTP ACL).
+ */
+const ALLOWED_IN_496: Record<string, { add: readonly string[]; drop: readonly string[] }> = {
+  'condition encrypted': { add: ['connect'], drop: ['helo'] },
+};
+const allowed496 = new Map<AclNameInfo, readonly string[]>();
+
+/** Where a name may be used, for the target Exim; undefined = everywhere. */
+export function aclAllowedIn(info: AclNameInfo, version: EximVersion): readonly string[] | undefined {
+  const head = info.allowedIn;
+  const diff = version === '4.96' && head ? ALLOWED_IN_496[`${info.kind} ${info.name}`] : undefined;
+  if (!diff) return head;
+  let out = allowed496.get(info);
+  if (!out) allowed496.set(info, out = [...head!.filter((w) => !diff.drop.includes(w)), ...diff.add]);
+  return out;
+}
+
 export function aclNames(kind: AclNameKind, version: EximVersion = 'latest'): AclNameInfo[] {
   return [...(ACL_NAMES.get(kind)?.values() ?? [])].filter((a) => availableIn(a, version));
 }
@@ -439,6 +460,27 @@ export function operatorArgProblem(name: string): string | undefined {
   const base = name.slice(0, cut);
   const header = base === 'h' ? ` To insert a header, write $${name}: without braces.` : '';
   return `"\${${name}:" is the ${base} operator, and what follows "_" must be numbers (e.g. \${${base}_3:...}); Exim fails with "non-digit after underscore".${header}`;
+}
+
+/**
+ * How many `{...}` arguments an expansion item takes, where Exim counts them plainly (its
+ * "Not enough arguments for 'tr' (min is 3)", "Too many arguments", "missing '{' for ..."
+ * or, past the yes/no strings some items take, "curly-bracket problem in conditional yes/no
+ * parsing"): checked one count at a time with Exim 4.96's -be. Items not here (lookup, if,
+ * sort, listextract, ...) read their arguments in ways a count does not capture.
+ */
+const ITEM_ARGS: Record<string, readonly [number, number]> = {
+  acl: [1, 10], authresults: [1, 1], env: [1, 3], extract: [2, 5], filter: [2, 2], map: [2, 2], reduce: [3, 3],
+  hash: [2, 3], nhash: [2, 3], length: [2, 2], substr: [2, 3], hmac: [3, 3], imapfolder: [1, 3], listquote: [2, 2],
+  prvs: [2, 3], prvscheck: [1, 3], readfile: [1, 2], run: [1, 3], sg: [3, 3], tr: [3, 3], srs_encode: [3, 3],
+};
+
+/** Why Exim fails an item given `count` arguments in braces, or undefined. */
+export function itemArgProblem(name: string, count: number): string | undefined {
+  const n = ITEM_ARGS[name];
+  if (!n || (count >= n[0] && count <= n[1])) return undefined;
+  const takes = n[0] === n[1] ? `${n[0]}` : `${n[0]} to ${n[1]}`;
+  return `"\${${name}" takes ${takes} {argument}${n[1] > 1 ? 's' : ''}; ${count} ${count === 1 ? 'is' : 'are'} given.`;
 }
 
 /** Variable families Exim recognises by pattern rather than by table entry. */

@@ -19,6 +19,10 @@ const COND_ARGS: Record<string, number> = {
   match_local_part: 2, inbound_srs: 2,
 };
 const COND_OVER_LIST = new Set(['forall', 'forany', 'forall_json', 'forany_json', 'forall_jsons', 'forany_jsons']);
+/** Whether a condition's arguments were read as Exim reads them: not so for a name it does not know. */
+function knownShape(n: ExpansionNode): boolean {
+  return n.kind === 'condition' && (n.name in COND_ARGS || COND_OVER_LIST.has(n.name) || n.name === 'and' || n.name === 'or' || n.name === 'acl' || n.name === 'saslauthd');
+}
 const HEADER_VAR = /^(?:b|r|l)?h(?:eader)?_|^(?:bheader|rheader|lheader)_/;
 /** What HEADER_VAR needs at the start (`h`, or `b`/`r`/`l` then `h`): most variables fail this without the regex. */
 function mayBeHeader(name: string): boolean {
@@ -345,6 +349,7 @@ class ExpansionParser {
     const s = this.s;
     const args: ExpansionNode[][] = [];
     let options: Words | undefined;
+    let misplaced: ExpansionNode | undefined;
     for (;;) {
       this.skipSpace();
       if (this.i >= s.length) return this.unterminated(a, `"\${${name}"`);
@@ -371,11 +376,15 @@ class ExpansionParser {
         const bad = this.dollar();
         options = Words.add(options, s, w, this.i);
         if (bad.kind === 'error') return bad;
+        // Exim reads the words between arguments (a lookup type, `fail`) as names, never
+        // expanded: `${lookup$local_part}` fails with "missing lookup type", `${tr$x{a}{b}{c}}`
+        // with too few arguments. The item is still read to its end.
+        misplaced ??= this.err(`"${s.slice(w, this.i)}" cannot stand between the arguments of "\${${name}": Exim reads only {arguments} and plain words (such as a lookup type) there.`, w, this.i);
         continue;
       }
       options = Words.add(options, s, w, this.i);
     }
-    return new ItemNode(name, args, options, this.rangeOf, a, this.i, nameStart, nameEnd);
+    return misplaced ?? new ItemNode(name, args, options, this.rangeOf, a, this.i, nameStart, nameEnd);
   }
 
   private ifItem(a: number, nameStart: number, nameEnd: number): ExpansionNode {
@@ -384,21 +393,38 @@ class ExpansionParser {
     const args: ExpansionNode[][] = [[cond]];
     if (cond.kind === 'error' && this.i >= s.length) return cond;
     let options: Words | undefined;
+    // Past the condition Exim takes a yes string, then a no string or the word "fail", each
+    // in that order; anything else fails the expansion ("curly-bracket problem in
+    // conditional yes/no parsing", "syntax error in "if" item - "fail" expected"). The
+    // first such problem is kept, after the strings, when the condition was read as Exim
+    // reads it.
+    let strings = 0, fail = false;
+    let bad: ExpansionNode | undefined;
+    const check = knownShape(cond);
     for (;;) {
       this.skipSpace();
       if (this.i >= s.length) return this.unterminated(a, '"${if"');
       const ch = s[this.i];
       if (ch === '}') { this.i++; break; }
       if (ch === '{') {
-        const nodes = this.arg()!;
-        args.push(nodes);
+        const b = this.i;
+        args.push(this.arg()!);
+        if (check && !bad && (strings === 2 || fail)) bad = this.err(`"\${if" takes at most two strings after its condition (yes, then no or "fail"); this is one more.`, b, this.i);
+        strings++;
         if (this.i >= s.length && s[s.length - 1] !== '}') return this.unterminated(a, '"${if"');
         continue;
       }
       const w = this.i;
       while (this.i < s.length && !isSpace(s.charCodeAt(this.i)) && s[this.i] !== '{' && s[this.i] !== '}') this.i++;
       options = Words.add(options, s, w, this.i);
+      const word = s.slice(w, this.i);
+      if (check && !bad && (word !== 'fail' || strings !== 1 || fail)) {
+        bad = this.err(word === 'fail' ? '"fail" stands in place of the no string of "${if", after the yes string: not here.'
+          : `"${word}" cannot stand here: "\${if" takes its yes and no strings in braces, and only the word "fail" in place of the no string.`, w, this.i);
+      }
+      if (word === 'fail') fail = true;
     }
+    if (bad) args.push([bad]);
     return new ItemNode('if', args, options, this.rangeOf, a, this.i, nameStart, nameEnd);
   }
 
@@ -501,7 +527,12 @@ class ExpansionParser {
         for (let k = 0; k < n; k++) {
           this.skipSpace();
           const x = this.arg();
-          if (!x) break;
+          if (!x) {
+            // Exim's "missing { after "eq"" / "missing 2nd string in {} after "eq"": only
+            // for the conditions whose count is known (an unknown name is the rules' finding).
+            if (name in COND_ARGS) args.push([this.err(`The condition "${name}" takes ${n} {argument}${n > 1 ? 's' : ''}; ${k ? `only ${k} is` : 'none is'} given.`, nameStart, this.i)]);
+            break;
+          }
           args.push(x);
         }
       }

@@ -5,7 +5,7 @@ import { finding } from '../../diagnostic';
 import type { AclItem, EximConfig } from '../../exim/model';
 import type { CheckOptions, EximVersion } from '../../options';
 import {
-  aclCondition, aclNames, availableIn, calloutOption, verifyType, versionNote, type AclNameInfo, type AclNameKind,
+  aclAllowedIn, aclCondition, aclNames, availableIn, calloutOption, verifyType, versionNote, type AclNameInfo, type AclNameKind,
 } from '../../catalog/exim';
 import { didYouMean, namesOnce, nearest, replaceFix, runTime, RUN_TIME } from './suggest';
 import { aclWheres, type AclUse } from './acl-where';
@@ -25,8 +25,8 @@ function versionProblem(info: AclNameInfo, what: string, opts: CheckOptions): { 
 const NO_USES: readonly AclUse[] = [];
 
 /** The uses at which `info` is not allowed; no array is made when there are none (nearly always). */
-function forbiddenAt(info: AclNameInfo, uses: readonly AclUse[]): readonly AclUse[] {
-  const allowed = info.allowedIn;
+function forbiddenAt(info: AclNameInfo, uses: readonly AclUse[], version: EximVersion): readonly AclUse[] {
+  const allowed = aclAllowedIn(info, version);
   if (!allowed) return NO_USES;
   let bad: AclUse[] | undefined;
   for (const u of uses) if (!allowed.includes(u.where)) (bad ??= []).push(u);
@@ -114,13 +114,13 @@ function checkSubValue(cfg: EximConfig, item: AclItem, uses: readonly AclUse[], 
     out.push(finding('exim/acl-syntax', at.file, at.range, vp.message, RUN_TIME));
     return;
   }
-  const bad = forbiddenAt(info, uses);
+  const bad = forbiddenAt(info, uses, opts.eximVersion);
   if (bad.length) {
     const valueLoc = item.valueLoc;
     if (!valueLoc) return;
     const at = locOfText(cfg, valueLoc, word);
     out.push(finding('exim/acl-syntax', at.file, at.range,
-      `"${kind} = ${word}" cannot be used in ACL "${acl}", which runs for ${describeUses(bad)}; Exim fails the ACL with an error there. Allowed at: ${info.allowedIn!.join(', ')}.`, RUN_TIME));
+      `"${kind} = ${word}" cannot be used in ACL "${acl}", which runs for ${describeUses(bad)}; Exim fails the ACL with an error there. Allowed at: ${aclAllowedIn(info, opts.eximVersion)!.join(', ')}.`, RUN_TIME));
   }
   // Callout options follow the type after "/".
   if (kind !== 'verify' || slash < 0 || !v.includes('callout', slash)) return;
@@ -190,10 +190,10 @@ export function checkAcls(cfg: EximConfig, opts: CheckOptions): Finding[] {
               `"set" needs an ACL variable name such as acl_m_name or acl_c_name before "=", not "${varName}".`));
           }
         }
-        const bad = forbiddenAt(info, uses);
+        const bad = forbiddenAt(info, uses, opts.eximVersion);
         if (bad.length) {
           out.push(finding('exim/acl-syntax', it.nameLoc.file, it.nameLoc.range,
-            `The ${info.kind} "${it.name}" cannot be used in ACL "${acl.name}", which runs for ${describeUses(bad)}; Exim fails the ACL with an error there. Allowed at: ${info.allowedIn!.join(', ')}.`, RUN_TIME));
+            `The ${info.kind} "${it.name}" cannot be used in ACL "${acl.name}", which runs for ${describeUses(bad)}; Exim fails the ACL with an error there. Allowed at: ${aclAllowedIn(info, opts.eximVersion)!.join(', ')}.`, RUN_TIME));
         }
         if (it.name === 'control' || it.name === 'verify') checkSubValue(cfg, it, uses, acl.name, opts, out);
       }

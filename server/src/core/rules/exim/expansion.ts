@@ -9,7 +9,7 @@ import type { ExpansionNode } from '../../exim/expansion';
 import type { CheckOptions, EximVersion } from '../../options';
 import {
   availableIn, eximLookupType, expansionCondition, expansionItem, expansionNames, expansionOperator, expansionVariable,
-  lookupTypes, operatorArgProblem, versionNote, type ExpansionKind, type ExpansionNameInfo,
+  itemArgProblem, lookupTypes, operatorArgProblem, versionNote, type ExpansionKind, type ExpansionNameInfo,
 } from '../../catalog/exim';
 import { didYouMean, namesOnce, nearest, replaceFix, runTime, RUN_TIME } from './suggest';
 
@@ -43,6 +43,11 @@ export function checkExpansions(cfg: EximConfig, opts: CheckOptions): Finding[] 
 }
 
 type Node<K extends ExpansionNode['kind']> = Extract<ExpansionNode, { kind: K }>;
+
+/** The conditions that compare integers, and what Exim 4.96 takes as one: decimal (leading zeros too), an optional K/M/G, or nothing (0). */
+const NUMERIC_CONDITIONS = new Set(['<', '<=', '=', '==', '>', '>=']);
+const INTEGER = /^\s*([-+]?\d+[KMGkmg]?)?\s*$/;
+const MACRO_NAME = /^\s*[A-Z][A-Za-z0-9_]*\s*$/;
 
 /**
  * Main options Exim expands as soon as it has read the config, so `exim -bV` already fails
@@ -93,7 +98,28 @@ class ExpansionCheck {
   }
 
   items(list: readonly AclItem[]): void {
-    for (let i = 0; i < list.length; i++) this.check(list[i]);
+    for (let i = 0; i < list.length; i++) {
+      this.check(list[i]);
+      if (list[i].name === 'condition') this.conditionValue(list[i]);
+    }
+  }
+
+  /**
+   * An ACL `condition` must come out as yes/no/true/false/1/0, and a "}" outside any
+   * expansion is literal text that stays in the value (`${if ...}}}` gives "yes}"): Exim
+   * then defers the statement with 'invalid "condition" value' (a 451 for deny/require).
+   */
+  private conditionValue(it: AclItem): void {
+    const nodes = it.expansion;
+    if (!nodes || nodes.length < 2) return;
+    for (const n of nodes) {
+      if (n.kind !== 'text' || !n.text.includes('}')) continue;
+      this.holder = it;
+      this.where = undefined;
+      this.out.push(finding('exim/expansion-syntax', this.file(), n.range,
+        'This "}" closes no expansion, so it stays in the value as text and the condition is never yes or no; Exim defers the statement with \'invalid "condition" value\'.', RUN_TIME));
+      return;
+    }
   }
 
   private check(h: OptionSetting | AclItem): void {
@@ -138,13 +164,21 @@ class ExpansionCheck {
           if (!this.fineOperators.has(n.name)) this.named(n, this.fineOperators);
           this.nodes(n.arg);
           break;
-        case 'item':
+        case 'item': {
           if (!this.fineItems.has(n.name)) this.named(n, this.fineItems);
           if (n.name === 'lookup' && n.options && !this.fineLookups.has(n.options)) this.lookupType(n, n.options);
+          else if (n.name === 'lookup' && n.options === undefined) {
+            this.out.push(finding('exim/expansion-syntax', this.file(), n.nameRange,
+              '"${lookup" has no lookup type (such as lsearch) after its key; Exim fails with "missing lookup type" when it expands this value.', RUN_TIME));
+          }
+          const argProblem = itemArgProblem(n.name, n.args.length);
+          if (argProblem) this.out.push(finding('exim/expansion-syntax', this.file(), n.nameRange, `${argProblem} Exim fails when it expands this value.`, RUN_TIME));
           for (const a of n.args) this.nodes(a);
           break;
+        }
         case 'condition':
           if (!this.fineConditions.has(n.name)) this.named(n, this.fineConditions);
+          if (NUMERIC_CONDITIONS.has(n.name)) this.integers(n);
           for (const a of n.args) this.nodes(a);
           break;
       }
@@ -178,6 +212,18 @@ class ExpansionCheck {
         RUN_TIME));
     }
     if (argProblem) this.report(finding('exim/expansion-syntax', this.file(), n.nameRange, argProblem, RUN_TIME));
+  }
+
+  /** The arguments of `${if >{..}{..}` written as plain text must be integers (an empty one is 0). */
+  private integers(n: Node<'condition'>): void {
+    for (const a of n.args) {
+      if (a.length !== 1 || a[0].kind !== 'text') continue;
+      const t = a[0].text;
+      // A macro's name left as it stands is undefined-macro's finding (the test suite's PORT_D comes with -D).
+      if (INTEGER.test(t) || MACRO_NAME.test(t)) continue;
+      this.out.push(finding('exim/expansion-syntax', this.file(), a[0].range,
+        `"${n.name}" compares integers, and "${t}" is not one; Exim fails when it expands this value.`, RUN_TIME));
+    }
   }
 
   /** The words between the braces of `${lookup`: the lookup type first, then e.g. `fail`. */

@@ -2,7 +2,7 @@
 // unique; transports and `+name` list references must name something of the right kind.
 import type { Finding, Fix } from '../../diagnostic';
 import { finding } from '../../diagnostic';
-import type { AclStatement, DriverInstance, EximConfig, ListKind, Loc, NamedList, OptionSetting } from '../../exim/model';
+import type { AclStatement, DriverInstance, EximConfig, ListKind, Loc, NamedList, OptionSetting, RewriteRule } from '../../exim/model';
 import type { CheckOptions } from '../../options';
 import { eximDriver, optionsOfScope, type EximOptionInfo } from '../../catalog/exim';
 import { didYouMean, nearest, replaceFix, runTime, RUN_TIME } from './suggest';
@@ -37,6 +37,17 @@ function duplicate(it: { name: string; nameLoc: Loc }, prev: { nameLoc: Loc }, w
     { related: [{ file: prev.nameLoc.file, range: prev.nameLoc.range, message: 'first defined here' }] }));
 }
 
+/**
+ * In an address list, `local@+name` (`*@+local_domains`) matches the domain against the
+ * named domain list: Exim logs "unknown named domain list" for none of that name, and the
+ * item fails (a 451 in an ACL; a rewrite rule that never applies). Regular expressions and
+ * `@@` lookups aside.
+ */
+const DOMAIN_PART_REF = /^[^@^]*@\+([A-Za-z0-9_]+)$/;
+function domainPartRef(kind: ListKind, text: string): string | undefined {
+  return kind === 'addresslist' && text.charCodeAt(0) !== 64 /* @ */ ? DOMAIN_PART_REF.exec(text)?.[1] : undefined;
+}
+
 /** A `+name` reference: what kind of list the place expects, and where it is written. */
 export interface ListRefSite { kind: ListKind; ref: string; negated: boolean; loc: Loc }
 
@@ -54,7 +65,12 @@ class ValueRefSite implements ListRefSite {
   constructor(kind: ListKind, ref: string, negated: boolean, cfg: EximConfig, valueLoc: Loc, text: string, nth: number) {
     this.kind = kind; this.ref = ref; this.negated = negated; this.cfg = cfg; this.valueLoc = valueLoc; this.text = text; this.nth = nth; this.at = undefined;
   }
-  get loc(): Loc { return this.at ??= locOfText(this.cfg, this.valueLoc, this.text, this.nth); }
+  get loc(): Loc {
+    if (this.at) return this.at;
+    const item = locOfText(this.cfg, this.valueLoc, this.text, this.nth);
+    // `*@+name`: the reference is the item's domain part.
+    return this.at = this.text.charCodeAt(0) === 43 /* + */ ? item : locOfText(this.cfg, item, '+' + this.ref);
+  }
 }
 
 /**
@@ -124,6 +140,7 @@ function findListRefs(cfg: EximConfig): ListRefs {
     }
   }
   for (const acl of cfg.acls) f.aclSites(acl.statements);
+  f.rewriteSites(cfg.rewrite);
   return { defined: f.defined, again: f.again, used: f.used ?? NO_USED, unresolved: f.unresolved };
 }
 
@@ -157,7 +174,24 @@ class ListRefFinder {
 
   fromList(l: NamedList): void {
     for (const it of l.items) {
-      if (it.ref !== undefined && !this.use(l.kind, it.ref)) this.unresolved.push({ kind: l.kind, ref: it.ref, negated: it.negated, get loc() { return it.loc; } });
+      const ref = it.ref ?? domainPartRef(l.kind, it.text);
+      if (ref === undefined) continue;
+      const kind = it.ref === undefined ? 'domainlist' : l.kind;
+      const cfg = this.cfg;
+      if (!this.use(kind, ref)) this.unresolved.push({ kind, ref, negated: it.negated, get loc() { return kind === l.kind ? it.loc : locOfText(cfg, it.loc, '+' + ref); } });
+    }
+  }
+
+  /** A rewrite rule's pattern is one address-list item (`+name`, or `*@+name` for a domain list). */
+  rewriteSites(rules: readonly RewriteRule[]): void {
+    for (const r of rules) {
+      const p = r.pattern;
+      if (!p.includes('+')) continue;
+      const own = /^\+([A-Za-z0-9_]+)$/.exec(p)?.[1];
+      const ref = own ?? domainPartRef('addresslist', p);
+      if (ref === undefined) continue;
+      const kind = own === undefined ? 'domainlist' : 'addresslist';
+      if (!this.use(kind, ref)) this.unresolved.push(new ValueRefSite(kind, ref, false, this.cfg, r.loc, p, 0));
     }
   }
 
@@ -189,18 +223,21 @@ class ListRefFinder {
     let loc: Loc | undefined;
     for (let k = 0; k < items.length; k++) {
       const it = items[k];
-      if (it.ref === undefined || it.text.includes('$')) continue;
+      if (it.text.includes('$')) continue;
+      const ref = it.ref ?? domainPartRef(kind, it.text);
+      if (ref === undefined) continue;
       if (!(loc ??= holder.valueLoc)) return;
-      if (!this.use(kind, it.ref)) this.unresolvedInValue(kind, items, k, loc);
+      const refKind = it.ref === undefined ? 'domainlist' : kind;
+      if (!this.use(refKind, ref)) this.unresolvedInValue(refKind, ref, items, k, loc);
     }
   }
 
-  private unresolvedInValue(kind: ListKind, items: readonly ValueItem[], k: number, loc: Loc): void {
+  private unresolvedInValue(kind: ListKind, ref: string, items: readonly ValueItem[], k: number, loc: Loc): void {
     const it = items[k];
-    // Which of the same references in this value it is, for placing it.
+    // Which of the same items in this value it is, for placing it.
     let nth = 0;
-    for (let j = 0; j < k; j++) if (items[j].text === it.text && items[j].ref !== undefined) nth++;
-    this.unresolved.push(new ValueRefSite(kind, it.ref!, it.negated, this.cfg, loc, it.text, nth));
+    for (let j = 0; j < k; j++) if (items[j].text === it.text) nth++;
+    this.unresolved.push(new ValueRefSite(kind, ref, it.negated, this.cfg, loc, it.text, nth));
   }
 }
 

@@ -8,7 +8,7 @@ import { FirstByName } from './first-by-name';
 import type { CheckOptions, EximVersion } from '../../options';
 import { availableIn, driversOf, effectiveType, eximDriver, isExpanded, lookupOption, optionsFor, optionsOfScope, versionNote, type DriverKind, type EximOptionInfo, type OptionScope } from '../../catalog/exim';
 import { checkValue } from './values';
-import { didYouMean, namesOnce, nearest, replaceFix } from './suggest';
+import { didYouMean, namesOnce, nearest, replaceFix, RUN_TIME } from './suggest';
 
 const SCOPE_WORD: Record<string, string> = { main: 'main', routers: 'router', transports: 'transport', authenticators: 'authenticator' };
 
@@ -81,7 +81,9 @@ function settingProblem(s: OptionSetting, info: EximOptionInfo, version: EximVer
     return;
   }
   const where = s.valueLoc ?? s.loc;
-  out.push(finding('exim/invalid-value', where.file, where.range, problem));
+  // smtp's protocol is the one word Exim does not refuse: anything but lmtp or smtps loads
+  // and means smtp (a different protocol at delivery), so it is a warning, not an error.
+  out.push(finding('exim/invalid-value', where.file, where.range, problem, info.use === 'smtp' && info.name === 'protocol' ? RUN_TIME : undefined));
 }
 
 /** A negated setting, or one without a value: right only for a boolean negated without a value. */

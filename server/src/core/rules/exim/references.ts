@@ -7,7 +7,7 @@ import { finding } from '../../diagnostic';
 import type { AclItem, EximConfig, OptionSetting } from '../../exim/model';
 import type { CheckOptions } from '../../options';
 import { aclVerb } from '../../catalog/exim';
-import { didYouMean, nearest, replaceFix, runTime } from './suggest';
+import { didYouMean, nearest, replaceFix, runTime, RUN_TIME } from './suggest';
 import { aclCallName, aclNameOf, SELECTING_OPTIONS } from './acl-where';
 import { locOfText } from './lists';
 
@@ -36,14 +36,58 @@ export function checkReferences(cfg: EximConfig, _opts: CheckOptions): Finding[]
     const name = aclNameOf(s.value);
     if (name && !acls.has(name) && !resolvesElsewhere(name) && s.valueLoc) undefinedSelected(s, name, acls, out);
   }
+  let calls: Map<string, { it: AclItem; callee: string }[]> | undefined;
   for (const a of cfg.acls) {
     for (const st of a.statements) for (const it of st.items) {
       if (it.name !== 'acl') continue;
       const name = aclCallName(it.value);
-      if (name && !acls.has(name) && !resolvesElsewhere(name) && it.valueLoc) undefinedCalled(cfg, it, name, acls, out);
+      if (!name) continue;
+      if (acls.has(name)) {
+        calls ??= new Map();
+        let from = calls.get(a.name);
+        if (!from) calls.set(a.name, from = []);
+        from.push({ it, callee: name });
+      } else if (!resolvesElsewhere(name) && it.valueLoc) undefinedCalled(cfg, it, name, acls, out);
     }
   }
+  if (calls) loops(cfg, calls, out);
   return out;
+}
+
+/**
+ * `acl = NAME` calls that lead back to the ACL they are in. Exim nests ACL calls at most 20
+ * deep and then fails the condition with "ACL nested too deep: possible loop" (a 451 in
+ * an SMTP ACL); only a condition before the call that stops the loop saves it.
+ */
+function loops(cfg: EximConfig, calls: ReadonlyMap<string, readonly { it: AclItem; callee: string }[]>, out: Finding[]): void {
+  /** A path of calls from `from` to `to` (names after `from`), or undefined. */
+  const path = (from: string, to: string): string[] | undefined => {
+    const back = new Map<string, string>([[from, '']]);
+    const queue = [from];
+    for (let q = 0; q < queue.length; q++) {
+      for (const c of calls.get(queue[q]) ?? []) {
+        if (c.callee === to) {
+          const names = [to];
+          for (let n = queue[q]; n !== from; n = back.get(n)!) names.unshift(n);
+          return names;
+        }
+        if (back.has(c.callee)) continue;
+        back.set(c.callee, queue[q]);
+        queue.push(c.callee);
+      }
+    }
+    return undefined;
+  };
+  for (const [caller, list] of calls) {
+    for (const { it, callee } of list) {
+      const back = callee === caller ? [] : path(callee, caller);
+      if (!back || !it.valueLoc) continue;
+      const at = locOfText(cfg, it.valueLoc, callee);
+      const cycle = [caller, callee, ...back].join(' → ');
+      out.push(finding('exim/acl-loop', at.file, at.range,
+        `"acl = ${callee}" calls back into ACL "${caller}" (${cycle}); unless a condition before it stops the loop, Exim gives up after 20 nested calls and fails the condition with "ACL nested too deep: possible loop".`, RUN_TIME));
+    }
+  }
 }
 
 function undefinedSelected(s: OptionSetting, name: string, acls: AclNames, out: Finding[]): void {
