@@ -2,6 +2,7 @@
 // on the wire are 1-based (what editors and CI annotations expect); the core's are 0-based.
 import * as path from 'node:path';
 import type { Finding, Severity } from '../core/diagnostic';
+import { visibleText } from '../core/visible-text';
 import { RULES, type RuleCode } from '../core/rules/codes';
 
 export type Format = 'text' | 'json' | 'sarif';
@@ -24,11 +25,11 @@ export function toWire(f: Finding, display: (file: string) => string): WireDiagn
     endColumn: f.range.end.character + 1,
     severity: f.severity,
     code: f.code,
-    message: f.message,
+    message: visibleText(f.message),
     ...(f.related?.length ? {
       related: f.related.map((r) => ({
         file: display(r.file), line: r.range.start.line + 1, column: r.range.start.character + 1,
-        endLine: r.range.end.line + 1, endColumn: r.range.end.character + 1, message: r.message,
+        endLine: r.range.end.line + 1, endColumn: r.range.end.character + 1, message: visibleText(r.message),
       })),
     } : {}),
   };

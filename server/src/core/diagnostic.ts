@@ -32,24 +32,10 @@ export interface Finding {
   source?: string;
 }
 
-/** Control characters a message may quote from the user's text (line breaks aside). */
-const CONTROL = /[\x00-\x09\x0b-\x1f\x7f]/;
-const CONTROLS = new RegExp(CONTROL.source, 'g');
-const ESCAPES: Record<string, string> = { '\0': '\\0', '\t': '\\t', '\r': '\\r' };
-
-/**
- * Messages quote names and values as written; a CR or NUL in one would not show, and
- * `no router driver "accept<CR>"` would read as `"accept"`. They are written as escapes.
- */
-function visible(message: string): string {
-  if (!CONTROL.test(message)) return message;
-  return message.replace(CONTROLS, (c) => ESCAPES[c] ?? `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
-}
-
 /** Builds a finding with the rule's default severity unless one is given. */
 export function finding(code: RuleCode, file: string, range: Range, message: string,
   extra: Partial<Omit<Finding, 'code' | 'file' | 'range' | 'message'>> = {}): Finding {
-  return { file, range, code, message: visible(message), severity: extra.severity ?? RULES[code].severity, ...extra };
+  return { file, range, code, message, severity: extra.severity ?? RULES[code].severity, ...extra };
 }
 
 export function sortFindings(list: Finding[]): Finding[] {

@@ -6,6 +6,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { ClientCapabilities, Diagnostic, DiagnosticRelatedInformation, Range as LspRange } from 'vscode-languageserver/node';
 import { CompletionItemTag, DiagnosticSeverity, DiagnosticTag, MarkupKind } from 'vscode-languageserver/node';
 import type { Finding, Severity } from '../core/diagnostic';
+import { visibleText } from '../core/visible-text';
 import type { Range } from '../core/text';
 
 /** The README's rule table (one `## Rules` heading; rows have no anchors of their own). */
@@ -119,13 +120,13 @@ export function toDiagnostic(f: Finding, uris: UriMap, support: DiagnosticSuppor
     severity: SEVERITY[f.severity] ?? DiagnosticSeverity.Error,
     code: f.code,
     source,
-    message: f.related?.length && !support.relatedInformation ? withRelatedLines(f, uris) : f.message,
+    message: f.related?.length && !support.relatedInformation ? withRelatedLines(f, uris) : visibleText(f.message),
   };
   if (support.codeDescription) d.codeDescription = CODE_DESCRIPTION;
   if (f.related?.length && support.relatedInformation) {
     d.relatedInformation = f.related.map((r): DiagnosticRelatedInformation => ({
       location: { uri: uris.uriOf(r.file), range: toLspRange(r.range) },
-      message: r.message,
+      message: visibleText(r.message),
     }));
   }
   if (f.code === 'exim/unused-definition' && support.tags.has(DiagnosticTag.Unnecessary)) d.tags = UNNECESSARY;
@@ -142,9 +143,9 @@ function withRelatedLines(f: Finding, uris: UriMap): string {
   const lines = f.related!.map((r) => {
     const rel = path.relative(dir, r.file);
     const name = isUntitledPath(r.file) ? uris.uriOf(r.file) : rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel : r.file;
-    return `  ${name}:${r.range.start.line + 1}:${r.range.start.character + 1}: ${r.message}`;
+    return `  ${name}:${r.range.start.line + 1}:${r.range.start.character + 1}: ${visibleText(r.message)}`;
   });
-  return [f.message, ...lines].join('\n');
+  return [visibleText(f.message), ...lines].join('\n');
 }
 
 /**
