@@ -82,6 +82,8 @@ class ExpansionCheck {
    * parsed again. Configs repeat conditions and lookups from driver to driver.
    */
   private readonly clean = new Map<ExpandForm, Set<string>>();
+  /** The same for ACL conditions, which are checked for more (a stray "}"). */
+  private readonly cleanConditions = new Set<string>();
   constructor(private readonly v: EximVersion) {}
 
   settings(list: readonly OptionSetting[]): void {
@@ -98,10 +100,7 @@ class ExpansionCheck {
   }
 
   items(list: readonly AclItem[]): void {
-    for (let i = 0; i < list.length; i++) {
-      this.check(list[i]);
-      if (list[i].name === 'condition') this.conditionValue(list[i]);
-    }
+    for (let i = 0; i < list.length; i++) this.check(list[i], list[i].name === 'condition');
   }
 
   /**
@@ -109,32 +108,34 @@ class ExpansionCheck {
    * expansion is literal text that stays in the value (`${if ...}}}` gives "yes}"): Exim
    * then defers the statement with 'invalid "condition" value' (a 451 for deny/require).
    */
-  private conditionValue(it: AclItem): void {
-    const nodes = it.expansion;
-    if (!nodes || nodes.length < 2) return;
+  private conditionValue(nodes: readonly ExpansionNode[]): void {
+    if (nodes.length < 2) return;
     for (const n of nodes) {
       if (n.kind !== 'text' || !n.text.includes('}')) continue;
-      this.holder = it;
-      this.where = undefined;
-      this.out.push(finding('exim/expansion-syntax', this.file(), n.range,
+      this.report(finding('exim/expansion-syntax', this.file(), n.range,
         'This "}" closes no expansion, so it stays in the value as text and the condition is never yes or no; Exim defers the statement with \'invalid "condition" value\'.', RUN_TIME));
       return;
     }
   }
 
-  private check(h: OptionSetting | AclItem): void {
+  /** `condition`: an ACL condition, whose value is also checked for a "}" left over (conditionValue). */
+  private check(h: OptionSetting | AclItem, condition = false): void {
     const form = expansionForm(h);
     if (form === ExpandForm.None) return;
     let clean: Set<string> | undefined;
     if (form !== undefined) {
-      clean = this.clean.get(form);
-      if (!clean) this.clean.set(form, clean = new Set());
+      if (condition) clean = this.cleanConditions;
+      else {
+        clean = this.clean.get(form);
+        if (!clean) this.clean.set(form, clean = new Set());
+      }
       if (clean.has(h.value!)) return;
     }
     const nodes = h.expansion;
     if (!nodes) return;
     const before = this.out.length;
     this.tree(h, nodes);
+    if (condition) this.conditionValue(nodes);
     if (clean && this.out.length === before) clean.add(h.value!);
   }
 
@@ -168,11 +169,11 @@ class ExpansionCheck {
           if (!this.fineItems.has(n.name)) this.named(n, this.fineItems);
           if (n.name === 'lookup' && n.options && !this.fineLookups.has(n.options)) this.lookupType(n, n.options);
           else if (n.name === 'lookup' && n.options === undefined) {
-            this.out.push(finding('exim/expansion-syntax', this.file(), n.nameRange,
+            this.report(finding('exim/expansion-syntax', this.file(), n.nameRange,
               '"${lookup" has no lookup type (such as lsearch) after its key; Exim fails with "missing lookup type" when it expands this value.', RUN_TIME));
           }
           const argProblem = itemArgProblem(n.name, n.args.length);
-          if (argProblem) this.out.push(finding('exim/expansion-syntax', this.file(), n.nameRange, `${argProblem} Exim fails when it expands this value.`, RUN_TIME));
+          if (argProblem) this.report(finding('exim/expansion-syntax', this.file(), n.nameRange, `${argProblem} Exim fails when it expands this value.`, RUN_TIME));
           for (const a of n.args) this.nodes(a);
           break;
         }
@@ -221,7 +222,7 @@ class ExpansionCheck {
       const t = a[0].text;
       // A macro's name left as it stands is undefined-macro's finding (the test suite's PORT_D comes with -D).
       if (INTEGER.test(t) || MACRO_NAME.test(t)) continue;
-      this.out.push(finding('exim/expansion-syntax', this.file(), a[0].range,
+      this.report(finding('exim/expansion-syntax', this.file(), a[0].range,
         `"${n.name}" compares integers, and "${t}" is not one; Exim fails when it expands this value.`, RUN_TIME));
     }
   }
