@@ -140,3 +140,12 @@ test('`begin ACL` in capitals and `begin acls` start the ACL section, `begin tra
   const h = hover(o.ws, o.file, o.pos);
   assert.ok(h && /ACL condition/.test(h.markdown), JSON.stringify(h));
 });
+
+test('`local@+name` in an address list and `*@+name` in a rewrite pattern refer to a domain list: references and rename include them', () => {
+  const o = at('domainlist mine = example.com\naddresslist staff = boss@+mine : x@y.org\nbegin routers\nr:\n  driver = accept\n  domains = +mine\n  transport = t\nbegin transports\nt:\n  driver = appendfile\n  file = /tmp/x\nbegin rewrite\n*@+mine  $local_part@example.net  Ffr\n');
+  const where = (ls: { range: { start: { line: number; character: number } } }[]) => ls.map((l) => `${l.range.start.line}:${l.range.start.character}`).sort();
+  assert.deepEqual(where(references(o.ws, o.file, { line: 0, character: 12 }, true)), ['0:11', '12:3', '1:26', '5:13']);
+  const r = rename(o.ws, o.file, { line: 0, character: 12 }, 'ours');
+  assert.ok('edits' in r);
+  assert.deepEqual(where(r.edits), ['0:11', '12:3', '1:26', '5:13']);
+});

@@ -6,7 +6,7 @@ import { walkExpansion } from '../exim/expansion-parser';
 import type { Range } from '../text';
 import { containsPos, type Position } from '../text';
 import { aclCondition, eximDriver, lookupOption, whereOfAclOption } from '../catalog/exim';
-import { ACL_LIST_KIND } from '../rules/exim/lists';
+import { ACL_LIST_KIND, locOfText } from '../rules/exim/lists';
 import { TRANSPORT_OPTIONS } from '../rules/exim/names';
 import { macroLines, skippedLines, type MacroLine } from './exim-macro-lines';
 
@@ -151,7 +151,7 @@ class Names {
     if (!loc || depth > 8) return;
     const t = textAt(this.m, loc);
     if (!t) return;
-    const re = /(^|[\s:;!<>,=])\+([A-Za-z0-9_][\w-]*)/g;
+    const re = new RegExp(LIST_REF);
     let x: RegExpExecArray | null;
     while ((x = re.exec(t.text))) {
       const s = t.offset + x.index + x[1].length + 1;
@@ -244,6 +244,8 @@ export function occurrences(m: EximModel): Occurrence[] {
     if (ACL_LIST_KIND[it.name] || !aclCondition(it.name)) n.listRefs(it.valueLoc);
     if (it.valueLoc) n.expansionRefs(it.valueLoc.file, it.expansion);
   }
+  // A rewrite rule's pattern is an address-list item (`+name`, `*@+name`).
+  for (const r of m.rewrite) if (r.pattern.includes('+')) n.listRefs(locOfText(m, r.loc, r.pattern));
   for (const u of m.macroUses) out.push({ kind: 'macro', name: u.name, file: u.loc.file, range: u.loc.range, isDefinition: false });
   skippedRefs(m, out);
   outsideOf.set(m, n.outside);
@@ -251,7 +253,11 @@ export function occurrences(m: EximModel): Occurrence[] {
 }
 
 const SKIPPED_SETTING = /^(\s*(?:(?:accept|defer|deny|discard|drop|require|warn)\s+)?!?\s*)(\w+)(\s*=\s*)([A-Za-z0-9_][\w.-]*)(?=\s|$)/;
-const SKIPPED_LIST_REF = /(^|[\s:;!<>,=])\+([A-Za-z0-9_][\w-]*)/g;
+/**
+ * `+name`, after a list separator or the start, or after `@`: in an address list (and a
+ * rewrite rule's pattern) `local@+name` matches the domain against domain list `name`.
+ */
+const LIST_REF = /(^|[\s:;!<>,=@])\+([A-Za-z0-9_][\w-]*)/g;
 
 /**
  * Names written in branches Exim skips (Debian's `.ifdef DCconfig_smarthost` routers):
@@ -277,7 +283,7 @@ function skippedRefs(m: EximModel, out: Occurrence[]): void {
       if (kind) ref(kind, x[4], s.file, s.line, x[1].length + x[2].length + x[3].length);
     }
     if (!s.text.includes('+')) continue;
-    for (const y of s.text.matchAll(SKIPPED_LIST_REF)) ref('list', y[2], s.file, s.line, y.index! + y[1].length + 1);
+    for (const y of s.text.matchAll(LIST_REF)) ref('list', y[2], s.file, s.line, y.index! + y[1].length + 1);
   }
 }
 
