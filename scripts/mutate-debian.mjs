@@ -11,6 +11,12 @@
 //
 //   node scripts/mutate-debian.mjs [--count N] [--seed S] [--jobs J] [--kinds k1,k2] [--report FILE]
 //
+// --kinds takes kind names and groups: `default` (token and debian, the kinds before the
+// lexical ones came: an old seed makes the same mutants), `token` (mutate-corpus's default),
+// `debian` (Debian's own: macros, parts, .rul files, update-exim4.conf.conf), `lexical`
+// (mutate-corpus's lex-* kinds: line ends, bytes, continuations, macros, includes,
+// directives, quoting), `all`.
+//
 // Classes as mutate-corpus's: false positive (Debian's tools accept, we report an error),
 // miss (they reject, we report no error; missW: a warning on the line), wrong line (we
 // report errors, none on the part line Exim names), agree.
@@ -20,7 +26,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { rng, classify, misspell, eximMutations, donorsOf, verdict, diff, kindTable, writeReport } from './exim-mutations.mjs';
+import { rng, classify, misspell, eximMutations, lexicalMutations, AUX, donorsOf, verdict, diff, kindTable, writeReport } from './exim-mutations.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
@@ -96,6 +102,7 @@ const template = (() => {
 // ---- the mutations: mutate-corpus's, and Debian's own -------------------------------
 let donorPool;
 const GENERIC = eximMutations(() => donorPool ??= donorsOf([template]));
+const LEXICAL = lexicalMutations();
 /** A macro name as Debian's configs write them: MAIN_..., CHECK_RCPT_..., DCconfig_... */
 const MACRO_WORD = /\b(?:[A-Z][A-Z0-9]*_[A-Za-z0-9_]*[A-Za-z0-9]|DC[a-z][A-Za-z0-9_]*)\b/g;
 const replaceLine = (lines, n, text) => [...lines.slice(0, n), ...[].concat(text), ...lines.slice(n + 1)];
@@ -225,8 +232,20 @@ const DEBIAN = {
 };
 /** As the last line of a mutant file: write it without a final line break. */
 const NO_EOL = '\0no final line break';
-const ALL = { ...Object.fromEntries(Object.keys(GENERIC).map((k) => [k, 'generic'])), ...Object.fromEntries(Object.keys(DEBIAN).map((k) => [k, 'debian'])) };
-const kinds = flag('--kinds', Object.keys(ALL).join(',')).split(',');
+/** The file a lexical mutant includes, in the copy's top directory. */
+const AUX_NAME = 'mutant-aux.inc';
+const ALL = {
+  ...Object.fromEntries(Object.keys(GENERIC).map((k) => [k, 'generic'])),
+  ...Object.fromEntries(Object.keys(DEBIAN).map((k) => [k, 'debian'])),
+  ...Object.fromEntries(Object.keys(LEXICAL).map((k) => [k, 'lexical'])),
+};
+// Groups as mutate-corpus's, and Debian's own. The default stays what it was before the
+// lexical kinds came (token and debian, in that order), so an old seed makes the same mutants.
+const GROUPS = {
+  token: Object.keys(GENERIC), debian: Object.keys(DEBIAN), lexical: Object.keys(LEXICAL),
+  default: [...Object.keys(GENERIC), ...Object.keys(DEBIAN)], all: Object.keys(ALL),
+};
+const kinds = flag('--kinds', 'default').split(',').flatMap((k) => GROUPS[k] ?? [k]);
 for (const k of kinds) if (!ALL[k]) { console.error(`unknown mutation kind ${k}; known: ${Object.keys(ALL).join(', ')}`); process.exit(2); }
 
 // ---- the mutants --------------------------------------------------------------------
@@ -248,9 +267,14 @@ for (let tries = 0; mutants.length < count && tries < count * 20; tries++) {
   const files = baseFiles(split, type);
   const target = split === 'true' ? r.pick(parts) : template;
   let note;
-  if (ALL[kind] === 'generic') {
-    const out = GENERIC[kind](r, target.lines, target.recs);
+  let aux;
+  if (ALL[kind] !== 'debian') {
+    let out = (GENERIC[kind] ?? LEXICAL[kind])(r, target.lines, target.recs);
     if (!out) continue;
+    // A lexical mutant says on the array whether it ends in a line break, and may bring a
+    // file to include (written beside the copy's files, where run-parts does not look).
+    aux = out.aux;
+    if (out.trailing === false && target.trailing) out = [...out, NO_EOL];
     files.set(target.rel, out);
     note = target.rel;
   } else {
@@ -260,14 +284,14 @@ for (let tries = 0; mutants.length < count && tries < count * 20; tries++) {
   const changed = [...files].filter(([f, lines]) => lines !== baseFiles(split, type).get(f)
     && (lines === undefined || JSON.stringify(lines) !== JSON.stringify(baseFiles(split, type).get(f))));
   if (!changed.length) continue;
-  const key = `${split} ${type} ${JSON.stringify(changed)}`;
+  const key = `${split} ${type} ${JSON.stringify(changed)} ${JSON.stringify(aux)}`;
   if (seen.has(key)) continue;
   seen.add(key);
-  mutants.push({ id: mutants.length, split, type, kind, note, changed });
+  mutants.push({ id: mutants.length, split, type, kind, note, changed, aux });
 }
 
 /** Lays a variant's copy out in `dir`: /etc/exim4 copied, the variant and the mutation applied. */
-function layOut(dir, split, type, changed = []) {
+function layOut(dir, split, type, changed = [], aux) {
   fs.cpSync(ETC, dir, { recursive: true });
   // Not from /etc: the copy's own settings, and no generated file of the real machine.
   fs.writeFileSync(path.join(dir, 'update-exim4.conf.conf'), ue4cc(split, type));
@@ -277,8 +301,10 @@ function layOut(dir, split, type, changed = []) {
     if (lines === undefined) { fs.rmSync(file, { force: true }); continue; }
     fs.mkdirSync(path.dirname(file), { recursive: true });
     const cut = lines.at(-1) === NO_EOL;
-    fs.writeFileSync(file, (cut ? lines.slice(0, -1) : lines).join('\n') + (cut || (orig && !orig.trailing) ? '' : '\n'), 'latin1');
+    const text = (cut ? lines.slice(0, -1) : lines).join('\n') + (cut || (orig && !orig.trailing) ? '' : '\n');
+    fs.writeFileSync(file, text.replaceAll(AUX, path.join(dir, AUX_NAME)), 'latin1');
   }
+  if (aux !== undefined) fs.writeFileSync(path.join(dir, AUX_NAME), aux, 'latin1');
   execChmod(dir);
 }
 function execChmod(dir) {
@@ -392,7 +418,7 @@ const baseErrs = new Map(variants.map((v, i) => [`${v.split} ${v.type}`, errorsO
 const live = mutants.filter((m) => baseOk.get(`${m.split} ${m.type}`));
 const results = await pool(live, async (m) => {
   const dir = path.join(scratch, `m${m.id}`);
-  layOut(dir, m.split, m.type, m.changed);
+  layOut(dir, m.split, m.type, m.changed, m.aux);
   const ex = await debianVerdict(dir);
   const all = ours(dir);
   const errs = errorsOf(all);
@@ -438,8 +464,9 @@ writeReport(report, summary, results, (x) => {
   for (const [rel, changed] of x.changed) {
     if (changed === undefined) lines.push(`  ${rel} removed`);
     else if (!base.has(rel)) lines.push(`  ${rel} added`);
-    else lines.push(`  ${rel}:`, diff(base.get(rel), changed));
+    else lines.push(`  ${rel}:`, diff(base.get(rel), changed).replace(/[\x00-\x08\x0b-\x1f\x7f-\xff]/g, (c) => `<${c.charCodeAt(0).toString(16).padStart(2, '0')}>`).slice(0, 3000));
   }
+  if (x.aux !== undefined) lines.push(`  ${AUX_NAME}: ${JSON.stringify(x.aux)}`);
   lines.push(`exim: ${x.ex.kind === 'accept' ? 'accepted' : x.message || x.ex.kind}${x.at ? ` [at ${x.at}]` : ''}`);
   return lines;
 });
