@@ -47,6 +47,8 @@ type Node<K extends ExpansionNode['kind']> = Extract<ExpansionNode, { kind: K }>
 /** The conditions that compare integers, and what Exim 4.96 takes as one: decimal (leading zeros too), an optional K/M/G, or nothing (0). */
 const NUMERIC_CONDITIONS = new Set(['<', '<=', '=', '==', '>', '>=']);
 const INTEGER = /^\s*([-+]?\d+[KMGkmg]?)?\s*$/;
+/** Text an integer can go on from: the rest of the argument is expanded (it may be empty). */
+const INTEGER_START = /^\s*(?:[-+]?\d*|[-+]?\d+[KMGkmg]?\s*)$/;
 const MACRO_NAME = /^\s*[A-Z][A-Za-z0-9_]*\s*$/;
 
 /**
@@ -215,10 +217,20 @@ class ExpansionCheck {
     if (argProblem) this.report(finding('exim/expansion-syntax', this.file(), n.nameRange, argProblem, RUN_TIME));
   }
 
-  /** The arguments of `${if >{..}{..}` written as plain text must be integers (an empty one is 0). */
+  /**
+   * The arguments of `${if >{..}{..}` written as plain text must be integers (an empty one is
+   * 0); one that only starts as text (`{$message_size}`, `x$n`) must start as an integer does.
+   */
   private integers(n: Node<'condition'>): void {
     for (const a of n.args) {
-      if (a.length !== 1 || a[0].kind !== 'text') continue;
+      if (a[0]?.kind !== 'text') continue;
+      if (a.length > 1) {
+        const t = a[0].text;
+        if (INTEGER_START.test(t) || /^\s*[A-Z]/.test(t)) continue;
+        this.report(finding('exim/expansion-syntax', this.file(), a[0].range,
+          `"${n.name}" compares integers, and an integer cannot start with "${t}"; Exim fails when it expands this value.`, RUN_TIME));
+        continue;
+      }
       const t = a[0].text;
       // A macro's name left as it stands is undefined-macro's finding (the test suite's PORT_D comes with -D).
       if (INTEGER.test(t) || MACRO_NAME.test(t)) continue;
