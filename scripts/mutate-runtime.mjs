@@ -32,13 +32,14 @@
 // else agree. --verbose also lists, in the report, the mutants where we warn and Exim behaves
 // as before (mostly a router, transport or ACL statement the session and tests do not reach).
 //
-// Triage (seeds 1-5, 400 mutants each). Fixed: argument counts of conditions, ${if}'s
-// strings and words and items such as tr/sg/substr, integers in numeric comparisons, "$"
-// among an item's words, ${lookup} without a type; `local@+name` in address lists and
-// rewrite patterns; "encrypted" in 4.96's HELO/connect ACLs; ACLs that call back into
-// themselves (exim/acl-loop); a literal "}" in an ACL condition; and one false positive,
-// an unknown smtp `protocol` (Exim loads it as smtp: now a warning). Left standing, not
-// checker bugs:
+// Triage (seeds 1-5, 400 mutants each; seeds 6 and 7, 300 each). Fixed: argument counts of
+// conditions, ${if}'s strings and words and items such as tr/sg/substr, integers in numeric
+// comparisons (also an argument that starts as text no integer starts with:
+// `>{{$message_size}{1M}}`), "$" among an item's words, ${lookup} without a type;
+// `local@+name` in address lists and rewrite patterns; "encrypted" in 4.96's HELO/connect
+// ACLs; ACLs that call back into themselves (exim/acl-loop); a literal "}" in an ACL
+// condition; and one false positive, an unknown smtp `protocol` (Exim loads it as smtp: now
+// a warning). Left standing, not checker bugs:
 // - The sandbox has no DNS: a `verify = recipient/helo/reverse_host_lookup`, a callout or
 //   an `spf =` put where it looks up a remote name defers here ("host lookup did not
 //   complete"), as it would not on a connected machine.
@@ -48,6 +49,9 @@
 //   would flag every regex with `{3}` in it.
 // - A literal regex that does not compile (`match{$local_part}{^[a-z}`): PCRE's syntax is
 //   not JavaScript's, and judging PCRE-only constructs with a JS RegExp would misjudge them.
+// - A lookup of a file that does not exist (`lsearch{/nonexistent/mutant}`) defers at run
+//   time. Lookup files are data the mail server holds; the checker may run where they are
+//   not (an editor on a copy of the config), so their absence is no finding.
 // - A router condition that stops matching (`senders = !+list : *` skips it while a
 //   sender is verified, whose own sender is <>): a change of meaning that shows as
 //   "Sender verification failed".
