@@ -388,6 +388,10 @@ test('cyrus-router-unseen: only when a refusing recipient verification reaches t
   copyOnly('  accept domains = a.org\n  require verify = recipient\n');
   copyOnly('', '  unseen\n', local);
   copyOnly(callout, '  unseen\n', 'check:\n  driver = accept\n  domains = a.org\n  verify_only\n  transport = t\n');
+  // A later router that may take some addresses (a local user's) takes their copies: the message says so.
+  const copyMessage = (later: string) => run(conf('', '  unseen\n', later), cy).find((x) => x.code === 'link/cyrus-router-unseen')!.message;
+  assert.match(copyMessage(local), /bounces to the sender as "Unknown user" \(unless a later router takes that address/);
+  assert.doesNotMatch(copyMessage('other:\n  driver = accept\n  domains = b.org\n  transport = mbox\n'), /unless/);
   assert.deepEqual(sev(run(conf(callout, '  unseen\n  no_verify\n'), cy)), ['link/cyrus-router-unseen warning', 'link/cyrus-router-no-verify warning'], 'verification skips the router (no_verify), and each delivery\'s copy bounces (unseen)');
   assert.deepEqual(sev(run(conf('', '  unseen\n', 'copies:\n  driver = accept\n  domains = a.org\n  transport = mbox\n'), cy)), [], 'a later router takes the copy');
   assert.deepEqual(sev(run(conf(callout, '  unseen\n', 'again:\n  driver = accept\n  domains = a.org\n  transport = t\n'), cy)), [], 'a later Cyrus router verifies and delivers the copy');
