@@ -68,6 +68,13 @@ function nthIndex(src: string, needle: string, nth: number, whole: boolean): num
   return -1;
 }
 
+/** How many times `needle` stands in `src`, counted as locOfText counts them. */
+export function occurrencesOf(src: string, needle: string): number {
+  let n = 0;
+  while (nthIndex(src, needle, n, true) >= 0) n++;
+  return n;
+}
+
 /**
  * The place of the `nth` occurrence of `needle` (as a whole word where it is one) inside the
  * value written at `loc`, or the whole value when it cannot be found.

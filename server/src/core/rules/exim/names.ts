@@ -6,7 +6,7 @@ import type { AclStatement, DriverInstance, EximConfig, ListKind, Loc, NamedList
 import type { CheckOptions } from '../../options';
 import { eximDriver, optionsOfScope, type EximOptionInfo } from '../../catalog/exim';
 import { didYouMean, nearest, replaceFix, runTime, RUN_TIME } from './suggest';
-import { ACL_LIST_KIND, HOSTLIST_SWITCHES, KIND_WORD, locOfText, splitList, type ValueItem } from './lists';
+import { ACL_LIST_KIND, HOSTLIST_SWITCHES, KIND_WORD, locOfText, occurrencesOf, splitList, type ValueItem } from './lists';
 import { FirstByName } from './first-by-name';
 
 /** Options that name a transport (routers' generic `transport`, redirect's, the system filter's). */
@@ -234,9 +234,10 @@ class ListRefFinder {
 
   private unresolvedInValue(kind: ListKind, ref: string, items: readonly ValueItem[], k: number, loc: Loc): void {
     const it = items[k];
-    // Which of the same items in this value it is, for placing it.
+    // Which occurrence of its text in the value it is, for placing it: an earlier item may
+    // be the same or hold it (`*@+name : +name`).
     let nth = 0;
-    for (let j = 0; j < k; j++) if (items[j].text === it.text) nth++;
+    for (let j = 0; j < k; j++) nth += occurrencesOf(items[j].text, it.text);
     this.unresolved.push(new ValueRefSite(kind, ref, it.negated, this.cfg, loc, it.text, nth));
   }
 }
