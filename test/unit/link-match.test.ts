@@ -1,11 +1,13 @@
-// Domain-list matching for the link rules: a list is parsed once per check, and a domain
-// is matched against its own name and the list's other items only, in Exim's order.
+// Domain-list matching for the link rules: a list is parsed once per check (and a router's
+// domains worked out once), and a domain is matched against its own name and the list's
+// other items only, in Exim's order.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseExim } from '../../server/src/core/exim/parser';
 import { defaultOptions } from '../../server/src/core/options';
 import { makeContext } from '../../server/src/core/rules/link/context';
 import { itemsOf, matchDomain } from '../../server/src/core/rules/link/match';
+import { routerDomains } from '../../server/src/core/rules/link/routing';
 import { memoryHost } from '../helpers/memory-host';
 
 function context(conf: string) {
@@ -19,6 +21,13 @@ test('a list is split once per check, not for every domain matched against it', 
   const list = 'a.example : b.example';
   assert.equal(itemsOf(ctx, list), itemsOf(ctx, list));
   assert.notEqual(itemsOf(context('primary_hostname = mx.example.net\n'), list), itemsOf(ctx, list));
+});
+
+test('a router\'s domains are worked out once per check, not for every ACL statement', () => {
+  const ctx = context('primary_hostname = mx.example.net\nbegin routers\nr:\n  driver = accept\n  domains = a.example : B.example\n  transport = t\n');
+  const r = ctx.cfg.routers[0];
+  assert.deepEqual(routerDomains(ctx, r), ['a.example', 'b.example']);
+  assert.equal(routerDomains(ctx, r), routerDomains(ctx, r));
 });
 
 test('the first item that matches decides, whatever stands between the plain names', () => {

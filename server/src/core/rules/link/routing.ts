@@ -248,9 +248,16 @@ export function reachesAndTakes(ctx: LinkContext, r: DriverInstance, domain: str
   return false;
 }
 
+/** Per check: the rules ask for the same routers' domains for every ACL statement they look at. */
+const domainsOf = new WeakMap<LinkContext, Map<DriverInstance, readonly string[] | undefined>>();
+
 /** Domains a Cyrus router's `domains` option names; undefined when it has none. */
-export function routerDomains(ctx: LinkContext, r: DriverInstance): string[] | undefined {
+export function routerDomains(ctx: LinkContext, r: DriverInstance): readonly string[] | undefined {
+  let known = domainsOf.get(ctx);
+  if (!known) domainsOf.set(ctx, known = new Map());
+  if (known.has(r)) return known.get(r);
   const d = option(r, 'domains');
-  if (!d || d.negated || d.value === undefined) return undefined;
-  return literalDomains(ctx, d.value);
+  const out = !d || d.negated || d.value === undefined ? undefined : literalDomains(ctx, d.value);
+  known.set(r, out);
+  return out;
 }
