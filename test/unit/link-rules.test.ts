@@ -341,6 +341,14 @@ test('bad input never throws', () => {
   }
 });
 
+test('callout-needs-tcp looks at the router the callout\'s verification reaches, not the one delivery reaches', () => {
+  const cy = 'SERVICES {\n  lmtp cmd="lmtpd -a" listen="127.0.0.1:2003"\n  lmtpunix cmd="lmtpd" listen="/run/cyrus/socket/lmtp"\n}\n';
+  // exim -bv routes alice@a.org with the verify_only router, exim -bt with the no_verify one.
+  const conf = (verifyVia: string, deliverVia: string) => `acl_smtp_rcpt = r\nbegin acl\nr:\n  deny domains = a.org\n       !verify = recipient/callout\n  accept\nbegin routers\ncheck:\n  driver = accept\n  domains = a.org\n  verify_only\n  transport = ${verifyVia}\ndeliver:\n  driver = accept\n  domains = a.org\n  no_verify\n  transport = ${deliverVia}\nbegin transports\ntcp:\n  driver = smtp\n  protocol = lmtp\n  hosts = 127.0.0.1\n  port = 2003\n  allow_localhost\nsock:\n  driver = lmtp\n  socket = /run/cyrus/socket/lmtp\n`;
+  assert.deepEqual(codes(run(conf('tcp', 'sock'), cy)), []);
+  assert.deepEqual(codes(run(conf('sock', 'tcp'), cy)), ['exim.conf:5 link/callout-needs-tcp']);
+});
+
 test('cyrus-router-no-verify: only when a refusing recipient verification reaches the domain and no later router verifies it to Cyrus', () => {
   const cy = 'SERVICES {\n  lmtp cmd="lmtpd -a" listen="127.0.0.1:2003"\n}\n';
   const conf = (acl: string, router: string, later = '') => `acl_smtp_rcpt = r\nbegin acl\nr:\n${acl}  accept\nbegin routers\ncyrus:\n  driver = accept\n  domains = a.org\n${router}  transport = t\n${later}begin transports\nt:\n  driver = smtp\n  protocol = lmtp\n  hosts = 127.0.0.1\n  port = 2003\n  allow_localhost\n`;

@@ -225,10 +225,13 @@ function redirectAlwaysTakes(data: string | undefined): boolean {
   return items.some((i) => !/^:unknown:$/i.test(i));
 }
 
-/** The router that handles `domain`, when the earlier routers certainly let it pass. */
-export function routerFor(ctx: LinkContext, domain: string): DriverInstance | undefined {
+/**
+ * The router that handles `domain`, when the earlier routers certainly let it pass.
+ * `verifying` as for routerTakes: a callout goes through the router verification reaches.
+ */
+export function routerFor(ctx: LinkContext, domain: string, verifying = false): DriverInstance | undefined {
   for (const r of ctx.cfg.routers ?? []) {
-    const t = routerTakes(ctx, r, domain);
+    const t = routerTakes(ctx, r, domain, verifying);
     if (t === 'yes') return r;
     if (t === 'unknown') return undefined;
   }
