@@ -62,6 +62,13 @@ test('a `+` in a value that is not a list names no list: references and rename l
   assert.deepEqual(lines(references(acl.ws, acl.file, { line: 0, character: 12 }, true)), [0, 4]);
 });
 
+test('a domain list named in a manualroute router\'s route_list is a reference there: a rename changes it too', () => {
+  const o = at('domainlist cyrus_domains = example.com\nbegin routers\nr:\n  driver = manualroute\n  route_list = +cyrus_domains 127.0.0.1\n  transport = t\nbegin transports\nt:\n  driver = smtp\n');
+  const r = rename(o.ws, o.file, { line: 0, character: 12 }, 'imap_domains');
+  assert.ok('edits' in r);
+  assert.deepEqual(r.edits.map((e) => [e.range.start.line, e.range.start.character, e.newText]).sort(), [[0, 11, 'imap_domains'], [4, 16, 'imap_domains']]);
+});
+
 test('an instance\'s fold nests with the .ifdef folds around and after it (an editor drops folds that cross)', () => {
   const o = at('begin routers\na:\n  driver = accept\n  transport = t\n.ifdef X\nb:\n  driver = accept\n  transport = t\n.endif\n.ifdef Y\nc:\n  driver = accept\n.else\nc:\n  driver = redirect\n  data = x@y\n.endif\n');
   const folds = foldingRanges(o.ws, o.file).map((f) => [f.startLine, f.endLine]).sort((x, y) => x[0] - y[0] || x[1] - y[1]);

@@ -341,6 +341,14 @@ test('bad input never throws', () => {
   }
 });
 
+test('callout-needs-tcp looks at the router the callout\'s verification reaches, not the one delivery reaches', () => {
+  const cy = 'SERVICES {\n  lmtp cmd="lmtpd -a" listen="127.0.0.1:2003"\n  lmtpunix cmd="lmtpd" listen="/run/cyrus/socket/lmtp"\n}\n';
+  // exim -bv routes alice@a.org with the verify_only router, exim -bt with the no_verify one.
+  const conf = (verifyVia: string, deliverVia: string) => `acl_smtp_rcpt = r\nbegin acl\nr:\n  deny domains = a.org\n       !verify = recipient/callout\n  accept\nbegin routers\ncheck:\n  driver = accept\n  domains = a.org\n  verify_only\n  transport = ${verifyVia}\ndeliver:\n  driver = accept\n  domains = a.org\n  no_verify\n  transport = ${deliverVia}\nbegin transports\ntcp:\n  driver = smtp\n  protocol = lmtp\n  hosts = 127.0.0.1\n  port = 2003\n  allow_localhost\nsock:\n  driver = lmtp\n  socket = /run/cyrus/socket/lmtp\n`;
+  assert.deepEqual(codes(run(conf('tcp', 'sock'), cy)), []);
+  assert.deepEqual(codes(run(conf('sock', 'tcp'), cy)), ['exim.conf:5 link/callout-needs-tcp']);
+});
+
 test('cyrus-router-no-verify: only when a refusing recipient verification reaches the domain and no later router verifies it to Cyrus', () => {
   const cy = 'SERVICES {\n  lmtp cmd="lmtpd -a" listen="127.0.0.1:2003"\n}\n';
   const conf = (acl: string, router: string, later = '') => `acl_smtp_rcpt = r\nbegin acl\nr:\n${acl}  accept\nbegin routers\ncyrus:\n  driver = accept\n  domains = a.org\n${router}  transport = t\n${later}begin transports\nt:\n  driver = smtp\n  protocol = lmtp\n  hosts = 127.0.0.1\n  port = 2003\n  allow_localhost\n`;
@@ -388,6 +396,10 @@ test('cyrus-router-unseen: only when a refusing recipient verification reaches t
   copyOnly('  accept domains = a.org\n  require verify = recipient\n');
   copyOnly('', '  unseen\n', local);
   copyOnly(callout, '  unseen\n', 'check:\n  driver = accept\n  domains = a.org\n  verify_only\n  transport = t\n');
+  // A later router that may take some addresses (a local user's) takes their copies: the message says so.
+  const copyMessage = (later: string) => run(conf('', '  unseen\n', later), cy).find((x) => x.code === 'link/cyrus-router-unseen')!.message;
+  assert.match(copyMessage(local), /bounces to the sender as "Unknown user" \(unless a later router takes that address/);
+  assert.doesNotMatch(copyMessage('other:\n  driver = accept\n  domains = b.org\n  transport = mbox\n'), /unless/);
   assert.deepEqual(sev(run(conf(callout, '  unseen\n  no_verify\n'), cy)), ['link/cyrus-router-unseen warning', 'link/cyrus-router-no-verify warning'], 'verification skips the router (no_verify), and each delivery\'s copy bounces (unseen)');
   assert.deepEqual(sev(run(conf('', '  unseen\n', 'copies:\n  driver = accept\n  domains = a.org\n  transport = mbox\n'), cy)), [], 'a later router takes the copy');
   assert.deepEqual(sev(run(conf(callout, '  unseen\n', 'again:\n  driver = accept\n  domains = a.org\n  transport = t\n'), cy)), [], 'a later Cyrus router verifies and delivers the copy');

@@ -472,12 +472,12 @@ export function operatorArgProblem(name: string): string | undefined {
 const ITEM_ARGS: Record<string, readonly [number, number]> = {
   acl: [1, 10], authresults: [1, 1], env: [1, 3], extract: [2, 5], filter: [2, 2], map: [2, 2], reduce: [3, 3],
   hash: [2, 3], nhash: [2, 3], length: [2, 2], substr: [2, 3], hmac: [3, 3], imapfolder: [1, 3], listquote: [2, 2],
-  prvs: [2, 3], prvscheck: [1, 3], readfile: [1, 2], run: [1, 3], sg: [3, 3], tr: [3, 3], srs_encode: [3, 3],
+  prvs: [2, 3], prvscheck: [2, 3], readfile: [1, 2], run: [1, 3], sg: [3, 3], tr: [3, 3], srs_encode: [3, 3],
 };
 
 /** Why Exim fails an item given `count` arguments in braces, or undefined. */
 export function itemArgProblem(name: string, count: number): string | undefined {
-  const n = ITEM_ARGS[name];
+  const n = Object.hasOwn(ITEM_ARGS, name) ? ITEM_ARGS[name] : undefined;
   if (!n || (count >= n[0] && count <= n[1])) return undefined;
   const takes = n[0] === n[1] ? `${n[0]}` : `${n[0]} to ${n[1]}`;
   return `"\${${name}" takes ${takes} {argument}${n[1] > 1 ? 's' : ''}; ${count} ${count === 1 ? 'is' : 'are'} given.`;

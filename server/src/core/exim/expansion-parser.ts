@@ -21,7 +21,7 @@ const COND_ARGS: Record<string, number> = {
 const COND_OVER_LIST = new Set(['forall', 'forany', 'forall_json', 'forany_json', 'forall_jsons', 'forany_jsons']);
 /** Whether a condition's arguments were read as Exim reads them: not so for a name it does not know. */
 function knownShape(n: ExpansionNode): boolean {
-  return n.kind === 'condition' && (n.name in COND_ARGS || COND_OVER_LIST.has(n.name) || n.name === 'and' || n.name === 'or' || n.name === 'acl' || n.name === 'saslauthd');
+  return n.kind === 'condition' && (Object.hasOwn(COND_ARGS, n.name) || COND_OVER_LIST.has(n.name) || n.name === 'and' || n.name === 'or' || n.name === 'acl' || n.name === 'saslauthd');
 }
 const HEADER_VAR = /^(?:b|r|l)?h(?:eader)?_|^(?:bheader|rheader|lheader)_/;
 /** What HEADER_VAR needs at the start (`h`, or `b`/`r`/`l` then `h`): most variables fail this without the regex. */
@@ -523,14 +523,14 @@ class ExpansionParser {
           args.push([sub]);
         }
       } else {
-        const n = COND_ARGS[name] ?? 1;
+        const n = Object.hasOwn(COND_ARGS, name) ? COND_ARGS[name] : 1;
         for (let k = 0; k < n; k++) {
           this.skipSpace();
           const x = this.arg();
           if (!x) {
             // Exim's "missing { after "eq"" / "missing 2nd string in {} after "eq"": only
             // for the conditions whose count is known (an unknown name is the rules' finding).
-            if (name in COND_ARGS) args.push([this.err(`The condition "${name}" takes ${n} {argument}${n > 1 ? 's' : ''}; ${k ? `only ${k} is` : 'none is'} given.`, nameStart, this.i)]);
+            if (Object.hasOwn(COND_ARGS, name)) args.push([this.err(`The condition "${name}" takes ${n} {argument}${n > 1 ? 's' : ''}; ${k ? `only ${k} is` : 'none is'} given.`, nameStart, this.i)]);
             break;
           }
           args.push(x);

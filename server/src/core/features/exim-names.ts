@@ -206,9 +206,10 @@ class Names {
       if (section === 'main' && whereOfAclOption(o.name)) this.ifResults('acl', o.valueLoc.file, o.expansion, this.m.acls);
     }
     // A known option that takes no list names none: its `+` is text (`tls_require_ciphers =
-    // NORMAL:+VERS-TLS1.2`). An option the catalog does not know there may still be one.
+    // NORMAL:+VERS-TLS1.2`). An option the catalog does not know there may still be one,
+    // and route_list's rules start with a domain pattern (`+cyrus_domains 127.0.0.1`).
     const known = lookupOption(scope, o.name);
-    if (!known || known.listKind) this.listRefs(o.valueLoc);
+    if (!known || known.listKind || o.name === 'route_list') this.listRefs(o.valueLoc);
     if (o.valueLoc) this.expansionRefs(o.valueLoc.file, o.expansion);
   }
 }

@@ -15,6 +15,29 @@ function isRef(text: string): boolean {
 }
 
 /**
+ * The domain patterns of a manualroute router's route_list: each rule (separated by `;`,
+ * or what `<X` at the start names) starts with one, which Exim matches as a single
+ * domain-list item, so `+name` there names a domain list (Exim 4.96 routes by it).
+ */
+export function routeListPatterns(value: string): ValueItem[] {
+  let sep = ';', i = 0;
+  const lead = value.includes('<') ? /^\s*<\s*([^\sA-Za-z0-9])\s*/.exec(value) : null;
+  if (lead) { sep = lead[1]; i = lead[0].length; }
+  const out: ValueItem[] = [];
+  while (i <= value.length) {
+    let end = value.indexOf(sep, i);
+    if (end < 0) end = value.length;
+    const m = /^\s*(!?)\s*([^\s"]+)/.exec(value.slice(i, end));
+    if (m) {
+      const text = m[2];
+      out.push({ text, negated: m[1] === '!', offset: i + m[0].length - text.length, ...(isRef(text) ? { ref: text.slice(1) } : {}) });
+    }
+    i = end + 1;
+  }
+  return out;
+}
+
+/**
  * Splits an Exim list: `<X` at the start changes the separator (default `:`), a doubled
  * separator stands for itself, items are trimmed, `!` negates.
  */
@@ -66,6 +89,13 @@ function nthIndex(src: string, needle: string, nth: number, whole: boolean): num
     if (k++ === nth) return at;
   }
   return -1;
+}
+
+/** How many times `needle` stands in `src`, counted as locOfText counts them. */
+export function occurrencesOf(src: string, needle: string): number {
+  let n = 0;
+  while (nthIndex(src, needle, n, true) >= 0) n++;
+  return n;
 }
 
 /**

@@ -6,7 +6,7 @@ import type { AclStatement, DriverInstance, EximConfig, ListKind, Loc, NamedList
 import type { CheckOptions } from '../../options';
 import { eximDriver, optionsOfScope, type EximOptionInfo } from '../../catalog/exim';
 import { didYouMean, nearest, replaceFix, runTime, RUN_TIME } from './suggest';
-import { ACL_LIST_KIND, HOSTLIST_SWITCHES, KIND_WORD, locOfText, splitList, type ValueItem } from './lists';
+import { ACL_LIST_KIND, HOSTLIST_SWITCHES, KIND_WORD, locOfText, occurrencesOf, routeListPatterns, splitList, type ValueItem } from './lists';
 import { FirstByName } from './first-by-name';
 
 /** Options that name a transport (routers' generic `transport`, redirect's, the system filter's). */
@@ -203,6 +203,7 @@ class ListRefFinder {
       if (options === null) options = optionsOfScope(scope);
       const info = options?.get(s.name);
       if (info?.listKind) this.fromValue(info.listKind, s);
+      else if (s.name === 'route_list') this.fromItems('domainlist', routeListPatterns(s.value), s);
     }
   }
 
@@ -218,7 +219,10 @@ class ListRefFinder {
   fromValue(kind: ListKind, holder: { value?: string; valueLoc?: Loc }): void {
     const value = holder.value;
     if (value === undefined || !value.includes('+')) return;
-    const items = splitList(value);
+    this.fromItems(kind, splitList(value), holder);
+  }
+
+  private fromItems(kind: ListKind, items: readonly ValueItem[], holder: { valueLoc?: Loc }): void {
     // The holder's Loc is read once a reference is found: a value with none is left alone.
     let loc: Loc | undefined;
     for (let k = 0; k < items.length; k++) {
@@ -234,9 +238,10 @@ class ListRefFinder {
 
   private unresolvedInValue(kind: ListKind, ref: string, items: readonly ValueItem[], k: number, loc: Loc): void {
     const it = items[k];
-    // Which of the same items in this value it is, for placing it.
+    // Which occurrence of its text in the value it is, for placing it: an earlier item may
+    // be the same or hold it (`*@+name : +name`).
     let nth = 0;
-    for (let j = 0; j < k; j++) if (items[j].text === it.text) nth++;
+    for (let j = 0; j < k; j++) nth += occurrencesOf(items[j].text, it.text);
     this.unresolved.push(new ValueRefSite(kind, ref, it.negated, this.cfg, loc, it.text, nth));
   }
 }

@@ -127,7 +127,8 @@ function checkCalloutTcp(ctx: LinkContext, acl: RcptStatement[], cyrus: CyrusRou
     for (const cond of domainConds(s)) if (!cond.negated) for (const d of literalDomains(ctx, cond.value!)) candidates.add(d);
     for (const d of candidates) {
       if (applies(ctx, s, d) !== 'yes') continue;
-      const r = routerFor(ctx, d);
+      // Verification skips no_verify routers and runs verify_only ones: delivery's router may not be the callout's.
+      const r = routerFor(ctx, d, true);
       const c = socketRouters.find((x) => x.router === r);
       if (c) hits.set(c, [...(hits.get(c) ?? []), d]);
     }

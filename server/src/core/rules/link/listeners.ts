@@ -16,8 +16,7 @@ import { describeListener, disabledRelated, listenerSummary, option } from './co
 import { fix, insertAt, insertLine, insertOptionLine, replaceAt } from './edits';
 import { deliverConfigFile, programConfig, type ProgramConfig } from './program-config';
 import { addressesOf, hostsMatchedBy, isLocalHost, matchHost } from './match';
-import { cyrusTransports, portName, resolvePort, routedHosts, tcpHosts, type CyrusTransport } from './routing';
-import { transportHosts } from '../../lmtp/discover';
+import { cyrusTransports, resolvePort, smtpHosts, type CyrusTransport } from './routing';
 
 type Tcp = Extract<CyrusTransport, { kind: 'tcp' }>;
 type Unix = Extract<CyrusTransport, { kind: 'unix' }>;
@@ -293,14 +292,11 @@ function checkSmtpToLmtpd(ctx: LinkContext, out: Finding[]): void {
     const protoOpt = option(t, 'protocol');
     const proto = (protoOpt && !protoOpt.negated ? protoOpt.value?.trim().toLowerCase() : undefined) || 'smtp';
     if (proto === 'lmtp') continue;
-    // The hosts Exim connects to: a manualroute router's route_list or route_data replaces
-    // the transport's own hosts (unless hosts_override), as for the LMTP transports.
-    const { hosts: written, from } = transportHosts(ctx.cfg.routers ?? [], t);
-    const hostsOpt = from && from === option(t, 'hosts') ? from : undefined;
-    const hosts = hostsOpt ? tcpHosts(written) : routedHosts(ctx, tcpHosts(written)).kept;
+    // As for the LMTP transports, a manualroute router's hosts replace the transport's own.
+    const tcp = smtpHosts(ctx, t, proto);
+    const { hosts, hostsOpt } = tcp;
+    const from = hostsOpt ?? tcp.routeOpt;
     if (!from || !hosts.length) continue;
-    const portOpt = option(t, 'port');
-    const tcp: Tcp = { kind: 'tcp', transport: t, hostsOpt, routeOpt: hostsOpt ? undefined : from, portOpt, hosts, portName: portName(portOpt, proto) };
     const hit = hosts.filter((h) => isLocalHost(ctx, h.name)).flatMap((h) => hostTarget(ctx, tcp, h, listeners).matching);
     if (!hit.length) continue;
     const at = protoOpt?.valueLoc ?? protoOpt?.loc ?? hostsOpt?.valueLoc ?? hostsOpt?.loc ?? t.nameLoc;

@@ -20,7 +20,7 @@ export type CyrusTransport =
     portOpt?: OptionSetting;
     /** Hosts Exim connects to, as written (see transportHosts); empty when expanded. */
     hosts: TcpHost[];
-    /** Hosts of the router's list that Exim drops as this machine (see routedHosts). */
+    /** Hosts of the router's list that Exim drops as this machine (see keptHosts). */
     dropped?: TcpHost[];
     /** The port option as Exim reads it: `lmtp` when unset. */
     portName: string;
@@ -47,7 +47,7 @@ export function tcpHosts(written: string | undefined): TcpHost[] {
  * alone, "Removed from host list: 127.0.0.1"); a first host that is this machine is what
  * `self` is about, and stays.
  */
-export function routedHosts(ctx: LinkContext, hosts: TcpHost[]): { kept: TcpHost[]; dropped: TcpHost[] } {
+export function keptHosts(ctx: LinkContext, hosts: TcpHost[]): { kept: TcpHost[]; dropped: TcpHost[] } {
   const cut = hosts.findIndex((h, i) => i > 0 && isLocalHost(ctx, h.name));
   if (cut < 0 || isLocalHost(ctx, hosts[0].name)) return { kept: hosts, dropped: [] };
   return { kept: hosts.slice(0, cut), dropped: hosts.slice(cut) };
@@ -58,17 +58,26 @@ export function portName(portOpt: OptionSetting | undefined, dflt: string): stri
   return (portOpt && !portOpt.negated ? portOpt.value?.trim() : undefined) || dflt;
 }
 
+/**
+ * Where an smtp transport connects: its own `hosts`, or a manualroute router's route_list or
+ * route_data, which replace them (unless hosts_override), less the hosts Exim drops from the
+ * router's list. `protocol` names the port when the port option does not.
+ */
+export function smtpHosts(ctx: LinkContext, t: DriverInstance, protocol: string): Extract<CyrusTransport, { kind: 'tcp' }> {
+  const { hosts: written, from } = transportHosts(ctx.cfg.routers ?? [], t);
+  const hostsOpt = from && from === option(t, 'hosts') ? from : undefined;
+  const portOpt = option(t, 'port');
+  const { kept, dropped } = hostsOpt ? { kept: tcpHosts(written), dropped: [] } : keptHosts(ctx, tcpHosts(written));
+  return { kind: 'tcp', transport: t, hostsOpt, routeOpt: hostsOpt ? undefined : from, portOpt, hosts: kept, ...(dropped.length ? { dropped } : {}), portName: portName(portOpt, protocol) };
+}
+
 const DELIVER = /(^|\/)(deliver|cyrdeliver)$/;
 
 export function cyrusTransport(ctx: LinkContext, t: DriverInstance): CyrusTransport | undefined {
   const driver = (t.driver ?? '').trim();
   if (driver === 'smtp') {
     if ((value(t, 'protocol') ?? '').trim().toLowerCase() !== 'lmtp') return undefined;
-    const { hosts: written, from } = transportHosts(ctx.cfg.routers ?? [], t);
-    const hostsOpt = from && from === option(t, 'hosts') ? from : undefined;
-    const portOpt = option(t, 'port');
-    const { kept, dropped } = hostsOpt ? { kept: tcpHosts(written), dropped: [] } : routedHosts(ctx, tcpHosts(written));
-    return { kind: 'tcp', transport: t, hostsOpt, routeOpt: hostsOpt ? undefined : from, portOpt, hosts: kept, ...(dropped.length ? { dropped } : {}), portName: portName(portOpt, 'lmtp') };
+    return smtpHosts(ctx, t, 'lmtp');
   }
   if (driver === 'lmtp') {
     const socketOpt = option(t, 'socket');
@@ -216,10 +225,13 @@ function redirectAlwaysTakes(data: string | undefined): boolean {
   return items.some((i) => !/^:unknown:$/i.test(i));
 }
 
-/** The router that handles `domain`, when the earlier routers certainly let it pass. */
-export function routerFor(ctx: LinkContext, domain: string): DriverInstance | undefined {
+/**
+ * The router that handles `domain`, when the earlier routers certainly let it pass.
+ * `verifying` as for routerTakes: a callout goes through the router verification reaches.
+ */
+export function routerFor(ctx: LinkContext, domain: string, verifying = false): DriverInstance | undefined {
   for (const r of ctx.cfg.routers ?? []) {
-    const t = routerTakes(ctx, r, domain);
+    const t = routerTakes(ctx, r, domain, verifying);
     if (t === 'yes') return r;
     if (t === 'unknown') return undefined;
   }
@@ -239,9 +251,16 @@ export function reachesAndTakes(ctx: LinkContext, r: DriverInstance, domain: str
   return false;
 }
 
+/** Per check: the rules ask for the same routers' domains for every ACL statement they look at. */
+const domainsOf = new WeakMap<LinkContext, Map<DriverInstance, readonly string[] | undefined>>();
+
 /** Domains a Cyrus router's `domains` option names; undefined when it has none. */
-export function routerDomains(ctx: LinkContext, r: DriverInstance): string[] | undefined {
+export function routerDomains(ctx: LinkContext, r: DriverInstance): readonly string[] | undefined {
+  let known = domainsOf.get(ctx);
+  if (!known) domainsOf.set(ctx, known = new Map());
+  if (known.has(r)) return known.get(r);
   const d = option(r, 'domains');
-  if (!d || d.negated || d.value === undefined) return undefined;
-  return literalDomains(ctx, d.value);
+  const out = !d || d.negated || d.value === undefined ? undefined : literalDomains(ctx, d.value);
+  known.set(r, out);
+  return out;
 }

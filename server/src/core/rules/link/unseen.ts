@@ -21,14 +21,19 @@ function successOnRedirect(item: AclItem): boolean {
   return (item.value ?? '').split('/').slice(1).some((o) => o.trim().toLowerCase() === 'success_on_redirect');
 }
 
-/** Whether no router after `c` may deliver the copy of a recipient in `domain`: it bounces then. */
-function copyBounces(ctx: LinkContext, c: DriverInstance, domain: string, cyrus: Set<DriverInstance>): boolean {
+/**
+ * Whether the copy of a recipient in `domain` bounces, no router after `c` certainly taking
+ * it: 'always', or 'mostly' where one may take some addresses (a local user's, an alias).
+ */
+function copyBounces(ctx: LinkContext, c: DriverInstance, domain: string, cyrus: Set<DriverInstance>): 'always' | 'mostly' | undefined {
   const routers = ctx.cfg.routers ?? [];
+  let some = false;
   for (const r of routers.slice(routers.indexOf(c) + 1)) {
     const t = routerTakes(ctx, r, domain);
-    if (t === 'yes' || (t === 'unknown' && cyrus.has(r))) return false;
+    if (t === 'yes' || (t === 'unknown' && cyrus.has(r))) return undefined;
+    if (t === 'unknown') some = true;
   }
-  return true;
+  return some ? 'mostly' : 'always';
 }
 
 export function checkUnseen(ctx: LinkContext): Finding[] {
@@ -51,8 +56,11 @@ export function checkUnseen(ctx: LinkContext): Finding[] {
     // Verification skips a no_verify router (the no-verify rule's case); delivery does not.
     const verified = verifiesRecipients(c.router) !== false;
     const copyLost: string[] = [];
+    let copyTakenSometimes = false;
     for (const d of candidates) {
-      if (reachesAndTakes(ctx, c.router, d) && copyBounces(ctx, c.router, d, allCyrus)) copyLost.push(d);
+      const lost = reachesAndTakes(ctx, c.router, d) ? copyBounces(ctx, c.router, d, allCyrus) : undefined;
+      if (lost) copyLost.push(d);
+      if (lost === 'mostly') copyTakenSometimes = true;
       if (!verified || !reachesAndTakes(ctx, c.router, d, true)) continue;
       // A later router that verifies the copy (to Cyrus or elsewhere) settles it.
       const v = verifiedBy(ctx, d, verifyingCyrus, c.router);
@@ -65,7 +73,7 @@ export function checkUnseen(ctx: LinkContext): Finding[] {
         hits.set(item, h);
         hit = true;
       }
-      if (hit && copyBounces(ctx, c.router, d, allCyrus)) bounced.push(d);
+      if (hit && lost) bounced.push(d);
     }
     const o = option(c.router, 'unseen')!;
     const at = o.valueLoc ?? o.nameLoc;
@@ -75,7 +83,7 @@ export function checkUnseen(ctx: LinkContext): Finding[] {
       // No RCPT refusal, but every delivery still makes a copy that no later router takes.
       if (copyLost.length) {
         out.push(finding('link/cyrus-router-unseen', at.file, at.range,
-          `Router ${c.router.name} delivers ${copyLost.join(', ')} to Cyrus with ${setting}, so Exim passes a copy of each address${expanded ? ' it is true for' : ''} on to the routers after it, and none of them takes ${copyLost.length > 1 ? 'them' : 'it'}: each message reaches Cyrus and its copy bounces to the sender as "Unknown user". Remove ${setting}, or, if the copy is meant to go elsewhere, add a router after it that takes these domains.`,
+          `Router ${c.router.name} delivers ${copyLost.join(', ')} to Cyrus with ${setting}, so Exim passes a copy of each address${expanded ? ' it is true for' : ''} on to the routers after it, and none of them takes ${copyLost.length > 1 ? 'them' : 'it'}: each message reaches Cyrus and its copy bounces to the sender as "Unknown user"${copyTakenSometimes ? ' (unless a later router takes that address, as it may for a local user or an alias)' : ''}. Remove ${setting}, or, if the copy is meant to go elsewhere, add a router after it that takes these domains.`,
           expanded ? { severity: 'information' } : {}));
       }
       continue;

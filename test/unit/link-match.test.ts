@@ -1,0 +1,55 @@
+// Domain-list matching for the link rules: a list is parsed once per check (and a router's
+// domains worked out once), and a domain is matched against its own name and the list's
+// other items only, in Exim's order.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { parseExim } from '../../server/src/core/exim/parser';
+import { defaultOptions } from '../../server/src/core/options';
+import { makeContext } from '../../server/src/core/rules/link/context';
+import { itemsOf, matchDomain } from '../../server/src/core/rules/link/match';
+import { routerDomains } from '../../server/src/core/rules/link/routing';
+import { memoryHost } from '../helpers/memory-host';
+
+function context(conf: string) {
+  const file = '/virtual/match/exim.conf';
+  const cfg = parseExim('/virtual/match', [file], defaultOptions, memoryHost(new Map([[file, conf]])));
+  return makeContext(cfg);
+}
+
+test('a list is split once per check, not for every domain matched against it', () => {
+  const ctx = context('primary_hostname = mx.example.net\n');
+  const list = 'a.example : b.example';
+  assert.equal(itemsOf(ctx, list), itemsOf(ctx, list));
+  assert.notEqual(itemsOf(context('primary_hostname = mx.example.net\n'), list), itemsOf(ctx, list));
+});
+
+test('a router\'s domains are worked out once per check, not for every ACL statement', () => {
+  const ctx = context('primary_hostname = mx.example.net\nbegin routers\nr:\n  driver = accept\n  domains = a.example : B.example\n  transport = t\n');
+  const r = ctx.cfg.routers[0];
+  assert.deepEqual(routerDomains(ctx, r), ['a.example', 'b.example']);
+  assert.equal(routerDomains(ctx, r), routerDomains(ctx, r));
+});
+
+test('the first item that matches decides, whatever stands between the plain names', () => {
+  const ctx = context([
+    'primary_hostname = mx.example.net',
+    'domainlist other = !c.example : d.example',
+    'domainlist late = $domain',
+    '',
+  ].join('\n'));
+  const list = '!a.example : +other : *.sub.example : B.Example : a.example : x.sub.example : +late : z.example';
+  const cases: [string, string][] = [
+    ['a.example', 'no'], // its negated item comes first; the later plain one is never reached
+    ['A.EXAMPLE', 'no'],
+    ['c.example', 'unknown'], // +other's negated item: no match there, so on to +late
+    ['d.example', 'yes'],
+    ['b.example', 'yes'], // case does not matter
+    ['x.sub.example', 'yes'], // the wildcard before its plain name
+    ['z.example', 'yes'], // +late before it is decided at run time, but would say yes too
+    ['q.example', 'unknown'], // no plain name; +late may match
+  ];
+  for (const [domain, want] of cases) assert.equal(matchDomain(ctx, list, domain), want, domain);
+  assert.equal(matchDomain(ctx, 'a.example : !b.example', 'q.example'), 'yes'); // past a final negated item
+  assert.equal(matchDomain(ctx, 'a.example : b.example', 'q.example'), 'no');
+  assert.equal(matchDomain(ctx, 'a.example : a.example : !a.example', 'a.example'), 'yes'); // the first of the same name
+});
