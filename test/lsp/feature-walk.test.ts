@@ -1,6 +1,6 @@
 // What scripts/walk-features.mjs found the editor features doing wrong on real configs,
 // each reduced to the smallest config that shows it, through the core features (no server).
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -9,6 +9,7 @@ import { ConfigWorkspace, completion, definition, documentLinks, foldingRanges, 
 import type { FileKind } from '../../server/src/core/project';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'exim-cyrus-walk-'));
+after(() => fs.rmSync(dir, { recursive: true, force: true }));
 let n = 0;
 
 /** `text` opened in a workspace of its own; `‸` marks the cursor. */
