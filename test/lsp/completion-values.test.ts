@@ -2,7 +2,7 @@
 // options, router self, dkim_canon, variables and their families, imapd.conf's SASL keys,
 // cyrus.conf switches), where nothing should be offered (\N…\N, \$), and hover on the
 // symbol conditions. `‸` marks the cursor.
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -11,6 +11,7 @@ import { ConfigWorkspace, completion, hover } from '../../server/src/core/featur
 import type { FileKind } from '../../server/src/core/project';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'exim-cyrus-cmpv-'));
+after(() => fs.rmSync(dir, { recursive: true, force: true }));
 let n = 0;
 
 function at(text: string, kind: FileKind = 'exim', name = `c${n++}.exim`): { ws: ConfigWorkspace; file: string; pos: { line: number; character: number } } {

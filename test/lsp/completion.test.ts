@@ -1,5 +1,5 @@
 // Completion, hover and quick fixes by context, through the core features (no server).
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -9,8 +9,12 @@ import { ROOT, positionOf } from './client';
 
 const TEXT = fs.readFileSync(path.join(ROOT, 'examples/reference/exim.conf'), 'utf8');
 
+const dirs: string[] = [];
+after(() => { for (const d of dirs) fs.rmSync(d, { recursive: true, force: true }); });
+
 function open(text: string, name = 'exim.conf'): { ws: ConfigWorkspace; file: string } {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'exim-cyrus-cmp-'));
+  dirs.push(dir);
   const file = path.join(dir, name);
   const ws = new ConfigWorkspace();
   ws.setFolders([dir]);
