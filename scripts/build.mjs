@@ -73,6 +73,27 @@ const serverApart = {
   },
 };
 
+/**
+ * The CLI likewise: dist/cli.js is the command dispatcher, and requires dist/cli-check.js or
+ * dist/cli-callout.js for the command given; the callout requires the config readers
+ * (dist/cli-callout-targets.js) only when configs name its target. A callout with --target
+ * reads none of the checker's code.
+ */
+const CLI_APART = {
+  './cli/check': [/[\\/]src[\\/]cli\.ts$/, './cli-check.js'],
+  './cli/callout': [/[\\/]src[\\/]cli\.ts$/, './cli-callout.js'],
+  './callout-targets': [/[\\/]cli[\\/]callout\.ts$/, './cli-callout-targets.js'],
+};
+const cliApart = {
+  name: 'cli-apart',
+  setup(b) {
+    b.onResolve({ filter: /^\.\/(cli\/check|cli\/callout|callout-targets)$/ }, (args) => {
+      const [importer, bundle] = CLI_APART[args.path];
+      return importer.test(args.importer) ? { path: bundle, external: true } : undefined;
+    });
+  },
+};
+
 const common = {
   bundle: true,
   platform: 'node',
@@ -92,7 +113,10 @@ const bundles = {
   server: { entryPoints: ['server/src/server.ts'], plugins: [...common.plugins, serverApart] },
   'server-checker': { entryPoints: ['server/src/lsp/checker.ts'] },
   'server-callout': { entryPoints: ['server/src/lsp/lmtp.ts'] },
-  cli: { entryPoints: ['server/src/cli.ts'], banner: { js: '#!/usr/bin/env node' } },
+  cli: { entryPoints: ['server/src/cli.ts'], banner: { js: '#!/usr/bin/env node' }, plugins: [...common.plugins, cliApart] },
+  'cli-check': { entryPoints: ['server/src/cli/check.ts'] },
+  'cli-callout': { entryPoints: ['server/src/cli/callout.ts'], plugins: [...common.plugins, cliApart] },
+  'cli-callout-targets': { entryPoints: ['server/src/cli/callout-targets.ts'] },
 };
 const results = await Promise.all(Object.entries(bundles).map(([name, o]) => build({ ...common, ...o, outfile: `dist/${name}.js` })));
 if (metafile) {

@@ -211,7 +211,7 @@ function nodeArgs() {
 
 export function bundleSizes(root) {
   const out = {};
-  for (const f of ['server.js', 'server-checker.js', 'server-callout.js', 'cli.js', 'extension.js']) {
+  for (const f of ['server.js', 'server-checker.js', 'server-callout.js', 'cli.js', 'cli-check.js', 'cli-callout.js', 'cli-callout-targets.js', 'extension.js']) {
     const p = path.join(root, 'dist', f);
     out[f] = fs.existsSync(p) ? fs.statSync(p).size : undefined;
   }

@@ -1,5 +1,5 @@
 // `exim-cyrus` command line: a thin shell over the core. Each subcommand lives in cli/.
-import { UsageError } from './cli/args';
+import { isUsageError, UsageError } from './cli/args';
 
 const USAGE = `usage: exim-cyrus <command> [options]
 
@@ -15,8 +15,9 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(USAGE + '\n');
     return cmd ? 0 : 2;
   }
-  // Loaded on demand: a callout then never pays for initialising the checker's catalogs,
-  // which is most of the start-up time of a one-shot command (the bundle stays one file).
+  // Loaded on demand, and in the build each its own bundle (dist/cli-check.js,
+  // dist/cli-callout.js): a callout then never reads the checker's code or initialises its
+  // catalogs, which is most of the start-up time of a one-shot command.
   if (cmd === 'check') return (require('./cli/check') as typeof import('./cli/check')).runCheck(rest);
   if (cmd === 'callout') return (require('./cli/callout') as typeof import('./cli/callout')).runCallout(rest);
   throw new UsageError(`unknown command "${cmd}"`);
@@ -29,7 +30,7 @@ const command = argv[0] === 'check' || argv[0] === 'callout' ? argv[0] : undefin
 main(argv).then(
   (code) => { process.exitCode = code; },
   (err) => {
-    if (err instanceof UsageError) {
+    if (isUsageError(err)) {
       process.stderr.write(command
         ? `exim-cyrus ${command}: ${err.message}\nRun "exim-cyrus ${command} --help" for its options.\n`
         : `exim-cyrus: ${err.message}\n${USAGE}\n`);

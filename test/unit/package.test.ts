@@ -10,7 +10,7 @@ import * as path from 'node:path';
 const root = path.join(__dirname, '../..');
 const vsce = path.join(root, 'node_modules/.bin/vsce');
 const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
-const bundles = ['dist/extension.js', 'dist/server.js', 'dist/server-checker.js', 'dist/server-callout.js', 'dist/cli.js'];
+const bundles = ['dist/extension.js', 'dist/server.js', 'dist/server-checker.js', 'dist/server-callout.js', 'dist/cli.js', 'dist/cli-check.js', 'dist/cli-callout.js', 'dist/cli-callout-targets.js'];
 
 const allowed = [
   /^dist\/[\w-]+\.js$/,

@@ -1,5 +1,15 @@
 /** Thrown for a usage mistake: the CLI prints the message and exits with status 2. */
-export class UsageError extends Error {}
+/**
+ * A mistake in the command line. The subcommands may be bundles of their own (scripts/build.mjs),
+ * each with its own copy of this class: the shell tells one by isUsageError, not instanceof.
+ */
+export class UsageError extends Error {
+  readonly usageError = true;
+}
+
+export function isUsageError(e: unknown): e is UsageError {
+  return e instanceof Error && (e as Partial<UsageError>).usageError === true;
+}
 
 export interface FlagSpec {
   /** Flags that take a value (`--format json` or `--format=json`); may repeat. */

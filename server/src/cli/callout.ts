@@ -4,13 +4,15 @@
 // (temporary, session refused before any RCPT, unreachable, timeout, protocol error).
 import { one, parseArgs, UsageError } from './args';
 import { diskHost } from '../core/host';
-import { defaultOptions } from '../core/options';
-import type * as EximCore from '../core/exim';
-import type * as CyrusCore from '../core/cyrus';
-import {
-  callout, socketmapLookup, parseTarget, recipientError, senderError, eximCalloutTargets, cyrusCalloutTargets,
-  type CalloutResult, type CalloutCandidate, type Target, type OutcomeKind,
-} from '../core/lmtp';
+// The session's own modules, not core/lmtp's index: that also exports target discovery,
+// which reads configs (./callout-targets, loaded only when configs are named).
+import { callout } from '../core/lmtp/callout';
+import { socketmapLookup } from '../core/lmtp/socketmap';
+import { parseTarget, type Target } from '../core/lmtp/target';
+import { recipientError, senderError } from '../core/lmtp/address';
+import type { CalloutResult, OutcomeKind } from '../core/lmtp/types';
+import type { CalloutCandidate } from '../core/lmtp/discover';
+import type * as Targets from './callout-targets';
 
 export const CALLOUT_USAGE = `usage: exim-cyrus callout [options] RECIPIENT...
 
@@ -146,13 +148,13 @@ function chooseTarget(given: string | undefined, exim: string | undefined, cyrus
   const unreadable = (f: string) => diskHost.readFile(f) === undefined && !diskHost.isDirectory(f);
   if (exim !== undefined && !socketmap) {
     if (unreadable(exim)) throw new UsageError(`--exim ${exim}: no such file, or it cannot be read`);
-    const d = eximCalloutTargets((require('../core/exim') as typeof EximCore).loadExim(exim, defaultOptions, diskHost), diskHost);
+    const d = (require('./callout-targets') as typeof Targets).eximTargets(exim);
     found = d.candidates;
     skipped.push(...d.skipped);
   }
   if (!found.length && cyrus !== undefined) {
     if (unreadable(cyrus)) throw new UsageError(`--cyrus ${cyrus}: no such file, or it cannot be read`);
-    const d = cyrusCalloutTargets((require('../core/cyrus') as typeof CyrusCore).loadCyrusConf(cyrus, defaultOptions, diskHost), socketmap ? 'smmapd' : 'lmtpd');
+    const d = (require('./callout-targets') as typeof Targets).cyrusTargets(cyrus, socketmap ? 'smmapd' : 'lmtpd');
     found = d.candidates;
     skipped.push(...d.skipped);
   }
