@@ -360,6 +360,10 @@ test('cyrus-router-no-verify: only when a refusing recipient verification reache
   assert.deepEqual(sev(run(conf('  warn verify = recipient\n', '  no_verify\n'), cy)), [], 'a failed verification refuses nobody');
   assert.deepEqual(sev(run(conf('  accept domains = a.org\n  require verify = recipient\n', '  no_verify\n'), cy)), [], 'accepted before it is verified');
   assert.deepEqual(sev(run(conf(callout, '  no_verify\n  verify_recipient = true\n'), cy)), [], 'the later setting wins');
+  // The answer the message names is the statement's: defer answers 451 (exim4 -bh: "451 Unrouteable address").
+  assert.match(run(conf(callout, '  no_verify\n'), cy)[0].message, /is refused \("550 Unknown user"\)/);
+  assert.match(run(conf('  defer domains = a.org\n        !verify = recipient\n', '  no_verify\n'), cy)[0].message, /is deferred with a 451 /);
+  assert.match(run(conf(callout + '  defer domains = a.org\n        !verify = recipient\n', '  no_verify\n'), cy)[0].message, /is refused with a 550 or deferred with a 451,/);
   assert.deepEqual(sev(run(conf(callout, '  verify_recipient = ${if eq{1}{1}{no}{yes}}\n'), cy)), [], 'expanded: decided at run time');
   const smarthost = 'smart:\n  driver = manualroute\n  route_list = * mx.example.net\n  transport = remote\n';
   const f = run(conf(callout, '  no_verify\n', smarthost).replace('begin transports\n', 'begin transports\nremote:\n  driver = smtp\n'), cy);

@@ -22,6 +22,16 @@ export function refusingVerify(s: RcptStatement): AclItem | undefined {
     && (verb === 'require' ? !it.negated : ['deny', 'drop', 'defer'].includes(verb) && it.negated));
 }
 
+/**
+ * What the recipients that fail verification get from the statements that verify them:
+ * `defer` answers 451 (the sender retries), the others refuse with a 550.
+ */
+export function failedAnswer(statements: Iterable<RcptStatement>): string {
+  let deferred = false, refused = false;
+  for (const s of statements) if (s.stmt.verb.toLowerCase() === 'defer') deferred = true; else refused = true;
+  return !deferred ? 'refused ("550 Unknown user")' : refused ? 'refused with a 550 or deferred with a 451' : 'deferred with a 451 (the sender retries until it gives up)';
+}
+
 /** Conditions other than `domains` (and session facts) that decide whether a statement applies. */
 export function otherConditions(s: RcptStatement, upTo?: AclItem): AclItem[] {
   const items = upTo ? s.stmt.items.slice(0, s.stmt.items.indexOf(upTo)) : s.stmt.items;
@@ -98,7 +108,7 @@ export function checkNoVerify(ctx: LinkContext): Finding[] {
     });
     const others = [...new Set(elsewhere.values())];
     const outcome = [
-      fallsThrough ? `no later router sends ${them} to Cyrus, so every recipient there that is not a local user or alias is refused ("550 Unknown user"), existing mailboxes included` : '',
+      fallsThrough ? `no later router sends ${them} to Cyrus, so every recipient there that is not a local user or alias is ${failedAnswer([...hits.values()].map((h) => h.s))}, existing mailboxes included` : '',
       others.length ? `router${others.length > 1 ? 's' : ''} ${others.map((r) => r.name).join(', ')} verif${others.length > 1 ? 'y' : 'ies'} ${fallsThrough ? 'some of ' : ''}${them} instead, not Cyrus` : '',
     ].filter(Boolean).join('; ');
     const limited = [...hits.values()].every((h) => h.limited);

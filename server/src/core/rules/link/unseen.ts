@@ -14,7 +14,7 @@ import { boolOption, option } from './context';
 import { literalDomains } from './match';
 import { cyrusRouters, reachesAndTakes, routerDomains, routerTakes, verifiesRecipients } from './routing';
 import { applies, domainConds, rcptAcl, type RcptStatement } from './acl-domains';
-import { acceptedBefore, otherConditions, refusingVerify, verifiedBy } from './no-verify';
+import { acceptedBefore, failedAnswer, otherConditions, refusingVerify, verifiedBy } from './no-verify';
 
 /** Whether a `verify = recipient/…` item stops at the first router that routes the address. */
 function successOnRedirect(item: AclItem): boolean {
@@ -51,7 +51,7 @@ export function checkUnseen(ctx: LinkContext): Finding[] {
   for (const c of copying) {
     const candidates = new Set(routerDomains(ctx, c.router) ?? []);
     for (const { s } of verifying) for (const cond of domainConds(s)) if (!cond.negated) for (const d of literalDomains(ctx, cond.value!)) candidates.add(d);
-    const hits = new Map<AclItem, { domains: string[]; limited: boolean }>();
+    const hits = new Map<AclItem, { s: RcptStatement; domains: string[]; limited: boolean }>();
     const bounced: string[] = [];
     // Verification skips a no_verify router (the no-verify rule's case); delivery does not.
     const verified = verifiesRecipients(c.router) !== false;
@@ -68,7 +68,7 @@ export function checkUnseen(ctx: LinkContext): Finding[] {
       let hit = false;
       for (const { s, item } of verifying) {
         if (applies(ctx, s, d) !== 'yes' || acceptedBefore(ctx, acl, s, d)) continue;
-        const h = hits.get(item) ?? { domains: [], limited: otherConditions(s, item).length > 0 };
+        const h = hits.get(item) ?? { s, domains: [], limited: otherConditions(s, item).length > 0 };
         if (!h.domains.includes(d)) h.domains.push(d);
         hits.set(item, h);
         hit = true;
@@ -100,7 +100,7 @@ export function checkUnseen(ctx: LinkContext): Finding[] {
       ? ` Delivery goes the same way: each message reaches Cyrus and its copy bounces to the sender as "Unknown user"${bounced.length < domains.length ? ` (for ${bounced.join(', ')})` : ''}.`
       : '';
     out.push(finding('link/cyrus-router-unseen', at.file, at.range,
-      `Router ${c.router.name} delivers ${domains.join(', ')} to Cyrus with ${setting}, so Exim passes a copy of each address${expanded ? ' it is true for' : ''} on to the routers after it, when it verifies a recipient too, and the RCPT ACL verifies recipients there${some ? ' (for some recipients)' : ''}: after this router takes a recipient (and the callout, if any, passes), its copy is verified by the later routers, none of which takes ${them}, so every recipient there that is not a local user or alias is refused ("550 Unknown user"), existing mailboxes included.${delivery} Remove ${setting}, or, if the copy is meant to go elsewhere, add a router after it that takes these domains.`,
+      `Router ${c.router.name} delivers ${domains.join(', ')} to Cyrus with ${setting}, so Exim passes a copy of each address${expanded ? ' it is true for' : ''} on to the routers after it, when it verifies a recipient too, and the RCPT ACL verifies recipients there${some ? ' (for some recipients)' : ''}: after this router takes a recipient (and the callout, if any, passes), its copy is verified by the later routers, none of which takes ${them}, so every recipient there that is not a local user or alias is ${failedAnswer([...hits.values()].map((h) => h.s))}, existing mailboxes included.${delivery} Remove ${setting}, or, if the copy is meant to go elsewhere, add a router after it that takes these domains.`,
       { related, ...(limited ? { severity: 'information' as const } : {}) }));
   }
   return out;
