@@ -60,7 +60,9 @@ function calloutItem(s: RcptStatement): AclItem | undefined {
 }
 
 /** `verify = recipient…`: holds for every address the routers can deliver. */
-export const verifiesRecipient = (it: AclItem) => it.name === 'verify' && !it.negated && /^\s*recipient\b/i.test(it.value ?? '');
+/** A `verify = recipient…` item, either way round (`!verify` too). */
+export const isRecipientVerify = (it: AclItem) => it.name === 'verify' && /^\s*recipient\b/i.test(it.value ?? '');
+const verifiesRecipient = (it: AclItem) => isRecipientVerify(it) && !it.negated;
 
 /**
  * The conditions besides `domains` that decide whether the statement applies (its callers'
@@ -311,7 +313,7 @@ function outsiderFate(ctx: LinkContext, domain: string): { fate: 'accepted' | 'm
 function checkVerifiedNotAccepted(ctx: LinkContext, acl: RcptStatement[], cyrus: CyrusRouter[], out: Finding[]): void {
   const withDomains = cyrus.filter((c) => option(c.router, 'domains')?.value !== undefined);
   if (!withDomains.length) return;
-  const verifies = acl.filter((s) => s.stmt.items.some((it) => it.name === 'verify' && /^\s*recipient\b/i.test(it.value ?? '')));
+  const verifies = acl.filter((s) => s.stmt.items.some(isRecipientVerify));
   const byStmt = new Map<AclStatement | undefined, { router: CyrusRouter; domains: string[] }>();
   for (const c of withDomains) {
     for (const d of routerDomains(ctx, c.router) ?? []) {

@@ -10,7 +10,7 @@ import type { LinkContext } from './context';
 import { option } from './context';
 import { literalDomains } from './match';
 import { cyrusRouters, reachesAndTakes, routerDomains, routerTakes, verifiesRecipients } from './routing';
-import { applies, domainConds, isCondition, rcptAcl, SESSION_CONDITIONS, type RcptStatement } from './acl-domains';
+import { applies, domainConds, isCondition, isRecipientVerify, rcptAcl, SESSION_CONDITIONS, type RcptStatement } from './acl-domains';
 
 /**
  * The item of a statement that refuses a recipient who fails verification: `require verify
@@ -18,7 +18,7 @@ import { applies, domainConds, isCondition, rcptAcl, SESSION_CONDITIONS, type Rc
  */
 export function refusingVerify(s: RcptStatement): AclItem | undefined {
   const verb = s.stmt.verb.toLowerCase();
-  return s.stmt.items.find((it) => it.name === 'verify' && /^\s*recipient\b/i.test(it.value ?? '')
+  return s.stmt.items.find((it) => isRecipientVerify(it)
     && (verb === 'require' ? !it.negated : ['deny', 'drop', 'defer'].includes(verb) && it.negated));
 }
 
