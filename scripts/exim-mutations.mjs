@@ -1,9 +1,52 @@
 // What the Exim mutation tools share: seeded randomness, what each line of an Exim conf is,
-// the mutation kinds, Exim's verdict from its stderr, and the summary table and report of
-// disagreements. mutate-corpus.mjs mutates the test-suite confs with them, mutate-debian.mjs
-// Debian's conf.d parts and template.
+// the mutation kinds, running the real programs and our checker, Exim's verdict from its
+// stderr, and the summary table and report of disagreements. mutate-corpus.mjs mutates the
+// test-suite confs with them, mutate-debian.mjs Debian's conf.d parts and template,
+// mutate-runtime.mjs configs judged at run time.
+import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+
+// ---- running the real programs and ours -----------------------------------------------
+/**
+ * Runs a program to its end (killed after 30 s): { code, stdout, stderr, timedOut }. With
+ * `input`, it is written to the program's stdin; without, stdin is closed.
+ */
+export function runProgram(cmd, argv, { cwd, env, input } = {}) {
+  return new Promise((resolve) => {
+    const child = spawn(cmd, argv, { cwd, env, stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
+    let stdout = '', stderr = '', timedOut = false;
+    const timer = setTimeout(() => { timedOut = true; child.kill('SIGKILL'); }, 30_000);
+    child.stdout.on('data', (d) => { stdout += d; });
+    child.stderr.on('data', (d) => { stderr += d; });
+    if (input !== undefined) {
+      child.stdin.on('error', () => {});
+      child.stdin.end(input);
+    }
+    child.on('error', (e) => { clearTimeout(timer); resolve({ code: -1, stdout, stderr: String(e), timedOut }); });
+    child.on('close', (code) => { clearTimeout(timer); resolve({ code, stdout, stderr, timedOut }); });
+  });
+}
+
+/** `fn` over `items` with at most `jobs` at a time; results in the items' order. */
+export async function pool(items, jobs, fn) {
+  const out = new Array(items.length);
+  let next = 0;
+  await Promise.all(Array.from({ length: Math.min(jobs, items.length) }, async () => {
+    while (next < items.length) { const i = next++; out[i] = await fn(items[i], i); }
+  }));
+  return out;
+}
+
+/** Our findings on an Exim config (file or conf.d); an exception is a finding of its own, not the end of the run. */
+export function oursOn(checkProject, file, opts) {
+  try {
+    return checkProject([{ path: file, kind: 'exim' }], opts);
+  } catch (e) {
+    return [{ file, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, severity: 'error', code: 'internal', message: `EXCEPTION ${e.stack}` }];
+  }
+}
+export const errorsOf = (findings) => findings.filter((f) => f.severity === 'error');
 
 // ---- seeded randomness (mulberry32) -------------------------------------------------
 export function rng(s) {

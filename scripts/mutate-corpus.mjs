@@ -27,13 +27,12 @@
 // config, we report no error), wrong line (we report errors, none on the line Exim names),
 // agree. The same seed and count give the same mutants and the same report.
 import { loadBundled } from './bundle-core.mjs';
-import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { layOutAux, readBytes, scratchDir, writeBytes, writeConf } from './testsuite-layout.mjs';
-import { rng, classify, eximMutations, lexicalMutations, AUX, donorsOf, verdict, diff, kindTable, writeReport } from './exim-mutations.mjs';
+import { rng, classify, eximMutations, lexicalMutations, AUX, donorsOf, verdict, diff, kindTable, writeReport, runProgram, pool as poolOf, oursOn, errorsOf } from './exim-mutations.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
@@ -137,26 +136,8 @@ for (let tries = 0; mutants.length < count && tries < count * 20; tries++) {
 }
 
 // ---- the real Exim --------------------------------------------------------------------
-function runExim(file) {
-  return new Promise((resolve) => {
-    const child = spawn(exim, [`-DEXIM_PATH=/usr/sbin/exim4`, '-C', file, '-bV'], { cwd: scratch, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stderr = '';
-    let timedOut = false;
-    const timer = setTimeout(() => { timedOut = true; child.kill('SIGKILL'); }, 30_000);
-    child.stdout.resume();
-    child.stderr.on('data', (d) => { stderr += d; });
-    child.on('error', (e) => { clearTimeout(timer); resolve({ code: -1, stderr: String(e), timedOut }); });
-    child.on('close', (code) => { clearTimeout(timer); resolve({ code, stderr, timedOut }); });
-  });
-}
-async function pool(items, fn) {
-  const out = new Array(items.length);
-  let next = 0;
-  await Promise.all(Array.from({ length: Math.min(jobs, items.length) }, async () => {
-    while (next < items.length) { const i = next++; out[i] = await fn(items[i]); }
-  }));
-  return out;
-}
+const runExim = (file) => runProgram(exim, [`-DEXIM_PATH=/usr/sbin/exim4`, '-C', file, '-bV'], { cwd: scratch });
+const pool = (items, fn) => poolOf(items, jobs, fn);
 const started = Date.now();
 const usedNames = [...new Set(mutants.map((m) => m.name))].sort();
 const origVerdicts = await pool(usedNames, async (n) => verdict(await runExim(originals.get(n).file)));
@@ -167,14 +148,7 @@ const eximVerdicts = await pool(live, async (m) => verdict(await runExim(m.file)
 
 // ---- our checker ----------------------------------------------------------------------
 const opts = { eximVersion, cyrusVersion: 'latest', defines };
-function ours(file) {
-  try {
-    return checkProject([{ path: file, kind: 'exim' }], opts);
-  } catch (e) {
-    return [{ file, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, severity: 'error', code: 'internal', message: `EXCEPTION ${e.stack}` }];
-  }
-}
-const errorsOf = (fs_) => fs_.filter((f) => f.severity === 'error');
+const ours = (file) => oursOn(checkProject, file, opts);
 const origErrs = new Map(usedNames.filter((n) => origOk.get(n)).map((n) => [n, errorsOf(ours(originals.get(n).file)).length]));
 
 /**

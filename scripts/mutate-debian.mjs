@@ -39,12 +39,11 @@
 //   line that the "#" starts no comment (missW) — whether a user exists is the host's, not
 //   the config's, and the checker may run away from the mail server.
 import { loadBundled } from './bundle-core.mjs';
-import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { rng, classify, misspell, eximMutations, lexicalMutations, AUX, donorsOf, verdict, diff, kindTable, writeReport } from './exim-mutations.mjs';
+import { rng, classify, misspell, eximMutations, lexicalMutations, AUX, donorsOf, verdict, diff, kindTable, writeReport, runProgram, pool as poolOf, oursOn, errorsOf } from './exim-mutations.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
@@ -333,18 +332,7 @@ function execChmod(dir) {
 }
 
 // ---- the real tools -----------------------------------------------------------------
-function run(cmd, argv) {
-  return new Promise((resolve) => {
-    const child = spawn(cmd, argv, { cwd: scratch, stdio: ['ignore', 'pipe', 'pipe'], env: { PATH: '/usr/sbin:/usr/bin:/sbin:/bin', LANG: 'C' } });
-    let stderr = '';
-    let timedOut = false;
-    const timer = setTimeout(() => { timedOut = true; child.kill('SIGKILL'); }, 30_000);
-    child.stdout.resume();
-    child.stderr.on('data', (d) => { stderr += d; });
-    child.on('error', (e) => { clearTimeout(timer); resolve({ code: -1, stderr: String(e), timedOut }); });
-    child.on('close', (code) => { clearTimeout(timer); resolve({ code, stderr, timedOut }); });
-  });
-}
+const run = (cmd, argv) => runProgram(cmd, argv, { cwd: scratch, env: { PATH: '/usr/sbin:/usr/bin:/sbin:/bin', LANG: 'C' } });
 /** update-exim4.conf on the copy, then exim4 -bV on what it wrote. */
 async function debianVerdict(dir) {
   const out = path.join(dir, 'out.conf');
@@ -353,25 +341,11 @@ async function debianVerdict(dir) {
   if (u.code !== 0) return { kind: 'reject', update: true, message: `update-exim4.conf: ${u.stderr.trim().split('\n').at(-1) ?? `exit ${u.code}`}` };
   return { ...verdict(await run(EXIM, ['-C', out, '-bV'])), out };
 }
-async function pool(items, fn) {
-  const out = new Array(items.length);
-  let next = 0;
-  await Promise.all(Array.from({ length: Math.min(jobs, items.length) }, async () => {
-    while (next < items.length) { const i = next++; out[i] = await fn(items[i]); }
-  }));
-  return out;
-}
+const pool = (items, fn) => poolOf(items, jobs, fn);
 
 // ---- ours -----------------------------------------------------------------------------
 const opts = { eximVersion: '4.96', cyrusVersion: 'latest', defines: {} };
-function ours(dir) {
-  try {
-    return checkProject([{ path: dir, kind: 'exim' }], opts);
-  } catch (e) {
-    return [{ file: dir, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, severity: 'error', code: 'internal', message: `EXCEPTION ${e.stack}` }];
-  }
-}
-const errorsOf = (xs) => xs.filter((f) => f.severity === 'error');
+const ours = (dir) => oursOn(checkProject, dir, opts);
 
 /**
  * Where line `n` (1-based) of update-exim4.conf's output came from: our assembly's origin

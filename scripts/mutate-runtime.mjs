@@ -56,12 +56,12 @@
 //   sender is verified, whose own sender is <>): a change of meaning that shows as
 //   "Sender verification failed".
 import { loadBundled } from './bundle-core.mjs';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { rng, classify, misspell, eximMutations, donorsOf, verdict, diff, kindTable, writeReport } from './exim-mutations.mjs';
+import { rng, classify, misspell, eximMutations, donorsOf, verdict, diff, kindTable, writeReport, runProgram, pool as poolOf, oursOn } from './exim-mutations.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const argv = process.argv.slice(2);
@@ -356,19 +356,7 @@ for (let tries = 0; mutants.length < COUNT && tries < COUNT * 30; tries++) {
 }
 
 // ---- the real Exim ------------------------------------------------------------------------
-function run(args, input, dir) {
-  return new Promise((resolve) => {
-    const child = spawn('unshare', ['-n', '--', EXIM, ...args], { cwd: dir, stdio: ['pipe', 'pipe', 'pipe'], env: { PATH: '/usr/sbin:/usr/bin:/sbin:/bin', LANG: 'C' } });
-    let stdout = '', stderr = '', timedOut = false;
-    const timer = setTimeout(() => { timedOut = true; child.kill('SIGKILL'); }, 30_000);
-    child.stdout.on('data', (d) => { stdout += d; });
-    child.stderr.on('data', (d) => { stderr += d; });
-    child.stdin.on('error', () => {});
-    child.stdin.end(input ?? '');
-    child.on('error', (e) => { clearTimeout(timer); resolve({ code: -1, stdout, stderr: String(e), timedOut }); });
-    child.on('close', (code) => { clearTimeout(timer); resolve({ code, stdout, stderr, timedOut }); });
-  });
-}
+const run = (args, input, dir) => runProgram('unshare', ['-n', '--', EXIM, ...args], { cwd: dir, env: { PATH: '/usr/sbin:/usr/bin:/sbin:/bin', LANG: 'C' }, input: input ?? '' });
 
 /** A scratch directory with spool, log, mailboxes and aliases, and the config in it. */
 function layOut(dir, base, lines) {
@@ -439,24 +427,11 @@ function outcome(base, m) {
   return fresh.length || m.items.length !== base.items.length ? 'changed' : 'same';
 }
 
-async function pool(items, fn) {
-  const out = new Array(items.length);
-  let next = 0;
-  await Promise.all(Array.from({ length: Math.min(JOBS, items.length) }, async () => {
-    while (next < items.length) { const i = next++; out[i] = await fn(items[i], i); }
-  }));
-  return out;
-}
+const pool = (items, fn) => poolOf(items, JOBS, fn);
 
 // ---- ours ---------------------------------------------------------------------------------
 const opts = { eximVersion: '4.96', cyrusVersion: 'latest', defines: {} };
-function ours(conf) {
-  try {
-    return checkProject([{ path: conf, kind: 'exim' }], opts);
-  } catch (e) {
-    return [{ file: conf, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, severity: 'error', code: 'internal', message: `EXCEPTION ${e.stack}` }];
-  }
-}
+const ours = (conf) => oursOn(checkProject, conf, opts);
 const key = (f, dir) => `${f.code}|${f.severity}|${f.message.replaceAll(dir, 'DIR').replace(/\d+/g, 'N')}`;
 
 // ---- run ----------------------------------------------------------------------------------
