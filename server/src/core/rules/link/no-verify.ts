@@ -7,9 +7,8 @@ import type { Finding, Related } from '../../diagnostic';
 import { finding } from '../../diagnostic';
 import type { AclItem, DriverInstance } from '../../exim/model';
 import type { LinkContext } from './context';
-import { option } from './context';
 import { literalDomains } from './match';
-import { cyrusRouters, reachesAndTakes, routerDomains, routerTakes, verifiesRecipients } from './routing';
+import { cyrusRouters, reachesAndTakes, recipientVerifySetting, routerDomains, routerTakes, verifiesRecipients } from './routing';
 import { applies, domainConds, isCondition, isRecipientVerify, rcptAcl, SESSION_CONDITIONS, type RcptStatement } from './acl-domains';
 
 /**
@@ -97,7 +96,7 @@ export function checkNoVerify(ctx: LinkContext): Finding[] {
       }
     }
     if (!hits.size) continue;
-    const o = lastVerifyOption(c.router)!;
+    const o = recipientVerifySetting(c.router)!;
     const at = o.valueLoc ?? o.loc;
     const setting = o.negated ? `no_${o.name}` : `${o.name} = ${(o.value ?? '').trim()}`;
     const domains = [...new Set([...hits.values()].flatMap((h) => h.domains))];
@@ -117,12 +116,4 @@ export function checkNoVerify(ctx: LinkContext): Finding[] {
       { related, ...(limited ? { severity: 'information' as const } : {}) }));
   }
   return out;
-}
-
-/** The option that turns recipient verification off: the later of verify and verify_recipient. */
-function lastVerifyOption(r: DriverInstance) {
-  const v = option(r, 'verify'), vr = option(r, 'verify_recipient');
-  if (!v) return vr;
-  if (!vr) return v;
-  return (r.options ?? []).indexOf(v) > (r.options ?? []).indexOf(vr) ? v : vr;
 }

@@ -141,14 +141,20 @@ export function resolvePort(ctx: LinkContext, name: string): { port?: number; un
 const MAY_DECLINE = ['local_parts', 'senders', 'condition', 'require_files', 'local_part_prefix', 'local_part_suffix'];
 
 /**
- * Whether the router takes part in verifying recipients: `verify` (which sets both
- * verify_sender and verify_recipient) or `verify_recipient`, the later setting winning.
- * Undefined when that is expanded.
+ * The setting that decides whether the router takes part in verifying recipients: `verify`
+ * (which sets both verify_sender and verify_recipient) or `verify_recipient`, the later
+ * one winning.
  */
+export function recipientVerifySetting(r: DriverInstance): OptionSetting | undefined {
+  let last: OptionSetting | undefined;
+  for (const o of r.options ?? []) if (o.name === 'verify' || o.name === 'verify_recipient') last = o;
+  return last;
+}
+
+/** Whether the router takes part in verifying recipients; undefined when that is expanded. */
 export function verifiesRecipients(r: DriverInstance): boolean | undefined {
-  let last: string | undefined;
-  for (const o of r.options ?? []) if (o.name === 'verify' || o.name === 'verify_recipient') last = o.name;
-  return last ? boolOption(r, last, true) : true;
+  const o = recipientVerifySetting(r);
+  return o ? boolOption(r, o.name, true) : true;
 }
 
 /**
