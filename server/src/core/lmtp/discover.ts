@@ -7,8 +7,9 @@ import type { SourceHost } from '../host';
 import type { Range } from '../text';
 import { splitList } from '../exim/lists';
 import { exitsAtStart } from '../cyrus/programs';
-// An option set twice is a config Exim refuses; like the rules, the first setting is the one read.
-import { on, opt } from '../rules/exim/instance-options';
+import { on } from '../rules/exim/instance-options';
+// The link rules' reading of an option (they share transportHosts with the callout).
+import { option as opt } from '../rules/link/context';
 import { formatTarget, isIPv4, isIPv6, WELL_KNOWN_PORTS, type Target } from './target';
 
 export interface CalloutCandidate {
