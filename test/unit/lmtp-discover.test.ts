@@ -97,6 +97,35 @@ test('a manualroute router\'s hosts win over the transport\'s, unless the transp
   assert.deepEqual(conf('  hosts_override = false').candidates.map((c) => c.label), ['127.0.0.2:2004']);
 });
 
+test('a host that is this machine after another host in a router\'s list is not offered: Exim drops it', () => {
+  // Exim 4.96 removes a local host, and every host after it, from a manualroute list whose
+  // first host is not local ("Removed from host list"); the link rules say so as an error.
+  const conf = (list: string, hostsOption = '') => exim([
+    'primary_hostname = mx.example.com',
+    'begin routers',
+    'cyrus:',
+    '  driver = manualroute',
+    '  transport = to_cyrus',
+    `  route_list = * "${list}"`,
+    'begin transports',
+    'to_cyrus:',
+    '  driver = smtp',
+    '  protocol = lmtp',
+    '  port = 2003',
+    hostsOption,
+  ].join('\n'));
+  const dropped = conf('127.0.0.2 : 127.0.0.1 : 127.0.0.3');
+  assert.deepEqual(dropped.candidates.map((c) => c.label), ['127.0.0.2:2003']);
+  assert.deepEqual(dropped.skipped.filter((s) => s.includes('Exim drops it')).length, 2);
+  assert.ok(dropped.skipped.some((s) => s.includes('"127.0.0.1"')));
+  // The primary hostname is this machine too.
+  assert.deepEqual(conf('127.0.0.2 : mx.example.com').candidates.map((c) => c.label), ['127.0.0.2:2003']);
+  // A local host first stays, and so does the rest.
+  assert.deepEqual(conf('127.0.0.1 : 127.0.0.2').candidates.map((c) => c.label), ['127.0.0.1:2003', '127.0.0.2:2003']);
+  // The transport's own hosts (hosts_override) are not the router's list: nothing dropped.
+  assert.deepEqual(conf('127.0.0.2', '  hosts = 127.0.0.2 : 127.0.0.1\n  hosts_override').candidates.map((c) => c.label), ['127.0.0.2:2003', '127.0.0.1:2003']);
+});
+
 test('hosts computed at delivery time are reported as skipped, not guessed', () => {
   const d = exim('begin transports\nt:\n  driver = smtp\n  protocol = lmtp\n  hosts = ${lookup{$domain}lsearch{/etc/x}}\n');
   assert.deepEqual(d.candidates, []);

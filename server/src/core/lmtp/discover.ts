@@ -58,6 +58,29 @@ export function connectHost(h: string | undefined): string {
   return h.replace(/^\[(.*)\]$/, '$1');
 }
 
+/**
+ * Whether Exim takes a host name for this machine: its loopback addresses, 0.0.0.0, and the
+ * primary_hostname when the config sets it. Exim compares the address with the machine's
+ * interfaces; the loopback interface holds 127.0.0.1 and ::1, not the rest of 127/8.
+ */
+export function isThisMachine(hostName: string, primaryHostname: string | undefined): boolean {
+  const h = hostName.toLowerCase().replace(/\.$/, '');
+  return h === 'localhost' || h === '127.0.0.1' || h === '::1' || h === '0.0.0.0' || (primaryHostname !== undefined && h === primaryHostname);
+}
+
+/**
+ * The hosts of a manualroute router's list that Exim keeps. When the first host is not this
+ * machine, the router drops the first one that is and every host after it, as it does below
+ * itself in an MX list (Exim 4.96: route_list = * "127.0.0.2 : 127.0.0.1" leaves 127.0.0.2
+ * alone, "Removed from host list: 127.0.0.1"); a first host that is this machine is what
+ * `self` is about, and stays.
+ */
+export function keptRouteHosts<T>(hosts: T[], local: (h: T) => boolean): { kept: T[]; dropped: T[] } {
+  const cut = hosts.findIndex((h, i) => i > 0 && local(h));
+  if (cut < 0 || local(hosts[0])) return { kept: hosts, dropped: [] };
+  return { kept: hosts.slice(0, cut), dropped: hosts.slice(cut) };
+}
+
 function val(o: OptionSetting | undefined): string | undefined {
   return o && !o.negated ? (o.value ?? o.rawValue) : undefined;
 }
@@ -97,9 +120,14 @@ export function eximCalloutTargets(cfg: Partial<EximConfig> | undefined, host?: 
     const portOpt = val(opt(t, 'port'))?.trim();
     const { hosts, from: hostsOpt } = transportHosts(cfg?.routers ?? [], t);
     if (!hosts) { skipped.push(`transport ${t.name}: no static host list (neither its hosts option nor a manualroute router's)`); continue; }
-    for (const item of splitList(hosts).items) {
-      const h = hostItem(item.text);
-      if (!h) { skipped.push(`transport ${t.name}: host "${item.text}" is expanded at delivery time`); continue; }
+    const written: { text: string; h?: { host: string; port?: string } }[] = splitList(hosts).items.map((item) => ({ text: item.text, h: hostItem(item.text) }));
+    // The router's list loses what Exim drops from it; the transport's own hosts lose nothing.
+    const routed = hostsOpt !== undefined && hostsOpt !== opt(t, 'hosts');
+    const primary = primaryHostname(cfg);
+    const { kept, dropped } = routed ? keptRouteHosts(written, (w) => !!w.h && isThisMachine(w.h.host, primary)) : { kept: written, dropped: [] };
+    for (const d of dropped) skipped.push(`transport ${t.name}: host "${d.text}" comes after a host that is not this machine in the router's list, and Exim drops it`);
+    for (const { text, h } of kept) {
+      if (!h) { skipped.push(`transport ${t.name}: host "${text}" is expanded at delivery time`); continue; }
       const portName = h.port ?? portOpt ?? 'lmtp';
       if (portName.includes('$')) { skipped.push(`transport ${t.name}: port "${portName}" is expanded at delivery time`); continue; }
       const port = servicePort(portName, host);
@@ -112,6 +140,13 @@ export function eximCalloutTargets(cfg: Partial<EximConfig> | undefined, host?: 
     }
   }
   return { candidates: dedupe(candidates), skipped };
+}
+
+/** primary_hostname as set (the last setting), lower-cased; undefined when unset or expanded. */
+function primaryHostname(cfg: Partial<EximConfig> | undefined): string | undefined {
+  let v: string | undefined;
+  for (const s of cfg?.main ?? []) if (s && s.name === 'primary_hostname' && !s.negated) v = s.value;
+  return v && !v.includes('$') ? v.trim().toLowerCase() : undefined;
 }
 
 /**

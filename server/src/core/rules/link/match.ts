@@ -4,6 +4,7 @@
 import type { ListKind } from '../../exim/model';
 import { splitList } from '../../exim/lists';
 import { isIPv4, isIPv6 } from '../../lmtp/target';
+import { isThisMachine } from '../../lmtp/discover';
 import type { LinkContext } from './context';
 import { namedList } from './context';
 
@@ -171,11 +172,7 @@ export function addressesOf(ctx: LinkContext, hostName: string): string[] | unde
 
 /** Whether `host` (a name or address as written in the transport) is this machine. */
 export function isLocalHost(ctx: LinkContext, hostName: string): boolean {
-  const h = hostName.toLowerCase().replace(/\.$/, '');
-  // Exim compares the address with the machine's interfaces (and treats 0.0.0.0 as local);
-  // the loopback interface holds 127.0.0.1 and ::1, not the rest of 127/8.
-  return h === 'localhost' || h === '127.0.0.1' || h === '::1' || h === '0.0.0.0'
-    || (ctx.primaryHostname !== undefined && h === ctx.primaryHostname);
+  return isThisMachine(hostName, ctx.primaryHostname);
 }
 
 function v4(a: string): number | undefined {

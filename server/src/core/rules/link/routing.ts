@@ -1,7 +1,7 @@
 // Which transports hand mail to Cyrus, where they connect, and which router takes a domain.
 import type { DriverInstance, OptionSetting } from '../../exim/model';
 import { splitList } from '../../exim/lists';
-import { hostItem, servicePort, transportHosts } from '../../lmtp/discover';
+import { hostItem, keptRouteHosts, servicePort, transportHosts } from '../../lmtp/discover';
 import { loadServiceTable } from '../../cyrus/endpoint';
 import type { LinkContext } from './context';
 import { boolOption, option, value } from './context';
@@ -20,7 +20,7 @@ export type CyrusTransport =
     portOpt?: OptionSetting;
     /** Hosts Exim connects to, as written (see transportHosts); empty when expanded. */
     hosts: TcpHost[];
-    /** Hosts of the router's list that Exim drops as this machine (see keptHosts). */
+    /** Hosts of the router's list that Exim drops as this machine (see keptRouteHosts). */
     dropped?: TcpHost[];
     /** The port option as Exim reads it: `lmtp` when unset. */
     portName: string;
@@ -40,19 +40,6 @@ export function tcpHosts(written: string | undefined): TcpHost[] {
   return hosts;
 }
 
-/**
- * The hosts of a manualroute router's list that Exim keeps. When the first host is not this
- * machine, the router drops the first one that is and every host after it, as it does below
- * itself in an MX list (Exim 4.96: route_list = * "127.0.0.2 : 127.0.0.1" leaves 127.0.0.2
- * alone, "Removed from host list: 127.0.0.1"); a first host that is this machine is what
- * `self` is about, and stays.
- */
-export function keptHosts(ctx: LinkContext, hosts: TcpHost[]): { kept: TcpHost[]; dropped: TcpHost[] } {
-  const cut = hosts.findIndex((h, i) => i > 0 && isLocalHost(ctx, h.name));
-  if (cut < 0 || isLocalHost(ctx, hosts[0].name)) return { kept: hosts, dropped: [] };
-  return { kept: hosts.slice(0, cut), dropped: hosts.slice(cut) };
-}
-
 /** The port option as Exim reads it, `dflt` (the protocol's service name) when unset. */
 export function portName(portOpt: OptionSetting | undefined, dflt: string): string {
   return (portOpt && !portOpt.negated ? portOpt.value?.trim() : undefined) || dflt;
@@ -67,7 +54,7 @@ export function smtpHosts(ctx: LinkContext, t: DriverInstance, protocol: string)
   const { hosts: written, from } = transportHosts(ctx.cfg.routers ?? [], t);
   const hostsOpt = from && from === option(t, 'hosts') ? from : undefined;
   const portOpt = option(t, 'port');
-  const { kept, dropped } = hostsOpt ? { kept: tcpHosts(written), dropped: [] } : keptHosts(ctx, tcpHosts(written));
+  const { kept, dropped } = hostsOpt ? { kept: tcpHosts(written), dropped: [] } : keptRouteHosts(tcpHosts(written), (h) => isLocalHost(ctx, h.name));
   return { kind: 'tcp', transport: t, hostsOpt, routeOpt: hostsOpt ? undefined : from, portOpt, hosts: kept, ...(dropped.length ? { dropped } : {}), portName: portName(portOpt, protocol) };
 }
 
