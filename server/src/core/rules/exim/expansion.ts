@@ -12,6 +12,8 @@ import {
   itemArgProblem, lookupTypes, operatorArgProblem, versionNote, type ExpansionKind, type ExpansionNameInfo,
 } from '../../catalog/exim';
 import { didYouMean, namesOnce, nearest, replaceFix, runTime, RUN_TIME } from './suggest';
+import { regexProblem } from '../../exim/pcre-syntax';
+import { dequote } from '../../exim/strings';
 
 type Lookup = (name: string) => ExpansionNameInfo | undefined;
 const LOOKUPS: Record<Exclude<ExpansionKind, 'variable'>, Lookup> = {
@@ -174,6 +176,7 @@ class ExpansionCheck {
             this.report(finding('exim/expansion-syntax', this.file(), n.nameRange,
               '"${lookup" has no lookup type (such as lsearch) after its key; Exim fails with "missing lookup type" when it expands this value.', RUN_TIME));
           }
+          if (n.name === 'sg' && n.args.length === 3) this.regex(n.args[1]);
           const argProblem = itemArgProblem(n.name, n.args.length);
           if (argProblem) this.report(finding('exim/expansion-syntax', this.file(), n.nameRange, `${argProblem} Exim fails when it expands this value.`, RUN_TIME));
           for (const a of n.args) this.nodes(a);
@@ -182,6 +185,7 @@ class ExpansionCheck {
         case 'condition':
           if (!this.fineConditions.has(n.name)) this.named(n, this.fineConditions);
           if (NUMERIC_CONDITIONS.has(n.name)) this.integers(n);
+          else if (n.name === 'match' && n.args.length === 2) this.regex(n.args[1]);
           for (const a of n.args) this.nodes(a);
           break;
       }
@@ -237,6 +241,38 @@ class ExpansionCheck {
       this.report(finding('exim/expansion-syntax', this.file(), a[0].range,
         `"${n.name}" compares integers, and "${t}" is not one; Exim fails when it expands this value.`, RUN_TIME));
     }
+  }
+
+  /**
+   * The pattern of `${if match` or `${sg` when it is written out (no variable or item in it):
+   * Exim compiles it as PCRE2 each time it expands the value, and a malformed one fails the
+   * expansion. Outside \N...\N, backslashes are escapes of the expansion and gone before
+   * PCRE2 sees the pattern ("\d" is "d"), a classic way to break one.
+   */
+  private regex(arg: readonly ExpansionNode[]): void {
+    if (!arg.length) return;
+    let pattern = '';
+    let raw = '';
+    let escapes = false;
+    for (const n of arg) {
+      if (n.kind === 'text' || n.kind === 'literal') { pattern += n.text; raw += n.text; }
+      else if (n.kind === 'escape') {
+        const d = dequote(`"${n.text}"`, 0);
+        // A NUL (\0, or \x before no hex digit) ends the pattern as C reads it.
+        if (n.text.length < 2 || d.cut) return;
+        pattern += d.value;
+        raw += n.text;
+        escapes = true;
+      } else return;
+    }
+    const problem = regexProblem(pattern);
+    if (!problem) return;
+    const hint = escapes && !regexProblem(raw)
+      ? ' Outside \\N...\\N a backslash is an escape of the expansion, taken away before the pattern is compiled: write the pattern between \\N and \\N.'
+      : '';
+    const range = { start: arg[0].range.start, end: arg[arg.length - 1].range.end };
+    this.report(finding('exim/expansion-syntax', this.file(), range,
+      `The regular expression "${pattern}" is malformed: ${problem.message} (at offset ${problem.offset}). Exim fails when it expands this value.${hint}`, RUN_TIME));
   }
 
   /** The words between the braces of `${lookup`: the lookup type first, then e.g. `fail`. */

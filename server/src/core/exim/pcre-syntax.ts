@@ -1,0 +1,116 @@
+// The few regular-expression mistakes that are certain without compiling the pattern as
+// PCRE2 does: a character class or group left open, a group closed that was never opened,
+// a quantifier with nothing before it, a backslash at the very end. Exim compiles a
+// `match` or `sg` pattern when it expands it, and a malformed one fails that expansion
+// ("regular expression error in ..."). Anything this reader is unsure of (extended mode,
+// where white space and `#` comments change what a bracket means) gives no answer: a miss
+// costs less than telling an admin a working pattern is broken.
+
+export interface RegexProblem {
+  message: string;
+  /** Offset in the pattern where PCRE2 stops, as its own messages count it. */
+  offset: number;
+}
+
+export function regexProblem(p: string): RegexProblem | undefined {
+  // (?x) and (?xx) make white space and #-comments insignificant: not read here.
+  if (/\(\?[a-zA-Z^]*x/.test(p)) return undefined;
+  let depth = 0;
+  let atStart = true;
+  for (let i = 0; i < p.length; i++) {
+    const c = p[i];
+    const start: boolean = atStart;
+    atStart = false;
+    if (c === '\\') {
+      if (i + 1 >= p.length) return { message: '\\ at end of pattern', offset: p.length };
+      if (p[i + 1] === 'Q') {
+        const e = p.indexOf('\\E', i + 2);
+        if (e < 0) return undefined;
+        i = e + 1;
+      } else if (p[i + 1] === 'c') i += 2;
+      else i++;
+      continue;
+    }
+    if (c === '[') {
+      const end = classEnd(p, i);
+      if (end < 0) return { message: 'missing terminating ] for character class', offset: p.length };
+      i = end;
+      continue;
+    }
+    if (c === '(') {
+      if (p.startsWith('(?#', i)) {
+        const e = p.indexOf(')', i);
+        if (e < 0) return { message: 'missing ) after (?# comment', offset: p.length };
+        i = e;
+        atStart = start;
+        continue;
+      }
+      // A verb, (*MARK:name) or (*ACCEPT), ends at the first ")": its name is not a pattern.
+      // An alpha assertion, (*atomic:...) or (*pla:...), is a group like any other.
+      if (p[i + 1] === '*' && !/^\(\*[a-z_]+:/.test(p.slice(i, i + 40))) {
+        const e = p.indexOf(')', i);
+        if (e < 0) return undefined;
+        i = e;
+        continue;
+      }
+      depth++;
+      // `(?` and `(*` open a group of their own kind; what follows `(` alone is a fresh start.
+      atStart = p[i + 1] !== '?' && p[i + 1] !== '*';
+      continue;
+    }
+    if (c === ')') {
+      if (!depth) return { message: 'unmatched closing parenthesis', offset: i };
+      depth--;
+      continue;
+    }
+    if (c === '|') { atStart = true; continue; }
+    if ((c === '*' || c === '+' || c === '?') && start) return { message: 'quantifier does not follow a repeatable item', offset: i };
+  }
+  if (depth) return { message: 'missing closing parenthesis', offset: p.length };
+  return undefined;
+}
+
+/**
+ * The offset of the `]` that closes the class opened at `at`, or -1. A `]` first (after an
+ * optional `^`) is a member; `[:alpha:]` and its `.`/`=` kin are read as PCRE2 reads them.
+ */
+function classEnd(p: string, at: number): number {
+  let i = at + 1;
+  // As PCRE2 (and Perl): a leading \E or \Q\E is nothing, so a `]` after it is still first.
+  for (let negated = false; ;) {
+    if (p.startsWith('\\E', i)) i += 2;
+    else if (p.startsWith('\\Q\\E', i)) i += 4;
+    else if (p[i] === '^' && !negated) { negated = true; i++; }
+    else break;
+  }
+  if (p[i] === ']') i++;
+  for (; i < p.length; i++) {
+    const c = p[i];
+    if (c === '\\') {
+      if (p[i + 1] === 'Q') {
+        const e = p.indexOf('\\E', i + 2);
+        if (e < 0) return -1;
+        i = e + 1;
+      } else if (p[i + 1] === 'c') i += 2;
+      else i++;
+      continue;
+    }
+    if (c === ']') return i;
+    if (c === '[' && (p[i + 1] === ':' || p[i + 1] === '.' || p[i + 1] === '=')) {
+      const end = posixEnd(p, i + 1, p[i + 1]);
+      if (end >= 0) i = end;
+    }
+  }
+  return -1;
+}
+
+/** PCRE2's check_posix_syntax: the `:]` ending `[:name:]`, unless a `]` or `[:` comes first. */
+function posixEnd(p: string, from: number, term: string): number {
+  for (let i = from + 1; i < p.length; i++) {
+    const c = p[i];
+    if (c === '\\' && (p[i + 1] === ']' || p[i + 1] === '\\')) i++;
+    else if ((c === '[' && p[i + 1] === term) || c === ']') return -1;
+    else if (c === term && p[i + 1] === ']') return i + 1;
+  }
+  return -1;
+}

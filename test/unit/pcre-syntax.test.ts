@@ -1,0 +1,39 @@
+// The regular-expression reader behind `${if match}` and `${sg}`: what it calls malformed,
+// PCRE2 refuses too. Each verdict here was taken from Exim 4.96 (`exim4 -be` with the
+// pattern between \N and \N); scripts/diff-regex.mjs compares thousands of random patterns.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { regexProblem } from '../../server/src/core/exim/pcre-syntax';
+
+test('patterns PCRE2 refuses are reported with its own words and offset', () => {
+  const cases: [string, string, number][] = [
+    ['^[a-z', 'missing terminating ] for character class', 5],
+    ['(a|b', 'missing closing parenthesis', 4],
+    ['example)', 'unmatched closing parenthesis', 7],
+    ['*@example.com', 'quantifier does not follow a repeatable item', 0],
+    ['a|+b', 'quantifier does not follow a repeatable item', 2],
+    ['(+a)', 'quantifier does not follow a repeatable item', 1],
+    ['abc\\', '\\ at end of pattern', 4],
+    ['a(?#note', 'missing ) after (?# comment', 8],
+    ['[]', 'missing terminating ] for character class', 2],
+    ['[^]', 'missing terminating ] for character class', 3],
+    ['[a\\]', 'missing terminating ] for character class', 4],
+    ['[[:alpha:]', 'missing terminating ] for character class', 10],
+    ['(*atomic:a', 'missing closing parenthesis', 10],
+    ['(*UTF)[', 'missing terminating ] for character class', 7],
+  ];
+  for (const [p, message, offset] of cases) assert.deepEqual(regexProblem(p), { message, offset }, p);
+});
+
+test('patterns PCRE2 takes are not reported', () => {
+  for (const p of [
+    '', '^[a-z]+$', '[]a]', '[^]a]', '[\\]]', '[\\E]]', '[^\\Q\\E]]', '[[:alpha:][:digit:]]', '[[:a]', '[[:a]b:]]',
+    '\\Q(*[\\E', '(?:a|b)*', '(?i)abc', '(?<n>a)\\k<n>', '(*:x]y)a', '(*ACCEPT)', '(*atomic:a)', 'a(?#[)b',
+    '[\\c]]', '\\c)', 'a{2,3}', '{', '}', 'x]', '\\d+\\.\\d+', '^(?!foo)bar$',
+  ]) assert.equal(regexProblem(p), undefined, p);
+});
+
+test('extended mode and an unterminated \\Q or verb give no answer rather than a guess', () => {
+  // (?x) makes white space and #-comments insignificant: "[" in a comment opens nothing.
+  for (const p of ['(?x) a # [', '(?ix)[', '\\Q(', '(*MARK:x']) assert.equal(regexProblem(p), undefined, p);
+});
