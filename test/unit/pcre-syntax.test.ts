@@ -12,6 +12,9 @@ test('patterns PCRE2 refuses are reported with its own words and offset', () => 
     ['example)', 'unmatched closing parenthesis', 7],
     ['*@example.com', 'quantifier does not follow a repeatable item', 0],
     ['a|+b', 'quantifier does not follow a repeatable item', 2],
+    ['^*.example.com', 'quantifier does not follow a repeatable item', 1],
+    ['a$+', 'quantifier does not follow a repeatable item', 2],
+    ['^(?#x)*a', 'quantifier does not follow a repeatable item', 6],
     ['(+a)', 'quantifier does not follow a repeatable item', 1],
     ['abc\\', '\\ at end of pattern', 4],
     ['a(?#note', 'missing ) after (?# comment', 8],
@@ -29,7 +32,7 @@ test('patterns PCRE2 takes are not reported', () => {
   for (const p of [
     '', '^[a-z]+$', '[]a]', '[^]a]', '[\\]]', '[\\E]]', '[^\\Q\\E]]', '[[:alpha:][:digit:]]', '[[:a]', '[[:a]b:]]',
     '\\Q(*[\\E', '(?:a|b)*', '(?i)abc', '(?<n>a)\\k<n>', '(*:x]y)a', '(*ACCEPT)', '(*atomic:a)', 'a(?#[)b',
-    '[\\c]]', '\\c)', 'a{2,3}', '{', '}', 'x]', '\\d+\\.\\d+', '^(?!foo)bar$',
+    '[\\c]]', '\\c)', '(^)*', '^\\Qa\\E*', '[$^]*', 'a{2,3}', '{', '}', 'x]', '\\d+\\.\\d+', '^(?!foo)bar$',
   ]) assert.equal(regexProblem(p), undefined, p);
 });
 

@@ -6,6 +6,39 @@
 // where white space and `#` comments change what a bracket means) gives no answer: a miss
 // costs less than telling an admin a working pattern is broken.
 
+import type { ExpansionNode } from './expansion';
+import { dequote } from './strings';
+
+/**
+ * What PCRE2 gets from a pattern written in an expanded string with nothing in it to expand:
+ * text and \N...\N as written, the expansion's backslash escapes done ("\d" is "d").
+ * `raw` is the same with the escapes left as written (what \N...\N around it would give).
+ * Undefined when a variable, item or error is in it, or when an escape makes a NUL, which
+ * ends the pattern as C reads it.
+ */
+export function literalPattern(nodes: readonly ExpansionNode[]): { pattern: string; raw: string; escapes: boolean } | undefined {
+  let pattern = '', raw = '', escapes = false;
+  for (const n of nodes) {
+    if (n.kind === 'text' || n.kind === 'literal') { pattern += n.text; raw += n.text; continue; }
+    if (n.kind !== 'escape') return undefined;
+    const d = dequote(`"${n.text}"`, 0);
+    if (n.text.length < 2 || d.cut) return undefined;
+    pattern += d.value;
+    raw += n.text;
+    escapes = true;
+  }
+  return { pattern, raw, escapes };
+}
+
+/** A pattern's problem, and whether writing it between \N and \N would have avoided it. */
+export function patternProblem(p: { pattern: string; raw: string; escapes: boolean }): (RegexProblem & { escapesBreakIt: boolean }) | undefined {
+  const problem = regexProblem(p.pattern);
+  return problem && { ...problem, escapesBreakIt: p.escapes && !regexProblem(p.raw) };
+}
+
+/** The advice for a pattern that escapes broke. */
+export const WRITE_WITH_N = 'Outside \\N...\\N a backslash is an escape of the expansion, taken away before the pattern is compiled: write the pattern between \\N and \\N.';
+
 export interface RegexProblem {
   message: string;
   /** Offset in the pattern where PCRE2 stops, as its own messages count it. */
@@ -63,7 +96,8 @@ export function regexProblem(p: string): RegexProblem | undefined {
       depth--;
       continue;
     }
-    if (c === '|') { atStart = true; continue; }
+    // Nothing before `|` is repeated; nor is an anchor (`^*.example`, a glob written as a pattern).
+    if (c === '|' || c === '^' || c === '$') { atStart = true; continue; }
     if ((c === '*' || c === '+' || c === '?') && start) return { message: 'quantifier does not follow a repeatable item', offset: i };
   }
   if (depth) return { message: 'missing closing parenthesis', offset: p.length };

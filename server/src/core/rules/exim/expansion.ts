@@ -12,8 +12,7 @@ import {
   itemArgProblem, lookupTypes, operatorArgProblem, versionNote, type ExpansionKind, type ExpansionNameInfo,
 } from '../../catalog/exim';
 import { didYouMean, namesOnce, nearest, replaceFix, runTime, RUN_TIME } from './suggest';
-import { regexProblem } from '../../exim/pcre-syntax';
-import { dequote } from '../../exim/strings';
+import { literalPattern, patternProblem, WRITE_WITH_N } from '../../exim/pcre-syntax';
 
 type Lookup = (name: string) => ExpansionNameInfo | undefined;
 const LOOKUPS: Record<Exclude<ExpansionKind, 'variable'>, Lookup> = {
@@ -250,29 +249,12 @@ class ExpansionCheck {
    * PCRE2 sees the pattern ("\d" is "d"), a classic way to break one.
    */
   private regex(arg: readonly ExpansionNode[]): void {
-    if (!arg.length) return;
-    let pattern = '';
-    let raw = '';
-    let escapes = false;
-    for (const n of arg) {
-      if (n.kind === 'text' || n.kind === 'literal') { pattern += n.text; raw += n.text; }
-      else if (n.kind === 'escape') {
-        const d = dequote(`"${n.text}"`, 0);
-        // A NUL (\0, or \x before no hex digit) ends the pattern as C reads it.
-        if (n.text.length < 2 || d.cut) return;
-        pattern += d.value;
-        raw += n.text;
-        escapes = true;
-      } else return;
-    }
-    const problem = regexProblem(pattern);
+    const written = arg.length ? literalPattern(arg) : undefined;
+    const problem = written && patternProblem(written);
     if (!problem) return;
-    const hint = escapes && !regexProblem(raw)
-      ? ' Outside \\N...\\N a backslash is an escape of the expansion, taken away before the pattern is compiled: write the pattern between \\N and \\N.'
-      : '';
     const range = { start: arg[0].range.start, end: arg[arg.length - 1].range.end };
     this.report(finding('exim/expansion-syntax', this.file(), range,
-      `The regular expression "${pattern}" is malformed: ${problem.message} (at offset ${problem.offset}). Exim fails when it expands this value.${hint}`, RUN_TIME));
+      `The regular expression "${written.pattern}" is malformed: ${problem.message} (at offset ${problem.offset}). Exim fails when it expands this value.${problem.escapesBreakIt ? ' ' + WRITE_WITH_N : ''}`, RUN_TIME));
   }
 
   /** The words between the braces of `${lookup`: the lookup type first, then e.g. `fail`. */

@@ -1,0 +1,82 @@
+// Regular expressions in lists: an item that starts with `^` in a domain, local part, address
+// or host list is a PCRE2 pattern. Exim compiles it only when a match reaches it, so
+// `exim -bV` takes a malformed one, and the process that reaches it then panics and dies
+// ("regular expression error ... while compiling", checked with Exim 4.96's -bt): a run-time
+// problem, reported as a warning.
+import type { Finding } from '../../diagnostic';
+import { finding } from '../../diagnostic';
+import type { AclItem, EximConfig, ListKind, OptionSetting } from '../../exim/model';
+import { parseExpansion } from '../../exim/expansion-parser';
+import { expansionForm } from '../../exim/parsed';
+import { ExpandForm } from '../../exim/value-expansion';
+import { literalPattern, patternProblem, WRITE_WITH_N } from '../../exim/pcre-syntax';
+import { eximDriver, optionsOfScope } from '../../catalog/exim';
+import type { CheckOptions } from '../../options';
+import { ACL_LIST_KIND, KIND_WORD, locOfText, occurrencesOf, splitList } from './lists';
+import { RUN_TIME } from './suggest';
+
+const NOWHERE = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
+const nowhere = () => NOWHERE;
+
+export function checkListRegexes(cfg: EximConfig, _opts: CheckOptions): Finding[] {
+  const out: Finding[] = [];
+  // Named lists are expanded when they are used.
+  for (const l of cfg.lists) {
+    if (!l.value.includes('^')) continue;
+    for (const it of l.items) {
+      const message = problemOf(l.kind, it.text, true);
+      if (message) out.push(finding('exim/invalid-value', it.loc.file, it.loc.range, message, RUN_TIME));
+    }
+  }
+  settings(cfg, cfg.main, 'main', out);
+  for (const list of [cfg.routers, cfg.transports, cfg.authenticators]) {
+    for (const inst of list) settings(cfg, inst.options, inst.driver && eximDriver(inst.driver) ? inst.driver : inst.section, out);
+  }
+  for (const acl of cfg.acls) {
+    for (const st of acl.statements) {
+      for (const it of st.items) {
+        const kind = ACL_LIST_KIND[it.name];
+        if (kind && it.value?.includes('^')) value(cfg, kind, it, out);
+      }
+    }
+  }
+  return out;
+}
+
+function settings(cfg: EximConfig, list: readonly OptionSetting[], scope: string, out: Finding[]): void {
+  for (const s of list) {
+    if (s.negated || !s.value?.includes('^')) continue;
+    const kind = optionsOfScope(scope)?.get(s.name)?.listKind;
+    if (kind) value(cfg, kind, s, out);
+  }
+}
+
+/** The items of a list-valued option or ACL condition, each found in the value as written. */
+function value(cfg: EximConfig, kind: ListKind, h: OptionSetting | AclItem, out: Finding[]): void {
+  const loc = h.valueLoc;
+  if (!loc || h.value === undefined) return;
+  // An option Exim does not expand (no tree for a value with a backslash) keeps its escapes.
+  const expanded = !h.value.includes('\\') || expansionForm(h) !== ExpandForm.None;
+  const items = splitList(h.value);
+  for (let k = 0; k < items.length; k++) {
+    const it = items[k];
+    const message = it.text.includes('^') ? problemOf(kind, it.text, expanded) : undefined;
+    if (!message) continue;
+    // Which occurrence of its text in the value it is: an earlier item may be the same.
+    let nth = 0;
+    for (let j = 0; j < k; j++) nth += occurrencesOf(items[j].text, it.text);
+    const at = locOfText(cfg, loc, it.text, nth);
+    out.push(finding('exim/invalid-value', at.file, at.range, message, RUN_TIME));
+  }
+}
+
+/** What is wrong with a list item that is a regular expression; undefined for any other item. */
+function problemOf(kind: ListKind, text: string, expanded: boolean): string | undefined {
+  // A \N...\N cut in two by a separator is not read here.
+  if (text.split('\\N').length % 2 === 0) return undefined;
+  const written = expanded ? literalPattern(parseExpansion(text, nowhere)) : { pattern: text, raw: text, escapes: false };
+  if (!written || !written.pattern.startsWith('^')) return undefined;
+  const problem = patternProblem(written);
+  if (!problem) return undefined;
+  return `The regular expression "${written.pattern}" in this ${KIND_WORD[kind]} is malformed: ${problem.message} (at offset ${problem.offset}). Exim compiles it when a match first reaches it, and then panics and dies ("regular expression error").${problem.escapesBreakIt ? ' ' + WRITE_WITH_N : ''}`;
+}
