@@ -39,7 +39,9 @@
 // `local@+name` in address lists and rewrite patterns; "encrypted" in 4.96's HELO/connect
 // ACLs; ACLs that call back into themselves (exim/acl-loop); a literal "}" in an ACL
 // condition; and one false positive, an unknown smtp `protocol` (Exim loads it as smtp: now
-// a warning). Left standing, not checker bugs:
+// a warning). Later: a `match` or `sg` pattern, or a list item starting with ^, that PCRE2
+// refuses (the `list-regex` kind, added then, changes the mutants older seeds make). Left
+// standing, not checker bugs:
 // - The sandbox has no DNS: a `verify = recipient/helo/reverse_host_lookup`, a callout or
 //   an `spf =` put where it looks up a remote name defers here ("host lookup did not
 //   complete"), as it would not on a connected machine.
@@ -47,8 +49,6 @@
 //   makes a user "root}", `lsearch{{/etc/aliases}` a file "{/etc/aliases", a router
 //   condition "yes}" true. Legal, wrong only in meaning; warning about literal braces
 //   would flag every regex with `{3}` in it.
-// - A literal regex that does not compile (`match{$local_part}{^[a-z}`): PCRE's syntax is
-//   not JavaScript's, and judging PCRE-only constructs with a JS RegExp would misjudge them.
 // - A lookup of a file that does not exist (`lsearch{/nonexistent/mutant}`) defers at run
 //   time. Lookup files are data the mail server holds; the checker may run where they are
 //   not (an editor on a copy of the config), so their absence is no finding.
@@ -205,6 +205,16 @@ const EXPANSIONS = [
   ['missing-file', '${lookup{$local_part}lsearch{/nonexistent/mutant}{no}{yes}}'],
   ['bad-regex', '${if match{$local_part}{^[a-z}{yes}{yes}}'],
 ];
+/** Regular expressions put first in a list: Exim compiles one when a match reaches it. */
+const LIST_REGEXES = [
+  ['ok', '\\N^mut[0-9]+\\.example$\\N'],
+  ['ok', '^mut-[a-z]+'],
+  ['glob-as-regex', '^*.mut.example'],
+  ['open-group', '^(mut'],
+  ['open-class', '^mut[a-z'],
+  ['unmatched-paren', '^mut)'],
+  ['escape-eaten', '^mut\\(x'],
+];
 /** Conditions that are right in some ACL and wrong in another, as `warn` statements (a `warn` that works changes no reply). */
 const ACL_CONDITIONS = (n) => [
   'verify = recipient', 'verify = sender', 'verify = header_syntax', 'verify = helo', 'verify = reverse_host_lookup',
@@ -329,6 +339,14 @@ const RUNTIME = {
     const right = LIST_OPTION[list[1]].includes(option);
     // A list of the right kind, negated, so the router still takes what it took (mostly).
     return { lines: insertAt(lines, x.n + 1, `  ${option} = ${right ? '!' : ''}+${list[0]}${right ? ' : *' : ''}`), note: right ? 'right kind' : 'wrong kind' };
+  },
+  /** A list (a named list, or a router's or ACL's list condition) given a regular expression as its first item, well-formed or not. */
+  'list-regex'(r, lines, recs) {
+    const s = r.pick(sitesOf(recs, /^(\s*(?:(?:domain|host|address|localpart)list(?:_cache)?\s+[A-Za-z0-9_.-]+|(?:[a-z]+\s+)?!?\s*(?:domains|local_parts|senders|recipients|hosts))\s*=\s*)(?=[^\s<])/g,
+      (x) => x.kind === 'listdef' || runtime(x)));
+    if (!s) return;
+    const [why, item] = r.pick(LIST_REGEXES);
+    return { lines: splice(lines, s.x.n, s.m[1].length, 0, `${item} : `), note: why };
   },
 };
 let donorPool;
