@@ -2,7 +2,8 @@
 // or host list is a PCRE2 pattern. Exim compiles it only when a match reaches it, so
 // `exim -bV` takes a malformed one, and the process that reaches it then panics and dies
 // ("regular expression error ... while compiling", checked with Exim 4.96's -bt): a run-time
-// problem, reported as a warning.
+// problem, reported as a warning. The items of the ACL conditions `regex` and `mime_regex`
+// are all patterns; a malformed one is logged and skipped (-bh with DATA).
 import type { Finding } from '../../diagnostic';
 import { finding } from '../../diagnostic';
 import type { AclItem, EximConfig, ListKind, OptionSetting } from '../../exim/model';
@@ -37,6 +38,7 @@ export function checkListRegexes(cfg: EximConfig, _opts: CheckOptions): Finding[
       for (const it of st.items) {
         const kind = ACL_LIST_KIND[it.name];
         if (kind && it.value?.includes('^')) value(cfg, kind, it, out);
+        else if (it.name === 'regex' || it.name === 'mime_regex') value(cfg, 'regex', it, out);
       }
     }
   }
@@ -52,7 +54,10 @@ function settings(cfg: EximConfig, list: readonly OptionSetting[], scope: string
 }
 
 /** The items of a list-valued option or ACL condition, each found in the value as written. */
-function value(cfg: EximConfig, kind: ListKind, h: OptionSetting | AclItem, out: Finding[]): void {
+/** What a list's items are: the kind of a list whose items starting with ^ are patterns, or `regex` (ACL regex and mime_regex: every item is one). */
+type Kind = ListKind | 'regex';
+
+function value(cfg: EximConfig, kind: Kind, h: OptionSetting | AclItem, out: Finding[]): void {
   const loc = h.valueLoc;
   if (!loc || h.value === undefined) return;
   // An option Exim does not expand (no tree for a value with a backslash) keeps its escapes.
@@ -60,7 +65,7 @@ function value(cfg: EximConfig, kind: ListKind, h: OptionSetting | AclItem, out:
   const items = splitList(h.value);
   for (let k = 0; k < items.length; k++) {
     const it = items[k];
-    const message = it.text.includes('^') ? problemOf(kind, it.text, expanded) : undefined;
+    const message = kind === 'regex' || it.text.includes('^') ? problemOf(kind, it.text, expanded) : undefined;
     if (!message) continue;
     // Which occurrence of its text in the value it is: an earlier item may be the same.
     let nth = 0;
@@ -71,12 +76,17 @@ function value(cfg: EximConfig, kind: ListKind, h: OptionSetting | AclItem, out:
 }
 
 /** What is wrong with a list item that is a regular expression; undefined for any other item. */
-function problemOf(kind: ListKind, text: string, expanded: boolean): string | undefined {
+function problemOf(kind: Kind, text: string, expanded: boolean): string | undefined {
   // A \N...\N cut in two by a separator is not read here.
   if (text.split('\\N').length % 2 === 0) return undefined;
   const written = expanded ? literalPattern(parseExpansion(text, nowhere)) : { pattern: text, raw: text, escapes: false };
-  if (!written || !written.pattern.startsWith('^')) return undefined;
+  if (!written || (kind !== 'regex' && !written.pattern.startsWith('^'))) return undefined;
   const problem = patternProblem(written);
   if (!problem) return undefined;
-  return `The regular expression "${written.pattern}" in this ${KIND_WORD[kind]} is malformed: ${problem.message} (at offset ${problem.offset}). Exim compiles it when a match first reaches it, and then panics and dies ("regular expression error").${problem.escapesBreakIt ? ' ' + WRITE_WITH_N : ''}`;
+  const what = `The regular expression "${written.pattern}"${kind === 'regex' ? '' : ` in this ${KIND_WORD[kind]}`} is malformed: ${problem.message} (at offset ${problem.offset}).`;
+  // Checked with Exim 4.96: -bt for a domain or local part list, -bh with DATA for regex.
+  const then = kind === 'regex'
+    ? ' Exim skips it ("regex acl condition warning - error in regex"), so it never matches.'
+    : ' Exim compiles it when a match first reaches it, and then panics and dies ("regular expression error").';
+  return what + then + (problem.escapesBreakIt ? ' ' + WRITE_WITH_N : '');
 }
