@@ -55,8 +55,11 @@ class TextNode extends At {
   declare readonly kind: 'text' | 'escape' | 'literal';
   declare private readonly src: string;
   constructor(kind: 'text' | 'escape' | 'literal', src: string, at: RangeOf, a: number, b: number) { super(at, a, b); this.kind = kind; this.src = src; }
-  /** As written; a literal without its `\N` delimiters. */
-  get text(): string { return this.kind === 'literal' ? this.src.slice(this.a + 2, this.b - 2) : this.src.slice(this.a, this.b); }
+  /** As written; a literal without its `\N` delimiters (one that runs to the end has no closing one). */
+  get text(): string {
+    if (this.kind !== 'literal') return this.src.slice(this.a, this.b);
+    return this.src.slice(this.a + 2, this.b - 2 >= this.a + 2 && this.src.startsWith('\\N', this.b - 2) ? this.b - 2 : this.b);
+  }
 }
 class ErrorNode extends At {
   declare readonly kind: 'error';
@@ -187,6 +190,9 @@ class ExpansionParser {
       const end = s.indexOf('\\N', a + 2);
       if (end < 0) {
         this.i = s.length;
+        // Outside any item Exim takes the rest literally and the expansion succeeds; inside
+        // one, the rest swallows the braces that close it.
+        if (this.depth === 0) return new TextNode('literal', s, this.rangeOf, a, s.length);
         return this.err('\\N has no closing \\N; everything to the end is taken literally.', a, s.length);
       }
       this.i = end + 2;

@@ -2,7 +2,9 @@
 // names Exim does not know (or the target version lacks).
 import type { Finding } from '../../diagnostic';
 import { finding } from '../../diagnostic';
-import type { AclItem, EximConfig, OptionSetting } from '../../exim/model';
+import type { AclItem, EximConfig, OptionSetting, RewriteRule } from '../../exim/model';
+import { parseExpansion, type RangeOf } from '../../exim/expansion-parser';
+import { locOfText } from './lists';
 import { expansionForm } from '../../exim/parsed';
 import { ExpandForm } from '../../exim/value-expansion';
 import type { ExpansionNode } from '../../exim/expansion';
@@ -40,6 +42,7 @@ export function checkExpansions(cfg: EximConfig, opts: CheckOptions): Finding[] 
   c.mainSettings(cfg.main);
   for (const list of [cfg.routers, cfg.transports, cfg.authenticators]) for (const inst of list) c.settings(inst.options);
   for (const a of cfg.acls) for (const st of a.statements) c.items(st.items);
+  if (cfg.rewrite.length) c.rewriteRules(cfg, cfg.rewrite);
   return c.out;
 }
 
@@ -104,6 +107,29 @@ class ExpansionCheck {
 
   items(list: readonly AclItem[]): void {
     for (let i = 0; i < list.length; i++) this.check(list[i], list[i].name === 'condition');
+  }
+
+  /**
+   * A rewrite rule's pattern is expanded as an address list is when Exim tries the rule
+   * ("failed to expand ... while checking a list" for `^a@b$`), and its replacement when the
+   * rule applies. Neither has a tree in the model: each is parsed here, placed in its line
+   * when it is written there as it is (not quoted, not continued).
+   */
+  rewriteRules(cfg: EximConfig, rules: readonly RewriteRule[]): void {
+    for (const r of rules) {
+      for (const text of [r.pattern, r.replacement]) {
+        if (!text.includes('$') && !text.includes('\\')) continue;
+        const at = locOfText(cfg, r.loc, text);
+        const { start, end } = at.range;
+        const inPlace = start.line === end.line && end.character - start.character === text.length;
+        const rangeOf: RangeOf = inPlace
+          ? (a, b) => ({ start: { line: start.line, character: start.character + a }, end: { line: start.line, character: start.character + b } })
+          : () => at.range;
+        this.holder = undefined;
+        this.where = at.file;
+        this.nodes(parseExpansion(text, rangeOf));
+      }
+    }
   }
 
   /**

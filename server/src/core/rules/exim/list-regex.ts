@@ -3,7 +3,8 @@
 // `exim -bV` takes a malformed one, and the process that reaches it then panics and dies
 // ("regular expression error ... while compiling", checked with Exim 4.96's -bt): a run-time
 // problem, reported as a warning. The items of the ACL conditions `regex` and `mime_regex`
-// are all patterns; a malformed one is logged and skipped (-bh with DATA).
+// are all patterns; a malformed one is logged and skipped (-bh with DATA). A rewrite rule
+// whose pattern is malformed never applies (-brw).
 import type { Finding } from '../../diagnostic';
 import { finding } from '../../diagnostic';
 import type { AclItem, EximConfig, ListKind, OptionSetting } from '../../exim/model';
@@ -42,6 +43,14 @@ export function checkListRegexes(cfg: EximConfig, _opts: CheckOptions): Finding[
       }
     }
   }
+  // A rewrite rule's pattern is one address-list item, expanded as a list is.
+  for (const r of cfg.rewrite) {
+    if (!r.pattern.includes('^')) continue;
+    const message = problemOf('rewrite', r.pattern, true);
+    if (!message) continue;
+    const at = locOfText(cfg, r.loc, r.pattern);
+    out.push(finding('exim/invalid-value', at.file, at.range, message, RUN_TIME));
+  }
   return out;
 }
 
@@ -54,8 +63,11 @@ function settings(cfg: EximConfig, list: readonly OptionSetting[], scope: string
 }
 
 /** The items of a list-valued option or ACL condition, each found in the value as written. */
-/** What a list's items are: the kind of a list whose items starting with ^ are patterns, or `regex` (ACL regex and mime_regex: every item is one). */
-type Kind = ListKind | 'regex';
+/**
+ * What a list's items are: the kind of a list whose items starting with ^ are patterns,
+ * `regex` (ACL regex and mime_regex: every item is one), or a rewrite rule's pattern.
+ */
+type Kind = ListKind | 'regex' | 'rewrite';
 
 function value(cfg: EximConfig, kind: Kind, h: OptionSetting | AclItem, out: Finding[]): void {
   const loc = h.valueLoc;
@@ -83,10 +95,10 @@ function problemOf(kind: Kind, text: string, expanded: boolean): string | undefi
   if (!written || (kind !== 'regex' && !written.pattern.startsWith('^'))) return undefined;
   const problem = patternProblem(written);
   if (!problem) return undefined;
-  const what = `The regular expression "${written.pattern}"${kind === 'regex' ? '' : ` in this ${KIND_WORD[kind]}`} is malformed: ${problem.message} (at offset ${problem.offset}).`;
-  // Checked with Exim 4.96: -bt for a domain or local part list, -bh with DATA for regex.
-  const then = kind === 'regex'
-    ? ' Exim skips it ("regex acl condition warning - error in regex"), so it never matches.'
+  const what = `The regular expression "${written.pattern}"${kind === 'regex' || kind === 'rewrite' ? '' : ` in this ${KIND_WORD[kind]}`} is malformed: ${problem.message} (at offset ${problem.offset}).`;
+  // Checked with Exim 4.96: -bt for a domain or local part list, -bh with DATA for regex, -brw for rewrite.
+  const then = kind === 'regex' ? ' Exim skips it ("regex acl condition warning - error in regex"), so it never matches.'
+    : kind === 'rewrite' ? ' Exim cannot compile it ("regular expression error"), so the rule never rewrites anything.'
     : ' Exim compiles it when a match first reaches it, and then panics and dies ("regular expression error").';
   return what + then + (problem.escapesBreakIt ? ' ' + WRITE_WITH_N : '');
 }
