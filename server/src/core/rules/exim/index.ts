@@ -12,9 +12,9 @@ import { checkExpansions } from './expansion';
 import { checkUnused } from './unused';
 import { checkConsistency } from './consistency';
 import { checkUndefinedMacros } from './undefined-macro';
-import { checkListRegexes } from './list-regex';
+import { checkRegexes } from './regexes';
 
-const FAMILIES = [checkOptions, checkDrivers, checkNames, checkAcls, checkReferences, checkExpansions, checkUnused, checkConsistency, checkUndefinedMacros, checkListRegexes];
+const FAMILIES = [checkOptions, checkDrivers, checkNames, checkAcls, checkReferences, checkExpansions, checkUnused, checkConsistency, checkUndefinedMacros, checkRegexes];
 
 export function runEximRules(cfg: EximConfig, opts: CheckOptions): Finding[] {
   const out: Finding[] = [];

@@ -1,17 +1,20 @@
-// Regular expressions in lists: an item that starts with `^` in a domain, local part, address
-// or host list is a PCRE2 pattern. Exim compiles it only when a match reaches it, so
-// `exim -bV` takes a malformed one, and the process that reaches it then panics and dies
-// ("regular expression error ... while compiling", checked with Exim 4.96's -bt): a run-time
-// problem, reported as a warning. The items of the ACL conditions `regex` and `mime_regex`
-// are all patterns; a malformed one is logged and skipped (-bh with DATA). A rewrite rule
-// whose pattern is malformed never applies (-brw).
+// Regular expressions in values, which PCRE2 compiles only when Exim uses them (most of them).
+// - An item that starts with `^` in a domain, local part, address or host list, or a rewrite
+//   rule's pattern: `exim -bV` takes a malformed one, and the process whose match reaches it
+//   panics and dies ("regular expression error ... while compiling", Exim 4.96's -bt); a
+//   rewrite rule never applies (-brw).
+// - The items of the ACL conditions `regex` and `mime_regex` are all patterns; a malformed one
+//   is logged and skipped (-bh with DATA).
+// - Options whose value is a pattern: uucp_from_pattern is compiled when Exim loads the
+//   config (-bV fails: an error); the others when Exim comes to use them.
+// Run-time problems are warnings, as everywhere.
 import type { Finding } from '../../diagnostic';
 import { finding } from '../../diagnostic';
 import type { AclItem, EximConfig, ListKind, OptionSetting } from '../../exim/model';
 import { parseExpansion } from '../../exim/expansion-parser';
 import { expansionForm } from '../../exim/parsed';
 import { ExpandForm } from '../../exim/value-expansion';
-import { literalPattern, patternProblem, WRITE_WITH_N } from '../../exim/pcre-syntax';
+import { literalPattern, patternProblem, regexProblem, WRITE_WITH_N } from '../../exim/pcre-syntax';
 import { eximDriver, optionsOfScope } from '../../catalog/exim';
 import type { CheckOptions } from '../../options';
 import { ACL_LIST_KIND, KIND_WORD, locOfText, occurrencesOf, splitList } from './lists';
@@ -20,8 +23,20 @@ import { RUN_TIME } from './suggest';
 const NOWHERE = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
 const nowhere = () => NOWHERE;
 
-export function checkListRegexes(cfg: EximConfig, _opts: CheckOptions): Finding[] {
+/** Options whose value is one pattern, not expanded; by scope. */
+const PATTERN_OPTIONS: Record<string, readonly string[]> = {
+  main: ['dns_check_names_pattern', 'gecos_pattern', 'uucp_from_pattern'],
+  appendfile: ['maildir_quota_directory_regex', 'maildirfolder_create_regex', 'quota_size_regex'],
+  iplookup: ['response_pattern'],
+};
+/** Compiled when Exim reads the config. */
+const AT_LOAD = new Set(['uucp_from_pattern']);
+
+export function checkRegexes(cfg: EximConfig, _opts: CheckOptions): Finding[] {
   const out: Finding[] = [];
+  patternOptions(cfg.main, 'main', out);
+  for (const inst of cfg.transports) if (inst.driver) patternOptions(inst.options, inst.driver.trim(), out);
+  for (const inst of cfg.routers) if (inst.driver) patternOptions(inst.options, inst.driver.trim(), out);
   // Named lists are expanded when they are used.
   for (const l of cfg.lists) {
     if (!l.value.includes('^')) continue;
@@ -52,6 +67,23 @@ export function checkListRegexes(cfg: EximConfig, _opts: CheckOptions): Finding[
     out.push(finding('exim/invalid-value', at.file, at.range, message, RUN_TIME));
   }
   return out;
+}
+
+function patternOptions(list: readonly OptionSetting[], scope: string, out: Finding[]): void {
+  const names = PATTERN_OPTIONS[scope];
+  if (!names) return;
+  for (const s of list) {
+    if (s.negated || s.value === undefined || !names.includes(s.name)) continue;
+    const problem = regexProblem(s.value);
+    const loc = s.valueLoc;
+    if (!problem || !loc) continue;
+    const then = AT_LOAD.has(s.name)
+      ? ' Exim compiles it when it loads the config, so it refuses the config.'
+      : ' Exim cannot compile it when it comes to use it ("regular expression error").';
+    out.push(finding('exim/invalid-value', loc.file, loc.range,
+      `The regular expression "${s.value}" of ${s.name} is malformed: ${problem.message} (at offset ${problem.offset}).${then}`,
+      AT_LOAD.has(s.name) ? { severity: 'error' } : RUN_TIME));
+  }
 }
 
 function settings(cfg: EximConfig, list: readonly OptionSetting[], scope: string, out: Finding[]): void {
