@@ -33,6 +33,17 @@ const PATTERN_OPTIONS: Record<string, readonly string[]> = {
 const AT_LOAD = new Set(['uucp_from_pattern']);
 
 export function checkRegexes(cfg: EximConfig, _opts: CheckOptions): Finding[] {
+  seen = new Map();
+  clean = new Set();
+  try {
+    return regexFindings(cfg);
+  } finally {
+    seen = new Map();
+    clean = new Set();
+  }
+}
+
+function regexFindings(cfg: EximConfig): Finding[] {
   const out: Finding[] = [];
   patternOptions(cfg.main, 'main', out);
   for (const inst of cfg.transports) if (inst.driver) patternOptions(inst.options, inst.driver.trim(), out);
@@ -41,7 +52,7 @@ export function checkRegexes(cfg: EximConfig, _opts: CheckOptions): Finding[] {
   for (const l of cfg.lists) {
     if (!l.value.includes('^')) continue;
     for (const it of l.items) {
-      const message = problemOf(l.kind, it.text, true);
+      const message = it.text.includes('^') ? problemOf(l.kind, it.text, true) : undefined;
       if (message) out.push(finding('exim/invalid-value', it.loc.file, it.loc.range, message, RUN_TIME));
     }
   }
@@ -102,25 +113,50 @@ function settings(cfg: EximConfig, list: readonly OptionSetting[], scope: string
 type Kind = ListKind | 'regex' | 'rewrite';
 
 function value(cfg: EximConfig, kind: Kind, h: OptionSetting | AclItem, out: Finding[]): void {
-  const loc = h.valueLoc;
-  if (!loc || h.value === undefined) return;
-  // An option Exim does not expand (no tree for a value with a backslash) keeps its escapes.
-  const expanded = !h.value.includes('\\') || expansionForm(h) !== ExpandForm.None;
-  const items = splitList(h.value);
+  const v = h.value;
+  if (v === undefined) return;
+  // A value seen without a problem is not split again: configs repeat their list conditions.
+  const key = `${kind}:${v}`;
+  if (clean.has(key)) return;
+  let expanded: boolean | undefined;
+  const before = out.length;
+  const items = splitList(v);
   for (let k = 0; k < items.length; k++) {
     const it = items[k];
-    const message = kind === 'regex' || it.text.includes('^') ? problemOf(kind, it.text, expanded) : undefined;
-    if (!message) continue;
+    if (kind !== 'regex' && !it.text.includes('^')) continue;
+    // An option Exim does not expand (no tree for a value with a backslash) keeps its escapes.
+    expanded ??= !v.includes('\\') || expansionForm(h) !== ExpandForm.None;
+    const message = problemOf(kind, it.text, expanded);
+    const loc = message ? h.valueLoc : undefined;
+    if (!message || !loc) continue;
     // Which occurrence of its text in the value it is: an earlier item may be the same.
     let nth = 0;
     for (let j = 0; j < k; j++) nth += occurrencesOf(items[j].text, it.text);
     const at = locOfText(cfg, loc, it.text, nth);
     out.push(finding('exim/invalid-value', at.file, at.range, message, RUN_TIME));
   }
+  // Without a backslash, whether the option is expanded makes no difference to the items.
+  if (out.length === before && !v.includes('\\')) clean.add(key);
 }
+
+/**
+ * problemOf's answers for the items of the config being checked: a config repeats its
+ * patterns from list to list (a generated 20k-line one, 2,000 times).
+ */
+let seen = new Map<string, string | undefined>();
+/** Values of a kind of list found with no problem in the config being checked. */
+let clean = new Set<string>();
 
 /** What is wrong with a list item that is a regular expression; undefined for any other item. */
 function problemOf(kind: Kind, text: string, expanded: boolean): string | undefined {
+  const key = `${kind}${expanded ? '+' : '-'}${text}`;
+  if (seen.has(key)) return seen.get(key);
+  const message = itemProblem(kind, text, expanded);
+  seen.set(key, message);
+  return message;
+}
+
+function itemProblem(kind: Kind, text: string, expanded: boolean): string | undefined {
   // A \N...\N cut in two by a separator is not read here.
   if (text.split('\\N').length % 2 === 0) return undefined;
   const written = expanded ? literalPattern(parseExpansion(text, nowhere)) : { pattern: text, raw: text, escapes: false };
