@@ -13,10 +13,10 @@
 // comments, macros, directives, quoting; kinds lex-*), `all`.
 //
 // Lexical disagreements that stand (seeds 1-5 and 6 at depth 2, 400 mutants each):
-// - "user X was not found" for a user name with a stray byte, quote, `#` or control
-//   character in it: Exim looks the name up in this machine's passwd, which says nothing of
-//   the machine the config is for; we do not look users up. A `#` after the value gets a
-//   warning (Exim keeps it in the value), so those come out as missW.
+// - "user X was not found" for a user name with a stray letter or byte in it: Exim looks the
+//   name up in this machine's passwd, which says nothing of the machine the config is for;
+//   we do not look users up. A name no system can have (white space, a control character,
+//   a backslash or quote where no expansion undoes it) is an error since seed 12.
 // - Two or more NULs in a file (depth 2): loadInput calls it not a text file (input/
 //   unreadable) rather than read it line by line; a single NUL is read as Exim reads it
 //   (the line up to it) with a warning.

@@ -39,11 +39,11 @@ const TIME = /^([0-9]+[wdhms])+$/;
 
 export function checkValue(o: EximOptionInfo, value: string, version: EximVersion): string | undefined {
   const v = value.trim();
-  return checkTyped(o, v, version) ?? (o.use === 'main' ? checkMainValue(o.name, v) : undefined);
+  return checkTyped(o, v, version, value) ?? (o.use === 'main' ? checkMainValue(o.name, v) : undefined);
 }
 
-/** The value read as its type, or against its fixed set of words. */
-function checkTyped(o: EximOptionInfo, v: string, version: EximVersion): string | undefined {
+/** The value read as its type, or against its fixed set of words; `untrimmed` as given (a quoted one keeps its white space). */
+function checkTyped(o: EximOptionInfo, v: string, version: EximVersion, untrimmed: string): string | undefined {
   const type = effectiveType(o, version);
   const name = o.name;
   switch (type) {
@@ -80,6 +80,20 @@ function checkTyped(o: EximOptionInfo, v: string, version: EximVersion): string 
       }
       return undefined;
     }
+    case 'uid': case 'expand_uid': case 'gid': case 'expand_gid':
+      // Looked up when the config is read, as written (an expand_ one starting with "$" waits).
+      if (type.startsWith('expand_') && v.startsWith('$')) return undefined;
+      return impossibleName(name, untrimmed, type.endsWith('uid') ? 'user' : 'group', true);
+    case 'uidlist': case 'gidlist': {
+      // Expanded first, at load: a backslash may still be an escape, so only what no
+      // expansion undoes is judged.
+      if (v.includes('$') || v.includes('\\')) return undefined;
+      for (const it of splitList(v).items) {
+        const problem = impossibleName(name, it.text, type === 'uidlist' ? 'user' : 'group', false);
+        if (problem) return problem;
+      }
+      return undefined;
+    }
     case 'timelist':
       if (!v) return undefined;
       for (const part of v.split(':')) {
@@ -92,6 +106,20 @@ function checkTyped(o: EximOptionInfo, v: string, version: EximVersion): string 
   if (o.values && v) return checkWord(o, v, version);
   if (o.use === 'main' && o.name === 'log_selector' && !v.includes('$')) return checkLogSelector(v, version);
   return undefined;
+}
+
+/**
+ * A user or group name no system has: Exim looks each name up when it reads the config, so
+ * one with white space or a control character in it (a stray tab, a comment after the value,
+ * a continuation's backslash) is "not found" wherever the config runs, and the config refused.
+ */
+function impossibleName(option: string, name: string, what: 'user' | 'group', literal: boolean): string | undefined {
+  if (/^\d+$/.test(name)) return undefined;
+  const bad = (literal ? /[\x00-\x20\x7f\\"]/ : /[\x00-\x20\x7f]/).exec(name);
+  if (!bad) return undefined;
+  const c = bad[0];
+  const said = c === ' ' ? 'a space' : c === '\t' ? 'a tab' : c === '\\' ? 'a backslash' : c === '"' ? 'a double quote' : `the control character 0x${c.charCodeAt(0).toString(16).padStart(2, '0')}`;
+  return `No ${what} name holds ${said}, so Exim cannot find the ${what} "${name}" for "${option}" and refuses the config ("${what} ... was not found").`;
 }
 
 /**
