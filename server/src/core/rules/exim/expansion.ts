@@ -202,6 +202,7 @@ class ExpansionCheck {
               '"${lookup" has no lookup type (such as lsearch) after its key; Exim fails with "missing lookup type" when it expands this value.', RUN_TIME));
           }
           if (n.name === 'sg' && n.args.length === 3) this.regex(n.args[1]);
+          else if (n.name === 'run' && n.args.length) this.runCommand(n.args[0]);
           const argProblem = itemArgProblem(n.name, n.args.length);
           if (argProblem) this.report(finding('exim/expansion-syntax', this.file(), n.nameRange, `${argProblem} Exim fails when it expands this value.`, RUN_TIME));
           for (const a of n.args) this.nodes(a);
@@ -281,6 +282,26 @@ class ExpansionCheck {
     const range = { start: arg[0].range.start, end: arg[arg.length - 1].range.end };
     this.report(finding('exim/expansion-syntax', this.file(), range,
       `The regular expression "${written.pattern}" is malformed: ${problem.message} (at offset ${problem.offset}). Exim fails when it expands this value.${problem.escapesBreakIt ? ' ' + WRITE_WITH_N : ''}`, RUN_TIME));
+  }
+
+  /**
+   * `${run}` execs its command without a search path: a program written without its
+   * directory ("sh -c ...") cannot be found, the command never runs, and the expansion takes
+   * its failure branch ($runrc 127; exim4 -be). Only a name written out is judged.
+   */
+  private runCommand(arg: readonly ExpansionNode[]): void {
+    const first = arg[0];
+    if (first?.kind !== 'text') return;
+    const m = /^\s*([^\s"'\/$][^\s]*)(\s|$)/.exec(first.text);
+    // A name that runs on into what follows (`sh$x`) is not known here.
+    if (!m || (!m[2] && arg.length > 1)) return;
+    const r = first.range;
+    const at = m[0].length - m[1].length - m[2].length;
+    const range = r.start.line === r.end.line && r.end.character - r.start.character === first.text.length
+      ? { start: { line: r.start.line, character: r.start.character + at }, end: { line: r.start.line, character: r.start.character + at + m[1].length } }
+      : r;
+    this.report(finding('exim/expansion-syntax', this.file(), range,
+      `\${run} does not search PATH for "${m[1]}": Exim cannot execute it (\$runrc is 127), so the command never runs and the expansion takes its failure branch. Write the program's full path (such as /usr/bin/${m[1]}).`, RUN_TIME));
   }
 
   /** The words between the braces of `${lookup`: the lookup type first, then e.g. `fail`. */
