@@ -13,7 +13,7 @@ import type {
   RetryRule, RewriteRule, SectionName, SourceFile,
 } from './model';
 import { codeAt, isAlpha, isNameChar, isSpace, isUpper, MACRO_NAME_MAX, MacroTable, skipName, skipSpace } from './macros';
-import { copyLine, LineReader, locOf, piecesOf, type LogicalLine, type Piece, type PlacedLine } from './reader';
+import { copyLine, LineReader, locOf, piecesOf, skippedOf, type LogicalLine, type Piece, type PlacedLine } from './reader';
 import { dequote, type Dequoted } from './strings';
 import { ListCursor, orNone } from './lists';
 import { objectList } from './object-list';
@@ -705,6 +705,14 @@ class Parser {
     }
     this.cfg.rewrite.push({ pattern: key.value, replacement: repl.value, flags: t.slice(fs).replace(/[ \t]/g, ''), loc });
   }
+}
+
+/**
+ * The physical lines of the branches Exim skips (Debian's `.ifdef DCconfig_smarthost`
+ * routers), read only when asked; none for a model the parser did not make.
+ */
+export function skippedLinesOf(cfg: EximConfig): { file: string; line: number; text: string }[] {
+  return cfg instanceof ParsedConfig ? skippedOf(cfg.files, cfg.kinds) : [];
 }
 
 /** A name and where it is in its line: readName's result kept, or badName's. */

@@ -776,6 +776,17 @@ export function piecesOf(files: ReadonlyMap<string, SourceFile>, kinds: Readonly
   return out;
 }
 
+/** The physical lines of the branches Exim skips, with their text. */
+export function skippedOf(files: ReadonlyMap<string, SourceFile>, kinds: ReadonlyMap<string, Uint8Array>): { file: string; line: number; text: string }[] {
+  const out: { file: string; line: number; text: string }[] = [];
+  for (const [file, k] of kinds) {
+    if (!k.includes(SKIPPED)) continue;
+    const sf = files.get(file)!;
+    for (let line = 0; line < k.length; line++) if (k[line] === SKIPPED) out.push({ file, line, text: sf.lines.lineText(line) });
+  }
+  return out;
+}
+
 /** Rebuilds a file's text from its recorded pieces (the losslessness check). */
 export function reconstruct(sf: SourceFile, pieces: Piece[]): string {
   const parts: string[] = [];

@@ -8,6 +8,7 @@ import type { CheckOptions } from '../../options';
 import { takeListRefs, TRANSPORT_OPTIONS } from './names';
 import { aclCallName, aclNameOf, SELECTING_OPTIONS } from './acl-where';
 import { MacroMap } from '../../exim/macros';
+import { skippedLinesOf } from '../../exim/parser';
 import { DEBIAN_PLACEHOLDER_MACRO } from '../../exim/confd';
 
 /**
@@ -128,16 +129,46 @@ export function checkUnused(cfg: EximConfig, _opts: CheckOptions): Finding[] {
   const mentions = { has: (name: string) => (words ??= new Mentions(expandedValues(cfg))).has(name) };
   // One function per kind of definition: each is small to optimise, and one that does not
   // run (a config without lists) is not compiled.
-  if (cfg.transports.length) unusedTransports(cfg, mentions, out);
-  if (cfg.lists.length) unusedLists(cfg, mentions, out);
-  if (cfg.acls.length) unusedAcls(cfg, mentions, out);
+  const skipped = new SkippedUses(cfg);
+  if (cfg.transports.length) unusedTransports(cfg, mentions, skipped, out);
+  if (cfg.lists.length) unusedLists(cfg, mentions, skipped, out);
+  if (cfg.acls.length) unusedAcls(cfg, mentions, skipped, out);
   unusedMacros(cfg, out);
   return out;
 }
 
 interface Mentioned { has(name: string): boolean }
 
-function unusedTransports(cfg: EximConfig, mentions: Mentioned, out: Finding[]): void {
+/**
+ * Names used in the branches Exim skips: a transport that only a skipped router uses (a
+ * Debian configtype not chosen) is used when that branch is taken, as references and
+ * rename count it. Read only when a definition is otherwise unused.
+ */
+class SkippedUses {
+  private uses: { transports: Set<string>; lists: Set<string>; acls: Set<string> } | undefined;
+  constructor(private readonly cfg: EximConfig) {}
+  has(kind: 'transports' | 'lists' | 'acls', name: string): boolean {
+    return (this.uses ??= skippedUses(this.cfg))[kind].has(name);
+  }
+}
+
+const SETTING = /^\s*(?:(?:accept|defer|deny|discard|drop|require|warn)\s+)?!?\s*(\w+)\s*=\s*([A-Za-z0-9_][\w.-]*)\s*$/;
+const LIST_REF = /(?:^|[\s:;!<>,=@])\+([A-Za-z0-9_][\w-]*)/g;
+
+function skippedUses(cfg: EximConfig): { transports: Set<string>; lists: Set<string>; acls: Set<string> } {
+  const out = { transports: new Set<string>(), lists: new Set<string>(), acls: new Set<string>() };
+  for (const { text } of skippedLinesOf(cfg)) {
+    const m = SETTING.exec(text);
+    if (m) {
+      if (TRANSPORT_OPTIONS.has(m[1])) out.transports.add(m[2]);
+      else if (m[1] === 'acl' || SELECTING_OPTIONS.has(m[1])) out.acls.add(m[2]);
+    }
+    if (text.includes('+')) for (const r of text.matchAll(LIST_REF)) out.lists.add(r[1]);
+  }
+  return out;
+}
+
+function unusedTransports(cfg: EximConfig, mentions: Mentioned, skipped: SkippedUses, out: Finding[]): void {
   const usedTransports = new Set<string>();
   const transportsIn = (settings: OptionSetting[]) => {
     for (const s of settings) if (TRANSPORT_OPTIONS.has(s.name) && s.value) usedTransports.add(s.value.trim());
@@ -146,20 +177,20 @@ function unusedTransports(cfg: EximConfig, mentions: Mentioned, out: Finding[]):
   for (const r of cfg.routers) transportsIn(r.options);
   for (const t of cfg.transports) transportsIn(t.options);
   for (const t of cfg.transports) {
-    if (usedTransports.has(t.name) || mentions.has(t.name)) continue;
+    if (usedTransports.has(t.name) || mentions.has(t.name) || skipped.has('transports', t.name)) continue;
     out.push(unusedFinding(t.nameLoc, `The transport "${t.name}" is not used by any router.`));
   }
 }
 
-function unusedLists(cfg: EximConfig, mentions: Mentioned, out: Finding[]): void {
+function unusedLists(cfg: EximConfig, mentions: Mentioned, skipped: SkippedUses, out: Finding[]): void {
   const usedLists = takeListRefs(cfg).used;
   for (const l of cfg.lists) {
-    if (usedLists.get(l.kind)?.has(l.name) || mentions.has(l.name)) continue;
+    if (usedLists.get(l.kind)?.has(l.name) || mentions.has(l.name) || skipped.has('lists', l.name)) continue;
     out.push(unusedFinding(l.nameLoc, `The ${l.kind} "${l.name}" is never referenced as "+${l.name}".`));
   }
 }
 
-function unusedAcls(cfg: EximConfig, mentions: Mentioned, out: Finding[]): void {
+function unusedAcls(cfg: EximConfig, mentions: Mentioned, skipped: SkippedUses, out: Finding[]): void {
   const usedAcls = new Set<string>();
   const selecting = SELECTING_OPTIONS;
   for (const s of cfg.main) if (selecting.has(s.name)) { const n = aclNameOf(s.value); if (n) usedAcls.add(n); }
@@ -167,7 +198,7 @@ function unusedAcls(cfg: EximConfig, mentions: Mentioned, out: Finding[]): void 
     if (it.name === 'acl') { const n = aclCallName(it.value); if (n) usedAcls.add(n); }
   }
   for (const a of cfg.acls) {
-    if (usedAcls.has(a.name) || mentions.has(a.name)) continue;
+    if (usedAcls.has(a.name) || mentions.has(a.name) || skipped.has('acls', a.name)) continue;
     out.push(unusedFinding(a.nameLoc, `The ACL "${a.name}" is not selected by any acl_smtp_* option or called with "acl =".`));
   }
 }
