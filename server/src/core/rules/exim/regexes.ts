@@ -32,128 +32,118 @@ const PATTERN_OPTIONS: Record<string, readonly string[]> = {
 /** Compiled when Exim reads the config. */
 const AT_LOAD = new Set(['uucp_from_pattern']);
 
-export function checkRegexes(cfg: EximConfig, _opts: CheckOptions): Finding[] {
-  seen = new Map();
-  clean = new Set();
-  try {
-    return regexFindings(cfg);
-  } finally {
-    seen = new Map();
-    clean = new Set();
-  }
-}
-
-function regexFindings(cfg: EximConfig): Finding[] {
-  const out: Finding[] = [];
-  patternOptions(cfg.main, 'main', out);
-  for (const inst of cfg.transports) if (inst.driver) patternOptions(inst.options, inst.driver.trim(), out);
-  for (const inst of cfg.routers) if (inst.driver) patternOptions(inst.options, inst.driver.trim(), out);
-  // Named lists are expanded when they are used.
-  for (const l of cfg.lists) {
-    if (!l.value.includes('^')) continue;
-    for (const it of l.items) {
-      const message = it.text.includes('^') ? problemOf(l.kind, it.text, true) : undefined;
-      if (message) out.push(finding('exim/invalid-value', it.loc.file, it.loc.range, message, RUN_TIME));
-    }
-  }
-  settings(cfg, cfg.main, 'main', out);
-  for (const list of [cfg.routers, cfg.transports, cfg.authenticators]) {
-    for (const inst of list) settings(cfg, inst.options, inst.driver && eximDriver(inst.driver) ? inst.driver : inst.section, out);
-  }
-  for (const acl of cfg.acls) {
-    for (const st of acl.statements) {
-      for (const it of st.items) {
-        const kind = ACL_LIST_KIND[it.name];
-        if (kind && it.value?.includes('^')) value(cfg, kind, it, out);
-        else if (it.name === 'regex' || it.name === 'mime_regex') value(cfg, 'regex', it, out);
-      }
-    }
-  }
-  // A rewrite rule's pattern is one address-list item, expanded as a list is.
-  for (const r of cfg.rewrite) {
-    if (!r.pattern.includes('^')) continue;
-    const message = problemOf('rewrite', r.pattern, true);
-    if (!message) continue;
-    const at = locOfText(cfg, r.loc, r.pattern);
-    out.push(finding('exim/invalid-value', at.file, at.range, message, RUN_TIME));
-  }
-  return out;
-}
-
-function patternOptions(list: readonly OptionSetting[], scope: string, out: Finding[]): void {
-  const names = PATTERN_OPTIONS[scope];
-  if (!names) return;
-  for (const s of list) {
-    if (s.negated || s.value === undefined || !names.includes(s.name)) continue;
-    const problem = regexProblem(s.value);
-    const loc = s.valueLoc;
-    if (!problem || !loc) continue;
-    const then = AT_LOAD.has(s.name)
-      ? ' Exim compiles it when it loads the config, so it refuses the config.'
-      : ' Exim cannot compile it when it comes to use it ("regular expression error").';
-    out.push(finding('exim/invalid-value', loc.file, loc.range,
-      `The regular expression "${s.value}" of ${s.name} is malformed: ${problem.message} (at offset ${problem.offset}).${then}`,
-      AT_LOAD.has(s.name) ? { severity: 'error' } : RUN_TIME));
-  }
-}
-
-function settings(cfg: EximConfig, list: readonly OptionSetting[], scope: string, out: Finding[]): void {
-  for (const s of list) {
-    if (s.negated || !s.value?.includes('^')) continue;
-    const kind = optionsOfScope(scope)?.get(s.name)?.listKind;
-    if (kind) value(cfg, kind, s, out);
-  }
-}
-
-/** The items of a list-valued option or ACL condition, each found in the value as written. */
 /**
  * What a list's items are: the kind of a list whose items starting with ^ are patterns,
  * `regex` (ACL regex and mime_regex: every item is one), or a rewrite rule's pattern.
  */
 type Kind = ListKind | 'regex' | 'rewrite';
 
-function value(cfg: EximConfig, kind: Kind, h: OptionSetting | AclItem, out: Finding[]): void {
-  const v = h.value;
-  if (v === undefined) return;
-  // A value seen without a problem is not split again: configs repeat their list conditions.
-  const key = `${kind}:${v}`;
-  if (clean.has(key)) return;
-  let expanded: boolean | undefined;
-  const before = out.length;
-  const items = splitList(v);
-  for (let k = 0; k < items.length; k++) {
-    const it = items[k];
-    if (kind !== 'regex' && !it.text.includes('^')) continue;
-    // An option Exim does not expand (no tree for a value with a backslash) keeps its escapes.
-    expanded ??= !v.includes('\\') || expansionForm(h) !== ExpandForm.None;
-    const message = problemOf(kind, it.text, expanded);
-    const loc = message ? h.valueLoc : undefined;
-    if (!message || !loc) continue;
-    // Which occurrence of its text in the value it is: an earlier item may be the same.
-    let nth = 0;
-    for (let j = 0; j < k; j++) nth += occurrencesOf(items[j].text, it.text);
-    const at = locOfText(cfg, loc, it.text, nth);
-    out.push(finding('exim/invalid-value', at.file, at.range, message, RUN_TIME));
+export function checkRegexes(cfg: EximConfig, _opts: CheckOptions): Finding[] {
+  const c = new RegexCheck(cfg);
+  c.patternOptions(cfg.main, 'main');
+  for (const inst of cfg.transports) if (inst.driver) c.patternOptions(inst.options, inst.driver.trim());
+  for (const inst of cfg.routers) if (inst.driver) c.patternOptions(inst.options, inst.driver.trim());
+  // Named lists are expanded when they are used.
+  for (const l of cfg.lists) {
+    if (!l.value.includes('^')) continue;
+    for (const it of l.items) {
+      const message = it.text.includes('^') ? c.problemOf(l.kind, it.text, true) : undefined;
+      if (message) c.out.push(finding('exim/invalid-value', it.loc.file, it.loc.range, message, RUN_TIME));
+    }
   }
-  // Without a backslash, whether the option is expanded makes no difference to the items.
-  if (out.length === before && !v.includes('\\')) clean.add(key);
+  c.settings(cfg.main, 'main');
+  for (const list of [cfg.routers, cfg.transports, cfg.authenticators]) {
+    for (const inst of list) c.settings(inst.options, inst.driver && eximDriver(inst.driver) ? inst.driver : inst.section);
+  }
+  for (const acl of cfg.acls) {
+    for (const st of acl.statements) {
+      for (const it of st.items) {
+        const kind = ACL_LIST_KIND[it.name];
+        if (kind && it.value?.includes('^')) c.value(kind, it);
+        else if (it.name === 'regex' || it.name === 'mime_regex') c.value('regex', it);
+      }
+    }
+  }
+  // A rewrite rule's pattern is one address-list item, expanded as a list is.
+  for (const r of cfg.rewrite) {
+    if (!r.pattern.includes('^')) continue;
+    const message = c.problemOf('rewrite', r.pattern, true);
+    if (!message) continue;
+    const at = locOfText(cfg, r.loc, r.pattern);
+    c.out.push(finding('exim/invalid-value', at.file, at.range, message, RUN_TIME));
+  }
+  return c.out;
 }
 
-/**
- * problemOf's answers for the items of the config being checked: a config repeats its
- * patterns from list to list (a generated 20k-line one, 2,000 times).
- */
-let seen = new Map<string, string | undefined>();
-/** Values of a kind of list found with no problem in the config being checked. */
-let clean = new Set<string>();
+/** One run of the rule over a config, which repeats its list conditions and patterns. */
+class RegexCheck {
+  readonly out: Finding[] = [];
+  /** problemOf's answers (a generated 20k-line config has 2,000 patterns, mostly the same few). */
+  private readonly seen = new Map<string, string | undefined>();
+  /** List values of a kind found with no problem: not split again. */
+  private readonly clean = new Set<string>();
+  constructor(private readonly cfg: EximConfig) {}
 
-/** What is wrong with a list item that is a regular expression; undefined for any other item. */
-function problemOf(kind: Kind, text: string, expanded: boolean): string | undefined {
-  const key = `${kind}${expanded ? '+' : '-'}${text}`;
-  if (seen.has(key)) return seen.get(key);
-  const message = itemProblem(kind, text, expanded);
-  seen.set(key, message);
-  return message;
+  patternOptions(list: readonly OptionSetting[], scope: string): void {
+    const names = PATTERN_OPTIONS[scope];
+    if (!names) return;
+    for (const s of list) {
+      if (s.negated || s.value === undefined || !names.includes(s.name)) continue;
+      const problem = regexProblem(s.value);
+      const loc = s.valueLoc;
+      if (!problem || !loc) continue;
+      const then = AT_LOAD.has(s.name)
+        ? ' Exim compiles it when it loads the config, so it refuses the config.'
+        : ' Exim cannot compile it when it comes to use it ("regular expression error").';
+      this.out.push(finding('exim/invalid-value', loc.file, loc.range,
+        `The regular expression "${s.value}" of ${s.name} is malformed: ${problem.message} (at offset ${problem.offset}).${then}`,
+        AT_LOAD.has(s.name) ? { severity: 'error' } : RUN_TIME));
+    }
+  }
+
+  settings(list: readonly OptionSetting[], scope: string): void {
+    for (const s of list) {
+      if (s.negated || !s.value?.includes('^')) continue;
+      const kind = optionsOfScope(scope)?.get(s.name)?.listKind;
+      if (kind) this.value(kind, s);
+    }
+  }
+
+  /** The items of a list-valued option or ACL condition, each found in the value as written. */
+  value(kind: Kind, h: OptionSetting | AclItem): void {
+    const v = h.value;
+    if (v === undefined) return;
+    const key = `${kind}:${v}`;
+    if (this.clean.has(key)) return;
+    let expanded: boolean | undefined;
+    const before = this.out.length;
+    const items = splitList(v);
+    for (let k = 0; k < items.length; k++) {
+      const it = items[k];
+      if (kind !== 'regex' && !it.text.includes('^')) continue;
+      // An option Exim does not expand (no tree for a value with a backslash) keeps its escapes.
+      expanded ??= !v.includes('\\') || expansionForm(h) !== ExpandForm.None;
+      const message = this.problemOf(kind, it.text, expanded);
+      const loc = message ? h.valueLoc : undefined;
+      if (!message || !loc) continue;
+      // Which occurrence of its text in the value it is: an earlier item may be the same.
+      let nth = 0;
+      for (let j = 0; j < k; j++) nth += occurrencesOf(items[j].text, it.text);
+      const at = locOfText(this.cfg, loc, it.text, nth);
+      this.out.push(finding('exim/invalid-value', at.file, at.range, message, RUN_TIME));
+    }
+    // Without a backslash, whether the option is expanded makes no difference to the items.
+    if (this.out.length === before && !v.includes('\\')) this.clean.add(key);
+  }
+
+  /** What is wrong with a list item that is a regular expression; undefined for any other item. */
+  problemOf(kind: Kind, text: string, expanded: boolean): string | undefined {
+    const key = `${kind}${expanded ? '+' : '-'}${text}`;
+    if (this.seen.has(key)) return this.seen.get(key);
+    const message = itemProblem(kind, text, expanded);
+    this.seen.set(key, message);
+    return message;
+  }
 }
 
 function itemProblem(kind: Kind, text: string, expanded: boolean): string | undefined {
