@@ -24,6 +24,9 @@ test('patterns PCRE2 refuses are reported with its own words and offset', () => 
     ['[[:alpha:]', 'missing terminating ] for character class', 10],
     ['(*atomic:a', 'missing closing parenthesis', 10],
     ['(*UTF)[', 'missing terminating ] for character class', 7],
+    ['^[a-Z]+$', 'range out of order in character class', 4],
+    ['[a--]', 'range out of order in character class', 3],
+    ['[b-a-c]', 'range out of order in character class', 3],
   ];
   for (const [p, message, offset] of cases) assert.deepEqual(regexProblem(p), { message, offset }, p);
 });
@@ -32,7 +35,7 @@ test('patterns PCRE2 takes are not reported', () => {
   for (const p of [
     '', '^[a-z]+$', '[]a]', '[^]a]', '[\\]]', '[\\E]]', '[^\\Q\\E]]', '[[:alpha:][:digit:]]', '[[:a]', '[[:a]b:]]',
     '\\Q(*[\\E', '(?:a|b)*', '(?i)abc', '(?<n>a)\\k<n>', '(*:x]y)a', '(*ACCEPT)', '(*atomic:a)', 'a(?#[)b',
-    '[\\c]]', '\\c)', '(^)*', '^\\Qa\\E*', '[$^]*', 'a{2,3}', '{', '}', 'x]', '\\d+\\.\\d+', '^(?!foo)bar$',
+    '[\\c]]', '\\c)', '(^)*', '^\\Qa\\E*', '[$^]*', '[0-9A-z]', '[--a]', '[%--]', '[]-a]', '[a-]', '[a-c-b]', '[\u00fa-\u00e9]', 'a{2,3}', '{', '}', 'x]', '\\d+\\.\\d+', '^(?!foo)bar$',
   ]) assert.equal(regexProblem(p), undefined, p);
 });
 

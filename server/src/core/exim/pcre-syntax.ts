@@ -1,6 +1,7 @@
 // The few regular-expression mistakes that are certain without compiling the pattern as
 // PCRE2 does: a character class or group left open, a group closed that was never opened,
-// a quantifier with nothing before it, a backslash at the very end. Exim compiles a
+// a quantifier with nothing before it, a range out of order (`[a-Z]`), a backslash at the
+// very end. Exim compiles a
 // `match` or `sg` pattern when it expands it, and a malformed one fails that expansion
 // ("regular expression error in ..."). Anything this reader is unsure of (extended mode,
 // where white space and `#` comments change what a bracket means) gives no answer: a miss
@@ -66,6 +67,7 @@ export function regexProblem(p: string): RegexProblem | undefined {
     }
     if (c === '[') {
       const end = classEnd(p, i);
+      if (typeof end !== 'number') return end;
       if (end < 0) return { message: 'missing terminating ] for character class', offset: p.length };
       i = end;
       continue;
@@ -105,10 +107,13 @@ export function regexProblem(p: string): RegexProblem | undefined {
 }
 
 /**
- * The offset of the `]` that closes the class opened at `at`, or -1. A `]` first (after an
- * optional `^`) is a member; `[:alpha:]` and its `.`/`=` kin are read as PCRE2 reads them.
+ * The offset of the `]` that closes the class opened at `at`, -1 when none does, or a range
+ * PCRE2 refuses (`[a-Z]`: "range out of order"). A `]` first (after an optional `^`) is a
+ * member; `[:alpha:]` and its `.`/`=` kin are read as PCRE2 reads them. Ranges are judged
+ * between ASCII characters written plainly: an escape or a byte of a UTF-8 character
+ * (PCRE2 here reads bytes) is not.
  */
-function classEnd(p: string, at: number): number {
+function classEnd(p: string, at: number): number | RegexProblem {
   let i = at + 1;
   // As PCRE2 (and Perl): a leading \E or \Q\E is nothing, so a `]` after it is still first.
   for (let negated = false; ;) {
@@ -117,10 +122,13 @@ function classEnd(p: string, at: number): number {
     else if (p[i] === '^' && !negated) { negated = true; i++; }
     else break;
   }
-  if (p[i] === ']') i++;
+  /** The last member, when it is a plain ASCII character a range can start from. */
+  let prev: number | undefined;
+  if (p[i] === ']') { prev = 93; i++; }
   for (; i < p.length; i++) {
     const c = p[i];
     if (c === '\\') {
+      prev = undefined;
       if (p[i + 1] === 'Q') {
         const e = p.indexOf('\\E', i + 2);
         if (e < 0) return -1;
@@ -132,8 +140,18 @@ function classEnd(p: string, at: number): number {
     if (c === ']') return i;
     if (c === '[' && (p[i + 1] === ':' || p[i + 1] === '.' || p[i + 1] === '=')) {
       const end = posixEnd(p, i + 1, p[i + 1]);
-      if (end >= 0) i = end;
+      if (end >= 0) { i = end; prev = undefined; continue; }
     }
+    if (c === '-' && prev !== undefined && i + 1 < p.length && p[i + 1] !== ']') {
+      const next = p.charCodeAt(i + 1);
+      if (next === 92 /* \ */ || next === 91 /* [ */) { prev = undefined; continue; }
+      if (next < 128 && prev > next) return { message: 'range out of order in character class', offset: i + 1 };
+      i++;
+      prev = undefined;
+      continue;
+    }
+    const code = c.charCodeAt(0);
+    prev = code < 128 ? code : undefined;
   }
   return -1;
 }
