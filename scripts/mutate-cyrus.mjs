@@ -15,8 +15,10 @@
 //   DURATION, BYTESIZE), an option set twice (names compared lower-cased), a line that is not
 //   `name: value`, an empty value and an unreadable `@include` are fatal: "fatal error: …" on
 //   stderr and exit status 78 (EX_CONFIG), the same for `conf` and `conf-lint` and for every
-//   service at start. An unknown option is kept and ignored: conf-lint prints it on stdout
-//   (a `<service>_` prefix counts as known only for a service cyrus.conf names), and exits 0.
+//   service at start; a bad `<service>_` setting only for that service (`cyr_info -n
+//   SERVICE`, run here for every entry of the pair). An unknown option is kept and ignored:
+//   conf-lint prints it on stdout (a `<service>_` prefix counts as known only for a service
+//   cyrus.conf names), and exits 0.
 //   A deprecated value is accepted with a LOG_WARNING in syslog.
 // - cyrus.conf is read by master alone. Fatal (exit 78 before "ready for work", LOG_CRIT):
 //   an entry without cmd (or a service without listen) "unable to find command or port", two
@@ -216,7 +218,16 @@ async function cyrusOnImapd(text, pair) {
     const m = SYSLOG.exec(l);
     if (m) { if (Number(m[1]) <= 4) logs.push(m[3]); } else if (l.trim()) fatal.push(l.trim());
   }
-  return { fatal: r.status !== 0 ? (fatal.join(' ') || `exit ${r.status}`) : undefined, notes: [...logs, ...r.stdout.split('\n').filter(Boolean).map((l) => `conf-lint: ${l}`)] };
+  let serviceFatal;
+  // A service's process reads <service>_ settings too, and refuses to start on a bad one
+  // while master and the rest read past it: load the file as each entry of the pair does.
+  if (r.status === 0) {
+    for (const name of new Set([...pair.matchAll(/^\s*([A-Za-z0-9]+)\s+(?:cmd|listen)=/gm)].map((m) => m[1]))) {
+      const s = await run(path.join(BIN, 'cyr_info'), ['-C', f, '-M', c, '-n', name, 'conf-lint'], 15_000);
+      if (s.status !== 0) { serviceFatal = `service ${name}: ${s.stderr.split('\n').filter((l) => l.trim() && !SYSLOG.test(l)).join(' ') || `exit ${s.status}`}`; break; }
+    }
+  }
+  return { fatal: r.status !== 0 ? (fatal.join(' ') || `exit ${r.status}`) : serviceFatal, notes: [...logs, ...r.stdout.split('\n').filter(Boolean).map((l) => `conf-lint: ${l}`)] };
 }
 
 /** master's verdict on a cyrus.conf: fatal before it is ready, or what it logs on the way. */

@@ -66,3 +66,8 @@ export function imapdFacts(conf: ImapdConf, service?: string): ImapdFacts {
     admins: fact(conf, 'admins', service, (v) => v.split(/\s+/).filter(Boolean), [] as string[]),
   };
 }
+
+/** The sync channels sync_log_channels names: sync_client reads `<channel>_sync_...` settings for each. */
+export function syncChannels(conf: ImapdConf): Set<string> {
+  return new Set(conf.settings.filter((s) => s.option === 'sync_log_channels').flatMap((s) => s.value.split(/\s+/).filter(Boolean)));
+}

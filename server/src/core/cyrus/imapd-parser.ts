@@ -186,6 +186,25 @@ export function parseImapdConf(file: string, host: SourceHost): ImapdConf {
       }
       const c = classifyKey(key);
       settings.push(new Setting(rawName, key, c.option, c.prefix, c.kind, value, f, lines, textOffset(ks), textOffset(p), textOffset(vs), textOffset(end)));
+      if (continuedFrom?.length) swallowedSetting(f, rawName, segs!, continuedFrom);
+    }
+
+    /**
+     * A value that ends in '\\' before a line that is a setting of its own (`name: value` from
+     * its first column, name an option Cyrus knows): Cyrus joins that line to the value, so
+     * the option keeps a wrong value and the next one is never set.
+     */
+    function swallowedSetting(f: string, rawName: string, parts: Segment[], backslashes: number[]): void {
+      for (let k = 1; k < parts.length; k++) {
+        const at = parts[k].offset;
+        const nl = text.indexOf('\n', at);
+        const next = /^([A-Za-z0-9_-]+):/.exec(text.slice(at, nl < 0 ? text.length : nl));
+        if (!next || classifyKey(next[1].toLowerCase()).kind === 'unknown') continue;
+        const bs = backslashes[k - 1];
+        report(f, { start: lines.positionAt(bs), end: lines.positionAt(bs + 1) },
+          `This value of '${rawName}' ends with '\\', so Cyrus joins the next line to it: '${next[1]}' is then part of the value, not a setting of its own. Remove the backslash.`, 'warning');
+        return;
+      }
     }
   }
 

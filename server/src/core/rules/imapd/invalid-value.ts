@@ -6,11 +6,13 @@ import type { ImapdConf } from '../../cyrus/model';
 import { imapdOption } from '../../catalog/cyrus';
 import { parseByteSize, parseDuration, parseImapdInt, parseSwitch } from '../../cyrus/values';
 import { closest } from '../../cyrus/suggest';
+import { syncChannels } from '../../cyrus/facts';
 
 const ON = ['1', 'yes', 't', 'true'], OFF = ['0', 'no', 'f', 'false'];
 
 export function checkInvalidValue(conf: ImapdConf, opts: CheckOptions): Finding[] {
   const out: Finding[] = [];
+  let channels: Set<string> | undefined;
   for (const s of conf.settings) {
     if (s.kind === 'include' && !s.value.startsWith('/')) {
       out.push(finding('imapd/invalid-value', s.file, s.valueLoc.range,
@@ -24,8 +26,16 @@ export function checkInvalidValue(conf: ImapdConf, opts: CheckOptions): Finding[
     // The value's place, worked out only for a finding: most values are fine.
     let placed: Finding['range'] | undefined;
     const r = () => (placed ??= s.valueLoc.range);
-    const bad = (msg: string, extra: Partial<Finding> = {}) => out.push(finding('imapd/invalid-value', s.file, r(), msg, extra));
-    const refuses = 'Cyrus refuses to start';
+    const prefix = s.prefix;
+    // A sync channel's setting (<channel>_sync_...) that sync_client cannot read is dropped for
+    // the global one (sync_get_durationconfig and its kin); a service's (<service>_...) is
+    // read only by that service's processes, which refuse to start on it (cyr_info -n
+    // SERVICE exits 78) while master and every other service read past it.
+    const channel = prefix !== undefined && s.option.startsWith('sync_') && (channels ??= syncChannels(conf)).has(prefix);
+    const refuses = prefix === undefined ? 'Cyrus refuses to start'
+      : channel ? `sync_client ignores it for channel '${prefix}' and uses ${s.option} instead`
+      : `the '${prefix}' service refuses to start (master and the other services read past it)`;
+    const bad = (msg: string, extra: Partial<Finding> = {}) => out.push(finding('imapd/invalid-value', s.file, r(), msg, channel ? { ...extra, severity: 'warning' } : extra));
     switch (info.type) {
       case 'INT':
         if (parseImapdInt(v) === undefined) {

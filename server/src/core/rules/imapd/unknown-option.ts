@@ -8,6 +8,7 @@ import type { CyrusConf, ImapdConf, ImapdSetting } from '../../cyrus/model';
 import { imapdOption, imapdOptionAnyVersion, imapdOptions, RETIRED_IMAPD_OPTIONS } from '../../catalog/cyrus';
 import { closest } from '../../cyrus/suggest';
 import { CYRUS_PROGRAMS } from '../../cyrus/programs';
+import { syncChannels } from '../../cyrus/facts';
 
 const namesCache = new Map<string, string[]>();
 function names(version: CheckOptions['cyrusVersion']): string[] {
@@ -25,7 +26,7 @@ export function checkUnknownOption(conf: ImapdConf, opts: CheckOptions, cyrus?: 
   const v = opts.cyrusVersion;
   /** Partition names, built when a setting names one. */
   let partitions: Set<string> | undefined;
-  const channels = new Set(conf.settings.filter((s) => s.option === 'sync_log_channels').flatMap((s) => s.value.split(/\s+/)));
+  const channels = syncChannels(conf);
   // A service's process reads `<service>_` settings (master names it in CYRUS_SERVICE); START,
   // EVENTS and DAEMON programs read their own program name's, which CYRUS_PROGRAMS covers.
   // `cyr_info conf-lint` draws the same line.
