@@ -4,6 +4,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { regexProblem } from '../../server/src/core/exim/pcre-syntax';
+import { checkExim, loadExim } from '../../server/src/core/exim';
+import { defaultOptions } from '../../server/src/core/options';
+import { LineIndex } from '../../server/src/core/text';
+import { memoryHost } from '../helpers/memory-host';
 
 test('patterns PCRE2 refuses are reported with its own words and offset', () => {
   const cases: [string, string, number][] = [
@@ -42,4 +46,28 @@ test('patterns PCRE2 takes are not reported', () => {
 test('extended mode and an unterminated \\Q or verb give no answer rather than a guess', () => {
   // (?x) makes white space and #-comments insignificant: "[" in a comment opens nothing.
   for (const p of ['(?x) a # [', '(?ix)[', '\\Q(', '(*MARK:x']) assert.equal(regexProblem(p), undefined, p);
+});
+
+test('a pattern the expansion\'s escapes broke gets a fix that writes it between \\N and \\N, and the fix removes the finding', () => {
+  const file = '/virtual/exim.conf';
+  const text = [
+    'primary_hostname = mail.example.com',
+    'localpartlist locals = ^a\\(b : postmaster',
+    'bounce_message_file = ${if match{$local_part}{^foo\\(}{yes}{no}}',
+    // Quoted, the file holds the pattern's escapes doubled: no fix is guessed there.
+    'warn_message_file = "${if match{$local_part}{^foo\\\\(}{yes}{no}}"',
+    '',
+  ].join('\n');
+  const check = (t: string) => checkExim(loadExim(file, defaultOptions, memoryHost(new Map([[file, t]]))), defaultOptions)
+    .filter((f) => f.message.startsWith('The regular expression')).sort((a, b) => a.range.start.line - b.range.start.line);
+  const found = check(text);
+  assert.deepEqual(found.map((f) => [f.range.start.line, f.fixes?.map((x) => x.edits[0].newText)]), [
+    [1, ['\\N^a\\(b\\N']], [2, ['\\N^foo\\(\\N']], [3, undefined],
+  ]);
+  const lines = new LineIndex(text);
+  let fixed = text;
+  for (const e of found.flatMap((f) => f.fixes ?? []).map((x) => x.edits[0]).reverse()) {
+    fixed = fixed.slice(0, lines.offsetAt(e.range.start)) + e.newText + fixed.slice(lines.offsetAt(e.range.end));
+  }
+  assert.deepEqual(check(fixed).map((f) => f.range.start.line), [3]);
 });

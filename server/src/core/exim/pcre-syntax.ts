@@ -8,6 +8,9 @@
 // costs less than telling an admin a working pattern is broken.
 
 import type { ExpansionNode } from './expansion';
+import type { EximConfig } from './model';
+import type { Fix } from '../diagnostic';
+import type { Range } from '../text';
 import { dequote } from './strings';
 
 /**
@@ -35,6 +38,19 @@ export function literalPattern(nodes: readonly ExpansionNode[]): { pattern: stri
 export function patternProblem(p: { pattern: string; raw: string; escapes: boolean }): (RegexProblem & { escapesBreakIt: boolean }) | undefined {
   const problem = regexProblem(p.pattern);
   return problem && { ...problem, escapesBreakIt: p.escapes && !regexProblem(p.raw) };
+}
+
+/**
+ * The quick fix for a pattern that escapes broke: the same text between \\N and \\N, offered
+ * only where the file holds it as the expansion saw it (not inside a quoted value, whose
+ * own escapes would then need writing again).
+ */
+export function literalFix(cfg: EximConfig, file: string, range: Range, raw: string): Fix[] | undefined {
+  const f = cfg.files.get(file);
+  if (!f) return undefined;
+  const a = f.lines.offsetAt(range.start), b = f.lines.offsetAt(range.end);
+  if (f.text.slice(a, b) !== raw) return undefined;
+  return [{ title: 'Write the pattern between \\N and \\N', preferred: true, edits: [{ file, range, newText: `\\N${raw}\\N` }] }];
 }
 
 /** The advice for a pattern that escapes broke. */

@@ -14,7 +14,7 @@ import {
   itemArgProblem, lookupTypes, operatorArgProblem, versionNote, type ExpansionKind, type ExpansionNameInfo,
 } from '../../catalog/exim';
 import { didYouMean, namesOnce, nearest, replaceFix, runTime, RUN_TIME } from './suggest';
-import { literalPattern, patternProblem, WRITE_WITH_N } from '../../exim/pcre-syntax';
+import { literalFix, literalPattern, patternProblem, WRITE_WITH_N } from '../../exim/pcre-syntax';
 
 type Lookup = (name: string) => ExpansionNameInfo | undefined;
 const LOOKUPS: Record<Exclude<ExpansionKind, 'variable'>, Lookup> = {
@@ -36,7 +36,7 @@ export function fileOfValue(holder: OptionSetting | AclItem): string {
 }
 
 export function checkExpansions(cfg: EximConfig, opts: CheckOptions): Finding[] {
-  const c = new ExpansionCheck(opts.eximVersion);
+  const c = new ExpansionCheck(opts.eximVersion, cfg);
   // The holders are walked here, a direct call per holder rather than a callback: no closure
   // for the optimising compiler to see several of.
   c.mainSettings(cfg.main);
@@ -90,7 +90,7 @@ class ExpansionCheck {
   private readonly clean = new Map<ExpandForm, Set<string>>();
   /** The same for ACL conditions, which are checked for more (a stray "}"). */
   private readonly cleanConditions = new Set<string>();
-  constructor(private readonly v: EximVersion) {}
+  constructor(private readonly v: EximVersion, private readonly cfg: EximConfig) {}
 
   settings(list: readonly OptionSetting[]): void {
     for (let i = 0; i < list.length; i++) this.check(list[i]);
@@ -280,8 +280,10 @@ class ExpansionCheck {
     const problem = written && patternProblem(written);
     if (!problem) return;
     const range = { start: arg[0].range.start, end: arg[arg.length - 1].range.end };
+    const fix = problem.escapesBreakIt ? literalFix(this.cfg, this.file(), range, written.raw) : undefined;
     this.report(finding('exim/expansion-syntax', this.file(), range,
-      `The regular expression "${written.pattern}" is malformed: ${problem.message} (at offset ${problem.offset}). Exim fails when it expands this value.${problem.escapesBreakIt ? ' ' + WRITE_WITH_N : ''}`, RUN_TIME));
+      `The regular expression "${written.pattern}" is malformed: ${problem.message} (at offset ${problem.offset}). Exim fails when it expands this value.${problem.escapesBreakIt ? ' ' + WRITE_WITH_N : ''}`,
+      runTime(fix)));
   }
 
   /**

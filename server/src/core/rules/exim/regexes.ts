@@ -8,17 +8,17 @@
 // - Options whose value is a pattern: uucp_from_pattern is compiled when Exim loads the
 //   config (-bV fails: an error); the others when Exim comes to use them.
 // Run-time problems are warnings, as everywhere.
-import type { Finding } from '../../diagnostic';
+import type { Finding, Fix } from '../../diagnostic';
 import { finding } from '../../diagnostic';
-import type { AclItem, EximConfig, ListKind, OptionSetting } from '../../exim/model';
+import type { AclItem, EximConfig, ListKind, Loc, OptionSetting } from '../../exim/model';
 import { parseExpansion } from '../../exim/expansion-parser';
 import { expansionForm } from '../../exim/parsed';
 import { ExpandForm } from '../../exim/value-expansion';
-import { literalPattern, patternProblem, regexProblem, WRITE_WITH_N } from '../../exim/pcre-syntax';
+import { literalFix, literalPattern, patternProblem, regexProblem, WRITE_WITH_N } from '../../exim/pcre-syntax';
 import { eximDriver, optionsOfScope } from '../../catalog/exim';
 import type { CheckOptions } from '../../options';
 import { ACL_LIST_KIND, KIND_WORD, locOfText, occurrencesOf, splitList } from './lists';
-import { RUN_TIME } from './suggest';
+import { RUN_TIME, runTime } from './suggest';
 
 const NOWHERE = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
 const nowhere = () => NOWHERE;
@@ -48,7 +48,9 @@ export function checkRegexes(cfg: EximConfig, _opts: CheckOptions): Finding[] {
     if (!l.value.includes('^')) continue;
     for (const it of l.items) {
       const message = it.text.includes('^') ? c.problemOf(l.kind, it.text, true) : undefined;
-      if (message) c.out.push(finding('exim/invalid-value', it.loc.file, it.loc.range, message, RUN_TIME));
+      if (!message) continue;
+      const at = it.loc;
+      c.out.push(finding('exim/invalid-value', at.file, at.range, message, runTime(c.fixOf(l.kind, it.text, true, at))));
     }
   }
   c.settings(cfg.main, 'main');
@@ -130,10 +132,16 @@ class RegexCheck {
       let nth = 0;
       for (let j = 0; j < k; j++) nth += occurrencesOf(items[j].text, it.text);
       const at = locOfText(this.cfg, loc, it.text, nth);
-      this.out.push(finding('exim/invalid-value', at.file, at.range, message, RUN_TIME));
+      this.out.push(finding('exim/invalid-value', at.file, at.range, message, runTime(this.fixOf(kind, it.text, expanded, at))));
     }
     // Without a backslash, whether the option is expanded makes no difference to the items.
     if (this.out.length === before && !v.includes('\\')) this.clean.add(key);
+  }
+
+  /** The \\N quick fix for an item whose escapes broke it (problemOf's answer says so). */
+  fixOf(kind: Kind, text: string, expanded: boolean, at: Loc): Fix[] | undefined {
+    if (!expanded || !this.problemOf(kind, text, expanded)?.endsWith(WRITE_WITH_N)) return undefined;
+    return literalFix(this.cfg, at.file, at.range, text);
   }
 
   /** What is wrong with a list item that is a regular expression; undefined for any other item. */
