@@ -71,3 +71,13 @@ test('a pattern the expansion\'s escapes broke gets a fix that writes it between
   }
   assert.deepEqual(check(fixed).map((f) => f.range.start.line), [3]);
 });
+
+test('^*.example.com in a domain list is a wildcard written as a pattern: the fix writes the wildcard', () => {
+  const file = '/virtual/exim.conf';
+  const text = 'primary_hostname = mail.example.com\ndomainlist relay_to = ^*.example.com : ^*.(a|b\nhold_domains = ^*.example.net\n';
+  const found = checkExim(loadExim(file, defaultOptions, memoryHost(new Map([[file, text]]))), defaultOptions)
+    .filter((f) => f.message.startsWith('The regular expression'));
+  assert.deepEqual(found.map((f) => [f.range.start.line, f.range.start.character, f.fixes?.map((x) => x.edits[0].newText)]), [
+    [1, 22, ['*.example.com']], [1, 39, undefined], [2, 15, ['*.example.net']],
+  ]);
+});

@@ -138,8 +138,12 @@ class RegexCheck {
     if (this.out.length === before && !v.includes('\\')) this.clean.add(key);
   }
 
-  /** The \\N quick fix for an item whose escapes broke it (problemOf's answer says so). */
+  /** The quick fix for a malformed item: a wildcard meant, or the \N an item whose escapes broke it needs. */
   fixOf(kind: Kind, text: string, expanded: boolean, at: Loc): Fix[] | undefined {
+    // `^*.example.com` in a domain list: a wildcard written as a pattern.
+    if (kind === 'domainlist' && /^\^\*\.[A-Za-z0-9.-]+$/.test(text)) {
+      return [{ title: `Use the wildcard ${text.slice(1)}`, preferred: true, edits: [{ file: at.file, range: at.range, newText: text.slice(1) }] }];
+    }
     if (!expanded || !this.problemOf(kind, text, expanded)?.endsWith(WRITE_WITH_N)) return undefined;
     return literalFix(this.cfg, at.file, at.range, text);
   }
