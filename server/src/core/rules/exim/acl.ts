@@ -10,7 +10,7 @@ import {
 import { didYouMean, namesOnce, nearest, replaceFix, runTime, RUN_TIME } from './suggest';
 import { aclWheres, type AclUse } from './acl-where';
 import { locOfText } from './lists';
-import { ratelimitProblem } from './acl-ratelimit';
+import { aclArgumentProblem } from './acl-arguments';
 
 /** The names of one kind of ACL word for the version, made once. */
 function aclNameList(kind: AclNameKind, version: EximVersion): readonly string[] {
@@ -144,12 +144,17 @@ function checkSubValue(cfg: EximConfig, item: AclItem, uses: readonly AclUse[], 
   }
 }
 
-function ratelimit(it: AclItem, out: Finding[]): void {
-  const problem = ratelimitProblem(it.value!);
+/** Names whose written-out arguments acl-arguments judges. */
+const ARGUMENTS = new Set(['ratelimit', 'delay', 'seen', 'queue', 'logwrite']);
+
+function aclArguments(it: AclItem, out: Finding[]): void {
+  const problem = aclArgumentProblem(it.name, it.value!);
   const at = problem ? it.valueLoc ?? it.nameLoc : undefined;
   if (!problem || !at) return;
-  out.push(finding('exim/acl-syntax', at.file, at.range,
-    `In "ratelimit = ${it.value!.trim()}", ${problem}: Exim fails the ACL with 'error in arguments to "ratelimit" condition' and answers 451 each time it gets here, even in a warn statement.`, RUN_TIME));
+  const then = problem.consequence === 'lost'
+    ? 'Exim logs "unknown log name" instead of the line.'
+    : 'Exim fails the ACL with an error there and answers 451 each time it gets here, even in a warn statement.';
+  out.push(finding('exim/acl-syntax', at.file, at.range, `In "${it.name} = ${it.value!.trim()}", ${problem.message}: ${then}`, RUN_TIME));
 }
 
 export function checkAcls(cfg: EximConfig, opts: CheckOptions): Finding[] {
@@ -205,7 +210,7 @@ export function checkAcls(cfg: EximConfig, opts: CheckOptions): Finding[] {
             `The ${info.kind} "${it.name}" cannot be used in ACL "${acl.name}", which runs for ${describeUses(bad)}; Exim fails the ACL with an error there. Allowed at: ${aclAllowedIn(info, opts.eximVersion)!.join(', ')}.`, RUN_TIME));
         }
         if (it.name === 'control' || it.name === 'verify') checkSubValue(cfg, it, uses, acl.name, opts, out);
-        else if (it.name === 'ratelimit' && it.value !== undefined) ratelimit(it, out);
+        else if (ARGUMENTS.has(it.name) && it.value !== undefined) aclArguments(it, out);
       }
     }
   }

@@ -1,0 +1,100 @@
+// Arguments of ACL conditions and modifiers that Exim reads only when the ACL runs (each case
+// checked with exim4 -bh). Most make the statement an error: the command gets a 451, even
+// from a `warn` statement. Unknown words in ratelimit's options are not mistakes: they
+// become its key.
+
+const MACRO_NAME = /(^|[^A-Za-z0-9_])[A-Z][A-Z0-9_]+($|[^A-Za-z0-9_])/;
+
+/** strtod's forms that are not plain decimals: hexadecimal floats, infinities, NaN. */
+const STRTOD_OTHER = /^[-+]?(0x[0-9a-f]*\.?[0-9a-f]*(p[-+]?\d+)?|inf(inity)?|nan)$/i;
+/** readconf_readtime without milliseconds: digits and a unit, repeated, the unit required. */
+const TIME = /^(\d+[wdhms])+$/;
+const PER = new Set(['per_cmd', 'per_conn', 'per_mail', 'per_rcpt', 'per_byte', 'per_addr']);
+const UPDATE = new Set(['leaky', 'strict', 'readonly']);
+
+/** A number strtod reads whole and that is not negative; an empty one reads as 0. */
+function positive(s: string): boolean {
+  if (s === '') return true;
+  const n = Number(s);
+  if (Number.isNaN(n)) return STRTOD_OTHER.test(s) && !s.startsWith('-');
+  return n >= 0;
+}
+
+/**
+ * What Exim says of ratelimit's arguments (`m / p / options / key`), or undefined when it
+ * takes them. Only what is written out is judged: the list is expanded before it is split,
+ * so from the first item with a `$` on nothing is known (a variable may hold a "/").
+ */
+function ratelimitProblem(value: string): string | undefined {
+  if (value.includes('\\')) return undefined;
+  const items = value.split('/').map((s) => s.trim());
+  const known = items.findIndex((s) => s.includes('$'));
+  const fixed = known < 0 ? items : items.slice(0, known);
+  if (!fixed.length) return undefined;
+  if (!positive(fixed[0])) return `"${fixed[0]}" is not a positive number`;
+  if (fixed.length < 2) return known < 0 ? 'the period after the rate is missing (as in "100 / 1h")' : undefined;
+  if (!TIME.test(fixed[1])) return `"${fixed[1]}" is not a time value (digits and a unit w, d, h, m or s, as in 1h or 2h30m)`;
+  let per = 0;
+  const modes = new Set<string>();
+  for (const o of fixed.slice(2)) {
+    const w = o.toLowerCase();
+    if (PER.has(w) && ++per > 1) return 'conflicting per_* options (give one of per_cmd, per_conn, per_mail, per_rcpt, per_byte, per_addr)';
+    if (UPDATE.has(w)) {
+      modes.add(w);
+      if (modes.size > 1) return 'conflicting update modes (give one of leaky, strict, readonly)';
+    }
+    if (w.startsWith('count=') && !positive(o.slice(6).trim())) return `"${o}" is not a positive number`;
+  }
+  return undefined;
+}
+
+/** `seen = [-]time[/options]`: readonly, write, key=..., refresh=time. */
+function seenProblem(value: string): string | undefined {
+  const [first, ...options] = value.split('/').map((s) => s.trim());
+  if (!TIME.test(first.startsWith('-') ? first.slice(1) : first)) return `"${first}" is not a time value (digits and a unit w, d, h, m or s, with "-" before it for "not within")`;
+  for (const o of options) {
+    if (o === 'readonly' || o === 'write' || o.startsWith('key=')) continue;
+    if (o.startsWith('refresh=')) {
+      if (!TIME.test(o.slice(8).trim())) return `"${o}" does not give a time value`;
+      continue;
+    }
+    return `"${o}" is not an option of seen (readonly, write, key=..., refresh=...)`;
+  }
+  return undefined;
+}
+
+/** The log names `logwrite = :names: text` can write to. */
+const LOGS = new Set(['main', 'panic', 'reject']);
+
+export interface ArgumentProblem { message: string; consequence: 'error' | 'lost' }
+
+/** What is wrong with a written-out argument of an ACL condition or modifier. */
+export function aclArgumentProblem(name: string, raw: string): ArgumentProblem | undefined {
+  const value = raw.trim();
+  // A macro's name left as it stands (the test suite's OPTION comes with -D) is
+  // undefined-macro's finding, not a malformed argument.
+  if (MACRO_NAME.test(value)) return undefined;
+  if (name === 'ratelimit') {
+    const m = ratelimitProblem(value);
+    return m ? { message: m, consequence: 'error' } : undefined;
+  }
+  if (value.includes('$') || value.includes('\\')) return undefined;
+  switch (name) {
+    case 'delay':
+      return TIME.test(value) ? undefined : { message: `"${value}" is not a time value (digits and a unit w, d, h, m or s, as in 30s)`, consequence: 'error' };
+    case 'seen': {
+      const m = seenProblem(value);
+      return m ? { message: m, consequence: 'error' } : undefined;
+    }
+    case 'queue':
+      return value.includes('/') ? { message: `a queue name cannot hold "/"`, consequence: 'error' } : undefined;
+    case 'logwrite': {
+      const m = /^:([^:]*):/.exec(value);
+      if (!m) return undefined;
+      const bad = m[1].split(',').map((s) => s.trim()).find((s) => s && !LOGS.has(s));
+      return bad === undefined ? undefined
+        : { message: `"${bad}" is not a log Exim knows (main, panic, reject; separate names with ",")`, consequence: 'lost' };
+    }
+  }
+  return undefined;
+}
