@@ -40,8 +40,10 @@
 // ACLs; ACLs that call back into themselves (exim/acl-loop); a literal "}" in an ACL
 // condition; and one false positive, an unknown smtp `protocol` (Exim loads it as smtp: now
 // a warning). Later: a `match` or `sg` pattern, or a list item starting with ^, that PCRE2
-// refuses (the `list-regex` kind, added then, changes the mutants older seeds make). Left
-// standing, not checker bugs:
+// refuses (the `list-regex` kind, added then, changes the mutants older seeds make); ACL
+// arguments Exim reads only when the statement runs (delay, seen, ratelimit, queue,
+// logwrite; broken ones added to the conditions acl-misplaced puts in). Left standing, not
+// checker bugs:
 // - The sandbox has no DNS: a `verify = recipient/helo/reverse_host_lookup`, a callout or
 //   an `spf =` put where it looks up a remote name defers here ("host lookup did not
 //   complete"), as it would not on a connected machine.
@@ -52,6 +54,8 @@
 // - A lookup of a file that does not exist (`lsearch{/nonexistent/mutant}`) defers at run
 //   time. Lookup files are data the mail server holds; the checker may run where they are
 //   not (an editor on a copy of the config), so their absence is no finding.
+// - `control = fakedefer` put in a DATA ACL: a deliberate temporary rejection of every
+//   message, which is what the control is for.
 // - A router condition that stops matching (`senders = !+list : *` skips it while a
 //   sender is verified, whose own sender is <>): a change of meaning that shows as
 //   "Sender verification failed".
@@ -223,6 +227,8 @@ const ACL_CONDITIONS = (n) => [
   'hosts = 192.0.2.0/24', 'condition = false', 'set acl_m_mut = $local_part', 'add_header = X-Mut: yes', 'remove_header = X-Mut',
   'ratelimit = 100 / 1h / strict', 'verify = certificate', 'encrypted = *', 'delay = 0s', 'logwrite = mutant', 'queue = q', 'seen = -1s',
   'mime_regex = x', 'decode = default', 'regex = xyz', 'sender_domains = example.com', 'verify = header_sender', 'acl = MUT_NO_ACL',
+  // Arguments Exim reads only when the statement runs.
+  'delay = 5', 'seen = 1x', 'ratelimit = 10 / 60', 'ratelimit = 10 / 1h / per_rcpt / per_mail', 'queue = a/b', 'logwrite = :maim: mutant',
   ...['allow_auth_unadvertised', 'caseful_local_part', 'caselower_local_part', 'dkim_disable_verify', 'enforce_sync', 'fakedefer', 'freeze',
     'no_callout_flush', 'no_delay_flush', 'no_mbox_unspool', 'no_pipelining', 'queue', 'utf8_downconvert', 'wellknown', 'dscp = ef', 'nosuch_control'].map((c) => `control = ${c}`),
   ...Object.entries(n.lists).flatMap(([k, xs]) => xs.map((x) => `${{ domain: 'domains', host: 'hosts', address: 'senders', localpart: 'local_parts' }[k]} = +${x}`)),
