@@ -9,7 +9,7 @@ export const RULES = {
   // Exim run-time configuration
   'exim/syntax': { severity: 'error', summary: 'A line Exim cannot parse.' },
   'exim/unknown-option': { severity: 'error', summary: 'An option that does not exist in this section or driver (for the target Exim version).' },
-  'exim/invalid-value': { severity: 'error', summary: 'A value of the wrong type or not among the allowed values; an option a driver needs, or a pair it refuses, as Exim checks them when it loads the config; a malformed retry rule; a regular expression PCRE2 refuses in uucp_from_pattern (compiled at load); (warning) one in a list item, a rewrite pattern or another pattern option: Exim panics when a match reaches it, or skips it in `regex` and `mime_regex`.' },
+  'exim/invalid-value': { severity: 'error', summary: 'A value of the wrong type or not among the allowed values; an option a driver needs, or a pair it refuses, as Exim checks them when it loads the config; a malformed retry rule; a user or group name no system has; a regular expression PCRE2 refuses in uucp_from_pattern (compiled at load). Warnings, for what Exim meets at run time: such a regular expression in a list item, a rewrite pattern or another pattern option (Exim panics when a match reaches it, or skips it in `regex` and `mime_regex`); a relative appendfile file or directory.' },
   'exim/unknown-driver': { severity: 'error', summary: 'A driver name Exim does not have.' },
   'exim/missing-driver': { severity: 'error', summary: 'A router, transport or authenticator without `driver =`.' },
   'exim/duplicate-name': { severity: 'error', summary: 'Two instances or named lists of one name, or an option set twice.' },

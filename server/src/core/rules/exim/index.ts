@@ -13,8 +13,9 @@ import { checkUnused } from './unused';
 import { checkConsistency } from './consistency';
 import { checkUndefinedMacros } from './undefined-macro';
 import { checkRegexes } from './regexes';
+import { checkTransportPaths } from './transport-paths';
 
-const FAMILIES = [checkOptions, checkDrivers, checkNames, checkAcls, checkReferences, checkExpansions, checkUnused, checkConsistency, checkUndefinedMacros, checkRegexes];
+const FAMILIES = [checkOptions, checkDrivers, checkNames, checkAcls, checkReferences, checkExpansions, checkUnused, checkConsistency, checkUndefinedMacros, checkRegexes, checkTransportPaths];
 
 export function runEximRules(cfg: EximConfig, opts: CheckOptions): Finding[] {
   const out: Finding[] = [];
