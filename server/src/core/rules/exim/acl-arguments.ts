@@ -8,7 +8,7 @@ const MACRO_NAME = /(^|[^A-Za-z0-9_])[A-Z][A-Z0-9_]+($|[^A-Za-z0-9_])/;
 /** strtod's forms that are not plain decimals: hexadecimal floats, infinities, NaN. */
 const STRTOD_OTHER = /^[-+]?(0x[0-9a-f]*\.?[0-9a-f]*(p[-+]?\d+)?|inf(inity)?|nan)$/i;
 /** readconf_readtime without milliseconds: digits and a unit, repeated, the unit required. */
-const TIME = /^(\d+[wdhms])+$/;
+const TIME = /^(?:\d+[wdhms])+$/;
 const PER = new Set(['per_cmd', 'per_conn', 'per_mail', 'per_rcpt', 'per_byte', 'per_addr']);
 const UPDATE = new Set(['leaky', 'strict', 'readonly']);
 
@@ -27,25 +27,32 @@ function positive(s: string): boolean {
  */
 function ratelimitProblem(value: string): string | undefined {
   if (value.includes('\\')) return undefined;
-  const items = value.split('/').map((s) => s.trim());
-  const known = items.findIndex((s) => s.includes('$'));
-  const fixed = known < 0 ? items : items.slice(0, known);
-  if (!fixed.length) return undefined;
-  if (!positive(fixed[0])) return `"${fixed[0]}" is not a positive number`;
-  if (fixed.length < 2) return known < 0 ? 'the period after the rate is missing (as in "100 / 1h")' : undefined;
-  if (!TIME.test(fixed[1])) return `"${fixed[1]}" is not a time value (digits and a unit w, d, h, m or s, as in 1h or 2h30m)`;
+  // The items up to the first one with a "$", without an array per value (a large config
+  // has hundreds of these, and the garbage of split/map showed in later checks' time).
+  let from = 0;
+  let k = 0;
   let per = 0;
-  const modes = new Set<string>();
-  for (const o of fixed.slice(2)) {
-    const w = o.toLowerCase();
-    if (PER.has(w) && ++per > 1) return 'conflicting per_* options (give one of per_cmd, per_conn, per_mail, per_rcpt, per_byte, per_addr)';
-    if (UPDATE.has(w)) {
-      modes.add(w);
-      if (modes.size > 1) return 'conflicting update modes (give one of leaky, strict, readonly)';
+  let mode: string | undefined;
+  for (;;) {
+    const slash = value.indexOf('/', from);
+    const item = (slash < 0 ? value.slice(from) : value.slice(from, slash)).trim();
+    if (item.includes('$')) return undefined;
+    if (k === 0 && !positive(item)) return `"${item}" is not a positive number`;
+    if (k === 1 && !TIME.test(item)) return `"${item}" is not a time value (digits and a unit w, d, h, m or s, as in 1h or 2h30m)`;
+    if (k >= 2) {
+      const w = item.toLowerCase();
+      if (PER.has(w) && ++per > 1) return 'conflicting per_* options (give one of per_cmd, per_conn, per_mail, per_rcpt, per_byte, per_addr)';
+      if (UPDATE.has(w)) {
+        if (mode !== undefined && mode !== w) return 'conflicting update modes (give one of leaky, strict, readonly)';
+        mode = w;
+      }
+      if (w.startsWith('count=') && !positive(item.slice(6).trim())) return `"${item}" is not a positive number`;
     }
-    if (w.startsWith('count=') && !positive(o.slice(6).trim())) return `"${o}" is not a positive number`;
+    k++;
+    if (slash < 0) break;
+    from = slash + 1;
   }
-  return undefined;
+  return k < 2 ? 'the period after the rate is missing (as in "100 / 1h")' : undefined;
 }
 
 /** `seen = [-]time[/options]`: readonly, write, key=..., refresh=time. */
