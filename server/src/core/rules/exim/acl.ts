@@ -10,7 +10,7 @@ import {
 import { didYouMean, namesOnce, nearest, replaceFix, runTime, RUN_TIME } from './suggest';
 import { aclWheres, type AclUse } from './acl-where';
 import { locOfText } from './lists';
-import { aclArgumentProblem } from './acl-arguments';
+import { ArgumentMemo } from './acl-arguments';
 
 /** The names of one kind of ACL word for the version, made once. */
 function aclNameList(kind: AclNameKind, version: EximVersion): readonly string[] {
@@ -147,8 +147,8 @@ function checkSubValue(cfg: EximConfig, item: AclItem, uses: readonly AclUse[], 
 /** Names whose written-out arguments acl-arguments judges. */
 const ARGUMENTS = new Set(['ratelimit', 'delay', 'seen', 'queue', 'logwrite']);
 
-function aclArguments(it: AclItem, out: Finding[]): void {
-  const problem = aclArgumentProblem(it.name, it.value!);
+function aclArguments(it: AclItem, memo: ArgumentMemo, out: Finding[]): void {
+  const problem = memo.problem(it.name, it.value!);
   const at = problem ? it.valueLoc ?? it.nameLoc : undefined;
   if (!problem || !at) return;
   const then = problem.consequence === 'lost'
@@ -161,6 +161,7 @@ export function checkAcls(cfg: EximConfig, opts: CheckOptions): Finding[] {
   const out: Finding[] = [];
   if (!cfg.acls.length) return out;
   const wheres = aclWheres(cfg);
+  let memo: ArgumentMemo | undefined;
   const verbs = aclNameList('verb', opts.eximVersion);
   const itemNames = () => namesOnce('acl condition or modifier', opts.eximVersion,
     () => [...aclNames('condition', opts.eximVersion), ...aclNames('modifier', opts.eximVersion)].map((v) => v.name));
@@ -210,7 +211,7 @@ export function checkAcls(cfg: EximConfig, opts: CheckOptions): Finding[] {
             `The ${info.kind} "${it.name}" cannot be used in ACL "${acl.name}", which runs for ${describeUses(bad)}; Exim fails the ACL with an error there. Allowed at: ${aclAllowedIn(info, opts.eximVersion)!.join(', ')}.`, RUN_TIME));
         }
         if (it.name === 'control' || it.name === 'verify') checkSubValue(cfg, it, uses, acl.name, opts, out);
-        else if (ARGUMENTS.has(it.name) && it.value !== undefined) aclArguments(it, out);
+        else if (ARGUMENTS.has(it.name) && it.value !== undefined) aclArguments(it, memo ??= new ArgumentMemo(), out);
       }
     }
   }
