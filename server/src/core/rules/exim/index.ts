@@ -14,8 +14,9 @@ import { checkConsistency } from './consistency';
 import { checkUndefinedMacros } from './undefined-macro';
 import { checkRegexes } from './regexes';
 import { checkTransportPaths } from './transport-paths';
+import { checkHeaderLines } from './header-lines';
 
-const FAMILIES = [checkOptions, checkDrivers, checkNames, checkAcls, checkReferences, checkExpansions, checkUnused, checkConsistency, checkUndefinedMacros, checkRegexes, checkTransportPaths];
+const FAMILIES = [checkOptions, checkDrivers, checkNames, checkAcls, checkReferences, checkExpansions, checkUnused, checkConsistency, checkUndefinedMacros, checkRegexes, checkTransportPaths, checkHeaderLines];
 
 export function runEximRules(cfg: EximConfig, opts: CheckOptions): Finding[] {
   const out: Finding[] = [];
