@@ -13,7 +13,7 @@ export const RULES = {
   'exim/unknown-driver': { severity: 'error', summary: 'A driver name Exim does not have.' },
   'exim/missing-driver': { severity: 'error', summary: 'A router, transport or authenticator without `driver =`.' },
   'exim/duplicate-name': { severity: 'error', summary: 'Two instances or named lists of one name, or an option set twice.' },
-  'exim/acl-syntax': { severity: 'error', summary: 'An unknown ACL verb, condition or modifier, or one not allowed in that ACL; (warning) an argument Exim reads only when the ACL runs: a verify type, a callout option, ratelimit\'s rate, period and options, a delay or seen time, a queue name, a logwrite log.' },
+  'exim/acl-syntax': { severity: 'error', summary: 'An unknown ACL verb, condition or modifier, or one not allowed in that ACL; (warning) an argument Exim reads only when the ACL runs: a verify type, a callout option, ratelimit\'s rate, period and options, a delay or seen time, a queue name, a logwrite log, an add_header line without its colon.' },
   'exim/expansion-syntax': { severity: 'warning', summary: 'A malformed string expansion: unbalanced braces, unknown item, operator or condition, the wrong number of {arguments}, a non-integer in a numeric comparison, a `match` or `sg` pattern PCRE2 refuses, a `${run}` program without its directory; nesting deep enough that Exim may crash.' },
   'exim/unknown-variable': { severity: 'warning', summary: 'An expansion variable Exim does not know.' },
   'exim/undefined-transport': { severity: 'warning', summary: 'A router names a transport that is not defined.' },

@@ -1,7 +1,8 @@
 // Arguments of ACL conditions and modifiers that Exim reads only when the ACL runs (each case
-// checked with exim4 -bh). Most make the statement an error: the command gets a 451, even
-// from a `warn` statement. Unknown words in ratelimit's options are not mistakes: they
-// become its key.
+// checked with exim4 -bh; add_header with a delivery). Most make the statement an error:
+// the command gets a 451, even from a `warn` statement. Unknown words in ratelimit's
+// options are not mistakes: they become its key.
+import { badHeaderLine } from './header-lines';
 
 const MACRO_NAME = /(^|[^A-Za-z0-9_])[A-Z][A-Z0-9_]+($|[^A-Za-z0-9_])/;
 
@@ -72,7 +73,7 @@ function seenProblem(value: string): string | undefined {
 /** The log names `logwrite = :names: text` can write to. */
 const LOGS = new Set(['main', 'panic', 'reject']);
 
-export interface ArgumentProblem { message: string; consequence: 'error' | 'lost' }
+export interface ArgumentProblem { message: string; consequence: 'error' | 'lost' | 'renamed' }
 
 /**
  * aclArgumentProblem's answers for one check, by name and value: configs repeat their
@@ -94,6 +95,12 @@ export class ArgumentMemo {
 /** What is wrong with a written-out argument of an ACL condition or modifier. */
 export function aclArgumentProblem(name: string, raw: string): ArgumentProblem | undefined {
   const value = raw.trim();
+  if (name === 'add_header') {
+    // A leading :at_start:, :at_start_rfc:, :after_received: or :at_end: says where.
+    const bad = /^[A-Z][A-Z0-9_]+$/.test(value) ? undefined : badHeaderLine(value.replace(/^:[a-z_]+:/, ''));
+    return bad === undefined ? undefined
+      : { message: `"${bad}" is not a header line ("Name: value"); Exim adds it as "X-ACL-Warn: ${bad}"`, consequence: 'renamed' };
+  }
   // A macro's name left as it stands (the test suite's OPTION comes with -D) is
   // undefined-macro's finding, not a malformed argument.
   if (MACRO_NAME.test(value)) return undefined;
