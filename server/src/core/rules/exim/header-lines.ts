@@ -11,11 +11,15 @@ import { RUN_TIME } from './suggest';
 
 export function checkHeaderLines(cfg: EximConfig, _opts: CheckOptions): Finding[] {
   const out: Finding[] = [];
+  // Each value once: configs repeat them, and reading every copy again slowed the later
+  // checks of a large config (see acl-arguments' ArgumentMemo).
+  const seen = new Map<string, string | undefined>();
   for (const list of [cfg.routers, cfg.transports]) {
     for (const inst of list) {
       for (const s of inst.options) {
         if (s.name !== 'headers_add' || s.negated || !s.value) continue;
-        const bad = badHeaderLine(s.value);
+        let bad = seen.get(s.value);
+        if (bad === undefined && !seen.has(s.value)) seen.set(s.value, bad = badHeaderLine(s.value));
         const at = bad === undefined ? undefined : s.valueLoc ?? s.nameLoc;
         if (bad === undefined || !at) continue;
         out.push(finding('exim/invalid-value', at.file, at.range,
