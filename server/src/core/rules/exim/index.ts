@@ -13,10 +13,10 @@ import { checkUnused } from './unused';
 import { checkConsistency } from './consistency';
 import { checkUndefinedMacros } from './undefined-macro';
 import { checkRegexes } from './regexes';
-import { checkTransportPaths } from './transport-paths';
+import { checkAbsolutePaths } from './absolute-paths';
 import { checkHeaderLines } from './header-lines';
 
-const FAMILIES = [checkOptions, checkDrivers, checkNames, checkAcls, checkReferences, checkExpansions, checkUnused, checkConsistency, checkUndefinedMacros, checkRegexes, checkTransportPaths, checkHeaderLines];
+const FAMILIES = [checkOptions, checkDrivers, checkNames, checkAcls, checkReferences, checkExpansions, checkUnused, checkConsistency, checkUndefinedMacros, checkRegexes, checkAbsolutePaths, checkHeaderLines];
 
 export function runEximRules(cfg: EximConfig, opts: CheckOptions): Finding[] {
   const out: Finding[] = [];
