@@ -15,8 +15,9 @@ import { checkUndefinedMacros } from './undefined-macro';
 import { checkRegexes } from './regexes';
 import { checkAbsolutePaths } from './absolute-paths';
 import { checkHeaderLines } from './header-lines';
+import { checkSmtpInterface } from './smtp-interface';
 
-const FAMILIES = [checkOptions, checkDrivers, checkNames, checkAcls, checkReferences, checkExpansions, checkUnused, checkConsistency, checkUndefinedMacros, checkRegexes, checkAbsolutePaths, checkHeaderLines];
+const FAMILIES = [checkOptions, checkDrivers, checkNames, checkAcls, checkReferences, checkExpansions, checkUnused, checkConsistency, checkUndefinedMacros, checkRegexes, checkAbsolutePaths, checkHeaderLines, checkSmtpInterface];
 
 export function runEximRules(cfg: EximConfig, opts: CheckOptions): Finding[] {
   const out: Finding[] = [];
