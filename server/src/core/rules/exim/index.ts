@@ -16,8 +16,9 @@ import { checkRegexes } from './regexes';
 import { checkAbsolutePaths } from './absolute-paths';
 import { checkHeaderLines } from './header-lines';
 import { checkSmtpInterface } from './smtp-interface';
+import { checkRedirectData } from './redirect-data';
 
-const FAMILIES = [checkOptions, checkDrivers, checkNames, checkAcls, checkReferences, checkExpansions, checkUnused, checkConsistency, checkUndefinedMacros, checkRegexes, checkAbsolutePaths, checkHeaderLines, checkSmtpInterface];
+const FAMILIES = [checkOptions, checkDrivers, checkNames, checkAcls, checkReferences, checkExpansions, checkUnused, checkConsistency, checkUndefinedMacros, checkRegexes, checkAbsolutePaths, checkHeaderLines, checkSmtpInterface, checkRedirectData];
 
 export function runEximRules(cfg: EximConfig, opts: CheckOptions): Finding[] {
   const out: Finding[] = [];
