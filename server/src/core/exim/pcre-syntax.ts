@@ -1,11 +1,10 @@
 // The few regular-expression mistakes that are certain without compiling the pattern as
 // PCRE2 does: a character class or group left open, a group closed that was never opened,
 // a quantifier with nothing before it, a range out of order (`[a-Z]`), a backslash at the
-// very end. Exim compiles a
-// `match` or `sg` pattern when it expands it, and a malformed one fails that expansion
-// ("regular expression error in ..."). Anything this reader is unsure of (extended mode,
-// where white space and `#` comments change what a bracket means) gives no answer: a miss
-// costs less than telling an admin a working pattern is broken.
+// very end. Exim compiles a `match` or `sg` pattern when it expands it, and a malformed one
+// fails that expansion ("regular expression error in ..."). Anything this reader is unsure
+// of (extended mode, where white space and `#` comments change what a bracket means) gives
+// no answer: a miss costs less than telling an admin a working pattern is broken.
 
 import type { ExpansionNode } from './expansion';
 import type { EximConfig } from './model';
@@ -41,7 +40,7 @@ export function patternProblem(p: { pattern: string; raw: string; escapes: boole
 }
 
 /**
- * The quick fix for a pattern that escapes broke: the same text between \\N and \\N, offered
+ * The quick fix for a pattern that escapes broke: the same text between \N and \N, offered
  * only where the file holds it as the expansion saw it (not inside a quoted value, whose
  * own escapes would then need writing again).
  */
