@@ -4,12 +4,14 @@
 // path"), a transport's `home_directory` and `current_directory` and the routers'
 // `transport_home_directory` and `transport_current_directory` ("... path ... is not absolute
 // for ... transport"). Only a value whose start is written out is judged: one that starts
-// with an expansion ($home/...) may well be absolute.
+// with an expansion ($home/...) may well be absolute. And a router's require_files, whose
+// items with a "/" are files.
 import type { Finding } from '../../diagnostic';
 import { finding } from '../../diagnostic';
 import type { DriverInstance, EximConfig } from '../../exim/model';
 import type { CheckOptions } from '../../options';
 import { describe, given } from './instance-options';
+import { locOfText, splitList } from './lists';
 import { RUN_TIME } from './suggest';
 
 const TRANSPORT_PATHS = ['home_directory', 'current_directory'];
@@ -19,8 +21,31 @@ const DRIVER_PATHS: Record<string, readonly string[]> = { appendfile: ['file', '
 export function checkAbsolutePaths(cfg: EximConfig, _opts: CheckOptions): Finding[] {
   const out: Finding[] = [];
   for (const t of cfg.transports) paths(t, TRANSPORT_PATHS, out);
-  for (const r of cfg.routers) paths(r, ROUTER_PATHS, out);
+  for (const r of cfg.routers) {
+    paths(r, ROUTER_PATHS, out);
+    requireFiles(cfg, r, out);
+  }
   return out;
+}
+
+/**
+ * require_files: an item with a "/" is a file to test and must start with one (after "!" or
+ * "+"), or Exim defers every address at the router (exim4 -bt: 'require_files: "etc/passwd"
+ * is not absolute'); an item without is a user to test as, which we do not look up.
+ */
+function requireFiles(cfg: EximConfig, r: DriverInstance, out: Finding[]): void {
+  const s = given(r, 'require_files');
+  const v = s?.value;
+  if (!s || !v || v.includes('\\')) return;
+  for (const it of splitList(v)) {
+    const file = it.text.replace(/^[!+]\s*/, '');
+    if (!file.includes('/') || file.startsWith('/') || file.startsWith('$')) continue;
+    const loc = s.valueLoc ?? s.nameLoc;
+    const at = locOfText(cfg, loc, it.text);
+    out.push(finding('exim/invalid-value', at.file, at.range,
+      `In ${describe(r)}, require_files names "${file}", which is not an absolute path: Exim defers every address the router handles ("require_files: ... is not absolute"). Write the whole path, starting with "/".`, RUN_TIME));
+    return;
+  }
 }
 
 function paths(inst: DriverInstance, generic: readonly string[], out: Finding[]): void {
