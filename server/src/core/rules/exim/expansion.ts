@@ -8,6 +8,7 @@ import { locOfText } from './lists';
 import { expansionForm } from '../../exim/parsed';
 import { ExpandForm } from '../../exim/value-expansion';
 import type { ExpansionNode } from '../../exim/expansion';
+import type { Range } from '../../text';
 import type { CheckOptions, EximVersion } from '../../options';
 import {
   availableIn, eximLookupType, expansionCondition, expansionItem, expansionNames, expansionOperator, expansionVariable,
@@ -42,11 +43,21 @@ export function checkExpansions(cfg: EximConfig, opts: CheckOptions): Finding[] 
   c.mainSettings(cfg.main);
   for (const list of [cfg.routers, cfg.transports, cfg.authenticators]) for (const inst of list) c.settings(inst.options);
   for (const a of cfg.acls) for (const st of a.statements) c.items(st.items);
-  if (cfg.rewrite.length) c.rewriteRules(cfg, cfg.rewrite);
+  if (cfg.rewrite.length) c.rewriteRules(cfg.rewrite);
   return c.out;
 }
 
 type Node<K extends ExpansionNode['kind']> = Extract<ExpansionNode, { kind: K }>;
+
+/**
+ * Where offsets into `length` characters of text lie, when `r` holds them as written (one
+ * line, as long as the text); else every offset maps to `r` as a whole.
+ */
+function within(r: Range, length: number): RangeOf {
+  if (r.start.line !== r.end.line || r.end.character - r.start.character !== length) return () => r;
+  const { line, character } = r.start;
+  return (a, b) => ({ start: { line, character: character + a }, end: { line, character: character + b } });
+}
 
 /** The conditions that compare integers, and what Exim 4.96 takes as one: decimal (leading zeros too), an optional K/M/G, or nothing (0). */
 const NUMERIC_CONDITIONS = new Set(['<', '<=', '=', '==', '>', '>=']);
@@ -115,19 +126,14 @@ class ExpansionCheck {
    * rule applies. Neither has a tree in the model: each is parsed here, placed in its line
    * when it is written there as it is (not quoted, not continued).
    */
-  rewriteRules(cfg: EximConfig, rules: readonly RewriteRule[]): void {
+  rewriteRules(rules: readonly RewriteRule[]): void {
     for (const r of rules) {
       for (const text of [r.pattern, r.replacement]) {
         if (!text.includes('$') && !text.includes('\\')) continue;
-        const at = locOfText(cfg, r.loc, text);
-        const { start, end } = at.range;
-        const inPlace = start.line === end.line && end.character - start.character === text.length;
-        const rangeOf: RangeOf = inPlace
-          ? (a, b) => ({ start: { line: start.line, character: start.character + a }, end: { line: start.line, character: start.character + b } })
-          : () => at.range;
+        const at = locOfText(this.cfg, r.loc, text);
         this.holder = undefined;
         this.where = at.file;
-        this.nodes(parseExpansion(text, rangeOf));
+        this.nodes(parseExpansion(text, within(at.range, text.length)));
       }
     }
   }
@@ -297,11 +303,8 @@ class ExpansionCheck {
     const m = /^\s*([^\s"'\/$][^\s]*)(\s|$)/.exec(first.text);
     // A name that runs on into what follows (`sh$x`) is not known here.
     if (!m || (!m[2] && arg.length > 1)) return;
-    const r = first.range;
     const at = m[0].length - m[1].length - m[2].length;
-    const range = r.start.line === r.end.line && r.end.character - r.start.character === first.text.length
-      ? { start: { line: r.start.line, character: r.start.character + at }, end: { line: r.start.line, character: r.start.character + at + m[1].length } }
-      : r;
+    const range = within(first.range, first.text.length)(at, at + m[1].length);
     this.report(finding('exim/expansion-syntax', this.file(), range,
       `\${run} does not search PATH for "${m[1]}": Exim cannot execute it (\$runrc is 127), so the command never runs and the expansion takes its failure branch. Write the program's full path (such as /usr/bin/${m[1]}).`, RUN_TIME));
   }
