@@ -9,7 +9,7 @@ import { splitList } from '../exim/lists';
 import { exitsAtStart } from '../cyrus/programs';
 import { on } from '../rules/exim/instance-options';
 // The link rules' reading of an option (they share transportHosts with the callout).
-import { option as opt } from '../rules/link/context';
+import { option as opt, primaryHostnameOf } from '../rules/link/context';
 import { formatTarget, isIPv4, isIPv6, WELL_KNOWN_PORTS, type Target } from './target';
 
 export interface CalloutCandidate {
@@ -123,7 +123,7 @@ export function eximCalloutTargets(cfg: Partial<EximConfig> | undefined, host?: 
     const written: { text: string; h?: { host: string; port?: string } }[] = splitList(hosts).items.map((item) => ({ text: item.text, h: hostItem(item.text) }));
     // The router's list loses what Exim drops from it; the transport's own hosts lose nothing.
     const routed = hostsOpt !== undefined && hostsOpt !== opt(t, 'hosts');
-    const primary = primaryHostname(cfg);
+    const primary = primaryHostnameOf(cfg);
     const { kept, dropped } = routed ? keptRouteHosts(written, (w) => !!w.h && isThisMachine(w.h.host, primary)) : { kept: written, dropped: [] };
     for (const d of dropped) skipped.push(`transport ${t.name}: host "${d.text}" comes after a host that is not this machine in the router's list, and Exim drops it`);
     for (const { text, h } of kept) {
@@ -140,13 +140,6 @@ export function eximCalloutTargets(cfg: Partial<EximConfig> | undefined, host?: 
     }
   }
   return { candidates: dedupe(candidates), skipped };
-}
-
-/** primary_hostname as set (the last setting), lower-cased; undefined when unset or expanded. */
-function primaryHostname(cfg: Partial<EximConfig> | undefined): string | undefined {
-  let v: string | undefined;
-  for (const s of cfg?.main ?? []) if (s && s.name === 'primary_hostname' && !s.negated) v = s.value;
-  return v && !v.includes('$') ? v.trim().toLowerCase() : undefined;
 }
 
 /**

@@ -37,7 +37,6 @@ export function makeContext(cfg: EximConfig, cyrus?: CyrusConf, imapd?: ImapdCon
   const lists = new Map<string, NamedList>();
   // Exim keeps the first definition of a name; a duplicate is reported elsewhere.
   for (const l of cfg.lists ?? []) if (!lists.has(`${l.kind}:${l.name}`)) lists.set(`${l.kind}:${l.name}`, l);
-  const primary = mainValue(cfg, 'primary_hostname');
   const used = new Set<string>();
   const routers = cfg.routers ?? [];
   if (!routers.length) for (const t of cfg.transports ?? []) used.add(t.name);
@@ -57,15 +56,21 @@ export function makeContext(cfg: EximConfig, cyrus?: CyrusConf, imapd?: ImapdCon
     // path too long) makes it skip the service: nothing listens there.
     listeners: all.filter((l) => !l.entry.listenProblem),
     disabled: all.filter((l) => l.entry.listenProblem),
-    primaryHostname: primary && !primary.includes('$') ? primary.trim().toLowerCase() : undefined,
+    primaryHostname: primaryHostnameOf(cfg),
     lists, used, otherImapd: new Map(),
   };
 }
 
-export function mainValue(cfg: EximConfig, name: string): string | undefined {
+export function mainValue(cfg: Partial<EximConfig>, name: string): string | undefined {
   let v: string | undefined;
-  for (const s of cfg.main ?? []) if (s.name === name && !s.negated) v = s.value;
+  for (const s of cfg.main ?? []) if (s && s.name === name && !s.negated) v = s.value;
   return v;
+}
+
+/** primary_hostname as set (the last setting), lower-cased; undefined when unset or expanded. */
+export function primaryHostnameOf(cfg: Partial<EximConfig> | undefined): string | undefined {
+  const v = cfg && mainValue(cfg, 'primary_hostname');
+  return v && !v.includes('$') ? v.trim().toLowerCase() : undefined;
 }
 
 export function namedList(ctx: LinkContext, kind: ListKind, name: string): NamedList | undefined {
