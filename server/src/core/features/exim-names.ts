@@ -6,7 +6,7 @@ import { walkExpansion } from '../exim/expansion-parser';
 import type { Range } from '../text';
 import { containsPos, type Position } from '../text';
 import { aclCondition, eximDriver, lookupOption, whereOfAclOption } from '../catalog/exim';
-import { ACL_LIST_KIND, locOfText } from '../rules/exim/lists';
+import { ACL_LIST_KIND, LIST_REF, locOfText } from '../rules/exim/lists';
 import { TRANSPORT_OPTIONS } from '../rules/exim/names';
 import { macroLines, skippedLines, type MacroLine } from './exim-macro-lines';
 
@@ -254,11 +254,6 @@ export function occurrences(m: EximModel): Occurrence[] {
 }
 
 const SKIPPED_SETTING = /^(\s*(?:(?:accept|defer|deny|discard|drop|require|warn)\s+)?!?\s*)(\w+)(\s*=\s*)([A-Za-z0-9_][\w.-]*)(?=\s|$)/;
-/**
- * `+name`, after a list separator or the start, or after `@`: in an address list (and a
- * rewrite rule's pattern) `local@+name` matches the domain against domain list `name`.
- */
-const LIST_REF = /(^|[\s:;!<>,=@])\+([A-Za-z0-9_][\w-]*)/g;
 
 /**
  * Names written in branches Exim skips (Debian's `.ifdef DCconfig_smarthost` routers):

@@ -113,6 +113,13 @@ export function locOfText(cfg: EximConfig, loc: Loc, needle: string, nth = 0): L
   return { file: loc.file, range: { start: f.lines.positionAt(a + at), end: f.lines.positionAt(a + at + needle.length) } };
 }
 
+/**
+ * `+name` in a line's text, after a list separator or the start, or after `@`: in an address
+ * list (and a rewrite rule's pattern) `local@+name` matches the domain against domain list
+ * `name`. For text the model holds no list of: lines of branches Exim skips.
+ */
+export const LIST_REF = /(^|[\s:;!<>,=@])\+([A-Za-z0-9_][\w-]*)/g;
+
 /** What kind of list ACL conditions match against. */
 export const ACL_LIST_KIND: Record<string, ListKind> = {
   domains: 'domainlist', sender_domains: 'domainlist', hosts: 'hostlist',

@@ -6,6 +6,7 @@ import { finding } from '../../diagnostic';
 import type { EximConfig, Loc, OptionSetting } from '../../exim/model';
 import type { CheckOptions } from '../../options';
 import { takeListRefs, TRANSPORT_OPTIONS } from './names';
+import { LIST_REF } from './lists';
 import { aclCallName, aclNameOf, SELECTING_OPTIONS } from './acl-where';
 import { MacroMap } from '../../exim/macros';
 import { skippedLinesOf } from '../../exim/parser';
@@ -153,7 +154,6 @@ class SkippedUses {
 }
 
 const SETTING = /^\s*(?:(?:accept|defer|deny|discard|drop|require|warn)\s+)?!?\s*(\w+)\s*=\s*([A-Za-z0-9_][\w.-]*)\s*$/;
-const LIST_REF = /(?:^|[\s:;!<>,=@])\+([A-Za-z0-9_][\w-]*)/g;
 
 function skippedUses(cfg: EximConfig): { transports: Set<string>; lists: Set<string>; acls: Set<string> } {
   const out = { transports: new Set<string>(), lists: new Set<string>(), acls: new Set<string>() };
@@ -163,7 +163,7 @@ function skippedUses(cfg: EximConfig): { transports: Set<string>; lists: Set<str
       if (TRANSPORT_OPTIONS.has(m[1])) out.transports.add(m[2]);
       else if (m[1] === 'acl' || SELECTING_OPTIONS.has(m[1])) out.acls.add(m[2]);
     }
-    if (text.includes('+')) for (const r of text.matchAll(LIST_REF)) out.lists.add(r[1]);
+    if (text.includes('+')) for (const r of text.matchAll(LIST_REF)) out.lists.add(r[2]);
   }
   return out;
 }
