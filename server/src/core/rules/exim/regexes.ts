@@ -47,10 +47,10 @@ export function checkRegexes(cfg: EximConfig, _opts: CheckOptions): Finding[] {
   for (const l of cfg.lists) {
     if (!l.value.includes('^')) continue;
     for (const it of l.items) {
-      const message = it.text.includes('^') ? c.problemOf(l.kind, it.text, true) : undefined;
-      if (!message) continue;
+      const problem = it.text.includes('^') ? c.problemOf(l.kind, it.text, true) : undefined;
+      if (!problem) continue;
       const at = it.loc;
-      c.out.push(finding('exim/invalid-value', at.file, at.range, message, runTime(c.fixOf(l.kind, it.text, true, at))));
+      c.out.push(finding('exim/invalid-value', at.file, at.range, problem.message, runTime(c.fixOf(l.kind, it.text, problem, at))));
     }
   }
   c.settings(cfg.main, 'main');
@@ -69,10 +69,10 @@ export function checkRegexes(cfg: EximConfig, _opts: CheckOptions): Finding[] {
   // A rewrite rule's pattern is one address-list item, expanded as a list is.
   for (const r of cfg.rewrite) {
     if (!r.pattern.includes('^')) continue;
-    const message = c.problemOf('rewrite', r.pattern, true);
-    if (!message) continue;
+    const problem = c.problemOf('rewrite', r.pattern, true);
+    if (!problem) continue;
     const at = locOfText(cfg, r.loc, r.pattern);
-    c.out.push(finding('exim/invalid-value', at.file, at.range, message, RUN_TIME));
+    c.out.push(finding('exim/invalid-value', at.file, at.range, problem.message, RUN_TIME));
   }
   return c.out;
 }
@@ -81,7 +81,7 @@ export function checkRegexes(cfg: EximConfig, _opts: CheckOptions): Finding[] {
 class RegexCheck {
   readonly out: Finding[] = [];
   /** problemOf's answers (a generated 20k-line config has 2,000 patterns, mostly the same few). */
-  private readonly seen = new Map<string, string | undefined>();
+  private readonly seen = new Map<string, ItemProblem | undefined>();
   /** List values of a kind found with no problem: not split again. */
   private readonly clean = new Set<string>();
   constructor(private readonly cfg: EximConfig) {}
@@ -125,40 +125,42 @@ class RegexCheck {
       if (kind !== 'regex' && !it.text.includes('^')) continue;
       // An option Exim does not expand (no tree for a value with a backslash) keeps its escapes.
       expanded ??= !v.includes('\\') || expansionForm(h) !== ExpandForm.None;
-      const message = this.problemOf(kind, it.text, expanded);
-      const loc = message ? h.valueLoc : undefined;
-      if (!message || !loc) continue;
+      const problem = this.problemOf(kind, it.text, expanded);
+      const loc = problem ? h.valueLoc : undefined;
+      if (!problem || !loc) continue;
       // Which occurrence of its text in the value it is: an earlier item may be the same.
       let nth = 0;
       for (let j = 0; j < k; j++) nth += occurrencesOf(items[j].text, it.text);
       const at = locOfText(this.cfg, loc, it.text, nth);
-      this.out.push(finding('exim/invalid-value', at.file, at.range, message, runTime(this.fixOf(kind, it.text, expanded, at))));
+      this.out.push(finding('exim/invalid-value', at.file, at.range, problem.message, runTime(this.fixOf(kind, it.text, problem, at))));
     }
     // Without a backslash, whether the option is expanded makes no difference to the items.
     if (this.out.length === before && !v.includes('\\')) this.clean.add(key);
   }
 
   /** The quick fix for a malformed item: a wildcard meant, or the \N an item whose escapes broke it needs. */
-  fixOf(kind: Kind, text: string, expanded: boolean, at: Loc): Fix[] | undefined {
+  fixOf(kind: Kind, text: string, problem: ItemProblem, at: Loc): Fix[] | undefined {
     // `^*.example.com` in a domain list: a wildcard written as a pattern.
     if (kind === 'domainlist' && /^\^\*\.[A-Za-z0-9.-]+$/.test(text)) {
       return [{ title: `Use the wildcard ${text.slice(1)}`, preferred: true, edits: [{ file: at.file, range: at.range, newText: text.slice(1) }] }];
     }
-    if (!expanded || !this.problemOf(kind, text, expanded)?.endsWith(WRITE_WITH_N)) return undefined;
-    return literalFix(this.cfg, at.file, at.range, text);
+    return problem.escapesBreakIt ? literalFix(this.cfg, at.file, at.range, text) : undefined;
   }
 
   /** What is wrong with a list item that is a regular expression; undefined for any other item. */
-  problemOf(kind: Kind, text: string, expanded: boolean): string | undefined {
+  problemOf(kind: Kind, text: string, expanded: boolean): ItemProblem | undefined {
     const key = `${kind}${expanded ? '+' : '-'}${text}`;
     if (this.seen.has(key)) return this.seen.get(key);
-    const message = itemProblem(kind, text, expanded);
-    this.seen.set(key, message);
-    return message;
+    const problem = itemProblem(kind, text, expanded);
+    this.seen.set(key, problem);
+    return problem;
   }
 }
 
-function itemProblem(kind: Kind, text: string, expanded: boolean): string | undefined {
+/** A malformed item: the finding's message, and whether the expansion's escapes broke it (then \N...\N mends it). */
+interface ItemProblem { message: string; escapesBreakIt: boolean }
+
+function itemProblem(kind: Kind, text: string, expanded: boolean): ItemProblem | undefined {
   // A \N...\N cut in two by a separator is not read here.
   if (text.split('\\N').length % 2 === 0) return undefined;
   const written = expanded ? literalPattern(parseExpansion(text, nowhere)) : { pattern: text, raw: text, escapes: false };
@@ -170,5 +172,5 @@ function itemProblem(kind: Kind, text: string, expanded: boolean): string | unde
   const then = kind === 'regex' ? ' Exim skips it ("regex acl condition warning - error in regex"), so it never matches.'
     : kind === 'rewrite' ? ' Exim cannot compile it ("regular expression error"), so the rule never rewrites anything.'
     : ' Exim compiles it when a match first reaches it, and then panics and dies ("regular expression error").';
-  return what + then + (problem.escapesBreakIt ? ' ' + WRITE_WITH_N : '');
+  return { message: what + then + (problem.escapesBreakIt ? ' ' + WRITE_WITH_N : ''), escapesBreakIt: problem.escapesBreakIt };
 }
