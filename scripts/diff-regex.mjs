@@ -15,11 +15,12 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadBundled } from './bundle-core.mjs';
+import { optionReader } from './lib/options.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const argv = process.argv.slice(2);
-const arg = (name, dflt) => { const i = argv.indexOf(name); return i >= 0 ? Number(argv[i + 1]) : dflt; };
-const count = arg('--count', 5000), seed = arg('--seed', 1), maxLen = arg('--length', 10);
+const opt = optionReader(argv);
+const count = Number(opt('--count', 5000)), seed = Number(opt('--seed', 1)), maxLen = Number(opt('--length', 10));
 
 const EXIM = '/usr/sbin/exim4';
 if (!fs.existsSync(EXIM)) {

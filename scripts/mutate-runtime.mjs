@@ -66,10 +66,11 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { rng, classify, misspell, eximMutations, donorsOf, verdict, diff, kindTable, writeReport, runProgram, pool as poolOf, oursOn } from './exim-mutations.mjs';
+import { optionReader } from './lib/options.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const argv = process.argv.slice(2);
-const opt = (name, dflt) => { const i = argv.indexOf(name); return i >= 0 && i + 1 < argv.length ? argv[i + 1] : dflt; };
+const opt = optionReader(argv);
 const COUNT = Number(opt('--count', '300'));
 const SEED = Number(opt('--seed', '1'));
 const KIND = opt('--kind', '');
