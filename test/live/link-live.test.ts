@@ -267,6 +267,41 @@ test('hosts_require_auth without a client authenticator: flagged link/require-au
   assert.equal(await cy.messageCount(`user/${ALICE}`), before);
 });
 
+test('hosts_require_tls to lmtpd -a, or to lmtpd without a certificate: flagged link/lmtp-tls-unavailable; really lmtpd offers no STARTTLS, so every callout and delivery defers', { skip }, async () => {
+  const requireTls = (p: number) => (t: string) => port(p)(t).replace('  gethostbyname\n', '  gethostbyname\n  hosts_require_tls = *\n');
+  const trusted = eximConf(requireTls(cy.ports.lmtpTrusted));
+  assert.deepEqual(lint(trusted.conf), ['link/lmtp-tls-unavailable']);
+  // The live Cyrus's imapd.conf has no certificate, so lmtpd without -a offers none either.
+  const auth = eximConf(requireTls(cy.ports.lmtpAuth));
+  assert.deepEqual(lint(auth.conf).sort(), ['link/lmtp-auth-required', 'link/lmtp-tls-unavailable']);
+  for (const { dir, conf } of [trusted, auth]) {
+    const s = rcpt(conf, [ALICE]);
+    assert.match(s.rcpt[0], /^451 Could not complete recipient verify callout/);
+    assert.match(s.log, /a TLS session is required, but the server did not offer TLS support/);
+    const before = await cy.messageCount(`user/${ALICE}`);
+    assert.match(deliver(dir, conf, ALICE), /== alice@example\.com R=cyrus_vdom T=cyrus_ltcp defer \(-38\) H=localhost \[127\.0\.0\.1\]: a TLS session is required, but the server did not offer TLS support/);
+    assert.equal(await cy.messageCount(`user/${ALICE}`), before);
+  }
+});
+
+test('hosts_require_tls of one host of two: only a warning; really Exim gives that host up for want of STARTTLS and delivers through the next', { skip }, async () => {
+  const second = await freePort();
+  const c2 = await startCyrus({ mailboxes: [`user/${ALICE}`], extraServices: [`lmtp2 cmd="lmtpd -a -C {conf}" listen="127.0.0.2:${second}" prefork=0`] });
+  try {
+    const { dir, conf } = eximConf((t) => port(second)(t).replace('  hosts = localhost\n', `  hosts = 127.0.0.1::${c2.ports.lmtpTrusted} : 127.0.0.2\n`)
+      .replace('  gethostbyname\n', '  gethostbyname\n  hosts_require_tls = 127.0.0.1\n'));
+    const found = checkProject([{ path: conf, kind: 'exim' }, { path: c2.cyrusConf, kind: 'cyrus-conf' }, { path: c2.imapdConf, kind: 'imapd-conf' }], defaultOptions)
+      .filter((f) => f.code.startsWith('link/')).map((f) => `${f.code} ${f.severity}`);
+    assert.deepEqual(found, ['link/lmtp-tls-unavailable warning']);
+    const log = deliver(dir, conf, ALICE);
+    assert.match(log, /H=127\.0\.0\.1 \[127\.0\.0\.1\]: a TLS session is required, but the server did not offer TLS support/);
+    assert.match(log, /=> alice@example\.com R=cyrus_vdom T=cyrus_ltcp H=127\.0\.0\.2 \[127\.0\.0\.2\] C="250 2\.1\.5/);
+    assert.equal(await c2.messageCount(`user/${ALICE}`), 1);
+  } finally {
+    await c2.stop();
+  }
+});
+
 test('protocol = lmtp left out, hosts from a manualroute router: flagged link/smtp-to-lmtpd; really lmtpd answers 500 at the router\'s host, the transport\'s own is not used', { skip }, async () => {
   const { dir, conf } = eximConf((t) => port(cy.ports.lmtpTrusted)(t).replace('  protocol = lmtp\n', '').replace('  hosts = localhost\n', '  hosts = 127.0.0.2\n')
     .replace('cyrus_vdom:\n  driver = accept\n', 'cyrus_vdom:\n  driver = manualroute\n  route_list = * 127.0.0.1\n  self = send\n'));

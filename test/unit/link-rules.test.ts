@@ -175,6 +175,38 @@ test('require-auth-no-client: hosts_require_auth matching the host with no clien
   assert.deepEqual(sev(run(LMTP('  hosts = 127.0.0.1\n  port = 2003\n  hosts_try_auth = *\n'), cy)), [], 'try is not require');
 });
 
+test('lmtp-tls-unavailable: hosts_require_tls matching a host whose lmtpd offers no STARTTLS', () => {
+  const sev = (fs: Finding[]) => fs.map((f) => `${f.code} ${f.severity}`);
+  const trusted = 'SERVICES {\n  lmtp cmd="lmtpd -a" listen="127.0.0.1:2003"\n}\n';
+  const plain = 'SERVICES {\n  lmtp cmd="lmtpd" listen="127.0.0.1:2003"\n}\n';
+  const client = 'p:\n  driver = plaintext\n  public_name = PLAIN\n  client_send = ^a^b\n';
+  const tls = (v: string, more = '') => LMTP(`  hosts = 127.0.0.1\n  port = 2003\n  hosts_require_auth = *\n  hosts_require_tls = ${v}\n${more}`, client);
+  const certs = 'tls_server_cert: /etc/ssl/c.pem\ntls_server_key: /etc/ssl/k.pem\n';
+  const f = run(tls('*'), trusted);
+  assert.deepEqual(sev(f), ['link/lmtp-tls-unavailable error'], 'lmtpd -a never offers STARTTLS');
+  assert.deepEqual(sev(run(tls('*'), trusted, certs)), ['link/lmtp-tls-unavailable error'], 'not even with a certificate');
+  assert.ok(f[0].fixes?.every((x) => x.manual), 'dropping a TLS requirement is the user\'s call');
+  assert.equal(f[0].fixes![0].edits[0].newText, '');
+  assert.deepEqual(sev(run(tls('*'), plain, certs)), [], 'without -a, a certificate and key: STARTTLS offered');
+  assert.deepEqual(sev(run(tls('*'), plain, 'tls_cert_file: /c.pem\ntls_key_file: /k.pem\n')), [], 'the 2.x names still count');
+  assert.deepEqual(sev(run(tls('*'), plain, 'tls_server_cert: /c.pem\n')), ['link/lmtp-tls-unavailable error'], 'a certificate without a key');
+  assert.deepEqual(sev(run(tls('*'), plain, certs + 'tls_server_key: DISABLED\n')), [], 'the first setting of a name wins');
+  assert.deepEqual(sev(run(tls('*'), plain, 'tls_server_cert: DISABLED\ntls_server_key: /k.pem\n')), ['link/lmtp-tls-unavailable error'], '"disabled" in any case');
+  assert.deepEqual(sev(run(tls('*'), plain, certs + 'lmtp_tls_server_cert: disabled\n')), ['link/lmtp-tls-unavailable error'], 'the service\'s own setting wins');
+  assert.deepEqual(sev(run(tls('*'), plain, certs + 'imap_tls_server_cert: disabled\n')), [], 'another service\'s setting does not apply');
+  assert.deepEqual(sev(run(tls('*'), plain)), [], 'no imapd.conf paired: unknown');
+  assert.deepEqual(sev(run(tls('10.0.0.0/8'), trusted)), [], 'not this host');
+  assert.deepEqual(sev(run(tls('${if eq{1}{1}{*}}'), trusted)), [], 'expanded: known at delivery only');
+  assert.deepEqual(sev(run(LMTP('  hosts = 127.0.0.1\n  port = 2003\n  hosts_try_tls = *\n'), trusted)), [], 'try is not require');
+  assert.deepEqual(sev(run(LMTP('  hosts = 127.0.0.1\n  port = 2003\n  no_hosts_require_tls\n'), trusted)), []);
+  const two = 'SERVICES {\n  lmtp cmd="lmtpd -a" listen="127.0.0.1:2003"\n  lmtp2 cmd="lmtpd" listen="127.0.0.2:2003"\n}\n';
+  const list = (v: string) => LMTP(`  hosts = 127.0.0.1 : 127.0.0.2\n  port = 2003\n  hosts_require_auth = *\n  hosts_require_tls = ${v}\n`, client);
+  assert.deepEqual(sev(run(list('127.0.0.1'), two, certs)), ['link/lmtp-tls-unavailable warning'], 'another host of the list takes the mail');
+  assert.deepEqual(sev(run(list('*'), two, certs)), ['link/lmtp-tls-unavailable warning']);
+  assert.deepEqual(sev(run(list('*'), two, 'servername: mx\n')), ['link/lmtp-tls-unavailable error'], 'neither host offers STARTTLS');
+  assert.deepEqual(sev(run(list('*'), two)), ['link/lmtp-tls-unavailable warning'], 'whether lmtp2 offers it is unknown without imapd.conf');
+});
+
 test('lmtp-no-listener: port unset means the service "lmtp", which must be in /etc/services', () => {
   const services: [string, string] = ['/etc/services', 'smtp 25/tcp mail\n'];
   const f = run(LMTP('  hosts = 127.0.0.1\n'), 'SERVICES {\n  lmtp cmd="lmtpd -a" listen="127.0.0.1:24"\n}\n', undefined, [services]);

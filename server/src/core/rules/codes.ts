@@ -58,6 +58,7 @@ export const RULES = {
   'link/lmtp-avoid-esmtp': { severity: 'error', summary: 'An LMTP transport whose `hosts_avoid_esmtp` matches its host: Exim greets with HELO, which lmtpd refuses (a warning when other hosts of the list are not matched).' },
   'link/cyrus-router-no-verify': { severity: 'warning', summary: 'The Cyrus router has `no_verify` (or `verify_recipient = false`) while the RCPT ACL verifies its recipients, and no later router verifies them to Cyrus: they are refused as unknown or verified elsewhere.' },
   'link/cyrus-router-unseen': { severity: 'warning', summary: 'The Cyrus router has `unseen` and no router after it takes the copy Exim passes on: each delivery\'s copy bounces as an unknown user, and where the RCPT ACL verifies recipients, Cyrus\'s recipients are refused as unknown at RCPT too.' },
+  'link/lmtp-tls-unavailable': { severity: 'error', summary: 'A Cyrus LMTP transport requires TLS (`hosts_require_tls`) of a host whose lmtpd never offers STARTTLS: `lmtpd -a` never does, and without `-a` only with a certificate and key in imapd.conf (a warning when other hosts of the list are not affected).' },
   // Cross-cutting
   'input/unreadable': { severity: 'error', summary: 'A file that cannot be read or is not text.' },
   'exim/external': { severity: 'error', summary: "An error reported by the real Exim (`exim -bV`)." },

@@ -17,6 +17,7 @@ import { checkIpv6Lists } from './ipv6-list';
 import { checkAvoidEsmtp } from './avoid-esmtp';
 import { checkNoVerify } from './no-verify';
 import { checkUnseen } from './unseen';
+import { checkTls } from './tls';
 
 /**
  * `host` is how /etc/services is read (Exim resolves port names through it); without one
@@ -24,7 +25,7 @@ import { checkUnseen } from './unseen';
  */
 export interface LinkInput { exim: EximConfig; cyrus?: CyrusConf; imapd?: ImapdConf; host?: SourceHost }
 
-const PAIRED: ((ctx: LinkContext) => Finding[])[] = [checkListeners, checkLocalhost, checkShadowed, checkAclDomains, checkVirtdomains, checkAvoidEsmtp, checkNoVerify, checkUnseen];
+const PAIRED: ((ctx: LinkContext) => Finding[])[] = [checkListeners, checkLocalhost, checkShadowed, checkAclDomains, checkVirtdomains, checkAvoidEsmtp, checkNoVerify, checkUnseen, checkTls];
 
 /**
  * The IPv6 list check needs only Exim, so it always runs. The others describe how Exim

@@ -23,7 +23,7 @@ type Unix = Extract<CyrusTransport, { kind: 'unix' }>;
 type Command = Extract<CyrusTransport, { kind: 'command' }>;
 
 /** Why an lmtpd never takes mail although master binds its address, or undefined. */
-const deadReason = (l: LmtpListener): string | undefined => exitsAtStart(l.entry);
+export const deadReason = (l: LmtpListener): string | undefined => exitsAtStart(l.entry);
 
 const relDead = (l: LmtpListener): Related => {
   const p = l.entry.cmd!.flagProblems[0];
@@ -49,7 +49,7 @@ const movesOn = (fallback: string) =>
 const relListener = (l: LmtpListener, why = 'lmtpd listens here'): Related =>
   ({ file: l.endpoint.loc.file, range: l.endpoint.loc.range, message: `${why}: ${describeListener(l)}` });
 
-function tcpListeners(ctx: LinkContext): TcpListener[] {
+export function tcpListeners(ctx: LinkContext): TcpListener[] {
   return ctx.listeners.filter((l): l is TcpListener =>
     l.endpoint.kind === 'tcp' && /^tcp[46]?$/i.test(l.entry.proto || 'tcp'));
 }
@@ -74,10 +74,10 @@ function authenticates(ctx: LinkContext, t: Tcp, hostName: string, addresses: st
   return false;
 }
 
-type TcpListener = LmtpListener & { endpoint: { kind: 'tcp' } };
+export type TcpListener = LmtpListener & { endpoint: { kind: 'tcp' } };
 
 /** Where one host of a transport connects, and the lmtpd listeners there. */
-function hostTarget(ctx: LinkContext, t: Tcp, h: Tcp['hosts'][number], listeners: TcpListener[]) {
+export function hostTarget(ctx: LinkContext, t: Tcp, h: Tcp['hosts'][number], listeners: TcpListener[]) {
   const { port, unresolvable } = resolvePort(ctx, h.port ?? t.portName);
   const addresses = addressesOf(ctx, h.name);
   const matching = port === undefined ? [] : listeners.filter((l) => l.endpoint.port === port && listens(l, addresses));

@@ -1,0 +1,101 @@
+// link/lmtp-tls-unavailable: a Cyrus LMTP transport whose hosts_require_tls matches a host
+// where lmtpd never offers STARTTLS. Exim then defers every delivery through that host, and
+// every recipient callout ("a TLS session is required, but the server did not offer TLS
+// support").
+//
+// When lmtpd offers STARTTLS, as Debian's Cyrus 3.6 does it (its LHLO reply, checked live):
+// - never with -a: it counts its client as authenticated, and STARTTLS is left out whatever
+//   imapd.conf says;
+// - without -a, only when imapd.conf sets both a certificate and a key for it, and neither is
+//   "disabled" (any case). The 2.x names tls_cert_file / tls_key_file still count, and a
+//   `<service>_` setting wins for that service. A path that does not exist still gets STARTTLS
+//   offered; whether the handshake then works is not ours to know.
+import type { Finding, Related, TextEdit } from '../../diagnostic';
+import { finding } from '../../diagnostic';
+import type { ImapdConf, ImapdSetting, LmtpListener } from '../../cyrus/model';
+import { imapdSetting } from '../../cyrus/facts';
+import type { OptionSetting } from '../../exim/model';
+import type { LinkContext } from './context';
+import { option } from './context';
+import { manualFix } from './edits';
+import { deadReason, hostTarget, tcpListeners } from './listeners';
+import { hostsMatchedBy } from './match';
+import { listenerConfig } from './program-config';
+import { cyrusTransports } from './routing';
+
+/** Why lmtpd leaves STARTTLS out, or undefined when it offers it (or that cannot be known here). */
+interface NoTls { why: string; related: Related[] }
+
+/** The setting that decides a TLS file option for `service`: today's name, else its 2.x name. */
+function tlsFile(conf: ImapdConf, option: string, old: string, service: string): ImapdSetting | undefined {
+  return imapdSetting(conf, option, service) ?? imapdSetting(conf, old, service);
+}
+
+const disabled = (s: ImapdSetting | undefined) => !s || !s.value || s.value.toLowerCase() === 'disabled';
+
+function noStartTls(ctx: LinkContext, l: LmtpListener): NoTls | undefined {
+  const name = l.entry.name;
+  const cmd = { file: l.cmdLoc.file, range: l.cmdLoc.range };
+  if (l.entry.cmd?.preauth) {
+    return {
+      why: `lmtpd (service ${name}) runs with -a: it counts Exim as authenticated and then never offers STARTTLS, whatever imapd.conf says`,
+      related: [{ ...cmd, message: `lmtpd -a (service ${name}) leaves STARTTLS out of its LHLO reply` }],
+    };
+  }
+  const conf = listenerConfig(ctx, l);
+  if (!conf.imapd) return undefined;
+  const cert = tlsFile(conf.imapd, 'tls_server_cert', 'tls_cert_file', name);
+  const key = tlsFile(conf.imapd, 'tls_server_key', 'tls_key_file', name);
+  if (!disabled(cert) && !disabled(key)) return undefined;
+  const off = [cert, key].filter((s): s is ImapdSetting => !!s && disabled(s)).map((s) => `${s.rawName} is "${s.value}"`);
+  const unset = [cert ? undefined : 'tls_server_cert', key ? undefined : 'tls_server_key'].filter(Boolean);
+  const missing = [...off, ...(unset.length === 2 ? ['it sets neither'] : unset.map((n) => `${n} is not set`))];
+  const file = conf.imapd === ctx.imapd ? 'imapd.conf' : conf.imapd.file;
+  return {
+    why: `lmtpd (service ${name}) offers STARTTLS only when ${file} gives it both tls_server_cert and tls_server_key, and ${missing.join(' and ')}`,
+    related: [
+      { ...cmd, message: `lmtpd (service ${name}) reads ${conf.imapd.file}` },
+      ...[cert, key].filter((s): s is ImapdSetting => !!s && disabled(s)).map((s) => ({ file: s.file, range: s.valueLoc.range, message: `${s.rawName} turns TLS off` })),
+    ],
+  };
+}
+
+/** Deletes the option's whole lines: what "remove hosts_require_tls" means in the file. */
+function removeLines(o: OptionSetting): TextEdit {
+  const r = o.loc.range;
+  return { file: o.loc.file, range: { start: { line: r.start.line, character: 0 }, end: { line: r.end.line + 1, character: 0 } }, newText: '' };
+}
+
+export function checkTls(ctx: LinkContext): Finding[] {
+  const out: Finding[] = [];
+  if (!ctx.cyrus) return out;
+  const listeners = tcpListeners(ctx);
+  for (const t of cyrusTransports(ctx)) {
+    if (t.kind !== 'tcp' || !t.hosts.length) continue;
+    const o = option(t.transport, 'hosts_require_tls');
+    if (!o || o.negated || !o.value?.trim()) continue;
+    const failing: { host: string; reasons: NoTls[] }[] = [];
+    for (const h of hostsMatchedBy(ctx, o.value, t.hosts)) {
+      // A host nothing answers on is link/lmtp-no-listener's; one listener offering TLS is enough.
+      const live = hostTarget(ctx, t, h, listeners).matching.filter((l) => !deadReason(l));
+      const reasons = live.map((l) => noStartTls(ctx, l));
+      if (!live.length || reasons.some((r) => r === undefined)) continue;
+      failing.push({ host: h.name, reasons: reasons as NoTls[] });
+    }
+    if (!failing.length) continue;
+    const every = failing.length === t.hosts.length;
+    const reasons = [...new Map(failing.flatMap((f) => f.reasons).map((r) => [r.why, r])).values()];
+    const preauthOnly = reasons.every((r) => r.why.includes(' -a:'));
+    const at = o.valueLoc ?? o.loc;
+    out.push(finding('link/lmtp-tls-unavailable', at.file, at.range,
+      `Transport ${t.transport.name} requires TLS of ${failing.map((f) => f.host).join(', ')} (hosts_require_tls), but ${reasons.map((r) => r.why).join('; and ')}. Exim gives up before MAIL ("a TLS session is required, but the server did not offer TLS support"), so ${every ? 'every delivery to Cyrus and every recipient callout through it is deferred' : `it tries the next host of the list, and mail gets through ${t.hosts.filter((h) => !failing.some((f) => f.host === h.name)).map((h) => h.name).join(', ')}, but every delivery and callout that tries ${failing.length > 1 ? 'those hosts' : 'that host'} first is slowed by a failed attempt`}. ${preauthOnly
+        ? 'On loopback TLS protects nothing: remove hosts_require_tls, or leave this host out of it.'
+        : 'Give lmtpd a certificate and key in imapd.conf, or remove hosts_require_tls.'}`,
+      {
+        related: reasons.flatMap((r) => r.related),
+        fixes: [manualFix('Remove hosts_require_tls (deliver to Cyrus without TLS)', [removeLines(o)])],
+        ...(every ? {} : { severity: 'warning' as const }),
+      }));
+  }
+  return out;
+}
