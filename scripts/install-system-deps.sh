@@ -4,7 +4,7 @@
 # for a package already installed. Daemons are not started by the packages (policy-rc.d):
 # the tests start their own, on loopback, under a temp directory.
 set -euo pipefail
-pkgs=(exim4-daemon-heavy cyrus-imapd cyrus-admin cyrus-clients sasl2-bin libsasl2-modules swaks chromium libkrb5-dev)
+pkgs=(exim4-daemon-heavy cyrus-imapd cyrus-admin cyrus-clients sasl2-bin libsasl2-modules swaks chromium libkrb5-dev openssl)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

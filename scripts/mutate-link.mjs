@@ -31,7 +31,6 @@
 //   root") before Cyrus; depends on this machine's /etc/aliases.
 // - lmtpd on [::1] with hosts = localhost: our host matching counts localhost as ::1 too;
 //   here /etc/hosts gives only 127.0.0.1. Depends on /etc/hosts.
-// - hosts_require_tls: lmtpd offers STARTTLS only with a TLS certificate configured.
 // Second round (cyrus-service, imapd-option, transport-option, router-option,
 // router-manualroute, callout-option): manualroute hosts overriding the transport's were a
 // rule bug (fixed); hosts_avoid_esmtp on the LMTP transport (Exim greets lmtpd with HELO,
@@ -69,6 +68,13 @@
 // with success_on_redirect mend verification, unflagged; unseen with no_verify is
 // link/cyrus-router-no-verify. Left standing: unseen = ${if ...} is reported as information
 // only (the expansion decides per recipient).
+// Fifth round (transport-auth, transport-auth-client; seed 13): hosts_require_tls = *, left
+// standing until then, is now link/lmtp-tls-unavailable (lmtpd -a never offers STARTTLS).
+// The new client-authenticator kinds found that a PLAIN client is no proof the transport
+// authenticates: lmtpd -a offers only EXTERNAL, and lmtpd without -a keeps PLAIN back without
+// TLS when allowplaintext is off, or offers only what sasl_mech_list lists. Now
+// link/auth-no-common-mechanism (hosts_require_auth) and link/lmtp-auth-required
+// (hosts_try_auth). 23 mutants, all agree.
 // What it touches: a Cyrus master per Cyrus-side mutant (one shared for Exim-side ones) in a
 // temp dir on 127.0.0.1 high ports, Exim's spool and log in a temp dir per mutant, nothing
 // else. lmtpd reads the (mutated) imapd.conf; imapd, which counts the mail, reads an
@@ -121,7 +127,8 @@ function rng(seed) {
 // ---- the mutations ----------------------------------------------------------------------------
 // Each: kind, what, and edits: exim(text, env) after the base edit (port = the trusted lmtpd),
 // cyrus(text, env) on the harness's cyrus.conf, imapd(text, env) on lmtpd's imapd.conf.
-// env: { ports: {trusted, auth, free}, dir (Cyrus's temp dir), sock (lmtpd's UNIX socket) }.
+// env: { ports: {trusted, auth, free}, dir (Cyrus's temp dir), sock (lmtpd's UNIX socket),
+// password (Cyrus's admin's, for a client authenticator) }.
 const must = (t, from, to) => { const r = t.replace(from, to); if (r === t) throw new Error(`mutation did not apply: ${from}`); return r; };
 const transportBlock = /cyrus_ltcp:\n(?: {2}.*\n)+/;
 const setPort = (p) => (t) => must(t, /  port = \d+\n/, `  port = ${p}\n`);
@@ -153,6 +160,23 @@ for (const a of ['hosts_require_auth = *', 'hosts_try_auth = *', 'hosts_require_
   add('transport-auth', a, { exim: (t) => must(t, '  port = ', `  ${a}\n  port = `) });
 }
 add('transport-auth', 'hosts_require_auth = * with the lmtpd without -a', { exim: (t, e) => setPort(e.ports.auth)(must(t, '  port = ', '  hosts_require_auth = *\n  port = ')) });
+// A PLAIN client authenticator (Cyrus's admin) and the transport's AUTH/TLS options, against
+// what each lmtpd offers: -a only EXTERNAL; without -a PLAIN only while allowplaintext is on
+// or over TLS, and only what sasl_mech_list lists.
+const plainClient = (opts, p) => (t, e) => {
+  const withOpts = must(t, '  port = ', `${opts.map((o) => `  ${o}\n`).join('')}  port = `);
+  return (p ? setPort(e.ports[p])(withOpts) : withOpts) + `\ncyrus_plain:\n  driver = plaintext\n  public_name = PLAIN\n  client_send = ^cyrus^${e.password}\n`;
+};
+add('transport-auth-client', 'PLAIN client, hosts_require_auth = * (lmtpd -a: EXTERNAL only)', { exim: plainClient(['hosts_require_auth = *']) });
+add('transport-auth-client', 'PLAIN client, hosts_try_auth = * (lmtpd -a)', { exim: plainClient(['hosts_try_auth = *']) });
+add('transport-auth-client', 'PLAIN client, hosts_require_auth = *, lmtpd without -a', { exim: plainClient(['hosts_require_auth = *'], 'auth') });
+add('transport-auth-client', 'PLAIN client, hosts_try_auth = *, lmtpd without -a', { exim: plainClient(['hosts_try_auth = *'], 'auth') });
+add('transport-auth-client', 'PLAIN client, hosts_require_auth and hosts_require_tls = *, lmtpd without -a', { exim: plainClient(['hosts_require_auth = *', 'hosts_require_tls = *'], 'auth') });
+const imapdSet = (o) => (t) => { const k = o.split(':')[0]; return t.includes(`${k}:`) ? t.replace(new RegExp(`^${k}:.*$`, 'm'), o) : t + o + '\n'; };
+for (const o of ['allowplaintext: no', 'lmtpauth_allowplaintext: no', 'lmtptrusted_allowplaintext: no', 'sasl_mech_list: LOGIN', 'lmtpauth_sasl_mech_list: CRAM-MD5', 'sasl_mech_list: plain']) {
+  add('transport-auth-client', `PLAIN client, hosts_require_auth = *, lmtpd without -a, ${o}`, { exim: plainClient(['hosts_require_auth = *'], 'auth'), imapd: imapdSet(o) });
+  add('transport-auth-client', `PLAIN client, hosts_try_auth = *, lmtpd without -a, ${o}`, { exim: plainClient(['hosts_try_auth = *'], 'auth'), imapd: imapdSet(o) });
+}
 
 // Routers.
 for (const d of ['example.org', 'example.com', '+local_domains', '+cyrus_domains : localhost', '*.example.com', '! +local_domains']) {
@@ -355,6 +379,7 @@ async function cyrusFor(m, free) {
   };
   try {
     const cy = await core.startCyrus({ mailboxes: [MAILBOXES.own, MAILBOXES.bare], editCyrusConf: edit });
+    env.password = cy.admin.password;
     return { cy, env };
   } catch (e) {
     return { error: String(e.message ?? e).split('\n').slice(0, 6).join(' | '), env };

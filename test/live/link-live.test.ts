@@ -302,6 +302,73 @@ test('hosts_require_tls of one host of two: only a warning; really Exim gives th
   }
 });
 
+/** A PLAIN client authenticator for Cyrus's admin, appended to the (last) authenticators section. */
+const plainClient = (password: string) => `\ncyrus_plain:\n  driver = plaintext\n  public_name = PLAIN\n  client_send = ^cyrus^${password}\n`;
+const withAuth = (p: number, opt: string, password: string) => (t: string) =>
+  port(p)(t).replace('  gethostbyname\n', `  gethostbyname\n  ${opt} = *\n`) + plainClient(password);
+
+test('hosts_require_auth with a PLAIN client: to lmtpd without -a and allowplaintext it authenticates and delivers; to lmtpd -a (EXTERNAL only) flagged link/auth-no-common-mechanism and really every callout and delivery defers', { skip }, async () => {
+  const good = eximConf(withAuth(cy.ports.lmtpAuth, 'hosts_require_auth', cy.admin.password));
+  assert.deepEqual(lint(good.conf), []);
+  const before = await cy.messageCount(`user/${ALICE}`);
+  assert.match(deliver(good.dir, good.conf, ALICE), /=> alice@example\.com R=cyrus_vdom T=cyrus_ltcp H=localhost \[127\.0\.0\.1\] A=cyrus_plain C="250 2\.1\.5/);
+  assert.equal(await cy.messageCount(`user/${ALICE}`), before + 1);
+  const { dir, conf } = eximConf(withAuth(cy.ports.lmtpTrusted, 'hosts_require_auth', cy.admin.password));
+  assert.deepEqual(lint(conf), ['link/auth-no-common-mechanism']);
+  const s = rcpt(conf, [ALICE]);
+  assert.match(s.rcpt[0], /^451 Could not complete recipient verify callout/);
+  assert.match(s.log, /authentication required but no common mechanisms were found/);
+  assert.match(deliver(dir, conf, ALICE), /== alice@example\.com R=cyrus_vdom T=cyrus_ltcp defer \(-42\): authentication required but no common mechanisms were found/);
+  assert.equal(await cy.messageCount(`user/${ALICE}`), before + 1);
+});
+
+test('allowplaintext off, no certificate: lmtpd without -a offers no PLAIN; hosts_require_auth flagged link/auth-no-common-mechanism, hosts_try_auth link/lmtp-auth-required; really Exim defers, or goes on and gets 430; a sasl_mech_list without PLAIN likewise', { skip }, async () => {
+  // imap keeps plaintext logins for the harness's own admin session.
+  const strict = (extra: string) => (t: string) => t.replace('allowplaintext: yes\n', `allowplaintext: no\nimap_allowplaintext: yes\n${extra}`);
+  for (const [edit, said] of [[strict(''), 'server did not advertise AUTH support'], [(t: string) => t.replace('sasl_mech_list: PLAIN\n', 'sasl_mech_list: LOGIN\n'), 'no common mechanisms were found']] as const) {
+    const c = await startCyrus({ mailboxes: [`user/${ALICE}`], editCyrusConf: (text, d) => {
+      const f = path.join(d, 'imapd.conf');
+      fs.writeFileSync(f, edit(fs.readFileSync(f, 'utf8')));
+      return text;
+    } });
+    try {
+      const lintWith = (conf: string) => checkProject([{ path: conf, kind: 'exim' }, { path: c.cyrusConf, kind: 'cyrus-conf' }, { path: c.imapdConf, kind: 'imapd-conf' }], defaultOptions)
+        .filter((f) => f.code.startsWith('link/')).map((f) => f.code);
+      const req = eximConf(withAuth(c.ports.lmtpAuth, 'hosts_require_auth', c.admin.password));
+      assert.deepEqual(lintWith(req.conf), ['link/auth-no-common-mechanism']);
+      assert.match(deliver(req.dir, req.conf, ALICE), new RegExp(`== alice@example\\.com R=cyrus_vdom T=cyrus_ltcp defer \\(-42\\): authentication required but ${said}`));
+      const tried = eximConf(withAuth(c.ports.lmtpAuth, 'hosts_try_auth', c.admin.password));
+      assert.deepEqual(lintWith(tried.conf), ['link/lmtp-auth-required']);
+      assert.match(deliver(tried.dir, tried.conf, ALICE), /== alice@example\.com R=cyrus_vdom T=cyrus_ltcp defer \(-45\) H=localhost \[127\.0\.0\.1\]: SMTP error from remote mail server after pipelined MAIL FROM:<sender@example\.net> SIZE=\d+: 430 Authentication required/);
+      assert.equal(await c.messageCount(`user/${ALICE}`), 0);
+    } finally {
+      await c.stop();
+    }
+  }
+});
+
+test('lmtpd without -a with a certificate, allowplaintext off: not flagged with hosts_require_tls and hosts_require_auth; really Exim starts TLS, authenticates with PLAIN and delivers', { skip: skip || (spawnSync('openssl', ['version']).status !== 0 && 'skipped: openssl is not installed') }, async () => {
+  const c = await startCyrus({ mailboxes: [`user/${ALICE}`], editCyrusConf: (text, d) => {
+    const [key, cert] = [path.join(d, 'key.pem'), path.join(d, 'cert.pem')];
+    const r = spawnSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert, '-days', '2', '-subj', '/CN=localhost'], { timeout: 60_000 });
+    assert.equal(r.status, 0, `openssl: ${r.stderr}`);
+    // lmtpd runs as cyrus.
+    fs.chmodSync(key, 0o644);
+    const f = path.join(d, 'imapd.conf');
+    fs.writeFileSync(f, fs.readFileSync(f, 'utf8').replace('allowplaintext: yes\n', `allowplaintext: no\nimap_allowplaintext: yes\ntls_server_cert: ${cert}\ntls_server_key: ${key}\n`));
+    return text;
+  } });
+  try {
+    const { dir, conf } = eximConf((t) => withAuth(c.ports.lmtpAuth, 'hosts_require_auth', c.admin.password)(t).replace('  hosts_require_auth = *\n', '  hosts_require_auth = *\n  hosts_require_tls = *\n'));
+    const found = checkProject([{ path: conf, kind: 'exim' }, { path: c.cyrusConf, kind: 'cyrus-conf' }, { path: c.imapdConf, kind: 'imapd-conf' }], defaultOptions).filter((f) => f.code.startsWith('link/'));
+    assert.deepEqual(found.map((f) => f.code), []);
+    assert.match(deliver(dir, conf, ALICE), /=> alice@example\.com R=cyrus_vdom T=cyrus_ltcp H=localhost \[127\.0\.0\.1\] X=TLS\S+ CV=no A=cyrus_plain C="250 2\.1\.5/);
+    assert.equal(await c.messageCount(`user/${ALICE}`), 1);
+  } finally {
+    await c.stop();
+  }
+});
+
 test('protocol = lmtp left out, hosts from a manualroute router: flagged link/smtp-to-lmtpd; really lmtpd answers 500 at the router\'s host, the transport\'s own is not used', { skip }, async () => {
   const { dir, conf } = eximConf((t) => port(cy.ports.lmtpTrusted)(t).replace('  protocol = lmtp\n', '').replace('  hosts = localhost\n', '  hosts = 127.0.0.2\n')
     .replace('cyrus_vdom:\n  driver = accept\n', 'cyrus_vdom:\n  driver = manualroute\n  route_list = * 127.0.0.1\n  self = send\n'));

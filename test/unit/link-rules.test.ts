@@ -170,13 +170,16 @@ test('require-auth-no-client: hosts_require_auth matching the host with no clien
   const sev = (fs: Finding[]) => fs.map((f) => `${f.code} ${f.severity}`);
   assert.deepEqual(sev(run(LMTP('  hosts = 127.0.0.1\n  port = 2003\n  hosts_require_auth = *\n'), cy)), ['link/require-auth-no-client error']);
   assert.deepEqual(sev(run(LMTP('  hosts = 127.0.0.1\n  port = 2003\n  hosts_require_auth = 127.0.0.1\n', server), cy)), ['link/require-auth-no-client error'], 'a server-only authenticator does not count');
-  assert.deepEqual(sev(run(LMTP('  hosts = 127.0.0.1\n  port = 2003\n  hosts_require_auth = *\n', client), cy)), []);
+  assert.deepEqual(sev(run(LMTP('  hosts = 127.0.0.1\n  port = 2003\n  hosts_require_auth = *\n', client), cy)), ['link/auth-no-common-mechanism error'], 'a client, but lmtpd -a offers only EXTERNAL');
+  assert.deepEqual(sev(run(LMTP('  hosts = 127.0.0.1\n  port = 2003\n  hosts_require_auth = *\n', client.replace('PLAIN', 'EXTERNAL')), cy)), [], 'an EXTERNAL client');
   assert.deepEqual(sev(run(LMTP('  hosts = 127.0.0.1\n  port = 2003\n  hosts_require_auth = 10.0.0.0/8\n'), cy)), [], 'not this host');
   assert.deepEqual(sev(run(LMTP('  hosts = 127.0.0.1\n  port = 2003\n  hosts_try_auth = *\n'), cy)), [], 'try is not require');
 });
 
 test('lmtp-tls-unavailable: hosts_require_tls matching a host whose lmtpd offers no STARTTLS', () => {
-  const sev = (fs: Finding[]) => fs.map((f) => `${f.code} ${f.severity}`);
+  // hosts_require_auth keeps lmtpd without -a from answering 430; whether its mechanism is
+  // offered is auth-no-common-mechanism's question, tested below.
+  const sev = (fs: Finding[]) => fs.filter((f) => f.code !== 'link/auth-no-common-mechanism').map((f) => `${f.code} ${f.severity}`);
   const trusted = 'SERVICES {\n  lmtp cmd="lmtpd -a" listen="127.0.0.1:2003"\n}\n';
   const plain = 'SERVICES {\n  lmtp cmd="lmtpd" listen="127.0.0.1:2003"\n}\n';
   const client = 'p:\n  driver = plaintext\n  public_name = PLAIN\n  client_send = ^a^b\n';
@@ -205,6 +208,44 @@ test('lmtp-tls-unavailable: hosts_require_tls matching a host whose lmtpd offers
   assert.deepEqual(sev(run(list('*'), two, certs)), ['link/lmtp-tls-unavailable warning']);
   assert.deepEqual(sev(run(list('*'), two, 'servername: mx\n')), ['link/lmtp-tls-unavailable error'], 'neither host offers STARTTLS');
   assert.deepEqual(sev(run(list('*'), two)), ['link/lmtp-tls-unavailable warning'], 'whether lmtp2 offers it is unknown without imapd.conf');
+});
+
+test('auth-no-common-mechanism: hosts_require_auth where lmtpd offers none of the client authenticators\' mechanisms', () => {
+  const sev = (fs: Finding[]) => fs.map((f) => `${f.code} ${f.severity}`);
+  const plain = 'SERVICES {\n  lmtp cmd="lmtpd" listen="127.0.0.1:2003"\n}\n';
+  const trusted = 'SERVICES {\n  lmtp cmd="lmtpd -a" listen="127.0.0.1:2003"\n}\n';
+  const client = (name = 'PLAIN') => `p:\n  driver = plaintext\n  public_name = ${name}\n  client_send = ^a^b\n`;
+  const req = (more = '') => `  hosts = 127.0.0.1\n  port = 2003\n  hosts_require_auth = *\n${more}`;
+  const certs = 'tls_server_cert: /etc/ssl/c.pem\ntls_server_key: /etc/ssl/k.pem\n';
+  const f = run(LMTP(req(), client()), plain, 'servername: mx\n');
+  assert.deepEqual(sev(f), ['link/auth-no-common-mechanism error']);
+  assert.match(f[0].message, /keeps PLAIN and LOGIN back from a connection without TLS while allowplaintext is off \(Cyrus's default\), and it offers no STARTTLS/);
+  assert.match(f[0].message, /"authentication required but no common mechanisms were found", or "authentication required but server did not advertise AUTH support" when/, 'which depends on the mechanisms installed');
+  assert.equal(f[0].fixes, undefined, 'no one edit mends it');
+  assert.match(run(LMTP(req(), client()), plain, 'sasl_mech_list: PLAIN\n')[0].message, /server did not advertise AUTH support/, 'nothing left to offer');
+  assert.deepEqual(sev(run(LMTP(req(), client()), plain, certs)), [], 'over TLS PLAIN is offered');
+  assert.match(run(LMTP(req('  hosts_avoid_tls = 127.0.0.1\n'), client()), plain, certs)[0]?.message ?? '', /hosts_avoid_tls keeps Exim from starting TLS/);
+  assert.deepEqual(sev(run(LMTP(req(), client()), plain, 'allowplaintext: yes\n')), []);
+  assert.deepEqual(sev(run(LMTP(req(), client()), plain, 'lmtp_allowplaintext: on\n')), [], 'the service\'s own setting');
+  assert.deepEqual(sev(run(LMTP(req(), client()), plain, 'imap_allowplaintext: yes\n')), ['link/auth-no-common-mechanism error'], 'another service\'s');
+  assert.deepEqual(sev(run(LMTP(req(), client('LOGIN')), plain, 'allowplaintext: yes\nsasl_mech_list: login\n')), [], 'mechanism names in any case');
+  assert.deepEqual(sev(run(LMTP(req(), client()), plain, 'allowplaintext: yes\nsasl_mech_list: CRAM-MD5\n')), ['link/auth-no-common-mechanism error']);
+  assert.deepEqual(sev(run(LMTP(req(), client()), plain, 'allowplaintext: yes\nsasl_mech_list: CRAM-MD5\nlmtp_sasl_mech_list: PLAIN\n')), [], 'lmtp_sasl_mech_list wins for lmtpd');
+  assert.deepEqual(sev(run(LMTP(req(), client('CRAM-MD5')), plain, 'servername: mx\n')), [], 'CRAM-MD5 is not kept back without TLS');
+  assert.deepEqual(sev(run(LMTP(req(), client('${if true{PLAIN}}')), plain, 'servername: mx\n')), [], 'an expanded public_name: unknown');
+  assert.deepEqual(sev(run(LMTP(req(), 'plain:\n  driver = plaintext\n  client_send = ^a^b\n'), plain, 'sasl_mech_list: LOGIN\nallowplaintext: yes\n')), ['link/auth-no-common-mechanism error'], 'without public_name, the name is the mechanism');
+  assert.deepEqual(sev(run(LMTP(req(), client()), plain)), [], 'no imapd.conf: unknown');
+  // hosts_try_auth: Exim goes on without AUTH, and lmtpd without -a answers 430.
+  const tried = run(LMTP('  hosts = 127.0.0.1\n  port = 2003\n  hosts_try_auth = *\n', client()), plain, 'servername: mx\n');
+  assert.deepEqual(sev(tried), ['link/lmtp-auth-required error']);
+  assert.match(tried[0].message, /tries AUTH \(hosts_try_auth\), but lmtpd offers none of the mechanisms/);
+  assert.deepEqual(sev(run(LMTP('  hosts = 127.0.0.1\n  port = 2003\n  hosts_try_auth = *\n', client()), trusted)), [], 'lmtpd -a needs no AUTH');
+  const a = run(LMTP(req(), client()), trusted);
+  assert.deepEqual(sev(a), ['link/auth-no-common-mechanism error']);
+  assert.match(a[0].message, /offers only EXTERNAL/);
+  assert.ok(a[0].fixes?.length === 1 && a[0].fixes[0].manual, 'removing hosts_require_auth is offered, never applied by --fix');
+  const two = 'SERVICES {\n  lmtp cmd="lmtpd -a" listen="127.0.0.1:2003"\n  lmtp2 cmd="lmtpd -a" listen="127.0.0.2:2003"\n}\n';
+  assert.deepEqual(sev(run(LMTP('  hosts = 127.0.0.1 : 127.0.0.2\n  port = 2003\n  hosts_require_auth = 127.0.0.1\n', client()), two)), ['link/auth-no-common-mechanism warning'], '127.0.0.2 takes the mail');
 });
 
 test('lmtp-no-listener: port unset means the service "lmtp", which must be in /etc/services', () => {

@@ -15,12 +15,13 @@ export function lmtpListeners(conf: CyrusConf): LmtpListener[] {
 
 /**
  * The setting that decides an option for a service: `<service>_<option>` wins over the
- * plain option (libconfig reads the service-specific form for the running service).
+ * plain option (libconfig reads the service-specific form for the running service). SASL's
+ * `sasl_*` settings are looked up the same way.
  */
 export function imapdSetting(conf: ImapdConf, option: string, service?: string): ImapdSetting | undefined {
   let generic: ImapdSetting | undefined, specific: ImapdSetting | undefined;
   for (const s of conf.settings) {
-    if (s.kind !== 'option' || s.option !== option) continue;
+    if ((s.kind !== 'option' && s.kind !== 'sasl') || s.option !== option) continue;
     if (!s.prefix && !generic) generic = s;
     if (service && s.prefix === service.toLowerCase() && !specific) specific = s;
   }

@@ -43,7 +43,7 @@ export const RULES = {
   'imapd/duplicate-option': { severity: 'error', summary: 'An option set twice (also across `@include`): Cyrus refuses to start.' },
   // Exim <-> Cyrus
   'link/lmtp-no-listener': { severity: 'error', summary: 'An LMTP transport (or `deliver` pipe) delivers where no working Cyrus lmtpd listens (a warning for one host of a list when another host takes the mail).' },
-  'link/lmtp-auth-required': { severity: 'error', summary: 'The matching lmtpd listens on TCP without `-a` and the transport does not authenticate (a warning when another host of the list takes the mail).' },
+  'link/lmtp-auth-required': { severity: 'error', summary: 'The matching lmtpd listens on TCP without `-a` and the transport does not authenticate, or tries (`hosts_try_auth`) with no mechanism lmtpd offers (a warning when another host of the list takes the mail).' },
   'link/localhost-not-allowed': { severity: 'error', summary: 'An smtp transport to the local host without `allow_localhost`, or a manualroute router to it without `self = send`.' },
   'link/localhost-dns': { severity: 'warning', summary: '`hosts = localhost` looked up in DNS only (no `gethostbyname`).' },
   'link/router-shadowed': { severity: 'error', summary: 'A router before the Cyrus router takes the Cyrus domains.' },
@@ -59,6 +59,7 @@ export const RULES = {
   'link/cyrus-router-no-verify': { severity: 'warning', summary: 'The Cyrus router has `no_verify` (or `verify_recipient = false`) while the RCPT ACL verifies its recipients, and no later router verifies them to Cyrus: they are refused as unknown or verified elsewhere.' },
   'link/cyrus-router-unseen': { severity: 'warning', summary: 'The Cyrus router has `unseen` and no router after it takes the copy Exim passes on: each delivery\'s copy bounces as an unknown user, and where the RCPT ACL verifies recipients, Cyrus\'s recipients are refused as unknown at RCPT too.' },
   'link/lmtp-tls-unavailable': { severity: 'error', summary: 'A Cyrus LMTP transport requires TLS (`hosts_require_tls`) of a host whose lmtpd never offers STARTTLS: `lmtpd -a` never does, and without `-a` only with a certificate and key in imapd.conf (a warning when other hosts of the list are not affected).' },
+  'link/auth-no-common-mechanism': { severity: 'error', summary: "A Cyrus LMTP transport requires AUTH (`hosts_require_auth`) but lmtpd offers none of its client authenticators' mechanisms: `lmtpd -a` offers only EXTERNAL, and without TLS lmtpd keeps PLAIN and LOGIN back unless `allowplaintext` is on (a warning when other hosts of the list are not affected)." },
   // Cross-cutting
   'input/unreadable': { severity: 'error', summary: 'A file that cannot be read or is not text.' },
   'exim/external': { severity: 'error', summary: "An error reported by the real Exim (`exim -bV`)." },

@@ -37,6 +37,12 @@ export function insertLine(ctx: LinkContext, file: string, line: number, text: s
   return insertAt(file, line, 0, `${text}\n`);
 }
 
+/** Deletes an option's whole lines, continuation lines included. */
+export function removeOptionLines(o: OptionSetting): TextEdit {
+  const r = o.loc.range;
+  return { file: o.loc.file, range: { start: { line: r.start.line, character: 0 }, end: { line: r.end.line + 1, character: 0 } }, newText: '' };
+}
+
 export function fix(title: string, edits: TextEdit[], preferred = false): Fix {
   return preferred ? { title, edits, preferred } : { title, edits };
 }

@@ -18,6 +18,7 @@ import { checkAvoidEsmtp } from './avoid-esmtp';
 import { checkNoVerify } from './no-verify';
 import { checkUnseen } from './unseen';
 import { checkTls } from './tls';
+import { checkAuthMechanisms } from './auth';
 
 /**
  * `host` is how /etc/services is read (Exim resolves port names through it); without one
@@ -25,7 +26,7 @@ import { checkTls } from './tls';
  */
 export interface LinkInput { exim: EximConfig; cyrus?: CyrusConf; imapd?: ImapdConf; host?: SourceHost }
 
-const PAIRED: ((ctx: LinkContext) => Finding[])[] = [checkListeners, checkLocalhost, checkShadowed, checkAclDomains, checkVirtdomains, checkAvoidEsmtp, checkNoVerify, checkUnseen, checkTls];
+const PAIRED: ((ctx: LinkContext) => Finding[])[] = [checkListeners, checkLocalhost, checkShadowed, checkAclDomains, checkVirtdomains, checkAvoidEsmtp, checkNoVerify, checkUnseen, checkTls, checkAuthMechanisms];
 
 /**
  * The IPv6 list check needs only Exim, so it always runs. The others describe how Exim

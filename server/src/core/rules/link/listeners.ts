@@ -7,23 +7,20 @@
 import type { Finding, Related } from '../../diagnostic';
 import { finding } from '../../diagnostic';
 import type { ImapdSetting, LmtpListener } from '../../cyrus/model';
-import { addressesOverlap, boundAddresses, sameSocketPath } from '../../cyrus/endpoint';
+import { sameSocketPath } from '../../cyrus/endpoint';
 import { imapdFacts } from '../../cyrus/facts';
-import { exitsAtStart } from '../../cyrus/programs';
-import { isIPv4, isIPv6 } from '../../lmtp/target';
 import type { LinkContext } from './context';
 import { describeListener, disabledRelated, listenerSummary, option } from './context';
 import { fix, insertAt, insertLine, insertOptionLine, replaceAt } from './edits';
 import { deliverConfigFile, programConfig, type ProgramConfig } from './program-config';
-import { addressesOf, hostsMatchedBy, isLocalHost, matchHost } from './match';
+import { hostsMatchedBy, isLocalHost, matchHost } from './match';
 import { cyrusTransports, resolvePort, smtpHosts, type CyrusTransport } from './routing';
+import { deadReason, hostTarget, listens, tcpListeners, type TcpListener } from './reach';
+import { clientAuthenticators, noCommonMechanism, type NoMechanism } from './auth';
 
 type Tcp = Extract<CyrusTransport, { kind: 'tcp' }>;
 type Unix = Extract<CyrusTransport, { kind: 'unix' }>;
 type Command = Extract<CyrusTransport, { kind: 'command' }>;
-
-/** Why an lmtpd never takes mail although master binds its address, or undefined. */
-export const deadReason = (l: LmtpListener): string | undefined => exitsAtStart(l.entry);
 
 const relDead = (l: LmtpListener): Related => {
   const p = l.entry.cmd!.flagProblems[0];
@@ -49,39 +46,32 @@ const movesOn = (fallback: string) =>
 const relListener = (l: LmtpListener, why = 'lmtpd listens here'): Related =>
   ({ file: l.endpoint.loc.file, range: l.endpoint.loc.range, message: `${why}: ${describeListener(l)}` });
 
-export function tcpListeners(ctx: LinkContext): TcpListener[] {
-  return ctx.listeners.filter((l): l is TcpListener =>
-    l.endpoint.kind === 'tcp' && /^tcp[46]?$/i.test(l.entry.proto || 'tcp'));
-}
-
-/** Whether a listener may accept a connection to `addresses` (undefined: a name we cannot resolve). */
-function listens(l: TcpListener, addresses: string[] | undefined): boolean {
-  const h = l.endpoint.host?.toLowerCase();
-  if (!addresses || (h !== undefined && h !== 'localhost' && !isIPv4(h) && !isIPv6(h))) return true;
-  const bound = boundAddresses(l.endpoint, l.entry.proto || 'tcp');
-  return bound.some((b) => addresses.some((a) => addressesOverlap(b, a)));
-}
-
-/** Whether the transport will authenticate to `hostName` (unknown counts as yes). */
-function authenticates(ctx: LinkContext, t: Tcp, hostName: string, addresses: string[] | undefined): boolean {
-  const clients = (ctx.cfg.authenticators ?? []).some((a) => (a.options ?? []).some((o) => o.name.startsWith('client_') && !o.negated));
-  if (!clients) return false;
-  for (const name of ['hosts_require_auth', 'hosts_try_auth']) {
+/**
+ * Which option makes the transport try AUTH at `hostName` (unknown counts as matching), when
+ * it has a client authenticator to try; undefined when it will not.
+ */
+function authOption(ctx: LinkContext, t: Tcp, hostName: string, addresses: string[] | undefined): 'hosts_require_auth' | 'hosts_try_auth' | undefined {
+  if (!clientAuthenticators(ctx).length) return undefined;
+  for (const name of ['hosts_require_auth', 'hosts_try_auth'] as const) {
     const o = option(t.transport, name);
     if (!o || o.negated || o.value === undefined) continue;
-    if (matchHost(ctx, o.value, hostName, addresses) !== 'no') return true;
+    if (matchHost(ctx, o.value, hostName, addresses) !== 'no') return name;
   }
-  return false;
+  return undefined;
 }
 
-export type TcpListener = LmtpListener & { endpoint: { kind: 'tcp' } };
-
-/** Where one host of a transport connects, and the lmtpd listeners there. */
-export function hostTarget(ctx: LinkContext, t: Tcp, h: Tcp['hosts'][number], listeners: TcpListener[]) {
-  const { port, unresolvable } = resolvePort(ctx, h.port ?? t.portName);
-  const addresses = addressesOf(ctx, h.name);
-  const matching = port === undefined ? [] : listeners.filter((l) => l.endpoint.port === port && listens(l, addresses));
-  return { port, unresolvable, addresses, matching };
+/**
+ * How a session with lmtpd `l` ends before MAIL is accepted, or undefined when it gets
+ * through: Exim gives up itself when hosts_require_auth finds no mechanism in common
+ * ('exim', link/auth-no-common-mechanism's), and an lmtpd without -a answers 430 to a
+ * transport that does not authenticate ('430'; `mechanism` says why when it tried).
+ */
+function authFailure(ctx: LinkContext, t: Tcp, hostName: string, addresses: string[] | undefined, l: LmtpListener): { by: 'exim' | '430'; mechanism?: NoMechanism } | undefined {
+  const via = authOption(ctx, t, hostName, addresses);
+  const mechanism = via ? noCommonMechanism(ctx, t, hostName, l) : undefined;
+  if (via === 'hosts_require_auth' && mechanism) return { by: 'exim', mechanism };
+  if (l.authRequired && (!via || mechanism)) return { by: '430', mechanism };
+  return undefined;
 }
 
 /**
@@ -124,7 +114,7 @@ function checkTcp(ctx: LinkContext, t: Tcp, out: Finding[]): void {
   const takes = t.hosts.find((h) => {
     const { port, unresolvable, addresses, matching } = hostTarget(ctx, t, h, listeners);
     const live = matching.filter((l) => !deadReason(l));
-    return !unresolvable && port !== undefined && live.length > 0 && !(live.every((l) => l.authRequired) && !authenticates(ctx, t, h.name, addresses));
+    return !unresolvable && port !== undefined && live.some((l) => !authFailure(ctx, t, h.name, addresses, l));
   });
   const fallback = takes && shownOf(takes);
   const sev = fallback ? { severity: 'warning' as const } : {};
@@ -158,15 +148,19 @@ function checkTcp(ctx: LinkContext, t: Tcp, out: Finding[]): void {
     }
     // Exim moves on to the next address when one refuses, so one listener that takes the
     // mail is enough; AUTH is a problem only when every listener reached demands it.
-    if (matching.every((l) => l.authRequired) && !authenticates(ctx, t, h.name, addresses)) {
-      for (const l of matching) {
+    // When Exim itself gives up for want of a common mechanism, that is
+    // link/auth-no-common-mechanism's finding, on hosts_require_auth.
+    const failures = matching.map((l) => authFailure(ctx, t, h.name, addresses, l));
+    if (failures.every((f) => f?.by === '430')) {
+      for (const [i, l] of matching.entries()) {
         if (authFlagged.has(l)) continue;
         authFlagged.add(l);
         const tool = l.entry.cmd?.toolLoc ?? l.cmdLoc;
+        const tried = failures[i]!.mechanism;
         out.push(finding('link/lmtp-auth-required', l.cmdLoc.file, l.cmdLoc.range,
-          `lmtpd (service ${l.entry.name}) listens on TCP without -a, so it demands AUTH: it answers the MAIL command of Exim's transport ${t.transport.name} with "430 Authentication required"${fallback ? `. ${movesOn(fallback)}` : ', and every delivery to Cyrus (and every recipient callout) is deferred.'} Add -a to trust connections from Exim (safe on loopback), or have the transport authenticate (hosts_require_auth and a client authenticator).`,
+          `lmtpd (service ${l.entry.name}) listens on TCP without -a, so it demands AUTH${tried ? `. Exim's transport ${t.transport.name} tries AUTH (hosts_try_auth), but ${tried.why.replace(/^lmtpd \(service [^)]*\) /, 'lmtpd ')}, so Exim goes on without it` : ''}: it answers the MAIL command of Exim's transport ${t.transport.name} with "430 Authentication required"${fallback ? `. ${movesOn(fallback)}` : ', and every delivery to Cyrus (and every recipient callout) is deferred.'} Add -a to trust connections from Exim (safe on loopback), or have the transport authenticate (hosts_require_auth and a client authenticator for a mechanism lmtpd offers: PLAIN and LOGIN only over TLS unless imapd.conf sets allowplaintext: yes).`,
           {
-            related: [{ file: where.file, range: where.range, message: `transport ${t.transport.name} delivers here without authenticating` }],
+            related: [{ file: where.file, range: where.range, message: `transport ${t.transport.name} delivers here without authenticating` }, ...(tried?.related ?? [])],
             fixes: [fix('Add -a to lmtpd (treat connections as authenticated)', [insertAt(tool.file, tool.range.end.line, tool.range.end.character, ' -a')], true)],
             ...sev,
           }));
@@ -319,7 +313,7 @@ function checkSmtpToLmtpd(ctx: LinkContext, out: Finding[]): void {
 function checkRequireAuth(ctx: LinkContext, t: Tcp, out: Finding[]): void {
   const o = option(t.transport, 'hosts_require_auth');
   if (!o || o.negated || !o.value?.trim() || !t.hosts.length) return;
-  if ((ctx.cfg.authenticators ?? []).some((a) => (a.options ?? []).some((x) => x.name.startsWith('client_') && !x.negated))) return;
+  if (clientAuthenticators(ctx).length) return;
   const matched = hostsMatchedBy(ctx, o.value, t.hosts);
   if (!matched.length) return;
   const every = matched.length === t.hosts.length;

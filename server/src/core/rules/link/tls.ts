@@ -10,21 +10,25 @@
 //   "disabled" (any case). The 2.x names tls_cert_file / tls_key_file still count, and a
 //   `<service>_` setting wins for that service. A path that does not exist still gets STARTTLS
 //   offered; whether the handshake then works is not ours to know.
-import type { Finding, Related, TextEdit } from '../../diagnostic';
+import type { Finding, Related } from '../../diagnostic';
 import { finding } from '../../diagnostic';
 import type { ImapdConf, ImapdSetting, LmtpListener } from '../../cyrus/model';
 import { imapdSetting } from '../../cyrus/facts';
-import type { OptionSetting } from '../../exim/model';
 import type { LinkContext } from './context';
 import { option } from './context';
-import { manualFix } from './edits';
-import { deadReason, hostTarget, tcpListeners } from './listeners';
+import { manualFix, removeOptionLines } from './edits';
+import { deadReason, hostTarget, tcpListeners } from './reach';
 import { hostsMatchedBy } from './match';
 import { listenerConfig } from './program-config';
 import { cyrusTransports } from './routing';
 
-/** Why lmtpd leaves STARTTLS out, or undefined when it offers it (or that cannot be known here). */
-interface NoTls { why: string; related: Related[] }
+/** Why lmtpd leaves STARTTLS out, with where that is written. */
+export interface NoTls {
+  why: string;
+  /** The cause alone, to quote in another sentence: "it runs with -a", "imapd.conf sets neither …". */
+  cause: string;
+  related: Related[];
+}
 
 /** The setting that decides a TLS file option for `service`: today's name, else its 2.x name. */
 function tlsFile(conf: ImapdConf, option: string, old: string, service: string): ImapdSetting | undefined {
@@ -33,12 +37,17 @@ function tlsFile(conf: ImapdConf, option: string, old: string, service: string):
 
 const disabled = (s: ImapdSetting | undefined) => !s || !s.value || s.value.toLowerCase() === 'disabled';
 
-function noStartTls(ctx: LinkContext, l: LmtpListener): NoTls | undefined {
+/**
+ * Whether lmtpd offers STARTTLS: 'offered', a NoTls when it never does, undefined when that
+ * cannot be known here (the imapd.conf it reads is not at hand).
+ */
+export function lmtpdTls(ctx: LinkContext, l: LmtpListener): 'offered' | NoTls | undefined {
   const name = l.entry.name;
   const cmd = { file: l.cmdLoc.file, range: l.cmdLoc.range };
   if (l.entry.cmd?.preauth) {
     return {
       why: `lmtpd (service ${name}) runs with -a: it counts Exim as authenticated and then never offers STARTTLS, whatever imapd.conf says`,
+      cause: 'it runs with -a',
       related: [{ ...cmd, message: `lmtpd -a (service ${name}) leaves STARTTLS out of its LHLO reply` }],
     };
   }
@@ -46,24 +55,19 @@ function noStartTls(ctx: LinkContext, l: LmtpListener): NoTls | undefined {
   if (!conf.imapd) return undefined;
   const cert = tlsFile(conf.imapd, 'tls_server_cert', 'tls_cert_file', name);
   const key = tlsFile(conf.imapd, 'tls_server_key', 'tls_key_file', name);
-  if (!disabled(cert) && !disabled(key)) return undefined;
+  if (!disabled(cert) && !disabled(key)) return 'offered';
   const off = [cert, key].filter((s): s is ImapdSetting => !!s && disabled(s)).map((s) => `${s.rawName} is "${s.value}"`);
   const unset = [cert ? undefined : 'tls_server_cert', key ? undefined : 'tls_server_key'].filter(Boolean);
-  const missing = [...off, ...(unset.length === 2 ? ['it sets neither'] : unset.map((n) => `${n} is not set`))];
   const file = conf.imapd === ctx.imapd ? 'imapd.conf' : conf.imapd.file;
+  const missing = [...off, ...(unset.length === 2 ? [`${file} sets neither`] : unset.map((n) => `${n} is not set`))];
   return {
     why: `lmtpd (service ${name}) offers STARTTLS only when ${file} gives it both tls_server_cert and tls_server_key, and ${missing.join(' and ')}`,
+    cause: unset.length === 2 && !off.length ? `${file} sets neither tls_server_cert nor tls_server_key` : missing.join(' and '),
     related: [
       { ...cmd, message: `lmtpd (service ${name}) reads ${conf.imapd.file}` },
       ...[cert, key].filter((s): s is ImapdSetting => !!s && disabled(s)).map((s) => ({ file: s.file, range: s.valueLoc.range, message: `${s.rawName} turns TLS off` })),
     ],
   };
-}
-
-/** Deletes the option's whole lines: what "remove hosts_require_tls" means in the file. */
-function removeLines(o: OptionSetting): TextEdit {
-  const r = o.loc.range;
-  return { file: o.loc.file, range: { start: { line: r.start.line, character: 0 }, end: { line: r.end.line + 1, character: 0 } }, newText: '' };
 }
 
 export function checkTls(ctx: LinkContext): Finding[] {
@@ -78,8 +82,8 @@ export function checkTls(ctx: LinkContext): Finding[] {
     for (const h of hostsMatchedBy(ctx, o.value, t.hosts)) {
       // A host nothing answers on is link/lmtp-no-listener's; one listener offering TLS is enough.
       const live = hostTarget(ctx, t, h, listeners).matching.filter((l) => !deadReason(l));
-      const reasons = live.map((l) => noStartTls(ctx, l));
-      if (!live.length || reasons.some((r) => r === undefined)) continue;
+      const reasons = live.map((l) => lmtpdTls(ctx, l));
+      if (!live.length || reasons.some((r) => r === undefined || r === 'offered')) continue;
       failing.push({ host: h.name, reasons: reasons as NoTls[] });
     }
     if (!failing.length) continue;
@@ -93,7 +97,7 @@ export function checkTls(ctx: LinkContext): Finding[] {
         : 'Give lmtpd a certificate and key in imapd.conf, or remove hosts_require_tls.'}`,
       {
         related: reasons.flatMap((r) => r.related),
-        fixes: [manualFix('Remove hosts_require_tls (deliver to Cyrus without TLS)', [removeLines(o)])],
+        fixes: [manualFix('Remove hosts_require_tls (deliver to Cyrus without TLS)', [removeOptionLines(o)])],
         ...(every ? {} : { severity: 'warning' as const }),
       }));
   }
