@@ -369,6 +369,43 @@ test('lmtpd without -a with a certificate, allowplaintext off: not flagged with 
   }
 });
 
+test('maxmessagesize in imapd.conf below message_size_limit: flagged link/message-size-limit; really a bigger message is accepted, refused by lmtpd with 552 and bounced; with the limit it suggests, Exim refuses it at submission and a smaller one is delivered', { skip }, async () => {
+  const c = await startCyrus({ mailboxes: [`user/${ALICE}`], editCyrusConf: (text, d) => { fs.appendFileSync(path.join(d, 'imapd.conf'), 'maxmessagesize: 10240\n'); return text; } });
+  try {
+    const lintWith = (conf: string) => checkProject([{ path: conf, kind: 'exim' }, { path: c.cyrusConf, kind: 'cyrus-conf' }, { path: c.imapdConf, kind: 'imapd-conf' }], defaultOptions)
+      .filter((f) => f.code.startsWith('link/'));
+    // One SMTP session (-bs) that delivers in the foreground; lines of 70 characters, since
+    // Exim's smtp transport refuses lines over 998. The reply to the data, and the main log.
+    const send = (dir: string, conf: string, bytes: number) => {
+      const body = `${'a'.repeat(70)}\r\n`.repeat(Math.ceil(bytes / 72));
+      const dialog = ['EHLO client.example.net', 'MAIL FROM:<sender@example.net>', `RCPT TO:<${ALICE}>`, 'DATA', `Subject: size\r\n\r\n${body}.`, 'QUIT', ''].join('\r\n');
+      const r = spawnSync(EXIM, ['-C', conf, '-odf', '-bs'], { input: dialog, encoding: 'utf8', timeout: 60_000 });
+      let log = '';
+      try { log = fs.readFileSync(path.join(dir, 'log', 'mainlog'), 'utf8'); } catch { /* none */ }
+      return { data: replies(r.stdout)[5] ?? '', log };
+    };
+    const dflt = eximConf(port(c.ports.lmtpTrusted));
+    const found = lintWith(dflt.conf);
+    assert.deepEqual(found.map((f) => f.code), ['link/message-size-limit']);
+    assert.match(found[0].message, /Set message_size_limit = 8K/);
+    const big = send(dflt.dir, dflt.conf, 9 * 1024);
+    assert.match(big.data, /^250 /, 'accepted');
+    assert.match(big.log, /\*\* alice@example\.com R=cyrus_vdom T=cyrus_ltcp H=localhost \[127\.0\.0\.1\]: SMTP error from remote mail server after pipelined MAIL FROM:<sender@example\.net> SIZE=\d+: 552 5\.2\.3 Message SIZE exceeds fixed maximum message size \(10240\)/);
+    assert.equal(await c.messageCount(`user/${ALICE}`), 0);
+    const fixed = eximConf((t) => port(c.ports.lmtpTrusted)(t).replace('primary_hostname = mail.example.com\n', 'primary_hostname = mail.example.com\nmessage_size_limit = 8K\n'));
+    assert.deepEqual(lintWith(fixed.conf), []);
+    const refused = send(fixed.dir, fixed.conf, 9 * 1024);
+    assert.match(refused.data, /^552 /, 'refused while the sender is still there');
+    assert.doesNotMatch(refused.log, /<= sender@example\.net/);
+    const small = send(fixed.dir, fixed.conf, 7 * 1024);
+    assert.match(small.data, /^250 /);
+    assert.match(small.log, /=> alice@example\.com R=cyrus_vdom T=cyrus_ltcp/);
+    assert.equal(await c.messageCount(`user/${ALICE}`), 1);
+  } finally {
+    await c.stop();
+  }
+});
+
 test('protocol = lmtp left out, hosts from a manualroute router: flagged link/smtp-to-lmtpd; really lmtpd answers 500 at the router\'s host, the transport\'s own is not used', { skip }, async () => {
   const { dir, conf } = eximConf((t) => port(cy.ports.lmtpTrusted)(t).replace('  protocol = lmtp\n', '').replace('  hosts = localhost\n', '  hosts = 127.0.0.2\n')
     .replace('cyrus_vdom:\n  driver = accept\n', 'cyrus_vdom:\n  driver = manualroute\n  route_list = * 127.0.0.1\n  self = send\n'));

@@ -248,6 +248,28 @@ test('auth-no-common-mechanism: hosts_require_auth where lmtpd offers none of th
   assert.deepEqual(sev(run(LMTP('  hosts = 127.0.0.1 : 127.0.0.2\n  port = 2003\n  hosts_require_auth = 127.0.0.1\n', client()), two)), ['link/auth-no-common-mechanism warning'], '127.0.0.2 takes the mail');
 });
 
+test('message-size-limit: Exim accepts what lmtpd\'s maxmessagesize refuses', () => {
+  const cy = 'SERVICES {\n  lmtp cmd="lmtpd -a" listen="127.0.0.1:2003"\n}\n';
+  const conf = (main = '', more = '') => main + LMTP(`  hosts = 127.0.0.1\n  port = 2003\n${more}`);
+  const codes2 = (fs: Finding[]) => fs.map((f) => `${path.basename(f.file)}:${f.range.start.line + 1} ${f.code} ${f.severity}`);
+  assert.deepEqual(codes2(run(conf(), cy, 'servername: mx\n')), [], 'no maxmessagesize: no limit');
+  const f = run(conf(), cy, 'maxmessagesize: 10485760\n');
+  assert.deepEqual(codes2(f), ['exim.conf:7 link/message-size-limit warning'], 'Exim\'s default 50M, on the transport');
+  assert.match(f[0].message, /up to 50M \(message_size_limit, Exim's default\), but Cyrus's lmtpd \(service lmtp\) refuses those over 10M \(maxmessagesize\), counting the SIZE Exim declares, the message's size plus 1024 bytes/);
+  assert.match(f[0].message, /Set message_size_limit = 10238K/);
+  assert.equal(f[0].related?.[1]?.message, 'lmtpd (service lmtp) refuses messages over 10M (maxmessagesize)');
+  assert.deepEqual(codes2(run(conf('message_size_limit = 10M\n'), cy, 'maxmessagesize: 10485760\n')), ['exim.conf:1 link/message-size-limit warning'], 'equal limits: SIZE adds size_addition');
+  assert.deepEqual(codes2(run(conf('message_size_limit = 10M\n', '  size_addition = -1\n'), cy, 'maxmessagesize: 10485760\n')), []);
+  assert.deepEqual(codes2(run(conf('message_size_limit = 9M\n'), cy, 'maxmessagesize: 10485760\n')), []);
+  assert.deepEqual(codes2(run(conf('message_size_limit = 9M\n'), cy, 'maxmessagesize: 10M\n')), [], 'Cyrus 3.8 writes units');
+  assert.match(run(conf('message_size_limit = 0\n'), cy, 'maxmessagesize: 10485760\n')[0]?.message ?? '', /accepts messages of any size/);
+  assert.deepEqual(codes2(run(conf('message_size_limit = ${if eq{1}{1}{9M}{20M}}\n'), cy, 'maxmessagesize: 10485760\n')), [], 'expanded: unknown');
+  assert.deepEqual(codes2(run(conf('acl_smtp_data = d\nbegin acl\nd:\n  deny condition = ${if >{$message_size}{9M}}\n  accept\n'), cy, 'maxmessagesize: 10485760\n')), [], 'an ACL that reads $message_size');
+  assert.deepEqual(codes2(run(conf('message_size_limit = 20M\n'), cy, 'maxmessagesize: 30M\nlmtp_maxmessagesize: 10M\n')), ['exim.conf:1 link/message-size-limit warning'], 'the service\'s own setting');
+  assert.deepEqual(codes2(run(conf('message_size_limit = 20M\n'), cy, 'maxmessagesize: 10M\nimap_maxmessagesize: 30M\n')), ['exim.conf:1 link/message-size-limit warning']);
+  assert.deepEqual(codes2(run(conf(), cy, 'maxmessagesize: 0\n')), [], '0: no limit');
+});
+
 test('lmtp-no-listener: port unset means the service "lmtp", which must be in /etc/services', () => {
   const services: [string, string] = ['/etc/services', 'smtp 25/tcp mail\n'];
   const f = run(LMTP('  hosts = 127.0.0.1\n'), 'SERVICES {\n  lmtp cmd="lmtpd -a" listen="127.0.0.1:24"\n}\n', undefined, [services]);

@@ -26,6 +26,17 @@ function overflows(m: RegExpExecArray, octal: boolean): boolean {
   const v = strtolDigits(digits, octal) * (unit ? MULTIPLIER[unit.toLowerCase()] : 1n);
   return sign === '-' ? v > INT_MAX + 1n : v > INT_MAX;
 }
+/**
+ * An integer as Exim reads one (decimal, 0x hex or leading-0 octal, then K, M, G or T as
+ * powers of 1024); undefined when it is not one.
+ */
+export function eximInteger(value: string): number | undefined {
+  const m = INT.exec(value);
+  if (!m) return undefined;
+  const v = strtolDigits(m[2], false) * (m[3] ? MULTIPLIER[m[3].toLowerCase()] : 1n);
+  return Number(m[1] === '-' ? -v : v);
+}
+
 /** The value of digits C's strtol read with base 0 (0x hex, leading-0 octal, decimal), or base 8. */
 export function strtolDigits(digits: string, octal: boolean): bigint {
   if (/^0[xX]/.test(digits)) return BigInt(digits);

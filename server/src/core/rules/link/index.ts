@@ -19,6 +19,7 @@ import { checkNoVerify } from './no-verify';
 import { checkUnseen } from './unseen';
 import { checkTls } from './tls';
 import { checkAuthMechanisms } from './auth';
+import { checkMessageSize } from './size';
 
 /**
  * `host` is how /etc/services is read (Exim resolves port names through it); without one
@@ -26,7 +27,7 @@ import { checkAuthMechanisms } from './auth';
  */
 export interface LinkInput { exim: EximConfig; cyrus?: CyrusConf; imapd?: ImapdConf; host?: SourceHost }
 
-const PAIRED: ((ctx: LinkContext) => Finding[])[] = [checkListeners, checkLocalhost, checkShadowed, checkAclDomains, checkVirtdomains, checkAvoidEsmtp, checkNoVerify, checkUnseen, checkTls, checkAuthMechanisms];
+const PAIRED: ((ctx: LinkContext) => Finding[])[] = [checkListeners, checkLocalhost, checkShadowed, checkAclDomains, checkVirtdomains, checkAvoidEsmtp, checkNoVerify, checkUnseen, checkTls, checkAuthMechanisms, checkMessageSize];
 
 /**
  * The IPv6 list check needs only Exim, so it always runs. The others describe how Exim
