@@ -406,6 +406,27 @@ test('maxmessagesize in imapd.conf below message_size_limit: flagged link/messag
   }
 });
 
+test('no recipient callout before accept domains = +cyrus_domains: flagged link/no-recipient-callout; really an unknown user is accepted and bounced after lmtpd\'s 550; the quick fix makes Exim refuse it at RCPT', { skip }, async () => {
+  const { dir, conf } = eximConf((t) => port(cy.ports.lmtpTrusted)(t).replace('  deny    domains       = +cyrus_domains\n          !verify       = recipient/callout=random,5s\n', ''));
+  const found = checkProject([{ path: conf, kind: 'exim' }, { path: cy.cyrusConf, kind: 'cyrus-conf' }, { path: cy.imapdConf, kind: 'imapd-conf' }], defaultOptions)
+    .filter((f) => f.code.startsWith('link/'));
+  assert.deepEqual(found.map((f) => f.code), ['link/no-recipient-callout']);
+  const s = rcpt(conf, [ALICE, NOBODY]);
+  assert.match(s.rcpt[0], /^250 /);
+  assert.match(s.rcpt[1], /^250 /, 'the unknown user is accepted');
+  assert.match(deliver(dir, conf, NOBODY), /\*\* nobody@example\.com R=cyrus_vdom T=cyrus_ltcp H=localhost \[127\.0\.0\.1\]: SMTP error from remote mail server after RCPT TO:<nobody@example\.com>: 550[^]*5\.1\.1 User unknown/);
+  // The fix, as an editor applies it: one insertion before the accepting statement.
+  const e = found[0].fixes![0].edits[0];
+  assert.equal(e.file, conf);
+  const lines = fs.readFileSync(conf, 'utf8').split('\n');
+  lines.splice(e.range.start.line, 0, ...e.newText.replace(/\n$/, '').split('\n'));
+  fs.writeFileSync(conf, lines.join('\n'));
+  assert.deepEqual(lint(conf), []);
+  const after = rcpt(conf, [ALICE, NOBODY]);
+  assert.match(after.rcpt[0], /^250 /);
+  assert.match(after.rcpt[1], /^550[ -]/, 'refused at RCPT, while the sender is there');
+});
+
 test('protocol = lmtp left out, hosts from a manualroute router: flagged link/smtp-to-lmtpd; really lmtpd answers 500 at the router\'s host, the transport\'s own is not used', { skip }, async () => {
   const { dir, conf } = eximConf((t) => port(cy.ports.lmtpTrusted)(t).replace('  protocol = lmtp\n', '').replace('  hosts = localhost\n', '  hosts = 127.0.0.2\n')
     .replace('cyrus_vdom:\n  driver = accept\n', 'cyrus_vdom:\n  driver = manualroute\n  route_list = * 127.0.0.1\n  self = send\n'));

@@ -29,6 +29,8 @@ t:
 }
 
 const codes = (fs: Finding[]) => fs.map((f) => `${path.basename(f.file)}:${f.range.start.line + 1} ${f.code}`);
+/** Over the UNIX socket these tests use no callout asks Cyrus: where that is beside the point. */
+const notCallout = (fs: Finding[]) => fs.filter((f) => f.code !== 'link/no-recipient-callout');
 
 test('a callout in an ACL run with acl = is seen, through ACLs that call each other in a loop', () => {
   const f = run('rcpt:\n  require acl = one\n  accept\none:\n  require acl = two\n  accept\ntwo:\n  require acl = one\n  deny domains = +cyrus_domains\n       !verify = recipient/callout\n  accept\n');
@@ -37,10 +39,11 @@ test('a callout in an ACL run with acl = is seen, through ACLs that call each ot
 
 test('the caller\'s domains conditions before acl = decide which domains the called statements are about', () => {
   const acls = 'rcpt:\n  deny domains = a.example\n       !acl = check\n  accept\ncheck:\n  require verify = recipient/callout\n  accept\n';
-  // The callout is reached for a.example only: b.example, also routed to Cyrus, is not verified.
-  assert.deepEqual(codes(run(acls)), ['exim.conf:10 link/callout-needs-tcp', 'exim.conf:16 link/domain-mismatch']);
+  // The callout is reached for a.example only: b.example, also routed to Cyrus, is not
+  // verified, and the bare accept takes its unknown users.
+  assert.deepEqual(codes(run(acls)), ['exim.conf:8 link/no-recipient-callout', 'exim.conf:10 link/callout-needs-tcp', 'exim.conf:16 link/domain-mismatch']);
   // Routed: b.example only. The ACL verifies a.example, which is not routed to Cyrus, and not b.example.
-  assert.deepEqual(codes(run(acls, 'b.example')), ['exim.conf:6 link/domain-mismatch', 'exim.conf:16 link/domain-mismatch']);
+  assert.deepEqual(codes(run(acls, 'b.example')), ['exim.conf:6 link/domain-mismatch', 'exim.conf:8 link/no-recipient-callout', 'exim.conf:16 link/domain-mismatch']);
   // An expanded ACL name is decided at run time: nothing to follow.
   assert.deepEqual(codes(run('rcpt:\n  require acl = ${if true{check}}\n  accept\ncheck:\n  require verify = recipient/callout\n')), []);
 });
@@ -57,10 +60,10 @@ test('an accept in a called ACL makes the RCPT ACL accept only when every caller
 
 test('statements about some mail only (postmaster, some hosts) do not say which domains are Cyrus\'s', () => {
   for (const cond of ['local_parts = postmaster', 'hosts = 192.0.2.1', 'senders = a@b.example', 'condition = ${if eq{1}{1}}']) {
-    assert.deepEqual(codes(run(`rcpt:\n  accept ${cond}\n         domains = a.example : c.example\n  accept domains = +cyrus_domains\n`)), [], cond);
+    assert.deepEqual(codes(notCallout(run(`rcpt:\n  accept ${cond}\n         domains = a.example : c.example\n  accept domains = +cyrus_domains\n`))), [], cond);
   }
   // A recipient verification does not narrow it: it holds for every address Cyrus's routers take.
-  assert.deepEqual(codes(run('rcpt:\n  accept domains = a.example : b.example : c.example\n         verify = recipient\n')), ['exim.conf:6 link/domain-mismatch']);
+  assert.deepEqual(codes(notCallout(run('rcpt:\n  accept domains = a.example : b.example : c.example\n         verify = recipient\n'))), ['exim.conf:6 link/domain-mismatch']);
 });
 
 const severities = (fs: Finding[]) => fs.map((f) => `${path.basename(f.file)}:${f.range.start.line + 1} ${f.severity} ${f.code}`);
@@ -73,7 +76,7 @@ test('callout-needs-tcp: a callout that runs only for some recipients (or none) 
   assert.match(f[0].message, /runs only when its recipients condition holds \(for some recipients, or none\)/);
   assert.deepEqual(f[0].related?.map((r) => r.message), ['transport t is not an smtp transport', 'the callout runs only where recipients holds']);
   for (const cond of ['local_parts = alice', 'condition = ${if eq{$local_part}{alice}}', 'hosts = ${lookup{x}lsearch{/f}}', 'acl = other']) {
-    assert.deepEqual(severities(run(`rcpt:\n  deny ${cond}\n       !verify = recipient/callout\n  accept\nother:\n  accept\n`)), ['exim.conf:7 information link/callout-needs-tcp'], cond);
+    assert.deepEqual(severities(notCallout(run(`rcpt:\n  deny ${cond}\n       !verify = recipient/callout\n  accept\nother:\n  accept\n`))), ['exim.conf:7 information link/callout-needs-tcp'], cond);
   }
   // The same from a caller: `require recipients = … acl = sub`.
   assert.deepEqual(severities(run('rcpt:\n  require recipients = /etc/list\n          acl = sub\n  accept\nsub:\n  deny !verify = recipient/callout\n  accept\n')),

@@ -58,9 +58,13 @@ function fixOnce(name: string, code: string, opts: CheckOptions = defaultOptions
   return { files, after, inputs, fix, finding: f, at: (n: string) => after.get(path.join(FIXTURES, name, n))! };
 }
 
-function assertClean(after: Map<string, string>, inputs: Input[], name: string, opts: CheckOptions = defaultOptions) {
-  assert.deepEqual(link(check(after, inputs, opts)).map((f) => `${f.code} ${f.message}`), [], `${name}: no link finding after the fix`);
+/** `besides`: codes the fixture has for another reason, which the fix leaves as they are. */
+function assertClean(after: Map<string, string>, inputs: Input[], name: string, opts: CheckOptions = defaultOptions, besides: string[] = []) {
+  assert.deepEqual(link(check(after, inputs, opts)).filter((f) => !besides.includes(f.code)).map((f) => `${f.code} ${f.message}`), [], `${name}: no link finding after the fix`);
 }
+
+/** Over a UNIX socket no callout asks Cyrus, so these fixtures' unknown users stay accepted. */
+const NO_CALLOUT = ['link/no-recipient-callout'];
 
 const REF = (n: string) => fs.readFileSync(path.join(FIXTURES, 'reference', n), 'utf8');
 
@@ -87,7 +91,7 @@ test('lmtp-no-listener: the address is changed to the listener\'s', () => {
 test('unix-socket-mismatch: the socket is changed to lmtpd\'s', () => {
   const r = fixOnce('unix-socket-mismatch', 'link/unix-socket-mismatch');
   assert.match(r.at('exim.conf'), /\n {2}socket = \/run\/cyrus\/socket\/lmtp\n/);
-  assertClean(r.after, r.inputs, 'unix-socket-mismatch');
+  assertClean(r.after, r.inputs, 'unix-socket-mismatch', defaultOptions, NO_CALLOUT);
 });
 
 test('localhost-not-allowed: inserts allow_localhost after hosts, indented like the transport', () => {
@@ -221,7 +225,7 @@ test('virtdomains: sets virtdomains: userid; a deliver pipe gets $local_part@$do
   assert.equal(r.at('imapd.conf'), REF('imapd.conf'));
   const d = fixOnce('virtdomains-deliver', 'link/virtdomains');
   assert.match(d.at('exim.conf'), /command = \/usr\/lib\/cyrus\/bin\/deliver -- \$local_part@\$domain\n/);
-  assertClean(d.after, d.inputs, 'virtdomains-deliver');
+  assertClean(d.after, d.inputs, 'virtdomains-deliver', defaultOptions, NO_CALLOUT);
 });
 
 test('ipv6-colon-list: the list is rewritten with <; as separator', () => {

@@ -137,7 +137,7 @@ test('callout-host-port: a callout through a transport whose every host names it
   assert.deepEqual(codes(run(conf('recipient/callout', '127.0.0.1::2003'), cy)), ['exim.conf:5 link/callout-host-port']);
   assert.deepEqual(codes(run(conf('recipient/callout=5s', '127.0.0.1::2003 : localhost::2003'), cy)), ['exim.conf:5 link/callout-host-port']);
   assert.deepEqual(codes(run(conf('recipient/callout', '127.0.0.1::2003 : 127.0.0.1'), cy)), [], 'the callout uses the plain host');
-  assert.deepEqual(codes(run(conf('recipient', '127.0.0.1::2003'), cy)), [], 'no callout');
+  assert.deepEqual(codes(run(conf('recipient', '127.0.0.1::2003'), cy)), ['exim.conf:6 link/no-recipient-callout'], 'no callout: unknown users are accepted');
 });
 
 test('callout-host-port: a manualroute router\'s host::port is looked up by the router, so the callout uses its port; hosts_override brings the transport\'s back', () => {
@@ -268,6 +268,35 @@ test('message-size-limit: Exim accepts what lmtpd\'s maxmessagesize refuses', ()
   assert.deepEqual(codes2(run(conf('message_size_limit = 20M\n'), cy, 'maxmessagesize: 30M\nlmtp_maxmessagesize: 10M\n')), ['exim.conf:1 link/message-size-limit warning'], 'the service\'s own setting');
   assert.deepEqual(codes2(run(conf('message_size_limit = 20M\n'), cy, 'maxmessagesize: 10M\nimap_maxmessagesize: 30M\n')), ['exim.conf:1 link/message-size-limit warning']);
   assert.deepEqual(codes2(run(conf(), cy, 'maxmessagesize: 0\n')), [], '0: no limit');
+});
+
+test('no-recipient-callout: the RCPT ACL accepts unknown users of a Cyrus domain that only a callout would refuse', () => {
+  const tcp = 'SERVICES {\n  lmtp cmd="lmtpd -a" listen="127.0.0.1:2003"\n}\n';
+  const conf = (acl: string, router = '', transport = '  hosts = 127.0.0.1\n  port = 2003\n') => `domainlist cy = a.org\nhostlist relay = 127.0.0.1\nacl_smtp_rcpt = r\nbegin acl\nr:\n${acl}`
+    + LMTP(transport).replace('  transport = t\n', `  domains = +cy\n${router}  transport = t\n  no_more\n`);
+  const callout = '  deny domains = +cy\n       !verify = recipient/callout=random,5s\n';
+  const f = run(conf('  require verify = sender\n  accept domains = +cy\n'), tcp);
+  assert.deepEqual(codes(f), ['exim.conf:7 link/no-recipient-callout']);
+  assert.equal(f[0].severity, 'warning');
+  assert.match(f[0].message, /users Cyrus does not have in a\.org: router cyrus takes every local part of it/);
+  assert.equal(f[0].fixes?.[0].edits[0].newText, '  deny    domains       = +cy\n          !verify       = recipient/callout=random,5s\n\n');
+  assert.deepEqual(codes(run(conf(callout + '  accept domains = +cy\n'), tcp)), [], 'the callout first');
+  assert.deepEqual(codes(run(conf('  accept domains = +cy\n         verify = recipient/callout\n'), tcp)), [], 'the callout in the accepting statement');
+  assert.deepEqual(codes(run(conf('  accept domains = +cy\n  ' + callout.trimStart()), tcp)), ['exim.conf:6 link/no-recipient-callout'], 'the callout too late');
+  assert.deepEqual(codes(run(conf('  accept domains = +cy\n         endpass\n         verify = recipient\n'), tcp)), ['exim.conf:6 link/no-recipient-callout'], 'Debian\'s old accept ... endpass verify = recipient');
+  assert.deepEqual(codes(run(conf('  accept domains = +cy\n         endpass\n         verify = recipient/callout\n'), tcp)), [], 'endpass then a callout: refused, not passed on');
+  assert.deepEqual(codes(run(conf('  deny local_parts = ^[.] : ^.*[@%!/|]\n  deny dnslists = zen.example\n  accept hosts = +relay\n  accept domains = +cy\n'), tcp)), ['exim.conf:9 link/no-recipient-callout'], 'checks of the client and odd characters do not refuse a plain unknown user');
+  assert.deepEqual(codes(run(conf('  deny domains = +cy\n       !local_parts = lsearch;/etc/cyrus-users\n  accept domains = +cy\n'), tcp)), [], 'a list of users: unknown here');
+  assert.deepEqual(codes(run(conf('  deny local_parts = ^nos\n  accept domains = +cy\n'), tcp)), [], 'a regex that refuses this one');
+  assert.deepEqual(codes(run(conf('  deny condition = ${if eq{$local_part}{x}}\n  accept domains = +cy\n'), tcp)), [], 'a condition on the recipient: unknown');
+  assert.deepEqual(codes(run(conf('  accept domains = +cy\n', '  local_parts = lsearch;/etc/cyrus-users\n'), tcp)), [], 'the router knows the users');
+  assert.deepEqual(codes(run(conf('  accept domains = +cy\n', '  check_local_user\n'), tcp)), []);
+  assert.deepEqual(codes(run(conf('  accept domains = +other\n'), tcp)), [], 'not accepted at all');
+  const sock = 'SERVICES {\n  lmtp cmd="lmtpd" listen="/run/cyrus/socket/lmtp"\n}\n';
+  const u = run(conf('  accept domains = +cy\n', '', '  socket = /run/cyrus/socket/lmtp\n').replace('  driver = smtp\n  protocol = lmtp\n  allow_localhost\n  gethostbyname\n', '  driver = lmtp\n'), sock);
+  assert.deepEqual(codes(u), ['exim.conf:6 link/no-recipient-callout']);
+  assert.match(u[0].message, /calls out only through smtp transports/);
+  assert.equal(u[0].fixes, undefined);
 });
 
 test('lmtp-no-listener: port unset means the service "lmtp", which must be in /etc/services', () => {

@@ -61,6 +61,7 @@ export const RULES = {
   'link/lmtp-tls-unavailable': { severity: 'error', summary: 'A Cyrus LMTP transport requires TLS (`hosts_require_tls`) of a host whose lmtpd never offers STARTTLS: `lmtpd -a` never does, and without `-a` only with a certificate and key in imapd.conf (a warning when other hosts of the list are not affected).' },
   'link/auth-no-common-mechanism': { severity: 'error', summary: "A Cyrus LMTP transport requires AUTH (`hosts_require_auth`) but lmtpd offers none of its client authenticators' mechanisms: `lmtpd -a` offers only EXTERNAL, and without TLS lmtpd keeps PLAIN and LOGIN back unless `allowplaintext` is on (a warning when other hosts of the list are not affected)." },
   'link/message-size-limit': { severity: 'warning', summary: "Exim accepts bigger messages (`message_size_limit`, 50M unless set) than Cyrus's lmtpd takes (`maxmessagesize`, counting the SIZE Exim declares): they are accepted, then bounced." },
+  'link/no-recipient-callout': { severity: 'warning', summary: 'The RCPT ACL accepts mail from outside for any local part of a Cyrus domain: the Cyrus router takes every local part, so `verify = recipient` passes, and no recipient callout asks Cyrus first. Unknown users are accepted, then bounced by lmtpd at delivery.' },
   // Cross-cutting
   'input/unreadable': { severity: 'error', summary: 'A file that cannot be read or is not text.' },
   'exim/external': { severity: 'error', summary: "An error reported by the real Exim (`exim -bV`)." },

@@ -262,7 +262,7 @@ const OUTSIDER = '192.0.2.1';
  * host list that names hosts, not authenticated), with a sender and a recipient that
  * verify. Anything else (local parts, lookups, DNS lists, sub-ACLs …) is unknown.
  */
-function outsiderCondition(ctx: LinkContext, it: AclItem, domain: string): Tri {
+export function outsiderCondition(ctx: LinkContext, it: AclItem, domain: string): Tri {
   const v = (it.value ?? '').trim();
   let r: Tri = 'unknown';
   if (it.name === 'domains') r = matchDomain(ctx, v, domain);

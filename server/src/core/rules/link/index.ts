@@ -20,6 +20,7 @@ import { checkUnseen } from './unseen';
 import { checkTls } from './tls';
 import { checkAuthMechanisms } from './auth';
 import { checkMessageSize } from './size';
+import { checkUnknownUsers } from './unknown-users';
 
 /**
  * `host` is how /etc/services is read (Exim resolves port names through it); without one
@@ -27,7 +28,7 @@ import { checkMessageSize } from './size';
  */
 export interface LinkInput { exim: EximConfig; cyrus?: CyrusConf; imapd?: ImapdConf; host?: SourceHost }
 
-const PAIRED: ((ctx: LinkContext) => Finding[])[] = [checkListeners, checkLocalhost, checkShadowed, checkAclDomains, checkVirtdomains, checkAvoidEsmtp, checkNoVerify, checkUnseen, checkTls, checkAuthMechanisms, checkMessageSize];
+const PAIRED: ((ctx: LinkContext) => Finding[])[] = [checkListeners, checkLocalhost, checkShadowed, checkAclDomains, checkVirtdomains, checkAvoidEsmtp, checkNoVerify, checkUnseen, checkTls, checkAuthMechanisms, checkMessageSize, checkUnknownUsers];
 
 /**
  * The IPv6 list check needs only Exim, so it always runs. The others describe how Exim

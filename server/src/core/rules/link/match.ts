@@ -116,6 +116,31 @@ function domainPositions(p: Parsed, d: string): number[] {
   return at;
 }
 
+/**
+ * A regex item of a local-part list tried on `lp` with JavaScript's engine, only when the
+ * pattern uses nothing where PCRE and JavaScript may part (classes, anchors, `.`, `*`,
+ * `+`, `?`, alternation, plain groups): otherwise unknown.
+ */
+function simpleRegexMatch(pattern: string, lp: string): Tri {
+  if (!/^[\w^.*+?|()[\]@%!/=-]*$/.test(pattern) || pattern.includes('(?')) return 'unknown';
+  try { return new RegExp(pattern).test(lp) ? 'yes' : 'no'; } catch { return 'unknown'; }
+}
+
+/** Whether a local-part list matches `lp` (written items and simple regexes; the rest unknown). */
+export function matchLocalPart(ctx: LinkContext, list: string, lp: string): Tri {
+  const walkList: WalkList = (l, seen) => walk(parsed(ctx, l).items, test, seen);
+  const test = (body: string, seen: Set<string>): Tri => {
+    const named = viaNamed(ctx, 'localpartlist', body, seen, walkList);
+    if (named) return named;
+    // A `$` is an expansion to Exim (the list is expanded first), whatever it meant.
+    if (body.startsWith('^') && !body.includes('$') && !body.includes('\\')) return simpleRegexMatch(body, lp);
+    if (runTimeOnly(body) || MACRO_WORD.test(body) || body.startsWith('@')) return 'unknown';
+    if (body === '*') return 'yes';
+    return body.toLowerCase() === lp.toLowerCase() ? 'yes' : 'no';
+  };
+  return walkList(list, new Set());
+}
+
 /** Whether a domain list matches `domain`. */
 export function matchDomain(ctx: LinkContext, list: string, domain: string): Tri {
   const d = domain.toLowerCase();
