@@ -34,6 +34,7 @@ export const RULES = {
   'cyrus/invalid-value': { severity: 'error', summary: 'An argument value of the wrong type, a `cmd` flag that makes the service exit, or a `-C` file that is not there.' },
   'cyrus/duplicate-entry': { severity: 'error', summary: 'Two entries of one name in a section.' },
   'cyrus/listen-conflict': { severity: 'error', summary: 'Two services listening on one address/port or socket.' },
+  'cyrus/lmtp-preauth-exposed': { severity: 'warning', summary: "`lmtpd -a` listens on every interface or on a public address: `-a` counts every connection as authenticated, so anyone who reaches the port can deliver to any mailbox, past Exim's checks." },
   'cyrus/unknown-program': { severity: 'error', summary: "A `cmd` program that Cyrus does not ship: master refuses to start without a service's, daemon's or START entry's (a warning for an event, or through Debian's `cyrus` wrapper)." },
   // imapd.conf
   'imapd/syntax': { severity: 'error', summary: 'A line of imapd.conf that is not `option: value`.' },

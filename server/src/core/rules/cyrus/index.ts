@@ -10,6 +10,7 @@ import { checkInvalidValue } from './invalid-value';
 import { checkDuplicateEntry } from './duplicate-entry';
 import { checkListenConflict } from './listen-conflict';
 import { checkUnknownProgram } from './unknown-program';
+import { checkPreauthExposed } from './preauth-exposed';
 
 export function runCyrusRules(conf: CyrusConf, opts: CheckOptions): Finding[] {
   return [
@@ -21,5 +22,6 @@ export function runCyrusRules(conf: CyrusConf, opts: CheckOptions): Finding[] {
     ...checkDuplicateEntry(conf),
     ...checkListenConflict(conf),
     ...checkUnknownProgram(conf),
+    ...checkPreauthExposed(conf),
   ];
 }
