@@ -11,7 +11,9 @@ import { isIPv4, isIPv6 } from '../../lmtp/target';
 /** Loopback, private (RFC 1918, unique-local), link-local and CGNAT ranges. */
 function internal(ip: string): boolean {
   if (isIPv4(ip)) {
-    const [a, b] = ip.split('.').map(Number);
+    // Without splitting: a big file has one such address per service.
+    const dot = ip.indexOf('.');
+    const a = +ip.slice(0, dot), b = parseInt(ip.slice(dot + 1), 10);
     return a === 127 || a === 10 || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168) || (a === 169 && b === 254) || (a === 100 && b >= 64 && b <= 127);
   }
   const v = ip.toLowerCase();
@@ -24,9 +26,10 @@ export function checkPreauthExposed(conf: CyrusConf): Finding[] {
     const l = e.listen;
     // A listen= master cannot use disables the service (cyrus/invalid-value says so).
     if (e.section !== 'SERVICES' || !e.cmd?.preauth || e.cmd.tool !== 'lmtpd' || l?.kind !== 'tcp' || e.listenProblem) continue;
-    const h = l.host?.toLowerCase();
+    const h = l.host;
     const everywhere = h === undefined || h === '0.0.0.0' || h === '::' || h === '::0';
-    if (!everywhere && (!h || !(isIPv4(h) || isIPv6(h)) || internal(h))) continue;
+    // 127.x first: nearly every lmtpd -a listens there, and a big file has thousands.
+    if (!everywhere && (!h || h.startsWith('127.') || !(isIPv4(h) || isIPv6(h)) || internal(h))) continue;
     const port = l.portName ?? String(l.port);
     const where = everywhere ? 'on every interface' : `on ${h}, an address on the public internet`;
     out.push(finding('cyrus/lmtp-preauth-exposed', l.loc.file, l.loc.range,
