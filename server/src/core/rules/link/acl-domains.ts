@@ -10,7 +10,7 @@ import { aclCondition } from '../../catalog/exim';
 import type { LinkContext } from './context';
 import { mainValue, option } from './context';
 import { fix, insertAt, manualFix } from './edits';
-import { literalDomains, matchDomain, matchHost, type Tri } from './match';
+import { domainMatcher, literalDomains, matchDomain, matchHost, type Tri } from './match';
 import { cyrusRouters, routerDomains, routerFor, routerTakes, type CyrusRouter } from './routing';
 
 /** A statement the RCPT ACL may run, directly or through `acl =` conditions. */
@@ -283,8 +283,8 @@ function outsiderFate(ctx: LinkContext, domain: string): { fate: 'accepted' | 'm
   const name = mainValue(ctx.cfg, 'acl_smtp_rcpt')?.trim();
   const acl = name && !name.includes('$') ? ctx.cfg.acls?.find((a) => a.name === name) : undefined;
   if (!acl) return { fate: 'maybe' };
-  for (const stmt of acl.statements) {
-    const conds = stmt.items.filter(isCondition).map((it) => outsiderCondition(ctx, it, domain));
+  for (const { stmt, fixed, domains } of outsiderPlan(ctx, acl.statements)) {
+    const conds = domains.length ? [...fixed, ...domains.map((m) => m(domain))] : fixed;
     const all: Tri = conds.includes('no') ? 'no' : conds.every((c) => c === 'yes') ? 'yes' : 'unknown';
     switch (stmt.verb.toLowerCase()) {
       case 'accept': case 'discard':
@@ -306,6 +306,27 @@ function outsiderFate(ctx: LinkContext, domain: string): { fate: 'accepted' | 'm
 }
 
 /**
+ * Per check: each statement's conditions as outsiderCondition judges them, those about the
+ * domain as matchers. A Cyrus router may have thousands of domains, each walked through the ACL.
+ */
+const outsiderPlans = new WeakMap<LinkContext, { statements: AclStatement[]; plan: { stmt: AclStatement; fixed: Tri[]; domains: ((d: string) => Tri)[] }[] }>();
+
+function outsiderPlan(ctx: LinkContext, statements: AclStatement[]) {
+  const known = outsiderPlans.get(ctx);
+  if (known?.statements === statements) return known.plan;
+  const plan = statements.map((stmt) => {
+    const conds = stmt.items.filter(isCondition);
+    const domains = conds.filter((it) => it.name === 'domains').map((it) => {
+      const m = domainMatcher(ctx, (it.value ?? '').trim());
+      return (d: string): Tri => { const r = m(d); return it.negated && r !== 'unknown' ? (r === 'yes' ? 'no' : 'yes') : r; };
+    });
+    return { stmt, fixed: conds.filter((it) => it.name !== 'domains').map((it) => outsiderCondition(ctx, it, '')), domains };
+  });
+  outsiderPlans.set(ctx, { statements, plan });
+  return plan;
+}
+
+/**
  * Cyrus's domains that the RCPT ACL verifies (a callout, or verify = recipient) but then
  * accepts from no outside host: after the callout passes, a later `require domains =`
  * ("relay not permitted") or the end of the ACL refuses the mail for mailboxes that exist.
@@ -314,7 +335,7 @@ function checkVerifiedNotAccepted(ctx: LinkContext, acl: RcptStatement[], cyrus:
   const withDomains = cyrus.filter((c) => option(c.router, 'domains')?.value !== undefined);
   if (!withDomains.length) return;
   const verifies = acl.filter((s) => s.stmt.items.some(isRecipientVerify));
-  const byStmt = new Map<AclStatement | undefined, { router: CyrusRouter; domains: string[] }>();
+  const byStmt = new Map<AclStatement | undefined, { router: CyrusRouter; domains: Set<string> }>();
   for (const c of withDomains) {
     for (const d of routerDomains(ctx, c.router) ?? []) {
       if (routerFor(ctx, d) !== c.router) continue;
@@ -324,12 +345,13 @@ function checkVerifiedNotAccepted(ctx: LinkContext, acl: RcptStatement[], cyrus:
       // to be taken (otherwise the ACL simply does not take it: checkMismatch's case).
       const end = f.at ? acl.findIndex((s) => s.stmt === f.at) : acl.length;
       if (!verifies.some((s) => acl.indexOf(s) < end && applies(ctx, s, d) === 'yes')) continue;
-      const e = byStmt.get(f.at) ?? { router: c, domains: [] };
-      if (!e.domains.includes(d)) e.domains.push(d);
+      const e = byStmt.get(f.at) ?? { router: c, domains: new Set<string>() };
+      e.domains.add(d);
       byStmt.set(f.at, e);
     }
   }
-  for (const [stmt, { router, domains }] of byStmt) {
+  for (const [stmt, { router, domains: found }] of byStmt) {
+    const domains = [...found];
     const rOpt = option(router.router, 'domains')!;
     const rAt = rOpt.valueLoc ?? rOpt.loc;
     const them = domains.length > 1 ? 'them' : 'it';

@@ -117,6 +117,34 @@ function domainPositions(p: Parsed, d: string): number[] {
 }
 
 /**
+ * `matchDomain` for one list, asked of many domains: a list of plain names only (the usual
+ * `domains = a.example : b.example`, or a named list of them) is answered from a set.
+ */
+export function domainMatcher(ctx: LinkContext, list: string): (domain: string) => Tri {
+  const names = plainNames(ctx, list, new Set());
+  if (!names) return (d) => matchDomain(ctx, list, d);
+  return (d) => names.has(d.toLowerCase()) ? 'yes' : 'no';
+}
+
+/** The names of a list made only of plain domain names (through named lists); undefined otherwise. */
+function plainNames(ctx: LinkContext, list: string, seen: Set<string>): Set<string> | undefined {
+  const out = new Set<string>();
+  for (const it of parsed(ctx, list).items) {
+    if (it.negated) return undefined;
+    if (it.body.startsWith('+')) {
+      const name = it.body.slice(1);
+      const l = namedList(ctx, 'domainlist', name);
+      if (!l || seen.has(name)) return undefined;
+      const inner = plainNames(ctx, l.value ?? '', new Set(seen).add(name));
+      if (!inner) return undefined;
+      for (const n of inner) out.add(n);
+    } else if (plainDomain(it.body)) out.add(it.body.toLowerCase());
+    else return undefined;
+  }
+  return out;
+}
+
+/**
  * A regex item of a local-part list tried on `lp` with JavaScript's engine, only when the
  * pattern uses nothing where PCRE and JavaScript may part (classes, anchors, `.`, `*`,
  * `+`, `?`, alternation, plain groups): otherwise unknown.

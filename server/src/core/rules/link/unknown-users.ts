@@ -17,7 +17,7 @@ import type { LinkContext } from './context';
 import { indentOf, lineText, mainValue, option } from './context';
 import { fix, insertAt } from './edits';
 import { isCondition, outsiderCondition } from './acl-domains';
-import { matchLocalPart, type Tri } from './match';
+import { domainMatcher, matchLocalPart, type Tri } from './match';
 import { cyrusRouters, routerDomains, routerFor, type CyrusRouter } from './routing';
 
 /** A local part no one has: what a dictionary attack or a forged bounce writes to. */
@@ -44,32 +44,78 @@ function judge(ctx: LinkContext, it: AclItem, domain: string): Judged {
   return { tri: it.negated ? not(tri) : tri, aboutRecipient };
 }
 
-const allOf = (js: Judged[]): Tri => js.some((j) => j.tri === 'no') ? 'no' : js.every((j) => j.tri === 'yes') ? 'yes' : 'unknown';
+/** Judgements folded: whether any is no, whether all are yes, whether an unknown one reads the recipient. */
+interface Summary { no: boolean; allYes: boolean; unsureAboutRecipient: boolean }
+
+function summarise(js: Judged[], into: Summary = { no: false, allYes: true, unsureAboutRecipient: false }): Summary {
+  for (const j of js) {
+    if (j.tri === 'no') into.no = true;
+    if (j.tri !== 'yes') into.allYes = false;
+    if (j.tri === 'unknown' && j.aboutRecipient) into.unsureAboutRecipient = true;
+  }
+  return into;
+}
+
+const triOf = (s: Summary): Tri => s.no ? 'no' : s.allYes ? 'yes' : 'unknown';
+
+/**
+ * A statement's conditions with everything but its `domains` judged once: a Cyrus router may
+ * have thousands of domains, and each is walked through the whole ACL.
+ */
+interface Plan { stmt: AclStatement; verb: string; endpass: boolean; before: Part; after: Part }
+interface Part { fixed: Summary; domains: ((domain: string) => Judged)[] }
+
+function part(ctx: LinkContext, items: AclItem[]): Part {
+  const domains = items.filter((it) => it.name === 'domains').map((it) => {
+    const v = (it.value ?? '').trim();
+    if (v.includes('$')) {
+      const j = judge(ctx, it, '');
+      return () => j;
+    }
+    const m = domainMatcher(ctx, v);
+    return (d: string): Judged => ({ tri: it.negated ? not(m(d)) : m(d), aboutRecipient: false });
+  });
+  return { fixed: summarise(items.filter((it) => it.name !== 'domains').map((it) => judge(ctx, it, ''))), domains };
+}
+
+function plan(ctx: LinkContext, statements: AclStatement[]): Plan[] {
+  return statements.map((stmt) => {
+    const conds = stmt.items.filter((it) => isCondition(it) || it.name === 'endpass');
+    const pass = conds.findIndex((it) => it.name === 'endpass');
+    const before = pass < 0 ? conds : conds.slice(0, pass);
+    const after = pass < 0 ? [] : conds.slice(pass + 1).filter((it) => it.name !== 'endpass');
+    return { stmt, verb: stmt.verb.toLowerCase(), endpass: pass >= 0, before: part(ctx, before), after: part(ctx, after) };
+  });
+}
+
+const merge = (a: Summary, b: Summary): Summary => ({ no: a.no || b.no, allYes: a.allYes && b.allYes, unsureAboutRecipient: a.unsureAboutRecipient || b.unsureAboutRecipient });
+
+function judgePart(p: Part, domain: string): Summary {
+  return p.domains.length ? summarise(p.domains.map((m) => m(domain)), { ...p.fixed }) : p.fixed;
+}
 
 /**
  * The statement of the RCPT ACL that accepts the unknown user of `domain`, or undefined when
  * it is refused, or that cannot be told.
  */
-function acceptsUnknown(ctx: LinkContext, statements: AclStatement[], domain: string): AclStatement | undefined {
-  for (const stmt of statements) {
-    const conds = stmt.items.filter((it) => isCondition(it) || it.name === 'endpass');
-    const pass = conds.findIndex((it) => it.name === 'endpass');
-    const before = (pass < 0 ? conds : conds.slice(0, pass)).map((it) => judge(ctx, it, domain));
-    const after = pass < 0 ? [] : conds.slice(pass + 1).filter((it) => it.name !== 'endpass').map((it) => judge(ctx, it, domain));
-    const all = allOf([...before, ...after]);
-    const uncertainAboutRecipient = [...before, ...after].some((j) => j.tri === 'unknown' && j.aboutRecipient);
-    switch (stmt.verb.toLowerCase()) {
+function acceptsUnknown(ctx: LinkContext, plans: Plan[], domain: string): AclStatement | undefined {
+  for (const p of plans) {
+    const before = judgePart(p.before, domain);
+    const whole = p.endpass ? merge(before, judgePart(p.after, domain)) : before;
+    const all = triOf(whole);
+    const unsure = all === 'unknown' && whole.unsureAboutRecipient;
+    switch (p.verb) {
       case 'accept':
-        if (all === 'yes') return stmt;
+        if (all === 'yes') return p.stmt;
         // endpass: past it, a failing condition denies rather than moving on.
-        if (pass >= 0 && allOf(before) === 'yes') return undefined;
+        if (p.endpass && triOf(before) === 'yes') return undefined;
         if (all === 'unknown') return undefined;
         break;
       case 'deny': case 'drop': case 'defer':
-        if (all === 'yes' || (all === 'unknown' && uncertainAboutRecipient)) return undefined;
+        if (all === 'yes' || unsure) return undefined;
         break;
       case 'require':
-        if (all === 'no' || (all === 'unknown' && uncertainAboutRecipient)) return undefined;
+        if (all === 'no' || unsure) return undefined;
         break;
       case 'warn': break;
       // discard drops the message without a bounce; anything else is beyond this walk.
@@ -84,23 +130,26 @@ export function checkUnknownUsers(ctx: LinkContext): Finding[] {
   const name = mainValue(ctx.cfg, 'acl_smtp_rcpt')?.trim();
   const acl = name && !name.includes('$') ? ctx.cfg.acls?.find((a) => a.name === name) : undefined;
   if (!acl) return out;
-  const byStmt = new Map<AclStatement, { router: CyrusRouter; domains: string[] }>();
+  const byStmt = new Map<AclStatement, { router: CyrusRouter; domains: Set<string> }>();
+  const plans = plan(ctx, acl.statements);
   for (const c of cyrusRouters(ctx)) {
     for (const d of routerDomains(ctx, c.router) ?? []) {
       // The router both delivers the domain and verifies it, taking every local part.
       if (routerFor(ctx, d) !== c.router || routerFor(ctx, d, true) !== c.router) continue;
-      const stmt = acceptsUnknown(ctx, acl.statements, d);
+      const stmt = acceptsUnknown(ctx, plans, d);
       if (!stmt) continue;
-      const e = byStmt.get(stmt) ?? { router: c, domains: [] };
-      if (!e.domains.includes(d)) e.domains.push(d);
+      const e = byStmt.get(stmt) ?? { router: c, domains: new Set<string>() };
+      e.domains.add(d);
       byStmt.set(stmt, e);
     }
   }
-  for (const [stmt, { router, domains }] of byStmt) {
+  for (const [stmt, { router, domains: found }] of byStmt) {
+    const domains = [...found];
+    const shown = domains.length > 5 ? `${domains.slice(0, 5).join(', ')} and ${domains.length - 5} more` : domains.join(', ');
     const them = domains.length > 1 ? 'them' : 'it';
     const dOpt = option(router.router, 'domains')!;
     const dAt = dOpt.valueLoc ?? dOpt.loc;
-    const related: Related[] = [{ file: dAt.file, range: dAt.range, message: `router ${router.router.name} takes every local part of ${domains.join(', ')} (verify = recipient passes for all)` }];
+    const related: Related[] = [{ file: dAt.file, range: dAt.range, message: `router ${router.router.name} takes every local part of ${shown} (verify = recipient passes for all)` }];
     const tcp = router.via.kind === 'tcp';
     const list = dOpt.value!.trim();
     const at = stmt.verbLoc;
@@ -109,7 +158,7 @@ export function checkUnknownUsers(ctx: LinkContext): Finding[] {
     const lines = `${indent}deny    domains       = ${list}\n${indent}        !verify       = recipient/callout=random,5s\n\n`;
     const fixes = tcp && !list.includes('\n') ? [fix(`Ask Cyrus first: deny ${list} recipients a callout refuses`, [insertAt(at.file, at.range.start.line, 0, lines)])] : [];
     out.push(finding('link/no-recipient-callout', at.file, at.range,
-      `This statement accepts mail from outside for users Cyrus does not have in ${domains.join(', ')}: router ${router.router.name} takes every local part of ${them}, so verify = recipient passes for any, and no recipient callout asks Cyrus before here. The message is accepted, lmtpd refuses the recipient at delivery ("550 5.1.1 User unknown") and Exim bounces it to the sender: backscatter when the sender is forged. ${tcp
+      `This statement accepts mail from outside for users Cyrus does not have in ${shown}: router ${router.router.name} takes every local part of ${them}, so verify = recipient passes for any, and no recipient callout asks Cyrus before here. The message is accepted, lmtpd refuses the recipient at delivery ("550 5.1.1 User unknown") and Exim bounces it to the sender: backscatter when the sender is forged. ${tcp
         ? `Before this statement, refuse the recipients Cyrus refuses: deny domains = ${list} with !verify = recipient/callout=random,5s.`
         : `Exim calls out only through smtp transports: deliver to lmtpd over TCP (lmtpd -a on loopback) and refuse the recipients a callout refuses, or list Cyrus's users for Exim (local_parts on the router).`}`,
       { related, ...(fixes.length ? { fixes } : {}) }));
