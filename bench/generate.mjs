@@ -105,3 +105,51 @@ export function generateCyrus(entries = 2000) {
   m.push('');
   return { cyrusConf: c.join('\n'), imapdConf: m.join('\n') };
 }
+
+/**
+ * An Exim + Cyrus pairing for a hosting provider: one Cyrus router for `domains` domains
+ * (a named list), an RCPT ACL of `statements` per-domain checks before the callout, and
+ * lmtpd -a on loopback. What the link rules walk: every domain through the whole ACL.
+ */
+export function generatePairing(domains = 5000, statements = 300) {
+  const names = Array.from({ length: domains }, (_, i) => `d${i}.example`);
+  const checks = Array.from({ length: statements }, (_, i) => `  deny    domains       = d${i % domains}.example\n          dnslists      = rbl${i}.example.net\n`).join('');
+  const exim = `primary_hostname = mail.example.com
+message_size_limit = 40M
+domainlist cyrus_domains = ${names.join(' : ')}
+acl_smtp_rcpt = acl_check_rcpt
+begin acl
+acl_check_rcpt:
+  accept  hosts         = :
+${checks}  require verify        = sender
+  deny    domains       = +cyrus_domains
+          !verify       = recipient/callout=random,5s
+  accept  domains       = +cyrus_domains
+  require message       = relay not permitted
+          domains       = :
+begin routers
+cyrus_vdom:
+  driver = accept
+  domains = +cyrus_domains
+  transport = cyrus_ltcp
+  no_more
+dnslookup:
+  driver = dnslookup
+  domains = ! +cyrus_domains
+  transport = remote_smtp
+  no_more
+begin transports
+cyrus_ltcp:
+  driver = smtp
+  protocol = lmtp
+  hosts = localhost
+  allow_localhost
+  gethostbyname
+  port = 2003
+remote_smtp:
+  driver = smtp
+`;
+  const cyrus = 'SERVICES {\n  lmtp cmd="lmtpd -a" listen="127.0.0.1:2003" prefork=0\n}\n';
+  const imapd = 'configdirectory: /var/lib/cyrus\npartition-default: /var/spool/cyrus/mail\nvirtdomains: userid\nmaxmessagesize: 52428800\n';
+  return { exim, cyrus, imapd };
+}

@@ -11,7 +11,7 @@ import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadCore, loadCyrusHarness } from './lib/core.mjs';
 import { findCorpus, layOutCorpus } from './lib/corpus.mjs';
-import { cyrusThroughput, eximCorpusThroughput, generatedCyrus, generatedEximCheck, generatedEximRetained, pathological } from './lib/inprocess.mjs';
+import { cyrusThroughput, eximCorpusThroughput, generatedCyrus, generatedEximCheck, generatedEximRetained, generatedPairingCheck, pathological } from './lib/inprocess.mjs';
 import { calloutVersusSwaks, cliVersusExim, SWAKS } from './lib/processes.mjs';
 import { bundleSizes, lspBench, startupBench } from './lib/lsp.mjs';
 import { fmt } from './lib/stats.mjs';
@@ -67,6 +67,8 @@ try {
     row('inprocess', `  of which the Exim rules alone (${g.eximFindings} of the ${g.findings} findings)`, g.eximOnlyMs, 'ms');
     const r = generatedEximRetained(core, 20000);
     row('inprocess', `  model + findings kept (heap after GC, text ${fmt(r.textMb, 2)} MB)`, r.modelMb, 'MB');
+    const p = generatedPairingCheck(core, 5000, 300, runs);
+    row('inprocess', `Exim + Cyrus pairing: a Cyrus router for 5000 domains, 300 ACL statements (${p.findings} findings)`, p.cpuMs, 'ms');
     section('Pathological 1 MB inputs (must stay linear)');
     for (const p of pathological(core, runs)) row('pathological', p.name, p.msPerKB, 'ms/KB', '', undefined);
   }

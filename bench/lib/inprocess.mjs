@@ -5,7 +5,7 @@
 import * as path from 'node:path';
 import * as v8 from 'node:v8';
 import * as vm from 'node:vm';
-import { generateEximConf, generateCyrus } from '../generate.mjs';
+import { generateEximConf, generateCyrus, generatePairing } from '../generate.mjs';
 import { median, cpuMs } from './stats.mjs';
 
 function memoryHost(core, files) {
@@ -77,6 +77,22 @@ export function generatedEximCheck(core, lines, runs) {
   const m = measure(() => { findings = core.checkProject([{ path: file, kind: 'exim' }], opts, host).length; }, runs);
   const e = measure(() => { eximFindings = core.checkExim(core.loadExim(file, opts, host), opts).length; }, runs);
   return { ...m, lines: text.split('\n').length, bytes: text.length, findings, eximFindings, eximOnlyMs: e.cpuMs, mbPerS: text.length / 1e6 / (m.cpuMs / 1000) };
+}
+
+/**
+ * The generated hosting pairing (generatePairing) through checkProject with its Cyrus files:
+ * parse, the Exim and Cyrus rules, and the link rules walking every domain through the ACL.
+ */
+export function generatedPairingCheck(core, domains, statements, runs) {
+  const g = generatePairing(domains, statements);
+  const dir = path.resolve('/bench-virtual/pairing');
+  const files = [['exim.conf', g.exim, 'exim'], ['cyrus.conf', g.cyrus, 'cyrus-conf'], ['imapd.conf', g.imapd, 'imapd-conf']].map(([n, text, kind]) => ({ path: path.join(dir, n), text, kind }));
+  const host = memoryHost(core, new Map(files.map((f) => [f.path, f.text])));
+  const inputs = files.map((f) => ({ path: f.path, kind: f.kind }));
+  let findings = 0;
+  core.checkProject(inputs, core.defaultOptions, host);
+  const m = measure(() => { findings = core.checkProject(inputs, core.defaultOptions, host).length; }, runs);
+  return { ...m, findings };
 }
 
 /**

@@ -116,14 +116,24 @@ function domainPositions(p: Parsed, d: string): number[] {
   return at;
 }
 
+/** Per check: a matcher per domain list (see domainMatcher). */
+const matchers = new WeakMap<LinkContext, Map<string, (domain: string) => Tri>>();
+
 /**
  * `matchDomain` for one list, asked of many domains: a list of plain names only (the usual
- * `domains = a.example : b.example`, or a named list of them) is answered from a set.
+ * `domains = a.example : b.example`, or a named list of them) is answered from a set. The
+ * rules ask it of every domain of a Cyrus router, thousands for a hosting provider.
  */
 export function domainMatcher(ctx: LinkContext, list: string): (domain: string) => Tri {
-  const names = plainNames(ctx, list, new Set());
-  if (!names) return (d) => matchDomain(ctx, list, d);
-  return (d) => names.has(d.toLowerCase()) ? 'yes' : 'no';
+  let known = matchers.get(ctx);
+  if (!known) matchers.set(ctx, known = new Map());
+  let m = known.get(list);
+  if (!m) {
+    const names = plainNames(ctx, list, new Set());
+    m = names ? (d) => names.has(d) || names.has(d.toLowerCase()) ? 'yes' : 'no' : (d) => walkDomainList(ctx, list, d);
+    known.set(list, m);
+  }
+  return m;
 }
 
 /** The names of a list made only of plain domain names (through named lists); undefined otherwise. */
@@ -171,6 +181,10 @@ export function matchLocalPart(ctx: LinkContext, list: string, lp: string): Tri 
 
 /** Whether a domain list matches `domain`. */
 export function matchDomain(ctx: LinkContext, list: string, domain: string): Tri {
+  return domainMatcher(ctx, list)(domain);
+}
+
+function walkDomainList(ctx: LinkContext, list: string, domain: string): Tri {
   const d = domain.toLowerCase();
   const walkList: WalkList = (l, seen) => {
     const p = parsed(ctx, l);
