@@ -8,7 +8,7 @@ import { finding } from '../../diagnostic';
 import type { AclItem, AclStatement, DriverInstance } from '../../exim/model';
 import { aclCondition } from '../../catalog/exim';
 import type { LinkContext } from './context';
-import { mainValue, option } from './context';
+import { mainValue, option, someOf } from './context';
 import { fix, insertAt, manualFix } from './edits';
 import { domainMatcher, literalDomains, matchDomain, matchHost, type Tri } from './match';
 import { cyrusRouters, routerDomains, routerFor, routerTakes, type CyrusRouter } from './routing';
@@ -142,7 +142,7 @@ function checkCalloutTcp(ctx: LinkContext, acl: RcptStatement[], cyrus: CyrusRou
         const hAt = t.hostsOpt!.valueLoc ?? t.hostsOpt!.loc;
         const written = t.hosts.map((h) => `${h.name}::${h.port}`).join(', ');
         out.push(finding('link/callout-host-port', at.file, at.range,
-          `This recipient callout cannot reach Cyrus for ${domains.join(', ')}: router ${c.router.name} delivers ${domains.length > 1 ? 'them' : 'it'} through transport ${t.transport.name}, whose hosts all name their own port (${written}). Deliveries use that port, but Exim's callout takes each item whole as a host name ("no IP address found for host ${t.hosts[0].name}:${t.hosts[0].port}") and skips it, so with no host left every recipient there is answered "451 Could not complete recipient verify callout"${limits.length ? ' (where the callout runs)' : ''}. Write the host alone in hosts and the port in the transport's port option.`,
+          `This recipient callout cannot reach Cyrus for ${someOf(domains)}: router ${c.router.name} delivers ${domains.length > 1 ? 'them' : 'it'} through transport ${t.transport.name}, whose hosts all name their own port (${written}). Deliveries use that port, but Exim's callout takes each item whole as a host name ("no IP address found for host ${t.hosts[0].name}:${t.hosts[0].port}") and skips it, so with no host left every recipient there is answered "451 Could not complete recipient verify callout"${limits.length ? ' (where the callout runs)' : ''}. Write the host alone in hosts and the port in the transport's port option.`,
           { related: [{ file: hAt.file, range: hAt.range, message: `transport ${t.transport.name}'s hosts name their own ports` }], ...(limits.length ? { severity: 'information' as const } : {}) }));
         continue;
       }
@@ -156,12 +156,12 @@ function checkCalloutTcp(ctx: LinkContext, acl: RcptStatement[], cyrus: CyrusRou
           related.push({ file: lAt.file, range: lAt.range, message: `the callout runs only where ${l.negated ? '!' : ''}${l.name} holds` });
         }
         out.push(finding('link/callout-needs-tcp', at.file, at.range,
-          `This recipient callout runs only when its ${limits.map((l) => `${l.negated ? '!' : ''}${l.name}`).join(' and ')} condition${limits.length > 1 ? 's hold' : ' holds'} (for some recipients, or none); for recipients in ${domains.join(', ')} it then cannot reach Cyrus: ${how}. It is skipped for them and they are accepted, unknown ones included. If it is meant for Cyrus's recipients, deliver over TCP (smtp transport with protocol = lmtp to lmtpd -a on loopback).`,
+          `This recipient callout runs only when its ${limits.map((l) => `${l.negated ? '!' : ''}${l.name}`).join(' and ')} condition${limits.length > 1 ? 's hold' : ' holds'} (for some recipients, or none); for recipients in ${someOf(domains)} it then cannot reach Cyrus: ${how}. It is skipped for them and they are accepted, unknown ones included. If it is meant for Cyrus's recipients, deliver over TCP (smtp transport with protocol = lmtp to lmtpd -a on loopback).`,
           { severity: 'information', related }));
         continue;
       }
       out.push(finding('link/callout-needs-tcp', at.file, at.range,
-        `This recipient callout cannot reach Cyrus for ${domains.join(', ')}: ${how}. The callout is skipped and every recipient is accepted, unknown ones included. Deliver over TCP (smtp transport with protocol = lmtp to lmtpd -a on loopback).`,
+        `This recipient callout cannot reach Cyrus for ${someOf(domains)}: ${how}. The callout is skipped and every recipient is accepted, unknown ones included. Deliver over TCP (smtp transport with protocol = lmtp to lmtpd -a on loopback).`,
         { related }));
     }
   }
@@ -210,7 +210,7 @@ function checkMismatch(ctx: LinkContext, acl: RcptStatement[], cyrus: CyrusRoute
   const mainRouter = withDomains[0].router;
   const rOpt = option(mainRouter, 'domains')!;
   const rAt = rOpt.valueLoc ?? rOpt.loc;
-  const routerRel: Related = { file: rAt.file, range: rAt.range, message: `router ${mainRouter.name} sends ${routed.join(', ') || 'these domains'} to Cyrus` };
+  const routerRel: Related = { file: rAt.file, range: rAt.range, message: `router ${mainRouter.name} sends ${someOf(routed) || 'these domains'} to Cyrus` };
 
   // Accepted or verified as Cyrus's, but routed elsewhere.
   const reported = new Set<AclItem>();
@@ -225,12 +225,12 @@ function checkMismatch(ctx: LinkContext, acl: RcptStatement[], cyrus: CyrusRoute
       // Widening the Cyrus router is a plain fix only when no other router would take these
       // domains: otherwise it moves mail (for some addresses at least) from that router to Cyrus.
       const moves = extra.filter((d) => takenElsewhere(ctx, cyrusSet, d) !== 'no');
-      const title = `Add ${extra.join(', ')} to router ${mainRouter.name}'s domains`;
+      const title = `Add ${someOf(extra)} to router ${mainRouter.name}'s domains`;
       const fixes = !edit ? [] : moves.length
-        ? [manualFix(`${title} (other routers may now take mail for ${moves.join(', ')}: it would go to Cyrus instead)`, [edit])]
+        ? [manualFix(`${title} (other routers may now take mail for ${someOf(moves)}: it would go to Cyrus instead)`, [edit])]
         : [fix(title, [edit])];
       out.push(finding('link/domain-mismatch', at.file, at.range,
-        `The RCPT ACL ${calloutItem(s) ? 'verifies' : 'accepts'} ${extra.join(', ')} as a Cyrus domain here, but no router sends ${extra.length > 1 ? 'them' : 'it'} to Cyrus (router ${mainRouter.name} has domains = ${rOpt.value!.trim()}): that mail is accepted and then delivered elsewhere or bounced.${moves.length ? ' Add it to the Cyrus router only if Cyrus is meant to take all of its mail, or take it out of this list.' : ''}`,
+        `The RCPT ACL ${calloutItem(s) ? 'verifies' : 'accepts'} ${someOf(extra)} as a Cyrus domain here, but no router sends ${extra.length > 1 ? 'them' : 'it'} to Cyrus (router ${mainRouter.name} has domains = ${rOpt.value!.trim()}): that mail is accepted and then delivered elsewhere or bounced.${moves.length ? ' Add it to the Cyrus router only if Cyrus is meant to take all of its mail, or take it out of this list.' : ''}`,
         { related: [routerRel], ...(fixes.length ? { fixes } : {}) }));
     }
   }
@@ -250,8 +250,8 @@ function checkMismatch(ctx: LinkContext, acl: RcptStatement[], cyrus: CyrusRoute
   });
   const edits = conds.map((c) => appendItems(c.valueLoc, c.value!, missing));
   out.push(finding('link/domain-mismatch', rAt.file, rAt.range,
-    `Router ${mainRouter.name} sends ${missing.join(', ')} to Cyrus, but the RCPT ACL neither verifies nor accepts ${missing.length > 1 ? 'them' : 'it'} as a Cyrus domain (it uses ${first.value!.trim()}): mail from outside for ${missing.length > 1 ? 'them' : 'it'} is refused as relaying, or unknown users are not rejected at RCPT time.`,
-    { related, ...(edits.every((e) => e) ? { fixes: [fix(`Add ${missing.join(', ')} to the RCPT ACL's Cyrus domains`, edits as NonNullable<typeof edits[number]>[])] } : {}) }));
+    `Router ${mainRouter.name} sends ${someOf(missing)} to Cyrus, but the RCPT ACL neither verifies nor accepts ${missing.length > 1 ? 'them' : 'it'} as a Cyrus domain (it uses ${first.value!.trim()}): mail from outside for ${missing.length > 1 ? 'them' : 'it'} is refused as relaying, or unknown users are not rejected at RCPT time.`,
+    { related, ...(edits.every((e) => e) ? { fixes: [fix(`Add ${someOf(missing)} to the RCPT ACL's Cyrus domains`, edits as NonNullable<typeof edits[number]>[])] } : {}) }));
 }
 
 /** Where an ordinary outside client connects from: a documentation address, in no host list. */
@@ -357,9 +357,9 @@ function checkVerifiedNotAccepted(ctx: LinkContext, acl: RcptStatement[], cyrus:
     const them = domains.length > 1 ? 'them' : 'it';
     const msg = stmt?.items.find((it) => it.name === 'message')?.value?.trim();
     const where = stmt ? `the ${stmt.verb} statement here refuses ${them}${msg ? ` ("${msg}")` : ''}` : `the ACL ends without accepting ${them}, which denies`;
-    const related: Related[] = stmt ? [{ file: stmt.verbLoc.file, range: stmt.verbLoc.range, message: `mail from outside for ${domains.join(', ')} is refused here` }] : [];
+    const related: Related[] = stmt ? [{ file: stmt.verbLoc.file, range: stmt.verbLoc.range, message: `mail from outside for ${someOf(domains)} is refused here` }] : [];
     out.push(finding('link/domain-mismatch', rAt.file, rAt.range,
-      `Router ${router.router.name} sends ${domains.join(', ')} to Cyrus and the RCPT ACL verifies ${them}, but none of its statements accepts ${them} from other hosts: ${where}. Mail from outside for ${them} is refused, existing mailboxes included. Accept ${them} after the recipient check (for example accept domains = ${rOpt.value!.trim()}).`,
+      `Router ${router.router.name} sends ${someOf(domains)} to Cyrus and the RCPT ACL verifies ${them}, but none of its statements accepts ${them} from other hosts: ${where}. Mail from outside for ${them} is refused, existing mailboxes included. Accept ${them} after the recipient check (for example accept domains = ${rOpt.value!.trim()}).`,
       { related }));
   }
 }

@@ -122,6 +122,11 @@ export function fileLines(ctx: LinkContext, file: string): LineIndex | undefined
   return undefined;
 }
 
+/** Names for a message: all of a few, else the first five and how many more (a hosting router may have thousands). */
+export function someOf(names: readonly string[], max = 5): string {
+  return names.length > max ? `${names.slice(0, max).join(', ')} and ${names.length - max} more` : names.join(', ');
+}
+
 export function indentOf(text: string): string {
   return /^[ \t]*/.exec(text)?.[0] ?? '';
 }

@@ -14,7 +14,7 @@ import type { Finding, Related } from '../../diagnostic';
 import { finding } from '../../diagnostic';
 import type { AclItem, AclStatement } from '../../exim/model';
 import type { LinkContext } from './context';
-import { indentOf, lineText, mainValue, option } from './context';
+import { indentOf, lineText, mainValue, option, someOf } from './context';
 import { fix, insertAt } from './edits';
 import { isCondition, outsiderCondition } from './acl-domains';
 import { domainMatcher, matchLocalPart, type Tri } from './match';
@@ -145,7 +145,7 @@ export function checkUnknownUsers(ctx: LinkContext): Finding[] {
   }
   for (const [stmt, { router, domains: found }] of byStmt) {
     const domains = [...found];
-    const shown = domains.length > 5 ? `${domains.slice(0, 5).join(', ')} and ${domains.length - 5} more` : domains.join(', ');
+    const shown = someOf(domains);
     const them = domains.length > 1 ? 'them' : 'it';
     const dOpt = option(router.router, 'domains')!;
     const dAt = dOpt.valueLoc ?? dOpt.loc;
