@@ -50,7 +50,7 @@ test('the caller\'s domains conditions before acl = decide which domains the cal
 
 test('an accept in a called ACL makes the RCPT ACL accept only when every caller is an accept', () => {
   const required = 'rcpt:\n  require acl = sub\n  accept\nsub:\n  accept domains = a.example : c.example\n';
-  assert.deepEqual(codes(run(required)), [], 'under require, the sub-ACL\'s accept only lets the RCPT ACL go on');
+  assert.deepEqual(codes(notCallout(run(required))), [], 'under require, the sub-ACL\'s accept only lets the RCPT ACL go on');
   const accepted = 'rcpt:\n  accept acl = sub\nsub:\n  accept domains = a.example : c.example\n';
   assert.deepEqual(codes(run(accepted)), ['exim.conf:8 link/domain-mismatch', 'exim.conf:13 link/domain-mismatch'],
     'c.example is accepted as Cyrus\'s but not routed there; b.example is routed there but not accepted');

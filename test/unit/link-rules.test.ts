@@ -289,6 +289,11 @@ test('no-recipient-callout: the RCPT ACL accepts unknown users of a Cyrus domain
   assert.deepEqual(codes(run(conf('  deny domains = +cy\n       !local_parts = lsearch;/etc/cyrus-users\n  accept domains = +cy\n'), tcp)), [], 'a list of users: unknown here');
   assert.deepEqual(codes(run(conf('  deny local_parts = ^nos\n  accept domains = +cy\n'), tcp)), [], 'a regex that refuses this one');
   assert.deepEqual(codes(run(conf('  deny condition = ${if eq{$local_part}{x}}\n  accept domains = +cy\n'), tcp)), [], 'a condition on the recipient: unknown');
+  // Debian's sender callout, without the callout (a forged sender passes it): only the sub-ACL decides.
+  const sub = (acl: string) => `  deny !acl = exceptions\n       senders = \${if exists{/etc/exim4/s}{/etc/exim4/s}{}}\n  accept domains = +cy\nexceptions:\n${acl}`;
+  assert.deepEqual(codes(run(conf(sub('  accept hosts = ${if exists{/etc/h}{/etc/h}{}}\n  accept senders = /etc/s\n')), tcp)), ['exim.conf:8 link/no-recipient-callout'], 'Debian\'s exceptions ACL looks at hosts and senders only');
+  assert.deepEqual(codes(run(conf(sub('  accept recipients = /etc/r\n')), tcp)), [], 'one that looks at the recipient: unknown');
+  assert.deepEqual(codes(run(conf('  deny local_parts = ^[.] : ^.*[@%!/|`#&?]\n  accept domains = +cy\n'), tcp)), ['exim.conf:7 link/no-recipient-callout'], 'Debian\'s restricted characters');
   assert.deepEqual(codes(run(conf('  accept domains = +cy\n', '  local_parts = lsearch;/etc/cyrus-users\n'), tcp)), [], 'the router knows the users');
   assert.deepEqual(codes(run(conf('  accept domains = +cy\n', '  check_local_user\n'), tcp)), []);
   assert.deepEqual(codes(run(conf('  accept domains = +other\n'), tcp)), [], 'not accepted at all');

@@ -156,11 +156,13 @@ function plainNames(ctx: LinkContext, list: string, seen: Set<string>): Set<stri
 
 /**
  * A regex item of a local-part list tried on `lp` with JavaScript's engine, only when the
- * pattern uses nothing where PCRE and JavaScript may part (classes, anchors, `.`, `*`,
- * `+`, `?`, alternation, plain groups): otherwise unknown.
+ * pattern uses nothing where PCRE and JavaScript may part (literal characters, classes,
+ * anchors, `.`, `*`, `+`, `?`, alternation, plain groups): otherwise unknown. A pattern
+ * JavaScript refuses (a possessive `*+`) is unknown too.
  */
 function simpleRegexMatch(pattern: string, lp: string): Tri {
-  if (!/^[\w^.*+?|()[\]@%!/=-]*$/.test(pattern) || pattern.includes('(?')) return 'unknown';
+  // No escapes, expansions or counted repeats; no `(?…)` or `[:class:]`, where they part.
+  if (!/^[\x20-\x7e]*$/.test(pattern) || /[\\${}]|\(\?|\[:/.test(pattern)) return 'unknown';
   try { return new RegExp(pattern).test(lp) ? 'yes' : 'no'; } catch { return 'unknown'; }
 }
 

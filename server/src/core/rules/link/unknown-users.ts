@@ -24,23 +24,46 @@ import { cyrusRouters, routerDomains, routerFor, type CyrusRouter } from './rout
 const NOBODY = 'nosuchuser';
 
 /** Items that read the recipient: an unknown answer from one of them may turn the user away. */
-const RECIPIENT_ITEMS = new Set(['local_parts', 'recipients', 'condition', 'acl', 'verify']);
+const RECIPIENT_ITEMS = new Set(['local_parts', 'recipients', 'condition']);
 const READS_RECIPIENT = /\$\{?(local_part|domain|address|recipients?|acl_)/;
 
 interface Judged { tri: Tri; aboutRecipient: boolean }
 
 const not = (t: Tri): Tri => t === 'yes' ? 'no' : t === 'no' ? 'yes' : t;
 
+/**
+ * Whether a sub-ACL may look at the recipient (Debian's acl_local_deny_exceptions looks only
+ * at hosts and senders); an expanded or unknown name may.
+ */
+function aclReadsRecipient(ctx: LinkContext, value: string, seen: Set<string>): boolean {
+  const name = value.split(/\s+/)[0];
+  // One already being looked at adds nothing new.
+  if (seen.has(name)) return false;
+  if (!name || name.includes('$')) return true;
+  const acl = ctx.cfg.acls?.find((a) => a.name === name);
+  if (!acl) return true;
+  const inside = new Set(seen).add(name);
+  return acl.statements.some((st) => st.items.some((it) => itemReadsRecipient(ctx, it, inside)));
+}
+
+function itemReadsRecipient(ctx: LinkContext, it: AclItem, seen: Set<string>): boolean {
+  const v = (it.value ?? '').trim();
+  if (READS_RECIPIENT.test(v)) return true;
+  if (it.name === 'acl') return aclReadsRecipient(ctx, v, seen);
+  if (it.name === 'verify') return /^recipient\b/i.test(v);
+  return RECIPIENT_ITEMS.has(it.name);
+}
+
 function judge(ctx: LinkContext, it: AclItem, domain: string): Judged {
   const v = (it.value ?? '').trim();
-  const aboutRecipient = RECIPIENT_ITEMS.has(it.name) || READS_RECIPIENT.test(v);
+  const aboutRecipient = itemReadsRecipient(ctx, it, new Set());
   if (v.includes('$')) return { tri: 'unknown', aboutRecipient };
   let tri: Tri;
   if (it.name === 'local_parts') tri = matchLocalPart(ctx, v, NOBODY);
   // The domain's router takes every local part; a callout asks Cyrus, which says no.
   else if (it.name === 'verify' && /^recipient\b/i.test(v)) tri = /\/\s*callout\b/i.test(v) ? 'no' : 'yes';
   // Domains, hosts, authentication; a forged sender verifies as well as a real one.
-  else return { tri: outsiderCondition(ctx, it, domain), aboutRecipient: aboutRecipient && it.name !== 'verify' };
+  else return { tri: outsiderCondition(ctx, it, domain), aboutRecipient };
   return { tri: it.negated ? not(tri) : tri, aboutRecipient };
 }
 
