@@ -77,7 +77,8 @@
 // (hosts_try_auth). 23 mutants, all agree. The callout removed, or put after the accept of
 // Cyrus's domains, is now link/no-recipient-callout (a warning): unknown users are accepted,
 // then bounced after lmtpd's 550. acl kinds, seed 13: 21 mutants, 19 agree; the two left are
-// callout=postmaster / fullpostmaster, as above.
+// callout=postmaster / fullpostmaster, as above. Seed 14, every kind: 219 mutants, no false
+// positive, 26 misses, all in the classes above.
 // What it touches: a Cyrus master per Cyrus-side mutant (one shared for Exim-side ones) in a
 // temp dir on 127.0.0.1 high ports, Exim's spool and log in a temp dir per mutant, nothing
 // else. lmtpd reads the (mutated) imapd.conf; imapd, which counts the mail, reads an
