@@ -23,8 +23,8 @@ import type { DriverInstance } from '../../exim/model';
 import type { LinkContext } from './context';
 import { option } from './context';
 import { manualFix, removeOptionLines } from './edits';
-import { deadReason, hostTarget, tcpListeners } from './reach';
-import { addressesOf, hostsMatchedBy, matchHost } from './match';
+import { failingHosts, movesOnFrom } from './reach';
+import { addressesOf, matchHost } from './match';
 import { listenerConfig } from './program-config';
 import { cyrusTransports, type CyrusTransport } from './routing';
 import { lmtpdTls } from './tls';
@@ -117,31 +117,22 @@ const settingRel = (s: ImapdSetting, message: string): Related => ({ file: s.fil
 export function checkAuthMechanisms(ctx: LinkContext): Finding[] {
   const out: Finding[] = [];
   if (!ctx.cyrus || !clientAuthenticators(ctx).length) return out;
-  const listeners = tcpListeners(ctx);
   for (const t of cyrusTransports(ctx)) {
     if (t.kind !== 'tcp' || !t.hosts.length) continue;
     const o = option(t.transport, 'hosts_require_auth');
     if (!o || o.negated || !o.value?.trim()) continue;
-    const failing: { host: string; reasons: NoMechanism[] }[] = [];
-    for (const h of hostsMatchedBy(ctx, o.value, t.hosts)) {
-      const live = hostTarget(ctx, t, h, listeners).matching.filter((l) => !deadReason(l));
-      const reasons = live.map((l) => noCommonMechanism(ctx, t, h.name, l));
-      if (!live.length || reasons.some((r) => r === undefined)) continue;
-      failing.push({ host: h.name, reasons: reasons as NoMechanism[] });
-    }
-    if (!failing.length) continue;
-    const every = failing.length === t.hosts.length;
-    const reasons = [...new Map(failing.flatMap((f) => f.reasons).map((r) => [r.why, r])).values()];
+    const found = failingHosts(ctx, t, o.value, (host, l) => noCommonMechanism(ctx, t, host, l));
+    if (!found) continue;
+    const { failing, every, reasons } = found;
     const preauth = reasons.every((r) => r.preauth);
     const said = reasons.every((r) => r.noAuthLine === true) ? 'server did not advertise AUTH support'
       : reasons.every((r) => r.noAuthLine === false) ? 'no common mechanisms were found'
       : 'no common mechanisms were found", or "authentication required but server did not advertise AUTH support" when it offers no mechanism at all';
-    const rest = t.hosts.filter((h) => !failing.some((f) => f.host === h.name)).map((h) => h.name).join(', ');
     const at = o.valueLoc ?? o.loc;
     out.push(finding('link/auth-no-common-mechanism', at.file, at.range,
       `Transport ${t.transport.name} requires AUTH of ${failing.map((f) => f.host).join(', ')} (hosts_require_auth), but ${reasons.map((r) => r.why).join('; and ')}. Exim gives up before MAIL ("authentication required but ${said}"), so ${every
         ? 'every delivery to Cyrus and every recipient callout through it is deferred'
-        : `it tries the next host of the list, and mail gets through ${rest}, but every delivery and callout that tries ${failing.length > 1 ? 'those hosts' : 'that host'} first is slowed by a failed attempt`}. ${preauth
+        : movesOnFrom(t, failing)}. ${preauth
         ? 'lmtpd -a needs no AUTH: remove hosts_require_auth, or leave this host out of it.'
         : 'Offer one of those mechanisms to lmtpd (in imapd.conf: allowplaintext: yes on loopback, a certificate so Exim starts TLS first, or sasl_mech_list), or give Exim a client authenticator for a mechanism lmtpd offers.'}`,
       {

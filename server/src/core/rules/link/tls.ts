@@ -17,8 +17,7 @@ import { imapdSetting } from '../../cyrus/facts';
 import type { LinkContext } from './context';
 import { option } from './context';
 import { manualFix, removeOptionLines } from './edits';
-import { deadReason, hostTarget, tcpListeners } from './reach';
-import { hostsMatchedBy } from './match';
+import { failingHosts, movesOnFrom } from './reach';
 import { listenerConfig } from './program-config';
 import { cyrusTransports } from './routing';
 
@@ -73,26 +72,20 @@ export function lmtpdTls(ctx: LinkContext, l: LmtpListener): 'offered' | NoTls |
 export function checkTls(ctx: LinkContext): Finding[] {
   const out: Finding[] = [];
   if (!ctx.cyrus) return out;
-  const listeners = tcpListeners(ctx);
   for (const t of cyrusTransports(ctx)) {
     if (t.kind !== 'tcp' || !t.hosts.length) continue;
     const o = option(t.transport, 'hosts_require_tls');
     if (!o || o.negated || !o.value?.trim()) continue;
-    const failing: { host: string; reasons: NoTls[] }[] = [];
-    for (const h of hostsMatchedBy(ctx, o.value, t.hosts)) {
-      // A host nothing answers on is link/lmtp-no-listener's; one listener offering TLS is enough.
-      const live = hostTarget(ctx, t, h, listeners).matching.filter((l) => !deadReason(l));
-      const reasons = live.map((l) => lmtpdTls(ctx, l));
-      if (!live.length || reasons.some((r) => r === undefined || r === 'offered')) continue;
-      failing.push({ host: h.name, reasons: reasons as NoTls[] });
-    }
-    if (!failing.length) continue;
-    const every = failing.length === t.hosts.length;
-    const reasons = [...new Map(failing.flatMap((f) => f.reasons).map((r) => [r.why, r])).values()];
-    const preauthOnly = reasons.every((r) => r.why.includes(' -a:'));
+    const found = failingHosts(ctx, t, o.value, (_h, l) => {
+      const tls = lmtpdTls(ctx, l);
+      return tls === 'offered' ? undefined : tls;
+    });
+    if (!found) continue;
+    const { failing, every, reasons } = found;
+    const preauthOnly = reasons.every((r) => r.cause === 'it runs with -a');
     const at = o.valueLoc ?? o.loc;
     out.push(finding('link/lmtp-tls-unavailable', at.file, at.range,
-      `Transport ${t.transport.name} requires TLS of ${failing.map((f) => f.host).join(', ')} (hosts_require_tls), but ${reasons.map((r) => r.why).join('; and ')}. Exim gives up before MAIL ("a TLS session is required, but the server did not offer TLS support"), so ${every ? 'every delivery to Cyrus and every recipient callout through it is deferred' : `it tries the next host of the list, and mail gets through ${t.hosts.filter((h) => !failing.some((f) => f.host === h.name)).map((h) => h.name).join(', ')}, but every delivery and callout that tries ${failing.length > 1 ? 'those hosts' : 'that host'} first is slowed by a failed attempt`}. ${preauthOnly
+      `Transport ${t.transport.name} requires TLS of ${failing.map((f) => f.host).join(', ')} (hosts_require_tls), but ${reasons.map((r) => r.why).join('; and ')}. Exim gives up before MAIL ("a TLS session is required, but the server did not offer TLS support"), so ${every ? 'every delivery to Cyrus and every recipient callout through it is deferred' : movesOnFrom(t, failing)}. ${preauthOnly
         ? 'On loopback TLS protects nothing: remove hosts_require_tls, or leave this host out of it.'
         : 'Give lmtpd a certificate and key in imapd.conf, or remove hosts_require_tls.'}`,
       {
