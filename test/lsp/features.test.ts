@@ -163,6 +163,26 @@ test('cross-file link findings follow edits on either side', async () => {
   await c.waitForDiagnostics(exim, (ds) => !ds.some((x) => String(x.code).startsWith('link/')));
 });
 
+test('an unsaved imapd.conf edit reaches the Exim side: maxmessagesize below Exim\'s limit, related information back to it', async () => {
+  const imapd = path.join(dir, 'imapd.conf');
+  const imapdText = fs.readFileSync(imapd, 'utf8');
+  c.open(imapd, imapdText, 'imapd-conf');
+  await c.waitForDiagnostics(imapd);
+  const small = imapdText + 'maxmessagesize: 10485760\n';
+  c.change(imapd, small);
+  const d = await c.waitForDiagnostics(exim, (ds) => ds.some((x) => x.code === 'link/message-size-limit'));
+  const f = d.find((x) => x.code === 'link/message-size-limit')!;
+  assert.equal(f.severity, 2, 'a warning');
+  if (f.relatedInformation?.length) {
+    assert.ok(f.relatedInformation.some((r) => r.location.uri === uriOf(imapd) && r.location.range.start.line === small.split('\n').length - 2));
+  }
+  c.change(imapd, imapdText);
+  await c.waitForDiagnostics(exim, (ds) => !ds.some((x) => x.code === 'link/message-size-limit'));
+  // The same check publishes imapd.conf's own; a request's answer comes after it, so it
+  // does not land in the next test.
+  await c.request('textDocument/hover', { textDocument: { uri: uriOf(imapd) }, position: { line: 0, character: 0 } });
+});
+
 test('an edit re-publishes the edited file, not the partners whose diagnostics did not change', async () => {
   const partners = [path.join(dir, 'cyrus.conf'), path.join(dir, 'imapd.conf')].map(uriOf);
   const published: string[] = [];
