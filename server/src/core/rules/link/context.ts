@@ -67,6 +67,13 @@ export function mainValue(cfg: Partial<EximConfig>, name: string): string | unde
   return v;
 }
 
+/** The main setting Exim uses for an option (the last one), negated or not. */
+export function mainSetting(cfg: Partial<EximConfig>, name: string): OptionSetting | undefined {
+  let found: OptionSetting | undefined;
+  for (const s of cfg.main ?? []) if (s && s.name === name) found = s;
+  return found;
+}
+
 /** primary_hostname as set (the last setting), lower-cased; undefined when unset or expanded. */
 export function primaryHostnameOf(cfg: Partial<EximConfig> | undefined): string | undefined {
   const v = cfg && mainValue(cfg, 'primary_hostname');

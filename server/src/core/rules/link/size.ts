@@ -12,9 +12,8 @@ import { finding } from '../../diagnostic';
 import type { ImapdSetting, LmtpListener } from '../../cyrus/model';
 import { imapdSetting } from '../../cyrus/facts';
 import { eximInteger } from '../exim/values';
-import type { OptionSetting } from '../../exim/model';
 import type { LinkContext } from './context';
-import { option } from './context';
+import { mainSetting, option } from './context';
 import { reachedListeners } from './listeners';
 import { listenerConfig } from './program-config';
 import { cyrusTransports } from './routing';
@@ -38,13 +37,6 @@ function shown(n: number): string {
   return `${n} bytes`;
 }
 
-/** The last main setting of an option (the one Exim uses). */
-function mainSetting(ctx: LinkContext, name: string): OptionSetting | undefined {
-  let found: OptionSetting | undefined;
-  for (const s of ctx.cfg.main ?? []) if (s.name === name) found = s;
-  return found;
-}
-
 /** Where the configuration reads $message_size: an ACL or router may already hold big messages back. */
 const READS_SIZE = /\$\{?message_size(?![\w])/;
 
@@ -52,7 +44,7 @@ export function checkMessageSize(ctx: LinkContext): Finding[] {
   const out: Finding[] = [];
   if (!ctx.cyrus) return out;
   for (const f of ctx.cfg.files?.values() ?? []) if (READS_SIZE.test(f.text)) return out;
-  const limitOpt = mainSetting(ctx, 'message_size_limit');
+  const limitOpt = mainSetting(ctx.cfg, 'message_size_limit');
   if (limitOpt?.value?.includes('$')) return out;
   const eximLimit = !limitOpt ? EXIM_DEFAULT_LIMIT : limitOpt.negated ? 0 : eximInteger(limitOpt.value ?? '');
   if (eximLimit === undefined) return out;

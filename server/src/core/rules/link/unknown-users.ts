@@ -7,9 +7,9 @@
 //
 // The ACL is walked for an ordinary outside client writing to a local part nobody has.
 // Anything that may turn such a recipient away and that cannot be judged here (a lookup of
-// users, a `condition`, a sub-ACL, a local-part list with a lookup) ends the walk without a
-// finding; conditions about the client or the sender alone are assumed to let it through,
-// as they do for a spammer's forged message.
+// users, a `condition`, a sub-ACL that looks at the recipient, a local-part list with a
+// lookup) ends the walk without a finding; conditions about the client or the sender alone
+// are assumed to let it through, as they do for a spammer's forged message.
 import type { Finding, Related } from '../../diagnostic';
 import { finding } from '../../diagnostic';
 import type { AclItem, AclStatement } from '../../exim/model';
@@ -121,7 +121,7 @@ function judgePart(p: Part, domain: string): Summary {
  * The statement of the RCPT ACL that accepts the unknown user of `domain`, or undefined when
  * it is refused, or that cannot be told.
  */
-function acceptsUnknown(ctx: LinkContext, plans: Plan[], domain: string): AclStatement | undefined {
+function acceptsUnknown(plans: Plan[], domain: string): AclStatement | undefined {
   for (const p of plans) {
     const before = judgePart(p.before, domain);
     const whole = p.endpass ? merge(before, judgePart(p.after, domain)) : before;
@@ -159,7 +159,7 @@ export function checkUnknownUsers(ctx: LinkContext): Finding[] {
     for (const d of routerDomains(ctx, c.router) ?? []) {
       // The router both delivers the domain and verifies it, taking every local part.
       if (routerFor(ctx, d) !== c.router || routerFor(ctx, d, true) !== c.router) continue;
-      const stmt = acceptsUnknown(ctx, plans, d);
+      const stmt = acceptsUnknown(plans, d);
       if (!stmt) continue;
       const e = byStmt.get(stmt) ?? { router: c, domains: new Set<string>() };
       e.domains.add(d);
