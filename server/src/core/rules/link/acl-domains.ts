@@ -10,7 +10,7 @@ import { aclCondition } from '../../catalog/exim';
 import type { LinkContext } from './context';
 import { mainValue, option, someOf } from './context';
 import { fix, insertAt, manualFix } from './edits';
-import { domainMatcher, literalDomains, matchDomain, matchHost, type Tri } from './match';
+import { domainMatcher, literalDomains, matchDomain, matchHost, negate, type Tri } from './match';
 import { cyrusRouters, routerDomains, routerFor, routerTakes, type CyrusRouter } from './routing';
 
 /** A statement the RCPT ACL may run, directly or through `acl =` conditions. */
@@ -97,7 +97,7 @@ export function applies(ctx: LinkContext, s: RcptStatement, domain: string): Tri
   let r: Tri = 'yes';
   for (const c of domainConds(s)) {
     let m = matchDomain(ctx, c.value!, domain);
-    if (c.negated && m !== 'unknown') m = m === 'yes' ? 'no' : 'yes';
+    if (c.negated) m = negate(m);
     if (m === 'no') return 'no';
     if (m === 'unknown') r = 'unknown';
   }
@@ -270,8 +270,13 @@ export function outsiderCondition(ctx: LinkContext, it: AclItem, domain: string)
   else if (it.name === 'hosts') r = v.split(':').every((x) => !x.trim()) ? 'no' : matchHost(ctx, v, OUTSIDER, [OUTSIDER]);
   else if (it.name === 'authenticated') r = 'no';
   else if (it.name === 'verify' && /^(recipient|sender)\b/i.test(v)) r = 'yes';
-  if (it.negated && r !== 'unknown') r = r === 'yes' ? 'no' : 'yes';
-  return r;
+  return it.negated ? negate(r) : r;
+}
+
+/** A `[!]domains = list` condition as a test of one domain at a time, for asking it of many. */
+export function domainCondition(ctx: LinkContext, it: AclItem): (domain: string) => Tri {
+  const m = domainMatcher(ctx, (it.value ?? '').trim());
+  return it.negated ? (d) => negate(m(d)) : m;
 }
 
 /**
@@ -316,10 +321,7 @@ function outsiderPlan(ctx: LinkContext, statements: AclStatement[]) {
   if (known?.statements === statements) return known.plan;
   const plan = statements.map((stmt) => {
     const conds = stmt.items.filter(isCondition);
-    const domains = conds.filter((it) => it.name === 'domains').map((it) => {
-      const m = domainMatcher(ctx, (it.value ?? '').trim());
-      return (d: string): Tri => { const r = m(d); return it.negated && r !== 'unknown' ? (r === 'yes' ? 'no' : 'yes') : r; };
-    });
+    const domains = conds.filter((it) => it.name === 'domains').map((it) => domainCondition(ctx, it));
     return { stmt, fixed: conds.filter((it) => it.name !== 'domains').map((it) => outsiderCondition(ctx, it, '')), domains };
   });
   outsiderPlans.set(ctx, { statements, plan });

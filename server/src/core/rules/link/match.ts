@@ -10,6 +10,9 @@ import { namedList } from './context';
 
 export type Tri = 'yes' | 'no' | 'unknown';
 
+/** The answer for a negated condition or item (`!`): unknown stays unknown. */
+export const negate = (t: Tri): Tri => t === 'yes' ? 'no' : t === 'no' ? 'yes' : t;
+
 interface Item { negated: boolean; body: string }
 
 /** A list's items, and for a domain list where its plain names stand (see domainPositions). */

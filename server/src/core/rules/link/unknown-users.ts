@@ -16,8 +16,8 @@ import type { AclItem, AclStatement } from '../../exim/model';
 import type { LinkContext } from './context';
 import { indentOf, lineText, mainValue, option, someOf } from './context';
 import { fix, insertAt } from './edits';
-import { isCondition, outsiderCondition } from './acl-domains';
-import { domainMatcher, matchLocalPart, type Tri } from './match';
+import { domainCondition, isCondition, outsiderCondition } from './acl-domains';
+import { matchLocalPart, negate, type Tri } from './match';
 import { cyrusRouters, routerDomains, routerFor, type CyrusRouter } from './routing';
 
 /** A local part no one has: what a dictionary attack or a forged bounce writes to. */
@@ -28,8 +28,6 @@ const RECIPIENT_ITEMS = new Set(['local_parts', 'recipients', 'condition']);
 const READS_RECIPIENT = /\$\{?(local_part|domain|address|recipients?|acl_)/;
 
 interface Judged { tri: Tri; aboutRecipient: boolean }
-
-const not = (t: Tri): Tri => t === 'yes' ? 'no' : t === 'no' ? 'yes' : t;
 
 /**
  * Whether a sub-ACL may look at the recipient (Debian's acl_local_deny_exceptions looks only
@@ -64,7 +62,7 @@ function judge(ctx: LinkContext, it: AclItem, domain: string): Judged {
   else if (it.name === 'verify' && /^recipient\b/i.test(v)) tri = /\/\s*callout\b/i.test(v) ? 'no' : 'yes';
   // Domains, hosts, authentication; a forged sender verifies as well as a real one.
   else return { tri: outsiderCondition(ctx, it, domain), aboutRecipient };
-  return { tri: it.negated ? not(tri) : tri, aboutRecipient };
+  return { tri: it.negated ? negate(tri) : tri, aboutRecipient };
 }
 
 /** Judgements folded: whether any is no, whether all are yes, whether an unknown one reads the recipient. */
@@ -95,8 +93,8 @@ function part(ctx: LinkContext, items: AclItem[]): Part {
       const j = judge(ctx, it, '');
       return () => j;
     }
-    const m = domainMatcher(ctx, v);
-    return (d: string): Judged => ({ tri: it.negated ? not(m(d)) : m(d), aboutRecipient: false });
+    const cond = domainCondition(ctx, it);
+    return (d: string): Judged => ({ tri: cond(d), aboutRecipient: false });
   });
   return { fixed: summarise(items.filter((it) => it.name !== 'domains').map((it) => judge(ctx, it, ''))), domains };
 }
