@@ -11,6 +11,7 @@ import type { Finding, Related } from '../../diagnostic';
 import { finding } from '../../diagnostic';
 import type { ImapdSetting, LmtpListener } from '../../cyrus/model';
 import { imapdSetting } from '../../cyrus/facts';
+import { parseByteSize } from '../../cyrus/values';
 import { eximInteger } from '../exim/values';
 import type { LinkContext } from './context';
 import { mainSetting, option } from './context';
@@ -22,13 +23,10 @@ import { deadReason } from './reach';
 /** Exim's default message_size_limit. */
 const EXIM_DEFAULT_LIMIT = 50 * 1024 * 1024;
 const DEFAULT_SIZE_ADDITION = 1024;
-/** Cyrus 3.8's BYTESIZE: digits, then an optional K, M or G (KB, MB, GB), powers of 1024. */
-const BYTESIZE = /^(\d+)\s*([KMG])?B?$/i;
-const UNIT: Record<string, number> = { K: 1024, M: 1024 ** 2, G: 1024 ** 3 };
-
+/** maxmessagesize in bytes as Cyrus reads it (3.6's plain number is 3.8's BYTESIZE without a unit); undefined when not a size. */
 function cyrusBytes(v: string): number | undefined {
-  const m = BYTESIZE.exec(v.trim());
-  return m ? Number(m[1]) * (m[2] ? UNIT[m[2].toUpperCase()] : 1) : undefined;
+  const r = parseByteSize(v, '');
+  return 'bytes' in r ? r.bytes : undefined;
 }
 
 /** `n` bytes as a person reads them: 10485760 → 10M, 3000 → 3000 bytes. */
@@ -58,7 +56,8 @@ export function checkMessageSize(ctx: LinkContext): Finding[] {
       const conf = listenerConfig(ctx, l).imapd;
       const s = conf && imapdSetting(conf, 'maxmessagesize', l.entry.name);
       const bytes = s && cyrusBytes(s.value);
-      if (s && bytes) limits.push({ l, s, bytes });
+      // 0 (the default) is no limit; a negative number is no size to compare.
+      if (s && bytes && bytes > 0) limits.push({ l, s, bytes });
     }
     if (!limits.length) continue;
     // Exim delivers through the first listener that takes the mail: the largest limit is the
