@@ -214,6 +214,16 @@ function walkFile(ws, file, kind, renamed) {
     if (m && optionStarts.get(key)?.scope) applyOptionItems(ws, file, lines, p, items, where, optionStarts.get(key));
     if (m && valueStarts.has(key)) applyValueItems(ws, file, lines, p, items, where, valueStarts.get(key));
 
+    // Signature help: whatever the text before the cursor, a well-formed answer or none.
+    const sh = guard('signatureHelp', where, () => F.signatureHelp(ws, file, p));
+    if (sh) {
+      count('signatureHelp: active signature and parameter exist, parameters lie in the label');
+      const sig = sh.signatures[sh.activeSignature];
+      const bad = !sig || sh.activeParameter < 0 || sh.activeParameter >= sig.parameters.length
+        || sh.signatures.some((g) => g.parameters.some(({ label: [a, b] }) => !(0 <= a && a < b && b <= g.label.length)));
+      if (bad) violation('signatureHelp: active signature and parameter exist, parameters lie in the label', where, JSON.stringify(sh));
+    }
+
     // Hover.
     const h = guard('hover', where, () => F.hover(ws, file, p));
     if (h) {
@@ -281,6 +291,10 @@ function walkFile(ws, file, kind, renamed) {
       count('references: the same from each of them');
       if (again.map(refKey).sort().join('|') !== set) violation('references: the same from each of them', where, `${refs.length} from here, ${again.length} from ${at(r.file, r.range.start)}`);
     }
+    const hl = guard('documentHighlights', where, () => F.documentHighlights(ws, file, p)) ?? [];
+    count('documentHighlights: the references in this file, each once');
+    const hereRefs = [...new Set(refs.filter((r) => path.resolve(r.file) === file).map(refKey))].sort().join('|');
+    if (hl.map((h) => refKey({ file, range: h.range })).sort().join('|') !== hereRefs) violation('documentHighlights: the references in this file, each once', where, `${hl.length} highlights, ${refs.length} references`);
     const prep = guard('prepareRename', where, () => F.prepareRename(ws, file, p));
     if (prep && 'range' in prep) {
       checkRange('prepareRename: range inside the document', lines, prep.range, where);

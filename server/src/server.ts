@@ -10,7 +10,7 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { ConfigWorkspace } from './core/features/workspace';
 import type { FileKind } from './core/project';
 import { loadChecker } from './lsp/core';
-import { UriMap, completionSupport, diagnosticSupport, hoverSupport, NO_COMPLETION_SUPPORT, NO_DIAGNOSTIC_SUPPORT, NO_HOVER_SUPPORT } from './lsp/convert';
+import { UriMap, completionSupport, diagnosticSupport, hoverSupport, signatureSupport, NO_COMPLETION_SUPPORT, NO_DIAGNOSTIC_SUPPORT, NO_HOVER_SUPPORT, NO_SIGNATURE_SUPPORT } from './lsp/convert';
 import { DiagnosticsPublisher } from './lsp/diagnostics';
 import { DEFAULT_SETTINGS, parseCalloutCommand, parseMachineSettings, parseSettings, type MachineSettings, type ServerSettings } from './lsp/settings';
 import { registerFeatures } from './lsp/features';
@@ -32,6 +32,7 @@ let hasConfigurationCapability = false;
 let diagnosticFields = NO_DIAGNOSTIC_SUPPORT;
 let completionFields = NO_COMPLETION_SUPPORT;
 let hoverFields = NO_HOVER_SUPPORT;
+let signatureFields = NO_SIGNATURE_SUPPORT;
 let folders: string[] = [];
 const folderSettings = new Map<string, ServerSettings>();
 let workspace: ConfigWorkspace | undefined;
@@ -72,6 +73,7 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
   diagnosticFields = diagnosticSupport(params.capabilities);
   completionFields = completionSupport(params.capabilities);
   hoverFields = hoverSupport(params.capabilities);
+  signatureFields = signatureSupport(params.capabilities);
   watches.setCapabilities(params.capabilities);
   machine = parseMachineSettings(params.initializationOptions, { trusted: true });
   lensCommand = parseCalloutCommand(params.initializationOptions);
@@ -85,6 +87,8 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
       textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: { includeText: false } },
       completionProvider: { triggerCharacters: ['$', '{', '+', '=', ' ', '.'], resolveProvider: false },
       hoverProvider: true,
+      signatureHelpProvider: { triggerCharacters: ['{'], retriggerCharacters: ['}'] },
+      documentHighlightProvider: true,
       definitionProvider: true,
       referencesProvider: true,
       renameProvider: { prepareProvider: true },
@@ -207,7 +211,7 @@ export function safe<P, R>(what: string, fallback: R, f: (p: P) => R): (p: P) =>
   };
 }
 
-registerFeatures({ connection, ws, uris, documents, safe, lensCommand: () => lensCommand, diagnosticSupport: () => diagnosticFields, completionSupport: () => completionFields, hoverSupport: () => hoverFields });
+registerFeatures({ connection, ws, uris, documents, safe, lensCommand: () => lensCommand, diagnosticSupport: () => diagnosticFields, completionSupport: () => completionFields, hoverSupport: () => hoverFields, signatureSupport: () => signatureFields });
 registerCommands({ connection, ws, uris, settingsFor, machine: () => machine, log });
 
 connection.onRequest((method: string) => {

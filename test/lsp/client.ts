@@ -113,14 +113,15 @@ export class TestClient {
 
   /**
    * `workspace` is merged into the default workspace capabilities (e.g. to offer dynamic file
-   * watching); `publishDiagnostics`, `completion` and `hover` replace VS Code's, which are the default.
+   * watching); `publishDiagnostics`, `completion` and `hover` replace VS Code's, which are the default;
+   * `textDocument` adds other text-document capabilities (e.g. signatureHelp).
    */
   async initialize(folder: string, initializationOptions: unknown = {}, workspace: Record<string, unknown> = {},
     publishDiagnostics: Record<string, unknown> = VSCODE_PUBLISH_DIAGNOSTICS, completion: Record<string, unknown> = VSCODE_COMPLETION,
-    hover: Record<string, unknown> = VSCODE_HOVER): Promise<any> {
+    hover: Record<string, unknown> = VSCODE_HOVER, textDocument: Record<string, unknown> = {}): Promise<any> {
     const r = await this.conn.sendRequest('initialize', {
       processId: process.pid, rootUri: uriOf(folder), workspaceFolders: [{ uri: uriOf(folder), name: 'ws' }],
-      capabilities: { workspace: { configuration: true, workspaceFolders: true, ...workspace }, textDocument: { publishDiagnostics, completion, hover }, window: { workDoneProgress: true } },
+      capabilities: { workspace: { configuration: true, workspaceFolders: true, ...workspace }, textDocument: { publishDiagnostics, completion, hover, ...textDocument }, window: { workDoneProgress: true } },
       initializationOptions,
     });
     await this.conn.sendNotification('initialized', {});

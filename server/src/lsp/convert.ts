@@ -187,3 +187,16 @@ export const NO_HOVER_SUPPORT: HoverSupport = Object.freeze({ contents: MarkupKi
 export function hoverSupport(caps: ClientCapabilities | undefined): HoverSupport {
   return { contents: markupFormat(caps?.textDocument?.hover?.contentFormat) };
 }
+
+/**
+ * What the client reads of signature help: whether a parameter may be given as offsets in
+ * the label (LSP 3.14). Without that it gets the parameter's name, which a client finds by
+ * searching the label.
+ */
+export interface SignatureSupport { labelOffsets: boolean }
+
+export const NO_SIGNATURE_SUPPORT: SignatureSupport = Object.freeze({ labelOffsets: false });
+
+export function signatureSupport(caps: ClientCapabilities | undefined): SignatureSupport {
+  return { labelOffsets: caps?.textDocument?.signatureHelp?.signatureInformation?.parameterInformation?.labelOffsetSupport === true };
+}

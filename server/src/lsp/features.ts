@@ -1,12 +1,12 @@
 // Request handlers for the editor features: protocol params → core features → protocol results.
 import type { Connection, TextDocuments, CompletionItem, DocumentSymbol, SymbolInformation, WorkspaceEdit, CodeAction } from 'vscode-languageserver/node';
-import { CompletionItemKind, CompletionItemTag, SymbolKind, MarkupKind, ResponseError, ErrorCodes, FoldingRangeKind, CodeActionKind, InsertTextFormat } from 'vscode-languageserver/node';
+import { CompletionItemKind, CompletionItemTag, SymbolKind, MarkupKind, ResponseError, ErrorCodes, FoldingRangeKind, CodeActionKind, InsertTextFormat, DocumentHighlightKind } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { TextEdit as CoreEdit } from '../core/diagnostic';
 import type { ConfigWorkspace } from '../core/features/workspace';
 import type * as F from '../core/features';
 import { loadChecker } from './core';
-import { isUntitledPath, toDiagnostic, toLspRange, type CompletionSupport, type DiagnosticSupport, type HoverSupport, type UriMap } from './convert';
+import { isUntitledPath, toDiagnostic, toLspRange, type CompletionSupport, type DiagnosticSupport, type HoverSupport, type SignatureSupport, type UriMap } from './convert';
 import { markdownToPlainText } from './plain-text';
 import { inLineBreak, lineBreakOf } from '../core/text';
 
@@ -25,6 +25,8 @@ export interface FeatureContext {
   completionSupport: () => CompletionSupport;
   /** The format of hover contents. */
   hoverSupport: () => HoverSupport;
+  /** How the client takes a signature's parameters. */
+  signatureSupport: () => SignatureSupport;
 }
 
 const COMPLETION_KIND: Record<F.CompletionKind, CompletionItemKind> = {
@@ -106,6 +108,27 @@ export function registerFeatures(c: FeatureContext): void {
     if (!h) return null;
     const contents = c.hoverSupport().contents === MarkupKind.Markdown ? { kind: MarkupKind.Markdown, value: h.markdown } : { kind: MarkupKind.PlainText, value: markdownToPlainText(h.markdown) };
     return { contents, range: h.range ? toLspRange(h.range) : undefined };
+  }));
+
+  connection.onSignatureHelp(safe('signatureHelp', null, (p) => {
+    const { uri, position } = posParams(p);
+    const h = loadChecker().signatureHelp(ws(), file(uri), position);
+    if (!h) return null;
+    const offsets = c.signatureSupport().labelOffsets;
+    return {
+      signatures: h.signatures.map((sig) => ({
+        label: sig.label,
+        documentation: sig.documentation,
+        parameters: sig.parameters.map((q) => ({ label: offsets ? q.label : sig.label.slice(q.label[0], q.label[1]), documentation: q.documentation })),
+      })),
+      activeSignature: h.activeSignature,
+      activeParameter: h.activeParameter,
+    };
+  }));
+
+  connection.onDocumentHighlight(safe('documentHighlight', [], (p) => {
+    const { uri, position } = posParams(p);
+    return loadChecker().documentHighlights(ws(), file(uri), position).map((h) => ({ range: toLspRange(h.range), kind: h.write ? DocumentHighlightKind.Write : DocumentHighlightKind.Read }));
   }));
 
   connection.onDefinition(safe('definition', [], (p) => {

@@ -7,9 +7,10 @@ import { LineIndex, type Position, type Range, comparePos } from '../text';
 import type { CyrusConf, ImapdConf } from '../cyrus';
 import type { EximConfig } from '../exim';
 import type { ConfigWorkspace, Analysis } from './workspace';
-import type { CalloutTarget, CodeLensEntry, CompletionEntry, DocLink, FoldRange, HoverInfo, Location, RenameResult, SymbolNode, WorkspaceSymbol } from './types';
+import type { CalloutTarget, CodeLensEntry, CompletionEntry, DocLink, FoldRange, HighlightEntry, HoverInfo, Location, RenameResult, SignatureHelpInfo, SymbolNode, WorkspaceSymbol } from './types';
 import { eximCompletion } from './exim-completion';
 import { eximHover } from './exim-hover';
+import { eximSignatureHelp } from './exim-signature';
 import { cyrusConfCompletion, cyrusConfHover, imapdCompletion, imapdHover } from './cyrus-features';
 import { definition as eximDefinition, prepareRename as eximPrepareRename, references as eximReferences, rename as eximRename } from './navigation';
 import { braceFolding, cyrusOutline, eximFolding, eximOutline, flattenSymbols, imapdOutline } from './symbols';
@@ -77,6 +78,13 @@ export function hover(ws: ConfigWorkspace, file: string, p: Position): HoverInfo
   return eximHover(d.lines, pos, d.file, analysis(ws, d.file)?.exim, opts);
 }
 
+/** Which argument of which expansion item or condition the cursor is in (Exim files only). */
+export function signatureHelp(ws: ConfigWorkspace, file: string, p: Position): SignatureHelpInfo | undefined {
+  const d = docOf(ws, file);
+  if (!d || ws.kindOf(d.file) !== 'exim') return undefined;
+  return eximSignatureHelp(d.lines, clamp(d, p), d.file);
+}
+
 function withModel<T>(ws: ConfigWorkspace, file: string, p: Position, fallback: T, f: (m: EximConfig, pos: Position) => T): T {
   const d = docOf(ws, file);
   if (!d || ws.kindOf(d.file) !== 'exim') return fallback;
@@ -92,6 +100,25 @@ export function definition(ws: ConfigWorkspace, file: string, p: Position): Loca
 
 export function references(ws: ConfigWorkspace, file: string, p: Position, includeDeclaration = true): Location[] {
   return withModel(ws, file, p, [], (m, pos) => eximReferences(m, file, pos, includeDeclaration));
+}
+
+/** The name under the cursor and its other places in this file: where it is defined counts as written. */
+export function documentHighlights(ws: ConfigWorkspace, file: string, p: Position): HighlightEntry[] {
+  return withModel(ws, file, p, [], (m, pos) => {
+    const abs = path.resolve(file);
+    const here = (l: Location) => path.resolve(l.file) === abs;
+    const key = (r: Range) => `${r.start.line}:${r.start.character}:${r.end.line}:${r.end.character}`;
+    const uses = new Set(eximReferences(m, file, pos, false).filter(here).map((l) => key(l.range)));
+    const seen = new Set<string>();
+    const out: HighlightEntry[] = [];
+    for (const l of eximReferences(m, file, pos, true)) {
+      const k = key(l.range);
+      if (!here(l) || seen.has(k)) continue;
+      seen.add(k);
+      out.push({ range: l.range, write: !uses.has(k) });
+    }
+    return out;
+  });
 }
 
 export function prepareRename(ws: ConfigWorkspace, file: string, p: Position): { range: Range; placeholder: string } | { error: string } | undefined {

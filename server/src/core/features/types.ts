@@ -62,3 +62,11 @@ export interface CalloutTarget {
 }
 
 export interface CodeLensEntry { range: Range; title: string; command: string; args: unknown[] }
+
+/** One form of an expansion item or condition; each parameter is [start, end) of its name in the label. */
+export interface SignatureEntry { label: string; documentation?: string; parameters: { label: [number, number]; documentation?: string }[] }
+
+export interface SignatureHelpInfo { signatures: SignatureEntry[]; activeSignature: number; activeParameter: number }
+
+/** A place of the name under the cursor in the same file; `write` where it is defined. */
+export interface HighlightEntry { range: Range; write: boolean }
