@@ -42,6 +42,8 @@ test('malformed params get an error or an empty answer, never a crash', async ()
     ['workspace/executeCommand', { command: 'eximCyrus.pairing', arguments: [] }],
     ['workspace/executeCommand', {}],
     ['workspace/symbol', { query: { not: 'a string' } }],
+    ['textDocument/signatureHelp', { textDocument: { uri: uriOf(exim) }, position: null }],
+    ['textDocument/documentHighlight', { position: { line: 1, character: 1 } }],
   ];
   for (const [method, params] of bad) {
     await c.request(method, params).then(() => undefined, (e) => assert.ok(typeof e.code === 'number', `${method}: ${e}`));
@@ -79,7 +81,7 @@ test('an unknown method is answered with MethodNotFound', async () => {
 
 test('positions past the end of a line or the file are clamped', async () => {
   for (const position of [{ line: 100000, character: 5 }, { line: 3, character: 100000 }, { line: -5, character: -1 }]) {
-    for (const method of ['textDocument/hover', 'textDocument/completion', 'textDocument/definition', 'textDocument/references', 'textDocument/prepareRename']) {
+    for (const method of ['textDocument/hover', 'textDocument/completion', 'textDocument/signatureHelp', 'textDocument/definition', 'textDocument/references', 'textDocument/documentHighlight', 'textDocument/prepareRename']) {
       await c.request(method, { textDocument: { uri: uriOf(exim) }, position, context: { includeDeclaration: true } })
         .then(() => undefined, (e) => assert.ok(typeof e.code === 'number'));
     }
