@@ -1,4 +1,4 @@
-// Completion, hover, definition and rename through VS Code's own command API, as the
+// Completion, hover, signature help, highlights, definition and rename through VS Code's own command API, as the
 // editor asks for them.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
@@ -38,6 +38,23 @@ describe('language features', () => {
     const text = hoverText(hovers ?? []);
     assert.match(text, /allow_localhost/);
     assert.match(text, /boolean/);
+  });
+
+  it('signature help inside ${lookup} names the argument the cursor is in', async () => {
+    const pos = positionOf(doc, '{/etc/aliases}', 1);
+    const help = await waitFor('signature help', async () => await vscode.commands.executeCommand<vscode.SignatureHelp | undefined>('vscode.executeSignatureHelpProvider', doc.uri, pos, '{'));
+    const sig = help.signatures[help.activeSignature];
+    assert.equal(sig.label, '${lookup{key} type {file}{string1}{string2}}');
+    const p = sig.parameters[help.activeParameter].label;
+    assert.equal(typeof p === 'string' ? p : sig.label.slice(p[0], p[1]), 'file');
+  });
+
+  it('highlights of a transport name: its definition (write) and the router naming it (read)', async () => {
+    const hs = await vscode.commands.executeCommand<vscode.DocumentHighlight[]>('vscode.executeDocumentHighlights', doc.uri, positionOf(doc, 'transport = cyrus_ltcp', 'transport = '.length + 3));
+    const kinds = new Map((hs ?? []).map((h) => [h.range.start.line, h.kind]));
+    assert.equal(kinds.get(positionOf(doc, '\ncyrus_ltcp:', 1).line), vscode.DocumentHighlightKind.Write);
+    assert.equal(kinds.get(positionOf(doc, 'transport = cyrus_ltcp').line), vscode.DocumentHighlightKind.Read);
+    assert.equal(hs.length, 2);
   });
 
   it('definition of `transport = cyrus_ltcp` is the transport', async () => {
