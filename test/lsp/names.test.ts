@@ -96,3 +96,53 @@ test('rename refuses names Exim does not accept, saying why', async () => {
   const okList = await c.request('textDocument/rename', { ...list, newName: '2nd_domains' });
   assert.equal(okList.changes[uriOf(file)].length, 3);
 });
+
+test('a transport or ACL whose name is one part of a name built at run time is not renamed, and the message says where', async () => {
+  // Exim 4.96 accepts this config (exim4 -C FILE -bV); Exim's own test 0900 builds
+  // `remote_smtp${if …{_dkim}}` the same way.
+  const text = `acl_smtp_rcpt = rcpt\${if def:sender_host_address{}{_local}}
+acl_smtp_data = data_acl
+begin acl
+rcpt:
+  accept
+rcpt_local:
+  accept
+data_acl:
+  accept
+begin routers
+r1:
+  driver = accept
+  transport = \${if eq{$local_part}{t}{t}{t2}}
+r2:
+  driver = accept
+  transport = t\${if eq{$domain}{b.example}{_x}}
+begin transports
+t:
+  driver = appendfile
+  file = /tmp/x
+t_x:
+  driver = appendfile
+  file = /tmp/x
+t2:
+  driver = appendfile
+  file = /tmp/y
+`;
+  const dir = tree({ 'exim.conf': text }, undefined, 'exim-cyrus-names-built-');
+  const f = path.join(dir, 'exim.conf');
+  const c2 = await client(dir);
+  c2.open(f, text, 'exim');
+  await c2.waitForDiagnostics(f);
+  const here = (needle: string, offset = 0) => ({ textDocument: { uri: uriOf(f) }, position: positionOf(text, needle, offset) });
+  for (const req of [here('\nt:', 1), here('\nrcpt:', 1)]) {
+    await assert.rejects(c2.request('textDocument/prepareRename', req), /is part of (a transport|an ACL) name built at run time in .* \(exim\.conf line (16|1)\): a rename can neither follow it there nor leave it/);
+    await assert.rejects(c2.request('textDocument/rename', { ...req, newName: 'renamed' }), /built at run time/);
+  }
+  // A whole ${if} result is a reference, and a condition's strings are not: t2 and data_acl rename as before.
+  const t2 = await c2.request('textDocument/rename', { ...here('\nt2:', 1), newName: 'renamed' });
+  assert.equal(t2.changes[uriOf(f)].length, 2);
+  const dataAcl = await c2.request('textDocument/rename', { ...here('\ndata_acl:', 1), newName: 'renamed' });
+  assert.equal(dataAcl.changes[uriOf(f)].length, 2);
+  // t_x is a name of its own: the `t` in it is no part of it.
+  const tx = await c2.request('textDocument/prepareRename', here('\nt_x:', 1));
+  assert.equal(tx.placeholder, 't_x');
+});

@@ -1,7 +1,10 @@
 // Definition, references and rename over the Exim model's names.
 import * as path from 'node:path';
 import type { TextEdit } from '../diagnostic';
-import type { EximConfig as EximModel } from '../exim/model';
+import type { EximConfig as EximModel, OptionSetting } from '../exim/model';
+import type { ExpansionNode } from '../exim/expansion';
+import { TRANSPORT_OPTIONS } from '../rules/exim/names';
+import { whereOfAclOption } from '../catalog/exim';
 import { comparePos, type Position, type Range } from '../text';
 import type { Location, RenameResult } from './types';
 import { namedBy, namedOutside, occurrenceAt, sameEntity, type NameKind, type Occurrence } from './exim-names';
@@ -84,11 +87,38 @@ function fixedName(m: EximModel, occ: Occurrence): string | undefined {
   return `"${occ.name}" is also named by the macro ${held.macro}, which ${where}; a rename here would not change it there. Change that value along with a rename by hand.`;
 }
 
+/**
+ * A value that builds a transport or ACL name at run time with this name as one part of it
+ * (`transport = remote_smtp${if eq{$x}{dkim}{_dkim}}`): a rename can change neither the
+ * part (the other names built from it would change too) nor leave it (the value would name
+ * what no longer exists). Only what the value gives as its result counts: its own text and
+ * the strings ${if} chooses between, not the strings a condition compares.
+ */
+function composedName(m: EximModel, occ: Occurrence): string | undefined {
+  if (occ.kind !== 'transport' && occ.kind !== 'acl') return undefined;
+  const word = new RegExp(`(^|[^A-Za-z0-9_])${occ.name.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}($|[^A-Za-z0-9_])`);
+  const composed = (seq: ExpansionNode[]): boolean => seq.some((n) => {
+    if (n.kind === 'text') return word.test(n.text) && !(seq.length === 1 && n.text.trim() === occ.name);
+    return n.kind === 'item' && n.name === 'if' && n.args.slice(1).some(composed);
+  });
+  const settings: OptionSetting[] = occ.kind === 'transport'
+    ? [...m.main, ...m.routers.flatMap((r) => r.options)].filter((o) => TRANSPORT_OPTIONS.has(o.name))
+    : m.main.filter((o) => whereOfAclOption(o.name));
+  for (const o of settings) {
+    if (!o.value?.includes('$') || !word.test(o.value)) continue;
+    const tree = o.expansion;
+    if (!tree || !composed(tree)) continue;
+    const at = o.loc;
+    return `"${occ.name}" is part of ${occ.kind === 'acl' ? 'an ACL' : 'a transport'} name built at run time in "${o.name} = ${o.rawValue ?? o.value}" (${path.basename(at.file)} line ${at.range.start.line + 1}): a rename can neither follow it there nor leave it. Rename by hand, changing that value too.`;
+  }
+  return undefined;
+}
+
 export function prepareRename(m: EximModel, file: string, p: Position): { range: Range; placeholder: string } | { error: string } | undefined {
   const hit = occurrenceAt(m, abs(file), p);
   if (!hit) return { error: 'Nothing to rename here: place the cursor on a transport, router, ACL, named list or macro.' };
   if (!hit.all.some((o) => o.isDefinition && sameEntity(o, hit.occ))) return { error: `"${hit.occ.name}" is not defined in this configuration, so it cannot be renamed.` };
-  const fixed = fixedName(m, hit.occ);
+  const fixed = fixedName(m, hit.occ) ?? composedName(m, hit.occ);
   if (fixed) return { error: fixed };
   return { range: hit.occ.range, placeholder: hit.occ.name };
 }
@@ -111,7 +141,7 @@ export function rename(m: EximModel, file: string, p: Position, newName: string)
     }
   }
   if (!hit.all.some((o) => o.isDefinition && sameEntity(o, hit.occ))) return { error: `"${name}" is not defined in this configuration, so it cannot be renamed.` };
-  const fixed = fixedName(m, hit.occ);
+  const fixed = fixedName(m, hit.occ) ?? composedName(m, hit.occ);
   if (fixed) return { error: fixed };
   const seen = new Set<string>();
   const edits: TextEdit[] = [];

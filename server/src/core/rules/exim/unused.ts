@@ -1,6 +1,8 @@
 // Hints for definitions nothing refers to: transports, named lists, ACLs and macros. A
 // name that appears anywhere in an expanded value counts as used, because expansions can
-// build references we cannot follow (`transport = ${if ...{t1}{t2}}`).
+// build references we cannot follow (`transport = ${if ...{t1}{t2}}`); so does a transport
+// or ACL name that a selecting value may build from a part of it
+// (`transport = remote_smtp${if …{_dkim}}` uses remote_smtp_dkim).
 import type { Finding } from '../../diagnostic';
 import { finding } from '../../diagnostic';
 import type { EximConfig, Loc, OptionSetting } from '../../exim/model';
@@ -168,16 +170,37 @@ function skippedUses(cfg: EximConfig): { transports: Set<string>; lists: Set<str
   return out;
 }
 
+/**
+ * The parts a selecting value builds names from: a word written right before an expansion
+ * (`remote_smtp` of `remote_smtp${if …}`) is the start of a name it may give, and a word
+ * right after a `}` (`_dkim` of `{_dkim}`) the end of one.
+ */
+class BuiltNames {
+  private readonly starts = new Set<string>();
+  private readonly ends = new Set<string>();
+  add(value: string | undefined): void {
+    if (!value?.includes('$')) return;
+    for (const m of value.matchAll(/([A-Za-z0-9_]+)\$/g)) this.starts.add(m[1]);
+    for (const m of value.matchAll(/\}([A-Za-z0-9_]+)/g)) this.ends.add(m[1]);
+  }
+  has(name: string): boolean {
+    for (const s of this.starts) if (name.length > s.length && name.startsWith(s)) return true;
+    for (const e of this.ends) if (name.length > e.length && name.endsWith(e)) return true;
+    return false;
+  }
+}
+
 function unusedTransports(cfg: EximConfig, mentions: Mentioned, skipped: SkippedUses, out: Finding[]): void {
   const usedTransports = new Set<string>();
+  const built = new BuiltNames();
   const transportsIn = (settings: OptionSetting[]) => {
-    for (const s of settings) if (TRANSPORT_OPTIONS.has(s.name) && s.value) usedTransports.add(s.value.trim());
+    for (const s of settings) if (TRANSPORT_OPTIONS.has(s.name) && s.value) { usedTransports.add(s.value.trim()); built.add(s.value); }
   };
   transportsIn(cfg.main);
   for (const r of cfg.routers) transportsIn(r.options);
   for (const t of cfg.transports) transportsIn(t.options);
   for (const t of cfg.transports) {
-    if (usedTransports.has(t.name) || mentions.has(t.name) || skipped.has('transports', t.name)) continue;
+    if (usedTransports.has(t.name) || mentions.has(t.name) || skipped.has('transports', t.name) || built.has(t.name)) continue;
     out.push(unusedFinding(t.nameLoc, `The transport "${t.name}" is not used by any router.`));
   }
 }
@@ -192,13 +215,14 @@ function unusedLists(cfg: EximConfig, mentions: Mentioned, skipped: SkippedUses,
 
 function unusedAcls(cfg: EximConfig, mentions: Mentioned, skipped: SkippedUses, out: Finding[]): void {
   const usedAcls = new Set<string>();
+  const built = new BuiltNames();
   const selecting = SELECTING_OPTIONS;
-  for (const s of cfg.main) if (selecting.has(s.name)) { const n = aclNameOf(s.value); if (n) usedAcls.add(n); }
+  for (const s of cfg.main) if (selecting.has(s.name)) { const n = aclNameOf(s.value); if (n) usedAcls.add(n); built.add(s.value); }
   for (const a of cfg.acls) for (const st of a.statements) for (const it of st.items) {
-    if (it.name === 'acl') { const n = aclCallName(it.value); if (n) usedAcls.add(n); }
+    if (it.name === 'acl') { const n = aclCallName(it.value); if (n) usedAcls.add(n); built.add(it.value); }
   }
   for (const a of cfg.acls) {
-    if (usedAcls.has(a.name) || mentions.has(a.name) || skipped.has('acls', a.name)) continue;
+    if (usedAcls.has(a.name) || mentions.has(a.name) || skipped.has('acls', a.name) || built.has(a.name)) continue;
     out.push(unusedFinding(a.nameLoc, `The ACL "${a.name}" is not selected by any acl_smtp_* option or called with "acl =".`));
   }
 }
