@@ -11,7 +11,8 @@ import type { ExpansionNode } from '../../server/src/core/exim/expansion';
 import type { Loc } from '../../server/src/core/exim/model';
 import { memoryHost } from '../helpers/memory-host';
 import { defaultOptions } from '../../server/src/core/options';
-import { comparePos, type Range } from '../../server/src/core/text';
+import { comparePos, LineIndex, type Range } from '../../server/src/core/text';
+import { eximSignatureHelp } from '../../server/src/core/features/exim-signature';
 import { ConfigWorkspace } from '../../server/src/core/features/workspace';
 import { anyText, eximConfig, mutatedConfig } from './exim-gen';
 import { check, longRun, runs, TIMEOUT } from './support';
@@ -86,6 +87,24 @@ test('total: parsing and checking any string never throws', { timeout: TIMEOUT }
     assertLossless(text, c);
     assertWellFormed(checkExim(c, defaultOptions));
     assertWellFormed(checkExim(c, { ...defaultOptions, eximVersion: '4.96', defines: { FOO: '${', BAR: '' } }));
+  }, N);
+});
+
+test('total: signature help at any place of any text is none or well-formed, and never throws', { timeout: TIMEOUT }, () => {
+  const withExpansions = fc.string({ unit: fc.constantFrom('${', '$', '{', '}', '\\', '\\N', 'if ', 'eq', 'and', 'lookup', 'substr', 'acl', 'forall', 'def:', ':', '!', ' ', '\n', '#', 'a'), maxLength: 120 })
+    .map((s) => 'x = ' + s);
+  check('exim-signature-total', fc.tuple(fc.oneof(anyText, mutatedConfig, withExpansions), fc.nat()), ([text, seed]) => {
+    const lines = new LineIndex(text);
+    for (let k = 0; k < 8; k++) {
+      const line = (seed + k * 7) % lines.lineCount;
+      const p = { line, character: (seed * (k + 1)) % (lines.lineText(line).length + 2) };
+      const h = eximSignatureHelp(lines, p, FILE);
+      if (!h) continue;
+      const sig = h.signatures[h.activeSignature];
+      assert.ok(sig, 'the active signature exists');
+      assert.ok(h.activeParameter >= 0 && h.activeParameter < sig.parameters.length, 'the active parameter exists');
+      for (const g of h.signatures) for (const { label: [a, b] } of g.parameters) assert.ok(0 <= a && a < b && b <= g.label.length, 'a parameter lies in its label');
+    }
   }, N);
 });
 
