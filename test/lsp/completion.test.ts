@@ -41,6 +41,12 @@ test('ACL verbs on a new statement, conditions and modifiers after a verb', () =
   assert.ok(!after.includes('deny'), 'a verb right after a verb');
   const fresh = labels(ws, file, { line: positionOf(t, '  deny \n').line, character: 2 });
   assert.ok(fresh.includes('accept') && fresh.includes('warn'));
+  // At column 0 a new ACL's name is as likely as a verb (Exim takes both there): a verb
+  // being typed is offered, an empty start offers none.
+  const t0 = TEXT.replace('acl_check_data:\n  accept', 'acl_check_data:\nacc\n\n  accept');
+  const o0 = open(t0);
+  assert.deepEqual(labels(o0.ws, o0.file, positionOf(t0, '\nacc\n', 4)), ['accept']);
+  assert.deepEqual(labels(o0.ws, o0.file, positionOf(t0, '\nacc\n\n', 5)), []);
 });
 
 test('expansion items and operators after ${, variables after $, conditions after ${if', () => {

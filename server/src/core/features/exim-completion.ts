@@ -123,7 +123,13 @@ export function eximCompletion(lines: LineIndex, p: Position, file: string, mode
     // Exim takes blanks between `!` and the name (`! verify = …`).
     const lone = /^(\s*)(?:!\s*)?\w*$/.exec(before);
     const afterVerb = /^\s*(accept|defer|deny|discard|drop|require|warn)\s+(?:!\s*)?\w*$/.test(before);
-    if (lone && lone[1] === '') return out; // column 0 starts a new ACL's name
+    // Column 0 mostly starts a new ACL's name; Exim takes a verb there too, so one being typed is offered.
+    if (lone && lone[1] === '') {
+      const typed = before.trim();
+      if (!ctx.instance || !typed || typed.startsWith('!')) return out;
+      for (const v of ACL_VERBS) if (v.startsWith(typed)) add({ label: v, kind: 'verb', detail: 'ACL verb', documentation: ACL_VERB_DOCS[v] });
+      return out;
+    }
     if (lone) for (const v of ACL_VERBS) add({ label: v, kind: 'verb', detail: 'ACL verb', documentation: ACL_VERB_DOCS[v], sortText: (ctx.aclVerb ? '1' : '0') + v });
     if (afterVerb || (lone && ctx.aclVerb)) {
       for (const c of aclNames('condition', opts.eximVersion)) add({ label: c.name, kind: 'condition', detail: 'ACL condition', documentation: ACL_CONDITION_DOCS[c.name], insertText: c.name + ' = ', sortText: '0' + c.name });
