@@ -3,7 +3,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { LineIndex } from '../../server/src/core/text';
-import { eximSignatureHelp } from '../../server/src/core/features/exim-signature';
+import { eximSignatureHelp, expansionForms } from '../../server/src/core/features/exim-signature';
+import { eximHover } from '../../server/src/core/features/exim-hover';
+import { defaultOptions } from '../../server/src/core/options';
 import { CONDITION_FORMS, ITEM_FORMS } from '../../server/src/core/features/exim-signatures-data';
 import { expansionNames, itemArgProblem } from '../../server/src/core/catalog/exim';
 
@@ -104,4 +106,13 @@ test('every item and condition with a signature is one Exim has, and the argumen
     assert.equal(itemArgProblem(name, most), undefined, `${name} takes ${most}`);
     assert.ok(itemArgProblem(name, most + 1), `${name} takes no more than ${most}`);
   }
+});
+
+test('hover on an item or condition shows how it is written, each form', () => {
+  const md = (text: string, ch: number) => eximHover(new LineIndex(text), { line: 0, character: ch }, '/etc/exim4/exim4.conf', undefined, defaultOptions)?.markdown ?? '';
+  const substr = md('x = ${substr{1}{2}{abc}}', 7);
+  assert.ok(substr.includes('`${substr{start}{length}{string}}`') && substr.includes('`${substr{start}{string}}`'), substr);
+  assert.ok(md('x = ${if eq{a}{b}}', 10).includes('`eq {string1}{string2}`'));
+  assert.ok(md('x = ${if eq{a}{b}}', 7).includes('`${if condition {string1}{string2}}`'));
+  assert.deepEqual(expansionForms('condition', 'def'), [], 'def: takes no braces');
 });

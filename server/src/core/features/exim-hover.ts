@@ -7,6 +7,7 @@ import {
   aclCondition, aclVerb, eximDriver, eximLookupType, expansionCondition, expansionItem, expansionOperator, expansionVariable,
   driverKindOfSection, specUrl, versionNote, lookupOption,
 } from '../catalog/exim';
+import { expansionForms } from './exim-signature';
 import { ACL_CONDITION_DOCS, ACL_VERB_DOCS, CONDITION_DOCS, ITEM_DOCS, LOOKUP_DOCS, operatorDoc, variableDoc } from './exim-descriptions';
 import type { HoverInfo } from './types';
 import { contextAt } from './exim-include-context';
@@ -74,6 +75,12 @@ export function eximHover(lines: LineIndex, p: Position, file: string, m: EximMo
 
   const link = (title: string, scope: string) => `[${title}](${specUrl(scope)})`;
   /** Name and kind, what it does, the link: every hover on a name reads the same way. */
+  /** The ways an item or condition is written, one per line (or `fallback` when none is known). */
+  const forms = (kind: 'item' | 'condition', name: string, fallback?: string) => {
+    const all = expansionForms(kind, name);
+    const shown = all.length ? all : fallback ? [fallback] : [];
+    return shown.map((f) => `\n\n\`${f}\``).join('');
+  };
   const doc = (head: string, what: string | undefined, title: string, scope: string) =>
     ({ markdown: `${head}${what ? `\n\n${what}` : ''}\n\n${link(title, scope)}`, range });
 
@@ -88,14 +95,14 @@ export function eximHover(lines: LineIndex, p: Position, file: string, m: EximMo
   }
   if (pre2 === '${') {
     const item = expansionItem(word), op = expansionOperator(word), variable = expansionVariable(word);
-    if (item) return doc(`**${word}** — expansion item \`\${${word}{…}}\`${v(item)}`, ITEM_DOCS[word], 'String expansions', 'expansion');
+    if (item) return doc(`**${word}** — expansion item${v(item)}${forms('item', word, `\${${word}{…}}`)}`, ITEM_DOCS[word], 'String expansions', 'expansion');
     if (op) return doc(`**${word}** — expansion operator \`\${${word}:…}\`${v(op)}`, operatorDoc(word), 'String expansions', 'expansion');
     if (variable) return doc(`**${word}** — expansion variable${v(variable)}`, variableDoc(word), 'String expansions', 'expansion');
   }
   // A condition of `${if`, or one inside `and{{…}}`, `or{{…}}`, `forany{…}{…}`.
   const cond = expansionCondition(word);
   if (cond && /(?:\$\{if\s+|\{\s*)(?:!\s*)*$/.test(lineText.slice(0, ws)) && (/^\s*[{:]/.test(after) || ['def', 'first_delivery', 'queue_running'].includes(word))) {
-    return doc(`**${word}** — expansion condition${v(cond)}`, CONDITION_DOCS[word], 'String expansions', 'expansion');
+    return doc(`**${word}** — expansion condition${v(cond)}${forms('condition', word)}`, CONDITION_DOCS[word], 'String expansions', 'expansion');
   }
   // A lookup type: `${lookup{key}lsearch{file}}`, `lsearch;/file` in a list, `partial-dbm*@`.
   const lookup = eximLookupType(word);

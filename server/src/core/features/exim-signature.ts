@@ -243,6 +243,13 @@ function signatureOf(f: Frame): SignatureHelpInfo | undefined {
   return { signatures, activeSignature: active, activeParameter: Math.min(f.done, n - 1) };
 }
 
+/** How an item or condition is written, each of its forms (`${substr{start}{length}{string}}`), for hover. */
+export function expansionForms(kind: 'item' | 'condition', name: string): string[] {
+  const f: Frame = { kind: kind === 'item' ? 'item' : 'cond', name, done: 0, condDone: false, query: false, first: undefined };
+  if (kind === 'item' && name === 'if') f.kind = 'if';
+  return signatureOf(f)?.signatures.map((s) => s.label) ?? [];
+}
+
 /** Signature help at `p` in an Exim config, or undefined outside any item or condition. */
 export function eximSignatureHelp(lines: LineIndex, p: Position, file: string): SignatureHelpInfo | undefined {
   const line = Math.max(0, Math.min(p.line, lines.lineCount - 1));
