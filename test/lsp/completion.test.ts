@@ -61,6 +61,19 @@ test('expansion items and operators after ${, variables after $, conditions afte
   assert.ok(!vars.includes('lookup'), 'items are not variables');
   const conds = labels(ws, file, { line, character: lineText.length });
   assert.ok(conds.includes('eq') && conds.includes('exists') && conds.includes('match'));
+  // A condition's name half written, after `!`, inside and/or and forall: the conditions again,
+  // replacing what is written.
+  for (const tail of ['${if mat', '${if ! mat', '${if and{{eq{a}{b}}{mat', '${if forall{a:b}{mat', '${if eq{$x}{y}{${if mat']) {
+    const u = TEXT.replace('  file = /var/mail/$local_part', `  file = /var/mail/${tail}`);
+    const o = open(u);
+    const at = positionOf(u, tail, tail.length);
+    const got = completion(o.ws, o.file, at);
+    const match = got.find((c) => c.label === 'match');
+    assert.ok(match, tail);
+    assert.deepEqual(match.replace?.start, { line: at.line, character: at.character - 3 }, tail);
+    assert.match(match.detail ?? '', /match \{string\}\{regex\}/);
+    assert.ok(!got.some((c) => c.label === 'lookup'), `${tail}: no items where a condition goes`);
+  }
 });
 
 test('driver names for the section, values for enumerated options, no_ forms for booleans', () => {

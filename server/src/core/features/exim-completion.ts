@@ -9,6 +9,7 @@ import {
 } from '../catalog/exim';
 import type { CompletionEntry } from './types';
 import { ACL_VERBS, logicalStart, type EximContext } from './exim-context';
+import { conditionPrefixAt, expansionForms } from './exim-signature';
 import { contextAt } from './exim-include-context';
 import { optionDoc } from './exim-docs';
 import { ROUTER_OPTIONS } from './exim-names';
@@ -37,6 +38,12 @@ export function optionInContext(ctx: EximContext, name: string): EximOptionInfo 
   return scope ? lookupOption(scope, name) : undefined;
 }
 
+/** A condition's detail: how it is written, when it takes arguments. */
+function conditionDetail(name: string): string {
+  const form = expansionForms('condition', name)[0];
+  return form ? `expansion condition ${form}` : 'expansion condition';
+}
+
 export function eximCompletion(lines: LineIndex, p: Position, file: string, model: EximModel | undefined, opts: CheckOptions): CompletionEntry[] {
   const ctx = contextAt(lines, p, file, model);
   const replace = ctx.wordRange;
@@ -47,6 +54,13 @@ export function eximCompletion(lines: LineIndex, p: Position, file: string, mode
   // Nothing expands between \N and \N, nor after a backslash-escaped `$`.
   if (inLiteral(before)) return out;
 
+  // The name of a condition: after `${if `, in and/or's `{…}`, in forall's second argument.
+  const condPrefix = conditionPrefixAt(before);
+  if (condPrefix !== undefined) {
+    const r = { start: { line: p.line, character: Math.max(0, p.character - condPrefix.length) }, end: replace.end };
+    for (const c of expansionNames('condition', opts.eximVersion)) out.push({ label: c.name, kind: 'condition', detail: conditionDetail(c.name), documentation: CONDITION_DOCS[c.name], replace: r });
+    return out;
+  }
   // Expansion: `${name`, `$name`, `${if cond`.
   const exp = /\$\{?([\w-]*)$/.exec(before);
   if (exp && !escaped(before, exp.index)) {
@@ -54,11 +68,11 @@ export function eximCompletion(lines: LineIndex, p: Position, file: string, mode
     const prefixStart = { line: p.line, character: p.character - exp[1].length };
     const r = { start: prefixStart, end: replace.end };
     if (/\$\{if\s+!?[\w]*$/.test(before)) {
-      for (const c of expansionNames('condition', opts.eximVersion)) out.push({ label: c.name, kind: 'condition', detail: 'expansion condition', documentation: CONDITION_DOCS[c.name], replace: r });
+      for (const c of expansionNames('condition', opts.eximVersion)) out.push({ label: c.name, kind: 'condition', detail: conditionDetail(c.name), documentation: CONDITION_DOCS[c.name], replace: r });
       return out;
     }
     if (braced) {
-      for (const i of expansionNames('item', opts.eximVersion)) out.push({ label: i.name, kind: 'expansion', detail: 'expansion item ${' + i.name + '{…}}', documentation: ITEM_DOCS[i.name], replace: r });
+      for (const i of expansionNames('item', opts.eximVersion)) out.push({ label: i.name, kind: 'expansion', detail: 'expansion item ' + (expansionForms('item', i.name)[0] ?? '${' + i.name + '{…}}'), documentation: ITEM_DOCS[i.name], replace: r });
       for (const o of expansionNames('operator', opts.eximVersion)) out.push({ label: o.name, kind: 'expansion', detail: 'expansion operator ${' + o.name + ':…}', documentation: operatorDoc(o.name), replace: r });
     }
     out.push(...variables(exp[1], lines, model, opts, r));
@@ -72,7 +86,7 @@ export function eximCompletion(lines: LineIndex, p: Position, file: string, mode
     return out;
   }
   if (/\$\{if\s+!?$/.test(before)) {
-    for (const c of expansionNames('condition', opts.eximVersion)) add({ label: c.name, kind: 'condition', detail: 'expansion condition', documentation: CONDITION_DOCS[c.name] });
+    for (const c of expansionNames('condition', opts.eximVersion)) add({ label: c.name, kind: 'condition', detail: conditionDetail(c.name), documentation: CONDITION_DOCS[c.name] });
     return out;
   }
   // A lookup type after `${lookup{key}`.

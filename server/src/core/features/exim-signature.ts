@@ -45,6 +45,8 @@ class Scanner {
   /** Expansions open around the scan; past MAX_DEPTH it stops (as at the cursor) and `tooDeep` is set. */
   private depth = 0;
   tooDeep = false;
+  /** Set when the text ends where a condition's name goes: what of the name is written. */
+  conditionPrefix: string | undefined;
   constructor(private readonly s: string) {}
 
   private get eof(): boolean { return this.pos >= this.s.length; }
@@ -150,7 +152,7 @@ class Scanner {
     while (this.pos < s.length && (SPACE.test(s[this.pos]) || s[this.pos] === '!')) this.pos++;
     const start = this.pos;
     while (this.pos < s.length && COND_NAME.test(s[this.pos])) this.pos++;
-    if (this.eof) return EOF;
+    if (this.eof) { this.conditionPrefix = s.slice(start); return EOF; }
     const name = s.slice(start, this.pos);
     if (name === 'def' && s[this.pos] === ':') {
       this.pos++;
@@ -241,6 +243,18 @@ function signatureOf(f: Frame): SignatureHelpInfo | undefined {
   else if (f.name === 'extract' && f.first !== undefined && /^\s*-?\d+\s*$/.test(f.first)) active = 1;
   const n = signatures[active].parameters.length;
   return { signatures, activeSignature: active, activeParameter: Math.min(f.done, n - 1) };
+}
+
+/**
+ * When `before` (a logical line up to the cursor) ends where an expansion condition's name
+ * goes (`${if `, `${if !ma`, `and{{eq{a}{b}}{ma`, forall's second argument), the part of the
+ * name written so far; otherwise undefined.
+ */
+export function conditionPrefixAt(before: string): string | undefined {
+  if (!before.includes('$')) return undefined;
+  const sc = new Scanner(before);
+  sc.text(false);
+  return sc.tooDeep ? undefined : sc.conditionPrefix;
 }
 
 /** How an item or condition is written, each of its forms (`${substr{start}{length}{string}}`), for hover. */
