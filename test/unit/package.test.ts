@@ -1,5 +1,5 @@
 // The .vsix must carry exactly what runs: the bundles, grammars, language configurations,
-// manifest, README, LICENSE and icon — no sources, tests or node_modules. `vsce ls` prints
+// snippets, manifest, README, LICENSE and icon — no sources, tests or node_modules. `vsce ls` prints
 // the file list vsce would pack (after .vscodeignore), without building the archive.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -16,6 +16,7 @@ const allowed = [
   /^dist\/[\w-]+\.js$/,
   /^syntaxes\/[\w-]+\.tmLanguage\.json$/,
   /^language-configuration(\.[\w-]+)?\.json$/,
+  /^snippets\/[\w-]+\.json$/,
   /^media\/icon\.png$/,
   /^(package\.json|README\.md|LICENSE|CHANGELOG\.md)$/,
 ];
@@ -55,6 +56,7 @@ test('every file the manifest points at is packed', { skip: !fs.existsSync(vsce)
   const files = vsceList();
   const referenced = [pkg.main, pkg.icon,
     ...(pkg.contributes?.grammars ?? []).map((g: { path: string }) => g.path),
+    ...(pkg.contributes?.snippets ?? []).map((g: { path: string }) => g.path),
     ...(pkg.contributes?.languages ?? []).map((l: { configuration?: string }) => l.configuration).filter(Boolean)];
   for (const ref of referenced) {
     assert.ok(fs.existsSync(path.join(root, ref)), `${ref} exists`);

@@ -33,6 +33,14 @@ describe('language features', () => {
     assert.ok(!labels.has('check_local_user'), 'a router option offered in a transport');
   });
 
+  it('the contributed snippets are offered where the editor completes', async () => {
+    const at = positionOf(doc, 'begin routers');
+    const list = await vscode.commands.executeCommand<vscode.CompletionList>('vscode.executeCompletionItemProvider', doc.uri, new vscode.Position(at.line + 1, 0));
+    const snippet = list.items.find((i) => (typeof i.label === 'string' ? i.label : i.label.label) === 'cyrus-router');
+    assert.ok(snippet, 'cyrus-router snippet offered');
+    assert.equal(snippet.kind, vscode.CompletionItemKind.Snippet);
+  });
+
   it('hover on allow_localhost describes the option', async () => {
     const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', doc.uri, positionOf(doc, '  allow_localhost', 4));
     const text = hoverText(hovers ?? []);
