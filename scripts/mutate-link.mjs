@@ -147,12 +147,12 @@ add('transport-port', 'port = a port nothing listens on', { exim: (t, e) => setP
 add('transport-port', 'port = lmtp (service name)', { exim: setPort('lmtp') });
 add('transport-port', 'port removed (Exim\'s default for lmtp)', { exim: (t) => must(t, /  port = \d+\n/, '') });
 for (const h of ['127.0.0.1', '::1', '127.0.0.2', '<; 127.0.0.1 ; ::1', '<; ::1 ; 127.0.0.1']) {
-  add('transport-hosts', `hosts = ${h}`, { exim: (t) => must(t, '  hosts = localhost\n', `  hosts = ${h}\n`) });
+  add('transport-destination', `hosts = ${h}`, { exim: (t) => must(t, '  hosts = localhost\n', `  hosts = ${h}\n`) });
 }
-add('transport-hosts', 'hosts = 127.0.0.1::<lmtpd without -a>', { exim: (t, e) => must(t, '  hosts = localhost\n', `  hosts = 127.0.0.1::${e.ports.auth}\n`) });
-add('transport-hosts', 'hosts = 127.0.0.1::<trusted>, port = free', { exim: (t, e) => setPort(e.ports.free)(must(t, '  hosts = localhost\n', `  hosts = 127.0.0.1::${e.ports.trusted}\n`)) });
-add('transport-hosts', 'hosts = localhost::<lmtpd without -a> : localhost (fallback)', { exim: (t, e) => must(t, '  hosts = localhost\n', `  hosts = localhost::${e.ports.auth} : localhost\n`) });
-add('transport-hosts', 'hosts = 127.0.0.2 : 127.0.0.1', { exim: (t) => must(t, '  hosts = localhost\n', '  hosts = 127.0.0.2 : 127.0.0.1\n') });
+add('transport-destination', 'hosts = 127.0.0.1::<lmtpd without -a>', { exim: (t, e) => must(t, '  hosts = localhost\n', `  hosts = 127.0.0.1::${e.ports.auth}\n`) });
+add('transport-destination', 'hosts = 127.0.0.1::<trusted>, port = free', { exim: (t, e) => setPort(e.ports.free)(must(t, '  hosts = localhost\n', `  hosts = 127.0.0.1::${e.ports.trusted}\n`)) });
+add('transport-destination', 'hosts = localhost::<lmtpd without -a> : localhost (fallback)', { exim: (t, e) => must(t, '  hosts = localhost\n', `  hosts = localhost::${e.ports.auth} : localhost\n`) });
+add('transport-destination', 'hosts = 127.0.0.2 : 127.0.0.1', { exim: (t) => must(t, '  hosts = localhost\n', '  hosts = 127.0.0.2 : 127.0.0.1\n') });
 add('transport-protocol', 'protocol removed (SMTP to lmtpd)', { exim: (t) => must(t, '  protocol = lmtp\n', '') });
 add('transport-protocol', 'protocol = smtp', { exim: (t) => must(t, '  protocol = lmtp\n', '  protocol = smtp\n') });
 add('transport-allow_localhost', 'allow_localhost removed', { exim: (t) => must(t, '  allow_localhost\n', '') });

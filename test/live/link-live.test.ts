@@ -115,20 +115,30 @@ test('clean pairing: no link finding; the callout reaches lmtpd, rejects an unkn
   assert.equal(await cy.messageCount(`user/${ALICE}`), before + 1);
 });
 
-test('hosts left out of the Cyrus transport: flagged exim/transport-no-hosts; really the callout is never made (an unknown user is accepted) and every delivery defers', { skip }, async () => {
+test('hosts left out of the Cyrus transport: flagged exim/transport-no-destination; really the callout is never made (an unknown user is accepted) and every delivery defers', { skip }, async () => {
   for (const hosts of ['', '  hosts =\n']) {
     const { dir, conf } = eximConf((t) => port(cy.ports.lmtpTrusted)(t).replace('  hosts = localhost\n', hosts));
     const found = checkProject([{ path: conf, kind: 'exim' }, { path: cy.cyrusConf, kind: 'cyrus-conf' }, { path: cy.imapdConf, kind: 'imapd-conf' }], defaultOptions)
       .filter((f) => f.severity !== 'hint').map((f) => f.code);
-    assert.deepEqual(found, ['exim/transport-no-hosts'], hosts || 'no hosts');
-    const s = rcpt(conf, [ALICE, NOBODY]);
+    assert.deepEqual(found, ['exim/transport-no-destination'], hosts || 'no hosts');
     // nobody has no mailbox, and the clean pairing's callout refuses it (the first test).
+    const s = rcpt(conf, [ALICE, NOBODY]);
     assert.match(s.rcpt[1], /^250 /, 'nobody is accepted: no callout is made');
     const before = await cy.messageCount(`user/${ALICE}`);
     const log = deliver(dir, conf, ALICE);
     const says = hosts ? 'cyrus_ltcp transport has empty hosts setting' : 'cyrus_ltcp transport called with no hosts set';
     assert.match(log, new RegExp(`== alice@example\\.com R=cyrus_vdom T=cyrus_ltcp defer .*${says}`));
     assert.equal(await cy.messageCount(`user/${ALICE}`), before);
+  }
+});
+
+test('the Cyrus router naming the pipe or file transport that serves redirects: flagged exim/transport-no-destination; really every delivery defers', { skip }, async () => {
+  for (const [transport, says] of [['address_pipe', 'no command specified for address_pipe transport'], ['address_file', 'Mandatory file or directory option missing from address_file transport']]) {
+    const { dir, conf } = eximConf((t) => port(cy.ports.lmtpTrusted)(t).replace('  transport = cyrus_ltcp\n', `  transport = ${transport}\n`));
+    const found = checkProject([{ path: conf, kind: 'exim' }], defaultOptions).filter((f) => f.severity !== 'hint').map((f) => f.code);
+    assert.deepEqual(found, ['exim/transport-no-destination'], transport);
+    const log = deliver(dir, conf, ALICE);
+    assert.match(log, new RegExp(`== alice@example\\.com R=cyrus_vdom T=${transport} defer .*${says}`), log);
   }
 });
 

@@ -17,7 +17,7 @@ export const RULES = {
   'exim/expansion-syntax': { severity: 'warning', summary: 'A malformed string expansion: unbalanced braces, unknown item, operator or condition, the wrong number of {arguments}, a non-integer in a numeric comparison, a `match` or `sg` pattern PCRE2 refuses, a `${run}` program without its directory; nesting deep enough that Exim may crash.' },
   'exim/unknown-variable': { severity: 'warning', summary: 'An expansion variable Exim does not know.' },
   'exim/undefined-transport': { severity: 'warning', summary: 'A router names a transport that is not defined.' },
-  'exim/transport-no-hosts': { severity: 'warning', summary: 'An accept router hands its addresses to an smtp transport with no (or an empty) `hosts`: the router finds no hosts, so every delivery defers ("transport called with no hosts set") and recipient callouts through it are never made.' },
+  'exim/transport-no-destination': { severity: 'warning', summary: 'A router hands its addresses to a transport with nowhere to deliver them, so every delivery defers: an smtp transport with no (or an empty) `hosts` under an accept router (which finds none; recipient callouts through it are never made either), a pipe transport without `command`, an appendfile transport with neither `file` nor `directory` (those serve a redirect router\'s pipe and file deliveries).' },
   'exim/undefined-list': { severity: 'warning', summary: 'A `+name` reference to a named list that is not defined.' },
   'exim/list-kind-mismatch': { severity: 'warning', summary: 'A named list of one kind used where another kind is needed.' },
   'exim/undefined-acl': { severity: 'warning', summary: 'An `acl_smtp_*` option or `acl =` condition naming no ACL.' },

@@ -17,9 +17,9 @@ import { checkAbsolutePaths } from './absolute-paths';
 import { checkHeaderLines } from './header-lines';
 import { checkSmtpInterface } from './smtp-interface';
 import { checkRedirectData } from './redirect-data';
-import { checkTransportHosts } from './transport-hosts';
+import { checkTransportDestination } from './transport-destination';
 
-const FAMILIES = [checkOptions, checkDrivers, checkNames, checkAcls, checkReferences, checkExpansions, checkUnused, checkConsistency, checkUndefinedMacros, checkRegexes, checkAbsolutePaths, checkHeaderLines, checkSmtpInterface, checkRedirectData, checkTransportHosts];
+const FAMILIES = [checkOptions, checkDrivers, checkNames, checkAcls, checkReferences, checkExpansions, checkUnused, checkConsistency, checkUndefinedMacros, checkRegexes, checkAbsolutePaths, checkHeaderLines, checkSmtpInterface, checkRedirectData, checkTransportDestination];
 
 export function runEximRules(cfg: EximConfig, opts: CheckOptions): Finding[] {
   const out: Finding[] = [];
