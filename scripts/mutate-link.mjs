@@ -78,7 +78,11 @@
 // Cyrus's domains, is now link/no-recipient-callout (a warning): unknown users are accepted,
 // then bounced after lmtpd's 550. acl kinds, seed 13: 21 mutants, 19 agree; the two left are
 // callout=postmaster / fullpostmaster, as above. Seed 14, every kind: 219 mutants, no false
-// positive, 26 misses, all in the classes above.
+// positive, 26 misses, all in the classes above. Seed 15: the Cyrus router's transport set to
+// remote_smtp (no hosts under an accept router: no callout, every delivery defers "called
+// with no hosts set") had no rule; now exim/transport-no-destination, which also covers
+// address_pipe and address_file there (no command, no file: every delivery defers).
+// local_delivery there delivers to /var/mail, a change of meaning.
 // What it touches: a Cyrus master per Cyrus-side mutant (one shared for Exim-side ones) in a
 // temp dir on 127.0.0.1 high ports, Exim's spool and log in a temp dir per mutant, nothing
 // else. lmtpd reads the (mutated) imapd.conf; imapd, which counts the mail, reads an
