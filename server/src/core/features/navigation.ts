@@ -5,6 +5,7 @@ import type { EximConfig as EximModel, OptionSetting } from '../exim/model';
 import type { ExpansionNode } from '../exim/expansion';
 import { TRANSPORT_OPTIONS } from '../rules/exim/names';
 import { whereOfAclOption } from '../catalog/exim';
+import { builtAclNames, builtTransportNames } from '../rules/exim/built-names';
 import { comparePos, type Position, type Range } from '../text';
 import type { Location, RenameResult } from './types';
 import { namedBy, namedOutside, occurrenceAt, sameEntity, type NameKind, type Occurrence } from './exim-names';
@@ -110,6 +111,15 @@ function composedName(m: EximModel, occ: Occurrence): string | undefined {
     if (!tree || !composed(tree)) continue;
     const at = o.loc;
     return `"${occ.name}" is part of ${occ.kind === 'acl' ? 'an ACL' : 'a transport'} name built at run time in "${o.name} = ${o.rawValue ?? o.value}" (${path.basename(at.file)} line ${at.range.start.line + 1}): a rename can neither follow it there nor leave it. Rename by hand, changing that value too.`;
+  }
+  // The name itself may be what such a value builds (acl_smtp_rcpt = acl_rcpt_$local_part).
+  const by = (occ.kind === 'acl' ? builtAclNames(m) : builtTransportNames(m)).by(occ.name);
+  if (by) {
+    const where = `"${by.option} = ${by.value}" (${path.basename(by.loc.file)} line ${by.loc.range.start.line + 1})`;
+    const kind = occ.kind === 'acl' ? 'an ACL' : 'a transport';
+    if (by.at === 'whole') return `"${occ.name}" is ${kind} name built at run time by ${where}, which a rename cannot follow. Rename by hand, changing that value too.`;
+    const shape = by.at === 'start' ? `starting with "${by.part}"` : `ending in "${by.part}"`;
+    return `"${occ.name}" may be ${kind} name built at run time: ${where} builds names ${shape}, which a rename cannot follow. Rename by hand, if that value does not build this name.`;
   }
   return undefined;
 }

@@ -13,6 +13,7 @@ import { aclCallName, aclNameOf, SELECTING_OPTIONS } from './acl-where';
 import { MacroMap } from '../../exim/macros';
 import { skippedLinesOf } from '../../exim/parser';
 import { DEBIAN_PLACEHOLDER_MACRO } from '../../exim/confd';
+import { builtAclNames, builtTransportNames, type BuiltNames } from './built-names';
 
 /**
  * Macros that mark a place for a tool rather than hold a value: Debian's
@@ -170,37 +171,17 @@ function skippedUses(cfg: EximConfig): { transports: Set<string>; lists: Set<str
   return out;
 }
 
-/**
- * The parts a selecting value builds names from: a word written right before an expansion
- * (`remote_smtp` of `remote_smtp${if …}`) is the start of a name it may give, and a word
- * right after a `}` (`_dkim` of `{_dkim}`) the end of one.
- */
-class BuiltNames {
-  private readonly starts = new Set<string>();
-  private readonly ends = new Set<string>();
-  add(value: string | undefined): void {
-    if (!value?.includes('$')) return;
-    for (const m of value.matchAll(/([A-Za-z0-9_]+)\$/g)) this.starts.add(m[1]);
-    for (const m of value.matchAll(/\}([A-Za-z0-9_]+)/g)) this.ends.add(m[1]);
-  }
-  has(name: string): boolean {
-    for (const s of this.starts) if (name.length > s.length && name.startsWith(s)) return true;
-    for (const e of this.ends) if (name.length > e.length && name.endsWith(e)) return true;
-    return false;
-  }
-}
-
 function unusedTransports(cfg: EximConfig, mentions: Mentioned, skipped: SkippedUses, out: Finding[]): void {
   const usedTransports = new Set<string>();
-  const built = new BuiltNames();
+  let built: BuiltNames | undefined;
   const transportsIn = (settings: OptionSetting[]) => {
-    for (const s of settings) if (TRANSPORT_OPTIONS.has(s.name) && s.value) { usedTransports.add(s.value.trim()); built.add(s.value); }
+    for (const s of settings) if (TRANSPORT_OPTIONS.has(s.name) && s.value) usedTransports.add(s.value.trim());
   };
   transportsIn(cfg.main);
   for (const r of cfg.routers) transportsIn(r.options);
   for (const t of cfg.transports) transportsIn(t.options);
   for (const t of cfg.transports) {
-    if (usedTransports.has(t.name) || mentions.has(t.name) || skipped.has('transports', t.name) || built.has(t.name)) continue;
+    if (usedTransports.has(t.name) || mentions.has(t.name) || skipped.has('transports', t.name) || (built ??= builtTransportNames(cfg)).has(t.name)) continue;
     out.push(unusedFinding(t.nameLoc, `The transport "${t.name}" is not used by any router.`));
   }
 }
@@ -215,14 +196,14 @@ function unusedLists(cfg: EximConfig, mentions: Mentioned, skipped: SkippedUses,
 
 function unusedAcls(cfg: EximConfig, mentions: Mentioned, skipped: SkippedUses, out: Finding[]): void {
   const usedAcls = new Set<string>();
-  const built = new BuiltNames();
+  let built: BuiltNames | undefined;
   const selecting = SELECTING_OPTIONS;
-  for (const s of cfg.main) if (selecting.has(s.name)) { const n = aclNameOf(s.value); if (n) usedAcls.add(n); built.add(s.value); }
+  for (const s of cfg.main) if (selecting.has(s.name)) { const n = aclNameOf(s.value); if (n) usedAcls.add(n); }
   for (const a of cfg.acls) for (const st of a.statements) for (const it of st.items) {
-    if (it.name === 'acl') { const n = aclCallName(it.value); if (n) usedAcls.add(n); built.add(it.value); }
+    if (it.name === 'acl') { const n = aclCallName(it.value); if (n) usedAcls.add(n); }
   }
   for (const a of cfg.acls) {
-    if (usedAcls.has(a.name) || mentions.has(a.name) || skipped.has('acls', a.name) || built.has(a.name)) continue;
+    if (usedAcls.has(a.name) || mentions.has(a.name) || skipped.has('acls', a.name) || (built ??= builtAclNames(cfg)).has(a.name)) continue;
     out.push(unusedFinding(a.nameLoc, `The ACL "${a.name}" is not selected by any acl_smtp_* option or called with "acl =".`));
   }
 }
