@@ -116,3 +116,13 @@ test('hover on an item or condition shows how it is written, each form', () => {
   assert.ok(md('x = ${if eq{a}{b}}', 7).includes('`${if condition {string1}{string2}}`'));
   assert.deepEqual(expansionForms('condition', 'def'), [], 'def: takes no braces');
 });
+
+test('names that are properties of every object are no items or conditions of ours', () => {
+  for (const name of ['constructor', 'toString', '__proto__', 'hasOwnProperty']) {
+    assert.equal(at(`x = \${${name}{`), undefined, name);
+    // An unknown condition: what follows reads as the ${if}'s strings, as for any other.
+    assert.equal(at(`x = \${if ${name}{`)?.[0], '${if condition {string1}{string2}}', name);
+    assert.deepEqual(at(`x = \${if eq{\${${name}{a}{`), ['eq {string1}{string2}', 'string1'], name);
+    assert.deepEqual(expansionForms('item', name), [], name);
+  }
+});

@@ -30,12 +30,17 @@ const NAME = /[A-Za-z0-9_-]/;
 const COND_NAME = /[A-Za-z0-9_<>=]/;
 const SPACE = /\s/;
 
+/** A table's own entry: an item or condition may be named `constructor` or `toString`. */
+function own<T>(table: Record<string, T>, name: string): T | undefined {
+  return Object.hasOwn(table, name) ? table[name] : undefined;
+}
+
 /** How many `{…}` a known condition takes; and/or/acl/saslauthd take one that holds the rest. */
 function conditionArgs(name: string): number | undefined {
   if (name === 'first_delivery' || name === 'queue_running') return 0;
   if (/^for(all|any)(_jsons?)?$/.test(name)) return 2;
   if (name === 'and' || name === 'or' || name === 'acl' || name === 'saslauthd') return 1;
-  const forms = CONDITION_FORMS[name];
+  const forms = own(CONDITION_FORMS, name);
   return forms ? forms[0].params.length : undefined;
 }
 
@@ -94,7 +99,7 @@ class Scanner {
     const name = s.slice(start, this.pos);
     if (this.eof) {
       if (name === 'if') this.frame('if', name);
-      else if (Object.hasOwn(ITEM_FORMS, name)) this.frame('item', name);
+      else if (own(ITEM_FORMS, name)) this.frame('item', name);
       return EOF;
     }
     const c = s[this.pos];
@@ -229,12 +234,12 @@ function signatureOf(f: Frame): SignatureHelpInfo | undefined {
     sig.documentation = ITEM_DOCS.if;
     return { signatures: [sig], activeSignature: 0, activeParameter: f.condDone ? Math.min(1 + f.done, 2) : 0 };
   }
-  const forms = f.kind === 'item' ? ITEM_FORMS[f.name] : CONDITION_FORMS[f.name];
+  const forms = own(f.kind === 'item' ? ITEM_FORMS : CONDITION_FORMS, f.name);
   if (!forms) return undefined;
   const grouped = f.kind === 'cond' && (f.name === 'and' || f.name === 'or' || f.name === 'acl' || f.name === 'saslauthd');
   const signatures = forms.map((form) => {
     const sig = f.kind === 'item' ? render('${' + f.name, form, false, '}') : render(f.name + ' ', form, grouped, '');
-    const doc = f.kind === 'item' ? ITEM_DOCS[f.name] : CONDITION_DOCS[f.name];
+    const doc = own(f.kind === 'item' ? ITEM_DOCS : CONDITION_DOCS, f.name);
     if (doc) sig.documentation = doc;
     return sig;
   });
