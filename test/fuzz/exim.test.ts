@@ -91,7 +91,7 @@ test('total: parsing and checking any string never throws', { timeout: TIMEOUT }
 });
 
 test('total: signature help at any place of any text is none or well-formed, and never throws', { timeout: TIMEOUT }, () => {
-  const withExpansions = fc.string({ unit: fc.constantFrom('${', '$', '{', '}', '\\', '\\N', 'if ', 'eq', 'and', 'lookup', 'substr', 'acl', 'forall', 'def:', ':', '!', ' ', '\n', '#', 'a'), maxLength: 120 })
+  const withExpansions = fc.string({ unit: fc.constantFrom('${', '$', '{', '}', '\\', '\\N', 'if ', 'eq', 'and', 'lookup', 'substr', 'acl', 'forall', 'def:', 'constructor', 'toString', ':', '!', ' ', '\n', '#', 'a'), maxLength: 120 })
     .map((s) => 'x = ' + s);
   check('exim-signature-total', fc.tuple(fc.oneof(anyText, mutatedConfig, withExpansions), fc.nat()), ([text, seed]) => {
     const lines = new LineIndex(text);
