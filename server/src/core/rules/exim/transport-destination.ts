@@ -10,7 +10,7 @@
 //   command or path with them; named by a router's `transport`, every address defers ("no
 //   command specified for T transport", "Mandatory file or directory option missing from
 //   T transport").
-import type { Finding } from '../../diagnostic';
+import type { Finding, Fix } from '../../diagnostic';
 import { finding } from '../../diagnostic';
 import type { DriverInstance, EximConfig } from '../../exim/model';
 import type { CheckOptions } from '../../options';
@@ -37,6 +37,27 @@ function noDestination(r: DriverInstance, t: DriverInstance): { why: string; say
   return undefined;
 }
 
+/**
+ * For an LMTP transport with no hosts under an accept router (Cyrus on this machine, as a
+ * rule): its hosts, 127.0.0.1 (no name to look up), and allow_localhost when it lacks it.
+ * Manual: only the user knows Cyrus is on this machine.
+ */
+function localLmtpFix(cfg: EximConfig, t: DriverInstance): Fix[] | undefined {
+  if (given(t, 'protocol')?.value?.trim() !== 'lmtp') return undefined;
+  const empty = given(t, 'hosts');
+  const anchor = t.driverLoc ? t.options.find((o) => o.name === 'driver') : undefined;
+  const at = (anchor ?? t.options[t.options.length - 1])?.loc ?? t.nameLoc;
+  const text = cfg.files.get(at.file)?.text;
+  const lines = cfg.files.get(at.file)?.lines;
+  if (text === undefined || !lines) return undefined;
+  const indent = anchor ? /^\s*/.exec(lines.lineText(at.range.start.line))![0] || '  ' : '  ';
+  const add = [...(empty ? [] : ['hosts = 127.0.0.1']), ...(t.options.some((o) => o.name === 'allow_localhost') ? [] : ['allow_localhost'])];
+  const edits = add.length ? [{ file: at.file, range: { start: { line: at.range.end.line + 1, character: 0 }, end: { line: at.range.end.line + 1, character: 0 } }, newText: add.map((l) => `${indent}${l}\n`).join('') }] : [];
+  if (empty) edits.unshift({ file: empty.loc.file, range: empty.loc.range, newText: 'hosts = 127.0.0.1' });
+  if (!edits.length || at.range.end.line + 1 >= lines.lineCount) return undefined;
+  return [{ title: `Deliver to Cyrus's lmtpd on this machine: hosts = 127.0.0.1${add.includes('allow_localhost') ? ', with allow_localhost' : ''}`, edits, manual: true }];
+}
+
 const FIX: Record<string, string> = {
   smtp: 'Give the transport its hosts (for Cyrus\'s lmtpd: hosts = localhost, with allow_localhost), or route with manualroute or dnslookup.',
   pipe: 'Name a transport with a command here (or give this one a command).',
@@ -59,10 +80,11 @@ export function checkTransportDestination(cfg: EximConfig, _opts: CheckOptions):
     const no = t && noDestination(r, t);
     if (!t || !no) continue;
     const smtp = t.driver?.trim() === 'smtp';
+    const fixes = smtp ? localLmtpFix(cfg, t) : undefined;
     const at = use.valueLoc ?? use.loc;
     out.push(finding('exim/transport-no-destination', at.file, at.range,
       `Router "${r.name}" hands its addresses to the transport "${name}", which has nowhere to deliver them: ${no.why}. Exim defers every delivery through it ("${no.says}").${smtp ? ' A recipient callout through this router is never made either, so unknown users are accepted.' : ''} ${FIX[t.driver!.trim()]}`,
-      { related: [{ file: t.nameLoc.file, range: t.nameLoc.range, message: `The transport "${name}"` }] }));
+      { related: [{ file: t.nameLoc.file, range: t.nameLoc.range, message: `The transport "${name}"` }], ...(fixes ? { fixes } : {}) }));
   }
   return out;
 }
