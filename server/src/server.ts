@@ -1,7 +1,7 @@
 // Language server entry point (dist/server.js --stdio, or --node-ipc from VS Code).
 // A thin shell: requests become core calls, results become protocol messages. Every
 // handler is guarded, because a malformed request must cost one error reply, not the server.
-import './v8-flags';
+import './v8-server-flags';
 import {
   createConnection, ProposedFeatures, TextDocuments, TextDocumentSyncKind, ResponseError, ErrorCodes,
   type InitializeParams, type InitializeResult,
