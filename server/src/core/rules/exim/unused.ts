@@ -173,15 +173,17 @@ function skippedUses(cfg: EximConfig): { transports: Set<string>; lists: Set<str
 
 function unusedTransports(cfg: EximConfig, mentions: Mentioned, skipped: SkippedUses, out: Finding[]): void {
   const usedTransports = new Set<string>();
+  // Names built at run time are looked for only when some transport option expands.
+  let expands = false;
   let built: BuiltNames | undefined;
   const transportsIn = (settings: OptionSetting[]) => {
-    for (const s of settings) if (TRANSPORT_OPTIONS.has(s.name) && s.value) usedTransports.add(s.value.trim());
+    for (const s of settings) if (TRANSPORT_OPTIONS.has(s.name) && s.value) { usedTransports.add(s.value.trim()); if (s.value.includes('$')) expands = true; }
   };
   transportsIn(cfg.main);
   for (const r of cfg.routers) transportsIn(r.options);
   for (const t of cfg.transports) transportsIn(t.options);
   for (const t of cfg.transports) {
-    if (usedTransports.has(t.name) || mentions.has(t.name) || skipped.has('transports', t.name) || (built ??= builtTransportNames(cfg)).has(t.name)) continue;
+    if (usedTransports.has(t.name) || mentions.has(t.name) || skipped.has('transports', t.name) || (expands && (built ??= builtTransportNames(cfg)).has(t.name))) continue;
     out.push(unusedFinding(t.nameLoc, `The transport "${t.name}" is not used by any router.`));
   }
 }
@@ -196,14 +198,15 @@ function unusedLists(cfg: EximConfig, mentions: Mentioned, skipped: SkippedUses,
 
 function unusedAcls(cfg: EximConfig, mentions: Mentioned, skipped: SkippedUses, out: Finding[]): void {
   const usedAcls = new Set<string>();
+  let expands = false;
   let built: BuiltNames | undefined;
   const selecting = SELECTING_OPTIONS;
-  for (const s of cfg.main) if (selecting.has(s.name)) { const n = aclNameOf(s.value); if (n) usedAcls.add(n); }
+  for (const s of cfg.main) if (selecting.has(s.name)) { const n = aclNameOf(s.value); if (n) usedAcls.add(n); if (s.value?.includes('$')) expands = true; }
   for (const a of cfg.acls) for (const st of a.statements) for (const it of st.items) {
-    if (it.name === 'acl') { const n = aclCallName(it.value); if (n) usedAcls.add(n); }
+    if (it.name === 'acl') { const n = aclCallName(it.value); if (n) usedAcls.add(n); if (it.value?.includes('$')) expands = true; }
   }
   for (const a of cfg.acls) {
-    if (usedAcls.has(a.name) || mentions.has(a.name) || skipped.has('acls', a.name) || (built ??= builtAclNames(cfg)).has(a.name)) continue;
+    if (usedAcls.has(a.name) || mentions.has(a.name) || skipped.has('acls', a.name) || (expands && (built ??= builtAclNames(cfg)).has(a.name))) continue;
     out.push(unusedFinding(a.nameLoc, `The ACL "${a.name}" is not selected by any acl_smtp_* option or called with "acl =".`));
   }
 }
