@@ -109,6 +109,11 @@ rcpt_local:
   accept
 data_acl:
   accept
+  warn acl = sub\${if def:authenticated_id{_auth}}
+sub:
+  accept
+sub_auth:
+  accept
 begin routers
 r1:
   driver = accept
@@ -133,8 +138,8 @@ t2:
   c2.open(f, text, 'exim');
   await c2.waitForDiagnostics(f);
   const here = (needle: string, offset = 0) => ({ textDocument: { uri: uriOf(f) }, position: positionOf(text, needle, offset) });
-  for (const req of [here('\nt:', 1), here('\nrcpt:', 1)]) {
-    await assert.rejects(c2.request('textDocument/prepareRename', req), /is part of (a transport|an ACL) name built at run time in .* \(exim\.conf line (16|1)\): a rename can neither follow it there nor leave it/);
+  for (const req of [here('\nt:', 1), here('\nrcpt:', 1), here('\nsub:', 1)]) {
+    await assert.rejects(c2.request('textDocument/prepareRename', req), /is part of (a transport|an ACL) name built at run time in .* \(exim\.conf line (21|1|10)\): a rename can neither follow it there nor leave it/);
     await assert.rejects(c2.request('textDocument/rename', { ...req, newName: 'renamed' }), /built at run time/);
   }
   // A whole ${if} result is a reference, and a condition's strings are not: t2 and data_acl rename as before.
@@ -143,7 +148,7 @@ t2:
   const dataAcl = await c2.request('textDocument/rename', { ...here('\ndata_acl:', 1), newName: 'renamed' });
   assert.equal(dataAcl.changes[uriOf(f)].length, 2);
   // t_x and rcpt_local are what those values build: renamed, the value would no longer give them.
-  for (const req of [here('\nt_x:', 1), here('\nrcpt_local:', 1)]) {
-    await assert.rejects(c2.request('textDocument/prepareRename', req), /is (a transport|an ACL) name built at run time by "(transport|acl_smtp_rcpt) = .*" \(exim\.conf line (16|1)\)/);
+  for (const req of [here('\nt_x:', 1), here('\nrcpt_local:', 1), here('\nsub_auth:', 1)]) {
+    await assert.rejects(c2.request('textDocument/prepareRename', req), /is (a transport|an ACL) name built at run time by "(transport|acl_smtp_rcpt|acl) = .*" \(exim\.conf line (21|1|10)\)/);
   }
 });
