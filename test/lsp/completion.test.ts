@@ -160,3 +160,11 @@ test('+names: host lists where a host list is matched, none where + is not a lis
   const line = positionOf(t, 'match_domain{$domain}{+');
   assert.deepEqual(labels(ws, file, { line: line.line, character: t.split('\n')[line.line].length }).sort(), domainlists);
 });
+
+test('a list that starts <+ takes + as its separator: its first item is no reference to a named list', () => {
+  const t = TEXT.replace('begin routers\n', 'begin routers\n\nviaplus:\n  driver = manualroute\n  route_list = * <+192.0.2.1+192.0.2.2 byname\n  transport = remote_smtp\n');
+  const { ws, file } = open(t);
+  assert.deepEqual(references(ws, file, positionOf(t, '<+192.0.2.1', 3)), []);
+  // A real reference right after a separator still is one.
+  assert.ok(references(ws, file, positionOf(t, 'domains = +cyrus_domains', 'domains = +'.length)).length >= 2);
+});

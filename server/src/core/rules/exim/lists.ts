@@ -116,9 +116,10 @@ export function locOfText(cfg: EximConfig, loc: Loc, needle: string, nth = 0): L
 /**
  * `+name` in a line's text, after a list separator or the start, or after `@`: in an address
  * list (and a rewrite rule's pattern) `local@+name` matches the domain against domain list
- * `name`. For text the model holds no list of: lines of branches Exim skips.
+ * `name`. For text the model holds no list of: lines of branches Exim skips. Not after `<`:
+ * a list that starts `<+` makes `+` its separator (route_list = * <+192.0.2.1+192.0.2.2).
  */
-export const LIST_REF = /(^|[\s:;!<>,=@])\+([A-Za-z0-9_][\w-]*)/g;
+export const LIST_REF = /(^|[\s:;!>,=@])\+([A-Za-z0-9_][\w-]*)/g;
 
 /** What kind of list ACL conditions match against. */
 export const ACL_LIST_KIND: Record<string, ListKind> = {
