@@ -47,9 +47,8 @@ function localLmtpFix(cfg: EximConfig, t: DriverInstance): Fix[] | undefined {
   const empty = given(t, 'hosts');
   const anchor = t.driverLoc ? t.options.find((o) => o.name === 'driver') : undefined;
   const at = (anchor ?? t.options[t.options.length - 1])?.loc ?? t.nameLoc;
-  const text = cfg.files.get(at.file)?.text;
   const lines = cfg.files.get(at.file)?.lines;
-  if (text === undefined || !lines) return undefined;
+  if (!lines) return undefined;
   const indent = anchor ? /^\s*/.exec(lines.lineText(at.range.start.line))![0] || '  ' : '  ';
   const add = [...(empty ? [] : ['hosts = 127.0.0.1']), ...(t.options.some((o) => o.name === 'allow_localhost') ? [] : ['allow_localhost'])];
   const edits = add.length ? [{ file: at.file, range: { start: { line: at.range.end.line + 1, character: 0 }, end: { line: at.range.end.line + 1, character: 0 } }, newText: add.map((l) => `${indent}${l}\n`).join('') }] : [];
@@ -59,7 +58,7 @@ function localLmtpFix(cfg: EximConfig, t: DriverInstance): Fix[] | undefined {
 }
 
 const FIX: Record<string, string> = {
-  smtp: 'Give the transport its hosts (for Cyrus\'s lmtpd: hosts = localhost, with allow_localhost), or route with manualroute or dnslookup.',
+  smtp: 'Give the transport its hosts (for Cyrus\'s lmtpd on this machine: hosts = 127.0.0.1, with allow_localhost), or route with manualroute or dnslookup.',
   pipe: 'Name a transport with a command here (or give this one a command).',
   appendfile: 'Name a transport with a file or directory here (or give this one a file or directory).',
 };
