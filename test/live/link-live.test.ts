@@ -15,8 +15,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { checkProject } from '../../server/src/core/project';
 import { defaultOptions } from '../../server/src/core/options';
-import type { TextEdit } from '../../server/src/core/diagnostic';
-import { LineIndex } from '../../server/src/core/text';
+import { applyEditsOnDisk } from '../helpers/apply-edits';
 import { cyrusMissingReason, freePort, startCyrus, type CyrusInstance } from './harness/cyrus';
 
 const EXIM = '/usr/sbin/exim4';
@@ -96,19 +95,6 @@ function rcpt(conf: string, recipients: string[]): { rcpt: string[]; log: string
   return { rcpt: all.slice(3, 3 + recipients.length), log: r.stderr };
 }
 
-/** Applies text edits to the files they name, as an editor applies a quick fix. */
-function applyEdits(edits: TextEdit[]): void {
-  for (const file of new Set(edits.map((e) => e.file))) {
-    const text = fs.readFileSync(file, 'utf8');
-    const idx = new LineIndex(text);
-    let out = text;
-    for (const e of edits.filter((x) => x.file === file).map((x) => ({ a: idx.offsetAt(x.range.start), b: idx.offsetAt(x.range.end), t: x.newText })).sort((x, y) => y.a - x.a)) {
-      out = out.slice(0, e.a) + e.t + out.slice(e.b);
-    }
-    fs.writeFileSync(file, out);
-  }
-}
-
 /** Delivers one message in the foreground; Exim's main log afterwards. */
 function deliver(dir: string, conf: string, to: string): string {
   const r = spawnSync(EXIM, ['-C', conf, '-odf', '-oi', '-f', 'sender@example.net', to], { input: 'Subject: link live test\n\nhello\n', encoding: 'utf8', timeout: 60_000 });
@@ -147,7 +133,7 @@ test('hosts left out of the Cyrus transport: flagged exim/transport-no-destinati
     // Its quick fix (a manual one: only the user knows Cyrus is on this machine), applied as an editor does.
     const fix = checkProject([{ path: conf, kind: 'exim' }], defaultOptions).find((f) => f.code === 'exim/transport-no-destination')!.fixes![0];
     assert.ok(fix.manual);
-    applyEdits(fix.edits);
+    applyEditsOnDisk(fix.edits);
     const again = checkProject([{ path: conf, kind: 'exim' }, { path: cy.cyrusConf, kind: 'cyrus-conf' }, { path: cy.imapdConf, kind: 'imapd-conf' }], defaultOptions);
     assert.deepEqual(again.filter((f) => f.severity !== 'hint').map((f) => f.code), [], 'fixed');
     const fixed = rcpt(conf, [ALICE, NOBODY]);

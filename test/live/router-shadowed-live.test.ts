@@ -11,8 +11,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { checkProject, type Input } from '../../server/src/core/project';
 import { defaultOptions, type CheckOptions } from '../../server/src/core/options';
-import type { Finding, TextEdit } from '../../server/src/core/diagnostic';
-import { LineIndex } from '../../server/src/core/text';
+import type { Finding } from '../../server/src/core/diagnostic';
+import { applyEditsOnDisk } from '../helpers/apply-edits';
 
 const EXIM = '/usr/sbin/exim4';
 const UPDATE = '/usr/sbin/update-exim4.conf';
@@ -48,18 +48,6 @@ function routedBy(conf: string, address: string, defines: string[] = []): string
 
 function shadowFindings(inputs: Input[], opts: CheckOptions = defaultOptions): Finding[] {
   return checkProject(inputs, opts).filter((f) => f.code === 'link/router-shadowed');
-}
-
-function applyEdits(edits: TextEdit[]): void {
-  for (const file of new Set(edits.map((e) => e.file))) {
-    const text = fs.readFileSync(file, 'utf8');
-    const idx = new LineIndex(text);
-    let out = text;
-    for (const e of edits.filter((x) => x.file === file).map((x) => ({ a: idx.offsetAt(x.range.start), b: idx.offsetAt(x.range.end), t: x.newText })).sort((x, y) => y.a - x.a)) {
-      out = out.slice(0, e.a) + e.t + out.slice(e.b);
-    }
-    fs.writeFileSync(file, out);
-  }
 }
 
 const CYRUS_CONF = fs.readFileSync(path.join(FIXTURES, 'router-shadowed-ifdef', 'cyrus.conf'), 'utf8');
@@ -102,7 +90,7 @@ test("Debian's local type: nonlocal (:fail:, no_more) really takes the Cyrus dom
   assert.match(routedBy(s.generate(), 'u@example.com'), /undeliverable: Mailing to remote domains not supported/);
   const fix = found[0].fixes?.[0];
   assert.equal(fix?.title, 'Move router cyrus_vdom before nonlocal (above .ifdef DCconfig_local)');
-  applyEdits(fix!.edits);
+  applyEditsOnDisk(fix!.edits);
   assert.deepEqual(shadowFindings(s.inputs), []);
   assert.equal(routedBy(s.generate(), 'u@example.com'), 'cyrus_vdom');
 });
@@ -128,7 +116,7 @@ test('a shadowing router under .ifdef: the fixed config routes the Cyrus domain 
   const internet = { ...defaultOptions, defines: { INTERNET: '1' } };
   const found = shadowFindings(inputs, internet);
   assert.equal(found.length, 1);
-  applyEdits(found[0].fixes![0].edits);
+  applyEditsOnDisk(found[0].fixes![0].edits);
   assert.deepEqual(shadowFindings(inputs, internet), []);
   for (const defines of [[], ['INTERNET=1'], ['INTERNET=1', 'EXTRA=1']]) {
     const bv = spawnSync(EXIM, ['-C', conf, ...defines.map((d) => `-D${d}`), '-bV'], { encoding: 'utf8', timeout: 60_000 });

@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import { callout } from '../../server/src/core/lmtp';
 import { checkProject } from '../../server/src/core/project';
 import { defaultOptions } from '../../server/src/core/options';
-import { LineIndex } from '../../server/src/core/text';
+import { applyEdits } from '../helpers/apply-edits';
 import { cyrusMissingReason, freePort, startCyrus, type CyrusInstance } from './harness/cyrus';
 
 const missing = cyrusMissingReason();
@@ -65,11 +65,7 @@ t:
   assert.equal(f.file, conf('off'));
   const fix = f.fixes![0];
   assert.equal(fix.manual, true, 'mail for example.org is refused until its mailboxes exist: not for --fix');
-  let text = fs.readFileSync(conf('off'), 'utf8');
-  const idx = new LineIndex(text);
-  for (const e of [...fix.edits].sort((a, b) => idx.offsetAt(b.range.start) - idx.offsetAt(a.range.start))) {
-    text = text.slice(0, idx.offsetAt(e.range.start)) + e.newText + text.slice(idx.offsetAt(e.range.end));
-  }
+  const text = applyEdits(fs.readFileSync(conf('off'), 'utf8'), fix.edits);
   assert.match(text, /^virtdomains: userid\ndefaultdomain: example\.com$/m);
   fs.writeFileSync(conf('fixed'), text, { mode: 0o644 });
 

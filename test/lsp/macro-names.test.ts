@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { ConfigWorkspace, definition, hover, prepareRename, references, rename } from '../../server/src/core/features';
-import type { TextEdit } from '../../server/src/core/diagnostic';
+import { applyEdits } from '../helpers/apply-edits';
 import { runEximCheck } from '../../server/src/lsp/exim-check';
 import { positionOf } from './client';
 
@@ -52,13 +52,6 @@ function open(text: string): { ws: ConfigWorkspace; file: string; dir: string } 
   return { ws, file, dir };
 }
 
-function apply(text: string, edits: TextEdit[]): string {
-  const lines = text.split('\n');
-  const off = (p: { line: number; character: number }) => lines.slice(0, p.line).reduce((n, l) => n + l.length + 1, 0) + p.character;
-  for (const e of [...edits].sort((a, b) => off(b.range.start) - off(a.range.start))) text = text.slice(0, off(e.range.start)) + e.newText + text.slice(off(e.range.end));
-  return text;
-}
-
 const codes = (ws: ConfigWorkspace, file: string) => ws.analyseFile(file).findings.map((f) => f.code);
 const lineOf = (text: string, needle: string) => positionOf(text, needle).line;
 
@@ -78,7 +71,7 @@ test('renaming an ACL or a transport named through a macro edits the macro\'s va
     const acl = rename(ws, file, positionOf(DEBIANISH, 'acl_check_rcpt:', 2), 'acl_rcpt2');
     assert.ok('edits' in acl, JSON.stringify(acl));
     assert.deepEqual(acl.edits.map((e) => e.range.start.line).sort((a, b) => a - b), [lineOf(DEBIANISH, 'MAIN_ACL_CHECK_RCPT = acl'), lineOf(DEBIANISH, 'acl_check_rcpt:')]);
-    const t1 = apply(DEBIANISH, acl.edits);
+    const t1 = applyEdits(DEBIANISH, acl.edits);
     assert.match(t1, /MAIN_ACL_CHECK_RCPT = acl_rcpt2\n/);
     assert.match(t1, /acl_smtp_rcpt = MAIN_ACL_CHECK_RCPT\n/);
 
@@ -86,7 +79,7 @@ test('renaming an ACL or a transport named through a macro edits the macro\'s va
     const tr = rename(ws, file, positionOf(DEBIANISH, 'mail_spool:', 2), 'spool2');
     assert.ok('edits' in tr);
     assert.deepEqual(tr.edits.map((e) => e.range.start.line).sort((a, b) => a - b), [lineOf(DEBIANISH, 'LOCAL_DELIVERY=mail'), lineOf(DEBIANISH, 'mail_spool:')]);
-    const t2 = apply(t1, tr.edits);
+    const t2 = applyEdits(t1, tr.edits);
     const after = open(t2);
     assert.deepEqual(codes(after.ws, after.file), [], 'the renamed config still checks clean');
     fs.rmSync(after.dir, { recursive: true, force: true });
@@ -156,7 +149,7 @@ test('a macro rename covers == redefinitions, skipped definitions and uses, and 
       assert.ok('edits' in r && r.edits.length === want.length, `rename from ${from}: ${JSON.stringify(r)}`);
     }
     const r = rename(ws, file, positionOf(BRANCHES, 'MYPORT ==', 2), 'LMTP_PORT');
-    const renamed = apply(BRANCHES, 'edits' in r ? r.edits : []);
+    const renamed = applyEdits(BRANCHES, 'edits' in r ? r.edits : []);
     assert.doesNotMatch(renamed, /MYPORT/);
     await eximAccepts(renamed);
     // Hover on a name defined only in a skipped branch says so.

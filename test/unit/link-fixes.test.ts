@@ -8,7 +8,7 @@ import { checkProject, classifyPath, type Input } from '../../server/src/core/pr
 import { defaultOptions, type CheckOptions } from '../../server/src/core/options';
 import { overlayHost, type SourceHost } from '../../server/src/core/host';
 import type { Finding, TextEdit } from '../../server/src/core/diagnostic';
-import { LineIndex } from '../../server/src/core/text';
+import { applyEdits } from '../helpers/apply-edits';
 
 const FIXTURES = path.join(__dirname, '../../server/src/core/rules/link/fixtures');
 
@@ -35,11 +35,7 @@ function apply(files: Map<string, string>, edits: TextEdit[]): Map<string, strin
   for (const [file, list] of byFile) {
     const text = out.get(file);
     assert.ok(text !== undefined, `edit in unknown file ${file}`);
-    const idx = new LineIndex(text);
-    const spans = list.map((e) => ({ a: idx.offsetAt(e.range.start), b: idx.offsetAt(e.range.end), t: e.newText })).sort((x, y) => y.a - x.a);
-    let s = text;
-    for (const sp of spans) s = s.slice(0, sp.a) + sp.t + s.slice(sp.b);
-    out.set(file, s);
+    out.set(file, applyEdits(text, list));
   }
   return out;
 }

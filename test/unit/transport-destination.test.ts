@@ -6,20 +6,12 @@ import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { checkProject } from '../../server/src/core/project';
 import { defaultOptions } from '../../server/src/core/options';
-import { LineIndex } from '../../server/src/core/text';
-import type { TextEdit } from '../../server/src/core/diagnostic';
+import { applyEdits } from '../helpers/apply-edits';
 import { memoryHost } from '../helpers/memory-host';
 
 const FILE = path.resolve('/virtual/transport-destination/exim.conf');
 const check = (text: string) => checkProject([{ path: FILE, kind: 'exim' }], defaultOptions, memoryHost(new Map([[FILE, text]])))
   .filter((f) => f.code === 'exim/transport-no-destination');
-
-function apply(text: string, edits: TextEdit[]): string {
-  const idx = new LineIndex(text);
-  let out = text;
-  for (const e of edits.map((x) => ({ a: idx.offsetAt(x.range.start), b: idx.offsetAt(x.range.end), t: x.newText })).sort((x, y) => y.a - x.a)) out = out.slice(0, e.a) + e.t + out.slice(e.b);
-  return out;
-}
 
 const ROUTER = 'begin routers\ncyrus_vdom:\n  driver = accept\n  transport = cyrus_ltcp\nbegin transports\n';
 
@@ -29,14 +21,14 @@ test('no hosts and no allow_localhost: both are added after the driver line, ind
   const fix = f.fixes![0];
   assert.equal(fix.manual, true, 'never applied by check --fix');
   assert.match(fix.title, /hosts = 127\.0\.0\.1, with allow_localhost/);
-  const fixed = apply(text, fix.edits);
+  const fixed = applyEdits(text, fix.edits);
   assert.equal(fixed, `${ROUTER}cyrus_ltcp:\n    driver = smtp\n    hosts = 127.0.0.1\n    allow_localhost\n    protocol = lmtp\n    port = 2003\n`);
   assert.deepEqual(check(fixed), []);
 });
 
 test('an empty hosts is filled in; allow_localhost already there is not added again', () => {
   const text = `${ROUTER}cyrus_ltcp:\n  driver = smtp\n  protocol = lmtp\n  hosts =\n  allow_localhost\n  port = 2003\n`;
-  const fixed = apply(text, check(text)[0].fixes![0].edits);
+  const fixed = applyEdits(text, check(text)[0].fixes![0].edits);
   assert.equal(fixed, `${ROUTER}cyrus_ltcp:\n  driver = smtp\n  protocol = lmtp\n  hosts = 127.0.0.1\n  allow_localhost\n  port = 2003\n`);
   assert.deepEqual(check(fixed), []);
 });
