@@ -10,11 +10,12 @@
 //   command or path with them; named by a router's `transport`, every address defers ("no
 //   command specified for T transport", "Mandatory file or directory option missing from
 //   T transport").
-import type { Finding, Fix } from '../../diagnostic';
+import type { Finding, Fix, TextEdit } from '../../diagnostic';
 import { finding } from '../../diagnostic';
 import type { DriverInstance, EximConfig } from '../../exim/model';
 import type { CheckOptions } from '../../options';
 import { given, on } from './instance-options';
+import { insertOptionLines, replaceAt } from '../link/edits';
 
 /** Why `t` cannot deliver what router `r` hands it, and Exim's words at delivery; or undefined. */
 function noDestination(r: DriverInstance, t: DriverInstance): { why: string; says: string } | undefined {
@@ -45,15 +46,10 @@ function noDestination(r: DriverInstance, t: DriverInstance): { why: string; say
 function localLmtpFix(cfg: EximConfig, t: DriverInstance): Fix[] | undefined {
   if (given(t, 'protocol')?.value?.trim() !== 'lmtp') return undefined;
   const empty = given(t, 'hosts');
-  const anchor = t.driverLoc ? t.options.find((o) => o.name === 'driver') : undefined;
-  const at = (anchor ?? t.options[t.options.length - 1])?.loc ?? t.nameLoc;
-  const lines = cfg.files.get(at.file)?.lines;
-  if (!lines) return undefined;
-  const indent = anchor ? /^\s*/.exec(lines.lineText(at.range.start.line))![0] || '  ' : '  ';
   const add = [...(empty ? [] : ['hosts = 127.0.0.1']), ...(t.options.some((o) => o.name === 'allow_localhost') ? [] : ['allow_localhost'])];
-  const edits = add.length ? [{ file: at.file, range: { start: { line: at.range.end.line + 1, character: 0 }, end: { line: at.range.end.line + 1, character: 0 } }, newText: add.map((l) => `${indent}${l}\n`).join('') }] : [];
-  if (empty) edits.unshift({ file: empty.loc.file, range: empty.loc.range, newText: 'hosts = 127.0.0.1' });
-  if (!edits.length || at.range.end.line + 1 >= lines.lineCount) return undefined;
+  const edits: TextEdit[] = [];
+  if (empty) edits.push(replaceAt(empty.loc, 'hosts = 127.0.0.1'));
+  if (add.length) edits.push(insertOptionLines({ cfg }, t, add, t.options.find((o) => o.name === 'driver')));
   return [{ title: `Deliver to Cyrus's lmtpd on this machine: hosts = 127.0.0.1${add.includes('allow_localhost') ? ', with allow_localhost' : ''}`, edits, manual: true }];
 }
 

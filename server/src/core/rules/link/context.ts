@@ -114,15 +114,18 @@ export function boolOption(d: DriverInstance, name: string, dflt: boolean): bool
 }
 
 /** A line of any file of the pairing, for copying its indentation into a fix. */
-export function lineText(ctx: LinkContext, file: string, line: number): string {
+/** Where the edit helpers read a file's lines: a link context, or an Exim config alone. */
+export type FileTexts = Pick<LinkContext, 'cfg'> & Partial<Pick<LinkContext, 'cyrus' | 'imapd' | 'otherImapd'>>;
+
+export function lineText(ctx: FileTexts, file: string, line: number): string {
   return fileLines(ctx, file)?.lineText(line) ?? '';
 }
 
-export function fileLines(ctx: LinkContext, file: string): LineIndex | undefined {
+export function fileLines(ctx: FileTexts, file: string): LineIndex | undefined {
   const f = ctx.cfg.files?.get(file);
   if (f) return f.lines;
   if (ctx.cyrus?.file === file) return ctx.cyrus.lines;
-  for (const conf of [ctx.imapd, ...ctx.otherImapd.values()]) {
+  for (const conf of [ctx.imapd, ...(ctx.otherImapd?.values() ?? [])]) {
     const f = conf?.files.find((x) => x.path === file);
     if (f) return f.lines;
   }

@@ -3,7 +3,7 @@
 import type { Fix, TextEdit } from '../../diagnostic';
 import type { Loc, OptionSetting } from '../../exim/model';
 import type { DriverInstance } from '../../exim/model';
-import type { LinkContext } from './context';
+import type { FileTexts } from './context';
 import { fileLines, indentOf, lineText } from './context';
 
 export function replaceAt(loc: Loc, newText: string): TextEdit {
@@ -18,16 +18,21 @@ export function insertAt(file: string, line: number, character: number, newText:
  * A new option line inside a driver: after `after` (an option's logical line) or, when
  * none, after the driver's last line, indented like the driver's options.
  */
-export function insertOptionLine(ctx: LinkContext, d: DriverInstance, text: string, after?: OptionSetting): TextEdit {
+export function insertOptionLine(ctx: FileTexts, d: DriverInstance, text: string, after?: OptionSetting): TextEdit {
+  return insertOptionLines(ctx, d, [text], after);
+}
+
+/** Option lines, one after another, where insertOptionLine puts one. */
+export function insertOptionLines(ctx: FileTexts, d: DriverInstance, texts: readonly string[], after?: OptionSetting): TextEdit {
   const anchor = after?.loc ?? d.options?.[d.options.length - 1]?.loc ?? d.loc;
   const line = anchor.range.end.line;
   const sample = d.options?.[0]?.loc ?? anchor;
   const indent = indentOf(lineText(ctx, sample.file, sample.range.start.line)) || '  ';
-  return insertLine(ctx, anchor.file, line + 1, `${indent}${text}`);
+  return insertLine(ctx, anchor.file, line + 1, texts.map((t) => `${indent}${t}`).join('\n'));
 }
 
 /** Inserts a whole line before line `line` (at the end of the file when there is none). */
-export function insertLine(ctx: LinkContext, file: string, line: number, text: string): TextEdit {
+export function insertLine(ctx: FileTexts, file: string, line: number, text: string): TextEdit {
   const lines = fileLines(ctx, file);
   if (lines && line >= lines.lineCount) {
     const last = lines.lineCount - 1;
