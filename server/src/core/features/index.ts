@@ -12,7 +12,7 @@ import { eximCompletion } from './exim-completion';
 import { eximHover } from './exim-hover';
 import { eximSignatureHelp } from './exim-signature';
 import { cyrusConfCompletion, cyrusConfHover, imapdCompletion, imapdHover } from './cyrus-features';
-import { definition as eximDefinition, prepareRename as eximPrepareRename, references as eximReferences, rename as eximRename } from './navigation';
+import { definition as eximDefinition, highlights as eximHighlights, prepareRename as eximPrepareRename, references as eximReferences, rename as eximRename } from './navigation';
 import { braceFolding, cyrusOutline, eximFolding, eximOutline, flattenSymbols, imapdOutline } from './symbols';
 import { calloutLenses, cyrusTargets, eximTargets } from './callout-targets';
 
@@ -104,21 +104,7 @@ export function references(ws: ConfigWorkspace, file: string, p: Position, inclu
 
 /** The name under the cursor and its other places in this file: where it is defined counts as written. */
 export function documentHighlights(ws: ConfigWorkspace, file: string, p: Position): HighlightEntry[] {
-  return withModel(ws, file, p, [], (m, pos) => {
-    const abs = path.resolve(file);
-    const here = (l: Location) => path.resolve(l.file) === abs;
-    const key = (r: Range) => `${r.start.line}:${r.start.character}:${r.end.line}:${r.end.character}`;
-    const uses = new Set(eximReferences(m, file, pos, false).filter(here).map((l) => key(l.range)));
-    const seen = new Set<string>();
-    const out: HighlightEntry[] = [];
-    for (const l of eximReferences(m, file, pos, true)) {
-      const k = key(l.range);
-      if (!here(l) || seen.has(k)) continue;
-      seen.add(k);
-      out.push({ range: l.range, write: !uses.has(k) });
-    }
-    return out;
-  });
+  return withModel(ws, file, p, [], (m, pos) => eximHighlights(m, file, pos));
 }
 
 export function prepareRename(ws: ConfigWorkspace, file: string, p: Position): { range: Range; placeholder: string } | { error: string } | undefined {

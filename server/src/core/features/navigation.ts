@@ -76,6 +76,22 @@ export function references(m: EximModel, file: string, p: Position, includeDecla
   return inOrder(m, hit.all.filter((o) => sameEntity(o, hit.occ) && (includeDeclaration || !o.isDefinition)));
 }
 
+/** The name's places in `file`, in order, each once; written where only its definition is there. */
+export function highlights(m: EximModel, file: string, p: Position): { range: Range; write: boolean }[] {
+  const f = abs(file);
+  const hit = occurrenceAt(m, f, p);
+  if (!hit) return [];
+  const at = new Map<string, { range: Range; write: boolean }>();
+  for (const o of hit.all) {
+    if (!sameEntity(o, hit.occ) || o.file !== f) continue;
+    const k = `${o.range.start.line}:${o.range.start.character}:${o.range.end.line}:${o.range.end.character}`;
+    const h = at.get(k);
+    if (h) h.write &&= o.isDefinition;
+    else at.set(k, { range: o.range, write: o.isDefinition });
+  }
+  return [...at.values()].sort((a, b) => comparePos(a.range.start, b.range.start));
+}
+
 /**
  * Why a name that is defined here still cannot be renamed: something a rename cannot edit
  * holds it (a macro given with -D or by update-exim4.conf.conf), or a tool looks for it.
