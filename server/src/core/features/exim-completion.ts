@@ -67,10 +67,6 @@ export function eximCompletion(lines: LineIndex, p: Position, file: string, mode
     const braced = /\$\{[\w-]*$/.test(before);
     const prefixStart = { line: p.line, character: p.character - exp[1].length };
     const r = { start: prefixStart, end: replace.end };
-    if (/\$\{if\s+!?[\w]*$/.test(before)) {
-      for (const c of expansionNames('condition', opts.eximVersion)) out.push({ label: c.name, kind: 'condition', detail: conditionDetail(c.name), documentation: CONDITION_DOCS[c.name], replace: r });
-      return out;
-    }
     if (braced) {
       for (const i of expansionNames('item', opts.eximVersion)) out.push({ label: i.name, kind: 'expansion', detail: 'expansion item ' + (expansionForms('item', i.name)[0] ?? '${' + i.name + '{…}}'), documentation: ITEM_DOCS[i.name], replace: r });
       for (const o of expansionNames('operator', opts.eximVersion)) out.push({ label: o.name, kind: 'expansion', detail: 'expansion operator ${' + o.name + ':…}', documentation: operatorDoc(o.name), replace: r });

@@ -74,13 +74,13 @@ export function eximHover(lines: LineIndex, p: Position, file: string, m: EximMo
   const v = (a: { inHead: boolean; in496: boolean }) => versionNote(a) ? ` (${versionNote(a)})` : '';
 
   const link = (title: string, scope: string) => `[${title}](${specUrl(scope)})`;
-  /** Name and kind, what it does, the link: every hover on a name reads the same way. */
   /** The ways an item or condition is written, one per line (or `fallback` when none is known). */
   const forms = (kind: 'item' | 'condition', name: string, fallback?: string) => {
     const all = expansionForms(kind, name);
     const shown = all.length ? all : fallback ? [fallback] : [];
     return shown.map((f) => `\n\n\`${f}\``).join('');
   };
+  /** Name and kind, what it does, the link: every hover on a name reads the same way. */
   const doc = (head: string, what: string | undefined, title: string, scope: string) =>
     ({ markdown: `${head}${what ? `\n\n${what}` : ''}\n\n${link(title, scope)}`, range });
 
