@@ -8,6 +8,7 @@ import { eximHover } from '../../server/src/core/features/exim-hover';
 import { defaultOptions } from '../../server/src/core/options';
 import { CONDITION_FORMS, ITEM_FORMS } from '../../server/src/core/features/exim-signatures-data';
 import { expansionNames, itemArgProblem } from '../../server/src/core/catalog/exim';
+import { COND_ARGS, COND_OVER_LIST } from '../../server/src/core/exim/expansion-parser';
 
 /** The active signature's label and the name of its active parameter at the end of `text`, or undefined. */
 function at(text: string): [string, string] | undefined {
@@ -97,6 +98,11 @@ test('every item and condition with a signature is one Exim has, and the argumen
   for (const name of items) if (name !== 'if') assert.ok(ITEM_FORMS[name], `no signature for item ${name}`);
   for (const name of conditions) {
     if (!['def', 'first_delivery', 'queue_running'].includes(name)) assert.ok(CONDITION_FORMS[name], `no signature for condition ${name}`);
+  }
+  // A condition's form has the arguments the parser reads (and/or/acl/saslauthd: one brace of them).
+  for (const [name, forms] of Object.entries(CONDITION_FORMS)) {
+    if (['and', 'or', 'acl', 'saslauthd'].includes(name)) continue;
+    assert.equal(forms[0].params.length, COND_OVER_LIST.has(name) ? 2 : COND_ARGS[name], `condition ${name}`);
   }
   // Where the checker counts an item's arguments, the longest form takes as many as Exim allows.
   for (const [name, forms] of Object.entries(ITEM_FORMS)) {

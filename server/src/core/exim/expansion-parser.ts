@@ -10,7 +10,7 @@ import { isNameChar, isSpace } from './macros';
 export type RangeOf = (a: number, b: number) => Range;
 
 /** Number of `{...}` arguments each condition takes (and/or/acl/saslauthd are special). */
-const COND_ARGS: Record<string, number> = {
+export const COND_ARGS: Record<string, number> = {
   def: 0, first_delivery: 0, queue_running: 0,
   bool: 1, bool_lax: 1, exists: 1, isip: 1, isip4: 1, isip6: 1, ldapauth: 1, pam: 1, radius: 1, pwcheck: 1,
   '<': 2, '<=': 2, '=': 2, '==': 2, '>': 2, '>=': 2,
@@ -18,7 +18,7 @@ const COND_ARGS: Record<string, number> = {
   crypteq: 2, inlist: 2, inlisti: 2, match: 2, match_address: 2, match_domain: 2, match_ip: 2,
   match_local_part: 2, inbound_srs: 2,
 };
-const COND_OVER_LIST = new Set(['forall', 'forany', 'forall_json', 'forany_json', 'forall_jsons', 'forany_jsons']);
+export const COND_OVER_LIST: ReadonlySet<string> = new Set(['forall', 'forany', 'forall_json', 'forany_json', 'forall_jsons', 'forany_jsons']);
 /** Whether a condition's arguments were read as Exim reads them: not so for a name it does not know. */
 function knownShape(n: ExpansionNode): boolean {
   return n.kind === 'condition' && (Object.hasOwn(COND_ARGS, n.name) || COND_OVER_LIST.has(n.name) || n.name === 'and' || n.name === 'or' || n.name === 'acl' || n.name === 'saslauthd');

@@ -7,6 +7,7 @@ import type { LineIndex, Position } from '../text';
 import { eximContextAt, isComment, logicalStart } from './exim-context';
 import type { SignatureEntry, SignatureHelpInfo } from './types';
 import { CONDITION_FORMS, ITEM_FORMS, type SignatureForm } from './exim-signatures-data';
+import { COND_ARGS, COND_OVER_LIST } from '../exim/expansion-parser';
 import { CONDITION_DOCS, ITEM_DOCS } from './exim-descriptions-data';
 
 /** An item, `${if`, or condition the cursor is inside, and how far into it. */
@@ -35,13 +36,11 @@ function own<T>(table: Record<string, T>, name: string): T | undefined {
   return Object.hasOwn(table, name) ? table[name] : undefined;
 }
 
-/** How many `{…}` a known condition takes; and/or/acl/saslauthd take one that holds the rest. */
+/** How many `{…}` a known condition takes, as the parser counts them; and/or/acl/saslauthd take one that holds the rest. */
 function conditionArgs(name: string): number | undefined {
-  if (name === 'first_delivery' || name === 'queue_running') return 0;
-  if (/^for(all|any)(_jsons?)?$/.test(name)) return 2;
+  if (COND_OVER_LIST.has(name)) return 2;
   if (name === 'and' || name === 'or' || name === 'acl' || name === 'saslauthd') return 1;
-  const forms = own(CONDITION_FORMS, name);
-  return forms ? forms[0].params.length : undefined;
+  return own(COND_ARGS, name);
 }
 
 class Scanner {
