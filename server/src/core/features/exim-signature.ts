@@ -36,10 +36,13 @@ function own<T>(table: Record<string, T>, name: string): T | undefined {
   return Object.hasOwn(table, name) ? table[name] : undefined;
 }
 
-/** How many `{…}` a known condition takes, as the parser counts them; and/or/acl/saslauthd take one that holds the rest. */
+/** Conditions whose one argument holds the rest in braces: conditions (and, or) or strings (acl, saslauthd). */
+const GROUPED: ReadonlySet<string> = new Set(['and', 'or', 'acl', 'saslauthd']);
+
+/** How many `{…}` a known condition takes, as the parser counts them. */
 function conditionArgs(name: string): number | undefined {
   if (COND_OVER_LIST.has(name)) return 2;
-  if (name === 'and' || name === 'or' || name === 'acl' || name === 'saslauthd') return 1;
+  if (GROUPED.has(name)) return 1;
   return own(COND_ARGS, name);
 }
 
@@ -107,15 +110,17 @@ class Scanner {
     return name === 'if' ? this.ifItem() : this.item(name);
   }
 
-  private item(name: string): number {
-    const f = this.frame('item', name);
+  /**
+   * The `{…}` arguments of an item or `${if}`, up to its own closing `}`: `arg` reads each
+   * one; `other` sees what stands between them (a lookup's type, `fail`).
+   */
+  private args(f: Frame, arg: () => number, other?: (c: string) => void): number {
     const s = this.s;
     while (this.pos < s.length) {
       const c = s[this.pos];
       if (c === '{') {
         const argStart = ++this.pos;
-        const r = name === 'filter' && f.done === 1 ? this.conditionThenClose() : this.text(true);
-        if (r === EOF) return EOF;
+        if (arg() === EOF) return EOF;
         if (f.done === 0) f.first = s.slice(argStart, this.pos - 1);
         f.done++;
       } else if (c === '}') {
@@ -123,31 +128,24 @@ class Scanner {
         this.stack.pop();
         return DONE;
       } else {
-        if (f.done === 0 && /[A-Za-z]/.test(c)) f.query = true;
+        other?.(c);
         this.pos++;
       }
     }
     return EOF;
   }
 
+  private item(name: string): number {
+    const f = this.frame('item', name);
+    return this.args(f, () => name === 'filter' && f.done === 1 ? this.conditionThenClose() : this.text(true),
+      (c) => { if (f.done === 0 && /[A-Za-z]/.test(c)) f.query = true; });
+  }
+
   private ifItem(): number {
     const f = this.frame('if', 'if');
     if (this.condition() === EOF) return EOF;
     f.condDone = true;
-    const s = this.s;
-    while (this.pos < s.length) {
-      const c = s[this.pos];
-      if (c === '{') {
-        this.pos++;
-        if (this.text(true) === EOF) return EOF;
-        f.done++;
-      } else if (c === '}') {
-        this.pos++;
-        this.stack.pop();
-        return DONE;
-      } else this.pos++;
-    }
-    return EOF;
+    return this.args(f, () => this.text(true));
   }
 
   /** A condition: `[!]name`, then its arguments. */
@@ -172,14 +170,13 @@ class Scanner {
       if (this.eof) return EOF;
       if (s[this.pos] !== '{') break;
       this.pos++;
-      let r: number;
-      if (name === 'and' || name === 'or') r = this.group(f, true);
-      else if (name === 'acl' || name === 'saslauthd') r = this.group(f, false);
-      else if (need === 2 && name.startsWith('for') && f.done === 1) r = this.conditionThenClose();
-      else r = this.text(true);
+      const grouped = GROUPED.has(name);
+      const r = grouped ? this.group(f, name === 'and' || name === 'or')
+        : COND_OVER_LIST.has(name) && f.done === 1 ? this.conditionThenClose() : this.text(true);
       if (r === EOF) return EOF;
-      if (name !== 'and' && name !== 'or' && name !== 'acl' && name !== 'saslauthd') f.done++;
-      else break;
+      // A group counts its own `{…}` (see group); its one argument is then read.
+      if (grouped) break;
+      f.done++;
     }
     this.depth--;
     this.stack.pop();
@@ -235,7 +232,7 @@ function signatureOf(f: Frame): SignatureHelpInfo | undefined {
   }
   const forms = own(f.kind === 'item' ? ITEM_FORMS : CONDITION_FORMS, f.name);
   if (!forms) return undefined;
-  const grouped = f.kind === 'cond' && (f.name === 'and' || f.name === 'or' || f.name === 'acl' || f.name === 'saslauthd');
+  const grouped = f.kind === 'cond' && GROUPED.has(f.name);
   const signatures = forms.map((form) => {
     const sig = f.kind === 'item' ? render('${' + f.name, form, false, '}') : render(f.name + ' ', form, grouped, '');
     const doc = own(f.kind === 'item' ? ITEM_DOCS : CONDITION_DOCS, f.name);
