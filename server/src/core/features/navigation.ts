@@ -5,7 +5,7 @@ import type { AclItem, EximConfig as EximModel, OptionSetting } from '../exim/mo
 import type { ExpansionNode } from '../exim/expansion';
 import { TRANSPORT_OPTIONS } from '../rules/exim/names';
 import { whereOfAclOption } from '../catalog/exim';
-import { builtAclNames, builtTransportNames } from '../rules/exim/built-names';
+import { builtAclNames, builtTransportNames, wholeWord } from '../rules/exim/built-names';
 import { comparePos, type Position, type Range } from '../text';
 import type { Location, RenameResult } from './types';
 import { namedBy, namedOutside, occurrenceAt, sameEntity, type NameKind, type Occurrence } from './exim-names';
@@ -113,7 +113,7 @@ function fixedName(m: EximModel, occ: Occurrence): string | undefined {
  */
 function composedName(m: EximModel, occ: Occurrence): string | undefined {
   if (occ.kind !== 'transport' && occ.kind !== 'acl') return undefined;
-  const word = new RegExp(`(^|[^A-Za-z0-9_])${occ.name.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}($|[^A-Za-z0-9_])`);
+  const word = wholeWord(occ.name);
   const composed = (seq: ExpansionNode[]): boolean => seq.some((n) => {
     if (n.kind === 'text') return word.test(n.text) && !(seq.length === 1 && n.text.trim() === occ.name);
     return n.kind === 'item' && n.name === 'if' && n.args.slice(1).some(composed);

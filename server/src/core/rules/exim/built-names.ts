@@ -9,6 +9,11 @@ import type { EximConfig, Loc } from '../../exim/model';
 import { TRANSPORT_OPTIONS } from './names';
 import { SELECTING_OPTIONS } from './acl-where';
 
+/** `name` as a whole word (not inside a longer run of letters, digits and `_`). */
+export function wholeWord(name: string): RegExp {
+  return new RegExp(`(^|[^A-Za-z0-9_])${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}($|[^A-Za-z0-9_])`);
+}
+
 /** A value that may build a name, and how: the whole name, or the part it shares. */
 export interface BuiltBy { option: string; value: string; loc: Loc; part: string; at: 'whole' | 'start' | 'end' }
 

@@ -13,7 +13,7 @@ import { aclCallName, aclNameOf, SELECTING_OPTIONS } from './acl-where';
 import { MacroMap } from '../../exim/macros';
 import { skippedLinesOf } from '../../exim/parser';
 import { DEBIAN_PLACEHOLDER_MACRO } from '../../exim/confd';
-import { builtAclNames, builtTransportNames, type BuiltNames } from './built-names';
+import { builtAclNames, builtTransportNames, wholeWord, type BuiltNames } from './built-names';
 
 /**
  * Macros that mark a place for a tool rather than hold a value: Debian's
@@ -54,7 +54,7 @@ class Mentions {
       }
       return this.words.has(name);
     }
-    const re = new RegExp(`(^|[^A-Za-z0-9_])${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}($|[^A-Za-z0-9_])`);
+    const re = wholeWord(name);
     for (const v of this.values) if (re.test(v)) return true;
     return false;
   }
