@@ -1,11 +1,9 @@
 // Definition, references and rename over the Exim model's names.
 import * as path from 'node:path';
 import type { TextEdit } from '../diagnostic';
-import type { AclItem, EximConfig as EximModel, OptionSetting } from '../exim/model';
+import type { EximConfig as EximModel } from '../exim/model';
 import type { ExpansionNode } from '../exim/expansion';
-import { TRANSPORT_OPTIONS } from '../rules/exim/names';
-import { whereOfAclOption } from '../catalog/exim';
-import { builtAclNames, builtTransportNames, wholeWord } from '../rules/exim/built-names';
+import { builtNames, selectingLoc, selectingValues, wholeWord } from '../rules/exim/built-names';
 import { comparePos, type Position, type Range } from '../text';
 import type { Location, RenameResult } from './types';
 import { namedBy, namedOutside, occurrenceAt, sameEntity, type NameKind, type Occurrence } from './exim-names';
@@ -119,19 +117,16 @@ function composedName(m: EximModel, occ: Occurrence): string | undefined {
     return n.kind === 'item' && n.name === 'if' && n.args.slice(1).some(composed);
   });
   // The values that select one: as the unused hint and built-names read them.
-  const values: (OptionSetting | AclItem)[] = occ.kind === 'transport'
-    ? [...m.main, ...m.routers.flatMap((r) => r.options), ...m.transports.flatMap((t) => t.options)].filter((o) => TRANSPORT_OPTIONS.has(o.name))
-    : [...m.main.filter((o) => whereOfAclOption(o.name)), ...m.acls.flatMap((a) => a.statements.flatMap((st) => st.items.filter((it) => it.name === 'acl')))];
-  for (const o of values) {
+  for (const o of selectingValues(m, occ.kind)) {
     if (!o.value?.includes('$') || !word.test(o.value)) continue;
     const tree = o.expansion;
     if (!tree || !composed(tree)) continue;
-    const at = 'section' in o ? o.loc : o.valueLoc ?? o.nameLoc;
+    const at = selectingLoc(o);
     const written = 'section' in o ? o.rawValue ?? o.value : o.value;
     return `"${occ.name}" is part of ${occ.kind === 'acl' ? 'an ACL' : 'a transport'} name built at run time in "${o.name} = ${written}" (${path.basename(at.file)} line ${at.range.start.line + 1}): a rename can neither follow it there nor leave it. Rename by hand, changing that value too.`;
   }
   // The name itself may be what such a value builds (acl_smtp_rcpt = acl_rcpt_$local_part).
-  const by = (occ.kind === 'acl' ? builtAclNames(m) : builtTransportNames(m)).by(occ.name);
+  const by = builtNames(m, occ.kind).by(occ.name);
   if (by) {
     const where = `"${by.option} = ${by.value}" (${path.basename(by.loc.file)} line ${by.loc.range.start.line + 1})`;
     const kind = occ.kind === 'acl' ? 'an ACL' : 'a transport';

@@ -5,7 +5,7 @@
 // right after it ends them. Such a name is used though nothing names it whole, and a
 // rename cannot follow it.
 import type { ExpansionNode } from '../../exim/expansion';
-import type { EximConfig, Loc } from '../../exim/model';
+import type { AclItem, EximConfig, Loc, OptionSetting } from '../../exim/model';
 import { TRANSPORT_OPTIONS } from './names';
 import { SELECTING_OPTIONS } from './acl-where';
 
@@ -102,21 +102,24 @@ export class BuiltNames {
   }
 }
 
-/** Transport names the transport options of the main section, routers and transports may build. */
-export function builtTransportNames(cfg: EximConfig): BuiltNames {
-  const built = new BuiltNames();
-  for (const settings of [cfg.main, ...cfg.routers.map((r) => r.options), ...cfg.transports.map((t) => t.options)]) {
-    for (const s of settings) if (TRANSPORT_OPTIONS.has(s.name)) built.add(s.name, s.value, () => s.expansion, () => s.loc);
-  }
-  return built;
+/** A value that selects a transport or an ACL by name. */
+export type Selecting = OptionSetting | AclItem;
+
+/**
+ * The values that select a transport (the transport options of the main section, routers
+ * and transports) or an ACL (the acl_smtp_* options and `acl =` conditions).
+ */
+export function selectingValues(cfg: EximConfig, kind: 'transport' | 'acl'): Selecting[] {
+  if (kind === 'transport') return [...cfg.main, ...cfg.routers.flatMap((r) => r.options), ...cfg.transports.flatMap((t) => t.options)].filter((s) => TRANSPORT_OPTIONS.has(s.name));
+  return [...cfg.main.filter((s) => SELECTING_OPTIONS.has(s.name)), ...cfg.acls.flatMap((a) => a.statements.flatMap((st) => st.items.filter((it) => it.name === 'acl')))];
 }
 
-/** ACL names the acl_smtp_* options and `acl =` conditions may build. */
-export function builtAclNames(cfg: EximConfig): BuiltNames {
+/** Where a selecting value is written: a setting's whole line, a condition's value. */
+export const selectingLoc = (o: Selecting): Loc => 'section' in o ? o.loc : o.valueLoc ?? o.nameLoc;
+
+/** The transport or ACL names the selecting values may build. */
+export function builtNames(cfg: EximConfig, kind: 'transport' | 'acl'): BuiltNames {
   const built = new BuiltNames();
-  for (const s of cfg.main) if (SELECTING_OPTIONS.has(s.name)) built.add(s.name, s.value, () => s.expansion, () => s.loc);
-  for (const a of cfg.acls) for (const st of a.statements) for (const it of st.items) {
-    if (it.name === 'acl') built.add('acl', it.value, () => it.expansion, () => it.valueLoc ?? it.nameLoc);
-  }
+  for (const o of selectingValues(cfg, kind)) built.add(o.name, o.value, () => o.expansion, () => selectingLoc(o));
   return built;
 }

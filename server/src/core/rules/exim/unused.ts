@@ -13,7 +13,7 @@ import { aclCallName, aclNameOf, SELECTING_OPTIONS } from './acl-where';
 import { MacroMap } from '../../exim/macros';
 import { skippedLinesOf } from '../../exim/parser';
 import { DEBIAN_PLACEHOLDER_MACRO } from '../../exim/confd';
-import { builtAclNames, builtTransportNames, wholeWord, type BuiltNames } from './built-names';
+import { builtNames, wholeWord, type BuiltNames } from './built-names';
 
 /**
  * Macros that mark a place for a tool rather than hold a value: Debian's
@@ -183,7 +183,7 @@ function unusedTransports(cfg: EximConfig, mentions: Mentioned, skipped: Skipped
   for (const r of cfg.routers) transportsIn(r.options);
   for (const t of cfg.transports) transportsIn(t.options);
   for (const t of cfg.transports) {
-    if (usedTransports.has(t.name) || mentions.has(t.name) || skipped.has('transports', t.name) || (expands && (built ??= builtTransportNames(cfg)).has(t.name))) continue;
+    if (usedTransports.has(t.name) || mentions.has(t.name) || skipped.has('transports', t.name) || (expands && (built ??= builtNames(cfg, 'transport')).has(t.name))) continue;
     out.push(unusedFinding(t.nameLoc, `The transport "${t.name}" is not used by any router.`));
   }
 }
@@ -206,7 +206,7 @@ function unusedAcls(cfg: EximConfig, mentions: Mentioned, skipped: SkippedUses, 
     if (it.name === 'acl') { const n = aclCallName(it.value); if (n) usedAcls.add(n); if (it.value?.includes('$')) expands = true; }
   }
   for (const a of cfg.acls) {
-    if (usedAcls.has(a.name) || mentions.has(a.name) || skipped.has('acls', a.name) || (expands && (built ??= builtAclNames(cfg)).has(a.name))) continue;
+    if (usedAcls.has(a.name) || mentions.has(a.name) || skipped.has('acls', a.name) || (expands && (built ??= builtNames(cfg, 'acl')).has(a.name))) continue;
     out.push(unusedFinding(a.nameLoc, `The ACL "${a.name}" is not selected by any acl_smtp_* option or called with "acl =".`));
   }
 }
