@@ -15,7 +15,7 @@ import { fix, insertAt, insertLine, insertOptionLine, replaceAt } from './edits'
 import { deliverConfigFile, programConfig, type ProgramConfig } from './program-config';
 import { hostsMatchedBy, isLocalHost, matchHost } from './match';
 import { cyrusTransports, resolvePort, smtpHosts, type CyrusTransport } from './routing';
-import { deadReason, hostTarget, listens, tcpListeners, type TcpListener } from './reach';
+import { deadReason, hostTarget, listens, tcpListeners } from './reach';
 import { clientAuthenticators, noCommonMechanism, type NoMechanism } from './auth';
 
 type Tcp = Extract<CyrusTransport, { kind: 'tcp' }>;
