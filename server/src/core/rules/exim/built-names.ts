@@ -90,15 +90,17 @@ export class BuiltNames {
   by(name: string): BuiltBy | undefined {
     const w = this.whole.get(name);
     if (w?.joined) return { option: w.option, value: w.value, loc: w.loc(), part: name, at: 'whole' };
-    for (const [part, s] of this.starts) if (name.length > part.length && name.startsWith(part)) return { option: s.option, value: s.value, loc: s.loc(), part, at: 'start' };
-    for (const [part, s] of this.ends) if (name.length > part.length && name.endsWith(part)) return { option: s.option, value: s.value, loc: s.loc(), part, at: 'end' };
-    return undefined;
+    const p = this.partOf(name);
+    return p && { option: p.src.option, value: p.src.value, loc: p.src.loc(), part: p.part, at: p.at };
   }
   has(name: string): boolean {
-    if (this.whole.has(name)) return true;
-    for (const part of this.starts.keys()) if (name.length > part.length && name.startsWith(part)) return true;
-    for (const part of this.ends.keys()) if (name.length > part.length && name.endsWith(part)) return true;
-    return false;
+    return this.whole.has(name) || this.partOf(name) !== undefined;
+  }
+  /** The start or end that `name` shares with what some value may build. */
+  private partOf(name: string): { part: string; src: Source; at: 'start' | 'end' } | undefined {
+    for (const [part, src] of this.starts) if (name.length > part.length && name.startsWith(part)) return { part, src, at: 'start' };
+    for (const [part, src] of this.ends) if (name.length > part.length && name.endsWith(part)) return { part, src, at: 'end' };
+    return undefined;
   }
 }
 
