@@ -2,7 +2,7 @@
 // the right name in place and the finding goes away.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { codeOf, open, positionOf, restore, setText, waitForDiagnostics } from './util';
+import { codeOf, open, restore, setText, waitForDiagnostics } from './util';
 
 describe('quick fixes', () => {
   after(() => restore('exim.conf'));

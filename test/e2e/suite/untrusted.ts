@@ -10,7 +10,7 @@ import * as vscode from 'vscode';
 import { PROBE_COMPLAIN, probeRuns, type EximProbe } from '../exim-probe';
 import { FakeLmtp } from './lmtp-fake';
 import { runMocha } from './runner';
-import { activeExtension, codeOf, describeDiagnostics, open, setText, sleep, typedMistakeComesAndGoes, waitFor, waitForDiagnostics } from './util';
+import { activeExtension, codeOf, describeDiagnostics, open, setText, sleep, typedMistakeComesAndGoes, waitForDiagnostics } from './util';
 
 function probes(): { machine: EximProbe; workspace: EximProbe } {
   const env = (k: string) => { const v = process.env[k]; assert.ok(v, `${k} is set by the runner`); return v; };

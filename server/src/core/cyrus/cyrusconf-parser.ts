@@ -8,7 +8,7 @@ import { CYRUS_CONF_ARG_NAMES, CYRUS_SECTIONS } from '../catalog/cyrus';
 import { listenAt, type ServiceTable } from './endpoint';
 import { isAlnum, isSpace } from './chars';
 import { Arg, Entry, firstArg } from './entry';
-import type { CyrusArg, CyrusConf, CyrusEntry, CyrusSection, CyrusSectionName, Loc } from './model';
+import type { CyrusConf, CyrusEntry, CyrusSection, CyrusSectionName, Loc } from './model';
 import { commandAt } from './programs';
 
 /** fgets buffer in masterconf.c: longer lines are cut into pieces. */

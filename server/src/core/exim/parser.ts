@@ -598,7 +598,6 @@ class Parser {
   /** The condition or modifier readName found. */
   private aclItem(ll: LogicalLine, negated: boolean): Item | undefined {
     const t = ll.text;
-    const stmt = this.stmt!;
     const { nameStart: start, nameEnd: end } = this;
     if (end === start) {
       this.error('exim/acl-syntax', locOf(ll, start, t.length), `A condition or modifier name is expected here, not "${short(t.slice(start))}".`);

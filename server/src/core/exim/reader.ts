@@ -11,7 +11,7 @@ import type { SourceHost } from '../host';
 import { LineIndex, type Range } from '../text';
 import { SpanLoc, type Include, type Loc, type MacroUse, type SourceFile } from './model';
 import { objectList } from './object-list';
-import { codeAt, expandLine, isNameChar, isSpace, MacroStarts, type ExpandedLine, type MacroTable } from './macros';
+import { codeAt, expandLine, isSpace, MacroStarts, type ExpandedLine, type MacroTable } from './macros';
 
 export type PieceKind = 'blank' | 'comment' | 'directive' | 'include' | 'skipped' | 'content';
 
