@@ -559,3 +559,28 @@ test('the callout verifies the Cyrus domains but nothing accepts them afterwards
   assert.match(s.rcpt[0], /^550 relay not permitted/, 'the callout passed, then the relay check refused it');
   assert.match(s.rcpt[1], /^550[ -][^]*5\.1\.1 User unknown/);
 });
+
+test('local_part_suffix = +* on the Cyrus router: flagged link/plus-address-dropped; really alice+box reaches lmtpd as alice and lands in the INBOX; with the quick fix (rcpt_include_affixes) it lands in the folder', { skip }, async () => {
+  const box = `user/alice/box@example.com`;
+  await cy.createMailbox(box);
+  // Cyrus posts a +detail to the folder only for those with the `p` right there.
+  await cy.setAcl(box, 'anyone', 'p');
+  const { dir, conf } = eximConf((t) => port(cy.ports.lmtpTrusted)(t).replace('  transport = cyrus_ltcp\n', '  local_part_suffix = +*\n  local_part_suffix_optional\n  transport = cyrus_ltcp\n'));
+  const found = checkProject([{ path: conf, kind: 'exim' }, { path: cy.cyrusConf, kind: 'cyrus-conf' }, { path: cy.imapdConf, kind: 'imapd-conf' }], defaultOptions)
+    .filter((f) => f.code.startsWith('link/'));
+  assert.deepEqual(found.map((f) => f.code), ['link/plus-address-dropped']);
+  const inbox = await cy.messageCount(`user/${ALICE}`), folder = await cy.messageCount(box);
+  assert.match(deliver(dir, conf, 'alice+box@example.com'), /=> alice@example\.com <alice\+box@example\.com> R=cyrus_vdom T=cyrus_ltcp/, 'lmtpd is sent alice, without +box');
+  assert.equal(await cy.messageCount(`user/${ALICE}`), inbox + 1, 'in the INBOX');
+  assert.equal(await cy.messageCount(box), folder, 'not in the folder');
+  const fix = found[0].fixes?.find((x) => x.preferred);
+  assert.ok(fix && !fix.manual, '--fix may apply it');
+  applyEditsOnDisk(fix.edits);
+  assert.match(fs.readFileSync(conf, 'utf8'), /\n {2}rcpt_include_affixes\n/);
+  assert.deepEqual(lint(conf), []);
+  assert.match(deliver(dir, conf, 'alice+box@example.com'), /=> alice\+box@example\.com R=cyrus_vdom T=cyrus_ltcp/);
+  assert.equal(await cy.messageCount(box), folder + 1, 'in the folder the +detail names');
+  assert.equal(await cy.messageCount(`user/${ALICE}`), inbox + 1);
+  // The callout asks for the address with its suffix too, and lmtpd still knows alice.
+  assert.match(rcpt(conf, ['alice+box@example.com', 'nobody+box@example.com']).rcpt.join('\n'), /^250 [^]*\n550[ -]/);
+});

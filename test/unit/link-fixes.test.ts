@@ -229,6 +229,17 @@ test('ipv6-colon-list: the list is rewritten with <; as separator', () => {
   assert.equal(r.at('exim.conf'), REF('exim.conf'));
 });
 
+test('plus-address-dropped: adds rcpt_include_affixes to the Cyrus transport, and --fix may; none where it would pass a -suffix on as part of the user name', () => {
+  const r = fixOnce('plus-address-dropped', 'link/plus-address-dropped');
+  assert.equal(r.fix.manual, undefined);
+  assert.match(r.at('exim.conf'), /\n {2}port = 2003\n {2}rcpt_include_affixes\n\n/);
+  assert.equal(r.finding.related?.[0].message, 'transport cyrus_ltcp sends lmtpd the address without its affixes');
+  assertClean(r.after, r.inputs, 'plus-address-dropped');
+  const { files, inputs } = load('plus-address-dropped-minus-suffix');
+  const m = link(check(files, inputs)).find((x) => x.code === 'link/plus-address-dropped');
+  assert.ok(m && m.fixes === undefined, 'no fix: -* would reach lmtpd as part of the user name');
+});
+
 test('virtdomains unset: the fix adds the line to imapd.conf, the finding sits on the router', () => {
   const { files, inputs } = load('virtdomains-off');
   const imapd = path.join(FIXTURES, 'virtdomains-off', 'imapd.conf');

@@ -553,3 +553,44 @@ test('domain-mismatch: verified but accepted from no outside host; only when no 
   assert.deepEqual(only(run(conf('  accept acl = sub\n' + relay).replace('begin routers', 'sub:\n  accept\nbegin routers'), cy)), [], 'a sub-ACL may accept');
   assert.deepEqual(only(run(conf('  deny local_parts = ^[.]\n  require verify = sender\n' + relay), cy)), ['link/domain-mismatch'], 'an uncertain deny refuses either way');
 });
+
+test('plus-address-dropped: a +detail suffix stripped by the Cyrus router and not put back in the RCPT', () => {
+  const tcp = 'SERVICES {\n  lmtp cmd="lmtpd -a" listen="127.0.0.1:2003"\n}\n';
+  const sock = 'SERVICES {\n  lmtpunix cmd="lmtpd" listen="/run/cyrus/socket/lmtp"\n}\n';
+  const conf = (router: string, transport = '', more = '') => `primary_hostname = mx.example.net
+begin routers
+cyrus:
+  driver = accept
+${router}  transport = t
+${more}begin transports
+t:
+  driver = smtp
+  protocol = lmtp
+  hosts = 127.0.0.1
+  port = 2003
+  allow_localhost
+${transport}`;
+  const plus = '  local_part_suffix = +*\n  local_part_suffix_optional\n';
+  const f = run(conf(plus), tcp);
+  assert.deepEqual(codes(f), ['exim.conf:5 link/plus-address-dropped']);
+  assert.equal(f[0].severity, 'warning');
+  assert.match(f[0].message, /mail for user\+folder@domain reaches Cyrus as user@domain, so it lands in the INBOX/);
+  assert.equal(f[0].fixes?.[0].edits[0].newText, '  rcpt_include_affixes\n');
+  assert.deepEqual(codes(run(conf(plus, '  rcpt_include_affixes\n'), tcp)), [], 'the transport passes the suffix on');
+  assert.deepEqual(codes(run(conf(plus, '  rcpt_include_affixes = false\n'), tcp)), ['exim.conf:5 link/plus-address-dropped'], 'set false');
+  assert.deepEqual(codes(run(conf('  local_part_suffix = -*\n'), tcp)), [], 'only + is a Cyrus detail: a -suffix must be stripped');
+  assert.deepEqual(codes(run(conf('  local_part_suffix = <; +* ; .x\n'), tcp)), ['exim.conf:5 link/plus-address-dropped'], 'a list with its own separator');
+  assert.deepEqual(codes(run(conf('  local_part_suffix = ${if eq{$domain}{a.org}{+*}{-*}}\n'), tcp)), [], 'known only at run time');
+  const prefixed = run(conf('  local_part_prefix = owner-\n' + plus), tcp);
+  assert.deepEqual(codes(prefixed), ['exim.conf:6 link/plus-address-dropped']);
+  assert.equal(prefixed[0].fixes, undefined, 'rcpt_include_affixes would pass the prefix on too');
+  assert.match(prefixed[0].message, /would pass its prefix owner- on too, which lmtpd reads as part of the user name/);
+  const shared = run(conf(plus, '', 'other:\n  driver = accept\n  local_part_suffix = -*\n  transport = t\n'), tcp);
+  assert.deepEqual(codes(shared), ['exim.conf:5 link/plus-address-dropped']);
+  assert.equal(shared[0].fixes, undefined, 'the transport also serves a router whose -suffix must stay stripped');
+  assert.match(shared[0].message, /also serves router other, whose suffix -\* lmtpd would read as part of the user name/);
+  const unix = `primary_hostname = mx.example.net\nbegin routers\ncyrus:\n  driver = accept\n${plus}  transport = t\nbegin transports\nt:\n  driver = lmtp\n  socket = /run/cyrus/socket/lmtp\n`;
+  assert.deepEqual(codes(run(unix, sock)), ['exim.conf:5 link/plus-address-dropped'], 'the lmtp transport over the socket too');
+  const pipe = `primary_hostname = mx.example.net\nbegin routers\ncyrus:\n  driver = accept\n${plus}  transport = t\nbegin transports\nt:\n  driver = pipe\n  command = /usr/lib/cyrus/bin/deliver -a $local_part -- $local_part\n`;
+  assert.deepEqual(codes(run(pipe, sock).filter((x) => x.code === 'link/plus-address-dropped')), [], 'a deliver pipe sends no RCPT');
+});

@@ -100,6 +100,8 @@ export interface CyrusInstance {
   smmapSocket: string;
   admin: { user: string; password: string };
   createMailbox(name: string): Promise<void>;
+  /** Grants `rights` on a mailbox to `who` (e.g. `anyone`, `p`: plus-addressed mail may be posted there). */
+  setAcl(name: string, who: string, rights: string): Promise<void>;
   /** The mailbox's message count, via IMAP STATUS as the admin. */
   messageCount(name: string): Promise<number>;
   /** Stops master and every leftover child, removes the temp dir. Safe to call twice. */
@@ -191,6 +193,9 @@ export async function startCyrus(opts: StartOptions = {}): Promise<CyrusInstance
       await cmd(`CREATE ${quote(name)}`);
       // Admins may administer every mailbox but not read it; STATUS needs `r`.
       await cmd(`SETACL ${quote(name)} cyrus lr`);
+    }),
+    setAcl: (name, who, rights) => imapAdmin(imap, 'cyrus', password, async (cmd) => {
+      await cmd(`SETACL ${quote(name)} ${quote(who)} ${quote(rights)}`);
     }),
     messageCount: (name) => imapAdmin(imap, 'cyrus', password, async (cmd) => {
       const lines = await cmd(`STATUS ${quote(name)} (MESSAGES)`);

@@ -113,10 +113,10 @@ export function boolOption(d: DriverInstance, name: string, dflt: boolean): bool
   return o.negated ? !b : b;
 }
 
-/** A line of any file of the pairing, for copying its indentation into a fix. */
 /** Where the edit helpers read a file's lines: a link context, or an Exim config alone. */
 export type FileTexts = Pick<LinkContext, 'cfg'> & Partial<Pick<LinkContext, 'cyrus' | 'imapd' | 'otherImapd'>>;
 
+/** A line of any file of the pairing, for copying its indentation into a fix. */
 export function lineText(ctx: FileTexts, file: string, line: number): string {
   return fileLines(ctx, file)?.lineText(line) ?? '';
 }

@@ -21,6 +21,7 @@ import { checkTls } from './tls';
 import { checkAuthMechanisms } from './auth';
 import { checkMessageSize } from './size';
 import { checkUnknownUsers } from './unknown-users';
+import { checkPlusAddress } from './plus-address';
 
 /**
  * `host` is how /etc/services is read (Exim resolves port names through it); without one
@@ -28,7 +29,7 @@ import { checkUnknownUsers } from './unknown-users';
  */
 export interface LinkInput { exim: EximConfig; cyrus?: CyrusConf; imapd?: ImapdConf; host?: SourceHost }
 
-const PAIRED: ((ctx: LinkContext) => Finding[])[] = [checkListeners, checkLocalhost, checkShadowed, checkAclDomains, checkVirtdomains, checkAvoidEsmtp, checkNoVerify, checkUnseen, checkTls, checkAuthMechanisms, checkMessageSize, checkUnknownUsers];
+const PAIRED: ((ctx: LinkContext) => Finding[])[] = [checkListeners, checkLocalhost, checkShadowed, checkAclDomains, checkVirtdomains, checkAvoidEsmtp, checkNoVerify, checkUnseen, checkTls, checkAuthMechanisms, checkMessageSize, checkUnknownUsers, checkPlusAddress];
 
 /**
  * The IPv6 list check needs only Exim, so it always runs. The others describe how Exim
