@@ -76,8 +76,8 @@ export function effectiveType(o: EximOptionInfo, version: EximVersion): ValueTyp
   // A boolean that became expandable later (hosts_randomize: opt_bool in 4.96) is a plain
   // boolean for the older target.
   if (o.valueType === 'expand_bool' && !expanded) return 'bool';
-  // Plain strings documented as numbers are read as numbers unless expanded; module
-  // options (lookup_module, misc_module) are read by their module, which we do not second-guess.
+  // Plain strings documented as numbers are read as numbers unless expanded (module options
+  // have their modules' types: valueTypeOf).
   if (o.valueType === 'string' && o.cType === '' && !expanded) {
     if (o.type === 'integer') return 'int';
     if (o.type === 'time') return 'time';
@@ -113,8 +113,17 @@ const ENUMS: Record<string, readonly string[]> = {
     'local5', 'local6', 'local7', 'daemon'],
 };
 
-function valueTypeOf(cType: string, specType: string): ValueType {
+// Options a lookup or misc module reads (opt_lookup_module / opt_misc_module in readconf.c
+// at HEAD; plain entries of readconf.c's table in 4.96): the types of the modules' own
+// tables, the same in both. Every other module option is a string. sqlite_lock_timeout is
+// documented as a time but read as an integer (of seconds): Exim 4.96 refuses "5s".
+const MODULE_TYPES: Record<string, ValueType> = {
+  sqlite_lock_timeout: 'int', ldap_version: 'int', ldap_start_tls: 'bool', dkim_verify_minimal: 'bool',
+};
+
+function valueTypeOf(cType: string, specType: string, name: string): ValueType {
   switch (cType) {
+    case 'lookup_module': case 'misc_module': return MODULE_TYPES[name] ?? 'string';
     case 'bool': case 'bool_verify': case 'bool_set': return 'bool';
     case 'expand_bool': return 'expand_bool';
     case 'int': return 'int';
@@ -145,7 +154,7 @@ function toOption(r: readonly string[]): EximOptionInfo {
   const name = cell(r, 0);
   const type = cell(r, 2);
   const cType = cell(r, 5);
-  let valueType = valueTypeOf(cType, type);
+  let valueType = valueTypeOf(cType, type, name);
   // Some options are stored as strings but must read as numbers unless expanded.
   if (valueType === 'string' && cType === '' && !flags.includes('e')) {
     if (type === 'integer') valueType = 'int';

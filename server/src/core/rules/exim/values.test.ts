@@ -16,6 +16,19 @@ test('integers: decimal, 0x hex, 0 octal, one multiplier letter', () => {
   assert.ok(!ok('appendfile', 'mode', '0x1f'));
 });
 
+test('options a lookup or misc module reads keep their module\'s type (each verified with Exim 4.96)', () => {
+  // sqlite_lock_timeout is documented as a time, but sqlite's table reads an integer: "5s" is refused.
+  for (const version of ['latest', '4.96'] as const) {
+    for (const v of ['10', '0x10', '2K']) assert.ok(ok('main', 'sqlite_lock_timeout', v, version), v);
+    for (const v of ['5s', '0x', '${if true{5}}']) assert.ok(!ok('main', 'sqlite_lock_timeout', v, version), v);
+    assert.match(checkValue(lookupOption('main', 'sqlite_lock_timeout')!, '5s', version)!, /whole number of seconds/);
+    assert.ok(!ok('main', 'ldap_version', 'x', version));
+    assert.ok(!ok('main', 'ldap_start_tls', 'maybe', version));
+    assert.ok(!ok('main', 'dkim_verify_minimal', 'sure', version));
+    assert.ok(ok('main', 'ldap_require_cert', 'bogus', version), 'a string: ldap checks it only when it connects');
+  }
+});
+
 test('integers must fit C\'s int after their multiplier, as exim4 -bV checks', () => {
   // Each verified with Exim 4.96: the refused ones give "absolute value of integer ... is too large (overflow)".
   for (const v of ['2147483647', '-2147483648', '2097151k', '-2097152k', '2047M', '1G', '0x7fffffff', '017777777777', '0000000000000000000000001']) {

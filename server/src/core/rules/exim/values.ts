@@ -66,7 +66,7 @@ function checkTyped(o: EximOptionInfo, v: string, version: EximVersion, untrimme
       return undefined;
     case 'int': case 'mkint': {
       const m = INT.exec(v);
-      if (!m) return `Integer expected for "${name}" (decimal, 0x hex or 0 octal, optionally followed by K, M, G or T), not "${v}".`;
+      if (!m) return `Integer expected for "${name}" (decimal, 0x hex or 0 octal, optionally followed by K, M, G or T), not "${v}".${o.type === 'time' ? ' Exim reads it as a whole number of seconds, though its documentation calls it a time.' : ''}`;
       return overflows(m, false) ? tooLarge(name, v) : undefined;
     }
     case 'Kint':
