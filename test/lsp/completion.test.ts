@@ -168,3 +168,13 @@ test('a list that starts <+ takes + as its separator: its first item is no refer
   // A real reference right after a separator still is one.
   assert.ok(references(ws, file, positionOf(t, 'domains = +cyrus_domains', 'domains = +'.length)).length >= 2);
 });
+
+test('a line that starts with macros expanding to nothing: completion reads what follows, as Exim does', () => {
+  const t = TEXT.replace('primary_hostname = mail.example.com\n', 'primary_hostname = mail.example.com\nFAKE =\nSOME = x\n')
+    .replace('  transport = cyrus_ltcp\n', '  transport = cyrus_ltcp\nFAKE FAKE no_mor\nFAKE transport = \nSOME no_mor\n');
+  const { ws, file } = open(t);
+  const at = (s: string) => positionOf(t, s, s.length);
+  assert.ok(labels(ws, file, at('FAKE FAKE no_mor')).includes('no_more'), 'an option name after two empty macros');
+  assert.ok(labels(ws, file, at('FAKE transport = ')).includes('cyrus_ltcp'), 'transport names in its value');
+  assert.deepEqual(labels(ws, file, at('SOME no_mor')), [], 'SOME expands to x: no option name is being typed');
+});

@@ -163,7 +163,8 @@ export function eximCompletion(lines: LineIndex, p: Position, file: string, mode
   for (const o of optionsFor(scope, opts.eximVersion)) {
     if (seen.has(o.name)) continue;
     seen.add(o.name);
-    const isBool = o.valueType === 'bool';
+    // `no_` clears an expandable boolean too (`no_more`, `no_unseen`).
+    const isBool = o.valueType === 'bool' || o.valueType === 'expand_bool';
     const detail = `${o.type}${o.default ? `, default ${o.default}` : ''}${o.generic ? ' (generic)' : ''}`;
     const sortText = (o.hidden ? '2' : '0') + o.name;
     if (!negatedPrefix) {

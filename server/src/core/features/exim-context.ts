@@ -82,7 +82,11 @@ export function logicalStart(lines: LineIndex, line: number): number {
   return l;
 }
 
-export function eximContextAt(lines: LineIndex, p: Position, file: string, outer?: OuterContext): EximContext {
+/**
+ * `emptyMacro` says which names are macros that expand to nothing: a line may start with
+ * them (Exim's test suite writes `FAKE host_find_failed = ignore`), and Exim reads what follows.
+ */
+export function eximContextAt(lines: LineIndex, p: Position, file: string, outer?: OuterContext, emptyMacro?: (name: string) => boolean): EximContext {
   const line = Math.max(0, Math.min(p.line, lines.lineCount - 1));
   const lineText = lines.lineText(line);
   const ch = Math.max(0, Math.min(p.character, lineText.length));
@@ -94,6 +98,7 @@ export function eximContextAt(lines: LineIndex, p: Position, file: string, outer
     if (l > start) t = t.replace(/^\s+/, '');
     before += t;
   }
+  for (let m; emptyMacro && (m = /^(\s*)([A-Z][A-Za-z0-9_]*)\s+/.exec(before)) && emptyMacro(m[2]);) before = m[1] + before.slice(m[0].length);
 
   let ws = ch;
   while (ws > 0 && /[\w.$-]/.test(lineText[ws - 1])) ws--;

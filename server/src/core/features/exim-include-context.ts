@@ -42,5 +42,5 @@ function withModelDriver(m: EximModel | undefined, ctx: EximContext): EximContex
 
 /** The cursor's context in an Exim file, with what the model adds for included files. */
 export function contextAt(lines: LineIndex, p: Position, file: string, m: EximModel | undefined): EximContext {
-  return withModelDriver(m, eximContextAt(lines, p, file, outerContext(m, file)));
+  return withModelDriver(m, eximContextAt(lines, p, file, outerContext(m, file), m && ((name) => m.macros.get(name)?.value.trim() === '')));
 }
