@@ -11,7 +11,7 @@ import type { LinkContext } from './context';
 import { mainValue, option, someOf } from './context';
 import { fix, insertAt, manualFix } from './edits';
 import { domainMatcher, literalDomains, matchDomain, matchHost, negate, type Tri } from './match';
-import { cyrusRouters, routerDomains, routerFor, routerTakes, type CyrusRouter } from './routing';
+import { cyrusRouters, groupDomains, routerDomains, routerFor, routerTakes, type CyrusRouter } from './routing';
 
 /** A statement the RCPT ACL may run, directly or through `acl =` conditions. */
 export interface RcptStatement {
@@ -337,21 +337,15 @@ function checkVerifiedNotAccepted(ctx: LinkContext, acl: RcptStatement[], cyrus:
   const withDomains = cyrus.filter((c) => option(c.router, 'domains')?.value !== undefined);
   if (!withDomains.length) return;
   const verifies = acl.filter((s) => s.stmt.items.some(isRecipientVerify));
-  const byStmt = new Map<AclStatement | undefined, { router: CyrusRouter; domains: Set<string> }>();
-  for (const c of withDomains) {
-    for (const d of routerDomains(ctx, c.router) ?? []) {
-      if (routerFor(ctx, d) !== c.router) continue;
-      const f = outsiderFate(ctx, d);
-      if (f.fate !== 'refused') continue;
-      // Only a verification the mail reaches before it is refused says the domain is meant
-      // to be taken (otherwise the ACL simply does not take it: checkMismatch's case).
-      const end = f.at ? acl.findIndex((s) => s.stmt === f.at) : acl.length;
-      if (!verifies.some((s) => acl.indexOf(s) < end && applies(ctx, s, d) === 'yes')) continue;
-      const e = byStmt.get(f.at) ?? { router: c, domains: new Set<string>() };
-      e.domains.add(d);
-      byStmt.set(f.at, e);
-    }
-  }
+  const byStmt = groupDomains(ctx, withDomains, (c, d): AclStatement | undefined | null => {
+    if (routerFor(ctx, d) !== c.router) return null;
+    const f = outsiderFate(ctx, d);
+    if (f.fate !== 'refused') return null;
+    // Only a verification the mail reaches before it is refused says the domain is meant
+    // to be taken (otherwise the ACL simply does not take it: checkMismatch's case).
+    const end = f.at ? acl.findIndex((s) => s.stmt === f.at) : acl.length;
+    return verifies.some((s) => acl.indexOf(s) < end && applies(ctx, s, d) === 'yes') ? f.at : null;
+  });
   for (const [stmt, { router, domains: found }] of byStmt) {
     const domains = [...found];
     const rOpt = option(router.router, 'domains')!;

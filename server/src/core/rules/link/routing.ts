@@ -257,3 +257,21 @@ export function routerDomains(ctx: LinkContext, r: DriverInstance): readonly str
   known.set(r, out);
   return out;
 }
+
+/**
+ * The domains of Cyrus routers grouped by what `keyOf` says of each (e.g. the ACL statement
+ * that decides it), with the first router seen for the group; `null` leaves a domain out.
+ */
+export function groupDomains<K>(ctx: LinkContext, routers: readonly CyrusRouter[], keyOf: (c: CyrusRouter, domain: string) => K | null): Map<K, { router: CyrusRouter; domains: Set<string> }> {
+  const out = new Map<K, { router: CyrusRouter; domains: Set<string> }>();
+  for (const c of routers) {
+    for (const d of routerDomains(ctx, c.router) ?? []) {
+      const k = keyOf(c, d);
+      if (k === null) continue;
+      const e = out.get(k) ?? { router: c, domains: new Set<string>() };
+      e.domains.add(d);
+      out.set(k, e);
+    }
+  }
+  return out;
+}

@@ -18,7 +18,7 @@ import { indentOf, lineText, mainValue, option, someOf } from './context';
 import { fix, insertAt } from './edits';
 import { domainCondition, isCondition, outsiderCondition } from './acl-domains';
 import { matchLocalPart, negate, type Tri } from './match';
-import { cyrusRouters, routerDomains, routerFor, type CyrusRouter } from './routing';
+import { cyrusRouters, groupDomains, routerFor } from './routing';
 
 /** A local part no one has: what a dictionary attack or a forged bounce writes to. */
 const NOBODY = 'nosuchuser';
@@ -151,19 +151,10 @@ export function checkUnknownUsers(ctx: LinkContext): Finding[] {
   const name = mainValue(ctx.cfg, 'acl_smtp_rcpt')?.trim();
   const acl = name && !name.includes('$') ? ctx.cfg.acls?.find((a) => a.name === name) : undefined;
   if (!acl) return out;
-  const byStmt = new Map<AclStatement, { router: CyrusRouter; domains: Set<string> }>();
   const plans = plan(ctx, acl.statements);
-  for (const c of cyrusRouters(ctx)) {
-    for (const d of routerDomains(ctx, c.router) ?? []) {
-      // The router both delivers the domain and verifies it, taking every local part.
-      if (routerFor(ctx, d) !== c.router || routerFor(ctx, d, true) !== c.router) continue;
-      const stmt = acceptsUnknown(plans, d);
-      if (!stmt) continue;
-      const e = byStmt.get(stmt) ?? { router: c, domains: new Set<string>() };
-      e.domains.add(d);
-      byStmt.set(stmt, e);
-    }
-  }
+  // The router both delivers the domain and verifies it, taking every local part.
+  const byStmt = groupDomains(ctx, cyrusRouters(ctx), (c, d) =>
+    routerFor(ctx, d) === c.router && routerFor(ctx, d, true) === c.router ? acceptsUnknown(plans, d) ?? null : null);
   for (const [stmt, { router, domains: found }] of byStmt) {
     const domains = [...found];
     const shown = someOf(domains);
