@@ -13,7 +13,7 @@ import { loadChecker } from './lsp/core';
 import { UriMap, completionSupport, diagnosticSupport, hoverSupport, signatureSupport, NO_COMPLETION_SUPPORT, NO_DIAGNOSTIC_SUPPORT, NO_HOVER_SUPPORT, NO_SIGNATURE_SUPPORT } from './lsp/convert';
 import { DiagnosticsPublisher } from './lsp/diagnostics';
 import { DEFAULT_SETTINGS, parseCalloutCommand, parseMachineSettings, parseSettings, type MachineSettings, type ServerSettings } from './lsp/settings';
-import { registerFeatures } from './lsp/features';
+import { registerFeatures, SEMANTIC_LEGEND } from './lsp/features';
 import { registerCommands } from './lsp/commands';
 import { ExternalCheck } from './lsp/external';
 import { FileWatches } from './lsp/watch';
@@ -28,6 +28,7 @@ let machine: MachineSettings = { trusted: true };
 /** The client's own command for callout lenses, when it has one (initializationOptions.calloutCommand). */
 let lensCommand: string | undefined;
 let hasConfigurationCapability = false;
+let semanticRefresh = false;
 /** What the client shows of a diagnostic, from its capabilities at initialize. */
 let diagnosticFields = NO_DIAGNOSTIC_SUPPORT;
 let completionFields = NO_COMPLETION_SUPPORT;
@@ -70,6 +71,7 @@ export function settingsFor(file: string): ServerSettings {
 
 connection.onInitialize((params: InitializeParams): InitializeResult => {
   hasConfigurationCapability = !!params.capabilities.workspace?.configuration;
+  semanticRefresh = !!params.capabilities.workspace?.semanticTokens?.refreshSupport;
   diagnosticFields = diagnosticSupport(params.capabilities);
   completionFields = completionSupport(params.capabilities);
   hoverFields = hoverSupport(params.capabilities);
@@ -98,6 +100,7 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
       documentLinkProvider: { resolveProvider: false },
       codeActionProvider: { codeActionKinds: ['quickfix'] },
       codeLensProvider: { resolveProvider: false },
+      semanticTokensProvider: { legend: SEMANTIC_LEGEND, full: true },
       executeCommandProvider: { commands: ['eximCyrus.callout', 'eximCyrus.calloutReport', 'eximCyrus.calloutTargets', 'eximCyrus.pairing'] },
       workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
     },
@@ -137,6 +140,8 @@ async function refreshSettings(): Promise<void> {
 
 function recheckAll(): void {
   for (const d of documents.all()) publisher.schedule(uris.pathOf(d.uri), 0);
+  // Macros may have changed (-D settings, update-exim4.conf.conf): so may the skipped branches.
+  if (semanticRefresh) connection.languages.semanticTokens.refresh();
 }
 
 connection.onDidChangeConfiguration((change) => {

@@ -18,6 +18,7 @@ before(async () => {
   c = new TestClient();
   const init = await c.initialize(dir);
   assert.ok(init.capabilities.completionProvider);
+  assert.deepEqual(init.capabilities.semanticTokensProvider?.legend, { tokenTypes: ['comment'], tokenModifiers: [] });
   c.open(exim, eximText, 'exim');
   await c.waitForDiagnostics(exim);
 });
@@ -252,4 +253,69 @@ test('cyrus.conf completion: nothing in comments or quoted values, no argument t
   assert.ok(end.includes('maxchild') && end.includes('babysit'), `end: ${end}`);
   for (const have of ['cmd', 'listen', 'prefork']) assert.ok(!end.includes(have), `${have} offered again`);
   c.change(cyrus, cyrusText);
+});
+
+test('semantic tokens: the lines of skipped .ifdef branches, as comments, from their first non-blank character', async () => {
+  const file = path.join(dir, 'branches.exim');
+  const text = [
+    'primary_hostname = mx.example.com',
+    'HAVE_EXTRAS = yes',
+    '.ifdef HAVE_EXTRAS',
+    'hostlist extras = 192.0.2.1',
+    '.else',
+    'hostlist extras =',
+    '.endif',
+    '.ifdef NOT_DEFINED',
+    '  # a comment in a skipped branch is skipped too',
+    '',
+    '  hostlist more = 192.0.2.2 : \\',
+    '      192.0.2.3',
+    '.endif',
+    '',
+  ].join('\n');
+  c.open(file, text, 'exim');
+  await c.waitForDiagnostics(file);
+  const t: { data: number[] } = await c.request('textDocument/semanticTokens/full', { textDocument: { uri: uriOf(file) } });
+  const tokens: string[] = [];
+  let line = 0, ch = 0;
+  for (let i = 0; i < t.data.length; i += 5) {
+    const [dl, dc, len, type] = t.data.slice(i, i + 5);
+    line += dl;
+    ch = dl ? dc : ch + dc;
+    assert.equal(type, 0, 'comment');
+    tokens.push(`${line}: ${text.split('\n')[line].slice(ch, ch + len)}`);
+  }
+  // The comment line in the branch is drawn as a comment already.
+  assert.deepEqual(tokens, ['5: hostlist extras =', '10: hostlist more = 192.0.2.2 : \\', '11: 192.0.2.3']);
+});
+
+test('semantic tokens follow the -D macros of the settings: the server asks the client to refresh, and the branch taken changes', async () => {
+  const folder = fs.mkdtempSync(path.join(path.dirname(dir), 'exim-cyrus-sem-'));
+  const file = path.join(folder, 'exim.conf');
+  const text = 'primary_hostname = mx.example.com\n.ifdef EXTRAS\nhostlist extras = 192.0.2.1\n.else\nhostlist extras =\n.endif\n';
+  const d = new TestClient();
+  try {
+    let refreshes = 0;
+    d.conn.onRequest('workspace/semanticTokens/refresh', () => { refreshes++; return null; });
+    await d.initialize(folder, {}, { semanticTokens: { refreshSupport: true } });
+    d.open(file, text, 'exim');
+    await d.waitForDiagnostics(file);
+    const lines = async () => {
+      const t: { data: number[] } = await d.request('textDocument/semanticTokens/full', { textDocument: { uri: uriOf(file) } });
+      let line = 0;
+      const out: number[] = [];
+      for (let i = 0; i < t.data.length; i += 5) out.push(line += t.data[i]);
+      return out;
+    };
+    assert.deepEqual(await lines(), [2], 'EXTRAS undefined: its branch is skipped');
+    d.settings = { defines: { EXTRAS: '1' } };
+    const before = refreshes;
+    await d.conn.sendNotification('workspace/didChangeConfiguration', { settings: {} });
+    for (let i = 0; i < 100 && refreshes === before; i++) await new Promise((r) => setTimeout(r, 20));
+    assert.ok(refreshes > before, 'the client is asked to refresh');
+    assert.deepEqual(await lines(), [4], '-D EXTRAS: the .else branch is skipped');
+  } finally {
+    await d.shutdown();
+    fs.rmSync(folder, { recursive: true, force: true });
+  }
 });

@@ -10,6 +10,9 @@ import { isUntitledPath, toDiagnostic, toLspRange, type CompletionSupport, type 
 import { markdownToPlainText } from './plain-text';
 import { inLineBreak, lineBreakOf } from '../core/text';
 
+/** The one semantic token type the server sends: lines of the branches Exim skips. */
+export const SEMANTIC_LEGEND = { tokenTypes: ['comment'], tokenModifiers: [] as string[] };
+
 export interface FeatureContext {
   connection: Connection;
   /** Getter: the workspace comes into being with the checker (lsp/core.ts). */
@@ -176,6 +179,18 @@ export function registerFeatures(c: FeatureContext): void {
       startLine: r.startLine, endLine: r.endLine,
       kind: r.kind === 'comment' ? FoldingRangeKind.Comment : r.kind === 'region' ? FoldingRangeKind.Region : undefined,
     }))));
+
+  // Skipped `.ifdef` branches as comment tokens: themes draw them like comments, faded.
+  connection.languages.semanticTokens.on(safe('semanticTokens', { data: [] as number[] }, (p) => {
+    const data: number[] = [];
+    let prev = { line: 0, character: 0 };
+    for (const r of loadChecker().inactiveRanges(ws(), file(docParams(p)))) {
+      const { line, character } = r.start;
+      data.push(line - prev.line, line === prev.line ? character - prev.character : character, r.end.character - character, 0, 0);
+      prev = r.start;
+    }
+    return { data };
+  }));
 
   connection.onDocumentLinks(safe('documentLink', [], (p) =>
     loadChecker().documentLinks(ws(), file(docParams(p))).filter((l) => !unreal(l.target)).map((l) => ({ range: toLspRange(l.range), target: uris.uriOf(l.target), tooltip: l.tooltip }))));

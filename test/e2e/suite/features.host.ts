@@ -2,7 +2,7 @@
 // editor asks for them.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { activeExtension, open, positionOf, waitFor } from './util';
+import { activeExtension, open, positionOf, restore, setText, waitFor } from './util';
 
 function hoverText(hovers: vscode.Hover[]): string {
   return hovers.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : c.value))).join('\n');
@@ -84,5 +84,22 @@ describe('language features', () => {
     assert.deepEqual(lines, expected);
     assert.ok(edits.every((e) => e.newText === 'cyrus_lmtp' && doc.getText(e.range) === 'cyrus_ltcp'));
     assert.equal(edit.size, 1, 'only exim.conf is edited');
+  });
+
+  it('a skipped .ifdef branch comes back as comment tokens, which themes draw faded', async () => {
+    const original = doc.getText();
+    try {
+      await setText(doc, original.replace('\nbegin acl\n', '\n.ifdef NOT_SET_ANYWHERE\nhostlist spare = 192.0.2.1\n.endif\n\nbegin acl\n'));
+      const line = positionOf(doc, 'hostlist spare').line;
+      const legend = await vscode.commands.executeCommand<vscode.SemanticTokensLegend>('vscode.provideDocumentSemanticTokensLegend', doc.uri);
+      assert.deepEqual(legend?.tokenTypes, ['comment']);
+      const tokens = await waitFor('semantic tokens', async () => {
+        const t = await vscode.commands.executeCommand<vscode.SemanticTokens | undefined>('vscode.provideDocumentSemanticTokens', doc.uri);
+        return t && t.data.length ? t : undefined;
+      });
+      assert.deepEqual([...tokens.data], [line, 0, 'hostlist spare = 192.0.2.1'.length, 0, 0]);
+    } finally {
+      await restore('exim.conf');
+    }
   });
 });

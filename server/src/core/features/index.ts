@@ -15,6 +15,7 @@ import { cyrusConfCompletion, cyrusConfHover, imapdCompletion, imapdHover } from
 import { definition as eximDefinition, highlights as eximHighlights, prepareRename as eximPrepareRename, references as eximReferences, rename as eximRename } from './navigation';
 import { braceFolding, cyrusOutline, eximFolding, eximOutline, flattenSymbols, imapdOutline } from './symbols';
 import { calloutLenses, cyrusTargets, eximTargets } from './callout-targets';
+import { skippedLinesOf } from '../exim/parser';
 
 export * from './types';
 export { ConfigWorkspace, type Analysis, type FolderSettings } from './workspace';
@@ -158,6 +159,26 @@ export function foldingRanges(ws: ConfigWorkspace, file: string): FoldRange[] {
   const d = docOf(ws, file);
   if (!d) return [];
   return ws.kindOf(d.file) === 'exim' ? eximFolding(d.lines) : braceFolding(d.lines);
+}
+
+/**
+ * The lines of the branches Exim skips in this file (an `.ifdef` whose macro is not defined
+ * with this configuration's macros and -D settings, Debian's `DCconfig_*` blocks), each from
+ * its first non-blank character: editors show them faded, as code that does not run.
+ */
+export function inactiveRanges(ws: ConfigWorkspace, file: string): Range[] {
+  const d = docOf(ws, file);
+  if (!d || ws.kindOf(d.file) !== 'exim') return [];
+  const m = analysis(ws, d.file)?.exim;
+  if (!m) return [];
+  const out: Range[] = [];
+  for (const s of skippedLinesOf(m)) {
+    if (s.file !== d.file || s.line >= d.lines.lineCount) continue;
+    const t = d.lines.lineText(s.line);
+    const start = t.search(/\S/);
+    if (start >= 0) out.push({ start: { line: s.line, character: start }, end: { line: s.line, character: t.length } });
+  }
+  return out;
 }
 
 /** `.include` paths as links to the file they name (after macro expansion, when the model knows). */
