@@ -177,4 +177,8 @@ test('a line that starts with macros expanding to nothing: completion reads what
   assert.ok(labels(ws, file, at('FAKE FAKE no_mor')).includes('no_more'), 'an option name after two empty macros');
   assert.ok(labels(ws, file, at('FAKE transport = ')).includes('cyrus_ltcp'), 'transport names in its value');
   assert.deepEqual(labels(ws, file, at('SOME no_mor')), [], 'SOME expands to x: no option name is being typed');
+  // A whole instance written behind such a macro (Exim's test 9901: `COM r1:`).
+  const t2 = t.replace('begin transports\n', 'begin transports\n\nFAKE spare:\nFAKE   driver = pipe\nFAKE   comman\n');
+  const o2 = open(t2);
+  assert.ok(labels(o2.ws, o2.file, positionOf(t2, 'FAKE   comman', 'FAKE   comman'.length)).includes('command'), 'a pipe transport option, its header and driver behind the macro');
 });

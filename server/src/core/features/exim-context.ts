@@ -98,7 +98,12 @@ export function eximContextAt(lines: LineIndex, p: Position, file: string, outer
     if (l > start) t = t.replace(/^\s+/, '');
     before += t;
   }
-  for (let m; emptyMacro && (m = /^(\s*)([A-Z][A-Za-z0-9_]*)\s+/.exec(before)) && emptyMacro(m[2]);) before = m[1] + before.slice(m[0].length);
+  // What Exim reads of a line: the macros at its start that expand to nothing left out.
+  const read = (t: string) => {
+    for (let m; emptyMacro && (m = /^(\s*)([A-Z][A-Za-z0-9_]*)\s+/.exec(t)) && emptyMacro(m[2]);) t = m[1] + t.slice(m[0].length);
+    return t;
+  };
+  before = read(before);
 
   let ws = ch;
   while (ws > 0 && /[\w.$-]/.test(lineText[ws - 1])) ws--;
@@ -113,7 +118,7 @@ export function eximContextAt(lines: LineIndex, p: Position, file: string, outer
   if (isInstanceSection) {
     let headerLine = -1;
     for (let l = start; l > beginLine; l--) {
-      const t = lines.lineText(l);
+      const t = read(lines.lineText(l));
       // A continued value's line is never a header, however it looks (`127.0.0.1 : …`, `X-Header: $x`).
       if (l > 0 && continues(lines.lineText(l - 1))) continue;
       const name = instanceHeader(t, section);
@@ -127,7 +132,7 @@ export function eximContextAt(lines: LineIndex, p: Position, file: string, outer
     }
     if (headerLine >= 0 && section !== 'acl') {
       for (let l = headerLine + 1; l < lines.lineCount; l++) {
-        const t = lines.lineText(l);
+        const t = read(lines.lineText(l));
         if (continues(lines.lineText(l - 1))) continue;
         if (l > headerLine && (instanceHeader(t, section) || /^\s*begin\s/.test(t))) break;
         const m = /^\s*driver\s*=\s*([\w-]+)/.exec(t);
@@ -136,7 +141,7 @@ export function eximContextAt(lines: LineIndex, p: Position, file: string, outer
     }
     if (section === 'acl' && (headerLine >= 0 || inherited?.instance)) {
       for (let l = start; l > headerLine; l--) {
-        const m = /^\s*(accept|defer|deny|discard|drop|require|warn)\b/.exec(lines.lineText(l));
+        const m = /^\s*(accept|defer|deny|discard|drop|require|warn)\b/.exec(read(lines.lineText(l)));
         if (m) { ctx.aclVerb = m[1]; break; }
       }
       if (!ctx.aclVerb && inherited?.aclVerb) ctx.aclVerb = inherited.aclVerb;
