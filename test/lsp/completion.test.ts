@@ -182,3 +182,11 @@ test('a line that starts with macros expanding to nothing: completion reads what
   const o2 = open(t2);
   assert.ok(labels(o2.ws, o2.file, positionOf(t2, 'FAKE   comman', 'FAKE   comman'.length)).includes('command'), 'a pipe transport option, its header and driver behind the macro');
 });
+
+test('hover says how an option is really read: sqlite_lock_timeout takes seconds, not a time; no_more clears an expandable boolean', () => {
+  const t = 'sqlite_lock_timeout = 5\nbegin routers\nr:\n  driver = accept\n  no_more\n';
+  const { ws, file } = open(t);
+  const text = (p: { line: number; character: number }) => hover(ws, file, p)?.markdown ?? '';
+  assert.match(text({ line: 0, character: 3 }), /whole number of seconds: write `5`, not `5s`/);
+  assert.match(text({ line: 4, character: 5 }), /`no_more` to clear it, or `more = \$\{…\}`/);
+});

@@ -21,6 +21,10 @@ export function optionDoc(o: EximOptionInfo, scope?: string): string {
   if (o.values) lines.push(`Values: ${o.values.map((x) => '`' + x + '`').join(', ')}`);
   if (o.listKind) lines.push(`A ${o.listKind.replace('list', ' list')}: \`+name\` refers to a \`${o.listKind}\`.`);
   if (o.valueType === 'bool') lines.push(`Boolean: write \`${o.name}\` to set it, \`no_${o.name}\` to clear it.`);
+  if (o.type === 'time' && o.valueType === 'int') {
+    const secs = /^(\d+)s$/.exec(o.default ?? '')?.[1];
+    lines.push(`Read as a whole number of seconds${secs ? `: write \`${secs}\`, not \`${o.default}\`` : ''} (Exim refuses a time here, though its documentation calls it one).`);
+  }
   if (o.valueType === 'expand_bool') lines.push(`Boolean: write \`${o.name}\` to set it, \`no_${o.name}\` to clear it, or \`${o.name} = \${…}\` to decide per address.`);
   if (o.hidden) lines.push('Hidden option (not normally set by hand).');
   lines.push('', `[Exim specification](${specUrl(scope && scope !== o.use ? o.use : o.use, o.name)})`);
