@@ -232,6 +232,17 @@ test('auth-no-common-mechanism: hosts_require_auth where lmtpd offers none of th
   assert.deepEqual(sev(run(LMTP(req(), client()), plain, 'allowplaintext: yes\nsasl_mech_list: CRAM-MD5\n')), ['link/auth-no-common-mechanism error']);
   assert.deepEqual(sev(run(LMTP(req(), client()), plain, 'allowplaintext: yes\nsasl_mech_list: CRAM-MD5\nlmtp_sasl_mech_list: PLAIN\n')), [], 'lmtp_sasl_mech_list wins for lmtpd');
   assert.deepEqual(sev(run(LMTP(req(), client('CRAM-MD5')), plain, 'servername: mx\n')), [], 'CRAM-MD5 is not kept back without TLS');
+  // sasl_minimum_layer: without TLS only mechanisms with a security layer are offered (checked live: LHLO then lists only DIGEST-MD5).
+  const layered = run(LMTP(req(), client('CRAM-MD5')), plain, 'allowplaintext: yes\nsasl_minimum_layer: 1\n');
+  assert.deepEqual(sev(layered), ['link/auth-no-common-mechanism error']);
+  assert.match(layered[0].message, /sasl_minimum_layer: 1 asks for a SASL security layer, so on a connection without TLS lmtpd offers only mechanisms that negotiate one/);
+  assert.ok(layered[0].related?.some((r) => r.message === 'sasl_minimum_layer asks for a security layer'));
+  assert.match(run(LMTP(req(), client()), plain, 'allowplaintext: yes\nsasl_mech_list: PLAIN\nlmtp_sasl_minimum_layer: 56\n')[0]?.message ?? '', /server did not advertise AUTH support/, 'the service\'s own setting; nothing left to offer');
+  assert.deepEqual(sev(run(LMTP(req(), client()), plain, 'allowplaintext: yes\nimap_sasl_minimum_layer: 1\n')), [], 'another service\'s');
+  assert.deepEqual(sev(run(LMTP(req(), client()), plain, `${certs}sasl_minimum_layer: 1\n`)), [], 'TLS counts as the layer');
+  assert.deepEqual(sev(run(LMTP(req(), client()), plain, 'allowplaintext: yes\nsasl_minimum_layer: 0\n')), []);
+  assert.deepEqual(sev(run(LMTP(req(), client('DIGEST-MD5')), plain, 'sasl_minimum_layer: 1\n')), [], 'a mechanism that may negotiate a layer is not judged');
+  assert.deepEqual(sev(run(LMTP('  hosts = 127.0.0.1\n  port = 2003\n  hosts_try_auth = *\n', client()), plain, 'allowplaintext: yes\nsasl_minimum_layer: 1\n')), ['link/lmtp-auth-required error'], 'tried, then 430');
   assert.deepEqual(sev(run(LMTP(req(), client('${if true{PLAIN}}')), plain, 'servername: mx\n')), [], 'an expanded public_name: unknown');
   assert.deepEqual(sev(run(LMTP(req(), 'plain:\n  driver = plaintext\n  client_send = ^a^b\n'), plain, 'sasl_mech_list: LOGIN\nallowplaintext: yes\n')), ['link/auth-no-common-mechanism error'], 'without public_name, the name is the mechanism');
   assert.deepEqual(sev(run(LMTP(req(), client()), plain)), [], 'no imapd.conf: unknown');

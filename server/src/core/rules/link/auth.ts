@@ -8,6 +8,9 @@
 //   but on a connection without TLS it withholds PLAIN and LOGIN unless allowplaintext is on,
 //   and it is off by default. Exim starts TLS whenever lmtpd offers STARTTLS, unless
 //   hosts_avoid_tls matches the host; over TLS, PLAIN and LOGIN are offered.
+// - sasl_minimum_layer above 0 asks for a SASL security layer: on a connection without TLS
+//   (whose strength counts as one) lmtpd then offers only mechanisms that can negotiate one
+//   (DIGEST-MD5, GSSAPI), and Exim's client authenticators never negotiate a layer.
 // `<service>_` settings win for that service, sasl_* ones included.
 // Exim then tries the client authenticators whose public_name lmtpd offers (any case); with
 // none it defers the message when hosts_require_auth matches ("authentication required but
@@ -33,6 +36,8 @@ type Tcp = Extract<CyrusTransport, { kind: 'tcp' }>;
 
 /** Mechanisms a SASL server keeps back from a connection open to passive eavesdropping. */
 const PLAINTEXT = new Set(['PLAIN', 'LOGIN']);
+/** Mechanisms that can negotiate a security layer (sasl_minimum_layer); Exim's never do, but one named so is not judged. */
+const LAYERED = new Set(['DIGEST-MD5', 'GSSAPI', 'GS2-KRB5']);
 
 /** Why no client authenticator can authenticate to an lmtpd, with where that is written. */
 export interface NoMechanism {
@@ -88,7 +93,10 @@ export function noCommonMechanism(ctx: LinkContext, t: Tcp, hostName: string, l:
   const plainSetting = imapdSetting(conf.imapd, 'allowplaintext', svc);
   const allowPlain = (plainSetting && parseSwitch(plainSetting.value)) ?? parseSwitch(imapdOption('allowplaintext', 'latest')?.default ?? '0') ?? false;
   const withheld = !overTls && !allowPlain;
-  const offered = (m: string) => (!listed || listed.has(m)) && !(withheld && PLAINTEXT.has(m));
+  const layerSetting = imapdSetting(conf.imapd, 'sasl_minimum_layer', svc);
+  const needsLayer = !overTls && !!layerSetting && /^\s*\d+\s*$/.test(layerSetting.value) && Number(layerSetting.value) > 0;
+  if (needsLayer && (names as string[]).some((m) => LAYERED.has(m))) return undefined;
+  const offered = (m: string) => (!listed || listed.has(m)) && !(withheld && PLAINTEXT.has(m)) && !needsLayer;
   if ((names as string[]).some(offered)) return undefined;
   // Say what keeps each of Exim's mechanisms back.
   const reasons: string[] = [];
@@ -104,7 +112,13 @@ export function noCommonMechanism(ctx: LinkContext, t: Tcp, hostName: string, l:
     if (plainSetting) related.push(settingRel(plainSetting, `${plainSetting.rawName} is off`));
     if (tls !== 'offered') related.push(...tls.related);
   }
-  const left = listed ? [...listed].filter((m) => !(withheld && PLAINTEXT.has(m))) : undefined;
+  if (needsLayer && layerSetting) {
+    const noTls = tls === 'offered' ? 'hosts_avoid_tls keeps Exim from starting TLS' : `lmtpd offers no STARTTLS, since ${tls.cause}`;
+    reasons.push(`${layerSetting.rawName}: ${layerSetting.value.trim()} asks for a SASL security layer, so on a connection without TLS lmtpd offers only mechanisms that negotiate one (such as DIGEST-MD5), and Exim's client authenticators never do; ${noTls}`);
+    related.push(settingRel(layerSetting, `${layerSetting.rawName} asks for a security layer`));
+    if (tls !== 'offered') for (const r of tls.related) if (!related.includes(r)) related.push(r);
+  }
+  const left = listed ? [...listed].filter((m) => !(withheld && PLAINTEXT.has(m)) && !(needsLayer && !LAYERED.has(m))) : undefined;
   return {
     why: `lmtpd (service ${svc}) offers none of the mechanisms of Exim's client authenticators (${theirs}): ${reasons.join('; ')}`,
     related: related.length ? related : [{ ...cmd, message: `lmtpd (service ${svc}) reads ${conf.imapd.file}` }],
@@ -134,7 +148,7 @@ export function checkAuthMechanisms(ctx: LinkContext): Finding[] {
         ? 'every delivery to Cyrus and every recipient callout through it is deferred'
         : movesOnFrom(t, failing)}. ${preauth
         ? 'lmtpd -a needs no AUTH: remove hosts_require_auth, or leave this host out of it.'
-        : 'Offer one of those mechanisms to lmtpd (in imapd.conf: allowplaintext: yes on loopback, a certificate so Exim starts TLS first, or sasl_mech_list), or give Exim a client authenticator for a mechanism lmtpd offers.'}`,
+        : 'Offer one of those mechanisms to lmtpd (in imapd.conf: allowplaintext: yes on loopback, a certificate so Exim starts TLS first, sasl_mech_list, or sasl_minimum_layer: 0 for this service), or give Exim a client authenticator for a mechanism lmtpd offers.'}`,
       {
         related: reasons.flatMap((r) => r.related),
         ...(preauth ? { fixes: [manualFix('Remove hosts_require_auth (lmtpd -a needs no AUTH)', [removeOptionLines(o)])] } : {}),
