@@ -29,6 +29,7 @@ let machine: MachineSettings = { trusted: true };
 let lensCommand: string | undefined;
 let hasConfigurationCapability = false;
 let semanticRefresh = false;
+let inlayRefresh = false;
 /** What the client shows of a diagnostic, from its capabilities at initialize. */
 let diagnosticFields = NO_DIAGNOSTIC_SUPPORT;
 let completionFields = NO_COMPLETION_SUPPORT;
@@ -58,7 +59,7 @@ function folderSettingsOf(s: ServerSettings) {
 
 const watches = new FileWatches(connection, ws, uris, log);
 const publisher = new DiagnosticsPublisher(connection, ws, uris, () => diagnosticFields,
-  (file) => documents.get(uris.uriOf(file))?.version, log, () => watches.schedule());
+  (file) => documents.get(uris.uriOf(file))?.version, log, () => { watches.schedule(); refreshViews(); });
 const external = new ExternalCheck(ws, publisher, () => machine, log);
 
 const KIND_OF_LANGUAGE: Record<string, FileKind> = { exim: 'exim', 'cyrus-conf': 'cyrus-conf', 'imapd-conf': 'imapd-conf' };
@@ -72,6 +73,7 @@ export function settingsFor(file: string): ServerSettings {
 connection.onInitialize((params: InitializeParams): InitializeResult => {
   hasConfigurationCapability = !!params.capabilities.workspace?.configuration;
   semanticRefresh = !!params.capabilities.workspace?.semanticTokens?.refreshSupport;
+  inlayRefresh = !!params.capabilities.workspace?.inlayHint?.refreshSupport;
   diagnosticFields = diagnosticSupport(params.capabilities);
   completionFields = completionSupport(params.capabilities);
   hoverFields = hoverSupport(params.capabilities);
@@ -101,6 +103,7 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
       codeActionProvider: { codeActionKinds: ['quickfix'] },
       codeLensProvider: { resolveProvider: false },
       semanticTokensProvider: { legend: SEMANTIC_LEGEND, full: true },
+      inlayHintProvider: true,
       executeCommandProvider: { commands: ['eximCyrus.callout', 'eximCyrus.calloutReport', 'eximCyrus.calloutTargets', 'eximCyrus.pairing'] },
       workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
     },
@@ -140,8 +143,16 @@ async function refreshSettings(): Promise<void> {
 
 function recheckAll(): void {
   for (const d of documents.all()) publisher.schedule(uris.pathOf(d.uri), 0);
-  // Macros may have changed (-D settings, update-exim4.conf.conf): so may the skipped branches.
+}
+
+/**
+ * Views drawn from a whole pairing change with any file of it (a cyrus.conf edit moves the
+ * link notes in exim.conf; a macro in one conf.d piece skips a branch in another; -D
+ * settings): after each check, ask the client to draw them again where it can be asked.
+ */
+function refreshViews(): void {
   if (semanticRefresh) connection.languages.semanticTokens.refresh();
+  if (inlayRefresh) connection.languages.inlayHint.refresh().catch(() => undefined);
 }
 
 connection.onDidChangeConfiguration((change) => {

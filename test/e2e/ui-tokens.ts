@@ -102,7 +102,8 @@ async function drawnAt(page: Page, lineText: string, col: number): Promise<{ col
     const win = globalThis as unknown as DomWindow;
     const editor = win.document.querySelector('.editor-group-container.active .monaco-editor .view-lines') ?? win.document.querySelector('.monaco-editor .view-lines');
     for (const line of Array.from(editor?.querySelectorAll('.view-line') ?? [])) {
-      if ((line.textContent ?? '').replace(/\u00a0/g, ' ') !== lineText) continue;
+      // An inlay hint at the end of the line is drawn inside it, after the text.
+      if (!(line.textContent ?? '').replace(/\u00a0/g, ' ').startsWith(lineText)) continue;
       let at = 0;
       for (const span of Array.from(line.querySelectorAll('span[class*="mtk"]'))) {
         const len = (span.textContent ?? '').length;

@@ -319,3 +319,47 @@ test('semantic tokens follow the -D macros of the settings: the server asks the 
     fs.rmSync(folder, { recursive: true, force: true });
   }
 });
+
+test('inlay hints: where the Cyrus transport delivers, in exim.conf, and who delivers to lmtpd, in cyrus.conf; they follow an edit of the other file, and the client is asked to redraw', async () => {
+  const folder = copyExample('reference');
+  const e = path.join(folder, 'exim.conf'), cy = path.join(folder, 'cyrus.conf');
+  const eText = fs.readFileSync(e, 'utf8'), cText = fs.readFileSync(cy, 'utf8');
+  const d = new TestClient();
+  try {
+    let refreshes = 0;
+    d.conn.onRequest('workspace/inlayHint/refresh', () => { refreshes++; return null; });
+    const init = await d.initialize(folder, {}, { inlayHint: { refreshSupport: true } });
+    assert.equal(init.capabilities.inlayHintProvider, true);
+    d.open(e, eText, 'exim');
+    d.open(cy, cText, 'cyrus-conf');
+    await d.waitForDiagnostics(cy);
+    const hints = async (file: string, text: string) => {
+      const all: { position: { line: number; character: number }; label: string; paddingLeft: boolean }[] =
+        await d.request('textDocument/inlayHint', { textDocument: { uri: uriOf(file) }, range: { start: { line: 0, character: 0 }, end: { line: text.split('\n').length, character: 0 } } });
+      return all.map((h) => {
+        assert.equal(h.position.character, text.split('\n')[h.position.line].length, 'at the end of its line');
+        assert.ok(h.paddingLeft);
+        return `${text.split('\n')[h.position.line].trim()} ${h.label}`;
+      });
+    };
+    assert.deepEqual(await hints(e, eText), [
+      'transport = cyrus_ltcp → Cyrus lmtpd at 127.0.0.1:2003 (service lmtp)',
+      'cyrus_ltcp: → Cyrus lmtpd at 127.0.0.1:2003 (service lmtp)',
+    ]);
+    assert.deepEqual(await hints(cy, cText), ['lmtp          cmd="lmtpd -a" listen="127.0.0.1:2003" prefork=0 ← Exim transport cyrus_ltcp (router cyrus_vdom)']);
+    const r = await d.request('textDocument/inlayHint', { textDocument: { uri: uriOf(e) }, range: { start: { line: 0, character: 0 }, end: { line: 10, character: 0 } } });
+    assert.deepEqual(r, [], 'only hints inside the range asked for');
+    // lmtpd moves to another port: the transport reaches nothing (the link finding says so), and the notes go.
+    const before = refreshes;
+    const moved = cText.replace('127.0.0.1:2003', '127.0.0.1:2004');
+    d.change(cy, moved);
+    await d.waitForDiagnostics(e, (ds) => ds.some((x) => x.code === 'link/lmtp-no-listener'));
+    for (let i = 0; i < 100 && refreshes === before; i++) await new Promise((res) => setTimeout(res, 20));
+    assert.ok(refreshes > before, 'the client is asked to redraw its hints');
+    assert.deepEqual(await hints(e, eText), []);
+    assert.deepEqual(await hints(cy, moved), []);
+  } finally {
+    await d.shutdown();
+    fs.rmSync(folder, { recursive: true, force: true });
+  }
+});

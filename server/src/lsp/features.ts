@@ -192,6 +192,10 @@ export function registerFeatures(c: FeatureContext): void {
     return { data };
   }));
 
+  connection.languages.inlayHint.on(safe('inlayHint', [] as { position: { line: number; character: number }; label: string; paddingLeft: boolean }[], (p: any) =>
+    loadChecker().inlayHints(ws(), file(docParams(p)), p?.range?.start && p?.range?.end ? p.range : undefined)
+      .map((h) => ({ position: h.position, label: h.label, paddingLeft: true }))));
+
   connection.onDocumentLinks(safe('documentLink', [], (p) =>
     loadChecker().documentLinks(ws(), file(docParams(p))).filter((l) => !unreal(l.target)).map((l) => ({ range: toLspRange(l.range), target: uris.uriOf(l.target), tooltip: l.tooltip }))));
 

@@ -86,6 +86,17 @@ describe('language features', () => {
     assert.equal(edit.size, 1, 'only exim.conf is edited');
   });
 
+  it('inlay hints say where the Cyrus transport delivers: lmtpd of the paired cyrus.conf', async () => {
+    const hints = await waitFor('inlay hints', async () => {
+      const h = await vscode.commands.executeCommand<vscode.InlayHint[]>('vscode.executeInlayHintProvider', doc.uri, new vscode.Range(0, 0, doc.lineCount, 0));
+      return h?.length ? h : undefined;
+    });
+    const label = (h: vscode.InlayHint) => (typeof h.label === 'string' ? h.label : h.label.map((p) => p.value).join(''));
+    const at = new Map(hints.map((h) => [h.position.line, label(h)]));
+    assert.equal(at.get(positionOf(doc, '\ncyrus_ltcp:', 1).line), '→ Cyrus lmtpd at 127.0.0.1:2003 (service lmtp)');
+    assert.equal(at.get(positionOf(doc, 'transport = cyrus_ltcp').line), '→ Cyrus lmtpd at 127.0.0.1:2003 (service lmtp)');
+  });
+
   it('a skipped .ifdef branch comes back as comment tokens, which themes draw faded', async () => {
     const original = doc.getText();
     try {

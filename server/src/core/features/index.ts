@@ -7,7 +7,7 @@ import { LineIndex, type Position, type Range, comparePos } from '../text';
 import type { CyrusConf, ImapdConf } from '../cyrus';
 import type { EximConfig } from '../exim';
 import type { ConfigWorkspace, Analysis } from './workspace';
-import type { CalloutTarget, CodeLensEntry, CompletionEntry, DocLink, FoldRange, HighlightEntry, HoverInfo, Location, RenameResult, SignatureHelpInfo, SymbolNode, WorkspaceSymbol } from './types';
+import type { CalloutTarget, CodeLensEntry, CompletionEntry, InlayHintEntry, DocLink, FoldRange, HighlightEntry, HoverInfo, Location, RenameResult, SignatureHelpInfo, SymbolNode, WorkspaceSymbol } from './types';
 import { eximCompletion } from './exim-completion';
 import { eximHover } from './exim-hover';
 import { eximSignatureHelp } from './exim-signature';
@@ -16,6 +16,7 @@ import { definition as eximDefinition, highlights as eximHighlights, prepareRena
 import { braceFolding, cyrusOutline, eximFolding, eximOutline, flattenSymbols, imapdOutline } from './symbols';
 import { calloutLenses, cyrusTargets, eximTargets } from './callout-targets';
 import { skippedLinesOf } from '../exim/parser';
+import { linkHints } from './link-hints';
 
 export * from './types';
 export { ConfigWorkspace, type Analysis, type FolderSettings } from './workspace';
@@ -179,6 +180,15 @@ export function inactiveRanges(ws: ConfigWorkspace, file: string): Range[] {
     if (start >= 0) out.push({ start: { line: s.line, character: start }, end: { line: s.line, character: t.length } });
   }
   return out;
+}
+
+/** Where the Exim ↔ Cyrus link goes, as notes at the ends of the lines of this file that set it up. */
+export function inlayHints(ws: ConfigWorkspace, file: string, range?: Range): InlayHintEntry[] {
+  const d = docOf(ws, file);
+  const a = d ? analysis(ws, d.file) : undefined;
+  if (!d || !a) return [];
+  const hints = linkHints(a, d.file, d.lines, ws.host);
+  return range ? hints.filter((h) => h.position.line >= range.start.line && h.position.line <= range.end.line) : hints;
 }
 
 /** `.include` paths as links to the file they name (after macro expansion, when the model knows). */

@@ -1,6 +1,6 @@
 // The editor features' results, as plain data: the language server maps them onto the
 // protocol, and any other front end can use them as they are.
-import type { Range } from '../text';
+import type { Position, Range } from '../text';
 import type { TextEdit } from '../diagnostic';
 
 export interface Location { file: string; range: Range }
@@ -62,6 +62,9 @@ export interface CalloutTarget {
 }
 
 export interface CodeLensEntry { range: Range; title: string; command: string; args: unknown[] }
+
+/** A note shown inline at the end of a line (where a Cyrus transport delivers, …). */
+export interface InlayHintEntry { position: Position; label: string }
 
 /** One form of an expansion item or condition; each parameter is [start, end) of its name in the label. */
 export interface SignatureEntry { label: string; documentation?: string; parameters: { label: [number, number]; documentation?: string }[] }
