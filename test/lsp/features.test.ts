@@ -334,19 +334,22 @@ test('inlay hints: where the Cyrus transport delivers, in exim.conf, and who del
     d.open(cy, cText, 'cyrus-conf');
     await d.waitForDiagnostics(cy);
     const hints = async (file: string, text: string) => {
-      const all: { position: { line: number; character: number }; label: string; paddingLeft: boolean }[] =
+      const all: { position: { line: number; character: number }; label: { value: string; location?: { uri: string; range: { start: { line: number } } } }[]; paddingLeft: boolean }[] =
         await d.request('textDocument/inlayHint', { textDocument: { uri: uriOf(file) }, range: { start: { line: 0, character: 0 }, end: { line: text.split('\n').length, character: 0 } } });
       return all.map((h) => {
         assert.equal(h.position.character, text.split('\n')[h.position.line].length, 'at the end of its line');
         assert.ok(h.paddingLeft);
-        return `${text.split('\n')[h.position.line].trim()} ${h.label}`;
+        // Linked parts in [brackets], with the file and line they lead to.
+        return `${text.split('\n')[h.position.line].trim()} ${h.label.map((p) => (p.location ? `[${p.value} @${path.basename(new URL(p.location.uri).pathname)}:${p.location.range.start.line + 1}]` : p.value)).join('')}`;
       });
     };
+    const listen = positionOf(cText, 'listen="127.0.0.1:2003"').line + 1;
     assert.deepEqual(await hints(e, eText), [
-      'transport = cyrus_ltcp → Cyrus lmtpd at 127.0.0.1:2003 (service lmtp)',
-      'cyrus_ltcp: → Cyrus lmtpd at 127.0.0.1:2003 (service lmtp)',
+      `transport = cyrus_ltcp → Cyrus lmtpd at [127.0.0.1:2003 (service lmtp) @cyrus.conf:${listen}]`,
+      `cyrus_ltcp: → Cyrus lmtpd at [127.0.0.1:2003 (service lmtp) @cyrus.conf:${listen}]`,
     ]);
-    assert.deepEqual(await hints(cy, cText), ['lmtp          cmd="lmtpd -a" listen="127.0.0.1:2003" prefork=0 ← Exim transport cyrus_ltcp (router cyrus_vdom)']);
+    const tLine = positionOf(eText, '\ncyrus_ltcp:', 1).line + 1, rLine = positionOf(eText, '\ncyrus_vdom:', 1).line + 1;
+    assert.deepEqual(await hints(cy, cText), [`lmtp          cmd="lmtpd -a" listen="127.0.0.1:2003" prefork=0 ← Exim transport [cyrus_ltcp @exim.conf:${tLine}] (router [cyrus_vdom @exim.conf:${rLine}])`]);
     const r = await d.request('textDocument/inlayHint', { textDocument: { uri: uriOf(e) }, range: { start: { line: 0, character: 0 }, end: { line: 10, character: 0 } } });
     assert.deepEqual(r, [], 'only hints inside the range asked for');
     // lmtpd moves to another port: the transport reaches nothing (the link finding says so), and the notes go.

@@ -1,5 +1,5 @@
 // Request handlers for the editor features: protocol params → core features → protocol results.
-import type { Connection, TextDocuments, CompletionItem, DocumentSymbol, SymbolInformation, WorkspaceEdit, CodeAction } from 'vscode-languageserver/node';
+import type { Connection, TextDocuments, CompletionItem, DocumentSymbol, SymbolInformation, WorkspaceEdit, CodeAction, InlayHint } from 'vscode-languageserver/node';
 import { CompletionItemKind, CompletionItemTag, SymbolKind, MarkupKind, ResponseError, ErrorCodes, FoldingRangeKind, CodeActionKind, InsertTextFormat, DocumentHighlightKind } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { TextEdit as CoreEdit } from '../core/diagnostic';
@@ -192,9 +192,13 @@ export function registerFeatures(c: FeatureContext): void {
     return { data };
   }));
 
-  connection.languages.inlayHint.on(safe('inlayHint', [] as { position: { line: number; character: number }; label: string; paddingLeft: boolean }[], (p: any) =>
+  // Label parts with a location: the client links each to where that listener or transport is written.
+  connection.languages.inlayHint.on(safe('inlayHint', [] as InlayHint[], (p: any) =>
     loadChecker().inlayHints(ws(), file(docParams(p)), p?.range?.start && p?.range?.end ? p.range : undefined)
-      .map((h) => ({ position: h.position, label: h.label, paddingLeft: true }))));
+      .map((h): InlayHint => ({
+        position: h.position, paddingLeft: true,
+        label: h.parts.map((x) => (x.target ? { value: x.value, location: { uri: uris.uriOf(x.target.file), range: toLspRange(x.target.range) } } : { value: x.value })),
+      }))));
 
   connection.onDocumentLinks(safe('documentLink', [], (p) =>
     loadChecker().documentLinks(ws(), file(docParams(p))).filter((l) => !unreal(l.target)).map((l) => ({ range: toLspRange(l.range), target: uris.uriOf(l.target), tooltip: l.tooltip }))));

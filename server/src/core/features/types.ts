@@ -64,7 +64,10 @@ export interface CalloutTarget {
 export interface CodeLensEntry { range: Range; title: string; command: string; args: unknown[] }
 
 /** A note shown inline at the end of a line (where a Cyrus transport delivers, …). */
-export interface InlayHintEntry { position: Position; label: string }
+export interface InlayHintEntry { position: Position; label: string; parts: InlayHintPart[] }
+
+/** A piece of a hint's label; one with a target is a link to where that thing is written. */
+export interface InlayHintPart { value: string; target?: { file: string; range: Range } }
 
 /** One form of an expansion item or condition; each parameter is [start, end) of its name in the label. */
 export interface SignatureEntry { label: string; documentation?: string; parameters: { label: [number, number]; documentation?: string }[] }
