@@ -190,3 +190,25 @@ test('hover says how an option is really read: sqlite_lock_timeout takes seconds
   assert.match(text({ line: 0, character: 3 }), /whole number of seconds: write `5`, not `5s`/);
   assert.match(text({ line: 4, character: 5 }), /`no_more` to clear it, or `more = \$\{…\}`/);
 });
+
+test('a Cyrus transport\'s port, hosts and socket offer where the paired cyrus.conf\'s lmtpd listens', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'exim-cyrus-cmp-'));
+  dirs.push(dir);
+  const cyrus = 'SERVICES {\n  lmtp cmd="lmtpd -a" listen="127.0.0.1:2003" prefork=0\n  lmtpall cmd="lmtpd" listen="2004"\n  lmtp6 cmd="lmtpd -a" listen="[::1]:2005"\n  lmtpunix cmd="lmtpd" listen="/run/cyrus/socket/lmtp"\n  imap cmd="imapd" listen="imap"\n}\n';
+  const t = TEXT.replace('  port = 2003\n', '  port = \n  hosts_require_auth = \n')
+    .replace('begin transports\n', 'begin transports\n\ncyrus_lunix:\n  driver = lmtp\n  socket = \n');
+  fs.writeFileSync(path.join(dir, 'cyrus.conf'), cyrus);
+  const file = path.join(dir, 'exim.conf');
+  fs.writeFileSync(file, t);
+  const ws = new ConfigWorkspace();
+  ws.setFolders([dir]);
+  ws.open(file, t, 'exim');
+  const items = (needle: string) => completion(ws, file, positionOf(t, needle, needle.length));
+  const ports = items('  port = ');
+  assert.deepEqual(ports.map((c) => c.label), ['2003', '2004', '2005']);
+  assert.match(ports[1].detail ?? '', /service lmtpall \(without -a: it demands AUTH\)/);
+  const hostsAt = positionOf(t, '  hosts = localhost', '  hosts = '.length);
+  assert.deepEqual(completion(ws, file, hostsAt).map((c) => c.label), ['127.0.0.1'], 'a wildcard listen is reached on 127.0.0.1; IPv6 left out of a colon list');
+  assert.deepEqual(items('  socket = ').map((c) => c.label), ['/run/cyrus/socket/lmtp']);
+  assert.ok(!items('  hosts_require_auth = ').some((c) => c.label === '127.0.0.1'), 'only where the transport says where it delivers');
+});

@@ -3,6 +3,7 @@
 import type { CheckOptions } from '../options';
 import type { LineIndex, Position, Range } from '../text';
 import type { EximConfig as EximModel, ListKind } from '../exim/model';
+import type { LmtpListener } from '../cyrus/model';
 import {
   aclNames, driverKindOfSection, driversOf, expansionNames, lookupOption, lookupTypes, optionsFor,
   whereOfAclOption, type EximOptionInfo,
@@ -44,7 +45,11 @@ function conditionDetail(name: string): string {
   return form ? `expansion condition ${form}` : 'expansion condition';
 }
 
-export function eximCompletion(lines: LineIndex, p: Position, file: string, model: EximModel | undefined, opts: CheckOptions): CompletionEntry[] {
+/**
+ * `listeners`: the lmtpd services of the paired cyrus.conf, offered where a transport says
+ * where it delivers (`port`, `hosts`, `socket`).
+ */
+export function eximCompletion(lines: LineIndex, p: Position, file: string, model: EximModel | undefined, opts: CheckOptions, listeners: readonly LmtpListener[] = []): CompletionEntry[] {
   const ctx = contextAt(lines, p, file, model);
   const replace = ctx.wordRange;
   const before = ctx.before;
@@ -127,7 +132,7 @@ export function eximCompletion(lines: LineIndex, p: Position, file: string, mode
     return out;
   }
 
-  if (ctx.valueFor) return valueCompletion(ctx, model, opts, add, out);
+  if (ctx.valueFor) return valueCompletion(ctx, model, opts, add, out, listeners);
 
   if (ctx.section === 'acl') {
     // Exim takes blanks between `!` and the name (`! verify = …`).
@@ -200,9 +205,10 @@ function listKindOfCondition(before: string): ListKind | 'none' {
   return m ? LIST_KIND_OF_CONDITION[m[1]] : 'none';
 }
 
-function valueCompletion(ctx: EximContext, model: EximModel | undefined, opts: CheckOptions, add: (e: CompletionEntry) => void, out: CompletionEntry[]): CompletionEntry[] {
+function valueCompletion(ctx: EximContext, model: EximModel | undefined, opts: CheckOptions, add: (e: CompletionEntry) => void, out: CompletionEntry[], listeners: readonly LmtpListener[]): CompletionEntry[] {
   const name = ctx.valueFor!;
   const only = /=\s*[\w-]*$/.test(ctx.before);
+  if (ctx.section === 'transports' && listeners.length && destinationValues(ctx, name, listeners, add)) return out;
   if (name === 'driver') {
     const kind = driverKindOfSection(ctx.section);
     if (kind) for (const d of driversOf(kind, opts.eximVersion)) add({ label: d.name, kind: 'driver', detail: `${kind} driver` });
@@ -241,6 +247,37 @@ function valueCompletion(ctx: EximContext, model: EximModel | undefined, opts: C
     else if (o.valueType === 'bool' || o.valueType === 'expand_bool') for (const v of BOOL_VALUES) add({ label: v, kind: 'value', detail: 'boolean' });
   }
   return out;
+}
+
+/**
+ * Where the paired Cyrus's lmtpd listens, for the transport option being written: an smtp
+ * transport's `port` and `hosts` (a wildcard listen is reached on 127.0.0.1; IPv6 addresses,
+ * which a colon list would split, are left out), an lmtp transport's `socket`. True when
+ * the option is one of those (the catalog has nothing else to offer there).
+ */
+function destinationValues(ctx: EximContext, name: string, listeners: readonly LmtpListener[], add: (e: CompletionEntry) => void): boolean {
+  const driver = ctx.driver;
+  const seen = new Set<string>();
+  const offer = (label: string, l: LmtpListener) => {
+    if (seen.has(label)) return;
+    seen.add(label);
+    add({ label, kind: 'value', detail: `Cyrus lmtpd, service ${l.entry.name}${l.authRequired ? ' (without -a: it demands AUTH)' : ''}`, sortText: '0' + label });
+  };
+  if (driver === 'smtp' && (name === 'port' || name === 'hosts')) {
+    for (const l of listeners) {
+      const e = l.endpoint;
+      if (e.kind !== 'tcp') continue;
+      if (name === 'port') offer(String(e.port), l);
+      else if (e.host === undefined || e.host === '*' || e.host === '0.0.0.0') offer('127.0.0.1', l);
+      else if (!e.host.includes(':')) offer(e.host, l);
+    }
+    return true;
+  }
+  if (driver === 'lmtp' && name === 'socket') {
+    for (const l of listeners) if (l.endpoint.kind === 'unix') offer(l.endpoint.path, l);
+    return true;
+  }
+  return false;
 }
 
 /**

@@ -17,6 +17,7 @@ import { braceFolding, cyrusOutline, eximFolding, eximOutline, flattenSymbols, i
 import { calloutLenses, cyrusTargets, eximTargets } from './callout-targets';
 import { skippedLinesOf } from '../exim/parser';
 import { linkHints } from './link-hints';
+import { lmtpListeners } from '../cyrus/facts';
 
 export * from './types';
 export { ConfigWorkspace, type Analysis, type FolderSettings } from './workspace';
@@ -65,7 +66,9 @@ export function completion(ws: ConfigWorkspace, file: string, p: Position): Comp
   if (kind === 'cyrus-conf') return cyrusConfCompletion(d.lines, pos, opts);
   if (kind === 'imapd-conf') return imapdCompletion(d.lines, pos, opts);
   if (kind !== 'exim') return [];
-  return eximCompletion(d.lines, pos, d.file, analysis(ws, d.file)?.exim, opts);
+  const a = analysis(ws, d.file);
+  const cyrus = cyrusModel(a);
+  return eximCompletion(d.lines, pos, d.file, a?.exim, opts, cyrus ? lmtpListeners(cyrus) : undefined);
 }
 
 export function hover(ws: ConfigWorkspace, file: string, p: Position): HoverInfo | undefined {
