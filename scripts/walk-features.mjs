@@ -344,6 +344,26 @@ function walkFile(ws, file, kind, renamed) {
   }
   const lenses = guard('codeLenses', file, () => F.codeLenses(ws, file)) ?? [];
   for (const l of lenses) checkRange('codeLenses: range inside the document', lines, l.range, shown(file));
+  for (const h of guard('inlayHints', file, () => F.inlayHints(ws, file)) ?? []) {
+    const where = at(file, h.position);
+    count('inlayHints: at the end of a line of the document');
+    if (!(h.position.line < lines.lineCount && h.position.character === lines.lineText(h.position.line).length)) violation('inlayHints: at the end of a line of the document', where, h.label);
+    for (const part of h.parts) if (part.target) {
+      count('inlayHints: a linked part names what is written at its target');
+      const tl = linesOf(ws, path.resolve(part.target.file));
+      const written = tl?.text.slice(tl.offsetAt(part.target.range.start), tl.offsetAt(part.target.range.end));
+      // A transport or router is named as written; a listener, shown as `host:port (service …)`, leads to its listen value.
+      const ok = /\(service /.test(part.value) ? !!written?.trim() : part.value === written;
+      if (!ok) violation('inlayHints: a linked part names what is written at its target', where, `${part.value} → ${JSON.stringify(written)}`);
+    }
+  }
+  if (kind === 'exim') {
+    for (const r of guard('inactiveRanges', file, () => F.inactiveRanges(ws, file)) ?? []) {
+      checkRange('inactiveRanges: range inside the document', lines, r, at(file, r.start));
+      count('inactiveRanges: one line, not blank');
+      if (r.start.line !== r.end.line || !lines.lineText(r.start.line).slice(r.start.character, r.end.character).trim()) violation('inactiveRanges: one line, not blank', at(file, r.start), JSON.stringify(r));
+    }
+  }
   walkCodeActions(ws, file, lines);
   if (kind === 'exim') walkTypos(ws, file, lines);
   if (kind === 'imapd-conf') walkImapd(ws, file, lines);
