@@ -190,7 +190,7 @@ export function inlayHints(ws: ConfigWorkspace, file: string, range?: Range): In
   const d = docOf(ws, file);
   const a = d ? analysis(ws, d.file) : undefined;
   if (!d || !a) return [];
-  const hints = linkHints(a, d.file, d.lines, ws.host);
+  const hints = linkHints({ exim: a.exim, cyrus: cyrusModel(a), imapd: imapdModel(a) }, d.file, d.lines, ws.host);
   return range ? hints.filter((h) => h.position.line >= range.start.line && h.position.line <= range.end.line) : hints;
 }
 

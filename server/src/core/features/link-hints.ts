@@ -21,7 +21,7 @@ function listed(items: { value: string; target: InlayHintPart['target'] }[]): In
   return items.flatMap((it, i) => (i ? [{ value: ', ' }, it] : [it]));
 }
 
-export function linkHints(a: Analysis, file: string, lines: LineIndex, host: SourceHost): InlayHintEntry[] {
+export function linkHints(a: Pick<Analysis, 'exim' | 'cyrus' | 'imapd'>, file: string, lines: LineIndex, host: SourceHost): InlayHintEntry[] {
   if (!a.exim || !a.cyrus) return [];
   const ctx = makeContext(a.exim, a.cyrus, a.imapd, host);
   const abs = path.resolve(file);
