@@ -44,6 +44,10 @@ test('malformed params get an error or an empty answer, never a crash', async ()
     ['workspace/symbol', { query: { not: 'a string' } }],
     ['textDocument/signatureHelp', { textDocument: { uri: uriOf(exim) }, position: null }],
     ['textDocument/documentHighlight', { position: { line: 1, character: 1 } }],
+    ['textDocument/inlayHint', { textDocument: { uri: uriOf(exim) }, range: 'all' }],
+    ['textDocument/inlayHint', { textDocument: 5 }],
+    ['textDocument/semanticTokens/full', { textDocument: { uri: null } }],
+    ['textDocument/semanticTokens/full', { textDocument: { uri: uriOf(path.join(dir, 'never-opened.exim')) } }],
   ];
   for (const [method, params] of bad) {
     await c.request(method, params).then(() => undefined, (e) => assert.ok(typeof e.code === 'number', `${method}: ${e}`));
@@ -101,6 +105,9 @@ test('a 10 MB document is checked without taking the server down', async () => {
   assert.equal(d.find((x) => x.code === 'exim/unknown-option')!.range.start.line, 100_001);
   const folds = await c.request('textDocument/foldingRange', { textDocument: { uri: uriOf(big) } });
   assert.ok(Array.isArray(folds));
+  const tokens: { data: number[] } = await c.request('textDocument/semanticTokens/full', { textDocument: { uri: uriOf(big) } });
+  assert.deepEqual(tokens.data, [], 'no branch skipped');
+  assert.deepEqual(await c.request('textDocument/inlayHint', { textDocument: { uri: uriOf(big) }, range: { start: { line: 0, character: 0 }, end: { line: 100_002, character: 0 } } }), []);
   void c.conn.sendNotification('textDocument/didClose', { textDocument: { uri: uriOf(big) } });
   await stillAnswers();
 });
