@@ -20,6 +20,11 @@ function ctype(c) {
   return base.replace(/^opt_/, '');
 }
 
+// An option 4.96 compiles in only for an EXPERIMENTAL_* build counts as absent from 4.96:
+// experimental features are off unless a build turns them on, and Debian's 4.96 does not
+// (limits_advertise_hosts: "main option unknown").
+const experimental = (guard) => /^EXPERIMENTAL_/.test(guard ?? '');
+
 // Presence flags: 'h' in Exim HEAD, '6' in 4.96, 'H' hidden in the C table, 'c' in the
 // C tables only (no spec entry), 'r' may be set repeatedly (values accumulate), 'e'/'E' expanded at HEAD/4.96, 'g' generic, 'p' precondition.
 const options = [];
@@ -27,7 +32,7 @@ for (const r of tsv('exim-options.tsv')) {
   const hasC = r.in_c_head !== '' || r.in_c_4_96 !== '';
   // The C tables decide what Exim accepts; the spec only when the C columns are empty.
   const inHead = hasC ? yes(r.in_c_head) : yes(r.in_head);
-  const in496 = hasC ? yes(r.in_c_4_96) : yes(r.in_4_96);
+  const in496 = hasC ? yes(r.in_c_4_96) && !experimental(r.c_guard_4_96) : yes(r.in_4_96);
   let flags = '';
   if (inHead) flags += 'h';
   if (in496) flags += '6';
@@ -45,7 +50,7 @@ for (const r of tsv('exim-options.tsv')) {
 for (const r of tsv('exim-options-c-only.tsv')) {
   let flags = 'c';
   if (yes(r.in_c_head)) flags += 'h';
-  if (yes(r.in_c_4_96)) flags += '6';
+  if (yes(r.in_c_4_96) && !experimental(r.c_guard_4_96)) flags += '6';
   if (/opt_hidden/.test(r.c_type)) flags += 'H';
   const guard = yes(r.in_c_head) ? r.c_guard_head : r.c_guard_4_96;
   const generic = ['main', 'routers', 'transports', 'authenticators'].includes(r.use) && r.use !== 'main';

@@ -60,6 +60,8 @@ export function availableIn(a: Availability, version: EximVersion): boolean {
 
 /** A short phrase saying which versions have a name, for messages. */
 export function versionNote(a: Availability): string {
+  // Still experimental: it was in 4.96 too, for builds that turned the feature on.
+  if (a.inHead && !a.in496 && /^EXPERIMENTAL_/.test(a.guard ?? '')) return `experimental: only in builds with ${a.guard}, which Exim 4.96 builds such as Debian's leave out`;
   if (a.inHead && !a.in496) return 'added after Exim 4.96';
   if (!a.inHead && a.in496) return 'removed after Exim 4.96';
   return '';

@@ -17,7 +17,7 @@ export function optionDoc(o: EximOptionInfo, scope?: string): string {
   ];
   if (o.default496 !== undefined) lines.push(`Default in Exim 4.96: \`${o.default496}\``);
   const v = versionNote(o);
-  lines.push(`Exim: ${v || 'in 4.96 and later'}${o.guard ? ` (needs a build with \`${o.guard}\`)` : ''}`);
+  lines.push(`Exim: ${v || 'in 4.96 and later'}${o.guard && !v.includes(o.guard) ? ` (needs a build with \`${o.guard}\`)` : ''}`);
   if (o.values) lines.push(`Values: ${o.values.map((x) => '`' + x + '`').join(', ')}`);
   if (o.listKind) lines.push(`A ${o.listKind.replace('list', ' list')}: \`+name\` refers to a \`${o.listKind}\`.`);
   if (o.valueType === 'bool') lines.push(`Boolean: write \`${o.name}\` to set it, \`no_${o.name}\` to clear it.`);

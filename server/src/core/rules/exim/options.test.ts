@@ -32,3 +32,15 @@ test('quotes come off a value only where the target Exim reads it as a string', 
   // Later Exims expand it, and a quoted string is a string.
   assert.deepEqual(errors('latest'), []);
 });
+
+test('an option 4.96 had only for EXPERIMENTAL_* builds is not an option of 4.96 (Debian\'s 4.96: "option unknown"), and still one of latest', () => {
+  const file = '/virtual/experimental/exim.conf';
+  const unknown = (text: string, eximVersion: 'latest' | '4.96') => checkProject([{ path: file, kind: 'exim' }], { ...defaultOptions, eximVersion },
+    overlayHost(new Map([[file, text]]), diskHost)).filter((f) => f.code === 'exim/unknown-option');
+  const limits = 'primary_hostname = x\nlimits_advertise_hosts = !*\n';
+  assert.match(unknown(limits, '4.96')[0]?.message ?? '', /"limits_advertise_hosts" is not an option in Exim 4\.96 \(added after Exim 4\.96\)/);
+  assert.deepEqual(unknown(limits, 'latest'), []);
+  const arc = 'primary_hostname = x\nbegin transports\nt:\n  driver = smtp\n  arc_sign = a.example:sel:/k\n';
+  assert.match(unknown(arc, '4.96')[0]?.message ?? '', /experimental: only in builds with EXPERIMENTAL_ARC/);
+  assert.deepEqual(unknown(arc, 'latest'), [], 'latest: a build may have it');
+});
