@@ -20,9 +20,10 @@ function ctype(c) {
   return base.replace(/^opt_/, '');
 }
 
-// An option 4.96 compiles in only for an EXPERIMENTAL_* build counts as absent from 4.96:
-// experimental features are off unless a build turns them on, and Debian's 4.96 does not
-// (limits_advertise_hosts: "main option unknown").
+// What 4.96 compiles in only for an EXPERIMENTAL_* build (options, ACL names, expansion
+// names) counts as absent from 4.96: experimental features are off unless a build turns them
+// on, and Debian's 4.96 does not (limits_advertise_hosts: "main option unknown"; the dcc ACL
+// condition: "unknown ACL condition/modifier").
 const experimental = (guard) => /^EXPERIMENTAL_/.test(guard ?? '');
 
 // Presence flags: 'h' in Exim HEAD, '6' in 4.96, 'H' hidden in the C table, 'c' in the
@@ -61,7 +62,7 @@ for (const r of tsv('exim-options-c-only.tsv')) {
 }
 options.sort((a, b) => a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0);
 
-const presence = (r) => (yes(r.in_head) ? 'h' : '') + (yes(r.in_4_96) ? '6' : '');
+const presence = (r) => (yes(r.in_head) ? 'h' : '') + (yes(r.in_4_96) && !experimental(r.guard) ? '6' : '');
 
 // ACL: [name, kind, allowedIn ('' = everywhere), flags, guard]; flags 'e' expanded, 'o' takes /options.
 const acl = tsv('exim-acl.tsv').map((r) => [r.name, r.kind, r.allowed_in === 'all' ? '' : r.allowed_in,

@@ -33,7 +33,7 @@ test('quotes come off a value only where the target Exim reads it as a string', 
   assert.deepEqual(errors('latest'), []);
 });
 
-test('an option 4.96 had only for EXPERIMENTAL_* builds is not an option of 4.96 (Debian\'s 4.96: "option unknown"), and still one of latest', () => {
+test('an option, ACL name or variable 4.96 had only for EXPERIMENTAL_* builds is not in the 4.96 target (Debian\'s 4.96 refuses them), and still in latest', () => {
   const file = '/virtual/experimental/exim.conf';
   const unknown = (text: string, eximVersion: 'latest' | '4.96') => checkProject([{ path: file, kind: 'exim' }], { ...defaultOptions, eximVersion },
     overlayHost(new Map([[file, text]]), diskHost)).filter((f) => f.code === 'exim/unknown-option');
@@ -43,4 +43,10 @@ test('an option 4.96 had only for EXPERIMENTAL_* builds is not an option of 4.96
   const arc = 'primary_hostname = x\nbegin transports\nt:\n  driver = smtp\n  arc_sign = a.example:sel:/k\n';
   assert.match(unknown(arc, '4.96')[0]?.message ?? '', /experimental: only in builds with EXPERIMENTAL_ARC/);
   assert.deepEqual(unknown(arc, 'latest'), [], 'latest: a build may have it');
+  // The same for ACL and expansion names: Debian's 4.96 refuses `dcc =` at load ("unknown ACL condition/modifier").
+  const findings = (text: string, eximVersion: 'latest' | '4.96') => checkProject([{ path: file, kind: 'exim' }], { ...defaultOptions, eximVersion },
+    overlayHost(new Map([[file, text]]), diskHost)).map((f) => `${f.code} ${f.severity}`);
+  const dcc = 'acl_smtp_data = d\nbegin acl\nd:\n  deny dcc = *\n       log_message = $dcc_result\n  accept\n';
+  assert.deepEqual(findings(dcc, '4.96'), ['exim/acl-syntax error', 'exim/unknown-variable warning']);
+  assert.deepEqual(findings(dcc, 'latest'), []);
 });
