@@ -165,8 +165,10 @@ class Parser {
     this.cfg.sections.push({ name, loc });
     this.section = name;
     if (name === 'local_scan') {
+      // A build option: an error for the 4.96 target (Debian 12's Exim, which refuses it),
+      // a warning for latest, whose build we cannot know.
       this.error('exim/syntax', loc,
-        'Debian\'s Exim is built without local_scan options (LOCAL_SCAN_HAS_OPTIONS); it refuses a "begin local_scan" section. Remove the section.', 'warning');
+        'Debian\'s Exim is built without local_scan options (LOCAL_SCAN_HAS_OPTIONS); it refuses a "begin local_scan" section. Remove the section.', this.version === '4.96' ? 'error' : 'warning');
     }
   }
 
