@@ -7,6 +7,7 @@
 import type { EximVersion } from '../options';
 import type { ListKind } from '../exim/model';
 import { ACL_ROWS, ACL_WHERE_ROWS, DRIVER_ROWS, EXPANSION_ROWS, OPTION_ROWS } from './generated/exim-data';
+import { BUILTIN_MACROS } from '../exim/builtin-macros';
 
 export type DriverKind = 'router' | 'transport' | 'authenticator';
 /** Where an option may be set: a section, or a driver's own options. */
@@ -22,6 +23,8 @@ export interface Availability {
   in496: boolean;
   /** Build-time condition around the entry in Exim's C source (e.g. `!DISABLE_TLS`), if any. */
   guard?: string;
+  /** In Exim 4.96's source, but under a guard Debian 12's build (the 4.96 target) leaves out. */
+  unbuilt496?: boolean;
 }
 
 export interface EximOptionInfo extends Availability {
@@ -60,6 +63,7 @@ export function availableIn(a: Availability, version: EximVersion): boolean {
 
 /** A short phrase saying which versions have a name, for messages. */
 export function versionNote(a: Availability): string {
+  if (a.unbuilt496) return `Debian 12's Exim 4.96 is built without ${a.guard}`;
   // Still experimental: it was in 4.96 too, for builds that turned the feature on.
   if (a.inHead && !a.in496 && /^EXPERIMENTAL_/.test(a.guard ?? '')) return `experimental: only in builds with ${a.guard}, which Exim 4.96 builds such as Debian's leave out`;
   if (a.inHead && !a.in496) return 'added after Exim 4.96';
@@ -150,6 +154,15 @@ function valueTypeOf(cType: string, specType: string, name: string): ValueType {
   }
 }
 
+/** The predefined macros of Debian 12's Exim 4.96, the 4.96 target's build. */
+const BUILTIN_NAMES: ReadonlySet<string> = new Set(BUILTIN_MACROS.map(([n]) => n));
+/** Its option macros: Exim predefines `_OPT_…` for each option it has. */
+const BUILT_496 = new Set([...BUILTIN_NAMES].filter((n) => n.startsWith('_OPT_')));
+function builtIn496(use: string, name: string): boolean {
+  const u = use.toUpperCase(), n = name.toUpperCase();
+  return [`_OPT_${u}_${n}`, `_OPT_ROUTER_${u}_${n}`, `_OPT_TRANSPORT_${u}_${n}`, `_OPT_AUTHENTICATOR_${u}_${n}`].some((m) => BUILT_496.has(m));
+}
+
 function toOption(r: readonly string[]): EximOptionInfo {
   const flags = cell(r, 4);
   const use = cell(r, 1);
@@ -165,6 +178,8 @@ function toOption(r: readonly string[]): EximOptionInfo {
   // Every field set, in one order, in one literal (undefined where absent): rules read
   // these on every setting, and options built in several shapes made those reads slow.
   const guard = cell(r, 6);
+  // A build-guarded option Debian's 4.96 lacks (DMARC, Redis lookups, …) is not in the 4.96 target.
+  const unbuilt496 = flags.includes('6') && guard !== '' && !builtIn496(use, name);
   const info: EximOptionInfo = {
     name, use, type, valueType, cType,
     default: cell(r, 3),
@@ -177,8 +192,9 @@ function toOption(r: readonly string[]): EximOptionInfo {
     precondition: flags.includes('p'),
     undocumented: flags.includes('c'),
     inHead: flags.includes('h'),
-    in496: flags.includes('6'),
+    in496: flags.includes('6') && !unbuilt496,
     guard: guard ? guard : undefined,
+    unbuilt496,
     listKind: LIST_KINDS[type],
     values: ENUMS[`${use}.${name}`],
     newerValues: NEWER_ENUMS[`${use}.${name}`],
@@ -227,9 +243,14 @@ const DRIVERS = new Map<string, EximDriverInfo>();
 const LOOKUPS = new Map<string, EximDriverInfo>();
 for (const r of rows(DRIVER_ROWS)) {
   const flags = cell(r, 2);
+  const name = cell(r, 0), kind = cell(r, 1) as EximDriverInfo['kind'];
+  // Exim predefines `_DRIVER_<KIND>_<NAME>` for each driver it is built with: Debian 12's
+  // 4.96 (the 4.96 target) has no gsasl, heimdal_gssapi or queuefile. Lookups are named by
+  // family there (`_HAVE_LOOKUP_LSEARCH` for wildlsearch too), so they are left as they are.
+  const unbuilt496 = kind !== 'lookup' && flags.includes('6') && !BUILTIN_NAMES.has(`_DRIVER_${kind.toUpperCase()}_${name.toUpperCase()}`);
   const info: EximDriverInfo = {
-    name: cell(r, 0), kind: cell(r, 1) as EximDriverInfo['kind'], inHead: flags.includes('h'), in496: flags.includes('6'),
-    guard: cell(r, 3) || undefined, lookupStyle: cell(r, 4) || undefined,
+    name, kind, inHead: flags.includes('h'), in496: flags.includes('6') && !unbuilt496,
+    guard: cell(r, 3) || undefined, lookupStyle: cell(r, 4) || undefined, unbuilt496,
   };
   (info.kind === 'lookup' ? LOOKUPS : DRIVERS).set(info.name, info);
 }

@@ -1,6 +1,11 @@
 // Main options whose values readconf_main checks once the whole main section is read (so
 // `exim -bV` fails on them), beyond their type: each returns what is wrong, or undefined.
 import { splitList } from '../../exim/lists';
+import { BUILTIN_MACROS } from '../../exim/builtin-macros';
+import type { EximVersion } from '../../options';
+
+/** Debian 12's Exim 4.96, the 4.96 target's build, uses GnuTLS (it predefines _HAVE_GNUTLS). */
+const GNUTLS_496 = BUILTIN_MACROS.some(([n]) => n === '_HAVE_GNUTLS');
 
 /** The "%s" each log file needs, then at most one %D or %M; "syslog" and empty items need nothing. */
 function logFilePath(v: string): string | undefined {
@@ -42,7 +47,11 @@ function intValue(v: string): number | undefined {
   return (m[1] === '-' ? -n : n) * 2 ** shift;
 }
 
-const CHECKS: Record<string, (v: string, name: string) => string | undefined> = {
+const CHECKS: Record<string, (v: string, name: string, version: EximVersion) => string | undefined> = {
+  // Any setting, even an empty one: a GnuTLS build refuses the config at start-up.
+  openssl_options: (_v, _name, version) => version === '4.96' && GNUTLS_496
+    ? 'Debian 12\'s Exim 4.96 is built with GnuTLS, and refuses any "openssl_options" ("openssl_options is set but we\'re using GnuTLS"). Remove it; GnuTLS takes its settings from tls_require_ciphers.'
+    : undefined,
   log_file_path: logFilePath,
   smtp_ratelimit_mail: (v, name) => ratelimit(name, v),
   smtp_ratelimit_rcpt: (v, name) => ratelimit(name, v),
@@ -57,6 +66,6 @@ const CHECKS: Record<string, (v: string, name: string) => string | undefined> = 
 };
 
 /** What readconf_main would refuse in the value of main option `name`, if anything. */
-export function checkMainValue(name: string, value: string): string | undefined {
-  return CHECKS[name]?.(value, name);
+export function checkMainValue(name: string, value: string, version: EximVersion): string | undefined {
+  return CHECKS[name]?.(value, name, version);
 }

@@ -50,3 +50,14 @@ test('an option, ACL name or variable 4.96 had only for EXPERIMENTAL_* builds is
   assert.deepEqual(findings(dcc, '4.96'), ['exim/acl-syntax error', 'exim/unknown-variable warning']);
   assert.deepEqual(findings(dcc, 'latest'), []);
 });
+
+test('the 4.96 target is Debian 12\'s build: what it is built without (read from its predefined _OPT_ and _DRIVER_ macros) is refused, and openssl_options with its GnuTLS; latest stays open', () => {
+  const file = '/virtual/debian-build/exim.conf';
+  const findings = (text: string, eximVersion: 'latest' | '4.96') => checkProject([{ path: file, kind: 'exim' }], { ...defaultOptions, eximVersion },
+    overlayHost(new Map([[file, text]]), diskHost)).filter((f) => f.severity === 'error').map((f) => `${f.range.start.line + 1} ${f.code}`);
+  // Each as Debian's exim4 4.96 -bV says: main option "dmarc_tld_file" unknown; cannot find
+  // authenticator driver "gsasl"; openssl_options is set but we're using GnuTLS.
+  const text = 'dmarc_tld_file = /etc/exim4/tld\nopenssl_options = +no_sslv2\nldap_version = 3\nbegin authenticators\nsasl:\n  driver = gsasl\n  public_name = SCRAM-SHA-1\n  server_condition = yes\n';
+  assert.deepEqual(findings(text, '4.96'), ['1 exim/unknown-option', '2 exim/invalid-value', '6 exim/unknown-driver']);
+  assert.deepEqual(findings(text, 'latest'), [], 'a build with DMARC, OpenSSL and gsasl may take all of it');
+});

@@ -50,7 +50,7 @@ const TIME = /^([0-9]+[wdhms])+$/;
 
 export function checkValue(o: EximOptionInfo, value: string, version: EximVersion): string | undefined {
   const v = value.trim();
-  return checkTyped(o, v, version, value) ?? (o.use === 'main' ? checkMainValue(o.name, v) : undefined);
+  return checkTyped(o, v, version, value) ?? (o.use === 'main' ? checkMainValue(o.name, v, version) : undefined);
 }
 
 /** The value read as its type, or against its fixed set of words; `untrimmed` as given (a quoted one keeps its white space). */
