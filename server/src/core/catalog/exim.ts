@@ -158,6 +158,21 @@ function valueTypeOf(cType: string, specType: string, name: string): ValueType {
 const BUILTIN_NAMES: ReadonlySet<string> = new Set(BUILTIN_MACROS.map(([n]) => n));
 /** Its option macros: Exim predefines `_OPT_…` for each option it has. */
 const BUILT_496 = new Set([...BUILTIN_NAMES].filter((n) => n.startsWith('_OPT_')));
+/**
+ * ACL and expansion names carry only their C guard; these guards have a feature macro
+ * (`_HAVE_…`) a build predefines when it has the feature. Guards not listed are not judged.
+ */
+const GUARD_MACRO: Record<string, string> = {
+  EXIM_HAVE_DMARC: '_HAVE_DMARC', EXIM_HAVE_SPF: '_HAVE_SPF', SUPPORT_I18N: '_HAVE_I18N', SUPPORT_DANE: '_HAVE_DANE',
+  SUPPORT_SRS: '_HAVE_SRS', WITH_CONTENT_SCAN: '_HAVE_CONTENT_SCANNING', '!DISABLE_DKIM': '_HAVE_DKIM',
+  '!DISABLE_EVENT': '_HAVE_EVENT', '!DISABLE_PRDR': '_HAVE_PRDR', '!DISABLE_TLS': '_HAVE_TLS', '!DISABLE_TLS_RESUME': '_HAVE_TLS_RESUME',
+};
+/** Whether Debian's 4.96 build leaves out a name's guarded feature (DMARC there). */
+function unbuiltGuard496(in496: boolean, guard: string | undefined): boolean {
+  const macro = guard ? GUARD_MACRO[guard] : undefined;
+  return in496 && !!macro && !BUILTIN_NAMES.has(macro);
+}
+
 function builtIn496(use: string, name: string): boolean {
   const u = use.toUpperCase(), n = name.toUpperCase();
   return [`_OPT_${u}_${n}`, `_OPT_ROUTER_${u}_${n}`, `_OPT_TRANSPORT_${u}_${n}`, `_OPT_AUTHENTICATOR_${u}_${n}`].some((m) => BUILT_496.has(m));
@@ -363,11 +378,13 @@ export interface AclNameInfo extends Availability {
 const ACL_NAMES = new Map<AclNameKind, Map<string, AclNameInfo>>();
 for (const r of rows(ACL_ROWS)) {
   const flags = cell(r, 3);
+  const guard = cell(r, 4) || undefined;
+  const unbuilt496 = unbuiltGuard496(flags.includes('6'), guard);
   const info: AclNameInfo = {
     name: cell(r, 0), kind: cell(r, 1) as AclNameKind,
-    inHead: flags.includes('h'), in496: flags.includes('6'),
+    inHead: flags.includes('h'), in496: flags.includes('6') && !unbuilt496, unbuilt496,
     expanded: flags.includes('e'), hasOptions: flags.includes('o'),
-    allowedIn: cell(r, 2) ? cell(r, 2).split(',') : undefined, guard: cell(r, 4) || undefined,
+    allowedIn: cell(r, 2) ? cell(r, 2).split(',') : undefined, guard,
   };
   let m = ACL_NAMES.get(info.kind);
   if (!m) ACL_NAMES.set(info.kind, m = new Map());
@@ -436,11 +453,13 @@ const EXPANSION = new Map<ExpansionKind, Map<string, ExpansionNameInfo>>();
 const FAMILIES: { pattern: string; info: Availability }[] = [];
 for (const r of rows(EXPANSION_ROWS)) {
   const flags = cell(r, 2);
-  const avail: Availability = { inHead: flags.includes('h'), in496: flags.includes('6'), guard: cell(r, 3) || undefined };
+  const guard = cell(r, 3) || undefined;
+  const unbuilt496 = unbuiltGuard496(flags.includes('6'), guard);
+  const avail: Availability = { inHead: flags.includes('h'), in496: flags.includes('6') && !unbuilt496, guard, unbuilt496 };
   const kind = cell(r, 1);
   if (kind === 'variable-family') { FAMILIES.push({ pattern: cell(r, 0), info: avail }); continue; }
   const info: ExpansionNameInfo = {
-    name: cell(r, 0), kind: kind as ExpansionKind, inHead: avail.inHead, in496: avail.in496, guard: avail.guard,
+    name: cell(r, 0), kind: kind as ExpansionKind, inHead: avail.inHead, in496: avail.in496, guard: avail.guard, unbuilt496,
     vtype: cell(r, 4) || undefined,
   };
   let m = EXPANSION.get(info.kind);

@@ -60,4 +60,11 @@ test('the 4.96 target is Debian 12\'s build: what it is built without (read from
   const text = 'dmarc_tld_file = /etc/exim4/tld\nopenssl_options = +no_sslv2\nldap_version = 3\nbegin authenticators\nsasl:\n  driver = gsasl\n  public_name = SCRAM-SHA-1\n  server_condition = yes\n';
   assert.deepEqual(findings(text, '4.96'), ['1 exim/unknown-option', '2 exim/invalid-value', '6 exim/unknown-driver']);
   assert.deepEqual(findings(text, 'latest'), [], 'a build with DMARC, OpenSSL and gsasl may take all of it');
+  // ACL and expansion names by their feature macro: no _HAVE_DMARC there ("unknown ACL
+  // condition/modifier"; exim -be: unknown variable name "dmarc_status"), but _HAVE_SPF.
+  const acl = 'acl_smtp_data = d\nbegin acl\nd:\n  deny dmarc_status = reject\n  warn log_message = $dmarc_status $spf_result\n  accept\n';
+  const all = (eximVersion: 'latest' | '4.96') => checkProject([{ path: file, kind: 'exim' }], { ...defaultOptions, eximVersion },
+    overlayHost(new Map([[file, acl]]), diskHost)).map((f) => `${f.range.start.line + 1}:${f.range.start.character + 1} ${f.code} ${f.severity}`);
+  assert.deepEqual(all('4.96'), ['4:8 exim/acl-syntax error', '5:23 exim/unknown-variable warning']);
+  assert.deepEqual(all('latest'), []);
 });
