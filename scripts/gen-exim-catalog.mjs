@@ -26,17 +26,17 @@ function ctype(c) {
 // condition: "unknown ACL condition/modifier").
 const experimental = (guard) => /^EXPERIMENTAL_/.test(guard ?? '');
 
-// Presence flags: 'h' in Exim HEAD, '6' in 4.96, 'H' hidden in the C table, 'c' in the
+// Presence flags: 'h' in Exim HEAD, '6' in 4.96, 'x' in 4.96 for an experimental build only, 'H' hidden in the C table, 'c' in the
 // C tables only (no spec entry), 'r' may be set repeatedly (values accumulate), 'e'/'E' expanded at HEAD/4.96, 'g' generic, 'p' precondition.
 const options = [];
 for (const r of tsv('exim-options.tsv')) {
   const hasC = r.in_c_head !== '' || r.in_c_4_96 !== '';
   // The C tables decide what Exim accepts; the spec only when the C columns are empty.
   const inHead = hasC ? yes(r.in_c_head) : yes(r.in_head);
-  const in496 = hasC ? yes(r.in_c_4_96) && !experimental(r.c_guard_4_96) : yes(r.in_4_96);
+  const in496 = hasC ? yes(r.in_c_4_96) : yes(r.in_4_96);
   let flags = '';
   if (inHead) flags += 'h';
-  if (in496) flags += '6';
+  if (in496) flags += hasC && experimental(r.c_guard_4_96) ? 'x' : '6';
   if (/opt_hidden/.test(r.c_type_head)) flags += 'H';
   if (/opt_rep_(con|str)/.test(r.c_type_head)) flags += 'r';
   if (yes(r.expanded)) flags += 'e';
@@ -51,7 +51,7 @@ for (const r of tsv('exim-options.tsv')) {
 for (const r of tsv('exim-options-c-only.tsv')) {
   let flags = 'c';
   if (yes(r.in_c_head)) flags += 'h';
-  if (yes(r.in_c_4_96) && !experimental(r.c_guard_4_96)) flags += '6';
+  if (yes(r.in_c_4_96)) flags += experimental(r.c_guard_4_96) ? 'x' : '6';
   if (/opt_hidden/.test(r.c_type)) flags += 'H';
   const guard = yes(r.in_c_head) ? r.c_guard_head : r.c_guard_4_96;
   const generic = ['main', 'routers', 'transports', 'authenticators'].includes(r.use) && r.use !== 'main';
@@ -62,7 +62,7 @@ for (const r of tsv('exim-options-c-only.tsv')) {
 }
 options.sort((a, b) => a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0);
 
-const presence = (r) => (yes(r.in_head) ? 'h' : '') + (yes(r.in_4_96) && !experimental(r.guard) ? '6' : '');
+const presence = (r) => (yes(r.in_head) ? 'h' : '') + (yes(r.in_4_96) ? (experimental(r.guard) ? 'x' : '6') : '');
 
 // ACL: [name, kind, allowedIn ('' = everywhere), flags, guard]; flags 'e' expanded, 'o' takes /options.
 const acl = tsv('exim-acl.tsv').map((r) => [r.name, r.kind, r.allowed_in === 'all' ? '' : r.allowed_in,

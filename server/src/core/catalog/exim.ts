@@ -25,6 +25,8 @@ export interface Availability {
   guard?: string;
   /** In Exim 4.96's source, but under a guard Debian 12's build (the 4.96 target) leaves out. */
   unbuilt496?: boolean;
+  /** Of those, one 4.96 had only for a build with an experimental feature turned on. */
+  experimental496?: boolean;
 }
 
 export interface EximOptionInfo extends Availability {
@@ -63,9 +65,8 @@ export function availableIn(a: Availability, version: EximVersion): boolean {
 
 /** A short phrase saying which versions have a name, for messages. */
 export function versionNote(a: Availability): string {
+  if (a.experimental496) return 'experimental in Exim 4.96: only in builds that turn the feature on, which Debian 12\'s does not';
   if (a.unbuilt496) return `Debian 12's Exim 4.96 is built without ${a.guard}`;
-  // Still experimental: it was in 4.96 too, for builds that turned the feature on.
-  if (a.inHead && !a.in496 && /^EXPERIMENTAL_/.test(a.guard ?? '')) return `experimental: only in builds with ${a.guard}, which Exim 4.96 builds such as Debian's leave out`;
   if (a.inHead && !a.in496) return 'added after Exim 4.96';
   if (!a.inHead && a.in496) return 'removed after Exim 4.96';
   return '';
@@ -194,7 +195,8 @@ function toOption(r: readonly string[]): EximOptionInfo {
   // these on every setting, and options built in several shapes made those reads slow.
   const guard = cell(r, 6);
   // A build-guarded option Debian's 4.96 lacks (DMARC, Redis lookups, …) is not in the 4.96 target.
-  const unbuilt496 = flags.includes('6') && guard !== '' && !builtIn496(use, name);
+  const experimental496 = flags.includes('x');
+  const unbuilt496 = experimental496 || (flags.includes('6') && guard !== '' && !builtIn496(use, name));
   const info: EximOptionInfo = {
     name, use, type, valueType, cType,
     default: cell(r, 3),
@@ -210,6 +212,7 @@ function toOption(r: readonly string[]): EximOptionInfo {
     in496: flags.includes('6') && !unbuilt496,
     guard: guard ? guard : undefined,
     unbuilt496,
+    experimental496,
     listKind: LIST_KINDS[type],
     values: ENUMS[`${use}.${name}`],
     newerValues: NEWER_ENUMS[`${use}.${name}`],
@@ -262,10 +265,11 @@ for (const r of rows(DRIVER_ROWS)) {
   // Exim predefines `_DRIVER_<KIND>_<NAME>` for each driver it is built with: Debian 12's
   // 4.96 (the 4.96 target) has no gsasl, heimdal_gssapi or queuefile. Lookups are named by
   // family there (`_HAVE_LOOKUP_LSEARCH` for wildlsearch too), so they are left as they are.
-  const unbuilt496 = kind !== 'lookup' && flags.includes('6') && !BUILTIN_NAMES.has(`_DRIVER_${kind.toUpperCase()}_${name.toUpperCase()}`);
+  const experimental496 = flags.includes('x');
+  const unbuilt496 = experimental496 || (kind !== 'lookup' && flags.includes('6') && !BUILTIN_NAMES.has(`_DRIVER_${kind.toUpperCase()}_${name.toUpperCase()}`));
   const info: EximDriverInfo = {
     name, kind, inHead: flags.includes('h'), in496: flags.includes('6') && !unbuilt496,
-    guard: cell(r, 3) || undefined, lookupStyle: cell(r, 4) || undefined, unbuilt496,
+    guard: cell(r, 3) || undefined, lookupStyle: cell(r, 4) || undefined, unbuilt496, experimental496,
   };
   (info.kind === 'lookup' ? LOOKUPS : DRIVERS).set(info.name, info);
 }
@@ -379,10 +383,11 @@ const ACL_NAMES = new Map<AclNameKind, Map<string, AclNameInfo>>();
 for (const r of rows(ACL_ROWS)) {
   const flags = cell(r, 3);
   const guard = cell(r, 4) || undefined;
-  const unbuilt496 = unbuiltGuard496(flags.includes('6'), guard);
+  const experimental496 = flags.includes('x');
+  const unbuilt496 = experimental496 || unbuiltGuard496(flags.includes('6'), guard);
   const info: AclNameInfo = {
     name: cell(r, 0), kind: cell(r, 1) as AclNameKind,
-    inHead: flags.includes('h'), in496: flags.includes('6') && !unbuilt496, unbuilt496,
+    inHead: flags.includes('h'), in496: flags.includes('6') && !unbuilt496, unbuilt496, experimental496,
     expanded: flags.includes('e'), hasOptions: flags.includes('o'),
     allowedIn: cell(r, 2) ? cell(r, 2).split(',') : undefined, guard,
   };
@@ -454,12 +459,13 @@ const FAMILIES: { pattern: string; info: Availability }[] = [];
 for (const r of rows(EXPANSION_ROWS)) {
   const flags = cell(r, 2);
   const guard = cell(r, 3) || undefined;
-  const unbuilt496 = unbuiltGuard496(flags.includes('6'), guard);
-  const avail: Availability = { inHead: flags.includes('h'), in496: flags.includes('6') && !unbuilt496, guard, unbuilt496 };
+  const experimental496 = flags.includes('x');
+  const unbuilt496 = experimental496 || unbuiltGuard496(flags.includes('6'), guard);
+  const avail: Availability = { inHead: flags.includes('h'), in496: flags.includes('6') && !unbuilt496, guard, unbuilt496, experimental496 };
   const kind = cell(r, 1);
   if (kind === 'variable-family') { FAMILIES.push({ pattern: cell(r, 0), info: avail }); continue; }
   const info: ExpansionNameInfo = {
-    name: cell(r, 0), kind: kind as ExpansionKind, inHead: avail.inHead, in496: avail.in496, guard: avail.guard, unbuilt496,
+    name: cell(r, 0), kind: kind as ExpansionKind, inHead: avail.inHead, in496: avail.in496, guard: avail.guard, unbuilt496, experimental496,
     vtype: cell(r, 4) || undefined,
   };
   let m = EXPANSION.get(info.kind);

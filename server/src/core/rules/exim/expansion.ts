@@ -207,6 +207,7 @@ class ExpansionCheck {
             this.report(finding('exim/expansion-syntax', this.file(), n.nameRange,
               '"${lookup" has no lookup type (such as lsearch) after its key; Exim fails with "missing lookup type" when it expands this value.', RUN_TIME));
           }
+          if (n.name === 'lookup' && n.options && n.args.length >= 2) this.lookupFile(n.options, n.args[1]);
           if (n.name === 'sg' && n.args.length === 3) this.regex(n.args[1]);
           else if (n.name === 'run' && n.args.length) this.runCommand(n.args[0]);
           const argProblem = itemArgProblem(n.name, n.args.length);
@@ -307,6 +308,24 @@ class ExpansionCheck {
     const range = within(first.range, first.text.length)(at, at + m[1].length);
     this.report(finding('exim/expansion-syntax', this.file(), range,
       `\${run} does not search PATH for "${m[1]}": Exim cannot execute it (\$runrc is 127), so the command never runs and the expansion takes its failure branch. Write the program's full path (such as /usr/bin/${m[1]}).`, RUN_TIME));
+  }
+
+  /**
+   * A file lookup's file (lsearch, cdb, dbm, dsearch's directory, …): the specification
+   * wants it absolute, and Exim 4.96 opens one that is not as it stands, relative to its
+   * working directory, where it is not ("failed to open etc/aliases for linear search"; a
+   * doubled brace, `lsearch{{/etc/aliases}}`, makes the name "{/etc/aliases"). Only a name
+   * written out is judged.
+   */
+  private lookupFile(options: string, arg: readonly ExpansionNode[]): void {
+    const type = options.trim().split(/\s+/)[0];
+    const info = eximLookupType(type);
+    if (!info?.lookupStyle?.includes('absolute file') || !arg.length || arg.some((x) => x.kind !== 'text')) return;
+    const file = arg.map((x) => (x as Node<'text'>).text).join('').trim();
+    if (!file || file.startsWith('/')) return;
+    const range = { start: arg[0].range.start, end: arg[arg.length - 1].range.end };
+    this.report(finding('exim/expansion-syntax', this.file(), range,
+      `The ${info.name} lookup's file "${file}" is not an absolute path: Exim opens it relative to its working directory, where it is not found, and the expansion fails ("failed to open ${file}"). Write the whole path, starting with "/".`, RUN_TIME));
   }
 
   /** The words between the braces of `${lookup`: the lookup type first, then e.g. `fail`. */

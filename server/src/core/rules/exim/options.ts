@@ -113,7 +113,7 @@ function unknownOption(s: OptionSetting, scope: OptionScope, version: EximVersio
 function unavailableOption(s: OptionSetting, info: EximOptionInfo, version: EximVersion, out: Finding[]): void {
   if (version === '4.96' && info.unbuilt496) {
     out.push(finding('exim/unknown-option', s.nameLoc.file, s.nameLoc.range,
-      `"${s.name}" is not an option of Debian 12's Exim 4.96, which is built without ${info.guard}: it rejects the config ("option unknown"). Remove it, or target latest if your Exim is built with it.`));
+      `"${s.name}" is not an option of Debian 12's Exim 4.96 (${versionNote(info)}): it rejects the config ("option unknown"). Remove it, or target latest if your Exim is built with it.`));
   } else if (version === '4.96') {
     out.push(finding('exim/unknown-option', s.nameLoc.file, s.nameLoc.range,
       `"${s.name}" is not an option in Exim 4.96 (${versionNote(info) || 'not in this version'}); Exim 4.96 rejects the config. Remove it or target a newer Exim.`));
