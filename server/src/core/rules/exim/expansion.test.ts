@@ -62,3 +62,20 @@ test('a value seen clean is not parsed again only where it is expanded the same 
   // headers_remove is split at ":" first; a command is split into arguments first.
   assert.deepEqual(lines, ['5 exim/expansion-syntax', '11 exim/expansion-syntax', '17 exim/unknown-variable', '18 exim/unknown-variable']);
 });
+
+test('a file lookup\'s file must be an absolute path: a relative one, or one a doubled brace starts with "{", is opened in Exim\'s working directory and not found', () => {
+  const text = [
+    'system_filter = ${lookup{$local_part}lsearch{{/etc/aliases}}',
+    'smtp_banner = ${lookup{$domain}cdb{aliases.cdb}{$value}fail} ${lookup{$domain}partial-dbm{db/x}}',
+    // Not judged: absolute, built at run time, a query lookup, an escape.
+    'message_size_limit = ${lookup{$domain}lsearch{/etc/limits}} ${lookup{$domain}lsearch{$home/l}} ${lookup mysql{select 1}} ${lookup{a}lsearch{\\N/x\\N}}',
+  ].join('\n') + '\n';
+  const cfg = loadExim(FILE, defaultOptions, memoryHost(new Map([[FILE, text]])));
+  const found = checkExpansions(cfg, defaultOptions).filter((f) => /is not an absolute path/.test(f.message))
+    .map((f) => `${f.range.start.line}:${f.range.start.character} ${f.severity} ${f.message.slice(0, 40)}`);
+  assert.deepEqual(found, [
+    '0:45 warning The lsearch lookup\'s file "{/etc/aliases',
+    '1:35 warning The cdb lookup\'s file "aliases.cdb" is n',
+    '1:90 warning The dbm lookup\'s file "db/x" is not an a',
+  ]);
+});
