@@ -322,7 +322,7 @@ class ExpansionCheck {
     const info = eximLookupType(type);
     if (!info?.lookupStyle?.includes('absolute file') || !arg.length || arg.some((x) => x.kind !== 'text')) return;
     const file = arg.map((x) => (x as Node<'text'>).text).join('').trim();
-    if (!file || file.startsWith('/')) return;
+    if (!file || file.startsWith('/') || file.startsWith('@')) return;
     const range = { start: arg[0].range.start, end: arg[arg.length - 1].range.end };
     this.report(finding('exim/expansion-syntax', this.file(), range,
       `The ${info.name} lookup's file "${file}" is not an absolute path: Exim opens it relative to its working directory, where it is not found, and the expansion fails ("failed to open ${file}"). Write the whole path, starting with "/".`, RUN_TIME));

@@ -13,13 +13,14 @@ import { checkUnused } from './unused';
 import { checkConsistency } from './consistency';
 import { checkUndefinedMacros } from './undefined-macro';
 import { checkRegexes } from './regexes';
+import { checkListLookups } from './list-lookups';
 import { checkAbsolutePaths } from './absolute-paths';
 import { checkHeaderLines } from './header-lines';
 import { checkSmtpInterface } from './smtp-interface';
 import { checkRedirectData } from './redirect-data';
 import { checkTransportDestination } from './transport-destination';
 
-const FAMILIES = [checkOptions, checkDrivers, checkNames, checkAcls, checkReferences, checkExpansions, checkUnused, checkConsistency, checkUndefinedMacros, checkRegexes, checkAbsolutePaths, checkHeaderLines, checkSmtpInterface, checkRedirectData, checkTransportDestination];
+const FAMILIES = [checkOptions, checkDrivers, checkNames, checkAcls, checkReferences, checkExpansions, checkUnused, checkConsistency, checkUndefinedMacros, checkRegexes, checkListLookups, checkAbsolutePaths, checkHeaderLines, checkSmtpInterface, checkRedirectData, checkTransportDestination];
 
 export function runEximRules(cfg: EximConfig, opts: CheckOptions): Finding[] {
   const out: Finding[] = [];

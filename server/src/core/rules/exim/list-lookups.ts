@@ -1,0 +1,86 @@
+// Lookups in list items (`lsearch;/etc/exim4/domains`, `net24-lsearch;/etc/hosts`,
+// `partial-dbm;/etc/x.db`): Exim reads the lookup type only when a match reaches the item,
+// so `exim -bV` takes any, and the match then defers ("unknown lookup type"; exim4 -be with
+// match_domain). A file lookup's file is opened as written, so one that is not an absolute
+// path is looked for in Exim's working directory and not found ("failed to open etc/x for
+// linear search"). Both are run-time warnings, as everywhere; an item built at run time is
+// not judged. An escaped separator (`<; b;;c`) still makes an item Exim reads as a lookup.
+import type { Finding } from '../../diagnostic';
+import { finding } from '../../diagnostic';
+import type { AclItem, EximConfig, ListKind, Loc, OptionSetting } from '../../exim/model';
+import { eximDriver, eximLookupType, lookupTypes, optionsOfScope } from '../../catalog/exim';
+import type { CheckOptions } from '../../options';
+import { ACL_LIST_KIND, locOfText, occurrencesOf, splitList } from './lists';
+import { didYouMean, namesOnce, nearest, replaceFix, RUN_TIME, runTime } from './suggest';
+
+/** `[net[N]-]type[,options];rest` of a list item; type as written, with partial-/*@ forms. */
+const LOOKUP_ITEM = /^(net\d*-)?([A-Za-z][\w()*@-]*(?:,[^;\s]*)?);(.*)$/s;
+
+export function checkListLookups(cfg: EximConfig, opts: CheckOptions): Finding[] {
+  const out: Finding[] = [];
+  const version = opts.eximVersion;
+  // `offset`: where `text` starts in the item (an address item's domain part).
+  const item = (kind: ListKind, text: string, at: () => Loc, offset = 0): void => {
+    // An address item `local@domain-item` looks the domain part up (`yy@lsearch;/file`);
+    // `lsearch*@;/file` is a type whose `@` ends it.
+    const semi = text.indexOf(';');
+    const atSign = kind === 'addresslist' ? text.lastIndexOf('@', semi) : -1;
+    if (atSign >= 0 && atSign < semi - 1) return item('domainlist', text.slice(atSign + 1), at, offset + atSign + 1);
+    const m = text.includes(';') && !text.startsWith('^') && !text.includes('$') ? LOOKUP_ITEM.exec(text) : null;
+    if (!m || (m[1] && kind !== 'hostlist')) return;
+    const written = m[2];
+    const info = eximLookupType(written);
+    if (!info) {
+      const bare = written.replace(/,.*$/, '').replace(/^partial\d*(\([^)]*\))?-?/, '').replace(/\*@?$/, '');
+      const guess = nearest(bare, namesOnce('lookup', version, () => lookupTypes(version).map((x) => x.name)));
+      const loc = at();
+      // The fix replaces the type where it ends, on an item found as written on one line.
+      const r = loc.range;
+      const exact = r.start.line === r.end.line && r.end.character - r.start.character === offset + text.length;
+      const end = offset + (m[1]?.length ?? 0) + written.indexOf(bare) + bare.length;
+      const typeEnd = { file: loc.file, range: { start: r.start, end: { line: r.start.line, character: r.start.character + end } } };
+      out.push(finding('exim/invalid-value', loc.file, r,
+        `Unknown lookup type "${bare}" in the list item "${text}": Exim defers whenever a match reaches it ("unknown lookup type").${didYouMean(guess)}`,
+        runTime(guess && exact ? replaceFix(typeEnd, guess, bare.length) : undefined)));
+      return;
+    }
+    const file = m[3].trim();
+    // A name starting with "@" is an abstract socket, not a file.
+    if (!info.lookupStyle?.includes('absolute file') || !file || file.startsWith('/') || file.startsWith('@')) return;
+    const loc = at();
+    out.push(finding('exim/invalid-value', loc.file, loc.range,
+      `The ${info.name} lookup's file "${file}" in the list item "${text}" is not an absolute path: Exim opens it relative to its working directory, where it is not found, and the match defers ("failed to open ${file}"). Write the whole path, starting with "/".`, RUN_TIME));
+  };
+  const value = (kind: ListKind, h: OptionSetting | AclItem) => {
+    const v = h.value;
+    if (!v || !v.includes(';') || !h.valueLoc) return;
+    const items = splitList(v);
+    for (let k = 0; k < items.length; k++) {
+      const it = items[k];
+      if (!it.text.includes(';')) continue;
+      // Which occurrence of its text in the value it is: an earlier item may be the same.
+      item(kind, it.text, () => {
+        let nth = 0;
+        for (let j = 0; j < k; j++) nth += occurrencesOf(items[j].text, it.text);
+        return locOfText(cfg, h.valueLoc!, it.text, nth);
+      });
+    }
+  };
+  for (const l of cfg.lists) for (const it of l.items) if (it.text.includes(';')) item(l.kind, it.text, () => it.loc);
+  const settings = (list: readonly OptionSetting[], scope: string) => {
+    for (const s of list) {
+      if (s.negated || !s.value?.includes(';')) continue;
+      const kind = optionsOfScope(scope)?.get(s.name)?.listKind;
+      if (kind) value(kind, s);
+    }
+  };
+  settings(cfg.main, 'main');
+  for (const group of [cfg.routers, cfg.transports, cfg.authenticators]) {
+    for (const inst of group) settings(inst.options, inst.driver && eximDriver(inst.driver) ? inst.driver : inst.section);
+  }
+  for (const acl of cfg.acls) for (const st of acl.statements) for (const it of st.items) {
+    const kind = ACL_LIST_KIND[it.name];
+    if (kind) value(kind, it);
+  }
+  return out;
+}
