@@ -64,11 +64,14 @@ export function availableIn(a: Availability, version: EximVersion): boolean {
 }
 
 /** A short phrase saying which versions have a name, for messages. */
-export function versionNote(a: Availability): string {
-  if (a.experimental496) return 'experimental in Exim 4.96: only in builds that turn the feature on, which Debian 12\'s does not';
-  if (a.unbuilt496) return `Debian 12's Exim 4.96 is built without ${a.guard}`;
-  if (a.inHead && !a.in496) return 'added after Exim 4.96';
-  if (!a.inHead && a.in496) return 'removed after Exim 4.96';
+export function versionNote(a: Availability, version: EximVersion = '4.96'): string {
+  // Why the 4.96 target lacks it says nothing about current Exim.
+  if (version === '4.96' && a.experimental496) return 'experimental in Exim 4.96: only in builds that turn the feature on, which Debian 12\'s does not';
+  if (version === '4.96' && a.unbuilt496) return `Debian 12's Exim 4.96 is built without ${a.guard}`;
+  // In 4.96's source counts as in 4.96 here, built by Debian or not.
+  const in496 = a.in496 || !!a.unbuilt496;
+  if (a.inHead && !in496) return 'added after Exim 4.96';
+  if (!a.inHead && in496) return 'removed after Exim 4.96';
   return '';
 }
 
@@ -263,10 +266,13 @@ for (const r of rows(DRIVER_ROWS)) {
   const flags = cell(r, 2);
   const name = cell(r, 0), kind = cell(r, 1) as EximDriverInfo['kind'];
   // Exim predefines `_DRIVER_<KIND>_<NAME>` for each driver it is built with: Debian 12's
-  // 4.96 (the 4.96 target) has no gsasl, heimdal_gssapi or queuefile. Lookups are named by
-  // family there (`_HAVE_LOOKUP_LSEARCH` for wildlsearch too), so they are left as they are.
+  // 4.96 (the 4.96 target) has no gsasl, heimdal_gssapi or queuefile, and no redis, lmdb,
+  // oracle, whoson, ... lookups ("unknown lookup type").
   const experimental496 = flags.includes('x');
-  const unbuilt496 = experimental496 || (kind !== 'lookup' && flags.includes('6') && !BUILTIN_NAMES.has(`_DRIVER_${kind.toUpperCase()}_${name.toUpperCase()}`));
+  const macro = cell(r, 3);
+  // Lookups are known by their family's `_HAVE_LOOKUP_…` (LOOKUP_LSEARCH for wildlsearch too).
+  const built = kind === 'lookup' ? !macro || BUILTIN_NAMES.has(`_HAVE_${macro}`) : BUILTIN_NAMES.has(`_DRIVER_${kind.toUpperCase()}_${name.toUpperCase()}`);
+  const unbuilt496 = experimental496 || (flags.includes('6') && !built);
   const info: EximDriverInfo = {
     name, kind, inHead: flags.includes('h'), in496: flags.includes('6') && !unbuilt496,
     guard: cell(r, 3) || undefined, lookupStyle: cell(r, 4) || undefined, unbuilt496, experimental496,

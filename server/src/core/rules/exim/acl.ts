@@ -20,7 +20,7 @@ function aclNameList(kind: AclNameKind, version: EximVersion): readonly string[]
 function versionProblem(info: AclNameInfo, what: string, opts: CheckOptions): { message: string; severity?: 'warning' } | undefined {
   if (availableIn(info, opts.eximVersion)) return undefined;
   if (opts.eximVersion === '4.96') return { message: `${what} is not in Exim 4.96 (${versionNote(info)}); Exim 4.96 rejects it.` };
-  return { message: `${what} was ${versionNote(info)}; current Exim rejects it.`, severity: 'warning' };
+  return { message: `${what} was ${versionNote(info, 'latest')}; current Exim rejects it.`, severity: 'warning' };
 }
 
 const NO_USES: readonly AclUse[] = [];

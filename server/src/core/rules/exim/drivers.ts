@@ -30,7 +30,7 @@ export function checkDrivers(cfg: EximConfig, opts: CheckOptions): Finding[] {
           `Debian 12's Exim 4.96 has no ${kind} driver "${inst.driver}" (${versionNote(d)}): it rejects the config ("cannot find ${kind} driver"). Use another driver, or target latest if your Exim is built with it.`));
       } else if (!availableIn(d, opts.eximVersion)) {
         out.push(finding('exim/unknown-driver', inst.driverLoc.file, inst.driverLoc.range,
-          `The ${kind} driver "${inst.driver}" was ${versionNote(d)}; it is not available for the targeted Exim ${opts.eximVersion}.`));
+          `The ${kind} driver "${inst.driver}" was ${versionNote(d, opts.eximVersion)}; it is not available for the targeted Exim ${opts.eximVersion}.`));
       }
     }
   }

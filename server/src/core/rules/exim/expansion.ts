@@ -248,7 +248,7 @@ class ExpansionCheck {
     } else if (!availableIn(info, v)) {
       this.report(finding('exim/expansion-syntax', this.file(), n.nameRange,
         v === '4.96' ? `The expansion ${n.kind} "${n.name}" is not in Exim 4.96 (${versionNote(info)}).`
-          : `The expansion ${n.kind} "${n.name}" was ${versionNote(info)}; current Exim does not know it.`,
+          : `The expansion ${n.kind} "${n.name}" was ${versionNote(info, 'latest')}; current Exim does not know it.`,
         RUN_TIME));
     }
     if (argProblem) this.report(finding('exim/expansion-syntax', this.file(), n.nameRange, argProblem, RUN_TIME));
@@ -332,9 +332,13 @@ class ExpansionCheck {
   private lookupType(n: Node<'item'>, options: string): void {
     const v = this.v;
     const type = options.trim().split(/\s+/)[0];
-    if (type && !type.includes('$') && !eximLookupType(type)) {
+    const info = type && !type.includes('$') ? eximLookupType(type) : undefined;
+    if (type && !type.includes('$') && !info) {
       const guess = nearest(type.replace(/^partial\d*-/, '').replace(/,.*$/, ''), namesOnce('lookup', v, () => lookupTypes(v).map((x) => x.name)));
       this.report(finding('exim/expansion-syntax', this.file(), n.optionRange ?? n.nameRange, `Unknown lookup type "${type}".${didYouMean(guess)}`, RUN_TIME));
+    } else if (info && !availableIn(info, v)) {
+      this.report(finding('exim/expansion-syntax', this.file(), n.optionRange ?? n.nameRange,
+        `The lookup type "${info.name}" is not in ${v === '4.96' ? 'Exim 4.96' : 'current Exim'} (${versionNote(info, v)}): the expansion fails ("unknown lookup type").`, RUN_TIME));
     } else this.fineLookups.add(options);
   }
 
@@ -347,7 +351,7 @@ class ExpansionCheck {
         guess ? { fixes: replaceFix({ file: this.file(), range: n.nameRange }, guess, n.name.length) } : {}));
     } else if (!availableIn(info, v)) {
       this.report(finding('exim/unknown-variable', this.file(), n.nameRange,
-        v === '4.96' ? `The variable "$${n.name}" is not in Exim 4.96 (${versionNote(info)}).` : `The variable "$${n.name}" was ${versionNote(info)}.`));
+        v === '4.96' ? `The variable "$${n.name}" is not in Exim 4.96 (${versionNote(info)}).` : `The variable "$${n.name}" was ${versionNote(info, 'latest')}.`));
     } else this.fineVariables.add(n.name);
   }
 }

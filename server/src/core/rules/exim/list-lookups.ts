@@ -8,7 +8,7 @@
 import type { Finding } from '../../diagnostic';
 import { finding } from '../../diagnostic';
 import type { AclItem, EximConfig, ListKind, Loc, OptionSetting } from '../../exim/model';
-import { eximDriver, eximLookupType, lookupTypes, optionsOfScope } from '../../catalog/exim';
+import { availableIn, eximDriver, eximLookupType, lookupTypes, optionsOfScope, versionNote } from '../../catalog/exim';
 import type { CheckOptions } from '../../options';
 import { ACL_LIST_KIND, locOfText, occurrencesOf, splitList } from './lists';
 import { didYouMean, namesOnce, nearest, replaceFix, RUN_TIME, runTime } from './suggest';
@@ -42,6 +42,12 @@ export function checkListLookups(cfg: EximConfig, opts: CheckOptions): Finding[]
       out.push(finding('exim/invalid-value', loc.file, r,
         `Unknown lookup type "${bare}" in the list item "${text}": Exim defers whenever a match reaches it ("unknown lookup type").${didYouMean(guess)}`,
         runTime(guess && exact ? replaceFix(typeEnd, guess, bare.length) : undefined)));
+      return;
+    }
+    if (!availableIn(info, version)) {
+      const loc = at();
+      out.push(finding('exim/invalid-value', loc.file, loc.range,
+        `The lookup type "${info.name}" in the list item "${text}" is not in ${version === '4.96' ? 'Exim 4.96' : 'current Exim'} (${versionNote(info, version)}): Exim defers whenever a match reaches it ("unknown lookup type").`, RUN_TIME));
       return;
     }
     const file = m[3].trim();

@@ -69,4 +69,10 @@ test('the 4.96 target is Debian 12\'s build: what it is built without (read from
     overlayHost(new Map([[file, acl]]), diskHost)).map((f) => `${f.range.start.line + 1}:${f.range.start.character + 1} ${f.code} ${f.severity}`);
   assert.deepEqual(all('4.96'), ['4:8 exim/acl-syntax error', '5:23 exim/unknown-variable warning']);
   assert.deepEqual(all('latest'), []);
+  // Lookups by their family's _HAVE_LOOKUP_ macro (exim -be: unknown lookup type "redis").
+  const lookups = 'system_filter = ${lookup redis{GET x}} ${lookup{x}wildlsearch{/x}}\ndomainlist d = redis;GET x : nwildlsearch;/x\nbegin routers\nr:\n  driver = accept\n  domains = +d\n  transport = t\nbegin transports\nt:\n  driver = pipe\n  command = /bin/true\n';
+  const lk = (eximVersion: 'latest' | '4.96') => checkProject([{ path: file, kind: 'exim' }], { ...defaultOptions, eximVersion },
+    overlayHost(new Map([[file, lookups]]), diskHost)).filter((f) => /lookup type/.test(f.message)).map((f) => `${f.range.start.line + 1} ${f.code} ${f.severity}`);
+  assert.deepEqual(lk('4.96'), ['1 exim/expansion-syntax warning', '2 exim/invalid-value warning']);
+  assert.deepEqual(lk('latest'), []);
 });

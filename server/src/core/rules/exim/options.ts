@@ -119,7 +119,7 @@ function unavailableOption(s: OptionSetting, info: EximOptionInfo, version: Exim
       `"${s.name}" is not an option in Exim 4.96 (${versionNote(info) || 'not in this version'}); Exim 4.96 rejects the config. Remove it or target a newer Exim.`));
   } else {
     out.push(finding('exim/unknown-option', s.nameLoc.file, s.nameLoc.range,
-      `"${s.name}" was ${versionNote(info) || 'removed'}: current Exim rejects it. Remove it when upgrading.`, { severity: 'warning' }));
+      `"${s.name}" was ${versionNote(info, 'latest') || 'removed'}: current Exim rejects it. Remove it when upgrading.`, { severity: 'warning' }));
   }
 }
 
