@@ -8,9 +8,9 @@
 import type { Finding } from '../../diagnostic';
 import { finding } from '../../diagnostic';
 import type { AclItem, EximConfig, ListKind, Loc, OptionSetting } from '../../exim/model';
-import { availableIn, eximDriver, eximLookupType, lookupTypes, optionsOfScope, versionNote } from '../../catalog/exim';
+import { availableIn, eximLookupType, lookupTypes, versionNote } from '../../catalog/exim';
 import type { CheckOptions } from '../../options';
-import { ACL_LIST_KIND, locOfText, occurrencesOf, splitList } from './lists';
+import { forEachListValue, locOfText, occurrencesOf, splitList } from './lists';
 import { didYouMean, namesOnce, nearest, replaceFix, RUN_TIME, runTime } from './suggest';
 
 /** `[net[N]-]type[,options];rest` of a list item; type as written, with partial-/*@ forms. */
@@ -73,20 +73,6 @@ export function checkListLookups(cfg: EximConfig, opts: CheckOptions): Finding[]
     }
   };
   for (const l of cfg.lists) for (const it of l.items) if (it.text.includes(';')) item(l.kind, it.text, () => it.loc);
-  const settings = (list: readonly OptionSetting[], scope: string) => {
-    for (const s of list) {
-      if (s.negated || !s.value?.includes(';')) continue;
-      const kind = optionsOfScope(scope)?.get(s.name)?.listKind;
-      if (kind) value(kind, s);
-    }
-  };
-  settings(cfg.main, 'main');
-  for (const group of [cfg.routers, cfg.transports, cfg.authenticators]) {
-    for (const inst of group) settings(inst.options, inst.driver && eximDriver(inst.driver) ? inst.driver : inst.section);
-  }
-  for (const acl of cfg.acls) for (const st of acl.statements) for (const it of st.items) {
-    const kind = ACL_LIST_KIND[it.name];
-    if (kind) value(kind, it);
-  }
+  forEachListValue(cfg, ';', value);
   return out;
 }

@@ -1,6 +1,7 @@
 // Exim list values as rules need them: items with their `+name` references, and where in
 // the file each item was written.
-import type { EximConfig, ListKind, Loc } from '../../exim/model';
+import type { AclItem, EximConfig, ListKind, Loc, OptionSetting } from '../../exim/model';
+import { eximDriver, optionsOfScope } from '../../catalog/exim';
 
 export interface ValueItem { text: string; negated: boolean; ref?: string; offset: number }
 
@@ -126,6 +127,29 @@ export const ACL_LIST_KIND: Record<string, ListKind> = {
   domains: 'domainlist', sender_domains: 'domainlist', hosts: 'hostlist',
   senders: 'addresslist', recipients: 'addresslist', local_parts: 'localpartlist',
 };
+
+/**
+ * Each list-valued setting (main, routers, transports, authenticators) and ACL list condition
+ * whose value contains `needle`, with the kind of list Exim matches it as. Named lists are
+ * the caller's: their items are in the model already.
+ */
+export function forEachListValue(cfg: EximConfig, needle: string, f: (kind: ListKind, h: OptionSetting | AclItem) => void): void {
+  const settings = (list: readonly OptionSetting[], scope: string) => {
+    for (const s of list) {
+      if (s.negated || !s.value?.includes(needle)) continue;
+      const kind = optionsOfScope(scope)?.get(s.name)?.listKind;
+      if (kind) f(kind, s);
+    }
+  };
+  settings(cfg.main, 'main');
+  for (const group of [cfg.routers, cfg.transports, cfg.authenticators]) {
+    for (const inst of group) settings(inst.options, inst.driver && eximDriver(inst.driver) ? inst.driver : inst.section);
+  }
+  for (const acl of cfg.acls) for (const st of acl.statements) for (const it of st.items) {
+    const kind = ACL_LIST_KIND[it.name];
+    if (kind && it.value?.includes(needle)) f(kind, it);
+  }
+}
 
 /** Host-list items that look like references but are Exim's own switches. */
 export const HOSTLIST_SWITCHES = new Set(['include_unknown', 'ignore_unknown', 'include_defer', 'ignore_defer']);

@@ -15,9 +15,8 @@ import { parseExpansion } from '../../exim/expansion-parser';
 import { expansionForm } from '../../exim/parsed';
 import { ExpandForm } from '../../exim/value-expansion';
 import { literalFix, literalPattern, patternProblem, regexProblem, WRITE_WITH_N } from '../../exim/pcre-syntax';
-import { eximDriver, optionsOfScope } from '../../catalog/exim';
 import type { CheckOptions } from '../../options';
-import { ACL_LIST_KIND, KIND_WORD, locOfText, occurrencesOf, splitList } from './lists';
+import { forEachListValue, KIND_WORD, locOfText, occurrencesOf, splitList } from './lists';
 import { RUN_TIME, runTime } from './suggest';
 
 const NOWHERE = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
@@ -53,17 +52,10 @@ export function checkRegexes(cfg: EximConfig, _opts: CheckOptions): Finding[] {
       c.out.push(finding('exim/invalid-value', at.file, at.range, problem.message, runTime(c.fixOf(l.kind, it.text, problem, at))));
     }
   }
-  c.settings(cfg.main, 'main');
-  for (const list of [cfg.routers, cfg.transports, cfg.authenticators]) {
-    for (const inst of list) c.settings(inst.options, inst.driver && eximDriver(inst.driver) ? inst.driver : inst.section);
-  }
+  forEachListValue(cfg, '^', (kind, h) => c.value(kind, h));
   for (const acl of cfg.acls) {
     for (const st of acl.statements) {
-      for (const it of st.items) {
-        const kind = ACL_LIST_KIND[it.name];
-        if (kind && it.value?.includes('^')) c.value(kind, it);
-        else if (it.name === 'regex' || it.name === 'mime_regex') c.value('regex', it);
-      }
+      for (const it of st.items) if (it.name === 'regex' || it.name === 'mime_regex') c.value('regex', it);
     }
   }
   // A rewrite rule's pattern is one address-list item, expanded as a list is.
@@ -100,14 +92,6 @@ class RegexCheck {
       this.out.push(finding('exim/invalid-value', loc.file, loc.range,
         `The regular expression "${s.value}" of ${s.name} is malformed: ${problem.message} (at offset ${problem.offset}).${then}`,
         AT_LOAD.has(s.name) ? { severity: 'error' } : RUN_TIME));
-    }
-  }
-
-  settings(list: readonly OptionSetting[], scope: string): void {
-    for (const s of list) {
-      if (s.negated || !s.value?.includes('^')) continue;
-      const kind = optionsOfScope(scope)?.get(s.name)?.listKind;
-      if (kind) this.value(kind, s);
     }
   }
 
