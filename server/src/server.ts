@@ -151,7 +151,8 @@ function recheckAll(): void {
  * settings): after each check, ask the client to draw them again where it can be asked.
  */
 function refreshViews(): void {
-  if (semanticRefresh) connection.languages.semanticTokens.refresh();
+  // Typed void, but a request all the same: its failure is the client's business.
+  if (semanticRefresh) void Promise.resolve(connection.languages.semanticTokens.refresh() as unknown).catch(() => undefined);
   if (inlayRefresh) connection.languages.inlayHint.refresh().catch(() => undefined);
 }
 
