@@ -585,3 +585,17 @@ test('local_part_suffix = +* on the Cyrus router: flagged link/plus-address-drop
   // The callout asks for the address with its suffix too, and lmtpd still knows alice.
   assert.match(rcpt(conf, ['alice+box@example.com', 'nobody+box@example.com']).rcpt.join('\n'), /^250 [^]*\n550[ -]/);
 });
+
+test('local_part_suffix without local_part_suffix_optional on the only Cyrus router: flagged link/cyrus-router-affix-required; really mail for alice@ bounces as an unknown user; the quick fix delivers it', { skip }, async () => {
+  const { dir, conf } = eximConf((t) => port(cy.ports.lmtpTrusted)(t).replace('  transport = cyrus_ltcp\n', '  local_part_suffix = +*\n  transport = cyrus_ltcp\n'));
+  const found = checkProject([{ path: conf, kind: 'exim' }, { path: cy.cyrusConf, kind: 'cyrus-conf' }, { path: cy.imapdConf, kind: 'imapd-conf' }], defaultOptions)
+    .filter((f) => f.code.startsWith('link/'));
+  assert.deepEqual(found.map((f) => f.code).sort(), ['link/cyrus-router-affix-required', 'link/plus-address-dropped']);
+  const inbox = await cy.messageCount(`user/${ALICE}`);
+  assert.match(deliver(dir, conf, ALICE), /\*\* alice@example\.com: Unknown user/);
+  assert.equal(await cy.messageCount(`user/${ALICE}`), inbox, 'nothing reached Cyrus');
+  applyEditsOnDisk(found.find((f) => f.code === 'link/cyrus-router-affix-required')!.fixes![0].edits);
+  assert.deepEqual(lint(conf), ['link/plus-address-dropped'], 'the suffix is still dropped for plus addresses');
+  assert.match(deliver(dir, conf, ALICE), /=> alice@example\.com R=cyrus_vdom T=cyrus_ltcp/);
+  assert.equal(await cy.messageCount(`user/${ALICE}`), inbox + 1);
+});

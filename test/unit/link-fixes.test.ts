@@ -240,6 +240,13 @@ test('plus-address-dropped: adds rcpt_include_affixes to the Cyrus transport, an
   assert.ok(m && m.fixes === undefined, 'no fix: -* would reach lmtpd as part of the user name');
 });
 
+test('cyrus-router-affix-required: adds local_part_suffix_optional after the suffix, and --fix may', () => {
+  const r = fixOnce('cyrus-router-affix-required', 'link/cyrus-router-affix-required');
+  assert.equal(r.fix.manual, undefined);
+  assert.match(r.at('exim.conf'), /\n {2}local_part_suffix = \+\*\n {2}local_part_suffix_optional\n {2}transport = cyrus_ltcp\n/);
+  assertClean(r.after, r.inputs, 'cyrus-router-affix-required');
+});
+
 test('virtdomains unset: the fix adds the line to imapd.conf, the finding sits on the router', () => {
   const { files, inputs } = load('virtdomains-off');
   const imapd = path.join(FIXTURES, 'virtdomains-off', 'imapd.conf');

@@ -605,3 +605,37 @@ ${transport}`;
   const pipe = `primary_hostname = mx.example.net\nbegin routers\ncyrus:\n  driver = accept\n${plus}  transport = t\nbegin transports\nt:\n  driver = pipe\n  command = /usr/lib/cyrus/bin/deliver -a $local_part -- $local_part\n`;
   assert.deepEqual(codes(run(pipe, sock).filter((x) => x.code === 'link/plus-address-dropped')), [], 'a deliver pipe sends no RCPT');
 });
+
+test('cyrus-router-affix-required: every router to Cyrus requires a prefix or suffix, and no later router takes the plain addresses', () => {
+  const tcp = 'SERVICES {\n  lmtp cmd="lmtpd -a" listen="127.0.0.1:2003"\n}\n';
+  const conf = (cyrus: string, more = '') => `primary_hostname = mx.example.net
+domainlist cy = a.org
+begin routers
+cyrus:
+  driver = accept
+  domains = +cy
+${cyrus}  transport = t
+${more}begin transports
+t:
+  driver = smtp
+  protocol = lmtp
+  hosts = 127.0.0.1
+  port = 2003
+  allow_localhost
+  rcpt_include_affixes
+`;
+  const f = run(conf('  local_part_suffix = +*\n'), tcp);
+  assert.deepEqual(codes(f), ['exim.conf:7 link/cyrus-router-affix-required']);
+  assert.equal(f[0].severity, 'warning');
+  assert.doesNotMatch(f[0].message, /unless a later router/, 'no later router at all');
+  assert.equal(f[0].fixes?.[0].edits[0].newText, '  local_part_suffix_optional\n');
+  assert.deepEqual(codes(run(conf('  local_part_suffix = +*\n  local_part_suffix_optional\n'), tcp)), [], 'optional');
+  assert.deepEqual(codes(run(conf('  local_part_suffix = +*\n  local_part_suffix_optional = false\n'), tcp)), ['exim.conf:7 link/cyrus-router-affix-required'], 'set false');
+  const prefixed = run(conf('  local_part_prefix = owner-\n'), tcp);
+  assert.deepEqual(codes(prefixed), ['exim.conf:7 link/cyrus-router-affix-required']);
+  assert.match(prefixed[0].message, /local part prefix \(local_part_prefix = owner-/);
+  assert.deepEqual(codes(run(conf('  local_part_suffix = +*\n', 'plain:\n  driver = accept\n  domains = +cy\n  transport = t\n'), tcp)), [], 'another router takes plain addresses to Cyrus');
+  assert.deepEqual(codes(run(conf('  local_part_suffix = +*\n', 'rest:\n  driver = redirect\n  domains = +cy\n  data = :fail: gone\n  allow_fail\n'), tcp)), [], 'a later router takes the domain: meant');
+  assert.match(run(conf('  local_part_suffix = +*\n', 'aliases:\n  driver = redirect\n  data = ${lookup{$local_part}lsearch{/etc/aliases}}\n'), tcp)[0]?.message ?? '', /unless a later router takes that address, as it may for an alias/);
+  assert.deepEqual(codes(run(conf('  local_part_suffix = ${if eq{1}{1}{+*}}\n'), tcp)), [], 'known only at run time');
+});

@@ -65,6 +65,7 @@ export const RULES = {
   'link/message-size-limit': { severity: 'warning', summary: "Exim accepts bigger messages (`message_size_limit`, 50M unless set) than Cyrus's lmtpd takes (`maxmessagesize`, counting the SIZE Exim declares): they are accepted, then bounced." },
   'link/no-recipient-callout': { severity: 'warning', summary: 'The RCPT ACL accepts mail from outside for any local part of a Cyrus domain: the Cyrus router takes every local part, so `verify = recipient` passes, and no recipient callout asks Cyrus first. Unknown users are accepted, then bounced by lmtpd at delivery.' },
   'link/plus-address-dropped': { severity: 'warning', summary: 'The Cyrus router strips a `+detail` suffix (`local_part_suffix = +*`) and its LMTP transport leaves it out of the RCPT it sends lmtpd (no `rcpt_include_affixes`): mail for user+folder lands in the INBOX, never in the folder the detail names, and Sieve sees no `:detail`.' },
+  'link/cyrus-router-affix-required': { severity: 'warning', summary: 'The Cyrus router takes only addresses with a local part suffix or prefix (`local_part_suffix` without `local_part_suffix_optional`, or the same for a prefix) and no other router delivers to Cyrus or may take the Cyrus domains: mail for plain addresses never reaches Cyrus and is bounced or refused.' },
   // Cross-cutting
   'input/unreadable': { severity: 'error', summary: 'A file that cannot be read or is not text.' },
   'exim/external': { severity: 'error', summary: "An error reported by the real Exim (`exim -bV`)." },

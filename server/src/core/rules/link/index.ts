@@ -22,6 +22,7 @@ import { checkAuthMechanisms } from './auth';
 import { checkMessageSize } from './size';
 import { checkUnknownUsers } from './unknown-users';
 import { checkPlusAddress } from './plus-address';
+import { checkAffixRequired } from './affix-required';
 
 /**
  * `host` is how /etc/services is read (Exim resolves port names through it); without one
@@ -29,7 +30,7 @@ import { checkPlusAddress } from './plus-address';
  */
 export interface LinkInput { exim: EximConfig; cyrus?: CyrusConf; imapd?: ImapdConf; host?: SourceHost }
 
-const PAIRED: ((ctx: LinkContext) => Finding[])[] = [checkListeners, checkLocalhost, checkShadowed, checkAclDomains, checkVirtdomains, checkAvoidEsmtp, checkNoVerify, checkUnseen, checkTls, checkAuthMechanisms, checkMessageSize, checkUnknownUsers, checkPlusAddress];
+const PAIRED: ((ctx: LinkContext) => Finding[])[] = [checkListeners, checkLocalhost, checkShadowed, checkAclDomains, checkVirtdomains, checkAvoidEsmtp, checkNoVerify, checkUnseen, checkTls, checkAuthMechanisms, checkMessageSize, checkUnknownUsers, checkPlusAddress, checkAffixRequired];
 
 /**
  * The IPv6 list check needs only Exim, so it always runs. The others describe how Exim
