@@ -36,8 +36,8 @@
 // rule bug (fixed); hosts_avoid_esmtp on the LMTP transport (Exim greets lmtpd with HELO,
 // "500 5.5.2 Syntax error") had no rule (now link/lmtp-avoid-esmtp). Left standing:
 // - Changes of meaning on cyrus_vdom: local_parts, condition, check_local_user, fail_verify,
-//   verify_only, local_part_suffix without local_part_suffix_optional (a router for
-//   suffixed addresses only). (no_verify / verify_recipient = false, standing here in the
+//   verify_only. (local_part_suffix without local_part_suffix_optional, standing here until
+//   seed 27, is now link/cyrus-router-affix-required: plain addresses never reach Cyrus.) (no_verify / verify_recipient = false, standing here in the
 //   second round, is now link/cyrus-router-no-verify: a warning, as verification, and so the
 //   callout, goes to the later routers and every Cyrus recipient gets "Unknown user". unseen,
 //   here until the fourth round, is now link/cyrus-router-unseen: see there.)
