@@ -212,3 +212,25 @@ test('a Cyrus transport\'s port, hosts and socket offer where the paired cyrus.c
   assert.deepEqual(items('  socket = ').map((c) => c.label), ['/run/cyrus/socket/lmtp']);
   assert.ok(!items('  hosts_require_auth = ').some((c) => c.label === '127.0.0.1'), 'only where the transport says where it delivers');
 });
+
+test('link hints follow an lmtp transport to lmtpd\'s UNIX socket, and stay away from a transport nothing listens for', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'exim-cyrus-hints-'));
+  dirs.push(dir);
+  const { inlayHints } = await import('../../server/src/core/features');
+  fs.writeFileSync(path.join(dir, 'cyrus.conf'), 'SERVICES {\n  lmtpunix cmd="lmtpd" listen="/run/cyrus/socket/lmtp" prefork=0\n}\n');
+  const text = 'primary_hostname = mx.example.net\nbegin routers\ncyrus:\n  driver = accept\n  domains = a.org\n  transport = sock\nother:\n  driver = accept\n  transport = elsewhere\nbegin transports\nsock:\n  driver = lmtp\n  socket = /var/run/cyrus/socket/lmtp\nelsewhere:\n  driver = lmtp\n  socket = /tmp/nothing\n';
+  const file = path.join(dir, 'exim.conf');
+  fs.writeFileSync(file, text);
+  const ws = new ConfigWorkspace();
+  ws.setFolders([dir]);
+  ws.open(file, text, 'exim');
+  const lines = text.split('\n');
+  // /var/run is /run: the link rules' own reading, so the socket matches.
+  assert.deepEqual(inlayHints(ws, file).map((h) => `${lines[h.position.line].trim()} ${h.label}`), [
+    'transport = sock → Cyrus lmtpd at /run/cyrus/socket/lmtp (service lmtpunix)',
+    'sock: → Cyrus lmtpd at /run/cyrus/socket/lmtp (service lmtpunix)',
+  ]);
+  const cy = path.join(dir, 'cyrus.conf');
+  ws.open(cy, fs.readFileSync(cy, 'utf8'), 'cyrus-conf');
+  assert.deepEqual(inlayHints(ws, cy).map((h) => h.label), ['← Exim transport sock (router cyrus)']);
+});
