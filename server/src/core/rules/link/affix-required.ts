@@ -41,7 +41,7 @@ export function checkAffixRequired(ctx: LinkContext): Finding[] {
     const at = o.valueLoc ?? o.nameLoc;
     const what = name === 'local_part_suffix' ? 'suffix' : 'prefix';
     return finding('link/cyrus-router-affix-required', at.file, at.range,
-      `Router ${r.name} takes only addresses with a local part ${what} (${name} = ${o.value!.trim()}, and no ${name}_optional), and no other router delivers to Cyrus: mail for a plain address such as user@domain is declined here, so the later routers bounce it ("Unknown user") or the RCPT ACL refuses it${some}. Add ${name}_optional so addresses without the ${what} reach Cyrus too.`,
+      `Router ${r.name} takes only addresses with a local part ${what} (${name} = ${o.value!.trim()}, and no ${name}_optional), and no router takes addresses without one to Cyrus: mail for a plain address such as user@domain is declined here, so the later routers bounce it ("Unknown user") or the RCPT ACL refuses it${some}. Add ${name}_optional so addresses without the ${what} reach Cyrus too.`,
       { fixes: [fix(`Add ${name}_optional to router ${r.name}`, [insertOptionLine(ctx, r, `${name}_optional`, o)], true)] });
   });
 }
