@@ -247,6 +247,25 @@ test('cyrus-router-affix-required: adds local_part_suffix_optional after the suf
   assertClean(r.after, r.inputs, 'cyrus-router-affix-required');
 });
 
+test('lmtp-no-listener with no lmtpd at all: a fix to weigh adds the reference\'s loopback service (or a socket service) to cyrus.conf, after which nothing is left', () => {
+  const r = fixOnce('no-lmtpd-service', 'link/lmtp-no-listener');
+  assert.equal(r.fix.manual, true, 'it changes Cyrus: never applied by --fix');
+  assert.match(r.fix.title, /on 127\.0\.0\.1:2003/);
+  assert.match(r.at('cyrus.conf'), /\n {2}imap {10}cmd="imapd" listen="imap" prefork=0\n {2}lmtp cmd="lmtpd -a" listen="127\.0\.0\.1:2003" prefork=0\n}\n/);
+  assertClean(r.after, r.inputs, 'no-lmtpd-service');
+  // The same over a socket: an lmtpd on the transport's socket.
+  const exim = path.join(FIXTURES, 'no-lmtpd-service', 'exim.conf');
+  const { files, inputs } = load('no-lmtpd-service');
+  files.set(exim, files.get(exim)!.replace('  transport = cyrus_ltcp\n', '  transport = cyrus_lunix\n').replace('begin transports\n', 'begin transports\n\ncyrus_lunix:\n  driver = lmtp\n  socket = /run/cyrus/socket/lmtp\n  batch_max = 20\n'));
+  const f = link(check(files, inputs)).find((x) => x.code === 'link/lmtp-no-listener');
+  const add = f?.fixes?.find((x) => /on the socket/.test(x.title));
+  assert.ok(add?.manual, f?.fixes?.map((x) => x.title).join(', '));
+  const after = apply(files, add.edits);
+  assert.match(after.get(path.join(FIXTURES, 'no-lmtpd-service', 'cyrus.conf'))!, /\n {2}lmtp cmd="lmtpd" listen="\/run\/cyrus\/socket\/lmtp" prefork=0\n}/);
+  // Over a socket the reference's recipient callout cannot run: that is callout-needs-tcp's, apart from this fix.
+  assertClean(after, inputs, 'no-lmtpd-service over a socket', defaultOptions, [...NO_CALLOUT, 'link/callout-needs-tcp']);
+});
+
 test('virtdomains unset: the fix adds the line to imapd.conf, the finding sits on the router', () => {
   const { files, inputs } = load('virtdomains-off');
   const imapd = path.join(FIXTURES, 'virtdomains-off', 'imapd.conf');

@@ -4,14 +4,14 @@
 // sits on lmtpd's cmd in cyrus.conf, because adding -a there is the usual repair, with
 // `related` pointing back at the transport. An lmtpd whose cmd makes it exit at every
 // connection (cyrus/invalid-value) takes no mail, so it counts as no listener.
-import type { Finding, Related } from '../../diagnostic';
+import type { Finding, Fix, Related } from '../../diagnostic';
 import { finding } from '../../diagnostic';
 import type { ImapdSetting, LmtpListener } from '../../cyrus/model';
 import { sameSocketPath } from '../../cyrus/endpoint';
 import { imapdFacts } from '../../cyrus/facts';
 import type { LinkContext } from './context';
-import { describeListener, disabledRelated, listenerSummary, option } from './context';
-import { fix, insertAt, insertLine, insertOptionLine, replaceAt } from './edits';
+import { describeListener, disabledRelated, indentOf, lineText, listenerSummary, option } from './context';
+import { fix, insertAt, insertLine, insertOptionLine, manualFix, replaceAt } from './edits';
 import { deliverConfigFile, programConfig, type ProgramConfig } from './program-config';
 import { hostsMatchedBy, isLocalHost, matchHost } from './match';
 import { cyrusTransports, resolvePort, smtpHosts, type CyrusTransport } from './routing';
@@ -87,6 +87,24 @@ export function reachedListeners(ctx: LinkContext, t: CyrusTransport): LmtpListe
   return path === undefined ? [] : ctx.listeners.filter((l) => l.endpoint.kind === 'unix' && sameSocketPath(l.endpoint.path, path));
 }
 
+/**
+ * A new service line in cyrus.conf's SERVICES section, before its closing brace, for a
+ * transport that finds no lmtpd at all: the other way to mend it than changing Exim. One to
+ * weigh (it changes Cyrus), so never applied by --fix.
+ */
+function addServiceFix(ctx: LinkContext, args: string, what: string): Fix | undefined {
+  const sec = ctx.cyrus?.sections.find((x) => x.kind === 'SERVICES');
+  if (!sec) return undefined;
+  const endLine = sec.blockLoc.range.end.line;
+  if (!/^\s*}/.test(lineText(ctx, sec.blockLoc.file, endLine))) return undefined;
+  const taken = new Set(sec.entries.map((e) => e.name));
+  const name = ['lmtp', 'lmtpexim', 'lmtpunix'].find((n) => !taken.has(n));
+  if (!name) return undefined;
+  const first = sec.entries[0];
+  const indent = first ? indentOf(lineText(ctx, first.loc.file, first.loc.range.start.line)) || '  ' : '  ';
+  return manualFix(`Add an lmtpd service to cyrus.conf ${what}`, [insertLine(ctx, sec.blockLoc.file, endLine, `${indent}${name} ${args}`)]);
+}
+
 function checkTcp(ctx: LinkContext, t: Tcp, out: Finding[]): void {
   if (!ctx.cyrus || !t.hosts.length) return;
   const listeners = tcpListeners(ctx);
@@ -141,6 +159,10 @@ function checkTcp(ctx: LinkContext, t: Tcp, out: Finding[]): void {
         ? onAddress.slice(0, 3).map((l, i, a) => portFix(ctx, t, l.endpoint.port, a.length === 1 && i === 0))
         : onPort.filter((l) => l.endpoint.host !== undefined).slice(0, 3).map((l, i, a) => hostFix(t, h.name, l.endpoint.host!, a.length === 1 && i === 0))
           .filter((f): f is NonNullable<typeof f> => f !== undefined);
+      // No lmtpd at all, and Exim delivers to this machine: the reference's loopback service.
+      const add = !ctx.listeners.length && !ctx.disabled.length && isLocalHost(ctx, h.name)
+        ? addServiceFix(ctx, `cmd="lmtpd -a" listen="127.0.0.1:${port}" prefork=0`, `on 127.0.0.1:${port} (lmtpd -a: Exim is trusted on loopback)`) : undefined;
+      if (add) fixes.push(add);
       out.push(finding('link/lmtp-no-listener', at.file, at.range,
         `No Cyrus lmtpd listens where transport ${t.transport.name} delivers (${shown}, port ${port}${t.portOpt || h.port ? '' : ', Exim\'s default for LMTP'}): its connections are refused${fallback ? `. ${movesOn(fallback)}` : ' and mail for Cyrus stays queued.'}${droppedNote(t)} ${listenerSummary(ctx)}`,
         { related: [...ctx.listeners.map((l) => relListener(l)), ...disabledRelated(ctx)], ...(fixes.length ? { fixes } : {}), ...sev }));
@@ -196,9 +218,10 @@ function checkUnix(ctx: LinkContext, t: Unix, out: Finding[]): void {
     const reached = reachedListeners(ctx, t);
     if (reached.length) { allDead(t, reached, t.path, at, out); return; }
     if (!sockets.length) {
+      const add = t.path.includes('$') || t.path.includes('"') ? undefined : addServiceFix(ctx, `cmd="lmtpd" listen="${t.path}" prefork=0`, `on the socket ${t.path}`);
       out.push(finding('link/lmtp-no-listener', at.file, at.range,
         `Transport ${t.transport.name} delivers to the UNIX socket ${t.path}, but no Cyrus lmtpd listens on a UNIX socket. ${listenerSummary(ctx)}`,
-        { related: [...ctx.listeners.map((l) => relListener(l)), ...disabledRelated(ctx)] }));
+        { related: [...ctx.listeners.map((l) => relListener(l)), ...disabledRelated(ctx)], ...(add ? { fixes: [add] } : {}) }));
       return;
     }
     out.push(finding('link/unix-socket-mismatch', at.file, at.range,
