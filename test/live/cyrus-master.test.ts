@@ -224,3 +224,31 @@ test('lmtpd flags: what we call fatal in cmd is what makes the service exit at e
   assert.deepEqual(ours, theirs, cmds.map((c, i) => `${c}: ours ${ours[i] ? 'fatal' : 'fine'}, master ${theirs[i] ? 'exits' : 'serves'}`).join('\n'));
   assert.deepEqual(theirs, [true, true, true, true, false, false]);
 });
+
+test('lmtp-no-listener\'s fix for a cyrus.conf with no lmtpd: master binds the service it adds, where the transport delivers, and lmtpd answers there', { skip, timeout: 60_000 }, async () => {
+  const [port, ready] = await ports(2);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'exim-cyrus-addsvc-'));
+  try {
+    const exim = path.join(dir, 'exim.conf'), cyrus = path.join(dir, 'cyrus.conf');
+    fs.writeFileSync(exim, fs.readFileSync(path.join(__dirname, '../../examples/reference/exim.conf'), 'utf8').replace('  port = 2003\n', `  port = ${port}\n`));
+    const before = `SERVICES {\n  imap cmd="imapd -C {conf}" listen="127.0.0.1:${ready}" prefork=0\n}\n`;
+    fs.writeFileSync(cyrus, before);
+    const pair = [{ path: exim, kind: 'exim' as const }, { path: cyrus, kind: 'cyrus-conf' as const }];
+    const f = checkProject(pair, defaultOptions).find((x) => x.code === 'link/lmtp-no-listener');
+    const add = f?.fixes?.find((x) => x.title.startsWith('Add an lmtpd service'));
+    assert.ok(add?.manual, 'offered, to weigh');
+    const e = add.edits[0];
+    assert.equal(e.file, cyrus);
+    const lines = before.split('\n');
+    lines.splice(e.range.start.line, 0, e.newText.replace(/\n$/, ''));
+    const after = lines.join('\n');
+    assert.match(after, new RegExp(`\\n {2}lmtp cmd="lmtpd -a" listen="127\\.0\\.0\\.1:${port}" prefork=0\\n}`));
+    fs.writeFileSync(cyrus, after);
+    assert.deepEqual(checkProject(pair, defaultOptions).filter((x) => x.code.startsWith('link/')).map((x) => x.code), []);
+    // Here every lmtpd must read the harness's imapd.conf, not this machine's.
+    const served = await withMaster(after.replace('cmd="lmtpd -a"', 'cmd="lmtpd -a -C {conf}"'), ready, () => greets(port));
+    assert.equal(served, true, 'lmtpd greets on the added service');
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
