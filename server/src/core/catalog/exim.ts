@@ -160,8 +160,10 @@ function valueTypeOf(cType: string, specType: string, name: string): ValueType {
 
 /** The predefined macros of Debian 12's Exim 4.96, the 4.96 target's build. */
 const BUILTIN_NAMES: ReadonlySet<string> = new Set(BUILTIN_MACROS.map(([n]) => n));
-/** Its option macros: Exim predefines `_OPT_…` for each option it has. */
-const BUILT_496 = new Set([...BUILTIN_NAMES].filter((n) => n.startsWith('_OPT_')));
+/** Whether Debian 12's 4.96 build predefines `macro` (`_HAVE_GNUTLS`, `_OPT_MAIN_…`, `_DRIVER_…`). */
+export function built496(macro: string): boolean {
+  return BUILTIN_NAMES.has(macro);
+}
 /**
  * ACL and expansion names carry only their C guard; these guards have a feature macro
  * (`_HAVE_…`) a build predefines when it has the feature. Guards not listed are not judged.
@@ -177,9 +179,10 @@ function unbuiltGuard496(in496: boolean, guard: string | undefined): boolean {
   return in496 && !!macro && !BUILTIN_NAMES.has(macro);
 }
 
+/** Exim predefines `_OPT_…` for each option it has. */
 function builtIn496(use: string, name: string): boolean {
   const u = use.toUpperCase(), n = name.toUpperCase();
-  return [`_OPT_${u}_${n}`, `_OPT_ROUTER_${u}_${n}`, `_OPT_TRANSPORT_${u}_${n}`, `_OPT_AUTHENTICATOR_${u}_${n}`].some((m) => BUILT_496.has(m));
+  return [`_OPT_${u}_${n}`, `_OPT_ROUTER_${u}_${n}`, `_OPT_TRANSPORT_${u}_${n}`, `_OPT_AUTHENTICATOR_${u}_${n}`].some((m) => BUILTIN_NAMES.has(m));
 }
 
 function toOption(r: readonly string[]): EximOptionInfo {
@@ -303,9 +306,22 @@ export function driversOf(kind: DriverKind, version: EximVersion = 'latest'): Ex
  * A lookup type as written before `{` or `;` in a lookup: accepts Exim's decorations
  * `partial-`, `partialN-`, `*`, `*@` and `,options` and returns the base type.
  */
+/** A lookup type as written, without its options, `partial…-` and `*`/`*@`: the name Exim looks up. */
+export function lookupBaseName(written: string): string {
+  return written.trim().replace(/,.*$/, '').replace(/^partial\d*(\([^)]*\))?-?/, '').replace(/\*@?$/, '');
+}
+
 export function eximLookupType(written: string): EximDriverInfo | undefined {
-  const s = written.trim().replace(/,.*$/, '').replace(/^partial\d*(\([^)]*\))?-?/, '').replace(/\*@?$/, '');
-  return LOOKUPS.get(s);
+  return LOOKUPS.get(lookupBaseName(written));
+}
+
+/**
+ * Whether a file lookup's file, written out, is not an absolute path: the specification
+ * wants one, and Exim opens any other relative to its working directory. A name starting
+ * with "@" is an abstract socket, not a file.
+ */
+export function relativeLookupFile(info: EximDriverInfo, file: string): boolean {
+  return !!info.lookupStyle?.includes('absolute file') && file !== '' && !file.startsWith('/') && !file.startsWith('@');
 }
 
 export function lookupTypes(version: EximVersion = 'latest'): EximDriverInfo[] {

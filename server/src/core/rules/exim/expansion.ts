@@ -11,7 +11,7 @@ import type { ExpansionNode } from '../../exim/expansion';
 import type { Range } from '../../text';
 import type { CheckOptions, EximVersion } from '../../options';
 import {
-  availableIn, eximLookupType, expansionCondition, expansionItem, expansionNames, expansionOperator, expansionVariable,
+  availableIn, eximLookupType, relativeLookupFile, expansionCondition, expansionItem, expansionNames, expansionOperator, expansionVariable,
   itemArgProblem, lookupTypes, operatorArgProblem, versionNote, type ExpansionKind, type ExpansionNameInfo,
 } from '../../catalog/exim';
 import { didYouMean, namesOnce, nearest, replaceFix, runTime, RUN_TIME } from './suggest';
@@ -320,9 +320,9 @@ class ExpansionCheck {
   private lookupFile(options: string, arg: readonly ExpansionNode[]): void {
     const type = options.trim().split(/\s+/)[0];
     const info = eximLookupType(type);
-    if (!info?.lookupStyle?.includes('absolute file') || !arg.length || arg.some((x) => x.kind !== 'text')) return;
+    if (!info || !arg.length || arg.some((x) => x.kind !== 'text')) return;
     const file = arg.map((x) => (x as Node<'text'>).text).join('').trim();
-    if (!file || file.startsWith('/') || file.startsWith('@')) return;
+    if (!relativeLookupFile(info, file)) return;
     const range = { start: arg[0].range.start, end: arg[arg.length - 1].range.end };
     this.report(finding('exim/expansion-syntax', this.file(), range,
       `The ${info.name} lookup's file "${file}" is not an absolute path: Exim opens it relative to its working directory, where it is not found, and the expansion fails ("failed to open ${file}"). Write the whole path, starting with "/".`, RUN_TIME));

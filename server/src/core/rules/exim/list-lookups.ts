@@ -8,7 +8,7 @@
 import type { Finding } from '../../diagnostic';
 import { finding } from '../../diagnostic';
 import type { AclItem, EximConfig, ListKind, Loc, OptionSetting } from '../../exim/model';
-import { availableIn, eximLookupType, lookupTypes, versionNote } from '../../catalog/exim';
+import { availableIn, eximLookupType, lookupBaseName, lookupTypes, relativeLookupFile, versionNote } from '../../catalog/exim';
 import type { CheckOptions } from '../../options';
 import { forEachListValue, locOfText, occurrencesOf, splitList } from './lists';
 import { didYouMean, namesOnce, nearest, replaceFix, RUN_TIME, runTime } from './suggest';
@@ -31,7 +31,7 @@ export function checkListLookups(cfg: EximConfig, opts: CheckOptions): Finding[]
     const written = m[2];
     const info = eximLookupType(written);
     if (!info) {
-      const bare = written.replace(/,.*$/, '').replace(/^partial\d*(\([^)]*\))?-?/, '').replace(/\*@?$/, '');
+      const bare = lookupBaseName(written);
       const guess = nearest(bare, namesOnce('lookup', version, () => lookupTypes(version).map((x) => x.name)));
       const loc = at();
       // The fix replaces the type where it ends, on an item found as written on one line.
@@ -51,8 +51,7 @@ export function checkListLookups(cfg: EximConfig, opts: CheckOptions): Finding[]
       return;
     }
     const file = m[3].trim();
-    // A name starting with "@" is an abstract socket, not a file.
-    if (!info.lookupStyle?.includes('absolute file') || !file || file.startsWith('/') || file.startsWith('@')) return;
+    if (!relativeLookupFile(info, file)) return;
     const loc = at();
     out.push(finding('exim/invalid-value', loc.file, loc.range,
       `The ${info.name} lookup's file "${file}" in the list item "${text}" is not an absolute path: Exim opens it relative to its working directory, where it is not found, and the match defers ("failed to open ${file}"). Write the whole path, starting with "/".`, RUN_TIME));

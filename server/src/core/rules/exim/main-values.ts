@@ -1,11 +1,11 @@
 // Main options whose values readconf_main checks once the whole main section is read (so
 // `exim -bV` fails on them), beyond their type: each returns what is wrong, or undefined.
 import { splitList } from '../../exim/lists';
-import { BUILTIN_MACROS } from '../../exim/builtin-macros';
+import { built496 } from '../../catalog/exim';
 import type { EximVersion } from '../../options';
 
 /** Debian 12's Exim 4.96, the 4.96 target's build, uses GnuTLS (it predefines _HAVE_GNUTLS). */
-const GNUTLS_496 = BUILTIN_MACROS.some(([n]) => n === '_HAVE_GNUTLS');
+const GNUTLS_496 = built496('_HAVE_GNUTLS');
 
 /** The "%s" each log file needs, then at most one %D or %M; "syslog" and empty items need nothing. */
 function logFilePath(v: string): string | undefined {
