@@ -565,11 +565,12 @@ test('domain-mismatch: verified but accepted from no outside host; only when no 
   assert.deepEqual(only(run(conf('  deny local_parts = ^[.]\n  require verify = sender\n' + relay), cy)), ['link/domain-mismatch'], 'an uncertain deny refuses either way');
 });
 
-test('plus-address-dropped: a +detail suffix stripped by the Cyrus router and not put back in the RCPT', () => {
-  const tcp = 'SERVICES {\n  lmtp cmd="lmtpd -a" listen="127.0.0.1:2003"\n}\n';
-  const sock = 'SERVICES {\n  lmtpunix cmd="lmtpd" listen="/run/cyrus/socket/lmtp"\n}\n';
-  const conf = (router: string, transport = '', more = '') => `primary_hostname = mx.example.net
-begin routers
+/**
+ * A Cyrus router (its own lines `router`, then routers `more` after it) and its LMTP
+ * transport to CYRUS_TRUSTED (its own lines `transport`); `head`: main options before them.
+ */
+const affixConf = (router: string, transport = '', more = '', head = '') => `primary_hostname = mx.example.net
+${head}begin routers
 cyrus:
   driver = accept
 ${router}  transport = t
@@ -581,22 +582,25 @@ t:
   port = 2003
   allow_localhost
 ${transport}`;
+
+test('plus-address-dropped: a +detail suffix stripped by the Cyrus router and not put back in the RCPT', () => {
+  const sock = 'SERVICES {\n  lmtpunix cmd="lmtpd" listen="/run/cyrus/socket/lmtp"\n}\n';
   const plus = '  local_part_suffix = +*\n  local_part_suffix_optional\n';
-  const f = run(conf(plus), tcp);
+  const f = run(affixConf(plus), CYRUS_TRUSTED);
   assert.deepEqual(codes(f), ['exim.conf:5 link/plus-address-dropped']);
   assert.equal(f[0].severity, 'warning');
   assert.match(f[0].message, /mail for user\+folder@domain reaches Cyrus as user@domain, so it lands in the INBOX/);
   assert.equal(f[0].fixes?.[0].edits[0].newText, '  rcpt_include_affixes\n');
-  assert.deepEqual(codes(run(conf(plus, '  rcpt_include_affixes\n'), tcp)), [], 'the transport passes the suffix on');
-  assert.deepEqual(codes(run(conf(plus, '  rcpt_include_affixes = false\n'), tcp)), ['exim.conf:5 link/plus-address-dropped'], 'set false');
-  assert.deepEqual(codes(run(conf('  local_part_suffix = -*\n'), tcp)), [], 'only + is a Cyrus detail: a -suffix must be stripped');
-  assert.deepEqual(codes(run(conf('  local_part_suffix = <; +* ; .x\n'), tcp)), ['exim.conf:5 link/plus-address-dropped'], 'a list with its own separator');
-  assert.deepEqual(codes(run(conf('  local_part_suffix = ${if eq{$domain}{a.org}{+*}{-*}}\n'), tcp)), [], 'known only at run time');
-  const prefixed = run(conf('  local_part_prefix = owner-\n' + plus), tcp);
+  assert.deepEqual(codes(run(affixConf(plus, '  rcpt_include_affixes\n'), CYRUS_TRUSTED)), [], 'the transport passes the suffix on');
+  assert.deepEqual(codes(run(affixConf(plus, '  rcpt_include_affixes = false\n'), CYRUS_TRUSTED)), ['exim.conf:5 link/plus-address-dropped'], 'set false');
+  assert.deepEqual(codes(run(affixConf('  local_part_suffix = -*\n'), CYRUS_TRUSTED)), [], 'only + is a Cyrus detail: a -suffix must be stripped');
+  assert.deepEqual(codes(run(affixConf('  local_part_suffix = <; +* ; .x\n'), CYRUS_TRUSTED)), ['exim.conf:5 link/plus-address-dropped'], 'a list with its own separator');
+  assert.deepEqual(codes(run(affixConf('  local_part_suffix = ${if eq{$domain}{a.org}{+*}{-*}}\n'), CYRUS_TRUSTED)), [], 'known only at run time');
+  const prefixed = run(affixConf('  local_part_prefix = owner-\n' + plus), CYRUS_TRUSTED);
   assert.deepEqual(codes(prefixed), ['exim.conf:6 link/plus-address-dropped']);
   assert.equal(prefixed[0].fixes, undefined, 'rcpt_include_affixes would pass the prefix on too');
   assert.match(prefixed[0].message, /would pass its prefix owner- on too, which lmtpd reads as part of the user name/);
-  const shared = run(conf(plus, '', 'other:\n  driver = accept\n  local_part_suffix = -*\n  transport = t\n'), tcp);
+  const shared = run(affixConf(plus, '', 'other:\n  driver = accept\n  local_part_suffix = -*\n  transport = t\n'), CYRUS_TRUSTED);
   assert.deepEqual(codes(shared), ['exim.conf:5 link/plus-address-dropped']);
   assert.equal(shared[0].fixes, undefined, 'the transport also serves a router whose -suffix must stay stripped');
   assert.match(shared[0].message, /also serves router other, whose suffix -\* lmtpd would read as part of the user name/);
@@ -607,35 +611,19 @@ ${transport}`;
 });
 
 test('cyrus-router-affix-required: every router to Cyrus requires a prefix or suffix, and no later router takes the plain addresses', () => {
-  const tcp = 'SERVICES {\n  lmtp cmd="lmtpd -a" listen="127.0.0.1:2003"\n}\n';
-  const conf = (cyrus: string, more = '') => `primary_hostname = mx.example.net
-domainlist cy = a.org
-begin routers
-cyrus:
-  driver = accept
-  domains = +cy
-${cyrus}  transport = t
-${more}begin transports
-t:
-  driver = smtp
-  protocol = lmtp
-  hosts = 127.0.0.1
-  port = 2003
-  allow_localhost
-  rcpt_include_affixes
-`;
-  const f = run(conf('  local_part_suffix = +*\n'), tcp);
+  const conf = (cyrus: string, more = '') => affixConf(`  domains = +cy\n${cyrus}`, '  rcpt_include_affixes\n', more, 'domainlist cy = a.org\n');
+  const f = run(conf('  local_part_suffix = +*\n'), CYRUS_TRUSTED);
   assert.deepEqual(codes(f), ['exim.conf:7 link/cyrus-router-affix-required']);
   assert.equal(f[0].severity, 'warning');
   assert.doesNotMatch(f[0].message, /unless a later router/, 'no later router at all');
   assert.equal(f[0].fixes?.[0].edits[0].newText, '  local_part_suffix_optional\n');
-  assert.deepEqual(codes(run(conf('  local_part_suffix = +*\n  local_part_suffix_optional\n'), tcp)), [], 'optional');
-  assert.deepEqual(codes(run(conf('  local_part_suffix = +*\n  local_part_suffix_optional = false\n'), tcp)), ['exim.conf:7 link/cyrus-router-affix-required'], 'set false');
-  const prefixed = run(conf('  local_part_prefix = owner-\n'), tcp);
+  assert.deepEqual(codes(run(conf('  local_part_suffix = +*\n  local_part_suffix_optional\n'), CYRUS_TRUSTED)), [], 'optional');
+  assert.deepEqual(codes(run(conf('  local_part_suffix = +*\n  local_part_suffix_optional = false\n'), CYRUS_TRUSTED)), ['exim.conf:7 link/cyrus-router-affix-required'], 'set false');
+  const prefixed = run(conf('  local_part_prefix = owner-\n'), CYRUS_TRUSTED);
   assert.deepEqual(codes(prefixed), ['exim.conf:7 link/cyrus-router-affix-required']);
   assert.match(prefixed[0].message, /local part prefix \(local_part_prefix = owner-/);
-  assert.deepEqual(codes(run(conf('  local_part_suffix = +*\n', 'plain:\n  driver = accept\n  domains = +cy\n  transport = t\n'), tcp)), [], 'another router takes plain addresses to Cyrus');
-  assert.deepEqual(codes(run(conf('  local_part_suffix = +*\n', 'rest:\n  driver = redirect\n  domains = +cy\n  data = :fail: gone\n  allow_fail\n'), tcp)), [], 'a later router takes the domain: meant');
-  assert.match(run(conf('  local_part_suffix = +*\n', 'aliases:\n  driver = redirect\n  data = ${lookup{$local_part}lsearch{/etc/aliases}}\n'), tcp)[0]?.message ?? '', /unless a later router takes that address, as it may for an alias/);
-  assert.deepEqual(codes(run(conf('  local_part_suffix = ${if eq{1}{1}{+*}}\n'), tcp)), [], 'known only at run time');
+  assert.deepEqual(codes(run(conf('  local_part_suffix = +*\n', 'plain:\n  driver = accept\n  domains = +cy\n  transport = t\n'), CYRUS_TRUSTED)), [], 'another router takes plain addresses to Cyrus');
+  assert.deepEqual(codes(run(conf('  local_part_suffix = +*\n', 'rest:\n  driver = redirect\n  domains = +cy\n  data = :fail: gone\n  allow_fail\n'), CYRUS_TRUSTED)), [], 'a later router takes the domain: meant');
+  assert.match(run(conf('  local_part_suffix = +*\n', 'aliases:\n  driver = redirect\n  data = ${lookup{$local_part}lsearch{/etc/aliases}}\n'), CYRUS_TRUSTED)[0]?.message ?? '', /unless a later router takes that address, as it may for an alias/);
+  assert.deepEqual(codes(run(conf('  local_part_suffix = ${if eq{1}{1}{+*}}\n'), CYRUS_TRUSTED)), [], 'known only at run time');
 });
