@@ -94,6 +94,10 @@ function checkTyped(o: EximOptionInfo, v: string, version: EximVersion, untrimme
     case 'uid': case 'expand_uid': case 'gid': case 'expand_gid':
       // Looked up when the config is read, as written (an expand_ one starting with "$" waits).
       if (type.startsWith('expand_') && v.startsWith('$')) return undefined;
+      if (!untrimmed) {
+        const what = type.endsWith('uid') ? 'user' : 'group';
+        return `"${name}" is empty: Exim looks up the ${what} "" and refuses the config ("${what}  was not found"). Give a ${what} name or number, or remove the line.`;
+      }
       return impossibleName(name, untrimmed, type.endsWith('uid') ? 'user' : 'group', true);
     case 'uidlist': case 'gidlist': {
       // Expanded first, at load: a backslash may still be an escape, so only what no
