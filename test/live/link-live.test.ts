@@ -96,8 +96,8 @@ function rcpt(conf: string, recipients: string[]): { rcpt: string[]; log: string
 }
 
 /** Delivers one message in the foreground; Exim's main log afterwards. */
-function deliver(dir: string, conf: string, to: string): string {
-  const r = spawnSync(EXIM, ['-C', conf, '-odf', '-oi', '-f', 'sender@example.net', to], { input: 'Subject: link live test\n\nhello\n', encoding: 'utf8', timeout: 60_000 });
+function deliver(dir: string, conf: string, to: string, body = 'hello\n'): string {
+  const r = spawnSync(EXIM, ['-C', conf, '-odf', '-oi', '-f', 'sender@example.net', to], { input: `Subject: link live test\n\n${body}`, encoding: 'utf8', timeout: 60_000 });
   assert.equal(r.error, undefined);
   try { return fs.readFileSync(path.join(dir, 'log', 'mainlog'), 'utf8'); } catch { return ''; }
 }
@@ -598,4 +598,33 @@ test('local_part_suffix without local_part_suffix_optional on the only Cyrus rou
   assert.deepEqual(lint(conf), ['link/plus-address-dropped'], 'the suffix is still dropped for plus addresses');
   assert.match(deliver(dir, conf, ALICE), /=> alice@example\.com R=cyrus_vdom T=cyrus_ltcp/);
   assert.equal(await cy.messageCount(`user/${ALICE}`), inbox + 1);
+});
+
+test('no retry section: flagged link/no-retry-rule; really lmtpd\'s 452 for a mailbox over quota bounces the message at once; with the quick fix\'s rule it stays queued for another try', { skip }, async () => {
+  const carol = 'carol@example.com';
+  await cy.createMailbox(`user/${carol}`);
+  await cy.setQuota(`user/${carol}`, 1);
+  const { dir, conf } = eximConf((t) => port(cy.ports.lmtpTrusted)(t).replace(/begin retry\n\n[^\n]*\n\n/, ''));
+  const found = checkProject([{ path: conf, kind: 'exim' }, { path: cy.cyrusConf, kind: 'cyrus-conf' }, { path: cy.imapdConf, kind: 'imapd-conf' }], defaultOptions)
+    .filter((f) => f.code.startsWith('link/'));
+  assert.deepEqual(found.map((f) => f.code), ['link/no-retry-rule']);
+  // The first message fits (lmtpd checks the quota before it takes one); 2 KiB puts carol over.
+  let log = deliver(dir, conf, carol, 'hello\n'.repeat(350));
+  assert.match(log, /=> carol@example\.com R=cyrus_vdom T=cyrus_ltcp/);
+  /** The log lines a delivery added. */
+  const since = (prev: string, now: string) => now.split('\n').slice(prev.split('\n').length - 1).join('\n');
+  let prev = log;
+  log = deliver(dir, conf, carol);
+  const over = since(prev, log);
+  assert.match(over, /== carol@example\.com R=cyrus_vdom T=cyrus_ltcp defer \(-44\)[^\n]*: 452 4\.2\.2 Over quota/);
+  assert.match(over, /\*\* carol@example\.com: retry timeout exceeded/, 'bounced at the first temporary error');
+  const fix = found[0].fixes?.find((x) => x.preferred);
+  assert.ok(fix && !fix.manual, '--fix may apply it');
+  applyEditsOnDisk(fix.edits);
+  assert.deepEqual(lint(conf), []);
+  prev = log;
+  const after = since(prev, deliver(dir, conf, carol));
+  assert.match(after, /== carol@example\.com R=cyrus_vdom T=cyrus_ltcp defer \(-44\)[^\n]*: 452 4\.2\.2 Over quota/);
+  assert.doesNotMatch(after, /\*\* carol@example\.com/, 'kept for the next queue run');
+  assert.equal(await cy.messageCount(`user/${carol}`), 1);
 });

@@ -627,3 +627,57 @@ test('cyrus-router-affix-required: every router to Cyrus requires a prefix or su
   assert.match(run(conf('  local_part_suffix = +*\n', 'aliases:\n  driver = redirect\n  data = ${lookup{$local_part}lsearch{/etc/aliases}}\n'), CYRUS_TRUSTED)[0]?.message ?? '', /unless a later router takes that address, as it may for an alias/);
   assert.deepEqual(codes(run(conf('  local_part_suffix = ${if eq{1}{1}{+*}}\n'), CYRUS_TRUSTED)), [], 'known only at run time');
 });
+
+test('no-retry-rule: which written retry rules cover lmtpd\'s 452 (by the address) and a refused connection (by the host, then the domain)', () => {
+  const conf = (retry: string | undefined, transport = '  hosts = 127.0.0.1\n  port = 2003\n  allow_localhost\n', router = '  domains = a.org\n') =>
+    `primary_hostname = mx.example.net\nbegin routers\ncyrus:\n  driver = accept\n${router}  transport = t\nbegin transports\nt:\n${transport.startsWith('  driver') ? '' : '  driver = smtp\n  protocol = lmtp\n'}${transport}${retry === undefined ? '' : `begin retry\n${retry}`}`;
+  const find = (retry: string | undefined, transport?: string, router?: string, cyrus = CYRUS_TRUSTED) =>
+    linkFindings(DIR, conf(retry, transport, router), cyrus, undefined, {}, { asWritten: true }).filter((f) => f.code === 'link/no-retry-rule');
+  const gap = (retry: string | undefined, transport?: string, router?: string, cyrus?: string) => {
+    const f = find(retry, transport, router, cyrus);
+    assert.ok(f.length <= 1);
+    if (!f.length) return 'retried';
+    return [/452 \(a mailbox over quota\)/.test(f[0].message) && 'quota', /not there to connect to/.test(f[0].message) && 'down', /deliver exits/.test(f[0].message) && 'deliver'].filter(Boolean).join('+');
+  };
+  const none = find(undefined);
+  assert.equal(none[0].severity, 'warning');
+  assert.match(none[0].message, /^There is no retry section, so Exim retries nothing there: when lmtpd answers RCPT with 452 \(a mailbox over quota\), or when lmtpd is not there to connect to \(master restarting\), it takes the temporary error as permanent and bounces the message at once/);
+  assert.deepEqual([none[0].range.start.line, none[0].related?.[0].message], [2, 'router cyrus delivers to Cyrus through transport t'], 'on the Cyrus router when there is no section');
+  const empty = find('\n');
+  assert.match(empty[0].message, /^The retry section has no rules,/);
+  assert.equal(empty[0].range.start.line, 13, 'on begin retry');
+  assert.deepEqual([empty[0].fixes?.[0].preferred, empty[0].fixes?.[0].edits[0].newText], [true, '\n*   *   F,2h,15m; G,16h,1h,1.5; F,4d,6h\n']);
+
+  assert.equal(gap('* * F,2h,15m\n'), 'retried');
+  assert.equal(gap('a.org * F,2h,15m\n'), 'retried');
+  assert.equal(gap('*.org * F,2h,15m\n'), 'retried');
+  assert.equal(gap('*@a.org * F,2h,15m\n'), 'retried');
+  assert.equal(gap('b.org * F,2h,15m\n'), 'quota+down');
+  assert.equal(gap('alice@a.org * F,2h,15m\n'), 'quota+down', 'one user\'s rule leaves the others');
+  // The 452 is matched by the address; the refused connection by the host first.
+  assert.equal(gap('127.0.0.1 * F,2h,15m\n'), 'quota');
+  assert.equal(gap('* quota F,2h,15m\n'), 'quota+down', 'quota is appendfile\'s');
+  assert.equal(gap('* rcpt_4xx F,2h,15m\n'), 'down');
+  assert.equal(gap('* rcpt_45x F,2h,15m\n* refused F,2h,15m\n'), 'retried');
+  assert.equal(gap('* rcpt_451 F,2h,15m\n* refused_A F,2h,15m\n'), 'quota');
+  assert.equal(gap('* rcpt_4xx F,2h,15m\n* refused_MX F,2h,15m\n'), 'down');
+  assert.equal(gap('* timeout F,2h,15m\n* lost_connection F,2h,15m\n'), 'quota+down');
+  assert.match(find('* * senders=: F,2h,15m\n')[0].message, /^Only retry rules limited to some senders \(senders =\) apply to mail for Cyrus \(a\.org\),/);
+  assert.equal(gap('* * senders=* F,2h,15m\n'), 'retried');
+  // What we cannot tell, and a deliberate "no retries", are left alone.
+  assert.equal(gap('^.*@a\\.org$ * F,2h,15m\n'), 'retried', 'a regex');
+  assert.equal(gap('"${if eq{1}{1}{*}{x}}" * F,2h,15m\n'), 'retried', 'an expansion');
+  assert.equal(gap('lsearch;/etc/exim4/retry * F,2h,15m\n'), 'retried', 'a lookup');
+  assert.equal(gap('a.org *\n* * F,2h,15m\n'), 'retried', 'a rule without times: no retries, as written');
+  assert.equal(gap('b.org * F,2h,15m\n', undefined, ''), 'retried', 'a router without domains: b.org may be its');
+  assert.match(find(undefined, undefined, '')[0].message, /no retry section/);
+  assert.equal(gap('* * F,2h,15m\n', undefined, ''), 'retried');
+  // Over a socket or through deliver the failure to reach lmtpd has no error type of its own.
+  const sock = 'SERVICES {\n  lmtpunix cmd="lmtpd" listen="/run/cyrus/socket/lmtp"\n}\n';
+  const unix = '  driver = lmtp\n  socket = /run/cyrus/socket/lmtp\n';
+  assert.equal(gap('* rcpt_4xx F,2h,15m\n* refused F,2h,15m\n', unix, undefined, sock), 'down');
+  assert.equal(gap('a.org * F,2h,15m\n', unix, undefined, sock), 'retried');
+  const pipe = '  driver = pipe\n  command = /usr/lib/cyrus/bin/deliver -a $local_part -- $local_part\n';
+  assert.equal(gap('* rcpt_4xx F,2h,15m\n', pipe, undefined, sock), 'deliver');
+  assert.equal(gap('* * F,2h,15m\n', pipe, undefined, sock), 'retried');
+});

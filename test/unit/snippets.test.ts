@@ -57,6 +57,8 @@ test('inserted with their defaults, the snippets make the reference setup, and t
     'begin transports',
     expand('exim', 'cyrus-lmtp-transport'),
     expand('exim', 'cyrus-lmtp-socket-transport'),
+    'begin retry',
+    expand('exim', 'retry-default'),
   ].join('\n');
   const cyrus = ['SERVICES {', expand('cyrus-conf', 'lmtp-tcp', '  '), expand('cyrus-conf', 'lmtp-unix', '  '), '}', ''].join('\n');
   const imapd = ['configdirectory: /var/lib/cyrus', 'partition-default: /var/spool/cyrus/mail', expand('imapd-conf', 'virtdomains'), ''].join('\n');

@@ -102,6 +102,8 @@ export interface CyrusInstance {
   createMailbox(name: string): Promise<void>;
   /** Grants `rights` on a mailbox to `who` (e.g. `anyone`, `p`: plus-addressed mail may be posted there). */
   setAcl(name: string, who: string, rights: string): Promise<void>;
+  /** Sets the mailbox's storage quota in KiB (IMAP SETQUOTA as the admin; the mailbox is its quota root). */
+  setQuota(name: string, kib: number): Promise<void>;
   /** The mailbox's message count, via IMAP STATUS as the admin. */
   messageCount(name: string): Promise<number>;
   /** Stops master and every leftover child, removes the temp dir. Safe to call twice. */
@@ -196,6 +198,9 @@ export async function startCyrus(opts: StartOptions = {}): Promise<CyrusInstance
     }),
     setAcl: (name, who, rights) => imapAdmin(imap, 'cyrus', password, async (cmd) => {
       await cmd(`SETACL ${quote(name)} ${quote(who)} ${quote(rights)}`);
+    }),
+    setQuota: (name, kib) => imapAdmin(imap, 'cyrus', password, async (cmd) => {
+      await cmd(`SETQUOTA ${quote(name)} (STORAGE ${kib})`);
     }),
     messageCount: (name) => imapAdmin(imap, 'cyrus', password, async (cmd) => {
       const lines = await cmd(`STATUS ${quote(name)} (MESSAGES)`);

@@ -23,6 +23,7 @@ import { checkMessageSize } from './size';
 import { checkUnknownUsers } from './unknown-users';
 import { checkPlusAddress } from './plus-address';
 import { checkAffixRequired } from './affix-required';
+import { checkRetryRules } from './retry';
 
 /**
  * `host` is how /etc/services is read (Exim resolves port names through it); without one
@@ -30,7 +31,7 @@ import { checkAffixRequired } from './affix-required';
  */
 export interface LinkInput { exim: EximConfig; cyrus?: CyrusConf; imapd?: ImapdConf; host?: SourceHost }
 
-const PAIRED: ((ctx: LinkContext) => Finding[])[] = [checkListeners, checkLocalhost, checkShadowed, checkAclDomains, checkVirtdomains, checkAvoidEsmtp, checkNoVerify, checkUnseen, checkTls, checkAuthMechanisms, checkMessageSize, checkUnknownUsers, checkPlusAddress, checkAffixRequired];
+const PAIRED: ((ctx: LinkContext) => Finding[])[] = [checkListeners, checkLocalhost, checkShadowed, checkAclDomains, checkVirtdomains, checkAvoidEsmtp, checkNoVerify, checkUnseen, checkTls, checkAuthMechanisms, checkMessageSize, checkUnknownUsers, checkPlusAddress, checkAffixRequired, checkRetryRules];
 
 /**
  * The IPv6 list check needs only Exim, so it always runs. The others describe how Exim
