@@ -628,3 +628,46 @@ test('no retry section: flagged link/no-retry-rule; really lmtpd\'s 452 for a ma
   assert.doesNotMatch(after, /\*\* carol@example\.com/, 'kept for the next queue run');
   assert.equal(await cy.messageCount(`user/${carol}`), 1);
 });
+
+test('an lmtp transport without user or group to a socket in a cyrus:mail 0750 directory: flagged link/socket-permission; really every delivery defers with "Permission denied"; a process with the fix\'s group connects, and with the directory given to the Exim group Exim delivers, unflagged', { skip: skip || (spawnSync('setpriv', ['--version']).status !== 0 && 'skipped: setpriv (util-linux) is not installed') }, async () => {
+  let perm = '';
+  const c = await startCyrus({ mailboxes: [`user/${ALICE}`], editCyrusConf: (text, d) => {
+    perm = path.join(d, 'perm');
+    fs.mkdirSync(perm);
+    assert.equal(spawnSync('chown', ['cyrus:mail', perm]).status, 0);
+    fs.chmodSync(perm, 0o750);
+    return text.replace('SERVICES {\n', `SERVICES {\n  lmtpperm cmd="lmtpd -C ${d}/imapd.conf" listen="${perm}/lmtp" prefork=0\n`);
+  } });
+  try {
+    // Only the directory under test may stand in the way (the harness keeps its own closed).
+    fs.chmodSync(c.dir, 0o755);
+    const socket = `${perm}/lmtp`;
+    for (let i = 0; i < 100 && !fs.existsSync(socket); i++) await new Promise((r) => setTimeout(r, 50));
+    const lintWith = (conf: string) => checkProject([{ path: conf, kind: 'exim' }, { path: c.cyrusConf, kind: 'cyrus-conf' }, { path: c.imapdConf, kind: 'imapd-conf' }], defaultOptions)
+      .filter((f) => f.code === 'link/socket-permission');
+    const { dir, conf } = eximConf((t) => t.replace(/cyrus_ltcp:\n(?: {2}.*\n)+/, `cyrus_ltcp:\n  driver = lmtp\n  socket = ${socket}\n  batch_max = 20\n`));
+    const found = lintWith(conf);
+    assert.equal(found.length, 1);
+    assert.match(found[0].message, new RegExp(`as user Debian-exim and group Debian-exim .* ${perm.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} \\(owner cyrus, group mail, mode 0750\\) does not let them search it`));
+    assert.match(deliver(dir, conf, ALICE), /== alice@example\.com R=cyrus_vdom T=cyrus_ltcp defer \(-1\): Failed to connect to socket [^\n]*: Permission denied/);
+    // Exim run with -C keeps no privilege to take another group; the fix's identity, tried directly.
+    const fix = found[0].fixes?.find((x) => x.preferred);
+    assert.ok(fix && !fix.manual);
+    applyEditsOnDisk(fix.edits);
+    assert.match(fs.readFileSync(conf, 'utf8'), /\n {2}socket = [^\n]*\n {2}group = mail\n/);
+    assert.deepEqual(lintWith(conf), []);
+    const probe = `const s=require('net').connect(${JSON.stringify(socket)});s.on('data',(d)=>{console.log(String(d).split('\\r')[0]);process.exit(0)});s.on('error',(e)=>{console.log(e.code);process.exit(0)})`;
+    const as = (group: string) => spawnSync('setpriv', ['--reuid=Debian-exim', `--regid=${group}`, '--clear-groups', process.execPath, '-e', probe], { encoding: 'utf8', timeout: 20_000 }).stdout.trim();
+    assert.match(as('mail'), /^220 /, 'uid Debian-exim with gid mail gets lmtpd\'s greeting');
+    assert.equal(as('Debian-exim'), 'EACCES');
+    // The other way out: the directory lets the Exim group in, and the unchanged transport delivers.
+    const plain = eximConf((t) => t.replace(/cyrus_ltcp:\n(?: {2}.*\n)+/, `cyrus_ltcp:\n  driver = lmtp\n  socket = ${socket}\n  batch_max = 20\n`));
+    assert.equal(spawnSync('chgrp', ['Debian-exim', perm]).status, 0);
+    assert.deepEqual(lintWith(plain.conf), []);
+    const before = await c.messageCount(`user/${ALICE}`);
+    assert.match(deliver(plain.dir, plain.conf, ALICE), /=> alice <alice@example\.com> R=cyrus_vdom T=cyrus_ltcp/);
+    assert.equal(await c.messageCount(`user/${ALICE}`), before + 1);
+  } finally {
+    await c.stop();
+  }
+});

@@ -11,6 +11,7 @@ import * as path from 'node:path';
 import { checkProject, classifyPath, type Input } from '../../server/src/core/project';
 import { defaultOptions, type CheckOptions } from '../../server/src/core/options';
 import { assertWellFormed } from '../helpers/well-formed';
+import { configDiskHost } from '../helpers/config-host';
 
 const RULES_DIR = path.join(__dirname, '../../server/src/core/rules');
 
@@ -56,7 +57,7 @@ for (const c of cases()) {
       else if (t && !t.startsWith('#')) want.push(t.replace(/\s+/g, ' '));
     }
     const isDir = fs.statSync(c.input).isDirectory();
-    const findings = checkProject(inputsOf(c.input), opts);
+    const findings = checkProject(inputsOf(c.input), opts, configDiskHost);
     assertWellFormed(findings);
     const got = findings.map((f) => {
       const rel = isDir ? path.relative(c.input, f.file) + ':' : '';

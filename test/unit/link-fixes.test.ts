@@ -6,9 +6,10 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { checkProject, classifyPath, type Input } from '../../server/src/core/project';
 import { defaultOptions, type CheckOptions } from '../../server/src/core/options';
-import { overlayHost, type SourceHost } from '../../server/src/core/host';
+import type { SourceHost } from '../../server/src/core/host';
 import type { Finding, TextEdit } from '../../server/src/core/diagnostic';
 import { applyEdits } from '../helpers/apply-edits';
+import { configOverlayHost } from '../helpers/config-host';
 
 const FIXTURES = path.join(__dirname, '../../server/src/core/rules/link/fixtures');
 
@@ -25,7 +26,7 @@ function load(name: string): { files: Map<string, string>; inputs: Input[] } {
 }
 
 function check(files: Map<string, string>, inputs: Input[], opts: CheckOptions = defaultOptions): Finding[] {
-  return checkProject(inputs, opts, overlayHost(files));
+  return checkProject(inputs, opts, configOverlayHost(files));
 }
 
 function apply(files: Map<string, string>, edits: TextEdit[]): Map<string, string> {

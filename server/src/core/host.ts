@@ -18,6 +18,29 @@ export interface SourceHost {
   /** Entries of a directory (names only), or undefined when it is not a directory. */
   readDir(dir: string): string[] | undefined;
   isDirectory(file: string): boolean;
+  /**
+   * Owner, group and mode of a path on this machine (symbolic links followed), or undefined
+   * when it does not exist. Hosts that stand for no machine (tests' memory) leave it out, and
+   * rules about this machine's permissions then say nothing.
+   */
+  stat?(file: string): PathStat | undefined;
+}
+
+export interface PathStat {
+  kind: 'directory' | 'socket' | 'file' | 'other';
+  uid: number;
+  gid: number;
+  /** Permission bits (mode & 0o7777). */
+  mode: number;
+}
+
+export function pathStatOf(st: fs.Stats): PathStat {
+  const kind = st.isDirectory() ? 'directory' : st.isSocket() ? 'socket' : st.isFile() ? 'file' : 'other';
+  return { kind, uid: st.uid, gid: st.gid, mode: st.mode & 0o7777 };
+}
+
+export function diskStat(file: string): PathStat | undefined {
+  try { return pathStatOf(fs.statSync(file)); } catch { return undefined; }
 }
 
 /** A file's text and its line index, shared (never changed) by every reader of the file. */
@@ -47,6 +70,7 @@ function diskHostDecoding(decode: (buf: Uint8Array) => string): SourceHost {
     },
     readDir: diskReadDir,
     isDirectory: diskIsDirectory,
+    stat: diskStat,
   };
 }
 
@@ -94,6 +118,7 @@ export function overlayHost(files: Map<string, string>, fallback: SourceHost = d
     },
     // A path given as text is a file: no stat of the disk for it (one check asked three times per config).
     isDirectory: (d) => !files.has(d) && !files.has(resolvePath(d)) && fallback.isDirectory(d),
+    ...(fallback.stat ? { stat: (f: string) => fallback.stat!(f) } : {}),
   };
 }
 
@@ -143,5 +168,6 @@ export function cachingDiskHost(): SourceHost {
       return names ? [...names] : undefined;
     },
     isDirectory: (file) => stat(file)?.isDirectory() ?? false,
+    stat: (file) => { const st = stat(file); return st ? pathStatOf(st) : undefined; },
   };
 }

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { SourceHost } from '../host';
-import { decodeText, MAX_FILE_BYTES } from '../host';
+import type { PathStat, SourceHost } from '../host';
+import { decodeText, diskStat, MAX_FILE_BYTES } from '../host';
 
 /**
  * The editor's host: open documents overlay the disk, and disk reads are cached by
@@ -54,4 +54,6 @@ export class CachedHost implements SourceHost {
   isDirectory(file: string): boolean {
     try { return fs.statSync(file).isDirectory(); } catch { return false; }
   }
+
+  stat(file: string): PathStat | undefined { return diskStat(file); }
 }

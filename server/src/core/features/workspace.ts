@@ -265,7 +265,8 @@ function watchedOf(all: Reads[]): WatchedPaths {
   for (const reads of all) for (const r of reads) {
     if ('file' in r) files.add(path.resolve(r.file));
     else if ('dir' in r) dirs.add(path.resolve(r.dir));
-    else (r.result ? dirs : files).add(path.resolve(r.isDir));
+    // A socket's or directory's permissions: looked at again at the next check, not watched.
+    else if ('isDir' in r) (r.result ? dirs : files).add(path.resolve(r.isDir));
   }
   return { files: [...files], dirs: [...dirs] };
 }

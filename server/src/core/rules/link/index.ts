@@ -24,6 +24,7 @@ import { checkUnknownUsers } from './unknown-users';
 import { checkPlusAddress } from './plus-address';
 import { checkAffixRequired } from './affix-required';
 import { checkRetryRules } from './retry';
+import { checkSocketAccess } from './socket-access';
 
 /**
  * `host` is how /etc/services is read (Exim resolves port names through it); without one
@@ -31,7 +32,7 @@ import { checkRetryRules } from './retry';
  */
 export interface LinkInput { exim: EximConfig; cyrus?: CyrusConf; imapd?: ImapdConf; host?: SourceHost }
 
-const PAIRED: ((ctx: LinkContext) => Finding[])[] = [checkListeners, checkLocalhost, checkShadowed, checkAclDomains, checkVirtdomains, checkAvoidEsmtp, checkNoVerify, checkUnseen, checkTls, checkAuthMechanisms, checkMessageSize, checkUnknownUsers, checkPlusAddress, checkAffixRequired, checkRetryRules];
+const PAIRED: ((ctx: LinkContext) => Finding[])[] = [checkListeners, checkLocalhost, checkShadowed, checkAclDomains, checkVirtdomains, checkAvoidEsmtp, checkNoVerify, checkUnseen, checkTls, checkAuthMechanisms, checkMessageSize, checkUnknownUsers, checkPlusAddress, checkAffixRequired, checkRetryRules, checkSocketAccess];
 
 /**
  * The IPv6 list check needs only Exim, so it always runs. The others describe how Exim

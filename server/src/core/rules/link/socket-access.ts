@@ -1,0 +1,162 @@
+// link/socket-permission: on this machine, the process Exim runs an lmtp transport in
+// cannot reach Cyrus's UNIX socket (a directory on the way it may not search, or the socket
+// it may not write), so every delivery defers ("Failed to connect to socket ...:
+// Permission denied"). Debian's /run/cyrus/socket is cyrus:mail 0750.
+// Who that process is follows deliver.c's findugid: the transport's user and group, else
+// the router's, else the Exim user and group (Debian-exim on Debian). Exim drops the
+// supplementary groups it was started with and adds a user's only with initgroups, so
+// putting Debian-exim in group mail does not help by itself.
+// Found live (Exim 4.96, Cyrus 3.6): a transport without user or group defers with
+// "Permission denied" on a socket in a cyrus:mail 0750 directory, and delivers once the
+// directory's group is the Exim group; a process with gid mail connects where one with
+// Debian-exim's gid does not.
+import * as path from 'node:path';
+import type { Finding, Related } from '../../diagnostic';
+import { finding } from '../../diagnostic';
+import type { DriverInstance } from '../../exim/model';
+import type { PathStat, SourceHost } from '../../host';
+import { type Accounts, findGroup, findUser, groupName, groupsOf, readAccounts, userName } from '../../unix-accounts';
+import type { LinkContext } from './context';
+import { boolOption, mainValue, option, value } from './context';
+import { fix, insertOptionLine, replaceAt } from './edits';
+import { cyrusRouters } from './routing';
+
+/** The build's Exim user when exim_user is not set: only Debian's is known by its name. */
+const DEBIAN_EXIM_USER = 'Debian-exim';
+
+interface Identity {
+  uid: number;
+  gid: number;
+  groups: Set<number>;
+  /** Why it is this identity, for the message. */
+  why: string;
+  initgroups: boolean;
+  /** A user name whose supplementary groups Exim leaves out (no initgroups). */
+  user?: string;
+}
+
+/** A fixed (unexpanded) value of an option, or undefined; null when set to an expansion. */
+function fixed(d: DriverInstance, name: string): string | null | undefined {
+  const v = value(d, name)?.trim();
+  if (!v) return undefined;
+  return v.includes('$') ? null : v;
+}
+
+/**
+ * A driver's group: its `group`, else, when `user` is a name, that user's (readconf sets
+ * both from the passwd entry); `from` says which. Undefined when neither is known.
+ */
+function driverGroup(a: Accounts, user: string | undefined, group: string | undefined, what: string): { gid?: number; from: string } | undefined {
+  if (group) return { gid: findGroup(a, group), from: `${what}'s group ${group}` };
+  if (user && !/^\d+$/.test(user)) return { gid: a.users.get(user)?.gid, from: `user ${user}'s group` };
+  return undefined;
+}
+
+/** The user and group Exim runs the transport as for addresses from router `r` (deliver.c's findugid); undefined when not known here. */
+function identityOf(ctx: LinkContext, a: Accounts, t: DriverInstance, r: DriverInstance): Identity | undefined {
+  const tUser = fixed(t, 'user'), tGroup = fixed(t, 'group'), rUser = fixed(r, 'user'), rGroup = fixed(r, 'group');
+  if (tUser === null || tGroup === null || rUser === null || rGroup === null) return undefined;
+  let group = driverGroup(a, tUser, tGroup, `transport ${t.name}`) ?? driverGroup(a, rUser, rGroup, `router ${r.name}`);
+  if (group && group.gid === undefined) return undefined;
+  let user: ReturnType<typeof findUser>, why: string, initgroups: boolean;
+  if (tUser) {
+    user = findUser(a, tUser);
+    why = `its user is ${tUser}`;
+    initgroups = boolOption(t, 'initgroups', false) === true;
+  } else if (rUser) {
+    user = findUser(a, rUser);
+    why = `router ${r.name} sets user ${rUser}`;
+    initgroups = boolOption(r, 'initgroups', false) === true;
+  } else {
+    // check_local_user makes each recipient's own account the user: not one identity.
+    if (boolOption(r, 'check_local_user', false) !== false) return undefined;
+    const eu = fixedMain(ctx, 'exim_user'), eg = fixedMain(ctx, 'exim_group');
+    if (eu === null || eg === null) return undefined;
+    user = findUser(a, eu ?? DEBIAN_EXIM_USER);
+    why = `neither it nor router ${r.name} sets a user, so it runs as the Exim user${eu ? ` (exim_user = ${eu})` : ''}`;
+    initgroups = false;
+    group ??= eg ? { gid: findGroup(a, eg), from: `exim_group = ${eg}` } : driverGroup(a, eu ?? DEBIAN_EXIM_USER, undefined, 'exim');
+  }
+  if (!user || group?.gid === undefined) return undefined;
+  const gid = group.gid;
+  const groups = initgroups && user.user ? groupsOf(a, user.user, gid) : new Set([gid]);
+  return { uid: user.uid, gid, groups, why: `${why}, with ${group.from}`, initgroups, user: user.user?.name };
+}
+
+function fixedMain(ctx: LinkContext, name: string): string | null | undefined {
+  const v = mainValue(ctx.cfg, name)?.trim();
+  if (!v) return undefined;
+  return v.includes('$') ? null : v;
+}
+
+/** Whether `id` may do `need` (bits of rwx, as 4/2/1) to a path with `st`, as the kernel decides. */
+function allowed(id: Pick<Identity, 'uid' | 'groups'>, st: PathStat, need: number): boolean {
+  if (id.uid === 0) return true;
+  const bits = st.uid === id.uid ? st.mode >> 6 : id.groups.has(st.gid) ? st.mode >> 3 : st.mode;
+  return (bits & need) === need;
+}
+
+interface Step { path: string; st: PathStat; need: number }
+
+/** Each directory on the way to the socket, then the socket, as far as they exist here. */
+function stepsTo(host: SourceHost, socket: string): Step[] {
+  const steps: Step[] = [];
+  const parts = socket.split('/').filter(Boolean);
+  for (let i = 0; i < parts.length; i++) {
+    const p = '/' + parts.slice(0, i + 1).join('/');
+    const st = host.stat!(p);
+    if (!st) break;
+    const last = i === parts.length - 1;
+    if (!last && st.kind !== 'directory') break;
+    steps.push({ path: p, st, need: last ? 2 : 1 });
+  }
+  return steps;
+}
+
+const modeText = (m: number) => '0' + m.toString(8).padStart(3, '0');
+
+export function checkSocketAccess(ctx: LinkContext): Finding[] {
+  const host = ctx.host;
+  if (!host?.stat) return [];
+  const routers = cyrusRouters(ctx).filter((c) => c.via.kind === 'unix');
+  if (!routers.length) return [];
+  const a = readAccounts(host);
+  if (!a) return [];
+  const out: Finding[] = [];
+  const done = new Set<DriverInstance>();
+  for (const c of routers) {
+    const via = c.via;
+    if (via.kind !== 'unix') continue;
+    const t = via.transport;
+    if (done.has(t) || !path.isAbsolute(via.path)) continue;
+    const id = identityOf(ctx, a, t, c.router);
+    if (!id) continue;
+    const steps = stepsTo(host, via.path);
+    const blocked = steps.find((s) => !allowed(id, s.st, s.need));
+    if (!blocked) continue;
+    done.add(t);
+    const who = `user ${userName(a, id.uid)} and group ${groupName(a, id.gid)}`;
+    const st = blocked.st;
+    const doing = blocked.need === 1 ? 'search it' : 'write to it (connect)';
+    const member = !id.initgroups && id.user && a.groupByGid.get(st.gid)?.members.includes(id.user)
+      ? ` ${id.user} is a member of group ${groupName(a, st.gid)} in /etc/group, but Exim runs deliveries without supplementary groups unless initgroups is set.`
+      : '';
+    // Running as the blocking path's group lets the process through, when its group bits do and nothing else stops it.
+    const asGroup = { uid: id.uid, groups: new Set([st.gid]) };
+    const groupWorks = !id.initgroups && allowed(asGroup, st, blocked.need) && steps.every((s) => allowed(asGroup, s.st, s.need));
+    const gName = groupName(a, st.gid);
+    const groupOpt = option(t, 'group');
+    const fixes = groupWorks
+      ? [fix(`Set group = ${gName} on transport ${t.name}`, [groupOpt?.valueLoc ? replaceAt(groupOpt.valueLoc, gName) : insertOptionLine(ctx, t, `group = ${gName}`, option(t, 'socket'))], !groupOpt)]
+      : [];
+    const advice = groupWorks
+      ? `Set group = ${gName} on the transport (the group ${blocked.path} lets in), or change the permissions of ${blocked.path} on this machine.`
+      : `Give the transport a user or group ${blocked.path} lets in${st.uid ? ` (user = ${userName(a, st.uid)})` : ''}, or change the permissions of ${blocked.path} on this machine.`;
+    const at = via.socketOpt.valueLoc ?? via.socketOpt.nameLoc;
+    const related: Related[] = [{ file: c.router.nameLoc.file, range: c.router.nameLoc.range, message: `router ${c.router.name} hands Cyrus's mail to transport ${t.name}` }];
+    out.push(finding('link/socket-permission', at.file, at.range,
+      `Exim runs transport ${t.name} as ${who} (${id.why}), and on this machine ${blocked.path} (owner ${userName(a, st.uid)}, group ${gName}, mode ${modeText(st.mode)}) does not let them ${doing}: every delivery to Cyrus defers ("Failed to connect to socket ${via.path}: Permission denied").${member} ${advice}`,
+      { related, fixes }));
+  }
+  return out;
+}
