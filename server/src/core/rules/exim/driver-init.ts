@@ -15,7 +15,7 @@ const NEEDS_GROUP = new Set(['appendfile', 'autoreply', 'lmtp', 'pipe']);
  * looking it up, so no passwd entry supplies its group; a name's entry does, and one
  * with "$" is expanded at delivery time.
  */
-const numericUser = (v: string) => /^[0-9-][0-9]*$/.test(v.trim());
+export const numericUser = (v: string) => /^[0-9-][0-9]*$/.test(v.trim());
 
 function userWithoutGroup(inst: DriverInstance, out: Finding[]): void {
   const user = given(inst, 'user');
