@@ -278,3 +278,57 @@ for (const [open, levels, inner, close] of NESTED) {
     if (!r.signal) assert.equal(r.status, 0, r.stdout + r.stderr);
   });
 }
+
+/** Exim's log line for one message to `to` delivered in the foreground (-odf) with `text`. */
+function deliveryLog(text: string, to: string): string {
+  const d = fs.mkdtempSync(path.join(dir, 'delivery-'));
+  // Exim, as Debian-exim, must get into its spool and log.
+  fs.chmodSync(dir, 0o755);
+  fs.chmodSync(d, 0o755);
+  for (const sub of ['spool', 'log']) fs.mkdirSync(path.join(d, sub));
+  assert.equal(spawnSync('chown', ['-R', 'Debian-exim:Debian-exim', path.join(d, 'spool'), path.join(d, 'log')]).status, 0);
+  const file = path.join(d, 'exim.conf');
+  fs.writeFileSync(file, `spool_directory = ${d}/spool\nlog_file_path = ${d}/log/%slog\n${text.replaceAll('/var/mail/', `${d}/`)}`);
+  spawnSync(EXIM, ['-C', file, '-odf', '-oi', '-f', '', to], { input: 'Subject: t\n\nhi\n', encoding: 'utf8', timeout: 30_000 });
+  try { return fs.readFileSync(path.join(d, 'log', 'mainlog'), 'utf8'); } catch { return ''; }
+}
+
+/** A config with one router for a.example and its appendfile transport. */
+const userConf = (main: string, router: string, transport: string) => `${main}begin routers
+r:
+  driver = accept
+  domains = a.example
+${router}  transport = t
+begin transports
+t:
+  driver = appendfile
+  file = /var/mail/$local_part
+${transport}`;
+
+/** [case, main, router lines, transport lines, what Exim logs when it defers for the user (and we quote)]. */
+const DELIVERY_USERS: [string, string, string, string, string | undefined][] = [
+  ['the transport delivering as root', '', '', '  user = root\n', 'User 0 set for t transport is on the fixed_never_users list'],
+  ['the router\'s root for a transport without a user', '', '  user = root\n', '', 'User 0 set for t transport is on the fixed_never_users list'],
+  ['the router\'s root under the transport\'s own user', '', '  user = root\n', '  user = mail\n', undefined],
+  ['a user never_users names', 'never_users = mail\n', '', '  user = mail\n', 'set for t transport is on the never_users list'],
+  ['the router\'s numeric user without a group', '', '  user = 8\n', '', 'user set without group for r router'],
+  ['the router\'s numeric user with a group', '', '  user = 8\n  group = 8\n', '', undefined],
+];
+
+for (const [what, main, router, transport, refusal] of DELIVERY_USERS) {
+  test(`at delivery, ${what}: we warn exactly when Exim defers for it`, { skip: skip || (spawnSync('id', ['Debian-exim']).status !== 0 && 'skipped: no Debian-exim user') }, () => {
+    const text = userConf(main, router, transport);
+    const file = path.join(dir, `user-${++n}.conf`);
+    fs.writeFileSync(file, text);
+    const warned = ours(file, '4.96').filter((f) => f.code === 'exim/invalid-value').map((f) => f.message);
+    const log = deliveryLog(text, 'someone@a.example');
+    if (refusal) {
+      assert.ok(log.includes(refusal), log);
+      assert.equal(warned.length, 1, JSON.stringify(warned));
+      assert.ok(warned[0].includes(refusal), warned[0]);
+    } else {
+      assert.doesNotMatch(log, /never_users|without group/);
+      assert.deepEqual(warned, []);
+    }
+  });
+}
