@@ -5,6 +5,8 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ROOT, useCliBundle } from '../helpers/cli-bundle';
+import { systemConfigs } from '../../server/src/cli/system';
+import { diskHost } from '../../server/src/core/host';
 
 const bundle = useCliBundle('exim-cyrus-cli-');
 
@@ -231,4 +233,38 @@ test('a Debian /etc/exim4: the config dc_use_split_config picks is checked, and 
   const split = run(['deb/exim4']);
   assert.equal(split.code, 1);
   assert.match(split.out, /bogus_split_option/);
+});
+
+test('--system: the configs the packages put on a machine, the first found of each kind', () => {
+  const root = path.join(bundle.dir, 'machine');
+  const at = (p: string) => path.join(root, p);
+  const put = (p: string, text = '') => { fs.mkdirSync(path.dirname(at(p)), { recursive: true }); fs.writeFileSync(at(p), text); };
+  assert.deepEqual(systemConfigs(diskHost, root), { exim: undefined, cyrus: undefined, imapd: undefined, looked: systemConfigs(diskHost, root).looked });
+  put('usr/exim/configure', CLEAN);
+  put('usr/local/etc/cyrus.conf');
+  put('etc/imapd.conf');
+  const bsd = systemConfigs(diskHost, root);
+  assert.deepEqual([bsd.exim, bsd.cyrus, bsd.imapd], [at('usr/exim/configure'), at('usr/local/etc/cyrus.conf'), at('etc/imapd.conf')]);
+  fs.mkdirSync(at('etc/exim4'), { recursive: true });
+  put('etc/cyrus.conf');
+  const debian = systemConfigs(diskHost, root);
+  assert.deepEqual([debian.exim, debian.cyrus], [at('etc/exim4'), at('etc/cyrus.conf')], 'Debian\'s directory and /etc first');
+});
+
+test('--system on this machine: checks what it finds, says so, or says where it looked', () => {
+  const found = systemConfigs(diskHost);
+  const r = run(['--system']);
+  const paths = [found.exim, found.cyrus, found.imapd].filter((p): p is string => !!p);
+  if (!paths.length) {
+    assert.equal(r.code, 2);
+    assert.match(r.err, /--system: none of \/etc\/exim4, .* is on this machine; name the configs with --exim, --cyrus and --imapd/);
+    return;
+  }
+  assert.ok(r.code === 0 || r.code === 1, r.err);
+  assert.ok(r.out.startsWith(`note: --system: checking this machine's ${paths.join(', ')}.\n`), r.out.slice(0, 300));
+  assert.match(r.out, new RegExp(`${paths.length} configs? checked`));
+  // A config named with its flag replaces the machine's of that kind.
+  const own = write('own/imapd.conf', 'configdirectory: /var/lib/cyrus\npartition-default: /var/spool/cyrus/mail\n');
+  const mixed = run(['--system', '--imapd', own]);
+  assert.doesNotMatch(mixed.out.split('\n')[0], /imapd\.conf/);
 });

@@ -12,6 +12,7 @@ import type { Finding } from '../core/diagnostic';
 import { cachingDiskHost, resolvePath } from '../core/host';
 import type { CheckOptions, CyrusVersion, EximVersion } from '../core/options';
 import { checkProject, classifyPath, eximSourceOf, pairingOf, type FileKind, type Input } from '../core/project';
+import { systemConfigs } from './system';
 
 const TOOL_VERSION = '0.1.0';
 
@@ -30,6 +31,9 @@ options:
   --exim-version V         latest (default) or 4.96
   --cyrus-version V        latest (default) or 3.6
   --format F               text (default), json or sarif
+  --system                 check this machine's configs where the packages put them
+                           (/etc/exim4, /etc/cyrus.conf, /etc/imapd.conf, or the
+                           Fedora, Exim-default and BSD places), with any given above
   --fix                    apply the suggested fix of each finding to the files
   -h, --help               show this help
 
@@ -128,6 +132,22 @@ function collectInputs(args: ReturnType<typeof parseArgs>): Group[] {
   return groups;
 }
 
+/** --system: this machine's configs, for each kind not named with its flag; the note to print. */
+function addSystemConfigs(args: ReturnType<typeof parseArgs>): string {
+  const found = systemConfigs(host);
+  const added: string[] = [];
+  for (const flag of ['exim', 'cyrus', 'imapd'] as const) {
+    const p = found[flag];
+    if (!p || args.flags.has(flag)) continue;
+    args.flags.set(flag, [p]);
+    added.push(p);
+  }
+  if (!added.length && !['exim', 'cyrus', 'imapd'].some((f) => args.flags.has(f))) {
+    throw new InputError(`--system: none of ${found.looked.join(', ')} is on this machine; name the configs with --exim, --cyrus and --imapd`);
+  }
+  return `note: --system: checking this machine's ${added.join(', ') || 'configs as named'}.`;
+}
+
 /** Shows a finding's file as the user wrote it: the given spelling for inputs, else relative to cwd. */
 function displayer(groups: Group[]): (file: string) => string {
   const given = new Map<string, string>();
@@ -168,7 +188,7 @@ export async function runCheck(argv: string[]): Promise<number> {
   host = cachingDiskHost();
   const args = parseArgs(argv, {
     values: ['exim', 'cyrus', 'imapd', 'define', 'exim-version', 'cyrus-version', 'format'],
-    switches: ['fix', 'help', 'no-color'],
+    switches: ['fix', 'help', 'no-color', 'system'],
     short: { D: 'define', h: 'help' },
   });
   if (args.switches.has('help')) {
@@ -181,11 +201,13 @@ export async function runCheck(argv: string[]): Promise<number> {
     cyrusVersion: (one(args, 'cyrus-version', ['latest', '3.6']) ?? 'latest') as CyrusVersion,
     defines: parseDefines(args.flags.get('define') ?? []),
   };
-  if (!args.positional.length && !['exim', 'cyrus', 'imapd'].some((f) => args.flags.has(f))) {
-    throw new UsageError('check needs at least one PATH (or --exim/--cyrus/--imapd)');
+  if (!args.positional.length && !args.switches.has('system') && !['exim', 'cyrus', 'imapd'].some((f) => args.flags.has(f))) {
+    throw new UsageError('check needs at least one PATH (or --exim/--cyrus/--imapd, or --system)');
   }
   let groups: Group[];
+  let systemNote: string | undefined;
   try {
+    if (args.switches.has('system')) systemNote = addSystemConfigs(args);
     groups = collectInputs(args);
   } catch (e) {
     if (e instanceof InputError) {
@@ -199,6 +221,7 @@ export async function runCheck(argv: string[]): Promise<number> {
   const display = displayer(groups);
   // Report to stderr when stdout must hold exactly one JSON document.
   const note = (s: string) => (format === 'text' ? process.stdout : process.stderr).write(s + '\n');
+  if (systemNote) note(systemNote);
   for (const n of pairingNotes(groups, display)) note(n);
   for (const g of groups) for (const i of g) {
     if (i.kind !== 'exim') continue;
