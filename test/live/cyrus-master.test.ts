@@ -252,3 +252,40 @@ test('lmtp-no-listener\'s fix for a cyrus.conf with no lmtpd: master binds the s
     fs.rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('imapd/missing-option: without configdirectory Cyrus stops at start (an error); without a partition, or with defaultpartition naming none, it starts and CREATE fails (a warning)', { skip, timeout: 90_000 }, async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'exim-cyrus-required-'));
+  const ours = (file: string) => checkProject([{ path: file, kind: 'imapd-conf' }], defaultOptions).filter((f) => f.code === 'imapd/missing-option').map((f) => `${f.severity} ${f.message}`);
+  try {
+    const file = path.join(dir, 'imapd.conf');
+    fs.writeFileSync(file, 'partition-default: /var/spool/cyrus/mail\nadmins: cyrus\n');
+    const r = spawnSync(CYR_INFO, ['-C', file, 'conf'], { encoding: 'utf8', timeout: 15_000 });
+    assert.equal(r.status, 78);
+    assert.match(r.stderr + r.stdout, /configdirectory option not specified/);
+    const found = ours(file);
+    assert.equal(found.length, 1);
+    assert.match(found[0], /^error configdirectory is not set/);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+  const cases: [string, (t: string) => string, RegExp][] = [
+    ['no partition', (t) => t.replace(/^defaultpartition: .*\n/m, '').replace(/^partition-default: .*\n/m, ''), /Unknown\/invalid partition/],
+    ['defaultpartition naming none', (t) => t.replace(/^defaultpartition: default$/m, 'defaultpartition: main'), /ECONNRESET|closed|NO /],
+  ];
+  for (const [what, edit, failure] of cases) {
+    let imapd = '';
+    const c = await startCyrus({ startTimeoutMs: 20_000, editCyrusConf: (text, d) => {
+      imapd = path.join(d, 'imapd.conf');
+      fs.writeFileSync(imapd, edit(fs.readFileSync(imapd, 'utf8')));
+      return text;
+    } });
+    try {
+      const found = ours(imapd);
+      assert.equal(found.length, 1, `${what}: ${JSON.stringify(found)}`);
+      assert.match(found[0], /^warning /, what);
+      await assert.rejects(c.createMailbox('user/bob@example.com'), failure, what);
+    } finally {
+      await c.stop();
+    }
+  }
+});

@@ -43,6 +43,7 @@ export const RULES = {
   'imapd/invalid-value': { severity: 'error', summary: 'A value of the wrong type or not among the allowed values, or a relative `@include` path.' },
   'imapd/deprecated-option': { severity: 'warning', summary: 'A deprecated option; names its replacement.' },
   'imapd/duplicate-option': { severity: 'error', summary: 'An option set twice (also across `@include`): Cyrus refuses to start.' },
+  'imapd/missing-option': { severity: 'error', summary: 'What Cyrus cannot run without: no `configdirectory` (every program stops at start). Warnings, for what fails once it runs: no `partition-NAME` at all (CREATE fails: "Unknown/invalid partition"), or a `defaultpartition` naming a partition that is not set (imapd drops the connection at CREATE).' },
   // Exim <-> Cyrus
   'link/lmtp-no-listener': { severity: 'error', summary: 'An LMTP transport (or `deliver` pipe) delivers where no working Cyrus lmtpd listens (a warning for one host of a list when another host takes the mail).' },
   'link/lmtp-auth-required': { severity: 'error', summary: 'The matching lmtpd listens on TCP without `-a` and the transport does not authenticate, or tries (`hosts_try_auth`) with no mechanism lmtpd offers (a warning when another host of the list takes the mail).' },

@@ -7,6 +7,7 @@ import { checkUnknownOption } from './unknown-option';
 import { checkInvalidValue } from './invalid-value';
 import { checkDeprecatedOption } from './deprecated-option';
 import { checkDuplicateOption } from './duplicate-option';
+import { checkMissingOption } from './missing-option';
 
 export function runImapdRules(conf: ImapdConf, opts: CheckOptions, cyrus?: CyrusConf): Finding[] {
   return [
@@ -15,5 +16,6 @@ export function runImapdRules(conf: ImapdConf, opts: CheckOptions, cyrus?: Cyrus
     ...checkInvalidValue(conf, opts),
     ...checkDeprecatedOption(conf, opts),
     ...checkDuplicateOption(conf),
+    ...checkMissingOption(conf),
   ];
 }
