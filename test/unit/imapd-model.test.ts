@@ -171,3 +171,12 @@ test('durations: the newest Cyrus refuses an overflow and a bare "-", Cyrus 3.6 
   }
   assert.deepEqual(at('-s', '3.6'), ['error imapd/invalid-value']);
 });
+
+test('missing-option: not said when a file that may hold the option is not read (a relative or unreadable @include, an unreadable line)', () => {
+  const missing = (text: string, more: Record<string, string> = {}) => checkAll(load(text, more), defaultOptions).filter((f) => f.code === 'imapd/missing-option').map((f) => `${f.range.start.line + 1} ${f.severity}`);
+  assert.deepEqual(missing('admins: cyrus\n'), ['1 error', '1 warning']);
+  assert.deepEqual(missing('@include: /t/base.conf\n', { '/t/base.conf': 'configdirectory: /var/lib/cyrus\npartition-default: /srv\n' }), [], 'read from the include');
+  assert.deepEqual(missing('@include: base.conf\n'), [], 'a relative include is not read');
+  assert.deepEqual(missing('@include: /t/gone.conf\n'), [], 'an unreadable include');
+  assert.deepEqual(missing('configdirectory : /var/lib/cyrus\npartition-default: /srv\n'), [], 'a line Cyrus cannot read');
+});

@@ -5,7 +5,7 @@
 // - a partition-NAME for the partition new mailboxes go to: with none at all, CREATE answers
 //   "NO Unknown/invalid partition"; with defaultpartition naming one that is not there,
 //   imapd drops the connection at CREATE.
-// A file that fails to @include may hold them, and a line Cyrus cannot read (imapd/syntax,
+// A file that fails to @include, or is not read, may hold them, and a line Cyrus cannot read (imapd/syntax,
 // which stops it anyway) may be meant as one of them: then nothing is said.
 import { finding, type Finding } from '../../diagnostic';
 import type { ImapdConf } from '../../cyrus/model';
@@ -15,6 +15,8 @@ const RUN_TIME = { severity: 'warning' as const };
 
 export function checkMissingOption(conf: ImapdConf): Finding[] {
   if (conf.parseFindings.some((f) => f.severity === 'error')) return [];
+  // A relative @include is reported and not read (imapd/invalid-value): it may hold them.
+  if (conf.files.length - 1 < conf.settings.filter((s) => s.kind === 'include').length) return [];
   const out: Finding[] = [];
   const plain = conf.settings.filter((s) => s.kind !== 'include' && !s.prefix);
   const top = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
