@@ -87,7 +87,7 @@ test('socket-permission: the socket itself, a group that does not help, and what
   const wrong = check(conf('  group = adm\n'));
   assert.match(wrong.found[0]?.message ?? '', /group adm \(.*transport t's group adm\)/);
   const replace = wrong.found[0].fixes![0];
-  assert.equal(replace.preferred, undefined, 'the transport names another group on purpose');
+  assert.equal(replace.manual, true, 'the transport names another group on purpose: --fix leaves it');
   assert.match(applyEdits(wrong.exim, replace.edits), /\n {2}group = mail\n/);
   assert.deepEqual(check(conf(), { stats: { '/run': DEBIAN['/run'] } }).found, [], 'the socket directory is not on this machine');
   assert.deepEqual(check(conf(), { stats: {} }).found, []);

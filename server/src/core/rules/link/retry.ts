@@ -14,7 +14,7 @@ import type { Finding, Related } from '../../diagnostic';
 import { finding } from '../../diagnostic';
 import type { EximConfig, RetryRule } from '../../exim/model';
 import type { LinkContext } from './context';
-import { fix, insertLine } from './edits';
+import { fix, insertLine, manualFix } from './edits';
 import { cyrusRouters, routerDomains, type CyrusRouter } from './routing';
 import { matchDomain, type Tri } from './match';
 
@@ -137,5 +137,6 @@ export function checkRetryRules(ctx: LinkContext): Finding[] {
     : ctx.cfg.files?.has(ctx.cfg.root) ? insertLine(ctx, ctx.cfg.root, Number.MAX_SAFE_INTEGER, `\nbegin retry\n\n${DEFAULT_RETRY_RULE}`) : undefined;
   return [finding('link/no-retry-rule', at.file, at.range,
     `${cause}, so Exim retries nothing there: when ${when}, it takes the temporary error as permanent and bounces the message at once ("retry timeout exceeded"). Add a retry rule that covers them, such as Exim's default "${DEFAULT_RETRY_RULE}"${rules.length ? ' after the others' : ''}.`,
-    { related, ...(edit ? { fixes: [fix(`Add the retry rule "${DEFAULT_RETRY_RULE}"`, [edit], !rules.length)] } : {}) })];
+    // After rules someone wrote, the new one also retries mail they leave out: a change to weigh.
+    { related, ...(edit ? { fixes: [rules.length ? manualFix(`Add the retry rule "${DEFAULT_RETRY_RULE}" after the others`, [edit]) : fix(`Add the retry rule "${DEFAULT_RETRY_RULE}"`, [edit], true)] } : {}) })];
 }

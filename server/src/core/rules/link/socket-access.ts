@@ -18,7 +18,7 @@ import type { PathStat, SourceHost } from '../../host';
 import { type Accounts, findGroup, findUser, groupName, groupsOf, readAccounts, userName } from '../../unix-accounts';
 import type { LinkContext } from './context';
 import { boolOption, mainValue, option, value } from './context';
-import { fix, insertOptionLine, replaceAt } from './edits';
+import { fix, insertOptionLine, manualFix, replaceAt } from './edits';
 import { cyrusRouters } from './routing';
 
 /** The build's Exim user when exim_user is not set: only Debian's is known by its name. */
@@ -147,7 +147,9 @@ export function checkSocketAccess(ctx: LinkContext): Finding[] {
     const gName = groupName(a, st.gid);
     const groupOpt = option(t, 'group');
     const fixes = groupWorks
-      ? [fix(`Set group = ${gName} on transport ${t.name}`, [groupOpt?.valueLoc ? replaceAt(groupOpt.valueLoc, gName) : insertOptionLine(ctx, t, `group = ${gName}`, option(t, 'socket'))], !groupOpt)]
+      // Replacing a group someone set is theirs to weigh.
+      ? [groupOpt?.valueLoc ? manualFix(`Set group = ${gName} on transport ${t.name}`, [replaceAt(groupOpt.valueLoc, gName)])
+        : fix(`Set group = ${gName} on transport ${t.name}`, [insertOptionLine(ctx, t, `group = ${gName}`, option(t, 'socket'))], true)]
       : [];
     const advice = groupWorks
       ? `Set group = ${gName} on the transport (the group ${blocked.path} lets in), or change the permissions of ${blocked.path} on this machine.`
