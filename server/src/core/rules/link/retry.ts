@@ -103,7 +103,7 @@ export function checkRetryRules(ctx: LinkContext): Finding[] {
   let senders = false;
   for (const c of routers) {
     const domains: (string | undefined)[] = routerDomains(ctx, c.router)?.slice() ?? [undefined];
-    const failures = c.via.transport.driver === 'pipe' ? [DELIVER_TEMPFAIL] : [OVER_QUOTA, c.via.kind === 'tcp' ? REFUSED : NOT_LISTENING];
+    const failures = c.via.transport.driver?.trim() === 'pipe' ? [DELIVER_TEMPFAIL] : [OVER_QUOTA, c.via.kind === 'tcp' ? REFUSED : NOT_LISTENING];
     let any = false;
     for (const f of failures) {
       for (const d of domains) {
