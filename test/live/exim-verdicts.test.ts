@@ -77,7 +77,7 @@ const AT_LOAD: [string, string, string, 'newer'?][] = [
   ['redirect router with one_time and an empty headers_remove list', DATA, '  data = x\n  one_time\n  headers_remove = :\n'],
   ['redirect router with one_time and a headers_remove list holding ":"', DATA, '  data = x\n  one_time\n  headers_remove = ::\n'],
   ['redirect router with a transport', '  data = ${lookup{$local_part}lsearch{/etc/aliases}}\n', '  data = x\n  transport = remote_smtp\n'],
-  ['appendfile with file and directory', '  file = /var/mail/$local_part\n', '  file = /var/mail/$local_part\n  directory = /var/mail/x\n'],
+  ['appendfile with file and directory', '  file = /var/mail/$local_part_data\n', '  file = /var/mail/$local_part_data\n  directory = /var/mail/x\n'],
   ['manualroute without route_list or route_data', 'localuser:\n', 'mr:\n  driver = manualroute\n  transport = remote_smtp\n\nlocaluser:\n'],
   ['manualroute with route_list and route_data', 'localuser:\n', 'mr:\n  driver = manualroute\n  transport = remote_smtp\n  route_list = * a.example\n  route_data = x\n\nlocaluser:\n'],
   ['accept router without transport', '  transport = cyrus_ltcp\n', ''],
@@ -107,15 +107,15 @@ const AT_LOAD: [string, string, string, 'newer'?][] = [
   ['pipe transport with pipe_as_creator = false and a user', '  return_output\n', '  pipe_as_creator = false\n  user = mail\n'],
   ['pipe transport with temp_errors = * : 75', '  return_output\n', '  temp_errors = * : 75\n'],
   ['pipe transport with temp_errors = 75 : 73', '  return_output\n', '  temp_errors = 75 : 73\n'],
-  ['appendfile with file and quota_filecount', '  file = /var/mail/$local_part\n', '  file = /var/mail/$local_part\n  quota_filecount = 100\n'],
-  ['appendfile with file and an empty quota_directory', '  file = /var/mail/$local_part\n', '  file = /var/mail/$local_part\n  quota_directory =\n'],
-  ['appendfile with directory and quota_filecount but no quota', '  file = /var/mail/$local_part\n', '  directory = /var/mail/$local_part\n  quota_filecount = 100\n'],
-  ['appendfile with directory, quota_directory and an empty quota', '  file = /var/mail/$local_part\n', '  directory = /var/mail/$local_part\n  quota =\n  quota_directory = /var/mail\n'],
-  ['appendfile with directory, maildir_format and mailstore_format', '  file = /var/mail/$local_part\n', '  directory = /var/mail/$local_part\n  maildir_format\n  mailstore_format\n'],
-  ['appendfile with file, maildir_format and mailstore_format', '  file = /var/mail/$local_part\n', '  file = /var/mail/$local_part\n  maildir_format\n  mailstore_format\n'],
-  ['appendfile with no locking', '  file = /var/mail/$local_part\n', '  file = /var/mail/$local_part\n  no_use_fcntl_lock\n  no_use_lockfile\n'],
-  ['appendfile with only flock locking', '  file = /var/mail/$local_part\n', '  file = /var/mail/$local_part\n  no_use_fcntl_lock\n  no_use_lockfile\n  use_flock_lock\n'],
-  ['appendfile with only MBX locking', '  file = /var/mail/$local_part\n', '  file = /var/mail/$local_part\n  use_fcntl_lock = false\n  use_lockfile = false\n  use_mbx_lock\n'],
+  ['appendfile with file and quota_filecount', '  file = /var/mail/$local_part_data\n', '  file = /var/mail/$local_part_data\n  quota_filecount = 100\n'],
+  ['appendfile with file and an empty quota_directory', '  file = /var/mail/$local_part_data\n', '  file = /var/mail/$local_part_data\n  quota_directory =\n'],
+  ['appendfile with directory and quota_filecount but no quota', '  file = /var/mail/$local_part_data\n', '  directory = /var/mail/$local_part\n  quota_filecount = 100\n'],
+  ['appendfile with directory, quota_directory and an empty quota', '  file = /var/mail/$local_part_data\n', '  directory = /var/mail/$local_part\n  quota =\n  quota_directory = /var/mail\n'],
+  ['appendfile with directory, maildir_format and mailstore_format', '  file = /var/mail/$local_part_data\n', '  directory = /var/mail/$local_part\n  maildir_format\n  mailstore_format\n'],
+  ['appendfile with file, maildir_format and mailstore_format', '  file = /var/mail/$local_part_data\n', '  file = /var/mail/$local_part_data\n  maildir_format\n  mailstore_format\n'],
+  ['appendfile with no locking', '  file = /var/mail/$local_part_data\n', '  file = /var/mail/$local_part_data\n  no_use_fcntl_lock\n  no_use_lockfile\n'],
+  ['appendfile with only flock locking', '  file = /var/mail/$local_part_data\n', '  file = /var/mail/$local_part_data\n  no_use_fcntl_lock\n  no_use_lockfile\n  use_flock_lock\n'],
+  ['appendfile with only MBX locking', '  file = /var/mail/$local_part_data\n', '  file = /var/mail/$local_part_data\n  use_fcntl_lock = false\n  use_lockfile = false\n  use_mbx_lock\n'],
   ['iplookup router without port', 'localuser:\n', 'ipl:\n  driver = iplookup\n  hosts = 127.0.0.1\n\nlocaluser:\n'],
   ['iplookup router with a negative port', 'localuser:\n', 'ipl:\n  driver = iplookup\n  hosts = 127.0.0.1\n  port = -0x10\n\nlocaluser:\n'],
   ['iplookup router with port -0', 'localuser:\n', 'ipl:\n  driver = iplookup\n  hosts = 127.0.0.1\n  port = -0\n\nlocaluser:\n'],
@@ -288,7 +288,7 @@ function deliveryLog(text: string, to: string): string {
   for (const sub of ['spool', 'log']) fs.mkdirSync(path.join(d, sub));
   assert.equal(spawnSync('chown', ['-R', 'Debian-exim:Debian-exim', path.join(d, 'spool'), path.join(d, 'log')]).status, 0);
   const file = path.join(d, 'exim.conf');
-  fs.writeFileSync(file, `spool_directory = ${d}/spool\nlog_file_path = ${d}/log/%slog\n${text.replaceAll('/var/mail/', `${d}/`)}`);
+  fs.writeFileSync(file, `spool_directory = ${d}/spool\nlog_file_path = ${d}/log/%slog\n${text.replaceAll('/var/mail', d)}`);
   spawnSync(EXIM, ['-C', file, '-odf', '-oi', '-f', '', to], { input: 'Subject: t\n\nhi\n', encoding: 'utf8', timeout: 30_000 });
   try { return fs.readFileSync(path.join(d, 'log', 'mainlog'), 'utf8'); } catch { return ''; }
 }
@@ -302,7 +302,7 @@ ${router}  transport = t
 begin transports
 t:
   driver = appendfile
-  file = /var/mail/$local_part
+  file = /var/mail/$local_part_data
 ${transport}`;
 
 /** [case, main, router lines, transport lines, what Exim logs when it defers for the user (and we quote)]. */
@@ -330,5 +330,37 @@ for (const [what, main, router, transport, refusal] of DELIVERY_USERS) {
       assert.doesNotMatch(log, /never_users|without group/);
       assert.deepEqual(warned, []);
     }
+  });
+}
+
+/** [case, router lines, transport lines]: a router for a.example and its transport t. */
+const TAINT: [string, string, string][] = [
+  ['an appendfile file from $local_part', '', '  driver = appendfile\n  file = /var/mail/$local_part\n'],
+  ['an appendfile file from ${lc:$local_part}', '', '  driver = appendfile\n  file = /var/mail/${lc:$local_part}\n'],
+  ['an appendfile file from ${extract} of $local_part', '', '  driver = appendfile\n  file = /var/mail/${extract{1}{+}{$local_part}}\n'],
+  ['an appendfile file from ${md5:$local_part}', '', '  driver = appendfile\n  file = /var/mail/${md5:$local_part}\n'],
+  ['an appendfile file from $local_part below create_file', '', '  driver = appendfile\n  file = /var/mail/$local_part\n  create_file = /var/mail\n'],
+  ['an appendfile file from $local_part_data', '  local_parts = someone\n', '  driver = appendfile\n  file = /var/mail/$local_part_data\n'],
+  ['an appendfile file from an if with one tainted branch', '', '  driver = appendfile\n  file = /var/mail/${if eq{$local_part}{someone}{someone}{$local_part}}\n'],
+  ['an appendfile file from an if with both tainted', '', '  driver = appendfile\n  file = /var/mail/${if eq{$local_part}{someone}{$local_part}{x$local_part}}\n'],
+  ['an appendfile directory from $domain', '', '  driver = appendfile\n  directory = /var/mail/$domain\n  maildir_format\n'],
+  ['a pipe argument from $local_part', '', '  driver = pipe\n  command = /bin/echo $local_part\n'],
+  ['a pipe command from $local_part run by the shell', '', '  driver = pipe\n  use_shell\n  command = /bin/echo $local_part\n'],
+  ['a pipe argument from a lookup keyed by $local_part', '', '  driver = pipe\n  command = /bin/echo ${lookup{$local_part}lsearch{/etc/hostname}{found}{none}}\n'],
+  ['an autoreply file from $local_part', '', '  driver = autoreply\n  to = nobody@b.example\n  text = hi\n  file = /var/mail/$local_part\n'],
+  ['an autoreply once file from $local_part', '', '  driver = autoreply\n  to = nobody@b.example\n  text = hi\n  once = /var/mail/$local_part.once\n'],
+  ['an autoreply log from $local_part', '', '  driver = autoreply\n  to = nobody@b.example\n  text = hi\n  log = /var/mail/$local_part.log\n'],
+  ['a lookup file named from $domain', '  condition = ${lookup{x}lsearch{/etc/$domain}{yes}{yes}}\n', '  driver = pipe\n  command = /bin/true\n'],
+];
+
+for (const [what, router, transport] of TAINT) {
+  test(`at delivery, ${what}: we warn of taint exactly when Exim refuses it`, { skip: skip || (spawnSync('id', ['Debian-exim']).status !== 0 && 'skipped: no Debian-exim user') }, () => {
+    const text = `begin routers\nr:\n  driver = accept\n  domains = a.example\n${router}  transport = t\nbegin transports\nt:\n${transport}`;
+    const file = path.join(dir, `taint-${++n}.conf`);
+    fs.writeFileSync(file, text);
+    const warned = ours(file, '4.96').filter((f) => /tainted/.test(f.message));
+    const log = deliveryLog(text, 'someone@a.example');
+    assert.match(log, / (=>|==|\*\*) someone/, 'Exim tried the delivery');
+    assert.equal(warned.length > 0, /Tainted|NULL/.test(log), `ours: ${JSON.stringify(warned.map((f) => f.message))}\nExim: ${log.split('\n').filter((l) => / (==|\*\*) /.test(l)).join('\n')}`);
   });
 }

@@ -50,7 +50,7 @@ test('ACL verbs on a new statement, conditions and modifiers after a verb', () =
 });
 
 test('expansion items and operators after ${, variables after $, conditions after ${if', () => {
-  const t = TEXT.replace('  file = /var/mail/$local_part', '  file = /var/mail/${lookup $loc ${if ');
+  const t = TEXT.replace('  file = /var/mail/$local_part_data', '  file = /var/mail/${lookup $loc ${if ');
   const { ws, file } = open(t);
   const line = positionOf(t, '  file = /var/mail/').line;
   const lineText = t.split('\n')[line];
@@ -64,7 +64,7 @@ test('expansion items and operators after ${, variables after $, conditions afte
   // A condition's name half written, after `!`, inside and/or and forall: the conditions again,
   // replacing what is written.
   for (const tail of ['${if mat', '${if ! mat', '${if and{{eq{a}{b}}{mat', '${if forall{a:b}{mat', '${if eq{$x}{y}{${if mat']) {
-    const u = TEXT.replace('  file = /var/mail/$local_part', `  file = /var/mail/${tail}`);
+    const u = TEXT.replace('  file = /var/mail/$local_part_data', `  file = /var/mail/${tail}`);
     const o = open(u);
     const at = positionOf(u, tail, tail.length);
     const got = completion(o.ws, o.file, at);
@@ -148,7 +148,7 @@ test('router names after pass_router = (later routers only) and redirect_router 
 test('+names: host lists where a host list is matched, none where + is not a list reference', () => {
   const t = TEXT
     .replace('  port = 2003', '  port = 2003\n  hosts_avoid_tls = +\n  hosts = +')
-    .replace('  file = /var/mail/$local_part', '  file = /var/mail/$local_part\n  local_parts = ${if match_domain{$domain}{+');
+    .replace('  file = /var/mail/$local_part_data', '  file = /var/mail/$local_part_data\n  local_parts = ${if match_domain{$domain}{+');
   const { ws, file } = open(t);
   const kinds = new Map(TEXT.split('\n').flatMap((l) => { const m = /^(domainlist|hostlist|addresslist|localpartlist)\s+(\w+)/.exec(l); return m ? [[m[2], m[1]] as const] : []; }));
   const hostlists = [...kinds].filter(([, k]) => k === 'hostlist').map(([n]) => n).sort();

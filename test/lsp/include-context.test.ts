@@ -24,7 +24,7 @@ const TRANSPORTS = `cyrus_lmtp:
   port = 2003
 
 `;
-const OPTIONS = `  file = /var/mail/$local_part
+const OPTIONS = `  file = /var/mail/$local_part_data
   mode = 0600
 
 `;

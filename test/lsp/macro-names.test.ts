@@ -39,7 +39,7 @@ local_user:
 begin transports
 mail_spool:
   driver = appendfile
-  file = /var/mail/$local_part
+  file = /var/mail/$local_part_data
 `;
 
 function open(text: string): { ws: ConfigWorkspace; file: string; dir: string } {

@@ -30,7 +30,7 @@ r1:
 begin transports
 t1:
   driver = appendfile
-  file = /var/mail/$local_part
+  file = /var/mail/$local_part_data
 `;
 
 // Line 2 names an option Exim does not have: "qualify_domian" for qualify_domain.

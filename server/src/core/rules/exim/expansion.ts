@@ -4,6 +4,7 @@ import type { Finding } from '../../diagnostic';
 import { finding } from '../../diagnostic';
 import type { AclItem, EximConfig, OptionSetting, RewriteRule } from '../../exim/model';
 import { parseExpansion, type RangeOf } from '../../exim/expansion-parser';
+import { taintSource } from '../../exim/taint';
 import { locOfText } from './lists';
 import { expansionForm } from '../../exim/parsed';
 import { ExpandForm } from '../../exim/value-expansion';
@@ -315,11 +316,18 @@ class ExpansionCheck {
    * wants it absolute, and Exim 4.96 opens one that is not as it stands, relative to its
    * working directory, where it is not ("failed to open etc/aliases for linear search"; a
    * doubled brace, `lsearch{{/etc/aliases}}`, makes the name "{/etc/aliases"). Only a name
-   * written out is judged.
+   * written out is judged. One named from tainted data (exim/taint.ts) Exim will not open at
+   * all (exim4 -odf: the redirect router's data "failed to expand ... NULL").
    */
   private lookupFile(options: string, arg: readonly ExpansionNode[]): void {
     const type = options.trim().split(/\s+/)[0];
     const info = eximLookupType(type);
+    const taint = info?.lookupStyle?.includes('absolute file') ? taintSource(arg) : undefined;
+    if (taint) {
+      this.report(finding('exim/expansion-syntax', this.file(), taint.range,
+        `The ${info!.name} lookup's file is named from $${taint.name}, which comes from the message and is tainted: Exim refuses to open a file named by tainted data, so the expansion fails whenever it runs ("Tainted filename for search"). Look the value up as a key in a fixed file instead, or name the file from $domain_data or $local_part_data (set when the router's domains or local_parts matched).`, RUN_TIME));
+      return;
+    }
     if (!info || !arg.length || arg.some((x) => x.kind !== 'text')) return;
     const file = arg.map((x) => (x as Node<'text'>).text).join('').trim();
     if (!relativeLookupFile(info, file)) return;

@@ -1,0 +1,58 @@
+// Exim 4.94 and later mark data that comes from outside (the envelope, the message, the SMTP
+// dialogue) as tainted and refuse it where a file is opened or a command run. This finds the
+// tainted variable that reaches an expanded value, as far as the value is written out:
+// only what certainly carries the taint through, every time, is followed (a lookup's result,
+// or $value, is clean however tainted its key; an `if` or a lookup is tainted when both its
+// yes and no strings are; a hash or an item we do not follow is taken as clean, so nothing
+// is claimed of it).
+import type { ExpansionNode } from './expansion';
+import { eximLookupType } from '../catalog/exim';
+
+type Variable = Extract<ExpansionNode, { kind: 'variable' }>;
+
+/** Envelope and message data: tainted whatever the router did with it. */
+const TAINTED = new Set([
+  'local_part', 'domain', 'local_part_prefix', 'local_part_suffix', 'local_part_prefix_v', 'local_part_suffix_v',
+  'original_local_part', 'original_domain', 'parent_local_part', 'parent_domain',
+  'sender_address', 'sender_address_local_part', 'sender_address_domain', 'return_path',
+  'message_body', 'message_body_end', 'sender_helo_name',
+]);
+/** $h_…, $header_…, $rh_…, $bh_…, $lh_… and the like: a header of the message. */
+const HEADER = /^(r|b|l)?h(eader)?_/i;
+
+/** Operators whose result is (part of) their argument, as written. */
+const PASSING_OPERATORS = /^(lc|uc|local_part|domain|address|(l|length|s|substr)_[0-9_-]+)$/;
+/** Items whose result is cut from their arguments. */
+const PASSING_ITEMS = new Set(['extract', 'sg', 'substr', 'length', 'tr', 'listextract']);
+
+export function isTaintedVariable(name: string): boolean {
+  return TAINTED.has(name) || HEADER.test(name);
+}
+
+/** The first tainted variable whose data reaches the value of `nodes`, if any. */
+export function taintSource(nodes: readonly ExpansionNode[]): Variable | undefined {
+  for (const n of nodes) {
+    let found: Variable | undefined;
+    if (n.kind === 'variable') found = isTaintedVariable(n.name) ? n : undefined;
+    else if (n.kind === 'operator') found = PASSING_OPERATORS.test(n.name) ? taintSource(n.arg) : undefined;
+    else if (n.kind === 'item') {
+      if (PASSING_ITEMS.has(n.name)) {
+        for (const a of n.args) if ((found = taintSource(a))) break;
+      } else if (n.name === 'if' || n.name === 'lookup') {
+        // The yes and no strings (after the condition; after a lookup's key and file, or
+        // query): tainted every time only when both are (a missing one gives "").
+        const [yes, no] = n.args.slice(n.name === 'if' ? 1 : lookupResultArgs(n));
+        const a = yes && taintSource(yes);
+        found = a && no && taintSource(no) ? a : undefined;
+      }
+    }
+    if (found) return found;
+  }
+  return undefined;
+}
+
+/** Where a lookup's yes/no strings start: after the key and file of a single-key lookup, after the query of a query-style one. */
+function lookupResultArgs(n: Extract<ExpansionNode, { kind: 'item' }>): number {
+  const type = n.options?.trim().split(/\s+/)[0] ?? '';
+  return eximLookupType(type)?.lookupStyle?.startsWith('single-key') ? 2 : 1;
+}
