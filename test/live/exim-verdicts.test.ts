@@ -279,17 +279,22 @@ for (const [open, levels, inner, close] of NESTED) {
   });
 }
 
-/** Exim's log line for one message to `to` delivered in the foreground (-odf) with `text`. */
-function deliveryLog(text: string, to: string): string {
+/**
+ * Exim's main log after one message to `to` is delivered in the foreground (-odf) with
+ * `text`, where /var/mail stands for a fresh directory anyone may write in (`mail`, given).
+ */
+function deliveryLog(text: string, to: string, mail?: (dir: string) => void): string {
   const d = fs.mkdtempSync(path.join(dir, 'delivery-'));
-  // Exim, as Debian-exim, must get into its spool and log.
+  // Exim, as Debian-exim, must get into its spool and log, and write mailboxes.
   fs.chmodSync(dir, 0o755);
   fs.chmodSync(d, 0o755);
-  for (const sub of ['spool', 'log']) fs.mkdirSync(path.join(d, sub));
+  for (const sub of ['spool', 'log', 'mail']) fs.mkdirSync(path.join(d, sub));
+  fs.chmodSync(path.join(d, 'mail'), 0o777);
   assert.equal(spawnSync('chown', ['-R', 'Debian-exim:Debian-exim', path.join(d, 'spool'), path.join(d, 'log')]).status, 0);
   const file = path.join(d, 'exim.conf');
-  fs.writeFileSync(file, `spool_directory = ${d}/spool\nlog_file_path = ${d}/log/%slog\n${text.replaceAll('/var/mail', d)}`);
+  fs.writeFileSync(file, `spool_directory = ${d}/spool\nlog_file_path = ${d}/log/%slog\n${text.replaceAll('/var/mail', path.join(d, 'mail'))}`);
   spawnSync(EXIM, ['-C', file, '-odf', '-oi', '-f', '', to], { input: 'Subject: t\n\nhi\n', encoding: 'utf8', timeout: 30_000 });
+  mail?.(path.join(d, 'mail'));
   try { return fs.readFileSync(path.join(d, 'log', 'mainlog'), 'utf8'); } catch { return ''; }
 }
 
@@ -302,7 +307,7 @@ ${router}  transport = t
 begin transports
 t:
   driver = appendfile
-  file = /var/mail/$local_part_data
+  file = /var/mail/box
 ${transport}`;
 
 /** [case, main, router lines, transport lines, what Exim logs when it defers for the user (and we quote)]. */
@@ -362,5 +367,30 @@ for (const [what, router, transport] of TAINT) {
     const log = deliveryLog(text, 'someone@a.example');
     assert.match(log, / (=>|==|\*\*) someone/, 'Exim tried the delivery');
     assert.equal(warned.length > 0, /Tainted|NULL/.test(log), `ours: ${JSON.stringify(warned.map((f) => f.message))}\nExim: ${log.split('\n').filter((l) => / (==|\*\*) /.test(l)).join('\n')}`);
+  });
+}
+
+/** [case, router lines, the transport's file]: the router for a.example hands someone@a.example to it. */
+const DATA_VARIABLES: [string, string, string][] = [
+  ['$local_part_data with no local_parts', '', '/var/mail/x$local_part_data'],
+  ['$local_part_data with local_parts = someone', '  local_parts = someone\n', '/var/mail/x$local_part_data'],
+  ['$local_part_data with negated local_parts only', '  local_parts = ! root\n', '/var/mail/x$local_part_data'],
+  ['$local_part_data with a regex in local_parts', '  local_parts = ^some.*\n', '/var/mail/x$local_part_data'],
+  ['$domain_data with domains = a.example', '', '/var/mail/x$domain_data'],
+  ['$domain_data with negated domains only', '  domains = ! b.example\n', '/var/mail/x$domain_data'],
+];
+
+for (const [what, router, file] of DATA_VARIABLES) {
+  test(`at delivery, ${what}: we warn of an empty variable exactly when Exim delivers to the file named without it`, { skip: skip || (spawnSync('id', ['Debian-exim']).status !== 0 && 'skipped: no Debian-exim user') }, () => {
+    const domains = router.includes('domains') ? '' : '  domains = a.example\n';
+    const text = `begin routers\nr:\n  driver = accept\n${domains}${router}  transport = t\nbegin transports\nt:\n  driver = appendfile\n  file = ${file}\n`;
+    const conf = path.join(dir, `data-${++n}.conf`);
+    fs.writeFileSync(conf, text);
+    const warned = ours(conf, '4.96').filter((f) => /is empty there/.test(f.message));
+    let written: string[] = [];
+    const log = deliveryLog(text, 'someone@a.example', (mail) => { written = fs.readdirSync(mail); });
+    assert.match(log, / => someone/, 'delivered');
+    assert.equal(written.length, 1, `one mailbox file: ${written.join(', ')}`);
+    assert.equal(warned.length > 0, written[0] === 'x', `written: ${written[0]}; ours: ${JSON.stringify(warned.map((f) => f.message))}`);
   });
 }

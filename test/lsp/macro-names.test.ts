@@ -32,9 +32,11 @@ begin routers
 real_local:
   driver = accept
   local_part_prefix = real-
+  check_local_user
   transport = LOCAL_DELIVERY
 local_user:
   driver = accept
+  check_local_user
   transport = LOCAL_DELIVERY
 begin transports
 mail_spool:

@@ -26,6 +26,7 @@ const CLEAN = `primary_hostname = mail.example.com
 begin routers
 r1:
   driver = accept
+  check_local_user
   transport = t1
 begin transports
 t1:

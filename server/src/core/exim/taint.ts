@@ -31,19 +31,28 @@ export function isTaintedVariable(name: string): boolean {
 
 /** The first tainted variable whose data reaches the value of `nodes`, if any. */
 export function taintSource(nodes: readonly ExpansionNode[]): Variable | undefined {
+  return reachingVariable(nodes, isTaintedVariable);
+}
+
+/**
+ * The first variable named as `wanted` says whose value reaches the value of `nodes` every
+ * time (through the operators and items that pass their argument on; both branches of an
+ * `if` or a lookup's yes and no strings), if any.
+ */
+export function reachingVariable(nodes: readonly ExpansionNode[], wanted: (name: string) => boolean): Variable | undefined {
   for (const n of nodes) {
     let found: Variable | undefined;
-    if (n.kind === 'variable') found = isTaintedVariable(n.name) ? n : undefined;
-    else if (n.kind === 'operator') found = PASSING_OPERATORS.test(n.name) ? taintSource(n.arg) : undefined;
+    if (n.kind === 'variable') found = wanted(n.name) ? n : undefined;
+    else if (n.kind === 'operator') found = PASSING_OPERATORS.test(n.name) ? reachingVariable(n.arg, wanted) : undefined;
     else if (n.kind === 'item') {
       if (PASSING_ITEMS.has(n.name)) {
-        for (const a of n.args) if ((found = taintSource(a))) break;
+        for (const a of n.args) if ((found = reachingVariable(a, wanted))) break;
       } else if (n.name === 'if' || n.name === 'lookup') {
         // The yes and no strings (after the condition; after a lookup's key and file, or
-        // query): tainted every time only when both are (a missing one gives "").
+        // query): every time only when both carry it (a missing one gives "").
         const [yes, no] = n.args.slice(n.name === 'if' ? 1 : lookupResultArgs(n));
-        const a = yes && taintSource(yes);
-        found = a && no && taintSource(no) ? a : undefined;
+        const a = yes && reachingVariable(yes, wanted);
+        found = a && no && reachingVariable(no, wanted) ? a : undefined;
       }
     }
     if (found) return found;

@@ -17,12 +17,13 @@ import { checkListLookups } from './list-lookups';
 import { checkAbsolutePaths } from './absolute-paths';
 import { checkDeliveryUsers } from './delivery-user';
 import { checkTaint } from './taint';
+import { checkDataVariables } from './data-variables';
 import { checkHeaderLines } from './header-lines';
 import { checkSmtpInterface } from './smtp-interface';
 import { checkRedirectData } from './redirect-data';
 import { checkTransportDestination } from './transport-destination';
 
-const FAMILIES = [checkOptions, checkDrivers, checkNames, checkAcls, checkReferences, checkExpansions, checkUnused, checkConsistency, checkUndefinedMacros, checkRegexes, checkListLookups, checkAbsolutePaths, checkDeliveryUsers, checkTaint, checkHeaderLines, checkSmtpInterface, checkRedirectData, checkTransportDestination];
+const FAMILIES = [checkOptions, checkDrivers, checkNames, checkAcls, checkReferences, checkExpansions, checkUnused, checkConsistency, checkUndefinedMacros, checkRegexes, checkListLookups, checkAbsolutePaths, checkDeliveryUsers, checkTaint, checkDataVariables, checkHeaderLines, checkSmtpInterface, checkRedirectData, checkTransportDestination];
 
 export function runEximRules(cfg: EximConfig, opts: CheckOptions): Finding[] {
   const out: Finding[] = [];
