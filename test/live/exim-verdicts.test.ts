@@ -298,19 +298,24 @@ function deliveryLog(text: string, to: string, mail?: (dir: string) => void): st
   try { return fs.readFileSync(path.join(d, 'log', 'mainlog'), 'utf8'); } catch { return ''; }
 }
 
-/** A config with one router for a.example and its appendfile transport. */
-const userConf = (main: string, router: string, transport: string) => `${main}begin routers
-r:
-  driver = accept
-  domains = a.example
-${router}  transport = t
-begin transports
-t:
-  driver = appendfile
-  file = /var/mail/box
-${transport}`;
+/**
+ * A config of one accept router for a.example (its own lines, `domains` among them or not)
+ * and its transport t (its lines, the driver first), after `main`.
+ */
+const oneRoute = (router: string, transport: string, main = '') =>
+  `${main}begin routers\nr:\n  driver = accept\n${router.includes('domains') ? '' : '  domains = a.example\n'}${router}  transport = t\nbegin transports\nt:\n${transport}`;
 
-/** [case, main, router lines, transport lines, what Exim logs when it defers for the user (and we quote)]. */
+/** Our findings, for Exim 4.96, on `text` written as a config of its own. */
+function oursOn(text: string): Finding[] {
+  const file = path.join(dir, `route-${++n}.conf`);
+  fs.writeFileSync(file, text);
+  return ours(file, '4.96');
+}
+
+/** Exim delivers as Debian-exim here (it drops root for -C): the cases below need that user. */
+const deliverySkip = skip || (spawnSync('id', ['Debian-exim']).status !== 0 && 'skipped: no Debian-exim user');
+
+/** [case, main, router lines, transport lines after its file (see oneRoute), what Exim logs when it defers for the user (and we quote)]. */
 const DELIVERY_USERS: [string, string, string, string, string | undefined][] = [
   ['the transport delivering as root', '', '', '  user = root\n', 'User 0 set for t transport is on the fixed_never_users list'],
   ['the router\'s root for a transport without a user', '', '  user = root\n', '', 'User 0 set for t transport is on the fixed_never_users list'],
@@ -321,11 +326,9 @@ const DELIVERY_USERS: [string, string, string, string, string | undefined][] = [
 ];
 
 for (const [what, main, router, transport, refusal] of DELIVERY_USERS) {
-  test(`at delivery, ${what}: we warn exactly when Exim defers for it`, { skip: skip || (spawnSync('id', ['Debian-exim']).status !== 0 && 'skipped: no Debian-exim user') }, () => {
-    const text = userConf(main, router, transport);
-    const file = path.join(dir, `user-${++n}.conf`);
-    fs.writeFileSync(file, text);
-    const warned = ours(file, '4.96').filter((f) => f.code === 'exim/invalid-value').map((f) => f.message);
+  test(`at delivery, ${what}: we warn exactly when Exim defers for it`, { skip: deliverySkip }, () => {
+    const text = oneRoute(router, `  driver = appendfile\n  file = /var/mail/box\n${transport}`, main);
+    const warned = oursOn(text).filter((f) => f.code === 'exim/invalid-value').map((f) => f.message);
     const log = deliveryLog(text, 'someone@a.example');
     if (refusal) {
       assert.ok(log.includes(refusal), log);
@@ -338,7 +341,7 @@ for (const [what, main, router, transport, refusal] of DELIVERY_USERS) {
   });
 }
 
-/** [case, router lines, transport lines]: a router for a.example and its transport t. */
+/** [case, router lines, transport lines] (see oneRoute). */
 const TAINT: [string, string, string][] = [
   ['an appendfile file from $local_part', '', '  driver = appendfile\n  file = /var/mail/$local_part\n'],
   ['an appendfile file from ${lc:$local_part}', '', '  driver = appendfile\n  file = /var/mail/${lc:$local_part}\n'],
@@ -359,11 +362,9 @@ const TAINT: [string, string, string][] = [
 ];
 
 for (const [what, router, transport] of TAINT) {
-  test(`at delivery, ${what}: we warn of taint exactly when Exim refuses it`, { skip: skip || (spawnSync('id', ['Debian-exim']).status !== 0 && 'skipped: no Debian-exim user') }, () => {
-    const text = `begin routers\nr:\n  driver = accept\n  domains = a.example\n${router}  transport = t\nbegin transports\nt:\n${transport}`;
-    const file = path.join(dir, `taint-${++n}.conf`);
-    fs.writeFileSync(file, text);
-    const warned = ours(file, '4.96').filter((f) => /tainted/.test(f.message));
+  test(`at delivery, ${what}: we warn of taint exactly when Exim refuses it`, { skip: deliverySkip }, () => {
+    const text = oneRoute(router, transport);
+    const warned = oursOn(text).filter((f) => /tainted/.test(f.message));
     const log = deliveryLog(text, 'someone@a.example');
     assert.match(log, / (=>|==|\*\*) someone/, 'Exim tried the delivery');
     assert.equal(warned.length > 0, /Tainted|NULL/.test(log), `ours: ${JSON.stringify(warned.map((f) => f.message))}\nExim: ${log.split('\n').filter((l) => / (==|\*\*) /.test(l)).join('\n')}`);
@@ -381,12 +382,9 @@ const DATA_VARIABLES: [string, string, string][] = [
 ];
 
 for (const [what, router, file] of DATA_VARIABLES) {
-  test(`at delivery, ${what}: we warn of an empty variable exactly when Exim delivers to the file named without it`, { skip: skip || (spawnSync('id', ['Debian-exim']).status !== 0 && 'skipped: no Debian-exim user') }, () => {
-    const domains = router.includes('domains') ? '' : '  domains = a.example\n';
-    const text = `begin routers\nr:\n  driver = accept\n${domains}${router}  transport = t\nbegin transports\nt:\n  driver = appendfile\n  file = ${file}\n`;
-    const conf = path.join(dir, `data-${++n}.conf`);
-    fs.writeFileSync(conf, text);
-    const warned = ours(conf, '4.96').filter((f) => /is empty there/.test(f.message));
+  test(`at delivery, ${what}: we warn of an empty variable exactly when Exim delivers to the file named without it`, { skip: deliverySkip }, () => {
+    const text = oneRoute(router, `  driver = appendfile\n  file = ${file}\n`);
+    const warned = oursOn(text).filter((f) => /is empty there/.test(f.message));
     let written: string[] = [];
     const log = deliveryLog(text, 'someone@a.example', (mail) => { written = fs.readdirSync(mail); });
     assert.match(log, / => someone/, 'delivered');
