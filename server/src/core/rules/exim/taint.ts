@@ -9,19 +9,28 @@
 // not permitted"), and so does an autoreply's file or once file, while its log is then
 // never written ("Tainted filename ..."; an lmtp socket, require_files and
 // transport_home_directory take it). A lookup's file is the expansion rule's.
-import type { Finding } from '../../diagnostic';
+import type { Finding, Fix, TextEdit } from '../../diagnostic';
 import { finding } from '../../diagnostic';
-import type { DriverInstance, OptionSetting } from '../../exim/model';
+import type { DriverInstance, ListKind, OptionSetting } from '../../exim/model';
 import type { EximConfig } from '../../exim/model';
+import type { ExpansionNode } from '../../exim/expansion';
 import type { CheckOptions } from '../../options';
-import { taintSource } from '../../exim/taint';
+import { isTaintedVariable, reachingVariable, taintSource } from '../../exim/taint';
 import { describe, given, on, opt } from './instance-options';
-import { RUN_TIME } from './suggest';
+import { splitList } from './lists';
+import { runTime } from './suggest';
 
 const CLEAN_INSTEAD = 'Use $local_part_data or $domain_data (set when the router\'s local_parts, domains or check_local_user matched the address), $home, or a lookup\'s result instead.';
 
 export function checkTaint(cfg: EximConfig, _opts: CheckOptions): Finding[] {
   const out: Finding[] = [];
+  const routersOf = new Map<string, DriverInstance[]>();
+  for (const r of cfg.routers) {
+    const name = given(r, 'transport')?.value?.trim();
+    if (name && !name.includes('$')) routersOf.set(name, [...routersOf.get(name) ?? [], r]);
+  }
+  const tainted = (inst: DriverInstance, name: string, out: Finding[], message: (variable: string) => string) =>
+    report(cfg, inst, name, inst.section === 'transports' ? routersOf.get(inst.name) ?? [] : [inst], out, message);
   for (const t of cfg.transports) {
     const driver = t.driver?.trim();
     // create_file = belowhome or a directory: a name below it is taken as clean (appendfile.c).
@@ -50,9 +59,70 @@ export function checkTaint(cfg: EximConfig, _opts: CheckOptions): Finding[] {
   return out;
 }
 
-function tainted(inst: DriverInstance, name: string, out: Finding[], message: (variable: string) => string): void {
+function report(cfg: EximConfig, inst: DriverInstance, name: string, routers: readonly DriverInstance[], out: Finding[], message: (variable: string) => string): void {
   const s: OptionSetting | undefined = given(inst, name);
   const v = s?.expansion && taintSource(s.expansion);
   if (!s || !v) return;
-  out.push(finding('exim/invalid-value', s.valueLoc?.file ?? s.nameLoc.file, v.range, message(v.name), RUN_TIME));
+  const fix = dataFix(cfg, s, routers);
+  out.push(finding('exim/invalid-value', s.valueLoc?.file ?? s.nameLoc.file, v.range, message(v.name), runTime(fix && [fix])));
+}
+
+type Variable = Extract<ExpansionNode, { kind: 'variable' }>;
+
+function variables(nodes: readonly ExpansionNode[], out: Variable[] = []): Variable[] {
+  for (const n of nodes) {
+    if (n.kind === 'variable') out.push(n);
+    else if (n.kind === 'operator') variables(n.arg, out);
+    else if (n.kind === 'item' || n.kind === 'condition') for (const a of n.args) variables(a, out);
+  }
+  return out;
+}
+
+/**
+ * $local_part and $domain replaced by $local_part_data and $domain_data, when every router
+ * that hands addresses over sets those to the same text: check_local_user, or a list of
+ * plain names (through named lists) that does not end in a negated item (a list that does
+ * matches the rest with no item, so sets nothing). Then the value is the same, and clean.
+ * Not offered when another tainted variable would be left, or a name is not written where
+ * the tree places it (a macro, a continued line).
+ */
+function dataFix(cfg: EximConfig, s: OptionSetting, routers: readonly DriverInstance[]): Fix | undefined {
+  const nodes = s.expansion!;
+  if (!routers.length || reachingVariable(nodes, (n) => isTaintedVariable(n) && n !== 'local_part' && n !== 'domain')) return undefined;
+  const targets = variables(nodes).filter((v) => v.name === 'local_part' || v.name === 'domain');
+  const kinds = new Set(targets.map((v) => v.name as 'local_part' | 'domain'));
+  if (![...kinds].every((k) => routers.every((r) => dataIsValue(cfg, r, k)))) return undefined;
+  const file = s.valueLoc?.file ?? s.nameLoc.file;
+  const src = cfg.files.get(file);
+  if (!src) return undefined;
+  const edits: TextEdit[] = [];
+  for (const v of targets) {
+    const a = src.lines.offsetAt(v.nameRange.start), b = src.lines.offsetAt(v.nameRange.end);
+    if (src.text.slice(a, b) !== v.name) return undefined;
+    edits.push({ file, range: v.nameRange, newText: `${v.name}_data` });
+  }
+  const names = [...kinds].map((k) => `$${k}_data`).join(' and ');
+  return { title: `Use ${names}, which ${routers.length === 1 ? `router ${routers[0].name} sets` : 'the routers set'} to the same text`, edits, preferred: true };
+}
+
+function dataIsValue(cfg: EximConfig, r: DriverInstance, kind: 'local_part' | 'domain'): boolean {
+  if (kind === 'local_part' && on(opt(r, 'check_local_user')) === true) return true;
+  const list = given(r, kind === 'local_part' ? 'local_parts' : 'domains')?.value;
+  const items = list === undefined ? undefined : plainItems(cfg, list, kind === 'local_part' ? 'localpartlist' : 'domainlist', new Set());
+  return !!items?.length && !items[items.length - 1].negated && items.every((it) => it.negated || /^[A-Za-z0-9._-]+$/.test(it.text));
+}
+
+/** A list's items, named lists followed; undefined when one cannot be followed. */
+function plainItems(cfg: EximConfig, value: string, kind: ListKind, seen: Set<string>): { text: string; negated: boolean }[] | undefined {
+  if (value.includes('$')) return undefined;
+  const out: { text: string; negated: boolean }[] = [];
+  for (const it of splitList(value)) {
+    if (!it.ref) { out.push(it); continue; }
+    const l = cfg.lists.find((x) => x.kind === kind && x.name === it.ref);
+    if (it.negated || !l || seen.has(l.name)) return undefined;
+    const inner = plainItems(cfg, l.value ?? '', kind, new Set(seen).add(l.name));
+    if (!inner) return undefined;
+    out.push(...inner);
+  }
+  return out;
 }
