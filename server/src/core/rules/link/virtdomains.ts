@@ -15,10 +15,16 @@ import { reachedListeners } from './listeners';
 import { listenerConfig, type ProgramConfig } from './program-config';
 import { cyrusRouters, routerDomains, type CyrusRouter } from './routing';
 
-/** `$local_part` or `${local_part}`, not `$local_part_suffix` and the like. */
-const LOCAL_PART = /\$(?:\{local_part\}|local_part(?![A-Za-z0-9_]))/g;
-/** `$domain` or `${domain}`, not `$domain_data`. */
-const DOMAIN = /\$(?:\{domain\}|domain(?![A-Za-z0-9_]))/;
+/**
+ * `$local_part` or `${local_part}`, or the clean copy Exim 4.94 and later want in a command
+ * (`$local_part_data`), not `$local_part_suffix` and the like; with the `@$domain` (or
+ * `@$domain_data`) deliver needs right after it, when it is there.
+ */
+const LOCAL_PART = /\$(?:\{local_part(?:_data)?\}|local_part(?:_data)?(?![A-Za-z0-9_]))(@\$(?:\{domain(?:_data)?\}|domain(?:_data)?(?![A-Za-z0-9_])))?/g;
+/** Whether a deliver command passes some local part with its domain. */
+const passesDomain = (cmd: string) => [...cmd.matchAll(LOCAL_PART)].some((m) => !!m[1]);
+/** The domain to pass beside a local part as written: the clean copy beside the clean copy. */
+const withDomain = (m: string) => m.startsWith('${') ? `${m}@\${domain${m.includes('_data') ? '_data' : ''}}` : `${m}@$domain${m.includes('_data') ? '_data' : ''}`;
 
 interface View { imapd: ImapdConf; service?: string; routers: CyrusRouter[] }
 
@@ -68,7 +74,7 @@ function checkView(ctx: LinkContext, view: View, out: Finding[]): void {
   const routers = view.routers;
   const who = view.service ? `lmtpd (service ${view.service})` : 'lmtpd';
 
-  const full = routers.filter((c) => c.via.kind !== 'command' || DOMAIN.test(c.via.command) || (c.via.transport.driver ?? '').trim() === 'lmtp');
+  const full = routers.filter((c) => c.via.kind !== 'command' || passesDomain(c.via.command) || (c.via.transport.driver ?? '').trim() === 'lmtp');
   // The machine's own names are the same mail domain as the one it serves: alice@localhost
   // sharing alice@example.com's mailbox is the normal single-domain setup.
   const counted = (c: CyrusRouter) => (routerDomains(ctx, c.router) ?? []).filter((d) => d !== 'localhost' && d !== ctx.primaryHostname);
@@ -104,8 +110,9 @@ function checkView(ctx: LinkContext, view: View, out: Finding[]): void {
   for (const c of routers) {
     if (c.via.kind !== 'command' || (c.via.transport.driver ?? '').trim() !== 'pipe') continue;
     const cmd = c.via.command;
-    const uses = cmd.match(LOCAL_PART) ?? [];
-    if (!uses.length || DOMAIN.test(cmd)) continue;
+    // deliver takes the domain only in the user name: each local part without one loses it.
+    const uses = [...cmd.matchAll(LOCAL_PART)].filter((m) => !m[1]).map((m) => m[0]);
+    if (!uses.length) continue;
     const own = routerDomains(ctx, c.router);
     const dflt = facts.defaultdomain.value?.toLowerCase();
     // Mail for the default domain needs no domain part: Cyrus files it without one.
@@ -113,10 +120,10 @@ function checkView(ctx: LinkContext, view: View, out: Finding[]): void {
     const opt = c.via.commandOpt;
     const at = opt.valueLoc ?? opt.loc;
     const fixes = uses.length === 1 && opt.valueLoc && opt.value === opt.rawValue
-      ? [fix('Pass $local_part@$domain', [replaceAt(opt.valueLoc, cmd.replace(LOCAL_PART, (m) => m === '${local_part}' ? '${local_part}@${domain}' : '$local_part@$domain'))])]
+      ? [fix(`Pass ${withDomain(uses[0])}`, [replaceAt(opt.valueLoc, cmd.replace(LOCAL_PART, (m, domain) => domain ? m : withDomain(m)))])]
       : undefined;
     out.push(finding('link/virtdomains', at.file, at.range,
-      `Transport ${c.via.transport.name} passes only $local_part to Cyrus's deliver, but ${who} reads virtdomains: ${vd.value}: mail for ${own?.filter((d) => d !== dflt).join(', ') || 'domains other than the defaultdomain'} is filed as if it were for ${dflt ? `the default domain ${dflt}` : 'a user without a domain'}. Pass $local_part@$domain.`,
+      `Transport ${c.via.transport.name} passes only ${uses[0]} to Cyrus's deliver, but ${who} reads virtdomains: ${vd.value}: mail for ${own?.filter((d) => d !== dflt).join(', ') || 'domains other than the defaultdomain'} is filed as if it were for ${dflt ? `the default domain ${dflt}` : 'a user without a domain'}. Pass ${withDomain(uses[0])}.`,
       { ...(setting ? { related: [{ file: setting.file, range: setting.valueLoc.range, message: `virtdomains: ${setting.value}` }] } : {}), ...(fixes ? { fixes } : {}) }));
   }
 }
