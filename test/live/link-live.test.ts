@@ -16,7 +16,7 @@ import * as path from 'node:path';
 import { checkProject } from '../../server/src/core/project';
 import { defaultOptions } from '../../server/src/core/options';
 import { applyEditsOnDisk } from '../helpers/apply-edits';
-import { cyrusMissingReason, freePort, startCyrus, type CyrusInstance } from './harness/cyrus';
+import { CYRUS_BIN, cyrusMissingReason, freePort, startCyrus, type CyrusInstance } from './harness/cyrus';
 
 const EXIM = '/usr/sbin/exim4';
 const ROOT = path.join(__dirname, '../..');
@@ -666,6 +666,42 @@ test('an lmtp transport without user or group to a socket in a cyrus:mail 0750 d
     assert.deepEqual(lintWith(plain.conf), []);
     const before = await c.messageCount(`user/${ALICE}`);
     assert.match(deliver(plain.dir, plain.conf, ALICE), /=> alice <alice@example\.com> R=cyrus_vdom T=cyrus_ltcp/);
+    assert.equal(await c.messageCount(`user/${ALICE}`), before + 1);
+  } finally {
+    await c.stop();
+  }
+});
+
+test('a deliver pipe without user or group to lmtpd\'s socket in a cyrus:mail 0750 directory: flagged link/socket-permission; really deliver exits 78 and the message bounces; deliver with the fix\'s group reaches lmtpd', { skip: skip || (spawnSync('setpriv', ['--version']).status !== 0 && 'skipped: setpriv (util-linux) is not installed') }, async () => {
+  let perm = '';
+  const c = await startCyrus({ mailboxes: [`user/${ALICE}`], editCyrusConf: (text, d) => {
+    perm = path.join(d, 'perm');
+    fs.mkdirSync(perm);
+    assert.equal(spawnSync('chown', ['cyrus:mail', perm]).status, 0);
+    fs.chmodSync(perm, 0o750);
+    const imapd = path.join(d, 'imapd.conf');
+    fs.writeFileSync(imapd, fs.readFileSync(imapd, 'utf8').replace(/^lmtpsocket: .*$/m, `lmtpsocket: ${perm}/lmtp`));
+    return text.replace('SERVICES {\n', `SERVICES {\n  lmtpperm cmd="lmtpd -C ${d}/imapd.conf" listen="${perm}/lmtp" prefork=0\n`);
+  } });
+  try {
+    fs.chmodSync(c.dir, 0o755);
+    for (let i = 0; i < 100 && !fs.existsSync(`${perm}/lmtp`); i++) await new Promise((r) => setTimeout(r, 50));
+    const deliverCmd = `${CYRUS_BIN}/deliver -C ${c.imapdConf} -a $local_part_data@$domain_data -- $local_part_data@$domain_data`;
+    const { dir, conf } = eximConf((t) => t.replace('  transport = cyrus_ltcp\n', '  local_parts = alice\n  transport = cyrus_ltcp\n')
+      .replace(/cyrus_ltcp:\n(?: {2}.*\n)+/, `cyrus_ltcp:\n  driver = pipe\n  command = ${deliverCmd}\n`));
+    const found = checkProject([{ path: conf, kind: 'exim' }, { path: c.cyrusConf, kind: 'cyrus-conf' }, { path: c.imapdConf, kind: 'imapd-conf' }], defaultOptions)
+      .filter((f) => f.code === 'link/socket-permission');
+    assert.equal(found.length, 1);
+    assert.match(found[0].message, /deliver exits 78/);
+    const before = await c.messageCount(`user/${ALICE}`);
+    assert.match(deliver(dir, conf, ALICE), /\*\* alice@example\.com R=cyrus_vdom T=cyrus_ltcp: Child process of cyrus_ltcp transport returned 78/);
+    assert.equal(await c.messageCount(`user/${ALICE}`), before, 'bounced, not delivered');
+    // Exim run with -C cannot take another group: deliver itself, as the fix would run it.
+    const run = (group: string) => spawnSync('setpriv', ['--reuid=Debian-exim', `--regid=${group}`, '--clear-groups', path.join(CYRUS_BIN, 'deliver'), '-C', c.imapdConf, '-a', ALICE, '--', ALICE], { input: 'Subject: t\n\nhi\n', encoding: 'utf8', timeout: 20_000 });
+    const denied = run('Debian-exim');
+    assert.equal(denied.status, 78);
+    assert.match(denied.stderr + denied.stdout, /couldn't connect to lmtpd: Permission denied/);
+    assert.equal(run('mail').status, 0);
     assert.equal(await c.messageCount(`user/${ALICE}`), before + 1);
   } finally {
     await c.stop();

@@ -38,7 +38,8 @@ ${transport}begin retry
 `;
 
 function check(exim: string, { stats = DEBIAN, group = GROUP }: { stats?: Record<string, PathStat>; group?: string } = {}): { found: Finding[]; exim: string } {
-  const files = new Map([[`${DIR}/exim.conf`, exim], [`${DIR}/cyrus.conf`, CYRUS], ['/etc/passwd', PASSWD], ['/etc/group', group]]);
+  const files = new Map([[`${DIR}/exim.conf`, exim], [`${DIR}/cyrus.conf`, CYRUS], ['/etc/passwd', PASSWD], ['/etc/group', group],
+    [`${DIR}/imapd.conf`, 'configdirectory: /var/lib/cyrus\npartition-default: /var/spool/cyrus/mail\nlmtpsocket: /run/cyrus/socket/lmtp\n']]);
   const host: SourceHost = { ...memoryHost(files), stat: (p) => stats[p] };
   const inputs: Input[] = [{ path: `${DIR}/exim.conf`, kind: 'exim' }, { path: `${DIR}/cyrus.conf`, kind: 'cyrus-conf' }];
   return { found: checkProject(inputs, defaultOptions, host).filter((f) => f.code === 'link/socket-permission'), exim };
@@ -91,4 +92,13 @@ test('socket-permission: the socket itself, a group that does not help, and what
   assert.match(applyEdits(wrong.exim, replace.edits), /\n {2}group = mail\n/);
   assert.deepEqual(check(conf(), { stats: { '/run': DEBIAN['/run'] } }).found, [], 'the socket directory is not on this machine');
   assert.deepEqual(check(conf(), { stats: {} }).found, []);
+});
+
+test('socket-permission: a pipe to Cyrus\'s deliver reaches lmtpd as the pipe\'s user and group; it bounces when it cannot', () => {
+  const pipe = conf('', '', '').replace('  driver = lmtp\n  socket = /run/cyrus/socket/lmtp\n', '  driver = pipe\n  command = /usr/lib/cyrus/bin/deliver -C /virtual/sock/imapd.conf -- $local_part_data@$domain_data\n');
+  const { found, exim } = check(pipe);
+  assert.equal(found.length, 1);
+  assert.match(found[0].message, /Cyrus's deliver, which it runs with them, cannot reach lmtpd's socket \/run\/cyrus\/socket\/lmtp \(its lmtpsocket\): deliver exits 78 .* every message to Cyrus bounces/);
+  assert.match(applyEdits(exim, found[0].fixes![0].edits), /\n {2}command = [^\n]*\n {2}group = mail\n/);
+  assert.deepEqual(check(pipe.replace('  driver = pipe\n', '  driver = pipe\n  user = cyrus\n')).found, [], 'deliver run as cyrus');
 });

@@ -1,7 +1,9 @@
 // link/socket-permission: on this machine, the process Exim runs an lmtp transport in
 // cannot reach Cyrus's UNIX socket (a directory on the way it may not search, or the socket
 // it may not write), so every delivery defers ("Failed to connect to socket ...:
-// Permission denied"). Debian's /run/cyrus/socket is cyrus:mail 0750.
+// Permission denied"); or a pipe running Cyrus's deliver, whose deliver then cannot reach
+// its lmtpsocket and exits 78, which bounces the message. Debian's /run/cyrus/socket is
+// cyrus:mail 0750.
 // Who that process is follows deliver.c's findugid: the transport's user and group, else
 // the router's, else the Exim user and group (Debian-exim on Debian). Exim drops the
 // supplementary groups it was started with and adds a user's only with initgroups, so
@@ -9,17 +11,18 @@
 // Found live (Exim 4.96, Cyrus 3.6): a transport without user or group defers with
 // "Permission denied" on a socket in a cyrus:mail 0750 directory, and delivers once the
 // directory's group is the Exim group; a process with gid mail connects where one with
-// Debian-exim's gid does not.
+// Debian-exim's gid does not; a deliver pipe without user or group bounces ("returned 78").
 import * as path from 'node:path';
 import type { Finding, Related } from '../../diagnostic';
 import { finding } from '../../diagnostic';
-import type { DriverInstance } from '../../exim/model';
+import type { DriverInstance, OptionSetting } from '../../exim/model';
 import type { PathStat, SourceHost } from '../../host';
 import { type Accounts, findGroup, findUser, groupName, groupsOf, readAccounts, userName } from '../../unix-accounts';
 import type { LinkContext } from './context';
 import { boolOption, mainValue, option, value } from './context';
 import { fix, insertOptionLine, manualFix, replaceAt } from './edits';
-import { cyrusRouters } from './routing';
+import { cyrusRouters, type CyrusTransport } from './routing';
+import { deliverSocket } from './listeners';
 
 /** The build's Exim user when exim_user is not set: only Debian's is known by its name. */
 const DEBIAN_EXIM_USER = 'Debian-exim';
@@ -115,10 +118,16 @@ function stepsTo(host: SourceHost, socket: string): Step[] {
 
 const modeText = (m: number) => '0' + m.toString(8).padStart(3, '0');
 
+/** A deliver pipe's lmtpsocket, when it can be known, with the option to point at. */
+function deliverTarget(ctx: LinkContext, via: Extract<CyrusTransport, { kind: 'command' }>): { path: string; at: OptionSetting; deliver: true } | undefined {
+  const d = deliverSocket(ctx, via);
+  return d && { path: d.path, at: via.commandOpt, deliver: true };
+}
+
 export function checkSocketAccess(ctx: LinkContext): Finding[] {
   const host = ctx.host;
   if (!host?.stat) return [];
-  const routers = cyrusRouters(ctx).filter((c) => c.via.kind === 'unix');
+  const routers = cyrusRouters(ctx).filter((c) => c.via.kind === 'unix' || c.via.kind === 'command');
   if (!routers.length) return [];
   const a = readAccounts(host);
   if (!a) return [];
@@ -126,12 +135,17 @@ export function checkSocketAccess(ctx: LinkContext): Finding[] {
   const done = new Set<DriverInstance>();
   for (const c of routers) {
     const via = c.via;
-    if (via.kind !== 'unix') continue;
+    // An lmtp transport connects itself; a pipe runs Cyrus's deliver, which connects to its
+    // lmtpsocket as the same user and group, exits 78 when it cannot, and the pipe transport
+    // takes that for a failure: the message bounces.
+    const target = via.kind === 'unix' ? { path: via.path, at: via.socketOpt, deliver: false }
+      : via.kind === 'command' ? deliverTarget(ctx, via) : undefined;
+    if (!target) continue;
     const t = via.transport;
-    if (done.has(t) || !path.isAbsolute(via.path)) continue;
+    if (done.has(t) || !path.isAbsolute(target.path)) continue;
     const id = identityOf(ctx, a, t, c.router);
     if (!id) continue;
-    const steps = stepsTo(host, via.path);
+    const steps = stepsTo(host, target.path);
     const blocked = steps.find((s) => !allowed(id, s.st, s.need));
     if (!blocked) continue;
     done.add(t);
@@ -149,15 +163,18 @@ export function checkSocketAccess(ctx: LinkContext): Finding[] {
     const fixes = groupWorks
       // Replacing a group someone set is theirs to weigh.
       ? [groupOpt?.valueLoc ? manualFix(`Set group = ${gName} on transport ${t.name}`, [replaceAt(groupOpt.valueLoc, gName)])
-        : fix(`Set group = ${gName} on transport ${t.name}`, [insertOptionLine(ctx, t, `group = ${gName}`, option(t, 'socket'))], true)]
+        : fix(`Set group = ${gName} on transport ${t.name}`, [insertOptionLine(ctx, t, `group = ${gName}`, target.at)], true)]
       : [];
     const advice = groupWorks
       ? `Set group = ${gName} on the transport (the group ${blocked.path} lets in), or change the permissions of ${blocked.path} on this machine.`
       : `Give the transport a user or group ${blocked.path} lets in${st.uid ? ` (user = ${userName(a, st.uid)})` : ''}, or change the permissions of ${blocked.path} on this machine.`;
-    const at = via.socketOpt.valueLoc ?? via.socketOpt.nameLoc;
+    const at = target.at.valueLoc ?? target.at.nameLoc;
     const related: Related[] = [{ file: c.router.nameLoc.file, range: c.router.nameLoc.range, message: `router ${c.router.name} hands Cyrus's mail to transport ${t.name}` }];
+    const outcome = target.deliver
+      ? `Cyrus's deliver, which it runs with them, cannot reach lmtpd's socket ${target.path} (its lmtpsocket): deliver exits 78 ("couldn't connect to lmtpd: Permission denied"), which the pipe transport takes for a failure, so every message to Cyrus bounces.`
+      : `every delivery to Cyrus defers ("Failed to connect to socket ${target.path}: Permission denied").`;
     out.push(finding('link/socket-permission', at.file, at.range,
-      `Exim runs transport ${t.name} as ${who} (${id.why}), and on this machine ${blocked.path} (owner ${userName(a, st.uid)}, group ${gName}, mode ${modeText(st.mode)}) does not let them ${doing}: every delivery to Cyrus defers ("Failed to connect to socket ${via.path}: Permission denied").${member} ${advice}`,
+      `Exim runs transport ${t.name} as ${who} (${id.why}), and on this machine ${blocked.path} (owner ${userName(a, st.uid)}, group ${gName}, mode ${modeText(st.mode)}) does not let them ${doing}: ${outcome}${member} ${advice}`,
       { related, fixes }));
   }
   return out;
