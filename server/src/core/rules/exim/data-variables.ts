@@ -11,7 +11,7 @@ import type { DriverInstance, EximConfig } from '../../exim/model';
 import type { CheckOptions } from '../../options';
 import { reachingVariable } from '../../exim/taint';
 import { splitList } from './lists';
-import { describe, given, on, opt } from './instance-options';
+import { describe, given, on, opt, routersByTransport } from './instance-options';
 import { RUN_TIME } from './suggest';
 
 /** Where an empty value sends mail somewhere it should not go. */
@@ -30,11 +30,7 @@ function leavesEmpty(r: DriverInstance, variable: 'local_part_data' | 'domain_da
 
 export function checkDataVariables(cfg: EximConfig, _opts: CheckOptions): Finding[] {
   const out: Finding[] = [];
-  const routersOf = new Map<string, DriverInstance[]>();
-  for (const r of cfg.routers) {
-    const t = given(r, 'transport')?.value?.trim();
-    if (t && !t.includes('$')) routersOf.set(t, [...routersOf.get(t) ?? [], r]);
-  }
+  const routersOf = routersByTransport(cfg.routers);
   for (const t of cfg.transports) {
     const routers = routersOf.get(t.name);
     const names = USED[t.driver?.trim() ?? ''];

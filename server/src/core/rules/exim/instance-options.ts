@@ -32,6 +32,15 @@ export function kindOf(inst: DriverInstance): 'router' | 'transport' | 'authenti
   return inst.section === 'routers' ? 'router' : inst.section === 'transports' ? 'transport' : 'authenticator';
 }
 /** `the pipe transport "name"`, as findings name an instance. */
+/** The routers that name each transport, by its name (a transport named by an expansion is left out). */
+export function routersByTransport(routers: readonly DriverInstance[]): Map<string, DriverInstance[]> {
+  const out = new Map<string, DriverInstance[]>();
+  for (const r of routers) {
+    const t = given(r, 'transport')?.value?.trim();
+    if (t && !t.includes('$')) out.set(t, [...out.get(t) ?? [], r]);
+  }
+  return out;
+}
 export const describe = (inst: DriverInstance) => `the ${inst.driver} ${kindOf(inst)} "${inst.name}"`;
 export const cap = (s: string) => s[0].toUpperCase() + s.slice(1);
 

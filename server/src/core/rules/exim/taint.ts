@@ -16,7 +16,7 @@ import type { EximConfig } from '../../exim/model';
 import type { ExpansionNode } from '../../exim/expansion';
 import type { CheckOptions } from '../../options';
 import { isTaintedVariable, reachingVariable, taintSource } from '../../exim/taint';
-import { describe, given, on, opt } from './instance-options';
+import { describe, given, on, opt, routersByTransport } from './instance-options';
 import { splitList } from './lists';
 import { runTime } from './suggest';
 
@@ -24,11 +24,7 @@ const CLEAN_INSTEAD = 'Use $local_part_data or $domain_data (set when the router
 
 export function checkTaint(cfg: EximConfig, _opts: CheckOptions): Finding[] {
   const out: Finding[] = [];
-  const routersOf = new Map<string, DriverInstance[]>();
-  for (const r of cfg.routers) {
-    const name = given(r, 'transport')?.value?.trim();
-    if (name && !name.includes('$')) routersOf.set(name, [...routersOf.get(name) ?? [], r]);
-  }
+  const routersOf = routersByTransport(cfg.routers);
   const tainted = (inst: DriverInstance, name: string, out: Finding[], message: (variable: string) => string) =>
     report(cfg, inst, name, inst.section === 'transports' ? routersOf.get(inst.name) ?? [] : [inst], out, message);
   for (const t of cfg.transports) {
