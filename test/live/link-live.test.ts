@@ -629,20 +629,41 @@ test('no retry section: flagged link/no-retry-rule; really lmtpd\'s 452 for a ma
   assert.equal(await cy.messageCount(`user/${carol}`), 1);
 });
 
-test('an lmtp transport without user or group to a socket in a cyrus:mail 0750 directory: flagged link/socket-permission; really every delivery defers with "Permission denied"; a process with the fix\'s group connects, and with the directory given to the Exim group Exim delivers, unflagged', { skip: skip || (spawnSync('setpriv', ['--version']).status !== 0 && 'skipped: setpriv (util-linux) is not installed') }, async () => {
+/** Tests that run a process as another user and group need util-linux's setpriv. */
+const setprivSkip = skip || (spawnSync('setpriv', ['--version']).status !== 0 && 'skipped: setpriv (util-linux) is not installed');
+
+/**
+ * A Cyrus with one more lmtpd, on `perm`/lmtp where `perm` is cyrus:mail 0750 as Debian's
+ * /run/cyrus/socket is; with `lmtpsocket`, deliver's lmtpsocket points there too. Only that
+ * directory stands in the way (the harness keeps its own closed, so it is opened here).
+ */
+async function startClosedSocket(lmtpsocket = false): Promise<{ c: CyrusInstance; perm: string; socket: string }> {
   let perm = '';
   const c = await startCyrus({ mailboxes: [`user/${ALICE}`], editCyrusConf: (text, d) => {
     perm = path.join(d, 'perm');
     fs.mkdirSync(perm);
     assert.equal(spawnSync('chown', ['cyrus:mail', perm]).status, 0);
     fs.chmodSync(perm, 0o750);
+    if (lmtpsocket) {
+      const imapd = path.join(d, 'imapd.conf');
+      fs.writeFileSync(imapd, fs.readFileSync(imapd, 'utf8').replace(/^lmtpsocket: .*$/m, `lmtpsocket: ${perm}/lmtp`));
+    }
     return text.replace('SERVICES {\n', `SERVICES {\n  lmtpperm cmd="lmtpd -C ${d}/imapd.conf" listen="${perm}/lmtp" prefork=0\n`);
   } });
+  const socket = `${perm}/lmtp`;
   try {
-    // Only the directory under test may stand in the way (the harness keeps its own closed).
     fs.chmodSync(c.dir, 0o755);
-    const socket = `${perm}/lmtp`;
     for (let i = 0; i < 100 && !fs.existsSync(socket); i++) await new Promise((r) => setTimeout(r, 50));
+  } catch (e) {
+    await c.stop();
+    throw e;
+  }
+  return { c, perm, socket };
+}
+
+test('an lmtp transport without user or group to a socket in a cyrus:mail 0750 directory: flagged link/socket-permission; really every delivery defers with "Permission denied"; a process with the fix\'s group connects, and with the directory given to the Exim group Exim delivers, unflagged', { skip: setprivSkip }, async () => {
+  const { c, perm, socket } = await startClosedSocket();
+  try {
     const lintWith = (conf: string) => checkProject([{ path: conf, kind: 'exim' }, { path: c.cyrusConf, kind: 'cyrus-conf' }, { path: c.imapdConf, kind: 'imapd-conf' }], defaultOptions)
       .filter((f) => f.code === 'link/socket-permission');
     const { dir, conf } = eximConf((t) => t.replace(/cyrus_ltcp:\n(?: {2}.*\n)+/, `cyrus_ltcp:\n  driver = lmtp\n  socket = ${socket}\n  batch_max = 20\n`));
@@ -672,20 +693,9 @@ test('an lmtp transport without user or group to a socket in a cyrus:mail 0750 d
   }
 });
 
-test('a deliver pipe without user or group to lmtpd\'s socket in a cyrus:mail 0750 directory: flagged link/socket-permission; really deliver exits 78 and the message bounces; deliver with the fix\'s group reaches lmtpd', { skip: skip || (spawnSync('setpriv', ['--version']).status !== 0 && 'skipped: setpriv (util-linux) is not installed') }, async () => {
-  let perm = '';
-  const c = await startCyrus({ mailboxes: [`user/${ALICE}`], editCyrusConf: (text, d) => {
-    perm = path.join(d, 'perm');
-    fs.mkdirSync(perm);
-    assert.equal(spawnSync('chown', ['cyrus:mail', perm]).status, 0);
-    fs.chmodSync(perm, 0o750);
-    const imapd = path.join(d, 'imapd.conf');
-    fs.writeFileSync(imapd, fs.readFileSync(imapd, 'utf8').replace(/^lmtpsocket: .*$/m, `lmtpsocket: ${perm}/lmtp`));
-    return text.replace('SERVICES {\n', `SERVICES {\n  lmtpperm cmd="lmtpd -C ${d}/imapd.conf" listen="${perm}/lmtp" prefork=0\n`);
-  } });
+test('a deliver pipe without user or group to lmtpd\'s socket in a cyrus:mail 0750 directory: flagged link/socket-permission; really deliver exits 78 and the message bounces; deliver with the fix\'s group reaches lmtpd', { skip: setprivSkip }, async () => {
+  const { c } = await startClosedSocket(true);
   try {
-    fs.chmodSync(c.dir, 0o755);
-    for (let i = 0; i < 100 && !fs.existsSync(`${perm}/lmtp`); i++) await new Promise((r) => setTimeout(r, 50));
     const deliverCmd = `${CYRUS_BIN}/deliver -C ${c.imapdConf} -a $local_part_data@$domain_data -- $local_part_data@$domain_data`;
     const { dir, conf } = eximConf((t) => t.replace('  transport = cyrus_ltcp\n', '  local_parts = alice\n  transport = cyrus_ltcp\n')
       .replace(/cyrus_ltcp:\n(?: {2}.*\n)+/, `cyrus_ltcp:\n  driver = pipe\n  command = ${deliverCmd}\n`));
