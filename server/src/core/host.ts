@@ -52,6 +52,13 @@ export const MAX_FILE_BYTES = 64 * 1024 * 1024;
 export const diskHost: SourceHost = diskHostDecoding(decodeText);
 
 /**
+ * The disk as a place configs are read from, not as the machine they run on: no `stat`, so
+ * rules about this machine's permissions stay silent (fixtures, a corpus of configs written
+ * for other machines).
+ */
+export const configDiskHost: SourceHost = { readFile: diskHost.readFile, readDir: diskHost.readDir, isDirectory: diskHost.isDirectory };
+
+/**
  * The disk with every file read byte for byte as Latin-1: text made from it and written back
  * as Latin-1 holds exactly the bytes read (the config put together for the real Exim).
  */

@@ -13,6 +13,12 @@ export interface Accounts {
   groupByGid: Map<number, UnixGroup>;
 }
 
+/**
+ * The Exim user when exim_user is not set is the build's: only Debian's (and Ubuntu's) is
+ * known by name. Elsewhere (exim, mail, mailnull) rules about it stay silent.
+ */
+export const DEBIAN_EXIM_USER = 'Debian-exim';
+
 let last: { passwd: string; group: string; accounts: Accounts } | undefined;
 
 /** Undefined when this host has no /etc/passwd to read. */

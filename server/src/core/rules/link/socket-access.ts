@@ -16,21 +16,15 @@ import * as path from 'node:path';
 import type { Finding, Related } from '../../diagnostic';
 import { finding } from '../../diagnostic';
 import type { DriverInstance, OptionSetting } from '../../exim/model';
-import type { PathStat, SourceHost } from '../../host';
-import { type Accounts, findGroup, findUser, groupName, groupsOf, readAccounts, userName } from '../../unix-accounts';
+import { allowed, modeText, stepsTo, type Identity as Process } from '../../path-access';
+import { type Accounts, DEBIAN_EXIM_USER, findGroup, findUser, groupName, groupsOf, readAccounts, userName } from '../../unix-accounts';
 import type { LinkContext } from './context';
 import { boolOption, mainValue, option, value } from './context';
 import { fix, insertOptionLine, manualFix, replaceAt } from './edits';
 import { cyrusRouters, type CyrusTransport } from './routing';
 import { deliverSocket } from './listeners';
 
-/** The build's Exim user when exim_user is not set: only Debian's is known by its name. */
-const DEBIAN_EXIM_USER = 'Debian-exim';
-
-interface Identity {
-  uid: number;
-  gid: number;
-  groups: Set<number>;
+interface Identity extends Process {
   /** Why it is this identity, for the message. */
   why: string;
   initgroups: boolean;
@@ -92,32 +86,6 @@ function fixedMain(ctx: LinkContext, name: string): string | null | undefined {
   return v.includes('$') ? null : v;
 }
 
-/** Whether `id` may do `need` (bits of rwx, as 4/2/1) to a path with `st`, as the kernel decides. */
-function allowed(id: Pick<Identity, 'uid' | 'groups'>, st: PathStat, need: number): boolean {
-  if (id.uid === 0) return true;
-  const bits = st.uid === id.uid ? st.mode >> 6 : id.groups.has(st.gid) ? st.mode >> 3 : st.mode;
-  return (bits & need) === need;
-}
-
-interface Step { path: string; st: PathStat; need: number }
-
-/** Each directory on the way to the socket, then the socket, as far as they exist here. */
-function stepsTo(host: SourceHost, socket: string): Step[] {
-  const steps: Step[] = [];
-  const parts = socket.split('/').filter(Boolean);
-  for (let i = 0; i < parts.length; i++) {
-    const p = '/' + parts.slice(0, i + 1).join('/');
-    const st = host.stat!(p);
-    if (!st) break;
-    const last = i === parts.length - 1;
-    if (!last && st.kind !== 'directory') break;
-    steps.push({ path: p, st, need: last ? 2 : 1 });
-  }
-  return steps;
-}
-
-const modeText = (m: number) => '0' + m.toString(8).padStart(3, '0');
-
 /** A deliver pipe's lmtpsocket, when it can be known, with the option to point at. */
 function deliverTarget(ctx: LinkContext, via: Extract<CyrusTransport, { kind: 'command' }>): { path: string; at: OptionSetting; deliver: true } | undefined {
   const d = deliverSocket(ctx, via);
@@ -145,7 +113,7 @@ export function checkSocketAccess(ctx: LinkContext): Finding[] {
     if (done.has(t) || !path.isAbsolute(target.path)) continue;
     const id = identityOf(ctx, a, t, c.router);
     if (!id) continue;
-    const steps = stepsTo(host, target.path);
+    const steps = stepsTo(host, target.path, 2);
     const blocked = steps.find((s) => !allowed(id, s.st, s.need));
     if (!blocked) continue;
     done.add(t);
