@@ -39,9 +39,9 @@ export async function pool(items, jobs, fn) {
 }
 
 /** Our findings on an Exim config (file or conf.d); an exception is a finding of its own, not the end of the run. */
-export function oursOn(checkProject, file, opts) {
+export function oursOn(checkProject, file, opts, host) {
   try {
-    return checkProject([{ path: file, kind: 'exim' }], opts);
+    return checkProject([{ path: file, kind: 'exim' }], opts, host);
   } catch (e) {
     return [{ file, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, severity: 'error', code: 'internal', message: `EXCEPTION ${e.stack}` }];
   }

@@ -73,7 +73,8 @@ const scratch = scratchDir('exim-cyrus-mutate-');
 // Exim reads the sections after the main one, and the files they include, no longer as
 // root: mkdtemp's 0700 would make every such .include fail to open.
 fs.chmodSync(scratch, 0o755);
-const { checkProject } = await loadBundled(root, `export { checkProject } from './server/src/core/project';`);
+const { checkProject, configDiskHost } = await loadBundled(root, `export { checkProject } from './server/src/core/project';
+export { configDiskHost } from './server/src/core/host';`);
 const DIR = path.join(scratch, 'DIR');
 layOutAux(corpus, DIR);
 const defines = { EXIM_PATH: '/usr/sbin/exim4' };
@@ -148,7 +149,8 @@ const eximVerdicts = await pool(live, async (m) => verdict(await runExim(m.file)
 
 // ---- our checker ----------------------------------------------------------------------
 const opts = { eximVersion, cyrusVersion: 'latest', defines };
-const ours = (file) => oursOn(checkProject, file, opts);
+// exim -bV reads no TLS file and connects to no socket: this machine's permissions are not compared.
+const ours = (file) => oursOn(checkProject, file, opts, configDiskHost);
 const origErrs = new Map(usedNames.filter((n) => origOk.get(n)).map((n) => [n, errorsOf(ours(originals.get(n).file)).length]));
 
 /**

@@ -72,10 +72,10 @@ if (!(count > 0) || !Number.isInteger(seed) || !(jobs > 0)) {
 const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'exim-cyrus-mutdeb-'));
 // Exim reads the config no longer as root once past the main section.
 fs.chmodSync(scratch, 0o755);
-const { checkProject, assembleDebianConfig, confdFiles, diskHost } = await loadBundled(root, `export { checkProject } from './server/src/core/project';
+const { checkProject, assembleDebianConfig, confdFiles, diskHost, configDiskHost } = await loadBundled(root, `export { checkProject } from './server/src/core/project';
 export { assembleDebianConfig } from './server/src/core/assemble';
 export { confdFiles } from './server/src/core/exim/confd';
-export { diskHost } from './server/src/core/host';`);
+export { diskHost, configDiskHost } from './server/src/core/host';`);
 
 // ---- the variants: split or not, and the configtype ---------------------------------
 const TYPES = ['internet', 'local', 'smarthost', 'satellite'];
@@ -345,7 +345,8 @@ const pool = (items, fn) => poolOf(items, jobs, fn);
 
 // ---- ours -----------------------------------------------------------------------------
 const opts = { eximVersion: '4.96', cyrusVersion: 'latest', defines: {} };
-const ours = (dir) => oursOn(checkProject, dir, opts);
+// exim -bV reads no TLS file: this machine's permissions are not compared.
+const ours = (dir) => oursOn(checkProject, dir, opts, configDiskHost);
 
 /**
  * Where line `n` (1-based) of update-exim4.conf's output came from: our assembly's origin

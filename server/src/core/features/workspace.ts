@@ -4,7 +4,7 @@ import type { Finding } from '../diagnostic';
 import type { CheckOptions } from '../options';
 import { defaultOptions } from '../options';
 import type { FileKind, Input, Models } from '../project';
-import { checkFiles, checkPairing, eximRootOf, eximSourceOf, loadInput } from '../project';
+import { checkFiles, checkMachine, checkPairing, eximRootOf, eximSourceOf, loadInput } from '../project';
 import type { SourceHost } from '../host';
 import { sortFindings } from '../diagnostic';
 import type { EximConfig } from '../exim';
@@ -254,7 +254,7 @@ function cyrusPart(input: Input, options: CheckOptions, host: CachedHost, parts:
   const unreadable = loadInput(input, models, options, recording, guard);
   const findings = input.kind === 'cyrus-conf'
     ? checkFiles({ cyrus: models.cyrus }, options, guard)
-    : models.imapd ? guard('checking imapd.conf', () => checkImapdConf(models.imapd!, options, partner?.models.cyrus)) ?? [] : [];
+    : models.imapd ? [...guard('checking imapd.conf', () => checkImapdConf(models.imapd!, options, partner?.models.cyrus)) ?? [], ...checkMachine({ imapd: models.imapd }, recording, guard)] : [];
   const part: CyrusPart = { reads: recording.reads, models, unreadable, findings, errors, partner };
   parts.set(key, part);
   return part;
@@ -308,6 +308,7 @@ function runAnalysis(key: string, pairing: Pairing, options: CheckOptions, host:
   const out = [
     ...unreadable,
     ...checkFiles({ exim: models.exim }, options, guard),
+    ...checkMachine({ exim: models.exim }, recording, guard),
     ...cyrus?.findings ?? [],
     ...imapd?.findings ?? [],
     ...checkPairing(models, options, recording, guard),

@@ -27,6 +27,7 @@ export const RULES = {
   'exim/conditional-syntax': { severity: 'error', summary: 'An unbalanced or malformed `.ifdef`/`.else`/`.endif`.' },
   'exim/include-not-found': { severity: 'error', summary: 'An `.include` whose file does not exist.' },
   'exim/unused-definition': { severity: 'hint', summary: 'A transport, named list, ACL or macro that nothing uses.' },
+  'exim/tls-file-access': { severity: 'error', summary: 'On this machine, Exim\'s daemon (the Exim user and group, with the groups /etc/group gives that user) cannot read `tls_certificate` or `tls_privatekey`: a directory on the way it may not search, or the file it may not read. It still offers STARTTLS, and answers it "454 TLS currently unavailable" ("Error while reading file" in its log). Checked only where the path exists here. Fix: add the Exim user to a group that may read it (Debian: `adduser Debian-exim ssl-cert`).' },
   // cyrus.conf
   'cyrus/syntax': { severity: 'error', summary: 'A line of cyrus.conf that Cyrus master cannot parse.' },
   'cyrus/unknown-section': { severity: 'error', summary: 'A section other than START, SERVICES, EVENTS, DAEMON.' },
@@ -44,6 +45,7 @@ export const RULES = {
   'imapd/deprecated-option': { severity: 'warning', summary: 'A deprecated option; names its replacement.' },
   'imapd/duplicate-option': { severity: 'error', summary: 'An option set twice (also across `@include`): Cyrus refuses to start.' },
   'imapd/missing-option': { severity: 'error', summary: 'What Cyrus cannot run without: no `configdirectory` (every program stops at start). Warnings, for what fails once it runs: no `partition-NAME` at all (CREATE fails: "Unknown/invalid partition"), or a `defaultpartition` naming a partition that is not set (imapd drops the connection at CREATE).' },
+  'imapd/tls-file-access': { severity: 'error', summary: 'On this machine, Cyrus\'s services (`cyrus_user`, else `cyrus`, with its groups) cannot read the `tls_server_cert` or `tls_server_key` in force: they still offer STARTTLS and refuse it ("Error initializing TLS"), so clients that insist on TLS cannot log in and an Exim transport with `hosts_require_tls` defers. Checked only where the path exists here. Fix: add the Cyrus user to a group that may read it (Debian: `adduser cyrus ssl-cert`).' },
   // Exim <-> Cyrus
   'link/lmtp-no-listener': { severity: 'error', summary: 'An LMTP transport (or `deliver` pipe) delivers where no working Cyrus lmtpd listens (a warning for one host of a list when another host takes the mail).' },
   'link/lmtp-auth-required': { severity: 'error', summary: 'The matching lmtpd listens on TCP without `-a` and the transport does not authenticate, or tries (`hosts_try_auth`) with no mechanism lmtpd offers (a warning when another host of the list takes the mail).' },

@@ -8,8 +8,9 @@
 //   imapd.conf says;
 // - without -a, only when imapd.conf sets both a certificate and a key for it, and neither is
 //   "disabled" (any case). The 2.x names tls_cert_file / tls_key_file still count, and a
-//   `<service>_` setting wins for that service. A path that does not exist still gets STARTTLS
-//   offered; whether the handshake then works is not ours to know.
+//   `<service>_` setting wins for that service. A path that does not exist, or that the Cyrus
+//   user cannot read, still gets STARTTLS offered, and lmtpd then refuses it (454);
+//   imapd/tls-file-access says so where this machine shows it.
 import type { Finding, Related } from '../../diagnostic';
 import { finding } from '../../diagnostic';
 import type { ImapdConf, ImapdSetting, LmtpListener } from '../../cyrus/model';

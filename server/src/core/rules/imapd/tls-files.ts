@@ -1,0 +1,76 @@
+// imapd/tls-file-access: on this machine, Cyrus cannot read the certificate or key imapd.conf
+// gives it. Master starts as root and its services run as the Cyrus user (cyrus_user, else
+// the build's: `cyrus` on Debian) and group (cyrus_group, else the user's own), with the
+// groups /etc/group gives that user (become_cyrus calls initgroups).
+// Found live (Cyrus 3.6, Debian): with the files in a root-only directory, imapd and lmtpd
+// still offer STARTTLS, then answer it "NO Error initializing TLS" and "454 4.3.3 Error
+// initializing TLS"; Exim delivering to that lmtpd goes on in clear, and with
+// hosts_require_tls defers ("a TLS session is required, but an attempt to start TLS
+// failed"). With the directory's group the Cyrus user's, the same files serve.
+// TLS is on for a service only when both a certificate and a key are set for it (and neither
+// is "disabled"); only paths whose every piece exists here are judged.
+import type { Finding } from '../../diagnostic';
+import { finding } from '../../diagnostic';
+import type { ImapdConf, ImapdSetting } from '../../cyrus/model';
+import { imapdSetting } from '../../cyrus/facts';
+import type { SourceHost } from '../../host';
+import { blockedStep, describePath, helpingGroup, needText, type Identity } from '../../path-access';
+import { type Accounts, findGroup, groupName, groupsOf, readAccounts } from '../../unix-accounts';
+import { certbotHint, identityText } from '../exim/tls-files';
+
+/** The build's Cyrus user when cyrus_user is not set (Debian's, and the usual one). */
+const CYRUS_USER = 'cyrus';
+
+const CERT = ['tls_server_cert', 'tls_cert_file'] as const;
+const KEY = ['tls_server_key', 'tls_key_file'] as const;
+
+function cyrusIdentity(conf: ImapdConf, a: Accounts): (Identity & { name: string }) | undefined {
+  const u = imapdSetting(conf, 'cyrus_user')?.value || CYRUS_USER;
+  const user = a.users.get(u);
+  if (!user) return undefined;
+  const g = imapdSetting(conf, 'cyrus_group')?.value;
+  const gid = g ? findGroup(a, g) : user.gid;
+  if (gid === undefined) return undefined;
+  return { uid: user.uid, gid, groups: groupsOf(a, user, gid), name: user.name };
+}
+
+const off = (s: ImapdSetting | undefined) => !s || !s.value || s.value.toLowerCase() === 'disabled';
+
+/** The certificate and key settings in force for each service that has TLS on. */
+function tlsSettings(conf: ImapdConf): ImapdSetting[] {
+  const services = new Set<string | undefined>([undefined]);
+  for (const s of conf.settings) if (s.prefix && [...CERT, ...KEY].includes(s.option as never)) services.add(s.prefix);
+  const out = new Set<ImapdSetting>();
+  for (const service of services) {
+    const pick = (names: readonly string[]) => imapdSetting(conf, names[0], service) ?? imapdSetting(conf, names[1], service);
+    const cert = pick(CERT), key = pick(KEY);
+    if (off(cert) || off(key)) continue;
+    out.add(cert!).add(key!);
+  }
+  return [...out];
+}
+
+export function checkImapdTlsFiles(conf: ImapdConf, host: SourceHost): Finding[] {
+  if (!host.stat) return [];
+  const settings = tlsSettings(conf).filter((s) => s.value.startsWith('/'));
+  if (!settings.length) return [];
+  const a = readAccounts(host);
+  if (!a) return [];
+  const id = cyrusIdentity(conf, a);
+  if (!id) return [];
+  const out: Finding[] = [];
+  const seen = new Set<string>();
+  for (const s of settings) {
+    if (seen.has(s.value)) continue;
+    seen.add(s.value);
+    const { blocked, steps } = blockedStep(host, id, s.value, 4);
+    if (!blocked) continue;
+    const g = helpingGroup(id, blocked, steps);
+    const advice = g !== undefined
+      ? `Add ${id.name} to group ${groupName(a, g)} (adduser ${id.name} ${groupName(a, g)}) and restart Cyrus: its services take the groups /etc/group gives ${id.name}.`
+      : `Let ${id.name} read it (for example, give ${blocked.path} the group ${groupName(a, id.gid)} with group read${blocked.st.kind === 'directory' ? ' and search' : ''} permission), or point ${s.rawName} at a copy it can read.`;
+    out.push(finding('imapd/tls-file-access', s.file, s.valueLoc.range,
+      `On this machine Cyrus's services run as ${identityText(a, id)}, and ${describePath(a, blocked)} does not let them ${needText(blocked.need)}, so they cannot read ${s.rawName} ${s.value}: imapd, pop3d and lmtpd still offer STARTTLS and then refuse it ("NO Error initializing TLS", "454 4.3.3 Error initializing TLS"), so clients that insist on TLS cannot log in, and an Exim transport that requires TLS of lmtpd (hosts_require_tls) defers every delivery. ${advice}${certbotHint(s.value)}`));
+  }
+  return out;
+}

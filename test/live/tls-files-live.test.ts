@@ -1,0 +1,249 @@
+// Live proof of exim/tls-file-access and imapd/tls-file-access with Debian's Exim 4.96 daemon
+// and Cyrus 3.6: a certificate and key the server's own user cannot read are flagged, and the
+// server really offers STARTTLS and then refuses it; once the files are readable to that user
+// as the finding advises, nothing is flagged and TLS really starts.
+// Files are made in a fresh directory under /tmp, root's alone (as certbot's are), and opened
+// with chgrp/chmod: nothing outside the temp directories is changed.
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as net from 'node:net';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import * as tls from 'node:tls';
+import { checkProject, type Input } from '../../server/src/core/project';
+import { defaultOptions } from '../../server/src/core/options';
+import { cyrusMissingReason, freePort, startCyrus } from './harness/cyrus';
+
+const EXIM = '/usr/sbin/exim4';
+const REFERENCE = fs.readFileSync(path.join(__dirname, '../../examples/reference/exim.conf'), 'utf8');
+
+function eximMissingReason(): string | undefined {
+  try { fs.accessSync(EXIM, fs.constants.X_OK); } catch { return `Exim is not installed (${EXIM} missing)`; }
+  if (process.getuid?.() !== 0) return 'needs root: Exim keeps the daemon\'s privileges for -C only when root runs it, and the files must be made root\'s';
+  if (spawnSync('id', ['Debian-exim']).status !== 0) return 'there is no Debian-exim user';
+  if (spawnSync('openssl', ['version']).status !== 0) return 'openssl is not installed';
+  return undefined;
+}
+const eximMissing = eximMissingReason();
+const cyrusMissing = eximMissing ?? cyrusMissingReason();
+
+const dirs: string[] = [];
+after(() => { for (const d of dirs) fs.rmSync(d, { recursive: true, force: true }); });
+
+function tempDir(prefix: string, mode: number): string {
+  const d = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  dirs.push(d);
+  fs.chmodSync(d, mode);
+  return d;
+}
+
+/** A self-signed certificate and its key in a new directory only root may enter. */
+function rootOnlyCertificate(): { priv: string; cert: string; key: string } {
+  const priv = tempDir('exim-cyrus-tls-', 0o700);
+  const [cert, key] = [path.join(priv, 'cert.pem'), path.join(priv, 'key.pem')];
+  const r = spawnSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert, '-days', '2', '-subj', '/CN=localhost'], { timeout: 60_000 });
+  assert.equal(r.status, 0, `openssl: ${r.stderr}`);
+  fs.chmodSync(key, 0o600);
+  return { priv, cert, key };
+}
+
+/** Gives `p` to group `group` with `mode`: what the finding's advice says to do. */
+function openTo(p: string, group: string, mode: number): void {
+  assert.equal(spawnSync('chgrp', [group, p]).status, 0);
+  fs.chmodSync(p, mode);
+}
+
+const findings = (inputs: Input[], code: string) => checkProject(inputs, defaultOptions).filter((f) => f.code === code);
+
+/** Talks SMTP/IMAP/LMTP line by line: sends `line`, returns the reply up to its last line. */
+class Session {
+  private buf = '';
+  private waiters: (() => void)[] = [];
+  constructor(readonly socket: net.Socket) {
+    socket.setEncoding('latin1');
+    socket.on('data', (d: string) => { this.buf += d; for (const w of this.waiters.splice(0)) w(); });
+  }
+  static async open(port: number): Promise<Session> {
+    const socket = net.connect(port, '127.0.0.1');
+    await new Promise<void>((resolve, reject) => { socket.once('connect', resolve); socket.once('error', reject); });
+    return new Session(socket);
+  }
+  /** Waits for a reply complete by `done` (given everything received since the last reply). */
+  async reply(done: (text: string) => boolean, timeoutMs = 10_000): Promise<string> {
+    const deadline = Date.now() + timeoutMs;
+    while (!done(this.buf)) {
+      if (Date.now() > deadline) throw new Error(`no complete reply; got ${JSON.stringify(this.buf)}`);
+      await new Promise<void>((r) => { this.waiters.push(r); setTimeout(r, 100); });
+    }
+    const text = this.buf;
+    this.buf = '';
+    return text;
+  }
+  async send(line: string, done: (text: string) => boolean): Promise<string> {
+    this.socket.write(line + '\r\n');
+    return this.reply(done);
+  }
+  /** The TLS handshake on this connection; resolves with the protocol, rejects on failure. */
+  startTls(): Promise<string> {
+    this.socket.removeAllListeners('data');
+    return new Promise((resolve, reject) => {
+      const t = tls.connect({ socket: this.socket, rejectUnauthorized: false, servername: 'localhost' }, () => { resolve(t.getProtocol() ?? ''); t.end(); });
+      t.once('error', reject);
+    });
+  }
+  close(): void { this.socket.destroy(); }
+}
+
+/** An SMTP or LMTP reply is complete at a line with a space after its code. */
+const smtpDone = (t: string) => /(^|\n)\d{3} [^\n]*\r?\n$/.test(t);
+/** An IMAP reply is complete at its tagged line (or the untagged greeting). */
+const imapDone = (tag: string) => (t: string) => new RegExp(`(^|\\n)(${tag}|\\*) (OK|NO|BAD)[^\\n]*\\r?\\n$`).test(t);
+
+async function waitForPort(port: number, child: ChildProcess, log: () => string): Promise<void> {
+  const deadline = Date.now() + 15_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`exim -bdf exited (${child.exitCode}): ${log()}`);
+    const ok = await new Promise<boolean>((r) => { const s = net.connect(port, '127.0.0.1'); s.once('connect', () => { s.destroy(); r(true); }); s.once('error', () => r(false)); });
+    if (ok) return;
+    if (Date.now() > deadline) throw new Error(`exim did not listen on ${port}: ${log()}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** Runs Exim's daemon in the foreground on a loopback port for `body`, then stops it. */
+async function withEximDaemon<T>(conf: string, port: number, logDir: string, body: () => Promise<T>): Promise<T> {
+  const child = spawn(EXIM, ['-C', conf, '-bdf', '-oX', String(port)], { stdio: 'ignore' });
+  const log = () => { try { return fs.readFileSync(path.join(logDir, 'mainlog'), 'utf8'); } catch { return ''; } };
+  try {
+    await waitForPort(port, child, log);
+    return await body();
+  } finally {
+    child.kill('SIGTERM');
+    if (child.exitCode === null) await new Promise((r) => child.once('exit', r));
+  }
+}
+
+/** The reference exim.conf delivering to lmtpd without -a on `port`, authenticating with PLAIN and requiring TLS; spool and log in a fresh temp dir. */
+function eximRequiringTls(port: number, password: string): { dir: string; conf: string } {
+  const dir = tempDir('exim-cyrus-tls-lmtp-', 0o755);
+  for (const d of ['spool', 'log']) fs.mkdirSync(path.join(dir, d));
+  assert.equal(spawnSync('chown', ['-R', 'Debian-exim:Debian-exim', path.join(dir, 'spool'), path.join(dir, 'log')]).status, 0);
+  const conf = path.join(dir, 'exim.conf');
+  const text = REFERENCE.replace('primary_hostname = mail.example.com\n', `primary_hostname = mail.example.com\nspool_directory = ${dir}/spool\nlog_file_path = ${dir}/log/%slog\n`)
+    .replace('  port = 2003\n', `  port = ${port}\n`)
+    .replace('  gethostbyname\n', '  gethostbyname\n  hosts_require_auth = *\n  hosts_require_tls = *\n')
+    + `\ncyrus_plain:\n  driver = plaintext\n  public_name = PLAIN\n  client_send = ^cyrus^${password}\n`;
+  assert.notEqual(text, REFERENCE);
+  fs.writeFileSync(conf, text);
+  return { dir, conf };
+}
+
+/** Delivers one message in the foreground; Exim's main log afterwards. */
+function deliver(dir: string, conf: string, to: string): string {
+  const r = spawnSync(EXIM, ['-C', conf, '-odf', '-oi', '-f', 'sender@example.net', to], { input: 'Subject: tls live test\n\nhello\n', encoding: 'utf8', timeout: 60_000 });
+  assert.equal(r.error, undefined);
+  try { return fs.readFileSync(path.join(dir, 'log', 'mainlog'), 'utf8'); } catch { return ''; }
+}
+
+test('Exim\'s certificate and key in a directory only root may enter: flagged exim/tls-file-access; really the daemon offers STARTTLS and answers it 454, and logs that it cannot read them; opened to Debian-exim\'s group as advised, nothing is flagged and TLS starts', { skip: eximMissing ? `skipped: ${eximMissing}` : false }, async () => {
+  const { priv, cert, key } = rootOnlyCertificate();
+  const dir = tempDir('exim-cyrus-tls-exim-', 0o755);
+  for (const d of ['spool', 'log']) fs.mkdirSync(path.join(dir, d));
+  assert.equal(spawnSync('chown', ['-R', 'Debian-exim:Debian-exim', path.join(dir, 'spool'), path.join(dir, 'log')]).status, 0);
+  const port = await freePort();
+  const conf = path.join(dir, 'exim.conf');
+  fs.writeFileSync(conf, REFERENCE.replace('primary_hostname = mail.example.com\n', [
+    'primary_hostname = mail.example.com', `spool_directory = ${dir}/spool`, `log_file_path = ${dir}/log/%slog`,
+    `daemon_smtp_ports = ${port}`, 'local_interfaces = 127.0.0.1', `pid_file_path = ${dir}/exim.pid`,
+    `tls_certificate = ${cert}`, `tls_privatekey = ${key}`, '',
+  ].join('\n')));
+  const input: Input[] = [{ path: conf, kind: 'exim' }];
+  const closed = findings(input, 'exim/tls-file-access');
+  const lines = fs.readFileSync(conf, 'utf8').split('\n');
+  assert.deepEqual(closed.map((f) => f.range.start.line), [lines.indexOf(`tls_certificate = ${cert}`), lines.indexOf(`tls_privatekey = ${key}`)], 'the certificate and the key');
+  assert.match(closed[0].message, new RegExp(`${priv.replaceAll('/', '\\/')} \\(owner root, group root, mode 0700\\) does not let it search it`));
+  assert.match(closed[0].message, new RegExp(`give ${priv.replaceAll('/', '\\/')} the group Debian-exim with group read and search permission`));
+
+  const starttls = async (): Promise<{ ehlo: string; reply: string; session: Session }> => {
+    const s = await Session.open(port);
+    await s.reply(smtpDone);
+    const ehlo = await s.send('EHLO client.example.net', smtpDone);
+    return { ehlo, reply: await s.send('STARTTLS', smtpDone), session: s };
+  };
+  await withEximDaemon(conf, port, path.join(dir, 'log'), async () => {
+    const { ehlo, reply, session } = await starttls();
+    session.close();
+    assert.match(ehlo, /250-STARTTLS/, 'offered all the same');
+    assert.match(reply, /^454 TLS currently unavailable/);
+  });
+  assert.match(fs.readFileSync(path.join(dir, 'log', 'mainlog'), 'utf8'), /TLS error on connection .*\(cert\/key setup: cert=.* key=.*\): Error while reading file/);
+
+  // As the finding advises: the directory first; then the key itself (0600, root's) is what stops it.
+  openTo(priv, 'Debian-exim', 0o750);
+  const key600 = findings(input, 'exim/tls-file-access');
+  assert.equal(key600.length, 1);
+  assert.match(key600[0].message, /key\.pem \(owner root, group root, mode 0600\) does not let it read it/);
+  openTo(key, 'Debian-exim', 0o640);
+  assert.deepEqual(findings(input, 'exim/tls-file-access'), []);
+  await withEximDaemon(conf, port, path.join(dir, 'log'), async () => {
+    const { reply, session } = await starttls();
+    assert.match(reply, /^220 TLS go ahead/);
+    assert.match(await session.startTls(), /^TLSv1\.[23]$/);
+  });
+});
+
+test('Cyrus\'s certificate and key in a directory only root may enter: flagged imapd/tls-file-access; really imapd and lmtpd offer STARTTLS and refuse it, and Exim requiring TLS of lmtpd defers; opened to group mail as advised, nothing is flagged and TLS starts', { skip: cyrusMissing ? `skipped: ${cyrusMissing}` : false }, async () => {
+  const { priv, cert, key } = rootOnlyCertificate();
+  const c = await startCyrus({ mailboxes: ['user/alice@example.com'], editCyrusConf: (text, d) => {
+    fs.appendFileSync(path.join(d, 'imapd.conf'), `tls_server_cert: ${cert}\ntls_server_key: ${key}\n`);
+    return text;
+  } });
+  try {
+    const input: Input[] = [{ path: c.imapdConf, kind: 'imapd-conf' }];
+    const closed = findings(input, 'imapd/tls-file-access');
+    assert.equal(closed.length, 2, 'the certificate and the key');
+    assert.match(closed[0].message, /run as user cyrus and group mail/);
+    assert.match(closed[0].message, new RegExp(`give ${priv.replaceAll('/', '\\/')} the group mail with group read and search permission`));
+
+    const imapStarttls = async () => {
+      const s = await Session.open(c.ports.imap);
+      const greeting = await s.reply(imapDone('\\*'));
+      return { greeting, reply: await s.send('a STARTTLS', imapDone('a')), session: s };
+    };
+    const lmtpStarttls = async () => {
+      const s = await Session.open(c.ports.lmtpAuth);
+      await s.reply(smtpDone);
+      const lhlo = await s.send('LHLO client.example.net', smtpDone);
+      return { lhlo, reply: await s.send('STARTTLS', smtpDone), session: s };
+    };
+    const imap = await imapStarttls();
+    imap.session.close();
+    assert.match(imap.greeting, /STARTTLS/);
+    assert.match(imap.reply, /^a NO Error initializing TLS/);
+    const lmtp = await lmtpStarttls();
+    lmtp.session.close();
+    assert.match(lmtp.lhlo, /250-STARTTLS/);
+    assert.match(lmtp.reply, /^454 4\.3\.3 Error initializing TLS/);
+    const exim = eximRequiringTls(c.ports.lmtpAuth, c.admin.password);
+    assert.match(deliver(exim.dir, exim.conf, 'alice@example.com'), /== alice@example\.com R=cyrus_vdom T=cyrus_ltcp defer \(-38\) H=localhost \[127\.0\.0\.1\]: a TLS session is required, but an attempt to start TLS failed/);
+    assert.equal(await c.messageCount('user/alice@example.com'), 0);
+
+    openTo(priv, 'mail', 0o750);
+    openTo(key, 'mail', 0o640);
+    assert.deepEqual(findings(input, 'imapd/tls-file-access'), []);
+    const fixed = await imapStarttls();
+    assert.match(fixed.reply, /^a OK Begin TLS negotiation now/);
+    assert.match(await fixed.session.startTls(), /^TLSv1\.[23]$/);
+    const fixedLmtp = await lmtpStarttls();
+    assert.match(fixedLmtp.reply, /^220 Begin TLS negotiation now/);
+    assert.match(await fixedLmtp.session.startTls(), /^TLSv1\.[23]$/);
+    // A fresh spool: the first one's retry record for the host would hold the message back.
+    const again = eximRequiringTls(c.ports.lmtpAuth, c.admin.password);
+    assert.match(deliver(again.dir, again.conf, 'alice@example.com'), /=> alice@example\.com R=cyrus_vdom T=cyrus_ltcp H=localhost \[127\.0\.0\.1\] X=TLS\S+ CV=no A=cyrus_plain C="250 2\.1\.5/);
+    assert.equal(await c.messageCount('user/alice@example.com'), 1);
+  } finally {
+    await c.stop();
+  }
+});

@@ -1,0 +1,113 @@
+// exim/tls-file-access and imapd/tls-file-access over a made-up machine: its /etc/passwd and
+// /etc/group, and the owner, group and mode of each path on the way to the TLS files.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { checkProject, type Input } from '../../server/src/core/project';
+import { defaultOptions } from '../../server/src/core/options';
+import type { PathStat, SourceHost } from '../../server/src/core/host';
+import type { Finding } from '../../server/src/core/diagnostic';
+import { memoryHost } from '../helpers/memory-host';
+
+const DIR = '/virtual/tls';
+const PASSWD = 'root:x:0:0::/root:/bin/sh\nmail:x:8:8::/var/mail:/usr/sbin/nologin\nDebian-exim:x:102:109::/var/spool/exim4:/usr/sbin/nologin\ncyrus:x:104:8::/var/spool/cyrus:/bin/sh\n';
+const GROUP = 'root:x:0:\nmail:x:8:\nssl-cert:x:103:postgres\nDebian-exim:x:109:\n';
+
+const dir = (uid: number, gid: number, mode: number): PathStat => ({ kind: 'directory', uid, gid, mode });
+const file = (uid: number, gid: number, mode: number): PathStat => ({ kind: 'file', uid, gid, mode });
+/** Debian's ssl-cert layout beside certbot's: /etc/ssl/private is root:ssl-cert 0710, /etc/letsencrypt/live root's alone. */
+const MACHINE: Record<string, PathStat> = {
+  '/etc': dir(0, 0, 0o755),
+  '/etc/ssl': dir(0, 0, 0o755),
+  '/etc/ssl/certs': dir(0, 0, 0o755),
+  '/etc/ssl/certs/mail.pem': file(0, 0, 0o644),
+  '/etc/ssl/private': dir(0, 103, 0o710),
+  '/etc/ssl/private/mail.key': file(0, 103, 0o640),
+  '/etc/letsencrypt': dir(0, 0, 0o755),
+  '/etc/letsencrypt/live': dir(0, 0, 0o700),
+  '/etc/letsencrypt/live/mail.example.com': dir(0, 0, 0o755),
+  '/etc/letsencrypt/live/mail.example.com/fullchain.pem': file(0, 0, 0o644),
+  '/etc/letsencrypt/live/mail.example.com/privkey.pem': file(0, 0, 0o600),
+};
+
+function check(inputs: Record<string, string>, { stats = MACHINE, group = GROUP, code }: { stats?: Record<string, PathStat>; group?: string; code: string }): Finding[] {
+  const files = new Map([...Object.entries(inputs).map(([n, t]) => [`${DIR}/${n}`, t] as [string, string]), ['/etc/passwd', PASSWD], ['/etc/group', group]]);
+  const host: SourceHost = { ...memoryHost(files), stat: (p) => stats[p] };
+  const kinds: Record<string, Input['kind']> = { 'exim.conf': 'exim', 'imapd.conf': 'imapd-conf' };
+  return checkProject(Object.keys(inputs).map((n) => ({ path: `${DIR}/${n}`, kind: kinds[n] })), defaultOptions, host).filter((f) => f.code === code);
+}
+
+const exim = (main: string) => check({ 'exim.conf': `primary_hostname = mx.example.net\n${main}` }, { code: 'exim/tls-file-access' });
+const eximWith = (main: string, opts: { stats?: Record<string, PathStat>; group?: string }) =>
+  check({ 'exim.conf': `primary_hostname = mx.example.net\n${main}` }, { ...opts, code: 'exim/tls-file-access' });
+
+test('exim/tls-file-access: certbot\'s live directory is root\'s alone; the daemon cannot read the key', () => {
+  const found = exim('tls_certificate = /etc/letsencrypt/live/mail.example.com/fullchain.pem\ntls_privatekey = /etc/letsencrypt/live/mail.example.com/privkey.pem\n');
+  assert.equal(found.length, 2, 'the certificate and the key');
+  const f = found[0];
+  assert.equal(f.severity, 'error');
+  assert.equal(f.range.start.line, 1);
+  assert.equal(f.range.start.character, 'tls_certificate = '.length, 'on the value');
+  assert.match(f.message, /^On this machine Exim's daemon runs as user Debian-exim and group Debian-exim when it serves a connection, and \/etc\/letsencrypt\/live \(owner root, group root, mode 0700\) does not let it search it, so it cannot read tls_certificate \/etc\/letsencrypt\/live\/mail\.example\.com\/fullchain\.pem: every STARTTLS is answered "454 TLS currently unavailable"/);
+  assert.match(f.message, /Let Debian-exim read it/, 'no group opens a 0700 directory');
+  assert.match(f.message, /Certbot keeps \/etc\/letsencrypt\/live and archive for root/);
+});
+
+test('exim/tls-file-access: Debian\'s /etc/ssl/private opens to group ssl-cert, and the daemon takes the groups /etc/group gives it', () => {
+  const conf = 'tls_certificate = /etc/ssl/certs/mail.pem\ntls_privatekey = /etc/ssl/private/mail.key\n';
+  const found = exim(conf);
+  assert.equal(found.length, 1, 'the certificate is world-readable');
+  assert.equal(found[0].range.start.line, 2);
+  assert.match(found[0].message, /\/etc\/ssl\/private \(owner root, group ssl-cert, mode 0710\) does not let it search it/);
+  assert.match(found[0].message, /Add Debian-exim to group ssl-cert \(adduser Debian-exim ssl-cert\) and restart Exim/);
+  const member = GROUP.replace('ssl-cert:x:103:postgres', 'ssl-cert:x:103:postgres,Debian-exim');
+  assert.deepEqual(eximWith(conf, { group: member }), [], 'a member of ssl-cert: initgroups gives it the group');
+  assert.match(eximWith(conf, { group: member, stats: { ...MACHINE, '/etc/ssl/private/mail.key': file(0, 0, 0o600) } })[0]?.message ?? '',
+    /\/etc\/ssl\/private\/mail\.key \(owner root, group root, mode 0600\) does not let it read it/, 'the key itself');
+});
+
+test('exim/tls-file-access: who the daemon is, and when the files are read at all', () => {
+  const key = 'tls_privatekey = /etc/ssl/private/mail.key\n';
+  assert.deepEqual(exim(`exim_user = mail\nexim_group = ssl-cert\n${key}`), [], 'exim_group opens it');
+  assert.match(exim(`exim_user = mail\n${key}`)[0]?.message ?? '', /runs as user mail and group mail when/);
+  assert.deepEqual(exim(`exim_user = \${lookup{x}lsearch{/etc/u}}\n${key}`), [], 'an expanded user is known at run time');
+  assert.deepEqual(exim(`exim_user = nosuchuser\n${key}`), [], 'a user this machine does not have');
+  assert.deepEqual(exim(`tls_advertise_hosts =\n${key}`), [], 'STARTTLS offered to no one');
+  assert.equal(exim(`tls_advertise_hosts =\ntls_on_connect_ports = 465\n${key}`).length, 1, 'TLS on connect still reads it');
+  assert.deepEqual(exim('tls_privatekey = ${if exists{/etc/ssl/private/mail.key}{/etc/ssl/private/mail.key}}\n'), [], 'expanded');
+  assert.deepEqual(exim('tls_privatekey = /srv/elsewhere/mail.key\n'), [], 'not on this machine');
+  assert.equal(exim('tls_certificate = /etc/ssl/certs/mail.pem : /etc/letsencrypt/live/mail.example.com/fullchain.pem\n').length, 1, 'a list: each file');
+  assert.equal(exim('tls_certificate = /etc/ssl/private/mail.key\ntls_privatekey = /etc/ssl/private/mail.key\n').length, 1, 'one file named twice is said once');
+  const noStat = { ...memoryHost(new Map([[`${DIR}/exim.conf`, `${key}`], ['/etc/passwd', PASSWD], ['/etc/group', GROUP]])) };
+  assert.deepEqual(checkProject([{ path: `${DIR}/exim.conf`, kind: 'exim' }], defaultOptions, noStat).filter((f) => f.code === 'exim/tls-file-access'), [], 'a host that knows nothing of this machine');
+});
+
+const imapd = (text: string, opts: { stats?: Record<string, PathStat>; group?: string } = {}) =>
+  check({ 'imapd.conf': `configdirectory: /var/lib/cyrus\npartition-default: /var/spool/cyrus/mail\n${text}` }, { ...opts, code: 'imapd/tls-file-access' });
+
+test('imapd/tls-file-access: Cyrus runs as cyrus with group mail and its /etc/group groups', () => {
+  const conf = 'tls_server_cert: /etc/ssl/certs/mail.pem\ntls_server_key: /etc/ssl/private/mail.key\n';
+  const found = imapd(conf);
+  assert.equal(found.length, 1);
+  const f = found[0];
+  assert.equal(f.severity, 'error');
+  assert.equal(f.range.start.line, 3);
+  assert.equal(f.range.start.character, 'tls_server_key: '.length);
+  assert.match(f.message, /^On this machine Cyrus's services run as user cyrus and group mail, and \/etc\/ssl\/private \(owner root, group ssl-cert, mode 0710\) does not let them search it, so they cannot read tls_server_key \/etc\/ssl\/private\/mail\.key: imapd, pop3d and lmtpd still offer STARTTLS and then refuse it/);
+  assert.match(f.message, /Add cyrus to group ssl-cert \(adduser cyrus ssl-cert\) and restart Cyrus/);
+  assert.deepEqual(imapd(conf, { group: GROUP.replace('postgres', 'postgres,cyrus') }), [], 'a member of ssl-cert');
+  assert.deepEqual(imapd(`cyrus_group: ssl-cert\n${conf}`), [], 'cyrus_group');
+  assert.match(imapd(`cyrus_user: mail\n${conf}`)[0]?.message ?? '', /run as user mail and group mail/);
+  assert.deepEqual(imapd(`cyrus_user: nosuchuser\n${conf}`), []);
+});
+
+test('imapd/tls-file-access: only the files of a service with TLS on', () => {
+  const key = '/etc/letsencrypt/live/mail.example.com/privkey.pem';
+  assert.deepEqual(imapd(`tls_server_key: ${key}\n`), [], 'no certificate: TLS is off, the key never read');
+  assert.deepEqual(imapd(`tls_server_cert: /etc/ssl/certs/mail.pem\ntls_server_key: disabled\n`), []);
+  assert.equal(imapd(`tls_cert_file: /etc/ssl/certs/mail.pem\ntls_key_file: ${key}\n`).length, 1, 'the 2.x names');
+  const perService = imapd(`tls_server_cert: /etc/ssl/certs/mail.pem\nimap_tls_server_key: ${key}\n`);
+  assert.equal(perService.length, 1, 'imap has both, with its own key');
+  assert.match(perService[0].message, /cannot read imap_tls_server_key/);
+  assert.match(perService[0].message, /Certbot keeps/);
+  assert.deepEqual(imapd('tls_server_cert: /srv/x/cert.pem\ntls_server_key: /srv/x/key.pem\n'), [], 'not on this machine');
+});
