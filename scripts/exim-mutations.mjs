@@ -123,7 +123,8 @@ const replaceLine = (lines, n, text) => [...lines.slice(0, n), ...[].concat(text
 const insertAt = (lines, n, text) => [...lines.slice(0, n), ...[].concat(text), ...lines.slice(n)];
 const of = (recs, ...kinds) => recs.filter((x) => kinds.includes(x.kind));
 /** The option line's parts: indent, `hide `, `no_`/`not_`, name, rest. */
-const OPTION = /^(\s*)(hide\s+)?(no_|not_)?([a-z][a-z0-9_]*)(.*)$/;
+// `s`: a line an earlier (lexical) mutation put a lone CR or U+2028 into is still an option.
+const OPTION = /^(\s*)(hide\s+)?(no_|not_)?([a-z][a-z0-9_]*)(.*)$/s;
 /** The line after the instance header (or section) the record belongs to ends. */
 function blockEnd(recs, n) {
   let e = n + 1;

@@ -42,7 +42,8 @@
 // a warning). Later: a `match` or `sg` pattern, or a list item starting with ^, that PCRE2
 // refuses (the `list-regex` kind, added then, changes the mutants older seeds make); ACL
 // arguments Exim reads only when the statement runs (delay, seen, ratelimit, queue,
-// logwrite; broken ones added to the conditions acl-misplaced puts in). Left standing, not
+// logwrite; broken ones added to the conditions acl-misplaced puts in); seed 37: a bare `deny`
+// put in the middle of an ACL, which cuts off what follows (exim/acl-unreachable). Left standing, not
 // checker bugs:
 // - The sandbox has no DNS: a `verify = recipient/helo/reverse_host_lookup`, a callout or
 //   an `spf =` put where it looks up a remote name defers here ("host lookup did not

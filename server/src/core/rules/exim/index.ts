@@ -7,6 +7,7 @@ import { checkOptions } from './options';
 import { checkDrivers } from './drivers';
 import { checkNames } from './names';
 import { checkAcls } from './acl';
+import { checkAclReach } from './acl-reach';
 import { checkReferences } from './references';
 import { checkExpansions } from './expansion';
 import { checkUnused } from './unused';
@@ -23,7 +24,7 @@ import { checkSmtpInterface } from './smtp-interface';
 import { checkRedirectData } from './redirect-data';
 import { checkTransportDestination } from './transport-destination';
 
-const FAMILIES = [checkOptions, checkDrivers, checkNames, checkAcls, checkReferences, checkExpansions, checkUnused, checkConsistency, checkUndefinedMacros, checkRegexes, checkListLookups, checkAbsolutePaths, checkDeliveryUsers, checkTaint, checkDataVariables, checkHeaderLines, checkSmtpInterface, checkRedirectData, checkTransportDestination];
+const FAMILIES = [checkOptions, checkDrivers, checkNames, checkAcls, checkAclReach, checkReferences, checkExpansions, checkUnused, checkConsistency, checkUndefinedMacros, checkRegexes, checkListLookups, checkAbsolutePaths, checkDeliveryUsers, checkTaint, checkDataVariables, checkHeaderLines, checkSmtpInterface, checkRedirectData, checkTransportDestination];
 
 export function runEximRules(cfg: EximConfig, opts: CheckOptions): Finding[] {
   const out: Finding[] = [];
