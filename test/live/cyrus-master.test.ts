@@ -10,7 +10,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { checkProject } from '../../server/src/core/project';
 import { defaultOptions } from '../../server/src/core/options';
-import { diskHost } from '../../server/src/core/host';
+import { configDiskHost, diskHost } from '../../server/src/core/host';
 import { loadCyrusConf, lmtpListeners, type Endpoint } from '../../server/src/core/cyrus';
 import { cyrusMissingReason, freePort, startCyrus, withMaster, CYRUS_BIN, type CyrusInstance } from './harness/cyrus';
 import { parseCyrusConf } from '../../server/src/core/cyrus/cyrusconf-parser';
@@ -61,6 +61,8 @@ test('a configuration we call clean runs: master is up on every listener we deri
 });
 
 test('cyr_info conf-lint finds nothing in an imapd.conf we call clean', { skip, timeout: 30_000 }, () => {
+  // The file's verdict, as cyr_info gives it: what this machine's permissions make of its
+  // directories (imapd/directory-access) is not what conf-lint looks at.
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'exim-cyrus-lint-'));
   // Run as root, cyr_info drops to user cyrus before it reads cyrus.conf.
   fs.chmodSync(dir, 0o755);
@@ -75,7 +77,7 @@ test('cyr_info conf-lint finds nothing in an imapd.conf we call clean', { skip, 
       'sasl_mech_list: PLAIN LOGIN', 'timeout: 30', 'tls_session_timeout: 1h', 'httpmodules: caldav carddav',
       'sieve_extensions: fileinto reject \\', '  vacation', 'xlist-drafts: Drafts', '',
     ].join('\n'));
-    const ours = checkProject([{ path: cyrus, kind: 'cyrus-conf' }, { path: imapd, kind: 'imapd-conf' }], { ...defaultOptions, cyrusVersion: '3.6' });
+    const ours = checkProject([{ path: cyrus, kind: 'cyrus-conf' }, { path: imapd, kind: 'imapd-conf' }], { ...defaultOptions, cyrusVersion: '3.6' }, configDiskHost);
     assert.deepEqual(ours.map((f) => `${f.code} ${f.message}`), []);
     const r = spawnSync(CYR_INFO, ['-C', imapd, '-M', cyrus, 'conf-lint'], { encoding: 'utf8', timeout: 15_000 });
     assert.equal(r.status, 0, r.stderr);
@@ -101,7 +103,7 @@ test('imapd.conf lines we call fatal are exactly those Cyrus 3.6 refuses', { ski
     const disagree: string[] = [];
     for (const line of lines) {
       fs.writeFileSync(file, `configdirectory: ${dir}\n${line}\n`);
-      const ours = checkProject([{ path: file, kind: 'imapd-conf' }], { ...defaultOptions, cyrusVersion: '3.6' }).some((f) => f.severity === 'error');
+      const ours = checkProject([{ path: file, kind: 'imapd-conf' }], { ...defaultOptions, cyrusVersion: '3.6' }, configDiskHost).some((f) => f.severity === 'error');
       const r = spawnSync(CYR_INFO, ['-C', file, 'conf'], { encoding: 'utf8', timeout: 15_000 });
       const theirs = r.status !== 0;
       if (ours !== theirs) disagree.push(`${line}: ours ${ours ? 'error' : 'ok'}, cyr_info exit ${r.status} ${r.stderr.trim()}`);
@@ -189,7 +191,7 @@ test('a relative @include is opened from the working directory, not the includin
     assert.equal(fromRoot.status, 78, 'from / Cyrus cannot open extra.conf beside imapd.conf');
     const fromDir = spawnSync(CYR_INFO, ['-C', file, 'conf'], { encoding: 'utf8', timeout: 15_000, cwd: dir });
     assert.equal(fromDir.status, 0, fromDir.stderr);
-    const ours = checkProject([{ path: file, kind: 'imapd-conf' }], { ...defaultOptions, cyrusVersion: '3.6' });
+    const ours = checkProject([{ path: file, kind: 'imapd-conf' }], { ...defaultOptions, cyrusVersion: '3.6' }, configDiskHost);
     assert.deepEqual(ours.map((f) => `${f.range.start.line + 1} ${f.severity} ${f.code}`), ['2 error imapd/invalid-value']);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });

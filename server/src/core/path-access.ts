@@ -8,8 +8,8 @@ import { type Accounts, groupName, userName } from './unix-accounts';
 /** A process's user, its group and every group it holds (its group among them). */
 export interface Identity { uid: number; gid: number; groups: Set<number> }
 
-/** What a path must allow: 4 read, 2 write, 1 search (rwx bits). */
-export type Need = 1 | 2 | 4;
+/** What a path must allow, as rwx bits: 4 read, 2 write, 1 search, 3 write and search (make files in a directory). */
+export type Need = 1 | 2 | 3 | 4;
 
 /** Whether `id` may do `need` to a path with `st`. */
 export function allowed(id: Pick<Identity, 'uid' | 'groups'>, st: PathStat, need: number): boolean {
@@ -54,7 +54,7 @@ export function describePath(a: Accounts, s: Step): string {
 }
 
 export function needText(need: number): string {
-  return need === 1 ? 'search it' : need === 2 ? 'write to it' : 'read it';
+  return need === 1 ? 'search it' : need === 2 ? 'write to it' : need === 3 ? 'make files in it' : 'read it';
 }
 
 /**
@@ -64,4 +64,10 @@ export function needText(need: number): string {
 export function helpingGroup(id: Pick<Identity, 'uid' | 'groups'>, blocked: Step, steps: Step[]): number | undefined {
   const withGroup = { uid: id.uid, groups: new Set([...id.groups, blocked.st.gid]) };
   return steps.every((s) => allowed(withGroup, s.st, s.need)) ? blocked.st.gid : undefined;
+}
+
+/** "user Debian-exim and group Debian-exim (and ssl-cert, from /etc/group)". */
+export function identityText(a: Accounts, id: Identity & { name: string }): string {
+  const more = [...id.groups].filter((g) => g !== id.gid).map((g) => groupName(a, g));
+  return `user ${id.name} and group ${groupName(a, id.gid)}${more.length ? ` (and ${more.join(', ')}, from /etc/group)` : ''}`;
 }

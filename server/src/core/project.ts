@@ -14,6 +14,7 @@ import { checkCyrusConf, checkImapdConf, loadCyrusConf, loadImapdConf, type Cyru
 import { checkLinks } from './rules/link';
 import { checkEximTlsFiles } from './rules/exim/tls-files';
 import { checkImapdTlsFiles } from './rules/imapd/tls-files';
+import { checkImapdDirectories } from './rules/imapd/directories';
 
 export type FileKind = 'exim' | 'cyrus-conf' | 'imapd-conf';
 
@@ -190,7 +191,7 @@ export function checkMachine(m: Models, host: SourceHost, guard: Guard = unguard
   if (!host.stat) return [];
   const out: Finding[] = [];
   if (m.exim) append(out, guard('checking the Exim configuration against this machine', () => checkEximTlsFiles(m.exim!, host)) ?? []);
-  if (m.imapd) append(out, guard('checking imapd.conf against this machine', () => checkImapdTlsFiles(m.imapd!, host)) ?? []);
+  if (m.imapd) append(out, guard('checking imapd.conf against this machine', () => [...checkImapdDirectories(m.imapd!, host), ...checkImapdTlsFiles(m.imapd!, host)]) ?? []);
   return out;
 }
 

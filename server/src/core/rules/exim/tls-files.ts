@@ -14,7 +14,7 @@ import type { Finding } from '../../diagnostic';
 import { finding } from '../../diagnostic';
 import type { EximConfig, OptionSetting } from '../../exim/model';
 import type { SourceHost } from '../../host';
-import { blockedStep, describePath, helpingGroup, needText, type Identity } from '../../path-access';
+import { blockedStep, describePath, helpingGroup, identityText, needText, type Identity } from '../../path-access';
 import { type Accounts, DEBIAN_EXIM_USER, findGroup, findUser, groupName, groupsOf, readAccounts, userName } from '../../unix-accounts';
 import { splitList } from './lists';
 
@@ -42,12 +42,6 @@ export function eximDaemonIdentity(cfg: EximConfig, a: Accounts): (Identity & { 
   if (gid === undefined) return undefined;
   const groups = user.user ? groupsOf(a, user.user, gid) : new Set([gid]);
   return { uid: user.uid, gid, groups, name: userName(a, user.uid) };
-}
-
-/** "user Debian-exim and group Debian-exim (and ssl-cert, from /etc/group)". */
-export function identityText(a: Accounts, id: Identity & { name: string }): string {
-  const more = [...id.groups].filter((g) => g !== id.gid).map((g) => groupName(a, g));
-  return `user ${id.name} and group ${groupName(a, id.gid)}${more.length ? ` (and ${more.join(', ')}, from /etc/group)` : ''}`;
 }
 
 /** Where Let's Encrypt's client keeps its files: root's alone. */

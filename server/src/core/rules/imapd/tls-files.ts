@@ -1,7 +1,5 @@
 // imapd/tls-file-access: on this machine, Cyrus cannot read the certificate or key imapd.conf
-// gives it. Master starts as root and its services run as the Cyrus user (cyrus_user, else
-// the build's: `cyrus` on Debian) and group (cyrus_group, else the user's own), with the
-// groups /etc/group gives that user (become_cyrus calls initgroups).
+// gives it (who Cyrus runs as: cyrus-identity.ts).
 // Found live (Cyrus 3.6, Debian): with the files in a root-only directory, imapd and lmtpd
 // still offer STARTTLS, then answer it "NO Error initializing TLS" and "454 4.3.3 Error
 // initializing TLS"; Exim delivering to that lmtpd goes on in clear, and with
@@ -14,25 +12,13 @@ import { finding } from '../../diagnostic';
 import type { ImapdConf, ImapdSetting } from '../../cyrus/model';
 import { imapdSetting } from '../../cyrus/facts';
 import type { SourceHost } from '../../host';
-import { blockedStep, describePath, helpingGroup, needText, type Identity } from '../../path-access';
-import { type Accounts, findGroup, groupName, groupsOf, readAccounts } from '../../unix-accounts';
-import { certbotHint, identityText } from '../exim/tls-files';
-
-/** The build's Cyrus user when cyrus_user is not set (Debian's, and the usual one). */
-const CYRUS_USER = 'cyrus';
+import { blockedStep, describePath, helpingGroup, identityText, needText } from '../../path-access';
+import { groupName, readAccounts } from '../../unix-accounts';
+import { certbotHint } from '../exim/tls-files';
+import { cyrusIdentity } from './cyrus-identity';
 
 const CERT = ['tls_server_cert', 'tls_cert_file'] as const;
 const KEY = ['tls_server_key', 'tls_key_file'] as const;
-
-function cyrusIdentity(conf: ImapdConf, a: Accounts): (Identity & { name: string }) | undefined {
-  const u = imapdSetting(conf, 'cyrus_user')?.value || CYRUS_USER;
-  const user = a.users.get(u);
-  if (!user) return undefined;
-  const g = imapdSetting(conf, 'cyrus_group')?.value;
-  const gid = g ? findGroup(a, g) : user.gid;
-  if (gid === undefined) return undefined;
-  return { uid: user.uid, gid, groups: groupsOf(a, user, gid), name: user.name };
-}
 
 const off = (s: ImapdSetting | undefined) => !s || !s.value || s.value.toLowerCase() === 'disabled';
 

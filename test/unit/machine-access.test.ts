@@ -1,5 +1,6 @@
-// exim/tls-file-access and imapd/tls-file-access over a made-up machine: its /etc/passwd and
-// /etc/group, and the owner, group and mode of each path on the way to the TLS files.
+// exim/tls-file-access, imapd/tls-file-access and imapd/directory-access over a made-up
+// machine: its /etc/passwd and /etc/group, and the owner, group and mode of each path on the
+// way to the TLS files and Cyrus's directories.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { checkProject, type Input } from '../../server/src/core/project';
@@ -27,6 +28,17 @@ const MACHINE: Record<string, PathStat> = {
   '/etc/letsencrypt/live/mail.example.com': dir(0, 0, 0o755),
   '/etc/letsencrypt/live/mail.example.com/fullchain.pem': file(0, 0, 0o644),
   '/etc/letsencrypt/live/mail.example.com/privkey.pem': file(0, 0, 0o600),
+  // Debian's Cyrus directories, cyrus:mail 0750.
+  '/var': dir(0, 0, 0o755),
+  '/var/lib': dir(0, 0, 0o755),
+  '/var/lib/cyrus': dir(104, 8, 0o750),
+  '/var/spool': dir(0, 0, 0o755),
+  '/var/spool/cyrus': dir(104, 8, 0o755),
+  '/var/spool/cyrus/mail': dir(104, 8, 0o750),
+  '/srv': dir(0, 0, 0o755),
+  '/srv/mail': dir(0, 0, 0o755),
+  '/srv/locked': dir(0, 0, 0o700),
+  '/srv/locked/mail': dir(104, 8, 0o750),
 };
 
 function check(inputs: Record<string, string>, { stats = MACHINE, group = GROUP, code }: { stats?: Record<string, PathStat>; group?: string; code: string }): Finding[] {
@@ -110,4 +122,28 @@ test('imapd/tls-file-access: only the files of a service with TLS on', () => {
   assert.match(perService[0].message, /cannot read imap_tls_server_key/);
   assert.match(perService[0].message, /Certbot keeps/);
   assert.deepEqual(imapd('tls_server_cert: /srv/x/cert.pem\ntls_server_key: /srv/x/key.pem\n'), [], 'not on this machine');
+});
+
+const dirs = (text: string, opts: { stats?: Record<string, PathStat>; group?: string } = {}) =>
+  check({ 'imapd.conf': text }, { ...opts, code: 'imapd/directory-access' });
+
+test('imapd/directory-access: Debian\'s cyrus:mail 0750 directories are Cyrus\'s to write', () => {
+  assert.deepEqual(dirs('configdirectory: /var/lib/cyrus\npartition-default: /var/spool/cyrus/mail\n'), []);
+  assert.deepEqual(dirs('configdirectory: /var/lib/cyrus/\npartition-default: /var/spool/cyrus/mail\n'), [], 'a trailing slash');
+});
+
+test('imapd/directory-access: a root-owned configdirectory or partition, and one Cyrus cannot get to', () => {
+  const found = dirs('configdirectory: /srv/mail\npartition-default: /srv/mail\npartition-news: /srv/locked/mail\n');
+  assert.equal(found.length, 2, 'a directory named twice is said once');
+  const [conf, locked] = found;
+  assert.equal(conf.severity, 'error');
+  assert.equal(conf.range.start.line, 0);
+  assert.equal(conf.range.start.character, 'configdirectory: '.length);
+  assert.match(conf.message, /^On this machine Cyrus's services run as user cyrus and group mail, and \/srv\/mail \(owner root, group root, mode 0755\) does not let them make files in it, so they cannot write in configdirectory \/srv\/mail: it holds Cyrus's databases/);
+  assert.match(conf.message, /Give it to the Cyrus user \(chown -R cyrus:mail \/srv\/mail; Debian's packages make theirs cyrus:mail 0750\), then restart Cyrus\./);
+  assert.equal(locked.range.start.line, 2);
+  assert.match(locked.message, /\/srv\/locked \(owner root, group root, mode 0700\) does not let them search it, so they cannot write in partition-news \/srv\/locked\/mail: creating a mailbox on partition news fails \("NO System I\/O error"\)\. Let cyrus search \/srv\/locked/);
+  assert.match(dirs('partition-default: /srv/mail\n')[0]?.message ?? '', /partition default fails/);
+  assert.deepEqual(dirs('partition-default: /srv/mail/new\n'), [], 'not there: Cyrus makes it, or it is another machine\'s');
+  assert.deepEqual(dirs('cyrus_user: root\npartition-default: /srv/mail\n'), [], 'run as root (cyrus_user)');
 });

@@ -1,9 +1,10 @@
-// Live proof of exim/tls-file-access and imapd/tls-file-access with Debian's Exim 4.96 daemon
-// and Cyrus 3.6: a certificate and key the server's own user cannot read are flagged, and the
-// server really offers STARTTLS and then refuses it; once the files are readable to that user
-// as the finding advises, nothing is flagged and TLS really starts.
-// Files are made in a fresh directory under /tmp, root's alone (as certbot's are), and opened
-// with chgrp/chmod: nothing outside the temp directories is changed.
+// Live proof of the rules about this machine's permissions, with Debian's Exim 4.96 daemon and
+// Cyrus 3.6: exim/tls-file-access and imapd/tls-file-access (a certificate and key the
+// server's own user cannot read: the server offers STARTTLS and then refuses it) and
+// imapd/directory-access (a configdirectory or partition Cyrus cannot write). Once the paths
+// are opened to that user as the finding advises, nothing is flagged and it works.
+// Files and directories are made fresh under /tmp, root's alone (as certbot's are), and opened
+// with chgrp/chmod/chown: nothing outside the temp directories is changed.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
@@ -245,5 +246,70 @@ test('Cyrus\'s certificate and key in a directory only root may enter: flagged i
     assert.equal(await c.messageCount('user/alice@example.com'), 1);
   } finally {
     await c.stop();
+  }
+});
+
+/** Resolves with what the server sent before it closed the connection, or rejects after `ms` with what it sent so far. */
+function firstWords(port: number, ms: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let got = '';
+    const s = net.connect(port, '127.0.0.1');
+    const timer = setTimeout(() => { s.destroy(); reject(new Error(`still open after ${ms} ms; got ${JSON.stringify(got)}`)); }, ms);
+    s.setEncoding('latin1');
+    s.on('data', (d: string) => { got += d; });
+    s.on('close', () => { clearTimeout(timer); resolve(got); });
+    s.on('error', () => undefined);
+  });
+}
+
+test('a partition and a configdirectory only root may write: flagged imapd/directory-access; really CREATE answers "NO System I/O error", and lmtpd closes a connection without a word; given to cyrus:mail as advised (and Cyrus restarted), nothing is flagged, the mailbox is created and lmtpd greets', { skip: cyrusMissing ? `skipped: ${cyrusMissing}` : false }, async () => {
+  const part = tempDir('exim-cyrus-part-', 0o755);
+  const conf = tempDir('exim-cyrus-confdir-', 0o755);
+  const withDirs = (configdirectory?: string) => (text: string, d: string) => {
+    const f = path.join(d, 'imapd.conf');
+    let t = fs.readFileSync(f, 'utf8').replace(/partition-default: .*\n/, `partition-default: ${part}\n`);
+    if (configdirectory) t = t.replace(/configdirectory: .*\n/, `configdirectory: ${configdirectory}\n`);
+    fs.writeFileSync(f, t);
+    return text;
+  };
+  const c = await startCyrus({ editCyrusConf: withDirs() });
+  try {
+    const input: Input[] = [{ path: c.imapdConf, kind: 'imapd-conf' }];
+    const found = findings(input, 'imapd/directory-access');
+    assert.equal(found.length, 1);
+    assert.match(found[0].message, new RegExp(`cannot write in partition-default ${part.replaceAll('/', '\\/')}: creating a mailbox on partition default fails`));
+    await assert.rejects(c.createMailbox('user/alice@example.com'), /NO System I\/O error/);
+    assert.equal(spawnSync('chown', ['cyrus:mail', part]).status, 0);
+    fs.chmodSync(part, 0o750);
+    assert.deepEqual(findings(input, 'imapd/directory-access'), []);
+    await c.createMailbox('user/alice@example.com');
+    assert.equal(await c.messageCount('user/alice@example.com'), 0);
+  } finally {
+    await c.stop();
+  }
+
+  // The harness waits for imap and smmap only once cyrus.conf is edited: both still listen.
+  const broken = await startCyrus({ editCyrusConf: withDirs(conf) });
+  try {
+    const input: Input[] = [{ path: broken.imapdConf, kind: 'imapd-conf' }];
+    const found = findings(input, 'imapd/directory-access');
+    assert.equal(found.length, 1);
+    assert.match(found[0].message, /cannot write in configdirectory .*: it holds Cyrus's databases/);
+    assert.equal(await firstWords(broken.ports.lmtpTrusted, 5_000), '', 'closed without a greeting');
+    assert.equal(spawnSync('chown', ['cyrus:mail', conf]).status, 0);
+    fs.chmodSync(conf, 0o750);
+    assert.deepEqual(findings(input, 'imapd/directory-access'), []);
+  } finally {
+    await broken.stop();
+  }
+  // Restarted, as the finding says.
+  const mended = await startCyrus({ editCyrusConf: withDirs(conf) });
+  try {
+    const s = await Session.open(mended.ports.lmtpTrusted);
+    assert.match(await s.reply(smtpDone), /^220 .*LMTP/);
+    s.close();
+    await mended.createMailbox('user/bob@example.com');
+  } finally {
+    await mended.stop();
   }
 });

@@ -1,0 +1,50 @@
+// imapd/directory-access: on this machine, the Cyrus user (cyrus-identity.ts) cannot make
+// files in a directory Cyrus writes: configdirectory (its databases) or a partition-NAME
+// (the mailboxes). Found live (Cyrus 3.6, Debian), with the directory root's 0755:
+// - configdirectory: master starts and listens, but imapd never greets and lmtpd closes a
+//   connection without a word (then master stops listening for it), so Exim's deliveries
+//   defer; once the directory is Cyrus's, a restart serves;
+// - a partition: CREATE of a mailbox there answers "NO System I/O error".
+// Debian's packages leave /var/lib/cyrus and /var/spool/cyrus/mail cyrus:mail 0750. Only
+// directories whose every piece exists here are judged.
+import type { Finding } from '../../diagnostic';
+import { finding } from '../../diagnostic';
+import type { ImapdConf, ImapdSetting } from '../../cyrus/model';
+import type { SourceHost } from '../../host';
+import { blockedStep, describePath, identityText, needText } from '../../path-access';
+import { groupName, readAccounts } from '../../unix-accounts';
+import { cyrusIdentity } from './cyrus-identity';
+
+function outcome(s: ImapdSetting): string {
+  return s.option === 'configdirectory'
+    ? 'it holds Cyrus\'s databases (mailboxes.db and the rest), so master starts but imapd never greets and lmtpd closes connections without a word: nothing is served, and Exim\'s deliveries to Cyrus defer'
+    : `creating a mailbox on partition ${s.key.slice('partition-'.length)} fails ("NO System I/O error")`;
+}
+
+export function checkImapdDirectories(conf: ImapdConf, host: SourceHost): Finding[] {
+  if (!host.stat) return [];
+  const settings = conf.settings.filter((s) => (s.kind === 'option' && s.option === 'configdirectory' && !s.prefix)
+    || (s.kind === 'partition' && s.key.startsWith('partition-'))).filter((s) => s.value.startsWith('/'));
+  if (!settings.length) return [];
+  const a = readAccounts(host);
+  if (!a) return [];
+  const id = cyrusIdentity(conf, a);
+  if (!id) return [];
+  const out: Finding[] = [];
+  const seen = new Set<string>();
+  for (const s of settings) {
+    const dir = s.value.replace(/\/+$/, '') || '/';
+    if (seen.has(dir)) continue;
+    seen.add(dir);
+    const { blocked, steps } = blockedStep(host, id, dir, 3);
+    // Only a directory that is there: a missing one is another machine's, or Cyrus's to make.
+    if (!blocked || steps.at(-1)?.path !== dir || steps.at(-1)?.st.kind !== 'directory') continue;
+    const own = `${id.name}:${groupName(a, id.gid)}`;
+    const advice = blocked.path === dir
+      ? `Give it to the Cyrus user (chown -R ${own} ${dir}; Debian's packages make theirs ${own} 0750)${s.option === 'configdirectory' ? ', then restart Cyrus' : ''}.`
+      : `Let ${id.name} search ${blocked.path}, or move ${s.rawName} somewhere it can reach.`;
+    out.push(finding('imapd/directory-access', s.file, s.valueLoc.range,
+      `On this machine Cyrus's services run as ${identityText(a, id)}, and ${describePath(a, blocked)} does not let them ${needText(blocked.need)}, so they cannot write in ${s.rawName} ${dir}: ${outcome(s)}. ${advice}`));
+  }
+  return out;
+}
