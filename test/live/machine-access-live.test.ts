@@ -1,7 +1,8 @@
 // Live proof of the rules about this machine's permissions, with Debian's Exim 4.96 daemon and
 // Cyrus 3.6: exim/tls-file-access and imapd/tls-file-access (a certificate and key the
-// server's own user cannot read: the server offers STARTTLS and then refuses it) and
-// imapd/directory-access (a configdirectory or partition Cyrus cannot write). Once the paths
+// server's own user cannot read: the server offers STARTTLS and then refuses it),
+// exim/lookup-file-access (a list's lookup file an ACL reads: the connection's process dies)
+// and imapd/directory-access (a configdirectory or partition Cyrus cannot write). Once the paths
 // are opened to that user as the finding advises, nothing is flagged and it works.
 // Files and directories are made fresh under /tmp, root's alone (as certbot's are), and opened
 // with chgrp/chmod/chown: nothing outside the temp directories is changed.
@@ -312,4 +313,40 @@ test('a partition and a configdirectory only root may write: flagged imapd/direc
   } finally {
     await mended.stop();
   }
+});
+
+test('a domain list the RCPT ACL matches, looked up in a file only root may read: flagged exim/lookup-file-access; really the RCPT gets no answer and Exim exits ("Permission denied"); opened to Debian-exim\'s group as advised, nothing is flagged and the RCPT is accepted', { skip: eximMissing ? `skipped: ${eximMissing}` : false }, () => {
+  const priv = tempDir('exim-cyrus-lookup-', 0o700);
+  const domains = path.join(priv, 'domains');
+  fs.writeFileSync(domains, 'example.com\n', { mode: 0o600 });
+  const dir = tempDir('exim-cyrus-lookup-exim-', 0o755);
+  for (const d of ['spool', 'log']) fs.mkdirSync(path.join(dir, d));
+  assert.equal(spawnSync('chown', ['-R', 'Debian-exim:Debian-exim', path.join(dir, 'spool'), path.join(dir, 'log')]).status, 0);
+  const conf = path.join(dir, 'exim.conf');
+  fs.writeFileSync(conf, [
+    `spool_directory = ${dir}/spool`, `log_file_path = ${dir}/log/%slog`, 'primary_hostname = mail.example.com',
+    `domainlist local_domains = lsearch;${domains}`, 'acl_smtp_rcpt = acl_rcpt',
+    'begin acl', 'acl_rcpt:', '  accept  domains = +local_domains', '  deny    message = relay not permitted',
+    'begin routers', 'local:', '  driver = accept', '  domains = +local_domains', '  transport = t',
+    'begin transports', 't:', '  driver = appendfile', `  file = ${dir}/mbox`, '',
+  ].join('\n'));
+  const input: Input[] = [{ path: conf, kind: 'exim' }];
+  const rcpt = () => spawnSync(EXIM, ['-C', conf, '-bh', '192.0.2.1'], {
+    input: 'EHLO client.example.net\r\nMAIL FROM:<a@example.net>\r\nRCPT TO:<u@example.com>\r\nQUIT\r\n', encoding: 'utf8', timeout: 60_000,
+  });
+  const closed = findings(input, 'exim/lookup-file-access');
+  assert.equal(closed.length, 1);
+  assert.equal(closed[0].range.start.line, 3);
+  assert.match(closed[0].message, /which it reads when ACL "acl_rcpt" checks domains = \+local_domains, which uses domainlist local_domains: the process serving the connection dies there/);
+  const dead = rcpt();
+  assert.notEqual(dead.status, 0);
+  assert.doesNotMatch(dead.stdout, /^250 Accepted/m);
+  assert.doesNotMatch(dead.stdout, /^221 /m, 'no answer to RCPT, none to QUIT');
+  assert.match(dead.stderr, new RegExp(`failed to open ${domains.replaceAll('/', '\\/')} for linear search: Permission denied`));
+
+  openTo(priv, 'Debian-exim', 0o750);
+  assert.match(findings(input, 'exim/lookup-file-access')[0]?.message ?? '', /domains \(owner root, group root, mode 0600\) does not let it read it/, 'then the file itself');
+  openTo(domains, 'Debian-exim', 0o640);
+  assert.deepEqual(findings(input, 'exim/lookup-file-access'), []);
+  assert.match(rcpt().stdout, /^250 Accepted/m);
 });

@@ -147,3 +147,50 @@ test('imapd/directory-access: a root-owned configdirectory or partition, and one
   assert.deepEqual(dirs('partition-default: /srv/mail/new\n'), [], 'not there: Cyrus makes it, or it is another machine\'s');
   assert.deepEqual(dirs('cyrus_user: root\npartition-default: /srv/mail\n'), [], 'run as root (cyrus_user)');
 });
+
+const LOOKUP_STATS: Record<string, PathStat> = {
+  ...MACHINE,
+  '/etc/exim4': dir(0, 0, 0o755),
+  '/etc/exim4/domains': file(0, 0, 0o644),
+  '/etc/exim4/secret': dir(0, 0, 0o700),
+  '/etc/exim4/secret/relays': file(0, 0, 0o600),
+  '/etc/exim4/passwd.client': file(0, 109, 0o640),
+  '/etc/exim4/blocked': file(0, 103, 0o640),
+};
+const lookups = (text: string, opts: { group?: string } = {}) =>
+  check({ 'exim.conf': `primary_hostname = mx.example.net\n${text}` }, { ...opts, stats: LOOKUP_STATS, code: 'exim/lookup-file-access' });
+
+test('exim/lookup-file-access: a list an ACL matches, with a lookup file the daemon cannot read', () => {
+  const conf = `domainlist local_domains = lsearch;/etc/exim4/domains
+hostlist relay_hosts = 127.0.0.1 : net24-lsearch;/etc/exim4/secret/relays
+hostlist trusted = +relay_hosts
+acl_smtp_rcpt = acl_rcpt
+begin acl
+acl_rcpt:
+  accept  hosts = +trusted
+  deny    senders = lsearch;/etc/exim4/blocked
+  accept  domains = +local_domains
+`;
+  const found = lookups(conf);
+  assert.equal(found.length, 2);
+  const [relays, blocked] = found;
+  assert.equal(relays.severity, 'error');
+  assert.equal(relays.range.start.line, 2, 'on the item, in the named list');
+  assert.match(relays.message, /^On this machine Exim's daemon runs as user Debian-exim and group Debian-exim when it serves a connection, and \/etc\/exim4\/secret \(owner root, group root, mode 0700\) does not let it search it, so it cannot open the lsearch file \/etc\/exim4\/secret\/relays, which it reads when ACL "acl_rcpt" checks hosts = \+trusted, which uses hostlist relay_hosts: the process serving the connection dies there/);
+  assert.equal(blocked.range.start.line, 8, 'on the ACL condition\'s item');
+  assert.match(blocked.message, /\/etc\/exim4\/blocked \(owner root, group ssl-cert, mode 0640\) does not let it read it, .*Add Debian-exim to group ssl-cert/);
+  assert.deepEqual(lookups(conf, { group: GROUP.replace('postgres', 'postgres,Debian-exim') }).map((f) => f.range.start.line), [2], 'a member of ssl-cert reads the second');
+});
+
+test('exim/lookup-file-access: what is left alone', () => {
+  const acl = (cond: string) => `acl_smtp_rcpt = acl_rcpt\nbegin acl\nacl_rcpt:\n  accept  ${cond}\n`;
+  assert.deepEqual(lookups(`domainlist d = lsearch;/etc/exim4/secret/relays\nbegin routers\nr:\n  driver = accept\n  domains = +d\n  transport = t\n`), [], 'a list only routers match: read as root when delivering');
+  assert.deepEqual(lookups(acl('domains = lsearch;/etc/exim4/domains')), [], 'readable');
+  assert.deepEqual(lookups(acl('domains = lsearch;/srv/none/domains')), [], 'not on this machine');
+  assert.deepEqual(lookups(acl('domains = lsearch;${if true{/etc/exim4/secret/relays}}')), [], 'built at run time');
+  assert.deepEqual(lookups(acl('domains = mysql;select 1')), [], 'no file');
+  assert.equal(lookups(acl('senders = *@lsearch;/etc/exim4/secret/relays')).length, 1, 'an address item\'s domain part');
+  assert.equal(lookups(acl('domains = ! lsearch;/etc/exim4/secret/relays')).length, 1, 'negated');
+  assert.equal(lookups(acl('hosts = <; 127.0.0.1 ; net24-lsearch;;/etc/exim4/secret/relays')).length, 1, 'a doubled separator in a list of its own');
+  assert.deepEqual(lookups(`exim_user = root\n${acl('domains = lsearch;/etc/exim4/secret/relays')}`), [], 'an Exim user that may read anything');
+});

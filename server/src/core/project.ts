@@ -13,6 +13,7 @@ import { parseExim } from './exim/parser';
 import { checkCyrusConf, checkImapdConf, loadCyrusConf, loadImapdConf, type CyrusConf, type ImapdConf } from './cyrus';
 import { checkLinks } from './rules/link';
 import { checkEximTlsFiles } from './rules/exim/tls-files';
+import { checkLookupFileAccess } from './rules/exim/lookup-files';
 import { checkImapdTlsFiles } from './rules/imapd/tls-files';
 import { checkImapdDirectories } from './rules/imapd/directories';
 
@@ -190,7 +191,7 @@ export function checkFiles(m: Models, opts: CheckOptions, guard: Guard = unguard
 export function checkMachine(m: Models, host: SourceHost, guard: Guard = unguarded): Finding[] {
   if (!host.stat) return [];
   const out: Finding[] = [];
-  if (m.exim) append(out, guard('checking the Exim configuration against this machine', () => checkEximTlsFiles(m.exim!, host)) ?? []);
+  if (m.exim) append(out, guard('checking the Exim configuration against this machine', () => [...checkEximTlsFiles(m.exim!, host), ...checkLookupFileAccess(m.exim!, host)]) ?? []);
   if (m.imapd) append(out, guard('checking imapd.conf against this machine', () => [...checkImapdDirectories(m.imapd!, host), ...checkImapdTlsFiles(m.imapd!, host)]) ?? []);
   return out;
 }

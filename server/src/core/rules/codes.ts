@@ -28,6 +28,7 @@ export const RULES = {
   'exim/conditional-syntax': { severity: 'error', summary: 'An unbalanced or malformed `.ifdef`/`.else`/`.endif`.' },
   'exim/include-not-found': { severity: 'error', summary: 'An `.include` whose file does not exist.' },
   'exim/unused-definition': { severity: 'hint', summary: 'A transport, named list, ACL or macro that nothing uses.' },
+  'exim/lookup-file-access': { severity: 'error', summary: 'On this machine, Exim\'s daemon (the Exim user and group, with the groups /etc/group gives that user) cannot read the file of a lookup in a list an ACL matches (in the condition itself, or in a named list it uses): the process serving the connection dies there ("failed to open ... Permission denied"), and the client gets no answer. Checked only where the path exists here.' },
   'exim/tls-file-access': { severity: 'error', summary: 'On this machine, Exim\'s daemon (the Exim user and group, with the groups /etc/group gives that user) cannot read `tls_certificate` or `tls_privatekey`: a directory on the way it may not search, or the file it may not read. It still offers STARTTLS, and answers it "454 TLS currently unavailable" ("Error while reading file" in its log). Checked only where the path exists here. Fix: add the Exim user to a group that may read it (Debian: `adduser Debian-exim ssl-cert`).' },
   // cyrus.conf
   'cyrus/syntax': { severity: 'error', summary: 'A line of cyrus.conf that Cyrus master cannot parse.' },

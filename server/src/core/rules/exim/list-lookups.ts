@@ -14,7 +14,7 @@ import { forEachListValue, locOfText, occurrencesOf, splitList } from './lists';
 import { didYouMean, namesOnce, nearest, replaceFix, RUN_TIME, runTime } from './suggest';
 
 /** `[net[N]-]type[,options];rest` of a list item; type as written, with partial-/*@ forms. */
-const LOOKUP_ITEM = /^(net\d*-)?([A-Za-z][\w()*@-]*(?:,[^;\s]*)?);(.*)$/s;
+export const LOOKUP_ITEM = /^(net\d*-)?([A-Za-z][\w()*@-]*(?:,[^;\s]*)?);(.*)$/s;
 
 export function checkListLookups(cfg: EximConfig, opts: CheckOptions): Finding[] {
   const out: Finding[] = [];

@@ -1,0 +1,98 @@
+// exim/lookup-file-access: on this machine, Exim's daemon cannot read a lookup file that a
+// list item names (`lsearch;/etc/exim4/domains`) where an ACL matches it: in the ACL's own
+// condition, or in a named list the ACL uses (followed through lists that use lists). The
+// process serving the connection runs as the Exim user with its /etc/group groups
+// (tls-files.ts), and Exim treats a list's lookup file it cannot open as fatal (match.c and
+// verify.c: LOG_PANIC_DIE).
+// Found live (Exim 4.96, Debian, exim4 -bh, which runs as Debian-exim): with the file in a
+// root-only directory the RCPT gets no answer at all and the process exits ("failed to open
+// ... for linear search: Permission denied (euid=102 egid=109)"); readable, the RCPT is
+// accepted. Lists matched only by routers or elsewhere are read as other users too (routing
+// for delivery runs as root) and are left alone; so are files that are not on this machine.
+import type { Finding } from '../../diagnostic';
+import { finding } from '../../diagnostic';
+import type { EximConfig, ListKind, Loc } from '../../exim/model';
+import type { SourceHost } from '../../host';
+import { eximLookupType } from '../../catalog/exim';
+import { blockedStep, describePath, helpingGroup, identityText, needText } from '../../path-access';
+import { groupName, readAccounts } from '../../unix-accounts';
+import { eximDaemonIdentity } from './tls-files';
+import { ACL_LIST_KIND, locOfText, occurrencesOf, splitList } from './lists';
+import { LOOKUP_ITEM } from './list-lookups';
+
+/** The file a list item looks up in (absolute, of a file lookup), or undefined. */
+function lookupFileOf(kind: ListKind, text: string): { type: string; file: string } | undefined {
+  let t = text.trim().replace(/^!\s*/, '');
+  // An address item `local@type;file` looks its domain part up.
+  const semi = t.indexOf(';');
+  const at = kind === 'addresslist' ? t.lastIndexOf('@', semi) : -1;
+  if (at >= 0 && at < semi - 1) t = t.slice(at + 1);
+  const m = t.includes(';') && !t.startsWith('^') && !t.includes('$') ? LOOKUP_ITEM.exec(t) : null;
+  if (!m || (m[1] && kind !== 'hostlist')) return undefined;
+  const info = eximLookupType(m[2]);
+  const file = m[3].trim();
+  if (!info?.lookupStyle?.includes('absolute file') || !file.startsWith('/')) return undefined;
+  return { type: info.name, file };
+}
+
+interface Candidate { kind: ListKind; text: string; at: () => Loc; where: string }
+
+export function checkLookupFileAccess(cfg: EximConfig, host: SourceHost): Finding[] {
+  if (!host.stat || !cfg.acls.length) return [];
+  const candidates: Candidate[] = [];
+  const reached = new Map<string, string>();
+  const queue: string[] = [];
+  const reach = (name: string, where: string) => {
+    if (reached.has(name)) return;
+    reached.set(name, where);
+    queue.push(name);
+  };
+  for (const acl of cfg.acls) for (const st of acl.statements) for (const it of st.items) {
+    const kind = ACL_LIST_KIND[it.name];
+    if (!kind || !it.value || !it.valueLoc || (!it.value.includes(';') && !it.value.includes('+'))) continue;
+    const where = `ACL "${acl.name}" checks ${it.name} = ${it.value.trim()}`;
+    const items = splitList(it.value);
+    items.forEach((item, k) => {
+      const ref = /^!?\s*\+(\S+)$/.exec(item.text.trim())?.[1];
+      if (ref) return reach(ref, where);
+      if (!item.text.includes(';')) return;
+      candidates.push({ kind, text: item.text, where, at: () => {
+        let nth = 0;
+        for (let j = 0; j < k; j++) nth += occurrencesOf(items[j].text, item.text);
+        return locOfText(cfg, it.valueLoc!, item.text, nth);
+      } });
+    });
+  }
+  const lists = new Map(cfg.lists.map((l) => [l.name, l]));
+  while (queue.length) {
+    const name = queue.shift()!;
+    const l = lists.get(name);
+    if (!l) continue;
+    for (const it of l.items) {
+      if (it.ref) reach(it.ref, reached.get(name)!);
+      else if (it.text.includes(';')) candidates.push({ kind: l.kind, text: it.text, where: `${reached.get(name)!}, which uses ${l.kind} ${l.name}`, at: () => it.loc });
+    }
+  }
+  if (!candidates.length) return [];
+  const a = readAccounts(host);
+  if (!a) return [];
+  const id = eximDaemonIdentity(cfg, a);
+  if (!id) return [];
+  const out: Finding[] = [];
+  const seen = new Set<string>();
+  for (const c of candidates) {
+    const lookup = lookupFileOf(c.kind, c.text);
+    if (!lookup || seen.has(lookup.file)) continue;
+    seen.add(lookup.file);
+    const { blocked, steps } = blockedStep(host, id, lookup.file, 4);
+    if (!blocked) continue;
+    const g = helpingGroup(id, blocked, steps);
+    const advice = g !== undefined
+      ? `Add ${id.name} to group ${groupName(a, g)} (adduser ${id.name} ${groupName(a, g)}) and restart Exim, or make ${blocked.path} readable to it.`
+      : `Let ${id.name} read it (for example, give ${blocked.path} the group ${groupName(a, id.gid)} with group read${blocked.st.kind === 'directory' ? ' and search' : ''} permission).`;
+    const loc = c.at();
+    out.push(finding('exim/lookup-file-access', loc.file, loc.range,
+      `On this machine Exim's daemon runs as ${identityText(a, id)} when it serves a connection, and ${describePath(a, blocked)} does not let it ${needText(blocked.need)}, so it cannot open the ${lookup.type} file ${lookup.file}, which it reads when ${c.where}: the process serving the connection dies there ("failed to open ${lookup.file} ...: Permission denied"), the client gets no answer, and its mail is held up. ${advice}`));
+  }
+  return out;
+}
