@@ -3,7 +3,7 @@
 // host's optional `stat`: a host without it (tests' fixtures, a config from elsewhere) knows
 // nothing of this machine, and the rules that ask stay silent.
 import type { PathStat, SourceHost } from './host';
-import { type Accounts, groupName, userName } from './unix-accounts';
+import { type Accounts, groupName, readAccounts, userName } from './unix-accounts';
 
 /** A process's user, its group and every group it holds (its group among them). */
 export interface Identity { uid: number; gid: number; groups: Set<number> }
@@ -70,4 +70,43 @@ export function helpingGroup(id: Pick<Identity, 'uid' | 'groups'>, blocked: Step
 export function identityText(a: Accounts, id: Identity & { name: string }): string {
   const more = [...id.groups].filter((g) => g !== id.gid).map((g) => groupName(a, g));
   return `user ${id.name} and group ${groupName(a, id.gid)}${more.length ? ` (and ${more.join(', ')}, from /etc/group)` : ''}`;
+}
+
+/** A process as the rules about this machine see it: its identity and the accounts that name it. */
+export interface MachineView<I extends Identity> { a: Accounts; id: I }
+
+/** Undefined when the host knows nothing of this machine (no stat, no /etc/passwd) or who the process is. */
+export function machineView<I extends Identity>(host: SourceHost, identify: (a: Accounts) => I | undefined): MachineView<I> | undefined {
+  if (!host.stat) return undefined;
+  const a = readAccounts(host);
+  const id = a && identify(a);
+  return a && id ? { a, id } : undefined;
+}
+
+export interface BlockedPath<T> { item: T; path: string; blocked: Step; steps: Step[] }
+
+/** Each distinct path of `items` that `id` cannot get to (doing `need` to the path itself), with the step that stops it. */
+export function blockedPaths<T>(host: SourceHost, id: Identity, items: readonly T[], pathOf: (t: T) => string | undefined, need: Need): BlockedPath<T>[] {
+  const out: BlockedPath<T>[] = [];
+  const seen = new Set<string>();
+  for (const item of items) {
+    const p = pathOf(item);
+    if (!p || seen.has(p)) continue;
+    seen.add(p);
+    const { blocked, steps } = blockedStep(host, id, p, need);
+    if (blocked) out.push({ item, path: p, blocked, steps });
+  }
+  return out;
+}
+
+/**
+ * What to do about a file the process must read: join the group that would let it in (and
+ * restart `server`, whose processes take their groups when it starts), else open the
+ * blocking path to the process's own group; `otherwise` is added to the latter.
+ */
+export function readAdvice(v: MachineView<Identity & { name: string }>, b: BlockedPath<unknown>, server: string, otherwise = ''): string {
+  const { a, id } = v;
+  const g = helpingGroup(id, b.blocked, b.steps);
+  if (g !== undefined) return `Add ${id.name} to group ${groupName(a, g)} (adduser ${id.name} ${groupName(a, g)}) and restart ${server}: it takes the groups /etc/group gives ${id.name}.`;
+  return `Let ${id.name} read it (for example, give ${b.blocked.path} the group ${groupName(a, id.gid)} with group read${b.blocked.st.kind === 'directory' ? ' and search' : ''} permission)${otherwise}.`;
 }

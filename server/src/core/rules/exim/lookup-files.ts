@@ -14,8 +14,7 @@ import { finding } from '../../diagnostic';
 import type { EximConfig, ListKind, Loc } from '../../exim/model';
 import type { SourceHost } from '../../host';
 import { eximLookupType } from '../../catalog/exim';
-import { blockedStep, describePath, helpingGroup, identityText, needText } from '../../path-access';
-import { groupName, readAccounts } from '../../unix-accounts';
+import { blockedPaths, describePath, identityText, machineView, needText, readAdvice } from '../../path-access';
 import { eximDaemonIdentity } from './tls-files';
 import { ACL_LIST_KIND, locOfText, occurrencesOf, splitList } from './lists';
 import { LOOKUP_ITEM } from './list-lookups';
@@ -73,26 +72,15 @@ export function checkLookupFileAccess(cfg: EximConfig, host: SourceHost): Findin
       else if (it.text.includes(';')) candidates.push({ kind: l.kind, text: it.text, where: `${reached.get(name)!}, which uses ${l.kind} ${l.name}`, at: () => it.loc });
     }
   }
-  if (!candidates.length) return [];
-  const a = readAccounts(host);
-  if (!a) return [];
-  const id = eximDaemonIdentity(cfg, a);
-  if (!id) return [];
+  const v = candidates.length ? machineView(host, (a) => eximDaemonIdentity(cfg, a)) : undefined;
+  if (!v) return [];
   const out: Finding[] = [];
-  const seen = new Set<string>();
-  for (const c of candidates) {
-    const lookup = lookupFileOf(c.kind, c.text);
-    if (!lookup || seen.has(lookup.file)) continue;
-    seen.add(lookup.file);
-    const { blocked, steps } = blockedStep(host, id, lookup.file, 4);
-    if (!blocked) continue;
-    const g = helpingGroup(id, blocked, steps);
-    const advice = g !== undefined
-      ? `Add ${id.name} to group ${groupName(a, g)} (adduser ${id.name} ${groupName(a, g)}) and restart Exim, or make ${blocked.path} readable to it.`
-      : `Let ${id.name} read it (for example, give ${blocked.path} the group ${groupName(a, id.gid)} with group read${blocked.st.kind === 'directory' ? ' and search' : ''} permission).`;
+  const files = candidates.flatMap((c) => { const l = lookupFileOf(c.kind, c.text); return l ? [{ c, ...l }] : []; });
+  for (const b of blockedPaths(host, v.id, files, (f) => f.file, 4)) {
+    const { c, type, file } = b.item;
     const loc = c.at();
     out.push(finding('exim/lookup-file-access', loc.file, loc.range,
-      `On this machine Exim's daemon runs as ${identityText(a, id)} when it serves a connection, and ${describePath(a, blocked)} does not let it ${needText(blocked.need)}, so it cannot open the ${lookup.type} file ${lookup.file}, which it reads when ${c.where}: the process serving the connection dies there ("failed to open ${lookup.file} ...: Permission denied"), the client gets no answer, and its mail is held up. ${advice}`));
+      `On this machine Exim's daemon runs as ${identityText(v.a, v.id)} when it serves a connection, and ${describePath(v.a, b.blocked)} does not let it ${needText(b.blocked.need)}, so it cannot open the ${type} file ${file}, which it reads when ${c.where}: the process serving the connection dies there ("failed to open ${file} ...: Permission denied"), the client gets no answer, and its mail is held up. ${readAdvice(v, b, 'Exim')}`));
   }
   return out;
 }

@@ -14,8 +14,8 @@ import type { Finding } from '../../diagnostic';
 import { finding } from '../../diagnostic';
 import type { EximConfig, OptionSetting } from '../../exim/model';
 import type { SourceHost } from '../../host';
-import { blockedStep, describePath, helpingGroup, identityText, needText, type Identity } from '../../path-access';
-import { type Accounts, DEBIAN_EXIM_USER, findGroup, findUser, groupName, groupsOf, readAccounts, userName } from '../../unix-accounts';
+import { blockedPaths, describePath, identityText, machineView, needText, readAdvice, type Identity } from '../../path-access';
+import { type Accounts, DEBIAN_EXIM_USER, findGroup, findUser, groupsOf, userName } from '../../unix-accounts';
 import { splitList } from './lists';
 
 function lastMain(cfg: EximConfig, name: string): OptionSetting | undefined {
@@ -59,29 +59,19 @@ function tlsUsed(cfg: EximConfig): boolean {
 export function checkEximTlsFiles(cfg: EximConfig, host: SourceHost): Finding[] {
   if (!host.stat || !tlsUsed(cfg)) return [];
   const settings = ['tls_certificate', 'tls_privatekey'].map((n) => lastMain(cfg, n)).filter((s): s is OptionSetting => !!s && !s.negated && !!s.value?.trim() && !s.value.includes('$'));
-  if (!settings.length) return [];
-  const a = readAccounts(host);
-  if (!a) return [];
-  const id = eximDaemonIdentity(cfg, a);
-  if (!id) return [];
+  const files = settings.flatMap((s) => splitList(s.value!).map((item) => ({ s, file: item.text.trim() })));
+  const v = files.length ? machineView(host, (a) => eximDaemonIdentity(cfg, a)) : undefined;
+  if (!v) return [];
   const out: Finding[] = [];
-  const seen = new Set<string>();
-  for (const s of settings) {
-    for (const item of splitList(s.value!)) {
-      const file = item.text.trim();
-      if (!file.startsWith('/') || seen.has(file)) continue;
-      seen.add(file);
-      const { blocked, steps } = blockedStep(host, id, file, 4);
-      if (!blocked) continue;
-      const g = helpingGroup(id, blocked, steps);
-      const advice = g !== undefined
-        ? `Add ${id.name} to group ${groupName(a, g)} (adduser ${id.name} ${groupName(a, g)}) and restart Exim: its daemon takes the groups /etc/group gives it.`
-        : `Let ${id.name} read it (for example, give ${blocked.path} the group ${groupName(a, id.gid)} with group read${blocked.st.kind === 'directory' ? ' and search' : ''} permission), or point ${s.name} at a copy it can read.`;
-      const at = s.valueLoc ?? s.nameLoc;
-      out.push(finding('exim/tls-file-access', at.file, at.range,
-        `On this machine Exim's daemon runs as ${identityText(a, id)} when it serves a connection, and ${describePath(a, blocked)} does not let it ${needText(blocked.need)}, so it cannot read ${s.name} ${file}: every STARTTLS is answered "454 TLS currently unavailable" (the log says "TLS error on connection ... Error while reading file"), senders that insist on TLS cannot deliver, and clients cannot submit over TLS. ${advice}${certbotHint(file)}`));
-      break;
-    }
+  const told = new Set<OptionSetting>();
+  for (const b of blockedPaths(host, v.id, files, (f) => f.file.startsWith('/') ? f.file : undefined, 4)) {
+    const { s, file } = b.item;
+    // One finding an option: a list's other files are for after this one is mended.
+    if (told.has(s)) continue;
+    told.add(s);
+    const at = s.valueLoc ?? s.nameLoc;
+    out.push(finding('exim/tls-file-access', at.file, at.range,
+      `On this machine Exim's daemon runs as ${identityText(v.a, v.id)} when it serves a connection, and ${describePath(v.a, b.blocked)} does not let it ${needText(b.blocked.need)}, so it cannot read ${s.name} ${file}: every STARTTLS is answered "454 TLS currently unavailable" (the log says "TLS error on connection ... Error while reading file"), senders that insist on TLS cannot deliver, and clients cannot submit over TLS. ${readAdvice(v, b, 'Exim', `, or point ${s.name} at a copy it can read`)}${certbotHint(file)}`));
   }
   return out;
 }

@@ -11,8 +11,8 @@ import type { Finding } from '../../diagnostic';
 import { finding } from '../../diagnostic';
 import type { ImapdConf, ImapdSetting } from '../../cyrus/model';
 import type { SourceHost } from '../../host';
-import { blockedStep, describePath, identityText, needText } from '../../path-access';
-import { groupName, readAccounts } from '../../unix-accounts';
+import { blockedPaths, describePath, identityText, machineView, needText } from '../../path-access';
+import { groupName } from '../../unix-accounts';
 import { cyrusIdentity } from './cyrus-identity';
 
 function outcome(s: ImapdSetting): string {
@@ -22,29 +22,22 @@ function outcome(s: ImapdSetting): string {
 }
 
 export function checkImapdDirectories(conf: ImapdConf, host: SourceHost): Finding[] {
-  if (!host.stat) return [];
-  const settings = conf.settings.filter((s) => (s.kind === 'option' && s.option === 'configdirectory' && !s.prefix)
-    || (s.kind === 'partition' && s.key.startsWith('partition-'))).filter((s) => s.value.startsWith('/'));
-  if (!settings.length) return [];
-  const a = readAccounts(host);
-  if (!a) return [];
-  const id = cyrusIdentity(conf, a);
-  if (!id) return [];
+  const settings = host.stat ? conf.settings.filter((s) => (s.kind === 'option' && s.option === 'configdirectory' && !s.prefix)
+    || (s.kind === 'partition' && s.key.startsWith('partition-'))).filter((s) => s.value.startsWith('/')) : [];
+  const v = settings.length ? machineView(host, (a) => cyrusIdentity(conf, a)) : undefined;
+  if (!v) return [];
   const out: Finding[] = [];
-  const seen = new Set<string>();
-  for (const s of settings) {
-    const dir = s.value.replace(/\/+$/, '') || '/';
-    if (seen.has(dir)) continue;
-    seen.add(dir);
-    const { blocked, steps } = blockedStep(host, id, dir, 3);
+  for (const b of blockedPaths(host, v.id, settings, (s) => s.value.replace(/\/+$/, '') || '/', 3)) {
+    const s = b.item, dir = b.path;
     // Only a directory that is there: a missing one is another machine's, or Cyrus's to make.
-    if (!blocked || steps.at(-1)?.path !== dir || steps.at(-1)?.st.kind !== 'directory') continue;
-    const own = `${id.name}:${groupName(a, id.gid)}`;
-    const advice = blocked.path === dir
+    const last = b.steps.at(-1);
+    if (last?.path !== dir || last.st.kind !== 'directory') continue;
+    const own = `${v.id.name}:${groupName(v.a, v.id.gid)}`;
+    const advice = b.blocked.path === dir
       ? `Give it to the Cyrus user (chown -R ${own} ${dir}; Debian's packages make theirs ${own} 0750)${s.option === 'configdirectory' ? ', then restart Cyrus' : ''}.`
-      : `Let ${id.name} search ${blocked.path}, or move ${s.rawName} somewhere it can reach.`;
+      : `Let ${v.id.name} search ${b.blocked.path}, or move ${s.rawName} somewhere it can reach.`;
     out.push(finding('imapd/directory-access', s.file, s.valueLoc.range,
-      `On this machine Cyrus's services run as ${identityText(a, id)}, and ${describePath(a, blocked)} does not let them ${needText(blocked.need)}, so they cannot write in ${s.rawName} ${dir}: ${outcome(s)}. ${advice}`));
+      `On this machine Cyrus's services run as ${identityText(v.a, v.id)}, and ${describePath(v.a, b.blocked)} does not let them ${needText(b.blocked.need)}, so they cannot write in ${s.rawName} ${dir}: ${outcome(s)}. ${advice}`));
   }
   return out;
 }

@@ -12,8 +12,7 @@ import { finding } from '../../diagnostic';
 import type { ImapdConf, ImapdSetting } from '../../cyrus/model';
 import { imapdSetting } from '../../cyrus/facts';
 import type { SourceHost } from '../../host';
-import { blockedStep, describePath, helpingGroup, identityText, needText } from '../../path-access';
-import { groupName, readAccounts } from '../../unix-accounts';
+import { blockedPaths, describePath, identityText, machineView, needText, readAdvice } from '../../path-access';
 import { certbotHint } from '../exim/tls-files';
 import { cyrusIdentity } from './cyrus-identity';
 
@@ -37,26 +36,12 @@ function tlsSettings(conf: ImapdConf): ImapdSetting[] {
 }
 
 export function checkImapdTlsFiles(conf: ImapdConf, host: SourceHost): Finding[] {
-  if (!host.stat) return [];
-  const settings = tlsSettings(conf).filter((s) => s.value.startsWith('/'));
-  if (!settings.length) return [];
-  const a = readAccounts(host);
-  if (!a) return [];
-  const id = cyrusIdentity(conf, a);
-  if (!id) return [];
-  const out: Finding[] = [];
-  const seen = new Set<string>();
-  for (const s of settings) {
-    if (seen.has(s.value)) continue;
-    seen.add(s.value);
-    const { blocked, steps } = blockedStep(host, id, s.value, 4);
-    if (!blocked) continue;
-    const g = helpingGroup(id, blocked, steps);
-    const advice = g !== undefined
-      ? `Add ${id.name} to group ${groupName(a, g)} (adduser ${id.name} ${groupName(a, g)}) and restart Cyrus: its services take the groups /etc/group gives ${id.name}.`
-      : `Let ${id.name} read it (for example, give ${blocked.path} the group ${groupName(a, id.gid)} with group read${blocked.st.kind === 'directory' ? ' and search' : ''} permission), or point ${s.rawName} at a copy it can read.`;
-    out.push(finding('imapd/tls-file-access', s.file, s.valueLoc.range,
-      `On this machine Cyrus's services run as ${identityText(a, id)}, and ${describePath(a, blocked)} does not let them ${needText(blocked.need)}, so they cannot read ${s.rawName} ${s.value}: imapd, pop3d and lmtpd still offer STARTTLS and then refuse it ("NO Error initializing TLS", "454 4.3.3 Error initializing TLS"), so clients that insist on TLS cannot log in, and an Exim transport that requires TLS of lmtpd (hosts_require_tls) defers every delivery. ${advice}${certbotHint(s.value)}`));
-  }
-  return out;
+  const settings = host.stat ? tlsSettings(conf).filter((s) => s.value.startsWith('/')) : [];
+  const v = settings.length ? machineView(host, (a) => cyrusIdentity(conf, a)) : undefined;
+  if (!v) return [];
+  return blockedPaths(host, v.id, settings, (s) => s.value, 4).map((b) => {
+    const s = b.item;
+    return finding('imapd/tls-file-access', s.file, s.valueLoc.range,
+      `On this machine Cyrus's services run as ${identityText(v.a, v.id)}, and ${describePath(v.a, b.blocked)} does not let them ${needText(b.blocked.need)}, so they cannot read ${s.rawName} ${s.value}: imapd, pop3d and lmtpd still offer STARTTLS and then refuse it ("NO Error initializing TLS", "454 4.3.3 Error initializing TLS"), so clients that insist on TLS cannot log in, and an Exim transport that requires TLS of lmtpd (hosts_require_tls) defers every delivery. ${readAdvice(v, b, 'Cyrus', `, or point ${s.rawName} at a copy it can read`)}${certbotHint(s.value)}`);
+  });
 }
