@@ -315,7 +315,7 @@ test('a partition and a configdirectory only root may write: flagged imapd/direc
   }
 });
 
-test('a domain list the RCPT ACL matches, looked up in a file only root may read: flagged exim/lookup-file-access; really the RCPT gets no answer and Exim exits ("Permission denied"); opened to Debian-exim\'s group as advised, nothing is flagged and the RCPT is accepted', { skip: eximMissing ? `skipped: ${eximMissing}` : false }, () => {
+test('a domain list the RCPT ACL matches, looked up in a file only root may read: flagged exim/lookup-file-access; really the RCPT gets no answer and Exim exits ("Permission denied"); a ${lookup} in a condition likewise, and the RCPT gets 451; opened to Debian-exim\'s group as advised, nothing is flagged and the RCPT is accepted', { skip: eximMissing ? `skipped: ${eximMissing}` : false }, () => {
   const priv = tempDir('exim-cyrus-lookup-', 0o700);
   const domains = path.join(priv, 'domains');
   fs.writeFileSync(domains, 'example.com\n', { mode: 0o600 });
@@ -347,6 +347,20 @@ test('a domain list the RCPT ACL matches, looked up in a file only root may read
   openTo(priv, 'Debian-exim', 0o750);
   assert.match(findings(input, 'exim/lookup-file-access')[0]?.message ?? '', /domains \(owner root, group root, mode 0600\) does not let it read it/, 'then the file itself');
   openTo(domains, 'Debian-exim', 0o640);
+  assert.deepEqual(findings(input, 'exim/lookup-file-access'), []);
+  assert.match(rcpt().stdout, /^250 Accepted/m);
+
+  // A ${lookup} in an ACL condition: the test fails, and the ACL defers.
+  const secret = tempDir('exim-cyrus-lookup-', 0o700);
+  const blocked = path.join(secret, 'blocked');
+  fs.writeFileSync(blocked, 'spammer@example.net\n', { mode: 0o600 });
+  fs.writeFileSync(conf, fs.readFileSync(conf, 'utf8').replace('acl_rcpt:\n', `acl_rcpt:\n  deny    condition = \${lookup{$sender_address}lsearch{${blocked}}{yes}{no}}\n`));
+  const tested = findings(input, 'exim/lookup-file-access');
+  assert.equal(tested.length, 1);
+  assert.match(tested[0].message, /which it reads when ACL "acl_rcpt" tests condition: the condition cannot be tested and Exim answers "451 Temporary local problem"/);
+  assert.match(rcpt().stdout, /^451 Temporary local problem/m);
+  openTo(secret, 'Debian-exim', 0o750);
+  openTo(blocked, 'Debian-exim', 0o640);
   assert.deepEqual(findings(input, 'exim/lookup-file-access'), []);
   assert.match(rcpt().stdout, /^250 Accepted/m);
 });

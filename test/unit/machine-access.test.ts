@@ -189,6 +189,11 @@ test('exim/lookup-file-access: what is left alone', () => {
   assert.deepEqual(lookups(acl('domains = lsearch;/srv/none/domains')), [], 'not on this machine');
   assert.deepEqual(lookups(acl('domains = lsearch;${if true{/etc/exim4/secret/relays}}')), [], 'built at run time');
   assert.deepEqual(lookups(acl('domains = mysql;select 1')), [], 'no file');
+  const expanded = lookups(acl('condition = ${lookup{$sender_address}lsearch{/etc/exim4/secret/relays}{yes}{no}}'));
+  assert.equal(expanded.length, 1, 'a ${lookup} in a condition');
+  assert.equal(expanded[0].range.start.character, '  accept  condition = ${lookup{$sender_address}lsearch{'.length, 'on the file');
+  assert.match(expanded[0].message, /which it reads when ACL "acl_rcpt" tests condition: the condition cannot be tested and Exim answers "451 Temporary local problem"/);
+  assert.deepEqual(lookups(acl('message = ${lookup{$sender_address}lsearch{/etc/exim4/secret/relays}}')), [], 'a modifier\'s expansion fails otherwise');
   assert.equal(lookups(acl('senders = *@lsearch;/etc/exim4/secret/relays')).length, 1, 'an address item\'s domain part');
   assert.equal(lookups(acl('domains = ! lsearch;/etc/exim4/secret/relays')).length, 1, 'negated');
   assert.equal(lookups(acl('hosts = <; 127.0.0.1 ; net24-lsearch;;/etc/exim4/secret/relays')).length, 1, 'a doubled separator in a list of its own');

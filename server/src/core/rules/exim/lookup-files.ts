@@ -1,9 +1,10 @@
-// exim/lookup-file-access: on this machine, Exim's daemon cannot read a lookup file that a
-// list item names (`lsearch;/etc/exim4/domains`) where an ACL matches it: in the ACL's own
-// condition, or in a named list the ACL uses (followed through lists that use lists). The
-// process serving the connection runs as the Exim user with its /etc/group groups
-// (tls-files.ts), and Exim treats a list's lookup file it cannot open as fatal (match.c and
-// verify.c: LOG_PANIC_DIE).
+// exim/lookup-file-access: on this machine, Exim's daemon cannot read a lookup file that an
+// ACL reads: a list item's (`lsearch;/etc/exim4/domains`) in the ACL's own condition or in a
+// named list it uses (followed through lists that use lists), or a `${lookup}` in an ACL
+// condition. The process serving the connection runs as the Exim user with its /etc/group
+// groups (tls-files.ts). Exim treats a list's lookup file it cannot open as fatal (match.c
+// and verify.c: LOG_PANIC_DIE); a failed `${lookup}` fails its condition's test, and the ACL
+// defers (451).
 // Found live (Exim 4.96, Debian, exim4 -bh, which runs as Debian-exim): with the file in a
 // root-only directory the RCPT gets no answer at all and the process exits ("failed to open
 // ... for linear search: Permission denied (euid=102 egid=109)"); readable, the RCPT is
@@ -12,8 +13,10 @@
 import type { Finding } from '../../diagnostic';
 import { finding } from '../../diagnostic';
 import type { EximConfig, ListKind, Loc } from '../../exim/model';
+import type { ExpansionNode } from '../../exim/expansion';
+import type { Range } from '../../text';
 import type { SourceHost } from '../../host';
-import { eximLookupType } from '../../catalog/exim';
+import { aclCondition, eximLookupType } from '../../catalog/exim';
 import { blockedPaths, describePath, identityText, machineView, needText, readAdvice } from '../../path-access';
 import { eximDaemonIdentity } from './tls-files';
 import { ACL_LIST_KIND, locOfText, occurrencesOf, splitList } from './lists';
@@ -34,7 +37,29 @@ function lookupFileOf(kind: ListKind, text: string): { type: string; file: strin
   return { type: info.name, file };
 }
 
-interface Candidate { kind: ListKind; text: string; at: () => Loc; where: string }
+/** A lookup file Exim's daemon opens, where it is written, when, and what a failure does. */
+interface Candidate { type: string; file: string; at: () => Loc; where: string; effect: string }
+
+const DIES = 'the process serving the connection dies there';
+const DEFERS = 'the condition cannot be tested and Exim answers "451 Temporary local problem" each time the ACL gets there';
+
+/** `${lookup{key}TYPE{/file}...}` items of an expansion, with the file written out. */
+function* expansionLookups(nodes: readonly ExpansionNode[]): Generator<{ type: string; file: string; range: Range }> {
+  for (const n of nodes) {
+    if (n.kind === 'item') {
+      if (n.name === 'lookup' && n.options && n.args.length >= 2) {
+        const arg = n.args[1];
+        const info = eximLookupType(n.options.trim().split(/\s+/)[0]);
+        if (info?.lookupStyle?.includes('absolute file') && arg.length && arg.every((x) => x.kind === 'text')) {
+          const file = arg.map((x) => (x as { text: string }).text).join('').trim();
+          if (file.startsWith('/')) yield { type: info.name, file, range: { start: arg[0].range.start, end: arg[arg.length - 1].range.end } };
+        }
+      }
+      for (const a of n.args) yield* expansionLookups(a);
+    } else if (n.kind === 'operator') yield* expansionLookups(n.arg);
+    else if (n.kind === 'condition') for (const a of n.args) yield* expansionLookups(a);
+  }
+}
 
 export function checkLookupFileAccess(cfg: EximConfig, host: SourceHost): Finding[] {
   if (!host.stat || !cfg.acls.length) return [];
@@ -47,6 +72,12 @@ export function checkLookupFileAccess(cfg: EximConfig, host: SourceHost): Findin
     queue.push(name);
   };
   for (const acl of cfg.acls) for (const st of acl.statements) for (const it of st.items) {
+    if (it.expansion && it.valueLoc && aclCondition(it.name)?.kind === 'condition') {
+      const file = it.valueLoc.file;
+      for (const l of expansionLookups(it.expansion)) {
+        candidates.push({ type: l.type, file: l.file, at: () => ({ file, range: l.range }), where: `ACL "${acl.name}" tests ${it.name}`, effect: DEFERS });
+      }
+    }
     const kind = ACL_LIST_KIND[it.name];
     if (!kind || !it.value || !it.valueLoc || (!it.value.includes(';') && !it.value.includes('+'))) continue;
     const where = `ACL "${acl.name}" checks ${it.name} = ${it.value.trim()}`;
@@ -54,8 +85,9 @@ export function checkLookupFileAccess(cfg: EximConfig, host: SourceHost): Findin
     items.forEach((item, k) => {
       const ref = /^!?\s*\+(\S+)$/.exec(item.text.trim())?.[1];
       if (ref) return reach(ref, where);
-      if (!item.text.includes(';')) return;
-      candidates.push({ kind, text: item.text, where, at: () => {
+      const l = item.text.includes(';') ? lookupFileOf(kind, item.text) : undefined;
+      if (!l) return;
+      candidates.push({ ...l, where, effect: DIES, at: () => {
         let nth = 0;
         for (let j = 0; j < k; j++) nth += occurrencesOf(items[j].text, item.text);
         return locOfText(cfg, it.valueLoc!, item.text, nth);
@@ -69,18 +101,20 @@ export function checkLookupFileAccess(cfg: EximConfig, host: SourceHost): Findin
     if (!l) continue;
     for (const it of l.items) {
       if (it.ref) reach(it.ref, reached.get(name)!);
-      else if (it.text.includes(';')) candidates.push({ kind: l.kind, text: it.text, where: `${reached.get(name)!}, which uses ${l.kind} ${l.name}`, at: () => it.loc });
+      else {
+        const f = it.text.includes(';') ? lookupFileOf(l.kind, it.text) : undefined;
+        if (f) candidates.push({ ...f, where: `${reached.get(name)!}, which uses ${l.kind} ${l.name}`, effect: DIES, at: () => it.loc });
+      }
     }
   }
   const v = candidates.length ? machineView(host, (a) => eximDaemonIdentity(cfg, a)) : undefined;
   if (!v) return [];
   const out: Finding[] = [];
-  const files = candidates.flatMap((c) => { const l = lookupFileOf(c.kind, c.text); return l ? [{ c, ...l }] : []; });
-  for (const b of blockedPaths(host, v.id, files, (f) => f.file, 4)) {
-    const { c, type, file } = b.item;
-    const loc = c.at();
+  for (const b of blockedPaths(host, v.id, candidates, (c) => c.file, 4)) {
+    const { type, file, effect } = b.item;
+    const loc = b.item.at();
     out.push(finding('exim/lookup-file-access', loc.file, loc.range,
-      `On this machine Exim's daemon runs as ${identityText(v.a, v.id)} when it serves a connection, and ${describePath(v.a, b.blocked)} does not let it ${needText(b.blocked.need)}, so it cannot open the ${type} file ${file}, which it reads when ${c.where}: the process serving the connection dies there ("failed to open ${file} ...: Permission denied"), the client gets no answer, and its mail is held up. ${readAdvice(v, b, 'Exim')}`));
+      `On this machine Exim's daemon runs as ${identityText(v.a, v.id)} when it serves a connection, and ${describePath(v.a, b.blocked)} does not let it ${needText(b.blocked.need)}, so it cannot open the ${type} file ${file}, which it reads when ${b.item.where}: ${effect} ("failed to open ${file} ...: Permission denied")${effect === DIES ? ', the client gets no answer, and its mail is held up' : ''}. ${readAdvice(v, b, 'Exim')}`));
   }
   return out;
 }
