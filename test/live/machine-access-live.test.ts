@@ -315,7 +315,7 @@ test('a partition and a configdirectory only root may write: flagged imapd/direc
   }
 });
 
-test('a domain list the RCPT ACL matches, looked up in a file only root may read: flagged exim/lookup-file-access; really the RCPT gets no answer and Exim exits ("Permission denied"); a ${lookup} in a condition likewise, and the RCPT gets 451; opened to Debian-exim\'s group as advised, nothing is flagged and the RCPT is accepted', { skip: eximMissing ? `skipped: ${eximMissing}` : false }, () => {
+test('a domain list the RCPT ACL matches, looked up in a file only root may read: flagged exim/lookup-file-access; really the RCPT gets no answer and Exim exits ("Permission denied"); a file item likewise; a ${lookup} in a condition makes the RCPT get 451; opened to Debian-exim\'s group as advised, nothing is flagged and the RCPT is accepted', { skip: eximMissing ? `skipped: ${eximMissing}` : false }, () => {
   const priv = tempDir('exim-cyrus-lookup-', 0o700);
   const domains = path.join(priv, 'domains');
   fs.writeFileSync(domains, 'example.com\n', { mode: 0o600 });
@@ -347,6 +347,23 @@ test('a domain list the RCPT ACL matches, looked up in a file only root may read
   openTo(priv, 'Debian-exim', 0o750);
   assert.match(findings(input, 'exim/lookup-file-access')[0]?.message ?? '', /domains \(owner root, group root, mode 0600\) does not let it read it/, 'then the file itself');
   openTo(domains, 'Debian-exim', 0o640);
+  assert.deepEqual(findings(input, 'exim/lookup-file-access'), []);
+  assert.match(rcpt().stdout, /^250 Accepted/m);
+
+  // A file item (the list reads its items from the file): the same death.
+  const hostsDir = tempDir('exim-cyrus-lookup-', 0o700);
+  const hostsFile = path.join(hostsDir, 'relays');
+  fs.writeFileSync(hostsFile, '192.0.2.9\n', { mode: 0o600 });
+  fs.writeFileSync(conf, fs.readFileSync(conf, 'utf8').replace('acl_rcpt:\n', `acl_rcpt:\n  deny    hosts = ${hostsFile}\n          message = listed\n`));
+  const fileItem = findings(input, 'exim/lookup-file-access');
+  assert.equal(fileItem.length, 1);
+  assert.match(fileItem[0].message, /cannot open the file .*relays \(the list reads its items from it\)/);
+  const died = rcpt();
+  assert.notEqual(died.status, 0);
+  assert.doesNotMatch(died.stdout, /^(250 Accepted|550 listed)/m);
+  assert.match(died.stderr, /failed to open .*relays when checking/);
+  openTo(hostsDir, 'Debian-exim', 0o750);
+  openTo(hostsFile, 'Debian-exim', 0o640);
   assert.deepEqual(findings(input, 'exim/lookup-file-access'), []);
   assert.match(rcpt().stdout, /^250 Accepted/m);
 

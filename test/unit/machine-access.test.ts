@@ -196,6 +196,11 @@ test('exim/lookup-file-access: what is left alone', () => {
   assert.deepEqual(lookups(acl('message = ${lookup{$sender_address}lsearch{/etc/exim4/secret/relays}}')), [], 'a modifier\'s expansion fails otherwise');
   assert.equal(lookups(acl('senders = *@lsearch;/etc/exim4/secret/relays')).length, 1, 'an address item\'s domain part');
   assert.equal(lookups(acl('domains = ! lsearch;/etc/exim4/secret/relays')).length, 1, 'negated');
+  const fileItem = lookups(`hostlist relays = 127.0.0.1 : /etc/exim4/secret/relays\n${acl('hosts = +relays')}`);
+  assert.equal(fileItem.length, 1, 'a file item, whose lines are items');
+  assert.match(fileItem[0].message, /cannot open the file \/etc\/exim4\/secret\/relays \(the list reads its items from it\), which it reads when ACL "acl_rcpt" checks hosts = \+relays, which uses hostlist relays: the process serving the connection dies there/);
+  assert.deepEqual(lookups(acl('hosts = /etc/exim4/domains')), [], 'a readable file item');
+  assert.deepEqual(lookups(acl('hosts = /etc/exim4/${domain}')), [], 'a file item built at run time');
   assert.equal(lookups(acl('hosts = <; 127.0.0.1 ; net24-lsearch;;/etc/exim4/secret/relays')).length, 1, 'a doubled separator in a list of its own');
   assert.deepEqual(lookups(`exim_user = root\n${acl('domains = lsearch;/etc/exim4/secret/relays')}`), [], 'an Exim user that may read anything');
 });

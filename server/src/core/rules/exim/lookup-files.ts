@@ -1,9 +1,10 @@
-// exim/lookup-file-access: on this machine, Exim's daemon cannot read a lookup file that an
-// ACL reads: a list item's (`lsearch;/etc/exim4/domains`) in the ACL's own condition or in a
+// exim/lookup-file-access: on this machine, Exim's daemon cannot read a file that an ACL
+// reads: a list item's lookup file (`lsearch;/etc/exim4/domains`) or a file item
+// (`/etc/exim4/relay_hosts`, whose lines are items) in the ACL's own condition or in a
 // named list it uses (followed through lists that use lists), or a `${lookup}` in an ACL
 // condition. The process serving the connection runs as the Exim user with its /etc/group
-// groups (tls-files.ts). Exim treats a list's lookup file it cannot open as fatal (match.c
-// and verify.c: LOG_PANIC_DIE); a failed `${lookup}` fails its condition's test, and the ACL
+// groups (tls-files.ts). Exim treats a list's file it cannot open as fatal (match.c and
+// verify.c: LOG_PANIC_DIE); a failed `${lookup}` fails its condition's test, and the ACL
 // defers (451).
 // Found live (Exim 4.96, Debian, exim4 -bh, which runs as Debian-exim): with the file in a
 // root-only directory the RCPT gets no answer at all and the process exits ("failed to open
@@ -22,9 +23,13 @@ import { eximDaemonIdentity } from './tls-files';
 import { ACL_LIST_KIND, locOfText, occurrencesOf, splitList } from './lists';
 import { LOOKUP_ITEM } from './list-lookups';
 
-/** The file a list item looks up in (absolute, of a file lookup), or undefined. */
-function lookupFileOf(kind: ListKind, text: string): { type: string; file: string } | undefined {
+/**
+ * The file a list item makes Exim open, with how to name it: a file lookup's (absolute), or
+ * the file of a file item (`/etc/exim4/relay_hosts`, whose lines are further items).
+ */
+function listFileOf(kind: ListKind, text: string): { what: string; file: string } | undefined {
   let t = text.trim().replace(/^!\s*/, '');
+  if (t.startsWith('/')) return t.includes('$') ? undefined : { what: `the file ${t} (the list reads its items from it)`, file: t };
   // An address item `local@type;file` looks its domain part up.
   const semi = t.indexOf(';');
   const at = kind === 'addresslist' ? t.lastIndexOf('@', semi) : -1;
@@ -34,17 +39,17 @@ function lookupFileOf(kind: ListKind, text: string): { type: string; file: strin
   const info = eximLookupType(m[2]);
   const file = m[3].trim();
   if (!info?.lookupStyle?.includes('absolute file') || !file.startsWith('/')) return undefined;
-  return { type: info.name, file };
+  return { what: `the ${info.name} file ${file}`, file };
 }
 
 /** A lookup file Exim's daemon opens, where it is written, when, and what a failure does. */
-interface Candidate { type: string; file: string; at: () => Loc; where: string; effect: string }
+interface Candidate { what: string; file: string; at: () => Loc; where: string; effect: string }
 
 const DIES = 'the process serving the connection dies there';
 const DEFERS = 'the condition cannot be tested and Exim answers "451 Temporary local problem" each time the ACL gets there';
 
 /** `${lookup{key}TYPE{/file}...}` items of an expansion, with the file written out. */
-function* expansionLookups(nodes: readonly ExpansionNode[]): Generator<{ type: string; file: string; range: Range }> {
+function* expansionLookups(nodes: readonly ExpansionNode[]): Generator<{ what: string; file: string; range: Range }> {
   for (const n of nodes) {
     if (n.kind === 'item') {
       if (n.name === 'lookup' && n.options && n.args.length >= 2) {
@@ -52,7 +57,7 @@ function* expansionLookups(nodes: readonly ExpansionNode[]): Generator<{ type: s
         const info = eximLookupType(n.options.trim().split(/\s+/)[0]);
         if (info?.lookupStyle?.includes('absolute file') && arg.length && arg.every((x) => x.kind === 'text')) {
           const file = arg.map((x) => (x as { text: string }).text).join('').trim();
-          if (file.startsWith('/')) yield { type: info.name, file, range: { start: arg[0].range.start, end: arg[arg.length - 1].range.end } };
+          if (file.startsWith('/')) yield { what: `the ${info.name} file ${file}`, file, range: { start: arg[0].range.start, end: arg[arg.length - 1].range.end } };
         }
       }
       for (const a of n.args) yield* expansionLookups(a);
@@ -75,17 +80,17 @@ export function checkLookupFileAccess(cfg: EximConfig, host: SourceHost): Findin
     if (it.expansion && it.valueLoc && aclCondition(it.name)?.kind === 'condition') {
       const file = it.valueLoc.file;
       for (const l of expansionLookups(it.expansion)) {
-        candidates.push({ type: l.type, file: l.file, at: () => ({ file, range: l.range }), where: `ACL "${acl.name}" tests ${it.name}`, effect: DEFERS });
+        candidates.push({ what: l.what, file: l.file, at: () => ({ file, range: l.range }), where: `ACL "${acl.name}" tests ${it.name}`, effect: DEFERS });
       }
     }
     const kind = ACL_LIST_KIND[it.name];
-    if (!kind || !it.value || !it.valueLoc || (!it.value.includes(';') && !it.value.includes('+'))) continue;
+    if (!kind || !it.value || !it.valueLoc || !/[;+/]/.test(it.value)) continue;
     const where = `ACL "${acl.name}" checks ${it.name} = ${it.value.trim()}`;
     const items = splitList(it.value);
     items.forEach((item, k) => {
       const ref = /^!?\s*\+(\S+)$/.exec(item.text.trim())?.[1];
       if (ref) return reach(ref, where);
-      const l = item.text.includes(';') ? lookupFileOf(kind, item.text) : undefined;
+      const l = listFileOf(kind, item.text);
       if (!l) return;
       candidates.push({ ...l, where, effect: DIES, at: () => {
         let nth = 0;
@@ -102,7 +107,7 @@ export function checkLookupFileAccess(cfg: EximConfig, host: SourceHost): Findin
     for (const it of l.items) {
       if (it.ref) reach(it.ref, reached.get(name)!);
       else {
-        const f = it.text.includes(';') ? lookupFileOf(l.kind, it.text) : undefined;
+        const f = listFileOf(l.kind, it.text);
         if (f) candidates.push({ ...f, where: `${reached.get(name)!}, which uses ${l.kind} ${l.name}`, effect: DIES, at: () => it.loc });
       }
     }
@@ -111,10 +116,10 @@ export function checkLookupFileAccess(cfg: EximConfig, host: SourceHost): Findin
   if (!v) return [];
   const out: Finding[] = [];
   for (const b of blockedPaths(host, v.id, candidates, (c) => c.file, 4)) {
-    const { type, file, effect } = b.item;
+    const { what, file, effect } = b.item;
     const loc = b.item.at();
     out.push(finding('exim/lookup-file-access', loc.file, loc.range,
-      `On this machine Exim's daemon runs as ${identityText(v.a, v.id)} when it serves a connection, and ${describePath(v.a, b.blocked)} does not let it ${needText(b.blocked.need)}, so it cannot open the ${type} file ${file}, which it reads when ${b.item.where}: ${effect} ("failed to open ${file} ...: Permission denied")${effect === DIES ? ', the client gets no answer, and its mail is held up' : ''}. ${readAdvice(v, b, 'Exim')}`));
+      `On this machine Exim's daemon runs as ${identityText(v.a, v.id)} when it serves a connection, and ${describePath(v.a, b.blocked)} does not let it ${needText(b.blocked.need)}, so it cannot open ${what}, which it reads when ${b.item.where}: ${effect} ("failed to open ${file} ...: Permission denied")${effect === DIES ? ', the client gets no answer, and its mail is held up' : ''}. ${readAdvice(v, b, 'Exim')}`));
   }
   return out;
 }
