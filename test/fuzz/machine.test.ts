@@ -1,8 +1,9 @@
 // Properties of the rules about this machine's permissions (exim/tls-file-access,
-// exim/lookup-file-access, imapd/tls-file-access, imapd/directory-access) over generated
-// configs on made-up machines: any owners, groups and modes (file or directory where the
-// other is expected, paths cut short), any passwd and group: total (checkMachine never
-// throws) and well formed (each finding of those codes, in the file checked, on a line it has).
+// exim/lookup-file-access, imapd/tls-file-access, imapd/directory-access,
+// imapd/config-access) over generated configs on made-up machines: any owners, groups and
+// modes (file or directory where the other is expected, paths cut short), any passwd and
+// group: total (checkMachine never throws) and well formed (each finding of those codes, in
+// the file checked, on a line it has).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
@@ -37,11 +38,11 @@ const eximLine = fc.oneof(
 const aclLine = fc.tuple(pick('accept', 'deny', 'warn'), pick('domains', 'hosts', 'senders', 'recipients', '!domains'), pick('+a', '+b', 'lsearch;/etc/exim4/d', 'lsearch;/srv/mail/x', '<; x ; lsearch;;/srv/mail/x', '${lookup{x}lsearch{/srv/mail/x}}'))
   .map(([v, c, x]) => `  ${v} ${c} = ${x}\n`);
 const exim = fc.tuple(some(eximLine, 6), some(aclLine, 5)).map(([m, a]) => `${m}acl_smtp_rcpt = r\nbegin acl\nr:\n${a}`);
-const imapdLine = fc.tuple(pick('', 'imap_', 'lmtp_'), pick('tls_server_cert', 'tls_server_key', 'tls_cert_file', 'tls_key_file', 'configdirectory', 'partition-default', 'partition-x', 'cyrus_user', 'cyrus_group'), path_)
-  .map(([p, k, v]) => `${p}${k}: ${v}\n`);
+const imapdLine = fc.tuple(pick('', 'imap_', 'lmtp_'), pick('tls_server_cert', 'tls_server_key', 'tls_cert_file', 'tls_key_file', 'configdirectory', 'partition-default', 'partition-x', 'cyrus_user', 'cyrus_group', '@include'), path_)
+  .map(([p, k, v]) => `${k === '@include' ? '' : p}${k}: ${v}\n`);
 const imapd = some(imapdLine, 8);
 
-const CODES = new Set(['exim/tls-file-access', 'exim/lookup-file-access', 'imapd/tls-file-access', 'imapd/directory-access']);
+const CODES = new Set(['exim/tls-file-access', 'exim/lookup-file-access', 'imapd/tls-file-access', 'imapd/directory-access', 'imapd/config-access']);
 
 test('machine rules: total over generated configs on made-up machines, and well formed', { timeout: TIMEOUT }, () => {
   check('machine', fc.tuple(exim, imapd, machine, passwd, group), ([e, i, stats, pw, gr]) => {

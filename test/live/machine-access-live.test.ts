@@ -381,3 +381,30 @@ test('a domain list the RCPT ACL matches, looked up in a file only root may read
   assert.deepEqual(findings(input, 'exim/lookup-file-access'), []);
   assert.match(rcpt().stdout, /^250 Accepted/m);
 });
+
+test('an @include only root may read: flagged imapd/config-access; really master starts but lmtpd closes each connection without a word; opened to group mail as advised (and Cyrus restarted), nothing is flagged and lmtpd greets', { skip: cyrusMissing ? `skipped: ${cyrusMissing}` : false }, async () => {
+  const priv = tempDir('exim-cyrus-include-', 0o700);
+  const extra = path.join(priv, 'extra.conf');
+  fs.writeFileSync(extra, 'timeout: 30\n', { mode: 0o600 });
+  const withInclude = (text: string, d: string) => { fs.appendFileSync(path.join(d, 'imapd.conf'), `@include: ${extra}\n`); return text; };
+  const closed = await startCyrus({ editCyrusConf: withInclude });
+  try {
+    const found = findings([{ path: closed.imapdConf, kind: 'imapd-conf' }], 'imapd/config-access');
+    assert.equal(found.length, 1);
+    assert.match(found[0].message, new RegExp(`cannot read ${extra.replaceAll('/', '\\/')}, which this file @includes`));
+    assert.equal(await firstWords(closed.ports.lmtpTrusted, 5_000), '', 'closed without a greeting');
+  } finally {
+    await closed.stop();
+  }
+  openTo(priv, 'mail', 0o750);
+  openTo(extra, 'mail', 0o640);
+  const open = await startCyrus({ editCyrusConf: withInclude });
+  try {
+    assert.deepEqual(findings([{ path: open.imapdConf, kind: 'imapd-conf' }], 'imapd/config-access'), []);
+    const s = await Session.open(open.ports.lmtpTrusted);
+    assert.match(await s.reply(smtpDone), /^220 .*LMTP/);
+    s.close();
+  } finally {
+    await open.stop();
+  }
+});

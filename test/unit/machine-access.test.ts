@@ -204,3 +204,29 @@ test('exim/lookup-file-access: what is left alone', () => {
   assert.equal(lookups(acl('hosts = <; 127.0.0.1 ; net24-lsearch;;/etc/exim4/secret/relays')).length, 1, 'a doubled separator in a list of its own');
   assert.deepEqual(lookups(`exim_user = root\n${acl('domains = lsearch;/etc/exim4/secret/relays')}`), [], 'an Exim user that may read anything');
 });
+
+function configAccess(files: Record<string, string>, stats: Record<string, PathStat>, root: string): Finding[] {
+  const all = new Map([...Object.entries(files), ['/etc/passwd', PASSWD], ['/etc/group', GROUP]] as [string, string][]);
+  const host: SourceHost = { ...memoryHost(all), stat: (p) => stats[p] };
+  return checkProject([{ path: root, kind: 'imapd-conf' }], defaultOptions, host).filter((f) => f.code === 'imapd/config-access');
+}
+
+test('imapd/config-access: an @include, or /etc/imapd.conf itself, that the Cyrus user cannot read', () => {
+  const stats: Record<string, PathStat> = {
+    ...MACHINE,
+    '/etc/imapd.conf': file(0, 0, 0o600),
+    '/etc/cyrus-secret': dir(0, 0, 0o700),
+    '/etc/cyrus-secret/ldap.conf': file(0, 0, 0o600),
+    '/etc/cyrus-open.conf': file(0, 8, 0o640),
+    [`${DIR}/imapd.conf`]: file(0, 0, 0o600),
+  };
+  const base = 'configdirectory: /var/lib/cyrus\npartition-default: /var/spool/cyrus/mail\n';
+  const files = { '/etc/imapd.conf': `${base}@include: /etc/cyrus-secret/ldap.conf\n@include: /etc/cyrus-open.conf\n`, '/etc/cyrus-secret/ldap.conf': 'ldap_password: x\n', '/etc/cyrus-open.conf': 'timeout: 30\n' };
+  const found = configAccess(files, stats, '/etc/imapd.conf');
+  assert.deepEqual(found.map((f) => f.range.start.line), [0, 2], 'the file itself, then the root-only include; the group-mail one is readable');
+  assert.match(found[0].message, /^On this machine Cyrus's services run as user cyrus and group mail, and \/etc\/imapd\.conf \(owner root, group root, mode 0600\) does not let them read it, so they cannot read this file, which they read when they start: master starts \(it reads the configuration as root\), but every service exits as it starts/);
+  assert.match(found[1].message, /\/etc\/cyrus-secret \(owner root, group root, mode 0700\) does not let them search it, so they cannot read \/etc\/cyrus-secret\/ldap\.conf, which this file @includes/);
+  assert.equal(found[1].range.start.character, '@include: '.length);
+  const copy = configAccess({ [`${DIR}/imapd.conf`]: base }, stats, `${DIR}/imapd.conf`);
+  assert.deepEqual(copy, [], 'a copy elsewhere is not what the services read');
+});

@@ -16,6 +16,7 @@ import { checkEximTlsFiles } from './rules/exim/tls-files';
 import { checkLookupFileAccess } from './rules/exim/lookup-files';
 import { checkImapdTlsFiles } from './rules/imapd/tls-files';
 import { checkImapdDirectories } from './rules/imapd/directories';
+import { checkImapdConfigAccess } from './rules/imapd/config-access';
 
 export type FileKind = 'exim' | 'cyrus-conf' | 'imapd-conf';
 
@@ -192,7 +193,7 @@ export function checkMachine(m: Models, host: SourceHost, guard: Guard = unguard
   if (!host.stat) return [];
   const out: Finding[] = [];
   if (m.exim) append(out, guard('checking the Exim configuration against this machine', () => [...checkEximTlsFiles(m.exim!, host), ...checkLookupFileAccess(m.exim!, host)]) ?? []);
-  if (m.imapd) append(out, guard('checking imapd.conf against this machine', () => [...checkImapdDirectories(m.imapd!, host), ...checkImapdTlsFiles(m.imapd!, host)]) ?? []);
+  if (m.imapd) append(out, guard('checking imapd.conf against this machine', () => [...checkImapdConfigAccess(m.imapd!, host), ...checkImapdDirectories(m.imapd!, host), ...checkImapdTlsFiles(m.imapd!, host)]) ?? []);
   return out;
 }
 
