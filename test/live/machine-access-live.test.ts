@@ -149,7 +149,7 @@ function deliver(dir: string, conf: string, to: string): string {
   try { return fs.readFileSync(path.join(dir, 'log', 'mainlog'), 'utf8'); } catch { return ''; }
 }
 
-test('Exim\'s certificate and key in a directory only root may enter: flagged exim/tls-file-access; really the daemon offers STARTTLS and answers it 454, and logs that it cannot read them; opened to Debian-exim\'s group as advised, nothing is flagged and TLS starts', { skip: eximMissing ? `skipped: ${eximMissing}` : false }, async () => {
+test('Exim\'s certificate and key in a directory only root may enter: flagged exim/tls-file-access; really the daemon offers STARTTLS and answers it 454, and logs that it cannot read them; opened to Debian-exim\'s group as advised, nothing is flagged and TLS starts; the same for a tls_verify_certificates file', { skip: eximMissing ? `skipped: ${eximMissing}` : false }, async () => {
   const { priv, cert, key } = rootOnlyCertificate();
   const dir = tempDir('exim-cyrus-tls-exim-', 0o755);
   for (const d of ['spool', 'log']) fs.mkdirSync(path.join(dir, d));
@@ -188,6 +188,30 @@ test('Exim\'s certificate and key in a directory only root may enter: flagged ex
   assert.equal(key600.length, 1);
   assert.match(key600[0].message, /key\.pem \(owner root, group root, mode 0600\) does not let it read it/);
   openTo(key, 'Debian-exim', 0o640);
+  assert.deepEqual(findings(input, 'exim/tls-file-access'), []);
+  await withEximDaemon(conf, port, path.join(dir, 'log'), async () => {
+    const { reply, session } = await starttls();
+    assert.match(reply, /^220 TLS go ahead/);
+    assert.match(await session.startTls(), /^TLSv1\.[23]$/);
+  });
+
+  // A CA file for verifying clients, root's alone: TLS breaks again, though no client is asked for a certificate.
+  const caDir = tempDir('exim-cyrus-tls-ca-', 0o700);
+  const ca = path.join(caDir, 'ca.pem');
+  fs.copyFileSync(cert, ca);
+  fs.chmodSync(ca, 0o600);
+  fs.writeFileSync(conf, fs.readFileSync(conf, 'utf8').replace(`tls_privatekey = ${key}\n`, `tls_privatekey = ${key}\ntls_verify_certificates = ${ca}\n`));
+  const caFound = findings(input, 'exim/tls-file-access');
+  assert.equal(caFound.length, 1);
+  assert.match(caFound[0].message, /so it cannot read tls_verify_certificates .*could not stat/);
+  await withEximDaemon(conf, port, path.join(dir, 'log'), async () => {
+    const { reply, session } = await starttls();
+    session.close();
+    assert.match(reply, /^454 TLS currently unavailable/);
+  });
+  assert.match(fs.readFileSync(path.join(dir, 'log', 'mainlog'), 'utf8'), /could not stat '.*ca\.pem' \(tls_verify_certificates\): Permission denied/);
+  openTo(caDir, 'Debian-exim', 0o750);
+  openTo(ca, 'Debian-exim', 0o640);
   assert.deepEqual(findings(input, 'exim/tls-file-access'), []);
   await withEximDaemon(conf, port, path.join(dir, 'log'), async () => {
     const { reply, session } = await starttls();

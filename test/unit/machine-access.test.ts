@@ -89,6 +89,10 @@ test('exim/tls-file-access: who the daemon is, and when the files are read at al
   assert.deepEqual(exim('tls_privatekey = /srv/elsewhere/mail.key\n'), [], 'not on this machine');
   assert.equal(exim('tls_certificate = /etc/ssl/certs/mail.pem : /etc/letsencrypt/live/mail.example.com/fullchain.pem\n').length, 1, 'a list: each file');
   assert.equal(exim('tls_certificate = /etc/ssl/private/mail.key\ntls_privatekey = /etc/ssl/private/mail.key\n').length, 1, 'one file named twice is said once');
+  const ca = exim('tls_verify_certificates = /etc/letsencrypt/live/mail.example.com/fullchain.pem\n');
+  assert.equal(ca.length, 1, 'the CA file: unreadable, it breaks TLS too');
+  assert.match(ca[0].message, /the log says "could not stat '\/etc\/letsencrypt\/live\/mail\.example\.com\/fullchain\.pem' \(tls_verify_certificates\): Permission denied"/);
+  assert.deepEqual(exim('tls_verify_certificates = system\n'), [], 'the system store');
   const noStat = { ...memoryHost(new Map([[`${DIR}/exim.conf`, `${key}`], ['/etc/passwd', PASSWD], ['/etc/group', GROUP]])) };
   assert.deepEqual(checkProject([{ path: `${DIR}/exim.conf`, kind: 'exim' }], defaultOptions, noStat).filter((f) => f.code === 'exim/tls-file-access'), [], 'a host that knows nothing of this machine');
 });

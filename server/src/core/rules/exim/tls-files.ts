@@ -7,7 +7,9 @@
 // on connection ... (cert/key setup: cert=... key=...): Error while reading file."; once
 // Debian-exim is a member of the directory's group (`adduser Debian-exim ssl-cert`), the
 // same files serve. Let's Encrypt's /etc/letsencrypt/live and archive are root's alone: the
-// usual way in.
+// usual way in. A tls_verify_certificates file (or directory) it cannot read breaks TLS the
+// same way, even where no client is asked for a certificate ("could not stat '...'
+// (tls_verify_certificates): Permission denied"); `system` is the system's own store.
 // Only paths whose every piece exists here are judged, so a config checked on another
 // machine is left alone; expanded values are known only at run time.
 import type { Finding } from '../../diagnostic';
@@ -58,7 +60,7 @@ function tlsUsed(cfg: EximConfig): boolean {
 
 export function checkEximTlsFiles(cfg: EximConfig, host: SourceHost): Finding[] {
   if (!host.stat || !tlsUsed(cfg)) return [];
-  const settings = ['tls_certificate', 'tls_privatekey'].map((n) => lastMain(cfg, n)).filter((s): s is OptionSetting => !!s && !s.negated && !!s.value?.trim() && !s.value.includes('$'));
+  const settings = ['tls_certificate', 'tls_privatekey', 'tls_verify_certificates'].map((n) => lastMain(cfg, n)).filter((s): s is OptionSetting => !!s && !s.negated && !!s.value?.trim() && !s.value.includes('$'));
   const files = settings.flatMap((s) => splitList(s.value!).map((item) => ({ s, file: item.text.trim() })));
   const v = files.length ? machineView(host, (a) => eximDaemonIdentity(cfg, a)) : undefined;
   if (!v) return [];
@@ -71,7 +73,7 @@ export function checkEximTlsFiles(cfg: EximConfig, host: SourceHost): Finding[] 
     told.add(s);
     const at = s.valueLoc ?? s.nameLoc;
     out.push(finding('exim/tls-file-access', at.file, at.range,
-      `On this machine Exim's daemon runs as ${identityText(v.a, v.id)} when it serves a connection, and ${describePath(v.a, b.blocked)} does not let it ${needText(b.blocked.need)}, so it cannot read ${s.name} ${file}: every STARTTLS is answered "454 TLS currently unavailable" (the log says "TLS error on connection ... Error while reading file"), senders that insist on TLS cannot deliver, and clients cannot submit over TLS. ${readAdvice(v, b, 'Exim', `, or point ${s.name} at a copy it can read`)}${certbotHint(file)}`));
+      `On this machine Exim's daemon runs as ${identityText(v.a, v.id)} when it serves a connection, and ${describePath(v.a, b.blocked)} does not let it ${needText(b.blocked.need)}, so it cannot read ${s.name} ${file}: every STARTTLS is answered "454 TLS currently unavailable" (the log says ${s.name === 'tls_verify_certificates' ? `"could not stat '${file}' (tls_verify_certificates): Permission denied"` : '"TLS error on connection ... Error while reading file"'}), senders that insist on TLS cannot deliver, and clients cannot submit over TLS. ${readAdvice(v, b, 'Exim', `, or point ${s.name} at a copy it can read`)}${certbotHint(file)}`));
   }
   return out;
 }
