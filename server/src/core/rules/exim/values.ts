@@ -101,7 +101,7 @@ function checkTyped(o: EximOptionInfo, v: string, version: EximVersion, untrimme
       return impossibleName(name, untrimmed, type.endsWith('uid') ? 'user' : 'group', true);
     case 'uidlist': case 'gidlist': {
       // Expanded first, at load: a backslash may still be an escape, so only what no
-      // expansion undoes is judged.
+      // expansion undoes is judged (a double quote is not special there).
       if (v.includes('$') || v.includes('\\')) return undefined;
       for (const it of splitList(v).items) {
         const problem = impossibleName(name, it.text, type === 'uidlist' ? 'user' : 'group', false);
@@ -130,7 +130,7 @@ function checkTyped(o: EximOptionInfo, v: string, version: EximVersion, untrimme
  */
 function impossibleName(option: string, name: string, what: 'user' | 'group', literal: boolean): string | undefined {
   if (/^\d+$/.test(name)) return undefined;
-  const bad = (literal ? /[\x00-\x20\x7f\\"]/ : /[\x00-\x20\x7f]/).exec(name);
+  const bad = (literal ? /[\x00-\x20\x7f\\"]/ : /[\x00-\x20\x7f"]/).exec(name);
   if (!bad) return undefined;
   const c = bad[0];
   const said = c === ' ' ? 'a space' : c === '\t' ? 'a tab' : c === '\\' ? 'a backslash' : c === '"' ? 'a double quote' : `the control character 0x${c.charCodeAt(0).toString(16).padStart(2, '0')}`;
