@@ -302,7 +302,7 @@ export function eximMutations(donors) {
     'hide-option'(r, lines, recs) {
       const x = r.pick(of(recs, 'option').filter((y) => !/^\s*hide\s/.test(y.raw)));
       if (!x) return;
-      const [, ind, rest] = /^(\s*)(.*)$/.exec(x.raw);
+      const [, ind, rest] = /^(\s*)(.*)$/s.exec(x.raw);
       return replaceLine(lines, x.n, ind + 'hide ' + rest);
     },
     'swap-lines'(r, lines, recs) {

@@ -80,7 +80,9 @@ function settingProblem(s: OptionSetting, info: EximOptionInfo, version: EximVer
     formProblem(s, type === 'bool' || type === 'expand_bool', out);
     return;
   }
-  const where = s.valueLoc ?? s.loc;
+  // An empty value has no width to underline: the option's name stands for it.
+  const v = s.valueLoc;
+  const where = v && (v.range.start.line !== v.range.end.line || v.range.start.character !== v.range.end.character) ? v : s.nameLoc ?? s.loc;
   // smtp's protocol is the one word Exim does not refuse: anything but lmtp or smtps loads
   // and means smtp (a different protocol at delivery), so it is a warning, not an error.
   out.push(finding('exim/invalid-value', where.file, where.range, problem, info.use === 'smtp' && info.name === 'protocol' ? RUN_TIME : undefined));

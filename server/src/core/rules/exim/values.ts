@@ -119,9 +119,19 @@ function checkTyped(o: EximOptionInfo, v: string, version: EximVersion, untrimme
       break;
   }
   if (o.values && v) return checkWord(o, v, version);
+  if (o.values && EMPTY_REFUSED.has(`${o.use}.${o.name}`)) {
+    return `"${o.name}" is empty, and Exim refuses the config. Use one of ${o.values.map((x) => x.endsWith(':') ? `${x}DOMAIN` : x).join(', ')}, or remove the line for the default.`;
+  }
   if (o.use === 'main' && o.name === 'log_selector' && !v.includes('$')) return checkLogSelector(v, version);
   return undefined;
 }
+
+/**
+ * Word options Exim refuses empty (exim4 -bV: " is not valid for the self option",
+ * "unrecognized setting for host_find_failed option", "failed to interpret syslog_facility"
+ * ...). An empty smtp `protocol` or appendfile `create_file` is taken as the default.
+ */
+const EMPTY_REFUSED = new Set(['routers.self', 'manualroute.host_find_failed', 'manualroute.host_all_ignored', 'main.syslog_facility', 'iplookup.protocol']);
 
 /**
  * A user or group name no system has: Exim looks each name up when it reads the config, so
