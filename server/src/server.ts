@@ -211,6 +211,16 @@ connection.onDidChangeWatchedFiles((p) => guard('didChangeWatchedFiles', () => {
   if (changed) recheckAll();
 }));
 
+/**
+ * chmod and chown fire no file watcher: while a check has looked at this machine's
+ * permissions (the machine rules, link/socket-permission), they are looked at again every
+ * few seconds, and a change re-checks the open documents.
+ */
+const MACHINE_POLL_MS = 3000;
+setInterval(() => guard('machine poll', () => {
+  if (workspace && documents.all().length && workspace.machineChanged()) recheckAll();
+}), MACHINE_POLL_MS).unref();
+
 function guard(what: string, f: () => void): void {
   try { f(); } catch (e) { log(`${what} failed: ${(e as Error)?.stack ?? e}`); }
 }

@@ -34,6 +34,8 @@ export interface Analysis {
   checkMs: number;
   /** What loading and checking read (or looked for and did not find): a change there changes the result. */
   watched: WatchedPaths;
+  /** What it looked up about this machine (owners and modes of paths): polled, not watched. */
+  machine: Reads;
 }
 
 /** Files (present or not) whose change on disk changes an analysis, and directories whose listing does. */
@@ -191,6 +193,19 @@ export class ConfigWorkspace {
     return { files: [...files].sort(), dirs: [...dirs].sort() };
   }
 
+  /**
+   * Whether the machine changed under a cached analysis since it was made (a path's owner,
+   * group or mode: chmod and chown fire no file watcher); those analyses are dropped, so the
+   * next check sees the machine as it is now.
+   */
+  machineChanged(): boolean {
+    let changed = false;
+    for (const [k, a] of this.cache) {
+      if (a.machine.length && !sameReads(a.machine, this.host)) { this.cache.delete(k); changed = true; }
+    }
+    return changed;
+  }
+
   /** Every cached analysis that covers the file; what must be re-published after it changes. */
   analysesCovering(file: string): Analysis[] {
     const abs = path.resolve(file);
@@ -265,7 +280,7 @@ function watchedOf(all: Reads[]): WatchedPaths {
   for (const reads of all) for (const r of reads) {
     if ('file' in r) files.add(path.resolve(r.file));
     else if ('dir' in r) dirs.add(path.resolve(r.dir));
-    // A socket's or directory's permissions: looked at again at the next check, not watched.
+    // A path's owner, group and mode: polled (machineChanged), not watched.
     else if ('isDir' in r) (r.result ? dirs : files).add(path.resolve(r.isDir));
   }
   return { files: [...files], dirs: [...dirs] };
@@ -314,8 +329,10 @@ function runAnalysis(key: string, pairing: Pairing, options: CheckOptions, host:
     ...checkPairing(models, options, recording, guard),
   ];
   sortFindings(out);
-  const watched = watchedOf([recording.reads, cyrus?.reads ?? [], imapd?.reads ?? []]);
-  const a: Analysis = { key, pairing, options, ...models, findings: out, byFile: new Map(), errors, checkMs: performance.now() - t0, watched };
+  const reads = [recording.reads, cyrus?.reads ?? [], imapd?.reads ?? []];
+  const watched = watchedOf(reads);
+  const machine = reads.flat().filter((r) => 'stat' in r);
+  const a: Analysis = { key, pairing, options, ...models, findings: out, byFile: new Map(), errors, checkMs: performance.now() - t0, watched, machine };
   const eximRoot = pairing.exim && eximRootOf(pairing.exim, host);
   const files = new Set<string>();
   const m = a.exim;
