@@ -57,6 +57,20 @@ function openTo(p: string, group: string, mode: number): void {
   fs.chmodSync(p, mode);
 }
 
+/** A file only root may read, in a new directory only root may enter. */
+function rootOnlyFile(prefix: string, name: string, text: string): { dir: string; file: string } {
+  const dir = tempDir(prefix, 0o700);
+  const file = path.join(dir, name);
+  fs.writeFileSync(file, text, { mode: 0o600 });
+  return { dir, file };
+}
+
+/** A rootOnlyFile opened to `group` as the findings advise: the directory 0750, the file 0640. */
+function openFileTo(f: { dir: string; file: string }, group: string): void {
+  openTo(f.dir, group, 0o750);
+  openTo(f.file, group, 0o640);
+}
+
 const findings = (inputs: Input[], code: string) => checkProject(inputs, defaultOptions).filter((f) => f.code === code);
 
 /** Talks SMTP/IMAP/LMTP line by line: sends `line`, returns the reply up to its last line. */
@@ -196,10 +210,8 @@ test('Exim\'s certificate and key in a directory only root may enter: flagged ex
   });
 
   // A CA file for verifying clients, root's alone: TLS breaks again, though no client is asked for a certificate.
-  const caDir = tempDir('exim-cyrus-tls-ca-', 0o700);
-  const ca = path.join(caDir, 'ca.pem');
-  fs.copyFileSync(cert, ca);
-  fs.chmodSync(ca, 0o600);
+  const caFile = rootOnlyFile('exim-cyrus-tls-ca-', 'ca.pem', fs.readFileSync(cert, 'utf8'));
+  const ca = caFile.file;
   fs.writeFileSync(conf, fs.readFileSync(conf, 'utf8').replace(`tls_privatekey = ${key}\n`, `tls_privatekey = ${key}\ntls_verify_certificates = ${ca}\n`));
   const caFound = findings(input, 'exim/tls-file-access');
   assert.equal(caFound.length, 1);
@@ -210,8 +222,7 @@ test('Exim\'s certificate and key in a directory only root may enter: flagged ex
     assert.match(reply, /^454 TLS currently unavailable/);
   });
   assert.match(fs.readFileSync(path.join(dir, 'log', 'mainlog'), 'utf8'), /could not stat '.*ca\.pem' \(tls_verify_certificates\): Permission denied/);
-  openTo(caDir, 'Debian-exim', 0o750);
-  openTo(ca, 'Debian-exim', 0o640);
+  openFileTo(caFile, 'Debian-exim');
   assert.deepEqual(findings(input, 'exim/tls-file-access'), []);
   await withEximDaemon(conf, port, path.join(dir, 'log'), async () => {
     const { reply, session } = await starttls();
@@ -340,9 +351,7 @@ test('a partition and a configdirectory only root may write: flagged imapd/direc
 });
 
 test('a domain list the RCPT ACL matches, looked up in a file only root may read: flagged exim/lookup-file-access; really the RCPT gets no answer and Exim exits ("Permission denied"); a file item likewise; a ${lookup} in a condition makes the RCPT get 451; opened to Debian-exim\'s group as advised, nothing is flagged and the RCPT is accepted', { skip: eximMissing ? `skipped: ${eximMissing}` : false }, () => {
-  const priv = tempDir('exim-cyrus-lookup-', 0o700);
-  const domains = path.join(priv, 'domains');
-  fs.writeFileSync(domains, 'example.com\n', { mode: 0o600 });
+  const { dir: priv, file: domains } = rootOnlyFile('exim-cyrus-lookup-', 'domains', 'example.com\n');
   const dir = tempDir('exim-cyrus-lookup-exim-', 0o755);
   for (const d of ['spool', 'log']) fs.mkdirSync(path.join(dir, d));
   assert.equal(spawnSync('chown', ['-R', 'Debian-exim:Debian-exim', path.join(dir, 'spool'), path.join(dir, 'log')]).status, 0);
@@ -375,10 +384,8 @@ test('a domain list the RCPT ACL matches, looked up in a file only root may read
   assert.match(rcpt().stdout, /^250 Accepted/m);
 
   // A file item (the list reads its items from the file): the same death.
-  const hostsDir = tempDir('exim-cyrus-lookup-', 0o700);
-  const hostsFile = path.join(hostsDir, 'relays');
-  fs.writeFileSync(hostsFile, '192.0.2.9\n', { mode: 0o600 });
-  fs.writeFileSync(conf, fs.readFileSync(conf, 'utf8').replace('acl_rcpt:\n', `acl_rcpt:\n  deny    hosts = ${hostsFile}\n          message = listed\n`));
+  const hosts = rootOnlyFile('exim-cyrus-lookup-', 'relays', '192.0.2.9\n');
+  fs.writeFileSync(conf, fs.readFileSync(conf, 'utf8').replace('acl_rcpt:\n', `acl_rcpt:\n  deny    hosts = ${hosts.file}\n          message = listed\n`));
   const fileItem = findings(input, 'exim/lookup-file-access');
   assert.equal(fileItem.length, 1);
   assert.match(fileItem[0].message, /cannot open the file .*relays \(the list reads its items from it\)/);
@@ -386,30 +393,25 @@ test('a domain list the RCPT ACL matches, looked up in a file only root may read
   assert.notEqual(died.status, 0);
   assert.doesNotMatch(died.stdout, /^(250 Accepted|550 listed)/m);
   assert.match(died.stderr, /failed to open .*relays when checking/);
-  openTo(hostsDir, 'Debian-exim', 0o750);
-  openTo(hostsFile, 'Debian-exim', 0o640);
+  openFileTo(hosts, 'Debian-exim');
   assert.deepEqual(findings(input, 'exim/lookup-file-access'), []);
   assert.match(rcpt().stdout, /^250 Accepted/m);
 
   // A ${lookup} in an ACL condition: the test fails, and the ACL defers.
-  const secret = tempDir('exim-cyrus-lookup-', 0o700);
-  const blocked = path.join(secret, 'blocked');
-  fs.writeFileSync(blocked, 'spammer@example.net\n', { mode: 0o600 });
-  fs.writeFileSync(conf, fs.readFileSync(conf, 'utf8').replace('acl_rcpt:\n', `acl_rcpt:\n  deny    condition = \${lookup{$sender_address}lsearch{${blocked}}{yes}{no}}\n`));
+  const blocked = rootOnlyFile('exim-cyrus-lookup-', 'blocked', 'spammer@example.net\n');
+  fs.writeFileSync(conf, fs.readFileSync(conf, 'utf8').replace('acl_rcpt:\n', `acl_rcpt:\n  deny    condition = \${lookup{$sender_address}lsearch{${blocked.file}}{yes}{no}}\n`));
   const tested = findings(input, 'exim/lookup-file-access');
   assert.equal(tested.length, 1);
   assert.match(tested[0].message, /which it reads when ACL "acl_rcpt" tests condition: the condition cannot be tested and Exim answers "451 Temporary local problem"/);
   assert.match(rcpt().stdout, /^451 Temporary local problem/m);
-  openTo(secret, 'Debian-exim', 0o750);
-  openTo(blocked, 'Debian-exim', 0o640);
+  openFileTo(blocked, 'Debian-exim');
   assert.deepEqual(findings(input, 'exim/lookup-file-access'), []);
   assert.match(rcpt().stdout, /^250 Accepted/m);
 });
 
 test('an @include only root may read: flagged imapd/config-access; really master starts but lmtpd closes each connection without a word; opened to group mail as advised (and Cyrus restarted), nothing is flagged and lmtpd greets', { skip: cyrusMissing ? `skipped: ${cyrusMissing}` : false }, async () => {
-  const priv = tempDir('exim-cyrus-include-', 0o700);
-  const extra = path.join(priv, 'extra.conf');
-  fs.writeFileSync(extra, 'timeout: 30\n', { mode: 0o600 });
+  const include = rootOnlyFile('exim-cyrus-include-', 'extra.conf', 'timeout: 30\n');
+  const extra = include.file;
   const withInclude = (text: string, d: string) => { fs.appendFileSync(path.join(d, 'imapd.conf'), `@include: ${extra}\n`); return text; };
   const closed = await startCyrus({ editCyrusConf: withInclude });
   try {
@@ -420,8 +422,7 @@ test('an @include only root may read: flagged imapd/config-access; really master
   } finally {
     await closed.stop();
   }
-  openTo(priv, 'mail', 0o750);
-  openTo(extra, 'mail', 0o640);
+  openFileTo(include, 'mail');
   const open = await startCyrus({ editCyrusConf: withInclude });
   try {
     assert.deepEqual(findings([{ path: open.imapdConf, kind: 'imapd-conf' }], 'imapd/config-access'), []);
