@@ -161,7 +161,7 @@ export function eximMutations(donors) {
       });
       const x = r.pick(xs);
       if (!x) return;
-      const m = /^(.*?=\s*)(.*?)(\s*)$/.exec(x.raw);
+      const m = /^(.*?=\s*)(.*?)(\s*)$/s.exec(x.raw);
       if (!m) return replaceLine(lines, x.n, x.raw.trimEnd() + ' = ' + r.pick(['sometimes', '17', '5q', 'yes please']));
       const v = m[2];
       const bad = /^(true|false|yes|no)$/.test(v) ? r.pick(['maybe', '2', 'on', 'truee'])
@@ -173,7 +173,7 @@ export function eximMutations(donors) {
       const xs = recs.filter((x) => x.kind === 'option' && /^\s*driver\s*=\s*\S+\s*$/.test(x.raw) && DRIVER_SECTIONS.has(x.section));
       const x = r.pick(xs);
       if (!x) return;
-      const [, head, name] = /^(\s*driver\s*=\s*)(\S+)\s*$/.exec(x.raw);
+      const [, head, name] = /^(\s*driver\s*=\s*)(\S+)\s*$/s.exec(x.raw);
       const other = Object.keys(DRIVERS).filter((s) => s !== x.section);
       const next = [
         () => misspell(r, name),
@@ -197,14 +197,14 @@ export function eximMutations(donors) {
         const m = LIST_DEF.exec(x.raw);
         return replaceLine(lines, x.n, x.raw.replace(LIST_DEF, `${m[1]}${m[2]}${m[3]}${misspell(r, m[4])}${m[5]}`));
       }
-      const m = /^(\s*)([A-Za-z0-9_.-]+)(\s*:.*)$/.exec(x.raw);
+      const m = /^(\s*)([A-Za-z0-9_.-]+)(\s*:.*)$/s.exec(x.raw);
       return replaceLine(lines, x.n, m[1] + misspell(r, m[2]) + m[3]);
     },
     'rename-reference'(r, lines, recs) {
       const sites = [];
       for (const x of recs) {
         if (['comment', 'blank', 'directive', 'begin', 'macro'].includes(x.kind)) continue;
-        const ref = /^(\s*(?:transport|pass_router|redirect_router|acl_smtp_[a-z_]+|acl_not_smtp[a-z_]*|acl|[a-z_]*_transport)\s*=\s*)([A-Za-z0-9_.-]+)\s*$/.exec(x.raw);
+        const ref = /^(\s*(?:transport|pass_router|redirect_router|acl_smtp_[a-z_]+|acl_not_smtp[a-z_]*|acl|[a-z_]*_transport)\s*=\s*)([A-Za-z0-9_.-]+)\s*$/s.exec(x.raw);
         if (ref) sites.push({ x, at: ref[1].length, word: ref[2] });
         for (const m of x.raw.matchAll(/(?<![\w$])\+([A-Za-z_][A-Za-z0-9_.-]*)/g)) sites.push({ x, at: m.index + 1, word: m[1] });
       }
@@ -229,7 +229,7 @@ export function eximMutations(donors) {
     'acl-verb'(r, lines, recs) {
       const x = r.pick(of(recs, 'verb'));
       if (!x) return;
-      const m = /^(\s*!?\s*)([a-z_]+)(.*)$/.exec(x.raw);
+      const m = /^(\s*!?\s*)([a-z_]+)(.*)$/s.exec(x.raw);
       const next = r.next() < 0.6 ? misspell(r, m[2]) : r.pick(VERBS.filter((v) => v !== m[2]));
       return replaceLine(lines, x.n, m[1] + next + m[3]);
     },
@@ -271,7 +271,7 @@ export function eximMutations(donors) {
       const sites = [];
       for (const x of recs) {
         if (x.kind === 'option' && x.section === 'main' && !/\\\s*$/.test(x.raw)) sites.push({ at: x.n + 1, key: 'main' });
-        const d = x.kind === 'option' && DRIVER_SECTIONS.has(x.section) && /^\s*driver\s*=\s*([a-z_]+)\s*$/.exec(x.raw);
+        const d = x.kind === 'option' && DRIVER_SECTIONS.has(x.section) && /^\s*driver\s*=\s*([a-z_]+)\s*$/s.exec(x.raw);
         if (d) sites.push({ at: x.n + 1, key: `${x.section}:${d[1]}` });
       }
       const site = r.pick(sites);
@@ -327,7 +327,7 @@ export function eximMutations(donors) {
     'quote-value'(r, lines, recs) {
       const x = r.pick(of(recs, 'option', 'condition').filter((y) => /=\s*[^"\s]/.test(y.raw) && !/\\\s*$/.test(y.raw)));
       if (!x) return;
-      const m = /^(.*?=\s*)(.*?)(\s*)$/.exec(x.raw);
+      const m = /^(.*?=\s*)(.*?)(\s*)$/s.exec(x.raw);
       return replaceLine(lines, x.n, `${m[1]}"${m[2].replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"${m[3]}`);
     },
     'recase-word'(r, lines, recs) {
@@ -338,7 +338,7 @@ export function eximMutations(donors) {
     'macroize'(r, lines, recs) {
       const x = r.pick(of(recs, 'option', 'condition').filter((y) => /=\s*\S/.test(y.raw) && !/\\\s*$/.test(y.raw) && !y.raw.includes('MUTMAC')));
       if (!x) return;
-      const m = /^(.*?=\s*)(.*?)(\s*)$/.exec(x.raw);
+      const m = /^(.*?=\s*)(.*?)(\s*)$/s.exec(x.raw);
       const first = recs.find((y) => !['blank', 'comment'].includes(y.kind))?.n ?? 0;
       return insertAt(replaceLine(lines, x.n, m[1] + 'MUTMAC' + m[3]), first, `MUTMAC = ${m[2]}`);
     },
@@ -468,7 +468,7 @@ export function lexicalMutations() {
     'lex-macro'(r, lines, recs) {
       const x = r.pick(of(recs, 'option', 'condition').filter((y) => /=\s*\S/.test(y.raw) && !/\\\s*$/.test(y.raw) && !(recs[y.n + 1]?.cont)));
       if (!x) return;
-      const m = /^(.*?=\s*)(.*?)(\s*)$/.exec(x.raw);
+      const m = /^(.*?=\s*)(.*?)(\s*)$/s.exec(x.raw);
       const first = recs.find((y) => !['blank', 'comment'].includes(y.kind))?.n ?? 0;
       const c = r.int(8);
       const name = ['MUT_lower', 'MUT9', 'Mut_mixed', 'MUTAB', 'MUTAB', 'MUTAB', 'MUTAB', 'MUTAB'][c];
@@ -491,7 +491,7 @@ export function lexicalMutations() {
       const ds = recs.filter((y) => y.kind === 'directive' && /^\s*\.(ifn?def|elifn?def|else|endif)\b/.test(y.raw));
       const x = r.pick(ds);
       if (x && r.next() < 0.6) {
-        const m = /^(\s*)\.(\S+)(.*)$/.exec(x.raw);
+        const m = /^(\s*)\.(\S+)(.*)$/s.exec(x.raw);
         return replaceLine(lines, x.n, r.pick([
           () => '    .' + m[2] + m[3],
           () => '\t.' + m[2] + m[3],
@@ -538,7 +538,7 @@ export function lexicalMutations() {
     'lex-quoted'(r, lines, recs) {
       const x = r.pick(of(recs, 'option').filter((y) => /=\s*\S/.test(y.raw) && !/\\\s*$/.test(y.raw) && !(recs[y.n + 1]?.cont)));
       if (!x) return;
-      const m = /^(.*?=\s*)(.*?)(\s*)$/.exec(x.raw);
+      const m = /^(.*?=\s*)(.*?)(\s*)$/s.exec(x.raw);
       const v = m[2].replace(/\\/g, '\\\\').replace(/"/g, '\\"');
       const e = r.pick(ESCAPES);
       return replaceLine(lines, x.n, m[1] + r.pick([
@@ -563,7 +563,7 @@ export function donorsOf(confs) {
       if (!single(x)) continue;
       if (x.kind === 'option' && x.section === 'main') add('main', x.raw.trim());
       if (x.kind === 'option' && inst) {
-        const d = /^\s*driver\s*=\s*([a-z_]+)\s*$/.exec(x.raw);
+        const d = /^\s*driver\s*=\s*([a-z_]+)\s*$/s.exec(x.raw);
         if (d) inst.driver = d[1];
         else if (inst.driver) add(`${inst.section}:${inst.driver}`, '  ' + x.raw.trim());
       }
