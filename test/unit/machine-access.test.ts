@@ -144,7 +144,7 @@ test('imapd/directory-access: a root-owned configdirectory or partition, and one
   assert.equal(conf.range.start.line, 0);
   assert.equal(conf.range.start.character, 'configdirectory: '.length);
   assert.match(conf.message, /^On this machine Cyrus's services run as user cyrus and group mail, and \/srv\/mail \(owner root, group root, mode 0755\) does not let them make files in it, so they cannot write in configdirectory \/srv\/mail: it holds Cyrus's databases/);
-  assert.match(conf.message, /Give it to the Cyrus user \(chown -R cyrus:mail \/srv\/mail; Debian's packages make theirs cyrus:mail 0750\), then restart Cyrus\./);
+  assert.match(conf.message, /Give it to the Cyrus user \(chown -R cyrus:mail \/srv\/mail; Debian's packages leave theirs cyrus:mail 0750\), then restart Cyrus\./);
   assert.equal(locked.range.start.line, 2);
   assert.match(locked.message, /\/srv\/locked \(owner root, group root, mode 0700\) does not let them search it, so they cannot write in partition-news \/srv\/locked\/mail: creating a mailbox on partition news fails \("NO System I\/O error"\)\. Let cyrus search \/srv\/locked/);
   assert.match(dirs('partition-default: /srv/mail\n')[0]?.message ?? '', /partition default fails/);

@@ -34,7 +34,7 @@ export function checkImapdDirectories(conf: ImapdConf, host: SourceHost): Findin
     if (last?.path !== dir || last.st.kind !== 'directory') continue;
     const own = `${v.id.name}:${groupName(v.a, v.id.gid)}`;
     const advice = b.blocked.path === dir
-      ? `Give it to the Cyrus user (chown -R ${own} ${dir}; Debian's packages make theirs ${own} 0750)${s.option === 'configdirectory' ? ', then restart Cyrus' : ''}.`
+      ? `Give it to the Cyrus user (chown -R ${own} ${dir}; Debian's packages leave theirs cyrus:mail 0750)${s.option === 'configdirectory' ? ', then restart Cyrus' : ''}.`
       : `Let ${v.id.name} search ${b.blocked.path}, or move ${s.rawName} somewhere it can reach.`;
     out.push(finding('imapd/directory-access', s.file, s.valueLoc.range,
       `On this machine Cyrus's services run as ${identityText(v.a, v.id)}, and ${describePath(v.a, b.blocked)} does not let them ${needText(b.blocked.need)}, so they cannot write in ${s.rawName} ${dir}: ${outcome(s)}. ${advice}`));
