@@ -3,7 +3,7 @@
 // the rules that repeat the checks Exim's driver init functions make.
 import type { Finding } from '../../diagnostic';
 import { finding } from '../../diagnostic';
-import type { DriverInstance, OptionSetting } from '../../exim/model';
+import type { DriverInstance, EximConfig, OptionSetting } from '../../exim/model';
 
 // Plain loops: the rules ask for several options of every instance.
 export function opt(inst: DriverInstance, name: string): OptionSetting | undefined {
@@ -28,19 +28,43 @@ export const onOpt = (inst: DriverInstance, name: string): OptionSetting | undef
   return on(s) === true ? s : undefined;
 };
 
+/** The value of the last main setting of `name` that is not negated. */
+export function mainValue(cfg: Partial<EximConfig>, name: string): string | undefined {
+  let v: string | undefined;
+  for (const s of cfg.main ?? []) if (s && s.name === name && !s.negated) v = s.value;
+  return v;
+}
+
+/** The main setting Exim uses for an option (the last one), negated or not. */
+export function mainSetting(cfg: Partial<EximConfig>, name: string): OptionSetting | undefined {
+  let found: OptionSetting | undefined;
+  for (const s of cfg.main ?? []) if (s && s.name === name) found = s;
+  return found;
+}
+
+/** A main option's value when it is fixed: undefined when unset or empty, null when Exim expands it. */
+export function fixedMainValue(cfg: Partial<EximConfig>, name: string): string | null | undefined {
+  const v = mainValue(cfg, name)?.trim();
+  if (!v) return undefined;
+  return v.includes('$') ? null : v;
+}
+
 export function kindOf(inst: DriverInstance): 'router' | 'transport' | 'authenticator' {
   return inst.section === 'routers' ? 'router' : inst.section === 'transports' ? 'transport' : 'authenticator';
 }
-/** `the pipe transport "name"`, as findings name an instance. */
 /** The routers that name each transport, by its name (a transport named by an expansion is left out). */
 export function routersByTransport(routers: readonly DriverInstance[]): Map<string, DriverInstance[]> {
   const out = new Map<string, DriverInstance[]>();
   for (const r of routers) {
     const t = given(r, 'transport')?.value?.trim();
-    if (t && !t.includes('$')) out.set(t, [...out.get(t) ?? [], r]);
+    if (!t || t.includes('$')) continue;
+    const list = out.get(t);
+    if (list) list.push(r);
+    else out.set(t, [r]);
   }
   return out;
 }
+/** `the pipe transport "name"`, as findings name an instance. */
 export const describe = (inst: DriverInstance) => `the ${inst.driver} ${kindOf(inst)} "${inst.name}"`;
 export const cap = (s: string) => s[0].toUpperCase() + s.slice(1);
 

@@ -19,24 +19,11 @@ import type { SourceHost } from '../../host';
 import { blockedPaths, describePath, identityText, machineView, needText, readAdvice, type Identity } from '../../path-access';
 import { type Accounts, DEBIAN_EXIM_USER, findGroup, findUser, groupsOf, userName } from '../../unix-accounts';
 import { splitList } from './lists';
-
-function lastMain(cfg: EximConfig, name: string): OptionSetting | undefined {
-  let found: OptionSetting | undefined;
-  for (const s of cfg.main) if (s.name === name) found = s;
-  return found;
-}
-
-/** A main option's value when fixed: undefined when unset, null when Exim expands it. */
-function fixedMain(cfg: EximConfig, name: string): string | null | undefined {
-  const s = lastMain(cfg, name);
-  const v = s && !s.negated ? s.value?.trim() : undefined;
-  if (!v) return undefined;
-  return v.includes('$') ? null : v;
-}
+import { fixedMainValue, mainSetting } from './instance-options';
 
 /** Who the daemon's connection processes are: the Exim user and group, with initgroups. */
 export function eximDaemonIdentity(cfg: EximConfig, a: Accounts): (Identity & { name: string }) | undefined {
-  const eu = fixedMain(cfg, 'exim_user'), eg = fixedMain(cfg, 'exim_group');
+  const eu = fixedMainValue(cfg, 'exim_user'), eg = fixedMainValue(cfg, 'exim_group');
   if (eu === null || eg === null) return undefined;
   const user = findUser(a, eu ?? DEBIAN_EXIM_USER);
   if (!user) return undefined;
@@ -53,14 +40,14 @@ export const certbotHint = (file: string) => file.startsWith('/etc/letsencrypt/'
 
 /** Whether the daemon offers TLS at all: tls_advertise_hosts set empty and no TLS-on-connect ports means never. */
 function tlsUsed(cfg: EximConfig): boolean {
-  const adv = lastMain(cfg, 'tls_advertise_hosts');
-  const onConnect = lastMain(cfg, 'tls_on_connect_ports');
+  const adv = mainSetting(cfg, 'tls_advertise_hosts');
+  const onConnect = mainSetting(cfg, 'tls_on_connect_ports');
   return !adv || (!adv.negated && !!adv.value?.trim()) || (!!onConnect && !onConnect.negated && !!onConnect.value?.trim());
 }
 
 export function checkEximTlsFiles(cfg: EximConfig, host: SourceHost): Finding[] {
   if (!host.stat || !tlsUsed(cfg)) return [];
-  const settings = ['tls_certificate', 'tls_privatekey', 'tls_verify_certificates'].map((n) => lastMain(cfg, n)).filter((s): s is OptionSetting => !!s && !s.negated && !!s.value?.trim() && !s.value.includes('$'));
+  const settings = ['tls_certificate', 'tls_privatekey', 'tls_verify_certificates'].map((n) => mainSetting(cfg, n)).filter((s): s is OptionSetting => !!s && !s.negated && !!s.value?.trim() && !s.value.includes('$'));
   const files = settings.flatMap((s) => splitList(s.value!).map((item) => ({ s, file: item.text.trim() })));
   const v = files.length ? machineView(host, (a) => eximDaemonIdentity(cfg, a)) : undefined;
   if (!v) return [];

@@ -6,6 +6,7 @@ import { lmtpListeners } from '../../cyrus/facts';
 import type { SourceHost } from '../../host';
 import type { Related } from '../../diagnostic';
 import type { LineIndex } from '../../text';
+import { mainSetting, mainValue } from '../exim/instance-options';
 
 export interface LinkContext {
   cfg: EximConfig;
@@ -61,18 +62,8 @@ export function makeContext(cfg: EximConfig, cyrus?: CyrusConf, imapd?: ImapdCon
   };
 }
 
-export function mainValue(cfg: Partial<EximConfig>, name: string): string | undefined {
-  let v: string | undefined;
-  for (const s of cfg.main ?? []) if (s && s.name === name && !s.negated) v = s.value;
-  return v;
-}
-
-/** The main setting Exim uses for an option (the last one), negated or not. */
-export function mainSetting(cfg: Partial<EximConfig>, name: string): OptionSetting | undefined {
-  let found: OptionSetting | undefined;
-  for (const s of cfg.main ?? []) if (s && s.name === name) found = s;
-  return found;
-}
+// Shared with the Exim rules, which read main settings the same way.
+export { mainSetting, mainValue };
 
 /** primary_hostname as set (the last setting), lower-cased; undefined when unset or expanded. */
 export function primaryHostnameOf(cfg: Partial<EximConfig> | undefined): string | undefined {

@@ -19,7 +19,8 @@ import type { DriverInstance, OptionSetting } from '../../exim/model';
 import { allowed, modeText, stepsTo, type Identity as Process } from '../../path-access';
 import { type Accounts, DEBIAN_EXIM_USER, findGroup, findUser, groupName, groupsOf, readAccounts, userName } from '../../unix-accounts';
 import type { LinkContext } from './context';
-import { boolOption, mainValue, option, value } from './context';
+import { boolOption, option, value } from './context';
+import { fixedMainValue } from '../exim/instance-options';
 import { fix, insertOptionLine, manualFix, replaceAt } from './edits';
 import { cyrusRouters, type CyrusTransport } from './routing';
 import { deliverSocket } from './listeners';
@@ -67,7 +68,7 @@ function identityOf(ctx: LinkContext, a: Accounts, t: DriverInstance, r: DriverI
   } else {
     // check_local_user makes each recipient's own account the user: not one identity.
     if (boolOption(r, 'check_local_user', false) !== false) return undefined;
-    const eu = fixedMain(ctx, 'exim_user'), eg = fixedMain(ctx, 'exim_group');
+    const eu = fixedMainValue(ctx.cfg, 'exim_user'), eg = fixedMainValue(ctx.cfg, 'exim_group');
     if (eu === null || eg === null) return undefined;
     user = findUser(a, eu ?? DEBIAN_EXIM_USER);
     why = `neither it nor router ${r.name} sets a user, so it runs as the Exim user${eu ? ` (exim_user = ${eu})` : ''}`;
@@ -78,12 +79,6 @@ function identityOf(ctx: LinkContext, a: Accounts, t: DriverInstance, r: DriverI
   const gid = group.gid;
   const groups = initgroups && user.user ? groupsOf(a, user.user, gid) : new Set([gid]);
   return { uid: user.uid, gid, groups, why: `${why}, with ${group.from}`, initgroups, user: user.user?.name };
-}
-
-function fixedMain(ctx: LinkContext, name: string): string | null | undefined {
-  const v = mainValue(ctx.cfg, name)?.trim();
-  if (!v) return undefined;
-  return v.includes('$') ? null : v;
 }
 
 /** A deliver pipe's lmtpsocket, when it can be known, with the option to point at. */
