@@ -302,15 +302,15 @@ export function driversOf(kind: DriverKind, version: EximVersion = 'latest'): Ex
   return [...DRIVERS.values()].filter((d) => d.kind === kind && availableIn(d, version));
 }
 
-/**
- * A lookup type as written before `{` or `;` in a lookup: accepts Exim's decorations
- * `partial-`, `partialN-`, `*`, `*@` and `,options` and returns the base type.
- */
 /** A lookup type as written, without its options, `partial…-` and `*`/`*@`: the name Exim looks up. */
 export function lookupBaseName(written: string): string {
   return written.trim().replace(/,.*$/, '').replace(/^partial\d*(\([^)]*\))?-?/, '').replace(/\*@?$/, '');
 }
 
+/**
+ * A lookup type as written before `{` or `;` in a lookup: accepts Exim's decorations
+ * `partial-`, `partialN-`, `*`, `*@` and `,options` and returns the base type.
+ */
 export function eximLookupType(written: string): EximDriverInfo | undefined {
   return LOOKUPS.get(lookupBaseName(written));
 }

@@ -5,7 +5,7 @@
 // or $value, is clean however tainted its key; an `if` or a lookup is tainted when both its
 // yes and no strings are; a hash or an item we do not follow is taken as clean, so nothing
 // is claimed of it).
-import type { ExpansionNode } from './expansion';
+import { lookupTypeOf, type ExpansionNode } from './expansion';
 import { eximLookupType } from '../catalog/exim';
 
 type Variable = Extract<ExpansionNode, { kind: 'variable' }>;
@@ -62,6 +62,5 @@ export function reachingVariable(nodes: readonly ExpansionNode[], wanted: (name:
 
 /** Where a lookup's yes/no strings start: after the key and file of a single-key lookup, after the query of a query-style one. */
 function lookupResultArgs(n: Extract<ExpansionNode, { kind: 'item' }>): number {
-  const type = n.options?.trim().split(/\s+/)[0] ?? '';
-  return eximLookupType(type)?.lookupStyle?.startsWith('single-key') ? 2 : 1;
+  return eximLookupType(lookupTypeOf(n))?.lookupStyle?.startsWith('single-key') ? 2 : 1;
 }

@@ -8,7 +8,7 @@ import { taintSource } from '../../exim/taint';
 import { locOfText } from './lists';
 import { expansionForm } from '../../exim/parsed';
 import { ExpandForm } from '../../exim/value-expansion';
-import type { ExpansionNode } from '../../exim/expansion';
+import { lookupTypeOf, plainText, type ExpansionNode } from '../../exim/expansion';
 import type { Range } from '../../text';
 import type { CheckOptions, EximVersion } from '../../options';
 import {
@@ -208,7 +208,7 @@ class ExpansionCheck {
             this.report(finding('exim/expansion-syntax', this.file(), n.nameRange,
               '"${lookup" has no lookup type (such as lsearch) after its key; Exim fails with "missing lookup type" when it expands this value.', RUN_TIME));
           }
-          if (n.name === 'lookup' && n.options && n.args.length >= 2) this.lookupFile(n.options, n.args[1]);
+          if (n.name === 'lookup' && n.options && n.args.length >= 2) this.lookupFile(n, n.args[1]);
           if (n.name === 'sg' && n.args.length === 3) this.regex(n.args[1]);
           else if (n.name === 'run' && n.args.length) this.runCommand(n.args[0]);
           const argProblem = itemArgProblem(n.name, n.args.length);
@@ -319,18 +319,16 @@ class ExpansionCheck {
    * written out is judged. One named from tainted data (exim/taint.ts) Exim will not open at
    * all (exim4 -odf: the redirect router's data "failed to expand ... NULL").
    */
-  private lookupFile(options: string, arg: readonly ExpansionNode[]): void {
-    const type = options.trim().split(/\s+/)[0];
-    const info = eximLookupType(type);
+  private lookupFile(n: Node<'item'>, arg: readonly ExpansionNode[]): void {
+    const info = eximLookupType(lookupTypeOf(n));
     const taint = info?.lookupStyle?.includes('absolute file') ? taintSource(arg) : undefined;
     if (taint) {
       this.report(finding('exim/expansion-syntax', this.file(), taint.range,
         `The ${info!.name} lookup's file is named from $${taint.name}, which comes from the message and is tainted: Exim refuses to open a file named by tainted data, so the expansion fails whenever it runs ("Tainted filename for search"). Look the value up as a key in a fixed file instead, or name the file from $domain_data or $local_part_data (set when the router's domains or local_parts matched).`, RUN_TIME));
       return;
     }
-    if (!info || !arg.length || arg.some((x) => x.kind !== 'text')) return;
-    const file = arg.map((x) => (x as Node<'text'>).text).join('').trim();
-    if (!relativeLookupFile(info, file)) return;
+    const file = arg.length ? plainText(arg)?.trim() : undefined;
+    if (!info || file === undefined || !relativeLookupFile(info, file)) return;
     const range = { start: arg[0].range.start, end: arg[arg.length - 1].range.end };
     this.report(finding('exim/expansion-syntax', this.file(), range,
       `The ${info.name} lookup's file "${file}" is not an absolute path: Exim opens it relative to its working directory, where it is not found, and the expansion fails ("failed to open ${file}"). Write the whole path, starting with "/".`, RUN_TIME));
@@ -339,7 +337,7 @@ class ExpansionCheck {
   /** The words between the braces of `${lookup`: the lookup type first, then e.g. `fail`. */
   private lookupType(n: Node<'item'>, options: string): void {
     const v = this.v;
-    const type = options.trim().split(/\s+/)[0];
+    const type = lookupTypeOf(n);
     const info = type && !type.includes('$') ? eximLookupType(type) : undefined;
     if (type && !type.includes('$') && !info) {
       const guess = nearest(type.replace(/^partial\d*-/, '').replace(/,.*$/, ''), namesOnce('lookup', v, () => lookupTypes(v).map((x) => x.name)));

@@ -14,21 +14,44 @@ import { forEachListValue, locOfText, occurrencesOf, splitList } from './lists';
 import { didYouMean, namesOnce, nearest, replaceFix, RUN_TIME, runTime } from './suggest';
 
 /** `[net[N]-]type[,options];rest` of a list item; type as written, with partial-/*@ forms. */
-export const LOOKUP_ITEM = /^(net\d*-)?([A-Za-z][\w()*@-]*(?:,[^;\s]*)?);(.*)$/s;
+const LOOKUP_ITEM = /^(net\d*-)?([A-Za-z][\w()*@-]*(?:,[^;\s]*)?);(.*)$/s;
+
+/** The lookup of a list item, as written: `net` prefix, type, what follows the `;`. */
+export interface LookupItem {
+  net: string;
+  type: string;
+  rest: string;
+  /** The part of the item that is the lookup, and where it starts in the item. */
+  text: string;
+  offset: number;
+}
+
+/**
+ * The lookup a list item makes, if it makes one. An address item `local@domain-item` looks
+ * its domain part up (`yy@lsearch;/file`; `lsearch*@;/file` is a type whose `@` ends it), and
+ * only a host list takes `net[N]-`. An item built at run time or a regex is none.
+ */
+export function lookupItem(kind: ListKind, text: string): LookupItem | undefined {
+  let t = text, offset = 0;
+  const semi = t.indexOf(';');
+  const atSign = kind === 'addresslist' ? t.lastIndexOf('@', semi) : -1;
+  if (atSign >= 0 && atSign < semi - 1) {
+    offset = atSign + 1;
+    t = t.slice(offset);
+    kind = 'domainlist';
+  }
+  const m = t.includes(';') && !t.startsWith('^') && !t.includes('$') ? LOOKUP_ITEM.exec(t) : null;
+  if (!m || (m[1] && kind !== 'hostlist')) return undefined;
+  return { net: m[1] ?? '', type: m[2], rest: m[3], text: t, offset };
+}
 
 export function checkListLookups(cfg: EximConfig, opts: CheckOptions): Finding[] {
   const out: Finding[] = [];
   const version = opts.eximVersion;
-  // `offset`: where `text` starts in the item (an address item's domain part).
-  const item = (kind: ListKind, text: string, at: () => Loc, offset = 0): void => {
-    // An address item `local@domain-item` looks the domain part up (`yy@lsearch;/file`);
-    // `lsearch*@;/file` is a type whose `@` ends it.
-    const semi = text.indexOf(';');
-    const atSign = kind === 'addresslist' ? text.lastIndexOf('@', semi) : -1;
-    if (atSign >= 0 && atSign < semi - 1) return item('domainlist', text.slice(atSign + 1), at, offset + atSign + 1);
-    const m = text.includes(';') && !text.startsWith('^') && !text.includes('$') ? LOOKUP_ITEM.exec(text) : null;
-    if (!m || (m[1] && kind !== 'hostlist')) return;
-    const written = m[2];
+  const item = (kind: ListKind, whole: string, at: () => Loc): void => {
+    const l = lookupItem(kind, whole);
+    if (!l) return;
+    const { text, offset, type: written } = l;
     const info = eximLookupType(written);
     if (!info) {
       const bare = lookupBaseName(written);
@@ -37,7 +60,7 @@ export function checkListLookups(cfg: EximConfig, opts: CheckOptions): Finding[]
       // The fix replaces the type where it ends, on an item found as written on one line.
       const r = loc.range;
       const exact = r.start.line === r.end.line && r.end.character - r.start.character === offset + text.length;
-      const end = offset + (m[1]?.length ?? 0) + written.indexOf(bare) + bare.length;
+      const end = offset + l.net.length + written.indexOf(bare) + bare.length;
       const typeEnd = { file: loc.file, range: { start: r.start, end: { line: r.start.line, character: r.start.character + end } } };
       out.push(finding('exim/invalid-value', loc.file, r,
         `Unknown lookup type "${bare}" in the list item "${text}": Exim defers whenever a match reaches it ("unknown lookup type").${didYouMean(guess)}`,
@@ -50,7 +73,7 @@ export function checkListLookups(cfg: EximConfig, opts: CheckOptions): Finding[]
         `The lookup type "${info.name}" in the list item "${text}" is not in ${version === '4.96' ? 'Exim 4.96' : 'current Exim'} (${versionNote(info, version)}): Exim defers whenever a match reaches it ("unknown lookup type").`, RUN_TIME));
       return;
     }
-    const file = m[3].trim();
+    const file = l.rest.trim();
     if (!relativeLookupFile(info, file)) return;
     const loc = at();
     out.push(finding('exim/invalid-value', loc.file, loc.range,

@@ -14,30 +14,26 @@
 import type { Finding } from '../../diagnostic';
 import { finding } from '../../diagnostic';
 import type { EximConfig, ListKind, Loc } from '../../exim/model';
-import type { ExpansionNode } from '../../exim/expansion';
+import { lookupTypeOf, plainText, type ExpansionNode } from '../../exim/expansion';
 import type { Range } from '../../text';
 import type { SourceHost } from '../../host';
 import { aclCondition, eximLookupType } from '../../catalog/exim';
 import { blockedPaths, describePath, identityText, machineView, needText, readAdvice } from '../../path-access';
 import { eximDaemonIdentity } from './tls-files';
 import { ACL_LIST_KIND, locOfText, occurrencesOf, splitList } from './lists';
-import { LOOKUP_ITEM } from './list-lookups';
+import { lookupItem } from './list-lookups';
 
 /**
  * The file a list item makes Exim open, with how to name it: a file lookup's (absolute), or
  * the file of a file item (`/etc/exim4/relay_hosts`, whose lines are further items).
  */
 function listFileOf(kind: ListKind, text: string): { what: string; file: string } | undefined {
-  let t = text.trim().replace(/^!\s*/, '');
+  const t = text.trim().replace(/^!\s*/, '');
   if (t.startsWith('/')) return t.includes('$') ? undefined : { what: `the file ${t} (the list reads its items from it)`, file: t };
-  // An address item `local@type;file` looks its domain part up.
-  const semi = t.indexOf(';');
-  const at = kind === 'addresslist' ? t.lastIndexOf('@', semi) : -1;
-  if (at >= 0 && at < semi - 1) t = t.slice(at + 1);
-  const m = t.includes(';') && !t.startsWith('^') && !t.includes('$') ? LOOKUP_ITEM.exec(t) : null;
-  if (!m || (m[1] && kind !== 'hostlist')) return undefined;
-  const info = eximLookupType(m[2]);
-  const file = m[3].trim();
+  const l = lookupItem(kind, t);
+  if (!l) return undefined;
+  const info = eximLookupType(l.type);
+  const file = l.rest.trim();
   if (!info?.lookupStyle?.includes('absolute file') || !file.startsWith('/')) return undefined;
   return { what: `the ${info.name} file ${file}`, file };
 }
@@ -54,10 +50,10 @@ function* expansionLookups(nodes: readonly ExpansionNode[]): Generator<{ what: s
     if (n.kind === 'item') {
       if (n.name === 'lookup' && n.options && n.args.length >= 2) {
         const arg = n.args[1];
-        const info = eximLookupType(n.options.trim().split(/\s+/)[0]);
-        if (info?.lookupStyle?.includes('absolute file') && arg.length && arg.every((x) => x.kind === 'text')) {
-          const file = arg.map((x) => (x as { text: string }).text).join('').trim();
-          if (file.startsWith('/')) yield { what: `the ${info.name} file ${file}`, file, range: { start: arg[0].range.start, end: arg[arg.length - 1].range.end } };
+        const info = eximLookupType(lookupTypeOf(n));
+        const file = arg.length ? plainText(arg)?.trim() : undefined;
+        if (info?.lookupStyle?.includes('absolute file') && file?.startsWith('/')) {
+          yield { what: `the ${info.name} file ${file}`, file, range: { start: arg[0].range.start, end: arg[arg.length - 1].range.end } };
         }
       }
       for (const a of n.args) yield* expansionLookups(a);
