@@ -12,11 +12,9 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { checkProject } from '../../server/src/core/project';
 import { defaultOptions, type EximVersion } from '../../server/src/core/options';
+import { EXIM, mainLog, makeSpool, REFERENCE, spoolLines } from './harness/exim';
 import type { Finding } from '../../server/src/core/diagnostic';
 
-const EXIM = '/usr/sbin/exim4';
-const ROOT = path.join(__dirname, '../..');
-const REFERENCE = fs.readFileSync(path.join(ROOT, 'examples/reference/exim.conf'), 'utf8');
 
 function eximMissingReason(): string | undefined {
   try { fs.accessSync(EXIM, fs.constants.X_OK); } catch { return `Exim is not installed (${EXIM} missing)`; }
@@ -288,14 +286,13 @@ function deliveryLog(text: string, to: string, mail?: (dir: string) => void): st
   // Exim, as Debian-exim, must get into its spool and log, and write mailboxes.
   fs.chmodSync(dir, 0o755);
   fs.chmodSync(d, 0o755);
-  for (const sub of ['spool', 'log', 'mail']) fs.mkdirSync(path.join(d, sub));
+  makeSpool(d, ['mail']);
   fs.chmodSync(path.join(d, 'mail'), 0o777);
-  assert.equal(spawnSync('chown', ['-R', 'Debian-exim:Debian-exim', path.join(d, 'spool'), path.join(d, 'log')]).status, 0);
   const file = path.join(d, 'exim.conf');
-  fs.writeFileSync(file, `spool_directory = ${d}/spool\nlog_file_path = ${d}/log/%slog\n${text.replaceAll('/var/mail', path.join(d, 'mail'))}`);
+  fs.writeFileSync(file, spoolLines(d) + text.replaceAll('/var/mail', path.join(d, 'mail')));
   spawnSync(EXIM, ['-C', file, '-odf', '-oi', '-f', '', to], { input: 'Subject: t\n\nhi\n', encoding: 'utf8', timeout: 30_000 });
   mail?.(path.join(d, 'mail'));
-  try { return fs.readFileSync(path.join(d, 'log', 'mainlog'), 'utf8'); } catch { return ''; }
+  return mainLog(d);
 }
 
 /**

@@ -16,20 +16,11 @@ import * as path from 'node:path';
 import { checkProject } from '../../server/src/core/project';
 import { defaultOptions } from '../../server/src/core/options';
 import { applyEditsOnDisk } from '../helpers/apply-edits';
+import { deliver, EXIM, eximMissingReason, mainLog, makeSpool, REFERENCE, spoolLines } from './harness/exim';
 import { CYRUS_BIN, cyrusMissingReason, freePort, startCyrus, type CyrusInstance } from './harness/cyrus';
 
-const EXIM = '/usr/sbin/exim4';
-const ROOT = path.join(__dirname, '../..');
-const REFERENCE = fs.readFileSync(path.join(ROOT, 'examples/reference/exim.conf'), 'utf8');
 const ALICE = 'alice@example.com';
 const NOBODY = 'nobody@example.com';
-
-function eximMissingReason(): string | undefined {
-  try { fs.accessSync(EXIM, fs.constants.X_OK); } catch { return `Exim is not installed (${EXIM} missing)`; }
-  if (process.getuid?.() !== 0) return 'needs root: Exim drops privileges for -C unless run by root, and its spool must be given to Debian-exim';
-  if (spawnSync('id', ['Debian-exim']).status !== 0) return 'there is no Debian-exim user';
-  return undefined;
-}
 
 const missing = eximMissingReason() ?? cyrusMissingReason();
 const skip = missing ? `skipped: ${missing}` : false;
@@ -52,15 +43,11 @@ function eximConf(edit: (text: string) => string): { dir: string; conf: string }
   dirs.push(dir);
   // mkdtemp makes it 0700; Exim (as Debian-exim) must get through it to its spool.
   fs.chmodSync(dir, 0o755);
-  for (const d of ['spool', 'log']) fs.mkdirSync(path.join(dir, d));
+  makeSpool(dir);
   const text = edit(REFERENCE);
   assert.notEqual(text, REFERENCE, 'the edit changed something');
   const conf = path.join(dir, 'exim.conf');
-  fs.writeFileSync(conf, text.replace('primary_hostname = mail.example.com\n',
-    `primary_hostname = mail.example.com\nspool_directory = ${dir}/spool\nlog_file_path = ${dir}/log/%slog\n`));
-  // The conf itself stays root's: Exim refuses a configuration file others could write.
-  const r = spawnSync('chown', ['-R', 'Debian-exim:Debian-exim', path.join(dir, 'spool'), path.join(dir, 'log')]);
-  assert.equal(r.status, 0, 'chown to Debian-exim');
+  fs.writeFileSync(conf, text.replace('primary_hostname = mail.example.com\n', `primary_hostname = mail.example.com\n${spoolLines(dir)}`));
   return { dir, conf };
 }
 
@@ -93,13 +80,6 @@ function rcpt(conf: string, recipients: string[]): { rcpt: string[]; log: string
   const all = replies(r.stdout);
   // greeting, EHLO, MAIL, then one reply per RCPT.
   return { rcpt: all.slice(3, 3 + recipients.length), log: r.stderr };
-}
-
-/** Delivers one message in the foreground; Exim's main log afterwards. */
-function deliver(dir: string, conf: string, to: string, body = 'hello\n'): string {
-  const r = spawnSync(EXIM, ['-C', conf, '-odf', '-oi', '-f', 'sender@example.net', to], { input: `Subject: link live test\n\n${body}`, encoding: 'utf8', timeout: 60_000 });
-  assert.equal(r.error, undefined);
-  try { return fs.readFileSync(path.join(dir, 'log', 'mainlog'), 'utf8'); } catch { return ''; }
 }
 
 test('clean pairing: no link finding; the callout reaches lmtpd, rejects an unknown user, accepts a known one; mail is delivered', { skip }, async () => {
@@ -420,9 +400,7 @@ test('maxmessagesize in imapd.conf below message_size_limit: flagged link/messag
       const body = `${'a'.repeat(70)}\r\n`.repeat(Math.ceil(bytes / 72));
       const dialog = ['EHLO client.example.net', 'MAIL FROM:<sender@example.net>', `RCPT TO:<${ALICE}>`, 'DATA', `Subject: size\r\n\r\n${body}.`, 'QUIT', ''].join('\r\n');
       const r = spawnSync(EXIM, ['-C', conf, '-odf', '-bs'], { input: dialog, encoding: 'utf8', timeout: 60_000 });
-      let log = '';
-      try { log = fs.readFileSync(path.join(dir, 'log', 'mainlog'), 'utf8'); } catch { /* none */ }
-      return { data: replies(r.stdout)[5] ?? '', log };
+      return { data: replies(r.stdout)[5] ?? '', log: mainLog(dir) };
     };
     const dflt = eximConf(port(c.ports.lmtpTrusted));
     const found = lintWith(dflt.conf);

@@ -17,18 +17,9 @@ import * as tls from 'node:tls';
 import { checkProject, type Input } from '../../server/src/core/project';
 import { defaultOptions } from '../../server/src/core/options';
 import { cyrusMissingReason, freePort, startCyrus } from './harness/cyrus';
+import { deliver, EXIM, eximMissingReason, mainLog, makeSpool, REFERENCE, spoolLines } from './harness/exim';
 
-const EXIM = '/usr/sbin/exim4';
-const REFERENCE = fs.readFileSync(path.join(__dirname, '../../examples/reference/exim.conf'), 'utf8');
-
-function eximMissingReason(): string | undefined {
-  try { fs.accessSync(EXIM, fs.constants.X_OK); } catch { return `Exim is not installed (${EXIM} missing)`; }
-  if (process.getuid?.() !== 0) return 'needs root: Exim keeps the daemon\'s privileges for -C only when root runs it, and the files must be made root\'s';
-  if (spawnSync('id', ['Debian-exim']).status !== 0) return 'there is no Debian-exim user';
-  if (spawnSync('openssl', ['version']).status !== 0) return 'openssl is not installed';
-  return undefined;
-}
-const eximMissing = eximMissingReason();
+const eximMissing = eximMissingReason() ?? (spawnSync('openssl', ['version']).status !== 0 ? 'openssl is not installed' : undefined);
 const cyrusMissing = eximMissing ?? cyrusMissingReason();
 
 const dirs: string[] = [];
@@ -39,6 +30,13 @@ function tempDir(prefix: string, mode: number): string {
   dirs.push(d);
   fs.chmodSync(d, mode);
   return d;
+}
+
+/** A fresh directory for one Exim config, its spool and log given to Debian-exim. */
+function eximDir(prefix: string): string {
+  const dir = tempDir(prefix, 0o755);
+  makeSpool(dir);
+  return dir;
 }
 
 /** A self-signed certificate and its key in a new directory only root may enter. */
@@ -129,11 +127,10 @@ async function waitForPort(port: number, child: ChildProcess, log: () => string)
 }
 
 /** Runs Exim's daemon in the foreground on a loopback port for `body`, then stops it. */
-async function withEximDaemon<T>(conf: string, port: number, logDir: string, body: () => Promise<T>): Promise<T> {
+async function withEximDaemon<T>(conf: string, port: number, dir: string, body: () => Promise<T>): Promise<T> {
   const child = spawn(EXIM, ['-C', conf, '-bdf', '-oX', String(port)], { stdio: 'ignore' });
-  const log = () => { try { return fs.readFileSync(path.join(logDir, 'mainlog'), 'utf8'); } catch { return ''; } };
   try {
-    await waitForPort(port, child, log);
+    await waitForPort(port, child, () => mainLog(dir));
     return await body();
   } finally {
     child.kill('SIGTERM');
@@ -143,11 +140,9 @@ async function withEximDaemon<T>(conf: string, port: number, logDir: string, bod
 
 /** The reference exim.conf delivering to lmtpd without -a on `port`, authenticating with PLAIN and requiring TLS; spool and log in a fresh temp dir. */
 function eximRequiringTls(port: number, password: string): { dir: string; conf: string } {
-  const dir = tempDir('exim-cyrus-tls-lmtp-', 0o755);
-  for (const d of ['spool', 'log']) fs.mkdirSync(path.join(dir, d));
-  assert.equal(spawnSync('chown', ['-R', 'Debian-exim:Debian-exim', path.join(dir, 'spool'), path.join(dir, 'log')]).status, 0);
+  const dir = eximDir('exim-cyrus-tls-lmtp-');
   const conf = path.join(dir, 'exim.conf');
-  const text = REFERENCE.replace('primary_hostname = mail.example.com\n', `primary_hostname = mail.example.com\nspool_directory = ${dir}/spool\nlog_file_path = ${dir}/log/%slog\n`)
+  const text = REFERENCE.replace('primary_hostname = mail.example.com\n', `primary_hostname = mail.example.com\n${spoolLines(dir)}`)
     .replace('  port = 2003\n', `  port = ${port}\n`)
     .replace('  gethostbyname\n', '  gethostbyname\n  hosts_require_auth = *\n  hosts_require_tls = *\n')
     + `\ncyrus_plain:\n  driver = plaintext\n  public_name = PLAIN\n  client_send = ^cyrus^${password}\n`;
@@ -156,22 +151,12 @@ function eximRequiringTls(port: number, password: string): { dir: string; conf: 
   return { dir, conf };
 }
 
-/** Delivers one message in the foreground; Exim's main log afterwards. */
-function deliver(dir: string, conf: string, to: string): string {
-  const r = spawnSync(EXIM, ['-C', conf, '-odf', '-oi', '-f', 'sender@example.net', to], { input: 'Subject: tls live test\n\nhello\n', encoding: 'utf8', timeout: 60_000 });
-  assert.equal(r.error, undefined);
-  try { return fs.readFileSync(path.join(dir, 'log', 'mainlog'), 'utf8'); } catch { return ''; }
-}
-
 test('Exim\'s certificate and key in a directory only root may enter: flagged exim/tls-file-access; really the daemon offers STARTTLS and answers it 454, and logs that it cannot read them; opened to Debian-exim\'s group as advised, nothing is flagged and TLS starts; the same for a tls_verify_certificates file', { skip: eximMissing ? `skipped: ${eximMissing}` : false }, async () => {
   const { priv, cert, key } = rootOnlyCertificate();
-  const dir = tempDir('exim-cyrus-tls-exim-', 0o755);
-  for (const d of ['spool', 'log']) fs.mkdirSync(path.join(dir, d));
-  assert.equal(spawnSync('chown', ['-R', 'Debian-exim:Debian-exim', path.join(dir, 'spool'), path.join(dir, 'log')]).status, 0);
+  const dir = eximDir('exim-cyrus-tls-exim-');
   const port = await freePort();
   const conf = path.join(dir, 'exim.conf');
-  fs.writeFileSync(conf, REFERENCE.replace('primary_hostname = mail.example.com\n', [
-    'primary_hostname = mail.example.com', `spool_directory = ${dir}/spool`, `log_file_path = ${dir}/log/%slog`,
+  fs.writeFileSync(conf, REFERENCE.replace('primary_hostname = mail.example.com\n', `primary_hostname = mail.example.com\n${spoolLines(dir)}` + [
     `daemon_smtp_ports = ${port}`, 'local_interfaces = 127.0.0.1', `pid_file_path = ${dir}/exim.pid`,
     `tls_certificate = ${cert}`, `tls_privatekey = ${key}`, '',
   ].join('\n')));
@@ -188,13 +173,13 @@ test('Exim\'s certificate and key in a directory only root may enter: flagged ex
     const ehlo = await s.send('EHLO client.example.net', smtpDone);
     return { ehlo, reply: await s.send('STARTTLS', smtpDone), session: s };
   };
-  await withEximDaemon(conf, port, path.join(dir, 'log'), async () => {
+  await withEximDaemon(conf, port, dir, async () => {
     const { ehlo, reply, session } = await starttls();
     session.close();
     assert.match(ehlo, /250-STARTTLS/, 'offered all the same');
     assert.match(reply, /^454 TLS currently unavailable/);
   });
-  assert.match(fs.readFileSync(path.join(dir, 'log', 'mainlog'), 'utf8'), /TLS error on connection .*\(cert\/key setup: cert=.* key=.*\): Error while reading file/);
+  assert.match(mainLog(dir), /TLS error on connection .*\(cert\/key setup: cert=.* key=.*\): Error while reading file/);
 
   // As the finding advises: the directory first; then the key itself (0600, root's) is what stops it.
   openTo(priv, 'Debian-exim', 0o750);
@@ -203,7 +188,7 @@ test('Exim\'s certificate and key in a directory only root may enter: flagged ex
   assert.match(key600[0].message, /key\.pem \(owner root, group root, mode 0600\) does not let it read it/);
   openTo(key, 'Debian-exim', 0o640);
   assert.deepEqual(findings(input, 'exim/tls-file-access'), []);
-  await withEximDaemon(conf, port, path.join(dir, 'log'), async () => {
+  await withEximDaemon(conf, port, dir, async () => {
     const { reply, session } = await starttls();
     assert.match(reply, /^220 TLS go ahead/);
     assert.match(await session.startTls(), /^TLSv1\.[23]$/);
@@ -216,15 +201,15 @@ test('Exim\'s certificate and key in a directory only root may enter: flagged ex
   const caFound = findings(input, 'exim/tls-file-access');
   assert.equal(caFound.length, 1);
   assert.match(caFound[0].message, /so it cannot read tls_verify_certificates .*could not stat/);
-  await withEximDaemon(conf, port, path.join(dir, 'log'), async () => {
+  await withEximDaemon(conf, port, dir, async () => {
     const { reply, session } = await starttls();
     session.close();
     assert.match(reply, /^454 TLS currently unavailable/);
   });
-  assert.match(fs.readFileSync(path.join(dir, 'log', 'mainlog'), 'utf8'), /could not stat '.*ca\.pem' \(tls_verify_certificates\): Permission denied/);
+  assert.match(mainLog(dir), /could not stat '.*ca\.pem' \(tls_verify_certificates\): Permission denied/);
   openFileTo(caFile, 'Debian-exim');
   assert.deepEqual(findings(input, 'exim/tls-file-access'), []);
-  await withEximDaemon(conf, port, path.join(dir, 'log'), async () => {
+  await withEximDaemon(conf, port, dir, async () => {
     const { reply, session } = await starttls();
     assert.match(reply, /^220 TLS go ahead/);
     assert.match(await session.startTls(), /^TLSv1\.[23]$/);
@@ -352,12 +337,10 @@ test('a partition and a configdirectory only root may write: flagged imapd/direc
 
 test('a domain list the RCPT ACL matches, looked up in a file only root may read: flagged exim/lookup-file-access; really the RCPT gets no answer and Exim exits ("Permission denied"); a file item likewise; a ${lookup} in a condition makes the RCPT get 451; opened to Debian-exim\'s group as advised, nothing is flagged and the RCPT is accepted', { skip: eximMissing ? `skipped: ${eximMissing}` : false }, () => {
   const { dir: priv, file: domains } = rootOnlyFile('exim-cyrus-lookup-', 'domains', 'example.com\n');
-  const dir = tempDir('exim-cyrus-lookup-exim-', 0o755);
-  for (const d of ['spool', 'log']) fs.mkdirSync(path.join(dir, d));
-  assert.equal(spawnSync('chown', ['-R', 'Debian-exim:Debian-exim', path.join(dir, 'spool'), path.join(dir, 'log')]).status, 0);
+  const dir = eximDir('exim-cyrus-lookup-exim-');
   const conf = path.join(dir, 'exim.conf');
-  fs.writeFileSync(conf, [
-    `spool_directory = ${dir}/spool`, `log_file_path = ${dir}/log/%slog`, 'primary_hostname = mail.example.com',
+  fs.writeFileSync(conf, spoolLines(dir) + [
+    'primary_hostname = mail.example.com',
     `domainlist local_domains = lsearch;${domains}`, 'acl_smtp_rcpt = acl_rcpt',
     'begin acl', 'acl_rcpt:', '  accept  domains = +local_domains', '  deny    message = relay not permitted',
     'begin routers', 'local:', '  driver = accept', '  domains = +local_domains', '  transport = t',
