@@ -81,6 +81,12 @@ export function isExpanded(o: EximOptionInfo, version: EximVersion): boolean {
 }
 
 /** The type Exim applies for the target (a plain value: this runs for every setting). */
+const STRING_TYPES = new Set<ValueType>(['string', 'uid', 'gid', 'expand_uid', 'expand_gid', 'uidlist', 'gidlist', 'rewrite']);
+/** Whether Exim reads the option's value as a string, so a quoted one is dequoted; elsewhere a quote is part of the value. */
+export function readsQuotes(o: EximOptionInfo, version: EximVersion): boolean {
+  return STRING_TYPES.has(effectiveType(o, version));
+}
+
 export function effectiveType(o: EximOptionInfo, version: EximVersion): ValueType {
   const expanded = isExpanded(o, version);
   // A boolean that became expandable later (hosts_randomize: opt_bool in 4.96) is a plain

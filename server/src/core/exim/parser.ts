@@ -5,7 +5,7 @@ import type { Finding } from '../diagnostic';
 import { finding } from '../diagnostic';
 import type { SourceHost } from '../host';
 import type { CheckOptions, EximVersion } from '../options';
-import { aclCondition, aclNames, effectiveType, lookupOption, optionName, optionNames } from '../catalog/exim';
+import { aclCondition, aclNames, lookupOption, readsQuotes, optionName, optionNames } from '../catalog/exim';
 import { NameTable } from './name-table';
 import { SpanLoc } from './model';
 import type {
@@ -25,7 +25,6 @@ import { Item, ListEntry, ParsedList, Setting, Statement } from './parsed';
 const LIST_KINDS: ListKind[] = ['domainlist', 'hostlist', 'addresslist', 'localpartlist'];
 const VERBS = ['accept', 'defer', 'deny', 'discard', 'drop', 'require', 'warn'];
 /** Option types whose value Exim reads as a (possibly quoted) string. */
-const STRING_TYPES = new Set(['string', 'uid', 'gid', 'expand_uid', 'expand_gid', 'uidlist', 'gidlist', 'rewrite']);
 /** Exim's limit on instance, ACL and option names (64-byte buffer). */
 const NAME_MAX = 63;
 /** White space, `#`, then white space or the end: a comment written after a value. */
@@ -331,7 +330,7 @@ class Parser {
     // The value as written is the rest of the line from valueStart (the line's text is not kept).
     const raw = opt.rawValue, vs = opt.valueStart;
     let map: number[] | undefined;
-    const stringy = info ? STRING_TYPES.has(effectiveType(info, this.version)) : true;
+    const stringy = info ? readsQuotes(info, this.version) : true;
     if (stringy && codeAt(raw, 0) === 34 /* " */) {
       const d = dequote(raw, 0);
       opt.value = d.value;

@@ -76,3 +76,20 @@ test('the 4.96 target is Debian 12\'s build: what it is built without (read from
   assert.deepEqual(lk('4.96'), ['1 exim/expansion-syntax warning', '2 exim/invalid-value warning']);
   assert.deepEqual(lk('latest'), []);
 });
+
+test('a quoted number, time or boolean gets "Remove the quotes" when the value without them is right', () => {
+  const file = '/virtual/unquote/exim.conf';
+  const fixesOf = (line: string) => checkProject([{ path: file, kind: 'exim' }], defaultOptions,
+    overlayHost(new Map([[file, `${line}\n`]]), diskHost))
+    .filter((f) => f.code === 'exim/invalid-value')
+    .map((f) => [f.message.includes('Exim reads quotes only around a string'), f.fixes?.map((x) => [x.title, x.edits.map((e) => `${e.range.start.character}-${e.range.end.character} ${e.newText}`)])]);
+  // As exim4 -bV: "integer expected for smtp_accept_max", "invalid time value", '"" is not a valid value'.
+  assert.deepEqual(fixesOf('smtp_accept_max = "5"'), [[true, [['Remove the quotes', ['18-21 5']]]]]);
+  assert.deepEqual(fixesOf('auto_thaw = "1h"'), [[true, [['Remove the quotes', ['12-16 1h']]]]]);
+  assert.deepEqual(fixesOf('split_spool_directory = "true"'), [[true, [['Remove the quotes', ['24-30 true']]]]]);
+  // Still wrong without the quotes, or with an escape in them: no fix.
+  assert.deepEqual(fixesOf('smtp_accept_max = "5x"'), [[true, undefined]]);
+  assert.deepEqual(fixesOf('auto_thaw = "1\\h"'), [[true, undefined]]);
+  // A word option reads quotes, and keeps the white space in them.
+  assert.deepEqual(fixesOf('syslog_facility = " mail"'), [[false, undefined]]);
+});

@@ -1,12 +1,12 @@
 // Option names and values: unknown options (with did-you-mean), options the target Exim
 // version lacks, values Exim would refuse when it reads the config, and options set twice.
-import type { Finding } from '../../diagnostic';
+import type { Finding, Fix } from '../../diagnostic';
 import { finding } from '../../diagnostic';
 import type { DriverInstance, EximConfig, OptionSetting } from '../../exim/model';
 import { kindOf } from './instance-options';
 import { FirstByName } from './first-by-name';
 import type { CheckOptions, EximVersion } from '../../options';
-import { availableIn, driversOf, effectiveType, eximDriver, isExpanded, lookupOption, optionsFor, optionsOfScope, versionNote, type DriverKind, type EximOptionInfo, type OptionScope } from '../../catalog/exim';
+import { availableIn, driversOf, effectiveType, eximDriver, isExpanded, lookupOption, readsQuotes, optionsFor, optionsOfScope, versionNote, type DriverKind, type EximOptionInfo, type OptionScope } from '../../catalog/exim';
 import { checkValue } from './values';
 import { didYouMean, namesOnce, nearest, replaceFix, RUN_TIME } from './suggest';
 
@@ -85,7 +85,18 @@ function settingProblem(s: OptionSetting, info: EximOptionInfo, version: EximVer
   const where = v && (v.range.start.line !== v.range.end.line || v.range.start.character !== v.range.end.character) ? v : s.nameLoc ?? s.loc;
   // smtp's protocol is the one word Exim does not refuse: anything but lmtp or smtps loads
   // and means smtp (a different protocol at delivery), so it is a warning, not an error.
-  out.push(finding('exim/invalid-value', where.file, where.range, problem, info.use === 'smtp' && info.name === 'protocol' ? RUN_TIME : undefined));
+  out.push(finding('exim/invalid-value', where.file, where.range, problem, info.use === 'smtp' && info.name === 'protocol' ? RUN_TIME : withFixes(unquoteFix(s, info, version))));
+}
+
+const withFixes = (fixes: Fix[] | undefined) => fixes ? { fixes } : {};
+
+/** `"5"` for a number, time or boolean, where Exim keeps the quotes: the value without them, when that one is right. */
+function unquoteFix(s: OptionSetting, info: EximOptionInfo, version: EximVersion): Fix[] | undefined {
+  const v = s.valueLoc, r = v?.range;
+  const inner = s.value !== undefined && s.rawValue === s.value ? /^"([^"\\]*)"$/.exec(s.value)?.[1] : undefined;
+  if (inner === undefined || !v || !r || r.start.line !== r.end.line || r.end.character - r.start.character !== s.value!.length) return undefined;
+  if (readsQuotes(info, version) || checkValue(info, inner, version) !== undefined) return undefined;
+  return [{ title: 'Remove the quotes', preferred: true, edits: [{ file: v.file, range: r, newText: inner }] }];
 }
 
 /** A negated setting, or one without a value: right only for a boolean negated without a value. */

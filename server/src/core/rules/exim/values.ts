@@ -1,6 +1,6 @@
 // How Exim reads option values when it loads the configuration (readconf.c), as pure
 // checks: each returns what is wrong with a value, or undefined when Exim accepts it.
-import { effectiveType, type EximOptionInfo } from '../../catalog/exim';
+import { effectiveType, readsQuotes, type EximOptionInfo } from '../../catalog/exim';
 import type { EximVersion } from '../../options';
 import { isNewerLogSelector, logSelectorNames } from '../../catalog/exim-log-selectors';
 import { splitList } from '../../exim/lists';
@@ -50,7 +50,9 @@ const TIME = /^([0-9]+[wdhms])+$/;
 
 export function checkValue(o: EximOptionInfo, value: string, version: EximVersion): string | undefined {
   const v = value.trim();
-  return checkTyped(o, v, version, value) ?? (o.use === 'main' ? checkMainValue(o.name, v, version) : undefined);
+  const problem = checkTyped(o, v, version, value) ?? (o.use === 'main' ? checkMainValue(o.name, v, version) : undefined);
+  // Only string options are read as quoted strings: a quote anywhere else is a character of the value.
+  return problem && v.startsWith('"') && !readsQuotes(o, version) ? `${problem} Exim reads quotes only around a string, and here takes them as part of the value: remove them.` : problem;
 }
 
 /** The value read as its type, or against its fixed set of words; `untrimmed` as given (a quoted one keeps its white space). */
@@ -118,7 +120,8 @@ function checkTyped(o: EximOptionInfo, v: string, version: EximVersion, untrimme
     default:
       break;
   }
-  if (o.values && v) return checkWord(o, v, version);
+  // A quoted value keeps its white space, and Exim compares the words with it in.
+  if (o.values && v) return checkWord(o, untrimmed, version);
   if (o.values && EMPTY_REFUSED.has(`${o.use}.${o.name}`)) {
     return `"${o.name}" is empty, and Exim refuses the config. Use one of ${o.values.map((x) => x.endsWith(':') ? `${x}DOMAIN` : x).join(', ')}, or remove the line for the default.`;
   }
@@ -164,8 +167,9 @@ function checkWord(o: EximOptionInfo, value: string, version: EximVersion): stri
   const ok = values.some((x) => x.endsWith(':') ? v.startsWith(x) : x === v)
     || (key === 'appendfile.create_file' && v.startsWith('/'));
   if (ok) return undefined;
-  const note = o.values!.some((x) => x.toLowerCase() === v.toLowerCase()) ? ` ("${value}" was added after Exim 4.96)` : '';
-  const words = values.map((x) => x.endsWith(':') ? `${x}DOMAIN` : x).join(', ');
+  const note = o.values!.some((x) => x.toLowerCase() === v.toLowerCase()) ? ` ("${value}" was added after Exim 4.96)`
+    : v !== v.trim() && (values.includes(v.trim()) || (key === 'appendfile.create_file' && v.trim().startsWith('/'))) ? ' (the quotes keep the white space in it, and Exim compares the word with it)' : '';
+  const words = values.map((x) => x.endsWith(':') ? `${x}DOMAIN` : x).join(', ') + (key === 'appendfile.create_file' ? ', or a directory\'s absolute path' : '');
   const outcome = key === 'smtp.protocol' ? 'Exim would take it as smtp' : 'Exim refuses the config';
   return `"${value}" is not a valid value for "${o.name}"${note}: use one of ${words}. ${outcome}.`;
 }

@@ -307,7 +307,9 @@ function checkSmtpToLmtpd(ctx: LinkContext, out: Finding[]): void {
   for (const t of ctx.cfg.transports ?? []) {
     if ((t.driver ?? '').trim() !== 'smtp' || !ctx.used.has(t.name)) continue;
     const protoOpt = option(t, 'protocol');
-    const proto = (protoOpt && !protoOpt.negated ? protoOpt.value?.trim().toLowerCase() : undefined) || 'smtp';
+    // Compared as written, as Exim does (smtp.c): anything but lmtp or smtps, a quoted " lmtp" too, is smtp.
+    const written = protoOpt && !protoOpt.negated ? protoOpt.value?.toLowerCase() : undefined;
+    const proto = written === 'lmtp' || written === 'smtps' ? written : 'smtp';
     if (proto === 'lmtp') continue;
     // As for the LMTP transports, a manualroute router's hosts replace the transport's own.
     const tcp = smtpHosts(ctx, t, proto);

@@ -63,7 +63,8 @@ const DELIVER = /(^|\/)(deliver|cyrdeliver)$/;
 export function cyrusTransport(ctx: LinkContext, t: DriverInstance): CyrusTransport | undefined {
   const driver = (t.driver ?? '').trim();
   if (driver === 'smtp') {
-    if ((value(t, 'protocol') ?? '').trim().toLowerCase() !== 'lmtp') return undefined;
+    // Exim compares the value as it stands: a quoted " lmtp" is smtp.
+    if ((value(t, 'protocol') ?? '').toLowerCase() !== 'lmtp') return undefined;
     return smtpHosts(ctx, t, 'lmtp');
   }
   if (driver === 'lmtp') {
