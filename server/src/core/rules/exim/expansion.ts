@@ -77,6 +77,8 @@ const EXPANDED_AT_LOAD = new Set([
   'smtp_active_hostname', 'spool_directory', 'trusted_groups', 'trusted_users',
 ]);
 
+const FORCED_FAIL = /\}\s*fail(?![\w$])/;
+
 /**
  * One run of the rule. The same few names recur in every value: those found known and
  * available (no finding) are remembered for the run, so each is looked up in the catalog
@@ -111,7 +113,10 @@ class ExpansionCheck {
   mainSettings(list: readonly OptionSetting[]): void {
     for (let i = 0; i < list.length; i++) {
       const s = list[i];
-      this.atLoad = EXPANDED_AT_LOAD.has(s.name) ? s.name : undefined;
+      // A forced failure ("{...}fail") ends the expansion where it is met, quietly, before
+      // whatever comes after it is read (exim.c takes a forced failure as no value): with one
+      // anywhere, even an unclosed brace may never be reached at load, so nothing is raised.
+      this.atLoad = EXPANDED_AT_LOAD.has(s.name) && !FORCED_FAIL.test(s.value ?? '') ? s.name : undefined;
       this.check(s);
     }
     this.atLoad = undefined;
