@@ -328,7 +328,10 @@ export function eximMutations(donors) {
       const x = r.pick(of(recs, 'option', 'condition').filter((y) => /=\s*[^"\s]/.test(y.raw) && !/\\\s*$/.test(y.raw)));
       if (!x) return;
       const m = /^(.*?=\s*)(.*?)(\s*)$/s.exec(x.raw);
-      return replaceLine(lines, x.n, `${m[1]}"${m[2].replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"${m[3]}`);
+      // Now and then with a space inside the quotes, which Exim keeps (a word option then fails).
+      const pad = r.int(3);
+      const inner = m[2].replace(/\\/g, '\\\\').replace(/"/g, '\\"');
+      return replaceLine(lines, x.n, `${m[1]}"${pad === 1 ? ' ' : ''}${inner}${pad === 2 ? ' ' : ''}"${m[3]}`);
     },
     'recase-word'(r, lines, recs) {
       const x = r.pick(recs.filter((y) => /=\s*(true|false|yes|no)\s*$/i.test(y.raw)));

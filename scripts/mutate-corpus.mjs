@@ -6,7 +6,10 @@
 // not part of `npm test`: it needs exim4 (run as root, so -C and -D are taken) and the corpus.
 //
 //   node scripts/mutate-corpus.mjs [CORPUS_DIR] [--count N] [--seed S] [--depth D] [--jobs J]
-//        [--exim PATH] [--exim-version 4.96|latest] [--kinds k1,k2] [--report FILE]
+//        [--exim PATH] [--exim-version 4.96|latest] [--kinds k1,k2] [--report FILE] [--keep]
+//
+// --keep leaves the mutants (DIR/test-config-NAME.mID) in the scratch directory, to run
+// exim4 -C on one again; the last line says where.
 //
 // --kinds takes kind names and groups: `token` (the default: options, values, names,
 // references, ACLs), `lexical` (what the line reader meets: line ends, bytes, continuations,
@@ -64,7 +67,7 @@ if (process.getuid && process.getuid() !== 0) {
   process.exit(0);
 }
 if (!(count > 0) || !Number.isInteger(seed) || !(jobs > 0) || !(depth >= 1)) {
-  console.error('usage: mutate-corpus.mjs [CORPUS_DIR] [--count N>0] [--seed INT] [--depth D>=1] [--jobs J>0] [--exim PATH] [--exim-version 4.96|latest] [--kinds k1,k2] [--report FILE]');
+  console.error('usage: mutate-corpus.mjs [CORPUS_DIR] [--count N>0] [--seed INT] [--depth D>=1] [--jobs J>0] [--exim PATH] [--exim-version 4.96|latest] [--kinds k1,k2] [--report FILE] [--keep]');
   process.exit(2);
 }
 
@@ -208,4 +211,5 @@ writeReport(report, summary, results, (x) => [
   ...(x.lines.aux !== undefined ? [`aux: ${JSON.stringify(x.lines.aux)}`] : []),
   `exim: ${x.ex.kind === 'accept' ? 'accepted' : x.ex.message ?? x.ex.kind}`.replaceAll(DIR + '/', 'DIR/'),
 ], shown);
-fs.rmSync(scratch, { recursive: true, force: true });
+if (args.includes('--keep')) console.log(`mutants kept in ${DIR} (run exim4 -C there with cwd ${scratch})`);
+else fs.rmSync(scratch, { recursive: true, force: true });
