@@ -270,11 +270,16 @@ export function checkNames(cfg: EximConfig, _opts: CheckOptions): Finding[] {
 
 /** An option naming a transport: `transports` holds the first of each name when there are two or more. */
 function transportRef(cfg: EximConfig, s: OptionSetting, transports: FirstByName<DriverInstance> | undefined, out: Finding[]): void {
-  const v = s.value?.trim();
-  if (!v || v.includes('$') || (transports ? transports.get(v) !== undefined : cfg.transports[0]?.name === v) || !s.valueLoc) return;
-  const guess = nearest(v, transports ? transports.names() : cfg.transports.map((t) => t.name));
+  // As written: white space kept inside quotes is part of the name Exim looks for (" t1" is not t1).
+  const v = s.value;
+  const named = (n: string) => transports ? transports.get(n) !== undefined : cfg.transports[0]?.name === n;
+  if (!v?.trim() || v.includes('$') || named(v) || !s.valueLoc) return;
+  const spaced = v !== v.trim() && named(v.trim());
+  const guess = spaced ? v.trim() : nearest(v, transports ? transports.names() : cfg.transports.map((t) => t.name));
   out.push(finding('exim/undefined-transport', s.valueLoc.file, s.valueLoc.range,
-    `"${s.name}" names the transport "${v}", but no transport of that name is defined in "begin transports"; deliveries through this router fail.${didYouMean(guess)}`,
+    spaced
+      ? `"${s.name}" names the transport "${v}", white space and all (the quotes keep it): no transport has that name, so Exim defers every address this router takes ("transport "${v}" not found"). Remove the white space.${didYouMean(guess)}`
+      : `"${s.name}" names the transport "${v}", but no transport of that name is defined in "begin transports"; deliveries through this router fail.${didYouMean(guess)}`,
     runTime(guess ? replaceFix(s.valueLoc, guess) : undefined)));
 }
 
