@@ -224,9 +224,12 @@ for (const [what, old, now, newer] of AT_LOAD) {
 }
 
 /** Whether a real SMTP session passes the RCPT ACL with `control = value` in it. */
-function controlPasses(value: string): boolean {
-  const file = path.join(dir, `control-${++n}.conf`);
-  fs.writeFileSync(file, `acl_smtp_rcpt = r\nbegin acl\nr:\n  accept control = ${value}\n`);
+const controlPasses = (value: string) => rcptPasses(`control = ${value}`);
+
+/** Whether a real SMTP session (from 192.0.2.1, a@example.net to b@example.com) passes an RCPT ACL of `accept ITEM`. */
+function rcptPasses(item: string): boolean {
+  const file = path.join(dir, `rcpt-${++n}.conf`);
+  fs.writeFileSync(file, `acl_smtp_rcpt = r\nbegin acl\nr:\n  accept ${item}\n`);
   const r = spawnSync(EXIM, ['-C', file, '-bh', '192.0.2.1'], {
     input: 'HELO client.example\r\nMAIL FROM:<a@example.net>\r\nRCPT TO:<b@example.com>\r\nQUIT\r\n', encoding: 'utf8', timeout: 30_000,
   });
@@ -242,6 +245,22 @@ for (const c of CONTROLS) {
     const file = conf('control       = dkim_disable_verify', `control       = ${c}`);
     const warned = ours(file, '4.96').some((f) => f.code === 'exim/acl-syntax');
     assert.equal(warned, !controlPasses(c));
+  });
+}
+
+// Each matches the session rcptPasses runs, unquoted. Quoted, Exim keeps the quotes: the
+// list matches nothing, the others fail the ACL (451).
+const QUOTABLE = ['domains = example.com', 'hosts = 192.0.2.1', 'senders = a@example.net', 'local_parts = b', 'sender_domains = example.net',
+  'recipients = b@example.com', 'condition = yes', 'condition = ${if eq{a}{a}}', 'control = queue_only', 'delay = 0s'];
+
+for (const item of QUOTABLE) {
+  const quoted = item.replace(/= (.*)$/, '= "$1"');
+  test(`at run time, ${quoted}: we warn exactly when the quotes make Exim's answer differ`, { skip }, () => {
+    assert.equal(rcptPasses(item), true, `${item} passes`);
+    assert.equal(rcptPasses(quoted), false, `${quoted} does not`);
+    const warned = (text: string) => ours(conf('control       = dkim_disable_verify', text), '4.96').some((f) => f.code === 'exim/acl-syntax');
+    assert.equal(warned(item), false, item);
+    assert.equal(warned(quoted), true, quoted);
   });
 }
 

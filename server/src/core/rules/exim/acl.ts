@@ -157,6 +157,33 @@ function aclArguments(it: AclItem, memo: ArgumentMemo, out: Finding[]): void {
   out.push(finding('exim/acl-syntax', at.file, at.range, `In "${it.name} = ${it.value!.trim()}", ${problem.message}: ${then}`, RUN_TIME));
 }
 
+/** Conditions whose argument is a list Exim matches against: a quote becomes part of an item. */
+const MATCHED = new Set(['authenticated', 'dnslists', 'domains', 'encrypted', 'hosts', 'local_parts', 'recipients', 'sender_domains', 'senders']);
+/** Conditions and modifiers whose argument Exim reads as words or a value it must know: a quoted one is a stranger. */
+const READ = new Set(['condition', 'control', 'delay', 'ratelimit', 'seen', 'verify']);
+
+/**
+ * An argument in double quotes: Exim does not unquote ACL arguments as it does option values,
+ * so the quotes stay in it (seen with exim4 -bh: `domains = "a.example"` matches nothing,
+ * `verify = "recipient"` and `condition = "yes"` fail the ACL with 451).
+ */
+function quotedArgument(it: AclItem, out: Finding[]): boolean {
+  const v = it.value?.trim();
+  const matched = MATCHED.has(it.name);
+  if (!v || v.length < 2 || v[0] !== '"' || v[v.length - 1] !== '"' || (!matched && !READ.has(it.name))) return false;
+  const at = it.valueLoc ?? it.nameLoc;
+  const then = matched
+    ? `they become part of the first and last items, so the list does not match what it names${it.negated ? ' (and, negated, the condition is true for everything)' : ''}`
+    : `it reads ${v} with them and ${it.name === 'condition' ? 'cannot take that for true or false' : 'cannot read it'}, so it fails the ACL with an error there and answers 451 each time it gets here, even in a warn statement`;
+  const inner = v.slice(1, -1);
+  const loc = it.valueLoc;
+  const fixable = loc && !inner.includes('"') && loc.range.start.line === loc.range.end.line && it.value === v && loc.range.end.character - loc.range.start.character === v.length;
+  out.push(finding('exim/acl-syntax', at.file, at.range,
+    `Exim keeps the double quotes around the argument of "${it.name}" (an ACL argument is not unquoted, as an option value is): ${then}. Remove the quotes.`,
+    runTime(fixable ? [{ title: 'Remove the quotes', preferred: true, edits: [{ file: loc.file, range: loc.range, newText: inner }] }] : undefined)));
+  return true;
+}
+
 export function checkAcls(cfg: EximConfig, opts: CheckOptions): Finding[] {
   const out: Finding[] = [];
   if (!cfg.acls.length) return out;
@@ -210,6 +237,7 @@ export function checkAcls(cfg: EximConfig, opts: CheckOptions): Finding[] {
           out.push(finding('exim/acl-syntax', it.nameLoc.file, it.nameLoc.range,
             `The ${info.kind} "${it.name}" cannot be used in ACL "${acl.name}", which runs for ${describeUses(bad)}; Exim fails the ACL with an error there. Allowed at: ${aclAllowedIn(info, opts.eximVersion)!.join(', ')}.`, RUN_TIME));
         }
+        if (quotedArgument(it, out)) continue;
         if (it.name === 'control' || it.name === 'verify') checkSubValue(cfg, it, uses, acl.name, opts, out);
         else if (ARGUMENTS.has(it.name) && it.value !== undefined) aclArguments(it, memo ??= new ArgumentMemo(), out);
       }
