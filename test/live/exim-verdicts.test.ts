@@ -264,6 +264,30 @@ for (const item of QUOTABLE) {
   });
 }
 
+/** The reply to DATA in a real SMTP session whose DATA ACL is `deny malware = *`, after `main`. */
+function malwareReply(main: string): string {
+  const file = path.join(dir, `malware-${++n}.conf`);
+  fs.writeFileSync(file, `${main}acl_smtp_rcpt = r\nacl_smtp_data = d\nbegin acl\nr:\n  accept\nd:\n  deny malware = *\n  accept\n`);
+  const r = spawnSync(EXIM, ['-C', file, '-bh', '192.0.2.1'], {
+    input: 'HELO client.example\r\nMAIL FROM:<a@example.net>\r\nRCPT TO:<b@example.com>\r\nDATA\r\nSubject: t\r\n\r\nhi\r\n.\r\nQUIT\r\n', encoding: 'utf8', timeout: 30_000,
+  });
+  return r.stdout.split(/\r?\n/).filter((l) => /^\d{3} /.test(l))[5] ?? '';
+}
+
+test('at run time, malware without av_scanner: we warn, and Exim answers 451; with a scanner that runs, neither', { skip }, () => {
+  const scanner = 'av_scanner = cmdline:/bin/true %s:found:(.+)\n';
+  assert.match(malwareReply(''), /^451 /);
+  assert.match(malwareReply(scanner), /^250 /);
+  // The reference with the same scan at the top of its DATA ACL, after `main`.
+  const warned = (main: string) => {
+    const file = conf('acl_check_data:\n', 'acl_check_data:\n  deny malware = *\n');
+    fs.writeFileSync(file, main + fs.readFileSync(file, 'utf8'));
+    return ours(file, '4.96').some((f) => f.code === 'exim/scanner-unset');
+  };
+  assert.equal(warned(''), true);
+  assert.equal(warned(scanner), false);
+});
+
 const EXPANSIONS = ['${h_2_3:abcdef}', '${l_3:abcdef}', '${s_-2_1:abcdef}', '${nh_5:abc}', '${nhash_5_3:abc}', '${sha2_256:x}', '${lc_x:ABC}',
   '$h_2_3:abc', '${h_subject:}', '${header_subject:}', '${length_-1:abc}', '${hash_3_x:abc}', '${from_utf8_x:a}'];
 

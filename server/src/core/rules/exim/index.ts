@@ -23,8 +23,9 @@ import { checkHeaderLines } from './header-lines';
 import { checkSmtpInterface } from './smtp-interface';
 import { checkRedirectData } from './redirect-data';
 import { checkTransportDestination } from './transport-destination';
+import { checkContentScan } from './content-scan';
 
-const FAMILIES = [checkOptions, checkDrivers, checkNames, checkAcls, checkAclReach, checkReferences, checkExpansions, checkUnused, checkConsistency, checkUndefinedMacros, checkRegexes, checkListLookups, checkAbsolutePaths, checkDeliveryUsers, checkTaint, checkDataVariables, checkHeaderLines, checkSmtpInterface, checkRedirectData, checkTransportDestination];
+const FAMILIES = [checkOptions, checkDrivers, checkNames, checkAcls, checkAclReach, checkReferences, checkExpansions, checkUnused, checkConsistency, checkUndefinedMacros, checkRegexes, checkListLookups, checkAbsolutePaths, checkDeliveryUsers, checkTaint, checkDataVariables, checkHeaderLines, checkSmtpInterface, checkRedirectData, checkTransportDestination, checkContentScan];
 
 export function runEximRules(cfg: EximConfig, opts: CheckOptions): Finding[] {
   const out: Finding[] = [];
