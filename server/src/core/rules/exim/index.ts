@@ -24,8 +24,9 @@ import { checkSmtpInterface } from './smtp-interface';
 import { checkRedirectData } from './redirect-data';
 import { checkTransportDestination } from './transport-destination';
 import { checkContentScan } from './content-scan';
+import { checkListCommas } from './list-commas';
 
-const FAMILIES = [checkOptions, checkDrivers, checkNames, checkAcls, checkAclReach, checkReferences, checkExpansions, checkUnused, checkConsistency, checkUndefinedMacros, checkRegexes, checkListLookups, checkAbsolutePaths, checkDeliveryUsers, checkTaint, checkDataVariables, checkHeaderLines, checkSmtpInterface, checkRedirectData, checkTransportDestination, checkContentScan];
+const FAMILIES = [checkOptions, checkDrivers, checkNames, checkAcls, checkAclReach, checkReferences, checkExpansions, checkUnused, checkConsistency, checkUndefinedMacros, checkRegexes, checkListLookups, checkAbsolutePaths, checkDeliveryUsers, checkTaint, checkDataVariables, checkHeaderLines, checkSmtpInterface, checkRedirectData, checkTransportDestination, checkContentScan, checkListCommas];
 
 export function runEximRules(cfg: EximConfig, opts: CheckOptions): Finding[] {
   const out: Finding[] = [];

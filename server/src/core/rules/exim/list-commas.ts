@@ -1,0 +1,60 @@
+// exim/list-comma: `domains = a.example, b.example`. Exim separates list items with colons
+// (or the separator a leading "<" sets), so that is one item, "a.example, b.example", which
+// no domain, host or address is: the list silently matches nothing it names (seen with
+// exim4 -bh: a hostlist "192.0.2.1, 192.0.2.2" does not match 192.0.2.1, a domainlist
+// "test.ex, other.ex" does not match test.ex). Other mail servers (Postfix) write lists with
+// commas, which is where the habit comes from.
+import type { Finding, Fix } from '../../diagnostic';
+import { finding } from '../../diagnostic';
+import type { EximConfig, ListKind, Loc } from '../../exim/model';
+import type { CheckOptions } from '../../options';
+import { forEachListValue, KIND_WORD, locOfText, splitList } from './lists';
+
+/**
+ * What cannot be a plain item: a regex (^), a lookup (;), an expansion, quoting or escapes,
+ * an option such as @mx_any/ignore=..., dnslists-style codes. Such items keep their commas.
+ */
+const NOT_PLAIN = /^\^|[;$"\\{}()=<>]/;
+/** One part between commas: a name, address, IP address or network, with ! or + or * as Exim writes them. */
+const PART = /^!?[\w.*@+%/-]+$/;
+
+function commaParts(text: string): string[] | undefined {
+  if (!text.includes(',') || NOT_PLAIN.test(text)) return undefined;
+  const parts = text.split(',').map((p) => p.trim());
+  return parts.length >= 2 && parts.every((p) => PART.test(p)) ? parts : undefined;
+}
+
+export function checkListCommas(cfg: EximConfig, _opts: CheckOptions): Finding[] {
+  const out: Finding[] = [];
+  const report = (kind: ListKind, text: string, parts: string[], loc: Loc, exact: boolean) => {
+    const fixed = parts.join(' : ');
+    const fixes: Fix[] | undefined = exact ? [{ title: `Separate the items with ":" (${fixed})`, preferred: true, edits: [{ file: loc.file, range: loc.range, newText: fixed }] }] : undefined;
+    out.push(finding('exim/list-comma', loc.file, loc.range,
+      `Exim separates the items of ${kind === 'addresslist' ? 'an' : 'a'} ${KIND_WORD[kind]} with ":", not ",", so "${text}" is one item, which nothing matches: the list never matches ${parts.map((p) => `"${p}"`).join(' or ')}. Write "${fixed}".`,
+      fixes ? { fixes } : {}));
+  };
+  for (const l of cfg.lists) {
+    if (l.separator !== ':') continue;
+    for (const it of l.items) {
+      const parts = commaParts(it.text);
+      if (parts) report(l.kind, it.text, parts, it.loc, sameText(cfg, it.loc, it.text));
+    }
+  }
+  forEachListValue(cfg, ',', (kind, h) => {
+    if (!h.valueLoc || h.value === undefined) return;
+    for (const it of splitList(h.value)) {
+      const parts = commaParts(it.text);
+      if (!parts) continue;
+      const loc = locOfText(cfg, h.valueLoc, it.text);
+      report(kind, it.text, parts, loc, sameText(cfg, loc, it.text));
+    }
+  });
+  return out;
+}
+
+/** Whether `loc` spans exactly `text` as written (no macro, no continuation in between): only then is the fix safe. */
+function sameText(cfg: EximConfig, loc: Loc, text: string): boolean {
+  const f = cfg.files.get(loc.file);
+  if (!f || loc.range.start.line !== loc.range.end.line) return false;
+  return f.text.slice(f.lines.offsetAt(loc.range.start), f.lines.offsetAt(loc.range.end)) === text;
+}
