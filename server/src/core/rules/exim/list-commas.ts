@@ -1,9 +1,9 @@
-// exim/list-comma: `domains = a.example, b.example`. Exim separates list items with colons
-// (or the separator a leading "<" sets), so that is one item, "a.example, b.example", which
-// no domain, host or address is: the list silently matches nothing it names (seen with
-// exim4 -bh: a hostlist "192.0.2.1, 192.0.2.2" does not match 192.0.2.1, a domainlist
-// "test.ex, other.ex" does not match test.ex). Other mail servers (Postfix) write lists with
-// commas, which is where the habit comes from.
+// exim/list-comma: `domains = a.example, b.example` (or `a.example b.example`). Exim separates
+// list items with colons (or the separator a leading "<" sets) and keeps white space inside an
+// item, so that is one item, "a.example, b.example", which no domain, host or address is: the
+// list silently matches nothing it names (seen with exim4 -bh: a hostlist "192.0.2.1, 192.0.2.2"
+// or "192.0.2.1 192.0.2.2" does not match 192.0.2.1). Other mail servers (Postfix) write lists
+// with commas or spaces, which is where the habit comes from.
 import type { Finding, Fix } from '../../diagnostic';
 import { finding } from '../../diagnostic';
 import type { EximConfig, ListKind, Loc } from '../../exim/model';
@@ -18,10 +18,16 @@ const NOT_PLAIN = /^\^|[;$"\\{}()=<>]/;
 /** One part between commas: a name, address, IP address or network, with ! or + or * as Exim writes them. */
 const PART = /^!?[\w.*@+%/-]+$/;
 
+/** The parts of an item written as several, separated by commas or white space (Exim keeps white space inside an item). */
 function commaParts(text: string): string[] | undefined {
-  if (!text.includes(',') || NOT_PLAIN.test(text)) return undefined;
-  const parts = text.split(',').map((p) => p.trim());
-  return parts.length >= 2 && parts.every((p) => PART.test(p)) ? parts : undefined;
+  if (NOT_PLAIN.test(text) || !/[,\s]/.test(text)) return undefined;
+  const parts = text.split(/\s*,\s*|\s+/);
+  return parts.length >= 2 && parts.every((p) => PART.test(p) && /\w/.test(p)) ? parts : undefined;
+}
+
+function separatorWords(text: string): string {
+  const comma = text.includes(','), space = /[^,\s]\s+[^,\s]/.test(text);
+  return comma && space ? 'commas or spaces' : comma ? 'commas' : 'spaces';
 }
 
 export function checkListCommas(cfg: EximConfig, _opts: CheckOptions): Finding[] {
@@ -30,7 +36,7 @@ export function checkListCommas(cfg: EximConfig, _opts: CheckOptions): Finding[]
     const fixed = parts.join(' : ');
     const fixes: Fix[] | undefined = exact ? [{ title: `Separate the items with ":" (${fixed})`, preferred: true, edits: [{ file: loc.file, range: loc.range, newText: fixed }] }] : undefined;
     out.push(finding('exim/list-comma', loc.file, loc.range,
-      `Exim separates the items of ${kind === 'addresslist' ? 'an' : 'a'} ${KIND_WORD[kind]} with ":", not ",", so "${text}" is one item, which nothing matches: the list never matches ${parts.map((p) => `"${p}"`).join(' or ')}. Write "${fixed}".`,
+      `Exim separates the items of ${kind === 'addresslist' ? 'an' : 'a'} ${KIND_WORD[kind]} with ":", not ${separatorWords(text)}, so "${text}" is one item, which nothing matches: the list never matches ${parts.map((p) => `"${p}"`).join(' or ')}. Write "${fixed}".`,
       fixes ? { fixes } : {}));
   };
   for (const l of cfg.lists) {
@@ -40,8 +46,9 @@ export function checkListCommas(cfg: EximConfig, _opts: CheckOptions): Finding[]
       if (parts) report(l.kind, it.text, parts, it.loc, sameText(cfg, it.loc, it.text));
     }
   }
-  forEachListValue(cfg, ',', (kind, h) => {
-    if (!h.valueLoc || h.value === undefined) return;
+  forEachListValue(cfg, '', (kind, h) => {
+    // A list that sets its own separator ("<;", "<\n") is left alone: its items are not split on ":".
+    if (!h.valueLoc || h.value === undefined || /^\s*</.test(h.value)) return;
     for (const it of splitList(h.value)) {
       const parts = commaParts(it.text);
       if (!parts) continue;
