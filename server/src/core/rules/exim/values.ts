@@ -143,6 +143,11 @@ const EMPTY_REFUSED = new Set(['routers.self', 'manualroute.host_find_failed', '
  */
 function impossibleName(option: string, name: string, what: 'user' | 'group', literal: boolean): string | undefined {
   if (/^\d+$/.test(name)) return undefined;
+  // Capitals only, as a macro's name: neither adduser nor useradd makes such a name, so it is
+  // a macro nobody defined (a Debian part copied without the one that sets it, say).
+  if (/^[A-Z][A-Z0-9_]+$/.test(name)) {
+    return `"${name}" looks like a macro, but none of that name is defined, so Exim looks up the ${what} "${name}" when it reads the config, finds none (system tools make no ${what} names in capitals) and refuses the config ("${what} ${name} was not found"). Define the macro before this line, or write the ${what} itself.`;
+  }
   const bad = (literal ? /[\x00-\x20\x7f\\"]/ : /[\x00-\x20\x7f"]/).exec(name);
   if (!bad) return undefined;
   const c = bad[0];
