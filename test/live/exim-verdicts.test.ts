@@ -281,6 +281,18 @@ for (const item of COMMA_LISTS) {
   });
 }
 
+// A "#" after an ACL list is no comment: it and the note join the last item.
+for (const item of ['hosts = 192.0.2.1 # office', 'domains = example.com # ours']) {
+  const bare = item.replace(/\s#.*$/, '');
+  test(`at run time, ${item}: we warn exactly when the "comment" makes the list miss`, { skip }, () => {
+    assert.equal(rcptPasses(bare), true, `${bare} passes`);
+    assert.equal(rcptPasses(item), false, `${item} does not`);
+    const warned = (text: string) => ours(conf('control       = dkim_disable_verify', text), '4.96').some((f) => f.code === 'exim/syntax' && /starts no comment/.test(f.message));
+    assert.equal(warned(bare), false, bare);
+    assert.equal(warned(item), true, item);
+  });
+}
+
 /** The reply to DATA in a real SMTP session whose DATA ACL is `deny malware = *`, after `main`. */
 function malwareReply(main: string): string {
   const file = path.join(dir, `malware-${++n}.conf`);

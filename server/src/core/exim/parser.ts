@@ -29,6 +29,8 @@ const VERBS = ['accept', 'defer', 'deny', 'discard', 'drop', 'require', 'warn'];
 const NAME_MAX = 63;
 /** White space, `#`, then white space or the end: a comment written after a value. */
 const COMMENT_AFTER_VALUE = /\s#(\s|$)/;
+/** ACL conditions whose argument is a list: a "#" there is part of the last item. */
+const ACL_LIST_CONDITIONS = new Set(['domains', 'hosts', 'local_parts', 'senders', 'recipients', 'sender_domains']);
 
 /** The model plus the reader's raw pieces (for losslessness checks and editor features). */
 export interface ParsedExim extends EximConfig { pieces: Map<string, Piece[]> }
@@ -349,11 +351,8 @@ class Parser {
       }
     } else if (stringy) {
       // Exim takes a string as it is (exim -bP shows the "comment" in it): a warning, as
-      // Exim says nothing. A `#` with no space after it (`#${compile_number}`) is text.
-      const h = COMMENT_AFTER_VALUE.exec(raw);
-      if (h) {
-        this.error('exim/syntax', locOf(ll, vs + h.index + 1, ll.len), `"#" after a value starts no comment: Exim keeps it and the rest of the line in the value of ${opt.name} (# starts a comment only at the beginning of a line). Put the comment on a line of its own.`, 'warning');
-      }
+      // Exim says nothing.
+      this.commentAfter(ll, raw, vs, `the value of ${opt.name}`);
     }
     const expanded = info ? info.expanded || info.expanded496 : opt.value!.includes('$');
     if (expanded && (opt.value!.includes('$') || opt.value!.includes('\\'))) {
@@ -376,6 +375,16 @@ class Parser {
       const at = d.map![d.value.length];
       this.error('exim/syntax', locOf(ll, at, at + 2), `An escape in the ${what} makes a NUL character, where Exim's value ends: it ignores the rest of it. Remove the escape.`, 'warning');
     }
+  }
+
+  /**
+   * `value # note`: Exim keeps the "#" and what follows in `what` (seen with exim4 -bh: a
+   * host list "192.0.2.1 # office" does not match 192.0.2.1). A `#` with no space after it
+   * (`#${compile_number}`) is text.
+   */
+  private commentAfter(ll: PlacedLine, value: string, from: number, what: string): void {
+    const h = COMMENT_AFTER_VALUE.exec(value);
+    if (h) this.error('exim/syntax', locOf(ll, from + h.index + 1, ll.len), `"#" after a value starts no comment: Exim keeps it and the rest of the line in ${what} (# starts a comment only at the beginning of a line). Put the comment on a line of its own.`, 'warning');
   }
 
   private namedList(ll: LogicalLine, kind: ListKind, k: number, hidden: boolean): void {
@@ -412,7 +421,7 @@ class Parser {
       this.quoteQuirks(d, ll, d.end, `quoted value of list ${name}`);
       if (d.unterminated) this.error('exim/syntax', locOf(ll, lastLineFrom(ll, i), t.length), `The quoted value of list ${name} has no closing quote; add " at the end.`);
       else if (t.slice(d.end).trim()) this.error('exim/syntax', locOf(ll, d.end, t.length), `Unexpected text after the quoted value of list ${name}.`);
-    }
+    } else this.commentAfter(ll, value, i, `the last item of list ${name}`);
     const list = new ParsedList(kind, cached, name, value, hidden, ll, ns, ne, i, map);
     const it = LIST.reset(value);
     const items = this.entries;
@@ -629,6 +638,7 @@ class Parser {
     i = skipSpace(t, i);
     const value = item.value = t.slice(i);
     item.valueStart = i;
+    if (ACL_LIST_CONDITIONS.has(name)) this.commentAfter(ll, value, i, `the last item of the ${name} list`);
     if (value.includes('$') || value.includes('\\')) item.expands = true;
     return item;
   }
