@@ -23,6 +23,15 @@ async function main(argv: string[]): Promise<number> {
   throw new UsageError(`unknown command "${cmd}"`);
 }
 
+// A reader that stops early (`exim-cyrus check ... | head`) closes the pipe: what is left to
+// say goes nowhere, and the command still finishes its work (--fix writes every file) and
+// exits with its own status, instead of dying on the write.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code !== 'EPIPE' && e.code !== 'ERR_STREAM_DESTROYED') throw e;
+  });
+}
+
 const argv = process.argv.slice(2);
 /** The subcommand a usage error belongs to: its own --help says what it takes, the general usage does not. */
 const command = argv[0] === 'check' || argv[0] === 'callout' ? argv[0] : undefined;

@@ -53,3 +53,28 @@ test('a usage error thrown in a command bundle is reported as one (exit 2, with 
   assert.equal(r.status, 2);
   assert.match(r.stderr, /^exim-cyrus callout: unknown option --bogus\nRun "exim-cyrus callout --help"/);
 });
+
+test('a reader that closes the pipe early (| head) does not crash the CLI, and --fix still fixes every file', { skip }, async () => {
+  const { spawn } = await import('node:child_process');
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'exim-cyrus-epipe-'));
+  try {
+    // Many files with a fixable finding each: far more output than one read takes.
+    const files: string[] = [];
+    for (let i = 0; i < 40; i++) {
+      const f = path.join(dir, `c${i}.exim`);
+      fs.writeFileSync(f, `domainlist d${i} = a.example, b.example\nacl_smtp_rcpt = r\nbegin acl\nr:\n  accept domains = +d${i}\n`);
+      files.push(f);
+    }
+    const child = spawn(process.execPath, [CLI, 'check', '--fix', ...files.flatMap((f) => ['--exim', f])], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d) => { stderr += d; });
+    // Close the read end at the first chunk, as head does after its lines.
+    child.stdout.once('data', () => child.stdout.destroy());
+    const status = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    assert.equal(status, 0, stderr);
+    assert.doesNotMatch(stderr, /internal error|EPIPE/);
+    for (const f of files) assert.match(fs.readFileSync(f, 'utf8'), /= a\.example : b\.example\n/, f);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
