@@ -281,6 +281,14 @@ for (const item of COMMA_LISTS) {
   });
 }
 
+test('at run time, hosts = 192.0.2.0/255.255.255.0: we warn, and it matches no client; 192.0.2.0/24 matches', { skip }, () => {
+  assert.equal(rcptPasses('hosts = 192.0.2.0/24'), true);
+  assert.equal(rcptPasses('hosts = 192.0.2.0/255.255.255.0'), false);
+  const warned = (text: string) => ours(conf('control       = dkim_disable_verify', text), '4.96').some((f) => f.code === 'exim/host-netmask');
+  assert.equal(warned('hosts = 192.0.2.0/24'), false);
+  assert.equal(warned('hosts = 192.0.2.0/255.255.255.0'), true);
+});
+
 // A "#" after an ACL list is no comment: it and the note join the last item.
 for (const item of ['hosts = 192.0.2.1 # office', 'domains = example.com # ours']) {
   const bare = item.replace(/\s#.*$/, '');

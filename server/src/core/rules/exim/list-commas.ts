@@ -8,7 +8,7 @@ import type { Finding, Fix } from '../../diagnostic';
 import { finding } from '../../diagnostic';
 import type { EximConfig, ListKind, Loc } from '../../exim/model';
 import type { CheckOptions } from '../../options';
-import { forEachListValue, KIND_WORD, locOfText, splitList } from './lists';
+import { forEachListValue, KIND_WORD, locOfText, spansText, splitList } from './lists';
 
 /**
  * What cannot be a plain item: a regex (^), a lookup (;), an expansion, quoting or escapes,
@@ -43,7 +43,7 @@ export function checkListCommas(cfg: EximConfig, _opts: CheckOptions): Finding[]
     if (l.separator !== ':') continue;
     for (const it of l.items) {
       const parts = commaParts(it.text);
-      if (parts) report(l.kind, it.text, parts, it.loc, sameText(cfg, it.loc, it.text));
+      if (parts) report(l.kind, it.text, parts, it.loc, spansText(cfg, it.loc, it.text));
     }
   }
   forEachListValue(cfg, '', (kind, h) => {
@@ -53,15 +53,8 @@ export function checkListCommas(cfg: EximConfig, _opts: CheckOptions): Finding[]
       const parts = commaParts(it.text);
       if (!parts) continue;
       const loc = locOfText(cfg, h.valueLoc, it.text);
-      report(kind, it.text, parts, loc, sameText(cfg, loc, it.text));
+      report(kind, it.text, parts, loc, spansText(cfg, loc, it.text));
     }
   });
   return out;
-}
-
-/** Whether `loc` spans exactly `text` as written (no macro, no continuation in between): only then is the fix safe. */
-function sameText(cfg: EximConfig, loc: Loc, text: string): boolean {
-  const f = cfg.files.get(loc.file);
-  if (!f || loc.range.start.line !== loc.range.end.line) return false;
-  return f.text.slice(f.lines.offsetAt(loc.range.start), f.lines.offsetAt(loc.range.end)) === text;
 }

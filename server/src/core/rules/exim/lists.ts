@@ -114,6 +114,13 @@ export function locOfText(cfg: EximConfig, loc: Loc, needle: string, nth = 0): L
   return { file: loc.file, range: { start: f.lines.positionAt(a + at), end: f.lines.positionAt(a + at + needle.length) } };
 }
 
+/** Whether `loc` spans exactly `text` as written (no macro, no continuation in between): only then may a fix replace it. */
+export function spansText(cfg: EximConfig, loc: Loc, text: string): boolean {
+  const f = cfg.files.get(loc.file);
+  if (!f || loc.range.start.line !== loc.range.end.line) return false;
+  return f.text.slice(f.lines.offsetAt(loc.range.start), f.lines.offsetAt(loc.range.end)) === text;
+}
+
 /**
  * `+name` in a line's text, after a list separator or the start, or after `@`: in an address
  * list (and a rewrite rule's pattern) `local@+name` matches the domain against domain list
