@@ -35,7 +35,18 @@ export function checkInvalidValue(conf: ImapdConf, opts: CheckOptions): Finding[
     const refuses = prefix === undefined ? 'Cyrus refuses to start'
       : channel ? `sync_client ignores it for channel '${prefix}' and uses ${s.option} instead`
       : `the '${prefix}' service refuses to start (master and the other services read past it)`;
-    const bad = (msg: string, extra: Partial<Finding> = {}) => out.push(finding('imapd/invalid-value', s.file, r(), msg, channel ? { ...extra, severity: 'warning' } : extra));
+    // libconfig takes a value as written: quotes around it are characters of it.
+    const quoted = v.length >= 2 && v.startsWith('"') && v.endsWith('"') && !v.slice(1, -1).includes('"');
+    const unquote = (): Partial<Finding> => ({ fixes: [{ title: 'Remove the quotes', preferred: true, edits: [{ file: s.file, range: r(), newText: v.slice(1, -1) }] }] });
+    const bad = (msg: string, extra: Partial<Finding> = {}) => out.push(finding('imapd/invalid-value', s.file, r(),
+      quoted ? `${msg} Cyrus reads imapd.conf values as written, and the quotes are part of this one: remove them.` : msg,
+      { ...(quoted ? unquote() : extra), ...(channel ? { severity: 'warning' as const } : {}) }));
+    if (quoted && info.type === 'STRING') {
+      out.push(finding('imapd/invalid-value', s.file, r(),
+        `Cyrus reads imapd.conf values as written, so ${s.rawName} is '${v}', quotes included${v[1] === '/' ? ': a path that starts with a quote, so Cyrus looks for it from its working directory and finds nothing there (with configdirectory quoted, ctl_cyrusdb stops with "can\'t read mailboxes file")' : ''}. Remove the quotes.`,
+        { ...unquote(), severity: 'warning' }));
+      continue;
+    }
     switch (info.type) {
       case 'INT':
         if (parseImapdInt(v) === undefined) {
