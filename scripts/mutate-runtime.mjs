@@ -43,7 +43,9 @@
 // refuses (the `list-regex` kind, added then, changes the mutants older seeds make); ACL
 // arguments Exim reads only when the statement runs (delay, seen, ratelimit, queue,
 // logwrite; broken ones added to the conditions acl-misplaced puts in); seed 37: a bare `deny`
-// put in the middle of an ACL, which cuts off what follows (exim/acl-unreachable). Left standing, not
+// put in the middle of an ACL, which cuts off what follows (exim/acl-unreachable); seed 44: the
+// list-separator kind (items separated by "," or a space, exim/list-comma), whose first round
+// found "@, localhost" and "! +a, ! +b" unflagged. Left standing, not
 // checker bugs:
 // - The sandbox has no DNS: a `verify = recipient/helo/reverse_host_lookup`, a callout or
 //   an `spf =` put where it looks up a remote name defers here ("host lookup did not
@@ -249,6 +251,15 @@ const RUNTIME = {
   'list-ref'(r, lines, recs) {
     const s = r.pick(sitesOf(recs, /(?<![\w$])\+([A-Za-z_][A-Za-z0-9_.-]*)/g));
     return s && splice(lines, s.x.n, s.m.index + 1, s.m[1].length, misspell(r, s.m[1]));
+  },
+  /**
+   * A list's ":" between two plain items written as "," or a space, as other mail servers
+   * separate list items: named lists and the list options and conditions, not "<" lists.
+   */
+  'list-separator'(r, lines, recs) {
+    const LIST_LINE = /^\s*(?:(?:domain|host|address|localpart)list\s+\w+|(?:[a-z]+\s+)?!?\s*(?:domains|hosts|local_parts|senders|recipients|sender_domains|relay_from_hosts|local_domains))\s*=\s*[^<\s]/;
+    const s = r.pick(sitesOf(recs, /(?<=[\w.*@+-])\s*:\s*(?=[\w.*@+!-])/g, (x) => LIST_LINE.test(x.raw) && !x.raw.includes('$') && !x.raw.includes('::')));
+    return s && splice(lines, s.x.n, s.m.index, s.m[0].length, r.pick([', ', ',', ' ']));
   },
   /** A `+name` reference to a list of another kind, or a list definition of another kind. */
   'list-kind'(r, lines, recs, n) {

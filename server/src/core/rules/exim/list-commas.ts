@@ -16,17 +16,18 @@ import { forEachListValue, KIND_WORD, locOfText, spansText, splitList } from './
  */
 const NOT_PLAIN = /^\^|[;$"\\{}()=<>]/;
 /** One part between commas: a name, address, IP address or network, with ! or + or * as Exim writes them. */
-const PART = /^!?[\w.*@+%/-]+$/;
+const PART = /^(?:!\s*)?[\w.*@+%/-]+$/;
 
 /** The parts of an item written as several, separated by commas or white space (Exim keeps white space inside an item). */
 function commaParts(text: string): string[] | undefined {
   if (NOT_PLAIN.test(text) || !/[,\s]/.test(text)) return undefined;
-  const parts = text.split(/\s*,\s*|\s+/);
-  return parts.length >= 2 && parts.every((p) => PART.test(p) && /\w/.test(p)) ? parts : undefined;
+  // A "!" written apart ("a, ! b") belongs to the part after it.
+  const parts = text.split(/\s*,\s*|(?<!!)\s+/);
+  return parts.length >= 2 && parts.every((p) => p === '@' || p === '@[]' || (PART.test(p) && /\w/.test(p))) ? parts : undefined;
 }
 
 function separatorWords(text: string): string {
-  const comma = text.includes(','), space = /[^,\s]\s+[^,\s]/.test(text);
+  const comma = text.includes(','), space = /[^,\s]\s+[^,\s]/.test(text.replace(/!\s+/g, '!'));
   return comma && space ? 'commas or spaces' : comma ? 'commas' : 'spaces';
 }
 
