@@ -26,6 +26,9 @@ function commaParts(text: string): string[] | undefined {
   return parts.length >= 2 && parts.every((p) => p === '@' || p === '@[]' || (PART.test(p) && /\w/.test(p))) ? parts : undefined;
 }
 
+/** A value where an item may hold a comma or inner white space: most have neither. */
+const SEPARATED = /,|[^\s:]\s+[^\s:]/;
+
 function separatorWords(text: string): string {
   const comma = text.includes(','), space = /[^,\s]\s+[^,\s]/.test(text.replace(/!\s+/g, '!'));
   return comma && space ? 'commas or spaces' : comma ? 'commas' : 'spaces';
@@ -41,13 +44,13 @@ export function checkListCommas(cfg: EximConfig, _opts: CheckOptions): Finding[]
       fixes ? { fixes } : {}));
   };
   for (const l of cfg.lists) {
-    if (l.separator !== ':') continue;
+    if (l.separator !== ':' || !SEPARATED.test(l.value)) continue;
     for (const it of l.items) {
       const parts = commaParts(it.text);
       if (parts) report(l.kind, it.text, parts, it.loc, spansText(cfg, it.loc, it.text));
     }
   }
-  forEachListValue(cfg, '', (kind, h) => {
+  forEachListValue(cfg, SEPARATED, (kind, h) => {
     // A list that sets its own separator ("<;", "<\n") is left alone: its items are not split on ":".
     if (!h.valueLoc || h.value === undefined || /^\s*</.test(h.value)) return;
     for (const it of splitList(h.value)) {

@@ -137,13 +137,14 @@ export const ACL_LIST_KIND: Record<string, ListKind> = {
 
 /**
  * Each list-valued setting (main, routers, transports, authenticators) and ACL list condition
- * whose value contains `needle`, with the kind of list Exim matches it as. Named lists are
+ * whose value contains `needle` (or matches it), with the kind of list Exim matches it as. Named lists are
  * the caller's: their items are in the model already.
  */
-export function forEachListValue(cfg: EximConfig, needle: string, f: (kind: ListKind, h: OptionSetting | AclItem) => void): void {
+export function forEachListValue(cfg: EximConfig, needle: string | RegExp, f: (kind: ListKind, h: OptionSetting | AclItem) => void): void {
+  const has = (v: string | undefined) => v !== undefined && (typeof needle === 'string' ? v.includes(needle) : needle.test(v));
   const settings = (list: readonly OptionSetting[], scope: string) => {
     for (const s of list) {
-      if (s.negated || !s.value?.includes(needle)) continue;
+      if (s.negated || !has(s.value)) continue;
       const kind = optionsOfScope(scope)?.get(s.name)?.listKind;
       if (kind) f(kind, s);
     }
@@ -154,7 +155,7 @@ export function forEachListValue(cfg: EximConfig, needle: string, f: (kind: List
   }
   for (const acl of cfg.acls) for (const st of acl.statements) for (const it of st.items) {
     const kind = ACL_LIST_KIND[it.name];
-    if (kind && it.value?.includes(needle)) f(kind, it);
+    if (kind && has(it.value)) f(kind, it);
   }
 }
 
