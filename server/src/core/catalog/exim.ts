@@ -80,13 +80,14 @@ export function isExpanded(o: EximOptionInfo, version: EximVersion): boolean {
   return version === '4.96' ? o.expanded496 : o.expanded;
 }
 
-/** The type Exim applies for the target (a plain value: this runs for every setting). */
+/** Option types whose value Exim reads as a (possibly quoted) string. */
 const STRING_TYPES = new Set<ValueType>(['string', 'uid', 'gid', 'expand_uid', 'expand_gid', 'uidlist', 'gidlist', 'rewrite']);
 /** Whether Exim reads the option's value as a string, so a quoted one is dequoted; elsewhere a quote is part of the value. */
 export function readsQuotes(o: EximOptionInfo, version: EximVersion): boolean {
   return STRING_TYPES.has(effectiveType(o, version));
 }
 
+/** The type Exim applies for the target (a plain value: this runs for every setting). */
 export function effectiveType(o: EximOptionInfo, version: EximVersion): ValueType {
   const expanded = isExpanded(o, version);
   // A boolean that became expandable later (hosts_randomize: opt_bool in 4.96) is a plain

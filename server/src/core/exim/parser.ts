@@ -24,7 +24,6 @@ import { Item, ListEntry, ParsedList, Setting, Statement } from './parsed';
 
 const LIST_KINDS: ListKind[] = ['domainlist', 'hostlist', 'addresslist', 'localpartlist'];
 const VERBS = ['accept', 'defer', 'deny', 'discard', 'drop', 'require', 'warn'];
-/** Option types whose value Exim reads as a (possibly quoted) string. */
 /** Exim's limit on instance, ACL and option names (64-byte buffer). */
 const NAME_MAX = 63;
 /** White space, `#`, then white space or the end: a comment written after a value. */
