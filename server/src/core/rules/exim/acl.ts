@@ -7,7 +7,7 @@ import type { CheckOptions, EximVersion } from '../../options';
 import {
   aclAllowedIn, aclCondition, aclNames, availableIn, calloutOption, verifyType, versionNote, type AclNameInfo, type AclNameKind,
 } from '../../catalog/exim';
-import { didYouMean, namesOnce, nearest, replaceFix, runTime, RUN_TIME } from './suggest';
+import { didYouMean, namesOnce, nearest, replaceFix, runTime, RUN_TIME, unquoteFix } from './suggest';
 import { aclWheres, type AclUse } from './acl-where';
 import { locOfText } from './lists';
 import { ArgumentMemo } from './acl-arguments';
@@ -175,12 +175,9 @@ function quotedArgument(it: AclItem, out: Finding[]): boolean {
   const then = matched
     ? `they become part of the first and last items, so the list does not match what it names${it.negated ? ' (and, negated, the condition is true for everything)' : ''}`
     : `it reads ${v} with them and ${it.name === 'condition' ? 'cannot take that for true or false' : 'cannot read it'}, so it fails the ACL with an error there and answers 451 each time it gets here, even in a warn statement`;
-  const inner = v.slice(1, -1);
-  const loc = it.valueLoc;
-  const fixable = loc && !inner.includes('"') && loc.range.start.line === loc.range.end.line && it.value === v && loc.range.end.character - loc.range.start.character === v.length;
   out.push(finding('exim/acl-syntax', at.file, at.range,
     `Exim keeps the double quotes around the argument of "${it.name}" (an ACL argument is not unquoted, as an option value is): ${then}. Remove the quotes.`,
-    runTime(fixable ? [{ title: 'Remove the quotes', preferred: true, edits: [{ file: loc.file, range: loc.range, newText: inner }] }] : undefined)));
+    runTime(unquoteFix(it.valueLoc, it.value!))));
   return true;
 }
 

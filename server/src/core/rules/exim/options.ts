@@ -8,7 +8,7 @@ import { FirstByName } from './first-by-name';
 import type { CheckOptions, EximVersion } from '../../options';
 import { availableIn, driversOf, effectiveType, eximDriver, isExpanded, lookupOption, readsQuotes, optionsFor, optionsOfScope, versionNote, type DriverKind, type EximOptionInfo, type OptionScope } from '../../catalog/exim';
 import { checkValue } from './values';
-import { didYouMean, namesOnce, nearest, replaceFix, RUN_TIME } from './suggest';
+import { didYouMean, namesOnce, nearest, replaceFix, RUN_TIME, unquoteFix } from './suggest';
 
 const SCOPE_WORD: Record<string, string> = { main: 'main', routers: 'router', transports: 'transport', authenticators: 'authenticator' };
 
@@ -85,18 +85,16 @@ function settingProblem(s: OptionSetting, info: EximOptionInfo, version: EximVer
   const where = v && (v.range.start.line !== v.range.end.line || v.range.start.character !== v.range.end.character) ? v : s.nameLoc ?? s.loc;
   // smtp's protocol is the one word Exim does not refuse: anything but lmtp or smtps loads
   // and means smtp (a different protocol at delivery), so it is a warning, not an error.
-  out.push(finding('exim/invalid-value', where.file, where.range, problem, info.use === 'smtp' && info.name === 'protocol' ? RUN_TIME : withFixes(unquoteFix(s, info, version))));
+  out.push(finding('exim/invalid-value', where.file, where.range, problem, info.use === 'smtp' && info.name === 'protocol' ? RUN_TIME : withFixes(quotedValueFix(s, info, version))));
 }
 
 const withFixes = (fixes: Fix[] | undefined) => fixes ? { fixes } : {};
 
 /** `"5"` for a number, time or boolean, where Exim keeps the quotes: the value without them, when that one is right. */
-function unquoteFix(s: OptionSetting, info: EximOptionInfo, version: EximVersion): Fix[] | undefined {
-  const v = s.valueLoc, r = v?.range;
-  const inner = s.value !== undefined && s.rawValue === s.value ? /^"([^"\\]*)"$/.exec(s.value)?.[1] : undefined;
-  if (inner === undefined || !v || !r || r.start.line !== r.end.line || r.end.character - r.start.character !== s.value!.length) return undefined;
-  if (readsQuotes(info, version) || checkValue(info, inner, version) !== undefined) return undefined;
-  return [{ title: 'Remove the quotes', preferred: true, edits: [{ file: v.file, range: r, newText: inner }] }];
+function quotedValueFix(s: OptionSetting, info: EximOptionInfo, version: EximVersion): Fix[] | undefined {
+  if (s.value === undefined || s.rawValue !== s.value || readsQuotes(info, version)) return undefined;
+  const fixes = unquoteFix(s.valueLoc, s.value);
+  return fixes && checkValue(info, fixes[0].edits[0].newText, version) === undefined ? fixes : undefined;
 }
 
 /** A negated setting, or one without a value: right only for a boolean negated without a value. */

@@ -94,6 +94,19 @@ export function didYouMean(s: string | undefined): string {
 }
 
 /** A fix replacing the text at `loc` (or its last `oldLen` characters) by `replacement`. */
+/**
+ * "Remove the quotes" for a value written `"..."` where Exim keeps quotes as characters: only
+ * when `loc` is that text as written on one line (no macro, no continuation) and no quote is
+ * inside it.
+ */
+export function unquoteFix(loc: Loc | undefined, written: string): Fix[] | undefined {
+  const r = loc?.range;
+  if (!loc || !r || written.length < 2 || written[0] !== '"' || written[written.length - 1] !== '"') return undefined;
+  const inner = written.slice(1, -1);
+  if (inner.includes('"') || r.start.line !== r.end.line || r.end.character - r.start.character !== written.length) return undefined;
+  return [{ title: 'Remove the quotes', preferred: true, edits: [{ file: loc.file, range: r, newText: inner }] }];
+}
+
 export function replaceFix(loc: Loc, replacement: string, oldLen?: number): Fix[] {
   const r = loc.range;
   const start = oldLen !== undefined && r.start.line === r.end.line && r.end.character - oldLen >= r.start.character
