@@ -4,9 +4,9 @@
 // client inside it).
 import type { Finding, Fix } from '../../diagnostic';
 import { finding } from '../../diagnostic';
-import type { EximConfig, Loc } from '../../exim/model';
+import type { EximConfig } from '../../exim/model';
 import type { CheckOptions } from '../../options';
-import { forEachListValue, locOfText, spansText, splitList } from './lists';
+import { forEachListItem } from './lists';
 
 const DOTTED = /^(\d{1,3}(?:\.\d{1,3}){3})\/(\d{1,3}(?:\.\d{1,3}){3})$/;
 
@@ -20,26 +20,16 @@ function prefixLength(mask: string): number | undefined {
 
 export function checkHostMasks(cfg: EximConfig, _opts: CheckOptions): Finding[] {
   const out: Finding[] = [];
-  const report = (text: string, loc: Loc, exact: boolean) => {
-    const m = DOTTED.exec(text)!;
+  forEachListItem(cfg, '/', (kind, text, place) => {
+    const m = kind === 'hostlist' ? DOTTED.exec(text) : null;
+    if (!m) return;
+    const { loc, exact } = place();
     const len = prefixLength(m[2]);
     const cidr = len === undefined ? undefined : `${m[1]}/${len}`;
     const fixes: Fix[] | undefined = cidr && exact ? [{ title: `Write ${cidr}`, preferred: true, edits: [{ file: loc.file, range: loc.range, newText: cidr }] }] : undefined;
     out.push(finding('exim/host-netmask', loc.file, loc.range,
       `Exim takes a mask length after the "/" in a host list, not a dotted netmask: "${text}" is no network to it, so it matches no client. ${cidr ? `Write ${cidr}.` : `"${m[2]}" is no contiguous netmask either; write the network as address/length (e.g. ${m[1]}/24).`}`,
       fixes ? { fixes } : {}));
-  };
-  for (const l of cfg.lists) {
-    if (l.kind !== 'hostlist') continue;
-    for (const it of l.items) if (DOTTED.test(it.text)) report(it.text, it.loc, spansText(cfg, it.loc, it.text));
-  }
-  forEachListValue(cfg, '/', (kind, h) => {
-    if (kind !== 'hostlist' || !h.valueLoc || h.value === undefined) return;
-    for (const it of splitList(h.value)) {
-      if (!DOTTED.test(it.text)) continue;
-      const loc = locOfText(cfg, h.valueLoc, it.text);
-      report(it.text, loc, spansText(cfg, loc, it.text));
-    }
   });
   return out;
 }

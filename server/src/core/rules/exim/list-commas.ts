@@ -6,9 +6,9 @@
 // with commas or spaces, which is where the habit comes from.
 import type { Finding, Fix } from '../../diagnostic';
 import { finding } from '../../diagnostic';
-import type { EximConfig, ListKind, Loc } from '../../exim/model';
+import type { EximConfig } from '../../exim/model';
 import type { CheckOptions } from '../../options';
-import { forEachListValue, KIND_WORD, locOfText, spansText, splitList } from './lists';
+import { forEachListItem, KIND_WORD } from './lists';
 
 /**
  * What cannot be a plain item: a regex (^), a lookup (;), an expansion, quoting or escapes,
@@ -36,29 +36,16 @@ function separatorWords(text: string): string {
 
 export function checkListCommas(cfg: EximConfig, _opts: CheckOptions): Finding[] {
   const out: Finding[] = [];
-  const report = (kind: ListKind, text: string, parts: string[], loc: Loc, exact: boolean) => {
+  // A list that sets its own separator ("<;", "<\n") is left alone: its items are not split on ":".
+  forEachListItem(cfg, SEPARATED, (kind, text, place, ownSeparator) => {
+    const parts = ownSeparator ? undefined : commaParts(text);
+    if (!parts) return;
+    const { loc, exact } = place();
     const fixed = parts.join(' : ');
     const fixes: Fix[] | undefined = exact ? [{ title: `Separate the items with ":" (${fixed})`, preferred: true, edits: [{ file: loc.file, range: loc.range, newText: fixed }] }] : undefined;
     out.push(finding('exim/list-comma', loc.file, loc.range,
       `Exim separates the items of ${kind === 'addresslist' ? 'an' : 'a'} ${KIND_WORD[kind]} with ":", not ${separatorWords(text)}, so "${text}" is one item, which nothing matches: the list never matches ${parts.map((p) => `"${p}"`).join(' or ')}. Write "${fixed}".`,
       fixes ? { fixes } : {}));
-  };
-  for (const l of cfg.lists) {
-    if (l.separator !== ':' || !SEPARATED.test(l.value)) continue;
-    for (const it of l.items) {
-      const parts = commaParts(it.text);
-      if (parts) report(l.kind, it.text, parts, it.loc, spansText(cfg, it.loc, it.text));
-    }
-  }
-  forEachListValue(cfg, SEPARATED, (kind, h) => {
-    // A list that sets its own separator ("<;", "<\n") is left alone: its items are not split on ":".
-    if (!h.valueLoc || h.value === undefined || /^\s*</.test(h.value)) return;
-    for (const it of splitList(h.value)) {
-      const parts = commaParts(it.text);
-      if (!parts) continue;
-      const loc = locOfText(cfg, h.valueLoc, it.text);
-      report(kind, it.text, parts, loc, spansText(cfg, loc, it.text));
-    }
   });
   return out;
 }

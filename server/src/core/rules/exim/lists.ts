@@ -115,7 +115,7 @@ export function locOfText(cfg: EximConfig, loc: Loc, needle: string, nth = 0): L
 }
 
 /** Whether `loc` spans exactly `text` as written (no macro, no continuation in between): only then may a fix replace it. */
-export function spansText(cfg: EximConfig, loc: Loc, text: string): boolean {
+function spansText(cfg: EximConfig, loc: Loc, text: string): boolean {
   const f = cfg.files.get(loc.file);
   if (!f || loc.range.start.line !== loc.range.end.line) return false;
   return f.text.slice(f.lines.offsetAt(loc.range.start), f.lines.offsetAt(loc.range.end)) === text;
@@ -157,6 +157,33 @@ export function forEachListValue(cfg: EximConfig, needle: string | RegExp, f: (k
     const kind = ACL_LIST_KIND[it.name];
     if (kind && has(it.value)) f(kind, it);
   }
+}
+
+/** Where a list item is, and whether a fix may replace it as written (spansText). */
+export interface ItemPlace { loc: Loc; exact: boolean }
+
+/**
+ * Each item of every named list, and of every list-valued setting or ACL list condition, whose
+ * value contains `needle` (or matches it): its kind and text, its place (worked out only when
+ * asked: most items need none), and whether its list sets its own separator (`<;`).
+ */
+export function forEachListItem(cfg: EximConfig, needle: string | RegExp, f: (kind: ListKind, text: string, place: () => ItemPlace, ownSeparator: boolean) => void): void {
+  const has = (v: string) => typeof needle === 'string' ? v.includes(needle) : needle.test(v);
+  for (const l of cfg.lists) {
+    if (!has(l.value)) continue;
+    for (const it of l.items) f(l.kind, it.text, () => ({ loc: it.loc, exact: spansText(cfg, it.loc, it.text) }), l.separator !== ':');
+  }
+  forEachListValue(cfg, needle, (kind, h) => {
+    const at = h.valueLoc;
+    if (!at || h.value === undefined) return;
+    const own = /^\s*</.test(h.value);
+    for (const it of splitList(h.value)) {
+      f(kind, it.text, () => {
+        const loc = locOfText(cfg, at, it.text);
+        return { loc, exact: spansText(cfg, loc, it.text) };
+      }, own);
+    }
+  });
 }
 
 /** Host-list items that look like references but are Exim's own switches. */
