@@ -321,6 +321,40 @@ test('at run time, malware without av_scanner: we warn, and Exim answers 451; wi
   assert.equal(warned(scanner), false);
 });
 
+/** Every SMTP reply of a full session from 192.0.2.1 (one message), with `acl` as the body of the ACL `option` selects. */
+function sessionReplies(option: string, acl: string): { file: string; replies: string[] } {
+  const file = path.join(dir, `stages-${++n}.conf`);
+  const stages = ['acl_smtp_connect', 'acl_smtp_mail', 'acl_smtp_rcpt', 'acl_smtp_data'];
+  assert.ok(stages.includes(option));
+  const body = (o: string) => o === option ? acl : '  accept\n';
+  fs.writeFileSync(file, stages.map((o, i) => `${o} = a${i}\n`).join('') + 'begin acl\n' + stages.map((o, i) => `a${i}:\n${body(o)}`).join(''));
+  const r = spawnSync(EXIM, ['-C', file, '-bh', '192.0.2.1'], {
+    input: 'HELO client.example\r\nMAIL FROM:<a@example.net>\r\nRCPT TO:<b@example.com>\r\nDATA\r\nSubject: t\r\n\r\nhi\r\n.\r\nQUIT\r\n', encoding: 'utf8', timeout: 30_000,
+  });
+  return { file, replies: r.stdout.split(/\r?\n/).filter((l) => /^\d{3} /.test(l)) };
+}
+
+// ACLs of statements that each refuse something, none of them the session's: without a final
+// accept, Exim reaches the end and refuses what the ACL guards; with it, the message goes through.
+const NEVER_ACCEPTING: [string, string][] = [
+  ['acl_smtp_connect', '  deny hosts = 192.0.2.99\n'],
+  ['acl_smtp_mail', '  deny senders = x@example.org\n  deny sender_domains = example.org\n'],
+  ['acl_smtp_rcpt', '  require domains = example.com\n  deny local_parts = root\n'],
+  ['acl_smtp_data', '  warn add_header = X-Checked: yes\n'],
+  ['acl_smtp_mail', ''],
+];
+
+for (const [option, acl] of NEVER_ACCEPTING) {
+  test(`at run time, ${option} selecting ${JSON.stringify(acl)}: we warn, and Exim refuses with 550; with a final accept, neither`, { skip }, () => {
+    const without = sessionReplies(option, acl);
+    assert.ok(without.replies.includes('550 Administrative prohibition'), without.replies.join(' | '));
+    assert.ok(ours(without.file, '4.96').some((f) => f.code === 'exim/acl-never-accepts'));
+    const withAccept = sessionReplies(option, `${acl}  accept\n`);
+    assert.match(withAccept.replies.at(-2) ?? '', /^250 OK id=/, withAccept.replies.join(' | '));
+    assert.ok(!ours(withAccept.file, '4.96').some((f) => f.code === 'exim/acl-never-accepts'));
+  });
+}
+
 const EXPANSIONS = ['${h_2_3:abcdef}', '${l_3:abcdef}', '${s_-2_1:abcdef}', '${nh_5:abc}', '${nhash_5_3:abc}', '${sha2_256:x}', '${lc_x:ABC}',
   '$h_2_3:abc', '${h_subject:}', '${header_subject:}', '${length_-1:abc}', '${hash_3_x:abc}', '${from_utf8_x:a}'];
 
