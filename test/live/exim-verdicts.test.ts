@@ -355,6 +355,43 @@ for (const [option, acl] of NEVER_ACCEPTING) {
   });
 }
 
+/**
+ * Whether Exim takes RCPT TO:<x@elsewhere.example.org> from 192.0.2.1, unauthenticated, to
+ * deliver under `text` (a discarded recipient is answered 250 too, but goes nowhere); and
+ * whether we say open relay.
+ */
+function strangerRelay(text: string): { reply: string; taken: boolean; warned: boolean } {
+  const file = path.join(dir, `relay-${++n}.conf`);
+  fs.writeFileSync(file, `domainlist local_domains = example.com\nhostlist relay_from_hosts = 127.0.0.1 : 10.0.0.0/8\n${text}`);
+  const r = spawnSync(EXIM, ['-C', file, '-bh', '192.0.2.1'], {
+    input: 'HELO client.example\r\nMAIL FROM:<a@example.net>\r\nRCPT TO:<x@elsewhere.example.org>\r\nQUIT\r\n', encoding: 'utf8', timeout: 30_000,
+  });
+  const reply = r.stdout.split(/\r?\n/).filter((l) => /^\d{3} /.test(l))[3] ?? '';
+  const taken = reply.startsWith('250') && !/discarded by RCPT ACL/.test(r.stdout + r.stderr);
+  return { reply, taken, warned: ours(file, '4.96').some((f) => f.code === 'exim/open-relay') };
+}
+
+// [RCPT ACL, whether Exim relays for a stranger]
+const RELAY_ACLS: [string, boolean][] = [
+  ['acl_smtp_rcpt = accept\n', true],
+  ['acl_smtp_rcpt = r\nbegin acl\nr:\n  accept\n', true],
+  ['acl_smtp_rcpt = r\nbegin acl\nr:\n  accept !hosts = +relay_from_hosts\n', true],
+  ['acl_smtp_rcpt = r\nbegin acl\nr:\n  deny senders = spam@example.net\n  warn logwrite = rcpt\n  accept\n', true],
+  ['acl_smtp_rcpt = r\nbegin acl\nr:\n  accept hosts = +relay_from_hosts\n  require domains = +local_domains\n  accept\n', false],
+  ['acl_smtp_rcpt = r\nbegin acl\nr:\n  accept hosts = +relay_from_hosts\n  accept authenticated = *\n  accept domains = +local_domains\n', false],
+  ['acl_smtp_rcpt = r\nbegin acl\nr:\n  deny !domains = +local_domains\n  accept\n', false],
+  ['acl_smtp_rcpt = r\nbegin acl\nr:\n  deny condition = ${if !match_domain{$domain}{+local_domains}}\n  accept\n', false],
+  ['acl_smtp_rcpt = discard\n', false],
+];
+
+for (const [acl, relays] of RELAY_ACLS) {
+  test(`at run time, ${JSON.stringify(acl)}: we say open relay exactly when Exim takes a stranger's mail for anywhere`, { skip }, () => {
+    const { reply, taken, warned } = strangerRelay(acl);
+    assert.equal(taken, relays, reply);
+    assert.equal(warned, relays);
+  });
+}
+
 const EXPANSIONS = ['${h_2_3:abcdef}', '${l_3:abcdef}', '${s_-2_1:abcdef}', '${nh_5:abc}', '${nhash_5_3:abc}', '${sha2_256:x}', '${lc_x:ABC}',
   '$h_2_3:abc', '${h_subject:}', '${header_subject:}', '${length_-1:abc}', '${hash_3_x:abc}', '${from_utf8_x:a}'];
 

@@ -262,12 +262,12 @@ const OUTSIDER = '192.0.2.1';
  * host list that names hosts, not authenticated), with a sender and a recipient that
  * verify. Anything else (local parts, lookups, DNS lists, sub-ACLs …) is unknown.
  */
-export function outsiderCondition(ctx: LinkContext, it: AclItem, domain: string): Tri {
+export function outsiderCondition(ctx: LinkContext, it: AclItem, domain: string, address = OUTSIDER): Tri {
   const v = (it.value ?? '').trim();
   let r: Tri = 'unknown';
   if (it.name === 'domains') r = matchDomain(ctx, v, domain);
   // An empty list (`hosts = :`) matches only mail submitted locally, without SMTP.
-  else if (it.name === 'hosts') r = v.split(':').every((x) => !x.trim()) ? 'no' : matchHost(ctx, v, OUTSIDER, [OUTSIDER]);
+  else if (it.name === 'hosts') r = v.split(':').every((x) => !x.trim()) ? 'no' : matchHost(ctx, v, address, [address]);
   else if (it.name === 'authenticated') r = 'no';
   else if (it.name === 'verify' && /^(recipient|sender)\b/i.test(v)) r = 'yes';
   return it.negated ? negate(r) : r;

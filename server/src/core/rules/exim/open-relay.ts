@@ -1,0 +1,101 @@
+// exim/open-relay: the RCPT ACL accepts mail from any host on the Internet for any domain.
+// Exim takes such a config without a word, and answers "250 Accepted" to RCPT TO:<x@anywhere>
+// from a stranger (seen with exim4 -bh 192.0.2.1): spammers find such servers within hours
+// and the machine lands on every block list. Usual causes: an `accept` left at the top for a
+// test, a relay list written `!hosts = +relay_from_hosts`, or a relay check removed.
+//
+// The ACL is walked for an outside client (203.0.113.254, in no host list that names hosts, not
+// authenticated) writing to a domain nobody handles, with a sender it forges at will. Only
+// a path that certainly gets to an accepting statement counts: a statement that might refuse
+// and that the client cannot steer round (a domains, recipients or condition test it cannot
+// judge here, a sub-ACL, a host list needing DNS in a require) ends the walk without a finding.
+import type { Finding } from '../../diagnostic';
+import { finding } from '../../diagnostic';
+import type { AclItem, AclStatement, EximConfig, OptionSetting } from '../../exim/model';
+import type { CheckOptions } from '../../options';
+import { aclCondition } from '../../catalog/exim';
+import { makeContext, type LinkContext } from '../link/context';
+import { outsiderCondition } from '../link/acl-domains';
+import type { Tri } from '../link/match';
+import { aclNameOf } from './acl-where';
+import { mainSetting } from './instance-options';
+
+/** A domain no router of any config handles: where a relaying spammer writes. */
+const FOREIGN = 'relay-check.invalid';
+/**
+ * The stranger's address: one no real host list names (192.0.2.1, the link rules' outsider,
+ * is written in examples and tests as a host that is listed).
+ */
+const STRANGER = '203.0.113.254';
+
+/** Conditions about where the mail goes: one of these unjudged may be the relay check itself. */
+const ABOUT_RECIPIENT = new Set(['domains', 'recipients', 'condition', 'acl']);
+const READS_RECIPIENT = /\$\{?(domain|local_part|address|recipients?|acl_|h_|header_)/;
+
+/** Conditions a stranger can make true as he likes: his sender, local part, pace, TLS. */
+const SATISFIABLE = new Set(['senders', 'sender_domains', 'local_parts', 'ratelimit', 'encrypted', 'verify']);
+
+const isCondition = (it: AclItem) => aclCondition(it.name)?.kind === 'condition';
+
+/** Whether an unjudged condition may stand between the stranger and relaying when it holds. */
+function mayRefuseWhenTrue(it: AclItem): boolean {
+  return ABOUT_RECIPIENT.has(it.name) || READS_RECIPIENT.test(it.value ?? '');
+}
+
+/** Whether the stranger cannot be sure to make an unjudged condition hold. */
+function mayFail(it: AclItem): boolean {
+  if (READS_RECIPIENT.test(it.value ?? '')) return true;
+  if (it.name === 'dnslists') return !it.negated;
+  if (it.name === 'verify') return /^\s*recipient\b/i.test(it.value ?? '') && it.negated;
+  return !SATISFIABLE.has(it.name);
+}
+
+/** The accepting statement a stranger certainly reaches with mail for anywhere, if any. */
+function relayingStatement(ctx: LinkContext, statements: AclStatement[]): AclStatement | undefined {
+  for (const st of statements) {
+    // endpass (Exim's old ACLs), or a word Exim does not know (it refuses the config): not judged.
+    if (st.items.some((it) => it.name === 'endpass' || !aclCondition(it.name))) return undefined;
+    const conds = st.items.filter(isCondition);
+    const judged: [AclItem, Tri][] = conds.map((it) => [it, outsiderCondition(ctx, it, FOREIGN, STRANGER)]);
+    const unknown = judged.filter(([, t]) => t === 'unknown').map(([it]) => it);
+    const no = judged.some(([, t]) => t === 'no');
+    switch (st.verb) {
+      case 'accept':
+        if (!no && !unknown.length) return st;
+        break;
+      // discard answers 250 but throws the recipient away: nothing is relayed.
+      case 'discard': case 'deny': case 'drop': case 'defer':
+        if (no) break;
+        if (!unknown.length) return undefined;
+        if (unknown.some(mayRefuseWhenTrue)) return undefined;
+        break;
+      case 'require':
+        if (no || unknown.some(mayFail)) return undefined;
+        break;
+      case 'warn': break;
+      default: return undefined;
+    }
+  }
+  return undefined;
+}
+
+export function checkOpenRelay(cfg: EximConfig, _opts: CheckOptions): Finding[] {
+  const s: OptionSetting | undefined = mainSetting(cfg, 'acl_smtp_rcpt');
+  const name = s && !s.negated ? aclNameOf(s.value) : undefined;
+  if (!s?.valueLoc || !name) return [];
+  let acl: { statements: AclStatement[] } | undefined;
+  for (const a of cfg.acls) if (a.name === name) acl = a;
+  const advice = 'Accept only your own domains from strangers (require domains = +local_domains : +relay_to_domains before it), or only your own clients (hosts = +relay_from_hosts, authenticated = *).';
+  if (!acl) {
+    // Inline ACL text: `acl_smtp_rcpt = accept` accepts every recipient.
+    if (name !== 'accept') return [];
+    return [finding('exim/open-relay', s.valueLoc.file, s.valueLoc.range,
+      `Open relay: acl_smtp_rcpt = accept takes every recipient from any host, for any domain. Anyone on the Internet can send mail anywhere through this server, and it will be block-listed. Name an ACL instead, one that accepts only your own domains from strangers and relays only for your own clients (hosts = +relay_from_hosts, authenticated = *).`)];
+  }
+  const ctx: LinkContext = { ...makeContext(cfg), otherHostname: true };
+  const st = relayingStatement(ctx, acl.statements);
+  if (!st) return [];
+  return [finding('exim/open-relay', st.verbLoc.file, st.verbLoc.range,
+    `Open relay: a host anywhere on the Internet, not authenticated, gets here with mail for a domain this server does not handle, and this "${st.verb}" takes it. Anyone can send mail anywhere through this server, and it will be block-listed. ${advice}`,
+    { related: [{ file: s.valueLoc.file, range: s.valueLoc.range, message: `acl_smtp_rcpt selects ACL "${name}"` }] })];
+}
