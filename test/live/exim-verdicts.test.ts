@@ -355,6 +355,29 @@ for (const [option, acl] of NEVER_ACCEPTING) {
   });
 }
 
+// [test of a variable, the ACL where it is empty, one where it is set]: the same deny
+// refuses the session's message only where the variable is set.
+const STAGE_VARIABLES: [string, string, string][] = [
+  ['${if eq{$domain}{example.com}}', 'acl_smtp_data', 'acl_smtp_rcpt'],
+  ['${if eq{$local_part}{b}}', 'acl_smtp_mail', 'acl_smtp_rcpt'],
+  ['${if eq{$h_subject:}{t}}', 'acl_smtp_rcpt', 'acl_smtp_data'],
+  ['${if match{$message_body}{hi}}', 'acl_smtp_mail', 'acl_smtp_data'],
+  ['${if match{$recipients}{b@}}', 'acl_smtp_mail', 'acl_smtp_data'],
+  ['${if eq{$sender_helo_name}{client.example}}', 'acl_smtp_connect', 'acl_smtp_mail'],
+];
+
+for (const [cond, empty, set] of STAGE_VARIABLES) {
+  test(`at run time, deny condition = ${cond}: we warn in ${empty}, where Exim never matches it, and not in ${set}, where it refuses`, { skip }, () => {
+    const acl = `  deny condition = ${cond}\n  accept\n`;
+    const there = sessionReplies(empty, acl);
+    assert.ok(!there.replies.some((r) => r.startsWith('550')), there.replies.join(' | '));
+    assert.ok(ours(there.file, '4.96').some((f) => f.code === 'exim/acl-empty-variable'));
+    const here = sessionReplies(set, acl);
+    assert.ok(here.replies.some((r) => r.startsWith('550')), here.replies.join(' | '));
+    assert.ok(!ours(here.file, '4.96').some((f) => f.code === 'exim/acl-empty-variable'));
+  });
+}
+
 /**
  * Whether Exim takes RCPT TO:<x@elsewhere.example.org> from 192.0.2.1, unauthenticated, to
  * deliver under `text` (a discarded recipient is answered 250 too, but goes nowhere); and

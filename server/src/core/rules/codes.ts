@@ -25,6 +25,7 @@ export const RULES = {
   'exim/acl-unreachable': { severity: 'warning', summary: 'An ACL statement after an `accept`, `deny`, `drop`, `discard` or `defer` with no condition (modifiers only): that statement ends the ACL every time, and Exim never runs the ones after it.' },
   'exim/acl-never-accepts': { severity: 'warning', summary: 'An ACL selected by an `acl_smtp_*` or `acl_not_smtp*` option (connect, HELO, MAIL, RCPT, DATA, MIME, DKIM, PRDR, non-SMTP) with no `accept` or `discard`: Exim reaches its end and refuses everything with 550.' },
   'exim/open-relay': { severity: 'warning', summary: 'The RCPT ACL accepts mail from any host on the Internet, not authenticated, for a domain this server does not handle: an open relay.' },
+  'exim/acl-empty-variable': { severity: 'warning', summary: 'A variable read in an ACL that runs only where Exim never sets it (`$domain` or `$local_part` outside RCPT, headers or body before DATA, `$recipients` before PREDATA, `$sender_helo_name` at connect): it expands to nothing, so the test never matches.' },
   'exim/undefined-router': { severity: 'error', summary: 'A `pass_router` or `redirect_router` naming no router (or, for `pass_router`, none after its own).' },
   'exim/undefined-macro': { severity: 'warning', summary: 'A macro-like name that is not defined.' },
   'exim/conditional-syntax': { severity: 'error', summary: 'An unbalanced or malformed `.ifdef`/`.else`/`.endif`.' },

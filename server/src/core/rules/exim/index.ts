@@ -10,6 +10,7 @@ import { checkAcls } from './acl';
 import { checkAclReach } from './acl-reach';
 import { checkAclAccepts } from './acl-accepts';
 import { checkOpenRelay } from './open-relay';
+import { checkAclVariables } from './acl-variables';
 import { checkReferences } from './references';
 import { checkExpansions } from './expansion';
 import { checkUnused } from './unused';
@@ -29,7 +30,7 @@ import { checkContentScan } from './content-scan';
 import { checkListCommas } from './list-commas';
 import { checkHostMasks } from './host-masks';
 
-const FAMILIES = [checkOptions, checkDrivers, checkNames, checkAcls, checkAclReach, checkAclAccepts, checkOpenRelay, checkReferences, checkExpansions, checkUnused, checkConsistency, checkUndefinedMacros, checkRegexes, checkListLookups, checkAbsolutePaths, checkDeliveryUsers, checkTaint, checkDataVariables, checkHeaderLines, checkSmtpInterface, checkRedirectData, checkTransportDestination, checkContentScan, checkListCommas, checkHostMasks];
+const FAMILIES = [checkOptions, checkDrivers, checkNames, checkAcls, checkAclReach, checkAclAccepts, checkOpenRelay, checkAclVariables, checkReferences, checkExpansions, checkUnused, checkConsistency, checkUndefinedMacros, checkRegexes, checkListLookups, checkAbsolutePaths, checkDeliveryUsers, checkTaint, checkDataVariables, checkHeaderLines, checkSmtpInterface, checkRedirectData, checkTransportDestination, checkContentScan, checkListCommas, checkHostMasks];
 
 export function runEximRules(cfg: EximConfig, opts: CheckOptions): Finding[] {
   const out: Finding[] = [];

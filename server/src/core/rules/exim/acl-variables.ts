@@ -1,0 +1,114 @@
+// exim/acl-empty-variable: a variable an ACL reads where Exim never sets it. Each ACL runs at
+// some SMTP stages, and some variables belong to others: $domain and $local_part to the one
+// recipient being checked (RCPT, VRFY, PRDR), headers and body to a message that has arrived
+// (DATA and after), $recipients to the end of the envelope (PREDATA and after), the HELO name
+// to after HELO. Elsewhere they expand to nothing, without an error, so a test of them quietly
+// never matches (seen with exim4 -bh, Exim 4.96: $domain and $local_part empty in the MAIL,
+// PREDATA and DATA ACLs, even after verify = sender; $h_subject: and $message_body empty up
+// to PREDATA; $recipients empty up to RCPT; $sender_helo_name empty at connect).
+//
+// An ACL is judged only where every way it is run is known: one that an expanded option or
+// condition may select, or that ${acl {NAME}} runs, is left alone. $domain_data and
+// $local_part_data are left out: whether what a lookup put there outlives the RCPT command
+// was not seen.
+import type { Finding } from '../../diagnostic';
+import { finding } from '../../diagnostic';
+import type { Acl, EximConfig } from '../../exim/model';
+import type { CheckOptions } from '../../options';
+import { walkExpansion } from '../../exim/expansion-parser';
+import { aclWheres, SELECTING_OPTIONS } from './acl-where';
+
+interface Family {
+  /** Whether a variable (name as written after "$") belongs to the family. */
+  has: (name: string) => boolean;
+  /** The stages (ACL_WHERE tokens) where Exim never sets it. */
+  unset: ReadonlySet<string>;
+  why: string;
+  advice: (stages: ReadonlySet<string>) => string;
+}
+
+const RECIPIENT = new Set(['domain', 'local_part', 'local_part_prefix', 'local_part_suffix', 'local_part_prefix_v', 'local_part_suffix_v']);
+const MESSAGE = new Set(['message_body', 'message_body_end', 'message_headers', 'message_headers_raw', 'body_linecount', 'body_zerocount', 'message_linecount']);
+const HEADER = /^(?:b|r|l)?h(?:eader)?_|^(?:bheader|rheader|lheader)_/;
+const BEFORE_DATA = ['connect', 'helo', 'mail', 'rcpt', 'predata', 'starttls', 'auth', 'vrfy', 'expn', 'etrn'];
+
+const FAMILIES: Family[] = [
+  {
+    has: (n) => RECIPIENT.has(n),
+    unset: new Set(['connect', 'helo', 'mail', 'predata', 'data', 'mime', 'dkim', 'notsmtp', 'notsmtp_start', 'starttls', 'auth']),
+    why: 'Exim sets it only while it checks one recipient (RCPT, VRFY, PRDR)',
+    advice: (at) => ['predata', 'data', 'mime', 'dkim', 'notsmtp'].some((w) => at.has(w))
+      ? 'Test each recipient in the RCPT ACL (acl_smtp_rcpt), or look through $recipients here.' : 'Test each recipient in the RCPT ACL (acl_smtp_rcpt).',
+  },
+  {
+    has: (n) => MESSAGE.has(n) || HEADER.test(n),
+    unset: new Set(BEFORE_DATA),
+    why: 'the message has not arrived yet (headers and body exist from the DATA ACL on)',
+    advice: () => 'Test it in the DATA ACL (acl_smtp_data) or the MIME ACL.',
+  },
+  {
+    has: (n) => n === 'recipients',
+    unset: new Set(['connect', 'helo', 'mail', 'rcpt', 'starttls', 'auth', 'vrfy', 'expn', 'etrn']),
+    why: 'Exim fills it once all recipients are known (from the PREDATA ACL on; in the RCPT ACL it is still empty)',
+    advice: () => 'Use it in the PREDATA or DATA ACL, or test $local_part@$domain in the RCPT ACL.',
+  },
+  {
+    has: (n) => n === 'sender_helo_name',
+    unset: new Set(['connect']),
+    why: 'the client has not sent HELO or EHLO yet',
+    advice: () => 'Test it in the HELO ACL (acl_smtp_helo) or later.',
+  },
+];
+
+const STAGE_NAMES: Record<string, string> = {
+  connect: 'connect', helo: 'HELO', mail: 'MAIL', rcpt: 'RCPT', predata: 'PREDATA', data: 'DATA', mime: 'MIME', dkim: 'DKIM',
+  notsmtp: 'non-SMTP', notsmtp_start: 'non-SMTP start', starttls: 'STARTTLS', auth: 'AUTH', vrfy: 'VRFY', expn: 'EXPN', etrn: 'ETRN',
+};
+
+/** ACL names that may be run in ways aclWheres cannot see: ${acl {NAME}}, an expanded selection or call. */
+function unseenlyRun(cfg: EximConfig): { all: boolean; names: string } {
+  let names = '';
+  for (const s of cfg.main) if (SELECTING_OPTIONS.has(s.name) && s.value?.includes('$')) names += ` ${s.value}`;
+  for (const a of cfg.acls) for (const st of a.statements) for (const it of st.items) {
+    if (it.name === 'acl' && it.value?.includes('$')) names += ` ${it.value}`;
+  }
+  for (const f of cfg.files.values()) {
+    if (!f.text.includes('${acl')) continue;
+    for (const m of f.text.matchAll(/\$\{acl\s*\{\s*([^}]*)/g)) {
+      if (m[1].includes('$')) return { all: true, names };
+      names += ` ${m[1]}`;
+    }
+  }
+  return { all: false, names };
+}
+
+export function checkAclVariables(cfg: EximConfig, _opts: CheckOptions): Finding[] {
+  if (!cfg.acls.length) return [];
+  const wheres = aclWheres(cfg);
+  if (!wheres.size) return [];
+  const unseen = unseenlyRun(cfg);
+  if (unseen.all) return [];
+  const out: Finding[] = [];
+  const byName = new Map<string, Acl>();
+  for (const a of cfg.acls) byName.set(a.name, a);
+  for (const [name, uses] of wheres) {
+    const acl = byName.get(name);
+    if (!acl || new RegExp(`(^|[^\\w-])${name.replace(/[^\w]/g, '\\$&')}($|[^\\w-])`).test(unseen.names)) continue;
+    const families = FAMILIES.filter((f) => uses.every((u) => f.unset.has(u.where)));
+    if (!families.length) continue;
+    const at = new Set(uses.map((u) => u.where));
+    const stages = [...at].map((w) => STAGE_NAMES[w] ?? w).join(', ');
+    const how = uses.map((u) => u.option).filter((o, i, all) => all.indexOf(o) === i).join(', ');
+    for (const st of acl.statements) for (const it of st.items) {
+      if (!it.expansion || !it.valueLoc) continue;
+      for (const n of walkExpansion(it.expansion)) {
+        if (n.kind !== 'variable') continue;
+        const fam = families.find((f) => f.has(n.name));
+        if (!fam) continue;
+        out.push(finding('exim/acl-empty-variable', it.valueLoc.file, n.range,
+          `$${n.name} is always empty here: ACL "${acl.name}" runs only at ${stages} (${how}), and ${fam.why}. ${fam.advice(at)}`));
+      }
+    }
+  }
+  return out;
+}
