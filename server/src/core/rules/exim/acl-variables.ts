@@ -5,7 +5,9 @@
 // to after HELO. Elsewhere they expand to nothing, without an error, so a test of them quietly
 // never matches (seen with exim4 -bh, Exim 4.96: $domain and $local_part empty in the MAIL,
 // PREDATA and DATA ACLs, even after verify = sender; $h_subject: and $message_body empty up
-// to PREDATA; $recipients empty up to RCPT; $sender_helo_name empty at connect).
+// to PREDATA; $recipients empty up to RCPT; $sender_helo_name empty at connect; $mime_content_type
+// and the other MIME part variables empty in the RCPT and DATA ACLs, before and after a MIME
+// ACL ran, $mime_part_count aside, which keeps its last count).
 //
 // An ACL is judged only where every way it is run is known: one that an expanded option or
 // condition may select, or that ${acl {NAME}} runs, is left alone. $domain_data and
@@ -45,6 +47,12 @@ const FAMILIES: Family[] = [
     unset: new Set(BEFORE_DATA),
     why: 'the message has not arrived yet (headers and body exist from the DATA ACL on)',
     advice: () => 'Test it in the DATA ACL (acl_smtp_data) or the MIME ACL.',
+  },
+  {
+    has: (n) => n.startsWith('mime_') && n !== 'mime_part_count',
+    unset: new Set(['connect', 'helo', 'mail', 'rcpt', 'predata', 'data', 'starttls', 'auth', 'vrfy', 'expn', 'etrn']),
+    why: 'Exim sets the MIME part variables only while its MIME ACL looks at one part of the message',
+    advice: () => 'Test the parts in the MIME ACL (acl_smtp_mime), which Exim runs once for each part.',
   },
   {
     has: (n) => n === 'recipients',
