@@ -429,6 +429,17 @@ for (const e of EXPANSIONS) {
   });
 }
 
+// A "}" after an unbraced variable, outside any expansion: Exim keeps it as text.
+for (const [e, warns] of [['$primary_hostname}', true], ['${primary_hostname}', false], ['{$primary_hostname}', false], ['x}', false]] as const) {
+  test(`at run time, ${e}: we warn exactly when a "}" after the variable stays in Exim's value`, { skip }, () => {
+    const file = conf('primary_hostname = mail.example.com\n', `primary_hostname = mail.example.com\nsmtp_banner = ${e}\n`);
+    const warned = ours(file, '4.96').some((f) => f.code === 'exim/expansion-syntax');
+    const r = spawnSync(EXIM, ['-C', file, '-be', e], { encoding: 'utf8', timeout: 30_000 });
+    assert.equal(warned, warns);
+    assert.equal(r.stdout.trim(), warns ? 'mail.example.com}' : e === 'x}' ? 'x}' : e.startsWith('{') ? '{mail.example.com}' : 'mail.example.com', r.stdout + r.stderr);
+  });
+}
+
 // Deep nesting: Exim has no limit of its own but recurses per level on its stack. It
 // expands log_file_path when it loads the config, so -bV expands each of these.
 const NESTED: [string, number, string, string][] = [

@@ -7,6 +7,7 @@ import { loadExim } from '../../exim';
 import { memoryHost } from '../../../../../test/helpers/memory-host';
 import { defaultOptions, type EximVersion } from '../../options';
 import { checkExpansions } from './expansion';
+import { applyEdits } from '../../../../../test/helpers/apply-edits';
 
 const FILE = '/virtual/exim.conf';
 const TEXT = [
@@ -78,4 +79,23 @@ test('a file lookup\'s file must be an absolute path: a relative one, or one a d
     '1:35 warning The cdb lookup\'s file "aliases.cdb" is n',
     '1:90 warning The dbm lookup\'s file "db/x" is not an a',
   ]);
+});
+
+test('a "}" right after an unbraced variable: its fix writes ${name} where it is written (plain, quoted or continued), and the finding goes', () => {
+  const strays = (text: string) => checkExpansions(loadExim(FILE, defaultOptions, memoryHost(new Map([[FILE, text]]))), defaultOptions)
+    .filter((f) => /closes no expansion/.test(f.message));
+  for (const [text, at, want] of [
+    ['smtp_banner = at $primary_hostname} now\n', 34, 'smtp_banner = at ${primary_hostname} now\n'],
+    ['smtp_banner = "at $primary_hostname} now"\n', 35, 'smtp_banner = "at ${primary_hostname} now"\n'],
+    ['smtp_banner = at \\\n  $primary_hostname} now\n', 19, 'smtp_banner = at \\\n  ${primary_hostname} now\n'],
+  ] as const) {
+    const [f] = strays(text);
+    assert.deepEqual([f.range.start.character, f.range.end.character], [at, at + 1], text);
+    const fixed = applyEdits(text, f.fixes![0].edits);
+    assert.equal(fixed, want);
+    assert.deepEqual(strays(fixed), []);
+  }
+  // A "}" after text, after ${name}, or closing a "{" written as text, is not this mistake.
+  assert.deepEqual(strays('smtp_banner = {a} ${primary_hostname}} x} {$primary_hostname} {{a}$primary_hostname}\n'), []);
+  assert.equal(strays('smtp_banner = {a} $primary_hostname}\n').length, 1);
 });

@@ -48,6 +48,16 @@ export function checkExpansions(cfg: EximConfig, opts: CheckOptions): Finding[] 
   return c.out;
 }
 
+/** The text braces still open after `text`, `open` of them before it. */
+function openBraces(text: string, open: number): number {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 123 /* { */) open++;
+    else if (c === 125 /* } */ && open > 0) open--;
+  }
+  return open;
+}
+
 type Node<K extends ExpansionNode['kind']> = Extract<ExpansionNode, { kind: K }>;
 
 /**
@@ -159,6 +169,28 @@ class ExpansionCheck {
     }
   }
 
+  /**
+   * `$name}` outside any expansion: the "}" closes nothing, and Exim keeps it as text after
+   * the variable's value (`require_files = $local_part_data}:…` looked for the user "root}",
+   * and routing failed, seen with exim4 -bt). Most often `${name}` lost its "{"; a "}" after
+   * anything else is left alone (the text may mean it).
+   */
+  private braceAfterVariable(nodes: readonly ExpansionNode[]): void {
+    // "{" written as text before it, still open: the "}" pairs with it (`{$name}`), as meant.
+    let open = 0;
+    for (let i = 1; i < nodes.length; i++) {
+      const v = nodes[i - 1], t = nodes[i];
+      if (v.kind === 'text') open = openBraces(v.text, open);
+      if (v.kind !== 'variable' || v.braced || t.kind !== 'text' || t.text.charCodeAt(0) !== 125 /* } */ || open > 0) continue;
+      const vr = v.range, tr = t.range;
+      const placed = vr.start.line === tr.end.line && vr.end.character === tr.start.character && vr.end.character - vr.start.character === v.name.length + 1;
+      const brace = placed ? { start: tr.start, end: { line: tr.start.line, character: tr.start.character + 1 } } : tr;
+      const fixes = placed ? [{ title: `Change to "\${${v.name}}"`, preferred: true, edits: [{ file: this.file(), range: { start: vr.start, end: brace.end }, newText: `\${${v.name}}` }] }] : undefined;
+      this.report(finding('exim/expansion-syntax', this.file(), brace,
+        `This "}" after $${v.name} closes no expansion, so Exim keeps it as text after the variable's value. Write \${${v.name}} if that was meant, or remove the "}".`, runTime(fixes)));
+    }
+  }
+
   /** `condition`: an ACL condition, whose value is also checked for a "}" left over (conditionValue). */
   private check(h: OptionSetting | AclItem, condition = false): void {
     const form = expansionForm(h);
@@ -177,6 +209,7 @@ class ExpansionCheck {
     const before = this.out.length;
     this.tree(h, nodes);
     if (condition) this.conditionValue(nodes);
+    else this.braceAfterVariable(nodes);
     if (clean && this.out.length === before) clean.add(h.value!);
   }
 
