@@ -50,10 +50,11 @@
 // - The sandbox has no DNS: a `verify = recipient/helo/reverse_host_lookup`, a callout or
 //   an `spf =` put where it looks up a remote name defers here ("host lookup did not
 //   complete"), as it would not on a connected machine.
-// - Elsewhere a "}" outside any expansion is literal text for Exim: `$local_part_data}:`
-//   makes a user "root}", `lsearch{{/etc/aliases}` a file "{/etc/aliases", a router
-//   condition "yes}" true. Legal, wrong only in meaning; warning about literal braces
-//   would flag every regex with `{3}` in it.
+// - Elsewhere a "}" outside any expansion is literal text for Exim: `lsearch{{/etc/aliases}`
+//   makes a file "{/etc/aliases", a router condition "yes}" true. Legal, wrong only in
+//   meaning; warning about literal braces would flag every regex with `{3}` in it. The one
+//   shape now warned (exim/expansion-syntax, since seed 48): a "}" right after an unbraced
+//   variable with no "{" of text open before it (`$local_part_data}:` made a user "root}").
 // - A lookup of a file that does not exist (`lsearch{/nonexistent/mutant}`) defers at run
 //   time. Lookup files are data the mail server holds; the checker may run where they are
 //   not (an editor on a copy of the config), so their absence is no finding.
