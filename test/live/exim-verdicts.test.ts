@@ -440,6 +440,31 @@ for (const [e, warns] of [['$primary_hostname}', true], ['${primary_hostname}', 
   });
 }
 
+// A "}" left over in a value Exim reads as yes or no, against the same value without it.
+test('at run time, a "}" left over in a router\'s condition: we warn, and Exim routes alice through the router whose condition says no to her', { skip }, () => {
+  const text = (c: string) => `begin routers\nr1:\n  driver = accept\n  condition = ${c}\n  transport = t\nr2:\n  driver = accept\n  transport = t\n`
+    + 'begin transports\nt:\n  driver = appendfile\n  file = /var/mail/box\n';
+  for (const [c, router, warned] of [['${if eq{$local_part}{alice}{no}{yes}}}', 'r1', true], ['${if eq{$local_part}{alice}{no}{yes}}', 'r2', false]] as const) {
+    const file = path.join(dir, `router-condition-${++n}.conf`);
+    fs.writeFileSync(file, text(c));
+    const r = spawnSync(EXIM, ['-C', file, '-bt', 'alice@example.com'], { encoding: 'utf8', timeout: 30_000 });
+    assert.match(r.stdout, new RegExp(`router = ${router},`), r.stdout + r.stderr);
+    assert.equal(ours(file, '4.96').some((f) => f.code === 'exim/expansion-syntax'), warned);
+  }
+});
+
+test('at run time, a "}" left over in server_condition: we warn, and Exim answers the right password 435; without it, 235', { skip }, () => {
+  const login = `AUTH PLAIN ${Buffer.from('\0u\0secret').toString('base64')}`;
+  for (const [c, reply, warned] of [['${if eq{$auth3}{secret}}}', '435', true], ['${if eq{$auth3}{secret}}', '235', false]] as const) {
+    const file = path.join(dir, `server-condition-${++n}.conf`);
+    fs.writeFileSync(file, `acl_smtp_rcpt = a\nbegin acl\na:\n  accept\nbegin authenticators\nplain:\n  driver = plaintext\n  public_name = PLAIN\n  server_prompts = :\n  server_condition = ${c}\n`);
+    const r = spawnSync(EXIM, ['-C', file, '-bh', '192.0.2.1'], { input: `EHLO client.example\r\n${login}\r\nQUIT\r\n`, encoding: 'utf8', timeout: 30_000 });
+    const replies = r.stdout.split(/\r?\n/).filter((l) => /^\d{3} /.test(l));
+    assert.equal(replies[2]?.slice(0, 3), reply, replies.join(' | '));
+    assert.equal(ours(file, '4.96').some((f) => f.code === 'exim/expansion-syntax'), warned);
+  }
+});
+
 // Deep nesting: Exim has no limit of its own but recurses per level on its stack. It
 // expands log_file_path when it loads the config, so -bV expands each of these.
 const NESTED: [string, number, string, string][] = [

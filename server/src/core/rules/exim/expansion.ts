@@ -42,7 +42,9 @@ export function checkExpansions(cfg: EximConfig, opts: CheckOptions): Finding[] 
   // The holders are walked here, a direct call per holder rather than a callback: no closure
   // for the optimising compiler to see several of.
   c.mainSettings(cfg.main);
-  for (const list of [cfg.routers, cfg.transports, cfg.authenticators]) for (const inst of list) c.settings(inst.options);
+  for (const inst of cfg.routers) c.settings(inst.options, 'router');
+  for (const inst of cfg.transports) c.settings(inst.options);
+  for (const inst of cfg.authenticators) c.settings(inst.options, 'authenticator');
   for (const a of cfg.acls) for (const st of a.statements) c.items(st.items);
   if (cfg.rewrite.length) c.rewriteRules(cfg.rewrite);
   return c.out;
@@ -57,6 +59,14 @@ function openBraces(text: string, open: number): number {
   }
   return open;
 }
+
+/** Values Exim reads as yes or no: an ACL's `condition`, a router's, an authenticator's `server_condition`. */
+type YesNo = 'acl' | 'router' | 'authenticator';
+const BRACE_IN_YES_NO: Record<YesNo, string> = {
+  acl: 'and the condition is never yes or no; Exim defers the statement with \'invalid "condition" value\'.',
+  router: 'and the condition is never empty, "0", "no" or "false", which Exim reads as true: the router runs for every address it gets to.',
+  authenticator: 'and the result is never yes or no: Exim answers every login with "435 Unable to authenticate at present".',
+};
 
 type Node<K extends ExpansionNode['kind']> = Extract<ExpansionNode, { kind: K }>;
 
@@ -116,8 +126,9 @@ class ExpansionCheck {
   private readonly cleanConditions = new Set<string>();
   constructor(private readonly v: EximVersion, private readonly cfg: EximConfig) {}
 
-  settings(list: readonly OptionSetting[]): void {
-    for (let i = 0; i < list.length; i++) this.check(list[i]);
+  settings(list: readonly OptionSetting[], section?: 'router' | 'authenticator'): void {
+    const yesNo = section === 'router' ? 'condition' : section === 'authenticator' ? 'server_condition' : undefined;
+    for (let i = 0; i < list.length; i++) this.check(list[i], list[i].name === yesNo ? section : undefined);
   }
 
   mainSettings(list: readonly OptionSetting[]): void {
@@ -133,7 +144,7 @@ class ExpansionCheck {
   }
 
   items(list: readonly AclItem[]): void {
-    for (let i = 0; i < list.length; i++) this.check(list[i], list[i].name === 'condition');
+    for (let i = 0; i < list.length; i++) this.check(list[i], list[i].name === 'condition' ? 'acl' : undefined);
   }
 
   /**
@@ -155,16 +166,18 @@ class ExpansionCheck {
   }
 
   /**
-   * An ACL `condition` must come out as yes/no/true/false/1/0, and a "}" outside any
-   * expansion is literal text that stays in the value (`${if ...}}}` gives "yes}"): Exim
-   * then defers the statement with 'invalid "condition" value' (a 451 for deny/require).
+   * A "}" outside any expansion is literal text that stays in the value (`${if ...}}}` gives
+   * "yes}"), so a value read as yes or no is neither (seen with Exim 4.96): an ACL
+   * `condition` defers its statement with 'invalid "condition" value' (a 451 for
+   * deny/require); a router's `condition` is true unless empty, "0", "no" or "false", so the
+   * router always runs (-bt); an authenticator's `server_condition` answers every login
+   * "435 Unable to authenticate at present" (-bh).
    */
-  private conditionValue(nodes: readonly ExpansionNode[]): void {
+  private conditionValue(nodes: readonly ExpansionNode[], kind: YesNo): void {
     if (nodes.length < 2) return;
     for (const n of nodes) {
       if (n.kind !== 'text' || !n.text.includes('}')) continue;
-      this.report(finding('exim/expansion-syntax', this.file(), n.range,
-        'This "}" closes no expansion, so it stays in the value as text and the condition is never yes or no; Exim defers the statement with \'invalid "condition" value\'.', RUN_TIME));
+      this.report(finding('exim/expansion-syntax', this.file(), n.range, `This "}" closes no expansion, so it stays in the value as text, ${BRACE_IN_YES_NO[kind]}`, RUN_TIME));
       return;
     }
   }
@@ -191,8 +204,8 @@ class ExpansionCheck {
     }
   }
 
-  /** `condition`: an ACL condition, whose value is also checked for a "}" left over (conditionValue). */
-  private check(h: OptionSetting | AclItem, condition = false): void {
+  /** `condition`: the value is read as yes or no, and is also checked for a "}" left over (conditionValue). */
+  private check(h: OptionSetting | AclItem, condition?: YesNo): void {
     const form = expansionForm(h);
     if (form === ExpandForm.None) return;
     let clean: Set<string> | undefined;
@@ -208,7 +221,7 @@ class ExpansionCheck {
     if (!nodes) return;
     const before = this.out.length;
     this.tree(h, nodes);
-    if (condition) this.conditionValue(nodes);
+    if (condition) this.conditionValue(nodes, condition);
     else this.braceAfterVariable(nodes);
     if (clean && this.out.length === before) clean.add(h.value!);
   }
