@@ -95,7 +95,19 @@ test('a "}" right after an unbraced variable: its fix writes ${name} where it is
     assert.equal(fixed, want);
     assert.deepEqual(strays(fixed), []);
   }
-  // A "}" after text, after ${name}, or closing a "{" written as text, is not this mistake.
-  assert.deepEqual(strays('smtp_banner = {a} ${primary_hostname}} x} {$primary_hostname} {{a}$primary_hostname}\n'), []);
+  // A "}" after text, or closing a "{" written as text, is not this mistake.
+  assert.deepEqual(strays('smtp_banner = {a} x} {$primary_hostname} {{a}$primary_hostname} {${lc:A}}\n'), []);
   assert.equal(strays('smtp_banner = {a} $primary_hostname}\n').length, 1);
+});
+
+test('a "}" right after an expansion: its fix removes it and the finding goes', () => {
+  const strays = (text: string) => checkExpansions(loadExim(FILE, defaultOptions, memoryHost(new Map([[FILE, text]]))), defaultOptions)
+    .filter((f) => /closes no expansion/.test(f.message));
+  const text = 'smtp_banner = ${primary_hostname}} ${lc:A}} ${if eq{a}{b}{x}{y}}}\n';
+  const found = strays(text);
+  assert.deepEqual(found.map((f) => f.range.start.character), [33, 42, 64]);
+  let fixed = text;
+  for (const f of [...found].reverse()) fixed = applyEdits(fixed, f.fixes![0].edits);
+  assert.equal(fixed, 'smtp_banner = ${primary_hostname} ${lc:A} ${if eq{a}{b}{x}{y}}\n');
+  assert.deepEqual(strays(fixed), []);
 });

@@ -183,24 +183,32 @@ class ExpansionCheck {
   }
 
   /**
-   * `$name}` outside any expansion: the "}" closes nothing, and Exim keeps it as text after
-   * the variable's value (`require_files = $local_part_data}:…` looked for the user "root}",
-   * and routing failed, seen with exim4 -bt). Most often `${name}` lost its "{"; a "}" after
-   * anything else is left alone (the text may mean it).
+   * A "}" right after a variable or an expansion, outside any expansion: it closes nothing,
+   * and Exim keeps it as text in the value (`require_files = $local_part_data}:…` looked for
+   * the user "root}", and routing failed, seen with exim4 -bt). After `$name` it is most
+   * often `${name}` that lost its "{"; after `${…}` a brace too many. A "}" after text, or
+   * closing a "{" written as text (`{$name}`), is left alone: the text may mean it.
    */
-  private braceAfterVariable(nodes: readonly ExpansionNode[]): void {
-    // "{" written as text before it, still open: the "}" pairs with it (`{$name}`), as meant.
+  private strayBraces(nodes: readonly ExpansionNode[]): void {
     let open = 0;
     for (let i = 1; i < nodes.length; i++) {
       const v = nodes[i - 1], t = nodes[i];
       if (v.kind === 'text') open = openBraces(v.text, open);
-      if (v.kind !== 'variable' || v.braced || t.kind !== 'text' || t.text.charCodeAt(0) !== 125 /* } */ || open > 0) continue;
+      if (t.kind !== 'text' || t.text.charCodeAt(0) !== 125 /* } */ || open > 0) continue;
+      if (v.kind !== 'variable' && v.kind !== 'item' && v.kind !== 'operator' && v.kind !== 'condition') continue;
       const vr = v.range, tr = t.range;
-      const placed = vr.start.line === tr.end.line && vr.end.character === tr.start.character && vr.end.character - vr.start.character === v.name.length + 1;
+      const placed = tr.start.line === tr.end.line && tr.end.character - tr.start.character === t.text.length;
       const brace = placed ? { start: tr.start, end: { line: tr.start.line, character: tr.start.character + 1 } } : tr;
-      const fixes = placed ? [{ title: `Change to "\${${v.name}}"`, preferred: true, edits: [{ file: this.file(), range: { start: vr.start, end: brace.end }, newText: `\${${v.name}}` }] }] : undefined;
-      this.report(finding('exim/expansion-syntax', this.file(), brace,
-        `This "}" after $${v.name} closes no expansion, so Exim keeps it as text after the variable's value. Write \${${v.name}} if that was meant, or remove the "}".`, runTime(fixes)));
+      if (v.kind === 'variable' && !v.braced) {
+        const whole = placed && vr.start.line === tr.start.line && vr.end.character === tr.start.character && vr.end.character - vr.start.character === v.name.length + 1;
+        const fixes = whole ? [{ title: `Change to "\${${v.name}}"`, preferred: true, edits: [{ file: this.file(), range: { start: vr.start, end: brace.end }, newText: `\${${v.name}}` }] }] : undefined;
+        this.report(finding('exim/expansion-syntax', this.file(), brace,
+          `This "}" after $${v.name} closes no expansion, so Exim keeps it as text after the variable's value. Write \${${v.name}} if that was meant, or remove the "}".`, runTime(fixes)));
+      } else {
+        const fixes = placed ? [{ title: 'Remove the "}"', preferred: true, edits: [{ file: this.file(), range: brace, newText: '' }] }] : undefined;
+        this.report(finding('exim/expansion-syntax', this.file(), brace,
+          'This "}" closes no expansion: the one before it ends a brace earlier, so Exim keeps this one as text in the value. Remove it, or check the braces of the expansion before it.', runTime(fixes)));
+      }
     }
   }
 
@@ -222,7 +230,7 @@ class ExpansionCheck {
     const before = this.out.length;
     this.tree(h, nodes);
     if (condition) this.conditionValue(nodes, condition);
-    else this.braceAfterVariable(nodes);
+    else this.strayBraces(nodes);
     if (clean && this.out.length === before) clean.add(h.value!);
   }
 
