@@ -52,9 +52,9 @@
 //   complete"), as it would not on a connected machine.
 // - Elsewhere a "}" outside any expansion is literal text for Exim: `lsearch{{/etc/aliases}`
 //   makes a file "{/etc/aliases", a router condition "yes}" true. Legal, wrong only in
-//   meaning; warning about literal braces would flag every regex with `{3}` in it. The one
-//   shape now warned (exim/expansion-syntax, since seed 48): a "}" right after an unbraced
-//   variable with no "{" of text open before it (`$local_part_data}:` made a user "root}").
+//   meaning; warning about literal braces would flag every regex with `{3}` in it. The shape
+//   now warned (exim/expansion-syntax, since seed 48): a "}" right after a variable or an
+//   expansion with no "{" of text open before it (`$local_part_data}:` made a user "root}").
 // - A lookup of a file that does not exist (`lsearch{/nonexistent/mutant}`) defers at run
 //   time. Lookup files are data the mail server holds; the checker may run where they are
 //   not (an editor on a copy of the config), so their absence is no finding.
