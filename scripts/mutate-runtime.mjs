@@ -51,10 +51,12 @@
 //   an `spf =` put where it looks up a remote name defers here ("host lookup did not
 //   complete"), as it would not on a connected machine.
 // - Elsewhere a "}" outside any expansion is literal text for Exim: `lsearch{{/etc/aliases}`
-//   makes a file "{/etc/aliases", a router condition "yes}" true. Legal, wrong only in
-//   meaning; warning about literal braces would flag every regex with `{3}` in it. The shape
-//   now warned (exim/expansion-syntax, since seed 48): a "}" right after a variable or an
-//   expansion with no "{" of text open before it (`$local_part_data}:` made a user "root}").
+//   makes a file "{/etc/aliases" (warned as a relative lookup file). Legal, wrong only in
+//   meaning; warning about literal braces would flag every regex with `{3}` in it. Warned
+//   since seed 48 (exim/expansion-syntax): a "}" right after a variable or an expansion with
+//   no "{" of text open before it (`$local_part_data}:` made a user "root}"), and any "}"
+//   left in a router's condition ("yes}" and "no}" are both true) or an authenticator's
+//   server_condition, as in an ACL condition.
 // - A lookup of a file that does not exist (`lsearch{/nonexistent/mutant}`) defers at run
 //   time. Lookup files are data the mail server holds; the checker may run where they are
 //   not (an editor on a copy of the config), so their absence is no finding.
