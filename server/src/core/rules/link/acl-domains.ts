@@ -258,9 +258,9 @@ function checkMismatch(ctx: LinkContext, acl: RcptStatement[], cyrus: CyrusRoute
 const OUTSIDER = '192.0.2.1';
 
 /**
- * How an ACL condition fares for mail to `domain` from an ordinary outside host (in no
- * host list that names hosts, not authenticated), with a sender and a recipient that
- * verify. Anything else (local parts, lookups, DNS lists, sub-ACLs …) is unknown.
+ * How an ACL condition fares for mail to `domain` from an ordinary outside host at
+ * `address` (in no host list that names hosts, not authenticated), with a sender and a
+ * recipient that verify. Anything else (local parts, lookups, DNS lists, sub-ACLs …) is unknown.
  */
 export function outsiderCondition(ctx: LinkContext, it: AclItem, domain: string, address = OUTSIDER): Tri {
   const v = (it.value ?? '').trim();
