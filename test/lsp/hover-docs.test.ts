@@ -47,7 +47,7 @@ async function hoverAt(needle: string, offset: number, occurrence = 0): Promise<
 test('hover on expansion items, operators, conditions and variables gives a description and a link', async () => {
   const cases: [string, number, RegExp][] = [
     ['${lc:', 3, /operator[\s\S]*Lower-cases/],
-    ['$local_part}', 3, /expansion variable[\s\S]*local part of the address/],
+    ['$local_part}', 3, /expansion variable[\s\S]*local part of the address[\s\S]*In ACLs it is set only at RCPT, VRFY and PRDR/],
     ['{eq{', 2, /expansion condition[\s\S]*String equality/],
     ['and{{', 1, /expansion condition[\s\S]*every condition/],
     ['def:sender', 1, /expansion condition[\s\S]*non-empty/],
