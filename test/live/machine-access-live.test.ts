@@ -8,7 +8,7 @@
 // with chgrp/chmod/chown: nothing outside the temp directories is changed.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as os from 'node:os';
@@ -17,7 +17,7 @@ import * as tls from 'node:tls';
 import { checkProject, type Input } from '../../server/src/core/project';
 import { defaultOptions } from '../../server/src/core/options';
 import { cyrusMissingReason, freePort, startCyrus } from './harness/cyrus';
-import { deliver, EXIM, eximMissingReason, mainLog, makeSpool, REFERENCE, spoolLines } from './harness/exim';
+import { deliver, EXIM, eximMissingReason, mainLog, makeSpool, REFERENCE, spoolLines, withEximDaemon } from './harness/exim';
 
 const eximMissing = eximMissingReason() ?? (spawnSync('openssl', ['version']).status !== 0 ? 'openssl is not installed' : undefined);
 const cyrusMissing = eximMissing ?? cyrusMissingReason();
@@ -114,29 +114,6 @@ class Session {
 const smtpDone = (t: string) => /(^|\n)\d{3} [^\n]*\r?\n$/.test(t);
 /** An IMAP reply is complete at its tagged line (or the untagged greeting). */
 const imapDone = (tag: string) => (t: string) => new RegExp(`(^|\\n)(${tag}|\\*) (OK|NO|BAD)[^\\n]*\\r?\\n$`).test(t);
-
-async function waitForPort(port: number, child: ChildProcess, log: () => string): Promise<void> {
-  const deadline = Date.now() + 15_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`exim -bdf exited (${child.exitCode}): ${log()}`);
-    const ok = await new Promise<boolean>((r) => { const s = net.connect(port, '127.0.0.1'); s.once('connect', () => { s.destroy(); r(true); }); s.once('error', () => r(false)); });
-    if (ok) return;
-    if (Date.now() > deadline) throw new Error(`exim did not listen on ${port}: ${log()}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
-/** Runs Exim's daemon in the foreground on a loopback port for `body`, then stops it. */
-async function withEximDaemon<T>(conf: string, port: number, dir: string, body: () => Promise<T>): Promise<T> {
-  const child = spawn(EXIM, ['-C', conf, '-bdf', '-oX', String(port)], { stdio: 'ignore' });
-  try {
-    await waitForPort(port, child, () => mainLog(dir));
-    return await body();
-  } finally {
-    child.kill('SIGTERM');
-    if (child.exitCode === null) await new Promise((r) => child.once('exit', r));
-  }
-}
 
 /** The reference exim.conf delivering to lmtpd without -a on `port`, authenticating with PLAIN and requiring TLS; spool and log in a fresh temp dir. */
 function eximRequiringTls(port: number, password: string): { dir: string; conf: string } {

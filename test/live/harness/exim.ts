@@ -3,8 +3,9 @@
 // spool and log as Debian-exim, so those directories are given to that user; the config
 // itself stays root's (Exim refuses one others could write).
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as net from 'node:net';
 import * as path from 'node:path';
 
 export const EXIM = '/usr/sbin/exim4';
@@ -37,4 +38,27 @@ export function deliver(dir: string, conf: string, to: string, body = 'hello\n')
   const r = spawnSync(EXIM, ['-C', conf, '-odf', '-oi', '-f', 'sender@example.net', to], { input: `Subject: live test\n\n${body}`, encoding: 'utf8', timeout: 60_000 });
   assert.equal(r.error, undefined);
   return mainLog(dir);
+}
+
+async function waitForPort(port: number, child: ChildProcess, log: () => string): Promise<void> {
+  const deadline = Date.now() + 15_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`exim -bdf exited (${child.exitCode}): ${log()}`);
+    const ok = await new Promise<boolean>((r) => { const s = net.connect(port, '127.0.0.1'); s.once('connect', () => { s.destroy(); r(true); }); s.once('error', () => r(false)); });
+    if (ok) return;
+    if (Date.now() > deadline) throw new Error(`exim did not listen on ${port}: ${log()}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** Runs Exim's daemon in the foreground on a loopback port for `body`, then stops it. */
+export async function withEximDaemon<T>(conf: string, port: number, dir: string, body: () => Promise<T>): Promise<T> {
+  const child = spawn(EXIM, ['-C', conf, '-bdf', '-oX', String(port)], { stdio: 'ignore' });
+  try {
+    await waitForPort(port, child, () => mainLog(dir));
+    return await body();
+  } finally {
+    child.kill('SIGTERM');
+    if (child.exitCode === null) await new Promise((r) => child.once('exit', r));
+  }
 }

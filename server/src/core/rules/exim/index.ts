@@ -29,8 +29,9 @@ import { checkTransportDestination } from './transport-destination';
 import { checkContentScan } from './content-scan';
 import { checkListCommas } from './list-commas';
 import { checkHostMasks } from './host-masks';
+import { checkTlsOnConnect } from './tls-on-connect';
 
-const FAMILIES = [checkOptions, checkDrivers, checkNames, checkAcls, checkAclReach, checkAclAccepts, checkOpenRelay, checkAclVariables, checkReferences, checkExpansions, checkUnused, checkConsistency, checkUndefinedMacros, checkRegexes, checkListLookups, checkAbsolutePaths, checkDeliveryUsers, checkTaint, checkDataVariables, checkHeaderLines, checkSmtpInterface, checkRedirectData, checkTransportDestination, checkContentScan, checkListCommas, checkHostMasks];
+const FAMILIES = [checkOptions, checkDrivers, checkNames, checkAcls, checkAclReach, checkAclAccepts, checkOpenRelay, checkAclVariables, checkReferences, checkExpansions, checkUnused, checkConsistency, checkUndefinedMacros, checkRegexes, checkListLookups, checkAbsolutePaths, checkDeliveryUsers, checkTaint, checkDataVariables, checkHeaderLines, checkSmtpInterface, checkRedirectData, checkTransportDestination, checkContentScan, checkListCommas, checkHostMasks, checkTlsOnConnect];
 
 export function runEximRules(cfg: EximConfig, opts: CheckOptions): Finding[] {
   const out: Finding[] = [];

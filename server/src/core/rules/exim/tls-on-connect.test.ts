@@ -1,0 +1,29 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { checkProject } from '../../project';
+import { defaultOptions } from '../../options';
+import { memoryHost } from '../../../../../test/helpers/memory-host';
+import { applyEdits } from '../../../../../test/helpers/apply-edits';
+
+const file = '/virtual/tls-on-connect/exim.conf';
+const check = (text: string) => checkProject([{ path: file, kind: 'exim' }], defaultOptions, memoryHost(new Map([[file, text]])))
+  .filter((f) => f.code === 'exim/tls-on-connect');
+
+test('465 without tls_on_connect_ports: the fix adds the option after daemon_smtp_ports, and the finding goes', () => {
+  const text = 'daemon_smtp_ports = 25 : 465 : 587\nprimary_hostname = mail.example.com\n';
+  const [f] = check(text);
+  assert.deepEqual([f.range.start.line, f.range.start.character, f.range.end.character], [0, 25, 28]);
+  const fixed = applyEdits(text, f.fixes![0].edits);
+  assert.equal(fixed, 'daemon_smtp_ports = 25 : 465 : 587\ntls_on_connect_ports = 465\nprimary_hostname = mail.example.com\n');
+  assert.deepEqual(check(fixed), []);
+});
+
+test('which ports the daemon listens on: daemon_smtp_ports only for interfaces without a port of their own, "smtps" is 465, the default is 25', () => {
+  assert.equal(check('daemon_smtp_ports = smtps\n').length, 1);
+  assert.equal(check('daemon_smtp_ports = 465\nlocal_interfaces = 127.0.0.1.25\n').length, 0);
+  assert.equal(check('local_interfaces = 127.0.0.1.465\n').length, 1);
+  assert.equal(check('local_interfaces = 127.0.0.1\n').length, 0);
+  // With tls_on_connect_ports set to something else, the finding says what to add, with no fix that would set it twice.
+  const [f] = check('daemon_smtp_ports = 465\ntls_on_connect_ports = 2465\n');
+  assert.equal(f.fixes, undefined);
+});

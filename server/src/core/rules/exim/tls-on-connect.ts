@@ -1,0 +1,93 @@
+// exim/tls-on-connect: a port whose clients expect the other way of starting TLS. Port 465
+// (submissions, RFC 8314) is TLS from the first byte: a client there starts its handshake at
+// once. Exim does so only on the ports tls_on_connect_ports lists; on any other it sends its
+// "220" greeting in plain text, and every client's handshake fails ("wrong version number",
+// seen with exim4 -bdf and openssl s_client, Exim 4.96). The other way round, clients on 25
+// and 587 wait for that greeting, and a port in tls_on_connect_ports has none: both sides
+// wait until one gives up.
+//
+// The ports the daemon listens on come from daemon_smtp_ports (default: smtp) and from ports
+// written on local_interfaces items (`127.0.0.1.465`, `[::1]:465`); -oX on the command line
+// is not ours to see. Service names are the ones /etc/services gives these ports.
+import type { Finding } from '../../diagnostic';
+import { finding } from '../../diagnostic';
+import type { EximConfig, OptionSetting } from '../../exim/model';
+import type { CheckOptions } from '../../options';
+import { mainSetting } from './instance-options';
+import { locOfText, splitList } from './lists';
+
+const SERVICES: Record<string, number> = { smtp: 25, submission: 587, submissions: 465, smtps: 465, ssmtp: 465, urd: 465 };
+const IMPLICIT_TLS = 465;
+const PLAIN_FIRST: Record<number, string> = { 25: 'SMTP between servers', 587: 'submission with STARTTLS' };
+
+function portOf(text: string): number | undefined {
+  if (/^\d+$/.test(text)) return Number(text);
+  return SERVICES[text.toLowerCase()];
+}
+
+/** The port written on a local_interfaces item, if any: `[addr]:port`, or `addr.port` after an IPv4 address or an IPv6 one. */
+function interfacePort(text: string): string | undefined {
+  const bracketed = /^\[[^\]]*\]:(\d+)$/.exec(text);
+  if (bracketed) return bracketed[1];
+  const dotted = /^(?:\d+\.\d+\.\d+\.\d+|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*)\.(\d+)$/.exec(text);
+  return dotted?.[1];
+}
+
+interface Listened { port: number; text: string; setting: OptionSetting }
+
+function listened(cfg: EximConfig): Listened[] {
+  const out: Listened[] = [];
+  const ifs = mainSetting(cfg, 'local_interfaces');
+  let anyWithout = !ifs || ifs.negated || !ifs.value?.trim();
+  if (ifs?.value && !ifs.negated) {
+    for (const it of splitList(ifs.value)) {
+      const p = interfacePort(it.text);
+      const port = p === undefined ? undefined : Number(p);
+      if (port === undefined) anyWithout = true;
+      else out.push({ port, text: it.text, setting: ifs });
+    }
+  }
+  const ports = mainSetting(cfg, 'daemon_smtp_ports');
+  if (anyWithout && ports?.value && !ports.negated) {
+    for (const it of splitList(ports.value)) {
+      const port = portOf(it.text);
+      if (port !== undefined) out.push({ port, text: it.text, setting: ports });
+    }
+  }
+  return out;
+}
+
+export function checkTlsOnConnect(cfg: EximConfig, _opts: CheckOptions): Finding[] {
+  const onConnect = mainSetting(cfg, 'tls_on_connect_ports');
+  const tlsPorts = new Map<number, string>();
+  if (onConnect?.value && !onConnect.negated) {
+    for (const it of splitList(onConnect.value)) {
+      const port = portOf(it.text);
+      if (port !== undefined) tlsPorts.set(port, it.text);
+    }
+  }
+  const out: Finding[] = [];
+  for (const l of listened(cfg)) {
+    if (l.port !== IMPLICIT_TLS || tlsPorts.has(l.port) || !l.setting.valueLoc) continue;
+    const at = locOfText(cfg, l.setting.valueLoc, l.text);
+    const fixes = onConnect ? undefined : [{
+      title: 'Add "tls_on_connect_ports = 465"',
+      edits: [{ file: l.setting.loc.file, range: { start: l.setting.loc.range.end, end: l.setting.loc.range.end }, newText: '\ntls_on_connect_ports = 465' }],
+    }];
+    out.push(finding('exim/tls-on-connect', at.file, at.range,
+      `Exim listens on port 465, but tls_on_connect_ports does not list it: clients there (mail programs submitting over TLS, RFC 8314) start TLS at once, and Exim answers their handshake with its plain-text greeting, so every connection fails. Add 465 to tls_on_connect_ports${onConnect ? '' : ' (tls_on_connect_ports = 465)'}.`,
+      fixes ? { fixes } : {}));
+    // One finding is enough: the same port written twice is the same mistake.
+    break;
+  }
+  if (onConnect?.valueLoc) {
+    for (const [port, text] of tlsPorts) {
+      const what = PLAIN_FIRST[port];
+      if (!what) continue;
+      const at = locOfText(cfg, onConnect.valueLoc, text);
+      out.push(finding('exim/tls-on-connect', at.file, at.range,
+        `tls_on_connect_ports lists port ${port}, where clients (${what}) wait for Exim's greeting before anything else; on this port Exim waits for their TLS handshake instead, so both sides wait until one gives up. Remove ${port} from tls_on_connect_ports: on it Exim offers STARTTLS, which these clients use.`));
+    }
+  }
+  return out;
+}
