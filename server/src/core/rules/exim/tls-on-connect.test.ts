@@ -23,6 +23,9 @@ test('which ports the daemon listens on: daemon_smtp_ports only for interfaces w
   assert.equal(check('daemon_smtp_ports = 465\nlocal_interfaces = 127.0.0.1.25\n').length, 0);
   assert.equal(check('local_interfaces = 127.0.0.1.465\n').length, 1);
   assert.equal(check('local_interfaces = 127.0.0.1\n').length, 0);
+  // An IPv4-mapped IPv6 address ends in ".1" and has no port: daemon_smtp_ports applies to it.
+  assert.equal(check('daemon_smtp_ports = 465\nlocal_interfaces = <; ::ffff:192.0.2.1 ; 127.0.0.1.25\n').length, 1);
+  assert.equal(check('local_interfaces = <; ::1.465\n').length, 1);
   // With tls_on_connect_ports set to something else, the finding says what to add, with no fix that would set it twice.
   const [f] = check('daemon_smtp_ports = 465\ntls_on_connect_ports = 2465\n');
   assert.equal(f.fixes, undefined);

@@ -15,6 +15,7 @@ import type { EximConfig, OptionSetting } from '../../exim/model';
 import type { CheckOptions } from '../../options';
 import { mainSetting } from './instance-options';
 import { locOfText, splitList } from './lists';
+import { isIPv4, isIPv6 } from '../../lmtp/target';
 
 const SERVICES: Record<string, number> = { smtp: 25, submission: 587, submissions: 465, smtps: 465, ssmtp: 465, urd: 465 };
 const IMPLICIT_TLS = 465;
@@ -25,12 +26,16 @@ function portOf(text: string): number | undefined {
   return SERVICES[text.toLowerCase()];
 }
 
-/** The port written on a local_interfaces item, if any: `[addr]:port`, or `addr.port` after an IPv4 address or an IPv6 one. */
+/**
+ * The port written on a local_interfaces item, if any: `[addr]:port`, or `addr.port` where
+ * the whole is no address of its own (as Exim reads it: `::ffff:192.0.2.1` has no port).
+ */
 function interfacePort(text: string): string | undefined {
   const bracketed = /^\[[^\]]*\]:(\d+)$/.exec(text);
   if (bracketed) return bracketed[1];
-  const dotted = /^(?:\d+\.\d+\.\d+\.\d+|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*)\.(\d+)$/.exec(text);
-  return dotted?.[1];
+  if (isIPv4(text) || isIPv6(text)) return undefined;
+  const dotted = /^(.*)\.(\d+)$/.exec(text);
+  return dotted && (isIPv4(dotted[1]) || isIPv6(dotted[1])) ? dotted[2] : undefined;
 }
 
 interface Listened { port: number; text: string; setting: OptionSetting }
