@@ -2,8 +2,10 @@
 // starts TLS at once (as mail programs do on 465) fails while tls_on_connect_ports does not
 // list the port, and succeeds once it does (Exim's own self-signed certificate, no
 // tls_certificate needed); a plain client on a TLS-on-connect port gets no greeting.
+// cyrus/tls-on-connect the same way against Cyrus's imapd on 127.0.0.1:993 and :143.
 import { test, after, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as os from 'node:os';
@@ -12,6 +14,7 @@ import * as tls from 'node:tls';
 import { checkProject } from '../../server/src/core/project';
 import { defaultOptions } from '../../server/src/core/options';
 import { eximMissingReason, makeSpool, spoolLines, withEximDaemon } from './harness/exim';
+import { cyrusMissingReason, startCyrus } from './harness/cyrus';
 
 const dirs: string[] = [];
 after(() => { for (const d of dirs) fs.rmSync(d, { recursive: true, force: true }); });
@@ -91,4 +94,41 @@ test('tls_on_connect_ports = 587: we warn, and a plain client there gets no gree
   const plain = config('daemon_smtp_ports = 587\n');
   assert.deepEqual(warned(plain.conf), []);
   assert.match(await withEximDaemon(plain.conf, 587, plain.dir, () => greeting(587, 2000)), /^220 /);
+});
+
+const cyrusMissing = cyrusMissingReason() ?? (spawnSync('openssl', ['version']).status !== 0 ? 'openssl is not installed' : undefined);
+
+/** Cyrus with `services` added, imapd given a fresh self-signed certificate; our cyrus/tls-on-connect findings on its cyrus.conf, and `body`'s result. */
+async function withImapd<T>(services: string[], body: () => Promise<T>): Promise<{ warned: number; result: T }> {
+  const c = await startCyrus({ extraServices: services, editCyrusConf: (text, d) => {
+    const [key, cert] = [path.join(d, 'key.pem'), path.join(d, 'cert.pem')];
+    const r = spawnSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert, '-days', '2', '-subj', '/CN=localhost'], { timeout: 60_000 });
+    assert.equal(r.status, 0, `openssl: ${r.stderr}`);
+    // imapd runs as cyrus.
+    fs.chmodSync(key, 0o644);
+    fs.appendFileSync(path.join(d, 'imapd.conf'), `tls_server_cert: ${cert}\ntls_server_key: ${key}\n`);
+    return text;
+  } });
+  try {
+    const warned = checkProject([{ path: c.cyrusConf, kind: 'cyrus-conf' }], defaultOptions).filter((f) => f.code === 'cyrus/tls-on-connect').length;
+    return { warned, result: await body() };
+  } finally {
+    await c.stop();
+  }
+}
+
+test('imapd without -s on 993 and with -s on 143: we warn twice, and a TLS client on 993 meets the plain greeting while a client on 143 gets none; the other way round, no warning and both work', { skip: cyrusMissing ? `skipped: ${cyrusMissing}` : false }, async (t) => {
+  if (await inUse(t, 993) || await inUse(t, 143)) return;
+  const wrong = await withImapd(['imaps cmd="imapd -C {conf}" listen="127.0.0.1:993" prefork=0', 'imap143 cmd="imapd -s -C {conf}" listen="127.0.0.1:143" prefork=0'],
+    async () => ({ tls: await handshake(993), plain: await greeting(143, 2000) }));
+  assert.equal(wrong.warned, 2);
+  assert.equal(wrong.result.tls.ok, false);
+  assert.match(wrong.result.tls.text, /wrong version number|packet length too long|unexpected eof/i);
+  assert.equal(wrong.result.plain, '');
+
+  const right = await withImapd(['imaps cmd="imapd -s -C {conf}" listen="127.0.0.1:993" prefork=0', 'imap143 cmd="imapd -C {conf}" listen="127.0.0.1:143" prefork=0'],
+    async () => ({ tls: await handshake(993), plain: await greeting(143, 2000) }));
+  assert.equal(right.warned, 0);
+  assert.equal(right.result.tls.ok, true, right.result.tls.text);
+  assert.match(right.result.plain, /^\* OK/);
 });

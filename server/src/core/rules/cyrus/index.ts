@@ -11,6 +11,7 @@ import { checkDuplicateEntry } from './duplicate-entry';
 import { checkListenConflict } from './listen-conflict';
 import { checkUnknownProgram } from './unknown-program';
 import { checkPreauthExposed } from './preauth-exposed';
+import { checkTlsOnConnect } from './tls-on-connect';
 
 export function runCyrusRules(conf: CyrusConf, opts: CheckOptions): Finding[] {
   return [
@@ -23,5 +24,6 @@ export function runCyrusRules(conf: CyrusConf, opts: CheckOptions): Finding[] {
     ...checkListenConflict(conf),
     ...checkUnknownProgram(conf),
     ...checkPreauthExposed(conf),
+    ...checkTlsOnConnect(conf),
   ];
 }

@@ -1,0 +1,39 @@
+// cyrus/tls-on-connect: a service whose -s does not match its port. On the TLS ports (imaps
+// 993, pop3s 995, nntps 563, https 443) clients start TLS at once; without -s the server
+// greets them in plain text and every handshake fails ("wrong version number", seen with
+// Cyrus 3.6's imapd and a TLS client). On the plain ports (143, 110, 119, 80) clients wait
+// for the greeting and use STARTTLS; with -s the server waits for a TLS handshake instead,
+// and both sides wait until one gives up.
+import { finding, type Finding } from '../../diagnostic';
+import type { CyrusConf } from '../../cyrus/model';
+
+/** For each program that takes -s: its TLS port and its plain one, with their service names. */
+const PORTS: Record<string, { tls: [number, string]; plain: [number, string] }> = {
+  imapd: { tls: [993, 'imaps'], plain: [143, 'imap'] },
+  proxyd: { tls: [993, 'imaps'], plain: [143, 'imap'] },
+  pop3d: { tls: [995, 'pop3s'], plain: [110, 'pop3'] },
+  pop3proxyd: { tls: [995, 'pop3s'], plain: [110, 'pop3'] },
+  nntpd: { tls: [563, 'nntps'], plain: [119, 'nntp'] },
+  httpd: { tls: [443, 'https'], plain: [80, 'http'] },
+};
+
+export function checkTlsOnConnect(conf: CyrusConf): Finding[] {
+  const out: Finding[] = [];
+  for (const e of conf.entries) {
+    const l = e.listen, cmd = e.cmd;
+    if (e.section !== 'SERVICES' || !cmd || l?.kind !== 'tcp' || e.listenProblem) continue;
+    const ports = PORTS[cmd.tool];
+    if (!ports) continue;
+    const [tlsPort, tlsName] = ports.tls, [plainPort, plainName] = ports.plain;
+    if (l.port === tlsPort && !cmd.tls) {
+      const tool = cmd.toolLoc;
+      out.push(finding('cyrus/tls-on-connect', l.loc.file, l.loc.range,
+        `Service ${e.name} listens on port ${tlsPort} (${tlsName}), where clients start TLS at once, but ${cmd.tool} runs without -s and greets them in plain text: every client's TLS handshake fails. Add -s to its cmd ("${cmd.tool} -s").`,
+        { fixes: [{ title: `Add -s to ${cmd.tool} (TLS from the first byte)`, preferred: true, edits: [{ file: tool.file, range: { start: tool.range.end, end: tool.range.end }, newText: ' -s' }] }] }));
+    } else if (l.port === plainPort && cmd.tls) {
+      out.push(finding('cyrus/tls-on-connect', l.loc.file, l.loc.range,
+        `Service ${e.name} listens on port ${plainPort} (${plainName}), where clients wait for the server's greeting and then use STARTTLS, but ${cmd.tool} -s waits for a TLS handshake first: both sides wait until one gives up. Remove -s, or listen on ${tlsPort} (${tlsName}).`));
+    }
+  }
+  return out;
+}
