@@ -101,7 +101,7 @@ export function checkAclVariables(cfg: EximConfig, _opts: CheckOptions): Finding
   for (const a of cfg.acls) byName.set(a.name, a);
   for (const [name, uses] of wheres) {
     const acl = byName.get(name);
-    if (!acl || new RegExp(`(^|[^\\w-])${name.replace(/[^\w]/g, '\\$&')}($|[^\\w-])`).test(unseen.names)) continue;
+    if (!acl || (unseen.names.includes(name) && new RegExp(`(^|[^\\w-])${name.replace(/[^\w]/g, '\\$&')}($|[^\\w-])`).test(unseen.names))) continue;
     const families = FAMILIES.filter((f) => uses.every((u) => f.unset.has(u.where)));
     if (!families.length) continue;
     const at = new Set(uses.map((u) => u.where));
