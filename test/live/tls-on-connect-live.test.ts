@@ -2,7 +2,8 @@
 // starts TLS at once (as mail programs do on 465) fails while tls_on_connect_ports does not
 // list the port, and succeeds once it does (Exim's own self-signed certificate, no
 // tls_certificate needed); a plain client on a TLS-on-connect port gets no greeting.
-// cyrus/tls-on-connect the same way against Cyrus's imapd on 127.0.0.1:993 and :143.
+// cyrus/tls-on-connect the same way against Cyrus's imapd on 127.0.0.1:993 and :143, and
+// imapd/tls-service-no-cert: imapd -s with no certificate in imapd.conf.
 import { test, after, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -14,7 +15,7 @@ import * as tls from 'node:tls';
 import { checkProject } from '../../server/src/core/project';
 import { defaultOptions } from '../../server/src/core/options';
 import { eximMissingReason, makeSpool, spoolLines, withEximDaemon } from './harness/exim';
-import { cyrusMissingReason, startCyrus } from './harness/cyrus';
+import { cyrusMissingReason, freePort, startCyrus } from './harness/cyrus';
 
 const dirs: string[] = [];
 after(() => { for (const d of dirs) fs.rmSync(d, { recursive: true, force: true }); });
@@ -110,7 +111,8 @@ async function withImapd<T>(services: string[], body: () => Promise<T>): Promise
     return text;
   } });
   try {
-    const warned = checkProject([{ path: c.cyrusConf, kind: 'cyrus-conf' }], defaultOptions).filter((f) => f.code === 'cyrus/tls-on-connect').length;
+    const warned = checkProject([{ path: c.cyrusConf, kind: 'cyrus-conf' }, { path: c.imapdConf, kind: 'imapd-conf' }], defaultOptions)
+      .filter((f) => f.code === 'cyrus/tls-on-connect' || f.code === 'imapd/tls-service-no-cert').length;
     return { warned, result: await body() };
   } finally {
     await c.stop();
@@ -131,4 +133,17 @@ test('imapd without -s on 993 and with -s on 143: we warn twice, and a TLS clien
   assert.equal(right.warned, 0);
   assert.equal(right.result.tls.ok, true, right.result.tls.text);
   assert.match(right.result.plain, /^\* OK/);
+});
+
+test('imapd -s with no certificate in imapd.conf: we warn, and Cyrus drops the TLS client at the handshake', { skip: cyrusMissing ? `skipped: ${cyrusMissing}` : false }, async () => {
+  const port = await freePort();
+  const c = await startCyrus({ extraServices: [`imaps cmd="imapd -s -C {conf}" listen="127.0.0.1:${port}" prefork=0`] });
+  try {
+    const found = checkProject([{ path: c.cyrusConf, kind: 'cyrus-conf' }, { path: c.imapdConf, kind: 'imapd-conf' }], defaultOptions);
+    assert.deepEqual(found.filter((f) => f.code === 'imapd/tls-service-no-cert').map((f) => f.message.split(' ')[1]), ['imaps']);
+    const r = await handshake(port);
+    assert.equal(r.ok, false, r.text);
+  } finally {
+    await c.stop();
+  }
 });

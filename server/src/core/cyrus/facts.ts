@@ -28,6 +28,19 @@ export function imapdSetting(conf: ImapdConf, option: string, service?: string):
   return specific ?? generic;
 }
 
+/** Whether a TLS file setting leaves TLS off: unset, empty or "disabled" (any case). */
+export const tlsFileOff = (s: ImapdSetting | undefined): boolean => !s || !s.value || s.value.toLowerCase() === 'disabled';
+
+/**
+ * The certificate and key in force for `service` (today's names, else the 2.x
+ * tls_cert_file / tls_key_file), and whether TLS is on for it: both set, neither "disabled".
+ */
+export function tlsFilesOf(conf: ImapdConf, service?: string): { cert?: ImapdSetting; key?: ImapdSetting; on: boolean } {
+  const cert = imapdSetting(conf, 'tls_server_cert', service) ?? imapdSetting(conf, 'tls_cert_file', service);
+  const key = imapdSetting(conf, 'tls_server_key', service) ?? imapdSetting(conf, 'tls_key_file', service);
+  return { cert, key, on: !tlsFileOff(cert) && !tlsFileOff(key) };
+}
+
 function fact<T>(conf: ImapdConf, option: string, service: string | undefined, read: (v: string) => T | undefined, dflt: T): Fact<T> {
   const s = imapdSetting(conf, option, service);
   if (s) {

@@ -8,6 +8,7 @@ import { checkInvalidValue } from './invalid-value';
 import { checkDeprecatedOption } from './deprecated-option';
 import { checkDuplicateOption } from './duplicate-option';
 import { checkMissingOption } from './missing-option';
+import { checkTlsServiceNoCert } from './tls-service-no-cert';
 
 export function runImapdRules(conf: ImapdConf, opts: CheckOptions, cyrus?: CyrusConf): Finding[] {
   return [
@@ -17,5 +18,6 @@ export function runImapdRules(conf: ImapdConf, opts: CheckOptions, cyrus?: Cyrus
     ...checkDeprecatedOption(conf, opts),
     ...checkDuplicateOption(conf),
     ...checkMissingOption(conf),
+    ...checkTlsServiceNoCert(conf, cyrus),
   ];
 }

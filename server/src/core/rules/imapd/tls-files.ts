@@ -10,7 +10,7 @@
 import type { Finding } from '../../diagnostic';
 import { finding } from '../../diagnostic';
 import type { ImapdConf, ImapdSetting } from '../../cyrus/model';
-import { imapdSetting } from '../../cyrus/facts';
+import { tlsFilesOf } from '../../cyrus/facts';
 import type { SourceHost } from '../../host';
 import { blockedPaths, describePath, identityText, machineView, needText, readAdvice } from '../../path-access';
 import { certbotHint } from '../exim/tls-files';
@@ -19,18 +19,14 @@ import { cyrusIdentity } from './cyrus-identity';
 const CERT = ['tls_server_cert', 'tls_cert_file'] as const;
 const KEY = ['tls_server_key', 'tls_key_file'] as const;
 
-const off = (s: ImapdSetting | undefined) => !s || !s.value || s.value.toLowerCase() === 'disabled';
-
 /** The certificate and key settings in force for each service that has TLS on. */
 function tlsSettings(conf: ImapdConf): ImapdSetting[] {
   const services = new Set<string | undefined>([undefined]);
   for (const s of conf.settings) if (s.prefix && [...CERT, ...KEY].includes(s.option as never)) services.add(s.prefix);
   const out = new Set<ImapdSetting>();
   for (const service of services) {
-    const pick = (names: readonly string[]) => imapdSetting(conf, names[0], service) ?? imapdSetting(conf, names[1], service);
-    const cert = pick(CERT), key = pick(KEY);
-    if (off(cert) || off(key)) continue;
-    out.add(cert!).add(key!);
+    const { cert, key, on } = tlsFilesOf(conf, service);
+    if (on) out.add(cert!).add(key!);
   }
   return [...out];
 }

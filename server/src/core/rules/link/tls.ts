@@ -13,8 +13,8 @@
 //   imapd/tls-file-access says so where this machine shows it.
 import type { Finding, Related } from '../../diagnostic';
 import { finding } from '../../diagnostic';
-import type { ImapdConf, ImapdSetting, LmtpListener } from '../../cyrus/model';
-import { imapdSetting } from '../../cyrus/facts';
+import type { ImapdSetting, LmtpListener } from '../../cyrus/model';
+import { tlsFileOff, tlsFilesOf } from '../../cyrus/facts';
 import type { LinkContext } from './context';
 import { option } from './context';
 import { manualFix, removeOptionLines } from './edits';
@@ -29,13 +29,6 @@ export interface NoTls {
   cause: string;
   related: Related[];
 }
-
-/** The setting that decides a TLS file option for `service`: today's name, else its 2.x name. */
-function tlsFile(conf: ImapdConf, option: string, old: string, service: string): ImapdSetting | undefined {
-  return imapdSetting(conf, option, service) ?? imapdSetting(conf, old, service);
-}
-
-const disabled = (s: ImapdSetting | undefined) => !s || !s.value || s.value.toLowerCase() === 'disabled';
 
 /**
  * Whether lmtpd offers STARTTLS: 'offered', a NoTls when it never does, undefined when that
@@ -53,10 +46,9 @@ export function lmtpdTls(ctx: LinkContext, l: LmtpListener): 'offered' | NoTls |
   }
   const conf = listenerConfig(ctx, l);
   if (!conf.imapd) return undefined;
-  const cert = tlsFile(conf.imapd, 'tls_server_cert', 'tls_cert_file', name);
-  const key = tlsFile(conf.imapd, 'tls_server_key', 'tls_key_file', name);
-  if (!disabled(cert) && !disabled(key)) return 'offered';
-  const off = [cert, key].filter((s): s is ImapdSetting => !!s && disabled(s)).map((s) => `${s.rawName} is "${s.value}"`);
+  const { cert, key, on } = tlsFilesOf(conf.imapd, name);
+  if (on) return 'offered';
+  const off = [cert, key].filter((s): s is ImapdSetting => !!s && tlsFileOff(s)).map((s) => `${s.rawName} is "${s.value}"`);
   const unset = [cert ? undefined : 'tls_server_cert', key ? undefined : 'tls_server_key'].filter(Boolean);
   const file = conf.imapd === ctx.imapd ? 'imapd.conf' : conf.imapd.file;
   const missing = [...off, ...(unset.length === 2 ? [`${file} sets neither`] : unset.map((n) => `${n} is not set`))];
@@ -65,7 +57,7 @@ export function lmtpdTls(ctx: LinkContext, l: LmtpListener): 'offered' | NoTls |
     cause: unset.length === 2 && !off.length ? `${file} sets neither tls_server_cert nor tls_server_key` : missing.join(' and '),
     related: [
       { ...cmd, message: `lmtpd (service ${name}) reads ${conf.imapd.file}` },
-      ...[cert, key].filter((s): s is ImapdSetting => !!s && disabled(s)).map((s) => ({ file: s.file, range: s.valueLoc.range, message: `${s.rawName} turns TLS off` })),
+      ...[cert, key].filter((s): s is ImapdSetting => !!s && tlsFileOff(s)).map((s) => ({ file: s.file, range: s.valueLoc.range, message: `${s.rawName} turns TLS off` })),
     ],
   };
 }
