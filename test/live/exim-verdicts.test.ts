@@ -448,6 +448,13 @@ for (const [e, warns, value] of STRAY_BRACES) {
   });
 }
 
+test('at load time, a stray "}" in log_file_path (expanded at load): Exim loads the config, and ours is a warning, not an error', { skip }, () => {
+  const file = conf('primary_hostname = mail.example.com\n', 'primary_hostname = mail.example.com\nlog_file_path = ${primary_hostname}}/%slog\n');
+  assert.equal(exim(file), undefined);
+  const found = ours(file, '4.96').filter((f) => /closes no expansion/.test(f.message));
+  assert.deepEqual(found.map((f) => f.severity), ['warning']);
+});
+
 // A "}" left over in a value Exim reads as yes or no, against the same value without it.
 test('at run time, a "}" left over in a router\'s condition: we warn, and Exim routes alice through the router whose condition says no to her', { skip }, () => {
   const text = (c: string) => `begin routers\nr1:\n  driver = accept\n  condition = ${c}\n  transport = t\nr2:\n  driver = accept\n  transport = t\n`

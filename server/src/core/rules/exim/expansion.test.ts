@@ -111,3 +111,10 @@ test('a "}" right after an expansion: its fix removes it and the finding goes', 
   assert.equal(fixed, 'smtp_banner = ${primary_hostname} ${lc:A} ${if eq{a}{b}{x}{y}}\n');
   assert.deepEqual(strays(fixed), []);
 });
+
+test('a stray "}" in an option Exim expands at load stays a warning: the expansion succeeds with the "}" in it', () => {
+  const text = 'log_file_path = ${spool_directory}}/%slog\nprimary_hostname = $primary_hostname}\n';
+  const found = checkExpansions(loadExim(FILE, defaultOptions, memoryHost(new Map([[FILE, text]]))), defaultOptions)
+    .filter((f) => /closes no expansion/.test(f.message));
+  assert.deepEqual(found.map((f) => [f.range.start.line, f.severity]), [[0, 'warning']]);
+});

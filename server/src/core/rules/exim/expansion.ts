@@ -187,7 +187,8 @@ class ExpansionCheck {
    * and Exim keeps it as text in the value (`require_files = $local_part_data}:…` looked for
    * the user "root}", and routing failed, seen with exim4 -bt). After `$name` it is most
    * often `${name}` that lost its "{"; after `${…}` a brace too many. A "}" after text, or
-   * closing a "{" written as text (`{$name}`), is left alone: the text may mean it.
+   * closing a "{" written as text (`{$name}`), is left alone: the text may mean it. Never an
+   * error, not even in an option Exim expands at load: the expansion succeeds, "}" and all.
    */
   private strayBraces(nodes: readonly ExpansionNode[]): void {
     let open = 0;
@@ -202,11 +203,11 @@ class ExpansionCheck {
       if (v.kind === 'variable' && !v.braced) {
         const whole = placed && vr.start.line === tr.start.line && vr.end.character === tr.start.character && vr.end.character - vr.start.character === v.name.length + 1;
         const fixes = whole ? [{ title: `Change to "\${${v.name}}"`, preferred: true, edits: [{ file: this.file(), range: { start: vr.start, end: brace.end }, newText: `\${${v.name}}` }] }] : undefined;
-        this.report(finding('exim/expansion-syntax', this.file(), brace,
+        this.out.push(finding('exim/expansion-syntax', this.file(), brace,
           `This "}" after $${v.name} closes no expansion, so Exim keeps it as text after the variable's value. Write \${${v.name}} if that was meant, or remove the "}".`, runTime(fixes)));
       } else {
         const fixes = placed ? [{ title: 'Remove the "}"', preferred: true, edits: [{ file: this.file(), range: brace, newText: '' }] }] : undefined;
-        this.report(finding('exim/expansion-syntax', this.file(), brace,
+        this.out.push(finding('exim/expansion-syntax', this.file(), brace,
           'This "}" closes no expansion: the one before it ends a brace earlier, so Exim keeps this one as text in the value. Remove it, or check the braces of the expansion before it.', runTime(fixes)));
       }
     }
