@@ -14,6 +14,7 @@ test('an ACL run only at MAIL is judged; one that ${acl}, an expanded option or 
   assert.deepEqual(lines(`acl_smtp_mail = m\nacl_smtp_rcpt = r\n${ACLS}`), [5]);
   // From a router (${acl} runs it with the address's $domain set) or as the RCPT ACL.
   assert.deepEqual(lines(`acl_smtp_mail = m\nacl_smtp_rcpt = r\n${ACLS}begin routers\nx:\n  driver = accept\n  condition = \${acl {m}}\n  transport = t\n`), []);
+  assert.deepEqual(lines(`acl_smtp_mail = m\nacl_smtp_rcpt = r\n${ACLS}begin routers\nx:\n  driver = accept\n  condition = \${if acl {{m}}}\n  transport = t\n`), []);
   assert.deepEqual(lines(`acl_smtp_mail = m\nacl_smtp_rcpt = \${if eq{a}{b}{r}{m}}\n${ACLS}`), []);
   assert.deepEqual(lines(`acl_smtp_mail = m\nacl_smtp_rcpt = r\n${ACLS.replace('r:\n  accept', 'r:\n  accept acl = ${if eq{a}{b}{x}{m}}')}`), []);
   // A name ${acl} builds at run time could be any ACL.

@@ -10,7 +10,7 @@
 // ACL ran, $mime_part_count aside, which keeps its last count).
 //
 // An ACL is judged only where every way it is run is known: one that an expanded option or
-// condition may select, or that ${acl {NAME}} runs, is left alone. $domain_data and
+// condition may select, or that ${acl {NAME}} or ${if acl {{NAME}}} runs, is left alone. $domain_data and
 // $local_part_data are left out: whether what a lookup put there outlives the RCPT command
 // was not seen.
 import type { Finding } from '../../diagnostic';
@@ -73,7 +73,13 @@ const STAGE_NAMES: Record<string, string> = {
   notsmtp: 'non-SMTP', notsmtp_start: 'non-SMTP start', starttls: 'STARTTLS', auth: 'AUTH', vrfy: 'VRFY', expn: 'EXPN', etrn: 'ETRN',
 };
 
-/** ACL names that may be run in ways aclWheres cannot see: ${acl {NAME}}, an expanded selection or call. */
+/**
+ * The item `${acl {NAME}…}` and the condition `${if acl {{NAME}…}…}` in any text: the name is
+ * the first argument (the condition's is inside a second brace).
+ */
+const EXPANSION_ACL_CALL = /\bacl\s*\{\s*(?:\{\s*)?([^{}]*)/g;
+
+/** ACL names that may be run in ways aclWheres cannot see: ${acl {NAME}}, ${if acl {{NAME}}}, an expanded selection or call. */
 function unseenlyRun(cfg: EximConfig): { all: boolean; names: string } {
   let names = '';
   for (const s of cfg.main) if (SELECTING_OPTIONS.has(s.name) && s.value?.includes('$')) names += ` ${s.value}`;
@@ -81,8 +87,8 @@ function unseenlyRun(cfg: EximConfig): { all: boolean; names: string } {
     if (it.name === 'acl' && it.value?.includes('$')) names += ` ${it.value}`;
   }
   for (const f of cfg.files.values()) {
-    if (!f.text.includes('${acl')) continue;
-    for (const m of f.text.matchAll(/\$\{acl\s*\{\s*([^}]*)/g)) {
+    if (!f.text.includes('acl')) continue;
+    for (const m of f.text.matchAll(EXPANSION_ACL_CALL)) {
       if (m[1].includes('$')) return { all: true, names };
       names += ` ${m[1]}`;
     }
