@@ -17,6 +17,9 @@ const PORTS: Record<string, { tls: [number, string]; plain: [number, string] }> 
   httpd: { tls: [443, 'https'], plain: [80, 'http'] },
 };
 
+/** Whether `tool`'s -s means TLS from the first byte. */
+export const takesTlsFlag = (tool: string): boolean => Object.hasOwn(PORTS, tool);
+
 export function checkTlsOnConnect(conf: CyrusConf): Finding[] {
   const out: Finding[] = [];
   for (const e of conf.entries) {

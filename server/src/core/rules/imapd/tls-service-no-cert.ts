@@ -4,26 +4,20 @@
 // Cyrus 3.6: imapd -s without tls_server_cert and tls_server_key resets the connection).
 // Judged only with the cyrus.conf beside it, for services whose cmd reads this file (no -C,
 // -C naming it, or Cyrus's default /etc/imapd.conf), and only when the file was read whole.
-import * as path from 'node:path';
 import type { Finding } from '../../diagnostic';
 import { finding } from '../../diagnostic';
 import type { CyrusConf, ImapdConf } from '../../cyrus/model';
 import { tlsFileOff, tlsFilesOf } from '../../cyrus/facts';
+import { readsImapdConf } from '../link/program-config';
+import { takesTlsFlag } from '../cyrus/tls-on-connect';
 
-const DEFAULT_IMAPD_CONF = '/etc/imapd.conf';
-/** The programs whose -s means TLS from the first byte. */
-const TLS_FLAG = new Set(['imapd', 'proxyd', 'pop3d', 'pop3proxyd', 'nntpd', 'httpd']);
-
-function readsThis(conf: ImapdConf, configFile: string | undefined): boolean {
-  return !configFile || configFile === DEFAULT_IMAPD_CONF || path.resolve(configFile) === path.resolve(conf.file);
-}
 
 export function checkTlsServiceNoCert(conf: ImapdConf, cyrus?: CyrusConf): Finding[] {
   if (!cyrus || conf.parseFindings.length) return [];
   const out: Finding[] = [];
   for (const e of cyrus.entries) {
     const cmd = e.cmd;
-    if (e.section !== 'SERVICES' || !cmd?.tls || !TLS_FLAG.has(cmd.tool) || e.listenProblem || !readsThis(conf, cmd.configFile)) continue;
+    if (e.section !== 'SERVICES' || !cmd?.tls || !takesTlsFlag(cmd.tool) || e.listenProblem || !readsImapdConf(cmd.configFile, conf.file)) continue;
     const { cert, key, on } = tlsFilesOf(conf, e.name);
     if (on) continue;
     const off = [cert, key].filter((s) => s && tlsFileOff(s));

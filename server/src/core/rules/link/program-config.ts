@@ -18,13 +18,18 @@ export interface ProgramConfig {
   unreadable?: { path: string; loc: Loc };
 }
 
+/** Whether a program with `-C configFile` (or none) reads the imapd.conf at `file`, which stands for Cyrus's default. */
+export function readsImapdConf(configFile: string | undefined, file: string | undefined): boolean {
+  return !configFile || configFile === DEFAULT_IMAPD_CONF || (!!file && path.resolve(file) === path.resolve(configFile));
+}
+
 /**
  * The paired imapd.conf stands for Cyrus's default file: a program without -C, or with
  * -C naming the default or the paired file, reads it. Another file is read through the
  * host (an editor's buffer wins), once per check.
  */
 export function programConfig(ctx: LinkContext, configFile: string | undefined, configLoc: Loc | undefined, service: string | undefined): ProgramConfig {
-  if (!configFile || configFile === DEFAULT_IMAPD_CONF || (ctx.imapd && path.resolve(ctx.imapd.file) === path.resolve(configFile))) {
+  if (!configFile || readsImapdConf(configFile, ctx.imapd?.file)) {
     return { imapd: ctx.imapd, service };
   }
   const unreadable = configLoc ? { path: configFile, loc: configLoc } : undefined;
