@@ -26,16 +26,27 @@ function portOf(text: string): number | undefined {
   return SERVICES[text.toLowerCase()];
 }
 
+/** The items of a port list (daemon_smtp_ports, tls_on_connect_ports) that name a port, with it. */
+function portItems(s: OptionSetting | undefined): { port: number; text: string }[] {
+  if (!s?.value || s.negated) return [];
+  const out: { port: number; text: string }[] = [];
+  for (const it of splitList(s.value)) {
+    const port = portOf(it.text);
+    if (port !== undefined) out.push({ port, text: it.text });
+  }
+  return out;
+}
+
 /**
  * The port written on a local_interfaces item, if any: `[addr]:port`, or `addr.port` where
  * the whole is no address of its own (as Exim reads it: `::ffff:192.0.2.1` has no port).
  */
-function interfacePort(text: string): string | undefined {
+function interfacePort(text: string): number | undefined {
   const bracketed = /^\[[^\]]*\]:(\d+)$/.exec(text);
-  if (bracketed) return bracketed[1];
+  if (bracketed) return Number(bracketed[1]);
   if (isIPv4(text) || isIPv6(text)) return undefined;
   const dotted = /^(.*)\.(\d+)$/.exec(text);
-  return dotted && (isIPv4(dotted[1]) || isIPv6(dotted[1])) ? dotted[2] : undefined;
+  return dotted && (isIPv4(dotted[1]) || isIPv6(dotted[1])) ? Number(dotted[2]) : undefined;
 }
 
 interface Listened { port: number; text: string; setting: OptionSetting }
@@ -46,31 +57,19 @@ function listened(cfg: EximConfig): Listened[] {
   let anyWithout = !ifs || ifs.negated || !ifs.value?.trim();
   if (ifs?.value && !ifs.negated) {
     for (const it of splitList(ifs.value)) {
-      const p = interfacePort(it.text);
-      const port = p === undefined ? undefined : Number(p);
+      const port = interfacePort(it.text);
       if (port === undefined) anyWithout = true;
       else out.push({ port, text: it.text, setting: ifs });
     }
   }
   const ports = mainSetting(cfg, 'daemon_smtp_ports');
-  if (anyWithout && ports?.value && !ports.negated) {
-    for (const it of splitList(ports.value)) {
-      const port = portOf(it.text);
-      if (port !== undefined) out.push({ port, text: it.text, setting: ports });
-    }
-  }
+  if (anyWithout) for (const p of portItems(ports)) out.push({ ...p, setting: ports! });
   return out;
 }
 
 export function checkTlsOnConnect(cfg: EximConfig, _opts: CheckOptions): Finding[] {
   const onConnect = mainSetting(cfg, 'tls_on_connect_ports');
-  const tlsPorts = new Map<number, string>();
-  if (onConnect?.value && !onConnect.negated) {
-    for (const it of splitList(onConnect.value)) {
-      const port = portOf(it.text);
-      if (port !== undefined) tlsPorts.set(port, it.text);
-    }
-  }
+  const tlsPorts = new Map(portItems(onConnect).map((p) => [p.port, p.text]));
   const out: Finding[] = [];
   for (const l of listened(cfg)) {
     if (l.port !== IMPLICIT_TLS || tlsPorts.has(l.port) || !l.setting.valueLoc) continue;
