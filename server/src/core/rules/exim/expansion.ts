@@ -202,7 +202,7 @@ class ExpansionCheck {
       const brace = placed ? { start: tr.start, end: { line: tr.start.line, character: tr.start.character + 1 } } : tr;
       if (v.kind === 'variable' && !v.braced) {
         const whole = placed && vr.start.line === tr.start.line && vr.end.character === tr.start.character && vr.end.character - vr.start.character === v.name.length + 1;
-        const fixes = whole ? [{ title: `Change to "\${${v.name}}"`, preferred: true, edits: [{ file: this.file(), range: { start: vr.start, end: brace.end }, newText: `\${${v.name}}` }] }] : undefined;
+        const fixes = whole ? replaceFix({ file: this.file(), range: { start: vr.start, end: brace.end } }, `\${${v.name}}`) : undefined;
         this.out.push(finding('exim/expansion-syntax', this.file(), brace,
           `This "}" after $${v.name} closes no expansion, so Exim keeps it as text after the variable's value. Write \${${v.name}} if that was meant, or remove the "}".`, runTime(fixes)));
       } else {
