@@ -324,7 +324,7 @@ test('at run time, malware without av_scanner: we warn, and Exim answers 451; wi
 /** Every SMTP reply of a full session from 192.0.2.1 (one message), with `acl` as the body of the ACL `option` selects. */
 function sessionReplies(option: string, acl: string): { file: string; replies: string[] } {
   const file = path.join(dir, `stages-${++n}.conf`);
-  const stages = ['acl_smtp_connect', 'acl_smtp_mail', 'acl_smtp_rcpt', 'acl_smtp_data', 'acl_smtp_mime'];
+  const stages = ['acl_smtp_connect', 'acl_smtp_helo', 'acl_smtp_mail', 'acl_smtp_rcpt', 'acl_smtp_data', 'acl_smtp_mime'];
   assert.ok(stages.includes(option));
   const body = (o: string) => o === option ? acl : '  accept\n';
   fs.writeFileSync(file, stages.map((o, i) => `${o} = a${i}\n`).join('') + 'begin acl\n' + stages.map((o, i) => `a${i}:\n${body(o)}`).join(''));
@@ -364,6 +364,7 @@ const STAGE_VARIABLES: [string, string, string][] = [
   ['${if match{$message_body}{hi}}', 'acl_smtp_mail', 'acl_smtp_data'],
   ['${if match{$recipients}{b@}}', 'acl_smtp_mail', 'acl_smtp_data'],
   ['${if eq{$sender_helo_name}{client.example}}', 'acl_smtp_connect', 'acl_smtp_mail'],
+  ['${if eq{$sender_address_domain}{example.net}}', 'acl_smtp_helo', 'acl_smtp_mail'],
   ['${if eq{$mime_content_type}{text/plain}}', 'acl_smtp_data', 'acl_smtp_mime'],
   ['${if eq{$mime_content_type}{text/plain}}', 'acl_smtp_rcpt', 'acl_smtp_mime'],
 ];

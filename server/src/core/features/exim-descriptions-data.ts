@@ -321,7 +321,7 @@ export const VARIABLE_DOCS: Record<string, string> = {
   router_name: 'The name of the router being run.',
   runrc: 'The exit status of the last ${run …}.',
   self_hostname: 'The host a router found to be this host (with "self").',
-  sender_address: 'The envelope sender of the message (empty for bounces).',
+  sender_address: 'The envelope sender of the message (empty for bounces; set from the MAIL ACL on, empty in the connect and HELO ACLs).',
   sender_address_data: 'Data from the lookup that matched the "senders" condition.',
   sender_address_domain: 'The domain of the envelope sender.',
   sender_address_local_part: 'The local part of the envelope sender.',

@@ -22,3 +22,15 @@ test('an ACL run only at MAIL is judged; one that ${acl}, an expanded option or 
   // Another ACL whose name contains this one's is no use of it.
   assert.deepEqual(lines(`acl_smtp_mail = m\nacl_smtp_rcpt = r\nsmtp_banner = \${acl {mx}}\n${ACLS}mx:\n  accept\n`), [6]);
 });
+
+test("the sender's address is empty before MAIL: at HELO always, at connect for clients of the daemon (said so); from MAIL on it is set", () => {
+  const run = (option: string) => checkProject([{ path: file, kind: 'exim' }], defaultOptions,
+    memoryHost(new Map([[file, `${option} = a\nbegin acl\na:\n  deny condition = \${if eq{$sender_address_domain}{example.net}}\n  accept\n`]])))
+    .filter((f) => f.code === 'exim/acl-empty-variable');
+  const [helo] = run('acl_smtp_helo');
+  assert.match(helo.message, /^\$sender_address_domain is always empty here: .*no MAIL command/);
+  const [connect] = run('acl_smtp_connect');
+  assert.match(connect.message, /^\$sender_address_domain is empty here for every client over the network: .*local `exim -bs` session/);
+  assert.deepEqual(run('acl_smtp_mail'), []);
+  assert.deepEqual(run('acl_smtp_rcpt'), []);
+});

@@ -7,7 +7,10 @@
 // PREDATA and DATA ACLs, even after verify = sender; $h_subject: and $message_body empty up
 // to PREDATA; $recipients empty up to RCPT; $sender_helo_name empty at connect; $mime_content_type
 // and the other MIME part variables empty in the RCPT and DATA ACLs, before and after a MIME
-// ACL ran, $mime_part_count aside, which keeps its last count).
+// ACL ran, $mime_part_count aside, which keeps its last count). The sender's address is empty
+// before MAIL: at HELO (exim4 -bh, even after a message of the same session), and at connect
+// for a client of the daemon (exim4 -bdf; -bh and a local -bs session start with the
+// caller's own address there, so that case says "for a client over the network").
 //
 // An ACL is judged only where every way it is run is known: one that an expanded option or
 // condition may select, or that ${acl {NAME}} or ${if acl {{NAME}}} runs, is left alone. $domain_data and
@@ -27,10 +30,13 @@ interface Family {
   unset: ReadonlySet<string>;
   why: string;
   advice: (stages: ReadonlySet<string>) => string;
+  /** Stages where a session run locally (exim -bs) has it set after all, and what to say of that. */
+  locally?: { stages: ReadonlySet<string>; note: string };
 }
 
 const RECIPIENT = new Set(['domain', 'local_part', 'local_part_prefix', 'local_part_suffix', 'local_part_prefix_v', 'local_part_suffix_v']);
 const MESSAGE = new Set(['message_body', 'message_body_end', 'message_headers', 'message_headers_raw', 'body_linecount', 'body_zerocount', 'message_linecount']);
+const SENDER = new Set(['sender_address', 'sender_address_domain', 'sender_address_local_part']);
 const HEADER = /^(?:b|r|l)?h(?:eader)?_|^(?:bheader|rheader|lheader)_/;
 const BEFORE_DATA = ['connect', 'helo', 'mail', 'rcpt', 'predata', 'starttls', 'auth', 'vrfy', 'expn', 'etrn'];
 
@@ -65,6 +71,13 @@ const FAMILIES: Family[] = [
     unset: new Set(['connect']),
     why: 'the client has not sent HELO or EHLO yet',
     advice: () => 'Test it in the HELO ACL (acl_smtp_helo) or later.',
+  },
+  {
+    has: (n) => SENDER.has(n),
+    unset: new Set(['connect', 'helo']),
+    why: 'the client has sent no MAIL command yet (HELO starts a new transaction)',
+    advice: () => 'Test the sender in the MAIL ACL (acl_smtp_mail) or later.',
+    locally: { stages: new Set(['connect']), note: 'Only a local `exim -bs` session starts with the caller as sender at connect.' },
   },
 ];
 
@@ -119,8 +132,9 @@ export function checkAclVariables(cfg: EximConfig, _opts: CheckOptions): Finding
         if (n.kind !== 'variable') continue;
         const fam = families.find((f) => f.has(n.name));
         if (!fam) continue;
+        const local = fam.locally && [...at].some((w) => fam.locally!.stages.has(w)) ? fam.locally.note : undefined;
         out.push(finding('exim/acl-empty-variable', it.valueLoc.file, n.range,
-          `$${n.name} is always empty here: ACL "${acl.name}" runs only at ${stages} (${how}), and ${fam.why}. ${fam.advice(at)}`));
+          `$${n.name} is ${local ? 'empty here for every client over the network' : 'always empty here'}: ACL "${acl.name}" runs only at ${stages} (${how}), and ${fam.why}. ${fam.advice(at)}${local ? ` ${local}` : ''}`));
       }
     }
   }
