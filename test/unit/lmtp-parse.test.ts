@@ -56,6 +56,10 @@ test('targets: IPv4, names, [IPv6], UNIX paths; clear errors otherwise', () => {
   assert.match(err('300.1.1.1:24'), /not a valid IPv4/);
   assert.match(err('host name:24'), /not a host name/);
   assert.match(err('host:abc'), /not a port/);
+  // A service name is one of the table's own: not a name every JavaScript object answers to.
+  assert.match(err('host:constructor'), /not a port/);
+  assert.match(err('host:toString'), /not a port/);
+  assert.deepEqual(parseTarget('host:SMTPS'), { ok: true, target: { kind: 'tcp', host: 'host', port: 465 } });
   assert.match(err('a\nb:24'), /control/);
   assert.match(err('/' + 'x'.repeat(200)), /longer than a UNIX socket allows/);
 });

@@ -4,14 +4,7 @@
 import * as path from 'node:path';
 import type { SourceHost } from '../host';
 import type { Endpoint, Loc } from './model';
-
-/** Well-known ports for service names, used when /etc/services is absent or lacks one. */
-export const WELL_KNOWN_PORTS: Record<string, number> = {
-  smtp: 25, http: 80, www: 80, pop3: 110, 'pop-3': 110, nntp: 119, readnews: 119, imap: 143, imap2: 143,
-  ldap: 389, https: 443, submission: 587, submissions: 465, nntps: 563, snntp: 563, ldaps: 636,
-  imaps: 993, pop3s: 995, lmtp: 24, sieve: 4190, mupdate: 3905, fud: 4201, csync: 2005,
-  'http-alt': 8080, 'webcache': 8080,
-};
+import { wellKnownPort } from '../services';
 
 /** Socket paths longer than this do not fit a sockaddr_un; master disables the service. */
 export const MAX_UNIX_PATH = 107;
@@ -131,7 +124,7 @@ export function listenAt(value: string, proto: string, table: ServiceTable, at: 
   const map = dgram ? table.udp : table.tcp;
   const fromFile = map.get(port) ?? (table.fromFile ? (dgram ? table.tcp : table.udp).get(port) : undefined);
   if (fromFile !== undefined) return { endpoint: new TcpEndpoint(host, fromFile, port, at) };
-  const known = WELL_KNOWN_PORTS[port];
+  const known = wellKnownPort(port);
   if (known !== undefined) {
     const endpoint: Endpoint = new TcpEndpoint(host, known, port, at);
     if (!table.fromFile) return { endpoint };

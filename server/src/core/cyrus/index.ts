@@ -12,7 +12,7 @@ import type { CyrusConf, ImapdConf } from './model';
 
 export type * from './model';
 export { lmtpListeners, imapdFacts, imapdSetting } from './facts';
-export { parseListen, loadServiceTable, WELL_KNOWN_PORTS } from './endpoint';
+export { parseListen, loadServiceTable } from './endpoint';
 export { parseCommand, exitsAtStart, CYRUS_PROGRAMS } from './programs';
 
 /**

@@ -10,7 +10,8 @@ import { exitsAtStart } from '../cyrus/programs';
 import { on } from '../rules/exim/instance-options';
 // The link rules' reading of an option (they share transportHosts with the callout).
 import { option as opt, primaryHostnameOf } from '../rules/link/context';
-import { formatTarget, isIPv4, isIPv6, WELL_KNOWN_PORTS, type Target } from './target';
+import { formatTarget, isIPv4, isIPv6, type Target } from './target';
+import { wellKnownPort } from '../services';
 
 export interface CalloutCandidate {
   target: Target;
@@ -48,7 +49,7 @@ export function servicePort(name: string, host?: SourceHost): number | undefined
       if (m && (words[0] === name || words.slice(2).includes(name))) return Number(m[1]);
     }
   }
-  return WELL_KNOWN_PORTS[name.toLowerCase()];
+  return wellKnownPort(name.toLowerCase());
 }
 
 /** `localhost` and the wildcard addresses stand for loopback when we connect. */

@@ -1,15 +1,11 @@
 // Where a callout connects: a TCP host and port, or a UNIX socket path.
+import { wellKnownPort } from '../services';
 
 export type Target =
   | { kind: 'tcp'; host: string; port: number }
   | { kind: 'unix'; path: string };
 
 export type TargetParse = { ok: true; target: Target } | { ok: false; error: string };
-
-/** Ports by service name, for when /etc/services is not at hand (LMTP has no IANA TCP port of its own). */
-export const WELL_KNOWN_PORTS: Readonly<Record<string, number>> = {
-  smtp: 25, submission: 587, submissions: 465, smtps: 465, lmtp: 24, imap: 143, imaps: 993, pop3: 110, pop3s: 995, sieve: 4190,
-};
 
 /**
  * Parses `host:port`, `[IPv6]:port`, a bare IPv6 address with `.port` never (ambiguous),
@@ -57,10 +53,10 @@ export function parseTarget(input: string, defaultPort?: number): TargetParse {
   } else if (/^\d+$/.test(portText)) {
     port = Number(portText);
     if (port < 1 || port > 65535) return { ok: false, error: `port ${portText} is out of range (1-65535)` };
-  } else if (WELL_KNOWN_PORTS[portText.toLowerCase()] !== undefined) {
-    port = WELL_KNOWN_PORTS[portText.toLowerCase()];
   } else {
-    return { ok: false, error: `"${portText}" is not a port number` };
+    const known = wellKnownPort(portText.toLowerCase());
+    if (known === undefined) return { ok: false, error: `"${portText}" is not a port number` };
+    port = known;
   }
   return { ok: true, target: { kind: 'tcp', host, port } };
 }

@@ -8,7 +8,7 @@
 //
 // The ports the daemon listens on come from daemon_smtp_ports (default: smtp) and from ports
 // written on local_interfaces items (`127.0.0.1.465`, `[::1]:465`); -oX on the command line
-// is not ours to see. Service names are the ones /etc/services gives these ports.
+// is not ours to see. Service names are the ones /etc/services gives (core/services.ts).
 import type { Finding } from '../../diagnostic';
 import { finding } from '../../diagnostic';
 import type { EximConfig, OptionSetting } from '../../exim/model';
@@ -16,14 +16,14 @@ import type { CheckOptions } from '../../options';
 import { mainSetting } from './instance-options';
 import { locOfText, splitList } from './lists';
 import { isIPv4, isIPv6 } from '../../lmtp/target';
+import { wellKnownPort } from '../../services';
 
-const SERVICES: Record<string, number> = { smtp: 25, submission: 587, submissions: 465, smtps: 465, ssmtp: 465, urd: 465 };
 const IMPLICIT_TLS = 465;
 const PLAIN_FIRST: Record<number, string> = { 25: 'SMTP between servers', 587: 'submission with STARTTLS' };
 
 function portOf(text: string): number | undefined {
   if (/^\d+$/.test(text)) return Number(text);
-  return SERVICES[text.toLowerCase()];
+  return wellKnownPort(text.toLowerCase());
 }
 
 /** The items of a port list (daemon_smtp_ports, tls_on_connect_ports) that name a port, with it. */
