@@ -168,7 +168,9 @@ connection.onNotification('eximCyrus/machineSettings', (p: unknown) => {
 
 documents.onDidOpen((e) => guard('didOpen', () => {
   const file = uris.open(e.document.uri);
-  ws().open(file, e.document.getText(), KIND_OF_LANGUAGE[e.document.languageId]);
+  // The client names the language: only our three ids count ("constructor" is none of them).
+  const id = e.document.languageId;
+  ws().open(file, e.document.getText(), Object.hasOwn(KIND_OF_LANGUAGE, id) ? KIND_OF_LANGUAGE[id] : undefined);
   publisher.schedule(file, 0);
 }));
 

@@ -4,6 +4,8 @@
 // is the one the services file gives), and Cyrus's mupdate, fud and csync as its manual
 // gives them. Lookups are exact, and only of the table's own names ("constructor" is no
 // service): callers that fold case do so.
+import { ownEntry } from './own';
+
 export const WELL_KNOWN_PORTS: Readonly<Record<string, number>> = {
   smtp: 25, submission: 587, submissions: 465, ssmtp: 465, smtps: 465, urd: 465, lmtp: 24,
   http: 80, www: 80, https: 443, 'http-alt': 8080, webcache: 8080,
@@ -14,5 +16,5 @@ export const WELL_KNOWN_PORTS: Readonly<Record<string, number>> = {
 
 /** The port a well-known service name stands for (exact name), if any. */
 export function wellKnownPort(name: string): number | undefined {
-  return Object.prototype.hasOwnProperty.call(WELL_KNOWN_PORTS, name) ? WELL_KNOWN_PORTS[name] : undefined;
+  return ownEntry(WELL_KNOWN_PORTS, name);
 }

@@ -8,6 +8,7 @@ import type { EximVersion } from '../options';
 import type { ListKind } from '../exim/model';
 import { ACL_ROWS, ACL_WHERE_ROWS, DRIVER_ROWS, EXPANSION_ROWS, OPTION_ROWS } from './generated/exim-data';
 import { BUILTIN_MACROS } from '../exim/builtin-macros';
+import { ownEntry } from '../own';
 
 export type DriverKind = 'router' | 'transport' | 'authenticator';
 /** Where an option may be set: a section, or a driver's own options. */
@@ -541,7 +542,7 @@ const NUMERIC_ARGS: Record<string, RegExp> = {
 export function operatorArgProblem(name: string): string | undefined {
   if (EXPANSION.get('operator')?.has(name)) return undefined;
   const cut = name.indexOf('_');
-  const re = cut > 0 ? NUMERIC_ARGS[name.slice(0, cut)] : undefined;
+  const re = cut > 0 ? ownEntry(NUMERIC_ARGS, name.slice(0, cut)) : undefined;
   if (!re || re.test(name.slice(cut + 1))) return undefined;
   const base = name.slice(0, cut);
   const header = base === 'h' ? ` To insert a header, write $${name}: without braces.` : '';
@@ -628,6 +629,6 @@ const CHAPTER: Record<string, string> = {
  * option anchors are not stable across releases, so the chapter is the reliable part.
  */
 export function specUrl(scope: string, option?: string): string {
-  const ch = CHAPTER[scope] ?? CHAPTER[lookupOption(scope, option ?? '')?.use ?? ''] ?? 'index.html';
+  const ch = ownEntry(CHAPTER, scope) ?? ownEntry(CHAPTER, lookupOption(scope, option ?? '')?.use ?? '') ?? 'index.html';
   return SPEC + ch + (option ? `#option_${encodeURIComponent(option)}` : '');
 }

@@ -6,6 +6,7 @@ import { CYRUS_PROGRAMS } from '../cyrus/programs';
 import type { CompletionEntry, HoverInfo } from './types';
 import { SASL_OPTIONS, saslOption, type SaslOption } from './sasl-options';
 import { codeOr, factLines } from './markdown';
+import { ownEntry } from '../own';
 
 const SWITCH_VALUES = ['yes', 'no', 'on', 'off', 'true', 'false', '1', '0'];
 
@@ -48,7 +49,7 @@ function cmdCompletion(words: string[], typing: string, replace: Range): Complet
   if (!words.length) {
     return [...CYRUS_PROGRAMS].sort().map((prog) => ({ label: prog, kind: 'program' as const, detail: 'Cyrus program', replace }));
   }
-  const flags = PROGRAM_FLAGS[words[0].replace(/^.*\//, '')];
+  const flags = ownEntry(PROGRAM_FLAGS, words[0].replace(/^.*\//, ''));
   if (!flags || (typing && !typing.startsWith('-'))) return [];
   return Object.entries(flags).filter(([f]) => !words.includes(f)).map(([f, d]) => ({ label: f, kind: 'argument' as const, detail: d, replace }));
 }

@@ -16,8 +16,9 @@ import { optionDoc } from './exim-docs';
 import { ROUTER_OPTIONS } from './exim-names';
 import { ACL_CONDITION_DOCS, ACL_VERB_DOCS, CONDITION_DOCS, ITEM_DOCS, LOOKUP_DOCS, operatorDoc, variableDoc } from './exim-descriptions';
 import { TRANSPORT_OPTIONS } from '../rules/exim/names';
-import { ACL_LIST_KIND } from '../rules/exim/lists';
+import { aclListKind } from '../rules/exim/lists';
 import { logSelectorNames } from '../catalog/exim-log-selectors';
+import { ownEntry } from '../own';
 
 /** The list each `match_*` expansion condition matches its second argument as. */
 const LIST_KIND_OF_CONDITION: Record<string, ListKind> = {
@@ -194,7 +195,7 @@ export function eximCompletion(lines: LineIndex, p: Position, file: string, mode
 function listKindFor(ctx: EximContext): ListKind | 'none' | undefined {
   const v = ctx.valueFor!;
   if (v === 'domainlist' || v === 'hostlist' || v === 'addresslist' || v === 'localpartlist') return v;
-  if (ctx.section === 'acl') return ACL_LIST_KIND[v] ?? 'none';
+  if (ctx.section === 'acl') return aclListKind(v) ?? 'none';
   const o = optionInContext(ctx, v);
   return o ? o.listKind ?? 'none' : undefined;
 }
@@ -202,7 +203,7 @@ function listKindFor(ctx: EximContext): ListKind | 'none' | undefined {
 /** In `${if match_domain{…}{+`: the kind of list that condition matches against. */
 function listKindOfCondition(before: string): ListKind | 'none' {
   const m = /\b(match_domain|match_address|match_local_part|match_ip)\s*\{((?:[^{}]|\{[^{}]*\})*)\}\s*\{[^{}]*$/.exec(before);
-  return m ? LIST_KIND_OF_CONDITION[m[1]] : 'none';
+  return m ? ownEntry(LIST_KIND_OF_CONDITION, m[1]) ?? 'none' : 'none';
 }
 
 function valueCompletion(ctx: EximContext, model: EximModel | undefined, opts: CheckOptions, add: (e: CompletionEntry) => void, out: CompletionEntry[], listeners: readonly LmtpListener[]): CompletionEntry[] {

@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import type { SectionName } from '../exim/model';
 import { sectionNamed } from '../exim/sections';
 import type { LineIndex, Position, Range } from '../text';
+import { ownEntry } from '../own';
 
 export interface EximContext {
   section: SectionName;
@@ -49,7 +50,7 @@ export function isComment(line: string): boolean { return /^\s*#/.test(line); }
 export function confDSection(file: string): SectionName | undefined {
   const parts = file.split(path.sep);
   const i = parts.lastIndexOf('conf.d');
-  return i >= 0 ? CONF_D_SECTIONS[parts[i + 1] ?? ''] : undefined;
+  return i >= 0 ? ownEntry(CONF_D_SECTIONS, parts[i + 1] ?? '') : undefined;
 }
 
 /**

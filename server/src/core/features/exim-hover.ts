@@ -14,6 +14,7 @@ import { contextAt } from './exim-include-context';
 import { optionDoc } from './exim-docs';
 import { namedBy, occurrenceAt, sameEntity } from './exim-names';
 import { macroLines } from './exim-macro-lines';
+import { ownEntry } from '../own';
 
 const where = (file: string, line: number) => `${path.basename(file)}:${line + 1}`;
 const code = (s: string) => '```exim\n' + s + '\n```';
@@ -164,5 +165,5 @@ function symbolCondition(lines: LineIndex, p: Position): HoverInfo | undefined {
   if (!cond || !/(?:\$\{if\s+|\{\s*)(?:!\s*)*$/.test(t.slice(0, s)) || !/^\s*\{/.test(t.slice(e))) return undefined;
   const range = { start: { line: p.line, character: s }, end: { line: p.line, character: e } };
   const note = versionNote(cond);
-  return { markdown: `**${op}** — expansion condition${note ? ` (${note})` : ''}${CONDITION_DOCS[op] ? `\n\n${CONDITION_DOCS[op]}` : ''}\n\n[String expansions](${specUrl('expansion')})`, range };
+  return { markdown: `**${op}** — expansion condition${note ? ` (${note})` : ''}${ownEntry(CONDITION_DOCS, op) ? `\n\n${CONDITION_DOCS[op]}` : ''}\n\n[String expansions](${specUrl('expansion')})`, range };
 }

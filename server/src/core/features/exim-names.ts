@@ -6,7 +6,7 @@ import { walkExpansion } from '../exim/expansion-parser';
 import type { Range } from '../text';
 import { containsPos, type Position } from '../text';
 import { aclCondition, eximDriver, lookupOption, whereOfAclOption } from '../catalog/exim';
-import { ACL_LIST_KIND, LIST_REF, locOfText } from '../rules/exim/lists';
+import { aclListKind, LIST_REF, locOfText } from '../rules/exim/lists';
 import { TRANSPORT_OPTIONS } from '../rules/exim/names';
 import { macroLines, skippedLines, type MacroLine } from './exim-macro-lines';
 
@@ -242,7 +242,7 @@ export function occurrences(m: EximModel): Occurrence[] {
   for (const a of m.acls) for (const st of a.statements) for (const it of st.items) {
     // `acl = name arg1 arg2 …`: the first word is the ACL.
     if (it.name === 'acl') n.refThrough('acl', it.valueLoc, firstWord, it.value?.trim().split(/\s+/)[0]);
-    if (ACL_LIST_KIND[it.name] || !aclCondition(it.name)) n.listRefs(it.valueLoc);
+    if (aclListKind(it.name) || !aclCondition(it.name)) n.listRefs(it.valueLoc);
     if (it.valueLoc) n.expansionRefs(it.valueLoc.file, it.expansion);
   }
   // A rewrite rule's pattern is an address-list item (`+name`, `*@+name`).

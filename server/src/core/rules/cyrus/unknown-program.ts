@@ -7,6 +7,7 @@ import { finding, type Finding } from '../../diagnostic';
 import type { CyrusConf } from '../../cyrus/model';
 import { CYRUS_PROGRAMS, RETIRED_PROGRAMS } from '../../cyrus/programs';
 import { closest } from '../../cyrus/suggest';
+import { ownEntry } from '../../own';
 
 /** Directories that hold Cyrus's programs in the common packagings. */
 const CYRUS_DIRS = /^\/usr\/(lib|libexec|local\/libexec|cyrus\/bin|local\/cyrus\/bin)(\/cyrus(-imapd)?)?(\/bin)?\//;
@@ -18,7 +19,7 @@ export function checkUnknownProgram(conf: CyrusConf): Finding[] {
     if (!c || !c.program) continue;
     const ours = !c.program.includes('/') || c.wrapper || CYRUS_DIRS.test(c.program);
     if (!ours || CYRUS_PROGRAMS.has(c.tool)) continue;
-    const retired = RETIRED_PROGRAMS[c.tool];
+    const retired = ownEntry(RETIRED_PROGRAMS, c.tool);
     // Through Debian's wrapper the cyr_/ctl_ prefix may be left out.
     const candidates = c.wrapper ? [...CYRUS_PROGRAMS].map((n) => n.replace(/^(cyr|ctl)_/, '')) : CYRUS_PROGRAMS;
     const guess = retired ?? closest(c.tool, candidates);

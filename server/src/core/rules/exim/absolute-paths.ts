@@ -13,6 +13,7 @@ import type { CheckOptions } from '../../options';
 import { describe, given } from './instance-options';
 import { locOfText, splitList } from './lists';
 import { RUN_TIME } from './suggest';
+import { ownEntry } from '../../own';
 
 const TRANSPORT_PATHS = ['home_directory', 'current_directory'];
 const ROUTER_PATHS = ['transport_home_directory', 'transport_current_directory'];
@@ -49,7 +50,7 @@ function requireFiles(cfg: EximConfig, r: DriverInstance, out: Finding[]): void 
 }
 
 function paths(inst: DriverInstance, generic: readonly string[], out: Finding[]): void {
-  const own = DRIVER_PATHS[inst.driver?.trim() ?? ''];
+  const own = ownEntry(DRIVER_PATHS, inst.driver?.trim() ?? '');
   for (const name of own ? [...own, ...generic] : generic) {
     const s = given(inst, name);
     const v = s?.value?.trim();

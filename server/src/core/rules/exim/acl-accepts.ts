@@ -15,6 +15,7 @@ import type { Acl, AclStatement, EximConfig } from '../../exim/model';
 import type { CheckOptions } from '../../options';
 import { aclCondition } from '../../catalog/exim';
 import { aclNameOf } from './acl-where';
+import { ownEntry } from '../../own';
 
 /** What Exim turns away when the ACL an option selects never accepts. */
 const REFUSED: Record<string, string> = {
@@ -48,7 +49,7 @@ export function checkAclAccepts(cfg: EximConfig, _opts: CheckOptions): Finding[]
   const out: Finding[] = [];
   const reported = new Set<Acl>();
   for (const s of cfg.main) {
-    const refused = REFUSED[s.name];
+    const refused = ownEntry(REFUSED, s.name);
     if (!refused || !s.valueLoc) continue;
     const acl = byName.get(aclNameOf(s.value) ?? '');
     if (!acl || reported.has(acl)) continue;

@@ -13,6 +13,7 @@ import { checkRetryErrors } from './retry-error';
 import { strtolDigits } from './values';
 import { checkDriverInit } from './driver-init';
 import { bothSet, cap, describe, given, isSet, kindOf, on, onOpt, opt } from './instance-options';
+import { ownEntry } from '../../own';
 
 /**
  * Pairs of options of which a driver's init function (routers/*.c, transports/*.c) needs
@@ -32,7 +33,7 @@ function checkDriverOptions(inst: DriverInstance, out: Finding[]): void {
   const drv = inst.driver;
   if (drv === undefined || !eximDriver(drv, kindOf(inst))) return;
   checkDriverInit(inst, out);
-  const pair = EXACTLY_ONE[drv];
+  const pair = ownEntry(EXACTLY_ONE, drv);
   if (pair) {
     const a = given(inst, pair[0]), b = given(inst, pair[1]);
     if (!a && !b) {
@@ -40,7 +41,7 @@ function checkDriverOptions(inst: DriverInstance, out: Finding[]): void {
         `In ${describe(inst)}, one of "${pair[0]}" or "${pair[1]}" must be set; Exim refuses the config.`));
     } else if (a && b) bothSet(describe(inst), a, b, out);
   }
-  const atMostOne = AT_MOST_ONE[drv];
+  const atMostOne = ownEntry(AT_MOST_ONE, drv);
   if (atMostOne) {
     for (const [x, y] of atMostOne) {
       const a = given(inst, x), b = given(inst, y);

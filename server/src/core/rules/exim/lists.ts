@@ -2,6 +2,7 @@
 // the file each item was written.
 import type { AclItem, EximConfig, ListKind, Loc, OptionSetting } from '../../exim/model';
 import { eximDriver, optionsOfScope } from '../../catalog/exim';
+import { ownEntry } from '../../own';
 
 export interface ValueItem { text: string; negated: boolean; ref?: string; offset: number }
 
@@ -130,10 +131,15 @@ function spansText(cfg: EximConfig, loc: Loc, text: string): boolean {
 export const LIST_REF = /(^|[\s:;!>,=@])\+([A-Za-z0-9_][\w-]*)/g;
 
 /** What kind of list ACL conditions match against. */
-export const ACL_LIST_KIND: Record<string, ListKind> = {
+const ACL_LIST_KIND: Record<string, ListKind> = {
   domains: 'domainlist', sender_domains: 'domainlist', hosts: 'hostlist',
   senders: 'addresslist', recipients: 'addresslist', local_parts: 'localpartlist',
 };
+
+/** The kind of list an ACL condition of this name matches against, if it is one of those. */
+export function aclListKind(name: string): ListKind | undefined {
+  return ownEntry(ACL_LIST_KIND, name);
+}
 
 /**
  * Each list-valued setting (main, routers, transports, authenticators) and ACL list condition
@@ -154,7 +160,7 @@ export function forEachListValue(cfg: EximConfig, needle: string | RegExp, f: (k
     for (const inst of group) settings(inst.options, inst.driver && eximDriver(inst.driver) ? inst.driver : inst.section);
   }
   for (const acl of cfg.acls) for (const st of acl.statements) for (const it of st.items) {
-    const kind = ACL_LIST_KIND[it.name];
+    const kind = aclListKind(it.name);
     if (kind && has(it.value)) f(kind, it);
   }
 }

@@ -20,7 +20,7 @@ import type { SourceHost } from '../../host';
 import { aclCondition, eximLookupType } from '../../catalog/exim';
 import { blockedPaths, describePath, identityText, machineView, needText, readAdvice } from '../../path-access';
 import { eximDaemonIdentity } from './tls-files';
-import { ACL_LIST_KIND, locOfText, occurrencesOf, splitList } from './lists';
+import { aclListKind, locOfText, occurrencesOf, splitList } from './lists';
 import { lookupItem } from './list-lookups';
 
 /**
@@ -79,7 +79,7 @@ export function checkLookupFileAccess(cfg: EximConfig, host: SourceHost): Findin
         candidates.push({ what: l.what, file: l.file, at: () => ({ file, range: l.range }), where: `ACL "${acl.name}" tests ${it.name}`, effect: DEFERS });
       }
     }
-    const kind = ACL_LIST_KIND[it.name];
+    const kind = aclListKind(it.name);
     if (!kind || !it.value || !it.valueLoc || !/[;+/]/.test(it.value)) continue;
     const where = `ACL "${acl.name}" checks ${it.name} = ${it.value.trim()}`;
     const items = splitList(it.value);

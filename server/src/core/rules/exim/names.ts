@@ -6,7 +6,7 @@ import type { AclStatement, DriverInstance, EximConfig, ListKind, Loc, NamedList
 import type { CheckOptions } from '../../options';
 import { eximDriver, optionsOfScope, type EximOptionInfo } from '../../catalog/exim';
 import { didYouMean, nearest, replaceFix, runTime, RUN_TIME } from './suggest';
-import { ACL_LIST_KIND, HOSTLIST_SWITCHES, KIND_WORD, locOfText, occurrencesOf, routeListPatterns, splitList, type ValueItem } from './lists';
+import { aclListKind, HOSTLIST_SWITCHES, KIND_WORD, locOfText, occurrencesOf, routeListPatterns, splitList, type ValueItem } from './lists';
 import { FirstByName } from './first-by-name';
 
 /** Options that name a transport (routers' generic `transport`, redirect's, the system filter's). */
@@ -210,7 +210,7 @@ class ListRefFinder {
   aclSites(statements: readonly AclStatement[]): void {
     for (const st of statements) {
       for (const it of st.items) {
-        const kind = ACL_LIST_KIND[it.name];
+        const kind = aclListKind(it.name);
         if (kind) this.fromValue(kind, it);
       }
     }

@@ -9,11 +9,13 @@ import type { CheckOptions, EximVersion } from '../../options';
 import { availableIn, driversOf, effectiveType, eximDriver, isExpanded, lookupOption, readsQuotes, optionsFor, optionsOfScope, versionNote, type DriverKind, type EximOptionInfo, type OptionScope } from '../../catalog/exim';
 import { checkValue } from './values';
 import { didYouMean, namesOnce, nearest, replaceFix, RUN_TIME, unquoteFix } from './suggest';
+import { ownEntry } from '../../own';
 
 const SCOPE_WORD: Record<string, string> = { main: 'main', routers: 'router', transports: 'transport', authenticators: 'authenticator' };
 
 function describeScope(scope: OptionScope): string {
-  return SCOPE_WORD[scope] ? `${SCOPE_WORD[scope]} option` : `option of the ${scope} ${eximDriver(scope)?.kind ?? 'driver'}`;
+  const word = ownEntry(SCOPE_WORD, scope);
+  return word ? `${word} option` : `option of the ${scope} ${eximDriver(scope)?.kind ?? 'driver'}`;
 }
 
 /** Whose settings findings talk about, made only for a finding. */

@@ -18,6 +18,7 @@ import { literalFix, literalPattern, patternProblem, regexProblem, WRITE_WITH_N 
 import type { CheckOptions } from '../../options';
 import { forEachListValue, KIND_WORD, locOfText, occurrencesOf, splitList } from './lists';
 import { RUN_TIME, runTime } from './suggest';
+import { ownEntry } from '../../own';
 
 const NOWHERE = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
 const nowhere = () => NOWHERE;
@@ -79,7 +80,7 @@ class RegexCheck {
   constructor(private readonly cfg: EximConfig) {}
 
   patternOptions(list: readonly OptionSetting[], scope: string): void {
-    const names = PATTERN_OPTIONS[scope];
+    const names = ownEntry(PATTERN_OPTIONS, scope);
     if (!names) return;
     for (const s of list) {
       if (s.negated || s.value === undefined || !names.includes(s.name)) continue;
