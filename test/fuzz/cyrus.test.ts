@@ -21,8 +21,9 @@ function textAt(lines: LineIndex, r: Range): string {
   return lines.text.slice(lines.offsetAt(r.start), lines.offsetAt(r.end));
 }
 
-const cyrusWord = fc.constantFrom('lmtp', 'imap', 'lmtpunix', 'recover', 'x', 'SERVICES', 'START', 'EVENTS', 'DAEMON', 'bad-name', '');
-const cyrusValue = fc.constantFrom('lmtpd -a', 'lmtpd', '"lmtpd -C /etc/imapd.conf"', '127.0.0.1:2003', '/run/cyrus/socket/lmtp', 'lmtp', '"', '""', '"#x"', '0', '[::1]:24', 'tcp6', 'udp', '*:imap');
+// "constructor" and "toString": names every JavaScript object answers to, as a table of ours would.
+const cyrusWord = fc.constantFrom('lmtp', 'imap', 'lmtpunix', 'recover', 'x', 'SERVICES', 'START', 'EVENTS', 'DAEMON', 'bad-name', '', 'constructor');
+const cyrusValue = fc.constantFrom('lmtpd -a', 'lmtpd', '"lmtpd -C /etc/imapd.conf"', '127.0.0.1:2003', '/run/cyrus/socket/lmtp', 'lmtp', '"', '""', '"#x"', '0', '[::1]:24', 'tcp6', 'udp', '*:imap', 'toString', '"constructor -a"');
 const cyrusArg = fc.tuple(fc.constantFrom('cmd', 'listen', 'prefork', 'proto', 'maxchild', 'period', 'at', 'cron', 'babble', ''), fc.constantFrom('=', '= ', ''), cyrusValue)
   .map(([k, eq, v]) => `${k}${eq}${v.startsWith('"') || !v.includes(' ') ? v : `"${v}"`}`);
 const cyrusLine = fc.oneof(
@@ -34,8 +35,8 @@ const cyrusLine = fc.oneof(
 const cyrusConf = fc.array(fc.tuple(cyrusLine, fc.constantFrom('\n', '\r\n', '\n\n')), { maxLength: 30 }).map((ls) => ls.map(([l, b]) => l + b).join(''));
 
 const imapdLine = fc.oneof(
-  fc.tuple(fc.constantFrom('configdirectory', 'partition-default', 'lmtpsocket', 'virtdomains', 'sasl_pwcheck_method', 'lmtp_admins', '@include', 'Unknown-Opt', 'x y', ''),
-    fc.constantFrom(': ', ':', ' : ', ''), fc.constantFrom('/var/lib/cyrus', 'userid', 'yes', '', 'a \\', '/nonexistent/inc.conf', '#x'))
+  fc.tuple(fc.constantFrom('configdirectory', 'partition-default', 'lmtpsocket', 'virtdomains', 'sasl_pwcheck_method', 'lmtp_admins', '@include', 'Unknown-Opt', 'x y', '', 'constructor', 'lmtp_toString'),
+    fc.constantFrom(': ', ':', ' : ', ''), fc.constantFrom('/var/lib/cyrus', 'userid', 'yes', '', 'a \\', '/nonexistent/inc.conf', '#x', '__proto__'))
     .map(([k, c, v]) => `${k}${c}${v}`),
   fc.constantFrom('# comment \\', '', '   ', '\\', ':', '\0'),
 );

@@ -3,7 +3,8 @@
 // (lines deleted, duplicated, swapped, truncated at a brace, stray `${ \ " : .ifdef`).
 import fc from 'fast-check';
 
-const word = fc.constantFrom('a', 'b', 'example.com', 'lmtp', 'x_1', 'FOO', 'BAR', '127.0.0.1', '/etc/exim4/x', 'user');
+// "constructor" and "__proto__": names every JavaScript object answers to, as a table of ours would.
+const word = fc.constantFrom('a', 'b', 'example.com', 'lmtp', 'x_1', 'FOO', 'BAR', '127.0.0.1', '/etc/exim4/x', 'user', 'constructor', '__proto__');
 const variable = fc.constantFrom('$domain', '$local_part', '${sender_address}', '$h_Subject:', '$acl_m0', '$value', '$1', '$');
 
 /** Expansion text, nested to a small depth, including broken forms. */
@@ -33,8 +34,8 @@ const macro = fc.tuple(fc.constantFrom('FOO', 'BAR', 'FOO_BAR', '_HAVE_X', 'X'),
 const directive = fc.constantFrom('.ifdef FOO', '.ifndef BAR', '.elifdef X', '.else', '.endif', '.include /nonexistent/file', '.include_if_exists /nonexistent', '.include', '.ifdef\tFOO', '.bogus');
 const begin = fc.constantFrom('begin acl', 'begin routers', 'begin transports', 'begin authenticators', 'begin retry', 'begin rewrite', 'begin nothing');
 const driverHead = fc.constantFrom('r1:', 'lmtp_delivery:', 'dnslookup:', 'bad name:', 't:');
-const driverOption = fc.tuple(fc.constantFrom('driver', 'transport', 'domains', 'condition', 'socket', 'headers_add', 'more', 'batch_max'), value).map(([n, v]) => `  ${n} = ${v}`);
-const aclLine = fc.tuple(fc.constantFrom('accept', 'deny', 'warn', 'require', 'drop', '!accept', 'frobnicate', '      '), fc.constantFrom('domains', 'condition', 'message', 'set acl_m_x', 'verify', 'acl', 'control', 'endpass', '!hosts'), value)
+const driverOption = fc.tuple(fc.constantFrom('driver', 'transport', 'domains', 'condition', 'socket', 'headers_add', 'more', 'batch_max', 'toString'), value).map(([n, v]) => `  ${n} = ${v}`);
+const aclLine = fc.tuple(fc.constantFrom('accept', 'deny', 'warn', 'require', 'drop', '!accept', 'frobnicate', '      '), fc.constantFrom('domains', 'condition', 'message', 'set acl_m_x', 'verify', 'acl', 'control', 'endpass', '!hosts', 'constructor'), value)
   .map(([v, c, x]) => `  ${v} ${c} = ${x}`);
 const retryRewrite = fc.constantFrom('*  *  F,2h,15m; G,16h,1h,1.5', '*@a.example  $1@b.example  Ffrs', '"unterminated  *', '* senders = a : b  F,1h,10m');
 const misc = fc.constantFrom('', '# comment', '   ', '\t', 'acl_name:', 'x', '=', '\\', '"', '${', '}');

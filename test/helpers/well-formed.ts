@@ -22,6 +22,10 @@ export function assertWellFormed(findings: readonly Finding[]): void {
     assert.ok(f.code in RULES || f.source !== undefined, `${where}: unknown code`);
     assert.ok(['error', 'warning', 'information', 'hint'].includes(f.severity), `${where}: bad severity ${f.severity}`);
     assert.ok(typeof f.message === 'string' && f.message.trim().length > 0, `${where}: no message`);
+    // A rule that threw is reported as a finding, so the others' still show: for a test it is a failure.
+    assert.ok(!f.message.startsWith('Internal error'), `${where}: ${f.message}`);
+    // What an inherited member of a plain object looks like once made text (a table looked up by a user's name).
+    assert.doesNotMatch(f.message, /native code|\[object Object\]/, where);
     assertRange(f.range, where);
     for (const r of f.related ?? []) {
       assert.ok(typeof r.file === 'string' && r.file.length > 0, `${where}: related location without a file`);

@@ -75,6 +75,7 @@ test('sarif: 2.1.0 with rules and regions', () => {
   const log = JSON.parse(r.out);
   assert.equal(log.version, '2.1.0');
   const run0 = log.runs[0];
+  assert.equal(run0.columnKind, 'utf16CodeUnits');
   const ids = run0.tool.driver.rules.map((x: { id: string }) => x.id);
   assert.ok(ids.includes('exim/unknown-option'));
   const res = run0.results.find((x: { ruleId: string }) => x.ruleId === 'exim/unknown-option');
@@ -268,4 +269,12 @@ test('--system on this machine: checks what it finds, says so, or says where it 
   const own = write('own/imapd.conf', 'configdirectory: /var/lib/cyrus\npartition-default: /var/spool/cyrus/mail\n');
   const mixed = run(['--system', '--imapd', own]);
   assert.doesNotMatch(mixed.out.split('\n')[0], /imapd\.conf/);
+});
+
+test('columns count UTF-16 code units: a "€" before a finding is one column, not three', () => {
+  write('utf8/exim.conf', 'smtp_banner = € ${lc:x}} end\n');
+  const r = run(['--format', 'json', 'utf8/exim.conf']);
+  const [d] = JSON.parse(r.out).diagnostics;
+  assert.equal(d.code, 'exim/expansion-syntax');
+  assert.deepEqual([d.line, d.column, d.endColumn], [1, 24, 25]);
 });

@@ -92,6 +92,8 @@ export function formatSarif(list: WireDiagnostic[], toolVersion: string): string
           })),
         },
       },
+      // Columns are the core's, UTF-16 code units (as LSP counts): said, not left to a default.
+      columnKind: 'utf16CodeUnits',
       results: list.map((d) => ({
         ruleId: d.code,
         ruleIndex: index.get(d.code),
