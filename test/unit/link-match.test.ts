@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { parseExim } from '../../server/src/core/exim/parser';
 import { defaultOptions } from '../../server/src/core/options';
 import { makeContext } from '../../server/src/core/rules/link/context';
-import { itemsOf, matchDomain } from '../../server/src/core/rules/link/match';
+import { itemsOf, matchDomain, matchLocalPart } from '../../server/src/core/rules/link/match';
 import { routerDomains } from '../../server/src/core/rules/link/routing';
 import { memoryHost } from '../helpers/memory-host';
 
@@ -52,4 +52,16 @@ test('the first item that matches decides, whatever stands between the plain nam
   assert.equal(matchDomain(ctx, 'a.example : !b.example', 'q.example'), 'yes'); // past a final negated item
   assert.equal(matchDomain(ctx, 'a.example : b.example', 'q.example'), 'no');
   assert.equal(matchDomain(ctx, 'a.example : a.example : !a.example', 'a.example'), 'yes'); // the first of the same name
+});
+
+// The bound is for a hang only (each pattern took node minutes when it was tried).
+test('a local-part regex is tried only when it is simple: one that makes the engine backtrack without end is unknown, at once', { timeout: 60_000 }, () => {
+  const ctx = context('primary_hostname = mx.example.net\n');
+  assert.equal(matchLocalPart(ctx, '^.*[@%!/|]', 'nosuchuser'), 'no');
+  assert.equal(matchLocalPart(ctx, '^nosuch.*', 'nosuchuser'), 'yes');
+  assert.equal(matchLocalPart(ctx, '^[a-z]+user', 'nosuchuser'), 'yes');
+  // Checking hung in the CLI and the editor on each of these: it tried them on ten characters.
+  for (const hostile of ['^(.*.*)*(.*.*)*(.*.*)*(.*.*)*(.*.*)*(.*.*)*(.*.*)*(.*.*)*x', '^(.|.|.|.|.|.|.|.)*x', '^.*.*.*.*.*.*.*.*.*.*.*.*.*.*.*.*.*.*x']) {
+    assert.equal(matchLocalPart(ctx, hostile, 'nosuchuser'), 'unknown', hostile);
+  }
 });

@@ -160,13 +160,28 @@ function plainNames(ctx: LinkContext, list: string, seen: Set<string>): Set<stri
 /**
  * A regex item of a local-part list tried on `lp` with JavaScript's engine, only when the
  * pattern uses nothing where PCRE and JavaScript may part (literal characters, classes,
- * anchors, `.`, `*`, `+`, `?`, alternation, plain groups): otherwise unknown. A pattern
+ * anchors, `.`, `*`, `+`, `?`, top-level alternation): otherwise unknown. A pattern
  * JavaScript refuses (a possessive `*+`) is unknown too.
  */
 function simpleRegexMatch(pattern: string, lp: string): Tri {
   // No escapes, expansions or counted repeats; no `(?…)` or `[:class:]`, where they part.
   if (!/^[\x20-\x7e]*$/.test(pattern) || /[\\${}]|\(\?|\[:/.test(pattern)) return 'unknown';
+  // The engine backtracks: a quantified group, (.|.|.)* or (.*.*)*, takes it minutes on ten
+  // characters, and many quantifiers in a row take it long too. Groups are not tried, nor
+  // more quantifiers than a local-part test needs, so the try ends at once whatever is written.
+  if (pattern.includes('(') || countQuantifiers(pattern) > MAX_QUANTIFIERS) return 'unknown';
   try { return new RegExp(pattern).test(lp) ? 'yes' : 'no'; } catch { return 'unknown'; }
+}
+
+const MAX_QUANTIFIERS = 4;
+
+function countQuantifiers(pattern: string): number {
+  let n = 0;
+  for (let i = 0; i < pattern.length; i++) {
+    const c = pattern[i];
+    if (c === '*' || c === '+' || c === '?') n++;
+  }
+  return n;
 }
 
 /** Whether a local-part list matches `lp` (written items and simple regexes; the rest unknown). */
