@@ -278,3 +278,18 @@ test('columns count UTF-16 code units: a "€" before a finding is one column, n
   assert.equal(d.code, 'exim/expansion-syntax');
   assert.deepEqual([d.line, d.column, d.endColumn], [1, 24, 25]);
 });
+
+// Texts where a regular expression once backtracked over a long run of one character: each
+// took minutes. The bound stops a hang only; speed is measured by `npm run bench`.
+const LONG_RUNS: [string, string, string][] = [
+  ['a million slashes ending a configdirectory', 'runs/imapd.conf', `configdirectory: ${'/'.repeat(1 << 20)}=\n`],
+];
+
+for (const [what, name, text] of LONG_RUNS) {
+  test(`${what}: checked without a hang`, { timeout: 120_000 }, () => {
+    write(name, text);
+    const r = spawnSync(process.execPath, [bundle.cli, 'check', name], { cwd: bundle.dir, encoding: 'utf8', timeout: 60_000 });
+    assert.equal(r.error, undefined, `${name}: ${r.error?.message}`);
+    assert.ok(r.status === 0 || r.status === 1 || r.status === 2, `${name}: status ${r.status}`);
+  });
+}

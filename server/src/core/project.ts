@@ -46,10 +46,10 @@ export function classifyPath(p: string, host: SourceHost = diskHost): FileKind |
 
 export function classifyText(text: string): FileKind | undefined {
   const head = text.slice(0, 64 * 1024);
-  if (/^\s*(SERVICES|START|EVENTS|DAEMON)\s*\{/m.test(head)) return 'cyrus-conf';
-  if (/^\s*begin\s+(acl|routers|transports|authenticators|retry|rewrite)\b/m.test(head)
-    || /^\s*(domainlist|hostlist|addresslist|localpartlist)\s+\w+\s*=/m.test(head)) return 'exim';
-  if (/^\s*(configdirectory|partition-\w+|sasl_\w+|virtdomains|admins|lmtpsocket)\s*:/m.test(head)) return 'imapd-conf';
+  if (/^[ \t]*(SERVICES|START|EVENTS|DAEMON)\s*\{/m.test(head)) return 'cyrus-conf';
+  if (/^[ \t]*begin\s+(acl|routers|transports|authenticators|retry|rewrite)\b/m.test(head)
+    || /^[ \t]*(domainlist|hostlist|addresslist|localpartlist)\s+\w+\s*=/m.test(head)) return 'exim';
+  if (/^[ \t]*(configdirectory|partition-\w+|sasl_\w+|virtdomains|admins|lmtpsocket)\s*:/m.test(head)) return 'imapd-conf';
   return undefined;
 }
 

@@ -26,7 +26,7 @@ export function markdownToPlainText(md: string): string {
       continue;
     }
     // Trailing spaces outside code are a Markdown hard break: the line break itself says it here.
-    const text = line.replace(/ {2,}$/, '');
+    const text = line.replace(/(?<! ) {2,}$/, '');
     const heading = HEADING.exec(text);
     out.push(inline(heading ? heading[1] ?? '' : text));
   }

@@ -312,7 +312,7 @@ export function driversOf(kind: DriverKind, version: EximVersion = 'latest'): Ex
 
 /** A lookup type as written, without its options, `partial…-` and `*`/`*@`: the name Exim looks up. */
 export function lookupBaseName(written: string): string {
-  return written.trim().replace(/,.*$/, '').replace(/^partial\d*(\([^)]*\))?-?/, '').replace(/\*@?$/, '');
+  return written.trim().replace(/,[^]*$/, '').replace(/^partial\d*(\([^)]*\))?-?/, '').replace(/\*@?$/, '');
 }
 
 /**

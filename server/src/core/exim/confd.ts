@@ -105,7 +105,7 @@ export function debianEximChoice(dir: string, host: SourceHost): DebianEximChoic
       ?? split('there is no update-exim4.conf.conf or exim4.conf.template');
   }
   const value = splitConfigSetting(text);
-  const set = /^\s*dc_use_split_config=/m.test(text) ? 'sets' : 'leaves unset (so Debian\'s default)';
+  const set = /^[ \t]*dc_use_split_config=/m.test(text) ? 'sets' : 'leaves unset (so Debian\'s default)';
   const chosen = value === 'true' ? split(`update-exim4.conf.conf sets dc_use_split_config='true'`)
     : value === 'false' ? unsplit(`update-exim4.conf.conf ${set} dc_use_split_config='false'`) : undefined;
   if (chosen) return chosen;

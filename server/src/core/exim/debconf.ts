@@ -98,7 +98,7 @@ export function debianMacros(ue4cc: string, mailname: string | undefined): Debia
   let relayNets = checkAscii(lower(semicolons(get('dc_relay_nets'))));
   relayNets += relayNets.startsWith('<;') ? ' ; 127.0.0.1 ; ::1' : ' : 127.0.0.1 : ::::1';
   const otherHostnames = checkAscii(lower(get('dc_other_hostnames')));
-  const localDomains = `@:localhost:${otherHostnames}`.replace(/[;: ]*$/, '').replace(/;/g, ':');
+  const localDomains = `@:localhost:${otherHostnames}`.replace(/(?<![;: ])[;: ]+$/, '').replace(/;/g, ':');
   const smarthost = checkAscii(lower(get('dc_smarthost'))).replace(/;/g, ':');
   const readhost = checkAscii(lower(get('dc_readhost')));
   const hideMailname = (configtype === 'satellite' || configtype === 'smarthost')

@@ -14,7 +14,7 @@ const SWITCH_VALUES = ['yes', 'no', 'on', 'off', 'true', 'false', '1', '0'];
 function cyrusSectionAt(lines: LineIndex, line: number): string | undefined {
   let current: string | undefined;
   for (let l = 0; l <= line && l < lines.lineCount; l++) {
-    const t = lines.lineText(l).replace(/#.*$/, '');
+    const t = lines.lineText(l).replace(/#[^]*$/, '');
     const open = /^\s*(\w+)\s*\{/.exec(t);
     if (open) current = open[1].toUpperCase();
     if (/\}/.test(l === line ? '' : t.slice(open ? t.indexOf('{') : 0))) current = undefined;

@@ -151,7 +151,7 @@ export function eximContextAt(lines: LineIndex, p: Position, file: string, outer
 
   // The option whose value we are in: `name =` (or in an ACL: `[verb] [!]name =`) before the cursor.
   const m = section === 'acl'
-    ? /^\s*(?:(?:accept|defer|deny|discard|drop|require|warn)\s+)?!?\s*([\w]+)\s*=/.exec(before)
+    ? /^\s*(?:(?:accept|defer|deny|discard|drop|require|warn)\s+)?(?:!\s*)?([\w]+)\s*=/.exec(before)
     : /^\s*(?:hide\s+)?(?:(?:domainlist|hostlist|addresslist|localpartlist)(?:\/\w+)?\s+)?([\w]+)\s*=/.exec(before);
   if (m) {
     const listDef = /^\s*(domainlist|hostlist|addresslist|localpartlist)/.exec(before);

@@ -89,7 +89,7 @@ export function eximHover(lines: LineIndex, p: Position, file: string, m: EximMo
   const pre2 = lineText.slice(Math.max(0, ws - 2), ws);
   const after = lineText.slice(ctx.wordRange.end.character);
   if (pre2.endsWith('$')) {
-    const name = word.replace(/[.-]+$/, '');
+    const name = word.replace(/(?<![.-])[.-]+$/, '');
     const info = expansionVariable(name);
     if (!info) return { markdown: `\`$${name}\` is not a variable Exim knows.`, range };
     return doc(`**$${name}** — expansion variable${v(info)}`, variableDoc(name), 'String expansions', 'expansion');
@@ -112,7 +112,7 @@ export function eximHover(lines: LineIndex, p: Position, file: string, m: EximMo
   }
 
   const beforeWord = lineText.slice(0, ws);
-  const isNamePosition = /^\s*(hide\s+)?$/.test(beforeWord) || (ctx.section === 'acl' && /^\s*(?:(?:accept|defer|deny|discard|drop|require|warn)\s+)?!?\s*$/.test(beforeWord));
+  const isNamePosition = /^\s*(hide\s+)?$/.test(beforeWord) || (ctx.section === 'acl' && /^\s*(?:(?:accept|defer|deny|discard|drop|require|warn)\s+)?(?:!\s*)?$/.test(beforeWord));
 
   if (ctx.section === 'acl') {
     const verb = aclVerb(word);

@@ -253,7 +253,7 @@ export function occurrences(m: EximModel): Occurrence[] {
   return dedupe(out);
 }
 
-const SKIPPED_SETTING = /^(\s*(?:(?:accept|defer|deny|discard|drop|require|warn)\s+)?!?\s*)(\w+)(\s*=\s*)([A-Za-z0-9_][\w.-]*)(?=\s|$)/;
+const SKIPPED_SETTING = /^(\s*(?:(?:accept|defer|deny|discard|drop|require|warn)\s+)?(?:!\s*)?)(\w+)(\s*=\s*)([A-Za-z0-9_][\w.-]*)(?=\s|$)/;
 
 /**
  * Names written in branches Exim skips (Debian's `.ifdef DCconfig_smarthost` routers):

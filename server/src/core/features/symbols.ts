@@ -134,7 +134,7 @@ export function braceFolding(lines: LineIndex): FoldRange[] {
     const t = lines.lineText(l);
     if (isComment(t)) { if (commentStart < 0) commentStart = l; continue; }
     if (commentStart >= 0) { if (l - 1 > commentStart) out.push({ startLine: commentStart, endLine: l - 1, kind: 'comment' }); commentStart = -1; }
-    const code = t.replace(/#.*$/, '');
+    const code = t.replace(/#[^]*$/, '');
     for (const ch of code) {
       if (ch === '{') open.push(l);
       else if (ch === '}') { const s = open.pop(); if (s !== undefined && l > s) out.push({ startLine: s, endLine: l }); }

@@ -47,7 +47,7 @@ function results(nodes: ExpansionNode[]): { text: string; pieces: number }[] | u
   return out;
 }
 
-const WORD_END = /[A-Za-z0-9_]+$/;
+const WORD_END = /(?<![A-Za-z0-9_])[A-Za-z0-9_]+$/;
 const WORD_START = /^[A-Za-z0-9_]+/;
 
 export class BuiltNames {

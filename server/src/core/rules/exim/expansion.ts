@@ -82,7 +82,7 @@ function within(r: Range, length: number): RangeOf {
 
 /** The conditions that compare integers, and what Exim 4.96 takes as one: decimal (leading zeros too), an optional K/M/G, or nothing (0). */
 const NUMERIC_CONDITIONS = new Set(['<', '<=', '=', '==', '>', '>=']);
-const INTEGER = /^\s*([-+]?\d+[KMGkmg]?)?\s*$/;
+const INTEGER = /^\s*(?:([-+]?\d+[KMGkmg]?)\s*)?$/;
 /** Text an integer can go on from: the rest of the argument is expanded (it may be empty). */
 const INTEGER_START = /^\s*(?:[-+]?\d*|[-+]?\d+[KMGkmg]?\s*)$/;
 const MACRO_NAME = /^\s*[A-Z][A-Za-z0-9_]*\s*$/;
@@ -400,7 +400,7 @@ class ExpansionCheck {
     const type = lookupTypeOf(n);
     const info = type && !type.includes('$') ? eximLookupType(type) : undefined;
     if (type && !type.includes('$') && !info) {
-      const guess = nearest(type.replace(/^partial\d*-/, '').replace(/,.*$/, ''), namesOnce('lookup', v, () => lookupTypes(v).map((x) => x.name)));
+      const guess = nearest(type.replace(/^partial\d*-/, '').replace(/,[^]*$/, ''), namesOnce('lookup', v, () => lookupTypes(v).map((x) => x.name)));
       this.report(finding('exim/expansion-syntax', this.file(), n.optionRange ?? n.nameRange, `Unknown lookup type "${type}".${didYouMean(guess)}`, RUN_TIME));
     } else if (info && !availableIn(info, v)) {
       this.report(finding('exim/expansion-syntax', this.file(), n.optionRange ?? n.nameRange,

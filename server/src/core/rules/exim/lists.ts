@@ -29,7 +29,7 @@ export function routeListPatterns(value: string): ValueItem[] {
   while (i <= value.length) {
     let end = value.indexOf(sep, i);
     if (end < 0) end = value.length;
-    const m = /^\s*(!?)\s*([^\s"]+)/.exec(value.slice(i, end));
+    const m = /^\s*(?:(!)\s*)?([^\s"]+)/.exec(value.slice(i, end));
     if (m) {
       const text = m[2];
       out.push({ text, negated: m[1] === '!', offset: i + m[0].length - text.length, ...(isRef(text) ? { ref: text.slice(1) } : {}) });

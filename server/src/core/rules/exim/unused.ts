@@ -156,7 +156,7 @@ class SkippedUses {
   }
 }
 
-const SETTING = /^\s*(?:(?:accept|defer|deny|discard|drop|require|warn)\s+)?!?\s*(\w+)\s*=\s*([A-Za-z0-9_][\w.-]*)\s*$/;
+const SETTING = /^\s*(?:(?:accept|defer|deny|discard|drop|require|warn)\s+)?(?:!\s*)?(\w+)\s*=\s*([A-Za-z0-9_][\w.-]*)\s*$/;
 
 function skippedUses(cfg: EximConfig): { transports: Set<string>; lists: Set<string>; acls: Set<string> } {
   const out = { transports: new Set<string>(), lists: new Set<string>(), acls: new Set<string>() };

@@ -27,7 +27,7 @@ export function checkImapdDirectories(conf: ImapdConf, host: SourceHost): Findin
   const v = settings.length ? machineView(host, (a) => cyrusIdentity(conf, a)) : undefined;
   if (!v) return [];
   const out: Finding[] = [];
-  for (const b of blockedPaths(host, v.id, settings, (s) => s.value.replace(/\/+$/, '') || '/', 3)) {
+  for (const b of blockedPaths(host, v.id, settings, (s) => s.value.replace(/(?<!\/)\/+$/, '') || '/', 3)) {
     const s = b.item, dir = b.path;
     // Only a directory that is there: a missing one is another machine's, or Cyrus's to make.
     const last = b.steps.at(-1);
