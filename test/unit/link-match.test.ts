@@ -9,6 +9,7 @@ import { makeContext } from '../../server/src/core/rules/link/context';
 import { itemsOf, matchDomain, matchLocalPart } from '../../server/src/core/rules/link/match';
 import { routerDomains } from '../../server/src/core/rules/link/routing';
 import { memoryHost } from '../helpers/memory-host';
+import { checkProject } from '../../server/src/core/project';
 
 function context(conf: string) {
   const file = '/virtual/match/exim.conf';
@@ -64,4 +65,15 @@ test('a local-part regex is tried only when it is simple: one that makes the eng
   for (const hostile of ['^(.*.*)*(.*.*)*(.*.*)*(.*.*)*(.*.*)*(.*.*)*(.*.*)*(.*.*)*x', '^(.|.|.|.|.|.|.|.)*x', '^.*.*.*.*.*.*.*.*.*.*.*.*.*.*.*.*.*.*x']) {
     assert.equal(matchLocalPart(ctx, hostile, 'nosuchuser'), 'unknown', hostile);
   }
+});
+
+test('named lists nested thousands deep: matching says unknown past a depth, and no rule overflows the stack', () => {
+  const chain = Array.from({ length: 5000 }, (_, i) => `domainlist d${i} = +d${i + 1}`).join('\n') + '\ndomainlist d5000 = example.com\n';
+  const ctx = context(`primary_hostname = mx.example.net\n${chain}`);
+  assert.equal(matchDomain(ctx, '+d0', 'example.com'), 'unknown');
+  assert.equal(matchDomain(ctx, '+d4990', 'example.com'), 'yes');
+  const file = '/virtual/match/deep.conf';
+  const text = `${chain}acl_smtp_rcpt = a\nbegin acl\na:\n  accept domains = +d0\n`;
+  const found = checkProject([{ path: file, kind: 'exim' }], defaultOptions, memoryHost(new Map([[file, text]])));
+  assert.deepEqual(found.filter((f) => f.message.startsWith('Internal error')), []);
 });

@@ -72,11 +72,18 @@ function walk(items: readonly Item[], test: (body: string, seen: Set<string>) =>
 
 type WalkList = (list: string, seen: Set<string>) => Tri;
 
+/**
+ * How deep named lists are followed into each other. Real configs nest a few; a generated
+ * chain of thousands (d0 = +d1, d1 = +d2, ...) overflowed the stack of the walk, and what
+ * lies deeper than this is "unknown", as a list we cannot read is.
+ */
+const MAX_NESTED_LISTS = 64;
+
 function viaNamed(ctx: LinkContext, kind: ListKind, body: string, seen: Set<string>, walkList: WalkList): Tri | undefined {
   if (!body.startsWith('+')) return undefined;
   const name = body.slice(1);
   const l = namedList(ctx, kind, name);
-  if (!l || seen.has(name)) return 'unknown';
+  if (!l || seen.has(name) || seen.size >= MAX_NESTED_LISTS) return 'unknown';
   return walkList(l.value ?? '', new Set(seen).add(name));
 }
 
@@ -147,7 +154,7 @@ function plainNames(ctx: LinkContext, list: string, seen: Set<string>): Set<stri
     if (it.body.startsWith('+')) {
       const name = it.body.slice(1);
       const l = namedList(ctx, 'domainlist', name);
-      if (!l || seen.has(name)) return undefined;
+      if (!l || seen.has(name) || seen.size >= MAX_NESTED_LISTS) return undefined;
       const inner = plainNames(ctx, l.value ?? '', new Set(seen).add(name));
       if (!inner) return undefined;
       for (const n of inner) out.add(n);
@@ -235,7 +242,7 @@ export function literalDomains(ctx: LinkContext, list: string): string[] {
       if (it.body.startsWith('+')) {
         const name = it.body.slice(1);
         const nl = namedList(ctx, 'domainlist', name);
-        if (nl && !seen.has(name)) collect(nl.value ?? '', new Set(seen).add(name));
+        if (nl && !seen.has(name) && seen.size < MAX_NESTED_LISTS) collect(nl.value ?? '', new Set(seen).add(name));
         continue;
       }
       if (MACRO_WORD.test(it.body)) continue;
