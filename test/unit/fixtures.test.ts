@@ -12,6 +12,9 @@ import { checkProject, classifyPath, type Input } from '../../server/src/core/pr
 import { defaultOptions, type CheckOptions } from '../../server/src/core/options';
 import { assertWellFormed } from '../helpers/well-formed';
 import { configDiskHost } from '../helpers/config-host';
+import { overlayHost } from '../../server/src/core/host';
+import { LineIndex } from '../../server/src/core/text';
+import type { Finding, Fix } from '../../server/src/core/diagnostic';
 
 const RULES_DIR = path.join(__dirname, '../../server/src/core/rules');
 
@@ -45,17 +48,40 @@ function inputsOf(p: string): Input[] {
   return [{ path: p, kind }];
 }
 
+/** The options line and the expected findings of a `.expected` file. */
+function expectation(file: string): { opts: CheckOptions; want: string[] } {
+  let opts: CheckOptions = defaultOptions;
+  const want: string[] = [];
+  for (const l of fs.readFileSync(file, 'utf8').split('\n')) {
+    const t = l.trim();
+    const m = /^#\s*options:\s*(\{.*\})\s*$/.exec(t);
+    if (m) opts = { ...defaultOptions, ...JSON.parse(m[1]) };
+    else if (t && !t.startsWith('#')) want.push(t.replace(/\s+/g, ' '));
+  }
+  return { opts, want };
+}
+
+/** The files a fix's edits leave, by path (edits of one file applied from its end). */
+function applied(fix: Fix): Map<string, string> {
+  const out = new Map<string, string>();
+  const files = [...new Set(fix.edits.map((e) => path.resolve(e.file)))];
+  for (const f of files) {
+    let text = fs.readFileSync(f, 'utf8');
+    const lines = new LineIndex(text);
+    const spans = fix.edits.filter((e) => path.resolve(e.file) === f)
+      .map((e) => ({ a: lines.offsetAt(e.range.start), b: lines.offsetAt(e.range.end), t: e.newText })).sort((x, y) => y.a - x.a);
+    for (const sp of spans) text = text.slice(0, sp.a) + sp.t + text.slice(sp.b);
+    out.set(f, text);
+  }
+  return out;
+}
+
+const sameFinding = (a: Finding, b: Finding) => a.code === b.code && path.resolve(a.file) === path.resolve(b.file)
+  && a.range.start.line === b.range.start.line && a.range.start.character === b.range.start.character && a.message === b.message;
+
 for (const c of cases()) {
   test(`fixture ${c.family}/${c.name}`, () => {
-    const lines = fs.readFileSync(c.expected, 'utf8').split('\n');
-    let opts: CheckOptions = defaultOptions;
-    const want: string[] = [];
-    for (const l of lines) {
-      const t = l.trim();
-      const m = /^#\s*options:\s*(\{.*\})\s*$/.exec(t);
-      if (m) opts = { ...defaultOptions, ...JSON.parse(m[1]) };
-      else if (t && !t.startsWith('#')) want.push(t.replace(/\s+/g, ' '));
-    }
+    const { opts, want } = expectation(c.expected);
     const isDir = fs.statSync(c.input).isDirectory();
     const findings = checkProject(inputsOf(c.input), opts, configDiskHost);
     assertWellFormed(findings);
@@ -64,5 +90,21 @@ for (const c of cases()) {
       return `${rel}${f.range.start.line + 1}:${f.range.start.character + 1}-${f.range.end.line + 1}:${f.range.end.character + 1} ${f.severity} ${f.code}`;
     });
     assert.deepEqual(got.sort(), want.sort());
+  });
+}
+
+// A quick fix that leaves its own finding in place is no fix: each one, applied alone to its
+// fixture, must clear the finding it came with. (What the change reveals, such as a router
+// that lacked a transport once its driver is spelt right, may remain.)
+for (const c of cases()) {
+  const { opts } = expectation(c.expected);
+  const inputs = inputsOf(c.input);
+  const findings = checkProject(inputs, opts, configDiskHost).filter((f) => f.fixes?.length);
+  if (!findings.length) continue;
+  test(`fixture ${c.family}/${c.name}: each quick fix clears its finding`, () => {
+    for (const f of findings) for (const fix of f.fixes!) {
+      const after = checkProject(inputs, opts, overlayHost(applied(fix), configDiskHost));
+      assert.ok(!after.some((a) => sameFinding(a, f)), `"${fix.title}" leaves ${f.code} at ${path.basename(f.file)}:${f.range.start.line + 1}`);
+    }
   });
 }

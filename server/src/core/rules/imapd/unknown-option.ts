@@ -21,6 +21,15 @@ function renameFix(conf: ImapdConf, s: ImapdSetting, newName: string) {
   return { fixes: [{ title: `Change to ${newName}`, preferred: true, edits: [{ file: s.file, range: s.nameLoc.range, newText: newName }] }] };
 }
 
+/** Another setting of `name`: renamed onto it, `s` would set it twice (imapd/duplicate-option), and Cyrus would not start. */
+function setElsewhere(conf: ImapdConf, s: ImapdSetting, name: string): ImapdSetting | undefined {
+  return conf.settings.find((x) => x !== s && x.key === name);
+}
+
+function takenText(s: ImapdSetting, name: string, taken: ImapdSetting): string {
+  return `'${name}' is already set (${taken.file === s.file ? '' : `${taken.file}, `}line ${taken.nameLoc.range.start.line + 1}), so renaming this line would set it twice, and Cyrus refuses to start then: keep one of the two.`;
+}
+
 export function checkUnknownOption(conf: ImapdConf, opts: CheckOptions, cyrus?: CyrusConf): Finding[] {
   const out: Finding[] = [];
   const v = opts.cyrusVersion;
@@ -39,9 +48,10 @@ export function checkUnknownOption(conf: ImapdConf, opts: CheckOptions, cyrus?: 
       if (prefix && channels.has(prefix) && imapdOption('sync_' + rest, v)) {
         // sync_client reads a channel's settings as <channel>_sync_<name>.
         const newName = `${prefix}_sync_${rest}`;
+        const taken = setElsewhere(conf, s, newName);
         out.push(finding('imapd/unknown-option', s.file, s.nameLoc.range,
-          `sync_client reads channel '${prefix}' settings as '${newName}'; '${s.rawName}' is ignored. Rename it.`,
-          { severity: 'warning', ...renameFix(conf, s, newName) }));
+          `sync_client reads channel '${prefix}' settings as '${newName}'; '${s.rawName}' is ignored. ${taken ? takenText(s, newName, taken) : 'Rename it.'}`,
+          { severity: 'warning', ...(taken ? {} : renameFix(conf, s, newName)) }));
         continue;
       }
       let guess = closest(s.key, names(v));
@@ -50,9 +60,13 @@ export function checkUnknownOption(conf: ImapdConf, opts: CheckOptions, cyrus?: 
         guess = closest(s.key.slice(prefix.length + 1), names(v));
         newName = guess && prefix + '_' + guess;
       }
+      // Renamed onto a name already set, the line would be a second setting, which makes
+      // Cyrus refuse to start (imapd/duplicate-option): say where the other is instead.
+      const taken = newName ? setElsewhere(conf, s, newName) : undefined;
+      const also = taken ? ` ${takenText(s, newName!, taken)}` : '';
       out.push(finding('imapd/unknown-option', s.file, s.nameLoc.range,
-        `Unknown option '${s.rawName}': Cyrus ignores it.${newName ? ` Did you mean '${newName}'?` : ''}`,
-        newName ? renameFix(conf, s, newName) : {}));
+        `Unknown option '${s.rawName}': Cyrus ignores it.${newName ? ` Did you mean '${newName}'?` : ''}${also}`,
+        newName && !taken ? renameFix(conf, s, newName) : {}));
       continue;
     }
     if (s.kind === 'option' && !imapdOption(s.option, v)) {
