@@ -93,3 +93,20 @@ test('a quoted number, time or boolean gets "Remove the quotes" when the value w
   // A word option reads quotes, and keeps the white space in them.
   assert.deepEqual(fixesOf('syslog_facility = " mail"'), [[false, undefined]]);
 });
+
+test('a misspelt option is renamed by its fix, unless the right name is set already: then Exim would refuse it as set twice (exim4 -bV: "option set for the second time")', () => {
+  const file = '/virtual/options/exim.conf';
+  const unknown = (text: string) => checkProject([{ path: file, kind: 'exim' }], defaultOptions, overlayHost(new Map([[file, text]]), diskHost))
+    .filter((f) => f.code === 'exim/unknown-option');
+  const [main] = unknown('qualify_domian = b.example\n');
+  assert.equal(main.fixes?.[0].edits[0].newText, 'qualify_domain');
+  const [mainTwice] = unknown('qualify_domain = a.example\nqualify_domian = b.example\n');
+  assert.equal(mainTwice.fixes, undefined);
+  assert.match(mainTwice.message, /Did you mean "qualify_domain"\? "qualify_domain" is set already \(line 1\), and Exim refuses an option set twice/);
+  const router = (lines: string) => `begin routers\nr:\n  driver = accept\n${lines}begin transports\nt:\n  driver = appendfile\n  file = /tmp/x\n`;
+  const [alone] = unknown(router('  transprot = t\n'));
+  assert.equal(alone.fixes?.[0].edits[0].newText, 'transport');
+  const [twice] = unknown(router('  transport = t\n  transprot = t\n'));
+  assert.equal(twice.fixes, undefined);
+  assert.match(twice.message, /"transport" is set already \(line 4\)/);
+});

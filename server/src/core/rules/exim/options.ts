@@ -48,14 +48,14 @@ function checkSettings(settings: readonly OptionSetting[], scope: OptionScope, o
       }
     } else if (genericOnly && !info) continue;
     // One call site for every rare case: its first use deoptimises this loop once, not once per case.
-    rareSetting(s, info, scope, version, inst, seen, out);
+    rareSetting(s, info, scope, version, inst, seen, out, settings);
   }
 }
 
 /** An unknown option, one the target version lacks, or one set before (whose value is then checked). */
 function rareSetting(s: OptionSetting, info: EximOptionInfo | undefined, scope: OptionScope, version: EximVersion,
-  inst: DriverInstance | undefined, seen: FirstByName<OptionSetting>, out: Finding[]): void {
-  if (!info) unknownOption(s, scope, version, inst, out);
+  inst: DriverInstance | undefined, seen: FirstByName<OptionSetting>, out: Finding[], settings: readonly OptionSetting[]): void {
+  if (!info) unknownOption(s, scope, version, inst, out, settings);
   else if (!availableIn(info, version)) unavailableOption(s, info, version, out);
   else {
     if (!info.repeatable) setTwice(s, seen.get(s.name)!, inst, out);
@@ -115,11 +115,18 @@ function formProblem(s: OptionSetting, isBool: boolean, out: Finding[]): void {
   }
 }
 
-function unknownOption(s: OptionSetting, scope: OptionScope, version: EximVersion, inst: DriverInstance | undefined, out: Finding[]): void {
+/**
+ * `settings` are the others of its scope (the main section, or the instance): renamed onto a
+ * name set there already, the line would set that option twice, which Exim refuses ("option
+ * set for the second time", exim4 -bV), unless the option may be repeated.
+ */
+function unknownOption(s: OptionSetting, scope: OptionScope, version: EximVersion, inst: DriverInstance | undefined, out: Finding[], settings: readonly OptionSetting[]): void {
   const guess = nearest(s.name, namesOnce(`option ${scope}`, version, () => optionsFor(scope, version).map((o) => o.name)));
+  const taken = guess && !optionsOfScope(scope)?.get(guess)?.repeatable ? settings.find((o) => o !== s && o.name === guess) : undefined;
+  const also = taken ? ` "${guess}" is set already (line ${taken.nameLoc.range.start.line + 1}${taken.nameLoc.file === s.nameLoc.file ? '' : ` of ${taken.nameLoc.file}`}), and Exim refuses an option set twice: keep one of the two.` : '';
   out.push(finding('exim/unknown-option', s.nameLoc.file, s.nameLoc.range,
-    `Unknown ${describeScope(scope)} "${s.name}"${ownerText(inst)}.${didYouMean(guess)}`,
-    guess ? { fixes: replaceFix(s.nameLoc, guess, s.name.length) } : {}));
+    `Unknown ${describeScope(scope)} "${s.name}"${ownerText(inst)}.${didYouMean(guess)}${also}`,
+    guess && !taken ? { fixes: replaceFix(s.nameLoc, guess, s.name.length) } : {}));
 }
 
 /** An option the target version lacks: added later, or removed. */
@@ -192,7 +199,7 @@ function beforeDriverLine(inst: DriverInstance, driver: string | undefined, kind
     }
     (early ??= new Set()).add(o);
     const owners = driversOf(kind, version).filter((d) => lookupOption(d.name, o.name));
-    if (!owners.length) unknownOption(o, inst.section, version, inst, out);
+    if (!owners.length) unknownOption(o, inst.section, version, inst, out, inst.options);
     else {
       out.push(finding('exim/unknown-option', o.nameLoc.file, o.nameLoc.range,
         `"${o.name}" is an option of the ${owners.map((d) => d.name).join('/')} ${kind}, but ${kind} "${inst.name}" has no "driver =" line before it; Exim knows only the generic options until then, so it refuses the config. Put "driver =" first.`));
