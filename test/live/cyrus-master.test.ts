@@ -291,3 +291,21 @@ test('imapd/missing-option: without configdirectory Cyrus stops at start (an err
     }
   }
 });
+
+test('an entry with two listen=: master listens on the first only, and we flag the second (cyrus/unknown-argument)', { skip, timeout: 90_000 }, async () => {
+  const [first, second] = [await freePort(), await freePort()];
+  const line = `  duptest cmd="lmtpd -a" listen="127.0.0.1:${first}" listen="127.0.0.1:${second}" prefork=0\n`;
+  const c = await startCyrus({ startTimeoutMs: 20_000, editCyrusConf: (text) => text.replace(/SERVICES \{\n/, `SERVICES {\n${line}`) });
+  try {
+    assert.equal(await connects({ kind: 'tcp', host: '127.0.0.1', port: first } as Endpoint), true, 'the first listen=');
+    assert.equal(await connects({ kind: 'tcp', host: '127.0.0.1', port: second } as Endpoint), false, 'the second listen=');
+    const text = fs.readFileSync(c.cyrusConf, 'utf8');
+    const found = checkProject([{ path: c.cyrusConf, kind: 'cyrus-conf' }], defaultOptions).filter((f) => f.code === 'cyrus/unknown-argument');
+    assert.equal(found.length, 1);
+    const at = found[0].range.start;
+    assert.equal(text.split('\n')[at.line].slice(at.character, at.character + 7), 'listen=');
+    assert.ok(text.split('\n')[at.line].indexOf(`${second}`) > at.character, 'the second one is flagged');
+  } finally {
+    await c.stop();
+  }
+});

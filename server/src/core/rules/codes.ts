@@ -40,7 +40,7 @@ export const RULES = {
   // cyrus.conf
   'cyrus/syntax': { severity: 'error', summary: 'A line of cyrus.conf that Cyrus master cannot parse.' },
   'cyrus/unknown-section': { severity: 'error', summary: 'A section other than START, SERVICES, EVENTS, DAEMON.' },
-  'cyrus/unknown-argument': { severity: 'error', summary: 'An argument that the section does not take.' },
+  'cyrus/unknown-argument': { severity: 'error', summary: 'An argument master ignores: one the section does not take, or a second of one name in an entry (master reads the first).' },
   'cyrus/missing-argument': { severity: 'error', summary: 'A required argument is missing (e.g. a service without `cmd`).' },
   'cyrus/invalid-value': { severity: 'error', summary: 'An argument value of the wrong type, a `cmd` flag that makes the service exit, or a `-C` file that is not there.' },
   'cyrus/duplicate-entry': { severity: 'error', summary: 'Two entries of one name in a section.' },

@@ -1,5 +1,7 @@
 // cyrus/unknown-argument: master looks arguments up by name and ignores the rest, so a
-// misspelt `prefork` or `listen` is silently lost.
+// misspelt `prefork` or `listen` is silently lost. It takes the first of one name, so a
+// second `listen=` in an entry is lost the same way (Cyrus 3.6 master listened on the first
+// address only; the second port refused connections).
 import { finding, type Finding } from '../../diagnostic';
 import type { CheckOptions } from '../../options';
 import type { CyrusConf } from '../../cyrus/model';
@@ -16,7 +18,15 @@ export function checkUnknownArgument(conf: CyrusConf, opts: CheckOptions): Findi
   for (const e of conf.entries) {
     const known = cyrusConfArgTable(e.section, opts.cyrusVersion);
     for (const a of e.args) {
-      if (!a.name || known.has(a.name)) continue;
+      if (!a.name) continue;
+      if (known.has(a.name)) {
+        const first = e.args.find((x) => x.name === a.name);
+        if (first !== a && first) {
+          out.push(finding('cyrus/unknown-argument', conf.file, a.nameLoc.range,
+            `A second '${a.name}' in ${e.section} entry '${e.name}': master reads only the first (column ${first.nameLoc.range.start.character + 1}) and ignores this one. Keep one.`));
+        }
+        continue;
+      }
       const other = cyrusConfArgAnyVersion(e.section, a.name);
       if (other) {
         const hint = e.section === 'EVENTS' && a.name === 'cron' ? ' Use at=HHMM or period=MINUTES instead.' : '';
@@ -33,9 +43,11 @@ export function checkUnknownArgument(conf: CyrusConf, opts: CheckOptions): Findi
         bySection.set(a.name, adv = { guess: g, say: g ? ` Did you mean '${g}'?` : ` Known: ${names.join(', ')}.` });
       }
       const guess = adv.guess;
+      // Renamed onto an argument the entry gives already, it would be a second one, ignored all the same.
+      const given = guess !== undefined && e.args.some((x) => x !== a && x.name === guess);
       out.push(finding('cyrus/unknown-argument', conf.file, a.nameLoc.range,
-        `${e.section} entries take no '${a.name}' argument; master ignores it.${adv.say}`,
-        guess ? { fixes: [{ title: `Change to ${guess}`, preferred: true, edits: [{ file: conf.file, range: a.nameLoc.range, newText: guess }] }] } : {}));
+        `${e.section} entries take no '${a.name}' argument; master ignores it.${adv.say}${given ? ` This entry gives '${guess}' already, and master reads only the first: keep one.` : ''}`,
+        guess && !given ? { fixes: [{ title: `Change to ${guess}`, preferred: true, edits: [{ file: conf.file, range: a.nameLoc.range, newText: guess }] }] } : {}));
     }
   }
   return out;
