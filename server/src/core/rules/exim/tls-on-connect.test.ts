@@ -26,7 +26,18 @@ test('which ports the daemon listens on: daemon_smtp_ports only for interfaces w
   // An IPv4-mapped IPv6 address ends in ".1" and has no port: daemon_smtp_ports applies to it.
   assert.equal(check('daemon_smtp_ports = 465\nlocal_interfaces = <; ::ffff:192.0.2.1 ; 127.0.0.1.25\n').length, 1);
   assert.equal(check('local_interfaces = <; ::1.465\n').length, 1);
-  // With tls_on_connect_ports set to something else, the finding says what to add, with no fix that would set it twice.
-  const [f] = check('daemon_smtp_ports = 465\ntls_on_connect_ports = 2465\n');
-  assert.equal(f.fixes, undefined);
+});
+
+test('tls_on_connect_ports set to other ports: the fix adds 465 to its list (never a second setting, which Exim refuses), only where the list is written as Exim reads it', () => {
+  const text = 'daemon_smtp_ports = 465\ntls_on_connect_ports = 2465\n';
+  const [f] = check(text);
+  assert.equal(f.fixes?.length, 1);
+  const fixed = applyEdits(text, f.fixes![0].edits);
+  assert.equal(fixed, 'daemon_smtp_ports = 465\ntls_on_connect_ports = 2465 : 465\n');
+  assert.deepEqual(check(fixed), []);
+  // Quoted, through a macro, expanded, with a separator of its own: said, not edited.
+  for (const v of ['"2465"', 'PORTS', '${if true{2465}}', '<; 2465']) {
+    const [g] = check(`PORTS = 2465\ndaemon_smtp_ports = 465\ntls_on_connect_ports = ${v}\n`);
+    assert.equal(g.fixes, undefined, v);
+  }
 });

@@ -67,6 +67,19 @@ function listened(cfg: EximConfig): Listened[] {
   return out;
 }
 
+/**
+ * A list written out as Exim reads it (no quotes, escapes, macros or continuation lines),
+ * with ":" between its items: one more can go at its end. Not an expansion, nor a list with
+ * a separator of its own.
+ */
+function appendable(cfg: EximConfig, s: OptionSetting): boolean {
+  const v = s.value;
+  const r = s.valueLoc?.range;
+  if (!v?.trim() || !r || s.negated || r.start.line !== r.end.line || /[$<\\]/.test(v)) return false;
+  const written = cfg.files.get(s.valueLoc!.file)?.lines.lineText(r.start.line).slice(r.start.character, r.end.character);
+  return written === v;
+}
+
 export function checkTlsOnConnect(cfg: EximConfig, _opts: CheckOptions): Finding[] {
   const onConnect = mainSetting(cfg, 'tls_on_connect_ports');
   const tlsPorts = new Map(portItems(onConnect).map((p) => [p.port, p.text]));
@@ -74,10 +87,13 @@ export function checkTlsOnConnect(cfg: EximConfig, _opts: CheckOptions): Finding
   for (const l of listened(cfg)) {
     if (l.port !== IMPLICIT_TLS || tlsPorts.has(l.port) || !l.setting.valueLoc) continue;
     const at = locOfText(cfg, l.setting.valueLoc, l.text);
-    const fixes = onConnect ? undefined : [{
+    const fixes = !onConnect ? [{
       title: 'Add "tls_on_connect_ports = 465"',
       edits: [{ file: l.setting.loc.file, range: { start: l.setting.loc.range.end, end: l.setting.loc.range.end }, newText: '\ntls_on_connect_ports = 465' }],
-    }];
+    }] : appendable(cfg, onConnect) ? [{
+      title: 'Add 465 to tls_on_connect_ports',
+      edits: [{ file: onConnect.valueLoc!.file, range: { start: onConnect.valueLoc!.range.end, end: onConnect.valueLoc!.range.end }, newText: ' : 465' }],
+    }] : undefined;
     out.push(finding('exim/tls-on-connect', at.file, at.range,
       `Exim listens on port 465, but tls_on_connect_ports does not list it: clients there (mail programs submitting over TLS, RFC 8314) start TLS at once, and Exim answers their handshake with its plain-text greeting, so every connection fails. Add 465 to tls_on_connect_ports${onConnect ? '' : ' (tls_on_connect_ports = 465)'}.`,
       fixes ? { fixes } : {}));
