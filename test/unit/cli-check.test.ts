@@ -136,6 +136,16 @@ test('an input is refused for the reason that applies, however its path is writt
   r = run(['--exim', 'paths/exim.conf/../exim.conf']);
   assert.equal(r.code, 2);
   assert.match(r.err, /no such file or directory/);
+  // A link that leads nowhere is there to see: the message says what it is.
+  fs.symlinkSync('/nonexistent/exim.conf', path.join(bundle.dir, 'paths/dangling'));
+  r = run(['--exim', 'paths/dangling']);
+  assert.equal(r.code, 2);
+  assert.match(r.err, /paths\/dangling: a symbolic link to \/nonexistent\/exim\.conf, which does not exist/);
+  fs.symlinkSync('loop-b', path.join(bundle.dir, 'paths/loop-a'));
+  fs.symlinkSync('loop-a', path.join(bundle.dir, 'paths/loop-b'));
+  r = run(['--exim', 'paths/loop-a']);
+  assert.equal(r.code, 2);
+  assert.match(r.err, /paths\/loop-a: a symbolic link in a loop/);
   r = run(['--exim', '/dev/null']);
   assert.equal(r.code, 2);
   assert.match(r.err, /\/dev\/null: not a regular file/);

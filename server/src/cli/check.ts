@@ -77,7 +77,16 @@ function requireReadable(p: string, what: string): void {
   // A file read is one that exists and can be read: the questions below are for the rest. The
   // host reads a path resolved, so one written otherwise ("file/", "a/../b") must exist as written.
   if (host.readFile(p) !== undefined && (resolvePath(p) === p || exists(p))) return;
-  if (!exists(p)) throw new InputError(`${p}: no such file or directory (given as ${what})`);
+  if (!exists(p)) {
+    // A link that leads nowhere is there to `ls`, so "no such file" would puzzle: say what it is.
+    let why = 'no such file or directory';
+    try {
+      if (fs.lstatSync(p).isSymbolicLink()) {
+        try { fs.statSync(p); } catch (e) { why = (e as NodeJS.ErrnoException).code === 'ELOOP' ? 'a symbolic link in a loop (it leads back to itself)' : `a symbolic link to ${fs.readlinkSync(p)}, which does not exist`; }
+      }
+    } catch { /* not there at all */ }
+    throw new InputError(`${p}: ${why} (given as ${what})`);
+  }
   try {
     fs.accessSync(p, fs.constants.R_OK);
   } catch {
