@@ -197,6 +197,10 @@ AT_LOAD.push(
   ['a quoted value without its closing quote', 'primary_hostname = mail.example.com\n', 'primary_hostname = "mail.example.com\n'],
   ['a # after a string value', 'primary_hostname = mail.example.com\n', 'primary_hostname = mail.example.com # our name\n'],
   ['a # after a time value', 'timeout_frozen_after = 7d\n', 'timeout_frozen_after = 7d # a week\n'],
+  // Exim opens a directory as a file and reads no line from it: it loads the config.
+  ['an .include of a directory', 'primary_hostname = mail.example.com\n', 'primary_hostname = mail.example.com\n.include /etc\n'],
+  ['an .include_if_exists of a directory', 'primary_hostname = mail.example.com\n', 'primary_hostname = mail.example.com\n.include_if_exists /etc\n'],
+  ['an .include of a file that is not there', 'primary_hostname = mail.example.com\n', 'primary_hostname = mail.example.com\n.include /nonexistent/exim-part\n'],
 );
 
 for (const [what, old, now, newer] of AT_LOAD) {

@@ -268,3 +268,12 @@ test('a # after a string value is text to Exim, and warned about; one with no sp
   assert.deepEqual(read('qualify_domain = example.com # the domain\ntrusted_users = root #\n'), ['warning@0:29', 'warning@1:21']);
   assert.deepEqual(read('smtp_banner = ${primary_hostname} Exim #${compile_number}\nqualify_domain = "a # b"\n'), []);
 });
+
+test('.include of a directory: a warning, not an error (Exim opens it, reads no line from it, and loads the config); of a missing file: an error', () => {
+  const host = overlayHost(new Map([[FILE, 'primary_hostname = a.example\n.include /etc\n.include_if_exists /etc\n.include /nonexistent/part\n']]), {
+    readFile: () => undefined, readDir: (p) => (p === '/etc' ? ['passwd'] : undefined), isDirectory: (p) => p === '/etc',
+  });
+  const found = checkExim(loadExim(FILE, defaultOptions, host), defaultOptions).filter((f) => f.code === 'exim/include-not-found');
+  assert.deepEqual(found.map((f) => [f.range.start.line + 1, f.severity]), [[2, 'warning'], [3, 'warning'], [4, 'error']]);
+  assert.match(found[0].message, /which is a directory: Exim reads no lines from it, so this adds nothing/);
+});

@@ -609,7 +609,11 @@ export class LineReader {
       // A relative path in a Debian part is looked for beside the generated file: say why there.
       const why = this.generated && this.stack[0] === fr && !target.startsWith('/') ? this.generatedWhy(fr, target) : '';
       if (this.host.isDirectory(resolved)) {
-        this.report(finding('exim/include-not-found', file, loc.range, `${directive} names ${resolved}, which is a directory, not a file.${why}`));
+        // Exim opens a directory as it would a file and reads no line from it: the config
+        // loads (exim4 -bV), with nothing from there in it.
+        this.report(finding('exim/include-not-found', file, loc.range,
+          `${directive} names ${resolved}, which is a directory: Exim reads no lines from it, so this adds nothing to the configuration. Name a file in it (each file needs its own ${directive}).${why}`,
+          { severity: 'warning' }));
       } else if (!ifExists) {
         this.report(finding('exim/include-not-found', file, loc.range, why
           ? `Included file ${resolved} does not exist or cannot be read.${why}`

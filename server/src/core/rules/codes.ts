@@ -29,7 +29,7 @@ export const RULES = {
   'exim/undefined-router': { severity: 'error', summary: 'A `pass_router` or `redirect_router` naming no router (or, for `pass_router`, none after its own).' },
   'exim/undefined-macro': { severity: 'warning', summary: 'A macro-like name that is not defined.' },
   'exim/conditional-syntax': { severity: 'error', summary: 'An unbalanced or malformed `.ifdef`/`.else`/`.endif`.' },
-  'exim/include-not-found': { severity: 'error', summary: 'An `.include` whose file does not exist.' },
+  'exim/include-not-found': { severity: 'error', summary: 'An `.include` whose file does not exist (Exim refuses the config), or that names a directory (a warning: Exim loads the config but reads nothing from it).' },
   'exim/unused-definition': { severity: 'hint', summary: 'A transport, named list, ACL or macro that nothing uses.' },
   'exim/scanner-unset': { severity: 'warning', summary: 'An ACL `malware` condition while `av_scanner` is not set: Exim asks its built-in default, Sophie on /var/run/sophie, which hardly any system runs, so every message the statement scans gets 451 (with `/defer_ok`, passes unscanned).' },
   'exim/list-comma': { severity: 'warning', summary: 'A list item with commas or spaces in it, as in `domains = a.example, b.example`: Exim separates list items with ":" (or the separator a leading `<` sets) and keeps white space inside an item, so it reads one item that nothing matches.' },
