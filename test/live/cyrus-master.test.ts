@@ -309,3 +309,20 @@ test('an entry with two listen=: master listens on the first only, and we flag t
     await c.stop();
   }
 });
+
+test('a " # note" after an imapd.conf value is part of it (cyr_info conf prints it so), and we warn where the value is a string or a path', { skip, timeout: 30_000 }, () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'exim-cyrus-comment-'));
+  fs.chmodSync(dir, 0o755);
+  try {
+    const imapd = path.join(dir, 'imapd.conf');
+    fs.writeFileSync(imapd, `configdirectory: ${dir} # where it lives\npartition-default: ${dir}/spool\nadmins: cyrus # the admin\n`);
+    const r = spawnSync(CYR_INFO, ['-C', imapd, 'conf'], { encoding: 'utf8', timeout: 15_000 });
+    assert.match(r.stdout, new RegExp(`^configdirectory: ${dir.replaceAll('/', '\\/')} # where it lives$`, 'm'));
+    assert.match(r.stdout, /^admins: cyrus # the admin$/m);
+    const ours = checkProject([{ path: imapd, kind: 'imapd-conf' }], { ...defaultOptions, cyrusVersion: '3.6' }, configDiskHost)
+      .filter((f) => f.code === 'imapd/invalid-value');
+    assert.deepEqual(ours.map((f) => [f.range.start.line + 1, f.severity]), [[1, 'warning'], [3, 'warning']]);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -2,7 +2,7 @@
 // and an @include path that depends on the working directory.
 import { finding, type Finding } from '../../diagnostic';
 import type { CheckOptions } from '../../options';
-import type { ImapdConf } from '../../cyrus/model';
+import type { ImapdConf, ImapdSetting } from '../../cyrus/model';
 import { imapdOption } from '../../catalog/cyrus';
 import { parseByteSize, parseDuration, parseImapdInt, parseSwitch } from '../../cyrus/values';
 import { closest } from '../../cyrus/suggest';
@@ -17,6 +17,11 @@ export function checkInvalidValue(conf: ImapdConf, opts: CheckOptions): Finding[
     if (s.kind === 'include' && !s.value.startsWith('/')) {
       out.push(finding('imapd/invalid-value', s.file, s.valueLoc.range,
         `Cyrus opens '${s.value}' from its working directory, not from this file's: master started by init runs in /, and its services in {configdirectory}/cores (or {configdirectory}), so each may read another file or none and refuse to start. Write an absolute path.`));
+      continue;
+    }
+    const comment = trailingComment(s.value);
+    if (comment !== undefined && (s.kind === 'partition' || (s.kind === 'option' && imapdOption(s.option, opts.cyrusVersion)?.type === 'STRING'))) {
+      out.push(commentFinding(conf, s, comment));
       continue;
     }
     if (s.kind !== 'option') continue;
@@ -39,7 +44,8 @@ export function checkInvalidValue(conf: ImapdConf, opts: CheckOptions): Finding[
     const quoted = v.length >= 2 && v.startsWith('"') && v.endsWith('"') && !v.slice(1, -1).includes('"');
     const unquote = (): Partial<Finding> => ({ fixes: [{ title: 'Remove the quotes', preferred: true, edits: [{ file: s.file, range: r(), newText: v.slice(1, -1) }] }] });
     const bad = (msg: string, extra: Partial<Finding> = {}) => out.push(finding('imapd/invalid-value', s.file, r(),
-      quoted ? `${msg} Cyrus reads imapd.conf values as written, and the quotes are part of this one: remove them.` : msg,
+      quoted ? `${msg} Cyrus reads imapd.conf values as written, and the quotes are part of this one: remove them.`
+        : comment !== undefined ? `${msg} (Cyrus has no comments after a value: '${v.slice(comment)}' is part of it.)` : msg,
       { ...(quoted ? unquote() : extra), ...(channel ? { severity: 'warning' as const } : {}) }));
     if (quoted && info.type === 'STRING') {
       out.push(finding('imapd/invalid-value', s.file, r(),
@@ -99,6 +105,35 @@ export function checkInvalidValue(conf: ImapdConf, opts: CheckOptions): Finding[
     }
   }
   return out;
+}
+
+/** Where " #…" starts in a value, if it holds one: libconfig has no comment after a value. */
+function trailingComment(v: string): number | undefined {
+  const m = /\s#/.exec(v);
+  return m ? m.index : undefined;
+}
+
+/**
+ * A string or path with " # note" after it: Cyrus keeps the note in the value (cyr_info
+ * conf shows `configdirectory: /var/lib/cyrus # note`), so the path names nothing. The fix
+ * moves the note to a comment line of its own above, where a single-line value allows.
+ */
+function commentFinding(conf: ImapdConf, s: ImapdSetting, at: number): Finding {
+  const v = s.value, r = s.valueLoc.range;
+  const note = v.slice(at).trim();
+  const path = v.startsWith('/') ? ', a path that names nothing there' : '';
+  const line = conf.files.find((f) => f.path === s.file)?.lines.lineText(s.loc.range.start.line);
+  const single = r.start.line === r.end.line && line !== undefined && line.slice(r.start.character, r.end.character) === v;
+  const fixes = single ? [{
+    title: 'Move the comment to a line of its own', preferred: true,
+    edits: [
+      { file: s.file, range: { start: { line: r.start.line, character: 0 }, end: { line: r.start.line, character: 0 } }, newText: `${note}\n` },
+      { file: s.file, range: { start: { line: r.start.line, character: r.start.character + at }, end: r.end }, newText: '' },
+    ],
+  }] : undefined;
+  return finding('imapd/invalid-value', s.file, { start: { line: r.start.line, character: r.start.character + (single ? at : 0) }, end: r.end },
+    `Cyrus has no comments after a value: everything after ':' is the value, so ${s.rawName} is '${v}'${path}. If that was meant as a comment, put it on a line of its own.`,
+    { severity: 'warning', ...(fixes ? { fixes } : {}) });
 }
 
 function unitName(u: string): string {
