@@ -1,5 +1,7 @@
 // `exim-cyrus` command line: a thin shell over the core. Each subcommand lives in cli/.
 import { isUsageError, UsageError } from './cli/args';
+import { VERSION } from './cli/version';
+import { distanceWithin } from './core/edit-distance';
 
 const USAGE = `usage: exim-cyrus <command> [options]
 
@@ -7,7 +9,9 @@ commands:
   check     check exim.conf / conf.d, cyrus.conf and imapd.conf, and how they line up
   callout   ask Cyrus's LMTP server (or smmapd) whether it would accept recipients
 
-Run "exim-cyrus <command> --help" for a command's options.`;
+Run "exim-cyrus <command> --help" for a command's options, "exim-cyrus --version" for the version.`;
+
+const COMMANDS = ['check', 'callout'];
 
 async function main(argv: string[]): Promise<number> {
   const [cmd, ...rest] = argv;
@@ -20,7 +24,13 @@ async function main(argv: string[]): Promise<number> {
   // catalogs, which is most of the start-up time of a one-shot command.
   if (cmd === 'check') return (require('./cli/check') as typeof import('./cli/check')).runCheck(rest);
   if (cmd === 'callout') return (require('./cli/callout') as typeof import('./cli/callout')).runCallout(rest);
-  throw new UsageError(`unknown command "${cmd}"`);
+  if (cmd === '--version' || cmd === '-V' || cmd === 'version') {
+    process.stdout.write(`exim-cyrus ${VERSION}\n`);
+    return 0;
+  }
+  // A slip of one or two letters ("chek", "calout") names the command meant.
+  const meant = COMMANDS.find((c) => distanceWithin(cmd.toLowerCase(), c, 2) <= 2);
+  throw new UsageError(`unknown command "${cmd}"${meant ? `; did you mean "${meant}"?` : ''}`);
 }
 
 // A reader that stops early (`exim-cyrus check ... | head`) closes the pipe: what is left to

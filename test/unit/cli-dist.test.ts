@@ -78,3 +78,16 @@ test('a reader that closes the pipe early (| head) does not crash the CLI, and -
     fs.rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('--version prints package.json\'s version without loading a command; a command misspelt by a letter or two is named', { skip }, () => {
+  const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
+  const v = run(['--version']);
+  assert.equal(v.status, 0);
+  assert.equal(v.stdout, `exim-cyrus ${pkg.version}\n`);
+  assert.deepEqual(v.loaded, ['cli.js']);
+  const typo = spawnSync(process.execPath, [CLI, 'chek', 'x.conf'], { encoding: 'utf8', timeout: 30_000 });
+  assert.equal(typo.status, 2);
+  assert.match(typo.stderr, /^exim-cyrus: unknown command "chek"; did you mean "check"\?/);
+  const other = spawnSync(process.execPath, [CLI, 'frobnicate'], { encoding: 'utf8', timeout: 30_000 });
+  assert.match(other.stderr, /^exim-cyrus: unknown command "frobnicate"\n/);
+});

@@ -13,8 +13,8 @@ import { cachingDiskHost, resolvePath } from '../core/host';
 import type { CheckOptions, CyrusVersion, EximVersion } from '../core/options';
 import { checkProject, classifyPath, eximSourceOf, pairingOf, type FileKind, type Input } from '../core/project';
 import { systemConfigs } from './system';
+import { VERSION } from './version';
 
-const TOOL_VERSION = '0.1.0';
 
 export const CHECK_USAGE = `usage: exim-cyrus check [options] [PATH...]
 
@@ -265,7 +265,7 @@ export async function runCheck(argv: string[]): Promise<number> {
   const wire = findings.map((f) => toWire(f, display));
   const files = groups.reduce((n, g) => n + g.length, 0);
   if (format === 'json') process.stdout.write(formatJson(wire));
-  else if (format === 'sarif') process.stdout.write(formatSarif(wire, TOOL_VERSION));
+  else if (format === 'sarif') process.stdout.write(formatSarif(wire, VERSION));
   else {
     const colour = Boolean(process.stdout.isTTY) && !process.env.NO_COLOR && !args.switches.has('no-color');
     process.stdout.write(formatText(wire, { colour, files }));
