@@ -1,6 +1,6 @@
 // `exim-cyrus` command line: a thin shell over the core. Each subcommand lives in cli/.
 import { isUsageError, UsageError } from './cli/args';
-import { VERSION } from './cli/version';
+import { VERSION } from './version';
 import { distanceWithin } from './core/edit-distance';
 
 const USAGE = `usage: exim-cyrus <command> [options]

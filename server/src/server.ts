@@ -18,6 +18,7 @@ import { registerCommands } from './lsp/commands';
 import { ExternalCheck } from './lsp/external';
 import { FileWatches } from './lsp/watch';
 import { checkedSync } from './lsp/sync-params';
+import { VERSION } from './version';
 
 const connection = createConnection(ProposedFeatures.all);
 const documents = new TextDocuments(TextDocument);
@@ -107,7 +108,7 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
       executeCommandProvider: { commands: ['eximCyrus.callout', 'eximCyrus.calloutReport', 'eximCyrus.calloutTargets', 'eximCyrus.pairing'] },
       workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
     },
-    serverInfo: { name: 'exim-cyrus', version: '0.1.0' },
+    serverInfo: { name: 'exim-cyrus', version: VERSION },
   };
 });
 

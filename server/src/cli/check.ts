@@ -13,7 +13,7 @@ import { cachingDiskHost, resolvePath } from '../core/host';
 import type { CheckOptions, CyrusVersion, EximVersion } from '../core/options';
 import { checkProject, classifyPath, eximSourceOf, pairingOf, type FileKind, type Input } from '../core/project';
 import { systemConfigs } from './system';
-import { VERSION } from './version';
+import { VERSION } from '../version';
 
 
 export const CHECK_USAGE = `usage: exim-cyrus check [options] [PATH...]
