@@ -10,6 +10,7 @@ import { aclVerb } from '../../catalog/exim';
 import { didYouMean, nearest, replaceFix, runTime, RUN_TIME } from './suggest';
 import { aclCallName, aclNameOf, SELECTING_OPTIONS } from './acl-where';
 import { locOfText } from './lists';
+import { componentsOf, loopText, pathWithin } from './cycles';
 
 function resolvesElsewhere(name: string): boolean {
   // A file, or inline ACL text that is just a verb (e.g. `acl_smtp_rcpt = accept`).
@@ -63,81 +64,19 @@ function loops(cfg: EximConfig, calls: ReadonlyMap<string, readonly { it: AclIte
   // A call leads back to its caller only within one strongly connected part of the call
   // graph: found once for all calls, not by a search from every call (thousands of ACLs
   // calling one another took seconds).
-  const part = callComponents(calls);
-  /** A path of calls from `from` to `to` (names after `from`), or undefined; only through `from`'s part. */
-  const path = (from: string, to: string): string[] | undefined => {
-    const back = new Map<string, string>([[from, '']]);
-    const queue = [from];
-    for (let q = 0; q < queue.length; q++) {
-      for (const c of calls.get(queue[q]) ?? []) {
-        if (c.callee === to) {
-          const names = [to];
-          for (let n = queue[q]; n !== from; n = back.get(n)!) names.unshift(n);
-          return names;
-        }
-        if (back.has(c.callee) || part.get(c.callee) !== part.get(from)) continue;
-        back.set(c.callee, queue[q]);
-        queue.push(c.callee);
-      }
-    }
-    return undefined;
-  };
+  const callees = new Map([...calls].map(([caller, list]) => [caller, list.map((c) => c.callee)]));
+  const next = (n: string) => callees.get(n) ?? [];
+  const part = componentsOf(calls.keys(), next);
   for (const [caller, list] of calls) {
     for (const { it, callee } of list) {
       if (callee !== caller && part.get(callee) !== part.get(caller)) continue;
-      const back = callee === caller ? [] : path(callee, caller);
+      const back = callee === caller ? [] : pathWithin(callee, caller, next, part);
       if (!back || !it.valueLoc) continue;
       const at = locOfText(cfg, it.valueLoc, callee);
-      const names = [caller, callee, ...back];
-      // A loop through hundreds of ACLs is named by its ends, not written out in full.
-      const cycle = names.length > 12 ? `${names.slice(0, 6).join(' → ')} → … → ${names.slice(-3).join(' → ')}, ${names.length - 1} calls` : names.join(' → ');
       out.push(finding('exim/acl-loop', at.file, at.range,
-        `"acl = ${callee}" calls back into ACL "${caller}" (${cycle}); unless a condition before it stops the loop, Exim gives up after 20 nested calls and fails the condition with "ACL nested too deep: possible loop".`, RUN_TIME));
+        `"acl = ${callee}" calls back into ACL "${caller}" (${loopText([caller, callee, ...back], 'calls')}); unless a condition before it stops the loop, Exim gives up after 20 nested calls and fails the condition with "ACL nested too deep: possible loop".`, RUN_TIME));
     }
   }
-}
-
-/**
- * The strongly connected parts of the call graph (Tarjan's algorithm, without recursion, so
- * a chain of thousands of calls needs no deep stack): each ACL's part, as a number.
- */
-function callComponents(calls: ReadonlyMap<string, readonly { callee: string }[]>): Map<string, number> {
-  const index = new Map<string, number>(), low = new Map<string, number>(), part = new Map<string, number>();
-  const stack: string[] = [], onStack = new Set<string>();
-  let next = 0, parts = 0;
-  for (const root of calls.keys()) {
-    if (index.has(root)) continue;
-    // Each frame: an ACL and how many of its calls have been followed.
-    const frames: [string, number][] = [[root, 0]];
-    index.set(root, next); low.set(root, next); next++;
-    stack.push(root); onStack.add(root);
-    while (frames.length) {
-      const frame = frames[frames.length - 1];
-      const [v, i] = frame;
-      const out = calls.get(v) ?? [];
-      if (i < out.length) {
-        frame[1]++;
-        const w = out[i].callee;
-        if (!index.has(w)) {
-          index.set(w, next); low.set(w, next); next++;
-          stack.push(w); onStack.add(w);
-          frames.push([w, 0]);
-        } else if (onStack.has(w)) low.set(v, Math.min(low.get(v)!, index.get(w)!));
-        continue;
-      }
-      frames.pop();
-      if (frames.length) {
-        const u = frames[frames.length - 1][0];
-        low.set(u, Math.min(low.get(u)!, low.get(v)!));
-      }
-      if (low.get(v) === index.get(v)) {
-        let w: string;
-        do { w = stack.pop()!; onStack.delete(w); part.set(w, parts); } while (w !== v);
-        parts++;
-      }
-    }
-  }
-  return part;
 }
 
 function undefinedSelected(s: OptionSetting, name: string, acls: AclNames, out: Finding[]): void {
