@@ -422,6 +422,38 @@ for (const [acl, relays] of RELAY_ACLS) {
   });
 }
 
+// [the list definitions, the ACL condition that matches them]: with a list that leads back
+// to itself, Exim loads the config and dies at the RCPT that matches it; without, it answers.
+const LIST_LOOPS: [string, string][] = [
+  ['domainlist local = a.example : +local\n', 'domains = +local'],
+  ['domainlist a = +b : a.example\ndomainlist b = b.example : +a\n', 'domains = +a'],
+  ['hostlist relay = 127.0.0.1 : +relay\n', 'hosts = +relay'],
+];
+
+for (const [lists, condition] of LIST_LOOPS) {
+  test(`at run time, ${JSON.stringify(lists)}: we warn of a list loop exactly when Exim crashes matching ${condition}`, { skip }, () => {
+    for (const looped of [true, false]) {
+      const file = path.join(dir, `list-loop-${++n}.conf`);
+      const text = looped ? lists : lists.replace(/ : \+\w+\n/g, '\n').replace(/\+\w+ : /g, '');
+      fs.writeFileSync(file, `${text}acl_smtp_rcpt = r\nbegin acl\nr:\n  accept ${condition}\n  deny\n`);
+      assert.equal(spawnSync(EXIM, ['-C', file, '-bV'], { encoding: 'utf8', timeout: 30_000 }).status, 0, 'Exim loads it');
+      const r = spawnSync(EXIM, ['-C', file, '-bh', '192.0.2.1'], {
+        input: 'HELO client.example\r\nMAIL FROM:<a@example.net>\r\nRCPT TO:<x@elsewhere.example.org>\r\nQUIT\r\n', encoding: 'utf8', timeout: 30_000,
+      });
+      const replies = r.stdout.split(/\r?\n/).filter((l) => /^\d{3} /.test(l));
+      const warned = ours(file, '4.96').some((f) => f.code === 'exim/list-loop');
+      assert.equal(warned, looped, text);
+      if (looped) {
+        assert.equal(r.signal, 'SIGSEGV', `Exim crashes: ${replies.join(' | ')}`);
+        assert.ok(!replies.some((l) => l.startsWith('221')), 'no reply after the RCPT');
+      } else {
+        assert.equal(r.signal, null);
+        assert.match(replies.at(-1) ?? '', /^221 /, replies.join(' | '));
+      }
+    }
+  });
+}
+
 const EXPANSIONS = ['${h_2_3:abcdef}', '${l_3:abcdef}', '${s_-2_1:abcdef}', '${nh_5:abc}', '${nhash_5_3:abc}', '${sha2_256:x}', '${lc_x:ABC}',
   '$h_2_3:abc', '${h_subject:}', '${header_subject:}', '${length_-1:abc}', '${hash_3_x:abc}', '${from_utf8_x:a}'];
 

@@ -22,6 +22,7 @@ export const RULES = {
   'exim/list-kind-mismatch': { severity: 'warning', summary: 'A named list of one kind used where another kind is needed.' },
   'exim/undefined-acl': { severity: 'warning', summary: 'An `acl_smtp_*` option or `acl =` condition naming no ACL.' },
   'exim/acl-loop': { severity: 'warning', summary: 'An `acl =` condition that calls back into its own ACL, directly or through others: Exim fails it with "ACL nested too deep".' },
+  'exim/list-loop': { severity: 'warning', summary: 'A named list that names itself, directly or through other lists (`domainlist local = a.example : +local`): Exim loads the config, and matching the list crashes the process (a segmentation fault), dropping the connection.' },
   'exim/acl-unreachable': { severity: 'warning', summary: 'An ACL statement after an `accept`, `deny`, `drop`, `discard` or `defer` with no condition (modifiers only): that statement ends the ACL every time, and Exim never runs the ones after it.' },
   'exim/acl-never-accepts': { severity: 'warning', summary: 'An ACL selected by an `acl_smtp_*` or `acl_not_smtp*` option (connect, HELO, MAIL, RCPT, DATA, MIME, DKIM, PRDR, non-SMTP) with no `accept` or `discard`: Exim reaches its end and refuses everything with 550.' },
   'exim/open-relay': { severity: 'warning', summary: 'The RCPT ACL accepts mail from any host on the Internet, not authenticated, for a domain this server does not handle: an open relay.' },

@@ -30,6 +30,7 @@ import { checkContentScan } from './content-scan';
 import { checkListCommas } from './list-commas';
 import { checkHostMasks } from './host-masks';
 import { checkTlsOnConnect } from './tls-on-connect';
+import { checkListLoops } from './list-loops';
 
 // Keyed by a name for the internal-error message: bundles are minified, so a function's own
 // name there would be two letters.
@@ -61,6 +62,7 @@ const FAMILIES: Record<string, (cfg: EximConfig, opts: CheckOptions) => Finding[
   'list-commas': checkListCommas,
   'host-masks': checkHostMasks,
   'tls-on-connect': checkTlsOnConnect,
+  'list-loops': checkListLoops,
 };
 
 export function runEximRules(cfg: EximConfig, opts: CheckOptions): Finding[] {

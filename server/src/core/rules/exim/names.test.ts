@@ -25,3 +25,12 @@ for (const name of ['names.exim', 'names-repeated-refs.exim', 'unused.exim']) {
     assert.deepEqual([...checkNames(cfg, defaultOptions), ...checkUnused(fresh, defaultOptions)], first, 'unused alone on a model names never saw');
   });
 }
+
+test('a +reference no list can be called (a "\\" joined the next line onto it): said so, and no definition offered, which Exim would not load', async () => {
+  const { memoryHost } = await import('../../../../../test/helpers/memory-host');
+  const file = '/virtual/names/exim.conf';
+  const cfg = loadExim(file, defaultOptions, memoryHost(new Map([[file, 'domainlist local = +local_domains \\\n  condition = user\ndomainlist local_domains = a.example\n']])));
+  const [f] = checkNames(cfg, defaultOptions).filter((x) => x.code === 'exim/undefined-list');
+  assert.match(f.message, /^No domainlist can be called "local_domains condition = user" \(a list name is letters, digits and "_"\).*Does a "\\" at the end of a line join the next line onto it\?/);
+  assert.ok(!f.fixes?.some((x) => /Define/.test(x.title)), JSON.stringify(f.fixes?.map((x) => x.title)));
+});

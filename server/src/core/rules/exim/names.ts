@@ -283,6 +283,9 @@ function transportRef(cfg: EximConfig, s: OptionSetting, transports: FirstByName
     runTime(guess ? replaceFix(s.valueLoc, guess) : undefined)));
 }
 
+/** What Exim reads as a list's name when it defines one (readconf: letters, digits, "_"). */
+const LIST_NAME = /^[A-Za-z0-9_]+$/;
+
 /** A `+name` reference to no list of the kind expected: one of another kind, or none. */
 function unresolvedRef(cfg: EximConfig, site: ListRefSite, byKind: ReadonlyMap<ListKind, ReadonlyMap<string, NamedList>>, out: Finding[]): void {
   const other = [...byKind].find(([, names]) => names.has(site.ref))?.[0];
@@ -292,6 +295,14 @@ function unresolvedRef(cfg: EximConfig, site: ListRefSite, byKind: ReadonlyMap<L
     return;
   }
   const guess = nearest(site.ref, byKind.get(site.kind)?.keys() ?? []);
+  if (!LIST_NAME.test(site.ref)) {
+    // No list can have this name, so no definition is offered (it would not load).
+    const joined = /\s/.test(site.ref) ? ' Does a "\\" at the end of a line join the next line onto it?' : '';
+    out.push(finding('exim/undefined-list', site.loc.file, site.loc.range,
+      `No ${site.kind} can be called "${site.ref}" (a list name is letters, digits and "_"), so "+${site.ref}" fails when Exim matches it.${joined}${didYouMean(guess && '+' + guess)}`,
+      runTime(guess ? replaceFix(site.loc, '+' + guess) : undefined)));
+    return;
+  }
   out.push(finding('exim/undefined-list', site.loc.file, site.loc.range,
     `No ${site.kind} "${site.ref}" is defined, so "+${site.ref}" fails when Exim matches it.${didYouMean(guess && '+' + guess)} Define it with "${site.kind} ${site.ref} = ...".`,
     runTime([...(guess ? replaceFix(site.loc, '+' + guess) : []), defineListFix(cfg, site.kind, site.ref, !guess)])));
