@@ -34,3 +34,16 @@ test('a +reference no list can be called (a "\\" joined the next line onto it): 
   assert.match(f.message, /^No domainlist can be called "local_domains condition = user" \(a list name is letters, digits and "_"\).*Does a "\\" at the end of a line join the next line onto it\?/);
   assert.ok(!f.fixes?.some((x) => /Define/.test(x.title)), JSON.stringify(f.fixes?.map((x) => x.title)));
 });
+
+test('the fix that defines a missing list, appended after a last line ending in "\\", leaves a blank line between, or Exim would read the definition as that line\'s continuation', async () => {
+  const { memoryHost } = await import('../../../../../test/helpers/memory-host');
+  const { applyEdits } = await import('../../../../../test/helpers/apply-edits');
+  const file = '/virtual/names/continued.conf';
+  for (const text of ['hostlist l2 = +local : example.com\\', 'hostlist l2 = +local : example.com\\\n', 'hostlist l2 = +local : example.com\n']) {
+    const find = (t: string) => checkNames(loadExim(file, defaultOptions, memoryHost(new Map([[file, t]]))), defaultOptions).filter((x) => x.code === 'exim/undefined-list');
+    const [f] = find(text);
+    const fixed = applyEdits(text, f.fixes!.find((x) => x.title === 'Define hostlist local')!.edits);
+    assert.match(fixed, /\nhostlist local =\n$/, JSON.stringify(fixed));
+    assert.deepEqual(find(fixed), [], JSON.stringify(fixed));
+  }
+});

@@ -355,7 +355,11 @@ function defineListFix(cfg: EximConfig, kind: ListKind, name: string, preferred:
     const last = lines ? lines.lineCount - 1 : 0;
     const width = lines?.lineText(last).length ?? 0;
     at = { line: last, character: width };
-    newText = `${width ? '\n' : ''}${kind} ${name} =\n`;
+    // A last line that ends in "\" would take the definition in as its continuation: a
+    // blank line between ends it.
+    const continued = (l: number) => l >= 0 && /\\[ \t]*\r?$/.test(lines?.lineText(l) ?? '');
+    const gap = width ? (continued(last) ? '\n\n' : '\n') : continued(last - 1) ? '\n' : '';
+    newText = `${gap}${kind} ${name} =\n`;
   }
   return { title: `Define ${kind} ${name}`, edits: [{ file, range: { start: at, end: at }, newText }], ...(preferred ? { preferred } : {}) };
 }
