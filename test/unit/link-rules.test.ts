@@ -681,3 +681,14 @@ test('no-retry-rule: which written retry rules cover lmtpd\'s 452 (by the addres
   assert.equal(gap('* rcpt_4xx F,2h,15m\n', pipe, undefined, sock), 'deliver');
   assert.equal(gap('* * F,2h,15m\n', pipe, undefined, sock), 'retried');
 });
+
+test('hosts = 127.0.0.1:2003 (one colon): the finding says "2003" is a second host, not the port, and says it once', () => {
+  const exim = (port: string) => `primary_hostname = a.example\ndomainlist cyrus_domains = example.com\nbegin routers\ncyrus_vdom:\n  driver = accept\n  domains = +cyrus_domains\n  transport = t\n  no_more\nbegin transports\nt:\n  driver = smtp\n  protocol = lmtp\n  hosts = 127.0.0.1:2003\n${port}  allow_localhost\n`;
+  const cyrus = 'SERVICES {\n  lmtp cmd="lmtpd -a" listen="127.0.0.1:2003" prefork=0\n}\n';
+  // Exim's default port "lmtp", which this /etc/services lacks: said once for the transport, not per host.
+  const named = run(exim(''), cyrus, undefined, [['/etc/services', 'smtp\t\t25/tcp\tmail\n']]).filter((f) => f.code === 'link/lmtp-no-listener');
+  assert.equal(named.length, 1);
+  assert.match(named[0].message, /"2003" in hosts is a second host, not a port: ":" separates hosts, so a host's own port is written 127\.0\.0\.1::2003; or set port = 2003\./);
+  const numbered = run(exim('  port = 24\n'), cyrus).filter((f) => f.code === 'link/lmtp-no-listener');
+  assert.deepEqual(numbered.map((f) => /"2003" in hosts is a second host/.test(f.message)), [false, true]);
+});

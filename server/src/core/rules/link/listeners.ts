@@ -105,6 +105,18 @@ function addServiceFix(ctx: LinkContext, args: string, what: string): Fix | unde
   return manualFix(`Add an lmtpd service to cyrus.conf ${what}`, [insertLine(ctx, sec.blockLoc.file, endLine, `${indent}${name} ${args}`)]);
 }
 
+/**
+ * `hosts = 127.0.0.1:2003`: ":" separates hosts, so "2003" is a second host, not the port
+ * (Exim 4.96 delivering: "failed to lookup IP address for 2003"); said where it explains
+ * why the transport's own port is used.
+ */
+function numberAsHost(t: Tcp, only?: Tcp['hosts'][number]): string {
+  const i = t.hosts.findIndex((h, k) => k > 0 && !h.port && /^\d{1,5}$/.test(h.name) && (!only || h === only));
+  if (i < 0) return '';
+  const n = t.hosts[i].name, prev = t.hosts[i - 1].name;
+  return ` ("${n}" in hosts is a second host, not a port: ":" separates hosts, so a host's own port is written ${prev}::${n}; or set port = ${n}.)`;
+}
+
 function checkTcp(ctx: LinkContext, t: Tcp, out: Finding[]): void {
   if (!ctx.cyrus || !t.hosts.length) return;
   const listeners = tcpListeners(ctx);
@@ -136,14 +148,18 @@ function checkTcp(ctx: LinkContext, t: Tcp, out: Finding[]): void {
   });
   const fallback = takes && shownOf(takes);
   const sev = fallback ? { severity: 'warning' as const } : {};
+  // The transport's port is one for all its hosts: said once, not once per host.
+  let portSaid = false;
   for (const h of t.hosts) {
     const { port, unresolvable, addresses, matching: reached } = hostTarget(ctx, t, h, listeners);
     const shown = shownOf(h);
     if (unresolvable) {
+      if (portSaid) continue;
+      portSaid = true;
       const only = listeners.length === 1 ? listeners[0].endpoint.port : undefined;
       const fixes = only === undefined ? undefined : [portFix(ctx, t, only)];
       out.push(finding('link/lmtp-no-listener', portWhere.file, portWhere.range,
-        `Transport ${t.transport.name} connects to port "${unresolvable}"${t.portOpt ? '' : ' (Exim\'s default for protocol = lmtp)'}, a name /etc/services does not define on this machine: Exim cannot resolve it and every delivery fails. Set port to a number. ${listenerSummary(ctx)}`,
+        `Transport ${t.transport.name} connects to port "${unresolvable}"${t.portOpt ? '' : ' (Exim\'s default for protocol = lmtp)'}, a name /etc/services does not define on this machine: Exim cannot resolve it and every delivery fails. Set port to a number.${numberAsHost(t)} ${listenerSummary(ctx)}`,
         { related: listeners.map((l) => relListener(l)), ...(fixes ? { fixes } : {}) }));
       continue;
     }
@@ -164,7 +180,7 @@ function checkTcp(ctx: LinkContext, t: Tcp, out: Finding[]): void {
         ? addServiceFix(ctx, `cmd="lmtpd -a" listen="127.0.0.1:${port}" prefork=0`, `on 127.0.0.1:${port} (lmtpd -a: Exim is trusted on loopback)`) : undefined;
       if (add) fixes.push(add);
       out.push(finding('link/lmtp-no-listener', at.file, at.range,
-        `No Cyrus lmtpd listens where transport ${t.transport.name} delivers (${shown}, port ${port}${t.portOpt || h.port ? '' : ', Exim\'s default for LMTP'}): its connections are refused${fallback ? `. ${movesOn(fallback)}` : ' and mail for Cyrus stays queued.'}${droppedNote(t)} ${listenerSummary(ctx)}`,
+        `No Cyrus lmtpd listens where transport ${t.transport.name} delivers (${shown}, port ${port}${t.portOpt || h.port ? '' : ', Exim\'s default for LMTP'}): its connections are refused${fallback ? `. ${movesOn(fallback)}` : ' and mail for Cyrus stays queued.'}${numberAsHost(t, h)}${droppedNote(t)} ${listenerSummary(ctx)}`,
         { related: [...ctx.listeners.map((l) => relListener(l)), ...disabledRelated(ctx)], ...(fixes.length ? { fixes } : {}), ...sev }));
       continue;
     }
