@@ -428,6 +428,8 @@ const LIST_LOOPS: [string, string][] = [
   ['domainlist local = a.example : +local\n', 'domains = +local'],
   ['domainlist a = +b : a.example\ndomainlist b = b.example : +a\n', 'domains = +a'],
   ['hostlist relay = 127.0.0.1 : +relay\n', 'hosts = +relay'],
+  ['addresslist senders_ok = a@example.org : +senders_ok\n', 'senders = +senders_ok'],
+  ['localpartlist users = root : +users\n', 'local_parts = +users'],
 ];
 
 for (const [lists, condition] of LIST_LOOPS) {

@@ -1,8 +1,8 @@
 // exim/list-loop: a named list that leads back to itself through `+name` items (`domainlist
 // local = a.example : +local`, or two lists naming each other). Exim loads the config
 // (exim4 -bV), and matching the list against anything no earlier item matches recurses until
-// the process dies: exim4 -bh ends in a segmentation fault at that RCPT, domain and host
-// lists alike, and the client's connection is dropped without a reply.
+// the process dies: exim4 -bh ends in a segmentation fault at that RCPT, for every kind of
+// list, and the client's connection is dropped without a reply.
 import type { Finding } from '../../diagnostic';
 import { finding } from '../../diagnostic';
 import type { EximConfig, ListItem, NamedList } from '../../exim/model';
