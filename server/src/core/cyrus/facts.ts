@@ -29,16 +29,18 @@ export function imapdSetting(conf: ImapdConf, option: string, service?: string):
 }
 
 /** Whether a TLS file setting leaves TLS off: unset, empty or "disabled" (any case). */
-export const tlsFileOff = (s: ImapdSetting | undefined): boolean => !s || !s.value || s.value.toLowerCase() === 'disabled';
+const tlsFileOff = (s: ImapdSetting | undefined): boolean => !s || !s.value || s.value.toLowerCase() === 'disabled';
 
 /**
  * The certificate and key in force for `service` (today's names, else the 2.x
- * tls_cert_file / tls_key_file), and whether TLS is on for it: both set, neither "disabled".
+ * tls_cert_file / tls_key_file), whether TLS is on for it (both set, neither "disabled"),
+ * and those of the two that are set and turn it off (empty or "disabled").
  */
-export function tlsFilesOf(conf: ImapdConf, service?: string): { cert?: ImapdSetting; key?: ImapdSetting; on: boolean } {
+export function tlsFilesOf(conf: ImapdConf, service?: string): { cert?: ImapdSetting; key?: ImapdSetting; on: boolean; off: ImapdSetting[] } {
   const cert = imapdSetting(conf, 'tls_server_cert', service) ?? imapdSetting(conf, 'tls_cert_file', service);
   const key = imapdSetting(conf, 'tls_server_key', service) ?? imapdSetting(conf, 'tls_key_file', service);
-  return { cert, key, on: !tlsFileOff(cert) && !tlsFileOff(key) };
+  const off = [cert, key].filter((s): s is ImapdSetting => !!s && tlsFileOff(s));
+  return { cert, key, on: !tlsFileOff(cert) && !tlsFileOff(key), off };
 }
 
 function fact<T>(conf: ImapdConf, option: string, service: string | undefined, read: (v: string) => T | undefined, dflt: T): Fact<T> {

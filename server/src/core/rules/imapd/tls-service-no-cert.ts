@@ -7,10 +7,9 @@
 import type { Finding } from '../../diagnostic';
 import { finding } from '../../diagnostic';
 import type { CyrusConf, ImapdConf } from '../../cyrus/model';
-import { tlsFileOff, tlsFilesOf } from '../../cyrus/facts';
+import { tlsFilesOf } from '../../cyrus/facts';
 import { readsImapdConf } from '../link/program-config';
 import { takesTlsFlag } from '../cyrus/tls-on-connect';
-
 
 export function checkTlsServiceNoCert(conf: ImapdConf, cyrus?: CyrusConf): Finding[] {
   if (!cyrus || conf.parseFindings.length) return [];
@@ -18,14 +17,13 @@ export function checkTlsServiceNoCert(conf: ImapdConf, cyrus?: CyrusConf): Findi
   for (const e of cyrus.entries) {
     const cmd = e.cmd;
     if (e.section !== 'SERVICES' || !cmd?.tls || !takesTlsFlag(cmd.tool) || e.listenProblem || !readsImapdConf(cmd.configFile, conf.file)) continue;
-    const { cert, key, on } = tlsFilesOf(conf, e.name);
+    const { cert, key, on, off } = tlsFilesOf(conf, e.name);
     if (on) continue;
-    const off = [cert, key].filter((s) => s && tlsFileOff(s));
-    const what = !cert && !key ? 'neither tls_server_cert nor tls_server_key' : off.length ? off.map((s) => `${s!.rawName}: "${s!.value}"`).join(' and ') : `no ${cert ? 'tls_server_key' : 'tls_server_cert'}`;
+    const what = !cert && !key ? 'neither tls_server_cert nor tls_server_key' : off.length ? off.map((s) => `${s.rawName}: "${s.value}"`).join(' and ') : `no ${cert ? 'tls_server_key' : 'tls_server_cert'}`;
     const start = { line: 0, character: 0 };
     out.push(finding('imapd/tls-service-no-cert', cmd.loc.file, cmd.loc.range,
       `Service ${e.name} runs ${cmd.tool} -s (TLS from the first byte), but ${conf.file} gives it ${what}: ${cmd.tool} cannot start TLS and drops every connection at the handshake. Set tls_server_cert and tls_server_key there (or ${e.name}_tls_server_cert and ${e.name}_tls_server_key for this service alone).`,
-      { related: off.length ? off.map((s) => ({ file: s!.file, range: s!.valueLoc.range, message: `${s!.rawName} turns TLS off` })) : [{ file: conf.file, range: { start, end: start }, message: `the imapd.conf service ${e.name} reads` }] }));
+      { related: off.length ? off.map((s) => ({ file: s.file, range: s.valueLoc.range, message: `${s.rawName} turns TLS off` })) : [{ file: conf.file, range: { start, end: start }, message: `the imapd.conf service ${e.name} reads` }] }));
   }
   return out;
 }

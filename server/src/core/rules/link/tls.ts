@@ -13,8 +13,8 @@
 //   imapd/tls-file-access says so where this machine shows it.
 import type { Finding, Related } from '../../diagnostic';
 import { finding } from '../../diagnostic';
-import type { ImapdSetting, LmtpListener } from '../../cyrus/model';
-import { tlsFileOff, tlsFilesOf } from '../../cyrus/facts';
+import type { LmtpListener } from '../../cyrus/model';
+import { tlsFilesOf } from '../../cyrus/facts';
 import type { LinkContext } from './context';
 import { option } from './context';
 import { manualFix, removeOptionLines } from './edits';
@@ -46,9 +46,9 @@ export function lmtpdTls(ctx: LinkContext, l: LmtpListener): 'offered' | NoTls |
   }
   const conf = listenerConfig(ctx, l);
   if (!conf.imapd) return undefined;
-  const { cert, key, on } = tlsFilesOf(conf.imapd, name);
+  const { cert, key, on, off: turnedOff } = tlsFilesOf(conf.imapd, name);
   if (on) return 'offered';
-  const off = [cert, key].filter((s): s is ImapdSetting => !!s && tlsFileOff(s)).map((s) => `${s.rawName} is "${s.value}"`);
+  const off = turnedOff.map((s) => `${s.rawName} is "${s.value}"`);
   const unset = [cert ? undefined : 'tls_server_cert', key ? undefined : 'tls_server_key'].filter(Boolean);
   const file = conf.imapd === ctx.imapd ? 'imapd.conf' : conf.imapd.file;
   const missing = [...off, ...(unset.length === 2 ? [`${file} sets neither`] : unset.map((n) => `${n} is not set`))];
@@ -57,7 +57,7 @@ export function lmtpdTls(ctx: LinkContext, l: LmtpListener): 'offered' | NoTls |
     cause: unset.length === 2 && !off.length ? `${file} sets neither tls_server_cert nor tls_server_key` : missing.join(' and '),
     related: [
       { ...cmd, message: `lmtpd (service ${name}) reads ${conf.imapd.file}` },
-      ...[cert, key].filter((s): s is ImapdSetting => !!s && tlsFileOff(s)).map((s) => ({ file: s.file, range: s.valueLoc.range, message: `${s.rawName} turns TLS off` })),
+      ...turnedOff.map((s) => ({ file: s.file, range: s.valueLoc.range, message: `${s.rawName} turns TLS off` })),
     ],
   };
 }
