@@ -65,6 +65,8 @@ const cyrus = (w: string) => `START {
 SERVICES {
   ${w} cmd="${w} -a" listen="${w}" prefork=${w} proto=${w}
   lmtp cmd="lmtpd -a" listen="127.0.0.1:${w}"
+  tls${w} cmd="${w}" listen="993"
+  plain${w} cmd="${w} -s" listen="143"
 }
 ${w} {
 }

@@ -6,28 +6,32 @@
 // and both sides wait until one gives up.
 import { finding, type Finding } from '../../diagnostic';
 import type { CyrusConf } from '../../cyrus/model';
+import { ownEntry } from '../../own';
+import { wellKnownPort } from '../../services';
 
-/** For each program that takes -s: its TLS port and its plain one, with their service names. */
-const PORTS: Record<string, { tls: [number, string]; plain: [number, string] }> = {
-  imapd: { tls: [993, 'imaps'], plain: [143, 'imap'] },
-  proxyd: { tls: [993, 'imaps'], plain: [143, 'imap'] },
-  pop3d: { tls: [995, 'pop3s'], plain: [110, 'pop3'] },
-  pop3proxyd: { tls: [995, 'pop3s'], plain: [110, 'pop3'] },
-  nntpd: { tls: [563, 'nntps'], plain: [119, 'nntp'] },
-  httpd: { tls: [443, 'https'], plain: [80, 'http'] },
+/** For each program that takes -s: the services of its TLS port and of its plain one. */
+const SERVICES: Record<string, { tls: string; plain: string }> = {
+  imapd: { tls: 'imaps', plain: 'imap' },
+  proxyd: { tls: 'imaps', plain: 'imap' },
+  pop3d: { tls: 'pop3s', plain: 'pop3' },
+  pop3proxyd: { tls: 'pop3s', plain: 'pop3' },
+  nntpd: { tls: 'nntps', plain: 'nntp' },
+  httpd: { tls: 'https', plain: 'http' },
 };
 
 /** Whether `tool`'s -s means TLS from the first byte. */
-export const takesTlsFlag = (tool: string): boolean => Object.hasOwn(PORTS, tool);
+export const takesTlsFlag = (tool: string): boolean => ownEntry(SERVICES, tool) !== undefined;
 
 export function checkTlsOnConnect(conf: CyrusConf): Finding[] {
   const out: Finding[] = [];
   for (const e of conf.entries) {
     const l = e.listen, cmd = e.cmd;
     if (e.section !== 'SERVICES' || !cmd || l?.kind !== 'tcp' || e.listenProblem) continue;
-    const ports = PORTS[cmd.tool];
-    if (!ports) continue;
-    const [tlsPort, tlsName] = ports.tls, [plainPort, plainName] = ports.plain;
+    // A program of any name may be written here ("constructor" too): only the table's own count.
+    const names = ownEntry(SERVICES, cmd.tool);
+    if (!names) continue;
+    const { tls: tlsName, plain: plainName } = names;
+    const tlsPort = wellKnownPort(tlsName)!, plainPort = wellKnownPort(plainName)!;
     if (l.port === tlsPort && !cmd.tls) {
       const tool = cmd.toolLoc;
       out.push(finding('cyrus/tls-on-connect', l.loc.file, l.loc.range,
