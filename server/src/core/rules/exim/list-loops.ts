@@ -8,6 +8,7 @@ import { finding } from '../../diagnostic';
 import type { EximConfig, ListItem, NamedList } from '../../exim/model';
 import type { CheckOptions } from '../../options';
 import { componentsOf, loopText, pathWithin } from './cycles';
+import { definedLists } from './names';
 import { RUN_TIME } from './suggest';
 
 interface Ref { to: string; item: ListItem }
@@ -16,28 +17,26 @@ const keyOf = (kind: string, name: string) => `${kind}:${name}`;
 
 export function checkListLoops(cfg: EximConfig, _opts: CheckOptions): Finding[] {
   if (!cfg.lists.length) return [];
-  // Exim keeps the first list of a name; a second is exim/duplicate-name's.
-  const lists = new Map<string, NamedList>();
-  for (const l of cfg.lists) if (!lists.has(keyOf(l.kind, l.name))) lists.set(keyOf(l.kind, l.name), l);
-  const refs = new Map<string, Ref[]>();
-  for (const [key, l] of lists) {
-    const out: Ref[] = [];
-    for (const it of l.items) {
-      // Past a bare "*" nothing is ever looked at.
-      if (it.text === '*' && !it.negated) break;
-      if (!it.ref || it.text.includes('$')) continue;
-      const to = keyOf(l.kind, it.ref);
-      if (lists.has(to)) out.push({ to, item: it });
+  // Each list Exim keeps (the first of a name; a second is exim/duplicate-name's), and the
+  // lists of its kind its `+name` items name.
+  const refs = new Map<string, { list: NamedList; to: Ref[] }>();
+  for (const [kind, names] of definedLists(cfg)) {
+    for (const [name, l] of names) {
+      const out: Ref[] = [];
+      for (const it of l.items) {
+        // Past a bare "*" nothing is ever looked at.
+        if (it.text === '*' && !it.negated) break;
+        if (it.ref && !it.text.includes('$') && names.has(it.ref)) out.push({ to: keyOf(kind, it.ref), item: it });
+      }
+      if (out.length) refs.set(keyOf(kind, name), { list: l, to: out });
     }
-    if (out.length) refs.set(key, out);
   }
   if (!refs.size) return [];
-  const targets = new Map([...refs].map(([k, rs]) => [k, rs.map((r) => r.to)]));
+  const targets = new Map([...refs].map(([k, r]) => [k, r.to.map((x) => x.to)]));
   const next = (n: string) => targets.get(n) ?? [];
   const part = componentsOf(refs.keys(), next);
   const out: Finding[] = [];
-  for (const [key, rs] of refs) {
-    const l = lists.get(key)!;
+  for (const [key, { list: l, to: rs }] of refs) {
     for (const { to, item } of rs) {
       if (to !== key && part.get(to) !== part.get(key)) continue;
       const back = to === key ? [] : pathWithin(to, key, next, part);

@@ -117,8 +117,8 @@ export function takeListRefs(cfg: EximConfig): ListRefs {
 const NO_DEFINED: ReadonlyMap<ListKind, Map<string, NamedList>> = new Map();
 const NO_USED: ReadonlyMap<ListKind, Set<string>> = new Map();
 
-/** The first list of each name, by kind; the later ones go to `again`. */
-function definedLists(cfg: EximConfig, again: NamedList[]): Map<ListKind, Map<string, NamedList>> {
+/** The first list of each name, by kind (the one Exim keeps); the later ones go to `again`. */
+export function definedLists(cfg: EximConfig, again: NamedList[] = []): Map<ListKind, Map<string, NamedList>> {
   const defined = new Map<ListKind, Map<string, NamedList>>();
   for (const l of cfg.lists) {
     let names = defined.get(l.kind);
