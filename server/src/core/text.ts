@@ -101,3 +101,11 @@ export function lineBreakOf(text: string | undefined): '\n' | '\r\n' {
 export function inLineBreak(s: string, br: '\n' | '\r\n'): string {
   return br === '\r\n' ? s.replace(/\r?\n/g, '\r\n') : s;
 }
+
+/**
+ * Whether a line (as LineIndex.lineText gives it, without its line break) ends in "\" and
+ * white space: Exim reads the next line as part of this one.
+ */
+export function endsInBackslash(line: string): boolean {
+  return /\\[ \t]*$/.test(line);
+}

@@ -8,6 +8,7 @@ import { eximDriver, optionsOfScope, type EximOptionInfo } from '../../catalog/e
 import { didYouMean, nearest, replaceFix, runTime, RUN_TIME } from './suggest';
 import { aclListKind, HOSTLIST_SWITCHES, KIND_WORD, locOfText, occurrencesOf, routeListPatterns, splitList, type ValueItem } from './lists';
 import { FirstByName } from './first-by-name';
+import { endsInBackslash } from '../../text';
 
 /** Options that name a transport (routers' generic `transport`, redirect's, the system filter's). */
 export const TRANSPORT_OPTIONS = new Set([
@@ -357,7 +358,7 @@ function defineListFix(cfg: EximConfig, kind: ListKind, name: string, preferred:
     at = { line: last, character: width };
     // A last line that ends in "\" would take the definition in as its continuation: a
     // blank line between ends it.
-    const continued = (l: number) => l >= 0 && /\\[ \t]*\r?$/.test(lines?.lineText(l) ?? '');
+    const continued = (l: number) => l >= 0 && endsInBackslash(lines?.lineText(l) ?? '');
     const gap = width ? (continued(last) ? '\n\n' : '\n') : continued(last - 1) ? '\n' : '';
     newText = `${gap}${kind} ${name} =\n`;
   }

@@ -16,7 +16,7 @@ import type { ExpansionNode } from '../../exim/expansion';
 import { codeAt, isNameChar, MacroMap } from '../../exim/macros';
 import { DEBIAN_PLACEHOLDER_MACRO } from '../../exim/confd';
 import type { CheckOptions } from '../../options';
-import type { Range } from '../../text';
+import { endsInBackslash, type Range } from '../../text';
 import { forEachNode } from './expansion';
 import { didYouMean, nearest, replaceFix, runTime, sharedNames } from './suggest';
 
@@ -119,7 +119,7 @@ function writtenDefinitions(cfg: EximConfig): Map<string, Loc> {
       const name = f.text.slice(nameStart, nameEnd);
       if (out.has(name)) return;
       // A line continuing the one before (`A1=01:B1=02:\`) is not a definition.
-      if (line > 0 && CONTINUED.test(f.lines.lineText(line - 1))) return;
+      if (line > 0 && endsInBackslash(f.lines.lineText(line - 1))) return;
       if (rules.has(`${line}\n${f.path}`)) return;
       const ch = nameStart - f.lines.lineStarts[line];
       out.set(name, { file: f.path, range: { start: { line, character: ch }, end: { line, character: ch + name.length } } });
@@ -147,8 +147,6 @@ function forEachDefinitionLine(f: SourceFile, visit: (line: number, nameStart: n
     if (c === 61) visit(line, nameStart, nameEnd, i);
   }
 }
-/** A line ending in a backslash: the next one continues it. */
-const CONTINUED = /\\[ \t]*\r?$/;
 
 function inside(r: Range, outer: Range): boolean {
   const le = (a: Range['start'], b: Range['start']) => a.line < b.line || (a.line === b.line && a.character <= b.character);
@@ -200,14 +198,14 @@ function definitionValues(cfg: EximConfig): Map<string, Loc[]> {
   for (const f of cfg.files.values()) {
     const t = f.text;
     forEachDefinitionLine(f, (line, nameStart, nameEnd, equals) => {
-      if (line > 0 && CONTINUED.test(f.lines.lineText(line - 1))) return;
+      if (line > 0 && endsInBackslash(f.lines.lineText(line - 1))) return;
       // The value starts after `=` or `==` and the white space after it.
       let i = equals + 1;
       if (codeAt(t, i) === 61) i++;
       for (let c = codeAt(t, i); c === 32 || c === 9; c = codeAt(t, ++i));
       const start = { line, character: i - f.lines.lineStarts[line] };
       let end = line;
-      while (end + 1 < f.lines.lineCount && CONTINUED.test(f.lines.lineText(end))) end++;
+      while (end + 1 < f.lines.lineCount && endsInBackslash(f.lines.lineText(end))) end++;
       const loc: Loc = { file: f.path, range: { start, end: { line: end, character: f.lines.lineText(end).length } } };
       const name = t.slice(nameStart, nameEnd);
       const l = out.get(name);

@@ -2,7 +2,7 @@
 // (its comments, and options in `.ifdef` branches not taken, are part of it) and which
 // `.ifdef` blocks each line is under. The model holds only the branches taken, so this is
 // read from the file's lines, as Exim's reader sees them: directives are physical lines.
-import type { LineIndex } from '../../text';
+import { endsInBackslash, type LineIndex } from '../../text';
 
 /** One open conditional: the line of its `.ifdef`/`.ifndef` and which branch (0, then one per `.elif…`/`.else`). */
 interface Frame { open: number; branch: number }
@@ -80,7 +80,7 @@ export function textEnd(lines: LineIndex, cond: Conditionals, header: number, la
 function continued(lines: LineIndex, l: number): boolean {
   if (l === 0) return false;
   const prev = lines.lineText(l - 1);
-  return !isComment(prev) && /\\[ \t]*$/.test(prev);
+  return !isComment(prev) && endsInBackslash(prev);
 }
 
 /**
