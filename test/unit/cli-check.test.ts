@@ -195,6 +195,20 @@ test('many files in one call, and a directory of setups', () => {
   assert.match(t.out, /2 configs checked: 1 error/);
 });
 
+test('an include shared by several configs: each of its findings is said once', () => {
+  write('shared/common.inc', 'qualify_domian = example.com\n');
+  write('shared/a/exim.conf', '.include ../common.inc\n');
+  write('shared/b/exim.conf', '.include ../common.inc\n');
+  for (const args of [['shared/a/exim.conf', 'shared/b/exim.conf'], ['shared/a', 'shared/b']]) {
+    const r = run(['--format', 'json', ...args]);
+    assert.equal(r.code, 1, r.err);
+    const found = JSON.parse(r.out).diagnostics.filter((d: { code: string }) => d.code === 'exim/unknown-option');
+    assert.equal(found.length, 1, `${args.join(' ')}: ${r.out}`);
+    assert.equal(found[0].file, path.join('shared', 'common.inc'));
+  }
+  assert.match(run(['shared/a/exim.conf', 'shared/b/exim.conf']).out, /2 configs checked: 1 error,/);
+});
+
 test('the examples: reference clean of errors, broken reported', () => {
   const r = run(['--format', 'json', 'examples/reference'], ROOT);
   const errs = JSON.parse(r.out).diagnostics.filter((d: { severity: string }) => d.severity === 'error');

@@ -8,7 +8,7 @@ import { one, parseArgs, UsageError } from './args';
 import { formatJson, formatSarif, formatText, FORMATS, toWire, type Format } from './format';
 import { applyFixes } from './fix';
 import { append } from '../core/append';
-import type { Finding } from '../core/diagnostic';
+import { distinctFindings, type Finding } from '../core/diagnostic';
 import { cachingDiskHost, resolvePath } from '../core/host';
 import type { CheckOptions, CyrusVersion, EximVersion } from '../core/options';
 import { checkProject, classifyPath, eximSourceOf, pairingOf, type FileKind, type Input } from '../core/project';
@@ -190,7 +190,8 @@ function pairingNotes(groups: Group[], display: (file: string) => string): strin
 function runGroups(groups: Group[], opts: CheckOptions): Finding[] {
   const out: Finding[] = [];
   for (const g of groups) append(out, checkProject(g, opts, host));
-  return out;
+  // Two groups (directories) may share an include: its findings are said once.
+  return groups.length > 1 ? distinctFindings(out) : out;
 }
 
 export async function runCheck(argv: string[]): Promise<number> {

@@ -38,6 +38,22 @@ export function finding(code: RuleCode, file: string, range: Range, message: str
   return { file, range, code, message, severity: extra.severity ?? RULES[code].severity, ...extra };
 }
 
+/**
+ * The findings with each one said once: an include shared by several configs checked in one
+ * call (or a cyrus.conf paired with each of them) gets the same finding from every config,
+ * and a reader wants it once. Keeps the first of each, so the order stays.
+ */
+export function distinctFindings(list: readonly Finding[]): Finding[] {
+  const seen = new Set<string>();
+  return list.filter((f) => {
+    const r = f.range;
+    const key = `${f.file}\0${r.start.line}:${r.start.character}-${r.end.line}:${r.end.character}\0${f.severity}\0${f.code}\0${f.source ?? ''}\0${f.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
 export function sortFindings(list: Finding[]): Finding[] {
   return list.sort((a, b) => a.file < b.file ? -1 : a.file > b.file ? 1
     : a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character

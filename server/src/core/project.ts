@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import type { Finding } from './diagnostic';
-import { finding, sortFindings } from './diagnostic';
+import { distinctFindings, finding, sortFindings } from './diagnostic';
 import type { SourceHost } from './host';
 import { diskHost } from './host';
 import type { CheckOptions } from './options';
@@ -256,5 +256,5 @@ export function checkProject(inputs: Input[], opts: CheckOptions = defaultOption
     append(checked, checkMachine(e, host));
     append(checked, checkPairing({ exim: e.exim, cyrus: cyrus.cyrus, imapd: imapd.imapd }, opts, host));
   });
-  return sortFindings(loaded.flat().concat(paired, checked));
+  return distinctFindings(sortFindings(loaded.flat().concat(paired, checked)));
 }
