@@ -130,6 +130,16 @@ test('lmtp-no-listener, lmtp-auth-required: a host that fails is only a warning 
   assert.deepEqual(sev(run(LMTP('  hosts = 127.0.0.2 : 127.0.0.1\n  port = 2004\n'), cy)), ['link/lmtp-auth-required error', 'link/lmtp-no-listener error'], 'the only host reached demands AUTH');
 });
 
+test('lmtp-no-listener: the port option read as Exim reads it (a leading 0 is octal), a host\'s own port decimal', () => {
+  const sev = (fs: Finding[]) => fs.map((f) => `${f.code} ${f.severity}`);
+  assert.deepEqual(sev(run(LMTP('  hosts = 127.0.0.1\n  port = 03723\n'), CYRUS_TRUSTED)), [], '03723 is 2003');
+  assert.deepEqual(sev(run(LMTP('  hosts = 127.0.0.1\n  port = 0x7d3\n'), CYRUS_TRUSTED)), [], '0x7d3 is 2003');
+  assert.deepEqual(sev(run(LMTP('  hosts = 127.0.0.1\n  port = 02003\n'), CYRUS_TRUSTED)).filter((c) => c.startsWith('link/')), ['link/lmtp-no-listener error'], '02003 is 1027');
+  assert.deepEqual(sev(run(LMTP('  hosts = 127.0.0.1::02003\n  port = 25\n'), CYRUS_TRUSTED)).filter((c) => c.startsWith('link/')), [], 'a host\'s port is decimal');
+  // One Exim cannot read at all is exim/invalid-value's, not said again as a missing listener.
+  assert.deepEqual(sev(run(LMTP('  hosts = 127.0.0.1\n  port = 2003x\n'), CYRUS_TRUSTED)).filter((c) => c.startsWith('link/')), []);
+});
+
 test('callout-host-port: a callout through a transport whose every host names its port; a plain host left or no callout is fine', () => {
   const cy = 'SERVICES {\n  lmtp cmd="lmtpd -a" listen="127.0.0.1:2003"\n}\n';
   const acl = (verify: string) => `acl_smtp_rcpt = r\nbegin acl\nr:\n  deny domains = a.org\n       !verify = ${verify}\n  accept\n`;

@@ -202,3 +202,15 @@ test('services master does not run are never offered, only listed with the reaso
   // smmapd's own flags are not known to us: only what is certain keeps it out.
   assert.deepEqual(cyrusCalloutTargets(conf, 'smmapd').candidates.map((c) => c.name), ['smmap']);
 });
+
+test('the port option is read as Exim reads it: a leading 0 is octal, 0x hexadecimal, junk after the digits no port', () => {
+  const t = (name: string, port: string, hosts = '127.0.0.1') => [`${name}:`, '  driver = smtp', '  protocol = lmtp', `  hosts = ${hosts}`, `  port = ${port}`];
+  const d = exim(['begin transports', ...t('octal', '03723'), ...t('hex', '0x7d4'), ...t('junk', '2003x'), ...t('host_port', '25', '127.0.0.1::02005'), ''].join('\n'));
+  assert.deepEqual(d.candidates.map((c) => [c.name, c.label]), [
+    ['octal', '127.0.0.1:2003'],
+    ['hex', '127.0.0.1:2004'],
+    // A host's own port is decimal, leading zeros and all.
+    ['host_port', '127.0.0.1:2005'],
+  ]);
+  assert.ok(d.skipped.some((s) => s.startsWith('transport junk:') && s.includes('no port number')), d.skipped.join('\n'));
+});

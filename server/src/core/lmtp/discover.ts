@@ -1,6 +1,7 @@
 // Where a callout should go, read from the configs: the endpoints Exim's LMTP transports
 // deliver to, and the lmtpd (and smmapd) listeners of cyrus.conf. Written against the model
 // contracts only and defensively: a half-filled model yields fewer candidates, never a crash.
+import { readPortOption } from '../exim/port';
 import type { EximConfig, DriverInstance, OptionSetting } from '../exim/model';
 import type { CyrusConf, CyrusEntry } from '../cyrus/model';
 import type { SourceHost } from '../host';
@@ -131,7 +132,10 @@ export function eximCalloutTargets(cfg: Partial<EximConfig> | undefined, host?: 
       if (!h) { skipped.push(`transport ${t.name}: host "${text}" is expanded at delivery time`); continue; }
       const portName = h.port ?? portOpt ?? 'lmtp';
       if (portName.includes('$')) { skipped.push(`transport ${t.name}: port "${portName}" is expanded at delivery time`); continue; }
-      const port = servicePort(portName, host);
+      // The port option is read as Exim reads it (025 is 21); a host's own port is decimal.
+      const read = h.port === undefined ? readPortOption(portName) : undefined;
+      if (read?.kind === 'invalid') { skipped.push(`transport ${t.name}: port "${portName}" is no port number as Exim reads it`); continue; }
+      const port = read?.kind === 'number' ? (read.port || undefined) : servicePort(portName, host);
       if (port === undefined) { skipped.push(`transport ${t.name}: unknown port "${portName}"`); continue; }
       const hostName = connectHost(h.host);
       if (!isIPv4(hostName) && !isIPv6(hostName) && !/^[A-Za-z0-9.-]+$/.test(hostName)) { skipped.push(`transport ${t.name}: "${h.host}" is not a host`); continue; }

@@ -30,7 +30,7 @@ export type TcpListener = LmtpListener & { endpoint: { kind: 'tcp' } };
 
 /** Where one host of a transport connects, and the lmtpd listeners there. */
 export function hostTarget(ctx: LinkContext, t: Tcp, h: Tcp['hosts'][number], listeners: TcpListener[]) {
-  const { port, unresolvable } = resolvePort(ctx, h.port ?? t.portName);
+  const { port, unresolvable } = resolvePort(ctx, h.port ?? t.portName, h.port !== undefined);
   const addresses = addressesOf(ctx, h.name);
   const matching = port === undefined ? [] : listeners.filter((l) => l.endpoint.port === port && listens(l, addresses));
   return { port, unresolvable, addresses, matching };

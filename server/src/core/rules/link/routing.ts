@@ -1,6 +1,7 @@
 // Which transports hand mail to Cyrus, where they connect, and which router takes a domain.
 import type { DriverInstance, OptionSetting } from '../../exim/model';
 import { splitList } from '../../exim/lists';
+import { readPortOption } from '../../exim/port';
 import { hostItem, keptRouteHosts, servicePort, transportHosts } from '../../lmtp/discover';
 import { loadServiceTable } from '../../cyrus/endpoint';
 import type { LinkContext } from './context';
@@ -113,11 +114,16 @@ export function cyrusRouters(ctx: LinkContext): CyrusRouter[] {
 
 /**
  * The TCP port Exim connects to, or why it cannot tell. Exim resolves a port name with
- * getservbyname(), so a name missing from this machine's /etc/services fails delivery.
+ * getservbyname(), so a name missing from this machine's /etc/services fails delivery. A
+ * host item's port (`onHost`) is decimal; the transport's port option is read as Exim reads
+ * it (`025` is 21, `0x7d3` is 2003), and one Exim cannot read is exim/invalid-value's.
  */
-export function resolvePort(ctx: LinkContext, name: string): { port?: number; unresolvable?: string } {
+export function resolvePort(ctx: LinkContext, name: string, onHost = false): { port?: number; unresolvable?: string } {
   if (name.includes('$')) return {};
-  if (/^\d+$/.test(name)) return { port: Number(name) };
+  if (onHost && /^\d+$/.test(name)) return { port: Number(name) };
+  const read = readPortOption(name);
+  if (read.kind === 'number') return { port: read.port };
+  if (read.kind === 'invalid') return {};
   if (ctx.host) {
     const table = loadServiceTable(ctx.host);
     if (table.fromFile && !table.tcp.has(name)) return { unresolvable: name };
