@@ -695,3 +695,21 @@ test('a deliver pipe without user or group to lmtpd\'s socket in a cyrus:mail 07
     await c.stop();
   }
 });
+
+test('the port option as Exim reads it: octal and 16-bit-cut ports deliver to the port they stand for (exim/invalid-value says which), digits with junk defer every delivery', { skip }, async () => {
+  const p = cy.ports.lmtpTrusted;
+  const exim = (conf: string) => checkProject([{ path: conf, kind: 'exim' }, { path: cy.cyrusConf, kind: 'cyrus-conf' }, { path: cy.imapdConf, kind: 'imapd-conf' }], defaultOptions)
+    .filter((f) => f.severity !== 'hint');
+  for (const written of [`0${p.toString(8)}`, String(p + 65536)]) {
+    const { dir, conf } = eximConf((t) => t.replace('  port = 2003\n', `  port = ${written}\n`));
+    const found = exim(conf);
+    assert.deepEqual(found.map((f) => `${f.code} ${f.severity}`), ['exim/invalid-value warning'], written);
+    assert.match(found[0].message, new RegExp(`connects to port ${p}\\b`));
+    const before = await cy.messageCount(`user/${ALICE}`);
+    assert.match(deliver(dir, conf, ALICE), /=> alice@example\.com R=cyrus_vdom T=cyrus_ltcp H=localhost \[127\.0\.0\.1\]/, written);
+    assert.equal(await cy.messageCount(`user/${ALICE}`), before + 1, `${written} reached lmtpd on ${p}`);
+  }
+  const { dir, conf } = eximConf((t) => t.replace('  port = 2003\n', `  port = ${p}x\n`));
+  assert.deepEqual(exim(conf).map((f) => `${f.code} ${f.severity}`), ['exim/invalid-value warning']);
+  assert.match(deliver(dir, conf, ALICE), new RegExp(`== alice@example\\.com R=cyrus_vdom T=cyrus_ltcp defer .*invalid port number for cyrus_ltcp transport: ${p}x`));
+});
