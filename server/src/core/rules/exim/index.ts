@@ -31,7 +31,7 @@ import { checkListCommas } from './list-commas';
 import { checkHostMasks } from './host-masks';
 import { checkTlsOnConnect } from './tls-on-connect';
 import { checkListLoops } from './list-loops';
-import { checkTransportPort } from './transport-port';
+import { checkPorts } from './ports';
 
 // Keyed by a name for the internal-error message: bundles are minified, so a function's own
 // name there would be two letters.
@@ -64,7 +64,7 @@ const FAMILIES: Record<string, (cfg: EximConfig, opts: CheckOptions) => Finding[
   'host-masks': checkHostMasks,
   'tls-on-connect': checkTlsOnConnect,
   'list-loops': checkListLoops,
-  'transport-port': checkTransportPort,
+  'ports': checkPorts,
 };
 
 export function runEximRules(cfg: EximConfig, opts: CheckOptions): Finding[] {

@@ -116,7 +116,7 @@ export function locOfText(cfg: EximConfig, loc: Loc, needle: string, nth = 0): L
 }
 
 /** Whether `loc` spans exactly `text` as written (no macro, no continuation in between): only then may a fix replace it. */
-function spansText(cfg: EximConfig, loc: Loc, text: string): boolean {
+export function spansText(cfg: EximConfig, loc: Loc, text: string): boolean {
   const f = cfg.files.get(loc.file);
   if (!f || loc.range.start.line !== loc.range.end.line) return false;
   return f.text.slice(f.lines.offsetAt(loc.range.start), f.lines.offsetAt(loc.range.end)) === text;

@@ -41,3 +41,9 @@ test('tls_on_connect_ports set to other ports: the fix adds 465 to its list (nev
     assert.equal(g.fixes, undefined, v);
   }
 });
+
+test('ports as the daemon reads them: 0721 in daemon_smtp_ports is octal 465; tls_on_connect_ports compares decimal numbers', () => {
+  assert.equal(check('daemon_smtp_ports = 25 : 0721\n').length, 1, '0721 is 465');
+  assert.equal(check('daemon_smtp_ports = 25 : 0465\n').length, 0, '0465 is 309');
+  assert.equal(check('daemon_smtp_ports = 465\ntls_on_connect_ports = 0465\n').length, 0, 'strtol in base 10: 0465 is 465 there');
+});

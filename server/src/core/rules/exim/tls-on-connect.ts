@@ -17,21 +17,29 @@ import { mainSetting } from './instance-options';
 import { locOfText, splitList } from './lists';
 import { isIPv4, isIPv6 } from '../../lmtp/target';
 import { wellKnownPort } from '../../services';
+import { readPortOption } from '../../exim/port';
 
 const IMPLICIT_TLS = 465;
 const PLAIN_FIRST: Record<number, string> = { 25: 'SMTP between servers', 587: 'submission with STARTTLS' };
 
-function portOf(text: string): number | undefined {
-  if (/^\d+$/.test(text)) return Number(text);
-  return wellKnownPort(text.toLowerCase());
+/**
+ * The port a list item stands for. The daemon reads daemon_smtp_ports as a transport reads
+ * its port (a leading 0 is octal, core/exim/port.ts); it compares tls_on_connect_ports items
+ * as decimal numbers, whatever follows the digits (its service names it resolves first).
+ */
+function portOf(text: string, list: 'daemon' | 'tls'): number | undefined {
+  if (!/^\d/.test(text)) return wellKnownPort(text.toLowerCase());
+  if (list === 'tls') return Number(/^\d+/.exec(text)![0]);
+  const read = readPortOption(text);
+  return read.kind === 'number' ? read.port : undefined;
 }
 
 /** The items of a port list (daemon_smtp_ports, tls_on_connect_ports) that name a port, with it. */
-function portItems(s: OptionSetting | undefined): { port: number; text: string }[] {
+function portItems(s: OptionSetting | undefined, list: 'daemon' | 'tls'): { port: number; text: string }[] {
   if (!s?.value || s.negated) return [];
   const out: { port: number; text: string }[] = [];
   for (const it of splitList(s.value)) {
-    const port = portOf(it.text);
+    const port = portOf(it.text, list);
     if (port !== undefined) out.push({ port, text: it.text });
   }
   return out;
@@ -63,7 +71,7 @@ function listened(cfg: EximConfig): Listened[] {
     }
   }
   const ports = mainSetting(cfg, 'daemon_smtp_ports');
-  if (anyWithout) for (const p of portItems(ports)) out.push({ ...p, setting: ports! });
+  if (anyWithout) for (const p of portItems(ports, 'daemon')) out.push({ ...p, setting: ports! });
   return out;
 }
 
@@ -82,7 +90,7 @@ function appendable(cfg: EximConfig, s: OptionSetting): boolean {
 
 export function checkTlsOnConnect(cfg: EximConfig, _opts: CheckOptions): Finding[] {
   const onConnect = mainSetting(cfg, 'tls_on_connect_ports');
-  const tlsPorts = new Map(portItems(onConnect).map((p) => [p.port, p.text]));
+  const tlsPorts = new Map(portItems(onConnect, 'tls').map((p) => [p.port, p.text]));
   const out: Finding[] = [];
   for (const l of listened(cfg)) {
     if (l.port !== IMPLICIT_TLS || tlsPorts.has(l.port) || !l.setting.valueLoc) continue;
