@@ -41,6 +41,16 @@ test('integers must fit C\'s int after their multiplier, as exim4 -bV checks', (
   for (const v of ['20000000000', '-20000000001']) assert.ok(!ok('appendfile', 'mode', v), v);
 });
 
+test('check_log_space and check_spool_space: 64-bit kilobytes, each letter after K one more multiplication by 1024', () => {
+  // Each verified with Exim 4.96 (exim4 -bV): the refused ones give "absolute value of integer ... is too large (overflow)".
+  const accepted = ['9223372036854775807', '-9223372036854775808', '0x7fffffffffffffff', '0777777777777777777777', '9000000000000000000K',
+    '9007199254740991M', '-9007199254740992M', '8796093022207G', '8589934591T', '8388607P', '8191E', '7Z', '9999999999G'];
+  for (const v of accepted) assert.ok(ok('main', 'check_log_space', v), v);
+  const refused = ['9223372036854775808', '-9223372036854775809', '0x8000000000000000', '01000000000000000000000', '9999999999999999999999',
+    '9007199254740992M', '-9007199254740993M', '8796093022208G', '8589934592T', '8388608P', '8192E', '8Z', '9999999999999999G'];
+  for (const v of refused) assert.match(checkValue(lookupOption('main', 'check_spool_space')!, v, '4.96')!, /too large/, v);
+});
+
 test('times need a unit on every part; fixed-point numbers', () => {
   for (const v of ['0s', '5m', '1d2h30m', '2w']) assert.ok(ok('main', 'auto_thaw', v), v);
   for (const v of ['0', '5', '1.5h', '1d 2h', 'm']) assert.ok(!ok('main', 'auto_thaw', v), v);

@@ -10,7 +10,7 @@ import { checkMainValue } from './main-values';
 const BOOL_WORDS = /^(true|false|yes|no)$/i;
 // strtol with base 0 (decimal, 0x hex, leading-0 octal), then one multiplier letter.
 const INT = /^\s*([+-]?)(0[xX][0-9a-fA-F]+|0[0-7]*|[1-9][0-9]*)([KkMmGgTt]?)\s*$/;
-const KINT = /^\s*[+-]?(0[xX][0-9a-fA-F]+|0[0-7]*|[1-9][0-9]*)[KkMmGgTtPpEeZz]?\s*$/;
+const KINT = /^\s*([+-]?)(0[xX][0-9a-fA-F]+|0[0-7]*|[1-9][0-9]*)([KkMmGgTtPpEeZz]?)\s*$/;
 const OCTINT = /^\s*([+-]?)([0-7]+)([KkMmGgTt]?)\s*$/;
 const INT_MAX = 2n ** 31n - 1n;
 const MULTIPLIER: Record<string, bigint> = { k: 2n ** 10n, m: 2n ** 20n, g: 2n ** 30n, t: 2n ** 40n };
@@ -26,6 +26,27 @@ function overflows(m: RegExpExecArray, octal: boolean): boolean {
   const v = strtolDigits(digits, octal) * (unit ? MULTIPLIER[unit.toLowerCase()] : 1n);
   return sign === '-' ? v > INT_MAX + 1n : v > INT_MAX;
 }
+const LONG_MAX = 2n ** 63n - 1n;
+const LONG_MIN = -(2n ** 63n);
+// Kilobytes: K is the unit, each later letter one more multiplication by 1024.
+const KINT_STEPS: Record<string, number> = { k: 0, m: 1, g: 2, t: 3, p: 4, e: 5, z: 6 };
+
+/**
+ * Whether a value that KINT matched leaves C's 64-bit long, as Exim checks it (exim4 -bV,
+ * check_log_space): strtol's own range, then before each multiplication by 1024 the value
+ * must be within LONG_MAX/1024 and LONG_MIN/1024 (C division, toward zero).
+ */
+function kintOverflows(m: RegExpExecArray): boolean {
+  const [, sign, digits, unit] = m;
+  let v = strtolDigits(digits, false) * (sign === '-' ? -1n : 1n);
+  if (v > LONG_MAX || v < LONG_MIN) return true;
+  for (let i = unit ? KINT_STEPS[unit.toLowerCase()] : 0; i > 0; i--) {
+    if (v > LONG_MAX / 1024n || v < LONG_MIN / 1024n) return true;
+    v *= 1024n;
+  }
+  return false;
+}
+
 /**
  * An integer as Exim reads one (decimal, 0x hex or leading-0 octal, then K, M, G or T as
  * powers of 1024); undefined when it is not one.
@@ -71,9 +92,11 @@ function checkTyped(o: EximOptionInfo, v: string, version: EximVersion, untrimme
       if (!m) return `Integer expected for "${name}" (decimal, 0x hex or 0 octal, optionally followed by K, M, G or T), not "${v}".${o.type === 'time' ? ' Exim reads it as a whole number of seconds, though its documentation calls it a time.' : ''}`;
       return overflows(m, false) ? tooLarge(name, v) : undefined;
     }
-    case 'Kint':
-      if (!KINT.test(v)) return `Integer expected for "${name}" (optionally followed by K, M, G, T, P, E or Z), not "${v}".`;
-      return undefined;
+    case 'Kint': {
+      const m = KINT.exec(v);
+      if (!m) return `Integer expected for "${name}" (optionally followed by K, M, G, T, P, E or Z), not "${v}".`;
+      return kintOverflows(m) ? `"${v}" is too large for "${name}": Exim reads it as a 64-bit number of kilobytes (at most 9007199254740991M, 8796093022207G or 8589934591T) and refuses the config.` : undefined;
+    }
     case 'octint': {
       const m = OCTINT.exec(v);
       if (!m) return `Octal integer expected for "${name}" (digits 0-7, e.g. 0640), not "${v}".`;
