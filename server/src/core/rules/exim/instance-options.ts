@@ -19,7 +19,8 @@ export function given(inst: DriverInstance, name: string): OptionSetting | undef
 /** A boolean option that ends up true; undefined when its value is no boolean (the options rule reports that). */
 export function on(s: OptionSetting | undefined): boolean | undefined {
   if (s === undefined || s.negated) return false;
-  if (s.value === undefined || /^\s*(true|yes)\s*$/i.test(s.value)) return true;
+  // `name =` with nothing after it is true to Exim, as `name` alone is.
+  if (s.value === undefined || /^\s*(true|yes|)\s*$/i.test(s.value)) return true;
   return /^\s*(false|no)\s*$/i.test(s.value) ? false : undefined;
 }
 /** The boolean option `name` of `inst`, when it is set and true. */

@@ -69,11 +69,27 @@ function checkSetting(s: OptionSetting, info: EximOptionInfo, version: EximVersi
   // null: the form is wrong.
   let problem: string | null | undefined;
   if (s.negated || value === undefined) problem = null;
+  else if (!value.trim() && ['bool', 'expand_bool'].includes(effectiveType(info, version))) return emptyBoolean(s, out);
   // Expanded values are only known at run time; string options take anything. An option
   // read by a function is expanded only when it starts with "$".
   else if (isExpanded(info, version) && (info.cType === 'func' ? value.trimStart().startsWith('$') : value.includes('$'))) return;
   else problem = checkValue(info, value, version);
   if (problem !== undefined) settingProblem(s, info, version, problem, out);
+}
+
+/**
+ * `name =` with nothing after it: Exim turns a boolean on then (exim4 -bP, 4.96), where the
+ * writer may have meant to turn it off. Anything after the "=" that is no word, a quoted ""
+ * included, Exim refuses; that is checkValue's.
+ */
+function emptyBoolean(s: OptionSetting, out: Finding[]): void {
+  const at = s.nameLoc;
+  const whole = { start: at.range.start, end: s.loc.range.end };
+  const fixable = !s.hidden && !s.rawValue?.trim() && whole.start.line === whole.end.line;
+  const fix = (text: string, title: string): Fix => ({ title, edits: [{ file: at.file, range: whole, newText: text }] });
+  out.push(finding('exim/invalid-value', at.file, at.range,
+    `"${s.name} =" with nothing after it turns ${s.name} on: Exim reads an empty boolean value as true. Write "${s.name}" to turn it on, or "no_${s.name}" to turn it off.`,
+    { severity: 'warning', ...fixable ? { fixes: [fix(s.name, `Write "${s.name}" (on, as now)`), fix(`no_${s.name}`, `Write "no_${s.name}" (off)`)] } : {} }));
 }
 
 function settingProblem(s: OptionSetting, info: EximOptionInfo, version: EximVersion, problem: string | null, out: Finding[]): void {
