@@ -12,7 +12,7 @@ import { checkRetryRules } from './retry';
 import { checkRetryErrors } from './retry-error';
 import { strtolDigits } from './values';
 import { checkDriverInit } from './driver-init';
-import { bothSet, cap, describe, given, isSet, kindOf, on, onOpt, opt } from './instance-options';
+import { bothSet, cap, describe, given, isSet, kindOf, mainSetting, on, onOpt, opt } from './instance-options';
 import { ownEntry } from '../../own';
 
 /**
@@ -89,10 +89,27 @@ function samePublicName(a: DriverInstance, pn: OptionSetting | undefined, name: 
   } else seen.set(name, a);
 }
 
+/**
+ * readconf.c refuses local_sender_retain while local_from_check is on ("both local_from_check
+ * and local_sender_retain are set; this combination is not allowed", exim4 -bV), and
+ * local_from_check is on unless turned off.
+ */
+function localSenderRetain(cfg: EximConfig, out: Finding[]): void {
+  const retain = mainSetting(cfg, 'local_sender_retain');
+  if (!retain || on(retain) !== true) return;
+  const check = mainSetting(cfg, 'local_from_check');
+  if (check && on(check) !== true) return;
+  out.push(finding('exim/invalid-value', retain.nameLoc.file, retain.nameLoc.range,
+    `local_sender_retain is set while local_from_check is ${check ? 'on' : 'on (its default)'}, and Exim refuses that combination ("this combination is not allowed"). Add "no_local_from_check", or remove local_sender_retain.`,
+    check ? { related: [{ file: check.nameLoc.file, range: check.nameLoc.range, message: 'local_from_check is turned on here' }] } : {}));
+}
+
 export function checkConsistency(cfg: EximConfig, _opts: CheckOptions): Finding[] {
   const out: Finding[] = [];
 
   for (const list of [cfg.routers, cfg.transports, cfg.authenticators]) for (const inst of list) checkDriverOptions(inst, out);
+
+  localSenderRetain(cfg, out);
 
   for (const r of cfg.routers) {
     // redirect.c refuses unseen that is true, or an expansion (it cannot know what that gives).
