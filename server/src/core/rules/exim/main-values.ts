@@ -53,6 +53,9 @@ const CHECKS: Record<string, (v: string, name: string, version: EximVersion) => 
     ? 'Debian 12\'s Exim 4.96 is built with GnuTLS, and refuses any "openssl_options" ("openssl_options is set but we\'re using GnuTLS"). Remove it; GnuTLS takes its settings from tls_require_ciphers.'
     : undefined,
   log_file_path: logFilePath,
+  // Exim starts nowhere without one ("spool_directory undefined: cannot proceed", exim4 -bV).
+  spool_directory: (v) => v.trim() ? undefined
+    : '"spool_directory" is empty, and Exim cannot run without a spool ("spool_directory undefined: cannot proceed"). Give a directory, or remove the line for the default.',
   smtp_ratelimit_mail: (v, name) => ratelimit(name, v),
   smtp_ratelimit_rcpt: (v, name) => ratelimit(name, v),
   tls_dh_max_bits: (v) => {

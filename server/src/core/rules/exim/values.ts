@@ -148,7 +148,8 @@ function checkTyped(o: EximOptionInfo, v: string, version: EximVersion, untrimme
   if (o.values && EMPTY_REFUSED.has(`${o.use}.${o.name}`)) {
     return `"${o.name}" is empty, and Exim refuses the config. Use one of ${o.values.map((x) => x.endsWith(':') ? `${x}DOMAIN` : x).join(', ')}, or remove the line for the default.`;
   }
-  if (o.use === 'main' && o.name === 'log_selector' && !v.includes('$')) return checkLogSelector(v, version);
+  // Never expanded: a "$" is a malformed item to Exim ("+ or - expected").
+  if (o.use === 'main' && o.name === 'log_selector') return checkLogSelector(v, version);
   return undefined;
 }
 
