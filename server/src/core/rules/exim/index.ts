@@ -32,6 +32,7 @@ import { checkHostMasks } from './host-masks';
 import { checkTlsOnConnect } from './tls-on-connect';
 import { checkListLoops } from './list-loops';
 import { checkPorts } from './ports';
+import { checkLogFilePath } from './log-file-path';
 
 // Keyed by a name for the internal-error message: bundles are minified, so a function's own
 // name there would be two letters.
@@ -65,6 +66,7 @@ const FAMILIES: Record<string, (cfg: EximConfig, opts: CheckOptions) => Finding[
   'tls-on-connect': checkTlsOnConnect,
   'list-loops': checkListLoops,
   'ports': checkPorts,
+  'log-file-path': checkLogFilePath,
 };
 
 export function runEximRules(cfg: EximConfig, opts: CheckOptions): Finding[] {
