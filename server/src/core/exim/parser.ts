@@ -353,7 +353,9 @@ class Parser {
       // Exim says nothing.
       this.commentAfter(ll, raw, vs, `the value of ${opt.name}`);
     }
-    const expanded = info ? info.expanded || info.expanded496 : opt.value!.includes('$');
+    // A uid or gid list (never_users, a redirect router's owners) is expanded as it is read,
+    // whatever the documentation says (readconf.c).
+    const expanded = info ? info.expanded || info.expanded496 || info.valueType === 'uidlist' || info.valueType === 'gidlist' : opt.value!.includes('$');
     if (expanded && (opt.value!.includes('$') || opt.value!.includes('\\'))) {
       const name = opt.name;
       const itemSep = info && (info.use === 'routers' || info.use === 'transports') ? ITEM_LISTS[name] : undefined;

@@ -100,6 +100,12 @@ const EXPANDED_AT_LOAD = new Set([
 const FORCED_FAIL = /\}\s*fail(?![\w$])/;
 
 /**
+ * A redirect router's uid and gid lists, expanded as readconf reads them: exim4 -bV fails on
+ * "owners = $nosuchvar" ("failed to expand owners: unknown variable name").
+ */
+const ROUTER_EXPANDED_AT_LOAD = new Set(['owners', 'owngroups']);
+
+/**
  * One run of the rule. The same few names recur in every value: those found known and
  * available (no finding) are remembered for the run, so each is looked up in the catalog
  * once; the rest go the whole way each time, so every occurrence is reported.
@@ -128,7 +134,12 @@ class ExpansionCheck {
 
   settings(list: readonly OptionSetting[], section?: 'router' | 'authenticator'): void {
     const yesNo = section === 'router' ? 'condition' : section === 'authenticator' ? 'server_condition' : undefined;
-    for (let i = 0; i < list.length; i++) this.check(list[i], list[i].name === yesNo ? section : undefined);
+    for (let i = 0; i < list.length; i++) {
+      const s = list[i];
+      this.atLoad = section === 'router' && ROUTER_EXPANDED_AT_LOAD.has(s.name) && !FORCED_FAIL.test(s.value ?? '') ? s.name : undefined;
+      this.check(s, s.name === yesNo ? section : undefined);
+    }
+    this.atLoad = undefined;
   }
 
   mainSettings(list: readonly OptionSetting[]): void {
