@@ -11,6 +11,7 @@ import { didYouMean, namesOnce, nearest, replaceFix, runTime, RUN_TIME, unquoteF
 import { aclWheres, type AclUse } from './acl-where';
 import { locOfText } from './lists';
 import { ArgumentMemo } from './acl-arguments';
+import { verifyOptionProblems } from './verify-options';
 
 /** The names of one kind of ACL word for the version, made once. */
 function aclNameList(kind: AclNameKind, version: EximVersion): readonly string[] {
@@ -49,11 +50,13 @@ const CONTROL_SUFFIXES: Record<string, string> = {
   freeze: 'only "/no_tell"',
   submission: '"/sender_retain", "/domain=..." and "/name=..."',
   dscp: '"/" and a DSCP value',
+  utf8_downconvert: 'only "/1", "/0" or "/-1"',
 };
 const CONTROL_ACCEPTS: Record<string, RegExp> = {
   freeze: /^(\/no_tell)?$/,
   submission: /^(\/sender_retain|\/domain=[^/]*)*(\/name=.*)?$/,
   dscp: /^\/./,
+  utf8_downconvert: /^(?:$|\/(?:1|0|-1))/,
 };
 
 /** The controls Exim knows, in the catalog's order (made once: it is fixed). */
@@ -83,18 +86,28 @@ export function decodeControl(v: string): { info: AclNameInfo; leftover?: string
  */
 function checkSubValue(cfg: EximConfig, item: AclItem, uses: readonly AclUse[], acl: string, opts: CheckOptions, out: Finding[]): void {
   const v = item.value?.trim();
-  if (!v || v.includes('$')) return;
   const kind = item.name === 'control' ? 'control' : 'verify';
+  if (v === '' && item.valueLoc) {
+    const at = item.nameLoc;
+    out.push(finding('exim/acl-syntax', at.file, at.range,
+      `"${kind} =" names no ${kind === 'verify' ? 'verify type (recipient, sender, helo, ...)' : 'control'}, so Exim fails the ACL with an error when it gets here. Give one, or remove the line.`, RUN_TIME));
+    return;
+  }
+  if (!v || v.includes('$')) return;
   const control = kind === 'control' ? decodeControl(v) : undefined;
   const slash = v.indexOf('/');
-  const word = control ? control.info.name : (slash < 0 ? v : v.slice(0, slash)).trim();
-  const info = control ? control.info : kind === 'control' ? undefined : verifyType(word);
-  if (control?.leftover) {
+  // Exim compares verify types without regard to case, and "sender=address" is sender.
+  const typed = (slash < 0 ? v : v.slice(0, slash)).trim();
+  const word = control ? control.info.name : /^sender\s*=/i.test(typed) ? 'sender' : typed;
+  const info = control ? control.info : kind === 'control' ? undefined : verifyType(word) ?? verifyType(word.toLowerCase());
+  if (control?.leftover !== undefined) {
     const valueLoc = item.valueLoc;
     if (!valueLoc) return;
     const at = locOfText(cfg, valueLoc, v);
     out.push(finding('exim/acl-syntax', at.file, at.range,
-      `"control = ${v}": Exim knows the control "${word}" but not "${control.leftover}" after it (it takes ${CONTROL_SUFFIXES[word]}); the ACL fails with an error when it gets here.`, RUN_TIME));
+      control.leftover
+        ? `"control = ${v}": Exim knows the control "${word}" but not "${control.leftover}" after it (it takes ${CONTROL_SUFFIXES[word]}); the ACL fails with an error when it gets here.`
+        : `"control = ${v}" needs ${CONTROL_SUFFIXES[word]} after it; without, the ACL fails with an error when it gets here.`, RUN_TIME));
     return;
   }
   if (!info) {
@@ -122,6 +135,12 @@ function checkSubValue(cfg: EximConfig, item: AclItem, uses: readonly AclUse[], 
     const at = locOfText(cfg, valueLoc, word);
     out.push(finding('exim/acl-syntax', at.file, at.range,
       `"${kind} = ${word}" cannot be used in ACL "${acl}", which runs for ${describeUses(bad)}; Exim fails the ACL with an error there. Allowed at: ${aclAllowedIn(info, opts.eximVersion)!.join(', ')}.`, RUN_TIME));
+  }
+  if (kind === 'verify' && slash >= 0 && item.valueLoc) {
+    for (const p of verifyOptionProblems(v)) {
+      const at = locOfText(cfg, item.valueLoc, p.text);
+      out.push(finding('exim/acl-syntax', at.file, at.range, p.message, RUN_TIME));
+    }
   }
   // Callout options follow the type after "/".
   if (kind !== 'verify' || slash < 0 || !v.includes('callout', slash)) return;
