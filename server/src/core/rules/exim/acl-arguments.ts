@@ -3,6 +3,7 @@
 // the command gets a 451, even from a `warn` statement. Unknown words in ratelimit's
 // options are not mistakes: they become its key.
 import { badHeaderLine } from './header-lines';
+import { splitList } from '../../exim/lists';
 
 const MACRO_NAME = /(^|[^A-Za-z0-9_])[A-Z][A-Z0-9_]+($|[^A-Za-z0-9_])/;
 
@@ -118,6 +119,13 @@ export function aclArgumentProblem(name: string, raw: string): ArgumentProblem |
     }
     case 'queue':
       return value.includes('/') ? { message: `a queue name cannot hold "/"`, consequence: 'error' } : undefined;
+    case 'udpsend': {
+      // acl_udpsend: host, then port (decimal digits only), then the datagram, a list.
+      const [host, port] = splitList(value).items.map((it) => it.text);
+      if (!host) return { message: 'the destination host is missing (udpsend = host : port : message)', consequence: 'error' };
+      if (port === undefined) return { message: 'the destination port is missing (udpsend = host : port : message)', consequence: 'error' };
+      return /^[+-]?\d+$/.test(port) ? undefined : { message: `"${port}" is no port number (udpsend takes decimal digits)`, consequence: 'error' };
+    }
     case 'logwrite': {
       const m = /^:([^:]*):/.exec(value);
       if (!m) return undefined;
