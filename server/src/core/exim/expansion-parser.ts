@@ -361,6 +361,28 @@ class ExpansionParser {
       if (this.i >= s.length) return this.unterminated(a, `"\${${name}"`);
       const ch = s[this.i];
       if (ch === '}') { this.i++; break; }
+      if (ch === '{' && name === 'filter' && args.length === 1) {
+        // filter's second argument is a condition, read as ${if reads one (expand.c calls
+        // eval_condition there): `${filter{a:b}{eq{$item}{a}}}`.
+        this.i++;
+        const cond = this.condition();
+        this.skipSpace();
+        if (this.i >= s.length) {
+          args.push([cond]);
+          return this.unterminated(a, `The condition of "\${filter"`);
+        }
+        if (s[this.i] === '}') this.i++;
+        else {
+          // What follows a condition read as Exim reads it is a mistake; after one it does not
+          // know, the rest of the braces is skipped unjudged (its name is the finding).
+          const b = this.i;
+          this.skipBalanced();
+          args.push(knownShape(cond) ? [cond, this.err('Unexpected text after the condition of "${filter"; a "}" is expected.', b, this.i)] : [cond]);
+          continue;
+        }
+        args.push([cond]);
+        continue;
+      }
       if (ch === '{') {
         this.i++;
         const nodes = this.seq(true);
@@ -471,7 +493,10 @@ class ExpansionParser {
     this.depth++;
     try {
       const args: ExpansionNode[][] = [];
-      if (name === 'def' && s[this.i] === ':') {
+      if (name === 'def' && s[this.i] !== ':') {
+        return this.err('"def" must be followed at once by ":" and a variable name (def:h_subject: or def:sender_host_address).', nameStart, nameEnd);
+      }
+      if (name === 'def') {
         this.i++;
         const v = this.i;
         while (this.i < s.length && !isSpace(s.charCodeAt(this.i)) && s[this.i] !== '{' && s[this.i] !== '}') this.i++;
@@ -511,8 +536,14 @@ class ExpansionParser {
             this.skipSpace();
             if (this.i >= s.length) return this.err(`The arguments of "${name}" are not closed: a "}" is missing.`, a, s.length);
             if (s[this.i] === '}') { this.i++; break; }
+            const b = this.i;
             const sub = this.arg();
-            if (!sub) { this.skipBalanced(); break; }
+            if (!sub) {
+              // Exim: "too few arguments or bracketing error".
+              this.skipBalanced();
+              args.push([this.err(`"${name}" takes its arguments each in braces, all inside one more pair: ${name}{{first}{second}}.`, b, this.i)]);
+              break;
+            }
             args.push(sub);
           }
         }
