@@ -540,6 +540,13 @@ const NUMERIC_ARGS: Record<string, RegExp> = {
 
 /** Why Exim fails an operator's glued-on argument (`${h_subject:}`), or undefined. */
 export function operatorArgProblem(name: string): string | undefined {
+  // Alone, these take no numbers at all: length, substr, hash and nhash are items first
+  // (expand.c looks items up before operators: "Not enough arguments for 'length'"), and
+  // the short forms have nothing to read ("missing values after h").
+  if (Object.hasOwn(NUMERIC_ARGS, name)) {
+    const item = name.length > 2;
+    return `"\${${name}:" needs its numbers after "_" (e.g. \${${name}_3:...})${item ? `, or the item form \${${name}{3}{...}}` : ''}; as it stands Exim fails ("${item ? `Not enough arguments for '${name}'` : `missing values after ${name}`}").${name === 'h' ? ' To insert a header, write $h_name: without braces.' : ''}`;
+  }
   if (EXPANSION.get('operator')?.has(name)) return undefined;
   const cut = name.indexOf('_');
   const re = cut > 0 ? ownEntry(NUMERIC_ARGS, name.slice(0, cut)) : undefined;
@@ -553,13 +560,15 @@ export function operatorArgProblem(name: string): string | undefined {
  * How many `{...}` arguments an expansion item takes, where Exim counts them plainly (its
  * "Not enough arguments for 'tr' (min is 3)", "Too many arguments", "missing '{' for ..."
  * or, past the yes/no strings some items take, "curly-bracket problem in conditional yes/no
- * parsing"): checked one count at a time with Exim 4.96's -be. Items not here (lookup, if,
- * sort, listextract, ...) read their arguments in ways a count does not capture.
+ * parsing"): checked one count at a time with Exim 4.96's -be (-bV for dlfunc, readsocket,
+ * certextract and sort). Items not here (lookup, if, listextract, ...) read their arguments
+ * in ways a count does not capture.
  */
 const ITEM_ARGS: Record<string, readonly [number, number]> = {
   acl: [1, 10], authresults: [1, 1], env: [1, 3], extract: [2, 5], filter: [2, 2], map: [2, 2], reduce: [3, 3],
   hash: [2, 3], nhash: [2, 3], length: [2, 2], substr: [2, 3], hmac: [3, 3], imapfolder: [1, 3], listquote: [2, 2],
   prvs: [2, 3], prvscheck: [2, 3], readfile: [1, 2], run: [1, 3], sg: [3, 3], tr: [3, 3], srs_encode: [3, 3],
+  dlfunc: [2, 10], readsocket: [2, 5], certextract: [2, 4], sort: [3, 3],
 };
 
 /** Why Exim fails an item given `count` arguments in braces, or undefined. */

@@ -17,6 +17,7 @@ import {
 } from '../../catalog/exim';
 import { didYouMean, namesOnce, nearest, replaceFix, runTime, RUN_TIME } from './suggest';
 import { literalFix, literalPattern, patternProblem, WRITE_WITH_N } from '../../exim/pcre-syntax';
+import { itemLiteralProblems } from './expansion-literals';
 
 type Lookup = (name: string) => ExpansionNameInfo | undefined;
 const LOOKUPS: Record<Exclude<ExpansionKind, 'variable'>, Lookup> = {
@@ -86,6 +87,8 @@ const INTEGER = /^\s*(?:([-+]?\d+[KMGkmg]?)\s*)?$/;
 /** Text an integer can go on from: the rest of the argument is expanded (it may be empty). */
 const INTEGER_START = /^\s*(?:[-+]?\d*|[-+]?\d+[KMGkmg]?\s*)$/;
 const MACRO_NAME = /^\s*[A-Z][A-Za-z0-9_]*\s*$/;
+/** Items whose written-out arguments expansion-literals.ts judges. */
+const LITERAL_ARGS = new Set(['length', 'substr', 'hash', 'nhash', 'listextract', 'hmac', 'imapfolder', 'certextract', 'prvs', 'sort']);
 
 /**
  * Main options Exim expands as soon as it has read the config, so `exim -bV` already fails
@@ -252,8 +255,9 @@ class ExpansionCheck {
     this.nodes(nodes);
   }
 
-  private report(f: Finding): void {
-    this.out.push(this.atLoad && f.severity === 'warning'
+  /** `fails`: the finding makes the expansion fail, so at load it stops Exim; otherwise it stays what it is. */
+  private report(f: Finding, fails = true): void {
+    this.out.push(fails && this.atLoad && f.severity === 'warning'
       ? { ...f, severity: 'error', message: `${f.message} Exim expands ${this.atLoad} when it loads the config, so it refuses the config.` }
       : f);
   }
@@ -284,6 +288,7 @@ class ExpansionCheck {
           else if (n.name === 'run' && n.args.length) this.runCommand(n.args[0]);
           const argProblem = itemArgProblem(n.name, n.args.length);
           if (argProblem) this.report(finding('exim/expansion-syntax', this.file(), n.nameRange, `${argProblem} Exim fails when it expands this value.`, RUN_TIME));
+          else if (LITERAL_ARGS.has(n.name)) this.literalArgs(n);
           for (const a of n.args) this.nodes(a);
           break;
         }
@@ -324,6 +329,14 @@ class ExpansionCheck {
         RUN_TIME));
     }
     if (argProblem) this.report(finding('exim/expansion-syntax', this.file(), n.nameRange, argProblem, RUN_TIME));
+  }
+
+  private literalArgs(n: Node<'item'>): void {
+    for (const p of itemLiteralProblems(n.name, n.args)) {
+      const arg = n.args[p.arg];
+      const range = arg.length ? { start: arg[0].range.start, end: arg[arg.length - 1].range.end } : n.nameRange;
+      this.report(finding('exim/expansion-syntax', this.file(), range, `${p.message}; Exim fails when it expands this value.`, RUN_TIME));
+    }
   }
 
   /**
@@ -379,7 +392,7 @@ class ExpansionCheck {
     const at = m[0].length - m[1].length - m[2].length;
     const range = within(first.range, first.text.length)(at, at + m[1].length);
     this.report(finding('exim/expansion-syntax', this.file(), range,
-      `\${run} does not search PATH for "${m[1]}": Exim cannot execute it (\$runrc is 127), so the command never runs and the expansion takes its failure branch. Write the program's full path (such as /usr/bin/${m[1]}).`, RUN_TIME));
+      `\${run} does not search PATH for "${m[1]}": Exim cannot execute it (\$runrc is 127), so the command never runs and the expansion takes its failure branch. Write the program's full path (such as /usr/bin/${m[1]}).`, RUN_TIME), false);
   }
 
   /**
