@@ -548,6 +548,10 @@ export function operatorArgProblem(name: string): string | undefined {
     return `"\${${name}:" needs its numbers after "_" (e.g. \${${name}_3:...})${item ? `, or the item form \${${name}{3}{...}}` : ''}; as it stands Exim fails ("${item ? `Not enough arguments for '${name}'` : `missing values after ${name}`}").${name === 'h' ? ' To insert a header, write $h_name: without braces.' : ''}`;
   }
   if (EXPANSION.get('operator')?.has(name)) return undefined;
+  // listnamed_d, _h, _a, _l: Exim reads only the letter after "_".
+  if (name.startsWith('listnamed_') && !/^[adhl]/.test(name.slice(10))) {
+    return `"\${${name}:" has a suffix Exim does not know: listnamed takes _d, _h, _a or _l (domain, host, address, local part list), or none; as it stands Exim fails ("bad suffix on "list" operator").`;
+  }
   const cut = name.indexOf('_');
   const re = cut > 0 ? ownEntry(NUMERIC_ARGS, name.slice(0, cut)) : undefined;
   if (!re || re.test(name.slice(cut + 1))) return undefined;

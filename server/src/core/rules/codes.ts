@@ -18,7 +18,7 @@ export const RULES = {
   'exim/unknown-variable': { severity: 'warning', summary: 'An expansion variable Exim does not know.' },
   'exim/undefined-transport': { severity: 'warning', summary: 'A router names a transport that is not defined.' },
   'exim/transport-no-destination': { severity: 'warning', summary: 'A router hands its addresses to a transport with nowhere to deliver them, so every delivery defers: an smtp transport with no (or an empty) `hosts` under an accept router (which finds none; recipient callouts through it are never made either), a pipe transport without `command`, an appendfile transport with neither `file` nor `directory` (those serve a redirect router\'s pipe and file deliveries).' },
-  'exim/undefined-list': { severity: 'warning', summary: 'A `+name` reference to a named list that is not defined.' },
+  'exim/undefined-list': { severity: 'warning', summary: 'A `+name` reference to a named list that is not defined, or a `${listnamed:name}` naming none.' },
   'exim/list-kind-mismatch': { severity: 'warning', summary: 'A named list of one kind used where another kind is needed.' },
   'exim/undefined-acl': { severity: 'warning', summary: 'An `acl_smtp_*` option or `acl =` condition naming no ACL.' },
   'exim/acl-loop': { severity: 'warning', summary: 'An `acl =` condition that calls back into its own ACL, directly or through others: Exim fails it with "ACL nested too deep".' },

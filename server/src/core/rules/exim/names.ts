@@ -2,7 +2,10 @@
 // unique; transports and `+name` list references must name something of the right kind.
 import type { Finding, Fix } from '../../diagnostic';
 import { finding } from '../../diagnostic';
-import type { AclStatement, DriverInstance, EximConfig, ListKind, Loc, NamedList, OptionSetting, RewriteRule } from '../../exim/model';
+import type { AclItem, AclStatement, DriverInstance, EximConfig, ListKind, Loc, NamedList, OptionSetting, RewriteRule } from '../../exim/model';
+import { walkExpansion } from '../../exim/expansion-parser';
+import { plainText } from '../../exim/expansion';
+import type { Range } from '../../text';
 import type { CheckOptions } from '../../options';
 import { eximDriver, optionsOfScope, type EximOptionInfo } from '../../catalog/exim';
 import { didYouMean, nearest, replaceFix, runTime, RUN_TIME } from './suggest';
@@ -88,6 +91,8 @@ export interface ListRefs {
   used: ReadonlyMap<ListKind, ReadonlySet<string>>;
   /** References to no list of the kind expected (host-list switches aside), in reading order. */
   unresolved: ListRefSite[];
+  /** `${listnamed:name}` written out where no list of that name (and kind) is defined. */
+  unnamed: ListNamedSite[];
 }
 
 /**
@@ -95,6 +100,12 @@ export interface ListRefs {
  * them here, the second takes them away, so nothing stays on the model after a check.
  */
 const refsOf = new WeakMap<EximConfig, ListRefs>();
+
+export interface ListNamedSite { name: string; kind?: ListKind; file: string; range: Range }
+/** The lists `${listnamed:name}` searches, in Exim's order (expand_listnamed), and its suffixes. */
+const LISTNAMED_ORDER: readonly ListKind[] = ['addresslist', 'domainlist', 'hostlist', 'localpartlist'];
+const LISTNAMED_KIND: Record<string, ListKind> = { a: 'addresslist', d: 'domainlist', h: 'hostlist', l: 'localpartlist' };
+const LISTNAMED_WORD: Record<ListKind, string> = { addresslist: 'address', domainlist: 'domain', hostlist: 'host', localpartlist: 'localpart' };
 
 /** The references, kept for `takeListRefs` when there are lists to find unused. */
 function listRefs(cfg: EximConfig): ListRefs {
@@ -142,7 +153,8 @@ function findListRefs(cfg: EximConfig): ListRefs {
   }
   for (const acl of cfg.acls) f.aclSites(acl.statements);
   f.rewriteSites(cfg.rewrite);
-  return { defined: f.defined, again: f.again, used: f.used ?? NO_USED, unresolved: f.unresolved };
+  f.listnamedSites(cfg);
+  return { defined: f.defined, again: f.again, used: f.used ?? NO_USED, unresolved: f.unresolved, unnamed: f.unnamed };
 }
 
 /** One search for the references of a config: one small method per kind of place. */
@@ -153,6 +165,7 @@ class ListRefFinder {
   /** Uses matter only to find unused lists. */
   declare readonly used: Map<ListKind, Set<string>> | undefined;
   declare readonly unresolved: ListRefSite[];
+  declare readonly unnamed: ListNamedSite[];
   constructor(cfg: EximConfig) {
     const hasLists = cfg.lists.length > 0;
     this.cfg = cfg;
@@ -160,6 +173,7 @@ class ListRefFinder {
     this.defined = hasLists ? definedLists(cfg, this.again) : NO_DEFINED;
     this.used = hasLists ? new Map() : undefined;
     this.unresolved = [];
+    this.unnamed = [];
   }
 
   /** Records a use (kind, then name: no key string per reference); whether it names a list of its kind. */
@@ -237,6 +251,33 @@ class ListRefFinder {
     }
   }
 
+  /**
+   * `${listnamed:name}` and `${listnamed_d:name}` (a, d, h, l) with the name written out: a
+   * use of the list, or, with none of that name, an expansion that fails ("... is not a
+   * named list"). Only values with the word in them are parsed for it.
+   */
+  listnamedSites(cfg: EximConfig): void {
+    const holders: (OptionSetting | AclItem)[] = [];
+    const add = (h: OptionSetting | AclItem) => { if (h.value?.includes('listnamed')) holders.push(h); };
+    for (const s of cfg.main) add(s);
+    for (const list of [cfg.routers, cfg.transports, cfg.authenticators]) for (const inst of list) for (const s of inst.options) add(s);
+    for (const acl of cfg.acls) for (const st of acl.statements) for (const it of st.items) add(it);
+    for (const h of holders) {
+      const file = h.valueLoc?.file;
+      if (!file) continue;
+      for (const n of walkExpansion(h.expansion ?? [])) {
+        if (n.kind !== 'operator' || !/^listnamed(_|$)/.test(n.name)) continue;
+        const name = plainText(n.arg)?.trim().replace(/^\+/, '');
+        const suffix = n.name.slice('listnamed_'.length, 'listnamed_'.length + 1);
+        const kinds = suffix ? (Object.hasOwn(LISTNAMED_KIND, suffix) ? [LISTNAMED_KIND[suffix]] : []) : LISTNAMED_ORDER;
+        if (!name || !kinds.length || !/^[A-Za-z0-9_]+$/.test(name)) continue;
+        const found = kinds.find((k) => this.defined.get(k)?.has(name));
+        if (found) this.use(found, name);
+        else this.unnamed.push({ name, kind: suffix ? kinds[0] : undefined, file, range: n.range });
+      }
+    }
+  }
+
   private unresolvedInValue(kind: ListKind, ref: string, items: readonly ValueItem[], k: number, loc: Loc): void {
     const it = items[k];
     // Which occurrence of its text in the value it is, for placing it: an earlier item may
@@ -266,6 +307,10 @@ export function checkNames(cfg: EximConfig, _opts: CheckOptions): Finding[] {
 
   // `+name` references.
   for (const site of refs.unresolved) unresolvedRef(cfg, site, byKind, out);
+  for (const site of refs.unnamed) {
+    out.push(finding('exim/undefined-list', site.file, site.range,
+      `"\${listnamed${site.kind ? '_' + site.kind[0] : ''}:${site.name}}" names no ${site.kind ? KIND_WORD[site.kind] : 'named list'}: Exim fails when it expands this value ("${site.name}" is not a ${site.kind ? LISTNAMED_WORD[site.kind] + ' ' : ''}named list). Define the list, or name one that is.`, RUN_TIME));
+  }
   return out;
 }
 
