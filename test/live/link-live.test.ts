@@ -704,7 +704,7 @@ test('the port option as Exim reads it: octal and 16-bit-cut ports deliver to th
     const { dir, conf } = eximConf((t) => t.replace('  port = 2003\n', `  port = ${written}\n`));
     const found = exim(conf);
     assert.deepEqual(found.map((f) => `${f.code} ${f.severity}`), ['exim/invalid-value warning'], written);
-    assert.match(found[0].message, new RegExp(`connects to port ${p}\\b`));
+    assert.match(found[0].message, new RegExp(`\\bport ${p}\\b`));
     const before = await cy.messageCount(`user/${ALICE}`);
     assert.match(deliver(dir, conf, ALICE), /=> alice@example\.com R=cyrus_vdom T=cyrus_ltcp H=localhost \[127\.0\.0\.1\]/, written);
     assert.equal(await cy.messageCount(`user/${ALICE}`), before + 1, `${written} reached lmtpd on ${p}`);

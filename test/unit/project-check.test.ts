@@ -1,8 +1,9 @@
 // checkProject checks each Exim config as soon as it is loaded; its findings must still be
-// those, in the same order, of loading every input first and then checking them all.
+// those, in the same order, of loading every input first and then checking them all, each
+// said once (an include several configs read gives them the same finding).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { sortFindings, type Finding } from '../../server/src/core/diagnostic';
+import { distinctFindings, sortFindings, type Finding } from '../../server/src/core/diagnostic';
 import type { SourceHost } from '../../server/src/core/host';
 import { memoryHost } from '../helpers/memory-host';
 import { defaultOptions } from '../../server/src/core/options';
@@ -24,7 +25,7 @@ function loadAllThenCheck(inputs: Input[], host: SourceHost): Finding[] {
   }
   out.push(...checkFiles({ cyrus: cyrus.cyrus, imapd: imapd.imapd }, defaultOptions));
   for (const e of exims) out.push(...checkFiles(e, defaultOptions), ...checkPairing({ exim: e.exim, cyrus: cyrus.cyrus, imapd: imapd.imapd }, defaultOptions, host));
-  return sortFindings(out);
+  return distinctFindings(sortFindings(out));
 }
 
 test('checkProject: Exim configs sharing an include, paired and unpaired Cyrus files, unreadable inputs, in any order', () => {
@@ -57,8 +58,12 @@ test('checkProject: Exim configs sharing an include, paired and unpaired Cyrus f
     assert.ok(files.has(`${DIR}/shared.conf`) && files.has(`${DIR}/missing.exim`), [...files].join(' '));
     assert.deepEqual(got, loadAllThenCheck(list, host));
   }
-  const twice = checkProject(inputs, defaultOptions, host).filter((f) => f.file === `${DIR}/shared.conf` && f.code === 'link/ipv6-colon-list');
+  // Each config makes its own list of the shared include's: three findings that differ.
+  const all = checkProject(inputs, defaultOptions, host);
+  const twice = all.filter((f) => f.file === `${DIR}/shared.conf` && f.code === 'link/ipv6-colon-list');
   assert.deepEqual(twice.map((f) => f.message.match(/address (\S+)/)?.[1]), ['::1', 'fe80::1', '::2']);
+  // The same finding from each of the three is said once.
+  assert.equal(all.filter((f) => f.file === `${DIR}/shared.conf` && f.code === 'exim/unknown-option').length, 1);
 });
 
 /** notText as it was before its quick scan: every character of the start counted. */
