@@ -93,6 +93,12 @@ test('an .include of a directory is reported as one, with or without _if_exists;
   assert.deepEqual(c.includes.map((i) => i.found), [false, false, false, false]);
 });
 
+test('an .include with no name is a warning (exim4 -bV opens the directory and reads nothing); .include_if_exists with none an error, as Exim refuses it', () => {
+  const host = overlayHost(new Map([[FILE, '.include\n.include ""\n.include_if_exists\n']]), { readFile: () => undefined, readDir: () => undefined, isDirectory: () => false });
+  const c = loadExim(FILE, defaultOptions, host);
+  assert.deepEqual(c.parseFindings.map((f) => `${f.severity}@${f.range.start.line}`), ['warning@0', 'warning@1', 'error@2']);
+});
+
 test('a driver or ACL name Exim cannot read is found however the line ends', () => {
   const c = load('begin routers\nlocal-user:\n  driver = accept\nsecond-one:\u00a0\n  driver = accept\nbegin acl\n2nd:\n  accept\n');
   assert.deepEqual(c.parseFindings.map((f) => `${f.range.start.line}:${f.message.split(' is ')[0]}`), [

@@ -580,8 +580,14 @@ export class LineReader {
     // Columns are only exact when no macro changed the line.
     const loc: Loc = { file, range: exact ? lineRange(lineNo, a, b) : lineRange(lineNo, 0, fr.file.lines.lineText(lineNo).length) };
     const directive = ifExists ? '.include_if_exists' : '.include';
+    if (!target && ifExists) {
+      this.report(finding('exim/syntax', file, loc.range, '.include_if_exists needs a file name: Exim refuses it without one (".include specifies a non-absolute path").'));
+      return;
+    }
     if (!target) {
-      this.report(finding('exim/syntax', file, loc.range, `${directive} needs a file name.`));
+      // Exim takes the empty name as relative: it opens the config's own directory, which
+      // reads as no lines (exim4 -bV accepts it).
+      this.report(finding('exim/syntax', file, loc.range, '.include names no file: Exim opens the directory of this file instead, which reads as nothing. Give the file to include, or remove the line.', { severity: 'warning' }));
       return;
     }
     if (ifExists && !target.startsWith('/')) {
