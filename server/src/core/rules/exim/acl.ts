@@ -242,10 +242,15 @@ export function checkAcls(cfg: EximConfig, opts: CheckOptions): Finding[] {
         }
         if (it.name === 'set' && it.varName !== undefined) {
           const varName = it.varName;
+          const at = it.varNameLoc ?? it.nameLoc;
           if (!/^acl_[cm](\d|_)/.test(varName)) {
-            const at = it.varNameLoc ?? it.nameLoc;
             out.push(finding('exim/acl-syntax', at.file, at.range,
               `"set" needs an ACL variable name such as acl_m_name or acl_c_name before "=", not "${varName}".`));
+          } else if (/[^A-Za-z0-9_]/.test(varName)) {
+            // acl.c: letters, digits and "_" only, up to the "=" or a space.
+            const c = /[^A-Za-z0-9_]/.exec(varName)![0];
+            out.push(finding('exim/acl-syntax', at.file, at.range,
+              `The variable name "${varName}" has a "${c}", and Exim refuses the ACL ("invalid character in variable name"): an ACL variable's name is letters, digits and "_" only.`));
           }
         }
         const bad = forbiddenAt(info, uses, opts.eximVersion);
