@@ -33,6 +33,7 @@ import { checkTlsOnConnect } from './tls-on-connect';
 import { checkListLoops } from './list-loops';
 import { checkPorts } from './ports';
 import { checkLogFilePath } from './log-file-path';
+import { checkLocalInterfaces } from './local-interfaces';
 
 // Keyed by a name for the internal-error message: bundles are minified, so a function's own
 // name there would be two letters.
@@ -67,6 +68,7 @@ const FAMILIES: Record<string, (cfg: EximConfig, opts: CheckOptions) => Finding[
   'list-loops': checkListLoops,
   'ports': checkPorts,
   'log-file-path': checkLogFilePath,
+  'local-interfaces': checkLocalInterfaces,
 };
 
 export function runEximRules(cfg: EximConfig, opts: CheckOptions): Finding[] {

@@ -1,0 +1,49 @@
+// exim/invalid-value (warning): a local_interfaces item that is no IP address. The daemon
+// reads the list when it starts and refuses to run on such an item ("Malformed IP address
+// "localhost" in local_interfaces", exim4 -bdf); exim -bV does not look. A port goes after a
+// dot (127.0.0.1.2525) or a bracketed address ([::1]:2525): after a colon it is an item of
+// its own. IPv6 addresses cut apart by the colon separator are link/ipv6-colon-list's.
+import type { Finding } from '../../diagnostic';
+import { finding } from '../../diagnostic';
+import type { EximConfig } from '../../exim/model';
+import { splitList } from '../../exim/lists';
+import type { CheckOptions } from '../../options';
+import { isIPv4, isIPv6 } from '../../lmtp/target';
+import { mainSetting } from './instance-options';
+import { locOfText } from './lists';
+
+/** The address of an item, less a port written after it as Exim allows. */
+function addressOf(text: string): string {
+  const bracketed = /^\[([^\]]*)\](?::\d+)?$/.exec(text);
+  if (bracketed) return bracketed[1];
+  if (isIPv4(text) || isIPv6(text)) return text;
+  const dotted = /^(.*)\.\d+$/.exec(text);
+  return dotted ? dotted[1] : text;
+}
+
+export function checkLocalInterfaces(cfg: EximConfig, _opts: CheckOptions): Finding[] {
+  const s = mainSetting(cfg, 'local_interfaces');
+  const v = s?.value;
+  if (!s || s.negated || !v || !s.valueLoc || /[$\\]/.test(v)) return [];
+  const { separator, items } = splitList(v);
+  // A colon list with an IPv6 address in it: the pieces are another rule's finding.
+  if (separator === ':' && v.includes('::')) return [];
+  const out: Finding[] = [];
+  for (let k = 0; k < items.length; k++) {
+    const text = items[k].text;
+    if (!text || isIPv4(addressOf(text)) || isIPv6(addressOf(text))) continue;
+    const prev = k > 0 ? items[k - 1].text : undefined;
+    const bracketed = prev !== undefined && /^\[.*\]$/.test(prev);
+    const port = separator === ':' && /^\d+$/.test(text) && prev !== undefined && (isIPv4(prev) || bracketed);
+    if (separator === ':' && !port && /^[0-9a-fA-F]{1,4}$/.test(text)) continue;
+    const why = port && bracketed ? `"${text}" is a port after ":", which separates the items: a bracketed address with its port needs another separator (local_interfaces = <; ${prev}:${text})`
+      : port ? `"${text}" is a port after ":", which separates the items: write ${prev}.${text}`
+      : /^[A-Za-z][A-Za-z0-9.-]*$/.test(text) && !/^\d/.test(text) ? `a host name is not read here: give its address (127.0.0.1 for localhost)`
+      : 'give an IP address, with a port after a dot (127.0.0.1.2525) or after a bracketed address ([::1]:2525)';
+    const at = locOfText(cfg, s.valueLoc, text);
+    out.push(finding('exim/invalid-value', at.file, at.range,
+      `local_interfaces item "${text}" is no IP address, and the daemon refuses to start ("Malformed IP address "${text}" in local_interfaces"); exim -bV does not see it. ${why[0].toUpperCase()}${why.slice(1)}.`,
+      { severity: 'warning' }));
+  }
+  return out;
+}
