@@ -1,8 +1,11 @@
-// exim/invalid-value (warning): a local_interfaces item that is no IP address. The daemon
-// reads the list when it starts and refuses to run on such an item ("Malformed IP address
-// "localhost" in local_interfaces", exim4 -bdf); exim -bV does not look. A port goes after a
-// dot (127.0.0.1.2525) or a bracketed address ([::1]:2525): after a colon it is an item of
-// its own. IPv6 addresses cut apart by the colon separator are link/ipv6-colon-list's.
+// exim/invalid-value (warning): a local_interfaces or extra_local_interfaces item that is no
+// IP address. The daemon reads local_interfaces when it starts and refuses to run on such an
+// item ("Malformed IP address "localhost" in local_interfaces", exim4 -bdf); Exim reads
+// both when it first needs this machine's addresses, routing to a host, and dies there
+// (exim4 -bt: "PANIC DIE Malformed IP address ... in extra_local_interfaces"). exim -bV does
+// not look. A port goes after a dot (127.0.0.1.2525) or a bracketed address ([::1]:2525):
+// after a colon it is an item of its own. IPv6 addresses cut apart by the colon separator
+// are link/ipv6-colon-list's.
 import type { Finding } from '../../diagnostic';
 import { finding } from '../../diagnostic';
 import type { EximConfig } from '../../exim/model';
@@ -21,14 +24,24 @@ function addressOf(text: string): string {
   return dotted ? dotted[1] : text;
 }
 
+const WHAT_FAILS: Record<string, string> = {
+  local_interfaces: 'the daemon refuses to start',
+  extra_local_interfaces: 'Exim dies the first time it routes to a host',
+};
+
 export function checkLocalInterfaces(cfg: EximConfig, _opts: CheckOptions): Finding[] {
-  const s = mainSetting(cfg, 'local_interfaces');
+  const out: Finding[] = [];
+  for (const name of ['local_interfaces', 'extra_local_interfaces']) interfaces(cfg, name, out);
+  return out;
+}
+
+function interfaces(cfg: EximConfig, name: string, out: Finding[]): void {
+  const s = mainSetting(cfg, name);
   const v = s?.value;
-  if (!s || s.negated || !v || !s.valueLoc || /[$\\]/.test(v)) return [];
+  if (!s || s.negated || !v || !s.valueLoc || /[$\\]/.test(v)) return;
   const { separator, items } = splitList(v);
   // A colon list with an IPv6 address in it: the pieces are another rule's finding.
-  if (separator === ':' && v.includes('::')) return [];
-  const out: Finding[] = [];
+  if (separator === ':' && v.includes('::')) return;
   for (let k = 0; k < items.length; k++) {
     const text = items[k].text;
     if (!text || isIPv4(addressOf(text)) || isIPv6(addressOf(text))) continue;
@@ -36,14 +49,13 @@ export function checkLocalInterfaces(cfg: EximConfig, _opts: CheckOptions): Find
     const bracketed = prev !== undefined && /^\[.*\]$/.test(prev);
     const port = separator === ':' && /^\d+$/.test(text) && prev !== undefined && (isIPv4(prev) || bracketed);
     if (separator === ':' && !port && /^[0-9a-fA-F]{1,4}$/.test(text)) continue;
-    const why = port && bracketed ? `"${text}" is a port after ":", which separates the items: a bracketed address with its port needs another separator (local_interfaces = <; ${prev}:${text})`
+    const why = port && bracketed ? `"${text}" is a port after ":", which separates the items: a bracketed address with its port needs another separator (${name} = <; ${prev}:${text})`
       : port ? `"${text}" is a port after ":", which separates the items: write ${prev}.${text}`
       : /^[A-Za-z][A-Za-z0-9.-]*$/.test(text) && !/^\d/.test(text) ? `a host name is not read here: give its address (127.0.0.1 for localhost)`
       : 'give an IP address, with a port after a dot (127.0.0.1.2525) or after a bracketed address ([::1]:2525)';
     const at = locOfText(cfg, s.valueLoc, text);
     out.push(finding('exim/invalid-value', at.file, at.range,
-      `local_interfaces item "${text}" is no IP address, and the daemon refuses to start ("Malformed IP address "${text}" in local_interfaces"); exim -bV does not see it. ${why[0].toUpperCase()}${why.slice(1)}.`,
+      `${name} item "${text}" is no IP address, and ${WHAT_FAILS[name]} ("Malformed IP address "${text}" in ${name}"); exim -bV does not see it. ${why[0].toUpperCase()}${why.slice(1)}.`,
       { severity: 'warning' }));
   }
-  return out;
 }
