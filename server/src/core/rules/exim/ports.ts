@@ -7,13 +7,20 @@
 // than the one written (exim4 -odf connected to 4464 for 70000 and to 21 for 025, and
 // exim4 -bdf listened there). A service name missing from /etc/services is the link rules'
 // (they read the machine's file); an expansion is left alone.
+//
+// In a host list (an smtp transport's hosts and fallback_hosts, a router's fallback_hosts,
+// the hosts of a manualroute router's route_list and route_data) ":" separates the hosts,
+// so `127.0.0.1:2525` is two hosts, the second named "2525": its address lookup fails and
+// delivery defers (exim4 -bt: "host lookup for 2525 did not complete"). The port goes in
+// as `127.0.0.1::2525`, a doubled colon standing for one inside the item.
 import type { Finding, Fix } from '../../diagnostic';
 import { finding } from '../../diagnostic';
-import type { EximConfig, Loc } from '../../exim/model';
+import type { DriverInstance, EximConfig, Loc } from '../../exim/model';
+import { splitList } from '../../exim/lists';
 import { readPortOption } from '../../exim/port';
 import type { CheckOptions } from '../../options';
 import { describe, given, mainSetting } from './instance-options';
-import { locOfText, spansText, splitList } from './lists';
+import { locOfText, spansText, splitList as valueItems } from './lists';
 import { RUN_TIME } from './suggest';
 
 /** What is wrong with a port written as `text`, in the words of `use` (how Exim fails on it). */
@@ -34,8 +41,44 @@ function portProblem(cfg: EximConfig, text: string, at: Loc, use: { invalid: str
   return { message, fixes: [{ title: `Write port ${decimal} (drop the leading zeros)`, edits: [{ file: at.file, range: at.range, newText: decimal }] }] };
 }
 
+/** Host lists of `text` (an option's value): whole, or the hosts part of each route rule. */
+function hostLists(name: string, text: string): string[] {
+  if (name === 'hosts' || name === 'fallback_hosts') return [text];
+  // route_data is "hosts options"; route_list rules "domains hosts options", ";" between rules.
+  const words = (rule: string) => rule.match(/"(?:[^"\\]|\\.)*"|\S+/g) ?? [];
+  if (name === 'route_data') return words(text).slice(0, 1);
+  if (/^\s*</.test(text)) return [];
+  return text.split(';').map((rule) => words(rule)[1]).filter((h): h is string => h !== undefined);
+}
+
+const HOST_LIST_OPTIONS: Record<string, readonly string[]> = {
+  smtp: ['hosts', 'fallback_hosts'], manualroute: ['route_list', 'route_data', 'fallback_hosts'],
+};
+
+/** Items of a ":" host list that are a port cut off the host before them. */
+function hostListPorts(cfg: EximConfig, inst: DriverInstance, out: Finding[]): void {
+  const names = Object.hasOwn(HOST_LIST_OPTIONS, inst.driver?.trim() ?? '') ? HOST_LIST_OPTIONS[inst.driver!.trim()] : ['fallback_hosts'];
+  for (const s of inst.options) {
+    if (!names.includes(s.name) || s.negated || !s.value || !s.valueLoc || /[$\\]/.test(s.value)) continue;
+    for (const list of hostLists(s.name, s.value)) {
+      const { separator, items } = splitList(list.replace(/^"|"$/g, ''));
+      // An IPv6 address cut apart at its colons is link/ipv6-colon-list's.
+      if (separator !== ':' || list.includes('::')) continue;
+      for (let k = 1; k < items.length; k++) {
+        const port = items[k].text, host = items[k - 1].text;
+        if (!/^\d+$/.test(port) || !host || /^\d+$/.test(host)) continue;
+        const at = locOfText(cfg, s.valueLoc, `${host}:${port}`);
+        out.push(finding('exim/invalid-value', at.file, at.range,
+          `In ${describe(inst)}, "${host}:${port}" in ${s.name} is two hosts, "${host}" and one named "${port}": ":" separates the hosts, so the port is read as a host whose address lookup fails, and delivery to it defers. Write ${host}::${port} (a doubled colon is a colon inside the item), or set the transport's port.`,
+          { ...RUN_TIME, ...spansText(cfg, at, `${host}:${port}`) ? { fixes: [{ title: `Write ${host}::${port}`, edits: [{ file: at.file, range: at.range, newText: `${host}::${port}` }] }] } : {} }));
+      }
+    }
+  }
+}
+
 export function checkPorts(cfg: EximConfig, _opts: CheckOptions): Finding[] {
   const out: Finding[] = [];
+  for (const inst of [...cfg.routers, ...cfg.transports]) hostListPorts(cfg, inst, out);
   for (const t of cfg.transports) {
     if (t.driver?.trim() !== 'smtp') continue;
     const s = given(t, 'port');
@@ -50,7 +93,7 @@ export function checkPorts(cfg: EximConfig, _opts: CheckOptions): Finding[] {
   }
   const daemon = mainSetting(cfg, 'daemon_smtp_ports');
   if (daemon?.value && daemon.valueLoc && !daemon.negated && !/[$\\]/.test(daemon.value)) {
-    for (const it of splitList(daemon.value)) {
+    for (const it of valueItems(daemon.value)) {
       const at = locOfText(cfg, daemon.valueLoc, it.text);
       const problem = portProblem(cfg, it.text, at, {
         invalid: `The daemon refuses to start ("Exim configuration error: invalid SMTP port: ${it.text}"); exim -bV does not see it.`,
