@@ -34,6 +34,7 @@ import { checkListLoops } from './list-loops';
 import { checkPorts } from './ports';
 import { checkLogFilePath } from './log-file-path';
 import { checkLocalInterfaces } from './local-interfaces';
+import { checkExpandedNumbers } from './expanded-numbers';
 
 // Keyed by a name for the internal-error message: bundles are minified, so a function's own
 // name there would be two letters.
@@ -69,6 +70,7 @@ const FAMILIES: Record<string, (cfg: EximConfig, opts: CheckOptions) => Finding[
   'ports': checkPorts,
   'log-file-path': checkLogFilePath,
   'local-interfaces': checkLocalInterfaces,
+  'expanded-numbers': checkExpandedNumbers,
 };
 
 export function runEximRules(cfg: EximConfig, opts: CheckOptions): Finding[] {
