@@ -651,3 +651,23 @@ for (const [what, router, file] of DATA_VARIABLES) {
     assert.equal(warned.length > 0, written[0] === 'x', `written: ${written[0]}; ours: ${JSON.stringify(warned.map((f) => f.message))}`);
   });
 }
+
+test('at run time, message_size_limit = 50MB: exim4 -bV loads it, we warn, and Exim answers every connection 421; 50M (our fix) is a limit it keeps', { skip }, () => {
+  const greeting = (value: string) => {
+    const file = conf('primary_hostname = mail.example.com\n', `primary_hostname = mail.example.com\nmessage_size_limit = ${value}\n`);
+    const r = spawnSync(EXIM, ['-C', file, '-bh', '192.0.2.1'], { input: 'EHLO client.example\r\nQUIT\r\n', encoding: 'utf8', timeout: 30_000 });
+    const loads = spawnSync(EXIM, ['-C', file, '-bV'], { encoding: 'utf8', timeout: 30_000 }).status === 0;
+    return { file, loads, first: r.stdout.split(/\r?\n/).find((l) => /^\d{3}[ -]/.test(l)) ?? '', all: r.stdout };
+  };
+  const bad = greeting('50MB');
+  assert.equal(bad.loads, true, 'exim -bV says nothing');
+  assert.match(bad.first, /^421 /);
+  const found = ours(bad.file, '4.96').filter((f) => f.code === 'exim/invalid-value' && /message_size_limit/.test(f.message));
+  assert.equal(found.length, 1);
+  assert.equal(found[0].severity, 'warning');
+  assert.equal(found[0].fixes?.[0].edits[0].newText, '50M');
+  const good = greeting('50M');
+  assert.match(good.first, /^220 /);
+  assert.match(good.all, /^250-SIZE 52428800$/m);
+  assert.equal(ours(good.file, '4.96').some((f) => /message_size_limit/.test(f.message)), false);
+});

@@ -3,6 +3,9 @@
 // "5x" is 5, and a value starting with no number is 0, which lifts the limit. A transport's
 // max_parallel goes through expand_string_integer at each delivery: on "bogus" it logs
 // "integer expected" and Exim 4.96 then crashes delivering the message (SIGSEGV, exim4 -odf).
+// message_size_limit is read the same way: in the main section for each SMTP connection, so
+// "50MB" makes Exim answer every one "421 Temporary local problem" (exim4 -bh: "invalid
+// message_size_limit"), and in a transport at each delivery, which defers.
 import type { Finding } from '../../diagnostic';
 import { finding } from '../../diagnostic';
 import type { EximConfig, OptionSetting } from '../../exim/model';
@@ -18,6 +21,17 @@ function literal(s: OptionSetting | undefined): string | undefined {
   return s && !s.negated && v !== undefined && !/[$\\]/.test(v) && s.valueLoc ? v : undefined;
 }
 
+/**
+ * What expand_string_integer refuses in a written-out size: anything but digits with one of
+ * K, M or G straight after them (and white space around); `meant` when the fix is plain
+ * ("50MB", "10 M" mean 50M and 10M).
+ */
+function unreadableSize(v: string | undefined): { text: string; meant?: string } | undefined {
+  if (v === undefined || /^\s*$/.test(v) || /^\s*\+?\d+[kmg]?\s*$/i.test(v) || /^\s*[A-Z][A-Z0-9_]*\s*$/.test(v)) return undefined;
+  const m = /^\s*(\d+)\s*([kmg])(?:i?b)?\s*$/i.exec(v);
+  return { text: v.trim(), ...m ? { meant: `${m[1]}${m[2].toUpperCase()}` } : {} };
+}
+
 export function checkExpandedNumbers(cfg: EximConfig, _opts: CheckOptions): Finding[] {
   const out: Finding[] = [];
   for (const name of ATOI_OPTIONS) {
@@ -29,6 +43,24 @@ export function checkExpandedNumbers(cfg: EximConfig, _opts: CheckOptions): Find
     const at = s!.valueLoc!;
     out.push(finding('exim/invalid-value', at.file, at.range,
       `${name} = ${v.trim()} is no plain number: Exim reads it with atoi, which takes ${lead ? `the ${read} it starts with and ignores the rest` : '0 from a value that starts with no number'}${read <= 0 ? ', and 0 or less means no limit at all' : ''}. Write the number alone.`, RUN_TIME));
+  }
+  const size = mainSetting(cfg, 'message_size_limit');
+  const sizeProblem = unreadableSize(literal(size));
+  if (sizeProblem) {
+    const at = size!.valueLoc!;
+    out.push(finding('exim/invalid-value', at.file, at.range,
+      `message_size_limit = ${sizeProblem.text} is no size Exim can read (a number, with K, M or G right after it): Exim answers every SMTP connection "421 Temporary local problem" ("invalid message_size_limit"), and exim -bV does not see it. ${sizeProblem.meant ? `Write ${sizeProblem.meant}.` : 'Write a number of bytes, or one with K, M or G.'}`,
+      { ...RUN_TIME, ...sizeProblem.meant ? { fixes: [{ title: `Write ${sizeProblem.meant}`, edits: [{ file: at.file, range: at.range, newText: sizeProblem.meant }] }] } : {} }));
+  }
+  for (const t of cfg.transports) {
+    const ts = given(t, 'message_size_limit');
+    const tp = unreadableSize(literal(ts));
+    if (tp) {
+      const at = ts!.valueLoc!;
+      out.push(finding('exim/invalid-value', at.file, at.range,
+        `In ${describe(t)}, message_size_limit = ${tp.text} is no size Exim can read (a number, with K, M or G right after it): every delivery through it defers ("invalid message_size_limit"). ${tp.meant ? `Write ${tp.meant}.` : 'Write a number of bytes, or one with K, M or G.'}`,
+        { ...RUN_TIME, ...tp.meant ? { fixes: [{ title: `Write ${tp.meant}`, edits: [{ file: at.file, range: at.range, newText: tp.meant }] }] } : {} }));
+    }
   }
   for (const t of cfg.transports) {
     const s = given(t, 'max_parallel');
