@@ -3,6 +3,10 @@
 // "5x" is 5, and a value starting with no number is 0, which lifts the limit. A transport's
 // max_parallel goes through expand_string_integer at each delivery: on "bogus" it logs
 // "integer expected" and Exim 4.96 then crashes delivering the message (SIGSEGV, exim4 -odf).
+// appendfile's quota, quota_filecount, quota_warn_threshold, mailbox_size and
+// mailbox_filecount are read with strtod and one of K, M or G (quota_warn_threshold may end in
+// "%", quota and quota_filecount in "/no_check"): "50MB" defers every delivery ("Malformed
+// value", exim4 -odf).
 // message_size_limit is read the same way: in the main section for each SMTP connection, so
 // "50MB" makes Exim answer every one "421 Temporary local problem" (exim4 -bh: "invalid
 // message_size_limit"), and in a transport at each delivery, which defers.
@@ -30,6 +34,18 @@ function unreadableSize(v: string | undefined): { text: string; meant?: string }
   if (v === undefined || /^\s*$/.test(v) || /^\s*\+?\d+[kmg]?\s*$/i.test(v) || /^\s*[A-Z][A-Z0-9_]*\s*$/.test(v)) return undefined;
   const m = /^\s*(\d+)\s*([kmg])(?:i?b)?\s*$/i.exec(v);
   return { text: v.trim(), ...m ? { meant: `${m[1]}${m[2].toUpperCase()}` } : {} };
+}
+
+const QUOTA_OPTIONS = ['quota', 'quota_filecount', 'quota_warn_threshold', 'mailbox_size', 'mailbox_filecount'];
+
+/** Whether appendfile reads a quota-like value: strtod, then K, M or G (or %), then /no_check, then white space. */
+function quotaReadable(name: string, v: string): boolean {
+  const number = /^\s*[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?/.exec(v);
+  if (!number) return /^\s*$/.test(v);
+  let rest = v.slice(number[0].length);
+  if (/^[kmg]/i.test(rest) || (name === 'quota_warn_threshold' && rest.startsWith('%'))) rest = rest.slice(1);
+  if ((name === 'quota' || name === 'quota_filecount') && rest.startsWith('/no_check')) rest = rest.slice(9);
+  return /^\s*$/.test(rest);
 }
 
 export function checkExpandedNumbers(cfg: EximConfig, _opts: CheckOptions): Finding[] {
@@ -60,6 +76,20 @@ export function checkExpandedNumbers(cfg: EximConfig, _opts: CheckOptions): Find
       out.push(finding('exim/invalid-value', at.file, at.range,
         `In ${describe(t)}, message_size_limit = ${tp.text} is no size Exim can read (a number, with K, M or G right after it): every delivery through it defers ("invalid message_size_limit"). ${tp.meant ? `Write ${tp.meant}.` : 'Write a number of bytes, or one with K, M or G.'}`,
         { ...RUN_TIME, ...tp.meant ? { fixes: [{ title: `Write ${tp.meant}`, edits: [{ file: at.file, range: at.range, newText: tp.meant }] }] } : {} }));
+    }
+  }
+  for (const t of cfg.transports) {
+    if (t.driver?.trim() !== 'appendfile') continue;
+    for (const name of QUOTA_OPTIONS) {
+      const qs = given(t, name);
+      const v = literal(qs);
+      if (v === undefined || /^\s*[A-Z][A-Z0-9_]*\s*$/.test(v) || quotaReadable(name, v)) continue;
+      const m = /^\s*(\d+(?:\.\d+)?)\s*([kmg])(?:i?b)?\s*$/i.exec(v);
+      const meant = m ? `${m[1]}${m[2].toUpperCase()}` : undefined;
+      const at = qs!.valueLoc!;
+      out.push(finding('exim/invalid-value', at.file, at.range,
+        `In ${describe(t)}, ${name} = ${v.trim()} is no value Exim can read (a number, with K, M or G right after it${name === 'quota_warn_threshold' ? ', or a percentage such as 80%' : ''}): every delivery through it defers ("Malformed value"). ${meant ? `Write ${meant}.` : 'Write a number.'}`,
+        { ...RUN_TIME, ...meant ? { fixes: [{ title: `Write ${meant}`, edits: [{ file: at.file, range: at.range, newText: meant }] }] } : {} }));
     }
   }
   for (const t of cfg.transports) {
