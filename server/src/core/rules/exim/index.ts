@@ -35,6 +35,7 @@ import { checkPorts } from './ports';
 import { checkLogFilePath } from './log-file-path';
 import { checkLocalInterfaces } from './local-interfaces';
 import { checkExpandedNumbers } from './expanded-numbers';
+import { checkRouterSet } from './router-set';
 
 // Keyed by a name for the internal-error message: bundles are minified, so a function's own
 // name there would be two letters.
@@ -71,6 +72,7 @@ const FAMILIES: Record<string, (cfg: EximConfig, opts: CheckOptions) => Finding[
   'log-file-path': checkLogFilePath,
   'local-interfaces': checkLocalInterfaces,
   'expanded-numbers': checkExpandedNumbers,
+  'router-set': checkRouterSet,
 };
 
 export function runEximRules(cfg: EximConfig, opts: CheckOptions): Finding[] {
