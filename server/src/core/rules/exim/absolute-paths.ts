@@ -5,7 +5,9 @@
 // `transport_home_directory` and `transport_current_directory` ("... path ... is not absolute
 // for ... transport"). Only a value whose start is written out is judged: one that starts
 // with an expansion ($home/...) may well be absolute. And a router's require_files, whose
-// items with a "/" are files.
+// items with a "/" are files. And a transport_filter's program, which Exim runs without
+// searching PATH: "cat" never starts and every delivery defers ("transport filter process
+// failed (127)", exim4 -odf).
 import type { Finding } from '../../diagnostic';
 import { finding } from '../../diagnostic';
 import type { DriverInstance, EximConfig } from '../../exim/model';
@@ -21,7 +23,10 @@ const DRIVER_PATHS: Record<string, readonly string[]> = { appendfile: ['file', '
 
 export function checkAbsolutePaths(cfg: EximConfig, _opts: CheckOptions): Finding[] {
   const out: Finding[] = [];
-  for (const t of cfg.transports) paths(t, TRANSPORT_PATHS, out);
+  for (const t of cfg.transports) {
+    paths(t, TRANSPORT_PATHS, out);
+    transportFilter(cfg, t, out);
+  }
   for (const r of cfg.routers) {
     paths(r, ROUTER_PATHS, out);
     requireFiles(cfg, r, out);
@@ -47,6 +52,16 @@ function requireFiles(cfg: EximConfig, r: DriverInstance, out: Finding[]): void 
       `In ${describe(r)}, require_files names "${file}", which is not an absolute path: Exim defers every address the router handles ("require_files: ... is not absolute"). Write the whole path, starting with "/".`, RUN_TIME));
     return;
   }
+}
+
+function transportFilter(cfg: EximConfig, t: DriverInstance, out: Finding[]): void {
+  const s = given(t, 'transport_filter');
+  const m = s?.value ? /^\s*"?([^\s"$\\\/][^\s"]*)/.exec(s.value) : null;
+  if (!s || !m || !s.valueLoc) return;
+  const program = m[1];
+  const at = locOfText(cfg, s.valueLoc, program);
+  out.push(finding('exim/invalid-value', at.file, at.range,
+    `In ${describe(t)}, transport_filter runs "${program}" without its directory: Exim does not search PATH for it, so the filter never starts and every delivery through the transport defers ("transport filter process failed (127)"). Write the program's full path (such as /usr/bin/${program}).`, RUN_TIME));
 }
 
 function paths(inst: DriverInstance, generic: readonly string[], out: Finding[]): void {
