@@ -36,6 +36,7 @@ import { checkLogFilePath } from './log-file-path';
 import { checkLocalInterfaces } from './local-interfaces';
 import { checkExpandedNumbers } from './expanded-numbers';
 import { checkRouterSet } from './router-set';
+import { checkRouteOptions } from './route-options';
 
 // Keyed by a name for the internal-error message: bundles are minified, so a function's own
 // name there would be two letters.
@@ -73,6 +74,7 @@ const FAMILIES: Record<string, (cfg: EximConfig, opts: CheckOptions) => Finding[
   'local-interfaces': checkLocalInterfaces,
   'expanded-numbers': checkExpandedNumbers,
   'router-set': checkRouterSet,
+  'route-options': checkRouteOptions,
 };
 
 export function runEximRules(cfg: EximConfig, opts: CheckOptions): Finding[] {
