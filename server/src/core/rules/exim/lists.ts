@@ -16,6 +16,11 @@ function isRef(text: string): boolean {
   return true;
 }
 
+/** The words of a manualroute rule ("domains hosts options", route_data's "hosts options"); a double-quoted word stays whole. */
+export function ruleWords(rule: string): string[] {
+  return rule.match(/"(?:[^"\\]|\\.)*"|\S+/g) ?? [];
+}
+
 /**
  * The domain patterns of a manualroute router's route_list: each rule (separated by `;`,
  * or what `<X` at the start names) starts with one, which Exim matches as a single

@@ -20,7 +20,7 @@ import { splitList } from '../../exim/lists';
 import { readPortOption } from '../../exim/port';
 import type { CheckOptions } from '../../options';
 import { describe, given, mainSetting } from './instance-options';
-import { locOfText, spansText, splitList as valueItems } from './lists';
+import { locOfText, ruleWords, spansText, splitList as valueItems } from './lists';
 import { RUN_TIME } from './suggest';
 
 /** What is wrong with a port written as `text`, in the words of `use` (how Exim fails on it). */
@@ -45,10 +45,9 @@ function portProblem(cfg: EximConfig, text: string, at: Loc, use: { invalid: str
 function hostLists(name: string, text: string): string[] {
   if (name === 'hosts' || name === 'fallback_hosts') return [text];
   // route_data is "hosts options"; route_list rules "domains hosts options", ";" between rules.
-  const words = (rule: string) => rule.match(/"(?:[^"\\]|\\.)*"|\S+/g) ?? [];
-  if (name === 'route_data') return words(text).slice(0, 1);
+  if (name === 'route_data') return ruleWords(text).slice(0, 1);
   if (/^\s*</.test(text)) return [];
-  return text.split(';').map((rule) => words(rule)[1]).filter((h): h is string => h !== undefined);
+  return text.split(';').map((rule) => ruleWords(rule)[1]).filter((h): h is string => h !== undefined);
 }
 
 const HOST_LIST_OPTIONS: Record<string, readonly string[]> = {

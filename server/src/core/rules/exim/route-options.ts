@@ -9,12 +9,10 @@ import { finding } from '../../diagnostic';
 import type { EximConfig } from '../../exim/model';
 import type { CheckOptions } from '../../options';
 import { describe, given } from './instance-options';
-import { locOfText } from './lists';
+import { locOfText, ruleWords } from './lists';
 import { didYouMean, nearest, RUN_TIME } from './suggest';
 
 const ROUTE_OPTIONS = ['byname', 'bydns', 'randomize', 'no_randomize', 'ipv4_prefer', 'ipv4_only'];
-
-const words = (rule: string): string[] => rule.match(/"(?:[^"\\]|\\.)*"|\S+/g) ?? [];
 
 export function checkRouteOptions(cfg: EximConfig, _opts: CheckOptions): Finding[] {
   const out: Finding[] = [];
@@ -28,7 +26,7 @@ export function checkRouteOptions(cfg: EximConfig, _opts: CheckOptions): Finding
       if (!s || !v || !s.valueLoc || /[$\\]/.test(v) || /^\s*</.test(v)) continue;
       const rules = name === 'route_list' ? v.split(';') : [v];
       for (const rule of rules) {
-        for (const w of words(rule).slice(name === 'route_list' ? 2 : 1)) {
+        for (const w of ruleWords(rule).slice(name === 'route_list' ? 2 : 1)) {
           if (known.some((k) => k.startsWith(w))) continue;
           const at = locOfText(cfg, s.valueLoc, w);
           out.push(finding('exim/invalid-value', at.file, at.range,
