@@ -1,6 +1,7 @@
 import type { Range } from './text';
 import type { RuleCode } from './rules/codes';
 import { RULES } from './rules/codes';
+import { findingKey } from './finding-key';
 
 export type Severity = 'error' | 'warning' | 'information' | 'hint';
 
@@ -46,13 +47,13 @@ export function finding(code: RuleCode, file: string, range: Range, message: str
 export function distinctFindings(list: readonly Finding[]): Finding[] {
   const seen = new Set<string>();
   return list.filter((f) => {
-    const r = f.range;
-    const key = `${f.file}\0${r.start.line}:${r.start.character}-${r.end.line}:${r.end.character}\0${f.severity}\0${f.code}\0${f.source ?? ''}\0${f.message}`;
+    const key = findingKey(f);
     if (seen.has(key)) return false;
     seen.add(key);
     return true;
   });
 }
+
 
 export function sortFindings(list: Finding[]): Finding[] {
   return list.sort((a, b) => a.file < b.file ? -1 : a.file > b.file ? 1

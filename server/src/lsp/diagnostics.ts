@@ -4,6 +4,7 @@
 import * as path from 'node:path';
 import type { Connection } from 'vscode-languageserver/node';
 import type { Finding } from '../core/diagnostic';
+import { findingKey } from '../core/finding-key';
 import type { Range } from '../core/text';
 import type { ConfigWorkspace, Analysis } from '../core/features/workspace';
 import type { Pairing } from '../core/features/pairing';
@@ -149,7 +150,7 @@ export class DiagnosticsPublisher {
     if (covering.length <= 1) return [...covering[0]?.byFile.get(file) ?? [], ...external];
     const found = new Map<string, { f: Finding; by: Analysis[] }>();
     for (const b of covering) for (const f of b.byFile.get(file) ?? []) {
-      const k = `${f.code}\0${f.severity}\0${f.range.start.line}:${f.range.start.character}-${f.range.end.line}:${f.range.end.character}\0${f.message}`;
+      const k = findingKey(f);
       const hit = found.get(k);
       if (hit) { if (!hit.by.includes(b)) hit.by.push(b); } else found.set(k, { f, by: [b] });
     }
