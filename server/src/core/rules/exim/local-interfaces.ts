@@ -15,13 +15,17 @@ import { isIPv4, isIPv6 } from '../../lmtp/target';
 import { mainSetting } from './instance-options';
 import { locOfText } from './lists';
 
-/** The address of an item, less a port written after it as Exim allows. */
-function addressOf(text: string): string {
-  const bracketed = /^\[([^\]]*)\](?::\d+)?$/.exec(text);
-  if (bracketed) return bracketed[1];
-  if (isIPv4(text) || isIPv6(text)) return text;
-  const dotted = /^(.*)\.\d+$/.exec(text);
-  return dotted ? dotted[1] : text;
+/**
+ * An interface item split as Exim reads it: `[addr]:port`, `addr.port` (unless the whole is
+ * an address of its own: `::ffff:192.0.2.1` has no port), or an address alone. `address`
+ * is what is left once a port is taken off, whatever it is.
+ */
+export function interfaceParts(text: string): { address: string; port?: number; bracketed?: true } {
+  const bracketed = /^\[([^\]]*)\](?::(\d+))?$/.exec(text);
+  if (bracketed) return { address: bracketed[1], ...bracketed[2] ? { port: Number(bracketed[2]) } : {}, bracketed: true };
+  if (isIPv4(text) || isIPv6(text)) return { address: text };
+  const dotted = /^(.*)\.(\d+)$/.exec(text);
+  return dotted ? { address: dotted[1], port: Number(dotted[2]) } : { address: text };
 }
 
 const WHAT_FAILS: Record<string, string> = {
@@ -44,7 +48,8 @@ function interfaces(cfg: EximConfig, name: string, out: Finding[]): void {
   if (separator === ':' && v.includes('::')) return;
   for (let k = 0; k < items.length; k++) {
     const text = items[k].text;
-    if (!text || isIPv4(addressOf(text)) || isIPv6(addressOf(text))) continue;
+    const address = text ? interfaceParts(text).address : '';
+    if (!text || isIPv4(address) || isIPv6(address)) continue;
     const prev = k > 0 ? items[k - 1].text : undefined;
     const bracketed = prev !== undefined && /^\[.*\]$/.test(prev);
     const port = separator === ':' && /^\d+$/.test(text) && prev !== undefined && (isIPv4(prev) || bracketed);

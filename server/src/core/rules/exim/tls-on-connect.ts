@@ -18,6 +18,7 @@ import { locOfText, splitList } from './lists';
 import { isIPv4, isIPv6 } from '../../lmtp/target';
 import { wellKnownPort } from '../../services';
 import { readPortOption } from '../../exim/port';
+import { interfaceParts } from './local-interfaces';
 
 const IMPLICIT_TLS = 465;
 const PLAIN_FIRST: Record<number, string> = { 25: 'SMTP between servers', 587: 'submission with STARTTLS' };
@@ -45,16 +46,10 @@ function portItems(s: OptionSetting | undefined, list: 'daemon' | 'tls'): { port
   return out;
 }
 
-/**
- * The port written on a local_interfaces item, if any: `[addr]:port`, or `addr.port` where
- * the whole is no address of its own (as Exim reads it: `::ffff:192.0.2.1` has no port).
- */
+/** The port written on a local_interfaces item, if any (after an address, for `addr.port`). */
 function interfacePort(text: string): number | undefined {
-  const bracketed = /^\[[^\]]*\]:(\d+)$/.exec(text);
-  if (bracketed) return Number(bracketed[1]);
-  if (isIPv4(text) || isIPv6(text)) return undefined;
-  const dotted = /^(.*)\.(\d+)$/.exec(text);
-  return dotted && (isIPv4(dotted[1]) || isIPv6(dotted[1])) ? Number(dotted[2]) : undefined;
+  const { address, port, bracketed } = interfaceParts(text);
+  return port !== undefined && (bracketed || isIPv4(address) || isIPv6(address)) ? port : undefined;
 }
 
 interface Listened { port: number; text: string; setting: OptionSetting }
