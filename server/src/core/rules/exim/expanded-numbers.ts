@@ -10,14 +10,21 @@
 // message_size_limit is read the same way: in the main section for each SMTP connection, so
 // "50MB" makes Exim answer every one "421 Temporary local problem" (exim4 -bh: "invalid
 // message_size_limit"), and in a transport at each delivery, which defers.
-import type { Finding } from '../../diagnostic';
+import type { Finding, Fix } from '../../diagnostic';
 import { finding } from '../../diagnostic';
-import type { EximConfig, OptionSetting } from '../../exim/model';
+import type { EximConfig, Loc, OptionSetting } from '../../exim/model';
 import type { CheckOptions } from '../../options';
 import { describe, given, mainSetting } from './instance-options';
-import { RUN_TIME } from './suggest';
+import { RUN_TIME, runTime } from './suggest';
 
 const ATOI_OPTIONS = ['queue_run_max', 'smtp_accept_max_per_connection'];
+/** A macro's name left as it stands: undefined-macro's finding, not a malformed number. */
+const MACRO = /^\s*[A-Z][A-Z0-9_]*\s*$/;
+
+/** The fix that writes `meant` over the value at `at`, when there is one to write. */
+function writeFix(at: Loc, meant: string | undefined): Fix[] | undefined {
+  return meant ? [{ title: `Write ${meant}`, edits: [{ file: at.file, range: at.range, newText: meant }] }] : undefined;
+}
 
 /** The literal value of a setting Exim expands, or undefined when it holds an expansion. */
 function literal(s: OptionSetting | undefined): string | undefined {
@@ -31,7 +38,7 @@ function literal(s: OptionSetting | undefined): string | undefined {
  * ("50MB", "10 M" mean 50M and 10M).
  */
 function unreadableSize(v: string | undefined): { text: string; meant?: string } | undefined {
-  if (v === undefined || /^\s*$/.test(v) || /^\s*\+?\d+[kmg]?\s*$/i.test(v) || /^\s*[A-Z][A-Z0-9_]*\s*$/.test(v)) return undefined;
+  if (v === undefined || /^\s*$/.test(v) || /^\s*\+?\d+[kmg]?\s*$/i.test(v) || MACRO.test(v)) return undefined;
   const m = /^\s*(\d+)\s*([kmg])(?:i?b)?\s*$/i.exec(v);
   return { text: v.trim(), ...m ? { meant: `${m[1]}${m[2].toUpperCase()}` } : {} };
 }
@@ -53,7 +60,7 @@ export function checkExpandedNumbers(cfg: EximConfig, _opts: CheckOptions): Find
   for (const name of ATOI_OPTIONS) {
     const s = mainSetting(cfg, name);
     const v = literal(s);
-    if (v === undefined || /^\s*\+?\d+\s*$/.test(v) || /^\s*[A-Z][A-Z0-9_]*\s*$/.test(v)) continue;
+    if (v === undefined || /^\s*\+?\d+\s*$/.test(v) || MACRO.test(v)) continue;
     const lead = /^\s*([+-]?\d+)/.exec(v);
     const read = lead ? Number(lead[1]) : 0;
     const at = s!.valueLoc!;
@@ -66,7 +73,7 @@ export function checkExpandedNumbers(cfg: EximConfig, _opts: CheckOptions): Find
     const at = size!.valueLoc!;
     out.push(finding('exim/invalid-value', at.file, at.range,
       `message_size_limit = ${sizeProblem.text} is no size Exim can read (a number, with K, M or G right after it): Exim answers every SMTP connection "421 Temporary local problem" ("invalid message_size_limit"), and exim -bV does not see it. ${sizeProblem.meant ? `Write ${sizeProblem.meant}.` : 'Write a number of bytes, or one with K, M or G.'}`,
-      { ...RUN_TIME, ...sizeProblem.meant ? { fixes: [{ title: `Write ${sizeProblem.meant}`, edits: [{ file: at.file, range: at.range, newText: sizeProblem.meant }] }] } : {} }));
+      runTime(writeFix(at, sizeProblem.meant))));
   }
   for (const t of cfg.transports) {
     const ts = given(t, 'message_size_limit');
@@ -75,7 +82,7 @@ export function checkExpandedNumbers(cfg: EximConfig, _opts: CheckOptions): Find
       const at = ts!.valueLoc!;
       out.push(finding('exim/invalid-value', at.file, at.range,
         `In ${describe(t)}, message_size_limit = ${tp.text} is no size Exim can read (a number, with K, M or G right after it): every delivery through it defers ("invalid message_size_limit"). ${tp.meant ? `Write ${tp.meant}.` : 'Write a number of bytes, or one with K, M or G.'}`,
-        { ...RUN_TIME, ...tp.meant ? { fixes: [{ title: `Write ${tp.meant}`, edits: [{ file: at.file, range: at.range, newText: tp.meant }] }] } : {} }));
+        runTime(writeFix(at, tp.meant))));
     }
   }
   for (const t of cfg.transports) {
@@ -83,19 +90,19 @@ export function checkExpandedNumbers(cfg: EximConfig, _opts: CheckOptions): Find
     for (const name of QUOTA_OPTIONS) {
       const qs = given(t, name);
       const v = literal(qs);
-      if (v === undefined || /^\s*[A-Z][A-Z0-9_]*\s*$/.test(v) || quotaReadable(name, v)) continue;
+      if (v === undefined || MACRO.test(v) || quotaReadable(name, v)) continue;
       const m = /^\s*(\d+(?:\.\d+)?)\s*([kmg])(?:i?b)?\s*$/i.exec(v);
       const meant = m ? `${m[1]}${m[2].toUpperCase()}` : undefined;
       const at = qs!.valueLoc!;
       out.push(finding('exim/invalid-value', at.file, at.range,
         `In ${describe(t)}, ${name} = ${v.trim()} is no value Exim can read (a number, with K, M or G right after it${name === 'quota_warn_threshold' ? ', or a percentage such as 80%' : ''}): every delivery through it defers ("Malformed value"). ${meant ? `Write ${meant}.` : 'Write a number.'}`,
-        { ...RUN_TIME, ...meant ? { fixes: [{ title: `Write ${meant}`, edits: [{ file: at.file, range: at.range, newText: meant }] }] } : {} }));
+        runTime(writeFix(at, meant))));
     }
   }
   for (const t of cfg.transports) {
     const s = given(t, 'max_parallel');
     const v = literal(s);
-    if (v === undefined || /^\s*$/.test(v) || /^\s*\+?\d+[kmg]?\s*$/i.test(v) || /^\s*[A-Z][A-Z0-9_]*\s*$/.test(v)) continue;
+    if (v === undefined || /^\s*$/.test(v) || /^\s*\+?\d+[kmg]?\s*$/i.test(v) || MACRO.test(v)) continue;
     const at = s!.valueLoc!;
     out.push(finding('exim/invalid-value', at.file, at.range,
       `In ${describe(t)}, max_parallel = ${v.trim()} is no number Exim can read (a count, optionally with K, M or G): at each delivery through it Exim logs "integer expected" to the panic log, and Exim 4.96 then crashes delivering the message (SIGSEGV). Write the count, or remove the option.`, RUN_TIME));

@@ -21,7 +21,7 @@ import { readPortOption } from '../../exim/port';
 import type { CheckOptions } from '../../options';
 import { describe, given, mainSetting } from './instance-options';
 import { locOfText, ruleWords, spansText, splitList as valueItems } from './lists';
-import { RUN_TIME } from './suggest';
+import { runTime } from './suggest';
 
 /** What is wrong with a port written as `text`, in the words of `use` (how Exim fails on it). */
 function portProblem(cfg: EximConfig, text: string, at: Loc, use: { invalid: string; zero: string }): { message: string; fixes?: Fix[] } | undefined {
@@ -69,7 +69,7 @@ function hostListPorts(cfg: EximConfig, inst: DriverInstance, out: Finding[]): v
         const at = locOfText(cfg, s.valueLoc, `${host}:${port}`);
         out.push(finding('exim/invalid-value', at.file, at.range,
           `In ${describe(inst)}, "${host}:${port}" in ${s.name} is two hosts, "${host}" and one named "${port}": ":" separates the hosts, so the port is read as a host whose address lookup fails, and delivery to it defers. Write ${host}::${port} (a doubled colon is a colon inside the item), or set the transport's port.`,
-          { ...RUN_TIME, ...spansText(cfg, at, `${host}:${port}`) ? { fixes: [{ title: `Write ${host}::${port}`, edits: [{ file: at.file, range: at.range, newText: `${host}::${port}` }] }] } : {} }));
+          runTime(spansText(cfg, at, `${host}:${port}`) ? [{ title: `Write ${host}::${port}`, edits: [{ file: at.file, range: at.range, newText: `${host}::${port}` }] }] : undefined)));
       }
     }
   }
@@ -88,7 +88,7 @@ export function checkPorts(cfg: EximConfig, _opts: CheckOptions): Finding[] {
       invalid: `Exim defers every address delivered through it ("invalid port number for ${t.name} transport: ${text}").`,
       zero: 'no host listens there, and every delivery through it is deferred ("Connection refused"). Give the port the hosts listen on.',
     });
-    if (problem) out.push(finding('exim/invalid-value', at.file, at.range, `In ${describe(t)}, port = ${text} ${problem.message}`, { ...RUN_TIME, ...problem.fixes ? { fixes: problem.fixes } : {} }));
+    if (problem) out.push(finding('exim/invalid-value', at.file, at.range, `In ${describe(t)}, port = ${text} ${problem.message}`, runTime(problem.fixes)));
   }
   const daemon = mainSetting(cfg, 'daemon_smtp_ports');
   if (daemon?.value && daemon.valueLoc && !daemon.negated && !/[$\\]/.test(daemon.value)) {
@@ -98,7 +98,7 @@ export function checkPorts(cfg: EximConfig, _opts: CheckOptions): Finding[] {
         invalid: `The daemon refuses to start ("Exim configuration error: invalid SMTP port: ${it.text}"); exim -bV does not see it.`,
         zero: 'the daemon listens on a port the kernel picks, different each start, where no client looks. Give the port clients connect to.',
       });
-      if (problem) out.push(finding('exim/invalid-value', at.file, at.range, `daemon_smtp_ports item ${it.text} ${problem.message}`, { ...RUN_TIME, ...problem.fixes ? { fixes: problem.fixes } : {} }));
+      if (problem) out.push(finding('exim/invalid-value', at.file, at.range, `daemon_smtp_ports item ${it.text} ${problem.message}`, runTime(problem.fixes)));
     }
   }
   return out;
