@@ -17,7 +17,7 @@ import {
 } from '../../catalog/exim';
 import { didYouMean, namesOnce, nearest, replaceFix, runTime, RUN_TIME } from './suggest';
 import { literalFix, literalPattern, patternProblem, WRITE_WITH_N } from '../../exim/pcre-syntax';
-import { itemLiteralProblems } from './expansion-literals';
+import { itemLiteralProblems, MACRO_NAME } from './expansion-literals';
 
 type Lookup = (name: string) => ExpansionNameInfo | undefined;
 const LOOKUPS: Record<Exclude<ExpansionKind, 'variable'>, Lookup> = {
@@ -86,7 +86,6 @@ const NUMERIC_CONDITIONS = new Set(['<', '<=', '=', '==', '>', '>=']);
 const INTEGER = /^\s*(?:([-+]?\d+[KMGkmg]?)\s*)?$/;
 /** Text an integer can go on from: the rest of the argument is expanded (it may be empty). */
 const INTEGER_START = /^\s*(?:[-+]?\d*|[-+]?\d+[KMGkmg]?\s*)$/;
-const MACRO_NAME = /^\s*[A-Z][A-Za-z0-9_]*\s*$/;
 /** Items whose written-out arguments expansion-literals.ts judges. */
 const LITERAL_ARGS = new Set(['length', 'substr', 'hash', 'nhash', 'listextract', 'hmac', 'imapfolder', 'certextract', 'prvs', 'sort']);
 
