@@ -12,9 +12,9 @@
 // message_size_limit"), and in a transport at each delivery, which defers.
 import type { Finding, Fix } from '../../diagnostic';
 import { finding } from '../../diagnostic';
-import type { EximConfig, Loc, OptionSetting } from '../../exim/model';
+import type { EximConfig, Loc } from '../../exim/model';
 import type { CheckOptions } from '../../options';
-import { describe, given, mainSetting } from './instance-options';
+import { describe, given, mainSetting, writtenValue } from './instance-options';
 import { RUN_TIME, runTime } from './suggest';
 
 const ATOI_OPTIONS = ['queue_run_max', 'smtp_accept_max_per_connection'];
@@ -24,12 +24,6 @@ const MACRO = /^\s*[A-Z][A-Z0-9_]*\s*$/;
 /** The fix that writes `meant` over the value at `at`, when there is one to write. */
 function writeFix(at: Loc, meant: string | undefined): Fix[] | undefined {
   return meant ? [{ title: `Write ${meant}`, edits: [{ file: at.file, range: at.range, newText: meant }] }] : undefined;
-}
-
-/** The literal value of a setting Exim expands, or undefined when it holds an expansion. */
-function literal(s: OptionSetting | undefined): string | undefined {
-  const v = s?.value;
-  return s && !s.negated && v !== undefined && !/[$\\]/.test(v) && s.valueLoc ? v : undefined;
 }
 
 /**
@@ -59,7 +53,7 @@ export function checkExpandedNumbers(cfg: EximConfig, _opts: CheckOptions): Find
   const out: Finding[] = [];
   for (const name of ATOI_OPTIONS) {
     const s = mainSetting(cfg, name);
-    const v = literal(s);
+    const v = writtenValue(s);
     if (v === undefined || /^\s*\+?\d+\s*$/.test(v) || MACRO.test(v)) continue;
     const lead = /^\s*([+-]?\d+)/.exec(v);
     const read = lead ? Number(lead[1]) : 0;
@@ -68,7 +62,7 @@ export function checkExpandedNumbers(cfg: EximConfig, _opts: CheckOptions): Find
       `${name} = ${v.trim()} is no plain number: Exim reads it with atoi, which takes ${lead ? `the ${read} it starts with and ignores the rest` : '0 from a value that starts with no number'}${read <= 0 ? ', and 0 or less means no limit at all' : ''}. Write the number alone.`, RUN_TIME));
   }
   const size = mainSetting(cfg, 'message_size_limit');
-  const sizeProblem = unreadableSize(literal(size));
+  const sizeProblem = unreadableSize(writtenValue(size));
   if (sizeProblem) {
     const at = size!.valueLoc!;
     out.push(finding('exim/invalid-value', at.file, at.range,
@@ -77,7 +71,7 @@ export function checkExpandedNumbers(cfg: EximConfig, _opts: CheckOptions): Find
   }
   for (const t of cfg.transports) {
     const ts = given(t, 'message_size_limit');
-    const tp = unreadableSize(literal(ts));
+    const tp = unreadableSize(writtenValue(ts));
     if (tp) {
       const at = ts!.valueLoc!;
       out.push(finding('exim/invalid-value', at.file, at.range,
@@ -89,7 +83,7 @@ export function checkExpandedNumbers(cfg: EximConfig, _opts: CheckOptions): Find
     if (t.driver?.trim() !== 'appendfile') continue;
     for (const name of QUOTA_OPTIONS) {
       const qs = given(t, name);
-      const v = literal(qs);
+      const v = writtenValue(qs);
       if (v === undefined || MACRO.test(v) || quotaReadable(name, v)) continue;
       const m = /^\s*(\d+(?:\.\d+)?)\s*([kmg])(?:i?b)?\s*$/i.exec(v);
       const meant = m ? `${m[1]}${m[2].toUpperCase()}` : undefined;
@@ -101,7 +95,7 @@ export function checkExpandedNumbers(cfg: EximConfig, _opts: CheckOptions): Find
   }
   for (const t of cfg.transports) {
     const s = given(t, 'max_parallel');
-    const v = literal(s);
+    const v = writtenValue(s);
     if (v === undefined || /^\s*$/.test(v) || /^\s*\+?\d+[kmg]?\s*$/i.test(v) || MACRO.test(v)) continue;
     const at = s!.valueLoc!;
     out.push(finding('exim/invalid-value', at.file, at.range,

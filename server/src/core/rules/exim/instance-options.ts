@@ -29,6 +29,14 @@ export const onOpt = (inst: DriverInstance, name: string): OptionSetting | undef
   return on(s) === true ? s : undefined;
 };
 
+/**
+ * A setting's value as written out, for checks that judge only what they can read: set, not
+ * negated, placed in a file, and holding no expansion or escape.
+ */
+export function writtenValue(s: OptionSetting | undefined): string | undefined {
+  return s && !s.negated && s.value !== undefined && s.valueLoc && !/[$\\]/.test(s.value) ? s.value : undefined;
+}
+
 /** The value of the last main setting of `name` that is not negated. */
 export function mainValue(cfg: Partial<EximConfig>, name: string): string | undefined {
   let v: string | undefined;

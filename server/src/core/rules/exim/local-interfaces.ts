@@ -12,7 +12,7 @@ import type { EximConfig } from '../../exim/model';
 import { splitList } from '../../exim/lists';
 import type { CheckOptions } from '../../options';
 import { isIPv4, isIPv6 } from '../../lmtp/target';
-import { mainSetting } from './instance-options';
+import { mainSetting, writtenValue } from './instance-options';
 import { locOfText } from './lists';
 
 /**
@@ -41,8 +41,8 @@ export function checkLocalInterfaces(cfg: EximConfig, _opts: CheckOptions): Find
 
 function interfaces(cfg: EximConfig, name: string, out: Finding[]): void {
   const s = mainSetting(cfg, name);
-  const v = s?.value;
-  if (!s || s.negated || !v || !s.valueLoc || /[$\\]/.test(v)) return;
+  const v = writtenValue(s);
+  if (!s?.valueLoc || !v) return;
   const { separator, items } = splitList(v);
   // A colon list with an IPv6 address in it: the pieces are another rule's finding.
   if (separator === ':' && v.includes('::')) return;

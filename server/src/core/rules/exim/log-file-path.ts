@@ -8,13 +8,13 @@ import { finding } from '../../diagnostic';
 import type { EximConfig } from '../../exim/model';
 import { splitList } from '../../exim/lists';
 import type { CheckOptions } from '../../options';
-import { mainSetting } from './instance-options';
+import { mainSetting, writtenValue } from './instance-options';
 import { locOfText } from './lists';
 
 export function checkLogFilePath(cfg: EximConfig, _opts: CheckOptions): Finding[] {
   const s = mainSetting(cfg, 'log_file_path');
-  const v = s?.value;
-  if (!s || s.negated || v === undefined || !s.valueLoc || /[$\\]/.test(v)) return [];
+  const v = writtenValue(s);
+  if (!s?.valueLoc || v === undefined) return [];
   const paths = splitList(v, { sep: ':', literal: true }).items.filter((it) => it.text !== 'syslog');
   if (paths.length < 2) return [];
   const named = (t: string) => t ? `"${t}"` : 'the default path (an empty item)';

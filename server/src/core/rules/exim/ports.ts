@@ -19,7 +19,7 @@ import type { DriverInstance, EximConfig, Loc } from '../../exim/model';
 import { splitList } from '../../exim/lists';
 import { readPortOption } from '../../exim/port';
 import type { CheckOptions } from '../../options';
-import { describe, given, mainSetting } from './instance-options';
+import { describe, given, mainSetting, writtenValue } from './instance-options';
 import { locOfText, ruleWords, spansText, splitList as valueItems } from './lists';
 import { runTime } from './suggest';
 
@@ -58,8 +58,9 @@ const HOST_LIST_OPTIONS: Record<string, readonly string[]> = {
 function hostListPorts(cfg: EximConfig, inst: DriverInstance, out: Finding[]): void {
   const names = Object.hasOwn(HOST_LIST_OPTIONS, inst.driver?.trim() ?? '') ? HOST_LIST_OPTIONS[inst.driver!.trim()] : ['fallback_hosts'];
   for (const s of inst.options) {
-    if (!names.includes(s.name) || s.negated || !s.value || !s.valueLoc || /[$\\]/.test(s.value)) continue;
-    for (const list of hostLists(s.name, s.value)) {
+    const v = names.includes(s.name) ? writtenValue(s) : undefined;
+    if (!v || !s.valueLoc) continue;
+    for (const list of hostLists(s.name, v)) {
       const { separator, items } = splitList(list.replace(/^"|"$/g, ''));
       // An IPv6 address cut apart at its colons is link/ipv6-colon-list's.
       if (separator !== ':' || list.includes('::')) continue;
@@ -81,9 +82,9 @@ export function checkPorts(cfg: EximConfig, _opts: CheckOptions): Finding[] {
   for (const t of cfg.transports) {
     if (t.driver?.trim() !== 'smtp') continue;
     const s = given(t, 'port');
-    const text = s?.value?.trim();
+    const text = writtenValue(s)?.trim();
     const at = s?.valueLoc;
-    if (!s || s.negated || !text || !at || /[$\\]/.test(text)) continue;
+    if (!text || !at) continue;
     const problem = portProblem(cfg, text, at, {
       invalid: `Exim defers every address delivered through it ("invalid port number for ${t.name} transport: ${text}").`,
       zero: 'no host listens there, and every delivery through it is deferred ("Connection refused"). Give the port the hosts listen on.',
@@ -91,8 +92,9 @@ export function checkPorts(cfg: EximConfig, _opts: CheckOptions): Finding[] {
     if (problem) out.push(finding('exim/invalid-value', at.file, at.range, `In ${describe(t)}, port = ${text} ${problem.message}`, runTime(problem.fixes)));
   }
   const daemon = mainSetting(cfg, 'daemon_smtp_ports');
-  if (daemon?.value && daemon.valueLoc && !daemon.negated && !/[$\\]/.test(daemon.value)) {
-    for (const it of valueItems(daemon.value)) {
+  const ports = writtenValue(daemon);
+  if (ports && daemon?.valueLoc) {
+    for (const it of valueItems(ports)) {
       const at = locOfText(cfg, daemon.valueLoc, it.text);
       const problem = portProblem(cfg, it.text, at, {
         invalid: `The daemon refuses to start ("Exim configuration error: invalid SMTP port: ${it.text}"); exim -bV does not see it.`,

@@ -8,7 +8,7 @@ import type { Finding } from '../../diagnostic';
 import { finding } from '../../diagnostic';
 import type { EximConfig } from '../../exim/model';
 import type { CheckOptions } from '../../options';
-import { describe, given } from './instance-options';
+import { describe, given, writtenValue } from './instance-options';
 import { locOfText, ruleWords } from './lists';
 import { didYouMean, nearest, RUN_TIME } from './suggest';
 
@@ -22,8 +22,8 @@ export function checkRouteOptions(cfg: EximConfig, _opts: CheckOptions): Finding
     if (r.driver?.trim() !== 'manualroute') continue;
     for (const name of ['route_list', 'route_data']) {
       const s = given(r, name);
-      const v = s?.value;
-      if (!s || !v || !s.valueLoc || /[$\\]/.test(v) || /^\s*</.test(v)) continue;
+      const v = writtenValue(s);
+      if (!s?.valueLoc || !v || /^\s*</.test(v)) continue;
       const rules = name === 'route_list' ? v.split(';') : [v];
       for (const rule of rules) {
         for (const w of ruleWords(rule).slice(name === 'route_list' ? 2 : 1)) {
