@@ -538,6 +538,9 @@ const NUMERIC_ARGS: Record<string, RegExp> = {
   hash: /^(\d+(_\d+)?)?$/, h: /^(\d+(_\d+)?)?$/, nhash: /^(\d+(_\d+)?)?$/, nh: /^(\d+(_\d+)?)?$/,
 };
 
+/** The digest lengths sha2 (and sha256, which shares its code) and sha3 take after "_" (expand.c compares them as strings). */
+const HASH_VARIANTS: Record<string, readonly string[]> = { sha2: ['256', '384', '512'], sha256: ['256', '384', '512'], sha3: ['224', '256', '384', '512'] };
+
 /** Why Exim fails an operator's glued-on argument (`${h_subject:}`), or undefined. */
 export function operatorArgProblem(name: string): string | undefined {
   // Alone, these take no numbers at all: length, substr, hash and nhash are items first
@@ -553,6 +556,11 @@ export function operatorArgProblem(name: string): string | undefined {
     return `"\${${name}:" has a suffix Exim does not know: listnamed takes _d, _h, _a or _l (domain, host, address, local part list), or none; as it stands Exim fails ("bad suffix on "list" operator").`;
   }
   const cut = name.indexOf('_');
+  const variants = cut > 0 ? ownEntry(HASH_VARIANTS, name.slice(0, cut)) : undefined;
+  if (variants && !variants.includes(name.slice(cut + 1))) {
+    const family = name.startsWith('sha3') ? 'sha3' : 'sha2';
+    return `"\${${name}:" asks for a ${family} variant Exim does not have: it takes ${variants.map((v) => `_${v}`).join(', ')} or nothing after "${name.slice(0, cut)}"; as it stands Exim fails ("unrecognised ${family} variant").`;
+  }
   const re = cut > 0 ? ownEntry(NUMERIC_ARGS, name.slice(0, cut)) : undefined;
   if (!re || re.test(name.slice(cut + 1))) return undefined;
   const base = name.slice(0, cut);

@@ -2,12 +2,17 @@
 // expand.c reads them (each seen with exim4 -bV on a value it expands at load): numbers for
 // length, substr, hash, nhash (strtol in base 10, nothing after the digits; the second a
 // positive one) and listextract; hmac's algorithm; imapfolder's one-character separator;
-// certextract's certificate variable; prvs's qualified address; sort's comparator. An argument with an
-// expansion in it, or a macro's name left as it stands (undefined-macro's), is not judged.
+// certextract's certificate variable; prvs's qualified address; sort's comparator. The same
+// for what some operators are given (exim4 -be): an IP address, an arithmetic expression,
+// digits of a base, a time. An argument with an expansion in it, or a macro's name left as
+// it stands (undefined-macro's), is not judged.
 import type { ExpansionNode } from '../../exim/expansion';
 import { plainText } from '../../exim/expansion';
+import { evalExpression } from '../../exim/arithmetic';
+import { eximIpAddress, maskValue } from '../../exim/ip-address';
 
-export interface LiteralProblem { arg: number; message: string }
+/** `whenWorkedOut`: Exim finds it when it works the item out, not when it reads it (in a branch it skips, never). */
+export interface LiteralProblem { arg: number; message: string; whenWorkedOut?: true }
 
 /** A macro's name left as it stands (the test suite's PORT_D comes with -D): undefined-macro's finding. */
 export const MACRO_NAME = /^\s*[A-Z][A-Za-z0-9_]*\s*$/;
@@ -50,7 +55,7 @@ export function itemLiteralProblems(name: string, args: readonly (readonly Expan
     }
     case 'hmac': {
       const t = literal(args[0]);
-      if (t !== undefined && t !== 'md5' && t !== 'sha1') out.push({ arg: 0, message: `"${t}" is no hmac algorithm Exim knows: it takes md5 or sha1, in lower case` });
+      if (t !== undefined && t !== 'md5' && t !== 'sha1') out.push({ arg: 0, whenWorkedOut: true, message: `"${t}" is no hmac algorithm Exim knows: it takes md5 or sha1, in lower case` });
       break;
     }
     case 'imapfolder': {
@@ -71,9 +76,55 @@ export function itemLiteralProblems(name: string, args: readonly (readonly Expan
     }
     case 'prvs': {
       const t = literal(args[0]);
-      if (t !== undefined && !t.includes('@')) out.push({ arg: 0, message: `"${t}" is no qualified address, which "\${prvs" needs first (local@domain)` });
+      if (t !== undefined && !t.includes('@')) out.push({ arg: 0, whenWorkedOut: true, message: `"${t}" is no qualified address, which "\${prvs" needs first (local@domain)` });
       break;
     }
   }
   return out;
+}
+
+/** The operators operatorLiteralProblem judges. */
+export const LITERAL_OPERATORS = new Set(['mask', 'mask_n', 'ipv6norm', 'ipv6denorm', 'reverse_ip', 'eval', 'eval10', 'base62', 'base62d', 'base32d', 'hex2b64', 'time_eval', 'time_interval']);
+
+const BASE62 = /^[0-9A-Za-z]*$/, BASE32 = /^[a-z2-7]*$/, HEX = /^[0-9a-fA-F]*$/;
+
+/** Why `${name:text}` fails whatever the message, with text written out (no expansion in it), or undefined. */
+export function operatorLiteralProblem(name: string, arg: readonly ExpansionNode[]): string | undefined {
+  const t = literal(arg);
+  if (t === undefined) return undefined;
+  switch (name) {
+    case 'mask': case 'mask_n': {
+      const a = eximIpAddress(t, true);
+      if (!a) return `"${t}" is not an IP address with a mask, which "\${${name}" needs (e.g. 192.0.2.7/24; nothing around it)`;
+      if (!a.maskOffset) return `"${t}" has no mask, which "\${${name}" needs after a "/" (e.g. ${t}/${a.family === 4 ? 24 : 64})`;
+      const m = maskValue(t, a);
+      if (m < 0 || m > (a.family === 4 ? 32 : 128)) return `The mask of "${t}" is too big: an IPv${a.family} mask is at most ${a.family === 4 ? 32 : 128}`;
+      return undefined;
+    }
+    case 'ipv6norm': case 'ipv6denorm':
+      return eximIpAddress(t, false) ? undefined : `"${t}" is not an IP address (without a mask), which "\${${name}" needs`;
+    case 'reverse_ip':
+      return eximIpAddress(t, true) ? undefined : `"${t}" is not an IP address, which "\${reverse_ip" needs`;
+    case 'eval': case 'eval10': {
+      const r = evalExpression(t, name === 'eval10');
+      if (!r || !('error' in r)) return undefined;
+      if (!t.trim()) return `"\${${name}:" is given nothing to work out`;
+      return `"${t}" is no expression "\${${name}" can work out (${r.error}${r.after.trim() ? ` after "${r.after}"` : ''})`;
+    }
+    case 'base62':
+      return t === '' || /^[ \t\n\v\f\r]*[+-]?\d+$/.test(t) ? undefined : `"${t}" is not a decimal number, which "\${base62" needs`;
+    case 'base62d':
+      return BASE62.test(t) ? undefined : `"${t}" is not a base 62 number (digits and letters only), which "\${base62d" needs`;
+    case 'base32d':
+      return BASE32.test(t) ? undefined : `"${t}" is not a base 32 number (a to z in lower case and 2 to 7 only), which "\${base32d" needs`;
+    case 'hex2b64':
+      if (!HEX.test(t)) return `"${t}" is not a hex string, which "\${hex2b64" needs (hex digits only, no 0x)`;
+      return t.length % 2 ? `"${t}" has an odd number of hex digits, where "\${hex2b64" needs whole bytes` : undefined;
+    case 'time_eval':
+      // readconf_readtime: numbers each with its unit, nothing between; "0" alone has none.
+      return /^(\d+[wdhms])+$/.test(t) ? undefined : `"${t}" is not an Exim time interval (such as 1h30m, with a unit after each number), which "\${time_eval" needs`;
+    case 'time_interval':
+      return /^\d*$/.test(t) ? undefined : `"${t}" is not a number of seconds (digits only), which "\${time_interval" needs`;
+  }
+  return undefined;
 }

@@ -17,7 +17,7 @@ import {
 } from '../../catalog/exim';
 import { didYouMean, namesOnce, nearest, replaceFix, runTime, RUN_TIME } from './suggest';
 import { literalFix, literalPattern, patternProblem, WRITE_WITH_N } from '../../exim/pcre-syntax';
-import { itemLiteralProblems, MACRO_NAME } from './expansion-literals';
+import { itemLiteralProblems, LITERAL_OPERATORS, MACRO_NAME, operatorLiteralProblem } from './expansion-literals';
 
 type Lookup = (name: string) => ExpansionNameInfo | undefined;
 const LOOKUPS: Record<Exclude<ExpansionKind, 'variable'>, Lookup> = {
@@ -99,6 +99,9 @@ const EXPANDED_AT_LOAD = new Set([
   'smtp_active_hostname', 'spool_directory', 'trusted_groups', 'trusted_users',
 ]);
 
+/** Item names expand.c finds before any operator: `${length:x}` is an item short of arguments. */
+const ITEMS_FIRST = new Set(['length', 'substr', 'hash', 'nhash']);
+
 const FORCED_FAIL = /\}\s*fail(?![\w$])/;
 
 /**
@@ -118,6 +121,14 @@ class ExpansionCheck {
   private where: string | undefined;
   /** The main option being checked when Exim expands it at load: its warnings are errors. */
   private atLoad: string | undefined;
+  /**
+   * Whether the node being looked at is worked out whenever the value is: true at the top
+   * of a value and in an operator's argument, false inside an item's or a condition's
+   * arguments (a branch of `${if}` or a lookup may be skipped, and Exim only reads what it
+   * skips). A failure that comes from working a node out stops Exim at load only where this
+   * holds; one that comes from reading it (an unknown name, a brace) stops it anywhere.
+   */
+  private always = true;
   private readonly fineItems = new Set<string>();
   private readonly fineOperators = new Set<string>();
   private readonly fineConditions = new Set<string>();
@@ -251,6 +262,7 @@ class ExpansionCheck {
   private tree(holder: OptionSetting | AclItem, nodes: ExpansionNode[]): void {
     this.holder = holder;
     this.where = undefined;
+    this.always = true;
     this.nodes(nodes);
   }
 
@@ -273,6 +285,7 @@ class ExpansionCheck {
         case 'variable': if (!this.fineVariables.has(n.name)) this.variable(n); break;
         case 'operator':
           if (!this.fineOperators.has(n.name)) this.named(n, this.fineOperators);
+          if (LITERAL_OPERATORS.has(n.name)) this.operatorLiteral(n);
           this.nodes(n.arg);
           break;
         case 'item': {
@@ -288,17 +301,28 @@ class ExpansionCheck {
           const argProblem = itemArgProblem(n.name, n.args.length);
           if (argProblem) this.report(finding('exim/expansion-syntax', this.file(), n.nameRange, `${argProblem} Exim fails when it expands this value.`, RUN_TIME));
           else if (LITERAL_ARGS.has(n.name)) this.literalArgs(n);
-          for (const a of n.args) this.nodes(a);
+          // `${if`'s condition is tested whenever the item is worked out; its branches are not.
+          this.args(n.args, n.name === 'if' ? 1 : 0);
           break;
         }
         case 'condition':
           if (!this.fineConditions.has(n.name)) this.named(n, this.fineConditions);
           if (NUMERIC_CONDITIONS.has(n.name)) this.integers(n);
-          else if (n.name === 'match' && n.args.length === 2) this.regex(n.args[1]);
-          for (const a of n.args) this.nodes(a);
+          else if (n.name === 'match' && n.args.length === 2) this.regex(n.args[1], this.always);
+          this.args(n.args);
           break;
       }
     }
+  }
+
+  /** Arguments, of which the first `worked` are worked out whenever their holder is. */
+  private args(args: readonly (readonly ExpansionNode[])[], worked = 0): void {
+    const was = this.always;
+    args.forEach((a, k) => {
+      this.always = was && k < worked;
+      this.nodes(a);
+    });
+    this.always = was;
   }
 
   private error(n: Node<'error'>): void {
@@ -327,15 +351,25 @@ class ExpansionCheck {
           : `The expansion ${n.kind} "${n.name}" was ${versionNote(info, 'latest')}; current Exim does not know it.`,
         RUN_TIME));
     }
-    if (argProblem) this.report(finding('exim/expansion-syntax', this.file(), n.nameRange, argProblem, RUN_TIME));
+    // `${length:` and the like fail as Exim reads them (they are items), even in a branch it
+    // skips; a bad suffix (`${h_x:`, `${sha2_1:`) only when the operator is worked out.
+    if (argProblem) this.report(finding('exim/expansion-syntax', this.file(), n.nameRange, argProblem, RUN_TIME), this.always || ITEMS_FIRST.has(n.name));
   }
 
   private literalArgs(n: Node<'item'>): void {
     for (const p of itemLiteralProblems(n.name, n.args)) {
       const arg = n.args[p.arg];
       const range = arg.length ? { start: arg[0].range.start, end: arg[arg.length - 1].range.end } : n.nameRange;
-      this.report(finding('exim/expansion-syntax', this.file(), range, `${p.message}; Exim fails when it expands this value.`, RUN_TIME));
+      this.report(finding('exim/expansion-syntax', this.file(), range, `${p.message}; Exim fails when it expands this value.`, RUN_TIME), this.always || !p.whenWorkedOut);
     }
+  }
+
+  /** An operator given text it cannot take (`${mask:10.0.0.1}`, `${eval:1/0}`): it fails when worked out. */
+  private operatorLiteral(n: Node<'operator'>): void {
+    const problem = operatorLiteralProblem(n.name, n.arg);
+    if (!problem) return;
+    const range = n.arg.length ? { start: n.arg[0].range.start, end: n.arg[n.arg.length - 1].range.end } : n.nameRange;
+    this.report(finding('exim/expansion-syntax', this.file(), range, `${problem}; Exim fails when it expands this value.`, RUN_TIME), this.always);
   }
 
   /**
@@ -349,14 +383,14 @@ class ExpansionCheck {
         const t = a[0].text;
         if (INTEGER_START.test(t) || /^\s*[A-Z]/.test(t)) continue;
         this.report(finding('exim/expansion-syntax', this.file(), a[0].range,
-          `"${n.name}" compares integers, and an integer cannot start with "${t}"; Exim fails when it expands this value.`, RUN_TIME));
+          `"${n.name}" compares integers, and an integer cannot start with "${t}"; Exim fails when it expands this value.`, RUN_TIME), this.always);
         continue;
       }
       const t = a[0].text;
       // A macro's name left as it stands is undefined-macro's finding (the test suite's PORT_D comes with -D).
       if (INTEGER.test(t) || MACRO_NAME.test(t)) continue;
       this.report(finding('exim/expansion-syntax', this.file(), a[0].range,
-        `"${n.name}" compares integers, and "${t}" is not one; Exim fails when it expands this value.`, RUN_TIME));
+        `"${n.name}" compares integers, and "${t}" is not one; Exim fails when it expands this value.`, RUN_TIME), this.always);
     }
   }
 
@@ -364,9 +398,10 @@ class ExpansionCheck {
    * The pattern of `${if match` or `${sg` when it is written out (no variable or item in it):
    * Exim compiles it as PCRE2 each time it expands the value, and a malformed one fails the
    * expansion. Outside \N...\N, backslashes are escapes of the expansion and gone before
-   * PCRE2 sees the pattern ("\d" is "d"), a classic way to break one.
+   * PCRE2 sees the pattern ("\d" is "d"), a classic way to break one. `${sg`'s pattern fails
+   * as Exim reads it, even in a branch it skips; `match`'s when it is worked out (`fails`).
    */
-  private regex(arg: readonly ExpansionNode[]): void {
+  private regex(arg: readonly ExpansionNode[], fails = true): void {
     const written = arg.length ? literalPattern(arg) : undefined;
     const problem = written && patternProblem(written);
     if (!problem) return;
@@ -374,7 +409,7 @@ class ExpansionCheck {
     const fix = problem.escapesBreakIt ? literalFix(this.cfg, this.file(), range, written.raw) : undefined;
     this.report(finding('exim/expansion-syntax', this.file(), range,
       `The regular expression "${written.pattern}" is malformed: ${problem.message} (at offset ${problem.offset}). Exim fails when it expands this value.${problem.escapesBreakIt ? ' ' + WRITE_WITH_N : ''}`,
-      runTime(fix)));
+      runTime(fix)), fails);
   }
 
   /**
