@@ -449,7 +449,7 @@ class ExpansionCheck {
     if (!info || file === undefined || !relativeLookupFile(info, file)) return;
     const range = { start: arg[0].range.start, end: arg[arg.length - 1].range.end };
     this.report(finding('exim/expansion-syntax', this.file(), range,
-      `The ${info.name} lookup's file "${file}" is not an absolute path: Exim opens it relative to its working directory, where it is not found, and the expansion fails ("failed to open ${file}"). Write the whole path, starting with "/".`, RUN_TIME));
+      `The ${info.name} lookup's file "${file}" is not an absolute path: Exim opens it relative to its working directory, where it is not found, and the expansion fails ("failed to open ${file}"). Write the whole path, starting with "/".`, RUN_TIME), this.always);
   }
 
   /** The words between the braces of `${lookup`: the lookup type first, then e.g. `fail`. */
