@@ -65,6 +65,10 @@ function* expansionLookups(nodes: readonly ExpansionNode[]): Generator<{ what: s
 export function checkLookupFileAccess(cfg: EximConfig, host: SourceHost): Finding[] {
   if (!host.stat || !cfg.acls.length) return [];
   const candidates: Candidate[] = [];
+  // Only the first place that names a file is reported (blockedPaths looks at each path
+  // once), so later ones are not built: a large config names the same few files thousands of times.
+  const named = new Set<string>();
+  const first = (file: string): boolean => !named.has(file) && !!named.add(file);
   const reached = new Map<string, string>();
   const queue: string[] = [];
   const reach = (name: string, where: string) => {
@@ -73,10 +77,11 @@ export function checkLookupFileAccess(cfg: EximConfig, host: SourceHost): Findin
     queue.push(name);
   };
   for (const acl of cfg.acls) for (const st of acl.statements) for (const it of st.items) {
-    if (it.expansion && it.valueLoc && aclCondition(it.name)?.kind === 'condition') {
+    // Only a value with "lookup" in it can hold a ${lookup}: the others are not parsed.
+    if (it.value?.includes('lookup') && it.valueLoc && aclCondition(it.name)?.kind === 'condition' && it.expansion) {
       const file = it.valueLoc.file;
       for (const l of expansionLookups(it.expansion)) {
-        candidates.push({ what: l.what, file: l.file, at: () => ({ file, range: l.range }), where: `ACL "${acl.name}" tests ${it.name}`, effect: DEFERS });
+        if (first(l.file)) candidates.push({ what: l.what, file: l.file, at: () => ({ file, range: l.range }), where: `ACL "${acl.name}" tests ${it.name}`, effect: DEFERS });
       }
     }
     const kind = aclListKind(it.name);
@@ -87,7 +92,7 @@ export function checkLookupFileAccess(cfg: EximConfig, host: SourceHost): Findin
       const ref = /^!?\s*\+(\S+)$/.exec(item.text.trim())?.[1];
       if (ref) return reach(ref, where);
       const l = listFileOf(kind, item.text);
-      if (!l) return;
+      if (!l || !first(l.file)) return;
       candidates.push({ ...l, where, effect: DIES, at: () => {
         let nth = 0;
         for (let j = 0; j < k; j++) nth += occurrencesOf(items[j].text, item.text);
@@ -96,15 +101,15 @@ export function checkLookupFileAccess(cfg: EximConfig, host: SourceHost): Findin
     });
   }
   const lists = new Map(cfg.lists.map((l) => [l.name, l]));
-  while (queue.length) {
-    const name = queue.shift()!;
+  for (let q = 0; q < queue.length; q++) {
+    const name = queue[q];
     const l = lists.get(name);
     if (!l) continue;
     for (const it of l.items) {
       if (it.ref) reach(it.ref, reached.get(name)!);
       else {
         const f = listFileOf(l.kind, it.text);
-        if (f) candidates.push({ ...f, where: `${reached.get(name)!}, which uses ${l.kind} ${l.name}`, effect: DIES, at: () => it.loc });
+        if (f && first(f.file)) candidates.push({ ...f, where: `${reached.get(name)!}, which uses ${l.kind} ${l.name}`, effect: DIES, at: () => it.loc });
       }
     }
   }
