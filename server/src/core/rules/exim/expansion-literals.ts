@@ -84,7 +84,35 @@ export function itemLiteralProblems(name: string, args: readonly (readonly Expan
 }
 
 /** The operators operatorLiteralProblem judges. */
-export const LITERAL_OPERATORS = new Set(['mask', 'mask_n', 'ipv6norm', 'ipv6denorm', 'reverse_ip', 'eval', 'eval10', 'base62', 'base62d', 'base32d', 'hex2b64', 'time_eval', 'time_interval']);
+export const LITERAL_OPERATORS = new Set(['mask', 'mask_n', 'ipv6norm', 'ipv6denorm', 'reverse_ip', 'eval', 'eval10', 'base62', 'base62d', 'base32d', 'hex2b64', 'time_eval', 'time_interval', 'base64d']);
+
+const B64 = /[A-Za-z0-9+/]/;
+const C_SPACE = /[ \t\n\v\f\r]/;
+
+/**
+ * Whether b64decode takes the text: groups of four base-64 characters (white space
+ * anywhere between them), the last of which may end "==" or "=" after two or three, with
+ * nothing after that.
+ */
+function isBase64(s: string): boolean {
+  let i = 0;
+  // After the end, C reads the terminating NUL: "" here.
+  const next = (): string => {
+    while (i < s.length && C_SPACE.test(s[i])) i++;
+    return i < s.length ? s[i++] : '';
+  };
+  for (;;) {
+    if (next() === '') return true;
+    const c1 = s[i - 1];
+    if (!B64.test(c1) || !B64.test(next())) return false;
+    const c3 = next();
+    if (c3 === '=') return next() === '=' && next() === '';
+    if (!B64.test(c3)) return false;
+    const c4 = next();
+    if (c4 === '=') return next() === '';
+    if (!B64.test(c4)) return false;
+  }
+}
 
 const BASE62 = /^[0-9A-Za-z]*$/, BASE32 = /^[a-z2-7]*$/, HEX = /^[0-9a-fA-F]*$/;
 
@@ -123,6 +151,8 @@ export function operatorLiteralProblem(name: string, arg: readonly ExpansionNode
     case 'time_eval':
       // readconf_readtime: numbers each with its unit, nothing between; "0" alone has none.
       return /^(\d+[wdhms])+$/.test(t) ? undefined : `"${t}" is not an Exim time interval (such as 1h30m, with a unit after each number), which "\${time_eval" needs`;
+    case 'base64d':
+      return isBase64(t) ? undefined : `"${t}" is not base 64 (groups of four of A-Z, a-z, 0-9, + and /, the last padded with "="), which "\${base64d" needs`;
     case 'time_interval':
       return /^\d*$/.test(t) ? undefined : `"${t}" is not a number of seconds (digits only), which "\${time_interval" needs`;
   }
