@@ -82,6 +82,7 @@ class ItemNode extends Named {
   declare readonly name: string;
   declare readonly args: ExpansionNode[][];
   declare readonly options: string | undefined;
+  declare readonly argsBefore: number | undefined;
   /** [oa, ob) is the first word between the arguments; oa is -1 when there is none. */
   declare private readonly oa: number;
   declare private readonly ob: number;
@@ -89,6 +90,7 @@ class ItemNode extends Named {
     super(at, a, b, na, nb); this.kind = 'item'; this.name = name; this.args = args;
     this.options = !options ? undefined : options.words.length === 1 ? options.words[0] : options.words.join(' ');
     this.oa = options ? options.oa : -1; this.ob = options ? options.ob : -1;
+    this.argsBefore = options?.argsBefore;
   }
   /** Where the first word between the arguments is (a lookup's type), if any. */
   get optionRange(): Range | undefined {
@@ -101,9 +103,11 @@ class Words {
   declare readonly words: string[];
   declare readonly oa: number;
   declare readonly ob: number;
-  constructor(s: string, a: number, b: number) { this.words = [s.slice(a, b)]; this.oa = a; this.ob = b; }
-  static add(to: Words | undefined, s: string, a: number, b: number): Words {
-    if (!to) return new Words(s, a, b);
+  /** How many {arguments} came before the first word (a lookup's key: 1, a query-style lookup: 0). */
+  declare readonly argsBefore: number;
+  constructor(s: string, a: number, b: number, argsBefore: number) { this.words = [s.slice(a, b)]; this.oa = a; this.ob = b; this.argsBefore = argsBefore; }
+  static add(to: Words | undefined, s: string, a: number, b: number, argsBefore: number): Words {
+    if (!to) return new Words(s, a, b, argsBefore);
     to.words.push(s.slice(a, b));
     return to;
   }
@@ -402,7 +406,7 @@ class ExpansionParser {
       }
       if (this.i === w) { // a `$` where a word or brace belongs
         const bad = this.dollar();
-        options = Words.add(options, s, w, this.i);
+        options = Words.add(options, s, w, this.i, args.length);
         if (bad.kind === 'error') return bad;
         // Exim reads the words between arguments (a lookup type, `fail`) as names, never
         // expanded: `${lookup$local_part}` fails with "missing lookup type", `${tr$x{a}{b}{c}}`
@@ -410,7 +414,7 @@ class ExpansionParser {
         misplaced ??= this.err(`"${s.slice(w, this.i)}" cannot stand between the arguments of "\${${name}": Exim reads only {arguments} and plain words (such as a lookup type) there.`, w, this.i);
         continue;
       }
-      options = Words.add(options, s, w, this.i);
+      options = Words.add(options, s, w, this.i, args.length);
     }
     return misplaced ?? new ItemNode(name, args, options, this.rangeOf, a, this.i, nameStart, nameEnd);
   }
@@ -444,7 +448,7 @@ class ExpansionParser {
       }
       const w = this.i;
       while (this.i < s.length && !isSpace(s.charCodeAt(this.i)) && s[this.i] !== '{' && s[this.i] !== '}') this.i++;
-      options = Words.add(options, s, w, this.i);
+      options = Words.add(options, s, w, this.i, args.length);
       const word = s.slice(w, this.i);
       if (check && !bad && (word !== 'fail' || strings !== 1 || fail)) {
         bad = this.err(word === 'fail' ? '"fail" stands in place of the no string of "${if", after the yes string: not here.'

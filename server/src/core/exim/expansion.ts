@@ -8,7 +8,7 @@ export type ExpansionNode =
   | { kind: 'literal'; text: string; range: Range } /* \N...\N */
   | { kind: 'variable'; name: string; braced: boolean; range: Range; nameRange: Range }
   /* options: the words between the arguments (a lookup's type, `fail`), optionRange: where the first is */
-  | { kind: 'item'; name: string; range: Range; nameRange: Range; args: ExpansionNode[][]; options?: string; optionRange?: Range }
+  | { kind: 'item'; name: string; range: Range; nameRange: Range; args: ExpansionNode[][]; options?: string; optionRange?: Range; argsBefore?: number }
   | { kind: 'operator'; name: string; range: Range; nameRange: Range; arg: ExpansionNode[] }
   | { kind: 'condition'; name: string; negated: boolean; range: Range; nameRange: Range; args: ExpansionNode[][] }
   /* deep: nested past the parser's bound, and whether that is deep enough to crash Exim */

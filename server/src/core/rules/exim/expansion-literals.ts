@@ -158,3 +158,65 @@ export function operatorLiteralProblem(name: string, arg: readonly ExpansionNode
   }
   return undefined;
 }
+
+/** Record types dnsdb knows (dnsdb.c's type_names), compared without regard to case. */
+const DNSDB_TYPES = new Set(['a', 'a+', 'aaaa', 'cname', 'csa', 'mx', 'mxh', 'ns', 'ptr', 'soa', 'spf', 'srv', 'tlsa', 'txt', 'zns']);
+
+/**
+ * Why a dnsdb query's own words make the lookup defer, whatever is looked up: an unknown
+ * modifier value (`defer_`, `dnssec_`, `retrans_`, `retry_`, then ","), or an unknown record
+ * type before "=" (dnsdb_find). Only the part written out before any variable is read;
+ * what depends on the rest is not judged.
+ */
+export function dnsdbQueryProblem(query: readonly ExpansionNode[]): string | undefined {
+  let s = '';
+  let k = 0;
+  for (; k < query.length && query[k].kind === 'text'; k++) s += (query[k] as { text: string }).text;
+  const complete = k === query.length;
+  let i = 0;
+  const spaces = () => { while (C_SPACE.test(s[i] ?? '')) i++; };
+  const starts = (w: string) => s.slice(i, i + w.length).toLowerCase() === w;
+  spaces();
+  if (s[i] === '>') {
+    i += 2;
+    if (s[i] === ',') i += 2;
+    else if (s[i] === ';') i++;
+    spaces();
+  }
+  for (;;) {
+    const at = i;
+    const modifier = ['defer_', 'dnssec_', 'retrans_', 'retry_'].some(starts);
+    const comma = s.indexOf(',', i);
+    const word = s.slice(at, comma < 0 ? undefined : comma).trim();
+    // A modifier is judged only when its "," is written out too (or nothing follows).
+    if (modifier && !complete && comma < 0) return undefined;
+    const mode = (what: string): string | undefined => {
+      for (const m of ['strict', 'lax', 'never']) if (starts(m)) { i += m.length; return undefined; }
+      return `"${word}" asks dnsdb for a ${what} behaviour it does not have (strict, lax or never)`;
+    };
+    let bad: string | undefined;
+    if (starts('defer_')) { i += 6; bad = mode('defer'); }
+    else if (starts('dnssec_')) { i += 7; bad = mode('dnssec'); }
+    else if (starts('retrans_')) {
+      i += 8;
+      const m = /^(\d+[wdhms])+(?=,)/.exec(s.slice(i));
+      if (!m || /^0+[wdhms]/.test(m[0]) && !/[1-9]/.test(m[0])) bad = `"${word}" gives dnsdb no time it can use after retrans_ (such as retrans_2s, then ",")`;
+      else i += m[0].length;
+    } else if (starts('retry_')) {
+      i += 6;
+      const m = /^[ \t\n\v\f\r]*([+-]?)(0[xX][0-9a-fA-F]*|\d*)/.exec(s.slice(i))!;
+      if (m[1] === '-' && /[1-9a-fA-F]/.test(m[2].replace(/^0[xX]/, ''))) bad = `"${word}" gives dnsdb a negative retry count`;
+      else i += m[0].length;
+    } else break;
+    if (bad) return bad;
+    spaces();
+    if (s[i] !== ',') return `dnsdb reads "${s.slice(at, i)}" as a modifier, and a "," must follow it before the query`;
+    i++;
+    spaces();
+  }
+  const eq = s.indexOf('=', i);
+  if (eq < 0) return undefined;
+  const type = s.slice(i, eq).replace(/[ \t\n\v\f\r]+$/, '');
+  if (DNSDB_TYPES.has(type.toLowerCase())) return undefined;
+  return `"${type}" is no DNS record type dnsdb knows (a, aaaa, a+, cname, csa, mx, mxh, ns, ptr, soa, spf, srv, tlsa, txt or zns before the "=")`;
+}

@@ -13,11 +13,11 @@ import type { Range } from '../../text';
 import type { CheckOptions, EximVersion } from '../../options';
 import {
   availableIn, eximLookupType, relativeLookupFile, expansionCondition, expansionItem, expansionNames, expansionOperator, expansionVariable,
-  itemArgProblem, lookupTypes, operatorArgProblem, versionNote, type ExpansionKind, type ExpansionNameInfo,
+  itemArgProblem, lookupBaseName, lookupTypes, operatorArgProblem, versionNote, type ExpansionKind, type ExpansionNameInfo,
 } from '../../catalog/exim';
 import { didYouMean, namesOnce, nearest, replaceFix, runTime, RUN_TIME } from './suggest';
 import { literalFix, literalPattern, patternProblem, WRITE_WITH_N } from '../../exim/pcre-syntax';
-import { itemLiteralProblems, LITERAL_OPERATORS, MACRO_NAME, operatorLiteralProblem } from './expansion-literals';
+import { dnsdbQueryProblem, itemLiteralProblems, LITERAL_OPERATORS, MACRO_NAME, operatorLiteralProblem } from './expansion-literals';
 
 type Lookup = (name: string) => ExpansionNameInfo | undefined;
 const LOOKUPS: Record<Exclude<ExpansionKind, 'variable'>, Lookup> = {
@@ -295,6 +295,8 @@ class ExpansionCheck {
             this.report(finding('exim/expansion-syntax', this.file(), n.nameRange,
               '"${lookup" has no lookup type (such as lsearch) after its key; Exim fails with "missing lookup type" when it expands this value.', RUN_TIME));
           }
+          if (n.name === 'lookup' && n.options) this.lookupForm(n);
+          if (n.name === 'lookup' && n.argsBefore === 0 && n.args.length && lookupBaseName(lookupTypeOf(n)) === 'dnsdb') this.dnsdbQuery(n.args[0]);
           if (n.name === 'lookup' && n.options && n.args.length >= 2) this.lookupFile(n, n.args[1]);
           if (n.name === 'sg' && n.args.length === 3) this.regex(n.args[1]);
           else if (n.name === 'run' && n.args.length) this.runCommand(n.args[0]);
@@ -450,6 +452,40 @@ class ExpansionCheck {
     const range = { start: arg[0].range.start, end: arg[arg.length - 1].range.end };
     this.report(finding('exim/expansion-syntax', this.file(), range,
       `The ${info.name} lookup's file "${file}" is not an absolute path: Exim opens it relative to its working directory, where it is not found, and the expansion fails ("failed to open ${file}"). Write the whole path, starting with "/".`, RUN_TIME), this.always);
+  }
+
+  /**
+   * A lookup written in the other form than its type takes: a single-key type (lsearch)
+   * needs `{key}` before it, a query-style one (dnsdb, mysql) takes none and has no
+   * `partial-` or `*` defaults. Exim fails as it reads the item, even in a branch it skips
+   * (search_findtype_partial; exim4 -bV).
+   */
+  private lookupForm(n: Node<'item'>): void {
+    const type = lookupTypeOf(n);
+    const info = type.includes('$') ? undefined : eximLookupType(type);
+    const style = info?.lookupStyle;
+    if (!style || n.argsBefore === undefined) return;
+    const at = n.optionRange ?? n.nameRange;
+    const written = type.replace(/,[^]*$/, '');
+    let problem: string | undefined;
+    if (style.startsWith('single-key') && n.argsBefore === 0) {
+      problem = `"${info.name}" is a single-key lookup: it needs the key in braces before its type, as in \${lookup{$local_part}${written}{...}}, and fails without it (missing {key} for single-key lookup)`;
+    } else if (style.startsWith('query-style') && n.argsBefore > 0) {
+      problem = `"${info.name}" is a query-style lookup: it takes no {key} before its type, only the query after it, as in \${lookup ${written}{...}}, and fails with one (a single key was given for a lookup type that is not single-key)`;
+    } else if (style.startsWith('query-style') && /^partial/.test(written)) {
+      problem = `"partial" works only with single-key lookups, and "${info.name}" is query-style: Exim fails (partial is not permitted for lookup type ${info.name})`;
+    } else if (style.startsWith('query-style') && /\*@?$/.test(written)) {
+      problem = `The "*" and "*@" defaults work only with single-key lookups, and "${info.name}" is query-style: Exim fails (defaults using * or *@ are not permitted)`;
+    }
+    if (problem) this.report(finding('exim/expansion-syntax', this.file(), at, `${problem}.`, RUN_TIME));
+  }
+
+  /** A dnsdb query whose modifiers or record type dnsdb refuses: the lookup defers and the expansion fails when it runs. */
+  private dnsdbQuery(query: readonly ExpansionNode[]): void {
+    const problem = dnsdbQueryProblem(query);
+    if (!problem || !query.length) return;
+    const range = { start: query[0].range.start, end: query[query.length - 1].range.end };
+    this.report(finding('exim/expansion-syntax', this.file(), range, `${problem}: the lookup defers whatever it looks up, and Exim fails when it expands this value.`, RUN_TIME), this.always);
   }
 
   /** The words between the braces of `${lookup`: the lookup type first, then e.g. `fail`. */
