@@ -172,7 +172,11 @@ export function dnsdbQueryProblem(query: readonly ExpansionNode[]): string | und
   let s = '';
   let k = 0;
   for (; k < query.length && query[k].kind === 'text'; k++) s += (query[k] as { text: string }).text;
-  const complete = k === query.length;
+  return dnsdbWordsProblem(s, k === query.length);
+}
+
+/** dnsdbQueryProblem over a query's text `s` as far as it is written out; `complete`: nothing follows. */
+export function dnsdbWordsProblem(s: string, complete: boolean): string | undefined {
   let i = 0;
   const spaces = () => { while (C_SPACE.test(s[i] ?? '')) i++; };
   const starts = (w: string) => s.slice(i, i + w.length).toLowerCase() === w;

@@ -12,6 +12,7 @@ import { availableIn, eximLookupType, lookupBaseName, lookupTypes, relativeLooku
 import type { CheckOptions } from '../../options';
 import { forEachListValue, locOfText, occurrencesOf, splitList } from './lists';
 import { didYouMean, namesOnce, nearest, replaceFix, RUN_TIME, runTime } from './suggest';
+import { dnsdbWordsProblem } from './expansion-literals';
 
 /** `[net[N]-]type[,options];rest` of a list item; type as written, with partial-/*@ forms. */
 const LOOKUP_ITEM = /^(net\d*-)?([A-Za-z][\w()*@-]*(?:,[^;\s]*)?);(.*)$/s;
@@ -29,9 +30,11 @@ export interface LookupItem {
 /**
  * The lookup a list item makes, if it makes one. An address item `local@domain-item` looks
  * its domain part up (`yy@lsearch;/file`; `lsearch*@;/file` is a type whose `@` ends it), and
- * only a host list takes `net[N]-`. An item built at run time or a regex is none.
+ * only a host list takes `net[N]-`. An item built at run time or a regex is none; with
+ * `variableRest`, one whose type is written out and whose query or file has a variable in
+ * it (`dnsdb;a=$domain`) is one.
  */
-export function lookupItem(kind: ListKind, text: string): LookupItem | undefined {
+export function lookupItem(kind: ListKind, text: string, variableRest = false): LookupItem | undefined {
   let t = text, offset = 0;
   const semi = t.indexOf(';');
   const atSign = kind === 'addresslist' ? t.lastIndexOf('@', semi) : -1;
@@ -40,7 +43,8 @@ export function lookupItem(kind: ListKind, text: string): LookupItem | undefined
     t = t.slice(offset);
     kind = 'domainlist';
   }
-  const m = t.includes(';') && !t.startsWith('^') && !t.includes('$') ? LOOKUP_ITEM.exec(t) : null;
+  const semi2 = t.indexOf(';');
+  const m = semi2 >= 0 && !t.startsWith('^') && !(variableRest ? t.slice(0, semi2) : t).includes('$') ? LOOKUP_ITEM.exec(t) : null;
   if (!m || (m[1] && kind !== 'hostlist')) return undefined;
   return { net: m[1] ?? '', type: m[2], rest: m[3], text: t, offset };
 }
@@ -49,7 +53,7 @@ export function checkListLookups(cfg: EximConfig, opts: CheckOptions): Finding[]
   const out: Finding[] = [];
   const version = opts.eximVersion;
   const item = (kind: ListKind, whole: string, at: () => Loc): void => {
-    const l = lookupItem(kind, whole);
+    const l = lookupItem(kind, whole, true);
     if (!l) return;
     const { text, offset, type: written } = l;
     const info = eximLookupType(written);
@@ -73,8 +77,26 @@ export function checkListLookups(cfg: EximConfig, opts: CheckOptions): Finding[]
         `The lookup type "${info.name}" in the list item "${text}" is not in ${version === '4.96' ? 'Exim 4.96' : 'current Exim'} (${versionNote(info, version)}): Exim defers whenever a match reaches it ("unknown lookup type").`, RUN_TIME));
       return;
     }
+    const style = info.lookupStyle ?? '';
+    const bareType = written.replace(/,[^]*$/, '');
+    if (style.startsWith('query-style') && (/^partial/.test(bareType) || /\*@?$/.test(bareType))) {
+      const loc = at();
+      const what = /^partial/.test(bareType) ? '"partial"' : 'the "*" and "*@" defaults';
+      out.push(finding('exim/invalid-value', loc.file, loc.range,
+        `In the list item "${text}", ${what} cannot go with "${info.name}", a query-style lookup: the process matching the list stops there and the client gets no answer (Exim logs: ${/^partial/.test(bareType) ? `"partial" is not permitted for lookup type "${info.name}"` : 'defaults using "*" or "*@" are not permitted'}). Write "${info.name};..." alone.`, RUN_TIME));
+      return;
+    }
+    if (info.name === 'dnsdb') {
+      const dollar = l.rest.indexOf('$');
+      const problem = dnsdbWordsProblem(dollar < 0 ? l.rest : l.rest.slice(0, dollar), dollar < 0);
+      if (problem) {
+        const loc = at();
+        out.push(finding('exim/invalid-value', loc.file, loc.range, `In the list item "${text}": ${problem}, so every match that reaches the item defers.`, RUN_TIME));
+      }
+      return;
+    }
     const file = l.rest.trim();
-    if (!relativeLookupFile(info, file)) return;
+    if (file.includes('$') || !relativeLookupFile(info, file)) return;
     const loc = at();
     out.push(finding('exim/invalid-value', loc.file, loc.range,
       `The ${info.name} lookup's file "${file}" in the list item "${text}" is not an absolute path: Exim opens it relative to its working directory, where it is not found, and the match defers ("failed to open ${file}"). Write the whole path, starting with "/".`, RUN_TIME));
