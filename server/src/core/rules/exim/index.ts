@@ -37,6 +37,7 @@ import { checkLocalInterfaces } from './local-interfaces';
 import { checkExpandedNumbers } from './expanded-numbers';
 import { checkRouterSet } from './router-set';
 import { checkRouteOptions } from './route-options';
+import { checkPipeCommands } from './pipe-command';
 
 // Keyed by a name for the internal-error message: bundles are minified, so a function's own
 // name there would be two letters.
@@ -75,6 +76,7 @@ const FAMILIES: Record<string, (cfg: EximConfig, opts: CheckOptions) => Finding[
   'expanded-numbers': checkExpandedNumbers,
   'router-set': checkRouterSet,
   'route-options': checkRouteOptions,
+  'pipe-commands': checkPipeCommands,
 };
 
 export function runEximRules(cfg: EximConfig, opts: CheckOptions): Finding[] {
