@@ -671,3 +671,28 @@ test('at run time, message_size_limit = 50MB: exim4 -bV loads it, we warn, and E
   assert.match(good.all, /^250-SIZE 52428800$/m);
   assert.equal(ours(good.file, '4.96').some((f) => /message_size_limit/.test(f.message)), false);
 });
+
+/** The RCPT reply of a real session (192.0.2.1, a@example.net to b@example.com) through `acl`, after `main`. */
+function rcptReply(main: string, acl: string): { file: string; reply: string } {
+  const file = path.join(dir, `rcpt-list-${++n}.conf`);
+  fs.writeFileSync(file, `${main}acl_smtp_rcpt = r\nbegin acl\nr:\n${acl}`);
+  const r = spawnSync(EXIM, ['-C', file, '-bh', '192.0.2.1'], {
+    input: 'HELO client.example\r\nMAIL FROM:<a@example.net>\r\nRCPT TO:<b@example.com>\r\nQUIT\r\n', encoding: 'utf8', timeout: 30_000,
+  });
+  return { file, reply: r.stdout.split(/\r?\n/).filter((l) => /^\d{3} /.test(l))[3] ?? '' };
+}
+
+for (const [cond, kind] of [['match_domain{$domain}', 'domainlist'], ['match_ip{$sender_host_address}', 'hostlist'], ['match_address{$local_part@$domain}', 'addresslist']] as const) {
+  test(`at run time, \${if ${cond}{+name}} naming no ${kind}: we warn, and Exim answers 451; with the list defined, neither`, { skip }, () => {
+    const member = kind === 'domainlist' ? 'example.com' : kind === 'hostlist' ? '192.0.2.0/24' : 'b@example.com';
+    const acl = `  accept condition = \${if ${cond}{+wanted}}\n  deny\n`;
+    const missingList = rcptReply(`${kind} wante = ${member}\n`, acl);
+    assert.match(missingList.reply, /^451 /);
+    const warned = ours(missingList.file, '4.96').filter((f) => f.code === 'exim/undefined-list');
+    assert.equal(warned.length, 1);
+    assert.match(warned[0].message, new RegExp(`No ${kind} "wanted" is defined.*Did you mean "\\+wante"`));
+    const defined = rcptReply(`${kind} wanted = ${member}\n`, acl);
+    assert.match(defined.reply, /^250 /);
+    assert.deepEqual(ours(defined.file, '4.96').filter((f) => f.severity !== 'hint').map((f) => f.code), []);
+  });
+}

@@ -105,6 +105,8 @@ export interface ListNamedSite { name: string; kind?: ListKind; file: string; ra
 /** The lists `${listnamed:name}` searches, in Exim's order (expand_listnamed), and its suffixes. */
 const LISTNAMED_ORDER: readonly ListKind[] = ['addresslist', 'domainlist', 'hostlist', 'localpartlist'];
 const LISTNAMED_KIND: Record<string, ListKind> = { a: 'addresslist', d: 'domainlist', h: 'hostlist', l: 'localpartlist' };
+/** The kind of list each list-matching condition takes as its second argument. */
+const MATCH_CONDITION_KIND: Record<string, ListKind> = { match_domain: 'domainlist', match_ip: 'hostlist', match_address: 'addresslist', match_local_part: 'localpartlist' };
 const LISTNAMED_WORD: Record<ListKind, string> = { addresslist: 'address', domainlist: 'domain', hostlist: 'host', localpartlist: 'localpart' };
 
 /** The references, kept for `takeListRefs` when there are lists to find unused. */
@@ -254,11 +256,13 @@ class ListRefFinder {
   /**
    * `${listnamed:name}` and `${listnamed_d:name}` (a, d, h, l) with the name written out: a
    * use of the list, or, with none of that name, an expansion that fails ("... is not a
-   * named list"). Only values with the word in them are parsed for it.
+   * named list"). And the lists of `${if match_domain{..}{+name}}` and its kin, read as the
+   * list conditions' (an unknown one fails the expansion: "unknown named domain list",
+   * exim4 -bh). Only values with one of the words in them are parsed for it.
    */
   listnamedSites(cfg: EximConfig): void {
     const holders: (OptionSetting | AclItem)[] = [];
-    const add = (h: OptionSetting | AclItem) => { if (h.value?.includes('listnamed')) holders.push(h); };
+    const add = (h: OptionSetting | AclItem) => { const v = h.value; if (v && (v.includes('listnamed') || v.includes('match_'))) holders.push(h); };
     for (const s of cfg.main) add(s);
     for (const list of [cfg.routers, cfg.transports, cfg.authenticators]) for (const inst of list) for (const s of inst.options) add(s);
     for (const acl of cfg.acls) for (const st of acl.statements) for (const it of st.items) add(it);
@@ -266,6 +270,12 @@ class ListRefFinder {
       const file = h.valueLoc?.file;
       if (!file) continue;
       for (const n of walkExpansion(h.expansion ?? [])) {
+        if (n.kind === 'condition' && n.args.length === 2 && Object.hasOwn(MATCH_CONDITION_KIND, n.name)) {
+          const arg = n.args[1];
+          const text = arg.length ? plainText(arg) : undefined;
+          if (text?.includes('+')) this.fromItems(MATCH_CONDITION_KIND[n.name], splitList(text), { valueLoc: { file, range: { start: arg[0].range.start, end: arg[arg.length - 1].range.end } } });
+          continue;
+        }
         if (n.kind !== 'operator' || !/^listnamed(_|$)/.test(n.name)) continue;
         const name = plainText(n.arg)?.trim().replace(/^\+/, '');
         const suffix = n.name.slice('listnamed_'.length, 'listnamed_'.length + 1);
@@ -329,6 +339,8 @@ function transportRef(cfg: EximConfig, s: OptionSetting, transports: FirstByName
     runTime(guess ? replaceFix(s.valueLoc, guess) : undefined)));
 }
 
+const article = (w: string) => `${/^[aeiou]/.test(w) ? 'an' : 'a'} ${w}`;
+
 /** What Exim reads as a list's name when it defines one (readconf: letters, digits, "_"). */
 const LIST_NAME = /^[A-Za-z0-9_]+$/;
 
@@ -337,7 +349,7 @@ function unresolvedRef(cfg: EximConfig, site: ListRefSite, byKind: ReadonlyMap<L
   const other = [...byKind].find(([, names]) => names.has(site.ref))?.[0];
   if (other) {
     out.push(finding('exim/list-kind-mismatch', site.loc.file, site.loc.range,
-      `"+${site.ref}" is a ${KIND_WORD[other]}, but a ${KIND_WORD[site.kind]} is needed here; Exim looks for a ${site.kind} "${site.ref}" and fails. Define it with "${site.kind} ${site.ref} = ..." or use a list of the right kind.`, RUN_TIME));
+      `"+${site.ref}" is ${article(KIND_WORD[other])}, but ${article(KIND_WORD[site.kind])} is needed here; Exim looks for a ${site.kind} "${site.ref}" and fails. Define it with "${site.kind} ${site.ref} = ..." or use a list of the right kind.`, RUN_TIME));
     return;
   }
   const guess = nearest(site.ref, byKind.get(site.kind)?.keys() ?? []);
