@@ -224,3 +224,23 @@ export function dnsdbWordsProblem(s: string, complete: boolean): string | undefi
   if (DNSDB_TYPES.has(type.toLowerCase())) return undefined;
   return `"${type}" is no DNS record type dnsdb knows (a, aaaa, a+, cname, csa, mx, mxh, ns, ptr, soa, spf, srv, tlsa, txt or zns before the "=")`;
 }
+
+/** The conditions conditionLiteralProblem judges. */
+export const LITERAL_CONDITIONS = new Set(['bool', 'match_ip']);
+
+/** Why `${if name{...}...}` with a written-out argument fails whatever the message, with the argument's index. */
+export function conditionLiteralProblem(name: string, args: readonly (readonly ExpansionNode[])[]): LiteralProblem | undefined {
+  const t = args.length ? literal(args[0]) : undefined;
+  if (t === undefined) return undefined;
+  if (name === 'bool') {
+    // expand.c: white space around is dropped; a number (digits, one "-" first) or
+    // true/yes/false/no in any case; nothing is false.
+    const v = t.replace(/^[ \t\n\v\f\r]+|[ \t\n\v\f\r]+$/g, '');
+    if (v === '' || /^-?\d*$/.test(v) || /^(true|yes|false|no)$/i.test(v)) return undefined;
+    return { arg: 0, message: `"${v}" is no boolean "bool" knows: it takes true, yes, false, no (in any case) or a number${/^(on|off)$/i.test(v) ? ' (bool_lax takes anything)' : ''}` };
+  }
+  if (name === 'match_ip' && t !== '' && !eximIpAddress(t, false)) {
+    return { arg: 0, message: `"${t}" is not an IP address (without a mask), which "match_ip" needs first` };
+  }
+  return undefined;
+}

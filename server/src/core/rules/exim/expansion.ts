@@ -17,7 +17,7 @@ import {
 } from '../../catalog/exim';
 import { didYouMean, namesOnce, nearest, replaceFix, runTime, RUN_TIME } from './suggest';
 import { literalFix, literalPattern, patternProblem, WRITE_WITH_N } from '../../exim/pcre-syntax';
-import { dnsdbQueryProblem, itemLiteralProblems, LITERAL_OPERATORS, MACRO_NAME, operatorLiteralProblem } from './expansion-literals';
+import { conditionLiteralProblem, dnsdbQueryProblem, itemLiteralProblems, LITERAL_CONDITIONS, LITERAL_OPERATORS, MACRO_NAME, operatorLiteralProblem } from './expansion-literals';
 
 type Lookup = (name: string) => ExpansionNameInfo | undefined;
 const LOOKUPS: Record<Exclude<ExpansionKind, 'variable'>, Lookup> = {
@@ -311,6 +311,7 @@ class ExpansionCheck {
           if (!this.fineConditions.has(n.name)) this.named(n, this.fineConditions);
           if (NUMERIC_CONDITIONS.has(n.name)) this.integers(n);
           else if (n.name === 'match' && n.args.length === 2) this.regex(n.args[1], this.always);
+          else if (LITERAL_CONDITIONS.has(n.name)) this.conditionLiteral(n);
           this.args(n.args);
           break;
       }
@@ -364,6 +365,15 @@ class ExpansionCheck {
       const range = arg.length ? { start: arg[0].range.start, end: arg[arg.length - 1].range.end } : n.nameRange;
       this.report(finding('exim/expansion-syntax', this.file(), range, `${p.message}; Exim fails when it expands this value.`, RUN_TIME), this.always || !p.whenWorkedOut);
     }
+  }
+
+  /** A condition given text it cannot take (`bool{maybe}`): it fails when tested. */
+  private conditionLiteral(n: Node<'condition'>): void {
+    const p = conditionLiteralProblem(n.name, n.args);
+    if (!p) return;
+    const arg = n.args[p.arg];
+    const range = arg.length ? { start: arg[0].range.start, end: arg[arg.length - 1].range.end } : n.nameRange;
+    this.report(finding('exim/expansion-syntax', this.file(), range, `${p.message}; Exim fails when it expands this value.`, RUN_TIME), this.always);
   }
 
   /** An operator given text it cannot take (`${mask:10.0.0.1}`, `${eval:1/0}`): it fails when worked out. */
