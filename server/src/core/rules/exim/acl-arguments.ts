@@ -4,6 +4,7 @@
 // options are not mistakes: they become its key.
 import { badHeaderLine } from './header-lines';
 import { splitList } from '../../exim/lists';
+import { isStrictIPv4 } from '../../exim/ip-address';
 
 const MACRO_NAME = /(^|[^A-Za-z0-9_])[A-Z][A-Z0-9_]+($|[^A-Za-z0-9_])/;
 
@@ -74,7 +75,8 @@ function seenProblem(value: string): string | undefined {
 /** The log names `logwrite = :names: text` can write to. */
 const LOGS = new Set(['main', 'panic', 'reject']);
 
-export interface ArgumentProblem { message: string; consequence: 'error' | 'lost' | 'renamed' }
+/** `misread`: Exim takes the argument and does something else with it than meant, which the message says. */
+export interface ArgumentProblem { message: string; consequence: 'error' | 'lost' | 'renamed' | 'misread' }
 
 /**
  * aclArgumentProblem's answers for one check, by name and value: configs repeat their
@@ -93,6 +95,38 @@ export class ArgumentMemo {
   }
 }
 
+/**
+ * dnslists items as dnsbl.c reads them (`[txtdomain,]domain[!][=|==|&|=&]addresses[/key]`),
+ * where Exim takes a mistake without a word and the item then tests something else: a
+ * "+" switch it does not know (logged and ignored), an address after "=" that is not one
+ * the DNS can answer (compared as text with the A records, "127.0.0.x" matches nothing),
+ * and a mask after an address (there are none: "/8" is the key, so Exim looks up
+ * "8.zen.example"). An item with a variable before its "/" is not judged.
+ */
+function dnslistsProblem(value: string): string | undefined {
+  for (const { text } of splitList(value).items) {
+    const slash = text.indexOf('/');
+    const head = slash < 0 ? text : text.slice(0, slash);
+    if (head.includes('$') || head.includes('\\')) continue;
+    if (head.startsWith('+')) {
+      if (!/^\+(include|exclude|defer)_unknown$/i.test(head)) return `"${head}" is no dnslists switch (+include_unknown, +exclude_unknown or +defer_unknown): Exim logs "unknown item in dnslist (ignored)" to the panic log and goes on as if it were not there`;
+      continue;
+    }
+    const eq = head.indexOf('=');
+    if (eq < 0 || head[eq + 1] === '&') continue;
+    const addresses = head.slice(eq + (head[eq + 1] === '=' ? 2 : 1)).split(',');
+    if (slash >= 0 && /^\d{1,3}$/.test(text.slice(slash + 1)) && isStrictIPv4(addresses[addresses.length - 1])) {
+      return `"${text}" reads as the list ${head.slice(0, eq).replace(/!$/, '')} with the key "${text.slice(slash + 1)}": dnslists takes no masks, so Exim looks up "${text.slice(slash + 1)}.${head.slice(0, eq).replace(/!$/, '').replace(/^[^,]*,/, '')}" instead of the client's address, and the item never matches what it should. List the addresses one by one, or use "&" with a bit mask`;
+    }
+    // ",," is a "," inside one address (string_nextinlist): not judged.
+    if (addresses.length > 1 && addresses.includes('')) continue;
+    if (addresses.length === 1 && addresses[0].trim() === '') return `nothing follows "=" in "${text}", so no answer of the list can match it and the item never matches`;
+    const bad = addresses.find((a) => !a.includes(':') && !isStrictIPv4(a));
+    if (bad !== undefined) return `"${bad}" after "=" is not an IPv4 address as the DNS returns one (four numbers 0-255, no leading zeros): Exim compares the list's answers with it as text, so it never matches`;
+  }
+  return undefined;
+}
+
 /** What is wrong with a written-out argument of an ACL condition or modifier. */
 export function aclArgumentProblem(name: string, raw: string): ArgumentProblem | undefined {
   const value = raw.trim();
@@ -108,6 +142,10 @@ export function aclArgumentProblem(name: string, raw: string): ArgumentProblem |
   if (name === 'ratelimit') {
     const m = ratelimitProblem(value);
     return m ? { message: m, consequence: 'error' } : undefined;
+  }
+  if (name === 'dnslists') {
+    const m = dnslistsProblem(value);
+    return m ? { message: m, consequence: 'misread' } : undefined;
   }
   if (value.includes('$') || value.includes('\\')) return undefined;
   switch (name) {

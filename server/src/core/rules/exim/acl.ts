@@ -164,16 +164,17 @@ function checkSubValue(cfg: EximConfig, item: AclItem, uses: readonly AclUse[], 
 }
 
 /** Names whose written-out arguments acl-arguments judges. */
-const ARGUMENTS = new Set(['ratelimit', 'delay', 'seen', 'queue', 'logwrite', 'add_header', 'udpsend']);
+const ARGUMENTS = new Set(['ratelimit', 'delay', 'seen', 'queue', 'logwrite', 'add_header', 'udpsend', 'dnslists']);
 
 function aclArguments(it: AclItem, memo: ArgumentMemo, out: Finding[]): void {
   const problem = memo.problem(it.name, it.value!);
   const at = problem ? it.valueLoc ?? it.nameLoc : undefined;
   if (!problem || !at) return;
-  const then = problem.consequence === 'lost' ? 'Exim logs "unknown log name" instead of the line.'
+  const then = problem.consequence === 'misread' ? ''
+    : problem.consequence === 'lost' ? 'Exim logs "unknown log name" instead of the line.'
     : problem.consequence === 'renamed' ? 'put ":" after the header\'s name.'
     : 'Exim fails the ACL with an error there and answers 451 each time it gets here, even in a warn statement.';
-  out.push(finding('exim/acl-syntax', at.file, at.range, `In "${it.name} = ${it.value!.trim()}", ${problem.message}: ${then}`, RUN_TIME));
+  out.push(finding('exim/acl-syntax', at.file, at.range, `In "${it.name} = ${it.value!.trim()}", ${problem.message}${then ? `: ${then}` : '.'}`, RUN_TIME));
 }
 
 /** Conditions whose argument is a list Exim matches against: a quote becomes part of an item. */
