@@ -17,6 +17,8 @@ import {
 } from '../../catalog/exim';
 import { didYouMean, namesOnce, nearest, replaceFix, runTime, RUN_TIME } from './suggest';
 import { literalFix, literalPattern, patternProblem, WRITE_WITH_N } from '../../exim/pcre-syntax';
+import { lookupSetupProblem } from './lookup-setup';
+import { cap } from './instance-options';
 import { conditionLiteralProblem, dnsdbQueryProblem, itemLiteralProblems, LITERAL_CONDITIONS, LITERAL_OPERATORS, MACRO_NAME, operatorLiteralProblem } from './expansion-literals';
 
 type Lookup = (name: string) => ExpansionNameInfo | undefined;
@@ -296,7 +298,7 @@ class ExpansionCheck {
               '"${lookup" has no lookup type (such as lsearch) after its key; Exim fails with "missing lookup type" when it expands this value.', RUN_TIME));
           }
           if (n.name === 'lookup' && n.options) this.lookupForm(n);
-          if (n.name === 'lookup' && n.argsBefore === 0 && n.args.length && lookupBaseName(lookupTypeOf(n)) === 'dnsdb') this.dnsdbQuery(n.args[0]);
+          if (n.name === 'lookup' && n.argsBefore === 0 && n.args.length) this.queryLookup(n, n.args[0]);
           if (n.name === 'lookup' && n.options && n.args.length >= 2) this.lookupFile(n, n.args[1]);
           if (n.name === 'sg' && n.args.length === 3) this.regex(n.args[1]);
           else if (n.name === 'run' && n.args.length) this.runCommand(n.args[0]);
@@ -490,12 +492,23 @@ class ExpansionCheck {
     if (problem) this.report(finding('exim/expansion-syntax', this.file(), at, `${problem}.`, RUN_TIME));
   }
 
-  /** A dnsdb query whose modifiers or record type dnsdb refuses: the lookup defers and the expansion fails when it runs. */
-  private dnsdbQuery(query: readonly ExpansionNode[]): void {
-    const problem = dnsdbQueryProblem(query);
-    if (!problem || !query.length) return;
-    const range = { start: query[0].range.start, end: query[query.length - 1].range.end };
-    this.report(finding('exim/expansion-syntax', this.file(), range, `${problem}: the lookup defers whatever it looks up, and Exim fails when it expands this value.`, RUN_TIME), this.always);
+  /**
+   * A query-style lookup that defers whatever it looks up, so the expansion fails when it
+   * runs: a dnsdb query whose modifiers or record type dnsdb refuses, or a database lookup
+   * with nothing to connect to (lookup-setup.ts).
+   */
+  private queryLookup(n: Node<'item'>, query: readonly ExpansionNode[]): void {
+    const type = lookupTypeOf(n);
+    const base = lookupBaseName(type);
+    const comma = type.indexOf(',');
+    const lead = query.length === 0 ? '' : query[0].kind === 'text' ? query[0].text : undefined;
+    const dnsdb = base === 'dnsdb' ? dnsdbQueryProblem(query) : undefined;
+    const setup = base === 'dnsdb' ? undefined : lookupSetupProblem(this.cfg, base, comma < 0 ? '' : type.slice(comma + 1), lead);
+    const message = dnsdb ? `${dnsdb}: the lookup defers whatever it looks up, and Exim fails when it expands this value.`
+      : setup ? `${cap(setup.why)}, and Exim fails when it expands this value. ${setup.fix}` : undefined;
+    if (!message) return;
+    const range = query.length ? { start: query[0].range.start, end: query[query.length - 1].range.end } : n.optionRange ?? n.nameRange;
+    this.report(finding('exim/expansion-syntax', this.file(), range, message, RUN_TIME), this.always);
   }
 
   /** The words between the braces of `${lookup`: the lookup type first, then e.g. `fail`. */

@@ -13,6 +13,7 @@ import type { CheckOptions } from '../../options';
 import { forEachListValue, locOfText, occurrencesOf, splitList } from './lists';
 import { didYouMean, namesOnce, nearest, replaceFix, RUN_TIME, runTime } from './suggest';
 import { dnsdbWordsProblem } from './expansion-literals';
+import { lookupSetupProblem } from './lookup-setup';
 
 /** `[net[N]-]type[,options];rest` of a list item; type as written, with partial-/*@ forms. */
 const LOOKUP_ITEM = /^(net\d*-)?([A-Za-z][\w()*@-]*(?:,[^;\s]*)?);(.*)$/s;
@@ -84,6 +85,12 @@ export function checkListLookups(cfg: EximConfig, opts: CheckOptions): Finding[]
       const what = /^partial/.test(bareType) ? '"partial"' : 'the "*" and "*@" defaults';
       out.push(finding('exim/invalid-value', loc.file, loc.range,
         `In the list item "${text}", ${what} cannot go with "${info.name}", a query-style lookup: the process matching the list stops there and the client gets no answer (Exim logs: ${/^partial/.test(bareType) ? `"partial" is not permitted for lookup type "${info.name}"` : 'defaults using "*" or "*@" are not permitted'}). Write "${info.name};..." alone.`, RUN_TIME));
+      return;
+    }
+    const setup = lookupSetupProblem(cfg, info.name, written.includes(',') ? written.slice(written.indexOf(',') + 1) : '', l.rest.trimStart().startsWith('$') ? undefined : l.rest.split('$')[0]);
+    if (setup) {
+      const loc = at();
+      out.push(finding('exim/invalid-value', loc.file, loc.range, `In the list item "${text}", ${setup.why}, so every match that reaches the item defers. ${setup.fix}`, RUN_TIME));
       return;
     }
     if (info.name === 'dnsdb') {
