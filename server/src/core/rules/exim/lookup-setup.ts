@@ -1,5 +1,5 @@
 // Query-style lookups that cannot run as the config sets them up, whatever they look up
-// (each seen with exim4 -be): mysql and pgsql with no servers to ask (the main option
+// (each seen with exim4 -be): mysql, pgsql (and redis) with no servers to ask (the main option
 // mysql_servers or pgsql_servers unset, no ",servers=" on the lookup, no "servers=" at
 // the start of the query: "no MySQL servers defined"), and sqlite with no database file
 // (no sqlite_dbfile, no ",file=", no file name starting the query: "absolute file name
@@ -10,6 +10,8 @@ import { mainValue } from './instance-options';
 const SERVERS: Record<string, { option: string; product: string }> = {
   mysql: { option: 'mysql_servers', product: 'MySQL' },
   pgsql: { option: 'pgsql_servers', product: 'PostgreSQL' },
+  // Not in Debian's build; the same code (lf_sqlperform) where it is.
+  redis: { option: 'redis_servers', product: 'Redis' },
 };
 
 /**
