@@ -172,6 +172,9 @@ const AT_LOAD: [string, string, string, 'newer'?][] = [
   ['spa authenticator with client_username only', 'begin authenticators\n', 'begin authenticators\n\nspa_c:\n  driver = spa\n  client_username = x\n'],
   ['spa authenticator with an empty client_password only', 'begin authenticators\n', 'begin authenticators\n\nspa_c:\n  driver = spa\n  client_password =\n'],
   ['spa authenticator with client_username and client_password', 'begin authenticators\n', 'begin authenticators\n\nspa_c:\n  driver = spa\n  client_username = x\n  client_password = y\n'],
+  ['cyrus_sasl authenticator with a mechanism no SASL plugin has (PLAN)', 'begin authenticators\n', 'begin authenticators\n\nsasl:\n  driver = cyrus_sasl\n  public_name = PLAN\n'],
+  ['cyrus_sasl authenticator with public_name = plain', 'begin authenticators\n', 'begin authenticators\n\nsasl:\n  driver = cyrus_sasl\n  public_name = plain\n'],
+  ['cyrus_sasl authenticator with its own name and server_mech = LOGIN', 'begin authenticators\n', 'begin authenticators\n\nsasl:\n  driver = cyrus_sasl\n  public_name = X-CORP\n  server_mech = LOGIN\n'],
 ];
 
 // Retry error types as readconf.c reads them: cut-short words, case, and the x of rcpt_4xx.

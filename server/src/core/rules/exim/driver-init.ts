@@ -6,6 +6,7 @@ import type { Finding } from '../../diagnostic';
 import { finding } from '../../diagnostic';
 import type { DriverInstance } from '../../exim/model';
 import { bothSet, cap, describe, given, on, onOpt, opt, order } from './instance-options';
+import { didYouMean, nearest, replaceFix } from './suggest';
 
 /** Transports whose init function refuses a fixed user without a group. */
 const NEEDS_GROUP = new Set(['appendfile', 'autoreply', 'lmtp', 'pipe']);
@@ -190,10 +191,35 @@ function publicName(inst: DriverInstance, out: Finding[]): void {
     + (crash ? 'Exim 4.96 crashes (SIGSEGV) when it loads this config.' : 'Exim refuses the config without it.') + ' Set "public_name".'));
 }
 
+/**
+ * The mechanisms Cyrus SASL's plugins implement (plugins/*.c of cyrus-sasl 2.1: what
+ * sasl_listmech can ever list). cyrus_sasl's init asks the library for its server_mech
+ * (public_name by default) alone and refuses the config when it is not listed ("couldn't
+ * get Cyrus SASL mechanism list"; exim4 -bV). Whether this machine has the plugin for a
+ * known one installed is not judged.
+ */
+const CYRUS_SASL_MECHANISMS = [
+  'ANONYMOUS', 'CRAM-MD5', 'DIGEST-MD5', 'EXTERNAL', 'GS2-IAKERB', 'GS2-KRB5', 'GSS-SPNEGO', 'GSSAPI', 'KERBEROS_V4',
+  'LOGIN', 'NTLM', 'OTP', 'PASSDSS-3DES-1', 'PLAIN', 'SRP',
+  ...['1', '224', '256', '384', '512'].flatMap((n) => [`SCRAM-SHA-${n}`, `SCRAM-SHA-${n}-PLUS`]),
+];
+
+function saslMechanism(inst: DriverInstance, out: Finding[]): void {
+  const s = given(inst, 'server_mech') ?? given(inst, 'public_name');
+  const mech = s?.value?.trim();
+  if (!s || !mech || /[$\\]/.test(mech) || CYRUS_SASL_MECHANISMS.includes(mech.toUpperCase())) return;
+  const guess = nearest(mech.toUpperCase(), CYRUS_SASL_MECHANISMS);
+  const at = s.valueLoc ?? s.nameLoc;
+  out.push(finding('exim/invalid-value', at.file, at.range,
+    `In ${describe(inst)}, "${s.name}" asks Cyrus SASL for the mechanism "${mech}", which no SASL plugin provides: Exim refuses the config ("couldn't get Cyrus SASL mechanism list").${didYouMean(guess)}${s.name === 'public_name' ? ' To offer it under another name, keep public_name and set server_mech to a mechanism SASL has.' : ''}`,
+    guess && s.valueLoc ? { fixes: replaceFix(s.valueLoc, guess) } : {}));
+}
+
 export function checkDriverInit(inst: DriverInstance, out: Finding[]): void {
   if (inst.section === 'transports') anyTransport(inst, out);
   if (inst.section === 'authenticators' && inst.driver === 'spa') spa(inst, out);
   if (inst.section === 'authenticators' && NEEDS_PUBLIC_NAME.has(inst.driver!)) publicName(inst, out);
+  if (inst.section === 'authenticators' && inst.driver === 'cyrus_sasl') saslMechanism(inst, out);
   if (inst.section === 'transports' && NEEDS_GROUP.has(inst.driver!)) userWithoutGroup(inst, out);
   if (inst.section === 'transports' && inst.driver === 'pipe') pipe(inst, out);
   if (inst.section === 'transports' && inst.driver === 'appendfile') appendfile(inst, out);
