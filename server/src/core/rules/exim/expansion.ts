@@ -18,7 +18,7 @@ import {
 import { didYouMean, namesOnce, nearest, replaceFix, runTime, RUN_TIME } from './suggest';
 import { literalFix, literalPattern, patternProblem, WRITE_WITH_N } from '../../exim/pcre-syntax';
 import { lookupSetupProblem } from './lookup-setup';
-import { cap } from './instance-options';
+import { cap, mainValue } from './instance-options';
 import { conditionLiteralProblem, dnsdbQueryProblem, itemLiteralProblems, LITERAL_CONDITIONS, LITERAL_OPERATORS, MACRO_NAME, operatorLiteralProblem } from './expansion-literals';
 
 type Lookup = (name: string) => ExpansionNameInfo | undefined;
@@ -302,6 +302,11 @@ class ExpansionCheck {
           if (n.name === 'lookup' && n.options && n.args.length >= 2) this.lookupFile(n, n.args[1]);
           if (n.name === 'sg' && n.args.length === 3) this.regex(n.args[1]);
           else if (n.name === 'run' && n.args.length) this.runCommand(n.args[0]);
+          else if (n.name === 'perl' && !mainValue(this.cfg, 'perl_startup')?.trim()) {
+            // Exim starts its Perl interpreter with perl_startup's code; without it there is none.
+            this.report(finding('exim/expansion-syntax', this.file(), n.nameRange,
+              '"${perl" calls a Perl function, but perl_startup is not set, so Exim has no Perl code to call and fails ("A setting of perl_startup is needed when using the Perl interpreter"). Set perl_startup in the main section (e.g. perl_startup = do \'/etc/exim4/exim.pl\').', RUN_TIME), this.always);
+          }
           const argProblem = itemArgProblem(n.name, n.args.length);
           if (argProblem) this.report(finding('exim/expansion-syntax', this.file(), n.nameRange, `${argProblem} Exim fails when it expands this value.`, RUN_TIME));
           else if (LITERAL_ARGS.has(n.name)) this.literalArgs(n);
