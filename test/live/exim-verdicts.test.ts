@@ -296,6 +296,19 @@ test('at run time, hosts = 192.0.2.0/255.255.255.0: we warn, and it matches no c
   assertWarnsExactlyWhenRcptFails('hosts = 192.0.2.0/24', 'hosts = 192.0.2.0/255.255.255.0', (f) => f.code === 'exim/host-netmask');
 });
 
+// Networks written short are host name patterns to Exim (the session's client is 192.0.2.1).
+for (const short of ['192.0.2/24', '192.0.2.', '192.0.2.*', '192/8']) {
+  test(`at run time, hosts = ${short}: we warn, and it matches no client; the network written out matches`, { skip }, () => {
+    const full = short === '192/8' ? '192.0.0.0/8' : '192.0.2.0/24';
+    assertWarnsExactlyWhenRcptFails(`hosts = ${full}`, `hosts = ${short}`, (f) => f.code === 'exim/host-netmask');
+  });
+}
+
+test('at run time, hosts = 192.0.2.0/33: we warn, and Exim reads it as /32 (192.0.2.1 does not match it); 192.0.2.1/33 matches 192.0.2.1', { skip }, () => {
+  assertWarnsExactlyWhenRcptFails('hosts = 192.0.2.0/24', 'hosts = 192.0.2.0/33', (f) => f.code === 'exim/host-netmask');
+  assert.equal(rcptPasses('hosts = 192.0.2.1/33'), true);
+});
+
 // A "#" after an ACL list is no comment: it and the note join the last item.
 for (const item of ['hosts = 192.0.2.1 # office', 'domains = example.com # ours']) {
   const bare = item.replace(/\s#.*$/, '');
