@@ -304,10 +304,29 @@ for (const short of ['192.0.2/24', '192.0.2.', '192.0.2.*', '192/8']) {
   });
 }
 
+test('at run time, hosts = 10/8 : 192.0.2.1 (and 192.0.2.010, a leading zero): we warn, and Exim stops matching the list there, so 192.0.2.1 after it matches nothing', { skip }, () => {
+  for (const bad of ['10/8', '192.0.2.010', '192.0.2.0/255.255.255.0']) {
+    assert.equal(rcptPasses(`hosts = 192.0.2.1 : ${bad}`), true, `192.0.2.1 before ${bad} matches`);
+    assert.equal(rcptPasses(`hosts = ${bad} : 192.0.2.1`), false, `192.0.2.1 after ${bad} is never tried`);
+    const found = ours(conf('control       = dkim_disable_verify', `hosts = ${bad} : 192.0.2.1`), '4.96').filter((f) => f.code === 'exim/host-netmask');
+    assert.equal(found.length, 1, bad);
+    assert.match(found[0].message, /this item and every one after it match no client/);
+  }
+});
+
 test('at run time, hosts = 192.0.2.0/33: we warn, and Exim reads it as /32 (192.0.2.1 does not match it); 192.0.2.1/33 matches 192.0.2.1', { skip }, () => {
   assertWarnsExactlyWhenRcptFails('hosts = 192.0.2.0/24', 'hosts = 192.0.2.0/33', (f) => f.code === 'exim/host-netmask');
   assert.equal(rcptPasses('hosts = 192.0.2.1/33'), true);
 });
+
+// Patterns other mail software writes, which match nothing in Exim's lists (the session is
+// a@example.net to b@example.com).
+for (const [good, bad] of [['senders = *@example.net', 'senders = @example.net'], ['domains = example.com', 'domains = .example.com'],
+  ['domains = example.com', 'domains = example.*'], ['sender_domains = example.net', 'sender_domains = .example.net'], ['recipients = *@example.com', 'recipients = *@.example.com']]) {
+  test(`at run time, ${bad}: we warn, and it matches nothing; ${good} matches`, { skip }, () => {
+    assertWarnsExactlyWhenRcptFails(good, bad, (f) => f.code === 'exim/invalid-value' && /In this list/.test(f.message));
+  });
+}
 
 // A "#" after an ACL list is no comment: it and the note join the last item.
 for (const item of ['hosts = 192.0.2.1 # office', 'domains = example.com # ours']) {

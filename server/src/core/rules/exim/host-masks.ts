@@ -1,10 +1,13 @@
 // exim/host-netmask: host list items written as networks Exim does not read as one, each
-// seen with exim4 -bh (550 for a client inside what was meant):
-// - `192.0.2.0/255.255.255.0`: Exim takes a mask length after the "/" (192.0.2.0/24); with a
-//   dotted netmask, as hosts.allow writes it, the item is no network and matches no client;
-// - `192.0.2/24`, `10/8`, `192.0.2.`, `192.0.2.*`: an address cut short (as BIND and
-//   hosts.allow allow) is no IP address to Exim, which takes the item as a host name
-//   pattern: it looks the client's name up in the DNS, and no name matches;
+// seen with exim4 -bh for a client inside what was meant.
+// - An item of digits and dots only, or of digits and dots before a "/", that is no IP
+//   address with a mask length (verify.c, check_host): `192.0.2.0/255.255.255.0` (a dotted
+//   netmask, as hosts.allow writes it), `192.0.2/24`, `10/8`, `192.0.2.` (an address cut
+//   short, as BIND takes it), `010.1.2.3` (a leading zero). Exim logs "list matching forced
+//   to fail: malformed IPv4 address or address mask" and the whole list fails there: this
+//   item and every one after it match no client.
+// - `192.0.2.*`: a host name pattern; Exim looks the client's name up in the DNS, and no
+//   name has that form.
 // - `192.0.2.0/33`: a mask past the address's bits is read as all of them, so the item is
 //   the one address.
 import type { Finding, Fix } from '../../diagnostic';
@@ -12,20 +15,12 @@ import { finding } from '../../diagnostic';
 import type { EximConfig } from '../../exim/model';
 import type { CheckOptions } from '../../options';
 import { forEachListItem, type ItemPlace } from './lists';
-import { isStrictIPv4, isStrictIPv6 } from '../../exim/ip-address';
-
-/** One to three octets, then a mask length, or "." or ".*" (a network written short). */
-const SHORT = /^(\d{1,3}(?:\.\d{1,3}){0,2})(?:\/(\d{1,2})|\.|\.\*)$/;
-const MASKED = /^([^/]+)\/(\d+)$/;
-
-/** The four-octet network a short form stands for: its octets padded with zeros, and its length. */
-function fullNetwork(octets: string[], len: number | undefined): string | undefined {
-  if (octets.some((o) => Number(o) > 255)) return undefined;
-  const padded = [...octets, '0', '0', '0'].slice(0, 4).join('.');
-  return `${padded}/${len ?? octets.length * 8}`;
-}
+import { eximIpAddress } from '../../exim/ip-address';
 
 const DOTTED = /^(\d{1,3}(?:\.\d{1,3}){3})\/(\d{1,3}(?:\.\d{1,3}){3})$/;
+/** One to three octets, then a mask length or a final "." (a network written short). */
+const SHORT = /^(\d{1,3}(?:\.\d{1,3}){0,2})(?:\/(\d{1,2})|\.)$/;
+const WILDCARD = /^(\d{1,3}(?:\.\d{1,3}){0,2})\.\*$/;
 
 /** The prefix length a contiguous dotted netmask stands for; undefined when it is not one. */
 function prefixLength(mask: string): number | undefined {
@@ -35,47 +30,61 @@ function prefixLength(mask: string): number | undefined {
   return /^1*0*$/.test(bits) ? bits.indexOf('0') < 0 ? 32 : bits.indexOf('0') : undefined;
 }
 
+/** The four-octet network a short form stands for: its octets padded with zeros, and its length. */
+function fullNetwork(octets: string[], len: number | undefined): string | undefined {
+  if (octets.some((o) => Number(o) > 255) || (len !== undefined && len > 32)) return undefined;
+  return `${[...octets, '0', '0', '0'].slice(0, 4).join('.')}/${len ?? octets.length * 8}`;
+}
+
+/** What an item Exim calls malformed was meant to be, and why it is not that, when that can be told. */
+function meant(text: string): { why: string; fix?: string } {
+  const dotted = DOTTED.exec(text);
+  if (dotted) {
+    const len = prefixLength(dotted[2]);
+    return len === undefined
+      ? { why: `Exim takes a mask length after the "/", not a dotted netmask, and "${dotted[2]}" is no contiguous netmask either` }
+      : { why: 'Exim takes a mask length after the "/", not a dotted netmask', fix: `${dotted[1]}/${len}` };
+  }
+  const short = SHORT.exec(text);
+  const net = short ? fullNetwork(short[1].split('.'), short[2] === undefined ? undefined : Number(short[2])) : undefined;
+  if (net) return { why: 'Exim wants all four parts of an IPv4 address', fix: net };
+  const unpadded = text.replace(/(^|\.)0+(?=\d)/g, '$1');
+  if (unpadded !== text && eximIpAddress(unpadded, true)) return { why: 'Exim takes no leading zeros in the parts of an IPv4 address', fix: unpadded };
+  return { why: 'it is no IPv4 address (four numbers from 0 to 255)' };
+}
+
+function report(place: () => ItemPlace, message: string, fix: string | undefined, out: Finding[]): void {
+  const { loc, exact } = place();
+  const fixes: Fix[] | undefined = fix && exact ? [{ title: `Write ${fix}`, preferred: true, edits: [{ file: loc.file, range: loc.range, newText: fix }] }] : undefined;
+  out.push(finding('exim/host-netmask', loc.file, loc.range, message, fixes ? { fixes } : {}));
+}
+
 export function checkHostMasks(cfg: EximConfig, _opts: CheckOptions): Finding[] {
   const out: Finding[] = [];
   forEachListItem(cfg, /[/.]/, (kind, text, place) => {
-    if (kind !== 'hostlist') return;
-    const short = SHORT.exec(text);
-    if (short) return shortNetwork(text, short, place, out);
-    const masked = MASKED.exec(text);
-    if (masked && !DOTTED.test(text)) return bigMask(text, masked[1], Number(masked[2]), place, out);
-    const m = DOTTED.exec(text);
-    if (!m) return;
-    const { loc, exact } = place();
-    const len = prefixLength(m[2]);
-    const cidr = len === undefined ? undefined : `${m[1]}/${len}`;
-    const fixes: Fix[] | undefined = cidr && exact ? [{ title: `Write ${cidr}`, preferred: true, edits: [{ file: loc.file, range: loc.range, newText: cidr }] }] : undefined;
-    out.push(finding('exim/host-netmask', loc.file, loc.range,
-      `Exim takes a mask length after the "/" in a host list, not a dotted netmask: "${text}" is no network to it, so it matches no client. ${cidr ? `Write ${cidr}.` : `"${m[2]}" is no contiguous netmask either; write the network as address/length (e.g. ${m[1]}/24).`}`,
-      fixes ? { fixes } : {}));
+    // Items run together with "," or spaces are list-comma's finding.
+    if (kind !== 'hostlist' || /[\s,]/.test(text)) return;
+    const ip = eximIpAddress(text, true);
+    if (ip) {
+      const bits = ip.family === 4 ? 32 : 128;
+      const len = ip.maskOffset ? Number(text.slice(ip.maskOffset + 1)) : 0;
+      if (!(len > bits)) return;
+      const address = text.slice(0, ip.maskOffset);
+      report(place, `The mask of "${text}" is longer than an IPv${ip.family} address (${bits} bits): Exim reads it as ${bits}, so the item matches ${address} alone. Write the network's length (e.g. ${address}/${ip.family === 4 ? 24 : 64}), or ${address}/${bits} for the one address.`, `${address}/${bits}`, out);
+      return;
+    }
+    // verify.c's test for a malformed address: digits and dots only, or before a "/".
+    const m = /^[\d.]*/.exec(text)![0];
+    if (m.length === text.length || (m.length > 0 && text[m.length] === '/')) {
+      const { why, fix } = meant(text);
+      report(place, `"${text}" is no network to Exim: ${why}. It stops matching the list there ("list matching forced to fail: malformed IPv4 address or address mask"), so this item and every one after it match no client.${fix ? ` Write ${fix}.` : ''}`, fix, out);
+      return;
+    }
+    const wild = WILDCARD.exec(text);
+    const net = wild ? fullNetwork(wild[1].split('.'), undefined) : undefined;
+    if (net) {
+      report(place, `"${text}" is no network to Exim: with a "*" in it, it is a host name pattern, so Exim looks the client's name up in the DNS, and no name has this form: the item matches no client. Write ${net}.`, net, out);
+    }
   });
   return out;
-}
-
-function shortNetwork(text: string, m: RegExpExecArray, place: () => ItemPlace, out: Finding[]): void {
-  const octets = m[1].split('.');
-  const len = m[2] === undefined ? undefined : Number(m[2]);
-  if (len !== undefined && len > 32) return;
-  const net = fullNetwork(octets, len);
-  if (!net) return;
-  const { loc, exact } = place();
-  const fixes: Fix[] | undefined = exact ? [{ title: `Write ${net}`, preferred: true, edits: [{ file: loc.file, range: loc.range, newText: net }] }] : undefined;
-  out.push(finding('exim/host-netmask', loc.file, loc.range,
-    `"${text}" is no network to Exim: a host list wants all four parts of an address (${net}). Shortened, it is no IP address, so Exim takes it as a host name pattern, looks the client's name up in the DNS, and matches no client. Write ${net}.`,
-    fixes ? { fixes } : {}));
-}
-
-function bigMask(text: string, address: string, len: number, place: () => ItemPlace, out: Finding[]): void {
-  const bits = isStrictIPv4(address) ? 32 : isStrictIPv6(address) ? 128 : undefined;
-  if (bits === undefined || len <= bits) return;
-  const { loc, exact } = place();
-  const one = `${address}/${bits}`;
-  const fixes: Fix[] | undefined = exact ? [{ title: `Write ${one}`, preferred: true, edits: [{ file: loc.file, range: loc.range, newText: one }] }] : undefined;
-  out.push(finding('exim/host-netmask', loc.file, loc.range,
-    `The mask of "${text}" is longer than an IPv${bits === 32 ? 4 : 6} address (${bits} bits): Exim reads it as ${bits}, so the item matches ${address} alone. Write the network's length (e.g. ${address}/${bits === 32 ? 24 : 64}), or ${one} for the one address.`,
-    fixes ? { fixes } : {}));
 }

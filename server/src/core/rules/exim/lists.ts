@@ -188,12 +188,16 @@ export function forEachListItem(cfg: EximConfig, needle: string | RegExp, f: (ki
     const at = h.valueLoc;
     if (!at || h.value === undefined) return;
     const own = /^\s*</.test(h.value);
-    for (const it of splitList(h.value)) {
+    const items = splitList(h.value);
+    items.forEach((it, k) => {
       f(kind, it.text, () => {
-        const loc = locOfText(cfg, at, it.text);
+        // Which occurrence of its text in the value it is: an earlier item may hold it.
+        let nth = 0;
+        for (let j = 0; j < k; j++) nth += occurrencesOf(items[j].text, it.text);
+        const loc = locOfText(cfg, at, it.text, nth);
         return { loc, exact: spansText(cfg, loc, it.text) };
       }, own);
-    }
+    });
   });
 }
 
