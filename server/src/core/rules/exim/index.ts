@@ -38,6 +38,7 @@ import { checkExpandedNumbers } from './expanded-numbers';
 import { checkRouterSet } from './router-set';
 import { checkRouteOptions } from './route-options';
 import { checkPipeCommands } from './pipe-command';
+import { checkListPatterns } from './list-patterns';
 
 // Keyed by a name for the internal-error message: bundles are minified, so a function's own
 // name there would be two letters.
@@ -77,6 +78,7 @@ const FAMILIES: Record<string, (cfg: EximConfig, opts: CheckOptions) => Finding[
   'router-set': checkRouterSet,
   'route-options': checkRouteOptions,
   'pipe-commands': checkPipeCommands,
+  'list-patterns': checkListPatterns,
 };
 
 export function runEximRules(cfg: EximConfig, opts: CheckOptions): Finding[] {

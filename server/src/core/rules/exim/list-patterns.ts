@@ -1,0 +1,56 @@
+// Domain and address list items written as other mail software writes them, which Exim
+// reads as patterns no domain or address can match (match.c: a "*" is a wildcard only at
+// the start of a domain pattern, nothing else is one; each seen with exim4 -be and -bh):
+// - `.example.com` (Postfix and sendmail: "its subdomains"): no domain starts with a dot;
+//   `*.example.com` is the subdomains;
+// - `example.*`, `mail.*.example`: a "*" after the start is a character like any other;
+// - in an address list, `@example.com` (Postfix: "any address there"): the local part is
+//   the empty one, which no address has; `*@example.com` is any address there. And
+//   `*@.example.com`, the first mistake in the domain part.
+// Regular expressions, lookups, references, `@` forms and items built at run time are not judged.
+import type { Finding, Fix } from '../../diagnostic';
+import { finding } from '../../diagnostic';
+import type { EximConfig } from '../../exim/model';
+import type { CheckOptions } from '../../options';
+import { forEachListItem, type ItemPlace } from './lists';
+import { RUN_TIME, runTime } from './suggest';
+
+const NAME = /^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)+$/;
+
+/** Why a domain pattern (no "!", no lookup) matches no domain, and what was meant; or undefined. */
+function domainProblem(p: string): { why: string; meant?: string } | undefined {
+  if (p.startsWith('.') && NAME.test(p.slice(1))) {
+    return { why: `no domain starts with ".", so "${p}" matches none (in Exim's lists "*${p}" is the subdomains of ${p.slice(1)}; add ${p.slice(1)} for the domain itself)`, meant: `*${p}` };
+  }
+  const star = p.indexOf('*', 1);
+  if (star > 0 && !p.startsWith('^') && /^[A-Za-z0-9_.*-]+$/.test(p)) {
+    return { why: `Exim takes "*" as a wildcard only at the start of a domain pattern; in "${p}" it is a plain "*", which no domain has, so the item matches none` };
+  }
+  return undefined;
+}
+
+export function checkListPatterns(cfg: EximConfig, _opts: CheckOptions): Finding[] {
+  const out: Finding[] = [];
+  // Only values where an item can start with "." or "@", or have a "*" after its start.
+  forEachListItem(cfg, /(^|[\s:;<!@])[.@]|[^\s:;<!]\*/, (kind, text, place) => {
+    if (kind !== 'domainlist' && kind !== 'addresslist') return;
+    const t = text.replace(/^!\s*/, '');
+    if (!t || /[$;\\]/.test(t) || t.startsWith('^') || t.startsWith('+')) return;
+    const at = t.lastIndexOf('@');
+    if (kind === 'addresslist' && at === 0 && NAME.test(t.slice(1))) {
+      return report(out, place, text, `the local part of "${t}" is the empty one, which no address has, so it matches none (in Exim's lists "*${t}" is any address at ${t.slice(1)})`, text.replace(t, `*${t}`));
+    }
+    // An address item's domain part, or a domain item (an address item without "@" is one).
+    const domain = kind === 'addresslist' && at > 0 ? t.slice(at + 1) : kind === 'domainlist' || at < 0 ? t : undefined;
+    if (domain === undefined || domain.startsWith('@') || domain === '*') return;
+    const p = domainProblem(domain);
+    if (p) report(out, place, text, p.why, p.meant === undefined ? undefined : text.replace(new RegExp(`${domain.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`), p.meant));
+  });
+  return out;
+}
+
+function report(out: Finding[], place: () => ItemPlace, text: string, why: string, fixed: string | undefined): void {
+  const { loc, exact } = place();
+  const fixes: Fix[] | undefined = fixed !== undefined && exact ? [{ title: `Write ${fixed}`, preferred: true, edits: [{ file: loc.file, range: loc.range, newText: fixed }] }] : undefined;
+  out.push(finding('exim/invalid-value', loc.file, loc.range, `In this list, ${why}.${fixed !== undefined ? ` Write ${fixed}.` : ''}`, fixes ? runTime(fixes) : RUN_TIME));
+}
