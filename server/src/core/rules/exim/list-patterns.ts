@@ -7,12 +7,15 @@
 // - in an address list, `@example.com` (Postfix: "any address there"): the local part is
 //   the empty one, which no address has; `*@example.com` is any address there. And
 //   `*@.example.com`, the first mistake in the domain part.
+// - `senders = <>` for the empty sender (Postfix's way): Exim lists it as an empty item
+//   (`senders = :`). First in the list, "<" sets the separator to ">", so the rest of the
+//   list is one item; elsewhere "<>" is an address of its own. Either way no bounce matches.
 // Regular expressions, lookups, references, `@` forms and items built at run time are not judged.
 import type { Finding, Fix } from '../../diagnostic';
 import { finding } from '../../diagnostic';
 import type { EximConfig } from '../../exim/model';
 import type { CheckOptions } from '../../options';
-import { forEachListItem, type ItemPlace } from './lists';
+import { forEachListItem, forEachListValue, spansText, type ItemPlace } from './lists';
 import { RUN_TIME, runTime } from './suggest';
 
 const NAME = /^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)+$/;
@@ -46,7 +49,30 @@ export function checkListPatterns(cfg: EximConfig, _opts: CheckOptions): Finding
     const p = domainProblem(domain);
     if (p) report(out, place, text, p.why, p.meant === undefined ? undefined : text.replace(new RegExp(`${domain.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`), p.meant));
   });
+  emptySender(cfg, out);
   return out;
+}
+
+/** "<>" in an address list, meant as the empty sender. */
+function emptySender(cfg: EximConfig, out: Finding[]): void {
+  forEachListValue(cfg, '<>', (kind, h) => {
+    const v = h.value!;
+    if (kind !== 'addresslist' || !h.valueLoc || v.includes('$')) return;
+    const first = /^\s*<>/.test(v);
+    // Not first: only an item that is "<>" alone, in a list separated by ":".
+    const items = first ? [] : v.split(':').map((x) => x.trim());
+    if (!first && (/^\s*</.test(v) || !items.includes('<>'))) return;
+    const rest = first ? v.replace(/^\s*<>\s*:?\s*/, '') : items.filter((x) => x !== '<>').join(' : ');
+    const fixed = rest ? `: ${rest}` : ':';
+    const exact = spansText(cfg, h.valueLoc, v);
+    const fixes: Fix[] | undefined = exact ? [{ title: `Write ${fixed}`, preferred: true, edits: [{ file: h.valueLoc.file, range: h.valueLoc.range, newText: fixed }] }] : undefined;
+    const why = first
+      ? `at the start of a list, "<" sets the list's separator (here to ">"), ${rest ? 'so the rest of it is read as one item' : 'and leaves the list empty'}`
+      : '"<>" is read as an address of its own';
+    out.push(finding('exim/invalid-value', h.valueLoc.file, h.valueLoc.range,
+      `"<>" is not how Exim lists the empty sender (of bounces): ${why}, and no sender matches it. An empty item is the empty sender, first in the list: write "${fixed}".`,
+      fixes ? runTime(fixes) : RUN_TIME));
+  });
 }
 
 function report(out: Finding[], place: () => ItemPlace, text: string, why: string, fixed: string | undefined): void {
