@@ -351,6 +351,10 @@ test('at run time, senders = <> (and with an address before or after it): we war
   }
 });
 
+test('at run time, local_parts = /^b$/ (a regular expression in slashes): we warn, and Exim fails the list (451); our fix \\N^b$\\N matches b', { skip }, () => {
+  assertWarnsExactlyWhenRcptFails('local_parts = \\N^b$\\N', 'local_parts = /^b$/', (f) => /regular expression written in slashes/.test(f.message));
+});
+
 // A "#" after an ACL list is no comment: it and the note join the last item.
 for (const item of ['hosts = 192.0.2.1 # office', 'domains = example.com # ours']) {
   const bare = item.replace(/\s#.*$/, '');

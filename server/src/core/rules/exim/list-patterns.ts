@@ -10,6 +10,10 @@
 // - `senders = <>` for the empty sender (Postfix's way): Exim lists it as an empty item
 //   (`senders = :`). First in the list, "<" sets the separator to ">", so the rest of the
 //   list is one item; elsewhere "<>" is an address of its own. Either way no bounce matches.
+// - `/^user$/` (a Postfix regular expression table's form) in any list: an item starting
+//   with "/" is a file of items to Exim. A "$" in it fails the list's expansion (451);
+//   without one, Exim cannot open the "file" and the process stops there, the client gets
+//   no answer (exim4 -bh). A regular expression is written with "^" first and no slashes.
 // Regular expressions, lookups, references, `@` forms and items built at run time are not judged.
 import type { Finding, Fix } from '../../diagnostic';
 import { finding } from '../../diagnostic';
@@ -50,7 +54,22 @@ export function checkListPatterns(cfg: EximConfig, _opts: CheckOptions): Finding
     if (p) report(out, place, text, p.why, p.meant === undefined ? undefined : text.replace(new RegExp(`${domain.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`), p.meant));
   });
   emptySender(cfg, out);
+  slashedRegex(cfg, out);
   return out;
+}
+
+/** `/^...$/`: a regular expression in slashes, which Exim reads as a file name. */
+function slashedRegex(cfg: EximConfig, out: Finding[]): void {
+  forEachListItem(cfg, /(^|[\s:;<!])\/\^/, (kind, text, place) => {
+    const t = text.replace(/^!\s*/, '');
+    const m = /^\/(\^.*)\/$/.exec(t);
+    if (!m || m[1].includes('/')) return;
+    const inner = m[1];
+    // In a list Exim expands, "$" and "\\" belong inside \N...\N.
+    const fixed = /[$\\]/.test(inner) ? `\\N${inner}\\N` : inner;
+    const host = kind === 'hostlist';
+    report(out, place, text, `"${t}" is a regular expression written in slashes, as Postfix writes one, but Exim takes an item starting with "/" as the name of a file of items: ${/\$/.test(inner) ? 'its "$" fails the list\'s expansion, and the condition defers' : 'it cannot open that file, and the process matching the list stops there'}. Exim's regular expressions start with "^" and have no slashes${host ? ', and in a host list one is matched against the client\'s host name (for addresses, write networks such as 192.0.2.0/24)' : ''}`, host ? undefined : text.replace(t, fixed));
+  });
 }
 
 /** "<>" in an address list, meant as the empty sender. */
