@@ -62,8 +62,9 @@ function report(place: () => ItemPlace, message: string, fix: string | undefined
 export function checkHostMasks(cfg: EximConfig, _opts: CheckOptions): Finding[] {
   const out: Finding[] = [];
   forEachListItem(cfg, /[/.]/, (kind, text, place) => {
-    // Items run together with "," or spaces are list-comma's finding.
-    if (kind !== 'hostlist' || /[\s,]/.test(text)) return;
+    // Items run together with "," or spaces are list-comma's finding; an empty item is the
+    // empty host (a message from a local process).
+    if (kind !== 'hostlist' || !text || /[\s,]/.test(text)) return;
     const ip = eximIpAddress(text, true);
     if (ip) {
       const bits = ip.family === 4 ? 32 : 128;
