@@ -53,6 +53,16 @@ function meant(text: string): { why: string; fix?: string } {
   return { why: 'it is no IPv4 address (four numbers from 0 to 255)' };
 }
 
+/**
+ * verify.c's test for a host list item it calls a malformed address (once it is no IP
+ * address): digits and dots only, or digits and dots before a "/". Exim stops matching the
+ * list at such an item.
+ */
+export function startsAsIPv4(text: string): boolean {
+  const m = /^[\d.]*/.exec(text)![0];
+  return m.length === text.length || (m.length > 0 && text[m.length] === '/');
+}
+
 function report(place: () => ItemPlace, message: string, fix: string | undefined, out: Finding[]): void {
   const { loc, exact } = place();
   const fixes: Fix[] | undefined = fix && exact ? [{ title: `Write ${fix}`, preferred: true, edits: [{ file: loc.file, range: loc.range, newText: fix }] }] : undefined;
@@ -74,9 +84,7 @@ export function checkHostMasks(cfg: EximConfig, _opts: CheckOptions): Finding[] 
       report(place, `The mask of "${text}" is longer than an IPv${ip.family} address (${bits} bits): Exim reads it as ${bits}, so the item matches ${address} alone. Write the network's length (e.g. ${address}/${ip.family === 4 ? 24 : 64}), or ${address}/${bits} for the one address.`, `${address}/${bits}`, out);
       return;
     }
-    // verify.c's test for a malformed address: digits and dots only, or before a "/".
-    const m = /^[\d.]*/.exec(text)![0];
-    if (m.length === text.length || (m.length > 0 && text[m.length] === '/')) {
+    if (startsAsIPv4(text)) {
       const { why, fix } = meant(text);
       report(place, `"${text}" is no network to Exim: ${why}. It stops matching the list there ("list matching forced to fail: malformed IPv4 address or address mask"), so this item and every one after it match no client.${fix ? ` Write ${fix}.` : ''}`, fix, out);
       return;

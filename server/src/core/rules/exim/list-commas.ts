@@ -9,6 +9,7 @@ import { finding } from '../../diagnostic';
 import type { EximConfig } from '../../exim/model';
 import type { CheckOptions } from '../../options';
 import { forEachListItem, KIND_WORD } from './lists';
+import { startsAsIPv4 } from './host-masks';
 
 /**
  * What cannot be a plain item: a regex (^), a lookup (;), an expansion, quoting or escapes,
@@ -34,12 +35,6 @@ function separatorWords(text: string): string {
   return comma && space ? 'commas or spaces' : comma ? 'commas' : 'spaces';
 }
 
-/** verify.c's malformed-address test (host-masks.ts): digits and dots only, or before a "/". */
-function stopsHostList(kind: string, text: string): boolean {
-  const m = /^[\d.]*/.exec(text)![0];
-  return kind === 'hostlist' && m.length > 0 && (m.length === text.length || text[m.length] === '/');
-}
-
 export function checkListCommas(cfg: EximConfig, _opts: CheckOptions): Finding[] {
   const out: Finding[] = [];
   // A list that sets its own separator ("<;", "<\n") is left alone: its items are not split on ":".
@@ -50,7 +45,7 @@ export function checkListCommas(cfg: EximConfig, _opts: CheckOptions): Finding[]
     const fixed = parts.join(' : ');
     const fixes: Fix[] | undefined = exact ? [{ title: `Separate the items with ":" (${fixed})`, preferred: true, edits: [{ file: loc.file, range: loc.range, newText: fixed }] }] : undefined;
     out.push(finding('exim/list-comma', loc.file, loc.range,
-      `Exim separates the items of ${kind === 'addresslist' ? 'an' : 'a'} ${KIND_WORD[kind]} with ":", not ${separatorWords(text)}, so "${text}" is one item, which nothing matches: the list never matches ${parts.map((p) => `"${p}"`).join(' or ')}${stopsHostList(kind, text) ? ', and since the item starts as an IPv4 address does, Exim stops matching the list there ("malformed IPv4 address or address mask"): no item after it is tried either' : ''}. Write "${fixed}".`,
+      `Exim separates the items of ${kind === 'addresslist' ? 'an' : 'a'} ${KIND_WORD[kind]} with ":", not ${separatorWords(text)}, so "${text}" is one item, which nothing matches: the list never matches ${parts.map((p) => `"${p}"`).join(' or ')}${kind === 'hostlist' && text && startsAsIPv4(text) ? ', and since the item starts as an IPv4 address does, Exim stops matching the list there ("malformed IPv4 address or address mask"): no item after it is tried either' : ''}. Write "${fixed}".`,
       fixes ? { fixes } : {}));
   });
   return out;
