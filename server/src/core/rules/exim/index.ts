@@ -39,6 +39,7 @@ import { checkRouterSet } from './router-set';
 import { checkRouteOptions } from './route-options';
 import { checkPipeCommands } from './pipe-command';
 import { checkListPatterns } from './list-patterns';
+import { checkTlsCiphers } from './tls-ciphers';
 
 // Keyed by a name for the internal-error message: bundles are minified, so a function's own
 // name there would be two letters.
@@ -79,6 +80,7 @@ const FAMILIES: Record<string, (cfg: EximConfig, opts: CheckOptions) => Finding[
   'route-options': checkRouteOptions,
   'pipe-commands': checkPipeCommands,
   'list-patterns': checkListPatterns,
+  'tls-ciphers': checkTlsCiphers,
 };
 
 export function runEximRules(cfg: EximConfig, opts: CheckOptions): Finding[] {
