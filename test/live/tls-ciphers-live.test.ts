@@ -9,7 +9,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { checkProject } from '../../server/src/core/project';
 import { defaultOptions } from '../../server/src/core/options';
-import { EXIM, eximMissingReason, makeSpool, spoolLines, withEximDaemon } from './harness/exim';
+import { deliver, EXIM, eximMissingReason, makeSpool, spoolLines, withEximDaemon } from './harness/exim';
 import { freePort } from './harness/cyrus';
 
 const missing = eximMissingReason() ?? (spawnSync('openssl', ['version']).status !== 0 ? 'openssl is not installed' : undefined);
@@ -48,4 +48,32 @@ test('tls_require_ciphers = NORMAL:-VERS-TLS1.0 (a GnuTLS priority string): no w
   assert.deepEqual(warned(conf), []);
   const port = await freePort();
   await withEximDaemon(conf, port, dir, async () => undefined);
+});
+
+test('an smtp transport\'s tls_require_ciphers = HIGH:!aNULL: we warn, and Exim delivers to an Exim offering STARTTLS in clear text; with NORMAL, over TLS', { skip }, async () => {
+  const server = setup('NORMAL');
+  fs.mkdirSync(path.join(server.dir, 'mail'));
+  fs.chmodSync(path.join(server.dir, 'mail'), 0o777);
+  fs.appendFileSync(server.conf, `acl_smtp_rcpt = r\nbegin acl\nr:\n  accept\nbegin routers\nl:\n  driver = accept\n  transport = box\nbegin transports\nbox:\n  driver = appendfile\n  file = ${server.dir}/mail/box\n  user = Debian-exim\n`);
+  const port = await freePort();
+  await withEximDaemon(server.conf, port, server.dir, async () => {
+    for (const [ciphers, tls] of [['HIGH:!aNULL', false], ['NORMAL', true]] as const) {
+      const client = fs.mkdtempSync(path.join(os.tmpdir(), 'exim-cyrus-ciphers-client-'));
+      dirs.push(client);
+      fs.chmodSync(client, 0o755);
+      makeSpool(client);
+      const conf = path.join(client, 'exim.conf');
+      fs.writeFileSync(conf, `primary_hostname = client.example\n${spoolLines(client)}begin routers\nr:\n  driver = manualroute\n  route_list = * 127.0.0.1::${port}\n  transport = t\n  self = send\nbegin transports\nt:\n  driver = smtp\n  allow_localhost\n  tls_require_ciphers = ${ciphers}\n  tls_verify_certificates =\n`);
+      const found = warned(conf);
+      assert.equal(found.length, tls ? 0 : 1, ciphers);
+      if (!tls) assert.match(found[0].message, /delivers in clear text/);
+      const log = deliver(client, conf, 'alice@remote.example');
+      assert.match(log, / => alice@remote\.example R=r T=t H=127\.0\.0\.1/);
+      if (tls) assert.match(log, / X=TLS/);
+      else {
+        assert.match(log, /gnutls_priority_init\(HIGH:!aNULL\) failed.*delivering unencrypted/);
+        assert.doesNotMatch(log, / X=TLS/);
+      }
+    }
+  });
 });
