@@ -40,9 +40,10 @@ function session(item: string): { file: string; reply: string; queried: string[]
     'ip link set lo up',
     `mount --bind '${resolv}' /etc/resolv.conf`,
     `'${process.execPath}' '${DNS}' '${answers}' > '${log}' 2>&1 &`,
+    'DNS=$!',
+    "trap 'kill $DNS 2>/dev/null' EXIT INT TERM",
     `for i in 1 2 3 4 5 6 7 8 9 10; do grep -q ready '${log}' && break; sleep 0.2; done`,
     `'${EXIM}' -C '${file}' -bh 192.0.2.1`,
-    'kill $! 2>/dev/null',
   ].join('\n');
   const r = spawnSync('unshare', ['-n', '-m', '--', 'sh', '-c', script], {
     input: 'HELO client.example\r\nMAIL FROM:<a@example.net>\r\nRCPT TO:<b@example.com>\r\nQUIT\r\n', encoding: 'utf8', timeout: 30_000,
