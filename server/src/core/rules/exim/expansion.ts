@@ -229,14 +229,25 @@ class ExpansionCheck {
       if (v.kind === 'variable' && !v.braced) {
         const whole = placed && vr.start.line === tr.start.line && vr.end.character === tr.start.character && vr.end.character - vr.start.character === v.name.length + 1;
         const fixes = whole ? replaceFix({ file: this.file(), range: { start: vr.start, end: brace.end } }, `\${${v.name}}`) : undefined;
-        this.out.push(finding('exim/expansion-syntax', this.file(), brace,
+        this.strayBrace(finding('exim/expansion-syntax', this.file(), brace,
           `This "}" after $${v.name} closes no expansion, so Exim keeps it as text after the variable's value. Write \${${v.name}} if that was meant, or remove the "}".`, runTime(fixes)));
       } else {
         const fixes = placed ? [{ title: 'Remove the "}"', preferred: true, edits: [{ file: this.file(), range: brace, newText: '' }] }] : undefined;
-        this.out.push(finding('exim/expansion-syntax', this.file(), brace,
+        this.strayBrace(finding('exim/expansion-syntax', this.file(), brace,
           'This "}" closes no expansion: the one before it ends a brace earlier, so Exim keeps this one as text in the value. Remove it, or check the braces of the expansion before it.', runTime(fixes)));
       }
     }
+  }
+
+  /**
+   * A stray "}" is a warning even where Exim expands the value at load: the expansion
+   * succeeds. But localhost_number's expanded value must then be a number, and one with
+   * a "}" after it is not: exim4 -bV refuses the config.
+   */
+  private strayBrace(f: Finding): void {
+    this.out.push(this.atLoad === 'localhost_number'
+      ? { ...f, severity: 'error', message: `${f.message} Exim expands localhost_number when it loads the config and then reads a number from it, and one with a "}" in it is none, so it refuses the config ("localhost_number value is not a number").` }
+      : f);
   }
 
   /** `condition`: the value is read as yes or no, and is also checked for a "}" left over (conditionValue). */
