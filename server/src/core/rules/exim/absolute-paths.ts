@@ -16,6 +16,7 @@ import { describe, given } from './instance-options';
 import { locOfText, splitList } from './lists';
 import { RUN_TIME } from './suggest';
 import { ownEntry } from '../../own';
+import { splitCommand } from '../../exim/strings';
 
 const TRANSPORT_PATHS = ['home_directory', 'current_directory'];
 const ROUTER_PATHS = ['transport_home_directory', 'transport_current_directory'];
@@ -56,9 +57,9 @@ function requireFiles(cfg: EximConfig, r: DriverInstance, out: Finding[]): void 
 
 function transportFilter(cfg: EximConfig, t: DriverInstance, out: Finding[]): void {
   const s = given(t, 'transport_filter');
-  const m = s?.value ? /^\s*"?([^\s"$\\\/][^\s"]*)/.exec(s.value) : null;
-  if (!s || !m || !s.valueLoc) return;
-  const program = m[1];
+  // The command's first argument, as transport_set_up_command splits it.
+  const program = s?.value ? splitCommand(s.value)[0]?.value : undefined;
+  if (!s || !program || !s.valueLoc || /^[/$\\]/.test(program)) return;
   const at = locOfText(cfg, s.valueLoc, program);
   out.push(finding('exim/invalid-value', at.file, at.range,
     `In ${describe(t)}, transport_filter runs "${program}" without its directory: Exim does not search PATH for it, so the filter never starts and every delivery through the transport defers ("transport filter process failed (127)"). Write the program's full path (such as /usr/bin/${program}).`, RUN_TIME));

@@ -13,12 +13,7 @@ import type { CheckOptions } from '../../options';
 import { describe, given, onOpt, writtenValue } from './instance-options';
 import { locOfText, spansText, splitList } from './lists';
 import { runTime } from './suggest';
-
-/** The program a command runs, as transport_set_up_command splits it: its first word, quotes taken off. */
-function programOf(command: string): string | undefined {
-  const m = /^\s*(?:"([^"\\]*)"|'([^']*)'|([^\s"']+))(?:\s|$)/.exec(command);
-  return m ? m[1] ?? m[2] ?? m[3] : undefined;
-}
+import { splitCommand } from '../../exim/strings';
 
 export function checkPipeCommands(cfg: EximConfig, _opts: CheckOptions): Finding[] {
   const out: Finding[] = [];
@@ -26,7 +21,7 @@ export function checkPipeCommands(cfg: EximConfig, _opts: CheckOptions): Finding
     if (t.driver?.trim() !== 'pipe' || onOpt(t, 'use_shell')) continue;
     const cmd = given(t, 'command');
     // The program is judged when it is written out; its arguments may be built at delivery.
-    const program = cmd?.value !== undefined && !cmd.negated && cmd.valueLoc ? programOf(cmd.value) : undefined;
+    const program = cmd?.value !== undefined && !cmd.negated && cmd.valueLoc ? splitCommand(cmd.value)[0]?.value : undefined;
     if (!cmd || !program || /[$\\]/.test(program)) continue;
     const restrict = onOpt(t, 'restrict_to_path');
     const allowSetting = given(t, 'allow_commands');
