@@ -312,7 +312,30 @@ export function driversOf(kind: DriverKind, version: EximVersion = 'latest'): Ex
 
 /** A lookup type as written, without its options, `partial…-` and `*`/`*@`: the name Exim looks up. */
 export function lookupBaseName(written: string): string {
-  return written.trim().replace(/,[^]*$/, '').replace(/^partial\d*(\([^)]*\))?-?/, '').replace(/\*@?$/, '');
+  return writtenLookupType(written).base;
+}
+
+/** A lookup type as written, taken apart: `partial2-lsearch*@,ret=key`. */
+export interface WrittenLookupType {
+  /** The type without its options (`partial2-lsearch*@`). */
+  name: string;
+  /** The base type (`lsearch`). */
+  base: string;
+  /** Whether it asks for partial matching, and for `*` or `*@` defaults. */
+  partial: boolean;
+  defaults: boolean;
+  /** What follows the first "," (`ret=key`), or "". */
+  options: string;
+}
+
+export function writtenLookupType(written: string): WrittenLookupType {
+  const t = written.trim();
+  const comma = t.indexOf(',');
+  const name = comma < 0 ? t : t.slice(0, comma);
+  const partial = /^partial\d*(\([^)]*\))?-?/.exec(name)?.[0];
+  const rest = partial === undefined ? name : name.slice(partial.length);
+  const star = /\*@?$/.exec(rest);
+  return { name, base: star ? rest.slice(0, star.index) : rest, partial: partial !== undefined, defaults: !!star, options: comma < 0 ? '' : t.slice(comma + 1) };
 }
 
 /**

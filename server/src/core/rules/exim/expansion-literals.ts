@@ -165,17 +165,9 @@ const DNSDB_TYPES = new Set(['a', 'a+', 'aaaa', 'cname', 'csa', 'mx', 'mxh', 'ns
 /**
  * Why a dnsdb query's own words make the lookup defer, whatever is looked up: an unknown
  * modifier value (`defer_`, `dnssec_`, `retrans_`, `retry_`, then ","), or an unknown record
- * type before "=" (dnsdb_find). Only the part written out before any variable is read;
- * what depends on the rest is not judged.
+ * type before "=" (dnsdb_find). `s` is the query as far as it is written out (before any
+ * variable), `complete` whether that is all of it: what depends on the rest is not judged.
  */
-export function dnsdbQueryProblem(query: readonly ExpansionNode[]): string | undefined {
-  let s = '';
-  let k = 0;
-  for (; k < query.length && query[k].kind === 'text'; k++) s += (query[k] as { text: string }).text;
-  return dnsdbWordsProblem(s, k === query.length);
-}
-
-/** dnsdbQueryProblem over a query's text `s` as far as it is written out; `complete`: nothing follows. */
 export function dnsdbWordsProblem(s: string, complete: boolean): string | undefined {
   let i = 0;
   const spaces = () => { while (C_SPACE.test(s[i] ?? '')) i++; };

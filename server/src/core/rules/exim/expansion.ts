@@ -13,13 +13,13 @@ import type { Range } from '../../text';
 import type { CheckOptions, EximVersion } from '../../options';
 import {
   availableIn, eximLookupType, relativeLookupFile, expansionCondition, expansionItem, expansionNames, expansionOperator, expansionVariable,
-  itemArgProblem, lookupBaseName, lookupTypes, operatorArgProblem, versionNote, type ExpansionKind, type ExpansionNameInfo,
+  itemArgProblem, lookupTypes, operatorArgProblem, versionNote, writtenLookupType, type ExpansionKind, type ExpansionNameInfo,
 } from '../../catalog/exim';
 import { didYouMean, namesOnce, nearest, replaceFix, runTime, RUN_TIME } from './suggest';
 import { literalFix, literalPattern, patternProblem, WRITE_WITH_N } from '../../exim/pcre-syntax';
 import { lookupSetupProblem } from './lookup-setup';
 import { cap, mainValue } from './instance-options';
-import { conditionLiteralProblem, dnsdbQueryProblem, itemLiteralProblems, LITERAL_CONDITIONS, LITERAL_OPERATORS, MACRO_NAME, operatorLiteralProblem } from './expansion-literals';
+import { conditionLiteralProblem, dnsdbWordsProblem, itemLiteralProblems, LITERAL_CONDITIONS, LITERAL_OPERATORS, MACRO_NAME, operatorLiteralProblem } from './expansion-literals';
 
 type Lookup = (name: string) => ExpansionNameInfo | undefined;
 const LOOKUPS: Record<Exclude<ExpansionKind, 'variable'>, Lookup> = {
@@ -494,15 +494,15 @@ class ExpansionCheck {
     const style = info?.lookupStyle;
     if (!style || n.argsBefore === undefined) return;
     const at = n.optionRange ?? n.nameRange;
-    const written = type.replace(/,[^]*$/, '');
+    const { name: written, partial, defaults } = writtenLookupType(type);
     let problem: string | undefined;
     if (style.startsWith('single-key') && n.argsBefore === 0) {
       problem = `"${info.name}" is a single-key lookup: it needs the key in braces before its type, as in \${lookup{$local_part}${written}{...}}, and fails without it (missing {key} for single-key lookup)`;
     } else if (style.startsWith('query-style') && n.argsBefore > 0) {
       problem = `"${info.name}" is a query-style lookup: it takes no {key} before its type, only the query after it, as in \${lookup ${written}{...}}, and fails with one (a single key was given for a lookup type that is not single-key)`;
-    } else if (style.startsWith('query-style') && /^partial/.test(written)) {
+    } else if (style.startsWith('query-style') && partial) {
       problem = `"partial" works only with single-key lookups, and "${info.name}" is query-style: Exim fails (partial is not permitted for lookup type ${info.name})`;
-    } else if (style.startsWith('query-style') && /\*@?$/.test(written)) {
+    } else if (style.startsWith('query-style') && defaults) {
       problem = `The "*" and "*@" defaults work only with single-key lookups, and "${info.name}" is query-style: Exim fails (defaults using * or *@ are not permitted)`;
     }
     if (problem) this.report(finding('exim/expansion-syntax', this.file(), at, `${problem}.`, RUN_TIME));
@@ -514,12 +514,14 @@ class ExpansionCheck {
    * with nothing to connect to (lookup-setup.ts).
    */
   private queryLookup(n: Node<'item'>, query: readonly ExpansionNode[]): void {
-    const type = lookupTypeOf(n);
-    const base = lookupBaseName(type);
-    const comma = type.indexOf(',');
-    const lead = query.length === 0 ? '' : query[0].kind === 'text' ? query[0].text : undefined;
-    const dnsdb = base === 'dnsdb' ? dnsdbQueryProblem(query) : undefined;
-    const setup = base === 'dnsdb' ? undefined : lookupSetupProblem(this.cfg, base, comma < 0 ? '' : type.slice(comma + 1), lead);
+    const { base, options } = writtenLookupType(lookupTypeOf(n));
+    // The query as far as it is written out (its leading text), and whether that is all of it.
+    let lead = '';
+    let k = 0;
+    for (; k < query.length && query[k].kind === 'text'; k++) lead += (query[k] as Node<'text'>).text;
+    const complete = k === query.length;
+    const dnsdb = base === 'dnsdb' ? dnsdbWordsProblem(lead, complete) : undefined;
+    const setup = base === 'dnsdb' ? undefined : lookupSetupProblem(this.cfg, base, options, k === 0 && !complete ? undefined : lead);
     const message = dnsdb ? `${dnsdb}: the lookup defers whatever it looks up, and Exim fails when it expands this value.`
       : setup ? `${cap(setup.why)}, and Exim fails when it expands this value. ${setup.fix}` : undefined;
     if (!message) return;

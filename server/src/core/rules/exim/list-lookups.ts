@@ -8,7 +8,7 @@
 import type { Finding } from '../../diagnostic';
 import { finding } from '../../diagnostic';
 import type { AclItem, EximConfig, ListKind, Loc, OptionSetting } from '../../exim/model';
-import { availableIn, eximLookupType, lookupBaseName, lookupTypes, relativeLookupFile, versionNote } from '../../catalog/exim';
+import { availableIn, eximLookupType, lookupBaseName, lookupTypes, relativeLookupFile, versionNote, writtenLookupType } from '../../catalog/exim';
 import type { CheckOptions } from '../../options';
 import { forEachListValue, locOfText, occurrencesOf, splitList } from './lists';
 import { didYouMean, namesOnce, nearest, replaceFix, RUN_TIME, runTime } from './suggest';
@@ -78,24 +78,24 @@ export function checkListLookups(cfg: EximConfig, opts: CheckOptions): Finding[]
         `The lookup type "${info.name}" in the list item "${text}" is not in ${version === '4.96' ? 'Exim 4.96' : 'current Exim'} (${versionNote(info, version)}): Exim defers whenever a match reaches it ("unknown lookup type").`, RUN_TIME));
       return;
     }
-    const style = info.lookupStyle ?? '';
-    const bareType = written.replace(/,[^]*$/, '');
-    if (style.startsWith('query-style') && (/^partial/.test(bareType) || /\*@?$/.test(bareType))) {
+    const { partial, defaults, options } = writtenLookupType(written);
+    if (info.lookupStyle?.startsWith('query-style') && (partial || defaults)) {
       const loc = at();
-      const what = /^partial/.test(bareType) ? '"partial"' : 'the "*" and "*@" defaults';
       out.push(finding('exim/invalid-value', loc.file, loc.range,
-        `In the list item "${text}", ${what} cannot go with "${info.name}", a query-style lookup: the process matching the list stops there and the client gets no answer (Exim logs: ${/^partial/.test(bareType) ? `"partial" is not permitted for lookup type "${info.name}"` : 'defaults using "*" or "*@" are not permitted'}). Write "${info.name};..." alone.`, RUN_TIME));
+        `In the list item "${text}", ${partial ? '"partial"' : 'the "*" and "*@" defaults'} cannot go with "${info.name}", a query-style lookup: the process matching the list stops there and the client gets no answer (Exim logs: ${partial ? `"partial" is not permitted for lookup type "${info.name}"` : 'defaults using "*" or "*@" are not permitted'}). Write "${info.name};..." alone.`, RUN_TIME));
       return;
     }
-    const setup = lookupSetupProblem(cfg, info.name, written.includes(',') ? written.slice(written.indexOf(',') + 1) : '', l.rest.trimStart().startsWith('$') ? undefined : l.rest.split('$')[0]);
+    // The query or file as far as it is written out: up to its first variable.
+    const dollar = l.rest.indexOf('$');
+    const lead = dollar < 0 ? l.rest : l.rest.slice(0, dollar);
+    const setup = lookupSetupProblem(cfg, info.name, options, dollar >= 0 && !lead.trim() ? undefined : lead);
     if (setup) {
       const loc = at();
       out.push(finding('exim/invalid-value', loc.file, loc.range, `In the list item "${text}", ${setup.why}, so every match that reaches the item defers. ${setup.fix}`, RUN_TIME));
       return;
     }
     if (info.name === 'dnsdb') {
-      const dollar = l.rest.indexOf('$');
-      const problem = dnsdbWordsProblem(dollar < 0 ? l.rest : l.rest.slice(0, dollar), dollar < 0);
+      const problem = dnsdbWordsProblem(lead, dollar < 0);
       if (problem) {
         const loc = at();
         out.push(finding('exim/invalid-value', loc.file, loc.range, `In the list item "${text}": ${problem}, so every match that reaches the item defers.`, RUN_TIME));
