@@ -115,8 +115,11 @@ function dnslistsProblem(value: string): string | undefined {
     const eq = head.indexOf('=');
     if (eq < 0 || head[eq + 1] === '&') continue;
     const addresses = head.slice(eq + (head[eq + 1] === '=' ? 2 : 1)).split(',');
-    if (slash >= 0 && /^\d{1,3}$/.test(text.slice(slash + 1)) && isStrictIPv4(addresses[addresses.length - 1])) {
-      return `"${text}" reads as the list ${head.slice(0, eq).replace(/!$/, '')} with the key "${text.slice(slash + 1)}": dnslists takes no masks, so Exim looks up "${text.slice(slash + 1)}.${head.slice(0, eq).replace(/!$/, '').replace(/^[^,]*,/, '')}" instead of the client's address, and the item never matches what it should. List the addresses one by one, or use "&" with a bit mask`;
+    const key = slash < 0 ? '' : text.slice(slash + 1);
+    if (/^\d{1,3}$/.test(key) && isStrictIPv4(addresses[addresses.length - 1])) {
+      // The list's domain; a TXT domain may come before it, with a ",".
+      const list = head.slice(0, eq).replace(/!$/, '');
+      return `"${text}" reads as the list ${list} with the key "${key}": dnslists takes no masks, so Exim looks up "${key}.${list.replace(/^[^,]*,/, '')}" instead of the client's address, and the item never matches what it should. List the addresses one by one, or use "&" with a bit mask`;
     }
     // ",," is a "," inside one address (string_nextinlist): not judged.
     if (addresses.length > 1 && addresses.includes('')) continue;
