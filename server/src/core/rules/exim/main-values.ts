@@ -5,7 +5,7 @@ import { built496 } from '../../catalog/exim';
 import type { EximVersion } from '../../options';
 
 /** Debian 12's Exim 4.96, the 4.96 target's build, uses GnuTLS (it predefines _HAVE_GNUTLS). */
-const GNUTLS_496 = built496('_HAVE_GNUTLS');
+export const GNUTLS_496 = built496('_HAVE_GNUTLS');
 
 /** The "%s" each log file needs, then at most one %D or %M; "syslog" and empty items need nothing. */
 function logFilePath(v: string): string | undefined {

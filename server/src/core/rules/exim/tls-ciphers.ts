@@ -11,12 +11,11 @@ import type { Finding } from '../../diagnostic';
 import { finding } from '../../diagnostic';
 import type { EximConfig } from '../../exim/model';
 import type { CheckOptions } from '../../options';
-import { built496 } from '../../catalog/exim';
+import { GNUTLS_496 } from './main-values';
 import { describe, given, mainSetting, writtenValue } from './instance-options';
 import type { OptionSetting } from '../../exim/model';
 import { RUN_TIME } from './suggest';
 
-const GNUTLS_496 = built496('_HAVE_GNUTLS');
 /** The keywords a GnuTLS priority string starts with (SYSTEM and @names read the system's own file, and are not judged). */
 const FIRST = /^(NORMAL|PERFORMANCE|LEGACY|PFS|SECURE|SECURE128|SECURE192|SECURE256|SUITEB128|SUITEB192|NONE|SYSTEM|@.*)$/i;
 
