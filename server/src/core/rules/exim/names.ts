@@ -155,7 +155,7 @@ function findListRefs(cfg: EximConfig): ListRefs {
   }
   for (const acl of cfg.acls) f.aclSites(acl.statements);
   f.rewriteSites(cfg.rewrite);
-  f.listnamedSites(cfg);
+  f.expansionSites(cfg);
   return { defined: f.defined, again: f.again, used: f.used ?? NO_USED, unresolved: f.unresolved, unnamed: f.unnamed };
 }
 
@@ -260,7 +260,7 @@ class ListRefFinder {
    * list conditions' (an unknown one fails the expansion: "unknown named domain list",
    * exim4 -bh). Only values with one of the words in them are parsed for it.
    */
-  listnamedSites(cfg: EximConfig): void {
+  expansionSites(cfg: EximConfig): void {
     const holders: (OptionSetting | AclItem)[] = [];
     const add = (h: OptionSetting | AclItem) => { const v = h.value; if (v && (v.includes('listnamed') || v.includes('match_'))) holders.push(h); };
     for (const s of cfg.main) add(s);
