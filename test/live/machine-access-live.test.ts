@@ -17,7 +17,7 @@ import * as tls from 'node:tls';
 import { checkProject, type Input } from '../../server/src/core/project';
 import { defaultOptions } from '../../server/src/core/options';
 import { cyrusMissingReason, freePort, startCyrus } from './harness/cyrus';
-import { deliver, EXIM, eximMissingReason, mainLog, makeSpool, REFERENCE, spoolLines, withEximDaemon } from './harness/exim';
+import { deliver, EXIM, eximMissingReason, eximScratchDir, mainLog, REFERENCE, spoolLines, withEximDaemon } from './harness/exim';
 
 const eximMissing = eximMissingReason() ?? (spawnSync('openssl', ['version']).status !== 0 ? 'openssl is not installed' : undefined);
 const cyrusMissing = eximMissing ?? cyrusMissingReason();
@@ -32,12 +32,6 @@ function tempDir(prefix: string, mode: number): string {
   return d;
 }
 
-/** A fresh directory for one Exim config, its spool and log given to Debian-exim. */
-function eximDir(prefix: string): string {
-  const dir = tempDir(prefix, 0o755);
-  makeSpool(dir);
-  return dir;
-}
 
 /** A self-signed certificate and its key in a new directory only root may enter. */
 function rootOnlyCertificate(): { priv: string; cert: string; key: string } {
@@ -117,7 +111,7 @@ const imapDone = (tag: string) => (t: string) => new RegExp(`(^|\\n)(${tag}|\\*)
 
 /** The reference exim.conf delivering to lmtpd without -a on `port`, authenticating with PLAIN and requiring TLS; spool and log in a fresh temp dir. */
 function eximRequiringTls(port: number, password: string): { dir: string; conf: string } {
-  const dir = eximDir('exim-cyrus-tls-lmtp-');
+  const dir = eximScratchDir('exim-cyrus-tls-lmtp-');
   const conf = path.join(dir, 'exim.conf');
   const text = REFERENCE.replace('primary_hostname = mail.example.com\n', `primary_hostname = mail.example.com\n${spoolLines(dir)}`)
     .replace('  port = 2003\n', `  port = ${port}\n`)
@@ -130,7 +124,7 @@ function eximRequiringTls(port: number, password: string): { dir: string; conf: 
 
 test('Exim\'s certificate and key in a directory only root may enter: flagged exim/tls-file-access; really the daemon offers STARTTLS and answers it 454, and logs that it cannot read them; opened to Debian-exim\'s group as advised, nothing is flagged and TLS starts; the same for a tls_verify_certificates file', { skip: eximMissing ? `skipped: ${eximMissing}` : false }, async () => {
   const { priv, cert, key } = rootOnlyCertificate();
-  const dir = eximDir('exim-cyrus-tls-exim-');
+  const dir = eximScratchDir('exim-cyrus-tls-exim-');
   const port = await freePort();
   const conf = path.join(dir, 'exim.conf');
   fs.writeFileSync(conf, REFERENCE.replace('primary_hostname = mail.example.com\n', `primary_hostname = mail.example.com\n${spoolLines(dir)}` + [
@@ -314,7 +308,7 @@ test('a partition and a configdirectory only root may write: flagged imapd/direc
 
 test('a domain list the RCPT ACL matches, looked up in a file only root may read: flagged exim/lookup-file-access; really the RCPT gets no answer and Exim exits ("Permission denied"); a file item likewise; a ${lookup} in a condition makes the RCPT get 451; opened to Debian-exim\'s group as advised, nothing is flagged and the RCPT is accepted', { skip: eximMissing ? `skipped: ${eximMissing}` : false }, () => {
   const { dir: priv, file: domains } = rootOnlyFile('exim-cyrus-lookup-', 'domains', 'example.com\n');
-  const dir = eximDir('exim-cyrus-lookup-exim-');
+  const dir = eximScratchDir('exim-cyrus-lookup-exim-');
   const conf = path.join(dir, 'exim.conf');
   fs.writeFileSync(conf, spoolLines(dir) + [
     'primary_hostname = mail.example.com',

@@ -2,26 +2,18 @@
 // against Debian's real Exim 4.96: we warn, and really every address the transport gets
 // bounces. With the command allowed, the same message is delivered and we say nothing;
 // our quick fix (adding the program to allow_commands) is what makes it so.
-import { test, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { checkProject } from '../../server/src/core/project';
 import { defaultOptions } from '../../server/src/core/options';
-import { deliver, eximMissingReason, makeSpool, spoolLines } from './harness/exim';
+import { deliver, eximMissingReason, eximScratchDir, spoolLines } from './harness/exim';
 
 const missing = eximMissingReason();
 const skip = missing ? `skipped: ${missing}` : false;
-const dirs: string[] = [];
-after(() => { for (const d of dirs) fs.rmSync(d, { recursive: true, force: true }); });
-
 function setup(options: string): { dir: string; conf: string } {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'exim-cyrus-pipe-'));
-  dirs.push(dir);
-  fs.chmodSync(dir, 0o755);
-  makeSpool(dir, ['mail']);
-  fs.chmodSync(path.join(dir, 'mail'), 0o777);
+  const dir = eximScratchDir('exim-cyrus-pipe-', ['mail']);
   const conf = path.join(dir, 'exim.conf');
   fs.writeFileSync(conf, `primary_hostname = mail.example.com\n${spoolLines(dir)}begin routers\nlocal:\n  driver = accept\n  transport = to_file\nbegin transports\nto_file:\n  driver = pipe\n  command = /usr/bin/tee ${dir}/mail/box\n${options}  user = Debian-exim\n`);
   return { dir, conf };

@@ -2,26 +2,18 @@
 // we warn, and really the message is taken in, the router fails the address ("bad router
 // variable name") and Exim completes the message without delivering or bouncing it. With
 // an r_ name the same message is delivered.
-import { test, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { checkProject } from '../../server/src/core/project';
 import { defaultOptions } from '../../server/src/core/options';
-import { deliver, eximMissingReason, makeSpool, spoolLines } from './harness/exim';
+import { deliver, eximMissingReason, eximScratchDir, spoolLines } from './harness/exim';
 
 const missing = eximMissingReason();
 const skip = missing ? `skipped: ${missing}` : false;
-const dirs: string[] = [];
-after(() => { for (const d of dirs) fs.rmSync(d, { recursive: true, force: true }); });
-
 function setup(set: string): { dir: string; conf: string } {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'exim-cyrus-router-set-'));
-  dirs.push(dir);
-  fs.chmodSync(dir, 0o755);
-  makeSpool(dir, ['mail']);
-  fs.chmodSync(path.join(dir, 'mail'), 0o777);
+  const dir = eximScratchDir('exim-cyrus-router-set-', ['mail']);
   const conf = path.join(dir, 'exim.conf');
   fs.writeFileSync(conf, `primary_hostname = mail.example.com\n${spoolLines(dir)}begin routers\nlocal:\n  driver = accept\n  set = ${set}\n  transport = box\nbegin transports\nbox:\n  driver = appendfile\n  file = ${dir}/mail/box\n  user = Debian-exim\n`);
   return { dir, conf };

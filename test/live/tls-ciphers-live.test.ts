@@ -1,27 +1,20 @@
 // tls_require_ciphers in OpenSSL's syntax against Debian's Exim 4.96, built with GnuTLS:
 // exim -bV takes the config, and we warn (for the 4.96 target), because the daemon refuses
 // to start ("gnutls_priority_init(...) failed"). With a GnuTLS priority string it listens.
-import { test, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { checkProject } from '../../server/src/core/project';
 import { defaultOptions } from '../../server/src/core/options';
-import { deliver, EXIM, eximMissingReason, makeSpool, spoolLines, withEximDaemon } from './harness/exim';
+import { deliver, EXIM, eximMissingReason, eximScratchDir, spoolLines, withEximDaemon } from './harness/exim';
 import { freePort } from './harness/cyrus';
 
 const missing = eximMissingReason() ?? (spawnSync('openssl', ['version']).status !== 0 ? 'openssl is not installed' : undefined);
 const skip = missing ? `skipped: ${missing}` : false;
-const dirs: string[] = [];
-after(() => { for (const d of dirs) fs.rmSync(d, { recursive: true, force: true }); });
-
-function setup(ciphers: string): { dir: string; conf: string } {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'exim-cyrus-ciphers-'));
-  dirs.push(dir);
-  fs.chmodSync(dir, 0o755);
-  makeSpool(dir);
+function setup(ciphers: string, open: string[] = []): { dir: string; conf: string } {
+  const dir = eximScratchDir('exim-cyrus-ciphers-', open);
   const [key, cert] = [path.join(dir, 'key.pem'), path.join(dir, 'cert.pem')];
   const r = spawnSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert, '-days', '2', '-subj', '/CN=localhost'], { timeout: 60_000 });
   assert.equal(r.status, 0, `openssl: ${r.stderr}`);
@@ -51,17 +44,12 @@ test('tls_require_ciphers = NORMAL:-VERS-TLS1.0 (a GnuTLS priority string): no w
 });
 
 test('an smtp transport\'s tls_require_ciphers = HIGH:!aNULL: we warn, and Exim delivers to an Exim offering STARTTLS in clear text; with NORMAL, over TLS', { skip }, async () => {
-  const server = setup('NORMAL');
-  fs.mkdirSync(path.join(server.dir, 'mail'));
-  fs.chmodSync(path.join(server.dir, 'mail'), 0o777);
+  const server = setup('NORMAL', ['mail']);
   fs.appendFileSync(server.conf, `acl_smtp_rcpt = r\nbegin acl\nr:\n  accept\nbegin routers\nl:\n  driver = accept\n  transport = box\nbegin transports\nbox:\n  driver = appendfile\n  file = ${server.dir}/mail/box\n  user = Debian-exim\n`);
   const port = await freePort();
   await withEximDaemon(server.conf, port, server.dir, async () => {
     for (const [ciphers, tls] of [['HIGH:!aNULL', false], ['NORMAL', true]] as const) {
-      const client = fs.mkdtempSync(path.join(os.tmpdir(), 'exim-cyrus-ciphers-client-'));
-      dirs.push(client);
-      fs.chmodSync(client, 0o755);
-      makeSpool(client);
+      const client = eximScratchDir('exim-cyrus-ciphers-client-');
       const conf = path.join(client, 'exim.conf');
       fs.writeFileSync(conf, `primary_hostname = client.example\n${spoolLines(client)}begin routers\nr:\n  driver = manualroute\n  route_list = * 127.0.0.1::${port}\n  transport = t\n  self = send\nbegin transports\nt:\n  driver = smtp\n  allow_localhost\n  tls_require_ciphers = ${ciphers}\n  tls_verify_certificates =\n`);
       const found = warned(conf);

@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
+import * as os from 'node:os';
 import * as path from 'node:path';
 
 export const EXIM = '/usr/sbin/exim4';
@@ -23,6 +24,23 @@ export function eximMissingReason(): string | undefined {
 export function makeSpool(dir: string, extra: string[] = []): void {
   for (const d of ['spool', 'log', ...extra]) fs.mkdirSync(path.join(dir, d));
   assert.equal(spawnSync('chown', ['-R', 'Debian-exim:Debian-exim', path.join(dir, 'spool'), path.join(dir, 'log')]).status, 0, 'chown to Debian-exim');
+}
+
+const scratch: string[] = [];
+
+/**
+ * A fresh directory for one Exim config, removed when the test process exits: 0755 so
+ * Debian-exim gets in, its spool and log made by makeSpool, and the `open` subdirectories
+ * (mailboxes) writable by anyone.
+ */
+export function eximScratchDir(prefix: string, open: string[] = []): string {
+  if (!scratch.length) process.once('exit', () => { for (const d of scratch) fs.rmSync(d, { recursive: true, force: true }); });
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  scratch.push(dir);
+  fs.chmodSync(dir, 0o755);
+  makeSpool(dir, open);
+  for (const d of open) fs.chmodSync(path.join(dir, d), 0o777);
+  return dir;
 }
 
 /** The main-section lines that put Exim's spool and log in `dir` (see makeSpool). */
