@@ -78,5 +78,10 @@ export async function withEximDaemon<T>(conf: string, port: number, dir: string,
   } finally {
     child.kill('SIGTERM');
     if (child.exitCode === null) await new Promise((r) => child.once('exit', r));
+    // The daemon's forks (a session still closing its TLS, a delivery) outlive it by a
+    // moment and would write a log into a directory the test removes next: wait for every
+    // process run with this config to be gone (bounded; pgrep's status 0 means some are left).
+    const deadline = Date.now() + 10_000;
+    while (Date.now() < deadline && spawnSync('pgrep', ['-f', conf]).status === 0) await new Promise((r) => setTimeout(r, 50));
   }
 }
