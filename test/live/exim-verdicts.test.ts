@@ -12,7 +12,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { checkProject } from '../../server/src/core/project';
 import { defaultOptions, type EximVersion } from '../../server/src/core/options';
-import { EXIM, mainLog, makeSpool, REFERENCE, spoolLines } from './harness/exim';
+import { deliver, EXIM, eximScratchDir, mainLog, makeSpool, REFERENCE, spoolLines } from './harness/exim';
 import type { Finding } from '../../server/src/core/diagnostic';
 
 
@@ -578,6 +578,22 @@ test('at run time, a "}" left over in server_condition: we warn, and Exim answer
     const replies = r.stdout.split(/\r?\n/).filter((l) => /^\d{3} /.test(l));
     assert.equal(replies[2]?.slice(0, 3), reply, replies.join(' | '));
     assert.equal(ours(file, '4.96').some((f) => f.code === 'exim/expansion-syntax'), warned);
+  }
+});
+
+test('at run time, a "}" left over in shadow_condition ("no }" is true): we warn, and Exim runs the shadow transport for alice; without it, not', { skip }, () => {
+  for (const [c, shadowed, warned] of [['${if eq{$local_part}{alice}{no}{yes}} }', true, true], ['${if eq{$local_part}{alice}{no}{yes}}', false, false]] as const) {
+    const d = eximScratchDir('exim-cyrus-shadow-', ['mail']);
+    const file = path.join(d, 'exim.conf');
+    const box = (name: string) => `  driver = appendfile\n  file = ${d}/mail/${name}\n  user = Debian-exim\n`;
+    fs.writeFileSync(file, `primary_hostname = mail.example.com\n${spoolLines(d)}begin routers\nr:\n  driver = accept\n  transport = t\n`
+      + `begin transports\nt:\n${box('box')}  shadow_transport = copy\n  shadow_condition = ${c}\ncopy:\n${box('copy')}`);
+    const log = deliver(d, file, 'alice@example.com');
+    assert.match(log, shadowed ? / => alice <alice@example\.com> R=r T=t ST=copy/ : / => alice <alice@example\.com> R=r T=t\n/, log);
+    assert.equal(fs.existsSync(path.join(d, 'mail', 'copy')), shadowed);
+    const found = ours(file, '4.96').filter((f) => f.code === 'exim/expansion-syntax');
+    assert.equal(found.length > 0, warned);
+    if (warned) assert.match(found[0].message, /the shadow transport runs after every successful delivery/);
   }
 });
 

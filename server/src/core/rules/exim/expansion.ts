@@ -46,7 +46,7 @@ export function checkExpansions(cfg: EximConfig, opts: CheckOptions): Finding[] 
   // for the optimising compiler to see several of.
   c.mainSettings(cfg.main);
   for (const inst of cfg.routers) c.settings(inst.options, 'router');
-  for (const inst of cfg.transports) c.settings(inst.options);
+  for (const inst of cfg.transports) c.settings(inst.options, 'transport');
   for (const inst of cfg.authenticators) c.settings(inst.options, 'authenticator');
   for (const a of cfg.acls) for (const st of a.statements) c.items(st.items);
   if (cfg.rewrite.length) c.rewriteRules(cfg.rewrite);
@@ -63,13 +63,32 @@ function openBraces(text: string, open: number): number {
   return open;
 }
 
-/** Values Exim reads as yes or no: an ACL's `condition`, a router's, an authenticator's `server_condition`. */
-type YesNo = 'acl' | 'router' | 'authenticator';
-const BRACE_IN_YES_NO: Record<YesNo, string> = {
-  acl: 'and the condition is never yes or no; Exim defers the statement with \'invalid "condition" value\'.',
-  router: 'and the condition is never empty, "0", "no" or "false", which Exim reads as true: the router runs for every address it gets to.',
-  authenticator: 'and the result is never yes or no: Exim answers every login with "435 Unable to authenticate at present".',
+/**
+ * Values Exim reads as yes or no, by section and option: an ACL's `condition`, an
+ * authenticator's `server_condition` (both yes or no, or a failure), and the values Exim
+ * reads with expand_check_condition (expand.c), which is true unless the value is empty,
+ * "0", "no" or "false": so "no}" is true. What a "}" left in the value does to each.
+ */
+const TRUE_ANYWAY = 'and the value is never empty, "0", "no" or "false", which Exim reads as true: ';
+const BRACE_IN_YES_NO: Record<string, Record<string, string>> = {
+  acl: { condition: 'and the condition is never yes or no; Exim defers the statement with \'invalid "condition" value\'.' },
+  router: {
+    condition: TRUE_ANYWAY + 'the router runs for every address it gets to.',
+    ipv4_only: TRUE_ANYWAY + 'the router always looks up IPv4 addresses only.',
+    ipv4_prefer: TRUE_ANYWAY + 'the router always puts IPv4 addresses first.',
+  },
+  transport: { shadow_condition: TRUE_ANYWAY + 'the shadow transport runs after every successful delivery by this transport.' },
+  authenticator: {
+    server_condition: 'and the result is never yes or no: Exim answers every login with "435 Unable to authenticate at present".',
+    client_condition: TRUE_ANYWAY + 'Exim tries this authenticator with every server that offers its mechanism.',
+    server_advertise_condition: TRUE_ANYWAY + 'Exim advertises this mechanism to every client.',
+    server_mail_auth_condition: TRUE_ANYWAY + 'Exim trusts the AUTH= of every MAIL command from a client that logged in with it.',
+  },
+  main: { delay_warning_condition: TRUE_ANYWAY + 'a delay warning goes to the sender of every delayed message, lists and auto-replies too.' },
 };
+type Section = keyof typeof BRACE_IN_YES_NO;
+/** The consequence of a stray "}" in `name`'s value in `section`, when Exim reads the value as yes or no. */
+const yesNo = (section: Section, name: string): string | undefined => Object.hasOwn(BRACE_IN_YES_NO[section], name) ? BRACE_IN_YES_NO[section][name] : undefined;
 
 type Node<K extends ExpansionNode['kind']> = Extract<ExpansionNode, { kind: K }>;
 
@@ -147,12 +166,11 @@ class ExpansionCheck {
   private readonly cleanConditions = new Set<string>();
   constructor(private readonly v: EximVersion, private readonly cfg: EximConfig) {}
 
-  settings(list: readonly OptionSetting[], section?: 'router' | 'authenticator'): void {
-    const yesNo = section === 'router' ? 'condition' : section === 'authenticator' ? 'server_condition' : undefined;
+  settings(list: readonly OptionSetting[], section: 'router' | 'transport' | 'authenticator'): void {
     for (let i = 0; i < list.length; i++) {
       const s = list[i];
       this.atLoad = section === 'router' && ROUTER_EXPANDED_AT_LOAD.has(s.name) && !FORCED_FAIL.test(s.value ?? '') ? s.name : undefined;
-      this.check(s, s.name === yesNo ? section : undefined);
+      this.check(s, yesNo(section, s.name));
     }
     this.atLoad = undefined;
   }
@@ -164,13 +182,13 @@ class ExpansionCheck {
       // whatever comes after it is read (exim.c takes a forced failure as no value): with one
       // anywhere, even an unclosed brace may never be reached at load, so nothing is raised.
       this.atLoad = EXPANDED_AT_LOAD.has(s.name) && !FORCED_FAIL.test(s.value ?? '') ? s.name : undefined;
-      this.check(s);
+      this.check(s, yesNo('main', s.name));
     }
     this.atLoad = undefined;
   }
 
   items(list: readonly AclItem[]): void {
-    for (let i = 0; i < list.length; i++) this.check(list[i], list[i].name === 'condition' ? 'acl' : undefined);
+    for (let i = 0; i < list.length; i++) this.check(list[i], yesNo('acl', list[i].name));
   }
 
   /**
@@ -197,13 +215,19 @@ class ExpansionCheck {
    * `condition` defers its statement with 'invalid "condition" value' (a 451 for
    * deny/require); a router's `condition` is true unless empty, "0", "no" or "false", so the
    * router always runs (-bt); an authenticator's `server_condition` answers every login
-   * "435 Unable to authenticate at present" (-bh).
+   * "435 Unable to authenticate at present" (-bh). The other values Exim reads as the
+   * router's (BRACE_IN_YES_NO) are as true: a transport's `shadow_condition` with "no }"
+   * ran its shadow transport (-odf).
    */
-  private conditionValue(nodes: readonly ExpansionNode[], kind: YesNo): void {
+  private conditionValue(nodes: readonly ExpansionNode[], consequence: string): void {
     if (nodes.length < 2) return;
     for (const n of nodes) {
-      if (n.kind !== 'text' || !n.text.includes('}')) continue;
-      this.report(finding('exim/expansion-syntax', this.file(), n.range, `This "}" closes no expansion, so it stays in the value as text, ${BRACE_IN_YES_NO[kind]}`, RUN_TIME));
+      const at = n.kind === 'text' ? n.text.indexOf('}') : -1;
+      if (at < 0) continue;
+      const r = n.range;
+      const placed = r.start.line === r.end.line && r.end.character - r.start.character === (n as Node<'text'>).text.length;
+      const brace = placed ? { start: { line: r.start.line, character: r.start.character + at }, end: { line: r.start.line, character: r.start.character + at + 1 } } : r;
+      this.report(finding('exim/expansion-syntax', this.file(), brace, `This "}" closes no expansion, so it stays in the value as text, ${consequence}`, RUN_TIME));
       return;
     }
   }
@@ -251,7 +275,7 @@ class ExpansionCheck {
   }
 
   /** `condition`: the value is read as yes or no, and is also checked for a "}" left over (conditionValue). */
-  private check(h: OptionSetting | AclItem, condition?: YesNo): void {
+  private check(h: OptionSetting | AclItem, condition?: string): void {
     const form = expansionForm(h);
     if (form === ExpandForm.None) return;
     let clean: Set<string> | undefined;
