@@ -597,6 +597,22 @@ test('at run time, a "}" left over in shadow_condition ("no }" is true): we warn
   }
 });
 
+// local_interfaces as Exim reads it when it first needs this machine's addresses (routing to
+// a host, here; the daemon at start-up): inet_pton's addresses, a port after the fourth dot
+// of an IPv4 address or the first after a colon, or after a bracketed address.
+const INTERFACES: string[] = ['127.0.0.1', '127.0.0.01', '0127.0.0.1', '127.000.0.1.2525', '127.0.0.1.2525', '::1.2525', '[::1]:2525', '[127.0.0.01]:25', '::0001', '::00001', '::ffff:192.0.2.1', 'localhost'];
+for (const v of INTERFACES) {
+  test(`at run time, local_interfaces = <; ${v}: we warn exactly when Exim dies on it as it routes to a host`, { skip }, () => {
+    const d = eximScratchDir('exim-cyrus-ifaces-');
+    const file = path.join(d, 'exim.conf');
+    fs.writeFileSync(file, `primary_hostname = mail.example.com\n${spoolLines(d)}local_interfaces = <; ${v}\nbegin routers\nr:\n  driver = manualroute\n  route_list = * 192.0.2.1\n  transport = t\nbegin transports\nt:\n  driver = smtp\n`);
+    const r = spawnSync(EXIM, ['-C', file, '-bt', 'alice@example.com'], { encoding: 'utf8', timeout: 30_000 });
+    const died = /Malformed IP address/.test(r.stdout + r.stderr);
+    if (!died) assert.match(r.stdout, /router = r, transport = t/, r.stdout + r.stderr);
+    assert.equal(ours(file, '4.96').some((f) => f.code === 'exim/invalid-value' && /local_interfaces item/.test(f.message)), died, r.stdout + r.stderr);
+  });
+}
+
 // Deep nesting: Exim has no limit of its own but recurses per level on its stack. It
 // expands log_file_path when it loads the config, so -bV expands each of these.
 const NESTED: [string, number, string, string][] = [

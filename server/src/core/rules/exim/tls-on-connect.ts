@@ -15,10 +15,9 @@ import type { EximConfig, OptionSetting } from '../../exim/model';
 import type { CheckOptions } from '../../options';
 import { mainSetting } from './instance-options';
 import { locOfText, splitList } from './lists';
-import { isIPv4, isIPv6 } from '../../lmtp/target';
 import { wellKnownPort } from '../../services';
 import { readPortOption } from '../../exim/port';
-import { interfaceParts } from './local-interfaces';
+import { interfaceParts, isInterfaceAddress } from './local-interfaces';
 
 const IMPLICIT_TLS = 465;
 const PLAIN_FIRST: Record<number, string> = { 25: 'SMTP between servers', 587: 'submission with STARTTLS' };
@@ -49,7 +48,7 @@ function portItems(s: OptionSetting | undefined, list: 'daemon' | 'tls'): { port
 /** The port written on a local_interfaces item, if any (after an address, for `addr.port`). */
 function interfacePort(text: string): number | undefined {
   const { address, port, bracketed } = interfaceParts(text);
-  return port !== undefined && (bracketed || isIPv4(address) || isIPv6(address)) ? port : undefined;
+  return port !== undefined && (bracketed || isInterfaceAddress(address)) ? port : undefined;
 }
 
 interface Listened { port: number; text: string; setting: OptionSetting }
