@@ -1,12 +1,13 @@
 // An smtp transport's `interface` names the local addresses it binds to before connecting:
-// IP addresses only. Exim reads it at delivery and defers every address on anything else
+// IP addresses only, as inet_pton takes them (no leading zeros: "127.0.0.01" deferred too).
+// Exim reads it at delivery and defers every address on anything else
 // (exim4 -odf: '"eth0" is not a valid IP address for the "interface" option'). An item with
 // a ":" is left alone (IPv6 in a colon list is link/ipv6-colon-list's), as is an expansion.
 import type { Finding } from '../../diagnostic';
 import { finding } from '../../diagnostic';
 import type { EximConfig } from '../../exim/model';
 import type { CheckOptions } from '../../options';
-import { isIPv4 } from '../../lmtp/target';
+import { isStrictIPv4 } from '../../exim/ip-address';
 import { describe, given } from './instance-options';
 import { splitList } from './lists';
 import { RUN_TIME } from './suggest';
@@ -19,7 +20,7 @@ export function checkSmtpInterface(cfg: EximConfig, _opts: CheckOptions): Findin
     const v = s?.value;
     if (!s || !v || v.includes('$') || v.includes('\\')) continue;
     // An all-capitals word is a macro's name left as it stands: undefined-macro's finding.
-    const bad = splitList(v).find((it) => !it.text.includes(':') && !isIPv4(it.text) && !/^[A-Z][A-Z0-9_]+$/.test(it.text));
+    const bad = splitList(v).find((it) => !it.text.includes(':') && !isStrictIPv4(it.text) && !/^[A-Z][A-Z0-9_]+$/.test(it.text));
     const at = bad ? s.valueLoc ?? s.nameLoc : undefined;
     if (!bad || !at) continue;
     out.push(finding('exim/invalid-value', at.file, at.range,
