@@ -24,6 +24,7 @@ import { checkTaint } from './taint';
 import { checkDataVariables } from './data-variables';
 import { checkHeaderLines } from './header-lines';
 import { checkSmtpInterface } from './smtp-interface';
+import { checkDkimSigning } from './dkim-signing';
 import { checkRedirectData } from './redirect-data';
 import { checkTransportDestination } from './transport-destination';
 import { checkContentScan } from './content-scan';
@@ -65,6 +66,7 @@ const FAMILIES: Record<string, (cfg: EximConfig, opts: CheckOptions) => Finding[
   'data-variables': checkDataVariables,
   'header-lines': checkHeaderLines,
   'smtp-interface': checkSmtpInterface,
+  'dkim-signing': checkDkimSigning,
   'redirect-data': checkRedirectData,
   'transport-destination': checkTransportDestination,
   'content-scan': checkContentScan,

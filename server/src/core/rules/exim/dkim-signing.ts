@@ -1,0 +1,62 @@
+// exim/invalid-value (warning): DKIM signing words of an smtp transport that Exim reads only
+// as it signs a message, and then gets wrong without refusing anything (dkim.c and
+// dkim_transport.c in 4.96; each seen with exim4 -odf delivering to an Exim on loopback):
+// - dkim_hash other than sha1, sha256 or sha512 (compared case-sensitively): "DKIM:
+//   unrecognised hashname", and every message goes out unsigned;
+// - dkim_canon other than relaxed or simple: logged, and signed with relaxed
+//   ("relaxed/relaxed", as other signers write it, is no value here);
+// - dkim_strict other than 1 or true (in any case): not strict, so a message that cannot be
+//   signed goes out unsigned instead of being deferred; "yes" is the usual slip.
+// Values with an expansion are left alone: they are known only per message.
+import type { Finding } from '../../diagnostic';
+import { finding } from '../../diagnostic';
+import type { DriverInstance, EximConfig } from '../../exim/model';
+import type { CheckOptions } from '../../options';
+import { describe, given, writtenValue } from './instance-options';
+import { spansText } from './lists';
+import { didYouMean, nearest, replaceFix, runTime } from './suggest';
+
+const HASHES = ['sha256', 'sha512', 'sha1'] as const;
+const CANONS = ['relaxed', 'simple'] as const;
+
+export function checkDkimSigning(cfg: EximConfig, _opts: CheckOptions): Finding[] {
+  const out: Finding[] = [];
+  for (const t of cfg.transports) {
+    if (t.driver?.trim() !== 'smtp') continue;
+    hash(cfg, t, out);
+    canon(cfg, t, out);
+    strict(cfg, t, out);
+  }
+  return out;
+}
+
+/** A warning on `name`'s value, with a fix to `to` where the value is written as it stands. */
+function report(cfg: EximConfig, t: DriverInstance, name: string, message: string, to: string | undefined, out: Finding[]): void {
+  const s = given(t, name)!;
+  const at = s.valueLoc!;
+  const fixes = to !== undefined && spansText(cfg, at, s.value!) ? replaceFix(at, to) : undefined;
+  out.push(finding('exim/invalid-value', at.file, at.range, message, runTime(fixes)));
+}
+
+function hash(cfg: EximConfig, t: DriverInstance, out: Finding[]): void {
+  const v = writtenValue(given(t, 'dkim_hash'));
+  if (v === undefined || (HASHES as readonly string[]).includes(v)) return;
+  const to = HASHES.find((h) => h === v.toLowerCase().replace(/-/g, '')) ?? nearest(v.toLowerCase(), HASHES);
+  report(cfg, t, 'dkim_hash', `In ${describe(t)}, dkim_hash "${v}" is no hash Exim signs with (sha256, sha512 or sha1, in lower case): it logs "DKIM: unrecognised hashname" and sends every message unsigned.${didYouMean(to)}`, to, out);
+}
+
+function canon(cfg: EximConfig, t: DriverInstance, out: Finding[]): void {
+  const v = writtenValue(given(t, 'dkim_canon'));
+  if (v === undefined || (CANONS as readonly string[]).includes(v)) return;
+  // "relaxed/relaxed": Exim takes one method for header and body alike.
+  const lower = v.toLowerCase();
+  const to = CANONS.find((c) => lower === c || lower === `${c}/${c}`) ?? nearest(lower, CANONS);
+  report(cfg, t, 'dkim_canon', `In ${describe(t)}, dkim_canon "${v}" is neither relaxed nor simple (one word, in lower case, for header and body alike): Exim logs "unknown canonicalization method" and signs with relaxed.${didYouMean(to)}`, to, out);
+}
+
+function strict(cfg: EximConfig, t: DriverInstance, out: Finding[]): void {
+  const v = writtenValue(given(t, 'dkim_strict'))?.trim();
+  // 0, false and their kin mean "not strict", which is what they say.
+  if (v === undefined || /^(1|true|0|false|no|off|)$/i.test(v)) return;
+  report(cfg, t, 'dkim_strict', `In ${describe(t)}, dkim_strict "${v}" does not make signing strict: Exim takes only "1" or "true" for that, so a message it cannot sign goes out unsigned instead of being deferred.`, 'true', out);
+}
