@@ -581,6 +581,26 @@ test('at run time, a "}" left over in server_condition: we warn, and Exim answer
   }
 });
 
+// $auth1..$auth4 as a mechanism fills them: a LOGIN client answers two prompts, a PLAIN one sends three values.
+const AUTH_VALUES: [string, string, string, string, boolean][] = [
+  ['LOGIN', 'Username:: : Password::', '$auth3', '535', true],
+  ['LOGIN', 'Username:: : Password::', '$auth2', '235', false],
+  ['PLAIN', ':', '$auth3', '235', false],
+  ['PLAIN', ':', '$auth4', '535', true],
+];
+for (const [mech, prompts, v, reply, warns] of AUTH_VALUES) {
+  test(`at run time, ${mech} comparing ${v} with the password: we warn exactly when Exim refuses the right password (${reply})`, { skip }, () => {
+    const file = path.join(dir, `auth-values-${++n}.conf`);
+    fs.writeFileSync(file, `acl_smtp_rcpt = a\nbegin acl\na:\n  accept\nbegin authenticators\nx:\n  driver = plaintext\n  public_name = ${mech}\n  server_prompts = ${prompts}\n  server_condition = \${if eq{${v}}{secret}}\n`);
+    const b64 = (t: string) => Buffer.from(t).toString('base64');
+    const login = mech === 'LOGIN' ? `AUTH LOGIN\r\n${b64('u')}\r\n${b64('secret')}` : `AUTH PLAIN ${b64('\0u\0secret')}`;
+    const r = spawnSync(EXIM, ['-C', file, '-bh', '192.0.2.1'], { input: `EHLO client.example\r\n${login}\r\nQUIT\r\n`, encoding: 'utf8', timeout: 30_000 });
+    const last = r.stdout.split(/\r?\n/).filter((l) => /^[2-5]\d\d /.test(l)).find((l) => /^(235|535)/.test(l));
+    assert.equal(last?.slice(0, 3), reply, r.stdout);
+    assert.equal(ours(file, '4.96').some((f) => f.code === 'exim/auth-empty-variable'), warns);
+  });
+}
+
 test('at run time, a "}" left over in shadow_condition ("no }" is true): we warn, and Exim runs the shadow transport for alice; without it, not', { skip }, () => {
   for (const [c, shadowed, warned] of [['${if eq{$local_part}{alice}{no}{yes}} }', true, true], ['${if eq{$local_part}{alice}{no}{yes}}', false, false]] as const) {
     const d = eximScratchDir('exim-cyrus-shadow-', ['mail']);

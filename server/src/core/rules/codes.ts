@@ -27,6 +27,7 @@ export const RULES = {
   'exim/acl-never-accepts': { severity: 'warning', summary: 'An ACL selected by an `acl_smtp_*` or `acl_not_smtp*` option (connect, HELO, MAIL, RCPT, DATA, MIME, DKIM, PRDR, non-SMTP) with no `accept` or `discard`: Exim reaches its end and refuses everything with 550.' },
   'exim/open-relay': { severity: 'warning', summary: 'The RCPT ACL accepts mail from any host on the Internet, not authenticated, for a domain this server does not handle: an open relay.' },
   'exim/acl-empty-variable': { severity: 'warning', summary: 'A variable read in an ACL that runs only where Exim never sets it (`$domain` or `$local_part` outside RCPT, headers or body before DATA, MIME part variables outside the MIME ACL, `$recipients` before PREDATA, `$sender_helo_name` at connect, `$sender_address` at connect or HELO): it expands to nothing, so the test never matches.' },
+  'exim/auth-empty-variable': { severity: 'warning', summary: '`$auth1`..`$auth4` read past the values a server authenticator\'s mechanism gives it (PLAIN three, LOGIN one per server_prompts item, cram_md5 one): always empty, so a server_condition comparing it fails every login.' },
   'exim/undefined-router': { severity: 'error', summary: 'A `pass_router` or `redirect_router` naming no router (or, for `pass_router`, none after its own).' },
   'exim/undefined-macro': { severity: 'warning', summary: 'A macro-like name that is not defined.' },
   'exim/conditional-syntax': { severity: 'error', summary: 'An unbalanced or malformed `.ifdef`/`.else`/`.endif`.' },

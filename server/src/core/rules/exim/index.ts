@@ -25,6 +25,7 @@ import { checkDataVariables } from './data-variables';
 import { checkHeaderLines } from './header-lines';
 import { checkSmtpInterface } from './smtp-interface';
 import { checkDkimSigning } from './dkim-signing';
+import { checkAuthVariables } from './auth-variables';
 import { checkRedirectData } from './redirect-data';
 import { checkTransportDestination } from './transport-destination';
 import { checkContentScan } from './content-scan';
@@ -67,6 +68,7 @@ const FAMILIES: Record<string, (cfg: EximConfig, opts: CheckOptions) => Finding[
   'header-lines': checkHeaderLines,
   'smtp-interface': checkSmtpInterface,
   'dkim-signing': checkDkimSigning,
+  'auth-variables': checkAuthVariables,
   'redirect-data': checkRedirectData,
   'transport-destination': checkTransportDestination,
   'content-scan': checkContentScan,
