@@ -601,6 +601,20 @@ for (const [mech, prompts, v, reply, warns] of AUTH_VALUES) {
   });
 }
 
+// A dovecot authenticator's server_socket: an absolute path or "host port" (ip_streamsocket).
+const DOVECOT_SOCKETS = ['127.0.0.1:12345', 'auth-client', '[::1]:12345', '127.0.0.1 12345', '/nonexistent/auth-client', 'localhost 12345-12346'];
+for (const sock of DOVECOT_SOCKETS) {
+  test(`at run time, dovecot server_socket = ${sock}: we warn exactly when Exim calls it an invalid socket`, { skip }, () => {
+    const file = path.join(dir, `dovecot-socket-${++n}.conf`);
+    fs.writeFileSync(file, `acl_smtp_rcpt = a\nbegin acl\na:\n  accept\nbegin authenticators\nd:\n  driver = dovecot\n  public_name = PLAIN\n  server_socket = ${sock}\n`);
+    // No network of its own: a TCP socket fails to connect, as a missing path fails to open.
+    const r = spawnSync('unshare', ['-n', EXIM, '-C', file, '-bh', '192.0.2.1'], { input: `EHLO client.example\r\nAUTH PLAIN ${Buffer.from('\0u\0p').toString('base64')}\r\nQUIT\r\n`, encoding: 'utf8', timeout: 30_000 });
+    assert.match(r.stdout, /^435 /m, r.stdout + r.stderr);
+    const invalid = /invalid socket/.test(r.stdout + r.stderr);
+    assert.equal(ours(file, '4.96').some((f) => f.code === 'exim/invalid-value' && /server_socket/.test(f.message)), invalid, r.stdout + r.stderr);
+  });
+}
+
 test('at run time, a "}" left over in shadow_condition ("no }" is true): we warn, and Exim runs the shadow transport for alice; without it, not', { skip }, () => {
   for (const [c, shadowed, warned] of [['${if eq{$local_part}{alice}{no}{yes}} }', true, true], ['${if eq{$local_part}{alice}{no}{yes}}', false, false]] as const) {
     const d = eximScratchDir('exim-cyrus-shadow-', ['mail']);

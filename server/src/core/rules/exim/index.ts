@@ -26,6 +26,7 @@ import { checkHeaderLines } from './header-lines';
 import { checkSmtpInterface } from './smtp-interface';
 import { checkDkimSigning } from './dkim-signing';
 import { checkAuthVariables } from './auth-variables';
+import { checkAuthSocket } from './auth-socket';
 import { checkRedirectData } from './redirect-data';
 import { checkTransportDestination } from './transport-destination';
 import { checkContentScan } from './content-scan';
@@ -69,6 +70,7 @@ const FAMILIES: Record<string, (cfg: EximConfig, opts: CheckOptions) => Finding[
   'smtp-interface': checkSmtpInterface,
   'dkim-signing': checkDkimSigning,
   'auth-variables': checkAuthVariables,
+  'auth-socket': checkAuthSocket,
   'redirect-data': checkRedirectData,
   'transport-destination': checkTransportDestination,
   'content-scan': checkContentScan,
