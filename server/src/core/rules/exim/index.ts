@@ -27,6 +27,7 @@ import { checkSmtpInterface } from './smtp-interface';
 import { checkDkimSigning } from './dkim-signing';
 import { checkAuthVariables } from './auth-variables';
 import { checkAuthSocket } from './auth-socket';
+import { checkScannerAddresses } from './scanner-addresses';
 import { checkRedirectData } from './redirect-data';
 import { checkTransportDestination } from './transport-destination';
 import { checkContentScan } from './content-scan';
@@ -71,6 +72,7 @@ const FAMILIES: Record<string, (cfg: EximConfig, opts: CheckOptions) => Finding[
   'dkim-signing': checkDkimSigning,
   'auth-variables': checkAuthVariables,
   'auth-socket': checkAuthSocket,
+  'scanner-addresses': checkScannerAddresses,
   'redirect-data': checkRedirectData,
   'transport-destination': checkTransportDestination,
   'content-scan': checkContentScan,
