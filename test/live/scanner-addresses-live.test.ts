@@ -24,7 +24,7 @@ async function counter(): Promise<{ port: number; count: () => number; close: ()
   return { port, count: () => n, close: () => new Promise((r) => server.close(() => r())) };
 }
 
-const CASES: [string, string, (port: number) => string][] = [
+const CASES: [string, string, (port: number | string) => string][] = [
   ['spamd_address', 'spam = nobody', (p) => `127.0.0.1 ${p}`],
   ['spamd_address', 'spam = nobody', (p) => `127.0.0.1:${p}`],
   ['av_scanner', 'malware = *', (p) => `clamd:127.0.0.1 ${p}`],
