@@ -16,7 +16,7 @@ import * as path from 'node:path';
 import { checkProject } from '../../server/src/core/project';
 import { defaultOptions } from '../../server/src/core/options';
 import { applyEditsOnDisk } from '../helpers/apply-edits';
-import { deliver, EXIM, eximMissingReason, mainLog, makeSpool, REFERENCE, spoolLines } from './harness/exim';
+import { deliver, EXIM, eximMissingReason, mainLog, makeSpool, rcpt, REFERENCE, replies, spoolLines } from './harness/exim';
 import { CYRUS_BIN, cyrusMissingReason, freePort, startCyrus, type CyrusInstance } from './harness/cyrus';
 
 const ALICE = 'alice@example.com';
@@ -58,28 +58,6 @@ function lint(conf: string): string[] {
   return checkProject([
     { path: conf, kind: 'exim' }, { path: cy.cyrusConf, kind: 'cyrus-conf' }, { path: cy.imapdConf, kind: 'imapd-conf' },
   ], defaultOptions).filter((f) => f.code.startsWith('link/')).map((f) => f.code);
-}
-
-/** SMTP replies, each a multi-line reply joined with \n. */
-function replies(out: string): string[] {
-  const list: string[] = [];
-  let cur: string[] = [];
-  for (const l of out.split(/\r?\n/)) {
-    if (!/^\d{3}[ -]/.test(l)) continue;
-    cur.push(l);
-    if (l[3] === ' ') { list.push(cur.join('\n')); cur = []; }
-  }
-  return list;
-}
-
-/** One SMTP session through the RCPT ACL with real callouts; the replies to each RCPT. */
-function rcpt(conf: string, recipients: string[]): { rcpt: string[]; log: string } {
-  const dialog = ['EHLO client.example.net', 'MAIL FROM:<>', ...recipients.map((r) => `RCPT TO:<${r}>`), 'QUIT', ''].join('\r\n');
-  const r = spawnSync(EXIM, ['-C', conf, '-bhc', '192.0.2.1'], { input: dialog, encoding: 'utf8', timeout: 60_000 });
-  assert.equal(r.error, undefined);
-  const all = replies(r.stdout);
-  // greeting, EHLO, MAIL, then one reply per RCPT.
-  return { rcpt: all.slice(3, 3 + recipients.length), log: r.stderr };
 }
 
 test('clean pairing: no link finding; the callout reaches lmtpd, rejects an unknown user, accepts a known one; mail is delivered', { skip }, async () => {

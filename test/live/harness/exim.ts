@@ -85,3 +85,25 @@ export async function withEximDaemon<T>(conf: string, port: number, dir: string,
     while (Date.now() < deadline && spawnSync('pgrep', ['-f', conf]).status === 0) await new Promise((r) => setTimeout(r, 50));
   }
 }
+
+/** SMTP replies, each a multi-line reply joined with \n. */
+export function replies(out: string): string[] {
+  const list: string[] = [];
+  let cur: string[] = [];
+  for (const l of out.split(/\r?\n/)) {
+    if (!/^\d{3}[ -]/.test(l)) continue;
+    cur.push(l);
+    if (l[3] === ' ') { list.push(cur.join('\n')); cur = []; }
+  }
+  return list;
+}
+
+/** One SMTP session through the RCPT ACL with real callouts; the replies to each RCPT. */
+export function rcpt(conf: string, recipients: string[]): { rcpt: string[]; log: string } {
+  const dialog = ['EHLO client.example.net', 'MAIL FROM:<>', ...recipients.map((r) => `RCPT TO:<${r}>`), 'QUIT', ''].join('\r\n');
+  const r = spawnSync(EXIM, ['-C', conf, '-bhc', '192.0.2.1'], { input: dialog, encoding: 'utf8', timeout: 60_000 });
+  assert.equal(r.error, undefined);
+  const all = replies(r.stdout);
+  // greeting, EHLO, MAIL, then one reply per RCPT.
+  return { rcpt: all.slice(3, 3 + recipients.length), log: r.stderr };
+}

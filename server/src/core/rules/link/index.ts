@@ -25,6 +25,7 @@ import { checkPlusAddress } from './plus-address';
 import { checkAffixRequired } from './affix-required';
 import { checkRetryRules } from './retry';
 import { checkSocketAccess } from './socket-access';
+import { checkRecipientCase } from './recipient-case';
 
 /**
  * `host` is how /etc/services is read (Exim resolves port names through it); without one
@@ -50,6 +51,7 @@ const PAIRED: Record<string, (ctx: LinkContext) => Finding[]> = {
   'affix-required': checkAffixRequired,
   'retry-rules': checkRetryRules,
   'socket-access': checkSocketAccess,
+  'recipient-case': checkRecipientCase,
 };
 
 /**
