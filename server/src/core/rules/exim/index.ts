@@ -28,6 +28,7 @@ import { checkDkimSigning } from './dkim-signing';
 import { checkAuthVariables } from './auth-variables';
 import { checkAuthSocket } from './auth-socket';
 import { checkScannerAddresses } from './scanner-addresses';
+import { checkTlsDhparam } from './tls-dhparam';
 import { checkRedirectData } from './redirect-data';
 import { checkTransportDestination } from './transport-destination';
 import { checkContentScan } from './content-scan';
@@ -73,6 +74,7 @@ const FAMILIES: Record<string, (cfg: EximConfig, opts: CheckOptions) => Finding[
   'auth-variables': checkAuthVariables,
   'auth-socket': checkAuthSocket,
   'scanner-addresses': checkScannerAddresses,
+  'tls-dhparam': checkTlsDhparam,
   'redirect-data': checkRedirectData,
   'transport-destination': checkTransportDestination,
   'content-scan': checkContentScan,
