@@ -615,6 +615,21 @@ for (const sock of DOVECOT_SOCKETS) {
   });
 }
 
+test('at run time, a relative system_filter: we warn, and Exim delivers nothing ("Error in system filter"); with the absolute path, delivered', { skip }, () => {
+  for (const relative of [true, false]) {
+    const d = eximScratchDir('exim-cyrus-filter-', ['mail']);
+    fs.writeFileSync(path.join(d, 'system.filter'), '# Exim filter\n');
+    fs.chmodSync(path.join(d, 'system.filter'), 0o644);
+    const file = path.join(d, 'exim.conf');
+    fs.writeFileSync(file, `primary_hostname = mail.example.com\n${spoolLines(d)}system_filter = ${relative ? 'system.filter' : path.join(d, 'system.filter')}\n`
+      + `begin routers\nr:\n  driver = accept\n  transport = t\nbegin transports\nt:\n  driver = appendfile\n  file = ${d}/mail/box\n  user = Debian-exim\n`);
+    const log = deliver(d, file, 'alice@example.com');
+    if (relative) assert.match(log, /Error in system filter: "system\.filter" is not an absolute path/);
+    assert.equal(fs.existsSync(path.join(d, 'mail', 'box')), !relative, log);
+    assert.equal(ours(file, '4.96').some((f) => f.code === 'exim/invalid-value' && /system_filter/.test(f.message)), relative);
+  }
+});
+
 test('at run time, a "}" left over in shadow_condition ("no }" is true): we warn, and Exim runs the shadow transport for alice; without it, not', { skip }, () => {
   for (const [c, shadowed, warned] of [['${if eq{$local_part}{alice}{no}{yes}} }', true, true], ['${if eq{$local_part}{alice}{no}{yes}}', false, false]] as const) {
     const d = eximScratchDir('exim-cyrus-shadow-', ['mail']);

@@ -7,12 +7,14 @@
 // with an expansion ($home/...) may well be absolute. And a router's require_files, whose
 // items with a "/" are files. And a transport_filter's program, which Exim runs without
 // searching PATH: "cat" never starts and every delivery defers ("transport filter process
-// failed (127)", exim4 -odf).
+// failed (127)", exim4 -odf). And the main section's system_filter, read as a file for every
+// message: a relative one stops every delivery before it starts ("Error in system filter:
+// ... is not an absolute path", exim4 -odf), and the messages stay on the queue.
 import type { Finding } from '../../diagnostic';
 import { finding } from '../../diagnostic';
 import type { DriverInstance, EximConfig } from '../../exim/model';
 import type { CheckOptions } from '../../options';
-import { describe, given } from './instance-options';
+import { describe, given, mainSetting } from './instance-options';
 import { locOfText, splitList } from './lists';
 import { RUN_TIME } from './suggest';
 import { ownEntry } from '../../own';
@@ -32,7 +34,17 @@ export function checkAbsolutePaths(cfg: EximConfig, _opts: CheckOptions): Findin
     paths(r, ROUTER_PATHS, out);
     requireFiles(cfg, r, out);
   }
+  systemFilter(cfg, out);
   return out;
+}
+
+function systemFilter(cfg: EximConfig, out: Finding[]): void {
+  const s = mainSetting(cfg, 'system_filter');
+  const v = s?.value?.trim();
+  if (!s || s.negated || !v || v.startsWith('/') || v.startsWith('$') || v.startsWith('\\')) return;
+  const at = s.valueLoc ?? s.nameLoc;
+  out.push(finding('exim/invalid-value', at.file, at.range,
+    `system_filter is not an absolute path ("${v}"): Exim reads it for every message and, not finding it so, delivers none of them; they stay on the queue ("Error in system filter: ... is not an absolute path"). exim -bV does not see it. Write the whole path, starting with "/".`, RUN_TIME));
 }
 
 /**
