@@ -3,7 +3,8 @@
 // list the port, and succeeds once it does (Exim's own self-signed certificate, no
 // tls_certificate needed); a plain client on a TLS-on-connect port gets no greeting.
 // cyrus/tls-on-connect the same way against Cyrus's imapd on 127.0.0.1:993 and :143, and
-// imapd/tls-service-no-cert: imapd -s with no certificate in imapd.conf.
+// imapd/tls-service-no-cert: imapd -s with no certificate in imapd.conf. And tls_versions in
+// OpenSSL's spelling, which Cyrus reads past: no version is left, and the handshake fails.
 import { test, after, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -14,6 +15,7 @@ import * as path from 'node:path';
 import * as tls from 'node:tls';
 import { checkProject } from '../../server/src/core/project';
 import { defaultOptions } from '../../server/src/core/options';
+import type { Finding } from '../../server/src/core/diagnostic';
 import { eximMissingReason, makeSpool, spoolLines, withEximDaemon } from './harness/exim';
 import { cyrusMissingReason, freePort, startCyrus } from './harness/cyrus';
 
@@ -100,20 +102,20 @@ test('tls_on_connect_ports = 587: we warn, and a plain client there gets no gree
 const cyrusMissing = cyrusMissingReason() ?? (spawnSync('openssl', ['version']).status !== 0 ? 'openssl is not installed' : undefined);
 
 /** Cyrus with `services` added, imapd given a fresh self-signed certificate; our cyrus/tls-on-connect findings on its cyrus.conf, and `body`'s result. */
-async function withImapd<T>(services: string[], body: () => Promise<T>): Promise<{ warned: number; result: T }> {
+async function withImapd<T>(services: string[], body: () => Promise<T>, imapdLines = ''): Promise<{ warned: number; findings: Finding[]; result: T }> {
   const c = await startCyrus({ extraServices: services, editCyrusConf: (text, d) => {
     const [key, cert] = [path.join(d, 'key.pem'), path.join(d, 'cert.pem')];
     const r = spawnSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert, '-days', '2', '-subj', '/CN=localhost'], { timeout: 60_000 });
     assert.equal(r.status, 0, `openssl: ${r.stderr}`);
     // imapd runs as cyrus.
     fs.chmodSync(key, 0o644);
-    fs.appendFileSync(path.join(d, 'imapd.conf'), `tls_server_cert: ${cert}\ntls_server_key: ${key}\n`);
+    fs.appendFileSync(path.join(d, 'imapd.conf'), `tls_server_cert: ${cert}\ntls_server_key: ${key}\n${imapdLines}`);
     return text;
   } });
   try {
-    const warned = checkProject([{ path: c.cyrusConf, kind: 'cyrus-conf' }, { path: c.imapdConf, kind: 'imapd-conf' }], defaultOptions)
-      .filter((f) => f.code === 'cyrus/tls-on-connect' || f.code === 'imapd/tls-service-no-cert').length;
-    return { warned, result: await body() };
+    const findings = checkProject([{ path: c.cyrusConf, kind: 'cyrus-conf' }, { path: c.imapdConf, kind: 'imapd-conf' }], defaultOptions);
+    const warned = findings.filter((f) => f.code === 'cyrus/tls-on-connect' || f.code === 'imapd/tls-service-no-cert').length;
+    return { warned, findings, result: await body() };
   } finally {
     await c.stop();
   }
@@ -145,5 +147,16 @@ test('imapd -s with no certificate in imapd.conf: we warn, and Cyrus drops the T
     assert.equal(r.ok, false, r.text);
   } finally {
     await c.stop();
+  }
+});
+
+test('tls_versions: TLSv1.2 TLSv1.3 (OpenSSL\'s spelling): we warn, and imapd -s fails every handshake; with our fix (tls1_2 tls1_3), TLS works', { skip: cyrusMissing ? `skipped: ${cyrusMissing}` : false }, async () => {
+  for (const [versions, works] of [['TLSv1.2 TLSv1.3', false], ['tls1_2 tls1_3', true]] as const) {
+    const port = await freePort();
+    const r = await withImapd([`imaps cmd="imapd -s -C {conf}" listen="127.0.0.1:${port}" prefork=0`], () => handshake(port), `tls_versions: ${versions}\n`);
+    const found = r.findings.filter((f) => f.code === 'imapd/invalid-value' && /tls_versions/.test(f.message));
+    assert.equal(found.length, works ? 0 : 1, versions);
+    if (!works) assert.equal(found[0].fixes?.[0].edits[0].newText, 'tls1_2 tls1_3');
+    assert.equal(r.result.ok, works, r.result.text);
   }
 });

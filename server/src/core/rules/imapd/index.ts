@@ -9,6 +9,7 @@ import { checkDeprecatedOption } from './deprecated-option';
 import { checkDuplicateOption } from './duplicate-option';
 import { checkMissingOption } from './missing-option';
 import { checkTlsServiceNoCert } from './tls-service-no-cert';
+import { checkTlsVersions } from './tls-versions';
 
 export function runImapdRules(conf: ImapdConf, opts: CheckOptions, cyrus?: CyrusConf): Finding[] {
   return [
@@ -19,5 +20,6 @@ export function runImapdRules(conf: ImapdConf, opts: CheckOptions, cyrus?: Cyrus
     ...checkDuplicateOption(conf),
     ...checkMissingOption(conf),
     ...checkTlsServiceNoCert(conf, cyrus),
+    ...checkTlsVersions(conf),
   ];
 }
