@@ -4,7 +4,8 @@
 // tls_certificate needed); a plain client on a TLS-on-connect port gets no greeting.
 // cyrus/tls-on-connect the same way against Cyrus's imapd on 127.0.0.1:993 and :143, and
 // imapd/tls-service-no-cert: imapd -s with no certificate in imapd.conf. And tls_versions in
-// OpenSSL's spelling, which Cyrus reads past: no version is left, and the handshake fails.
+// OpenSSL's spelling, which Cyrus reads past: no version is left, and the handshake fails;
+// and tls_ciphers as a GnuTLS priority string, in which OpenSSL finds no cipher.
 import { test, after, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -157,6 +158,16 @@ test('tls_versions: TLSv1.2 TLSv1.3 (OpenSSL\'s spelling): we warn, and imapd -s
     const found = r.findings.filter((f) => f.code === 'imapd/invalid-value' && /tls_versions/.test(f.message));
     assert.equal(found.length, works ? 0 : 1, versions);
     if (!works) assert.equal(found[0].fixes?.[0].edits[0].newText, 'tls1_2 tls1_3');
+    assert.equal(r.result.ok, works, r.result.text);
+  }
+});
+
+test('tls_ciphers in GnuTLS\'s syntax (NORMAL:-VERS-TLS1.0, copied from Exim): we warn, and OpenSSL finds no cipher in it, so imapd -s fails every handshake; with HIGH:!aNULL, TLS works', { skip: cyrusMissing ? `skipped: ${cyrusMissing}` : false }, async () => {
+  for (const [ciphers, works] of [['NORMAL:-VERS-TLS1.0:-VERS-TLS1.1', false], ['HIGH:!aNULL', true]] as const) {
+    const port = await freePort();
+    const r = await withImapd([`imaps cmd="imapd -s -C {conf}" listen="127.0.0.1:${port}" prefork=0`], () => handshake(port), `tls_ciphers: ${ciphers}\n`);
+    const found = r.findings.filter((f) => f.code === 'imapd/invalid-value' && /tls_ciphers/.test(f.message));
+    assert.equal(found.length, works ? 0 : 1, ciphers);
     assert.equal(r.result.ok, works, r.result.text);
   }
 });

@@ -10,6 +10,7 @@ import { checkDuplicateOption } from './duplicate-option';
 import { checkMissingOption } from './missing-option';
 import { checkTlsServiceNoCert } from './tls-service-no-cert';
 import { checkTlsVersions } from './tls-versions';
+import { checkTlsCiphers } from './tls-ciphers';
 
 export function runImapdRules(conf: ImapdConf, opts: CheckOptions, cyrus?: CyrusConf): Finding[] {
   return [
@@ -21,5 +22,6 @@ export function runImapdRules(conf: ImapdConf, opts: CheckOptions, cyrus?: Cyrus
     ...checkMissingOption(conf),
     ...checkTlsServiceNoCert(conf, cyrus),
     ...checkTlsVersions(conf),
+    ...checkTlsCiphers(conf),
   ];
 }
