@@ -53,7 +53,7 @@ export const RULES = {
   // imapd.conf
   'imapd/syntax': { severity: 'error', summary: 'A line of imapd.conf that is not `option: value`.' },
   'imapd/unknown-option': { severity: 'error', summary: 'An option Cyrus does not know (for the target version).' },
-  'imapd/invalid-value': { severity: 'error', summary: 'A value of the wrong type or not among the allowed values, or a relative `@include` path. A warning: tls_versions words Cyrus reads past (`TLSv1.2` for tls1_2), which turn those versions off, or all of them. tls_ciphers written as a GnuTLS priority string (`NORMAL:-VERS-TLS1.0`), in which OpenSSL finds no cipher: TLS fails.' },
+  'imapd/invalid-value': { severity: 'error', summary: 'A value of the wrong type or not among the allowed values, or a relative `@include` path. A warning: tls_versions words Cyrus reads past (`TLSv1.2` for tls1_2), which turn those versions off, or all of them. tls_ciphers written as a GnuTLS priority string (`NORMAL:-VERS-TLS1.0`), in which OpenSSL finds no cipher: TLS fails. sasl_pwcheck_method words libsasl does not know (`sasldb`, an auxprop plugin): with none it knows, every plain-text login fails.' },
   'imapd/deprecated-option': { severity: 'warning', summary: 'A deprecated option; names its replacement.' },
   'imapd/duplicate-option': { severity: 'error', summary: 'An option set twice (also across `@include`): Cyrus refuses to start.' },
   'imapd/missing-option': { severity: 'error', summary: 'What Cyrus cannot run without: no `configdirectory` (every program stops at start). Warnings, for what fails once it runs: no `partition-NAME` at all (CREATE fails: "Unknown/invalid partition"), or a `defaultpartition` naming a partition that is not set (imapd drops the connection at CREATE).' },

@@ -11,6 +11,7 @@ import { checkMissingOption } from './missing-option';
 import { checkTlsServiceNoCert } from './tls-service-no-cert';
 import { checkTlsVersions } from './tls-versions';
 import { checkTlsCiphers } from './tls-ciphers';
+import { checkSaslPwcheck } from './sasl-pwcheck';
 
 export function runImapdRules(conf: ImapdConf, opts: CheckOptions, cyrus?: CyrusConf): Finding[] {
   return [
@@ -23,5 +24,6 @@ export function runImapdRules(conf: ImapdConf, opts: CheckOptions, cyrus?: Cyrus
     ...checkTlsServiceNoCert(conf, cyrus),
     ...checkTlsVersions(conf),
     ...checkTlsCiphers(conf),
+    ...checkSaslPwcheck(conf),
   ];
 }

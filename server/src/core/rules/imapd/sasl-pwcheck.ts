@@ -1,0 +1,34 @@
+// imapd/invalid-value (warning): sasl_pwcheck_method words libsasl does not know. Cyrus hands
+// the value to libsasl, which tries each word it knows in turn (auxprop, saslauthd, pwcheck,
+// authdaemond, alwaystrue: lib/checkpw.c) and skips the others; with none it knows, every
+// plain-text password check fails ("unknown password verifier(s)"): IMAP LOGIN and AUTHENTICATE
+// PLAIN or LOGIN are refused for every user (seen with Cyrus 3.6 and libsasl 2.1.28). The usual
+// slip is "sasldb", which is an auxprop plugin: sasl_pwcheck_method: auxprop with
+// sasl_auxprop_plugin: sasldb.
+import { finding, type Finding } from '../../diagnostic';
+import type { ImapdConf } from '../../cyrus/model';
+
+const METHODS = ['auxprop', 'saslauthd', 'pwcheck', 'authdaemond', 'alwaystrue'];
+/** Auxprop plugins written where a method goes. */
+const PLUGINS = ['sasldb', 'sql', 'ldapdb'];
+
+export function checkSaslPwcheck(conf: ImapdConf): Finding[] {
+  const out: Finding[] = [];
+  for (const s of conf.settings) {
+    if (s.kind !== 'sasl' || s.option !== 'sasl_pwcheck_method') continue;
+    const words = s.value.split(/\s+/).filter(Boolean);
+    const known = words.filter((w) => METHODS.includes(w.toLowerCase()));
+    const unknown = words.filter((w) => !METHODS.includes(w.toLowerCase()));
+    if (!unknown.length) continue;
+    const plugin = unknown.find((w) => PLUGINS.includes(w.toLowerCase()));
+    const advice = plugin ? ` "${plugin}" is an auxprop plugin: write sasl_pwcheck_method: auxprop and sasl_auxprop_plugin: ${plugin.toLowerCase()}.` : ' Use auxprop (with sasl_auxprop_plugin) or saslauthd.';
+    const effect = known.length
+      ? `libsasl skips ${unknown.length === 1 ? 'it' : 'them'} and checks passwords with ${known.join(' then ')} only.`
+      : 'with no method it knows, libsasl fails every plain-text password check ("unknown password verifier"): IMAP LOGIN and AUTHENTICATE PLAIN or LOGIN are refused for every user.';
+    const fixes = plugin && !known.length && words.length === 1 ? [{ title: 'Write auxprop (and set sasl_auxprop_plugin)', preferred: true, edits: [{ file: s.file, range: s.valueLoc.range, newText: 'auxprop' }] }] : undefined;
+    out.push(finding('imapd/invalid-value', s.file, s.valueLoc.range,
+      `${s.rawName} names ${unknown.map((w) => `"${w}"`).join(', ')}, no password check method libsasl knows (auxprop, saslauthd, pwcheck, authdaemond): ${effect}${advice}`,
+      { severity: 'warning', ...(fixes ? { fixes } : {}) }));
+  }
+  return out;
+}
