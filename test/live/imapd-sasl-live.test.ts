@@ -1,7 +1,7 @@
 // sasl_pwcheck_method against Debian's Cyrus 3.6 and libsasl 2.1.28: "sasldb" (an auxprop
 // plugin, not a method) leaves libsasl no way to check a password, and IMAP LOGIN with the
 // right password is refused; with our fix (auxprop, the sasldb plugin already set) it
-// succeeds, and the finding goes.
+// succeeds, and the finding goes. And sasl_auxprop_plugin: sasldb2, no plugin libsasl has.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
@@ -17,7 +17,7 @@ const missing = cyrusMissingReason();
 const skip = missing ? `skipped: ${missing}` : false;
 let cy: CyrusInstance;
 /** imapd services, each reading its own imapd.conf (master keeps an imapd with the settings it first read). */
-const ports = { bad: 0, fixed: 0 };
+const ports = { bad: 0, fixed: 0, plugin: 0 };
 const confOf = (n: keyof typeof ports) => path.join(cy.dir, `${n}.imapd.conf`);
 
 before(async () => {
@@ -29,6 +29,8 @@ before(async () => {
   const base = fs.readFileSync(cy.imapdConf, 'utf8');
   assert.match(base, /^sasl_pwcheck_method: auxprop$/m);
   fs.writeFileSync(confOf('bad'), base.replace(/^sasl_pwcheck_method: auxprop$/m, 'sasl_pwcheck_method: sasldb'), { mode: 0o644 });
+  assert.match(base, /^sasl_auxprop_plugin: sasldb$/m);
+  fs.writeFileSync(confOf('plugin'), base.replace(/^sasl_auxprop_plugin: sasldb$/m, 'sasl_auxprop_plugin: sasldb2'), { mode: 0o644 });
 });
 
 after(async () => { if (cy) await cy.stop(); });
@@ -51,7 +53,7 @@ function login(port: number): Promise<string> {
 }
 
 const findings = (imapd: string): Finding[] => checkProject([{ path: imapd, kind: 'imapd-conf' }], defaultOptions)
-  .filter((f) => f.code === 'imapd/invalid-value' && /pwcheck/.test(f.message));
+  .filter((f) => f.code === 'imapd/invalid-value' && /pwcheck|auxprop_plugin/.test(f.message));
 
 test('sasl_pwcheck_method: sasldb: we warn, and the right password is refused; after our fix (auxprop), accepted', { skip }, async () => {
   assert.match(await login(cy.ports.imap), /^a OK/, 'the harness\'s own imapd takes the password');
@@ -64,4 +66,11 @@ test('sasl_pwcheck_method: sasldb: we warn, and the right password is refused; a
   assert.deepEqual(findings(confOf('bad')), []);
   fs.writeFileSync(confOf('fixed'), fixed, { mode: 0o644 });
   assert.match(await login(ports.fixed), /^a OK/);
+});
+
+test('sasl_auxprop_plugin: sasldb2 (the library file\'s name): we warn, and the right password is refused', { skip }, async () => {
+  const found = findings(confOf('plugin'));
+  assert.equal(found.length, 1);
+  assert.equal(found[0].fixes?.[0].edits[0].newText, 'sasldb');
+  assert.match(await login(ports.plugin), /^a NO/);
 });
