@@ -1,5 +1,5 @@
 // Completion where a value has its own vocabulary (log_selector, verify options, callout
-// options, router self, dkim_canon, variables and their families, imapd.conf's SASL keys,
+// options, router self, dkim_canon and dkim_hash, tls_dhparam, variables and their families, imapd.conf's SASL keys,
 // cyrus.conf switches), where nothing should be offered (\N…\N, \$), and hover on the
 // symbol conditions. `‸` marks the cursor.
 import { after, test } from 'node:test';
@@ -63,9 +63,12 @@ test('no variables between \\N and \\N, nor after \\$', () => {
   has(labels(ACL('  deny message = a\\\\$‸')), 'local_part');
 });
 
-test('router self, smtp dkim_canon; a new authenticator is offered driver once', () => {
+test('router self, smtp dkim_canon, dkim_hash and dkim_strict, tls_dhparam; a new authenticator is offered driver once', () => {
   has(labels('begin routers\nr:\n  driver = dnslookup\n  self = ‸\n'), 'freeze', 'defer', 'fail', 'pass', 'send', 'reroute:');
   has(labels('begin transports\nt:\n  driver = smtp\n  dkim_canon = ‸\n'), 'relaxed', 'simple');
+  has(labels('begin transports\nt:\n  driver = smtp\n  dkim_hash = ‸\n'), 'sha256', 'sha512', 'sha1');
+  assert.deepEqual(labels('begin transports\nt:\n  driver = smtp\n  dkim_strict = ‸\n'), ['true', 'false']);
+  has(labels('tls_dhparam = ‸\n'), 'ffdhe3072', 'none', 'historic');
   const auth = labels('begin authenticators\nplain:\n  ‸\n');
   assert.equal(auth.filter((l) => l === 'driver').length, 1);
 });

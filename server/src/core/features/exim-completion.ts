@@ -17,6 +17,8 @@ import { ROUTER_OPTIONS } from './exim-names';
 import { ACL_CONDITION_DOCS, ACL_VERB_DOCS, CONDITION_DOCS, ITEM_DOCS, LOOKUP_DOCS, operatorDoc, variableDoc } from './exim-descriptions';
 import { TRANSPORT_OPTIONS } from '../rules/exim/names';
 import { aclListKind } from '../rules/exim/lists';
+import { CANONS, HASHES } from '../rules/exim/dkim-signing';
+import { WORDS as DH_WORDS } from '../rules/exim/tls-dhparam';
 import { logSelectorNames } from '../catalog/exim-log-selectors';
 import { ownEntry } from '../own';
 
@@ -288,7 +290,12 @@ function destinationValues(ctx: EximContext, name: string, listeners: readonly L
  */
 const MORE_VALUES: Record<string, readonly string[]> = {
   'routers.self': ['freeze', 'defer', 'fail', 'pass', 'send', 'reroute:'],
-  'smtp.dkim_canon': ['relaxed', 'simple'],
+  'smtp.dkim_canon': CANONS,
+  'smtp.dkim_hash': HASHES,
+  // Exim takes only these two for strict (dkim_transport.c); anything else is not strict.
+  'smtp.dkim_strict': ['true', 'false'],
+  // A PEM file's absolute path is the other choice.
+  'main.tls_dhparam': DH_WORDS,
 };
 
 /** What `verify = type/…` may say after its type, per acl.c: the options of sender, recipient and header_sender verification. */

@@ -16,8 +16,8 @@ import { describe, given, writtenValue } from './instance-options';
 import { spansText } from './lists';
 import { didYouMean, nearest, replaceFix, runTime } from './suggest';
 
-const HASHES = ['sha256', 'sha512', 'sha1'] as const;
-const CANONS = ['relaxed', 'simple'] as const;
+export const HASHES = ['sha256', 'sha512', 'sha1'] as const;
+export const CANONS = ['relaxed', 'simple'] as const;
 
 export function checkDkimSigning(cfg: EximConfig, _opts: CheckOptions): Finding[] {
   const out: Finding[] = [];

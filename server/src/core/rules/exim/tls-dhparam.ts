@@ -14,7 +14,7 @@ import { didYouMean, nearest, replaceFix, runTime } from './suggest';
 
 const PRIMES = ['default', 'exim.dev.20160529.1', 'exim.dev.20160529.2', 'exim.dev.20160529.3', 'ffdhe2048', 'ffdhe3072', 'ffdhe4096',
   'ffdhe6144', 'ffdhe8192', 'ike1', 'ike14', 'ike15', 'ike16', 'ike17', 'ike18', 'ike2', 'ike22', 'ike23', 'ike24', 'ike5'];
-const WORDS = ['none', 'historic', ...PRIMES];
+export const WORDS = ['none', 'historic', ...PRIMES];
 
 export function checkTlsDhparam(cfg: EximConfig, _opts: CheckOptions): Finding[] {
   const s = mainSetting(cfg, 'tls_dhparam');
