@@ -1,7 +1,7 @@
 // spamd_address and a clamd av_scanner against Debian's real Exim 4.96 (-bh runs the DATA
 // ACL's scans): with "host port" Exim connects to the scanner listening there; with
 // host:port, where we warn, it never does ("invalid spamd address", clamd "missing port"),
-// and the scan defers. The scanner here is a listener that counts connections and hangs up.
+// and the scan defers; nor with a scanner type Exim does not have ("clamav"). The scanner here is a listener that counts connections and hangs up.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -29,6 +29,7 @@ const CASES: [string, string, (port: number | string) => string][] = [
   ['spamd_address', 'spam = nobody', (p) => `127.0.0.1:${p}`],
   ['av_scanner', 'malware = *', (p) => `clamd:127.0.0.1 ${p}`],
   ['av_scanner', 'malware = *', (p) => `clamd:127.0.0.1:${p}`],
+  ['av_scanner', 'malware = *', (p) => `clamav:127.0.0.1 ${p}`],
 ];
 
 for (const [option, condition, value] of CASES) {
@@ -50,7 +51,7 @@ for (const [option, condition, value] of CASES) {
       clearTimeout(timer);
       assert.match(output, /^451 /m, output);
       const reached = listener.count() > 0;
-      if (!reached) assert.match(output, /invalid spamd address|missing port/, output);
+      if (!reached) assert.match(output, /invalid spamd address|missing port|unknown scanner type/, output);
       const warned = checkProject([{ path: conf, kind: 'exim' }], defaultOptions).some((f) => f.code === 'exim/invalid-value' && f.message.includes(option));
       assert.equal(warned, !reached, output);
     } finally {

@@ -4,7 +4,9 @@
 // malware.c). An item without a port is skipped ("invalid spamd address", clamd "missing
 // port"), and with none left every spam or malware condition defers ("no useable ... server
 // addresses"). The usual slip is host:port, which the ":" cuts into two items, neither a
-// server: exim4 -bh never connected to the spamd or clamd listening there.
+// server: exim4 -bh never connected to the spamd or clamd listening there. And an
+// av_scanner naming no scanner type Exim has (malware.c's table: "clamav" for clamd): every
+// malware condition defers ("unknown scanner type", exim4 -bh).
 import type { Finding } from '../../diagnostic';
 import { finding } from '../../diagnostic';
 import type { EximConfig, OptionSetting } from '../../exim/model';
@@ -12,7 +14,10 @@ import { splitList } from '../../exim/lists';
 import type { CheckOptions } from '../../options';
 import { mainSetting, writtenValue } from './instance-options';
 import { locOfText, spansText } from './lists';
-import { replaceFix, runTime } from './suggest';
+import { didYouMean, nearest, replaceFix, runTime } from './suggest';
+
+/** The scanner types of malware.c's table. */
+const SCANNERS = ['clamd', 'sophie', 'drweb', 'fsecure', 'kavdaemon', 'aveserver', 'f-protd', 'f-prot6d', 'mksd', 'avast', 'sock', 'cmdline'];
 
 /** A server as the scanners read one: a path, or at least a host and a port. */
 const isServer = (item: string) => item.startsWith('/') || /^\S+\s+\S+/.test(item);
@@ -24,8 +29,17 @@ export function checkScannerAddresses(cfg: EximConfig, _opts: CheckOptions): Fin
   if (spamd && sv !== undefined) servers(cfg, spamd, sv, 0, 'spamd_address', 'spam', out);
   const av = mainSetting(cfg, 'av_scanner');
   const avv = writtenValue(av);
+  const scanner = avv !== undefined ? splitList(avv).items[0]?.text : undefined;
   // Only clamd's servers are read this way; other scanners take other forms.
-  if (av && avv !== undefined && splitList(avv).items[0]?.text === 'clamd') servers(cfg, av, avv, 1, 'av_scanner', 'malware', out);
+  if (av && avv !== undefined && scanner === 'clamd') servers(cfg, av, avv, 1, 'av_scanner', 'malware', out);
+  // "false", "0", "no" and an empty value switch scanning off.
+  if (av?.valueLoc && scanner && !SCANNERS.includes(scanner) && !/^(false|0|no)$/i.test(scanner) && !/^[A-Z][A-Z0-9_]*$/.test(scanner)) {
+    const at = locOfText(cfg, av.valueLoc, scanner);
+    const meant = scanner.toLowerCase() === 'clamav' ? 'clamd' : nearest(scanner.toLowerCase(), SCANNERS);
+    out.push(finding('exim/invalid-value', at.file, at.range,
+      `av_scanner names "${scanner}", no scanner type Exim has (${SCANNERS.join(', ')}): every malware condition defers ("unknown scanner type").${didYouMean(meant)}`,
+      runTime(meant && spansText(cfg, at, scanner) ? replaceFix(at, meant) : undefined)));
+  }
   return out;
 }
 
