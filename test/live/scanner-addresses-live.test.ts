@@ -1,7 +1,8 @@
 // spamd_address and a clamd av_scanner against Debian's real Exim 4.96 (-bh runs the DATA
 // ACL's scans): with "host port" Exim connects to the scanner listening there; with
 // host:port, where we warn, it never does ("invalid spamd address", clamd "missing port"),
-// and the scan defers; nor with a scanner type Exim does not have ("clamav"). The scanner here is a listener that counts connections and hangs up.
+// and the scan defers; nor with a scanner type Exim does not have ("clamav"). The scanner
+// here is a listener that counts connections and hangs up.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
