@@ -630,6 +630,25 @@ test('at run time, a relative system_filter: we warn, and Exim delivers nothing 
   }
 });
 
+// malware and spam options after "/": defer_ok (and malware's tmo=TIME) are read; any other word
+// is read past, so a scanner that cannot be reached defers the message all the same.
+const SCAN_OPTIONS: [string, string][] = [
+  ['malware = */defer_ok', '250'], ['malware = */deferok', '451'], ['malware = */defer-ok', '451'], ['malware = */tmo=30s/defer_ok', '250'],
+  ['malware = */defer_ok/tmo=30x', '451'], ['spam = nobody/defer_ok', '250'], ['spam = nobody/deferok', '451'],
+];
+for (const [condition, reply] of SCAN_OPTIONS) {
+  test(`at run time, deny ${condition} with no scanner to reach: we warn exactly when Exim answers the message 451`, { skip }, () => {
+    const file = path.join(dir, `scan-options-${++n}.conf`);
+    // Nothing listens on 127.0.0.1:1 (no network of its own either): each scan fails to connect.
+    fs.writeFileSync(file, `av_scanner = clamd:127.0.0.1 1\nspamd_address = 127.0.0.1 1\nacl_smtp_rcpt = r\nacl_smtp_data = d\nbegin acl\nr:\n  accept\nd:\n  deny ${condition}\n  accept\n`);
+    const r = spawnSync('unshare', ['-n', EXIM, '-C', file, '-bh', '192.0.2.1'], { input: 'EHLO c.example\r\nMAIL FROM:<a@example.net>\r\nRCPT TO:<b@example.org>\r\nDATA\r\nSubject: x\r\n\r\nhi\r\n.\r\nQUIT\r\n', encoding: 'utf8', timeout: 30_000 });
+    const replies = r.stdout.split(/\r?\n/).filter((l) => /^\d{3} /.test(l));
+    // greeting, EHLO, MAIL, RCPT, DATA's 354, then the answer to the message.
+    assert.equal(replies[5]?.slice(0, 3), reply, replies.join(' | '));
+    assert.equal(ours(file, '4.96').some((f) => f.code === 'exim/acl-syntax' && f.message.includes(condition.split(' = ')[0])), reply === '451', r.stdout);
+  });
+}
+
 test('at run time, a "}" left over in shadow_condition ("no }" is true): we warn, and Exim runs the shadow transport for alice; without it, not', { skip }, () => {
   for (const [c, shadowed, warned] of [['${if eq{$local_part}{alice}{no}{yes}} }', true, true], ['${if eq{$local_part}{alice}{no}{yes}}', false, false]] as const) {
     const d = eximScratchDir('exim-cyrus-shadow-', ['mail']);

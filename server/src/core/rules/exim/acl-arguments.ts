@@ -130,6 +130,25 @@ function dnslistsProblem(value: string): string | undefined {
   return undefined;
 }
 
+/**
+ * The options after the first "/" of `malware = regex/options` and `spam = user/options`
+ * (acl.c): malware takes defer_ok and tmo=TIME, spam defer_ok alone, in any case; Exim reads
+ * past any other word, so a misspelt defer_ok leaves a failed scan deferring the message.
+ */
+function scanOptionProblem(name: 'malware' | 'spam', value: string): ArgumentProblem | undefined {
+  const [, ...options] = value.split('/').map((o) => o.trim());
+  for (const o of options) {
+    if (!o || o.toLowerCase() === 'defer_ok') continue;
+    if (name === 'malware' && /^tmo=/i.test(o)) {
+      if (!TIME.test(o.slice(4).trim())) return { message: `"${o}" does not give a time value (as in tmo=30s)`, consequence: 'error' };
+      continue;
+    }
+    const meant = /^(defer[-_]?ok|defer)$/i.test(o) ? ' (did you mean "defer_ok"?)' : '';
+    return { message: `Exim reads past "${o}", which is no option of ${name} (${name === 'malware' ? 'defer_ok, tmo=TIME' : 'defer_ok'}), so when the scanner cannot be reached the message is deferred (451) all the same${meant}`, consequence: 'misread' };
+  }
+  return undefined;
+}
+
 /** What is wrong with a written-out argument of an ACL condition or modifier. */
 export function aclArgumentProblem(name: string, raw: string): ArgumentProblem | undefined {
   const value = raw.trim();
@@ -158,6 +177,8 @@ export function aclArgumentProblem(name: string, raw: string): ArgumentProblem |
       const m = seenProblem(value);
       return m ? { message: m, consequence: 'error' } : undefined;
     }
+    case 'malware': case 'spam':
+      return scanOptionProblem(name, value);
     case 'queue':
       return value.includes('/') ? { message: `a queue name cannot hold "/"`, consequence: 'error' } : undefined;
     case 'udpsend': {

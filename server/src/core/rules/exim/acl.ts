@@ -164,7 +164,7 @@ function checkSubValue(cfg: EximConfig, item: AclItem, uses: readonly AclUse[], 
 }
 
 /** Names whose written-out arguments acl-arguments judges. */
-const ARGUMENTS = new Set(['ratelimit', 'delay', 'seen', 'queue', 'logwrite', 'add_header', 'udpsend', 'dnslists']);
+const ARGUMENTS = new Set(['ratelimit', 'delay', 'seen', 'queue', 'logwrite', 'add_header', 'udpsend', 'dnslists', 'malware', 'spam']);
 
 function aclArguments(it: AclItem, memo: ArgumentMemo, out: Finding[]): void {
   const problem = memo.problem(it.name, it.value!);
