@@ -1,7 +1,8 @@
 // DKIM signing words of an smtp transport against Debian's real Exim 4.96, delivering to a
 // second Exim on loopback: where we warn, the message really arrives unsigned (or signed
 // otherwise than written, or deferred only with the word Exim takes); where we say nothing,
-// it arrives signed as written. Our quick fix is what makes it so.
+// it arrives signed as written. Our quick fix is what makes it so. A dkim_private_key that is
+// no absolute path is taken for the key itself, and Exim 4.96 crashes signing with it.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -26,7 +27,7 @@ function receiver(): { dir: string; conf: string; box: string } {
 }
 
 /** The sending Exim, signing with a key of its own; `options` are its smtp transport's DKIM words. */
-function sender(port: number, options: string): { dir: string; conf: string } {
+function sender(port: number, options: string, keyAs?: (key: string) => string): { dir: string; conf: string } {
   const dir = eximScratchDir('exim-cyrus-dkim-tx-');
   const key = path.join(dir, 'dkim.key');
   const r = spawnSync('openssl', ['genrsa', '-out', key, '2048'], { timeout: 60_000 });
@@ -34,7 +35,7 @@ function sender(port: number, options: string): { dir: string; conf: string } {
   fs.chmodSync(key, 0o644);
   const conf = path.join(dir, 'exim.conf');
   fs.writeFileSync(conf, `primary_hostname = mail.example.com\n${spoolLines(dir)}begin routers\nr:\n  driver = manualroute\n  route_list = * 127.0.0.1::${port}\n  transport = t\n  self = send\n`
-    + `begin transports\nt:\n  driver = smtp\n  allow_localhost\n  hosts_avoid_tls = *\n  dkim_domain = example.com\n  dkim_selector = s1\n  dkim_private_key = ${key}\n${options}`);
+    + `begin transports\nt:\n  driver = smtp\n  allow_localhost\n  hosts_avoid_tls = *\n  dkim_domain = example.com\n  dkim_selector = s1\n  dkim_private_key = ${keyAs ? keyAs(key) : key}\n${options}`);
   return { dir, conf };
 }
 
@@ -66,7 +67,7 @@ async function signatureOf(box: string, n: number): Promise<string | undefined> 
   return /^DKIM-Signature:.*(?:\n[ \t].*)*/m.exec(messages(box)[n - 1])?.[0];
 }
 
-test('dkim_hash, dkim_canon and dkim_strict as Exim reads them: unsigned, relaxed, not strict where we warn; signed as written after our fixes', { skip }, async () => {
+test('dkim_hash, dkim_canon, dkim_strict and dkim_private_key as Exim reads them: unsigned, relaxed, not strict where we warn; signed as written after our fixes', { skip }, async () => {
   const rx = receiver();
   const port = await freePort();
   await withEximDaemon(rx.conf, port, rx.dir, async () => {
@@ -111,5 +112,14 @@ test('dkim_hash, dkim_canon and dkim_strict as Exim reads them: unsigned, relaxe
     assert.doesNotMatch(log, / => carol@remote\.example/);
     await new Promise((r) => setTimeout(r, 300));
     assert.equal(messages(rx.box).length, 5);
+
+    // The key file named relative to the config: Exim takes the name for the key itself, and
+    // 4.96 crashes signing with it; the delivery defers and the message is frozen.
+    const k = sender(port, '', (key) => path.basename(key));
+    assert.equal(dkimFindings(k.conf).length, 1);
+    log = deliver(k.dir, k.conf, 'dave@remote.example');
+    assert.match(log, /SIGSEGV/);
+    assert.match(log, /== dave@remote\.example R=r T=t defer/);
+    assert.doesNotMatch(log, / => dave@remote\.example/);
   });
 });

@@ -7,6 +7,11 @@
 //   ("relaxed/relaxed", as other signers write it, is no value here);
 // - dkim_strict other than 1 or true (in any case): not strict, so a message that cannot be
 //   signed goes out unsigned instead of being deferred; "yes" is the usual slip.
+// - dkim_private_key that is neither an absolute path nor a key: Exim reads a file only when
+//   the value starts with "/", and takes anything else as the key itself. Debian's 4.96 then
+//   crashes as it signs (SIGSEGV, writing into the config's read-only copy of the value):
+//   every delivery through the transport defers and the message is frozen (exim4 -odf).
+//   0, false or empty mean "do not sign", on purpose.
 // Values with an expansion are left alone: they are known only per message.
 import type { Finding } from '../../diagnostic';
 import { finding } from '../../diagnostic';
@@ -26,6 +31,7 @@ export function checkDkimSigning(cfg: EximConfig, _opts: CheckOptions): Finding[
     hash(cfg, t, out);
     canon(cfg, t, out);
     strict(cfg, t, out);
+    privateKey(t, out);
   }
   return out;
 }
@@ -59,4 +65,13 @@ function strict(cfg: EximConfig, t: DriverInstance, out: Finding[]): void {
   // 0, false and their kin mean "not strict", which is what they say.
   if (v === undefined || /^(1|true|0|false|no|off|)$/i.test(v)) return;
   report(cfg, t, 'dkim_strict', `In ${describe(t)}, dkim_strict "${v}" does not make signing strict: Exim takes only "1" or "true" for that, so a message it cannot sign goes out unsigned instead of being deferred.`, 'true', out);
+}
+
+function privateKey(t: DriverInstance, out: Finding[]): void {
+  const s = given(t, 'dkim_private_key');
+  const v = writtenValue(s)?.trim();
+  if (v === undefined || !s?.valueLoc || v.startsWith('/') || /^(0|false|)$/.test(v) || v.includes('-----BEGIN') || /^[A-Z][A-Z0-9_]*$/.test(v)) return;
+  out.push(finding('exim/invalid-value', s.valueLoc.file, s.valueLoc.range,
+    `In ${describe(t)}, dkim_private_key "${v}" is not an absolute path, so Exim takes it as the key itself rather than a file's name, and Exim 4.96 crashes signing with it (SIGSEGV): every delivery through the transport defers and the message is frozen. Give the key file's absolute path.`,
+    runTime()));
 }
