@@ -136,6 +136,8 @@ function dnslistsProblem(value: string): string | undefined {
  * past any other word, so a misspelt defer_ok leaves a failed scan deferring the message.
  */
 function scanOptionProblem(name: 'malware' | 'spam', value: string): ArgumentProblem | undefined {
+  // A list with a separator of its own ("<; regex ; defer_ok") is left alone.
+  if (/^\s*</.test(value)) return undefined;
   const [, ...options] = value.split('/').map((o) => o.trim());
   for (const o of options) {
     if (!o || o.toLowerCase() === 'defer_ok') continue;
