@@ -2,7 +2,8 @@
 // second Exim on loopback: where we warn, the message really arrives unsigned (or signed
 // otherwise than written, or deferred only with the word Exim takes); where we say nothing,
 // it arrives signed as written. Our quick fix is what makes it so. A dkim_private_key that is
-// no absolute path is taken for the key itself, and Exim 4.96 crashes signing with it.
+// no absolute path is taken for the key itself, and Exim 4.96 crashes signing with it; a
+// dkim_timestamps written as a time ("1w") is read as seconds (1).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -67,7 +68,7 @@ async function signatureOf(box: string, n: number): Promise<string | undefined> 
   return /^DKIM-Signature:.*(?:\n[ \t].*)*/m.exec(messages(box)[n - 1])?.[0];
 }
 
-test('dkim_hash, dkim_canon, dkim_strict and dkim_private_key as Exim reads them: unsigned, relaxed, not strict where we warn; signed as written after our fixes', { skip }, async () => {
+test('dkim_hash, dkim_canon, dkim_strict, dkim_timestamps and dkim_private_key as Exim reads them: unsigned, relaxed, not strict where we warn; signed as written after our fixes', { skip }, async () => {
   const rx = receiver();
   const port = await freePort();
   await withEximDaemon(rx.conf, port, rx.dir, async () => {
@@ -112,6 +113,18 @@ test('dkim_hash, dkim_canon, dkim_strict and dkim_private_key as Exim reads them
     assert.doesNotMatch(log, / => carol@remote\.example/);
     await new Promise((r) => setTimeout(r, 300));
     assert.equal(messages(rx.box).length, 5);
+
+    // dkim_timestamps written as a time: seconds to Exim, so "1w" is x= one second after t=.
+    const ts = sender(port, '  dkim_timestamps = 1w\n');
+    const tf = dkimFindings(ts.conf);
+    assert.equal(tf.length, 1);
+    deliver(ts.dir, ts.conf, 'erin@remote.example');
+    const expiry = (sig: string | undefined) => { const m = /t=(\d+);[\s\S]*x=(\d+);/.exec(sig ?? ''); assert.ok(m, sig); return Number(m[2]) - Number(m[1]); };
+    assert.equal(expiry(await signatureOf(rx.box, 6)), 1);
+    applyFix(ts.conf, tf[0]);
+    assert.deepEqual(dkimFindings(ts.conf), []);
+    deliver(ts.dir, ts.conf, 'erin@remote.example');
+    assert.equal(expiry(await signatureOf(rx.box, 7)), 604800);
 
     // The key file named relative to the config: Exim takes the name for the key itself, and
     // 4.96 crashes signing with it; the delivery defers and the message is frozen.

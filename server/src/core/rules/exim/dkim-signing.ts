@@ -12,6 +12,9 @@
 //   crashes as it signs (SIGSEGV, writing into the config's read-only copy of the value):
 //   every delivery through the transport defers and the message is frozen (exim4 -odf).
 //   0, false or empty mean "do not sign", on purpose.
+// - dkim_timestamps written as a time ("1w"): Exim reads it with strtoul, so seconds, and
+//   "1w" is 1: each signature expires a second after it is made (x= is t= + 1), and
+//   receivers find it expired.
 // Values with an expansion are left alone: they are known only per message.
 import type { Finding } from '../../diagnostic';
 import { finding } from '../../diagnostic';
@@ -32,6 +35,7 @@ export function checkDkimSigning(cfg: EximConfig, _opts: CheckOptions): Finding[
     canon(cfg, t, out);
     strict(cfg, t, out);
     privateKey(t, out);
+    timestamps(cfg, t, out);
   }
   return out;
 }
@@ -74,4 +78,16 @@ function privateKey(t: DriverInstance, out: Finding[]): void {
   out.push(finding('exim/invalid-value', s.valueLoc.file, s.valueLoc.range,
     `In ${describe(t)}, dkim_private_key "${v}" is not an absolute path, so Exim takes it as the key itself rather than a file's name, and Exim 4.96 crashes signing with it (SIGSEGV): every delivery through the transport defers and the message is frozen. Give the key file's absolute path.`,
     runTime()));
+}
+
+const UNIT_SECONDS: Record<string, number> = { w: 604800, d: 86400, h: 3600, m: 60, s: 1 };
+
+function timestamps(cfg: EximConfig, t: DriverInstance, out: Finding[]): void {
+  const v = writtenValue(given(t, 'dkim_timestamps'))?.trim();
+  if (v === undefined || v === '' || /^\d+$/.test(v) || /^[A-Z][A-Z0-9_]*$/.test(v)) return;
+  const read = /^\d+/.exec(v)?.[0] ?? '0';
+  // A time as Exim writes times elsewhere (1w, 2d12h): its seconds are what was meant.
+  const parts = /^(?:\d+[wdhms])+$/.test(v) ? [...v.matchAll(/(\d+)([wdhms])/g)] : [];
+  const meant = parts.length ? String(parts.reduce((n, m) => n + Number(m[1]) * UNIT_SECONDS[m[2]], 0)) : undefined;
+  report(cfg, t, 'dkim_timestamps', `In ${describe(t)}, dkim_timestamps "${v}" is read as ${read} second${read === '1' ? '' : 's'} (Exim takes a plain number of seconds here, not a time): each signature expires ${read} second${read === '1' ? '' : 's'} after it is made, and receivers find it expired.${meant ? ` Write ${meant} for ${v}.` : ' Write the seconds.'}`, meant, out);
 }
