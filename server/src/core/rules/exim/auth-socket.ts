@@ -10,6 +10,7 @@ import type { CheckOptions } from '../../options';
 import { describe, given, writtenValue } from './instance-options';
 import { spansText } from './lists';
 import { replaceFix, runTime } from './suggest';
+import { isMacroName } from './undefined-macro';
 
 /** What sscanf("%255s %u-%u") takes: a word, white space, a number (and maybe "-number"). */
 const HOST_PORT = /^\s*\S+\s+\+?\d+/;
@@ -20,7 +21,7 @@ export function checkAuthSocket(cfg: EximConfig, _opts: CheckOptions): Finding[]
     if (a.driver?.trim() !== 'dovecot') continue;
     const s = given(a, 'server_socket');
     const v = writtenValue(s);
-    if (v === undefined || !s?.valueLoc || v.startsWith('/') || HOST_PORT.test(v) || /^\s*$/.test(v) || /^[A-Z][A-Z0-9_]*$/.test(v.trim())) continue;
+    if (v === undefined || !s?.valueLoc || v.startsWith('/') || HOST_PORT.test(v) || /^\s*$/.test(v) || isMacroName(v)) continue;
     const hostPort = /^\s*\[?([^\s\]]+?)\]?:(\d+)\s*$/.exec(v);
     const meant = hostPort ? `${hostPort[1]} ${hostPort[2]}` : undefined;
     const why = meant ? `write the host and the port with a space between them (${meant})` : 'give the socket\'s absolute path (Debian\'s Dovecot: /run/dovecot/auth-client), or a host and a port with a space between them';

@@ -23,6 +23,7 @@ import type { CheckOptions } from '../../options';
 import { describe, given, writtenValue } from './instance-options';
 import { spansText } from './lists';
 import { didYouMean, nearest, replaceFix, runTime } from './suggest';
+import { isMacroName } from './undefined-macro';
 
 export const HASHES = ['sha256', 'sha512', 'sha1'] as const;
 export const CANONS = ['relaxed', 'simple'] as const;
@@ -34,7 +35,7 @@ export function checkDkimSigning(cfg: EximConfig, _opts: CheckOptions): Finding[
     hash(cfg, t, out);
     canon(cfg, t, out);
     strict(cfg, t, out);
-    privateKey(t, out);
+    privateKey(cfg, t, out);
     timestamps(cfg, t, out);
   }
   return out;
@@ -71,20 +72,17 @@ function strict(cfg: EximConfig, t: DriverInstance, out: Finding[]): void {
   report(cfg, t, 'dkim_strict', `In ${describe(t)}, dkim_strict "${v}" does not make signing strict: Exim takes only "1" or "true" for that, so a message it cannot sign goes out unsigned instead of being deferred.`, 'true', out);
 }
 
-function privateKey(t: DriverInstance, out: Finding[]): void {
-  const s = given(t, 'dkim_private_key');
-  const v = writtenValue(s)?.trim();
-  if (v === undefined || !s?.valueLoc || v.startsWith('/') || /^(0|false|)$/.test(v) || v.includes('-----BEGIN') || /^[A-Z][A-Z0-9_]*$/.test(v)) return;
-  out.push(finding('exim/invalid-value', s.valueLoc.file, s.valueLoc.range,
-    `In ${describe(t)}, dkim_private_key "${v}" is not an absolute path, so Exim takes it as the key itself rather than a file's name, and Exim 4.96 crashes signing with it (SIGSEGV): every delivery through the transport defers and the message is frozen. Give the key file's absolute path.`,
-    runTime()));
+function privateKey(cfg: EximConfig, t: DriverInstance, out: Finding[]): void {
+  const v = writtenValue(given(t, 'dkim_private_key'))?.trim();
+  if (v === undefined || v.startsWith('/') || /^(0|false|)$/.test(v) || v.includes('-----BEGIN') || isMacroName(v)) return;
+  report(cfg, t, 'dkim_private_key', `In ${describe(t)}, dkim_private_key "${v}" is not an absolute path, so Exim takes it as the key itself rather than a file's name, and Exim 4.96 crashes signing with it (SIGSEGV): every delivery through the transport defers and the message is frozen. Give the key file's absolute path.`, undefined, out);
 }
 
 const UNIT_SECONDS: Record<string, number> = { w: 604800, d: 86400, h: 3600, m: 60, s: 1 };
 
 function timestamps(cfg: EximConfig, t: DriverInstance, out: Finding[]): void {
   const v = writtenValue(given(t, 'dkim_timestamps'))?.trim();
-  if (v === undefined || v === '' || /^\d+$/.test(v) || /^[A-Z][A-Z0-9_]*$/.test(v)) return;
+  if (v === undefined || v === '' || /^\d+$/.test(v) || isMacroName(v)) return;
   const read = /^\d+/.exec(v)?.[0] ?? '0';
   // A time as Exim writes times elsewhere (1w, 2d12h): its seconds are what was meant.
   const parts = /^(?:\d+[wdhms])+$/.test(v) ? [...v.matchAll(/(\d+)([wdhms])/g)] : [];

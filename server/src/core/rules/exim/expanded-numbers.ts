@@ -16,10 +16,9 @@ import type { EximConfig, Loc } from '../../exim/model';
 import type { CheckOptions } from '../../options';
 import { describe, given, mainSetting, writtenValue } from './instance-options';
 import { RUN_TIME, runTime } from './suggest';
+import { isMacroName } from './undefined-macro';
 
 const ATOI_OPTIONS = ['queue_run_max', 'smtp_accept_max_per_connection'];
-/** A macro's name left as it stands: undefined-macro's finding, not a malformed number. */
-const MACRO = /^\s*[A-Z][A-Z0-9_]*\s*$/;
 
 /** The fix that writes `meant` over the value at `at`, when there is one to write. */
 function writeFix(at: Loc, meant: string | undefined): Fix[] | undefined {
@@ -32,7 +31,7 @@ function writeFix(at: Loc, meant: string | undefined): Fix[] | undefined {
  * ("50MB", "10 M" mean 50M and 10M).
  */
 function unreadableSize(v: string | undefined): { text: string; meant?: string } | undefined {
-  if (v === undefined || /^\s*$/.test(v) || /^\s*\+?\d+[kmg]?\s*$/i.test(v) || MACRO.test(v)) return undefined;
+  if (v === undefined || /^\s*$/.test(v) || /^\s*\+?\d+[kmg]?\s*$/i.test(v) || isMacroName(v)) return undefined;
   const m = /^\s*(\d+)\s*([kmg])(?:i?b)?\s*$/i.exec(v);
   return { text: v.trim(), ...m ? { meant: `${m[1]}${m[2].toUpperCase()}` } : {} };
 }
@@ -54,7 +53,7 @@ export function checkExpandedNumbers(cfg: EximConfig, _opts: CheckOptions): Find
   for (const name of ATOI_OPTIONS) {
     const s = mainSetting(cfg, name);
     const v = writtenValue(s);
-    if (v === undefined || /^\s*\+?\d+\s*$/.test(v) || MACRO.test(v)) continue;
+    if (v === undefined || /^\s*\+?\d+\s*$/.test(v) || isMacroName(v)) continue;
     const lead = /^\s*([+-]?\d+)/.exec(v);
     const read = lead ? Number(lead[1]) : 0;
     const at = s!.valueLoc!;
@@ -84,7 +83,7 @@ export function checkExpandedNumbers(cfg: EximConfig, _opts: CheckOptions): Find
     for (const name of QUOTA_OPTIONS) {
       const qs = given(t, name);
       const v = writtenValue(qs);
-      if (v === undefined || MACRO.test(v) || quotaReadable(name, v)) continue;
+      if (v === undefined || isMacroName(v) || quotaReadable(name, v)) continue;
       const m = /^\s*(\d+(?:\.\d+)?)\s*([kmg])(?:i?b)?\s*$/i.exec(v);
       const meant = m ? `${m[1]}${m[2].toUpperCase()}` : undefined;
       const at = qs!.valueLoc!;
@@ -96,7 +95,7 @@ export function checkExpandedNumbers(cfg: EximConfig, _opts: CheckOptions): Find
   for (const t of cfg.transports) {
     const s = given(t, 'max_parallel');
     const v = writtenValue(s);
-    if (v === undefined || /^\s*$/.test(v) || /^\s*\+?\d+[kmg]?\s*$/i.test(v) || MACRO.test(v)) continue;
+    if (v === undefined || /^\s*$/.test(v) || /^\s*\+?\d+[kmg]?\s*$/i.test(v) || isMacroName(v)) continue;
     const at = s!.valueLoc!;
     out.push(finding('exim/invalid-value', at.file, at.range,
       `In ${describe(t)}, max_parallel = ${v.trim()} is no number Exim can read (a count, optionally with K, M or G): at each delivery through it Exim logs "integer expected" to the panic log, and Exim 4.96 then crashes delivering the message (SIGSEGV). Write the count, or remove the option.`, RUN_TIME));

@@ -15,6 +15,7 @@ import type { CheckOptions } from '../../options';
 import { mainSetting, writtenValue } from './instance-options';
 import { locOfText, spansText } from './lists';
 import { didYouMean, nearest, replaceFix, runTime } from './suggest';
+import { isMacroName } from './undefined-macro';
 
 /** The scanner types of malware.c's table. */
 const SCANNERS = ['clamd', 'sophie', 'drweb', 'fsecure', 'kavdaemon', 'aveserver', 'f-protd', 'f-prot6d', 'mksd', 'avast', 'sock', 'cmdline'];
@@ -33,7 +34,7 @@ export function checkScannerAddresses(cfg: EximConfig, _opts: CheckOptions): Fin
   // Only clamd's servers are read this way; other scanners take other forms.
   if (av && avv !== undefined && scanner === 'clamd') servers(cfg, av, avv, 1, 'av_scanner', 'malware', out);
   // "false", "0", "no" and an empty value switch scanning off.
-  if (av?.valueLoc && scanner && !SCANNERS.includes(scanner) && !/^(false|0|no)$/i.test(scanner) && !/^[A-Z][A-Z0-9_]*$/.test(scanner)) {
+  if (av?.valueLoc && scanner && !SCANNERS.includes(scanner) && !/^(false|0|no)$/i.test(scanner) && !isMacroName(scanner)) {
     const at = locOfText(cfg, av.valueLoc, scanner);
     const meant = scanner.toLowerCase() === 'clamav' ? 'clamd' : nearest(scanner.toLowerCase(), SCANNERS);
     out.push(finding('exim/invalid-value', at.file, at.range,

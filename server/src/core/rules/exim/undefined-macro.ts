@@ -72,6 +72,11 @@ const CANDIDATE = /(?<![A-Za-z0-9_$+\\])[A-Z][A-Za-z0-9_]*/g;
 const CAPS_WITH_UNDERSCORE = /^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$/;
 const ALL_CAPS = /^[A-Z][A-Z0-9_]*$/;
 /**
+ * A value that is a macro's name left as it stands (no macro of that name is defined): this
+ * rule's finding, not a malformed value for the other rules to judge.
+ */
+export const isMacroName = (value: string): boolean => ALL_CAPS.test(value.trim());
+/**
  * Shorter upper-case words without an underscore are too often acronyms (PATH, ECDSA) to
  * call them a misspelt macro.
  */
