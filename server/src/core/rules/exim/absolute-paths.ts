@@ -38,10 +38,13 @@ export function checkAbsolutePaths(cfg: EximConfig, _opts: CheckOptions): Findin
   return out;
 }
 
+/** A path whose start is written out and is not "/": one starting with an expansion or escape may well be absolute. */
+const judgedRelative = (v: string): boolean => !v.startsWith('/') && !v.startsWith('$') && !v.startsWith('\\');
+
 function systemFilter(cfg: EximConfig, out: Finding[]): void {
   const s = mainSetting(cfg, 'system_filter');
   const v = s?.value?.trim();
-  if (!s || s.negated || !v || v.startsWith('/') || v.startsWith('$') || v.startsWith('\\')) return;
+  if (!s || s.negated || !v || !judgedRelative(v)) return;
   const at = s.valueLoc ?? s.nameLoc;
   out.push(finding('exim/invalid-value', at.file, at.range,
     `system_filter is not an absolute path ("${v}"): Exim reads it for every message and, not finding it so, delivers none of them; they stay on the queue ("Error in system filter: ... is not an absolute path"). exim -bV does not see it. Write the whole path, starting with "/".`, RUN_TIME));
@@ -82,7 +85,7 @@ function paths(inst: DriverInstance, generic: readonly string[], out: Finding[])
   for (const name of own ? [...own, ...generic] : generic) {
     const s = given(inst, name);
     const v = s?.value?.trim();
-    if (!s || !v || v.startsWith('/') || v.startsWith('$') || v.startsWith('\\')) continue;
+    if (!s || !v || !judgedRelative(v)) continue;
     const at = s.valueLoc ?? s.nameLoc;
     out.push(finding('exim/invalid-value', at.file, at.range,
       `In ${describe(inst)}, "${name}" is not an absolute path ("${v}"): Exim defers every address ${inst.section === 'routers' ? 'the router handles' : 'delivered through it'} ("... is not absolute"). Write the whole path, starting with "/".`, RUN_TIME));
