@@ -7,9 +7,9 @@ import type { Finding } from '../../diagnostic';
 import { finding } from '../../diagnostic';
 import type { EximConfig } from '../../exim/model';
 import type { CheckOptions } from '../../options';
-import { isStrictIPv4 } from '../../exim/ip-address';
 import { describe, given } from './instance-options';
 import { splitList } from './lists';
+import { isInterfaceAddress } from './local-interfaces';
 import { RUN_TIME } from './suggest';
 
 export function checkSmtpInterface(cfg: EximConfig, _opts: CheckOptions): Finding[] {
@@ -20,7 +20,7 @@ export function checkSmtpInterface(cfg: EximConfig, _opts: CheckOptions): Findin
     const v = s?.value;
     if (!s || !v || v.includes('$') || v.includes('\\')) continue;
     // An all-capitals word is a macro's name left as it stands: undefined-macro's finding.
-    const bad = splitList(v).find((it) => !it.text.includes(':') && !isStrictIPv4(it.text) && !/^[A-Z][A-Z0-9_]+$/.test(it.text));
+    const bad = splitList(v).find((it) => !it.text.includes(':') && !isInterfaceAddress(it.text) && !/^[A-Z][A-Z0-9_]+$/.test(it.text));
     const at = bad ? s.valueLoc ?? s.nameLoc : undefined;
     if (!bad || !at) continue;
     out.push(finding('exim/invalid-value', at.file, at.range,
