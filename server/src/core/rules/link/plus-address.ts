@@ -16,7 +16,7 @@ import { splitList } from '../../exim/lists';
 import type { LinkContext } from './context';
 import { boolOption, option, value } from './context';
 import { fix, insertOptionLine } from './edits';
-import { cyrusRouters, type CyrusTransport } from './routing';
+import { cyrusRouters, sendsRcpt } from './routing';
 
 /** The suffixes a router strips, as written; undefined when unset or known only at run time. */
 function suffixes(r: DriverInstance): string[] | undefined {
@@ -34,9 +34,6 @@ function notDetail(r: DriverInstance): string[] {
   if (hasPrefix(r)) out.push(`prefix ${value(r, 'local_part_prefix')!.trim()}`);
   return out;
 }
-
-/** Transports that send lmtpd an RCPT per address (a pipe to `deliver` passes $local_part instead). */
-const sendsRcpt = (via: CyrusTransport) => via.kind !== 'command' || (via.transport.driver ?? '').trim() === 'lmtp';
 
 export function checkPlusAddress(ctx: LinkContext): Finding[] {
   const out: Finding[] = [];

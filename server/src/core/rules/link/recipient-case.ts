@@ -17,7 +17,7 @@ import type { LinkContext } from './context';
 import { reachedListeners } from './listeners';
 import { listenerConfig } from './program-config';
 import { deadReason } from './reach';
-import { cyrusTransports } from './routing';
+import { cyrusTransports, sendsRcpt } from './routing';
 
 /** A rewrite rule that lower-cases envelope recipients. */
 const lowerCasesRecipients = (r: RewriteRule) => /\$\{lc[:\s]/.test(r.replacement) && (/[ETS]/.test(r.flags) || !/[EFTbcfhrst]/.test(r.flags));
@@ -28,7 +28,7 @@ export function checkRecipientCase(ctx: LinkContext): Finding[] {
   const seen = new Set<ImapdSetting>();
   for (const t of cyrusTransports(ctx)) {
     // A pipe to deliver passes $local_part, which Exim has lower-cased.
-    if (t.kind === 'command' && (t.transport.driver ?? '').trim() !== 'lmtp') continue;
+    if (!sendsRcpt(t)) continue;
     for (const l of reachedListeners(ctx, t)) {
       if (deadReason(l)) continue;
       const conf = listenerConfig(ctx, l).imapd;

@@ -84,6 +84,9 @@ export function cyrusTransport(ctx: LinkContext, t: DriverInstance): CyrusTransp
 }
 
 /** Cyrus transports that some router uses. */
+/** Transports that send lmtpd an RCPT per address (a pipe to `deliver` passes $local_part instead). */
+export const sendsRcpt = (via: CyrusTransport): boolean => via.kind !== 'command' || (via.transport.driver ?? '').trim() === 'lmtp';
+
 export function cyrusTransports(ctx: LinkContext): CyrusTransport[] {
   const out: CyrusTransport[] = [];
   for (const t of ctx.cfg.transports ?? []) {
