@@ -18,7 +18,7 @@ export function checkTlsVersions(conf: ImapdConf): Finding[] {
     const seen = words.filter((w) => VERSIONS.some((v) => w.includes(v)));
     const unseen = words.filter((w) => !seen.includes(w));
     if (!unseen.length) continue;
-    const meant = (w: string) => OTHER_SPELLING.exec(w) ? `tls1_${OTHER_SPELLING.exec(w)![1]}` : undefined;
+    const meant = (w: string) => { const m = OTHER_SPELLING.exec(w); return m ? `tls1_${m[1]}` : undefined; };
     const all = words.map((w) => seen.includes(w) ? w : meant(w));
     const fixed = all.every((w) => w !== undefined) ? [...new Set(all)].join(' ') : undefined;
     const named = unseen.map((w) => `"${w}"`).join(', ');
