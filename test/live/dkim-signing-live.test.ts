@@ -14,6 +14,7 @@ import { defaultOptions } from '../../server/src/core/options';
 import type { Finding } from '../../server/src/core/diagnostic';
 import { deliver, eximMissingReason, eximScratchDir, spoolLines, withEximDaemon } from './harness/exim';
 import { freePort } from './harness/cyrus';
+import { applyEditsOnDisk } from '../helpers/apply-edits';
 
 const missing = eximMissingReason() ?? (spawnSync('openssl', ['version']).status !== 0 ? 'openssl is not installed' : undefined);
 const skip = missing ? `skipped: ${missing}` : false;
@@ -43,15 +44,6 @@ function sender(port: number, options: string, keyAs?: (key: string) => string):
 const dkimFindings = (conf: string): Finding[] => checkProject([{ path: conf, kind: 'exim' }], { ...defaultOptions, eximVersion: '4.96' })
   .filter((f) => f.code === 'exim/invalid-value' && /dkim_/.test(f.message));
 
-/** The file with one fix applied, as an editor would apply it. */
-function applyFix(conf: string, f: Finding): void {
-  const edit = f.fixes![0].edits[0];
-  const lines = fs.readFileSync(conf, 'utf8').split('\n');
-  const l = lines[edit.range.start.line];
-  lines[edit.range.start.line] = l.slice(0, edit.range.start.character) + edit.newText + l.slice(edit.range.end.character);
-  fs.writeFileSync(conf, lines.join('\n'));
-}
-
 /** Messages in the box (mbox format: each starts with a "From " line). */
 const messages = (box: string) => fs.existsSync(box) ? fs.readFileSync(box, 'utf8').split(/^From /m).slice(1) : [];
 
@@ -80,7 +72,7 @@ test('dkim_hash, dkim_canon, dkim_strict, dkim_timestamps and dkim_private_key a
     assert.match(log, /DKIM: unrecognised hashname 'SHA-256'/);
     assert.match(log, / => alice@remote\.example R=r T=t H=127\.0\.0\.1/);
     assert.equal(await signatureOf(rx.box, 1), undefined);
-    applyFix(h.conf, hf[0]);
+    applyEditsOnDisk(hf[0].fixes![0].edits);
     assert.deepEqual(dkimFindings(h.conf), []);
     deliver(h.dir, h.conf, 'alice@remote.example');
     assert.match(await signatureOf(rx.box, 2) ?? '', /a=rsa-sha256;/);
@@ -92,7 +84,7 @@ test('dkim_hash, dkim_canon, dkim_strict, dkim_timestamps and dkim_private_key a
     log = deliver(c.dir, c.conf, 'alice@remote.example');
     assert.match(log, /DKIM: unknown canonicalization method 'simple\/simple', defaulting to 'relaxed'/);
     assert.match(await signatureOf(rx.box, 3) ?? '', /c=relaxed\/relaxed;/);
-    applyFix(c.conf, cf[0]);
+    applyEditsOnDisk(cf[0].fixes![0].edits);
     assert.deepEqual(dkimFindings(c.conf), []);
     deliver(c.dir, c.conf, 'alice@remote.example');
     assert.match(await signatureOf(rx.box, 4) ?? '', /c=simple\/simple;/);
@@ -106,7 +98,7 @@ test('dkim_hash, dkim_canon, dkim_strict, dkim_timestamps and dkim_private_key a
     log = deliver(s.dir, s.conf, 'bob@remote.example');
     assert.match(log, / => bob@remote\.example R=r T=t H=127\.0\.0\.1/);
     assert.equal(await signatureOf(rx.box, 5), undefined);
-    applyFix(s.conf, strict);
+    applyEditsOnDisk(strict.fixes![0].edits);
     assert.deepEqual(dkimFindings(s.conf).map((f) => /dkim_hash/.test(f.message)), [true]);
     log = deliver(s.dir, s.conf, 'carol@remote.example');
     assert.match(log, /dkim_strict is set\. Deferring message delivery/);
@@ -121,7 +113,7 @@ test('dkim_hash, dkim_canon, dkim_strict, dkim_timestamps and dkim_private_key a
     deliver(ts.dir, ts.conf, 'erin@remote.example');
     const expiry = (sig: string | undefined) => { const m = /t=(\d+);[\s\S]*x=(\d+);/.exec(sig ?? ''); assert.ok(m, sig); return Number(m[2]) - Number(m[1]); };
     assert.equal(expiry(await signatureOf(rx.box, 6)), 1);
-    applyFix(ts.conf, tf[0]);
+    applyEditsOnDisk(tf[0].fixes![0].edits);
     assert.deepEqual(dkimFindings(ts.conf), []);
     deliver(ts.dir, ts.conf, 'erin@remote.example');
     assert.equal(expiry(await signatureOf(rx.box, 7)), 604800);
