@@ -4,6 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { distinctFindings, sortFindings, type Finding } from '../../server/src/core/diagnostic';
+import { findingKey } from '../../server/src/core/finding-key';
 import type { SourceHost } from '../../server/src/core/host';
 import { memoryHost } from '../helpers/memory-host';
 import { defaultOptions } from '../../server/src/core/options';
@@ -99,4 +100,29 @@ test('checkProject: a config with more findings than a call takes arguments give
   const found = checkProject([{ path: file, kind: 'exim' }], defaultOptions, host);
   assert.equal(found.filter((f) => f.code === 'exim/unused-definition').length, n);
   assert.deepEqual(found.filter((f) => f.code !== 'exim/unused-definition'), []);
+});
+
+test('distinctFindings keeps the first of each findingKey, including across the bucket of a line past 2^20 characters', () => {
+  const at = (line: number, character: number, endCharacter = character + 1) => ({ start: { line, character }, end: { line, character: endCharacter } });
+  const f = (file: string, range: Finding['range'], message: string, extra: Partial<Finding> = {}): Finding =>
+    ({ file, range, severity: 'warning', code: 'exim/syntax', message, ...extra });
+  const list: Finding[] = [
+    f('/a', at(3, 4), 'one'),
+    f('/a', at(3, 4), 'two'),
+    f('/a', at(3, 4), 'one'),
+    f('/b', at(3, 4), 'one'),
+    f('/a', at(3, 4, 9), 'one'),
+    f('/a', at(3, 4), 'one', { severity: 'error' }),
+    f('/a', at(3, 4), 'one', { source: 'exim' }),
+    f('/a', at(3, 4), 'one', { code: 'exim/unknown-option' }),
+    // Same start number in the bucket (line * 2^20 + character), different places.
+    f('/a', { start: { line: 0, character: 0x100000 + 4 }, end: { line: 1, character: 5 } }, 'one'),
+    f('/a', at(1, 4), 'one'),
+    f('/a', at(1, 4), 'one'),
+  ];
+  const keys = new Set<string>();
+  const expected = list.filter((x) => { const k = findingKey(x); if (keys.has(k)) return false; keys.add(k); return true; });
+  const got = distinctFindings(list);
+  assert.deepEqual(got, expected);
+  assert.equal(got.length, list.length - 2);
 });
