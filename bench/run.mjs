@@ -11,7 +11,7 @@ import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadCore, loadCyrusHarness } from './lib/core.mjs';
 import { findCorpus, layOutCorpus } from './lib/corpus.mjs';
-import { cyrusThroughput, eximCorpusThroughput, generatedCyrus, generatedEximCheck, generatedEximRetained, generatedPairingCheck, pathological } from './lib/inprocess.mjs';
+import { cyrusThroughput, eximCorpusThroughput, eximRuleFamilies, generatedCyrus, generatedEximCheck, generatedEximRetained, generatedPairingCheck, pathological } from './lib/inprocess.mjs';
 import { calloutVersusSwaks, cliVersusExim, SWAKS } from './lib/processes.mjs';
 import { bundleSizes, lspBench, startupBench } from './lib/lsp.mjs';
 import { fmt } from './lib/stats.mjs';
@@ -65,6 +65,8 @@ try {
     row('inprocess', `generated exim.conf (${g.lines} lines, ${fmt(g.bytes / 1e6, 2)} MB): parse + all checks`, g.cpuMs, 'ms');
     row('inprocess', '  same, throughput', g.mbPerS, 'MB/s', '>= 50 MB/s', g.mbPerS >= 50);
     row('inprocess', `  of which the Exim rules alone (${g.eximFindings} of the ${g.findings} findings)`, g.eximOnlyMs, 'ms');
+    const slow = eximRuleFamilies(core, 20000, runs).slice(0, 6);
+    row('inprocess', `  slowest families: ${slow.map((f) => `${f.name} ${fmt(f.ms, 1)}`).join(', ')} (ms)`, slow.reduce((a, f) => a + f.ms, 0), 'ms');
     const r = generatedEximRetained(core, 20000);
     row('inprocess', `  model + findings kept (heap after GC, text ${fmt(r.textMb, 2)} MB)`, r.modelMb, 'MB');
     const p = generatedPairingCheck(core, 5000, 300, runs);

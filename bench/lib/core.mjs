@@ -7,6 +7,7 @@ export function loadCore(root) {
   return loadBundled(root, [
     "export { checkProject } from './server/src/core/project';",
     "export { loadExim, checkExim } from './server/src/core/exim';",
+    "export { EXIM_RULE_FAMILIES } from './server/src/core/rules/exim/index';",
     "export { loadCyrusConf, checkCyrusConf, loadImapdConf, checkImapdConf } from './server/src/core/cyrus';",
     "export { overlayHost, diskHost, cachingDiskHost } from './server/src/core/host';",
     "export { defaultOptions } from './server/src/core/options';",

@@ -48,7 +48,7 @@ import { checkTlsCiphers } from './tls-ciphers';
 
 // Keyed by a name for the internal-error message: bundles are minified, so a function's own
 // name there would be two letters.
-const FAMILIES: Record<string, (cfg: EximConfig, opts: CheckOptions) => Finding[]> = {
+export const EXIM_RULE_FAMILIES: Record<string, (cfg: EximConfig, opts: CheckOptions) => Finding[]> = {
   'options': checkOptions,
   'drivers': checkDrivers,
   'names': checkNames,
@@ -95,7 +95,7 @@ const FAMILIES: Record<string, (cfg: EximConfig, opts: CheckOptions) => Finding[
 
 export function runEximRules(cfg: EximConfig, opts: CheckOptions): Finding[] {
   const out: Finding[] = [];
-  for (const [name, rule] of Object.entries(FAMILIES)) {
+  for (const [name, rule] of Object.entries(EXIM_RULE_FAMILIES)) {
     try {
       // One at a time: spread into push, a rule's findings are arguments, and past some
       // 100,000 of them (a large generated config) that overflows the stack.
