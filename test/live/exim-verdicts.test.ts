@@ -649,6 +649,29 @@ for (const [condition, reply] of SCAN_OPTIONS) {
   });
 }
 
+// A "/" in malware's regular expression: Exim cuts the list there unless it is doubled. The
+// scanner (cmdline, a script) names every message Eicar-Test.
+const SCAN_REGEXES: [string, string, boolean][] = [
+  ['Trojan/Win|Eicar', '250', true], ['Trojan//Win|Eicar', '550', false],
+  ['^(Eicar|Trojan/Win)', '451', true], ['^(Eicar|Trojan//Win)/defer_ok', '550', false],
+];
+for (const [regex, reply, warned] of SCAN_REGEXES) {
+  test(`at run time, deny malware = ${regex} against a scanner naming Eicar-Test: Exim answers ${reply}, and we warn ${warned ? 'that the expression is cut' : 'nothing'}`, { skip }, () => {
+    // Exim runs the scanner as its own user: a directory that user can read.
+    const d = eximScratchDir('exim-cyrus-scan-regex-');
+    const scan = path.join(d, 'scan-eicar.sh');
+    fs.writeFileSync(scan, '#!/bin/sh\necho "Eicar-Test FOUND"\n', { mode: 0o755 });
+    const file = path.join(d, 'exim.conf');
+    fs.writeFileSync(file, `av_scanner = cmdline:${scan} %s:FOUND:(\\S+) FOUND\nacl_smtp_rcpt = r\nacl_smtp_data = d\nbegin acl\nr:\n  accept\nd:\n  deny malware = ${regex}\n  accept\n`);
+    const r = spawnSync('unshare', ['-n', EXIM, '-C', file, '-bh', '192.0.2.1'], { input: 'EHLO c.example\r\nMAIL FROM:<a@example.net>\r\nRCPT TO:<b@example.org>\r\nDATA\r\nSubject: x\r\n\r\nhi\r\n.\r\nQUIT\r\n', encoding: 'utf8', timeout: 30_000 });
+    const replies = r.stdout.split(/\r?\n/).filter((l) => /^\d{3} /.test(l));
+    assert.equal(replies[5]?.slice(0, 3), reply, replies.join(' | ') + r.stderr);
+    const found = ours(file, '4.96').filter((f) => f.code === 'exim/acl-syntax');
+    assert.equal(found.length, warned ? 1 : 0, found.map((f) => f.message).join('\n'));
+    if (warned) assert.match(found[0].message, reply === '451' ? /no valid regular expression, so Exim answers every message 451/ : /cuts the list at each "\/"/);
+  });
+}
+
 test('at run time, a "}" left over in shadow_condition ("no }" is true): we warn, and Exim runs the shadow transport for alice; without it, not', { skip }, () => {
   for (const [c, shadowed, warned] of [['${if eq{$local_part}{alice}{no}{yes}} }', true, true], ['${if eq{$local_part}{alice}{no}{yes}}', false, false]] as const) {
     const d = eximScratchDir('exim-cyrus-shadow-', ['mail']);

@@ -5,6 +5,7 @@
 import { badHeaderLine } from './header-lines';
 import { splitList } from '../../exim/lists';
 import { isStrictIPv4 } from '../../exim/ip-address';
+import { distanceWithin } from '../../edit-distance';
 
 const MACRO_NAME = /(^|[^A-Za-z0-9_])[A-Z][A-Z0-9_]+($|[^A-Za-z0-9_])/;
 
@@ -134,21 +135,63 @@ function dnslistsProblem(value: string): string | undefined {
  * The options after the first "/" of `malware = regex/options` and `spam = user/options`
  * (acl.c): malware takes defer_ok and tmo=TIME, spam defer_ok alone, in any case; Exim reads
  * past any other word, so a misspelt defer_ok leaves a failed scan deferring the message.
+ * A "/" inside malware's regular expression cuts it there (exim4 -bh, a scanner naming
+ * Eicar-Test: "Trojan/Win|Eicar" lets it through; an open parenthesis left behind is a
+ * regex error, 451 for every message); doubled, it is one "/".
  */
 function scanOptionProblem(name: 'malware' | 'spam', value: string): ArgumentProblem | undefined {
   // A list with a separator of its own ("<; regex ; defer_ok") is left alone.
   if (/^\s*</.test(value)) return undefined;
-  const [, ...options] = value.split('/').map((o) => o.trim());
-  for (const o of options) {
+  const items = slashItems(value);
+  for (let k = 1; k < items.length; k++) {
+    const o = items[k];
     if (!o || o.toLowerCase() === 'defer_ok') continue;
     if (name === 'malware' && /^tmo=/i.test(o)) {
       if (!TIME.test(o.slice(4).trim())) return { message: `"${o}" does not give a time value (as in tmo=30s)`, consequence: 'error' };
       continue;
     }
-    const meant = /^(defer[-_]?ok|defer)$/i.test(o) ? ' (did you mean "defer_ok"?)' : '';
-    return { message: `Exim reads past "${o}", which is no option of ${name} (${name === 'malware' ? 'defer_ok, tmo=TIME' : 'defer_ok'}), so when the scanner cannot be reached the message is deferred (451) all the same${meant}`, consequence: 'misread' };
+    const misspelt = /^(defer[-_]?ok|defer)$/i.test(o);
+    if (name === 'malware' && !misspelt && !optionLike(o)) {
+      // The "/" was meant in the regular expression: double each "/" up to the last item
+      // that is no option, and keep the options after it.
+      let last = k;
+      while (last + 1 < items.length && items[last + 1] && !optionLike(items[last + 1])) last++;
+      const meant = [items.slice(0, last + 1).map((i) => i.replace(/\//g, '//')).join('//'), ...items.slice(last + 1)].join('/');
+      const regex = items.slice(0, last + 1).join('/');
+      const broken = compiles(regex) && !compiles(items[0]) ? `; "${items[0]}" is no valid regular expression, so Exim answers every message 451` : '';
+      return { message: `Exim cuts the list at each "/": the regular expression is "${items[0]}" alone, and "${o}" is read past as an option${broken}. To keep a "/" in the expression, double it (${meant})`, consequence: 'misread' };
+    }
+    return { message: `Exim reads past "${o}", which is no option of ${name} (${name === 'malware' ? 'defer_ok, tmo=TIME' : 'defer_ok'}), so when the scanner cannot be reached the message is deferred (451) all the same${misspelt ? ' (did you mean "defer_ok"?)' : ''}`, consequence: 'misread' };
   }
   return undefined;
+}
+
+/**
+ * Whether JavaScript compiles `re`: PCRE reads more than it does, so a cut expression is only
+ * called invalid when the whole one compiles here and the cut one does not (a parenthesis
+ * left open).
+ */
+function compiles(re: string): boolean {
+  try { new RegExp(re); return true; } catch { return false; }
+}
+
+/** An item that may have been meant as an option: one with "=", or close to defer_ok. */
+function optionLike(item: string): boolean {
+  return item.includes('=') || distanceWithin(item.toLowerCase(), 'defer_ok', 3) <= 3;
+}
+
+/** The items of a "/"-separated list as string_nextinlist reads them: "//" is one "/", items are trimmed. */
+function slashItems(value: string): string[] {
+  const out: string[] = [];
+  let cur = '';
+  for (let i = 0; i < value.length; i++) {
+    if (value[i] !== '/') { cur += value[i]; continue; }
+    if (value[i + 1] === '/') { cur += '/'; i++; continue; }
+    out.push(cur.trim());
+    cur = '';
+  }
+  out.push(cur.trim());
+  return out;
 }
 
 /** What is wrong with a written-out argument of an ACL condition or modifier. */
