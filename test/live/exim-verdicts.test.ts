@@ -630,6 +630,26 @@ test('at run time, a relative system_filter: we warn, and Exim delivers nothing 
   }
 });
 
+test('at run time, a relative bounce_message_file: we warn, and Exim bounces with its own text and a panic-log line; with the absolute path, with ours', { skip }, () => {
+  for (const relative of [true, false]) {
+    const d = eximScratchDir('exim-cyrus-bounce-file-', ['mail']);
+    fs.writeFileSync(path.join(d, 'bounce.txt'), 'Subject: our own bounce\n\nOUR OWN BOUNCE TEXT\n****\n');
+    fs.chmodSync(path.join(d, 'bounce.txt'), 0o644);
+    const file = path.join(d, 'exim.conf');
+    fs.writeFileSync(file, `primary_hostname = mail.example.com\n${spoolLines(d)}bounce_message_file = ${relative ? 'bounce.txt' : path.join(d, 'bounce.txt')}\n`
+      + `begin routers\nbad:\n  driver = redirect\n  local_parts = bad\n  data = :fail: nobody here\nr:\n  driver = accept\n  transport = t\n`
+      + `begin transports\nt:\n  driver = appendfile\n  file = ${d}/mail/box\n  user = Debian-exim\n`);
+    // bad@ fails; the bounce goes to sender@example.net, whom router r delivers to the box.
+    const log = deliver(d, file, 'bad@example.com');
+    const box = fs.readFileSync(path.join(d, 'mail', 'box'), 'utf8');
+    assert.equal(box.includes('OUR OWN BOUNCE TEXT'), !relative, log + box);
+    let panic = '';
+    try { panic = fs.readFileSync(path.join(d, 'log', 'paniclog'), 'utf8'); } catch { /* none */ }
+    assert.equal(/bounce_message_file is not absolute after expansion/.test(panic), relative, panic);
+    assert.equal(ours(file, '4.96').some((f) => f.code === 'exim/invalid-value' && /bounce_message_file/.test(f.message)), relative);
+  }
+});
+
 // malware and spam options after "/": defer_ok (and malware's tmo=TIME) are read; any other word
 // is read past, so a scanner that cannot be reached defers the message all the same.
 const SCAN_OPTIONS: [string, string][] = [

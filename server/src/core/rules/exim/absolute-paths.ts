@@ -9,7 +9,9 @@
 // searching PATH: "cat" never starts and every delivery defers ("transport filter process
 // failed (127)", exim4 -odf). And the main section's system_filter, read as a file for every
 // message: a relative one stops every delivery before it starts ("Error in system filter:
-// ... is not an absolute path", exim4 -odf), and the messages stay on the queue.
+// ... is not an absolute path", exim4 -odf), and the messages stay on the queue. And
+// bounce_message_file and warn_message_file: a relative one is refused at each bounce or
+// warning, which then goes out with Exim's own text (exim4 -odf, the panic log says why).
 import type { Finding } from '../../diagnostic';
 import { finding } from '../../diagnostic';
 import type { DriverInstance, EximConfig } from '../../exim/model';
@@ -34,20 +36,29 @@ export function checkAbsolutePaths(cfg: EximConfig, _opts: CheckOptions): Findin
     paths(r, ROUTER_PATHS, out);
     requireFiles(cfg, r, out);
   }
-  systemFilter(cfg, out);
+  mainFiles(cfg, out);
   return out;
 }
 
 /** A path whose start is written out and is not "/": one starting with an expansion or escape may well be absolute. */
 const judgedRelative = (v: string): boolean => !v.startsWith('/') && !v.startsWith('$') && !v.startsWith('\\');
 
-function systemFilter(cfg: EximConfig, out: Finding[]): void {
-  const s = mainSetting(cfg, 'system_filter');
-  const v = s?.value?.trim();
-  if (!s || s.negated || !v || !judgedRelative(v)) return;
-  const at = s.valueLoc ?? s.nameLoc;
-  out.push(finding('exim/invalid-value', at.file, at.range,
-    `system_filter is not an absolute path ("${v}"): Exim reads it for every message and, not finding it so, delivers none of them; they stay on the queue ("Error in system filter: ... is not an absolute path"). exim -bV does not see it. Write the whole path, starting with "/".`, RUN_TIME));
+/** Main-section files Exim opens only when it needs them, and what a relative one does then. */
+const MAIN_FILES: Record<string, string> = {
+  system_filter: 'Exim reads it for every message and, not finding it so, delivers none of them; they stay on the queue ("Error in system filter: ... is not an absolute path")',
+  bounce_message_file: 'Exim refuses it each time it writes a bounce, logs "bounce_message_file is not absolute after expansion" to the panic log, and sends its own bounce text instead of yours',
+  warn_message_file: 'Exim refuses it each time it writes a delay warning, logs "warn_message_file is not absolute after expansion" to the panic log, and sends its own warning text instead of yours',
+};
+
+function mainFiles(cfg: EximConfig, out: Finding[]): void {
+  for (const [name, consequence] of Object.entries(MAIN_FILES)) {
+    const s = mainSetting(cfg, name);
+    const v = s?.value?.trim();
+    if (!s || s.negated || !v || !judgedRelative(v)) continue;
+    const at = s.valueLoc ?? s.nameLoc;
+    out.push(finding('exim/invalid-value', at.file, at.range,
+      `${name} is not an absolute path ("${v}"): ${consequence}. exim -bV does not see it. Write the whole path, starting with "/".`, RUN_TIME));
+  }
 }
 
 /**
