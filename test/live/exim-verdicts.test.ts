@@ -447,6 +447,25 @@ for (const [cond, empty, set] of STAGE_VARIABLES) {
   });
 }
 
+test('at run time, $message_id in the RCPT ACL: empty for the first message of a session and the first one\'s id for the second; we warn there and not in the DATA ACL', { skip }, () => {
+  const file = path.join(dir, `message-id-${++n}.conf`);
+  fs.writeFileSync(file, 'acl_smtp_rcpt = r\nacl_smtp_data = d\nbegin acl\nr:\n  warn logwrite = RCPT id=[$message_id]\n  accept\nd:\n  warn logwrite = DATA id=[$message_id]\n  accept\n');
+  const message = 'MAIL FROM:<a@example.net>\r\nRCPT TO:<b@example.com>\r\nDATA\r\nSubject: t\r\n\r\nhi\r\n.\r\n';
+  const r = spawnSync(EXIM, ['-C', file, '-bh', '192.0.2.1'], { input: `HELO client.example\r\n${message}${message}QUIT\r\n`, encoding: 'utf8', timeout: 30_000 });
+  const ids = [...(r.stdout + r.stderr).matchAll(/LOG: (?:\S+ )?(RCPT|DATA) id=\[([^\]]*)\]/g)].map((m) => `${m[1]} ${m[2]}`);
+  assert.equal(ids.length, 4, r.stdout + r.stderr);
+  const first = ids[1].slice(5);
+  assert.match(first, /^[\w-]{16,}$/);
+  assert.deepEqual(ids.map((x) => x.slice(0, 4)), ['RCPT', 'DATA', 'RCPT', 'DATA']);
+  assert.equal(ids[0], 'RCPT ');
+  assert.equal(ids[2], `RCPT ${first}`);
+  assert.notEqual(ids[3], `DATA ${first}`);
+  const found = ours(file, '4.96').filter((f) => f.code === 'exim/acl-empty-variable');
+  assert.equal(found.length, 1, found.map((f) => f.message).join('\n'));
+  assert.equal(found[0].range.start.line, 4);
+  assert.match(found[0].message, /empty here for the first message of a session, and the previous message's id for each one after it/);
+});
+
 /**
  * Whether Exim takes RCPT TO:<x@elsewhere.example.org> from 192.0.2.1, unauthenticated, to
  * deliver under `text` (a discarded recipient is answered 250 too, but goes nowhere); and

@@ -10,7 +10,9 @@
 // ACL ran, $mime_part_count aside, which keeps its last count). The sender's address is empty
 // before MAIL: at HELO (exim4 -bh, even after a message of the same session), and at connect
 // for a client of the daemon (exim4 -bdf; -bh and a local -bs session start with the
-// caller's own address there, so that case says "for a client over the network").
+// caller's own address there, so that case says "for a client over the network"). The
+// message's id is empty before DATA in a session's first transaction, and the previous
+// message's in each later one (exim4 -bh: MAIL, RCPT, VRFY, PREDATA and HELO after a message).
 //
 // An ACL is judged only where every way it is run is known: one that an expanded option or
 // condition may select, or that ${acl {NAME}} or ${if acl {{NAME}}} runs, is left alone. $domain_data and
@@ -32,6 +34,8 @@ interface Family {
   advice: (stages: ReadonlySet<string>) => string;
   /** Stages where a session run locally (exim -bs) has it set after all, and what to say of that. */
   locally?: { stages: ReadonlySet<string>; note: string };
+  /** What the variable holds at these stages, when it is not simply empty every time. */
+  holds?: (stages: ReadonlySet<string>) => string | undefined;
 }
 
 const RECIPIENT = new Set(['domain', 'local_part', 'local_part_prefix', 'local_part_suffix', 'local_part_prefix_v', 'local_part_suffix_v']);
@@ -59,6 +63,16 @@ const FAMILIES: Family[] = [
     unset: new Set(['connect', 'helo', 'mail', 'rcpt', 'predata', 'data', 'starttls', 'auth', 'vrfy', 'expn', 'etrn']),
     why: 'Exim sets the MIME part variables only while its MIME ACL looks at one part of the message',
     advice: () => 'Test the parts in the MIME ACL (acl_smtp_mime), which Exim runs once for each part.',
+  },
+  {
+    // receive_msg clears the id as the message starts arriving, not at MAIL: a session's later
+    // transactions see the one before's until their own DATA (exim4 -bh).
+    has: (n) => n === 'message_id' || n === 'message_exim_id',
+    unset: new Set(BEFORE_DATA),
+    holds: (at) => [...at].every((w) => w === 'connect') ? undefined
+      : 'empty here for the first message of a session, and the previous message\'s id for each one after it',
+    why: 'Exim gives a message its id only as it arrives (from the DATA ACL on)',
+    advice: () => 'Use it in the DATA ACL (acl_smtp_data) or later.',
   },
   {
     has: (n) => n === 'recipients',
@@ -133,8 +147,9 @@ export function checkAclVariables(cfg: EximConfig, _opts: CheckOptions): Finding
         const fam = families.find((f) => f.has(n.name));
         if (!fam) continue;
         const local = fam.locally && [...at].some((w) => fam.locally!.stages.has(w)) ? fam.locally.note : undefined;
+        const holds = local ? 'empty here for every client over the network' : fam.holds?.(at) ?? 'always empty here';
         out.push(finding('exim/acl-empty-variable', it.valueLoc.file, n.range,
-          `$${n.name} is ${local ? 'empty here for every client over the network' : 'always empty here'}: ACL "${acl.name}" runs only at ${stages} (${how}), and ${fam.why}. ${fam.advice(at)}${local ? ` ${local}` : ''}`));
+          `$${n.name} is ${holds}: ACL "${acl.name}" runs only at ${stages} (${how}), and ${fam.why}. ${fam.advice(at)}${local ? ` ${local}` : ''}`));
       }
     }
   }
