@@ -77,7 +77,12 @@ function seenProblem(value: string): string | undefined {
 const LOGS = new Set(['main', 'panic', 'reject']);
 
 /** `misread`: Exim takes the argument and does something else with it than meant, which the message says. */
-export interface ArgumentProblem { message: string; consequence: 'error' | 'lost' | 'renamed' | 'misread' }
+export interface ArgumentProblem {
+  message: string;
+  consequence: 'error' | 'lost' | 'renamed' | 'misread';
+  /** The whole argument as it was meant, when that is certain: offered as a quick fix. */
+  replacement?: string;
+}
 
 /**
  * aclArgumentProblem's answers for one check, by name and value: configs repeat their
@@ -159,9 +164,10 @@ function scanOptionProblem(name: 'malware' | 'spam', value: string): ArgumentPro
       const meant = [items.slice(0, last + 1).map((i) => i.replace(/\//g, '//')).join('//'), ...items.slice(last + 1)].join('/');
       const regex = items.slice(0, last + 1).join('/');
       const broken = compiles(regex) && !compiles(items[0]) ? `; "${items[0]}" is no valid regular expression, so Exim answers every message 451` : '';
-      return { message: `Exim cuts the list at each "/": the regular expression is "${items[0]}" alone, and "${o}" is read past as an option${broken}. To keep a "/" in the expression, double it (${meant})`, consequence: 'misread' };
+      return { message: `Exim cuts the list at each "/": the regular expression is "${items[0]}" alone, and "${o}" is read past as an option${broken}. To keep a "/" in the expression, double it (${meant})`, consequence: 'misread', replacement: meant };
     }
-    return { message: `Exim reads past "${o}", which is no option of ${name} (${name === 'malware' ? 'defer_ok, tmo=TIME' : 'defer_ok'}), so when the scanner cannot be reached the message is deferred (451) all the same${misspelt ? ' (did you mean "defer_ok"?)' : ''}`, consequence: 'misread' };
+    const corrected = misspelt ? [...items.slice(0, k).map((i) => i.replace(/\//g, '//')), 'defer_ok', ...items.slice(k + 1).map((i) => i.replace(/\//g, '//'))].join('/') : undefined;
+    return { message: `Exim reads past "${o}", which is no option of ${name} (${name === 'malware' ? 'defer_ok, tmo=TIME' : 'defer_ok'}), so when the scanner cannot be reached the message is deferred (451) all the same${misspelt ? ' (did you mean "defer_ok"?)' : ''}`, consequence: 'misread', ...(corrected ? { replacement: corrected } : {}) };
   }
   return undefined;
 }

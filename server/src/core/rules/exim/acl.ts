@@ -9,7 +9,7 @@ import {
 } from '../../catalog/exim';
 import { didYouMean, namesOnce, nearest, replaceFix, runTime, RUN_TIME, unquoteFix } from './suggest';
 import { aclWheres, type AclUse } from './acl-where';
-import { locOfText } from './lists';
+import { locOfText, spansText } from './lists';
 import { ArgumentMemo } from './acl-arguments';
 import { verifyOptionProblems } from './verify-options';
 
@@ -166,7 +166,7 @@ function checkSubValue(cfg: EximConfig, item: AclItem, uses: readonly AclUse[], 
 /** Names whose written-out arguments acl-arguments judges. */
 const ARGUMENTS = new Set(['ratelimit', 'delay', 'seen', 'queue', 'logwrite', 'add_header', 'udpsend', 'dnslists', 'malware', 'spam']);
 
-function aclArguments(it: AclItem, memo: ArgumentMemo, out: Finding[]): void {
+function aclArguments(cfg: EximConfig, it: AclItem, memo: ArgumentMemo, out: Finding[]): void {
   const problem = memo.problem(it.name, it.value!);
   const at = problem ? it.valueLoc ?? it.nameLoc : undefined;
   if (!problem || !at) return;
@@ -174,7 +174,10 @@ function aclArguments(it: AclItem, memo: ArgumentMemo, out: Finding[]): void {
     : problem.consequence === 'lost' ? 'Exim logs "unknown log name" instead of the line.'
     : problem.consequence === 'renamed' ? 'put ":" after the header\'s name.'
     : 'Exim fails the ACL with an error there and answers 451 each time it gets here, even in a warn statement.';
-  out.push(finding('exim/acl-syntax', at.file, at.range, `In "${it.name} = ${it.value!.trim()}", ${problem.message}${then ? `: ${then}` : '.'}`, RUN_TIME));
+  // The whole argument is replaced, and only where it stands as written (no macro, no continuation).
+  const fixes = problem.replacement !== undefined && it.valueLoc && spansText(cfg, it.valueLoc, it.value!.trim())
+    ? replaceFix(it.valueLoc, problem.replacement) : undefined;
+  out.push(finding('exim/acl-syntax', at.file, at.range, `In "${it.name} = ${it.value!.trim()}", ${problem.message}${then ? `: ${then}` : '.'}`, runTime(fixes)));
 }
 
 /** Conditions whose argument is a list Exim matches against: a quote becomes part of an item. */
@@ -261,7 +264,7 @@ export function checkAcls(cfg: EximConfig, opts: CheckOptions): Finding[] {
         }
         if (quotedArgument(it, out)) continue;
         if (it.name === 'control' || it.name === 'verify') checkSubValue(cfg, it, uses, acl.name, opts, out);
-        else if (ARGUMENTS.has(it.name) && it.value !== undefined) aclArguments(it, memo ??= new ArgumentMemo(), out);
+        else if (ARGUMENTS.has(it.name) && it.value !== undefined) aclArguments(cfg, it, memo ??= new ArgumentMemo(), out);
       }
     }
   }

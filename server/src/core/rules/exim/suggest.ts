@@ -93,7 +93,6 @@ export function didYouMean(s: string | undefined): string {
   return s ? ` Did you mean "${s}"?` : '';
 }
 
-/** A fix replacing the text at `loc` (or its last `oldLen` characters) by `replacement`. */
 /**
  * "Remove the quotes" for a value written `"..."` where Exim keeps quotes as characters: only
  * when `loc` is that text as written on one line (no macro, no continuation) and no quote is
@@ -107,6 +106,7 @@ export function unquoteFix(loc: Loc | undefined, written: string): Fix[] | undef
   return [{ title: 'Remove the quotes', preferred: true, edits: [{ file: loc.file, range: r, newText: inner }] }];
 }
 
+/** A fix replacing the text at `loc` (or its last `oldLen` characters) by `replacement`. */
 export function replaceFix(loc: Loc, replacement: string, oldLen?: number): Fix[] {
   const r = loc.range;
   const start = oldLen !== undefined && r.start.line === r.end.line && r.end.character - oldLen >= r.start.character
