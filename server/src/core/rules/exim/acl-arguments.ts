@@ -6,6 +6,7 @@ import { badHeaderLine } from './header-lines';
 import { splitList } from '../../exim/lists';
 import { isStrictIPv4 } from '../../exim/ip-address';
 import { distanceWithin } from '../../edit-distance';
+import { isMacroName } from './undefined-macro';
 
 const MACRO_NAME = /(^|[^A-Za-z0-9_])[A-Z][A-Z0-9_]+($|[^A-Za-z0-9_])/;
 
@@ -205,7 +206,7 @@ export function aclArgumentProblem(name: string, raw: string): ArgumentProblem |
   const value = raw.trim();
   if (name === 'add_header') {
     // A leading :at_start:, :at_start_rfc:, :after_received: or :at_end: says where.
-    const bad = /^[A-Z][A-Z0-9_]+$/.test(value) ? undefined : badHeaderLine(value.replace(/^:[a-z_]+:/, ''));
+    const bad = isMacroName(value) ? undefined : badHeaderLine(value.replace(/^:[a-z_]+:/, ''));
     return bad === undefined ? undefined
       : { message: `"${bad}" is not a header line ("Name: value"); Exim adds it as "X-ACL-Warn: ${bad}"`, consequence: 'renamed' };
   }

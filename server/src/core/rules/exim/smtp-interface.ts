@@ -11,6 +11,7 @@ import { describe, given } from './instance-options';
 import { splitList } from './lists';
 import { isInterfaceAddress } from './local-interfaces';
 import { RUN_TIME } from './suggest';
+import { isMacroName } from './undefined-macro';
 
 export function checkSmtpInterface(cfg: EximConfig, _opts: CheckOptions): Finding[] {
   const out: Finding[] = [];
@@ -20,7 +21,7 @@ export function checkSmtpInterface(cfg: EximConfig, _opts: CheckOptions): Findin
     const v = s?.value;
     if (!s || !v || v.includes('$') || v.includes('\\')) continue;
     // An all-capitals word is a macro's name left as it stands: undefined-macro's finding.
-    const bad = splitList(v).find((it) => !it.text.includes(':') && !isInterfaceAddress(it.text) && !/^[A-Z][A-Z0-9_]+$/.test(it.text));
+    const bad = splitList(v).find((it) => !it.text.includes(':') && !isInterfaceAddress(it.text) && !isMacroName(it.text));
     const at = bad ? s.valueLoc ?? s.nameLoc : undefined;
     if (!bad || !at) continue;
     out.push(finding('exim/invalid-value', at.file, at.range,

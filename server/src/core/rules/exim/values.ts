@@ -6,6 +6,7 @@ import { isNewerLogSelector, logSelectorNames } from '../../catalog/exim-log-sel
 import { splitList } from '../../exim/lists';
 import { rewriteRuleProblem } from '../../exim/rewrite';
 import { checkMainValue } from './main-values';
+import { isMacroName } from './undefined-macro';
 
 const BOOL_WORDS = /^(true|false|yes|no)$/i;
 // strtol with base 0 (decimal, 0x hex, leading-0 octal), then one multiplier letter.
@@ -169,7 +170,7 @@ function impossibleName(option: string, name: string, what: 'user' | 'group', li
   if (/^\d+$/.test(name)) return undefined;
   // Capitals only, as a macro's name: neither adduser nor useradd makes such a name, so it is
   // a macro nobody defined (a Debian part copied without the one that sets it, say).
-  if (/^[A-Z][A-Z0-9_]+$/.test(name)) {
+  if (isMacroName(name)) {
     return `"${name}" looks like a macro, but none of that name is defined, so Exim looks up the ${what} "${name}" when it reads the config, finds none (system tools make no ${what} names in capitals) and refuses the config ("${what} ${name} was not found"). Define the macro before this line, or write the ${what} itself.`;
   }
   const bad = (literal ? /[\x00-\x20\x7f\\"]/ : /[\x00-\x20\x7f"]/).exec(name);
