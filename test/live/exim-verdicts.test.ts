@@ -493,6 +493,11 @@ const RELAY_ACLS: [string, boolean][] = [
   ['acl_smtp_rcpt = r\nbegin acl\nr:\n  deny !domains = +local_domains\n  accept\n', false],
   ['acl_smtp_rcpt = r\nbegin acl\nr:\n  deny condition = ${if !match_domain{$domain}{+local_domains}}\n  accept\n', false],
   ['acl_smtp_rcpt = discard\n', false],
+  // Sub-ACLs: "acl = sub" holds when sub accepts.
+  ['acl_smtp_rcpt = r\nbegin acl\nr:\n  accept acl = sub\nsub:\n  accept\n', true],
+  ['acl_smtp_rcpt = r\nbegin acl\nr:\n  require acl = sub\n  accept\nsub:\n  warn logwrite = checked\n  accept\n', true],
+  ['acl_smtp_rcpt = r\nbegin acl\nr:\n  require acl = sub\n  accept\nsub:\n  accept domains = +local_domains\n  accept hosts = +relay_from_hosts\n', false],
+  ['acl_smtp_rcpt = r\nbegin acl\nr:\n  deny !acl = sub\n  accept\nsub:\n  accept hosts = +relay_from_hosts\n  deny\n', false],
 ];
 
 for (const [acl, relays] of RELAY_ACLS) {

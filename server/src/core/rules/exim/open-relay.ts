@@ -8,7 +8,10 @@
 // authenticated) writing to a domain nobody handles, with a sender it forges at will. Only
 // a path that certainly gets to an accepting statement counts: a statement that might refuse
 // and that the client cannot steer round (a domains, recipients or condition test it cannot
-// judge here, a sub-ACL, a host list needing DNS in a require) ends the walk without a finding.
+// judge here, a host list needing DNS in a require) ends the walk without a finding. An
+// `acl = NAME` condition is true for the stranger when he certainly reaches an accepting
+// statement of NAME, walked the same way (exim4 -bh: `accept acl = sub` where sub accepts
+// takes his mail); otherwise it is not judged.
 import type { Finding } from '../../diagnostic';
 import { finding } from '../../diagnostic';
 import type { AclItem, AclStatement, EximConfig, OptionSetting } from '../../exim/model';
@@ -17,7 +20,7 @@ import { aclCondition } from '../../catalog/exim';
 import { makeContext, type LinkContext } from '../link/context';
 import { outsiderCondition } from '../link/acl-domains';
 import type { Tri } from '../link/match';
-import { aclNameOf } from './acl-where';
+import { aclCallName, aclNameOf } from './acl-where';
 import { mainSetting } from './instance-options';
 
 /** A domain no router of any config handles: where a relaying spammer writes. */
@@ -50,13 +53,39 @@ function mayFail(it: AclItem): boolean {
   return !SATISFIABLE.has(it.name);
 }
 
+/**
+ * The ACLs by name (Exim refuses two of one name), those being walked (a loop is not
+ * followed), and for each `acl =` condition found true, the statement of its ACL that accepts.
+ */
+interface Walk { ctx: LinkContext; acls: Map<string, AclStatement[]>; walking: Set<string>; accepts: Map<AclItem, { acl: string; st: AclStatement }> }
+
+/**
+ * An `acl = NAME` condition for the stranger: true when he certainly reaches an accepting
+ * statement of NAME (so it accepts, and the condition holds), else not judged. Either answer
+ * only ever ends the outer walk or lets him through where he could steer through anyway.
+ */
+function subAcl(w: Walk, it: AclItem): Tri {
+  const name = aclCallName(it.value);
+  const statements = name !== undefined ? w.acls.get(name) : undefined;
+  if (!name || !statements || w.walking.has(name)) return 'unknown';
+  w.walking.add(name);
+  try {
+    const st = relayingStatement(w, statements);
+    if (!st) return 'unknown';
+    w.accepts.set(it, { acl: name, st });
+    return it.negated ? 'no' : 'yes';
+  } finally {
+    w.walking.delete(name);
+  }
+}
+
 /** The accepting statement a stranger certainly reaches with mail for anywhere, if any. */
-function relayingStatement(ctx: LinkContext, statements: AclStatement[]): AclStatement | undefined {
+function relayingStatement(w: Walk, statements: AclStatement[]): AclStatement | undefined {
   for (const st of statements) {
     // endpass (Exim's old ACLs), or a word Exim does not know (it refuses the config): not judged.
     if (st.items.some((it) => it.name === 'endpass' || !aclCondition(it.name))) return undefined;
     const conds = st.items.filter(isCondition);
-    const judged: [AclItem, Tri][] = conds.map((it) => [it, outsiderCondition(ctx, it, FOREIGN, STRANGER)]);
+    const judged: [AclItem, Tri][] = conds.map((it) => [it, it.name === 'acl' ? subAcl(w, it) : outsiderCondition(w.ctx, it, FOREIGN, STRANGER)]);
     const unknown = judged.filter(([, t]) => t === 'unknown').map(([it]) => it);
     const no = judged.some(([, t]) => t === 'no');
     switch (st.verb) {
@@ -83,19 +112,30 @@ export function checkOpenRelay(cfg: EximConfig, _opts: CheckOptions): Finding[] 
   const s: OptionSetting | undefined = mainSetting(cfg, 'acl_smtp_rcpt');
   const name = s && !s.negated ? aclNameOf(s.value) : undefined;
   if (!s?.valueLoc || !name) return [];
-  let acl: { statements: AclStatement[] } | undefined;
-  for (const a of cfg.acls) if (a.name === name) acl = a;
+  const acls = new Map<string, AclStatement[]>();
+  for (const a of cfg.acls) if (!acls.has(a.name)) acls.set(a.name, a.statements);
+  const statements = acls.get(name);
   const advice = 'Accept only your own domains from strangers (require domains = +local_domains : +relay_to_domains before it), or only your own clients (hosts = +relay_from_hosts, authenticated = *).';
-  if (!acl) {
+  if (!statements) {
     // Inline ACL text: `acl_smtp_rcpt = accept` accepts every recipient.
     if (name !== 'accept') return [];
     return [finding('exim/open-relay', s.valueLoc.file, s.valueLoc.range,
       `Open relay: acl_smtp_rcpt = accept takes every recipient from any host, for any domain. Anyone on the Internet can send mail anywhere through this server, and it will be block-listed. Name an ACL instead, one that accepts only your own domains from strangers and relays only for your own clients (hosts = +relay_from_hosts, authenticated = *).`)];
   }
   const ctx: LinkContext = { ...makeContext(cfg), otherHostname: true };
-  const st = relayingStatement(ctx, acl.statements);
+  const w: Walk = { ctx, acls, walking: new Set([name]), accepts: new Map() };
+  const st = relayingStatement(w, statements);
   if (!st) return [];
+  const related = [{ file: s.valueLoc.file, range: s.valueLoc.range, message: `acl_smtp_rcpt selects ACL "${name}"` }];
+  // Through the ACLs it calls, down to the statement that accepts in each.
+  for (let at: AclStatement | undefined = st; at;) {
+    const it: AclItem | undefined = at.items.find((i) => w.accepts.has(i));
+    const sub: { acl: string; st: AclStatement } | undefined = it ? w.accepts.get(it) : undefined;
+    if (!sub) break;
+    related.push({ file: sub.st.verbLoc.file, range: sub.st.verbLoc.range, message: `ACL "${sub.acl}" takes the stranger's mail here, so "acl = ${sub.acl}" holds` });
+    at = sub.st;
+  }
   return [finding('exim/open-relay', st.verbLoc.file, st.verbLoc.range,
     `Open relay: a host anywhere on the Internet, not authenticated, gets here with mail for a domain this server does not handle, and this "${st.verb}" takes it. Anyone can send mail anywhere through this server, and it will be block-listed. ${advice}`,
-    { related: [{ file: s.valueLoc.file, range: s.valueLoc.range, message: `acl_smtp_rcpt selects ACL "${name}"` }] })];
+    { related })];
 }
