@@ -466,6 +466,32 @@ test('at run time, $message_id in the RCPT ACL: empty for the first message of a
   assert.match(found[0].message, /empty here for the first message of a session, and the previous message's id for each one after it/);
 });
 
+// [option, ACL body, what Exim logs or answers, whether we warn]: verbs the ACL an option
+// selects may not end with, and their fine neighbours.
+const ACL_VERBS: [string, string, RegExp[], boolean][] = [
+  ['acl_smtp_quit', '  deny hosts = 192.0.2.1\n  warn logwrite = QUIT-REACHED\n  accept\n', [/ACL for QUIT returned ERROR: QUIT or not-QUIT toplevel ACL may not fail \('deny' verb/, /^221 /m], true],
+  ['acl_smtp_quit', '  require hosts = 10.0.0.0/8\n  warn logwrite = QUIT-REACHED\n  accept\n', [/QUIT or not-QUIT toplevel ACL may not fail \('require' verb/], true],
+  ['acl_smtp_quit', '  warn acl = sub\n  warn logwrite = QUIT-REACHED\n  accept\nsub:\n  deny hosts = 192.0.2.1\n', [/LOG: QUIT-REACHED/], false],
+  ['acl_smtp_connect', '  discard hosts = 192.0.2.1\n  accept\n', [/"discard" verb not allowed in connection ACL/, /^451 /m], true],
+  ['acl_smtp_mailauth', '  drop hosts = 192.0.2.1\n  accept\n', [/"drop" verb not allowed in MAILAUTH ACL/, /^451 /m], true],
+  ['acl_smtp_rcpt', '  discard hosts = 192.0.2.1\n', [/^250 Accepted/m], false],
+];
+for (const [option, body, said, warned] of ACL_VERBS) {
+  test(`at run time, ${option} selecting ${JSON.stringify(body)}: Exim says ${said.join(' and ')}, and we ${warned ? 'warn' : 'say nothing'}`, { skip }, () => {
+    const file = path.join(dir, `acl-verbs-${++n}.conf`);
+    // The RCPT ACL accepts unless it is the one tried; an authenticator lets MAIL take AUTH=.
+    const rcpt = option === 'acl_smtp_rcpt' ? '' : 'r:\n  accept\n';
+    fs.writeFileSync(file, `${rcpt ? 'acl_smtp_rcpt = r\n' : ''}${option} = a\nbegin acl\n${rcpt}a:\n${body}`
+      + 'begin authenticators\np:\n  driver = plaintext\n  public_name = PLAIN\n  server_condition = yes\n');
+    const r = spawnSync('unshare', ['-n', EXIM, '-C', file, '-bh', '192.0.2.1'], {
+      input: 'EHLO client.example\r\nMAIL FROM:<a@example.net> AUTH=<a@example.net>\r\nRCPT TO:<b@example.com>\r\nQUIT\r\n', encoding: 'utf8', timeout: 30_000,
+    });
+    for (const re of said) assert.match(r.stdout + r.stderr, re, r.stdout + r.stderr);
+    if (option === 'acl_smtp_quit') assert.equal(/LOG: QUIT-REACHED/.test(r.stdout + r.stderr), !warned);
+    assert.equal(ours(file, '4.96').some((f) => f.code === 'exim/acl-syntax' && /not allowed|may not fail/.test(f.message)), warned);
+  });
+}
+
 /**
  * Whether Exim takes RCPT TO:<x@elsewhere.example.org> from 192.0.2.1, unauthenticated, to
  * deliver under `text` (a discarded recipient is answered 250 too, but goes nowhere); and

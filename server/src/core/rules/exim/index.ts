@@ -45,6 +45,7 @@ import { checkRouteOptions } from './route-options';
 import { checkPipeCommands } from './pipe-command';
 import { checkListPatterns } from './list-patterns';
 import { checkTlsCiphers } from './tls-ciphers';
+import { checkAclVerbs } from './acl-verbs';
 
 // Keyed by a name for the internal-error message: bundles are minified, so a function's own
 // name there would be two letters.
@@ -91,6 +92,7 @@ export const EXIM_RULE_FAMILIES: Record<string, (cfg: EximConfig, opts: CheckOpt
   'pipe-commands': checkPipeCommands,
   'list-patterns': checkListPatterns,
   'tls-ciphers': checkTlsCiphers,
+  'acl-verbs': checkAclVerbs,
 };
 
 export function runEximRules(cfg: EximConfig, opts: CheckOptions): Finding[] {

@@ -1,0 +1,71 @@
+// exim/acl-syntax (warning): a verb the ACL an option selects may not end with. Exim loads such
+// a config, and meets the verb only when its statement ends the ACL (acl.c, acl_check), each
+// seen with exim4 -bh (Exim 4.96):
+// - the QUIT and not-QUIT ACLs may not fail: deny, defer, discard or drop whose conditions
+//   hold, or a require whose conditions fail, stops the ACL with an error ("ACL for QUIT
+//   returned ERROR: QUIT or not-QUIT toplevel ACL may not fail"), in the main and panic logs;
+//   the statements after it never run (the client still gets its 221);
+// - discard belongs to the ACLs of a message (MAIL, RCPT, MIME, DKIM, DATA, PRDR, non-SMTP):
+//   elsewhere, PREDATA included, Exim logs '"discard" verb not allowed in connection ACL'
+//   (to the panic log) and answers 451 (a connect ACL: to the connection);
+// - drop in the MAILAUTH ACL is an error in the same way (451 to the MAIL command).
+// Only the ACL the option names: in one that `acl =` calls, the verb's result is the
+// condition's, which is another matter.
+import type { Finding } from '../../diagnostic';
+import { finding } from '../../diagnostic';
+import type { AclStatement, EximConfig } from '../../exim/model';
+import type { CheckOptions } from '../../options';
+import { aclCondition, whereOfAclOption } from '../../catalog/exim';
+import { aclNameOf, SELECTING_OPTIONS } from './acl-where';
+import { RUN_TIME } from './suggest';
+
+/** Where discard may end an ACL: those of a message, PREDATA aside. */
+const DISCARD_OK = new Set(['rcpt', 'mail', 'mime', 'dkim', 'data', 'prdr', 'notsmtp']);
+const QUIT = new Set(['quit', 'notquit']);
+const FAILING = new Set(['deny', 'defer', 'discard', 'drop', 'require']);
+
+interface Selection { option: string; where: string }
+
+function quitProblem(st: AclStatement, s: Selection): string {
+  const conditional = st.items.some((it) => aclCondition(it.name)?.kind === 'condition');
+  const when = !conditional ? 'each time it is reached' : st.verb === 'require' ? 'when its conditions fail' : 'when its conditions hold';
+  const log = s.where === 'quit' ? 'ACL for QUIT returned ERROR' : 'ACL for not-QUIT returned ERROR';
+  return `"${st.verb}" in the ACL that ${s.option} selects: that ACL may not fail, so ${when}, Exim stops the ACL with an error ("${log}: QUIT or not-QUIT toplevel ACL may not fail", main and panic logs) and runs none of the statements after it. Use warn for what should be logged or done at ${s.where === 'quit' ? 'QUIT' : 'a dropped connection'}.`;
+}
+
+export function checkAclVerbs(cfg: EximConfig, _opts: CheckOptions): Finding[] {
+  const selected = new Map<string, Selection[]>();
+  for (const s of cfg.main) {
+    if (s.negated || !SELECTING_OPTIONS.has(s.name)) continue;
+    const name = aclNameOf(s.value);
+    const where = whereOfAclOption(s.name);
+    if (!name || !where) continue;
+    const list = selected.get(name);
+    if (list) list.push({ option: s.name, where }); else selected.set(name, [{ option: s.name, where }]);
+  }
+  if (!selected.size) return [];
+  const out: Finding[] = [];
+  for (const acl of cfg.acls) {
+    const uses = selected.get(acl.name);
+    if (!uses) continue;
+    for (const st of acl.statements) {
+      if (!FAILING.has(st.verb)) continue;
+      const message = verbProblem(st, uses);
+      if (message) out.push(finding('exim/acl-syntax', st.verbLoc.file, st.verbLoc.range, message, RUN_TIME));
+    }
+  }
+  return out;
+}
+
+function verbProblem(st: AclStatement, uses: Selection[]): string | undefined {
+  const quit = uses.find((u) => QUIT.has(u.where));
+  if (quit) return quitProblem(st, quit);
+  if (st.verb === 'discard') {
+    const bad = uses.find((u) => !DISCARD_OK.has(u.where));
+    if (bad) return `"discard" is not allowed in the ACL that ${bad.option} selects (only in those of a message: MAIL, RCPT, MIME, DKIM, DATA, PRDR, non-SMTP): when its conditions hold, Exim logs '"discard" verb not allowed' to the panic log and answers 451${bad.where === 'connect' ? ' to the connection' : ''}. Use deny or drop to refuse, or move the statement to the RCPT ACL.`;
+  }
+  if (st.verb === 'drop' && uses.some((u) => u.where === 'mailauth')) {
+    return `"drop" is not allowed in the ACL that acl_smtp_mailauth selects: when its conditions hold, Exim logs '"drop" verb not allowed' to the panic log and answers the MAIL command 451 instead of dropping the connection. Use deny.`;
+  }
+  return undefined;
+}
