@@ -10,13 +10,16 @@
 //   (to the panic log) and answers 451 (a connect ACL: to the connection);
 // - drop in the MAILAUTH ACL is an error in the same way (451 to the MAIL command).
 // Only the ACL the option names: in one that `acl =` calls, the verb's result is the
-// condition's, which is another matter.
+// condition's, which is another matter. There, discard is the one to watch: a nested ACL that
+// ends with it (or with an accept or discard whose `acl =` does) is allowed only under accept
+// or discard, and under any other verb, warn included, Exim fails the statement with an error
+// ('nested ACL returned "discard" for "require" command') and answers 451.
 import type { Finding } from '../../diagnostic';
 import { finding } from '../../diagnostic';
-import type { AclStatement, EximConfig } from '../../exim/model';
+import type { Acl, AclStatement, EximConfig } from '../../exim/model';
 import type { CheckOptions } from '../../options';
 import { aclCondition, whereOfAclOption } from '../../catalog/exim';
-import { aclNameOf, SELECTING_OPTIONS } from './acl-where';
+import { aclCallName, aclNameOf, SELECTING_OPTIONS } from './acl-where';
 import { RUN_TIME } from './suggest';
 
 /** Where discard may end an ACL: those of a message, PREDATA aside. */
@@ -34,6 +37,8 @@ function quitProblem(st: AclStatement, s: Selection): string {
 }
 
 export function checkAclVerbs(cfg: EximConfig, _opts: CheckOptions): Finding[] {
+  const out: Finding[] = [];
+  nestedDiscards(cfg, out);
   const selected = new Map<string, Selection[]>();
   for (const s of cfg.main) {
     if (s.negated || !SELECTING_OPTIONS.has(s.name)) continue;
@@ -43,8 +48,7 @@ export function checkAclVerbs(cfg: EximConfig, _opts: CheckOptions): Finding[] {
     const list = selected.get(name);
     if (list) list.push({ option: s.name, where }); else selected.set(name, [{ option: s.name, where }]);
   }
-  if (!selected.size) return [];
-  const out: Finding[] = [];
+  if (!selected.size) return out;
   for (const acl of cfg.acls) {
     const uses = selected.get(acl.name);
     if (!uses) continue;
@@ -68,4 +72,43 @@ function verbProblem(st: AclStatement, uses: Selection[]): string | undefined {
     return `"drop" is not allowed in the ACL that acl_smtp_mailauth selects: when its conditions hold, Exim logs '"drop" verb not allowed' to the panic log and answers the MAIL command 451 instead of dropping the connection. Use deny.`;
   }
   return undefined;
+}
+
+/**
+ * The discard statement an ACL may end with, its own or one of an ACL it calls from an accept
+ * or discard (whose discard it passes on); undefined when it has none. Loops end the search.
+ */
+function discardIn(name: string, acls: Map<string, Acl>, seen: Set<string>): AclStatement | undefined {
+  const acl = acls.get(name);
+  if (!acl || seen.has(name)) return undefined;
+  seen.add(name);
+  for (const st of acl.statements) {
+    if (st.verb === 'discard') return st;
+    if (st.verb !== 'accept') continue;
+    for (const it of st.items) {
+      const callee = it.name === 'acl' ? aclCallName(it.value) : undefined;
+      const found = callee !== undefined ? discardIn(callee, acls, seen) : undefined;
+      if (found) return found;
+    }
+  }
+  return undefined;
+}
+
+function nestedDiscards(cfg: EximConfig, out: Finding[]): void {
+  const acls = new Map<string, Acl>();
+  for (const a of cfg.acls) if (!acls.has(a.name)) acls.set(a.name, a);
+  const memo = new Map<string, AclStatement | undefined>();
+  for (const acl of cfg.acls) for (const st of acl.statements) {
+    if (st.verb === 'accept' || st.verb === 'discard') continue;
+    for (const it of st.items) {
+      const callee = it.name === 'acl' ? aclCallName(it.value) : undefined;
+      if (callee === undefined || !acls.has(callee)) continue;
+      if (!memo.has(callee)) memo.set(callee, discardIn(callee, acls, new Set()));
+      const d = memo.get(callee);
+      if (!d) continue;
+      out.push(finding('exim/acl-syntax', it.nameLoc.file, it.nameLoc.range,
+        `ACL "${callee}" can end with "discard", which a nested ACL may return only to accept or discard: when it does, Exim fails this "${st.verb}" with an error ('nested ACL returned "discard" for "${st.verb}" command') and answers 451. Call it from accept or discard, or have it deny instead.`,
+        { ...RUN_TIME, related: [{ file: d.verbLoc.file, range: d.verbLoc.range, message: 'the discard it can end with' }] }));
+    }
+  }
 }
