@@ -496,6 +496,27 @@ for (const [option, body, said, warned] of ACL_VERBS) {
   });
 }
 
+// [deny condition = VALUE, the RCPT reply for b@example.com, whether we warn]: Exim takes yes, no,
+// true, false or a number; any other word defers the condition.
+const CONDITION_VALUES: [string, string, boolean][] = [
+  ['maybe', '451', true],
+  ['${if eq{$local_part}{b}{reject}{accept}}', '451', true],
+  ['${if eq{$local_part}{b}{yes}{no}}', '550', false],
+  ['${if eq{$local_part}{b}{1}{}}', '550', false],
+  ['${if eq{$local_part}{c}{TRUE}{false}}', '250', false],
+];
+for (const [value, reply, warned] of CONDITION_VALUES) {
+  test(`at run time, deny condition = ${value}: Exim answers ${reply}, and we ${warned ? 'warn' : 'say nothing'}`, { skip }, () => {
+    const file = path.join(dir, `condition-value-${++n}.conf`);
+    fs.writeFileSync(file, `acl_smtp_rcpt = r\nbegin acl\nr:\n  deny condition = ${value}\n  accept\n`);
+    const r = spawnSync('unshare', ['-n', EXIM, '-C', file, '-bh', '192.0.2.1'], { input: 'HELO client.example\r\nMAIL FROM:<a@example.net>\r\nRCPT TO:<b@example.com>\r\nQUIT\r\n', encoding: 'utf8', timeout: 30_000 });
+    const replies = r.stdout.split(/\r?\n/).filter((l) => /^\d{3} /.test(l));
+    assert.equal(replies[3]?.slice(0, 3), reply, replies.join(' | '));
+    if (reply === '451') assert.match(r.stderr + r.stdout, /invalid "condition" value/);
+    assert.equal(ours(file, '4.96').some((f) => f.code === 'exim/acl-syntax' && /neither true nor false/.test(f.message)), warned);
+  });
+}
+
 /**
  * Whether Exim takes RCPT TO:<x@elsewhere.example.org> from 192.0.2.1, unauthenticated, to
  * deliver under `text` (a discarded recipient is answered 250 too, but goes nowhere); and

@@ -7,6 +7,7 @@ import { splitList } from '../../exim/lists';
 import { isStrictIPv4 } from '../../exim/ip-address';
 import { distanceWithin } from '../../edit-distance';
 import { isMacroName } from './undefined-macro';
+import type { ExpansionNode } from '../../exim/expansion';
 
 const MACRO_NAME = /(^|[^A-Za-z0-9_])[A-Z][A-Z0-9_]+($|[^A-Za-z0-9_])/;
 
@@ -249,4 +250,39 @@ export function aclArgumentProblem(name: string, raw: string): ArgumentProblem |
     }
   }
   return undefined;
+}
+
+/** What ACL `condition =` takes (acl.c): a number (empty is 0), or yes, no, true, false in any case. */
+function conditionValue(v: string): boolean {
+  return /^-?\d*$/.test(v) || /^(yes|no|true|false)$/i.test(v);
+}
+
+/** The text of an argument made of plain text only, or undefined when anything in it expands. */
+function plainText(nodes: readonly ExpansionNode[]): string | undefined {
+  let out = '';
+  for (const n of nodes) {
+    if (n.kind !== 'text') return undefined;
+    out += n.text;
+  }
+  return out;
+}
+
+/**
+ * A value of `condition =` that Exim reads as neither true nor false, so the condition defers:
+ * written out, or a branch of a `${if}` that is the whole value and whose branches are plain
+ * text (exim4 -bh: "invalid \"condition\" value \"accept\"", 451). A value with white space
+ * around a good word is left alone: whether the branch keeps it was not seen.
+ */
+export function badConditionValue(value: string, expansion: readonly ExpansionNode[] | undefined): string | undefined {
+  let results: string[];
+  if (!expansion) results = [value.trim()];
+  else {
+    const nodes = expansion.filter((n) => n.kind !== 'text' || n.text.trim() !== '');
+    const [only] = nodes;
+    if (nodes.length !== 1 || only.kind !== 'item' || only.name !== 'if' || only.args.length < 2 || only.args.length > 3) return undefined;
+    const branches = only.args.slice(1).map(plainText);
+    if (branches.some((b) => b === undefined)) return undefined;
+    results = branches as string[];
+  }
+  return results.find((r) => !conditionValue(r) && !conditionValue(r.trim()));
 }

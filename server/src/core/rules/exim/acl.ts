@@ -10,7 +10,8 @@ import {
 import { didYouMean, namesOnce, nearest, replaceFix, runTime, RUN_TIME, unquoteFix } from './suggest';
 import { aclWheres, type AclUse } from './acl-where';
 import { locOfText, spansText } from './lists';
-import { ArgumentMemo } from './acl-arguments';
+import { ArgumentMemo, badConditionValue } from './acl-arguments';
+import { isMacroName } from './undefined-macro';
 import { verifyOptionProblems } from './verify-options';
 
 /** The names of one kind of ACL word for the version, made once. */
@@ -180,6 +181,18 @@ function aclArguments(cfg: EximConfig, it: AclItem, memo: ArgumentMemo, out: Fin
   out.push(finding('exim/acl-syntax', at.file, at.range, `In "${it.name} = ${it.value!.trim()}", ${problem.message}${then ? `: ${then}` : '.'}`, runTime(fixes)));
 }
 
+/** A `condition =` that gives a word Exim reads as neither true nor false: the statement defers. */
+function conditionValue(it: AclItem, out: Finding[]): void {
+  // A macro's name left as it stands is undefined-macro's finding.
+  if (isMacroName(it.value!)) return;
+  const bad = badConditionValue(it.value!, it.expansion);
+  const at = bad === undefined ? undefined : it.valueLoc ?? it.nameLoc;
+  if (bad === undefined || !at) return;
+  const how = it.expansion ? `can give "${bad}"` : `is "${bad}"`;
+  out.push(finding('exim/acl-syntax', at.file, at.range,
+    `"condition =" ${how}, which Exim reads as neither true nor false (it takes yes, no, true, false or a number): the condition defers there ('invalid "condition" value'), so Exim answers 451, and a warn statement is skipped. Write yes and no (or true and false), or leave the value empty for false.`, RUN_TIME));
+}
+
 /** Conditions whose argument is a list Exim matches against: a quote becomes part of an item. */
 const MATCHED = new Set(['authenticated', 'dnslists', 'domains', 'encrypted', 'hosts', 'local_parts', 'recipients', 'sender_domains', 'senders']);
 /** Conditions and modifiers whose argument Exim reads as words or a value it must know: a quoted one is a stranger. */
@@ -265,6 +278,7 @@ export function checkAcls(cfg: EximConfig, opts: CheckOptions): Finding[] {
         if (quotedArgument(it, out)) continue;
         if (it.name === 'control' || it.name === 'verify') checkSubValue(cfg, it, uses, acl.name, opts, out);
         else if (ARGUMENTS.has(it.name) && it.value !== undefined) aclArguments(cfg, it, memo ??= new ArgumentMemo(), out);
+        else if (it.name === 'condition' && it.value !== undefined) conditionValue(it, out);
       }
     }
   }
