@@ -5,12 +5,11 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { checkProject } from '../../server/src/core/project';
 import { defaultOptions } from '../../server/src/core/options';
-import { eximMissingReason, mainLog, makeSpool, spoolLines, withEximDaemon } from './harness/exim';
+import { eximMissingReason, mainLog, makeSpool, smtpSession, spoolLines, withEximDaemon } from './harness/exim';
 import { freePort } from './harness/cyrus';
 
 const missing = eximMissingReason();
@@ -19,30 +18,6 @@ const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'exim-cyrus-acl-sender-'));
 fs.chmodSync(dir, 0o755);
 after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-/** Sends each line and waits for its (last) reply line; resolves with every reply. */
-function smtp(port: number, lines: string[]): Promise<string[]> {
-  return new Promise((resolve, reject) => {
-    const s = net.connect(port, '127.0.0.1');
-    s.setEncoding('latin1');
-    const replies: string[] = [];
-    let buf = '';
-    const timer = setTimeout(() => { s.destroy(); reject(new Error(`SMTP session stalled: ${replies.join(' | ')}`)); }, 15_000);
-    s.on('data', (d: string) => {
-      buf += d;
-      let i;
-      while ((i = buf.indexOf('\r\n')) >= 0) {
-        const line = buf.slice(0, i);
-        buf = buf.slice(i + 2);
-        if (!/^\d{3} /.test(line)) continue;
-        replies.push(line);
-        const next = lines[replies.length - 1];
-        if (next === undefined) { clearTimeout(timer); s.end(); resolve(replies); } else s.write(`${next}\r\n`);
-      }
-    });
-    s.once('error', (e) => { clearTimeout(timer); reject(e); });
-  });
-}
-
 test('$sender_address at connect and HELO: we warn, and the real daemon logs it empty there (also at a second HELO after a transaction); in the MAIL ACL it is set and we say nothing', { skip: missing ? `skipped: ${missing}` : false }, async () => {
   makeSpool(dir);
   const conf = path.join(dir, 'exim.conf');
@@ -50,7 +25,7 @@ test('$sender_address at connect and HELO: we warn, and the real daemon logs it 
   fs.writeFileSync(conf, `${spoolLines(dir)}primary_hostname = test.example\nacl_smtp_connect = c\nacl_smtp_helo = h\nacl_smtp_mail = m\nacl_smtp_rcpt = accept\n`
     + `begin acl\nc:\n${log('CONNECT')}h:\n${log('HELO')}m:\n${log('MAIL')}`);
   const port = await freePort();
-  const replies = await withEximDaemon(conf, port, dir, () => smtp(port, ['EHLO client.example', 'MAIL FROM:<a@example.net>', 'RCPT TO:<b@example.com>', 'RSET', 'HELO again.example', 'QUIT']));
+  const replies = await withEximDaemon(conf, port, dir, () => smtpSession(port, ['EHLO client.example', 'MAIL FROM:<a@example.net>', 'RCPT TO:<b@example.com>', 'RSET', 'HELO again.example', 'QUIT']));
   assert.deepEqual(replies.map((r) => r.slice(0, 3)), ['220', '250', '250', '250', '250', '250', '221']);
   const logged = mainLog(dir).split('\n').map((l) => /(CONNECT|HELO|MAIL) sender <.*$/.exec(l)?.[0]).filter(Boolean);
   // The harness's own probe of the port is a connection too: its CONNECT line comes first.

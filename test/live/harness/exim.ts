@@ -107,3 +107,36 @@ export function rcpt(conf: string, recipients: string[]): { rcpt: string[]; log:
   // greeting, EHLO, MAIL, then one reply per RCPT.
   return { rcpt: all.slice(3, 3 + recipients.length), log: r.stderr };
 }
+
+/**
+ * An SMTP session with a daemon on loopback: sends each line after the reply before it (the
+ * greeting first) and resolves with every reply line, early when the server closes first.
+ */
+export function smtpSession(port: number, lines: string[]): Promise<string[]> {
+  return new Promise((resolve, reject) => {
+    const s = net.connect(port, '127.0.0.1');
+    s.setEncoding('latin1');
+    const replies: string[] = [];
+    let buf = '';
+    const timer = setTimeout(() => { s.destroy(); reject(new Error(`SMTP session stalled: ${replies.join(' | ')}`)); }, 15_000);
+    s.on('data', (d: string) => {
+      buf += d;
+      let i;
+      while ((i = buf.indexOf('\r\n')) >= 0) {
+        const line = buf.slice(0, i);
+        buf = buf.slice(i + 2);
+        if (!/^\d{3} /.test(line)) continue;
+        replies.push(line);
+        const next = lines[replies.length - 1];
+        if (next === undefined) { clearTimeout(timer); s.end(); resolve(replies); } else s.write(`${next}\r\n`);
+      }
+    });
+    // The server may end the session first (a 451 greeting, then a reset as the next line
+    // arrives): what came until then.
+    s.once('error', (e: NodeJS.ErrnoException) => {
+      clearTimeout(timer);
+      if (replies.length && (e.code === 'ECONNRESET' || e.code === 'EPIPE')) resolve(replies); else reject(e);
+    });
+    s.once('close', () => { clearTimeout(timer); resolve(replies); });
+  });
+}

@@ -50,15 +50,31 @@ const CALLOUT_TIME = /^[0-9]+[wdhms]?$/;
 const CONTROL_SUFFIXES: Record<string, string> = {
   freeze: 'only "/no_tell"',
   submission: '"/sender_retain", "/domain=..." and "/name=..."',
-  dscp: '"/" and a DSCP value',
+  dscp: '"/" and a DSCP value: a number from 0 to 63, or af11 to af43, ef, lowdelay, throughput, reliability, lowcost, mincost, in lower case',
   utf8_downconvert: 'only "/1", "/0" or "/-1"',
 };
-const CONTROL_ACCEPTS: Record<string, RegExp> = {
+const CONTROL_ACCEPTS: Record<string, { test(rest: string): boolean }> = {
   freeze: /^(\/no_tell)?$/,
   submission: /^(\/sender_retain|\/domain=[^/]*)*(\/name=.*)?$/,
-  dscp: /^\/./,
+  dscp: { test: (rest) => rest.startsWith('/') && dscpValue(rest.slice(1)) },
   utf8_downconvert: /^(?:$|\/(?:1|0|-1))/,
 };
+
+const DSCP_NAMES = /^(?:af[1-4][1-3]|ef|lowcost|lowdelay|mincost|reliability|throughput)$/;
+
+/**
+ * A DSCP value as ip.c's dscp_lookup reads it: trimmed, a whole number as strtol reads it
+ * with base 0 (0x hex, a leading 0 octal) from 0 to 63, or a name of its table (case
+ * matters). Anything else, with a real socket, fails the ACL (exim4 -bdf: "unrecognised
+ * DSCP value", 451; -bh, on no socket, skips the control).
+ */
+function dscpValue(v: string): boolean {
+  const t = v.trim();
+  const m = /^[+-]?(?:0[xX]([0-9a-fA-F]+)|(0[0-7]*)|([1-9][0-9]*))$/.exec(t);
+  if (!m) return DSCP_NAMES.test(t);
+  const n = m[1] !== undefined ? parseInt(m[1], 16) : m[2] !== undefined ? parseInt(m[2], 8) : parseInt(m[3], 10);
+  return (t.startsWith('-') ? -n : n) >= 0 && n <= 63;
+}
 
 /** The controls Exim knows, in the catalog's order (made once: it is fixed). */
 const CONTROLS = aclNames('control');
