@@ -725,6 +725,33 @@ test('at run time, a relative bounce_message_file: we warn, and Exim bounces wit
   }
 });
 
+test('at run time, a relative pid_file_path: we warn, and a daemon on port 25 dies as it starts; with the absolute path, it runs', { skip }, () => {
+  for (const relative of [true, false]) {
+    const d = eximScratchDir('exim-cyrus-pid-file-', ['run']);
+    const file = path.join(d, 'exim.conf');
+    fs.writeFileSync(file, `primary_hostname = mail.example.com\n${spoolLines(d)}pid_file_path = ${relative ? 'run/exim.pid' : path.join(d, 'run', 'exim.pid')}\n`);
+    // A network of its own: port 25 there is free, and the daemon writes its pid file on it.
+    const r = spawnSync('unshare', ['-n', EXIM, '-C', file, '-bdf'], { encoding: 'utf8', timeout: 3_000 });
+    const died = /pid file path run\/exim\.pid must be absolute/.test(r.stderr + mainLog(d) + (fs.existsSync(path.join(d, 'log', 'paniclog')) ? fs.readFileSync(path.join(d, 'log', 'paniclog'), 'utf8') : ''));
+    assert.equal(died, relative, r.stderr);
+    // The one that runs is stopped by the time-out.
+    assert.equal(/daemon started/.test(mainLog(d)), !relative, mainLog(d));
+    assert.equal(ours(file, '4.96').some((f) => f.code === 'exim/invalid-value' && /pid_file_path/.test(f.message)), relative);
+  }
+});
+
+test('at run time, a relative log_file_path: we warn, and Exim takes no message ("Cannot open main log file"); with the absolute path, it does', { skip }, () => {
+  for (const relative of [true, false]) {
+    const d = eximScratchDir('exim-cyrus-log-path-');
+    const file = path.join(d, 'exim.conf');
+    fs.writeFileSync(file, `primary_hostname = mail.example.com\nspool_directory = ${d}/spool\nlog_file_path = ${relative ? 'log/%slog' : `${d}/log/%slog`}\n`);
+    const r = spawnSync(EXIM, ['-C', file, '-odq', '-oi', '-f', 'sender@example.net', 'alice@example.com'], { input: 'Subject: t\n\nhi\n', encoding: 'utf8', timeout: 30_000 });
+    assert.equal(/Cannot open main log file "log\/mainlog"/.test(r.stderr), relative, r.stderr);
+    assert.equal(r.status === 0, !relative, r.stderr);
+    assert.equal(ours(file, '4.96').some((f) => f.code === 'exim/invalid-value' && /log_file_path/.test(f.message)), relative);
+  }
+});
+
 // malware and spam options after "/": defer_ok (and malware's tmo=TIME) are read; any other word
 // is read past, so a scanner that cannot be reached defers the message all the same.
 const SCAN_OPTIONS: [string, string][] = [

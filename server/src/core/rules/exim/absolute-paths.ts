@@ -11,7 +11,9 @@
 // message: a relative one stops every delivery before it starts ("Error in system filter:
 // ... is not an absolute path", exim4 -odf), and the messages stay on the queue. And
 // bounce_message_file and warn_message_file: a relative one is refused at each bounce or
-// warning, which then goes out with Exim's own text (exim4 -odf, the panic log says why).
+// warning, which then goes out with Exim's own text (exim4 -odf, the panic log says why). And
+// pid_file_path: the daemon dies at start-up when it writes its pid file (exim4 -bdf on port
+// 25; with -oX and no -oP it writes none, and starts).
 import type { Finding } from '../../diagnostic';
 import { finding } from '../../diagnostic';
 import type { DriverInstance, EximConfig } from '../../exim/model';
@@ -41,13 +43,14 @@ export function checkAbsolutePaths(cfg: EximConfig, _opts: CheckOptions): Findin
 }
 
 /** A path whose start is written out and is not "/": one starting with an expansion or escape may well be absolute. */
-const judgedRelative = (v: string): boolean => !v.startsWith('/') && !v.startsWith('$') && !v.startsWith('\\');
+export const judgedRelative = (v: string): boolean => !v.startsWith('/') && !v.startsWith('$') && !v.startsWith('\\');
 
 /** Main-section files Exim opens only when it needs them, and what a relative one does then. */
 const MAIN_FILES: Record<string, string> = {
   system_filter: 'Exim reads it for every message and, not finding it so, delivers none of them; they stay on the queue ("Error in system filter: ... is not an absolute path")',
   bounce_message_file: 'Exim refuses it each time it writes a bounce, logs "bounce_message_file is not absolute after expansion" to the panic log, and sends its own bounce text instead of yours',
   warn_message_file: 'Exim refuses it each time it writes a delay warning, logs "warn_message_file is not absolute after expansion" to the panic log, and sends its own warning text instead of yours',
+  pid_file_path: 'a daemon that writes its pid file (on the standard ports, or with -oP) dies as it starts ("pid file path ... must be absolute")',
 };
 
 function mainFiles(cfg: EximConfig, out: Finding[]): void {
