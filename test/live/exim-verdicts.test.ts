@@ -794,6 +794,23 @@ for (const [regex, reply, warned] of SCAN_REGEXES) {
   });
 }
 
+test('at run time, a shadow_transport no transport has: we warn, and Exim delivers but copies nothing, with "shadow transport ... not found" in the panic log; with the transport defined, it copies', { skip }, () => {
+  for (const missing of [true, false]) {
+    const d = eximScratchDir('exim-cyrus-shadow-missing-', ['mail']);
+    const file = path.join(d, 'exim.conf');
+    const box = (name: string) => `  driver = appendfile\n  file = ${d}/mail/${name}\n  user = Debian-exim\n`;
+    fs.writeFileSync(file, `primary_hostname = mail.example.com\n${spoolLines(d)}begin routers\nr:\n  driver = accept\n  transport = t\n`
+      + `begin transports\nt:\n${box('box')}  shadow_transport = copy\n${missing ? '' : `copy:\n${box('copy')}`}`);
+    const log = deliver(d, file, 'alice@example.com');
+    assert.ok(fs.existsSync(path.join(d, 'mail', 'box')), log);
+    assert.equal(fs.existsSync(path.join(d, 'mail', 'copy')), !missing);
+    let panic = '';
+    try { panic = fs.readFileSync(path.join(d, 'log', 'paniclog'), 'utf8'); } catch { /* none */ }
+    assert.equal(/shadow transport "copy" not found/.test(panic), missing, panic);
+    assert.equal(ours(file, '4.96').some((f) => f.code === 'exim/undefined-transport'), missing);
+  }
+});
+
 test('at run time, a "}" left over in shadow_condition ("no }" is true): we warn, and Exim runs the shadow transport for alice; without it, not', { skip }, () => {
   for (const [c, shadowed, warned] of [['${if eq{$local_part}{alice}{no}{yes}} }', true, true], ['${if eq{$local_part}{alice}{no}{yes}}', false, false]] as const) {
     const d = eximScratchDir('exim-cyrus-shadow-', ['mail']);

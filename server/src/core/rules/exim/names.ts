@@ -312,6 +312,7 @@ export function checkNames(cfg: EximConfig, _opts: CheckOptions): Finding[] {
   // Transports named by routers (and the system filter) must exist, unless expanded.
   for (const s of cfg.main) if (TRANSPORT_OPTIONS.has(s.name)) transportRef(cfg, s, transports, out);
   for (const r of cfg.routers) for (const s of r.options) if (TRANSPORT_OPTIONS.has(s.name)) transportRef(cfg, s, transports, out);
+  for (const t of cfg.transports) for (const s of t.options) if (s.name === 'shadow_transport') transportRef(cfg, s, transports, out, true);
 
   checkRouterRefs(cfg, out);
 
@@ -324,8 +325,12 @@ export function checkNames(cfg: EximConfig, _opts: CheckOptions): Finding[] {
   return out;
 }
 
-/** An option naming a transport: `transports` holds the first of each name when there are two or more. */
-function transportRef(cfg: EximConfig, s: OptionSetting, transports: FirstByName<DriverInstance> | undefined, out: Finding[]): void {
+/**
+ * An option naming a transport: `transports` holds the first of each name when there are two or
+ * more. A transport's shadow_transport is looked up only after each delivery (deliver.c): a
+ * missing one copies nothing and says so in the panic log, and the delivery stands.
+ */
+function transportRef(cfg: EximConfig, s: OptionSetting, transports: FirstByName<DriverInstance> | undefined, out: Finding[], shadow = false): void {
   // As written: white space kept inside quotes is part of the name Exim looks for (" t1" is not t1).
   const v = s.value;
   const named = (n: string) => transports ? transports.get(n) !== undefined : cfg.transports[0]?.name === n;
@@ -333,7 +338,9 @@ function transportRef(cfg: EximConfig, s: OptionSetting, transports: FirstByName
   const spaced = v !== v.trim() && named(v.trim());
   const guess = spaced ? v.trim() : nearest(v, transports ? transports.names() : cfg.transports.map((t) => t.name));
   out.push(finding('exim/undefined-transport', s.valueLoc.file, s.valueLoc.range,
-    spaced
+    shadow && !spaced
+      ? `shadow_transport names the transport "${v}", but no transport of that name is defined: deliveries through this transport go ahead, but Exim copies none of them to the shadow and logs "shadow transport "${v}" not found" to the panic log each time.${didYouMean(guess)}`
+      : spaced
       ? `"${s.name}" names the transport "${v}", white space and all (the quotes keep it): no transport has that name, so Exim defers every address this router takes ("transport "${v}" not found"). Remove the white space.${didYouMean(guess)}`
       : `"${s.name}" names the transport "${v}", but no transport of that name is defined in "begin transports"; deliveries through this router fail.${didYouMean(guess)}`,
     runTime(guess ? replaceFix(s.valueLoc, guess) : undefined)));
