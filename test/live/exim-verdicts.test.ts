@@ -12,7 +12,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { checkProject } from '../../server/src/core/project';
 import { defaultOptions, type EximVersion } from '../../server/src/core/options';
-import { deliver, EXIM, eximScratchDir, mainLog, makeSpool, REFERENCE, spoolLines } from './harness/exim';
+import { deliver, EXIM, eximScratchDir, mainLog, makeSpool, panicLog, REFERENCE, spoolLines } from './harness/exim';
 import type { Finding } from '../../server/src/core/diagnostic';
 
 
@@ -690,14 +690,24 @@ for (const sock of DOVECOT_SOCKETS) {
   });
 }
 
+/**
+ * A scratch config that delivers every address to mail/box, with `name` beside it (holding
+ * `text`, readable by Exim) and the main-section line `line(path of name)`; `routers` go
+ * before the delivering one.
+ */
+function boxDelivery(prefix: string, name: string, text: string, line: (p: string) => string, routers = ''): { d: string; file: string } {
+  const d = eximScratchDir(prefix, ['mail']);
+  fs.writeFileSync(path.join(d, name), text);
+  fs.chmodSync(path.join(d, name), 0o644);
+  const file = path.join(d, 'exim.conf');
+  fs.writeFileSync(file, `primary_hostname = mail.example.com\n${spoolLines(d)}${line(path.join(d, name))}\n`
+    + `begin routers\n${routers}r:\n  driver = accept\n  transport = t\nbegin transports\nt:\n  driver = appendfile\n  file = ${d}/mail/box\n  user = Debian-exim\n`);
+  return { d, file };
+}
+
 test('at run time, a relative system_filter: we warn, and Exim delivers nothing ("Error in system filter"); with the absolute path, delivered', { skip }, () => {
   for (const relative of [true, false]) {
-    const d = eximScratchDir('exim-cyrus-filter-', ['mail']);
-    fs.writeFileSync(path.join(d, 'system.filter'), '# Exim filter\n');
-    fs.chmodSync(path.join(d, 'system.filter'), 0o644);
-    const file = path.join(d, 'exim.conf');
-    fs.writeFileSync(file, `primary_hostname = mail.example.com\n${spoolLines(d)}system_filter = ${relative ? 'system.filter' : path.join(d, 'system.filter')}\n`
-      + `begin routers\nr:\n  driver = accept\n  transport = t\nbegin transports\nt:\n  driver = appendfile\n  file = ${d}/mail/box\n  user = Debian-exim\n`);
+    const { d, file } = boxDelivery('exim-cyrus-filter-', 'system.filter', '# Exim filter\n', (p) => `system_filter = ${relative ? 'system.filter' : p}`);
     const log = deliver(d, file, 'alice@example.com');
     if (relative) assert.match(log, /Error in system filter: "system\.filter" is not an absolute path/);
     assert.equal(fs.existsSync(path.join(d, 'mail', 'box')), !relative, log);
@@ -707,20 +717,13 @@ test('at run time, a relative system_filter: we warn, and Exim delivers nothing 
 
 test('at run time, a relative bounce_message_file: we warn, and Exim bounces with its own text and a panic-log line; with the absolute path, with ours', { skip }, () => {
   for (const relative of [true, false]) {
-    const d = eximScratchDir('exim-cyrus-bounce-file-', ['mail']);
-    fs.writeFileSync(path.join(d, 'bounce.txt'), 'Subject: our own bounce\n\nOUR OWN BOUNCE TEXT\n****\n');
-    fs.chmodSync(path.join(d, 'bounce.txt'), 0o644);
-    const file = path.join(d, 'exim.conf');
-    fs.writeFileSync(file, `primary_hostname = mail.example.com\n${spoolLines(d)}bounce_message_file = ${relative ? 'bounce.txt' : path.join(d, 'bounce.txt')}\n`
-      + `begin routers\nbad:\n  driver = redirect\n  local_parts = bad\n  data = :fail: nobody here\nr:\n  driver = accept\n  transport = t\n`
-      + `begin transports\nt:\n  driver = appendfile\n  file = ${d}/mail/box\n  user = Debian-exim\n`);
+    const { d, file } = boxDelivery('exim-cyrus-bounce-file-', 'bounce.txt', 'Subject: our own bounce\n\nOUR OWN BOUNCE TEXT\n****\n',
+      (p) => `bounce_message_file = ${relative ? 'bounce.txt' : p}`, 'bad:\n  driver = redirect\n  local_parts = bad\n  data = :fail: nobody here\n');
     // bad@ fails; the bounce goes to sender@example.net, whom router r delivers to the box.
     const log = deliver(d, file, 'bad@example.com');
     const box = fs.readFileSync(path.join(d, 'mail', 'box'), 'utf8');
     assert.equal(box.includes('OUR OWN BOUNCE TEXT'), !relative, log + box);
-    let panic = '';
-    try { panic = fs.readFileSync(path.join(d, 'log', 'paniclog'), 'utf8'); } catch { /* none */ }
-    assert.equal(/bounce_message_file is not absolute after expansion/.test(panic), relative, panic);
+    assert.equal(/bounce_message_file is not absolute after expansion/.test(panicLog(d)), relative, panicLog(d));
     assert.equal(ours(file, '4.96').some((f) => f.code === 'exim/invalid-value' && /bounce_message_file/.test(f.message)), relative);
   }
 });
@@ -732,7 +735,7 @@ test('at run time, a relative pid_file_path: we warn, and a daemon on port 25 di
     fs.writeFileSync(file, `primary_hostname = mail.example.com\n${spoolLines(d)}pid_file_path = ${relative ? 'run/exim.pid' : path.join(d, 'run', 'exim.pid')}\n`);
     // A network of its own: port 25 there is free, and the daemon writes its pid file on it.
     const r = spawnSync('unshare', ['-n', EXIM, '-C', file, '-bdf'], { encoding: 'utf8', timeout: 3_000 });
-    const died = /pid file path run\/exim\.pid must be absolute/.test(r.stderr + mainLog(d) + (fs.existsSync(path.join(d, 'log', 'paniclog')) ? fs.readFileSync(path.join(d, 'log', 'paniclog'), 'utf8') : ''));
+    const died = /pid file path run\/exim\.pid must be absolute/.test(r.stderr + mainLog(d) + panicLog(d));
     assert.equal(died, relative, r.stderr);
     // The one that runs is stopped by the time-out.
     assert.equal(/daemon started/.test(mainLog(d)), !relative, mainLog(d));
@@ -804,9 +807,7 @@ test('at run time, a shadow_transport no transport has: we warn, and Exim delive
     const log = deliver(d, file, 'alice@example.com');
     assert.ok(fs.existsSync(path.join(d, 'mail', 'box')), log);
     assert.equal(fs.existsSync(path.join(d, 'mail', 'copy')), !missing);
-    let panic = '';
-    try { panic = fs.readFileSync(path.join(d, 'log', 'paniclog'), 'utf8'); } catch { /* none */ }
-    assert.equal(/shadow transport "copy" not found/.test(panic), missing, panic);
+    assert.equal(/shadow transport "copy" not found/.test(panicLog(d)), missing, panicLog(d));
     assert.equal(ours(file, '4.96').some((f) => f.code === 'exim/undefined-transport'), missing);
   }
 });

@@ -51,6 +51,11 @@ export function mainLog(dir: string): string {
   try { return fs.readFileSync(path.join(dir, 'log', 'mainlog'), 'utf8'); } catch { return ''; }
 }
 
+/** Exim's panic log in `dir`, or "" when there is none (nothing went that wrong). */
+export function panicLog(dir: string): string {
+  try { return fs.readFileSync(path.join(dir, 'log', 'paniclog'), 'utf8'); } catch { return ''; }
+}
+
 /** Delivers one message from sender@example.net in the foreground; Exim's main log afterwards. */
 export function deliver(dir: string, conf: string, to: string, body = 'hello\n'): string {
   const r = spawnSync(EXIM, ['-C', conf, '-odf', '-oi', '-f', 'sender@example.net', to], { input: `Subject: live test\n\n${body}`, encoding: 'utf8', timeout: 60_000 });
