@@ -29,8 +29,10 @@ const FAILING = new Set(['deny', 'defer', 'discard', 'drop', 'require']);
 
 interface Selection { option: string; where: string }
 
-function quitProblem(st: AclStatement, s: Selection): string {
+function quitProblem(st: AclStatement, s: Selection): string | undefined {
   const conditional = st.items.some((it) => aclCondition(it.name)?.kind === 'condition');
+  // A require with nothing to test passes every time.
+  if (st.verb === 'require' && !conditional) return undefined;
   const when = !conditional ? 'each time it is reached' : st.verb === 'require' ? 'when its conditions fail' : 'when its conditions hold';
   const log = s.where === 'quit' ? 'ACL for QUIT returned ERROR' : 'ACL for not-QUIT returned ERROR';
   return `"${st.verb}" in the ACL that ${s.option} selects: that ACL may not fail, so ${when}, Exim stops the ACL with an error ("${log}: QUIT or not-QUIT toplevel ACL may not fail", main and panic logs) and runs none of the statements after it. Use warn for what should be logged or done at ${s.where === 'quit' ? 'QUIT' : 'a dropped connection'}.`;
