@@ -269,20 +269,26 @@ function plainText(nodes: readonly ExpansionNode[]): string | undefined {
 
 /**
  * A value of `condition =` that Exim reads as neither true nor false, so the condition defers:
- * written out, or a branch of a `${if}` that is the whole value and whose branches are plain
- * text (exim4 -bh: "invalid \"condition\" value \"accept\"", 451). A value with white space
- * around a good word is left alone: whether the branch keeps it was not seen.
+ * written out, or a branch of a `${if}` that is the whole value, with both branches written
+ * out as plain text (exim4 -bh: "invalid \"condition\" value \"accept\"", 451). A value with
+ * white space around a good word is left alone: whether the branch keeps it was not seen.
  */
-export function badConditionValue(value: string, expansion: readonly ExpansionNode[] | undefined): string | undefined {
-  let results: string[];
-  if (!expansion) results = [value.trim()];
-  else {
-    const nodes = expansion.filter((n) => n.kind !== 'text' || n.text.trim() !== '');
-    const [only] = nodes;
-    if (nodes.length !== 1 || only.kind !== 'item' || only.name !== 'if' || only.args.length < 2 || only.args.length > 3) return undefined;
-    const branches = only.args.slice(1).map(plainText);
-    if (branches.some((b) => b === undefined)) return undefined;
-    results = branches as string[];
+/** A value ending in two written-out braces after a "}": the branches of an ${if}, perhaps. */
+const TWO_BRANCHES = /\}\s*\{([^{}$\\]*)\}\s*\{([^{}$\\]*)\}\s*\}\s*$/;
+
+export function badConditionValue(value: string, expansion: () => readonly ExpansionNode[] | undefined): string | undefined {
+  if (!value.includes('$') && !value.includes('\\')) {
+    const v = value.trim();
+    return conditionValue(v) ? undefined : v;
   }
-  return results.find((r) => !conditionValue(r) && !conditionValue(r.trim()));
+  // Only a value whose last two braces look wrong is parsed: the tree is made anew at each
+  // read, and parsing every condition again doubled the ACL rules' time on a large config.
+  const m = TWO_BRANCHES.exec(value);
+  if (!m || (conditionValue(m[1].trim()) && conditionValue(m[2].trim()))) return undefined;
+  const nodes = (expansion() ?? []).filter((n) => n.kind !== 'text' || n.text.trim() !== '');
+  const [only] = nodes;
+  if (nodes.length !== 1 || only.kind !== 'item' || only.name !== 'if' || only.args.length < 2 || only.args.length > 3) return undefined;
+  const branches = only.args.slice(1).map(plainText);
+  if (branches.some((b) => b === undefined)) return undefined;
+  return (branches as string[]).find((r) => !conditionValue(r) && !conditionValue(r.trim()));
 }

@@ -201,10 +201,10 @@ function aclArguments(cfg: EximConfig, it: AclItem, memo: ArgumentMemo, out: Fin
 function conditionValue(it: AclItem, out: Finding[]): void {
   // A macro's name left as it stands is undefined-macro's finding.
   if (isMacroName(it.value!)) return;
-  const bad = badConditionValue(it.value!, it.expansion);
+  const bad = badConditionValue(it.value!, () => it.expansion);
   const at = bad === undefined ? undefined : it.valueLoc ?? it.nameLoc;
   if (bad === undefined || !at) return;
-  const how = it.expansion ? `can give "${bad}"` : `is "${bad}"`;
+  const how = it.value!.includes('$') ? `can give "${bad}"` : `is "${bad}"`;
   out.push(finding('exim/acl-syntax', at.file, at.range,
     `"condition =" ${how}, which Exim reads as neither true nor false (it takes yes, no, true, false or a number): the condition defers there ('invalid "condition" value'), so Exim answers 451, and a warn statement is skipped. Write yes and no (or true and false), or leave the value empty for false.`, RUN_TIME));
 }
