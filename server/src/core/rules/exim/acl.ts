@@ -7,9 +7,9 @@ import type { CheckOptions, EximVersion } from '../../options';
 import {
   aclAllowedIn, aclCondition, aclNames, availableIn, calloutOption, verifyType, versionNote, type AclNameInfo, type AclNameKind,
 } from '../../catalog/exim';
-import { didYouMean, namesOnce, nearest, replaceFix, runTime, RUN_TIME, unquoteFix } from './suggest';
+import { didYouMean, namesOnce, nearest, replaceFix, replaceWrittenFix, runTime, RUN_TIME, unquoteFix } from './suggest';
 import { aclWheres, type AclUse } from './acl-where';
-import { locOfText, spansText } from './lists';
+import { locOfText } from './lists';
 import { ArgumentMemo, badConditionValue } from './acl-arguments';
 import { isMacroName } from './undefined-macro';
 import { verifyOptionProblems } from './verify-options';
@@ -192,8 +192,7 @@ function aclArguments(cfg: EximConfig, it: AclItem, memo: ArgumentMemo, out: Fin
     : problem.consequence === 'renamed' ? 'put ":" after the header\'s name.'
     : 'Exim fails the ACL with an error there and answers 451 each time it gets here, even in a warn statement.';
   // The whole argument is replaced, and only where it stands as written (no macro, no continuation).
-  const fixes = problem.replacement !== undefined && it.valueLoc && spansText(cfg, it.valueLoc, it.value!.trim())
-    ? replaceFix(it.valueLoc, problem.replacement) : undefined;
+  const fixes = it.valueLoc && replaceWrittenFix(cfg, it.valueLoc, it.value!.trim(), problem.replacement);
   out.push(finding('exim/acl-syntax', at.file, at.range, `In "${it.name} = ${it.value!.trim()}", ${problem.message}${then ? `: ${then}` : '.'}`, runTime(fixes)));
 }
 

@@ -8,8 +8,7 @@ import { finding } from '../../diagnostic';
 import type { EximConfig } from '../../exim/model';
 import type { CheckOptions } from '../../options';
 import { describe, given, writtenValue } from './instance-options';
-import { spansText } from './lists';
-import { replaceFix, runTime } from './suggest';
+import { replaceWrittenFix, runTime } from './suggest';
 import { isMacroName } from './undefined-macro';
 
 /** What sscanf("%255s %u-%u") takes: a word, white space, a number (and maybe "-number"). */
@@ -27,7 +26,7 @@ export function checkAuthSocket(cfg: EximConfig, _opts: CheckOptions): Finding[]
     const why = meant ? `write the host and the port with a space between them (${meant})` : 'give the socket\'s absolute path (Debian\'s Dovecot: /run/dovecot/auth-client), or a host and a port with a space between them';
     out.push(finding('exim/invalid-value', s.valueLoc.file, s.valueLoc.range,
       `In ${describe(a)}, server_socket "${v}" is neither a UNIX socket's absolute path nor a host and port, so Exim answers every AUTH with it "435 Unable to authenticate at present" ("invalid socket"). ${why[0].toUpperCase()}${why.slice(1)}.`,
-      runTime(meant && spansText(cfg, s.valueLoc, v) ? replaceFix(s.valueLoc, meant) : undefined)));
+      runTime(replaceWrittenFix(cfg, s.valueLoc, v, meant))));
   }
   return out;
 }

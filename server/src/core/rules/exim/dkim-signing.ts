@@ -21,8 +21,7 @@ import { finding } from '../../diagnostic';
 import type { DriverInstance, EximConfig } from '../../exim/model';
 import type { CheckOptions } from '../../options';
 import { describe, given, writtenValue } from './instance-options';
-import { spansText } from './lists';
-import { didYouMean, nearest, replaceFix, runTime } from './suggest';
+import { didYouMean, nearest, replaceWrittenFix, runTime } from './suggest';
 import { isMacroName } from './undefined-macro';
 
 export const HASHES = ['sha256', 'sha512', 'sha1'] as const;
@@ -45,8 +44,7 @@ export function checkDkimSigning(cfg: EximConfig, _opts: CheckOptions): Finding[
 function report(cfg: EximConfig, t: DriverInstance, name: string, message: string, to: string | undefined, out: Finding[]): void {
   const s = given(t, name)!;
   const at = s.valueLoc!;
-  const fixes = to !== undefined && spansText(cfg, at, s.value!) ? replaceFix(at, to) : undefined;
-  out.push(finding('exim/invalid-value', at.file, at.range, message, runTime(fixes)));
+  out.push(finding('exim/invalid-value', at.file, at.range, message, runTime(replaceWrittenFix(cfg, at, s.value!, to))));
 }
 
 function hash(cfg: EximConfig, t: DriverInstance, out: Finding[]): void {

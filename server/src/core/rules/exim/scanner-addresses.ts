@@ -13,8 +13,8 @@ import type { EximConfig, OptionSetting } from '../../exim/model';
 import { splitList } from '../../exim/lists';
 import type { CheckOptions } from '../../options';
 import { mainSetting, writtenValue } from './instance-options';
-import { locOfText, spansText } from './lists';
-import { didYouMean, nearest, replaceFix, runTime } from './suggest';
+import { locOfText } from './lists';
+import { didYouMean, nearest, replaceWrittenFix, runTime } from './suggest';
 import { isMacroName } from './undefined-macro';
 
 /** The scanner types of malware.c's table. */
@@ -39,7 +39,7 @@ export function checkScannerAddresses(cfg: EximConfig, _opts: CheckOptions): Fin
     const meant = scanner.toLowerCase() === 'clamav' ? 'clamd' : nearest(scanner.toLowerCase(), SCANNERS);
     out.push(finding('exim/invalid-value', at.file, at.range,
       `av_scanner names "${scanner}", no scanner type Exim has (${SCANNERS.join(', ')}): every malware condition defers ("unknown scanner type").${didYouMean(meant)}`,
-      runTime(meant && spansText(cfg, at, scanner) ? replaceFix(at, meant) : undefined)));
+      runTime(replaceWrittenFix(cfg, at, scanner, meant))));
   }
   return out;
 }
@@ -62,7 +62,7 @@ function servers(cfg: EximConfig, s: OptionSetting, value: string, from: number,
       const meant = `${t} ${next}`;
       out.push(finding('exim/invalid-value', at.file, at.range,
         `In ${name}, "${text}" is two items to Exim, "${t}" and "${next}", neither a server: ":" separates the servers, so Exim skips both${then}. Put a space between the host and the port: ${meant}.`,
-        runTime(spansText(cfg, at, text) ? replaceFix(at, meant) : undefined)));
+        runTime(replaceWrittenFix(cfg, at, text, meant))));
       k++;
       continue;
     }

@@ -1,8 +1,9 @@
 // "Did you mean" support shared by the Exim rules: the nearest name by edit distance, and
 // the quick fix that puts it in place of the misspelt one.
 import type { Fix } from '../../diagnostic';
-import type { Loc } from '../../exim/model';
+import type { EximConfig, Loc } from '../../exim/model';
 import { distanceWithin } from '../../edit-distance';
+import { spansText } from './lists';
 
 /**
  * The closest candidate, if it is close enough to be a plausible typo: at most a third of
@@ -112,4 +113,12 @@ export function replaceFix(loc: Loc, replacement: string, oldLen?: number): Fix[
   const start = oldLen !== undefined && r.start.line === r.end.line && r.end.character - oldLen >= r.start.character
     ? { line: r.end.line, character: r.end.character - oldLen } : r.start;
   return [{ title: `Change to "${replacement}"`, preferred: true, edits: [{ file: loc.file, range: { start, end: r.end }, newText: replacement }] }];
+}
+
+/**
+ * replaceFix to `to`, only where `loc` is `written` as it stands (spansText: no macro, no
+ * continuation in between); none without `to`.
+ */
+export function replaceWrittenFix(cfg: EximConfig, loc: Loc, written: string, to: string | undefined): Fix[] | undefined {
+  return to !== undefined && spansText(cfg, loc, written) ? replaceFix(loc, to) : undefined;
 }

@@ -9,8 +9,7 @@ import { finding } from '../../diagnostic';
 import type { EximConfig } from '../../exim/model';
 import type { CheckOptions } from '../../options';
 import { mainSetting, writtenValue } from './instance-options';
-import { spansText } from './lists';
-import { didYouMean, nearest, replaceFix, runTime } from './suggest';
+import { didYouMean, nearest, replaceWrittenFix, runTime } from './suggest';
 import { isMacroName } from './undefined-macro';
 
 const PRIMES = ['default', 'exim.dev.20160529.1', 'exim.dev.20160529.2', 'exim.dev.20160529.3', 'ffdhe2048', 'ffdhe3072', 'ffdhe4096',
@@ -24,5 +23,5 @@ export function checkTlsDhparam(cfg: EximConfig, _opts: CheckOptions): Finding[]
   const meant = WORDS.find((w) => w === v.toLowerCase()) ?? nearest(v.toLowerCase(), WORDS);
   return [finding('exim/invalid-value', s.valueLoc.file, s.valueLoc.range,
     `tls_dhparam "${v}" is no prime Exim carries, nor a file's absolute path: every STARTTLS fails ("No standard prime named ${v}"), and clients are dropped or send in clear text; exim -bV does not see it. Use a name such as ffdhe3072, "none", or a PEM file's absolute path.${didYouMean(meant)}`,
-    runTime(meant && spansText(cfg, s.valueLoc, v) ? replaceFix(s.valueLoc, meant) : undefined))];
+    runTime(replaceWrittenFix(cfg, s.valueLoc, v, meant)))];
 }
