@@ -19,7 +19,7 @@ import { finding } from '../../diagnostic';
 import type { Acl, AclStatement, EximConfig } from '../../exim/model';
 import type { CheckOptions } from '../../options';
 import { aclCondition, whereOfAclOption } from '../../catalog/exim';
-import { aclCallName, aclNameOf, SELECTING_OPTIONS } from './acl-where';
+import { aclCallName, aclNameOf, aclsByName, SELECTING_OPTIONS } from './acl-where';
 import { RUN_TIME } from './suggest';
 
 /** Where discard may end an ACL: those of a message, PREDATA aside. */
@@ -97,8 +97,7 @@ function discardIn(name: string, acls: Map<string, Acl>, seen: Set<string>): Acl
 }
 
 function nestedDiscards(cfg: EximConfig, out: Finding[]): void {
-  const acls = new Map<string, Acl>();
-  for (const a of cfg.acls) if (!acls.has(a.name)) acls.set(a.name, a);
+  const acls = aclsByName(cfg);
   const memo = new Map<string, AclStatement | undefined>();
   for (const acl of cfg.acls) for (const st of acl.statements) {
     if (st.verb === 'accept' || st.verb === 'discard') continue;

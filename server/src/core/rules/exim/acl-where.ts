@@ -1,7 +1,14 @@
 // Which SMTP stages (ACL_WHERE tokens) each ACL runs at: from the `acl_smtp_*` options
 // that name it, passed on through `acl = NAME` calls.
-import type { EximConfig } from '../../exim/model';
+import type { Acl, EximConfig } from '../../exim/model';
 import { aclSelectingOptions, whereOfAclOption } from '../../catalog/exim';
+
+/** The ACLs by name, the first of each (Exim refuses a second of one name anyway). */
+export function aclsByName(cfg: EximConfig): Map<string, Acl> {
+  const out = new Map<string, Acl>();
+  for (const a of cfg.acls) if (!out.has(a.name)) out.set(a.name, a);
+  return out;
+}
 
 /** The ACL name an `acl_smtp_*` value or `acl =` condition refers to, if it is a plain name. */
 export function aclNameOf(value: string | undefined): string | undefined {

@@ -14,13 +14,13 @@
 // takes his mail); otherwise it is not judged.
 import type { Finding } from '../../diagnostic';
 import { finding } from '../../diagnostic';
-import type { AclItem, AclStatement, EximConfig, OptionSetting } from '../../exim/model';
+import type { Acl, AclItem, AclStatement, EximConfig, OptionSetting } from '../../exim/model';
 import type { CheckOptions } from '../../options';
 import { aclCondition } from '../../catalog/exim';
 import { makeContext, type LinkContext } from '../link/context';
 import { outsiderCondition } from '../link/acl-domains';
 import type { Tri } from '../link/match';
-import { aclCallName, aclNameOf } from './acl-where';
+import { aclCallName, aclNameOf, aclsByName } from './acl-where';
 import { mainSetting } from './instance-options';
 
 /** A domain no router of any config handles: where a relaying spammer writes. */
@@ -57,7 +57,7 @@ function mayFail(it: AclItem): boolean {
  * The ACLs by name (Exim refuses two of one name), those being walked (a loop is not
  * followed), and for each `acl =` condition found true, the statement of its ACL that accepts.
  */
-interface Walk { ctx: LinkContext; acls: Map<string, AclStatement[]>; walking: Set<string>; accepts: Map<AclItem, { acl: string; st: AclStatement }> }
+interface Walk { ctx: LinkContext; acls: Map<string, Acl>; walking: Set<string>; accepts: Map<AclItem, { acl: string; st: AclStatement }> }
 
 /**
  * An `acl = NAME` condition for the stranger: true when he certainly reaches an accepting
@@ -66,7 +66,7 @@ interface Walk { ctx: LinkContext; acls: Map<string, AclStatement[]>; walking: S
  */
 function subAcl(w: Walk, it: AclItem): Tri {
   const name = aclCallName(it.value);
-  const statements = name !== undefined ? w.acls.get(name) : undefined;
+  const statements = name !== undefined ? w.acls.get(name)?.statements : undefined;
   if (!name || !statements || w.walking.has(name)) return 'unknown';
   w.walking.add(name);
   try {
@@ -112,9 +112,8 @@ export function checkOpenRelay(cfg: EximConfig, _opts: CheckOptions): Finding[] 
   const s: OptionSetting | undefined = mainSetting(cfg, 'acl_smtp_rcpt');
   const name = s && !s.negated ? aclNameOf(s.value) : undefined;
   if (!s?.valueLoc || !name) return [];
-  const acls = new Map<string, AclStatement[]>();
-  for (const a of cfg.acls) if (!acls.has(a.name)) acls.set(a.name, a.statements);
-  const statements = acls.get(name);
+  const acls = aclsByName(cfg);
+  const statements = acls.get(name)?.statements;
   const advice = 'Accept only your own domains from strangers (require domains = +local_domains : +relay_to_domains before it), or only your own clients (hosts = +relay_from_hosts, authenticated = *).';
   if (!statements) {
     // Inline ACL text: `acl_smtp_rcpt = accept` accepts every recipient.
