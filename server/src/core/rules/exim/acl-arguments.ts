@@ -7,7 +7,7 @@ import { splitList } from '../../exim/lists';
 import { isStrictIPv4 } from '../../exim/ip-address';
 import { distanceWithin } from '../../edit-distance';
 import { isMacroName } from './undefined-macro';
-import type { ExpansionNode } from '../../exim/expansion';
+import { plainText, type ExpansionNode } from '../../exim/expansion';
 
 const MACRO_NAME = /(^|[^A-Za-z0-9_])[A-Z][A-Z0-9_]+($|[^A-Za-z0-9_])/;
 
@@ -149,7 +149,8 @@ function dnslistsProblem(value: string): string | undefined {
 function scanOptionProblem(name: 'malware' | 'spam', value: string): ArgumentProblem | undefined {
   // A list with a separator of its own ("<; regex ; defer_ok") is left alone.
   if (/^\s*</.test(value)) return undefined;
-  const items = slashItems(value);
+  // As string_nextinlist reads the list: "//" is one "/", items trimmed.
+  const items = splitList(value, { sep: '/', literal: true }).items.map((it) => it.text);
   for (let k = 1; k < items.length; k++) {
     const o = items[k];
     if (!o || o.toLowerCase() === 'defer_ok') continue;
@@ -186,20 +187,6 @@ function compiles(re: string): boolean {
 /** An item that may have been meant as an option: one with "=", or close to defer_ok. */
 function optionLike(item: string): boolean {
   return item.includes('=') || distanceWithin(item.toLowerCase(), 'defer_ok', 3) <= 3;
-}
-
-/** The items of a "/"-separated list as string_nextinlist reads them: "//" is one "/", items are trimmed. */
-function slashItems(value: string): string[] {
-  const out: string[] = [];
-  let cur = '';
-  for (let i = 0; i < value.length; i++) {
-    if (value[i] !== '/') { cur += value[i]; continue; }
-    if (value[i + 1] === '/') { cur += '/'; i++; continue; }
-    out.push(cur.trim());
-    cur = '';
-  }
-  out.push(cur.trim());
-  return out;
 }
 
 /** What is wrong with a written-out argument of an ACL condition or modifier. */
@@ -257,15 +244,8 @@ function conditionValue(v: string): boolean {
   return /^-?\d*$/.test(v) || /^(yes|no|true|false)$/i.test(v);
 }
 
-/** The text of an argument made of plain text only, or undefined when anything in it expands. */
-function plainText(nodes: readonly ExpansionNode[]): string | undefined {
-  let out = '';
-  for (const n of nodes) {
-    if (n.kind !== 'text') return undefined;
-    out += n.text;
-  }
-  return out;
-}
+/** A value ending in two written-out braces after a "}": the branches of an ${if}, perhaps. */
+const TWO_BRANCHES = /\}\s*\{([^{}$\\]*)\}\s*\{([^{}$\\]*)\}\s*\}\s*$/;
 
 /**
  * A value of `condition =` that Exim reads as neither true nor false, so the condition defers:
@@ -273,9 +253,6 @@ function plainText(nodes: readonly ExpansionNode[]): string | undefined {
  * out as plain text (exim4 -bh: "invalid \"condition\" value \"accept\"", 451). A value with
  * white space around a good word is left alone: whether the branch keeps it was not seen.
  */
-/** A value ending in two written-out braces after a "}": the branches of an ${if}, perhaps. */
-const TWO_BRANCHES = /\}\s*\{([^{}$\\]*)\}\s*\{([^{}$\\]*)\}\s*\}\s*$/;
-
 export function badConditionValue(value: string, expansion: () => readonly ExpansionNode[] | undefined): string | undefined {
   if (!value.includes('$') && !value.includes('\\')) {
     const v = value.trim();
