@@ -11,7 +11,7 @@ import { checkProject } from '../../server/src/core/project';
 import { defaultOptions } from '../../server/src/core/options';
 import type { Finding } from '../../server/src/core/diagnostic';
 import { applyEditsOnDisk } from '../helpers/apply-edits';
-import { cyrusMissingReason, freePort, startCyrus, type CyrusInstance } from './harness/cyrus';
+import { cyrusMissingReason, servicesPerConf, startCyrus, type CyrusInstance } from './harness/cyrus';
 
 const missing = cyrusMissingReason();
 const skip = missing ? `skipped: ${missing}` : false;
@@ -22,9 +22,8 @@ const confOf = (n: keyof typeof ports) => path.join(cy.dir, `${n}.imapd.conf`);
 
 before(async () => {
   if (missing) return;
-  for (const n of Object.keys(ports) as (keyof typeof ports)[]) ports[n] = await freePort();
   cy = await startCyrus({
-    extraServices: Object.entries(ports).map(([n, p]) => `imap${n} cmd="imapd -C {dir}/${n}.imapd.conf" listen="127.0.0.1:${p}" prefork=0`),
+    extraServices: await servicesPerConf(ports, 'imap', 'imapd'),
   });
   const base = fs.readFileSync(cy.imapdConf, 'utf8');
   assert.match(base, /^sasl_pwcheck_method: auxprop$/m);

@@ -11,7 +11,7 @@ import { defaultOptions } from '../../server/src/core/options';
 import type { Finding } from '../../server/src/core/diagnostic';
 import { applyEditsOnDisk } from '../helpers/apply-edits';
 import { deliver, eximMissingReason, eximScratchDir, rcpt, REFERENCE, spoolLines } from './harness/exim';
-import { cyrusMissingReason, freePort, startCyrus, type CyrusInstance } from './harness/cyrus';
+import { cyrusMissingReason, servicesPerConf, startCyrus, type CyrusInstance } from './harness/cyrus';
 
 const missing = eximMissingReason() ?? cyrusMissingReason();
 const skip = missing ? `skipped: ${missing}` : false;
@@ -26,10 +26,9 @@ const confOf = (n: keyof typeof ports) => path.join(cy.dir, `${n}.imapd.conf`);
 
 before(async () => {
   if (missing) return;
-  for (const n of Object.keys(ports) as (keyof typeof ports)[]) ports[n] = await freePort();
   cy = await startCyrus({
     mailboxes: ['user/alice@example.com'],
-    extraServices: Object.entries(ports).map(([n, p]) => `lmtp${n} cmd="lmtpd -a -C {dir}/${n}.imapd.conf" listen="127.0.0.1:${p}" prefork=0`),
+    extraServices: await servicesPerConf(ports, 'lmtp', 'lmtpd -a'),
   });
   // lmtpd reads it when master starts one for a connection, so it may be written now.
   fs.writeFileSync(confOf('keep'), `${fs.readFileSync(cy.imapdConf, 'utf8').trimEnd()}\nlmtp_downcase_rcpt: no\n`, { mode: 0o644 });

@@ -10,7 +10,7 @@ import { callout } from '../../server/src/core/lmtp';
 import { checkProject } from '../../server/src/core/project';
 import { defaultOptions } from '../../server/src/core/options';
 import { applyEdits } from '../helpers/apply-edits';
-import { cyrusMissingReason, freePort, startCyrus, type CyrusInstance } from './harness/cyrus';
+import { cyrusMissingReason, servicesPerConf, startCyrus, type CyrusInstance } from './harness/cyrus';
 
 const missing = cyrusMissingReason();
 const skip = missing ? `skipped: ${missing}` : false;
@@ -21,10 +21,9 @@ const conf = (n: string) => path.join(cy.dir, `${n}.imapd.conf`);
 
 before(async () => {
   if (missing) return;
-  for (const n of Object.keys(ports) as (keyof typeof ports)[]) ports[n] = await freePort();
   cy = await startCyrus({
     mailboxes: ['user/alice'],
-    extraServices: Object.entries(ports).map(([n, p]) => `lmtp${n} cmd="lmtpd -a -C {dir}/${n}.imapd.conf" listen="127.0.0.1:${p}" prefork=0`),
+    extraServices: await servicesPerConf(ports, 'lmtp', 'lmtpd -a'),
   });
 });
 

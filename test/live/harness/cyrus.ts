@@ -69,6 +69,21 @@ export function freePort(): Promise<number> {
   });
 }
 
+/**
+ * One service per imapd.conf, for extraServices: each name in `ports` gets a free loopback port
+ * (written into `ports`) and an entry `SERVICE+name` running `cmd -C {dir}/NAME.imapd.conf`
+ * there. A file needs a service of its own: master keeps a program running between
+ * connections with the settings it first read.
+ */
+export async function servicesPerConf<K extends string>(ports: Record<K, number>, service: string, cmd: string): Promise<string[]> {
+  const out: string[] = [];
+  for (const n of Object.keys(ports) as K[]) {
+    ports[n] = await freePort();
+    out.push(`${service}${n} cmd="${cmd} -C {dir}/${n}.imapd.conf" listen="127.0.0.1:${ports[n]}" prefork=0`);
+  }
+  return out;
+}
+
 export interface StartOptions {
   /** Mailboxes to create, e.g. `user/alice@example.com`. */
   mailboxes?: string[];
