@@ -355,7 +355,8 @@ class Conversation {
   /**
    * RSET then QUIT, which also proves the replies were in step: had the server sent one reply
    * too many, QUIT would be answered with what was meant for RSET, or something would follow
-   * QUIT's 221. Throws OutOfStep for that; any other failure here changes nothing we learnt.
+   * QUIT's 221, or a line that is no reply would stand where one was due. Throws OutOfStep for that;
+   * any other failure here (a timeout, a close) changes nothing we learnt.
    * A server that pipelines gets both in one write (RFC 2920 allows RSET anywhere in a group
    * and QUIT last), which saves a round trip at the end of every callout.
    */
@@ -377,6 +378,12 @@ class Conversation {
       }
     } catch (e) {
       if (e instanceof OutOfStep) throw e;
+      // A line that is no reply where RSET's or QUIT's is due proves the replies out of step
+      // as much as a wrong reply does: a stray reply before it (taken for a RCPT's) would
+      // have pushed the real ones along. A timeout or a close proves nothing.
+      if (e instanceof CalloutFailure && e.kind === 'protocol-error') {
+        throw new OutOfStep(e.phase, `${e.message}, where the reply to ${e.phase === 'quit' ? 'QUIT' : 'RSET'} was due: the replies may be out of step with the commands, so ${OUT_OF_STEP_TAIL}`);
+      }
       return;
     }
     // 221, or 421 from a server shutting down (which may answer any command so).
