@@ -285,13 +285,16 @@ export function domainCondition(ctx: LinkContext, it: AclItem): (domain: string)
  * with the statement that refuses it (none: the ACL ends, which denies).
  */
 function outsiderFate(ctx: LinkContext, domain: string): { fate: 'accepted' | 'maybe' | 'refused'; at?: AclStatement } {
-  const name = mainValue(ctx.cfg, 'acl_smtp_rcpt')?.trim();
-  const acl = name && !name.includes('$') ? ctx.cfg.acls?.find((a) => a.name === name) : undefined;
-  if (!acl) return { fate: 'maybe' };
-  for (const { stmt, fixed, domains } of outsiderPlan(ctx, acl.statements)) {
-    const conds = domains.length ? [...fixed, ...domains.map((m) => m(domain))] : fixed;
-    const all: Tri = conds.includes('no') ? 'no' : conds.every((c) => c === 'yes') ? 'yes' : 'unknown';
-    switch (stmt.verb.toLowerCase()) {
+  const plan = outsiderPlan(ctx);
+  if (!plan) return { fate: 'maybe' };
+  for (const { stmt, verb, fixed, domains } of plan) {
+    // No array per statement and domain: thousands of domains each walk the whole ACL.
+    let all = fixed;
+    for (let i = 0; all !== 'no' && i < domains.length; i++) {
+      const r = domains[i](domain);
+      if (r !== 'yes') all = r;
+    }
+    switch (verb) {
       case 'accept': case 'discard':
         if (all === 'yes') return { fate: 'accepted' };
         if (all === 'unknown') return { fate: 'maybe' };
@@ -310,21 +313,31 @@ function outsiderFate(ctx: LinkContext, domain: string): { fate: 'accepted' | 'm
   return { fate: 'refused' };
 }
 
-/**
- * Per check: each statement's conditions as outsiderCondition judges them, those about the
- * domain as matchers. A Cyrus router may have thousands of domains, each walked through the ACL.
- */
-const outsiderPlans = new WeakMap<LinkContext, { statements: AclStatement[]; plan: { stmt: AclStatement; fixed: Tri[]; domains: ((d: string) => Tri)[] }[] }>();
+/** Conditions folded as a statement folds them: any no is no, all yes is yes, else unknown. */
+function allOf(ts: Tri[]): Tri {
+  return ts.includes('no') ? 'no' : ts.every((t) => t === 'yes') ? 'yes' : 'unknown';
+}
 
-function outsiderPlan(ctx: LinkContext, statements: AclStatement[]) {
+interface OutsiderStep { stmt: AclStatement; verb: string; fixed: Tri; domains: ((d: string) => Tri)[] }
+
+/**
+ * Per check: the RCPT ACL's statements, each with its conditions as outsiderCondition judges
+ * them, those about the domain as matchers (undefined: no RCPT ACL to walk). A Cyrus router
+ * may have thousands of domains, each walked through the ACL.
+ */
+const outsiderPlans = new WeakMap<LinkContext, { plan: OutsiderStep[] | undefined }>();
+
+function outsiderPlan(ctx: LinkContext): OutsiderStep[] | undefined {
   const known = outsiderPlans.get(ctx);
-  if (known?.statements === statements) return known.plan;
-  const plan = statements.map((stmt) => {
+  if (known) return known.plan;
+  const name = mainValue(ctx.cfg, 'acl_smtp_rcpt')?.trim();
+  const acl = name && !name.includes('$') ? ctx.cfg.acls?.find((a) => a.name === name) : undefined;
+  const plan = acl?.statements.map((stmt) => {
     const conds = stmt.items.filter(isCondition);
     const domains = conds.filter((it) => it.name === 'domains').map((it) => domainCondition(ctx, it));
-    return { stmt, fixed: conds.filter((it) => it.name !== 'domains').map((it) => outsiderCondition(ctx, it, '')), domains };
+    return { stmt, verb: stmt.verb.toLowerCase(), fixed: allOf(conds.filter((it) => it.name !== 'domains').map((it) => outsiderCondition(ctx, it, ''))), domains };
   });
-  outsiderPlans.set(ctx, { statements, plan });
+  outsiderPlans.set(ctx, { plan });
   return plan;
 }
 

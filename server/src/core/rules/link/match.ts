@@ -140,10 +140,23 @@ export function domainMatcher(ctx: LinkContext, list: string): (domain: string) 
   let m = known.get(list);
   if (!m) {
     const names = plainNames(ctx, list, new Set());
-    m = names ? (d) => names.has(d) || names.has(d.toLowerCase()) ? 'yes' : 'no' : (d) => walkDomainList(ctx, list, d);
+    m = names ? (d) => names.has(d) || (hasUpperCase(d) && names.has(d.toLowerCase())) ? 'yes' : 'no' : (d) => walkDomainList(ctx, list, d);
     known.set(list, m);
   }
   return m;
+}
+
+/**
+ * Whether `s` has an ASCII capital. A domain in lower case is looked up as it is: lower-casing
+ * it makes a new string whose hash is computed again at each look-up, which was most of the
+ * time of a Cyrus router's thousands of domains walked through an ACL of hundreds of statements.
+ */
+function hasUpperCase(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 65 && c <= 90) return true;
+  }
+  return false;
 }
 
 /** The names of a list made only of plain domain names (through named lists); undefined otherwise. */

@@ -84,17 +84,16 @@ const triOf = (s: Summary): Tri => s.no ? 'no' : s.allYes ? 'yes' : 'unknown';
  * have thousands of domains, and each is walked through the whole ACL.
  */
 interface Plan { stmt: AclStatement; verb: string; endpass: boolean; before: Part; after: Part }
-interface Part { fixed: Summary; domains: ((domain: string) => Judged)[] }
+interface Part { fixed: Summary; domains: { match: (domain: string) => Tri; aboutRecipient: boolean }[] }
 
 function part(ctx: LinkContext, items: AclItem[]): Part {
   const domains = items.filter((it) => it.name === 'domains').map((it) => {
     const v = (it.value ?? '').trim();
     if (v.includes('$')) {
       const j = judge(ctx, it, '');
-      return () => j;
+      return { match: () => j.tri, aboutRecipient: j.aboutRecipient };
     }
-    const cond = domainCondition(ctx, it);
-    return (d: string): Judged => ({ tri: cond(d), aboutRecipient: false });
+    return { match: domainCondition(ctx, it), aboutRecipient: false };
   });
   return { fixed: summarise(items.filter((it) => it.name !== 'domains').map((it) => judge(ctx, it, ''))), domains };
 }
@@ -111,8 +110,19 @@ function plan(ctx: LinkContext, statements: AclStatement[]): Plan[] {
 
 const merge = (a: Summary, b: Summary): Summary => ({ no: a.no || b.no, allYes: a.allYes && b.allYes, unsureAboutRecipient: a.unsureAboutRecipient || b.unsureAboutRecipient });
 
-function judgePart(p: Part, domain: string): Summary {
-  return p.domains.length ? summarise(p.domains.map((m) => m(domain)), { ...p.fixed }) : p.fixed;
+/** A part judged for `domain`, folded into `into` (reused: thousands of domains each walk the whole ACL). */
+function judgePart(p: Part, domain: string, into: Summary): Summary {
+  if (!p.domains.length) return p.fixed;
+  into.no = p.fixed.no;
+  into.allYes = p.fixed.allYes;
+  into.unsureAboutRecipient = p.fixed.unsureAboutRecipient;
+  for (const m of p.domains) {
+    const tri = m.match(domain);
+    if (tri === 'no') into.no = true;
+    if (tri !== 'yes') into.allYes = false;
+    if (tri === 'unknown' && m.aboutRecipient) into.unsureAboutRecipient = true;
+  }
+  return into;
 }
 
 /**
@@ -120,9 +130,11 @@ function judgePart(p: Part, domain: string): Summary {
  * it is refused, or that cannot be told.
  */
 function acceptsUnknown(plans: Plan[], domain: string): AclStatement | undefined {
+  const first: Summary = { no: false, allYes: true, unsureAboutRecipient: false };
+  const second: Summary = { ...first };
   for (const p of plans) {
-    const before = judgePart(p.before, domain);
-    const whole = p.endpass ? merge(before, judgePart(p.after, domain)) : before;
+    const before = judgePart(p.before, domain, first);
+    const whole = p.endpass ? merge(before, judgePart(p.after, domain, second)) : before;
     const all = triOf(whole);
     const unsure = all === 'unknown' && whole.unsureAboutRecipient;
     switch (p.verb) {
