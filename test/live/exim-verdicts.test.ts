@@ -13,6 +13,7 @@ import * as path from 'node:path';
 import { checkProject } from '../../server/src/core/project';
 import { defaultOptions, type EximVersion } from '../../server/src/core/options';
 import { deliver, EXIM, eximScratchDir, mainLog, makeSpool, panicLog, REFERENCE, spoolLines } from './harness/exim';
+import { freePort } from './harness/cyrus';
 import type { Finding } from '../../server/src/core/diagnostic';
 
 
@@ -841,6 +842,25 @@ for (const v of INTERFACES) {
     const died = /Malformed IP address/.test(r.stdout + r.stderr);
     if (!died) assert.match(r.stdout, /router = r, transport = t/, r.stdout + r.stderr);
     assert.equal(ours(file, '4.96').some((f) => f.code === 'exim/invalid-value' && /local_interfaces item/.test(f.message)), died, r.stdout + r.stderr);
+  });
+}
+
+// An smtp transport's dscp, looked up as Exim sets up the socket before it connects: with
+// debug output on, it prints 'DSCP "value"=hex' for a value it knows and nothing for one it
+// does not (and connects all the same, with no traffic class). A closed loopback port stands
+// for the host: the socket is set up before the connection is refused.
+const DSCP_VALUES = ['ef', '63', '0x2e', 'af41', 'EF', 'cs1', '64'];
+for (const v of DSCP_VALUES) {
+  test(`at delivery, an smtp transport's dscp = ${v}: we warn exactly when Exim sets no DSCP on its socket`, { skip }, async () => {
+    const d = eximScratchDir('exim-cyrus-dscp-');
+    const file = path.join(d, 'exim.conf');
+    const port = await freePort();
+    fs.writeFileSync(file, `primary_hostname = mail.example.com\n${spoolLines(d)}begin routers\nr:\n  driver = manualroute\n  route_list = * 127.0.0.1\n  self = send\n  transport = t\nbegin transports\nt:\n  driver = smtp\n  port = ${port}\n  allow_localhost\n  dscp = ${v}\n`);
+    const r = spawnSync(EXIM, ['-C', file, '-d+transport', '-odf', '-oi', '-f', 'sender@example.net', 'alice@example.com'], { input: 'Subject: dscp\n\nhello\n', encoding: 'utf8', timeout: 60_000 });
+    const out = r.stdout + r.stderr;
+    assert.match(out, new RegExp(`Connecting to 127\\.0\\.0\\.1 \\[127\\.0\\.0\\.1\\]:${port}`), 'Exim reached the socket set-up');
+    const set = out.includes(`DSCP "${v}"=`);
+    assert.equal(ours(file, '4.96').some((f) => f.code === 'exim/invalid-value' && /"dscp" holds/.test(f.message)), !set, out.slice(-2000));
   });
 }
 

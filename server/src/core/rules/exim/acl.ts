@@ -66,9 +66,10 @@ const DSCP_NAMES = /^(?:af[1-4][1-3]|ef|lowcost|lowdelay|mincost|reliability|thr
  * A DSCP value as ip.c's dscp_lookup reads it: trimmed, a whole number as strtol reads it
  * with base 0 (0x hex, a leading 0 octal) from 0 to 63, or a name of its table (case
  * matters). Anything else, with a real socket, fails the ACL (exim4 -bdf: "unrecognised
- * DSCP value", 451; -bh, on no socket, skips the control).
+ * DSCP value", 451; -bh, on no socket, skips the control); an smtp transport's dscp
+ * option sends without one (smtp-interface.ts).
  */
-function dscpValue(v: string): boolean {
+export function dscpValue(v: string): boolean {
   const t = v.trim();
   const m = /^[+-]?(?:0[xX]([0-9a-fA-F]+)|(0[0-7]*)|([1-9][0-9]*))$/.exec(t);
   if (!m) return DSCP_NAMES.test(t);
