@@ -26,6 +26,7 @@ import { checkAffixRequired } from './affix-required';
 import { checkRetryRules } from './retry';
 import { checkSocketAccess } from './socket-access';
 import { checkRecipientCase } from './recipient-case';
+import { checkCutthrough } from './cutthrough';
 
 /**
  * `host` is how /etc/services is read (Exim resolves port names through it); without one
@@ -52,6 +53,7 @@ const PAIRED: Record<string, (ctx: LinkContext) => Finding[]> = {
   'retry-rules': checkRetryRules,
   'socket-access': checkSocketAccess,
   'recipient-case': checkRecipientCase,
+  'cutthrough': checkCutthrough,
 };
 
 /**
