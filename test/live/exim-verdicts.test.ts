@@ -473,6 +473,10 @@ const ACL_VERBS: [string, string, RegExp[], boolean][] = [
   ['acl_smtp_quit', '  deny hosts = 192.0.2.1\n  warn logwrite = QUIT-REACHED\n  accept\n', [/ACL for QUIT returned ERROR: QUIT or not-QUIT toplevel ACL may not fail \('deny' verb/, /^221 /m], true],
   ['acl_smtp_quit', '  require hosts = 10.0.0.0/8\n  warn logwrite = QUIT-REACHED\n  accept\n', [/QUIT or not-QUIT toplevel ACL may not fail \('require' verb/], true],
   ['acl_smtp_quit', '  warn acl = sub\n  warn logwrite = QUIT-REACHED\n  accept\nsub:\n  deny hosts = 192.0.2.1\n', [/LOG: QUIT-REACHED/], false],
+  // Tests whose answer is certain: a require that always passes (its ACL always denies, and
+  // "!" turns that round; Exim's test-suite config 0502), a deny that never holds.
+  ['acl_smtp_quit', '  require !acl = sub\n  deny acl = sub\n  warn logwrite = QUIT-REACHED\n  accept\nsub:\n  warn logwrite = sub\n  deny\n', [/LOG: QUIT-REACHED/], false],
+  ['acl_smtp_quit', '  require acl = sub\n  warn logwrite = QUIT-REACHED\n  accept\nsub:\n  deny\n', [/QUIT or not-QUIT toplevel ACL may not fail \('require' verb/], true],
   ['acl_smtp_connect', '  discard hosts = 192.0.2.1\n  accept\n', [/"discard" verb not allowed in connection ACL/, /^451 /m], true],
   ['acl_smtp_mailauth', '  drop hosts = 192.0.2.1\n  accept\n', [/"drop" verb not allowed in MAILAUTH ACL/, /^451 /m], true],
   ['acl_smtp_rcpt', '  discard hosts = 192.0.2.1\n', [/^250 Accepted/m], false],

@@ -16,7 +16,7 @@
 // ('nested ACL returned "discard" for "require" command') and answers 451.
 import type { Finding } from '../../diagnostic';
 import { finding } from '../../diagnostic';
-import type { Acl, AclStatement, EximConfig } from '../../exim/model';
+import type { Acl, AclItem, AclStatement, EximConfig } from '../../exim/model';
 import type { CheckOptions } from '../../options';
 import { aclCondition, whereOfAclOption } from '../../catalog/exim';
 import { aclCallName, aclNameOf, aclsByName, SELECTING_OPTIONS } from './acl-where';
@@ -29,10 +29,46 @@ const FAILING = new Set(['deny', 'defer', 'discard', 'drop', 'require']);
 
 interface Selection { option: string; where: string }
 
-function quitProblem(st: AclStatement, s: Selection): string | undefined {
-  const conditional = st.items.some((it) => aclCondition(it.name)?.kind === 'condition');
-  // A require with nothing to test passes every time.
-  if (st.verb === 'require' && !conditional) return undefined;
+type Certain = boolean | undefined;
+
+/**
+ * What an ACL that `acl =` calls certainly returns, as the condition's value: true when it
+ * accepts, false when it denies, undefined when that depends on what it tests. Only
+ * statements without conditions decide (warn and a bare require go on); the end denies.
+ */
+function certainAcl(name: string, acls: Map<string, Acl>, seen: Set<string>): Certain {
+  const acl = acls.get(name);
+  if (!acl || seen.has(name)) return undefined;
+  seen.add(name);
+  for (const st of acl.statements) {
+    if (st.verb === 'warn') continue;
+    if (st.items.some(isCondition)) return undefined;
+    if (st.verb === 'accept') return true;
+    if (st.verb === 'deny') return false;
+    if (st.verb !== 'require') return undefined;
+  }
+  return false;
+}
+
+const isCondition = (it: AclItem): boolean => aclCondition(it.name)?.kind === 'condition';
+
+/** A condition's value when it is certain: an `acl =` calling an ACL whose answer is fixed, with `!` applied. */
+function certainCondition(it: AclItem, acls: Map<string, Acl>): Certain {
+  if (it.name !== 'acl') return undefined;
+  const callee = aclCallName(it.value);
+  const v = callee === undefined || callee !== it.value?.trim() ? undefined : certainAcl(callee, acls, new Set());
+  return v === undefined ? undefined : it.negated ? !v : v;
+}
+
+function quitProblem(st: AclStatement, s: Selection, acls: Map<string, Acl>): string | undefined {
+  const conds = st.items.filter(isCondition);
+  const conditional = conds.length > 0;
+  // A require with nothing to test, or whose every test certainly passes, passes every time
+  // (a `require !acl = x` whose x always denies, as Exim's own test suite writes); a
+  // refusal with a test that certainly fails never refuses.
+  const values = conds.map((it) => certainCondition(it, acls));
+  if (st.verb === 'require' && values.every((v) => v === true)) return undefined;
+  if (st.verb !== 'require' && values.some((v) => v === false)) return undefined;
   const when = !conditional ? 'each time it is reached' : st.verb === 'require' ? 'when its conditions fail' : 'when its conditions hold';
   const log = s.where === 'quit' ? 'ACL for QUIT returned ERROR' : 'ACL for not-QUIT returned ERROR';
   return `"${st.verb}" in the ACL that ${s.option} selects: that ACL may not fail, so ${when}, Exim stops the ACL with an error ("${log}: QUIT or not-QUIT toplevel ACL may not fail", main and panic logs) and runs none of the statements after it. Use warn for what should be logged or done at ${s.where === 'quit' ? 'QUIT' : 'a dropped connection'}.`;
@@ -51,21 +87,22 @@ export function checkAclVerbs(cfg: EximConfig, _opts: CheckOptions): Finding[] {
     if (list) list.push({ option: s.name, where }); else selected.set(name, [{ option: s.name, where }]);
   }
   if (!selected.size) return out;
+  const acls = aclsByName(cfg);
   for (const acl of cfg.acls) {
     const uses = selected.get(acl.name);
     if (!uses) continue;
     for (const st of acl.statements) {
       if (!FAILING.has(st.verb)) continue;
-      const message = verbProblem(st, uses);
+      const message = verbProblem(st, uses, acls);
       if (message) out.push(finding('exim/acl-syntax', st.verbLoc.file, st.verbLoc.range, message, RUN_TIME));
     }
   }
   return out;
 }
 
-function verbProblem(st: AclStatement, uses: Selection[]): string | undefined {
+function verbProblem(st: AclStatement, uses: Selection[], acls: Map<string, Acl>): string | undefined {
   const quit = uses.find((u) => QUIT.has(u.where));
-  if (quit) return quitProblem(st, quit);
+  if (quit) return quitProblem(st, quit, acls);
   if (st.verb === 'discard') {
     const bad = uses.find((u) => !DISCARD_OK.has(u.where));
     if (bad) return `"discard" is not allowed in the ACL that ${bad.option} selects (only in those of a message: MAIL, RCPT, MIME, DKIM, DATA, PRDR, non-SMTP): when its conditions hold, Exim logs '"discard" verb not allowed' to the panic log and answers 451${bad.where === 'connect' ? ' to the connection' : ''}. Use deny or drop to refuse, or move the statement to the RCPT ACL.`;
