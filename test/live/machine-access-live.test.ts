@@ -363,6 +363,38 @@ test('a domain list the RCPT ACL matches, looked up in a file only root may read
   assert.match(rcpt().stdout, /^250 Accepted/m);
 });
 
+test('an ACL file only root may read, selected by acl_smtp_rcpt: flagged exim/lookup-file-access; really each RCPT gets 451 ("failed to open ACL file ... Permission denied"); opened to Debian-exim\'s group as advised, nothing is flagged and the RCPT is accepted; a path with no file, in a directory that is here, is flagged and gets 451 too', { skip: eximMissing ? `skipped: ${eximMissing}` : false }, () => {
+  const acl = rootOnlyFile('exim-cyrus-aclfile-', 'rcpt.acl', 'accept domains = example.com\ndeny message = relay not permitted\n');
+  const dir = eximScratchDir('exim-cyrus-aclfile-exim-');
+  const conf = path.join(dir, 'exim.conf');
+  const write = (file: string) => fs.writeFileSync(conf, spoolLines(dir) + ['primary_hostname = mail.example.com', `acl_smtp_rcpt = ${file}`, ''].join('\n'));
+  write(acl.file);
+  const input: Input[] = [{ path: conf, kind: 'exim' }];
+  const rcpt = () => spawnSync(EXIM, ['-C', conf, '-bh', '192.0.2.1'], {
+    input: 'EHLO client.example.net\r\nMAIL FROM:<a@example.net>\r\nRCPT TO:<u@example.com>\r\nQUIT\r\n', encoding: 'utf8', timeout: 60_000,
+  });
+  const closed = findings(input, 'exim/lookup-file-access');
+  assert.equal(closed.length, 1);
+  assert.equal(closed[0].range.start.line, 3);
+  assert.match(closed[0].message, /cannot open the ACL file .*rcpt\.acl, which it reads when acl_smtp_rcpt selects it: Exim answers "451 Temporary local problem"/);
+  const refused = rcpt();
+  assert.match(refused.stdout, /^451 Temporary local problem/m);
+  assert.match(refused.stdout + refused.stderr, /failed to open ACL file "[^"]*rcpt\.acl": Permission denied/);
+
+  openFileTo(acl, 'Debian-exim');
+  assert.deepEqual(findings(input, 'exim/lookup-file-access'), []);
+  assert.match(rcpt().stdout, /^250 Accepted/m);
+
+  const missing = path.join(dir, 'rcpt-acl');
+  write(missing);
+  const gone = findings(input, 'exim/lookup-file-access');
+  assert.equal(gone.length, 1);
+  assert.match(gone[0].message, /There is no .*rcpt-acl on this machine \(its directory .* is here\)/);
+  const none = rcpt();
+  assert.match(none.stdout, /^451 Temporary local problem/m);
+  assert.match(none.stdout + none.stderr, /failed to open ACL file "[^"]*rcpt-acl": No such file or directory/);
+});
+
 test('an @include only root may read: flagged imapd/config-access; really master starts but lmtpd closes each connection without a word; opened to group mail as advised (and Cyrus restarted), nothing is flagged and lmtpd greets', { skip: cyrusMissing ? `skipped: ${cyrusMissing}` : false }, async () => {
   const include = rootOnlyFile('exim-cyrus-include-', 'extra.conf', 'timeout: 30\n');
   const extra = include.file;

@@ -158,6 +158,7 @@ const LOOKUP_STATS: Record<string, PathStat> = {
   '/etc/exim4/domains': file(0, 0, 0o644),
   '/etc/exim4/secret': dir(0, 0, 0o700),
   '/etc/exim4/secret/relays': file(0, 0, 0o600),
+  '/etc/exim4/secret/rcpt.acl': file(0, 0, 0o600),
   '/etc/exim4/passwd.client': file(0, 109, 0o640),
   '/etc/exim4/blocked': file(0, 103, 0o640),
 };
@@ -207,6 +208,29 @@ test('exim/lookup-file-access: what is left alone', () => {
   assert.deepEqual(lookups(acl('hosts = /etc/exim4/${domain}')), [], 'a file item built at run time');
   assert.equal(lookups(acl('hosts = <; 127.0.0.1 ; net24-lsearch;;/etc/exim4/secret/relays')).length, 1, 'a doubled separator in a list of its own');
   assert.deepEqual(lookups(`exim_user = root\n${acl('domains = lsearch;/etc/exim4/secret/relays')}`), [], 'an Exim user that may read anything');
+});
+
+test('exim/lookup-file-access: an ACL read from a file the daemon cannot read, or that is missing from a directory here', () => {
+  const conf = `acl_smtp_rcpt = /etc/exim4/secret/rcpt.acl
+acl_smtp_mail = /etc/exim4/mail.acl
+acl_smtp_data = /srv/none/data.acl
+acl_smtp_helo = acl_helo
+begin acl
+acl_helo:
+  accept  acl = /etc/exim4/domains
+  accept  acl = /etc/exim4/\${sender_helo_name}.acl
+`;
+  const found = lookups(conf);
+  assert.deepEqual(found.map((f) => f.range.start.line).sort(), [1, 2]);
+  const closed = found.find((f) => f.range.start.line === 1)!;
+  const missing = found.find((f) => f.range.start.line === 2)!;
+  assert.match(missing.message, /^There is no \/etc\/exim4\/mail\.acl on this machine \(its directory \/etc\/exim4 is here\), and acl_smtp_mail selects it: Exim answers "451 Temporary local problem" each time it would run that ACL/);
+  assert.equal(closed.severity, 'error');
+  assert.match(closed.message, /\/etc\/exim4\/secret \(owner root, group root, mode 0700\) does not let it search it, so it cannot open the ACL file \/etc\/exim4\/secret\/rcpt\.acl, which it reads when acl_smtp_rcpt selects it: .*'failed to open ACL file "\/etc\/exim4\/secret\/rcpt\.acl": Permission denied'/);
+  // Readable (acl = a file that is there), built at run time, in a directory not on this machine: nothing.
+  assert.deepEqual(lookups('acl_smtp_rcpt = /srv/none/rcpt.acl\n'), []);
+  assert.deepEqual(lookups('acl_smtp_rcpt = /etc/exim4/secret/other.acl\n'), [], 'not seen in a directory only its owner may search: it may be there');
+  assert.equal(lookups('acl_smtp_rcpt = acl_rcpt\nbegin acl\nacl_rcpt:\n  require acl = /etc/exim4/secret/relays\n').length, 1, 'called with acl =');
 });
 
 function configAccess(files: Record<string, string>, stats: Record<string, PathStat>, root: string): Finding[] {

@@ -11,6 +11,11 @@
 // ... for linear search: Permission denied (euid=102 egid=109)"); readable, the RCPT is
 // accepted. Lists matched only by routers or elsewhere are read as other users too (routing
 // for delivery runs as root) and are left alone; so are files that are not on this machine.
+// An ACL read from a file (`acl_smtp_rcpt = /etc/exim4/rcpt.acl`, `acl = /path`) is opened
+// by the same process the first time the ACL runs; one it cannot open fails that ACL with an
+// error: 451 to the command it answers (exim4 -bh: 'failed to open ACL file "...": Permission
+// denied', and "No such file or directory" for one that is not there, which is reported too
+// when its directory is on this machine).
 import type { Finding } from '../../diagnostic';
 import { finding } from '../../diagnostic';
 import type { EximConfig, ListKind, Loc } from '../../exim/model';
@@ -19,7 +24,9 @@ import type { Range } from '../../text';
 import type { SourceHost } from '../../host';
 import { aclCondition, eximLookupType } from '../../catalog/exim';
 import { blockedPaths, describePath, identityText, machineView, needText, readAdvice } from '../../path-access';
+import * as path from 'node:path';
 import { eximDaemonIdentity } from './tls-files';
+import { aclCallName, SELECTING_OPTIONS } from './acl-where';
 import { aclListKind, locOfText, occurrencesOf, splitList } from './lists';
 import { lookupItem } from './list-lookups';
 
@@ -62,9 +69,52 @@ function* expansionLookups(nodes: readonly ExpansionNode[]): Generator<{ what: s
   }
 }
 
+const ACL_FILE_FAILS = 'Exim answers "451 Temporary local problem" each time it would run that ACL';
+
+/**
+ * ACLs read from a file (acl.c: a name without spaces that no ACL of the config has and that
+ * starts with "/"): `acl_smtp_rcpt = /etc/exim4/rcpt.acl`, or `acl = /etc/exim4/check.acl`.
+ * Exim opens the file the first time the ACL runs, in the process serving the connection.
+ */
+function aclFiles(cfg: EximConfig): Candidate[] {
+  const out: Candidate[] = [];
+  const seen = new Set<string>();
+  const add = (file: string | undefined, where: string, at: Loc | undefined) => {
+    if (!file?.startsWith('/') || file.includes('$') || seen.has(file) || !at) return;
+    seen.add(file);
+    out.push({ what: `the ACL file ${file}`, file, at: () => at, where, effect: ACL_FILE_FAILS });
+  };
+  for (const s of cfg.main) {
+    if (!s.negated && SELECTING_OPTIONS.has(s.name) && s.value && !/\s/.test(s.value.trim())) add(s.value.trim(), `${s.name} selects it`, s.valueLoc);
+  }
+  for (const acl of cfg.acls) for (const st of acl.statements) for (const it of st.items) {
+    if (it.name === 'acl') add(aclCallName(it.value), `ACL "${acl.name}" calls it (acl = ${(it.value ?? '').trim()})`, it.valueLoc);
+  }
+  return out;
+}
+
+/** An ACL file missing from a directory that is on this machine: the path is wrong, or the file was never put there. */
+function missingAclFiles(host: SourceHost, files: Candidate[], out: Finding[]): void {
+  for (const c of files) {
+    if (host.stat!(c.file)) continue;
+    const dir = path.posix.dirname(c.file);
+    const st = host.stat!(dir);
+    // Only in a directory anyone may search: in another, the file may be there and out of
+    // the checker's sight.
+    if (st?.kind !== 'directory' || !(st.mode & 0o001)) continue;
+    const loc = c.at();
+    out.push(finding('exim/lookup-file-access', loc.file, loc.range,
+      `There is no ${c.file} on this machine (its directory ${dir} is here), and ${c.where}: ${ACL_FILE_FAILS} ('failed to open ACL file "${c.file}": No such file or directory'). Put the ACL there, or correct the path.`));
+  }
+}
+
 export function checkLookupFileAccess(cfg: EximConfig, host: SourceHost): Finding[] {
-  if (!host.stat || !cfg.acls.length) return [];
-  const candidates: Candidate[] = [];
+  if (!host.stat) return [];
+  const files = aclFiles(cfg);
+  if (!cfg.acls.length && !files.length) return [];
+  const missing: Finding[] = [];
+  missingAclFiles(host, files, missing);
+  const candidates: Candidate[] = files.filter((c) => host.stat!(c.file));
   // Only the first place that names a file is reported (blockedPaths looks at each path
   // once), so later ones are not built: a large config names the same few files thousands of times.
   const named = new Set<string>();
@@ -114,13 +164,13 @@ export function checkLookupFileAccess(cfg: EximConfig, host: SourceHost): Findin
     }
   }
   const v = candidates.length ? machineView(host, (a) => eximDaemonIdentity(cfg, a)) : undefined;
-  if (!v) return [];
-  const out: Finding[] = [];
+  if (!v) return missing;
+  const out: Finding[] = missing;
   for (const b of blockedPaths(host, v.id, candidates, (c) => c.file, 4)) {
     const { what, file, effect } = b.item;
     const loc = b.item.at();
     out.push(finding('exim/lookup-file-access', loc.file, loc.range,
-      `On this machine Exim's daemon runs as ${identityText(v.a, v.id)} when it serves a connection, and ${describePath(v.a, b.blocked)} does not let it ${needText(b.blocked.need)}, so it cannot open ${what}, which it reads when ${b.item.where}: ${effect} ("failed to open ${file} ...: Permission denied")${effect === DIES ? ', the client gets no answer, and its mail is held up' : ''}. ${readAdvice(v, b, 'Exim')}`));
+      `On this machine Exim's daemon runs as ${identityText(v.a, v.id)} when it serves a connection, and ${describePath(v.a, b.blocked)} does not let it ${needText(b.blocked.need)}, so it cannot open ${what}, which it reads when ${b.item.where}: ${effect} (${effect === ACL_FILE_FAILS ? `'failed to open ACL file "${file}": Permission denied'` : `"failed to open ${file} ...: Permission denied"`})${effect === DIES ? ', the client gets no answer, and its mail is held up' : ''}. ${readAdvice(v, b, 'Exim')}`));
   }
   return out;
 }
