@@ -507,6 +507,11 @@ const CONDITION_VALUES: [string, string, boolean][] = [
   ['maybe', '451', true],
   ['${if eq{$local_part}{b}{reject}{accept}}', '451', true],
   ['${if eq{$local_part}{b}{yes}{no}}', '550', false],
+  // No "else": the one branch when the test holds, "" (false) when it fails.
+  ['${if eq{$local_part}{b}{reject}}', '451', true],
+  ['${if eq{$local_part}{b}{yes}}', '550', false],
+  // For b the test fails and "" is false (250); we still warn, for the recipient c it defers.
+  ['${if eq{$local_part}{c}{reject}}', '250', true],
   ['${if eq{$local_part}{b}{1}{}}', '550', false],
   ['${if eq{$local_part}{c}{TRUE}{false}}', '250', false],
 ];

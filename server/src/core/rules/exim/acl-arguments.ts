@@ -246,12 +246,15 @@ function conditionValue(v: string): boolean {
 
 /** A value ending in two written-out braces after a "}": the branches of an ${if}, perhaps. */
 const TWO_BRANCHES = /\}\s*\{([^{}$\\]*)\}\s*\{([^{}$\\]*)\}\s*\}\s*$/;
+/** The same with one: an ${if} whose "else" is left out (it gives "", which Exim reads as false). */
+const LAST_BRANCH = /\}\s*\{([^{}$\\]*)\}\s*\}\s*$/;
 
 /**
  * A value of `condition =` that Exim reads as neither true nor false, so the condition defers:
- * written out, or a branch of a `${if}` that is the whole value, with both branches written
- * out as plain text (exim4 -bh: "invalid \"condition\" value \"accept\"", 451). A value with
- * white space around a good word is left alone: whether the branch keeps it was not seen.
+ * written out, or a branch of a `${if}` that is the whole value, with its branches (one or
+ * both) written out as plain text (exim4 -bh: "invalid \"condition\" value \"accept\"",
+ * 451). A value with white space around a good word is left alone: whether the branch keeps
+ * it was not seen.
  */
 export function badConditionValue(value: string, expansion: () => readonly ExpansionNode[] | undefined): string | undefined {
   if (!value.includes('$') && !value.includes('\\')) {
@@ -260,8 +263,8 @@ export function badConditionValue(value: string, expansion: () => readonly Expan
   }
   // Only a value whose last two braces look wrong is parsed: the tree is made anew at each
   // read, and parsing every condition again doubled the ACL rules' time on a large config.
-  const m = TWO_BRANCHES.exec(value);
-  if (!m || (conditionValue(m[1].trim()) && conditionValue(m[2].trim()))) return undefined;
+  const m = TWO_BRANCHES.exec(value) ?? LAST_BRANCH.exec(value);
+  if (!m || m.slice(1).every((b) => conditionValue(b.trim()))) return undefined;
   const nodes = (expansion() ?? []).filter((n) => n.kind !== 'text' || n.text.trim() !== '');
   const [only] = nodes;
   if (nodes.length !== 1 || only.kind !== 'item' || only.name !== 'if' || only.args.length < 2 || only.args.length > 3) return undefined;
