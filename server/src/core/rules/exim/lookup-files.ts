@@ -88,7 +88,9 @@ function aclFiles(cfg: EximConfig): Candidate[] {
     if (!s.negated && SELECTING_OPTIONS.has(s.name) && s.value && !/\s/.test(s.value.trim())) add(s.value.trim(), `${s.name} selects it`, s.valueLoc);
   }
   for (const acl of cfg.acls) for (const st of acl.statements) for (const it of st.items) {
-    if (it.name === 'acl') add(aclCallName(it.value), `ACL "${acl.name}" calls it (acl = ${(it.value ?? '').trim()})`, it.valueLoc);
+    if (it.name !== 'acl') continue;
+    const callee = aclCallName(it.value);
+    if (callee?.startsWith('/')) add(callee, `ACL "${acl.name}" calls it (acl = ${(it.value ?? '').trim()})`, it.valueLoc);
   }
   return out;
 }
@@ -119,6 +121,9 @@ export function checkLookupFileAccess(cfg: EximConfig, host: SourceHost): Findin
   // once), so later ones are not built: a large config names the same few files thousands of times.
   const named = new Set<string>();
   const first = (file: string): boolean => !named.has(file) && !!named.add(file);
+  // Named lists matter only when one of them names a file: otherwise "+name" leads to none.
+  const listsNameFiles = cfg.lists.some((l) => l.value.includes('/'));
+  const values = new Set<string>();
   const reached = new Map<string, string>();
   const queue: string[] = [];
   const reach = (name: string, where: string) => {
@@ -127,8 +132,14 @@ export function checkLookupFileAccess(cfg: EximConfig, host: SourceHost): Findin
     queue.push(name);
   };
   for (const acl of cfg.acls) for (const st of acl.statements) for (const it of st.items) {
-    // Only a value with "lookup" in it can hold a ${lookup}: the others are not parsed.
-    if (it.value?.includes('lookup') && it.valueLoc && aclCondition(it.name)?.kind === 'condition' && it.expansion) {
+    // Every file here is named by an absolute path: a value without "/" names none, and one
+    // without "lookup" holds no ${lookup} (the others are not parsed).
+    if (!it.value || (!it.value.includes('/') && !(listsNameFiles && it.value.includes('+')))) continue;
+    // A condition met before names nothing new (each file and list is taken at its first place).
+    const key = `${it.name}=${it.value}`;
+    if (values.has(key)) continue;
+    values.add(key);
+    if (it.value.includes('lookup') && it.valueLoc && aclCondition(it.name)?.kind === 'condition' && it.expansion) {
       const file = it.valueLoc.file;
       for (const l of expansionLookups(it.expansion)) {
         if (first(l.file)) candidates.push({ what: l.what, file: l.file, at: () => ({ file, range: l.range }), where: `ACL "${acl.name}" tests ${it.name}`, effect: DEFERS });
