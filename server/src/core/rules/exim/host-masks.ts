@@ -12,7 +12,7 @@
 //   the one address.
 import type { Finding, Fix } from '../../diagnostic';
 import { finding } from '../../diagnostic';
-import type { EximConfig } from '../../exim/model';
+import type { EximConfig, ListKind } from '../../exim/model';
 import type { CheckOptions } from '../../options';
 import { forEachListItem, type ItemPlace } from './lists';
 import { eximIpAddress } from '../../exim/ip-address';
@@ -69,12 +69,14 @@ function report(place: () => ItemPlace, message: string, fix: string | undefined
   out.push(finding('exim/host-netmask', loc.file, loc.range, message, fixes ? { fixes } : {}));
 }
 
+const HOST_LISTS: ReadonlySet<ListKind> = new Set(['hostlist']);
+
 export function checkHostMasks(cfg: EximConfig, _opts: CheckOptions): Finding[] {
   const out: Finding[] = [];
   forEachListItem(cfg, /[/.]/, (kind, text, place) => {
     // Items run together with "," or spaces are list-comma's finding; an empty item is the
     // empty host (a message from a local process).
-    if (kind !== 'hostlist' || !text || /[\s,]/.test(text)) return;
+    if (!text || /[\s,]/.test(text)) return;
     const ip = eximIpAddress(text, true);
     if (ip) {
       const bits = ip.family === 4 ? 32 : 128;
@@ -94,6 +96,6 @@ export function checkHostMasks(cfg: EximConfig, _opts: CheckOptions): Finding[] 
     if (net) {
       report(place, `"${text}" is no network to Exim: with a "*" in it, it is a host name pattern, so Exim looks the client's name up in the DNS, and no name has this form: the item matches no client. Write ${net}.`, net, out);
     }
-  });
+  }, HOST_LISTS);
   return out;
 }

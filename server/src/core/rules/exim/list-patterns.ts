@@ -17,7 +17,7 @@
 // Regular expressions, lookups, references, `@` forms and items built at run time are not judged.
 import type { Finding, Fix } from '../../diagnostic';
 import { finding } from '../../diagnostic';
-import type { EximConfig } from '../../exim/model';
+import type { EximConfig, ListKind } from '../../exim/model';
 import type { CheckOptions } from '../../options';
 import { forEachListItem, forEachListValue, spansText, type ItemPlace } from './lists';
 import { RUN_TIME, runTime } from './suggest';
@@ -36,11 +36,12 @@ function domainProblem(p: string): { why: string; meant?: string } | undefined {
   return undefined;
 }
 
+const DOMAIN_AND_ADDRESS_LISTS: ReadonlySet<ListKind> = new Set(['domainlist', 'addresslist']);
+
 export function checkListPatterns(cfg: EximConfig, _opts: CheckOptions): Finding[] {
   const out: Finding[] = [];
   // Only values where an item can start with "." or "@", or have a "*" after its start.
   forEachListItem(cfg, /(^|[\s:;<!@])[.@]|[^\s:;<!]\*/, (kind, text, place) => {
-    if (kind !== 'domainlist' && kind !== 'addresslist') return;
     const t = text.replace(/^!\s*/, '');
     if (!t || /[$;\\]/.test(t) || t.startsWith('^') || t.startsWith('+')) return;
     const at = t.lastIndexOf('@');
@@ -52,7 +53,7 @@ export function checkListPatterns(cfg: EximConfig, _opts: CheckOptions): Finding
     if (domain === undefined || domain.startsWith('@') || domain === '*') return;
     const p = domainProblem(domain);
     if (p) report(out, place, text, p.why, p.meant === undefined ? undefined : text.replace(new RegExp(`${domain.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`), p.meant));
-  });
+  }, DOMAIN_AND_ADDRESS_LISTS);
   emptySender(cfg, out);
   slashedRegex(cfg, out);
   return out;

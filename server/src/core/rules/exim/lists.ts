@@ -151,13 +151,15 @@ export function aclListKind(name: string): ListKind | undefined {
  * whose value contains `needle` (or matches it), with the kind of list Exim matches it as. Named lists are
  * the caller's: their items are in the model already.
  */
-export function forEachListValue(cfg: EximConfig, needle: string | RegExp, f: (kind: ListKind, h: OptionSetting | AclItem) => void): void {
+export function forEachListValue(cfg: EximConfig, needle: string | RegExp, f: (kind: ListKind, h: OptionSetting | AclItem) => void, kinds?: ReadonlySet<ListKind>): void {
   const has = (v: string | undefined) => v !== undefined && (typeof needle === 'string' ? v.includes(needle) : needle.test(v));
+  // The kind first: looking it up is cheaper than testing the value.
+  const wanted = (kind: ListKind | undefined): kind is ListKind => kind !== undefined && (!kinds || kinds.has(kind));
   const settings = (list: readonly OptionSetting[], scope: string) => {
     for (const s of list) {
-      if (s.negated || !has(s.value)) continue;
+      if (s.negated) continue;
       const kind = optionsOfScope(scope)?.get(s.name)?.listKind;
-      if (kind) f(kind, s);
+      if (wanted(kind) && has(s.value)) f(kind, s);
     }
   };
   settings(cfg.main, 'main');
@@ -166,7 +168,7 @@ export function forEachListValue(cfg: EximConfig, needle: string | RegExp, f: (k
   }
   for (const acl of cfg.acls) for (const st of acl.statements) for (const it of st.items) {
     const kind = aclListKind(it.name);
-    if (kind && has(it.value)) f(kind, it);
+    if (wanted(kind) && has(it.value)) f(kind, it);
   }
 }
 
@@ -176,12 +178,13 @@ export interface ItemPlace { loc: Loc; exact: boolean }
 /**
  * Each item of every named list, and of every list-valued setting or ACL list condition, whose
  * value contains `needle` (or matches it): its kind and text, its place (worked out only when
- * asked: most items need none), and whether its list sets its own separator (`<;`).
+ * asked: most items need none), and whether its list sets its own separator (`<;`). With
+ * `kinds`, lists of other kinds are not split at all.
  */
-export function forEachListItem(cfg: EximConfig, needle: string | RegExp, f: (kind: ListKind, text: string, place: () => ItemPlace, ownSeparator: boolean) => void): void {
+export function forEachListItem(cfg: EximConfig, needle: string | RegExp, f: (kind: ListKind, text: string, place: () => ItemPlace, ownSeparator: boolean) => void, kinds?: ReadonlySet<ListKind>): void {
   const has = (v: string) => typeof needle === 'string' ? v.includes(needle) : needle.test(v);
   for (const l of cfg.lists) {
-    if (!has(l.value)) continue;
+    if ((kinds && !kinds.has(l.kind)) || !has(l.value)) continue;
     for (const it of l.items) f(l.kind, it.text, () => ({ loc: it.loc, exact: spansText(cfg, it.loc, it.text) }), l.separator !== ':');
   }
   forEachListValue(cfg, needle, (kind, h) => {
@@ -198,7 +201,7 @@ export function forEachListItem(cfg: EximConfig, needle: string | RegExp, f: (ki
         return { loc, exact: spansText(cfg, loc, it.text) };
       }, own);
     });
-  });
+  }, kinds);
 }
 
 /** Host-list items that look like references but are Exim's own switches. */
