@@ -123,7 +123,7 @@ export function checkLookupFileAccess(cfg: EximConfig, host: SourceHost): Findin
   const first = (file: string): boolean => !named.has(file) && !!named.add(file);
   // Named lists matter only when one of them names a file: otherwise "+name" leads to none.
   const listsNameFiles = cfg.lists.some((l) => l.value.includes('/'));
-  const values = new Set<string>();
+  const values = new Map<string, Set<string>>();
   const reached = new Map<string, string>();
   const queue: string[] = [];
   const reach = (name: string, where: string) => {
@@ -136,9 +136,10 @@ export function checkLookupFileAccess(cfg: EximConfig, host: SourceHost): Findin
     // without "lookup" holds no ${lookup} (the others are not parsed).
     if (!it.value || (!it.value.includes('/') && !(listsNameFiles && it.value.includes('+')))) continue;
     // A condition met before names nothing new (each file and list is taken at its first place).
-    const key = `${it.name}=${it.value}`;
-    if (values.has(key)) continue;
-    values.add(key);
+    let met = values.get(it.name);
+    if (!met) values.set(it.name, met = new Set());
+    if (met.has(it.value)) continue;
+    met.add(it.value);
     if (it.value.includes('lookup') && it.valueLoc && aclCondition(it.name)?.kind === 'condition' && it.expansion) {
       const file = it.valueLoc.file;
       for (const l of expansionLookups(it.expansion)) {
@@ -147,21 +148,24 @@ export function checkLookupFileAccess(cfg: EximConfig, host: SourceHost): Findin
     }
     const kind = aclListKind(it.name);
     if (!kind || !it.value || !it.valueLoc || !/[;+/]/.test(it.value)) continue;
-    const where = `ACL "${acl.name}" checks ${it.name} = ${it.value.trim()}`;
+    // Said only where something is found: most conditions name no file and reach no new list.
+    let said: string | undefined;
+    const where = () => said ??= `ACL "${acl.name}" checks ${it.name} = ${it.value!.trim()}`;
     const items = splitList(it.value);
     items.forEach((item, k) => {
       const ref = /^!?\s*\+(\S+)$/.exec(item.text.trim())?.[1];
-      if (ref) return reach(ref, where);
+      if (ref) return reached.has(ref) ? undefined : reach(ref, where());
       const l = listFileOf(kind, item.text);
       if (!l || !first(l.file)) return;
-      candidates.push({ ...l, where, effect: DIES, at: () => {
+      candidates.push({ ...l, where: where(), effect: DIES, at: () => {
         let nth = 0;
         for (let j = 0; j < k; j++) nth += occurrencesOf(items[j].text, item.text);
         return locOfText(cfg, it.valueLoc!, item.text, nth);
       } });
     });
   }
-  const lists = new Map(cfg.lists.map((l) => [l.name, l]));
+  const lists = new Map<string, EximConfig['lists'][number]>();
+  if (queue.length) for (const l of cfg.lists) lists.set(l.name, l);
   for (let q = 0; q < queue.length; q++) {
     const name = queue[q];
     const l = lists.get(name);
