@@ -634,6 +634,25 @@ for (const [e, warns, value] of STRAY_BRACES) {
   });
 }
 
+// Braces after an item that takes more arguments than it got: Exim keeps them as text.
+const CLOSED_EARLY: [string, boolean, string][] = [
+  ['${if exists{/etc/passwd}}{a}{b}', true, 'true{a}{b}'],
+  ['${if exists{/nonexistent}}{a}{b}}', true, '{a}{b}}'],
+  ['${lookup{nobody-here}lsearch{/etc/aliases}}{yes}{no}', true, '{yes}{no}'],
+  ['${if exists{/etc/passwd}{a}{b}}', false, 'a'],
+  ['${if exists{/etc/passwd}{a}{b}}{c}', false, 'a{c}'],
+  ['${lookup{nobody-here}lsearch{/etc/aliases}{yes}{no}}', false, 'no'],
+];
+for (const [e, warns, value] of CLOSED_EARLY) {
+  test(`at run time, ${e}: we warn exactly when braces after an item that could take more arguments stay in Exim's value as text`, { skip }, () => {
+    const file = conf('primary_hostname = mail.example.com\n', `primary_hostname = mail.example.com\nsmtp_banner = ${e}\n`);
+    const warned = ours(file, '4.96').some((f) => f.code === 'exim/expansion-syntax' && /are text, not more arguments/.test(f.message));
+    const r = spawnSync(EXIM, ['-C', file, '-be', e], { encoding: 'utf8', timeout: 30_000 });
+    assert.equal(warned, warns);
+    assert.equal(r.stdout.trim(), value, r.stdout + r.stderr);
+  });
+}
+
 test('at load time, a stray "}" in log_file_path (expanded at load): Exim loads the config, and ours is a warning, not an error', { skip }, () => {
   const file = conf('primary_hostname = mail.example.com\n', 'primary_hostname = mail.example.com\nlog_file_path = ${primary_hostname}}/%slog\n');
   assert.equal(exim(file), undefined);

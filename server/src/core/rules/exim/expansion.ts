@@ -20,6 +20,7 @@ import { literalFix, literalPattern, patternProblem, WRITE_WITH_N } from '../../
 import { lookupSetupProblem } from './lookup-setup';
 import { cap, mainValue } from './instance-options';
 import { conditionLiteralProblem, dnsdbWordsProblem, itemLiteralProblems, LITERAL_CONDITIONS, LITERAL_OPERATORS, MACRO_NAME, operatorLiteralProblem } from './expansion-literals';
+import { ownEntry } from '../../own';
 
 type Lookup = (name: string) => ExpansionNameInfo | undefined;
 const LOOKUPS: Record<Exclude<ExpansionKind, 'variable'>, Lookup> = {
@@ -122,6 +123,9 @@ const EXPANDED_AT_LOAD = new Set([
 
 /** Item names expand.c finds before any operator: `${length:x}` is an item short of arguments. */
 const ITEMS_FIRST = new Set(['length', 'substr', 'hash', 'nhash']);
+
+/** Items whose last braced arguments may be left out (yes/no strings and the like): how many they take at most (lookup: its key's, then three). */
+const MOST_ARGS: Record<string, number> = { if: 3, run: 3, readfile: 2, readsocket: 5, listextract: 4, certextract: 4, prvscheck: 3 };
 
 const FORCED_FAIL = /\}\s*fail(?![\w$])/;
 
@@ -347,6 +351,8 @@ class ExpansionCheck {
           else if (LITERAL_ARGS.has(n.name)) this.literalArgs(n);
           // `${if`'s condition is tested whenever the item is worked out; its branches are not.
           this.args(n.args, n.name === 'if' ? 1 : 0);
+          const next = list[i + 1];
+          if (next?.kind === 'text' && next.text.startsWith('{')) this.closedEarly(n, next);
           break;
         }
         case 'condition':
@@ -368,6 +374,19 @@ class ExpansionCheck {
       this.nodes(a);
     });
     this.always = was;
+  }
+
+  /**
+   * An item that takes more braced arguments than it got, followed by text starting with "{":
+   * its "}" came too early (`${if exists{/x}}{a}{b}}`), and Exim adds the braces and what is in
+   * them to the value as text (exim4 -be: "true{a}{b}}"). Not when the item has all it takes.
+   */
+  private closedEarly(n: Node<'item'>, next: Node<'text'>): void {
+    const most = ownEntry(MOST_ARGS, n.name) ?? (n.name === 'lookup' ? (n.argsBefore ?? 0) + 3 : undefined);
+    if (most === undefined || n.args.length >= most) return;
+    const shown = next.text.length > 40 ? `${next.text.slice(0, 40)}...` : next.text;
+    this.report(finding('exim/expansion-syntax', this.file(), next.range,
+      `The braces from "${shown}" on are text, not more arguments of the "\${${n.name}" before them: that item ends at the "}" just before, so Exim adds them and what is in them to the value as they stand. If they were meant for the item, move its closing "}" after them.`, RUN_TIME), false);
   }
 
   private error(n: Node<'error'>): void {
