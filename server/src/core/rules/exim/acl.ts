@@ -276,9 +276,12 @@ export function checkAcls(cfg: EximConfig, opts: CheckOptions): Finding[] {
         if (it.name === 'set' && it.varName !== undefined) {
           const varName = it.varName;
           const at = it.varNameLoc ?? it.nameLoc;
-          if (!/^acl_[cm](\d|_)/.test(varName)) {
+          // acl.c also lets the DKIM ACL override the verification's result.
+          if (varName === 'dkim_verify_status' || varName === 'dkim_verify_reason') {
+            // fine
+          } else if (!/^acl_[cm](\d|_)/.test(varName)) {
             out.push(finding('exim/acl-syntax', at.file, at.range,
-              `"set" needs an ACL variable name such as acl_m_name or acl_c_name before "=", not "${varName}".`));
+              `"set" needs an ACL variable name such as acl_m_name or acl_c_name (or dkim_verify_status or dkim_verify_reason) before "=", not "${varName}".`));
           } else if (/[^A-Za-z0-9_]/.test(varName)) {
             // acl.c: letters, digits and "_" only, up to the "=" or a space.
             const c = /[^A-Za-z0-9_]/.exec(varName)![0];
