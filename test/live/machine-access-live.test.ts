@@ -306,6 +306,13 @@ test('a partition and a configdirectory only root may write: flagged imapd/direc
   }
 });
 
+/** One SMTP session through `conf`'s RCPT ACL as if from 192.0.2.1 (exim -bh), for u@example.com. */
+function rcptSession(conf: string) {
+  return spawnSync(EXIM, ['-C', conf, '-bh', '192.0.2.1'], {
+    input: 'EHLO client.example.net\r\nMAIL FROM:<a@example.net>\r\nRCPT TO:<u@example.com>\r\nQUIT\r\n', encoding: 'utf8', timeout: 60_000,
+  });
+}
+
 test('a domain list the RCPT ACL matches, looked up in a file only root may read: flagged exim/lookup-file-access; really the RCPT gets no answer and Exim exits ("Permission denied"); a file item likewise; a ${lookup} in a condition makes the RCPT get 451; opened to Debian-exim\'s group as advised, nothing is flagged and the RCPT is accepted', { skip: eximMissing ? `skipped: ${eximMissing}` : false }, () => {
   const { dir: priv, file: domains } = rootOnlyFile('exim-cyrus-lookup-', 'domains', 'example.com\n');
   const dir = eximScratchDir('exim-cyrus-lookup-exim-');
@@ -318,9 +325,7 @@ test('a domain list the RCPT ACL matches, looked up in a file only root may read
     'begin transports', 't:', '  driver = appendfile', `  file = ${dir}/mbox`, '',
   ].join('\n'));
   const input: Input[] = [{ path: conf, kind: 'exim' }];
-  const rcpt = () => spawnSync(EXIM, ['-C', conf, '-bh', '192.0.2.1'], {
-    input: 'EHLO client.example.net\r\nMAIL FROM:<a@example.net>\r\nRCPT TO:<u@example.com>\r\nQUIT\r\n', encoding: 'utf8', timeout: 60_000,
-  });
+  const rcpt = () => rcptSession(conf);
   const closed = findings(input, 'exim/lookup-file-access');
   assert.equal(closed.length, 1);
   assert.equal(closed[0].range.start.line, 3);
@@ -370,9 +375,7 @@ test('an ACL file only root may read, selected by acl_smtp_rcpt: flagged exim/lo
   const write = (file: string) => fs.writeFileSync(conf, spoolLines(dir) + ['primary_hostname = mail.example.com', `acl_smtp_rcpt = ${file}`, ''].join('\n'));
   write(acl.file);
   const input: Input[] = [{ path: conf, kind: 'exim' }];
-  const rcpt = () => spawnSync(EXIM, ['-C', conf, '-bh', '192.0.2.1'], {
-    input: 'EHLO client.example.net\r\nMAIL FROM:<a@example.net>\r\nRCPT TO:<u@example.com>\r\nQUIT\r\n', encoding: 'utf8', timeout: 60_000,
-  });
+  const rcpt = () => rcptSession(conf);
   const closed = findings(input, 'exim/lookup-file-access');
   assert.equal(closed.length, 1);
   assert.equal(closed[0].range.start.line, 3);
