@@ -27,6 +27,7 @@ import { checkRetryRules } from './retry';
 import { checkSocketAccess } from './socket-access';
 import { checkRecipientCase } from './recipient-case';
 import { checkCutthrough } from './cutthrough';
+import { checkVerifyOnly } from './verify-only';
 
 /**
  * `host` is how /etc/services is read (Exim resolves port names through it); without one
@@ -54,6 +55,7 @@ const PAIRED: Record<string, (ctx: LinkContext) => Finding[]> = {
   'socket-access': checkSocketAccess,
   'recipient-case': checkRecipientCase,
   'cutthrough': checkCutthrough,
+  'verify-only': checkVerifyOnly,
 };
 
 /**
