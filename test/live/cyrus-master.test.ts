@@ -87,6 +87,30 @@ test('cyr_info conf-lint finds nothing in an imapd.conf we call clean', { skip, 
   }
 });
 
+test('a <server>_password name one typo from an option: conf-lint lists it, and we warn (a real server name we leave alone)', { skip, timeout: 30_000 }, () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'exim-cyrus-lint-'));
+  fs.chmodSync(dir, 0o755);
+  try {
+    const imapd = path.join(dir, 'imapd.conf');
+    const cyrus = path.join(dir, 'cyrus.conf');
+    fs.writeFileSync(cyrus, 'SERVICES {\n  imap cmd="imapd" listen="143"\n}\n');
+    fs.writeFileSync(imapd, [
+      `configdirectory: ${dir}`, `partition-default: ${dir}/spool`,
+      'mupbate_password: secret', 'prxoy_password: secret', 'backend1_password: secret', '',
+    ].join('\n'));
+    const r = spawnSync(CYR_INFO, ['-C', imapd, '-M', cyrus, 'conf-lint'], { encoding: 'utf8', timeout: 15_000 });
+    assert.equal(r.status, 0, r.stderr);
+    // conf-lint knows no server names, so it lists every one; Murder reads them all the same.
+    assert.deepEqual(r.stdout.trim().split('\n').map((l) => l.split(':')[0]).sort(), ['backend1_password', 'mupbate_password', 'prxoy_password']);
+    const ours = checkProject([{ path: cyrus, kind: 'cyrus-conf' }, { path: imapd, kind: 'imapd-conf' }], { ...defaultOptions, cyrusVersion: '3.6' }, configDiskHost);
+    assert.deepEqual(ours.map((f) => `${f.range.start.line + 1} ${f.severity} ${f.code}`), ['3 warning imapd/unknown-option', '4 warning imapd/unknown-option']);
+    assert.match(ours[0].message, /'mupdate_password'/);
+    assert.match(ours[1].message, /'proxy_password'/);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test('imapd.conf lines we call fatal are exactly those Cyrus 3.6 refuses', { skip, timeout: 60_000 }, () => {
   const lines = [
     'virtdomains: yes', 'virtdomains: maybe', 'allowplaintext: of', 'allowplaintext: sometimes', 'boundary_limit: 0x10',

@@ -30,6 +30,28 @@ function takenText(s: ImapdSetting, name: string, taken: ImapdSetting): string {
   return `'${name}' is already set (${taken.file === s.file ? '' : `${taken.file}, `}line ${taken.nameLoc.range.start.line + 1}), so renaming this line would set it twice, and Cyrus refuses to start then: keep one of the two.`;
 }
 
+/**
+ * A known option that a `<server>_password` style name (read per Murder server, so never
+ * unknown) is one typo away from: the server part has one letter changed or two swapped.
+ * `cyr_info conf-lint` reports every such name; a real server name that close to an
+ * option's is unlikely, and one a letter longer or shorter (`mupdate2`) is left alone.
+ */
+function misspeltOption(key: string, v: CheckOptions['cyrusVersion']): { meant: string; server: string } | undefined {
+  const suffix = SERVER_SUFFIX.exec(key)?.[0];
+  if (!suffix) return undefined;
+  for (const name of names(v)) {
+    // hostname_password is the manual's own placeholder for the pattern, not an option.
+    if (name.length !== key.length || name === key || !name.endsWith(suffix) || name.startsWith('hostname_')) continue;
+    let first = -1, diffs = 0;
+    for (let i = 0; i < key.length - suffix.length && diffs <= 2; i++) if (key[i] !== name[i]) { if (first < 0) first = i; diffs++; }
+    if (diffs === 1 || (diffs === 2 && key[first] === name[first + 1] && key[first + 1] === name[first])) {
+      return { meant: name, server: key.slice(0, key.length - suffix.length) };
+    }
+  }
+  return undefined;
+}
+const SERVER_SUFFIX = /_(password|mechs|client_cert|client_key)$/;
+
 export function checkUnknownOption(conf: ImapdConf, opts: CheckOptions, cyrus?: CyrusConf): Finding[] {
   const out: Finding[] = [];
   const v = opts.cyrusVersion;
@@ -82,6 +104,17 @@ export function checkUnknownOption(conf: ImapdConf, opts: CheckOptions, cyrus?: 
       if (m && m[1] !== 'backup' && !partitions!.has(m[2])) {
         out.push(finding('imapd/unknown-option', s.file, s.nameLoc.range,
           `'${s.rawName}' names partition '${m[2]}', but there is no 'partition-${m[2]}': Cyrus ignores it. Add the partition or fix the name.`));
+        continue;
+      }
+    }
+    if (s.kind === 'pattern') {
+      const near = misspeltOption(s.key, v);
+      if (near) {
+        const { meant, server } = near;
+        const taken = setElsewhere(conf, s, meant);
+        out.push(finding('imapd/unknown-option', s.file, s.nameLoc.range,
+          `'${s.rawName}' is not '${meant}': Cyrus reads it as a setting for a Murder server named '${server}', and '${meant}' keeps its default. ${taken ? takenText(s, meant, taken) : `If you meant '${meant}', rename it.`}`,
+          { severity: 'warning', ...(taken ? {} : renameFix(conf, s, meant)) }));
         continue;
       }
     }
