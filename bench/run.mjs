@@ -97,8 +97,8 @@ try {
     const l = await lspBench(root, { edits: quick ? 10 : 30 });
     row('lsp', `open -> first diagnostics (${l.lines} lines, ${l.diagnostics} diagnostics)`, l.openToDiagnosticsMs, 'ms');
     if (l.openCheckMs !== undefined) row('lsp', '  of which parse + check in the server', l.openCheckMs, 'ms');
-    row('lsp', `edit -> diagnostics p50 (after the ${l.debounceMs} ms debounce)`, l.editP50, 'ms');
-    row('lsp', `edit -> diagnostics p95 (after the ${l.debounceMs} ms debounce)`, l.editP95, 'ms', '< 30 ms', l.editP95 < 30);
+    row('lsp', `edit -> diagnostics p50 (after the debounce, ${l.debounceMs} ms here)`, l.editP50, 'ms');
+    row('lsp', `edit -> diagnostics p95 (after the debounce)`, l.editP95, 'ms', '< 30 ms', l.editP95 < 30);
     row('lsp', '  same, raw p95 including the debounce', l.editRawP95, 'ms');
     if (l.checkP50 !== undefined) {
       row('lsp', '  edit: parse + check in the server, p50', l.checkP50, 'ms');
@@ -108,6 +108,7 @@ try {
     // most admins feel as they type. Not a target; the target is the 20k-line figure above.
     const small = await lspBench(root, { edits: quick ? 10 : 30, lines: 3000, settleMs: 0 });
     row('lsp', `  the same on a ${small.lines}-line config (${small.diagnostics} diagnostics): edit -> diagnostics p50 / p95`, `${fmt(small.editP50)} / ${fmt(small.editP95)}`, 'ms');
+    row('lsp', `    raw, including the debounce (${small.debounceMs} ms here), p50 / p95`, `${fmt(small.editRawP50)} / ${fmt(small.editRawP95)}`, 'ms');
     row('lsp', `completion p50 / p95 (${l.completionItems} items)`, `${fmt(l.completionP50)} / ${fmt(l.completionP95)}`, 'ms');
     row('lsp', `hover p50 / p95${l.hoverFound ? '' : ' (no hover found!)'}`, `${fmt(l.hoverP50)} / ${fmt(l.hoverP95)}`, 'ms');
     if (l.rssAfterOpenMb !== undefined) row('lsp', 'server memory (RSS) after opening it (first diagnostics received)', l.rssAfterOpenMb, 'MB', '< 80 MB', l.rssAfterOpenMb < 80);

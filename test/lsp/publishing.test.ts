@@ -108,3 +108,30 @@ test('an open document keeps its client spelling when the same file arrives spel
   assert.equal(c.diagnostics.get(uriOf(main)), undefined, 'nothing published under the watcher\'s spelling');
   assert.ok(c.diagnostics.get(vscode(main))?.diagnostics.some((x) => x.message.includes('bogus_main')), 'main keeps its diagnostics');
 });
+
+test('the debounce after an edit follows what the file\'s last check took: short for a small config, never past 150 ms', async () => {
+  const dir = tree({ 'small.exim': 'primary_hostname = a\n' });
+  const file = path.join(dir, 'small.exim');
+  // The timing log says which debounce each check waited (the bench reads it too).
+  const c = new TestClient({ EXIM_CYRUS_TIMING: '1' });
+  try {
+    await c.initialize(dir);
+    c.open(file, 'primary_hostname = a\n', 'exim');
+    await c.waitForDiagnostics(file);
+    for (let v = 2; v <= 4; v++) {
+      c.change(file, `primary_hostname = a\nbogus_${v} = 1\n`);
+      await c.waitForDiagnostics(file, (ds) => ds.some((x) => x.message.includes(`bogus_${v}`)));
+    }
+    await settle(c);
+    const delays = c.logs.map((l) => /^timing (\{.*\})$/.exec(l)).filter((m) => m).map((m) => JSON.parse(m![1]) as { version: number; delayMs: number });
+    // Opening is checked at once; each edit waits 25–150 ms, and once the code is warm a
+    // two-line config (checked in a few milliseconds) waits less than the longest.
+    assert.equal(delays.find((t) => t.version === 1)?.delayMs, 0);
+    const edits = delays.filter((t) => t.version >= 2).map((t) => t.delayMs);
+    assert.equal(edits.length, 3, JSON.stringify(delays));
+    assert.ok(edits.every((d) => d >= 25 && d <= 150), JSON.stringify(edits));
+    assert.ok(edits.at(-1)! < 150, JSON.stringify(edits));
+  } finally {
+    await c.shutdown();
+  }
+});

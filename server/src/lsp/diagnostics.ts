@@ -1,6 +1,10 @@
 // Decides when to check and publishes the results. Checks run synchronously on the current
 // texts, so a result always reflects the latest edit it was started after; the debounce
-// only keeps a burst of keystrokes from running one check per key.
+// only keeps a burst of keystrokes from running one check per key. It scales with what the
+// file's last check cost: a config of a few hundred lines is checked in a few milliseconds,
+// and waiting 150 ms after each key for it would be most of what the user waits; a 20k-line
+// one takes 100 ms, and checking it at every key would leave the server no time to answer
+// completion or hover between keys.
 import * as path from 'node:path';
 import type { Connection } from 'vscode-languageserver/node';
 import type { Finding } from '../core/diagnostic';
@@ -10,7 +14,15 @@ import type { ConfigWorkspace, Analysis } from '../core/features/workspace';
 import type { Pairing } from '../core/features/pairing';
 import { forUntitled, toDiagnostic, type DiagnosticSupport, type UriMap, isUntitledPath } from './convert';
 
+/** The longest wait after an edit (for a file whose check is slow, or not yet measured). */
 export const DEBOUNCE_MS = 150;
+/** The shortest: keys typed as fast as people type still come in one check. */
+export const MIN_DEBOUNCE_MS = 25;
+
+/** How long to wait after an edit for a file whose last check (and publishing) took `costMs`. */
+export function debounceFor(costMs: number | undefined): number {
+  return costMs === undefined ? DEBOUNCE_MS : Math.min(DEBOUNCE_MS, Math.max(MIN_DEBOUNCE_MS, Math.round(2 * costMs)));
+}
 
 /** One run of the real Exim: its findings, and the text of each file they are in as Exim read it. */
 export interface ExternalRun { findings: Finding[]; texts: Map<string, string | undefined> }
@@ -20,6 +32,10 @@ const LOG_TIMING = !!process.env.EXIM_CYRUS_TIMING;
 
 export class DiagnosticsPublisher {
   private readonly timers = new Map<string, NodeJS.Timeout>();
+  /** By file: what its last check and publishing took (ms), which sets the debounce. */
+  private readonly cost = new Map<string, number>();
+  /** By file: the debounce its pending (or last) check was scheduled with, for the timing log. */
+  private readonly delays = new Map<string, number>();
   /** Files each analysis published to, so a file it no longer covers gets cleared. */
   private readonly publishedBy = new Map<string, Set<string>>();
   /** The pairing behind each published analysis, to check it again when an edit drops it. */
@@ -75,7 +91,8 @@ export class DiagnosticsPublisher {
     private readonly afterCheck: () => void = () => {},
   ) {}
 
-  schedule(file: string, delay = DEBOUNCE_MS): void {
+  schedule(file: string, delay = debounceFor(this.cost.get(file))): void {
+    this.delays.set(file, delay);
     const prev = this.timers.get(file);
     if (prev) clearTimeout(prev);
     this.timers.set(file, setTimeout(() => {
@@ -107,6 +124,7 @@ export class DiagnosticsPublisher {
     this.publishAnalysis(a);
     for (const b of others) this.publishAnalysis(b);
     this.afterCheck();
+    this.cost.set(file, performance.now() - t0);
     if (LOG_TIMING) {
       const sent = this.sending.splice(0);
       void Promise.all(sent).then(() => this.logTiming(file, a, performance.now() - t0));
@@ -118,7 +136,7 @@ export class DiagnosticsPublisher {
   private logTiming(file: string, a: Analysis, totalMs: number): void {
     const checkMs = this.timed.has(a) ? undefined : a.checkMs;
     this.timed.add(a);
-    this.log(`timing ${JSON.stringify({ file, version: this.versionOf(file), checkMs, totalMs })}`);
+    this.log(`timing ${JSON.stringify({ file, version: this.versionOf(file), checkMs, totalMs, delayMs: this.delays.get(file) })}`);
   }
 
   publishAnalysis(a: Analysis): void {
@@ -228,6 +246,8 @@ export class DiagnosticsPublisher {
 
   clear(file: string): void {
     this.cancel(file);
+    this.cost.delete(file);
+    this.delays.delete(file);
     this.send(file, []);
     for (const set of this.publishedBy.values()) set.delete(file);
   }
