@@ -85,6 +85,12 @@
 // local_delivery there delivers to /var/mail, a change of meaning.
 // Seeds 33 and 34, every kind (219 mutants each): no false positive; the misses are all in
 // the classes above.
+// Sixth round (transport-limits, cyrus-service-limits, imapd-limits; 26 mutants): the LMTP
+// transport's own message_size_limit = 100 (bytes: every message is accepted, then failed
+// at delivery as "too big") had no rule; now link/message-size-limit covers it beside
+// Cyrus's maxmessagesize. The other 25 agree: zero timeouts, max_rcpt = 0, chunking, PRDR,
+// serialize_hosts, port 24 (nothing listens there: link/lmtp-no-listener), lmtpd's service
+// limits and imapd.conf's size limits.
 // What it touches: a Cyrus master per Cyrus-side mutant (one shared for Exim-side ones) in a
 // temp dir on 127.0.0.1 high ports, Exim's spool and log in a temp dir per mutant, nothing
 // else. lmtpd reads the (mutated) imapd.conf; imapd, which counts the mail, reads an
@@ -357,6 +363,21 @@ add('callout-option', 'verify = recipient/callout=random,5s,hold', { exim: (t) =
 add('callout-option', 'verify = recipient/callout=random,5s,pm', { exim: (t) => must(t, 'verify       = recipient/callout=random,5s', 'verify       = recipient/callout=random,5s,pm') });
 add('callout-option', 'verify = recipient/defer_ok/callout=random,5s', { exim: (t) => must(t, 'verify       = recipient/callout=random,5s', 'verify       = recipient/defer_ok/callout=random,5s') });
 add('callout-option', 'verify = recipient / callout=random,5s (spaces)', { exim: (t) => must(t, 'verify       = recipient/callout=random,5s', 'verify       = recipient / callout=random,5s') });
+// Added in the sixth round: the limits and timeouts real setups put on the LMTP transport,
+// on lmtpd's service and in imapd.conf; most should change nothing.
+for (const o of ['max_rcpt = 0', 'command_timeout = 0s', 'connect_timeout = 0s', 'data_timeout = 0s', 'size_addition = 1G', 'tls_tempfail_tryclear = false',
+  'serialize_hosts = *', 'hosts_max_try = 1', 'retry_include_ip_address = false', 'hosts_try_chunking = *', 'hosts_try_prdr = *', 'message_size_limit = 100']) {
+  add('transport-limits', o, { exim: onTransport(o) });
+}
+add('transport-limits', 'port = 24', { exim: setPort(24) });
+add('transport-limits', 'port = lmtp', { exim: (t) => must(t, /  port = \d+\n/, '  port = lmtp\n') });
+add('transport-limits', 'hosts = localhost : 127.0.0.2', { exim: (t) => must(t, '  hosts = localhost\n', '  hosts = localhost : 127.0.0.2\n') });
+for (const o of ['babysit=1', 'maxforkrate=1', 'maxfds=16', 'maxchild=2', 'prefork=5']) {
+  add('cyrus-service-limits', `lmtptrusted ${o}`, { cyrus: o.startsWith('prefork') ? (t) => must(t, /(  lmtptrusted\s+cmd="[^"]*" listen="[^"]*") prefork=0/, `$1 ${o}`) : svcOpt('lmtptrusted', o) });
+}
+for (const o of ['maxmessagesize: 100', 'lmtptrusted_maxmessagesize: 100', 'lmtpauth_maxmessagesize: 100', 'lmtp_strict_quota: yes', 'lmtptrusted_virtdomains: userid', 'quota_db: twoskip']) {
+  add('imapd-limits', o, { imapd: imapdSet(o) });
+}
 
 // ---- picking -----------------------------------------------------------------------------------
 const pool = MUTATIONS.filter((m) => m.kind.includes(KIND) || m.what.includes(KIND));

@@ -367,39 +367,65 @@ test('lmtpd without -a with a certificate, allowplaintext off: not flagged with 
   }
 });
 
+/**
+ * A message of about `bytes` to alice in one SMTP session (-bs) that delivers in the
+ * foreground; lines of 70 characters, since Exim's smtp transport refuses lines over 998.
+ * The reply to the data, and the main log.
+ */
+function sendSized(dir: string, conf: string, bytes: number): { data: string; log: string } {
+  const body = `${'a'.repeat(70)}\r\n`.repeat(Math.ceil(bytes / 72));
+  const dialog = ['EHLO client.example.net', 'MAIL FROM:<sender@example.net>', `RCPT TO:<${ALICE}>`, 'DATA', `Subject: size\r\n\r\n${body}.`, 'QUIT', ''].join('\r\n');
+  const r = spawnSync(EXIM, ['-C', conf, '-odf', '-bs'], { input: dialog, encoding: 'utf8', timeout: 60_000 });
+  return { data: replies(r.stdout)[5] ?? '', log: mainLog(dir) };
+}
+
 test('maxmessagesize in imapd.conf below message_size_limit: flagged link/message-size-limit; really a bigger message is accepted, refused by lmtpd with 552 and bounced; with the limit it suggests, Exim refuses it at submission and a smaller one is delivered', { skip }, async () => {
   const c = await startCyrus({ mailboxes: [`user/${ALICE}`], editCyrusConf: (text, d) => { fs.appendFileSync(path.join(d, 'imapd.conf'), 'maxmessagesize: 10240\n'); return text; } });
   try {
     const lintWith = (conf: string) => checkProject([{ path: conf, kind: 'exim' }, { path: c.cyrusConf, kind: 'cyrus-conf' }, { path: c.imapdConf, kind: 'imapd-conf' }], defaultOptions)
       .filter((f) => f.code.startsWith('link/'));
-    // One SMTP session (-bs) that delivers in the foreground; lines of 70 characters, since
-    // Exim's smtp transport refuses lines over 998. The reply to the data, and the main log.
-    const send = (dir: string, conf: string, bytes: number) => {
-      const body = `${'a'.repeat(70)}\r\n`.repeat(Math.ceil(bytes / 72));
-      const dialog = ['EHLO client.example.net', 'MAIL FROM:<sender@example.net>', `RCPT TO:<${ALICE}>`, 'DATA', `Subject: size\r\n\r\n${body}.`, 'QUIT', ''].join('\r\n');
-      const r = spawnSync(EXIM, ['-C', conf, '-odf', '-bs'], { input: dialog, encoding: 'utf8', timeout: 60_000 });
-      return { data: replies(r.stdout)[5] ?? '', log: mainLog(dir) };
-    };
     const dflt = eximConf(port(c.ports.lmtpTrusted));
     const found = lintWith(dflt.conf);
     assert.deepEqual(found.map((f) => f.code), ['link/message-size-limit']);
     assert.match(found[0].message, /Set message_size_limit = 8K/);
-    const big = send(dflt.dir, dflt.conf, 9 * 1024);
+    const big = sendSized(dflt.dir, dflt.conf, 9 * 1024);
     assert.match(big.data, /^250 /, 'accepted');
     assert.match(big.log, /\*\* alice@example\.com R=cyrus_vdom T=cyrus_ltcp H=localhost \[127\.0\.0\.1\]: SMTP error from remote mail server after pipelined MAIL FROM:<sender@example\.net> SIZE=\d+: 552 5\.2\.3 Message SIZE exceeds fixed maximum message size \(10240\)/);
     assert.equal(await c.messageCount(`user/${ALICE}`), 0);
     const fixed = eximConf((t) => port(c.ports.lmtpTrusted)(t).replace('primary_hostname = mail.example.com\n', 'primary_hostname = mail.example.com\nmessage_size_limit = 8K\n'));
     assert.deepEqual(lintWith(fixed.conf), []);
-    const refused = send(fixed.dir, fixed.conf, 9 * 1024);
+    const refused = sendSized(fixed.dir, fixed.conf, 9 * 1024);
     assert.match(refused.data, /^552 /, 'refused while the sender is still there');
     assert.doesNotMatch(refused.log, /<= sender@example\.net/);
-    const small = send(fixed.dir, fixed.conf, 7 * 1024);
+    const small = sendSized(fixed.dir, fixed.conf, 7 * 1024);
     assert.match(small.data, /^250 /);
     assert.match(small.log, /=> alice@example\.com R=cyrus_vdom T=cyrus_ltcp/);
     assert.equal(await c.messageCount(`user/${ALICE}`), 1);
   } finally {
     await c.stop();
   }
+});
+
+test('the Cyrus transport\'s own message_size_limit below the main one: flagged link/message-size-limit; really a bigger message is accepted and failed at delivery ("transport limit"); with the main limit lowered to it, Exim refuses it at DATA', { skip }, async () => {
+  const withLimit = (t: string) => port(cy.ports.lmtpTrusted)(t).replace('  protocol = lmtp\n', '  protocol = lmtp\n  message_size_limit = 8K\n');
+  const over = eximConf(withLimit);
+  const found = checkProject([{ path: over.conf, kind: 'exim' }, { path: cy.cyrusConf, kind: 'cyrus-conf' }, { path: cy.imapdConf, kind: 'imapd-conf' }], defaultOptions)
+    .filter((f) => f.code.startsWith('link/'));
+  assert.deepEqual(found.map((f) => f.code), ['link/message-size-limit']);
+  assert.match(found[0].message, /Transport cyrus_ltcp delivers to Cyrus only messages up to 8K/);
+  const before = await cy.messageCount(`user/${ALICE}`);
+  const big = sendSized(over.dir, over.conf, 9 * 1024);
+  assert.match(big.data, /^250 /, 'accepted');
+  assert.match(big.log, /\*\* alice@example\.com R=cyrus_vdom T=cyrus_ltcp: message is too big \(transport limit = 8192\)/);
+  assert.equal(await cy.messageCount(`user/${ALICE}`), before);
+  const fixed = eximConf((t) => withLimit(t).replace('primary_hostname = mail.example.com\n', 'primary_hostname = mail.example.com\nmessage_size_limit = 8K\n'));
+  assert.deepEqual(lint(fixed.conf), []);
+  const refused = sendSized(fixed.dir, fixed.conf, 9 * 1024);
+  assert.match(refused.data, /^552 /, 'refused while the sender is still there');
+  const small = sendSized(fixed.dir, fixed.conf, 7 * 1024);
+  assert.match(small.data, /^250 /);
+  assert.match(small.log, /=> alice@example\.com R=cyrus_vdom T=cyrus_ltcp/);
+  assert.equal(await cy.messageCount(`user/${ALICE}`), before + 1);
 });
 
 test('no recipient callout before accept domains = +cyrus_domains: flagged link/no-recipient-callout; really an unknown user is accepted and bounced after lmtpd\'s 550; the quick fix makes Exim refuse it at RCPT', { skip }, async () => {

@@ -10,6 +10,7 @@
 import type { Finding, Related } from '../../diagnostic';
 import { finding } from '../../diagnostic';
 import type { ImapdSetting, LmtpListener } from '../../cyrus/model';
+import type { DriverInstance } from '../../exim/model';
 import { imapdSetting } from '../../cyrus/facts';
 import { parseByteSize } from '../../cyrus/values';
 import { eximInteger } from '../exim/values';
@@ -35,6 +36,27 @@ function shown(n: number): string {
   return `${n} bytes`;
 }
 
+/**
+ * The transport's own message_size_limit below what Exim accepts: Exim checks it at
+ * delivery (deliver.c, check_message_size) and fails the address, "message is too big
+ * (transport limit = N)", so a message in between is accepted and then bounced, as with
+ * Cyrus's own limit. Found live: message_size_limit = 100 on the LMTP transport, every
+ * message accepted and none delivered.
+ */
+function transportLimit(tr: DriverInstance, eximLimit: number, eximDefault: boolean): Finding | undefined {
+  const o = option(tr, 'message_size_limit');
+  if (!o || o.negated || !o.value || o.value.includes('$')) return undefined;
+  const limit = eximInteger(o.value);
+  if (limit === undefined || limit <= 0 || (eximLimit !== 0 && limit >= eximLimit)) return undefined;
+  const exim = eximLimit === 0 ? 'Exim accepts messages of any size (message_size_limit = 0)'
+    : `Exim accepts messages up to ${shown(eximLimit)} (message_size_limit${eximDefault ? ', Exim\'s default' : ''})`;
+  // A bare number is bytes: "100" meant as megabytes is the likely slip.
+  const bare = /^\s*\d+\s*$/.test(o.value) && limit < 100_000 ? ` A number without K, M or G is bytes: for ${limit} megabytes write ${limit}M.` : '';
+  const at = o.valueLoc ?? o.nameLoc;
+  return finding('link/message-size-limit', at.file, at.range,
+    `Transport ${tr.name} delivers to Cyrus only messages up to ${shown(limit)} (its message_size_limit), but ${exim}. A message in between is accepted, then failed at delivery ("message is too big (transport limit = ${limit})"), and Exim bounces it to its sender: backscatter when the sender is forged.${bare} Make the transport's limit at least the main one, or refuse bigger messages for Cyrus's domains in the DATA ACL (condition = \${if >{\$message_size}{${limit}}}) while the sender is still connected.`);
+}
+
 /** Where the configuration reads $message_size: an ACL or router may already hold big messages back. */
 const READS_SIZE = /\$\{?message_size(?![\w])/;
 
@@ -49,6 +71,11 @@ export function checkMessageSize(ctx: LinkContext): Finding[] {
   const seen = new Set<string>();
   for (const t of cyrusTransports(ctx)) {
     if (!ctx.used.has(t.transport.name)) continue;
+    const own = transportLimit(t.transport, eximLimit, limitOpt === undefined);
+    if (own && !seen.has(t.transport.name)) {
+      seen.add(t.transport.name);
+      out.push(own);
+    }
     const add = option(t.transport, 'size_addition');
     const addition = t.kind === 'tcp' ? Math.max(0, add && !add.negated ? eximInteger(add.value ?? '') ?? DEFAULT_SIZE_ADDITION : DEFAULT_SIZE_ADDITION) : 0;
     const limits: { l: LmtpListener; s: ImapdSetting; bytes: number }[] = [];
