@@ -91,6 +91,16 @@
 // Cyrus's maxmessagesize. The other 25 agree: zero timeouts, max_rcpt = 0, chunking, PRDR,
 // serialize_hosts, port 24 (nothing listens there: link/lmtp-no-listener), lmtpd's service
 // limits and imapd.conf's size limits.
+// Seventh round (router-copied, transport-copied, callout-timing; 26 mutants): options copied
+// from dnslookup and remote_smtp. hosts_require_dane on the LMTP transport had no rule: Exim
+// does DANE only for a host found by a DNSSEC-validated lookup, and localhost under
+// gethostbyname never is, so every message for Cyrus bounces ("DANE error: localhost lookup
+// not DNSSEC"); now link/lmtp-tls-unavailable. Left standing: user = cyrus on the transport
+// (this harness's Exim runs -C as Debian-exim and cannot change user; a daemon can),
+// senders = ! : on the Cyrus router (a change of meaning), require_files naming a missing
+// file and dkim_strict with a missing key (what this machine holds), socks_proxy to no
+// proxy. ignore_target_hosts = 127.0.0.0/8 agrees: an accept router has no hosts of its own
+// to ignore, and the transport's are not filtered by it.
 // What it touches: a Cyrus master per Cyrus-side mutant (one shared for Exim-side ones) in a
 // temp dir on 127.0.0.1 high ports, Exim's spool and log in a temp dir per mutant, nothing
 // else. lmtpd reads the (mutated) imapd.conf; imapd, which counts the mail, reads an
@@ -377,6 +387,22 @@ for (const o of ['babysit=1', 'maxforkrate=1', 'maxfds=16', 'maxchild=2', 'prefo
 }
 for (const o of ['maxmessagesize: 100', 'lmtptrusted_maxmessagesize: 100', 'lmtpauth_maxmessagesize: 100', 'lmtp_strict_quota: yes', 'lmtptrusted_virtdomains: userid', 'quota_db: twoskip']) {
   add('imapd-limits', o, { imapd: imapdSet(o) });
+}
+// Added in the seventh round: options copied onto the Cyrus router or transport from the
+// dnslookup router and remote_smtp transport beside them (DNS, DANE, DKIM, TLS, filters),
+// and callout timings.
+for (const o of ['ignore_target_hosts = 0.0.0.0 : 127.0.0.0/8', 'ignore_target_hosts = <; 0.0.0.0 ; 127.0.0.0/8 ; ::1', 'require_files = /nonexistent/cyrus', 'same_domain_copy_routing',
+  'retry_use_local_part', 'senders = ! :']) {
+  add('router-copied', `cyrus_vdom ${o}`, { exim: onRouter(o) });
+}
+for (const o of ['hosts_require_dane = *', 'hosts_try_dane = *', 'dnssec_request_domains = *', 'dnssec_require_domains = *', 'hosts_require_ocsp = *', 'tls_verify_hosts = *',
+  'tls_verify_certificates = /etc/ssl/certs/ca-certificates.crt', 'dkim_domain = example.com\n  dkim_selector = s1\n  dkim_private_key = /nonexistent/dkim.pem',
+  'dkim_domain = example.com\n  dkim_selector = s1\n  dkim_private_key = /nonexistent/dkim.pem\n  dkim_strict = true', 'transport_filter = /bin/cat', 'headers_add = X-Cyrus: yes',
+  'message_linelength_limit = 50', 'socks_proxy = 127.0.0.1 port=1', 'hosts_try_fastopen = *', 'hosts_nopass_tls = *', 'user = cyrus']) {
+  add('transport-copied', o.replaceAll('\n  ', ', '), { exim: onTransport(o) });
+}
+for (const v of ['recipient/callout=random,0s', 'recipient/callout=random,5s,maxwait=1s', 'recipient/callout=random,connect=0s', 'recipient/callout=random,1s,connect=5s']) {
+  add('callout-timing', `verify = ${v}`, { exim: (t) => must(t, 'verify       = recipient/callout=random,5s', `verify       = ${v}`) });
 }
 
 // ---- picking -----------------------------------------------------------------------------------

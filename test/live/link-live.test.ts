@@ -281,6 +281,33 @@ test('hosts_require_tls to lmtpd -a, or to lmtpd without a certificate: flagged 
   }
 });
 
+test('hosts_require_dane on the transport to lmtpd (localhost, or 127.0.0.1): flagged link/lmtp-tls-unavailable; really Exim fails every delivery ("lookup not DNSSEC") and the callout answers 451; hosts_try_dane, or the fix, delivers', { skip }, async () => {
+  const dane = (o: string, hosts = 'localhost') => (t: string) => port(cy.ports.lmtpTrusted)(t).replace('  hosts = localhost\n', `  hosts = ${hosts}\n`).replace('  gethostbyname\n', `  gethostbyname\n  ${o}\n`);
+  for (const hosts of ['localhost', '127.0.0.1']) {
+    const { dir, conf } = eximConf(dane('hosts_require_dane = *', hosts));
+    const found = checkProject([{ path: conf, kind: 'exim' }, { path: cy.cyrusConf, kind: 'cyrus-conf' }, { path: cy.imapdConf, kind: 'imapd-conf' }], defaultOptions)
+      .filter((f) => f.code.startsWith('link/'));
+    assert.deepEqual(found.map((f) => `${f.code} ${f.severity}`), ['link/lmtp-tls-unavailable error']);
+    assert.match(rcpt(conf, [ALICE]).rcpt[0], /^451 Could not complete recipient verify callout/);
+    const before = await cy.messageCount(`user/${ALICE}`);
+    assert.match(deliver(dir, conf, ALICE), new RegExp(`\\*\\* alice@example\\.com R=cyrus_vdom T=cyrus_ltcp: DANE error: ${hosts.replaceAll('.', '\\.')} lookup not DNSSEC`));
+    assert.equal(await cy.messageCount(`user/${ALICE}`), before);
+    // The quick fix, as an editor applies it.
+    const e = found[0].fixes![0].edits[0];
+    const lines = fs.readFileSync(conf, 'utf8').split('\n');
+    lines.splice(e.range.start.line, e.range.end.line - e.range.start.line);
+    fs.writeFileSync(conf, lines.join('\n'));
+    assert.deepEqual(lint(conf), []);
+    assert.match(deliver(dir, conf, ALICE), /=> alice@example\.com R=cyrus_vdom T=cyrus_ltcp/);
+    assert.equal(await cy.messageCount(`user/${ALICE}`), before + 1);
+  }
+  const tried = eximConf(dane('hosts_try_dane = *'));
+  assert.deepEqual(lint(tried.conf), []);
+  const before = await cy.messageCount(`user/${ALICE}`);
+  assert.match(deliver(tried.dir, tried.conf, ALICE), /=> alice@example\.com R=cyrus_vdom T=cyrus_ltcp/);
+  assert.equal(await cy.messageCount(`user/${ALICE}`), before + 1);
+});
+
 test('hosts_require_tls of one host of two: only a warning; really Exim gives that host up for want of STARTTLS and delivers through the next', { skip }, async () => {
   const second = await freePort();
   const c2 = await startCyrus({ mailboxes: [`user/${ALICE}`], extraServices: [`lmtp2 cmd="lmtpd -a -C {conf}" listen="127.0.0.2:${second}" prefork=0`] });

@@ -11,16 +11,26 @@
 //   `<service>_` setting wins for that service. A path that does not exist, or that the Cyrus
 //   user cannot read, still gets STARTTLS offered, and lmtpd then refuses it (454);
 //   imapd/tls-file-access says so where this machine shows it.
+//
+// hosts_require_dane fails before any of that: Exim 4.96 (smtp.c) does DANE only for a host
+// whose address came from a DNSSEC-validated lookup, and fails the address outright ("DANE
+// error: localhost lookup not DNSSEC") for any other. A Cyrus host is an address, localhost
+// (never in a signed zone), or looked up by gethostbyname, which is never DNSSEC: found live,
+// every message for Cyrus bounced and every recipient callout got 451.
 import type { Finding, Related } from '../../diagnostic';
 import { finding } from '../../diagnostic';
 import type { LmtpListener } from '../../cyrus/model';
 import { tlsFilesOf } from '../../cyrus/facts';
 import type { LinkContext } from './context';
-import { option } from './context';
+import { boolOption, option } from './context';
+import { isStrictIPv4, isStrictIPv6 } from '../../exim/ip-address';
 import { manualFix, removeOptionLines } from './edits';
 import { failingHosts, movesOnFrom } from './reach';
 import { listenerConfig } from './program-config';
-import { cyrusTransports } from './routing';
+import { cyrusTransports, type CyrusTransport } from './routing';
+import type { DriverInstance } from '../../exim/model';
+
+type Tcp = Extract<CyrusTransport, { kind: 'tcp' }>;
 
 /** Why lmtpd leaves STARTTLS out, with where that is written. */
 export interface NoTls {
@@ -62,11 +72,35 @@ export function lmtpdTls(ctx: LinkContext, l: LmtpListener): 'offered' | NoTls |
   };
 }
 
+/** Why Exim's lookup of `host` for transport `t` is never DNSSEC-validated; undefined when it may be. */
+function notDnssec(t: DriverInstance, host: string): { why: string } | undefined {
+  const bare = host.replace(/^\[|\]$/g, '');
+  if (isStrictIPv4(bare) || isStrictIPv6(bare)) return { why: `${host} is an address, which Exim looks up nowhere` };
+  if (boolOption(t, 'gethostbyname', false) === true) return { why: `gethostbyname makes Exim look ${host} up with the system's resolver, which says nothing of DNSSEC` };
+  if (host.toLowerCase().replace(/\.$/, '') === 'localhost') return { why: 'localhost is in no signed zone' };
+  return undefined;
+}
+
+function checkDane(ctx: LinkContext, t: Tcp): Finding | undefined {
+  const o = option(t.transport, 'hosts_require_dane');
+  if (!o || o.negated || !o.value?.trim()) return undefined;
+  const found = failingHosts(ctx, t, o.value, (h) => notDnssec(t.transport, h));
+  // One host DANE can work for: what Exim does after a failing one is its own question.
+  if (!found?.every) return undefined;
+  const hosts = found.failing.map((f) => f.host);
+  const at = o.valueLoc ?? o.loc;
+  return finding('link/lmtp-tls-unavailable', at.file, at.range,
+    `Transport ${t.transport.name} requires DANE of ${hosts.join(', ')} (hosts_require_dane), but DANE needs the host's address from a DNSSEC-validated DNS lookup, and ${found.reasons.map((r) => r.why).join('; ')}. Exim fails every delivery to Cyrus before it connects ("DANE error: ${hosts[0]} lookup not DNSSEC"): the message bounces, and every recipient callout through it is answered 451. DANE is for remote servers (the setting is usually copied from remote_smtp): remove hosts_require_dane from this transport.`,
+    { fixes: [manualFix('Remove hosts_require_dane (deliver to Cyrus without DANE)', [removeOptionLines(o)])] });
+}
+
 export function checkTls(ctx: LinkContext): Finding[] {
   const out: Finding[] = [];
   if (!ctx.cyrus) return out;
   for (const t of cyrusTransports(ctx)) {
     if (t.kind !== 'tcp' || !t.hosts.length) continue;
+    const dane = checkDane(ctx, t);
+    if (dane) out.push(dane);
     const o = option(t.transport, 'hosts_require_tls');
     if (!o || o.negated || !o.value?.trim()) continue;
     const found = failingHosts(ctx, t, o.value, (_h, l) => {
