@@ -247,6 +247,21 @@ function rcptPasses(item: string): boolean {
   return rcpt.startsWith('250');
 }
 
+// Callout times as readconf_readtime reads them: every number needs its unit. One it cannot
+// read fails the ACL with an error when it runs (451); a readable one lets the verification
+// run (b@example.com is unroutable here, so the accept is not taken: 550).
+const CALLOUT_TIMES: [string, boolean][] = [
+  ['callout=30', true], ['callout=1m30', true], ['callout=1m30s', false], ['callout=30s', false], ['callout=5s,connect=5', true],
+  ['callout=5s,connect=2s', false], ['callout=5s,maxwait=1mm', true], ['callout=5s,maxwait=1m', false], ['callout=30S', true], ['callout=defer_ok,1h', false],
+];
+for (const [opt, bad] of CALLOUT_TIMES) {
+  test(`at run time, verify = recipient/${opt}: we warn exactly when Exim fails the ACL (${bad ? '451' : 'no error'})`, { skip }, () => {
+    assert.match(rcptReply('', `  accept verify = recipient/${opt}\n`).reply, bad ? /^451 / : /^550 /);
+    const file = conf('control       = dkim_disable_verify', `verify        = recipient/${opt}`);
+    assert.equal(ours(file, '4.96').some((f) => f.code === 'exim/acl-syntax' && /is no time to Exim/.test(f.message)), bad);
+  });
+}
+
 const CONTROLS = ['queue_only', 'queue_anything', 'queue/first_pass_route', 'debug_x', 'fakereject_x', 'freeze/no_tell', 'caseful_local_part',
   'submission/sender_retain/domain=example.com', 'que', 'caseful_local_partx', 'no_pipelining_x', 'freeze_x', 'submission_x', 'dscp_x'];
 

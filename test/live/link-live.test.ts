@@ -455,6 +455,19 @@ test('the Cyrus transport\'s own message_size_limit below the main one: flagged 
   assert.equal(await cy.messageCount(`user/${ALICE}`), before + 1);
 });
 
+test('a callout time of 0s: flagged exim/invalid-value; really Exim makes no callout, so an unknown Cyrus user passes RCPT, which the 5s callout refuses', { skip }, async () => {
+  const zero = eximConf((t) => port(cy.ports.lmtpTrusted)(t).replace('recipient/callout=random,5s', 'recipient/callout=random,0s'));
+  const found = checkProject([{ path: zero.conf, kind: 'exim' }, { path: cy.cyrusConf, kind: 'cyrus-conf' }, { path: cy.imapdConf, kind: 'imapd-conf' }], defaultOptions);
+  assert.deepEqual(found.map((f) => `${f.code} ${f.severity}`), ['exim/invalid-value warning']);
+  assert.match(found[0].message, /A callout time of 0s makes no callout/);
+  const s = rcpt(zero.conf, [ALICE, NOBODY]);
+  assert.match(s.rcpt[0], /^250 /);
+  assert.match(s.rcpt[1], /^250 /, 'the unknown user passes: no callout asked Cyrus');
+  const five = eximConf(port(cy.ports.lmtpTrusted));
+  assert.deepEqual(lint(five.conf), []);
+  assert.match(rcpt(five.conf, [NOBODY]).rcpt[0], /^550[ -]/);
+});
+
 test('no recipient callout before accept domains = +cyrus_domains: flagged link/no-recipient-callout; really an unknown user is accepted and bounced after lmtpd\'s 550; the quick fix makes Exim refuse it at RCPT', { skip }, async () => {
   const { dir, conf } = eximConf((t) => port(cy.ports.lmtpTrusted)(t).replace('  deny    domains       = +cyrus_domains\n          !verify       = recipient/callout=random,5s\n', ''));
   const found = checkProject([{ path: conf, kind: 'exim' }, { path: cy.cyrusConf, kind: 'cyrus-conf' }, { path: cy.imapdConf, kind: 'imapd-conf' }], defaultOptions)

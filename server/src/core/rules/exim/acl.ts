@@ -40,7 +40,11 @@ function describeUses(uses: readonly AclUse[]): string {
   return uses.map((u) => u.option).join(', ');
 }
 
-const CALLOUT_TIME = /^[0-9]+[wdhms]?$/;
+/**
+ * A time as readconf_readtime reads a callout's: every number takes a unit, "1m30s" too. A
+ * bare number ("30") is a "bad time value" at run time, and so is anything else.
+ */
+const CALLOUT_TIME = /^(?:[0-9]+[wdhms])+$/;
 
 /**
  * What each control that checks its options accepts after its name (acl.c, the
@@ -168,16 +172,46 @@ function checkSubValue(cfg: EximConfig, item: AclItem, uses: readonly AclUse[], 
     if (!m) continue;
     for (const raw of m[1].split(',')) {
       const o = raw.trim();
-      if (!o || CALLOUT_TIME.test(o)) continue;
-      const name = o.split('=')[0].trim();
-      if (calloutOption(name)) continue;
+      if (!o) continue;
       const valueLoc = item.valueLoc;
+      // An item that names no option is the callout's time (acl.c), as are connect= and maxwait='s values.
+      if (/^[0-9]/.test(o)) {
+        if (valueLoc) calloutTime(cfg, valueLoc, o, 'the callout', true, out);
+        continue;
+      }
+      const name = o.split('=')[0].trim();
+      if (calloutOption(name)) {
+        const timed = /^(connect|maxwait)$/i.test(name) ? o.slice(o.indexOf('=') + 1).trim() : '';
+        if (timed && valueLoc) calloutTime(cfg, valueLoc, timed, `the callout's ${name.toLowerCase()}`, false, out);
+        continue;
+      }
       if (!valueLoc) return;
       const oat = locOfText(cfg, valueLoc, name);
       const guess = nearest(name, aclNameList('callout-option', opts.eximVersion));
       out.push(finding('exim/acl-syntax', oat.file, oat.range, `Unknown callout option "${name}"; the verification fails with an error.${didYouMean(guess)}`,
         runTime(guess ? replaceFix(oat, guess) : undefined)));
     }
+  }
+}
+
+/**
+ * A callout time as Exim reads it when the ACL runs: one it cannot read fails the ACL with an
+ * error (451, "bad time value in ACL condition"), and a callout time of 0 makes no callout
+ * (verify.c calls out only for a time above 0), so the address is only routed.
+ */
+function calloutTime(cfg: EximConfig, valueLoc: NonNullable<AclItem['valueLoc']>, t: string, what: string, main: boolean, out: Finding[]): void {
+  const at = locOfText(cfg, valueLoc, t);
+  if (!CALLOUT_TIME.test(t)) {
+    const fix = /^[0-9]+$/.test(t) ? replaceFix(at, `${t}s`) : undefined;
+    out.push(finding('exim/acl-syntax', at.file, at.range,
+      `"${t}" is no time to Exim (${what}): every number needs its unit, as in 30s, 2m or 1m30s, so Exim fails the ACL with an error each time it gets here ("bad time value in ACL condition") and answers 451.`,
+      runTime(fix)));
+    return;
+  }
+  if (main && /^(?:0+[wdhms])+$/.test(t)) {
+    out.push(finding('exim/invalid-value', at.file, at.range,
+      `A callout time of ${t} makes no callout: Exim calls out only when the time is above 0, so this verify only routes the address, and an address the other server would refuse passes. Give the time the callout may take (30s, as Exim's default).`,
+      RUN_TIME));
   }
 }
 
