@@ -95,7 +95,9 @@
 // from dnslookup and remote_smtp. hosts_require_dane on the LMTP transport had no rule: Exim
 // does DANE only for a host found by a DNSSEC-validated lookup, and localhost under
 // gethostbyname never is, so every message for Cyrus bounces ("DANE error: localhost lookup
-// not DNSSEC"); now link/lmtp-tls-unavailable. Left standing: user = cyrus on the transport
+// not DNSSEC"); now link/lmtp-tls-unavailable. A callout time of 0s makes no callout (an
+// unknown user passes RCPT): now an exim/invalid-value warning, and a time without its unit
+// (callout=30, 451 to every RCPT) an exim/acl-syntax one. Left standing: user = cyrus on the transport
 // (this harness's Exim runs -C as Debian-exim and cannot change user; a daemon can),
 // senders = ! : on the Cyrus router (a change of meaning), require_files naming a missing
 // file and dkim_strict with a missing key (what this machine holds), socks_proxy to no
