@@ -103,6 +103,13 @@
 // file and dkim_strict with a missing key (what this machine holds), socks_proxy to no
 // proxy. ignore_target_hosts = 127.0.0.0/8 agrees: an accept router has no hosts of its own
 // to ignore, and the transport's are not filtered by it.
+// Eighth round (transport-hosts, cyrus-listen-name, rcpt-acl; 14 mutants): hosts = +list,
+// hosts = [127.0.0.1] and hosts = "localhost, 127.0.0.1" had no rule: Exim looks each item
+// up whole as a host name, fails ("failed to lookup IP address for ..."), and every callout
+// and delivery defers; now exim/invalid-value warnings (manualroute's route_list too).
+// Left standing: acl_smtp_rcpt removed (Exim refuses every RCPT over SMTP, 550): a config
+// may take mail for Cyrus from local submission only. Cyrus listening on "lmtp" (port 24) or
+// the callout statement under warn: agree.
 // What it touches: a Cyrus master per Cyrus-side mutant (one shared for Exim-side ones) in a
 // temp dir on 127.0.0.1 high ports, Exim's spool and log in a temp dir per mutant, nothing
 // else. lmtpd reads the (mutated) imapd.conf; imapd, which counts the mail, reads an
@@ -403,6 +410,21 @@ for (const o of ['hosts_require_dane = *', 'hosts_try_dane = *', 'dnssec_request
   'message_linelength_limit = 50', 'socks_proxy = 127.0.0.1 port=1', 'hosts_try_fastopen = *', 'hosts_nopass_tls = *', 'user = cyrus']) {
   add('transport-copied', o.replaceAll('\n  ', ', '), { exim: onTransport(o) });
 }
+// Added in the eighth round: how the Cyrus host and port are written, and the RCPT ACL itself.
+add('transport-hosts', 'hosts = +cyrus_hosts, hostlist cyrus_hosts = localhost', { exim: (t) => must(must(t, '  hosts = localhost\n', '  hosts = +cyrus_hosts\n'), 'hostlist   relay_from_hosts', 'hostlist   cyrus_hosts = localhost\nhostlist   relay_from_hosts') });
+add('transport-hosts', 'hosts = localhost : 127.0.0.1', { exim: (t) => must(t, '  hosts = localhost\n', '  hosts = localhost : 127.0.0.1\n') });
+add('transport-hosts', 'hosts = "localhost"', { exim: (t) => must(t, '  hosts = localhost\n', '  hosts = "localhost"\n') });
+add('transport-hosts', 'hosts = localhost, 127.0.0.1', { exim: (t) => must(t, '  hosts = localhost\n', '  hosts = localhost, 127.0.0.1\n') });
+add('transport-hosts', 'hosts = [127.0.0.1]', { exim: (t) => must(t, '  hosts = localhost\n', '  hosts = [127.0.0.1]\n') });
+add('transport-hosts', 'port as hex', { exim: (t, e) => setPort(`0x${e.ports.trusted.toString(16)}`)(t) });
+add('transport-hosts', 'port with a leading 0', { exim: (t, e) => setPort(`0${e.ports.trusted}`)(t) });
+add('transport-hosts', 'port = "<port>"', { exim: (t, e) => setPort(`"${e.ports.trusted}"`)(t) });
+add('cyrus-listen-name', 'lmtptrusted listen="lmtp" (port 24)', { cyrus: (t) => must(t, listenOf('lmtptrusted'), '$1lmtp$2') });
+add('cyrus-listen-name', 'lmtptrusted listen="127.0.0.1:lmtp" (port 24)', { cyrus: (t) => must(t, listenOf('lmtptrusted'), '$1127.0.0.1:lmtp$2') });
+add('rcpt-acl', 'acl_smtp_rcpt removed', { exim: (t) => must(t, 'acl_smtp_rcpt = acl_check_rcpt\n', '') });
+add('rcpt-acl', 'callout statement under warn', { exim: (t) => must(t, '  deny    domains       = +cyrus_domains\n          !verify', '  warn    domains       = +cyrus_domains\n          !verify') });
+add('rcpt-acl', 'accept domains = +cyrus_domains before require verify = sender', { exim: (t) => must(must(t, '  accept  domains       = +cyrus_domains\n', ''), '  require verify        = sender\n', '  accept  domains       = +cyrus_domains\n  require verify        = sender\n') });
+add('rcpt-acl', 'callout statement with verify = recipient/callout=random,5s/defer_ok', { exim: (t) => must(t, 'verify       = recipient/callout=random,5s', 'verify       = recipient/defer_ok/callout=random,5s') });
 for (const v of ['recipient/callout=random,0s', 'recipient/callout=random,5s,maxwait=1s', 'recipient/callout=random,connect=0s', 'recipient/callout=random,1s,connect=5s']) {
   add('callout-timing', `verify = ${v}`, { exim: (t) => must(t, 'verify       = recipient/callout=random,5s', `verify       = ${v}`) });
 }

@@ -455,6 +455,34 @@ test('the Cyrus transport\'s own message_size_limit below the main one: flagged 
   assert.equal(await cy.messageCount(`user/${ALICE}`), before + 1);
 });
 
+test('transport hosts that name no host (+list, [address], "a, b"): flagged exim/invalid-value; really each is looked up whole, every callout gets 451 and every delivery defers; the fix, where there is one, delivers', { skip }, async () => {
+  const cases: [string, string, string | undefined][] = [
+    ['+cyrus_hosts', '+cyrus_hosts', undefined], ['[127.0.0.1]', '[127.0.0.1]', '127.0.0.1'], ['localhost, 127.0.0.1', 'localhost, 127.0.0.1', 'localhost : 127.0.0.1'],
+  ];
+  for (const [hosts, item, fixed] of cases) {
+    const { dir, conf } = eximConf((t) => port(cy.ports.lmtpTrusted)(t).replace('  hosts = localhost\n', `  hosts = ${hosts}\n`)
+      .replace('hostlist   relay_from_hosts', 'hostlist   cyrus_hosts = localhost\nhostlist   relay_from_hosts'));
+    const found = checkProject([{ path: conf, kind: 'exim' }, { path: cy.cyrusConf, kind: 'cyrus-conf' }, { path: cy.imapdConf, kind: 'imapd-conf' }], defaultOptions)
+      .filter((f) => f.code === 'exim/invalid-value');
+    assert.deepEqual(found.map((f) => f.severity), ['warning'], hosts);
+    assert.match(found[0].message, new RegExp(`"${item.replace(/[[\].+]/g, '\\$&')}" in hosts is no host Exim can look up`));
+    assert.match(rcpt(conf, [ALICE]).rcpt[0], /^451 Could not complete recipient verify callout/);
+    const before = await cy.messageCount(`user/${ALICE}`);
+    assert.match(deliver(dir, conf, ALICE), new RegExp(`== alice@example\\.com R=cyrus_vdom T=cyrus_ltcp defer \\(-32\\): failed to lookup IP address for ${item.replace(/[[\].+]/g, '\\$&')}`));
+    assert.equal(await cy.messageCount(`user/${ALICE}`), before);
+    if (!fixed) continue;
+    const e = found[0].fixes![0].edits[0];
+    assert.equal(e.newText, fixed);
+    const lines = fs.readFileSync(conf, 'utf8').split('\n');
+    const l = lines[e.range.start.line];
+    lines[e.range.start.line] = l.slice(0, e.range.start.character) + e.newText + l.slice(e.range.end.character);
+    fs.writeFileSync(conf, lines.join('\n'));
+    assert.deepEqual(checkProject([{ path: conf, kind: 'exim' }, { path: cy.cyrusConf, kind: 'cyrus-conf' }, { path: cy.imapdConf, kind: 'imapd-conf' }], defaultOptions).map((f) => f.code).filter((c) => c !== 'exim/unused-definition'), []);
+    assert.match(deliver(dir, conf, ALICE), /=> alice@example\.com R=cyrus_vdom T=cyrus_ltcp/);
+    assert.equal(await cy.messageCount(`user/${ALICE}`), before + 1);
+  }
+});
+
 test('a callout time of 0s: flagged exim/invalid-value; really Exim makes no callout, so an unknown Cyrus user passes RCPT, which the 5s callout refuses', { skip }, async () => {
   const zero = eximConf((t) => port(cy.ports.lmtpTrusted)(t).replace('recipient/callout=random,5s', 'recipient/callout=random,0s'));
   const found = checkProject([{ path: zero.conf, kind: 'exim' }, { path: cy.cyrusConf, kind: 'cyrus-conf' }, { path: cy.imapdConf, kind: 'imapd-conf' }], defaultOptions);
