@@ -110,6 +110,13 @@
 // Left standing: acl_smtp_rcpt removed (Exim refuses every RCPT over SMTP, 550): a config
 // may take mail for Cyrus from local submission only. Cyrus listening on "lmtp" (port 24) or
 // the callout statement under warn: agree.
+// Ninth round (transport-spelling; 16 mutants): hosts = 0.0.0.0 was a false positive
+// (link/lmtp-no-listener: Linux connects the unspecified address to loopback, and lmtpd on
+// 127.0.0.1 took the mail); fixed. hosts = 127.0.0.1/32 and localhost/MX (looked up whole)
+// are now exim/invalid-value, interface = ::1 (cut apart: '":1" is not a valid IP address')
+// link/ipv6-colon-list. Left standing: LOCALHOST. (the resolver's), localhost.localdomain
+// and ip6-localhost (not in this machine's /etc/hosts: names other than localhost are
+// looked up on the machine that runs Exim, which a check elsewhere cannot know).
 // What it touches: a Cyrus master per Cyrus-side mutant (one shared for Exim-side ones) in a
 // temp dir on 127.0.0.1 high ports, Exim's spool and log in a temp dir per mutant, nothing
 // else. lmtpd reads the (mutated) imapd.conf; imapd, which counts the mail, reads an
@@ -419,6 +426,15 @@ add('transport-hosts', 'hosts = [127.0.0.1]', { exim: (t) => must(t, '  hosts = 
 add('transport-hosts', 'port as hex', { exim: (t, e) => setPort(`0x${e.ports.trusted.toString(16)}`)(t) });
 add('transport-hosts', 'port with a leading 0', { exim: (t, e) => setPort(`0${e.ports.trusted}`)(t) });
 add('transport-hosts', 'port = "<port>"', { exim: (t, e) => setPort(`"${e.ports.trusted}"`)(t) });
+// Added in the ninth round: more ways of writing the Cyrus host, port, protocol and source.
+for (const h of ['localhost:2003', '127.1', '127.0.0.1/32', '0.0.0.0', 'localhost/MX', 'LOCALHOST.', 'localhost ', 'ip6-localhost', 'localhost.localdomain']) {
+  add('transport-spelling', `hosts = ${h}`, { exim: (t) => must(t, '  hosts = localhost\n', `  hosts = ${h}\n`) });
+}
+for (const o of ['interface = ::1', 'interface = 127.0.0.2', 'interface = 0.0.0.0', 'protocol = LMTP', 'protocol = Lmtp']) {
+  add('transport-spelling', o, { exim: o.startsWith('protocol') ? (t) => must(t, '  protocol = lmtp\n', `  ${o}\n`) : onTransport(o) });
+}
+add('transport-spelling', 'driver = SMTP', { exim: (t) => must(t, 'cyrus_ltcp:\n  driver = smtp\n', 'cyrus_ltcp:\n  driver = SMTP\n') });
+add('transport-spelling', 'port = " 2003"-style trailing space', { exim: (t, e) => setPort(`${e.ports.trusted} `)(t) });
 add('cyrus-listen-name', 'lmtptrusted listen="lmtp" (port 24)', { cyrus: (t) => must(t, listenOf('lmtptrusted'), '$1lmtp$2') });
 add('cyrus-listen-name', 'lmtptrusted listen="127.0.0.1:lmtp" (port 24)', { cyrus: (t) => must(t, listenOf('lmtptrusted'), '$1127.0.0.1:lmtp$2') });
 add('rcpt-acl', 'acl_smtp_rcpt removed', { exim: (t) => must(t, 'acl_smtp_rcpt = acl_check_rcpt\n', '') });

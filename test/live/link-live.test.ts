@@ -455,9 +455,10 @@ test('the Cyrus transport\'s own message_size_limit below the main one: flagged 
   assert.equal(await cy.messageCount(`user/${ALICE}`), before + 1);
 });
 
-test('transport hosts that name no host (+list, [address], "a, b"): flagged exim/invalid-value; really each is looked up whole, every callout gets 451 and every delivery defers; the fix, where there is one, delivers', { skip }, async () => {
+test('transport hosts that name no host (+list, [address], "a, b", a mask, /MX): flagged exim/invalid-value; really each is looked up whole, every callout gets 451 and every delivery defers; the fix, where there is one, delivers', { skip }, async () => {
   const cases: [string, string, string | undefined][] = [
     ['+cyrus_hosts', '+cyrus_hosts', undefined], ['[127.0.0.1]', '[127.0.0.1]', '127.0.0.1'], ['localhost, 127.0.0.1', 'localhost, 127.0.0.1', 'localhost : 127.0.0.1'],
+    ['127.0.0.1/32', '127.0.0.1/32', '127.0.0.1'], ['localhost/MX', 'localhost/MX', undefined],
   ];
   for (const [hosts, item, fixed] of cases) {
     const { dir, conf } = eximConf((t) => port(cy.ports.lmtpTrusted)(t).replace('  hosts = localhost\n', `  hosts = ${hosts}\n`)
@@ -481,6 +482,20 @@ test('transport hosts that name no host (+list, [address], "a, b"): flagged exim
     assert.match(deliver(dir, conf, ALICE), /=> alice@example\.com R=cyrus_vdom T=cyrus_ltcp/);
     assert.equal(await cy.messageCount(`user/${ALICE}`), before + 1);
   }
+});
+
+test('hosts = 0.0.0.0: no finding, and really Linux connects it to lmtpd on 127.0.0.1; interface = ::1 in a colon list: flagged link/ipv6-colon-list, and really every delivery defers', { skip }, async () => {
+  const any = eximConf((t) => port(cy.ports.lmtpTrusted)(t).replace('  hosts = localhost\n', '  hosts = 0.0.0.0\n'));
+  assert.deepEqual(lint(any.conf), []);
+  const before = await cy.messageCount(`user/${ALICE}`);
+  assert.match(deliver(any.dir, any.conf, ALICE), /=> alice@example\.com R=cyrus_vdom T=cyrus_ltcp H=0\.0\.0\.0 \[0\.0\.0\.0\]/);
+  assert.equal(await cy.messageCount(`user/${ALICE}`), before + 1);
+  const v6 = eximConf((t) => port(cy.ports.lmtpTrusted)(t).replace('  gethostbyname\n', '  gethostbyname\n  interface = ::1\n'));
+  const found = checkProject([{ path: v6.conf, kind: 'exim' }], defaultOptions).filter((f) => f.code === 'link/ipv6-colon-list');
+  assert.equal(found.length, 1);
+  assert.match(found[0].message, /interface of cyrus_ltcp .* is no address: Exim defers every delivery/);
+  assert.match(deliver(v6.dir, v6.conf, ALICE), /== alice@example\.com R=cyrus_vdom T=cyrus_ltcp defer \(-1\): ":1" is not a valid IP address for the "interface" option for cyrus_ltcp transport/);
+  assert.equal(await cy.messageCount(`user/${ALICE}`), before + 1);
 });
 
 test('a callout time of 0s: flagged exim/invalid-value; really Exim makes no callout, so an unknown Cyrus user passes RCPT, which the 5s callout refuses', { skip }, async () => {

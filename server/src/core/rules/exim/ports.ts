@@ -18,6 +18,7 @@ import { finding } from '../../diagnostic';
 import type { DriverInstance, EximConfig, Loc, OptionSetting } from '../../exim/model';
 import { splitList } from '../../exim/lists';
 import { readPortOption } from '../../exim/port';
+import { isStrictIPv4, isStrictIPv6 } from '../../exim/ip-address';
 import type { CheckOptions } from '../../options';
 import { describe, given, mainSetting, writtenValue } from './instance-options';
 import { locOfText, ruleWords, spansText, splitList as valueItems } from './lists';
@@ -60,7 +61,8 @@ const HOST_LIST_OPTIONS: Record<string, readonly string[]> = {
  * Found live (Exim 4.96, an smtp transport's hosts and a manualroute router's route_list):
  * "+cyrus_hosts" (named lists are matched, never expanded, so a list of hosts to connect to
  * cannot be one), "[127.0.0.1]" (host.c strips brackets only from "[address]:port"),
- * "localhost, 127.0.0.1", "192.0.2.1 192.0.2.2".
+ * "localhost, 127.0.0.1", "192.0.2.1 192.0.2.2", "127.0.0.1/32" (and "localhost/MX" in a
+ * transport: /MX is a manualroute router's).
  */
 function unknownHost(cfg: EximConfig, inst: DriverInstance, s: OptionSetting, host: string, sep: string, out: Finding[]): void {
   if (!host || host.includes('$') || !s.valueLoc) return;
@@ -70,6 +72,12 @@ function unknownHost(cfg: EximConfig, inst: DriverInstance, s: OptionSetting, ho
   } else if (/^\[[^\]]*\]$/.test(host)) {
     why = 'square brackets go only around an address followed by a port ([::1]:2525), and alone they stay part of the name';
     fix = host.slice(1, -1);
+  } else if (host.includes('/') && !(inst.section === 'routers' && /^[^/]+\/mx$/i.test(host))) {
+    why = inst.section === 'transports'
+      ? 'a "/" suffix is no part of a host name (a mask belongs in a host list Exim matches, and /MX in a manualroute router\'s hosts)'
+      : 'a "/" suffix other than /MX is no part of a host name (a mask belongs in a host list Exim matches)';
+    const base = host.slice(0, host.indexOf('/'));
+    if (isStrictIPv4(base) || isStrictIPv6(base)) fix = base;
   } else if (host.includes(',')) {
     why = `"," separates nothing in a host list ("${sep}" does), so this is one host whose name holds commas`;
     fix = host.split(',').map((h) => h.trim()).filter(Boolean).join(` ${sep} `);

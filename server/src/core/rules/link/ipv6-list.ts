@@ -9,7 +9,7 @@ import { isIPv6 } from '../../lmtp/target';
 import { fix, replaceAt } from './edits';
 
 /** Options that hold host lists or lists of IP addresses, beyond those the catalog types as host lists. */
-const HOSTISH = new Set(['hosts', 'fallback_hosts', 'local_interfaces', 'extra_local_interfaces']);
+const HOSTISH = new Set(['hosts', 'fallback_hosts', 'local_interfaces', 'extra_local_interfaces', 'interface']);
 
 /** JavaScript's \s: a word of a list ends at any of these. */
 function isSpace(c: number): boolean {
@@ -128,7 +128,7 @@ function writtenAsIs(cfg: EximConfig, file: string, r: Range, value: string): bo
     && written.lines.lineText(r.start.line).slice(r.start.character, r.end.character) === value;
 }
 
-function check(cfg: EximConfig, value: string | undefined, loc: Loc | undefined, what: string, out: Finding[]): void {
+function check(cfg: EximConfig, value: string | undefined, loc: Loc | undefined, what: string, out: Finding[], outcome = 'never matches'): void {
   if (!value || !loc) return;
   const bad = offending(value);
   if (!bad.length) return;
@@ -136,7 +136,7 @@ function check(cfg: EximConfig, value: string | undefined, loc: Loc | undefined,
   const r = loc.range;
   const rewritten = writtenAsIs(cfg, loc.file, r, value) ? rewriteWithSemicolons(value) : undefined;
   out.push(finding('link/ipv6-colon-list', loc.file, r,
-    `${what} is separated by ":", so the IPv6 address ${bad.join(', ')} is cut apart at its colons (a doubled colon even stands for a literal ":") and never matches. Start the list with "<;" and separate it with ";" instead.`,
+    `${what} is separated by ":", so the IPv6 address ${bad.join(', ')} is cut apart at its colons (a doubled colon even stands for a literal ":") and ${outcome}. Start the list with "<;" and separate it with ";" instead.`,
     rewritten ? { fixes: [fix('Separate the list with ";"', [replaceAt(loc, rewritten)], true)] } : {}));
 }
 
@@ -266,7 +266,9 @@ function routeOptions(cfg: EximConfig, d: DriverInstance, out: Finding[]): void 
 function driverOption(cfg: EximConfig, d: DriverInstance, o: OptionSetting, out: Finding[]): void {
   const driver = (d.driver ?? '').trim();
   const kind = (driver && lookupOption(driver, o.name)?.listKind) || lookupOption(d.section, o.name)?.listKind;
-  if (HOSTISH.has(o.name) || kind === 'hostlist') check(cfg, o.value, o.valueLoc, `${o.name} of ${d.name}`, out);
+  // An smtp transport binds to its interface before it connects: what is left of the address is none.
+  const outcome = o.name === 'interface' ? 'is no address: Exim defers every delivery through the transport ("... is not a valid IP address for the "interface" option")' : undefined;
+  if (HOSTISH.has(o.name) || kind === 'hostlist') check(cfg, o.value, o.valueLoc, `${o.name} of ${d.name}`, out, outcome);
 }
 
 function aclHosts(cfg: EximConfig, out: Finding[]): void {

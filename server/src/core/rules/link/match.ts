@@ -272,6 +272,10 @@ export function literalDomains(ctx: LinkContext, list: string): string[] {
 /** What a host name or address stands for when Exim connects, when that is certain. */
 export function addressesOf(ctx: LinkContext, hostName: string): string[] | undefined {
   const h = hostName.toLowerCase();
+  // Linux connects to the unspecified address as to this machine's loopback (found live: an
+  // LMTP transport with hosts = 0.0.0.0 delivered to lmtpd on 127.0.0.1).
+  if (h === '0.0.0.0') return ['127.0.0.1'];
+  if (isIPv6(h) && /^[0:]+$/.test(h)) return ['::1'];
   if (isIPv4(h) || isIPv6(h)) return [h];
   if (h === 'localhost') return ['127.0.0.1', '::1'];
   return undefined;
