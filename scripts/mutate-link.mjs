@@ -117,6 +117,15 @@
 // link/ipv6-colon-list. Left standing: LOCALHOST. (the resolver's), localhost.localdomain
 // and ip6-localhost (not in this machine's /etc/hosts: names other than localhost are
 // looked up on the machine that runs Exim, which a check elsewhere cannot know).
+// Tenth round (list-typo, cyrus-spelling; 17 mutants): cyrus_domains = "example.com;
+// example.org" (Exim takes "example.com" for a lookup type; the session ends unanswered)
+// and "example.com." (matches no domain) had no rule: now exim/invalid-value warnings. A
+// service program by a path that is not there (/usr/sbin/lmtpd: master exits 78) is now
+// cyrus/unknown-program on this machine. prefork=-1 was an error, though master serves as
+// with 0: now a warning. unixhierarchysep: On and virtdomains: USERID are imapd/invalid-value
+// errors, and the program path a cyrus/unknown-program one, but when master does not start
+// this harness has no files to check (ours: nothing), so every start-up failure counts as a
+// miss here; cyrus-master.test.ts and the imapd.conf tests show them live.
 // What it touches: a Cyrus master per Cyrus-side mutant (one shared for Exim-side ones) in a
 // temp dir on 127.0.0.1 high ports, Exim's spool and log in a temp dir per mutant, nothing
 // else. lmtpd reads the (mutated) imapd.conf; imapd, which counts the mail, reads an
@@ -435,6 +444,20 @@ for (const o of ['interface = ::1', 'interface = 127.0.0.2', 'interface = 0.0.0.
 }
 add('transport-spelling', 'driver = SMTP', { exim: (t) => must(t, 'cyrus_ltcp:\n  driver = smtp\n', 'cyrus_ltcp:\n  driver = SMTP\n') });
 add('transport-spelling', 'port = " 2003"-style trailing space', { exim: (t, e) => setPort(`${e.ports.trusted} `)(t) });
+// Added in the tenth round: named lists written without their "+", and the Cyrus domain list
+// written with other separators; lmtpd's command and imapd.conf values in other spellings.
+add('list-typo', 'callout statement domains = cyrus_domains (no +)', { exim: (t) => must(t, '  deny    domains       = +cyrus_domains\n          !verify', '  deny    domains       = cyrus_domains\n          !verify') });
+add('list-typo', 'accept domains = cyrus_domains (no +)', { exim: (t) => must(t, '  accept  domains       = +cyrus_domains\n', '  accept  domains       = cyrus_domains\n') });
+add('list-typo', 'cyrus_vdom domains = cyrus_domains (no +)', { exim: (t) => must(t, '  domains = +cyrus_domains\n  transport = cyrus_ltcp', '  domains = cyrus_domains\n  transport = cyrus_ltcp') });
+for (const v of ['example.com; example.org', 'example.com example.org', '"example.com : example.org"', 'example.com, example.org', 'example.com. : example.org', 'EXAMPLE.COM : example.org', 'example.com:example.org']) {
+  add('list-typo', `cyrus_domains = ${v}`, { exim: (t) => must(t, 'domainlist cyrus_domains = example.com : example.org', `domainlist cyrus_domains = ${v}`) });
+}
+add('cyrus-spelling', 'lmtptrusted cmd with /usr/sbin/lmtpd', { cyrus: (t) => must(t, /(  lmtptrusted\s+cmd=")lmtpd/, '$1/usr/sbin/lmtpd') });
+add('cyrus-spelling', 'lmtptrusted prefork=-1', { cyrus: (t) => must(t, /(  lmtptrusted\s+cmd="[^"]*" listen="[^"]*") prefork=0/, '$1 prefork=-1') });
+add('cyrus-spelling', 'lmtptrusted listen with a trailing space', { cyrus: (t) => must(t, /(  lmtptrusted\s+cmd="[^"]*" listen="[^"]*)"/, '$1 "') });
+for (const o of ['virtdomains: USERID', 'defaultdomain: LOCALHOST', 'lmtp_downcase_rcpt: 1', 'unixhierarchysep: On']) {
+  add('cyrus-spelling', o, { imapd: imapdSet(o) });
+}
 add('cyrus-listen-name', 'lmtptrusted listen="lmtp" (port 24)', { cyrus: (t) => must(t, listenOf('lmtptrusted'), '$1lmtp$2') });
 add('cyrus-listen-name', 'lmtptrusted listen="127.0.0.1:lmtp" (port 24)', { cyrus: (t) => must(t, listenOf('lmtptrusted'), '$1127.0.0.1:lmtp$2') });
 add('rcpt-acl', 'acl_smtp_rcpt removed', { exim: (t) => must(t, 'acl_smtp_rcpt = acl_check_rcpt\n', '') });

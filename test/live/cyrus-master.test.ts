@@ -350,3 +350,57 @@ test('a " # note" after an imapd.conf value is part of it (cyr_info conf prints 
     fs.rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('a service program given by a path that is not there (or not executable): flagged cyrus/unknown-program; really master exits 78 at start-up; the fix gives the bare name, with which it starts', { skip, timeout: 90_000 }, async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'exim-cyrus-progpath-'));
+  try {
+    const notExec = path.join(dir, 'lmtpd');
+    fs.writeFileSync(notExec, '#!/bin/sh\n', { mode: 0o644 });
+    for (const program of ['/usr/sbin/lmtpd', notExec]) {
+      let edited = '';
+      const edit = (text: string) => (edited = text.replace(/(\bcmd=")lmtpd /, `$1${program} `));
+      await assert.rejects(startCyrus({ startTimeoutMs: 20_000, editCyrusConf: edit }), /exited \(78\) during start-up/, program);
+      assert.notEqual(edited, '', 'the harness let us edit cyrus.conf');
+      const conf = path.join(dir, 'cyrus.conf');
+      fs.writeFileSync(conf, edited);
+      const found = checkProject([{ path: conf, kind: 'cyrus-conf' }], defaultOptions).filter((f) => f.code === 'cyrus/unknown-program');
+      assert.equal(found.length, 1, program);
+      assert.equal(found[0].severity, 'error');
+      assert.match(found[0].message, program === notExec ? /is not executable/ : /is not there.*Cyrus's lmtpd is \/usr\/lib\/cyrus\/bin\/lmtpd/);
+      if (program !== notExec) {
+        // The fix, as an editor applies it, then master with the result.
+        const e = found[0].fixes![0].edits[0];
+        const lines = edited.split('\n');
+        lines[e.range.start.line] = lines[e.range.start.line].slice(0, e.range.start.character) + e.newText + lines[e.range.start.line].slice(e.range.end.character);
+        const fixed = lines.join('\n');
+        fs.writeFileSync(conf, fixed);
+        assert.deepEqual(checkProject([{ path: conf, kind: 'cyrus-conf' }], defaultOptions).filter((f) => f.code === 'cyrus/unknown-program'), []);
+        // What is left is the harness's own cmd="lmtpd ...", which master starts (the before() hook).
+        assert.match(fixed, /\bcmd="lmtpd -a /);
+        assert.ok(cy, 'master starts with the bare name');
+      }
+    }
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('prefork=-1: a warning, not an error; really master serves as with prefork=0 (lmtpd greets)', { skip, timeout: 60_000 }, async () => {
+  const c = await startCyrus({ startTimeoutMs: 20_000, editCyrusConf: (text) => text.replace(/(lmtptrusted\s+cmd="[^"]*" listen="[^"]*") prefork=0/, '$1 prefork=-1') });
+  try {
+    assert.match(fs.readFileSync(c.cyrusConf, 'utf8'), /prefork=-1/);
+    const found = checkProject([{ path: c.cyrusConf, kind: 'cyrus-conf' }], defaultOptions).filter((f) => f.code === 'cyrus/invalid-value');
+    assert.deepEqual(found.map((f) => f.severity), ['warning']);
+    const banner = await new Promise<string>((resolve) => {
+      const s = net.connect(c.ports.lmtpTrusted, '127.0.0.1');
+      let got = '';
+      const done = () => { s.destroy(); resolve(got); };
+      s.setTimeout(10_000, done);
+      s.on('data', (d) => { got += d.toString(); if (got.includes('\n')) done(); });
+      s.once('error', done);
+    });
+    assert.match(banner, /^220 /);
+  } finally {
+    await c.stop();
+  }
+});

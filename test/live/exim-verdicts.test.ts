@@ -340,11 +340,26 @@ test('at run time, hosts = 192.0.2.0/33: we warn, and Exim reads it as /32 (192.
 // Patterns other mail software writes, which match nothing in Exim's lists (the session is
 // a@example.net to b@example.com).
 for (const [good, bad] of [['senders = *@example.net', 'senders = @example.net'], ['domains = example.com', 'domains = .example.com'],
-  ['domains = example.com', 'domains = example.*'], ['sender_domains = example.net', 'sender_domains = .example.net'], ['recipients = *@example.com', 'recipients = *@.example.com']]) {
+  ['domains = example.com', 'domains = example.*'], ['sender_domains = example.net', 'sender_domains = .example.net'], ['recipients = *@example.com', 'recipients = *@.example.com'],
+  ['domains = example.com', 'domains = example.com.'], ['senders = *@example.net', 'senders = *@example.net.']]) {
   test(`at run time, ${bad}: we warn, and it matches nothing; ${good} matches`, { skip }, () => {
     assertWarnsExactlyWhenRcptFails(good, bad, (f) => f.code === 'exim/invalid-value' && /In this list/.test(f.message));
   });
 }
+
+test('at run time, domainlist d = example.org; example.com (";" between items): we warn, and Exim takes "example.org" for a lookup type and the session ends unanswered; with ":" it matches; in a host list, 451', { skip }, () => {
+  const bad = rcptReply('domainlist d = example.org; example.com\n', '  accept domains = +d\n');
+  assert.equal(bad.reply, '', 'no answer to RCPT');
+  const warned = ours(bad.file, '4.96').filter((f) => f.code === 'exim/invalid-value' && /reads it as a lookup/.test(f.message));
+  assert.equal(warned.length, 1);
+  const good = rcptReply('domainlist d = example.org : example.com\n', '  accept domains = +d\n');
+  assert.match(good.reply, /^250 /);
+  assert.deepEqual(ours(good.file, '4.96').filter((f) => f.code === 'exim/invalid-value'), []);
+  // In a host list the match defers instead.
+  const hosts = rcptReply('hostlist h = 192.0.2.9; 192.0.2.1\n', '  accept hosts = +h\n');
+  assert.match(hosts.reply, /^451 /);
+  assert.match(ours(hosts.file, '4.96').find((f) => /reads it as a lookup/.test(f.message))?.message ?? '', /defers \("unknown lookup type"; 451 in an ACL\)/);
+});
 
 /** Whether a bounce (MAIL FROM:<>) from 192.0.2.1 to b@example.com passes an RCPT ACL of `accept ITEM`. */
 function bouncePasses(item: string): { file: string; passes: boolean } {

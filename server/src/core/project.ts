@@ -15,6 +15,7 @@ import { checkLinks } from './rules/link';
 import { checkEximTlsFiles } from './rules/exim/tls-files';
 import { checkLookupFileAccess } from './rules/exim/lookup-files';
 import { checkImapdTlsFiles } from './rules/imapd/tls-files';
+import { checkCyrusProgramFiles } from './rules/cyrus/program-files';
 import { checkImapdDirectories } from './rules/imapd/directories';
 import { checkImapdConfigAccess } from './rules/imapd/config-access';
 
@@ -193,6 +194,7 @@ export function checkMachine(m: Models, host: SourceHost, guard: Guard = unguard
   if (!host.stat) return [];
   const out: Finding[] = [];
   if (m.exim) append(out, guard('checking the Exim configuration against this machine', () => [...checkEximTlsFiles(m.exim!, host), ...checkLookupFileAccess(m.exim!, host)]) ?? []);
+  if (m.cyrus) append(out, guard('checking cyrus.conf against this machine', () => checkCyrusProgramFiles(m.cyrus!, host)) ?? []);
   if (m.imapd) append(out, guard('checking imapd.conf against this machine', () => [...checkImapdConfigAccess(m.imapd!, host), ...checkImapdDirectories(m.imapd!, host), ...checkImapdTlsFiles(m.imapd!, host)]) ?? []);
   return out;
 }
@@ -246,7 +248,7 @@ export function checkProject(inputs: Input[], opts: CheckOptions = defaultOption
     else if (into !== cyrus && into !== imapd) append(append(loaded[n], checkFiles(into, opts)), checkMachine(into, host));
   });
   const paired = checkFiles({ cyrus: cyrus.cyrus, imapd: imapd.imapd }, opts);
-  append(paired, checkMachine({ imapd: imapd.imapd }, host));
+  append(paired, checkMachine({ cyrus: cyrus.cyrus, imapd: imapd.imapd }, host));
   inputs.forEach((input, n) => {
     if (input.kind !== 'exim') return;
     const e: Models = {};

@@ -39,6 +39,10 @@ export function checkInvalidValue(conf: CyrusConf, opts: CheckOptions): Finding[
               ? `at=${a.value} is not a time of day (HHMM, 0000–2359): Cyrus 3.6 ignores it and runs the event by period instead.`
               : `at=${a.value} is not a time of day (HHMM, 0000–2359): master refuses to start.`);
           }
+        } else if (n < 0 && a.name === 'prefork') {
+          // Master keeps that many processes ready: fewer than none is none (found live: lmtpd
+          // with prefork=-1 served as with 0).
+          bad(a.valueLoc.range, `prefork=${a.value} is negative: master keeps no process ready, as with prefork=0. Write 0, or the number of processes to keep ready.`, true);
         } else if (n < 0) bad(a.valueLoc.range, `${a.name}=${a.value} must not be negative.`);
       } else if (info.type === 'switch') {
         if (parseSwitch(a.value) === undefined) bad(a.valueLoc.range, `${a.name}=${a.value} is not a switch: master ignores it. Write true or false (or yes/no, on/off, 1/0).`);

@@ -50,12 +50,33 @@ export function lookupItem(kind: ListKind, text: string, variableRest = false): 
   return { net: m[1] ?? '', type: m[2], rest: m[3], text: t, offset };
 }
 
+/**
+ * A domain or host list item with a ";" that is no lookup we know the shape of, such as
+ * "example.com; example.org" (items separated as other software separates them): Exim takes
+ * everything before the ";" for a lookup type. Found live (exim4 -bh, an ACL's domains =
+ * +list): "unknown lookup type "example.com"" in the log, and the session ends with no
+ * answer to RCPT; in a host list the match defers instead (451).
+ */
+function semicolonItem(kind: ListKind, whole: string, at: () => Loc, out: Finding[]): void {
+  const semi = whole.indexOf(';');
+  if (semi <= 0 || whole.startsWith('^')) return;
+  const type = whole.slice(0, semi).trim();
+  if (!type || type.includes('$') || !/[.\s]/.test(type)) return;
+  const loc = at();
+  out.push(finding('exim/invalid-value', loc.file, loc.range,
+    `The list item "${whole}" holds a ";", so Exim reads it as a lookup ("type;query") of type "${type}", which it does not have: ${kind === 'hostlist' ? 'every match that reaches the item defers ("unknown lookup type"; 451 in an ACL)' : 'the process matching the list stops there ("unknown lookup type"), and in an ACL the client gets no answer'}. Separate the list's items with ":" (or start the list with "<;" to separate them with ";").`,
+    RUN_TIME));
+}
+
 export function checkListLookups(cfg: EximConfig, opts: CheckOptions): Finding[] {
   const out: Finding[] = [];
   const version = opts.eximVersion;
   const item = (kind: ListKind, whole: string, at: () => Loc): void => {
     const l = lookupItem(kind, whole, true);
-    if (!l) return;
+    if (!l) {
+      if (kind === 'domainlist' || kind === 'hostlist') semicolonItem(kind, whole, at, out);
+      return;
+    }
     const { text, offset, type: written } = l;
     const info = eximLookupType(written);
     if (!info) {

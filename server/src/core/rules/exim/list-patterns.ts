@@ -1,9 +1,10 @@
-// Domain and address list items written as other mail software writes them, which Exim
+// Domain and address list items written as other mail software (or the DNS) writes them, which Exim
 // reads as patterns no domain or address can match (match.c: a "*" is a wildcard only at
 // the start of a domain pattern, nothing else is one; each seen with exim4 -be and -bh):
 // - `.example.com` (Postfix and sendmail: "its subdomains"): no domain starts with a dot;
 //   `*.example.com` is the subdomains;
 // - `example.*`, `mail.*.example`: a "*" after the start is a character like any other;
+// - `example.com.` (the DNS's fully qualified form): Exim matches domains without the dot;
 // - in an address list, `@example.com` (Postfix: "any address there"): the local part is
 //   the empty one, which no address has; `*@example.com` is any address there. And
 //   `*@.example.com`, the first mistake in the domain part.
@@ -29,6 +30,11 @@ function domainProblem(p: string): { why: string; meant?: string } | undefined {
   if (p.startsWith('.') && NAME.test(p.slice(1))) {
     return { why: `no domain starts with ".", so "${p}" matches none (in Exim's lists "*${p}" is the subdomains of ${p.slice(1)}; add ${p.slice(1)} for the domain itself)`, meant: `*${p}` };
   }
+  // The DNS's fully qualified form: Exim takes no recipient domain with a final dot ("domain
+  // missing or malformed"), and compares the rest as written.
+  if (p.endsWith('.') && NAME.test(p.slice(0, -1).replace(/^\*\./, 'x.'))) {
+    return { why: `"${p}" ends with a dot, as the DNS writes names, but the domains Exim matches have none (it refuses a recipient domain written with one), so it matches none`, meant: p.slice(0, -1) };
+  }
   const star = p.indexOf('*', 1);
   if (star > 0 && !p.startsWith('^') && /^[A-Za-z0-9_.*-]+$/.test(p)) {
     return { why: `Exim takes "*" as a wildcard only at the start of a domain pattern; in "${p}" it is a plain "*", which no domain has, so the item matches none` };
@@ -41,7 +47,7 @@ const DOMAIN_AND_ADDRESS_LISTS: ReadonlySet<ListKind> = new Set(['domainlist', '
 export function checkListPatterns(cfg: EximConfig, _opts: CheckOptions): Finding[] {
   const out: Finding[] = [];
   // Only values where an item can start with "." or "@", or have a "*" after its start.
-  forEachListItem(cfg, /(^|[\s:;<!@])[.@]|[^\s:;<!]\*/, (kind, text, place) => {
+  forEachListItem(cfg, /(^|[\s:;<!@])[.@]|[^\s:;<!]\*|\.(?:[\s:;]|$)/, (kind, text, place) => {
     const t = text.replace(/^!\s*/, '');
     if (!t || /[$;\\]/.test(t) || t.startsWith('^') || t.startsWith('+')) return;
     const at = t.lastIndexOf('@');
@@ -98,5 +104,5 @@ function emptySender(cfg: EximConfig, out: Finding[]): void {
 function report(out: Finding[], place: () => ItemPlace, text: string, why: string, fixed: string | undefined): void {
   const { loc, exact } = place();
   const fixes: Fix[] | undefined = fixed !== undefined && exact ? [{ title: `Write ${fixed}`, preferred: true, edits: [{ file: loc.file, range: loc.range, newText: fixed }] }] : undefined;
-  out.push(finding('exim/invalid-value', loc.file, loc.range, `In this list, ${why}.${fixed !== undefined ? ` Write ${fixed}.` : ''}`, fixes ? runTime(fixes) : RUN_TIME));
+  out.push(finding('exim/invalid-value', loc.file, loc.range, `In this list, ${why}.${fixed !== undefined ? ` Write "${fixed}".` : ''}`, fixes ? runTime(fixes) : RUN_TIME));
 }
