@@ -60,55 +60,53 @@ test('a configuration we call clean runs: master is up on every listener we deri
   assert.equal(byPort.get(c.ports.lmtpAuth), true);
 });
 
-test('cyr_info conf-lint finds nothing in an imapd.conf we call clean', { skip, timeout: 30_000 }, () => {
-  // The file's verdict, as cyr_info gives it: what this machine's permissions make of its
-  // directories (imapd/directory-access) is not what conf-lint looks at.
+/**
+ * A cyrus.conf and an imapd.conf (lines of `imapd(dir)`) in a scratch directory: what
+ * `cyr_info conf-lint` prints of them, and our findings, for Cyrus 3.6 as the files say.
+ */
+function lintPair(cyrusText: string, imapd: (dir: string) => string[]): { lint: ReturnType<typeof spawnSync>; ours: ReturnType<typeof checkProject> } {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'exim-cyrus-lint-'));
   // Run as root, cyr_info drops to user cyrus before it reads cyrus.conf.
   fs.chmodSync(dir, 0o755);
   try {
-    const imapd = path.join(dir, 'imapd.conf');
-    const cyrus = path.join(dir, 'cyrus.conf');
-    fs.writeFileSync(cyrus, 'SERVICES {\n  lmtp cmd="lmtpd -a" listen="127.0.0.1:2003"\n  imap cmd="imapd" listen="143"\n}\n');
-    fs.writeFileSync(imapd, [
-      `configdirectory: ${dir}`, 'defaultpartition: default', `partition-default: ${dir}/spool`, `metapartition-default: ${dir}/meta`,
-      'admins: cyrus', 'lmtp_admins: mailproxy', 'imap_allowplaintext: no', 'virtdomains: userid', 'defaultdomain: example.com',
-      'unixhierarchysep: yes', 'lmtp_downcase_rcpt: yes', `lmtpsocket: ${dir}/lmtp`, 'sasl_pwcheck_method: saslauthd',
-      'sasl_mech_list: PLAIN LOGIN', 'timeout: 30', 'tls_session_timeout: 1h', 'httpmodules: caldav carddav',
-      'sieve_extensions: fileinto reject \\', '  vacation', 'xlist-drafts: Drafts', '',
-    ].join('\n'));
-    const ours = checkProject([{ path: cyrus, kind: 'cyrus-conf' }, { path: imapd, kind: 'imapd-conf' }], { ...defaultOptions, cyrusVersion: '3.6' }, configDiskHost);
-    assert.deepEqual(ours.map((f) => `${f.code} ${f.message}`), []);
-    const r = spawnSync(CYR_INFO, ['-C', imapd, '-M', cyrus, 'conf-lint'], { encoding: 'utf8', timeout: 15_000 });
-    assert.equal(r.status, 0, r.stderr);
-    assert.equal(r.stdout, '');
+    const imapdConf = path.join(dir, 'imapd.conf');
+    const cyrusConf = path.join(dir, 'cyrus.conf');
+    fs.writeFileSync(cyrusConf, cyrusText);
+    fs.writeFileSync(imapdConf, imapd(dir).join('\n'));
+    // The files' verdict: what this machine's permissions make of the directories
+    // (imapd/directory-access) is not what conf-lint looks at.
+    const ours = checkProject([{ path: cyrusConf, kind: 'cyrus-conf' }, { path: imapdConf, kind: 'imapd-conf' }], { ...defaultOptions, cyrusVersion: '3.6' }, configDiskHost);
+    const lint = spawnSync(CYR_INFO, ['-C', imapdConf, '-M', cyrusConf, 'conf-lint'], { encoding: 'utf8', timeout: 15_000 });
+    return { lint, ours };
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
+}
+
+test('cyr_info conf-lint finds nothing in an imapd.conf we call clean', { skip, timeout: 30_000 }, () => {
+  const { lint, ours } = lintPair('SERVICES {\n  lmtp cmd="lmtpd -a" listen="127.0.0.1:2003"\n  imap cmd="imapd" listen="143"\n}\n', (dir) => [
+    `configdirectory: ${dir}`, 'defaultpartition: default', `partition-default: ${dir}/spool`, `metapartition-default: ${dir}/meta`,
+    'admins: cyrus', 'lmtp_admins: mailproxy', 'imap_allowplaintext: no', 'virtdomains: userid', 'defaultdomain: example.com',
+    'unixhierarchysep: yes', 'lmtp_downcase_rcpt: yes', `lmtpsocket: ${dir}/lmtp`, 'sasl_pwcheck_method: saslauthd',
+    'sasl_mech_list: PLAIN LOGIN', 'timeout: 30', 'tls_session_timeout: 1h', 'httpmodules: caldav carddav',
+    'sieve_extensions: fileinto reject \\', '  vacation', 'xlist-drafts: Drafts', '',
+  ]);
+  assert.deepEqual(ours.map((f) => `${f.code} ${f.message}`), []);
+  assert.equal(lint.status, 0, String(lint.stderr));
+  assert.equal(lint.stdout, '');
 });
 
 test('a <server>_password name one typo from an option: conf-lint lists it, and we warn (a real server name we leave alone)', { skip, timeout: 30_000 }, () => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'exim-cyrus-lint-'));
-  fs.chmodSync(dir, 0o755);
-  try {
-    const imapd = path.join(dir, 'imapd.conf');
-    const cyrus = path.join(dir, 'cyrus.conf');
-    fs.writeFileSync(cyrus, 'SERVICES {\n  imap cmd="imapd" listen="143"\n}\n');
-    fs.writeFileSync(imapd, [
-      `configdirectory: ${dir}`, `partition-default: ${dir}/spool`,
-      'mupbate_password: secret', 'prxoy_password: secret', 'backend1_password: secret', '',
-    ].join('\n'));
-    const r = spawnSync(CYR_INFO, ['-C', imapd, '-M', cyrus, 'conf-lint'], { encoding: 'utf8', timeout: 15_000 });
-    assert.equal(r.status, 0, r.stderr);
-    // conf-lint knows no server names, so it lists every one; Murder reads them all the same.
-    assert.deepEqual(r.stdout.trim().split('\n').map((l) => l.split(':')[0]).sort(), ['backend1_password', 'mupbate_password', 'prxoy_password']);
-    const ours = checkProject([{ path: cyrus, kind: 'cyrus-conf' }, { path: imapd, kind: 'imapd-conf' }], { ...defaultOptions, cyrusVersion: '3.6' }, configDiskHost);
-    assert.deepEqual(ours.map((f) => `${f.range.start.line + 1} ${f.severity} ${f.code}`), ['3 warning imapd/unknown-option', '4 warning imapd/unknown-option']);
-    assert.match(ours[0].message, /'mupdate_password'/);
-    assert.match(ours[1].message, /'proxy_password'/);
-  } finally {
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
+  const { lint, ours } = lintPair('SERVICES {\n  imap cmd="imapd" listen="143"\n}\n', (dir) => [
+    `configdirectory: ${dir}`, `partition-default: ${dir}/spool`,
+    'mupbate_password: secret', 'prxoy_password: secret', 'backend1_password: secret', '',
+  ]);
+  assert.equal(lint.status, 0, String(lint.stderr));
+  // conf-lint knows no server names, so it lists every one; Murder reads them all the same.
+  assert.deepEqual(String(lint.stdout).trim().split('\n').map((l) => l.split(':')[0]).sort(), ['backend1_password', 'mupbate_password', 'prxoy_password']);
+  assert.deepEqual(ours.map((f) => `${f.range.start.line + 1} ${f.severity} ${f.code}`), ['3 warning imapd/unknown-option', '4 warning imapd/unknown-option']);
+  assert.match(ours[0].message, /'mupdate_password'/);
+  assert.match(ours[1].message, /'proxy_password'/);
 });
 
 test('imapd.conf lines we call fatal are exactly those Cyrus 3.6 refuses', { skip, timeout: 60_000 }, () => {
