@@ -86,7 +86,7 @@ function unknownHost(cfg: EximConfig, inst: DriverInstance, s: OptionSetting, ho
   } else return;
   const at = locOfText(cfg, s.valueLoc, host);
   out.push(finding('exim/invalid-value', at.file, at.range,
-    `In ${describe(inst)}, "${host}" in ${s.name} is no host Exim can look up: ${why}. Its address lookup fails (${inst.section === 'transports' ? `"failed to lookup IP address for ${host}"` : `"lookup of host \"${host}\" failed in ${inst.name} router"`}), and every delivery to it defers.${fix ? ` Write ${fix}.` : ' Write the hosts themselves, separated by "${sep}".'}`,
+    `In ${describe(inst)}, "${host}" in ${s.name} is no host Exim can look up: ${why}. Its address lookup fails (${inst.section === 'transports' ? `"failed to lookup IP address for ${host}"` : `"lookup of host \"${host}\" failed in ${inst.name} router"`}), and every delivery to it defers.${fix ? ` Write ${fix}.` : ` Write the hosts themselves, separated by "${sep}".`}`,
     runTime(fix && spansText(cfg, at, host) ? [{ title: `Write ${fix}`, edits: [{ file: at.file, range: at.range, newText: fix }] }] : undefined)));
 }
 
