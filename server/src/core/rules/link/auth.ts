@@ -29,10 +29,8 @@ import { manualFix, removeOptionLines } from './edits';
 import { failingHosts, movesOnFrom } from './reach';
 import { addressesOf, matchHost } from './match';
 import { listenerConfig } from './program-config';
-import { cyrusTransports, type CyrusTransport } from './routing';
+import { cyrusTransports, type TcpTransport as Tcp } from './routing';
 import { lmtpdTls } from './tls';
-
-type Tcp = Extract<CyrusTransport, { kind: 'tcp' }>;
 
 /** Mechanisms a SASL server keeps back from a connection open to passive eavesdropping. */
 const PLAINTEXT = new Set(['PLAIN', 'LOGIN']);

@@ -14,11 +14,10 @@ import { describeListener, disabledRelated, indentOf, lineText, listenerSummary,
 import { fix, insertAt, insertLine, insertOptionLine, manualFix, replaceAt } from './edits';
 import { deliverConfigFile, programConfig, type ProgramConfig } from './program-config';
 import { hostsMatchedBy, isLocalHost, matchHost } from './match';
-import { cyrusTransports, resolvePort, smtpHosts, type CyrusTransport } from './routing';
+import { cyrusTransports, resolvePort, smtpHosts, type CyrusTransport, type TcpTransport as Tcp } from './routing';
 import { deadReason, hostTarget, listens, tcpListeners } from './reach';
 import { clientAuthenticators, noCommonMechanism, type NoMechanism } from './auth';
 
-type Tcp = Extract<CyrusTransport, { kind: 'tcp' }>;
 type Unix = Extract<CyrusTransport, { kind: 'unix' }>;
 type Command = Extract<CyrusTransport, { kind: 'command' }>;
 

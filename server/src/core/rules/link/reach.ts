@@ -6,9 +6,7 @@ import { exitsAtStart } from '../../cyrus/programs';
 import { isIPv4, isIPv6 } from '../../lmtp/target';
 import type { LinkContext } from './context';
 import { addressesOf, hostsMatchedBy } from './match';
-import { resolvePort, type CyrusTransport } from './routing';
-
-type Tcp = Extract<CyrusTransport, { kind: 'tcp' }>;
+import { resolvePort, type TcpTransport as Tcp } from './routing';
 
 /** Why an lmtpd never takes mail although master binds its address, or undefined. */
 export const deadReason = (l: LmtpListener): string | undefined => exitsAtStart(l.entry);

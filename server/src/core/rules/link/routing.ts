@@ -30,6 +30,9 @@ export type CyrusTransport =
   /** A pipe to Cyrus's `deliver`, or an lmtp transport running a command. */
   | { kind: 'command'; transport: DriverInstance; commandOpt: OptionSetting; command: string };
 
+/** A Cyrus transport that connects over TCP: the one kind with hosts and a port. */
+export type TcpTransport = Extract<CyrusTransport, { kind: 'tcp' }>;
+
 /** The hosts of a host list as written; none when it is expanded (known only at delivery). */
 export function tcpHosts(written: string | undefined): TcpHost[] {
   const hosts: TcpHost[] = [];

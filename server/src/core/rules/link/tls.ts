@@ -27,10 +27,8 @@ import { isStrictIPv4, isStrictIPv6 } from '../../exim/ip-address';
 import { manualFix, removeOptionLines } from './edits';
 import { failingHosts, movesOnFrom } from './reach';
 import { listenerConfig } from './program-config';
-import { cyrusTransports, type CyrusTransport } from './routing';
+import { cyrusTransports, type TcpTransport as Tcp } from './routing';
 import type { DriverInstance } from '../../exim/model';
-
-type Tcp = Extract<CyrusTransport, { kind: 'tcp' }>;
 
 /** Why lmtpd leaves STARTTLS out, with where that is written. */
 export interface NoTls {
