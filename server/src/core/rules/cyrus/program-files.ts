@@ -16,23 +16,26 @@ const PROGRAM_DIRS = ['/usr/lib/cyrus/bin', '/usr/libexec/cyrus-imapd', '/usr/li
 
 export function checkCyrusProgramFiles(conf: CyrusConf, host: SourceHost): Finding[] {
   if (!host.stat) return [];
+  // Bound: the editor's host records what it looked up (a method using this).
+  const stat = (f: string) => host.stat!(f);
   const out: Finding[] = [];
-  let installed: string | null | undefined;
+  // Cyrus's own program directory here, looked for once and only when an entry needs it.
+  let found: string | null | undefined;
+  const cyrusDir = () => (found ??= PROGRAM_DIRS.find((d) => stat(`${d}/master`)?.kind === 'file') ?? null);
   for (const e of conf.entries) {
     const c = e.cmd;
     if (!c || c.wrapper || !c.program.startsWith('/') || (e.section !== 'SERVICES' && e.section !== 'DAEMON')) continue;
-    const st = host.stat(c.program);
+    const st = stat(c.program);
     let why: string;
     if (!st) {
-      installed ??= PROGRAM_DIRS.find((d) => host.stat!(`${d}/master`)?.kind === 'file') ?? null;
-      if (!installed) continue;
+      if (!cyrusDir()) continue;
       why = 'is not there';
     } else if (st.kind !== 'file') why = `is a ${st.kind}, not a program`;
     else if (!(st.mode & 0o100)) why = 'is not executable (its owner has no execute permission)';
     else continue;
     const base = c.program.slice(c.program.lastIndexOf('/') + 1);
-    const dir = installed ?? PROGRAM_DIRS.find((d) => host.stat!(`${d}/master`)?.kind === 'file');
-    const there = dir && CYRUS_PROGRAMS.has(base) && host.stat(`${dir}/${base}`)?.kind === 'file' ? `${dir}/${base}` : undefined;
+    const dir = cyrusDir();
+    const there = dir && CYRUS_PROGRAMS.has(base) && stat(`${dir}/${base}`)?.kind === 'file' ? `${dir}/${base}` : undefined;
     const r = c.toolLoc.range;
     out.push(finding('cyrus/unknown-program', conf.file, r,
       `On this machine ${c.program} ${why}, so master refuses to start ("cannot find executable for ${e.section === 'DAEMON' ? 'daemon' : 'service'} '${e.name}'", exit 78) and nothing is served.${there ? ` Cyrus's ${base} is ${there}: write ${base} (master looks there) or the full path.` : ' Give the program\'s real path.'}`,
