@@ -98,9 +98,10 @@ function hostListPorts(cfg: EximConfig, inst: DriverInstance, out: Finding[]): v
     if (!v || !s.valueLoc) continue;
     for (const list of hostLists(s.name, v)) {
       const { separator, items } = splitList(list.replace(/^"|"$/g, ''));
-      if (separator !== ':' || !list.includes('::')) for (const it of items) unknownHost(cfg, inst, s, it.text.trim(), separator, out);
       // An IPv6 address cut apart at its colons is link/ipv6-colon-list's.
-      if (separator !== ':' || list.includes('::')) continue;
+      const cutIPv6 = separator === ':' && list.includes('::');
+      if (!cutIPv6) for (const it of items) unknownHost(cfg, inst, s, it.text.trim(), separator, out);
+      if (separator !== ':' || cutIPv6) continue;
       for (let k = 1; k < items.length; k++) {
         const port = items[k].text, host = items[k - 1].text;
         if (!/^\d+$/.test(port) || !host || /^\d+$/.test(host)) continue;
