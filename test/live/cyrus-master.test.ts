@@ -15,6 +15,7 @@ import { loadCyrusConf, lmtpListeners, type Endpoint } from '../../server/src/co
 import { cyrusMissingReason, freePort, startCyrus, withMaster, CYRUS_BIN, type CyrusInstance } from './harness/cyrus';
 import { parseCyrusConf } from '../../server/src/core/cyrus/cyrusconf-parser';
 import { loadServiceTable } from '../../server/src/core/cyrus';
+import { applyEdits } from '../helpers/apply-edits';
 
 const missing = cyrusMissingReason();
 const skip = missing ? `skipped: ${missing}` : false;
@@ -367,10 +368,7 @@ test('a service program given by a path that is not there (or not executable): f
       assert.match(found[0].message, program === notExec ? /is not executable/ : /is not there.*Cyrus's lmtpd is \/usr\/lib\/cyrus\/bin\/lmtpd/);
       if (program !== notExec) {
         // The fix, as an editor applies it, then master with the result.
-        const e = found[0].fixes![0].edits[0];
-        const lines = edited.split('\n');
-        lines[e.range.start.line] = lines[e.range.start.line].slice(0, e.range.start.character) + e.newText + lines[e.range.start.line].slice(e.range.end.character);
-        const fixed = lines.join('\n');
+        const fixed = applyEdits(edited, found[0].fixes![0].edits);
         fs.writeFileSync(conf, fixed);
         assert.deepEqual(checkProject([{ path: conf, kind: 'cyrus-conf' }], defaultOptions).filter((f) => f.code === 'cyrus/unknown-program'), []);
         // What is left is the harness's own cmd="lmtpd ...", which master starts (the before() hook).

@@ -14,6 +14,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { checkProject } from '../../server/src/core/project';
+import type { Finding } from '../../server/src/core/diagnostic';
 import { defaultOptions } from '../../server/src/core/options';
 import { applyEditsOnDisk } from '../helpers/apply-edits';
 import { deliver, EXIM, eximMissingReason, mainLog, makeSpool, rcpt, REFERENCE, replies, spoolLines } from './harness/exim';
@@ -53,11 +54,16 @@ function eximConf(edit: (text: string) => string): { dir: string; conf: string }
 
 const port = (p: number) => (t: string) => t.replace('  port = 2003\n', `  port = ${p}\n`);
 
-/** Link findings for the generated conf paired with the live Cyrus's own cyrus.conf and imapd.conf. */
-function lint(conf: string): string[] {
+/** Every finding for the generated conf paired with the live Cyrus's own cyrus.conf and imapd.conf. */
+function paired(conf: string): Finding[] {
   return checkProject([
     { path: conf, kind: 'exim' }, { path: cy.cyrusConf, kind: 'cyrus-conf' }, { path: cy.imapdConf, kind: 'imapd-conf' },
-  ], defaultOptions).filter((f) => f.code.startsWith('link/')).map((f) => f.code);
+  ], defaultOptions);
+}
+
+/** The link findings' codes of that pairing. */
+function lint(conf: string): string[] {
+  return paired(conf).filter((f) => f.code.startsWith('link/')).map((f) => f.code);
 }
 
 test('clean pairing: no link finding; the callout reaches lmtpd, rejects an unknown user, accepts a known one; mail is delivered', { skip }, async () => {
@@ -77,7 +83,7 @@ test('clean pairing: no link finding; the callout reaches lmtpd, rejects an unkn
 test('hosts left out of the Cyrus transport: flagged exim/transport-no-destination; really the callout is never made (an unknown user is accepted) and every delivery defers', { skip }, async () => {
   for (const hosts of ['', '  hosts =\n']) {
     const { dir, conf } = eximConf((t) => port(cy.ports.lmtpTrusted)(t).replace('  hosts = localhost\n', hosts));
-    const found = checkProject([{ path: conf, kind: 'exim' }, { path: cy.cyrusConf, kind: 'cyrus-conf' }, { path: cy.imapdConf, kind: 'imapd-conf' }], defaultOptions)
+    const found = paired(conf)
       .filter((f) => f.severity !== 'hint').map((f) => f.code);
     assert.deepEqual(found, ['exim/transport-no-destination'], hosts || 'no hosts');
     // nobody has no mailbox, and the clean pairing's callout refuses it (the first test).
@@ -92,7 +98,7 @@ test('hosts left out of the Cyrus transport: flagged exim/transport-no-destinati
     const fix = checkProject([{ path: conf, kind: 'exim' }], defaultOptions).find((f) => f.code === 'exim/transport-no-destination')!.fixes![0];
     assert.ok(fix.manual);
     applyEditsOnDisk(fix.edits);
-    const again = checkProject([{ path: conf, kind: 'exim' }, { path: cy.cyrusConf, kind: 'cyrus-conf' }, { path: cy.imapdConf, kind: 'imapd-conf' }], defaultOptions);
+    const again = paired(conf);
     assert.deepEqual(again.filter((f) => f.severity !== 'hint').map((f) => f.code), [], 'fixed');
     const fixed = rcpt(conf, [ALICE, NOBODY]);
     assert.match(fixed.rcpt[0], /^250 /);
@@ -142,7 +148,7 @@ test('manualroute to 127.0.0.1 without self = send: flagged link/localhost-not-a
     .replace('cyrus_vdom:\n  driver = accept\n', 'cyrus_vdom:\n  driver = manualroute\n  route_list = * 127.0.0.1\n')
     .replace('  hosts = localhost\n  allow_localhost\n', '').replace('  gethostbyname\n', '');
   const { dir, conf } = eximConf(routed);
-  const found = checkProject([{ path: conf, kind: 'exim' }, { path: cy.cyrusConf, kind: 'cyrus-conf' }, { path: cy.imapdConf, kind: 'imapd-conf' }], defaultOptions)
+  const found = paired(conf)
     .filter((f) => f.code.startsWith('link/'));
   assert.deepEqual(found.map((f) => f.code), ['link/localhost-not-allowed']);
   const bt = spawnSync(EXIM, ['-C', conf, '-bt', ALICE], { encoding: 'utf8', timeout: 60_000 });
@@ -206,7 +212,7 @@ test('hosts = localhost without gethostbyname: flagged link/localhost-dns; the c
 test('a host of the list that refuses, or answers MAIL with 430: only a warning; really Exim moves on to the next host and delivers', { skip }, async () => {
   const both = (hosts: string) => (t: string) => port(cy.ports.lmtpTrusted)(t).replace('  hosts = localhost\n', `  hosts = ${hosts}\n`);
   const refused = eximConf(both('127.0.0.2 : 127.0.0.1'));
-  const found = (conf: string) => checkProject([{ path: conf, kind: 'exim' }, { path: cy.cyrusConf, kind: 'cyrus-conf' }, { path: cy.imapdConf, kind: 'imapd-conf' }], defaultOptions)
+  const found = (conf: string) => paired(conf)
     .filter((f) => f.code.startsWith('link/')).map((f) => `${f.code} ${f.severity}`);
   assert.deepEqual(found(refused.conf), ['link/lmtp-no-listener warning']);
   const s = rcpt(refused.conf, [ALICE, NOBODY]);
@@ -285,7 +291,7 @@ test('hosts_require_dane on the transport to lmtpd (localhost, or 127.0.0.1): fl
   const dane = (o: string, hosts = 'localhost') => (t: string) => port(cy.ports.lmtpTrusted)(t).replace('  hosts = localhost\n', `  hosts = ${hosts}\n`).replace('  gethostbyname\n', `  gethostbyname\n  ${o}\n`);
   for (const hosts of ['localhost', '127.0.0.1']) {
     const { dir, conf } = eximConf(dane('hosts_require_dane = *', hosts));
-    const found = checkProject([{ path: conf, kind: 'exim' }, { path: cy.cyrusConf, kind: 'cyrus-conf' }, { path: cy.imapdConf, kind: 'imapd-conf' }], defaultOptions)
+    const found = paired(conf)
       .filter((f) => f.code.startsWith('link/'));
     assert.deepEqual(found.map((f) => `${f.code} ${f.severity}`), ['link/lmtp-tls-unavailable error']);
     assert.match(rcpt(conf, [ALICE]).rcpt[0], /^451 Could not complete recipient verify callout/);
@@ -293,10 +299,7 @@ test('hosts_require_dane on the transport to lmtpd (localhost, or 127.0.0.1): fl
     assert.match(deliver(dir, conf, ALICE), new RegExp(`\\*\\* alice@example\\.com R=cyrus_vdom T=cyrus_ltcp: DANE error: ${hosts.replaceAll('.', '\\.')} lookup not DNSSEC`));
     assert.equal(await cy.messageCount(`user/${ALICE}`), before);
     // The quick fix, as an editor applies it.
-    const e = found[0].fixes![0].edits[0];
-    const lines = fs.readFileSync(conf, 'utf8').split('\n');
-    lines.splice(e.range.start.line, e.range.end.line - e.range.start.line);
-    fs.writeFileSync(conf, lines.join('\n'));
+    applyEditsOnDisk(found[0].fixes![0].edits);
     assert.deepEqual(lint(conf), []);
     assert.match(deliver(dir, conf, ALICE), /=> alice@example\.com R=cyrus_vdom T=cyrus_ltcp/);
     assert.equal(await cy.messageCount(`user/${ALICE}`), before + 1);
@@ -436,7 +439,7 @@ test('maxmessagesize in imapd.conf below message_size_limit: flagged link/messag
 test('the Cyrus transport\'s own message_size_limit below the main one: flagged link/message-size-limit; really a bigger message is accepted and failed at delivery ("transport limit"); with the main limit lowered to it, Exim refuses it at DATA', { skip }, async () => {
   const withLimit = (t: string) => port(cy.ports.lmtpTrusted)(t).replace('  protocol = lmtp\n', '  protocol = lmtp\n  message_size_limit = 8K\n');
   const over = eximConf(withLimit);
-  const found = checkProject([{ path: over.conf, kind: 'exim' }, { path: cy.cyrusConf, kind: 'cyrus-conf' }, { path: cy.imapdConf, kind: 'imapd-conf' }], defaultOptions)
+  const found = paired(over.conf)
     .filter((f) => f.code.startsWith('link/'));
   assert.deepEqual(found.map((f) => f.code), ['link/message-size-limit']);
   assert.match(found[0].message, /Transport cyrus_ltcp delivers to Cyrus only messages up to 8K/);
@@ -463,7 +466,7 @@ test('transport hosts that name no host (+list, [address], "a, b", a mask, /MX):
   for (const [hosts, item, fixed] of cases) {
     const { dir, conf } = eximConf((t) => port(cy.ports.lmtpTrusted)(t).replace('  hosts = localhost\n', `  hosts = ${hosts}\n`)
       .replace('hostlist   relay_from_hosts', 'hostlist   cyrus_hosts = localhost\nhostlist   relay_from_hosts'));
-    const found = checkProject([{ path: conf, kind: 'exim' }, { path: cy.cyrusConf, kind: 'cyrus-conf' }, { path: cy.imapdConf, kind: 'imapd-conf' }], defaultOptions)
+    const found = paired(conf)
       .filter((f) => f.code === 'exim/invalid-value');
     assert.deepEqual(found.map((f) => f.severity), ['warning'], hosts);
     assert.match(found[0].message, new RegExp(`"${item.replace(/[[\].+]/g, '\\$&')}" in hosts is no host Exim can look up`));
@@ -472,13 +475,9 @@ test('transport hosts that name no host (+list, [address], "a, b", a mask, /MX):
     assert.match(deliver(dir, conf, ALICE), new RegExp(`== alice@example\\.com R=cyrus_vdom T=cyrus_ltcp defer \\(-32\\): failed to lookup IP address for ${item.replace(/[[\].+]/g, '\\$&')}`));
     assert.equal(await cy.messageCount(`user/${ALICE}`), before);
     if (!fixed) continue;
-    const e = found[0].fixes![0].edits[0];
-    assert.equal(e.newText, fixed);
-    const lines = fs.readFileSync(conf, 'utf8').split('\n');
-    const l = lines[e.range.start.line];
-    lines[e.range.start.line] = l.slice(0, e.range.start.character) + e.newText + l.slice(e.range.end.character);
-    fs.writeFileSync(conf, lines.join('\n'));
-    assert.deepEqual(checkProject([{ path: conf, kind: 'exim' }, { path: cy.cyrusConf, kind: 'cyrus-conf' }, { path: cy.imapdConf, kind: 'imapd-conf' }], defaultOptions).map((f) => f.code).filter((c) => c !== 'exim/unused-definition'), []);
+    assert.equal(found[0].fixes![0].edits[0].newText, fixed);
+    applyEditsOnDisk(found[0].fixes![0].edits);
+    assert.deepEqual(paired(conf).map((f) => f.code).filter((c) => c !== 'exim/unused-definition'), []);
     assert.match(deliver(dir, conf, ALICE), /=> alice@example\.com R=cyrus_vdom T=cyrus_ltcp/);
     assert.equal(await cy.messageCount(`user/${ALICE}`), before + 1);
   }
@@ -500,7 +499,7 @@ test('hosts = 0.0.0.0: no finding, and really Linux connects it to lmtpd on 127.
 
 test('a callout time of 0s: flagged exim/invalid-value; really Exim makes no callout, so an unknown Cyrus user passes RCPT, which the 5s callout refuses', { skip }, async () => {
   const zero = eximConf((t) => port(cy.ports.lmtpTrusted)(t).replace('recipient/callout=random,5s', 'recipient/callout=random,0s'));
-  const found = checkProject([{ path: zero.conf, kind: 'exim' }, { path: cy.cyrusConf, kind: 'cyrus-conf' }, { path: cy.imapdConf, kind: 'imapd-conf' }], defaultOptions);
+  const found = paired(zero.conf);
   assert.deepEqual(found.map((f) => `${f.code} ${f.severity}`), ['exim/invalid-value warning']);
   assert.match(found[0].message, /A callout time of 0s makes no callout/);
   const s = rcpt(zero.conf, [ALICE, NOBODY]);
@@ -513,7 +512,7 @@ test('a callout time of 0s: flagged exim/invalid-value; really Exim makes no cal
 
 test('no recipient callout before accept domains = +cyrus_domains: flagged link/no-recipient-callout; really an unknown user is accepted and bounced after lmtpd\'s 550; the quick fix makes Exim refuse it at RCPT', { skip }, async () => {
   const { dir, conf } = eximConf((t) => port(cy.ports.lmtpTrusted)(t).replace('  deny    domains       = +cyrus_domains\n          !verify       = recipient/callout=random,5s\n', ''));
-  const found = checkProject([{ path: conf, kind: 'exim' }, { path: cy.cyrusConf, kind: 'cyrus-conf' }, { path: cy.imapdConf, kind: 'imapd-conf' }], defaultOptions)
+  const found = paired(conf)
     .filter((f) => f.code.startsWith('link/'));
   assert.deepEqual(found.map((f) => f.code), ['link/no-recipient-callout']);
   const s = rcpt(conf, [ALICE, NOBODY]);
@@ -521,11 +520,8 @@ test('no recipient callout before accept domains = +cyrus_domains: flagged link/
   assert.match(s.rcpt[1], /^250 /, 'the unknown user is accepted');
   assert.match(deliver(dir, conf, NOBODY), /\*\* nobody@example\.com R=cyrus_vdom T=cyrus_ltcp H=localhost \[127\.0\.0\.1\]: SMTP error from remote mail server after RCPT TO:<nobody@example\.com>: 550[^]*5\.1\.1 User unknown/);
   // The fix, as an editor applies it: one insertion before the accepting statement.
-  const e = found[0].fixes![0].edits[0];
-  assert.equal(e.file, conf);
-  const lines = fs.readFileSync(conf, 'utf8').split('\n');
-  lines.splice(e.range.start.line, 0, ...e.newText.replace(/\n$/, '').split('\n'));
-  fs.writeFileSync(conf, lines.join('\n'));
+  assert.equal(found[0].fixes![0].edits[0].file, conf);
+  applyEditsOnDisk(found[0].fixes![0].edits);
   assert.deepEqual(lint(conf), []);
   const after = rcpt(conf, [ALICE, NOBODY]);
   assert.match(after.rcpt[0], /^250 /);
@@ -607,7 +603,7 @@ test('unseen on the Cyrus router: flagged link/cyrus-router-unseen; really the c
 test('a manualroute list with 127.0.0.1 after a host that is not this machine: flagged link/lmtp-no-listener (an error, no fallback); really the router drops 127.0.0.1 and nothing is delivered', { skip }, async () => {
   const { dir, conf } = eximConf((t) => port(cy.ports.lmtpTrusted)(t)
     .replace('cyrus_vdom:\n  driver = accept\n', 'cyrus_vdom:\n  driver = manualroute\n  route_list = * "127.0.0.2 : 127.0.0.1"\n  self = send\n'));
-  const found = checkProject([{ path: conf, kind: 'exim' }, { path: cy.cyrusConf, kind: 'cyrus-conf' }, { path: cy.imapdConf, kind: 'imapd-conf' }], defaultOptions)
+  const found = paired(conf)
     .filter((f) => f.code.startsWith('link/'));
   assert.deepEqual(found.map((f) => `${f.code} ${f.severity}`), ['link/lmtp-no-listener error']);
   assert.match(rcpt(conf, [ALICE]).rcpt[0], /^451 Could not complete recipient verify callout/);
@@ -632,7 +628,7 @@ test('local_part_suffix = +* on the Cyrus router: flagged link/plus-address-drop
   // Cyrus posts a +detail to the folder only for those with the `p` right there.
   await cy.setAcl(box, 'anyone', 'p');
   const { dir, conf } = eximConf((t) => port(cy.ports.lmtpTrusted)(t).replace('  transport = cyrus_ltcp\n', '  local_part_suffix = +*\n  local_part_suffix_optional\n  transport = cyrus_ltcp\n'));
-  const found = checkProject([{ path: conf, kind: 'exim' }, { path: cy.cyrusConf, kind: 'cyrus-conf' }, { path: cy.imapdConf, kind: 'imapd-conf' }], defaultOptions)
+  const found = paired(conf)
     .filter((f) => f.code.startsWith('link/'));
   assert.deepEqual(found.map((f) => f.code), ['link/plus-address-dropped']);
   const inbox = await cy.messageCount(`user/${ALICE}`), folder = await cy.messageCount(box);
@@ -653,7 +649,7 @@ test('local_part_suffix = +* on the Cyrus router: flagged link/plus-address-drop
 
 test('local_part_suffix without local_part_suffix_optional on the only Cyrus router: flagged link/cyrus-router-affix-required; really mail for alice@ bounces as an unknown user; the quick fix delivers it', { skip }, async () => {
   const { dir, conf } = eximConf((t) => port(cy.ports.lmtpTrusted)(t).replace('  transport = cyrus_ltcp\n', '  local_part_suffix = +*\n  transport = cyrus_ltcp\n'));
-  const found = checkProject([{ path: conf, kind: 'exim' }, { path: cy.cyrusConf, kind: 'cyrus-conf' }, { path: cy.imapdConf, kind: 'imapd-conf' }], defaultOptions)
+  const found = paired(conf)
     .filter((f) => f.code.startsWith('link/'));
   assert.deepEqual(found.map((f) => f.code).sort(), ['link/cyrus-router-affix-required', 'link/plus-address-dropped']);
   const inbox = await cy.messageCount(`user/${ALICE}`);
@@ -670,7 +666,7 @@ test('no retry section: flagged link/no-retry-rule; really lmtpd\'s 452 for a ma
   await cy.createMailbox(`user/${carol}`);
   await cy.setQuota(`user/${carol}`, 1);
   const { dir, conf } = eximConf((t) => port(cy.ports.lmtpTrusted)(t).replace(/begin retry\n\n[^\n]*\n\n/, ''));
-  const found = checkProject([{ path: conf, kind: 'exim' }, { path: cy.cyrusConf, kind: 'cyrus-conf' }, { path: cy.imapdConf, kind: 'imapd-conf' }], defaultOptions)
+  const found = paired(conf)
     .filter((f) => f.code.startsWith('link/'));
   assert.deepEqual(found.map((f) => f.code), ['link/no-retry-rule']);
   // The first message fits (lmtpd checks the quota before it takes one); 2 KiB puts carol over.
@@ -785,7 +781,7 @@ test('a deliver pipe without user or group to lmtpd\'s socket in a cyrus:mail 07
 
 test('the port option as Exim reads it: octal and 16-bit-cut ports deliver to the port they stand for (exim/invalid-value says which), digits with junk defer every delivery', { skip }, async () => {
   const p = cy.ports.lmtpTrusted;
-  const exim = (conf: string) => checkProject([{ path: conf, kind: 'exim' }, { path: cy.cyrusConf, kind: 'cyrus-conf' }, { path: cy.imapdConf, kind: 'imapd-conf' }], defaultOptions)
+  const exim = (conf: string) => paired(conf)
     .filter((f) => f.severity !== 'hint');
   for (const written of [`0${p.toString(8)}`, String(p + 65536)]) {
     const { dir, conf } = eximConf((t) => t.replace('  port = 2003\n', `  port = ${written}\n`));
