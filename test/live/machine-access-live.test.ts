@@ -313,7 +313,7 @@ function rcptSession(conf: string) {
   });
 }
 
-test('a domain list the RCPT ACL matches, looked up in a file only root may read: flagged exim/lookup-file-access; really the RCPT gets no answer and Exim exits ("Permission denied"); a file item likewise; a ${lookup} in a condition makes the RCPT get 451; opened to Debian-exim\'s group as advised, nothing is flagged and the RCPT is accepted', { skip: eximMissing ? `skipped: ${eximMissing}` : false }, () => {
+test('a domain list the RCPT ACL matches, looked up in a file only root may read: flagged exim/lookup-file-access; really the RCPT gets no answer and Exim exits ("Permission denied"); a file item likewise; a ${lookup} in a condition makes the RCPT get 451; opened to Debian-exim\'s group as advised, nothing is flagged and the RCPT is accepted; with the files missing from a directory that is here, flagged, and the same death and 451', { skip: eximMissing ? `skipped: ${eximMissing}` : false }, () => {
   const { dir: priv, file: domains } = rootOnlyFile('exim-cyrus-lookup-', 'domains', 'example.com\n');
   const dir = eximScratchDir('exim-cyrus-lookup-exim-');
   const conf = path.join(dir, 'exim.conf');
@@ -366,6 +366,24 @@ test('a domain list the RCPT ACL matches, looked up in a file only root may read
   openFileTo(blocked, 'Debian-exim');
   assert.deepEqual(findings(input, 'exim/lookup-file-access'), []);
   assert.match(rcpt().stdout, /^250 Accepted/m);
+
+  // Missing files, in a directory that is here: the list's file kills the process as an
+  // unreadable one does; the ${lookup}'s makes the ACL defer.
+  const gone = path.join(dir, 'no-such-domains');
+  const withList = fs.readFileSync(conf, 'utf8');
+  fs.writeFileSync(conf, withList.replace(`lsearch;${domains}`, `lsearch;${gone}`));
+  const noList = findings(input, 'exim/lookup-file-access');
+  assert.equal(noList.length, 1);
+  assert.match(noList[0].message, /^There is no .*no-such-domains on this machine \(its directory .* is here\), and Exim's daemon opens the lsearch file .* when ACL "acl_rcpt" checks domains = \+local_domains/);
+  const vanished = rcpt();
+  assert.notEqual(vanished.status, 0);
+  assert.doesNotMatch(vanished.stdout, /^(250 Accepted|221 )/m);
+  assert.match(vanished.stderr, /failed to open .*no-such-domains for linear search: No such file or directory/);
+  fs.writeFileSync(conf, withList.replace(blocked.file, path.join(dir, 'no-such-blocked')));
+  const noLookup = findings(input, 'exim/lookup-file-access');
+  assert.equal(noLookup.length, 1);
+  assert.match(noLookup[0].message, /no-such-blocked .*tests condition: the condition cannot be tested and Exim answers "451 Temporary local problem"/);
+  assert.match(rcpt().stdout, /^451 Temporary local problem/m);
 });
 
 test('an ACL file only root may read, selected by acl_smtp_rcpt: flagged exim/lookup-file-access; really each RCPT gets 451 ("failed to open ACL file ... Permission denied"); opened to Debian-exim\'s group as advised, nothing is flagged and the RCPT is accepted; a path with no file, in a directory that is here, is flagged and gets 451 too', { skip: eximMissing ? `skipped: ${eximMissing}` : false }, () => {

@@ -210,6 +210,20 @@ test('exim/lookup-file-access: what is left alone', () => {
   assert.deepEqual(lookups(`exim_user = root\n${acl('domains = lsearch;/etc/exim4/secret/relays')}`), [], 'an Exim user that may read anything');
 });
 
+test('exim/lookup-file-access: a list file or ${lookup} file missing from a directory that is here', () => {
+  const acl = (cond: string) => `acl_smtp_rcpt = acl_rcpt\nbegin acl\nacl_rcpt:\n  accept  ${cond}\n`;
+  const listed = lookups(`domainlist cyrus_domains = lsearch;/etc/exim4/cyrus_domains\n${acl('domains = +cyrus_domains')}`);
+  assert.equal(listed.length, 1);
+  assert.equal(listed[0].severity, 'error');
+  assert.equal(listed[0].range.start.line, 1, 'on the item, in the named list');
+  assert.match(listed[0].message, /^There is no \/etc\/exim4\/cyrus_domains on this machine \(its directory \/etc\/exim4 is here\), and Exim's daemon opens the lsearch file \/etc\/exim4\/cyrus_domains when ACL "acl_rcpt" checks domains = \+cyrus_domains, which uses domainlist cyrus_domains: the process serving the connection dies there \("failed to open \/etc\/exim4\/cyrus_domains \.\.\.: No such file or directory"\), the client gets no answer, and its mail is held up\. Put the file there, or correct the path\.$/);
+  assert.match(lookups(acl('hosts = /etc/exim4/relay_hosts'))[0]?.message ?? '', /^There is no \/etc\/exim4\/relay_hosts .*opens the file \/etc\/exim4\/relay_hosts \(the list reads its items from it\) when/, 'a file item');
+  assert.match(lookups(acl('condition = ${lookup{$sender_address}lsearch{/etc/exim4/allowed}{yes}{no}}'))[0]?.message ?? '', /tests condition: the condition cannot be tested and Exim answers "451 Temporary local problem" each time the ACL gets there \("failed to open \/etc\/exim4\/allowed \.\.\.: No such file or directory"\)\. Put the file there/, 'a ${lookup}: 451');
+  assert.deepEqual(lookups(acl('domains = lsearch;/etc/exim4/secret/other')), [], 'in a directory only its owner may search: it may be there');
+  assert.deepEqual(lookups(acl('domains = lsearch;/srv/none/domains')), [], 'a directory not on this machine: another machine\'s config');
+  assert.deepEqual(lookups(`domainlist d = lsearch;/etc/exim4/none\nbegin routers\nr:\n  driver = accept\n  domains = +d\n  transport = t\n`), [], 'a list only routers match');
+});
+
 test('exim/lookup-file-access: an ACL read from a file the daemon cannot read, or that is missing from a directory here', () => {
   const conf = `acl_smtp_rcpt = /etc/exim4/secret/rcpt.acl
 acl_smtp_mail = /etc/exim4/mail.acl

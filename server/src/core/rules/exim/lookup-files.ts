@@ -8,9 +8,12 @@
 // defers (451).
 // Found live (Exim 4.96, Debian, exim4 -bh, which runs as Debian-exim): with the file in a
 // root-only directory the RCPT gets no answer at all and the process exits ("failed to open
-// ... for linear search: Permission denied (euid=102 egid=109)"); readable, the RCPT is
-// accepted. Lists matched only by routers or elsewhere are read as other users too (routing
-// for delivery runs as root) and are left alone; so are files that are not on this machine.
+// ... for linear search: Permission denied (euid=102 egid=109)"), and the same with the file
+// missing ("No such file or directory"); readable, the RCPT is accepted. Lists matched only
+// by routers or elsewhere are read as other users too (routing for delivery runs as root)
+// and are left alone. A missing file is reported only when its directory is on this machine
+// and anyone may search it: a config written for another machine names directories that
+// are not here, and a directory we may not search may hold the file.
 // An ACL read from a file (`acl_smtp_rcpt = /etc/exim4/rcpt.acl`, `acl = /path`) is opened
 // by the same process the first time the ACL runs; one it cannot open fails that ACL with an
 // error: 451 to the command it answers (exim4 -bh: 'failed to open ACL file "...": Permission
@@ -95,8 +98,11 @@ function aclFiles(cfg: EximConfig): Candidate[] {
   return out;
 }
 
-/** An ACL file missing from a directory that is on this machine: the path is wrong, or the file was never put there. */
-function missingAclFiles(host: SourceHost, files: Candidate[], out: Finding[]): void {
+/**
+ * Files missing from a directory that is on this machine: the path is wrong, or the file was
+ * never put there. Exim fails to open them as it fails for one it may not read.
+ */
+function missingFiles(host: SourceHost, files: Candidate[], out: Finding[]): void {
   for (const c of files) {
     if (host.stat!(c.file)) continue;
     const dir = path.posix.dirname(c.file);
@@ -105,8 +111,11 @@ function missingAclFiles(host: SourceHost, files: Candidate[], out: Finding[]): 
     // the checker's sight.
     if (st?.kind !== 'directory' || !(st.mode & 0o001)) continue;
     const loc = c.at();
+    const why = c.effect === ACL_FILE_FAILS
+      ? `${c.where}: ${ACL_FILE_FAILS} ('failed to open ACL file "${c.file}": No such file or directory'). Put the ACL there`
+      : `Exim's daemon opens ${c.what} when ${c.where}: ${c.effect} ("failed to open ${c.file} ...: No such file or directory")${c.effect === DIES ? ', the client gets no answer, and its mail is held up' : ''}. Put the file there`;
     out.push(finding('exim/lookup-file-access', loc.file, loc.range,
-      `There is no ${c.file} on this machine (its directory ${dir} is here), and ${c.where}: ${ACL_FILE_FAILS} ('failed to open ACL file "${c.file}": No such file or directory'). Put the ACL there, or correct the path.`));
+      `There is no ${c.file} on this machine (its directory ${dir} is here), and ${why}, or correct the path.`));
   }
 }
 
@@ -114,9 +123,7 @@ export function checkLookupFileAccess(cfg: EximConfig, host: SourceHost): Findin
   if (!host.stat) return [];
   const files = aclFiles(cfg);
   if (!cfg.acls.length && !files.length) return [];
-  const missing: Finding[] = [];
-  missingAclFiles(host, files, missing);
-  const candidates: Candidate[] = files.filter((c) => host.stat!(c.file));
+  const candidates: Candidate[] = [...files];
   // Only the first place that names a file is reported (blockedPaths looks at each path
   // once), so later ones are not built: a large config names the same few files thousands of times.
   const named = new Set<string>();
@@ -178,10 +185,12 @@ export function checkLookupFileAccess(cfg: EximConfig, host: SourceHost): Findin
       }
     }
   }
-  const v = candidates.length ? machineView(host, (a) => eximDaemonIdentity(cfg, a)) : undefined;
-  if (!v) return missing;
-  const out: Finding[] = missing;
-  for (const b of blockedPaths(host, v.id, candidates, (c) => c.file, 4)) {
+  const out: Finding[] = [];
+  missingFiles(host, candidates, out);
+  const present = candidates.filter((c) => host.stat!(c.file));
+  const v = present.length ? machineView(host, (a) => eximDaemonIdentity(cfg, a)) : undefined;
+  if (!v) return out;
+  for (const b of blockedPaths(host, v.id, present, (c) => c.file, 4)) {
     const { what, file, effect } = b.item;
     const loc = b.item.at();
     out.push(finding('exim/lookup-file-access', loc.file, loc.range,
