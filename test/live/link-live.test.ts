@@ -528,6 +528,25 @@ test('no recipient callout before accept domains = +cyrus_domains: flagged link/
   assert.match(after.rcpt[1], /^550[ -]/, 'refused at RCPT, while the sender is there');
 });
 
+test('the callout statement written without "!" (deny verify = recipient/callout), or as require !verify: flagged exim/acl-verify-inverted; really the mailbox Cyrus has is refused at RCPT and the unknown one accepted; the quick fix turns it round', { skip }, async () => {
+  const statement = '  deny    domains       = +cyrus_domains\n          !verify       = recipient/callout=random,5s\n';
+  for (const written of ['  deny    domains       = +cyrus_domains\n          verify       = recipient/callout=random,5s\n',
+    '  require domains       = +cyrus_domains\n          !verify       = recipient/callout=random,5s\n']) {
+    const { conf } = eximConf((t) => port(cy.ports.lmtpTrusted)(t).replace(statement, written));
+    const found = paired(conf).filter((f) => f.code === 'exim/acl-verify-inverted');
+    assert.equal(found.length, 1, written);
+    assert.equal(found[0].severity, 'warning');
+    const s = rcpt(conf, [ALICE, NOBODY]);
+    assert.match(s.rcpt[0], /^550[ -]/, 'the mailbox Cyrus has is refused');
+    assert.match(s.rcpt[1], /^250 /, 'the unknown one passes on to accept domains = +cyrus_domains');
+    applyEditsOnDisk(found[0].fixes![0].edits);
+    assert.deepEqual(paired(conf).filter((f) => f.code === 'exim/acl-verify-inverted'), []);
+    const after = rcpt(conf, [ALICE, NOBODY]);
+    assert.match(after.rcpt[0], /^250 /);
+    assert.match(after.rcpt[1], /^550[ -]/);
+  }
+});
+
 test('protocol = lmtp left out, hosts from a manualroute router: flagged link/smtp-to-lmtpd; really lmtpd answers 500 at the router\'s host, the transport\'s own is not used', { skip }, async () => {
   const { dir, conf } = eximConf((t) => port(cy.ports.lmtpTrusted)(t).replace('  protocol = lmtp\n', '').replace('  hosts = localhost\n', '  hosts = 127.0.0.2\n')
     .replace('cyrus_vdom:\n  driver = accept\n', 'cyrus_vdom:\n  driver = manualroute\n  route_list = * 127.0.0.1\n  self = send\n'));

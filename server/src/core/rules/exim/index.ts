@@ -46,6 +46,7 @@ import { checkPipeCommands } from './pipe-command';
 import { checkListPatterns } from './list-patterns';
 import { checkTlsCiphers } from './tls-ciphers';
 import { checkAclVerbs } from './acl-verbs';
+import { checkAclVerifySense } from './acl-verify-sense';
 
 // Keyed by a name for the internal-error message: bundles are minified, so a function's own
 // name there would be two letters.
@@ -93,6 +94,7 @@ export const EXIM_RULE_FAMILIES: Record<string, (cfg: EximConfig, opts: CheckOpt
   'list-patterns': checkListPatterns,
   'tls-ciphers': checkTlsCiphers,
   'acl-verbs': checkAclVerbs,
+  'acl-verify-sense': checkAclVerifySense,
 };
 
 export function runEximRules(cfg: EximConfig, opts: CheckOptions): Finding[] {
