@@ -254,7 +254,7 @@ function firstWords(port: number, ms: number): Promise<string> {
   });
 }
 
-test('a partition and a configdirectory only root may write: flagged imapd/directory-access; really CREATE answers "NO System I/O error", and lmtpd closes a connection without a word; given to cyrus:mail as advised (and Cyrus restarted), nothing is flagged, the mailbox is created and lmtpd greets', { skip: cyrusMissing ? `skipped: ${cyrusMissing}` : false }, async () => {
+test('a partition and a configdirectory only root may write: flagged imapd/directory-access; really CREATE answers "NO System I/O error", and lmtpd closes a connection without a word; given to cyrus:mail as advised (and Cyrus restarted), nothing is flagged, the mailbox is created and lmtpd greets; a configdirectory that is not there is flagged, lmtpd likewise closes, and Cyrus does not make it', { skip: cyrusMissing ? `skipped: ${cyrusMissing}` : false }, async () => {
   const part = tempDir('exim-cyrus-part-', 0o755);
   const conf = tempDir('exim-cyrus-confdir-', 0o755);
   const withDirs = (configdirectory?: string) => (text: string, d: string) => {
@@ -303,6 +303,19 @@ test('a partition and a configdirectory only root may write: flagged imapd/direc
     await mended.createMailbox('user/bob@example.com');
   } finally {
     await mended.stop();
+  }
+
+  // A configdirectory that is not there at all: Cyrus does not make it.
+  const absent = path.join(tempDir('exim-cyrus-confparent-', 0o755), 'conf');
+  const none = await startCyrus({ editCyrusConf: withDirs(absent) });
+  try {
+    const found = findings([{ path: none.imapdConf, kind: 'imapd-conf' }], 'imapd/directory-access');
+    assert.equal(found.length, 1);
+    assert.match(found[0].message, /^There is no configdirectory .*\/conf on this machine \(its parent .* is here, and so is Cyrus\)/);
+    assert.equal(await firstWords(none.ports.lmtpTrusted, 5_000), '', 'closed without a greeting');
+    assert.equal(fs.existsSync(absent), false, 'and Cyrus did not make it');
+  } finally {
+    await none.stop();
   }
 });
 

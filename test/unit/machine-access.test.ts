@@ -152,6 +152,19 @@ test('imapd/directory-access: a root-owned configdirectory or partition, and one
   assert.deepEqual(dirs('cyrus_user: root\npartition-default: /srv/mail\n'), [], 'run as root (cyrus_user)');
 });
 
+test('imapd/directory-access: a configdirectory that is not there, where Cyrus is installed and its parent is', () => {
+  const installed = { ...MACHINE, '/usr/lib/cyrus/bin/master': file(0, 0, 0o755) };
+  const found = dirs('configdirectory: /var/lib/cyrus-new\npartition-default: /var/spool/cyrus/mail\n', { stats: installed });
+  assert.equal(found.length, 1);
+  assert.equal(found[0].severity, 'error');
+  assert.equal(found[0].range.start.character, 'configdirectory: '.length);
+  assert.match(found[0].message, /^There is no configdirectory \/var\/lib\/cyrus-new on this machine \(its parent \/var\/lib is here, and so is Cyrus\), and Cyrus does not make it: .*lmtpd drops every connection without a word .*\(mkdir \/var\/lib\/cyrus-new; chown cyrus:mail \/var\/lib\/cyrus-new; chmod 750 \/var\/lib\/cyrus-new\) and restart Cyrus, or correct the path\.$/);
+  assert.deepEqual(dirs('configdirectory: /var/lib/cyrus-new\n'), [], 'Cyrus not installed here: another machine\'s config');
+  assert.deepEqual(dirs('configdirectory: /opt/cyrus/conf\n', { stats: installed }), [], 'its parent not here either');
+  assert.deepEqual(dirs('configdirectory: /srv/locked/new\n', { stats: installed }), [], 'in a directory we may not search: it may be there');
+  assert.deepEqual(dirs('partition-default: /var/spool/cyrus/other\n', { stats: installed }), [], 'a partition: CREATE makes it');
+});
+
 const LOOKUP_STATS: Record<string, PathStat> = {
   ...MACHINE,
   '/etc/exim4': dir(0, 0, 0o755),

@@ -14,6 +14,11 @@ import { CYRUS_PROGRAMS } from '../../cyrus/programs';
 /** Where the common packagings keep master and the programs it runs. */
 const PROGRAM_DIRS = ['/usr/lib/cyrus/bin', '/usr/libexec/cyrus-imapd', '/usr/lib/cyrus-imapd', '/usr/local/libexec/cyrus-imapd', '/usr/cyrus/bin'];
 
+/** Cyrus's program directory on this machine (where master is), or undefined where Cyrus is not installed. */
+export function cyrusProgramDir(stat: (f: string) => ReturnType<NonNullable<SourceHost['stat']>>): string | undefined {
+  return PROGRAM_DIRS.find((d) => stat(`${d}/master`)?.kind === 'file');
+}
+
 export function checkCyrusProgramFiles(conf: CyrusConf, host: SourceHost): Finding[] {
   if (!host.stat) return [];
   // Bound: the editor's host records what it looked up (a method using this).
@@ -21,7 +26,7 @@ export function checkCyrusProgramFiles(conf: CyrusConf, host: SourceHost): Findi
   const out: Finding[] = [];
   // Cyrus's own program directory here, looked for once and only when an entry needs it.
   let found: string | null | undefined;
-  const cyrusDir = () => (found ??= PROGRAM_DIRS.find((d) => stat(`${d}/master`)?.kind === 'file') ?? null);
+  const cyrusDir = () => (found ??= cyrusProgramDir(stat) ?? null);
   for (const e of conf.entries) {
     const c = e.cmd;
     if (!c || c.wrapper || !c.program.startsWith('/') || (e.section !== 'SERVICES' && e.section !== 'DAEMON')) continue;
