@@ -547,6 +547,41 @@ test('the callout statement written without "!" (deny verify = recipient/callout
   }
 });
 
+test('autocreate_post with autocreate_quota 0 behind the callout: flagged link/cyrus-autocreate-any-user; really lmtpd makes a mailbox at RCPT, so an unknown user passes the callout; with the quick fix (autocreate_post: no, Cyrus restarted) it is refused again', { skip }, async () => {
+  const auto = await startCyrus({
+    mailboxes: [`user/${ALICE}`],
+    editCyrusConf: (text, d) => { fs.appendFileSync(path.join(d, 'imapd.conf'), 'autocreate_post: yes\nautocreate_quota: 0\n'); return text; },
+  });
+  try {
+    const { conf } = eximConf(port(auto.ports.lmtpTrusted));
+    const pair = () => checkProject([{ path: conf, kind: 'exim' }, { path: auto.cyrusConf, kind: 'cyrus-conf' }, { path: auto.imapdConf, kind: 'imapd-conf' }], defaultOptions)
+      .filter((f) => f.code.startsWith('link/'));
+    const found = pair();
+    assert.deepEqual(found.map((f) => f.code), ['link/cyrus-autocreate-any-user']);
+    const s = rcpt(conf, [ALICE, NOBODY]);
+    assert.match(s.rcpt[0], /^250 /);
+    assert.match(s.rcpt[1], /^250 /, 'the unknown user passes');
+    applyEditsOnDisk(found[0].fixes![0].edits);
+    assert.deepEqual(pair(), []);
+    // lmtpd processes read imapd.conf when they start and serve connection after connection:
+    // a Cyrus started with the fixed lines, and a fresh spool (Exim's callout cache holds the
+    // domain as accepting anything).
+    const lines = fs.readFileSync(auto.imapdConf, 'utf8').split('\n').filter((l) => l.startsWith('autocreate_')).join('\n') + '\n';
+    assert.match(lines, /^autocreate_post: no$/m);
+    await auto.stop();
+    const mended = await startCyrus({ mailboxes: [`user/${ALICE}`], editCyrusConf: (text, d) => { fs.appendFileSync(path.join(d, 'imapd.conf'), lines); return text; } });
+    try {
+      const after = rcpt(eximConf(port(mended.ports.lmtpTrusted)).conf, [ALICE, NOBODY]);
+      assert.match(after.rcpt[0], /^250 /);
+      assert.match(after.rcpt[1], /^550[ -]/, 'refused again');
+    } finally {
+      await mended.stop();
+    }
+  } finally {
+    await auto.stop();
+  }
+});
+
 test('protocol = lmtp left out, hosts from a manualroute router: flagged link/smtp-to-lmtpd; really lmtpd answers 500 at the router\'s host, the transport\'s own is not used', { skip }, async () => {
   const { dir, conf } = eximConf((t) => port(cy.ports.lmtpTrusted)(t).replace('  protocol = lmtp\n', '').replace('  hosts = localhost\n', '  hosts = 127.0.0.2\n')
     .replace('cyrus_vdom:\n  driver = accept\n', 'cyrus_vdom:\n  driver = manualroute\n  route_list = * 127.0.0.1\n  self = send\n'));

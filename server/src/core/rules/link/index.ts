@@ -28,6 +28,7 @@ import { checkSocketAccess } from './socket-access';
 import { checkRecipientCase } from './recipient-case';
 import { checkCutthrough } from './cutthrough';
 import { checkVerifyOnly } from './verify-only';
+import { checkAutocreate } from './autocreate';
 
 /**
  * `host` is how /etc/services is read (Exim resolves port names through it); without one
@@ -56,6 +57,7 @@ const PAIRED: Record<string, (ctx: LinkContext) => Finding[]> = {
   'recipient-case': checkRecipientCase,
   'cutthrough': checkCutthrough,
   'verify-only': checkVerifyOnly,
+  'autocreate': checkAutocreate,
 };
 
 /**

@@ -19,6 +19,7 @@ import { fix, insertAt } from './edits';
 import { domainCondition, isCondition, outsiderCondition } from './acl-domains';
 import { matchLocalPart, negate, type Tri } from './match';
 import { cyrusRouters, groupDomains, routerFor } from './routing';
+import { autocreatesForAnyone } from './autocreate';
 
 /** A local part no one has: what a dictionary attack or a forged bounce writes to. */
 const NOBODY = 'nosuchuser';
@@ -168,6 +169,8 @@ export function checkUnknownUsers(ctx: LinkContext): Finding[] {
   const byStmt = groupDomains(ctx, cyrusRouters(ctx), (c, d) =>
     routerFor(ctx, d) === c.router && routerFor(ctx, d, true) === c.router ? acceptsUnknown(plans, d) ?? null : null);
   for (const [stmt, { router, domains: found }] of byStmt) {
+    // lmtpd makes a mailbox for whoever it is sent: no user is unknown, nothing bounces.
+    if (autocreatesForAnyone(ctx, router.via)) continue;
     const domains = [...found];
     const shown = someOf(domains);
     const them = domains.length > 1 ? 'them' : 'it';
