@@ -582,6 +582,27 @@ test('autocreate_post with autocreate_quota 0 behind the callout: flagged link/c
   }
 });
 
+test('the Cyrus router\'s transport chosen by an ${if} with a branch naming no transport: flagged exim/undefined-transport on that branch; really the RCPT of an address taking it gets 451, the other branch\'s is accepted; the quick fix of a misspelt branch delivers', { skip }, async () => {
+  const { conf } = eximConf((t) => port(cy.ports.lmtpTrusted)(t).replace('  transport = cyrus_ltcp\n  no_more', '  transport = ${if eq{$domain}{example.org}{cyrus_ltcp}{cyrus_other}}\n  no_more'));
+  const found = paired(conf).filter((f) => f.code === 'exim/undefined-transport');
+  assert.equal(found.length, 1);
+  assert.match(found[0].message, /can expand to "cyrus_other"/);
+  const s = rcpt(conf, [ALICE, 'alice@example.org']);
+  assert.match(s.rcpt[0], /^451 /, 'example.com takes the missing branch');
+  assert.doesNotMatch(s.rcpt[1], /^451 /, 'example.org goes to Cyrus (which has no such mailbox there, so the callout answers)');
+
+  const { dir, conf: typo } = eximConf((t) => port(cy.ports.lmtpTrusted)(t).replace('  transport = cyrus_ltcp\n  no_more', '  transport = ${if eq{$domain}{example.org}{remote_smtp}{cyrus_ltpc}}\n  no_more'));
+  const misspelt = paired(typo).filter((f) => f.code === 'exim/undefined-transport');
+  assert.equal(misspelt.length, 1);
+  assert.match(rcpt(typo, [ALICE]).rcpt[0], /^451 /);
+  applyEditsOnDisk(misspelt[0].fixes![0].edits);
+  assert.deepEqual(paired(typo).filter((f) => f.code === 'exim/undefined-transport'), []);
+  assert.match(rcpt(typo, [ALICE]).rcpt[0], /^250 /);
+  const before = await cy.messageCount(`user/${ALICE}`);
+  deliver(dir, typo, ALICE);
+  assert.equal(await cy.messageCount(`user/${ALICE}`), before + 1);
+});
+
 test('protocol = lmtp left out, hosts from a manualroute router: flagged link/smtp-to-lmtpd; really lmtpd answers 500 at the router\'s host, the transport\'s own is not used', { skip }, async () => {
   const { dir, conf } = eximConf((t) => port(cy.ports.lmtpTrusted)(t).replace('  protocol = lmtp\n', '').replace('  hosts = localhost\n', '  hosts = 127.0.0.2\n')
     .replace('cyrus_vdom:\n  driver = accept\n', 'cyrus_vdom:\n  driver = manualroute\n  route_list = * 127.0.0.1\n  self = send\n'));

@@ -4,12 +4,12 @@ import type { Finding, Fix } from '../../diagnostic';
 import { finding } from '../../diagnostic';
 import type { AclItem, AclStatement, DriverInstance, EximConfig, ListKind, Loc, NamedList, OptionSetting, RewriteRule } from '../../exim/model';
 import { walkExpansion } from '../../exim/expansion-parser';
-import { plainText } from '../../exim/expansion';
+import { plainText, type ExpansionNode } from '../../exim/expansion';
 import type { Range } from '../../text';
 import type { CheckOptions } from '../../options';
 import { eximDriver, optionsOfScope, type EximOptionInfo } from '../../catalog/exim';
 import { didYouMean, nearest, replaceFix, runTime, RUN_TIME } from './suggest';
-import { aclListKind, HOSTLIST_SWITCHES, KIND_WORD, locOfText, occurrencesOf, routeListPatterns, splitList, type ValueItem } from './lists';
+import { aclListKind, HOSTLIST_SWITCHES, KIND_WORD, locOfText, occurrencesOf, routeListPatterns, spansText, splitList, type ValueItem } from './lists';
 import { FirstByName } from './first-by-name';
 import { endsInBackslash } from '../../text';
 
@@ -334,6 +334,7 @@ function transportRef(cfg: EximConfig, s: OptionSetting, transports: FirstByName
   // As written: white space kept inside quotes is part of the name Exim looks for (" t1" is not t1).
   const v = s.value;
   const named = (n: string) => transports ? transports.get(n) !== undefined : cfg.transports[0]?.name === n;
+  if (v?.includes('$') && s.valueLoc && !shadow) return expandedTransportRef(cfg, s, named, transports, out);
   if (!v?.trim() || v.includes('$') || named(v) || !s.valueLoc) return;
   const spaced = v !== v.trim() && named(v.trim());
   const guess = spaced ? v.trim() : nearest(v, transports ? transports.names() : cfg.transports.map((t) => t.name));
@@ -344,6 +345,42 @@ function transportRef(cfg: EximConfig, s: OptionSetting, transports: FirstByName
       ? `"${s.name}" names the transport "${v}", white space and all (the quotes keep it): no transport has that name, so Exim defers every address this router takes ("transport "${v}" not found"). Remove the white space.${didYouMean(guess)}`
       : `"${s.name}" names the transport "${v}", but no transport of that name is defined in "begin transports"; deliveries through this router fail.${didYouMean(guess)}`,
     runTime(guess ? replaceFix(s.valueLoc, guess) : undefined)));
+}
+
+/**
+ * The names an `${if}` (nested or not) can give, written out as plain text: the branches of
+ * `transport = ${if eq{$domain}{example.com}{cyrus_ltcp}{cyrus_other}}`. Anything else (a
+ * lookup, a variable) is decided at run time and gives nothing here.
+ */
+function* ifBranches(nodes: readonly ExpansionNode[]): Generator<{ text: string; range: Range }> {
+  const n = nodes.length === 1 ? nodes[0] : undefined;
+  if (n?.kind === 'item' && n.name === 'if') {
+    for (const arg of n.args.slice(1)) yield* ifBranches(arg);
+    return;
+  }
+  const text = plainText(nodes);
+  if (text && nodes.length) yield { text, range: { start: nodes[0].range.start, end: nodes[nodes.length - 1].range.end } };
+}
+
+/**
+ * A transport option written as an `${if}`: a branch naming no transport defers every
+ * address that takes it. Found live (Exim 4.96): with `{cyrus_ltcp}{cyrus_other}` and no
+ * cyrus_other, the RCPT of an address taking that branch gets "451 Temporary local problem".
+ */
+function expandedTransportRef(cfg: EximConfig, s: OptionSetting, named: (n: string) => boolean, transports: FirstByName<DriverInstance> | undefined, out: Finding[]): void {
+  const tree = s.expansion;
+  if (!tree || !s.valueLoc) return;
+  const n = tree.length === 1 ? tree[0] : undefined;
+  if (n?.kind !== 'item' || n.name !== 'if') return;
+  for (const b of ifBranches(tree)) {
+    // Names only: text with white space or punctuation is not one, and Exim's answer to it is another matter.
+    if (!/^[A-Za-z0-9_-]+$/.test(b.text) || named(b.text)) continue;
+    const guess = nearest(b.text, transports ? transports.names() : cfg.transports.map((t) => t.name));
+    const at = { file: s.valueLoc.file, range: b.range };
+    out.push(finding('exim/undefined-transport', at.file, at.range,
+      `"${s.name}" can expand to "${b.text}" (a branch of its \${if}), but no transport of that name is defined in "begin transports": every address that takes this branch is deferred ('transport "${b.text}" not found in ... router'), and verifying it at RCPT answers "451 Temporary local problem".${didYouMean(guess)}`,
+      runTime(guess && spansText(cfg, at, b.text) ? replaceFix(at, guess) : undefined)));
+  }
 }
 
 const article = (w: string) => `${/^[aeiou]/.test(w) ? 'an' : 'a'} ${w}`;
