@@ -399,6 +399,36 @@ test('a domain list the RCPT ACL matches, looked up in a file only root may read
   assert.match(rcpt().stdout, /^451 Temporary local problem/m);
 });
 
+test('the router\'s local_parts looked up in a file only root may read, with the RCPT ACL verifying recipients: flagged exim/lookup-file-access; really the RCPT gets no answer and Exim exits; opened to Debian-exim\'s group, accepted; a condition\'s ${lookup} file missing: flagged, and the router is passed by ("Unknown user")', { skip: eximMissing ? `skipped: ${eximMissing}` : false }, () => {
+  const users = rootOnlyFile('exim-cyrus-router-lookup-', 'users', 'u\n');
+  const dir = eximScratchDir('exim-cyrus-router-lookup-exim-');
+  const conf = path.join(dir, 'exim.conf');
+  const write = (routerOption: string) => fs.writeFileSync(conf, spoolLines(dir) + [
+    'primary_hostname = mail.example.com', 'acl_smtp_rcpt = acl_rcpt',
+    'begin acl', 'acl_rcpt:', '  require verify = recipient', '  accept',
+    'begin routers', 'local:', '  driver = accept', '  domains = example.com', routerOption, '  transport = t',
+    'begin transports', 't:', '  driver = appendfile', `  file = ${dir}/mbox`, '',
+  ].join('\n'));
+  write(`  local_parts = lsearch;${users.file}`);
+  const input: Input[] = [{ path: conf, kind: 'exim' }];
+  const closed = findings(input, 'exim/lookup-file-access');
+  assert.equal(closed.length, 1);
+  assert.match(closed[0].message, /which it reads when router local checks local_parts = .* to verify a recipient \(ACL "acl_rcpt" asks for verify = recipient\): the process serving the connection dies there/);
+  const dead = rcptSession(conf);
+  assert.notEqual(dead.status, 0);
+  assert.doesNotMatch(dead.stdout, /^(250 Accepted|221 )/m);
+  assert.match(dead.stderr, /failed to open .*users for linear search: Permission denied/);
+  openFileTo(users, 'Debian-exim');
+  assert.deepEqual(findings(input, 'exim/lookup-file-access'), []);
+  assert.match(rcptSession(conf).stdout, /^250 Accepted/m);
+
+  write(`  condition = \${lookup{$local_part}lsearch{${dir}/no-such-users}{yes}{no}}`);
+  const missing = findings(input, 'exim/lookup-file-access');
+  assert.equal(missing.length, 1);
+  assert.match(missing[0].message, /^There is no .*no-such-users on this machine .*router local expands condition to verify a recipient .*: the condition cannot be tested, so Exim passes the router by/);
+  assert.match(rcptSession(conf).stdout, /^550 Unrouteable address/m, 'no router after it: the address cannot be routed');
+});
+
 test('an ACL file only root may read, selected by acl_smtp_rcpt: flagged exim/lookup-file-access; really each RCPT gets 451 ("failed to open ACL file ... Permission denied"); opened to Debian-exim\'s group as advised, nothing is flagged and the RCPT is accepted; a path with no file, in a directory that is here, is flagged and gets 451 too', { skip: eximMissing ? `skipped: ${eximMissing}` : false }, () => {
   const acl = rootOnlyFile('exim-cyrus-aclfile-', 'rcpt.acl', 'accept domains = example.com\ndeny message = relay not permitted\n');
   const dir = eximScratchDir('exim-cyrus-aclfile-exim-');

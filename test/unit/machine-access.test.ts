@@ -237,6 +237,22 @@ test('exim/lookup-file-access: a list file or ${lookup} file missing from a dire
   assert.deepEqual(lookups(`domainlist d = lsearch;/etc/exim4/none\nbegin routers\nr:\n  driver = accept\n  domains = +d\n  transport = t\n`), [], 'a list only routers match');
 });
 
+test('exim/lookup-file-access: files the routers read while an ACL verifies a recipient', () => {
+  const verifying = 'acl_smtp_rcpt = acl_rcpt\nbegin acl\nacl_rcpt:\n  deny    !verify = recipient\n  accept\n';
+  const routers = (opts: string) => `${verifying}begin routers\nr:\n  driver = accept\n${opts}  transport = t\nbegin transports\nt:\n  driver = smtp\n`;
+  const lists = lookups(routers('  local_parts = lsearch;/etc/exim4/secret/relays\n  domains = +d\n').replace('begin acl', 'domainlist d = /etc/exim4/domains-list\nbegin acl'));
+  assert.equal(lists.length, 2);
+  const [missing, closed] = lists;
+  assert.match(missing.message, /^There is no \/etc\/exim4\/domains-list on this machine .*opens the file \/etc\/exim4\/domains-list \(the list reads its items from it\) when router r checks domains = \+d to verify a recipient \(ACL "acl_rcpt" asks for verify = recipient\), which uses domainlist d: the process serving the connection dies there/);
+  assert.match(closed.message, /cannot open the lsearch file \/etc\/exim4\/secret\/relays, which it reads when router r checks local_parts = lsearch;\/etc\/exim4\/secret\/relays to verify a recipient \(ACL "acl_rcpt" asks for verify = recipient\): the process serving the connection dies there/);
+  assert.match(lookups(routers('  condition = ${lookup{$local_part}lsearch{/etc/exim4/secret/relays}{yes}{no}}\n'))[0]?.message ?? '', /when router r expands condition to verify a recipient .*: the condition cannot be tested, so Exim passes the router by/);
+  assert.match(lookups(routers('  address_data = ${lookup{$local_part}lsearch{/etc/exim4/users}}\n'))[0]?.message ?? '', /^There is no \/etc\/exim4\/users .*expands address_data to verify a recipient .*: routing the address defers, and Exim answers "451 Temporary local problem"/);
+  assert.deepEqual(lookups(routers('  no_verify\n  local_parts = lsearch;/etc/exim4/secret/relays\n')), [], 'a router that does not verify');
+  assert.deepEqual(lookups(routers('  verify_recipient = false\n  local_parts = lsearch;/etc/exim4/secret/relays\n')), [], 'nor with verify_recipient = false');
+  assert.deepEqual(lookups(routers('  local_parts = lsearch;/etc/exim4/secret/relays\n').replace('  deny    !verify = recipient\n', '')), [], 'no ACL verifies a recipient: routing runs as root');
+  assert.deepEqual(lookups(routers('  data = ${lookup{$local_part}lsearch{/etc/exim4/secret/relays}}\n')), [], 'other options are not judged');
+});
+
 test('exim/lookup-file-access: an ACL read from a file the daemon cannot read, or that is missing from a directory here', () => {
   const conf = `acl_smtp_rcpt = /etc/exim4/secret/rcpt.acl
 acl_smtp_mail = /etc/exim4/mail.acl

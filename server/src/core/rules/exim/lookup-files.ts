@@ -9,9 +9,10 @@
 // Found live (Exim 4.96, Debian, exim4 -bh, which runs as Debian-exim): with the file in a
 // root-only directory the RCPT gets no answer at all and the process exits ("failed to open
 // ... for linear search: Permission denied (euid=102 egid=109)"), and the same with the file
-// missing ("No such file or directory"); readable, the RCPT is accepted. Lists matched only
-// by routers or elsewhere are read as other users too (routing for delivery runs as root)
-// and are left alone. A missing file is reported only when its directory is on this machine
+// missing ("No such file or directory"); readable, the RCPT is accepted. The routers' lists
+// and lookups are read by the same process when an ACL verifies a recipient (routerCandidates);
+// elsewhere they are read as other users too (routing for delivery runs as root), which is
+// not judged. A missing file is reported only when its directory is on this machine
 // and anyone may search it: a config written for another machine names directories that
 // are not here, and a directory we may not search may hold the file.
 // An ACL read from a file (`acl_smtp_rcpt = /etc/exim4/rcpt.acl`, `acl = /path`) is opened
@@ -21,7 +22,7 @@
 // when its directory is on this machine).
 import type { Finding } from '../../diagnostic';
 import { finding } from '../../diagnostic';
-import type { EximConfig, ListKind, Loc } from '../../exim/model';
+import type { AclItem, DriverInstance, EximConfig, ListKind, Loc, OptionSetting } from '../../exim/model';
 import { lookupTypeOf, plainText, type ExpansionNode } from '../../exim/expansion';
 import type { Range } from '../../text';
 import type { SourceHost } from '../../host';
@@ -52,6 +53,8 @@ function listFileOf(kind: ListKind, text: string): { what: string; file: string 
 interface Candidate { what: string; file: string; at: () => Loc; where: string; effect: string }
 
 const DIES = 'the process serving the connection dies there';
+const PASSED_BY = 'the condition cannot be tested, so Exim passes the router by and the routers after it get the address (a Cyrus user is then refused as unknown)';
+const ROUTING_DEFERS = 'routing the address defers, and Exim answers "451 Temporary local problem"';
 const DEFERS = 'the condition cannot be tested and Exim answers "451 Temporary local problem" each time the ACL gets there';
 
 /** `${lookup{key}TYPE{/file}...}` items of an expansion, with the file written out. */
@@ -119,6 +122,63 @@ function missingFiles(host: SourceHost, files: Candidate[], out: Finding[]): voi
   }
 }
 
+/** The kind of list a router's precondition matches against. */
+const ROUTER_LIST_KIND: Record<string, ListKind> = { domains: 'domainlist', local_parts: 'localpartlist', senders: 'addresslist' };
+
+/** Whether the router takes part in verifying recipients (`no_verify`, `verify_recipient = false`: not). */
+function routerVerifies(r: DriverInstance): boolean {
+  let last: OptionSetting | undefined;
+  for (const o of r.options) if (o.name === 'verify' || o.name === 'verify_recipient') last = o;
+  if (!last) return true;
+  const v = last.value?.trim().toLowerCase();
+  return !last.negated && v !== 'false' && v !== 'no';
+}
+
+/**
+ * Files the routers open while the process serving a connection verifies a recipient
+ * (`verify = recipient` in an ACL): their domains, local_parts and senders lists, and a
+ * `${lookup}` in condition or address_data. Found live (Exim 4.96, exim4 -bh): a local_parts
+ * file missing or only root may read, the process dies at the RCPT; a condition's lookup
+ * file, the router is passed by ("550 Unknown user" from a later router); address_data's, 451.
+ */
+function routerCandidates(cfg: EximConfig, first: (file: string) => boolean, reach: (name: string, where: string) => void, out: Candidate[]): void {
+  let verify: { acl: string; item: AclItem } | undefined;
+  for (const acl of cfg.acls) for (const st of acl.statements) for (const it of st.items) {
+    if (!verify && it.name === 'verify' && /^\s*recipient\b/.test(it.value ?? '')) verify = { acl: acl.name, item: it };
+  }
+  if (!verify) return;
+  const why = `to verify a recipient (ACL "${verify.acl}" asks for verify = recipient)`;
+  for (const r of cfg.routers) {
+    if (!routerVerifies(r)) continue;
+    for (const s of r.options) {
+      const kind = Object.hasOwn(ROUTER_LIST_KIND, s.name) ? ROUTER_LIST_KIND[s.name] : undefined;
+      if (kind && !s.negated && s.value && s.valueLoc && /[;+/]/.test(s.value)) {
+        const valueLoc = s.valueLoc;
+        let said: string | undefined;
+        const where = () => said ??= `router ${r.name} checks ${s.name} = ${s.value!.trim()} ${why}`;
+        const items = splitList(s.value);
+        items.forEach((item, k) => {
+          const ref = /^!?\s*\+(\S+)$/.exec(item.text.trim())?.[1];
+          if (ref) return reach(ref, where());
+          const l = listFileOf(kind, item.text);
+          if (!l || !first(l.file)) return;
+          out.push({ ...l, where: where(), effect: DIES, at: () => {
+            let nth = 0;
+            for (let j = 0; j < k; j++) nth += occurrencesOf(items[j].text, item.text);
+            return locOfText(cfg, valueLoc, item.text, nth);
+          } });
+        });
+      }
+      if ((s.name === 'condition' || s.name === 'address_data') && s.value?.includes('lookup') && s.valueLoc) {
+        const file = s.valueLoc.file;
+        for (const l of expansionLookups(s.expansion ?? [])) {
+          if (first(l.file)) out.push({ what: l.what, file: l.file, at: () => ({ file, range: l.range }), where: `router ${r.name} expands ${s.name} ${why}`, effect: s.name === 'condition' ? PASSED_BY : ROUTING_DEFERS });
+        }
+      }
+    }
+  }
+}
+
 export function checkLookupFileAccess(cfg: EximConfig, host: SourceHost): Finding[] {
   if (!host.stat) return [];
   const files = aclFiles(cfg);
@@ -171,6 +231,7 @@ export function checkLookupFileAccess(cfg: EximConfig, host: SourceHost): Findin
       } });
     });
   }
+  routerCandidates(cfg, first, reach, candidates);
   const lists = new Map<string, EximConfig['lists'][number]>();
   if (queue.length) for (const l of cfg.lists) lists.set(l.name, l);
   for (let q = 0; q < queue.length; q++) {
