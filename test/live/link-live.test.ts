@@ -603,6 +603,33 @@ test('the Cyrus router\'s transport chosen by an ${if} with a branch naming no t
   assert.equal(await cy.messageCount(`user/${ALICE}`), before + 1);
 });
 
+test('the Cyrus transport\'s hosts looked up in a file only root may read: flagged exim/lookup-file-access; really the callout is not made (an unknown user passes RCPT) and every delivery defers; opened to Debian-exim\'s group as advised, the callout refuses the unknown user and mail is delivered', { skip }, async () => {
+  const priv = fs.mkdtempSync(path.join(os.tmpdir(), 'exim-cyrus-hosts-file-'));
+  dirs.push(priv);
+  const file = path.join(priv, 'cyrus-hosts');
+  fs.writeFileSync(file, 'example.com: localhost\nexample.org: localhost\n', { mode: 0o600 });
+  const { dir, conf } = eximConf((t) => port(cy.ports.lmtpTrusted)(t).replace('  hosts = localhost\n', `  hosts = \${lookup{$domain}lsearch{${file}}}\n`));
+  const found = paired(conf).filter((f) => f.code === 'exim/lookup-file-access');
+  assert.equal(found.length, 1);
+  assert.match(found[0].message, /runs as user Debian-exim .* when it delivers over SMTP or makes a callout, .* which it reads when transport cyrus_ltcp expands hosts to deliver or make a callout: Exim cannot work out the hosts/);
+  const s = rcpt(conf, [ALICE, NOBODY]);
+  assert.match(s.rcpt[1], /^250 /, 'no callout: the unknown user passes');
+  const before = await cy.messageCount(`user/${ALICE}`);
+  const log = deliver(dir, conf, ALICE);
+  assert.match(log, /== alice@example\.com R=cyrus_vdom T=cyrus_ltcp defer[^\n]*Permission denied/);
+  assert.equal(await cy.messageCount(`user/${ALICE}`), before);
+
+  for (const [p, mode] of [[priv, 0o750], [file, 0o640]] as const) {
+    assert.equal(spawnSync('chgrp', ['Debian-exim', p]).status, 0);
+    fs.chmodSync(p, mode);
+  }
+  assert.deepEqual(paired(conf).filter((f) => f.code === 'exim/lookup-file-access'), []);
+  const fresh = eximConf((t) => port(cy.ports.lmtpTrusted)(t).replace('  hosts = localhost\n', `  hosts = \${lookup{$domain}lsearch{${file}}}\n`));
+  assert.match(rcpt(fresh.conf, [NOBODY]).rcpt[0], /^550[ -]/);
+  deliver(fresh.dir, fresh.conf, ALICE);
+  assert.equal(await cy.messageCount(`user/${ALICE}`), before + 1);
+});
+
 test('protocol = lmtp left out, hosts from a manualroute router: flagged link/smtp-to-lmtpd; really lmtpd answers 500 at the router\'s host, the transport\'s own is not used', { skip }, async () => {
   const { dir, conf } = eximConf((t) => port(cy.ports.lmtpTrusted)(t).replace('  protocol = lmtp\n', '').replace('  hosts = localhost\n', '  hosts = 127.0.0.2\n')
     .replace('cyrus_vdom:\n  driver = accept\n', 'cyrus_vdom:\n  driver = manualroute\n  route_list = * 127.0.0.1\n  self = send\n'));

@@ -253,6 +253,17 @@ test('exim/lookup-file-access: files the routers read while an ACL verifies a re
   assert.deepEqual(lookups(routers('  data = ${lookup{$local_part}lsearch{/etc/exim4/secret/relays}}\n')), [], 'other options are not judged');
 });
 
+test('exim/lookup-file-access: an smtp transport\'s hosts looked up in a file the Exim user cannot read, or that is missing', () => {
+  const conf = (opts: string, driver = 'smtp', routed = true) => `begin routers\nr:\n  driver = accept\n  transport = ${routed ? 't' : 'other'}\nbegin transports\nt:\n  driver = ${driver}\n${opts}`;
+  const closed = lookups(conf('  hosts = ${lookup{$domain}lsearch{/etc/exim4/secret/relays}}\n'));
+  assert.equal(closed.length, 1);
+  assert.match(closed[0].message, /^On this machine Exim's daemon runs as user Debian-exim and group Debian-exim when it delivers over SMTP or makes a callout, and \/etc\/exim4\/secret .* which it reads when transport t expands hosts to deliver or make a callout: Exim cannot work out the hosts: every delivery through the transport defers, and a recipient callout through it is not made/);
+  assert.match(lookups(conf('  fallback_hosts = ${lookup{$domain}lsearch{/etc/exim4/fallbacks}}\n'))[0]?.message ?? '', /^There is no \/etc\/exim4\/fallbacks on this machine/);
+  assert.deepEqual(lookups(conf('  hosts = ${lookup{$domain}lsearch{/etc/exim4/domains}}\n')), [], 'readable');
+  assert.deepEqual(lookups(conf('  user = root\n  hosts = ${lookup{$domain}lsearch{/etc/exim4/secret/relays}}\n')), [], 'a user of its own');
+  assert.deepEqual(lookups(conf('  hosts = ${lookup{$domain}lsearch{/etc/exim4/secret/relays}}\n', 'smtp', false)), [], 'no router uses it');
+});
+
 test('exim/lookup-file-access: an ACL read from a file the daemon cannot read, or that is missing from a directory here', () => {
   const conf = `acl_smtp_rcpt = /etc/exim4/secret/rcpt.acl
 acl_smtp_mail = /etc/exim4/mail.acl

@@ -50,10 +50,11 @@ function listFileOf(kind: ListKind, text: string): { what: string; file: string 
 }
 
 /** A lookup file Exim's daemon opens, where it is written, when, and what a failure does. */
-interface Candidate { what: string; file: string; at: () => Loc; where: string; effect: string }
+interface Candidate { what: string; file: string; at: () => Loc; where: string; effect: string; runs?: string }
 
 const DIES = 'the process serving the connection dies there';
 const PASSED_BY = 'the condition cannot be tested, so Exim passes the router by and the routers after it get the address (a Cyrus user is then refused as unknown)';
+const HOSTS_FAIL = 'Exim cannot work out the hosts: every delivery through the transport defers, and a recipient callout through it is not made (the RCPT passes unchecked)';
 const ROUTING_DEFERS = 'routing the address defers, and Exim answers "451 Temporary local problem"';
 const DEFERS = 'the condition cannot be tested and Exim answers "451 Temporary local problem" each time the ACL gets there';
 
@@ -179,10 +180,31 @@ function routerCandidates(cfg: EximConfig, first: (file: string) => boolean, rea
   }
 }
 
+/**
+ * `${lookup}` files in an smtp transport's hosts: remote deliveries and callouts run as the
+ * Exim user. Found live (Exim 4.96): the file missing or only root may read, the callout is
+ * not made (an unknown user is accepted) and every delivery defers. Only transports a
+ * router names, and not those with a user or group of their own (they may run as another).
+ */
+function transportCandidates(cfg: EximConfig, first: (file: string) => boolean, out: Candidate[]): void {
+  const used = new Set<string>();
+  for (const r of cfg.routers) for (const o of r.options) if (o.name === 'transport' && o.value) used.add(o.value.trim());
+  for (const t of cfg.transports) {
+    if (t.driver?.trim() !== 'smtp' || !used.has(t.name) || t.options.some((o) => o.name === 'user' || o.name === 'group')) continue;
+    for (const s of t.options) {
+      if ((s.name !== 'hosts' && s.name !== 'fallback_hosts') || !s.value?.includes('lookup') || !s.valueLoc) continue;
+      const file = s.valueLoc.file;
+      for (const l of expansionLookups(s.expansion ?? [])) {
+        if (first(l.file)) out.push({ what: l.what, file: l.file, at: () => ({ file, range: l.range }), where: `transport ${t.name} expands ${s.name} to deliver or make a callout`, effect: HOSTS_FAIL, runs: 'when it delivers over SMTP or makes a callout' });
+      }
+    }
+  }
+}
+
 export function checkLookupFileAccess(cfg: EximConfig, host: SourceHost): Finding[] {
   if (!host.stat) return [];
   const files = aclFiles(cfg);
-  if (!cfg.acls.length && !files.length) return [];
+  if (!cfg.acls.length && !files.length && !cfg.transports.length) return [];
   const candidates: Candidate[] = [...files];
   // Only the first place that names a file is reported (blockedPaths looks at each path
   // once), so later ones are not built: a large config names the same few files thousands of times.
@@ -232,6 +254,7 @@ export function checkLookupFileAccess(cfg: EximConfig, host: SourceHost): Findin
     });
   }
   routerCandidates(cfg, first, reach, candidates);
+  transportCandidates(cfg, first, candidates);
   const lists = new Map<string, EximConfig['lists'][number]>();
   if (queue.length) for (const l of cfg.lists) lists.set(l.name, l);
   for (let q = 0; q < queue.length; q++) {
@@ -255,7 +278,7 @@ export function checkLookupFileAccess(cfg: EximConfig, host: SourceHost): Findin
     const { what, file, effect } = b.item;
     const loc = b.item.at();
     out.push(finding('exim/lookup-file-access', loc.file, loc.range,
-      `On this machine Exim's daemon runs as ${identityText(v.a, v.id)} when it serves a connection, and ${describePath(v.a, b.blocked)} does not let it ${needText(b.blocked.need)}, so it cannot open ${what}, which it reads when ${b.item.where}: ${effect} (${effect === ACL_FILE_FAILS ? `'failed to open ACL file "${file}": Permission denied'` : `"failed to open ${file} ...: Permission denied"`})${effect === DIES ? ', the client gets no answer, and its mail is held up' : ''}. ${readAdvice(v, b, 'Exim')}`));
+      `On this machine Exim's daemon runs as ${identityText(v.a, v.id)} ${b.item.runs ?? 'when it serves a connection'}, and ${describePath(v.a, b.blocked)} does not let it ${needText(b.blocked.need)}, so it cannot open ${what}, which it reads when ${b.item.where}: ${effect} (${effect === ACL_FILE_FAILS ? `'failed to open ACL file "${file}": Permission denied'` : `"failed to open ${file} ...: Permission denied"`})${effect === DIES ? ', the client gets no answer, and its mail is held up' : ''}. ${readAdvice(v, b, 'Exim')}`));
   }
   return out;
 }
