@@ -126,6 +126,29 @@
 // errors, and the program path a cyrus/unknown-program one, but when master does not start
 // this harness has no files to check (ours: nothing), so every start-up failure counts as a
 // miss here; cyrus-master.test.ts and the imapd.conf tests show them live.
+// Eleventh round (list-lookup, acl-negation, acl-placement, lmtpd-config, transport-greeting;
+// 42 mutants with acl-callout and acl-domains): cyrus_domains = lsearch;<missing file> and a
+// missing file of items (the RCPT gets no answer) had no rule: exim/lookup-file-access now
+// reports a list's file missing from a directory that is here, as it did an ACL file. The
+// callout statement written without "!" (deny verify = recipient/callout: the mailbox Cyrus
+// has gets 550, an unknown one 250) had only link/no-recipient-callout; now also
+// exim/acl-verify-inverted. lmtpd's configdirectory missing (lmtpd resets every connection;
+// Cyrus does not make it) is now imapd/directory-access where Cyrus is installed, and
+// autocreate_post with autocreate_quota 0 (lmtpd makes a mailbox for anyone at RCPT, so the
+// callout refuses no one) link/cyrus-autocreate-any-user. Left standing: partition-default
+// missing for lmtpd only (here lmtpd and imapd read different imapd.conf files; CREATE makes a
+// missing partition), lmtp_catchall_mailbox (a catch-all is a policy), and
+// callout=postmaster/fullpostmaster as above.
+// Twelfth round (router-lookup, transport-lookup, transport-expanded; 13 mutants): files the
+// Cyrus router reads while verifying (local_parts lsearch, condition and address_data
+// lookups: the RCPT dies, the router is passed by, or 451) and a lookup file in the LMTP
+// transport's hosts (no callout, every delivery defers) had no rule: exim/lookup-file-access
+// covers them now. transport = ${if ...{cyrus_ltcp}{cyrus_other}} with no cyrus_other (451
+// for the addresses taking it) is now exim/undefined-transport. Left standing: local_parts =
+// lsearch;<file with alice> (nobody@ goes on to /etc/aliases, as above).
+// Thirteenth round (acl-style; 9 mutants): the callout in a sub-ACL, with endpass, with an
+// inline list, an ${if}, a macro for its options, or a message: all agree. Left standing:
+// defer !verify = recipient/callout (unknown users get 451 and are retried): a policy.
 // What it touches: a Cyrus master per Cyrus-side mutant (one shared for Exim-side ones) in a
 // temp dir on 127.0.0.1 high ports, Exim's spool and log in a temp dir per mutant, nothing
 // else. lmtpd reads the (mutated) imapd.conf; imapd, which counts the mail, reads an
@@ -467,6 +490,67 @@ add('rcpt-acl', 'callout statement with verify = recipient/callout=random,5s/def
 for (const v of ['recipient/callout=random,0s', 'recipient/callout=random,5s,maxwait=1s', 'recipient/callout=random,connect=0s', 'recipient/callout=random,1s,connect=5s']) {
   add('callout-timing', `verify = ${v}`, { exim: (t) => must(t, 'verify       = recipient/callout=random,5s', `verify       = ${v}`) });
 }
+
+// Added in the eleventh round: the Cyrus domains read from a file, the callout statement's
+// negation and place, lmtpd's own configuration, and how the transport greets lmtpd.
+const listFile = (name, body, mode = 0o644) => { const f = path.join(scratch, name); if (body !== undefined) { fs.writeFileSync(f, body); fs.chmodSync(f, mode); } return f; };
+const cyrusDomains = (v) => (t) => must(t, 'domainlist cyrus_domains = example.com : example.org', `domainlist cyrus_domains = ${v}`);
+add('list-lookup', 'cyrus_domains = lsearch;<file with both domains>', { exim: (t) => cyrusDomains(`lsearch;${listFile('domains-ok', 'example.com\nexample.org\n')}`)(t) });
+add('list-lookup', 'cyrus_domains = lsearch;<missing file>', { exim: (t) => cyrusDomains(`lsearch;${listFile('domains-missing')}`)(t) });
+add('list-lookup', 'cyrus_domains = lsearch;<file only root can read>', { exim: (t) => cyrusDomains(`lsearch;${listFile('domains-root', 'example.com\nexample.org\n', 0o600)}`)(t) });
+add('list-lookup', 'cyrus_domains = <file of items>', { exim: (t) => cyrusDomains(listFile('domains-items', 'example.com\nexample.org\n'))(t) });
+add('list-lookup', 'cyrus_domains = <missing file of items>', { exim: (t) => cyrusDomains(listFile('domains-items-missing'))(t) });
+add('list-lookup', 'cyrus_domains = dsearch;<dir with both domains>', { exim: (t) => { const d = path.join(scratch, 'domains-dir'); fs.mkdirSync(d, { recursive: true }); for (const x of ['example.com', 'example.org']) fs.writeFileSync(path.join(d, x), ''); fs.chmodSync(d, 0o755); return cyrusDomains(`dsearch;${d}`)(t); } });
+add('list-lookup', 'cyrus_domains = lsearch;<file with "example.com: x" lines>', { exim: (t) => cyrusDomains(`lsearch;${listFile('domains-colon', 'example.com: cyrus\nexample.org: cyrus\n')}`)(t) });
+add('list-lookup', 'cyrus_domains = lsearch;<relative path>', { exim: cyrusDomains('lsearch;cyrus_domains') });
+const calloutStmt = '  deny    domains       = +cyrus_domains\n          !verify       = recipient/callout=random,5s\n';
+add('acl-negation', 'callout statement without "!" (deny verify = recipient/callout)', { exim: (t) => must(t, calloutStmt, '  deny    domains       = +cyrus_domains\n          verify       = recipient/callout=random,5s\n') });
+add('acl-negation', 'callout statement domains = ! +cyrus_domains', { exim: (t) => must(t, calloutStmt, '  deny    domains       = ! +cyrus_domains\n          !verify       = recipient/callout=random,5s\n') });
+add('acl-negation', 'callout statement under require with "!"', { exim: (t) => must(t, calloutStmt, '  require domains       = +cyrus_domains\n          !verify       = recipient/callout=random,5s\n') });
+add('acl-negation', 'callout statement as accept verify = recipient/callout', { exim: (t) => must(t, calloutStmt, '  accept  domains       = +cyrus_domains\n          verify       = recipient/callout=random,5s\n') });
+add('acl-placement', 'callout statement moved to the DATA ACL', { exim: (t) => must(must(t, calloutStmt, ''), 'acl_check_data:\n  accept\n', `acl_check_data:\n${calloutStmt}  accept\n`) });
+add('acl-placement', 'acl_smtp_rcpt = acl_check_data', { exim: (t) => must(t, 'acl_smtp_rcpt = acl_check_rcpt\n', 'acl_smtp_rcpt = acl_check_data\n') });
+add('acl-placement', 'acl_smtp_rcpt set twice, the second to acl_check_data', { exim: (t) => must(t, 'acl_smtp_rcpt = acl_check_rcpt\n', 'acl_smtp_rcpt = acl_check_rcpt\nacl_smtp_rcpt = acl_check_data\n') });
+add('acl-placement', 'callout statement moved to the MAIL ACL', { exim: (t) => must(must(must(t, calloutStmt, ''), 'acl_smtp_data = acl_check_data\n', 'acl_smtp_data = acl_check_data\nacl_smtp_mail = acl_check_mail\n'), 'acl_check_data:\n  accept\n', `acl_check_data:\n  accept\n\nacl_check_mail:\n${calloutStmt}  accept\n`) });
+add('lmtpd-config', 'lmtptrusted -C names a missing imapd.conf', { cyrus: (t) => must(t, /(  lmtptrusted\s+cmd="lmtpd -a -C )[^\s"]+/, '$1/nonexistent/imapd.conf') });
+add('lmtpd-config', 'configdirectory: a missing directory (lmtpd\'s imapd.conf)', { imapd: (t) => must(t, /^configdirectory:.*$/m, 'configdirectory: /nonexistent/cyrus') });
+add('lmtpd-config', 'autocreate_post: yes, autocreate_quota: 0', { imapd: (t) => imapdSet('autocreate_quota: 0')(imapdSet('autocreate_post: yes')(t)) });
+add('lmtpd-config', 'lmtp_catchall_mailbox: alice@example.com', { imapd: imapdSet('lmtp_catchall_mailbox: alice@example.com') });
+add('lmtpd-config', 'partition-default: a missing directory', { imapd: (t) => must(t, /^partition-default:.*$/m, 'partition-default: /nonexistent/spool') });
+add('lmtpd-config', 'lmtpd -a -D (debug flag)', { cyrus: (t) => must(t, /(  lmtptrusted\s+cmd="lmtpd -a)/, '$1 -D') });
+add('lmtpd-config', 'lmtpd -a -x (unknown flag)', { cyrus: (t) => must(t, /(  lmtptrusted\s+cmd="lmtpd -a)/, '$1 -x') });
+for (const o of ['protocol = smtps', 'helo_data =', 'helo_data = cyrus host', 'hosts_require_tls = localhost', 'hosts_require_tls = 127.0.0.1', 'port = 2003\n  port = <trusted>']) {
+  add('transport-greeting', o.replaceAll('\n  ', ', '), { exim: (t, e) => o.startsWith('protocol') ? must(t, '  protocol = lmtp\n', `  ${o}\n`) : o.startsWith('port') ? must(t, /  port = \d+\n/, `  port = 2003\n  port = ${e.ports.trusted}\n`) : onTransport(o)(t) });
+}
+add('router-manualroute', 'cyrus_vdom manualroute * 127.0.0.1, ignore_target_hosts = 127.0.0.0/8', { exim: manual('* 127.0.0.1', '  self = send\n  ignore_target_hosts = 127.0.0.0/8\n') });
+
+// Added in the twelfth round: lookups the Cyrus router and transport make (verification at
+// RCPT runs as the Exim user, delivery as root), and a transport chosen by an expansion.
+const usersFile = (name, mode = 0o644) => listFile(name, 'alice\n', mode);
+add('router-lookup', 'cyrus_vdom local_parts = lsearch;<file with alice>', { exim: (t) => onRouter(`local_parts = lsearch;${usersFile('users-ok')}`)(t) });
+add('router-lookup', 'cyrus_vdom local_parts = lsearch;<missing file>', { exim: (t) => onRouter(`local_parts = lsearch;${listFile('users-missing')}`)(t) });
+add('router-lookup', 'cyrus_vdom local_parts = lsearch;<file only root can read>', { exim: (t) => onRouter(`local_parts = lsearch;${usersFile('users-root', 0o600)}`)(t) });
+add('router-lookup', 'cyrus_vdom condition = ${lookup{$local_part}lsearch{<missing file>}{yes}{no}}', { exim: (t) => onRouter(`condition = \${lookup{$local_part}lsearch{${listFile('users-missing2')}}{yes}{no}}`)(t) });
+add('router-lookup', 'cyrus_vdom condition = ${lookup{$local_part}lsearch{<file only root can read>}{yes}{no}}', { exim: (t) => onRouter(`condition = \${lookup{$local_part}lsearch{${usersFile('users-root2', 0o600)}}{yes}{no}}`)(t) });
+add('router-lookup', 'cyrus_vdom address_data = ${lookup{$local_part}lsearch{<missing file>}}', { exim: (t) => onRouter(`address_data = \${lookup{$local_part}lsearch{${listFile('users-missing3')}}}`)(t) });
+add('transport-lookup', 'hosts = ${lookup{$domain}lsearch{<file: example.com localhost>}}', { exim: (t) => must(t, '  hosts = localhost\n', `  hosts = \${lookup{$domain}lsearch{${listFile('hosts-ok', 'example.com: localhost\nexample.org: localhost\n')}}}\n`) });
+add('transport-lookup', 'hosts = ${lookup{$domain}lsearch{<missing file>}}', { exim: (t) => must(t, '  hosts = localhost\n', `  hosts = \${lookup{$domain}lsearch{${listFile('hosts-missing')}}}\n`) });
+add('transport-lookup', 'hosts = ${lookup{$domain}lsearch{<file only root can read>}}', { exim: (t) => must(t, '  hosts = localhost\n', `  hosts = \${lookup{$domain}lsearch{${listFile('hosts-root', 'example.com: localhost\nexample.org: localhost\n', 0o600)}}}\n`) });
+add('transport-expanded', 'cyrus_vdom transport = ${if eq{$domain}{example.com}{cyrus_ltcp}{cyrus_other}} (undefined)', { exim: (t) => must(t, '  transport = cyrus_ltcp\n  no_more', '  transport = ${if eq{$domain}{example.org}{cyrus_ltcp}{cyrus_other}}\n  no_more') });
+add('transport-expanded', 'cyrus_vdom transport = ${if eq{$domain}{example.com}{cyrus_ltcp}{remote_smtp}}', { exim: (t) => must(t, '  transport = cyrus_ltcp\n  no_more', '  transport = ${if eq{$domain}{example.com}{cyrus_ltcp}{remote_smtp}}\n  no_more') });
+add('transport-expanded', 'cyrus_vdom transport = ${lc:CYRUS_LTCP}', { exim: (t) => must(t, '  transport = cyrus_ltcp\n  no_more', '  transport = ${lc:CYRUS_LTCP}\n  no_more') });
+add('transport-expanded', 'cyrus_vdom transport = Cyrus_ltcp', { exim: (t) => must(t, '  transport = cyrus_ltcp\n  no_more', '  transport = Cyrus_ltcp\n  no_more') });
+
+// Added in the thirteenth round: the callout statement in other styles real configs use.
+add('acl-style', 'accept domains = +cyrus_domains, endpass, verify = recipient/callout (old style)', { exim: (t) => must(must(t, calloutStmt, ''), '  accept  domains       = +cyrus_domains\n', '  accept  domains       = +cyrus_domains\n          endpass\n          verify        = recipient/callout=random,5s\n') });
+add('acl-style', 'callout statement in a sub-ACL (acl = check_cyrus)', { exim: (t) => must(must(t, calloutStmt, '  deny    domains       = +cyrus_domains\n          !acl          = check_cyrus\n'), 'acl_check_data:\n', 'check_cyrus:\n  accept  verify        = recipient/callout=random,5s\n\nacl_check_data:\n') });
+add('acl-style', 'callout statement as require verify = recipient/callout (all domains)', { exim: (t) => must(t, calloutStmt, '  require verify        = recipient/callout=random,5s\n') });
+add('acl-style', 'callout statement as defer !verify = recipient/callout', { exim: (t) => must(t, calloutStmt, '  defer   domains       = +cyrus_domains\n          !verify       = recipient/callout=random,5s\n') });
+add('acl-style', 'callout statement with message and log_message', { exim: (t) => must(t, calloutStmt, calloutStmt + '          message       = No such mailbox here\n          log_message   = callout to Cyrus refused $local_part@$domain\n') });
+add('acl-style', 'callout statement with the domain list inline', { exim: (t) => must(t, calloutStmt, '  deny    domains       = example.com : example.org\n          !verify       = recipient/callout=random,5s\n') });
+add('acl-style', 'callout statement with ${if} in domains', { exim: (t) => must(t, calloutStmt, '  deny    condition     = ${if match_domain{$domain}{+cyrus_domains}}\n          !verify       = recipient/callout=random,5s\n') });
+add('acl-style', 'callout options as a macro', { exim: (t) => must(must(t, 'verify       = recipient/callout=random,5s', 'verify       = recipient/callout=CALLOUT_OPTS'), 'primary_hostname = mail.example.com\n', 'primary_hostname = mail.example.com\nCALLOUT_OPTS = random,5s\n') });
+add('acl-style', 'callout statement after accept hosts = +relay_from_hosts', { exim: (t) => must(must(t, calloutStmt, ''), '  accept  hosts         = +relay_from_hosts\n', calloutStmt + '\n  accept  hosts         = +relay_from_hosts\n') });
 
 // ---- picking -----------------------------------------------------------------------------------
 const pool = MUTATIONS.filter((m) => m.kind.includes(KIND) || m.what.includes(KIND));
