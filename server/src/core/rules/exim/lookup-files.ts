@@ -22,7 +22,7 @@
 // when its directory is on this machine).
 import type { Finding } from '../../diagnostic';
 import { finding } from '../../diagnostic';
-import type { AclItem, DriverInstance, EximConfig, ListKind, Loc, OptionSetting } from '../../exim/model';
+import type { DriverInstance, EximConfig, ListKind, Loc, OptionSetting } from '../../exim/model';
 import { lookupTypeOf, plainText, type ExpansionNode } from '../../exim/expansion';
 import type { Range } from '../../text';
 import type { SourceHost } from '../../host';
@@ -123,6 +123,51 @@ function missingFiles(host: SourceHost, files: Candidate[], out: Finding[]): voi
   }
 }
 
+/**
+ * The files found so far, each at the first place that names it (blockedPaths looks at each
+ * path once, so later places are not built: a large config names the same few files
+ * thousands of times), and the named lists still to read, with where each was reached from.
+ */
+class Found {
+  readonly out: Candidate[];
+  readonly reached = new Map<string, string>();
+  readonly queue: string[] = [];
+  private readonly named = new Set<string>();
+
+  constructor(private readonly cfg: EximConfig, start: Candidate[]) { this.out = [...start]; }
+
+  first(file: string): boolean { return !this.named.has(file) && !!this.named.add(file); }
+
+  reach(name: string, where: string): void {
+    if (this.reached.has(name)) return;
+    this.reached.set(name, where);
+    this.queue.push(name);
+  }
+
+  /** A list value's file items and lookup files, and the named lists it uses; `where` is built only when something is found. */
+  listValue(kind: ListKind, value: string, valueLoc: Loc, where: () => string): void {
+    const items = splitList(value);
+    items.forEach((item, k) => {
+      const ref = /^!?\s*\+(\S+)$/.exec(item.text.trim())?.[1];
+      if (ref) return this.reached.has(ref) ? undefined : this.reach(ref, where());
+      const l = listFileOf(kind, item.text);
+      if (!l || !this.first(l.file)) return;
+      this.out.push({ ...l, where: where(), effect: DIES, at: () => {
+        let nth = 0;
+        for (let j = 0; j < k; j++) nth += occurrencesOf(items[j].text, item.text);
+        return locOfText(this.cfg, valueLoc, item.text, nth);
+      } });
+    });
+  }
+
+  /** The `${lookup}` files of an expansion written in `file`. */
+  lookups(tree: readonly ExpansionNode[] | undefined, file: string, where: string, effect: string, runs?: string): void {
+    for (const l of expansionLookups(tree ?? [])) {
+      if (this.first(l.file)) this.out.push({ what: l.what, file: l.file, at: () => ({ file, range: l.range }), where, effect, runs });
+    }
+  }
+}
+
 /** The kind of list a router's precondition matches against. */
 const ROUTER_LIST_KIND: Record<string, ListKind> = { domains: 'domainlist', local_parts: 'localpartlist', senders: 'addresslist' };
 
@@ -142,39 +187,23 @@ function routerVerifies(r: DriverInstance): boolean {
  * file missing or only root may read, the process dies at the RCPT; a condition's lookup
  * file, the router is passed by ("550 Unknown user" from a later router); address_data's, 451.
  */
-function routerCandidates(cfg: EximConfig, first: (file: string) => boolean, reach: (name: string, where: string) => void, out: Candidate[]): void {
-  let verify: { acl: string; item: AclItem } | undefined;
+function routerCandidates(cfg: EximConfig, found: Found): void {
+  let verify: string | undefined;
   for (const acl of cfg.acls) for (const st of acl.statements) for (const it of st.items) {
-    if (!verify && it.name === 'verify' && /^\s*recipient\b/.test(it.value ?? '')) verify = { acl: acl.name, item: it };
+    if (verify === undefined && it.name === 'verify' && /^\s*recipient\b/.test(it.value ?? '')) verify = acl.name;
   }
-  if (!verify) return;
-  const why = `to verify a recipient (ACL "${verify.acl}" asks for verify = recipient)`;
+  if (verify === undefined) return;
+  const why = `to verify a recipient (ACL "${verify}" asks for verify = recipient)`;
   for (const r of cfg.routers) {
     if (!routerVerifies(r)) continue;
     for (const s of r.options) {
       const kind = Object.hasOwn(ROUTER_LIST_KIND, s.name) ? ROUTER_LIST_KIND[s.name] : undefined;
       if (kind && !s.negated && s.value && s.valueLoc && /[;+/]/.test(s.value)) {
-        const valueLoc = s.valueLoc;
         let said: string | undefined;
-        const where = () => said ??= `router ${r.name} checks ${s.name} = ${s.value!.trim()} ${why}`;
-        const items = splitList(s.value);
-        items.forEach((item, k) => {
-          const ref = /^!?\s*\+(\S+)$/.exec(item.text.trim())?.[1];
-          if (ref) return reach(ref, where());
-          const l = listFileOf(kind, item.text);
-          if (!l || !first(l.file)) return;
-          out.push({ ...l, where: where(), effect: DIES, at: () => {
-            let nth = 0;
-            for (let j = 0; j < k; j++) nth += occurrencesOf(items[j].text, item.text);
-            return locOfText(cfg, valueLoc, item.text, nth);
-          } });
-        });
+        found.listValue(kind, s.value, s.valueLoc, () => said ??= `router ${r.name} checks ${s.name} = ${s.value!.trim()} ${why}`);
       }
       if ((s.name === 'condition' || s.name === 'address_data') && s.value?.includes('lookup') && s.valueLoc) {
-        const file = s.valueLoc.file;
-        for (const l of expansionLookups(s.expansion ?? [])) {
-          if (first(l.file)) out.push({ what: l.what, file: l.file, at: () => ({ file, range: l.range }), where: `router ${r.name} expands ${s.name} ${why}`, effect: s.name === 'condition' ? PASSED_BY : ROUTING_DEFERS });
-        }
+        found.lookups(s.expansion, s.valueLoc.file, `router ${r.name} expands ${s.name} ${why}`, s.name === 'condition' ? PASSED_BY : ROUTING_DEFERS);
       }
     }
   }
@@ -186,17 +215,14 @@ function routerCandidates(cfg: EximConfig, first: (file: string) => boolean, rea
  * not made (an unknown user is accepted) and every delivery defers. Only transports a
  * router names, and not those with a user or group of their own (they may run as another).
  */
-function transportCandidates(cfg: EximConfig, first: (file: string) => boolean, out: Candidate[]): void {
+function transportCandidates(cfg: EximConfig, found: Found): void {
   const used = new Set<string>();
   for (const r of cfg.routers) for (const o of r.options) if (o.name === 'transport' && o.value) used.add(o.value.trim());
   for (const t of cfg.transports) {
     if (t.driver?.trim() !== 'smtp' || !used.has(t.name) || t.options.some((o) => o.name === 'user' || o.name === 'group')) continue;
     for (const s of t.options) {
       if ((s.name !== 'hosts' && s.name !== 'fallback_hosts') || !s.value?.includes('lookup') || !s.valueLoc) continue;
-      const file = s.valueLoc.file;
-      for (const l of expansionLookups(s.expansion ?? [])) {
-        if (first(l.file)) out.push({ what: l.what, file: l.file, at: () => ({ file, range: l.range }), where: `transport ${t.name} expands ${s.name} to deliver or make a callout`, effect: HOSTS_FAIL, runs: 'when it delivers over SMTP or makes a callout' });
-      }
+      found.lookups(s.expansion, s.valueLoc.file, `transport ${t.name} expands ${s.name} to deliver or make a callout`, HOSTS_FAIL, 'when it delivers over SMTP or makes a callout');
     }
   }
 }
@@ -205,21 +231,10 @@ export function checkLookupFileAccess(cfg: EximConfig, host: SourceHost): Findin
   if (!host.stat) return [];
   const files = aclFiles(cfg);
   if (!cfg.acls.length && !files.length && !cfg.transports.length) return [];
-  const candidates: Candidate[] = [...files];
-  // Only the first place that names a file is reported (blockedPaths looks at each path
-  // once), so later ones are not built: a large config names the same few files thousands of times.
-  const named = new Set<string>();
-  const first = (file: string): boolean => !named.has(file) && !!named.add(file);
+  const found = new Found(cfg, files);
   // Named lists matter only when one of them names a file: otherwise "+name" leads to none.
   const listsNameFiles = cfg.lists.some((l) => l.value.includes('/'));
   const values = new Map<string, Set<string>>();
-  const reached = new Map<string, string>();
-  const queue: string[] = [];
-  const reach = (name: string, where: string) => {
-    if (reached.has(name)) return;
-    reached.set(name, where);
-    queue.push(name);
-  };
   for (const acl of cfg.acls) for (const st of acl.statements) for (const it of st.items) {
     // Every file here is named by an absolute path: a value without "/" names none, and one
     // without "lookup" holds no ${lookup} (the others are not parsed).
@@ -229,32 +244,18 @@ export function checkLookupFileAccess(cfg: EximConfig, host: SourceHost): Findin
     if (!met) values.set(it.name, met = new Set());
     if (met.has(it.value)) continue;
     met.add(it.value);
-    if (it.value.includes('lookup') && it.valueLoc && aclCondition(it.name)?.kind === 'condition' && it.expansion) {
-      const file = it.valueLoc.file;
-      for (const l of expansionLookups(it.expansion)) {
-        if (first(l.file)) candidates.push({ what: l.what, file: l.file, at: () => ({ file, range: l.range }), where: `ACL "${acl.name}" tests ${it.name}`, effect: DEFERS });
-      }
+    if (it.value.includes('lookup') && it.valueLoc && aclCondition(it.name)?.kind === 'condition') {
+      found.lookups(it.expansion, it.valueLoc.file, `ACL "${acl.name}" tests ${it.name}`, DEFERS);
     }
     const kind = aclListKind(it.name);
-    if (!kind || !it.value || !it.valueLoc || !/[;+/]/.test(it.value)) continue;
+    if (!kind || !it.valueLoc || !/[;+/]/.test(it.value)) continue;
     // Said only where something is found: most conditions name no file and reach no new list.
     let said: string | undefined;
-    const where = () => said ??= `ACL "${acl.name}" checks ${it.name} = ${it.value!.trim()}`;
-    const items = splitList(it.value);
-    items.forEach((item, k) => {
-      const ref = /^!?\s*\+(\S+)$/.exec(item.text.trim())?.[1];
-      if (ref) return reached.has(ref) ? undefined : reach(ref, where());
-      const l = listFileOf(kind, item.text);
-      if (!l || !first(l.file)) return;
-      candidates.push({ ...l, where: where(), effect: DIES, at: () => {
-        let nth = 0;
-        for (let j = 0; j < k; j++) nth += occurrencesOf(items[j].text, item.text);
-        return locOfText(cfg, it.valueLoc!, item.text, nth);
-      } });
-    });
+    found.listValue(kind, it.value, it.valueLoc, () => said ??= `ACL "${acl.name}" checks ${it.name} = ${it.value!.trim()}`);
   }
-  routerCandidates(cfg, first, reach, candidates);
-  transportCandidates(cfg, first, candidates);
+  routerCandidates(cfg, found);
+  transportCandidates(cfg, found);
+  const { reached, queue, out: candidates } = found;
   const lists = new Map<string, EximConfig['lists'][number]>();
   if (queue.length) for (const l of cfg.lists) lists.set(l.name, l);
   for (let q = 0; q < queue.length; q++) {
@@ -262,10 +263,10 @@ export function checkLookupFileAccess(cfg: EximConfig, host: SourceHost): Findin
     const l = lists.get(name);
     if (!l) continue;
     for (const it of l.items) {
-      if (it.ref) reach(it.ref, reached.get(name)!);
+      if (it.ref) found.reach(it.ref, reached.get(name)!);
       else {
         const f = listFileOf(l.kind, it.text);
-        if (f && first(f.file)) candidates.push({ ...f, where: `${reached.get(name)!}, which uses ${l.kind} ${l.name}`, effect: DIES, at: () => it.loc });
+        if (f && found.first(f.file)) candidates.push({ ...f, where: `${reached.get(name)!}, which uses ${l.kind} ${l.name}`, effect: DIES, at: () => it.loc });
       }
     }
   }
