@@ -630,6 +630,26 @@ test('the Cyrus transport\'s hosts looked up in a file only root may read: flagg
   assert.equal(await cy.messageCount(`user/${ALICE}`), before + 1);
 });
 
+test('the Cyrus domains accepted by no statement (Debian\'s ACL takes +local_domains and +relay_to_domains only): flagged link/domain-mismatch; really every RCPT from outside gets "550 relay not permitted"; with the Cyrus domains in local_domains, unflagged, the callout refuses the unknown user and mail is delivered', { skip }, async () => {
+  const callout = '  deny    domains       = +cyrus_domains\n          !verify       = recipient/callout=random,5s\n';
+  const accept = '  accept  domains       = +cyrus_domains\n';
+  const { conf } = eximConf((t) => port(cy.ports.lmtpTrusted)(t).replace(callout, '').replace(accept, ''));
+  assert.deepEqual(lint(conf), ['link/domain-mismatch']);
+  assert.match(paired(conf).find((f) => f.code === 'link/domain-mismatch')!.message, /accepts them from no other host: the require statement here refuses them \("relay not permitted"\)/);
+  const s = rcpt(conf, [ALICE, NOBODY]);
+  assert.match(s.rcpt[0], /^550 relay not permitted/);
+  assert.match(s.rcpt[1], /^550 relay not permitted/);
+
+  const { dir, conf: local } = eximConf((t) => port(cy.ports.lmtpTrusted)(t).replace(accept, '').replace('domainlist local_domains = @ : localhost\n', '').replace('domainlist relay_to_domains =', 'domainlist local_domains = @ : localhost : +cyrus_domains\ndomainlist relay_to_domains ='));
+  assert.deepEqual(lint(local), []);
+  const ok = rcpt(local, [ALICE, NOBODY]);
+  assert.match(ok.rcpt[0], /^250 /);
+  assert.match(ok.rcpt[1], /^550[ -]/);
+  const before = await cy.messageCount(`user/${ALICE}`);
+  deliver(dir, local, ALICE);
+  assert.equal(await cy.messageCount(`user/${ALICE}`), before + 1);
+});
+
 test('protocol = lmtp left out, hosts from a manualroute router: flagged link/smtp-to-lmtpd; really lmtpd answers 500 at the router\'s host, the transport\'s own is not used', { skip }, async () => {
   const { dir, conf } = eximConf((t) => port(cy.ports.lmtpTrusted)(t).replace('  protocol = lmtp\n', '').replace('  hosts = localhost\n', '  hosts = 127.0.0.2\n')
     .replace('cyrus_vdom:\n  driver = accept\n', 'cyrus_vdom:\n  driver = manualroute\n  route_list = * 127.0.0.1\n  self = send\n'));

@@ -575,6 +575,20 @@ test('domain-mismatch: verified but accepted from no outside host; only when no 
   assert.deepEqual(only(run(conf('  deny local_parts = ^[.]\n  require verify = sender\n' + relay), cy)), ['link/domain-mismatch'], 'an uncertain deny refuses either way');
 });
 
+test('domain-mismatch: the Cyrus domains accepted from no outside host, with no recipient check before the refusal', () => {
+  const cy = 'SERVICES {\n  lmtp cmd="lmtpd -a" listen="127.0.0.1:2003"\n}\n';
+  const conf = (head: string, acl: string) => `${head}domainlist local_domains = @ : localhost\nacl_smtp_rcpt = r\nbegin acl\nr:\n${acl}  require message = relay not permitted\n          domains = +local_domains\n  require verify = recipient\n  accept\nbegin routers\ncyrus:\n  driver = accept\n  domains = a.org\n  transport = t\nbegin transports\nt:\n  driver = smtp\n  protocol = lmtp\n  hosts = 127.0.0.1\n  port = 2003\n  allow_localhost\n`;
+  const named = run(conf('primary_hostname = mx.example.net\n', ''), cy);
+  assert.deepEqual(named.map((f) => f.code), ['link/domain-mismatch']);
+  assert.match(named[0].message, /^Router cyrus sends a\.org to Cyrus, but the RCPT ACL accepts it from no other host: the require statement here refuses it \("relay not permitted"\)\. Mail from outside for it never reaches Cyrus\./);
+  const unnamed = run(conf('', ''), cy);
+  assert.match(unnamed.find((f) => f.code === 'link/domain-mismatch')?.message ?? '', /accepts it from no other host \(unless a\.org is this machine's own name: primary_hostname is not set/, 'the machine\'s name (@) is not known here');
+  const mismatch = (fs: Finding[]) => fs.filter((f) => f.code === 'link/domain-mismatch');
+  assert.deepEqual(mismatch(run(conf('primary_hostname = a.org\n', ''), cy)), [], 'a.org is the machine\'s name: local');
+  assert.deepEqual(mismatch(run(conf('primary_hostname = mx.example.net\n', '  accept hosts = 0.0.0.0/0\n'), cy)), [], 'every host may send');
+  assert.deepEqual(mismatch(run(conf('primary_hostname = mx.example.net\n', '  accept condition = ${if eq{$domain}{a.org}}\n'), cy)), [], 'may accept: decided at run time');
+});
+
 /**
  * A Cyrus router (its own lines `router`, then routers `more` after it) and its LMTP
  * transport to CYRUS_TRUSTED (its own lines `transport`); `head`: main options before them.

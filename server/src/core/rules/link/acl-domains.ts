@@ -184,10 +184,12 @@ function ownName(ctx: LinkContext, domain: string): boolean {
   return domain === 'localhost' || domain === ctx.primaryHostname;
 }
 
-function checkMismatch(ctx: LinkContext, acl: RcptStatement[], cyrus: CyrusRouter[], out: Finding[]): void {
+/** Returns the Cyrus domains it reports the ACL as not taking (checkNotAccepted says no more of them). */
+function checkMismatch(ctx: LinkContext, acl: RcptStatement[], cyrus: CyrusRouter[], out: Finding[]): Set<string> {
+  const none = new Set<string>();
   const withDomains = cyrus.filter((c) => option(c.router, 'domains')?.value !== undefined);
   // A catch-all router to Cyrus takes whatever the ACL lets through.
-  if (!withDomains.length || withDomains.length < cyrus.length) return;
+  if (!withDomains.length || withDomains.length < cyrus.length) return none;
   const routed = [...new Set(withDomains.flatMap((c) => routerDomains(ctx, c.router) ?? []))];
   const toCyrus = (d: string): Tri => {
     const answers = withDomains.map((c) => matchDomain(ctx, option(c.router, 'domains')!.value!, d));
@@ -199,7 +201,7 @@ function checkMismatch(ctx: LinkContext, acl: RcptStatement[], cyrus: CyrusRoute
   // some hosts only.
   const stmts = acl.filter((s) => (calloutItem(s) || (s.accepts && domainConds(s).length > 0 && routed.some((d) => applies(ctx, s, d) === 'yes')))
     && !restrictions(s).length);
-  if (!stmts.length) return;
+  if (!stmts.length) return none;
   const accepted = (s: RcptStatement) => [...new Set(domainConds(s).filter((c) => !c.negated)
     .flatMap((c) => literalDomains(ctx, c.value!)))].filter((d) => applies(ctx, s, d) === 'yes');
   // The ACL's Cyrus statements: those that take Cyrus's domains because they are Cyrus's.
@@ -237,9 +239,9 @@ function checkMismatch(ctx: LinkContext, acl: RcptStatement[], cyrus: CyrusRoute
 
   // Sent to Cyrus, but neither verified nor accepted as Cyrus's by the ACL.
   const covering = stmts.filter((s) => domainConds(s).some((c) => !c.negated));
-  if (covering.length < stmts.length) return;
+  if (covering.length < stmts.length) return none;
   const missing = routed.filter((d) => stmts.every((s) => applies(ctx, s, d) === 'no'));
-  if (!missing.length) return;
+  if (!missing.length) return none;
   // The list to extend: the Cyrus statements' own, else every accepting one's.
   const owners = cyrusOwn.length ? cyrusOwn : covering;
   const conds = [...new Set(owners.map((s) => domainConds(s).find((x) => !x.negated)!))];
@@ -252,6 +254,7 @@ function checkMismatch(ctx: LinkContext, acl: RcptStatement[], cyrus: CyrusRoute
   out.push(finding('link/domain-mismatch', rAt.file, rAt.range,
     `Router ${mainRouter.name} sends ${someOf(missing)} to Cyrus, but the RCPT ACL neither verifies nor accepts ${missing.length > 1 ? 'them' : 'it'} as a Cyrus domain (it uses ${first.value!.trim()}): mail from outside for ${missing.length > 1 ? 'them' : 'it'} is refused as relaying, or unknown users are not rejected at RCPT time.`,
     { related, ...(edits.every((e) => e) ? { fixes: [fix(`Add ${someOf(missing)} to the RCPT ACL's Cyrus domains`, edits as NonNullable<typeof edits[number]>[])] } : {}) }));
+  return new Set(missing);
 }
 
 /** Where an ordinary outside client connects from: a documentation address, in no host list. */
@@ -342,35 +345,55 @@ function outsiderPlan(ctx: LinkContext): OutsiderStep[] | undefined {
 }
 
 /**
- * Cyrus's domains that the RCPT ACL verifies (a callout, or verify = recipient) but then
- * accepts from no outside host: after the callout passes, a later `require domains =`
- * ("relay not permitted") or the end of the ACL refuses the mail for mailboxes that exist.
+ * Cyrus's domains that the RCPT ACL accepts from no outside host: a `require domains =`
+ * ("relay not permitted"), a deny, or the end of the ACL refuses mail for them. When the ACL
+ * verifies them first (a callout, or verify = recipient), the refusal comes after the
+ * callout passes: existing mailboxes are refused. When it does not, the Cyrus domains were
+ * left out of the domains the ACL takes (Debian's ACL takes +local_domains and
+ * +relay_to_domains only, and a Cyrus domain list added beside them is in neither). Found
+ * live (Exim 4.96, Debian's conf.d with a Cyrus router and transport added): RCPT from
+ * outside for a Cyrus domain gets "550 relay not permitted".
  */
-function checkVerifiedNotAccepted(ctx: LinkContext, acl: RcptStatement[], cyrus: CyrusRouter[], out: Finding[]): void {
+function checkNotAccepted(ctx: LinkContext, acl: RcptStatement[], cyrus: CyrusRouter[], said: Set<string>, out: Finding[]): void {
   const withDomains = cyrus.filter((c) => option(c.router, 'domains')?.value !== undefined);
   if (!withDomains.length) return;
   const verifies = acl.filter((s) => s.stmt.items.some(isRecipientVerify));
-  const byStmt = groupDomains(ctx, withDomains, (c, d): AclStatement | undefined | null => {
-    if (routerFor(ctx, d) !== c.router) return null;
-    const f = outsiderFate(ctx, d);
-    if (f.fate !== 'refused') return null;
-    // Only a verification the mail reaches before it is refused says the domain is meant
-    // to be taken (otherwise the ACL simply does not take it: checkMismatch's case).
-    const end = f.at ? acl.findIndex((s) => s.stmt === f.at) : acl.length;
-    return verifies.some((s) => acl.indexOf(s) < end && applies(ctx, s, d) === 'yes') ? f.at : null;
-  });
-  for (const [stmt, { router, domains: found }] of byStmt) {
-    const domains = [...found];
-    const rOpt = option(router.router, 'domains')!;
-    const rAt = rOpt.valueLoc ?? rOpt.loc;
-    const them = domains.length > 1 ? 'them' : 'it';
-    const msg = stmt?.items.find((it) => it.name === 'message')?.value?.trim();
-    const where = stmt ? `the ${stmt.verb} statement here refuses ${them}${msg ? ` ("${msg}")` : ''}` : `the ACL ends without accepting ${them}, which denies`;
-    const related: Related[] = stmt ? [{ file: stmt.verbLoc.file, range: stmt.verbLoc.range, message: `mail from outside for ${someOf(domains)} is refused here` }] : [];
-    out.push(finding('link/domain-mismatch', rAt.file, rAt.range,
-      `Router ${router.router.name} sends ${someOf(domains)} to Cyrus and the RCPT ACL verifies ${them}, but none of its statements accepts ${them} from other hosts: ${where}. Mail from outside for ${them} is refused, existing mailboxes included. Accept ${them} after the recipient check (for example accept domains = ${rOpt.value!.trim()}).`,
-      { related }));
+  // Without primary_hostname, `@` (in Debian's local_domains) is the machine's name, known
+  // only where Exim runs: a domain refused unless it is that name is reported as such.
+  const guess: LinkContext | undefined = ctx.primaryHostname === undefined ? { ...ctx, otherHostname: true } : undefined;
+  const unlessHostname = new Set<string>();
+  for (const verified of [true, false]) {
+    const byStmt = groupDomains(ctx, withDomains, (c, d): AclStatement | undefined | null => {
+      if (said.has(d) || routerFor(ctx, d) !== c.router) return null;
+      let f = outsiderFate(ctx, d);
+      if (f.fate !== 'refused' && guess && !verified) {
+        f = outsiderFate(guess, d);
+        if (f.fate === 'refused') unlessHostname.add(d);
+      }
+      if (f.fate !== 'refused') return null;
+      const end = f.at ? acl.findIndex((s) => s.stmt === f.at) : acl.length;
+      return verifies.some((s) => acl.indexOf(s) < end && applies(ctx, s, d) === 'yes') === verified ? f.at : null;
+    });
+    for (const [stmt, { router, domains: found }] of byStmt) {
+      const domains = [...found];
+      const rOpt = option(router.router, 'domains')!;
+      const rAt = rOpt.valueLoc ?? rOpt.loc;
+      const them = domains.length > 1 ? 'them' : 'it';
+      const msg = stmt?.items.find((it) => it.name === 'message')?.value?.trim();
+      const where = stmt ? `the ${stmt.verb} statement here refuses ${them}${msg ? ` ("${msg}")` : ''}` : `the ACL ends without accepting ${them}, which denies`;
+      const related: Related[] = stmt ? [{ file: stmt.verbLoc.file, range: stmt.verbLoc.range, message: `mail from outside for ${someOf(domains)} is refused here` }] : [];
+      out.push(finding('link/domain-mismatch', rAt.file, rAt.range, verified
+        ? `Router ${router.router.name} sends ${someOf(domains)} to Cyrus and the RCPT ACL verifies ${them}, but none of its statements accepts ${them} from other hosts: ${where}. Mail from outside for ${them} is refused, existing mailboxes included. Accept ${them} after the recipient check (for example accept domains = ${rOpt.value!.trim()}).`
+        : `Router ${router.router.name} sends ${someOf(domains)} to Cyrus, but the RCPT ACL accepts ${them} from no other host${unlessText(domains.filter((d) => unlessHostname.has(d)))}: ${where}. Mail from outside for ${them} never reaches Cyrus. Add ${them} to the domains the ACL takes (for example to local_domains: domainlist local_domains = ... : ${rOpt.value!.trim()}), unless Cyrus is meant to get mail for ${them} from your own hosts and users only.`,
+        { related }));
+    }
   }
+}
+
+/** The domains that are refused unless one is the machine's own name, which `@` stands for. */
+function unlessText(domains: string[]): string {
+  if (!domains.length) return '';
+  return ` (unless ${domains.length > 1 ? `one of ${someOf(domains)}` : domains[0]} is this machine's own name: primary_hostname is not set, so Exim uses the machine's name, and @ in a domain list stands for it)`;
 }
 
 /** Appends items to a one-line, colon-separated list as written. */
@@ -385,7 +408,7 @@ export function checkAclDomains(ctx: LinkContext): Finding[] {
   const cyrus = cyrusRouters(ctx);
   if (!acl.length || !cyrus.length) return out;
   checkCalloutTcp(ctx, acl, cyrus, out);
-  checkMismatch(ctx, acl, cyrus, out);
-  checkVerifiedNotAccepted(ctx, acl, cyrus, out);
+  const said = checkMismatch(ctx, acl, cyrus, out);
+  checkNotAccepted(ctx, acl, cyrus, said, out);
   return out;
 }
