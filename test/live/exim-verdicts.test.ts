@@ -175,6 +175,8 @@ const AT_LOAD: [string, string, string, 'newer'?][] = [
   ['spa authenticator with client_username and client_password', 'begin authenticators\n', 'begin authenticators\n\nspa_c:\n  driver = spa\n  client_username = x\n  client_password = y\n'],
   ['cyrus_sasl authenticator with a mechanism no SASL plugin has (PLAN)', 'begin authenticators\n', 'begin authenticators\n\nsasl:\n  driver = cyrus_sasl\n  public_name = PLAN\n'],
   ['cyrus_sasl authenticator with public_name = plain', 'begin authenticators\n', 'begin authenticators\n\nsasl:\n  driver = cyrus_sasl\n  public_name = plain\n'],
+  ['cyrus_sasl authenticator with public_name = "ANONYMOUS " (the quotes keep the space)', 'begin authenticators\n', 'begin authenticators\n\nsasl:\n  driver = cyrus_sasl\n  public_name = "ANONYMOUS "\n'],
+  ['cyrus_sasl authenticator with public_name = ANONYMOUS', 'begin authenticators\n', 'begin authenticators\n\nsasl:\n  driver = cyrus_sasl\n  public_name = ANONYMOUS\n'],
   ['cyrus_sasl authenticator with its own name and server_mech = LOGIN', 'begin authenticators\n', 'begin authenticators\n\nsasl:\n  driver = cyrus_sasl\n  public_name = X-CORP\n  server_mech = LOGIN\n'],
   ['set dkim_verify_status in an ACL', 'acl_check_data:\n  accept\n', 'acl_check_data:\n  warn set dkim_verify_status = fail\n       set dkim_verify_reason = weak\n  accept\n'],
   ['set of a name that only starts as dkim_verify_status', 'acl_check_data:\n  accept\n', 'acl_check_data:\n  warn set dkim_verify_statusx = fail\n  accept\n'],

@@ -207,7 +207,16 @@ const CYRUS_SASL_MECHANISMS = [
 function saslMechanism(inst: DriverInstance, out: Finding[]): void {
   const s = given(inst, 'server_mech') ?? given(inst, 'public_name');
   const mech = s?.value?.trim();
-  if (!s || !mech || /[$\\]/.test(mech) || CYRUS_SASL_MECHANISMS.includes(mech.toUpperCase())) return;
+  if (!s || !mech || /[$\\]/.test(mech)) return;
+  // White space the quotes keep is part of the name SASL is asked for.
+  if (s.value !== mech && CYRUS_SASL_MECHANISMS.includes(mech.toUpperCase())) {
+    const at = s.valueLoc ?? s.nameLoc;
+    out.push(finding('exim/invalid-value', at.file, at.range,
+      `In ${describe(inst)}, "${s.name}" asks Cyrus SASL for the mechanism "${s.value}", white space and all (the quotes keep it): no mechanism has that name, and Exim refuses the config ("Cyrus SASL doesn't know about mechanism ${s.value}"). Remove the white space.`,
+      s.valueLoc ? { fixes: replaceFix(s.valueLoc, mech) } : {}));
+    return;
+  }
+  if (CYRUS_SASL_MECHANISMS.includes(mech.toUpperCase())) return;
   const guess = nearest(mech.toUpperCase(), CYRUS_SASL_MECHANISMS);
   const at = s.valueLoc ?? s.nameLoc;
   out.push(finding('exim/invalid-value', at.file, at.range,
