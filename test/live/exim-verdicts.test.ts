@@ -931,6 +931,28 @@ for (const [hosts, bad] of ROUTE_HOSTS) {
   });
 }
 
+// A manualroute router's ignore_target_hosts against the addresses its route_list gives, as
+// Exim routes (exim -bt): an ignored address is a host not found, and host_find_failed
+// (freeze by default) acts; with host_find_failed = ignore, only no host left does.
+const IGNORED: [string, string, boolean][] = [
+  ['127.0.0.1', '127.0.0.0/8', true], ['"192.0.2.1 : 127.0.0.1"', '127.0.0.0/8', true], ['192.0.2.1', '127.0.0.0/8', false],
+  ['"127.0.0.1::2525"', '127.0.0.1', true], ['127.0.0.1', '127.0.0.1\n  host_find_failed = pass', false],
+  ['"192.0.2.1 : 127.0.0.1"', '127.0.0.1\n  host_find_failed = ignore', false], ['127.0.0.1', '127.0.0.1\n  host_find_failed = ignore', true],
+  ['127.0.0.1', '127.0.0.1\n  host_find_failed = ignore\n  host_all_ignored = pass', false],
+];
+for (const [hosts, ignore, bad] of IGNORED) {
+  test(`at run time, route_list = * ${hosts} with ignore_target_hosts = ${ignore.replaceAll('\n  ', ', ')}: we warn exactly when Exim will not route to the rest`, { skip }, () => {
+    const d = eximScratchDir('exim-cyrus-ignored-hosts-');
+    const file = path.join(d, 'exim.conf');
+    fs.writeFileSync(file, `primary_hostname = mail.example.com\n${spoolLines(d)}begin routers\nr:\n  driver = manualroute\n  route_list = * ${hosts}\n  ignore_target_hosts = ${ignore}\n  self = send\n  transport = t\nlast:\n  driver = accept\n  transport = t\nbegin transports\nt:\n  driver = smtp\n  allow_localhost\n`);
+    const r = spawnSync('unshare', ['-n', EXIM, '-C', file, '-bt', 'alice@example.com'], { encoding: 'utf8', timeout: 30_000 });
+    const failed = /lookup of host ".*" failed in r router|lookup failed for all hosts in r router/.test(r.stdout + r.stderr);
+    if (!failed) assert.match(r.stdout, /router = (r|last), transport = t/, r.stdout + r.stderr);
+    assert.equal(failed, bad, r.stdout + r.stderr);
+    assert.equal(ours(file, '4.96').some((f) => f.code === 'exim/invalid-value' && /ignore_target_hosts \(/.test(f.message)), bad);
+  });
+}
+
 // An smtp transport's dscp, looked up as Exim sets up the socket before it connects: with
 // debug output on, it prints 'DSCP "value"=hex' for a value it knows and nothing for one it
 // does not (and connects all the same, with no traffic class). A closed loopback port stands

@@ -47,6 +47,7 @@ import { checkListPatterns } from './list-patterns';
 import { checkTlsCiphers } from './tls-ciphers';
 import { checkAclVerbs } from './acl-verbs';
 import { checkAclVerifySense } from './acl-verify-sense';
+import { checkIgnoredHosts } from './ignored-hosts';
 
 // Keyed by a name for the internal-error message: bundles are minified, so a function's own
 // name there would be two letters.
@@ -95,6 +96,7 @@ export const EXIM_RULE_FAMILIES: Record<string, (cfg: EximConfig, opts: CheckOpt
   'tls-ciphers': checkTlsCiphers,
   'acl-verbs': checkAclVerbs,
   'acl-verify-sense': checkAclVerifySense,
+  'ignored-hosts': checkIgnoredHosts,
 };
 
 export function runEximRules(cfg: EximConfig, opts: CheckOptions): Finding[] {

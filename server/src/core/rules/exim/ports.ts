@@ -43,7 +43,7 @@ function portProblem(cfg: EximConfig, text: string, at: Loc, use: { invalid: str
 }
 
 /** Host lists of `text` (an option's value): whole, or the hosts part of each route rule. */
-function hostLists(name: string, text: string): string[] {
+export function hostLists(name: string, text: string): string[] {
   if (name === 'hosts' || name === 'fallback_hosts') return [text];
   // route_data is "hosts options"; route_list rules "domains hosts options", ";" between rules.
   if (name === 'route_data') return ruleWords(text).slice(0, 1);
