@@ -1149,3 +1149,14 @@ for (const [cond, kind] of [['match_domain{$domain}', 'domainlist'], ['match_ip{
     assert.deepEqual(ours(defined.file, '4.96').filter((f) => f.severity !== 'hint').map((f) => f.code), []);
   });
 }
+
+// A named list's value is expanded as a whole when it is used: a regex with a bare "$" in it
+// fails there (451), and one protected by \N…\N, or a "$" escaped, matches.
+for (const [item, bad] of [['^example\\.(com|org)$', true], ['^example\\.com$ : other.example', true], ['\\N^example\\.(com|org)$\\N', false], ['^example\\.com\\$', false]] as const) {
+  test(`at run time, domainlist d = ${item} matched by an ACL: we warn exactly when Exim fails to expand it`, { skip }, () => {
+    const r = rcptReply(`domainlist d = ${item}\n`, '  accept domains = +d\n  deny\n');
+    assert.equal(r.reply.startsWith('451 '), bad, r.reply);
+    if (!bad) assert.match(r.reply, /^250 /);
+    assert.equal(ours(r.file, '4.96').some((f) => f.code === 'exim/expansion-syntax'), bad);
+  });
+}

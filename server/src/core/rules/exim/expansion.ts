@@ -2,7 +2,7 @@
 // names Exim does not know (or the target version lacks).
 import type { Finding } from '../../diagnostic';
 import { finding } from '../../diagnostic';
-import type { AclItem, EximConfig, OptionSetting, RewriteRule } from '../../exim/model';
+import type { AclItem, EximConfig, NamedList, OptionSetting, RewriteRule } from '../../exim/model';
 import { parseExpansion, type RangeOf } from '../../exim/expansion-parser';
 import { taintSource } from '../../exim/taint';
 import { locOfText } from './lists';
@@ -51,6 +51,7 @@ export function checkExpansions(cfg: EximConfig, opts: CheckOptions): Finding[] 
   for (const inst of cfg.authenticators) c.settings(inst.options, 'authenticator');
   for (const a of cfg.acls) for (const st of a.statements) c.items(st.items);
   if (cfg.rewrite.length) c.rewriteRules(cfg.rewrite);
+  c.namedLists(cfg.lists);
   return c.out;
 }
 
@@ -210,6 +211,22 @@ class ExpansionCheck {
         this.where = at.file;
         this.nodes(parseExpansion(text, within(at.range, text.length)));
       }
+    }
+  }
+
+  /**
+   * A named list's value is expanded as a whole each time the list is used (it has no tree
+   * in the model: parsed here), so a regex written with a bare "$" fails there: with
+   * `domainlist d = ^example\.(com|org)$`, exim4 -bh answers 451 to every RCPT the ACL
+   * matches against +d.
+   */
+  namedLists(lists: readonly NamedList[]): void {
+    for (const l of lists) {
+      if (!l.value.includes('$') && !l.value.includes('\\')) continue;
+      this.holder = undefined;
+      this.where = l.valueLoc.file;
+      this.always = true;
+      this.nodes(parseExpansion(l.value, within(l.valueLoc.range, l.value.length)));
     }
   }
 
