@@ -153,6 +153,10 @@
 // with ignore_target_hosts = 127.0.0.0/8 (the host counts as not found: every callout 451,
 // every message frozen) is now exim/invalid-value; the other misses are the classes above
 // (configdirectory: /nonexistent/cyrus is in a directory that is not here, so unjudged).
+// Fourteenth round (list-forms; 9 mutants): cyrus_domains as a regex with a bare "$" (the
+// list is expanded when used: 451) and as a ${lookup} of a missing file (451) had no rule;
+// now exim/expansion-syntax and exim/lookup-file-access. Left standing: *.example.com, which
+// does not match example.com itself (a change of meaning: relay not permitted).
 // What it touches: a Cyrus master per Cyrus-side mutant (one shared for Exim-side ones) in a
 // temp dir on 127.0.0.1 high ports, Exim's spool and log in a temp dir per mutant, nothing
 // else. lmtpd reads the (mutated) imapd.conf; imapd, which counts the mail, reads an
@@ -555,6 +559,17 @@ add('acl-style', 'callout statement with the domain list inline', { exim: (t) =>
 add('acl-style', 'callout statement with ${if} in domains', { exim: (t) => must(t, calloutStmt, '  deny    condition     = ${if match_domain{$domain}{+cyrus_domains}}\n          !verify       = recipient/callout=random,5s\n') });
 add('acl-style', 'callout options as a macro', { exim: (t) => must(must(t, 'verify       = recipient/callout=random,5s', 'verify       = recipient/callout=CALLOUT_OPTS'), 'primary_hostname = mail.example.com\n', 'primary_hostname = mail.example.com\nCALLOUT_OPTS = random,5s\n') });
 add('acl-style', 'callout statement after accept hosts = +relay_from_hosts', { exim: (t) => must(must(t, calloutStmt, ''), '  accept  hosts         = +relay_from_hosts\n', calloutStmt + '\n  accept  hosts         = +relay_from_hosts\n') });
+
+// Added in the fourteenth round: other ways of writing the Cyrus domain list.
+add('list-forms', 'domainlist_cache cyrus_domains', { exim: (t) => must(t, 'domainlist cyrus_domains = ', 'domainlist_cache cyrus_domains = ') });
+add('list-forms', 'cyrus_domains = <; example.com ; example.org', { exim: cyrusDomains('<; example.com ; example.org') });
+add('list-forms', 'cyrus_domains = example.com : example.org : (empty item)', { exim: cyrusDomains('example.com : example.org :') });
+add('list-forms', 'cyrus_domains = *.example.com : example.org', { exim: cyrusDomains('*.example.com : example.org') });
+add('list-forms', 'cyrus_domains = ^example\\.(com|org)$', { exim: cyrusDomains('^example\\.(com|org)$') });
+add('list-forms', 'cyrus_domains = ${lookup{$domain}lsearch{<file with both>}{$domain}}', { exim: (t) => cyrusDomains(`\${lookup{$domain}lsearch{${listFile('domains-exp', 'example.com: x\nexample.org: x\n')}}{$domain}}`)(t) });
+add('list-forms', 'cyrus_domains = ${lookup{$domain}lsearch{<missing file>}{$domain}}', { exim: (t) => cyrusDomains(`\${lookup{$domain}lsearch{${listFile('domains-exp-missing')}}{$domain}}`)(t) });
+add('list-forms', 'cyrus_domains = example.com : example.org, defined after its first use', { exim: (t) => must(t, 'domainlist local_domains = @ : localhost\ndomainlist cyrus_domains = example.com : example.org\n', 'domainlist local_domains = @ : localhost\n').replace('hostlist   relay_from_hosts', 'domainlist cyrus_domains = example.com : example.org\nhostlist   relay_from_hosts') });
+add('list-forms', 'cyrus_domains in a macro', { exim: (t) => must(must(t, 'domainlist cyrus_domains = example.com : example.org', 'domainlist cyrus_domains = CYRUS_DOMAINS'), 'primary_hostname = mail.example.com\n', 'primary_hostname = mail.example.com\nCYRUS_DOMAINS = example.com : example.org\n') });
 
 // ---- picking -----------------------------------------------------------------------------------
 const pool = MUTATIONS.filter((m) => m.kind.includes(KIND) || m.what.includes(KIND));

@@ -397,6 +397,12 @@ test('a domain list the RCPT ACL matches, looked up in a file only root may read
   assert.equal(noLookup.length, 1);
   assert.match(noLookup[0].message, /no-such-blocked .*tests condition: the condition cannot be tested and Exim answers "451 Temporary local problem"/);
   assert.match(rcpt().stdout, /^451 Temporary local problem/m);
+  // A ${lookup} in the named list itself: the list is expanded when used, and that fails.
+  fs.writeFileSync(conf, withList.replace(`lsearch;${domains}`, `\${lookup{$domain}lsearch{${dir}/no-such-vdomains}{$domain}}`));
+  const inList = findings(input, 'exim/lookup-file-access');
+  assert.equal(inList.length, 1);
+  assert.match(inList[0].message, /no-such-vdomains .*which uses domainlist local_domains: the condition cannot be tested/);
+  assert.match(rcpt().stdout, /^451 Temporary local problem/m);
 });
 
 test('the router\'s local_parts looked up in a file only root may read, with the RCPT ACL verifying recipients: flagged exim/lookup-file-access; really the RCPT gets no answer and Exim exits; opened to Debian-exim\'s group, accepted; a condition\'s ${lookup} file missing: flagged, and the router is passed by ("Unknown user")', { skip: eximMissing ? `skipped: ${eximMissing}` : false }, () => {

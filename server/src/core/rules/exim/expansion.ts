@@ -98,7 +98,7 @@ type Node<K extends ExpansionNode['kind']> = Extract<ExpansionNode, { kind: K }>
  * Where offsets into `length` characters of text lie, when `r` holds them as written (one
  * line, as long as the text); else every offset maps to `r` as a whole.
  */
-function within(r: Range, length: number): RangeOf {
+export function within(r: Range, length: number): RangeOf {
   if (r.start.line !== r.end.line || r.end.character - r.start.character !== length) return () => r;
   const { line, character } = r.start;
   return (a, b) => ({ start: { line, character: character + a }, end: { line, character: character + b } });

@@ -30,6 +30,8 @@ import { aclCondition, eximLookupType } from '../../catalog/exim';
 import { blockedPaths, describePath, identityText, machineView, needText, readAdvice } from '../../path-access';
 import * as path from 'node:path';
 import { eximDaemonIdentity } from './tls-files';
+import { within } from './expansion';
+import { parseExpansion } from '../../exim/expansion-parser';
 import { aclCallName, SELECTING_OPTIONS } from './acl-where';
 import { aclListKind, locOfText, occurrencesOf, splitList } from './lists';
 import { lookupItem } from './list-lookups';
@@ -262,6 +264,10 @@ export function checkLookupFileAccess(cfg: EximConfig, host: SourceHost): Findin
     const name = queue[q];
     const l = lists.get(name);
     if (!l) continue;
+    // The list is expanded as a whole when it is used: a ${lookup} in it that fails defers.
+    if (l.value.includes('lookup') && l.value.includes('/')) {
+      found.lookups(parseExpansion(l.value, within(l.valueLoc.range, l.value.length)), l.valueLoc.file, `${reached.get(name)!}, which uses ${l.kind} ${l.name}`, DEFERS);
+    }
     for (const it of l.items) {
       if (it.ref) found.reach(it.ref, reached.get(name)!);
       else {
