@@ -4,7 +4,9 @@
 // time when autocreate_post is on and autocreate_quota is not negative, for every user that
 // autocreate_users (default "anyone") lets in: so the callout's own random address gets a
 // mailbox too. Found live (Exim 4.96, Cyrus 3.6): with both set, nobody@example.com passes
-// RCPT (250) where it got "550 Mailbox unknown" before.
+// RCPT (250) where it got "550 Mailbox unknown" before; with the fix and Cyrus restarted,
+// Exim's callout cache still holds the domain as taking anything (the random address was
+// accepted) until its db/callout files go.
 //
 // Left alone: autocreate without a recipient callout (then every address is a user by
 // design, and link/no-recipient-callout is silent too: lmtpd refuses no one at delivery),
@@ -59,7 +61,7 @@ export function checkAutocreate(ctx: LinkContext): Finding[] {
       seen.add(post);
       const loc = callout.valueLoc ?? callout.nameLoc;
       out.push(finding('link/cyrus-autocreate-any-user', post.file, post.valueLoc.range,
-        `lmtpd (service ${svc}) makes an INBOX for any user it is sent mail for (${post.rawName}: ${post.value}, with ${quota.rawName}: ${quota.value}), at RCPT time: so Exim's recipient callout never refuses anyone, every local part of the Cyrus domains is accepted, and each mistyped or guessed address (and each random address the callout tries) gets a mailbox. If only the users you create should get mail, turn ${post.rawName} off and restart Cyrus (${quota.rawName} still makes a user's INBOX at their first login), or name who may have one in autocreate_users.`,
+        `lmtpd (service ${svc}) makes an INBOX for any user it is sent mail for (${post.rawName}: ${post.value}, with ${quota.rawName}: ${quota.value}), at RCPT time: so Exim's recipient callout never refuses anyone, every local part of the Cyrus domains is accepted, and each mistyped or guessed address (and each random address the callout tries) gets a mailbox. If only the users you create should get mail, turn ${post.rawName} off and restart Cyrus (${quota.rawName} still makes a user's INBOX at their first login), or name who may have one in autocreate_users; then remove Exim's callout cache (the db/callout files in its spool directory), which holds these domains as taking any address for up to a week.`,
         {
           related: [{ file: loc.file, range: loc.range, message: 'the recipient callout that lmtpd then never refuses' }],
           fixes: [{ title: `Set ${post.rawName}: no`, edits: [{ file: post.file, range: post.valueLoc.range, newText: 'no' }] }],
