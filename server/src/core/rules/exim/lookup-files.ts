@@ -2,7 +2,9 @@
 // reads: a list item's lookup file (`lsearch;/etc/exim4/domains`) or a file item
 // (`/etc/exim4/relay_hosts`, whose lines are items) in the ACL's own condition or in a
 // named list it uses (followed through lists that use lists), or a `${lookup}` in an ACL
-// condition. The process serving the connection runs as the Exim user with its /etc/group
+// condition or in such a named list (a list is expanded when it is used); the same files of
+// the routers when an ACL verifies recipients; and a `${lookup}` file in a routed smtp
+// transport's hosts. The process serving the connection runs as the Exim user with its /etc/group
 // groups (tls-files.ts). Exim treats a list's file it cannot open as fatal (match.c and
 // verify.c: LOG_PANIC_DIE); a failed `${lookup}` fails its condition's test, and the ACL
 // defers (451).
@@ -55,7 +57,7 @@ function listFileOf(kind: ListKind, text: string): { what: string; file: string 
 interface Candidate { what: string; file: string; at: () => Loc; where: string; effect: string; runs?: string }
 
 const DIES = 'the process serving the connection dies there';
-const PASSED_BY = 'the condition cannot be tested, so Exim passes the router by and the routers after it get the address (a Cyrus user is then refused as unknown)';
+const PASSED_BY = 'the condition cannot be tested, so Exim passes the router by and the routers after it get the address (one only this router knows is then refused: "Unknown user" or "Unrouteable address")';
 const HOSTS_FAIL = 'Exim cannot work out the hosts: every delivery through the transport defers, and a recipient callout through it is not made (the RCPT passes unchecked)';
 const ROUTING_DEFERS = 'routing the address defers, and Exim answers "451 Temporary local problem"';
 const DEFERS = 'the condition cannot be tested and Exim answers "451 Temporary local problem" each time the ACL gets there';
