@@ -6,6 +6,7 @@ import type { AclItem, EximConfig, NamedList, OptionSetting, RewriteRule } from 
 import { parseExpansion, type RangeOf } from '../../exim/expansion-parser';
 import { taintSource } from '../../exim/taint';
 import { locOfText } from './lists';
+import { peekListRefs } from './names';
 import { expansionForm } from '../../exim/parsed';
 import { ExpandForm } from '../../exim/value-expansion';
 import { lookupTypeOf, plainText, type ExpansionNode } from '../../exim/expansion';
@@ -51,7 +52,7 @@ export function checkExpansions(cfg: EximConfig, opts: CheckOptions): Finding[] 
   for (const inst of cfg.authenticators) c.settings(inst.options, 'authenticator');
   for (const a of cfg.acls) for (const st of a.statements) c.items(st.items);
   if (cfg.rewrite.length) c.rewriteRules(cfg.rewrite);
-  c.namedLists(cfg.lists);
+  if (cfg.lists.length) c.namedLists(cfg.lists);
   return c.out;
 }
 
@@ -221,8 +222,12 @@ class ExpansionCheck {
    * matches against +d.
    */
   namedLists(lists: readonly NamedList[]): void {
+    // Only lists something uses are ever expanded (an unused one is exim/unused-definition's):
+    // the names family has found the uses by now; without them, every list is looked at.
+    const used = lists.length ? peekListRefs(this.cfg)?.used : undefined;
     for (const l of lists) {
       if (!l.value.includes('$') && !l.value.includes('\\')) continue;
+      if (used && !used.get(l.kind)?.has(l.name)) continue;
       this.holder = undefined;
       this.where = l.valueLoc.file;
       this.always = true;

@@ -119,6 +119,11 @@ function listRefs(cfg: EximConfig): ListRefs {
   return refs;
 }
 
+/** The references an earlier `listRefs` left for this check, if any (nothing is found or taken). */
+export function peekListRefs(cfg: EximConfig): ListRefs | undefined {
+  return refsOf.get(cfg);
+}
+
 /** The references, left by an earlier `listRefs` or found now; none is kept. */
 export function takeListRefs(cfg: EximConfig): ListRefs {
   const refs = refsOf.get(cfg);
