@@ -362,31 +362,43 @@ function checkNotAccepted(ctx: LinkContext, acl: RcptStatement[], cyrus: CyrusRo
   // only where Exim runs: a domain refused unless it is that name is reported as such.
   const guess: LinkContext | undefined = ctx.primaryHostname === undefined ? { ...ctx, otherHostname: true } : undefined;
   const unlessHostname = new Set<string>();
-  for (const verified of [true, false]) {
-    const byStmt = groupDomains(ctx, withDomains, (c, d): AclStatement | undefined | null => {
-      if (said.has(d) || routerFor(ctx, d) !== c.router) return null;
-      let f = outsiderFate(ctx, d);
-      if (f.fate !== 'refused' && guess && !verified) {
-        f = outsiderFate(guess, d);
-        if (f.fate === 'refused') unlessHostname.add(d);
-      }
-      if (f.fate !== 'refused') return null;
-      const end = f.at ? acl.findIndex((s) => s.stmt === f.at) : acl.length;
-      return verifies.some((s) => acl.indexOf(s) < end && applies(ctx, s, d) === 'yes') === verified ? f.at : null;
-    });
-    for (const [stmt, { router, domains: found }] of byStmt) {
-      const domains = [...found];
-      const rOpt = option(router.router, 'domains')!;
-      const rAt = rOpt.valueLoc ?? rOpt.loc;
-      const them = domains.length > 1 ? 'them' : 'it';
-      const msg = stmt?.items.find((it) => it.name === 'message')?.value?.trim();
-      const where = stmt ? `the ${stmt.verb} statement here refuses ${them}${msg ? ` ("${msg}")` : ''}` : `the ACL ends without accepting ${them}, which denies`;
-      const related: Related[] = stmt ? [{ file: stmt.verbLoc.file, range: stmt.verbLoc.range, message: `mail from outside for ${someOf(domains)} is refused here` }] : [];
-      out.push(finding('link/domain-mismatch', rAt.file, rAt.range, verified
-        ? `Router ${router.router.name} sends ${someOf(domains)} to Cyrus and the RCPT ACL verifies ${them}, but none of its statements accepts ${them} from other hosts: ${where}. Mail from outside for ${them} is refused, existing mailboxes included. Accept ${them} after the recipient check (for example accept domains = ${rOpt.value!.trim()}).`
-        : `Router ${router.router.name} sends ${someOf(domains)} to Cyrus, but the RCPT ACL accepts ${them} from no other host${unlessText(domains.filter((d) => unlessHostname.has(d)))}: ${where}. Mail from outside for ${them} never reaches Cyrus. Add ${them} to the domains the ACL takes (for example to local_domains: domainlist local_domains = ... : ${rOpt.value!.trim()}), unless Cyrus is meant to get mail for ${them} from your own hosts and users only.`,
-        { related }));
+  // One key per refusing statement and per whether a recipient check comes first: each
+  // domain's fate is worked out once (a Cyrus router may have thousands).
+  const keys = new Map<AclStatement | undefined, { stmt: AclStatement | undefined; verified: boolean }[]>();
+  const keyOf = (stmt: AclStatement | undefined, verified: boolean) => {
+    let k = keys.get(stmt);
+    if (!k) keys.set(stmt, k = [{ stmt, verified: false }, { stmt, verified: true }]);
+    return k[verified ? 1 : 0];
+  };
+  const byKey = groupDomains(ctx, withDomains, (c, d) => {
+    if (said.has(d) || routerFor(ctx, d) !== c.router) return null;
+    let f = outsiderFate(ctx, d);
+    let sure = true;
+    if (f.fate !== 'refused' && guess) {
+      f = outsiderFate(guess, d);
+      sure = false;
     }
+    if (f.fate !== 'refused') return null;
+    const end = f.at ? acl.findIndex((s) => s.stmt === f.at) : acl.length;
+    const verified = verifies.some((s) => acl.indexOf(s) < end && applies(ctx, s, d) === 'yes');
+    // A domain refused only if @ is not it, and verified first: the first case's message
+    // would claim too much, and the second's is not this one's.
+    if (verified && !sure) return null;
+    if (!sure) unlessHostname.add(d);
+    return keyOf(f.at, verified);
+  });
+  for (const [{ stmt, verified }, { router, domains: found }] of byKey) {
+    const domains = [...found];
+    const rOpt = option(router.router, 'domains')!;
+    const rAt = rOpt.valueLoc ?? rOpt.loc;
+    const them = domains.length > 1 ? 'them' : 'it';
+    const msg = stmt?.items.find((it) => it.name === 'message')?.value?.trim();
+    const where = stmt ? `the ${stmt.verb} statement here refuses ${them}${msg ? ` ("${msg}")` : ''}` : `the ACL ends without accepting ${them}, which denies`;
+    const related: Related[] = stmt ? [{ file: stmt.verbLoc.file, range: stmt.verbLoc.range, message: `mail from outside for ${someOf(domains)} is refused here` }] : [];
+    out.push(finding('link/domain-mismatch', rAt.file, rAt.range, verified
+      ? `Router ${router.router.name} sends ${someOf(domains)} to Cyrus and the RCPT ACL verifies ${them}, but none of its statements accepts ${them} from other hosts: ${where}. Mail from outside for ${them} is refused, existing mailboxes included. Accept ${them} after the recipient check (for example accept domains = ${rOpt.value!.trim()}).`
+      : `Router ${router.router.name} sends ${someOf(domains)} to Cyrus, but the RCPT ACL accepts ${them} from no other host${unlessText(domains.filter((d) => unlessHostname.has(d)))}: ${where}. Mail from outside for ${them} never reaches Cyrus. Add ${them} to the domains the ACL takes (for example to local_domains: domainlist local_domains = ... : ${rOpt.value!.trim()}), unless Cyrus is meant to get mail for ${them} from your own hosts and users only.`,
+      { related }));
   }
 }
 
