@@ -1160,3 +1160,19 @@ for (const [item, bad] of [['^example\\.(com|org)$', true], ['^example\\.com$ : 
     assert.equal(ours(r.file, '4.96').some((f) => f.code === 'exim/expansion-syntax'), bad);
   });
 }
+
+// A router's senders list against the empty sender Exim routes a sender address with (exim -bh,
+// verify = sender): the router is passed by exactly when the list never matches <>.
+for (const list of ['! +blocked : *', '! +blocked', '*@example.com', '<; ; ! +blocked ; *', ':', '*@example.com : ! +blocked']) {
+  test(`at run time, a router's senders = ${list} with verify = sender: we warn exactly when Exim cannot verify the sender through it`, { skip }, () => {
+    const file = path.join(dir, `senders-${++n}.conf`);
+    fs.writeFileSync(file, `primary_hostname = mail.example.com\naddresslist blocked = spammer@example.net\nacl_smtp_rcpt = r\nbegin acl\nr:\n  require verify = sender\n  accept\nbegin routers\nr:\n  driver = accept\n  domains = example.com\n  senders = ${list}\n  transport = t\nbegin transports\nt:\n  driver = appendfile\n  file = /dev/null\n`);
+    const r = spawnSync(EXIM, ['-C', file, '-bh', '192.0.2.1'], {
+      input: 'HELO client.example\r\nMAIL FROM:<u@example.com>\r\nRCPT TO:<b@example.com>\r\nQUIT\r\n', encoding: 'utf8', timeout: 30_000,
+    });
+    const reply = r.stdout.split(/\r?\n/).filter((l) => /^\d{3} /.test(l))[3] ?? '';
+    const refused = /^550 /.test(reply);
+    if (!refused) assert.match(reply, /^250 /, r.stdout);
+    assert.equal(ours(file, '4.96').some((f) => f.code === 'exim/router-empty-sender'), refused, reply);
+  });
+}

@@ -48,6 +48,7 @@ import { checkTlsCiphers } from './tls-ciphers';
 import { checkAclVerbs } from './acl-verbs';
 import { checkAclVerifySense } from './acl-verify-sense';
 import { checkIgnoredHosts } from './ignored-hosts';
+import { checkRouterSenders } from './router-senders';
 
 // Keyed by a name for the internal-error message: bundles are minified, so a function's own
 // name there would be two letters.
@@ -97,6 +98,7 @@ export const EXIM_RULE_FAMILIES: Record<string, (cfg: EximConfig, opts: CheckOpt
   'acl-verbs': checkAclVerbs,
   'acl-verify-sense': checkAclVerifySense,
   'ignored-hosts': checkIgnoredHosts,
+  'router-senders': checkRouterSenders,
 };
 
 export function runEximRules(cfg: EximConfig, opts: CheckOptions): Finding[] {

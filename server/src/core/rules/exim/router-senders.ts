@@ -1,0 +1,65 @@
+// exim/router-empty-sender: a router's `senders` list that never matches the empty sender,
+// in a router that verifies senders, while an ACL asks for `verify = sender`. Exim routes a
+// sender address to verify it with $sender_address set to <> (verify.c: as a bounce to that
+// address would be routed), so the router is passed by, and so is every bounce to its
+// addresses. Only an empty item matches the empty sender (a regex or a whole-address lookup
+// may); at the end of a list the answer is yes only after a negated item (match.c), so
+// `senders = ! +blocked_senders` matches it and `senders = ! +blocked_senders : *` does not.
+// Found by the runtime mutation harness and live (Exim 4.96, exim4 -bh): with the second, a
+// local user's own address fails sender verification ("Unknown user"), 550 to every RCPT.
+//
+// Left alone: routers that are unseen or do not verify senders (no_verify, verify_sender =
+// false), lists built at run time or holding a regex or a whole-address lookup (they may
+// match <>; a list written with \N or $ is not read at all), and configs whose ACLs do not
+// verify senders.
+import type { Finding } from '../../diagnostic';
+import { finding } from '../../diagnostic';
+import type { EximConfig, NamedList } from '../../exim/model';
+import { splitList } from '../../exim/lists';
+import type { CheckOptions } from '../../options';
+import { describe, given, on, writtenValue } from './instance-options';
+
+type Tri = 'yes' | 'no' | 'unknown';
+
+/** Whether an address list matches the empty address; `lists` by name, `seen` against loops. */
+function matchesEmpty(value: string, lists: Map<string, NamedList>, seen: Set<string>): Tri {
+  const items = splitList(value).items;
+  let lastNegated = false;
+  for (const it of items) {
+    const body = it.text.replace(/^!\s*/, '').trim();
+    let m: Tri;
+    if (body === '') m = 'yes';
+    else if (body.startsWith('+')) {
+      const l = lists.get(body.slice(1));
+      if (!l || seen.has(l.name) || /[$\\]/.test(l.value)) m = 'unknown';
+      else m = matchesEmpty(l.value, lists, new Set(seen).add(l.name));
+    } else if (body.startsWith('^') || /^[\w-]+\*?@?;/.test(body) || body.startsWith('/') || body.includes('$')) m = 'unknown';
+    else m = 'no';
+    if (m === 'unknown') return 'unknown';
+    if (m === 'yes') return it.negated ? 'no' : 'yes';
+    lastNegated = it.negated;
+  }
+  return lastNegated ? 'yes' : 'no';
+}
+
+export function checkRouterSenders(cfg: EximConfig, _opts: CheckOptions): Finding[] {
+  const out: Finding[] = [];
+  if (!cfg.routers.some((r) => given(r, 'senders'))) return out;
+  const verifiesSenders = cfg.acls.some((a) => a.statements.some((st) => st.items.some((it) => it.name === 'verify' && /^\s*sender\b/.test(it.value ?? ''))));
+  if (!verifiesSenders) return out;
+  const lists = new Map<string, NamedList>();
+  for (const l of cfg.lists) if (l.kind === 'addresslist' && !lists.has(l.name)) lists.set(l.name, l);
+  for (const r of cfg.routers) {
+    const s = given(r, 'senders');
+    const v = writtenValue(s);
+    if (!s?.valueLoc || v === undefined) continue;
+    if (r.options.some((o) => o.name === 'unseen' && on(o) !== false)) continue;
+    let verify: boolean | undefined = true;
+    for (const o of r.options) if (o.name === 'verify' || o.name === 'verify_sender') verify = on(o);
+    if (verify !== true) continue;
+    if (matchesEmpty(v, lists, new Set()) !== 'no') continue;
+    out.push(finding('exim/router-empty-sender', s.valueLoc.file, s.valueLoc.range,
+      `In ${describe(r)}, senders = ${v.trim()} never matches the empty sender, and Exim routes an address with an empty sender both to verify it as a sender (verify = sender in the ACLs) and to deliver a bounce to it: this router is passed by each time. A sender whose address only this router handles fails verification (550 "Sender verify failed"), and bounces to such addresses go astray. Let the empty sender through: end the list with a negated item (senders = ! +blocked_senders matches everyone else, <> included), or put an empty item first (senders = <; ; ...).`));
+  }
+  return out;
+}
