@@ -1176,3 +1176,17 @@ for (const list of ['! +blocked : *', '! +blocked', '*@example.com', '<; ; ! +bl
     assert.equal(ours(file, '4.96').some((f) => f.code === 'exim/router-empty-sender'), refused, reply);
   });
 }
+
+// route_list rules are split at every single ";", quotes or not (exim -bt).
+for (const [list, bad] of [['* "<; 192.0.2.1 ; 192.0.2.2"', true], ['* "<;; 192.0.2.1 ;; 192.0.2.2"', false], ['a.example 192.0.2.9 ; * "192.0.2.1 : 192.0.2.2"', false]] as const) {
+  test(`at run time, route_list = ${list}: we warn exactly when a ";" in the quotes cuts the rule and Exim cannot route`, { skip }, () => {
+    const d = eximScratchDir('exim-cyrus-route-semicolons-');
+    const file = path.join(d, 'exim.conf');
+    fs.writeFileSync(file, `primary_hostname = mail.example.com\n${spoolLines(d)}begin routers\nr:\n  driver = manualroute\n  route_list = ${list}\n  transport = t\nbegin transports\nt:\n  driver = smtp\n`);
+    const r = spawnSync('unshare', ['-n', EXIM, '-C', file, '-bt', 'alice@example.com'], { encoding: 'utf8', timeout: 30_000 });
+    const failed = /lookup failed for all hosts in r router|lookup of host ".*" failed in r router/.test(r.stdout + r.stderr);
+    if (!failed) assert.match(r.stdout, /host 192\.0\.2\.1 \[192\.0\.2\.1\]\n\s+host 192\.0\.2\.2 \[192\.0\.2\.2\]/, r.stdout + r.stderr);
+    assert.equal(failed, bad, r.stdout + r.stderr);
+    assert.equal(ours(file, '4.96').some((f) => f.code === 'exim/invalid-value' && /inside the quoted hosts of route_list/.test(f.message)), bad);
+  });
+}
