@@ -68,12 +68,14 @@ export function checkMessageSize(ctx: LinkContext): Finding[] {
   if (limitOpt?.value?.includes('$')) return out;
   const eximLimit = !limitOpt ? EXIM_DEFAULT_LIMIT : limitOpt.negated ? 0 : eximInteger(limitOpt.value ?? '');
   if (eximLimit === undefined) return out;
-  const seen = new Set<string>();
+  // Each transport's own limit once, and each set of Cyrus limits (and size addition) once.
+  const ownSaid = new Set<string>();
+  const limitsSaid = new Set<string>();
   for (const t of cyrusTransports(ctx)) {
     if (!ctx.used.has(t.transport.name)) continue;
     const own = transportLimit(t.transport, eximLimit, limitOpt === undefined);
-    if (own && !seen.has(t.transport.name)) {
-      seen.add(t.transport.name);
+    if (own && !ownSaid.has(t.transport.name)) {
+      ownSaid.add(t.transport.name);
       out.push(own);
     }
     const add = option(t.transport, 'size_addition');
@@ -92,8 +94,8 @@ export function checkMessageSize(ctx: LinkContext): Finding[] {
     const cyrusLimit = Math.min(...limits.map((x) => x.bytes));
     if (eximLimit !== 0 && eximLimit + addition <= cyrusLimit) continue;
     const key = limits.map((x) => `${x.s.file}:${x.s.loc.range.start.line}`).join() + `/${addition}`;
-    if (seen.has(key)) continue;
-    seen.add(key);
+    if (limitsSaid.has(key)) continue;
+    limitsSaid.add(key);
     const smallest = limits.find((x) => x.bytes === cyrusLimit)!;
     const exim = eximLimit === 0
       ? 'Exim accepts messages of any size (message_size_limit = 0)'
