@@ -92,7 +92,7 @@ export class DiagnosticsPublisher {
   ) {}
 
   schedule(file: string, delay = debounceFor(this.cost.get(file))): void {
-    this.delays.set(file, delay);
+    if (LOG_TIMING) this.delays.set(file, delay);
     const prev = this.timers.get(file);
     if (prev) clearTimeout(prev);
     this.timers.set(file, setTimeout(() => {
