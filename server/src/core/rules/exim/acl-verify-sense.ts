@@ -49,8 +49,9 @@ export function checkAclVerifySense(cfg: EximConfig, _opts: CheckOptions): Findi
       const start = it.nameLoc.range.start;
       const bang = it.negated ? bangOf(cfg, it) : undefined;
       const fixes = !it.negated
-        ? !spansText(cfg, it.nameLoc, 'verify') ? [] : [{ title: 'Negate it: !verify', edits: [{ file: it.nameLoc.file, range: { start, end: start }, newText: '!' }] }]
-        : bang ? [{ title: 'Remove the "!"', edits: [{ file: it.nameLoc.file, range: bang, newText: '' }] }] : [];
+        ? !spansText(cfg, it.nameLoc, 'verify') ? [] : [{ title: 'Negate it: !verify', edits: [{ file: it.nameLoc.file, range: { start, end: start }, newText: '!' }], manual: true }]
+        : bang ? [{ title: 'Remove the "!"', edits: [{ file: it.nameLoc.file, range: bang, newText: '' }], manual: true }] : [];
+      // Which way round was meant is the admin's to say: offered, never applied by --fix.
       const require = st.verb === 'require';
       out.push(finding('exim/acl-verify-inverted', it.nameLoc.file, it.nameLoc.range,
         `This ${st.verb} statement tests ${written}: ${require ? 'it passes only when verification fails, so it' : 'it'} ${does} ${whom}, and ${passes} go on to the next statement. ${require ? `To require that the ${what} verifies, write ${meant} (without "!").` : `To turn away the ${what}s that fail verification, write ${meant}.`}`,

@@ -64,7 +64,8 @@ export function checkAutocreate(ctx: LinkContext): Finding[] {
         `lmtpd (service ${svc}) makes an INBOX for any user it is sent mail for (${post.rawName}: ${post.value}, with ${quota.rawName}: ${quota.value}), at RCPT time: so Exim's recipient callout never refuses anyone, every local part of the Cyrus domains is accepted, and each mistyped or guessed address (and each random address the callout tries) gets a mailbox. If only the users you create should get mail, turn ${post.rawName} off and restart Cyrus (${quota.rawName} still makes a user's INBOX at their first login), or name who may have one in autocreate_users; then remove Exim's callout cache (the db/callout files in its spool directory), which holds these domains as taking any address for up to a week.`,
         {
           related: [{ file: loc.file, range: loc.range, message: 'the recipient callout that lmtpd then never refuses' }],
-          fixes: [{ title: `Set ${post.rawName}: no`, edits: [{ file: post.file, range: post.valueLoc.range, newText: 'no' }] }],
+          // A policy turned off: only when the user picks it, never by --fix.
+          fixes: [{ title: `Set ${post.rawName}: no`, edits: [{ file: post.file, range: post.valueLoc.range, newText: 'no' }], manual: true }],
         }));
     }
   }
