@@ -1190,3 +1190,19 @@ for (const [list, bad] of [['* "<; 192.0.2.1 ; 192.0.2.2"', true], ['* "<;; 192.
     assert.equal(ours(file, '4.96').some((f) => f.code === 'exim/invalid-value' && /inside the quoted hosts of route_list/.test(f.message)), bad);
   });
 }
+
+// fakereject / fakedefer in the RCPT ACL, with and without a condition before them (exim -bh):
+// the answer to DATA says refused exactly when we warn that every message gets it.
+for (const [stmt, fake] of [['warn control = fakereject', true], ['warn control = fakedefer', true], ['warn hosts = 192.0.2.99\n       control = fakereject', false], ['accept control = fakereject', true]] as const) {
+  test(`at run time, "${stmt.replace(/\n\s+/, ' ')}" in the RCPT ACL: we warn exactly when every message is answered as refused`, { skip }, () => {
+    const file = path.join(dir, `fake-${++n}.conf`);
+    fs.writeFileSync(file, `primary_hostname = mail.example.com\nacl_smtp_rcpt = r\nbegin acl\nr:\n  ${stmt}\n  accept\n`);
+    const r = spawnSync(EXIM, ['-C', file, '-bh', '192.0.2.1'], {
+      input: 'HELO client.example\r\nMAIL FROM:<a@example.net>\r\nRCPT TO:<b@example.com>\r\nDATA\r\nSubject: t\r\n\r\nhi\r\n.\r\nQUIT\r\n', encoding: 'utf8', timeout: 30_000,
+    });
+    const data = r.stdout.split(/\r?\n/).filter((l) => /^\d{3} /.test(l))[5] ?? '';
+    assert.equal(/^(450|550) /.test(data), fake, r.stdout);
+    if (!fake) assert.match(data, /^250 /);
+    assert.equal(ours(file, '4.96').some((f) => f.code === 'exim/acl-fake-answer'), fake);
+  });
+}

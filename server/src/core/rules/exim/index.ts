@@ -49,6 +49,7 @@ import { checkAclVerbs } from './acl-verbs';
 import { checkAclVerifySense } from './acl-verify-sense';
 import { checkIgnoredHosts } from './ignored-hosts';
 import { checkRouterSenders } from './router-senders';
+import { checkAclFakeAnswers } from './acl-fake-answers';
 
 // Keyed by a name for the internal-error message: bundles are minified, so a function's own
 // name there would be two letters.
@@ -99,6 +100,7 @@ export const EXIM_RULE_FAMILIES: Record<string, (cfg: EximConfig, opts: CheckOpt
   'acl-verify-sense': checkAclVerifySense,
   'ignored-hosts': checkIgnoredHosts,
   'router-senders': checkRouterSenders,
+  'acl-fake-answers': checkAclFakeAnswers,
 };
 
 export function runEximRules(cfg: EximConfig, opts: CheckOptions): Finding[] {
