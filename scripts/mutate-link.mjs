@@ -99,7 +99,9 @@
 // unknown user passes RCPT): now an exim/invalid-value warning, and a time without its unit
 // (callout=30, 451 to every RCPT) an exim/acl-syntax one. Left standing: user = cyrus on the transport
 // (this harness's Exim runs -C as Debian-exim and cannot change user; a daemon can),
-// senders = ! : on the Cyrus router (a change of meaning), require_files naming a missing
+// senders = ! : on the Cyrus router (standing here until the fourteenth round's session: it
+// is now exim/router-empty-sender, as the reference ACL verifies senders and a bounce to a
+// Cyrus user, the harness's MAIL FROM:<>, is refused "Unknown user"), require_files naming a missing
 // file and dkim_strict with a missing key (what this machine holds), socks_proxy to no
 // proxy. ignore_target_hosts = 127.0.0.0/8 agrees: an accept router has no hosts of its own
 // to ignore, and the transport's are not filtered by it.
