@@ -339,7 +339,8 @@ function transportRef(cfg: EximConfig, s: OptionSetting, transports: FirstByName
   // As written: white space kept inside quotes is part of the name Exim looks for (" t1" is not t1).
   const v = s.value;
   const named = (n: string) => transports ? transports.get(n) !== undefined : cfg.transports[0]?.name === n;
-  if (v?.includes('$') && s.valueLoc && !shadow) return expandedTransportRef(cfg, s, named, transports, out);
+  // A router's own transport: what its ${if} can give (verifying an address looks it up too).
+  if (v?.includes('$') && s.valueLoc && !shadow && s.section === 'routers' && s.name === 'transport') return expandedTransportRef(cfg, s, named, transports, out);
   if (!v?.trim() || v.includes('$') || named(v) || !s.valueLoc) return;
   const spaced = v !== v.trim() && named(v.trim());
   const guess = spaced ? v.trim() : nearest(v, transports ? transports.names() : cfg.transports.map((t) => t.name));
