@@ -24,7 +24,7 @@
 // when its directory is on this machine).
 import type { Finding } from '../../diagnostic';
 import { finding } from '../../diagnostic';
-import type { DriverInstance, EximConfig, ListKind, Loc, OptionSetting } from '../../exim/model';
+import type { EximConfig, ListKind, Loc } from '../../exim/model';
 import { lookupTypeOf, plainText, type ExpansionNode } from '../../exim/expansion';
 import type { Range } from '../../text';
 import type { SourceHost } from '../../host';
@@ -37,6 +37,7 @@ import { parseExpansion } from '../../exim/expansion-parser';
 import { aclCallName, SELECTING_OPTIONS } from './acl-where';
 import { aclListKind, locOfText, occurrencesOf, splitList } from './lists';
 import { lookupItem } from './list-lookups';
+import { verifiesRecipients } from '../link/routing';
 
 /**
  * The file a list item makes Exim open, with how to name it: a file lookup's (absolute), or
@@ -175,15 +176,6 @@ class Found {
 /** The kind of list a router's precondition matches against. */
 const ROUTER_LIST_KIND: Record<string, ListKind> = { domains: 'domainlist', local_parts: 'localpartlist', senders: 'addresslist' };
 
-/** Whether the router takes part in verifying recipients (`no_verify`, `verify_recipient = false`: not). */
-function routerVerifies(r: DriverInstance): boolean {
-  let last: OptionSetting | undefined;
-  for (const o of r.options) if (o.name === 'verify' || o.name === 'verify_recipient') last = o;
-  if (!last) return true;
-  const v = last.value?.trim().toLowerCase();
-  return !last.negated && v !== 'false' && v !== 'no';
-}
-
 /**
  * Files the routers open while the process serving a connection verifies a recipient
  * (`verify = recipient` in an ACL): their domains, local_parts and senders lists, and a
@@ -199,7 +191,7 @@ function routerCandidates(cfg: EximConfig, found: Found): void {
   if (verify === undefined) return;
   const why = `to verify a recipient (ACL "${verify}" asks for verify = recipient)`;
   for (const r of cfg.routers) {
-    if (!routerVerifies(r)) continue;
+    if (verifiesRecipients(r) === false) continue;
     for (const s of r.options) {
       const kind = Object.hasOwn(ROUTER_LIST_KIND, s.name) ? ROUTER_LIST_KIND[s.name] : undefined;
       if (kind && !s.negated && s.value && s.valueLoc && /[;+/]/.test(s.value)) {

@@ -18,6 +18,7 @@ import type { EximConfig, NamedList } from '../../exim/model';
 import { splitList } from '../../exim/lists';
 import type { CheckOptions } from '../../options';
 import { describe, given, on, writtenValue } from './instance-options';
+import { verifiesSenders } from '../link/routing';
 
 type Tri = 'yes' | 'no' | 'unknown';
 
@@ -45,8 +46,8 @@ function matchesEmpty(value: string, lists: Map<string, NamedList>, seen: Set<st
 export function checkRouterSenders(cfg: EximConfig, _opts: CheckOptions): Finding[] {
   const out: Finding[] = [];
   if (!cfg.routers.some((r) => given(r, 'senders'))) return out;
-  const verifiesSenders = cfg.acls.some((a) => a.statements.some((st) => st.items.some((it) => it.name === 'verify' && /^\s*sender\b/.test(it.value ?? ''))));
-  if (!verifiesSenders) return out;
+  const aclVerifiesSenders = cfg.acls.some((a) => a.statements.some((st) => st.items.some((it) => it.name === 'verify' && /^\s*sender\b/.test(it.value ?? ''))));
+  if (!aclVerifiesSenders) return out;
   const lists = new Map<string, NamedList>();
   for (const l of cfg.lists) if (l.kind === 'addresslist' && !lists.has(l.name)) lists.set(l.name, l);
   for (const r of cfg.routers) {
@@ -54,9 +55,7 @@ export function checkRouterSenders(cfg: EximConfig, _opts: CheckOptions): Findin
     const v = writtenValue(s);
     if (!s?.valueLoc || v === undefined) continue;
     if (r.options.some((o) => o.name === 'unseen' && on(o) !== false)) continue;
-    let verify: boolean | undefined = true;
-    for (const o of r.options) if (o.name === 'verify' || o.name === 'verify_sender') verify = on(o);
-    if (verify !== true) continue;
+    if (verifiesSenders(r) !== true) continue;
     if (matchesEmpty(v, lists, new Set()) !== 'no') continue;
     out.push(finding('exim/router-empty-sender', s.valueLoc.file, s.valueLoc.range,
       `In ${describe(r)}, senders = ${v.trim()} never matches the empty sender, and Exim routes an address with an empty sender both to verify it as a sender (verify = sender in the ACLs) and to deliver a bounce to it: this router is passed by each time. A sender whose address only this router handles fails verification (550 "Sender verify failed"), and bounces to such addresses go astray. Let the empty sender through: end the list with a negated item (senders = ! +blocked_senders matches everyone else, <> included), or put an empty item first (senders = <; ; ...).`));

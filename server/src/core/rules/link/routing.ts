@@ -141,19 +141,26 @@ export function resolvePort(ctx: LinkContext, name: string, onHost = false): { p
 const MAY_DECLINE = ['local_parts', 'senders', 'condition', 'require_files', 'local_part_prefix', 'local_part_suffix'];
 
 /**
- * The setting that decides whether the router takes part in verifying recipients: `verify`
- * (which sets both verify_sender and verify_recipient) or `verify_recipient`, the later
- * one winning.
+ * The setting that decides whether the router takes part in verifying recipients (or
+ * senders): `verify` (which sets both verify_sender and verify_recipient) or
+ * `verify_recipient` (`verify_sender`), the later one winning.
  */
-export function recipientVerifySetting(r: DriverInstance): OptionSetting | undefined {
+export function recipientVerifySetting(r: DriverInstance, what: 'recipient' | 'sender' = 'recipient'): OptionSetting | undefined {
+  const own = `verify_${what}`;
   let last: OptionSetting | undefined;
-  for (const o of r.options ?? []) if (o.name === 'verify' || o.name === 'verify_recipient') last = o;
+  for (const o of r.options ?? []) if (o.name === 'verify' || o.name === own) last = o;
   return last;
 }
 
 /** Whether the router takes part in verifying recipients; undefined when that is expanded. */
 export function verifiesRecipients(r: DriverInstance): boolean | undefined {
   const o = recipientVerifySetting(r);
+  return o ? boolOption(r, o.name, true) : true;
+}
+
+/** Whether the router takes part in verifying senders; undefined when that is expanded. */
+export function verifiesSenders(r: DriverInstance): boolean | undefined {
+  const o = recipientVerifySetting(r, 'sender');
   return o ? boolOption(r, o.name, true) : true;
 }
 
