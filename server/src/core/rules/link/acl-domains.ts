@@ -55,7 +55,8 @@ export function rcptAcl(ctx: LinkContext): RcptStatement[] {
   return out;
 }
 
-function calloutItem(s: RcptStatement): AclItem | undefined {
+/** The statement's `verify = recipient/…callout…` item, if it has one. */
+export function calloutItem(s: RcptStatement): AclItem | undefined {
   return s.stmt.items.find((i) => i.name === 'verify' && /^\s*recipient\b[^]*\/\s*callout\b/i.test(i.value ?? ''));
 }
 

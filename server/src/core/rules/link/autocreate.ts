@@ -16,7 +16,7 @@ import { finding } from '../../diagnostic';
 import { imapdSetting } from '../../cyrus/facts';
 import { parseSwitch } from '../../cyrus/values';
 import type { LinkContext } from './context';
-import { rcptAcl } from './acl-domains';
+import { calloutItem, rcptAcl } from './acl-domains';
 import { reachedListeners } from './listeners';
 import { listenerConfig } from './program-config';
 import { deadReason } from './reach';
@@ -46,8 +46,7 @@ export function autocreatesForAnyone(ctx: LinkContext, t: CyrusTransport): boole
 export function checkAutocreate(ctx: LinkContext): Finding[] {
   const out: Finding[] = [];
   if (!ctx.cyrus) return out;
-  const callout = rcptAcl(ctx).flatMap((s) => s.stmt.items)
-    .find((it) => it.name === 'verify' && /^\s*recipient\b[^]*\/\s*callout\b/i.test(it.value ?? ''));
+  const callout = rcptAcl(ctx).map(calloutItem).find((it) => it !== undefined);
   if (!callout) return out;
   const seen = new Set<ImapdSetting>();
   for (const t of cyrusTransports(ctx)) {
