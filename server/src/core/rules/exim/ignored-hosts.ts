@@ -16,6 +16,7 @@ import { isStrictIPv4, isStrictIPv6 } from '../../exim/ip-address';
 import type { CheckOptions } from '../../options';
 import { makeContext, type LinkContext } from '../link/context';
 import { matchHost } from '../link/match';
+import { hostItem } from '../../lmtp/discover';
 import { describe, given, writtenValue } from './instance-options';
 import { locOfText, occurrencesOf } from './lists';
 import { hostLists } from './ports';
@@ -46,7 +47,7 @@ export function checkIgnoredHosts(cfg: EximConfig, _opts: CheckOptions): Finding
       if (!s?.valueLoc || !v || v.includes('$')) continue;
       const lists = hostLists(name, v);
       lists.forEach((list, k) => {
-        const hosts = splitList(list.replace(/^"|"$/g, '')).items.map((it) => it.text.trim().replace(/\/mx$/i, '').replace(/::?\d+$/, '').replace(/^\[(.*)\]$/, '$1'));
+        const hosts = splitList(list.replace(/^"|"$/g, '')).items.map((it) => hostItem(it.text)?.host ?? it.text.trim());
         const c = ctx ??= makeContext(cfg);
         const hit = hosts.filter((h) => (isStrictIPv4(h) || isStrictIPv6(h)) && matchHost(c, ignored, h, [h]) === 'yes');
         if (!hit.length) return;
