@@ -55,9 +55,9 @@ function eximConf(edit: (text: string) => string): { dir: string; conf: string }
 const port = (p: number) => (t: string) => t.replace('  port = 2003\n', `  port = ${p}\n`);
 
 /** Every finding for the generated conf paired with the live Cyrus's own cyrus.conf and imapd.conf. */
-function paired(conf: string): Finding[] {
+function paired(conf: string, c: CyrusInstance = cy): Finding[] {
   return checkProject([
-    { path: conf, kind: 'exim' }, { path: cy.cyrusConf, kind: 'cyrus-conf' }, { path: cy.imapdConf, kind: 'imapd-conf' },
+    { path: conf, kind: 'exim' }, { path: c.cyrusConf, kind: 'cyrus-conf' }, { path: c.imapdConf, kind: 'imapd-conf' },
   ], defaultOptions);
 }
 
@@ -554,8 +554,7 @@ test('autocreate_post with autocreate_quota 0 behind the callout: flagged link/c
   });
   try {
     const { dir, conf } = eximConf(port(auto.ports.lmtpTrusted));
-    const pair = () => checkProject([{ path: conf, kind: 'exim' }, { path: auto.cyrusConf, kind: 'cyrus-conf' }, { path: auto.imapdConf, kind: 'imapd-conf' }], defaultOptions)
-      .filter((f) => f.code.startsWith('link/'));
+    const pair = () => paired(conf, auto).filter((f) => f.code.startsWith('link/'));
     const found = pair();
     assert.deepEqual(found.map((f) => f.code), ['link/cyrus-autocreate-any-user']);
     const s = rcpt(conf, [ALICE, NOBODY]);
@@ -612,7 +611,8 @@ test('the Cyrus transport\'s hosts looked up in a file only root may read: flagg
   dirs.push(priv);
   const file = path.join(priv, 'cyrus-hosts');
   fs.writeFileSync(file, 'example.com: localhost\nexample.org: localhost\n', { mode: 0o600 });
-  const { dir, conf } = eximConf((t) => port(cy.ports.lmtpTrusted)(t).replace('  hosts = localhost\n', `  hosts = \${lookup{$domain}lsearch{${file}}}\n`));
+  const hostsFromFile = (t: string) => port(cy.ports.lmtpTrusted)(t).replace('  hosts = localhost\n', `  hosts = \${lookup{$domain}lsearch{${file}}}\n`);
+  const { dir, conf } = eximConf(hostsFromFile);
   const found = paired(conf).filter((f) => f.code === 'exim/lookup-file-access');
   assert.equal(found.length, 1);
   assert.match(found[0].message, /runs as user Debian-exim .* when it delivers over SMTP or makes a callout, .* which it reads when transport cyrus_ltcp expands hosts to deliver or make a callout: Exim cannot work out the hosts/);
@@ -628,7 +628,7 @@ test('the Cyrus transport\'s hosts looked up in a file only root may read: flagg
     fs.chmodSync(p, mode);
   }
   assert.deepEqual(paired(conf).filter((f) => f.code === 'exim/lookup-file-access'), []);
-  const fresh = eximConf((t) => port(cy.ports.lmtpTrusted)(t).replace('  hosts = localhost\n', `  hosts = \${lookup{$domain}lsearch{${file}}}\n`));
+  const fresh = eximConf(hostsFromFile);
   assert.match(rcpt(fresh.conf, [NOBODY]).rcpt[0], /^550[ -]/);
   deliver(fresh.dir, fresh.conf, ALICE);
   assert.equal(await cy.messageCount(`user/${ALICE}`), before + 1);
