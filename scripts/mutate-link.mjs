@@ -159,6 +159,15 @@
 // list is expanded when used: 451) and as a ${lookup} of a missing file (451) had no rule;
 // now exim/expansion-syntax and exim/lookup-file-access. Left standing: *.example.com, which
 // does not match example.com itself (a change of meaning: relay not permitted).
+// Fifteenth round (imapd-paths, imapd-dbs; 16 mutants): lmtpd makes the directories of
+// temp_path, proc_path, mboxname_lockpath, sievedir and the databases' own paths itself, and
+// opens a database kept in another backend than imapd.conf names by detecting its format:
+// 14 agree. Left standing: mboxlist_db_path naming a file not there (Cyrus makes an empty
+// mailboxes.db and every recipient gets 550: pointing the option elsewhere means another
+// mailbox list), and mboxlist_db: flat over a twoskip mailboxes.db (flat opens any file, so
+// the format goes undetected and every recipient gets 550; but ctl_cyrusdb -r, which Debian's
+// cyrus.conf runs in START, converts each database to its configured backend, and this
+// harness runs no recovery).
 // What it touches: a Cyrus master per Cyrus-side mutant (one shared for Exim-side ones) in a
 // temp dir on 127.0.0.1 high ports, Exim's spool and log in a temp dir per mutant, nothing
 // else. lmtpd reads the (mutated) imapd.conf; imapd, which counts the mail, reads an
@@ -572,6 +581,16 @@ add('list-forms', 'cyrus_domains = ${lookup{$domain}lsearch{<file with both>}{$d
 add('list-forms', 'cyrus_domains = ${lookup{$domain}lsearch{<missing file>}{$domain}}', { exim: (t) => cyrusDomains(`\${lookup{$domain}lsearch{${listFile('domains-exp-missing')}}{$domain}}`)(t) });
 add('list-forms', 'cyrus_domains = example.com : example.org, defined after its first use', { exim: (t) => must(t, 'domainlist local_domains = @ : localhost\ndomainlist cyrus_domains = example.com : example.org\n', 'domainlist local_domains = @ : localhost\n').replace('hostlist   relay_from_hosts', 'domainlist cyrus_domains = example.com : example.org\nhostlist   relay_from_hosts') });
 add('list-forms', 'cyrus_domains in a macro', { exim: (t) => must(must(t, 'domainlist cyrus_domains = example.com : example.org', 'domainlist cyrus_domains = CYRUS_DOMAINS'), 'primary_hostname = mail.example.com\n', 'primary_hostname = mail.example.com\nCYRUS_DOMAINS = example.com : example.org\n') });
+
+// Added in the fifteenth round: the paths and databases lmtpd uses while it delivers.
+for (const [o, v] of [['temp_path', 'missing-tmp'], ['temp_path', '/root'], ['proc_path', 'missing-proc'], ['mboxname_lockpath', 'missing-lock'],
+  ['duplicate_db_path', 'missing-dup/deliver.db'], ['sievedir', 'missing-sieve'], ['statuscache_db_path', 'missing-sc/statuscache.db'], ['ptscache_db_path', 'missing-pts/ptscache.db'],
+  ['quota_db_path', 'missing-quota/quotas.db'], ['mboxlist_db_path', 'missing-mbl/mailboxes.db'], ['annotation_db_path', 'missing-ann/annotations.db']]) {
+  add('imapd-paths', `${o}: ${v.startsWith('/') ? v : '<dir>/' + v}`, { imapd: (t, e) => imapdSet(`${o}: ${v.startsWith('/') ? v : path.join(e.dir, v)}`)(t) });
+}
+for (const o of ['mboxlist_db: skiplist', 'duplicate_db: skiplist', 'quota_db: skiplist', 'annotation_db: skiplist', 'mboxlist_db: flat']) {
+  add('imapd-dbs', o, { imapd: imapdSet(o) });
+}
 
 // ---- picking -----------------------------------------------------------------------------------
 const pool = MUTATIONS.filter((m) => m.kind.includes(KIND) || m.what.includes(KIND));
