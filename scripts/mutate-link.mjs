@@ -168,6 +168,12 @@
 // the format goes undetected and every recipient gets 550; but ctl_cyrusdb -r, which Debian's
 // cyrus.conf runs in START, converts each database to its configured backend, and this
 // harness runs no recovery).
+// Sixteenth round (ipv6-off; 9 mutants): disable_ipv6 with lmtpd on [::1] and the transport's
+// hosts = <; ::1 (Exim looks the address up as a name and fails: "failed to lookup IP address
+// for ::1", every callout 451) had no rule: now exim/invalid-value, a warning (with an IPv4
+// host after it Exim skips ::1 and delivers), and link/lmtp-no-listener counts localhost as
+// 127.0.0.1 only while disable_ipv6 is set. The others agree (::1 in a ":" list is
+// link/ipv6-colon-list's, [::1]:port link/callout-host-port's).
 // What it touches: a Cyrus master per Cyrus-side mutant (one shared for Exim-side ones) in a
 // temp dir on 127.0.0.1 high ports, Exim's spool and log in a temp dir per mutant, nothing
 // else. lmtpd reads the (mutated) imapd.conf; imapd, which counts the mail, reads an
@@ -591,6 +597,19 @@ for (const [o, v] of [['temp_path', 'missing-tmp'], ['temp_path', '/root'], ['pr
 for (const o of ['mboxlist_db: skiplist', 'duplicate_db: skiplist', 'quota_db: skiplist', 'annotation_db: skiplist', 'mboxlist_db: flat']) {
   add('imapd-dbs', o, { imapd: imapdSet(o) });
 }
+
+// Added in the sixteenth round: Exim with IPv6 switched off, against lmtpd on IPv6 loopback.
+const ipv6Off = (t) => must(t, 'never_users = root\n', 'never_users = root\ndisable_ipv6 = true\n');
+const lmtpdOnV6 = (t, e) => must(t, listenOf('lmtptrusted'), `$1[::1]:${e.ports.trusted}$2`);
+add('ipv6-off', 'disable_ipv6, lmtptrusted on [::1], hosts = ::1', { exim: (t) => ipv6Off(must(t, '  hosts = localhost\n', '  hosts = ::1\n')), cyrus: lmtpdOnV6 });
+add('ipv6-off', 'disable_ipv6, lmtptrusted on [::1], hosts = <; 127.0.0.1 ; ::1', { exim: (t) => ipv6Off(must(t, '  hosts = localhost\n', '  hosts = <; 127.0.0.1 ; ::1\n')), cyrus: lmtpdOnV6 });
+add('ipv6-off', 'disable_ipv6, lmtptrusted on [::1] proto=tcp6, hosts = ::1', { exim: (t) => ipv6Off(must(t, '  hosts = localhost\n', '  hosts = ::1\n')), cyrus: (t, e) => svcOpt('lmtptrusted', 'proto=tcp6')(lmtpdOnV6(t, e)) });
+add('ipv6-off', 'disable_ipv6, lmtptrusted on [::1], hosts = <; ::1', { exim: (t) => ipv6Off(must(t, '  hosts = localhost\n', '  hosts = <; ::1\n')), cyrus: lmtpdOnV6 });
+add('ipv6-off', 'lmtptrusted on [::1], hosts = <; ::1 (IPv6 on)', { exim: (t) => must(t, '  hosts = localhost\n', '  hosts = <; ::1\n'), cyrus: lmtpdOnV6 });
+add('ipv6-off', 'disable_ipv6, hosts = <; ::1 ; 127.0.0.1', { exim: (t) => ipv6Off(must(t, '  hosts = localhost\n', '  hosts = <; ::1 ; 127.0.0.1\n')) });
+add('ipv6-off', 'disable_ipv6, lmtptrusted on [::1], hosts = <; [::1]:<port>', { exim: (t, e) => ipv6Off(must(t, '  hosts = localhost\n', `  hosts = <; [::1]:${e.ports.trusted}\n`)), cyrus: lmtpdOnV6 });
+add('ipv6-off', 'disable_ipv6 (lmtpd on 127.0.0.1)', { exim: ipv6Off });
+add('ipv6-off', 'disable_ipv6, manualroute * ::1', { exim: (t) => ipv6Off(manual('* ::1', '  self = send\n')(t)), cyrus: lmtpdOnV6 });
 
 // ---- picking -----------------------------------------------------------------------------------
 const pool = MUTATIONS.filter((m) => m.kind.includes(KIND) || m.what.includes(KIND));

@@ -329,6 +329,35 @@ test('hosts_require_tls of one host of two: only a warning; really Exim gives th
   }
 });
 
+test('disable_ipv6 with lmtpd on [::1]: hosts = <; ::1 flagged exim/invalid-value, and really Exim finds no address for ::1 (callout 451, delivery defers); without disable_ipv6 it delivers unflagged; with 127.0.0.1 after it only the warning, and really Exim skips ::1 and delivers', { skip }, async () => {
+  const v6 = await freePort();
+  const c2 = await startCyrus({ mailboxes: [`user/${ALICE}`], extraServices: [`lmtp6 cmd="lmtpd -a -C {conf}" listen="[::1]:${v6}" prefork=0`] });
+  const off = (t: string) => t.replace('never_users = root\n', 'never_users = root\ndisable_ipv6 = true\n');
+  const hosts = (h: string) => (t: string) => t.replace('  hosts = localhost\n', `  hosts = ${h}\n`);
+  const invalid = (conf: string) => paired(conf, c2).filter((f) => f.code !== 'exim/unused-definition').map((f) => `${f.code} ${f.severity}`);
+  try {
+    const only = eximConf((t) => off(hosts('<; ::1')(port(v6)(t))));
+    assert.deepEqual(invalid(only.conf), ['exim/invalid-value warning']);
+    assert.match(paired(only.conf, c2)[0].message, /names the IPv6 address ::1, but disable_ipv6 is set: .* every delivery through it defers/);
+    assert.match(rcpt(only.conf, [ALICE]).rcpt[0], /^451 Could not complete recipient verify callout/);
+    assert.match(deliver(only.dir, only.conf, ALICE), /== alice@example\.com R=cyrus_vdom T=cyrus_ltcp defer \(-32\): failed to lookup IP address for ::1/);
+    assert.equal(await c2.messageCount(`user/${ALICE}`), 0);
+
+    const on = eximConf((t) => hosts('<; ::1')(port(v6)(t)));
+    assert.deepEqual(invalid(on.conf), []);
+    assert.match(deliver(on.dir, on.conf, ALICE), /=> alice@example\.com R=cyrus_vdom T=cyrus_ltcp H=::1 \[::1\]/);
+    assert.equal(await c2.messageCount(`user/${ALICE}`), 1);
+
+    const next = eximConf((t) => off(hosts('<; ::1 ; 127.0.0.1')(port(c2.ports.lmtpTrusted)(t))));
+    assert.deepEqual(invalid(next.conf), ['exim/invalid-value warning']);
+    assert.match(paired(next.conf, c2)[0].message, /skips it and tries 127\.0\.0\.1/);
+    assert.match(deliver(next.dir, next.conf, ALICE), /=> alice@example\.com R=cyrus_vdom T=cyrus_ltcp H=127\.0\.0\.1 \[127\.0\.0\.1\]/);
+    assert.equal(await c2.messageCount(`user/${ALICE}`), 2);
+  } finally {
+    await c2.stop();
+  }
+});
+
 /** A PLAIN client authenticator for Cyrus's admin, appended to the (last) authenticators section. */
 const plainClient = (password: string) => `\ncyrus_plain:\n  driver = plaintext\n  public_name = PLAIN\n  client_send = ^cyrus^${password}\n`;
 const withAuth = (p: number, opt: string, password: string) => (t: string) =>

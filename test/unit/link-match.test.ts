@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { parseExim } from '../../server/src/core/exim/parser';
 import { defaultOptions } from '../../server/src/core/options';
 import { makeContext } from '../../server/src/core/rules/link/context';
-import { itemsOf, matchDomain, matchLocalPart } from '../../server/src/core/rules/link/match';
+import { addressesOf, itemsOf, matchDomain, matchLocalPart } from '../../server/src/core/rules/link/match';
 import { routerDomains } from '../../server/src/core/rules/link/routing';
 import { memoryHost } from '../helpers/memory-host';
 import { checkProject } from '../../server/src/core/project';
@@ -76,4 +76,15 @@ test('named lists nested thousands deep: matching says unknown past a depth, and
   const text = `${chain}acl_smtp_rcpt = a\nbegin acl\na:\n  accept domains = +d0\n`;
   const found = checkProject([{ path: file, kind: 'exim' }], defaultOptions, memoryHost(new Map([[file, text]])));
   assert.deepEqual(found.filter((f) => f.message.startsWith('Internal error')), []);
+});
+
+test('with disable_ipv6 Exim connects to no IPv6 address: localhost is 127.0.0.1 only, and ::1 is no address at all', () => {
+  const on = context('disable_ipv6 = true\n');
+  assert.deepEqual(addressesOf(on, 'localhost'), ['127.0.0.1']);
+  assert.deepEqual(addressesOf(on, '::1'), []);
+  assert.deepEqual(addressesOf(on, '127.0.0.1'), ['127.0.0.1']);
+  for (const off of [context(''), context('disable_ipv6 = false\n'), context('no_disable_ipv6\n')]) {
+    assert.deepEqual(addressesOf(off, 'localhost'), ['127.0.0.1', '::1']);
+    assert.deepEqual(addressesOf(off, '::1'), ['::1']);
+  }
 });

@@ -20,7 +20,7 @@ import { splitList } from '../../exim/lists';
 import { readPortOption } from '../../exim/port';
 import { isStrictIPv4, isStrictIPv6 } from '../../exim/ip-address';
 import type { CheckOptions } from '../../options';
-import { describe, given, mainSetting, writtenValue } from './instance-options';
+import { describe, given, mainSetting, on, writtenValue } from './instance-options';
 import { locOfText, ruleWords, spansText, splitList as valueItems } from './lists';
 import { runTime } from './suggest';
 
@@ -90,8 +90,32 @@ function unknownHost(cfg: EximConfig, inst: DriverInstance, s: OptionSetting, ho
     runTime(fix && spansText(cfg, at, host) ? [{ title: `Write ${fix}`, edits: [{ file: at.file, range: at.range, newText: fix }] }] : undefined)));
 }
 
+/** The address of an IPv6 host item ("::1", or "[::1]:2003" with its port), else undefined. */
+function ipv6Item(host: string): string | undefined {
+  const a = /^\[([^\]]*)\]:\d+$/.exec(host)?.[1] ?? host;
+  return isStrictIPv6(a) ? a : undefined;
+}
+
+/**
+ * IPv6 addresses in a host list while disable_ipv6 is set: Exim then looks even an address up
+ * as a name, finds nothing ("failed to lookup IP address for ::1", live with Exim 4.96), and
+ * moves on to the next host; with no other host, every delivery defers.
+ */
+function ipv6Hosts(cfg: EximConfig, inst: DriverInstance, s: OptionSetting, hosts: string[], out: Finding[]): void {
+  const v6 = hosts.filter((h) => ipv6Item(h) !== undefined);
+  if (!v6.length) return;
+  const others = hosts.filter((h) => h && ipv6Item(h) === undefined);
+  const off = mainSetting(cfg, 'disable_ipv6');
+  for (const h of new Set(v6)) {
+    const at = locOfText(cfg, s.valueLoc!, h);
+    out.push(finding('exim/invalid-value', at.file, at.range,
+      `In ${describe(inst)}, ${s.name} names the IPv6 address ${ipv6Item(h)}, but disable_ipv6 is set: Exim finds no address for it ("failed to lookup IP address for ${ipv6Item(h)}")${others.length ? `, skips it and tries ${others.join(', ')}` : ', and every delivery through it defers'}. Write an IPv4 address of the same host (127.0.0.1 for ::1), or remove disable_ipv6.`,
+      { ...runTime(), ...(off ? { related: [{ file: off.loc.file, range: off.loc.range, message: 'disable_ipv6 is set here' }] } : {}) }));
+  }
+}
+
 /** Items of a ":" host list that are a port cut off the host before them. */
-function hostListPorts(cfg: EximConfig, inst: DriverInstance, out: Finding[]): void {
+function hostListPorts(cfg: EximConfig, inst: DriverInstance, ipv6Off: boolean, out: Finding[]): void {
   const names = Object.hasOwn(HOST_LIST_OPTIONS, inst.driver?.trim() ?? '') ? HOST_LIST_OPTIONS[inst.driver!.trim()] : ['fallback_hosts'];
   for (const s of inst.options) {
     const v = names.includes(s.name) ? writtenValue(s) : undefined;
@@ -101,6 +125,7 @@ function hostListPorts(cfg: EximConfig, inst: DriverInstance, out: Finding[]): v
       // An IPv6 address cut apart at its colons is link/ipv6-colon-list's.
       const cutIPv6 = separator === ':' && list.includes('::');
       if (!cutIPv6) for (const it of items) unknownHost(cfg, inst, s, it.text.trim(), separator, out);
+      if (!cutIPv6 && ipv6Off) ipv6Hosts(cfg, inst, s, items.map((it) => it.text.trim()), out);
       if (separator !== ':' || cutIPv6) continue;
       for (let k = 1; k < items.length; k++) {
         const port = items[k].text, host = items[k - 1].text;
@@ -116,7 +141,8 @@ function hostListPorts(cfg: EximConfig, inst: DriverInstance, out: Finding[]): v
 
 export function checkPorts(cfg: EximConfig, _opts: CheckOptions): Finding[] {
   const out: Finding[] = [];
-  for (const inst of [...cfg.routers, ...cfg.transports]) hostListPorts(cfg, inst, out);
+  const ipv6Off = on(mainSetting(cfg, 'disable_ipv6')) === true;
+  for (const inst of [...cfg.routers, ...cfg.transports]) hostListPorts(cfg, inst, ipv6Off, out);
   for (const t of cfg.transports) {
     if (t.driver?.trim() !== 'smtp') continue;
     const s = given(t, 'port');

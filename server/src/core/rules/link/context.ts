@@ -6,7 +6,7 @@ import { lmtpListeners } from '../../cyrus/facts';
 import type { SourceHost } from '../../host';
 import type { Related } from '../../diagnostic';
 import type { LineIndex } from '../../text';
-import { mainSetting, mainValue } from '../exim/instance-options';
+import { mainSetting, mainValue, on } from '../exim/instance-options';
 
 export interface LinkContext {
   cfg: EximConfig;
@@ -25,6 +25,8 @@ export interface LinkContext {
    */
   otherHostname?: boolean;
   lists: Map<string, NamedList>;
+  /** disable_ipv6 is set: Exim finds no IPv6 address for any host, not even one written as an address. */
+  ipv6Off: boolean;
   /** Transports reached from some router, or every transport when there are no routers. */
   used: Set<string>;
   /** imapd.conf files other than the paired one that a Cyrus program reads (-C), by path; undefined when unreadable. */
@@ -58,6 +60,7 @@ export function makeContext(cfg: EximConfig, cyrus?: CyrusConf, imapd?: ImapdCon
     listeners: all.filter((l) => !l.entry.listenProblem),
     disabled: all.filter((l) => l.entry.listenProblem),
     primaryHostname: primaryHostnameOf(cfg),
+    ipv6Off: on(mainSetting(cfg, 'disable_ipv6')) === true,
     lists, used, otherImapd: new Map(),
   };
 }

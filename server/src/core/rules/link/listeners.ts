@@ -7,7 +7,7 @@
 import type { Finding, Fix, Related } from '../../diagnostic';
 import { finding } from '../../diagnostic';
 import type { ImapdSetting, LmtpListener } from '../../cyrus/model';
-import { sameSocketPath } from '../../cyrus/endpoint';
+import { boundAddresses, sameSocketPath } from '../../cyrus/endpoint';
 import { imapdFacts } from '../../cyrus/facts';
 import type { LinkContext } from './context';
 import { describeListener, disabledRelated, indentOf, lineText, listenerSummary, option } from './context';
@@ -15,7 +15,7 @@ import { fix, insertAt, insertLine, insertOptionLine, manualFix, replaceAt } fro
 import { deliverConfigFile, programConfig, type ProgramConfig } from './program-config';
 import { hostsMatchedBy, isLocalHost, matchHost } from './match';
 import { cyrusTransports, resolvePort, smtpHosts, type CyrusTransport, type TcpTransport as Tcp } from './routing';
-import { deadReason, hostTarget, listens, tcpListeners } from './reach';
+import { deadReason, hostTarget, listens, tcpListeners, type TcpListener } from './reach';
 import { clientAuthenticators, noCommonMechanism, type NoMechanism } from './auth';
 
 type Unix = Extract<CyrusTransport, { kind: 'unix' }>;
@@ -162,7 +162,8 @@ function checkTcp(ctx: LinkContext, t: Tcp, out: Finding[]): void {
         { related: listeners.map((l) => relListener(l)), ...(fixes ? { fixes } : {}) }));
       continue;
     }
-    if (port === undefined) continue;
+    // An IPv6 address under disable_ipv6 has no address at all: exim/invalid-value says so.
+    if (port === undefined || addresses?.length === 0) continue;
     const onPort = listeners.filter((l) => l.endpoint.port === port);
     if (allDead(t, reached, `${shown}, port ${port}`, where, out, fallback)) continue;
     const matching = reached.filter((l) => !deadReason(l));
@@ -179,7 +180,7 @@ function checkTcp(ctx: LinkContext, t: Tcp, out: Finding[]): void {
         ? addServiceFix(ctx, `cmd="lmtpd -a" listen="127.0.0.1:${port}" prefork=0`, `on 127.0.0.1:${port} (lmtpd -a: Exim is trusted on loopback)`) : undefined;
       if (add) fixes.push(add);
       out.push(finding('link/lmtp-no-listener', at.file, at.range,
-        `No Cyrus lmtpd listens where transport ${t.transport.name} delivers (${shown}, port ${port}${t.portOpt || h.port ? '' : ', Exim\'s default for LMTP'}): its connections are refused${fallback ? `. ${movesOn(fallback)}` : ' and mail for Cyrus stays queued.'}${numberAsHost(t, h)}${droppedNote(t)} ${listenerSummary(ctx)}`,
+        `No Cyrus lmtpd listens where transport ${t.transport.name} delivers (${shown}, port ${port}${t.portOpt || h.port ? '' : ', Exim\'s default for LMTP'}): its connections are refused${fallback ? `. ${movesOn(fallback)}` : ' and mail for Cyrus stays queued.'}${numberAsHost(t, h)}${droppedNote(t)}${ipv6OffNote(ctx, onPort)} ${listenerSummary(ctx)}`,
         { related: [...ctx.listeners.map((l) => relListener(l)), ...disabledRelated(ctx)], ...(fixes.length ? { fixes } : {}), ...sev }));
       continue;
     }
@@ -207,6 +208,12 @@ function checkTcp(ctx: LinkContext, t: Tcp, out: Finding[]): void {
 }
 
 /** Why hosts written in the router's list are not tried. */
+/** Why an lmtpd on the port's IPv6 loopback is not reached: disable_ipv6. */
+function ipv6OffNote(ctx: LinkContext, onPort: TcpListener[]): string {
+  if (!ctx.ipv6Off || !onPort.some((l) => boundAddresses(l.endpoint, l.entry.proto || 'tcp').some((a) => a.includes(':') || a === '*6'))) return '';
+  return ' Exim connects to no IPv6 address while disable_ipv6 is set, so the lmtpd on IPv6 there is not reached.';
+}
+
 function droppedNote(t: Tcp): string {
   if (!t.dropped?.length) return '';
   const shown = t.dropped.map((h) => `${h.name}${h.port ? `::${h.port}` : ''}`).join(', ');

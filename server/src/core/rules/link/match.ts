@@ -269,15 +269,16 @@ export function literalDomains(ctx: LinkContext, list: string): string[] {
   return [...out].filter((d) => matchDomain(ctx, list, d) === 'yes');
 }
 
-/** What a host name or address stands for when Exim connects, when that is certain. */
+/** What a host name or address stands for when Exim connects, when that is certain ([]: no address at all). */
 export function addressesOf(ctx: LinkContext, hostName: string): string[] | undefined {
   const h = hostName.toLowerCase();
   // Linux connects to the unspecified address as to this machine's loopback (found live: an
   // LMTP transport with hosts = 0.0.0.0 delivered to lmtpd on 127.0.0.1).
   if (h === '0.0.0.0') return ['127.0.0.1'];
-  if (isIPv6(h) && /^[0:]+$/.test(h)) return ['::1'];
-  if (isIPv4(h) || isIPv6(h)) return [h];
-  if (h === 'localhost') return ['127.0.0.1', '::1'];
+  // With disable_ipv6 an IPv6 address is looked up like a name, and the lookup fails (live).
+  if (isIPv6(h)) return ctx.ipv6Off ? [] : /^[0:]+$/.test(h) ? ['::1'] : [h];
+  if (isIPv4(h)) return [h];
+  if (h === 'localhost') return ctx.ipv6Off ? ['127.0.0.1'] : ['127.0.0.1', '::1'];
   return undefined;
 }
 
