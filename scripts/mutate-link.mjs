@@ -174,6 +174,17 @@
 // host after it Exim skips ::1 and delivers), and link/lmtp-no-listener counts localhost as
 // 127.0.0.1 only while disable_ipv6 is set. The others agree (::1 in a ":" list is
 // link/ipv6-colon-list's, [::1]:port link/callout-host-port's).
+// Seventeenth round (lmtp-command; 12 mutants): an lmtp transport running Cyrus's deliver -l,
+// as the Exim specification's LMTP example does, and its mistakes. Each agreed only through
+// link/callout-needs-tcp before (a command is no callout target), hiding what really broke:
+// deliver without -l under lmtp (every delivery defers: "421-4.3.0 usage"), lmtpd as the
+// command (it exits outside master), a pipe to deliver -l (Exim logs "=>" and the message is
+// lost), a pipe after the default "From " message_prefix (every message bounces: "invalid
+// header", 65) are now link/deliver-command; deliver's imapd.conf that the transport's user
+// may not read ("can't open configuration file") link/socket-permission, and an lmtp
+// transport's deliver -l now has its lmtpsocket checked like a pipe's. This harness runs Exim
+// as Debian-exim, which cannot take user = cyrus, so those mutants never deliver here:
+// test/live/deliver-command-live.test.ts shows each case delivering or failing.
 // What it touches: a Cyrus master per Cyrus-side mutant (one shared for Exim-side ones) in a
 // temp dir on 127.0.0.1 high ports, Exim's spool and log in a temp dir per mutant, nothing
 // else. lmtpd reads the (mutated) imapd.conf; imapd, which counts the mail, reads an
@@ -610,6 +621,22 @@ add('ipv6-off', 'disable_ipv6, hosts = <; ::1 ; 127.0.0.1', { exim: (t) => ipv6O
 add('ipv6-off', 'disable_ipv6, lmtptrusted on [::1], hosts = <; [::1]:<port>', { exim: (t, e) => ipv6Off(must(t, '  hosts = localhost\n', `  hosts = <; [::1]:${e.ports.trusted}\n`)), cyrus: lmtpdOnV6 });
 add('ipv6-off', 'disable_ipv6 (lmtpd on 127.0.0.1)', { exim: ipv6Off });
 add('ipv6-off', 'disable_ipv6, manualroute * ::1', { exim: (t) => ipv6Off(manual('* ::1', '  self = send\n')(t)), cyrus: lmtpdOnV6 });
+
+// Added in the seventeenth round: an lmtp transport that runs Cyrus's deliver -l (LMTP on
+// stdin and stdout, passed on to lmtpsocket) or lmtpd itself as its command.
+const lmtpCommand = (cmd, extra = '  user = cyrus\n') => (t, e) => must(t, transportBlock, `cyrus_ltcp:\n  driver = lmtp\n  command = ${cmd(e)}\n${extra}`);
+add('lmtp-command', 'lmtp command deliver -l -C <imapd.conf>, user Debian-exim', { exim: lmtpCommand((e) => `/usr/lib/cyrus/bin/deliver -l -C ${e.imapdConf}`, '  user = Debian-exim\n') });
+add('lmtp-command', 'lmtp command deliver -C <imapd.conf> (no -l), user Debian-exim', { exim: lmtpCommand((e) => `/usr/lib/cyrus/bin/deliver -C ${e.imapdConf}`, '  user = Debian-exim\n') });
+add('lmtp-command', 'lmtp command lmtpd -C <imapd.conf>, user Debian-exim', { exim: lmtpCommand((e) => `/usr/lib/cyrus/bin/lmtpd -C ${e.imapdConf}`, '  user = Debian-exim\n') });
+add('lmtp-command', 'pipe command deliver -l -C <imapd.conf> -- $local_part@$domain, user Debian-exim', { exim: (t, e) => must(t, transportBlock, `cyrus_ltcp:\n  driver = pipe\n  command = /usr/lib/cyrus/bin/deliver -l -C ${e.imapdConf} -- $local_part@$domain\n  user = Debian-exim\n  log_output\n  return_fail_output\n`) });
+add('lmtp-command', 'lmtp command deliver -l -C <imapd.conf>, user cyrus', { exim: lmtpCommand((e) => `/usr/lib/cyrus/bin/deliver -l -C ${e.imapdConf}`) });
+add('lmtp-command', 'lmtp command deliver -l -C <imapd.conf>, user cyrus, batch_max = 20', { exim: lmtpCommand((e) => `/usr/lib/cyrus/bin/deliver -l -C ${e.imapdConf}`, '  user = cyrus\n  batch_max = 20\n') });
+add('lmtp-command', 'lmtp command deliver -C <imapd.conf> (no -l), user cyrus', { exim: lmtpCommand((e) => `/usr/lib/cyrus/bin/deliver -C ${e.imapdConf}`) });
+add('lmtp-command', 'lmtp command deliver -l -C <imapd.conf>, no user', { exim: lmtpCommand((e) => `/usr/lib/cyrus/bin/deliver -l -C ${e.imapdConf}`, '') });
+add('lmtp-command', 'lmtp command deliver -l -C <imapd.conf>, user mail', { exim: lmtpCommand((e) => `/usr/lib/cyrus/bin/deliver -l -C ${e.imapdConf}`, '  user = mail\n') });
+add('lmtp-command', 'lmtp command lmtpd -C <imapd.conf>, user cyrus', { exim: lmtpCommand((e) => `/usr/lib/cyrus/bin/lmtpd -C ${e.imapdConf}`) });
+add('lmtp-command', 'lmtp command deliver -l -C <imapd.conf>, lmtpsocket moved', { exim: lmtpCommand((e) => `/usr/lib/cyrus/bin/deliver -l -C ${e.imapdConf}`), imapd: (t) => must(t, /lmtpsocket: (.*)\n/, 'lmtpsocket: $1-moved\n') });
+add('lmtp-command', 'lmtp command deliver -l -C <imapd.conf>, virtdomains off', { exim: lmtpCommand((e) => `/usr/lib/cyrus/bin/deliver -l -C ${e.imapdConf}`), imapd: (t) => must(t, 'virtdomains: userid', 'virtdomains: off') });
 
 // ---- picking -----------------------------------------------------------------------------------
 const pool = MUTATIONS.filter((m) => m.kind.includes(KIND) || m.what.includes(KIND));

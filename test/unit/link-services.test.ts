@@ -29,7 +29,7 @@ t:
 ${transport}`;
 }
 const TCP = exim('  driver = smtp\n  protocol = lmtp\n  hosts = 127.0.0.1\n  port = 2003\n  allow_localhost\n');
-const DELIVER = (cmd = '/usr/lib/cyrus/bin/deliver -a cyrus -- $local_part@$domain') => exim(`  driver = pipe\n  command = ${cmd}\n  user = cyrus\n`);
+const DELIVER = (cmd = '/usr/lib/cyrus/bin/deliver -a cyrus -- $local_part@$domain') => exim(`  driver = pipe\n  command = ${cmd}\n  user = cyrus\n  message_prefix =\n`);
 const LMTPTCP = (cmd = 'lmtpd -a') => `SERVICES {\n  lmtptcp cmd="${cmd}" listen="127.0.0.1:2003"\n  lmtpunix cmd="lmtpd" listen="/run/cyrus/socket/lmtp"\n}\n`;
 const IMAPD = 'configdirectory: /var/lib/cyrus\n';
 

@@ -29,6 +29,7 @@ import { checkRecipientCase } from './recipient-case';
 import { checkCutthrough } from './cutthrough';
 import { checkVerifyOnly } from './verify-only';
 import { checkAutocreate } from './autocreate';
+import { checkDeliverCommand } from './deliver-command';
 
 /**
  * `host` is how /etc/services is read (Exim resolves port names through it); without one
@@ -60,8 +61,13 @@ const PAIRED: Record<string, (ctx: LinkContext) => Finding[]> = {
   'autocreate': checkAutocreate,
 };
 
+/** What needs only Exim's side, and so runs without Cyrus files too: how Exim runs Cyrus's programs. */
+const ALWAYS: Record<string, (ctx: LinkContext) => Finding[]> = {
+  'deliver-command': checkDeliverCommand,
+};
+
 /**
- * The IPv6 list check needs only Exim, so it always runs. The others describe how Exim
+ * The IPv6 list check and ALWAYS need only Exim, so they always run. The others describe how Exim
  * and Cyrus fit together and run when at least one Cyrus file is paired with the config.
  */
 export function checkLinks(input: LinkInput, _opts: CheckOptions): Finding[] {
@@ -77,10 +83,11 @@ export function checkLinks(input: LinkInput, _opts: CheckOptions): Finding[] {
     }
   };
   guard('ipv6-colon-list', () => checkIpv6Lists(input.exim));
-  if (!input.cyrus && !input.imapd) return out;
   let ctx: LinkContext | undefined;
   guard('context', () => { ctx = makeContext(input.exim, input.cyrus, input.imapd, input.host); return []; });
   if (!ctx) return out;
+  for (const [name, rule] of Object.entries(ALWAYS)) guard(name, () => rule(ctx!));
+  if (!input.cyrus && !input.imapd) return out;
   for (const [name, rule] of Object.entries(PAIRED)) guard(name, () => rule(ctx!));
   return out;
 }

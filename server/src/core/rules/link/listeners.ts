@@ -12,9 +12,9 @@ import { imapdFacts } from '../../cyrus/facts';
 import type { LinkContext } from './context';
 import { describeListener, disabledRelated, indentOf, lineText, listenerSummary, option } from './context';
 import { fix, insertAt, insertLine, insertOptionLine, manualFix, replaceAt } from './edits';
-import { deliverConfigFile, programConfig, type ProgramConfig } from './program-config';
+import { deliverArgs, programConfig, type ProgramConfig } from './program-config';
 import { hostsMatchedBy, isLocalHost, matchHost } from './match';
-import { cyrusTransports, resolvePort, smtpHosts, type CyrusTransport, type TcpTransport as Tcp } from './routing';
+import { cyrusTransports, DELIVER, resolvePort, smtpHosts, type CyrusTransport, type TcpTransport as Tcp } from './routing';
 import { deadReason, hostTarget, listens, tcpListeners, type TcpListener } from './reach';
 import { clientAuthenticators, noCommonMechanism, type NoMechanism } from './auth';
 
@@ -275,10 +275,16 @@ function ctxLmtpSocket(ctx: LinkContext) {
   return f.value.includes('{') ? undefined : f;
 }
 
-/** Where Exim's `deliver` pipe hands mail to lmtpd: deliver's lmtpsocket, when it can be known. */
+/**
+ * Where Cyrus's deliver, run by Exim, hands mail to lmtpd: deliver's lmtpsocket, when it can
+ * be known. A pipe runs deliver; an lmtp transport's command is deliver only with -l (what
+ * else it runs is link/deliver-command's).
+ */
 export function deliverSocket(ctx: LinkContext, t: Command): { path: string; setting?: ImapdSetting; cfg: ProgramConfig } | undefined {
-  if ((t.transport.driver ?? '').trim() !== 'pipe') return undefined;
-  const cfg = programConfig(ctx, deliverConfigFile(t.command), undefined, 'deliver');
+  const driver = (t.transport.driver ?? '').trim();
+  const args = deliverArgs(t.command);
+  if (driver !== 'pipe' && !(driver === 'lmtp' && args.lmtp && DELIVER.test(t.command.trim().split(/\s+/)[0] ?? ''))) return undefined;
+  const cfg = programConfig(ctx, args.configFile, undefined, 'deliver');
   if (!cfg.imapd) return undefined;
   const f = imapdFacts(cfg.imapd, 'deliver').lmtpsocket;
   return f.value.includes('{') ? undefined : { path: f.value, setting: f.setting, cfg };

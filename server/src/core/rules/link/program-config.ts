@@ -51,20 +51,39 @@ export function listenerConfig(ctx: LinkContext, l: LmtpListener): ProgramConfig
 /** Options of deliver that take an argument (imap/deliver.c's getopt string). */
 const DELIVER_ARG_OPTS = 'CfrmaFE';
 
-/** The -C FILE of a `deliver` command line as Exim runs it (no shell: split on white space). */
-export function deliverConfigFile(command: string): string | undefined {
+/** What a `deliver` command line asks of it, as Exim runs it (no shell: split on white space) and deliver's getopt reads it. */
+export interface DeliverArgs {
+  /** -C FILE. */
+  configFile?: string;
+  /** -l: speak LMTP on stdin and stdout and pass it on to lmtpd. */
+  lmtp: boolean;
+  /** -m MAILBOX. */
+  mailbox: boolean;
+  /** Words that are no option (recipients), before and after `--`. */
+  recipients: number;
+}
+
+export function deliverArgs(command: string): DeliverArgs {
   const words = command.trim().split(/\s+/).slice(1);
-  let file: string | undefined;
+  const out: DeliverArgs = { lmtp: false, mailbox: false, recipients: 0 };
   for (let i = 0; i < words.length; i++) {
     const w = words[i];
-    if (w === '--') break;
-    if (!w.startsWith('-') || w === '-') continue;
+    if (w === '--') { out.recipients += words.length - i - 1; break; }
+    // GNU getopt moves options before the other words, wherever they stand.
+    if (!w.startsWith('-') || w === '-') { if (w) out.recipients++; continue; }
     for (let j = 1; j < w.length; j++) {
+      if (w[j] === 'l') out.lmtp = true;
       if (!DELIVER_ARG_OPTS.includes(w[j])) continue;
       const arg = j + 1 < w.length ? w.slice(j + 1) : words[++i];
-      if (w[j] === 'C') file = arg;
+      if (w[j] === 'C') out.configFile = arg;
+      if (w[j] === 'm') out.mailbox = true;
       break;
     }
   }
-  return file;
+  return out;
+}
+
+/** The -C FILE of a `deliver` command line. */
+export function deliverConfigFile(command: string): string | undefined {
+  return deliverArgs(command).configFile;
 }

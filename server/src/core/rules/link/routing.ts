@@ -62,7 +62,8 @@ export function smtpHosts(ctx: LinkContext, t: DriverInstance, protocol: string)
   return { kind: 'tcp', transport: t, hostsOpt, routeOpt: hostsOpt ? undefined : from, portOpt, hosts: kept, ...(dropped.length ? { dropped } : {}), portName: portName(portOpt, protocol) };
 }
 
-const DELIVER = /(^|\/)(deliver|cyrdeliver)$/;
+/** Cyrus's deliver, by the program's name (some distributions rename it cyrdeliver). */
+export const DELIVER = /(^|\/)(deliver|cyrdeliver)$/;
 
 export function cyrusTransport(ctx: LinkContext, t: DriverInstance): CyrusTransport | undefined {
   const driver = (t.driver ?? '').trim();

@@ -2,8 +2,9 @@
 // cannot reach Cyrus's UNIX socket (a directory on the way it may not search, or the socket
 // it may not write), so every delivery defers ("Failed to connect to socket ...:
 // Permission denied"); or a pipe running Cyrus's deliver, whose deliver then cannot reach
-// its lmtpsocket and exits 78, which bounces the message. Debian's /run/cyrus/socket is
-// cyrus:mail 0750.
+// its lmtpsocket and exits 78, which bounces the message (under an lmtp transport running
+// deliver -l, the delivery defers). deliver also stops when it may not read its imapd.conf.
+// Debian's /run/cyrus/socket is cyrus:mail 0750.
 // Who that process is follows deliver.c's findugid: the transport's user and group, else
 // the router's, else the Exim user and group (Debian-exim on Debian). Exim drops the
 // supplementary groups it was started with and adds a user's only with initgroups, so
@@ -16,7 +17,7 @@ import * as path from 'node:path';
 import type { Finding, Related } from '../../diagnostic';
 import { finding } from '../../diagnostic';
 import type { DriverInstance, OptionSetting } from '../../exim/model';
-import { allowed, modeText, stepsTo, type Identity as Process } from '../../path-access';
+import { allowed, modeText, needText, stepsTo, type Identity as Process } from '../../path-access';
 import { type Accounts, DEBIAN_EXIM_USER, findGroup, findUser, groupName, groupsOf, readAccounts, userName } from '../../unix-accounts';
 import type { LinkContext } from './context';
 import { boolOption, option, value } from './context';
@@ -24,6 +25,7 @@ import { fixedMainValue } from '../exim/instance-options';
 import { fix, insertOptionLine, manualFix, replaceAt } from './edits';
 import { cyrusRouters, type CyrusTransport } from './routing';
 import { deliverSocket } from './listeners';
+import { DEFAULT_IMAPD_CONF, deliverArgs } from './program-config';
 
 interface Identity extends Process {
   /** Why it is this identity, for the message. */
@@ -87,6 +89,29 @@ function deliverTarget(ctx: LinkContext, via: Extract<CyrusTransport, { kind: 'c
   return d && { path: d.path, at: via.commandOpt, deliver: true };
 }
 
+/**
+ * deliver reads its imapd.conf (-C, else /etc/imapd.conf) as the transport's user before it
+ * connects: when that user may not read it, deliver stops at once ("can't open configuration
+ * file ...: Permission denied", live). Reported here; true when it was.
+ */
+function unreadableConfig(ctx: LinkContext, a: Accounts, id: Identity, via: Extract<CyrusTransport, { kind: 'command' }>, router: DriverInstance, out: Finding[]): boolean {
+  const host = ctx.host!;
+  const file = deliverArgs(via.command).configFile ?? DEFAULT_IMAPD_CONF;
+  if (!path.isAbsolute(file) || file.includes('$')) return false;
+  const steps = stepsTo(host, file, 4);
+  if (steps.length && steps[steps.length - 1].path !== file) return false;
+  const blocked = steps.find((s) => !allowed(id, s.st, s.need));
+  if (!blocked) return false;
+  const t = via.transport;
+  const st = blocked.st;
+  const lmtpDriver = (t.driver ?? '').trim() === 'lmtp';
+  const at = via.commandOpt.valueLoc ?? via.commandOpt.nameLoc;
+  out.push(finding('link/socket-permission', at.file, at.range,
+    `Exim runs transport ${t.name} as user ${userName(a, id.uid)} and group ${groupName(a, id.gid)} (${id.why}), and Cyrus's deliver, which it runs with them, reads ${file}${file === DEFAULT_IMAPD_CONF ? ' (no -C)' : ''}; on this machine ${blocked.path} (owner ${userName(a, st.uid)}, group ${groupName(a, st.gid)}, mode ${modeText(st.mode)}) does not let them ${needText(blocked.need)}: deliver stops at once ("can't open configuration file ${file}: Permission denied")${lmtpDriver ? ', so every delivery to Cyrus defers' : ' and exits 78, which the pipe transport takes for a failure, so every message to Cyrus bounces'}. Give the transport a user or group that may read it (user = cyrus), or make ${blocked.path} readable to ${groupName(a, id.gid)}.`,
+    { related: [{ file: router.nameLoc.file, range: router.nameLoc.range, message: `router ${router.name} hands Cyrus's mail to transport ${t.name}` }] }));
+  return true;
+}
+
 export function checkSocketAccess(ctx: LinkContext): Finding[] {
   const host = ctx.host;
   if (!host?.stat) return [];
@@ -108,6 +133,7 @@ export function checkSocketAccess(ctx: LinkContext): Finding[] {
     if (done.has(t) || !path.isAbsolute(target.path)) continue;
     const id = identityOf(ctx, a, t, c.router);
     if (!id) continue;
+    if (via.kind === 'command' && unreadableConfig(ctx, a, id, via, c.router, out)) { done.add(t); continue; }
     const steps = stepsTo(host, target.path, 2);
     const blocked = steps.find((s) => !allowed(id, s.st, s.need));
     if (!blocked) continue;
@@ -133,8 +159,11 @@ export function checkSocketAccess(ctx: LinkContext): Finding[] {
       : `Give the transport a user or group ${blocked.path} lets in${st.uid ? ` (user = ${userName(a, st.uid)})` : ''}, or change the permissions of ${blocked.path} on this machine.`;
     const at = target.at.valueLoc ?? target.at.nameLoc;
     const related: Related[] = [{ file: c.router.nameLoc.file, range: c.router.nameLoc.range, message: `router ${c.router.name} hands Cyrus's mail to transport ${t.name}` }];
+    const lmtpDriver = (t.driver ?? '').trim() === 'lmtp';
     const outcome = target.deliver
-      ? `Cyrus's deliver, which it runs with them, cannot reach lmtpd's socket ${target.path} (its lmtpsocket): deliver exits 78 ("couldn't connect to lmtpd: Permission denied"), which the pipe transport takes for a failure, so every message to Cyrus bounces.`
+      ? `Cyrus's deliver, which it runs with them, cannot reach lmtpd's socket ${target.path} (its lmtpsocket): deliver exits 78 ${lmtpDriver
+        ? 'with "connect failed: Permission denied", which Exim reads as a malformed LMTP response, so every delivery to Cyrus defers.'
+        : '("couldn\'t connect to lmtpd: Permission denied"), which the pipe transport takes for a failure, so every message to Cyrus bounces.'}`
       : `every delivery to Cyrus defers ("Failed to connect to socket ${target.path}: Permission denied").`;
     out.push(finding('link/socket-permission', at.file, at.range,
       `Exim runs transport ${t.name} as ${who} (${id.why}), and on this machine ${blocked.path} (owner ${userName(a, st.uid)}, group ${gName}, mode ${modeText(st.mode)}) does not let them ${doing}: ${outcome}${member} ${advice}`,
