@@ -5,6 +5,9 @@ import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { linkFindings } from '../helpers/link-findings';
 import type { Finding } from '../../server/src/core/diagnostic';
+import { checkProject } from '../../server/src/core/project';
+import { defaultOptions } from '../../server/src/core/options';
+import { overlayHost, type PathStat } from '../../server/src/core/host';
 
 const DIR = '/virtual/acl';
 const CYRUS = 'SERVICES {\n  lmtpunix cmd="lmtpd" listen="/run/cyrus/socket/lmtp"\n}\n';
@@ -85,4 +88,44 @@ test('callout-needs-tcp: a callout that runs only for some recipients (or none) 
   // (mail from outside) leave it applying to every Cyrus recipient of that mail.
   assert.deepEqual(severities(run('rcpt:\n  deny !verify = recipient/callout\n       recipients = /etc/list\n  accept\n')), ['exim.conf:6 warning link/callout-needs-tcp']);
   assert.deepEqual(severities(run('rcpt:\n  deny !hosts = 127.0.0.1\n       !verify = recipient/callout\n  accept\n')), ['exim.conf:7 warning link/callout-needs-tcp']);
+});
+
+test('Debian\'s optional lists (${if exists{FILE}{FILE}{}}) are read as this machine has them, and a condition that needs more than one RCPT cannot refuse the first', () => {
+  const list = '/etc/exim4/local_rcpt_callout';
+  const exim = `primary_hostname = mx.example.net
+domainlist cyrus_domains = a.example
+acl_smtp_rcpt = rcpt
+begin acl
+rcpt:
+  deny    condition = \${if and {{>{$rcpt_count}{10}}{<{$recipients_count}{\${eval:$rcpt_count/2}}}}}
+  deny    recipients = \${if exists{${list}}\\
+                        {${list}}\\
+                  {}}
+          !verify = recipient/callout
+  accept  domains = +cyrus_domains
+begin routers
+cyrus:
+  driver = accept
+  domains = +cyrus_domains
+  transport = t
+begin transports
+t:
+  driver = lmtp
+  socket = /run/cyrus/socket/lmtp
+begin retry
+*   *   F,2h,15m; G,16h,1h,1.5; F,4d,6h
+`;
+  const run = (stat?: (f: string) => PathStat | undefined) => {
+    const files = new Map([[`${DIR}/exim.conf`, exim], [`${DIR}/cyrus.conf`, CYRUS]]);
+    const host = overlayHost(files, { readFile: () => undefined, readDir: () => undefined, isDirectory: () => false, ...(stat ? { stat } : {}) });
+    return codes(checkProject([{ path: `${DIR}/exim.conf`, kind: 'exim' }, { path: `${DIR}/cyrus.conf`, kind: 'cyrus-conf' }], defaultOptions, host)
+      .filter((f) => f.code === 'link/no-recipient-callout'));
+  };
+  const file: PathStat = { kind: 'file', uid: 0, gid: 0, mode: 0o644 };
+  // No such file here: the list is empty and matches no one, so the accept takes the unknown user.
+  assert.deepEqual(run(() => undefined), ['exim.conf:11 link/no-recipient-callout']);
+  // The file is here: who is in it decides.
+  assert.deepEqual(run((f) => f === list ? file : undefined), []);
+  // A host that cannot look at this machine cannot tell.
+  assert.deepEqual(run(), []);
 });

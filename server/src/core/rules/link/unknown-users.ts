@@ -9,7 +9,10 @@
 // Anything that may turn such a recipient away and that cannot be judged here (a lookup of
 // users, a `condition`, a sub-ACL that looks at the recipient, a local-part list with a
 // lookup) ends the walk without a finding; conditions about the client or the sender alone
-// are assumed to let it through, as they do for a spammer's forged message.
+// are assumed to let it through, as they do for a spammer's forged message. Two things
+// Debian's RCPT ACL does are judged (live with its conf.d and a Cyrus router first): its
+// optional lists, "${if exists{FILE}{FILE}{}}", are empty where FILE is not on this machine,
+// and its "too many bad recipients" condition ($rcpt_count above 10) cannot hold at a first RCPT.
 import type { Finding, Related } from '../../diagnostic';
 import { finding } from '../../diagnostic';
 import type { AclItem, AclStatement } from '../../exim/model';
@@ -53,10 +56,38 @@ function itemReadsRecipient(ctx: LinkContext, it: AclItem, seen: Set<string>): b
   return RECIPIENT_ITEMS.has(it.name);
 }
 
+/** List conditions: an empty list matches nothing. */
+const LIST_ITEMS = new Set(['recipients', 'senders', 'local_parts', 'hosts', 'domains', 'sender_domains']);
+
+/**
+ * `${if exists{FILE}{A}{B}}` as Exim expands it on this machine, the branches being plain
+ * text (Debian's ACLs take their optional lists that way: "recipients = ${if
+ * exists{CONFDIR/local_rcpt_callout}{CONFDIR/local_rcpt_callout}{}}"); else undefined.
+ */
+function existsBranch(ctx: LinkContext, v: string): string | undefined {
+  const m = /^\$\{if\s*exists\s*\{([^{}$]+)\}\s*\{([^{}$]*)\}\s*\{([^{}$]*)\}\s*\}$/.exec(v.replace(/\\\n/g, ' '));
+  const file = m?.[1].trim();
+  if (!m || !file?.startsWith('/') || !ctx.host?.stat) return undefined;
+  return (ctx.host.stat(file) ? m[2] : m[3]).trim();
+}
+
+/**
+ * A condition that is false for the first RCPT of a message: $rcpt_count counts the RCPT
+ * commands so far, this one too, so it is 1 ("${if and {{>{$rcpt_count}{10}} ...}}", Debian's
+ * "too many bad recipients" statement).
+ */
+function falseAtFirstRcpt(v: string): boolean {
+  const m = /^\$\{if\s*(?:and\s*\{\s*\{\s*)?>\s*\{\s*\$\{?rcpt_count\}?\s*\}\s*\{\s*(\d+)\s*\}/.exec(v.replace(/\\\n/g, ' '));
+  return !!m && Number(m[1]) >= 1;
+}
+
 function judge(ctx: LinkContext, it: AclItem, domain: string): Judged {
-  const v = (it.value ?? '').trim();
+  let v = (it.value ?? '').trim();
   const aboutRecipient = itemReadsRecipient(ctx, it, new Set());
+  if (it.name === 'condition' && falseAtFirstRcpt(v)) return { tri: it.negated ? 'yes' : 'no', aboutRecipient };
+  if (LIST_ITEMS.has(it.name) && v.includes('$')) v = existsBranch(ctx, v) ?? v;
   if (v.includes('$')) return { tri: 'unknown', aboutRecipient };
+  if (LIST_ITEMS.has(it.name) && !v) return { tri: it.negated ? 'yes' : 'no', aboutRecipient };
   let tri: Tri;
   if (it.name === 'local_parts') tri = matchLocalPart(ctx, v, NOBODY);
   // The domain's router takes every local part; a callout asks Cyrus, which says no.
