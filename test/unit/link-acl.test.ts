@@ -8,12 +8,14 @@ import type { Finding } from '../../server/src/core/diagnostic';
 import { checkProject } from '../../server/src/core/project';
 import { defaultOptions } from '../../server/src/core/options';
 import { overlayHost, type PathStat } from '../../server/src/core/host';
+import { DEFAULT_RETRY_RULE } from '../../server/src/core/rules/link/retry';
 
 const DIR = '/virtual/acl';
 const CYRUS = 'SERVICES {\n  lmtpunix cmd="lmtpd" listen="/run/cyrus/socket/lmtp"\n}\n';
 
-function run(acls: string, routerDomains = '+cyrus_domains'): Finding[] {
-  const exim = `primary_hostname = mx.example.net
+/** The config these tests vary: its ACLs, and the Cyrus router's domains. */
+function eximWith(acls: string, routerDomains = '+cyrus_domains'): string {
+  return `primary_hostname = mx.example.net
 domainlist cyrus_domains = a.example : b.example
 acl_smtp_rcpt = rcpt
 begin acl
@@ -28,7 +30,10 @@ t:
   driver = lmtp
   socket = /run/cyrus/socket/lmtp
 `;
-  return linkFindings(DIR, exim, CYRUS);
+}
+
+function run(acls: string, routerDomains = '+cyrus_domains'): Finding[] {
+  return linkFindings(DIR, eximWith(acls, routerDomains), CYRUS);
 }
 
 const codes = (fs: Finding[]) => fs.map((f) => `${path.basename(f.file)}:${f.range.start.line + 1} ${f.code}`);
@@ -92,29 +97,14 @@ test('callout-needs-tcp: a callout that runs only for some recipients (or none) 
 
 test('Debian\'s optional lists (${if exists{FILE}{FILE}{}}) are read as this machine has them, and a condition that needs more than one RCPT cannot refuse the first', () => {
   const list = '/etc/exim4/local_rcpt_callout';
-  const exim = `primary_hostname = mx.example.net
-domainlist cyrus_domains = a.example
-acl_smtp_rcpt = rcpt
-begin acl
-rcpt:
+  const exim = eximWith(`rcpt:
   deny    condition = \${if and {{>{$rcpt_count}{10}}{<{$recipients_count}{\${eval:$rcpt_count/2}}}}}
   deny    recipients = \${if exists{${list}}\\
                         {${list}}\\
                   {}}
           !verify = recipient/callout
   accept  domains = +cyrus_domains
-begin routers
-cyrus:
-  driver = accept
-  domains = +cyrus_domains
-  transport = t
-begin transports
-t:
-  driver = lmtp
-  socket = /run/cyrus/socket/lmtp
-begin retry
-*   *   F,2h,15m; G,16h,1h,1.5; F,4d,6h
-`;
+`) + `begin retry\n${DEFAULT_RETRY_RULE}\n`;
   const run = (stat?: (f: string) => PathStat | undefined) => {
     const files = new Map([[`${DIR}/exim.conf`, exim], [`${DIR}/cyrus.conf`, CYRUS]]);
     const host = overlayHost(files, { readFile: () => undefined, readDir: () => undefined, isDirectory: () => false, ...(stat ? { stat } : {}) });
