@@ -119,3 +119,55 @@ test('Debian\'s optional lists (${if exists{FILE}{FILE}{}}) are read as this mac
   // A host that cannot look at this machine cannot tell.
   assert.deepEqual(run(), []);
 });
+
+test('routers before the Cyrus one that a local part no one has passes by: another prefix, no account, not in the aliases file as this machine has it', () => {
+  const aliases = '/etc/aliases-test';
+  const exim = `primary_hostname = mx.example.net
+domainlist cyrus_domains = a.example
+acl_smtp_rcpt = rcpt
+begin acl
+rcpt:
+  require verify = recipient
+  accept  domains = +cyrus_domains
+begin routers
+real_local:
+  driver = accept
+  domains = +cyrus_domains
+  local_part_prefix = real-
+  check_local_user
+  transport = t
+system_aliases:
+  driver = redirect
+  domains = +cyrus_domains
+  data = \${lookup{$local_part}lsearch{${aliases}}}
+userforward:
+  driver = redirect
+  check_local_user
+  file = $home/.forward
+local_user:
+  driver = accept
+  domains = +cyrus_domains
+  local_parts = ! root
+  transport = t
+begin transports
+t:
+  driver = lmtp
+  socket = /run/cyrus/socket/lmtp
+begin retry
+${DEFAULT_RETRY_RULE}
+`;
+  const run = (aliasesText?: string) => {
+    // A machine: its aliases file, and accounts (no nosuchuser among them).
+    const machine: [string, string][] = aliasesText === undefined ? [] : [[aliases, aliasesText], ['/etc/passwd', 'root:x:0:0:root:/root:/bin/sh\n'], ['/etc/group', 'root:x:0:\n']];
+    const files = new Map([[`${DIR}/exim.conf`, exim], [`${DIR}/cyrus.conf`, CYRUS], ...machine]);
+    const stat = aliasesText === undefined ? undefined : (f: string): PathStat | undefined => f === aliases ? { kind: 'file', uid: 0, gid: 0, mode: 0o644 } : undefined;
+    const host = overlayHost(files, { readFile: () => undefined, readDir: () => undefined, isDirectory: () => false, ...(stat ? { stat } : {}) });
+    return codes(checkProject([{ path: `${DIR}/exim.conf`, kind: 'exim' }, { path: `${DIR}/cyrus.conf`, kind: 'cyrus-conf' }], defaultOptions, host)
+      .filter((f) => f.code === 'link/no-recipient-callout'));
+  };
+  assert.deepEqual(run('postmaster: root\n# nosuchuser: root\nabuse postmaster\n'), ['exim.conf:7 link/no-recipient-callout']);
+  // The aliases file names him: the redirect takes him, and where it sends him is unknown.
+  assert.deepEqual(run('postmaster: root\nNoSuchUser: root\n'), []);
+  // Without a look at this machine the aliases file cannot be read.
+  assert.deepEqual(run(), []);
+});

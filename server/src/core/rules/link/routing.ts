@@ -6,7 +6,9 @@ import { hostItem, keptRouteHosts, servicePort, transportHosts } from '../../lmt
 import { loadServiceTable } from '../../cyrus/endpoint';
 import type { LinkContext } from './context';
 import { boolOption, option, value } from './context';
-import { isLocalHost, literalDomains, matchDomain, type Tri } from './match';
+import { isLocalHost, literalDomains, matchDomain, matchLocalPart, type Tri } from './match';
+import { aliasedHere, existsBranch } from './on-this-machine';
+import { findUser, readAccounts } from '../../unix-accounts';
 
 export interface TcpHost { name: string; port?: string }
 
@@ -172,24 +174,36 @@ export function verifiesSenders(r: DriverInstance): boolean | undefined {
  * ones run. `original`: whether it takes the address itself, leaving aside the copy an
  * `unseen` router passes on.
  */
-export function routerTakes(ctx: LinkContext, r: DriverInstance, domain: string, verifying = false, original = false): Tri {
+export function routerTakes(ctx: LinkContext, r: DriverInstance, domain: string, verifying = false, original = false, nobody?: string): Tri {
   if (verifying) {
     const v = verifiesRecipients(r);
     if (v === false) return 'no';
     if (v === undefined) return 'unknown';
   }
   const domains = option(r, 'domains');
-  const m = domains && !domains.negated && domains.value !== undefined ? matchDomain(ctx, domains.value, domain) : 'yes';
+  const m = domains && !domains.negated && domains.value !== undefined ? domainsPrecondition(ctx, domains.value, domain) : 'yes';
   if (m === 'no') return 'no';
   let sure = m === 'yes';
   for (const name of MAY_DECLINE) {
     const o = option(r, name);
     if (o && !o.negated && o.value !== undefined) {
       if ((name === 'local_part_prefix' || name === 'local_part_suffix') && boolOption(r, `${name}_optional`, false) === true) continue;
+      if (nobody !== undefined) {
+        if (localPartFails(ctx, name, o.value, nobody)) return 'no';
+        if (name === 'local_parts' && !o.value.includes('$') && matchLocalPart(ctx, o.value, nobody) === 'yes') continue;
+      }
       sure = false;
     }
   }
-  if (boolOption(r, 'check_local_user', false) !== false) sure = false;
+  if (boolOption(r, 'check_local_user', false) !== false) {
+    if (nobody !== undefined && boolOption(r, 'check_local_user', false) === true && !hasAccount(ctx, nobody)) return 'no';
+    sure = false;
+  }
+  if (nobody !== undefined && (r.driver ?? '').trim() === 'redirect') {
+    const data = value(r, 'data');
+    // The aliases file has no line for it: the lookup fails, the data is empty, the router declines.
+    if (data !== undefined && aliasedHere(ctx, data, nobody) === false) return 'no';
+  }
   if (!verifying) {
     // Delivery skips a verify_only router.
     const only = boolOption(r, 'verify_only', false);
@@ -204,6 +218,40 @@ export function routerTakes(ctx: LinkContext, r: DriverInstance, domain: string,
   if (boolOption(r, 'more', true) === false) return 'yes';
   if (value(r, 'address_data')?.includes('$')) return 'unknown';
   return driverAlwaysTakes(r) ? 'yes' : 'unknown';
+}
+
+/** A router's domains precondition; Debian's `${if exists{FILE}{LIST}fail}` read as this machine has FILE. */
+function domainsPrecondition(ctx: LinkContext, list: string, domain: string): Tri {
+  const b = list.includes('$') ? existsBranch(ctx, list) : undefined;
+  // A forced failure: "assume not in this list" (Exim's debug output), and so the router is skipped.
+  if (b === null || b === '') return 'no';
+  return matchDomain(ctx, b ?? list, domain);
+}
+
+/**
+ * Whether a local-part precondition certainly fails for `nobody`, a local part that no one
+ * has and that carries no prefix or suffix.
+ */
+function localPartFails(ctx: LinkContext, name: string, list: string, nobody: string): boolean {
+  if (list.includes('$')) return false;
+  if (name === 'local_parts') return matchLocalPart(ctx, list, nobody) === 'no';
+  if (name !== 'local_part_prefix' && name !== 'local_part_suffix') return false;
+  const lp = nobody.toLowerCase();
+  // Each item is fixed text, with `*` standing for anything at the outer end (prefix "*-", suffix "-*").
+  return splitList(list).items.every((it) => {
+    const x = it.text.trim().toLowerCase();
+    if (!x || x.startsWith('+') || x.startsWith('!')) return false;
+    const fixed = name === 'local_part_prefix' ? x.replace(/^\*/, '') : x.replace(/\*$/, '');
+    if (fixed.includes('*')) return false;
+    return name === 'local_part_prefix' ? (x.startsWith('*') ? !lp.includes(fixed) : !lp.startsWith(fixed)) : (x.endsWith('*') ? !lp.includes(fixed) : !lp.endsWith(fixed));
+  });
+}
+
+/** Whether this machine has an account of that name; true when that cannot be told. */
+function hasAccount(ctx: LinkContext, user: string): boolean {
+  if (!ctx.host?.stat) return false;
+  const a = readAccounts(ctx.host);
+  return !a || findUser(a, user) !== undefined;
 }
 
 /** Whether the router's driver settles every address that gets past its preconditions. */
@@ -243,9 +291,9 @@ function redirectAlwaysTakes(data: string | undefined): boolean {
  * The router that handles `domain`, when the earlier routers certainly let it pass.
  * `verifying` as for routerTakes: a callout goes through the router verification reaches.
  */
-export function routerFor(ctx: LinkContext, domain: string, verifying = false): DriverInstance | undefined {
+export function routerFor(ctx: LinkContext, domain: string, verifying = false, nobody?: string): DriverInstance | undefined {
   for (const r of ctx.cfg.routers ?? []) {
-    const t = routerTakes(ctx, r, domain, verifying);
+    const t = routerTakes(ctx, r, domain, verifying, false, nobody);
     if (t === 'yes') return r;
     if (t === 'unknown') return undefined;
   }

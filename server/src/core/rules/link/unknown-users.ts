@@ -23,6 +23,7 @@ import { domainCondition, isCondition, outsiderCondition } from './acl-domains';
 import { matchLocalPart, negate, type Tri } from './match';
 import { cyrusRouters, groupDomains, routerFor } from './routing';
 import { autocreatesForAnyone } from './autocreate';
+import { existsBranch } from './on-this-machine';
 
 /** A local part no one has: what a dictionary attack or a forged bounce writes to. */
 const NOBODY = 'nosuchuser';
@@ -60,18 +61,6 @@ function itemReadsRecipient(ctx: LinkContext, it: AclItem, seen: Set<string>): b
 const LIST_ITEMS = new Set(['recipients', 'senders', 'local_parts', 'hosts', 'domains', 'sender_domains']);
 
 /**
- * `${if exists{FILE}{A}{B}}` as Exim expands it on this machine, the branches being plain
- * text (Debian's ACLs take their optional lists that way: "recipients = ${if
- * exists{CONFDIR/local_rcpt_callout}{CONFDIR/local_rcpt_callout}{}}"); else undefined.
- */
-function existsBranch(ctx: LinkContext, v: string): string | undefined {
-  const m = /^\$\{if\s*exists\s*\{([^{}$]+)\}\s*\{([^{}$]*)\}\s*\{([^{}$]*)\}\s*\}$/.exec(v.replace(/\\\n/g, ' '));
-  const file = m?.[1].trim();
-  if (!m || !file?.startsWith('/') || !ctx.host?.stat) return undefined;
-  return (ctx.host.stat(file) ? m[2] : m[3]).trim();
-}
-
-/**
  * A condition that is false for the first RCPT of a message: $rcpt_count counts the RCPT
  * commands so far, this one too, so it is 1 ("${if and {{>{$rcpt_count}{10}} ...}}", Debian's
  * "too many bad recipients" statement).
@@ -85,7 +74,8 @@ function judge(ctx: LinkContext, it: AclItem, domain: string): Judged {
   let v = (it.value ?? '').trim();
   const aboutRecipient = itemReadsRecipient(ctx, it, new Set());
   if (it.name === 'condition' && falseAtFirstRcpt(v)) return { tri: it.negated ? 'yes' : 'no', aboutRecipient };
-  if (LIST_ITEMS.has(it.name) && v.includes('$')) v = existsBranch(ctx, v) ?? v;
+  // A forced failure leaves the list empty ("assume not in this list").
+  if (LIST_ITEMS.has(it.name) && v.includes('$')) { const b = existsBranch(ctx, v); if (b !== undefined) v = b ?? ''; }
   if (v.includes('$')) return { tri: 'unknown', aboutRecipient };
   if (LIST_ITEMS.has(it.name) && !v) return { tri: it.negated ? 'yes' : 'no', aboutRecipient };
   let tri: Tri;
@@ -196,9 +186,10 @@ export function checkUnknownUsers(ctx: LinkContext): Finding[] {
   const acl = name && !name.includes('$') ? ctx.cfg.acls?.find((a) => a.name === name) : undefined;
   if (!acl) return out;
   const plans = plan(ctx, acl.statements);
-  // The router both delivers the domain and verifies it, taking every local part.
+  // The router both delivers the domain and verifies it, taking every local part; the routers
+  // before it let a local part no one has pass (no account, no alias, no prefix).
   const byStmt = groupDomains(ctx, cyrusRouters(ctx), (c, d) =>
-    routerFor(ctx, d) === c.router && routerFor(ctx, d, true) === c.router ? acceptsUnknown(plans, d) ?? null : null);
+    routerFor(ctx, d, false, NOBODY) === c.router && routerFor(ctx, d, true, NOBODY) === c.router ? acceptsUnknown(plans, d) ?? null : null);
   for (const [stmt, { router, domains: found }] of byStmt) {
     // lmtpd makes a mailbox for whoever it is sent: no user is unknown, nothing bounces.
     if (autocreatesForAnyone(ctx, router.via)) continue;
