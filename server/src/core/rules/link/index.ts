@@ -83,11 +83,14 @@ export function checkLinks(input: LinkInput, _opts: CheckOptions): Finding[] {
     }
   };
   guard('ipv6-colon-list', () => checkIpv6Lists(input.exim));
+  const paired = !!(input.cyrus || input.imapd);
+  // Alone, Exim's side matters only where a transport runs a command (most configs have none).
+  if (!paired && !input.exim.transports?.some((t) => /^(lmtp|pipe)$/.test((t.driver ?? '').trim()))) return out;
   let ctx: LinkContext | undefined;
   guard('context', () => { ctx = makeContext(input.exim, input.cyrus, input.imapd, input.host); return []; });
   if (!ctx) return out;
   for (const [name, rule] of Object.entries(ALWAYS)) guard(name, () => rule(ctx!));
-  if (!input.cyrus && !input.imapd) return out;
+  if (!paired) return out;
   for (const [name, rule] of Object.entries(PAIRED)) guard(name, () => rule(ctx!));
   return out;
 }
