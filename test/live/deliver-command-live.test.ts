@@ -47,12 +47,20 @@ const ours = (conf: string, codes = ['link/deliver-command', 'link/socket-permis
 ], defaultOptions).filter((f) => codes.includes(f.code));
 const count = () => cy.messageCount(`user/${ALICE}`);
 
-test('an lmtp transport running deliver -l delivers, unflagged; without -l it is flagged and every delivery defers ("421-4.3.0 usage"), and the fix (-l) delivers; lmtpd as the command is flagged and defers', { skip }, async () => {
+test('an lmtp transport running deliver -l (also through Debian\'s /usr/sbin/cyrus) delivers, unflagged; without -l it is flagged and every delivery defers ("421-4.3.0 usage"), and the fix (-l) delivers; lmtpd as the command is flagged and defers', { skip }, async () => {
   const good = exim(`  driver = lmtp\n  command = ${DELIVER} -l -C ${cy.imapdConf}\n  batch_max = 20\n`);
   assert.deepEqual(ours(good.conf), []);
   let n = await count();
   assert.match(deliver(good.dir, good.conf, ALICE), /=> alice <alice@example\.com> R=cyrus_vdom T=cyrus_ltcp C="250 2\.1\.5/);
   assert.equal(await count(), ++n);
+
+  // Debian's wrapper execs the same deliver with the rest of the command line.
+  const wrapped = exim(`  driver = lmtp\n  command = /usr/sbin/cyrus deliver -l -C ${cy.imapdConf}\n`);
+  assert.deepEqual(ours(wrapped.conf), []);
+  if (fs.existsSync('/usr/sbin/cyrus')) {
+    assert.match(deliver(wrapped.dir, wrapped.conf, ALICE), /=> alice <alice@example\.com> R=cyrus_vdom T=cyrus_ltcp C="250 2\.1\.5/);
+    assert.equal(await count(), ++n);
+  }
 
   const noL = exim(`  driver = lmtp\n  command = ${DELIVER} -C ${cy.imapdConf}\n`);
   const found = ours(noL.conf);

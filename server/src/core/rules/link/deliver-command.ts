@@ -15,14 +15,9 @@ import type { DriverInstance, OptionSetting } from '../../exim/model';
 import type { LinkContext } from './context';
 import { boolOption, option } from './context';
 import { fix, insertOptionLine, replaceAt } from './edits';
-import { deliverArgs } from './program-config';
-import { cyrusTransports, DELIVER } from './routing';
+import { cyrusProgram, deliverArgs, runsDeliver } from './program-config';
+import { cyrusTransports } from './routing';
 
-/** The command's program, when the command is written out (no expansion in its first word). */
-function programOf(command: string): string | undefined {
-  const prog = command.trim().split(/\s+/)[0] ?? '';
-  return prog && !prog.includes('$') ? prog : undefined;
-}
 
 /** " -l" written after the program, where the value stands as written on one line. */
 function addLmtpFlag(o: OptionSetting, prog: string): Fix[] {
@@ -33,17 +28,18 @@ function addLmtpFlag(o: OptionSetting, prog: string): Fix[] {
   return [fix('Run deliver -l (LMTP on its standard input)', [{ file: at.file, range: { start: { line: at.range.start.line, character: column }, end: { line: at.range.start.line, character: column } }, newText: ' -l' }], true)];
 }
 
-function lmtpCommand(t: DriverInstance, o: OptionSetting, prog: string, out: Finding[]): void {
+function lmtpCommand(t: DriverInstance, o: OptionSetting, out: Finding[]): void {
   const at = o.valueLoc ?? o.loc;
-  if (DELIVER.test(prog)) {
+  const { program, name } = cyrusProgram(o.value ?? '');
+  if (runsDeliver(o.value ?? '')) {
     const a = deliverArgs(o.value ?? '');
     if (a.lmtp) return;
     out.push(finding('link/deliver-command', at.file, at.range,
       `Transport ${t.name} (driver lmtp) talks LMTP to its command, but Cyrus's deliver speaks LMTP only with -l: without it, deliver expects the message on its standard input and the recipients on its command line${a.recipients || a.mailbox ? ', and answers Exim\'s LHLO with nothing it can use' : ', and with none given it prints its usage ("421-4.3.0 usage: deliver ...")'}, so every delivery to Cyrus defers. Add -l to the command.`,
-      { severity: 'warning', fixes: addLmtpFlag(o, prog) }));
+      { severity: 'warning', fixes: addLmtpFlag(o, program) }));
     return;
   }
-  if (/(^|\/)lmtpd$/.test(prog)) {
+  if (name === 'lmtpd') {
     out.push(finding('link/deliver-command', at.file, at.range,
       `Transport ${t.name} runs Cyrus's lmtpd as its command, but lmtpd works only as a service of Cyrus master: run on its own it exits at once ("LMTP connection closed after initial connection"), so every delivery to Cyrus defers. Run Cyrus's deliver -l instead (it passes LMTP on to lmtpd's socket), or set socket to the UNIX socket lmtpd listens on.`,
       { severity: 'warning' }));
@@ -75,11 +71,11 @@ export function checkDeliverCommand(ctx: LinkContext): Finding[] {
   const out: Finding[] = [];
   for (const c of cyrusTransports(ctx)) {
     if (c.kind !== 'command') continue;
-    const prog = programOf(c.command);
-    if (!prog) continue;
+    // An expanded program is known only at delivery.
+    if (cyrusProgram(c.command).program.includes('$')) continue;
     const driver = (c.transport.driver ?? '').trim();
-    if (driver === 'lmtp') lmtpCommand(c.transport, c.commandOpt, prog, out);
-    else if (driver === 'pipe' && DELIVER.test(prog)) pipeCommand(ctx, c.transport, c.commandOpt, out);
+    if (driver === 'lmtp') lmtpCommand(c.transport, c.commandOpt, out);
+    else if (driver === 'pipe' && runsDeliver(c.command)) pipeCommand(ctx, c.transport, c.commandOpt, out);
   }
   return out;
 }

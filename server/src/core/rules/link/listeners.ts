@@ -12,9 +12,9 @@ import { imapdFacts } from '../../cyrus/facts';
 import type { LinkContext } from './context';
 import { describeListener, disabledRelated, indentOf, lineText, listenerSummary, option } from './context';
 import { fix, insertAt, insertLine, insertOptionLine, manualFix, replaceAt } from './edits';
-import { deliverArgs, programConfig, type ProgramConfig } from './program-config';
+import { deliverArgs, programConfig, runsDeliver, type ProgramConfig } from './program-config';
 import { hostsMatchedBy, isLocalHost, matchHost } from './match';
-import { cyrusTransports, DELIVER, resolvePort, smtpHosts, type CyrusTransport, type TcpTransport as Tcp } from './routing';
+import { cyrusTransports, resolvePort, smtpHosts, type CyrusTransport, type TcpTransport as Tcp } from './routing';
 import { deadReason, hostTarget, listens, tcpListeners, type TcpListener } from './reach';
 import { clientAuthenticators, noCommonMechanism, type NoMechanism } from './auth';
 
@@ -283,7 +283,7 @@ function ctxLmtpSocket(ctx: LinkContext) {
 export function deliverSocket(ctx: LinkContext, t: Command): { path: string; setting?: ImapdSetting; cfg: ProgramConfig } | undefined {
   const driver = (t.transport.driver ?? '').trim();
   const args = deliverArgs(t.command);
-  if (driver !== 'pipe' && !(driver === 'lmtp' && args.lmtp && DELIVER.test(t.command.trim().split(/\s+/)[0] ?? ''))) return undefined;
+  if (driver !== 'pipe' && !(driver === 'lmtp' && args.lmtp && runsDeliver(t.command))) return undefined;
   const cfg = programConfig(ctx, args.configFile, undefined, 'deliver');
   if (!cfg.imapd) return undefined;
   const f = imapdFacts(cfg.imapd, 'deliver').lmtpsocket;

@@ -63,8 +63,24 @@ export interface DeliverArgs {
   recipients: number;
 }
 
+/**
+ * The Cyrus program a command runs and its arguments, as Exim splits it (no shell: on white
+ * space): directly, or through Debian's /usr/sbin/cyrus wrapper ("cyrus deliver -l", which
+ * execs /usr/lib/cyrus/bin/deliver with the rest). `program` is the text naming it.
+ */
+export function cyrusProgram(command: string): { program: string; name: string; args: string[] } {
+  const words = command.trim().split(/\s+/);
+  if (path.basename(words[0] ?? '') === 'cyrus' && words.length > 1) return { program: `${words[0]} ${words[1]}`, name: words[1], args: words.slice(2) };
+  return { program: words[0] ?? '', name: path.basename(words[0] ?? ''), args: words.slice(1) };
+}
+
+/** Whether the command runs Cyrus's deliver (some distributions rename it cyrdeliver). */
+export function runsDeliver(command: string): boolean {
+  return /^(deliver|cyrdeliver)$/.test(cyrusProgram(command).name);
+}
+
 export function deliverArgs(command: string): DeliverArgs {
-  const words = command.trim().split(/\s+/).slice(1);
+  const words = cyrusProgram(command).args;
   const out: DeliverArgs = { lmtp: false, mailbox: false, recipients: 0 };
   for (let i = 0; i < words.length; i++) {
     const w = words[i];

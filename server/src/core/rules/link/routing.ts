@@ -8,6 +8,7 @@ import type { LinkContext } from './context';
 import { boolOption, option, value } from './context';
 import { isLocalHost, literalDomains, matchDomain, matchLocalPart, type Tri } from './match';
 import { aliasedHere, existsBranch } from './on-this-machine';
+import { runsDeliver } from './program-config';
 import { findUser, readAccounts } from '../../unix-accounts';
 
 export interface TcpHost { name: string; port?: string }
@@ -64,8 +65,6 @@ export function smtpHosts(ctx: LinkContext, t: DriverInstance, protocol: string)
   return { kind: 'tcp', transport: t, hostsOpt, routeOpt: hostsOpt ? undefined : from, portOpt, hosts: kept, ...(dropped.length ? { dropped } : {}), portName: portName(portOpt, protocol) };
 }
 
-/** Cyrus's deliver, by the program's name (some distributions rename it cyrdeliver). */
-export const DELIVER = /(^|\/)(deliver|cyrdeliver)$/;
 
 export function cyrusTransport(ctx: LinkContext, t: DriverInstance): CyrusTransport | undefined {
   const driver = (t.driver ?? '').trim();
@@ -83,8 +82,7 @@ export function cyrusTransport(ctx: LinkContext, t: DriverInstance): CyrusTransp
   }
   if (driver === 'pipe') {
     const commandOpt = option(t, 'command');
-    const prog = commandOpt?.value?.trim().split(/\s+/)[0] ?? '';
-    if (commandOpt?.value && DELIVER.test(prog)) return { kind: 'command', transport: t, commandOpt, command: commandOpt.value };
+    if (commandOpt?.value && runsDeliver(commandOpt.value)) return { kind: 'command', transport: t, commandOpt, command: commandOpt.value };
   }
   return undefined;
 }
