@@ -65,7 +65,6 @@ export function smtpHosts(ctx: LinkContext, t: DriverInstance, protocol: string)
   return { kind: 'tcp', transport: t, hostsOpt, routeOpt: hostsOpt ? undefined : from, portOpt, hosts: kept, ...(dropped.length ? { dropped } : {}), portName: portName(portOpt, protocol) };
 }
 
-
 export function cyrusTransport(ctx: LinkContext, t: DriverInstance): CyrusTransport | undefined {
   const driver = (t.driver ?? '').trim();
   if (driver === 'smtp') {
@@ -170,7 +169,8 @@ export function verifiesSenders(r: DriverInstance): boolean | undefined {
  * ('no'), or that depends on run-time facts ('unknown'). `verifying`: when Exim verifies a
  * recipient rather than delivers: routers with no_verify are skipped then, and verify_only
  * ones run. `original`: whether it takes the address itself, leaving aside the copy an
- * `unseen` router passes on.
+ * `unseen` router passes on. `nobody`: a local part no one has (no account, no alias, no
+ * prefix or suffix), to ask where an unknown user's mail goes; without it, any local part.
  */
 export function routerTakes(ctx: LinkContext, r: DriverInstance, domain: string, verifying = false, original = false, nobody?: string): Tri {
   if (verifying) {
@@ -245,7 +245,10 @@ function localPartFails(ctx: LinkContext, name: string, list: string, nobody: st
   });
 }
 
-/** Whether this machine has an account of that name; true when that cannot be told. */
+/**
+ * Whether this machine may have an account of that name. With no look at the machine, a name
+ * chosen to be no one's is taken to have none; where the accounts cannot be read, it may.
+ */
 function hasAccount(ctx: LinkContext, user: string): boolean {
   if (!ctx.host?.stat) return false;
   const a = readAccounts(ctx.host);
