@@ -67,8 +67,9 @@ const ALWAYS: Record<string, (ctx: LinkContext) => Finding[]> = {
 };
 
 /**
- * The IPv6 list check and ALWAYS need only Exim, so they always run. The others describe how Exim
- * and Cyrus fit together and run when at least one Cyrus file is paired with the config.
+ * The IPv6 list check and ALWAYS need only Exim, so they run without Cyrus files too. The
+ * others describe how Exim and Cyrus fit together and run when at least one Cyrus file is
+ * paired with the config.
  */
 export function checkLinks(input: LinkInput, _opts: CheckOptions): Finding[] {
   const out: Finding[] = [];
