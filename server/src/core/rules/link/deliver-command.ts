@@ -18,7 +18,6 @@ import { fix, insertOptionLine, replaceAt } from './edits';
 import { cyrusProgram, deliverArgs, runsDeliver } from './program-config';
 import { cyrusTransports } from './routing';
 
-
 /** " -l" written after the program, where the value stands as written on one line. */
 function addLmtpFlag(o: OptionSetting, prog: string): Fix[] {
   const at = o.valueLoc;

@@ -207,13 +207,13 @@ function checkTcp(ctx: LinkContext, t: Tcp, out: Finding[]): void {
   }
 }
 
-/** Why hosts written in the router's list are not tried. */
 /** Why an lmtpd on the port's IPv6 loopback is not reached: disable_ipv6. */
 function ipv6OffNote(ctx: LinkContext, onPort: TcpListener[]): string {
   if (!ctx.ipv6Off || !onPort.some((l) => boundAddresses(l.endpoint, l.entry.proto || 'tcp').some((a) => a.includes(':') || a === '*6'))) return '';
   return ' Exim connects to no IPv6 address while disable_ipv6 is set, so the lmtpd on IPv6 there is not reached.';
 }
 
+/** Why hosts written in the router's list are not tried. */
 function droppedNote(t: Tcp): string {
   if (!t.dropped?.length) return '';
   const shown = t.dropped.map((h) => `${h.name}${h.port ? `::${h.port}` : ''}`).join(', ');

@@ -3,7 +3,8 @@
 // `${lookup{$local_part}lsearch{FILE}}`. Only with a host that can look at this machine.
 import type { LinkContext } from './context';
 
-const unwrap = (v: string) => v.replace(/\\\n/g, ' ').trim();
+/** A value with its backslash-newline continuations joined, as these patterns read it. */
+export const unwrap = (v: string) => v.replace(/\\\n/g, ' ').trim();
 
 /**
  * `${if exists{FILE}{A}{B}}` as Exim expands it here, A and B being plain text and B

@@ -98,8 +98,3 @@ export function deliverArgs(command: string): DeliverArgs {
   }
   return out;
 }
-
-/** The -C FILE of a `deliver` command line. */
-export function deliverConfigFile(command: string): string | undefined {
-  return deliverArgs(command).configFile;
-}

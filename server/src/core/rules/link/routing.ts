@@ -182,26 +182,17 @@ export function routerTakes(ctx: LinkContext, r: DriverInstance, domain: string,
   const m = domains && !domains.negated && domains.value !== undefined ? domainsPrecondition(ctx, domains.value, domain) : 'yes';
   if (m === 'no') return 'no';
   let sure = m === 'yes';
+  const who = nobody === undefined ? undefined : nobodyAt(ctx, r, nobody);
+  if (who?.turnedAway) return 'no';
   for (const name of MAY_DECLINE) {
     const o = option(r, name);
     if (o && !o.negated && o.value !== undefined) {
       if ((name === 'local_part_prefix' || name === 'local_part_suffix') && boolOption(r, `${name}_optional`, false) === true) continue;
-      if (nobody !== undefined) {
-        if (localPartFails(ctx, name, o.value, nobody)) return 'no';
-        if (name === 'local_parts' && !o.value.includes('$') && matchLocalPart(ctx, o.value, nobody) === 'yes') continue;
-      }
+      if (who?.localPartsMatch && name === 'local_parts') continue;
       sure = false;
     }
   }
-  if (boolOption(r, 'check_local_user', false) !== false) {
-    if (nobody !== undefined && boolOption(r, 'check_local_user', false) === true && !hasAccount(ctx, nobody)) return 'no';
-    sure = false;
-  }
-  if (nobody !== undefined && (r.driver ?? '').trim() === 'redirect') {
-    const data = value(r, 'data');
-    // The aliases file has no line for it: the lookup fails, the data is empty, the router declines.
-    if (data !== undefined && aliasedHere(ctx, data, nobody) === false) return 'no';
-  }
+  if (boolOption(r, 'check_local_user', false) !== false) sure = false;
   if (!verifying) {
     // Delivery skips a verify_only router.
     const only = boolOption(r, 'verify_only', false);
@@ -216,6 +207,41 @@ export function routerTakes(ctx: LinkContext, r: DriverInstance, domain: string,
   if (boolOption(r, 'more', true) === false) return 'yes';
   if (value(r, 'address_data')?.includes('$')) return 'unknown';
   return driverAlwaysTakes(r) ? 'yes' : 'unknown';
+}
+
+/** Per check, per local part asked about: what each router's local-part preconditions make of it. */
+const nobodyViews = new WeakMap<LinkContext, Map<string, Map<DriverInstance, NobodyView>>>();
+
+/**
+ * What router `r` makes of `nobody`, whatever the domain (asked once per router, not once per
+ * domain: a Cyrus router may have thousands): turned away for certain (another prefix or
+ * suffix, not in its local_parts, no account for check_local_user, not in the aliases file a
+ * redirect looks it up in), or certainly in its local_parts.
+ */
+interface NobodyView { turnedAway: boolean; localPartsMatch: boolean }
+
+function nobodyAt(ctx: LinkContext, r: DriverInstance, nobody: string): NobodyView {
+  let byName = nobodyViews.get(ctx);
+  if (!byName) nobodyViews.set(ctx, byName = new Map());
+  let views = byName.get(nobody);
+  if (!views) byName.set(nobody, views = new Map());
+  let view = views.get(r);
+  if (view) return view;
+  let turnedAway = false, localPartsMatch = false;
+  for (const name of MAY_DECLINE) {
+    const o = option(r, name);
+    if (!o || o.negated || o.value === undefined) continue;
+    if ((name === 'local_part_prefix' || name === 'local_part_suffix') && boolOption(r, `${name}_optional`, false) === true) continue;
+    if (localPartFails(ctx, name, o.value, nobody)) turnedAway = true;
+    if (name === 'local_parts' && !o.value.includes('$') && matchLocalPart(ctx, o.value, nobody) === 'yes') localPartsMatch = true;
+  }
+  if (boolOption(r, 'check_local_user', false) === true && !hasAccount(ctx, nobody)) turnedAway = true;
+  const data = (r.driver ?? '').trim() === 'redirect' ? value(r, 'data') : undefined;
+  // The aliases file has no line for it: the lookup fails, the data is empty, the router declines.
+  if (data !== undefined && aliasedHere(ctx, data, nobody) === false) turnedAway = true;
+  view = { turnedAway, localPartsMatch };
+  views.set(r, view);
+  return view;
 }
 
 /** A router's domains precondition; Debian's `${if exists{FILE}{LIST}fail}` read as this machine has FILE. */

@@ -23,7 +23,7 @@ import { domainCondition, isCondition, outsiderCondition } from './acl-domains';
 import { matchLocalPart, negate, type Tri } from './match';
 import { cyrusRouters, groupDomains, routerFor } from './routing';
 import { autocreatesForAnyone } from './autocreate';
-import { existsBranch } from './on-this-machine';
+import { existsBranch, unwrap } from './on-this-machine';
 
 /** A local part no one has: what a dictionary attack or a forged bounce writes to. */
 const NOBODY = 'nosuchuser';
@@ -66,7 +66,7 @@ const LIST_ITEMS = new Set(['recipients', 'senders', 'local_parts', 'hosts', 'do
  * "too many bad recipients" statement).
  */
 function falseAtFirstRcpt(v: string): boolean {
-  const m = /^\$\{if\s*(?:and\s*\{\s*\{\s*)?>\s*\{\s*\$\{?rcpt_count\}?\s*\}\s*\{\s*(\d+)\s*\}/.exec(v.replace(/\\\n/g, ' '));
+  const m = /^\$\{if\s*(?:and\s*\{\s*\{\s*)?>\s*\{\s*\$\{?rcpt_count\}?\s*\}\s*\{\s*(\d+)\s*\}/.exec(unwrap(v));
   return !!m && Number(m[1]) >= 1;
 }
 
