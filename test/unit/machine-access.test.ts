@@ -256,6 +256,32 @@ test('exim/lookup-file-access: files the routers read while an ACL verifies a re
   assert.deepEqual(lookups(routers('  data = ${lookup{$local_part}lsearch{/etc/exim4/secret/relays}}\n')), [], 'other options are not judged');
 });
 
+test('exim/lookup-file-access: a file Exim finds there (exists, require_files) before it opens it', () => {
+  const acl = (conds: string) => `acl_smtp_rcpt = acl_rcpt\nbegin acl\nacl_rcpt:\n  accept  ${conds}\n`;
+  // Missing (/etc/exim4/none) or in a directory the daemon may not search (secret/): exists is false.
+  for (const f of ['/etc/exim4/none', '/etc/exim4/secret/relays']) {
+    assert.deepEqual(lookups(acl(`condition = \${if exists{${f}}{\${lookup{$sender_host_address}iplsearch{${f}}{1}{0}}}{0}}`)), [], `the lookup in the branch exists{${f}} takes`);
+    assert.deepEqual(lookups(acl(`condition = \${if !exists{${f}}{0}{\${lookup{$domain}lsearch{${f}}{1}{0}}}}`)), [], 'the other branch of !exists');
+    assert.deepEqual(lookups(acl(`condition = \${if and{{exists{${f}}}{eq{\${lookup{$domain}lsearch{${f}}}}{x}}}}`)), [], 'after exists in an and');
+    assert.deepEqual(lookups(acl(`condition = \${if exists {${f}}{1}{0}}\n          hosts = \${lookup{$domain}cdb{${f}}}`)), [], 'a later condition of the statement');
+    assert.deepEqual(lookups(acl(`condition = \${if exists {${f}}}\n          domains = lsearch;${f}`)), [], 'a later list condition of the statement');
+  }
+  assert.equal(lookups(acl('condition = ${if exists{/etc/exim4/none}{0}{${lookup{$domain}lsearch{/etc/exim4/none}{1}{0}}}}')).length, 1, 'the branch taken when it is missing');
+  assert.equal(lookups(acl('condition = ${if exists{/etc/exim4/other}{${lookup{$domain}lsearch{/etc/exim4/none}{1}{0}}}{0}}')).length, 1, 'another file tested');
+  assert.equal(lookups(acl('hosts = ${lookup{$domain}cdb{/etc/exim4/none}}\n          condition = ${if exists {/etc/exim4/none}{1}{0}}')).length, 1, 'tested after');
+  assert.equal(lookups(acl('condition = ${if exists {/etc/exim4/none}{1}{yes}}\n          hosts = ${lookup{$domain}cdb{/etc/exim4/none}}')).length, 1, 'a test that is true either way');
+  assert.equal(lookups(`${acl('condition = ${if exists {/etc/exim4/none}{1}{0}}\n          hosts = ${lookup{$domain}cdb{/etc/exim4/none}}')}  accept  hosts = \${lookup{$domain}cdb{/etc/exim4/none}}\n`).length, 1, 'named untested elsewhere');
+  const closed = lookups(acl('condition = ${if exists{/etc/exim4/blocked}{${lookup{$domain}lsearch{/etc/exim4/blocked}{1}{0}}}{0}}'));
+  assert.equal(closed.length, 1, 'there, and the daemon may not read it: exists is true and the lookup fails');
+  assert.match(closed[0].message, /does not let it read it/);
+  const routers = (opts: string) => `acl_smtp_rcpt = acl_rcpt\nbegin acl\nacl_rcpt:\n  deny    !verify = recipient\n  accept\nbegin routers\nr:\n  driver = accept\n${opts}  transport = t\nbegin transports\nt:\n  driver = smtp\n`;
+  assert.deepEqual(lookups(routers('  condition = ${lookup{$local_part}lsearch{/etc/exim4/users}{yes}{no}}\n  require_files = /etc/exim4/users\n')), [], 'require_files, tested before condition wherever it is written');
+  const required = lookups(routers('  require_files = /etc/exim4/${lookup{$domain}dsearch{/etc/exim4/vdirs}}/x\n  condition = ${lookup{$domain}dsearch{/etc/exim4/vdirs}{yes}{no}}\n'));
+  assert.equal(required.length, 1, 'a lookup in require_files itself');
+  assert.equal(required[0].range.start.line, 9, 'where require_files reads it first');
+  assert.match(required[0].message, /when router r expands require_files to verify a recipient .*: routing the address defers, and Exim answers "451 Temporary local problem"/);
+});
+
 test('exim/lookup-file-access: an smtp transport\'s hosts looked up in a file the Exim user cannot read, or that is missing', () => {
   const conf = (opts: string, driver = 'smtp', routed = true) => `begin routers\nr:\n  driver = accept\n  transport = ${routed ? 't' : 'other'}\nbegin transports\nt:\n  driver = ${driver}\n${opts}`;
   const closed = lookups(conf('  hosts = ${lookup{$domain}lsearch{/etc/exim4/secret/relays}}\n'));

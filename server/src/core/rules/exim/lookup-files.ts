@@ -22,6 +22,10 @@
 // error: 451 to the command it answers (exim4 -bh: 'failed to open ACL file "...": Permission
 // denied', and "No such file or directory" for one that is not there, which is reported too
 // when its directory is on this machine).
+// A file Exim asks about before it opens it is not opened when missing: the branch of
+// `${if exists{F}..}` taken only when F is there, the conditions after `condition =
+// ${if exists{F}{1}{0}}` in one ACL statement, a router's condition after require_files = F
+// (exim4 -bh: no 451 for any of them with F missing; one F may not read still fails).
 import type { Finding } from '../../diagnostic';
 import { finding } from '../../diagnostic';
 import type { EximConfig, ListKind, Loc } from '../../exim/model';
@@ -55,7 +59,11 @@ function listFileOf(kind: ListKind, text: string): { what: string; file: string 
 }
 
 /** A lookup file Exim's daemon opens, where it is written, when, and what a failure does. */
-interface Candidate { what: string; file: string; at: () => Loc; where: string; effect: string; runs?: string }
+interface Candidate {
+  what: string; file: string; at: () => Loc; where: string; effect: string; runs?: string;
+  /** Exim asks whether the file exists before it opens it (`${if exists{F}..}`, require_files): a missing one is skipped. */
+  tested?: boolean;
+}
 
 const DIES = 'the process serving the connection dies there';
 const PASSED_BY = 'the condition cannot be tested, so Exim passes the router by and the routers after it get the address (one only this router knows is then refused: "Unknown user" or "Unrouteable address")';
@@ -63,8 +71,26 @@ const HOSTS_FAIL = 'Exim cannot work out the hosts: every delivery through the t
 const ROUTING_DEFERS = 'routing the address defers, and Exim answers "451 Temporary local problem"';
 const DEFERS = 'the condition cannot be tested and Exim answers "451 Temporary local problem" each time the ACL gets there';
 
-/** `${lookup{key}TYPE{/file}...}` items of an expansion, with the file written out. */
-function* expansionLookups(nodes: readonly ExpansionNode[]): Generator<{ what: string; file: string; range: Range }> {
+/** The file an `exists{F}` condition tests, when F is written out. */
+function existsFile(n: ExpansionNode | undefined): string | undefined {
+  if (n?.kind !== 'condition' || n.name !== 'exists' || !n.args[0]?.length) return undefined;
+  return plainText(n.args[0])?.trim() || undefined;
+}
+
+/**
+ * Files an expansion asks `exists` about before the branch that is only expanded when they
+ * are there: `${if exists{F}{A}{B}}` guards A, `${if !exists{F}{A}{B}}` guards B, and in
+ * `and{{exists{F}}{C}}` C is tested only once F is found (and stops at the first false).
+ */
+function withGuard(guarded: ReadonlySet<string>, file: string | undefined): ReadonlySet<string> {
+  return file && !guarded.has(file) ? new Set([...guarded, file]) : guarded;
+}
+
+/**
+ * `${lookup{key}TYPE{/file}...}` items of an expansion, with the file written out, and
+ * whether Exim has found the file there (`exists`) before it gets to the lookup.
+ */
+function* expansionLookups(nodes: readonly ExpansionNode[], guarded: ReadonlySet<string> = new Set()): Generator<{ what: string; file: string; range: Range; guarded: boolean }> {
   for (const n of nodes) {
     if (n.kind === 'item') {
       if (n.name === 'lookup' && n.options && n.args.length >= 2) {
@@ -72,12 +98,26 @@ function* expansionLookups(nodes: readonly ExpansionNode[]): Generator<{ what: s
         const info = eximLookupType(lookupTypeOf(n));
         const file = arg.length ? plainText(arg)?.trim() : undefined;
         if (info?.lookupStyle?.includes('absolute file') && file?.startsWith('/')) {
-          yield { what: `the ${info.name} file ${file}`, file, range: { start: arg[0].range.start, end: arg[arg.length - 1].range.end } };
+          yield { what: `the ${info.name} file ${file}`, file, range: { start: arg[0].range.start, end: arg[arg.length - 1].range.end }, guarded: guarded.has(file) };
         }
       }
-      for (const a of n.args) yield* expansionLookups(a);
-    } else if (n.kind === 'operator') yield* expansionLookups(n.arg);
-    else if (n.kind === 'condition') for (const a of n.args) yield* expansionLookups(a);
+      if (n.name === 'if' && n.args.length >= 2) {
+        const cond = n.args[0].length === 1 ? n.args[0][0] : undefined;
+        const tested = existsFile(cond);
+        yield* expansionLookups(n.args[0], guarded);
+        const negated = cond?.kind === 'condition' && cond.negated;
+        for (let i = 1; i < n.args.length; i++) yield* expansionLookups(n.args[i], withGuard(guarded, (i === 1) !== negated ? tested : undefined));
+        continue;
+      }
+      for (const a of n.args) yield* expansionLookups(a, guarded);
+    } else if (n.kind === 'operator') yield* expansionLookups(n.arg, guarded);
+    else if (n.kind === 'condition') {
+      let g = guarded;
+      for (const a of n.args) {
+        yield* expansionLookups(a, g);
+        if (n.name === 'and' && !n.negated && a.length === 1 && !(a[0].kind === 'condition' && a[0].negated)) g = withGuard(g, existsFile(a[0]));
+      }
+    }
   }
 }
 
@@ -113,7 +153,7 @@ function aclFiles(cfg: EximConfig): Candidate[] {
  */
 function missingFiles(host: SourceHost, files: Candidate[], out: Finding[]): void {
   for (const c of files) {
-    if (host.stat!(c.file)) continue;
+    if (c.tested || host.stat!(c.file)) continue;
     const dir = path.posix.dirname(c.file);
     const st = host.stat!(dir);
     // Only in a directory anyone may search: in another, the file may be there and out of
@@ -138,10 +178,25 @@ class Found {
   readonly reached = new Map<string, string>();
   readonly queue: string[] = [];
   private readonly named = new Set<string>();
+  /** Files so far named only where Exim has tested that they exist: kept unless a place that does not test names them. */
+  private readonly testedOnly = new Map<string, Candidate>();
 
   constructor(private readonly cfg: EximConfig, start: Candidate[]) { this.out = [...start]; }
 
-  first(file: string): boolean { return !this.named.has(file) && !!this.named.add(file); }
+  first(file: string): boolean {
+    if (this.named.has(file)) return false;
+    this.named.add(file);
+    this.testedOnly.delete(file);
+    return true;
+  }
+
+  /** A candidate at a place where Exim tests the file exists first, unless the file is named elsewhere. */
+  private tested(c: Candidate): void {
+    if (!this.named.has(c.file) && !this.testedOnly.has(c.file)) this.testedOnly.set(c.file, { ...c, tested: true });
+  }
+
+  /** Every candidate: those named where Exim does not test for them first, then the others. */
+  all(): Candidate[] { return [...this.out, ...this.testedOnly.values()]; }
 
   reach(name: string, where: string): void {
     if (this.reached.has(name)) return;
@@ -149,28 +204,55 @@ class Found {
     this.queue.push(name);
   }
 
-  /** A list value's file items and lookup files, and the named lists it uses; `where` is built only when something is found. */
-  listValue(kind: ListKind, value: string, valueLoc: Loc, where: () => string): void {
+  /**
+   * A list value's file items and lookup files, and the named lists it uses; `where` is built
+   * only when something is found. `guarded`: files an earlier condition found to exist.
+   */
+  listValue(kind: ListKind, value: string, valueLoc: Loc, where: () => string, guarded?: ReadonlySet<string>): void {
     const items = splitList(value);
     items.forEach((item, k) => {
       const ref = /^!?\s*\+(\S+)$/.exec(item.text.trim())?.[1];
       if (ref) return this.reached.has(ref) ? undefined : this.reach(ref, where());
       const l = listFileOf(kind, item.text);
-      if (!l || !this.first(l.file)) return;
-      this.out.push({ ...l, where: where(), effect: DIES, at: () => {
+      if (!l || this.named.has(l.file)) return;
+      const c: Candidate = { ...l, where: where(), effect: DIES, at: () => {
         let nth = 0;
         for (let j = 0; j < k; j++) nth += occurrencesOf(items[j].text, item.text);
         return locOfText(this.cfg, valueLoc, item.text, nth);
-      } });
+      } };
+      if (guarded?.has(l.file)) this.tested(c);
+      else if (this.first(l.file)) this.out.push(c);
     });
   }
 
   /** The `${lookup}` files of an expansion written in `file`. */
-  lookups(tree: readonly ExpansionNode[] | undefined, file: string, where: string, effect: string, runs?: string): void {
-    for (const l of expansionLookups(tree ?? [])) {
-      if (this.first(l.file)) this.out.push({ what: l.what, file: l.file, at: () => ({ file, range: l.range }), where, effect, runs });
+  lookups(tree: readonly ExpansionNode[] | undefined, file: string, where: string, effect: string, runs?: string, guarded?: ReadonlySet<string>): void {
+    for (const l of expansionLookups(tree ?? [], guarded)) {
+      if (this.named.has(l.file)) continue;
+      const c: Candidate = { what: l.what, file: l.file, at: () => ({ file, range: l.range }), where, effect, runs };
+      if (l.guarded) this.tested(c);
+      else if (this.first(l.file)) this.out.push(c);
     }
   }
+}
+
+/**
+ * Files a condition is false without (`condition = ${if exists{F}{yes}{no}}`): the
+ * conditions after it in the same statement are not tested when F is missing.
+ */
+function requiredBy(value: string | undefined, tree: () => readonly ExpansionNode[] | undefined): string[] {
+  if (!value?.includes('exists')) return [];
+  const t = tree();
+  if (t?.length !== 1 || t[0].kind !== 'item' || t[0].name !== 'if') return [];
+  const [cond, , no] = t[0].args;
+  if (cond?.length !== 1 || cond[0].kind !== 'condition' || cond[0].negated) return [];
+  // What the false branch gives must read as false: nothing, "", 0, no or false.
+  const otherwise = no === undefined ? '' : plainText(no)?.trim().toLowerCase();
+  if (otherwise === undefined || !['', '0', 'no', 'false'].includes(otherwise)) return [];
+  const c = cond[0];
+  if (c.name === 'exists') return [existsFile(c)].filter((f): f is string => !!f);
+  if (c.name !== 'and') return [];
+  return c.args.map((a) => a.length === 1 && !(a[0].kind === 'condition' && a[0].negated) ? existsFile(a[0]) : undefined).filter((f): f is string => !!f);
 }
 
 /** The kind of list a router's precondition matches against. */
@@ -198,9 +280,25 @@ function routerCandidates(cfg: EximConfig, found: Found): void {
         let said: string | undefined;
         found.listValue(kind, s.value, s.valueLoc, () => said ??= `router ${r.name} checks ${s.name} = ${s.value!.trim()} ${why}`);
       }
-      if ((s.name === 'condition' || s.name === 'address_data') && s.value?.includes('lookup') && s.valueLoc) {
-        found.lookups(s.expansion, s.valueLoc.file, `router ${r.name} expands ${s.name} ${why}`, s.name === 'condition' ? PASSED_BY : ROUTING_DEFERS);
+    }
+    // Exim tests require_files after the lists and before condition, whatever the order they
+    // are written in; a file it finds missing passes the router by before condition reads it,
+    // and a lookup in require_files that fails defers the router.
+    const requires = r.options.find((o) => o.name === 'require_files' && !o.negated && o.value);
+    const present = new Set<string>();
+    if (requires?.value) {
+      for (const item of splitList(requires.value)) {
+        const f = item.text.trim().replace(/^\+/, '');
+        if (f.startsWith('/') && !f.includes('$')) present.add(f);
       }
+      if (requires.value.includes('lookup') && requires.valueLoc) {
+        found.lookups(requires.expansion, requires.valueLoc.file, `router ${r.name} expands require_files ${why}`, ROUTING_DEFERS);
+      }
+    }
+    for (const name of ['condition', 'address_data']) {
+      const s = r.options.find((o) => o.name === name);
+      if (!s?.value?.includes('lookup') || !s.valueLoc) continue;
+      found.lookups(s.expansion, s.valueLoc.file, `router ${r.name} expands ${s.name} ${why}`, s.name === 'condition' ? PASSED_BY : ROUTING_DEFERS, undefined, present);
     }
   }
 }
@@ -231,27 +329,37 @@ export function checkLookupFileAccess(cfg: EximConfig, host: SourceHost): Findin
   // Named lists matter only when one of them names a file: otherwise "+name" leads to none.
   const listsNameFiles = cfg.lists.some((l) => l.value.includes('/'));
   const values = new Map<string, Set<string>>();
-  for (const acl of cfg.acls) for (const st of acl.statements) for (const it of st.items) {
-    // Every file here is named by an absolute path: a value without "/" names none, and one
-    // without "lookup" holds no ${lookup} (the others are not parsed).
-    if (!it.value || (!it.value.includes('/') && !(listsNameFiles && it.value.includes('+')))) continue;
-    // A condition met before names nothing new (each file and list is taken at its first place).
-    let met = values.get(it.name);
-    if (!met) values.set(it.name, met = new Set());
-    if (met.has(it.value)) continue;
-    met.add(it.value);
-    if (it.value.includes('lookup') && it.valueLoc && aclCondition(it.name)?.kind === 'condition') {
-      found.lookups(it.expansion, it.valueLoc.file, `ACL "${acl.name}" tests ${it.name}`, DEFERS);
+  for (const acl of cfg.acls) for (const st of acl.statements) {
+    // Conditions are tested in order, and the first false one ends the statement: after
+    // `condition = ${if exists{F}{1}{0}}` a missing F is never opened.
+    let guarded: Set<string> | undefined;
+    for (const it of st.items) {
+      // Every file here is named by an absolute path: a value without "/" names none, and one
+      // without "lookup" holds no ${lookup} (the others are not parsed).
+      if (!it.value || (!it.value.includes('/') && !(listsNameFiles && it.value.includes('+')))) continue;
+      const required = it.name === 'condition' ? requiredBy(it.value, () => it.expansion) : [];
+      // A condition met before names nothing new (each file and list is taken at its first
+      // place); one met after a test for its file may still name it untested elsewhere.
+      if (!guarded) {
+        let met = values.get(it.name);
+        if (!met) values.set(it.name, met = new Set());
+        if (met.has(it.value)) continue;
+        met.add(it.value);
+      }
+      if (it.value.includes('lookup') && it.valueLoc && aclCondition(it.name)?.kind === 'condition') {
+        found.lookups(it.expansion, it.valueLoc.file, `ACL "${acl.name}" tests ${it.name}`, DEFERS, undefined, guarded);
+      }
+      for (const f of required) (guarded ??= new Set()).add(f);
+      const kind = aclListKind(it.name);
+      if (!kind || !it.valueLoc || !/[;+/]/.test(it.value)) continue;
+      // Said only where something is found: most conditions name no file and reach no new list.
+      let said: string | undefined;
+      found.listValue(kind, it.value, it.valueLoc, () => said ??= `ACL "${acl.name}" checks ${it.name} = ${it.value!.trim()}`, guarded);
     }
-    const kind = aclListKind(it.name);
-    if (!kind || !it.valueLoc || !/[;+/]/.test(it.value)) continue;
-    // Said only where something is found: most conditions name no file and reach no new list.
-    let said: string | undefined;
-    found.listValue(kind, it.value, it.valueLoc, () => said ??= `ACL "${acl.name}" checks ${it.name} = ${it.value!.trim()}`);
   }
   routerCandidates(cfg, found);
   transportCandidates(cfg, found);
-  const { reached, queue, out: candidates } = found;
+  const { reached, queue, out: named } = found;
   const lists = new Map<string, EximConfig['lists'][number]>();
   if (queue.length) for (const l of cfg.lists) lists.set(l.name, l);
   for (let q = 0; q < queue.length; q++) {
@@ -266,16 +374,19 @@ export function checkLookupFileAccess(cfg: EximConfig, host: SourceHost): Findin
       if (it.ref) found.reach(it.ref, reached.get(name)!);
       else {
         const f = listFileOf(l.kind, it.text);
-        if (f && found.first(f.file)) candidates.push({ ...f, where: `${reached.get(name)!}, which uses ${l.kind} ${l.name}`, effect: DIES, at: () => it.loc });
+        if (f && found.first(f.file)) named.push({ ...f, where: `${reached.get(name)!}, which uses ${l.kind} ${l.name}`, effect: DIES, at: () => it.loc });
       }
     }
   }
+  const candidates = found.all();
   const out: Finding[] = [];
   missingFiles(host, candidates, out);
   const present = candidates.filter((c) => host.stat!(c.file));
   const v = present.length ? machineView(host, (a) => eximDaemonIdentity(cfg, a)) : undefined;
   if (!v) return out;
   for (const b of blockedPaths(host, v.id, present, (c) => c.file, 4)) {
+    // A directory Exim may not search hides the file from its exists test as well.
+    if (b.item.tested && b.blocked.path !== b.item.file) continue;
     const { what, file, effect } = b.item;
     const loc = b.item.at();
     out.push(finding('exim/lookup-file-access', loc.file, loc.range,
