@@ -341,3 +341,22 @@ test('imapd/config-access: an @include, or /etc/imapd.conf itself, that the Cyru
   const copy = configAccess({ [`${DIR}/imapd.conf`]: base }, stats, `${DIR}/imapd.conf`);
   assert.deepEqual(copy, [], 'a copy elsewhere is not what the services read');
 });
+
+test('exim/invalid-value: a user or group Exim looks up when it reads the config, missing from this machine where Exim is installed', () => {
+  const installed = { ...MACHINE, '/usr/sbin/exim4': file(0, 0, 0o4755) };
+  const accounts = (text: string, stats = installed) =>
+    check({ 'exim.conf': `primary_hostname = mx.example.net\n${text}` }, { stats, code: 'exim/invalid-value' });
+  const [user, group] = accounts('exim_user = exim\nexim_group = exim\n');
+  assert.equal(user.severity, 'error');
+  assert.equal(user.range.start.line, 1);
+  assert.match(user.message, /^There is no user "exim" on this machine, where Exim is installed: Exim looks up each user name of exim_user when it reads the config, and refuses the config \("user exim was not found"\), so the daemon does not start and nothing is delivered\. Create the user, or name one this machine has \(Debian's Exim user is Debian-exim\)\.$/);
+  assert.match(group.message, /^There is no group "exim" .*\("group exim was not found"\)/);
+  const listed = accounts('trusted_users = root : majordomo : 8\nnever_users = root\nadmin_groups = ssl-cert : wheel\n');
+  assert.deepEqual(listed.map((f) => [f.range.start.line, f.range.start.character, f.message.slice(0, 30)]),
+    [[1, 23, 'There is no user "majordomo" o'], [3, 26, 'There is no group "wheel" on t']], 'each name of a list, on the name; numbers need no account');
+  const drivers = accounts('begin routers\nr:\n  driver = redirect\n  data = x\n  user = vmail\n  owners = root : listmaster\nbegin transports\nt:\n  driver = pipe\n  user = Debian-exim\n  group = ${lookup{$local_part}lsearch{/etc/groups}}\nu:\n  driver = appendfile\n  user = $local_part\n');
+  assert.deepEqual(drivers.map((f) => f.message.slice(0, 33)), ['There is no user "vmail" on this ', 'There is no user "listmaster" on '], 'a router\'s user and a redirect\'s owners; expanded ones wait for run time');
+  assert.match(accounts('exim_user = debian-exim\n')[0]?.message ?? '', /\(did you mean "Debian-exim"\?\)\.$/, 'names are case-sensitive');
+  assert.deepEqual(accounts('exim_user = exim\n', MACHINE), [], 'Exim not installed here: the config is another machine\'s');
+  assert.deepEqual(accounts('exim_user = Debian-exim\ntrusted_groups = mail\n'), [], 'accounts this machine has');
+});

@@ -14,6 +14,7 @@ import { checkCyrusConf, checkImapdConf, loadCyrusConf, loadImapdConf, type Cyru
 import { checkLinks } from './rules/link';
 import { checkEximTlsFiles } from './rules/exim/tls-files';
 import { checkLookupFileAccess } from './rules/exim/lookup-files';
+import { checkEximAccounts } from './rules/exim/machine-accounts';
 import { checkImapdTlsFiles } from './rules/imapd/tls-files';
 import { checkCyrusProgramFiles } from './rules/cyrus/program-files';
 import { checkImapdDirectories } from './rules/imapd/directories';
@@ -193,7 +194,7 @@ export function checkFiles(m: Models, opts: CheckOptions, guard: Guard = unguard
 export function checkMachine(m: Models, host: SourceHost, guard: Guard = unguarded): Finding[] {
   if (!host.stat) return [];
   const out: Finding[] = [];
-  if (m.exim) append(out, guard('checking the Exim configuration against this machine', () => [...checkEximTlsFiles(m.exim!, host), ...checkLookupFileAccess(m.exim!, host)]) ?? []);
+  if (m.exim) append(out, guard('checking the Exim configuration against this machine', () => [...checkEximTlsFiles(m.exim!, host), ...checkLookupFileAccess(m.exim!, host), ...checkEximAccounts(m.exim!, host)]) ?? []);
   if (m.cyrus) append(out, guard('checking cyrus.conf against this machine', () => checkCyrusProgramFiles(m.cyrus!, host)) ?? []);
   if (m.imapd) append(out, guard('checking imapd.conf against this machine', () => [...checkImapdConfigAccess(m.imapd!, host), ...checkImapdDirectories(m.imapd!, host), ...checkImapdTlsFiles(m.imapd!, host)]) ?? []);
   return out;
