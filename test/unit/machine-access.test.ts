@@ -343,7 +343,7 @@ test('imapd/config-access: an @include, or /etc/imapd.conf itself, that the Cyru
 });
 
 test('exim/invalid-value: a user or group Exim looks up when it reads the config, missing from this machine where Exim is installed', () => {
-  const installed = { ...MACHINE, '/usr/sbin/exim4': file(0, 0, 0o4755) };
+  const installed: Record<string, PathStat> = { ...MACHINE, '/usr/sbin/exim4': file(0, 0, 0o4755) };
   const accounts = (text: string, stats = installed) =>
     check({ 'exim.conf': `primary_hostname = mx.example.net\n${text}` }, { stats, code: 'exim/invalid-value' });
   const [user, group] = accounts('exim_user = exim\nexim_group = exim\n');

@@ -147,7 +147,10 @@ function checkSubValue(cfg: EximConfig, item: AclItem, uses: readonly AclUse[], 
     const valueLoc = item.valueLoc;
     if (!valueLoc) return;
     const at = locOfText(cfg, valueLoc, word);
-    out.push(finding('exim/acl-syntax', at.file, at.range, vp.message, RUN_TIME));
+    // Unlike a condition's name, a control's or verify type's is read when the ACL runs: the
+    // config loads, and the ACL fails with an error there (exim4 -bh: 451).
+    const runs = vp.message.replace(/ (Exim 4\.96|current Exim) rejects it\.$/, ' $1 loads the config, but the ACL fails with an error each time it gets here ("451 Temporary local problem").');
+    out.push(finding('exim/acl-syntax', at.file, at.range, runs, RUN_TIME));
     return;
   }
   const bad = forbiddenAt(info, uses, opts.eximVersion);
