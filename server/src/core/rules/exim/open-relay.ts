@@ -12,12 +12,20 @@
 // `acl = NAME` condition is true for the stranger when he certainly reaches an accepting
 // statement of NAME, walked the same way (exim4 -bh: `accept acl = sub` where sub accepts
 // takes his mail); otherwise it is not judged.
+//
+// Mail taken is relayed only if a router can send it on. When no router may take an address
+// at a domain of his choosing to a transport that sends mail elsewhere (smtp, or a pipe,
+// which may hand it to another mailer), nothing is relayed: with `verify = recipient` he
+// gets "550 Unrouteable address", and without it, his mail stays here (exim4 -bt: every
+// router `domains = +local_domains`, or all of them accept into local files). A config
+// with no routers at all is taken as a fragment whose routing is not known.
 import type { Finding } from '../../diagnostic';
 import { finding } from '../../diagnostic';
 import type { Acl, AclItem, AclStatement, EximConfig, OptionSetting } from '../../exim/model';
 import type { CheckOptions } from '../../options';
 import { aclCondition } from '../../catalog/exim';
-import { makeContext, type LinkContext } from '../link/context';
+import { makeContext, boolOption, value, type LinkContext } from '../link/context';
+import { matchDomain } from '../link/match';
 import { outsiderCondition } from '../link/acl-domains';
 import type { Tri } from '../link/match';
 import { aclCallName, aclNameOf, aclsByName } from './acl-where';
@@ -108,6 +116,28 @@ function relayingStatement(w: Walk, statements: AclStatement[]): AclStatement | 
   return undefined;
 }
 
+/** Transport drivers that keep mail here: a file or mailbox, an LMTP command or socket, a reply of our own. */
+const KEEPS_MAIL = new Set(['appendfile', 'lmtp', 'autoreply']);
+
+/**
+ * Whether some router may send mail for a domain the stranger picks elsewhere. A redirect
+ * router sends nothing itself: the addresses it makes go through these routers again, and
+ * its pipes and files come from its data, not from him.
+ */
+function mayRelay(cfg: EximConfig, ctx: LinkContext): boolean {
+  if (!cfg.routers.length) return true;
+  const transports = new Map(cfg.transports.map((t) => [t.name, t]));
+  return cfg.routers.some((r) => {
+    const driver = r.driver?.trim();
+    if (driver === 'redirect' || boolOption(r, 'verify_only', false) === true) return false;
+    const domains = value(r, 'domains');
+    if (domains !== undefined && matchDomain(ctx, domains.trim(), FOREIGN) === 'no') return false;
+    const name = value(r, 'transport')?.trim();
+    const t = name !== undefined && !name.includes('$') ? transports.get(name) : undefined;
+    return !t || !KEEPS_MAIL.has(t.driver?.trim() ?? '');
+  });
+}
+
 export function checkOpenRelay(cfg: EximConfig, _opts: CheckOptions): Finding[] {
   const s: OptionSetting | undefined = mainSetting(cfg, 'acl_smtp_rcpt');
   const name = s && !s.negated ? aclNameOf(s.value) : undefined;
@@ -115,13 +145,14 @@ export function checkOpenRelay(cfg: EximConfig, _opts: CheckOptions): Finding[] 
   const acls = aclsByName(cfg);
   const statements = acls.get(name)?.statements;
   const advice = 'Accept only your own domains from strangers (require domains = +local_domains : +relay_to_domains before it), or only your own clients (hosts = +relay_from_hosts, authenticated = *).';
+  const ctx: LinkContext = { ...makeContext(cfg), otherHostname: true };
+  if (!mayRelay(cfg, ctx)) return [];
   if (!statements) {
     // Inline ACL text: `acl_smtp_rcpt = accept` accepts every recipient.
     if (name !== 'accept') return [];
     return [finding('exim/open-relay', s.valueLoc.file, s.valueLoc.range,
       `Open relay: acl_smtp_rcpt = accept takes every recipient from any host, for any domain. Anyone on the Internet can send mail anywhere through this server, and it will be block-listed. Name an ACL instead, one that accepts only your own domains from strangers and relays only for your own clients (hosts = +relay_from_hosts, authenticated = *).`)];
   }
-  const ctx: LinkContext = { ...makeContext(cfg), otherHostname: true };
   const w: Walk = { ctx, acls, walking: new Set([name]), accepts: new Map() };
   const st = relayingStatement(w, statements);
   if (!st) return [];

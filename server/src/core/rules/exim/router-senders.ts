@@ -10,15 +10,19 @@
 //
 // Left alone: routers that are unseen or do not verify senders (no_verify, verify_sender =
 // false), lists built at run time or holding a regex or a whole-address lookup (they may
-// match <>; a list written with \N or $ is not read at all), and configs whose ACLs do not
-// verify senders.
+// match <>; a list written with \N or $ is not read at all), configs whose ACLs do not
+// verify senders, and routers followed by one that may take the same addresses from the
+// empty sender: Exim goes on to it (exim4 -bt -f '<>': a smarthost router for one sender,
+// `senders = someone@example.org`, then a dnslookup router for every domain it serves).
 import type { Finding } from '../../diagnostic';
 import { finding } from '../../diagnostic';
-import type { EximConfig, NamedList } from '../../exim/model';
+import type { DriverInstance, EximConfig, NamedList } from '../../exim/model';
 import { splitList } from '../../exim/lists';
 import type { CheckOptions } from '../../options';
 import { describe, given, on, writtenValue } from './instance-options';
 import { verifiesSenders } from '../link/routing';
+import { makeContext, value, type LinkContext } from '../link/context';
+import { matchDomain, plainDomainNames } from '../link/match';
 
 type Tri = 'yes' | 'no' | 'unknown';
 
@@ -43,6 +47,31 @@ function matchesEmpty(value: string, lists: Map<string, NamedList>, seen: Set<st
   return lastNegated ? 'yes' : 'no';
 }
 
+/**
+ * Whether two routers' `domains` may both match some domain (no list: every domain). Only
+ * certain answers part them: a list and its negation (`! +local_domains`, `+local_domains`),
+ * or plain names the other list does not match.
+ */
+function mayShareDomains(ctx: LinkContext, a: string | undefined, b: string | undefined): boolean {
+  if (a === undefined || b === undefined) return true;
+  const x = a.replace(/\s+/g, ''), y = b.replace(/\s+/g, '');
+  const single = (l: string) => !l.includes(':') && !l.startsWith('<');
+  if (single(x) && single(y) && (x === `!${y}` || y === `!${x}`)) return false;
+  const only = (names: ReadonlySet<string> | undefined, other: string) => names !== undefined && [...names].every((d) => matchDomain(ctx, other, d) === 'no');
+  return !only(plainDomainNames(ctx, a.trim()), b.trim()) && !only(plainDomainNames(ctx, b.trim()), a.trim());
+}
+
+/** Whether a router after `r` may take an address `r` takes from the empty sender, verifying it as a sender. */
+function laterTakesEmptySender(cfg: EximConfig, ctx: LinkContext, r: DriverInstance, lists: Map<string, NamedList>): boolean {
+  const domains = value(r, 'domains');
+  return cfg.routers.slice(cfg.routers.indexOf(r) + 1).some((later) => {
+    if (verifiesSenders(later) === false) return false;
+    const s = writtenValue(given(later, 'senders'));
+    if (s !== undefined && matchesEmpty(s, lists, new Set()) === 'no') return false;
+    return mayShareDomains(ctx, domains, value(later, 'domains'));
+  });
+}
+
 export function checkRouterSenders(cfg: EximConfig, _opts: CheckOptions): Finding[] {
   const out: Finding[] = [];
   if (!cfg.routers.some((r) => given(r, 'senders'))) return out;
@@ -50,6 +79,7 @@ export function checkRouterSenders(cfg: EximConfig, _opts: CheckOptions): Findin
   if (!aclVerifiesSenders) return out;
   const lists = new Map<string, NamedList>();
   for (const l of cfg.lists) if (l.kind === 'addresslist' && !lists.has(l.name)) lists.set(l.name, l);
+  let ctx: LinkContext | undefined;
   for (const r of cfg.routers) {
     const s = given(r, 'senders');
     const v = writtenValue(s);
@@ -57,8 +87,9 @@ export function checkRouterSenders(cfg: EximConfig, _opts: CheckOptions): Findin
     if (r.options.some((o) => o.name === 'unseen' && on(o) !== false)) continue;
     if (verifiesSenders(r) !== true) continue;
     if (matchesEmpty(v, lists, new Set()) !== 'no') continue;
+    if (laterTakesEmptySender(cfg, ctx ??= makeContext(cfg), r, lists)) continue;
     out.push(finding('exim/router-empty-sender', s.valueLoc.file, s.valueLoc.range,
-      `In ${describe(r)}, senders = ${v.trim()} never matches the empty sender, and Exim routes an address with an empty sender both to verify it as a sender (verify = sender in the ACLs) and to deliver a bounce to it: this router is passed by each time. A sender whose address only this router handles fails verification (550 "Sender verify failed"), and bounces to such addresses go astray. Let the empty sender through: end the list with a negated item (senders = ! +blocked_senders matches everyone else, <> included), or put an empty item first (senders = <; ; ...).`));
+      `In ${describe(r)}, senders = ${v.trim()} never matches the empty sender, and Exim routes an address with an empty sender both to verify it as a sender (verify = sender in the ACLs) and to deliver a bounce to it: this router is passed by each time, and no router after it takes these addresses. A sender whose address only this router handles fails verification (550 "Sender verify failed"), and bounces to such addresses go astray. Let the empty sender through: end the list with a negated item (senders = ! +blocked_senders matches everyone else, <> included), or put an empty item first (senders = <; ; ...).`));
   }
   return out;
 }

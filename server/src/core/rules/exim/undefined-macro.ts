@@ -9,6 +9,9 @@
 // The same words in a macro's value are read where the macro is used: Exim rescans what it
 // substituted, so a word there is replaced by a macro defined by then (even after the
 // holder), and is literal text where none is; it is reported in the value, naming that use.
+// Environment variable names are never macro uses however they are spelt (`${env{NAME}}`,
+// keep_environment, `NAME=` in add_environment): a definition moved above one would replace
+// the name Exim is meant to look up.
 import type { Finding } from '../../diagnostic';
 import { finding } from '../../diagnostic';
 import type { EximConfig, Loc, Macro, MacroUse, SourceFile } from '../../exim/model';
@@ -18,15 +21,18 @@ import { DEBIAN_PLACEHOLDER_MACRO } from '../../exim/confd';
 import type { CheckOptions } from '../../options';
 import { endsInBackslash, type Range } from '../../text';
 import { forEachNode } from './expansion';
+import { parseExpansion, type RangeOf } from '../../exim/expansion-parser';
 import { didYouMean, nearest, replaceFix, runTime, sharedNames } from './suggest';
 
 /**
  * How much a value's upper-case words say. In `plain` values (hosts, domains, paths,
  * transports, data) an upper-case name with an underscore is a macro; in `text` the same
- * shape is normal (message text, cipher and environment names), and only a near miss of a
- * defined macro, or one the config defines elsewhere, is reported.
+ * shape is normal (message text, cipher names), and only a near miss of a defined macro, or
+ * one the config defines elsewhere, is reported. In `environment` values every word is an
+ * environment variable's name, and in `settings` the word before each "=" is: none is
+ * reported, and the rest of `settings` is text.
  */
-type Context = 'plain' | 'text';
+type Context = 'plain' | 'text' | 'environment' | 'settings';
 
 /** Options and ACL conditions/modifiers whose values are text, or names from another namespace. */
 const TEXT_VALUES = new Set([
@@ -34,16 +40,22 @@ const TEXT_VALUES = new Set([
   'message', 'log_message', 'logwrite', 'add_header', 'remove_header', 'headers_add', 'headers_remove',
   'gecos_name', 'debug_print', 'smtp_banner', 'received_header_text', 'message_prefix', 'message_suffix',
   'text', 'subject', 'dsn_from',
-  // Environment variable names (`keep_environment = PATH : LD_LIBRARY_PATH`).
-  'keep_environment', 'add_environment', 'environment',
   // TLS cipher and priority names (`TLS_AES_256_GCM_SHA384`, GnuTLS `%SERVER_PRECEDENCE`).
   'tls_require_ciphers', 'openssl_options', 'encrypted',
   // Patterns, and lookups' servers and queries.
   'regex', 'mime_regex', 'ldap_default_servers', 'mysql_servers', 'pgsql_servers', 'oracle_servers', 'ibase_servers', 'redis_servers',
 ]);
 
-/** Expansion items whose arguments are another language's text: queries, commands, environment names. */
-const TEXT_ITEMS = new Set(['lookup', 'env', 'perl', 'run', 'dlfunc', 'readsocket']);
+/** Options whose words are all names of environment variables. */
+const ENVIRONMENT_NAMES = new Set(['keep_environment']);
+/** Options that set environment variables (`add_environment = TZ=UTC`): names before "=", text after. */
+const ENVIRONMENT_SETTINGS = new Set(['add_environment', 'environment']);
+
+/**
+ * Expansion items whose arguments are another language's text: queries, commands. (`env`'s
+ * name is an environment variable's, never reported; its other arguments are strings of ours.)
+ */
+const TEXT_ITEMS = new Set(['lookup', 'perl', 'run', 'dlfunc', 'readsocket']);
 
 /**
  * Debian's update-exim4.conf replaces the `UPEX4CmacrosUPEX4C = 1` line of its template
@@ -92,7 +104,7 @@ function occurrencesBefore(value: string, word: string, end: number): number {
 }
 
 function contextOf(name: string): Context {
-  return TEXT_VALUES.has(name) ? 'text' : 'plain';
+  return ENVIRONMENT_NAMES.has(name) ? 'environment' : ENVIRONMENT_SETTINGS.has(name) ? 'settings' : TEXT_VALUES.has(name) ? 'text' : 'plain';
 }
 
 function forEachSite(cfg: EximConfig, visit: SiteVisitor): void {
@@ -102,8 +114,11 @@ function forEachSite(cfg: EximConfig, visit: SiteVisitor): void {
   settings(cfg.main);
   settings(cfg.local_scan);
   for (const list of [cfg.routers, cfg.transports, cfg.authenticators]) for (const inst of list) settings(inst.options);
-  // A list has no expansion tree of its own: its items are expanded when it is used.
-  for (const l of cfg.lists) visit(l.value, l, 'plain');
+  // A list has no expansion tree of its own: its items are expanded when it is used, and
+  // their trees stand for it.
+  for (const l of cfg.lists) {
+    visit(l.value, { get valueLoc() { return l.valueLoc; }, get expansion() { return l.items.flatMap((i) => i.expansion ?? []); } }, 'plain');
+  }
   for (const a of cfg.acls) for (const st of a.statements) for (const it of st.items) {
     if (it.value) visit(it.value, it, contextOf(it.name));
   }
@@ -164,6 +179,39 @@ function textRanges(nodes: ExpansionNode[] | undefined): Range[] {
   return out;
 }
 
+/** Where the names of `${env{NAME}...}` items are: the first argument only (the others may well hold macros). */
+function envNameRanges(nodes: readonly ExpansionNode[] | undefined): Range[] {
+  const out: Range[] = [];
+  if (nodes) {
+    forEachNode(nodes, (n) => {
+      const name = n.kind === 'item' && n.name === 'env' ? n.args[0] : undefined;
+      if (name?.length) out.push({ start: name[0].range.start, end: name[name.length - 1].range.end });
+    });
+  }
+  return out;
+}
+
+/**
+ * Names the config tests with `.ifdef`, `.ifndef` or their `.elif` forms: its author knows
+ * they may be undefined, so the shape of a word alone does not call it a mistake (Exim's own
+ * default config has `tls_sni = ROUTER_SMARTHOST` in a transport only the router under
+ * `.ifdef ROUTER_SMARTHOST` uses).
+ */
+function testedNames(cfg: EximConfig): Set<string> {
+  const out = new Set<string>();
+  for (const f of cfg.files.values()) {
+    const t = f.text, starts = f.lines.lineStarts;
+    for (let line = 0; line < starts.length; line++) {
+      let i = starts[line];
+      while (codeAt(t, i) === 32 || codeAt(t, i) === 9) i++;
+      if (codeAt(t, i) !== 46) continue;
+      const m = /^\.(?:el)?ifn?def[ \t]+([A-Za-z0-9_]+)/.exec(t.slice(i, i + 200));
+      if (m) out.add(m[1]);
+    }
+  }
+  return out;
+}
+
 /**
  * Where the `nth` whole-word occurrence of `word` is written inside `loc`; undefined when it
  * is not written there (it came from another macro's replacement text).
@@ -186,7 +234,7 @@ function wordLoc(cfg: EximConfig, loc: Loc, word: string, nth: number): Loc | un
 const NO_USES: readonly MacroUse[] = [];
 
 /** A word a macro's value holds: where it is written, in which macro, and the use that brought it. */
-interface Held { readonly at: Loc; readonly holder: string; readonly use: Loc; readonly via: string; readonly key: string }
+interface Held { readonly at: Loc; readonly holder: string; readonly use: Loc; readonly via: string; readonly key: string; readonly value: Loc }
 
 function overlaps(r: Range, outer: Range): boolean {
   const lt = (a: Range['start'], b: Range['start']) => a.line < b.line || (a.line === b.line && a.character < b.character);
@@ -219,6 +267,9 @@ function definitionValues(cfg: EximConfig): Map<string, Loc[]> {
   }
   return out;
 }
+
+/** Ranges as offsets into the parsed string (line 0). */
+const offsets: RangeOf = (a, b) => ({ start: { line: 0, character: a }, end: { line: 0, character: b } });
 
 function writtenAt(cfg: EximConfig, loc: Loc): string | undefined {
   const f = cfg.files.get(loc.file);
@@ -292,11 +343,20 @@ export function checkUndefinedMacros(cfg: EximConfig, _opts: CheckOptions): Find
       if (!m || m.origin !== 'config' || !m.loc) continue;
       for (const d of definitions.get(name) ?? []) {
         const at = wordLoc(cfg, d, word, 0);
-        if (at) return { at, holder: name, use, via, key: `${at.file}\n${at.range.start.line}\n${at.range.start.character}` };
+        if (at) return { at, holder: name, use, via, key: `${at.file}\n${at.range.start.line}\n${at.range.start.character}`, value: d };
         for (const u of usesWithin(d)) queue.push({ name: u.name, use, via });
       }
     }
     return undefined;
+  };
+  /** Whether a held word names an environment variable in its holder's value (`IMAP_HOST = ${env{EXIM_IMAP_HOST}}`). */
+  const inEnvName = ({ at, value }: Held): boolean => {
+    const f = cfg.files.get(value.file);
+    const text = writtenAt(cfg, value);
+    if (!f || text === undefined || !text.includes('env')) return false;
+    const a = f.lines.offsetAt(at.range.start) - f.lines.offsetAt(value.range.start);
+    const b = a + (f.lines.offsetAt(at.range.end) - f.lines.offsetAt(at.range.start));
+    return envNameRanges(parseExpansion(text, offsets)).some((r) => r.start.character <= a && b <= r.end.character);
   };
   const heldFinding = (word: string, held: Held, macro: Macro | undefined, def: Loc | undefined, guess: string | undefined): Finding => {
     const { at, holder, use, via } = held;
@@ -316,8 +376,14 @@ export function checkUndefinedMacros(cfg: EximConfig, _opts: CheckOptions): Find
     return finding('exim/undefined-macro', at.file, at.range, message, runTime(guess ? replaceFix(at, guess) : undefined));
   };
 
+  let tested: Set<string> | undefined;
   forEachSite(cfg, (value, site, context) => {
+    if (context === 'environment') return;
     let text: Range[] | undefined;
+    let envNames: Range[] | undefined;
+    // Parsed at most once (each read of a site's tree parses it again).
+    let tree: ExpansionNode[] | undefined | null = null;
+    const treeOf = () => tree === null ? (tree = site.expansion) : tree;
     // Placed at the first word that needs it; a value with no place has nothing to report.
     let loc: Loc | undefined;
     CANDIDATE.lastIndex = 0;
@@ -333,29 +399,39 @@ export function checkUndefinedMacros(cfg: EximConfig, _opts: CheckOptions): Find
         if (macro.origin !== 'config' || !macro.loc) continue;
       } else if (!def) {
         guess = ALL_CAPS.test(word) && (word.length >= GUESS_MIN_LENGTH || word.includes('_')) ? nearest(word, candidates) : undefined;
-        if (!guess && (context === 'text' || !CAPS_WITH_UNDERSCORE.test(word))) continue;
+        if (!guess && (context !== 'plain' || !CAPS_WITH_UNDERSCORE.test(word))) continue;
       }
       if (ownNames().has(word)) continue;
+      // The name an add_environment or a pipe's environment sets.
+      if (context === 'settings' && codeAt(value, ws + word.length) === 61) continue;
+      if (!macro && !def && !guess) {
+        // A file's name in a path (`/run/secrets/SMTP_PASSWORD`): a macro holding part of a
+        // path comes first in it (`CONFDIR/aliases`).
+        if (codeAt(value, ws - 1) === 47) continue;
+        if ((tested ??= testedNames(cfg)).has(word)) continue;
+      }
       if (!(loc ??= site.valueLoc)) return;
       const at = wordLoc(cfg, loc, word, occurrencesBefore(value, word, ws));
       if (!at || touchesUse(at)) {
         // Not written here: a macro substituted on this line brought it, and no macro of its
         // name was there to replace it. It is reported once, where its holder's value has it.
         const held = heldIn(word, loc);
-        if (!held || reported.has(held.key)) continue;
+        if (!held || reported.has(held.key) || inEnvName(held)) continue;
         // Defined above the use, yet left as it is: not a case this rule can explain.
         if (macro && macro.loc!.file === held.use.file && macro.loc!.range.start.line < held.use.range.start.line) continue;
         if (!macro && !def && !guess) {
-          text ??= textRanges(site.expansion);
+          text ??= textRanges(treeOf());
           if (text.some((r) => overlaps(held.use.range, r))) continue;
         }
         reported.add(held.key);
         out.push(heldFinding(word, held, macro, def, guess));
         continue;
       }
+      envNames ??= envNameRanges(treeOf());
+      if (envNames.some((r) => inside(at.range, r))) continue;
       if (!macro && !def && !guess) {
         // Only the shape speaks for it: not where upper-case words are another language's.
-        text ??= textRanges(site.expansion);
+        text ??= textRanges(treeOf());
         if (text.some((r) => inside(at.range, r))) continue;
       }
       let message: string;

@@ -159,6 +159,11 @@ function hasUpperCase(s: string): boolean {
   return false;
 }
 
+/** The names of a domain list made only of plain domain names (through named lists); undefined otherwise. */
+export function plainDomainNames(ctx: LinkContext, list: string): ReadonlySet<string> | undefined {
+  return plainNames(ctx, list, new Set());
+}
+
 /** The names of a list made only of plain domain names (through named lists); undefined otherwise. */
 function plainNames(ctx: LinkContext, list: string, seen: Set<string>): Set<string> | undefined {
   const out = new Set<string>();
