@@ -381,6 +381,21 @@ test('a service program given by a path that is not there (or not executable): f
   }
 });
 
+test('listen= a service name this machine\'s /etc/services lacks: a warning; really master disables that one service and serves the others', { skip, timeout: 60_000 }, async () => {
+  const c = await startCyrus({ startTimeoutMs: 20_000, editCyrusConf: (text) => text.replace(/(lmtpauth\s+cmd="[^"]*" listen=)"[^"]*"/, '$1"httpcyrus"') });
+  try {
+    assert.match(fs.readFileSync(c.cyrusConf, 'utf8'), /listen="httpcyrus"/);
+    const found = checkProject([{ path: c.cyrusConf, kind: 'cyrus-conf' }], defaultOptions).filter((f) => f.code === 'cyrus/invalid-value');
+    assert.deepEqual(found.map((f) => f.severity), ['warning']);
+    assert.match(found[0].message, /disables this service \(the others still run\)\. Add 'httpcyrus PORT\/tcp' to \/etc\/services/);
+    // startCyrus waited for imap and smmap: master is up and serving without the one service.
+    assert.equal(await connects({ kind: 'tcp', host: '127.0.0.1', port: c.ports.imap } as Endpoint), true);
+    assert.equal(await connects({ kind: 'tcp', host: '127.0.0.1', port: c.ports.lmtpAuth } as Endpoint), false);
+  } finally {
+    await c.stop();
+  }
+});
+
 test('prefork=-1: a warning, not an error; really master serves as with prefork=0 (lmtpd greets)', { skip, timeout: 60_000 }, async () => {
   const c = await startCyrus({ startTimeoutMs: 20_000, editCyrusConf: (text) => text.replace(/(lmtptrusted\s+cmd="[^"]*" listen="[^"]*") prefork=0/, '$1 prefork=-1') });
   try {

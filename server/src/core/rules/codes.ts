@@ -47,7 +47,7 @@ export const RULES = {
   'cyrus/unknown-section': { severity: 'error', summary: 'A section other than START, SERVICES, EVENTS, DAEMON.' },
   'cyrus/unknown-argument': { severity: 'error', summary: 'An argument master ignores: one the section does not take, or a second of one name in an entry (master reads the first).' },
   'cyrus/missing-argument': { severity: 'error', summary: 'A required argument is missing (e.g. a service without `cmd`).' },
-  'cyrus/invalid-value': { severity: 'error', summary: 'An argument value of the wrong type, a `cmd` flag that makes the service exit, or a `-C` file that is not there.' },
+  'cyrus/invalid-value': { severity: 'error', summary: 'An argument value of the wrong type, a `cmd` flag that makes the service exit, or a `-C` file that is not there. A warning: a `listen` service name /etc/services does not give (master disables that service and runs the others).' },
   'cyrus/duplicate-entry': { severity: 'error', summary: 'Two entries of one name in a section.' },
   'cyrus/listen-conflict': { severity: 'error', summary: 'Two services listening on one address/port or socket.' },
   'cyrus/lmtp-preauth-exposed': { severity: 'warning', summary: "`lmtpd -a` listens on every interface or on a public address: `-a` counts every connection as authenticated, so anyone who reaches the port can deliver to any mailbox, past Exim's checks." },
