@@ -52,7 +52,7 @@ export const RULES = {
   'cyrus/listen-conflict': { severity: 'error', summary: 'Two services listening on one address/port or socket.' },
   'cyrus/lmtp-preauth-exposed': { severity: 'warning', summary: "`lmtpd -a` listens on every interface or on a public address: `-a` counts every connection as authenticated, so anyone who reaches the port can deliver to any mailbox, past Exim's checks." },
   'cyrus/tls-on-connect': { severity: 'warning', summary: 'A service whose `-s` does not match its port: `imapd`, `pop3d`, `nntpd`, `httpd` (or a proxy) on its TLS port (993, 995, 563, 443) without `-s` greets TLS clients in plain text; with `-s` on the plain port (143, 110, 119, 80) it waits for a handshake that STARTTLS clients never start.' },
-  'cyrus/unknown-program': { severity: 'error', summary: "A `cmd` program named without a path that Cyrus does not ship: master refuses to start without a service's, daemon's or START entry's (a warning for an event, or through Debian's `cyrus` wrapper); on this machine, a SERVICES or DAEMON program given by a path that is not there or not executable (master exits at start-up)." },
+  'cyrus/unknown-program': { severity: 'error', summary: "A `cmd` program named without a path that Cyrus does not ship: master refuses to start without a service's, daemon's or START entry's (a warning for an event, or through Debian's `cyrus` wrapper); on this machine, a START, SERVICES or DAEMON program given by a path that is not there or not executable (master exits at start-up)." },
   // imapd.conf
   'imapd/syntax': { severity: 'error', summary: 'A line of imapd.conf that is not `option: value`.' },
   'imapd/unknown-option': { severity: 'error', summary: 'An option Cyrus does not know (for the target version).' },
