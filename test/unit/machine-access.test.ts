@@ -128,6 +128,22 @@ test('imapd/tls-file-access: only the files of a service with TLS on', () => {
   assert.deepEqual(imapd('tls_server_cert: /srv/x/cert.pem\ntls_server_key: /srv/x/key.pem\n'), [], 'not on this machine');
 });
 
+test('imapd/tls-file-access: a certificate or key that is not there, in a directory that is, where Cyrus is installed: a warning', () => {
+  const installed = { ...MACHINE, '/usr/lib/cyrus/bin/master': file(0, 0, 0o755) };
+  // Seen in the wild with the 2.x names: a certificate under /etc/ssl/certs that this machine lacks.
+  const conf = 'tls_cert_file: /etc/ssl/certs/mailcert.pem\ntls_key_file: /etc/ssl/private/mail.key\n';
+  const found = imapd(conf, { stats: installed, group: GROUP.replace('postgres', 'postgres,cyrus') });
+  assert.deepEqual(found.map((f) => `${f.range.start.line} ${f.severity}`), ['2 warning']);
+  assert.equal(found[0].range.start.character, 'tls_cert_file: '.length);
+  assert.equal(found[0].message, 'There is no tls_cert_file /etc/ssl/certs/mailcert.pem on this machine (its directory /etc/ssl/certs is here, and so is Cyrus): imapd, pop3d and lmtpd still offer STARTTLS and then refuse it ("NO Error initializing TLS", "454 4.3.3 Error initializing TLS"), and a service run with -s (imaps, pop3s) hangs up on every client, so clients that insist on TLS cannot log in, and an Exim transport that requires TLS of lmtpd (hosts_require_tls) defers every delivery. Put the certificate there, or correct the path.');
+  // A key Cyrus could not reach anyway is said once, as the directory that keeps it out.
+  const both = imapd('tls_server_cert: /etc/ssl/certs/mailcert.pem\ntls_server_key: /etc/ssl/private/gone.key\n', { stats: installed });
+  assert.deepEqual(both.map((f) => `${f.range.start.line} ${f.severity} ${/^There is no|does not let them/.exec(f.message)?.[0]}`), ['2 warning There is no', '3 error does not let them']);
+  assert.deepEqual(imapd(conf, { group: GROUP.replace('postgres', 'postgres,cyrus') }), [], 'Cyrus not installed here: another machine\'s config');
+  assert.deepEqual(imapd('tls_server_cert: /srv/x/cert.pem\ntls_server_key: /srv/x/key.pem\n', { stats: installed }), [], 'its directory not here either');
+  assert.deepEqual(imapd('tls_server_cert: /etc/ssl/certs/mailcert.pem\ntls_server_key: disabled\n', { stats: installed }), [], 'TLS off: the file is never read');
+});
+
 const dirs = (text: string, opts: { stats?: Record<string, PathStat>; group?: string } = {}) =>
   check({ 'imapd.conf': text }, { ...opts, code: 'imapd/directory-access' });
 
