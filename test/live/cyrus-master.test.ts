@@ -381,6 +381,42 @@ test('a service program given by a path that is not there (or not executable): f
   }
 });
 
+test('a START program given by a path that is not there: flagged cyrus/unknown-program; really master stops at start-up (exit 1: "can\'t run startup", to syslog)', { skip, timeout: 60_000 }, async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'exim-cyrus-startpath-'));
+  try {
+    let edited = '';
+    const edit = (text: string) => (edited = text.replace(/(\brecover cmd=")ctl_cyrusdb /, '$1/usr/cyrus/bin/ctl_cyrusdb '));
+    await assert.rejects(startCyrus({ startTimeoutMs: 20_000, editCyrusConf: edit }), /exited \(1\) during start-up/);
+    assert.match(edited, /recover cmd="\/usr\/cyrus\/bin\/ctl_cyrusdb /);
+    const conf = path.join(dir, 'cyrus.conf');
+    fs.writeFileSync(conf, edited);
+    const found = checkProject([{ path: conf, kind: 'cyrus-conf' }], defaultOptions).filter((f) => f.code === 'cyrus/unknown-program');
+    assert.equal(found.length, 1);
+    assert.equal(found[0].severity, 'error');
+    assert.match(found[0].message, /master cannot run START entry 'recover' and stops \("can't run startup", exit 1\).*Cyrus's ctl_cyrusdb is \/usr\/lib\/cyrus\/bin\/ctl_cyrusdb/);
+    // The fix gives back the harness's own cmd="ctl_cyrusdb ...", with which master starts (the before() hook).
+    assert.match(applyEdits(edited, found[0].fixes![0].edits), /\brecover cmd="ctl_cyrusdb /);
+    assert.ok(cy, 'master starts with the bare name');
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('listen= a service name this machine\'s /etc/services lacks: a warning; really master disables that one service and serves the others', { skip, timeout: 60_000 }, async () => {
+  const c = await startCyrus({ startTimeoutMs: 20_000, editCyrusConf: (text) => text.replace(/(lmtpauth\s+cmd="[^"]*" listen=)"[^"]*"/, '$1"httpcyrus"') });
+  try {
+    assert.match(fs.readFileSync(c.cyrusConf, 'utf8'), /listen="httpcyrus"/);
+    const found = checkProject([{ path: c.cyrusConf, kind: 'cyrus-conf' }], defaultOptions).filter((f) => f.code === 'cyrus/invalid-value');
+    assert.deepEqual(found.map((f) => f.severity), ['warning']);
+    assert.match(found[0].message, /disables this service \(the others still run\)\. Add 'httpcyrus PORT\/tcp' to \/etc\/services/);
+    // startCyrus waited for imap and smmap: master is up and serving without the one service.
+    assert.equal(await connects({ kind: 'tcp', host: '127.0.0.1', port: c.ports.imap } as Endpoint), true);
+    assert.equal(await connects({ kind: 'tcp', host: '127.0.0.1', port: c.ports.lmtpAuth } as Endpoint), false);
+  } finally {
+    await c.stop();
+  }
+});
+
 test('prefork=-1: a warning, not an error; really master serves as with prefork=0 (lmtpd greets)', { skip, timeout: 60_000 }, async () => {
   const c = await startCyrus({ startTimeoutMs: 20_000, editCyrusConf: (text) => text.replace(/(lmtptrusted\s+cmd="[^"]*" listen="[^"]*") prefork=0/, '$1 prefork=-1') });
   try {

@@ -241,6 +241,48 @@ test('Cyrus\'s certificate and key in a directory only root may enter: flagged i
   }
 });
 
+test('Cyrus\'s certificate not there, in a directory that is: flagged imapd/tls-file-access (a warning); really imapd and lmtpd offer STARTTLS and refuse it; with the certificate in place, nothing is flagged and TLS starts', { skip: cyrusMissing ? `skipped: ${cyrusMissing}` : false }, async () => {
+  const d = tempDir('exim-cyrus-tls-missing-', 0o755);
+  const [cert, key] = [path.join(d, 'cert.pem'), path.join(d, 'key.pem')];
+  const r = spawnSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert, '-days', '2', '-subj', '/CN=localhost'], { timeout: 60_000 });
+  assert.equal(r.status, 0, `openssl: ${r.stderr}`);
+  openTo(key, 'mail', 0o640);
+  fs.renameSync(cert, `${cert}.away`);
+  const c = await startCyrus({ editCyrusConf: (text, dir) => {
+    fs.appendFileSync(path.join(dir, 'imapd.conf'), `tls_server_cert: ${cert}\ntls_server_key: ${key}\n`);
+    return text;
+  } });
+  try {
+    const input: Input[] = [{ path: c.imapdConf, kind: 'imapd-conf' }];
+    const missing = findings(input, 'imapd/tls-file-access');
+    assert.deepEqual(missing.map((f) => f.severity), ['warning']);
+    assert.match(missing[0].message, new RegExp(`^There is no tls_server_cert ${cert.replaceAll('/', '\\/')} on this machine`));
+
+    const imapStarttls = async () => {
+      const s = await Session.open(c.ports.imap);
+      const greeting = await s.reply(imapDone('\\*'));
+      return { greeting, reply: await s.send('a STARTTLS', imapDone('a')), session: s };
+    };
+    const imap = await imapStarttls();
+    imap.session.close();
+    assert.match(imap.greeting, /STARTTLS/);
+    assert.match(imap.reply, /^a NO Error initializing TLS/);
+    const lmtp = await Session.open(c.ports.lmtpAuth);
+    await lmtp.reply(smtpDone);
+    assert.match(await lmtp.send('LHLO client.example.net', smtpDone), /250-STARTTLS/);
+    assert.match(await lmtp.send('STARTTLS', smtpDone), /^454 4\.3\.3 Error initializing TLS/);
+    lmtp.close();
+
+    fs.renameSync(`${cert}.away`, cert);
+    assert.deepEqual(findings(input, 'imapd/tls-file-access'), []);
+    const fixed = await imapStarttls();
+    assert.match(fixed.reply, /^a OK Begin TLS negotiation now/);
+    assert.match(await fixed.session.startTls(), /^TLSv1\.[23]$/);
+  } finally {
+    await c.stop();
+  }
+});
+
 /** Resolves with what the server sent before it closed the connection, or rejects after `ms` with what it sent so far. */
 function firstWords(port: number, ms: number): Promise<string> {
   return new Promise((resolve, reject) => {

@@ -45,8 +45,24 @@ test('listen: service names go through /etc/services (aliases too), then the bui
   assert.deepEqual(missing.findings, ['warning cyrus/invalid-value']);
   // udp looks in the udp column
   assert.equal((listenOf('"fud"', SERVICES, ' proto=udp').ep as { port: number }).port, 4201);
-  assert.deepEqual(listenOf('"nosuch"', SERVICES).findings, ['error cyrus/invalid-value']);
-  assert.deepEqual(listenOf('"nosuch"').findings, ['error cyrus/invalid-value']);
+  // A name nobody knows is no worse: master disables that one service and runs the rest.
+  assert.deepEqual(listenOf('"nosuch"', SERVICES).findings, ['warning cyrus/invalid-value']);
+  assert.deepEqual(listenOf('"nosuch"').findings, ['warning cyrus/invalid-value']);
+});
+
+test('listen: a service name master cannot resolve says that master disables the service, and what to add to /etc/services', () => {
+  const message = (value: string, services?: string) => checkCyrusConf(load(`SERVICES {\n  s cmd="imapd" listen=${value}\n}\n`, services), defaultOptions)
+    .filter((f) => f.code === 'cyrus/invalid-value').map((f) => `${f.severity}: ${f.message}`);
+  // Seen in the wild (a Kolab frontend's cyrus.conf): one warning for a name we know the port of and for one we do not.
+  assert.deepEqual(message('"managesieve"', SERVICES), [
+    "warning: The service name 'managesieve' is not in /etc/services here, so master cannot resolve it and disables this service (the others still run). Add 'managesieve PORT/tcp' to /etc/services (PORT: the port it should listen on) or write that port number.",
+  ]);
+  assert.deepEqual(message('"127.0.0.1:mupdate"', SERVICES), [
+    "warning: The service name 'mupdate' is not in /etc/services here, so master cannot resolve it and disables this service (the others still run). Add 'mupdate 3905/tcp' to /etc/services or write the port number 3905.",
+  ]);
+  assert.deepEqual(message('"httpcyrus"'), [
+    "warning: The service name 'httpcyrus' is not one we know, and no /etc/services could be read: unless the mail server's has it, master cannot resolve it and disables this service (the others still run). Add 'httpcyrus PORT/tcp' to /etc/services (PORT: the port it should listen on) or write that port number.",
+  ]);
 });
 
 test('listen: unusable values are findings, not endpoints', () => {

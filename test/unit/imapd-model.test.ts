@@ -162,6 +162,28 @@ test('unknown option: did-you-mean fix renames the name only', () => {
   assert.deepEqual(f.fixes?.[0].edits, [{ file: '/t/imapd.conf', range: { start: { line: 1, character: 0 }, end: { line: 1, character: 10 } }, newText: 'virtdomains' }]);
 });
 
+test('unknown option: a name is suggested under a service prefix only where something reads that prefix', () => {
+  const text = 'configdirectory: /c\njmapauth_allowsasl: yes\nlmtp_allowsasl: yes\nimaps_allowsasl: yes\n';
+  const host = memHost({ '/t/imapd.conf': text, '/t/cyrus.conf': 'SERVICES {\n  lmtp cmd="lmtpd" listen="2003"\n}\n' });
+  const i = loadImapdConf('/t/imapd.conf', defaultOptions, host);
+  const meant = (fs: ReturnType<typeof check>) => fs.filter((f) => f.code === 'imapd/unknown-option').map((f) => `${f.range.start.line + 1} ${/Did you mean '([^']*)'/.exec(f.message)?.[1] ?? '-'} ${f.fixes?.[0]?.edits[0].newText ?? '-'}`);
+  // Seen in the wild beside a cyrus.conf without a jmapauth service: no 'jmapauth_allowsetacl'.
+  assert.deepEqual(meant(check(i, defaultOptions, loadCyrusConf('/t/cyrus.conf', defaultOptions, host))),
+    ['2 - -', '3 lmtp_allowsetacl lmtp_allowsetacl', '4 - -']);
+  // Without a cyrus.conf, the service names Cyrus's and Debian's sample files use.
+  assert.deepEqual(meant(check(i, defaultOptions)), ['2 - -', '3 lmtp_allowsetacl lmtp_allowsetacl', '4 imaps_allowsetacl imaps_allowsetacl']);
+});
+
+test('unknown option: a SASL library option without its sasl_ prefix says so and offers the prefixed name', () => {
+  const c = load('configdirectory: /c\nsaslauthd_path: /run/saslauthd\nsql_select: SELECT 1\nlmtp_mech_list: PLAIN\nmech_list: PLAIN\nsasl_mech_list: LOGIN\n');
+  const found = check(c, defaultOptions).filter((f) => f.code === 'imapd/unknown-option');
+  assert.deepEqual(found.map((f) => `${f.range.start.line + 1} ${f.fixes?.[0]?.edits[0].newText ?? '-'}`),
+    ['2 sasl_saslauthd_path', '3 sasl_sql_select', '4 lmtp_sasl_mech_list', '5 -']);
+  assert.equal(found[0].message, "Unknown option 'saslauthd_path': Cyrus ignores it. SASL library options take the sasl_ prefix in imapd.conf: Cyrus hands libsasl only the settings named so. Did you mean 'sasl_saslauthd_path'?");
+  // sasl_mech_list is set already: renamed, the line would set it twice.
+  assert.match(found[3].message, /Did you mean 'sasl_mech_list'\? 'sasl_mech_list' is already set \(line 6\)/);
+});
+
 test('durations: the newest Cyrus refuses an overflow and a bare "-", Cyrus 3.6 takes both', () => {
   const at = (v: string, cyrusVersion: 'latest' | '3.6') =>
     check(load(`configdirectory: /c\ntimeout: ${v}\n`), { ...defaultOptions, cyrusVersion }).map((f) => `${f.severity} ${f.code}`);

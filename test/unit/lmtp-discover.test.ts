@@ -193,7 +193,7 @@ test('services master does not run are never offered, only listed with the reaso
   const d = cyrusCalloutTargets(conf);
   assert.deepEqual(d.candidates.map((c) => c.name), ['good'], 'the only one chosen without asking');
   assert.deepEqual(d.skipped, [
-    "service byname: master does not run it: The service name 'lmtp' is not in /etc/services here, so master cannot resolve it and disables this service. Add 'lmtp 24/tcp' to /etc/services or write the port number 24.",
+    "service byname: master does not run it: The service name 'lmtp' is not in /etc/services here, so master cannot resolve it and disables this service (the others still run). Add 'lmtp 24/tcp' to /etc/services or write the port number 24.",
     'service badflag: its cmd has -s, which lmtpd does not take, so it exits at every connection',
     "service grouped: its cmd has -aU30, which master's service wrapper refuses, so it exits at every connection",
     'service lower: in section "services", which master ignores',

@@ -44,7 +44,7 @@ const MACHINE: Record<string, PathStat> = {
 function check(inputs: Record<string, string>, { stats = MACHINE, group = GROUP, code }: { stats?: Record<string, PathStat>; group?: string; code: string }): Finding[] {
   const files = new Map([...Object.entries(inputs).map(([n, t]) => [`${DIR}/${n}`, t] as [string, string]), ['/etc/passwd', PASSWD], ['/etc/group', group]]);
   const host: SourceHost = { ...memoryHost(files), stat: (p) => stats[p] };
-  const kinds: Record<string, Input['kind']> = { 'exim.conf': 'exim', 'imapd.conf': 'imapd-conf' };
+  const kinds: Record<string, Input['kind']> = { 'exim.conf': 'exim', 'imapd.conf': 'imapd-conf', 'cyrus.conf': 'cyrus-conf' };
   return checkProject(Object.keys(inputs).map((n) => ({ path: `${DIR}/${n}`, kind: kinds[n] })), defaultOptions, host).filter((f) => f.code === code);
 }
 
@@ -128,6 +128,22 @@ test('imapd/tls-file-access: only the files of a service with TLS on', () => {
   assert.deepEqual(imapd('tls_server_cert: /srv/x/cert.pem\ntls_server_key: /srv/x/key.pem\n'), [], 'not on this machine');
 });
 
+test('imapd/tls-file-access: a certificate or key that is not there, in a directory that is, where Cyrus is installed: a warning', () => {
+  const installed = { ...MACHINE, '/usr/lib/cyrus/bin/master': file(0, 0, 0o755) };
+  // Seen in the wild with the 2.x names: a certificate under /etc/ssl/certs that this machine lacks.
+  const conf = 'tls_cert_file: /etc/ssl/certs/mailcert.pem\ntls_key_file: /etc/ssl/private/mail.key\n';
+  const found = imapd(conf, { stats: installed, group: GROUP.replace('postgres', 'postgres,cyrus') });
+  assert.deepEqual(found.map((f) => `${f.range.start.line} ${f.severity}`), ['2 warning']);
+  assert.equal(found[0].range.start.character, 'tls_cert_file: '.length);
+  assert.equal(found[0].message, 'There is no tls_cert_file /etc/ssl/certs/mailcert.pem on this machine (its directory /etc/ssl/certs is here, and so is Cyrus): imapd, pop3d and lmtpd still offer STARTTLS and then refuse it ("NO Error initializing TLS", "454 4.3.3 Error initializing TLS"), and a service run with -s (imaps, pop3s) hangs up on every client, so clients that insist on TLS cannot log in, and an Exim transport that requires TLS of lmtpd (hosts_require_tls) defers every delivery. Put the certificate there, or correct the path.');
+  // A key Cyrus could not reach anyway is said once, as the directory that keeps it out.
+  const both = imapd('tls_server_cert: /etc/ssl/certs/mailcert.pem\ntls_server_key: /etc/ssl/private/gone.key\n', { stats: installed });
+  assert.deepEqual(both.map((f) => `${f.range.start.line} ${f.severity} ${/^There is no|does not let them/.exec(f.message)?.[0]}`), ['2 warning There is no', '3 error does not let them']);
+  assert.deepEqual(imapd(conf, { group: GROUP.replace('postgres', 'postgres,cyrus') }), [], 'Cyrus not installed here: another machine\'s config');
+  assert.deepEqual(imapd('tls_server_cert: /srv/x/cert.pem\ntls_server_key: /srv/x/key.pem\n', { stats: installed }), [], 'its directory not here either');
+  assert.deepEqual(imapd('tls_server_cert: /etc/ssl/certs/mailcert.pem\ntls_server_key: disabled\n', { stats: installed }), [], 'TLS off: the file is never read');
+});
+
 const dirs = (text: string, opts: { stats?: Record<string, PathStat>; group?: string } = {}) =>
   check({ 'imapd.conf': text }, { ...opts, code: 'imapd/directory-access' });
 
@@ -163,6 +179,36 @@ test('imapd/directory-access: a configdirectory that is not there, where Cyrus i
   assert.deepEqual(dirs('configdirectory: /opt/cyrus/conf\n', { stats: installed }), [], 'its parent not here either');
   assert.deepEqual(dirs('configdirectory: /srv/locked/new\n', { stats: installed }), [], 'in a directory we may not search: it may be there');
   assert.deepEqual(dirs('partition-default: /var/spool/cyrus/other\n', { stats: installed }), [], 'a partition: CREATE makes it');
+});
+
+test('cyrus/unknown-program: a START, SERVICES or DAEMON program given by a path that is not here, where Cyrus is installed', () => {
+  const installed = { ...MACHINE, '/usr': dir(0, 0, 0o755), '/usr/lib/cyrus/bin/master': file(0, 0, 0o755), '/usr/lib/cyrus/bin/ctl_cyrusdb': file(0, 0, 0o755) };
+  // Seen in the wild (the Cyrus test server's cyrus.conf, built for /usr/cyrus/bin).
+  const conf = [
+    'START {',
+    '  recover cmd="/usr/cyrus/bin/ctl_cyrusdb -r"',
+    '  fakesaslauthd cmd="/usr/cyrus/bin/fakesaslauthd -p /run/cyrus/saslauthd.sock"',
+    '}',
+    'SERVICES {',
+    '  imap cmd="imapd" listen="143"',
+    '}',
+    'DAEMON {',
+    '  fake cmd="/usr/cyrus/bin/fakesaslauthd -p /run/cyrus/saslauthd.sock"',
+    '}',
+    '',
+  ].join('\n');
+  const found = check({ 'cyrus.conf': conf }, { stats: installed, code: 'cyrus/unknown-program' });
+  // One finding per entry, from this machine only: a path is not judged by its name.
+  assert.deepEqual(found.map((f) => `${f.range.start.line + 1}:${f.range.start.character + 1} ${f.severity}`), ['2:16 error', '3:22 error', '9:13 error']);
+  const [recover, helper, daemon] = found.map((f) => f.message);
+  assert.equal(recover, 'On this machine /usr/cyrus/bin/ctl_cyrusdb is not there, so master cannot run START entry \'recover\' and stops ("can\'t run startup", exit 1) and nothing is served. Cyrus\'s ctl_cyrusdb is /usr/lib/cyrus/bin/ctl_cyrusdb: write ctl_cyrusdb (master looks there) or the full path.');
+  assert.deepEqual(found[0].fixes?.[0].edits.map((e) => e.newText), ['ctl_cyrusdb']);
+  assert.match(helper, /^On this machine \/usr\/cyrus\/bin\/fakesaslauthd is not there, so master cannot run START entry 'fakesaslauthd' and stops .* Give the program's real path\.$/);
+  assert.match(daemon, /cannot find executable for daemon 'fake'", exit 78\)/);
+  // A program that is there but not executable stops master as well.
+  const notExec = { ...installed, '/usr/cyrus': dir(0, 0, 0o755), '/usr/cyrus/bin': dir(0, 0, 0o755), '/usr/cyrus/bin/ctl_cyrusdb': file(0, 0, 0o644) };
+  assert.match(check({ 'cyrus.conf': 'START {\n  recover cmd="/usr/cyrus/bin/ctl_cyrusdb -r"\n}\n' }, { stats: notExec, code: 'cyrus/unknown-program' })[0]?.message ?? '', /is not executable .* master cannot run START entry 'recover'/);
+  assert.deepEqual(check({ 'cyrus.conf': conf }, { code: 'cyrus/unknown-program' }), [], 'Cyrus not installed here: another machine\'s config');
 });
 
 const LOOKUP_STATS: Record<string, PathStat> = {

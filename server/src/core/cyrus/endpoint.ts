@@ -125,12 +125,17 @@ export function listenAt(value: string, proto: string, table: ServiceTable, at: 
   const fromFile = map.get(port) ?? (table.fromFile ? (dgram ? table.tcp : table.udp).get(port) : undefined);
   if (fromFile !== undefined) return { endpoint: new TcpEndpoint(host, fromFile, port, at) };
   const known = wellKnownPort(port);
-  if (known !== undefined) {
-    const endpoint: Endpoint = new TcpEndpoint(host, known, port, at);
-    if (!table.fromFile) return { endpoint };
-    return { endpoint, problem: { message: `The service name '${port}' is not in /etc/services here, so master cannot resolve it and disables this service. Add '${port} ${known}/${dgram ? 'udp' : 'tcp'}' to /etc/services or write the port number ${known}.`, warning: true } };
-  }
-  return { problem: { message: `'${port}' is neither a port number nor a known service name${table.fromFile ? ' in /etc/services' : ''}. Write a port number, or an absolute path for a UNIX socket.`, warning: false } };
+  const endpoint: Endpoint | undefined = known === undefined ? undefined : new TcpEndpoint(host, known, port, at);
+  if (endpoint && !table.fromFile) return { endpoint };
+  // Master logs getaddrinfo's error, disables this one service and serves the others
+  // (master.c, service_create), and the name may well be in the mail host's /etc/services:
+  // a warning, as for any other fact of the machine.
+  const why = table.fromFile ? 'is not in /etc/services here, so master cannot resolve it and' : 'is not one we know, and no /etc/services could be read: unless the mail server\'s has it, master cannot resolve it and';
+  const add = known === undefined
+    ? `Add '${port} PORT/${dgram ? 'udp' : 'tcp'}' to /etc/services (PORT: the port it should listen on) or write that port number.`
+    : `Add '${port} ${known}/${dgram ? 'udp' : 'tcp'}' to /etc/services or write the port number ${known}.`;
+  const problem = { message: `The service name '${port}' ${why} disables this service (the others still run). ${add}`, warning: true };
+  return endpoint ? { endpoint, problem } : { problem };
 }
 
 /** /\s/ (JavaScript's white space, as the check always used) without a regex per value. */

@@ -3,22 +3,21 @@
 // daemon when it starts ("cannot find executable for service", exit 78) and stops when a
 // START program cannot run ("can't run startup"); an event's fails only when it is due.
 // Through Debian's wrapper master finds the wrapper, which fails later: a warning too.
+// A path is run as written (master.c, get_daemon), and sites put their own helpers beside
+// Cyrus's (the Cyrus test server's /usr/cyrus/bin/fakesaslauthd): whether it is there is a
+// fact of the machine, which program-files.ts checks, not of the name.
 import { finding, type Finding } from '../../diagnostic';
 import type { CyrusConf } from '../../cyrus/model';
 import { CYRUS_PROGRAMS, RETIRED_PROGRAMS } from '../../cyrus/programs';
 import { closest } from '../../cyrus/suggest';
 import { ownEntry } from '../../own';
 
-/** Directories that hold Cyrus's programs in the common packagings. */
-const CYRUS_DIRS = /^\/usr\/(lib|libexec|local\/libexec|cyrus\/bin|local\/cyrus\/bin)(\/cyrus(-imapd)?)?(\/bin)?\//;
-
 export function checkUnknownProgram(conf: CyrusConf): Finding[] {
   const out: Finding[] = [];
   for (const e of conf.entries) {
     const c = e.cmd;
     if (!c || !c.program) continue;
-    const ours = !c.program.includes('/') || c.wrapper || CYRUS_DIRS.test(c.program);
-    if (!ours || CYRUS_PROGRAMS.has(c.tool)) continue;
+    if ((c.program.startsWith('/') && !c.wrapper) || CYRUS_PROGRAMS.has(c.tool)) continue;
     const retired = ownEntry(RETIRED_PROGRAMS, c.tool);
     // Through Debian's wrapper the cyr_/ctl_ prefix may be left out.
     const candidates = c.wrapper ? [...CYRUS_PROGRAMS].map((n) => n.replace(/^(cyr|ctl)_/, '')) : CYRUS_PROGRAMS;

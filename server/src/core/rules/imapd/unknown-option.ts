@@ -9,6 +9,7 @@ import { imapdOption, imapdOptionAnyVersion, imapdOptions, RETIRED_IMAPD_OPTIONS
 import { closest } from '../../cyrus/suggest';
 import { CYRUS_PROGRAMS } from '../../cyrus/programs';
 import { syncChannels } from '../../cyrus/facts';
+import { SASL_LIBRARY_OPTIONS } from '../../cyrus/sasl-options';
 
 const namesCache = new Map<string, string[]>();
 function names(version: CheckOptions['cyrusVersion']): string[] {
@@ -52,6 +53,15 @@ function misspeltOption(key: string, v: CheckOptions['cyrusVersion']): { meant: 
 }
 const SERVER_SUFFIX = /_(password|mechs|client_cert|client_key)$/;
 
+/**
+ * Service names a `<service>_` setting may mean when no cyrus.conf is paired: the SERVICES
+ * entries of Cyrus's sample cyrus.conf files and of Debian's.
+ */
+const USUAL_SERVICES: ReadonlySet<string> = new Set([
+  'imap', 'imaps', 'pop3', 'pop3s', 'kpop', 'nntp', 'nntps', 'http', 'https', 'lmtp', 'lmtpunix', 'sieve', 'notify',
+  'mupdate', 'fud', 'ptloader',
+]);
+
 export function checkUnknownOption(conf: ImapdConf, opts: CheckOptions, cyrus?: CyrusConf): Finding[] {
   const out: Finding[] = [];
   const v = opts.cyrusVersion;
@@ -62,6 +72,9 @@ export function checkUnknownOption(conf: ImapdConf, opts: CheckOptions, cyrus?: 
   // EVENTS and DAEMON programs read their own program name's, which CYRUS_PROGRAMS covers.
   // `cyr_info conf-lint` draws the same line.
   const entryNames = cyrus ? new Set(cyrus.entries.filter((e) => e.section === 'SERVICES').map((e) => e.name.toLowerCase())) : undefined;
+  // A name is suggested under a prefix only where something reads settings of that prefix:
+  // "jmapauth_allowsetacl" for "jmapauth_allowsasl" would be as ignored as the line itself.
+  const readsPrefix = (p: string) => channels.has(p) || CYRUS_PROGRAMS.has(p) || (entryNames ?? USUAL_SERVICES).has(p);
   for (const s of conf.settings) {
     if (s.kind === 'unknown') {
       if (RETIRED_IMAPD_OPTIONS.has(s.key)) continue; // imapd/deprecated-option says so
@@ -76,18 +89,22 @@ export function checkUnknownOption(conf: ImapdConf, opts: CheckOptions, cyrus?: 
           { severity: 'warning', ...(taken ? {} : renameFix(conf, s, newName)) }));
         continue;
       }
-      let guess = closest(s.key, names(v));
+      // A SASL library option written as libsasl names it: Cyrus passes on only sasl_<name>.
+      const sasl = SASL_LIBRARY_OPTIONS.has(s.key) ? `sasl_${s.key}`
+        : prefix && readsPrefix(prefix) && SASL_LIBRARY_OPTIONS.has(rest) ? `${prefix}_sasl_${rest}` : undefined;
+      let guess = sasl ?? closest(s.key, names(v));
       let newName = guess;
-      if (!guess && prefix) {
-        guess = closest(s.key.slice(prefix.length + 1), names(v));
+      if (!guess && prefix && readsPrefix(prefix)) {
+        guess = closest(rest, names(v));
         newName = guess && prefix + '_' + guess;
       }
       // Renamed onto a name already set, the line would be a second setting, which makes
       // Cyrus refuse to start (imapd/duplicate-option): say where the other is instead.
       const taken = newName ? setElsewhere(conf, s, newName) : undefined;
       const also = taken ? ` ${takenText(s, newName!, taken)}` : '';
+      const why = sasl ? ' SASL library options take the sasl_ prefix in imapd.conf: Cyrus hands libsasl only the settings named so.' : '';
       out.push(finding('imapd/unknown-option', s.file, s.nameLoc.range,
-        `Unknown option '${s.rawName}': Cyrus ignores it.${newName ? ` Did you mean '${newName}'?` : ''}${also}`,
+        `Unknown option '${s.rawName}': Cyrus ignores it.${why}${newName ? ` Did you mean '${newName}'?` : ''}${also}`,
         newName && !taken ? renameFix(conf, s, newName) : {}));
       continue;
     }
