@@ -20,3 +20,12 @@ test('ties go to the first name in sort order, whatever order the candidates com
   assert.equal(closest('cat', ['bat', 'hat']), 'bat');
   assert.equal(closest('cat', ['hat', 'bat']), 'bat');
 });
+
+test('the SASL options completion offers are ones libsasl asks for, or Cyrus\'s own sasl_ options', async () => {
+  const { SASL_OPTIONS } = await import('../../server/src/core/features/sasl-options');
+  const { SASL_LIBRARY_OPTIONS } = await import('../../server/src/core/cyrus/sasl-options');
+  const { isImapdOption } = await import('../../server/src/core/catalog/cyrus');
+  for (const o of SASL_OPTIONS) {
+    assert.ok(SASL_LIBRARY_OPTIONS.has(o.name.replace(/^sasl_/, '')) || isImapdOption(o.name), o.name);
+  }
+});

@@ -1,6 +1,7 @@
 // The SASL library's options most set in imapd.conf (as `sasl_` + the option), from Cyrus
 // SASL's options documentation: imapd.conf hands every `sasl_…` key to libsasl, so they
-// are not in Cyrus's own option list. For completion and hover only.
+// are not in Cyrus's own option list. For completion and hover only: the names libsasl asks
+// for, all of them, are cyrus/sasl-options.ts's (imapd/unknown-option reads them).
 export interface SaslOption { name: string; what: string; values?: readonly string[] }
 
 export const SASL_OPTIONS: readonly SaslOption[] = [
