@@ -133,3 +133,29 @@ test('hover and completion survive text the parser cannot make sense of', () => 
   }
   assert.ok(completion(ws, f, { line: 3, character: 2 }).some((c) => c.label === 'hosts_require_auth'));
 });
+
+test('completion right after a continued line\'s break replaces nothing on the line above', () => {
+  const dir = tree({});
+  const ws = new ConfigWorkspace();
+  const f = path.join(dir, 'exim.conf');
+  // Exim joins the lines: the cursor at the start of the last one follows "$message_exim_id".
+  ws.open(f, 'received_header_text = Received: \\\n  id $message_exim_id\\\n${if def:received_for {for $received_for}}\n', 'exim');
+  for (let ch = 0; ch <= 2; ch++) {
+    for (const c of completion(ws, f, { line: 2, character: ch })) {
+      const r = c.replace;
+      assert.ok(r && r.start.line === 2 && r.start.character >= 0 && r.start.character <= ch, `${c.label} at 2:${ch}: ${JSON.stringify(r)}`);
+    }
+  }
+  assert.ok(completion(ws, f, { line: 2, character: 2 }).some((c) => c.label === 'if'), 'an item name typed on the line itself is still completed');
+});
+
+test('completion after .endif belongs to the instance Exim reads there, not a header the .ifdef left out', () => {
+  const dir = tree({});
+  const ws = new ConfigWorkspace();
+  const f = path.join(dir, 'exim.conf');
+  ws.open(f, 'begin routers\ndnslookup:\n  driver = dnslookup\n  transport = t\n.ifdef SMARTHOST\nsmarthost:\n  driver = manualroute\n  route_list = * SMARTHOST\n.endif\n  no_more\n', 'exim');
+  const labels = (line: number) => completion(ws, f, { line, character: 2 }).map((c) => c.label);
+  assert.ok(!labels(9).includes('route_list'), 'after .endif: dnslookup\'s options, not manualroute\'s');
+  assert.ok(labels(9).includes('widen_domains'));
+  assert.ok(labels(7).includes('route_list'), 'inside the left-out block: the instance written there');
+});

@@ -595,6 +595,9 @@ class Parser {
       const { nameStart: s, nameEnd: e } = this;
       this.error('exim/acl-syntax', locOf(ll, s, Math.max(e, s + 1)),
         `"${t.slice(s, e) || short(t)}" is not an ACL verb; a statement starts with accept, defer, deny, discard, drop, require or warn.`);
+      // Still a line of the ACL: its range (outline, folding, a fix that ends it) takes it in
+      // (a copy: the reader reuses its line).
+      this.extendAcl(copyLine(ll));
       return;
     }
     this.aclItem(ll, condNeg);

@@ -53,6 +53,13 @@ function conditionDetail(name: string): string {
  * where it delivers (`port`, `hosts`, `socket`).
  */
 export function eximCompletion(lines: LineIndex, p: Position, file: string, model: EximModel | undefined, opts: CheckOptions, listeners: readonly LmtpListener[] = []): CompletionEntry[] {
+  // What is typed before the cursor is read on the logical line: right after a continued
+  // line's break it may be the end of a word on the line above ("$message_exim_id\" then
+  // the cursor), which no edit of this line can complete without eating the break.
+  return completionAt(lines, p, file, model, opts, listeners).filter((e) => !e.replace || (e.replace.start.line === p.line && e.replace.start.character >= 0));
+}
+
+function completionAt(lines: LineIndex, p: Position, file: string, model: EximModel | undefined, opts: CheckOptions, listeners: readonly LmtpListener[]): CompletionEntry[] {
   const ctx = contextAt(lines, p, file, model);
   const replace = ctx.wordRange;
   const before = ctx.before;

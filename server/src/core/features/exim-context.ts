@@ -87,7 +87,12 @@ export function logicalStart(lines: LineIndex, line: number): number {
  * `emptyMacro` says which names are macros that expand to nothing: a line may start with
  * them (Exim's test suite writes `FAKE host_find_failed = ignore`), and Exim reads what follows.
  */
-export function eximContextAt(lines: LineIndex, p: Position, file: string, outer?: OuterContext, emptyMacro?: (name: string) => boolean): EximContext {
+/**
+ * `skipped`: the lines a false `.ifdef` leaves out of the config. From a line Exim reads, the
+ * instance is found among the lines it reads too (a router header inside `.ifdef SMARTHOST`
+ * does not own the `no_more` after `.endif`); from a skipped line, by the text around it.
+ */
+export function eximContextAt(lines: LineIndex, p: Position, file: string, outer?: OuterContext, emptyMacro?: (name: string) => boolean, skipped?: ReadonlySet<number>): EximContext {
   const line = Math.max(0, Math.min(p.line, lines.lineCount - 1));
   const lineText = lines.lineText(line);
   const ch = Math.max(0, Math.min(p.character, lineText.length));
@@ -116,9 +121,11 @@ export function eximContextAt(lines: LineIndex, p: Position, file: string, outer
   const ctx: EximContext = { section, before, word, wordRange: { start: { line, character: ws }, end: { line, character: we } } };
 
   const isInstanceSection = section === 'routers' || section === 'transports' || section === 'authenticators' || section === 'acl';
+  const unread = skipped?.size && !skipped.has(line) ? skipped : undefined;
   if (isInstanceSection) {
     let headerLine = -1;
     for (let l = start; l > beginLine; l--) {
+      if (unread?.has(l)) continue;
       const t = read(lines.lineText(l));
       // A continued value's line is never a header, however it looks (`127.0.0.1 : …`, `X-Header: $x`).
       if (l > 0 && continues(lines.lineText(l - 1))) continue;
@@ -133,6 +140,7 @@ export function eximContextAt(lines: LineIndex, p: Position, file: string, outer
     }
     if (headerLine >= 0 && section !== 'acl') {
       for (let l = headerLine + 1; l < lines.lineCount; l++) {
+        if (unread?.has(l)) continue;
         const t = read(lines.lineText(l));
         if (continues(lines.lineText(l - 1))) continue;
         if (l > headerLine && (instanceHeader(t, section) || /^\s*begin\s/.test(t))) break;
@@ -142,6 +150,7 @@ export function eximContextAt(lines: LineIndex, p: Position, file: string, outer
     }
     if (section === 'acl' && (headerLine >= 0 || inherited?.instance)) {
       for (let l = start; l > headerLine; l--) {
+        if (unread?.has(l)) continue;
         const m = /^\s*(accept|defer|deny|discard|drop|require|warn)\b/.exec(read(lines.lineText(l)));
         if (m) { ctx.aclVerb = m[1]; break; }
       }

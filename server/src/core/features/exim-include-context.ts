@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import type { EximConfig as EximModel, DriverInstance } from '../exim/model';
 import type { LineIndex, Position } from '../text';
 import { eximContextAt, type EximContext, type OuterContext } from './exim-context';
+import { skippedLinesOf } from '../exim/parser';
 
 /** Per model (never changed once built), the context each included file starts in. */
 const outerCache = new WeakMap<EximModel, Map<string, OuterContext | undefined>>();
@@ -40,7 +41,24 @@ function withModelDriver(m: EximModel | undefined, ctx: EximContext): EximContex
   return ctx;
 }
 
-/** The cursor's context in an Exim file, with what the model adds for included files. */
+/** Per model, the lines of each file a false `.ifdef` leaves out. */
+const skippedCache = new WeakMap<EximModel, Map<string, Set<number>>>();
+
+function skippedLines(m: EximModel, file: string): ReadonlySet<number> | undefined {
+  let byFile = skippedCache.get(m);
+  if (!byFile) {
+    skippedCache.set(m, byFile = new Map());
+    for (const s of skippedLinesOf(m)) {
+      const f = path.resolve(s.file);
+      let set = byFile.get(f);
+      if (!set) byFile.set(f, set = new Set());
+      set.add(s.line);
+    }
+  }
+  return byFile.get(path.resolve(file));
+}
+
+/** The cursor's context in an Exim file, with what the model adds for included files and the lines it leaves out. */
 export function contextAt(lines: LineIndex, p: Position, file: string, m: EximModel | undefined): EximContext {
-  return withModelDriver(m, eximContextAt(lines, p, file, outerContext(m, file), m && ((name) => m.macros.get(name)?.value.trim() === '')));
+  return withModelDriver(m, eximContextAt(lines, p, file, outerContext(m, file), m && ((name) => m.macros.get(name)?.value.trim() === ''), m && skippedLines(m, file)));
 }

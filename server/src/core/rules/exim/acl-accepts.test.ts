@@ -23,6 +23,9 @@ test('the fix ends the ACL with "accept", indented as its statements, also at th
   assert.equal(fixed(`${main}r:\n  deny hosts = 192.0.2.9 : \\\n    192.0.2.10`), `${main}r:\n  deny hosts = 192.0.2.9 : \\\n    192.0.2.10\n  accept`);
   assert.equal(fixed(`${main}r:\nother:\n  accept\n`), `${main}r:\n  accept\nother:\n  accept\n`);
   for (const text of [fixed(`${main}r:\n  deny hosts = 192.0.2.9\n`), fixed(`${main}r:`)]) assert.deepEqual(check(text), [], text);
+  // A line that is no statement ("Accept": no verb) is still the ACL's: the fix goes after it,
+  // not between the header and it (where "Accept" became a condition of the new statement).
+  assert.equal(fixed(`${main}r:\n  Accept\n\nother:\n  accept\n`), `${main}r:\n  Accept\n  accept\n\nother:\n  accept\n`);
 });
 
 test('an ACL only an acl = condition calls, or selected by an option that is not checked, is left alone', () => {
