@@ -3,12 +3,14 @@
 // invariants that hold whatever the config says. Not part of `npm test`: a developer tool
 // for finding bugs, in the spirit of the mutation scripts.
 //
-//   node scripts/walk-features.mjs [--sample N] [--corpus DIR] [--only NAME] [--verbose]
+//   node scripts/walk-features.mjs [--sample N] [--corpus DIR] [--extra DIR] [--only NAME] [--verbose]
 //
 // Cases: examples/reference and examples/broken (always), Debian's /etc/exim4 (split
 // conf.d and the template; skipped when absent), and from ../shared/corpus (skipped with a
 // message when absent): the Cyrus examples and a sample of N (default 60) Exim test-suite
-// confs, laid out as runtest does. Edits (rename, completion items, quick fixes) are tried
+// confs, laid out as runtest does; with --extra, every file of DIR as a case of its own (a
+// collection of configs from elsewhere: a name with "cyrus" or "imapd" in it is read as that
+// Cyrus file, any other as an Exim config). Edits (rename, completion items, quick fixes) are tried
 // in the workspace's memory overlay, never written to disk.
 import { loadBundled } from './bundle-core.mjs';
 import * as fs from 'node:fs';
@@ -23,6 +25,7 @@ const verbose = args.includes('--verbose');
 const sampleSize = Number(opt('--sample', '60'));
 const only = opt('--only');
 const corpusRoot = path.resolve(opt('--corpus', path.join(root, '../shared/corpus')));
+const extra = opt('--extra');
 
 const F = await loadBundled(root, `
 export * from './server/src/core/features';
@@ -184,6 +187,8 @@ function walkFile(ws, file, kind, renamed) {
     }
   }
 
+  let inactive;
+  const inactiveLines = () => inactive ??= new Set(kind === 'exim' ? (guard('inactiveRanges', file, () => F.inactiveRanges(ws, file)) ?? []).map((r) => r.start.line) : []);
   for (const p of positionsOf(lines)) {
     const where = at(file, p);
     const key = `${p.line}:${p.character}`;
@@ -205,7 +210,9 @@ function walkFile(ws, file, kind, renamed) {
       if (labels.has(k)) violation('completion: labels are unique', where, `${it.kind} ${it.label} twice`);
       labels.add(k);
     }
-    if (m && kind === 'exim') completionScope(file, m, p, items, where);
+    // An inactive line (.ifdef of a macro not defined) belongs to no instance of the model:
+    // completion goes by the text there, the instance written around it.
+    if (m && kind === 'exim' && !inactiveLines().has(p.line)) completionScope(file, m, p, items, where);
     if (nameEnds.has(key)) {
       const { name, what } = nameEnds.get(key);
       count('completion: at the end of a known name, that name is offered');
@@ -635,6 +642,16 @@ if (fs.existsSync(path.join(suite, 'labels.tsv')) && fs.existsSync(path.join(sui
     fs.rmSync(scratch, { recursive: true, force: true });
   }
 } else skipped.push(`the Exim test-suite sample (no labels.tsv/confs in ${suite})`);
+
+if (extra) {
+  const dir = path.resolve(extra);
+  shownBase.push([dir + '/', `${extra.replace(/\/$/, '')}/`]);
+  const kindOfFile = (n) => /cyrus/.test(n) ? 'cyrus-conf' : /imapd/.test(n) ? 'imapd-conf' : 'exim';
+  for (const n of fs.readdirSync(dir).sort()) {
+    const p = path.join(dir, n);
+    if (fs.statSync(p).isFile()) walkCase(`extra/${n}`, dir, [[p, kindOfFile(n)]]);
+  }
+}
 
 // ---- report -------------------------------------------------------------------------
 console.log(`walked ${walked.length} case(s)${verbose ? ':\n  ' + walked.join('\n  ') : ''}`);
