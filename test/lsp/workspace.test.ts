@@ -159,3 +159,19 @@ test('completion after .endif belongs to the instance Exim reads there, not a he
   assert.ok(labels(9).includes('widen_domains'));
   assert.ok(labels(7).includes('route_list'), 'inside the left-out block: the instance written there');
 });
+
+test('in an ACL, a name with "=" after it is completed as a condition or modifier, at column 0 too, without a second "="', () => {
+  const dir = tree({});
+  const ws = new ConfigWorkspace();
+  const f = path.join(dir, 'exim.conf');
+  ws.open(f, 'acl_smtp_rcpt = r\nbegin acl\nr:\ndeny message = x\ndomains = !+local_domains\n  hosts = :\n  accept\nsub:\n', 'exim');
+  for (const [line, character] of [[4, 7], [4, 3], [5, 4]]) {
+    const items = completion(ws, f, { line, character });
+    const domains = items.find((c) => c.label === 'domains');
+    assert.ok(domains, `${line}:${character}`);
+    assert.equal(domains.insertText ?? domains.label, 'domains', 'the "=" is already there');
+    assert.ok(!items.some((c) => c.label === 'deny'), 'no verb before "="');
+  }
+  assert.deepEqual(completion(ws, f, { line: 8, character: 0 }), [], 'column 0 of an empty line: a new ACL\'s name');
+  assert.deepEqual(completion(ws, f, { line: 3, character: 2 }).map((c) => c.label), ['defer', 'deny'], 'a verb being typed at column 0 ("de")');
+});

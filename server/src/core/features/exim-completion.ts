@@ -149,17 +149,23 @@ function completionAt(lines: LineIndex, p: Position, file: string, model: EximMo
     const lone = /^(\s*)(?:!\s*)?\w*$/.exec(before);
     const afterVerb = /^\s*(accept|defer|deny|discard|drop|require|warn)\s+(?:!\s*)?\w*$/.test(before);
     // Column 0 mostly starts a new ACL's name; Exim takes a verb there too, so one being typed is offered.
+    // A name with "=" after it is a condition or modifier, wherever it starts (Exim reads
+    // `domains = …` at column 0 as one of the statement above).
+    const named = !!ctx.aclVerb && /^\s*=/.test(lines.lineText(p.line).slice(replace.end.character));
+    const conditions = () => {
+      const insert = (n: string) => named ? n : n + ' = ';
+      for (const c of aclNames('condition', opts.eximVersion)) add({ label: c.name, kind: 'condition', detail: 'ACL condition', documentation: ACL_CONDITION_DOCS[c.name], insertText: insert(c.name), sortText: '0' + c.name });
+      for (const m of aclNames('modifier', opts.eximVersion)) add({ label: m.name, kind: 'modifier', detail: 'ACL modifier', documentation: ACL_CONDITION_DOCS[m.name], insertText: insert(m.name), sortText: '0' + m.name });
+    };
     if (lone && lone[1] === '') {
       const typed = before.trim();
-      if (!ctx.instance || !typed || typed.startsWith('!')) return out;
-      for (const v of ACL_VERBS) if (v.startsWith(typed)) add({ label: v, kind: 'verb', detail: 'ACL verb', documentation: ACL_VERB_DOCS[v] });
+      if (!ctx.instance || typed.startsWith('!') || (!typed && !named)) return out;
+      if (named) conditions();
+      else for (const v of ACL_VERBS) if (v.startsWith(typed)) add({ label: v, kind: 'verb', detail: 'ACL verb', documentation: ACL_VERB_DOCS[v] });
       return out;
     }
-    if (lone) for (const v of ACL_VERBS) add({ label: v, kind: 'verb', detail: 'ACL verb', documentation: ACL_VERB_DOCS[v], sortText: (ctx.aclVerb ? '1' : '0') + v });
-    if (afterVerb || (lone && ctx.aclVerb)) {
-      for (const c of aclNames('condition', opts.eximVersion)) add({ label: c.name, kind: 'condition', detail: 'ACL condition', documentation: ACL_CONDITION_DOCS[c.name], insertText: c.name + ' = ', sortText: '0' + c.name });
-      for (const m of aclNames('modifier', opts.eximVersion)) add({ label: m.name, kind: 'modifier', detail: 'ACL modifier', documentation: ACL_CONDITION_DOCS[m.name], insertText: m.name + ' = ', sortText: '0' + m.name });
-    }
+    if (lone && !named) for (const v of ACL_VERBS) add({ label: v, kind: 'verb', detail: 'ACL verb', documentation: ACL_VERB_DOCS[v], sortText: (ctx.aclVerb ? '1' : '0') + v });
+    if (afterVerb || (lone && ctx.aclVerb)) conditions();
     return out;
   }
 
