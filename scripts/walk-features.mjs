@@ -30,7 +30,7 @@ const extra = opt('--extra');
 const F = await loadBundled(root, `
 export * from './server/src/core/features';
 export { LineIndex } from './server/src/core/text';
-export { lookupOption, eximOption, aclCondition } from './server/src/core/catalog/exim';
+export { lookupOption, eximOption, aclCondition, availableIn } from './server/src/core/catalog/exim';
 `);
 
 // ---- violations ---------------------------------------------------------------------
@@ -171,7 +171,9 @@ function walkFile(ws, file, kind, renamed) {
     for (const a of m.acls) for (const st of a.statements) {
       if (path.resolve(st.verbLoc.file) === file) nameEnds.set(`${st.verbLoc.range.end.line}:${st.verbLoc.range.end.character}`, { name: st.verb, what: 'ACL verb' });
       for (const it of st.items) if (path.resolve(it.nameLoc.file) === file) {
-        nameEnds.set(`${it.nameLoc.range.end.line}:${it.nameLoc.range.end.character}`, { name: it.name, what: 'ACL condition', acl: true });
+        // Completion offers what the target version has (a removed demime is not offered).
+        const info = F.aclCondition(it.name);
+        if (info && F.availableIn(info, 'latest')) nameEnds.set(`${it.nameLoc.range.end.line}:${it.nameLoc.range.end.character}`, { name: it.name, what: 'ACL condition', acl: true });
         // The name's Loc holds a `!` before it: hover is asked on the name itself.
         const bang = /^!?\s*/.exec(lines.lineText(it.nameLoc.range.start.line).slice(it.nameLoc.range.start.character))[0].length;
         optionStarts.set(`${it.nameLoc.range.start.line}:${it.nameLoc.range.start.character + bang}`, { acl: true, o: it });
@@ -344,10 +346,11 @@ function walkFile(ws, file, kind, renamed) {
   for (const l of links) {
     const where = at(file, l.range.start);
     checkRange('documentLinks: range inside the document', lines, l.range, where);
-    const optional = /\.include_if_exists/.test(lines.lineText(l.range.start.line));
-    const inv = optional ? 'documentLinks: .include_if_exists target exists' : 'documentLinks: .include target exists';
+    // A missing file is linked (to create it) only where Exim reads the line: on a line a
+    // false .ifdef leaves out, the path may name a macro that branch would define.
+    const inv = 'documentLinks: a missing target only on a line Exim reads';
     count(inv);
-    if (ws.host.readFile(l.target) === undefined && !ws.host.isDirectory(l.target)) violation(inv, where, l.target);
+    if (ws.host.readFile(l.target) === undefined && !ws.host.isDirectory(l.target) && inactiveLines().has(l.range.start.line)) violation(inv, where, l.target);
   }
   const lenses = guard('codeLenses', file, () => F.codeLenses(ws, file)) ?? [];
   for (const l of lenses) checkRange('codeLenses: range inside the document', lines, l.range, shown(file));
@@ -438,7 +441,8 @@ function completionScope(file, m, p, items, where) {
     const n = it.label.replace(/^no_/, '');
     if (n === 'driver' && inst) continue;
     count('completion: option names offered are options of the instance\'s driver (or main)');
-    if (!F.lookupOption(scope, n) && !F.lookupOption(scope, it.label)) violation('completion: option names offered are options of the instance\'s driver (or main)', where, `${it.label} offered in ${inst ? `${inst.section} ${inst.name} (driver ${inst.driver})` : 'main'}`);
+    // A driver of the wrong kind (a router with driver = pipe) leaves the section's generic options.
+    if (!F.lookupOption(scope, n) && !F.lookupOption(scope, it.label) && !(inst && F.lookupOption(inst.section, n))) violation('completion: option names offered are options of the instance\'s driver (or main)', where, `${it.label} offered in ${inst ? `${inst.section} ${inst.name} (driver ${inst.driver})` : 'main'}`);
   }
 }
 
