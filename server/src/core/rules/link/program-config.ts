@@ -74,9 +74,17 @@ export function cyrusProgram(command: string): { program: string; name: string; 
   return { program: words[0] ?? '', name: path.basename(words[0] ?? ''), args: words.slice(1) };
 }
 
+/**
+ * Directories of other mail systems: Dovecot's local delivery agent is named deliver too
+ * (/usr/lib/dovecot/deliver, /usr/libexec/dovecot/deliver), and takes the mail its own way.
+ */
+const OTHER_MAIL_SYSTEM = /(^|\/)[^/]*(dovecot|courier|qmail|postfix|sendmail)[^/]*\//i;
+
 /** Whether the command runs Cyrus's deliver (some distributions rename it cyrdeliver). */
 export function runsDeliver(command: string): boolean {
-  return /^(deliver|cyrdeliver)$/.test(cyrusProgram(command).name);
+  const { program, name } = cyrusProgram(command);
+  if (name === 'cyrdeliver') return true;
+  return name === 'deliver' && !OTHER_MAIL_SYSTEM.test(program);
 }
 
 export function deliverArgs(command: string): DeliverArgs {
