@@ -448,5 +448,33 @@ export function checkUndefinedMacros(cfg: EximConfig, _opts: CheckOptions): Find
       out.push(finding('exim/undefined-macro', at.file, at.range, message, runTime(guess ? replaceFix(at, guess) : undefined)));
     }
   });
+  selfReferences(cfg, own, definitions ??= definitionValues(cfg), out);
   return out;
+}
+
+/**
+ * A macro whose first definition names the macro itself (`FOO = FOO : example.org`): Exim
+ * substitutes into a definition only the macros defined before it, so the word stays
+ * (exim4 -bP: the list's first item is the literal "FOO"), and what was meant to be extended
+ * is lost. After an earlier definition, `FOO == FOO : x` takes the old value, as meant.
+ */
+function selfReferences(cfg: EximConfig, own: readonly Macro[], definitions: Map<string, Loc[]>, out: Finding[]): void {
+  for (const m of own) {
+    if (m.origin !== 'config' || !m.loc || !m.value.includes(m.name)) continue;
+    const first = definitions.get(m.name)?.[0];
+    const at = first && wordLoc(cfg, first, m.name, 0);
+    if (!at) continue;
+    // `HAVE_MM3 = ${env{HAVE_MM3}{$value}fail}`: the environment variable's name, not the macro.
+    const text = writtenAt(cfg, first);
+    const f = cfg.files.get(first.file);
+    if (text === undefined || !f) continue;
+    const a = f.lines.offsetAt(at.range.start) - f.lines.offsetAt(first.range.start);
+    if (text.includes('env') && envNameRanges(parseExpansion(text, offsets)).some((r) => r.start.character <= a && a < r.end.character)) continue;
+    // Debian's update-exim4.conf writes its own MAIN_* values under .ifndef, after the parts
+    // that come first: this definition shadows them.
+    const debian = /^MAIN_|^CHECK_|^DC/.test(m.name) && cfg.macros.has(DEBIAN_PLACEHOLDER_MACRO)
+      ? ` (Debian's own value for ${m.name} is set only when it is not defined yet, so it is not there to extend either)` : '';
+    out.push(finding('exim/undefined-macro', at.file, at.range,
+      `The value of ${m.name} names ${m.name} itself, which is not defined before this line: Exim substitutes into a definition only the macros defined above it, so it keeps the literal text "${m.name}" there, and wherever ${m.name} is used that word is part of it, not the value it was meant to extend${debian}. Write that value out in full here, or define ${m.name} first and extend it with "==".`, runTime()));
+  }
 }
