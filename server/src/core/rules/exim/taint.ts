@@ -52,6 +52,12 @@ export function checkTaint(cfg: EximConfig, _opts: CheckOptions): Finding[] {
       }
       tainted(t, 'log', out, (src) => `In ${describe(t)}, "log" is built from ${src}: Exim sends the reply but never writes the log ("Tainted filename '...'" in its main log). ${CLEAN_INSTEAD}`);
     } else if (driver === 'pipe' && on(opt(t, 'use_shell')) === false) {
+      // Named only as a pipe_transport: each "|command" address brings its own command and
+      // the transport's is not run, unless force_command (exim4 -odf: an alias's pipe
+      // delivers past "command = $address_pipe ${lc:$local_part}", which fails with it).
+      const uses = others.names.get(t.name);
+      const onlyPipes = !routersOf.has(t.name) && !others.any && !!uses && [...uses].every((o) => PIPE_TRANSPORT_OPTIONS.has(o));
+      if (onlyPipes && on(opt(t, 'force_command')) === false) continue;
       // Cyrus's deliver is given the recipient: LMTP hands it over without a command line.
       const deliver = /(^|\/)deliver(\s|$)/.test(given(t, 'command')?.value?.trim().split(/\s+/)[0] ?? '') ? ' Or hand the mail to Cyrus over LMTP (an smtp transport with protocol = lmtp, or an lmtp transport on lmtpd\'s socket), which passes the address without a command line.' : '';
       tainted(t, 'command', out, (src) => `In ${describe(t)}, an argument of the command is built from ${src}: Exim will not run the command with it, so every delivery through it fails and the message bounces ("Tainted arg ... for ${t.name} transport command"). ${CLEAN_INSTEAD}${deliver}`);
@@ -68,18 +74,20 @@ export function checkTaint(cfg: EximConfig, _opts: CheckOptions): Finding[] {
  * Transports named otherwise than by a router's `transport =` (a redirect's pipe_transport, a
  * shadow, the system filter's), and whether one is named by an expansion (it may be any).
  */
-function otherTransportUses(cfg: EximConfig): { names: Set<string>; any: boolean } {
-  const names = new Set<string>();
+function otherTransportUses(cfg: EximConfig): { names: Map<string, Set<string>>; any: boolean } {
+  const names = new Map<string, Set<string>>();
   let any = false;
   const settings = [...cfg.main, ...cfg.routers.flatMap((r) => r.options)];
   for (const s of settings) {
     if (!s || !TRANSPORT_OPTIONS.has(s.name) || s.value === undefined) continue;
     const v = s.value.trim();
     if (v.includes('$')) any = true;
-    else if (s.name !== 'transport') names.add(v);
+    else if (s.name !== 'transport') names.set(v, (names.get(v) ?? new Set()).add(s.name));
   }
   return { names, any };
 }
+
+const PIPE_TRANSPORT_OPTIONS = new Set(['pipe_transport', 'system_filter_pipe_transport']);
 
 const affixOption = (variable: string) => variable.startsWith('local_part_prefix') ? 'local_part_prefix' : 'local_part_suffix';
 
