@@ -64,8 +64,11 @@ function mayFail(it: AclItem): boolean {
   return !SATISFIABLE.has(it.name);
 }
 
-/** A list that matches every sender or every host: no forged sender or address gets out of it. */
-const MATCHES_ALL = /(^|:)\s*(\*|\*@\*?|0\.0\.0\.0\/0|::\/0)\s*(:|$)/;
+/**
+ * A list that may match every sender or every host: a `*` item, or a negated one (a list
+ * ending in one matches whatever it does not name: "! +relay_from_hosts" takes the stranger).
+ */
+const MATCHES_ALL = /(^|:)\s*(!|(\*|\*@\*?|0\.0\.0\.0\/0|::\/0)\s*(:|$))/;
 
 /**
  * Whether the stranger can make an unjudged condition false, and so get past a deny that needs
