@@ -635,7 +635,9 @@ class Parser {
     }
     if (name === 'endpass') return item;
     if (codeAt(t, i) !== 61 /* = */) {
-      this.error('exim/acl-syntax', locOf(ll, start, t.length), `"=" is missing after ACL ${name}; write "${name} = value".`);
+      // A word that is no condition or modifier is the ACL rule's to report, with a guess at
+      // the name meant (Exim: "unknown ACL condition/modifier"): "name = value" would not help.
+      if (aclCondition(name)) this.error('exim/acl-syntax', locOf(ll, start, t.length), `"=" is missing after ACL ${name}; write "${name} = value".`);
       return item;
     }
     i++;

@@ -29,9 +29,23 @@ export function isTaintedVariable(name: string): boolean {
   return TAINTED.has(name) || HEADER.test(name);
 }
 
-/** The first tainted variable whose data reaches the value of `nodes`, if any. */
-export function taintSource(nodes: readonly ExpansionNode[]): Variable | undefined {
-  return reachingVariable(nodes, isTaintedVariable);
+/**
+ * The prefix and suffix a router cut off: tainted only when the item that matched has a
+ * wildcard (Exim 4.96's route.c copies a fixed one from the config, untainted; exim4 -odf:
+ * a pipe argument ${local_part_prefix} runs with `bounce+`, fails with what `*+` matched).
+ */
+const AFFIXES = new Set(['local_part_prefix', 'local_part_suffix', 'local_part_prefix_v', 'local_part_suffix_v']);
+
+export const isAffixVariable = (name: string) => AFFIXES.has(name);
+
+/**
+ * The first tainted variable whose data reaches the value of `nodes`, if any: one tainted
+ * whatever the routers do first, else a prefix or suffix that `affixTainted` says may be
+ * (by default, any).
+ */
+export function taintSource(nodes: readonly ExpansionNode[], affixTainted: (name: string) => boolean = () => true): Variable | undefined {
+  return reachingVariable(nodes, (n) => isTaintedVariable(n) && !AFFIXES.has(n))
+    ?? reachingVariable(nodes, (n) => AFFIXES.has(n) && affixTainted(n));
 }
 
 /**

@@ -8,7 +8,9 @@
 // authenticated) writing to a domain nobody handles, with a sender it forges at will. Only
 // a path that certainly gets to an accepting statement counts: a statement that might refuse
 // and that the client cannot steer round (a domains, recipients or condition test it cannot
-// judge here, a host list needing DNS in a require) ends the walk without a finding. An
+// judge here, a host list needing DNS in a require) ends the walk without a finding, unless
+// another of its conditions is one he makes false (a blacklist of senders or hosts he is not
+// in; Debian's "too many bad recipients" test, false at his first RCPT). An
 // `acl = NAME` condition is true for the stranger when he certainly reaches an accepting
 // statement of NAME, walked the same way (exim4 -bh: `accept acl = sub` where sub accepts
 // takes his mail); otherwise it is not judged.
@@ -27,6 +29,7 @@ import { aclCondition } from '../../catalog/exim';
 import { makeContext, boolOption, value, type LinkContext } from '../link/context';
 import { matchDomain } from '../link/match';
 import { outsiderCondition } from '../link/acl-domains';
+import { falseAtFirstRcpt } from '../link/unknown-users';
 import type { Tri } from '../link/match';
 import { aclCallName, aclNameOf, aclsByName } from './acl-where';
 import { mainSetting } from './instance-options';
@@ -62,6 +65,24 @@ function mayFail(it: AclItem): boolean {
 }
 
 /**
+ * A list that may match every sender or every host: a `*` item, or a negated one (a list
+ * ending in one matches whatever it does not name: "! +relay_from_hosts" takes the stranger).
+ */
+const MATCHES_ALL = /(^|:)\s*(!|(\*|\*@\*?|0\.0\.0\.0\/0|::\/0)\s*(:|$))/;
+
+/**
+ * Whether the stranger can make an unjudged condition false, and so get past a deny that needs
+ * it: a list of senders he is not (he forges his own) or of hosts he is not (he sends from
+ * another address). Debian's RCPT ACL denies `!acl = acl_local_deny_exceptions` together with
+ * `senders` or `hosts` from a blacklist file, which holds the spammers already seen, not him.
+ */
+function mayAvoid(it: AclItem): boolean {
+  const v = it.value ?? '';
+  return !it.negated && (it.name === 'senders' || it.name === 'sender_domains' || it.name === 'hosts')
+    && !READS_RECIPIENT.test(v) && !MATCHES_ALL.test(v);
+}
+
+/**
  * The ACLs by name (Exim refuses two of one name), those being walked (a loop is not
  * followed), and for each `acl =` condition found true, the statement of its ACL that accepts.
  */
@@ -90,21 +111,32 @@ function subAcl(w: Walk, it: AclItem): Tri {
 /** The accepting statement a stranger certainly reaches with mail for anywhere, if any. */
 function relayingStatement(w: Walk, statements: AclStatement[]): AclStatement | undefined {
   for (const st of statements) {
-    // endpass (Exim's old ACLs), or a word Exim does not know (it refuses the config): not judged.
-    if (st.items.some((it) => it.name === 'endpass' || !aclCondition(it.name))) return undefined;
-    const conds = st.items.filter(isCondition);
-    const judged: [AclItem, Tri][] = conds.map((it) => [it, it.name === 'acl' ? subAcl(w, it) : outsiderCondition(w.ctx, it, FOREIGN, STRANGER)]);
+    // A word Exim does not know (it refuses the config): not judged.
+    if (st.items.some((it) => it.name !== 'endpass' && !aclCondition(it.name))) return undefined;
+    const pass = st.items.findIndex((it) => it.name === 'endpass');
+    const judge = (items: AclItem[]): [AclItem, Tri][] => items.filter(isCondition).map((it) => [it,
+      it.name === 'acl' ? subAcl(w, it)
+      : it.name === 'condition' && falseAtFirstRcpt(it.value ?? '') ? (it.negated ? 'yes' : 'no')
+      : outsiderCondition(w.ctx, it, FOREIGN, STRANGER)]);
+    // Conditions after endpass (accept and discard only) decide between this verb and deny:
+    // Debian's `accept domains = +relay_to_domains endpass verify = recipient` takes
+    // whatever a router sends elsewhere once relay_to_domains is `*` (exim4 -bh: 250).
+    const judged = judge(pass < 0 ? st.items : st.items.slice(0, pass));
+    const after = pass < 0 ? [] : judge(st.items.slice(pass + 1));
     const unknown = judged.filter(([, t]) => t === 'unknown').map(([it]) => it);
     const no = judged.some(([, t]) => t === 'no');
+    const afterHolds = after.every(([, t]) => t === 'yes');
     switch (st.verb) {
       case 'accept':
-        if (!no && !unknown.length) return st;
+        if (no) break;
+        if (!afterHolds) return undefined;
+        if (!unknown.length) return st;
         break;
       // discard answers 250 but throws the recipient away: nothing is relayed.
       case 'discard': case 'deny': case 'drop': case 'defer':
         if (no) break;
         if (!unknown.length) return undefined;
-        if (unknown.some(mayRefuseWhenTrue)) return undefined;
+        if (unknown.some(mayRefuseWhenTrue) && !unknown.some(mayAvoid)) return undefined;
         break;
       case 'require':
         if (no || unknown.some(mayFail)) return undefined;
@@ -165,7 +197,17 @@ export function checkOpenRelay(cfg: EximConfig, _opts: CheckOptions): Finding[] 
     related.push({ file: sub.st.verbLoc.file, range: sub.st.verbLoc.range, message: `ACL "${sub.acl}" takes the stranger's mail here, so "acl = ${sub.acl}" holds` });
     at = sub.st;
   }
+  // A domain list the ACL tests that takes any domain (Debian's relay_to_domains from
+  // dc_relay_domains='*'): the domains test is there, its list is what to fix.
+  const tested = new Set(statements.flatMap((x) => x.items)
+    .filter((it) => it.name === 'domains' && !it.negated)
+    .flatMap((it) => [...(it.value ?? '').matchAll(/\+([\w.-]+)/g)].map((m) => m[1])));
+  const open = cfg.lists.filter((l) => l.kind === 'domainlist' && tested.has(l.name) && matchDomain(ctx, `+${l.name}`, FOREIGN) === 'yes');
+  for (const l of open) related.push({ file: l.valueLoc.file, range: l.valueLoc.range, message: `domain list ${l.name} matches domains this server does not handle` });
+  const fixList = open.length
+    ? `Domain list ${open.map((l) => l.name).join(', ')} matches any domain: list only the domains this server relays for (on Debian, dc_relay_domains in update-exim4.conf.conf).`
+    : advice;
   return [finding('exim/open-relay', st.verbLoc.file, st.verbLoc.range,
-    `Open relay: a host anywhere on the Internet, not authenticated, gets here with mail for a domain this server does not handle, and this "${st.verb}" takes it. Anyone can send mail anywhere through this server, and it will be block-listed. ${advice}`,
+    `Open relay: a host anywhere on the Internet, not authenticated, gets here with mail for a domain this server does not handle, and this "${st.verb}" takes it. Anyone can send mail anywhere through this server, and it will be block-listed. ${fixList}`,
     { related })];
 }

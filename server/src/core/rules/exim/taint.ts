@@ -9,13 +9,16 @@
 // not permitted"), and so does an autoreply's file or once file, while its log is then
 // never written ("Tainted filename ..."; an lmtp socket, require_files and
 // transport_home_directory take it). A lookup's file is the expansion rule's.
+// $local_part_prefix and $local_part_suffix are tainted only after a router whose option
+// has a wildcard (exim/taint.ts); a surely tainted variable beside one is the one named.
 import type { Finding, Fix, TextEdit } from '../../diagnostic';
 import { finding } from '../../diagnostic';
 import type { DriverInstance, ListKind, OptionSetting } from '../../exim/model';
 import type { EximConfig } from '../../exim/model';
 import type { ExpansionNode } from '../../exim/expansion';
 import type { CheckOptions } from '../../options';
-import { isTaintedVariable, reachingVariable, taintSource } from '../../exim/taint';
+import { isAffixVariable, isTaintedVariable, reachingVariable, taintSource } from '../../exim/taint';
+import { TRANSPORT_OPTIONS } from './names';
 import { describe, given, on, opt, routersByTransport } from './instance-options';
 import { splitList } from './lists';
 import { runTime } from './suggest';
@@ -25,8 +28,14 @@ const CLEAN_INSTEAD = 'Use $local_part_data or $domain_data (set when the router
 export function checkTaint(cfg: EximConfig, _opts: CheckOptions): Finding[] {
   const out: Finding[] = [];
   const routersOf = routersByTransport(cfg.routers);
-  const tainted = (inst: DriverInstance, name: string, out: Finding[], message: (variable: string) => string) =>
-    report(cfg, inst, name, inst.section === 'transports' ? routersOf.get(inst.name) ?? [] : [inst], out, message);
+  const others = otherTransportUses(cfg);
+  const tainted = (inst: DriverInstance, name: string, out: Finding[], message: (source: string) => string) => {
+    const routers = inst.section === 'transports' ? routersOf.get(inst.name) ?? [] : [inst];
+    // Who cuts the prefix off is known only when the routers' `transport =` are all there is.
+    const known = inst.section !== 'transports' || (routers.length > 0 && !others.any && !others.names.has(inst.name));
+    report(cfg, inst, name, routers, known ? (v) => wildcardRouter(routers, v) !== undefined : () => true,
+      out, (v) => message(describeSource(v, known ? wildcardRouter(routers, v) : undefined)));
+  };
   for (const t of cfg.transports) {
     const driver = t.driver?.trim();
     // create_file = belowhome or a directory: a name below it is taken as clean (appendfile.c).
@@ -35,31 +44,75 @@ export function checkTaint(cfg: EximConfig, _opts: CheckOptions): Finding[] {
     const below = create !== undefined && create !== 'anywhere' && create !== 'inhome';
     if (driver === 'appendfile' && !below) {
       for (const name of ['file', 'directory']) {
-        tainted(t, name, out, (v) => `In ${describe(t)}, "${name}" is built from $${v}, which comes from the message and is tainted: Exim refuses a tainted file name, so every delivery through it defers ("Tainted '...' (file or directory name for ${t.name} transport) not permitted"). ${CLEAN_INSTEAD}`);
+        tainted(t, name, out, (src) => `In ${describe(t)}, "${name}" is built from ${src}: Exim refuses a tainted file name, so every delivery through it defers ("Tainted '...' (file or directory name for ${t.name} transport) not permitted"). ${CLEAN_INSTEAD}`);
       }
     } else if (driver === 'autoreply') {
       for (const [name, what] of [['file', 'file'], ['once', 'once file']]) {
-        tainted(t, name, out, (v) => `In ${describe(t)}, "${name}" is built from $${v}, which comes from the message and is tainted: Exim refuses a tainted file name, so every delivery through it defers ("Tainted '...' (${what} for ${t.name} transport) not permitted"). ${CLEAN_INSTEAD}`);
+        tainted(t, name, out, (src) => `In ${describe(t)}, "${name}" is built from ${src}: Exim refuses a tainted file name, so every delivery through it defers ("Tainted '...' (${what} for ${t.name} transport) not permitted"). ${CLEAN_INSTEAD}`);
       }
-      tainted(t, 'log', out, (v) => `In ${describe(t)}, "log" is built from $${v}, which comes from the message and is tainted: Exim sends the reply but never writes the log ("Tainted filename '...'" in its main log). ${CLEAN_INSTEAD}`);
+      tainted(t, 'log', out, (src) => `In ${describe(t)}, "log" is built from ${src}: Exim sends the reply but never writes the log ("Tainted filename '...'" in its main log). ${CLEAN_INSTEAD}`);
     } else if (driver === 'pipe' && on(opt(t, 'use_shell')) === false) {
+      // Named only as a pipe_transport: each "|command" address brings its own command and
+      // the transport's is not run, unless force_command (exim4 -odf: an alias's pipe
+      // delivers past "command = $address_pipe ${lc:$local_part}", which fails with it).
+      const uses = others.names.get(t.name);
+      const onlyPipes = !routersOf.has(t.name) && !others.any && !!uses && [...uses].every((o) => PIPE_TRANSPORT_OPTIONS.has(o));
+      if (onlyPipes && on(opt(t, 'force_command')) === false) continue;
       // Cyrus's deliver is given the recipient: LMTP hands it over without a command line.
       const deliver = /(^|\/)deliver(\s|$)/.test(given(t, 'command')?.value?.trim().split(/\s+/)[0] ?? '') ? ' Or hand the mail to Cyrus over LMTP (an smtp transport with protocol = lmtp, or an lmtp transport on lmtpd\'s socket), which passes the address without a command line.' : '';
-      tainted(t, 'command', out, (v) => `In ${describe(t)}, an argument of the command is built from $${v}, which comes from the message and is tainted: Exim will not run the command with it, so every delivery through it fails and the message bounces ("Tainted arg ... for ${t.name} transport command"). ${CLEAN_INSTEAD}${deliver}`);
+      tainted(t, 'command', out, (src) => `In ${describe(t)}, an argument of the command is built from ${src}: Exim will not run the command with it, so every delivery through it fails and the message bounces ("Tainted arg ... for ${t.name} transport command"). ${CLEAN_INSTEAD}${deliver}`);
     }
   }
   for (const r of cfg.routers) {
     if (r.driver?.trim() !== 'redirect') continue;
-    tainted(r, 'file', out, (v) => `In ${describe(r)}, "file" is built from $${v}, which comes from the message and is tainted: Exim will not read a file named by it, so every address the router handles defers ("Tainted name '...' for file read not permitted"). ${CLEAN_INSTEAD}`);
+    tainted(r, 'file', out, (src) => `In ${describe(r)}, "file" is built from ${src}: Exim will not read a file named by it, so every address the router handles defers ("Tainted name '...' for file read not permitted"). ${CLEAN_INSTEAD}`);
   }
   return out;
 }
 
-function report(cfg: EximConfig, inst: DriverInstance, name: string, routers: readonly DriverInstance[], out: Finding[], message: (variable: string) => string): void {
+/**
+ * Transports named otherwise than by a router's `transport =` (a redirect's pipe_transport, a
+ * shadow, the system filter's), and whether one is named by an expansion (it may be any).
+ */
+function otherTransportUses(cfg: EximConfig): { names: Map<string, Set<string>>; any: boolean } {
+  const names = new Map<string, Set<string>>();
+  let any = false;
+  const settings = [...cfg.main, ...cfg.routers.flatMap((r) => r.options)];
+  for (const s of settings) {
+    if (!s || !TRANSPORT_OPTIONS.has(s.name) || s.value === undefined) continue;
+    const v = s.value.trim();
+    if (v.includes('$')) any = true;
+    else if (s.name !== 'transport') names.set(v, (names.get(v) ?? new Set()).add(s.name));
+  }
+  return { names, any };
+}
+
+const PIPE_TRANSPORT_OPTIONS = new Set(['pipe_transport', 'system_filter_pipe_transport']);
+
+const affixOption = (variable: string) => variable.startsWith('local_part_prefix') ? 'local_part_prefix' : 'local_part_suffix';
+
+/**
+ * The first of `routers` after which $local_part_prefix or $local_part_suffix (or its _v) may
+ * be tainted: one with a wildcard in the matching option (or a value we cannot read).
+ */
+function wildcardRouter(routers: readonly DriverInstance[], variable: string): DriverInstance | undefined {
+  return routers.find((r) => /[*$]/.test(given(r, affixOption(variable))?.value ?? ''));
+}
+
+/** The tainted variable and why it is: `router` cut it with a wildcard, when that is known. */
+function describeSource(variable: string, router: DriverInstance | undefined): string {
+  if (!isAffixVariable(variable)) return `$${variable}, which comes from the message and is tainted`;
+  const option = affixOption(variable);
+  return router
+    ? `$${variable}, which the wildcard (\`*\`) in the ${option} of router "${router.name}" takes from the address, and which is tainted`
+    : `$${variable}, which is tainted where the router that hands the address over has a wildcard (\`*\`) in its ${option} (a fixed one is clean; which router that is cannot be told here)`;
+}
+
+function report(cfg: EximConfig, inst: DriverInstance, name: string, routers: readonly DriverInstance[], affixTainted: (variable: string) => boolean, out: Finding[], message: (variable: string) => string): void {
   const s: OptionSetting | undefined = given(inst, name);
-  const v = s?.expansion && taintSource(s.expansion);
+  const v = s?.expansion && taintSource(s.expansion, affixTainted);
   if (!s || !v) return;
-  const fix = dataFix(cfg, s, routers);
+  const fix = dataFix(cfg, s, routers, affixTainted);
   out.push(finding('exim/invalid-value', s.valueLoc?.file ?? s.nameLoc.file, v.range, message(v.name), runTime(fix && [fix])));
 }
 
@@ -82,9 +135,10 @@ function variables(nodes: readonly ExpansionNode[], out: Variable[] = []): Varia
  * Not offered when another tainted variable would be left, or a name is not written where
  * the tree places it (a macro, a continued line).
  */
-function dataFix(cfg: EximConfig, s: OptionSetting, routers: readonly DriverInstance[]): Fix | undefined {
+function dataFix(cfg: EximConfig, s: OptionSetting, routers: readonly DriverInstance[], affixTainted: (variable: string) => boolean): Fix | undefined {
   const nodes = s.expansion!;
-  if (!routers.length || reachingVariable(nodes, (n) => isTaintedVariable(n) && n !== 'local_part' && n !== 'domain')) return undefined;
+  const left = (n: string) => isTaintedVariable(n) && n !== 'local_part' && n !== 'domain' && (!isAffixVariable(n) || affixTainted(n));
+  if (!routers.length || reachingVariable(nodes, left)) return undefined;
   const targets = variables(nodes).filter((v) => v.name === 'local_part' || v.name === 'domain');
   const kinds = new Set(targets.map((v) => v.name as 'local_part' | 'domain'));
   if (![...kinds].every((k) => routers.every((r) => dataIsValue(cfg, r, k)))) return undefined;

@@ -65,7 +65,7 @@ const LIST_ITEMS = new Set(['recipients', 'senders', 'local_parts', 'hosts', 'do
  * commands so far, this one too, so it is 1 ("${if and {{>{$rcpt_count}{10}} ...}}", Debian's
  * "too many bad recipients" statement).
  */
-function falseAtFirstRcpt(v: string): boolean {
+export function falseAtFirstRcpt(v: string): boolean {
   const m = /^\$\{if\s*(?:and\s*\{\s*\{\s*)?>\s*\{\s*\$\{?rcpt_count\}?\s*\}\s*\{\s*(\d+)\s*\}/.exec(unwrap(v));
   return !!m && Number(m[1]) >= 1;
 }
