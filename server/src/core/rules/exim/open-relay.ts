@@ -178,16 +178,17 @@ export function checkOpenRelay(cfg: EximConfig, _opts: CheckOptions): Finding[] 
   const statements = acls.get(name)?.statements;
   const advice = 'Accept only your own domains from strangers (require domains = +local_domains : +relay_to_domains before it), or only your own clients (hosts = +relay_from_hosts, authenticated = *).';
   const ctx: LinkContext = { ...makeContext(cfg), otherHostname: true };
-  if (!mayRelay(cfg, ctx)) return [];
   if (!statements) {
     // Inline ACL text: `acl_smtp_rcpt = accept` accepts every recipient.
-    if (name !== 'accept') return [];
+    if (name !== 'accept' || !mayRelay(cfg, ctx)) return [];
     return [finding('exim/open-relay', s.valueLoc.file, s.valueLoc.range,
       `Open relay: acl_smtp_rcpt = accept takes every recipient from any host, for any domain. Anyone on the Internet can send mail anywhere through this server, and it will be block-listed. Name an ACL instead, one that accepts only your own domains from strangers and relays only for your own clients (hosts = +relay_from_hosts, authenticated = *).`)];
   }
   const w: Walk = { ctx, acls, walking: new Set([name]), accepts: new Map() };
   const st = relayingStatement(w, statements);
-  if (!st) return [];
+  // Whether a router may send his mail on is asked only of an ACL that takes it (a large
+  // config has thousands of routers, each with a domain list to match).
+  if (!st || !mayRelay(cfg, ctx)) return [];
   const related = [{ file: s.valueLoc.file, range: s.valueLoc.range, message: `acl_smtp_rcpt selects ACL "${name}"` }];
   // Through the ACLs it calls, down to the statement that accepts in each.
   for (let at: AclStatement | undefined = st; at;) {

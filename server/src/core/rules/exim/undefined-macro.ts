@@ -107,6 +107,15 @@ function contextOf(name: string): Context {
   return ENVIRONMENT_NAMES.has(name) ? 'environment' : ENVIRONMENT_SETTINGS.has(name) ? 'settings' : TEXT_VALUES.has(name) ? 'text' : 'plain';
 }
 
+const HAS_CAPITAL = /[A-Z]/;
+
+/** A named list as a site: its items' trees stand for its own. */
+class ListSite {
+  constructor(private readonly l: EximConfig['lists'][number]) {}
+  get valueLoc() { return this.l.valueLoc; }
+  get expansion() { return this.l.items.flatMap((i) => i.expansion ?? []); }
+}
+
 function forEachSite(cfg: EximConfig, visit: SiteVisitor): void {
   const settings = (list: EximConfig['main']) => {
     for (const s of list) if (s.value) visit(s.value, s, contextOf(s.name));
@@ -117,7 +126,9 @@ function forEachSite(cfg: EximConfig, visit: SiteVisitor): void {
   // A list has no expansion tree of its own: its items are expanded when it is used, and
   // their trees stand for it.
   for (const l of cfg.lists) {
-    visit(l.value, { get valueLoc() { return l.valueLoc; }, get expansion() { return l.items.flatMap((i) => i.expansion ?? []); } }, 'plain');
+    // Most lists hold no upper-case word at all: no site is made for them (a large config has thousands).
+    if (!HAS_CAPITAL.test(l.value)) continue;
+    visit(l.value, new ListSite(l), 'plain');
   }
   for (const a of cfg.acls) for (const st of a.statements) for (const it of st.items) {
     if (it.value) visit(it.value, it, contextOf(it.name));
@@ -448,7 +459,7 @@ export function checkUndefinedMacros(cfg: EximConfig, _opts: CheckOptions): Find
       out.push(finding('exim/undefined-macro', at.file, at.range, message, runTime(guess ? replaceFix(at, guess) : undefined)));
     }
   });
-  selfReferences(cfg, own, definitions ??= definitionValues(cfg), out);
+  selfReferences(cfg, own, () => definitions ??= definitionValues(cfg), out);
   return out;
 }
 
@@ -458,10 +469,11 @@ export function checkUndefinedMacros(cfg: EximConfig, _opts: CheckOptions): Find
  * (exim4 -bP: the list's first item is the literal "FOO"), and what was meant to be extended
  * is lost. After an earlier definition, `FOO == FOO : x` takes the old value, as meant.
  */
-function selfReferences(cfg: EximConfig, own: readonly Macro[], definitions: Map<string, Loc[]>, out: Finding[]): void {
+function selfReferences(cfg: EximConfig, own: readonly Macro[], definitions: () => Map<string, Loc[]>, out: Finding[]): void {
   for (const m of own) {
     if (m.origin !== 'config' || !m.loc || !m.value.includes(m.name)) continue;
-    const first = definitions.get(m.name)?.[0];
+    // Found by reading every definition line: done only for a value that names its macro.
+    const first = definitions().get(m.name)?.[0];
     const at = first && wordLoc(cfg, first, m.name, 0);
     if (!at) continue;
     // `HAVE_MM3 = ${env{HAVE_MM3}{$value}fail}`: the environment variable's name, not the macro.
