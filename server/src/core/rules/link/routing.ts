@@ -140,6 +140,16 @@ export function resolvePort(ctx: LinkContext, name: string, onHost = false): { p
 /** Router options besides `domains` that may make a router pass an address on. */
 const MAY_DECLINE = ['local_parts', 'senders', 'condition', 'require_files', 'local_part_prefix', 'local_part_suffix'];
 
+/** The router's preconditions of MAY_DECLINE that are set and may turn an address away (an optional prefix or suffix never does). */
+function* decliningPreconditions(r: DriverInstance): Generator<[name: string, value: string]> {
+  for (const name of MAY_DECLINE) {
+    const o = option(r, name);
+    if (!o || o.negated || o.value === undefined) continue;
+    if ((name === 'local_part_prefix' || name === 'local_part_suffix') && boolOption(r, `${name}_optional`, false) === true) continue;
+    yield [name, o.value];
+  }
+}
+
 /**
  * The setting that decides whether the router takes part in verifying recipients (or
  * senders): `verify` (which sets both verify_sender and verify_recipient) or
@@ -184,13 +194,9 @@ export function routerTakes(ctx: LinkContext, r: DriverInstance, domain: string,
   let sure = m === 'yes';
   const who = nobody === undefined ? undefined : nobodyAt(ctx, r, nobody);
   if (who?.turnedAway) return 'no';
-  for (const name of MAY_DECLINE) {
-    const o = option(r, name);
-    if (o && !o.negated && o.value !== undefined) {
-      if ((name === 'local_part_prefix' || name === 'local_part_suffix') && boolOption(r, `${name}_optional`, false) === true) continue;
-      if (who?.localPartsMatch && name === 'local_parts') continue;
-      sure = false;
-    }
+  for (const [name] of decliningPreconditions(r)) {
+    if (who?.localPartsMatch && name === 'local_parts') continue;
+    sure = false;
   }
   if (boolOption(r, 'check_local_user', false) !== false) sure = false;
   if (!verifying) {
@@ -228,12 +234,9 @@ function nobodyAt(ctx: LinkContext, r: DriverInstance, nobody: string): NobodyVi
   let view = views.get(r);
   if (view) return view;
   let turnedAway = false, localPartsMatch = false;
-  for (const name of MAY_DECLINE) {
-    const o = option(r, name);
-    if (!o || o.negated || o.value === undefined) continue;
-    if ((name === 'local_part_prefix' || name === 'local_part_suffix') && boolOption(r, `${name}_optional`, false) === true) continue;
-    if (localPartFails(ctx, name, o.value, nobody)) turnedAway = true;
-    if (name === 'local_parts' && !o.value.includes('$') && matchLocalPart(ctx, o.value, nobody) === 'yes') localPartsMatch = true;
+  for (const [name, list] of decliningPreconditions(r)) {
+    if (localPartFails(ctx, name, list, nobody)) turnedAway = true;
+    if (name === 'local_parts' && !list.includes('$') && matchLocalPart(ctx, list, nobody) === 'yes') localPartsMatch = true;
   }
   if (boolOption(r, 'check_local_user', false) === true && !hasAccount(ctx, nobody)) turnedAway = true;
   const data = (r.driver ?? '').trim() === 'redirect' ? value(r, 'data') : undefined;
