@@ -19,6 +19,7 @@ import type { ExpansionNode } from '../../exim/expansion';
 import type { CheckOptions } from '../../options';
 import { isAffixVariable, isTaintedVariable, reachingVariable, taintSource } from '../../exim/taint';
 import { TRANSPORT_OPTIONS } from './names';
+import { runsDeliver } from '../link/program-config';
 import { describe, given, on, opt, routersByTransport } from './instance-options';
 import { splitList } from './lists';
 import { runTime } from './suggest';
@@ -59,7 +60,7 @@ export function checkTaint(cfg: EximConfig, _opts: CheckOptions): Finding[] {
       const onlyPipes = !routersOf.has(t.name) && !others.any && !!uses && [...uses].every((o) => PIPE_TRANSPORT_OPTIONS.has(o));
       if (onlyPipes && on(opt(t, 'force_command')) === false) continue;
       // Cyrus's deliver is given the recipient: LMTP hands it over without a command line.
-      const deliver = /(^|\/)deliver(\s|$)/.test(given(t, 'command')?.value?.trim().split(/\s+/)[0] ?? '') ? ' Or hand the mail to Cyrus over LMTP (an smtp transport with protocol = lmtp, or an lmtp transport on lmtpd\'s socket), which passes the address without a command line.' : '';
+      const deliver = runsDeliver(given(t, 'command')?.value ?? '') ? ' Or hand the mail to Cyrus over LMTP (an smtp transport with protocol = lmtp, or an lmtp transport on lmtpd\'s socket), which passes the address without a command line.' : '';
       tainted(t, 'command', out, (src) => `In ${describe(t)}, an argument of the command is built from ${src}: Exim will not run the command with it, so every delivery through it fails and the message bounces ("Tainted arg ... for ${t.name} transport command"). ${CLEAN_INSTEAD}${deliver}`);
     }
   }

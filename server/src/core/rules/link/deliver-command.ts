@@ -74,7 +74,8 @@ export function checkDeliverCommand(ctx: LinkContext): Finding[] {
     if (cyrusProgram(c.command).program.includes('$')) continue;
     const driver = (c.transport.driver ?? '').trim();
     if (driver === 'lmtp') lmtpCommand(c.transport, c.commandOpt, out);
-    else if (driver === 'pipe' && runsDeliver(c.command)) pipeCommand(ctx, c.transport, c.commandOpt, out);
+    // A pipe's command is one only when it runs deliver (cyrusTransport).
+    else if (driver === 'pipe') pipeCommand(ctx, c.transport, c.commandOpt, out);
   }
   return out;
 }
