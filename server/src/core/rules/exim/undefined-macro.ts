@@ -360,15 +360,6 @@ export function checkUndefinedMacros(cfg: EximConfig, _opts: CheckOptions): Find
     }
     return undefined;
   };
-  /** Whether a held word names an environment variable in its holder's value (`IMAP_HOST = ${env{EXIM_IMAP_HOST}}`). */
-  const inEnvName = ({ at, value }: Held): boolean => {
-    const f = cfg.files.get(value.file);
-    const text = writtenAt(cfg, value);
-    if (!f || text === undefined || !text.includes('env')) return false;
-    const a = f.lines.offsetAt(at.range.start) - f.lines.offsetAt(value.range.start);
-    const b = a + (f.lines.offsetAt(at.range.end) - f.lines.offsetAt(at.range.start));
-    return envNameRanges(parseExpansion(text, offsets)).some((r) => r.start.character <= a && b <= r.end.character);
-  };
   const heldFinding = (word: string, held: Held, macro: Macro | undefined, def: Loc | undefined, guess: string | undefined): Finding => {
     const { at, holder, use, via } = held;
     const used = `${where(use, at)}${via === holder ? '' : `, through ${via}`}`;
@@ -427,7 +418,7 @@ export function checkUndefinedMacros(cfg: EximConfig, _opts: CheckOptions): Find
         // Not written here: a macro substituted on this line brought it, and no macro of its
         // name was there to replace it. It is reported once, where its holder's value has it.
         const held = heldIn(word, loc);
-        if (!held || reported.has(held.key) || inEnvName(held)) continue;
+        if (!held || reported.has(held.key) || inEnvName(cfg, held.at, held.value)) continue;
         // Defined above the use, yet left as it is: not a case this rule can explain.
         if (macro && macro.loc!.file === held.use.file && macro.loc!.range.start.line < held.use.range.start.line) continue;
         if (!macro && !def && !guess) {
@@ -469,6 +460,19 @@ export function checkUndefinedMacros(cfg: EximConfig, _opts: CheckOptions): Find
  * (exim4 -bP: the list's first item is the literal "FOO"), and what was meant to be extended
  * is lost. After an earlier definition, `FOO == FOO : x` takes the old value, as meant.
  */
+/**
+ * Whether the word at `at`, in a macro's value written at `value`, names an environment
+ * variable there (`IMAP_HOST = ${env{EXIM_IMAP_HOST}}`).
+ */
+function inEnvName(cfg: EximConfig, at: Loc, value: Loc): boolean {
+  const f = cfg.files.get(value.file);
+  const text = writtenAt(cfg, value);
+  if (!f || text === undefined || !text.includes('env')) return false;
+  const a = f.lines.offsetAt(at.range.start) - f.lines.offsetAt(value.range.start);
+  const b = a + (f.lines.offsetAt(at.range.end) - f.lines.offsetAt(at.range.start));
+  return envNameRanges(parseExpansion(text, offsets)).some((r) => r.start.character <= a && b <= r.end.character);
+}
+
 function selfReferences(cfg: EximConfig, own: readonly Macro[], definitions: () => Map<string, Loc[]>, out: Finding[]): void {
   for (const m of own) {
     if (m.origin !== 'config' || !m.loc || !m.value.includes(m.name)) continue;
@@ -477,11 +481,7 @@ function selfReferences(cfg: EximConfig, own: readonly Macro[], definitions: () 
     const at = first && wordLoc(cfg, first, m.name, 0);
     if (!at) continue;
     // `HAVE_MM3 = ${env{HAVE_MM3}{$value}fail}`: the environment variable's name, not the macro.
-    const text = writtenAt(cfg, first);
-    const f = cfg.files.get(first.file);
-    if (text === undefined || !f) continue;
-    const a = f.lines.offsetAt(at.range.start) - f.lines.offsetAt(first.range.start);
-    if (text.includes('env') && envNameRanges(parseExpansion(text, offsets)).some((r) => r.start.character <= a && a < r.end.character)) continue;
+    if (inEnvName(cfg, at, first)) continue;
     // Debian's update-exim4.conf writes its own MAIN_* values under .ifndef, after the parts
     // that come first: this definition shadows them.
     const debian = /^MAIN_|^CHECK_|^DC/.test(m.name) && cfg.macros.has(DEBIAN_PLACEHOLDER_MACRO)
