@@ -9,6 +9,9 @@ import { isNameChar, isSpace } from './macros';
 /** Maps [a, b) of the parsed string to a range in the file. */
 export type RangeOf = (a: number, b: number) => Range;
 
+/** Ranges as offsets into the parsed string itself (line 0): for a caller that cuts text out of it. */
+export const atOffsets: RangeOf = (a, b) => ({ start: { line: 0, character: a }, end: { line: 0, character: b } });
+
 /** Number of `{...}` arguments each condition takes (and/or/acl/saslauthd are special). */
 export const COND_ARGS: Record<string, number> = {
   def: 0, first_delivery: 0, queue_running: 0,

@@ -9,7 +9,7 @@ import type { CheckOptions } from '../../options';
 import { describe } from './instance-options';
 import { RUN_TIME } from './suggest';
 import type { ExpansionNode } from '../../exim/expansion';
-import { parseExpansion, walkExpansion, type RangeOf } from '../../exim/expansion-parser';
+import { atOffsets, parseExpansion, walkExpansion } from '../../exim/expansion-parser';
 
 export function checkHeaderLines(cfg: EximConfig, _opts: CheckOptions): Finding[] {
   const out: Finding[] = [];
@@ -43,7 +43,7 @@ export function badHeaderLine(value: string): string | undefined {
   // A list separator splits the value before it is expanded, inside braces or not.
   const items = lead ? value.slice(lead[0].length).split(lead[1]).map((l) => l.trim()) : [value];
   for (const item of items) {
-    const nodes = parseExpansion(item, offsets);
+    const nodes = parseExpansion(item, atOffsets);
     // A malformed expansion fails whole (expansion-syntax's finding): it adds no header.
     for (const n of walkExpansion(nodes)) if (n.kind === 'error') return undefined;
     const bad = badLine(nodes, item);
@@ -52,8 +52,6 @@ export function badHeaderLine(value: string): string | undefined {
   return undefined;
 }
 
-/** Ranges as offsets into the parsed string (line 0): a line's text is cut from it. */
-const offsets: RangeOf = (a, b) => ({ start: { line: 0, character: a }, end: { line: 0, character: b } });
 
 /** A piece of a line, from a to b in the value: text added as it is, or an expansion's result (node). */
 interface Piece { text?: string; node?: ExpansionNode; a: number; b: number }

@@ -21,7 +21,7 @@ import { DEBIAN_PLACEHOLDER_MACRO } from '../../exim/confd';
 import type { CheckOptions } from '../../options';
 import { endsInBackslash, type Range } from '../../text';
 import { forEachNode } from './expansion';
-import { parseExpansion, type RangeOf } from '../../exim/expansion-parser';
+import { atOffsets, parseExpansion } from '../../exim/expansion-parser';
 import { didYouMean, nearest, replaceFix, runTime, sharedNames } from './suggest';
 
 /**
@@ -279,8 +279,6 @@ function definitionValues(cfg: EximConfig): Map<string, Loc[]> {
   return out;
 }
 
-/** Ranges as offsets into the parsed string (line 0). */
-const offsets: RangeOf = (a, b) => ({ start: { line: 0, character: a }, end: { line: 0, character: b } });
 
 function writtenAt(cfg: EximConfig, loc: Loc): string | undefined {
   const f = cfg.files.get(loc.file);
@@ -470,7 +468,7 @@ function inEnvName(cfg: EximConfig, at: Loc, value: Loc): boolean {
   if (!f || text === undefined || !text.includes('env')) return false;
   const a = f.lines.offsetAt(at.range.start) - f.lines.offsetAt(value.range.start);
   const b = a + (f.lines.offsetAt(at.range.end) - f.lines.offsetAt(at.range.start));
-  return envNameRanges(parseExpansion(text, offsets)).some((r) => r.start.character <= a && b <= r.end.character);
+  return envNameRanges(parseExpansion(text, atOffsets)).some((r) => r.start.character <= a && b <= r.end.character);
 }
 
 function selfReferences(cfg: EximConfig, own: readonly Macro[], definitions: () => Map<string, Loc[]>, out: Finding[]): void {
